@@ -1,0 +1,114 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QTextStream>
+
+#include "signalquitter.h"
+
+QString defaultDataDir()
+{
+    const QString fromEnv = qEnvironmentVariable("SERVEDECK_DATA_DIR");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)).filePath(QStringLiteral("servedeck"));
+}
+
+QStringList defaultModelRoots(const QString &dataDir)
+{
+    // The user's own folders first, then the installed demo folders, then the source tree's (running from a build).
+    return {QDir(dataDir).filePath(QStringLiteral("models")),
+            QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("../share/servedeck/models")),
+            QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
+}
+
+bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port)
+{
+    QString host = QStringLiteral("127.0.0.1");
+    QString portText = text;
+    const auto colon = text.lastIndexOf(u':');
+    if (colon >= 0) {
+        host = text.left(colon);
+        portText = text.mid(colon + 1);
+        if (host.startsWith(u'[') && host.endsWith(u']'))
+            host = host.mid(1, host.size() - 2);
+        if (host.isEmpty())
+            host = QStringLiteral("127.0.0.1");
+    }
+    bool ok = false;
+    const uint p = portText.toUInt(&ok);
+    if (!ok || p > 65535)
+        return false;
+    QHostAddress parsed;
+    if (host == u"localhost")
+        parsed = QHostAddress::LocalHost;
+    else if (!parsed.setAddress(host))
+        return false;
+    *address = parsed;
+    *port = quint16(p);
+    return true;
+}
+
+int runServe(const QStringList &arguments)
+{
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("ServeDeck control plane without a window"));
+    parser.addHelpOption();
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where the database and keys live."),
+                                     QStringLiteral("dir"), defaultDataDir());
+    const QCommandLineOption api(QStringLiteral("api"), QStringLiteral("Control API address (port 0: any free one)."),
+                                 QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7470"));
+    const QCommandLineOption proxy(QStringLiteral("proxy"), QStringLiteral("Inference proxy address (port 0: any free one)."),
+                                   QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7480"));
+    const QCommandLineOption capacity(QStringLiteral("capacity"),
+                                      QStringLiteral("Local capacity, e.g. cpu=16,memory=64G,gpu=1 (default: this machine)."),
+                                      QStringLiteral("slots"));
+    const QCommandLineOption modelRoot(QStringLiteral("model-root"),
+                                       QStringLiteral("Extra folder where model folders are looked up by name."),
+                                       QStringLiteral("dir"));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot});
+    if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
+        err << parser.errorText() << '\n';
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+
+    ServeDeck::ControlPlaneOptions options;
+    options.dataDir = parser.value(dataDir);
+    if (!parseListenAddress(parser.value(api), &options.apiAddress, &options.apiPort)
+        || !parseListenAddress(parser.value(proxy), &options.proxyAddress, &options.proxyPort)) {
+        err << "servedeck serve: --api and --proxy take host:port\n";
+        return 2;
+    }
+    options.capacity = parser.value(capacity);
+    options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
+
+    ServeDeck::ControlPlane plane;
+    if (auto started = plane.start(options); !started) {
+        err << "servedeck serve: " << started.error().typeName() << ": " << started.error().message << '\n';
+        return 1;
+    }
+    // Where ctl finds this server when it is not told.
+    QSaveFile addressFile(QDir(plane.dataDir()).filePath(QStringLiteral("api.address")));
+    if (addressFile.open(QIODevice::WriteOnly)) {
+        addressFile.write("http://" + plane.apiAddress().toUtf8() + '\n');
+        addressFile.commit();
+    }
+
+    QTextStream out(stdout);
+    out << "api=" << plane.apiAddress() << '\n'
+        << "proxy=" << plane.proxyAddress() << '\n'
+        << "data_dir=" << plane.dataDir() << '\n'
+        << "admin_token_file=" << plane.adminTokenFile() << '\n';
+    out.flush();
+
+    SignalQuitter quitter;
+    return QCoreApplication::exec();
+}

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QStringList>
+
+#include "api/controlplane.h"
+
+// Shared by the GUI, `serve` and `ctl`: where data and demo models live by default.
+QString defaultDataDir();
+QStringList defaultModelRoots(const QString &dataDir);
+// "127.0.0.1:8080", ":0", "8080" -> address and port; false on nonsense.
+bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *port);
+
+int runServe(const QStringList &arguments);
+int runCtl(const QStringList &arguments);
+int runGui(int &argc, char **argv);

@@ -1,0 +1,64 @@
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QMessageBox>
+#include <QTextStream>
+#include <QTranslator>
+
+#include "commandline.h"
+#include "service/modelservingservice.h"
+#include "ui/mainwindow.h"
+
+namespace {
+
+// A first start shows something that works: the bundled iris classifier, one replica.
+void deployDemoOnFirstStart(ServeDeck::ModelServingService &service)
+{
+    auto existing = service.listServices();
+    if (!existing || !existing->isEmpty())
+        return;
+    ServeDeck::CreateServiceRequest demo;
+    demo.name = QStringLiteral("iris-classifier");
+    demo.modelVersion = QStringLiteral("v1");
+    demo.modelFolder = QStringLiteral("iris-v1");
+    demo.resourceSlots = {1, qint64(256) << 20, 0};
+    demo.replicas = 1;
+    demo.isPublic = true;
+    if (auto created = service.createService(demo); !created)
+        QTextStream(stderr) << "servedeck: demo model not deployed: " << created.error().message << '\n';
+}
+
+} // namespace
+
+int runGui(int &argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("servedeck"));
+    QApplication::setApplicationDisplayName(QStringLiteral("ServeDeck"));
+    QApplication::setOrganizationName(QStringLiteral("ServeDeck"));
+    QApplication::setDesktopFileName(QStringLiteral("io.servedeck.ServeDeck"));
+
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("servedeck"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    ServeDeck::ControlPlaneOptions options;
+    options.dataDir = defaultDataDir();
+    options.modelRoots = defaultModelRoots(options.dataDir);
+    options.apiPort = 7470;
+    options.proxyPort = 7480;
+    options.fallBackToFreePorts = true;
+    ServeDeck::ControlPlane plane;
+    if (auto started = plane.start(options); !started) {
+        QMessageBox::critical(nullptr, QObject::tr("ServeDeck"),
+                              started.error().typeName() + QStringLiteral(": ") + started.error().message);
+        return 1;
+    }
+    QTextStream(stdout) << "api=" << plane.apiAddress() << "\nproxy=" << plane.proxyAddress()
+                        << "\ndata_dir=" << plane.dataDir() << "\nadmin_token_file=" << plane.adminTokenFile() << '\n';
+    deployDemoOnFirstStart(plane.service());
+
+    ServeDeck::MainWindow window(plane);
+    window.show();
+    return QApplication::exec();
+}

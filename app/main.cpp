@@ -1,0 +1,38 @@
+#include <cstring>
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include "commandline.h"
+
+namespace {
+
+int usage(int code)
+{
+    QTextStream(code == 0 ? stdout : stderr)
+        << "usage:\n"
+           "  servedeck                 the console: embedded control plane, agent and proxy\n"
+           "  servedeck serve [--data-dir D] [--api HOST:PORT] [--proxy HOST:PORT] [--capacity cpu=N,memory=M]\n"
+           "                            the same without a window\n"
+           "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n";
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const char *verb = argc > 1 ? argv[1] : "";
+    if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("servedeck"));
+        QCoreApplication::setOrganizationName(QStringLiteral("ServeDeck"));
+        const QStringList rest = app.arguments().mid(2);
+        return std::strcmp(verb, "serve") == 0 ? runServe(rest) : runCtl(rest);
+    }
+    if (std::strcmp(verb, "-h") == 0 || std::strcmp(verb, "--help") == 0 || std::strcmp(verb, "help") == 0)
+        return usage(0);
+    if (argc > 1 && verb[0] != '-')
+        return usage(2);
+    return runGui(argc, argv);
+}

@@ -1,0 +1,155 @@
+#include "controlplane.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <openssl/rand.h>
+
+#include "api/controlapiserver.h"
+#include "api/jsoncodec.h"
+#include "auth/signingkeyfile.h"
+#include "auth/tokensigner.h"
+#include "domain/clock.h"
+#include "http/httpserver.h"
+#include "service/modelservingservice.h"
+#include "store/repository.h"
+
+namespace ServeDeck {
+
+namespace {
+
+QString hostPort(const QHostAddress &address, quint16 port)
+{
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+        ? u'[' + address.toString() + u']'
+        : address.toString();
+    return host + u':' + QString::number(port);
+}
+
+} // namespace
+
+ControlPlane::ControlPlane(QObject *parent)
+    : QObject(parent)
+{
+}
+
+ControlPlane::~ControlPlane() = default;
+
+ModelServingService &ControlPlane::service()
+{
+    return *m_service;
+}
+
+Repository &ControlPlane::repository()
+{
+    return *m_repository;
+}
+
+QString ControlPlane::adminTokenFile() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("admin.token"));
+}
+
+QString ControlPlane::apiAddress() const
+{
+    return m_api ? hostPort(m_options.apiAddress, m_api->port()) : QString();
+}
+
+QString ControlPlane::proxyAddress() const
+{
+    return m_proxy ? hostPort(m_options.proxyAddress, m_proxy->serverPort()) : QString();
+}
+
+Result<QByteArray> ControlPlane::loadOrCreateAdminToken(const QString &path)
+{
+    QFile existing(path);
+    if (existing.exists()) {
+        if (existing.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther))
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("%1 is readable by others; make it mode 0600").arg(path));
+        if (!existing.open(QIODevice::ReadOnly))
+            return makeError(ErrorType::StorageError, QStringLiteral("cannot read %1: %2").arg(path, existing.errorString()));
+        const QByteArray token = existing.readAll().trimmed();
+        if (token.size() < 32)
+            return makeError(ErrorType::InvalidArgument, QStringLiteral("%1 holds no usable admin token").arg(path));
+        return token;
+    }
+    QByteArray random(32, Qt::Uninitialized);
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(random.data()), int(random.size())) != 1)
+        return makeError(ErrorType::StorageError, QStringLiteral("no random bytes for the admin token"));
+    const QByteArray token = random.toHex();
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
+        || file.write(token + '\n') < 0 || !file.commit())
+        return makeError(ErrorType::StorageError, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    return token;
+}
+
+Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
+{
+    m_options = options;
+    if (!QDir().mkpath(m_options.dataDir))
+        return makeError(ErrorType::StorageError, QStringLiteral("cannot create the data dir %1").arg(m_options.dataDir));
+    m_options.dataDir = QDir(m_options.dataDir).absolutePath();
+
+    Capacity capacity = Capacity::detectLocal();
+    if (!m_options.capacity.isEmpty()) {
+        auto parsed = Capacity::parse(m_options.capacity, capacity);
+        if (!parsed)
+            return parsed.error();
+        capacity = *parsed;
+    }
+
+    auto token = loadOrCreateAdminToken(adminTokenFile());
+    if (!token)
+        return token.error();
+    m_adminToken = *token;
+    auto key = SigningKeyFile::loadOrCreate(QDir(m_options.dataDir).filePath(QStringLiteral("signing.key")));
+    if (!key)
+        return key.error();
+    m_signer = std::make_unique<TokenSigner>(*key);
+
+    m_repository = std::make_unique<Repository>();
+    if (auto opened = m_repository->open(QDir(m_options.dataDir).filePath(QStringLiteral("servedeck.db"))); !opened)
+        return opened.error();
+
+    // The data-plane listener comes first: endpoint URLs name its address.
+    m_proxy = new HttpServer(
+        [](const HttpRequest &request) {
+            // No agent runs replicas yet, so no route can be HEALTHY: say so instead of hanging.
+            const ServiceError error = makeError(
+                ErrorType::NoHealthyRoute,
+                QStringLiteral("no HEALTHY route serves %1").arg(QString::fromUtf8(request.path)));
+            return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
+        },
+        this);
+    const bool proxyListening = m_proxy->listen(m_options.proxyAddress, m_options.proxyPort)
+        || (m_options.fallBackToFreePorts && m_proxy->listen(m_options.proxyAddress, 0));
+    if (!proxyListening)
+        return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for the proxy: %2")
+                                                      .arg(hostPort(m_options.proxyAddress, m_options.proxyPort),
+                                                           m_proxy->errorString()));
+
+    ServiceConfig config;
+    config.capacity = capacity;
+    config.proxyBaseUrl = QStringLiteral("http://") + proxyAddress();
+    config.modelRoots = m_options.modelRoots;
+    m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, Clock::system());
+
+    if (m_options.serveApi) {
+        m_api = new ControlApiServer(*m_service, m_adminToken, this);
+        const bool apiListening = m_api->listen(m_options.apiAddress, m_options.apiPort)
+            || (m_options.fallBackToFreePorts && m_api->listen(m_options.apiAddress, 0));
+        if (!apiListening)
+            return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for the API: %2")
+                                                          .arg(hostPort(m_options.apiAddress, m_options.apiPort),
+                                                               m_api->errorString()));
+    }
+    return Done{};
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <memory>
+
+#include <QHostAddress>
+#include <QObject>
+
+#include "domain/result.h"
+#include "service/capacity.h"
+
+namespace ServeDeck {
+
+class ControlApiServer;
+class HttpServer;
+class ModelServingService;
+class Repository;
+class TokenSigner;
+
+struct ControlPlaneOptions
+{
+    QString dataDir;
+    QHostAddress apiAddress = QHostAddress::LocalHost;
+    quint16 apiPort = 0;
+    bool serveApi = true;
+    QHostAddress proxyAddress = QHostAddress::LocalHost;
+    quint16 proxyPort = 0;
+    bool fallBackToFreePorts = false;  // the console takes free ports when the usual ones are busy
+    QString capacity;  // "cpu=16,memory=64G"; empty: this machine's
+    QStringList modelRoots;
+};
+
+// Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
+// the service and the listeners. Lives on the control thread.
+class ControlPlane final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ControlPlane)
+
+public:
+    explicit ControlPlane(QObject *parent = nullptr);
+    ~ControlPlane() override;
+
+    Result<Done> start(const ControlPlaneOptions &options);
+
+    ModelServingService &service();
+    Repository &repository();
+    QString dataDir() const { return m_options.dataDir; }
+    QString adminTokenFile() const;
+    QByteArray adminToken() const { return m_adminToken; }
+    QString apiAddress() const;    // host:port, empty when the API is off
+    QString proxyAddress() const;  // host:port
+
+    // Reads the admin token file, creating it (random, mode 0600) on first start.
+    static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
+
+private:
+    ControlPlaneOptions m_options;
+    QByteArray m_adminToken;
+    std::unique_ptr<Repository> m_repository;
+    std::unique_ptr<TokenSigner> m_signer;
+    std::unique_ptr<ModelServingService> m_service;
+    ControlApiServer *m_api = nullptr;
+    HttpServer *m_proxy = nullptr;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,435 @@
+#include "jsoncodec.h"
+
+#include <QJsonArray>
+
+#include "api/requestfields.h"
+
+namespace ServeDeck::JsonCodec {
+
+namespace {
+
+QJsonValue time(const QDateTime &t)
+{
+    return t.isValid() ? QJsonValue(t.toUTC().toString(Qt::ISODateWithMs)) : QJsonValue();
+}
+
+QJsonValue time(const std::optional<QDateTime> &t)
+{
+    return t ? time(*t) : QJsonValue();
+}
+
+QString id(const QUuid &u)
+{
+    return u.isNull() ? QString() : u.toString(QUuid::WithoutBraces);
+}
+
+QJsonValue optionalNumber(const std::optional<double> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue();
+}
+
+QJsonValue optionalInt(const std::optional<int> &v)
+{
+    return v ? QJsonValue(*v) : QJsonValue();
+}
+
+template<typename T>
+Result<T> finished(RequestFields &fields, T value)
+{
+    if (auto error = fields.finish())
+        return *error;
+    return value;
+}
+
+Result<ResourceSlots> slotsFrom(const QJsonObject &o)
+{
+    return ResourceSlots::fromJson(o);
+}
+
+} // namespace
+
+QJsonObject toJson(const ServiceError &error)
+{
+    QJsonObject inner{{QStringLiteral("type"), error.typeName()}, {QStringLiteral("message"), error.message}};
+    if (!error.details.isEmpty())
+        inner.insert(QStringLiteral("details"), error.details);
+    return {{QStringLiteral("error"), inner}};
+}
+
+QJsonObject toJson(const Endpoint &e)
+{
+    return {{QStringLiteral("id"), id(e.id)},
+            {QStringLiteral("name"), e.name},
+            {QStringLiteral("model_version"), e.modelVersion},
+            {QStringLiteral("model_folder"), e.modelFolder},
+            {QStringLiteral("runtime_variant"), e.runtimeVariant},
+            {QStringLiteral("resource_slots"), e.resourceSlots.toJson()},
+            {QStringLiteral("resource_group"), e.resourceGroup},
+            {QStringLiteral("replicas"), e.replicas},
+            {QStringLiteral("public"), e.isPublic},
+            {QStringLiteral("lifecycle"), lifecycleName(e.lifecycle)},
+            {QStringLiteral("retries"), e.retries},
+            {QStringLiteral("url"), e.url},
+            {QStringLiteral("current_revision_id"), id(e.currentRevisionId)},
+            {QStringLiteral("created_at"), time(e.createdAt)},
+            {QStringLiteral("updated_at"), time(e.updatedAt)}};
+}
+
+QJsonObject toJson(const EndpointInfo &info)
+{
+    QJsonObject o = toJson(info.endpoint);
+    o.insert(QStringLiteral("status"), endpointStatusName(info.status));
+    int active = 0;
+    int healthy = 0;
+    int totalWeight = 0;
+    for (const Route &r : info.routes) {
+        active += r.isActive() ? 1 : 0;
+        healthy += r.status == RouteStatus::Healthy ? 1 : 0;
+        totalWeight += r.status == RouteStatus::Healthy ? r.weight : 0;
+    }
+    o.insert(QStringLiteral("active_replicas"), active);
+    o.insert(QStringLiteral("healthy_replicas"), healthy);
+    QJsonArray routes;
+    for (const Route &r : info.routes)
+        routes.append(toJson(r, totalWeight));
+    o.insert(QStringLiteral("routes"), routes);
+    if (!info.revisions.isEmpty()) {
+        QJsonArray revisions;
+        for (const Revision &r : info.revisions)
+            revisions.append(toJson(r));
+        o.insert(QStringLiteral("revisions"), revisions);
+    }
+    QJsonArray rules;
+    for (const AutoScalingRule &r : info.rules)
+        rules.append(toJson(r));
+    o.insert(QStringLiteral("autoscaling_rules"), rules);
+    o.insert(QStringLiteral("resource_usage"), QJsonObject{{QStringLiteral("allocated"), info.allocated.toJson()},
+                                                           {QStringLiteral("per_replica"), info.endpoint.resourceSlots.toJson()}});
+    if (info.metrics) {
+        o.insert(QStringLiteral("metrics"),
+                 QJsonObject{{QStringLiteral("requests"), info.metrics->requests},
+                             {QStringLiteral("errors"), info.metrics->errors},
+                             {QStringLiteral("error_rate"), info.metrics->errorRate()},
+                             {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)}});
+    }
+    return o;
+}
+
+QJsonObject toJson(const Route &r, int totalWeight)
+{
+    QJsonObject o{{QStringLiteral("route_id"), id(r.id)},
+                  {QStringLiteral("endpoint_id"), id(r.endpointId)},
+                  {QStringLiteral("revision_id"), id(r.revisionId)},
+                  {QStringLiteral("status"), routeStatusName(r.status)},
+                  {QStringLiteral("weight"), r.weight},
+                  {QStringLiteral("replica_id"), r.replicaId},
+                  {QStringLiteral("agent_id"), r.agentId},
+                  {QStringLiteral("created_at"), time(r.createdAt)},
+                  {QStringLiteral("updated_at"), time(r.updatedAt)}};
+    // Only HEALTHY routes take traffic, so the share is over them alone.
+    if (totalWeight > 0)
+        o.insert(QStringLiteral("traffic_share"),
+                 r.status == RouteStatus::Healthy ? double(r.weight) / double(totalWeight) : 0.0);
+    return o;
+}
+
+QJsonArray routesToJson(const QList<Route> &routes)
+{
+    int totalWeight = 0;
+    for (const Route &r : routes)
+        totalWeight += r.status == RouteStatus::Healthy ? r.weight : 0;
+    QJsonArray out;
+    for (const Route &r : routes)
+        out.append(toJson(r, totalWeight));
+    return out;
+}
+
+QJsonObject toJson(const Revision &r)
+{
+    return {{QStringLiteral("revision_id"), id(r.id)},
+            {QStringLiteral("number"), r.number},
+            {QStringLiteral("model_version"), r.modelVersion},
+            {QStringLiteral("model_folder"), r.modelFolder},
+            {QStringLiteral("runtime_variant"), r.runtimeVariant},
+            {QStringLiteral("created_at"), time(r.createdAt)}};
+}
+
+QJsonObject toJson(const AutoScalingRule &r)
+{
+    return {{QStringLiteral("rule_id"), id(r.id)},
+            {QStringLiteral("endpoint_id"), id(r.endpointId)},
+            {QStringLiteral("metric_source"), metricSourceName(r.source)},
+            {QStringLiteral("metric"), r.metric},
+            {QStringLiteral("comparator"), comparatorSymbol(r.comparator)},
+            {QStringLiteral("threshold"), r.threshold},
+            {QStringLiteral("step_size"), r.stepSize},
+            {QStringLiteral("target_per_replica"), optionalNumber(r.targetPerReplica)},
+            {QStringLiteral("min_replicas"), r.minReplicas},
+            {QStringLiteral("max_replicas"), r.maxReplicas},
+            {QStringLiteral("scale_up_delay"), r.scaleUpDelay},
+            {QStringLiteral("scale_down_delay"), r.scaleDownDelay},
+            {QStringLiteral("cooldown"), r.cooldown},
+            {QStringLiteral("condition"), r.condition()},
+            {QStringLiteral("created_at"), time(r.createdAt)},
+            {QStringLiteral("updated_at"), time(r.updatedAt)}};
+}
+
+QJsonObject toJson(const TokenGrant &g)
+{
+    return {{QStringLiteral("token_id"), g.id},
+            {QStringLiteral("endpoint_id"), id(g.endpointId)},
+            {QStringLiteral("scope"), g.scope},
+            {QStringLiteral("expires_at"), time(g.expiresAt)},
+            {QStringLiteral("allowed_ips"), QJsonArray::fromStringList(g.allowedIps)},
+            {QStringLiteral("created_at"), time(g.createdAt)},
+            {QStringLiteral("revoked_at"), time(g.revokedAt)}};
+}
+
+QJsonObject toJson(const ErrorRecord &r)
+{
+    return {{QStringLiteral("error_id"), r.id},
+            {QStringLiteral("time"), time(r.time)},
+            {QStringLiteral("endpoint_id"), id(r.endpointId)},
+            {QStringLiteral("route_id"), r.routeId},
+            {QStringLiteral("replica_id"), r.replicaId},
+            {QStringLiteral("agent_id"), r.agentId},
+            {QStringLiteral("type"), r.type},
+            {QStringLiteral("message"), r.message},
+            {QStringLiteral("exit_code"), optionalInt(r.exitCode)},
+            {QStringLiteral("signal"), optionalInt(r.signal)},
+            {QStringLiteral("log_tail"), r.logTail}};
+}
+
+QJsonObject toJson(const ScaleEvent &e)
+{
+    return {{QStringLiteral("event_id"), e.id},
+            {QStringLiteral("time"), time(e.time)},
+            {QStringLiteral("endpoint_id"), id(e.endpointId)},
+            {QStringLiteral("rule_id"), e.ruleId},
+            {QStringLiteral("direction"), e.direction()},
+            {QStringLiteral("replicas_before"), e.before},
+            {QStringLiteral("replicas_after"), e.after},
+            {QStringLiteral("metric_value"), optionalNumber(e.metricValue)},
+            {QStringLiteral("reason"), e.reason}};
+}
+
+QJsonObject toJson(const ScaleResult &r)
+{
+    return {{QStringLiteral("endpoint"), toJson(r.endpoint)},
+            {QStringLiteral("previous_replicas"), r.previous},
+            {QStringLiteral("target_replicas"), r.target},
+            {QStringLiteral("active_replicas"), r.activeRoutes},
+            {QStringLiteral("replicas_to_create"), std::max(0, r.target - r.activeRoutes)},
+            {QStringLiteral("replicas_to_drain"), std::max(0, r.activeRoutes - r.target)},
+            {QStringLiteral("state"), r.state}};
+}
+
+QJsonObject toJson(const DryRunReport &report)
+{
+    QJsonArray problems;
+    for (const ServiceError &e : report.problems)
+        problems.append(toJson(e).value(QStringLiteral("error")));
+    QJsonObject o{{QStringLiteral("valid"), report.valid},
+                  {QStringLiteral("errors"), problems},
+                  {QStringLiteral("model_folder"), report.resolvedFolder},
+                  {QStringLiteral("resource_estimate"),
+                   QJsonObject{{QStringLiteral("per_replica"), report.perReplica.toJson()},
+                               {QStringLiteral("total"), report.total.toJson()},
+                               {QStringLiteral("available"), report.available.toJson()}}}};
+    if (report.definition) {
+        QJsonArray models;
+        for (const ModelEntry &m : report.definition->models) {
+            QJsonObject model{{QStringLiteral("name"), m.name}, {QStringLiteral("model_path"), m.modelPath}};
+            if (m.service) {
+                model.insert(QStringLiteral("start_command"), QJsonArray::fromStringList(m.service->startCommand));
+                model.insert(QStringLiteral("port"), m.service->port);
+                if (m.service->healthCheck)
+                    model.insert(QStringLiteral("health_check"),
+                                 QJsonObject{{QStringLiteral("path"), m.service->healthCheck->path},
+                                             {QStringLiteral("interval"), m.service->healthCheck->interval},
+                                             {QStringLiteral("max_retries"), m.service->healthCheck->maxRetries},
+                                             {QStringLiteral("max_wait_time"), m.service->healthCheck->maxWaitTime},
+                                             {QStringLiteral("expected_status_code"), m.service->healthCheck->expectedStatusCode},
+                                             {QStringLiteral("initial_delay"), m.service->healthCheck->initialDelay}});
+            }
+            models.append(model);
+        }
+        o.insert(QStringLiteral("model_definition"),
+                 QJsonObject{{QStringLiteral("file"), report.definition->sourceFile}, {QStringLiteral("models"), models}});
+    }
+    return o;
+}
+
+Result<CreateServiceRequest> createRequest(const QJsonObject &body)
+{
+    RequestFields f(body);
+    CreateServiceRequest r;
+    r.name = f.string({"name", "model_name", "service_name"}, true).value_or(QString());
+    r.modelVersion = f.string({"model_version"}, true).value_or(QString());
+    r.modelFolder = f.string({"model_folder", "vfolder_id", "model_id"}, true).value_or(QString());
+    r.runtimeVariant = f.string({"runtime_variant"}).value_or(r.runtimeVariant);
+    if (auto slots = f.object({"resource_slots", "resource_opts"})) {
+        auto parsed = slotsFrom(*slots);
+        if (!parsed)
+            f.fail(parsed.error());
+        else
+            r.resourceSlots = *parsed;
+    }
+    r.resourceGroup = f.string({"resource_group"}).value_or(r.resourceGroup);
+    r.replicas = int(f.integer({"replicas", "desired_session_count"}, 0, 1000).value_or(r.replicas));
+    r.isPublic = f.boolean({"public", "open_to_public"}).value_or(false);
+    return finished(f, r);
+}
+
+Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
+{
+    RequestFields f(body);
+    ModifyEndpointRequest r;
+    r.name = f.string({"name"});
+    r.modelVersion = f.string({"model_version"});
+    r.modelFolder = f.string({"model_folder", "vfolder_id"});
+    r.runtimeVariant = f.string({"runtime_variant"});
+    r.resourceGroup = f.string({"resource_group"});
+    if (auto slots = f.object({"resource_slots"})) {
+        auto parsed = slotsFrom(*slots);
+        if (!parsed)
+            f.fail(parsed.error());
+        else
+            r.resourceSlots = *parsed;
+    }
+    if (auto n = f.integer({"replicas", "desired_session_count"}, 0, 1000))
+        r.replicas = int(*n);
+    r.isPublic = f.boolean({"public", "open_to_public"});
+    if (body.isEmpty())
+        f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nothing to modify: the body names no field")));
+    return finished(f, r);
+}
+
+Result<int> scaleRequest(const QJsonObject &body)
+{
+    RequestFields f(body);
+    const int replicas = int(f.integer({"replicas", "target_replicas"}, 0, 1000, true).value_or(0));
+    return finished(f, replicas);
+}
+
+Result<QList<RouteWeight>> routeWeights(const QJsonObject &body)
+{
+    RequestFields f(body);
+    QList<RouteWeight> out;
+    const auto routes = f.array({"routes"}, true);
+    for (qsizetype i = 0; routes && i < routes->size(); ++i) {
+        const QString prefix = QStringLiteral("routes[%1]").arg(i);
+        if (!routes->at(i).isObject()) {
+            f.fail(makeError(ErrorType::InvalidArgument, prefix + QStringLiteral(": expected an object"),
+                             {{QStringLiteral("field"), prefix}}));
+            break;
+        }
+        RequestFields item(routes->at(i).toObject(), prefix);
+        const QString routeId = item.string({"route_id", "instance_id"}, true).value_or(QString());
+        const int weight = int(item.integer({"weight"}, 0, 100, true).value_or(0));
+        if (auto error = item.finish()) {
+            f.fail(*error);
+            break;
+        }
+        const QUuid uuid = QUuid::fromString(routeId);
+        if (uuid.isNull()) {
+            f.fail(makeError(ErrorType::InvalidArgument, prefix + QStringLiteral(".route_id: '%1' is not a route id").arg(routeId),
+                             {{QStringLiteral("field"), QString(prefix + QStringLiteral(".route_id"))}}));
+            break;
+        }
+        out.append({uuid, weight});
+    }
+    return finished(f, out);
+}
+
+namespace {
+
+void readRuleFields(RequestFields &f, AutoScalingRuleChanges &c)
+{
+    if (auto s = f.string({"metric_source"})) {
+        if (auto source = metricSourceFromName(*s))
+            c.source = *source;
+        else
+            f.fail(makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("metric_source: '%1' is not one of KERNEL, INFERENCE_FRAMEWORK, PROXY, CUSTOM").arg(*s),
+                             {{QStringLiteral("field"), QStringLiteral("metric_source")}}));
+    }
+    c.metric = f.string({"metric", "metric_name"});
+    if (auto s = f.string({"comparator"})) {
+        if (auto cmp = comparatorFromText(*s))
+            c.comparator = *cmp;
+        else
+            f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("comparator: '%1' is not one of >, >=, <, <=").arg(*s),
+                             {{QStringLiteral("field"), QStringLiteral("comparator")}}));
+    }
+    c.threshold = f.number({"threshold"});
+    if (auto n = f.integer({"step_size"}, -1000, 1000))
+        c.stepSize = int(*n);
+    if (f.isNull({"target_per_replica"}))
+        c.targetPerReplica = std::optional<double>();
+    else if (auto t = f.number({"target_per_replica"}))
+        c.targetPerReplica = std::optional<double>(*t);
+    if (auto n = f.integer({"min_replicas"}, 0, 1000))
+        c.minReplicas = int(*n);
+    if (auto n = f.integer({"max_replicas"}, 0, 1000))
+        c.maxReplicas = int(*n);
+    if (auto n = f.integer({"scale_up_delay"}, 0, 86400))
+        c.scaleUpDelay = int(*n);
+    if (auto n = f.integer({"scale_down_delay"}, 0, 86400))
+        c.scaleDownDelay = int(*n);
+    if (auto n = f.integer({"cooldown"}, 0, 86400))
+        c.cooldown = int(*n);
+}
+
+} // namespace
+
+Result<AutoScalingRule> ruleRequest(const QJsonObject &body)
+{
+    RequestFields f(body);
+    AutoScalingRuleChanges c;
+    readRuleFields(f, c);
+    if (!c.metric)
+        f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("metric: is required"),
+                         {{QStringLiteral("field"), QStringLiteral("metric")}}));
+    if (!c.threshold)
+        f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("threshold: is required"),
+                         {{QStringLiteral("field"), QStringLiteral("threshold")}}));
+    AutoScalingRule rule;
+    rule.metric = c.metric.value_or(QString());
+    rule.source = c.source.value_or(defaultSourceFor(rule.metric));
+    rule.comparator = c.comparator.value_or(Comparator::GreaterThan);
+    rule.threshold = c.threshold.value_or(0);
+    rule.stepSize = c.stepSize.value_or(1);
+    if (c.targetPerReplica)
+        rule.targetPerReplica = *c.targetPerReplica;
+    rule.minReplicas = c.minReplicas.value_or(1);
+    rule.maxReplicas = c.maxReplicas.value_or(std::max(rule.minReplicas, 10));
+    rule.scaleUpDelay = c.scaleUpDelay.value_or(60);
+    rule.scaleDownDelay = c.scaleDownDelay.value_or(300);
+    rule.cooldown = c.cooldown.value_or(60);
+    return finished(f, rule);
+}
+
+Result<AutoScalingRuleChanges> ruleChanges(const QJsonObject &body)
+{
+    RequestFields f(body);
+    AutoScalingRuleChanges c;
+    readRuleFields(f, c);
+    if (body.isEmpty())
+        f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nothing to modify: the body names no field")));
+    return finished(f, c);
+}
+
+Result<TokenRequest> tokenRequest(const QJsonObject &body)
+{
+    RequestFields f(body);
+    TokenRequest r;
+    r.scope = f.string({"scope"}).value_or(r.scope);
+    // Absent means a day; only an explicit null asks for a token that never expires.
+    if (!f.isNull({"expiry"}))
+        r.expirySeconds = f.integer({"expiry"}, 1, qint64(10) * 365 * 24 * 3600).value_or(86400);
+    r.allowedIps = f.stringList({"allowed_ips"}).value_or(QStringList());
+    return finished(f, r);
+}
+
+} // namespace ServeDeck::JsonCodec

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QJsonObject>
+
+#include "domain/result.h"
+#include "service/modelservingservice.h"
+
+namespace ServeDeck {
+
+// The wire shape of the control API: the spec's snake_case names, in both directions.
+namespace JsonCodec {
+
+QJsonObject toJson(const ServiceError &error);
+QJsonObject toJson(const Endpoint &endpoint);
+QJsonObject toJson(const EndpointInfo &info);
+QJsonObject toJson(const Route &route, int totalWeight = 0);
+QJsonObject toJson(const Revision &revision);
+QJsonObject toJson(const AutoScalingRule &rule);
+QJsonObject toJson(const TokenGrant &grant);
+QJsonObject toJson(const ErrorRecord &record);
+QJsonObject toJson(const ScaleEvent &event);
+QJsonObject toJson(const ScaleResult &result);
+QJsonObject toJson(const DryRunReport &report);
+QJsonArray routesToJson(const QList<Route> &routes);
+
+Result<CreateServiceRequest> createRequest(const QJsonObject &body);
+Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body);
+Result<int> scaleRequest(const QJsonObject &body);
+Result<QList<RouteWeight>> routeWeights(const QJsonObject &body);
+Result<AutoScalingRule> ruleRequest(const QJsonObject &body);
+Result<AutoScalingRuleChanges> ruleChanges(const QJsonObject &body);
+Result<TokenRequest> tokenRequest(const QJsonObject &body);
+
+} // namespace JsonCodec
+
+} // namespace ServeDeck

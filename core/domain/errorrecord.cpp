@@ -1,0 +1,12 @@
+#include "errorrecord.h"
+
+namespace ServeDeck {
+
+QStringList knownErrorKinds()
+{
+    return {QStringLiteral("OOMKilled"),        QStringLiteral("CrashLoop"),          QStringLiteral("StartFailed"),
+            QStringLiteral("HealthCheckFailed"), QStringLiteral("Timeout"),            QStringLiteral("CudaOutOfMemory"),
+            QStringLiteral("AgentLost"),         QStringLiteral("ProxyUpstreamError"), QStringLiteral("ModelLoadFailed")};
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,159 @@
+#include "resourceslots.h"
+
+#include <cmath>
+
+#include <QRegularExpression>
+
+namespace ServeDeck {
+
+namespace {
+
+// Slot values arrive as strings ("2") in the spec but numbers are accepted too.
+Result<double> slotNumber(const QJsonObject &json, const QString &key)
+{
+    const QJsonValue v = json.value(key);
+    double n = 0;
+    if (v.isDouble()) {
+        n = v.toDouble();
+    } else if (v.isString()) {
+        bool ok = false;
+        n = v.toString().trimmed().toDouble(&ok);
+        if (!ok)
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("resource_slots.%1: '%2' is not a number").arg(key, v.toString()),
+                             {{QStringLiteral("field"), QString(QStringLiteral("resource_slots.") + key)}});
+    } else {
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("resource_slots.%1: expected a number or a numeric string").arg(key),
+                         {{QStringLiteral("field"), QString(QStringLiteral("resource_slots.") + key)}});
+    }
+    if (!std::isfinite(n) || n < 0)
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("resource_slots.%1: must be a non-negative number").arg(key),
+                         {{QStringLiteral("field"), QString(QStringLiteral("resource_slots.") + key)}});
+    return n;
+}
+
+QString formatNumber(double n)
+{
+    return QString::number(n, 'g', 12);
+}
+
+} // namespace
+
+Result<qint64> parseMemorySize(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([kmgtp]?)(i?b?)\\s*$"),
+                                       QRegularExpression::CaseInsensitiveOption);
+    const auto m = re.match(text);
+    if (!m.hasMatch())
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("'%1' is not a memory size (examples: 512M, 4G, 1TB)").arg(text));
+    const double value = m.captured(1).toDouble();
+    const QString unit = m.captured(2).toLower();
+    int shift = 0;
+    if (unit == u"k")
+        shift = 10;
+    else if (unit == u"m")
+        shift = 20;
+    else if (unit == u"g")
+        shift = 30;
+    else if (unit == u"t")
+        shift = 40;
+    else if (unit == u"p")
+        shift = 50;
+    const double bytes = std::ldexp(value, shift);
+    if (bytes > 9.0e18)
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("memory size '%1' is too large").arg(text));
+    return static_cast<qint64>(std::llround(bytes));
+}
+
+QString formatMemorySize(qint64 bytes)
+{
+    static constexpr std::array<std::pair<int, const char *>, 5> units{
+        {{50, "P"}, {40, "T"}, {30, "G"}, {20, "M"}, {10, "K"}}};
+    for (const auto &[shift, suffix] : units) {
+        const qint64 unit = qint64(1) << shift;
+        if (bytes >= unit && bytes % (unit / 1024) == 0)
+            return formatNumber(double(bytes) / double(unit)) + QLatin1String(suffix);
+    }
+    return QString::number(bytes);
+}
+
+Result<ResourceSlots> ResourceSlots::fromJson(const QJsonObject &json)
+{
+    ResourceSlots slots;
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        const QString key = it.key();
+        if (key == u"cpu") {
+            auto n = slotNumber(json, key);
+            if (!n)
+                return n.error();
+            slots.cpu = *n;
+        } else if (key == u"memory" || key == u"mem") {
+            qint64 bytes = 0;
+            if (it.value().isDouble()) {
+                bytes = qint64(it.value().toDouble());
+            } else if (it.value().isString()) {
+                auto parsed = parseMemorySize(it.value().toString());
+                if (!parsed)
+                    return makeError(ErrorType::InvalidArgument,
+                                     QStringLiteral("resource_slots.memory: ") + parsed.error().message,
+                                     {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
+                bytes = *parsed;
+            } else {
+                return makeError(ErrorType::InvalidArgument,
+                                 QStringLiteral("resource_slots.memory: expected a size such as \"4G\""),
+                                 {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
+            }
+            if (bytes < 0)
+                return makeError(ErrorType::InvalidArgument,
+                                 QStringLiteral("resource_slots.memory: must not be negative"),
+                                 {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
+            slots.memoryBytes = bytes;
+        } else if (key == u"gpu" || key == u"cuda.device" || key == u"cuda.shares") {
+            auto n = slotNumber(json, key);
+            if (!n)
+                return n.error();
+            slots.gpu = *n;
+        } else {
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("resource_slots.%1: unknown slot (known: cpu, memory, gpu)").arg(key),
+                             {{QStringLiteral("field"), QString(QStringLiteral("resource_slots.") + key)}});
+        }
+    }
+    return slots;
+}
+
+QJsonObject ResourceSlots::toJson() const
+{
+    QJsonObject out{{QStringLiteral("cpu"), formatNumber(cpu)},
+                    {QStringLiteral("memory"), formatMemorySize(memoryBytes)}};
+    if (gpu > 0)
+        out.insert(QStringLiteral("gpu"), formatNumber(gpu));
+    return out;
+}
+
+ResourceSlots ResourceSlots::operator*(int replicas) const
+{
+    return {cpu * replicas, memoryBytes * replicas, gpu * replicas};
+}
+
+ResourceSlots ResourceSlots::operator+(const ResourceSlots &o) const
+{
+    return {cpu + o.cpu, memoryBytes + o.memoryBytes, gpu + o.gpu};
+}
+
+ResourceSlots ResourceSlots::operator-(const ResourceSlots &o) const
+{
+    return {cpu - o.cpu, memoryBytes - o.memoryBytes, gpu - o.gpu};
+}
+
+bool ResourceSlots::fitsIn(const ResourceSlots &available) const
+{
+    // A tiny epsilon keeps fractional CPU sums (0.1 * 3) from failing on rounding.
+    constexpr double eps = 1e-9;
+    return cpu <= available.cpu + eps && memoryBytes <= available.memoryBytes && gpu <= available.gpu + eps;
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <optional>
+
+#include <QJsonObject>
+#include <QString>
+
+namespace ServeDeck {
+
+// The same names travel end to end: service, API JSON, CLI and GUI.
+enum class ErrorType {
+    InvalidArgument,
+    NotFound,
+    ModelAlreadyExists,
+    ModelFileNotFound,
+    InvalidModelDefinition,
+    InsufficientResources,
+    ResourceLimitExceeded,
+    ConflictingRules,
+    Unauthorized,
+    Forbidden,
+    PayloadTooLarge,
+    StorageError,
+    NoHealthyRoute,
+};
+
+QString errorTypeName(ErrorType type);
+std::optional<ErrorType> errorTypeFromName(const QString &name);
+
+struct ServiceError
+{
+    ErrorType type = ErrorType::InvalidArgument;
+    QString message;
+    QJsonObject details;
+
+    QString typeName() const { return errorTypeName(type); }
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <utility>
+
+#include <QByteArray>
+#include <QList>
+
+class QJsonDocument;
+
+namespace ServeDeck {
+
+// The server owns framing: Content-Length, Transfer-Encoding and Connection set
+// here are ignored (except "Connection: close", which closes after sending).
+// Headers whose name or value contains CR, LF or NUL are dropped. 204 and 304
+// go out without body and without Content-Length (RFC 9110).
+struct HttpResponse
+{
+    int status = 200;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+
+    static HttpResponse json(int status, const QJsonDocument &doc);
+    static HttpResponse text(int status, QByteArray body,
+                             QByteArray contentType = "text/plain; charset=utf-8");
+};
+
+} // namespace ServeDeck

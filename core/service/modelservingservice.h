@@ -1,0 +1,193 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <QObject>
+
+#include "domain/autoscalingrule.h"
+#include "domain/endpoint.h"
+#include "domain/endpointstatus.h"
+#include "domain/errorrecord.h"
+#include "domain/modeldefinition.h"
+#include "domain/result.h"
+#include "domain/route.h"
+#include "domain/tokengrant.h"
+#include "service/capacity.h"
+
+namespace ServeDeck {
+
+class Clock;
+class Repository;
+class TokenSigner;
+
+struct CreateServiceRequest
+{
+    QString name;
+    QString modelVersion;
+    QString modelFolder;  // a path, or the name of a folder under one of the model roots
+    QString runtimeVariant = QStringLiteral("custom");
+    ResourceSlots resourceSlots{1, qint64(1) << 30, 0};
+    QString resourceGroup = QStringLiteral("default");
+    int replicas = 1;
+    bool isPublic = false;
+};
+
+struct DryRunReport
+{
+    bool valid = false;
+    QList<ServiceError> problems;  // every problem found, not just the first
+    std::optional<ModelDefinition> definition;
+    QString resolvedFolder;
+    ResourceSlots perReplica;
+    ResourceSlots total;
+    ResourceSlots available;
+};
+
+struct EndpointMetrics
+{
+    qint64 requests = 0;
+    qint64 errors = 0;
+    std::optional<double> meanLatencyMs;
+    double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
+};
+
+struct EndpointInfo
+{
+    Endpoint endpoint;
+    EndpointStatus status = EndpointStatus::Provisioning;
+    QList<Route> routes;
+    QList<Revision> revisions;
+    QList<AutoScalingRule> rules;
+    ResourceSlots allocated;
+    std::optional<EndpointMetrics> metrics;
+};
+
+struct ModifyEndpointRequest
+{
+    std::optional<QString> name;
+    std::optional<QString> modelVersion;
+    std::optional<QString> modelFolder;
+    std::optional<QString> runtimeVariant;
+    std::optional<ResourceSlots> resourceSlots;
+    std::optional<QString> resourceGroup;
+    std::optional<int> replicas;
+    std::optional<bool> isPublic;
+    std::optional<int> canaryWeight;  // weight of the new revision's routes (default 0: no traffic yet)
+};
+
+struct ScaleResult
+{
+    Endpoint endpoint;
+    int previous = 0;
+    int target = 0;
+    int activeRoutes = 0;
+    QString state;  // SCALING while routes must be created or drained, STEADY otherwise
+};
+
+struct RouteWeight
+{
+    QUuid routeId;
+    int weight = 0;
+};
+
+struct AutoScalingRuleChanges
+{
+    std::optional<MetricSource> source;
+    std::optional<QString> metric;
+    std::optional<Comparator> comparator;
+    std::optional<double> threshold;
+    std::optional<int> stepSize;
+    std::optional<std::optional<double>> targetPerReplica;  // set to nullopt to clear
+    std::optional<int> minReplicas;
+    std::optional<int> maxReplicas;
+    std::optional<int> scaleUpDelay;
+    std::optional<int> scaleDownDelay;
+    std::optional<int> cooldown;
+};
+
+struct TokenRequest
+{
+    QString scope = QStringLiteral("inference");
+    std::optional<qint64> expirySeconds;  // none: never expires
+    QStringList allowedIps;
+};
+
+struct GeneratedToken
+{
+    QByteArray token;
+    TokenGrant grant;
+};
+
+struct ServiceConfig
+{
+    Capacity capacity;
+    QString proxyBaseUrl = QStringLiteral("http://127.0.0.1:8080");
+    QStringList modelRoots;  // where bare folder names are looked up
+    int maxRetries = 5;      // SERVICE_MAX_RETRIES
+};
+
+// One method per action of the spec. Each runs in one transaction, returns a value or a typed
+// error, and publishes what changed as a signal; UI and API observe those, never the database.
+class ModelServingService final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ModelServingService)
+
+public:
+    ModelServingService(Repository &repository, const TokenSigner &signer, ServiceConfig config,
+                        Clock &clock, QObject *parent = nullptr);
+    ~ModelServingService() override;
+
+    Result<Endpoint> createService(const CreateServiceRequest &request);
+    Result<QList<EndpointInfo>> listServices();
+    Result<Endpoint> deleteService(const QString &ref);
+    DryRunReport dryRun(const CreateServiceRequest &request);
+    Result<EndpointInfo> serviceInfo(const QString &ref, bool includeMetrics = false);
+    Result<EndpointInfo> modifyEndpoint(const QString &ref, const ModifyEndpointRequest &request);
+    Result<ScaleResult> scaleReplicas(const QString &ref, int replicas);
+    Result<QList<Route>> updateRoutes(const QString &ref, const QList<RouteWeight> &weights);
+    Result<Route> deleteRoute(const QString &ref, const QUuid &routeId);
+    Result<QList<Route>> forceSync(const QString &ref);
+    Result<QList<AutoScalingRule>> autoScalingRules(const QString &ref);
+    Result<AutoScalingRule> createAutoScalingRule(const QString &ref, AutoScalingRule rule);
+    Result<AutoScalingRule> modifyAutoScalingRule(const QString &ref, const QUuid &ruleId,
+                                                  const AutoScalingRuleChanges &changes);
+    Result<AutoScalingRule> deleteAutoScalingRule(const QString &ref, const QUuid &ruleId);
+    Result<GeneratedToken> generateToken(const QString &ref, const TokenRequest &request);
+    Result<QList<TokenGrant>> listTokens(const QString &ref);
+    Result<TokenGrant> revokeToken(const QString &ref, const QString &tokenId);
+    // ref empty: every endpoint.
+    Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
+    Result<int> clearErrors(const QString &ref);
+    Result<qint64> recordError(ErrorRecord record);
+
+    const ServiceConfig &config() const { return m_config; }
+    ResourceSlots allocated(const QUuid &excluding = {});
+    void setMetricsSource(std::function<EndpointMetrics(const QUuid &)> source);
+
+Q_SIGNALS:
+    void endpointChanged(const QUuid &endpointId);
+    void endpointRemoved(const QUuid &endpointId);
+    void routesChanged(const QUuid &endpointId);
+    void rulesChanged(const QUuid &endpointId);
+    void errorRecorded(const ServeDeck::ErrorRecord &record);
+    void errorsCleared(const QUuid &endpointId);
+    void scaled(const ServeDeck::ScaleEvent &event);
+    void syncRequested(const QUuid &endpointId);
+
+private:
+    Result<Endpoint> resolve(const QString &ref);
+    QString resolveFolder(const QString &folder) const;
+    Result<EndpointInfo> infoFor(const Endpoint &endpoint, bool includeMetrics);
+    Result<ModelDefinition> validateFolder(const QString &folder) const;
+    std::optional<ServiceError> checkRule(const AutoScalingRule &rule, const QList<AutoScalingRule> &others) const;
+
+    Repository &m_repository;
+    const TokenSigner &m_signer;
+    ServiceConfig m_config;
+    Clock &m_clock;
+    std::function<EndpointMetrics(const QUuid &)> m_metricsSource;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,559 @@
+#include "repository.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+
+#include "schema.h"
+
+namespace ServeDeck {
+
+namespace {
+
+QVariant ms(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QVariant ms(const std::optional<QDateTime> &t)
+{
+    return t ? ms(*t) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime fromMs(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+
+std::optional<QDateTime> optionalFromMs(const QVariant &v)
+{
+    if (v.isNull())
+        return std::nullopt;
+    return fromMs(v);
+}
+
+QString idText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+QVariant nullableId(const QUuid &id)
+{
+    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(idText(id));
+}
+
+QVariant nullableInt(const std::optional<int> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType::fromType<int>());
+}
+
+QString jsonText(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QString jsonText(const QStringList &list)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(list)).toJson(QJsonDocument::Compact));
+}
+
+QStringList stringList(const QVariant &v)
+{
+    QStringList out;
+    const auto array = QJsonDocument::fromJson(v.toString().toUtf8()).array();
+    for (const auto &item : array)
+        out << item.toString();
+    return out;
+}
+
+ServiceError sqlError(const QSqlError &error, const QString &what)
+{
+    return makeError(ErrorType::StorageError, QStringLiteral("%1: %2").arg(what, error.text()),
+                     {{QStringLiteral("native_code"), error.nativeErrorCode()}});
+}
+
+Result<QSqlQuery> run(const QString &connection, const QString &sql, const QVariantList &binds = {})
+{
+    QSqlQuery q(QSqlDatabase::database(connection, false));
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return sqlError(q.lastError(), QStringLiteral("prepare"));
+    for (const auto &b : binds)
+        q.addBindValue(b);
+    if (!q.exec())
+        return sqlError(q.lastError(), QStringLiteral("query"));
+    return q;
+}
+
+Result<Done> runChecked(const QString &connection, const QString &sql, const QVariantList &binds,
+                        const QString &notFoundWhat = {})
+{
+    auto q = run(connection, sql, binds);
+    if (!q)
+        return q.error();
+    if (!notFoundWhat.isEmpty() && q.value().numRowsAffected() == 0)
+        return makeError(ErrorType::NotFound, notFoundWhat + QStringLiteral(" not found"));
+    return Done{};
+}
+
+Endpoint endpointFrom(const QSqlQuery &q)
+{
+    Endpoint e;
+    e.id = QUuid::fromString(q.value(QStringLiteral("id")).toString());
+    e.name = q.value(QStringLiteral("name")).toString();
+    e.modelVersion = q.value(QStringLiteral("model_version")).toString();
+    e.modelFolder = q.value(QStringLiteral("model_folder")).toString();
+    e.runtimeVariant = q.value(QStringLiteral("runtime_variant")).toString();
+    const auto slots = QJsonDocument::fromJson(q.value(QStringLiteral("resource_slots")).toString().toUtf8()).object();
+    if (auto parsed = ResourceSlots::fromJson(slots))
+        e.resourceSlots = *parsed;
+    e.resourceGroup = q.value(QStringLiteral("resource_group")).toString();
+    e.replicas = q.value(QStringLiteral("replicas")).toInt();
+    e.isPublic = q.value(QStringLiteral("public")).toBool();
+    e.lifecycle = lifecycleFromName(q.value(QStringLiteral("lifecycle")).toString()).value_or(EndpointLifecycle::Created);
+    e.retries = q.value(QStringLiteral("retries")).toInt();
+    e.url = q.value(QStringLiteral("url")).toString();
+    e.currentRevisionId = QUuid::fromString(q.value(QStringLiteral("current_revision_id")).toString());
+    e.createdAt = fromMs(q.value(QStringLiteral("created_at")));
+    e.updatedAt = fromMs(q.value(QStringLiteral("updated_at")));
+    return e;
+}
+
+Route routeFrom(const QSqlQuery &q)
+{
+    Route r;
+    r.id = QUuid::fromString(q.value(QStringLiteral("id")).toString());
+    r.endpointId = QUuid::fromString(q.value(QStringLiteral("endpoint_id")).toString());
+    r.revisionId = QUuid::fromString(q.value(QStringLiteral("revision_id")).toString());
+    r.status = routeStatusFromName(q.value(QStringLiteral("status")).toString()).value_or(RouteStatus::Provisioning);
+    r.weight = q.value(QStringLiteral("weight")).toInt();
+    r.replicaId = q.value(QStringLiteral("replica_id")).toString();
+    r.agentId = q.value(QStringLiteral("agent_id")).toString();
+    r.createdAt = fromMs(q.value(QStringLiteral("created_at")));
+    r.updatedAt = fromMs(q.value(QStringLiteral("updated_at")));
+    return r;
+}
+
+AutoScalingRule ruleFrom(const QSqlQuery &q)
+{
+    AutoScalingRule r;
+    r.id = QUuid::fromString(q.value(QStringLiteral("id")).toString());
+    r.endpointId = QUuid::fromString(q.value(QStringLiteral("endpoint_id")).toString());
+    r.source = metricSourceFromName(q.value(QStringLiteral("metric_source")).toString()).value_or(MetricSource::Kernel);
+    r.metric = q.value(QStringLiteral("metric")).toString();
+    r.comparator = comparatorFromText(q.value(QStringLiteral("comparator")).toString()).value_or(Comparator::GreaterThan);
+    r.threshold = q.value(QStringLiteral("threshold")).toDouble();
+    r.stepSize = q.value(QStringLiteral("step_size")).toInt();
+    const auto target = q.value(QStringLiteral("target_per_replica"));
+    if (!target.isNull())
+        r.targetPerReplica = target.toDouble();
+    r.minReplicas = q.value(QStringLiteral("min_replicas")).toInt();
+    r.maxReplicas = q.value(QStringLiteral("max_replicas")).toInt();
+    r.scaleUpDelay = q.value(QStringLiteral("scale_up_delay")).toInt();
+    r.scaleDownDelay = q.value(QStringLiteral("scale_down_delay")).toInt();
+    r.cooldown = q.value(QStringLiteral("cooldown")).toInt();
+    r.createdAt = fromMs(q.value(QStringLiteral("created_at")));
+    r.updatedAt = fromMs(q.value(QStringLiteral("updated_at")));
+    return r;
+}
+
+template<typename T, typename Map>
+Result<QList<T>> collect(Result<QSqlQuery> q, Map map)
+{
+    if (!q)
+        return q.error();
+    QList<T> out;
+    while (q.value().next())
+        out.append(map(q.value()));
+    return out;
+}
+
+const QString kEndpointColumns = QStringLiteral(
+    "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
+    "public, lifecycle, retries, url, current_revision_id, created_at, updated_at");
+
+} // namespace
+
+Repository::Repository()
+    : m_connectionName(QStringLiteral("servedeck-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
+{
+}
+
+Repository::~Repository()
+{
+    {
+        auto db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isValid())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+Result<Done> Repository::open(const QString &databasePath)
+{
+    m_path = databasePath;
+    QDir().mkpath(QFileInfo(databasePath).absolutePath());
+    auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+    db.setDatabaseName(databasePath);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open())
+        return sqlError(db.lastError(), QStringLiteral("cannot open %1").arg(databasePath));
+    // WAL keeps readers off the writer's back; FULL sync makes each commit durable, not just atomic.
+    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+        if (auto q = run(m_connectionName, QString::fromLatin1(pragma)); !q)
+            return q.error();
+    }
+    return migrate();
+}
+
+int Repository::schemaVersion() const
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    return q && q.value().next() ? q.value().value(0).toInt() : 0;
+}
+
+Result<Done> Repository::migrate()
+{
+    if (auto q = run(m_connectionName, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                                      "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
+        !q)
+        return q.error();
+    const int current = schemaVersion();
+    const auto &steps = schemaMigrations();
+    if (current > int(steps.size()))
+        return makeError(ErrorType::StorageError,
+                         QStringLiteral("database schema version %1 is newer than this ServeDeck (%2)")
+                             .arg(current)
+                             .arg(steps.size()));
+    for (int version = current + 1; version <= int(steps.size()); ++version) {
+        auto applied = transaction<Done>([&]() -> Result<Done> {
+            for (const QString &sql : steps[version - 1]) {
+                if (auto q = run(m_connectionName, sql); !q)
+                    return makeError(ErrorType::StorageError,
+                                     QStringLiteral("migration %1 failed: %2").arg(version).arg(q.error().message));
+            }
+            return runChecked(m_connectionName,
+                              QStringLiteral("INSERT INTO schema_migrations(version, applied_at) VALUES(?, ?)"),
+                              {version, QDateTime::currentMSecsSinceEpoch()});
+        });
+        if (!applied)
+            return applied.error();
+    }
+    return Done{};
+}
+
+Result<Done> Repository::begin()
+{
+    if (m_depth++ > 0)
+        return Done{};
+    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
+    if (auto q = run(m_connectionName, QStringLiteral("BEGIN IMMEDIATE")); !q) {
+        m_depth = 0;
+        return q.error();
+    }
+    return Done{};
+}
+
+Result<Done> Repository::commit()
+{
+    if (--m_depth > 0)
+        return Done{};
+    if (auto q = run(m_connectionName, QStringLiteral("COMMIT")); !q) {
+        run(m_connectionName, QStringLiteral("ROLLBACK"));
+        return q.error();
+    }
+    return Done{};
+}
+
+void Repository::rollback()
+{
+    // An inner failure propagates its error outward, so only the outermost level rolls back.
+    if (--m_depth > 0)
+        return;
+    run(m_connectionName, QStringLiteral("ROLLBACK"));
+}
+
+Result<Done> Repository::insertEndpoint(const Endpoint &e)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO endpoints(") + kEndpointColumns
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      {idText(e.id), e.name, e.modelVersion, e.modelFolder, e.runtimeVariant,
+                       jsonText(e.resourceSlots.toJson()), e.resourceGroup, e.replicas, e.isPublic ? 1 : 0,
+                       lifecycleName(e.lifecycle), e.retries, e.url, nullableId(e.currentRevisionId), ms(e.createdAt),
+                       ms(e.updatedAt)});
+}
+
+Result<Done> Repository::updateEndpoint(const Endpoint &e)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("UPDATE endpoints SET name=?, model_version=?, model_folder=?, runtime_variant=?, "
+                                     "resource_slots=?, resource_group=?, replicas=?, public=?, lifecycle=?, retries=?, "
+                                     "url=?, current_revision_id=?, updated_at=? WHERE id=?"),
+                      {e.name, e.modelVersion, e.modelFolder, e.runtimeVariant, jsonText(e.resourceSlots.toJson()),
+                       e.resourceGroup, e.replicas, e.isPublic ? 1 : 0, lifecycleName(e.lifecycle), e.retries, e.url,
+                       nullableId(e.currentRevisionId), ms(e.updatedAt), idText(e.id)},
+                      QStringLiteral("endpoint"));
+}
+
+Result<std::optional<Endpoint>> Repository::endpointById(const QUuid &id)
+{
+    auto list = collect<Endpoint>(
+        run(m_connectionName, QStringLiteral("SELECT ") + kEndpointColumns + QStringLiteral(" FROM endpoints WHERE id=?"),
+            {idText(id)}),
+        endpointFrom);
+    if (!list)
+        return list.error();
+    return list->isEmpty() ? std::nullopt : std::optional<Endpoint>(list->first());
+}
+
+Result<std::optional<Endpoint>> Repository::liveEndpointByName(const QString &name)
+{
+    auto list = collect<Endpoint>(run(m_connectionName,
+                                      QStringLiteral("SELECT ") + kEndpointColumns
+                                          + QStringLiteral(" FROM endpoints WHERE name=? AND lifecycle<>'TERMINATED'"),
+                                      {name}),
+                                  endpointFrom);
+    if (!list)
+        return list.error();
+    return list->isEmpty() ? std::nullopt : std::optional<Endpoint>(list->first());
+}
+
+Result<QList<Endpoint>> Repository::endpoints(bool includeTerminated)
+{
+    const QString where = includeTerminated ? QString() : QStringLiteral(" WHERE lifecycle<>'TERMINATED'");
+    return collect<Endpoint>(
+        run(m_connectionName, QStringLiteral("SELECT ") + kEndpointColumns + QStringLiteral(" FROM endpoints") + where
+                                  + QStringLiteral(" ORDER BY created_at, name")),
+        endpointFrom);
+}
+
+Result<Done> Repository::insertRevision(const Revision &r)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO revisions(id, endpoint_id, number, model_version, model_folder, "
+                                     "runtime_variant, created_at) VALUES(?,?,?,?,?,?,?)"),
+                      {idText(r.id), idText(r.endpointId), r.number, r.modelVersion, r.modelFolder, r.runtimeVariant,
+                       ms(r.createdAt)});
+}
+
+Result<QList<Revision>> Repository::revisions(const QUuid &endpointId)
+{
+    return collect<Revision>(
+        run(m_connectionName,
+            QStringLiteral("SELECT id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at "
+                           "FROM revisions WHERE endpoint_id=? ORDER BY number"),
+            {idText(endpointId)}),
+        [](const QSqlQuery &q) {
+            return Revision{QUuid::fromString(q.value(0).toString()), QUuid::fromString(q.value(1).toString()),
+                            q.value(2).toInt(),  q.value(3).toString(),
+                            q.value(4).toString(), q.value(5).toString(),
+                            fromMs(q.value(6))};
+        });
+}
+
+Result<Done> Repository::insertRoute(const Route &r)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO routes(id, endpoint_id, revision_id, status, weight, replica_id, "
+                                     "agent_id, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)"),
+                      {idText(r.id), idText(r.endpointId), nullableId(r.revisionId), routeStatusName(r.status), r.weight,
+                       r.replicaId, r.agentId, ms(r.createdAt), ms(r.updatedAt)});
+}
+
+Result<Done> Repository::updateRoute(const Route &r)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("UPDATE routes SET status=?, weight=?, replica_id=?, agent_id=?, updated_at=? "
+                                     "WHERE id=?"),
+                      {routeStatusName(r.status), r.weight, r.replicaId, r.agentId, ms(r.updatedAt), idText(r.id)},
+                      QStringLiteral("route"));
+}
+
+Result<Done> Repository::deleteRoute(const QUuid &routeId)
+{
+    return runChecked(m_connectionName, QStringLiteral("DELETE FROM routes WHERE id=?"), {idText(routeId)},
+                      QStringLiteral("route"));
+}
+
+Result<QList<Route>> Repository::routes(const QUuid &endpointId)
+{
+    return collect<Route>(run(m_connectionName,
+                              QStringLiteral("SELECT * FROM routes WHERE endpoint_id=? ORDER BY created_at, id"),
+                              {idText(endpointId)}),
+                          routeFrom);
+}
+
+Result<QList<Route>> Repository::allRoutes()
+{
+    return collect<Route>(run(m_connectionName, QStringLiteral("SELECT * FROM routes ORDER BY created_at, id")),
+                          routeFrom);
+}
+
+Result<Done> Repository::insertRule(const AutoScalingRule &r)
+{
+    return runChecked(
+        m_connectionName,
+        QStringLiteral("INSERT INTO autoscaling_rules(id, endpoint_id, metric_source, metric, comparator, threshold, "
+                       "step_size, target_per_replica, min_replicas, max_replicas, scale_up_delay, scale_down_delay, "
+                       "cooldown, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+        {idText(r.id), idText(r.endpointId), metricSourceName(r.source), r.metric, comparatorName(r.comparator),
+         r.threshold, r.stepSize,
+         r.targetPerReplica ? QVariant(*r.targetPerReplica) : QVariant(QMetaType::fromType<double>()),
+         r.minReplicas, r.maxReplicas, r.scaleUpDelay, r.scaleDownDelay, r.cooldown, ms(r.createdAt),
+         ms(r.updatedAt)});
+}
+
+Result<Done> Repository::updateRule(const AutoScalingRule &r)
+{
+    return runChecked(
+        m_connectionName,
+        QStringLiteral("UPDATE autoscaling_rules SET metric_source=?, metric=?, comparator=?, threshold=?, "
+                       "step_size=?, target_per_replica=?, min_replicas=?, max_replicas=?, scale_up_delay=?, "
+                       "scale_down_delay=?, cooldown=?, updated_at=? WHERE id=?"),
+        {metricSourceName(r.source), r.metric, comparatorName(r.comparator), r.threshold, r.stepSize,
+         r.targetPerReplica ? QVariant(*r.targetPerReplica) : QVariant(QMetaType::fromType<double>()),
+         r.minReplicas, r.maxReplicas, r.scaleUpDelay, r.scaleDownDelay, r.cooldown, ms(r.updatedAt), idText(r.id)},
+        QStringLiteral("autoscaling rule"));
+}
+
+Result<Done> Repository::deleteRule(const QUuid &ruleId)
+{
+    return runChecked(m_connectionName, QStringLiteral("DELETE FROM autoscaling_rules WHERE id=?"), {idText(ruleId)},
+                      QStringLiteral("autoscaling rule"));
+}
+
+Result<QList<AutoScalingRule>> Repository::rules(const QUuid &endpointId)
+{
+    return collect<AutoScalingRule>(
+        run(m_connectionName,
+            QStringLiteral("SELECT * FROM autoscaling_rules WHERE endpoint_id=? ORDER BY created_at, id"),
+            {idText(endpointId)}),
+        ruleFrom);
+}
+
+Result<Done> Repository::insertTokenGrant(const TokenGrant &g)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO token_grants(id, endpoint_id, scope, expires_at, allowed_ips, "
+                                     "created_at, revoked_at) VALUES(?,?,?,?,?,?,?)"),
+                      {g.id, idText(g.endpointId), g.scope, ms(g.expiresAt), jsonText(g.allowedIps), ms(g.createdAt),
+                       ms(g.revokedAt)});
+}
+
+Result<Done> Repository::revokeTokenGrant(const QString &tokenId, const QDateTime &when)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("UPDATE token_grants SET revoked_at=? WHERE id=? AND revoked_at IS NULL"),
+                      {ms(when), tokenId}, QStringLiteral("active token"));
+}
+
+Result<QList<TokenGrant>> Repository::tokenGrants(const QUuid &endpointId)
+{
+    return collect<TokenGrant>(
+        run(m_connectionName,
+            QStringLiteral("SELECT id, endpoint_id, scope, expires_at, allowed_ips, created_at, revoked_at "
+                           "FROM token_grants WHERE endpoint_id=? ORDER BY created_at, id"),
+            {idText(endpointId)}),
+        [](const QSqlQuery &q) {
+            return TokenGrant{q.value(0).toString(), QUuid::fromString(q.value(1).toString()), q.value(2).toString(),
+                              optionalFromMs(q.value(3)),  stringList(q.value(4)),
+                              fromMs(q.value(5)),          optionalFromMs(q.value(6))};
+        });
+}
+
+Result<qint64> Repository::insertError(const ErrorRecord &r)
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("INSERT INTO errors(endpoint_id, route_id, replica_id, agent_id, type, message, "
+                                "exit_code, signal, log_tail, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+                 {idText(r.endpointId), r.routeId, r.replicaId, r.agentId, r.type, r.message, nullableInt(r.exitCode),
+                  nullableInt(r.signal), r.logTail, ms(r.time)});
+    if (!q)
+        return q.error();
+    return q.value().lastInsertId().toLongLong();
+}
+
+Result<QList<ErrorRecord>> Repository::errors(const QUuid &endpointId, int limit, const QString &type)
+{
+    QString sql = QStringLiteral("SELECT id, created_at, endpoint_id, route_id, replica_id, agent_id, type, message, "
+                                 "exit_code, signal, log_tail FROM errors WHERE 1=1");
+    QVariantList binds;
+    if (!endpointId.isNull()) {
+        sql += QStringLiteral(" AND endpoint_id=?");
+        binds << idText(endpointId);
+    }
+    if (!type.isEmpty()) {
+        sql += QStringLiteral(" AND type=?");
+        binds << type;
+    }
+    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    binds << limit;
+    return collect<ErrorRecord>(run(m_connectionName, sql, binds), [](const QSqlQuery &q) {
+        ErrorRecord r;
+        r.id = q.value(0).toLongLong();
+        r.time = fromMs(q.value(1));
+        r.endpointId = QUuid::fromString(q.value(2).toString());
+        r.routeId = q.value(3).toString();
+        r.replicaId = q.value(4).toString();
+        r.agentId = q.value(5).toString();
+        r.type = q.value(6).toString();
+        r.message = q.value(7).toString();
+        if (!q.value(8).isNull())
+            r.exitCode = q.value(8).toInt();
+        if (!q.value(9).isNull())
+            r.signal = q.value(9).toInt();
+        r.logTail = q.value(10).toString();
+        return r;
+    });
+}
+
+Result<int> Repository::clearErrors(const QUuid &endpointId)
+{
+    auto q = run(m_connectionName, QStringLiteral("DELETE FROM errors WHERE endpoint_id=?"), {idText(endpointId)});
+    if (!q)
+        return q.error();
+    return q.value().numRowsAffected();
+}
+
+Result<qint64> Repository::insertScaleEvent(const ScaleEvent &e)
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("INSERT INTO scale_events(endpoint_id, rule_id, replicas_before, replicas_after, "
+                                "metric_value, reason, created_at) VALUES(?,?,?,?,?,?,?)"),
+                 {idText(e.endpointId), e.ruleId, e.before, e.after,
+                  e.metricValue ? QVariant(*e.metricValue) : QVariant(QMetaType::fromType<double>()), e.reason,
+                  ms(e.time)});
+    if (!q)
+        return q.error();
+    return q.value().lastInsertId().toLongLong();
+}
+
+Result<QList<ScaleEvent>> Repository::scaleEvents(const QUuid &endpointId, int limit)
+{
+    return collect<ScaleEvent>(
+        run(m_connectionName,
+            QStringLiteral("SELECT id, created_at, endpoint_id, rule_id, replicas_before, replicas_after, metric_value, "
+                           "reason FROM scale_events WHERE endpoint_id=? ORDER BY created_at DESC, id DESC LIMIT ?"),
+            {idText(endpointId), limit}),
+        [](const QSqlQuery &q) {
+            ScaleEvent e;
+            e.id = q.value(0).toLongLong();
+            e.time = fromMs(q.value(1));
+            e.endpointId = QUuid::fromString(q.value(2).toString());
+            e.ruleId = q.value(3).toString();
+            e.before = q.value(4).toInt();
+            e.after = q.value(5).toInt();
+            if (!q.value(6).isNull())
+                e.metricValue = q.value(6).toDouble();
+            e.reason = q.value(7).toString();
+            return e;
+        });
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,96 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <QList>
+#include <QString>
+
+#include "domain/autoscalingrule.h"
+#include "domain/endpoint.h"
+#include "domain/errorrecord.h"
+#include "domain/result.h"
+#include "domain/route.h"
+#include "domain/tokengrant.h"
+
+namespace ServeDeck {
+
+// The only door to the database. Owned by the control thread; every service action
+// runs inside transaction(), so a crash at any instant leaves committed actions whole.
+class Repository final
+{
+    Q_DISABLE_COPY_MOVE(Repository)
+
+public:
+    Repository();
+    ~Repository();
+
+    Result<Done> open(const QString &databasePath);
+    QString databasePath() const { return m_path; }
+    int schemaVersion() const;
+
+    template<typename T>
+    Result<T> transaction(const std::function<Result<T>()> &work)
+    {
+        if (auto begun = begin(); !begun)
+            return begun.error();
+        Result<T> result = [&]() -> Result<T> {
+            try {
+                return work();
+            } catch (const std::exception &e) {
+                return makeError(ErrorType::StorageError, QString::fromUtf8(e.what()));
+            }
+        }();
+        if (!result.ok()) {
+            rollback();
+            return result;
+        }
+        if (auto committed = commit(); !committed)
+            return committed.error();
+        return result;
+    }
+
+    Result<Done> insertEndpoint(const Endpoint &endpoint);
+    Result<Done> updateEndpoint(const Endpoint &endpoint);
+    Result<std::optional<Endpoint>> endpointById(const QUuid &id);
+    Result<std::optional<Endpoint>> liveEndpointByName(const QString &name);
+    Result<QList<Endpoint>> endpoints(bool includeTerminated = false);
+
+    Result<Done> insertRevision(const Revision &revision);
+    Result<QList<Revision>> revisions(const QUuid &endpointId);
+
+    Result<Done> insertRoute(const Route &route);
+    Result<Done> updateRoute(const Route &route);
+    Result<Done> deleteRoute(const QUuid &routeId);
+    Result<QList<Route>> routes(const QUuid &endpointId);
+    Result<QList<Route>> allRoutes();
+
+    Result<Done> insertRule(const AutoScalingRule &rule);
+    Result<Done> updateRule(const AutoScalingRule &rule);
+    Result<Done> deleteRule(const QUuid &ruleId);
+    Result<QList<AutoScalingRule>> rules(const QUuid &endpointId);
+
+    Result<Done> insertTokenGrant(const TokenGrant &grant);
+    Result<Done> revokeTokenGrant(const QString &tokenId, const QDateTime &when);
+    Result<QList<TokenGrant>> tokenGrants(const QUuid &endpointId);
+
+    Result<qint64> insertError(const ErrorRecord &record);
+    // endpointId null = every endpoint; type empty = every type; newest first.
+    Result<QList<ErrorRecord>> errors(const QUuid &endpointId, int limit, const QString &type = {});
+    Result<int> clearErrors(const QUuid &endpointId);
+
+    Result<qint64> insertScaleEvent(const ScaleEvent &event);
+    Result<QList<ScaleEvent>> scaleEvents(const QUuid &endpointId, int limit);
+
+private:
+    Result<Done> begin();
+    Result<Done> commit();
+    void rollback();
+    Result<Done> migrate();
+
+    QString m_connectionName;
+    QString m_path;
+    int m_depth = 0;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,97 @@
+#include "schema.h"
+
+namespace ServeDeck {
+
+const std::vector<QStringList> &schemaMigrations()
+{
+    static const std::vector<QStringList> migrations{
+        // 1: the control plane's first shape.
+        {
+            QStringLiteral("CREATE TABLE endpoints ("
+                           " id TEXT PRIMARY KEY,"
+                           " name TEXT NOT NULL,"
+                           " model_version TEXT NOT NULL,"
+                           " model_folder TEXT NOT NULL,"
+                           " runtime_variant TEXT NOT NULL,"
+                           " resource_slots TEXT NOT NULL,"
+                           " resource_group TEXT NOT NULL,"
+                           " replicas INTEGER NOT NULL CHECK (replicas >= 0),"
+                           " public INTEGER NOT NULL,"
+                           " lifecycle TEXT NOT NULL CHECK (lifecycle IN ('CREATED','READY','DESTROYING','TERMINATED')),"
+                           " retries INTEGER NOT NULL DEFAULT 0,"
+                           " url TEXT NOT NULL,"
+                           " current_revision_id TEXT,"
+                           " created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL)"),
+            // A name is unique among live endpoints; a terminated one frees it.
+            QStringLiteral("CREATE UNIQUE INDEX endpoints_live_name ON endpoints(name) WHERE lifecycle <> 'TERMINATED'"),
+            QStringLiteral("CREATE TABLE revisions ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " number INTEGER NOT NULL,"
+                           " model_version TEXT NOT NULL,"
+                           " model_folder TEXT NOT NULL,"
+                           " runtime_variant TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " UNIQUE (endpoint_id, number))"),
+            QStringLiteral("CREATE TABLE routes ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " revision_id TEXT REFERENCES revisions(id),"
+                           " status TEXT NOT NULL,"
+                           " weight INTEGER NOT NULL CHECK (weight >= 0),"
+                           " replica_id TEXT,"
+                           " agent_id TEXT,"
+                           " created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX routes_by_endpoint ON routes(endpoint_id)"),
+            QStringLiteral("CREATE TABLE autoscaling_rules ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " metric_source TEXT NOT NULL,"
+                           " metric TEXT NOT NULL,"
+                           " comparator TEXT NOT NULL,"
+                           " threshold REAL NOT NULL,"
+                           " step_size INTEGER NOT NULL,"
+                           " target_per_replica REAL,"
+                           " min_replicas INTEGER NOT NULL CHECK (min_replicas >= 0),"
+                           " max_replicas INTEGER NOT NULL CHECK (max_replicas >= min_replicas),"
+                           " scale_up_delay INTEGER NOT NULL CHECK (scale_up_delay >= 0),"
+                           " scale_down_delay INTEGER NOT NULL CHECK (scale_down_delay >= 0),"
+                           " cooldown INTEGER NOT NULL CHECK (cooldown >= 0),"
+                           " created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE token_grants ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " scope TEXT NOT NULL,"
+                           " expires_at INTEGER,"
+                           " allowed_ips TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " revoked_at INTEGER)"),
+            QStringLiteral("CREATE TABLE errors ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " route_id TEXT, replica_id TEXT, agent_id TEXT,"
+                           " type TEXT NOT NULL,"
+                           " message TEXT NOT NULL,"
+                           " exit_code INTEGER, signal INTEGER,"
+                           " log_tail TEXT,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX errors_by_endpoint ON errors(endpoint_id, created_at)"),
+            QStringLiteral("CREATE TABLE scale_events ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " rule_id TEXT,"
+                           " replicas_before INTEGER NOT NULL,"
+                           " replicas_after INTEGER NOT NULL,"
+                           " metric_value REAL,"
+                           " reason TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX scale_events_by_endpoint ON scale_events(endpoint_id, created_at)"),
+        },
+    };
+    return migrations;
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,836 @@
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+
+#include "http/httpserver.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kWaitMs = 5000;
+
+struct RawResponse
+{
+    int status = 0;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    bool hasContentLength = false;
+
+    QByteArray header(QByteArrayView name) const
+    {
+        for (const auto &[field, value] : headers) {
+            if (name.compare(field, Qt::CaseInsensitive) == 0)
+                return value;
+        }
+        return {};
+    }
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+// Client over a raw QTcpSocket so that the bytes on the wire are exact. The
+// response reader only understands what the server under test emits (status
+// line, headers, Content-Length framing) and is strict about it.
+class RawClient
+{
+public:
+    bool connectTo(quint16 port)
+    {
+        m_socket.connectToHost(QHostAddress::LocalHost, port);
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, kWaitMs);
+    }
+
+    void send(QByteArrayView bytes)
+    {
+        m_socket.write(bytes.data(), bytes.size());
+        m_socket.flush();
+    }
+
+    // Sends in small slices and lets the server run between them, so that
+    // request lines, headers and chunks are split across reads.
+    void sendFragmented(QByteArrayView bytes, qsizetype slice = 3)
+    {
+        for (qsizetype i = 0; i < bytes.size(); i += slice) {
+            send(bytes.sliced(i, std::min(slice, bytes.size() - i)));
+            QCoreApplication::processEvents();
+        }
+    }
+
+    std::optional<RawResponse> read(bool headRequest = false)
+    {
+        std::optional<RawResponse> response;
+        const bool arrived = QTest::qWaitFor([&] {
+            m_buffer += m_socket.readAll();
+            response = take(headRequest);
+            return response.has_value();
+        }, kWaitMs);
+        Q_UNUSED(arrived);  // the empty optional says it
+        return response;
+    }
+
+    bool waitClosed()
+    {
+        return QTest::qWaitFor([this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, kWaitMs);
+    }
+
+    bool isConnected() const { return m_socket.state() == QAbstractSocket::ConnectedState; }
+    QByteArray unread() { return m_buffer + m_socket.readAll(); }
+    QTcpSocket &socket() { return m_socket; }
+
+private:
+    std::optional<RawResponse> take(bool headRequest)
+    {
+        const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+        if (end < 0)
+            return std::nullopt;
+        RawResponse response;
+        const QList<QByteArray> lines = m_buffer.left(end).split('\n');
+        const QList<QByteArray> statusLine = lines.first().trimmed().split(' ');
+        if (statusLine.size() < 2 || statusLine.first() != "HTTP/1.1")
+            return std::nullopt;
+        response.status = statusLine.at(1).toInt();
+        for (qsizetype i = 1; i < lines.size(); ++i) {
+            const QByteArray line = lines.at(i).trimmed();
+            const qsizetype colon = line.indexOf(':');
+            response.headers.emplaceBack(line.left(colon).trimmed(), line.mid(colon + 1).trimmed());
+        }
+        const QByteArray length = response.header("content-length");
+        response.hasContentLength = !length.isEmpty();
+        const bool noBody = headRequest || response.status < 200 || response.status == 204 || response.status == 304;
+        const qsizetype bodySize = noBody ? 0 : length.toLongLong();
+        if (m_buffer.size() < end + 4 + bodySize)
+            return std::nullopt;
+        response.body = m_buffer.mid(end + 4, bodySize);
+        m_buffer.remove(0, end + 4 + bodySize);
+        return response;
+    }
+
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+};
+
+QByteArray get(const QByteArray &target, const QByteArray &extraHeaders = {})
+{
+    return "GET " + target + " HTTP/1.1\r\nHost: test\r\n" + extraHeaders + "\r\n";
+}
+
+QByteArray post(const QByteArray &target, const QByteArray &body)
+{
+    return "POST " + target + " HTTP/1.1\r\nHost: test\r\nContent-Length: " + QByteArray::number(body.size())
+        + "\r\n\r\n" + body;
+}
+
+QJsonObject errorJson(const QString &type, const QString &message, const QJsonObject &details)
+{
+    return QJsonObject{{u"error"_s, QJsonObject{{u"type"_s, type}, {u"message"_s, message}, {u"details"_s, details}}}};
+}
+
+// Routes used by the tests; everything else echoes the request as JSON.
+HttpResponse testHandler(const HttpRequest &request)
+{
+    if (request.path == "/boom")
+        throw std::runtime_error("handler exploded");
+    if (request.path == "/weird")
+        throw 42;
+    if (request.path == "/big") {
+        const int size = request.query.queryItemValue(u"size"_s).toInt();
+        const QByteArray fillParam = request.query.queryItemValue(u"fill"_s).toLatin1();
+        const char fill = fillParam.isEmpty() ? 'x' : fillParam.front();
+        return HttpResponse::text(200, QByteArray(size, fill));
+    }
+    if (request.path == "/nocontent")
+        return HttpResponse{204, {}, QByteArray("ignored")};
+    if (request.path == "/framing") {
+        HttpResponse response = HttpResponse::text(200, "abc");
+        response.headers.emplaceBack("Content-Length", "999");
+        response.headers.emplaceBack("X-Evil", "a\r\nInjected: yes");
+        response.headers.emplaceBack("X-Fine", "ok");
+        return response;
+    }
+    if (request.path == "/close-please") {
+        HttpResponse response = HttpResponse::text(200, "bye");
+        response.headers.emplaceBack("Connection", "close");
+        return response;
+    }
+
+    QJsonObject query;
+    const auto items = request.query.queryItems(QUrl::FullyDecoded);
+    for (const auto &[key, value] : items)
+        query.insert(key, value);
+    QJsonArray headers;
+    for (const auto &[name, value] : request.headers)
+        headers.append(QJsonArray{QString::fromLatin1(name), QString::fromLatin1(value)});
+    return HttpResponse::json(200, QJsonDocument(QJsonObject{
+        {u"method"_s, QString::fromLatin1(request.method)},
+        {u"path"_s, QString::fromUtf8(request.path)},
+        {u"query"_s, query},
+        {u"headers"_s, headers},
+        {u"contentType"_s, QString::fromLatin1(request.header("content-type"))},
+        {u"body"_s, QString::fromUtf8(request.body)},
+        {u"peer"_s, request.peer.toString()},
+    }));
+}
+
+} // namespace
+
+class TestHttpServer : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<HttpServer> startServer(const HttpServer::Limits &limits = {})
+    {
+        auto server = std::make_unique<HttpServer>(testHandler);
+        server->setLimits(limits);
+        if (!server->listen(QHostAddress::LocalHost, 0))
+            return nullptr;
+        return server;
+    }
+
+private Q_SLOTS:
+    void jsonRoundTripWithNetworkAccessManager()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        QVERIFY(server->serverPort() != 0);
+        QCOMPARE(server->serverAddress(), QHostAddress(QHostAddress::LocalHost));
+
+        QNetworkAccessManager manager;
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/v1/services/echo?name=a%20b"_s.arg(server->serverPort())));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+        const QByteArray payload = QJsonDocument(QJsonObject{{u"model"_s, u"llama"_s}}).toJson(QJsonDocument::Compact);
+        std::unique_ptr<QNetworkReply> reply(manager.post(request, payload));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        QVERIFY(finished.wait(kWaitMs));
+
+        QCOMPARE(reply->error(), QNetworkReply::NoError);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(reply->rawHeader("Content-Type"), "application/json");
+        QCOMPARE(reply->rawHeader("Server"), "servedeck");
+        const QByteArray body = reply->readAll();
+        QCOMPARE(reply->rawHeader("Content-Length").toLongLong(), body.size());
+        const QJsonObject echo = QJsonDocument::fromJson(body).object();
+        QCOMPARE(echo.value(u"method"_s).toString(), u"POST"_s);
+        QCOMPARE(echo.value(u"path"_s).toString(), u"/v1/services/echo"_s);
+        QCOMPARE(echo.value(u"query"_s).toObject().value(u"name"_s).toString(), u"a b"_s);
+        QCOMPARE(echo.value(u"contentType"_s).toString(), u"application/json"_s);
+        QCOMPARE(echo.value(u"peer"_s).toString(), u"127.0.0.1"_s);
+        QCOMPARE(QJsonDocument::fromJson(echo.value(u"body"_s).toString().toUtf8()).object().value(u"model"_s).toString(),
+                 u"llama"_s);
+    }
+
+    void bodyLimitSeenByNetworkAccessManager()
+    {
+        // QNAM uploads the whole body without waiting; it must still get the 413.
+        HttpServer::Limits limits;
+        limits.maxBodyBytes = 64 * 1024;
+        const auto server = startServer(limits);
+        QVERIFY(server);
+        QNetworkAccessManager manager;
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1/upload"_s.arg(server->serverPort())));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/octet-stream"_s);
+        std::unique_ptr<QNetworkReply> reply(manager.post(request, QByteArray(4 * 1024 * 1024, 'u')));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        QVERIFY(finished.wait(kWaitMs));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 413);
+        const QJsonObject error = QJsonDocument::fromJson(reply->readAll()).object().value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"type"_s).toString(), u"PayloadTooLarge"_s);
+        QCOMPARE(error.value(u"details"_s).toObject().value(u"limit"_s).toInt(), 64 * 1024);
+    }
+
+    void keepAliveServesSeveralRequests()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        for (int i = 0; i < 3; ++i) {
+            const QByteArray path = "/req/" + QByteArray::number(i);
+            client.send(get(path));
+            const auto response = client.read();
+            QVERIFY(response);
+            QCOMPARE(response->status, 200);
+            QVERIFY(response->hasContentLength);
+            QCOMPARE(response->header("server"), "servedeck");
+            QCOMPARE(response->header("connection"), QByteArray());
+            QCOMPARE(response->json().value(u"path"_s).toString(), QString::fromLatin1(path));
+            QVERIFY(client.isConnected());
+        }
+    }
+
+    void pipelinedRequestsAnsweredInOrder_data()
+    {
+        QTest::addColumn<bool>("fragmented");
+        QTest::newRow("one write") << false;
+        QTest::newRow("fragmented") << true;
+    }
+
+    void pipelinedRequestsAnsweredInOrder()
+    {
+        QFETCH(bool, fragmented);
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        const QByteArray requests = get("/a") + post("/b", "payload-b") + get("/c?x=1");
+        if (fragmented)
+            client.sendFragmented(requests);
+        else
+            client.send(requests);
+
+        const auto a = client.read();
+        const auto b = client.read();
+        const auto c = client.read();
+        QVERIFY(a && b && c);
+        QCOMPARE(a->json().value(u"path"_s).toString(), u"/a"_s);
+        QCOMPARE(b->json().value(u"path"_s).toString(), u"/b"_s);
+        QCOMPARE(b->json().value(u"body"_s).toString(), u"payload-b"_s);
+        QCOMPARE(c->json().value(u"path"_s).toString(), u"/c"_s);
+        QCOMPARE(c->json().value(u"query"_s).toObject().value(u"x"_s).toString(), u"1"_s);
+        QVERIFY(client.isConnected());
+    }
+
+    void pipelinedLargeResponsesKeepOrder()
+    {
+        // Far more output than the server buffers before it stops parsing
+        // pipelined requests: exercises write back-pressure and resumption.
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        constexpr int kRequests = 60;
+        constexpr int kSize = 256 * 1024;
+        QByteArray requests;
+        for (int i = 0; i < kRequests; ++i)
+            requests += get("/big?size=" + QByteArray::number(kSize) + "&fill=" + QByteArray(1, char('a' + i % 26)));
+        client.send(requests);
+        for (int i = 0; i < kRequests; ++i) {
+            const auto response = client.read();
+            QVERIFY2(response, qPrintable(u"response %1 missing"_s.arg(i)));
+            QCOMPARE(response->status, 200);
+            QCOMPARE(response->body.size(), kSize);
+            QCOMPARE(response->body.front(), char('a' + i % 26));
+        }
+    }
+
+    void connectionPersistence_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<bool>("expectClose");
+        QTest::addColumn<QByteArray>("expectConnectionHeader");
+
+        QTest::newRow("HTTP/1.1 default keep-alive")
+            << QByteArray("GET /p HTTP/1.1\r\nHost: t\r\n\r\n") << false << QByteArray();
+        QTest::newRow("HTTP/1.1 Connection: close")
+            << QByteArray("GET /p HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n") << true << QByteArray("close");
+        QTest::newRow("HTTP/1.1 connection: Close")
+            << QByteArray("GET /p HTTP/1.1\r\nHost: t\r\nconnection: Close\r\n\r\n") << true << QByteArray("close");
+        QTest::newRow("HTTP/1.0 default close")
+            << QByteArray("GET /p HTTP/1.0\r\n\r\n") << true << QByteArray("close");
+        QTest::newRow("HTTP/1.0 keep-alive requested")
+            << QByteArray("GET /p HTTP/1.0\r\nConnection: keep-alive\r\n\r\n") << false << QByteArray("keep-alive");
+        QTest::newRow("handler asks to close")
+            << QByteArray("GET /close-please HTTP/1.1\r\nHost: t\r\n\r\n") << true << QByteArray("close");
+    }
+
+    void connectionPersistence()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(bool, expectClose);
+        QFETCH(QByteArray, expectConnectionHeader);
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(request);
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QCOMPARE(response->header("connection"), expectConnectionHeader);
+        if (expectClose) {
+            QVERIFY(client.waitClosed());
+        } else {
+            client.send(request);  // the same connection still serves
+            const auto second = client.read();
+            QVERIFY(second);
+            QCOMPARE(second->status, 200);
+        }
+    }
+
+    void pipelineStopsAtConnectionClose()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(QByteArray(get("/a") + get("/b", "Connection: close\r\n") + get("/c")));
+        const auto a = client.read();
+        const auto b = client.read();
+        QVERIFY(a && b);
+        QCOMPARE(a->json().value(u"path"_s).toString(), u"/a"_s);
+        QCOMPARE(b->json().value(u"path"_s).toString(), u"/b"_s);
+        QCOMPARE(b->header("connection"), "close");
+        QVERIFY(client.waitClosed());
+        QCOMPARE(client.unread(), QByteArray());  // /c was never answered
+    }
+
+    void requestBodies_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QString>("expectedBody");
+        QTest::addColumn<bool>("fragmented");
+
+        const QByteArray head = "POST /upload HTTP/1.1\r\nHost: t\r\n";
+        const QByteArray chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+        for (const bool fragmented : {false, true}) {
+            const char *suffix = fragmented ? " (fragmented)" : "";
+            QTest::addRow("content-length%s", suffix)
+                << QByteArray(head + "Content-Length: 11\r\n\r\nhello world") << u"hello world"_s << fragmented;
+            QTest::addRow("chunked%s", suffix)
+                << QByteArray(chunked + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n") << u"hello world"_s << fragmented;
+            QTest::addRow("chunked with extension and trailer%s", suffix)
+                << QByteArray(chunked + "5;name=value\r\nhello\r\n0\r\nX-Trailer: t\r\n\r\n") << u"hello"_s
+                << fragmented;
+            QTest::addRow("chunked hex sizes%s", suffix)
+                << QByteArray(chunked + "1A\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n")
+                << u"abcdefghijklmnopqrstuvwxyz"_s << fragmented;
+            QTest::addRow("empty chunked%s", suffix) << QByteArray(chunked + "0\r\n\r\n") << QString() << fragmented;
+        }
+    }
+
+    void requestBodies()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QString, expectedBody);
+        QFETCH(bool, fragmented);
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        // Followed by a second request: the body framing must end exactly.
+        const QByteArray bytes = request + get("/after");
+        if (fragmented)
+            client.sendFragmented(bytes);
+        else
+            client.send(bytes);
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QCOMPARE(response->json().value(u"body"_s).toString(), expectedBody);
+        const auto after = client.read();
+        QVERIFY(after);
+        QCOMPARE(after->json().value(u"path"_s).toString(), u"/after"_s);
+    }
+
+    void bodyLimit_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("expectedStatus");
+
+        const QByteArray head = "POST /upload HTTP/1.1\r\nHost: t\r\n";
+        const QByteArray chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+        // The refused rows send headers only (or stop at a chunk header): the
+        // 413 must come without the server waiting for the body.
+        QTest::newRow("content-length one over") << QByteArray(head + "Content-Length: 1001\r\n\r\n") << 413;
+        QTest::newRow("content-length huge") << QByteArray(head + "Content-Length: 99999999999999\r\n\r\n") << 413;
+        QTest::newRow("single chunk over") << QByteArray(chunked + "3E9\r\n") << 413;
+        QTest::newRow("chunk total over")
+            << QByteArray(chunked + "258\r\n" + QByteArray(600, 'a') + "\r\n191\r\n") << 413;
+        QTest::newRow("content-length at limit")
+            << QByteArray(head + "Content-Length: 1000\r\n\r\n" + QByteArray(1000, 'a')) << 200;
+        QTest::newRow("chunk total at limit")
+            << QByteArray(chunked + "258\r\n" + QByteArray(600, 'a') + "\r\n190\r\n" + QByteArray(400, 'b')
+                          + "\r\n0\r\n\r\n")
+            << 200;
+    }
+
+    void bodyLimit()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, expectedStatus);
+        HttpServer::Limits limits;
+        limits.maxBodyBytes = 1000;
+        const auto server = startServer(limits);
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(request);
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, expectedStatus);
+        if (expectedStatus == 200) {
+            QCOMPARE(response->json().value(u"body"_s).toString().size(), 1000);
+            return;
+        }
+        QCOMPARE(response->header("content-type"), "application/json");
+        QCOMPARE(response->header("connection"), "close");
+        QCOMPARE(response->json(), errorJson(u"PayloadTooLarge"_s, u"request body exceeds 1000 bytes"_s,
+                                             QJsonObject{{u"limit"_s, 1000}}));
+        QVERIFY(client.waitClosed());
+    }
+
+    void bodyLimitResponseSurvivesOngoingUpload()
+    {
+        // The client keeps uploading after the 413: closing with unread input
+        // would reset the connection and could destroy the response.
+        HttpServer::Limits limits;
+        limits.maxBodyBytes = 1000;
+        const auto server = startServer(limits);
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(QByteArray("POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 4000000\r\n\r\n"
+                               + QByteArray(200000, 'z')));
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 413);
+        QCOMPARE(response->json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"PayloadTooLarge"_s);
+        client.send(QByteArray(200000, 'z'));
+        QVERIFY(client.waitClosed());
+    }
+
+    void headerLimit_data()
+    {
+        QTest::addColumn<qsizetype>("maxHeaderBytes");
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("expectedStatus");
+
+        QByteArray manyHeaders;
+        for (int i = 0; i < 40; ++i)
+            manyHeaders += "X-Filler-" + QByteArray::number(i) + ": 0123456789012345678901234567890\r\n";
+        QTest::newRow("many headers") << qsizetype(1024) << get("/p", manyHeaders) << 431;
+        QTest::newRow("one long value")
+            << qsizetype(1024) << get("/p", "X-Long: " + QByteArray(2000, 'v') + "\r\n") << 431;
+        QTest::newRow("long target") << qsizetype(1024) << get("/" + QByteArray(2000, 'p')) << 431;
+        QTest::newRow("under the limit")
+            << qsizetype(1024) << get("/p", "X-Long: " + QByteArray(800, 'v') + "\r\n") << 200;
+        // Above http-parser's own compiled-in cap (80 KiB), which answers first.
+        QTest::newRow("parser cap") << qsizetype(1024 * 1024)
+                                    << get("/p", "X-Long: " + QByteArray(100 * 1024, 'v') + "\r\n") << 431;
+    }
+
+    void headerLimit()
+    {
+        QFETCH(qsizetype, maxHeaderBytes);
+        QFETCH(QByteArray, request);
+        QFETCH(int, expectedStatus);
+        HttpServer::Limits limits;
+        limits.maxHeaderBytes = maxHeaderBytes;
+        const auto server = startServer(limits);
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(request);
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, expectedStatus);
+        if (expectedStatus == 200)
+            return;
+        const QJsonObject error = response->json().value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"type"_s).toString(), u"InvalidArgument"_s);
+        QVERIFY2(error.value(u"message"_s).toString().startsWith(u"request headers exceed "_s),
+                 qPrintable(error.value(u"message"_s).toString()));
+        QVERIFY(error.value(u"details"_s).toObject().value(u"limit"_s).toInteger() > 0);
+        if (maxHeaderBytes == 1024) {
+            QCOMPARE(error, errorJson(u"InvalidArgument"_s, u"request headers exceed 1024 bytes"_s,
+                                      QJsonObject{{u"limit"_s, 1024}})
+                                .value(u"error"_s)
+                                .toObject());
+        }
+        QCOMPARE(response->header("connection"), "close");
+        QVERIFY(client.waitClosed());
+    }
+
+    void malformedRequests_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QString>("parserError");
+        QTest::addColumn<int>("goodResponses");  // answered before the bad bytes
+
+        QTest::newRow("unknown method") << QByteArray("FROB / HTTP/1.1\r\n\r\n") << u"HPE_INVALID_METHOD"_s << 0;
+        QTest::newRow("bad protocol") << QByteArray("GET / XTTP/1.1\r\n\r\n") << u"HPE_INVALID_CONSTANT"_s << 0;
+        QTest::newRow("bad version") << QByteArray("GET / HTTP/x.1\r\n\r\n") << u"HPE_INVALID_VERSION"_s << 0;
+        QTest::newRow("separator in header name")
+            << QByteArray("GET / HTTP/1.1\r\nBad@Header: x\r\n\r\n") << u"HPE_INVALID_HEADER_TOKEN"_s << 0;
+        QTest::newRow("CR without LF") << QByteArray("GET / HTTP/1.1\rX\n\r\n") << u"HPE_LF_EXPECTED"_s << 0;
+        QTest::newRow("bad content-length")
+            << QByteArray("POST / HTTP/1.1\r\nContent-Length: 12a\r\n\r\n") << u"HPE_INVALID_CONTENT_LENGTH"_s << 0;
+        QTest::newRow("bad chunk size")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n")
+            << u"HPE_INVALID_CHUNK_SIZE"_s << 0;
+        QTest::newRow("chunked and content-length")
+            << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n")
+            << u"HPE_UNEXPECTED_CONTENT_LENGTH"_s << 0;
+        QTest::newRow("garbage after a good request")
+            << QByteArray(get("/ok") + "\x01\x02\x03\r\n\r\n") << u"HPE_INVALID_METHOD"_s << 1;
+    }
+
+    void malformedRequests()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QString, parserError);
+        QFETCH(int, goodResponses);
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(request);
+        for (int i = 0; i < goodResponses; ++i) {
+            const auto good = client.read();
+            QVERIFY(good);
+            QCOMPARE(good->status, 200);
+        }
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 400);
+        QCOMPARE(response->header("connection"), "close");
+        const QJsonObject error = response->json().value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"type"_s).toString(), u"InvalidArgument"_s);
+        QVERIFY2(error.value(u"message"_s).toString().contains(parserError),
+                 qPrintable(error.value(u"message"_s).toString()));
+        QCOMPARE(error.value(u"details"_s).toObject().value(u"parserError"_s).toString(), parserError);
+        QVERIFY(client.waitClosed());
+    }
+
+    void idleConnectionsAreClosed_data()
+    {
+        QTest::addColumn<bool>("afterRequest");
+        QTest::newRow("never used") << false;
+        QTest::newRow("after a request") << true;
+    }
+
+    void idleConnectionsAreClosed()
+    {
+        QFETCH(bool, afterRequest);
+        HttpServer::Limits limits;
+        limits.idleTimeoutMs = 200;
+        const auto server = startServer(limits);
+        QVERIFY(server);
+        RawClient client;
+        QElapsedTimer clock;
+        clock.start();
+        QVERIFY(client.connectTo(server->serverPort()));
+        if (afterRequest) {
+            client.send(get("/p"));
+            QVERIFY(client.read());
+            clock.start();
+        }
+        QVERIFY(client.waitClosed());
+        // Not before the timeout (less slack when the server's clock started
+        // at its write, slightly before ours).
+        QVERIFY2(clock.elapsed() >= (afterRequest ? 150 : 200), qPrintable(QString::number(clock.elapsed())));
+    }
+
+    void handlerExceptionsBecome500()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        for (const char *path : {"/boom", "/weird"}) {
+            client.send(get(path));
+            const auto response = client.read();
+            QVERIFY(response);
+            QCOMPARE(response->status, 500);
+            QCOMPARE(response->json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"InternalError"_s);
+            QVERIFY(!response->body.contains("exploded"));  // internals stay in the log
+        }
+        // Neither the connection nor the server suffered.
+        client.send(get("/ok"));
+        const auto ok = client.read();
+        QVERIFY(ok);
+        QCOMPARE(ok->status, 200);
+        RawClient other;
+        QVERIFY(other.connectTo(server->serverPort()));
+        other.send(get("/ok"));
+        QVERIFY(other.read());
+    }
+
+    void pathAndQueryDecoding_data()
+    {
+        QTest::addColumn<QByteArray>("requestLine");
+        QTest::addColumn<QString>("expectedPath");
+        QTest::addColumn<QVariantMap>("expectedQuery");
+
+        QTest::newRow("plain") << QByteArray("GET /v1/services/abc HTTP/1.1") << u"/v1/services/abc"_s
+                               << QVariantMap();
+        QTest::newRow("percent-encoded")
+            << QByteArray("GET /v1/services/a%20b%2Fc?name=x%20y&flag HTTP/1.1") << u"/v1/services/a b/c"_s
+            << QVariantMap{{u"name"_s, u"x y"_s}, {u"flag"_s, QString()}};
+        QTest::newRow("utf-8") << QByteArray("GET /caf%C3%A9?q=%C3%BC HTTP/1.1") << u"/café"_s
+                               << QVariantMap{{u"q"_s, u"ü"_s}};
+        QTest::newRow("absolute form") << QByteArray("GET http://host:8080/p/q?a=1&b=2 HTTP/1.1") << u"/p/q"_s
+                                       << QVariantMap{{u"a"_s, u"1"_s}, {u"b"_s, u"2"_s}};
+        QTest::newRow("fragment dropped") << QByteArray("GET /p?a=1#frag HTTP/1.1") << u"/p"_s
+                                          << QVariantMap{{u"a"_s, u"1"_s}};
+        QTest::newRow("asterisk form") << QByteArray("OPTIONS * HTTP/1.1") << u"*"_s << QVariantMap();
+    }
+
+    void pathAndQueryDecoding()
+    {
+        QFETCH(QByteArray, requestLine);
+        QFETCH(QString, expectedPath);
+        QFETCH(QVariantMap, expectedQuery);
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(QByteArray(requestLine + "\r\nHost: t\r\n\r\n"));
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        const QJsonObject echo = response->json();
+        QCOMPARE(echo.value(u"path"_s).toString(), expectedPath);
+        QCOMPARE(echo.value(u"query"_s).toObject().toVariantMap(), expectedQuery);
+    }
+
+    void headersAsReceived()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        // Split so that a header name and a value each span two reads.
+        client.sendFragmented("GET /h HTTP/1.1\r\nHost: t\r\nX-Custom: Value\r\nx-multi: 1\r\nX-Multi: 2\r\nX-Empty:\r\n"
+                              "Content-Type: text/x-test\r\n\r\n",
+                              5);
+        const auto response = client.read();
+        QVERIFY(response);
+        const QJsonArray headers = response->json().value(u"headers"_s).toArray();
+        const QJsonArray expected{
+            QJsonArray{u"Host"_s, u"t"_s},        QJsonArray{u"X-Custom"_s, u"Value"_s},
+            QJsonArray{u"x-multi"_s, u"1"_s},     QJsonArray{u"X-Multi"_s, u"2"_s},
+            QJsonArray{u"X-Empty"_s, QString()},  QJsonArray{u"Content-Type"_s, u"text/x-test"_s},
+        };
+        QCOMPARE(headers, expected);
+        QCOMPARE(response->json().value(u"contentType"_s).toString(), u"text/x-test"_s);
+    }
+
+    void headerLookupIsCaseInsensitive()
+    {
+        HttpRequest request;
+        request.headers = {{"Content-Type", "a/b"}, {"X-Multi", "1"}, {"x-multi", "2"}};
+        QCOMPARE(request.header("content-type"), "a/b");
+        QCOMPARE(request.header("CONTENT-TYPE"), "a/b");
+        QCOMPARE(request.header("x-MULTI"), "1");
+        QCOMPARE(request.header("missing"), QByteArray());
+    }
+
+    void responseFraming()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+
+        // Handler-supplied framing headers are replaced, CR/LF cannot inject.
+        client.send(get("/framing"));
+        const auto framed = client.read();
+        QVERIFY(framed);
+        QCOMPARE(framed->body, "abc");
+        QCOMPARE(framed->header("content-length"), "3");
+        QCOMPARE(framed->header("x-fine"), "ok");
+        QCOMPARE(framed->header("x-evil"), QByteArray());
+        QCOMPARE(framed->header("injected"), QByteArray());
+        QCOMPARE(framed->header("server"), "servedeck");
+        QCOMPARE(framed->header("content-type"), "text/plain; charset=utf-8");
+
+        // HEAD announces the length but sends no body.
+        client.send("HEAD /big?size=10 HTTP/1.1\r\nHost: t\r\n\r\n");
+        const auto head = client.read(true);
+        QVERIFY(head);
+        QCOMPARE(head->header("content-length"), "10");
+
+        // 204 has neither body nor Content-Length.
+        client.send(get("/nocontent"));
+        const auto empty = client.read();
+        QVERIFY(empty);
+        QCOMPARE(empty->status, 204);
+        QVERIFY(!empty->hasContentLength);
+
+        // Nothing stray was left on the wire by the two bodyless responses.
+        client.send(get("/after"));
+        const auto after = client.read();
+        QVERIFY(after);
+        QCOMPARE(after->json().value(u"path"_s).toString(), u"/after"_s);
+    }
+
+    void expectContinue()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send("POST /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+        const auto interim = client.read();
+        QVERIFY(interim);
+        QCOMPARE(interim->status, 100);
+        client.send("hello");
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QCOMPARE(response->json().value(u"body"_s).toString(), u"hello"_s);
+    }
+
+    void handlerMayCloseTheServer()
+    {
+        HttpServer *self = nullptr;
+        HttpServer server([&self](const HttpRequest &) {
+            self->close();  // e.g. a "shutdown" endpoint
+            return HttpResponse::text(200, "closing");
+        });
+        self = &server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        RawClient client;
+        QVERIFY(client.connectTo(server.serverPort()));
+        client.send(QByteArray(get("/shutdown") + get("/never")));
+        QVERIFY(client.waitClosed());
+        QVERIFY(!server.isListening());
+    }
+
+    void listenFailsOnBusyPort()
+    {
+        const auto first = startServer();
+        QVERIFY(first);
+        HttpServer second(testHandler);
+        QVERIFY(!second.listen(QHostAddress::LocalHost, first->serverPort()));
+        QVERIFY(!second.errorString().isEmpty());
+        QVERIFY(!second.isListening());
+    }
+
+    void closeStopsServing()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        const quint16 port = server->serverPort();
+        RawClient client;
+        QVERIFY(client.connectTo(port));
+        client.send(get("/p"));
+        QVERIFY(client.read());
+
+        server->close();
+        QVERIFY(!server->isListening());
+        QVERIFY(client.waitClosed());
+
+        QTcpSocket refused;
+        QSignalSpy errors(&refused, &QTcpSocket::errorOccurred);
+        refused.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(errors.wait(kWaitMs));
+        QCOMPARE(refused.error(), QAbstractSocket::ConnectionRefusedError);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpServer)
+#include "test_httpserver.moc"
