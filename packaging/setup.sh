@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# One script for a fresh Debian 12 machine: installs what ServeDeck needs with apt-get,
+# builds it, then either starts the console (run) or runs every test (test).
+#   bash packaging/setup.sh run     build and start the console on its embedded defaults
+#   bash packaging/setup.sh test    build and run every test suite (what CI runs)
+set -euo pipefail
+
+mode="${1:-run}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+jobs="$(nproc 2>/dev/null || echo 2)"
+
+packages=(
+    cmake g++ ninja-build pkg-config
+    qt6-base-dev qt6-base-dev-tools libqt6opengl6-dev qt6-charts-dev
+    qtkeychain-qt6-dev qt6-httpserver-dev qt6-websockets-dev
+    libqt6sql6-sqlite libqt6sql6-psql qt6-l10n-tools qt6-tools-dev qt6-tools-dev-tools libgl-dev
+    libyaml-cpp-dev libtomlplusplus-dev libhttp-parser-dev libssl-dev
+    xvfb xauth libsecret-1-0 gnome-keyring dbus-x11 fonts-nanum
+)
+
+install_packages() {
+    local missing=()
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "setup: installing ${#missing[@]} Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build() {
+    local dir="$1" type="$2"
+    shift 2
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+    cmake --build "$dir" -j "$jobs"
+}
+
+install_packages
+case "$mode" in
+    run)
+        build "$root/build-release" Release -DSERVEDECK_BUILD_TESTS=OFF
+        exec "$root/build-release/bin/servedeck"
+        ;;
+    test)
+        werror=OFF
+        [ "${CI:-}" = "true" ] && werror=ON
+        build "$root/build-test" Debug -DSERVEDECK_WERROR="$werror"
+        # Offscreen Qt for every suite: CI has no display.
+        export QT_QPA_PLATFORM=offscreen
+        cd "$root/build-test"
+        ctest -j "$jobs" --output-on-failure --timeout 300
+        ;;
+    *)
+        echo "usage: $0 run|test" >&2
+        exit 2
+        ;;
+esac
