@@ -3,7 +3,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QSaveFile>
 #include <QStandardPaths>
 #include <QTextStream>
 
@@ -95,13 +94,6 @@ int runServe(const QStringList &arguments)
         err << "servedeck serve: " << started.error().typeName() << ": " << started.error().message << '\n';
         return 1;
     }
-    // Where ctl finds this server when it is not told.
-    QSaveFile addressFile(QDir(plane.dataDir()).filePath(QStringLiteral("api.address")));
-    if (addressFile.open(QIODevice::WriteOnly)) {
-        addressFile.write("http://" + plane.apiAddress().toUtf8() + '\n');
-        addressFile.commit();
-    }
-
     QTextStream out(stdout);
     out << "api=" << plane.apiAddress() << '\n'
         << "proxy=" << plane.proxyAddress() << '\n'

@@ -148,6 +148,11 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for the API: %2")
                                                           .arg(hostPort(m_options.apiAddress, m_options.apiPort),
                                                                m_api->errorString()));
+        // Where `servedeck ctl` finds this control plane when it is not told.
+        QSaveFile addressFile(QDir(m_options.dataDir).filePath(QStringLiteral("api.address")));
+        if (!addressFile.open(QIODevice::WriteOnly) || addressFile.write("http://" + apiAddress().toUtf8() + '\n') < 0
+            || !addressFile.commit())
+            qWarning("servedeck: cannot write %s", qPrintable(addressFile.fileName()));
     }
     return Done{};
 }

@@ -264,7 +264,8 @@ Result<Done> Repository::commit()
     if (--m_depth > 0)
         return Done{};
     if (auto q = run(m_connectionName, QStringLiteral("COMMIT")); !q) {
-        run(m_connectionName, QStringLiteral("ROLLBACK"));
+        // A failed COMMIT leaves the transaction open; nothing more can be reported than the first error.
+        static_cast<void>(run(m_connectionName, QStringLiteral("ROLLBACK")));
         return q.error();
     }
     return Done{};
@@ -275,7 +276,8 @@ void Repository::rollback()
     // An inner failure propagates its error outward, so only the outermost level rolls back.
     if (--m_depth > 0)
         return;
-    run(m_connectionName, QStringLiteral("ROLLBACK"));
+    if (auto q = run(m_connectionName, QStringLiteral("ROLLBACK")); !q)
+        qWarning("servedeck: rollback failed: %s", qPrintable(q.error().message));
 }
 
 Result<Done> Repository::insertEndpoint(const Endpoint &e)
