@@ -14,6 +14,7 @@
 #include "auth/tokensigner.h"
 #include "domain/clock.h"
 #include "http/httpserver.h"
+#include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 
@@ -139,6 +140,18 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     config.proxyBaseUrl = QStringLiteral("http://") + proxyAddress();
     config.modelRoots = m_options.modelRoots;
     m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, Clock::system());
+
+    if (m_options.reconcileIntervalMs > 0) {
+        m_reconciler = new Reconciler(*m_repository, Clock::system(), config.maxRetries, this);
+        // What the reconciler changes reaches observers as the service's own events.
+        connect(m_reconciler, &Reconciler::endpointChanged, m_service.get(), &ModelServingService::endpointChanged);
+        connect(m_reconciler, &Reconciler::routesChanged, m_service.get(), &ModelServingService::routesChanged);
+        connect(m_service.get(), &ModelServingService::endpointChanged, m_reconciler, &Reconciler::scheduleSoon);
+        connect(m_service.get(), &ModelServingService::routesChanged, m_reconciler, &Reconciler::scheduleSoon);
+        connect(m_reconciler, &Reconciler::passFailed, this,
+                [](const QString &message) { qWarning("servedeck: reconciler pass failed: %s", qPrintable(message)); });
+        m_reconciler->start(m_options.reconcileIntervalMs);
+    }
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);

@@ -13,6 +13,7 @@ namespace ServeDeck {
 class ControlApiServer;
 class HttpServer;
 class ModelServingService;
+class Reconciler;
 class Repository;
 class TokenSigner;
 
@@ -26,6 +27,7 @@ struct ControlPlaneOptions
     quint16 proxyPort = 0;
     bool fallBackToFreePorts = false;  // the console takes free ports when the usual ones are busy
     QString capacity;  // "cpu=16,memory=64G"; empty: this machine's
+    int reconcileIntervalMs = 1000;  // 0: no reconciler (tests that drive passes themselves)
     QStringList modelRoots;
 };
 
@@ -44,6 +46,7 @@ public:
 
     ModelServingService &service();
     Repository &repository();
+    Reconciler *reconciler() const { return m_reconciler; }
     QString dataDir() const { return m_options.dataDir; }
     QString adminTokenFile() const;
     QByteArray adminToken() const { return m_adminToken; }
@@ -59,6 +62,7 @@ private:
     std::unique_ptr<Repository> m_repository;
     std::unique_ptr<TokenSigner> m_signer;
     std::unique_ptr<ModelServingService> m_service;
+    Reconciler *m_reconciler = nullptr;
     ControlApiServer *m_api = nullptr;
     HttpServer *m_proxy = nullptr;
 };

@@ -9,6 +9,7 @@
 #include "domain/clock.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
+#include "support/require.h"
 
 using namespace ServeDeck;
 
@@ -59,11 +60,7 @@ private:
 
     Endpoint create(const CreateServiceRequest &request)
     {
-        auto created = m_service->createService(request);
-        if (!created)
-            qWarning() << created.error().typeName() << created.error().message;
-        Q_ASSERT(created.ok());
-        return *created;
+        return require(m_service->createService(request), "create");
     }
 
     // Routes as the agent would leave them: the reconciler is not part of this suite.
@@ -79,7 +76,7 @@ private:
             r.weight = weight;
             r.createdAt = r.updatedAt = m_clock->now();
             m_clock->advance(1);
-            Q_ASSERT(m_repository->insertRoute(r).ok());
+            require(m_repository->insertRoute(r), "insert route");
             out << r;
         }
         return out;

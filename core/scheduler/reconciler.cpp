@@ -1,0 +1,196 @@
+#include "reconciler.h"
+
+#include <algorithm>
+
+#include <QHash>
+#include <QSet>
+
+#include "domain/clock.h"
+#include "domain/endpoint.h"
+#include "store/repository.h"
+
+namespace ServeDeck {
+
+namespace {
+
+// Which surplus route goes first on scale-down: the failing ones, then those not serving yet.
+int drainOrder(RouteStatus status)
+{
+    switch (status) {
+    case RouteStatus::Unhealthy:
+        return 0;
+    case RouteStatus::Provisioning:
+        return 1;
+    default:
+        return 2;
+    }
+}
+
+} // namespace
+
+Reconciler::Reconciler(Repository &repository, Clock &clock, int maxRetries, QObject *parent)
+    : QObject(parent)
+    , m_repository(repository)
+    , m_clock(clock)
+    , m_maxRetries(maxRetries)
+    , m_probe([](const Route &route) { return !route.replicaId.isEmpty(); })
+{
+    connect(&m_tick, &QTimer::timeout, this, [this] { static_cast<void>(runOnce()); });
+    m_soon.setSingleShot(true);
+    // Many changes in one event-loop turn (a burst of API calls) become one pass.
+    m_soon.setInterval(0);
+    connect(&m_soon, &QTimer::timeout, this, [this] { static_cast<void>(runOnce()); });
+}
+
+void Reconciler::setReplicaProbe(ReplicaProbe probe)
+{
+    m_probe = std::move(probe);
+}
+
+void Reconciler::start(int intervalMs)
+{
+    m_tick.start(intervalMs);
+    scheduleSoon();
+}
+
+void Reconciler::scheduleSoon()
+{
+    if (!m_soon.isActive())
+        m_soon.start();
+}
+
+Result<Reconciler::Pass> Reconciler::runOnce()
+{
+    auto pass = m_repository.transaction<Pass>([&]() -> Result<Pass> {
+        Pass p;
+        auto endpoints = m_repository.endpoints();
+        if (!endpoints)
+            return endpoints.error();
+        auto routes = m_repository.allRoutes();
+        if (!routes)
+            return routes.error();
+        const QDateTime now = m_clock.now();
+
+        QHash<QUuid, QList<Route>> byEndpoint;
+        for (const Route &r : *routes) {
+            // Zombie: draining, and its replica is already gone.
+            if (r.status == RouteStatus::Terminating && !m_probe(r)) {
+                if (auto d = m_repository.deleteRoute(r.id); !d)
+                    return d.error();
+                p.zombies << r.id;
+                p.touchedEndpoints << r.endpointId;
+                continue;
+            }
+            byEndpoint[r.endpointId].append(r);
+        }
+
+        for (Endpoint e : *endpoints) {
+            QList<Route> &mine = byEndpoint[e.id];
+            QList<Route> active;
+            std::copy_if(mine.begin(), mine.end(), std::back_inserter(active), [](const Route &r) { return r.isActive(); });
+
+            if (e.lifecycle == EndpointLifecycle::Destroying) {
+                const bool drained = std::none_of(mine.begin(), mine.end(), [](const Route &r) {
+                    return r.status != RouteStatus::FailedToStart;
+                });
+                if (drained) {
+                    for (const Route &r : mine) {
+                        if (auto d = m_repository.deleteRoute(r.id); !d)
+                            return d.error();
+                    }
+                    e.lifecycle = EndpointLifecycle::Terminated;
+                    e.updatedAt = now;
+                    if (auto u = m_repository.updateEndpoint(e); !u)
+                        return u.error();
+                    p.terminated << e.id;
+                    p.touchedEndpoints << e.id;
+                } else {
+                    // Routes of a dying endpoint that are still active drain now.
+                    for (Route r : active) {
+                        r.status = RouteStatus::Terminating;
+                        r.updatedAt = now;
+                        if (auto u = m_repository.updateRoute(r); !u)
+                            return u.error();
+                        p.draining << r.id;
+                    }
+                    if (!active.isEmpty())
+                        p.touchedEndpoints << e.id;
+                }
+                continue;
+            }
+            if (!e.isLive())
+                continue;
+
+            if (e.lifecycle == EndpointLifecycle::Created
+                && std::any_of(active.begin(), active.end(), [](const Route &r) { return r.status == RouteStatus::Healthy; })) {
+                e.lifecycle = EndpointLifecycle::Ready;
+                e.updatedAt = now;
+                if (auto u = m_repository.updateEndpoint(e); !u)
+                    return u.error();
+                p.touchedEndpoints << e.id;
+            }
+
+            if (active.size() > e.replicas) {
+                std::stable_sort(active.begin(), active.end(), [](const Route &a, const Route &b) {
+                    if (drainOrder(a.status) != drainOrder(b.status))
+                        return drainOrder(a.status) < drainOrder(b.status);
+                    return a.createdAt > b.createdAt;  // the newest of equals goes first
+                });
+                for (qsizetype i = 0; i < active.size() - e.replicas; ++i) {
+                    Route r = active[i];
+                    r.status = RouteStatus::Terminating;
+                    r.updatedAt = now;
+                    if (auto u = m_repository.updateRoute(r); !u)
+                        return u.error();
+                    p.draining << r.id;
+                }
+                p.touchedEndpoints << e.id;
+            } else if (active.size() < e.replicas) {
+                if (e.retries > m_maxRetries) {
+                    p.skippedForRetries << e.id;
+                    continue;
+                }
+                // A new route of the serving revision takes the weight its siblings have; a route
+                // of a revision nobody serves yet starts dark, so a new version never gets traffic
+                // before the operator gives it some.
+                int weight = active.isEmpty() ? 100 : 0;
+                for (const Route &r : active) {
+                    if (r.revisionId == e.currentRevisionId) {
+                        weight = r.weight;
+                        break;
+                    }
+                }
+                for (qsizetype i = active.size(); i < e.replicas; ++i) {
+                    Route r;
+                    r.id = QUuid::createUuid();
+                    r.endpointId = e.id;
+                    r.revisionId = e.currentRevisionId;
+                    r.status = RouteStatus::Provisioning;
+                    r.weight = weight;
+                    r.createdAt = r.updatedAt = now;
+                    if (auto ins = m_repository.insertRoute(r); !ins)
+                        return ins.error();
+                    p.created << r.id;
+                }
+                p.touchedEndpoints << e.id;
+            }
+        }
+        return p;
+    });
+    if (!pass) {
+        Q_EMIT passFailed(pass.error().message);
+        return pass;
+    }
+    const QSet<QUuid> touched(pass->touchedEndpoints.begin(), pass->touchedEndpoints.end());
+    for (const QUuid &id : touched) {
+        Q_EMIT routesChanged(id);
+        Q_EMIT endpointChanged(id);
+    }
+    for (const QUuid &id : pass->draining)
+        Q_EMIT routeDrainRequested(id);
+    for (const QUuid &id : pass->created)
+        Q_EMIT routeCreated(id);
+    return pass;
+}
+
+} // namespace ServeDeck
