@@ -83,7 +83,7 @@ Args parseArgs(const QStringList &arguments, QString *error)
     return args;
 }
 
-QString cell(const QJsonValue &v)
+QString cell(const QJsonValue &v, bool nested = false)
 {
     if (v.isString())
         return v.toString();
@@ -97,8 +97,9 @@ QString cell(const QJsonValue &v)
         QStringList parts;
         const QJsonObject o = v.toObject();
         for (auto it = o.begin(); it != o.end(); ++it)
-            parts << it.key() + u'=' + cell(it.value());
-        return parts.join(u',');
+            parts << it.key() + u'=' + cell(it.value(), true);
+        const QString joined = parts.join(QStringLiteral(", "));
+        return nested ? u'(' + joined + u')' : joined;
     }
     QStringList parts;
     for (const auto &item : v.toArray())
