@@ -70,12 +70,13 @@ Result<qint64> parseMemorySize(const QString &text)
 
 QString formatMemorySize(qint64 bytes)
 {
+    // The largest unit that divides evenly, so what is stored reads back to the same byte.
     static constexpr std::array<std::pair<int, const char *>, 5> units{
         {{50, "P"}, {40, "T"}, {30, "G"}, {20, "M"}, {10, "K"}}};
     for (const auto &[shift, suffix] : units) {
         const qint64 unit = qint64(1) << shift;
-        if (bytes >= unit && bytes % (unit / 1024) == 0)
-            return formatNumber(double(bytes) / double(unit)) + QLatin1String(suffix);
+        if (bytes != 0 && bytes % unit == 0)
+            return QString::number(bytes / unit) + QLatin1String(suffix);
     }
     return QString::number(bytes);
 }

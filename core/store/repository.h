@@ -39,6 +39,9 @@ public:
                 return work();
             } catch (const std::exception &e) {
                 return makeError(ErrorType::StorageError, QString::fromUtf8(e.what()));
+            } catch (...) {
+                // Whatever was thrown, the transaction must not stay open behind it.
+                return makeError(ErrorType::StorageError, QStringLiteral("the transaction's work threw"));
             }
         }();
         if (!result.ok()) {
