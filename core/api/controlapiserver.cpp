@@ -162,7 +162,8 @@ HttpResponse ControlApiServer::handle(const HttpRequest &request)
     HttpResponse response;
     const bool open = (parts == QList<QByteArray>{"v1", "health"}) || (parts == QList<QByteArray>{"metrics"});
     const QByteArray auth = request.header("Authorization");
-    const QByteArray presented = auth.startsWith("Bearer ") ? auth.mid(7).trimmed() : QByteArray();
+    // The scheme name is case-insensitive (RFC 9110 11.1).
+    const QByteArray presented = auth.size() > 7 && auth.first(7).toLower() == "bearer " ? auth.mid(7).trimmed() : QByteArray();
     if (!open && auth.isEmpty()) {
         response = fail(ErrorType::Unauthorized, QStringLiteral("this API needs the admin token: Authorization: Bearer <token>"));
     } else if (!open && (presented.size() != m_adminToken.size()
@@ -178,6 +179,9 @@ HttpResponse ControlApiServer::handle(const HttpRequest &request)
 HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QByteArray> &parts)
 {
     const QByteArray &method = request.method;
+    const bool openRoute = parts == QList<QByteArray>{"metrics"} || parts == QList<QByteArray>{"v1", "health"};
+    if (openRoute && method != "GET" && method != "HEAD")
+        return methodNotAllowed("GET, HEAD");
     if (parts == QList<QByteArray>{"metrics"})
         return HttpResponse::text(200, metricsText(), "text/plain; version=0.0.4; charset=utf-8");
     if (parts.size() < 2 || parts[0] != "v1")

@@ -559,11 +559,20 @@ Result<QList<Route>> ModelServingService::updateRoutes(const QString &ref, const
             it->weight = w.weight;
             it->updatedAt = m_clock.now();
         }
-        int total = 0;
-        for (const Route &r : *routes)
-            total += r.isActive() ? r.weight : 0;
-        if (total == 0)
-            return invalid(QStringLiteral("routes.weight"), QStringLiteral("at least one route must keep a weight above 0"));
+        // Only HEALTHY routes take traffic: while any is HEALTHY, one of them must keep a weight, or
+        // nothing would serve. Before any is, weights may be set ahead on the ones starting up.
+        int healthyWeight = 0;
+        int activeWeight = 0;
+        bool anyHealthy = false;
+        for (const Route &r : *routes) {
+            anyHealthy = anyHealthy || r.status == RouteStatus::Healthy;
+            healthyWeight += r.status == RouteStatus::Healthy ? r.weight : 0;
+            activeWeight += r.isActive() ? r.weight : 0;
+        }
+        if ((anyHealthy ? healthyWeight : activeWeight) == 0)
+            return invalid(QStringLiteral("routes.weight"),
+                           anyHealthy ? QStringLiteral("at least one HEALTHY route must keep a weight above 0")
+                                      : QStringLiteral("at least one route must keep a weight above 0"));
         for (const Route &r : *routes) {
             if (seen.contains(r.id)) {
                 if (auto u = m_repository.updateRoute(r); !u)
