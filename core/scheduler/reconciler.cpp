@@ -66,23 +66,33 @@ Result<Reconciler::Pass> Reconciler::runOnce()
         auto endpoints = m_repository.endpoints();
         if (!endpoints)
             return endpoints.error();
-        auto routes = m_repository.allRoutes();
-        if (!routes)
-            return routes.error();
+        auto grouped = m_repository.routesByEndpoint();
+        if (!grouped)
+            return grouped.error();
         const QDateTime now = m_clock.now();
 
-        QHash<QUuid, QList<Route>> byEndpoint;
-        for (const Route &r : *routes) {
-            // Zombie: draining, and its replica is already gone.
-            if (r.status == RouteStatus::Terminating && !m_probe(r)) {
+        // Zombie: draining, and its replica is already gone.
+        QHash<QUuid, QList<Route>> &byEndpoint = grouped.value();
+        for (auto it = byEndpoint.begin(); it != byEndpoint.end(); ++it) {
+            for (qsizetype i = it->size() - 1; i >= 0; --i) {
+                const Route &r = it->at(i);
+                if (r.status != RouteStatus::Terminating || m_probe(r))
+                    continue;
                 if (auto d = m_repository.deleteRoute(r.id); !d)
                     return d.error();
                 p.zombies << r.id;
                 p.touchedEndpoints << r.endpointId;
-                continue;
+                it->removeAt(i);
             }
-            byEndpoint[r.endpointId].append(r);
         }
+        auto drain = [&](Route r) -> Result<Done> {
+            r.status = RouteStatus::Terminating;
+            r.updatedAt = now;
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+            p.draining << r.id;
+            return Done{};
+        };
 
         for (Endpoint e : *endpoints) {
             QList<Route> &mine = byEndpoint[e.id];
@@ -106,12 +116,9 @@ Result<Reconciler::Pass> Reconciler::runOnce()
                     p.touchedEndpoints << e.id;
                 } else {
                     // Routes of a dying endpoint that are still active drain now.
-                    for (Route r : active) {
-                        r.status = RouteStatus::Terminating;
-                        r.updatedAt = now;
-                        if (auto u = m_repository.updateRoute(r); !u)
-                            return u.error();
-                        p.draining << r.id;
+                    for (const Route &r : active) {
+                        if (auto d = drain(r); !d)
+                            return d.error();
                     }
                     if (!active.isEmpty())
                         p.touchedEndpoints << e.id;
@@ -137,12 +144,8 @@ Result<Reconciler::Pass> Reconciler::runOnce()
                     return a.createdAt > b.createdAt;  // the newest of equals goes first
                 });
                 for (qsizetype i = 0; i < active.size() - e.replicas; ++i) {
-                    Route r = active[i];
-                    r.status = RouteStatus::Terminating;
-                    r.updatedAt = now;
-                    if (auto u = m_repository.updateRoute(r); !u)
-                        return u.error();
-                    p.draining << r.id;
+                    if (auto d = drain(active[i]); !d)
+                        return d.error();
                 }
                 p.touchedEndpoints << e.id;
             } else if (active.size() < e.replicas) {

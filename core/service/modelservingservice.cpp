@@ -321,19 +321,16 @@ Result<QList<EndpointInfo>> ModelServingService::listServices()
     auto endpoints = m_repository.endpoints();
     if (!endpoints)
         return endpoints.error();
-    auto routes = m_repository.allRoutes();
-    if (!routes)
-        return routes.error();
     // Two queries for the whole list instead of one per endpoint.
-    QHash<QUuid, QList<Route>> byEndpoint;
-    for (const Route &r : *routes)
-        byEndpoint[r.endpointId].append(r);
+    auto byEndpoint = m_repository.routesByEndpoint();
+    if (!byEndpoint)
+        return byEndpoint.error();
     QList<EndpointInfo> out;
     out.reserve(endpoints->size());
     for (const Endpoint &e : *endpoints) {
         EndpointInfo info;
         info.endpoint = e;
-        info.routes = byEndpoint.value(e.id);
+        info.routes = byEndpoint->value(e.id);
         info.status = deriveEndpointStatus(e, info.routes);
         info.allocated = e.resourceSlots * int(std::count_if(info.routes.begin(), info.routes.end(), isLiveRoute));
         out.append(std::move(info));

@@ -397,6 +397,17 @@ Result<QList<Route>> Repository::allRoutes()
                           routeFrom);
 }
 
+Result<QHash<QUuid, QList<Route>>> Repository::routesByEndpoint()
+{
+    auto routes = allRoutes();
+    if (!routes)
+        return routes.error();
+    QHash<QUuid, QList<Route>> grouped;
+    for (const Route &r : *routes)
+        grouped[r.endpointId].append(r);
+    return grouped;
+}
+
 Result<Done> Repository::insertRule(const AutoScalingRule &r)
 {
     return runChecked(

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 
+#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -67,6 +68,8 @@ public:
     Result<Done> deleteRoute(const QUuid &routeId);
     Result<QList<Route>> routes(const QUuid &endpointId);
     Result<QList<Route>> allRoutes();
+    // Every route, grouped by endpoint: one query for a whole list or reconciler pass.
+    Result<QHash<QUuid, QList<Route>>> routesByEndpoint();
 
     Result<Done> insertRule(const AutoScalingRule &rule);
     Result<Done> updateRule(const AutoScalingRule &rule);
