@@ -40,7 +40,18 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     m_view->setAlternatingRowColors(true);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
-    m_view->horizontalHeader()->setSectionResizeMode(EndpointListModel::Name, QHeaderView::ResizeToContents);
+    // Columns fit what the filter shows now: a name or status is never clipped, also after a
+    // search that hid the long ones is cleared. Coalesced, since a reload inserts many rows at once.
+    m_fitColumns.setSingleShot(true);
+    m_fitColumns.setInterval(0);
+    connect(&m_fitColumns, &QTimer::timeout, m_view, &QTableView::resizeColumnsToContents);
+    const auto fitSoon = [this] { m_fitColumns.start(); };
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, fitSoon);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, fitSoon);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, fitSoon);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, fitSoon);
+    connect(m_filter, &QAbstractItemModel::dataChanged, this, fitSoon);
+    m_view->resizeColumnsToContents();
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QTimer>
 
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -29,6 +30,7 @@ private:
     QSortFilterProxyModel *m_filter;
     QLineEdit *m_search;
     QTableView *m_view;
+    QTimer m_fitColumns;
 };
 
 } // namespace ServeDeck

@@ -335,6 +335,15 @@ Result<QList<Endpoint>> Repository::endpoints(bool includeTerminated)
         endpointFrom);
 }
 
+Result<int> Repository::rebaseEndpointUrls(const QString &proxyBaseUrl)
+{
+    auto q = run(m_connectionName, QStringLiteral("UPDATE endpoints SET url = ? || '/' || name WHERE url <> ? || '/' || name"),
+                 {proxyBaseUrl, proxyBaseUrl});
+    if (!q)
+        return q.error();
+    return q.value().numRowsAffected();
+}
+
 Result<Done> Repository::insertRevision(const Revision &r)
 {
     return runChecked(m_connectionName,

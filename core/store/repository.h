@@ -59,6 +59,8 @@ public:
     Result<std::optional<Endpoint>> endpointById(const QUuid &id);
     Result<std::optional<Endpoint>> liveEndpointByName(const QString &name);
     Result<QList<Endpoint>> endpoints(bool includeTerminated = false);
+    // Points every stored endpoint URL at the data plane listening now: its port may change between runs.
+    Result<int> rebaseEndpointUrls(const QString &proxyBaseUrl);
 
     Result<Done> insertRevision(const Revision &revision);
     Result<QList<Revision>> revisions(const QUuid &endpointId);
