@@ -1,0 +1,490 @@
+// End-to-end: a real `servedeck serve` on loopback ports, driven by real `servedeck ctl`
+// child processes, the way an operator's script would. Every wait is bounded.
+#include <algorithm>
+#include <memory>
+
+#include <sys/stat.h>
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Starting the server opens SQLite, creates keys and binds two sockets: well under a second
+// on an idle machine; the margin is for a loaded CI runner.
+constexpr int kServerStartMs = 15000;
+// One ctl call is one loopback HTTP request plus process start-up.
+constexpr int kCtlMs = 20000;
+// SIGTERM must be answered promptly: systemd and scripts wait this long at most.
+constexpr int kShutdownMs = 5000;
+constexpr int kHttpMs = 10000;
+
+const QStringList kServerKeys{u"api"_s, u"proxy"_s, u"data_dir"_s, u"admin_token_file"_s};
+const QString kEndpoint = u"sentiment-analyzer"_s;
+
+QString binary()
+{
+    const QString dir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
+    return dir.isEmpty() ? QString() : QDir(dir).filePath(u"servedeck"_s);
+}
+
+// The children must not pick up an operator's own server, token or HTTP proxy.
+QProcessEnvironment childEnvironment(const QString &dataDir)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
+                                u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
+        env.remove(name);
+    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
+    return env;
+}
+
+struct CtlResult
+{
+    bool finished = false;
+    int exitCode = -1;
+    QString out;
+    QString err;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+    // What QCOMPARE/QVERIFY print when a call did not go as expected.
+    QByteArray describe() const
+    {
+        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
+            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
+    }
+};
+
+// One `servedeck serve` child and the addresses it printed.
+class Server
+{
+public:
+    explicit Server(const QString &dataDir)
+        : m_dataDir(dataDir)
+    {
+    }
+    ~Server()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(kShutdownMs);
+        }
+    }
+
+    // Starts it and reads the key=value lines it prints first; false (with why) if it does not.
+    bool start(QString *why)
+    {
+        m_process.setProgram(binary());
+        m_process.setArguments({u"serve"_s, u"--data-dir"_s, m_dataDir, u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
+                                u"127.0.0.1:0"_s, u"--capacity"_s, u"cpu=8,memory=16G"_s});
+        m_process.setProcessEnvironment(childEnvironment(m_dataDir));
+        m_process.setReadChannel(QProcess::StandardOutput);
+        m_process.start();
+        if (!m_process.waitForStarted(kServerStartMs)) {
+            *why = u"servedeck serve did not start: "_s + m_process.errorString();
+            return false;
+        }
+        // The line count below says whether it worked.
+        [[maybe_unused]] const bool printed = QTest::qWaitFor([this] {
+            while (m_process.canReadLine())
+                m_lines << QString::fromUtf8(m_process.readLine()).trimmed();
+            return m_lines.size() >= kServerKeys.size() || m_process.state() == QProcess::NotRunning;
+        }, kServerStartMs);
+        if (m_lines.size() < kServerKeys.size()) {
+            *why = u"servedeck serve printed only %1 line(s) in %2 ms: [%3]; stderr: %4"_s.arg(m_lines.size())
+                       .arg(kServerStartMs)
+                       .arg(m_lines.join(u" | "_s), QString::fromUtf8(m_process.readAllStandardError()));
+            return false;
+        }
+        for (const QString &line : std::as_const(m_lines)) {
+            const auto eq = line.indexOf(u'=');
+            if (eq > 0)
+                m_values.insert(line.left(eq), line.mid(eq + 1));
+        }
+        return true;
+    }
+
+    QStringList firstLines() const { return m_lines.mid(0, kServerKeys.size()); }
+    QString value(const QString &key) const { return m_values.value(key); }
+    QString api() const { return value(u"api"_s); }
+    QString proxy() const { return value(u"proxy"_s); }
+    QString tokenFile() const { return value(u"admin_token_file"_s); }
+    QProcess &process() { return m_process; }
+
+private:
+    QString m_dataDir;
+    QProcess m_process;
+    QStringList m_lines;
+    QHash<QString, QString> m_values;
+};
+
+int portOf(const QString &hostPort)
+{
+    return hostPort.mid(hostPort.lastIndexOf(u':') + 1).toInt();
+}
+
+} // namespace
+
+class TestServeCtl final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    // The order matters: the suite walks one server through an operator's session.
+    void servePrintsWhereItListens();
+    void adminTokenFileIsPrivate();
+    void createAnswersEndpointWithProxyUrl();
+    void createTwiceIsModelAlreadyExists();
+    void dryRunNamesEveryMissingFile();
+    void scaleBeyondCapacityIsResourceLimitExceeded();
+    void secondRuleOnSameMetricConflicts();
+    void listShowsTable();
+    void wrongTokenIsUnauthorized();
+    void closedPortIsNoAnswer();
+    void usageErrors_data();
+    void usageErrors();
+    void proxyAnswersNoHealthyRoute();
+    void sigtermStopsCleanlyAndStatePersists();
+    void urlFollowsProxyAfterRestart();
+
+private:
+    CtlResult ctl(const QStringList &arguments, const QString &api = {}, const QString &tokenFile = {});
+    CtlResult rawCtl(const QStringList &arguments);
+
+    QTemporaryDir m_dataDir;
+    QTemporaryDir m_scratch;  // model folders, stray token files, the children's default data dir
+    std::unique_ptr<Server> m_server;
+};
+
+CtlResult TestServeCtl::rawCtl(const QStringList &arguments)
+{
+    CtlResult result;
+    QProcess process;
+    process.setProcessEnvironment(childEnvironment(m_scratch.filePath(u"default-data"_s)));
+    process.start(binary(), QStringList{u"ctl"_s} + arguments);
+    if (!process.waitForStarted(kCtlMs))
+        return result;
+    result.finished = process.waitForFinished(kCtlMs);
+    if (!result.finished) {
+        process.kill();
+        process.waitForFinished(kShutdownMs);
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+CtlResult TestServeCtl::ctl(const QStringList &arguments, const QString &api, const QString &tokenFile)
+{
+    return rawCtl(QStringList{u"--api"_s, u"http://"_s + (api.isEmpty() ? m_server->api() : api), u"--token-file"_s,
+                              tokenFile.isEmpty() ? m_server->tokenFile() : tokenFile}
+                  + arguments);
+}
+
+void TestServeCtl::initTestCase()
+{
+    QVERIFY(m_dataDir.isValid());
+    QVERIFY(m_scratch.isValid());
+    QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1' (SERVEDECK_BIN_DIR)"_s.arg(binary())));
+    m_server = std::make_unique<Server>(m_dataDir.path());
+    QString why;
+    QVERIFY2(m_server->start(&why), qPrintable(why));
+}
+
+void TestServeCtl::cleanupTestCase()
+{
+    m_server.reset();  // kills a server a failed test left running
+}
+
+void TestServeCtl::servePrintsWhereItListens()
+{
+    QStringList keys;
+    for (const QString &line : m_server->firstLines())
+        keys << line.section(u'=', 0, 0);
+    QCOMPARE(keys, kServerKeys);
+
+    for (const QString &key : {u"api"_s, u"proxy"_s}) {
+        const QString address = m_server->value(key);
+        QVERIFY2(address.startsWith(u"127.0.0.1:"_s), qPrintable(key + u'=' + address));
+        QVERIFY2(portOf(address) > 0, qPrintable(u"port 0 must be replaced by the real one: "_s + address));
+    }
+    QVERIFY(m_server->api() != m_server->proxy());
+    QCOMPARE(QFileInfo(m_server->value(u"data_dir"_s)).canonicalFilePath(), QFileInfo(m_dataDir.path()).canonicalFilePath());
+    QCOMPARE(QFileInfo(m_server->tokenFile()).canonicalPath(), QFileInfo(m_dataDir.path()).canonicalFilePath());
+}
+
+void TestServeCtl::adminTokenFileIsPrivate()
+{
+    const QByteArray path = QFile::encodeName(m_server->tokenFile());
+    struct stat info = {};
+    QCOMPARE(::stat(path.constData(), &info), 0);
+    QVERIFY(S_ISREG(info.st_mode));
+    QCOMPARE(info.st_mode & 07777, mode_t(0600));
+    QFile token(m_server->tokenFile());
+    QVERIFY(token.open(QIODevice::ReadOnly));
+    QVERIFY2(token.readAll().trimmed().size() >= 32, "the admin token must be long enough to resist guessing");
+}
+
+void TestServeCtl::createAnswersEndpointWithProxyUrl()
+{
+    const CtlResult r = ctl({u"--json"_s, u"create"_s, kEndpoint, u"--version"_s, u"v1.0"_s, u"--folder"_s, u"iris-v1"_s,
+                             u"--replicas"_s, u"2"_s, u"--cpu"_s, u"2"_s, u"--memory"_s, u"4G"_s});
+    QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
+    const QJsonObject e = r.json();
+    QVERIFY2(!e.isEmpty(), r.describe().constData());
+    QCOMPARE(e.value(u"name"_s).toString(), kEndpoint);
+    QCOMPARE(e.value(u"model_version"_s).toString(), u"v1.0"_s);
+    QCOMPARE(e.value(u"replicas"_s).toInt(), 2);
+    QCOMPARE(e.value(u"status"_s).toString(), u"PROVISIONING"_s);
+    QVERIFY(!e.value(u"id"_s).toString().isEmpty());
+    const QString url = e.value(u"url"_s).toString();
+    const QString proxyBase = u"http://"_s + m_server->proxy() + u'/';
+    QVERIFY2(url.startsWith(proxyBase), qPrintable(url + u" does not start with "_s + proxyBase));
+    QCOMPARE(url, proxyBase + kEndpoint);
+}
+
+void TestServeCtl::createTwiceIsModelAlreadyExists()
+{
+    const CtlResult r = ctl({u"create"_s, kEndpoint, u"--version"_s, u"v1.0"_s, u"--folder"_s, u"iris-v1"_s,
+                             u"--replicas"_s, u"2"_s, u"--cpu"_s, u"2"_s, u"--memory"_s, u"4G"_s});
+    QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
+    QVERIFY2(r.err.contains(u"ModelAlreadyExists"_s), r.describe().constData());
+
+    // The refusal changed nothing: still one endpoint of that name.
+    const CtlResult list = ctl({u"--json"_s, u"list"_s});
+    QVERIFY2(list.exitCode == 0, list.describe().constData());
+    QCOMPARE(list.json().value(u"services"_s).toArray().size(), 1);
+}
+
+void TestServeCtl::dryRunNamesEveryMissingFile()
+{
+    // A folder whose definition asks for four files of which only one is there.
+    const QString folder = m_scratch.filePath(u"half-copied-model"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
+    QVERIFY(definition.open(QIODevice::WriteOnly));
+    definition.write(R"(models:
+  - name: "sentiment"
+    model_path: "/models"
+    files: ["config.json", "model.onnx", "tokenizer.json", "vocab/merges.txt"]
+    service:
+      start_command: ["servedeck-model-server", "--model", "/models/model.onnx"]
+      port: 8000
+      health_check:
+        path: /health
+)");
+    definition.close();
+    QFile present(QDir(folder).filePath(u"config.json"_s));
+    QVERIFY(present.open(QIODevice::WriteOnly));
+    present.write("{}\n");
+    present.close();
+    const QStringList missing{u"model.onnx"_s, u"tokenizer.json"_s, u"vocab/merges.txt"_s};
+
+    const CtlResult r = ctl({u"dry-run"_s, u"half-copied"_s, u"--version"_s, u"v1"_s, u"--folder"_s, folder});
+    QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
+    const QString shown = r.out + r.err;
+    QVERIFY2(shown.contains(u"ModelFileNotFound"_s), r.describe().constData());
+    for (const QString &file : missing)
+        QVERIFY2(shown.contains(file), qPrintable(file + u" is not named:\n"_s + QString::fromUtf8(r.describe())));
+    QVERIFY2(!shown.contains(u"missing: config.json"_s), r.describe().constData());
+
+    // The JSON answer lists them as data, every one.
+    const CtlResult json = ctl({u"--json"_s, u"dry-run"_s, u"half-copied"_s, u"--version"_s, u"v1"_s, u"--folder"_s, folder});
+    QVERIFY2(json.exitCode == 1, json.describe().constData());
+    QCOMPARE(json.json().value(u"valid"_s).toBool(true), false);
+    QStringList listed;
+    for (const auto &problem : json.json().value(u"errors"_s).toArray()) {
+        const QJsonObject p = problem.toObject();
+        if (p.value(u"type"_s).toString() == u"ModelFileNotFound")
+            for (const auto &file : p.value(u"details"_s).toObject().value(u"missing_files"_s).toArray())
+                listed << file.toString();
+    }
+    listed.sort();
+    QCOMPARE(listed, missing);
+
+    // A dry run creates nothing.
+    const CtlResult info = ctl({u"info"_s, u"half-copied"_s});
+    QVERIFY2(info.exitCode == 1 && info.err.contains(u"NotFound"_s), info.describe().constData());
+}
+
+void TestServeCtl::scaleBeyondCapacityIsResourceLimitExceeded()
+{
+    const CtlResult r = ctl({u"scale"_s, kEndpoint, u"100"_s});
+    QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
+    QVERIFY2(r.err.contains(u"ResourceLimitExceeded"_s), r.describe().constData());
+
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, kEndpoint});
+    QVERIFY2(info.exitCode == 0, info.describe().constData());
+    QCOMPARE(info.json().value(u"replicas"_s).toInt(), 2);
+}
+
+void TestServeCtl::secondRuleOnSameMetricConflicts()
+{
+    const CtlResult first = ctl({u"rules"_s, kEndpoint, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
+                                 u"--threshold"_s, u"80"_s, u"--min"_s, u"1"_s, u"--max"_s, u"4"_s});
+    QVERIFY2(first.finished && first.exitCode == 0, first.describe().constData());
+
+    const CtlResult second = ctl({u"rules"_s, kEndpoint, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
+                                  u"--threshold"_s, u"30"_s, u"--min"_s, u"1"_s, u"--max"_s, u"4"_s});
+    QVERIFY2(second.finished && second.exitCode == 1, second.describe().constData());
+    QVERIFY2(second.err.contains(u"ConflictingRules"_s), second.describe().constData());
+
+    const CtlResult rules = ctl({u"--json"_s, u"rules"_s, kEndpoint});
+    QVERIFY2(rules.exitCode == 0, rules.describe().constData());
+    QCOMPARE(rules.json().value(u"autoscaling_rules"_s).toArray().size(), 1);
+}
+
+void TestServeCtl::listShowsTable()
+{
+    const CtlResult r = ctl({u"list"_s});
+    QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
+    const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(lines.size() >= 2, r.describe().constData());
+    const QStringList header = lines.first().split(u' ', Qt::SkipEmptyParts);
+    for (const QString &column : {u"NAME"_s, u"VERSION"_s, u"STATUS"_s, u"URL"_s})
+        QVERIFY2(header.contains(column), r.describe().constData());
+    const auto row = std::find_if(lines.begin() + 1, lines.end(), [](const QString &l) { return l.startsWith(kEndpoint); });
+    QVERIFY2(row != lines.end(), r.describe().constData());
+    const QStringList cells = row->split(u' ', Qt::SkipEmptyParts);
+    QVERIFY2(cells.contains(u"v1.0"_s), r.describe().constData());
+    QVERIFY2(cells.contains(u"PROVISIONING"_s), r.describe().constData());
+    QVERIFY2(cells.contains(u"http://"_s + m_server->proxy() + u'/' + kEndpoint), r.describe().constData());
+    // Columns line up: the STATUS column starts at the same offset in the header and the row.
+    QCOMPARE(row->indexOf(u"PROVISIONING"_s), lines.first().indexOf(u"STATUS"_s));
+}
+
+void TestServeCtl::wrongTokenIsUnauthorized()
+{
+    const QString wrong = m_scratch.filePath(u"wrong.token"_s);
+    QFile f(wrong);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(64, 'a') + '\n');
+    f.close();
+    QVERIFY(f.setPermissions(QFile::ReadOwner | QFile::WriteOwner));
+
+    const CtlResult r = ctl({u"list"_s}, {}, wrong);
+    QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
+    QVERIFY2(r.err.contains(u"Unauthorized"_s), r.describe().constData());
+    QVERIFY2(!r.out.contains(kEndpoint), "a refused caller must not see the endpoints");
+}
+
+void TestServeCtl::closedPortIsNoAnswer()
+{
+    // A port that was free a moment ago and has nobody listening now.
+    quint16 port = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        port = probe.serverPort();
+    }
+    const CtlResult r = ctl({u"list"_s}, u"127.0.0.1:"_s + QString::number(port));
+    QVERIFY2(r.finished && r.exitCode == 3, r.describe().constData());
+    QVERIFY2(!r.err.isEmpty(), "ctl must say why there was no answer");
+}
+
+void TestServeCtl::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+
+    QTest::newRow("no verb") << QStringList{};
+    QTest::newRow("no verb, only options") << QStringList{u"--json"_s};
+    QTest::newRow("unknown verb") << QStringList{u"frobnicate"_s};
+    QTest::newRow("create without a name") << QStringList{u"create"_s};
+    QTest::newRow("scale without a count") << QStringList{u"scale"_s, kEndpoint};
+    QTest::newRow("scale by a word") << QStringList{u"scale"_s, kEndpoint, u"many"_s};
+    QTest::newRow("option without its value") << QStringList{u"list"_s, u"--limit"_s};
+}
+
+void TestServeCtl::usageErrors()
+{
+    QFETCH(QStringList, arguments);
+    const CtlResult bare = rawCtl(arguments);
+    QVERIFY2(bare.finished && bare.exitCode == 2, bare.describe().constData());
+    QVERIFY2(!bare.err.isEmpty(), "a usage error says what is wrong on stderr");
+
+    // The same with a server and a token at hand: still a usage error, not an API call.
+    const CtlResult withServer = ctl(arguments);
+    QVERIFY2(withServer.finished && withServer.exitCode == 2, withServer.describe().constData());
+}
+
+void TestServeCtl::proxyAnswersNoHealthyRoute()
+{
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    QNetworkRequest request(QUrl(u"http://"_s + m_server->proxy() + u"/sentiment-analyzer/predict"_s));
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    QVERIFY(finished.wait(kHttpMs) || reply->isFinished());
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+    const QByteArray body = reply->readAll();
+    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
+    QVERIFY2(!error.isEmpty(), body.constData());
+    QCOMPARE(error.value(u"type"_s).toString(), u"NoHealthyRoute"_s);
+    QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+}
+
+void TestServeCtl::sigtermStopsCleanlyAndStatePersists()
+{
+    QFile tokenFile(m_server->tokenFile());
+    QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+    const QByteArray token = tokenFile.readAll();
+    tokenFile.close();
+
+    QProcess &process = m_server->process();
+    process.terminate();  // SIGTERM
+    QVERIFY2(process.waitForFinished(kShutdownMs),
+             qPrintable(u"servedeck serve still runs %1 ms after SIGTERM"_s.arg(kShutdownMs)));
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(process.exitCode(), 0);
+
+    // Same data dir, fresh ports: the endpoint, its rule and the admin token are all still there.
+    m_server = std::make_unique<Server>(m_dataDir.path());
+    QString why;
+    QVERIFY2(m_server->start(&why), qPrintable(why));
+    QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+    QCOMPARE(tokenFile.readAll(), token);
+
+    const CtlResult list = ctl({u"list"_s});
+    QVERIFY2(list.exitCode == 0, list.describe().constData());
+    QVERIFY2(list.out.contains(kEndpoint), list.describe().constData());
+
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, kEndpoint});
+    QVERIFY2(info.exitCode == 0, info.describe().constData());
+    const QJsonObject e = info.json();
+    QCOMPARE(e.value(u"model_version"_s).toString(), u"v1.0"_s);
+    QCOMPARE(e.value(u"replicas"_s).toInt(), 2);
+    QCOMPARE(e.value(u"autoscaling_rules"_s).toArray().size(), 1);
+}
+
+void TestServeCtl::urlFollowsProxyAfterRestart()
+{
+    // The restarted server took a new free proxy port. Inference traffic goes to the
+    // endpoint's url, so the url must name the proxy that listens now, not the old one.
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, kEndpoint});
+    QVERIFY2(info.exitCode == 0, info.describe().constData());
+    QCOMPARE(info.json().value(u"url"_s).toString(), u"http://"_s + m_server->proxy() + u'/' + kEndpoint);
+}
+
+QTEST_GUILESS_MAIN(TestServeCtl)
+#include "test_servectl.moc"

@@ -1,0 +1,335 @@
+// The console window over a real, in-process control plane: the endpoint table, the search
+// box, header sorting, and the screenshot the README shows.
+#include <memory>
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+#include <QHeaderView>
+#include <QImage>
+#include <QLineEdit>
+#include <QSet>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStyle>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "api/controlplane.h"
+#include "service/modelservingservice.h"
+#include "ui/endpointlistmodel.h"
+#include "ui/mainwindow.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+using Column = EndpointListModel::Column;
+
+// The size the README shows it at.
+constexpr QSize kScreenshotSize(1000, 560);
+// Layout and column sizing happen a few event-loop turns after a change, never seconds.
+constexpr int kLayoutMs = 2000;
+
+QByteArray why(const ServiceError &e)
+{
+    return (e.typeName() + u": "_s + e.message).toUtf8();
+}
+
+} // namespace
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void cleanupTestCase();
+
+    void tableShowsEndpoints();
+    void searchFiltersRows_data();
+    void searchFiltersRows();
+    void clearingSearchShowsAllAgain();
+    void headerClickSorts_data();
+    void headerClickSorts();
+    void everyCellIsShownInFull();
+    void screenshot();
+    void newEndpointAppearsWithoutReload();
+    void namesFitAfterSearchIsCleared();
+
+private:
+    QStringList shownNames() const;
+    QStringList cutOffCells(int onlyColumn = -1) const;
+    void create(const QString &name, const QString &version, const QString &folder, int replicas, double cpu,
+                const QString &memory, bool isPublic);
+
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<QAbstractItemModelTester> m_sourceTester;
+    std::unique_ptr<QAbstractItemModelTester> m_viewTester;
+    QLineEdit *m_search = nullptr;
+};
+
+QStringList TestMainWindow::shownNames() const
+{
+    const QAbstractItemModel *model = m_window->endpointView()->model();
+    QStringList names;
+    for (int row = 0; row < model->rowCount(); ++row)
+        names << model->index(row, Column::Name).data().toString();
+    return names;
+}
+
+// Cells whose text the view cannot show in one line at the column's width: elided ("SCALED_TO_…")
+// or wrapped ("sentiment-" over "analyzer"). The delegate keeps a focus-frame margin each side.
+QStringList TestMainWindow::cutOffCells(int onlyColumn) const
+{
+    const QTableView *view = m_window->endpointView();
+    const QAbstractItemModel *model = view->model();
+    const int margin = view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, view) + 1;
+    QStringList cut;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        for (int column = 0; column < model->columnCount(); ++column) {
+            if (onlyColumn >= 0 && column != onlyColumn)
+                continue;
+            const QModelIndex index = model->index(row, column);
+            const QString text = index.data().toString();
+            const int needed = view->fontMetrics().horizontalAdvance(text) + 2 * margin;
+            const int width = view->visualRect(index).width();
+            if (needed > width)
+                cut << u"%1 in column %2 needs %3 px, has %4"_s.arg(text, model->headerData(column, Qt::Horizontal).toString())
+                           .arg(needed)
+                           .arg(width);
+        }
+    }
+    return cut;
+}
+
+void TestMainWindow::create(const QString &name, const QString &version, const QString &folder, int replicas,
+                            double cpu, const QString &memory, bool isPublic)
+{
+    CreateServiceRequest r;
+    r.name = name;
+    r.modelVersion = version;
+    r.modelFolder = folder;
+    r.replicas = replicas;
+    auto bytes = parseMemorySize(memory);
+    QVERIFY(bytes);
+    r.resourceSlots = ResourceSlots{cpu, *bytes, 0};
+    r.isPublic = isPublic;
+    auto created = m_plane->service().createService(r);
+    QVERIFY2(created, created ? "" : why(created.error()).constData());
+}
+
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY2(!qEnvironmentVariableIsEmpty("SERVEDECK_SOURCE_DIR"), "SERVEDECK_SOURCE_DIR names the source tree");
+    m_dataDir = std::make_unique<QTemporaryDir>(QDir::temp().filePath(u"servedeck-XXXXXX"_s));
+    QVERIFY(m_dataDir->isValid());
+
+    // The console's usual ports, so the status bar in the screenshot reads like a real one;
+    // free ones when those are taken, as the console itself does.
+    ControlPlaneOptions options;
+    options.dataDir = m_dataDir->path();
+    options.apiPort = 7470;
+    options.proxyPort = 7480;
+    options.fallBackToFreePorts = true;
+    options.capacity = u"cpu=8,memory=16G"_s;
+    options.modelRoots = {QDir(qEnvironmentVariable("SERVEDECK_SOURCE_DIR")).filePath(u"resources/models"_s)};
+    m_plane = std::make_unique<ControlPlane>();
+    auto started = m_plane->start(options);
+    QVERIFY2(started, started ? "" : why(started.error()).constData());
+
+    create(u"sentiment-analyzer"_s, u"v1.0"_s, u"iris-v1"_s, 2, 2, u"4G"_s, false);
+    create(u"iris-classifier"_s, u"v1"_s, u"iris-v1"_s, 1, 1, u"256M"_s, true);
+    create(u"fraud-detector"_s, u"v3"_s, u"iris-v2"_s, 1, 1, u"2G"_s, false);
+    QVERIFY(m_plane->service().scaleReplicas(u"fraud-detector"_s, 0));
+
+    m_window = std::make_unique<MainWindow>(*m_plane);
+    m_sourceTester = std::make_unique<QAbstractItemModelTester>(m_window->endpointModel(),
+                                                                QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_viewTester = std::make_unique<QAbstractItemModelTester>(m_window->endpointView()->model(),
+                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_search = m_window->findChild<QLineEdit *>();
+    QVERIFY2(m_search, "the window has a search box");
+    m_window->resize(kScreenshotSize);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::cleanup()
+{
+    m_search->clear();
+    m_window->endpointView()->sortByColumn(Column::Name, Qt::AscendingOrder);
+}
+
+void TestMainWindow::cleanupTestCase()
+{
+    m_viewTester.reset();
+    m_sourceTester.reset();
+    m_window.reset();
+    m_plane.reset();
+    m_dataDir.reset();
+}
+
+void TestMainWindow::tableShowsEndpoints()
+{
+    QTableView *view = m_window->endpointView();
+    QVERIFY(view->isVisible());
+    QCOMPARE(view->model()->rowCount(), 3);
+    // Sorted by name from the start.
+    QCOMPARE(shownNames(), (QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s}));
+    QCOMPARE(view->model()->columnCount(), int(EndpointListModel::ColumnCount));
+    QCOMPARE(view->model()->headerData(Column::Status, Qt::Horizontal).toString(), u"Status"_s);
+
+    const QAbstractItemModel *model = view->model();
+    QCOMPARE(model->index(0, Column::Status).data().toString(), u"SCALED_TO_ZERO"_s);
+    QCOMPARE(model->index(2, Column::Status).data().toString(), u"PROVISIONING"_s);
+    QCOMPARE(model->index(2, Column::Version).data().toString(), u"v1.0"_s);
+    QCOMPARE(model->index(2, Column::Healthy).data().toString(), u"0 / 2"_s);
+    QVERIFY(model->index(2, Column::Url).data().toString().endsWith(u"/sentiment-analyzer"_s));
+    // Every row is laid out in the visible viewport, not scrolled away.
+    for (int row = 0; row < model->rowCount(); ++row)
+        QVERIFY(view->viewport()->rect().intersects(view->visualRect(model->index(row, Column::Name))));
+}
+
+void TestMainWindow::searchFiltersRows_data()
+{
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("by name") << u"iris"_s << QStringList{u"iris-classifier"_s};
+    QTest::newRow("any case") << u"SENTIMENT"_s << QStringList{u"sentiment-analyzer"_s};
+    QTest::newRow("by part of a name") << u"-detect"_s << QStringList{u"fraud-detector"_s};
+    QTest::newRow("by version") << u"v1.0"_s << QStringList{u"sentiment-analyzer"_s};
+    QTest::newRow("by status") << u"provisioning"_s << QStringList{u"iris-classifier"_s, u"sentiment-analyzer"_s};
+    QTest::newRow("by status, scaled to zero") << u"scaled_to"_s << QStringList{u"fraud-detector"_s};
+    QTest::newRow("no match") << u"nothing-like-this"_s << QStringList{};
+}
+
+void TestMainWindow::searchFiltersRows()
+{
+    QFETCH(QString, typed);
+    QFETCH(QStringList, expected);
+
+    m_search->setFocus();
+    QTest::keyClicks(m_search, typed);
+    QCOMPARE(m_search->text(), typed);
+    QTRY_COMPARE(shownNames(), expected);
+}
+
+void TestMainWindow::clearingSearchShowsAllAgain()
+{
+    QTest::keyClicks(m_search, u"iris"_s);
+    QTRY_COMPARE(shownNames().size(), 1);
+    m_search->selectAll();
+    QTest::keyClick(m_search, Qt::Key_Backspace);
+    QTRY_COMPARE(shownNames().size(), 3);
+}
+
+void TestMainWindow::headerClickSorts_data()
+{
+    QTest::addColumn<int>("column");
+    QTest::addColumn<int>("clicks");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("desired, ascending") << int(Column::Replicas) << 1
+                                        << QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s};
+    QTest::newRow("desired, descending") << int(Column::Replicas) << 2
+                                         << QStringList{u"sentiment-analyzer"_s, u"iris-classifier"_s, u"fraud-detector"_s};
+    QTest::newRow("version, ascending") << int(Column::Version) << 1
+                                        << QStringList{u"iris-classifier"_s, u"sentiment-analyzer"_s, u"fraud-detector"_s};
+    QTest::newRow("name, descending") << int(Column::Name) << 1
+                                      << QStringList{u"sentiment-analyzer"_s, u"iris-classifier"_s, u"fraud-detector"_s};
+}
+
+void TestMainWindow::headerClickSorts()
+{
+    QFETCH(int, column);
+    QFETCH(int, clicks);
+    QFETCH(QStringList, expected);
+
+    QHeaderView *header = m_window->endpointView()->horizontalHeader();
+    QVERIFY(header->isSortIndicatorShown());
+    const QPoint centre(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2);
+    for (int i = 0; i < clicks; ++i)
+        QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, centre);
+    QTRY_COMPARE(header->sortIndicatorSection(), column);
+    QTRY_COMPARE(shownNames(), expected);
+}
+
+void TestMainWindow::everyCellIsShownInFull()
+{
+    // At the window's normal size an operator reads every status and name without hovering.
+    QTRY_VERIFY2_WITH_TIMEOUT(cutOffCells().isEmpty(), qPrintable(cutOffCells().join(u"; "_s)), kLayoutMs);
+}
+
+void TestMainWindow::screenshot()
+{
+    QCOMPARE(shownNames(), (QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s}));
+    m_window->endpointView()->clearSelection();
+    QCOMPARE(m_window->size(), kScreenshotSize);
+
+    const QString binDir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
+    QVERIFY2(!binDir.isEmpty(), "SERVEDECK_BIN_DIR says where the screenshot goes");
+    const QString folder = QDir(binDir).filePath(u"../screenshots"_s);
+    QVERIFY(QDir().mkpath(folder));
+    const QString file = QDir(folder).filePath(u"main-window.png"_s);
+
+    const QImage image = m_window->grab().toImage();
+    QCOMPARE(image.size(), kScreenshotSize);
+    QVERIFY2(image.save(file, "PNG"), qPrintable(file));
+
+    const QImage saved(file);
+    QCOMPARE(saved.size(), kScreenshotSize);
+    // Something was drawn: a blank grab has one or two colours, a table with text has many.
+    QSet<QRgb> colours;
+    for (int y = 0; y < saved.height(); y += 4) {
+        for (int x = 0; x < saved.width(); x += 4)
+            colours.insert(saved.pixel(x, y));
+    }
+    QVERIFY2(colours.size() > 16, qPrintable(u"only %1 colours in %2"_s.arg(colours.size()).arg(file)));
+    qInfo("screenshot: %s", qPrintable(QDir::cleanPath(file)));
+}
+
+void TestMainWindow::newEndpointAppearsWithoutReload()
+{
+    QSignalSpy reset(m_window->endpointModel(), &QAbstractItemModel::modelReset);
+    QTest::keyClicks(m_search, u"classifier"_s);
+    QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
+
+    create(u"image-classifier"_s, u"v2"_s, u"iris-v2"_s, 1, 1, u"1G"_s, false);
+    // It matches the search, so it shows; sorted by name, it goes first.
+    QTRY_COMPARE(shownNames(), (QStringList{u"image-classifier"_s, u"iris-classifier"_s}));
+    QCOMPARE(reset.count(), 0);
+
+    // Deleted, drained by the reconciler, TERMINATED: its row goes, the other stays.
+    QVERIFY(m_plane->service().deleteService(u"image-classifier"_s));
+    QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
+    QCOMPARE(reset.count(), 0);
+    m_search->clear();
+    QTRY_COMPARE(shownNames(), (QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s}));
+}
+
+void TestMainWindow::namesFitAfterSearchIsCleared()
+{
+    // Endpoints come and go while a search hides the longer names; once the search is cleared
+    // the Name column must again fit every name, not keep the width of the filtered few.
+    QTest::keyClicks(m_search, u"classifier"_s);
+    QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
+    create(u"text-classifier"_s, u"v1"_s, u"iris-v1"_s, 1, 1, u"512M"_s, false);
+    QTRY_COMPARE(shownNames(), (QStringList{u"iris-classifier"_s, u"text-classifier"_s}));
+    QVERIFY(m_plane->service().deleteService(u"text-classifier"_s));
+    QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
+
+    m_search->clear();
+    QTRY_COMPARE(shownNames().size(), 3);
+    QTRY_VERIFY2_WITH_TIMEOUT(cutOffCells(Column::Name).isEmpty(), qPrintable(cutOffCells(Column::Name).join(u"; "_s)),
+                              kLayoutMs);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "test_mainwindow.moc"
