@@ -1,0 +1,189 @@
+#include "modelserveroptions.h"
+
+#include <limits>
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
+using namespace Qt::StringLiterals;
+
+namespace ServeDeck {
+
+namespace {
+
+// The port when neither --port nor PORT says otherwise: the model definitions' default.
+constexpr int kDefaultPort = 8000;
+// An hour: longer than any health check waits, short enough not to be a typo for "forever".
+constexpr int kMaxDelayMs = 60 * 60 * 1000;
+constexpr int kMaxGrowMemoryMb = 64 * 1024;
+
+struct Knob
+{
+    QCommandLineOption option;
+    QString variable;
+};
+
+// The flag's value, else the variable's; nullopt when neither is set (an empty variable is unset).
+std::optional<QString> knobValue(const QCommandLineParser &parser, const QProcessEnvironment &environment,
+                                 const QCommandLineOption &option, const QString &variable, QString *source)
+{
+    if (parser.isSet(option)) {
+        *source = u"--"_s + option.names().constFirst();
+        return parser.value(option);
+    }
+    const QString value = environment.value(variable);
+    if (value.isEmpty())
+        return std::nullopt;
+    *source = variable;
+    return value;
+}
+
+bool parseInt(const QString &text, int minimum, int maximum, int *value)
+{
+    bool ok = false;
+    const int parsed = text.trimmed().toInt(&ok);
+    if (!ok || parsed < minimum || parsed > maximum)
+        return false;
+    *value = parsed;
+    return true;
+}
+
+} // namespace
+
+ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &arguments,
+                                                      const QProcessEnvironment &environment,
+                                                      ModelServerOptions *options, QString *message)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        u"The ServeDeck demo model server: trains a classifier from a CSV (header row, numeric features, "
+        "the label last) and answers POST /predict, GET /health and GET /metrics.\n"
+        "Version v1 is a nearest-centroid classifier, any other version Gaussian naive Bayes.\n"
+        "Exit codes: 0 after SIGTERM or SIGINT, 1 when the model cannot be loaded or the port "
+        "cannot be bound, 2 on bad arguments."_s);
+    const QCommandLineOption help(QStringList{u"h"_s, u"help"_s}, u"Show this help."_s);
+    const QCommandLineOption model(u"model"_s, u"The training data (CSV)."_s, u"path"_s);
+    const QCommandLineOption version(u"version"_s, u"The model version to report; v1 is nearest-centroid."_s,
+                                     u"version"_s, u"v1"_s);
+    const QCommandLineOption port(u"port"_s, u"The port to listen on; 0 picks a free one. Default: $PORT, else 8000."_s,
+                                  u"port"_s);
+    const QCommandLineOption host(u"host"_s, u"The address to listen on."_s, u"address"_s, u"127.0.0.1"_s);
+
+    const Knob startupDelay{{u"startup-delay-ms"_s, u"Fault: wait this long before listening."_s, u"ms"_s},
+                            u"SERVEDECK_FAULT_STARTUP_DELAY_MS"_s};
+    const Knob latency{{u"latency-ms"_s, u"Fault: answer each /predict this much later (the server stays "
+                                         "responsive meanwhile)."_s, u"ms"_s},
+                       u"SERVEDECK_FAULT_LATENCY_MS"_s};
+    const Knob crashAfter{{u"crash-after"_s, u"Fault: abort() (SIGABRT) after answering the Nth /predict; 0: never."_s,
+                           u"n"_s},
+                          u"SERVEDECK_FAULT_CRASH_AFTER"_s};
+    const Knob failHealthAfter{{u"fail-health-after-ms"_s, u"Fault: /health answers 503 once this long has passed "
+                                                           "since listening began (0: from the start)."_s, u"ms"_s},
+                               u"SERVEDECK_FAULT_FAIL_HEALTH_AFTER_MS"_s};
+    const Knob growMemory{{u"grow-memory-mb"_s, u"Fault: each /predict allocates and touches this many MiB that are "
+                                                "never freed."_s, u"mib"_s},
+                          u"SERVEDECK_FAULT_GROW_MEMORY_MB"_s};
+    const Knob exitAtStart{{u"exit-code-at-start"_s, u"Fault: exit with this code at once, before loading the model."_s,
+                            u"code"_s},
+                           u"SERVEDECK_FAULT_EXIT_AT_START"_s};
+    const Knob cudaOom{{u"log-cuda-oom"_s, u"Fault: log a CUDA out-of-memory error and exit 1."_s},
+                       u"SERVEDECK_FAULT_CUDA_OOM"_s};
+
+    parser.addOptions({help, model, version, port, host});
+    for (const Knob *knob : {&startupDelay, &latency, &crashAfter, &failHealthAfter, &growMemory, &exitAtStart, &cudaOom})
+        parser.addOption(knob->option);
+
+    if (!parser.parse(arguments)) {
+        *message = parser.errorText();
+        return Outcome::BadArguments;
+    }
+    if (parser.isSet(help)) {
+        *message = parser.helpText();
+        return Outcome::Help;
+    }
+    if (!parser.positionalArguments().isEmpty()) {
+        *message = u"unexpected argument '%1'"_s.arg(parser.positionalArguments().constFirst());
+        return Outcome::BadArguments;
+    }
+
+    ModelServerOptions result;
+    result.version = parser.value(version).trimmed();
+    if (result.version.isEmpty()) {
+        *message = u"--version must not be empty"_s;
+        return Outcome::BadArguments;
+    }
+
+    QString source;
+    QString value;
+    if (parser.isSet(port)) {
+        source = u"--port"_s;
+        value = parser.value(port);
+    } else {
+        source = u"PORT"_s;
+        value = environment.value(u"PORT"_s, QString::number(kDefaultPort));
+    }
+    int portNumber = 0;
+    if (!parseInt(value, 0, std::numeric_limits<quint16>::max(), &portNumber)) {
+        *message = u"%1: '%2' is not a port (0 to 65535)"_s.arg(source, value);
+        return Outcome::BadArguments;
+    }
+    result.port = static_cast<quint16>(portNumber);
+
+    const QString hostText = parser.value(host).trimmed();
+    if (hostText == u"localhost")
+        result.host = QHostAddress(QHostAddress::LocalHost);
+    else if (!result.host.setAddress(hostText)) {
+        *message = u"--host: '%1' is not an IP address"_s.arg(hostText);
+        return Outcome::BadArguments;
+    }
+
+    // Integer knobs, each within a range that keeps it meaningful.
+    const auto intKnob = [&](const Knob &knob, int minimum, int maximum, auto &&store) {
+        QString from;
+        const std::optional<QString> text = knobValue(parser, environment, knob.option, knob.variable, &from);
+        if (!text)
+            return true;
+        int number = 0;
+        if (!parseInt(*text, minimum, maximum, &number)) {
+            *message = u"%1: '%2' is not an integer from %3 to %4"_s.arg(from, *text).arg(minimum).arg(maximum);
+            return false;
+        }
+        store(number);
+        return true;
+    };
+    FaultOptions &faults = result.faults;
+    const bool knobsOk =
+        intKnob(startupDelay, 0, kMaxDelayMs, [&](int n) { faults.startupDelayMs = n; })
+        && intKnob(latency, 0, kMaxDelayMs, [&](int n) { faults.latencyMs = n; })
+        && intKnob(crashAfter, 0, std::numeric_limits<int>::max(), [&](int n) { faults.crashAfter = n; })
+        && intKnob(failHealthAfter, 0, kMaxDelayMs, [&](int n) { faults.failHealthAfterMs = n; })
+        && intKnob(growMemory, 0, kMaxGrowMemoryMb, [&](int n) { faults.growMemoryMb = n; })
+        && intKnob(exitAtStart, 0, 255, [&](int n) { faults.exitCodeAtStart = n; });
+    if (!knobsOk)
+        return Outcome::BadArguments;
+
+    if (parser.isSet(cudaOom.option)) {
+        faults.cudaOom = true;
+    } else {
+        const QString flag = environment.value(cudaOom.variable).trimmed().toLower();
+        if (flag == u"1" || flag == u"true" || flag == u"yes" || flag == u"on") {
+            faults.cudaOom = true;
+        } else if (!flag.isEmpty() && flag != u"0" && flag != u"false" && flag != u"no" && flag != u"off") {
+            *message = u"%1: '%2' is not a boolean (1/0, true/false, yes/no, on/off)"_s.arg(cudaOom.variable, flag);
+            return Outcome::BadArguments;
+        }
+    }
+
+    // Checked last: a start that is meant to fail should fail the same way without a model.
+    result.modelPath = parser.value(model);
+    if (!faults.exitCodeAtStart && !faults.cudaOom) {
+        if (result.modelPath.isEmpty()) {
+            *message = u"--model is required: the CSV to train on"_s;
+            return Outcome::BadArguments;
+        }
+    }
+    *options = std::move(result);
+    return Outcome::Run;
+}
+
+} // namespace ServeDeck
