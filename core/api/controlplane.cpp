@@ -14,7 +14,9 @@
 #include "auth/tokensigner.h"
 #include "domain/clock.h"
 #include "http/httpserver.h"
+#include "agent/localagent.h"
 #include "scheduler/reconciler.h"
+#include "service/replicadeployer.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 
@@ -37,7 +39,17 @@ ControlPlane::ControlPlane(QObject *parent)
 {
 }
 
-ControlPlane::~ControlPlane() = default;
+ControlPlane::~ControlPlane()
+{
+    // Stop deciding before stopping replicas: a reconciler still running during shutdown would
+    // replace every replica the shutdown stops.
+    delete m_reconciler;
+    m_reconciler = nullptr;
+    delete m_deployer;
+    m_deployer = nullptr;
+    if (m_agent)
+        m_agent->stopAll(3000);
+}
 
 ModelServingService &ControlPlane::service()
 {
@@ -88,6 +100,19 @@ Result<QByteArray> ControlPlane::loadOrCreateAdminToken(const QString &path)
         || file.write(token + '\n') < 0 || !file.commit())
         return makeError(ErrorType::StorageError, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
     return token;
+}
+
+void ControlPlane::adoptOrphanedRoutes()
+{
+    // Replicas die with the console that started them (PDEATHSIG). After a restart, routes that
+    // had one are zombies the reconciler replaces; routes created but never started start now.
+    auto routes = m_repository->allRoutes();
+    if (!routes)
+        return;
+    for (const Route &r : *routes) {
+        if (r.status == RouteStatus::Provisioning && r.replicaId.isEmpty())
+            QMetaObject::invokeMethod(m_deployer, [this, id = r.id] { m_deployer->deploy(id); }, Qt::QueuedConnection);
+    }
 }
 
 Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
@@ -152,6 +177,16 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         connect(m_service.get(), &ModelServingService::routesChanged, m_reconciler, &Reconciler::scheduleSoon);
         connect(m_reconciler, &Reconciler::passFailed, this,
                 [](const QString &message) { qWarning("servedeck: reconciler pass failed: %s", qPrintable(message)); });
+        if (m_options.runReplicas) {
+            m_agent = std::make_unique<LocalAgent>();
+            m_deployer = new ReplicaDeployer(*m_service, *m_repository, *m_agent, this);
+            const LocalAgent *agent = m_agent.get();
+            m_reconciler->setReplicaProbe([agent](const Route &route) { return agent->isRunning(route.id); });
+            connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
+            connect(m_reconciler, &Reconciler::routeDrainRequested, m_deployer, &ReplicaDeployer::drain);
+            connect(m_deployer, &ReplicaDeployer::reconcileWanted, m_reconciler, &Reconciler::scheduleSoon);
+            adoptOrphanedRoutes();
+        }
         m_reconciler->start(m_options.reconcileIntervalMs);
     }
 

@@ -6,12 +6,14 @@
 #include <QObject>
 
 #include "domain/result.h"
-#include "service/capacity.h"
+#include "agent/capacity.h"
 
 namespace ServeDeck {
 
 class ControlApiServer;
 class HttpServer;
+class LocalAgent;
+class ReplicaDeployer;
 class ModelServingService;
 class Reconciler;
 class Repository;
@@ -28,6 +30,7 @@ struct ControlPlaneOptions
     bool fallBackToFreePorts = false;  // the console takes free ports when the usual ones are busy
     QString capacity;  // "cpu=16,memory=64G"; empty: this machine's
     int reconcileIntervalMs = 1000;  // 0: no reconciler (tests that drive passes themselves)
+    bool runReplicas = true;          // the embedded agent starts replicas for the reconciler's routes
     QStringList modelRoots;
 };
 
@@ -47,6 +50,7 @@ public:
     ModelServingService &service();
     Repository &repository();
     Reconciler *reconciler() const { return m_reconciler; }
+    LocalAgent *agent() const { return m_agent.get(); }
     QString dataDir() const { return m_options.dataDir; }
     QString adminTokenFile() const;
     QByteArray adminToken() const { return m_adminToken; }
@@ -57,11 +61,16 @@ public:
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
 
 private:
+    void adoptOrphanedRoutes();
+
     ControlPlaneOptions m_options;
     QByteArray m_adminToken;
     std::unique_ptr<Repository> m_repository;
     std::unique_ptr<TokenSigner> m_signer;
     std::unique_ptr<ModelServingService> m_service;
+    // Declared after the service: replicas stop (and report) before the service goes away.
+    std::unique_ptr<LocalAgent> m_agent;
+    ReplicaDeployer *m_deployer = nullptr;
     Reconciler *m_reconciler = nullptr;
     ControlApiServer *m_api = nullptr;
     HttpServer *m_proxy = nullptr;

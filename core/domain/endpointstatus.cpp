@@ -40,9 +40,10 @@ EndpointStatus deriveEndpointStatus(const Endpoint &endpoint, const QList<Route>
         return EndpointStatus::Healthy;
     if (healthy > 0)
         return EndpointStatus::Degraded;
-    // None healthy: still coming up, or failing?
+    // None healthy: still coming up, or failing? Failed start attempts (retries) count as failing
+    // even once their routes are gone.
     const auto failing = count(RouteStatus::Unhealthy) + count(RouteStatus::FailedToStart);
-    return failing > 0 ? EndpointStatus::Unhealthy : EndpointStatus::Provisioning;
+    return failing > 0 || endpoint.retries > 0 ? EndpointStatus::Unhealthy : EndpointStatus::Provisioning;
 }
 
 } // namespace ServeDeck

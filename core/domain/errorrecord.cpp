@@ -6,7 +6,8 @@ QStringList knownErrorKinds()
 {
     return {QStringLiteral("OOMKilled"),        QStringLiteral("CrashLoop"),          QStringLiteral("StartFailed"),
             QStringLiteral("HealthCheckFailed"), QStringLiteral("Timeout"),            QStringLiteral("CudaOutOfMemory"),
-            QStringLiteral("AgentLost"),         QStringLiteral("ProxyUpstreamError"), QStringLiteral("ModelLoadFailed")};
+            QStringLiteral("AgentLost"),         QStringLiteral("ProxyUpstreamError"), QStringLiteral("ModelLoadFailed"),
+            QStringLiteral("Crashed")};
 }
 
 } // namespace ServeDeck

@@ -71,13 +71,22 @@ Result<Reconciler::Pass> Reconciler::runOnce()
             return grouped.error();
         const QDateTime now = m_clock.now();
 
-        // Zombie: draining, and its replica is already gone.
+        // Zombie: its replica is gone, and it was either draining or had one started (a crash, a
+        // failed start). Deleting it is what lets a replacement be created below.
         QHash<QUuid, QList<Route>> &byEndpoint = grouped.value();
         for (auto it = byEndpoint.begin(); it != byEndpoint.end(); ++it) {
             for (qsizetype i = it->size() - 1; i >= 0; --i) {
                 const Route &r = it->at(i);
-                if (r.status != RouteStatus::Terminating || m_probe(r))
+                const bool hadReplica = r.status == RouteStatus::Terminating || !r.replicaId.isEmpty();
+                if (!hadReplica)
                     continue;
+                if (m_probe(r)) {
+                    // Draining but still running: ask again. Stopping is idempotent, and this way a
+                    // route marked TERMINATING anywhere (delete, delete route) gets its replica stopped.
+                    if (r.status == RouteStatus::Terminating)
+                        p.draining << r.id;
+                    continue;
+                }
                 if (auto d = m_repository.deleteRoute(r.id); !d)
                     return d.error();
                 p.zombies << r.id;

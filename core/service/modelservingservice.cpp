@@ -907,4 +907,74 @@ Result<qint64> ModelServingService::recordError(ErrorRecord record)
     return id;
 }
 
+Result<Route> ModelServingService::updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId,
+                                                    const QString &agentId)
+{
+    auto updated = m_repository.transaction<Route>([&]() -> Result<Route> {
+        auto route = m_repository.route(routeId);
+        if (!route)
+            return route.error();
+        if (!route->has_value())
+            return makeError(ErrorType::NotFound, QStringLiteral("route %1 not found").arg(idText(routeId)));
+        Route r = **route;
+        // A route being drained stays so: a late health report must not bring it back.
+        if (r.status == RouteStatus::Terminating && status != RouteStatus::Terminating)
+            return r;
+        r.status = status;
+        if (!replicaId.isEmpty())
+            r.replicaId = replicaId;
+        if (!agentId.isEmpty())
+            r.agentId = agentId;
+        r.updatedAt = m_clock.now();
+        if (auto u = m_repository.updateRoute(r); !u)
+            return u.error();
+        return r;
+    });
+    if (updated) {
+        Q_EMIT routesChanged(updated->endpointId);
+        Q_EMIT endpointChanged(updated->endpointId);
+    }
+    return updated;
+}
+
+Result<qint64> ModelServingService::recordReplicaFailure(ErrorRecord record, RouteStatus routeStatus, bool countsAsRetry)
+{
+    if (!record.time.isValid())
+        record.time = m_clock.now();
+    const QUuid routeId = QUuid::fromString(record.routeId);
+    auto id = m_repository.transaction<qint64>([&]() -> Result<qint64> {
+        auto inserted = m_repository.insertError(record);
+        if (!inserted)
+            return inserted.error();
+        if (auto route = m_repository.route(routeId); route && route->has_value()
+            && (*route)->status != RouteStatus::Terminating) {
+            Route r = **route;
+            r.status = routeStatus;
+            r.updatedAt = record.time;
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+        }
+        if (countsAsRetry) {
+            auto endpoint = m_repository.endpointById(record.endpointId);
+            if (!endpoint)
+                return endpoint.error();
+            if (endpoint->has_value()) {
+                Endpoint e = **endpoint;
+                e.retries += 1;
+                e.updatedAt = record.time;
+                if (auto u = m_repository.updateEndpoint(e); !u)
+                    return u.error();
+            }
+        }
+        return *inserted;
+    });
+    if (id) {
+        record.id = *id;
+        Q_EMIT errorRecorded(record);
+        Q_EMIT routesChanged(record.endpointId);
+        Q_EMIT endpointChanged(record.endpointId);
+    }
+    return id;
+}
+
 } // namespace ServeDeck

@@ -13,7 +13,7 @@
 #include "domain/result.h"
 #include "domain/route.h"
 #include "domain/tokengrant.h"
-#include "service/capacity.h"
+#include "agent/capacity.h"
 
 namespace ServeDeck {
 
@@ -161,6 +161,13 @@ public:
     Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
     Result<int> clearErrors(const QString &ref);
     Result<qint64> recordError(ErrorRecord record);
+
+    // What agents report about a route's replica.
+    Result<Route> updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId = {},
+                                   const QString &agentId = {});
+    // A replica failed: its error, its route's new status and (for a failed start) one more retry,
+    // in one transaction, so the retry limit and the error list always agree.
+    Result<qint64> recordReplicaFailure(ErrorRecord record, RouteStatus routeStatus, bool countsAsRetry);
 
     const ServiceConfig &config() const { return m_config; }
     ResourceSlots allocated(const QUuid &excluding = {});

@@ -139,6 +139,14 @@ Route routeFrom(const QSqlQuery &q)
     return r;
 }
 
+Revision revisionFrom(const QSqlQuery &q)
+{
+    return Revision{QUuid::fromString(q.value(0).toString()), QUuid::fromString(q.value(1).toString()),
+                    q.value(2).toInt(),  q.value(3).toString(),
+                    q.value(4).toString(), q.value(5).toString(),
+                    fromMs(q.value(6))};
+}
+
 AutoScalingRule ruleFrom(const QSqlQuery &q)
 {
     AutoScalingRule r;
@@ -360,12 +368,7 @@ Result<QList<Revision>> Repository::revisions(const QUuid &endpointId)
             QStringLiteral("SELECT id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at "
                            "FROM revisions WHERE endpoint_id=? ORDER BY number"),
             {idText(endpointId)}),
-        [](const QSqlQuery &q) {
-            return Revision{QUuid::fromString(q.value(0).toString()), QUuid::fromString(q.value(1).toString()),
-                            q.value(2).toInt(),  q.value(3).toString(),
-                            q.value(4).toString(), q.value(5).toString(),
-                            fromMs(q.value(6))};
-        });
+        revisionFrom);
 }
 
 Result<Done> Repository::insertRoute(const Route &r)
@@ -390,6 +393,28 @@ Result<Done> Repository::deleteRoute(const QUuid &routeId)
 {
     return runChecked(m_connectionName, QStringLiteral("DELETE FROM routes WHERE id=?"), {idText(routeId)},
                       QStringLiteral("route"));
+}
+
+Result<std::optional<Route>> Repository::route(const QUuid &routeId)
+{
+    auto list = collect<Route>(run(m_connectionName, QStringLiteral("SELECT * FROM routes WHERE id=?"), {idText(routeId)}),
+                               routeFrom);
+    if (!list)
+        return list.error();
+    return list->isEmpty() ? std::nullopt : std::optional<Route>(list->first());
+}
+
+Result<std::optional<Revision>> Repository::revision(const QUuid &revisionId)
+{
+    auto list = collect<Revision>(
+        run(m_connectionName,
+            QStringLiteral("SELECT id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at "
+                           "FROM revisions WHERE id=?"),
+            {idText(revisionId)}),
+        revisionFrom);
+    if (!list)
+        return list.error();
+    return list->isEmpty() ? std::nullopt : std::optional<Revision>(list->first());
 }
 
 Result<QList<Route>> Repository::routes(const QUuid &endpointId)

@@ -68,6 +68,8 @@ public:
     Result<Done> insertRoute(const Route &route);
     Result<Done> updateRoute(const Route &route);
     Result<Done> deleteRoute(const QUuid &routeId);
+    Result<std::optional<Route>> route(const QUuid &routeId);
+    Result<std::optional<Revision>> revision(const QUuid &revisionId);
     Result<QList<Route>> routes(const QUuid &endpointId);
     Result<QList<Route>> allRoutes();
     // Every route, grouped by endpoint: one query for a whole list or reconciler pass.

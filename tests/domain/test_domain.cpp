@@ -91,19 +91,23 @@ private Q_SLOTS:
         QTest::addColumn<int>("replicas");
         QTest::addColumn<QStringList>("routes");
         QTest::addColumn<QString>("status");
+        QTest::addColumn<int>("retries");
         const QString H = QStringLiteral("HEALTHY"), U = QStringLiteral("UNHEALTHY"), P = QStringLiteral("PROVISIONING"),
                       T = QStringLiteral("TERMINATING"), F = QStringLiteral("FAILED_TO_START");
-        QTest::newRow("all healthy") << "READY" << 2 << QStringList{H, H} << "HEALTHY";
-        QTest::newRow("some healthy") << "READY" << 2 << QStringList{H, U} << "DEGRADED";
-        QTest::newRow("some healthy, one starting") << "READY" << 3 << QStringList{H, P} << "DEGRADED";
-        QTest::newRow("none healthy, failing") << "READY" << 2 << QStringList{U, U} << "UNHEALTHY";
-        QTest::newRow("none healthy, failed to start") << "READY" << 1 << QStringList{F} << "UNHEALTHY";
-        QTest::newRow("none yet") << "CREATED" << 2 << QStringList{} << "PROVISIONING";
-        QTest::newRow("starting") << "CREATED" << 2 << QStringList{P, P} << "PROVISIONING";
-        QTest::newRow("scaled to zero") << "READY" << 0 << QStringList{T} << "SCALED_TO_ZERO";
-        QTest::newRow("more healthy than desired") << "READY" << 1 << QStringList{H, H} << "HEALTHY";
-        QTest::newRow("destroying") << "DESTROYING" << 0 << QStringList{T} << "DESTROYING";
-        QTest::newRow("terminated") << "TERMINATED" << 0 << QStringList{} << "TERMINATED";
+        QTest::newRow("all healthy") << "READY" << 2 << QStringList{H, H} << "HEALTHY" << 0;
+        QTest::newRow("some healthy") << "READY" << 2 << QStringList{H, U} << "DEGRADED" << 0;
+        QTest::newRow("some healthy, one starting") << "READY" << 3 << QStringList{H, P} << "DEGRADED" << 0;
+        QTest::newRow("none healthy, failing") << "READY" << 2 << QStringList{U, U} << "UNHEALTHY" << 0;
+        QTest::newRow("none healthy, failed to start") << "READY" << 1 << QStringList{F} << "UNHEALTHY" << 0;
+        QTest::newRow("none yet") << "CREATED" << 2 << QStringList{} << "PROVISIONING" << 0;
+        QTest::newRow("starting") << "CREATED" << 2 << QStringList{P, P} << "PROVISIONING" << 0;
+        QTest::newRow("scaled to zero") << "READY" << 0 << QStringList{T} << "SCALED_TO_ZERO" << 0;
+        QTest::newRow("more healthy than desired") << "READY" << 1 << QStringList{H, H} << "HEALTHY" << 0;
+        QTest::newRow("destroying") << "DESTROYING" << 0 << QStringList{T} << "DESTROYING" << 0;
+        QTest::newRow("terminated") << "TERMINATED" << 0 << QStringList{} << "TERMINATED" << 0;
+        QTest::newRow("starts failing, routes gone") << "CREATED" << 1 << QStringList{} << "UNHEALTHY" << 3;
+        QTest::newRow("retrying, one starting") << "CREATED" << 1 << QStringList{P} << "UNHEALTHY" << 1;
+        QTest::newRow("healthy despite past retries") << "READY" << 1 << QStringList{H} << "HEALTHY" << 2;
     }
 
     void endpointStatus()
@@ -112,7 +116,9 @@ private Q_SLOTS:
         QFETCH(int, replicas);
         QFETCH(QStringList, routes);
         QFETCH(QString, status);
+        QFETCH(int, retries);
         Endpoint e;
+        e.retries = retries;
         e.lifecycle = *lifecycleFromName(lifecycle);
         e.replicas = replicas;
         QList<Route> list;

@@ -138,6 +138,8 @@ void TestMainWindow::initTestCase()
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
     options.capacity = u"cpu=8,memory=16G"_s;
+    // The model's and the window's behaviour, not the agent's: routes stay as the reconciler makes them.
+    options.runReplicas = false;
     options.modelRoots = {QDir(qEnvironmentVariable("SERVEDECK_SOURCE_DIR")).filePath(u"resources/models"_s)};
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);

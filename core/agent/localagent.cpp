@@ -1,0 +1,115 @@
+#include "localagent.h"
+
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QFileInfo>
+#include <QStandardPaths>
+#include <QTcpServer>
+
+#include "agent/replicaprocess.h"
+
+namespace ServeDeck {
+
+namespace {
+
+// A free loopback port. Another process could take it before the replica binds; the replica
+// then fails to start and is replaced, which is rare enough not to need a port broker.
+quint16 freePort()
+{
+    QTcpServer probe;
+    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+}
+
+// Bare program names are looked up next to servedeck first, so the demo model server that
+// ships with it is found without being on PATH.
+QString resolveProgram(const QString &program)
+{
+    if (program.contains(u'/'))
+        return program;
+    const QString beside = QCoreApplication::applicationDirPath() + u'/' + program;
+    if (QFileInfo(beside).isExecutable())
+        return beside;
+    return QStandardPaths::findExecutable(program);
+}
+
+} // namespace
+
+LocalAgent::LocalAgent(QString agentId, QObject *parent)
+    : QObject(parent)
+    , m_agentId(std::move(agentId))
+{
+}
+
+LocalAgent::~LocalAgent()
+{
+    stopAll(3000);
+}
+
+Capacity LocalAgent::capacity() const
+{
+    return Capacity::detectLocal();
+}
+
+Result<QString> LocalAgent::start(const ReplicaSpec &spec)
+{
+    if (isRunning(spec.routeId))
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("route %1 already has a replica").arg(spec.routeId.toString()));
+    ReplicaSpec resolved = spec;
+    resolved.program = resolveProgram(spec.program);
+    if (resolved.program.isEmpty())
+        return makeError(ErrorType::NotFound, QStringLiteral("start command '%1' is not an executable here").arg(spec.program));
+    const quint16 port = freePort();
+    if (port == 0)
+        return makeError(ErrorType::InsufficientResources, QStringLiteral("no free loopback port for a replica"));
+
+    auto process = std::make_unique<ReplicaProcess>(resolved, m_network, this);
+    ReplicaProcess *replica = process.get();
+    const QUuid routeId = spec.routeId;
+    connect(replica, &ReplicaProcess::becameHealthy, this, [this, routeId] { Q_EMIT replicaHealthy(routeId); });
+    connect(replica, &ReplicaProcess::becameUnhealthy, this,
+            [this, routeId](const QString &reason) { Q_EMIT replicaUnhealthy(routeId, reason); });
+    connect(replica, &ReplicaProcess::exited, this, [this, routeId](const ReplicaExit &exit) {
+        // Forget it first: whoever hears this may ask isRunning() and must hear "no".
+        auto it = m_replicas.find(routeId);
+        std::unique_ptr<ReplicaProcess> ended = it != m_replicas.end() ? std::move(it->second) : nullptr;
+        if (it != m_replicas.end())
+            m_replicas.erase(it);
+        Q_EMIT replicaExited(routeId, exit);
+        if (ended)
+            ended.release()->deleteLater();
+    });
+    m_replicas.emplace(routeId, std::move(process));
+    replica->start(port);
+    return QStringLiteral("%1:%2:%3").arg(m_agentId).arg(replica->pid()).arg(port);
+}
+
+void LocalAgent::stop(const QUuid &routeId)
+{
+    auto it = m_replicas.find(routeId);
+    if (it != m_replicas.end())
+        it->second->stop();
+}
+
+bool LocalAgent::isRunning(const QUuid &routeId) const
+{
+    return m_replicas.find(routeId) != m_replicas.end();
+}
+
+const ReplicaProcess *LocalAgent::replica(const QUuid &routeId) const
+{
+    auto it = m_replicas.find(routeId);
+    return it != m_replicas.end() ? it->second.get() : nullptr;
+}
+
+void LocalAgent::stopAll(int graceMs)
+{
+    for (auto &[id, replica] : m_replicas)
+        replica->stop();
+    QDeadlineTimer deadline(graceMs);
+    while (!m_replicas.empty() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    // What did not stop in time is killed by ReplicaProcess's destructor.
+    m_replicas.clear();
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,232 @@
+#include "replicaprocess.h"
+
+#include <csignal>
+#include <sys/prctl.h>
+
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+
+namespace ServeDeck {
+
+namespace {
+
+// Until the first healthy answer, probe often: cold start is measured to this resolution, and
+// a replica that is up should not wait a whole interval to take traffic.
+constexpr int kStartupProbeMs = 100;
+constexpr int kMemoryCheckMs = 200;
+
+qint64 residentBytes(qint64 pid)
+{
+    QFile status(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    static const QRegularExpression re(QStringLiteral("^VmRSS:\\s+(\\d+) kB"), QRegularExpression::MultilineOption);
+    const auto m = re.match(QString::fromLatin1(status.readAll()));
+    return m.hasMatch() ? m.captured(1).toLongLong() * 1024 : 0;
+}
+
+} // namespace
+
+ReplicaProcess::ReplicaProcess(ReplicaSpec spec, QNetworkAccessManager &network, QObject *parent)
+    : QObject(parent)
+    , m_spec(std::move(spec))
+    , m_network(network)
+{
+    m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // A replica never outlives the agent that started it: no orphans if the console is killed.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    connect(&m_process, &QProcess::readyRead, this, [this] { m_log.append(m_process.readAll()); });
+    connect(&m_process, &QProcess::finished, this, &ReplicaProcess::onFinished);
+    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        m_facts.failedToLaunch = true;
+        m_reason = QStringLiteral("cannot run %1: %2").arg(m_spec.program, m_process.errorString());
+        finish(-1, std::nullopt);
+    });
+    connect(&m_process, &QProcess::started, this, [this] {
+        if (!m_spec.healthCheck) {
+            // Nothing to ask: running is all a replica without a health check can prove.
+            m_coldStartMs = m_sinceStart.elapsed();
+            m_state = State::Healthy;
+            Q_EMIT becameHealthy();
+        }
+    });
+    connect(&m_probeTimer, &QTimer::timeout, this, &ReplicaProcess::probe);
+    connect(&m_memoryTimer, &QTimer::timeout, this, &ReplicaProcess::checkMemory);
+    m_killTimer.setSingleShot(true);
+    connect(&m_killTimer, &QTimer::timeout, &m_process, &QProcess::kill);
+}
+
+ReplicaProcess::~ReplicaProcess()
+{
+    disconnect(&m_process, nullptr, this, nullptr);
+    if (m_process.state() != QProcess::NotRunning) {
+        m_process.kill();
+        m_process.waitForFinished(2000);
+    }
+}
+
+void ReplicaProcess::start(quint16 port)
+{
+    m_port = port;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (auto it = m_spec.environment.cbegin(); it != m_spec.environment.cend(); ++it)
+        env.insert(it.key(), it.value());
+    env.insert(QStringLiteral("PORT"), QString::number(port));
+    m_process.setProcessEnvironment(env);
+    m_process.setProgram(m_spec.program);
+    m_process.setArguments(m_spec.arguments);
+    if (!m_spec.workingDirectory.isEmpty())
+        m_process.setWorkingDirectory(m_spec.workingDirectory);
+    m_sinceStart.start();
+    m_process.start();
+    if (m_spec.healthCheck) {
+        const int initialDelayMs = int(m_spec.healthCheck->initialDelay * 1000);
+        QTimer::singleShot(initialDelayMs, this, [this] {
+            if (m_state == State::Starting) {
+                m_probeTimer.start(kStartupProbeMs);
+                probe();
+            }
+        });
+    }
+    if (m_spec.memoryLimitBytes > 0)
+        m_memoryTimer.start(kMemoryCheckMs);
+}
+
+void ReplicaProcess::probe()
+{
+    if (m_probing || m_process.state() != QProcess::Running || !m_spec.healthCheck)
+        return;
+    const HealthCheckConfig &hc = *m_spec.healthCheck;
+    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(hc.path)));
+    request.setTransferTimeout(int(hc.maxWaitTime * 1000));
+    m_probing = true;
+    QNetworkReply *reply = m_network.get(request);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, expected = hc.expectedStatusCode] {
+        reply->deleteLater();
+        m_probing = false;
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        if (status == 0)
+            onProbeResult(false, reply->errorString());
+        else
+            onProbeResult(status == expected, QStringLiteral("health check answered %1, expected %2").arg(status).arg(expected));
+    });
+}
+
+void ReplicaProcess::onProbeResult(bool ok, const QString &detail)
+{
+    const HealthCheckConfig &hc = *m_spec.healthCheck;
+    switch (m_state) {
+    case State::Starting: {
+        if (ok) {
+            m_coldStartMs = m_sinceStart.elapsed();
+            m_state = State::Healthy;
+            m_failures = 0;
+            m_probeTimer.start(int(hc.interval * 1000));
+            Q_EMIT becameHealthy();
+            return;
+        }
+        // Backend.AI's budget: max_retries failed probes, interval apart, each allowed max_wait_time.
+        const qint64 budgetMs = qint64(((hc.maxRetries + 1) * hc.interval + hc.maxWaitTime + hc.initialDelay) * 1000);
+        if (m_sinceStart.elapsed() > budgetMs)
+            giveUp(!detail.startsWith(QStringLiteral("health check answered")),
+                   QStringLiteral("not healthy %1 s after start: %2").arg(budgetMs / 1000).arg(detail));
+        return;
+    }
+    case State::Healthy:
+    case State::Unhealthy:
+        if (ok) {
+            m_failures = 0;
+            if (m_state == State::Unhealthy) {
+                m_state = State::Healthy;
+                Q_EMIT becameHealthy();
+            }
+        } else if (++m_failures > hc.maxRetries && m_state == State::Healthy) {
+            m_state = State::Unhealthy;
+            Q_EMIT becameUnhealthy(QStringLiteral("%1 health checks failed in a row: %2").arg(m_failures).arg(detail));
+        }
+        return;
+    case State::Stopping:
+    case State::Exited:
+        return;
+    }
+}
+
+void ReplicaProcess::checkMemory()
+{
+    const qint64 rss = residentBytes(pid());
+    if (rss <= m_spec.memoryLimitBytes || m_facts.memoryLimitHit)
+        return;
+    m_facts.memoryLimitHit = true;
+    m_reason = QStringLiteral("resident memory %1 MiB passed the limit of %2 MiB")
+                   .arg(rss >> 20)
+                   .arg(m_spec.memoryLimitBytes >> 20);
+    m_process.kill();
+}
+
+void ReplicaProcess::giveUp(bool timedOut, const QString &reason)
+{
+    if (timedOut)
+        m_facts.startTimedOut = true;
+    else
+        m_facts.healthGaveUp = true;
+    m_reason = reason;
+    m_process.kill();
+}
+
+void ReplicaProcess::stop()
+{
+    if (m_state == State::Exited || m_state == State::Stopping)
+        return;
+    m_facts.requested = true;
+    m_state = State::Stopping;
+    m_probeTimer.stop();
+    if (m_process.state() == QProcess::NotRunning) {
+        finish(0, std::nullopt);
+        return;
+    }
+    m_process.terminate();
+    m_killTimer.start(m_spec.gracePeriodMs);
+}
+
+void ReplicaProcess::onFinished(int exitCode, QProcess::ExitStatus status)
+{
+    m_log.append(m_process.readAll());
+    // On Unix a crash exit carries the signal number in exitCode.
+    if (status == QProcess::CrashExit)
+        finish(-1, exitCode);
+    else
+        finish(exitCode, std::nullopt);
+}
+
+void ReplicaProcess::finish(int exitCode, std::optional<int> signal)
+{
+    if (m_state == State::Exited)
+        return;
+    m_facts.everHealthy = m_coldStartMs >= 0;
+    m_state = State::Exited;
+    m_probeTimer.stop();
+    m_memoryTimer.stop();
+    m_killTimer.stop();
+    m_facts.exitCode = exitCode;
+    m_facts.signal = signal;
+
+    ReplicaExit exit;
+    exit.errorKind = classifyExit(m_facts, m_log);
+    exit.everHealthy = m_facts.everHealthy;
+    exit.exitCode = exitCode;
+    exit.signal = signal;
+    exit.logTail = m_log.text();
+    if (!m_reason.isEmpty())
+        exit.message = m_reason;
+    else if (signal)
+        exit.message = QStringLiteral("%1 ended by signal %2").arg(m_spec.program).arg(*signal);
+    else
+        exit.message = QStringLiteral("%1 exited with code %2").arg(m_spec.program).arg(exitCode);
+    Q_EMIT exited(exit);
+}
+
+} // namespace ServeDeck

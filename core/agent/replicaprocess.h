@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QProcess>
+#include <QTimer>
+
+#include "agent/exitclassifier.h"
+#include "agent/logtail.h"
+#include "agent/replicaspec.h"
+
+class QNetworkAccessManager;
+
+namespace ServeDeck {
+
+// One replica's process: started on a given port, probed as its health check says, held to its
+// memory limit, stopped gracefully. It reports; it never restarts itself (the reconciler decides).
+class ReplicaProcess final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ReplicaProcess)
+
+public:
+    enum class State { Starting, Healthy, Unhealthy, Stopping, Exited };
+
+    ReplicaProcess(ReplicaSpec spec, QNetworkAccessManager &network, QObject *parent = nullptr);
+    ~ReplicaProcess() override;
+
+    void start(quint16 port);
+    void stop();
+
+    State state() const { return m_state; }
+    const ReplicaSpec &spec() const { return m_spec; }
+    quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
+    const LogTail &log() const { return m_log; }
+    // Start to first healthy answer, or -1 while it has none.
+    qint64 coldStartMs() const { return m_coldStartMs; }
+
+Q_SIGNALS:
+    void becameHealthy();
+    void becameUnhealthy(const QString &reason);
+    void exited(const ServeDeck::ReplicaExit &exit);
+
+private:
+    void probe();
+    void onProbeResult(bool ok, const QString &detail);
+    void checkMemory();
+    void onFinished(int exitCode, QProcess::ExitStatus status);
+    void giveUp(bool timedOut, const QString &reason);
+    void finish(int exitCode, std::optional<int> signal);
+
+    ReplicaSpec m_spec;
+    QNetworkAccessManager &m_network;
+    QProcess m_process;
+    LogTail m_log;
+    State m_state = State::Starting;
+    quint16 m_port = 0;
+    ExitFacts m_facts;
+    QString m_reason;
+    int m_failures = 0;
+    bool m_probing = false;
+    qint64 m_coldStartMs = -1;
+    QElapsedTimer m_sinceStart;
+    QTimer m_probeTimer;
+    QTimer m_memoryTimer;
+    QTimer m_killTimer;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+
+#include <QHash>
+#include <QStringList>
+#include <QUuid>
+
+#include "domain/modeldefinition.h"
+
+namespace ServeDeck {
+
+// Everything an agent needs to run one replica; built from the model definition.
+struct ReplicaSpec
+{
+    QUuid routeId;
+    QUuid endpointId;
+    QString program;
+    QStringList arguments;
+    QString workingDirectory;
+    QHash<QString, QString> environment;  // added to the agent's own; PORT is set by the agent
+    qint64 memoryLimitBytes = 0;          // 0: none
+    std::optional<HealthCheckConfig> healthCheck;
+    int gracePeriodMs = 10000;            // SIGTERM, then SIGKILL after this long
+};
+
+// How a replica ended, as the control plane records it.
+struct ReplicaExit
+{
+    std::optional<QString> errorKind;  // none: a clean, requested stop
+    bool everHealthy = false;
+    int exitCode = 0;
+    std::optional<int> signal;
+    QString message;
+    QString logTail;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,113 @@
+// The agent's pure parts: the bounded log tail and the exit classification table.
+#include <QTest>
+
+#include "agent/exitclassifier.h"
+#include "agent/logtail.h"
+
+using namespace ServeDeck;
+
+class TestAgentUnits final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void logTailKeepsTheEnd()
+    {
+        LogTail tail;
+        for (int i = 0; i < 1000; ++i)
+            tail.append(QByteArray("line ") + QByteArray::number(i) + '\n');
+        const QStringList lines = tail.lines();
+        QCOMPARE(lines.size(), LogTail::kMaxLines);
+        QCOMPARE(lines.last(), QStringLiteral("line 999"));
+        QCOMPARE(lines.first(), QStringLiteral("line %1").arg(1000 - LogTail::kMaxLines));
+    }
+
+    void logTailJoinsSplitLines()
+    {
+        LogTail tail;
+        tail.append("RuntimeError: CUDA out");
+        tail.append(" of memory. Tried to allocate 2.00 GiB\r\nnext");
+        QCOMPARE(tail.lines(), (QStringList{QStringLiteral("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB"),
+                                            QStringLiteral("next")}));
+        QVERIFY(tail.contains(QStringLiteral("cuda OUT OF MEMORY")));
+    }
+
+    void logTailBoundsBytes()
+    {
+        LogTail tail;
+        const QByteArray big(LogTail::kMaxBytes / 4, 'x');
+        for (int i = 0; i < 20; ++i)
+            tail.append(big + '\n');
+        qsizetype bytes = 0;
+        for (const QString &l : tail.lines())
+            bytes += l.size();
+        QVERIFY(bytes <= LogTail::kMaxBytes);
+        // A process that never ends its line is bounded too, and keeps its newest bytes.
+        LogTail endless;
+        for (int i = 0; i < 20; ++i)
+            endless.append(big);
+        endless.append("END");
+        QVERIFY(endless.text().size() <= LogTail::kMaxBytes);
+        QVERIFY(endless.text().endsWith(QStringLiteral("END")));
+    }
+
+    void classify_data()
+    {
+        QTest::addColumn<bool>("requested");
+        QTest::addColumn<bool>("everHealthy");
+        QTest::addColumn<bool>("memoryLimitHit");
+        QTest::addColumn<bool>("healthGaveUp");
+        QTest::addColumn<bool>("startTimedOut");
+        QTest::addColumn<bool>("failedToLaunch");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<int>("signal");  // 0: none
+        QTest::addColumn<QByteArray>("log");
+        QTest::addColumn<QString>("kind");  // empty: no error
+
+        QTest::newRow("scaled down, SIGTERM") << true << true << false << false << false << false << 0 << 15 << QByteArray() << "";
+        QTest::newRow("scaled down, exit 0") << true << true << false << false << false << false << 0 << 0 << QByteArray() << "";
+        QTest::newRow("over memory limit") << false << true << true << false << false << false << 0 << 9 << QByteArray() << "OOMKilled";
+        QTest::newRow("over memory while stopping") << true << true << true << false << false << false << 0 << 9 << QByteArray() << "OOMKilled";
+        QTest::newRow("cuda oom in log") << false << false << false << false << false << false << 1 << 0
+                                         << QByteArray("RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB\n") << "CudaOutOfMemory";
+        QTest::newRow("cuda error variant") << false << true << false << false << false << false << 1 << 0
+                                            << QByteArray("CUDA error: out of memory\n") << "CudaOutOfMemory";
+        QTest::newRow("exit 1 at start") << false << false << false << false << false << false << 1 << 0 << QByteArray() << "StartFailed";
+        QTest::newRow("not executable") << false << false << false << false << false << true << -1 << 0 << QByteArray() << "StartFailed";
+        QTest::newRow("health answered wrong") << false << false << false << true << false << false << 0 << 9 << QByteArray() << "HealthCheckFailed";
+        QTest::newRow("never answered") << false << false << false << false << true << false << 0 << 9 << QByteArray() << "Timeout";
+        QTest::newRow("killed -9 while serving") << false << true << false << false << false << false << 0 << 9 << QByteArray() << "Crashed";
+        QTest::newRow("abort while serving") << false << true << false << false << false << false << 0 << 6 << QByteArray() << "Crashed";
+        QTest::newRow("exit 0 unasked") << false << true << false << false << false << false << 0 << 0 << QByteArray() << "Crashed";
+    }
+
+    void classify()
+    {
+        QFETCH(bool, requested);
+        QFETCH(bool, everHealthy);
+        QFETCH(bool, memoryLimitHit);
+        QFETCH(bool, healthGaveUp);
+        QFETCH(bool, startTimedOut);
+        QFETCH(bool, failedToLaunch);
+        QFETCH(int, exitCode);
+        QFETCH(int, signal);
+        QFETCH(QByteArray, log);
+        QFETCH(QString, kind);
+        ExitFacts facts;
+        facts.requested = requested;
+        facts.everHealthy = everHealthy;
+        facts.memoryLimitHit = memoryLimitHit;
+        facts.healthGaveUp = healthGaveUp;
+        facts.startTimedOut = startTimedOut;
+        facts.failedToLaunch = failedToLaunch;
+        facts.exitCode = exitCode;
+        if (signal)
+            facts.signal = signal;
+        LogTail tail;
+        tail.append(log);
+        QCOMPARE(classifyExit(facts, tail).value_or(QString()), kind);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestAgentUnits)
+#include "test_agentunits.moc"

@@ -1,0 +1,312 @@
+// Replicas as real processes: the embedded agent starts the demo model server for every route the
+// reconciler creates, probes it, holds it to its memory limit and reports how it ended.
+#include <csignal>
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QStandardPaths>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "agent/localagent.h"
+#include "agent/replicaprocess.h"
+#include "api/controlplane.h"
+#include "scheduler/reconciler.h"
+#include "service/modelservingservice.h"
+#include "store/repository.h"
+
+using namespace ServeDeck;
+
+namespace {
+
+// Bounded waits: a replica starts in well under a second; the limit only covers a loaded CI machine.
+constexpr int kWaitMs = 20000;
+
+QString sourceModels()
+{
+    return qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models");
+}
+
+// Running, not merely a zombie waiting to be reaped (kill(pid, 0) succeeds on those too).
+bool processAlive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close > 0 && close + 2 < text.size() && text.at(close + 2) != 'Z' && text.at(close + 2) != 'X';
+}
+
+qint64 pidOf(const Route &r)
+{
+    const QStringList parts = r.replicaId.split(u':');
+    return parts.size() == 3 ? parts[1].toLongLong() : 0;
+}
+
+quint16 portOf(const Route &r)
+{
+    const QStringList parts = r.replicaId.split(u':');
+    return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
+}
+
+} // namespace
+
+class TestReplicas final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ControlPlane> m_plane;
+    QNetworkAccessManager m_network;
+
+    ModelServingService &service() { return m_plane->service(); }
+
+    QList<Route> routes(const QString &name)
+    {
+        auto info = service().serviceInfo(name);
+        return info ? info->routes : QList<Route>();
+    }
+
+    int count(const QString &name, RouteStatus status)
+    {
+        const auto list = routes(name);
+        return int(std::count_if(list.begin(), list.end(), [&](const Route &r) { return r.status == status; }));
+    }
+
+    Endpoint create(const QString &name, const QString &folder, int replicas, const QString &memory = QStringLiteral("512M"))
+    {
+        CreateServiceRequest r;
+        r.name = name;
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = folder;
+        r.resourceSlots = {0.5, *parseMemorySize(memory), 0};
+        r.replicas = replicas;
+        auto e = service().createService(r);
+        if (!e)
+            qFatal("create %s: %s", qPrintable(name), qPrintable(e.error().message));
+        return *e;
+    }
+
+    // A copy of the iris-v1 folder whose start command carries extra fault flags.
+    QString faultyFolder(const QString &name, const QStringList &extraArgs)
+    {
+        const QString folder = m_dir->filePath(name);
+        QDir().mkpath(folder);
+        QFile::copy(sourceModels() + QStringLiteral("/iris-v1/iris.csv"), folder + QStringLiteral("/iris.csv"));
+        QStringList command{QStringLiteral("servedeck-model-server"), QStringLiteral("--model"), QStringLiteral("/models/iris.csv"),
+                            QStringLiteral("--version"), QStringLiteral("v1")};
+        command += extraArgs;
+        QString yaml = QStringLiteral("models:\n  - name: faulty\n    model_path: /models\n    files: [iris.csv]\n"
+                                      "    service:\n      start_command: [");
+        QStringList quoted;
+        for (const QString &c : command)
+            quoted << u'"' + c + u'"';
+        yaml += quoted.join(QStringLiteral(", "))
+            + QStringLiteral("]\n      port: 8000\n      health_check:\n        path: /health\n        interval: 1\n"
+                             "        max_retries: 2\n        max_wait_time: 2\n        initial_delay: 0\n");
+        QFile f(folder + QStringLiteral("/model-definition.yaml"));
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(f.fileName()));
+        f.write(yaml.toUtf8());
+        return folder;
+    }
+
+    QJsonObject predict(quint16 port)
+    {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/predict").arg(port)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setTransferTimeout(kWaitMs);
+        QNetworkReply *reply = m_network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        reply->deleteLater();
+        return QJsonDocument::fromJson(reply->readAll()).object();
+    }
+
+    QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
+    {
+        auto errors = service().listErrors(name, 100, type);
+        return errors ? *errors : QList<ErrorRecord>();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        ControlPlaneOptions options;
+        options.dataDir = m_dir->filePath(QStringLiteral("data"));
+        options.serveApi = false;
+        options.capacity = QStringLiteral("cpu=16,memory=32G");
+        options.modelRoots = {sourceModels()};
+        options.reconcileIntervalMs = 200;
+        m_plane = std::make_unique<ControlPlane>();
+        auto started = m_plane->start(options);
+        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+    }
+
+    void cleanup()
+    {
+        m_plane.reset();
+        m_dir.reset();
+    }
+
+    void twoReplicasServePredictions()
+    {
+        create(QStringLiteral("iris"), QStringLiteral("iris-v1"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy), 2, kWaitMs);
+        QCOMPARE(m_plane->agent()->replicaCount(), 2);
+        QSet<qint64> pids;
+        for (const Route &r : routes(QStringLiteral("iris"))) {
+            QVERIFY2(processAlive(pidOf(r)), qPrintable(r.replicaId));
+            QCOMPARE(r.agentId, QStringLiteral("local"));
+            pids.insert(pidOf(r));
+            const QJsonObject answer = predict(portOf(r));
+            QCOMPARE(answer.value(QStringLiteral("model_version")).toString(), QStringLiteral("v1"));
+            QCOMPARE(answer.value(QStringLiteral("prediction")).toString(), QStringLiteral("setosa"));
+            QVERIFY(m_plane->agent()->replica(r.id)->coldStartMs() >= 0);
+        }
+        QCOMPARE(pids.size(), 2);
+        QCOMPARE(service().serviceInfo(QStringLiteral("iris"))->status, EndpointStatus::Healthy);
+        QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("iris"))->endpoint.lifecycle, EndpointLifecycle::Ready, kWaitMs);
+    }
+
+    void scaleTwoFiveOneZero()
+    {
+        create(QStringLiteral("iris"), QStringLiteral("iris-v1"), 2);
+        for (int target : {5, 1, 0}) {
+            QVERIFY(service().scaleReplicas(QStringLiteral("iris"), target).ok());
+            QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy), target, kWaitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(m_plane->agent()->replicaCount(), target, kWaitMs);
+            QTRY_COMPARE_WITH_TIMEOUT(int(routes(QStringLiteral("iris")).size()), target, kWaitMs);
+        }
+        // At zero the endpoint stays, serving nothing.
+        auto info = service().serviceInfo(QStringLiteral("iris"));
+        QCOMPARE(info->status, EndpointStatus::ScaledToZero);
+        QVERIFY(info->endpoint.isLive());
+        QVERIFY(errorsOf(QStringLiteral("iris")).isEmpty());
+    }
+
+    void killedReplicaIsRecordedAndReplaced()
+    {
+        create(QStringLiteral("iris"), QStringLiteral("iris-v1"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy), 2, kWaitMs);
+        const Route victim = routes(QStringLiteral("iris")).first();
+        QSignalSpy changed(&service(), &ModelServingService::routesChanged);
+        QCOMPARE(::kill(pid_t(pidOf(victim)), SIGKILL), 0);
+
+        QTRY_COMPARE_WITH_TIMEOUT(errorsOf(QStringLiteral("iris"), QStringLiteral("Crashed")).size(), 1, kWaitMs);
+        const ErrorRecord error = errorsOf(QStringLiteral("iris")).first();
+        QCOMPARE(error.signal, std::optional<int>(SIGKILL));
+        QCOMPARE(error.routeId, victim.id.toString(QUuid::WithoutBraces));
+        QCOMPARE(error.agentId, QStringLiteral("local"));
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy), 2, kWaitMs);
+        const auto now = routes(QStringLiteral("iris"));
+        QVERIFY(std::none_of(now.begin(), now.end(), [&](const Route &r) { return r.id == victim.id; }));
+        // A crash after serving does not count against the retry limit.
+        QCOMPARE(service().serviceInfo(QStringLiteral("iris"))->endpoint.retries, 0);
+    }
+
+    void memoryLimitIsEnforced()
+    {
+        create(QStringLiteral("hungry"), faultyFolder(QStringLiteral("hungry"), {QStringLiteral("--grow-memory-mb"), QStringLiteral("64")}),
+               1, QStringLiteral("128M"));
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("hungry"), RouteStatus::Healthy), 1, kWaitMs);
+        const Route r = routes(QStringLiteral("hungry")).first();
+        for (int i = 0; i < 4 && processAlive(pidOf(r)); ++i)
+            predict(portOf(r));
+        QTRY_COMPARE_WITH_TIMEOUT(errorsOf(QStringLiteral("hungry"), QStringLiteral("OOMKilled")).size(), 1, kWaitMs);
+        const ErrorRecord error = errorsOf(QStringLiteral("hungry"), QStringLiteral("OOMKilled")).first();
+        QVERIFY2(error.message.contains(QStringLiteral("limit of 128 MiB")), qPrintable(error.message));
+        QCOMPARE(error.signal, std::optional<int>(SIGKILL));
+        QVERIFY(!processAlive(pidOf(r)));
+    }
+
+    void failingStartStopsAtTheRetryLimit()
+    {
+        const Endpoint e = create(QStringLiteral("broken"), faultyFolder(QStringLiteral("broken"), {QStringLiteral("--exit-code-at-start"), QStringLiteral("3")}), 1);
+        const int maxRetries = service().config().maxRetries;
+        QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
+        // Past the limit nothing more is tried.
+        const int attempts = int(errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).size());
+        QCOMPARE(attempts, maxRetries + 1);
+        QCOMPARE(errorsOf(QStringLiteral("broken")).first().exitCode, std::optional<int>(3));
+        QTest::qWait(1000);  // several reconciler ticks
+        QCOMPARE(int(errorsOf(QStringLiteral("broken")).size()), attempts);
+        // Failed starts and nothing healthy: it says so, not "still provisioning".
+        QCOMPARE(service().serviceInfo(QStringLiteral("broken"))->status, EndpointStatus::Unhealthy);
+        // Clearing the error lets it try again.
+        QVERIFY(service().clearErrors(e.name).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).isEmpty(), kWaitMs);
+    }
+
+    void cudaOutOfMemoryIsRecognisedInTheLog()
+    {
+        create(QStringLiteral("gpu-hungry"), faultyFolder(QStringLiteral("gpu"), {QStringLiteral("--log-cuda-oom")}), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("gpu-hungry"), QStringLiteral("CudaOutOfMemory")).isEmpty(), kWaitMs);
+        const ErrorRecord error = errorsOf(QStringLiteral("gpu-hungry"), QStringLiteral("CudaOutOfMemory")).first();
+        QVERIFY2(error.logTail.contains(QStringLiteral("CUDA out of memory")), qPrintable(error.logTail));
+    }
+
+    void deleteStopsEveryProcess()
+    {
+        const Endpoint e = create(QStringLiteral("iris"), QStringLiteral("iris-v1"), 3);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy), 3, kWaitMs);
+        QList<qint64> pids;
+        for (const Route &r : routes(QStringLiteral("iris")))
+            pids << pidOf(r);
+        QVERIFY(service().deleteService(QStringLiteral("iris")).ok());
+        QTRY_COMPARE_WITH_TIMEOUT((*m_plane->repository().endpointById(e.id))->lifecycle, EndpointLifecycle::Terminated, kWaitMs);
+        QCOMPARE(m_plane->agent()->replicaCount(), 0);
+        for (qint64 pid : pids)
+            QVERIFY2(!processAlive(pid), qPrintable(QString::number(pid)));
+        // A graceful stop is not an error.
+        auto errors = service().listErrors({}, 100);
+        QVERIFY(errors->isEmpty());
+    }
+
+    void restartReplacesReplicasWithoutDuplicates()
+    {
+        create(QStringLiteral("iris"), QStringLiteral("iris-v1"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy), 2, kWaitMs);
+        QList<qint64> before;
+        for (const Route &r : routes(QStringLiteral("iris")))
+            before << pidOf(r);
+        // The console goes away and comes back on the same data dir.
+        m_plane.reset();
+        for (qint64 pid : before)
+            QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), kWaitMs);
+        ControlPlaneOptions options;
+        options.dataDir = m_dir->filePath(QStringLiteral("data"));
+        options.serveApi = false;
+        options.capacity = QStringLiteral("cpu=16,memory=32G");
+        options.modelRoots = {sourceModels()};
+        options.reconcileIntervalMs = 200;
+        m_plane = std::make_unique<ControlPlane>();
+        QVERIFY(m_plane->start(options).ok());
+        // The stored HEALTHY routes name replicas that died with the old console: they are replaced.
+        const auto fresh = [&] {
+            const auto list = routes(QStringLiteral("iris"));
+            return std::count_if(list.begin(), list.end(), [&](const Route &r) {
+                return r.status == RouteStatus::Healthy && processAlive(pidOf(r)) && !before.contains(pidOf(r));
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(fresh(), qsizetype(2), kWaitMs);
+        QCOMPARE(int(routes(QStringLiteral("iris")).size()), 2);
+        QCOMPARE(m_plane->agent()->replicaCount(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReplicas)
+#include "test_replicas.moc"
