@@ -63,37 +63,41 @@ Result<Reconciler::Pass> Reconciler::runOnce()
 {
     auto pass = m_repository.transaction<Pass>([&]() -> Result<Pass> {
         Pass p;
-        auto endpoints = m_repository.endpoints();
-        if (!endpoints)
-            return endpoints.error();
-        auto grouped = m_repository.routesByEndpoint();
-        if (!grouped)
-            return grouped.error();
         const QDateTime now = m_clock.now();
 
         // Zombie: its replica is gone, and it was either draining or had one started (a crash, a
         // failed start). Deleting it is what lets a replacement be created below.
-        QHash<QUuid, QList<Route>> &byEndpoint = grouped.value();
-        for (auto it = byEndpoint.begin(); it != byEndpoint.end(); ++it) {
-            for (qsizetype i = it->size() - 1; i >= 0; --i) {
-                const Route &r = it->at(i);
-                const bool hadReplica = r.status == RouteStatus::Terminating || !r.replicaId.isEmpty();
-                if (!hadReplica)
-                    continue;
-                if (m_probe(r)) {
-                    // Draining but still running: ask again. Stopping is idempotent, and this way a
-                    // route marked TERMINATING anywhere (delete, delete route) gets its replica stopped.
-                    if (r.status == RouteStatus::Terminating)
-                        p.draining << r.id;
-                    continue;
-                }
-                if (auto d = m_repository.deleteRoute(r.id); !d)
-                    return d.error();
-                p.zombies << r.id;
-                p.touchedEndpoints << r.endpointId;
-                it->removeAt(i);
+        auto withReplicas = m_repository.routesWithReplicas();
+        if (!withReplicas)
+            return withReplicas.error();
+        QSet<QUuid> changed;
+        for (const Route &r : *withReplicas) {
+            if (m_probe(r)) {
+                // Draining but still running: ask again. Stopping is idempotent, and this way a
+                // route marked TERMINATING anywhere (delete, delete route) gets its replica stopped.
+                if (r.status == RouteStatus::Terminating)
+                    p.draining << r.id;
+                continue;
             }
+            if (auto d = m_repository.deleteRoute(r.id); !d)
+                return d.error();
+            p.zombies << r.id;
+            p.touchedEndpoints << r.endpointId;
+            changed.insert(r.endpointId);
         }
+
+        // Counts aggregated by SQLite say which endpoints have work; only those are loaded whole.
+        auto counts = m_repository.endpointRouteCounts();
+        if (!counts)
+            return counts.error();
+        QList<QUuid> work;
+        for (const EndpointRouteCounts &c : *counts) {
+            const bool settled = c.lifecycle != EndpointLifecycle::Destroying && c.active == c.replicas
+                && !(c.lifecycle == EndpointLifecycle::Created && c.healthy > 0);
+            if (!settled || changed.contains(c.id))
+                work << c.id;
+        }
+
         auto drain = [&](Route r) -> Result<Done> {
             r.status = RouteStatus::Terminating;
             r.updatedAt = now;
@@ -103,8 +107,17 @@ Result<Reconciler::Pass> Reconciler::runOnce()
             return Done{};
         };
 
-        for (Endpoint e : *endpoints) {
-            QList<Route> &mine = byEndpoint[e.id];
+        for (const QUuid &id : work) {
+            auto loaded = m_repository.endpointById(id);
+            if (!loaded)
+                return loaded.error();
+            auto routes = m_repository.routes(id);
+            if (!routes)
+                return routes.error();
+            if (!loaded->has_value())
+                continue;
+            Endpoint e = **loaded;
+            const QList<Route> &mine = *routes;
             QList<Route> active;
             std::copy_if(mine.begin(), mine.end(), std::back_inserter(active), [](const Route &r) { return r.isActive(); });
 

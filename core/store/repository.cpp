@@ -101,41 +101,48 @@ Result<Done> runChecked(const QString &connection, const QString &sql, const QVa
     return Done{};
 }
 
+// Row mappers read by position, in the order of the k...Columns lists: a lookup by name per field
+// per row was most of a large reconciler pass.
+const QString kEndpointColumns = QStringLiteral(
+    "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
+    "public, lifecycle, retries, url, current_revision_id, created_at, updated_at");
+const QString kRouteColumns = QStringLiteral(
+    "id, endpoint_id, revision_id, status, weight, replica_id, agent_id, created_at, updated_at");
+
 Endpoint endpointFrom(const QSqlQuery &q)
 {
     Endpoint e;
-    e.id = QUuid::fromString(q.value(QStringLiteral("id")).toString());
-    e.name = q.value(QStringLiteral("name")).toString();
-    e.modelVersion = q.value(QStringLiteral("model_version")).toString();
-    e.modelFolder = q.value(QStringLiteral("model_folder")).toString();
-    e.runtimeVariant = q.value(QStringLiteral("runtime_variant")).toString();
-    const auto slots = QJsonDocument::fromJson(q.value(QStringLiteral("resource_slots")).toString().toUtf8()).object();
-    if (auto parsed = ResourceSlots::fromJson(slots))
+    e.id = QUuid::fromString(q.value(0).toString());
+    e.name = q.value(1).toString();
+    e.modelVersion = q.value(2).toString();
+    e.modelFolder = q.value(3).toString();
+    e.runtimeVariant = q.value(4).toString();
+    if (auto parsed = ResourceSlots::fromJson(QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object()))
         e.resourceSlots = *parsed;
-    e.resourceGroup = q.value(QStringLiteral("resource_group")).toString();
-    e.replicas = q.value(QStringLiteral("replicas")).toInt();
-    e.isPublic = q.value(QStringLiteral("public")).toBool();
-    e.lifecycle = lifecycleFromName(q.value(QStringLiteral("lifecycle")).toString()).value_or(EndpointLifecycle::Created);
-    e.retries = q.value(QStringLiteral("retries")).toInt();
-    e.url = q.value(QStringLiteral("url")).toString();
-    e.currentRevisionId = QUuid::fromString(q.value(QStringLiteral("current_revision_id")).toString());
-    e.createdAt = fromMs(q.value(QStringLiteral("created_at")));
-    e.updatedAt = fromMs(q.value(QStringLiteral("updated_at")));
+    e.resourceGroup = q.value(6).toString();
+    e.replicas = q.value(7).toInt();
+    e.isPublic = q.value(8).toBool();
+    e.lifecycle = lifecycleFromName(q.value(9).toString()).value_or(EndpointLifecycle::Created);
+    e.retries = q.value(10).toInt();
+    e.url = q.value(11).toString();
+    e.currentRevisionId = QUuid::fromString(q.value(12).toString());
+    e.createdAt = fromMs(q.value(13));
+    e.updatedAt = fromMs(q.value(14));
     return e;
 }
 
 Route routeFrom(const QSqlQuery &q)
 {
     Route r;
-    r.id = QUuid::fromString(q.value(QStringLiteral("id")).toString());
-    r.endpointId = QUuid::fromString(q.value(QStringLiteral("endpoint_id")).toString());
-    r.revisionId = QUuid::fromString(q.value(QStringLiteral("revision_id")).toString());
-    r.status = routeStatusFromName(q.value(QStringLiteral("status")).toString()).value_or(RouteStatus::Provisioning);
-    r.weight = q.value(QStringLiteral("weight")).toInt();
-    r.replicaId = q.value(QStringLiteral("replica_id")).toString();
-    r.agentId = q.value(QStringLiteral("agent_id")).toString();
-    r.createdAt = fromMs(q.value(QStringLiteral("created_at")));
-    r.updatedAt = fromMs(q.value(QStringLiteral("updated_at")));
+    r.id = QUuid::fromString(q.value(0).toString());
+    r.endpointId = QUuid::fromString(q.value(1).toString());
+    r.revisionId = QUuid::fromString(q.value(2).toString());
+    r.status = routeStatusFromName(q.value(3).toString()).value_or(RouteStatus::Provisioning);
+    r.weight = q.value(4).toInt();
+    r.replicaId = q.value(5).toString();
+    r.agentId = q.value(6).toString();
+    r.createdAt = fromMs(q.value(7));
+    r.updatedAt = fromMs(q.value(8));
     return r;
 }
 
@@ -180,10 +187,6 @@ Result<QList<T>> collect(Result<QSqlQuery> q, Map map)
         out.append(map(q.value()));
     return out;
 }
-
-const QString kEndpointColumns = QStringLiteral(
-    "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
-    "public, lifecycle, retries, url, current_revision_id, created_at, updated_at");
 
 } // namespace
 
@@ -397,7 +400,7 @@ Result<Done> Repository::deleteRoute(const QUuid &routeId)
 
 Result<std::optional<Route>> Repository::route(const QUuid &routeId)
 {
-    auto list = collect<Route>(run(m_connectionName, QStringLiteral("SELECT * FROM routes WHERE id=?"), {idText(routeId)}),
+    auto list = collect<Route>(run(m_connectionName, QStringLiteral("SELECT ") + kRouteColumns + QStringLiteral(" FROM routes WHERE id=?"), {idText(routeId)}),
                                routeFrom);
     if (!list)
         return list.error();
@@ -420,26 +423,63 @@ Result<std::optional<Revision>> Repository::revision(const QUuid &revisionId)
 Result<QList<Route>> Repository::routes(const QUuid &endpointId)
 {
     return collect<Route>(run(m_connectionName,
-                              QStringLiteral("SELECT * FROM routes WHERE endpoint_id=? ORDER BY created_at, id"),
+                              QStringLiteral("SELECT ") + kRouteColumns + QStringLiteral(" FROM routes WHERE endpoint_id=? ORDER BY created_at, id"),
                               {idText(endpointId)}),
                           routeFrom);
 }
 
 Result<QList<Route>> Repository::allRoutes()
 {
-    return collect<Route>(run(m_connectionName, QStringLiteral("SELECT * FROM routes ORDER BY created_at, id")),
+    return collect<Route>(run(m_connectionName, QStringLiteral("SELECT ") + kRouteColumns + QStringLiteral(" FROM routes ORDER BY created_at, id")),
                           routeFrom);
 }
 
 Result<QHash<QUuid, QList<Route>>> Repository::routesByEndpoint()
 {
-    auto routes = allRoutes();
+    // No ORDER BY: sorting every route in SQL on each pass costs more than ordering the small groups here.
+    auto routes = collect<Route>(run(m_connectionName, QStringLiteral("SELECT ") + kRouteColumns + QStringLiteral(" FROM routes")),
+                                 routeFrom);
     if (!routes)
         return routes.error();
     QHash<QUuid, QList<Route>> grouped;
-    for (const Route &r : *routes)
-        grouped[r.endpointId].append(r);
+    for (Route &r : routes.value())
+        grouped[r.endpointId].append(std::move(r));
+    for (QList<Route> &group : grouped) {
+        std::sort(group.begin(), group.end(), [](const Route &a, const Route &b) {
+            return a.createdAt != b.createdAt ? a.createdAt < b.createdAt : a.id < b.id;
+        });
+    }
     return grouped;
+}
+
+Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
+{
+    return collect<EndpointRouteCounts>(
+        run(m_connectionName,
+            QStringLiteral("SELECT e.id, e.replicas, e.lifecycle, COALESCE(c.active, 0), COALESCE(c.healthy, 0),"
+                           " COALESCE(c.total, 0) FROM endpoints e LEFT JOIN"
+                           " (SELECT endpoint_id, SUM(status IN ('PROVISIONING','HEALTHY','UNHEALTHY')) AS active,"
+                           "  SUM(status = 'HEALTHY') AS healthy, COUNT(*) AS total FROM routes GROUP BY endpoint_id) c"
+                           " ON c.endpoint_id = e.id WHERE e.lifecycle <> 'TERMINATED'")),
+        [](const QSqlQuery &q) {
+            return EndpointRouteCounts{QUuid::fromString(q.value(0).toString()), q.value(1).toInt(),
+                                       lifecycleFromName(q.value(2).toString()).value_or(EndpointLifecycle::Created),
+                                       q.value(3).toInt(), q.value(4).toInt(), q.value(5).toInt()};
+        });
+}
+
+Result<QList<Route>> Repository::routesWithReplicas()
+{
+    return collect<Route>(run(m_connectionName, QStringLiteral("SELECT id, endpoint_id, status, replica_id FROM routes"
+                                                               " WHERE status = 'TERMINATING' OR replica_id <> ''")),
+                          [](const QSqlQuery &q) {
+                              Route r;
+                              r.id = QUuid::fromString(q.value(0).toString());
+                              r.endpointId = QUuid::fromString(q.value(1).toString());
+                              r.status = routeStatusFromName(q.value(2).toString()).value_or(RouteStatus::Provisioning);
+                              r.replicaId = q.value(3).toString();
+                              return r;
+                          });
 }
 
 Result<Done> Repository::insertRule(const AutoScalingRule &r)

@@ -16,6 +16,18 @@
 
 namespace ServeDeck {
 
+// Per-endpoint route counts, aggregated by SQLite: what a reconciler pass needs to know which
+// endpoints have work, without building every route.
+struct EndpointRouteCounts
+{
+    QUuid id;
+    int replicas = 0;
+    EndpointLifecycle lifecycle = EndpointLifecycle::Created;
+    int active = 0;   // PROVISIONING, HEALTHY, UNHEALTHY
+    int healthy = 0;
+    int total = 0;
+};
+
 // The only door to the database. Owned by the control thread; every service action
 // runs inside transaction(), so a crash at any instant leaves committed actions whole.
 class Repository final
@@ -72,8 +84,12 @@ public:
     Result<std::optional<Revision>> revision(const QUuid &revisionId);
     Result<QList<Route>> routes(const QUuid &endpointId);
     Result<QList<Route>> allRoutes();
-    // Every route, grouped by endpoint: one query for a whole list or reconciler pass.
+    // Every route, grouped by endpoint: one query for a whole list.
     Result<QHash<QUuid, QList<Route>>> routesByEndpoint();
+    Result<QList<EndpointRouteCounts>> endpointRouteCounts();
+    // Routes that have (or had) a replica: TERMINATING or with a replica id. Only id, endpointId,
+    // status and replicaId are filled; enough to find zombies.
+    Result<QList<Route>> routesWithReplicas();
 
     Result<Done> insertRule(const AutoScalingRule &rule);
     Result<Done> updateRule(const AutoScalingRule &rule);

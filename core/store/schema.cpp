@@ -90,6 +90,11 @@ const std::vector<QStringList> &schemaMigrations()
                            " created_at INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX scale_events_by_endpoint ON scale_events(endpoint_id, created_at)"),
         },
+        // 2: a covering index, so a reconciler pass counts routes per endpoint from the index alone.
+        {
+            QStringLiteral("CREATE INDEX routes_by_endpoint_status ON routes(endpoint_id, status)"),
+            QStringLiteral("DROP INDEX routes_by_endpoint"),
+        },
     };
     return migrations;
 }
