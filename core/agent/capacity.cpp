@@ -5,9 +5,16 @@
 #include <QRegularExpression>
 #include <QThread>
 
+#include "agent/gpudiscovery.h"
+
 namespace ServeDeck {
 
 Capacity Capacity::detectLocal()
+{
+    return detectLocal(GpuDiscovery::discover());
+}
+
+Capacity Capacity::detectLocal(const QList<GpuInfo> &gpus)
 {
     Capacity c;
     c.total.cpu = QThread::idealThreadCount();
@@ -19,6 +26,7 @@ Capacity Capacity::detectLocal()
         if (m.hasMatch())
             c.total.memoryBytes = m.captured(1).toLongLong() * 1024;
     }
+    c.total.gpu = double(gpus.size());
     return c;
 }
 

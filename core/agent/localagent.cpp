@@ -47,7 +47,22 @@ LocalAgent::~LocalAgent()
 
 Capacity LocalAgent::capacity() const
 {
-    return Capacity::detectLocal();
+    return m_capacityOverride.value_or(Capacity::detectLocal());
+}
+
+AgentStatus LocalAgent::status() const
+{
+    AgentStatus status;
+    status.agentId = m_agentId;
+    status.kind = QStringLiteral("local");
+    status.gpus = GpuDiscovery::discover();
+    status.capacity = m_capacityOverride.value_or(Capacity::detectLocal(status.gpus));
+    for (const auto &[routeId, replica] : m_replicas) {
+        static const char *const states[] = {"STARTING", "HEALTHY", "UNHEALTHY", "STOPPING", "EXITED"};
+        status.replicas.append({routeId, replica->pid(), replica->port(), QString::fromLatin1(states[int(replica->state())]),
+                                replica->residentBytes(), replica->cpuSeconds(), replica->coldStartMs()});
+    }
+    return status;
 }
 
 Result<QString> LocalAgent::start(const ReplicaSpec &spec)

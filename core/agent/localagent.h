@@ -10,10 +10,31 @@
 #include "agent/replicaspec.h"
 #include "domain/result.h"
 #include "agent/capacity.h"
+#include "agent/gpudiscovery.h"
 
 namespace ServeDeck {
 
 class ReplicaProcess;
+
+struct ReplicaStatus
+{
+    QUuid routeId;
+    qint64 pid = 0;
+    quint16 port = 0;
+    QString state;
+    qint64 residentBytes = 0;
+    double cpuSeconds = 0;
+    qint64 coldStartMs = -1;
+};
+
+struct AgentStatus
+{
+    QString agentId;
+    QString kind;
+    Capacity capacity;
+    QList<GpuInfo> gpus;
+    QList<ReplicaStatus> replicas;
+};
 
 // The agent on this machine: runs replicas as child processes and reports what happens to them.
 // Lives on the control thread; every replica is event-driven, so no thread of its own is needed.
@@ -27,7 +48,11 @@ public:
     ~LocalAgent() override;
 
     QString agentId() const { return m_agentId; }
+    // What the operator configured instead of what the machine has (servedeck serve --capacity).
+    void setCapacityOverride(std::optional<Capacity> capacity) { m_capacityOverride = std::move(capacity); }
     Capacity capacity() const;
+    // Capacity, GPUs (utilization and memory now) and every replica with what it uses.
+    AgentStatus status() const;
 
     // Starts a replica for a route; the answer is its replica id (agent:pid:port).
     Result<QString> start(const ReplicaSpec &spec);
@@ -45,6 +70,7 @@ Q_SIGNALS:
 
 private:
     QString m_agentId;
+    std::optional<Capacity> m_capacityOverride;
     QNetworkAccessManager m_network;
     std::map<QUuid, std::unique_ptr<ReplicaProcess>> m_replicas;
 };

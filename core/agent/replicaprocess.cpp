@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include <QFile>
 #include <QNetworkAccessManager>
@@ -17,7 +18,7 @@ namespace {
 constexpr int kStartupProbeMs = 100;
 constexpr int kMemoryCheckMs = 200;
 
-qint64 residentBytes(qint64 pid)
+qint64 residentBytesOf(qint64 pid)
 {
     QFile status(QStringLiteral("/proc/%1/status").arg(pid));
     if (!status.open(QIODevice::ReadOnly))
@@ -157,7 +158,7 @@ void ReplicaProcess::onProbeResult(bool ok, const QString &detail)
 
 void ReplicaProcess::checkMemory()
 {
-    const qint64 rss = residentBytes(pid());
+    const qint64 rss = residentBytesOf(pid());
     if (rss <= m_spec.memoryLimitBytes || m_facts.memoryLimitHit)
         return;
     m_facts.memoryLimitHit = true;
@@ -165,6 +166,24 @@ void ReplicaProcess::checkMemory()
                    .arg(rss >> 20)
                    .arg(m_spec.memoryLimitBytes >> 20);
     m_process.kill();
+}
+
+qint64 ReplicaProcess::residentBytes() const
+{
+    return residentBytesOf(pid());
+}
+
+double ReplicaProcess::cpuSeconds() const
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid()));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return 0;
+    return double(fields[11].toLongLong() + fields[12].toLongLong()) / double(::sysconf(_SC_CLK_TCK));
 }
 
 void ReplicaProcess::giveUp(bool timedOut, const QString &reason)

@@ -36,6 +36,9 @@ public:
     const LogTail &log() const { return m_log; }
     // Start to first healthy answer, or -1 while it has none.
     qint64 coldStartMs() const { return m_coldStartMs; }
+    // What the process uses now, from /proc: resident memory and CPU time so far.
+    qint64 residentBytes() const;
+    double cpuSeconds() const;
 
 Q_SIGNALS:
     void becameHealthy();

@@ -194,7 +194,9 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
     if (parts.size() == 2 && parts[1] == "agents") {
         if (method != "GET")
             return methodNotAllowed("GET");
-        // Until agents join, capacity is the locally configured one.
+        if (m_agentsReport)
+            return reply({{QStringLiteral("agents"), m_agentsReport()}});
+        // Without an agent, capacity is the locally configured one.
         const QJsonObject local{{QStringLiteral("agent_id"), QStringLiteral("local")},
                                 {QStringLiteral("kind"), QStringLiteral("configured")},
                                 {QStringLiteral("capacity"), m_service.config().capacity.total.toJson()},

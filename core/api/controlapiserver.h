@@ -1,6 +1,9 @@
 #pragma once
 
+#include <functional>
+
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QObject>
 
 namespace ServeDeck {
@@ -29,6 +32,8 @@ public:
     QString errorString() const;
 
     HttpResponse handle(const HttpRequest &request);
+    // Who answers GET /v1/agents; without one, the configured local capacity is reported.
+    void setAgentsReport(std::function<QJsonArray()> report) { m_agentsReport = std::move(report); }
 
 private:
     HttpResponse route(const HttpRequest &request, const QList<QByteArray> &parts);
@@ -38,6 +43,7 @@ private:
     QByteArray m_adminToken;
     HttpServer *m_http = nullptr;
     QHash<int, qint64> m_responsesByStatus;
+    std::function<QJsonArray()> m_agentsReport;
 };
 
 } // namespace ServeDeck

@@ -179,6 +179,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 [](const QString &message) { qWarning("servedeck: reconciler pass failed: %s", qPrintable(message)); });
         if (m_options.runReplicas) {
             m_agent = std::make_unique<LocalAgent>();
+            if (!m_options.capacity.isEmpty())
+                m_agent->setCapacityOverride(capacity);
             m_deployer = new ReplicaDeployer(*m_service, *m_repository, *m_agent, this);
             const LocalAgent *agent = m_agent.get();
             m_reconciler->setReplicaProbe([agent](const Route &route) { return agent->isRunning(route.id); });
@@ -192,6 +194,11 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);
+        if (m_agent) {
+            m_api->setAgentsReport([this] {
+                return QJsonArray{JsonCodec::toJson(m_agent->status(), m_service->allocated())};
+            });
+        }
         const bool apiListening = m_api->listen(m_options.apiAddress, m_options.apiPort)
             || (m_options.fallBackToFreePorts && m_api->listen(m_options.apiAddress, 0));
         if (!apiListening)

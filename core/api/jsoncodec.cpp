@@ -144,6 +144,33 @@ QJsonArray routesToJson(const QList<Route> &routes)
     return out;
 }
 
+QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated)
+{
+    QJsonArray gpus;
+    for (const GpuInfo &g : status.gpus)
+        gpus.append(QJsonObject{{QStringLiteral("index"), g.index},
+                                {QStringLiteral("uuid"), g.uuid},
+                                {QStringLiteral("name"), g.name},
+                                {QStringLiteral("memory_total"), formatMemorySize(g.memoryTotalBytes)},
+                                {QStringLiteral("memory_used"), formatMemorySize(g.memoryUsedBytes)},
+                                {QStringLiteral("utilization_percent"), g.utilizationPercent}});
+    QJsonArray replicas;
+    for (const ReplicaStatus &r : status.replicas)
+        replicas.append(QJsonObject{{QStringLiteral("route_id"), id(r.routeId)},
+                                    {QStringLiteral("pid"), r.pid},
+                                    {QStringLiteral("port"), r.port},
+                                    {QStringLiteral("state"), r.state},
+                                    {QStringLiteral("resident_memory"), formatMemorySize(r.residentBytes)},
+                                    {QStringLiteral("cpu_seconds"), r.cpuSeconds},
+                                    {QStringLiteral("cold_start_ms"), r.coldStartMs >= 0 ? QJsonValue(r.coldStartMs) : QJsonValue()}});
+    return {{QStringLiteral("agent_id"), status.agentId},
+            {QStringLiteral("kind"), status.kind},
+            {QStringLiteral("capacity"), status.capacity.total.toJson()},
+            {QStringLiteral("allocated"), allocated.toJson()},
+            {QStringLiteral("gpus"), gpus},
+            {QStringLiteral("replicas"), replicas}};
+}
+
 QJsonObject toJson(const Revision &r)
 {
     return {{QStringLiteral("revision_id"), id(r.id)},

@@ -2,6 +2,7 @@
 
 #include <QJsonObject>
 
+#include "agent/localagent.h"
 #include "domain/result.h"
 #include "service/modelservingservice.h"
 
@@ -22,6 +23,7 @@ QJsonObject toJson(const ScaleEvent &event);
 QJsonObject toJson(const ScaleResult &result);
 QJsonObject toJson(const DryRunReport &report);
 QJsonArray routesToJson(const QList<Route> &routes);
+QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
 
 Result<CreateServiceRequest> createRequest(const QJsonObject &body);
 Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body);

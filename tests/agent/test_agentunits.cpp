@@ -2,6 +2,7 @@
 #include <QTest>
 
 #include "agent/exitclassifier.h"
+#include "agent/gpudiscovery.h"
 #include "agent/logtail.h"
 
 using namespace ServeDeck;
@@ -106,6 +107,37 @@ private Q_SLOTS:
         LogTail tail;
         tail.append(log);
         QCOMPARE(classifyExit(facts, tail).value_or(QString()), kind);
+    }
+
+    // nvidia-smi's own output for `--format=csv,noheader,nounits` (values in MiB and percent).
+    void gpuQueryParses()
+    {
+        const QByteArray csv = "0, GPU-5a1c7d7e-3f0e-2c3b-9d8e-0b1a2c3d4e5f, NVIDIA H100 80GB HBM3, 81559, 3, 0\n"
+                               "1, GPU-7b2d8e8f-4a1f-3d4c-0e9f-1c2b3d4e5f60, NVIDIA H100 80GB HBM3, 81559, 40960, 87\n";
+        const QList<GpuInfo> gpus = GpuDiscovery::parse(csv);
+        QCOMPARE(gpus.size(), 2);
+        QCOMPARE(gpus[1].index, 1);
+        QCOMPARE(gpus[1].name, QStringLiteral("NVIDIA H100 80GB HBM3"));
+        QCOMPARE(gpus[1].memoryTotalBytes, qint64(81559) << 20);
+        QCOMPARE(gpus[1].memoryUsedBytes, qint64(40960) << 20);
+        QCOMPARE(gpus[1].utilizationPercent, 87);
+    }
+
+    void gpuQuerySkipsWhatItCannotRead()
+    {
+        QVERIFY(GpuDiscovery::parse("").isEmpty());
+        QVERIFY(GpuDiscovery::parse("NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA driver.\n").isEmpty());
+        const auto gpus = GpuDiscovery::parse("0, GPU-x, Tesla T4, 15360, [N/A], [N/A]\nnot, a, gpu\n");
+        QCOMPARE(gpus.size(), 1);
+        QCOMPARE(gpus[0].utilizationPercent, 0);
+    }
+
+    // This machine: whatever it has, discovery answers (no GPU is a normal answer) and never hangs.
+    void discoveryOnThisMachine()
+    {
+        const QList<GpuInfo> gpus = GpuDiscovery::discover();
+        for (const GpuInfo &gpu : gpus)
+            QVERIFY(gpu.memoryTotalBytes > 0);
     }
 };
 

@@ -179,6 +179,16 @@ private Q_SLOTS:
         }
         QCOMPARE(pids.size(), 2);
         QCOMPARE(service().serviceInfo(QStringLiteral("iris"))->status, EndpointStatus::Healthy);
+        // What the agent reports: the configured capacity and each replica with what it uses.
+        const AgentStatus status = m_plane->agent()->status();
+        QCOMPARE(status.capacity.total.cpu, 16.0);
+        QCOMPARE(status.replicas.size(), 2);
+        for (const ReplicaStatus &r : status.replicas) {
+            QCOMPARE(r.state, QStringLiteral("HEALTHY"));
+            QVERIFY(pids.contains(r.pid));
+            QVERIFY(r.residentBytes > 0);
+            QVERIFY(r.coldStartMs >= 0);
+        }
         QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("iris"))->endpoint.lifecycle, EndpointLifecycle::Ready, kWaitMs);
     }
 
