@@ -1,0 +1,115 @@
+// Replica timings with real processes (issue targets: crash to replacement HEALTHY under 1 s plus
+// the model's own start time). Usage: bench_replicas [runs] [replicas]
+#include <algorithm>
+#include <csignal>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QTextStream>
+
+#include "agent/localagent.h"
+#include "agent/replicaprocess.h"
+#include "api/controlplane.h"
+#include "service/modelservingservice.h"
+
+using namespace ServeDeck;
+
+namespace {
+
+// Spins the event loop until the condition holds; -1 on time-out.
+template<typename F>
+qint64 waitFor(F condition, int timeoutMs = 30000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!condition()) {
+        if (t.elapsed() > timeoutMs)
+            return -1;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return t.elapsed();
+}
+
+int healthy(ModelServingService &service, const QString &name)
+{
+    auto info = service.serviceInfo(name);
+    if (!info)
+        return 0;
+    return int(std::count_if(info->routes.begin(), info->routes.end(),
+                             [](const Route &r) { return r.status == RouteStatus::Healthy; }));
+}
+
+QString stats(QList<qint64> v)
+{
+    std::sort(v.begin(), v.end());
+    return QStringLiteral("median %1 ms, min %2 ms, max %3 ms (n=%4)")
+        .arg(v[v.size() / 2]).arg(v.first()).arg(v.last()).arg(v.size());
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const int runs = argc > 1 ? QByteArray(argv[1]).toInt() : 10;
+    const int replicas = argc > 2 ? QByteArray(argv[2]).toInt() : 2;
+    QTextStream out(stdout);
+
+    QTemporaryDir dir;
+    ControlPlaneOptions options;
+    options.dataDir = dir.path();
+    options.serveApi = false;
+    options.capacity = QStringLiteral("cpu=64,memory=64G");
+    options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
+    ControlPlane plane;
+    if (auto started = plane.start(options); !started) {
+        out << started.error().message << '\n';
+        return 1;
+    }
+    ModelServingService &service = plane.service();
+
+    QList<qint64> createToHealthy, crashToHealthy, coldStarts;
+    for (int run = 0; run < runs; ++run) {
+        const QString name = QStringLiteral("bench-%1").arg(run);
+        CreateServiceRequest request;
+        request.name = name;
+        request.modelVersion = QStringLiteral("v1");
+        request.modelFolder = QStringLiteral("iris-v1");
+        request.resourceSlots = {0.5, qint64(256) << 20, 0};
+        request.replicas = replicas;
+        QElapsedTimer t;
+        t.start();
+        if (!service.createService(request)) {
+            out << "create failed\n";
+            return 1;
+        }
+        if (waitFor([&] { return healthy(service, name) == replicas; }) < 0) {
+            out << "replicas never became healthy\n";
+            return 1;
+        }
+        createToHealthy << t.elapsed();
+
+        const Route victim = service.serviceInfo(name)->routes.first();
+        coldStarts << plane.agent()->replica(victim.id)->coldStartMs();
+        const qint64 pid = plane.agent()->replica(victim.id)->pid();
+        t.restart();
+        ::kill(pid_t(pid), SIGKILL);
+        const auto replaced = [&] {
+            auto info = service.serviceInfo(name);
+            return healthy(service, name) == replicas
+                && std::none_of(info->routes.begin(), info->routes.end(), [&](const Route &r) { return r.id == victim.id; });
+        };
+        if (waitFor(replaced) < 0) {
+            out << "no replacement\n";
+            return 1;
+        }
+        crashToHealthy << t.elapsed();
+        static_cast<void>(service.deleteService(name));
+        waitFor([&] { return plane.agent()->replicaCount() == 0; });
+    }
+    out << "create with " << replicas << " replicas -> all HEALTHY: " << stats(createToHealthy) << '\n';
+    out << "replica cold start (process start -> first healthy answer): " << stats(coldStarts) << '\n';
+    out << "kill -9 of a replica -> replacement HEALTHY: " << stats(crashToHealthy) << '\n';
+    return 0;
+}
