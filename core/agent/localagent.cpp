@@ -35,7 +35,7 @@ QString resolveProgram(const QString &program)
 } // namespace
 
 LocalAgent::LocalAgent(QString agentId, QObject *parent)
-    : QObject(parent)
+    : AgentConnector(parent)
     , m_agentId(std::move(agentId))
 {
 }
@@ -82,7 +82,7 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     const QUuid routeId = spec.routeId;
     connect(replica, &ReplicaProcess::becameHealthy, this, [this, routeId] { Q_EMIT replicaHealthy(routeId); });
     connect(replica, &ReplicaProcess::becameUnhealthy, this,
-            [this, routeId](const QString &reason) { Q_EMIT replicaUnhealthy(routeId, reason); });
+            [this, routeId, replica](const QString &reason) { Q_EMIT replicaUnhealthy(routeId, reason, replica->log().text()); });
     connect(replica, &ReplicaProcess::exited, this, [this, routeId](const ReplicaExit &exit) {
         // Forget it first: whoever hears this may ask isRunning() and must hear "no".
         auto it = m_replicas.find(routeId);

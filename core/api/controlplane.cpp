@@ -181,9 +181,10 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             m_agent = std::make_unique<LocalAgent>();
             if (!m_options.capacity.isEmpty())
                 m_agent->setCapacityOverride(capacity);
-            m_deployer = new ReplicaDeployer(*m_service, *m_repository, *m_agent, this);
-            const LocalAgent *agent = m_agent.get();
-            m_reconciler->setReplicaProbe([agent](const Route &route) { return agent->isRunning(route.id); });
+            m_deployer = new ReplicaDeployer(*m_service, *m_repository, this);
+            m_deployer->addAgent(m_agent.get());
+            const ReplicaDeployer *deployer = m_deployer;
+            m_reconciler->setReplicaProbe([deployer](const Route &route) { return deployer->isRunning(route); });
             connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
             connect(m_reconciler, &Reconciler::routeDrainRequested, m_deployer, &ReplicaDeployer::drain);
             connect(m_deployer, &ReplicaDeployer::reconcileWanted, m_reconciler, &Reconciler::scheduleSoon);

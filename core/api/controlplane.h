@@ -51,6 +51,7 @@ public:
     Repository &repository();
     Reconciler *reconciler() const { return m_reconciler; }
     LocalAgent *agent() const { return m_agent.get(); }
+    ReplicaDeployer *deployer() const { return m_deployer; }
     QString dataDir() const { return m_options.dataDir; }
     QString adminTokenFile() const;
     QByteArray adminToken() const { return m_adminToken; }

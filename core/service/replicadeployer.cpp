@@ -2,8 +2,7 @@
 
 #include <QDir>
 
-#include "agent/localagent.h"
-#include "agent/replicaprocess.h"
+#include "agent/agentconnector.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 
@@ -24,31 +23,66 @@ QString mapModelPath(const QString &arg, const QString &folder)
 
 } // namespace
 
-ReplicaDeployer::ReplicaDeployer(ModelServingService &service, Repository &repository, LocalAgent &agent, QObject *parent)
+ReplicaDeployer::ReplicaDeployer(ModelServingService &service, Repository &repository, QObject *parent)
     : QObject(parent)
     , m_service(service)
     , m_repository(repository)
-    , m_agent(agent)
 {
-    connect(&m_agent, &LocalAgent::replicaHealthy, this, [this](const QUuid &routeId) {
+}
+
+void ReplicaDeployer::addAgent(AgentConnector *agent)
+{
+    if (m_agents.contains(agent))
+        return;
+    m_agents.append(agent);
+    connect(agent, &AgentConnector::replicaHealthy, this, [this](const QUuid &routeId) {
         static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Healthy));
     });
-    connect(&m_agent, &LocalAgent::replicaUnhealthy, this, [this](const QUuid &routeId, const QString &reason) {
-        auto route = m_repository.route(routeId);
-        if (!route || !route->has_value())
-            return;
-        ErrorRecord record;
-        record.endpointId = (*route)->endpointId;
-        record.routeId = routeId.toString(QUuid::WithoutBraces);
-        record.replicaId = (*route)->replicaId;
-        record.agentId = m_agent.agentId();
-        record.type = QStringLiteral("HealthCheckFailed");
-        record.message = reason;
-        if (const auto *replica = m_agent.replica(routeId))
-            record.logTail = replica->log().text();
-        static_cast<void>(m_service.recordReplicaFailure(record, RouteStatus::Unhealthy, false));
-    });
-    connect(&m_agent, &LocalAgent::replicaExited, this, &ReplicaDeployer::onExited);
+    connect(agent, &AgentConnector::replicaUnhealthy, this,
+            [this, agent](const QUuid &routeId, const QString &reason, const QString &logTail) {
+                onUnhealthy(agent, routeId, reason, logTail);
+            });
+    connect(agent, &AgentConnector::replicaExited, this,
+            [this, agent](const QUuid &routeId, const ReplicaExit &exit) { onExited(agent, routeId, exit); });
+    connect(agent, &AgentConnector::lost, this, [this, agent](const QString &reason) { onLost(agent, reason); });
+    connect(agent, &QObject::destroyed, this, [this, agent] { m_agents.removeAll(agent); });
+    Q_EMIT reconcileWanted();
+}
+
+void ReplicaDeployer::removeAgent(AgentConnector *agent)
+{
+    if (!m_agents.removeAll(agent))
+        return;
+    disconnect(agent, nullptr, this, nullptr);
+    Q_EMIT reconcileWanted();
+}
+
+AgentConnector *ReplicaDeployer::agentNamed(const QString &agentId) const
+{
+    for (AgentConnector *agent : m_agents) {
+        if (agent->agentId() == agentId)
+            return agent;
+    }
+    return nullptr;
+}
+
+bool ReplicaDeployer::isRunning(const Route &route) const
+{
+    const AgentConnector *agent = agentNamed(route.agentId);
+    return agent && agent->isConnected() && agent->isRunning(route.id);
+}
+
+ErrorRecord ReplicaDeployer::errorFor(const Route &route, const QString &agentId, const QString &type,
+                                      const QString &message) const
+{
+    ErrorRecord record;
+    record.endpointId = route.endpointId;
+    record.routeId = route.id.toString(QUuid::WithoutBraces);
+    record.replicaId = route.replicaId;
+    record.agentId = agentId;
+    record.type = type;
+    record.message = message;
+    return record;
 }
 
 Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
@@ -101,25 +135,39 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
 void ReplicaDeployer::deploy(const QUuid &routeId)
 {
     auto route = m_repository.route(routeId);
-    if (!route || !route->has_value() || (*route)->status != RouteStatus::Provisioning || m_agent.isRunning(routeId))
+    if (!route || !route->has_value() || (*route)->status != RouteStatus::Provisioning || isRunning(**route))
         return;
     const QUuid endpointId = (*route)->endpointId;
+    // The connected agent running the fewest replicas takes the new one.
+    AgentConnector *target = nullptr;
+    for (AgentConnector *agent : m_agents) {
+        if (agent->isConnected() && (!target || agent->replicaCount() < target->replicaCount()))
+            target = agent;
+    }
+    if (!target) {
+        failStart(routeId, endpointId, QStringLiteral("no agent is connected to run a replica"));
+        return;
+    }
     auto spec = specFor(routeId);
     if (!spec) {
         failStart(routeId, endpointId, spec.error().message);
         return;
     }
-    auto replicaId = m_agent.start(*spec);
+    auto replicaId = target->start(*spec);
     if (!replicaId) {
         failStart(routeId, endpointId, replicaId.error().message);
         return;
     }
-    static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Provisioning, *replicaId, m_agent.agentId()));
+    static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Provisioning, *replicaId, target->agentId()));
 }
 
 void ReplicaDeployer::drain(const QUuid &routeId)
 {
-    m_agent.stop(routeId);
+    auto route = m_repository.route(routeId);
+    if (!route || !route->has_value())
+        return;
+    if (AgentConnector *agent = agentNamed((*route)->agentId))
+        agent->stop(routeId);
 }
 
 void ReplicaDeployer::failStart(const QUuid &routeId, const QUuid &endpointId, const QString &message)
@@ -127,27 +175,30 @@ void ReplicaDeployer::failStart(const QUuid &routeId, const QUuid &endpointId, c
     ErrorRecord record;
     record.endpointId = endpointId;
     record.routeId = routeId.toString(QUuid::WithoutBraces);
-    record.agentId = m_agent.agentId();
     record.type = QStringLiteral("StartFailed");
     record.message = message;
     static_cast<void>(m_service.recordReplicaFailure(record, RouteStatus::FailedToStart, true));
     // Nothing runs for it: the next pass removes the route and, within the retry limit, tries again.
-    static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::FailedToStart, QStringLiteral("none"), m_agent.agentId()));
+    static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::FailedToStart, QStringLiteral("none")));
     Q_EMIT reconcileWanted();
 }
 
-void ReplicaDeployer::onExited(const QUuid &routeId, const ReplicaExit &exit)
+void ReplicaDeployer::onUnhealthy(AgentConnector *agent, const QUuid &routeId, const QString &reason, const QString &logTail)
+{
+    auto route = m_repository.route(routeId);
+    if (!route || !route->has_value())
+        return;
+    ErrorRecord record = errorFor(**route, agent->agentId(), QStringLiteral("HealthCheckFailed"), reason);
+    record.logTail = logTail;
+    static_cast<void>(m_service.recordReplicaFailure(record, RouteStatus::Unhealthy, false));
+}
+
+void ReplicaDeployer::onExited(AgentConnector *agent, const QUuid &routeId, const ReplicaExit &exit)
 {
     if (exit.errorKind) {
         auto route = m_repository.route(routeId);
         if (route && route->has_value()) {
-            ErrorRecord record;
-            record.endpointId = (*route)->endpointId;
-            record.routeId = routeId.toString(QUuid::WithoutBraces);
-            record.replicaId = (*route)->replicaId;
-            record.agentId = m_agent.agentId();
-            record.type = *exit.errorKind;
-            record.message = exit.message;
+            ErrorRecord record = errorFor(**route, agent->agentId(), *exit.errorKind, exit.message);
             record.exitCode = exit.exitCode >= 0 ? std::optional<int>(exit.exitCode) : std::nullopt;
             record.signal = exit.signal;
             record.logTail = exit.logTail;
@@ -156,6 +207,22 @@ void ReplicaDeployer::onExited(const QUuid &routeId, const ReplicaExit &exit)
                 record, exit.everHealthy ? RouteStatus::Unhealthy : RouteStatus::FailedToStart, !exit.everHealthy));
         }
     }
+    Q_EMIT reconcileWanted();
+}
+
+void ReplicaDeployer::onLost(AgentConnector *agent, const QString &reason)
+{
+    auto routes = m_repository.allRoutes();
+    if (routes) {
+        for (const Route &r : *routes) {
+            if (r.agentId != agent->agentId() || r.status == RouteStatus::Terminating)
+                continue;
+            const ErrorRecord record = errorFor(r, agent->agentId(), QStringLiteral("AgentLost"),
+                                                QStringLiteral("agent %1 lost: %2").arg(agent->agentId(), reason));
+            static_cast<void>(m_service.recordReplicaFailure(record, RouteStatus::Unhealthy, false));
+        }
+    }
+    // Its routes' replicas can no longer be reached: the reconciler replaces them elsewhere.
     Q_EMIT reconcileWanted();
 }
 

@@ -4,11 +4,13 @@
 #include <QUuid>
 
 #include "agent/replicaspec.h"
+#include "domain/errorrecord.h"
+#include "domain/route.h"
 #include "domain/result.h"
 
 namespace ServeDeck {
 
-class LocalAgent;
+class AgentConnector;
 class ModelServingService;
 class Repository;
 
@@ -20,7 +22,15 @@ class ReplicaDeployer final : public QObject
     Q_DISABLE_COPY_MOVE(ReplicaDeployer)
 
 public:
-    ReplicaDeployer(ModelServingService &service, Repository &repository, LocalAgent &agent, QObject *parent = nullptr);
+    ReplicaDeployer(ModelServingService &service, Repository &repository, QObject *parent = nullptr);
+
+    // Agents replicas can be placed on (not owned). A new replica goes to the connected agent
+    // running the fewest; an agent that is lost takes its replicas with it and they are replaced.
+    void addAgent(AgentConnector *agent);
+    void removeAgent(AgentConnector *agent);
+    QList<AgentConnector *> agents() const { return m_agents; }
+    // The reconciler's probe: does this route's replica still run on its agent?
+    bool isRunning(const Route &route) const;
 
     // RouteCreated: start its replica. A route that cannot start gets a StartFailed error.
     void deploy(const QUuid &routeId);
@@ -34,12 +44,16 @@ Q_SIGNALS:
     void reconcileWanted();
 
 private:
-    void onExited(const QUuid &routeId, const ReplicaExit &exit);
+    void onUnhealthy(AgentConnector *agent, const QUuid &routeId, const QString &reason, const QString &logTail);
+    void onExited(AgentConnector *agent, const QUuid &routeId, const ReplicaExit &exit);
+    void onLost(AgentConnector *agent, const QString &reason);
     void failStart(const QUuid &routeId, const QUuid &endpointId, const QString &message);
+    AgentConnector *agentNamed(const QString &agentId) const;
+    ErrorRecord errorFor(const Route &route, const QString &agentId, const QString &type, const QString &message) const;
 
     ModelServingService &m_service;
     Repository &m_repository;
-    LocalAgent &m_agent;
+    QList<AgentConnector *> m_agents;
 };
 
 } // namespace ServeDeck

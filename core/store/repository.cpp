@@ -470,7 +470,7 @@ Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
 
 Result<QList<Route>> Repository::routesWithReplicas()
 {
-    return collect<Route>(run(m_connectionName, QStringLiteral("SELECT id, endpoint_id, status, replica_id FROM routes"
+    return collect<Route>(run(m_connectionName, QStringLiteral("SELECT id, endpoint_id, status, replica_id, agent_id FROM routes"
                                                                " WHERE status = 'TERMINATING' OR replica_id <> ''")),
                           [](const QSqlQuery &q) {
                               Route r;
@@ -478,6 +478,7 @@ Result<QList<Route>> Repository::routesWithReplicas()
                               r.endpointId = QUuid::fromString(q.value(1).toString());
                               r.status = routeStatusFromName(q.value(2).toString()).value_or(RouteStatus::Provisioning);
                               r.replicaId = q.value(3).toString();
+                              r.agentId = q.value(4).toString();
                               return r;
                           });
 }

@@ -88,7 +88,7 @@ public:
     Result<QHash<QUuid, QList<Route>>> routesByEndpoint();
     Result<QList<EndpointRouteCounts>> endpointRouteCounts();
     // Routes that have (or had) a replica: TERMINATING or with a replica id. Only id, endpointId,
-    // status and replicaId are filled; enough to find zombies.
+    // status, replicaId and agentId are filled: enough to ask their agent whether they still run.
     Result<QList<Route>> routesWithReplicas();
 
     Result<Done> insertRule(const AutoScalingRule &rule);

@@ -55,6 +55,7 @@ private:
         for (qsizetype i = 0; i < routes.size(); ++i) {
             routes[i].status = statuses[i];
             routes[i].replicaId = QStringLiteral("replica-%1").arg(i);
+            routes[i].agentId = QStringLiteral("local");
             require(m_repository->updateRoute(routes[i]), "update route");
             m_runningReplicas.insert(routes[i].id);
         }
@@ -77,7 +78,10 @@ private Q_SLOTS:
         m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, *m_clock);
         m_reconciler = std::make_unique<Reconciler>(*m_repository, *m_clock, kMaxRetries);
         m_runningReplicas.clear();
-        m_reconciler->setReplicaProbe([this](const Route &r) { return m_runningReplicas.contains(r.id); });
+        // Like the deployer's probe, this one needs to know the route's agent to ask it.
+        m_reconciler->setReplicaProbe([this](const Route &r) {
+            return r.agentId == QStringLiteral("local") && m_runningReplicas.contains(r.id);
+        });
     }
 
     void cleanup()
