@@ -1,0 +1,46 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+namespace ServeDeck {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+// An answer the proxy gives by itself (errors, /metrics, /healthz) instead of an upstream's.
+struct LocalResponse
+{
+    int status = 200;
+    QByteArray contentType;
+    QByteArray body;
+    HeaderList headers;
+};
+
+// HTTP details shared by the client and the upstream side of the proxy.
+namespace ProxyHttp {
+
+bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b);
+// Connection, Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade: they describe
+// one hop, so a proxy must not pass them on (RFC 9110 7.6.1).
+bool isHopByHop(QByteArrayView name);
+// The header names a message's Connection headers list: hop-by-hop for that message too.
+QList<QByteArray> connectionOptions(const HeaderList &headers);
+bool containsIgnoringCase(const QList<QByteArray> &names, QByteArrayView name);
+// The first value of a header, or an empty view.
+QByteArrayView headerValue(const HeaderList &headers, QByteArrayView name);
+
+void appendNumber(QByteArray &out, qint64 value);
+void appendHex(QByteArray &out, quint64 value);
+void appendStatusLine(QByteArray &out, int status);
+
+// {"error":{"type":..,"message":..,"details":{..}}}, the shape every ServeDeck error has.
+LocalResponse errorResponse(int status, const QString &type, const QString &message,
+                            const QJsonObject &details = {});
+
+} // namespace ProxyHttp
+
+} // namespace ServeDeck

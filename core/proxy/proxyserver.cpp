@@ -1,0 +1,378 @@
+#include "proxy/proxyserver.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <QThread>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "proxy/proxyshared.h"
+#include "proxy/proxyworker.h"
+#include "proxy/routestats.h"
+
+namespace ServeDeck {
+
+namespace {
+
+QString systemError(const char *what)
+{
+    return QString::fromLatin1(what) % QStringLiteral(": ") % QString::fromLocal8Bit(std::strerror(errno));
+}
+
+// A listening socket made by hand rather than by QTcpServer::listen(), because every worker
+// gets its own socket on the same port through SO_REUSEPORT, which Qt cannot set. The kernel
+// then spreads new connections over the workers by hashing their addresses: no acceptor
+// thread, no handing descriptors between threads, and accept() scales with the workers.
+// (One acceptor handing out descriptors round-robin would balance small numbers of
+// connections more evenly, at the cost of a cross-thread hop per connection and a single
+// thread that every new connection waits for.)
+int openListeningSocket(const QHostAddress &address, quint16 port, bool reusePort, QString *error)
+{
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = AF_INET;
+    bool dualStack = false;
+    if (address == QHostAddress::Any || address.protocol() == QAbstractSocket::IPv6Protocol) {
+        family = AF_INET6;
+        dualStack = address == QHostAddress::Any;
+        auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = htons(port);
+        if (!dualStack) {
+            const Q_IPV6ADDR bytes = address.toIPv6Address();
+            std::memcpy(&in6->sin6_addr, &bytes, sizeof(bytes));
+            in6->sin6_scope_id = address.scopeId().toUInt();
+        }
+        length = sizeof(sockaddr_in6);
+    } else if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+        auto *in4 = reinterpret_cast<sockaddr_in *>(&storage);
+        in4->sin_family = AF_INET;
+        in4->sin_port = htons(port);
+        in4->sin_addr.s_addr = htonl(address.toIPv4Address());
+        length = sizeof(sockaddr_in);
+    } else {
+        *error = QStringLiteral("cannot listen on '%1': not an IP address").arg(address.toString());
+        return -1;
+    }
+
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        *error = systemError("socket");
+        return -1;
+    }
+    const int on = 1;
+    const int off = 0;
+    // SO_REUSEADDR: rebinding a port with connections in TIME_WAIT, as QTcpServer does on Unix.
+    bool ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == 0;
+#ifdef SO_REUSEPORT
+    if (ok && reusePort)
+        ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == 0;
+#else
+    Q_UNUSED(reusePort);
+#endif
+    if (ok && dualStack)
+        ok = ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == 0;
+    if (!ok) {
+        *error = systemError("setsockopt");
+    } else if (::bind(fd, reinterpret_cast<const sockaddr *>(&storage), length) != 0) {
+        *error = QStringLiteral("cannot listen on %1:%2: ").arg(address.toString()).arg(port)
+            % QString::fromLocal8Bit(std::strerror(errno));
+        ok = false;
+    } else if (::listen(fd, SOMAXCONN) != 0) {
+        *error = systemError("listen");
+        ok = false;
+    }
+    if (!ok) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+quint16 localPort(int fd)
+{
+    sockaddr_storage storage{};
+    socklen_t length = sizeof(storage);
+    if (::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &length) != 0)
+        return 0;
+    if (storage.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port);
+    return ntohs(reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+}
+
+QByteArray labelValue(const QString &text)
+{
+    QByteArray value = text.toUtf8();
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n");
+    return value;
+}
+
+void appendDouble(QByteArray &out, double value)
+{
+    out.append(QByteArray::number(value, 'g', 12));
+}
+
+} // namespace
+
+struct ProxyServer::Worker
+{
+    QThread thread;
+    ProxyWorker *worker = nullptr;  // lives in thread; deleted when thread finishes
+    int socket = -1;                // until the worker has taken it
+};
+
+ProxyServer::ProxyServer(Options options, std::shared_ptr<const TokenSigner> signer, QObject *parent)
+    : QObject(parent)
+    , m_shared(std::make_unique<ProxyShared>())
+{
+    m_shared->options = options;
+    m_shared->signer = std::move(signer);
+    m_shared->server = this;
+}
+
+ProxyServer::~ProxyServer()
+{
+    stopWorkers();
+}
+
+bool ProxyServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_workers.empty()) {
+        m_errorString = QStringLiteral("already listening on port %1").arg(m_port);
+        return false;
+    }
+#ifdef Q_OS_LINUX
+    const int count = std::max(1, m_shared->options.workerThreads);
+#else
+    // Elsewhere SO_REUSEPORT does not spread connections over the sockets (the last one
+    // bound gets them all), so more workers would only sit idle.
+    const int count = 1;
+#endif
+
+    // Every socket first: the first one picks the port when port is 0, the others join it.
+    std::vector<int> sockets;
+    quint16 bound = port;
+    for (int i = 0; i < count; ++i) {
+        const int fd = openListeningSocket(address, bound, count > 1, &m_errorString);
+        if (fd < 0) {
+            for (const int open : sockets)
+                ::close(open);
+            return false;
+        }
+        sockets.push_back(fd);
+        if (bound == 0)
+            bound = localPort(fd);
+    }
+
+    // The list is complete before any worker runs: /metrics, answered on a worker, reads it.
+    for (int i = 0; i < count; ++i) {
+        auto worker = std::make_unique<Worker>();
+        worker->socket = sockets[std::size_t(i)];
+        worker->worker = new ProxyWorker(*m_shared, i);
+        worker->thread.setObjectName(QStringLiteral("proxy-worker-%1").arg(i));
+        worker->worker->moveToThread(&worker->thread);
+        // Deleted in its own thread, after its event loop has ended.
+        connect(&worker->thread, &QThread::finished, worker->worker, &QObject::deleteLater);
+        m_workers.push_back(std::move(worker));
+    }
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        worker->thread.start();
+        ProxyWorker *proxyWorker = worker->worker;
+        const int fd = std::exchange(worker->socket, -1);
+        bool started = false;
+        QString error;
+        QMetaObject::invokeMethod(
+            proxyWorker, [proxyWorker, fd, &started, &error] { started = proxyWorker->start(fd, &error); },
+            Qt::BlockingQueuedConnection);
+        if (!started) {
+            ::close(fd);
+            m_errorString = error;
+            stopWorkers();
+            return false;
+        }
+    }
+    m_port = bound;
+    return true;
+}
+
+void ProxyServer::stopWorkers()
+{
+    // All stop before any is deleted: a worker answering /metrics reads every worker's counters.
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        if (worker->thread.isRunning()) {
+            ProxyWorker *proxyWorker = worker->worker;
+            QMetaObject::invokeMethod(proxyWorker, [proxyWorker] { proxyWorker->stop(); },
+                                      Qt::BlockingQueuedConnection);
+        }
+    }
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        if (worker->socket >= 0)
+            ::close(worker->socket);
+        if (worker->thread.isRunning()) {
+            worker->thread.quit();
+            worker->thread.wait();
+        } else {
+            delete worker->worker;  // never started: its thread never ran, so nothing else can touch it
+        }
+    }
+    m_workers.clear();
+    m_port = 0;
+}
+
+quint16 ProxyServer::serverPort() const
+{
+    return m_port;
+}
+
+QString ProxyServer::errorString() const
+{
+    return m_errorString;
+}
+
+void ProxyServer::publish(std::shared_ptr<const RoutingSnapshot> snapshot)
+{
+    m_shared->snapshot.store(std::move(snapshot), std::memory_order_release);
+    m_shared->generation.fetch_add(1, std::memory_order_acq_rel);
+}
+
+std::shared_ptr<const RoutingSnapshot> ProxyServer::snapshot() const
+{
+    return m_shared->snapshot.load(std::memory_order_acquire);
+}
+
+QList<double> ProxyServer::latencyBucketBounds()
+{
+    return QList<double>(kLatencyBucketBounds.begin(), kLatencyBucketBounds.end());
+}
+
+QHash<QUuid, ProxyServer::RouteCounters> ProxyServer::routeCounters() const
+{
+    QHash<QUuid, ProxyWorker::RouteSample> samples;
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        worker->worker->collect(samples);
+    QHash<QUuid, RouteCounters> counters;
+    counters.reserve(samples.size());
+    for (auto it = samples.cbegin(); it != samples.cend(); ++it)
+        counters.insert(it.key(), it.value().counters);
+    return counters;
+}
+
+QByteArray ProxyServer::metricsText() const
+{
+    QHash<QUuid, ProxyWorker::RouteSample> samples;
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        worker->worker->collect(samples);
+    // Published routes without traffic yet still get their series, at zero.
+    const std::shared_ptr<const RoutingSnapshot> current = snapshot();
+    if (current) {
+        for (const EndpointTable &table : current->endpoints) {
+            for (const RouteTarget &target : table.routes) {
+                ProxyWorker::RouteSample &sample = samples[target.routeId];
+                if (sample.endpointName.isEmpty()) {
+                    sample.endpointName = table.name;
+                    sample.modelVersion = target.modelVersion;
+                }
+                if (sample.counters.latencyBuckets.isEmpty())
+                    sample.counters.latencyBuckets.resize(qsizetype(kLatencyBucketBounds.size()) + 1, 0);
+            }
+        }
+    }
+
+    struct Series
+    {
+        QByteArray labels;  // endpoint="..",route="..",revision=".."
+        const ProxyWorker::RouteSample *sample;
+    };
+    std::vector<Series> series;
+    series.reserve(std::size_t(samples.size()));
+    for (auto it = samples.cbegin(); it != samples.cend(); ++it) {
+        const QByteArray labels = "endpoint=\"" + labelValue(it.value().endpointName) + "\",route=\""
+            + it.key().toByteArray(QUuid::WithoutBraces) + "\",revision=\"" + labelValue(it.value().modelVersion) + '"';
+        series.push_back({labels, &it.value()});
+    }
+    std::sort(series.begin(), series.end(), [](const Series &a, const Series &b) { return a.labels < b.labels; });
+
+    QByteArray out;
+    out.reserve(1024 + qsizetype(series.size()) * 2048);
+    const auto family = [&out](const char *name, const char *type, const char *help) {
+        out.append("# HELP ").append(name).append(' ').append(help).append("\n# TYPE ").append(name).append(' ')
+            .append(type).append('\n');
+    };
+    const auto counter = [&out, &series](const char *name, quint64 RouteCounters::*field) {
+        for (const Series &s : series) {
+            out.append(name).append('{').append(s.labels).append("} ");
+            ProxyHttp::appendNumber(out, qint64(s.sample->counters.*field));
+            out.append('\n');
+        }
+    };
+
+    family("servedeck_proxy_route_requests_total", "counter", "Requests forwarded to a route.");
+    counter("servedeck_proxy_route_requests_total", &RouteCounters::requests);
+    family("servedeck_proxy_route_errors_total", "counter",
+           "Requests to a route that failed: upstream 5xx, or no valid answer (502/504).");
+    counter("servedeck_proxy_route_errors_total", &RouteCounters::errors);
+    family("servedeck_proxy_route_in_flight", "gauge", "Requests to a route awaiting their answer.");
+    counter("servedeck_proxy_route_in_flight", &RouteCounters::inFlight);
+
+    family("servedeck_proxy_route_request_duration_seconds", "histogram",
+           "Time from forwarding a request to the end of its answer.");
+    for (const Series &s : series) {
+        const RouteCounters &c = s.sample->counters;
+        for (qsizetype i = 0; i < c.latencyBuckets.size(); ++i) {
+            out.append("servedeck_proxy_route_request_duration_seconds_bucket{").append(s.labels).append(",le=\"");
+            if (i < qsizetype(kLatencyBucketBounds.size()))
+                appendDouble(out, kLatencyBucketBounds[std::size_t(i)]);
+            else
+                out.append("+Inf");
+            out.append("\"} ");
+            ProxyHttp::appendNumber(out, qint64(c.latencyBuckets[i]));
+            out.append('\n');
+        }
+        out.append("servedeck_proxy_route_request_duration_seconds_sum{").append(s.labels).append("} ");
+        appendDouble(out, c.latencySumSeconds);
+        out.append("\nservedeck_proxy_route_request_duration_seconds_count{").append(s.labels).append("} ");
+        ProxyHttp::appendNumber(out, qint64(c.latencyBuckets.isEmpty() ? 0 : c.latencyBuckets.last()));
+        out.append('\n');
+    }
+
+    quint64 requests = 0;
+    quint64 connections = 0;
+    quint64 rejected[std::size_t(RejectReason::Count)] = {};
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        requests += worker->worker->requestsTotal();
+        connections += worker->worker->openConnections();
+        for (std::size_t r = 0; r < std::size_t(RejectReason::Count); ++r)
+            rejected[r] += worker->worker->rejected(RejectReason(r));
+    }
+    family("servedeck_proxy_requests_total", "counter", "Requests received, including those the proxy answered itself.");
+    out.append("servedeck_proxy_requests_total ");
+    ProxyHttp::appendNumber(out, qint64(requests));
+    out.append('\n');
+    family("servedeck_proxy_rejected_total", "counter", "Requests the proxy answered with an error itself, by reason.");
+    for (std::size_t r = 0; r < std::size_t(RejectReason::Count); ++r) {
+        out.append("servedeck_proxy_rejected_total{reason=\"").append(rejectReasonName(RejectReason(r))).append("\"} ");
+        ProxyHttp::appendNumber(out, qint64(rejected[r]));
+        out.append('\n');
+    }
+    family("servedeck_proxy_open_connections", "gauge", "Client connections open now.");
+    out.append("servedeck_proxy_open_connections ");
+    ProxyHttp::appendNumber(out, qint64(connections));
+    out.append('\n');
+    family("servedeck_proxy_snapshot_version", "gauge", "Version of the routing snapshot in use.");
+    out.append("servedeck_proxy_snapshot_version ");
+    ProxyHttp::appendNumber(out, current ? qint64(current->version) : 0);
+    out.append('\n');
+    family("servedeck_proxy_worker_threads", "gauge", "Threads serving proxy traffic.");
+    out.append("servedeck_proxy_worker_threads ");
+    ProxyHttp::appendNumber(out, qint64(m_workers.size()));
+    out.append('\n');
+    return out;
+}
+
+} // namespace ServeDeck

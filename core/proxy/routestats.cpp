@@ -1,0 +1,48 @@
+#include "proxy/routestats.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace ServeDeck {
+
+const char *rejectReasonName(RejectReason reason)
+{
+    switch (reason) {
+    case RejectReason::NoRoute: return "no_route";
+    case RejectReason::Unauthorized: return "unauthorized";
+    case RejectReason::Forbidden: return "forbidden";
+    case RejectReason::UpstreamError: return "upstream_error";
+    case RejectReason::Timeout: return "timeout";
+    case RejectReason::BadRequest: return "bad_request";
+    case RejectReason::PayloadTooLarge: return "payload_too_large";
+    case RejectReason::Count: break;
+    }
+    return "unknown";
+}
+
+RouteStats::RouteStats(QUuid id, QString endpoint, QString version)
+    : routeId(id)
+    , endpointName(std::move(endpoint))
+    , modelVersion(std::move(version))
+{
+}
+
+void RouteStats::started()
+{
+    add(requests, 1);
+    add(inFlight, 1);
+}
+
+void RouteStats::finished(qint64 nanos, bool error)
+{
+    inFlight.store(inFlight.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (error)
+        add(errors, 1);
+    const auto elapsed = static_cast<quint64>(std::max<qint64>(nanos, 0));
+    add(latencyNanos, elapsed);
+    const double seconds = double(elapsed) / 1e9;
+    const auto bound = std::lower_bound(kLatencyBucketBounds.begin(), kLatencyBucketBounds.end(), seconds);
+    add(buckets[static_cast<std::size_t>(bound - kLatencyBucketBounds.begin())], 1);
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,49 @@
+#pragma once
+
+#include <array>
+#include <atomic>
+
+#include <QString>
+#include <QUuid>
+
+namespace ServeDeck {
+
+// Upper bounds (seconds) of the latency histogram; an implicit +Inf bucket follows. From
+// 1 ms (an in-memory model on loopback) to 30 s (the default read timeout).
+inline constexpr std::array<double, 14> kLatencyBucketBounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                             0.25,  0.5,    1,     2.5,  5,     10,   30};
+
+// Why the proxy answered a request itself instead of an upstream answering it.
+enum class RejectReason { NoRoute, Unauthorized, Forbidden, UpstreamError, Timeout, BadRequest, PayloadTooLarge, Count };
+const char *rejectReasonName(RejectReason reason);
+
+// One route's counters in one worker. Only that worker writes them, so a change is a
+// plain relaxed load and store, never a locked read-modify-write and never a cache line
+// that another worker writes too; any thread may read them (routeCounters(), /metrics).
+class RouteStats
+{
+public:
+    RouteStats(QUuid routeId, QString endpointName, QString modelVersion);
+
+    void started();                       // requests + 1, in flight + 1
+    void finished(qint64 nanos, bool error);  // in flight - 1, latency observed, errors + 1 if error
+
+    const QUuid routeId;
+    // Labels for /metrics, fixed when the route is first seen by this worker.
+    const QString endpointName;
+    const QString modelVersion;
+
+    std::atomic<quint64> requests{0};
+    std::atomic<quint64> errors{0};
+    std::atomic<quint64> inFlight{0};
+    std::atomic<quint64> latencyNanos{0};
+    std::array<std::atomic<quint64>, kLatencyBucketBounds.size() + 1> buckets{};  // not cumulative
+
+private:
+    static void add(std::atomic<quint64> &counter, quint64 amount)
+    {
+        counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+    }
+};
+
+} // namespace ServeDeck

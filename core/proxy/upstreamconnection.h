@@ -1,0 +1,134 @@
+#pragma once
+
+#include <memory>
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QObject>
+#include <QString>
+
+#include <http_parser.h>
+
+#include "proxy/proxyhttp.h"
+
+class QTcpSocket;
+
+namespace ServeDeck {
+
+class UpstreamPool;
+
+// One keep-alive connection from a worker to an upstream (host:port). It carries one request
+// at a time and hands the answer to its listener piece by piece as http-parser (response
+// mode) reads it: head, body pieces, end; so answers stream through the proxy instead of
+// being held whole. Between requests it waits in the worker's UpstreamPool.
+//
+// It never deletes itself synchronously (always deleteLater), so a listener called from
+// inside it may safely call back into it.
+class UpstreamConnection final : public QObject
+{
+public:
+    enum class Failure { ConnectFailed, Closed, Malformed };
+
+    struct Head
+    {
+        int status = 0;
+        HeaderList headers;
+        qint64 contentLength = -1;  // -1: the answer has no Content-Length
+        bool chunked = false;
+        bool bodyless = false;  // an answer to HEAD, or 204/304
+    };
+
+    class Listener
+    {
+    public:
+        virtual ~Listener() = default;
+        virtual void upstreamHead(const Head &head) = 0;
+        virtual void upstreamBody(QByteArrayView data) = 0;
+        // The whole answer is in. reusable: this connection may carry another request, and the
+        // listener must either give it to the pool or close() it; otherwise it is already closed.
+        virtual void upstreamComplete(UpstreamConnection *connection, bool reusable) = 0;
+        // The connection has ended (and deletes itself); responded: some of the answer had arrived.
+        virtual void upstreamFailed(Failure failure, const QString &reason, bool responded) = 0;
+    };
+
+    UpstreamConnection(UpstreamPool *pool, QByteArray authority, const QElapsedTimer &clock, QObject *parent);
+    ~UpstreamConnection() override;
+
+    // address is used when it is not null (no name lookup); host otherwise.
+    void connectTo(const QString &host, const QHostAddress &address, quint16 port);
+    // request: the whole request, head and body, ready for the wire.
+    void send(Listener *listener, const QByteArray &request, bool headRequest);
+    // Backpressure: the client is not reading, so stop reading the answer (TCP then slows the upstream).
+    void setReadingPaused(bool paused);
+    // Ends the connection without telling the listener.
+    void close();
+
+    const QByteArray &authority() const { return m_authority; }
+    bool isConnecting() const { return m_state == State::Connecting; }
+    bool isOpen() const { return m_state == State::Open; }
+    bool readingPaused() const { return m_paused; }
+    qint64 lastActivity() const { return m_lastActivity; }  // ms on the worker's clock
+
+private:
+    friend class UpstreamPool;
+    enum class State { Connecting, Open, Dead };
+
+    void onConnected();
+    void onClosed();
+    void drain();
+    void complete(bool mayReuse);  // mayReuse: nothing followed the answer
+    void fail(Failure failure, const QString &reason);
+
+    int onMessageBegin();
+    int onHeaderField(const char *at, size_t length);
+    int onHeaderValue(const char *at, size_t length);
+    int onHeadersComplete();
+    int onBody(const char *at, size_t length);
+    int onMessageComplete();
+
+    template<int (UpstreamConnection::*Callback)()>
+    static int notifyCallback(http_parser *parser) noexcept
+    {
+        try {
+            return (static_cast<UpstreamConnection *>(parser->data)->*Callback)();
+        } catch (...) {
+            return -1;
+        }
+    }
+    template<int (UpstreamConnection::*Callback)(const char *, size_t)>
+    static int dataCallback(http_parser *parser, const char *at, size_t length) noexcept
+    {
+        try {
+            return (static_cast<UpstreamConnection *>(parser->data)->*Callback)(at, length);
+        } catch (...) {
+            return -1;
+        }
+    }
+    static const http_parser_settings s_settings;
+
+    UpstreamPool *m_pool;
+    QByteArray m_authority;
+    const QElapsedTimer &m_clock;
+    QTcpSocket *m_socket;
+    Listener *m_listener = nullptr;
+    http_parser m_parser;
+    Head m_head;
+    QByteArray m_pendingRequest;  // written once connected
+    QString m_failureReason;     // set by a callback that stops the parser
+    std::unique_ptr<char[]> m_readBuffer;
+    qint64 m_lastActivity = 0;
+    qsizetype m_headerBytes = 0;
+    State m_state = State::Connecting;
+    bool m_headRequest = false;
+    bool m_informational = false;  // reading a 1xx, which a final answer follows
+    bool m_responded = false;
+    bool m_paused = false;
+    bool m_peerClosed = false;
+    bool m_draining = false;
+    bool m_pooled = false;  // owned by UpstreamPool
+    bool m_lastWasValue = false;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,1012 @@
+// End-to-end: a ProxyServer on loopback in front of real servedeck-model-server processes
+// (and, where an upstream must misbehave on cue, a scripted one in this process). Every
+// wait is bounded; the only sleep is the latency the slow upstream is asked for.
+#include <algorithm>
+#include <csignal>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QScopeGuard>
+#include <QSet>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "auth/tokensigner.h"
+#include "proxy/proxyserver.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kStartMs = 15000;
+constexpr int kHttpMs = 15000;
+// 2,000 requests over six keep-alive connections take about a second; this is for a loaded runner.
+constexpr int kBulkMs = 90000;
+constexpr int kBulkRequests = 2000;
+constexpr qsizetype kMaxBody = 64 * 1024;
+
+QString modelServerBinary()
+{
+    return QDir(qEnvironmentVariable("SERVEDECK_BIN_DIR")).filePath(u"servedeck-model-server"_s);
+}
+
+QString irisCsv(const QString &folder)
+{
+    return QDir(qEnvironmentVariable("SERVEDECK_SOURCE_DIR")).filePath(u"resources/models/"_s + folder + u"/iris.csv"_s);
+}
+
+// One servedeck-model-server child on a free loopback port.
+class ModelServer
+{
+public:
+    ~ModelServer() { kill(); }
+
+    bool start(const QString &folder, const QString &version, const QStringList &extra = {})
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString &name : env.keys()) {
+            if (name == u"PORT" || name.startsWith(u"SERVEDECK_FAULT_"))
+                env.remove(name);  // the children must not pick up a port or a fault from here
+        }
+        m_process.setProcessEnvironment(env);
+        m_process.setProgram(modelServerBinary());
+        m_process.setArguments(QStringList{u"--model"_s, irisCsv(folder), u"--version"_s, version, u"--port"_s, u"0"_s}
+                               + extra);
+        m_process.setReadChannel(QProcess::StandardOutput);
+        m_process.start();
+        if (!m_process.waitForStarted(kStartMs))
+            return false;
+        if (!QTest::qWaitFor([this] { return m_process.canReadLine() || m_process.state() == QProcess::NotRunning; },
+                             kStartMs)) {
+            return false;
+        }
+        const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
+        m_port = quint16(line.section(u':', -1).toUInt());
+        return line.startsWith(u"listening=127.0.0.1:"_s) && m_port != 0;
+    }
+
+    void kill()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_process.waitForFinished(kStartMs);
+        }
+    }
+
+    quint16 port() const { return m_port; }
+
+private:
+    QProcess m_process;
+    quint16 m_port = 0;
+};
+
+// An upstream in this process that answers every request with fixed bytes, so that the
+// test controls framing and faults exactly; it records the requests it got.
+class ScriptedUpstream
+{
+public:
+    ScriptedUpstream()
+    {
+        QObject::connect(&m_server, &QTcpServer::newConnection, &m_server, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                auto buffer = std::make_shared<QByteArray>();
+                QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
+                    buffer->append(socket->readAll());
+                    const qsizetype end = buffer->indexOf("\r\n\r\n");
+                    if (end < 0)
+                        return;
+                    requests.append(buffer->left(end + 4));
+                    buffer->remove(0, end + 4);
+                    socket->write(response);
+                    if (closeAfterAnswer)
+                        socket->disconnectFromHost();
+                });
+                QObject::connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+        m_server.listen(QHostAddress::LocalHost, 0);
+    }
+
+    quint16 port() const { return m_server.serverPort(); }
+
+    QByteArray response;
+    bool closeAfterAnswer = false;
+    QList<QByteArray> requests;
+
+private:
+    QTcpServer m_server;
+};
+
+struct Reply
+{
+    int status = 0;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QString errorString;
+    QByteArray body;
+    QByteArray route;
+    QByteArray revision;
+    QHash<QByteArray, QByteArray> headers;  // lower-case names
+
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+    QString errorType() const { return json().value(u"error"_s).toObject().value(u"type"_s).toString(); }
+    QString errorMessage() const { return json().value(u"error"_s).toObject().value(u"message"_s).toString(); }
+};
+
+using Headers = QList<QPair<QByteArray, QByteArray>>;
+
+// A keep-alive HTTP client: QNetworkAccessManager, which queues concurrent requests over
+// at most six connections per host.
+class Client
+{
+public:
+    Client() { m_manager.setProxy(QNetworkProxy::NoProxy); }
+
+    QNetworkReply *start(quint16 port, const QByteArray &method, const QString &path, const QByteArray &body = {},
+                         const Headers &headers = {})
+    {
+        QNetworkRequest request(QUrl(u"http://127.0.0.1:%1%2"_s.arg(port).arg(path)));
+        request.setTransferTimeout(kHttpMs);
+        if (!body.isEmpty())
+            request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        for (const auto &[name, value] : headers)
+            request.setRawHeader(name, value);
+        return m_manager.sendCustomRequest(request, method, body);
+    }
+
+    static Reply collect(QNetworkReply *reply)
+    {
+        Reply result;
+        result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        result.error = reply->error();
+        result.errorString = reply->errorString();
+        result.body = reply->readAll();
+        result.route = reply->rawHeader("X-ServeDeck-Route");
+        result.revision = reply->rawHeader("X-ServeDeck-Revision");
+        for (const auto &[name, value] : reply->rawHeaderPairs())
+            result.headers.insert(name.toLower(), value);
+        reply->deleteLater();
+        return result;
+    }
+
+    Reply send(quint16 port, const QByteArray &method, const QString &path, const QByteArray &body = {},
+               const Headers &headers = {})
+    {
+        QNetworkReply *reply = start(port, method, path, body, headers);
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, kHttpMs + 5000)) {
+            reply->abort();
+            Reply timedOut;
+            timedOut.errorString = u"no answer"_s;
+            return timedOut;
+        }
+        return collect(reply);
+    }
+
+    // All at once; the manager spreads them over its connections.
+    QList<Reply> sendMany(quint16 port, int count, const QString &path, const Headers &headers = {})
+    {
+        QList<QNetworkReply *> replies;
+        replies.reserve(count);
+        for (int i = 0; i < count; ++i)
+            replies.append(start(port, "GET", path, {}, headers));
+        const bool done = QTest::qWaitFor([&replies] {
+            return std::all_of(replies.cbegin(), replies.cend(), [](QNetworkReply *r) { return r->isFinished(); });
+        }, kBulkMs);
+        QList<Reply> results;
+        for (QNetworkReply *reply : replies) {
+            if (!done && !reply->isFinished())
+                reply->abort();
+            results.append(collect(reply));
+        }
+        return results;
+    }
+
+private:
+    QNetworkAccessManager m_manager;
+};
+
+// A response read off a raw socket (Content-Length framing only: the proxy's own answers
+// and the model server's all have one).
+struct RawResponse
+{
+    int status = 0;
+    QHash<QByteArray, QByteArray> headers;
+    QByteArray body;
+};
+
+std::optional<RawResponse> readRawResponse(QTcpSocket &socket, QByteArray &buffer, int timeoutMs = kHttpMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    for (;;) {
+        const qsizetype end = buffer.indexOf("\r\n\r\n");
+        if (end >= 0) {
+            RawResponse response;
+            const QList<QByteArray> lines = buffer.left(end).split('\n');
+            response.status = lines.value(0).split(' ').value(1).toInt();
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const qsizetype colon = lines[i].indexOf(':');
+                if (colon > 0)
+                    response.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+            }
+            const qsizetype length = response.headers.value("content-length").toLongLong();
+            if (buffer.size() >= end + 4 + length) {
+                response.body = buffer.mid(end + 4, length);
+                buffer.remove(0, end + 4 + length);
+                return response;
+            }
+        }
+        const qint64 left = timeoutMs - timer.elapsed();
+        if (left <= 0 || socket.state() != QAbstractSocket::ConnectedState)
+            return std::nullopt;
+        [[maybe_unused]] const bool arrived = QTest::qWaitFor(
+            [&socket] { return socket.bytesAvailable() > 0 || socket.state() != QAbstractSocket::ConnectedState; },
+            int(left));
+        buffer.append(socket.readAll());
+    }
+}
+
+RouteTarget routeTo(quint16 port, const QString &version, int weight)
+{
+    RouteTarget target;
+    target.routeId = QUuid::createUuid();
+    target.revisionId = QUuid::createUuid();
+    target.modelVersion = version;
+    target.host = u"127.0.0.1"_s;
+    target.port = port;
+    target.weight = weight;
+    return target;
+}
+
+QHash<QByteArray, int> countByRoute(const QList<Reply> &replies)
+{
+    QHash<QByteArray, int> counts;
+    for (const Reply &reply : replies)
+        ++counts[reply.route];
+    return counts;
+}
+
+QByteArray idText(const QUuid &id)
+{
+    return id.toByteArray(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+class TestProxy : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void forwardsToTheUpstream();
+    void rewritesHeadersAndFraming_data();
+    void rewritesHeadersAndFraming();
+    void splitsTrafficByWeight_data();
+    void splitsTrafficByWeight();
+    void onlyPublishedRoutesGetTraffic();
+    void blueGreenSwitchDropsNothing();
+    void stickyKeyKeepsItsRoute_data();
+    void stickyKeyKeepsItsRoute();
+    void refusesWhatItCannotRoute_data();
+    void refusesWhatItCannotRoute();
+    void killedUpstreamIs502();
+    void brokenUpstreamIs502_data();
+    void brokenUpstreamIs502();
+    void slowUpstreamIs504();
+    void unreachableUpstreamIs504();
+    void oversizedBodyIs413_data();
+    void oversizedBodyIs413();
+    void malformedRequestIs400();
+    void pipelinedRequestsAnswerInOrder();
+    void privateEndpointNeedsToken_data();
+    void privateEndpointNeedsToken();
+    void privateEndpointWithoutSignerIs401();
+    void metricsMatchTraffic();
+
+private:
+    // Publishes m_endpoints (plus revocations) as the next snapshot version.
+    void publish();
+    EndpointTable &endpoint(const QString &name, bool isPublic = true);
+    QByteArray token(const QString &kind);
+
+    ModelServer m_v1;
+    ModelServer m_v2;
+    ModelServer m_spare;  // a third upstream, for routes that come and go
+    std::shared_ptr<const TokenSigner> m_signer;
+    std::unique_ptr<ProxyServer> m_proxy;
+    quint16 m_port = 0;
+    Client m_client;
+    QHash<QString, EndpointTable> m_endpoints;
+    QSet<QString> m_revoked;
+    quint64 m_version = 0;
+};
+
+void TestProxy::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(modelServerBinary()), "servedeck-model-server must be built first");
+    QVERIFY(m_v1.start(u"iris-v1"_s, u"v1"_s));
+    QVERIFY(m_v2.start(u"iris-v2"_s, u"v2"_s));
+    QVERIFY(m_spare.start(u"iris-v2"_s, u"v3"_s));
+
+    m_signer = std::make_shared<const TokenSigner>(QByteArrayLiteral("0123456789abcdef0123456789abcdef"));
+    ProxyServer::Options options;
+    options.workerThreads = 2;
+    options.maxBodyBytes = kMaxBody;
+    options.readTimeoutMs = 10000;
+    m_proxy = std::make_unique<ProxyServer>(options, m_signer);
+    QVERIFY2(m_proxy->listen(QHostAddress::LocalHost, 0), qPrintable(m_proxy->errorString()));
+    m_port = m_proxy->serverPort();
+    QVERIFY(m_port != 0);
+    publish();
+}
+
+void TestProxy::cleanupTestCase()
+{
+    m_proxy.reset();  // stops its workers before the upstreams go
+}
+
+void TestProxy::publish()
+{
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    snapshot->version = ++m_version;
+    snapshot->endpoints = m_endpoints;
+    snapshot->revokedTokenIds = m_revoked;
+    m_proxy->publish(std::move(snapshot));
+}
+
+EndpointTable &TestProxy::endpoint(const QString &name, bool isPublic)
+{
+    EndpointTable &table = m_endpoints[name];
+    if (table.endpointId.isNull())
+        table.endpointId = QUuid::createUuid();
+    table.name = name;
+    table.isPublic = isPublic;
+    return table;
+}
+
+void TestProxy::forwardsToTheUpstream()
+{
+    EndpointTable &iris = endpoint(u"iris"_s);
+    iris.routes = {routeTo(m_v1.port(), u"v1"_s, 100)};
+    const QUuid routeId = iris.routes[0].routeId;
+    publish();
+
+    const Reply predicted = m_client.send(m_port, "POST", u"/iris/predict"_s, R"({"features":[5.1,3.5,1.4,0.2]})");
+    QCOMPARE(predicted.status, 200);
+    QCOMPARE(predicted.route, idText(routeId));
+    QCOMPARE(predicted.revision, QByteArray("v1"));
+    QCOMPARE(predicted.json().value(u"model_version"_s).toString(), u"v1"_s);
+    QCOMPARE(predicted.json().value(u"prediction"_s).toString(), u"setosa"_s);
+
+    // The query travels along; the endpoint segment does not.
+    const Reply health = m_client.send(m_port, "GET", u"/iris/health?probe=1"_s);
+    QCOMPARE(health.status, 200);
+    QCOMPARE(health.json().value(u"model_version"_s).toString(), u"v1"_s);
+
+    // Nothing after the endpoint name: the upstream is asked for "/", and its own 404 comes back.
+    for (const QString &path : {u"/iris"_s, u"/iris/"_s}) {
+        const Reply root = m_client.send(m_port, "GET", path);
+        QCOMPARE(root.status, 404);
+        QCOMPARE(root.route, idText(routeId));
+        QVERIFY2(root.errorMessage().startsWith(u"no such route: /"_s), qPrintable(root.errorMessage()));
+    }
+
+    const Reply healthz = m_client.send(m_port, "GET", u"/healthz"_s);
+    QCOMPARE(healthz.status, 200);
+    QCOMPARE(healthz.json().value(u"status"_s).toString(), u"ok"_s);
+    QCOMPARE(healthz.json().value(u"snapshot_version"_s).toInteger(), qint64(m_version));
+}
+
+void TestProxy::rewritesHeadersAndFraming_data()
+{
+    QTest::addColumn<QByteArray>("response");
+    QTest::addColumn<bool>("closeAfterAnswer");
+
+    const QByteArray hopByHop = "Connection: keep-alive, X-Hop\r\nX-Hop: gone\r\nKeep-Alive: timeout=5\r\n"
+                                "X-Kept: yes\r\nX-ServeDeck-Route: forged\r\n";
+    QTest::newRow("content-length") << QByteArray("HTTP/1.1 200 OK\r\n" + hopByHop + "Content-Length: 11\r\n\r\nhello world")
+                                    << false;
+    QTest::newRow("chunked") << QByteArray("HTTP/1.1 200 OK\r\n" + hopByHop
+                                           + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+                             << false;
+    QTest::newRow("until close") << QByteArray("HTTP/1.1 200 OK\r\n" + hopByHop + "\r\nhello world") << true;
+    QTest::newRow("100 continue first")
+        << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n" + hopByHop + "Content-Length: 11\r\n\r\nhello world")
+        << false;
+}
+
+void TestProxy::rewritesHeadersAndFraming()
+{
+    QFETCH(QByteArray, response);
+    QFETCH(bool, closeAfterAnswer);
+
+    ScriptedUpstream upstream;
+    upstream.response = response;
+    upstream.closeAfterAnswer = closeAfterAnswer;
+    endpoint(u"scripted"_s).routes = {routeTo(upstream.port(), u"s1"_s, 1)};
+    publish();
+
+    const Headers headers{{"Connection", "X-Secret-Hop"}, {"X-Secret-Hop", "1"}, {"Proxy-Authorization", "Basic eA=="},
+                          {"X-Forwarded-For", "10.1.2.3"}, {"X-Other", "kept"}};
+    const Reply reply = m_client.send(m_port, "GET", u"/scripted/echo/deeper?q=1&r=2"_s, {}, headers);
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(reply.body, QByteArray("hello world"));
+    QCOMPARE(reply.revision, QByteArray("s1"));
+    QCOMPARE(reply.route, idText(m_endpoints[u"scripted"_s].routes[0].routeId));  // ours, not the upstream's
+    QCOMPARE(reply.headers.value("x-kept"), QByteArray("yes"));
+    QVERIFY(!reply.headers.contains("x-hop"));
+    QVERIFY(!reply.headers.contains("keep-alive"));
+
+    QCOMPARE(upstream.requests.size(), 1);
+    const QByteArray request = upstream.requests[0];
+    QVERIFY2(request.startsWith("GET /echo/deeper?q=1&r=2 HTTP/1.1\r\n"), request.constData());
+    const QByteArray lower = request.toLower();
+    QVERIFY2(lower.contains(QByteArray("\r\nhost: 127.0.0.1:" + QByteArray::number(upstream.port()) + "\r\n")), request.constData());
+    QVERIFY2(lower.contains("\r\nx-forwarded-for: 10.1.2.3, 127.0.0.1\r\n"), request.constData());
+    QVERIFY2(lower.contains(QByteArray("\r\nx-forwarded-host: 127.0.0.1:" + QByteArray::number(m_port) + "\r\n")), request.constData());
+    QVERIFY2(lower.contains("\r\nx-other: kept\r\n"), request.constData());
+    for (const char *dropped : {"\r\nconnection:", "\r\nx-secret-hop:", "\r\nproxy-authorization:", "\r\nkeep-alive:"})
+        QVERIFY2(!lower.contains(dropped), dropped);
+}
+
+void TestProxy::splitsTrafficByWeight_data()
+{
+    QTest::addColumn<int>("weightA");
+    QTest::addColumn<int>("weightB");
+    QTest::addColumn<double>("expectedShareA");
+    QTest::addColumn<double>("tolerance");
+
+    QTest::newRow("A/B 70/30") << 70 << 30 << 0.70 << 0.03;
+    QTest::newRow("canary 95/5") << 95 << 5 << 0.95 << 0.01;
+    QTest::newRow("blue-green 100/0") << 100 << 0 << 1.0 << 0.0;
+    QTest::newRow("all zero: even") << 0 << 0 << 0.5 << 0.03;
+}
+
+void TestProxy::splitsTrafficByWeight()
+{
+    QFETCH(int, weightA);
+    QFETCH(int, weightB);
+    QFETCH(double, expectedShareA);
+    QFETCH(double, tolerance);
+
+    EndpointTable &split = endpoint(u"split"_s);
+    split.routes = {routeTo(m_v1.port(), u"v1"_s, weightA), routeTo(m_v2.port(), u"v2"_s, weightB)};
+    const QByteArray a = idText(split.routes[0].routeId);
+    const QByteArray b = idText(split.routes[1].routeId);
+    publish();
+
+    const QList<Reply> replies = m_client.sendMany(m_port, kBulkRequests, u"/split/health"_s);
+    int ok = 0;
+    for (const Reply &reply : replies)
+        ok += reply.status == 200 ? 1 : 0;
+    QCOMPARE(ok, kBulkRequests);
+    const QHash<QByteArray, int> counts = countByRoute(replies);
+    QCOMPARE(counts.value(a) + counts.value(b), kBulkRequests);
+    const double shareA = double(counts.value(a)) / kBulkRequests;
+    qInfo("%d/%d: A %d, B %d (A %.2f%%)", weightA, weightB, counts.value(a), counts.value(b), shareA * 100);
+    QVERIFY2(qAbs(shareA - expectedShareA) <= tolerance + 1e-9,
+             qPrintable(u"share of A %1, expected %2 ± %3"_s.arg(shareA).arg(expectedShareA).arg(tolerance)));
+    for (const Reply &reply : replies)  // the revision header names the version that answered
+        QCOMPARE(reply.revision, reply.route == a ? QByteArray("v1") : QByteArray("v2"));
+}
+
+void TestProxy::onlyPublishedRoutesGetTraffic()
+{
+    EndpointTable &healthy = endpoint(u"healthy"_s);
+    healthy.routes = {routeTo(m_v1.port(), u"v1"_s, 1), routeTo(m_v2.port(), u"v2"_s, 1),
+                      routeTo(m_spare.port(), u"v3"_s, 1)};
+    const QByteArray spare = idText(healthy.routes[2].routeId);
+    publish();
+    QVERIFY(countByRoute(m_client.sendMany(m_port, 30, u"/healthy/health"_s)).value(spare) > 0);
+
+    // The spare route stops being HEALTHY: the control plane publishes without it.
+    healthy.routes.removeLast();
+    publish();
+    const QList<Reply> replies = m_client.sendMany(m_port, 300, u"/healthy/health"_s);
+    const QHash<QByteArray, int> counts = countByRoute(replies);
+    QCOMPARE(counts.value(spare), 0);
+    QCOMPARE(counts.value(idText(healthy.routes[0].routeId)) + counts.value(idText(healthy.routes[1].routeId)), 300);
+    QVERIFY(std::none_of(replies.cbegin(), replies.cend(), [](const Reply &r) { return r.revision == "v3"; }));
+}
+
+void TestProxy::blueGreenSwitchDropsNothing()
+{
+    EndpointTable &bg = endpoint(u"bluegreen"_s);
+    bg.routes = {routeTo(m_v1.port(), u"v1"_s, 100), routeTo(m_v2.port(), u"v2"_s, 0)};
+    const QByteArray blue = idText(bg.routes[0].routeId);
+    const QByteArray green = idText(bg.routes[1].routeId);
+    publish();
+
+    // A steady stream: four requests in flight at all times, each finished one replaced.
+    constexpr int kBefore = 200;
+    constexpr int kTotal = 600;
+    constexpr int kInFlight = 4;
+    int issued = 0;
+    int finished = 0;
+    bool switched = false;
+    QList<Reply> before;
+    QList<Reply> after;  // of requests issued after the switch was published
+    std::function<void()> issue;
+    issue = [&] {
+        const bool late = switched;
+        QNetworkReply *reply = m_client.start(m_port, "GET", u"/bluegreen/health"_s);
+        ++issued;
+        connect(reply, &QNetworkReply::finished, this, [&, reply, late] {
+            (late ? after : before).append(Client::collect(reply));
+            ++finished;
+            if (finished == kBefore && !switched) {
+                bg.routes[0].weight = 0;
+                bg.routes[1].weight = 100;
+                publish();
+                switched = true;
+            }
+            if (issued < kTotal)
+                issue();
+        });
+    };
+    for (int i = 0; i < kInFlight; ++i)
+        issue();
+    QVERIFY(QTest::qWaitFor([&] { return finished == kTotal; }, kBulkMs));
+
+    for (const QList<Reply> *list : {&before, &after}) {
+        for (const Reply &reply : *list)
+            QVERIFY2(reply.status == 200, qPrintable(u"%1 %2"_s.arg(reply.status).arg(reply.errorString)));
+    }
+    QVERIFY(after.size() >= kTotal - kBefore - kInFlight);
+    QCOMPARE(countByRoute(after).value(green), after.size());
+    QVERIFY(countByRoute(before).value(blue) >= kBefore - kInFlight);
+}
+
+void TestProxy::stickyKeyKeepsItsRoute_data()
+{
+    QTest::addColumn<QByteArray>("header");
+    QTest::newRow("X-ServeDeck-Sticky") << QByteArray("X-ServeDeck-Sticky");
+    QTest::newRow("X-User-Id") << QByteArray("X-User-Id");
+}
+
+void TestProxy::stickyKeyKeepsItsRoute()
+{
+    QFETCH(QByteArray, header);
+
+    EndpointTable &sticky = endpoint(u"sticky"_s);
+    sticky.routes = {routeTo(m_v1.port(), u"v1"_s, 50), routeTo(m_v2.port(), u"v2"_s, 50)};
+    publish();
+
+    constexpr int kKeys = 24;
+    constexpr int kRepeats = 8;
+    const auto routesByKey = [&] {
+        QHash<QByteArray, QSet<QByteArray>> seen;
+        for (int k = 0; k < kKeys; ++k) {
+            const QByteArray key = "user-" + QByteArray::number(k);
+            for (const Reply &reply : m_client.sendMany(m_port, kRepeats, u"/sticky/health"_s, {{header, key}})) {
+                if (reply.status == 200)
+                    seen[key].insert(reply.route);
+            }
+        }
+        return seen;
+    };
+    const QHash<QByteArray, QSet<QByteArray>> first = routesByKey();
+    QSet<QByteArray> used;
+    for (auto it = first.cbegin(); it != first.cend(); ++it) {
+        QCOMPARE(it.value().size(), 1);  // every request of a key, on whichever worker, to one route
+        used.unite(it.value());
+    }
+    QCOMPARE(first.size(), kKeys);
+    QCOMPARE(used.size(), 2);  // and the keys spread over both routes
+
+    // A snapshot that changes another endpoint leaves this one's routes, so its keys stay.
+    endpoint(u"unrelated"_s).routes = {routeTo(m_v1.port(), u"v1"_s, 1)};
+    publish();
+    QCOMPARE(routesByKey(), first);
+}
+
+void TestProxy::refusesWhatItCannotRoute_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("type");
+
+    QTest::newRow("unknown endpoint") << u"/no-such-endpoint/predict"_s << 404 << u"NotFound"_s;
+    QTest::newRow("no endpoint named") << u"/"_s << 404 << u"NotFound"_s;
+    QTest::newRow("no healthy route") << u"/empty/predict"_s << 503 << u"NoHealthyRoute"_s;
+}
+
+void TestProxy::refusesWhatItCannotRoute()
+{
+    QFETCH(QString, path);
+    QFETCH(int, status);
+    QFETCH(QString, type);
+
+    endpoint(u"empty"_s).routes.clear();
+    publish();
+    const Reply reply = m_client.send(m_port, "POST", path, R"({"features":[5.1,3.5,1.4,0.2]})");
+    QCOMPARE(reply.status, status);
+    QCOMPARE(reply.errorType(), type);
+    QVERIFY(reply.route.isEmpty());
+    // The connection stays usable after a refusal.
+    QCOMPARE(m_client.send(m_port, "GET", u"/healthz"_s).status, 200);
+}
+
+void TestProxy::killedUpstreamIs502()
+{
+    ModelServer doomed;
+    QVERIFY(doomed.start(u"iris-v1"_s, u"v1"_s));
+    endpoint(u"doomed"_s).routes = {routeTo(doomed.port(), u"v1"_s, 1)};
+    publish();
+    // Leaves keep-alive connections to it in the workers' pools.
+    for (const Reply &reply : m_client.sendMany(m_port, 8, u"/doomed/health"_s))
+        QCOMPARE(reply.status, 200);
+
+    doomed.kill();
+    QElapsedTimer timer;
+    timer.start();
+    for (int i = 0; i < 4; ++i) {
+        const Reply reply = m_client.send(m_port, "POST", u"/doomed/predict"_s, R"({"features":[5.1,3.5,1.4,0.2]})");
+        QCOMPARE(reply.status, 502);
+        QCOMPARE(reply.errorType(), u"ProxyUpstreamError"_s);
+        QCOMPARE(reply.route, idText(m_endpoints[u"doomed"_s].routes[0].routeId));
+    }
+    QVERIFY2(timer.elapsed() < 5000, "a dead upstream must fail fast, not wait for a timeout");
+    m_endpoints.remove(u"doomed"_s);
+    publish();
+}
+
+void TestProxy::brokenUpstreamIs502_data()
+{
+    QTest::addColumn<QByteArray>("response");
+    QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    QTest::newRow("closes without answering") << QByteArray();
+    QTest::newRow("cut off mid-body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this");
+}
+
+void TestProxy::brokenUpstreamIs502()
+{
+    QFETCH(QByteArray, response);
+
+    ScriptedUpstream upstream;
+    upstream.response = response;
+    upstream.closeAfterAnswer = true;
+    endpoint(u"broken"_s).routes = {routeTo(upstream.port(), u"b1"_s, 1)};
+    publish();
+
+    const Reply reply = m_client.send(m_port, "GET", u"/broken/anything"_s);
+    if (response.contains("Content-Length: 100")) {
+        // The head was already passed on: all the proxy can do is cut the connection.
+        QVERIFY2(reply.error != QNetworkReply::NoError, qPrintable(reply.errorString));
+    } else {
+        QCOMPARE(reply.status, 502);
+        QCOMPARE(reply.errorType(), u"ProxyUpstreamError"_s);
+    }
+    QCOMPARE(m_client.send(m_port, "GET", u"/healthz"_s).status, 200);
+}
+
+void TestProxy::slowUpstreamIs504()
+{
+    ModelServer slow;
+    QVERIFY(slow.start(u"iris-v1"_s, u"v1"_s, {u"--latency-ms"_s, u"3000"_s}));
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    options.readTimeoutMs = 300;
+    ProxyServer proxy(options, nullptr);
+    QVERIFY(proxy.listen(QHostAddress::LocalHost, 0));
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    EndpointTable table;
+    table.endpointId = QUuid::createUuid();
+    table.name = u"slow"_s;
+    table.isPublic = true;
+    table.routes = {routeTo(slow.port(), u"v1"_s, 1)};
+    snapshot->endpoints.insert(table.name, table);
+    proxy.publish(snapshot);
+
+    QElapsedTimer timer;
+    timer.start();
+    const Reply reply = m_client.send(proxy.serverPort(), "POST", u"/slow/predict"_s, R"({"features":[5.1,3.5,1.4,0.2]})");
+    const qint64 elapsed = timer.elapsed();
+    QCOMPARE(reply.status, 504);
+    QCOMPARE(reply.errorType(), u"Timeout"_s);
+    QVERIFY2(elapsed >= 250 && elapsed < 2500, qPrintable(u"answered after %1 ms"_s.arg(elapsed)));
+    // /health is not slowed down: the same upstream still answers through the proxy.
+    QCOMPARE(m_client.send(proxy.serverPort(), "GET", u"/slow/health"_s).status, 200);
+    QVERIFY(proxy.metricsText().contains("servedeck_proxy_rejected_total{reason=\"timeout\"} 1\n"));
+    const ProxyServer::RouteCounters counters = proxy.routeCounters().value(table.routes[0].routeId);
+    QCOMPARE(counters.requests, quint64(2));
+    QCOMPARE(counters.errors, quint64(1));
+}
+
+void TestProxy::unreachableUpstreamIs504()
+{
+    // A listening socket whose accept queue is full: Linux drops further SYNs, so a connect
+    // to it neither succeeds nor fails; the connect timeout has to end it.
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    QVERIFY(fd >= 0);
+    const auto closeFd = qScopeGuard([fd] { ::close(fd); });
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    QVERIFY(::bind(fd, reinterpret_cast<sockaddr *>(&address), length) == 0);
+    QVERIFY(::listen(fd, 0) == 0);
+    QVERIFY(::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length) == 0);
+    const quint16 port = ntohs(address.sin_port);
+    std::vector<std::unique_ptr<QTcpSocket>> fillers;
+    bool full = false;
+    for (int i = 0; i < 8 && !full; ++i) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, port);
+        full = !socket->waitForConnected(300);
+        fillers.push_back(std::move(socket));
+    }
+    if (!full)
+        QSKIP("this kernel accepts past a full backlog; cannot make a connect hang");
+
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    options.connectTimeoutMs = 300;
+    ProxyServer proxy(options, nullptr);
+    QVERIFY(proxy.listen(QHostAddress::LocalHost, 0));
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    EndpointTable table;
+    table.name = u"blackhole"_s;
+    table.isPublic = true;
+    table.routes = {routeTo(port, u"v1"_s, 1)};
+    snapshot->endpoints.insert(table.name, table);
+    proxy.publish(snapshot);
+
+    QElapsedTimer timer;
+    timer.start();
+    const Reply reply = m_client.send(proxy.serverPort(), "GET", u"/blackhole/health"_s);
+    QCOMPARE(reply.status, 504);
+    QCOMPARE(reply.errorType(), u"Timeout"_s);
+    QVERIFY2(reply.errorMessage().contains(u"connect"_s), qPrintable(reply.errorMessage()));
+    QVERIFY2(timer.elapsed() < 2500, qPrintable(u"answered after %1 ms"_s.arg(timer.elapsed())));
+}
+
+void TestProxy::oversizedBodyIs413_data()
+{
+    QTest::addColumn<bool>("chunked");
+    QTest::newRow("Content-Length") << false;
+    QTest::newRow("chunked") << true;
+}
+
+void TestProxy::oversizedBodyIs413()
+{
+    QFETCH(bool, chunked);
+    endpoint(u"iris"_s).routes = {routeTo(m_v1.port(), u"v1"_s, 1)};
+    publish();
+
+    const QByteArray body(kMaxBody + 1024, 'x');
+    QByteArray request = "POST /iris/predict HTTP/1.1\r\nHost: proxy\r\nContent-Type: application/json\r\n";
+    if (chunked)
+        request += "Transfer-Encoding: chunked\r\n\r\n" + QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n";
+    else
+        request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write(request);
+    QByteArray buffer;
+    const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+    QVERIFY(response);
+    QCOMPARE(response->status, 413);
+    QCOMPARE(QJsonDocument::fromJson(response->body).object().value(u"error"_s).toObject().value(u"type"_s).toString(),
+             u"PayloadTooLarge"_s);
+    // A body within the limit still goes through.
+    const Reply fits = m_client.send(m_port, "POST", u"/iris/predict"_s, R"({"features":[5.1,3.5,1.4,0.2]})");
+    QCOMPARE(fits.status, 200);
+}
+
+void TestProxy::malformedRequestIs400()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write("THIS IS NOT HTTP\r\n\r\n");
+    QByteArray buffer;
+    const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+    QVERIFY(response);
+    QCOMPARE(response->status, 400);
+    QVERIFY(QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState || socket.atEnd(); },
+                            kHttpMs));
+}
+
+void TestProxy::pipelinedRequestsAnswerInOrder()
+{
+    endpoint(u"iris"_s).routes = {routeTo(m_v1.port(), u"v1"_s, 1)};
+    endpoint(u"iris2"_s).routes = {routeTo(m_v2.port(), u"v2"_s, 1)};
+    publish();
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    const QByteArray body = R"({"features":[6.3,3.3,6.0,2.5]})";
+    // All written before any is answered; the answers must come back in this order.
+    socket.write("POST /iris2/predict HTTP/1.1\r\nHost: p\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n\r\n"
+                 + body + "GET /nowhere/x HTTP/1.1\r\nHost: p\r\n\r\n"
+                 "GET /iris/health HTTP/1.1\r\nHost: p\r\n\r\n"
+                 "GET /healthz HTTP/1.1\r\nHost: p\r\n\r\n"
+                 "GET /iris2/health HTTP/1.1\r\nHost: p\r\n\r\n");
+    QByteArray buffer;
+    const QList<QPair<int, QByteArray>> expected{{200, "v2"}, {404, ""}, {200, "v1"}, {200, ""}, {200, "v2"}};
+    for (const auto &[status, revision] : expected) {
+        const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+        QVERIFY(response);
+        QCOMPARE(response->status, status);
+        QCOMPARE(response->headers.value("x-servedeck-revision"), revision);
+    }
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);  // and keep-alive held
+}
+
+void TestProxy::privateEndpointNeedsToken_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("messageContains");
+
+    QTest::newRow("valid") << u"valid"_s << 200 << QString() << QString();
+    QTest::newRow("admin scope") << u"admin"_s << 200 << QString() << QString();
+    QTest::newRow("lower-case scheme") << u"lowercase"_s << 200 << QString() << QString();
+    QTest::newRow("missing") << u"missing"_s << 401 << u"Unauthorized"_s << u"Bearer"_s;
+    QTest::newRow("not a bearer token") << u"basic"_s << 401 << u"Unauthorized"_s << u"Bearer"_s;
+    QTest::newRow("malformed") << u"malformed"_s << 401 << u"Unauthorized"_s << u"Malformed"_s;
+    QTest::newRow("tampered") << u"tampered"_s << 401 << u"Unauthorized"_s << u"BadSignature"_s;
+    QTest::newRow("other key") << u"otherkey"_s << 401 << u"Unauthorized"_s << u"BadSignature"_s;
+    QTest::newRow("expired") << u"expired"_s << 401 << u"Unauthorized"_s << u"Expired"_s;
+    QTest::newRow("revoked") << u"revoked"_s << 401 << u"Unauthorized"_s << u"Revoked"_s;
+    QTest::newRow("other endpoint") << u"otherendpoint"_s << 403 << u"Forbidden"_s << u"WrongEndpoint"_s;
+    QTest::newRow("read-only scope") << u"readonly"_s << 403 << u"Forbidden"_s << u"WrongScope"_s;
+    QTest::newRow("address not allowed") << u"elsewhere"_s << 403 << u"Forbidden"_s << u"AddressNotAllowed"_s;
+}
+
+QByteArray TestProxy::token(const QString &kind)
+{
+    const QDateTime now = QDateTime::fromSecsSinceEpoch(QDateTime::currentSecsSinceEpoch(), Qt::UTC);
+    TokenClaims claims;
+    claims.tokenId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    claims.endpointId = m_endpoints[u"secure"_s].endpointId.toString(QUuid::WithoutBraces);
+    claims.scope = TokenScope::Inference;
+    claims.issuedAt = now;
+    claims.expiresAt = now.addSecs(3600);
+    if (kind == u"admin")
+        claims.scope = TokenScope::Admin;
+    else if (kind == u"readonly")
+        claims.scope = TokenScope::ReadOnly;
+    else if (kind == u"otherendpoint")
+        claims.endpointId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    else if (kind == u"elsewhere")
+        claims.allowedIps = {u"10.0.0.0/8"_s};
+    else if (kind == u"expired") {
+        claims.issuedAt = now.addSecs(-7200);
+        claims.expiresAt = now.addSecs(-3600);
+    } else if (kind == u"revoked") {
+        m_revoked.insert(claims.tokenId);
+        publish();
+    }
+    QByteArray token = kind == u"otherkey" ? TokenSigner(QByteArray(32, 'z')).sign(claims) : m_signer->sign(claims);
+    if (kind == u"tampered") {
+        // A character in the middle of the signature: all six of its bits are signature bits.
+        const qsizetype at = token.lastIndexOf('.') + 10;
+        token[at] = token[at] == 'A' ? 'B' : 'A';
+    } else if (kind == u"malformed") {
+        token = "not-a-jwt";
+    }
+    return token;
+}
+
+void TestProxy::privateEndpointNeedsToken()
+{
+    QFETCH(QString, kind);
+    QFETCH(int, status);
+    QFETCH(QString, type);
+    QFETCH(QString, messageContains);
+
+    endpoint(u"secure"_s, false).routes = {routeTo(m_v1.port(), u"v1"_s, 1)};
+    publish();
+
+    Headers headers;
+    if (kind == u"basic")
+        headers.emplaceBack("Authorization", "Basic dXNlcjpwYXNz");
+    else if (kind == u"lowercase")
+        headers.emplaceBack("Authorization", "bearer " + token(kind));
+    else if (kind != u"missing")
+        headers.emplaceBack("Authorization", "Bearer " + token(kind));
+    const Reply reply = m_client.send(m_port, "POST", u"/secure/predict"_s, R"({"features":[5.1,3.5,1.4,0.2]})", headers);
+    QCOMPARE(reply.status, status);
+    if (status == 200) {
+        QCOMPARE(reply.revision, QByteArray("v1"));
+        return;
+    }
+    QCOMPARE(reply.errorType(), type);
+    QVERIFY2(reply.errorMessage().contains(messageContains), qPrintable(reply.errorMessage()));
+    QVERIFY(reply.route.isEmpty());  // refused before any route was chosen
+    if (status == 401)
+        QVERIFY(reply.headers.value("www-authenticate").startsWith("Bearer"));
+}
+
+void TestProxy::privateEndpointWithoutSignerIs401()
+{
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    ProxyServer proxy(options, nullptr);
+    QVERIFY(proxy.listen(QHostAddress::LocalHost, 0));
+    endpoint(u"secure"_s, false).routes = {routeTo(m_v1.port(), u"v1"_s, 1)};
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    snapshot->endpoints = m_endpoints;
+    proxy.publish(snapshot);
+
+    const Reply reply = m_client.send(proxy.serverPort(), "GET", u"/secure/health"_s, {},
+                                      {{"Authorization", "Bearer " + token(u"valid"_s)}});
+    QCOMPARE(reply.status, 401);
+    QCOMPARE(reply.errorType(), u"Unauthorized"_s);
+    // Public endpoints are unaffected.
+    QCOMPARE(m_client.send(proxy.serverPort(), "GET", u"/iris/health"_s).status, 200);
+}
+
+void TestProxy::metricsMatchTraffic()
+{
+    EndpointTable &metered = endpoint(u"metered"_s);
+    metered.routes = {routeTo(m_v1.port(), u"v1"_s, 60), routeTo(m_v2.port(), u"v2"_s, 40)};
+    publish();
+    const QList<Reply> replies = m_client.sendMany(m_port, 250, u"/metered/health"_s);
+    const QHash<QByteArray, int> sent = countByRoute(replies);
+
+    const QHash<QUuid, ProxyServer::RouteCounters> counters = m_proxy->routeCounters();
+    const Reply metrics = m_client.send(m_port, "GET", u"/metrics"_s);
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.headers.value("content-type").startsWith("text/plain"));
+    for (const RouteTarget &route : metered.routes) {
+        const QByteArray id = idText(route.routeId);
+        const QString labels = uR"(endpoint="metered",route="%1",revision="%2")"_s.arg(QString::fromLatin1(id), route.modelVersion);
+        const QRegularExpression line(u"^servedeck_proxy_route_requests_total\\{"_s + QRegularExpression::escape(labels)
+                                          + u"\\} (\\d+)$"_s,
+                                      QRegularExpression::MultilineOption);
+        const QRegularExpressionMatch match = line.match(QString::fromUtf8(metrics.body));
+        QVERIFY2(match.hasMatch(), qPrintable(labels));
+        QCOMPARE(match.captured(1).toInt(), sent.value(id));
+        QCOMPARE(counters.value(route.routeId).requests, quint64(sent.value(id)));
+        QCOMPARE(counters.value(route.routeId).errors, quint64(0));
+        // The histogram is written as each answer ends, a moment after the client has it.
+        QTRY_COMPARE_WITH_TIMEOUT(m_proxy->routeCounters().value(route.routeId).latencyBuckets.value(
+                                      ProxyServer::latencyBucketBounds().size()),
+                                  quint64(sent.value(id)), kHttpMs);
+    }
+    QCOMPARE(sent.size(), 2);
+    const QByteArray text = metrics.body;
+    for (const char *reason : {"no_route", "unauthorized", "forbidden", "upstream_error", "timeout"})
+        QVERIFY2(text.contains(QByteArray("servedeck_proxy_rejected_total{reason=\"" + QByteArray(reason) + "\"} ")), reason);
+    QVERIFY(text.contains("# TYPE servedeck_proxy_route_request_duration_seconds histogram"));
+    // Earlier tests were refused for each of these reasons at least once.
+    const QRegularExpression rejected(uR"re(^servedeck_proxy_rejected_total\{reason="(\w+)"\} (\d+)$)re"_s,
+                                      QRegularExpression::MultilineOption);
+    QHash<QString, int> byReason;
+    for (const QRegularExpressionMatch &m : rejected.globalMatch(QString::fromUtf8(text)))
+        byReason.insert(m.captured(1), m.captured(2).toInt());
+    for (const QString &reason : {u"no_route"_s, u"unauthorized"_s, u"forbidden"_s, u"upstream_error"_s, u"bad_request"_s,
+                                  u"payload_too_large"_s})
+        QVERIFY2(byReason.value(reason) > 0, qPrintable(reason));
+}
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "test_proxy.moc"
