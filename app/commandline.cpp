@@ -69,7 +69,10 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption modelRoot(QStringLiteral("model-root"),
                                        QStringLiteral("Extra folder where model folders are looked up by name."),
                                        QStringLiteral("dir"));
-    parser.addOptions({dataDir, api, proxy, capacity, modelRoot});
+    const QCommandLineOption agents(QStringLiteral("agents"),
+                                    QStringLiteral("Let remote agents join on this port (on the --api host; port 0: any free one)."),
+                                    QStringLiteral("host:port"));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -86,6 +89,14 @@ int runServe(const QStringList &arguments)
         err << "servedeck serve: --api and --proxy take host:port\n";
         return 2;
     }
+    if (parser.isSet(agents)) {
+        QHostAddress agentsHost;
+        if (!parseListenAddress(parser.value(agents), &agentsHost, &options.agentsPort)) {
+            err << "servedeck serve: --agents takes host:port\n";
+            return 2;
+        }
+        options.listenForAgents = true;
+    }
     options.capacity = parser.value(capacity);
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
 
@@ -99,6 +110,8 @@ int runServe(const QStringList &arguments)
         << "proxy=" << plane.proxyAddress() << '\n'
         << "data_dir=" << plane.dataDir() << '\n'
         << "admin_token_file=" << plane.adminTokenFile() << '\n';
+    if (options.listenForAgents)
+        out << "agents=" << plane.agentsAddress() << '\n' << "agent_token_file=" << plane.agentJoinTokenFile() << '\n';
     out.flush();
 
     SignalQuitter quitter;

@@ -14,7 +14,9 @@ int usage(int code)
            "  servedeck                 the console: embedded control plane, agent and proxy\n"
            "  servedeck serve [--data-dir D] [--api HOST:PORT] [--proxy HOST:PORT] [--capacity cpu=N,memory=M]\n"
            "                            the same without a window\n"
-           "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n";
+           "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n"
+           "  servedeck agent --connect ws://HOST:PORT --token FILE [--agent-id ID] [--capacity ...]\n"
+           "                            a remote agent that runs replicas for a control plane\n";
     return code;
 }
 
@@ -23,11 +25,13 @@ int usage(int code)
 int main(int argc, char **argv)
 {
     const char *verb = argc > 1 ? argv[1] : "";
-    if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0) {
+    if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0 || std::strcmp(verb, "agent") == 0) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("servedeck"));
         QCoreApplication::setOrganizationName(QStringLiteral("ServeDeck"));
         const QStringList rest = app.arguments().mid(2);
+        if (std::strcmp(verb, "agent") == 0)
+            return runAgent(rest);
         return std::strcmp(verb, "serve") == 0 ? runServe(rest) : runCtl(rest);
     }
     if (std::strcmp(verb, "-h") == 0 || std::strcmp(verb, "--help") == 0 || std::strcmp(verb, "help") == 0)

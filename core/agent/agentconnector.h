@@ -50,6 +50,8 @@ public:
     virtual AgentStatus status() const = 0;
 
 Q_SIGNALS:
+    // The replica's own id, when it is known only after start() answered (a remote agent).
+    void replicaStarted(const QUuid &routeId, const QString &replicaId);
     void replicaHealthy(const QUuid &routeId);
     void replicaUnhealthy(const QUuid &routeId, const QString &reason, const QString &logTail);
     void replicaExited(const QUuid &routeId, const ServeDeck::ReplicaExit &exit);

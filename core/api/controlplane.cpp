@@ -13,7 +13,9 @@
 #include "auth/signingkeyfile.h"
 #include "auth/tokensigner.h"
 #include "domain/clock.h"
-#include "http/httpserver.h"
+#include "proxy/proxyserver.h"
+#include "service/routingpublisher.h"
+#include "agent/agentgateway.h"
 #include "agent/localagent.h"
 #include "scheduler/reconciler.h"
 #include "service/replicadeployer.h"
@@ -71,6 +73,16 @@ QString ControlPlane::apiAddress() const
     return m_api ? hostPort(m_options.apiAddress, m_api->port()) : QString();
 }
 
+QString ControlPlane::agentsAddress() const
+{
+    return m_gateway ? hostPort(m_options.apiAddress, m_gateway->port()) : QString();
+}
+
+QString ControlPlane::agentJoinTokenFile() const
+{
+    return QDir(m_options.dataDir).filePath(QStringLiteral("agent.token"));
+}
+
 QString ControlPlane::proxyAddress() const
 {
     return m_proxy ? hostPort(m_options.proxyAddress, m_proxy->serverPort()) : QString();
@@ -106,13 +118,7 @@ void ControlPlane::adoptOrphanedRoutes()
 {
     // Replicas die with the console that started them (PDEATHSIG). After a restart, routes that
     // had one are zombies the reconciler replaces; routes created but never started start now.
-    auto routes = m_repository->allRoutes();
-    if (!routes)
-        return;
-    for (const Route &r : *routes) {
-        if (r.status == RouteStatus::Provisioning && r.replicaId.isEmpty())
-            QMetaObject::invokeMethod(m_deployer, [this, id = r.id] { m_deployer->deploy(id); }, Qt::QueuedConnection);
-    }
+    QMetaObject::invokeMethod(m_deployer, &ReplicaDeployer::deployPending, Qt::QueuedConnection);
 }
 
 Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
@@ -137,28 +143,21 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     auto key = SigningKeyFile::loadOrCreate(QDir(m_options.dataDir).filePath(QStringLiteral("signing.key")));
     if (!key)
         return key.error();
-    m_signer = std::make_unique<TokenSigner>(*key);
+    m_signer = std::make_shared<const TokenSigner>(*key);
 
     m_repository = std::make_unique<Repository>();
     if (auto opened = m_repository->open(QDir(m_options.dataDir).filePath(QStringLiteral("servedeck.db"))); !opened)
         return opened.error();
 
     // The data-plane listener comes first: endpoint URLs name its address.
-    m_proxy = new HttpServer(
-        [](const HttpRequest &request) {
-            // No agent runs replicas yet, so no route can be HEALTHY: say so instead of hanging.
-            const ServiceError error = makeError(
-                ErrorType::NoHealthyRoute,
-                QStringLiteral("no HEALTHY route serves %1").arg(QString::fromUtf8(request.path)));
-            return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
-        },
-        this);
+    m_proxy = new ProxyServer(ProxyServer::Options{}, m_signer, this);
     const bool proxyListening = m_proxy->listen(m_options.proxyAddress, m_options.proxyPort)
         || (m_options.fallBackToFreePorts && m_proxy->listen(m_options.proxyAddress, 0));
     if (!proxyListening)
         return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for the proxy: %2")
                                                       .arg(hostPort(m_options.proxyAddress, m_options.proxyPort),
                                                            m_proxy->errorString()));
+    m_routing = new RoutingPublisher(*m_repository, *m_proxy, this);
 
     ServiceConfig config;
     config.capacity = capacity;
@@ -167,6 +166,13 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     if (auto rebased = m_repository->rebaseEndpointUrls(config.proxyBaseUrl); !rebased)
         return rebased.error();
     m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, Clock::system());
+    // Every change that can alter who serves what re-publishes the data plane's routing snapshot.
+    connect(m_service.get(), &ModelServingService::routesChanged, m_routing, &RoutingPublisher::schedule);
+    connect(m_service.get(), &ModelServingService::endpointChanged, m_routing, &RoutingPublisher::schedule);
+    connect(m_service.get(), &ModelServingService::tokensChanged, m_routing, &RoutingPublisher::schedule);
+    m_service->setMetricsSource([this](const QUuid &endpointId) { return m_routing->metricsFor(endpointId); });
+    if (auto published = m_routing->publishNow(); !published)
+        return published.error();
 
     if (m_options.reconcileIntervalMs > 0) {
         m_reconciler = new Reconciler(*m_repository, Clock::system(), config.maxRetries, this);
@@ -178,11 +184,26 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         connect(m_reconciler, &Reconciler::passFailed, this,
                 [](const QString &message) { qWarning("servedeck: reconciler pass failed: %s", qPrintable(message)); });
         if (m_options.runReplicas) {
-            m_agent = std::make_unique<LocalAgent>();
-            if (!m_options.capacity.isEmpty())
-                m_agent->setCapacityOverride(capacity);
             m_deployer = new ReplicaDeployer(*m_service, *m_repository, this);
-            m_deployer->addAgent(m_agent.get());
+            if (m_options.runLocalAgent) {
+                m_agent = std::make_unique<LocalAgent>();
+                if (!m_options.capacity.isEmpty())
+                    m_agent->setCapacityOverride(capacity);
+                m_deployer->addAgent(m_agent.get());
+            }
+            if (m_options.listenForAgents) {
+                // A separate token from the admin one: an agent may run replicas, not administer.
+                auto joinToken = loadOrCreateAdminToken(agentJoinTokenFile());
+                if (!joinToken)
+                    return joinToken.error();
+                m_gateway = new AgentGateway(*joinToken, this);
+                if (!m_gateway->listen(m_options.apiAddress, m_options.agentsPort))
+                    return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for agents: %2")
+                                                                  .arg(hostPort(m_options.apiAddress, m_options.agentsPort),
+                                                                       m_gateway->errorString()));
+                connect(m_gateway, &AgentGateway::agentJoined, m_deployer, &ReplicaDeployer::addAgent);
+                connect(m_gateway, &AgentGateway::agentLeft, m_deployer, &ReplicaDeployer::removeAgent);
+            }
             const ReplicaDeployer *deployer = m_deployer;
             m_reconciler->setReplicaProbe([deployer](const Route &route) { return deployer->isRunning(route); });
             connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
@@ -195,9 +216,12 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);
-        if (m_agent) {
+        if (m_deployer) {
             m_api->setAgentsReport([this] {
-                return QJsonArray{JsonCodec::toJson(m_agent->status(), m_service->allocated())};
+                QJsonArray agents;
+                for (const AgentConnector *agent : m_deployer->agents())
+                    agents.append(JsonCodec::toJson(agent->status(), m_service->allocated()));
+                return agents;
             });
         }
         const bool apiListening = m_api->listen(m_options.apiAddress, m_options.apiPort)

@@ -10,8 +10,10 @@
 
 namespace ServeDeck {
 
+class AgentGateway;
 class ControlApiServer;
-class HttpServer;
+class ProxyServer;
+class RoutingPublisher;
 class LocalAgent;
 class ReplicaDeployer;
 class ModelServingService;
@@ -32,6 +34,9 @@ struct ControlPlaneOptions
     int reconcileIntervalMs = 1000;  // 0: no reconciler (tests that drive passes themselves)
     bool runReplicas = true;          // the embedded agent starts replicas for the reconciler's routes
     QStringList modelRoots;
+    quint16 agentsPort = 0;
+    bool listenForAgents = false;  // remote agents join on apiAddress:agentsPort
+    bool runLocalAgent = true;     // the embedded agent runs replicas too
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
@@ -51,12 +56,15 @@ public:
     Repository &repository();
     Reconciler *reconciler() const { return m_reconciler; }
     LocalAgent *agent() const { return m_agent.get(); }
+    ProxyServer *proxy() const { return m_proxy; }
     ReplicaDeployer *deployer() const { return m_deployer; }
     QString dataDir() const { return m_options.dataDir; }
     QString adminTokenFile() const;
     QByteArray adminToken() const { return m_adminToken; }
     QString apiAddress() const;    // host:port, empty when the API is off
     QString proxyAddress() const;  // host:port
+    QString agentsAddress() const;  // host:port where remote agents join, empty when not listening
+    QString agentJoinTokenFile() const;
 
     // Reads the admin token file, creating it (random, mode 0600) on first start.
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
@@ -67,14 +75,16 @@ private:
     ControlPlaneOptions m_options;
     QByteArray m_adminToken;
     std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<TokenSigner> m_signer;
+    std::shared_ptr<const TokenSigner> m_signer;  // shared with the data plane's worker threads
     std::unique_ptr<ModelServingService> m_service;
     // Declared after the service: replicas stop (and report) before the service goes away.
     std::unique_ptr<LocalAgent> m_agent;
     ReplicaDeployer *m_deployer = nullptr;
     Reconciler *m_reconciler = nullptr;
     ControlApiServer *m_api = nullptr;
-    HttpServer *m_proxy = nullptr;
+    ProxyServer *m_proxy = nullptr;
+    RoutingPublisher *m_routing = nullptr;
+    AgentGateway *m_gateway = nullptr;
 };
 
 } // namespace ServeDeck

@@ -833,7 +833,7 @@ Result<QList<TokenGrant>> ModelServingService::listTokens(const QString &ref)
 
 Result<TokenGrant> ModelServingService::revokeToken(const QString &ref, const QString &tokenId)
 {
-    return m_repository.transaction<TokenGrant>([&]() -> Result<TokenGrant> {
+    auto revoked = m_repository.transaction<TokenGrant>([&]() -> Result<TokenGrant> {
         auto grants = listTokens(ref);
         if (!grants)
             return grants.error();
@@ -848,6 +848,9 @@ Result<TokenGrant> ModelServingService::revokeToken(const QString &ref, const QS
         }
         return grant;
     });
+    if (revoked)
+        Q_EMIT tokensChanged(revoked->endpointId);
+    return revoked;
 }
 
 Result<QList<ErrorRecord>> ModelServingService::listErrors(const QString &ref, int limit, const QString &type)

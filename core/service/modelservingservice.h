@@ -182,6 +182,7 @@ Q_SIGNALS:
     void errorsCleared(const QUuid &endpointId);
     void scaled(const ServeDeck::ScaleEvent &event);
     void syncRequested(const QUuid &endpointId);
+    void tokensChanged(const QUuid &endpointId);
 
 private:
     Result<Endpoint> resolve(const QString &ref);

@@ -35,6 +35,9 @@ void ReplicaDeployer::addAgent(AgentConnector *agent)
     if (m_agents.contains(agent))
         return;
     m_agents.append(agent);
+    connect(agent, &AgentConnector::replicaStarted, this, [this, agent](const QUuid &routeId, const QString &replicaId) {
+        static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Provisioning, replicaId, agent->agentId()));
+    });
     connect(agent, &AgentConnector::replicaHealthy, this, [this](const QUuid &routeId) {
         static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Healthy));
     });
@@ -46,7 +49,19 @@ void ReplicaDeployer::addAgent(AgentConnector *agent)
             [this, agent](const QUuid &routeId, const ReplicaExit &exit) { onExited(agent, routeId, exit); });
     connect(agent, &AgentConnector::lost, this, [this, agent](const QString &reason) { onLost(agent, reason); });
     connect(agent, &QObject::destroyed, this, [this, agent] { m_agents.removeAll(agent); });
+    deployPending();
     Q_EMIT reconcileWanted();
+}
+
+void ReplicaDeployer::deployPending()
+{
+    auto routes = m_repository.allRoutes();
+    if (!routes)
+        return;
+    for (const Route &r : *routes) {
+        if (r.status == RouteStatus::Provisioning && r.replicaId.isEmpty())
+            deploy(r.id);
+    }
 }
 
 void ReplicaDeployer::removeAgent(AgentConnector *agent)
@@ -145,7 +160,7 @@ void ReplicaDeployer::deploy(const QUuid &routeId)
             target = agent;
     }
     if (!target) {
-        failStart(routeId, endpointId, QStringLiteral("no agent is connected to run a replica"));
+        // Not a failed start: the route waits, PROVISIONING, for an agent to join (deployPending).
         return;
     }
     auto spec = specFor(routeId);

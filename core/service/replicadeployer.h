@@ -34,6 +34,8 @@ public:
 
     // RouteCreated: start its replica. A route that cannot start gets a StartFailed error.
     void deploy(const QUuid &routeId);
+    // Routes created while no agent could take them: deployed when one joins.
+    void deployPending();
     // The route is draining: stop its replica gracefully.
     void drain(const QUuid &routeId);
     // Built from the route's revision: its model folder's definition and the endpoint's limits.

@@ -374,6 +374,17 @@ Result<QList<Revision>> Repository::revisions(const QUuid &endpointId)
         revisionFrom);
 }
 
+Result<QHash<QUuid, QString>> Repository::revisionVersions()
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT id, model_version FROM revisions"));
+    if (!q)
+        return q.error();
+    QHash<QUuid, QString> out;
+    while (q.value().next())
+        out.insert(QUuid::fromString(q.value().value(0).toString()), q.value().value(1).toString());
+    return out;
+}
+
 Result<Done> Repository::insertRoute(const Route &r)
 {
     return runChecked(m_connectionName,
@@ -553,6 +564,17 @@ Result<QList<TokenGrant>> Repository::tokenGrants(const QUuid &endpointId)
                               optionalFromMs(q.value(3)),  stringList(q.value(4)),
                               fromMs(q.value(5)),          optionalFromMs(q.value(6))};
         });
+}
+
+Result<QStringList> Repository::revokedTokenIds()
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT id FROM token_grants WHERE revoked_at IS NOT NULL"));
+    if (!q)
+        return q.error();
+    QStringList out;
+    while (q.value().next())
+        out << q.value().value(0).toString();
+    return out;
 }
 
 Result<qint64> Repository::insertError(const ErrorRecord &r)

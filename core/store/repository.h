@@ -76,6 +76,8 @@ public:
 
     Result<Done> insertRevision(const Revision &revision);
     Result<QList<Revision>> revisions(const QUuid &endpointId);
+    // Every revision's model version by id: what the data plane names in X-ServeDeck-Revision.
+    Result<QHash<QUuid, QString>> revisionVersions();
 
     Result<Done> insertRoute(const Route &route);
     Result<Done> updateRoute(const Route &route);
@@ -99,6 +101,7 @@ public:
     Result<Done> insertTokenGrant(const TokenGrant &grant);
     Result<Done> revokeTokenGrant(const QString &tokenId, const QDateTime &when);
     Result<QList<TokenGrant>> tokenGrants(const QUuid &endpointId);
+    Result<QStringList> revokedTokenIds();
 
     Result<qint64> insertError(const ErrorRecord &record);
     // endpointId null = every endpoint; type empty = every type; newest first.

@@ -227,8 +227,14 @@ void TestControlApi::createsService()
     // By name or by id: the same endpoint.
     QCOMPARE(info(u"sentiment-analyzer"_s)[u"id"_s].toString(), o[u"id"_s].toString());
 
-    // The url is the proxy's; with no HEALTHY replica yet it says so instead of hanging.
-    const ApiTest::RawReply viaProxy = m_env->sendTo(QUrl(o[u"url"_s].toString()), "GET", {}, {});
+    // The url is the proxy's. A private endpoint wants a token first; with one, and no HEALTHY
+    // replica yet (no reconciler here), it says so instead of hanging.
+    const ApiTest::RawReply withoutToken = m_env->sendTo(QUrl(o[u"url"_s].toString()), "GET", {}, {});
+    QCOMPARE(withoutToken.status, 401);
+    QCOMPARE(withoutToken.errorType(), u"Unauthorized"_s);
+    auto token = m_env->plane().service().generateToken(u"sentiment-analyzer"_s, {});
+    QVERIFY(token.ok());
+    const ApiTest::RawReply viaProxy = m_env->sendTo(QUrl(o[u"url"_s].toString()), "GET", {}, "Bearer " + token->token);
     QCOMPARE(viaProxy.status, 503);
     QCOMPARE(viaProxy.errorType(), u"NoHealthyRoute"_s);
 }

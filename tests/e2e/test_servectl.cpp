@@ -163,7 +163,7 @@ private Q_SLOTS:
     void closedPortIsNoAnswer();
     void usageErrors_data();
     void usageErrors();
-    void proxyAnswersNoHealthyRoute();
+    void proxyServesInferenceWithAToken();
     void sigtermStopsCleanlyAndStatePersists();
     void urlFollowsProxyAfterRestart();
 
@@ -431,20 +431,54 @@ void TestServeCtl::usageErrors()
     QVERIFY2(withServer.finished && withServer.exitCode == 2, withServer.describe().constData());
 }
 
-void TestServeCtl::proxyAnswersNoHealthyRoute()
+void TestServeCtl::proxyServesInferenceWithAToken()
 {
     QNetworkAccessManager network;
     network.setProxy(QNetworkProxy::NoProxy);
-    QNetworkRequest request(QUrl(u"http://"_s + m_server->proxy() + u"/sentiment-analyzer/predict"_s));
-    std::unique_ptr<QNetworkReply> reply(network.get(request));
-    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
-    QVERIFY(finished.wait(kHttpMs) || reply->isFinished());
-    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
-    const QByteArray body = reply->readAll();
-    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
-    QVERIFY2(!error.isEmpty(), body.constData());
-    QCOMPARE(error.value(u"type"_s).toString(), u"NoHealthyRoute"_s);
-    QVERIFY(!error.value(u"message"_s).toString().isEmpty());
+    const QUrl predict(u"http://"_s + m_server->proxy() + u"/sentiment-analyzer/predict"_s);
+    const auto post = [&](const QByteArray &authorization) {
+        QNetworkRequest request(predict);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        if (!authorization.isEmpty())
+            request.setRawHeader("Authorization", authorization);
+        std::unique_ptr<QNetworkReply> reply(network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})")));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished())
+            finished.wait(kHttpMs);
+        return reply;
+    };
+
+    // The endpoint is private: no token, no inference.
+    auto refused = post({});
+    QCOMPARE(refused->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 401);
+    QCOMPARE(QJsonDocument::fromJson(refused->readAll()).object()[u"error"_s].toObject()[u"type"_s].toString(), u"Unauthorized"_s);
+
+    // ctl writes a token file readable by its owner only.
+    QTemporaryDir dir;
+    const QString tokenPath = dir.filePath(u"sentiment.jwt"_s);
+    const CtlResult issued = ctl({u"token"_s, kEndpoint, u"--scope"_s, u"inference"_s, u"--expiry"_s, u"3600"_s, u"--out"_s, tokenPath});
+    QVERIFY2(issued.finished && issued.exitCode == 0, issued.describe().constData());
+    QCOMPARE(QFile(tokenPath).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+             QFile::Permissions());
+    QFile tokenFile(tokenPath);
+    QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+    const QByteArray bearer = "Bearer " + tokenFile.readAll().trimmed();
+
+    // Through the proxy to a real replica, once the replicas are HEALTHY.
+    int status = 0;
+    QByteArray body;
+    QByteArray route;
+    QTRY_VERIFY2_WITH_TIMEOUT(([&] {
+        auto reply = post(bearer);
+        status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        body = reply->readAll();
+        route = reply->rawHeader("X-ServeDeck-Route");
+        return status == 200;
+    }()), body.constData(), 20000);
+    const QJsonObject answer = QJsonDocument::fromJson(body).object();
+    QCOMPARE(answer[u"prediction"_s].toString(), u"setosa"_s);
+    QCOMPARE(answer[u"model_version"_s].toString(), u"v1"_s);
+    QVERIFY(!route.isEmpty());
 }
 
 void TestServeCtl::sigtermStopsCleanlyAndStatePersists()

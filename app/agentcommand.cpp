@@ -1,0 +1,67 @@
+// `servedeck agent`: a remote agent that joins a control plane and runs its replicas here.
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QSysInfo>
+#include <QTextStream>
+
+#include "agent/remoteagentrunner.h"
+#include "commandline.h"
+#include "signalquitter.h"
+
+int runAgent(const QStringList &arguments)
+{
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("ServeDeck remote agent"));
+    parser.addHelpOption();
+    const QCommandLineOption connectTo(QStringLiteral("connect"), QStringLiteral("Control plane agents address, ws://host:port."),
+                                       QStringLiteral("url"));
+    const QCommandLineOption token(QStringLiteral("token"), QStringLiteral("File holding the join token (agent.token)."),
+                                   QStringLiteral("file"));
+    const QCommandLineOption agentId(QStringLiteral("agent-id"), QStringLiteral("This agent's name (default: the host name)."),
+                                     QStringLiteral("id"), QSysInfo::machineHostName());
+    const QCommandLineOption capacity(QStringLiteral("capacity"),
+                                      QStringLiteral("Capacity to offer, e.g. cpu=16,memory=64G,gpu=1 (default: this machine)."),
+                                      QStringLiteral("slots"));
+    parser.addOptions({connectTo, token, agentId, capacity});
+    if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
+        err << parser.errorText() << '\n';
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QTextStream(stdout) << parser.helpText();
+        return 0;
+    }
+    const QUrl url(parser.value(connectTo));
+    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || !parser.isSet(token)) {
+        err << "servedeck agent: --connect ws://host:port and --token FILE are required\n";
+        return 2;
+    }
+    QFile tokenFile(parser.value(token));
+    if (!tokenFile.open(QIODevice::ReadOnly)) {
+        err << "servedeck agent: cannot read " << tokenFile.fileName() << ": " << tokenFile.errorString() << '\n';
+        return 1;
+    }
+    const QByteArray joinToken = tokenFile.readAll().trimmed();
+
+    ServeDeck::RemoteAgentRunner runner(url, joinToken, parser.value(agentId));
+    if (parser.isSet(capacity)) {
+        auto parsed = ServeDeck::Capacity::parse(parser.value(capacity));
+        if (!parsed) {
+            err << "servedeck agent: " << parsed.error().message << '\n';
+            return 2;
+        }
+        runner.setCapacityOverride(*parsed);
+    }
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::welcomed, &runner, [url] {
+        QTextStream(stdout) << "connected=" << url.toString() << Qt::endl;
+    });
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [](const QString &reason) {
+        QTextStream(stderr) << "servedeck agent: rejected: " << reason << Qt::endl;
+    });
+    SignalQuitter quitter;
+    runner.start();
+    // Quitting (SIGTERM) destroys the runner, which stops every replica first.
+    return QCoreApplication::exec() == 0 ? 0 : 1;
+}

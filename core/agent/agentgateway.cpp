@@ -1,0 +1,116 @@
+#include "agentgateway.h"
+
+#include <QJsonArray>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include <openssl/crypto.h>
+
+#include "agent/agentprotocol.h"
+#include "agent/remoteagentconnection.h"
+
+namespace ServeDeck {
+
+namespace {
+
+// A socket that says nothing useful this long after connecting is dropped.
+constexpr int kHelloTimeoutMs = 5000;
+
+bool tokensMatch(const QByteArray &expected, const QByteArray &given)
+{
+    // Constant time, so response timing tells nothing about how much of a guess was right.
+    return !expected.isEmpty() && expected.size() == given.size()
+        && CRYPTO_memcmp(expected.constData(), given.constData(), size_t(expected.size())) == 0;
+}
+
+} // namespace
+
+AgentGateway::AgentGateway(QByteArray joinToken, QObject *parent)
+    : QObject(parent)
+    , m_joinToken(std::move(joinToken))
+    , m_server(new QWebSocketServer(QStringLiteral("servedeck"), QWebSocketServer::NonSecureMode, this))
+{
+    connect(m_server, &QWebSocketServer::newConnection, this, &AgentGateway::onNewConnection);
+}
+
+AgentGateway::~AgentGateway()
+{
+    // Connections go first: they hold sockets the server would otherwise delete under them.
+    qDeleteAll(m_agents);
+    m_agents.clear();
+}
+
+bool AgentGateway::listen(const QHostAddress &address, quint16 port)
+{
+    return m_server->listen(address, port);
+}
+
+quint16 AgentGateway::port() const
+{
+    return m_server->serverPort();
+}
+
+QString AgentGateway::errorString() const
+{
+    return m_server->errorString();
+}
+
+void AgentGateway::onNewConnection()
+{
+    while (QWebSocket *socket = m_server->nextPendingConnection()) {
+        socket->setParent(this);
+        connect(socket, &QWebSocket::textMessageReceived, this,
+                [this, socket](const QString &frame) { onHello(socket, frame); });
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(kHelloTimeoutMs, socket, [socket] {
+            if (socket->parent() != nullptr && !qobject_cast<RemoteAgentConnection *>(socket->parent()))
+                socket->abort();
+        });
+    }
+}
+
+void AgentGateway::reject(QWebSocket *socket, const QString &reason)
+{
+    socket->sendTextMessage(AgentProtocol::encode(
+        AgentProtocol::message(QStringLiteral("rejected"), {{QStringLiteral("reason"), reason}})));
+    socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+}
+
+void AgentGateway::onHello(QWebSocket *socket, const QString &frame)
+{
+    // Only the first frame is the gateway's; after a welcome the connection hears the rest.
+    disconnect(socket, &QWebSocket::textMessageReceived, this, nullptr);
+    const auto hello = AgentProtocol::decode(frame);
+    if (!hello || hello->value(QStringLiteral("type")).toString() != u"hello") {
+        reject(socket, QStringLiteral("expected a hello"));
+        return;
+    }
+    const QString agentId = hello->value(QStringLiteral("agent_id")).toString();
+    if (!tokensMatch(m_joinToken, hello->value(QStringLiteral("token")).toString().toUtf8())) {
+        qWarning("servedeck: agent %s rejected: wrong join token", qPrintable(agentId));
+        reject(socket, QStringLiteral("wrong join token"));
+        return;
+    }
+    if (agentId.isEmpty()) {
+        reject(socket, QStringLiteral("hello names no agent_id"));
+        return;
+    }
+    disconnect(socket, &QWebSocket::disconnected, socket, nullptr);
+    RemoteAgentConnection *&connection = m_agents[agentId];
+    if (!connection) {
+        connection = new RemoteAgentConnection(agentId, m_gracePeriodMs, this);
+        connect(connection, &AgentConnector::lost, this, [this, connection] {
+            // Queued: the deployer hears `lost` (and records AgentLost) before it lets go of the agent.
+            QMetaObject::invokeMethod(this, [this, connection] {
+                if (!connection->isConnected())
+                    Q_EMIT agentLeft(connection);
+            }, Qt::QueuedConnection);
+        });
+    }
+    socket->sendTextMessage(AgentProtocol::encode(AgentProtocol::message(QStringLiteral("welcome"))));
+    connection->attach(socket, *hello);
+    Q_EMIT agentJoined(connection);
+}
+
+} // namespace ServeDeck

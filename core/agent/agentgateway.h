@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QHostAddress>
+#include <QMap>
+#include <QObject>
+
+class QWebSocket;
+class QWebSocketServer;
+
+namespace ServeDeck {
+
+class AgentConnector;
+class RemoteAgentConnection;
+
+// Where remote agents join: a WebSocket listener that checks each agent's join token and hands
+// the socket to that agent's connection, one per agent id for as long as the gateway lives.
+class AgentGateway final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AgentGateway)
+
+public:
+    explicit AgentGateway(QByteArray joinToken, QObject *parent = nullptr);
+    ~AgentGateway() override;
+
+    bool listen(const QHostAddress &address, quint16 port);
+    quint16 port() const;
+    QString errorString() const;
+    // How long a silent or disconnected agent has before it counts as lost.
+    void setGracePeriodMs(int ms) { m_gracePeriodMs = ms; }
+    QList<RemoteAgentConnection *> agents() const { return m_agents.values(); }
+
+Q_SIGNALS:
+    // Every welcome, a rejoin included (the same connection again).
+    void agentJoined(ServeDeck::AgentConnector *agent);
+    // The agent was lost; its connection stays and may join again.
+    void agentLeft(ServeDeck::AgentConnector *agent);
+
+private:
+    void onNewConnection();
+    void onHello(QWebSocket *socket, const QString &frame);
+    void reject(QWebSocket *socket, const QString &reason);
+
+    QByteArray m_joinToken;
+    int m_gracePeriodMs = 3000;
+    QWebSocketServer *m_server = nullptr;
+    QMap<QString, RemoteAgentConnection *> m_agents;
+};
+
+} // namespace ServeDeck

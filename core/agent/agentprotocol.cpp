@@ -1,0 +1,183 @@
+#include "agentprotocol.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace ServeDeck::AgentProtocol {
+
+namespace {
+
+QString uuidText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+QJsonObject message(const QString &type, QJsonObject fields)
+{
+    fields.insert(QStringLiteral("type"), type);
+    return fields;
+}
+
+QString encode(const QJsonObject &message)
+{
+    return QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact));
+}
+
+std::optional<QJsonObject> decode(const QString &frame)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(frame.toUtf8());
+    if (!document.isObject() || !document.object().value(QStringLiteral("type")).isString())
+        return std::nullopt;
+    return document.object();
+}
+
+QJsonObject toJson(const ReplicaSpec &spec)
+{
+    QJsonObject environment;
+    for (auto it = spec.environment.cbegin(); it != spec.environment.cend(); ++it)
+        environment.insert(it.key(), it.value());
+    QJsonValue healthCheck = QJsonValue::Null;
+    if (spec.healthCheck) {
+        const HealthCheckConfig &h = *spec.healthCheck;
+        healthCheck = QJsonObject{{QStringLiteral("path"), h.path},
+                                  {QStringLiteral("interval"), h.interval},
+                                  {QStringLiteral("max_retries"), h.maxRetries},
+                                  {QStringLiteral("max_wait_time"), h.maxWaitTime},
+                                  {QStringLiteral("expected_status_code"), h.expectedStatusCode},
+                                  {QStringLiteral("initial_delay"), h.initialDelay}};
+    }
+    return {{QStringLiteral("route_id"), uuidText(spec.routeId)},
+            {QStringLiteral("endpoint_id"), uuidText(spec.endpointId)},
+            {QStringLiteral("program"), spec.program},
+            {QStringLiteral("arguments"), QJsonArray::fromStringList(spec.arguments)},
+            {QStringLiteral("working_directory"), spec.workingDirectory},
+            {QStringLiteral("environment"), environment},
+            {QStringLiteral("memory_limit_bytes"), spec.memoryLimitBytes},
+            {QStringLiteral("health_check"), healthCheck},
+            {QStringLiteral("grace_period_ms"), spec.gracePeriodMs}};
+}
+
+std::optional<ReplicaSpec> specFromJson(const QJsonObject &json)
+{
+    ReplicaSpec spec;
+    spec.routeId = QUuid::fromString(json.value(QStringLiteral("route_id")).toString());
+    spec.endpointId = QUuid::fromString(json.value(QStringLiteral("endpoint_id")).toString());
+    spec.program = json.value(QStringLiteral("program")).toString();
+    if (spec.routeId.isNull() || spec.program.isEmpty())
+        return std::nullopt;
+    for (const QJsonValue &arg : json.value(QStringLiteral("arguments")).toArray())
+        spec.arguments << arg.toString();
+    spec.workingDirectory = json.value(QStringLiteral("working_directory")).toString();
+    const QJsonObject environment = json.value(QStringLiteral("environment")).toObject();
+    for (auto it = environment.begin(); it != environment.end(); ++it)
+        spec.environment.insert(it.key(), it.value().toString());
+    spec.memoryLimitBytes = json.value(QStringLiteral("memory_limit_bytes")).toInteger();
+    const QJsonValue health = json.value(QStringLiteral("health_check"));
+    if (health.isObject()) {
+        const QJsonObject h = health.toObject();
+        HealthCheckConfig config;
+        config.path = h.value(QStringLiteral("path")).toString();
+        config.interval = h.value(QStringLiteral("interval")).toDouble(config.interval);
+        config.maxRetries = h.value(QStringLiteral("max_retries")).toInt(config.maxRetries);
+        config.maxWaitTime = h.value(QStringLiteral("max_wait_time")).toDouble(config.maxWaitTime);
+        config.expectedStatusCode = h.value(QStringLiteral("expected_status_code")).toInt(config.expectedStatusCode);
+        config.initialDelay = h.value(QStringLiteral("initial_delay")).toDouble(config.initialDelay);
+        spec.healthCheck = config;
+    }
+    spec.gracePeriodMs = json.value(QStringLiteral("grace_period_ms")).toInt(spec.gracePeriodMs);
+    return spec;
+}
+
+QJsonObject toJson(const ReplicaExit &exit)
+{
+    return {{QStringLiteral("error_kind"), exit.errorKind ? QJsonValue(*exit.errorKind) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("ever_healthy"), exit.everHealthy},
+            {QStringLiteral("exit_code"), exit.exitCode},
+            {QStringLiteral("signal"), exit.signal ? QJsonValue(*exit.signal) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("message"), exit.message},
+            {QStringLiteral("log_tail"), exit.logTail}};
+}
+
+ReplicaExit exitFromJson(const QJsonObject &json)
+{
+    ReplicaExit exit;
+    const QJsonValue kind = json.value(QStringLiteral("error_kind"));
+    if (kind.isString())
+        exit.errorKind = kind.toString();
+    exit.everHealthy = json.value(QStringLiteral("ever_healthy")).toBool();
+    exit.exitCode = json.value(QStringLiteral("exit_code")).toInt();
+    const QJsonValue signal = json.value(QStringLiteral("signal"));
+    if (signal.isDouble())
+        exit.signal = signal.toInt();
+    exit.message = json.value(QStringLiteral("message")).toString();
+    exit.logTail = json.value(QStringLiteral("log_tail")).toString();
+    return exit;
+}
+
+QJsonArray toJson(const QList<GpuInfo> &gpus)
+{
+    QJsonArray array;
+    for (const GpuInfo &g : gpus) {
+        array.append(QJsonObject{{QStringLiteral("index"), g.index},
+                                 {QStringLiteral("uuid"), g.uuid},
+                                 {QStringLiteral("name"), g.name},
+                                 {QStringLiteral("memory_total_bytes"), g.memoryTotalBytes},
+                                 {QStringLiteral("memory_used_bytes"), g.memoryUsedBytes},
+                                 {QStringLiteral("utilization_percent"), g.utilizationPercent}});
+    }
+    return array;
+}
+
+QList<GpuInfo> gpusFromJson(const QJsonArray &json)
+{
+    QList<GpuInfo> gpus;
+    for (const QJsonValue &value : json) {
+        const QJsonObject g = value.toObject();
+        gpus.append({g.value(QStringLiteral("index")).toInt(), g.value(QStringLiteral("uuid")).toString(),
+                     g.value(QStringLiteral("name")).toString(), g.value(QStringLiteral("memory_total_bytes")).toInteger(),
+                     g.value(QStringLiteral("memory_used_bytes")).toInteger(),
+                     g.value(QStringLiteral("utilization_percent")).toInt()});
+    }
+    return gpus;
+}
+
+QJsonObject toJson(const AgentStatus &status)
+{
+    QJsonArray replicas;
+    for (const ReplicaStatus &r : status.replicas) {
+        replicas.append(QJsonObject{{QStringLiteral("route_id"), uuidText(r.routeId)},
+                                    {QStringLiteral("pid"), r.pid},
+                                    {QStringLiteral("port"), r.port},
+                                    {QStringLiteral("state"), r.state},
+                                    {QStringLiteral("resident_bytes"), r.residentBytes},
+                                    {QStringLiteral("cpu_seconds"), r.cpuSeconds},
+                                    {QStringLiteral("cold_start_ms"), r.coldStartMs}});
+    }
+    return {{QStringLiteral("agent_id"), status.agentId},
+            {QStringLiteral("capacity"), status.capacity.total.toJson()},
+            {QStringLiteral("gpus"), toJson(status.gpus)},
+            {QStringLiteral("replicas"), replicas}};
+}
+
+AgentStatus statusFromJson(const QJsonObject &json)
+{
+    AgentStatus status;
+    status.agentId = json.value(QStringLiteral("agent_id")).toString();
+    status.kind = QStringLiteral("remote");
+    if (auto slots = ResourceSlots::fromJson(json.value(QStringLiteral("capacity")).toObject()))
+        status.capacity.total = *slots;
+    status.gpus = gpusFromJson(json.value(QStringLiteral("gpus")).toArray());
+    for (const QJsonValue &value : json.value(QStringLiteral("replicas")).toArray()) {
+        const QJsonObject r = value.toObject();
+        status.replicas.append({QUuid::fromString(r.value(QStringLiteral("route_id")).toString()),
+                                r.value(QStringLiteral("pid")).toInteger(), quint16(r.value(QStringLiteral("port")).toInt()),
+                                r.value(QStringLiteral("state")).toString(), r.value(QStringLiteral("resident_bytes")).toInteger(),
+                                r.value(QStringLiteral("cpu_seconds")).toDouble(),
+                                r.value(QStringLiteral("cold_start_ms")).toInteger(-1)});
+    }
+    return status;
+}
+
+} // namespace ServeDeck::AgentProtocol

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QJsonObject>
+#include <QPointer>
+#include <QTimer>
+
+#include "agent/agentconnector.h"
+
+class QWebSocket;
+
+namespace ServeDeck {
+
+// The control plane's side of one remote agent (`servedeck agent`). It outlives the WebSocket:
+// a dropped socket has a grace period to come back before the agent counts as lost, and an
+// agent that rejoins with the same id gets this same connection back.
+class RemoteAgentConnection final : public AgentConnector
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(RemoteAgentConnection)
+
+public:
+    RemoteAgentConnection(QString agentId, int gracePeriodMs, QObject *parent = nullptr);
+    ~RemoteAgentConnection() override;
+
+    // Takes over a welcomed socket (replacing any earlier one) and resyncs with the agent's hello.
+    void attach(QWebSocket *socket, const QJsonObject &hello);
+
+    QString agentId() const override { return m_agentId; }
+    bool isConnected() const override { return !m_lost; }
+    // The answer is "<agent>:pending:<route>"; the agent's own id arrives later (replicaStarted).
+    Result<QString> start(const ReplicaSpec &spec) override;
+    void stop(const QUuid &routeId) override;
+    bool isRunning(const QUuid &routeId) const override { return m_routes.contains(routeId); }
+    int replicaCount() const override { return int(m_routes.size()); }
+    AgentStatus status() const override;
+    // The agent's replica id (agent:pid:port) once it has reported "started"; the pending id before.
+    QString replicaId(const QUuid &routeId) const { return m_routes.value(routeId); }
+
+
+private:
+    void send(const QJsonObject &message);
+    void onMessage(const QString &frame);
+    void onTick();
+    void markLost(const QString &reason);
+    void emitExited(const QUuid &routeId, const ReplicaExit &exit);
+
+    QString m_agentId;
+    int m_gracePeriodMs;
+    QPointer<QWebSocket> m_socket;
+    bool m_lost = false;
+    QElapsedTimer m_lastHeard;  // any frame or pong; the ping below makes silence mean trouble
+    QTimer m_pingTimer;
+    QHash<QUuid, QString> m_routes;  // route -> replica id, for every replica pending or running
+    QList<QJsonObject> m_outbox;     // sent once the socket is back within the grace period
+    AgentStatus m_status;
+};
+
+} // namespace ServeDeck

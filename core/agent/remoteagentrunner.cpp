@@ -1,0 +1,145 @@
+#include "remoteagentrunner.h"
+
+#include <QJsonArray>
+
+#include "agent/agentprotocol.h"
+
+namespace ServeDeck {
+
+namespace {
+
+// Reconnect quickly after a blip, but do not hammer a plane that is down for longer.
+constexpr int kFirstBackoffMs = 200;
+constexpr int kMaxBackoffMs = 5000;
+// The status report doubles as the heartbeat; well inside the plane's 3 s grace period.
+constexpr int kStatusIntervalMs = 1000;
+
+QString routeText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+} // namespace
+
+RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId, QObject *parent)
+    : QObject(parent)
+    , m_url(std::move(url))
+    , m_token(std::move(token))
+    , m_agent(std::move(agentId))
+    , m_backoffMs(kFirstBackoffMs)
+{
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &RemoteAgentRunner::connectNow);
+    m_statusTimer.setInterval(kStatusIntervalMs);
+    connect(&m_statusTimer, &QTimer::timeout, this, &RemoteAgentRunner::sendStatus);
+
+    connect(&m_socket, &QWebSocket::connected, this, [this] {
+        QJsonArray running;
+        const AgentStatus status = m_agent.status();
+        for (const ReplicaStatus &r : status.replicas)
+            running.append(routeText(r.routeId));
+        send(AgentProtocol::message(QStringLiteral("hello"),
+                                    {{QStringLiteral("agent_id"), m_agent.agentId()},
+                                     {QStringLiteral("token"), QString::fromUtf8(m_token)},
+                                     {QStringLiteral("capacity"), status.capacity.total.toJson()},
+                                     {QStringLiteral("gpus"), AgentProtocol::toJson(status.gpus)},
+                                     {QStringLiteral("running"), running}}));
+    });
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        m_statusTimer.stop();
+        scheduleReconnect();
+    });
+    connect(&m_socket, qOverload<QAbstractSocket::SocketError>(&QWebSocket::error), this, [this](QAbstractSocket::SocketError) {
+        // A refused or failed connect may end without "disconnected"; the timer guards doubles.
+        if (m_socket.state() == QAbstractSocket::UnconnectedState)
+            scheduleReconnect();
+    });
+    connect(&m_socket, &QWebSocket::textMessageReceived, this, &RemoteAgentRunner::onMessage);
+
+    connect(&m_agent, &AgentConnector::replicaHealthy, this, [this](const QUuid &routeId) {
+        send(AgentProtocol::message(QStringLiteral("healthy"), {{QStringLiteral("route_id"), routeText(routeId)}}));
+    });
+    connect(&m_agent, &AgentConnector::replicaUnhealthy, this,
+            [this](const QUuid &routeId, const QString &reason, const QString &logTail) {
+                send(AgentProtocol::message(QStringLiteral("unhealthy"), {{QStringLiteral("route_id"), routeText(routeId)},
+                                                                          {QStringLiteral("reason"), reason},
+                                                                          {QStringLiteral("log_tail"), logTail}}));
+            });
+    connect(&m_agent, &AgentConnector::replicaExited, this, [this](const QUuid &routeId, const ReplicaExit &exit) {
+        QJsonObject fields = AgentProtocol::toJson(exit);
+        fields.insert(QStringLiteral("route_id"), routeText(routeId));
+        send(AgentProtocol::message(QStringLiteral("exited"), fields));
+    });
+}
+
+RemoteAgentRunner::~RemoteAgentRunner()
+{
+    m_stopping = true;
+    m_reconnectTimer.stop();
+    m_statusTimer.stop();
+    m_agent.stopAll(3000);
+    m_socket.close();
+}
+
+void RemoteAgentRunner::start()
+{
+    connectNow();
+}
+
+void RemoteAgentRunner::connectNow()
+{
+    if (!m_stopping)
+        m_socket.open(m_url);
+}
+
+void RemoteAgentRunner::scheduleReconnect()
+{
+    if (m_stopping || m_reconnectTimer.isActive())
+        return;
+    m_reconnectTimer.start(m_backoffMs);
+    m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
+}
+
+void RemoteAgentRunner::send(const QJsonObject &message)
+{
+    // While disconnected, events are dropped: the hello after reconnecting carries what runs.
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        m_socket.sendTextMessage(AgentProtocol::encode(message));
+}
+
+void RemoteAgentRunner::sendStatus()
+{
+    send(AgentProtocol::message(QStringLiteral("status"), AgentProtocol::toJson(m_agent.status())));
+}
+
+void RemoteAgentRunner::onMessage(const QString &frame)
+{
+    const auto message = AgentProtocol::decode(frame);
+    if (!message)
+        return;
+    const QString type = message->value(QStringLiteral("type")).toString();
+    if (type == u"welcome") {
+        m_backoffMs = kFirstBackoffMs;
+        m_statusTimer.start();
+        sendStatus();
+        Q_EMIT welcomed();
+    } else if (type == u"rejected") {
+        Q_EMIT rejected(message->value(QStringLiteral("reason")).toString());
+    } else if (type == u"start") {
+        const auto spec = AgentProtocol::specFromJson(message->value(QStringLiteral("spec")).toObject());
+        if (!spec)
+            return;
+        const QString routeId = routeText(spec->routeId);
+        auto replicaId = m_agent.start(*spec);
+        if (replicaId)
+            send(AgentProtocol::message(QStringLiteral("started"), {{QStringLiteral("route_id"), routeId},
+                                                                    {QStringLiteral("replica_id"), *replicaId}}));
+        else
+            send(AgentProtocol::message(QStringLiteral("start_failed"), {{QStringLiteral("route_id"), routeId},
+                                                                         {QStringLiteral("message"), replicaId.error().message}}));
+    } else if (type == u"stop") {
+        m_agent.stop(QUuid::fromString(message->value(QStringLiteral("route_id")).toString()));
+    }
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,97 @@
+#include "routingpublisher.h"
+
+#include "proxy/proxyserver.h"
+#include "store/repository.h"
+
+namespace ServeDeck {
+
+namespace {
+
+// Replica ids are agent:pid:port; the replica listens on the loopback of its agent's machine.
+quint16 portOf(const QString &replicaId)
+{
+    const QStringList parts = replicaId.split(u':');
+    return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
+}
+
+} // namespace
+
+RoutingPublisher::RoutingPublisher(Repository &repository, ProxyServer &proxy, QObject *parent)
+    : QObject(parent)
+    , m_repository(repository)
+    , m_proxy(proxy)
+{
+    m_soon.setSingleShot(true);
+    m_soon.setInterval(0);
+    connect(&m_soon, &QTimer::timeout, this, [this] {
+        if (auto published = publishNow(); !published)
+            qWarning("servedeck: routing snapshot not published: %s", qPrintable(published.error().message));
+    });
+}
+
+void RoutingPublisher::schedule()
+{
+    if (!m_soon.isActive())
+        m_soon.start();
+}
+
+Result<quint64> RoutingPublisher::publishNow()
+{
+    auto endpoints = m_repository.endpoints();
+    if (!endpoints)
+        return endpoints.error();
+    auto routes = m_repository.routesByEndpoint();
+    if (!routes)
+        return routes.error();
+    auto versions = m_repository.revisionVersions();
+    if (!versions)
+        return versions.error();
+    auto revoked = m_repository.revokedTokenIds();
+    if (!revoked)
+        return revoked.error();
+
+    auto snapshot = std::make_shared<RoutingSnapshot>();
+    snapshot->version = ++m_version;
+    snapshot->revokedTokenIds = QSet<QString>(revoked->begin(), revoked->end());
+    for (const Endpoint &e : *endpoints) {
+        if (!e.isLive())
+            continue;
+        EndpointTable table;
+        table.endpointId = e.id;
+        table.name = e.name;
+        table.isPublic = e.isPublic;
+        for (const Route &r : routes->value(e.id)) {
+            const quint16 port = portOf(r.replicaId);
+            if (r.status != RouteStatus::Healthy || port == 0)
+                continue;
+            table.routes.append({r.id, r.revisionId, versions->value(r.revisionId), QStringLiteral("127.0.0.1"), port, r.weight});
+        }
+        snapshot->endpoints.insert(e.name, std::move(table));
+    }
+    m_proxy.publish(std::move(snapshot));
+    return m_version;
+}
+
+EndpointMetrics RoutingPublisher::metricsFor(const QUuid &endpointId) const
+{
+    EndpointMetrics metrics;
+    const auto counters = m_proxy.routeCounters();
+    double seconds = 0;
+    QSet<QUuid> mine;
+    if (auto routes = m_repository.routesByEndpoint(); routes) {
+        for (const Route &r : routes->value(endpointId))
+            mine.insert(r.id);
+    }
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
+        if (!mine.contains(it.key()))
+            continue;
+        metrics.requests += qint64(it->requests);
+        metrics.errors += qint64(it->errors);
+        seconds += it->latencySumSeconds;
+    }
+    if (metrics.requests > 0)
+        metrics.meanLatencyMs = seconds * 1000.0 / double(metrics.requests);
+    return metrics;
+}
+
+} // namespace ServeDeck

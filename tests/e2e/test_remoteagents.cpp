@@ -1,0 +1,313 @@
+// Remote agents as real `servedeck agent` processes joining an in-process control plane over a
+// WebSocket: the join token, replicas placed on them, crashes, lost agents and rejoining.
+#include <csignal>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "agent/remoteagentconnection.h"
+#include "api/controlplane.h"
+#include "service/modelservingservice.h"
+#include "service/replicadeployer.h"
+#include "store/repository.h"
+
+using namespace ServeDeck;
+
+namespace {
+
+// Bounded waits: an agent joins and a replica starts in about a second; the rest is CI headroom.
+constexpr int kWaitMs = 20000;
+
+QString sourceModels()
+{
+    return qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models");
+}
+
+bool processAlive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray text = stat.readAll();
+    const qsizetype close = text.lastIndexOf(')');
+    return close > 0 && close + 2 < text.size() && text.at(close + 2) != 'Z' && text.at(close + 2) != 'X';
+}
+
+// The agent's replica id: agent:pid:port.
+qint64 pidOf(const QString &replicaId)
+{
+    const QStringList parts = replicaId.split(u':');
+    return parts.size() == 3 ? parts[1].toLongLong() : 0;
+}
+
+quint16 portOf(const QString &replicaId)
+{
+    const QStringList parts = replicaId.split(u':');
+    return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
+}
+
+} // namespace
+
+class TestRemoteAgents final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ControlPlane> m_plane;
+    std::vector<std::unique_ptr<QProcess>> m_agents;
+    QNetworkAccessManager m_network;
+
+    ModelServingService &service() { return m_plane->service(); }
+
+    QProcess *startAgent(const QString &agentId, const QString &tokenFile)
+    {
+        auto process = std::make_unique<QProcess>();
+        process->setProgram(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"));
+        process->setArguments({QStringLiteral("agent"), QStringLiteral("--connect"), QStringLiteral("ws://") + m_plane->agentsAddress(),
+                               QStringLiteral("--token"), tokenFile, QStringLiteral("--agent-id"), agentId,
+                               QStringLiteral("--capacity"), QStringLiteral("cpu=8,memory=16G")});
+        process->start();
+        if (!process->waitForStarted(kWaitMs))
+            qFatal("cannot start servedeck agent: %s", qPrintable(process->errorString()));
+        m_agents.push_back(std::move(process));
+        return m_agents.back().get();
+    }
+
+    // The plane's connection for an agent that is currently joined.
+    RemoteAgentConnection *remote(const QString &agentId)
+    {
+        for (AgentConnector *agent : m_plane->deployer()->agents()) {
+            if (agent->agentId() == agentId)
+                return qobject_cast<RemoteAgentConnection *>(agent);
+        }
+        return nullptr;
+    }
+
+    bool joined(const QString &agentId)
+    {
+        RemoteAgentConnection *connection = remote(agentId);
+        return connection && connection->isConnected();
+    }
+
+    QList<Route> routes(const QString &name)
+    {
+        auto info = service().serviceInfo(name);
+        return info ? info->routes : QList<Route>();
+    }
+
+    int count(const QString &name, RouteStatus status, const QString &agentId = {})
+    {
+        const auto list = routes(name);
+        return int(std::count_if(list.begin(), list.end(), [&](const Route &r) {
+            return r.status == status && (agentId.isEmpty() || r.agentId == agentId);
+        }));
+    }
+
+    void create(const QString &name, int replicas)
+    {
+        CreateServiceRequest r;
+        r.name = name;
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
+        r.replicas = replicas;
+        auto e = service().createService(r);
+        if (!e)
+            qFatal("create %s: %s", qPrintable(name), qPrintable(e.error().message));
+    }
+
+    QJsonObject predict(quint16 port)
+    {
+        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/predict").arg(port)));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setTransferTimeout(kWaitMs);
+        QNetworkReply *reply = m_network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        reply->deleteLater();
+        return QJsonDocument::fromJson(reply->readAll()).object();
+    }
+
+    QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
+    {
+        auto errors = service().listErrors(name, 100, type);
+        return errors ? *errors : QList<ErrorRecord>();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        ControlPlaneOptions options;
+        options.dataDir = m_dir->filePath(QStringLiteral("data"));
+        options.serveApi = false;
+        options.capacity = QStringLiteral("cpu=16,memory=32G");
+        options.modelRoots = {sourceModels()};
+        options.reconcileIntervalMs = 200;
+        options.listenForAgents = true;
+        options.runLocalAgent = false;
+        m_plane = std::make_unique<ControlPlane>();
+        auto started = m_plane->start(options);
+        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+        QVERIFY(!m_plane->agentsAddress().isEmpty());
+        QVERIFY(QFile::exists(m_plane->agentJoinTokenFile()));
+    }
+
+    void cleanup()
+    {
+        for (auto &agent : m_agents) {
+            if (agent->state() == QProcess::NotRunning)
+                continue;
+            agent->terminate();
+            if (!agent->waitForFinished(10000))
+                agent->kill();
+            agent->waitForFinished(5000);
+        }
+        m_agents.clear();
+        m_plane.reset();
+        m_dir.reset();
+    }
+
+    void wrongTokenIsRejected()
+    {
+        const QString badToken = m_dir->filePath(QStringLiteral("bad.token"));
+        QFile file(badToken);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(64, 'a') + '\n');
+        file.close();
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), badToken);
+        QByteArray errors;
+        // It keeps retrying (backoff 0.2, 0.4, 0.8 s ...): several rejections and still running.
+        QTRY_VERIFY_WITH_TIMEOUT((errors += agent->readAllStandardError()).count("rejected") >= 2, kWaitMs);
+        QCOMPARE(agent->state(), QProcess::Running);
+        QVERIFY(m_plane->deployer()->agents().isEmpty());
+        QVERIFY(!agent->readAllStandardOutput().contains("connected="));
+    }
+
+    void replicasRunOnARemoteAgent()
+    {
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+        QByteArray out;
+        QTRY_VERIFY2_WITH_TIMEOUT((out += agent->readAllStandardOutput()).contains("connected=ws://"), out.constData(), kWaitMs);
+        RemoteAgentConnection *connection = remote(QStringLiteral("remote-a"));
+        QCOMPARE(connection->status().capacity.total.cpu, 8.0);
+
+        create(QStringLiteral("iris"), 2);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 2, kWaitMs);
+        QCOMPARE(connection->replicaCount(), 2);
+        QSet<qint64> pids;
+        for (const Route &r : routes(QStringLiteral("iris"))) {
+            // The route carries the agent's own replica id (agent:pid:port) once the agent reported it.
+            const QString replicaId = connection->replicaId(r.id);
+            QCOMPARE(r.replicaId, replicaId);
+            QVERIFY2(replicaId.startsWith(QStringLiteral("remote-a:")) && processAlive(pidOf(replicaId)), qPrintable(replicaId));
+            pids.insert(pidOf(replicaId));
+            const QJsonObject answer = predict(portOf(replicaId));
+            QCOMPARE(answer.value(QStringLiteral("prediction")).toString(), QStringLiteral("setosa"));
+        }
+        QCOMPARE(pids.size(), 2);
+        // The heartbeat carries what each replica uses.
+        QTRY_COMPARE_WITH_TIMEOUT(int(connection->status().replicas.size()), 2, kWaitMs);
+
+        // A replica killed on the agent: Crashed is recorded and a replacement comes up.
+        const Route victim = routes(QStringLiteral("iris")).first();
+        QCOMPARE(::kill(pid_t(pidOf(connection->replicaId(victim.id))), SIGKILL), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(errorsOf(QStringLiteral("iris"), QStringLiteral("Crashed")).size(), 1, kWaitMs);
+        const ErrorRecord error = errorsOf(QStringLiteral("iris"), QStringLiteral("Crashed")).first();
+        QCOMPARE(error.signal, std::optional<int>(SIGKILL));
+        QCOMPARE(error.agentId, QStringLiteral("remote-a"));
+        QCOMPARE(error.routeId, victim.id.toString(QUuid::WithoutBraces));
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 2, kWaitMs);
+        const auto now = routes(QStringLiteral("iris"));
+        QVERIFY(std::none_of(now.begin(), now.end(), [&](const Route &r) { return r.id == victim.id; }));
+
+        // SIGTERM: the agent stops its replicas and exits cleanly.
+        const QList<qint64> running(pids.begin(), pids.end());
+        agent->terminate();
+        QVERIFY(agent->waitForFinished(kWaitMs));
+        QCOMPARE(agent->exitStatus(), QProcess::NormalExit);
+        QCOMPARE(agent->exitCode(), 0);
+        for (const Route &r : now)
+            QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pidOf(connection->replicaId(r.id))) || connection->replicaId(r.id).isEmpty(), kWaitMs);
+    }
+
+    void lostAgentIsReplacedAndRejoins()
+    {
+        QProcess *agentA = startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        startAgent(QStringLiteral("remote-b"), m_plane->agentJoinTokenFile());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")) && joined(QStringLiteral("remote-b")), kWaitMs);
+        create(QStringLiteral("iris"), 2);
+        // The fewest-replicas rule puts one on each.
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
+        RemoteAgentConnection *connectionA = remote(QStringLiteral("remote-a"));
+        const Route onA = *std::find_if(routes(QStringLiteral("iris")).begin(), routes(QStringLiteral("iris")).end(),
+                                        [](const Route &r) { return r.agentId == u"remote-a"; });
+        const qint64 replicaOnA = pidOf(connectionA->replicaId(onA.id));
+        QVERIFY(processAlive(replicaOnA));
+
+        QCOMPARE(::kill(pid_t(agentA->processId()), SIGKILL), 0);
+        QVERIFY(agentA->waitForFinished(kWaitMs));
+        // Its replica dies with it (PDEATHSIG); the plane notices after the grace period.
+        QTRY_VERIFY_WITH_TIMEOUT(!processAlive(replicaOnA), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("iris"), QStringLiteral("AgentLost")).isEmpty(), kWaitMs);
+        QCOMPARE(errorsOf(QStringLiteral("iris"), QStringLiteral("AgentLost")).first().agentId, QStringLiteral("remote-a"));
+        QVERIFY(!connectionA->isConnected());
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-b")), 2, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(int(routes(QStringLiteral("iris")).size()), 2, kWaitMs);
+
+        // The same id again: the same connection, connected, running nothing stale.
+        startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+        QCOMPARE(remote(QStringLiteral("remote-a")), connectionA);
+        QCOMPARE(connectionA->replicaCount(), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(connectionA->status().agentId == u"remote-a" && connectionA->status().capacity.total.cpu == 8.0, kWaitMs);
+        QTest::qWait(1500);  // a few heartbeats: nothing is reported running there
+        QVERIFY(connectionA->status().replicas.isEmpty());
+        QCOMPARE(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-b")), 2);
+    }
+
+    void frozenAgentsStaleReplicasAreStopped()
+    {
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+        create(QStringLiteral("iris"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
+        // A second agent takes the replacement while remote-a is away.
+        startAgent(QStringLiteral("remote-b"), m_plane->agentJoinTokenFile());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-b")), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
+        RemoteAgentConnection *connection = remote(QStringLiteral("remote-a"));
+        const qint64 replica = pidOf(connection->replicaId(routes(QStringLiteral("iris")).first().id));
+        QVERIFY(processAlive(replica));
+
+        // Frozen past the grace period: lost, though its replica still runs.
+        QCOMPARE(::kill(pid_t(agent->processId()), SIGSTOP), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("iris"), QStringLiteral("AgentLost")).isEmpty(), kWaitMs);
+        QVERIFY(!connection->isConnected());
+        QVERIFY(processAlive(replica));
+        // Thawed, it rejoins and reports the old replica; the plane no longer wants it and stops it.
+        QCOMPARE(::kill(pid_t(agent->processId()), SIGCONT), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!processAlive(replica), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
+        QCOMPARE(connection->replicaCount(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(int(routes(QStringLiteral("iris")).size()), 1, kWaitMs);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRemoteAgents)
+#include "test_remoteagents.moc"
