@@ -19,6 +19,7 @@ struct ReplicaStatus
     qint64 residentBytes = 0;
     double cpuSeconds = 0;
     qint64 coldStartMs = -1;
+    QList<int> gpus;  // the devices it was given
 };
 
 struct AgentStatus

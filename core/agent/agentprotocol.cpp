@@ -55,6 +55,7 @@ QJsonObject toJson(const ReplicaSpec &spec)
             {QStringLiteral("working_directory"), spec.workingDirectory},
             {QStringLiteral("environment"), environment},
             {QStringLiteral("memory_limit_bytes"), spec.memoryLimitBytes},
+            {QStringLiteral("gpu_count"), spec.gpuCount},
             {QStringLiteral("health_check"), healthCheck},
             {QStringLiteral("grace_period_ms"), spec.gracePeriodMs}};
 }
@@ -74,6 +75,7 @@ std::optional<ReplicaSpec> specFromJson(const QJsonObject &json)
     for (auto it = environment.begin(); it != environment.end(); ++it)
         spec.environment.insert(it.key(), it.value().toString());
     spec.memoryLimitBytes = json.value(QStringLiteral("memory_limit_bytes")).toInteger();
+    spec.gpuCount = json.value(QStringLiteral("gpu_count")).toInt();
     const QJsonValue health = json.value(QStringLiteral("health_check"));
     if (health.isObject()) {
         const QJsonObject h = health.toObject();
@@ -153,7 +155,13 @@ QJsonObject toJson(const AgentStatus &status)
                                     {QStringLiteral("state"), r.state},
                                     {QStringLiteral("resident_bytes"), r.residentBytes},
                                     {QStringLiteral("cpu_seconds"), r.cpuSeconds},
-                                    {QStringLiteral("cold_start_ms"), r.coldStartMs}});
+                                    {QStringLiteral("cold_start_ms"), r.coldStartMs},
+                                    {QStringLiteral("gpus"), [&] {
+                                         QJsonArray gpus;
+                                         for (int g : r.gpus)
+                                             gpus.append(g);
+                                         return gpus;
+                                     }()}});
     }
     return {{QStringLiteral("agent_id"), status.agentId},
             {QStringLiteral("capacity"), status.capacity.total.toJson()},
@@ -175,7 +183,12 @@ AgentStatus statusFromJson(const QJsonObject &json)
                                 r.value(QStringLiteral("pid")).toInteger(), quint16(r.value(QStringLiteral("port")).toInt()),
                                 r.value(QStringLiteral("state")).toString(), r.value(QStringLiteral("resident_bytes")).toInteger(),
                                 r.value(QStringLiteral("cpu_seconds")).toDouble(),
-                                r.value(QStringLiteral("cold_start_ms")).toInteger(-1)});
+                                r.value(QStringLiteral("cold_start_ms")).toInteger(-1), [&] {
+                                    QList<int> gpus;
+                                    for (const QJsonValue &g : r.value(QStringLiteral("gpus")).toArray())
+                                        gpus << g.toInt();
+                                    return gpus;
+                                }()});
     }
     return status;
 }

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QFileInfo>
+#include <QSet>
 #include <QStandardPaths>
 #include <QTcpServer>
 
@@ -50,6 +51,23 @@ Capacity LocalAgent::capacity() const
     return m_capacityOverride.value_or(Capacity::detectLocal());
 }
 
+QList<int> LocalAgent::gpuIndices()
+{
+    if (!m_gpuIndices) {
+        // An operator's --capacity gpu=N stands for devices 0..N-1; otherwise what nvidia-smi lists.
+        QList<int> indices;
+        if (m_capacityOverride) {
+            for (int i = 0; i < int(m_capacityOverride->total.gpu); ++i)
+                indices << i;
+        } else {
+            for (const GpuInfo &gpu : GpuDiscovery::discover())
+                indices << gpu.index;
+        }
+        m_gpuIndices = indices;
+    }
+    return *m_gpuIndices;
+}
+
 AgentStatus LocalAgent::status() const
 {
     AgentStatus status;
@@ -60,7 +78,8 @@ AgentStatus LocalAgent::status() const
     for (const auto &[routeId, replica] : m_replicas) {
         static const char *const states[] = {"STARTING", "HEALTHY", "UNHEALTHY", "STOPPING", "EXITED"};
         status.replicas.append({routeId, replica->pid(), replica->port(), QString::fromLatin1(states[int(replica->state())]),
-                                replica->residentBytes(), replica->cpuSeconds(), replica->coldStartMs()});
+                                replica->residentBytes(), replica->cpuSeconds(), replica->coldStartMs(),
+                                m_gpuAssignments.value(routeId)});
     }
     return status;
 }
@@ -73,6 +92,29 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     resolved.program = resolveProgram(spec.program);
     if (resolved.program.isEmpty())
         return makeError(ErrorType::NotFound, QStringLiteral("start command '%1' is not an executable here").arg(spec.program));
+    // Each GPU replica gets devices of its own; a CPU replica sees none.
+    QList<int> gpus;
+    if (spec.gpuCount > 0) {
+        QSet<int> taken;
+        for (const QList<int> &assigned : std::as_const(m_gpuAssignments))
+            taken.unite(QSet<int>(assigned.begin(), assigned.end()));
+        for (int index : gpuIndices()) {
+            if (gpus.size() < spec.gpuCount && !taken.contains(index))
+                gpus << index;
+        }
+        if (gpus.size() < spec.gpuCount)
+            return makeError(ErrorType::InsufficientResources,
+                             QStringLiteral("the replica needs %1 GPU(s); %2 of %3 are free on agent %4")
+                                 .arg(spec.gpuCount)
+                                 .arg(gpus.size())
+                                 .arg(gpuIndices().size())
+                                 .arg(m_agentId));
+    }
+    QStringList visible;
+    for (int index : gpus)
+        visible << QString::number(index);
+    resolved.environment.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), visible.join(u','));
+
     const quint16 port = freePort();
     if (port == 0)
         return makeError(ErrorType::InsufficientResources, QStringLiteral("no free loopback port for a replica"));
@@ -89,11 +131,14 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
         std::unique_ptr<ReplicaProcess> ended = it != m_replicas.end() ? std::move(it->second) : nullptr;
         if (it != m_replicas.end())
             m_replicas.erase(it);
+        m_gpuAssignments.remove(routeId);
         Q_EMIT replicaExited(routeId, exit);
         if (ended)
             ended.release()->deleteLater();
     });
     m_replicas.emplace(routeId, std::move(process));
+    if (!gpus.isEmpty())
+        m_gpuAssignments.insert(routeId, gpus);
     replica->start(port);
     return QStringLiteral("%1:%2:%3").arg(m_agentId).arg(replica->pid()).arg(port);
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 
+#include <QHash>
 #include <QNetworkAccessManager>
 
 #include "agent/agentconnector.h"
@@ -25,7 +26,11 @@ public:
     QString agentId() const override { return m_agentId; }
     bool isConnected() const override { return true; }
     // What the operator configured instead of what the machine has (servedeck serve --capacity).
-    void setCapacityOverride(std::optional<Capacity> capacity) { m_capacityOverride = std::move(capacity); }
+    void setCapacityOverride(std::optional<Capacity> capacity)
+    {
+        m_capacityOverride = std::move(capacity);
+        m_gpuIndices.reset();
+    }
     Capacity capacity() const;
     // Capacity, GPUs (utilization and memory now) and every replica with what it uses.
     AgentStatus status() const override;
@@ -44,6 +49,10 @@ private:
     std::optional<Capacity> m_capacityOverride;
     QNetworkAccessManager m_network;
     std::map<QUuid, std::unique_ptr<ReplicaProcess>> m_replicas;
+    QHash<QUuid, QList<int>> m_gpuAssignments;
+    std::optional<QList<int>> m_gpuIndices;  // discovered once, on the first GPU replica
+
+    QList<int> gpuIndices();
 };
 
 } // namespace ServeDeck

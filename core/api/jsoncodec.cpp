@@ -162,7 +162,13 @@ QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated)
                                     {QStringLiteral("state"), r.state},
                                     {QStringLiteral("resident_memory"), formatMemorySize(r.residentBytes)},
                                     {QStringLiteral("cpu_seconds"), r.cpuSeconds},
-                                    {QStringLiteral("cold_start_ms"), r.coldStartMs >= 0 ? QJsonValue(r.coldStartMs) : QJsonValue()}});
+                                    {QStringLiteral("cold_start_ms"), r.coldStartMs >= 0 ? QJsonValue(r.coldStartMs) : QJsonValue()},
+                                    {QStringLiteral("gpus"), [&] {
+                                         QJsonArray a;
+                                         for (int g : r.gpus)
+                                             a.append(g);
+                                         return a;
+                                     }()}});
     return {{QStringLiteral("agent_id"), status.agentId},
             {QStringLiteral("kind"), status.kind},
             {QStringLiteral("capacity"), status.capacity.total.toJson()},

@@ -1,5 +1,7 @@
 #include "replicadeployer.h"
 
+#include <cmath>
+
 #include <QDir>
 
 #include "agent/agentconnector.h"
@@ -140,8 +142,7 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
                         {QStringLiteral("SERVEDECK_ROUTE_ID"), routeId.toString(QUuid::WithoutBraces)},
                         {QStringLiteral("SERVEDECK_MODEL_VERSION"), (*revision)->modelVersion},
                         {QStringLiteral("MODEL_PATH"), ModelDefinitionParser::hostPath(model->modelPath, folder)}};
-    if (e.resourceSlots.gpu <= 0)
-        spec.environment.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), QString());  // a CPU replica sees no GPU
+    spec.gpuCount = int(std::ceil(e.resourceSlots.gpu));
     spec.memoryLimitBytes = e.resourceSlots.memoryBytes;
     spec.healthCheck = model->service->healthCheck;
     return spec;

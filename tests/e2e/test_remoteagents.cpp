@@ -254,8 +254,10 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
         RemoteAgentConnection *connectionA = remote(QStringLiteral("remote-a"));
-        const Route onA = *std::find_if(routes(QStringLiteral("iris")).begin(), routes(QStringLiteral("iris")).end(),
-                                        [](const Route &r) { return r.agentId == u"remote-a"; });
+        const QList<Route> placed = routes(QStringLiteral("iris"));
+        const auto onAIt = std::find_if(placed.begin(), placed.end(), [](const Route &r) { return r.agentId == u"remote-a"; });
+        QVERIFY(onAIt != placed.end());
+        const Route onA = *onAIt;
         const qint64 replicaOnA = pidOf(connectionA->replicaId(onA.id));
         QVERIFY(processAlive(replicaOnA));
 

@@ -286,6 +286,67 @@ private Q_SLOTS:
         QVERIFY(errors->isEmpty());
     }
 
+    void gpuReplicasGetTheirOwnDevices()
+    {
+        // Two devices by configuration (this machine may have none): each GPU replica gets one of
+        // its own through CUDA_VISIBLE_DEVICES, a CPU replica gets none, and a third does not fit.
+        m_plane.reset();
+        ControlPlaneOptions options;
+        options.dataDir = m_dir->filePath(QStringLiteral("gpu-data"));
+        options.serveApi = false;
+        options.capacity = QStringLiteral("cpu=16,memory=32G,gpu=2");
+        options.modelRoots = {sourceModels()};
+        options.reconcileIntervalMs = 200;
+        m_plane = std::make_unique<ControlPlane>();
+        QVERIFY(m_plane->start(options).ok());
+        const auto environ = [](qint64 pid) {
+            QFile f(QStringLiteral("/proc/%1/environ").arg(pid));
+            return f.open(QIODevice::ReadOnly) ? f.readAll().split('\0') : QList<QByteArray>();
+        };
+        const auto visibleDevices = [&](const Route &r) {
+            for (const QByteArray &kv : environ(pidOf(r))) {
+                if (kv.startsWith("CUDA_VISIBLE_DEVICES="))
+                    return QString::fromLatin1(kv.mid(21));
+            }
+            return QStringLiteral("<unset>");
+        };
+
+        CreateServiceRequest gpu;
+        gpu.name = QStringLiteral("gpu-model");
+        gpu.modelVersion = QStringLiteral("v1");
+        gpu.modelFolder = QStringLiteral("iris-v1");
+        gpu.resourceSlots = {1, qint64(512) << 20, 1};
+        gpu.replicas = 2;
+        QVERIFY(service().createService(gpu).ok());
+        create(QStringLiteral("cpu-model"), QStringLiteral("iris-v1"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("gpu-model"), RouteStatus::Healthy), 2, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("cpu-model"), RouteStatus::Healthy), 1, kWaitMs);
+
+        QStringList devices;
+        for (const Route &r : routes(QStringLiteral("gpu-model")))
+            devices << visibleDevices(r);
+        devices.sort();
+        QCOMPARE(devices, (QStringList{QStringLiteral("0"), QStringLiteral("1")}));
+        QCOMPARE(visibleDevices(routes(QStringLiteral("cpu-model")).first()), QString());
+        for (const ReplicaStatus &r : m_plane->agent()->status().replicas)
+            QCOMPARE(r.gpus.size(), r.routeId == routes(QStringLiteral("cpu-model")).first().id ? 0 : 1);
+        QCOMPARE(service().scaleReplicas(QStringLiteral("gpu-model"), 3).error().type, ErrorType::ResourceLimitExceeded);
+
+        // A replacement reuses the device its crashed predecessor freed.
+        const Route victim = routes(QStringLiteral("gpu-model")).first();
+        const QString freed = visibleDevices(victim);
+        QCOMPARE(::kill(pid_t(pidOf(victim)), SIGKILL), 0);
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            const auto now = routes(QStringLiteral("gpu-model"));
+            return count(QStringLiteral("gpu-model"), RouteStatus::Healthy) == 2
+                && std::none_of(now.begin(), now.end(), [&](const Route &r) { return r.id == victim.id; });
+        }()), kWaitMs);
+        QStringList after;
+        for (const Route &r : routes(QStringLiteral("gpu-model")))
+            after << visibleDevices(r);
+        QVERIFY2(after.contains(freed), qPrintable(after.join(u',')));
+    }
+
     void restartReplacesReplicasWithoutDuplicates()
     {
         create(QStringLiteral("iris"), QStringLiteral("iris-v1"), 2);
