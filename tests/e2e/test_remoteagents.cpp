@@ -17,41 +17,15 @@
 #include "service/modelservingservice.h"
 #include "service/replicadeployer.h"
 #include "store/repository.h"
+#include "support/replicaprocesses.h"
 
 using namespace ServeDeck;
+using namespace ReplicaProcesses;
 
 namespace {
 
 // Bounded waits: an agent joins and a replica starts in about a second; the rest is CI headroom.
 constexpr int kWaitMs = 20000;
-
-QString sourceModels()
-{
-    return qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models");
-}
-
-bool processAlive(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    return close > 0 && close + 2 < text.size() && text.at(close + 2) != 'Z' && text.at(close + 2) != 'X';
-}
-
-// The agent's replica id: agent:pid:port.
-qint64 pidOf(const QString &replicaId)
-{
-    const QStringList parts = replicaId.split(u':');
-    return parts.size() == 3 ? parts[1].toLongLong() : 0;
-}
-
-quint16 portOf(const QString &replicaId)
-{
-    const QStringList parts = replicaId.split(u':');
-    return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
-}
 
 } // namespace
 
@@ -124,18 +98,7 @@ private:
             qFatal("create %s: %s", qPrintable(name), qPrintable(e.error().message));
     }
 
-    QJsonObject predict(quint16 port)
-    {
-        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/predict").arg(port)));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        request.setTransferTimeout(kWaitMs);
-        QNetworkReply *reply = m_network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        reply->deleteLater();
-        return QJsonDocument::fromJson(reply->readAll()).object();
-    }
+    QJsonObject predict(quint16 port) { return ReplicaProcesses::predict(m_network, port, kWaitMs); }
 
     QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
     {

@@ -20,41 +20,15 @@
 #include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
+#include "support/replicaprocesses.h"
 
 using namespace ServeDeck;
+using namespace ReplicaProcesses;
 
 namespace {
 
 // Bounded waits: a replica starts in well under a second; the limit only covers a loaded CI machine.
 constexpr int kWaitMs = 20000;
-
-QString sourceModels()
-{
-    return qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models");
-}
-
-// Running, not merely a zombie waiting to be reaped (kill(pid, 0) succeeds on those too).
-bool processAlive(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray text = stat.readAll();
-    const qsizetype close = text.lastIndexOf(')');
-    return close > 0 && close + 2 < text.size() && text.at(close + 2) != 'Z' && text.at(close + 2) != 'X';
-}
-
-qint64 pidOf(const Route &r)
-{
-    const QStringList parts = r.replicaId.split(u':');
-    return parts.size() == 3 ? parts[1].toLongLong() : 0;
-}
-
-quint16 portOf(const Route &r)
-{
-    const QStringList parts = r.replicaId.split(u':');
-    return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
-}
 
 } // namespace
 
@@ -119,18 +93,7 @@ private:
         return folder;
     }
 
-    QJsonObject predict(quint16 port)
-    {
-        QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/predict").arg(port)));
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        request.setTransferTimeout(kWaitMs);
-        QNetworkReply *reply = m_network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        reply->deleteLater();
-        return QJsonDocument::fromJson(reply->readAll()).object();
-    }
+    QJsonObject predict(quint16 port) { return ReplicaProcesses::predict(m_network, port, kWaitMs); }
 
     QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
     {
