@@ -46,11 +46,6 @@ LocalAgent::~LocalAgent()
     stopAll(3000);
 }
 
-Capacity LocalAgent::capacity() const
-{
-    return m_capacityOverride.value_or(Capacity::detectLocal());
-}
-
 QList<int> LocalAgent::gpuIndices()
 {
     if (!m_gpuIndices) {

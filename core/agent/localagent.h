@@ -31,7 +31,6 @@ public:
         m_capacityOverride = std::move(capacity);
         m_gpuIndices.reset();
     }
-    Capacity capacity() const;
     // Capacity, GPUs (utilization and memory now) and every replica with what it uses.
     AgentStatus status() const override;
 

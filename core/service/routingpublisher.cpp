@@ -78,8 +78,8 @@ EndpointMetrics RoutingPublisher::metricsFor(const QUuid &endpointId) const
     const auto counters = m_proxy.routeCounters();
     double seconds = 0;
     QSet<QUuid> mine;
-    if (auto routes = m_repository.routesByEndpoint(); routes) {
-        for (const Route &r : routes->value(endpointId))
+    if (auto routes = m_repository.routes(endpointId); routes) {
+        for (const Route &r : *routes)
             mine.insert(r.id);
     }
     for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
