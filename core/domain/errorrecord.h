@@ -40,4 +40,12 @@ struct ScaleEvent
     QString direction() const { return after > before ? QStringLiteral("UP") : QStringLiteral("DOWN"); }
 };
 
+// Why a scale happened: an operator (the default) or an autoscaling rule's decision.
+struct ScaleCause
+{
+    QString ruleId;
+    std::optional<double> metricValue;
+    QString reason = QStringLiteral("manual");
+};
+
 } // namespace ServeDeck

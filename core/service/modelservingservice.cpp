@@ -467,7 +467,7 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
     return infoFor(*modified, false);
 }
 
-Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int replicas)
+Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int replicas, const ScaleCause &cause)
 {
     if (auto err = checkReplicas(replicas))
         return *err;
@@ -506,7 +506,9 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
             ev.endpointId = e.id;
             ev.before = result.previous;
             ev.after = replicas;
-            ev.reason = QStringLiteral("manual");
+            ev.ruleId = cause.ruleId;
+            ev.metricValue = cause.metricValue;
+            ev.reason = cause.reason;
             auto id = m_repository.insertScaleEvent(ev);
             if (!id)
                 return id.error();
@@ -521,6 +523,14 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
         Q_EMIT endpointChanged(outcome->endpoint.id);
     }
     return outcome;
+}
+
+Result<QList<ScaleEvent>> ModelServingService::scaleEvents(const QString &ref, int limit)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    return m_repository.scaleEvents(endpoint->id, limit);
 }
 
 Result<QList<Route>> ModelServingService::updateRoutes(const QString &ref, const QList<RouteWeight> &weights)

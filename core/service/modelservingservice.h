@@ -145,7 +145,9 @@ public:
     DryRunReport dryRun(const CreateServiceRequest &request);
     Result<EndpointInfo> serviceInfo(const QString &ref, bool includeMetrics = false);
     Result<EndpointInfo> modifyEndpoint(const QString &ref, const ModifyEndpointRequest &request);
-    Result<ScaleResult> scaleReplicas(const QString &ref, int replicas);
+    Result<ScaleResult> scaleReplicas(const QString &ref, int replicas, const ScaleCause &cause = {});
+    // Newest first.
+    Result<QList<ScaleEvent>> scaleEvents(const QString &ref, int limit = 100);
     Result<QList<Route>> updateRoutes(const QString &ref, const QList<RouteWeight> &weights);
     Result<Route> deleteRoute(const QString &ref, const QUuid &routeId);
     Result<QList<Route>> forceSync(const QString &ref);
