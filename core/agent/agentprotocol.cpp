@@ -56,6 +56,7 @@ QJsonObject toJson(const ReplicaSpec &spec)
             {QStringLiteral("environment"), environment},
             {QStringLiteral("memory_limit_bytes"), spec.memoryLimitBytes},
             {QStringLiteral("gpu_count"), spec.gpuCount},
+            {QStringLiteral("cpu_cores"), spec.cpuCores},
             {QStringLiteral("health_check"), healthCheck},
             {QStringLiteral("grace_period_ms"), spec.gracePeriodMs}};
 }
@@ -76,6 +77,7 @@ std::optional<ReplicaSpec> specFromJson(const QJsonObject &json)
         spec.environment.insert(it.key(), it.value().toString());
     spec.memoryLimitBytes = json.value(QStringLiteral("memory_limit_bytes")).toInteger();
     spec.gpuCount = json.value(QStringLiteral("gpu_count")).toInt();
+    spec.cpuCores = json.value(QStringLiteral("cpu_cores")).toDouble();
     const QJsonValue health = json.value(QStringLiteral("health_check"));
     if (health.isObject()) {
         const QJsonObject h = health.toObject();

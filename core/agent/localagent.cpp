@@ -7,6 +7,11 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 
+#include <algorithm>
+#include <cmath>
+#include <sched.h>
+
+#include "agent/cgroupmemorylimit.h"
 #include "agent/replicaprocess.h"
 
 namespace ServeDeck {
@@ -39,6 +44,42 @@ LocalAgent::LocalAgent(QString agentId, QObject *parent)
     : AgentConnector(parent)
     , m_agentId(std::move(agentId))
 {
+    QString why;
+    if (auto base = CgroupMemoryLimit::delegatedBase({}, &why)) {
+        m_cgroupBase = *base;
+        qInfo("agent %s: memory limits enforced by the kernel in cgroup %s", qUtf8Printable(m_agentId),
+              qUtf8Printable(m_cgroupBase));
+    } else {
+        qInfo("agent %s: memory limits enforced by the agent's resident-memory watchdog (%s)",
+              qUtf8Printable(m_agentId), qUtf8Printable(why));
+    }
+}
+
+// The cores a replica may run on: as many as it asked for, the least used first, so two
+// one-core replicas on a two-core machine do not share a core. A replica that asks for all
+// of them (or more) is not pinned.
+QList<int> LocalAgent::chooseCpuSet(double cores) const
+{
+    cpu_set_t allowed;
+    CPU_ZERO(&allowed);
+    if (cores <= 0 || ::sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+        return {};
+    QList<int> usable;
+    for (int core = 0; core < CPU_SETSIZE; ++core) {
+        if (CPU_ISSET(core, &allowed))
+            usable << core;
+    }
+    const qsizetype wanted = qsizetype(std::ceil(cores));
+    if (wanted >= usable.size())
+        return {};
+    QHash<int, int> load;
+    for (const QList<int> &set : m_cpuAssignments)
+        for (int core : set)
+            ++load[core];
+    std::stable_sort(usable.begin(), usable.end(), [&](int a, int b) { return load.value(a) < load.value(b); });
+    QList<int> chosen = usable.first(wanted);
+    std::sort(chosen.begin(), chosen.end());
+    return chosen;
 }
 
 LocalAgent::~LocalAgent()
@@ -109,12 +150,13 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     for (int index : gpus)
         visible << QString::number(index);
     resolved.environment.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), visible.join(u','));
+    resolved.cpuSet = chooseCpuSet(spec.cpuCores);
 
     const quint16 port = freePort();
     if (port == 0)
         return makeError(ErrorType::InsufficientResources, QStringLiteral("no free loopback port for a replica"));
 
-    auto process = std::make_unique<ReplicaProcess>(resolved, m_network, this);
+    auto process = std::make_unique<ReplicaProcess>(resolved, m_network, m_cgroupBase, this);
     ReplicaProcess *replica = process.get();
     const QUuid routeId = spec.routeId;
     connect(replica, &ReplicaProcess::becameHealthy, this, [this, routeId] { Q_EMIT replicaHealthy(routeId); });
@@ -127,6 +169,7 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
         if (it != m_replicas.end())
             m_replicas.erase(it);
         m_gpuAssignments.remove(routeId);
+        m_cpuAssignments.remove(routeId);
         Q_EMIT replicaExited(routeId, exit);
         if (ended)
             ended.release()->deleteLater();
@@ -134,6 +177,8 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     m_replicas.emplace(routeId, std::move(process));
     if (!gpus.isEmpty())
         m_gpuAssignments.insert(routeId, gpus);
+    if (!resolved.cpuSet.isEmpty())
+        m_cpuAssignments.insert(routeId, resolved.cpuSet);
     replica->start(port);
     return QStringLiteral("%1:%2:%3").arg(m_agentId).arg(replica->pid()).arg(port);
 }

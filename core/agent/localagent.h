@@ -49,9 +49,12 @@ private:
     QNetworkAccessManager m_network;
     std::map<QUuid, std::unique_ptr<ReplicaProcess>> m_replicas;
     QHash<QUuid, QList<int>> m_gpuAssignments;
+    QHash<QUuid, QList<int>> m_cpuAssignments;
+    QString m_cgroupBase;  // where the kernel enforces memory limits; empty: the RSS watchdog does
     std::optional<QList<int>> m_gpuIndices;  // discovered once, on the first GPU replica
 
     QList<int> gpuIndices();
+    QList<int> chooseCpuSet(double cores) const;
 };
 
 } // namespace ServeDeck

@@ -1,6 +1,8 @@
 #include "replicaprocess.h"
 
 #include <csignal>
+#include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
@@ -8,6 +10,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
+
+#include "agent/cgroupmemorylimit.h"
 
 namespace ServeDeck {
 
@@ -30,14 +34,13 @@ qint64 residentBytesOf(qint64 pid)
 
 } // namespace
 
-ReplicaProcess::ReplicaProcess(ReplicaSpec spec, QNetworkAccessManager &network, QObject *parent)
+ReplicaProcess::ReplicaProcess(ReplicaSpec spec, QNetworkAccessManager &network, QString cgroupBase, QObject *parent)
     : QObject(parent)
     , m_spec(std::move(spec))
     , m_network(network)
+    , m_cgroupBase(std::move(cgroupBase))
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
-    // A replica never outlives the agent that started it: no orphans if the console is killed.
-    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     connect(&m_process, &QProcess::readyRead, this, [this] { m_log.append(m_process.readAll()); });
     connect(&m_process, &QProcess::finished, this, &ReplicaProcess::onFinished);
     connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
@@ -82,6 +85,34 @@ void ReplicaProcess::start(quint16 port)
     m_process.setArguments(m_spec.arguments);
     if (!m_spec.workingDirectory.isEmpty())
         m_process.setWorkingDirectory(m_spec.workingDirectory);
+    if (m_spec.memoryLimitBytes > 0 && !m_cgroupBase.isEmpty()) {
+        QString why;
+        m_cgroup = CgroupMemoryLimit::create(m_cgroupBase, QStringLiteral("replica-") + m_spec.routeId.toString(QUuid::WithoutBraces),
+                                             m_spec.memoryLimitBytes, &why);
+        if (!m_cgroup)
+            qWarning("replica %s: %s; its memory is watched instead", qUtf8Printable(m_spec.routeId.toString()), qUtf8Printable(why));
+    }
+    // Everything the child does between fork and exec is prepared here: only plain system calls
+    // may run there.
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    for (int core : std::as_const(m_spec.cpuSet))
+        CPU_SET(core, &cpus);
+    const bool pin = !m_spec.cpuSet.isEmpty();
+    const QByteArray procs = m_cgroup ? m_cgroup->procsPath() : QByteArray();
+    m_process.setChildProcessModifier([cpus, pin, procs] {
+        // A replica never outlives the agent that started it: no orphans if the console is killed.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (pin)
+            ::sched_setaffinity(0, sizeof(cpus), &cpus);
+        if (!procs.isEmpty()) {
+            const int fd = ::open(procs.constData(), O_WRONLY | O_CLOEXEC);
+            if (fd >= 0) {
+                [[maybe_unused]] const auto written = ::write(fd, "0", 1);
+                ::close(fd);
+            }
+        }
+    });
     m_sinceStart.start();
     m_process.start();
     if (m_spec.healthCheck) {
@@ -93,7 +124,7 @@ void ReplicaProcess::start(quint16 port)
             }
         });
     }
-    if (m_spec.memoryLimitBytes > 0)
+    if (m_spec.memoryLimitBytes > 0 && !m_cgroup)
         m_memoryTimer.start(kMemoryCheckMs);
 }
 
@@ -232,6 +263,12 @@ void ReplicaProcess::finish(int exitCode, std::optional<int> signal)
     m_killTimer.stop();
     m_facts.exitCode = exitCode;
     m_facts.signal = signal;
+    if (m_cgroup && m_cgroup->oomKills() > 0 && !m_facts.memoryLimitHit) {
+        m_facts.memoryLimitHit = true;
+        if (m_reason.isEmpty())
+            m_reason = QStringLiteral("the kernel's OOM killer ended it at its cgroup limit of %1 MiB").arg(m_spec.memoryLimitBytes >> 20);
+    }
+    m_cgroup.reset();  // the process is gone, so its leaf can be removed
 
     ReplicaExit exit;
     exit.errorKind = classifyExit(m_facts, m_log);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <memory>
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QProcess>
@@ -13,6 +15,8 @@ class QNetworkAccessManager;
 
 namespace ServeDeck {
 
+class CgroupMemoryLimit;
+
 // One replica's process: started on a given port, probed as its health check says, held to its
 // memory limit, stopped gracefully. It reports; it never restarts itself (the reconciler decides).
 class ReplicaProcess final : public QObject
@@ -23,7 +27,10 @@ class ReplicaProcess final : public QObject
 public:
     enum class State { Starting, Healthy, Unhealthy, Stopping, Exited };
 
-    ReplicaProcess(ReplicaSpec spec, QNetworkAccessManager &network, QObject *parent = nullptr);
+    // cgroupBase: a delegated cgroup v2 directory where the memory limit is left to the kernel;
+    // empty: the process's resident memory is watched instead.
+    ReplicaProcess(ReplicaSpec spec, QNetworkAccessManager &network, QString cgroupBase = {},
+                   QObject *parent = nullptr);
     ~ReplicaProcess() override;
 
     void start(quint16 port);
@@ -55,6 +62,8 @@ private:
 
     ReplicaSpec m_spec;
     QNetworkAccessManager &m_network;
+    QString m_cgroupBase;
+    std::unique_ptr<CgroupMemoryLimit> m_cgroup;
     QProcess m_process;
     LogTail m_log;
     State m_state = State::Starting;

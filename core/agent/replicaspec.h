@@ -20,6 +20,8 @@ struct ReplicaSpec
     QString workingDirectory;
     QHash<QString, QString> environment;  // added to the agent's own; PORT is set by the agent
     qint64 memoryLimitBytes = 0;          // 0: none
+    double cpuCores = 0;                  // cores it asked for; the agent pins it to that many
+    QList<int> cpuSet;                    // the cores the agent chose (empty: any)
     int gpuCount = 0;                     // GPUs the agent gives it through CUDA_VISIBLE_DEVICES
     std::optional<HealthCheckConfig> healthCheck;
     int gracePeriodMs = 10000;            // SIGTERM, then SIGKILL after this long

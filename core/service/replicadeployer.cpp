@@ -144,6 +144,7 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
                         {QStringLiteral("MODEL_PATH"), ModelDefinitionParser::hostPath(model->modelPath, folder)}};
     spec.gpuCount = int(std::ceil(e.resourceSlots.gpu));
     spec.memoryLimitBytes = e.resourceSlots.memoryBytes;
+    spec.cpuCores = e.resourceSlots.cpu;
     spec.healthCheck = model->service->healthCheck;
     return spec;
 }

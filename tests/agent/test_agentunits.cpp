@@ -1,6 +1,11 @@
 // The agent's pure parts: the bounded log tail and the exit classification table.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include "agent/cgroupmemorylimit.h"
 #include "agent/exitclassifier.h"
 #include "agent/gpudiscovery.h"
 #include "agent/logtail.h"
@@ -130,6 +135,50 @@ private Q_SLOTS:
         const auto gpus = GpuDiscovery::parse("0, GPU-x, Tesla T4, 15360, [N/A], [N/A]\nnot, a, gpu\n");
         QCOMPARE(gpus.size(), 1);
         QCOMPARE(gpus[0].utilizationPercent, 0);
+    }
+
+    // The cgroup v2 path logic on a hierarchy laid out in a temporary folder: the kernel's own
+    // enforcement cannot be shown on a machine without cgroup v2, but where the agent looks,
+    // what it refuses and what it writes can.
+    void cgroupDelegationIsRequired()
+    {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        const auto write = [&](const QString &rel, const QByteArray &text) {
+            QDir().mkpath(QFileInfo(root.filePath(rel)).path());
+            QFile f(root.filePath(rel));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        CgroupMemoryLimit::Hierarchy h{root.path(), QStringLiteral("0::/user.slice/servedeck.service\n")};
+        QString why;
+        QVERIFY(!CgroupMemoryLimit::delegatedBase(h, &why));
+        QVERIFY2(why.contains(QStringLiteral("no cgroup v2")), qPrintable(why));
+
+        write(QStringLiteral("cgroup.controllers"), "cpu memory pids\n");
+        write(QStringLiteral("user.slice/servedeck.service/cgroup.subtree_control"), "cpu pids\n");
+        QVERIFY(!CgroupMemoryLimit::delegatedBase(h, &why));
+        QVERIFY2(why.contains(QStringLiteral("not delegated")), qPrintable(why));
+
+        // cgroup v1 only: no unified line at all.
+        CgroupMemoryLimit::Hierarchy v1{root.path(), QStringLiteral("4:memory:/x\n3:cpuset:/\n")};
+        QVERIFY(!CgroupMemoryLimit::delegatedBase(v1, &why));
+        QVERIFY2(why.contains(QStringLiteral("not in a cgroup v2")), qPrintable(why));
+
+        write(QStringLiteral("user.slice/servedeck.service/cgroup.subtree_control"), "cpu memory pids\n");
+        const auto base = CgroupMemoryLimit::delegatedBase(h, &why);
+        QVERIFY2(base, qPrintable(why));
+        QCOMPARE(*base, root.filePath(QStringLiteral("user.slice/servedeck.service")));
+
+        auto limit = CgroupMemoryLimit::create(*base, QStringLiteral("replica-a"), qint64(256) << 20, &why);
+        QVERIFY2(limit, qPrintable(why));
+        QFile max(*base + QStringLiteral("/replica-a/memory.max"));
+        QVERIFY(max.open(QIODevice::ReadOnly));
+        QCOMPARE(max.readAll(), QByteArray::number(qint64(256) << 20));
+        QCOMPARE(limit->procsPath(), QFile::encodeName(*base + QStringLiteral("/replica-a/cgroup.procs")));
+        QCOMPARE(limit->oomKills(), 0);
+        write(QStringLiteral("user.slice/servedeck.service/replica-a/memory.events"), "low 0\nhigh 0\nmax 12\noom 1\noom_kill 1\n");
+        QCOMPARE(limit->oomKills(), 1);
     }
 
     // This machine: whatever it has, discovery answers (no GPU is a normal answer) and never hangs.

@@ -1,6 +1,7 @@
 // Replicas as real processes: the embedded agent starts the demo model server for every route the
 // reconciler creates, probes it, holds it to its memory limit and reports how it ended.
 #include <csignal>
+#include <sched.h>
 
 #include <QDir>
 #include <QFile>
@@ -247,6 +248,42 @@ private Q_SLOTS:
         // A graceful stop is not an error.
         auto errors = service().listErrors({}, 100);
         QVERIFY(errors->isEmpty());
+    }
+
+    void cpuReplicasArePinnedToCoresOfTheirOwn()
+    {
+        // Two one-core replicas on a machine with at least two usable cores: each is pinned to
+        // one core, and not the same one.
+        cpu_set_t allowed;
+        CPU_ZERO(&allowed);
+        QCOMPARE(::sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+        if (CPU_COUNT(&allowed) < 2)
+            QSKIP("needs two usable cores");
+        const auto coresOf = [](const Route &r) {
+            QFile f(QStringLiteral("/proc/%1/status").arg(pidOf(r)));
+            if (!f.open(QIODevice::ReadOnly))
+                return QString();
+            for (const QByteArray &line : f.readAll().split('\n')) {
+                if (line.startsWith("Cpus_allowed_list:"))
+                    return QString::fromLatin1(line.mid(18).trimmed());
+            }
+            return QString();
+        };
+        CreateServiceRequest r;
+        r.name = QStringLiteral("pinned");
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {1, qint64(512) << 20, 0};
+        r.replicas = 2;
+        QVERIFY(service().createService(r).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("pinned"), RouteStatus::Healthy), 2, kWaitMs);
+        QStringList cores;
+        for (const Route &route : routes(QStringLiteral("pinned")))
+            cores << coresOf(route);
+        QCOMPARE(cores.size(), 2);
+        for (const QString &c : cores)
+            QVERIFY2(!c.isEmpty() && !c.contains(u'-') && !c.contains(u','), qPrintable(c));
+        QVERIFY2(cores[0] != cores[1], qPrintable(cores.join(u' ')));
     }
 
     void gpuReplicasGetTheirOwnDevices()
