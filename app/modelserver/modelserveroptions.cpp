@@ -67,7 +67,8 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
                                      u"version"_s, u"v1"_s);
     const QCommandLineOption port(u"port"_s, u"The port to listen on; 0 picks a free one. Default: $PORT, else 8000."_s,
                                   u"port"_s);
-    const QCommandLineOption host(u"host"_s, u"The address to listen on."_s, u"address"_s, u"127.0.0.1"_s);
+    const QCommandLineOption host(u"host"_s, u"The address to listen on. Default: $HOST (set by the agent that runs "
+                                           "it), else 127.0.0.1."_s, u"address"_s);
 
     const Knob startupDelay{{u"startup-delay-ms"_s, u"Fault: wait this long before listening."_s, u"ms"_s},
                             u"SERVEDECK_FAULT_STARTUP_DELAY_MS"_s};
@@ -129,11 +130,13 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
     }
     result.port = static_cast<quint16>(portNumber);
 
-    const QString hostText = parser.value(host).trimmed();
+    const QString hostSource = parser.isSet(host) ? u"--host"_s : u"HOST"_s;
+    const QString hostText =
+        (parser.isSet(host) ? parser.value(host) : environment.value(u"HOST"_s, u"127.0.0.1"_s)).trimmed();
     if (hostText == u"localhost")
         result.host = QHostAddress(QHostAddress::LocalHost);
     else if (!result.host.setAddress(hostText)) {
-        *message = u"--host: '%1' is not an IP address"_s.arg(hostText);
+        *message = u"%1: '%2' is not an IP address"_s.arg(hostSource, hostText);
         return Outcome::BadArguments;
     }
 

@@ -49,6 +49,8 @@ public:
     virtual bool isRunning(const QUuid &routeId) const = 0;
     virtual int replicaCount() const = 0;
     virtual AgentStatus status() const = 0;
+    // The address its replicas listen on, as the proxy reaches them.
+    virtual QString replicaHost() const = 0;
 
 Q_SIGNALS:
     // The replica's own id, when it is known only after start() answered (a remote agent).

@@ -20,10 +20,10 @@ namespace {
 
 // A free loopback port. Another process could take it before the replica binds; the replica
 // then fails to start and is replaced, which is rare enough not to need a port broker.
-quint16 freePort()
+quint16 freePort(const QString &host)
 {
     QTcpServer probe;
-    return probe.listen(QHostAddress::LocalHost, 0) ? probe.serverPort() : 0;
+    return probe.listen(QHostAddress(host), 0) ? probe.serverPort() : 0;
 }
 
 // Bare program names are looked up next to servedeck first, so the demo model server that
@@ -152,9 +152,10 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     resolved.environment.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), visible.join(u','));
     resolved.cpuSet = chooseCpuSet(spec.cpuCores);
 
-    const quint16 port = freePort();
+    const quint16 port = freePort(m_replicaHost);
     if (port == 0)
-        return makeError(ErrorType::InsufficientResources, QStringLiteral("no free loopback port for a replica"));
+        return makeError(ErrorType::InsufficientResources, QStringLiteral("no free port on %1 for a replica").arg(m_replicaHost));
+    resolved.environment.insert(QStringLiteral("HOST"), m_replicaHost);
 
     auto process = std::make_unique<ReplicaProcess>(resolved, m_network, m_cgroupBase, this);
     ReplicaProcess *replica = process.get();

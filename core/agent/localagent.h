@@ -33,6 +33,10 @@ public:
     }
     // Capacity, GPUs (utilization and memory now) and every replica with what it uses.
     AgentStatus status() const override;
+    QString replicaHost() const override { return m_replicaHost; }
+    // Where replicas listen (HOST in their environment): loopback for the embedded agent, the
+    // address the control plane reaches a remote agent by.
+    void setReplicaHost(const QString &host) { m_replicaHost = host; }
 
     // Starts a replica for a route; the answer is its replica id (agent:pid:port).
     Result<QString> start(const ReplicaSpec &spec) override;
@@ -46,6 +50,7 @@ public:
 private:
     QString m_agentId;
     std::optional<Capacity> m_capacityOverride;
+    QString m_replicaHost = QStringLiteral("127.0.0.1");
     QNetworkAccessManager m_network;
     std::map<QUuid, std::unique_ptr<ReplicaProcess>> m_replicas;
     QHash<QUuid, QList<int>> m_gpuAssignments;

@@ -64,6 +64,7 @@ void RemoteAgentConnection::attach(QWebSocket *socket, const QJsonObject &hello)
     if (auto slots = ResourceSlots::fromJson(hello.value(QStringLiteral("capacity")).toObject()))
         m_status.capacity.total = *slots;
     m_status.gpus = AgentProtocol::gpusFromJson(hello.value(QStringLiteral("gpus")).toArray());
+    m_replicaHost = hello.value(QStringLiteral("replica_host")).toString(QStringLiteral("127.0.0.1"));
 
     // Full resync: what the agent runs that the plane no longer knows is stale and is stopped;
     // what the plane knows that the agent no longer runs ended while nobody listened.

@@ -37,6 +37,7 @@ public:
     AgentStatus status() const override;
     // The agent's replica id (agent:pid:port) once it has reported "started"; the pending id before.
     QString replicaId(const QUuid &routeId) const { return m_routes.value(routeId); }
+    QString replicaHost() const override { return m_replicaHost; }
 
 
 private:
@@ -55,6 +56,7 @@ private:
     QHash<QUuid, QString> m_routes;  // route -> replica id, for every replica pending or running
     QList<QJsonObject> m_outbox;     // sent once the socket is back within the grace period
     AgentStatus m_status;
+    QString m_replicaHost = QStringLiteral("127.0.0.1");
 };
 
 } // namespace ServeDeck

@@ -1,5 +1,6 @@
 #include "remoteagentrunner.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 
 #include "agent/agentprotocol.h"
@@ -34,6 +35,13 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     connect(&m_statusTimer, &QTimer::timeout, this, &RemoteAgentRunner::sendStatus);
 
     connect(&m_socket, &QWebSocket::connected, this, [this] {
+        // Replicas already running keep their address; new ones listen where the plane reaches us.
+        if (m_agent.replicaCount() == 0) {
+            const QHostAddress local = m_socket.localAddress();
+            m_agent.setReplicaHost(!m_advertisedHost.isEmpty() ? m_advertisedHost
+                                   : local.isNull()            ? QStringLiteral("127.0.0.1")
+                                                               : local.toString());
+        }
         QJsonArray running;
         const AgentStatus status = m_agent.status();
         for (const ReplicaStatus &r : status.replicas)
@@ -43,7 +51,8 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
                                      {QStringLiteral("token"), QString::fromUtf8(m_token)},
                                      {QStringLiteral("capacity"), status.capacity.total.toJson()},
                                      {QStringLiteral("gpus"), AgentProtocol::toJson(status.gpus)},
-                                     {QStringLiteral("running"), running}}));
+                                     {QStringLiteral("running"), running},
+                                     {QStringLiteral("replica_host"), m_agent.replicaHost()}}));
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
         m_statusTimer.stop();
@@ -126,9 +135,26 @@ void RemoteAgentRunner::onMessage(const QString &frame)
     } else if (type == u"rejected") {
         Q_EMIT rejected(message->value(QStringLiteral("reason")).toString());
     } else if (type == u"start") {
-        const auto spec = AgentProtocol::specFromJson(message->value(QStringLiteral("spec")).toObject());
+        auto spec = AgentProtocol::specFromJson(message->value(QStringLiteral("spec")).toObject());
         if (!spec)
             return;
+        for (const QString &root : std::as_const(m_modelRoots)) {
+            const QString here = root + u'/' + QFileInfo(spec->workingDirectory).fileName();
+            if (!QFileInfo(here).isDir())
+                continue;
+            // The start command and MODEL_PATH name files in the plane's copy of the folder.
+            const QString there = spec->workingDirectory;
+            const auto rebase = [&](QString &text) {
+                if (text == there || text.startsWith(there + u'/'))
+                    text.replace(0, there.size(), here);
+            };
+            for (QString &argument : spec->arguments)
+                rebase(argument);
+            for (QString &value : spec->environment)
+                rebase(value);
+            spec->workingDirectory = here;
+            break;
+        }
         const QString routeId = routeText(spec->routeId);
         auto replicaId = m_agent.start(*spec);
         if (replicaId)

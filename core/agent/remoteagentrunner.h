@@ -26,6 +26,12 @@ public:
 
     void setCapacityOverride(std::optional<Capacity> capacity) { m_agent.setCapacityOverride(std::move(capacity)); }
     void start();
+    // The address replicas listen on, as the control plane reaches this machine; empty: the
+    // local address of the connection to the control plane.
+    void setAdvertisedHost(const QString &host) { m_advertisedHost = host; }
+    // Where model folders live on this machine: a folder named by the control plane is looked up
+    // here by its name first, since its path there need not exist here.
+    void setModelRoots(const QStringList &roots) { m_modelRoots = roots; }
     LocalAgent &agent() { return m_agent; }
 
 Q_SIGNALS:
@@ -46,6 +52,8 @@ private:
     QTimer m_reconnectTimer;
     QTimer m_statusTimer;
     int m_backoffMs;
+    QString m_advertisedHost;
+    QStringList m_modelRoots;
     bool m_stopping = false;
 };
 

@@ -133,7 +133,9 @@ void ReplicaProcess::probe()
     if (m_probing || m_process.state() != QProcess::Running || !m_spec.healthCheck)
         return;
     const HealthCheckConfig &hc = *m_spec.healthCheck;
-    QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_port).arg(hc.path)));
+    // It listens where the agent told it to (HOST), loopback unless this is a remote agent.
+    const QString host = m_spec.environment.value(QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
+    QNetworkRequest request(QUrl(QStringLiteral("http://%1:%2%3").arg(host).arg(m_port).arg(hc.path)));
     request.setTransferTimeout(int(hc.maxWaitTime * 1000));
     m_probing = true;
     QNetworkReply *reply = m_network.get(request);

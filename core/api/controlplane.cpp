@@ -205,6 +205,13 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 connect(m_gateway, &AgentGateway::agentLeft, m_deployer, &ReplicaDeployer::removeAgent);
             }
             const ReplicaDeployer *deployer = m_deployer;
+            m_routing->setHostResolver([deployer](const QString &agentId) {
+                for (const AgentConnector *agent : deployer->agents()) {
+                    if (agent->agentId() == agentId)
+                        return agent->replicaHost();
+                }
+                return QString();
+            });
             m_reconciler->setReplicaProbe([deployer](const Route &route) { return deployer->isRunning(route); });
             connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
             connect(m_reconciler, &Reconciler::routeDrainRequested, m_deployer, &ReplicaDeployer::drain);

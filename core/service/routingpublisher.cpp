@@ -53,6 +53,15 @@ Result<quint64> RoutingPublisher::publishNow()
     auto snapshot = std::make_shared<RoutingSnapshot>();
     snapshot->version = ++m_version;
     snapshot->revokedTokenIds = QSet<QString>(revoked->begin(), revoked->end());
+    QHash<QString, QString> hosts;
+    const auto hostOf = [&](const QString &agentId) {
+        auto it = hosts.find(agentId);
+        if (it == hosts.end()) {
+            QString host = m_hostOf ? m_hostOf(agentId) : QString();
+            it = hosts.insert(agentId, host.isEmpty() ? QStringLiteral("127.0.0.1") : host);
+        }
+        return *it;
+    };
     for (const Endpoint &e : *endpoints) {
         if (!e.isLive())
             continue;
@@ -64,7 +73,7 @@ Result<quint64> RoutingPublisher::publishNow()
             const quint16 port = portOf(r.replicaId);
             if (r.status != RouteStatus::Healthy || port == 0)
                 continue;
-            table.routes.append({r.id, r.revisionId, versions->value(r.revisionId), QStringLiteral("127.0.0.1"), port, r.weight});
+            table.routes.append({r.id, r.revisionId, versions->value(r.revisionId), hostOf(r.agentId), port, r.weight});
         }
         snapshot->endpoints.insert(e.name, std::move(table));
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QObject>
 #include <QTimer>
 
@@ -24,6 +26,8 @@ public:
     // Coalesced: a burst of changes in one event-loop turn publishes once.
     void schedule();
     Result<quint64> publishNow();
+    // Where an agent's replicas listen (a remote agent's machine); unset or empty: loopback.
+    void setHostResolver(std::function<QString(const QString &agentId)> resolver) { m_hostOf = std::move(resolver); }
     // What the proxy has counted for an endpoint's routes, for info with metrics.
     EndpointMetrics metricsFor(const QUuid &endpointId) const;
 
@@ -32,6 +36,7 @@ private:
     ProxyServer &m_proxy;
     QTimer m_soon;
     quint64 m_version = 0;
+    std::function<QString(const QString &agentId)> m_hostOf;
 };
 
 } // namespace ServeDeck

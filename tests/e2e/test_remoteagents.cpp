@@ -2,7 +2,9 @@
 // WebSocket: the join token, replicas placed on them, crashes, lost agents and rejoining.
 #include <csignal>
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -41,13 +43,13 @@ private:
 
     ModelServingService &service() { return m_plane->service(); }
 
-    QProcess *startAgent(const QString &agentId, const QString &tokenFile)
+    QProcess *startAgent(const QString &agentId, const QString &tokenFile, const QStringList &extra = {})
     {
         auto process = std::make_unique<QProcess>();
         process->setProgram(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"));
-        process->setArguments({QStringLiteral("agent"), QStringLiteral("--connect"), QStringLiteral("ws://") + m_plane->agentsAddress(),
+        process->setArguments(QStringList{QStringLiteral("agent"), QStringLiteral("--connect"), QStringLiteral("ws://") + m_plane->agentsAddress(),
                                QStringLiteral("--token"), tokenFile, QStringLiteral("--agent-id"), agentId,
-                               QStringLiteral("--capacity"), QStringLiteral("cpu=8,memory=16G")});
+                               QStringLiteral("--capacity"), QStringLiteral("cpu=8,memory=16G")} + extra);
         process->start();
         if (!process->waitForStarted(kWaitMs))
             qFatal("cannot start servedeck agent: %s", qPrintable(process->errorString()));
@@ -205,6 +207,83 @@ private Q_SLOTS:
         QCOMPARE(agent->exitCode(), 0);
         for (const Route &r : now)
             QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pidOf(connection->replicaId(r.id))) || connection->replicaId(r.id).isEmpty(), kWaitMs);
+    }
+
+    void replicasListenWhereThePlaneReachesTheAgent()
+    {
+        // The agent says it is reached at 127.0.0.2 and keeps its model folders elsewhere: its
+        // replicas listen there (not on 127.0.0.1), run from its own copy of the folder, and the
+        // proxy reaches them at that address.
+        const QString root = m_dir->filePath(QStringLiteral("agent-models"));
+        const QString copy = root + QStringLiteral("/iris-v1");
+        QVERIFY(QDir().mkpath(copy));
+        for (const QString &file : QDir(sourceModels() + QStringLiteral("/iris-v1")).entryList(QDir::Files))
+            QVERIFY(QFile::copy(sourceModels() + QStringLiteral("/iris-v1/") + file, copy + u'/' + file));
+        startAgent(QStringLiteral("remote-b"), m_plane->agentJoinTokenFile(),
+                   {QStringLiteral("--advertise"), QStringLiteral("127.0.0.2"), QStringLiteral("--model-root"), root});
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-b")), kWaitMs);
+        QCOMPARE(remote(QStringLiteral("remote-b"))->replicaHost(), QStringLiteral("127.0.0.2"));
+
+        CreateServiceRequest request;
+        request.name = QStringLiteral("far");
+        request.modelVersion = QStringLiteral("v1");
+        request.modelFolder = QStringLiteral("iris-v1");
+        request.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
+        request.isPublic = true;  // inference without a token
+        QVERIFY(service().createService(request).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("far"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
+        const Route route = routes(QStringLiteral("far")).first();
+        const quint16 port = portOf(route);
+        QCOMPARE(QFileInfo(QStringLiteral("/proc/%1/cwd").arg(pidOf(route))).canonicalFilePath(), QFileInfo(copy).canonicalFilePath());
+        const QUrl direct(QStringLiteral("http://127.0.0.2:%1/predict").arg(port));
+        QCOMPARE(ReplicaProcesses::predictAt(m_network, direct, kWaitMs).value(QStringLiteral("prediction")).toString(),
+                 QStringLiteral("setosa"));
+        QVERIFY(predict(port).isEmpty());  // nothing listens on 127.0.0.1
+
+        const QString url = service().serviceInfo(QStringLiteral("far"))->endpoint.url;
+        QTRY_COMPARE_WITH_TIMEOUT(ReplicaProcesses::predictAt(m_network, QUrl(url + QStringLiteral("/predict")), kWaitMs)
+                                      .value(QStringLiteral("prediction"))
+                                      .toString(),
+                                  QStringLiteral("setosa"), kWaitMs);
+    }
+
+    // The agent's behaviour tests, on a remote agent: over its memory limit is OOMKilled, a start
+    // command that fails is StartFailed and stops at the retry limit.
+    void remoteFailuresAreTypedLikeLocalOnes()
+    {
+        startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+
+        CreateServiceRequest hungry;
+        hungry.name = QStringLiteral("hungry");
+        hungry.modelVersion = QStringLiteral("v1");
+        hungry.modelFolder = writeFaultyFolder(m_dir->filePath(QStringLiteral("hungry")),
+                                               {QStringLiteral("--grow-memory-mb"), QStringLiteral("64")});
+        hungry.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("128M")), 0};
+        QVERIFY(service().createService(hungry).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("hungry"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
+        const Route r = routes(QStringLiteral("hungry")).first();
+        for (int i = 0; i < 4 && processAlive(pidOf(r)); ++i)
+            predict(portOf(r));
+        QTRY_COMPARE_WITH_TIMEOUT(errorsOf(QStringLiteral("hungry"), QStringLiteral("OOMKilled")).size(), 1, kWaitMs);
+        const ErrorRecord oom = errorsOf(QStringLiteral("hungry"), QStringLiteral("OOMKilled")).first();
+        QCOMPARE(oom.agentId, QStringLiteral("remote-a"));
+        QCOMPARE(oom.signal, std::optional<int>(SIGKILL));
+        QVERIFY2(!oom.logTail.isEmpty(), "the agent sends the log tail along");
+
+        CreateServiceRequest broken = hungry;
+        broken.name = QStringLiteral("broken");
+        broken.modelFolder = writeFaultyFolder(m_dir->filePath(QStringLiteral("broken")),
+                                               {QStringLiteral("--exit-code-at-start"), QStringLiteral("3")});
+        QVERIFY(service().createService(broken).ok());
+        const int maxRetries = service().config().maxRetries;
+        QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
+        const auto failed = errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed"));
+        QCOMPARE(int(failed.size()), maxRetries + 1);
+        QCOMPARE(failed.first().exitCode, std::optional<int>(3));
+        QCOMPARE(failed.first().agentId, QStringLiteral("remote-a"));
+        QTest::qWait(1000);  // several reconciler ticks: nothing more is tried
+        QCOMPARE(int(errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).size()), maxRetries + 1);
     }
 
     void lostAgentIsReplacedAndRejoins()

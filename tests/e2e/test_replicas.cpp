@@ -70,28 +70,9 @@ private:
         return *e;
     }
 
-    // A copy of the iris-v1 folder whose start command carries extra fault flags.
     QString faultyFolder(const QString &name, const QStringList &extraArgs)
     {
-        const QString folder = m_dir->filePath(name);
-        QDir().mkpath(folder);
-        QFile::copy(sourceModels() + QStringLiteral("/iris-v1/iris.csv"), folder + QStringLiteral("/iris.csv"));
-        QStringList command{QStringLiteral("servedeck-model-server"), QStringLiteral("--model"), QStringLiteral("/models/iris.csv"),
-                            QStringLiteral("--version"), QStringLiteral("v1")};
-        command += extraArgs;
-        QString yaml = QStringLiteral("models:\n  - name: faulty\n    model_path: /models\n    files: [iris.csv]\n"
-                                      "    service:\n      start_command: [");
-        QStringList quoted;
-        for (const QString &c : command)
-            quoted << u'"' + c + u'"';
-        yaml += quoted.join(QStringLiteral(", "))
-            + QStringLiteral("]\n      port: 8000\n      health_check:\n        path: /health\n        interval: 1\n"
-                             "        max_retries: 2\n        max_wait_time: 2\n        initial_delay: 0\n");
-        QFile f(folder + QStringLiteral("/model-definition.yaml"));
-        if (!f.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(f.fileName()));
-        f.write(yaml.toUtf8());
-        return folder;
+        return writeFaultyFolder(m_dir->filePath(name), extraArgs);
     }
 
     QJsonObject predict(quint16 port) { return ReplicaProcesses::predict(m_network, port, kWaitMs); }
