@@ -1,0 +1,494 @@
+#include <chrono>
+#include <csignal>
+#include <optional>
+
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusMessage>
+#include <QDBusMetaType>
+#include <QDBusObjectPath>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QLibrary>
+#include <QLocalServer>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "auth/signingkeyfile.h"
+#include "auth/signingkeystore.h"
+
+using namespace ServeDeck;
+using namespace std::chrono_literals;
+
+namespace {
+
+// Not the product's service name: nothing here may touch a real "ServeDeck" entry.
+const QString kService = QStringLiteral("ServeDeckTest");
+const QString kSecretsBusName = QStringLiteral("org.freedesktop.secrets");
+const QString kProbeConnection = QStringLiteral("servedeck-test-probe");
+// Every wait for a daemon is bounded by this.
+constexpr auto kDaemonWait = 10s;
+
+constexpr QFileDevice::Permissions kAnyModeBit = QFileDevice::ReadOwner | QFileDevice::WriteOwner
+    | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
+    | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+
+// Collects what is logged while it lives (and still shows it in the test output),
+// to check what the store says and that it never says the key.
+class LogCapture
+{
+public:
+    LogCapture()
+    {
+        s_lines.clear();
+        s_warnings.clear();
+        s_previous = qInstallMessageHandler(&LogCapture::handle);
+    }
+    ~LogCapture() { qInstallMessageHandler(s_previous); }
+    Q_DISABLE_COPY_MOVE(LogCapture)
+
+    QStringList lines() const { return s_lines; }
+    QStringList warnings() const { return s_warnings; }
+
+    // Raw, hex and base64 forms of the key must appear in no line.
+    bool mentions(const QByteArray &key) const
+    {
+        const QStringList forms{QString::fromLatin1(key), QString::fromLatin1(key.toHex()),
+                                QString::fromLatin1(key.toBase64()),
+                                QString::fromLatin1(key.toBase64(QByteArray::Base64UrlEncoding
+                                                                 | QByteArray::OmitTrailingEquals))};
+        for (const QString &line : s_lines) {
+            for (const QString &form : forms) {
+                if (line.contains(form))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        s_lines.append(message);
+        if (type == QtWarningMsg)
+            s_warnings.append(message);
+        if (s_previous)
+            s_previous(type, context, message);
+    }
+
+    static inline QStringList s_lines;
+    static inline QStringList s_warnings;
+    static inline QtMessageHandler s_previous = nullptr;
+};
+
+void killBounded(QProcess &process)
+{
+    if (process.state() == QProcess::NotRunning)
+        return;
+    process.terminate();
+    if (!process.waitForFinished(5000)) {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+}
+
+QByteArray busAddress(const QString &socketPath)
+{
+    return "unix:path=" + QFile::encodeName(socketPath);
+}
+
+QStringList keyFiles(const QString &dataDir)
+{
+    return QDir(dataDir).entryList(QDir::Files | QDir::Hidden | QDir::System);
+}
+
+} // namespace
+
+// QSKIP and QVERIFY return from the calling test function, so this is a macro.
+#define REQUIRE_PRIVATE_KEYRING()                                                                                     \
+    do {                                                                                                              \
+        bool skip = false;                                                                                            \
+        const QString why = ensurePrivateKeyring(&skip);                                                              \
+        if (skip)                                                                                                     \
+            QSKIP(qPrintable(why));                                                                                   \
+        QVERIFY2(why.isEmpty(), qPrintable(why));                                                                     \
+    } while (false)
+
+class TestSigningKeyStore : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    // Order matters: QtKeychain (through libsecret and GDBus) keeps the first
+    // session bus it connects to for the life of the process, so every test that
+    // needs "no secret service" runs before the private keyring starts.
+    void entryIsPerDataDir();
+    void fallsBackToFileWithoutSecretService_data();
+    void fallsBackToFileWithoutSecretService();
+    void fallsBackWhenTheBusHangs();
+    void keepsKeyInKeychain();
+    void migratesKeyFileOfOlderInstall();
+    void givesEachDataDirItsOwnKey();
+
+private:
+    QString ensurePrivateKeyring(bool *skip);
+    QString startDaemon(QProcess &process, const QString &program, const QStringList &arguments);
+    qsizetype keyringItemsFor(const QString &dataDir);
+
+    QTemporaryDir m_runtimeDir; // XDG_RUNTIME_DIR: QTemporaryDir makes it 0700
+    QTemporaryDir m_dataHome;   // XDG_DATA_HOME: the private keyring's files
+    QProcess m_bus;
+    QProcess m_keyring;
+    bool m_keyringReady = false;
+    QString m_keyringFailure;
+    QHash<QByteArray, std::optional<QByteArray>> m_savedEnvironment;
+};
+
+void TestSigningKeyStore::initTestCase()
+{
+    QVERIFY(m_runtimeDir.isValid());
+    QVERIFY(m_dataHome.isValid());
+    QStandardPaths::setTestModeEnabled(true);
+    for (const QByteArray &name : {QByteArrayLiteral("DBUS_SESSION_BUS_ADDRESS"), QByteArrayLiteral("XDG_RUNTIME_DIR"),
+                                  QByteArrayLiteral("XDG_DATA_HOME"), QByteArrayLiteral("DISPLAY")}) {
+        m_savedEnvironment.insert(name, qEnvironmentVariableIsSet(name.constData())
+                                            ? std::optional<QByteArray>(qgetenv(name.constData()))
+                                            : std::nullopt);
+    }
+    // Nothing in this test may reach the user's keyring or $HOME.
+    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_runtimeDir.path()));
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_dataHome.path()));
+    qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+}
+
+void TestSigningKeyStore::cleanupTestCase()
+{
+    QDBusConnection::disconnectFromBus(kProbeConnection);
+    // GDBus raises SIGTERM in its own process when the session bus it uses goes
+    // away (exit-on-close); the bus is ours and goes away on purpose.
+    std::signal(SIGTERM, SIG_IGN);
+    killBounded(m_keyring);
+    killBounded(m_bus);
+    for (auto it = m_savedEnvironment.cbegin(); it != m_savedEnvironment.cend(); ++it) {
+        if (it.value())
+            qputenv(it.key().constData(), *it.value());
+        else
+            qunsetenv(it.key().constData());
+    }
+}
+
+void TestSigningKeyStore::entryIsPerDataDir()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString a = dir.filePath(QStringLiteral("a"));
+    const QString b = dir.filePath(QStringLiteral("b"));
+    QVERIFY(QDir().mkpath(a));
+    QVERIFY(QDir().mkpath(b));
+    QVERIFY(QFile::link(a, dir.filePath(QStringLiteral("link-to-a"))));
+
+    const QString entryA = SigningKeyStore::keychainEntry(a);
+    QVERIFY2(entryA.startsWith(QStringLiteral("signing-key:/")), qPrintable(entryA));
+    QVERIFY(entryA != SigningKeyStore::keychainEntry(b));
+    // One directory, one entry, whatever path leads to it.
+    QCOMPARE(SigningKeyStore::keychainEntry(dir.filePath(QStringLiteral("link-to-a"))), entryA);
+    QCOMPARE(SigningKeyStore::keychainEntry(b + QStringLiteral("/../a/")), entryA);
+    QCOMPARE(SigningKeyStore::keyFilePath(a), a + QStringLiteral("/signing.key"));
+    QCOMPARE(SigningKeyStore::backendName(SigningKeyStore::Backend::Keychain), QStringLiteral("keychain"));
+    QCOMPARE(SigningKeyStore::backendName(SigningKeyStore::Backend::File), QStringLiteral("file"));
+}
+
+void TestSigningKeyStore::fallsBackToFileWithoutSecretService_data()
+{
+    QTest::addColumn<QByteArray>("busAddress");
+    QTest::newRow("no such socket") << busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus")));
+    // Unset: GDBus looks for $XDG_RUNTIME_DIR/bus, then tries to autolaunch one (needs $DISPLAY, unset here).
+    QTest::newRow("unset") << QByteArray();
+}
+
+void TestSigningKeyStore::fallsBackToFileWithoutSecretService()
+{
+    QFETCH(QByteArray, busAddress);
+    if (busAddress.isEmpty())
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+    else
+        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress);
+    qunsetenv("DISPLAY");
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    const QString keyFile = SigningKeyStore::keyFilePath(data.path());
+
+    LogCapture log;
+    auto backend = SigningKeyStore::Backend::Keychain;
+    QElapsedTimer timer;
+    timer.start();
+    const Result<QByteArray> first = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    const qint64 firstMs = timer.elapsed();
+    QVERIFY2(first, first ? "" : qPrintable(first.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::File);
+    QCOMPARE(first->size(), SigningKeyFile::KeySize);
+    // An error answer, not a timeout: start-up does not wait for nothing.
+    QVERIFY2(firstMs < std::chrono::milliseconds(SigningKeyStore::DefaultTimeout).count(),
+             qPrintable(QString::number(firstMs)));
+
+    backend = SigningKeyStore::Backend::Keychain;
+    const Result<QByteArray> second = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    QVERIFY(second);
+    QCOMPARE(backend, SigningKeyStore::Backend::File);
+    QCOMPARE(*second, *first);
+
+    const QFileInfo info(keyFile);
+    QVERIFY(info.isFile());
+    QCOMPARE(info.permissions() & kAnyModeBit, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    QCOMPARE(keyFiles(data.path()), QStringList{QStringLiteral("signing.key")});
+
+    // One line per start that says the keychain was unreachable, why, and where the key is.
+    const QStringList warnings = log.warnings();
+    QCOMPARE(warnings.size(), 2);
+    for (const QString &warning : warnings) {
+        QVERIFY2(warning.contains(QStringLiteral("keychain is unreachable")), qPrintable(warning));
+        QVERIFY2(warning.contains(QStringLiteral("QtKeychain error")), qPrintable(warning));
+        QVERIFY2(warning.contains(QDir::toNativeSeparators(keyFile)), qPrintable(warning));
+    }
+    QVERIFY(!log.mentions(*first));
+    qInfo("fallback took %lld ms; the keychain said: %s", firstMs, qUtf8Printable(warnings.constFirst()));
+}
+
+void TestSigningKeyStore::fallsBackWhenTheBusHangs()
+{
+    // A bus that accepts connections and never answers them.
+    QLocalServer hungBus;
+    QVERIFY(hungBus.listen(m_runtimeDir.filePath(QStringLiteral("hung-bus"))));
+    qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(hungBus.fullServerName()));
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+
+    LogCapture log;
+    auto backend = SigningKeyStore::Backend::Keychain;
+    constexpr auto timeout = 500ms;
+    QElapsedTimer timer;
+    timer.start();
+    const Result<QByteArray> key = SigningKeyStore::loadOrCreate(data.path(), kService, &backend, timeout);
+    const qint64 elapsedMs = timer.elapsed();
+    QVERIFY2(key, key ? "" : qPrintable(key.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::File);
+    QVERIFY2(elapsedMs >= timeout.count() && elapsedMs < timeout.count() + 2000,
+             qPrintable(QString::number(elapsedMs)));
+    QCOMPARE(log.warnings().size(), 1);
+    QVERIFY2(log.warnings().constFirst().contains(QStringLiteral("no answer within 500 ms")),
+             qPrintable(log.warnings().constFirst()));
+
+    // Once the hung bus is gone, the abandoned job fails and the keychain is asked again.
+    hungBus.close();
+    qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+    const Result<QByteArray> again = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    QVERIFY(again);
+    QCOMPARE(*again, *key);
+    QCOMPARE(backend, SigningKeyStore::Backend::File);
+    QCOMPARE(log.warnings().size(), 2);
+    QVERIFY2(log.warnings().constLast().contains(QStringLiteral("QtKeychain error")),
+             qPrintable(log.warnings().constLast()));
+    QVERIFY(!log.mentions(*key));
+}
+
+void TestSigningKeyStore::keepsKeyInKeychain()
+{
+    REQUIRE_PRIVATE_KEYRING();
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+
+    QCOMPARE(keyringItemsFor(data.path()), 0);
+
+    LogCapture log;
+    auto backend = SigningKeyStore::Backend::File;
+    QElapsedTimer timer;
+    timer.start();
+    const Result<QByteArray> first = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    const qint64 createMs = timer.restart();
+    QVERIFY2(first, first ? "" : qPrintable(first.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
+    QCOMPARE(first->size(), SigningKeyFile::KeySize);
+
+    backend = SigningKeyStore::Backend::File;
+    const Result<QByteArray> second = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    const qint64 loadMs = timer.elapsed();
+    QVERIFY(second);
+    QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
+    QCOMPARE(*second, *first);
+
+    QCOMPARE(keyFiles(data.path()), QStringList{});
+    QCOMPARE(keyringItemsFor(data.path()), 1);
+    QVERIFY2(log.warnings().isEmpty(), qPrintable(log.warnings().join(u'\n')));
+    QVERIFY(!log.mentions(*first));
+    qInfo("keychain: create %lld ms, load %lld ms", createMs, loadMs);
+}
+
+void TestSigningKeyStore::migratesKeyFileOfOlderInstall()
+{
+    REQUIRE_PRIVATE_KEYRING();
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    const QString keyFile = SigningKeyStore::keyFilePath(data.path());
+    // What an older install left behind.
+    const Result<QByteArray> older = SigningKeyFile::loadOrCreate(keyFile);
+    QVERIFY(older);
+
+    LogCapture log;
+    auto backend = SigningKeyStore::Backend::File;
+    const Result<QByteArray> migrated = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    QVERIFY2(migrated, migrated ? "" : qPrintable(migrated.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
+    QCOMPARE(*migrated, *older);
+    QVERIFY(!QFileInfo::exists(keyFile));
+    QCOMPARE(keyFiles(data.path()), QStringList{});
+    QCOMPARE(keyringItemsFor(data.path()), 1);
+
+    backend = SigningKeyStore::Backend::File;
+    const Result<QByteArray> later = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    QVERIFY(later);
+    QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
+    QCOMPARE(*later, *older);
+    QVERIFY(!QFileInfo::exists(keyFile));
+    QVERIFY2(log.warnings().isEmpty(), qPrintable(log.warnings().join(u'\n')));
+    QVERIFY(!log.mentions(*older));
+}
+
+void TestSigningKeyStore::givesEachDataDirItsOwnKey()
+{
+    REQUIRE_PRIVATE_KEYRING();
+    QTemporaryDir first;
+    QTemporaryDir second;
+    QVERIFY(first.isValid());
+    QVERIFY(second.isValid());
+
+    auto firstBackend = SigningKeyStore::Backend::File;
+    auto secondBackend = SigningKeyStore::Backend::File;
+    const Result<QByteArray> a = SigningKeyStore::loadOrCreate(first.path(), kService, &firstBackend);
+    const Result<QByteArray> b = SigningKeyStore::loadOrCreate(second.path(), kService, &secondBackend);
+    QVERIFY(a);
+    QVERIFY(b);
+    QCOMPARE(firstBackend, SigningKeyStore::Backend::Keychain);
+    QCOMPARE(secondBackend, SigningKeyStore::Backend::Keychain);
+    QVERIFY(*a != *b);
+
+    // Each keeps its own, in whichever order they are asked again.
+    const Result<QByteArray> bAgain = SigningKeyStore::loadOrCreate(second.path(), kService);
+    const Result<QByteArray> aAgain = SigningKeyStore::loadOrCreate(first.path(), kService);
+    QVERIFY(aAgain);
+    QVERIFY(bAgain);
+    QCOMPARE(*aAgain, *a);
+    QCOMPARE(*bAgain, *b);
+    QCOMPARE(keyFiles(first.path()), QStringList{});
+    QCOMPARE(keyFiles(second.path()), QStringList{});
+}
+
+// Starts a private session bus and an unlocked gnome-keyring in it, once.
+// Empty when the keyring answers on the bus, else why not; *skip is set when
+// the reason is a missing program rather than a failure.
+QString TestSigningKeyStore::ensurePrivateKeyring(bool *skip)
+{
+    if (m_keyringReady || !m_keyringFailure.isEmpty())
+        return m_keyringFailure;
+
+    const QString busDaemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
+    const QString keyringDaemon = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
+    QLibrary libsecret(QStringLiteral("secret-1"), 0);
+    if (busDaemon.isEmpty() || keyringDaemon.isEmpty() || !libsecret.load()) {
+        *skip = true;
+        return QStringLiteral("needs dbus-daemon, gnome-keyring-daemon and libsecret-1.so.0 "
+                              "(packaging/setup.sh installs gnome-keyring dbus-x11 libsecret-1-0)");
+    }
+
+    const auto fail = [this](const QString &why) {
+        m_keyringFailure = why;
+        return why;
+    };
+    const QStringList busArguments{QStringLiteral("--session"), QStringLiteral("--print-address=1"),
+                                   QStringLiteral("--nofork")};
+    if (const QString failed = startDaemon(m_bus, busDaemon, busArguments); !failed.isEmpty())
+        return fail(failed);
+    QDeadlineTimer deadline(kDaemonWait);
+    while (!m_bus.canReadLine() && !deadline.hasExpired() && m_bus.state() == QProcess::Running)
+        m_bus.waitForReadyRead(static_cast<int>(deadline.remainingTime()));
+    const QByteArray address = m_bus.readLine().trimmed();
+    if (address.isEmpty())
+        return fail(QStringLiteral("dbus-daemon printed no address: ")
+                    + QString::fromLocal8Bit(m_bus.readAllStandardError()));
+    qputenv("DBUS_SESSION_BUS_ADDRESS", address);
+
+    // Reads the password from stdin up to EOF; it must not be empty.
+    const QStringList keyringArguments{QStringLiteral("--unlock"), QStringLiteral("--components=secrets"),
+                                       QStringLiteral("--foreground")};
+    if (const QString failed = startDaemon(m_keyring, keyringDaemon, keyringArguments); !failed.isEmpty())
+        return fail(failed);
+    m_keyring.write("servedeck-test-password");
+    m_keyring.closeWriteChannel();
+
+    QDBusConnection probe = QDBusConnection::connectToBus(QString::fromUtf8(address), kProbeConnection);
+    if (!probe.isConnected())
+        return fail(QStringLiteral("cannot connect to the private bus: ") + probe.lastError().message());
+    deadline = QDeadlineTimer(kDaemonWait);
+    while (!probe.interface()->isServiceRegistered(kSecretsBusName)) {
+        if (deadline.hasExpired() || m_keyring.state() != QProcess::Running) {
+            return fail(QStringLiteral("gnome-keyring-daemon did not register %1: %2")
+                            .arg(kSecretsBusName, QString::fromLocal8Bit(m_keyring.readAllStandardError())));
+        }
+        QTest::qWait(20);
+    }
+    m_keyringReady = true;
+    return {};
+}
+
+QString TestSigningKeyStore::startDaemon(QProcess &process, const QString &program, const QStringList &arguments)
+{
+    process.setProgram(program);
+    process.setArguments(arguments);
+    // Inherits DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR and XDG_DATA_HOME as set above.
+    process.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
+#ifdef __linux__
+    // No daemon outlives a test that crashes or is killed.
+    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+#endif
+    process.start();
+    if (!process.waitForStarted(static_cast<int>(std::chrono::milliseconds(kDaemonWait).count())))
+        return QStringLiteral("cannot start %1: %2").arg(program, process.errorString());
+    return {};
+}
+
+// Asks gnome-keyring itself (Secret Service API), not QtKeychain, how many
+// items hold the key of `dataDir`; -1 when the question fails.
+qsizetype TestSigningKeyStore::keyringItemsFor(const QString &dataDir)
+{
+    using Attributes = QMap<QString, QString>;
+    qDBusRegisterMetaType<Attributes>();
+    QDBusMessage search = QDBusMessage::createMethodCall(kSecretsBusName, QStringLiteral("/org/freedesktop/secrets"),
+                                                         QStringLiteral("org.freedesktop.Secret.Service"),
+                                                         QStringLiteral("SearchItems"));
+    // QtKeychain's schema: "server" is the service, "user" the entry.
+    search << QVariant::fromValue(Attributes{{QStringLiteral("server"), kService},
+                                             {QStringLiteral("user"), SigningKeyStore::keychainEntry(dataDir)}});
+    const QDBusMessage reply = QDBusConnection(kProbeConnection).call(search, QDBus::Block, 5000);
+    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().size() != 2) {
+        qWarning("SearchItems failed: %s", qUtf8Printable(reply.errorMessage()));
+        return -1;
+    }
+    const auto unlocked = qdbus_cast<QList<QDBusObjectPath>>(reply.arguments().at(0));
+    const auto locked = qdbus_cast<QList<QDBusObjectPath>>(reply.arguments().at(1));
+    return unlocked.size() + locked.size();
+}
+
+QTEST_GUILESS_MAIN(TestSigningKeyStore)
+#include "test_signingkeystore.moc"
