@@ -109,7 +109,8 @@ int runServe(const QStringList &arguments)
     out << "api=" << plane.apiAddress() << '\n'
         << "proxy=" << plane.proxyAddress() << '\n'
         << "data_dir=" << plane.dataDir() << '\n'
-        << "admin_token_file=" << plane.adminTokenFile() << '\n';
+        << "admin_token_file=" << plane.adminTokenFile() << '\n'
+        << "signing_key=" << plane.signingKeyBackend() << '\n';
     if (options.listenForAgents)
         out << "agents=" << plane.agentsAddress() << '\n' << "agent_token_file=" << plane.agentJoinTokenFile() << '\n';
     out.flush();

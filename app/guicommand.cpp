@@ -55,7 +55,8 @@ int runGui(int &argc, char **argv)
         return 1;
     }
     QTextStream(stdout) << "api=" << plane.apiAddress() << "\nproxy=" << plane.proxyAddress()
-                        << "\ndata_dir=" << plane.dataDir() << "\nadmin_token_file=" << plane.adminTokenFile() << '\n';
+                        << "\ndata_dir=" << plane.dataDir() << "\nadmin_token_file=" << plane.adminTokenFile()
+                        << "\nsigning_key=" << plane.signingKeyBackend() << '\n';
     deployDemoOnFirstStart(plane.service());
 
     ServeDeck::MainWindow window(plane);

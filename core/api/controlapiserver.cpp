@@ -378,6 +378,48 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
                              [](const TokenGrant &g) { return JsonCodec::toJson(g); });
         }
     }
+    if (sub == "scale-events" && parts.size() == 4) {
+        if (method != "GET")
+            return methodNotAllowed("GET");
+        auto limit = intParam(request.query, QStringLiteral("limit"), 100);
+        if (!limit)
+            return fail(limit.error());
+        return replyWith(m_service.scaleEvents(svc, *limit), [](const QList<ScaleEvent> &events) {
+            QJsonArray list;
+            int up = 0, down = 0;
+            for (const ScaleEvent &e : events) {
+                list.append(JsonCodec::toJson(e));
+                (e.after > e.before ? up : down) += 1;
+            }
+            return QJsonObject{{QStringLiteral("events"), list}, {QStringLiteral("up"), up}, {QStringLiteral("down"), down}};
+        });
+    }
+    if (sub == "autoscaling" && parts.size() == 4) {
+        if (method == "GET")
+            return replyWith(m_service.autoscaleSettings(svc), [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
+        if (method != "PUT" && method != "PATCH")
+            return methodNotAllowed("GET, PUT, PATCH");
+        auto body = jsonBody(request);
+        if (!body)
+            return fail(body.error());
+        auto change = JsonCodec::autoscaleSettingsRequest(*body);
+        if (!change)
+            return fail(change.error());
+        return replyWith(m_service.setAutoscaleSettings(svc, change->schedule, change->idleTimeoutSeconds),
+                         [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
+    }
+    if (sub == "metrics" && parts.size() == 4) {
+        if (method != "POST")
+            return methodNotAllowed("POST");
+        auto body = jsonBody(request);
+        if (!body)
+            return fail(body.error());
+        auto pushed = JsonCodec::pushedMetric(*body);
+        if (!pushed)
+            return fail(pushed.error());
+        return replyWith(m_service.pushMetric(svc, pushed->name, pushed->value),
+                         [&](const Done &) { return QJsonObject{{QStringLiteral("accepted"), true}}; }, 202);
+    }
     if (sub == "errors" && parts.size() == 4) {
         if (method == "DELETE")
             return replyWith(m_service.clearErrors(svc), [](int n) { return QJsonObject{{QStringLiteral("cleared"), n}}; });

@@ -4,18 +4,21 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
+#include <QPointer>
 #include <QSaveFile>
 
 #include <openssl/rand.h>
 
 #include "api/controlapiserver.h"
 #include "api/jsoncodec.h"
-#include "auth/signingkeyfile.h"
+#include "auth/signingkeystore.h"
 #include "auth/tokensigner.h"
 #include "domain/clock.h"
 #include "proxy/proxyserver.h"
 #include "service/routingpublisher.h"
 #include "agent/agentgateway.h"
+#include "autoscale/autoscaler.h"
+#include "service/endpointmetricssampler.h"
 #include "agent/localagent.h"
 #include "scheduler/reconciler.h"
 #include "service/replicadeployer.h"
@@ -44,7 +47,9 @@ ControlPlane::ControlPlane(QObject *parent)
 ControlPlane::~ControlPlane()
 {
     // Stop deciding before stopping replicas: a reconciler still running during shutdown would
-    // replace every replica the shutdown stops.
+    // replace every replica the shutdown stops; nor may the autoscaler ask for new ones.
+    delete m_autoscaleTick;
+    m_autoscaleTick = nullptr;
     delete m_reconciler;
     m_reconciler = nullptr;
     delete m_deployer;
@@ -140,7 +145,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     if (!token)
         return token.error();
     m_adminToken = *token;
-    auto key = SigningKeyFile::loadOrCreate(QDir(m_options.dataDir).filePath(QStringLiteral("signing.key")));
+    // The OS keychain holds the key; a 0600 file in the data dir only where none is reachable.
+    auto key = SigningKeyStore::loadOrCreate(m_options.dataDir, QStringLiteral("ServeDeck"), &m_keyBackend);
     if (!key)
         return key.error();
     m_signer = std::make_shared<const TokenSigner>(*key);
@@ -170,7 +176,6 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     connect(m_service.get(), &ModelServingService::routesChanged, m_routing, &RoutingPublisher::schedule);
     connect(m_service.get(), &ModelServingService::endpointChanged, m_routing, &RoutingPublisher::schedule);
     connect(m_service.get(), &ModelServingService::tokensChanged, m_routing, &RoutingPublisher::schedule);
-    m_service->setMetricsSource([this](const QUuid &endpointId) { return m_routing->metricsFor(endpointId); });
     if (auto published = m_routing->publishNow(); !published)
         return published.error();
 
@@ -204,15 +209,16 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 connect(m_gateway, &AgentGateway::agentJoined, m_deployer, &ReplicaDeployer::addAgent);
                 connect(m_gateway, &AgentGateway::agentLeft, m_deployer, &ReplicaDeployer::removeAgent);
             }
-            const ReplicaDeployer *deployer = m_deployer;
+            // Guarded: the deployer may go before what calls these during shutdown.
+            const QPointer<const ReplicaDeployer> deployer = m_deployer;
             m_routing->setHostResolver([deployer](const QString &agentId) {
-                for (const AgentConnector *agent : deployer->agents()) {
+                for (const AgentConnector *agent : deployer ? deployer->agents() : QList<AgentConnector *>()) {
                     if (agent->agentId() == agentId)
                         return agent->replicaHost();
                 }
                 return QString();
             });
-            m_reconciler->setReplicaProbe([deployer](const Route &route) { return deployer->isRunning(route); });
+            m_reconciler->setReplicaProbe([deployer](const Route &route) { return deployer && deployer->isRunning(route); });
             connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
             connect(m_reconciler, &Reconciler::routeDrainRequested, m_deployer, &ReplicaDeployer::drain);
             connect(m_deployer, &ReplicaDeployer::reconcileWanted, m_reconciler, &Reconciler::scheduleSoon);
@@ -220,6 +226,9 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         }
         m_reconciler->start(m_options.reconcileIntervalMs);
     }
+
+    if (auto wired = startAutoscaling(); !wired)
+        return wired.error();
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);
@@ -244,6 +253,88 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             qWarning("servedeck: cannot write %s", qPrintable(addressFile.fileName()));
     }
     return Done{};
+}
+
+Result<Done> ControlPlane::startAutoscaling()
+{
+    // Load is sampled whether or not anything scales on it: info and the dashboard show it too.
+    m_metrics = new EndpointMetricsSampler(*m_repository, Clock::system(), this);
+    const ProxyServer *proxy = m_proxy;
+    m_metrics->setTrafficSource([proxy] { return proxy->routeCounters(); });
+    if (m_deployer) {
+        // Guarded: the deployer may go before what calls these during shutdown.
+        const QPointer<const ReplicaDeployer> deployer = m_deployer;
+        m_metrics->setAgentsSource([deployer] {
+            QList<AgentStatus> agents;
+            for (const AgentConnector *agent : deployer ? deployer->agents() : QList<AgentConnector *>())
+                agents.append(agent->status());
+            return agents;
+        });
+        m_metrics->setHostResolver([deployer](const QString &agentId) {
+            for (const AgentConnector *agent : deployer ? deployer->agents() : QList<AgentConnector *>()) {
+                if (agent->agentId() == agentId)
+                    return agent->replicaHost();
+            }
+            return QString();
+        });
+    }
+    connect(m_service.get(), &ModelServingService::metricPushed, m_metrics, &EndpointMetricsSampler::pushCustom);
+    const RoutingPublisher *routing = m_routing;
+    const EndpointMetricsSampler *sampler = m_metrics;
+    m_service->setMetricsSource([routing, sampler](const QUuid &endpointId) {
+        EndpointMetrics m = routing->metricsFor(endpointId);
+        if (auto load = sampler->latest(endpointId)) {
+            m.requestsPerSecond = load->requestsPerSecond;
+            m.inFlight = load->inFlight;
+            m.p50Ms = load->p50Ms;
+            m.p95Ms = load->p95Ms;
+            m.p99Ms = load->p99Ms;
+        }
+        return m;
+    });
+    if (m_options.autoscaleIntervalMs <= 0)
+        return Done{};
+
+    m_autoscaler = new Autoscaler(*m_repository, Clock::system(), this);
+    EndpointMetricsSampler *metrics = m_metrics;
+    m_autoscaler->setMetricsReader([metrics](const QUuid &endpointId, MetricSource source, const QString &metric) {
+        return metrics->value(endpointId, source, metric);
+    });
+    ModelServingService *service = m_service.get();
+    m_autoscaler->setActuator([service](const QUuid &endpointId, int target, const ScaleCause &cause) {
+        auto scaled = service->scaleReplicas(endpointId.toString(QUuid::WithoutBraces), target, cause);
+        if (!scaled)
+            qWarning("servedeck: autoscaling %s to %d: %s", qPrintable(endpointId.toString()), target,
+                     qPrintable(scaled.error().message));
+        return scaled.ok();
+    });
+    auto settings = m_repository->autoscaleSettings();
+    if (!settings)
+        return settings.error();
+    for (const AutoscaleSettings &s : *settings)
+        applyAutoscaleSettings(s);
+    connect(m_service.get(), &ModelServingService::autoscaleSettingsChanged, this, &ControlPlane::applyAutoscaleSettings);
+
+    // Sample, then decide on what was just sampled: one timer keeps the two in order.
+    m_autoscaleTick = new QTimer(this);
+    m_autoscaleTick->setInterval(m_options.autoscaleIntervalMs);
+    connect(m_autoscaleTick, &QTimer::timeout, this, [this] {
+        if (auto sampled = m_metrics->sample(); !sampled)
+            qWarning("servedeck: metrics sample failed: %s", qPrintable(sampled.error().message));
+        if (auto pass = m_autoscaler->evaluateOnce(); !pass)
+            qWarning("servedeck: autoscaler pass failed: %s", qPrintable(pass.error().message));
+    });
+    m_autoscaleTick->start();
+    return Done{};
+}
+
+void ControlPlane::applyAutoscaleSettings(const AutoscaleSettings &settings)
+{
+    if (!m_autoscaler)
+        return;
+    auto schedule = ReplicaSchedule::parse(settings.schedule);
+    m_autoscaler->setSchedule(settings.endpointId, schedule ? *schedule : ReplicaSchedule());
+    m_autoscaler->setIdleTimeout(settings.endpointId, settings.idleTimeoutSeconds);
 }
 
 } // namespace ServeDeck

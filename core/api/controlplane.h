@@ -4,13 +4,18 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QTimer>
 
 #include "domain/result.h"
 #include "agent/capacity.h"
+#include "domain/autoscalingrule.h"
+#include "auth/signingkeystore.h"
 
 namespace ServeDeck {
 
 class AgentGateway;
+class Autoscaler;
+class EndpointMetricsSampler;
 class ControlApiServer;
 class ProxyServer;
 class RoutingPublisher;
@@ -37,6 +42,7 @@ struct ControlPlaneOptions
     quint16 agentsPort = 0;
     bool listenForAgents = false;  // remote agents join on apiAddress:agentsPort
     bool runLocalAgent = true;     // the embedded agent runs replicas too
+    int autoscaleIntervalMs = 1000;  // metrics sampled and rules evaluated this often; 0: no autoscaler
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
@@ -57,6 +63,8 @@ public:
     Reconciler *reconciler() const { return m_reconciler; }
     LocalAgent *agent() const { return m_agent.get(); }
     ProxyServer *proxy() const { return m_proxy; }
+    EndpointMetricsSampler *metrics() const { return m_metrics; }
+    Autoscaler *autoscaler() const { return m_autoscaler; }
     ReplicaDeployer *deployer() const { return m_deployer; }
     QString dataDir() const { return m_options.dataDir; }
     QString adminTokenFile() const;
@@ -65,15 +73,20 @@ public:
     QString proxyAddress() const;  // host:port
     QString agentsAddress() const;  // host:port where remote agents join, empty when not listening
     QString agentJoinTokenFile() const;
+    // Where the token signing key is kept: "keychain" or "file".
+    QString signingKeyBackend() const { return SigningKeyStore::backendName(m_keyBackend); }
 
     // Reads the admin token file, creating it (random, mode 0600) on first start.
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
 
 private:
     void adoptOrphanedRoutes();
+    Result<Done> startAutoscaling();
+    void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
 
     ControlPlaneOptions m_options;
     QByteArray m_adminToken;
+    SigningKeyStore::Backend m_keyBackend = SigningKeyStore::Backend::File;
     std::unique_ptr<Repository> m_repository;
     std::shared_ptr<const TokenSigner> m_signer;  // shared with the data plane's worker threads
     std::unique_ptr<ModelServingService> m_service;
@@ -85,6 +98,9 @@ private:
     ProxyServer *m_proxy = nullptr;
     RoutingPublisher *m_routing = nullptr;
     AgentGateway *m_gateway = nullptr;
+    EndpointMetricsSampler *m_metrics = nullptr;
+    Autoscaler *m_autoscaler = nullptr;
+    QTimer *m_autoscaleTick = nullptr;
 };
 
 } // namespace ServeDeck

@@ -110,7 +110,12 @@ QJsonObject toJson(const EndpointInfo &info)
                  QJsonObject{{QStringLiteral("requests"), info.metrics->requests},
                              {QStringLiteral("errors"), info.metrics->errors},
                              {QStringLiteral("error_rate"), info.metrics->errorRate()},
-                             {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)}});
+                             {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)},
+                             {QStringLiteral("requests_per_second"), info.metrics->requestsPerSecond},
+                             {QStringLiteral("in_flight"), info.metrics->inFlight},
+                             {QStringLiteral("p50_latency_ms"), optionalNumber(info.metrics->p50Ms)},
+                             {QStringLiteral("p95_latency_ms"), optionalNumber(info.metrics->p95Ms)},
+                             {QStringLiteral("p99_latency_ms"), optionalNumber(info.metrics->p99Ms)}});
     }
     return o;
 }
@@ -343,6 +348,32 @@ Result<int> scaleRequest(const QJsonObject &body)
     RequestFields f(body);
     const int replicas = int(f.integer({"replicas", "target_replicas"}, 0, 1000, true).value_or(0));
     return finished(f, replicas);
+}
+
+QJsonObject toJson(const AutoscaleSettings &s)
+{
+    return {{QStringLiteral("endpoint_id"), s.endpointId.toString(QUuid::WithoutBraces)},
+            {QStringLiteral("schedule"), s.schedule},
+            {QStringLiteral("idle_timeout"), s.idleTimeoutSeconds}};
+}
+
+Result<AutoscaleSettingsChange> autoscaleSettingsRequest(const QJsonObject &body)
+{
+    RequestFields f(body);
+    AutoscaleSettingsChange change;
+    change.schedule = f.string({"schedule"});
+    if (auto idle = f.integer({"idle_timeout", "idle_timeout_seconds"}, 0, 7 * 24 * 3600))
+        change.idleTimeoutSeconds = int(*idle);
+    return finished(f, change);
+}
+
+Result<PushedMetric> pushedMetric(const QJsonObject &body)
+{
+    RequestFields f(body);
+    PushedMetric m;
+    m.name = f.string({"name", "metric"}, true).value_or(QString());
+    m.value = f.number({"value"}, true).value_or(0);
+    return finished(f, m);
 }
 
 Result<QList<RouteWeight>> routeWeights(const QJsonObject &body)

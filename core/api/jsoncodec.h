@@ -28,6 +28,19 @@ QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
 Result<CreateServiceRequest> createRequest(const QJsonObject &body);
 Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body);
 Result<int> scaleRequest(const QJsonObject &body);
+QJsonObject toJson(const AutoscaleSettings &settings);
+struct AutoscaleSettingsChange
+{
+    std::optional<QString> schedule;
+    std::optional<int> idleTimeoutSeconds;
+};
+Result<AutoscaleSettingsChange> autoscaleSettingsRequest(const QJsonObject &body);
+struct PushedMetric
+{
+    QString name;
+    double value = 0;
+};
+Result<PushedMetric> pushedMetric(const QJsonObject &body);
 Result<QList<RouteWeight>> routeWeights(const QJsonObject &body);
 Result<AutoScalingRule> ruleRequest(const QJsonObject &body);
 Result<AutoScalingRuleChanges> ruleChanges(const QJsonObject &body);

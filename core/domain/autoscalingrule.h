@@ -40,6 +40,16 @@ struct AutoScalingRule
     QString condition() const;
 };
 
+// Autoscaling beyond rules, per endpoint: replica floors by time of week (ReplicaSchedule's text)
+// and scale to zero after this many idle seconds (0: never).
+struct AutoscaleSettings
+{
+    QUuid endpointId;
+    QString schedule;
+    int idleTimeoutSeconds = 0;
+    QDateTime updatedAt;
+};
+
 // The source a metric comes from when the caller does not say.
 MetricSource defaultSourceFor(const QString &metric);
 

@@ -9,6 +9,7 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include "autoscale/replicaschedule.h"
 #include "auth/ipallowlist.h"
 #include "auth/tokenclaims.h"
 #include "auth/tokensigner.h"
@@ -531,6 +532,67 @@ Result<QList<ScaleEvent>> ModelServingService::scaleEvents(const QString &ref, i
     if (!endpoint)
         return endpoint.error();
     return m_repository.scaleEvents(endpoint->id, limit);
+}
+
+Result<AutoscaleSettings> ModelServingService::autoscaleSettings(const QString &ref)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    auto all = m_repository.autoscaleSettings();
+    if (!all)
+        return all.error();
+    for (const AutoscaleSettings &s : *all) {
+        if (s.endpointId == endpoint->id)
+            return s;
+    }
+    AutoscaleSettings none;
+    none.endpointId = endpoint->id;
+    return none;
+}
+
+Result<AutoscaleSettings> ModelServingService::setAutoscaleSettings(const QString &ref, std::optional<QString> schedule,
+                                                                    std::optional<int> idleTimeoutSeconds)
+{
+    if (schedule) {
+        if (auto parsed = ReplicaSchedule::parse(*schedule); !parsed)
+            return parsed.error();
+    }
+    if (idleTimeoutSeconds && (*idleTimeoutSeconds < 0 || *idleTimeoutSeconds > 7 * 24 * 3600))
+        return invalid(QStringLiteral("idle_timeout"), QStringLiteral("must be 0 (never) to 604800 seconds"));
+    auto saved = m_repository.transaction<AutoscaleSettings>([&]() -> Result<AutoscaleSettings> {
+        auto current = autoscaleSettings(ref);
+        if (!current)
+            return current.error();
+        AutoscaleSettings s = *current;
+        if (schedule)
+            s.schedule = schedule->trimmed();
+        if (idleTimeoutSeconds)
+            s.idleTimeoutSeconds = *idleTimeoutSeconds;
+        s.updatedAt = m_clock.now();
+        if (auto r = m_repository.saveAutoscaleSettings(s); !r)
+            return r.error();
+        return s;
+    });
+    if (saved)
+        Q_EMIT autoscaleSettingsChanged(*saved);
+    return saved;
+}
+
+Result<Done> ModelServingService::pushMetric(const QString &ref, const QString &name, double value)
+{
+    static const QRegularExpression valid(QStringLiteral("^[A-Za-z_:][A-Za-z0-9_:.-]{0,127}$"));
+    if (!valid.match(name).hasMatch())
+        return invalid(QStringLiteral("name"), QStringLiteral("'%1' is not a metric name (letters, digits, _ : . -)").arg(name));
+    if (!std::isfinite(value))
+        return invalid(QStringLiteral("value"), QStringLiteral("must be a finite number"));
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    if (!endpoint->isLive())
+        return invalid(QStringLiteral("endpoint"), QStringLiteral("'%1' is not live").arg(endpoint->name));
+    Q_EMIT metricPushed(endpoint->id, name, value);
+    return Done{};
 }
 
 Result<QList<Route>> ModelServingService::updateRoutes(const QString &ref, const QList<RouteWeight> &weights)

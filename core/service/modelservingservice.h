@@ -49,6 +49,10 @@ struct EndpointMetrics
     qint64 requests = 0;
     qint64 errors = 0;
     std::optional<double> meanLatencyMs;
+    // Over the last sample interval (about a second).
+    double requestsPerSecond = 0;
+    qint64 inFlight = 0;
+    std::optional<double> p50Ms, p95Ms, p99Ms;
     double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
 };
 
@@ -148,6 +152,12 @@ public:
     Result<ScaleResult> scaleReplicas(const QString &ref, int replicas, const ScaleCause &cause = {});
     // Newest first.
     Result<QList<ScaleEvent>> scaleEvents(const QString &ref, int limit = 100);
+    Result<AutoscaleSettings> autoscaleSettings(const QString &ref);
+    // Unset fields keep their value. A schedule that does not parse is InvalidArgument naming the token.
+    Result<AutoscaleSettings> setAutoscaleSettings(const QString &ref, std::optional<QString> schedule,
+                                                   std::optional<int> idleTimeoutSeconds);
+    // A CUSTOM metric's value, pushed by the operator's own tooling for rules to act on.
+    Result<Done> pushMetric(const QString &ref, const QString &name, double value);
     Result<QList<Route>> updateRoutes(const QString &ref, const QList<RouteWeight> &weights);
     Result<Route> deleteRoute(const QString &ref, const QUuid &routeId);
     Result<QList<Route>> forceSync(const QString &ref);
@@ -185,6 +195,8 @@ Q_SIGNALS:
     void scaled(const ServeDeck::ScaleEvent &event);
     void syncRequested(const QUuid &endpointId);
     void tokensChanged(const QUuid &endpointId);
+    void autoscaleSettingsChanged(const ServeDeck::AutoscaleSettings &settings);
+    void metricPushed(const QUuid &endpointId, const QString &name, double value);
 
 private:
     Result<Endpoint> resolve(const QString &ref);

@@ -631,6 +631,32 @@ Result<int> Repository::clearErrors(const QUuid &endpointId)
     return q.value().numRowsAffected();
 }
 
+Result<Done> Repository::saveAutoscaleSettings(const AutoscaleSettings &s)
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("INSERT INTO autoscale_settings(endpoint_id, schedule, idle_timeout, updated_at) VALUES(?,?,?,?) "
+                                "ON CONFLICT(endpoint_id) DO UPDATE SET schedule=excluded.schedule, "
+                                "idle_timeout=excluded.idle_timeout, updated_at=excluded.updated_at"),
+                 {idText(s.endpointId), s.schedule, s.idleTimeoutSeconds, ms(s.updatedAt)});
+    if (!q)
+        return q.error();
+    return Done{};
+}
+
+Result<QList<AutoscaleSettings>> Repository::autoscaleSettings()
+{
+    return collect<AutoscaleSettings>(
+        run(m_connectionName, QStringLiteral("SELECT endpoint_id, schedule, idle_timeout, updated_at FROM autoscale_settings")),
+        [](const QSqlQuery &q) {
+            AutoscaleSettings s;
+            s.endpointId = QUuid::fromString(q.value(0).toString());
+            s.schedule = q.value(1).toString();
+            s.idleTimeoutSeconds = q.value(2).toInt();
+            s.updatedAt = fromMs(q.value(3));
+            return s;
+        });
+}
+
 Result<qint64> Repository::insertScaleEvent(const ScaleEvent &e)
 {
     auto q = run(m_connectionName,

@@ -111,6 +111,10 @@ public:
     Result<qint64> insertScaleEvent(const ScaleEvent &event);
     Result<QList<ScaleEvent>> scaleEvents(const QUuid &endpointId, int limit);
 
+    Result<Done> saveAutoscaleSettings(const AutoscaleSettings &settings);
+    // Every endpoint's that has any; an endpoint without a row has none.
+    Result<QList<AutoscaleSettings>> autoscaleSettings();
+
 private:
     Result<Done> begin();
     Result<Done> commit();

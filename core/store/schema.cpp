@@ -95,6 +95,14 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("CREATE INDEX routes_by_endpoint_status ON routes(endpoint_id, status)"),
             QStringLiteral("DROP INDEX routes_by_endpoint"),
         },
+        // 3: per-endpoint autoscaling beyond rules: replica floors by schedule, scale to zero when idle.
+        {
+            QStringLiteral("CREATE TABLE autoscale_settings ("
+                           " endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " schedule TEXT NOT NULL DEFAULT '',"
+                           " idle_timeout INTEGER NOT NULL DEFAULT 0,"
+                           " updated_at INTEGER NOT NULL)"),
+        },
     };
     return migrations;
 }

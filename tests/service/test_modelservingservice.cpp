@@ -740,7 +740,13 @@ private Q_SLOTS:
         QVERIFY(!info->metrics.has_value());
         QCOMPARE(service().serviceInfo(QStringLiteral("missing")).error().type, ErrorType::NotFound);
 
-        service().setMetricsSource([](const QUuid &) { return EndpointMetrics{200, 10, 12.5}; });
+        service().setMetricsSource([](const QUuid &) {
+            EndpointMetrics m;
+            m.requests = 200;
+            m.errors = 10;
+            m.meanLatencyMs = 12.5;
+            return m;
+        });
         auto withMetrics = service().serviceInfo(e.name, true);
         QVERIFY(withMetrics->metrics.has_value());
         QCOMPARE(withMetrics->metrics->requests, 200);

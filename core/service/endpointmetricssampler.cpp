@@ -1,0 +1,302 @@
+#include "endpointmetricssampler.h"
+
+#include <QNetworkReply>
+
+#include "domain/clock.h"
+#include "store/repository.h"
+
+namespace ServeDeck {
+
+namespace {
+
+// Replica ids are agent:pid:port.
+quint16 portOf(const QString &replicaId)
+{
+    const QStringList parts = replicaId.split(u':');
+    return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
+}
+
+// Sums the samples of one metric in Prometheus text exposition (any labels). The format is a
+// line per sample, `name{labels} value [timestamp]`; comments start with '#'.
+std::optional<double> sumOfMetric(const QByteArray &text, const QByteArray &name)
+{
+    std::optional<double> sum;
+    for (const QByteArray &raw : text.split('\n')) {
+        const QByteArray line = raw.trimmed();
+        if (line.isEmpty() || line.startsWith('#') || !line.startsWith(name))
+            continue;
+        const char next = line.size() > name.size() ? line.at(name.size()) : '\0';
+        if (next != '{' && next != ' ' && next != '\t')
+            continue;  // a longer name that merely starts the same
+        const qsizetype labelsEnd = next == '{' ? line.indexOf('}', name.size()) : name.size();
+        if (labelsEnd < 0)
+            continue;
+        const QList<QByteArray> fields = line.mid(labelsEnd + 1).simplified().split(' ');
+        bool ok = false;
+        const double value = fields.value(0).toDouble(&ok);
+        if (ok)
+            sum = sum.value_or(0) + value;
+    }
+    return sum;
+}
+
+ProxyServer::RouteCounters minus(const ProxyServer::RouteCounters &now, const ProxyServer::RouteCounters &before)
+{
+    // Counters only grow while a route lives; anything else means they started over.
+    const bool reset = now.requests < before.requests || now.latencyBuckets.size() != before.latencyBuckets.size();
+    if (reset)
+        return now;
+    ProxyServer::RouteCounters d = now;
+    d.requests -= before.requests;
+    d.errors -= before.errors;
+    d.latencySumSeconds -= before.latencySumSeconds;
+    for (qsizetype i = 0; i < d.latencyBuckets.size(); ++i)
+        d.latencyBuckets[i] = now.latencyBuckets[i] >= before.latencyBuckets[i] ? now.latencyBuckets[i] - before.latencyBuckets[i] : 0;
+    return d;
+}
+
+} // namespace
+
+std::optional<double> histogramQuantileMs(const QList<double> &bounds, const QList<quint64> &cumulative, double q)
+{
+    if (cumulative.isEmpty() || cumulative.size() != bounds.size() + 1 || cumulative.last() == 0)
+        return std::nullopt;
+    const double rank = q * double(cumulative.last());
+    for (qsizetype i = 0; i < cumulative.size(); ++i) {
+        if (double(cumulative[i]) < rank)
+            continue;
+        if (i == bounds.size())  // the +Inf bucket: the best that can be said is its lower edge
+            return bounds.last() * 1000.0;
+        const double lower = i == 0 ? 0.0 : bounds[i - 1];
+        const double below = i == 0 ? 0.0 : double(cumulative[i - 1]);
+        const double inBucket = double(cumulative[i]) - below;
+        const double fraction = inBucket > 0 ? (rank - below) / inBucket : 1.0;
+        return (lower + (bounds[i] - lower) * fraction) * 1000.0;
+    }
+    return bounds.last() * 1000.0;
+}
+
+EndpointMetricsSampler::EndpointMetricsSampler(Repository &repository, Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_repository(repository)
+    , m_clock(clock)
+{
+}
+
+Result<Done> EndpointMetricsSampler::sample()
+{
+    const QDateTime now = m_clock.now();
+    auto endpoints = m_repository.endpoints();
+    if (!endpoints)
+        return endpoints.error();
+    auto routes = m_repository.routesWithReplicas();
+    if (!routes)
+        return routes.error();
+    QHash<QUuid, Endpoint> byId;
+    for (const Endpoint &e : *endpoints) {
+        if (e.isLive())
+            byId.insert(e.id, e);
+    }
+    QHash<QUuid, Route> routeById;
+    for (const Route &r : *routes)
+        routeById.insert(r.id, r);
+
+    const QHash<QUuid, ProxyServer::RouteCounters> counters = m_traffic ? m_traffic() : QHash<QUuid, ProxyServer::RouteCounters>();
+    QHash<QUuid, ReplicaStatus> replicas;
+    QHash<QString, QHash<int, GpuInfo>> gpusByAgent;
+    if (m_agents) {
+        for (const AgentStatus &agent : m_agents()) {
+            for (const ReplicaStatus &r : agent.replicas)
+                replicas.insert(r.routeId, r);
+            for (const GpuInfo &gpu : agent.gpus)
+                gpusByAgent[agent.agentId].insert(gpu.index, gpu);
+        }
+    }
+
+    struct Acc
+    {
+        ProxyServer::RouteCounters delta;
+        double seconds = 0;
+        qint64 inFlight = 0, requestsTotal = 0, errorsTotal = 0;
+        double cpuSum = 0, memSum = 0, gpuSum = 0;
+        int cpuN = 0, memN = 0, gpuN = 0;
+    };
+    QHash<QUuid, Acc> acc;
+    QHash<QUuid, RouteBase> next;
+    const QList<double> bounds = ProxyServer::latencyBucketBounds();
+
+    for (auto it = counters.cbegin(); it != counters.cend(); ++it) {
+        const auto route = routeById.constFind(it.key());
+        if (route == routeById.cend() || !byId.contains(route->endpointId))
+            continue;
+        Acc &a = acc[route->endpointId];
+        a.inFlight += qint64(it->inFlight);
+        a.requestsTotal += qint64(it->requests);
+        a.errorsTotal += qint64(it->errors);
+        RouteBase base{now, *it, -1};
+        if (auto prev = m_previous.constFind(it.key()); prev != m_previous.cend() && prev->time < now) {
+            const ProxyServer::RouteCounters d = minus(*it, prev->counters);
+            a.seconds = std::max(a.seconds, double(prev->time.msecsTo(now)) / 1000.0);
+            a.delta.requests += d.requests;
+            a.delta.errors += d.errors;
+            if (a.delta.latencyBuckets.size() != d.latencyBuckets.size())
+                a.delta.latencyBuckets = QList<quint64>(d.latencyBuckets.size(), 0);
+            for (qsizetype i = 0; i < d.latencyBuckets.size(); ++i)
+                a.delta.latencyBuckets[i] += d.latencyBuckets[i];
+        }
+        next.insert(it.key(), base);
+    }
+
+    for (auto it = replicas.cbegin(); it != replicas.cend(); ++it) {
+        const auto route = routeById.constFind(it.key());
+        if (route == routeById.cend() || !byId.contains(route->endpointId))
+            continue;
+        const Endpoint &e = byId[route->endpointId];
+        Acc &a = acc[e.id];
+        RouteBase &base = next[it.key()];
+        base.time = now;
+        base.cpuSeconds = it->cpuSeconds;
+        if (auto prev = m_previous.constFind(it.key()); prev != m_previous.cend() && prev->cpuSeconds >= 0
+                                                         && prev->time < now && e.resourceSlots.cpu > 0) {
+            const double wall = double(prev->time.msecsTo(now)) / 1000.0;
+            a.cpuSum += std::max(0.0, it->cpuSeconds - prev->cpuSeconds) / wall / e.resourceSlots.cpu * 100.0;
+            ++a.cpuN;
+        }
+        if (e.resourceSlots.memoryBytes > 0) {
+            a.memSum += double(it->residentBytes) * 100.0 / double(e.resourceSlots.memoryBytes);
+            ++a.memN;
+        }
+        for (int index : it->gpus) {
+            const auto gpu = gpusByAgent.value(route->agentId).constFind(index);
+            if (gpu != gpusByAgent.value(route->agentId).cend()) {
+                a.gpuSum += gpu->utilizationPercent;
+                ++a.gpuN;
+            }
+        }
+    }
+    m_previous = std::move(next);
+
+    QHash<QUuid, EndpointLoad> latest;
+    for (auto it = byId.cbegin(); it != byId.cend(); ++it) {
+        const Acc a = acc.value(it.key());
+        EndpointLoad load;
+        load.time = now;
+        load.inFlight = a.inFlight;
+        load.requestsTotal = a.requestsTotal;
+        load.errorsTotal = a.errorsTotal;
+        if (a.seconds > 0) {
+            load.requestsPerSecond = double(a.delta.requests) / a.seconds;
+            load.errorRate = a.delta.requests > 0 ? double(a.delta.errors) / double(a.delta.requests) : 0.0;
+            load.p50Ms = histogramQuantileMs(bounds, a.delta.latencyBuckets, 0.50);
+            load.p95Ms = histogramQuantileMs(bounds, a.delta.latencyBuckets, 0.95);
+            load.p99Ms = histogramQuantileMs(bounds, a.delta.latencyBuckets, 0.99);
+        }
+        if (a.cpuN > 0)
+            load.cpuPercent = a.cpuSum / a.cpuN;
+        if (a.memN > 0)
+            load.memoryPercent = a.memSum / a.memN;
+        if (a.gpuN > 0)
+            load.gpuPercent = a.gpuSum / a.gpuN;
+        latest.insert(it.key(), load);
+    }
+    m_latest = std::move(latest);
+
+    // Replicas' own metrics, for the endpoints a rule asked about; answers land before a later pass.
+    QHash<QUuid, QList<QUrl>> targets;
+    for (const Route &r : std::as_const(*routes)) {
+        const quint16 port = portOf(r.replicaId);
+        if (r.status != RouteStatus::Healthy || port == 0 || !m_wantedScrapes.contains(r.endpointId))
+            continue;
+        QString host = m_hostOf ? m_hostOf(r.agentId) : QString();
+        if (host.isEmpty())
+            host = QStringLiteral("127.0.0.1");
+        targets[r.endpointId].append(QUrl(QStringLiteral("http://%1:%2/metrics").arg(host).arg(port)));
+    }
+    scrape(targets);
+    Q_EMIT sampled();
+    return Done{};
+}
+
+void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets)
+{
+    for (auto it = targets.cbegin(); it != targets.cend(); ++it) {
+        const QUuid endpointId = it.key();
+        // One round per endpoint: the sum is published when every replica answered or failed.
+        auto round = std::make_shared<QHash<QString, double>>();
+        auto pending = std::make_shared<int>(int(it->size()));
+        const QSet<QString> names = m_wantedScrapes.value(endpointId);
+        for (const QUrl &url : *it) {
+            QNetworkRequest request(url);
+            request.setTransferTimeout(2000);
+            QNetworkReply *reply = m_network.get(request);
+            connect(reply, &QNetworkReply::finished, this, [this, reply, round, pending, names, endpointId] {
+                reply->deleteLater();
+                if (reply->error() == QNetworkReply::NoError) {
+                    const QByteArray text = reply->readAll();
+                    for (const QString &name : names) {
+                        if (auto v = sumOfMetric(text, name.toUtf8()))
+                            (*round)[name] += *v;
+                    }
+                }
+                if (--*pending == 0)
+                    m_scraped.insert(endpointId, *round);
+            });
+        }
+    }
+}
+
+std::optional<EndpointLoad> EndpointMetricsSampler::latest(const QUuid &endpointId) const
+{
+    auto it = m_latest.constFind(endpointId);
+    return it == m_latest.cend() ? std::nullopt : std::optional<EndpointLoad>(*it);
+}
+
+void EndpointMetricsSampler::pushCustom(const QUuid &endpointId, const QString &name, double value)
+{
+    m_custom[endpointId].insert(name, {value, m_clock.now()});
+}
+
+std::optional<double> EndpointMetricsSampler::value(const QUuid &endpointId, MetricSource source, const QString &metric)
+{
+    switch (source) {
+    case MetricSource::Custom: {
+        const auto entry = m_custom.value(endpointId).value(metric, {0, QDateTime()});
+        if (!entry.second.isValid() || entry.second.secsTo(m_clock.now()) > kCustomMetricTtlSeconds)
+            return std::nullopt;
+        return entry.first;
+    }
+    case MetricSource::InferenceFramework: {
+        m_wantedScrapes[endpointId].insert(metric);
+        const auto values = m_scraped.value(endpointId);
+        auto it = values.constFind(metric);
+        return it == values.cend() ? std::nullopt : std::optional<double>(*it);
+    }
+    case MetricSource::Proxy:
+    case MetricSource::Kernel:
+        break;
+    }
+    const auto load = latest(endpointId);
+    if (!load)
+        return std::nullopt;
+    if (metric == u"requests_per_second" || metric == u"rps")
+        return load->requestsPerSecond;
+    if (metric == u"in_flight")
+        return double(load->inFlight);
+    if (metric == u"error_rate")
+        return load->errorRate;
+    if (metric == u"p50_latency_ms")
+        return load->p50Ms;
+    if (metric == u"p95_latency_ms")
+        return load->p95Ms;
+    if (metric == u"p99_latency_ms")
+        return load->p99Ms;
+    if (metric == u"cpu_utilization" || metric == u"cpu_util")
+        return load->cpuPercent;
+    if (metric == u"memory_utilization" || metric == u"memory_util" || metric == u"mem_util")
+        return load->memoryPercent;
+    if (metric == u"gpu_utilization" || metric == u"gpu_util")
+        return load->gpuPercent;
+    return std::nullopt;
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include <QDateTime>
+#include <QHash>
+#include <QNetworkAccessManager>
+#include <QObject>
+#include <QSet>
+#include <QUuid>
+
+#include "agent/agentconnector.h"
+#include "domain/autoscalingrule.h"
+#include "domain/result.h"
+#include "proxy/proxyserver.h"
+
+namespace ServeDeck {
+
+class Clock;
+class Repository;
+
+// One endpoint's load over the last sample interval: what the autoscaler decides on and what
+// the dashboard charts.
+struct EndpointLoad
+{
+    QDateTime time;
+    double requestsPerSecond = 0;
+    double errorRate = 0;  // errors / requests within the interval; 0 without requests
+    qint64 inFlight = 0;
+    std::optional<double> p50Ms, p95Ms, p99Ms;  // within the interval; none without requests
+    std::optional<double> cpuPercent;     // of the cores its replicas asked for, averaged over them
+    std::optional<double> memoryPercent;  // of their memory limit, averaged
+    std::optional<double> gpuPercent;     // utilization of the GPUs they were given, averaged
+    qint64 requestsTotal = 0;
+    qint64 errorsTotal = 0;
+};
+
+// Upper bounds in seconds, cumulative bucket counts (the last one +Inf): the q-quantile in ms,
+// interpolated within its bucket as Prometheus' histogram_quantile does.
+std::optional<double> histogramQuantileMs(const QList<double> &bounds, const QList<quint64> &cumulative, double q);
+
+// Samples, on the control thread, every endpoint's load: the proxy's counters turned into rates
+// and percentiles over the interval, the agents' per-replica CPU/memory/GPU use, metrics scraped
+// from replicas' own /metrics (INFERENCE_FRAMEWORK) and values pushed through the API (CUSTOM).
+class EndpointMetricsSampler final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EndpointMetricsSampler)
+
+public:
+    using TrafficSource = std::function<QHash<QUuid, ProxyServer::RouteCounters>()>;
+    using AgentsSource = std::function<QList<AgentStatus>()>;
+    using HostResolver = std::function<QString(const QString &agentId)>;
+
+    // A pushed value older than this is stale: a rule must not act on a feed that stopped.
+    static constexpr int kCustomMetricTtlSeconds = 120;
+
+    EndpointMetricsSampler(Repository &repository, Clock &clock, QObject *parent = nullptr);
+
+    void setTrafficSource(TrafficSource source) { m_traffic = std::move(source); }
+    void setAgentsSource(AgentsSource source) { m_agents = std::move(source); }
+    void setHostResolver(HostResolver resolver) { m_hostOf = std::move(resolver); }
+
+    Result<Done> sample();
+    std::optional<EndpointLoad> latest(const QUuid &endpointId) const;
+
+    void pushCustom(const QUuid &endpointId, const QString &name, double value);
+    // For the autoscaler. Asking for an INFERENCE_FRAMEWORK metric makes later samples scrape it.
+    std::optional<double> value(const QUuid &endpointId, MetricSource source, const QString &metric);
+
+Q_SIGNALS:
+    void sampled();
+
+private:
+    struct RouteBase
+    {
+        QDateTime time;
+        ProxyServer::RouteCounters counters;
+        double cpuSeconds = -1;
+    };
+    void scrape(const QHash<QUuid, QList<QUrl>> &targets);
+
+    Repository &m_repository;
+    Clock &m_clock;
+    TrafficSource m_traffic;
+    AgentsSource m_agents;
+    HostResolver m_hostOf;
+    QHash<QUuid, RouteBase> m_previous;  // by route
+    QHash<QUuid, EndpointLoad> m_latest;
+    QHash<QUuid, QHash<QString, QPair<double, QDateTime>>> m_custom;
+    QHash<QUuid, QSet<QString>> m_wantedScrapes;
+    QHash<QUuid, QHash<QString, double>> m_scraped;  // summed over the endpoint's replicas
+    QNetworkAccessManager m_network;
+};
+
+} // namespace ServeDeck
