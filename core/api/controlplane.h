@@ -42,7 +42,9 @@ struct ControlPlaneOptions
     quint16 agentsPort = 0;
     bool listenForAgents = false;  // remote agents join on apiAddress:agentsPort
     bool runLocalAgent = true;     // the embedded agent runs replicas too
-    int autoscaleIntervalMs = 1000;  // metrics sampled and rules evaluated this often; 0: no autoscaler
+    // Metrics sampled and rules evaluated this often (0: no autoscaler). Half a second keeps a load
+    // step to a new replica under a second plus its start; the rules' windows absorb the noise.
+    int autoscaleIntervalMs = 500;
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
