@@ -42,6 +42,10 @@ const char kHelp[] =
     "  token SVC [--scope inference|read-only|admin] [--expiry SECONDS|none] [--allow-ip CIDR]... [--out FILE]\n"
     "  tokens SVC | tokens SVC revoke TOKEN_ID\n"
     "  errors [SVC] [--limit N] [--type T] | errors SVC clear\n"
+    "  scale-events SVC [--limit N]           what scaled, when and why, with UP/DOWN counts\n"
+    "  autoscaling SVC [--schedule TEXT] [--idle-timeout SECONDS]\n"
+    "                                         replica floors by time (\"mon-fri 09:00-18:00 min=3\"), scale to zero\n"
+    "  metric SVC NAME VALUE                  push a CUSTOM metric value for rules to act on\n"
     "The API address and admin token come from --api/--token-file, SERVEDECK_API/SERVEDECK_TOKEN_FILE,\n"
     "or the files `servedeck serve` leaves in its data dir.\n";
 
@@ -442,6 +446,48 @@ int runCtl(const QStringList &arguments)
             r = client.get(path);
             show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("errors")).toArray(), kErrorColumns); };
         }
+    } else if (verb == u"scale-events") {
+        if (!need(2))
+            return kUsage;
+        QString path = svcPath(svc) + QStringLiteral("/scale-events");
+        if (a.options.contains(QStringLiteral("limit")))
+            path += QStringLiteral("?limit=") + a.value(QStringLiteral("limit"));
+        r = client.get(path);
+        show = [&](const QJsonObject &o) {
+            out << "UP " << o.value(QStringLiteral("up")).toInt() << "  DOWN " << o.value(QStringLiteral("down")).toInt() << '\n';
+            printTable(out, o.value(QStringLiteral("events")).toArray(),
+                       {{QStringLiteral("time"), QStringLiteral("TIME")}, {QStringLiteral("direction"), QStringLiteral("DIR")},
+                        {QStringLiteral("replicas_before"), QStringLiteral("FROM")}, {QStringLiteral("replicas_after"), QStringLiteral("TO")},
+                        {QStringLiteral("metric_value"), QStringLiteral("VALUE")}, {QStringLiteral("reason"), QStringLiteral("REASON")}});
+        };
+    } else if (verb == u"autoscaling") {
+        if (!need(2))
+            return kUsage;
+        QJsonObject body;
+        if (a.options.contains(QStringLiteral("schedule")))
+            body.insert(QStringLiteral("schedule"), a.value(QStringLiteral("schedule")));
+        if (a.options.contains(QStringLiteral("idle-timeout"))) {
+            bool ok = false;
+            const int seconds = a.value(QStringLiteral("idle-timeout")).toInt(&ok);
+            if (!ok) {
+                err << "servedeck ctl autoscaling: --idle-timeout '" << a.value(QStringLiteral("idle-timeout")) << "' is not a number\n";
+                return kUsage;
+            }
+            body.insert(QStringLiteral("idle_timeout"), seconds);
+        }
+        r = body.isEmpty() ? client.get(svcPath(svc) + QStringLiteral("/autoscaling"))
+                           : client.send("PUT", svcPath(svc) + QStringLiteral("/autoscaling"), body);
+    } else if (verb == u"metric") {
+        if (!need(4))
+            return kUsage;
+        bool ok = false;
+        const double value = a.positional[3].toDouble(&ok);
+        if (!ok) {
+            err << "servedeck ctl metric: '" << a.positional[3] << "' is not a number\n";
+            return kUsage;
+        }
+        r = client.send("POST", svcPath(svc) + QStringLiteral("/metrics"),
+                        QJsonObject{{QStringLiteral("name"), sub}, {QStringLiteral("value"), value}});
     } else {
         err << "servedeck ctl: unknown verb '" << verb << "'\n" << kHelp;
         return kUsage;

@@ -158,6 +158,7 @@ private Q_SLOTS:
     void dryRunNamesEveryMissingFile();
     void scaleBeyondCapacityIsResourceLimitExceeded();
     void secondRuleOnSameMetricConflicts();
+    void autoscalingSettingsMetricsAndScaleEvents();
     void listShowsTable();
     void wrongTokenIsUnauthorized();
     void closedPortIsNoAnswer();
@@ -353,6 +354,41 @@ void TestServeCtl::secondRuleOnSameMetricConflicts()
     const CtlResult rules = ctl({u"--json"_s, u"rules"_s, kEndpoint});
     QVERIFY2(rules.exitCode == 0, rules.describe().constData());
     QCOMPARE(rules.json().value(u"autoscaling_rules"_s).toArray().size(), 1);
+}
+
+// The autoscaling verbs over REST: a bad schedule is a typed error and changes nothing, a good
+// one is stored; a pushed metric is accepted or refused by name; manual scaling is a scale event.
+void TestServeCtl::autoscalingSettingsMetricsAndScaleEvents()
+{
+    const CtlResult created = ctl({u"create"_s, u"autoscaled"_s, u"--version"_s, u"v1"_s, u"--folder"_s, u"iris-v1"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
+    const CtlResult bad = ctl({u"autoscaling"_s, u"autoscaled"_s, u"--schedule"_s, u"mon-fri 09:00-18:00 min=lots"_s});
+    QVERIFY2(bad.exitCode == 1 && bad.err.contains(u"InvalidArgument"_s), bad.describe().constData());
+    const CtlResult unchanged = ctl({u"--json"_s, u"autoscaling"_s, u"autoscaled"_s});
+    QCOMPARE(unchanged.json().value(u"schedule"_s).toString(), QString());
+
+    const CtlResult set = ctl({u"--json"_s, u"autoscaling"_s, u"autoscaled"_s, u"--schedule"_s, u"sat,sun 00:00-24:00 min=0"_s,
+                               u"--idle-timeout"_s, u"900"_s});
+    QVERIFY2(set.exitCode == 0, set.describe().constData());
+    QCOMPARE(set.json().value(u"idle_timeout"_s).toInt(), 900);
+    const CtlResult read = ctl({u"--json"_s, u"autoscaling"_s, u"autoscaled"_s});
+    QCOMPARE(read.json().value(u"schedule"_s).toString(), u"sat,sun 00:00-24:00 min=0"_s);
+
+    const CtlResult pushed = ctl({u"metric"_s, u"autoscaled"_s, u"queue_depth"_s, u"12.5"_s});
+    QVERIFY2(pushed.exitCode == 0, pushed.describe().constData());
+    const CtlResult badName = ctl({u"metric"_s, u"autoscaled"_s, u"queue depth"_s, u"1"_s});
+    QVERIFY2(badName.exitCode == 1 && badName.err.contains(u"InvalidArgument"_s), badName.describe().constData());
+
+    QVERIFY(ctl({u"scale"_s, u"autoscaled"_s, u"2"_s}).exitCode == 0);
+    const CtlResult events = ctl({u"--json"_s, u"scale-events"_s, u"autoscaled"_s});
+    QVERIFY2(events.exitCode == 0, events.describe().constData());
+    QCOMPARE(events.json().value(u"up"_s).toInt(), 1);
+    QCOMPARE(events.json().value(u"down"_s).toInt(), 0);
+    const QJsonObject first = events.json().value(u"events"_s).toArray().first().toObject();
+    QCOMPARE(first.value(u"reason"_s).toString(), u"manual"_s);
+    QCOMPARE(first.value(u"replicas_after"_s).toInt(), 2);
+    QVERIFY(ctl({u"delete"_s, u"autoscaled"_s}).exitCode == 0);
 }
 
 void TestServeCtl::listShowsTable()
