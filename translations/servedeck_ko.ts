@@ -10,6 +10,394 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::AutoscaleRuleForm</name>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="87"/>
+        <source>A metric name starts with a letter or _ and holds letters, digits, _, : or .</source>
+        <translation>메트릭 이름은 영문자나 _로 시작하고 영문자, 숫자, _, :, . 만 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="89"/>
+        <source>The step must not be 0: positive scales out, negative scales in.</source>
+        <translation>단계 크기는 0일 수 없습니다. 양수는 스케일 아웃, 음수는 스케일 인입니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="91"/>
+        <source>The target per replica must be greater than 0.</source>
+        <translation>레플리카당 목표값은 0보다 커야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="93"/>
+        <source>Max replicas must be at least 1.</source>
+        <translation>최대 레플리카는 1 이상이어야 합니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="95"/>
+        <source>Min replicas (%1) is more than max replicas (%2).</source>
+        <translation>최소 레플리카(%1)가 최대 레플리카(%2)보다 큽니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="99"/>
+        <source>Delays and cooldown must not be negative.</source>
+        <translation>지연 시간과 쿨다운은 음수일 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="125"/>
+        <source>Step by</source>
+        <translation>단계 크기</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="126"/>
+        <source>Target per replica</source>
+        <translation>레플리카당 목표</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="161"/>
+        <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
+        <translation>메트릭 출처: 레플리카의 커널(CPU, 메모리, GPU), 모델 서버, 앞단 프록시 또는 사용자 정의 수집기</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="176"/>
+        <source>Positive scales out, negative scales in</source>
+        <translation>양수는 스케일 아웃, 음수는 스케일 인</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="179"/>
+        <source>Replicas become ceil(metric / target)</source>
+        <translation>레플리카 수 = ceil(메트릭 / 목표)</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="182"/>
+        <source>How long the condition must hold before scaling out</source>
+        <translation>스케일 아웃 전에 조건이 유지되어야 하는 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="183"/>
+        <source>How long the condition must hold before scaling in</source>
+        <translation>스케일 인 전에 조건이 유지되어야 하는 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="184"/>
+        <source>How long to wait after any change before the next</source>
+        <translation>변경 후 다음 변경까지 기다리는 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="211"/>
+        <source>Source</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="213"/>
+        <source>Metric</source>
+        <translation>메트릭</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="216"/>
+        <source>When</source>
+        <translation>조건</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="218"/>
+        <source>Then</source>
+        <translation>동작</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="223"/>
+        <source>Min replicas</source>
+        <translation>최소 레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="225"/>
+        <source>Max replicas</source>
+        <translation>최대 레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="228"/>
+        <source>Scale-out delay</source>
+        <translation>스케일 아웃 지연</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="230"/>
+        <source>Scale-in delay</source>
+        <translation>스케일 인 지연</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="232"/>
+        <source>Cooldown</source>
+        <translation>쿨다운</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="359"/>
+        <source>&lt;metric&gt;</source>
+        <translation>&lt;메트릭&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="363"/>
+        <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
+        <translation>%3일 때 레플리카를 ceil(%1 / %2)개로 조정 (아웃은 %4초, 인은 %5초 후)</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="368"/>
+        <source>Scale out by %1 when %2 for %3 s</source>
+        <translation>%2 상태가 %3초 지속되면 %1개 스케일 아웃</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="370"/>
+        <source>Scale in by %1 when %2 for %3 s</source>
+        <translation>%2 상태가 %3초 지속되면 %1개 스케일 인</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="372"/>
+        <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
+        <translation>레플리카를 %1~%2개로 유지하고, 변경 후 %3초 기다립니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="391"/>
+        <source>New rule</source>
+        <translation>새 규칙</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="392"/>
+        <source>Edit rule %1</source>
+        <translation>규칙 %1 편집</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="393"/>
+        <source>Create rule</source>
+        <translation>규칙 만들기</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="393"/>
+        <source>Save rule</source>
+        <translation>규칙 저장</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleruleform.cpp" line="426"/>
+        <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
+        <translation>ConflictingRules: 이 규칙은 기존 규칙 %1(“%2”)과 충돌합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::AutoscaleView</name>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="45"/>
+        <source>New rule</source>
+        <translation>새 규칙</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="46"/>
+        <source>Delete rule…</source>
+        <translation>규칙 삭제…</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="87"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="96"/>
+        <source>Rules</source>
+        <translation>규칙</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="101"/>
+        <source>Scale events</source>
+        <translation>스케일 이벤트</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="164"/>
+        <source>▲ %1 up · ▼ %2 down (last %3 events)</source>
+        <translation>▲ 증가 %1 · ▼ 감소 %2 (최근 이벤트 %3개)</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="176"/>
+        <source>Delete rule</source>
+        <translation>규칙 삭제</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="177"/>
+        <source>Delete the rule “%1”? The endpoint keeps its current replicas.</source>
+        <translation>규칙 “%1”을(를) 삭제할까요? 엔드포인트는 현재 레플리카 수를 유지합니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscaleview.cpp" line="178"/>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::CreateEndpointDialog</name>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="41"/>
+        <source>Browse…</source>
+        <translation>찾아보기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="46"/>
+        <source>Public: anyone who reaches the proxy may call it, no token needed</source>
+        <translation>공개: 프록시에 접근할 수 있으면 누구나 토큰 없이 호출할 수 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="47"/>
+        <location filename="../ui/createendpointdialog.cpp" line="133"/>
+        <source>Check</source>
+        <translation>검사</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="48"/>
+        <source>Deploy</source>
+        <translation>배포</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="53"/>
+        <source>New endpoint</source>
+        <translation>새 엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="68"/>
+        <source>lower-case letters, digits and &apos;-&apos;, e.g. sentiment-analyzer</source>
+        <translation>영문 소문자, 숫자, &apos;-&apos; (예: sentiment-analyzer)</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="69"/>
+        <source>e.g. v1</source>
+        <translation>예: v1</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="70"/>
+        <source>a folder, or the name of one under the model roots (iris-v1)</source>
+        <translation>폴더 경로, 또는 모델 루트 아래 폴더 이름 (iris-v1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="74"/>
+        <source> cores</source>
+        <translation> 코어</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="81"/>
+        <source> GPUs</source>
+        <translation> GPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="89"/>
+        <location filename="../ui/createendpointdialog.cpp" line="107"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="92"/>
+        <location filename="../ui/createendpointdialog.cpp" line="108"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="95"/>
+        <location filename="../ui/createendpointdialog.cpp" line="109"/>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="99"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="100"/>
+        <source>Model version</source>
+        <translation>모델 버전</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="101"/>
+        <location filename="../ui/createendpointdialog.cpp" line="196"/>
+        <source>Model folder</source>
+        <translation>모델 폴더</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="102"/>
+        <location filename="../ui/createendpointdialog.cpp" line="110"/>
+        <source>Per replica</source>
+        <translation>레플리카당</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="103"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="110"/>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="110"/>
+        <source>Available</source>
+        <translation>가용</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="124"/>
+        <source>Resource estimate</source>
+        <translation>리소스 예상치</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="139"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="189"/>
+        <source>Check the endpoint before deploying it: the check finds every problem and estimates the resources it takes.</source>
+        <translation>배포하기 전에 검사하세요. 검사는 모든 문제를 찾고 필요한 리소스를 추정합니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="210"/>
+        <source>No problems found. Replicas to start: %1.</source>
+        <translation>문제가 없습니다. 시작할 레플리카: %1개.</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="212"/>
+        <source>Model %1 from %2.</source>
+        <translation>%2의 모델 %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="217"/>
+        <source>Fix these problems before deploying:</source>
+        <translation>배포하기 전에 다음 문제를 해결하세요:</translation>
+    </message>
+    <message>
+        <location filename="../ui/createendpointdialog.cpp" line="261"/>
+        <source>The endpoint was not created:</source>
+        <translation>엔드포인트를 만들지 못했습니다:</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::DisplayFormat</name>
+    <message>
+        <location filename="../ui/displayformat.cpp" line="44"/>
+        <source>exit %1</source>
+        <translation>종료 코드 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/displayformat.cpp" line="51"/>
+        <source>%1 d</source>
+        <translation>%1일</translation>
+    </message>
+    <message>
+        <location filename="../ui/displayformat.cpp" line="53"/>
+        <source>%1 h</source>
+        <translation>%1시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/displayformat.cpp" line="55"/>
+        <source>%1 min</source>
+        <translation>%1분</translation>
+    </message>
+    <message>
+        <location filename="../ui/displayformat.cpp" line="56"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
         <location filename="../ui/endpointlistmodel.cpp" line="113"/>
@@ -48,31 +436,661 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::EndpointSelector</name>
+    <message>
+        <location filename="../ui/endpointselector.cpp" line="54"/>
+        <source>All endpoints</source>
+        <translation>모든 엔드포인트</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ErrorBrowserView</name>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="59"/>
+        <source>Clear errors…</source>
+        <translation>오류 지우기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="66"/>
+        <source>All types</source>
+        <translation>모든 유형</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="69"/>
+        <source>Any time</source>
+        <translation>전체 기간</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="70"/>
+        <source>Last hour</source>
+        <translation>최근 1시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="71"/>
+        <source>Last day</source>
+        <translation>최근 1일</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="72"/>
+        <source>Search messages and logs</source>
+        <translation>메시지와 로그 검색</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="74"/>
+        <source>Clear the shown endpoint&apos;s errors; its retry counter resets so scaling resumes</source>
+        <translation>표시된 엔드포인트의 오류를 지웁니다. 재시도 횟수가 초기화되어 스케일링이 재개됩니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="129"/>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="130"/>
+        <source>Where</source>
+        <translation>위치</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="131"/>
+        <source>Agent</source>
+        <translation>에이전트</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="132"/>
+        <source>Exit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="133"/>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="142"/>
+        <source>No log output was captured.</source>
+        <translation>수집된 로그 출력이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="144"/>
+        <source>Log tail</source>
+        <translation>로그 끝부분</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="174"/>
+        <source>%1 of %2</source>
+        <translation>%2개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="183"/>
+        <source>Select an error to see its exit status and log tail.</source>
+        <translation>오류를 선택하면 종료 상태와 로그 끝부분을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="190"/>
+        <source>%1 on %2</source>
+        <translation>%2의 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="194"/>
+        <source>replica %1</source>
+        <translation>레플리카 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="196"/>
+        <source>route %1</source>
+        <translation>라우트 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="197"/>
+        <source>the endpoint</source>
+        <translation>엔드포인트 전체</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="199"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="201"/>
+        <source>none recorded</source>
+        <translation>기록 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="228"/>
+        <source>Clear the errors of every endpoint?</source>
+        <translation>모든 엔드포인트의 오류를 지울까요?</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="229"/>
+        <source>Clear every error of %1?</source>
+        <translation>%1의 오류를 모두 지울까요?</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="230"/>
+        <location filename="../ui/errorbrowserview.cpp" line="232"/>
+        <source>Clear errors</source>
+        <translation>오류 지우기</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorbrowserview.cpp" line="231"/>
+        <source>Their retry counters reset, so scaling starts replicas again.</source>
+        <translation>재시도 횟수가 초기화되어 스케일링이 레플리카를 다시 시작합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ErrorListModel</name>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="137"/>
+        <source>Route %1</source>
+        <translation>라우트 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="177"/>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="179"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="181"/>
+        <source>Replica</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="183"/>
+        <source>Agent</source>
+        <translation>에이전트</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="185"/>
+        <source>Type</source>
+        <translation>유형</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="187"/>
+        <source>Message</source>
+        <translation>메시지</translation>
+    </message>
+    <message>
+        <location filename="../ui/errorlistmodel.cpp" line="189"/>
+        <source>Exit</source>
+        <translation>종료</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="25"/>
+        <location filename="../ui/mainwindow.cpp" line="64"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="31"/>
+        <location filename="../ui/mainwindow.cpp" line="98"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="51"/>
+        <location filename="../ui/mainwindow.cpp" line="81"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="52"/>
+        <location filename="../ui/mainwindow.cpp" line="67"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <source>Endpoints</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="68"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <source>Errors</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="69"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <source>Tokens</source>
+        <translation>토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="70"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <source>Autoscaling</source>
+        <translation>오토스케일링</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="82"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="53"/>
+        <location filename="../ui/mainwindow.cpp" line="83"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <source>New…</source>
+        <translation>새로 만들기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <source>Deploy a new endpoint (%1)</source>
+        <translation>새 엔드포인트 배포 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <source>Scale…</source>
+        <translation>스케일…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="150"/>
+        <source>Set the selected endpoint&apos;s replicas</source>
+        <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <source>Delete…</source>
+        <translation>삭제…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <source>Delete the selected endpoint (Del)</source>
+        <translation>선택한 엔드포인트 삭제 (Del)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <source>Find</source>
+        <translation>찾기</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="160"/>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <source>&amp;Endpoint</source>
+        <translation>엔드포인트(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <source>&amp;View</source>
+        <translation>보기(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <source>Delete endpoint</source>
+        <translation>엔드포인트 삭제</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
+        <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <source>Delete</source>
+        <translation>삭제</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <source>Errors (%1)</source>
+        <translation>오류 (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::RuleListModel</name>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="87"/>
+        <source>Rule %1 (%2)</source>
+        <translation>규칙 %1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="96"/>
+        <source>%1–%2</source>
+        <translation>%1–%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="99"/>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="115"/>
+        <source>Rule</source>
+        <translation>규칙</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="117"/>
+        <source>Source</source>
+        <translation>출처</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="119"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="121"/>
+        <source>Out / in delay</source>
+        <translation>아웃 / 인 지연</translation>
+    </message>
+    <message>
+        <location filename="../ui/rulelistmodel.cpp" line="123"/>
+        <source>Cooldown</source>
+        <translation>쿨다운</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ScaleDialog</name>
+    <message>
+        <location filename="../ui/scaledialog.cpp" line="20"/>
+        <source>Scale</source>
+        <translation>스케일</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaledialog.cpp" line="24"/>
+        <source>Scale %1</source>
+        <translation>%1 스케일</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaledialog.cpp" line="35"/>
+        <source>Desired replicas</source>
+        <translation>목표 레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaledialog.cpp" line="37"/>
+        <source>Now %1; 0 scales the endpoint to zero.</source>
+        <translation>현재 %1개. 0이면 엔드포인트를 0으로 축소합니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ScaleEventModel</name>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="94"/>
+        <source>Rule %1</source>
+        <translation>규칙 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="101"/>
+        <source>▲ UP</source>
+        <translation>▲ 증가</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="101"/>
+        <source>▼ DOWN</source>
+        <translation>▼ 감소</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="106"/>
+        <source>operator</source>
+        <translation>운영자</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="107"/>
+        <source>rule %1 (deleted)</source>
+        <translation>규칙 %1 (삭제됨)</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="126"/>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="128"/>
+        <source>Direction</source>
+        <translation>방향</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="130"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="132"/>
+        <source>Cause</source>
+        <translation>원인</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="134"/>
+        <source>Metric value</source>
+        <translation>메트릭 값</translation>
+    </message>
+    <message>
+        <location filename="../ui/scaleeventmodel.cpp" line="136"/>
+        <source>Reason</source>
+        <translation>사유</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TokenListModel</name>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="136"/>
+        <source>Revoked %1</source>
+        <translation>%1에 폐기됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="154"/>
+        <source>never</source>
+        <translation>만료 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="156"/>
+        <source>any address</source>
+        <translation>모든 주소</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="162"/>
+        <source>active</source>
+        <translation>유효</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="164"/>
+        <source>expired</source>
+        <translation>만료됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="166"/>
+        <source>revoked</source>
+        <translation>폐기됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="181"/>
+        <source>Token</source>
+        <translation>토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="183"/>
+        <source>Scope</source>
+        <translation>범위</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="185"/>
+        <source>Issued</source>
+        <translation>발급</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="187"/>
+        <source>Expires</source>
+        <translation>만료</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="189"/>
+        <source>Allowed IPs</source>
+        <translation>허용 IP</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenlistmodel.cpp" line="191"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TokenView</name>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="70"/>
+        <source>Generate token</source>
+        <translation>토큰 생성</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="73"/>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="74"/>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="77"/>
+        <source>Revoke…</source>
+        <translation>폐기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="91"/>
+        <source>Inference</source>
+        <translation>추론</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="92"/>
+        <source>Send inference requests to the endpoint</source>
+        <translation>엔드포인트에 추론 요청 보내기</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="93"/>
+        <source>Read-only</source>
+        <translation>읽기 전용</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="94"/>
+        <source>Read the endpoint&apos;s status and metrics</source>
+        <translation>엔드포인트 상태와 메트릭 읽기</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="95"/>
+        <source>Admin</source>
+        <translation>관리자</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="96"/>
+        <source>Everything, including changes to the endpoint</source>
+        <translation>엔드포인트 변경을 포함한 모든 작업</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="100"/>
+        <source>seconds</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="101"/>
+        <source>minutes</source>
+        <translation>분</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="102"/>
+        <source>hours</source>
+        <translation>시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="103"/>
+        <source>days</source>
+        <translation>일</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="104"/>
+        <source>never expires</source>
+        <translation>만료 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="109"/>
+        <source>any address; or e.g. 10.0.0.0/8, 192.168.1.5</source>
+        <translation>모든 주소, 또는 예: 10.0.0.0/8, 192.168.1.5</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="116"/>
+        <source>The new token appears here, once: it is not stored, so copy or export it.</source>
+        <translation>새 토큰은 여기에 한 번만 표시됩니다. 저장되지 않으니 복사하거나 내보내세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="129"/>
+        <source>Scope</source>
+        <translation>범위</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="131"/>
+        <source>Expires after</source>
+        <translation>만료 기간</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="133"/>
+        <source>Allowed IPs</source>
+        <translation>허용 IP</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="140"/>
+        <source>Token</source>
+        <translation>토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="145"/>
+        <source>New token</source>
+        <translation>새 토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="170"/>
+        <source>Issued tokens</source>
+        <translation>발급된 토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="176"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="242"/>
+        <source>Issued token %1, valid until %2.</source>
+        <translation>토큰 %1을(를) 발급했습니다. %2까지 유효합니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="244"/>
+        <source>Issued token %1; it never expires.</source>
+        <translation>토큰 %1을(를) 발급했습니다. 만료되지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="254"/>
+        <source>Copied to the clipboard.</source>
+        <translation>클립보드에 복사했습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="260"/>
+        <source>Export token</source>
+        <translation>토큰 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="273"/>
+        <source>Written to %1 (readable by you only).</source>
+        <translation>%1에 저장했습니다 (본인만 읽을 수 있음).</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="296"/>
+        <source>Revoke token</source>
+        <translation>토큰 폐기</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="297"/>
+        <source>Revoke token %1? Requests that carry it are refused from now on.</source>
+        <translation>토큰 %1을(를) 폐기할까요? 이후 이 토큰을 사용하는 요청은 거부됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokenview.cpp" line="299"/>
+        <source>Revoke</source>
+        <translation>폐기</translation>
     </message>
 </context>
 </TS>

@@ -1,18 +1,52 @@
 #include "mainwindow.h"
 
+#include <QAction>
+#include <QCloseEvent>
+#include <QCoreApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
 
 #include "api/controlplane.h"
+#include "autoscaleview.h"
+#include "createendpointdialog.h"
+#include "domain/clock.h"
 #include "endpointlistmodel.h"
+#include "endpointselector.h"
+#include "errorbrowserview.h"
+#include "errorlistmodel.h"
+#include "prompt.h"
+#include "scaledialog.h"
+#include "service/modelservingservice.h"
+#include "tablecolumns.h"
+#include "tokenview.h"
 
 namespace ServeDeck {
+
+namespace {
+
+constexpr QSize kDefaultSize(1100, 700);
+const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
+const QString kViewKey = QStringLiteral("mainWindow/view");
+
+// Stored by name, not index, so a reordered or added tab does not open the wrong view.
+const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"), QStringLiteral("tokens"),
+                             QStringLiteral("autoscaling")};
+
+// The organization the console runs under (guicommand.cpp), named here so a window built without
+// that QApplication set-up still finds its settings. The application name is the running
+// program's ("servedeck"), so each test program keeps settings of its own.
+const QString kOrganization = QStringLiteral("ServeDeck");
+
+} // namespace
 
 MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     : QMainWindow(parent)
@@ -21,13 +55,46 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     , m_filter(new QSortFilterProxyModel(this))
     , m_search(new QLineEdit(this))
     , m_view(new QTableView(this))
+    , m_endpointError(new QLabel(this))
+    , m_tabs(new QTabWidget(this))
+    , m_errors(new ErrorBrowserView(plane.service(), *m_model, Clock::system(), this))
+    , m_tokens(new TokenView(plane.service(), *m_model, Clock::system(), this))
+    , m_autoscale(new AutoscaleView(plane.service(), *m_model, this))
 {
     setWindowTitle(tr("ServeDeck"));
+    createActions();
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(createEndpointsPage(), tr("Endpoints"));
+    m_tabs->addTab(m_errors, tr("Errors"));
+    m_tabs->addTab(m_tokens, tr("Tokens"));
+    m_tabs->addTab(m_autoscale, tr("Autoscaling"));
+    for (int i = 0; i < m_tabs->count(); ++i)
+        m_tabs->setTabToolTip(i, QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText));
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] { saveSettings(); });
+
+    connect(m_errors->errorModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateErrorTab);
+    connect(m_errors->errorModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateErrorTab);
+    connect(m_errors->errorModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateErrorTab);
+    updateErrorTab();
+
+    const QString api = plane.apiAddress().isEmpty() ? tr("off") : plane.apiAddress();
+    statusBar()->addWidget(new QLabel(tr("Data: %1").arg(plane.dataDir()), this));
+    statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, plane.proxyAddress()), this));
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::createEndpointsPage()
+{
+    auto *page = new QWidget(this);
     m_filter->setSourceModel(m_model);
     m_filter->setSortRole(EndpointListModel::SortRole);
     m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_filter->setFilterKeyColumn(-1);
 
+    m_search->setObjectName(QStringLiteral("endpointSearch"));
     m_search->setPlaceholderText(tr("Search endpoints"));
     m_search->setClearButtonEnabled(true);
     connect(m_search, &QLineEdit::textChanged, m_filter, &QSortFilterProxyModel::setFilterFixedString);
@@ -41,30 +108,196 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     // Columns fit what the filter shows now: a name or status is never clipped, also after a
-    // search that hid the long ones is cleared. Coalesced, since a reload inserts many rows at once.
-    m_fitColumns.setSingleShot(true);
-    m_fitColumns.setInterval(0);
-    connect(&m_fitColumns, &QTimer::timeout, m_view, &QTableView::resizeColumnsToContents);
-    const auto fitSoon = [this] { m_fitColumns.start(); };
-    connect(m_filter, &QAbstractItemModel::rowsInserted, this, fitSoon);
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, fitSoon);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, fitSoon);
-    connect(m_filter, &QAbstractItemModel::layoutChanged, this, fitSoon);
-    connect(m_filter, &QAbstractItemModel::dataChanged, this, fitSoon);
-    m_view->resizeColumnsToContents();
+    // search that hid the long ones is cleared.
+    fitColumnsToContents(m_view);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::selectionChanged);
+    // A filter that hides the selected row leaves nothing selected; the actions follow.
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::selectionChanged);
+    connect(m_view, &QTableView::doubleClicked, this, &MainWindow::scaleSelected);
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->addWidget(m_search);
+    // Del deletes only where it cannot mean "delete a character": in the table.
+    m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
+    m_view->addAction(m_deleteAction);
+
+    auto *toolBar = new QToolBar(page);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolBar->addAction(m_newAction);
+    toolBar->addAction(m_scaleAction);
+    toolBar->addAction(m_deleteAction);
+    toolBar->addSeparator();
+    toolBar->addWidget(m_search);
+
+    m_endpointError->setObjectName(QStringLiteral("endpointError"));
+    m_endpointError->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_endpointError->setWordWrap(true);
+    m_endpointError->hide();
+
+    auto *layout = new QVBoxLayout(page);
+    layout->addWidget(toolBar);
+    layout->addWidget(m_endpointError);
     layout->addWidget(m_view);
-    setCentralWidget(central);
-
-    const QString api = plane.apiAddress().isEmpty() ? tr("off") : plane.apiAddress();
-    statusBar()->addWidget(new QLabel(tr("Data: %1").arg(plane.dataDir()), this));
-    statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, plane.proxyAddress()), this));
-    resize(1000, 560);
+    selectionChanged();
+    return page;
 }
 
-MainWindow::~MainWindow() = default;
+void MainWindow::createActions()
+{
+    m_newAction = new QAction(tr("New…"), this);
+    m_newAction->setShortcut(QKeySequence::New);
+    m_newAction->setToolTip(tr("Deploy a new endpoint (%1)").arg(m_newAction->shortcut().toString(QKeySequence::NativeText)));
+    connect(m_newAction, &QAction::triggered, this, &MainWindow::newEndpoint);
+    m_scaleAction = new QAction(tr("Scale…"), this);
+    m_scaleAction->setToolTip(tr("Set the selected endpoint's replicas"));
+    connect(m_scaleAction, &QAction::triggered, this, &MainWindow::scaleSelected);
+    m_deleteAction = new QAction(tr("Delete…"), this);
+    m_deleteAction->setShortcut(QKeySequence::Delete);
+    m_deleteAction->setToolTip(tr("Delete the selected endpoint (Del)"));
+    connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
+
+    auto *find = new QAction(tr("Find"), this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, this, &MainWindow::focusSearch);
+    auto *quit = new QAction(tr("Quit"), this);
+    quit->setShortcut(QKeySequence::Quit);
+    quit->setMenuRole(QAction::QuitRole);
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *endpointMenu = menuBar()->addMenu(tr("&Endpoint"));
+    endpointMenu->addAction(m_newAction);
+    endpointMenu->addAction(m_scaleAction);
+    endpointMenu->addAction(m_deleteAction);
+    endpointMenu->addSeparator();
+    endpointMenu->addAction(quit);
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling")};
+    for (int i = 0; i < titles.size(); ++i) {
+        auto *show = new QAction(titles.at(i), this);
+        show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        connect(show, &QAction::triggered, this, [this, i] { showView(View(i)); });
+        viewMenu->addAction(show);
+        addAction(show);
+    }
+    viewMenu->addSeparator();
+    viewMenu->addAction(find);
+    // On the window too, so the shortcuts work in every view even where no menu bar is shown.
+    addAction(m_newAction);
+    addAction(find);
+    addAction(quit);
+}
+
+MainWindow::View MainWindow::currentView() const
+{
+    return View(m_tabs->currentIndex());
+}
+
+void MainWindow::showView(View view)
+{
+    m_tabs->setCurrentIndex(int(view));
+}
+
+QUuid MainWindow::selectedEndpoint() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.size() == 1 ? rows.first().data(EndpointListModel::EndpointIdRole).toUuid() : QUuid();
+}
+
+void MainWindow::selectEndpoint(const QUuid &id)
+{
+    for (int row = 0; row < m_filter->rowCount(); ++row) {
+        if (m_filter->index(row, 0).data(EndpointListModel::EndpointIdRole).toUuid() == id) {
+            m_view->selectRow(row);
+            return;
+        }
+    }
+}
+
+void MainWindow::selectionChanged()
+{
+    const QUuid id = selectedEndpoint();
+    m_scaleAction->setEnabled(!id.isNull());
+    m_deleteAction->setEnabled(!id.isNull());
+    if (id.isNull())
+        return;
+    // The per-endpoint views follow the endpoint the operator works on.
+    m_tokens->endpointSelector()->setCurrentEndpoint(id);
+    m_autoscale->endpointSelector()->setCurrentEndpoint(id);
+}
+
+void MainWindow::newEndpoint()
+{
+    auto *dialog = new CreateEndpointDialog(m_plane.service(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        showView(View::Endpoints);
+        m_search->clear();
+        selectEndpoint(dialog->created().id);
+    });
+    dialog->open();
+}
+
+void MainWindow::scaleSelected()
+{
+    const QUuid id = selectedEndpoint();
+    if (id.isNull())
+        return;
+    auto *dialog = new ScaleDialog(m_plane.service(), id.toString(QUuid::WithoutBraces), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::deleteSelected()
+{
+    const QUuid id = selectedEndpoint();
+    if (id.isNull())
+        return;
+    const QString name = m_view->selectionModel()->selectedRows(EndpointListModel::Name).first().data().toString();
+    if (!Prompt::confirm(this, tr("Delete endpoint"),
+                         tr("Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.")
+                             .arg(name),
+                         tr("Delete")))
+        return;
+    auto deleted = m_plane.service().deleteService(id.toString(QUuid::WithoutBraces));
+    m_endpointError->setText(deleted ? QString()
+                                     : deleted.error().typeName() + QStringLiteral(": ") + deleted.error().message);
+    m_endpointError->setVisible(!deleted);
+}
+
+void MainWindow::focusSearch()
+{
+    QLineEdit *search = currentView() == View::Errors ? m_errors->searchField() : m_search;
+    if (search == m_search)
+        showView(View::Endpoints);
+    search->setFocus(Qt::ShortcutFocusReason);
+    search->selectAll();
+}
+
+void MainWindow::updateErrorTab()
+{
+    const int count = m_errors->errorModel()->rowCount();
+    m_tabs->setTabText(int(View::Errors), count == 0 ? tr("Errors") : tr("Errors (%1)").arg(count));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::saveSettings() const
+{
+    QSettings s(kOrganization, QCoreApplication::applicationName());
+    s.setValue(kGeometryKey, saveGeometry());
+    s.setValue(kViewKey, kViewNames.value(m_tabs->currentIndex()));
+}
+
+void MainWindow::restoreSettings()
+{
+    QSettings s(kOrganization, QCoreApplication::applicationName());
+    if (!restoreGeometry(s.value(kGeometryKey).toByteArray()))
+        resize(kDefaultSize);
+    const auto view = kViewNames.indexOf(s.value(kViewKey).toString());
+    const QSignalBlocker quiet(m_tabs);
+    m_tabs->setCurrentIndex(view >= 0 ? int(view) : 0);
+}
 
 } // namespace ServeDeck

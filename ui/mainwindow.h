@@ -1,16 +1,22 @@
 #pragma once
 
 #include <QMainWindow>
-#include <QTimer>
+#include <QUuid>
 
+class QAction;
+class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
+class QTabWidget;
 class QTableView;
 
 namespace ServeDeck {
 
+class AutoscaleView;
 class ControlPlane;
 class EndpointListModel;
+class ErrorBrowserView;
+class TokenView;
 
 class MainWindow final : public QMainWindow
 {
@@ -18,19 +24,56 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
+    // In tab order; Ctrl+1..4 show them.
+    enum class View { Endpoints, Errors, Tokens, Autoscaling };
+
     explicit MainWindow(ControlPlane &plane, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     QTableView *endpointView() const { return m_view; }
     EndpointListModel *endpointModel() const { return m_model; }
+    QLineEdit *endpointSearch() const { return m_search; }
+    QTabWidget *views() const { return m_tabs; }
+    ErrorBrowserView *errorBrowser() const { return m_errors; }
+    TokenView *tokenView() const { return m_tokens; }
+    AutoscaleView *autoscaleView() const { return m_autoscale; }
+    QAction *newEndpointAction() const { return m_newAction; }
+    QAction *scaleAction() const { return m_scaleAction; }
+    QAction *deleteAction() const { return m_deleteAction; }
+
+    View currentView() const;
+    void showView(View view);
+    QUuid selectedEndpoint() const;
+    void selectEndpoint(const QUuid &id);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
+    QWidget *createEndpointsPage();
+    void createActions();
+    void newEndpoint();
+    void scaleSelected();
+    void deleteSelected();
+    void focusSearch();
+    void selectionChanged();
+    void updateErrorTab();
+    void saveSettings() const;
+    void restoreSettings();
+
     ControlPlane &m_plane;
     EndpointListModel *m_model;
     QSortFilterProxyModel *m_filter;
     QLineEdit *m_search;
     QTableView *m_view;
-    QTimer m_fitColumns;
+    QLabel *m_endpointError;
+    QTabWidget *m_tabs;
+    ErrorBrowserView *m_errors;
+    TokenView *m_tokens;
+    AutoscaleView *m_autoscale;
+    QAction *m_newAction = nullptr;
+    QAction *m_scaleAction = nullptr;
+    QAction *m_deleteAction = nullptr;
 };
 
 } // namespace ServeDeck

@@ -6,9 +6,14 @@
 #include <QDir>
 #include <QHeaderView>
 #include <QImage>
+#include <QLabel>
+#include <QPointer>
+#include <QSettings>
+#include <QTabWidget>
 #include <QLineEdit>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTableView>
@@ -17,8 +22,15 @@
 
 #include "api/controlplane.h"
 #include "service/modelservingservice.h"
+#include "ui/autoscaleview.h"
 #include "ui/endpointlistmodel.h"
+#include "ui/endpointselector.h"
+#include "ui/errorbrowserview.h"
 #include "ui/mainwindow.h"
+#include "ui/prompt.h"
+#include "ui/scaledialog.h"
+#include "ui/tokenview.h"
+#include "uitestsupport.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -28,7 +40,7 @@ namespace {
 using Column = EndpointListModel::Column;
 
 // The size the README shows it at.
-constexpr QSize kScreenshotSize(1000, 560);
+constexpr QSize kScreenshotSize(1100, 700);
 // Layout and column sizing happen a few event-loop turns after a change, never seconds.
 constexpr int kLayoutMs = 2000;
 
@@ -58,6 +70,14 @@ private Q_SLOTS:
     void screenshot();
     void newEndpointAppearsWithoutReload();
     void namesFitAfterSearchIsCleared();
+    void shortcutsShowViews_data();
+    void shortcutsShowViews();
+    void findFocusesTheViewsSearch();
+    void actionsNeedASelection();
+    void selectionCarriesIntoTokensAndAutoscaling();
+    void scaleDialogSetsReplicasOrSaysWhyNot();
+    void deleteAsksFirstThenDeletes();
+    void remembersGeometryAndView();
 
 private:
     QStringList shownNames() const;
@@ -126,6 +146,7 @@ void TestMainWindow::create(const QString &name, const QString &version, const Q
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
+    UiTest::clearSettings();
     QVERIFY2(!qEnvironmentVariableIsEmpty("SERVEDECK_SOURCE_DIR"), "SERVEDECK_SOURCE_DIR names the source tree");
     m_dataDir = std::make_unique<QTemporaryDir>(QDir::temp().filePath(u"servedeck-XXXXXX"_s));
     QVERIFY(m_dataDir->isValid());
@@ -155,15 +176,21 @@ void TestMainWindow::initTestCase()
                                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_viewTester = std::make_unique<QAbstractItemModelTester>(m_window->endpointView()->model(),
                                                               QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_search = m_window->findChild<QLineEdit *>();
+    m_search = m_window->findChild<QLineEdit *>(u"endpointSearch"_s);
     QVERIFY2(m_search, "the window has a search box");
+    QCOMPARE(m_search, m_window->endpointSearch());
+    QCOMPARE(m_window->currentView(), MainWindow::View::Endpoints);
     m_window->resize(kScreenshotSize);
     m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
 }
 
 void TestMainWindow::cleanup()
 {
+    // Dialogs that closed may have left the window inactive; shortcuts need it active.
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    m_window->showView(MainWindow::View::Endpoints);
     m_search->clear();
     m_window->endpointView()->sortByColumn(Column::Name, Qt::AscendingOrder);
 }
@@ -274,27 +301,8 @@ void TestMainWindow::screenshot()
     QCOMPARE(shownNames(), (QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s}));
     m_window->endpointView()->clearSelection();
     QCOMPARE(m_window->size(), kScreenshotSize);
-
-    const QString binDir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
-    QVERIFY2(!binDir.isEmpty(), "SERVEDECK_BIN_DIR says where the screenshot goes");
-    const QString folder = QDir(binDir).filePath(u"../screenshots"_s);
-    QVERIFY(QDir().mkpath(folder));
-    const QString file = QDir(folder).filePath(u"main-window.png"_s);
-
-    const QImage image = m_window->grab().toImage();
-    QCOMPARE(image.size(), kScreenshotSize);
-    QVERIFY2(image.save(file, "PNG"), qPrintable(file));
-
-    const QImage saved(file);
-    QCOMPARE(saved.size(), kScreenshotSize);
-    // Something was drawn: a blank grab has one or two colours, a table with text has many.
-    QSet<QRgb> colours;
-    for (int y = 0; y < saved.height(); y += 4) {
-        for (int x = 0; x < saved.width(); x += 4)
-            colours.insert(saved.pixel(x, y));
-    }
-    QVERIFY2(colours.size() > 16, qPrintable(u"only %1 colours in %2"_s.arg(colours.size()).arg(file)));
-    qInfo("screenshot: %s", qPrintable(QDir::cleanPath(file)));
+    const QString failed = UiTest::saveScreenshot(*m_window, u"main-window"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
 }
 
 void TestMainWindow::newEndpointAppearsWithoutReload()
@@ -331,6 +339,147 @@ void TestMainWindow::namesFitAfterSearchIsCleared()
     QTRY_COMPARE(shownNames().size(), 3);
     QTRY_VERIFY2_WITH_TIMEOUT(cutOffCells(Column::Name).isEmpty(), qPrintable(cutOffCells(Column::Name).join(u"; "_s)),
                               kLayoutMs);
+}
+
+void TestMainWindow::shortcutsShowViews_data()
+{
+    QTest::addColumn<int>("key");
+    QTest::addColumn<int>("view");
+    QTest::newRow("Ctrl+2 errors") << int(Qt::Key_2) << int(MainWindow::View::Errors);
+    QTest::newRow("Ctrl+3 tokens") << int(Qt::Key_3) << int(MainWindow::View::Tokens);
+    QTest::newRow("Ctrl+4 autoscaling") << int(Qt::Key_4) << int(MainWindow::View::Autoscaling);
+    QTest::newRow("Ctrl+1 endpoints") << int(Qt::Key_1) << int(MainWindow::View::Endpoints);
+}
+
+void TestMainWindow::shortcutsShowViews()
+{
+    QFETCH(int, key);
+    QFETCH(int, view);
+    // From a view other than the target, with focus in a field of it.
+    m_window->showView(view == int(MainWindow::View::Tokens) ? MainWindow::View::Errors : MainWindow::View::Tokens);
+    QTest::keyClick(m_window.get(), Qt::Key(key), Qt::ControlModifier);
+    QCOMPARE(int(m_window->currentView()), view);
+    QVERIFY(m_window->views()->currentWidget()->isVisible());
+}
+
+void TestMainWindow::findFocusesTheViewsSearch()
+{
+    m_window->showView(MainWindow::View::Errors);
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->errorBrowser()->searchField()->hasFocus());
+    // Views without a search of their own find endpoints.
+    m_window->showView(MainWindow::View::Tokens);
+    QTest::keyClick(m_window.get(), Qt::Key_F, Qt::ControlModifier);
+    QCOMPARE(m_window->currentView(), MainWindow::View::Endpoints);
+    QTRY_VERIFY(m_search->hasFocus());
+}
+
+void TestMainWindow::actionsNeedASelection()
+{
+    m_window->endpointView()->clearSelection();
+    QVERIFY(!m_window->scaleAction()->isEnabled());
+    QVERIFY(!m_window->deleteAction()->isEnabled());
+    QVERIFY(m_window->newEndpointAction()->isEnabled());
+    m_window->endpointView()->selectRow(0);
+    QVERIFY(m_window->scaleAction()->isEnabled());
+    QVERIFY(m_window->deleteAction()->isEnabled());
+    // A search that hides every row leaves nothing selected, and nothing to act on.
+    QTest::keyClicks(m_search, u"no-such-endpoint"_s);
+    QTRY_COMPARE(shownNames(), QStringList());
+    QVERIFY(m_window->selectedEndpoint().isNull());
+    QVERIFY(!m_window->scaleAction()->isEnabled());
+    QVERIFY(!m_window->deleteAction()->isEnabled());
+}
+
+void TestMainWindow::selectionCarriesIntoTokensAndAutoscaling()
+{
+    const int row = int(shownNames().indexOf(u"sentiment-analyzer"_s));
+    m_window->endpointView()->selectRow(row);
+    const QUuid id = m_window->selectedEndpoint();
+    QVERIFY(!id.isNull());
+    QCOMPARE(m_window->tokenView()->endpointSelector()->currentEndpoint(), id);
+    QCOMPARE(m_window->autoscaleView()->endpointSelector()->currentEndpoint(), id);
+    QCOMPARE(m_window->autoscaleView()->endpointSelector()->currentText(), u"sentiment-analyzer"_s);
+}
+
+void TestMainWindow::scaleDialogSetsReplicasOrSaysWhyNot()
+{
+    m_window->endpointView()->selectRow(int(shownNames().indexOf(u"iris-classifier"_s)));
+    m_window->scaleAction()->trigger();
+    QPointer<ScaleDialog> dialog = m_window->findChild<ScaleDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    QCOMPARE(dialog->replicasBox()->value(), 1);
+
+    // 8 CPUs, 5 taken by the others and this one: 100 replicas do not fit, and it says so.
+    dialog->replicasBox()->setValue(100);
+    QVERIFY(!dialog->apply());
+    auto *error = dialog->findChild<QLabel *>(u"scaleError"_s);
+    QVERIFY(error && error->isVisible());
+    QVERIFY2(error->text().startsWith(u"ResourceLimitExceeded"_s), qPrintable(error->text()));
+
+    dialog->replicasBox()->setValue(2);
+    QVERIFY(!error->isVisible());
+    QVERIFY(dialog->apply());
+    QTRY_VERIFY(!dialog);
+    auto info = m_plane->service().serviceInfo(u"iris-classifier"_s);
+    QVERIFY(info);
+    QCOMPARE(info->endpoint.replicas, 2);
+    const QAbstractItemModel *model = m_window->endpointView()->model();
+    QTRY_COMPARE(model->index(int(shownNames().indexOf(u"iris-classifier"_s)), Column::Replicas).data().toInt(), 2);
+    QVERIFY(m_plane->service().scaleReplicas(u"iris-classifier"_s, 1));
+}
+
+void TestMainWindow::deleteAsksFirstThenDeletes()
+{
+    create(u"doomed"_s, u"v1"_s, u"iris-v1"_s, 1, 1, u"256M"_s, false);
+    QTRY_VERIFY(shownNames().contains(u"doomed"_s));
+    QTableView *view = m_window->endpointView();
+    view->selectRow(int(shownNames().indexOf(u"doomed"_s)));
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+
+    Prompt::setNextConfirmation(false);
+    QTest::keyClick(view, Qt::Key_Delete);
+    auto kept = m_plane->service().serviceInfo(u"doomed"_s);
+    QVERIFY(kept);
+    QVERIFY(kept->endpoint.isLive());
+
+    Prompt::setNextConfirmation(true);
+    QTest::keyClick(view, Qt::Key_Delete);
+    QTRY_VERIFY(!shownNames().contains(u"doomed"_s));
+    QCOMPARE(shownNames(), (QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s}));
+
+    // Del in the search box edits the search; it deletes no endpoint.
+    view->selectRow(0);
+    m_search->setText(u"x"_s);
+    m_search->setFocus();
+    m_search->setCursorPosition(0);
+    QTest::keyClick(m_search, Qt::Key_Delete);
+    QCOMPARE(m_search->text(), QString());
+    QCOMPARE(shownNames().size(), 3);
+}
+
+void TestMainWindow::remembersGeometryAndView()
+{
+    {
+        MainWindow first(*m_plane);
+        first.resize(1100, 650);
+        first.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&first));
+        first.showView(MainWindow::View::Tokens);
+        first.close();
+    }
+    // In the test location, not the user's own settings.
+    const QSettings settings(u"ServeDeck"_s, UiTest::settingsApplication());
+    QVERIFY2(settings.fileName().contains(u"qttest"_s), qPrintable(settings.fileName()));
+    QVERIFY2(settings.fileName().contains(u"test_mainwindow"_s), qPrintable(settings.fileName()));
+    QCOMPARE(settings.value(u"mainWindow/view"_s).toString(), u"tokens"_s);
+
+    MainWindow second(*m_plane);
+    QCOMPARE(second.currentView(), MainWindow::View::Tokens);
+    QCOMPARE(second.size(), QSize(1100, 650));
+    UiTest::clearSettings();
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,106 @@
+#pragma once
+
+// What the GUI suites share: a real control plane in a temporary data dir (the console's own,
+// minus the replica processes), and screenshots written where the README's come from.
+#include <memory>
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QImage>
+#include <QSet>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWidget>
+
+#include "api/controlplane.h"
+#include "service/modelservingservice.h"
+
+namespace UiTest {
+
+using namespace Qt::StringLiterals;
+
+inline QByteArray why(const ServeDeck::ServiceError &e)
+{
+    return (e.typeName() + u": "_s + e.message).toUtf8();
+}
+
+inline QString modelsDir()
+{
+    return QDir(qEnvironmentVariable("SERVEDECK_SOURCE_DIR")).filePath(u"resources/models"_s);
+}
+
+inline ServeDeck::ControlPlaneOptions planeOptions(const QString &dataDir)
+{
+    ServeDeck::ControlPlaneOptions options;
+    options.dataDir = dataDir;
+    options.serveApi = false;
+    options.capacity = u"cpu=8,memory=16G"_s;
+    // The views' behaviour, not the agent's: routes stay as the reconciler makes them.
+    options.runReplicas = false;
+    options.modelRoots = {modelsDir()};
+    return options;
+}
+
+// Where the window keeps its settings in this test program: QStandardPaths test mode keeps
+// them away from the user's own, and the program's name away from other suites running at once.
+inline QString settingsApplication()
+{
+    return QCoreApplication::applicationName();
+}
+
+// The window's settings start empty in every suite, so a view remembered by an earlier run
+// does not leak in.
+inline void clearSettings()
+{
+    QSettings(u"ServeDeck"_s, settingsApplication()).clear();
+}
+
+inline ServeDeck::Endpoint create(ServeDeck::ModelServingService &service, const QString &name,
+                                  const QString &folder = u"iris-v1"_s, int replicas = 1)
+{
+    ServeDeck::CreateServiceRequest r;
+    r.name = name;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = folder;
+    r.replicas = replicas;
+    r.resourceSlots = ServeDeck::ResourceSlots{1, qint64(1) << 30, 0};
+    auto created = service.createService(r);
+    if (!created)
+        qFatal("test set-up: %s", why(created.error()).constData());
+    return *created;
+}
+
+// Grabs `widget` into build/screenshots/<name>.png; empty on success, else why not.
+inline QString saveScreenshot(QWidget &widget, const QString &name)
+{
+    const QString binDir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
+    if (binDir.isEmpty())
+        return u"SERVEDECK_BIN_DIR says where the screenshots go"_s;
+    const QString folder = QDir(binDir).filePath(u"../screenshots"_s);
+    if (!QDir().mkpath(folder))
+        return u"cannot create "_s + folder;
+    const QString file = QDir::cleanPath(QDir(folder).filePath(name + u".png"_s));
+    // Layout and column fitting run a few event-loop turns after a change; test functions
+    // follow each other without one.
+    QTest::qWait(50);
+    const QImage image = widget.grab().toImage();
+    if (image.size() != widget.size())
+        return u"grabbed %1x%2, the widget is %3x%4"_s.arg(image.width()).arg(image.height()).arg(widget.width()).arg(
+            widget.height());
+    if (!image.save(file, "PNG"))
+        return u"cannot write "_s + file;
+    // Something was drawn: a blank grab has one or two colours, a view with text has many.
+    const QImage saved(file);
+    QSet<QRgb> colours;
+    for (int y = 0; y < saved.height(); y += 4) {
+        for (int x = 0; x < saved.width(); x += 4)
+            colours.insert(saved.pixel(x, y));
+    }
+    if (colours.size() <= 16)
+        return u"only %1 colours in %2"_s.arg(colours.size()).arg(file);
+    qInfo("screenshot: %s", qPrintable(file));
+    return {};
+}
+
+} // namespace UiTest

@@ -1,0 +1,82 @@
+#pragma once
+
+#include <QUuid>
+#include <QWidget>
+
+#include "domain/autoscalingrule.h"
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QRadioButton;
+class QSpinBox;
+
+namespace ServeDeck {
+
+class ModelServingService;
+
+// Creates or edits one autoscaling rule of an endpoint. Every field of the rule, with its
+// unit; the rule read back as a sentence with its inequality while it is typed; problems
+// shown next to the field they concern, and the service's refusal (ConflictingRules naming
+// the rule in the way) above the submit button.
+class AutoscaleRuleForm final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AutoscaleRuleForm)
+
+public:
+    explicit AutoscaleRuleForm(ModelServingService &service, QWidget *parent = nullptr);
+    ~AutoscaleRuleForm() override;
+
+    // Starts a new rule for this endpoint.
+    void setEndpoint(const QUuid &endpointId);
+    void newRule();
+    void editRule(const AutoScalingRule &rule);
+    QUuid editedRule() const { return m_ruleId; }
+
+    AutoScalingRule rule() const;   // what the fields say now
+    QStringList problems() const;   // why it cannot be submitted; empty when it can
+    QString sentence() const;
+    // Creates or saves the rule; false with the reason shown in place.
+    bool submit();
+
+    // The unit a metric is measured in, for its threshold: "%", "req/s", "ms" or none.
+    static QString unitOf(const QString &metric);
+
+Q_SIGNALS:
+    void submitted(const ServeDeck::AutoScalingRule &rule);
+
+private:
+    void load(const AutoScalingRule &rule);
+    void refresh();
+    void metricEdited(const QString &metric);
+
+    ModelServingService &m_service;
+    QUuid m_endpoint;
+    QUuid m_ruleId;
+    bool m_loading = false;
+    QLabel *m_heading;
+    QComboBox *m_source;
+    QComboBox *m_metric;
+    QLabel *m_metricError;
+    QComboBox *m_comparator;
+    QDoubleSpinBox *m_threshold;
+    QRadioButton *m_stepMode;
+    QRadioButton *m_targetMode;
+    QSpinBox *m_step;
+    QDoubleSpinBox *m_target;
+    QLabel *m_actionError;
+    QSpinBox *m_min;
+    QSpinBox *m_max;
+    QLabel *m_replicasError;
+    QSpinBox *m_upDelay;
+    QSpinBox *m_downDelay;
+    QSpinBox *m_cooldown;
+    QLabel *m_delayError;
+    QLabel *m_sentence;
+    QLabel *m_submitError;
+    QPushButton *m_submit;
+};
+
+} // namespace ServeDeck

@@ -1,0 +1,272 @@
+#include "createendpointdialog.h"
+
+#include <cmath>
+
+#include <QCheckBox>
+#include <QColor>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "prompt.h"
+
+namespace ServeDeck {
+
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+QString cpuText(double cpu)
+{
+    return QString::number(cpu, 'g', 4);
+}
+
+} // namespace
+
+CreateEndpointDialog::CreateEndpointDialog(ModelServingService &service, QWidget *parent)
+    : QDialog(parent)
+    , m_service(service)
+    , m_name(new QLineEdit(this))
+    , m_version(new QLineEdit(this))
+    , m_folder(new QLineEdit(this))
+    , m_browse(new QPushButton(tr("Browse…"), this))
+    , m_cpu(new QDoubleSpinBox(this))
+    , m_memory(new QDoubleSpinBox(this))
+    , m_gpu(new QDoubleSpinBox(this))
+    , m_replicas(new QSpinBox(this))
+    , m_public(new QCheckBox(tr("Public: anyone who reaches the proxy may call it, no token needed"), this))
+    , m_check(new QPushButton(tr("Check"), this))
+    , m_deploy(new QPushButton(tr("Deploy"), this))
+    , m_status(new QLabel(this))
+    , m_problems(new QListWidget(this))
+    , m_estimate(new QGridLayout)
+{
+    setWindowTitle(tr("New endpoint"));
+    m_name->setObjectName(QStringLiteral("name"));
+    m_version->setObjectName(QStringLiteral("modelVersion"));
+    m_folder->setObjectName(QStringLiteral("modelFolder"));
+    m_browse->setObjectName(QStringLiteral("browse"));
+    m_cpu->setObjectName(QStringLiteral("cpu"));
+    m_memory->setObjectName(QStringLiteral("memory"));
+    m_gpu->setObjectName(QStringLiteral("gpu"));
+    m_replicas->setObjectName(QStringLiteral("replicas"));
+    m_public->setObjectName(QStringLiteral("public"));
+    m_check->setObjectName(QStringLiteral("check"));
+    m_deploy->setObjectName(QStringLiteral("deploy"));
+    m_status->setObjectName(QStringLiteral("checkStatus"));
+    m_problems->setObjectName(QStringLiteral("problems"));
+
+    m_name->setPlaceholderText(tr("lower-case letters, digits and '-', e.g. sentiment-analyzer"));
+    m_version->setPlaceholderText(tr("e.g. v1"));
+    m_folder->setPlaceholderText(tr("a folder, or the name of one under the model roots (iris-v1)"));
+    m_cpu->setRange(0.1, 1024);
+    m_cpu->setDecimals(1);
+    m_cpu->setValue(1);
+    m_cpu->setSuffix(tr(" cores"));
+    m_memory->setRange(0.06, 4096);
+    m_memory->setDecimals(2);
+    m_memory->setValue(1);
+    m_memory->setSuffix(QStringLiteral(" GiB"));
+    m_gpu->setRange(0, 64);
+    m_gpu->setDecimals(1);
+    m_gpu->setSuffix(tr(" GPUs"));
+    m_replicas->setRange(0, 1000);
+    m_replicas->setValue(1);
+
+    auto *folderRow = new QHBoxLayout;
+    folderRow->addWidget(m_folder, 1);
+    folderRow->addWidget(m_browse);
+    auto *slots = new QHBoxLayout;
+    slots->addWidget(new QLabel(tr("CPU"), this));
+    slots->addWidget(m_cpu, 1);
+    slots->addSpacing(8);
+    slots->addWidget(new QLabel(tr("Memory"), this));
+    slots->addWidget(m_memory, 1);
+    slots->addSpacing(8);
+    slots->addWidget(new QLabel(tr("GPU"), this));
+    slots->addWidget(m_gpu, 1);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Name"), m_name);
+    form->addRow(tr("Model version"), m_version);
+    form->addRow(tr("Model folder"), folderRow);
+    form->addRow(tr("Per replica"), slots);
+    form->addRow(tr("Replicas"), m_replicas);
+    form->addRow(QString(), m_public);
+
+    // Rows: per replica, total, available; columns: CPU, memory, GPU.
+    m_estimate->addWidget(new QLabel(tr("CPU"), this), 0, 1, Qt::AlignRight);
+    m_estimate->addWidget(new QLabel(tr("Memory"), this), 0, 2, Qt::AlignRight);
+    m_estimate->addWidget(new QLabel(tr("GPU"), this), 0, 3, Qt::AlignRight);
+    const QStringList rowNames{tr("Per replica"), tr("Total"), tr("Available")};
+    for (int row = 0; row < rowNames.size(); ++row) {
+        m_estimate->addWidget(new QLabel(rowNames.at(row), this), row + 1, 0);
+        for (int column = 1; column <= 3; ++column) {
+            auto *cell = new QLabel(QStringLiteral("–"), this);
+            cell->setObjectName(QStringLiteral("estimate_%1_%2").arg(row).arg(column));
+            cell->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_estimate->addWidget(cell, row + 1, column);
+            m_estimateCells << cell;
+        }
+    }
+    m_estimate->setColumnStretch(0, 1);
+    for (int column = 1; column <= 3; ++column)
+        m_estimate->setColumnStretch(column, 1);
+    auto *estimateBox = new QGroupBox(tr("Resource estimate"), this);
+    estimateBox->setLayout(m_estimate);
+
+    m_status->setWordWrap(true);
+    m_problems->setWordWrap(true);
+    m_problems->setSelectionMode(QAbstractItemView::NoSelection);
+    m_problems->setFocusPolicy(Qt::NoFocus);
+    m_problems->setMinimumHeight(90);
+    m_problems->hide();
+    auto *checkBox = new QGroupBox(tr("Check"), this);
+    auto *checkLayout = new QVBoxLayout(checkBox);
+    checkLayout->addWidget(m_status);
+    checkLayout->addWidget(m_problems, 1);
+
+    // Check first, then Deploy: in the order they are used, whatever the platform's button order.
+    auto *cancel = new QPushButton(tr("Cancel"), this);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_check);
+    buttons->addStretch(1);
+    buttons->addWidget(cancel);
+    buttons->addWidget(m_deploy);
+    m_check->setAutoDefault(true);
+    m_check->setDefault(true);
+    m_deploy->setAutoDefault(false);
+    connect(m_check, &QPushButton::clicked, this, &CreateEndpointDialog::check);
+    connect(m_deploy, &QPushButton::clicked, this, &CreateEndpointDialog::deploy);
+    connect(cancel, &QPushButton::clicked, this, &QDialog::reject);
+    connect(m_browse, &QPushButton::clicked, this, &CreateEndpointDialog::browse);
+
+    for (QLineEdit *edit : {m_name, m_version, m_folder})
+        connect(edit, &QLineEdit::textChanged, this, &CreateEndpointDialog::edited);
+    for (QDoubleSpinBox *box : {m_cpu, m_memory, m_gpu})
+        connect(box, &QDoubleSpinBox::valueChanged, this, &CreateEndpointDialog::edited);
+    connect(m_replicas, &QSpinBox::valueChanged, this, &CreateEndpointDialog::edited);
+    connect(m_public, &QCheckBox::toggled, this, &CreateEndpointDialog::edited);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(estimateBox);
+    layout->addWidget(checkBox, 1);
+    layout->addLayout(buttons);
+    edited();
+    resize(640, sizeHint().height());
+}
+
+CreateEndpointDialog::~CreateEndpointDialog() = default;
+
+CreateServiceRequest CreateEndpointDialog::request() const
+{
+    CreateServiceRequest r;
+    r.name = m_name->text().trimmed();
+    r.modelVersion = m_version->text().trimmed();
+    r.modelFolder = m_folder->text().trimmed();
+    r.resourceSlots = ResourceSlots{m_cpu->value(), qint64(std::llround(m_memory->value() * kGiB)), m_gpu->value()};
+    r.replicas = m_replicas->value();
+    r.isPublic = m_public->isChecked();
+    return r;
+}
+
+void CreateEndpointDialog::edited()
+{
+    // What was checked is no longer what would be deployed.
+    m_checked = false;
+    m_deploy->setEnabled(false);
+    m_status->setStyleSheet(QString());
+    m_status->setText(tr("Check the endpoint before deploying it: the check finds every problem and estimates "
+                         "the resources it takes."));
+}
+
+void CreateEndpointDialog::browse()
+{
+    const QString start = m_folder->text().isEmpty() ? QDir::homePath() : m_folder->text();
+    const QString folder = Prompt::existingDirectory(this, tr("Model folder"), start);
+    if (!folder.isEmpty())
+        m_folder->setText(QDir::toNativeSeparators(folder));
+}
+
+bool CreateEndpointDialog::check()
+{
+    const DryRunReport report = m_service.dryRun(request());
+    showEstimate(report);
+    showProblems(report.problems);
+    m_checked = report.valid;
+    m_deploy->setEnabled(m_checked);
+    if (m_checked) {
+        m_deploy->setDefault(true);
+        QString what = tr("No problems found. Replicas to start: %1.").arg(m_replicas->value());
+        if (report.definition && !report.definition->models.isEmpty())
+            what = tr("Model %1 from %2.").arg(report.definition->models.first().name, report.resolvedFolder) + u' '
+                + what;
+        m_status->setText(what);
+        m_status->setStyleSheet(QStringLiteral("color: #2e7d32;"));
+    } else {
+        m_status->setText(tr("Fix these problems before deploying:"));
+        m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+    }
+    return m_checked;
+}
+
+void CreateEndpointDialog::showProblems(const QList<ServiceError> &problems)
+{
+    m_problems->clear();
+    m_problems->setVisible(!problems.isEmpty());
+    for (const ServiceError &e : problems) {
+        auto *item = new QListWidgetItem(e.typeName() + QStringLiteral(": ") + e.message, m_problems);
+        item->setData(Qt::UserRole, e.typeName());
+        item->setForeground(QColor(0xc6, 0x28, 0x28));
+    }
+}
+
+void CreateEndpointDialog::showEstimate(const DryRunReport &report)
+{
+    const QList<ResourceSlots> rows{report.perReplica, report.total, report.available};
+    for (int row = 0; row < rows.size(); ++row) {
+        const ResourceSlots &s = rows.at(row);
+        const QStringList cells{cpuText(s.cpu), formatMemorySize(s.memoryBytes), cpuText(s.gpu)};
+        for (int column = 0; column < cells.size(); ++column)
+            m_estimateCells.at(row * 3 + column)->setText(cells.at(column));
+    }
+    // The total turns red where it does not fit in what is free.
+    const bool cpuShort = report.total.cpu > report.available.cpu + 1e-9;
+    const bool memoryShort = report.total.memoryBytes > report.available.memoryBytes;
+    const bool gpuShort = report.total.gpu > report.available.gpu + 1e-9;
+    const QList<bool> shortOf{cpuShort, memoryShort, gpuShort};
+    for (int column = 0; column < 3; ++column)
+        m_estimateCells.at(3 + column)->setStyleSheet(shortOf.at(column) ? QStringLiteral("color: #c62828; font-weight: bold;")
+                                                                          : QString());
+}
+
+bool CreateEndpointDialog::deploy()
+{
+    if (!m_checked)
+        return false;
+    auto created = m_service.createService(request());
+    if (!created) {
+        // Something changed between the check and now (another endpoint took the resources or the name).
+        showProblems({created.error()});
+        m_status->setText(tr("The endpoint was not created:"));
+        m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_checked = false;
+        m_deploy->setEnabled(false);
+        return false;
+    }
+    m_created = *created;
+    accept();
+    return true;
+}
+
+} // namespace ServeDeck

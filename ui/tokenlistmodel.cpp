@@ -1,0 +1,198 @@
+#include "tokenlistmodel.h"
+
+#include <QBrush>
+#include <QColor>
+#include <QSet>
+
+#include "displayformat.h"
+#include "domain/clock.h"
+
+namespace ServeDeck {
+
+namespace {
+
+enum class TokenState { Active, Expired, Revoked };
+
+TokenState stateOf(const TokenGrant &g, const QDateTime &now)
+{
+    if (g.revokedAt)
+        return TokenState::Revoked;
+    if (g.expiresAt && *g.expiresAt <= now)
+        return TokenState::Expired;
+    return TokenState::Active;
+}
+
+bool sameGrant(const TokenGrant &a, const TokenGrant &b)
+{
+    return a.id == b.id && a.scope == b.scope && a.expiresAt == b.expiresAt && a.allowedIps == b.allowedIps
+        && a.createdAt == b.createdAt && a.revokedAt == b.revokedAt;
+}
+
+} // namespace
+
+TokenListModel::TokenListModel(ModelServingService &service, Clock &clock, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_service(service)
+    , m_clock(clock)
+{
+    connect(&m_service, &ModelServingService::tokensChanged, this, &TokenListModel::changed);
+}
+
+void TokenListModel::setEndpoint(const QUuid &endpointId)
+{
+    if (endpointId == m_endpoint)
+        return;
+    beginResetModel();
+    m_endpoint = endpointId;
+    m_rows.clear();
+    if (!m_endpoint.isNull()) {
+        if (auto grants = m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces)))
+            m_rows = *grants;
+    }
+    endResetModel();
+}
+
+void TokenListModel::changed(const QUuid &endpointId)
+{
+    if (endpointId == m_endpoint)
+        refresh();
+}
+
+int TokenListModel::rowOf(const QString &tokenId) const
+{
+    for (int row = 0; row < m_rows.size(); ++row) {
+        if (m_rows.at(row).id == tokenId)
+            return row;
+    }
+    return -1;
+}
+
+void TokenListModel::refresh()
+{
+    if (m_endpoint.isNull())
+        return;
+    auto grants = m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces));
+    if (!grants) {
+        // The endpoint is gone: so are its tokens.
+        if (!m_rows.isEmpty()) {
+            beginRemoveRows({}, 0, int(m_rows.size()) - 1);
+            m_rows.clear();
+            endRemoveRows();
+        }
+        return;
+    }
+    QSet<QString> current;
+    for (const TokenGrant &g : std::as_const(*grants))
+        current.insert(g.id);
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        if (!current.contains(m_rows.at(row).id)) {
+            beginRemoveRows({}, row, row);
+            m_rows.removeAt(row);
+            endRemoveRows();
+        }
+    }
+    for (const TokenGrant &g : std::as_const(*grants)) {
+        const int row = rowOf(g.id);
+        if (row < 0) {
+            beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
+            m_rows.append(g);
+            endInsertRows();
+        } else if (!sameGrant(m_rows.at(row), g)) {
+            m_rows[row] = g;
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        }
+    }
+}
+
+int TokenListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int TokenListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant TokenListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const TokenGrant &g = m_rows.at(index.row());
+    const TokenState state = stateOf(g, m_clock.now());
+    switch (role) {
+    case TokenIdRole:
+        return g.id;
+    case RevokedRole:
+        return g.revokedAt.has_value();
+    case Qt::ForegroundRole:
+        if (state != TokenState::Active)
+            return QBrush(QColor(0x75, 0x75, 0x75));
+        return index.column() == State ? QBrush(QColor(0x2e, 0x7d, 0x32)) : QVariant();
+    case Qt::ToolTipRole:
+        if (index.column() == Id)
+            return g.id;
+        if (index.column() == State && g.revokedAt)
+            return tr("Revoked %1").arg(DisplayFormat::time(*g.revokedAt));
+        return {};
+    case Qt::DisplayRole:
+    case SortRole:
+        break;
+    default:
+        return {};
+    }
+    switch (Column(index.column())) {
+    case Id:
+        return role == SortRole ? g.id : DisplayFormat::shortId(g.id);
+    case Scope:
+        return g.scope;
+    case Created:
+        return role == SortRole ? QVariant(g.createdAt) : QVariant(DisplayFormat::time(g.createdAt));
+    case Expires:
+        if (role == SortRole)
+            return g.expiresAt ? QVariant(*g.expiresAt) : QVariant(QDateTime::fromSecsSinceEpoch(253402300799));
+        return g.expiresAt ? DisplayFormat::time(*g.expiresAt) : tr("never");
+    case AllowedIps:
+        return g.allowedIps.isEmpty() ? tr("any address") : g.allowedIps.join(QStringLiteral(", "));
+    case State:
+        if (role == SortRole)
+            return int(state);
+        switch (state) {
+        case TokenState::Active:
+            return tr("active");
+        case TokenState::Expired:
+            return tr("expired");
+        case TokenState::Revoked:
+            return tr("revoked");
+        }
+        return {};
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+QVariant TokenListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (Column(section)) {
+    case Id:
+        return tr("Token");
+    case Scope:
+        return tr("Scope");
+    case Created:
+        return tr("Issued");
+    case Expires:
+        return tr("Expires");
+    case AllowedIps:
+        return tr("Allowed IPs");
+    case State:
+        return tr("State");
+    case ColumnCount:
+        break;
+    }
+    return {};
+}
+
+} // namespace ServeDeck

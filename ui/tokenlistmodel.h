@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QList>
+#include <QUuid>
+
+#include "service/modelservingservice.h"
+
+namespace ServeDeck {
+
+class Clock;
+
+// The tokens issued for one endpoint (never the tokens themselves), oldest first, with their
+// state: active, expired or revoked. Kept current from the service's tokensChanged.
+class TokenListModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TokenListModel)
+
+public:
+    enum Column { Id, Scope, Created, Expires, AllowedIps, State, ColumnCount };
+    static constexpr int SortRole = Qt::UserRole + 1;
+    static constexpr int TokenIdRole = Qt::UserRole + 2;
+    static constexpr int RevokedRole = Qt::UserRole + 3;
+
+    TokenListModel(ModelServingService &service, Clock &clock, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    QUuid endpoint() const { return m_endpoint; }
+    void setEndpoint(const QUuid &endpointId);
+    const TokenGrant &grant(int row) const { return m_rows.at(row); }
+    // Brings the rows in line with the service: updates in place, inserts and removes, no reset.
+    void refresh();
+
+private:
+    void changed(const QUuid &endpointId);
+    int rowOf(const QString &tokenId) const;
+
+    ModelServingService &m_service;
+    Clock &m_clock;
+    QUuid m_endpoint;
+    QList<TokenGrant> m_rows;
+};
+
+} // namespace ServeDeck

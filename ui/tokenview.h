@@ -1,0 +1,73 @@
+#pragma once
+
+#include <QUuid>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QTableView;
+
+namespace ServeDeck {
+
+class Clock;
+class EndpointListModel;
+class EndpointSelector;
+class ModelServingService;
+class TokenListModel;
+
+// Access tokens of one endpoint: issue one (scope, expiry, allowed IPs checked as typed), show
+// it once with Copy and Export (a 0600 file), and list, audit and revoke the issued ones.
+class TokenView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(TokenView)
+
+public:
+    TokenView(ModelServingService &service, EndpointListModel &endpoints, Clock &clock, QWidget *parent = nullptr);
+    ~TokenView() override;
+
+    EndpointSelector *endpointSelector() const { return m_endpoint; }
+    TokenListModel *tokenModel() const { return m_model; }
+    QTableView *tokenTable() const { return m_table; }
+    // The token generated last, until the endpoint changes; empty before.
+    QByteArray token() const { return m_token; }
+
+    bool generate();
+    // Writes token() to path, mode 0600; false (and the reason in place) when it cannot.
+    bool exportToken(const QString &path);
+    // Asks first.
+    void revokeSelected();
+
+private:
+    void endpointChanged(const QUuid &id);
+    void validate();
+    void exportWithDialog();
+    void copyToken();
+    void updateRevoke();
+    void showResult(const QString &text, bool isError);
+    QStringList allowedIps() const;
+
+    ModelServingService &m_service;
+    TokenListModel *m_model;
+    EndpointSelector *m_endpoint;
+    QComboBox *m_scope;
+    QSpinBox *m_expiryAmount;
+    QComboBox *m_expiryUnit;
+    QLineEdit *m_allowedIps;
+    QLabel *m_allowedIpsError;
+    QPushButton *m_generate;
+    QLabel *m_generateError;
+    QLineEdit *m_tokenField;
+    QPushButton *m_copy;
+    QPushButton *m_export;
+    QLabel *m_result;
+    QTableView *m_table;
+    QPushButton *m_revoke;
+    QLabel *m_revokeError;
+    QByteArray m_token;
+};
+
+} // namespace ServeDeck
