@@ -868,7 +868,7 @@ Result<GeneratedToken> ModelServingService::generateToken(const QString &ref, co
     auto allowlist = IpAllowlist::parse(request.allowedIps);
     if (!allowlist)
         return allowlist.error();
-    return m_repository.transaction<GeneratedToken>([&]() -> Result<GeneratedToken> {
+    auto generated = m_repository.transaction<GeneratedToken>([&]() -> Result<GeneratedToken> {
         auto endpoint = resolve(ref);
         if (!endpoint)
             return endpoint.error();
@@ -893,6 +893,9 @@ Result<GeneratedToken> ModelServingService::generateToken(const QString &ref, co
             return r.error();
         return out;
     });
+    if (generated)
+        Q_EMIT tokensChanged(generated->grant.endpointId);
+    return generated;
 }
 
 Result<QList<TokenGrant>> ModelServingService::listTokens(const QString &ref)
