@@ -17,23 +17,12 @@
 #include "autoscale/scalingpolicy.h"
 #include "domain/clock.h"
 #include "service/modelservingservice.h"
+#include "benchsupport.h"
 
 using namespace ServeDeck;
+using BenchSupport::waitFor;
 
 namespace {
-
-template<typename F>
-qint64 waitFor(F condition, int timeoutMs = 30000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!condition()) {
-        if (t.elapsed() > timeoutMs)
-            return -1;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return t.elapsed();
-}
 
 // The spec's rule (100 requests/s, 50 per replica, 60 s up, 300 s down) under a flat 100/s load
 // with noise sampled every 15 s: how many scale events, and how many reversals.
@@ -78,31 +67,15 @@ void simulatedNoise(QTextStream &out, int minutes, double amplitude)
 void realStep(QTextStream &out, int autoscaleIntervalMs)
 {
     QTemporaryDir dir;
-    ControlPlaneOptions options;
-    options.dataDir = dir.path();
-    options.serveApi = false;
-    options.capacity = QStringLiteral("cpu=64,memory=64G");
-    options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
+    ControlPlaneOptions options = BenchSupport::demoOptions(dir.path());
     options.reconcileIntervalMs = 1000;
     options.autoscaleIntervalMs = autoscaleIntervalMs;
     ControlPlane plane;
     if (!plane.start(options).ok())
         qFatal("cannot start the control plane");
     ModelServingService &service = plane.service();
-    CreateServiceRequest r;
-    r.name = QStringLiteral("step");
-    r.modelVersion = QStringLiteral("v1");
-    r.modelFolder = QStringLiteral("iris-v1");
-    r.resourceSlots = {0.25, qint64(256) << 20, 0};
-    r.isPublic = true;
-    const auto created = service.createService(r);
-    const auto healthy = [&] {
-        const auto info = service.serviceInfo(QStringLiteral("step"));
-        int n = 0;
-        for (const Route &route : info->routes)
-            n += route.status == RouteStatus::Healthy ? 1 : 0;
-        return n;
-    };
+    const Endpoint created = BenchSupport::createDemo(service, QStringLiteral("step"), 1);
+    const auto healthy = [&] { return BenchSupport::healthy(service, QStringLiteral("step")); };
     waitFor([&] { return healthy() == 1; });
     AutoScalingRule rule;
     rule.source = MetricSource::Proxy;
@@ -121,7 +94,7 @@ void realStep(QTextStream &out, int autoscaleIntervalMs)
     QTimer pace;
     pace.setInterval(1000 / 60);
     QObject::connect(&pace, &QTimer::timeout, &network, [&] {
-        QNetworkRequest request(QUrl(created->url + QStringLiteral("/predict")));
+        QNetworkRequest request(QUrl(created.url + QStringLiteral("/predict")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         QNetworkReply *reply = network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
         QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);

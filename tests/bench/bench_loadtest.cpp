@@ -13,6 +13,7 @@
 
 #include "api/controlplane.h"
 #include "service/modelservingservice.h"
+#include "benchsupport.h"
 
 using namespace ServeDeck;
 
@@ -89,37 +90,17 @@ int main(int argc, char **argv)
         rates = {100, 500};
 
     QTemporaryDir dir;
-    ControlPlaneOptions options;
-    options.dataDir = dir.path();
-    options.serveApi = false;
-    options.capacity = QStringLiteral("cpu=64,memory=64G");
-    options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
+    ControlPlaneOptions options = BenchSupport::demoOptions(dir.path());
     options.autoscaleIntervalMs = 0;  // a fixed fleet: the load test measures the data plane
     ControlPlane plane;
     if (!plane.start(options).ok())
         qFatal("cannot start the control plane");
-    CreateServiceRequest r;
-    r.name = QStringLiteral("load");
-    r.modelVersion = QStringLiteral("v1");
-    r.modelFolder = QStringLiteral("iris-v1");
-    r.resourceSlots = {0.5, qint64(256) << 20, 0};
-    r.replicas = 2;
-    r.isPublic = true;
-    const auto created = plane.service().createService(r);
-    if (!created)
-        qFatal("create: %s", qPrintable(created.error().message));
-    QElapsedTimer wait;
-    wait.start();
-    while (wait.elapsed() < 30000) {
-        const auto info = plane.service().serviceInfo(QStringLiteral("load"));
-        if (info->status == EndpointStatus::Healthy)
-            break;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
+    const Endpoint created = BenchSupport::createDemo(plane.service(), QStringLiteral("load"), 2, 0.5);
+    BenchSupport::waitFor([&] { return BenchSupport::healthy(plane.service(), QStringLiteral("load")) == 2; });
 
     out << "rate/s  seconds  sent  ok  success  p50_ms  p95_ms  p99_ms  max_ms\n";
     for (int rate : rates) {
-        const Outcome o = run(created->url, rate, seconds);
+        const Outcome o = run(created.url, rate, seconds);
         out << rate << "  " << seconds << "  " << o.sent << "  " << o.ok << "  "
             << QString::number(o.sent ? 100.0 * o.ok / o.sent : 0, 'f', 2) << "%  "
             << QString::number(percentile(o.latenciesMs, 0.50), 'f', 2) << "  "

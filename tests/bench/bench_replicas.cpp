@@ -12,33 +12,13 @@
 #include "agent/replicaprocess.h"
 #include "api/controlplane.h"
 #include "service/modelservingservice.h"
+#include "benchsupport.h"
 
 using namespace ServeDeck;
+using BenchSupport::healthy;
+using BenchSupport::waitFor;
 
 namespace {
-
-// Spins the event loop until the condition holds; -1 on time-out.
-template<typename F>
-qint64 waitFor(F condition, int timeoutMs = 30000)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!condition()) {
-        if (t.elapsed() > timeoutMs)
-            return -1;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return t.elapsed();
-}
-
-int healthy(ModelServingService &service, const QString &name)
-{
-    auto info = service.serviceInfo(name);
-    if (!info)
-        return 0;
-    return int(std::count_if(info->routes.begin(), info->routes.end(),
-                             [](const Route &r) { return r.status == RouteStatus::Healthy; }));
-}
 
 QString stats(QList<qint64> v)
 {
@@ -57,11 +37,7 @@ int main(int argc, char **argv)
     QTextStream out(stdout);
 
     QTemporaryDir dir;
-    ControlPlaneOptions options;
-    options.dataDir = dir.path();
-    options.serveApi = false;
-    options.capacity = QStringLiteral("cpu=64,memory=64G");
-    options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
+    const ControlPlaneOptions options = BenchSupport::demoOptions(dir.path());
     ControlPlane plane;
     if (auto started = plane.start(options); !started) {
         out << started.error().message << '\n';

@@ -45,6 +45,18 @@ class TestAutoscaling final : public QObject
         return n;
     }
 
+    // A public iris-v1 endpoint with one small replica.
+    Result<Endpoint> createDemo(const QString &name)
+    {
+        CreateServiceRequest r;
+        r.name = name;
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {0.25, qint64(256) << 20, 0};
+        r.isPublic = true;
+        return service().createService(r);
+    }
+
     // Sends `rate` requests per second through the proxy for `ms`, paced by a timer; every
     // answer is counted, so a request lost while replicas come and go shows up.
     void drive(const QString &url, int rate, int ms)
@@ -105,13 +117,7 @@ private Q_SLOTS:
     // bounds, and every request answered 200 throughout.
     void loadStepScalesOutAndBackIn()
     {
-        CreateServiceRequest r;
-        r.name = QStringLiteral("auto");
-        r.modelVersion = QStringLiteral("v1");
-        r.modelFolder = QStringLiteral("iris-v1");
-        r.resourceSlots = {0.25, qint64(256) << 20, 0};
-        r.isPublic = true;
-        const auto created = service().createService(r);
+        const auto created = createDemo(QStringLiteral("auto"));
         QVERIFY(created.ok());
         QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("auto")), 1, kWaitMs);
 
@@ -166,13 +172,7 @@ private Q_SLOTS:
     // The sampler's view of the same traffic: rates and percentiles come from the proxy's counters.
     void loadIsSampledFromTheProxy()
     {
-        CreateServiceRequest r;
-        r.name = QStringLiteral("sampled");
-        r.modelVersion = QStringLiteral("v1");
-        r.modelFolder = QStringLiteral("iris-v1");
-        r.resourceSlots = {0.25, qint64(256) << 20, 0};
-        r.isPublic = true;
-        const auto created = service().createService(r);
+        const auto created = createDemo(QStringLiteral("sampled"));
         QVERIFY(created.ok());
         QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("sampled")), 1, kWaitMs);
         drive(created->url, 40, 2000);
@@ -198,12 +198,7 @@ private Q_SLOTS:
     // Schedules and scale-to-zero settings are stored, validated, and reach the autoscaler.
     void settingsAreStoredAndValidated()
     {
-        CreateServiceRequest r;
-        r.name = QStringLiteral("scheduled");
-        r.modelVersion = QStringLiteral("v1");
-        r.modelFolder = QStringLiteral("iris-v1");
-        r.resourceSlots = {0.25, qint64(256) << 20, 0};
-        QVERIFY(service().createService(r).ok());
+        QVERIFY(createDemo(QStringLiteral("scheduled")).ok());
         const auto bad = service().setAutoscaleSettings(QStringLiteral("scheduled"), QStringLiteral("mon-fri 25:00-26:00 min=3"), std::nullopt);
         QCOMPARE(bad.error().type, ErrorType::InvalidArgument);
         QCOMPARE(service().autoscaleSettings(QStringLiteral("scheduled"))->schedule, QString());
