@@ -7,7 +7,7 @@
 namespace ServeDeck {
 
 RuleListModel::RuleListModel(ModelServingService &service, QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
     , m_service(service)
 {
     connect(&m_service, &ModelServingService::rulesChanged, this, &RuleListModel::changed);
@@ -27,15 +27,6 @@ void RuleListModel::setEndpoint(const QUuid &endpointId)
     endResetModel();
 }
 
-int RuleListModel::rowOf(const QUuid &ruleId) const
-{
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).id == ruleId)
-            return row;
-    }
-    return -1;
-}
-
 // Updates in place, so a selected rule stays selected while another one changes.
 void RuleListModel::changed(const QUuid &endpointId)
 {
@@ -43,32 +34,9 @@ void RuleListModel::changed(const QUuid &endpointId)
         return;
     auto rules = m_service.autoScalingRules(m_endpoint.toString(QUuid::WithoutBraces));
     const QList<AutoScalingRule> now = rules ? *rules : QList<AutoScalingRule>();
-    QSet<QUuid> ids;
-    for (const AutoScalingRule &r : now)
-        ids.insert(r.id);
-    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (!ids.contains(m_rows.at(row).id)) {
-            beginRemoveRows({}, row, row);
-            m_rows.removeAt(row);
-            endRemoveRows();
-        }
-    }
-    for (const AutoScalingRule &r : now) {
-        const int row = rowOf(r.id);
-        if (row < 0) {
-            beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
-            m_rows.append(r);
-            endInsertRows();
-        } else if (m_rows.at(row).updatedAt != r.updatedAt || m_rows.at(row).condition() != r.condition()) {
-            m_rows[row] = r;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        }
-    }
-}
-
-int RuleListModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    merge(now, [](const AutoScalingRule &a, const AutoScalingRule &b) {
+        return a.updatedAt == b.updatedAt && a.condition() == b.condition();
+    });
 }
 
 int RuleListModel::columnCount(const QModelIndex &parent) const

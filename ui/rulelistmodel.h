@@ -1,15 +1,15 @@
 #pragma once
 
-#include <QAbstractTableModel>
-#include <QList>
 #include <QUuid>
+
+#include "keyedtablemodel.h"
 
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {
 
 // The autoscaling rules of one endpoint, oldest first, kept current from rulesChanged.
-class RuleListModel final : public QAbstractTableModel
+class RuleListModel final : public KeyedTableModel<AutoScalingRule>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RuleListModel)
@@ -21,7 +21,6 @@ public:
 
     explicit RuleListModel(ModelServingService &service, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -29,14 +28,12 @@ public:
     QUuid endpoint() const { return m_endpoint; }
     void setEndpoint(const QUuid &endpointId);
     const AutoScalingRule &rule(int row) const { return m_rows.at(row); }
-    int rowOf(const QUuid &ruleId) const;
 
 private:
     void changed(const QUuid &endpointId);
 
     ModelServingService &m_service;
     QUuid m_endpoint;
-    QList<AutoScalingRule> m_rows;
 };
 
 } // namespace ServeDeck

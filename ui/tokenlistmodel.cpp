@@ -31,7 +31,7 @@ bool sameGrant(const TokenGrant &a, const TokenGrant &b)
 } // namespace
 
 TokenListModel::TokenListModel(ModelServingService &service, Clock &clock, QObject *parent)
-    : QAbstractTableModel(parent)
+    : KeyedTableModel(parent)
     , m_service(service)
     , m_clock(clock)
 {
@@ -58,55 +58,13 @@ void TokenListModel::changed(const QUuid &endpointId)
         refresh();
 }
 
-int TokenListModel::rowOf(const QString &tokenId) const
-{
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).id == tokenId)
-            return row;
-    }
-    return -1;
-}
-
 void TokenListModel::refresh()
 {
     if (m_endpoint.isNull())
         return;
     auto grants = m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces));
-    if (!grants) {
-        // The endpoint is gone: so are its tokens.
-        if (!m_rows.isEmpty()) {
-            beginRemoveRows({}, 0, int(m_rows.size()) - 1);
-            m_rows.clear();
-            endRemoveRows();
-        }
-        return;
-    }
-    QSet<QString> current;
-    for (const TokenGrant &g : std::as_const(*grants))
-        current.insert(g.id);
-    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
-        if (!current.contains(m_rows.at(row).id)) {
-            beginRemoveRows({}, row, row);
-            m_rows.removeAt(row);
-            endRemoveRows();
-        }
-    }
-    for (const TokenGrant &g : std::as_const(*grants)) {
-        const int row = rowOf(g.id);
-        if (row < 0) {
-            beginInsertRows({}, int(m_rows.size()), int(m_rows.size()));
-            m_rows.append(g);
-            endInsertRows();
-        } else if (!sameGrant(m_rows.at(row), g)) {
-            m_rows[row] = g;
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
-        }
-    }
-}
-
-int TokenListModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    // The endpoint is gone: so are its tokens.
+    merge(grants ? *grants : QList<TokenGrant>(), sameGrant);
 }
 
 int TokenListModel::columnCount(const QModelIndex &parent) const

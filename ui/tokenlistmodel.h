@@ -1,8 +1,8 @@
 #pragma once
 
-#include <QAbstractTableModel>
-#include <QList>
 #include <QUuid>
+
+#include "keyedtablemodel.h"
 
 #include "service/modelservingservice.h"
 
@@ -12,7 +12,7 @@ class Clock;
 
 // The tokens issued for one endpoint (never the tokens themselves), oldest first, with their
 // state: active, expired or revoked. Kept current from the service's tokensChanged.
-class TokenListModel final : public QAbstractTableModel
+class TokenListModel final : public KeyedTableModel<TokenGrant>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TokenListModel)
@@ -25,7 +25,6 @@ public:
 
     TokenListModel(ModelServingService &service, Clock &clock, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -38,12 +37,10 @@ public:
 
 private:
     void changed(const QUuid &endpointId);
-    int rowOf(const QString &tokenId) const;
 
     ModelServingService &m_service;
     Clock &m_clock;
     QUuid m_endpoint;
-    QList<TokenGrant> m_rows;
 };
 
 } // namespace ServeDeck
