@@ -120,6 +120,20 @@ bool isLiveRoute(const Route &r)
     return r.isActive();
 }
 
+// A new revision serves the requests no condition matches, like the one before it.
+Revision newRevision(const Endpoint &e, int number, const QString &version, const QString &folder, const QDateTime &now)
+{
+    Revision r;
+    r.id = QUuid::createUuid();
+    r.endpointId = e.id;
+    r.number = number;
+    r.modelVersion = version;
+    r.modelFolder = folder;
+    r.runtimeVariant = e.runtimeVariant;
+    r.createdAt = now;
+    return r;
+}
+
 } // namespace
 
 ModelServingService::ModelServingService(Repository &repository, const TokenSigner &signer, ServiceConfig config,
@@ -243,7 +257,7 @@ Result<Endpoint> ModelServingService::createService(const CreateServiceRequest &
         e.lifecycle = EndpointLifecycle::Created;
         e.url = m_config.proxyBaseUrl + u'/' + request.name;
         e.createdAt = e.updatedAt = now;
-        const Revision revision{QUuid::createUuid(), e.id, 1, e.modelVersion, folder, e.runtimeVariant, now};
+        const Revision revision = newRevision(e, 1, e.modelVersion, folder, now);
         e.currentRevisionId = revision.id;
         if (auto r = m_repository.insertEndpoint(e); !r)
             return r.error();
@@ -449,7 +463,7 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
             if (!revisions)
                 return revisions.error();
             const int number = revisions->isEmpty() ? 1 : revisions->last().number + 1;
-            const Revision revision{QUuid::createUuid(), e.id, number, version, folder, e.runtimeVariant, m_clock.now()};
+            const Revision revision = newRevision(e, number, version, folder, m_clock.now());
             if (auto r = m_repository.insertRevision(revision); !r)
                 return r.error();
             e.modelVersion = version;
