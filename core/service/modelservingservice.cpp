@@ -88,6 +88,8 @@ QList<ServiceError> requestProblems(const CreateServiceRequest &r)
         problems << invalid(QStringLiteral("resource_slots.cpu"), QStringLiteral("must be greater than 0"));
     if (r.resourceSlots.memoryBytes <= 0)
         problems << invalid(QStringLiteral("resource_slots.memory"), QStringLiteral("must be greater than 0"));
+    if (auto e = r.circuitBreaker.problem())
+        problems << *e;
     return problems;
 }
 
@@ -254,6 +256,7 @@ Result<Endpoint> ModelServingService::createService(const CreateServiceRequest &
         e.resourceGroup = request.resourceGroup;
         e.replicas = request.replicas;
         e.isPublic = request.isPublic;
+        e.circuitBreaker = request.circuitBreaker;
         e.lifecycle = EndpointLifecycle::Created;
         e.url = m_config.proxyBaseUrl + u'/' + request.name;
         e.createdAt = e.updatedAt = now;
@@ -431,6 +434,12 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
         }
         if (request.isPublic)
             e.isPublic = *request.isPublic;
+        if (request.circuitBreaker) {
+            const CircuitBreakerSettings breaker = request.circuitBreaker->appliedTo(e.circuitBreaker);
+            if (auto err = breaker.problem())
+                return *err;
+            e.circuitBreaker = breaker;
+        }
         if (request.replicas) {
             if (auto err = checkReplicas(*request.replicas))
                 return *err;
@@ -660,6 +669,107 @@ Result<QList<Route>> ModelServingService::forceSync(const QString &ref)
                  [](const Route &r) { return r.status == RouteStatus::Healthy; });
     Q_EMIT syncRequested(endpoint->id);
     return serving;
+}
+
+Result<QList<Revision>> ModelServingService::revisions(const QString &ref)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    return m_repository.revisions(endpoint->id);
+}
+
+Result<Revision> ModelServingService::revision(const QString &ref, const QString &revisionRef)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    auto all = m_repository.revisions(endpoint->id);
+    if (!all)
+        return all.error();
+    auto index = findRevision(*endpoint, *all, revisionRef);
+    if (!index)
+        return index.error();
+    return all->at(*index);
+}
+
+Result<qsizetype> ModelServingService::findRevision(const Endpoint &endpoint, const QList<Revision> &all,
+                                                    const QString &revisionRef) const
+{
+    const QUuid id = QUuid::fromString(revisionRef);
+    QList<qsizetype> found;
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const Revision &r = all.at(i);
+        if (id.isNull() ? r.modelVersion == revisionRef : r.id == id)
+            found << i;
+    }
+    const QJsonObject details{{QStringLiteral("endpoint"), endpoint.name}, {QStringLiteral("revision"), revisionRef}};
+    if (found.isEmpty())
+        return makeError(ErrorType::NotFound, QStringLiteral("'%1' has no revision '%2'").arg(endpoint.name, revisionRef),
+                         details);
+    if (found.size() > 1) {
+        // Modify with the same version and another folder makes a second revision of that version.
+        QJsonArray ids;
+        for (const qsizetype i : found)
+            ids.append(idText(all.at(i).id));
+        QJsonObject ambiguous = details;
+        ambiguous.insert(QStringLiteral("revision_ids"), ids);
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("%1 revisions of '%2' have model version '%3'; name one by its revision_id")
+                             .arg(found.size())
+                             .arg(endpoint.name, revisionRef),
+                         ambiguous);
+    }
+    return found.first();
+}
+
+Result<Revision> ModelServingService::modifyRevision(const QString &ref, const QString &revisionRef,
+                                                     const RevisionChanges &changes)
+{
+    // Checked before the transaction: a condition that came from elsewhere than the API's reader.
+    if (changes.matchHeader && *changes.matchHeader) {
+        auto checked = HeaderMatch::parse((*changes.matchHeader)->text());
+        if (!checked)
+            return checked.error();
+    }
+    bool changed = false;
+    auto modified = m_repository.transaction<Revision>([&]() -> Result<Revision> {
+        auto endpoint = resolve(ref);
+        if (!endpoint)
+            return endpoint.error();
+        if (!endpoint->isLive())
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("endpoint '%1' is %2 and can no longer be modified")
+                                 .arg(endpoint->name, lifecycleName(endpoint->lifecycle)));
+        auto all = m_repository.revisions(endpoint->id);
+        if (!all)
+            return all.error();
+        auto index = findRevision(*endpoint, *all, revisionRef);
+        if (!index)
+            return index.error();
+        Revision &revision = all.value()[*index];
+        const Revision before = revision;
+        if (changes.matchHeader)
+            revision.matchHeader = *changes.matchHeader;
+        if (changes.mode)
+            revision.mode = *changes.mode;
+        // Shadows never answer: with every revision a shadow, nothing would.
+        const bool anyServes = std::any_of(all->cbegin(), all->cend(),
+                                           [](const Revision &r) { return r.mode == RevisionMode::Serve; });
+        if (!anyServes)
+            return invalid(QStringLiteral("mode"),
+                           QStringLiteral("revision '%1' is the last one of '%2' that serves; a shadow never answers")
+                               .arg(before.modelVersion, endpoint->name));
+        changed = revision.matchHeader != before.matchHeader || revision.mode != before.mode;
+        if (changed) {
+            if (auto r = m_repository.updateRevision(revision); !r)
+                return r.error();
+        }
+        return revision;
+    });
+    if (modified && changed)
+        Q_EMIT endpointChanged(modified->endpointId);
+    return modified;
 }
 
 std::optional<ServiceError> ModelServingService::checkRule(const AutoScalingRule &rule,

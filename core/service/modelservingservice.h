@@ -31,6 +31,7 @@ struct CreateServiceRequest
     QString resourceGroup = QStringLiteral("default");
     int replicas = 1;
     bool isPublic = false;
+    CircuitBreakerSettings circuitBreaker;
 };
 
 struct DryRunReport
@@ -74,6 +75,14 @@ struct ModifyEndpointRequest
     std::optional<int> replicas;
     std::optional<bool> isPublic;
     std::optional<int> canaryWeight;  // weight of the new revision's routes (default 0: no traffic yet)
+    std::optional<CircuitBreakerChanges> circuitBreaker;  // the fields named change, the others stay
+};
+
+// What an operator may change of a revision: which requests it serves.
+struct RevisionChanges
+{
+    std::optional<std::optional<HeaderMatch>> matchHeader;  // set to nullopt to clear the condition
+    std::optional<RevisionMode> mode;
 };
 
 struct ScaleResult
@@ -151,6 +160,10 @@ public:
     Result<QList<Route>> updateRoutes(const QString &ref, const QList<RouteWeight> &weights);
     Result<Route> deleteRoute(const QString &ref, const QUuid &routeId);
     Result<QList<Route>> forceSync(const QString &ref);
+    Result<QList<Revision>> revisions(const QString &ref);
+    Result<Revision> revision(const QString &ref, const QString &revision);
+    // revision: its id, or its model version when exactly one revision of the endpoint has it.
+    Result<Revision> modifyRevision(const QString &ref, const QString &revision, const RevisionChanges &changes);
     Result<QList<AutoScalingRule>> autoScalingRules(const QString &ref);
     Result<AutoScalingRule> createAutoScalingRule(const QString &ref, AutoScalingRule rule);
     Result<AutoScalingRule> modifyAutoScalingRule(const QString &ref, const QUuid &ruleId,
@@ -191,6 +204,8 @@ private:
     QString resolveFolder(const QString &folder) const;
     Result<EndpointInfo> infoFor(const Endpoint &endpoint, bool includeMetrics);
     Result<ModelDefinition> validateFolder(const QString &folder) const;
+    Result<qsizetype> findRevision(const Endpoint &endpoint, const QList<Revision> &revisions,
+                                   const QString &revision) const;
     std::optional<ServiceError> checkRule(const AutoScalingRule &rule, const QList<AutoScalingRule> &others) const;
 
     Repository &m_repository;

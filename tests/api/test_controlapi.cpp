@@ -123,6 +123,9 @@ private Q_SLOTS:
     void returnsServiceInfoWithMetrics();
     // The rest of the surface
     void modifiesEndpoint();
+    // The data plane's policies
+    void setsRevisionConditionAndMode();
+    void circuitBreakerThroughRest();
     void deletesEndpoint();
     void listsAgents();
     void healthNeedsNoToken();
@@ -1300,6 +1303,134 @@ void TestControlApi::modifiesEndpoint()
     QCOMPARE(r.error()->typeName(), u"InvalidArgument"_s);
     QCOMPARE(m_env->storeDump(), withNeighbour);
     QVERIFY(before != withNeighbour);
+}
+
+// Condition-based serving and shadow A/B: what a revision serves is set per revision.
+void TestControlApi::setsRevisionConditionAndMode()
+{
+    const QString id = create(simpleBody(u"plants"_s, 1));
+    QVERIFY(!id.isEmpty());
+    ApiResponse r = m_env->api().send("PATCH", u"/v1/services/plants"_s,
+        QJsonObject { { u"model_version"_s, u"mountain"_s }, { u"model_folder"_s, u"iris-v2"_s } });
+    QCOMPARE(r.status, 200);
+    auto endpointNow = endpoint(id);
+    QVERIFY(endpointNow);
+    QVERIFY(m_env->repository().insertRoute(ApiTest::healthyRoute(*endpointNow, 0, u"local:1:40001"_s)).ok());
+
+    r = m_env->api().get(u"/v1/services/plants/revisions"_s);
+    QCOMPARE(r.status, 200);
+    QJsonArray revisions = r.body.object()[u"revisions"_s].toArray();
+    QCOMPARE(revisions.size(), 2);
+    for (const QJsonValue &v : revisions) {
+        QVERIFY(v.toObject()[u"match_header"_s].isNull());
+        QCOMPARE(v.toObject()[u"mode"_s].toString(), u"serve"_s);
+    }
+    const QString mountainId = revisions[1].toObject()[u"revision_id"_s].toString();
+    QCOMPARE(revisions[1].toObject()[u"active_routes"_s].toInt(), 1);
+    QCOMPARE(revisions[1].toObject()[u"healthy_routes"_s].toInt(), 1);
+    QCOMPARE(revisions[0].toObject()[u"active_routes"_s].toInt(), 0);
+
+    // By model version; the name is read case-insensitively and stored lower-case, the value as given.
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/mountain"_s,
+        QJsonObject { { u"match_header"_s, u"Target:  Mountain "_s } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"match_header"_s].toString(), u"target: Mountain"_s);
+    QCOMPARE(r.body.object()[u"mode"_s].toString(), u"serve"_s);
+    QCOMPARE(r.body.object()[u"revision_id"_s].toString(), mountainId);
+    auto stored = m_env->repository().revision(QUuid::fromString(mountainId));
+    QVERIFY(stored && stored->has_value() && (*stored)->matchHeader);
+    QCOMPARE((*stored)->matchHeader->name, u"target"_s);
+    QCOMPARE((*stored)->matchHeader->value, u"Mountain"_s);
+
+    // By revision id, both fields at once; GET by either name agrees.
+    r = m_env->api().send("PATCH", u"/v1/services/%1/revisions/%2"_s.arg(id, mountainId),
+        QJsonObject { { u"match_header"_s, QJsonValue() }, { u"mode"_s, u"shadow"_s } });
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.object()[u"match_header"_s].isNull());
+    QCOMPARE(r.body.object()[u"mode"_s].toString(), u"shadow"_s);
+    for (const QString &name : { u"mountain"_s, mountainId }) {
+        r = m_env->api().get(u"/v1/services/plants/revisions/"_s + name);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.object()[u"mode"_s].toString(), u"shadow"_s);
+        QCOMPARE(r.body.object()[u"model_version"_s].toString(), u"mountain"_s);
+    }
+    // Info shows the same.
+    revisions = info(id)[u"revisions"_s].toArray();
+    QCOMPARE(revisions[1].toObject()[u"mode"_s].toString(), u"shadow"_s);
+
+    // The other revision is now the only one serving: it cannot become a shadow too.
+    const QByteArray before = m_env->storeDump();
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/v1"_s, QJsonObject { { u"mode"_s, u"shadow"_s } });
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.error()->typeName(), u"InvalidArgument"_s);
+    QCOMPARE(r.error()->details[u"field"_s].toString(), u"mode"_s);
+    QCOMPARE(m_env->storeDump(), before);
+
+    // Another revision of an existing version makes the version ambiguous: the id still works.
+    r = m_env->api().send("PATCH", u"/v1/services/plants"_s, QJsonObject { { u"model_folder"_s, u"iris-v1"_s } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(info(id)[u"revisions"_s].toArray().size(), 3);
+    const QByteArray withThird = m_env->storeDump();
+    r = m_env->api().send(
+        "PATCH", u"/v1/services/plants/revisions/mountain"_s, QJsonObject { { u"mode"_s, u"serve"_s } });
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.error()->details[u"revision_ids"_s].toArray().size(), 2);
+    QCOMPARE(m_env->storeDump(), withThird);
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/%1"_s.arg(mountainId),
+        QJsonObject { { u"mode"_s, u"serve"_s }, { u"match_header"_s, u"target: mountain"_s } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"match_header"_s].toString(), u"target: mountain"_s);
+}
+
+void TestControlApi::circuitBreakerThroughRest()
+{
+    // Absent: Istio-like defaults.
+    QString id = create(simpleBody(u"defaults"_s, 1));
+    QVERIFY(!id.isEmpty());
+    const QJsonObject defaults { { u"max_connections"_s, 100 }, { u"max_pending_requests"_s, 100 },
+        { u"max_requests_per_connection"_s, 0 }, { u"consecutive_errors"_s, 5 }, { u"base_ejection_seconds"_s, 30 },
+        { u"max_ejection_percent"_s, 50 } };
+    QCOMPARE(info(id)[u"circuit_breaker"_s].toObject(), defaults);
+
+    // Some fields on create: the rest keep their defaults.
+    QJsonObject body = simpleBody(u"guarded"_s, 1);
+    body.insert(u"circuit_breaker"_s,
+        QJsonObject { { u"max_connections"_s, 2 }, { u"consecutive_errors"_s, 3 }, { u"max_ejection_percent"_s, 100 } });
+    id = create(body);
+    QVERIFY(!id.isEmpty());
+    QJsonObject expected = defaults;
+    expected[u"max_connections"_s] = 2;
+    expected[u"consecutive_errors"_s] = 3;
+    expected[u"max_ejection_percent"_s] = 100;
+    QCOMPARE(info(id)[u"circuit_breaker"_s].toObject(), expected);
+
+    // PATCH changes the fields it names and keeps the others.
+    ApiResponse r = m_env->api().send("PATCH", u"/v1/services/guarded"_s,
+        QJsonObject { { u"circuit_breaker"_s,
+            QJsonObject { { u"max_pending_requests"_s, 0 }, { u"max_requests_per_connection"_s, 10 } } } });
+    QCOMPARE(r.status, 200);
+    expected[u"max_pending_requests"_s] = 0;
+    expected[u"max_requests_per_connection"_s] = 10;
+    QCOMPARE(r.body.object()[u"circuit_breaker"_s].toObject(), expected);
+    const auto stored = endpoint(id);
+    QVERIFY(stored);
+    QCOMPARE(stored->circuitBreaker.maxConnections, 2);
+    QCOMPARE(stored->circuitBreaker.maxPendingRequests, 0);
+    QCOMPARE(stored->circuitBreaker.maxRequestsPerConnection, 10);
+    QCOMPARE(stored->circuitBreaker.consecutiveErrors, 3);
+    QCOMPARE(stored->circuitBreaker.baseEjectionSeconds, 30);
+    QCOMPARE(stored->circuitBreaker.maxEjectionPercent, 100);
+
+    // The list and dry-run read the same field.
+    const QJsonArray list = servicesList();
+    QVERIFY(std::any_of(list.begin(), list.end(), [&](const QJsonValue &v) {
+        return v.toObject()[u"circuit_breaker"_s].toObject() == expected;
+    }));
+    body = simpleBody(u"dry"_s, 1);
+    body.insert(u"circuit_breaker"_s, QJsonObject { { u"max_ejection_percent"_s, 120 } });
+    r = m_env->api().send("POST", u"/v1/services/dry-run"_s, body);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.error()->details[u"field"_s].toString(), u"circuit_breaker.max_ejection_percent"_s);
 }
 
 void TestControlApi::deletesEndpoint()
