@@ -37,6 +37,7 @@ int httpStatusFor(ErrorType type)
     case ErrorType::StorageError:
         return 500;
     case ErrorType::NoHealthyRoute:
+    case ErrorType::CircuitOpen:
         return 503;
     }
     return 500;
