@@ -136,11 +136,30 @@ QJsonObject toJson(const EndpointInfo &info)
     o.insert(QStringLiteral("resource_usage"), QJsonObject{{QStringLiteral("allocated"), info.allocated.toJson()},
                                                            {QStringLiteral("per_replica"), info.endpoint.resourceSlots.toJson()}});
     if (info.metrics) {
-        o.insert(QStringLiteral("metrics"),
-                 QJsonObject{{QStringLiteral("requests"), info.metrics->requests},
-                             {QStringLiteral("errors"), info.metrics->errors},
-                             {QStringLiteral("error_rate"), info.metrics->errorRate()},
-                             {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)}});
+        QJsonObject metrics{{QStringLiteral("requests"), info.metrics->requests},
+                            {QStringLiteral("errors"), info.metrics->errors},
+                            {QStringLiteral("error_rate"), info.metrics->errorRate()},
+                            {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)}};
+        QJsonArray circuits;
+        for (const RouteCircuitMetrics &c : info.metrics->circuits)
+            circuits.append(QJsonObject{{QStringLiteral("route_id"), id(c.routeId)},
+                                        {QStringLiteral("state"), c.state},
+                                        {QStringLiteral("ejected_for_ms"), c.ejectedForMs},
+                                        {QStringLiteral("times_ejected"), c.timesEjected},
+                                        {QStringLiteral("connections"), c.connections},
+                                        {QStringLiteral("pending"), c.pending},
+                                        {QStringLiteral("circuit_open"), c.overflows}});
+        metrics.insert(QStringLiteral("circuits"), circuits);
+        if (const std::optional<ShadowMetrics> &s = info.metrics->shadow) {
+            metrics.insert(QStringLiteral("shadow"),
+                           QJsonObject{{QStringLiteral("requests"), s->requests},
+                                       {QStringLiteral("errors"), s->errors},
+                                       {QStringLiteral("dropped"), s->dropped},
+                                       {QStringLiteral("comparisons"), s->comparisons},
+                                       {QStringLiteral("mismatches"), s->mismatches},
+                                       {QStringLiteral("mean_latency_ms"), optionalNumber(s->meanLatencyMs)}});
+        }
+        o.insert(QStringLiteral("metrics"), metrics);
     }
     return o;
 }

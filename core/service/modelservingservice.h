@@ -45,11 +45,36 @@ struct DryRunReport
     ResourceSlots available;
 };
 
+// What the proxy's circuit breaker says of one route.
+struct RouteCircuitMetrics
+{
+    QUuid routeId;
+    QString state;  // "closed" or "ejected"
+    qint64 ejectedForMs = 0;
+    int timesEjected = 0;
+    int connections = 0;
+    int pending = 0;
+    qint64 overflows = 0;  // requests refused 503 CircuitOpen
+};
+
+// The copies of the endpoint's requests sent to its shadow revisions.
+struct ShadowMetrics
+{
+    qint64 requests = 0;
+    qint64 errors = 0;
+    qint64 dropped = 0;
+    qint64 comparisons = 0;
+    qint64 mismatches = 0;
+    std::optional<double> meanLatencyMs;
+};
+
 struct EndpointMetrics
 {
     qint64 requests = 0;
     qint64 errors = 0;
     std::optional<double> meanLatencyMs;
+    QList<RouteCircuitMetrics> circuits;  // routes the proxy knows
+    std::optional<ShadowMetrics> shadow;  // once it has mirrored a request
     double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
 };
 

@@ -11,7 +11,10 @@
 #include <QTest>
 #include <QUuid>
 
+#include <QTcpServer>
+
 #include "apitestsupport.h"
+#include "proxy/proxyserver.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -126,6 +129,8 @@ private Q_SLOTS:
     // The data plane's policies
     void setsRevisionConditionAndMode();
     void circuitBreakerThroughRest();
+    void publishesPoliciesToTheProxy();
+    void recordsUpstreamErrorsFromTheProxy();
     void deletesEndpoint();
     void listsAgents();
     void healthNeedsNoToken();
@@ -1431,6 +1436,116 @@ void TestControlApi::circuitBreakerThroughRest()
     r = m_env->api().send("POST", u"/v1/services/dry-run"_s, body);
     QCOMPARE(r.status, 400);
     QCOMPARE(r.error()->details[u"field"_s].toString(), u"circuit_breaker.max_ejection_percent"_s);
+}
+
+// What the service stores reaches the data plane's snapshot: conditions, modes, the breaker,
+// and the desired replica count that wake from zero looks at.
+void TestControlApi::publishesPoliciesToTheProxy()
+{
+    QJsonObject body = simpleBody(u"published"_s, 1);
+    body.insert(u"circuit_breaker"_s,
+        QJsonObject { { u"max_connections"_s, 7 }, { u"max_pending_requests"_s, 0 },
+            { u"max_requests_per_connection"_s, 9 }, { u"consecutive_errors"_s, 4 },
+            { u"base_ejection_seconds"_s, 12 }, { u"max_ejection_percent"_s, 30 } });
+    const QString id = create(body);
+    QVERIFY(!id.isEmpty());
+    ApiResponse r = m_env->api().send("PATCH", u"/v1/services/published"_s,
+        QJsonObject { { u"model_version"_s, u"v2"_s }, { u"model_folder"_s, u"iris-v2"_s } });
+    QCOMPARE(r.status, 200);
+    r = m_env->api().send("PATCH", u"/v1/services/published/revisions/v2"_s,
+        QJsonObject { { u"match_header"_s, u"Target: mountain"_s } });
+    QCOMPARE(r.status, 200);
+    const QString v2 = r.body.object()[u"revision_id"_s].toString();
+    r = m_env->api().send("POST", u"/v1/services/published/scale"_s, QJsonObject { { u"replicas"_s, 0 } });
+    QCOMPARE(r.status, 200);
+
+    ProxyServer *proxy = m_env->plane().proxy();
+    const auto table = [proxy] {
+        const auto snapshot = proxy->snapshot();
+        return snapshot ? snapshot->endpoints.value(u"published"_s) : EndpointTable();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(table().desiredReplicas, 0, ApiTest::kReplyTimeoutMs);
+    const EndpointTable published = table();
+    QCOMPARE(published.endpointId, QUuid::fromString(id));
+    const CircuitBreakerPolicy &breaker = published.circuitBreaker;
+    QCOMPARE(breaker.maxConnections, 7);
+    QCOMPARE(breaker.maxPendingRequests, 0);
+    QCOMPARE(breaker.maxRequestsPerConnection, 9);
+    QCOMPARE(breaker.consecutiveErrors, 4);
+    QCOMPARE(breaker.baseEjectionMs, qint64(12000));
+    QCOMPARE(breaker.maxEjectionPercent, 30);
+    QCOMPARE(published.revisions.size(), 2);
+    const auto policy = std::find_if(published.revisions.cbegin(), published.revisions.cend(),
+        [&v2](const RevisionPolicy &p) { return p.revisionId == QUuid::fromString(v2); });
+    QVERIFY(policy != published.revisions.cend());
+    QCOMPARE(policy->matchHeaderName, QByteArray("target"));
+    QCOMPARE(policy->matchHeaderValue, QByteArray("mountain"));
+    QVERIFY(!policy->shadow);
+
+    r = m_env->api().send(
+        "PATCH", u"/v1/services/published/revisions/%1"_s.arg(v2), QJsonObject { { u"mode"_s, u"shadow"_s } });
+    QCOMPARE(r.status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(table().revisions.cbegin(), table().revisions.cend(),
+                                 [&v2](const RevisionPolicy &p) { return p.revisionId == QUuid::fromString(v2) && p.shadow; }),
+        ApiTest::kReplyTimeoutMs);
+}
+
+// A 502 through the proxy becomes a ProxyUpstreamError record of the endpoint and its route;
+// a burst of them stays one record (the proxy reports a route at most once per 10 s).
+void TestControlApi::recordsUpstreamErrorsFromTheProxy()
+{
+    QJsonObject body = simpleBody(u"flaky"_s, 1);
+    body.insert(u"public"_s, true);
+    const QString id = create(body);
+    QVERIFY(!id.isEmpty());
+    const auto e = endpoint(id);
+    QVERIFY(e);
+    quint16 dead = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        dead = probe.serverPort();
+    }
+    Route route = ApiTest::healthyRoute(*e, 100, QString());
+    route.status = RouteStatus::Provisioning;
+    QVERIFY(m_env->repository().insertRoute(route).ok());
+    const QString replica = u"local:4242:%1"_s.arg(dead);
+    QVERIFY(m_env->service().updateRouteState(route.id, RouteStatus::Healthy, replica, u"local"_s).ok());
+    ProxyServer *proxy = m_env->plane().proxy();
+    QTRY_COMPARE_WITH_TIMEOUT(proxy->snapshot()->endpoints.value(u"flaky"_s).routes.size(), qsizetype(1),
+        ApiTest::kReplyTimeoutMs);
+
+    const QUrl url(m_env->proxyBaseUrl() + u"/flaky/health"_s);
+    ApiTest::RawReply reply = m_env->sendTo(url, "GET", {}, QByteArray());
+    QCOMPARE(reply.status, 502);
+    QCOMPARE(reply.errorType(), u"ProxyUpstreamError"_s);
+    const auto errors = [this] {
+        return m_env->api().get(u"/v1/services/flaky/errors?type=ProxyUpstreamError"_s).body.object()[u"errors"_s].toArray();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(errors().size(), qsizetype(1), ApiTest::kReplyTimeoutMs);
+    const QJsonObject record = errors().first().toObject();
+    QCOMPARE(record[u"route_id"_s].toString(), route.id.toString(QUuid::WithoutBraces));
+    QCOMPARE(record[u"replica_id"_s].toString(), replica);
+    QCOMPARE(record[u"agent_id"_s].toString(), u"local"_s);
+    QCOMPARE(record[u"endpoint_id"_s].toString(), id);
+    QVERIFY(!record[u"message"_s].toString().isEmpty());
+
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(m_env->sendTo(url, "GET", {}, QByteArray()).status, 502);
+    // Each report would have been handled before its 502 came back: none was written.
+    QCOMPARE(errors().size(), qsizetype(1));
+    QCOMPARE(proxy->routeCounters().value(route.id).errors, quint64(6));
+
+    // Info with metrics shows the route's circuit as the proxy has it.
+    const QJsonObject metrics
+        = m_env->api().get(u"/v1/services/flaky?include_metrics=true"_s).body.object()[u"metrics"_s].toObject();
+    QCOMPARE(metrics[u"errors"_s].toInt(), 6);
+    const QJsonArray circuits = metrics[u"circuits"_s].toArray();
+    QCOMPARE(circuits.size(), 1);
+    QCOMPARE(circuits[0].toObject()[u"route_id"_s].toString(), route.id.toString(QUuid::WithoutBraces));
+    QCOMPARE(circuits[0].toObject()[u"state"_s].toString(), u"closed"_s);
+    QCOMPARE(circuits[0].toObject()[u"pending"_s].toInt(), 0);
+    QVERIFY(!metrics.contains(u"shadow"_s));  // it has never mirrored a request
 }
 
 void TestControlApi::deletesEndpoint()

@@ -740,7 +740,13 @@ private Q_SLOTS:
         QVERIFY(!info->metrics.has_value());
         QCOMPARE(service().serviceInfo(QStringLiteral("missing")).error().type, ErrorType::NotFound);
 
-        service().setMetricsSource([](const QUuid &) { return EndpointMetrics{200, 10, 12.5}; });
+        service().setMetricsSource([](const QUuid &) {
+            EndpointMetrics metrics;
+            metrics.requests = 200;
+            metrics.errors = 10;
+            metrics.meanLatencyMs = 12.5;
+            return metrics;
+        });
         auto withMetrics = service().serviceInfo(e.name, true);
         QVERIFY(withMetrics->metrics.has_value());
         QCOMPARE(withMetrics->metrics->requests, 200);
