@@ -158,6 +158,7 @@ private Q_SLOTS:
     void dryRunNamesEveryMissingFile();
     void scaleBeyondCapacityIsResourceLimitExceeded();
     void secondRuleOnSameMetricConflicts();
+    void revisionsShowAndSetConditions();
     void listShowsTable();
     void wrongTokenIsUnauthorized();
     void closedPortIsNoAnswer();
@@ -353,6 +354,30 @@ void TestServeCtl::secondRuleOnSameMetricConflicts()
     const CtlResult rules = ctl({u"--json"_s, u"rules"_s, kEndpoint});
     QVERIFY2(rules.exitCode == 0, rules.describe().constData());
     QCOMPARE(rules.json().value(u"autoscaling_rules"_s).toArray().size(), 1);
+}
+
+void TestServeCtl::revisionsShowAndSetConditions()
+{
+    CtlResult r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"target: mountain"_s});
+    QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
+    QVERIFY2(r.out.contains(u"target: mountain"_s), r.describe().constData());
+
+    r = ctl({u"--json"_s, u"revisions"_s, kEndpoint});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QJsonArray revisions = r.json().value(u"revisions"_s).toArray();
+    QCOMPARE(revisions.size(), 1);
+    QCOMPARE(revisions[0].toObject().value(u"match_header"_s).toString(), u"target: mountain"_s);
+
+    // The only revision cannot become a shadow; a bad condition is refused with its field.
+    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--mode"_s, u"shadow"_s});
+    QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s), r.describe().constData());
+    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"no colon"_s});
+    QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"match_header"_s), r.describe().constData());
+
+    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"none"_s});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    r = ctl({u"--json"_s, u"revisions"_s, kEndpoint});
+    QVERIFY(r.json().value(u"revisions"_s).toArray()[0].toObject().value(u"match_header"_s).isNull());
 }
 
 void TestServeCtl::listShowsTable()
