@@ -71,7 +71,8 @@ public:
                       const QHostAddress &peer, bool again = false);
 
     // A connection for a request on route: an idle one, a new one, or (max_connections
-    // reached) a place in the route's queue, from which waitingGotConnection() takes it later.
+    // reached) a place in the route's queue, until a connection is handed to the request
+    // (ClientConnection::useConnection) or it gives up (stopWaiting). Full: the queue is too.
     enum class Acquired { Connection, Queued, Full };
     Acquired acquire(ClientConnection *client, const RouteBinding &route, bool allowPooled,
                      UpstreamConnection **connection, bool *fresh);
@@ -102,7 +103,6 @@ public:
     // A 502 or 504, for the owning thread's error reports.
     void reportUpstreamFailure(const RouteBinding &route, int status, const QString &type, const QString &message);
 
-    UpstreamPool &pool() { return m_pool; }
     void reject(RejectReason reason);
     void forget(ClientConnection *client);
     const ProxyServer::Options &options() const;
