@@ -35,6 +35,7 @@ const char kHelp[] =
     "             [--runtime R] [--group G] [--public true|false]\n"
     "  scale SVC N\n"
     "  routes SVC | routes SVC set ROUTE=WEIGHT... | routes SVC delete ROUTE\n"
+    "  revisions SVC | revisions SVC set REVISION [--match-header 'NAME: VALUE'|none] [--mode serve|shadow]\n"
     "  rules SVC | rules SVC create --metric M --threshold T [--source S] [--comparator OP]\n"
     "             [--step N] [--target-per-replica X] [--min N] [--max N] [--up-delay S]\n"
     "             [--down-delay S] [--cooldown S]\n"
@@ -159,6 +160,11 @@ const QList<std::pair<QString, QString>> kRouteColumns{
     {QStringLiteral("route_id"), QStringLiteral("ROUTE")}, {QStringLiteral("status"), QStringLiteral("STATUS")},
     {QStringLiteral("weight"), QStringLiteral("WEIGHT")},  {QStringLiteral("traffic_share"), QStringLiteral("SHARE")},
     {QStringLiteral("revision_id"), QStringLiteral("REVISION")}, {QStringLiteral("agent_id"), QStringLiteral("AGENT")}};
+const QList<std::pair<QString, QString>> kRevisionColumns{
+    {QStringLiteral("revision_id"), QStringLiteral("REVISION")}, {QStringLiteral("number"), QStringLiteral("#")},
+    {QStringLiteral("model_version"), QStringLiteral("VERSION")}, {QStringLiteral("mode"), QStringLiteral("MODE")},
+    {QStringLiteral("match_header"), QStringLiteral("MATCH_HEADER")},
+    {QStringLiteral("healthy_routes"), QStringLiteral("HEALTHY")}, {QStringLiteral("active_routes"), QStringLiteral("ACTIVE")}};
 const QList<std::pair<QString, QString>> kRuleColumns{
     {QStringLiteral("rule_id"), QStringLiteral("RULE")},          {QStringLiteral("metric_source"), QStringLiteral("SOURCE")},
     {QStringLiteral("condition"), QStringLiteral("CONDITION")},   {QStringLiteral("min_replicas"), QStringLiteral("MIN")},
@@ -380,6 +386,26 @@ int runCtl(const QStringList &arguments)
         } else if (sub == u"delete" && need(4)) {
             r = client.send("DELETE", svcPath(svc) + QStringLiteral("/routes/") + a.positional[3]);
             show = [&](const QJsonObject &o) { printObject(out, o, o.keys()); };
+        } else {
+            return kUsage;
+        }
+    } else if (verb == u"revisions") {
+        if (!need(2))
+            return kUsage;
+        if (sub.isEmpty()) {
+            r = client.get(svcPath(svc) + QStringLiteral("/revisions"));
+            show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("revisions")).toArray(), kRevisionColumns); };
+        } else if (sub == u"set" && need(4)) {
+            QJsonObject body;
+            if (a.options.contains(QStringLiteral("match-header"))) {
+                const QString match = a.value(QStringLiteral("match-header"));
+                body.insert(QStringLiteral("match_header"), match == u"none" ? QJsonValue() : QJsonValue(match));
+            }
+            if (a.options.contains(QStringLiteral("mode")))
+                body.insert(QStringLiteral("mode"), a.value(QStringLiteral("mode")));
+            r = client.send("PATCH", svcPath(svc) + QStringLiteral("/revisions/") + QString::fromLatin1(QUrl::toPercentEncoding(a.positional[3])),
+                            body);
+            show = [&](const QJsonObject &o) { printTable(out, QJsonArray{o}, kRevisionColumns); };
         } else {
             return kUsage;
         }

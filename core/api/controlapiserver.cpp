@@ -37,6 +37,7 @@ int httpStatusFor(ErrorType type)
     case ErrorType::StorageError:
         return 500;
     case ErrorType::NoHealthyRoute:
+    case ErrorType::CircuitOpen:
         return 503;
     }
     return 500;
@@ -314,6 +315,37 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
             if (routeId.isNull())
                 return fail(ErrorType::InvalidArgument, QStringLiteral("'%1' is not a route id").arg(QString::fromUtf8(parts[4])));
             return replyWith(m_service.deleteRoute(svc, routeId), [](const Route &r) { return JsonCodec::toJson(r); });
+        }
+    }
+    if (sub == "revisions") {
+        if (parts.size() == 4) {
+            if (method != "GET")
+                return methodNotAllowed("GET");
+            return replyWith(m_service.serviceInfo(svc), [](const EndpointInfo &info) {
+                return QJsonObject{{QStringLiteral("revisions"), JsonCodec::revisionsToJson(info.revisions, info.routes)}};
+            });
+        }
+        if (parts.size() == 5) {
+            const QString revision = QString::fromUtf8(QByteArray::fromPercentEncoding(parts[4]));
+            Result<Revision> found = makeError(ErrorType::InvalidArgument, QString());
+            if (method == "GET") {
+                found = m_service.revision(svc, revision);
+            } else if (method == "PATCH") {
+                auto body = jsonBody(request);
+                if (!body)
+                    return fail(body.error());
+                auto changes = JsonCodec::revisionChanges(*body);
+                if (!changes)
+                    return fail(changes.error());
+                found = m_service.modifyRevision(svc, revision, *changes);
+            } else {
+                return methodNotAllowed("GET, PATCH");
+            }
+            if (!found)
+                return fail(found.error());
+            return replyWith(m_service.serviceInfo(svc), [&found](const EndpointInfo &info) {
+                return JsonCodec::toJson(*found, info.routes);
+            });
         }
     }
     if (sub == "autoscaling-rules") {

@@ -176,6 +176,23 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     connect(m_service.get(), &ModelServingService::routesChanged, m_routing, &RoutingPublisher::schedule);
     connect(m_service.get(), &ModelServingService::endpointChanged, m_routing, &RoutingPublisher::schedule);
     connect(m_service.get(), &ModelServingService::tokensChanged, m_routing, &RoutingPublisher::schedule);
+    // Upstream failures (502/504) become error records of their endpoint and route; the proxy
+    // already keeps it to one per route per 10 s, so a flood writes a handful of rows.
+    m_proxy->setUpstreamErrorHandler([this](const ProxyServer::UpstreamErrorReport &report) {
+        ErrorRecord record;
+        record.endpointId = report.endpointId;
+        record.routeId = report.routeId.toString(QUuid::WithoutBraces);
+        record.type = report.type;
+        record.message = report.count > 1
+            ? QStringLiteral("%1 upstream failures since the last report; the latest: %2").arg(report.count).arg(report.message)
+            : report.message;
+        if (auto route = m_repository->route(report.routeId); route && route->has_value()) {
+            record.replicaId = (*route)->replicaId;
+            record.agentId = (*route)->agentId;
+        }
+        if (auto recorded = m_service->recordError(record); !recorded)
+            qWarning("servedeck: upstream error not recorded: %s", qPrintable(recorded.error().message));
+    });
     if (auto published = m_routing->publishNow(); !published)
         return published.error();
 
@@ -314,6 +331,9 @@ Result<Done> ControlPlane::startAutoscaling()
     for (const AutoscaleSettings &s : *settings)
         applyAutoscaleSettings(s);
     connect(m_service.get(), &ModelServingService::autoscaleSettingsChanged, this, &ControlPlane::applyAutoscaleSettings);
+    // A request for an endpoint at zero replicas: the proxy holds it and asks for a replica.
+    Autoscaler *autoscaler = m_autoscaler;
+    m_proxy->setWakeHandler([autoscaler](const QUuid &endpointId) { autoscaler->wake(endpointId); });
 
     // Sample, then decide on what was just sampled: one timer keeps the two in order.
     m_autoscaleTick = new QTimer(this);

@@ -1,5 +1,7 @@
 #include "jsoncodec.h"
 
+#include <limits>
+
 #include <QJsonArray>
 
 #include "api/requestfields.h"
@@ -46,6 +48,33 @@ Result<ResourceSlots> slotsFrom(const QJsonObject &o)
     return ResourceSlots::fromJson(o);
 }
 
+// The fields of "circuit_breaker" that the body names. Each must be an integer; the ranges are
+// CircuitBreakerSettings::problem()'s, checked on the settings they make.
+std::optional<CircuitBreakerChanges> circuitBreakerFrom(RequestFields &f)
+{
+    const auto object = f.object({"circuit_breaker"});
+    if (!object)
+        return std::nullopt;
+    RequestFields item(*object, QStringLiteral("circuit_breaker"));
+    const auto read = [&item](RequestFields::Names names) -> std::optional<int> {
+        if (auto n = item.integer(names, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()))
+            return int(*n);
+        return std::nullopt;
+    };
+    CircuitBreakerChanges c;
+    c.maxConnections = read({"max_connections"});
+    c.maxPendingRequests = read({"max_pending_requests", "http1_max_pending_requests"});
+    c.maxRequestsPerConnection = read({"max_requests_per_connection"});
+    c.consecutiveErrors = read({"consecutive_errors"});
+    c.baseEjectionSeconds = read({"base_ejection_seconds", "base_ejection_time"});
+    c.maxEjectionPercent = read({"max_ejection_percent"});
+    if (auto error = item.finish()) {
+        f.fail(*error);
+        return std::nullopt;
+    }
+    return c;
+}
+
 } // namespace
 
 QJsonObject toJson(const ServiceError &error)
@@ -71,6 +100,7 @@ QJsonObject toJson(const Endpoint &e)
             {QStringLiteral("retries"), e.retries},
             {QStringLiteral("url"), e.url},
             {QStringLiteral("current_revision_id"), id(e.currentRevisionId)},
+            {QStringLiteral("circuit_breaker"), e.circuitBreaker.toJson()},
             {QStringLiteral("created_at"), time(e.createdAt)},
             {QStringLiteral("updated_at"), time(e.updatedAt)}};
 }
@@ -106,16 +136,35 @@ QJsonObject toJson(const EndpointInfo &info)
     o.insert(QStringLiteral("resource_usage"), QJsonObject{{QStringLiteral("allocated"), info.allocated.toJson()},
                                                            {QStringLiteral("per_replica"), info.endpoint.resourceSlots.toJson()}});
     if (info.metrics) {
-        o.insert(QStringLiteral("metrics"),
-                 QJsonObject{{QStringLiteral("requests"), info.metrics->requests},
-                             {QStringLiteral("errors"), info.metrics->errors},
-                             {QStringLiteral("error_rate"), info.metrics->errorRate()},
-                             {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)},
-                             {QStringLiteral("requests_per_second"), info.metrics->requestsPerSecond},
-                             {QStringLiteral("in_flight"), info.metrics->inFlight},
-                             {QStringLiteral("p50_latency_ms"), optionalNumber(info.metrics->p50Ms)},
-                             {QStringLiteral("p95_latency_ms"), optionalNumber(info.metrics->p95Ms)},
-                             {QStringLiteral("p99_latency_ms"), optionalNumber(info.metrics->p99Ms)}});
+        QJsonObject metrics{{QStringLiteral("requests"), info.metrics->requests},
+                            {QStringLiteral("errors"), info.metrics->errors},
+                            {QStringLiteral("error_rate"), info.metrics->errorRate()},
+                            {QStringLiteral("mean_latency_ms"), optionalNumber(info.metrics->meanLatencyMs)},
+                            {QStringLiteral("requests_per_second"), info.metrics->requestsPerSecond},
+                            {QStringLiteral("in_flight"), info.metrics->inFlight},
+                            {QStringLiteral("p50_latency_ms"), optionalNumber(info.metrics->p50Ms)},
+                            {QStringLiteral("p95_latency_ms"), optionalNumber(info.metrics->p95Ms)},
+                            {QStringLiteral("p99_latency_ms"), optionalNumber(info.metrics->p99Ms)}};
+        QJsonArray circuits;
+        for (const RouteCircuitMetrics &c : info.metrics->circuits)
+            circuits.append(QJsonObject{{QStringLiteral("route_id"), id(c.routeId)},
+                                        {QStringLiteral("state"), c.state},
+                                        {QStringLiteral("ejected_for_ms"), c.ejectedForMs},
+                                        {QStringLiteral("times_ejected"), c.timesEjected},
+                                        {QStringLiteral("connections"), c.connections},
+                                        {QStringLiteral("pending"), c.pending},
+                                        {QStringLiteral("circuit_open"), c.overflows}});
+        metrics.insert(QStringLiteral("circuits"), circuits);
+        if (const std::optional<ShadowMetrics> &s = info.metrics->shadow) {
+            metrics.insert(QStringLiteral("shadow"),
+                           QJsonObject{{QStringLiteral("requests"), s->requests},
+                                       {QStringLiteral("errors"), s->errors},
+                                       {QStringLiteral("dropped"), s->dropped},
+                                       {QStringLiteral("comparisons"), s->comparisons},
+                                       {QStringLiteral("mismatches"), s->mismatches},
+                                       {QStringLiteral("mean_latency_ms"), optionalNumber(s->meanLatencyMs)}});
+        }
+        o.insert(QStringLiteral("metrics"), metrics);
     }
     return o;
 }
@@ -189,7 +238,33 @@ QJsonObject toJson(const Revision &r)
             {QStringLiteral("model_version"), r.modelVersion},
             {QStringLiteral("model_folder"), r.modelFolder},
             {QStringLiteral("runtime_variant"), r.runtimeVariant},
+            {QStringLiteral("match_header"), r.matchHeader ? QJsonValue(r.matchHeader->text()) : QJsonValue()},
+            {QStringLiteral("mode"), revisionModeName(r.mode)},
             {QStringLiteral("created_at"), time(r.createdAt)}};
+}
+
+QJsonObject toJson(const Revision &revision, const QList<Route> &routes)
+{
+    QJsonObject o = toJson(revision);
+    int active = 0;
+    int healthy = 0;
+    for (const Route &r : routes) {
+        if (r.revisionId != revision.id)
+            continue;
+        active += r.isActive() ? 1 : 0;
+        healthy += r.status == RouteStatus::Healthy ? 1 : 0;
+    }
+    o.insert(QStringLiteral("active_routes"), active);
+    o.insert(QStringLiteral("healthy_routes"), healthy);
+    return o;
+}
+
+QJsonArray revisionsToJson(const QList<Revision> &revisions, const QList<Route> &routes)
+{
+    QJsonArray out;
+    for (const Revision &r : revisions)
+        out.append(toJson(r, routes));
+    return out;
 }
 
 QJsonObject toJson(const AutoScalingRule &r)
@@ -316,6 +391,11 @@ Result<CreateServiceRequest> createRequest(const QJsonObject &body)
     r.resourceGroup = f.string({"resource_group"}).value_or(r.resourceGroup);
     r.replicas = int(f.integer({"replicas", "desired_session_count"}, 0, 1000).value_or(r.replicas));
     r.isPublic = f.boolean({"public", "open_to_public"}).value_or(false);
+    if (auto breaker = circuitBreakerFrom(f)) {
+        r.circuitBreaker = breaker->appliedTo(r.circuitBreaker);
+        if (auto problem = r.circuitBreaker.problem())
+            f.fail(*problem);
+    }
     return finished(f, r);
 }
 
@@ -338,6 +418,12 @@ Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
     if (auto n = f.integer({"replicas", "desired_session_count"}, 0, 1000))
         r.replicas = int(*n);
     r.isPublic = f.boolean({"public", "open_to_public"});
+    r.circuitBreaker = circuitBreakerFrom(f);
+    if (r.circuitBreaker) {
+        // Out of range whatever the endpoint holds now: refused here, with the field named.
+        if (auto problem = r.circuitBreaker->appliedTo(CircuitBreakerSettings()).problem())
+            f.fail(*problem);
+    }
     if (body.isEmpty())
         f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nothing to modify: the body names no field")));
     return finished(f, r);
@@ -494,6 +580,31 @@ Result<TokenRequest> tokenRequest(const QJsonObject &body)
         r.expirySeconds = f.integer({"expiry"}, 1, qint64(10) * 365 * 24 * 3600).value_or(86400);
     r.allowedIps = f.stringList({"allowed_ips"}).value_or(QStringList());
     return finished(f, r);
+}
+
+Result<RevisionChanges> revisionChanges(const QJsonObject &body)
+{
+    RequestFields f(body);
+    RevisionChanges c;
+    if (f.isNull({"match_header"})) {
+        c.matchHeader = std::optional<HeaderMatch>();
+    } else if (auto text = f.string({"match_header"})) {
+        auto match = HeaderMatch::parse(*text);
+        if (!match)
+            f.fail(match.error());
+        else
+            c.matchHeader = std::optional<HeaderMatch>(*match);
+    }
+    if (auto text = f.string({"mode"})) {
+        if (auto mode = revisionModeFromName(*text))
+            c.mode = *mode;
+        else
+            f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("mode: '%1' is not one of serve, shadow").arg(*text),
+                             {{QStringLiteral("field"), QStringLiteral("mode")}}));
+    }
+    if (body.isEmpty())
+        f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nothing to modify: the body names no field")));
+    return finished(f, c);
 }
 
 } // namespace ServeDeck::JsonCodec

@@ -16,6 +16,9 @@ QJsonObject toJson(const Endpoint &endpoint);
 QJsonObject toJson(const EndpointInfo &info);
 QJsonObject toJson(const Route &route, int totalWeight = 0);
 QJsonObject toJson(const Revision &revision);
+// With how many of the routes given are its: active_routes, healthy_routes.
+QJsonObject toJson(const Revision &revision, const QList<Route> &routes);
+QJsonArray revisionsToJson(const QList<Revision> &revisions, const QList<Route> &routes);
 QJsonObject toJson(const AutoScalingRule &rule);
 QJsonObject toJson(const TokenGrant &grant);
 QJsonObject toJson(const ErrorRecord &record);
@@ -45,6 +48,7 @@ Result<QList<RouteWeight>> routeWeights(const QJsonObject &body);
 Result<AutoScalingRule> ruleRequest(const QJsonObject &body);
 Result<AutoScalingRuleChanges> ruleChanges(const QJsonObject &body);
 Result<TokenRequest> tokenRequest(const QJsonObject &body);
+Result<RevisionChanges> revisionChanges(const QJsonObject &body);
 
 } // namespace JsonCodec
 

@@ -11,6 +11,10 @@ constexpr EnumNames<EndpointLifecycle, 4> kLifecycle{{{
     {EndpointLifecycle::Destroying, "DESTROYING"},
     {EndpointLifecycle::Terminated, "TERMINATED"},
 }}};
+constexpr EnumNames<RevisionMode, 2> kRevisionMode{{{
+    {RevisionMode::Serve, "serve"},
+    {RevisionMode::Shadow, "shadow"},
+}}};
 } // namespace
 
 QString lifecycleName(EndpointLifecycle lifecycle)
@@ -21,6 +25,16 @@ QString lifecycleName(EndpointLifecycle lifecycle)
 std::optional<EndpointLifecycle> lifecycleFromName(const QString &name)
 {
     return kLifecycle.parse(name);
+}
+
+QString revisionModeName(RevisionMode mode)
+{
+    return kRevisionMode.name(mode);
+}
+
+std::optional<RevisionMode> revisionModeFromName(const QString &name)
+{
+    return kRevisionMode.parse(name);
 }
 
 } // namespace ServeDeck

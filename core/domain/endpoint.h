@@ -1,8 +1,12 @@
 #pragma once
 
+#include <optional>
+
 #include <QDateTime>
 #include <QUuid>
 
+#include "circuitbreakersettings.h"
+#include "headermatch.h"
 #include "resourceslots.h"
 
 namespace ServeDeck {
@@ -27,11 +31,19 @@ struct Endpoint
     int retries = 0;
     QString url;
     QUuid currentRevisionId;
+    CircuitBreakerSettings circuitBreaker;
     QDateTime createdAt;
     QDateTime updatedAt;
 
     bool isLive() const { return lifecycle == EndpointLifecycle::Created || lifecycle == EndpointLifecycle::Ready; }
 };
+
+// How a revision takes part in its endpoint's traffic. Serve: its routes answer requests (those
+// that match its header condition, if it has one). Shadow: its routes get a copy of every request
+// the endpoint serves and never answer one (the shadow A/B pattern).
+enum class RevisionMode { Serve, Shadow };
+QString revisionModeName(RevisionMode mode);  // "serve", "shadow"
+std::optional<RevisionMode> revisionModeFromName(const QString &name);
 
 // One deployable version of an endpoint: create makes revision 1, modify with a new model adds the next.
 struct Revision
@@ -43,6 +55,8 @@ struct Revision
     QString modelFolder;
     QString runtimeVariant;
     QDateTime createdAt;
+    std::optional<HeaderMatch> matchHeader;  // none: takes the requests no condition matches
+    RevisionMode mode = RevisionMode::Serve;
 };
 
 } // namespace ServeDeck

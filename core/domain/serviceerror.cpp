@@ -5,7 +5,7 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<ErrorType, 13> kNames{{{
+constexpr EnumNames<ErrorType, 14> kNames{{{
     {ErrorType::InvalidArgument, "InvalidArgument"},
     {ErrorType::NotFound, "NotFound"},
     {ErrorType::ModelAlreadyExists, "ModelAlreadyExists"},
@@ -19,6 +19,7 @@ constexpr EnumNames<ErrorType, 13> kNames{{{
     {ErrorType::PayloadTooLarge, "PayloadTooLarge"},
     {ErrorType::StorageError, "StorageError"},
     {ErrorType::NoHealthyRoute, "NoHealthyRoute"},
+    {ErrorType::CircuitOpen, "CircuitOpen"},
 }}};
 } // namespace
 

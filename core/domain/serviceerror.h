@@ -22,6 +22,7 @@ enum class ErrorType {
     PayloadTooLarge,
     StorageError,
     NoHealthyRoute,
+    CircuitOpen,  // the proxy's circuit breaker refused a request (Istio's overflow)
 };
 
 QString errorTypeName(ErrorType type);

@@ -14,6 +14,8 @@
 #include "domain/serviceerror.h"
 #include "proxy/proxyworker.h"
 #include "proxy/routebinding.h"
+#include "proxy/routecircuit.h"
+#include "proxy/shadowexchange.h"
 
 namespace ServeDeck {
 
@@ -176,6 +178,17 @@ bool ClientConnection::splitTarget(QByteArrayView *path, QByteArrayView *query) 
 
 void ClientConnection::handleRequest()
 {
+    route(false);
+}
+
+void ClientConnection::retryHeld()
+{
+    if (m_state == State::Held)
+        route(true);
+}
+
+void ClientConnection::route(bool again)
+{
     // Bytes after an upgrade request belong to a protocol we do not speak.
     const bool keepAlive = m_keepAlive && !m_parser.upgrade;
     const char *methodName = http_method_str(static_cast<enum http_method>(m_parser.method));
@@ -193,9 +206,31 @@ void ClientConnection::handleRequest()
         return;
     }
 
-    ProxyWorker::Dispatch dispatch = m_worker->dispatch(method, path, m_request.headers, m_peer);
+    ProxyWorker::Dispatch dispatch = m_worker->dispatch(method, path, m_request.headers, m_peer, again);
+    if (dispatch.hold) {
+        if (again)
+            return;  // still no route: it waits on, until its deadline
+        if (std::optional<LocalResponse> refusal = m_worker->hold(this, dispatch.endpoint, dispatch.endpointName)) {
+            if (!answer(*refusal, keepAlive))
+                beginClose();
+            return;
+        }
+        m_state = State::Held;
+        m_heldFor = std::move(dispatch.endpoint);
+        m_heldName = std::move(dispatch.endpointName);
+        m_holdDeadline = m_worker->nowMs() + m_worker->options().wakeTimeoutMs;
+        return;
+    }
+    if (again) {
+        m_worker->unhold(this, *m_heldFor);
+        m_heldFor.reset();
+        m_state = State::Reading;
+    }
     if (dispatch.answer) {
-        if (!answer(*dispatch.answer, keepAlive))
+        const bool kept = answer(*dispatch.answer, keepAlive);
+        if (again)
+            resume(kept);  // not inside drain(): carry on reading here
+        else if (!kept)
             beginClose();
         return;
     }
@@ -203,10 +238,15 @@ void ClientConnection::handleRequest()
     m_exchange = Exchange();
     m_exchange.route = std::move(dispatch.route);
     m_exchange.request = upstreamRequest(*m_exchange.route, dispatch.isPublic, dispatch.rest, query);
-    m_exchange.startedNs = m_worker->nowNs();
+    if (!dispatch.shadows.empty()) {
+        for (const std::shared_ptr<const RouteBinding> &shadow : dispatch.shadows)
+            m_exchange.shadowRequests.push_back(upstreamRequest(*shadow, dispatch.isPublic, dispatch.rest, query, true));
+        m_exchange.shadows = std::move(dispatch.shadows);
+        m_exchange.shadowStats = std::move(dispatch.shadowStats);
+        m_exchange.endpoint = std::move(dispatch.endpoint);
+    }
     m_exchange.headRequest = m_parser.method == HTTP_HEAD;
     m_exchange.keepAlive = keepAlive;
-    m_exchange.route->stats->started();
     m_state = State::Forwarding;
     // The body now lives in the upstream request; drop it unless it is small enough to keep.
     if (m_request.body.capacity() > kRetainedBodyCapacity)
@@ -215,7 +255,7 @@ void ClientConnection::handleRequest()
 }
 
 QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest,
-                                             QByteArrayView query) const
+                                             QByteArrayView query, bool shadow) const
 {
     const char *method = http_method_str(static_cast<enum http_method>(m_parser.method));
     const QList<QByteArray> options = ProxyHttp::connectionOptions(m_request.headers);
@@ -258,6 +298,8 @@ QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isP
     if (!originalHost.isEmpty())
         out.append("X-Forwarded-Host: ").append(originalHost).append("\r\n");
     out.append("X-Forwarded-Proto: http\r\n");
+    if (shadow)
+        out.append("X-ServeDeck-Shadow: 1\r\n");  // its answer goes nowhere; a replica may want to know
     if (!m_request.body.isEmpty() || m_request.hasBodyFraming || hasBodySemantics(QByteArrayView(method, qstrlen(method)))) {
         out.append("Content-Length: ");
         ProxyHttp::appendNumber(out, m_request.body.size());
@@ -270,19 +312,84 @@ QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isP
 
 void ClientConnection::attempt(bool allowPooled)
 {
-    const RouteBinding &route = *m_exchange.route;
     ++m_exchange.attempts;
-    UpstreamConnection *connection = allowPooled ? m_worker->pool().take(route.authority) : nullptr;
-    m_exchange.reused = connection != nullptr;
-    const bool fresh = connection == nullptr;
-    if (fresh)
-        connection = m_worker->newUpstream(route.authority);
+    UpstreamConnection *connection = nullptr;
+    bool fresh = false;
+    switch (m_worker->acquire(this, *m_exchange.route, allowPooled, &connection, &fresh)) {
+    case ProxyWorker::Acquired::Connection:
+        useConnection(connection, fresh);
+        return;
+    case ProxyWorker::Acquired::Queued:
+        m_exchange.waiting = true;
+        m_exchange.waitStartedMs = m_worker->nowMs();
+        return;
+    case ProxyWorker::Acquired::Full:
+        refuseByCircuit("max_pending_requests",
+                        QStringLiteral("route %1 has %2 connections busy and %3 requests waiting for one")
+                            .arg(QString::fromLatin1(m_exchange.route->routeIdText))
+                            .arg(m_exchange.route->policy.maxConnections)
+                            .arg(m_exchange.route->policy.maxPendingRequests),
+                        m_exchange.route->policy.maxPendingRequests);
+        return;
+    }
+}
+
+void ClientConnection::useConnection(UpstreamConnection *connection, bool fresh)
+{
+    const RouteBinding &route = *m_exchange.route;
+    m_exchange.waiting = false;
+    m_exchange.reused = !fresh;
     m_exchange.upstream = connection;
     m_exchange.connectStartedMs = m_worker->nowMs();
+    if (!m_exchange.started) {
+        m_exchange.started = true;
+        m_exchange.startedNs = m_worker->nowNs();
+        route.stats->started();
+        startShadows();
+    }
     connection->send(this, m_exchange.request, m_exchange.headRequest);
     // Last: a refused connection may report back (upstreamFailed) before connectTo() returns.
     if (fresh)
         connection->connectTo(route.host, route.address, route.port);
+}
+
+void ClientConnection::startShadows()
+{
+    // Sent as the request goes to its route, never before: a request refused here is no copy.
+    for (std::size_t i = 0; i < m_exchange.shadows.size(); ++i) {
+        auto comparison = std::make_shared<ShadowComparison>(m_exchange.shadowStats);
+        m_exchange.comparisons.push_back(comparison);
+        m_worker->startShadow(m_exchange.shadows[i], m_exchange.endpoint, comparison, m_exchange.shadowRequests[i],
+                              m_exchange.headRequest);
+    }
+    m_exchange.shadowRequests.clear();
+}
+
+void ClientConnection::endComparisons(bool valid)
+{
+    ShadowComparison::Answer answer;
+    answer.valid = valid;
+    answer.status = m_exchange.status;
+    answer.body = m_exchange.body;
+    for (const std::shared_ptr<ShadowComparison> &comparison : std::exchange(m_exchange.comparisons, {}))
+        comparison->primaryEnded(answer);
+}
+
+void ClientConnection::refuseByCircuit(const char *reason, const QString &message, int limit)
+{
+    m_worker->reject(RejectReason::CircuitOpen);
+    const std::shared_ptr<const RouteBinding> route = m_exchange.route;
+    const bool keepAliveWanted = m_exchange.keepAlive;
+    m_exchange = Exchange();  // never sent: nothing to count for the route
+    LocalResponse response = ProxyHttp::errorResponse(
+        503, errorTypeName(ErrorType::CircuitOpen), message,
+        {{QStringLiteral("reason"), QString::fromLatin1(reason)},
+         {QStringLiteral("route"), QString::fromLatin1(route->routeIdText)},
+         {QStringLiteral("limit"), limit}});
+    response.headers.emplaceBack(QByteArrayLiteral("X-ServeDeck-Circuit"), QByteArray(reason));
+    response.headers.emplaceBack(QByteArrayLiteral("X-ServeDeck-Route"), route->routeIdText);
+    response.headers.emplaceBack(QByteArrayLiteral("X-ServeDeck-Revision"), route->revisionText);
+    resume(answer(response, keepAliveWanted));
 }
 
 void ClientConnection::upstreamHead(const UpstreamConnection::Head &head)
@@ -338,6 +445,8 @@ void ClientConnection::upstreamHead(const UpstreamConnection::Head &head)
 
 void ClientConnection::upstreamBody(QByteArrayView data)
 {
+    if (!m_exchange.comparisons.empty())
+        m_exchange.body.add(data);
     if (m_exchange.framing == Framing::None)
         return;
     if (m_exchange.framing == Framing::Chunked) {
@@ -358,11 +467,13 @@ void ClientConnection::upstreamComplete(UpstreamConnection *connection, bool reu
 {
     m_exchange.upstream = nullptr;
     if (reusable)
-        m_worker->pool().give(connection);
+        m_worker->recycle(connection);
     if (m_state != State::Forwarding)
         return;
     if (m_exchange.framing == Framing::Chunked)
         m_socket->write("0\r\n\r\n", 5);
+    endComparisons(true);
+    m_worker->recordOutcome(*m_exchange.route, m_exchange.status >= 500);
     finishExchange(m_exchange.status >= 500);
     const bool keepAlive = m_exchange.keepAlive && m_exchange.framing != Framing::UntilClose;
     m_exchange = Exchange();
@@ -383,9 +494,7 @@ void ClientConnection::upstreamFailed(UpstreamConnection::Failure failure, const
     }
     if (m_exchange.headSent) {
         // Part of the answer is out: the only honest signal left is to cut the connection.
-        m_worker->reject(RejectReason::UpstreamError);
-        abandonExchange(true);
-        abortNow();
+        failWhileAnswering(502, kUpstreamErrorType, reason, RejectReason::UpstreamError);
         return;
     }
     failExchange(502, kUpstreamErrorType, reason, RejectReason::UpstreamError);
@@ -393,7 +502,7 @@ void ClientConnection::upstreamFailed(UpstreamConnection::Failure failure, const
 
 void ClientConnection::finishExchange(bool error)
 {
-    if (m_exchange.route)
+    if (m_exchange.route && m_exchange.started)
         m_exchange.route->stats->finished(m_worker->nowNs() - m_exchange.startedNs, error);
 }
 
@@ -402,8 +511,20 @@ void ClientConnection::abandonExchange(bool error)
     // Closed, not pooled: the rest of its answer, if any comes, has nobody to go to.
     if (UpstreamConnection *upstream = std::exchange(m_exchange.upstream, nullptr))
         upstream->close();
+    if (m_exchange.waiting && m_exchange.route)
+        m_worker->stopWaiting(this, *m_exchange.route);
+    endComparisons(false);
     finishExchange(error);
     m_exchange = Exchange();
+}
+
+void ClientConnection::failWhileAnswering(int status, const QString &type, const QString &message, RejectReason reason)
+{
+    m_worker->reject(reason);
+    m_worker->recordOutcome(*m_exchange.route, true);
+    m_worker->reportUpstreamFailure(*m_exchange.route, status, type, message);
+    abandonExchange(true);
+    abortNow();
 }
 
 void ClientConnection::failExchange(int status, const QString &type, const QString &message, RejectReason reason)
@@ -411,6 +532,8 @@ void ClientConnection::failExchange(int status, const QString &type, const QStri
     m_worker->reject(reason);
     const std::shared_ptr<const RouteBinding> routeBinding = m_exchange.route;
     const bool keepAliveWanted = m_exchange.keepAlive;
+    m_worker->recordOutcome(*routeBinding, true);
+    m_worker->reportUpstreamFailure(*routeBinding, status, type, message);
     abandonExchange(true);
     const RouteBinding &route = *routeBinding;
     LocalResponse response = ProxyHttp::errorResponse(
@@ -540,6 +663,7 @@ void ClientConnection::onBytesWritten()
             drain();
         }
         break;
+    case State::Held:
     case State::Lingering:
     case State::Dead:
         break;
@@ -562,7 +686,37 @@ void ClientConnection::checkDeadlines(qint64 now)
             }
         }
         break;
+    case State::Held:
+        if (now >= m_holdDeadline) {
+            m_worker->unhold(this, *m_heldFor);
+            m_heldFor.reset();
+            m_worker->reject(RejectReason::WakeTimeout);
+            const QString name = QString::fromUtf8(m_heldName);
+            const int seconds = (m_worker->options().wakeTimeoutMs + 999) / 1000;
+            const LocalResponse response = ProxyHttp::errorResponse(
+                503, errorTypeName(ErrorType::NoHealthyRoute),
+                QStringLiteral("endpoint '%1' is scaled to zero; no replica became healthy within %2 s").arg(name).arg(seconds),
+                {{QStringLiteral("endpoint"), name}, {QStringLiteral("reason"), QStringLiteral("wake_timeout")}});
+            m_state = State::Reading;
+            resume(answer(response, m_keepAlive && !m_parser.upgrade));
+        }
+        break;
     case State::Forwarding: {
+        if (m_exchange.waiting) {
+            const int limit = options.pendingTimeoutMs;
+            if (limit > 0 && now - m_exchange.waitStartedMs >= limit) {
+                const RouteBinding &route = *m_exchange.route;
+                m_worker->stopWaiting(this, route);
+                route.circuit->overflows.fetch_add(1, std::memory_order_relaxed);
+                refuseByCircuit("max_connections",
+                                QStringLiteral("none of the %1 connections to route %2 came free within %3 ms")
+                                    .arg(route.policy.maxConnections)
+                                    .arg(QString::fromLatin1(route.routeIdText))
+                                    .arg(limit),
+                                route.policy.maxConnections);
+            }
+            break;
+        }
         const UpstreamConnection *upstream = m_exchange.upstream;
         if (!upstream)
             break;
@@ -579,9 +733,11 @@ void ClientConnection::checkDeadlines(qint64 now)
                 abortNow();
         } else if (options.readTimeoutMs > 0 && now - upstream->lastActivity() >= options.readTimeoutMs) {
             if (m_exchange.headSent) {
-                m_worker->reject(RejectReason::Timeout);
-                abandonExchange(true);
-                abortNow();
+                failWhileAnswering(504, kTimeoutType,
+                                   QStringLiteral("%1 stopped answering for %2 ms")
+                                       .arg(QString::fromUtf8(m_exchange.route->authority))
+                                       .arg(options.readTimeoutMs),
+                                   RejectReason::Timeout);
             } else {
                 const QString message = QStringLiteral("%1 did not answer within %2 ms")
                                             .arg(QString::fromUtf8(m_exchange.route->authority))
@@ -608,6 +764,10 @@ void ClientConnection::release()
 {
     if (m_state == State::Dead)
         return;
+    if (m_state == State::Held && m_heldFor) {
+        m_worker->unhold(this, *m_heldFor);
+        m_heldFor.reset();
+    }
     m_state = State::Dead;
     // The client left: not the route's fault, but no longer in flight either.
     abandonExchange(false);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <vector>
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -18,7 +19,10 @@ class QTcpSocket;
 namespace ServeDeck {
 
 class ProxyWorker;
+class ShadowStats;
+struct EndpointCircuit;
 struct RouteBinding;
+struct ShadowComparison;
 
 // One client's connection to the proxy, in one worker. Requests are taken one at a time:
 // http-parser pauses at the end of each, the request is answered (here or by an upstream,
@@ -30,12 +34,19 @@ public:
     ClientConnection(ProxyWorker *worker, QTcpSocket *socket);
     ~ClientConnection() override;
 
-    // Called by the worker's sweep: idle, connect and read timeouts.
+    // Called by the worker's sweep: idle, connect, read, pending and hold timeouts.
     void checkDeadlines(qint64 now);
     void abortNow();
 
+    // From the worker: the request waiting for a connection (max_connections) gets one.
+    void useConnection(UpstreamConnection *connection, bool fresh);
+    std::shared_ptr<const RouteBinding> waitingRoute() const { return m_exchange.route; }
+    // From the worker: a snapshot came; the held request looks for a route again.
+    void retryHeld();
+
 private:
-    enum class State { Reading, Forwarding, Closing, Lingering, Dead };
+    // Held: the request waits for its endpoint to wake from zero.
+    enum class State { Reading, Forwarding, Held, Closing, Lingering, Dead };
     enum class Refusal { None, BodyTooLarge, HeadersTooLarge, BadTarget };
     enum class Framing { None, Length, Chunked, UntilClose };
 
@@ -56,25 +67,40 @@ private:
         UpstreamConnection *upstream = nullptr;
         qint64 startedNs = 0;
         qint64 connectStartedMs = 0;
+        qint64 waitStartedMs = 0;
         int attempts = 0;
         int status = 0;
         Framing framing = Framing::None;
+        bool started = false;  // sent on a connection: counted for the route, shadows sent
+        bool waiting = false;  // for a connection (max_connections reached); upstream is null
         bool reused = false;  // the connection came from the pool
         bool headSent = false;
         bool headRequest = false;
         bool keepAlive = false;
+        // Shadow copies: sent with the request, compared with its answer.
+        std::vector<std::shared_ptr<const RouteBinding>> shadows;
+        std::vector<QByteArray> shadowRequests;
+        std::shared_ptr<ShadowStats> shadowStats;
+        std::shared_ptr<EndpointCircuit> endpoint;
+        std::vector<std::shared_ptr<ShadowComparison>> comparisons;
+        BodyDigest body;
     };
 
     void drain();
     void handleRequest();
+    void route(bool again);
+    void startShadows();
+    void endComparisons(bool valid);
+    void refuseByCircuit(const char *reason, const QString &message, int limit);
     bool answer(const LocalResponse &response, bool keepAlive);
     bool splitTarget(QByteArrayView *path, QByteArrayView *query) const;
-    QByteArray upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest,
-                               QByteArrayView query) const;
+    QByteArray upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest, QByteArrayView query,
+                               bool shadow = false) const;
     void attempt(bool allowPooled);
     void finishExchange(bool error);  // counts it for its route
     void abandonExchange(bool error);  // counts it, closes its upstream, forgets it
     void failExchange(int status, const QString &type, const QString &message, RejectReason reason);
+    void failWhileAnswering(int status, const QString &type, const QString &message, RejectReason reason);
     void resume(bool keepAlive);
     void refuse(http_errno error);
     void beginClose();
@@ -126,6 +152,9 @@ private:
     http_parser m_parser;
     Request m_request;
     Exchange m_exchange;
+    std::shared_ptr<EndpointCircuit> m_heldFor;  // while Held
+    QByteArray m_heldName;
+    qint64 m_holdDeadline = 0;
     QByteArray m_out;  // scratch for heads and chunk sizes
     std::unique_ptr<char[]> m_readBuffer;
     qint64 m_readPos = 0;

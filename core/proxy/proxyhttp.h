@@ -20,6 +20,24 @@ struct LocalResponse
     HeaderList headers;
 };
 
+// FNV-1a over an answer's body as it streams past, with its length: enough to tell a shadow's
+// answer from the primary's without keeping either.
+struct BodyDigest
+{
+    quint64 hash = 0xcbf29ce484222325ULL;
+    qint64 length = 0;
+
+    void add(QByteArrayView bytes)
+    {
+        for (const char c : bytes) {
+            hash ^= static_cast<unsigned char>(c);
+            hash *= 0x100000001b3ULL;
+        }
+        length += bytes.size();
+    }
+    friend bool operator==(const BodyDigest &, const BodyDigest &) = default;
+};
+
 // HTTP details shared by the client and the upstream side of the proxy.
 namespace ProxyHttp {
 

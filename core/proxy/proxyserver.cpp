@@ -14,6 +14,7 @@
 
 #include "proxy/proxyshared.h"
 #include "proxy/proxyworker.h"
+#include "proxy/routecircuit.h"
 #include "proxy/routestats.h"
 
 namespace ServeDeck {
@@ -118,6 +119,9 @@ void appendDouble(QByteArray &out, double value)
     out.append(QByteArray::number(value, 'g', 12));
 }
 
+// A worker's bit in RouteCircuit::waitingWorkers.
+constexpr int kMaxWorkers = 64;
+
 } // namespace
 
 struct ProxyServer::Worker
@@ -134,6 +138,11 @@ ProxyServer::ProxyServer(Options options, std::shared_ptr<const TokenSigner> sig
     m_shared->options = options;
     m_shared->signer = std::move(signer);
     m_shared->server = this;
+    m_shared->clock.start();
+    m_controlClock.start();
+    m_reportTimer.setSingleShot(true);
+    m_reportTimer.setTimerType(Qt::PreciseTimer);
+    connect(&m_reportTimer, &QTimer::timeout, this, &ProxyServer::flushErrorReports);
 }
 
 ProxyServer::~ProxyServer()
@@ -148,7 +157,7 @@ bool ProxyServer::listen(const QHostAddress &address, quint16 port)
         return false;
     }
 #ifdef Q_OS_LINUX
-    const int count = std::max(1, m_shared->options.workerThreads);
+    const int count = std::clamp(m_shared->options.workerThreads, 1, kMaxWorkers);
 #else
     // Elsewhere SO_REUSEPORT does not spread connections over the sockets (the last one
     // bound gets them all), so more workers would only sit idle.
@@ -170,11 +179,14 @@ bool ProxyServer::listen(const QHostAddress &address, quint16 port)
             bound = localPort(fd);
     }
 
-    // The list is complete before any worker runs: /metrics, answered on a worker, reads it.
+    // The lists are complete before any worker runs: /metrics, answered on a worker, reads this
+    // one, and a worker posts to another through the shared one.
+    m_shared->workers.clear();
     for (int i = 0; i < count; ++i) {
         auto worker = std::make_unique<Worker>();
         worker->socket = sockets[std::size_t(i)];
         worker->worker = new ProxyWorker(*m_shared, i);
+        m_shared->workers.push_back(worker->worker);
         worker->thread.setObjectName(QStringLiteral("proxy-worker-%1").arg(i));
         worker->worker->moveToThread(&worker->thread);
         // Deleted in its own thread, after its event loop has ended.
@@ -222,6 +234,7 @@ void ProxyServer::stopWorkers()
         }
     }
     m_workers.clear();
+    m_shared->workers.clear();
     m_port = 0;
 }
 
@@ -237,8 +250,146 @@ QString ProxyServer::errorString() const
 
 void ProxyServer::publish(std::shared_ptr<const RoutingSnapshot> snapshot)
 {
+    if (snapshot)
+        m_shared->circuits.retain(*snapshot);
     m_shared->snapshot.store(std::move(snapshot), std::memory_order_release);
-    m_shared->generation.fetch_add(1, std::memory_order_acq_rel);
+    m_shared->generation.fetch_add(1);
+    // Held requests look again at once rather than at their next event (see ProxyWorker::hold()
+    // for why a request held at this very moment is not missed).
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        ProxyWorker *proxyWorker = worker->worker;
+        if (proxyWorker->heldCount() > 0)
+            QMetaObject::invokeMethod(proxyWorker, [proxyWorker] { proxyWorker->retryHeld(); }, Qt::QueuedConnection);
+    }
+}
+
+void ProxyServer::setUpstreamErrorHandler(std::function<void(const UpstreamErrorReport &)> handler)
+{
+    m_upstreamErrorHandler = std::move(handler);
+}
+
+void ProxyServer::setWakeHandler(std::function<void(const QUuid &)> handler)
+{
+    m_wakeHandler = std::move(handler);
+    m_shared->wakeEnabled.store(bool(m_wakeHandler));
+}
+
+void ProxyServer::wakeRequested(const QUuid &endpointId)
+{
+    if (m_wakeHandler)
+        m_wakeHandler(endpointId);
+}
+
+void ProxyServer::takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circuit)
+{
+    UpstreamErrorReport report;
+    {
+        const std::lock_guard lock(circuit->reportMutex);
+        RouteCircuit::Unreported &u = circuit->unreported;
+        report.count = std::exchange(u.count, 0);
+        report.type = u.type;
+        report.status = u.status;
+        report.message = u.message;
+        report.endpointName = u.endpointName;
+        report.modelVersion = u.modelVersion;
+        u.queued = false;
+    }
+    if (report.count == 0)
+        return;
+    report.endpointId = circuit->endpointId;
+    report.routeId = circuit->routeId;
+
+    // The first report of a quiet route goes out at once; the ones within the window after it
+    // are summed and go out when it ends (flushErrorReports), so a route reports at most once
+    // per window and every failure is in exactly one report.
+    ReportThrottle &throttle = m_throttle[report.routeId];
+    if (throttle.waiting) {
+        report.count += throttle.waiting->count;
+        throttle.waiting.reset();
+    }
+    const qint64 now = m_controlClock.elapsed();
+    const qint64 window = m_shared->options.errorReportWindowMs;
+    if (throttle.lastReportMs < 0 || now - throttle.lastReportMs >= window) {
+        throttle.lastReportMs = now;
+        if (m_upstreamErrorHandler)
+            m_upstreamErrorHandler(report);
+    } else {
+        throttle.waiting = std::move(report);
+    }
+    flushErrorReports();
+}
+
+void ProxyServer::flushErrorReports()
+{
+    const qint64 now = m_controlClock.elapsed();
+    const qint64 window = m_shared->options.errorReportWindowMs;
+    qint64 nextDue = -1;
+    std::vector<UpstreamErrorReport> due;
+    for (auto it = m_throttle.begin(); it != m_throttle.end();) {
+        ReportThrottle &throttle = it.value();
+        const qint64 dueAt = throttle.lastReportMs + window;
+        if (throttle.waiting && now >= dueAt) {
+            due.push_back(std::move(*throttle.waiting));
+            throttle.waiting.reset();
+            throttle.lastReportMs = now;
+        } else if (!throttle.waiting && now >= dueAt) {
+            it = m_throttle.erase(it);  // quiet for a whole window: the next failure reports at once
+            continue;
+        }
+        const qint64 next = throttle.lastReportMs + window;
+        if (nextDue < 0 || next < nextDue)
+            nextDue = next;
+        ++it;
+    }
+    if (nextDue >= 0)
+        m_reportTimer.start(int(std::clamp<qint64>(nextDue - now, 0, window)));
+    else
+        m_reportTimer.stop();
+    // Last: a handler may publish, or record errors, re-entering this object.
+    if (m_upstreamErrorHandler) {
+        for (const UpstreamErrorReport &report : due)
+            m_upstreamErrorHandler(report);
+    }
+}
+
+QString ProxyServer::circuitStateName(CircuitState state)
+{
+    return state == CircuitState::Ejected ? QStringLiteral("ejected") : QStringLiteral("closed");
+}
+
+QHash<QUuid, ProxyServer::RouteCircuitStatus> ProxyServer::routeCircuits() const
+{
+    const qint64 now = m_shared->nowNs();
+    QHash<QUuid, RouteCircuitStatus> out;
+    for (const std::shared_ptr<RouteCircuit> &circuit : m_shared->circuits.routes()) {
+        RouteCircuitStatus status;
+        status.endpointId = circuit->endpointId;
+        const qint64 until = circuit->ejectedUntilNs.load(std::memory_order_relaxed);
+        if (until != 0 && until > now) {
+            status.state = CircuitState::Ejected;
+            status.ejectedForMs = (until - now + 999999) / 1000000;
+        }
+        status.timesEjected = circuit->timesEjected.load(std::memory_order_relaxed);
+        status.consecutiveFailures = circuit->consecutiveFailures.load(std::memory_order_relaxed);
+        status.connections = circuit->connections.load(std::memory_order_relaxed);
+        status.pending = circuit->pending.load(std::memory_order_relaxed);
+        status.ejections = circuit->ejections.load(std::memory_order_relaxed);
+        status.overflows = circuit->overflows.load(std::memory_order_relaxed);
+        out.insert(circuit->routeId, status);
+    }
+    return out;
+}
+
+QHash<QUuid, ProxyServer::ShadowCounters> ProxyServer::shadowCounters() const
+{
+    QHash<QUuid, ProxyWorker::ShadowSample> samples;
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        worker->worker->collectShadows(samples);
+    QHash<QUuid, ShadowCounters> out;
+    out.reserve(samples.size());
+    for (auto it = samples.cbegin(); it != samples.cend(); ++it)
+        out.insert(it.key(), it.value().counters);
+    return out;
 }
 
 std::shared_ptr<const RoutingSnapshot> ProxyServer::snapshot() const
@@ -288,13 +439,14 @@ QByteArray ProxyServer::metricsText() const
     {
         QByteArray labels;  // endpoint="..",route="..",revision=".."
         const ProxyWorker::RouteSample *sample;
+        QUuid routeId;
     };
     std::vector<Series> series;
     series.reserve(std::size_t(samples.size()));
     for (auto it = samples.cbegin(); it != samples.cend(); ++it) {
         const QByteArray labels = "endpoint=\"" + labelValue(it.value().endpointName) + "\",route=\""
             + it.key().toByteArray(QUuid::WithoutBraces) + "\",revision=\"" + labelValue(it.value().modelVersion) + '"';
-        series.push_back({labels, &it.value()});
+        series.push_back({labels, &it.value(), it.key()});
     }
     std::sort(series.begin(), series.end(), [](const Series &a, const Series &b) { return a.labels < b.labels; });
 
@@ -340,6 +492,92 @@ QByteArray ProxyServer::metricsText() const
         ProxyHttp::appendNumber(out, qint64(c.latencyBuckets.isEmpty() ? 0 : c.latencyBuckets.last()));
         out.append('\n');
     }
+
+    // The circuit breaker, per route (the same labels).
+    const QHash<QUuid, RouteCircuitStatus> circuits = routeCircuits();
+    const auto circuitSeries = [&out, &series, &circuits](const char *name, const auto &value) {
+        for (const Series &s : series) {
+            out.append(name).append('{').append(s.labels).append("} ");
+            ProxyHttp::appendNumber(out, qint64(value(circuits.value(s.routeId))));
+            out.append('\n');
+        }
+    };
+    family("servedeck_proxy_route_ejected", "gauge",
+           "1 while outlier detection has ejected the route (its circuit is open), 0 while it is closed.");
+    circuitSeries("servedeck_proxy_route_ejected",
+                  [](const RouteCircuitStatus &c) { return c.state == CircuitState::Ejected ? 1 : 0; });
+    family("servedeck_proxy_route_ejections_total", "counter", "Times outlier detection ejected the route.");
+    circuitSeries("servedeck_proxy_route_ejections_total", [](const RouteCircuitStatus &c) { return c.ejections; });
+    family("servedeck_proxy_route_upstream_connections", "gauge", "Open connections to the route's upstream, every worker.");
+    circuitSeries("servedeck_proxy_route_upstream_connections", [](const RouteCircuitStatus &c) { return c.connections; });
+    family("servedeck_proxy_route_pending_requests", "gauge", "Requests waiting for a connection to the route.");
+    circuitSeries("servedeck_proxy_route_pending_requests", [](const RouteCircuitStatus &c) { return c.pending; });
+    family("servedeck_proxy_route_circuit_open_total", "counter",
+           "Requests to the route refused with 503 CircuitOpen: pending requests full, or no connection came free.");
+    circuitSeries("servedeck_proxy_route_circuit_open_total", [](const RouteCircuitStatus &c) { return c.overflows; });
+
+    // Shadow traffic, per endpoint.
+    QHash<QUuid, ProxyWorker::ShadowSample> shadowSamples;
+    for (const std::unique_ptr<Worker> &worker : m_workers)
+        worker->worker->collectShadows(shadowSamples);
+    std::vector<std::pair<QByteArray, const ProxyWorker::ShadowSample *>> shadows;
+    for (auto it = shadowSamples.cbegin(); it != shadowSamples.cend(); ++it)
+        shadows.emplace_back("endpoint=\"" + labelValue(it.value().endpointName) + '"', &it.value());
+    std::sort(shadows.begin(), shadows.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    const auto shadowCounter = [&out, &shadows](const char *name, quint64 ShadowCounters::*field) {
+        for (const auto &[labels, sample] : shadows) {
+            out.append(name).append('{').append(labels).append("} ");
+            ProxyHttp::appendNumber(out, qint64(sample->counters.*field));
+            out.append('\n');
+        }
+    };
+    family("servedeck_proxy_shadow_requests_total", "counter", "Copies of requests sent to shadow revisions.");
+    shadowCounter("servedeck_proxy_shadow_requests_total", &ShadowCounters::requests);
+    family("servedeck_proxy_shadow_errors_total", "counter",
+           "Shadow copies without a valid answer (refused, reset, timed out) or answered with a 5xx.");
+    shadowCounter("servedeck_proxy_shadow_errors_total", &ShadowCounters::errors);
+    family("servedeck_proxy_shadow_dropped_total", "counter",
+           "Shadow copies not sent: too many in flight, or no shadow route could take one.");
+    shadowCounter("servedeck_proxy_shadow_dropped_total", &ShadowCounters::dropped);
+    family("servedeck_proxy_shadow_comparisons_total", "counter", "Shadow answers compared with the primary's.");
+    shadowCounter("servedeck_proxy_shadow_comparisons_total", &ShadowCounters::comparisons);
+    family("servedeck_proxy_shadow_mismatches_total", "counter",
+           "Shadow answers that differed from the primary's in status or body.");
+    shadowCounter("servedeck_proxy_shadow_mismatches_total", &ShadowCounters::mismatches);
+    family("servedeck_proxy_shadow_request_duration_seconds", "histogram", "Time from sending a shadow copy to its answer.");
+    for (const auto &[labels, sample] : shadows) {
+        const ShadowCounters &c = sample->counters;
+        for (qsizetype i = 0; i < c.latencyBuckets.size(); ++i) {
+            out.append("servedeck_proxy_shadow_request_duration_seconds_bucket{").append(labels).append(",le=\"");
+            if (i < qsizetype(kLatencyBucketBounds.size()))
+                appendDouble(out, kLatencyBucketBounds[std::size_t(i)]);
+            else
+                out.append("+Inf");
+            out.append("\"} ");
+            ProxyHttp::appendNumber(out, qint64(c.latencyBuckets[i]));
+            out.append('\n');
+        }
+        out.append("servedeck_proxy_shadow_request_duration_seconds_sum{").append(labels).append("} ");
+        appendDouble(out, c.latencySumSeconds);
+        out.append("\nservedeck_proxy_shadow_request_duration_seconds_count{").append(labels).append("} ");
+        ProxyHttp::appendNumber(out, qint64(c.latencyBuckets.isEmpty() ? 0 : c.latencyBuckets.last()));
+        out.append('\n');
+    }
+
+    quint64 held = 0;
+    quint64 wakes = 0;
+    for (const std::shared_ptr<EndpointCircuit> &endpoint : m_shared->circuits.endpoints()) {
+        held += quint64(std::max(0, endpoint->held.load(std::memory_order_relaxed)));
+        wakes += endpoint->wakes.load(std::memory_order_relaxed);
+    }
+    family("servedeck_proxy_held_requests", "gauge", "Requests held while a scaled-to-zero endpoint wakes.");
+    out.append("servedeck_proxy_held_requests ");
+    ProxyHttp::appendNumber(out, qint64(held));
+    out.append('\n');
+    family("servedeck_proxy_wakes_total", "counter", "Times a request asked a scaled-to-zero endpoint to wake.");
+    out.append("servedeck_proxy_wakes_total ");
+    ProxyHttp::appendNumber(out, qint64(wakes));
+    out.append('\n');
 
     quint64 requests = 0;
     quint64 connections = 0;

@@ -1,14 +1,18 @@
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QString>
+#include <QTimer>
 #include <QUuid>
 
 #include "auth/tokensigner.h"
@@ -18,11 +22,19 @@ namespace ServeDeck {
 
 struct ProxyShared;
 class ProxyWorker;
+class RouteCircuit;
 
 // The data plane: an HTTP/1.1 reverse proxy that sends `METHOD /<endpoint>/<rest>` to one of
 // the endpoint's published routes as `METHOD /<rest>`. It runs on its own worker threads (one
 // event loop and one accepting socket each); the owning thread only publishes routing
-// snapshots and samples counters.
+// snapshots, samples counters and runs the handlers below.
+//
+// Per endpoint it applies what the snapshot says: header conditions (a revision that matches
+// `name: value` takes those requests; the others go to revisions without a condition), shadow
+// revisions (a copy of every request served, sent asynchronously and compared, never
+// answering), a circuit breaker (connection and pending limits per route, requests per
+// connection, outlier ejection) and wake from zero (requests to a scaled-to-zero endpoint are
+// held while the wake handler brings a replica up).
 class ProxyServer final : public QObject
 {
     Q_OBJECT
@@ -36,6 +48,17 @@ public:
         int connectTimeoutMs = 2000;
         int readTimeoutMs = 30000;
         int idleTimeoutMs = 60000;
+        // A request waiting for a connection (max_connections reached) is refused after this.
+        int pendingTimeoutMs = 10000;
+        // Shadow copies: at most this many awaiting their answer per endpoint (more are dropped),
+        // each for at most this long.
+        int maxShadowInFlight = 64;
+        int shadowTimeoutMs = 10000;
+        // Requests to a scaled-to-zero endpoint: held at most this long, at most this many per endpoint.
+        int wakeTimeoutMs = 30000;
+        int maxHeldRequests = 256;
+        // At most one upstream error report per route in this window; the rest are counted into the next.
+        int errorReportWindowMs = 10000;
     };
 
     // signer may be null: then private endpoints are refused 401.
@@ -64,20 +87,88 @@ public:
     QHash<QUuid, RouteCounters> routeCounters() const;
     static QList<double> latencyBucketBounds();
 
+    // Shadow traffic per endpoint (by endpoint id).
+    struct ShadowCounters
+    {
+        quint64 requests = 0;     // copies sent
+        quint64 errors = 0;       // copies without a valid answer (refused, reset, timed out) or answered 5xx
+        quint64 dropped = 0;      // copies not sent: too many in flight, or no shadow route could take one
+        quint64 comparisons = 0;  // copies whose answer was compared with the primary's
+        quint64 mismatches = 0;   // of those, answers that differed in status or body
+        quint64 inFlight = 0;
+        QList<quint64> latencyBuckets;  // cumulative, as RouteCounters
+        double latencySumSeconds = 0;
+    };
+    QHash<QUuid, ShadowCounters> shadowCounters() const;
+
+    // The circuit breaker of each route the proxy knows (by route id).
+    enum class CircuitState { Closed, Ejected };
+    static QString circuitStateName(CircuitState state);  // "closed", "ejected"
+    struct RouteCircuitStatus
+    {
+        QUuid endpointId;
+        CircuitState state = CircuitState::Closed;
+        qint64 ejectedForMs = 0;  // left of the current ejection
+        int timesEjected = 0;
+        int consecutiveFailures = 0;
+        int connections = 0;  // open upstream connections, every worker
+        int pending = 0;      // requests waiting for one
+        quint64 ejections = 0;
+        quint64 overflows = 0;  // requests refused 503 CircuitOpen
+    };
+    QHash<QUuid, RouteCircuitStatus> routeCircuits() const;
+
+    // Upstream failures (502: refused, reset, malformed; 504: timed out), for the error list.
+    struct UpstreamErrorReport
+    {
+        QUuid endpointId;
+        QString endpointName;
+        QUuid routeId;
+        QString modelVersion;
+        QString type;  // ProxyUpstreamError or Timeout
+        int status = 0;
+        QString message;    // the latest failure's
+        quint64 count = 0;  // failures this report stands for: those since the route's previous report
+    };
+    // Called on the owning thread, at most once per route per Options::errorReportWindowMs:
+    // the first failure of a quiet route at once, later ones summed into one report when the
+    // window ends. So a flood of failures writes one record per route per window.
+    void setUpstreamErrorHandler(std::function<void(const UpstreamErrorReport &)> handler);
+    // Called on the owning thread when a request arrives for an endpoint whose desired replica
+    // count is 0: once per wake (again only if Options::wakeTimeoutMs passes without a route).
+    // Without a handler such requests are refused at once with 503 NoHealthyRoute.
+    void setWakeHandler(std::function<void(const QUuid &endpointId)> handler);
+
     // Prometheus text: per endpoint/route requests_total, errors_total, in_flight, duration
-    // histogram; plus proxy totals (rejected by reason: no_route, unauthorized, forbidden,
-    // upstream_error, timeout, bad_request, payload_too_large).
+    // histogram, circuit state, connections, pending, ejections; per endpoint shadow counters;
+    // plus proxy totals (rejected by reason: no_route, unauthorized, forbidden, upstream_error,
+    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout; held requests).
     QByteArray metricsText() const;
 
 private:
+    friend class ProxyWorker;
     struct Worker;
+    struct ReportThrottle
+    {
+        qint64 lastReportMs = -1;  // on m_controlClock
+        std::optional<UpstreamErrorReport> waiting;
+    };
 
     void stopWorkers();
+    // On the owning thread, posted by workers.
+    void takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circuit);
+    void wakeRequested(const QUuid &endpointId);
+    void flushErrorReports();
 
     std::unique_ptr<ProxyShared> m_shared;
     std::vector<std::unique_ptr<Worker>> m_workers;
     quint16 m_port = 0;
     QString m_errorString;
+    std::function<void(const UpstreamErrorReport &)> m_upstreamErrorHandler;
+    std::function<void(const QUuid &)> m_wakeHandler;
+    QHash<QUuid, ReportThrottle> m_throttle;
+    QElapsedTimer m_controlClock;
+    QTimer m_reportTimer;
 };
 
 } // namespace ServeDeck

@@ -2,12 +2,18 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
+
+#include <QElapsedTimer>
 
 #include "auth/tokensigner.h"
+#include "proxy/circuitregistry.h"
 #include "proxy/proxyserver.h"
 #include "proxy/routingsnapshot.h"
 
 namespace ServeDeck {
+
+class ProxyWorker;
 
 // What a ProxyServer shares with its workers. It outlives them: the server stops and
 // deletes its workers before it goes.
@@ -15,7 +21,14 @@ struct ProxyShared
 {
     ProxyServer::Options options;
     std::shared_ptr<const TokenSigner> signer;
-    const ProxyServer *server = nullptr;  // for /metrics
+    ProxyServer *server = nullptr;  // for /metrics, and the owning thread's handlers (queued calls)
+    // Complete before any worker runs; a worker posts to another (a connection slot came free)
+    // through it.
+    std::vector<ProxyWorker *> workers;
+    CircuitRegistry circuits;
+    // One monotonic clock for what several workers compare: ejection ends, wake requests.
+    QElapsedTimer clock;
+    std::atomic<bool> wakeEnabled{false};
 
     // publish() stores the snapshot, then bumps the generation. A worker compares the
     // generation with the one it holds (a read of a cache line nobody writes between
@@ -23,6 +36,8 @@ struct ProxyShared
     // a lock nor a reference-count increment on a shared control block.
     std::atomic<std::shared_ptr<const RoutingSnapshot>> snapshot;
     std::atomic<quint64> generation{0};
+
+    qint64 nowNs() const { return clock.nsecsElapsed(); }
 };
 
 } // namespace ServeDeck

@@ -15,6 +15,8 @@
 #include "domain/serviceerror.h"
 #include "proxy/clientconnection.h"
 #include "proxy/proxyshared.h"
+#include "proxy/routecircuit.h"
+#include "proxy/shadowexchange.h"
 #include "proxy/upstreamconnection.h"
 
 namespace ServeDeck {
@@ -60,9 +62,21 @@ bool sameRoute(const RouteBinding &binding, const RouteTarget &target)
         && binding.host == target.host && binding.revisionText == target.modelVersion.toUtf8();
 }
 
+quint64 workerBit(int index)
+{
+    return quint64(1) << index;
+}
+
+// Posted rather than called: the caller may be deep inside a connection's callbacks.
+template<typename Function>
+void post(QObject *target, Function function)
+{
+    QMetaObject::invokeMethod(target, std::move(function), Qt::QueuedConnection);
+}
+
 } // namespace
 
-ProxyWorker::ProxyWorker(const ProxyShared &shared, int index)
+ProxyWorker::ProxyWorker(ProxyShared &shared, int index)
     : m_shared(shared)
     , m_index(index)
     , m_sweepTimer(this)  // a child, so that moveToThread() takes it along
@@ -99,6 +113,9 @@ void ProxyWorker::stop()
     const std::unordered_set<ClientConnection *> clients = std::exchange(m_clients, {});
     for (ClientConnection *client : clients)
         client->abortNow();
+    const std::unordered_set<ShadowExchange *> shadows = m_shadows;
+    for (ShadowExchange *shadow : shadows)
+        shadow->abort();
     m_pool.closeAll();
 }
 
@@ -127,10 +144,310 @@ void ProxyWorker::forget(ClientConnection *client)
         bump(m_openConnections, -1);
 }
 
-UpstreamConnection *ProxyWorker::newUpstream(const QByteArray &authority)
+UpstreamConnection *ProxyWorker::openUpstream(const RouteBinding &route)
 {
+    if (!RouteCircuit::tryAcquire(route.circuit->connections, route.policy.maxConnections))
+        return nullptr;
     ensureSweeping();
-    return new UpstreamConnection(&m_pool, authority, m_clock, this);
+    return new UpstreamConnection(this, &m_pool, route, m_clock);
+}
+
+ProxyWorker::Acquired ProxyWorker::acquire(ClientConnection *client, const RouteBinding &route, bool allowPooled,
+                                           UpstreamConnection **connection, bool *fresh)
+{
+    *fresh = false;
+    if (allowPooled && (*connection = m_pool.take(route.poolKey)))
+        return Acquired::Connection;
+    *fresh = true;
+    if ((*connection = openUpstream(route)))
+        return Acquired::Connection;
+
+    RouteCircuit &circuit = *route.circuit;
+    if (!RouteCircuit::tryAcquire(circuit.pending, route.policy.maxPendingRequests)) {
+        circuit.overflows.fetch_add(1, std::memory_order_relaxed);
+        return Acquired::Full;
+    }
+    std::deque<ClientConnection *> &queue = m_waiting[&circuit];
+    queue.push_back(client);
+    circuit.waitingWorkers.fetch_or(workerBit(m_index));
+    // The waiter's half of the handshake in RouteCircuit: a slot given back before our
+    // pending + 1 was visible is found by this second try.
+    if ((*connection = openUpstream(route))) {
+        stopWaiting(client, route);
+        return Acquired::Connection;
+    }
+    // Idle connections of the route in other workers hold slots that nobody uses: each worker
+    // lets one go, which frees a slot for this request. (A worker that pools a connection later
+    // sees pending > 0 and closes it instead: see recycle().)
+    for (ProxyWorker *other : m_shared.workers) {
+        if (other != this) {
+            std::shared_ptr<RouteCircuit> held = route.circuit;
+            post(other, [other, held] { other->releaseIdle(held); });
+        }
+    }
+    ensureSweeping();
+    return Acquired::Queued;
+}
+
+void ProxyWorker::stopWaiting(ClientConnection *client, const RouteBinding &route)
+{
+    RouteCircuit *circuit = route.circuit.get();
+    const auto it = m_waiting.find(circuit);
+    if (it == m_waiting.end())
+        return;
+    const auto found = std::find(it->begin(), it->end(), client);
+    if (found == it->end())
+        return;
+    it->erase(found);
+    circuit->pending.fetch_sub(1);
+    if (it->empty()) {
+        m_waiting.erase(it);
+        circuit->waitingWorkers.fetch_and(~workerBit(m_index));
+    }
+}
+
+ClientConnection *ProxyWorker::takeWaiter(RouteCircuit *circuit)
+{
+    const auto it = m_waiting.find(circuit);
+    if (it == m_waiting.end())
+        return nullptr;
+    ClientConnection *client = it->front();
+    it->pop_front();
+    circuit->pending.fetch_sub(1);
+    if (it->empty()) {
+        m_waiting.erase(it);
+        circuit->waitingWorkers.fetch_and(~workerBit(m_index));
+    }
+    return client;
+}
+
+void ProxyWorker::recycle(UpstreamConnection *connection)
+{
+    RouteCircuit *circuit = connection->circuit();
+    if (ClientConnection *waiter = takeWaiter(circuit)) {
+        waiter->useConnection(connection, false);
+        return;
+    }
+    // Requests of this route wait in another worker: the slot serves them better than our pool.
+    if (circuit->pending.load() > 0) {
+        connection->close();
+        return;
+    }
+    m_pool.give(connection);
+}
+
+void ProxyWorker::connectionEnded(std::shared_ptr<RouteCircuit> circuit)
+{
+    // The closer's half of the handshake in RouteCircuit: the slot first, then who waits.
+    circuit->connections.fetch_sub(1);
+    if (m_stopping || circuit->pending.load() == 0)
+        return;
+    const quint64 waiting = circuit->waitingWorkers.load();
+    for (std::size_t i = 0; i < m_shared.workers.size(); ++i) {
+        if (waiting & workerBit(int(i))) {
+            ProxyWorker *worker = m_shared.workers[i];
+            post(worker, [worker, circuit] { worker->serveWaiters(circuit); });
+        }
+    }
+}
+
+void ProxyWorker::serveWaiters(const std::shared_ptr<RouteCircuit> &circuit)
+{
+    // Looked up again each round: handing a connection over may answer and end other requests.
+    for (;;) {
+        const auto it = m_waiting.constFind(circuit.get());
+        if (it == m_waiting.cend() || it->empty())
+            return;
+        ClientConnection *client = it->front();
+        const std::shared_ptr<const RouteBinding> route = client->waitingRoute();
+        bool fresh = false;
+        UpstreamConnection *connection = m_pool.take(route->poolKey);
+        if (!connection) {
+            connection = openUpstream(*route);
+            fresh = true;
+        }
+        if (!connection)
+            return;  // another worker's request took the slot first
+        takeWaiter(circuit.get());
+        client->useConnection(connection, fresh);
+    }
+}
+
+void ProxyWorker::releaseIdle(const std::shared_ptr<RouteCircuit> &circuit)
+{
+    if (circuit->pending.load() > 0)
+        m_pool.closeOneOf(circuit.get());
+}
+
+std::optional<LocalResponse> ProxyWorker::hold(ClientConnection *client, const std::shared_ptr<EndpointCircuit> &endpoint,
+                                               const QByteArray &endpointName)
+{
+    const int limit = options().maxHeldRequests;
+    if (!RouteCircuit::tryAcquire(endpoint->held, limit)) {
+        reject(RejectReason::NoRoute);
+        const QString name = QString::fromUtf8(endpointName);
+        return errorResponse(503, errorTypeName(ErrorType::NoHealthyRoute),
+                             QStringLiteral("endpoint '%1' is waking from zero and already holds %2 requests")
+                                 .arg(name)
+                                 .arg(limit),
+                             {{QStringLiteral("endpoint"), name}, {QStringLiteral("reason"), QStringLiteral("held_full")}});
+    }
+    m_held.push_back(client);
+    // Held against the snapshot this worker has; if a newer one was published meanwhile, the
+    // publisher may have read the count before this increment and not asked us to look again.
+    // Both sides are sequentially consistent (count then generation here, generation then count
+    // there), so one of them sees the other.
+    m_heldCount.fetch_add(1);
+    if (m_shared.generation.load() != m_generation)
+        post(this, [this] { retryHeld(); });
+    // Asked once per wake; again only when a whole hold time passed without a route.
+    const qint64 now = std::max<qint64>(m_shared.nowNs(), 1);
+    const qint64 timeout = qint64(options().wakeTimeoutMs) * 1000000;
+    qint64 asked = endpoint->wakeAskedNs.load();
+    if ((asked == 0 || now - asked >= timeout) && endpoint->wakeAskedNs.compare_exchange_strong(asked, now)) {
+        endpoint->wakes.fetch_add(1, std::memory_order_relaxed);
+        ProxyServer *server = m_shared.server;
+        const QUuid id = endpoint->endpointId;
+        post(server, [server, id] { server->wakeRequested(id); });
+    }
+    ensureSweeping();
+    return std::nullopt;
+}
+
+void ProxyWorker::unhold(ClientConnection *client, EndpointCircuit &endpoint)
+{
+    const auto found = std::find(m_held.begin(), m_held.end(), client);
+    if (found == m_held.end())
+        return;
+    m_held.erase(found);
+    endpoint.held.fetch_sub(1);
+    m_heldCount.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void ProxyWorker::retryHeld()
+{
+    refreshSnapshot();
+    // In arrival order; each may leave the list (forwarded) or stay (still no route).
+    const std::vector<ClientConnection *> held = m_held;
+    for (ClientConnection *client : held) {
+        if (std::find(m_held.cbegin(), m_held.cend(), client) != m_held.cend())
+            client->retryHeld();
+    }
+}
+
+void ProxyWorker::startShadow(const std::shared_ptr<const RouteBinding> &route,
+                              const std::shared_ptr<EndpointCircuit> &endpoint,
+                              const std::shared_ptr<ShadowComparison> &comparison, const QByteArray &request,
+                              bool headRequest)
+{
+    if (!RouteCircuit::tryAcquire(endpoint->shadowInFlight, options().maxShadowInFlight)) {
+        comparison->stats->dropped();
+        return;
+    }
+    // A shadow never waits for a connection: it takes an idle one or a free slot, or it is dropped.
+    bool fresh = false;
+    UpstreamConnection *connection = m_pool.take(route->poolKey);
+    if (!connection) {
+        connection = openUpstream(*route);
+        fresh = true;
+    }
+    if (!connection) {
+        endpoint->shadowInFlight.fetch_sub(1);
+        comparison->stats->dropped();
+        return;
+    }
+    auto *shadow = new ShadowExchange(this, route, endpoint, comparison);
+    m_shadows.insert(shadow);
+    ensureSweeping();
+    shadow->start(connection, fresh, request, headRequest);
+}
+
+void ProxyWorker::forgetShadow(ShadowExchange *shadow)
+{
+    m_shadows.erase(shadow);
+}
+
+void ProxyWorker::recordOutcome(const RouteBinding &route, bool failure)
+{
+    RouteCircuit &circuit = *route.circuit;
+    if (!failure) {
+        // A read of a line that only failures write: successes cost no shared write.
+        if (circuit.consecutiveFailures.load(std::memory_order_relaxed) != 0)
+            circuit.consecutiveFailures.store(0, std::memory_order_relaxed);
+        return;
+    }
+    const int run = circuit.consecutiveFailures.fetch_add(1) + 1;
+    const int limit = route.policy.consecutiveErrors;
+    if (limit > 0 && run >= limit)
+        tryEject(route);
+}
+
+void ProxyWorker::tryEject(const RouteBinding &route)
+{
+    RouteCircuit &circuit = *route.circuit;
+    const qint64 now = m_shared.nowNs();
+    if (circuit.isEjected(now))
+        return;
+    // The endpoint's routes as this worker has them bound: max_ejection_percent is of those.
+    const auto it = m_endpoints.constFind(route.endpointName);
+    if (it == m_endpoints.cend())
+        return;
+    const EndpointRoutes &view = it.value();
+    if (std::none_of(view.routes.cbegin(), view.routes.cend(),
+                     [&route](const auto &bound) { return bound->circuit == route.circuit; })) {
+        return;  // rebound since: the route left the endpoint
+    }
+    endExpiredEjections(view, now);
+    EndpointCircuit &endpoint = *view.circuit;
+    const int allowed = int(qint64(route.policy.maxEjectionPercent) * qint64(view.routes.size()) / 100);
+    if (!RouteCircuit::tryAcquire(endpoint.ejected, allowed))
+        return;
+    const qint64 base = std::max<qint64>(route.policy.baseEjectionMs, 1) * 1000000;
+    qint64 expected = 0;
+    if (!circuit.ejectedUntilNs.compare_exchange_strong(expected, now + base)) {
+        endpoint.ejected.fetch_sub(1);  // another worker ejected it a moment ago
+        return;
+    }
+    // base × times ejected: a route that keeps failing stays out longer each time.
+    const int times = circuit.timesEjected.fetch_add(1) + 1;
+    qint64 provisional = now + base;
+    circuit.ejectedUntilNs.compare_exchange_strong(provisional, now + base * times);
+    circuit.consecutiveFailures.store(0);
+    circuit.ejections.fetch_add(1, std::memory_order_relaxed);
+}
+
+void ProxyWorker::endExpiredEjections(const EndpointRoutes &endpoint, qint64 nowNs)
+{
+    if (endpoint.circuit->ejected.load() == 0)
+        return;
+    for (const std::shared_ptr<const RouteBinding> &route : endpoint.routes) {
+        if (route->circuit->endExpiredEjection(nowNs))
+            endpoint.circuit->ejected.fetch_sub(1);
+    }
+}
+
+void ProxyWorker::reportUpstreamFailure(const RouteBinding &route, int status, const QString &type,
+                                        const QString &message)
+{
+    RouteCircuit &circuit = *route.circuit;
+    bool post = false;
+    {
+        const std::lock_guard lock(circuit.reportMutex);
+        RouteCircuit::Unreported &u = circuit.unreported;
+        ++u.count;
+        u.type = type;
+        u.status = status;
+        u.message = message;
+        u.endpointName = route.stats->endpointName;
+        u.modelVersion = route.stats->modelVersion;
+        // One call on its way per route at a time: a flood costs the owning thread one event.
+        post = !std::exchange(u.queued, true);
+    }
+    if (post) {
+        ProxyServer *server = m_shared.server;
+        std::shared_ptr<RouteCircuit> held = route.circuit;
+        ServeDeck::post(server, [server, held] { server->takeUpstreamErrors(held); });
+    }
 }
 
 void ProxyWorker::ensureSweeping()
@@ -146,10 +463,19 @@ void ProxyWorker::sweep()
     QVarLengthArray<ClientConnection *, 64> clients;
     for (ClientConnection *client : m_clients)
         clients.append(client);
-    for (ClientConnection *client : clients)
-        client->checkDeadlines(now);
+    for (ClientConnection *client : clients) {
+        if (m_clients.count(client))  // an earlier one's answer may have ended it
+            client->checkDeadlines(now);
+    }
+    QVarLengthArray<ShadowExchange *, 16> shadows;
+    for (ShadowExchange *shadow : m_shadows)
+        shadows.append(shadow);
+    for (ShadowExchange *shadow : shadows) {
+        if (m_shadows.count(shadow))
+            shadow->checkDeadline(now);
+    }
     m_pool.closeIdleBefore(now - kPoolIdleMs);
-    if (m_clients.empty() && m_pool.isEmpty())
+    if (m_clients.empty() && m_pool.isEmpty() && m_shadows.empty())
         m_sweepTimer.stop();  // nothing to watch: an idle proxy does not wake up
 }
 
@@ -207,19 +533,57 @@ void ProxyWorker::rebind(EndpointRoutes &view, const EndpointTable &table)
 {
     view.generation = m_generation;
     view.isPublic = table.isPublic;
+    view.desiredReplicas = table.desiredReplicas;
     view.endpointIdText = table.endpointId.toString(QUuid::WithoutBraces);
+    if (!view.circuit || view.circuit->endpointId != table.endpointId)
+        view.circuit = m_shared.circuits.endpoint(table.endpointId);
 
     // Unchanged routes keep their bindings and the round-robin position, so that a
     // snapshot published for another endpoint does not disturb this one's split.
-    bool same = view.routes.size() == std::size_t(table.routes.size());
+    bool same = view.routes.size() == std::size_t(table.routes.size()) && view.revisions == table.revisions
+        && view.policy == table.circuitBreaker;
     for (qsizetype i = 0; same && i < table.routes.size(); ++i)
         same = sameRoute(*view.routes[std::size_t(i)], table.routes[i]);
     if (same)
         return;
+    view.revisions = table.revisions;
+    view.policy = table.circuitBreaker;
 
+    struct Building
+    {
+        QByteArray headerName;
+        QByteArray headerValue;
+        QUuid revisionId;
+        std::vector<std::shared_ptr<const RouteBinding>> routes;
+        std::vector<int> weights;
+        std::vector<quint64> keys;
+    };
+    Building serving;
+    std::vector<Building> conditions;  // in the order of the table's revisions
+    std::vector<Building> shadows;
+    QHash<QUuid, Building *> groupOf;
+    // Every condition gets its group, routes or not: a request that matches must never fall
+    // through to the revisions without one.
+    conditions.reserve(std::size_t(table.revisions.size()));
+    shadows.reserve(std::size_t(table.revisions.size()));
+    for (const RevisionPolicy &policy : table.revisions) {
+        if (policy.shadow) {
+            shadows.push_back({{}, {}, policy.revisionId, {}, {}, {}});
+            groupOf.insert(policy.revisionId, &shadows.back());
+        } else if (!policy.matchHeaderName.isEmpty()) {
+            auto existing = std::find_if(conditions.begin(), conditions.end(), [&policy](const Building &b) {
+                return b.headerName == policy.matchHeaderName && b.headerValue == policy.matchHeaderValue;
+            });
+            if (existing == conditions.end()) {
+                conditions.push_back({policy.matchHeaderName, policy.matchHeaderValue, {}, {}, {}, {}});
+                existing = conditions.end() - 1;
+            }
+            groupOf.insert(policy.revisionId, &*existing);
+        }
+    }
+
+    const QByteArray endpointName = table.name.toUtf8();
     std::vector<std::shared_ptr<const RouteBinding>> routes;
-    std::vector<int> weights;
-    std::vector<quint64> keys;
     routes.reserve(std::size_t(table.routes.size()));
     for (const RouteTarget &target : table.routes) {
         auto binding = std::make_shared<RouteBinding>();
@@ -231,13 +595,46 @@ void ProxyWorker::rebind(EndpointRoutes &view, const EndpointTable &table)
         binding->port = target.port;
         binding->weight = target.weight;
         binding->authority = authorityOf(binding->host, binding->port);
+        binding->poolKey = binding->routeIdText + '@' + binding->authority;
+        binding->endpointName = endpointName;
+        binding->policy = table.circuitBreaker;
         binding->stats = statsFor(target, table.name);
-        weights.push_back(target.weight);
-        keys.push_back(RoutePicker::hash(target.routeId.toRfc4122()));
+        binding->circuit = m_shared.circuits.route(target.routeId, table.endpointId);
+        binding->endpoint = view.circuit;
+        Building *group = groupOf.value(target.revisionId, &serving);
+        binding->shadow = group->revisionId == target.revisionId && !group->revisionId.isNull();
+        group->weights.push_back(target.weight);
+        group->keys.push_back(RoutePicker::hash(target.routeId.toRfc4122()));
+        group->routes.push_back(binding);
         routes.push_back(std::move(binding));
     }
+    const auto finish = [](Building &building) {
+        RouteGroup group;
+        group.headerName = std::move(building.headerName);
+        group.headerValue = std::move(building.headerValue);
+        group.revisionId = building.revisionId;
+        group.picker = RoutePicker(building.weights, building.keys);
+        group.routes = std::move(building.routes);
+        return group;
+    };
     view.routes = std::move(routes);
-    view.picker = RoutePicker(weights, keys);
+    view.serving = finish(serving);
+    view.conditions.clear();
+    for (Building &building : conditions)
+        view.conditions.push_back(finish(building));
+    view.shadows.clear();
+    for (Building &building : shadows)
+        view.shadows.push_back(finish(building));
+    view.shadowStats = view.shadows.empty() ? nullptr : shadowStatsFor(table);
+}
+
+std::shared_ptr<ShadowStats> ProxyWorker::shadowStatsFor(const EndpointTable &table)
+{
+    const std::lock_guard lock(m_statsMutex);
+    std::shared_ptr<ShadowStats> &stats = m_shadowStats[table.endpointId];
+    if (!stats)
+        stats = std::make_shared<ShadowStats>(table.endpointId, table.name);
+    return stats;
 }
 
 RouteStats *ProxyWorker::statsFor(const RouteTarget &target, const QString &endpointName)
@@ -291,10 +688,57 @@ void ProxyWorker::collect(QHash<QUuid, RouteSample> &into) const
     }
 }
 
-ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
-                                            const QHostAddress &peer)
+void ProxyWorker::collectShadows(QHash<QUuid, ShadowSample> &into) const
 {
-    bump(m_requestsTotal, 1);
+    const std::lock_guard lock(m_statsMutex);
+    for (const auto &[id, stats] : m_shadowStats) {
+        ShadowSample &sample = into[id];
+        if (sample.endpointName.isEmpty())
+            sample.endpointName = stats->endpointName;
+        ProxyServer::ShadowCounters &c = sample.counters;
+        c.requests += stats->requests.load(std::memory_order_relaxed);
+        c.errors += stats->errors.load(std::memory_order_relaxed);
+        c.dropped += stats->droppedCopies.load(std::memory_order_relaxed);
+        c.comparisons += stats->comparisons.load(std::memory_order_relaxed);
+        c.mismatches += stats->mismatches.load(std::memory_order_relaxed);
+        c.inFlight += stats->inFlight.load(std::memory_order_relaxed);
+        c.latencySumSeconds += double(stats->latencyNanos.load(std::memory_order_relaxed)) / 1e9;
+        if (c.latencyBuckets.isEmpty())
+            c.latencyBuckets.resize(qsizetype(stats->buckets.size()), 0);
+        quint64 cumulative = 0;
+        for (std::size_t i = 0; i < stats->buckets.size(); ++i) {
+            cumulative += stats->buckets[i].load(std::memory_order_relaxed);
+            c.latencyBuckets[qsizetype(i)] += cumulative;
+        }
+    }
+}
+
+bool ProxyWorker::shouldHold(const EndpointRoutes &endpoint, qint64 nowNs) const
+{
+    if (!m_shared.wakeEnabled.load(std::memory_order_relaxed))
+        return false;  // nobody would wake it: refuse at once
+    if (endpoint.desiredReplicas == 0)
+        return true;
+    // Scaled up by a wake, its replica not yet HEALTHY: later requests wait with the first ones.
+    const qint64 asked = endpoint.circuit->wakeAskedNs.load(std::memory_order_relaxed);
+    return asked != 0 && nowNs - asked < qint64(options().wakeTimeoutMs) * 1000000;
+}
+
+qsizetype ProxyWorker::pick(EndpointRoutes &endpoint, RouteGroup &group, QByteArrayView stickyKey, qint64 nowNs)
+{
+    // No ejection anywhere in the endpoint (the common case): no route's state is read.
+    if (endpoint.circuit->ejected.load(std::memory_order_relaxed) == 0)
+        return stickyKey.isEmpty() ? group.picker.next() : group.picker.sticky(stickyKey);
+    endExpiredEjections(endpoint, nowNs);
+    const auto eligible = [&group, nowNs](qsizetype i) { return !group.routes[std::size_t(i)]->circuit->isEjected(nowNs); };
+    return stickyKey.isEmpty() ? group.picker.next(eligible) : group.picker.sticky(stickyKey, eligible);
+}
+
+ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
+                                            const QHostAddress &peer, bool again)
+{
+    if (!again)
+        bump(m_requestsTotal, 1);
     refreshSnapshot();
     Dispatch result;
     if (path == "/metrics" || path == "/healthz") {
@@ -332,19 +776,70 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
             return result;
         }
     }
-    if (endpoint->routes.empty()) {
+    result.endpoint = endpoint->circuit;
+
+    // Condition-based serving: the first condition the request matches takes it; otherwise the
+    // revisions without a condition do.
+    RouteGroup *group = &endpoint->serving;
+    for (RouteGroup &condition : endpoint->conditions) {
+        if (ProxyHttp::headerValue(headers, condition.headerName).trimmed() == condition.headerValue) {
+            group = &condition;
+            break;
+        }
+    }
+    const qint64 now = m_shared.nowNs();
+    if (group->routes.empty()) {
+        if (endpoint->routes.empty() && shouldHold(*endpoint, now)) {
+            result.hold = true;
+            result.endpointName = QByteArray(name.data(), name.size());
+            return result;
+        }
         reject(RejectReason::NoRoute);
-        result.answer = errorResponse(503, errorTypeName(ErrorType::NoHealthyRoute),
-                                      QStringLiteral("endpoint '%1' has no healthy route").arg(QString::fromUtf8(name)),
-                                      {{QStringLiteral("endpoint"), QString::fromUtf8(name)}});
+        const QString endpointName = QString::fromUtf8(name);
+        QJsonObject details{{QStringLiteral("endpoint"), endpointName}};
+        QString message = QStringLiteral("endpoint '%1' has no healthy route").arg(endpointName);
+        if (!group->headerName.isEmpty()) {
+            const QString condition = QString::fromUtf8(group->headerName + ": " + group->headerValue);
+            details.insert(QStringLiteral("match_header"), condition);
+            message = QStringLiteral("endpoint '%1' has no healthy route for requests with %2").arg(endpointName, condition);
+        } else if (endpoint->desiredReplicas == 0) {
+            details.insert(QStringLiteral("reason"), QStringLiteral("scaled_to_zero"));
+            message = QStringLiteral("endpoint '%1' is scaled to zero").arg(endpointName);
+        }
+        result.answer = errorResponse(503, errorTypeName(ErrorType::NoHealthyRoute), message, details);
         return result;
     }
 
     QByteArrayView stickyKey = ProxyHttp::headerValue(headers, "x-servedeck-sticky");
     if (stickyKey.isEmpty())
         stickyKey = ProxyHttp::headerValue(headers, "x-user-id");
-    const qsizetype index = stickyKey.isEmpty() ? endpoint->picker.next() : endpoint->picker.sticky(stickyKey);
-    result.route = endpoint->routes[std::size_t(index)];
+    const qsizetype index = pick(*endpoint, *group, stickyKey, now);
+    if (index < 0) {
+        reject(RejectReason::CircuitOpen);
+        const QString endpointName = QString::fromUtf8(name);
+        result.answer = errorResponse(503, errorTypeName(ErrorType::CircuitOpen),
+                                      QStringLiteral("every route of '%1' that could take this request is ejected "
+                                                     "after failing in a row")
+                                          .arg(endpointName),
+                                      {{QStringLiteral("endpoint"), endpointName},
+                                       {QStringLiteral("reason"), QStringLiteral("outlier_ejection")}});
+        result.answer->headers.emplaceBack(QByteArrayLiteral("X-ServeDeck-Circuit"), QByteArrayLiteral("outlier_ejection"));
+        return result;
+    }
+    result.route = group->routes[std::size_t(index)];
+
+    // Shadow A/B: one route of each shadow revision gets a copy, whatever the condition.
+    for (RouteGroup &shadow : endpoint->shadows) {
+        if (shadow.routes.empty())
+            continue;
+        const qsizetype chosen = pick(*endpoint, shadow, {}, now);
+        if (chosen < 0)
+            endpoint->shadowStats->dropped();  // every route of it is ejected
+        else
+            result.shadows.push_back(shadow.routes[std::size_t(chosen)]);
+    }
+    if (!result.shadows.empty())
+        result.shadowStats = endpoint->shadowStats;
     return result;
 }
 

@@ -52,22 +52,15 @@ qsizetype RoutePicker::next()
 
 qsizetype RoutePicker::sticky(QByteArrayView key) const
 {
-    const quint64 keyHash = hash(key);
-    qsizetype best = -1;
-    double bestScore = 0;
-    for (qsizetype i = 0; i < qsizetype(m_slots.size()); ++i) {
-        const Slot &slot = m_slots[std::size_t(i)];
-        if (slot.weight == 0)
-            continue;
-        // A uniform value in (0, 1) from the top 53 bits; never 0 or 1, so the log is finite and negative.
-        const double unit = (double(mix(keyHash ^ slot.key) >> 11) + 0.5) / 9007199254740992.0;
-        const double score = double(slot.weight) / -std::log(unit);
-        if (best < 0 || score > bestScore) {
-            best = i;
-            bestScore = score;
-        }
-    }
-    return best;
+    return stickyAmong(key, [](qsizetype) { return true; });
+}
+
+double RoutePicker::score(quint64 keyHash, qsizetype index) const
+{
+    const Slot &slot = m_slots[std::size_t(index)];
+    // A uniform value in (0, 1) from the top 53 bits; never 0 or 1, so the log is finite and negative.
+    const double unit = (double(mix(keyHash ^ slot.key) >> 11) + 0.5) / 9007199254740992.0;
+    return double(slot.weight) / -std::log(unit);
 }
 
 quint64 RoutePicker::hash(QByteArrayView bytes)

@@ -32,10 +32,40 @@ public:
     qsizetype next();  // -1 when empty
     qsizetype sticky(QByteArrayView key) const;  // -1 when empty
 
+    // The same among the routes eligible(index) accepts (those not ejected); -1 when none is.
+    // The round-robin stays smooth over the eligible ones: their weights make the cycle.
+    template<typename Eligible>
+    qsizetype next(const Eligible &eligible)
+    {
+        qsizetype best = -1;
+        qint64 total = 0;
+        for (qsizetype i = 0; i < qsizetype(m_slots.size()); ++i) {
+            Slot &slot = m_slots[std::size_t(i)];
+            if (slot.weight == 0 || !eligible(i))
+                continue;
+            slot.current += slot.weight;
+            total += slot.weight;
+            if (best < 0 || slot.current > m_slots[std::size_t(best)].current)
+                best = i;
+        }
+        if (best >= 0)
+            m_slots[std::size_t(best)].current -= total;
+        return best;
+    }
+    template<typename Eligible>
+    qsizetype sticky(QByteArrayView key, const Eligible &eligible) const
+    {
+        return stickyAmong(key, [&eligible](qsizetype i) { return bool(eligible(i)); });
+    }
+
     // Stable across processes and platforms (unlike qHash, which is seeded per process).
     static quint64 hash(QByteArrayView bytes);
 
 private:
+    template<typename Eligible>
+    qsizetype stickyAmong(QByteArrayView key, const Eligible &eligible) const;
+    double score(quint64 keyHash, qsizetype index) const;
+
     struct Slot
     {
         qint64 weight = 0;
@@ -46,5 +76,23 @@ private:
     std::vector<Slot> m_slots;
     qint64 m_total = 0;
 };
+
+template<typename Eligible>
+qsizetype RoutePicker::stickyAmong(QByteArrayView key, const Eligible &eligible) const
+{
+    const quint64 keyHash = hash(key);
+    qsizetype best = -1;
+    double bestScore = 0;
+    for (qsizetype i = 0; i < qsizetype(m_slots.size()); ++i) {
+        if (m_slots[std::size_t(i)].weight == 0 || !eligible(i))
+            continue;
+        const double s = score(keyHash, i);
+        if (best < 0 || s > bestScore) {
+            best = i;
+            bestScore = s;
+        }
+    }
+    return best;
+}
 
 } // namespace ServeDeck

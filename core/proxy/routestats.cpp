@@ -15,6 +15,8 @@ const char *rejectReasonName(RejectReason reason)
     case RejectReason::Timeout: return "timeout";
     case RejectReason::BadRequest: return "bad_request";
     case RejectReason::PayloadTooLarge: return "payload_too_large";
+    case RejectReason::CircuitOpen: return "circuit_open";
+    case RejectReason::WakeTimeout: return "wake_timeout";
     case RejectReason::Count: break;
     }
     return "unknown";
@@ -33,6 +35,17 @@ void RouteStats::started()
     add(inFlight, 1);
 }
 
+namespace {
+
+std::size_t bucketOf(quint64 nanos)
+{
+    const double seconds = double(nanos) / 1e9;
+    const auto bound = std::lower_bound(kLatencyBucketBounds.begin(), kLatencyBucketBounds.end(), seconds);
+    return static_cast<std::size_t>(bound - kLatencyBucketBounds.begin());
+}
+
+} // namespace
+
 void RouteStats::finished(qint64 nanos, bool error)
 {
     inFlight.store(inFlight.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
@@ -40,9 +53,36 @@ void RouteStats::finished(qint64 nanos, bool error)
         add(errors, 1);
     const auto elapsed = static_cast<quint64>(std::max<qint64>(nanos, 0));
     add(latencyNanos, elapsed);
-    const double seconds = double(elapsed) / 1e9;
-    const auto bound = std::lower_bound(kLatencyBucketBounds.begin(), kLatencyBucketBounds.end(), seconds);
-    add(buckets[static_cast<std::size_t>(bound - kLatencyBucketBounds.begin())], 1);
+    add(buckets[bucketOf(elapsed)], 1);
+}
+
+ShadowStats::ShadowStats(QUuid id, QString name)
+    : endpointId(id)
+    , endpointName(std::move(name))
+{
+}
+
+void ShadowStats::sent()
+{
+    add(requests, 1);
+    add(inFlight, 1);
+}
+
+void ShadowStats::answered(qint64 nanos, bool error)
+{
+    inFlight.store(inFlight.load(std::memory_order_relaxed) - 1, std::memory_order_relaxed);
+    if (error)
+        add(errors, 1);
+    const auto elapsed = static_cast<quint64>(std::max<qint64>(nanos, 0));
+    add(latencyNanos, elapsed);
+    add(buckets[bucketOf(elapsed)], 1);
+}
+
+void ShadowStats::compared(bool differed)
+{
+    add(comparisons, 1);
+    if (differed)
+        add(mismatches, 1);
 }
 
 } // namespace ServeDeck

@@ -14,7 +14,18 @@ inline constexpr std::array<double, 14> kLatencyBucketBounds{0.001, 0.0025, 0.00
                                                              0.25,  0.5,    1,     2.5,  5,     10,   30};
 
 // Why the proxy answered a request itself instead of an upstream answering it.
-enum class RejectReason { NoRoute, Unauthorized, Forbidden, UpstreamError, Timeout, BadRequest, PayloadTooLarge, Count };
+enum class RejectReason {
+    NoRoute,
+    Unauthorized,
+    Forbidden,
+    UpstreamError,
+    Timeout,
+    BadRequest,
+    PayloadTooLarge,
+    CircuitOpen,  // the circuit breaker: pending requests full, or waited too long for a connection
+    WakeTimeout,  // held for a scaled-to-zero endpoint, and no replica came in time
+    Count
+};
 const char *rejectReasonName(RejectReason reason);
 
 // One route's counters in one worker. Only that worker writes them, so a change is a
@@ -35,6 +46,37 @@ public:
 
     std::atomic<quint64> requests{0};
     std::atomic<quint64> errors{0};
+    std::atomic<quint64> inFlight{0};
+    std::atomic<quint64> latencyNanos{0};
+    std::array<std::atomic<quint64>, kLatencyBucketBounds.size() + 1> buckets{};  // not cumulative
+
+private:
+    static void add(std::atomic<quint64> &counter, quint64 amount)
+    {
+        counter.store(counter.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
+    }
+};
+
+// One endpoint's shadow traffic in one worker: the copies sent to its shadow revisions and how
+// their answers compared with the primary's. Written by that worker only, like RouteStats.
+class ShadowStats
+{
+public:
+    ShadowStats(QUuid endpointId, QString endpointName);
+
+    void sent();                           // requests + 1, in flight + 1
+    void dropped() { add(droppedCopies, 1); }
+    void answered(qint64 nanos, bool error);  // in flight - 1, latency observed, errors + 1 if error
+    void compared(bool differed);
+
+    const QUuid endpointId;
+    const QString endpointName;
+
+    std::atomic<quint64> requests{0};
+    std::atomic<quint64> errors{0};
+    std::atomic<quint64> droppedCopies{0};
+    std::atomic<quint64> comparisons{0};
+    std::atomic<quint64> mismatches{0};
     std::atomic<quint64> inFlight{0};
     std::atomic<quint64> latencyNanos{0};
     std::array<std::atomic<quint64>, kLatencyBucketBounds.size() + 1> buckets{};  // not cumulative

@@ -4,6 +4,9 @@
 
 #include <QTcpSocket>
 
+#include "proxy/proxyworker.h"
+#include "proxy/routebinding.h"
+#include "proxy/routecircuit.h"
 #include "proxy/upstreampool.h"
 
 namespace ServeDeck {
@@ -30,11 +33,15 @@ const http_parser_settings UpstreamConnection::s_settings = [] {
     return settings;
 }();
 
-UpstreamConnection::UpstreamConnection(UpstreamPool *pool, QByteArray authority, const QElapsedTimer &clock,
-                                       QObject *parent)
-    : QObject(parent)
+UpstreamConnection::UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, const RouteBinding &route,
+                                       const QElapsedTimer &clock)
+    : QObject(worker)
+    , m_worker(worker)
     , m_pool(pool)
-    , m_authority(std::move(authority))
+    , m_poolKey(route.poolKey)
+    , m_authority(route.authority)
+    , m_circuit(route.circuit)
+    , m_maxRequests(route.policy.maxRequestsPerConnection)
     , m_clock(clock)
     , m_socket(new QTcpSocket(this))
     , m_readBuffer(std::make_unique_for_overwrite<char[]>(kReadChunk))
@@ -51,7 +58,12 @@ UpstreamConnection::UpstreamConnection(UpstreamPool *pool, QByteArray authority,
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &UpstreamConnection::onClosed);
 }
 
-UpstreamConnection::~UpstreamConnection() = default;
+UpstreamConnection::~UpstreamConnection()
+{
+    // Deleted without close(): its worker is going, and nobody waits for the slot any more.
+    if (m_circuit)
+        m_circuit->connections.fetch_sub(1);
+}
 
 void UpstreamConnection::connectTo(const QString &host, const QHostAddress &address, quint16 port)
 {
@@ -100,6 +112,8 @@ void UpstreamConnection::close()
     m_listener = nullptr;
     m_pool->forget(this);
     m_socket->abort();
+    if (m_circuit)
+        m_worker->connectionEnded(std::exchange(m_circuit, nullptr));
     deleteLater();
 }
 
@@ -198,7 +212,11 @@ void UpstreamConnection::complete(bool mayReuse)
 {
     Listener *listener = std::exchange(m_listener, nullptr);
     m_draining = false;
-    const bool reusable = mayReuse && http_should_keep_alive(&m_parser) != 0 && !m_peerClosed;
+    ++m_answered;
+    // max_requests_per_connection: the connection ends after its last answer, and the next
+    // request opens a fresh one.
+    const bool spent = m_maxRequests > 0 && m_answered >= m_maxRequests;
+    const bool reusable = mayReuse && http_should_keep_alive(&m_parser) != 0 && !m_peerClosed && !spent;
     if (!reusable)
         close();
     // Last: the listener may hand this connection straight to the next request.

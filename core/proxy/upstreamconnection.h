@@ -17,7 +17,10 @@ class QTcpSocket;
 
 namespace ServeDeck {
 
+class ProxyWorker;
+class RouteCircuit;
 class UpstreamPool;
+struct RouteBinding;
 
 // One keep-alive connection from a worker to an upstream (host:port). It carries one request
 // at a time and hands the answer to its listener piece by piece as http-parser (response
@@ -53,7 +56,9 @@ public:
         virtual void upstreamFailed(Failure failure, const QString &reason, bool responded) = 0;
     };
 
-    UpstreamConnection(UpstreamPool *pool, QByteArray authority, const QElapsedTimer &clock, QObject *parent);
+    // Holds one of route's connection slots (taken by the caller) until it ends; carries at
+    // most route.policy.maxRequestsPerConnection requests (0: any number).
+    UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, const RouteBinding &route, const QElapsedTimer &clock);
     ~UpstreamConnection() override;
 
     // address is used when it is not null (no name lookup); host otherwise.
@@ -65,7 +70,8 @@ public:
     // Ends the connection without telling the listener.
     void close();
 
-    const QByteArray &authority() const { return m_authority; }
+    const QByteArray &poolKey() const { return m_poolKey; }
+    RouteCircuit *circuit() const { return m_circuit.get(); }
     bool isConnecting() const { return m_state == State::Connecting; }
     bool isOpen() const { return m_state == State::Open; }
     bool readingPaused() const { return m_paused; }
@@ -108,8 +114,13 @@ private:
     }
     static const http_parser_settings s_settings;
 
+    ProxyWorker *m_worker;
     UpstreamPool *m_pool;
+    QByteArray m_poolKey;
     QByteArray m_authority;
+    std::shared_ptr<RouteCircuit> m_circuit;  // given back when the connection ends
+    int m_maxRequests = 0;
+    int m_answered = 0;
     const QElapsedTimer &m_clock;
     QTcpSocket *m_socket;
     Listener *m_listener = nullptr;

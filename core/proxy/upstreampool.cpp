@@ -9,9 +9,9 @@
 
 namespace ServeDeck {
 
-UpstreamConnection *UpstreamPool::take(const QByteArray &authority)
+UpstreamConnection *UpstreamPool::take(const QByteArray &key)
 {
-    const auto it = m_idle.find(authority);
+    const auto it = m_idle.find(key);
     if (it == m_idle.end())
         return nullptr;
     std::vector<UpstreamConnection *> &list = it.value();
@@ -31,7 +31,7 @@ void UpstreamPool::give(UpstreamConnection *connection)
 {
     if (!connection->isOpen())
         return;
-    std::vector<UpstreamConnection *> &list = m_idle[connection->authority()];
+    std::vector<UpstreamConnection *> &list = m_idle[connection->poolKey()];
     if (list.size() >= kMaxIdlePerUpstream) {
         connection->close();
         return;
@@ -46,7 +46,7 @@ void UpstreamPool::forget(UpstreamConnection *connection)
     if (!connection->m_pooled)
         return;
     connection->m_pooled = false;
-    const auto it = m_idle.find(connection->authority());
+    const auto it = m_idle.find(connection->poolKey());
     if (it == m_idle.end())
         return;
     std::vector<UpstreamConnection *> &list = it.value();
@@ -72,6 +72,19 @@ void UpstreamPool::closeIdleBefore(qint64 cutoff)
     // Forget upstreams that no longer have idle connections, so the map does not grow
     // with every host a route ever pointed at.
     m_idle.removeIf([](const auto &entry) { return entry.value().empty(); });
+}
+
+bool UpstreamPool::closeOneOf(const RouteCircuit *circuit)
+{
+    for (auto it = m_idle.cbegin(); it != m_idle.cend(); ++it) {
+        for (UpstreamConnection *connection : it.value()) {
+            if (connection->circuit() == circuit) {
+                connection->close();  // forget() takes it out of the list
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 void UpstreamPool::closeAll()

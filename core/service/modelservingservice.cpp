@@ -89,6 +89,8 @@ QList<ServiceError> requestProblems(const CreateServiceRequest &r)
         problems << invalid(QStringLiteral("resource_slots.cpu"), QStringLiteral("must be greater than 0"));
     if (r.resourceSlots.memoryBytes <= 0)
         problems << invalid(QStringLiteral("resource_slots.memory"), QStringLiteral("must be greater than 0"));
+    if (auto e = r.circuitBreaker.problem())
+        problems << *e;
     return problems;
 }
 
@@ -119,6 +121,20 @@ QJsonObject capacityDetails(const ResourceSlots &perReplica, int replicas, const
 bool isLiveRoute(const Route &r)
 {
     return r.isActive();
+}
+
+// A new revision serves the requests no condition matches, like the one before it.
+Revision newRevision(const Endpoint &e, int number, const QString &version, const QString &folder, const QDateTime &now)
+{
+    Revision r;
+    r.id = QUuid::createUuid();
+    r.endpointId = e.id;
+    r.number = number;
+    r.modelVersion = version;
+    r.modelFolder = folder;
+    r.runtimeVariant = e.runtimeVariant;
+    r.createdAt = now;
+    return r;
 }
 
 } // namespace
@@ -241,10 +257,11 @@ Result<Endpoint> ModelServingService::createService(const CreateServiceRequest &
         e.resourceGroup = request.resourceGroup;
         e.replicas = request.replicas;
         e.isPublic = request.isPublic;
+        e.circuitBreaker = request.circuitBreaker;
         e.lifecycle = EndpointLifecycle::Created;
         e.url = m_config.proxyBaseUrl + u'/' + request.name;
         e.createdAt = e.updatedAt = now;
-        const Revision revision{QUuid::createUuid(), e.id, 1, e.modelVersion, folder, e.runtimeVariant, now};
+        const Revision revision = newRevision(e, 1, e.modelVersion, folder, now);
         e.currentRevisionId = revision.id;
         if (auto r = m_repository.insertEndpoint(e); !r)
             return r.error();
@@ -418,6 +435,12 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
         }
         if (request.isPublic)
             e.isPublic = *request.isPublic;
+        if (request.circuitBreaker) {
+            const CircuitBreakerSettings breaker = request.circuitBreaker->appliedTo(e.circuitBreaker);
+            if (auto err = breaker.problem())
+                return *err;
+            e.circuitBreaker = breaker;
+        }
         if (request.replicas) {
             if (auto err = checkReplicas(*request.replicas))
                 return *err;
@@ -450,7 +473,7 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
             if (!revisions)
                 return revisions.error();
             const int number = revisions->isEmpty() ? 1 : revisions->last().number + 1;
-            const Revision revision{QUuid::createUuid(), e.id, number, version, folder, e.runtimeVariant, m_clock.now()};
+            const Revision revision = newRevision(e, number, version, folder, m_clock.now());
             if (auto r = m_repository.insertRevision(revision); !r)
                 return r.error();
             e.modelVersion = version;
@@ -708,6 +731,107 @@ Result<QList<Route>> ModelServingService::forceSync(const QString &ref)
                  [](const Route &r) { return r.status == RouteStatus::Healthy; });
     Q_EMIT syncRequested(endpoint->id);
     return serving;
+}
+
+Result<QList<Revision>> ModelServingService::revisions(const QString &ref)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    return m_repository.revisions(endpoint->id);
+}
+
+Result<Revision> ModelServingService::revision(const QString &ref, const QString &revisionRef)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    auto all = m_repository.revisions(endpoint->id);
+    if (!all)
+        return all.error();
+    auto index = findRevision(*endpoint, *all, revisionRef);
+    if (!index)
+        return index.error();
+    return all->at(*index);
+}
+
+Result<qsizetype> ModelServingService::findRevision(const Endpoint &endpoint, const QList<Revision> &all,
+                                                    const QString &revisionRef) const
+{
+    const QUuid id = QUuid::fromString(revisionRef);
+    QList<qsizetype> found;
+    for (qsizetype i = 0; i < all.size(); ++i) {
+        const Revision &r = all.at(i);
+        if (id.isNull() ? r.modelVersion == revisionRef : r.id == id)
+            found << i;
+    }
+    const QJsonObject details{{QStringLiteral("endpoint"), endpoint.name}, {QStringLiteral("revision"), revisionRef}};
+    if (found.isEmpty())
+        return makeError(ErrorType::NotFound, QStringLiteral("'%1' has no revision '%2'").arg(endpoint.name, revisionRef),
+                         details);
+    if (found.size() > 1) {
+        // Modify with the same version and another folder makes a second revision of that version.
+        QJsonArray ids;
+        for (const qsizetype i : found)
+            ids.append(idText(all.at(i).id));
+        QJsonObject ambiguous = details;
+        ambiguous.insert(QStringLiteral("revision_ids"), ids);
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("%1 revisions of '%2' have model version '%3'; name one by its revision_id")
+                             .arg(found.size())
+                             .arg(endpoint.name, revisionRef),
+                         ambiguous);
+    }
+    return found.first();
+}
+
+Result<Revision> ModelServingService::modifyRevision(const QString &ref, const QString &revisionRef,
+                                                     const RevisionChanges &changes)
+{
+    // Checked before the transaction: a condition that came from elsewhere than the API's reader.
+    if (changes.matchHeader && *changes.matchHeader) {
+        auto checked = HeaderMatch::parse((*changes.matchHeader)->text());
+        if (!checked)
+            return checked.error();
+    }
+    bool changed = false;
+    auto modified = m_repository.transaction<Revision>([&]() -> Result<Revision> {
+        auto endpoint = resolve(ref);
+        if (!endpoint)
+            return endpoint.error();
+        if (!endpoint->isLive())
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("endpoint '%1' is %2 and can no longer be modified")
+                                 .arg(endpoint->name, lifecycleName(endpoint->lifecycle)));
+        auto all = m_repository.revisions(endpoint->id);
+        if (!all)
+            return all.error();
+        auto index = findRevision(*endpoint, *all, revisionRef);
+        if (!index)
+            return index.error();
+        Revision &revision = all.value()[*index];
+        const Revision before = revision;
+        if (changes.matchHeader)
+            revision.matchHeader = *changes.matchHeader;
+        if (changes.mode)
+            revision.mode = *changes.mode;
+        // Shadows never answer: with every revision a shadow, nothing would.
+        const bool anyServes = std::any_of(all->cbegin(), all->cend(),
+                                           [](const Revision &r) { return r.mode == RevisionMode::Serve; });
+        if (!anyServes)
+            return invalid(QStringLiteral("mode"),
+                           QStringLiteral("revision '%1' is the last one of '%2' that serves; a shadow never answers")
+                               .arg(before.modelVersion, endpoint->name));
+        changed = revision.matchHeader != before.matchHeader || revision.mode != before.mode;
+        if (changed) {
+            if (auto r = m_repository.updateRevision(revision); !r)
+                return r.error();
+        }
+        return revision;
+    });
+    if (modified && changed)
+        Q_EMIT endpointChanged(modified->endpointId);
+    return modified;
 }
 
 std::optional<ServiceError> ModelServingService::checkRule(const AutoScalingRule &rule,

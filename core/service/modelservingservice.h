@@ -31,6 +31,7 @@ struct CreateServiceRequest
     QString resourceGroup = QStringLiteral("default");
     int replicas = 1;
     bool isPublic = false;
+    CircuitBreakerSettings circuitBreaker;
 };
 
 struct DryRunReport
@@ -44,6 +45,29 @@ struct DryRunReport
     ResourceSlots available;
 };
 
+// What the proxy's circuit breaker says of one route.
+struct RouteCircuitMetrics
+{
+    QUuid routeId;
+    QString state;  // "closed" or "ejected"
+    qint64 ejectedForMs = 0;
+    int timesEjected = 0;
+    int connections = 0;
+    int pending = 0;
+    qint64 overflows = 0;  // requests refused 503 CircuitOpen
+};
+
+// The copies of the endpoint's requests sent to its shadow revisions.
+struct ShadowMetrics
+{
+    qint64 requests = 0;
+    qint64 errors = 0;
+    qint64 dropped = 0;
+    qint64 comparisons = 0;
+    qint64 mismatches = 0;
+    std::optional<double> meanLatencyMs;
+};
+
 struct EndpointMetrics
 {
     qint64 requests = 0;
@@ -53,6 +77,8 @@ struct EndpointMetrics
     double requestsPerSecond = 0;
     qint64 inFlight = 0;
     std::optional<double> p50Ms, p95Ms, p99Ms;
+    QList<RouteCircuitMetrics> circuits;  // routes the proxy knows
+    std::optional<ShadowMetrics> shadow;  // once it has mirrored a request
     double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
 };
 
@@ -78,6 +104,14 @@ struct ModifyEndpointRequest
     std::optional<int> replicas;
     std::optional<bool> isPublic;
     std::optional<int> canaryWeight;  // weight of the new revision's routes (default 0: no traffic yet)
+    std::optional<CircuitBreakerChanges> circuitBreaker;  // the fields named change, the others stay
+};
+
+// What an operator may change of a revision: which requests it serves.
+struct RevisionChanges
+{
+    std::optional<std::optional<HeaderMatch>> matchHeader;  // set to nullopt to clear the condition
+    std::optional<RevisionMode> mode;
 };
 
 struct ScaleResult
@@ -161,6 +195,10 @@ public:
     Result<QList<Route>> updateRoutes(const QString &ref, const QList<RouteWeight> &weights);
     Result<Route> deleteRoute(const QString &ref, const QUuid &routeId);
     Result<QList<Route>> forceSync(const QString &ref);
+    Result<QList<Revision>> revisions(const QString &ref);
+    Result<Revision> revision(const QString &ref, const QString &revision);
+    // revision: its id, or its model version when exactly one revision of the endpoint has it.
+    Result<Revision> modifyRevision(const QString &ref, const QString &revision, const RevisionChanges &changes);
     Result<QList<AutoScalingRule>> autoScalingRules(const QString &ref);
     Result<AutoScalingRule> createAutoScalingRule(const QString &ref, AutoScalingRule rule);
     Result<AutoScalingRule> modifyAutoScalingRule(const QString &ref, const QUuid &ruleId,
@@ -203,6 +241,8 @@ private:
     QString resolveFolder(const QString &folder) const;
     Result<EndpointInfo> infoFor(const Endpoint &endpoint, bool includeMetrics);
     Result<ModelDefinition> validateFolder(const QString &folder) const;
+    Result<qsizetype> findRevision(const Endpoint &endpoint, const QList<Revision> &revisions,
+                                   const QString &revision) const;
     std::optional<ServiceError> checkRule(const AutoScalingRule &rule, const QList<AutoScalingRule> &others) const;
 
     Repository &m_repository;

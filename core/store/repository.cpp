@@ -105,7 +105,12 @@ Result<Done> runChecked(const QString &connection, const QString &sql, const QVa
 // per row was most of a large reconciler pass.
 const QString kEndpointColumns = QStringLiteral(
     "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
-    "public, lifecycle, retries, url, current_revision_id, created_at, updated_at");
+    "public, lifecycle, retries, url, current_revision_id, created_at, updated_at, cb_max_connections, "
+    "cb_max_pending_requests, cb_max_requests_per_connection, cb_consecutive_errors, cb_base_ejection_seconds, "
+    "cb_max_ejection_percent");
+const QString kRevisionColumns = QStringLiteral(
+    "id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at, match_header_name, "
+    "match_header_value, mode");
 const QString kRouteColumns = QStringLiteral(
     "id, endpoint_id, revision_id, status, weight, replica_id, agent_id, created_at, updated_at");
 
@@ -128,6 +133,12 @@ Endpoint endpointFrom(const QSqlQuery &q)
     e.currentRevisionId = QUuid::fromString(q.value(12).toString());
     e.createdAt = fromMs(q.value(13));
     e.updatedAt = fromMs(q.value(14));
+    e.circuitBreaker.maxConnections = q.value(15).toInt();
+    e.circuitBreaker.maxPendingRequests = q.value(16).toInt();
+    e.circuitBreaker.maxRequestsPerConnection = q.value(17).toInt();
+    e.circuitBreaker.consecutiveErrors = q.value(18).toInt();
+    e.circuitBreaker.baseEjectionSeconds = q.value(19).toInt();
+    e.circuitBreaker.maxEjectionPercent = q.value(20).toInt();
     return e;
 }
 
@@ -148,10 +159,23 @@ Route routeFrom(const QSqlQuery &q)
 
 Revision revisionFrom(const QSqlQuery &q)
 {
-    return Revision{QUuid::fromString(q.value(0).toString()), QUuid::fromString(q.value(1).toString()),
-                    q.value(2).toInt(),  q.value(3).toString(),
-                    q.value(4).toString(), q.value(5).toString(),
-                    fromMs(q.value(6))};
+    Revision r;
+    r.id = QUuid::fromString(q.value(0).toString());
+    r.endpointId = QUuid::fromString(q.value(1).toString());
+    r.number = q.value(2).toInt();
+    r.modelVersion = q.value(3).toString();
+    r.modelFolder = q.value(4).toString();
+    r.runtimeVariant = q.value(5).toString();
+    r.createdAt = fromMs(q.value(6));
+    if (!q.value(7).isNull())
+        r.matchHeader = HeaderMatch{q.value(7).toString(), q.value(8).toString()};
+    r.mode = revisionModeFromName(q.value(9).toString()).value_or(RevisionMode::Serve);
+    return r;
+}
+
+QVariant nullableText(const std::optional<QString> &text)
+{
+    return text ? QVariant(*text) : QVariant(QMetaType::fromType<QString>());
 }
 
 AutoScalingRule ruleFrom(const QSqlQuery &q)
@@ -295,11 +319,13 @@ Result<Done> Repository::insertEndpoint(const Endpoint &e)
 {
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO endpoints(") + kEndpointColumns
-                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(e.id), e.name, e.modelVersion, e.modelFolder, e.runtimeVariant,
                        jsonText(e.resourceSlots.toJson()), e.resourceGroup, e.replicas, e.isPublic ? 1 : 0,
                        lifecycleName(e.lifecycle), e.retries, e.url, nullableId(e.currentRevisionId), ms(e.createdAt),
-                       ms(e.updatedAt)});
+                       ms(e.updatedAt), e.circuitBreaker.maxConnections, e.circuitBreaker.maxPendingRequests,
+                       e.circuitBreaker.maxRequestsPerConnection, e.circuitBreaker.consecutiveErrors,
+                       e.circuitBreaker.baseEjectionSeconds, e.circuitBreaker.maxEjectionPercent});
 }
 
 Result<Done> Repository::updateEndpoint(const Endpoint &e)
@@ -307,10 +333,16 @@ Result<Done> Repository::updateEndpoint(const Endpoint &e)
     return runChecked(m_connectionName,
                       QStringLiteral("UPDATE endpoints SET name=?, model_version=?, model_folder=?, runtime_variant=?, "
                                      "resource_slots=?, resource_group=?, replicas=?, public=?, lifecycle=?, retries=?, "
-                                     "url=?, current_revision_id=?, updated_at=? WHERE id=?"),
+                                     "url=?, current_revision_id=?, updated_at=?, cb_max_connections=?, "
+                                     "cb_max_pending_requests=?, cb_max_requests_per_connection=?, "
+                                     "cb_consecutive_errors=?, cb_base_ejection_seconds=?, cb_max_ejection_percent=? "
+                                     "WHERE id=?"),
                       {e.name, e.modelVersion, e.modelFolder, e.runtimeVariant, jsonText(e.resourceSlots.toJson()),
                        e.resourceGroup, e.replicas, e.isPublic ? 1 : 0, lifecycleName(e.lifecycle), e.retries, e.url,
-                       nullableId(e.currentRevisionId), ms(e.updatedAt), idText(e.id)},
+                       nullableId(e.currentRevisionId), ms(e.updatedAt), e.circuitBreaker.maxConnections,
+                       e.circuitBreaker.maxPendingRequests, e.circuitBreaker.maxRequestsPerConnection,
+                       e.circuitBreaker.consecutiveErrors, e.circuitBreaker.baseEjectionSeconds,
+                       e.circuitBreaker.maxEjectionPercent, idText(e.id)},
                       QStringLiteral("endpoint"));
 }
 
@@ -357,21 +389,46 @@ Result<int> Repository::rebaseEndpointUrls(const QString &proxyBaseUrl)
 
 Result<Done> Repository::insertRevision(const Revision &r)
 {
+    const std::optional<QString> name = r.matchHeader ? std::optional(r.matchHeader->name) : std::nullopt;
+    const std::optional<QString> value = r.matchHeader ? std::optional(r.matchHeader->value) : std::nullopt;
     return runChecked(m_connectionName,
-                      QStringLiteral("INSERT INTO revisions(id, endpoint_id, number, model_version, model_folder, "
-                                     "runtime_variant, created_at) VALUES(?,?,?,?,?,?,?)"),
+                      QStringLiteral("INSERT INTO revisions(") + kRevisionColumns
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?)"),
                       {idText(r.id), idText(r.endpointId), r.number, r.modelVersion, r.modelFolder, r.runtimeVariant,
-                       ms(r.createdAt)});
+                       ms(r.createdAt), nullableText(name), nullableText(value), revisionModeName(r.mode)});
+}
+
+Result<Done> Repository::updateRevision(const Revision &r)
+{
+    const std::optional<QString> name = r.matchHeader ? std::optional(r.matchHeader->name) : std::nullopt;
+    const std::optional<QString> value = r.matchHeader ? std::optional(r.matchHeader->value) : std::nullopt;
+    return runChecked(m_connectionName,
+                      QStringLiteral("UPDATE revisions SET match_header_name=?, match_header_value=?, mode=? WHERE id=?"),
+                      {nullableText(name), nullableText(value), revisionModeName(r.mode), idText(r.id)},
+                      QStringLiteral("revision"));
 }
 
 Result<QList<Revision>> Repository::revisions(const QUuid &endpointId)
 {
-    return collect<Revision>(
-        run(m_connectionName,
-            QStringLiteral("SELECT id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at "
-                           "FROM revisions WHERE endpoint_id=? ORDER BY number"),
-            {idText(endpointId)}),
-        revisionFrom);
+    return collect<Revision>(run(m_connectionName,
+                                 QStringLiteral("SELECT ") + kRevisionColumns
+                                     + QStringLiteral(" FROM revisions WHERE endpoint_id=? ORDER BY number"),
+                                 {idText(endpointId)}),
+                             revisionFrom);
+}
+
+Result<QHash<QUuid, Revision>> Repository::revisionsById()
+{
+    auto list = collect<Revision>(run(m_connectionName, QStringLiteral("SELECT ") + kRevisionColumns
+                                                            + QStringLiteral(" FROM revisions")),
+                                  revisionFrom);
+    if (!list)
+        return list.error();
+    QHash<QUuid, Revision> out;
+    out.reserve(list->size());
+    for (Revision &r : list.value())
+        out.insert(r.id, std::move(r));
+    return out;
 }
 
 Result<QHash<QUuid, QString>> Repository::revisionVersions()
@@ -421,9 +478,7 @@ Result<std::optional<Route>> Repository::route(const QUuid &routeId)
 Result<std::optional<Revision>> Repository::revision(const QUuid &revisionId)
 {
     auto list = collect<Revision>(
-        run(m_connectionName,
-            QStringLiteral("SELECT id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at "
-                           "FROM revisions WHERE id=?"),
+        run(m_connectionName, QStringLiteral("SELECT ") + kRevisionColumns + QStringLiteral(" FROM revisions WHERE id=?"),
             {idText(revisionId)}),
         revisionFrom);
     if (!list)
@@ -637,7 +692,7 @@ Result<Done> Repository::saveAutoscaleSettings(const AutoscaleSettings &s)
                  QStringLiteral("INSERT INTO autoscale_settings(endpoint_id, schedule, idle_timeout, updated_at) VALUES(?,?,?,?) "
                                 "ON CONFLICT(endpoint_id) DO UPDATE SET schedule=excluded.schedule, "
                                 "idle_timeout=excluded.idle_timeout, updated_at=excluded.updated_at"),
-                 {idText(s.endpointId), s.schedule, s.idleTimeoutSeconds, ms(s.updatedAt)});
+                 {idText(s.endpointId), s.schedule.isNull() ? QStringLiteral("") : s.schedule, s.idleTimeoutSeconds, ms(s.updatedAt)});  // never NULL
     if (!q)
         return q.error();
     return Done{};

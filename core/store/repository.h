@@ -75,9 +75,13 @@ public:
     Result<int> rebaseEndpointUrls(const QString &proxyBaseUrl);
 
     Result<Done> insertRevision(const Revision &revision);
+    // Its header condition and mode; the rest of a revision never changes.
+    Result<Done> updateRevision(const Revision &revision);
     Result<QList<Revision>> revisions(const QUuid &endpointId);
     // Every revision's model version by id: what the data plane names in X-ServeDeck-Revision.
     Result<QHash<QUuid, QString>> revisionVersions();
+    // Every revision by id: what the routing snapshot needs (version, condition, mode).
+    Result<QHash<QUuid, Revision>> revisionsById();
 
     Result<Done> insertRoute(const Route &route);
     Result<Done> updateRoute(const Route &route);

@@ -95,7 +95,27 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("CREATE INDEX routes_by_endpoint_status ON routes(endpoint_id, status)"),
             QStringLiteral("DROP INDEX routes_by_endpoint"),
         },
-        // 3: per-endpoint autoscaling beyond rules: replica floors by schedule, scale to zero when idle.
+        // 3: the data plane's policies. A revision's header condition and mode (serve or shadow);
+        // an endpoint's circuit breaker (Istio's connectionPool and outlierDetection).
+        {
+            QStringLiteral("ALTER TABLE revisions ADD COLUMN match_header_name TEXT"),
+            QStringLiteral("ALTER TABLE revisions ADD COLUMN match_header_value TEXT"),
+            QStringLiteral("ALTER TABLE revisions ADD COLUMN mode TEXT NOT NULL DEFAULT 'serve'"
+                           " CHECK (mode IN ('serve','shadow'))"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN cb_max_connections INTEGER NOT NULL DEFAULT 100"
+                           " CHECK (cb_max_connections >= 1)"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN cb_max_pending_requests INTEGER NOT NULL DEFAULT 100"
+                           " CHECK (cb_max_pending_requests >= 0)"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN cb_max_requests_per_connection INTEGER NOT NULL DEFAULT 0"
+                           " CHECK (cb_max_requests_per_connection >= 0)"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN cb_consecutive_errors INTEGER NOT NULL DEFAULT 5"
+                           " CHECK (cb_consecutive_errors >= 0)"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN cb_base_ejection_seconds INTEGER NOT NULL DEFAULT 30"
+                           " CHECK (cb_base_ejection_seconds >= 1)"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN cb_max_ejection_percent INTEGER NOT NULL DEFAULT 50"
+                           " CHECK (cb_max_ejection_percent BETWEEN 0 AND 100)"),
+        },
+        // 4: per-endpoint autoscaling beyond rules: replica floors by schedule, scale to zero when idle.
         {
             QStringLiteral("CREATE TABLE autoscale_settings ("
                            " endpoint_id TEXT PRIMARY KEY REFERENCES endpoints(id) ON DELETE CASCADE,"

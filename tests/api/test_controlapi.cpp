@@ -11,7 +11,10 @@
 #include <QTest>
 #include <QUuid>
 
+#include <QTcpServer>
+
 #include "apitestsupport.h"
+#include "proxy/proxyserver.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -123,6 +126,11 @@ private Q_SLOTS:
     void returnsServiceInfoWithMetrics();
     // The rest of the surface
     void modifiesEndpoint();
+    // The data plane's policies
+    void setsRevisionConditionAndMode();
+    void circuitBreakerThroughRest();
+    void publishesPoliciesToTheProxy();
+    void recordsUpstreamErrorsFromTheProxy();
     void deletesEndpoint();
     void listsAgents();
     void healthNeedsNoToken();
@@ -1300,6 +1308,244 @@ void TestControlApi::modifiesEndpoint()
     QCOMPARE(r.error()->typeName(), u"InvalidArgument"_s);
     QCOMPARE(m_env->storeDump(), withNeighbour);
     QVERIFY(before != withNeighbour);
+}
+
+// Condition-based serving and shadow A/B: what a revision serves is set per revision.
+void TestControlApi::setsRevisionConditionAndMode()
+{
+    const QString id = create(simpleBody(u"plants"_s, 1));
+    QVERIFY(!id.isEmpty());
+    ApiResponse r = m_env->api().send("PATCH", u"/v1/services/plants"_s,
+        QJsonObject { { u"model_version"_s, u"mountain"_s }, { u"model_folder"_s, u"iris-v2"_s } });
+    QCOMPARE(r.status, 200);
+    auto endpointNow = endpoint(id);
+    QVERIFY(endpointNow);
+    QVERIFY(m_env->repository().insertRoute(ApiTest::healthyRoute(*endpointNow, 0, u"local:1:40001"_s)).ok());
+
+    r = m_env->api().get(u"/v1/services/plants/revisions"_s);
+    QCOMPARE(r.status, 200);
+    QJsonArray revisions = r.body.object()[u"revisions"_s].toArray();
+    QCOMPARE(revisions.size(), 2);
+    for (const QJsonValue &v : revisions) {
+        QVERIFY(v.toObject()[u"match_header"_s].isNull());
+        QCOMPARE(v.toObject()[u"mode"_s].toString(), u"serve"_s);
+    }
+    const QString mountainId = revisions[1].toObject()[u"revision_id"_s].toString();
+    QCOMPARE(revisions[1].toObject()[u"active_routes"_s].toInt(), 1);
+    QCOMPARE(revisions[1].toObject()[u"healthy_routes"_s].toInt(), 1);
+    QCOMPARE(revisions[0].toObject()[u"active_routes"_s].toInt(), 0);
+
+    // By model version; the name is read case-insensitively and stored lower-case, the value as given.
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/mountain"_s,
+        QJsonObject { { u"match_header"_s, u"Target:  Mountain "_s } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"match_header"_s].toString(), u"target: Mountain"_s);
+    QCOMPARE(r.body.object()[u"mode"_s].toString(), u"serve"_s);
+    QCOMPARE(r.body.object()[u"revision_id"_s].toString(), mountainId);
+    auto stored = m_env->repository().revision(QUuid::fromString(mountainId));
+    QVERIFY(stored && stored->has_value() && (*stored)->matchHeader);
+    QCOMPARE((*stored)->matchHeader->name, u"target"_s);
+    QCOMPARE((*stored)->matchHeader->value, u"Mountain"_s);
+
+    // By revision id, both fields at once; GET by either name agrees.
+    r = m_env->api().send("PATCH", u"/v1/services/%1/revisions/%2"_s.arg(id, mountainId),
+        QJsonObject { { u"match_header"_s, QJsonValue() }, { u"mode"_s, u"shadow"_s } });
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.body.object()[u"match_header"_s].isNull());
+    QCOMPARE(r.body.object()[u"mode"_s].toString(), u"shadow"_s);
+    for (const QString &name : { u"mountain"_s, mountainId }) {
+        r = m_env->api().get(u"/v1/services/plants/revisions/"_s + name);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body.object()[u"mode"_s].toString(), u"shadow"_s);
+        QCOMPARE(r.body.object()[u"model_version"_s].toString(), u"mountain"_s);
+    }
+    // Info shows the same.
+    revisions = info(id)[u"revisions"_s].toArray();
+    QCOMPARE(revisions[1].toObject()[u"mode"_s].toString(), u"shadow"_s);
+
+    // The other revision is now the only one serving: it cannot become a shadow too.
+    const QByteArray before = m_env->storeDump();
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/v1"_s, QJsonObject { { u"mode"_s, u"shadow"_s } });
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.error()->typeName(), u"InvalidArgument"_s);
+    QCOMPARE(r.error()->details[u"field"_s].toString(), u"mode"_s);
+    QCOMPARE(m_env->storeDump(), before);
+
+    // Another revision of an existing version makes the version ambiguous: the id still works.
+    r = m_env->api().send("PATCH", u"/v1/services/plants"_s, QJsonObject { { u"model_folder"_s, u"iris-v1"_s } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(info(id)[u"revisions"_s].toArray().size(), 3);
+    const QByteArray withThird = m_env->storeDump();
+    r = m_env->api().send(
+        "PATCH", u"/v1/services/plants/revisions/mountain"_s, QJsonObject { { u"mode"_s, u"serve"_s } });
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.error()->details[u"revision_ids"_s].toArray().size(), 2);
+    QCOMPARE(m_env->storeDump(), withThird);
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/%1"_s.arg(mountainId),
+        QJsonObject { { u"mode"_s, u"serve"_s }, { u"match_header"_s, u"target: mountain"_s } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"match_header"_s].toString(), u"target: mountain"_s);
+}
+
+void TestControlApi::circuitBreakerThroughRest()
+{
+    // Absent: Istio-like defaults.
+    QString id = create(simpleBody(u"defaults"_s, 1));
+    QVERIFY(!id.isEmpty());
+    const QJsonObject defaults { { u"max_connections"_s, 100 }, { u"max_pending_requests"_s, 100 },
+        { u"max_requests_per_connection"_s, 0 }, { u"consecutive_errors"_s, 5 }, { u"base_ejection_seconds"_s, 30 },
+        { u"max_ejection_percent"_s, 50 } };
+    QCOMPARE(info(id)[u"circuit_breaker"_s].toObject(), defaults);
+
+    // Some fields on create: the rest keep their defaults.
+    QJsonObject body = simpleBody(u"guarded"_s, 1);
+    body.insert(u"circuit_breaker"_s,
+        QJsonObject { { u"max_connections"_s, 2 }, { u"consecutive_errors"_s, 3 }, { u"max_ejection_percent"_s, 100 } });
+    id = create(body);
+    QVERIFY(!id.isEmpty());
+    QJsonObject expected = defaults;
+    expected[u"max_connections"_s] = 2;
+    expected[u"consecutive_errors"_s] = 3;
+    expected[u"max_ejection_percent"_s] = 100;
+    QCOMPARE(info(id)[u"circuit_breaker"_s].toObject(), expected);
+
+    // PATCH changes the fields it names and keeps the others.
+    ApiResponse r = m_env->api().send("PATCH", u"/v1/services/guarded"_s,
+        QJsonObject { { u"circuit_breaker"_s,
+            QJsonObject { { u"max_pending_requests"_s, 0 }, { u"max_requests_per_connection"_s, 10 } } } });
+    QCOMPARE(r.status, 200);
+    expected[u"max_pending_requests"_s] = 0;
+    expected[u"max_requests_per_connection"_s] = 10;
+    QCOMPARE(r.body.object()[u"circuit_breaker"_s].toObject(), expected);
+    const auto stored = endpoint(id);
+    QVERIFY(stored);
+    QCOMPARE(stored->circuitBreaker.maxConnections, 2);
+    QCOMPARE(stored->circuitBreaker.maxPendingRequests, 0);
+    QCOMPARE(stored->circuitBreaker.maxRequestsPerConnection, 10);
+    QCOMPARE(stored->circuitBreaker.consecutiveErrors, 3);
+    QCOMPARE(stored->circuitBreaker.baseEjectionSeconds, 30);
+    QCOMPARE(stored->circuitBreaker.maxEjectionPercent, 100);
+
+    // The list and dry-run read the same field.
+    const QJsonArray list = servicesList();
+    QVERIFY(std::any_of(list.begin(), list.end(), [&](const QJsonValue &v) {
+        return v.toObject()[u"circuit_breaker"_s].toObject() == expected;
+    }));
+    body = simpleBody(u"dry"_s, 1);
+    body.insert(u"circuit_breaker"_s, QJsonObject { { u"max_ejection_percent"_s, 120 } });
+    r = m_env->api().send("POST", u"/v1/services/dry-run"_s, body);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.error()->details[u"field"_s].toString(), u"circuit_breaker.max_ejection_percent"_s);
+}
+
+// What the service stores reaches the data plane's snapshot: conditions, modes, the breaker,
+// and the desired replica count that wake from zero looks at.
+void TestControlApi::publishesPoliciesToTheProxy()
+{
+    QJsonObject body = simpleBody(u"published"_s, 1);
+    body.insert(u"circuit_breaker"_s,
+        QJsonObject { { u"max_connections"_s, 7 }, { u"max_pending_requests"_s, 0 },
+            { u"max_requests_per_connection"_s, 9 }, { u"consecutive_errors"_s, 4 },
+            { u"base_ejection_seconds"_s, 12 }, { u"max_ejection_percent"_s, 30 } });
+    const QString id = create(body);
+    QVERIFY(!id.isEmpty());
+    ApiResponse r = m_env->api().send("PATCH", u"/v1/services/published"_s,
+        QJsonObject { { u"model_version"_s, u"v2"_s }, { u"model_folder"_s, u"iris-v2"_s } });
+    QCOMPARE(r.status, 200);
+    r = m_env->api().send("PATCH", u"/v1/services/published/revisions/v2"_s,
+        QJsonObject { { u"match_header"_s, u"Target: mountain"_s } });
+    QCOMPARE(r.status, 200);
+    const QString v2 = r.body.object()[u"revision_id"_s].toString();
+    r = m_env->api().send("POST", u"/v1/services/published/scale"_s, QJsonObject { { u"replicas"_s, 0 } });
+    QCOMPARE(r.status, 200);
+
+    ProxyServer *proxy = m_env->plane().proxy();
+    const auto table = [proxy] {
+        const auto snapshot = proxy->snapshot();
+        return snapshot ? snapshot->endpoints.value(u"published"_s) : EndpointTable();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(table().desiredReplicas, 0, ApiTest::kReplyTimeoutMs);
+    const EndpointTable published = table();
+    QCOMPARE(published.endpointId, QUuid::fromString(id));
+    const CircuitBreakerPolicy &breaker = published.circuitBreaker;
+    QCOMPARE(breaker.maxConnections, 7);
+    QCOMPARE(breaker.maxPendingRequests, 0);
+    QCOMPARE(breaker.maxRequestsPerConnection, 9);
+    QCOMPARE(breaker.consecutiveErrors, 4);
+    QCOMPARE(breaker.baseEjectionMs, qint64(12000));
+    QCOMPARE(breaker.maxEjectionPercent, 30);
+    QCOMPARE(published.revisions.size(), 2);
+    const auto policy = std::find_if(published.revisions.cbegin(), published.revisions.cend(),
+        [&v2](const RevisionPolicy &p) { return p.revisionId == QUuid::fromString(v2); });
+    QVERIFY(policy != published.revisions.cend());
+    QCOMPARE(policy->matchHeaderName, QByteArray("target"));
+    QCOMPARE(policy->matchHeaderValue, QByteArray("mountain"));
+    QVERIFY(!policy->shadow);
+
+    r = m_env->api().send(
+        "PATCH", u"/v1/services/published/revisions/%1"_s.arg(v2), QJsonObject { { u"mode"_s, u"shadow"_s } });
+    QCOMPARE(r.status, 200);
+    QTRY_VERIFY_WITH_TIMEOUT(std::any_of(table().revisions.cbegin(), table().revisions.cend(),
+                                 [&v2](const RevisionPolicy &p) { return p.revisionId == QUuid::fromString(v2) && p.shadow; }),
+        ApiTest::kReplyTimeoutMs);
+}
+
+// A 502 through the proxy becomes a ProxyUpstreamError record of the endpoint and its route;
+// a burst of them stays one record (the proxy reports a route at most once per 10 s).
+void TestControlApi::recordsUpstreamErrorsFromTheProxy()
+{
+    QJsonObject body = simpleBody(u"flaky"_s, 1);
+    body.insert(u"public"_s, true);
+    const QString id = create(body);
+    QVERIFY(!id.isEmpty());
+    const auto e = endpoint(id);
+    QVERIFY(e);
+    quint16 dead = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        dead = probe.serverPort();
+    }
+    Route route = ApiTest::healthyRoute(*e, 100, QString());
+    route.status = RouteStatus::Provisioning;
+    QVERIFY(m_env->repository().insertRoute(route).ok());
+    const QString replica = u"local:4242:%1"_s.arg(dead);
+    QVERIFY(m_env->service().updateRouteState(route.id, RouteStatus::Healthy, replica, u"local"_s).ok());
+    ProxyServer *proxy = m_env->plane().proxy();
+    QTRY_COMPARE_WITH_TIMEOUT(proxy->snapshot()->endpoints.value(u"flaky"_s).routes.size(), qsizetype(1),
+        ApiTest::kReplyTimeoutMs);
+
+    const QUrl url(m_env->proxyBaseUrl() + u"/flaky/health"_s);
+    ApiTest::RawReply reply = m_env->sendTo(url, "GET", {}, QByteArray());
+    QCOMPARE(reply.status, 502);
+    QCOMPARE(reply.errorType(), u"ProxyUpstreamError"_s);
+    const auto errors = [this] {
+        return m_env->api().get(u"/v1/services/flaky/errors?type=ProxyUpstreamError"_s).body.object()[u"errors"_s].toArray();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(errors().size(), qsizetype(1), ApiTest::kReplyTimeoutMs);
+    const QJsonObject record = errors().first().toObject();
+    QCOMPARE(record[u"route_id"_s].toString(), route.id.toString(QUuid::WithoutBraces));
+    QCOMPARE(record[u"replica_id"_s].toString(), replica);
+    QCOMPARE(record[u"agent_id"_s].toString(), u"local"_s);
+    QCOMPARE(record[u"endpoint_id"_s].toString(), id);
+    QVERIFY(!record[u"message"_s].toString().isEmpty());
+
+    for (int i = 0; i < 5; ++i)
+        QCOMPARE(m_env->sendTo(url, "GET", {}, QByteArray()).status, 502);
+    // Each report would have been handled before its 502 came back: none was written.
+    QCOMPARE(errors().size(), qsizetype(1));
+    QCOMPARE(proxy->routeCounters().value(route.id).errors, quint64(6));
+
+    // Info with metrics shows the route's circuit as the proxy has it.
+    const QJsonObject metrics
+        = m_env->api().get(u"/v1/services/flaky?include_metrics=true"_s).body.object()[u"metrics"_s].toObject();
+    QCOMPARE(metrics[u"errors"_s].toInt(), 6);
+    const QJsonArray circuits = metrics[u"circuits"_s].toArray();
+    QCOMPARE(circuits.size(), 1);
+    QCOMPARE(circuits[0].toObject()[u"route_id"_s].toString(), route.id.toString(QUuid::WithoutBraces));
+    QCOMPARE(circuits[0].toObject()[u"state"_s].toString(), u"closed"_s);
+    QCOMPARE(circuits[0].toObject()[u"pending"_s].toInt(), 0);
+    QVERIFY(!metrics.contains(u"shadow"_s));  // it has never mirrored a request
 }
 
 void TestControlApi::deletesEndpoint()

@@ -131,7 +131,8 @@ QByteArray TestControlApiBadInput::restSnapshot()
     for (const QString &path :
         { u"/v1/services"_s, u"/v1/services/%1"_s.arg(m_svc), u"/v1/services/%1/autoscaling-rules"_s.arg(m_svc),
             u"/v1/services/%1/routes"_s.arg(m_svc), u"/v1/services/%1/tokens"_s.arg(m_svc),
-            u"/v1/services/%1/errors?limit=1000"_s.arg(m_svc), u"/v1/errors?limit=1000"_s, u"/v1/agents"_s }) {
+            u"/v1/services/%1/errors?limit=1000"_s.arg(m_svc), u"/v1/errors?limit=1000"_s, u"/v1/agents"_s,
+            u"/v1/services/%1/revisions"_s.arg(m_svc) }) {
         const ApiResponse r = m_env->api().get(path);
         out += path.toUtf8() + ' ' + QByteArray::number(r.status) + ' ' + r.body.toJson(QJsonDocument::Compact) + '\n';
     }
@@ -259,6 +260,81 @@ void TestControlApiBadInput::refusesWithoutSideEffects_data()
     row("missing: anything to modify", "PATCH", "/v1/services/{svc}", "{}", 400, bad);
     row("missing: anything to change in a rule", "PATCH", "/v1/services/{svc}/autoscaling-rules/{rule}", "{}", 400,
         bad);
+    // Circuit breaker: typed, in range, no unknown fields
+    row("breaker: not an object", "POST", "/v1/services", validCreate("cb") + R"(,"circuit_breaker":5})", 400, bad,
+        u"circuit_breaker"_s);
+    row("breaker: max_connections 0", "POST", "/v1/services",
+        validCreate("cb") + R"(,"circuit_breaker":{"max_connections":0}})", 400, bad,
+        u"circuit_breaker.max_connections"_s);
+    row("breaker: max_ejection_percent 101", "POST", "/v1/services",
+        validCreate("cb") + R"(,"circuit_breaker":{"max_ejection_percent":101}})", 400, bad,
+        u"circuit_breaker.max_ejection_percent"_s);
+    row("breaker: base_ejection_seconds 0", "POST", "/v1/services",
+        validCreate("cb") + R"(,"circuit_breaker":{"base_ejection_seconds":0}})", 400, bad,
+        u"circuit_breaker.base_ejection_seconds"_s);
+    row("breaker: base_ejection_seconds string", "POST", "/v1/services",
+        validCreate("cb") + R"(,"circuit_breaker":{"base_ejection_seconds":"30s"}})", 400, bad,
+        u"circuit_breaker.base_ejection_seconds"_s);
+    row("breaker: consecutive_errors fraction", "POST", "/v1/services",
+        validCreate("cb") + R"(,"circuit_breaker":{"consecutive_errors":2.5}})", 400, bad,
+        u"circuit_breaker.consecutive_errors"_s);
+    row("breaker: unknown field", "POST", "/v1/services",
+        validCreate("cb") + R"(,"circuit_breaker":{"max_conections":10}})", 400, bad,
+        u"circuit_breaker.max_conections"_s);
+    row("breaker: dry-run negative pending", "POST", "/v1/services/dry-run",
+        validCreate("cb") + R"(,"circuit_breaker":{"max_pending_requests":-1}})", 400, bad,
+        u"circuit_breaker.max_pending_requests"_s);
+    row("breaker: modify negative pending", "PATCH", "/v1/services/{svc}",
+        R"({"circuit_breaker":{"max_pending_requests":-1}})", 400, bad, u"circuit_breaker.max_pending_requests"_s);
+    row("breaker: modify array", "PATCH", "/v1/services/{svc}", R"({"circuit_breaker":[100]})", 400, bad,
+        u"circuit_breaker"_s);
+    row("breaker: modify huge", "PATCH", "/v1/services/{svc}",
+        R"({"circuit_breaker":{"max_requests_per_connection":1e12}})", 400, bad,
+        u"circuit_breaker.max_requests_per_connection"_s);
+    row("breaker: modify bool", "PATCH", "/v1/services/{svc}", R"({"circuit_breaker":{"max_connections":true}})",
+        400, bad, u"circuit_breaker.max_connections"_s);
+    // Revisions: header condition and mode
+    row("revision: condition without colon", "PATCH", "/v1/services/{svc}/revisions/v1",
+        R"({"match_header":"target mountain"})", 400, bad, u"match_header"_s);
+    row("revision: space in header name", "PATCH", "/v1/services/{svc}/revisions/v1",
+        R"({"match_header":"tar get: mountain"})", 400, bad, u"match_header"_s);
+    row("revision: space before colon", "PATCH", "/v1/services/{svc}/revisions/v1",
+        R"({"match_header":"target : mountain"})", 400, bad, u"match_header"_s);
+    row("revision: empty header name", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"match_header":": mountain"})",
+        400, bad, u"match_header"_s);
+    row("revision: empty value", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"match_header":"target:   "})", 400,
+        bad, u"match_header"_s);
+    row("revision: control character in value", "PATCH", "/v1/services/{svc}/revisions/v1",
+        R"({"match_header":"target: moun
+tain"})", 400, bad, u"match_header"_s);
+    row("revision: hop-by-hop header", "PATCH", "/v1/services/{svc}/revisions/v1",
+        R"({"match_header":"Connection: close"})", 400, bad, u"match_header"_s);
+    row("revision: condition not a string", "PATCH", "/v1/services/{svc}/revisions/v1",
+        R"({"match_header":{"target":"mountain"}})", 400, bad, u"match_header"_s);
+    row("revision: unknown mode", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":"mirror"})", 400, bad,
+        u"mode"_s);
+    row("revision: mode upper-case", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":"SHADOW"})", 400, bad,
+        u"mode"_s);
+    row("revision: mode not a string", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":1})", 400, bad,
+        u"mode"_s);
+    row("revision: unknown field", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"weight":5})", 400, bad,
+        u"weight"_s);
+    row("revision: nothing to change", "PATCH", "/v1/services/{svc}/revisions/v1", "{}", 400, bad);
+    row("revision: malformed", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":)", 400, bad);
+    row("revision: last serving one to shadow", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":"shadow"})",
+        400, bad, u"mode"_s);
+    row("revision: unknown version", "PATCH", "/v1/services/{svc}/revisions/v9", R"({"mode":"serve"})", 404, notFound);
+    row("revision: unknown id", "PATCH", "/v1/services/{svc}/revisions/{unknown-id}", R"({"mode":"serve"})", 404,
+        notFound);
+    row("revision: unknown version, GET", "GET", "/v1/services/{svc}/revisions/v9", "", 404, notFound);
+    row("revision: unknown endpoint", "PATCH", "/v1/services/no-such-model/revisions/v1", R"({"mode":"serve"})", 404,
+        notFound);
+    row("revision: unknown endpoint, list", "GET", "/v1/services/no-such-model/revisions", "", 404, notFound);
+    row("revision: wrong method on the list", "POST", "/v1/services/{svc}/revisions", R"({"mode":"serve"})", 405, bad);
+    row("revision: wrong method on one", "DELETE", "/v1/services/{svc}/revisions/v1", "", 405, bad);
+    row("revision: below a revision", "GET", "/v1/services/{svc}/revisions/v1/routes", "", 404, notFound);
+    row("revision: no token", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":"serve"})", 401, unauthorized,
+        {}, Auth::None);
     // Too large
     row("oversized: create", "POST", "/v1/services", kOversizedCreate, 413, u"PayloadTooLarge"_s);
     row("oversized: scale", "POST", "/v1/services/{svc}/scale", kOversizedScale, 413, u"PayloadTooLarge"_s);

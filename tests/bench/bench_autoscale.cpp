@@ -109,6 +109,41 @@ void realStep(QTextStream &out, int autoscaleIntervalMs)
         << " ms, of which the replica's own cold start " << coldStart << " ms\n";
 }
 
+// Scale from zero: an endpoint idled down to no replicas, then one request through the proxy;
+// the proxy holds it, wakes the endpoint, and answers once a replica is HEALTHY.
+void fromZero(QTextStream &out, int runs)
+{
+    QTemporaryDir dir;
+    ControlPlaneOptions options = BenchSupport::demoOptions(dir.path());
+    options.reconcileIntervalMs = 1000;
+    ControlPlane plane;
+    if (!plane.start(options).ok())
+        qFatal("cannot start the control plane");
+    ModelServingService &service = plane.service();
+    const Endpoint created = BenchSupport::createDemo(service, QStringLiteral("sleepy"), 0);
+    if (!service.setAutoscaleSettings(QStringLiteral("sleepy"), std::nullopt, 1).ok())
+        qFatal("cannot set the idle timeout");
+    QNetworkAccessManager network;
+    QList<qint64> firstRequest;
+    for (int run = 0; run < runs; ++run) {
+        waitFor([&] { return BenchSupport::healthy(service, QStringLiteral("sleepy")) == 0
+                             && service.serviceInfo(QStringLiteral("sleepy"))->endpoint.replicas == 0; });
+        QNetworkRequest request(QUrl(created.url + QStringLiteral("/predict")));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        QElapsedTimer t;
+        t.start();
+        QNetworkReply *reply = network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
+        waitFor([&] { return reply->isFinished(); });
+        if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+            firstRequest << t.elapsed();
+        reply->deleteLater();
+    }
+    std::sort(firstRequest.begin(), firstRequest.end());
+    out << "scale from zero, first request answered: median " << (firstRequest.isEmpty() ? -1 : firstRequest[firstRequest.size() / 2])
+        << " ms, min " << (firstRequest.isEmpty() ? -1 : firstRequest.first()) << " ms, max "
+        << (firstRequest.isEmpty() ? -1 : firstRequest.last()) << " ms (" << firstRequest.size() << "/" << runs << " answered 200)\n";
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -124,5 +159,6 @@ int main(int argc, char **argv)
     realStep(out, 1000);
     realStep(out, 500);
     realStep(out, 250);
+    fromZero(out, 5);
     return 0;
 }

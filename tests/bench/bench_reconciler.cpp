@@ -42,7 +42,13 @@ int main(int argc, char **argv)
             e.lifecycle = EndpointLifecycle::Ready;
             e.url = QStringLiteral("http://127.0.0.1:7480/") + e.name;
             e.createdAt = e.updatedAt = clock.now();
-            const Revision rev{QUuid::createUuid(), e.id, 1, e.modelVersion, e.modelFolder, e.runtimeVariant, clock.now()};
+            Revision rev;
+            rev.id = QUuid::createUuid();
+            rev.endpointId = e.id;
+            rev.modelVersion = e.modelVersion;
+            rev.modelFolder = e.modelFolder;
+            rev.runtimeVariant = e.runtimeVariant;
+            rev.createdAt = clock.now();
             e.currentRevisionId = rev.id;
             if (auto r = repository.insertEndpoint(e); !r)
                 return r.error();

@@ -195,6 +195,25 @@ private Q_SLOTS:
                                  kWaitMs);
     }
 
+    // Scale to zero and back: idle for the set time, the endpoint goes to 0 replicas; the next
+    // request is held by the proxy, wakes it, and is answered by the new replica.
+    void idleEndpointSleepsAndARequestWakesIt()
+    {
+        const auto created = createDemo(QStringLiteral("sleepy"));
+        QVERIFY(created.ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("sleepy")), 1, kWaitMs);
+        const auto idle = service().setAutoscaleSettings(QStringLiteral("sleepy"), std::nullopt, 2);
+        QVERIFY2(idle.ok(), idle ? "" : qPrintable(idle.error().message));
+        QTRY_COMPARE_WITH_TIMEOUT(replicas(QStringLiteral("sleepy")), 0, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("sleepy")), 0, kWaitMs);
+        QVERIFY(service().scaleEvents(QStringLiteral("sleepy"))->first().reason.contains(QStringLiteral("idle")));
+
+        const QJsonObject answer = predictAt(m_network, QUrl(created->url + QStringLiteral("/predict")), kWaitMs);
+        QCOMPARE(answer.value(QStringLiteral("prediction")).toString(), QStringLiteral("setosa"));
+        QCOMPARE(replicas(QStringLiteral("sleepy")), 1);
+        QCOMPARE(m_plane->autoscaler()->upCount(created->id), 1);
+    }
+
     // Schedules and scale-to-zero settings are stored, validated, and reach the autoscaler.
     void settingsAreStoredAndValidated()
     {

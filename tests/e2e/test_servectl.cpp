@@ -159,6 +159,7 @@ private Q_SLOTS:
     void scaleBeyondCapacityIsResourceLimitExceeded();
     void secondRuleOnSameMetricConflicts();
     void autoscalingSettingsMetricsAndScaleEvents();
+    void revisionsShowAndSetConditions();
     void listShowsTable();
     void wrongTokenIsUnauthorized();
     void closedPortIsNoAnswer();
@@ -389,6 +390,30 @@ void TestServeCtl::autoscalingSettingsMetricsAndScaleEvents()
     QCOMPARE(first.value(u"reason"_s).toString(), u"manual"_s);
     QCOMPARE(first.value(u"replicas_after"_s).toInt(), 2);
     QVERIFY(ctl({u"delete"_s, u"autoscaled"_s}).exitCode == 0);
+}
+
+void TestServeCtl::revisionsShowAndSetConditions()
+{
+    CtlResult r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"target: mountain"_s});
+    QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
+    QVERIFY2(r.out.contains(u"target: mountain"_s), r.describe().constData());
+
+    r = ctl({u"--json"_s, u"revisions"_s, kEndpoint});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QJsonArray revisions = r.json().value(u"revisions"_s).toArray();
+    QCOMPARE(revisions.size(), 1);
+    QCOMPARE(revisions[0].toObject().value(u"match_header"_s).toString(), u"target: mountain"_s);
+
+    // The only revision cannot become a shadow; a bad condition is refused with its field.
+    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--mode"_s, u"shadow"_s});
+    QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s), r.describe().constData());
+    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"no colon"_s});
+    QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"match_header"_s), r.describe().constData());
+
+    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"none"_s});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    r = ctl({u"--json"_s, u"revisions"_s, kEndpoint});
+    QVERIFY(r.json().value(u"revisions"_s).toArray()[0].toObject().value(u"match_header"_s).isNull());
 }
 
 void TestServeCtl::listShowsTable()

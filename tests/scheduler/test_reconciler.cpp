@@ -211,7 +211,11 @@ private Q_SLOTS:
         QCOMPARE((*m_repository->endpointById(e.id))->lifecycle, EndpointLifecycle::Terminated);
         QVERIFY(routesOf(e).isEmpty());
         // The name is free again.
-        QVERIFY(m_service->createService({QStringLiteral("h"), QStringLiteral("v1"), QStringLiteral("iris-v1")}).ok());
+        CreateServiceRequest again;
+        again.name = QStringLiteral("h");
+        again.modelVersion = QStringLiteral("v1");
+        again.modelFolder = QStringLiteral("iris-v1");
+        QVERIFY(m_service->createService(again).ok());
     }
 
     void becomesReadyWhenARouteIsHealthy()

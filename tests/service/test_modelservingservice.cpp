@@ -741,11 +741,11 @@ private Q_SLOTS:
         QCOMPARE(service().serviceInfo(QStringLiteral("missing")).error().type, ErrorType::NotFound);
 
         service().setMetricsSource([](const QUuid &) {
-            EndpointMetrics m;
-            m.requests = 200;
-            m.errors = 10;
-            m.meanLatencyMs = 12.5;
-            return m;
+            EndpointMetrics metrics;
+            metrics.requests = 200;
+            metrics.errors = 10;
+            metrics.meanLatencyMs = 12.5;
+            return metrics;
         });
         auto withMetrics = service().serviceInfo(e.name, true);
         QVERIFY(withMetrics->metrics.has_value());

@@ -190,8 +190,15 @@ Endpoint makeEndpoint(const QString &name, EndpointLifecycle lifecycle = Endpoin
 
 Revision makeRevision(const Endpoint &e, int number)
 {
-    return Revision{QUuid::createUuid(), e.id,          number, QStringLiteral("v%1").arg(number),
-                    e.modelFolder,       e.runtimeVariant, kT0.addSecs(number)};
+    Revision r;
+    r.id = QUuid::createUuid();
+    r.endpointId = e.id;
+    r.number = number;
+    r.modelVersion = QStringLiteral("v%1").arg(number);
+    r.modelFolder = e.modelFolder;
+    r.runtimeVariant = e.runtimeVariant;
+    r.createdAt = kT0.addSecs(number);
+    return r;
 }
 
 AutoScalingRule makeRule(const Endpoint &e)
@@ -236,6 +243,22 @@ void compareEndpoint(const Endpoint &actual, const Endpoint &expected)
     QCOMPARE(actual.currentRevisionId, expected.currentRevisionId);
     QCOMPARE(actual.createdAt, expected.createdAt);
     QCOMPARE(actual.updatedAt, expected.updatedAt);
+    QCOMPARE(actual.circuitBreaker.toJson(), expected.circuitBreaker.toJson());
+}
+
+void compareRevision(const Revision &actual, const Revision &expected)
+{
+    QCOMPARE(actual.id, expected.id);
+    QCOMPARE(actual.endpointId, expected.endpointId);
+    QCOMPARE(actual.number, expected.number);
+    QCOMPARE(actual.modelVersion, expected.modelVersion);
+    QCOMPARE(actual.modelFolder, expected.modelFolder);
+    QCOMPARE(actual.runtimeVariant, expected.runtimeVariant);
+    QCOMPARE(actual.createdAt, expected.createdAt);
+    QCOMPARE(actual.matchHeader.has_value(), expected.matchHeader.has_value());
+    if (expected.matchHeader)
+        QCOMPARE(actual.matchHeader->text(), expected.matchHeader->text());
+    QCOMPARE(revisionModeName(actual.mode), revisionModeName(expected.mode));
 }
 
 void compareRoute(const Route &actual, const Route &expected)
@@ -330,6 +353,8 @@ private Q_SLOTS:
     void endpointRoundTrip();
     void endpointUpdateRoundTrip();
     void revisionRoundTrip();
+    void revisionPolicyUpdate();
+    void migrationThreeKeepsOlderRows();
     void routeRoundTrip_data();
     void routeRoundTrip();
     void ruleRoundTrip_data();
@@ -526,6 +551,9 @@ void TestRepository::endpointRoundTrip_data()
     // 102401M: a whole number of MiB that is 100.0009765625 GiB, 13 significant digits.
     row("memory 100 GiB plus 1 MiB", [](Endpoint &e) { e.resourceSlots.memoryBytes = 100 * GiB + MiB; });
     row("memory 750 GiB plus 3 KiB", [](Endpoint &e) { e.resourceSlots.memoryBytes = 750 * GiB + 3 * KiB; });
+    row("circuit breaker of its own", [](Endpoint &e) {
+        e.circuitBreaker = CircuitBreakerSettings{7, 0, 3, 2, 1, 100};
+    });
     row("unicode text", [](Endpoint &e) {
         e.resourceGroup = QStringLiteral("gpu-\u5712");
         e.modelVersion = QStringLiteral("2024.05-rc1 \u00e9t\u00e9");
@@ -574,6 +602,8 @@ void TestRepository::endpointUpdateRoundTrip()
     e.retries = 3;
     e.url = QStringLiteral("http://127.0.0.1:9090/after");
     e.currentRevisionId = QUuid::createUuid();
+    e.circuitBreaker.maxPendingRequests = 0;
+    e.circuitBreaker.maxEjectionPercent = 10;
     e.updatedAt = kT0.addSecs(3600);
     VERIFY_OK(repo().updateEndpoint(e));
 
@@ -601,24 +631,29 @@ void TestRepository::revisionRoundTrip()
     Revision second = makeRevision(e, 2);
     second.runtimeVariant = QStringLiteral("vllm");
     second.modelFolder = QStringLiteral("/srv/models/iris-v2");
+    second.matchHeader = HeaderMatch{QStringLiteral("target"), QStringLiteral("mountain")};
+    Revision third = makeRevision(e, 3);
+    third.mode = RevisionMode::Shadow;
     const Revision first = makeRevision(e, 1);
     VERIFY_OK(repo().insertRevision(second));  // out of order on purpose: reads sort by number
+    VERIFY_OK(repo().insertRevision(third));
     VERIFY_OK(repo().insertRevision(first));
 
     const auto revisions = repo().revisions(e.id);
     VERIFY_OK(revisions);
-    QCOMPARE(revisions->size(), 2);
-    const QList<Revision> expected{first, second};
-    for (int i = 0; i < 2; ++i) {
-        const Revision &actual = revisions->at(i);
-        QCOMPARE(actual.id, expected.at(i).id);
-        QCOMPARE(actual.endpointId, expected.at(i).endpointId);
-        QCOMPARE(actual.number, expected.at(i).number);
-        QCOMPARE(actual.modelVersion, expected.at(i).modelVersion);
-        QCOMPARE(actual.modelFolder, expected.at(i).modelFolder);
-        QCOMPARE(actual.runtimeVariant, expected.at(i).runtimeVariant);
-        QCOMPARE(actual.createdAt, expected.at(i).createdAt);
-    }
+    QCOMPARE(revisions->size(), 3);
+    const QList<Revision> expected{first, second, third};
+    for (int i = 0; i < 3; ++i)
+        CHECK(compareRevision(revisions->at(i), expected.at(i)));
+    const auto byId = repo().revisionsById();
+    VERIFY_OK(byId);
+    QCOMPARE(byId->size(), 3);
+    for (const Revision &r : expected)
+        CHECK(compareRevision(byId->value(r.id), r));
+    const auto one = repo().revision(second.id);
+    VERIFY_OK(one);
+    QVERIFY(one->has_value());
+    CHECK(compareRevision(**one, second));
 
     const auto none = repo().revisions(other.id);
     VERIFY_OK(none);
@@ -629,6 +664,90 @@ void TestRepository::revisionRoundTrip()
     QVERIFY(!duplicate.ok());
     QCOMPARE(duplicate.error().typeName(), QStringLiteral("StorageError"));
     VERIFY_OK(repo().insertRevision(makeRevision(other, 1)));
+}
+
+void TestRepository::revisionPolicyUpdate()
+{
+    const Endpoint e = makeEndpoint(QStringLiteral("policies"));
+    VERIFY_OK(repo().insertEndpoint(e));
+    Revision r = makeRevision(e, 1);
+    VERIFY_OK(repo().insertRevision(r));
+
+    r.matchHeader = HeaderMatch{QStringLiteral("x-tenant"), QStringLiteral("acme \u00e9")};
+    r.mode = RevisionMode::Shadow;
+    r.modelVersion = QStringLiteral("not written");  // only the policy columns change
+    VERIFY_OK(repo().updateRevision(r));
+    auto found = repo().revision(r.id);
+    VERIFY_OK(found);
+    QVERIFY(found->has_value());
+    QCOMPARE((*found)->modelVersion, QStringLiteral("v1"));
+    r.modelVersion = QStringLiteral("v1");
+    CHECK(compareRevision(**found, r));
+
+    r.matchHeader.reset();  // back to no condition: both columns NULL
+    r.mode = RevisionMode::Serve;
+    VERIFY_OK(repo().updateRevision(r));
+    found = repo().revision(r.id);
+    VERIFY_OK(found);
+    CHECK(compareRevision(**found, r));
+    SideConnection side(databasePath());
+    QCOMPARE(side.scalar(QStringLiteral("SELECT COUNT(*) FROM revisions WHERE match_header_name IS NULL AND "
+                                        "match_header_value IS NULL AND mode = 'serve'"))
+                 .toInt(),
+             1);
+
+    Revision stranger = makeRevision(e, 2);
+    const auto missing = repo().updateRevision(stranger);
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().typeName(), QStringLiteral("NotFound"));
+
+    // The schema refuses a mode it does not know, whoever writes it.
+    QVERIFY(!side.exec(QStringLiteral("UPDATE revisions SET mode = 'mirror'")));
+    QVERIFY(!side.exec(QStringLiteral("UPDATE endpoints SET cb_max_ejection_percent = 101")));
+    QVERIFY(!side.exec(QStringLiteral("UPDATE endpoints SET cb_max_connections = 0")));
+}
+
+void TestRepository::migrationThreeKeepsOlderRows()
+{
+    // A database as ServeDeck left it before migration 3: rows without the new columns.
+    m_repository.reset();
+    const QString path = m_dir->filePath(QStringLiteral("v2.db"));
+    const QString endpointId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString revisionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    {
+        SideConnection old(path);
+        QVERIFY(old.isOpen());
+        QVERIFY(old.exec(QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                                        "applied_at INTEGER NOT NULL)")));
+        for (int version = 1; version <= 2; ++version) {
+            for (const QString &sql : schemaMigrations()[std::size_t(version - 1)])
+                QVERIFY2(old.exec(sql), qPrintable(sql));
+            QVERIFY(old.exec(QStringLiteral("INSERT INTO schema_migrations VALUES(?, 0)"), {version}));
+        }
+        QVERIFY(old.exec(QStringLiteral("INSERT INTO endpoints(id, name, model_version, model_folder, runtime_variant, "
+                                        "resource_slots, resource_group, replicas, public, lifecycle, url, "
+                                        "current_revision_id, created_at, updated_at) VALUES(?, 'old', 'v1', '/m', "
+                                        "'custom', '{\"cpu\":\"1\",\"memory\":\"1G\"}', 'default', 1, 0, 'READY', "
+                                        "'http://x/old', ?, 0, 0)"),
+                         {endpointId, revisionId}));
+        QVERIFY(old.exec(QStringLiteral("INSERT INTO revisions(id, endpoint_id, number, model_version, model_folder, "
+                                        "runtime_variant, created_at) VALUES(?, ?, 1, 'v1', '/m', 'custom', 0)"),
+                         {revisionId, endpointId}));
+    }
+
+    m_repository = std::make_unique<Repository>();
+    VERIFY_OK(m_repository->open(path));
+    QCOMPARE(repo().schemaVersion(), int(schemaMigrations().size()));
+    const auto endpoint = repo().endpointById(QUuid::fromString(endpointId));
+    VERIFY_OK(endpoint);
+    QVERIFY(endpoint->has_value());
+    QCOMPARE((*endpoint)->name, QStringLiteral("old"));
+    QCOMPARE((*endpoint)->circuitBreaker.toJson(), CircuitBreakerSettings().toJson());  // the defaults
+    const auto revision = repo().revision(QUuid::fromString(revisionId));
+    VERIFY_OK(revision);
+    QVERIFY(revision->has_value());
+    QVERIFY(!(*revision)->matchHeader);
+    QCOMPARE(revisionModeName((*revision)->mode), QStringLiteral("serve"));
 }
 
 void TestRepository::routeRoundTrip_data()
