@@ -217,6 +217,17 @@ KO = {
     "Model %1 from %2.": "%2의 모델 %1.",
     "Fix these problems before deploying:": "배포하기 전에 다음 문제를 해결하세요:",
     "The endpoint was not created:": "엔드포인트를 만들지 못했습니다:",
+    # Dashboard: load columns
+    "Req/s": "요청/초",
+    "p95": "p95",
+    "Error rate": "오류율",
+    "Activity": "추이",
+    "%1 ms": "%1 ms",
+    "%1 %": "%1 %",
+    "Requests per second, last %1 samples": "초당 요청 수, 최근 샘플 %1개",
+    "Requests per second over the last sample interval": "최근 샘플 구간의 초당 요청 수",
+    "95th percentile latency over the last sample interval": "최근 샘플 구간의 95번째 백분위 지연 시간",
+    "Share of requests that failed over the last sample interval": "최근 샘플 구간에서 실패한 요청의 비율",
 }
 
 def unescape(s):

@@ -400,45 +400,95 @@
 <context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="113"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="162"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="142"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="202"/>
+        <source>Requests per second, last %1 samples</source>
+        <translation>초당 요청 수, 최근 샘플 %1개</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="227"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="230"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="243"/>
+        <source>Requests per second over the last sample interval</source>
+        <translation>최근 샘플 구간의 초당 요청 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="245"/>
+        <source>95th percentile latency over the last sample interval</source>
+        <translation>최근 샘플 구간의 95번째 백분위 지연 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="247"/>
+        <source>Share of requests that failed over the last sample interval</source>
+        <translation>최근 샘플 구간에서 실패한 요청의 비율</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="256"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="144"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="258"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="146"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="260"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="148"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="262"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="150"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="264"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="152"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="266"/>
         <source>URL</source>
         <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="268"/>
+        <source>Req/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="270"/>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="272"/>
+        <source>Error rate</source>
+        <translation>오류율</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="274"/>
+        <source>Activity</source>
+        <translation>추이</translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::EndpointSelector</name>
     <message>
-        <location filename="../ui/endpointselector.cpp" line="54"/>
+        <location filename="../ui/endpointselector.cpp" line="58"/>
         <source>All endpoints</source>
         <translation>모든 엔드포인트</translation>
     </message>
@@ -623,122 +673,122 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="64"/>
+        <location filename="../ui/mainwindow.cpp" line="89"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="98"/>
+        <location filename="../ui/mainwindow.cpp" line="123"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="81"/>
+        <location filename="../ui/mainwindow.cpp" line="106"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="67"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="92"/>
+        <location filename="../ui/mainwindow.cpp" line="198"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="68"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="93"/>
+        <location filename="../ui/mainwindow.cpp" line="198"/>
+        <location filename="../ui/mainwindow.cpp" line="303"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="69"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="94"/>
+        <location filename="../ui/mainwindow.cpp" line="198"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <location filename="../ui/mainwindow.cpp" line="198"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="82"/>
+        <location filename="../ui/mainwindow.cpp" line="107"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="83"/>
+        <location filename="../ui/mainwindow.cpp" line="108"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <location filename="../ui/mainwindow.cpp" line="173"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location filename="../ui/mainwindow.cpp" line="175"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="150"/>
+        <location filename="../ui/mainwindow.cpp" line="176"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <location filename="../ui/mainwindow.cpp" line="178"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="180"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="183"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="160"/>
+        <location filename="../ui/mainwindow.cpp" line="186"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="191"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="197"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <location filename="../ui/mainwindow.cpp" line="280"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location filename="../ui/mainwindow.cpp" line="281"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="303"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>

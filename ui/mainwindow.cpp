@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -23,9 +24,11 @@
 #include "endpointselector.h"
 #include "errorbrowserview.h"
 #include "errorlistmodel.h"
+#include "metricshistory.h"
 #include "prompt.h"
 #include "scaledialog.h"
 #include "service/modelservingservice.h"
+#include "sparklinedelegate.h"
 #include "tablecolumns.h"
 #include "tokenview.h"
 
@@ -46,13 +49,34 @@ const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors
 // program's ("servedeck"), so each test program keeps settings of its own.
 const QString kOrganization = QStringLiteral("ServeDeck");
 
+// The search matches what an operator reads as the endpoint's identity, not the load figures,
+// which change every half second and would make rows flicker in and out of a search for "1".
+class EndpointFilterModel final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        const QRegularExpression &pattern = filterRegularExpression();
+        for (const int column : {EndpointListModel::Name, EndpointListModel::Version, EndpointListModel::Status,
+                                 EndpointListModel::Url}) {
+            if (sourceModel()->index(row, column, parent).data().toString().contains(pattern))
+                return true;
+        }
+        return false;
+    }
+};
+
 } // namespace
 
 MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     : QMainWindow(parent)
     , m_plane(plane)
     , m_model(new EndpointListModel(plane.service(), this))
-    , m_filter(new QSortFilterProxyModel(this))
+    , m_history(new MetricsHistory(plane.metrics(), *m_model, plane.deployer(), this))
+    , m_filter(new EndpointFilterModel(this))
     , m_search(new QLineEdit(this))
     , m_view(new QTableView(this))
     , m_endpointError(new QLabel(this))
@@ -61,6 +85,7 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     , m_tokens(new TokenView(plane.service(), *m_model, Clock::system(), this))
     , m_autoscale(new AutoscaleView(plane.service(), *m_model, this))
 {
+    m_model->setHistory(m_history);
     setWindowTitle(tr("ServeDeck"));
     createActions();
     m_tabs->setDocumentMode(true);
@@ -105,6 +130,7 @@ QWidget *MainWindow::createEndpointsPage()
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
+    m_view->setItemDelegateForColumn(EndpointListModel::Activity, new SparklineDelegate(m_view));
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     // Columns fit what the filter shows now: a name or status is never clipped, also after a

@@ -16,6 +16,7 @@ class AutoscaleView;
 class ControlPlane;
 class EndpointListModel;
 class ErrorBrowserView;
+class MetricsHistory;
 class TokenView;
 
 class MainWindow final : public QMainWindow
@@ -37,6 +38,7 @@ public:
     ErrorBrowserView *errorBrowser() const { return m_errors; }
     TokenView *tokenView() const { return m_tokens; }
     AutoscaleView *autoscaleView() const { return m_autoscale; }
+    MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
     QAction *deleteAction() const { return m_deleteAction; }
@@ -63,6 +65,7 @@ private:
 
     ControlPlane &m_plane;
     EndpointListModel *m_model;
+    MetricsHistory *m_history;
     QSortFilterProxyModel *m_filter;
     QLineEdit *m_search;
     QTableView *m_view;
