@@ -398,6 +398,121 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::EndpointDetailView</name>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="128"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="130"/>
+        <source>Range</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="140"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="142"/>
+        <source>Healthy</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="143"/>
+        <source>Desired</source>
+        <translation>목표</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="146"/>
+        <source>Routes by status</source>
+        <translation>상태별 라우트</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="153"/>
+        <source>Traffic</source>
+        <translation>트래픽</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="154"/>
+        <source>Requests/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="157"/>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="159"/>
+        <source>p95 latency</source>
+        <translation>p95 지연</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="162"/>
+        <location filename="../ui/endpointdetailview.cpp" line="509"/>
+        <source>Replica CPU</source>
+        <translation>레플리카 CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="164"/>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="165"/>
+        <location filename="../ui/endpointdetailview.cpp" line="511"/>
+        <source>Replica memory</source>
+        <translation>레플리카 메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="167"/>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="169"/>
+        <source>Traffic split</source>
+        <translation>트래픽 분할</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="496"/>
+        <source>%1 GPU</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="509"/>
+        <source>Replica CPU (%1 of %2)</source>
+        <translation>레플리카 CPU (%2개 중 %1개)</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="510"/>
+        <source>Replica memory (%1 of %2)</source>
+        <translation>레플리카 메모리 (%2개 중 %1개)</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="519"/>
+        <source>No endpoint selected.</source>
+        <translation>선택된 엔드포인트가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="526"/>
+        <source>%1 of %2 replicas healthy</source>
+        <translation>레플리카 %2개 중 %1개 정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="528"/>
+        <source>%1 req/s</source>
+        <translation>%1 요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="530"/>
+        <source>p95 %1 ms</source>
+        <translation>p95 %1 ms</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
         <location filename="../ui/endpointlistmodel.cpp" line="162"/>
@@ -673,122 +788,134 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="89"/>
+        <location filename="../ui/mainwindow.cpp" line="91"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="123"/>
+        <location filename="../ui/mainwindow.cpp" line="126"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="106"/>
+        <location filename="../ui/mainwindow.cpp" line="109"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="92"/>
-        <location filename="../ui/mainwindow.cpp" line="198"/>
+        <location filename="../ui/mainwindow.cpp" line="94"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="93"/>
-        <location filename="../ui/mainwindow.cpp" line="198"/>
-        <location filename="../ui/mainwindow.cpp" line="303"/>
+        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <location filename="../ui/mainwindow.cpp" line="325"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="94"/>
-        <location filename="../ui/mainwindow.cpp" line="198"/>
+        <location filename="../ui/mainwindow.cpp" line="96"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95"/>
-        <location filename="../ui/mainwindow.cpp" line="198"/>
+        <location filename="../ui/mainwindow.cpp" line="97"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="107"/>
+        <location filename="../ui/mainwindow.cpp" line="98"/>
+        <location filename="../ui/mainwindow.cpp" line="188"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <source>Details</source>
+        <translation>상세</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="110"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="108"/>
+        <location filename="../ui/mainwindow.cpp" line="111"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="177"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="173"/>
+        <location filename="../ui/mainwindow.cpp" line="179"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <location filename="../ui/mainwindow.cpp" line="181"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="176"/>
+        <location filename="../ui/mainwindow.cpp" line="182"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="178"/>
+        <location filename="../ui/mainwindow.cpp" line="184"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="180"/>
+        <location filename="../ui/mainwindow.cpp" line="186"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="183"/>
+        <location filename="../ui/mainwindow.cpp" line="190"/>
+        <source>Charts and traffic split of the selected endpoint (Return)</source>
+        <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="193"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="186"/>
+        <location filename="../ui/mainwindow.cpp" line="196"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="191"/>
+        <location filename="../ui/mainwindow.cpp" line="201"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="197"/>
+        <location filename="../ui/mainwindow.cpp" line="208"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="280"/>
+        <location filename="../ui/mainwindow.cpp" line="302"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="281"/>
+        <location filename="../ui/mainwindow.cpp" line="303"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
+        <location filename="../ui/mainwindow.cpp" line="305"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="303"/>
+        <location filename="../ui/mainwindow.cpp" line="325"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -1141,6 +1268,133 @@
         <location filename="../ui/tokenview.cpp" line="299"/>
         <source>Revoke</source>
         <translation>폐기</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TrafficSplit</name>
+    <message>
+        <location filename="../ui/trafficsplit.cpp" line="93"/>
+        <source>%1 %2 %</source>
+        <translation>%1 %2 %</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TrafficSplitEditor</name>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="105"/>
+        <source>Undo failed</source>
+        <translation>실행 취소 실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="114"/>
+        <source>Redo failed</source>
+        <translation>다시 실행 실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="140"/>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="142"/>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="143"/>
+        <source>Blue-green switch</source>
+        <translation>블루-그린 전환</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="144"/>
+        <source>Roll back</source>
+        <translation>롤백</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="214"/>
+        <source>Undo: %1</source>
+        <translation>실행 취소: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="297"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="328"/>
+        <source>%1 (revision %2)</source>
+        <translation>%1 (리비전 %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="334"/>
+        <source>%1 of %2 routes healthy</source>
+        <translation>라우트 %2개 중 %1개 정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="336"/>
+        <source>not ready</source>
+        <translation>준비 안 됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="338"/>
+        <source>None of its routes is HEALTHY yet, so it takes no traffic whatever its weight.</source>
+        <translation>아직 HEALTHY인 라우트가 없어 가중치와 관계없이 트래픽을 받지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="341"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="393"/>
+        <source>Select an endpoint to see how its traffic is split.</source>
+        <translation>엔드포인트를 선택하면 트래픽 분할을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="395"/>
+        <source>No routes yet: the endpoint takes no traffic.</source>
+        <translation>아직 라우트가 없어 엔드포인트가 트래픽을 받지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="397"/>
+        <source>All traffic goes to %1. Modify the endpoint with a new model version and scale it up to split traffic between two revisions.</source>
+        <translation>모든 트래픽이 %1(으)로 갑니다. 두 리비전 사이에 트래픽을 나누려면 새 모델 버전으로 엔드포인트를 수정하고 스케일 업하세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="408"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="418"/>
+        <source>%1 is not ready: none of its routes is HEALTHY.</source>
+        <translation>%1은(는) 준비되지 않았습니다. HEALTHY인 라우트가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="409"/>
+        <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
+        <translation>모든 트래픽을 한 번에 %1(으)로 보냅니다. 롤백할 수 있도록 다른 라우트는 계속 실행됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="419"/>
+        <source>All traffic back to %1.</source>
+        <translation>모든 트래픽을 %1(으)로 되돌립니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="455"/>
+        <source>The endpoint&apos;s revisions changed; look again and retry.</source>
+        <translation>엔드포인트의 리비전이 바뀌었습니다. 다시 확인하고 재시도하세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="460"/>
+        <source>At least one revision needs a weight above 0, or nothing would serve.</source>
+        <translation>적어도 한 리비전은 가중치가 0보다 커야 합니다. 그렇지 않으면 아무것도 응답하지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="496"/>
+        <source>The endpoint is gone.</source>
+        <translation>엔드포인트가 없어졌습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="535"/>
+        <source>none of those routes is left</source>
+        <translation>해당 라우트가 하나도 남아 있지 않습니다</translation>
     </message>
 </context>
 </TS>

@@ -20,6 +20,7 @@
 #include "autoscaleview.h"
 #include "createendpointdialog.h"
 #include "domain/clock.h"
+#include "endpointdetailview.h"
 #include "endpointlistmodel.h"
 #include "endpointselector.h"
 #include "errorbrowserview.h"
@@ -42,7 +43,7 @@ const QString kViewKey = QStringLiteral("mainWindow/view");
 
 // Stored by name, not index, so a reordered or added tab does not open the wrong view.
 const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"), QStringLiteral("tokens"),
-                             QStringLiteral("autoscaling")};
+                             QStringLiteral("autoscaling"), QStringLiteral("detail")};
 
 // The organization the console runs under (guicommand.cpp), named here so a window built without
 // that QApplication set-up still finds its settings. The application name is the running
@@ -84,6 +85,7 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     , m_errors(new ErrorBrowserView(plane.service(), *m_model, Clock::system(), this))
     , m_tokens(new TokenView(plane.service(), *m_model, Clock::system(), this))
     , m_autoscale(new AutoscaleView(plane.service(), *m_model, this))
+    , m_detail(new EndpointDetailView(plane.service(), *m_model, *m_history, this))
 {
     m_model->setHistory(m_history);
     setWindowTitle(tr("ServeDeck"));
@@ -93,6 +95,7 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     m_tabs->addTab(m_errors, tr("Errors"));
     m_tabs->addTab(m_tokens, tr("Tokens"));
     m_tabs->addTab(m_autoscale, tr("Autoscaling"));
+    m_tabs->addTab(m_detail, tr("Details"));
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabToolTip(i, QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText));
     setCentralWidget(m_tabs);
@@ -141,15 +144,18 @@ QWidget *MainWindow::createEndpointsPage()
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::selectionChanged);
     connect(m_view, &QTableView::doubleClicked, this, &MainWindow::scaleSelected);
 
-    // Del deletes only where it cannot mean "delete a character": in the table.
+    // Del deletes and Return opens the details only where they cannot mean editing text: in the table.
     m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
     m_view->addAction(m_deleteAction);
+    m_detailAction->setShortcutContext(Qt::WidgetShortcut);
+    m_view->addAction(m_detailAction);
 
     auto *toolBar = new QToolBar(page);
     toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolBar->addAction(m_newAction);
     toolBar->addAction(m_scaleAction);
     toolBar->addAction(m_deleteAction);
+    toolBar->addAction(m_detailAction);
     toolBar->addSeparator();
     toolBar->addWidget(m_search);
 
@@ -179,6 +185,10 @@ void MainWindow::createActions()
     m_deleteAction->setShortcut(QKeySequence::Delete);
     m_deleteAction->setToolTip(tr("Delete the selected endpoint (Del)"));
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
+    m_detailAction = new QAction(tr("Details"), this);
+    m_detailAction->setShortcut(QKeySequence(Qt::Key_Return));
+    m_detailAction->setToolTip(tr("Charts and traffic split of the selected endpoint (Return)"));
+    connect(m_detailAction, &QAction::triggered, this, &MainWindow::showDetails);
 
     auto *find = new QAction(tr("Find"), this);
     find->setShortcut(QKeySequence::Find);
@@ -192,10 +202,11 @@ void MainWindow::createActions()
     endpointMenu->addAction(m_newAction);
     endpointMenu->addAction(m_scaleAction);
     endpointMenu->addAction(m_deleteAction);
+    endpointMenu->addAction(m_detailAction);
     endpointMenu->addSeparator();
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
-    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling")};
+    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details")};
     for (int i = 0; i < titles.size(); ++i) {
         auto *show = new QAction(titles.at(i), this);
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
@@ -242,11 +253,22 @@ void MainWindow::selectionChanged()
     const QUuid id = selectedEndpoint();
     m_scaleAction->setEnabled(!id.isNull());
     m_deleteAction->setEnabled(!id.isNull());
+    m_detailAction->setEnabled(!id.isNull());
     if (id.isNull())
         return;
     // The per-endpoint views follow the endpoint the operator works on.
     m_tokens->endpointSelector()->setCurrentEndpoint(id);
     m_autoscale->endpointSelector()->setCurrentEndpoint(id);
+    m_detail->endpointSelector()->setCurrentEndpoint(id);
+}
+
+void MainWindow::showDetails()
+{
+    const QUuid id = selectedEndpoint();
+    if (id.isNull())
+        return;
+    m_detail->endpointSelector()->setCurrentEndpoint(id);
+    showView(View::Detail);
 }
 
 void MainWindow::newEndpoint()

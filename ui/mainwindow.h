@@ -14,6 +14,7 @@ namespace ServeDeck {
 
 class AutoscaleView;
 class ControlPlane;
+class EndpointDetailView;
 class EndpointListModel;
 class ErrorBrowserView;
 class MetricsHistory;
@@ -25,8 +26,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // In tab order; Ctrl+1..4 show them.
-    enum class View { Endpoints, Errors, Tokens, Autoscaling };
+    // In tab order; Ctrl+1..5 show them.
+    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail };
 
     explicit MainWindow(ControlPlane &plane, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -38,10 +39,12 @@ public:
     ErrorBrowserView *errorBrowser() const { return m_errors; }
     TokenView *tokenView() const { return m_tokens; }
     AutoscaleView *autoscaleView() const { return m_autoscale; }
+    EndpointDetailView *detailView() const { return m_detail; }
     MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
     QAction *deleteAction() const { return m_deleteAction; }
+    QAction *detailAction() const { return m_detailAction; }
 
     View currentView() const;
     void showView(View view);
@@ -57,6 +60,7 @@ private:
     void newEndpoint();
     void scaleSelected();
     void deleteSelected();
+    void showDetails();
     void focusSearch();
     void selectionChanged();
     void updateErrorTab();
@@ -74,9 +78,11 @@ private:
     ErrorBrowserView *m_errors;
     TokenView *m_tokens;
     AutoscaleView *m_autoscale;
+    EndpointDetailView *m_detail;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
     QAction *m_deleteAction = nullptr;
+    QAction *m_detailAction = nullptr;
 };
 
 } // namespace ServeDeck

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <QAbstractButton>
+#include <QChart>
 #include <QDialog>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -17,6 +18,7 @@
 #include <QTranslator>
 
 #include "ui/createendpointdialog.h"
+#include "ui/endpointdetailview.h"
 #include "ui/mainwindow.h"
 #include "uitestsupport.h"
 
@@ -76,6 +78,10 @@ QStringList TestTranslations::englishTexts(QWidget *root)
         for (int column = 0; column < table->model()->columnCount(); ++column)
             check(u"header"_s, table->model()->headerData(column, Qt::Horizontal).toString());
     }
+    if (auto *detail = qobject_cast<EndpointDetailView *>(root)) {
+        for (QChart *chart : detail->charts())
+            check(u"chart"_s, chart->title());
+    }
     return texts;
 }
 
@@ -119,6 +125,7 @@ void TestTranslations::tabsAreKorean()
     QCOMPARE(tabs->tabText(1), u"오류 (1)"_s);
     QCOMPARE(tabs->tabText(2), u"토큰"_s);
     QCOMPARE(tabs->tabText(3), u"오토스케일링"_s);
+    QCOMPARE(tabs->tabText(4), u"상세"_s);
 }
 
 void TestTranslations::everyViewIsKorean_data()
@@ -129,6 +136,7 @@ void TestTranslations::everyViewIsKorean_data()
     QTest::newRow("errors") << int(MainWindow::View::Errors) << u"errors-ko"_s;
     QTest::newRow("tokens") << int(MainWindow::View::Tokens) << u"tokens-ko"_s;
     QTest::newRow("autoscaling") << int(MainWindow::View::Autoscaling) << u"autoscaling-ko"_s;
+    QTest::newRow("detail") << int(MainWindow::View::Detail) << u"endpoint-detail-ko"_s;
 }
 
 void TestTranslations::everyViewIsKorean()
