@@ -275,6 +275,25 @@ KO = {
         "적어도 한 리비전은 가중치가 0보다 커야 합니다. 그렇지 않으면 아무것도 응답하지 않습니다.",
     "The endpoint is gone.": "엔드포인트가 없어졌습니다.",
     "none of those routes is left": "해당 라우트가 하나도 남아 있지 않습니다",
+    # Agents
+    "%1 CPU": "CPU %1",
+    "Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4":
+        "이 에이전트에 배치된 라우트의 예약: CPU %2 중 %1, 메모리 %4 중 %3",
+    "local": "로컬",
+    "remote": "원격",
+    "%1 % (%2 cores)": "%1 % (%2코어)",
+    "GPU %1 · %2": "GPU %1 · %2",
+    "Kind": "종류",
+    "CPU cores": "CPU 코어",
+    "GPUs": "GPU 수",
+    "Reserved": "예약",
+    "Utilization": "사용률",
+    "Memory used": "사용 메모리",
+    "This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.":
+        "이 콘솔은 레플리카를 실행하지 않으므로 에이전트가 없습니다. 레플리카를 사용하도록 시작하거나 원격 에이전트를 연결하세요.",
+    "Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory": "엔드포인트 예약: CPU 코어 %2개 중 %1개, 메모리 %4 중 %3",
+    ", %1 of %2 GPUs": ", GPU %2개 중 %1개",
+    "Agents": "에이전트",
 }
 
 def unescape(s):

@@ -16,6 +16,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "agentsview.h"
 #include "api/controlplane.h"
 #include "autoscaleview.h"
 #include "createendpointdialog.h"
@@ -43,7 +44,7 @@ const QString kViewKey = QStringLiteral("mainWindow/view");
 
 // Stored by name, not index, so a reordered or added tab does not open the wrong view.
 const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"), QStringLiteral("tokens"),
-                             QStringLiteral("autoscaling"), QStringLiteral("detail")};
+                             QStringLiteral("autoscaling"), QStringLiteral("detail"), QStringLiteral("agents")};
 
 // The organization the console runs under (guicommand.cpp), named here so a window built without
 // that QApplication set-up still finds its settings. The application name is the running
@@ -86,6 +87,7 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     , m_tokens(new TokenView(plane.service(), *m_model, Clock::system(), this))
     , m_autoscale(new AutoscaleView(plane.service(), *m_model, this))
     , m_detail(new EndpointDetailView(plane.service(), *m_model, *m_history, this))
+    , m_agents(new AgentsView(plane.service(), *m_model, *m_history, this))
 {
     m_model->setHistory(m_history);
     setWindowTitle(tr("ServeDeck"));
@@ -96,6 +98,7 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     m_tabs->addTab(m_tokens, tr("Tokens"));
     m_tabs->addTab(m_autoscale, tr("Autoscaling"));
     m_tabs->addTab(m_detail, tr("Details"));
+    m_tabs->addTab(m_agents, tr("Agents"));
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabToolTip(i, QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText));
     setCentralWidget(m_tabs);
@@ -206,7 +209,7 @@ void MainWindow::createActions()
     endpointMenu->addSeparator();
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
-    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details")};
+    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details"), tr("Agents")};
     for (int i = 0; i < titles.size(); ++i) {
         auto *show = new QAction(titles.at(i), this);
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));

@@ -12,6 +12,7 @@ class QTableView;
 
 namespace ServeDeck {
 
+class AgentsView;
 class AutoscaleView;
 class ControlPlane;
 class EndpointDetailView;
@@ -26,8 +27,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // In tab order; Ctrl+1..5 show them.
-    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail };
+    // In tab order; Ctrl+1..6 show them.
+    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents };
 
     explicit MainWindow(ControlPlane &plane, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -40,6 +41,7 @@ public:
     TokenView *tokenView() const { return m_tokens; }
     AutoscaleView *autoscaleView() const { return m_autoscale; }
     EndpointDetailView *detailView() const { return m_detail; }
+    AgentsView *agentsView() const { return m_agents; }
     MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
@@ -79,6 +81,7 @@ private:
     TokenView *m_tokens;
     AutoscaleView *m_autoscale;
     EndpointDetailView *m_detail;
+    AgentsView *m_agents;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
     QAction *m_deleteAction = nullptr;

@@ -351,6 +351,7 @@ void TestMainWindow::shortcutsShowViews_data()
     QTest::newRow("Ctrl+3 tokens") << int(Qt::Key_3) << int(MainWindow::View::Tokens);
     QTest::newRow("Ctrl+4 autoscaling") << int(Qt::Key_4) << int(MainWindow::View::Autoscaling);
     QTest::newRow("Ctrl+5 details") << int(Qt::Key_5) << int(MainWindow::View::Detail);
+    QTest::newRow("Ctrl+6 agents") << int(Qt::Key_6) << int(MainWindow::View::Agents);
     QTest::newRow("Ctrl+1 endpoints") << int(Qt::Key_1) << int(MainWindow::View::Endpoints);
 }
 

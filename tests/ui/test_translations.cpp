@@ -16,6 +16,7 @@
 #include <QTableView>
 #include <QTest>
 #include <QTranslator>
+#include <QTreeView>
 
 #include "ui/createendpointdialog.h"
 #include "ui/endpointdetailview.h"
@@ -74,7 +75,9 @@ QStringList TestTranslations::englishTexts(QWidget *root)
         check(u"box"_s, box->title());
     for (QLineEdit *edit : root->findChildren<QLineEdit *>())
         check(u"placeholder"_s, edit->placeholderText());
-    for (QTableView *table : root->findChildren<QTableView *>()) {
+    for (QAbstractItemView *table : root->findChildren<QAbstractItemView *>()) {
+        if (!qobject_cast<QTableView *>(table) && !qobject_cast<QTreeView *>(table))
+            continue;
         for (int column = 0; column < table->model()->columnCount(); ++column)
             check(u"header"_s, table->model()->headerData(column, Qt::Horizontal).toString());
     }
@@ -126,6 +129,7 @@ void TestTranslations::tabsAreKorean()
     QCOMPARE(tabs->tabText(2), u"토큰"_s);
     QCOMPARE(tabs->tabText(3), u"오토스케일링"_s);
     QCOMPARE(tabs->tabText(4), u"상세"_s);
+    QCOMPARE(tabs->tabText(5), u"에이전트"_s);
 }
 
 void TestTranslations::everyViewIsKorean_data()
@@ -137,6 +141,7 @@ void TestTranslations::everyViewIsKorean_data()
     QTest::newRow("tokens") << int(MainWindow::View::Tokens) << u"tokens-ko"_s;
     QTest::newRow("autoscaling") << int(MainWindow::View::Autoscaling) << u"autoscaling-ko"_s;
     QTest::newRow("detail") << int(MainWindow::View::Detail) << u"endpoint-detail-ko"_s;
+    QTest::newRow("agents") << int(MainWindow::View::Agents) << u"agents-ko"_s;
 }
 
 void TestTranslations::everyViewIsKorean()
