@@ -294,6 +294,17 @@ KO = {
     "Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory": "엔드포인트 예약: CPU 코어 %2개 중 %1개, 메모리 %4 중 %3",
     ", %1 of %2 GPUs": ", GPU %2개 중 %1개",
     "Agents": "에이전트",
+    # Settings
+    "Preferences…": "환경 설정…",
+    "&Settings": "설정(&S)",
+    "Settings": "설정",
+    "&Language": "언어(&L)",
+    "&Theme": "테마(&T)",
+    "System default": "시스템 기본값",
+    "Light": "밝게",
+    "Dark": "어둡게",
+    "Close": "닫기",
+    "This build has no translation for that language.": "이 빌드에는 해당 언어의 번역이 없습니다.",
 }
 
 def unescape(s):

@@ -47,6 +47,7 @@ public:
     QAction *scaleAction() const { return m_scaleAction; }
     QAction *deleteAction() const { return m_deleteAction; }
     QAction *detailAction() const { return m_detailAction; }
+    QAction *settingsAction() const { return m_settingsAction; }
 
     View currentView() const;
     void showView(View view);
@@ -55,14 +56,20 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
-    QWidget *createEndpointsPage();
+    // Every widget, action and text of the window; the models outside it stay. Built again when
+    // the language changes, so every text is translated, also those made with arguments.
+    void buildUi();
+    void retranslate();
+    QWidget *createEndpointsPage(QWidget *parent);
     void createActions();
+    void showDetails();
+    void openSettings();
     void newEndpoint();
     void scaleSelected();
     void deleteSelected();
-    void showDetails();
     void focusSearch();
     void selectionChanged();
     void updateErrorTab();
@@ -72,20 +79,23 @@ private:
     ControlPlane &m_plane;
     EndpointListModel *m_model;
     MetricsHistory *m_history;
-    QSortFilterProxyModel *m_filter;
-    QLineEdit *m_search;
-    QTableView *m_view;
-    QLabel *m_endpointError;
-    QTabWidget *m_tabs;
-    ErrorBrowserView *m_errors;
-    TokenView *m_tokens;
-    AutoscaleView *m_autoscale;
-    EndpointDetailView *m_detail;
-    AgentsView *m_agents;
+    QObject *m_actionOwner = nullptr;
+    QSortFilterProxyModel *m_filter = nullptr;
+    QLineEdit *m_search = nullptr;
+    QTableView *m_view = nullptr;
+    QLabel *m_endpointError = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    ErrorBrowserView *m_errors = nullptr;
+    TokenView *m_tokens = nullptr;
+    AutoscaleView *m_autoscale = nullptr;
+    EndpointDetailView *m_detail = nullptr;
+    AgentsView *m_agents = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
     QAction *m_deleteAction = nullptr;
     QAction *m_detailAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    bool m_retranslatePending = false;
 };
 
 } // namespace ServeDeck
