@@ -511,114 +511,114 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="128"/>
+        <location filename="../ui/endpointdetailview.cpp" line="148"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="130"/>
+        <location filename="../ui/endpointdetailview.cpp" line="150"/>
         <source>Range</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="140"/>
+        <location filename="../ui/endpointdetailview.cpp" line="160"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="142"/>
+        <location filename="../ui/endpointdetailview.cpp" line="162"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="143"/>
+        <location filename="../ui/endpointdetailview.cpp" line="163"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="146"/>
+        <location filename="../ui/endpointdetailview.cpp" line="166"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="153"/>
+        <location filename="../ui/endpointdetailview.cpp" line="173"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="154"/>
+        <location filename="../ui/endpointdetailview.cpp" line="174"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="157"/>
+        <location filename="../ui/endpointdetailview.cpp" line="177"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="159"/>
+        <location filename="../ui/endpointdetailview.cpp" line="179"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="162"/>
-        <location filename="../ui/endpointdetailview.cpp" line="509"/>
+        <location filename="../ui/endpointdetailview.cpp" line="182"/>
+        <location filename="../ui/endpointdetailview.cpp" line="531"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="164"/>
+        <location filename="../ui/endpointdetailview.cpp" line="184"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="165"/>
-        <location filename="../ui/endpointdetailview.cpp" line="511"/>
+        <location filename="../ui/endpointdetailview.cpp" line="185"/>
+        <location filename="../ui/endpointdetailview.cpp" line="533"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="167"/>
+        <location filename="../ui/endpointdetailview.cpp" line="187"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="169"/>
+        <location filename="../ui/endpointdetailview.cpp" line="189"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="496"/>
+        <location filename="../ui/endpointdetailview.cpp" line="518"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="509"/>
+        <location filename="../ui/endpointdetailview.cpp" line="531"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="510"/>
+        <location filename="../ui/endpointdetailview.cpp" line="532"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="519"/>
+        <location filename="../ui/endpointdetailview.cpp" line="541"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="526"/>
+        <location filename="../ui/endpointdetailview.cpp" line="548"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/endpointdetailview.cpp" line="550"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="530"/>
+        <location filename="../ui/endpointdetailview.cpp" line="552"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
@@ -1483,88 +1483,88 @@
         <translation>롤백</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="214"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="217"/>
         <source>Undo: %1</source>
         <translation>실행 취소: %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="297"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="300"/>
         <source> %</source>
         <translation> %</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="328"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="331"/>
         <source>%1 (revision %2)</source>
         <translation>%1 (리비전 %2)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="334"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="337"/>
         <source>%1 of %2 routes healthy</source>
         <translation>라우트 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="336"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="339"/>
         <source>not ready</source>
         <translation>준비 안 됨</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="338"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="341"/>
         <source>None of its routes is HEALTHY yet, so it takes no traffic whatever its weight.</source>
         <translation>아직 HEALTHY인 라우트가 없어 가중치와 관계없이 트래픽을 받지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="341"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="344"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="393"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="396"/>
         <source>Select an endpoint to see how its traffic is split.</source>
         <translation>엔드포인트를 선택하면 트래픽 분할을 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="395"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="398"/>
         <source>No routes yet: the endpoint takes no traffic.</source>
         <translation>아직 라우트가 없어 엔드포인트가 트래픽을 받지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="397"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="400"/>
         <source>All traffic goes to %1. Modify the endpoint with a new model version and scale it up to split traffic between two revisions.</source>
         <translation>모든 트래픽이 %1(으)로 갑니다. 두 리비전 사이에 트래픽을 나누려면 새 모델 버전으로 엔드포인트를 수정하고 스케일 업하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="408"/>
-        <location filename="../ui/trafficspliteditor.cpp" line="418"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="411"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="423"/>
         <source>%1 is not ready: none of its routes is HEALTHY.</source>
         <translation>%1은(는) 준비되지 않았습니다. HEALTHY인 라우트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="409"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="412"/>
         <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
         <translation>모든 트래픽을 한 번에 %1(으)로 보냅니다. 롤백할 수 있도록 다른 라우트는 계속 실행됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="419"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="424"/>
         <source>All traffic back to %1.</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="455"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="460"/>
         <source>The endpoint&apos;s revisions changed; look again and retry.</source>
         <translation>엔드포인트의 리비전이 바뀌었습니다. 다시 확인하고 재시도하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="460"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="465"/>
         <source>At least one revision needs a weight above 0, or nothing would serve.</source>
         <translation>적어도 한 리비전은 가중치가 0보다 커야 합니다. 그렇지 않으면 아무것도 응답하지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="496"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="501"/>
         <source>The endpoint is gone.</source>
         <translation>엔드포인트가 없어졌습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="535"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="540"/>
         <source>none of those routes is left</source>
         <translation>해당 라우트가 하나도 남아 있지 않습니다</translation>
     </message>

@@ -100,6 +100,26 @@ void fitAxis(QValueAxis *axis, double peak)
     axis->applyNiceNumbers();
 }
 
+// A count axis (replicas, routes): whole numbers only, one tick per 1, 2, 5, 10… so no label repeats.
+void fitCountAxis(QValueAxis *axis, double peak)
+{
+    constexpr int kMaxTicks = 6;
+    int top = int(std::ceil(peak)) + 1;
+    int step = 1;
+    for (int base = 1; top / step > kMaxTicks - 1; base *= 10) {
+        for (int factor : {1, 2, 5}) {
+            step = base * factor;
+            if (top / step <= kMaxTicks - 1)
+                break;
+        }
+    }
+    top = (top + step - 1) / step * step;
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
+    axis->setRange(0, top);
+}
+
 bool isDarkPalette(const QPalette &palette)
 {
     return palette.color(QPalette::Window).lightness() < 128;
@@ -395,6 +415,8 @@ void EndpointDetailView::redraw()
             line->clear();
         for (QLineSeries *line : std::as_const(m_routeLines))
             line->clear();
+        fitCountAxis(m_replicasValue, 1);
+        fitCountAxis(m_routesValue, 1);
     } else {
         const qsizetype first = history->lowerBound(fromMs, [](const EndpointSample &s) { return s.timeMs; });
         const QList<QPointF> desired = pointsOf(*history, first, kMaxDrawnPoints,
@@ -403,7 +425,7 @@ void EndpointDetailView::redraw()
                                                 [](const EndpointSample &s) { return float(s.healthy()); });
         m_desired->replace(desired);
         m_healthy->replace(healthy);
-        m_replicasValue->setRange(0, std::ceil(std::max(peakOf(desired, 1), peakOf(healthy, 1)) + 1));
+        fitCountAxis(m_replicasValue, std::max(peakOf(desired, 1), peakOf(healthy, 1)));
 
         double routesPeak = 1;
         for (int s = 0; s < m_routeLines.size(); ++s) {
@@ -418,7 +440,7 @@ void EndpointDetailView::redraw()
             for (QLegendMarker *marker : m_routeLines.at(s)->chart()->legend()->markers(m_routeLines.at(s)))
                 marker->setVisible(seen);
         }
-        m_routesValue->setRange(0, std::ceil(routesPeak + 1));
+        fitCountAxis(m_routesValue, routesPeak);
 
         const QList<QPointF> requests = pointsOf(*history, first, kMaxDrawnPoints,
                                                  [](const EndpointSample &s) { return s.requestsPerSecond; });

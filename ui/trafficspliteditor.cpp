@@ -209,7 +209,10 @@ TrafficSplitEditor::TrafficSplitEditor(ModelServingService &service, const Endpo
     connect(m_blueGreen, &QPushButton::clicked, this, &TrafficSplitEditor::blueGreenSwitch);
     connect(m_rollBack, &QPushButton::clicked, this, &TrafficSplitEditor::rollBack);
     connect(m_undoButton, &QPushButton::clicked, m_undo, &QUndoGroup::undo);
-    connect(m_undo, &QUndoGroup::canUndoChanged, m_undoButton, &QPushButton::setEnabled);
+    connect(m_undo, &QUndoGroup::canUndoChanged, this, [this](bool can) {
+        m_undoButton->setEnabled(can);
+        updateControls();
+    });
     connect(m_undo, &QUndoGroup::undoTextChanged, this, [this](const QString &text) {
         m_undoButton->setToolTip(text.isEmpty() ? QString() : tr("Undo: %1").arg(text));
     });
@@ -413,6 +416,8 @@ void TrafficSplitEditor::updateControls()
     const bool canRollBack = n >= 2 && m_revisions.at(previous).isReady() && percent.value(previous) != 100;
     m_rollBack->setEnabled(canRollBack);
     m_rollBack->setVisible(n >= 2);
+    // With one revision there is nothing to split; undo stays while there is something to undo.
+    m_undoButton->setVisible(n >= 2 || m_undo->canUndo());
     m_rollBack->setToolTip(n < 2 ? QString()
                            : !m_revisions.at(previous).isReady()
                            ? tr("%1 is not ready: none of its routes is HEALTHY.").arg(TrafficSplit::label(m_revisions, previous))

@@ -17,6 +17,7 @@
 #include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
+#include <QValueAxis>
 #include <QXYSeries>
 
 #include "service/endpointmetricssampler.h"
@@ -201,6 +202,16 @@ void TestEndpointDetailView::pointCountsFollowSamples()
         QCOMPARE(desired->at(i).y(), 2.0);
         QCOMPARE(healthy->at(i).y(), 2.0);
     }
+    // Counts on whole-number ticks: 2 replicas on an axis to 3, a tick per replica.
+    QValueAxis *counts = nullptr;
+    for (QAbstractAxis *axis : m_view->series(u"desired"_s)->attachedAxes()) {
+        if (axis->orientation() == Qt::Vertical)
+            counts = qobject_cast<QValueAxis *>(axis);
+    }
+    QVERIFY(counts);
+    QCOMPARE(counts->max(), 3.0);
+    QCOMPARE(counts->tickType(), QValueAxis::TicksDynamic);
+    QCOMPARE(counts->tickInterval(), 1.0);
     // Statuses no route had are not drawn.
     QVERIFY(m_view->series(u"routes-HEALTHY"_s)->isVisible());
     QVERIFY(!m_view->series(u"routes-FAILED_TO_START"_s)->isVisible());
