@@ -6,7 +6,7 @@
 //   3. CPU while the charts update live: process CPU time over S seconds with the Details tab
 //      open on one endpoint (1 h range, full history) and the plane sampling every 500 ms; then
 //      the same with the dashboard (Endpoints tab, N rows with sparklines) in front.
-// usage: bench_console [--endpoints N] [--seconds S]
+// usage: bench_console [--endpoints N] [--seconds S] [--start-only]
 #include <cmath>
 
 #include <sys/resource.h>
@@ -121,6 +121,8 @@ int main(int argc, char **argv)
     int endpoints = 100;
     int seconds = 30;
     const QStringList args = app.arguments();
+    // Only the cold start, for repeated runs.
+    const bool startOnly = args.contains(QLatin1String("--start-only"));
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         if (args.at(i) == QLatin1String("--endpoints"))
             endpoints = args.at(i + 1).toInt();
@@ -151,6 +153,8 @@ int main(int argc, char **argv)
     app.removeEventFilter(&firstPaint);
     out << "platform=" << QGuiApplication::platformName() << Qt::endl;
     out << "cold_start_to_first_paint_ms=" << firstPaint.ms << Qt::endl;
+    if (startOnly)
+        return 0;
     spin(1000);
     out << "rss_started_kib=" << residentKiB() << Qt::endl;
 
