@@ -10,6 +10,117 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::AgentListModel</name>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="20"/>
+        <source>%1 CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="23"/>
+        <source>%1 GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="191"/>
+        <source>Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="201"/>
+        <source>local</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="201"/>
+        <source>remote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="215"/>
+        <source>%1 % (%2 cores)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="239"/>
+        <source>GPU %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="241"/>
+        <source>GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="245"/>
+        <source>%1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="269"/>
+        <source>Agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="271"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="273"/>
+        <source>CPU cores</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="275"/>
+        <source>Memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="277"/>
+        <source>GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="279"/>
+        <source>Reserved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="281"/>
+        <source>Utilization</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="283"/>
+        <source>Memory used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="285"/>
+        <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::AgentsView</name>
+    <message>
+        <location filename="../ui/agentsview.cpp" line="29"/>
+        <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentsview.cpp" line="61"/>
+        <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agentsview.cpp" line="65"/>
+        <source>, %1 of %2 GPUs</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::AutoscaleRuleForm</name>
     <message>
         <location filename="../ui/autoscaleruleform.cpp" line="87"/>
@@ -372,73 +483,238 @@
 <context>
     <name>ServeDeck::DisplayFormat</name>
     <message>
-        <location filename="../ui/displayformat.cpp" line="44"/>
+        <location filename="../ui/displayformat.cpp" line="46"/>
         <source>exit %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="51"/>
+        <location filename="../ui/displayformat.cpp" line="53"/>
         <source>%1 d</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="53"/>
+        <location filename="../ui/displayformat.cpp" line="55"/>
         <source>%1 h</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="55"/>
+        <location filename="../ui/displayformat.cpp" line="57"/>
         <source>%1 min</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="56"/>
+        <location filename="../ui/displayformat.cpp" line="58"/>
         <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::EndpointDetailView</name>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="148"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="150"/>
+        <source>Range</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="160"/>
+        <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="162"/>
+        <source>Healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="163"/>
+        <source>Desired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="166"/>
+        <source>Routes by status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="173"/>
+        <source>Traffic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="174"/>
+        <source>Requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="177"/>
+        <source>ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="179"/>
+        <source>p95 latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="182"/>
+        <location filename="../ui/endpointdetailview.cpp" line="531"/>
+        <source>Replica CPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="184"/>
+        <source>%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="185"/>
+        <location filename="../ui/endpointdetailview.cpp" line="533"/>
+        <source>Replica memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="187"/>
+        <source>MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="189"/>
+        <source>Traffic split</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="518"/>
+        <source>%1 GPU</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="531"/>
+        <source>Replica CPU (%1 of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="532"/>
+        <source>Replica memory (%1 of %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="541"/>
+        <source>No endpoint selected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="548"/>
+        <source>%1 of %2 replicas healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="550"/>
+        <source>%1 req/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="552"/>
+        <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="113"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="162"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="142"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="202"/>
+        <source>Requests per second, last %1 samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="227"/>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="230"/>
+        <source>%1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="243"/>
+        <source>Requests per second over the last sample interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="245"/>
+        <source>95th percentile latency over the last sample interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="247"/>
+        <source>Share of requests that failed over the last sample interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="256"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="144"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="258"/>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="146"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="260"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="148"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="262"/>
         <source>Desired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="150"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="264"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="152"/>
+        <location filename="../ui/endpointlistmodel.cpp" line="266"/>
         <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="268"/>
+        <source>Req/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="270"/>
+        <source>p95</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="272"/>
+        <source>Error rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="274"/>
+        <source>Activity</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::EndpointSelector</name>
     <message>
-        <location filename="../ui/endpointselector.cpp" line="54"/>
+        <location filename="../ui/endpointselector.cpp" line="58"/>
         <source>All endpoints</source>
         <translation type="unfinished"></translation>
     </message>
@@ -623,122 +899,151 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="64"/>
+        <location filename="../ui/mainwindow.cpp" line="100"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="98"/>
+        <location filename="../ui/mainwindow.cpp" line="184"/>
         <source>Search endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="81"/>
+        <location filename="../ui/mainwindow.cpp" line="128"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="67"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="148"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="68"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="112"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="404"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="69"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="113"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="114"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Autoscaling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="82"/>
+        <location filename="../ui/mainwindow.cpp" line="115"/>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="116"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <source>Agents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
         <source>Data: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="83"/>
+        <location filename="../ui/mainwindow.cpp" line="130"/>
         <source>API %1 · Proxy %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <location filename="../ui/mainwindow.cpp" line="236"/>
         <source>New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location filename="../ui/mainwindow.cpp" line="240"/>
         <source>Scale…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="150"/>
+        <location filename="../ui/mainwindow.cpp" line="241"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <location filename="../ui/mainwindow.cpp" line="243"/>
         <source>Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="245"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="249"/>
+        <source>Charts and traffic split of the selected endpoint (Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="251"/>
+        <source>Preferences…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="256"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="160"/>
+        <location filename="../ui/mainwindow.cpp" line="259"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="264"/>
         <source>&amp;Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="271"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <location filename="../ui/mainwindow.cpp" line="282"/>
+        <source>&amp;Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="381"/>
         <source>Delete endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location filename="../ui/mainwindow.cpp" line="382"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="384"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="404"/>
         <source>Errors (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -864,6 +1169,50 @@
     <message>
         <location filename="../ui/scaleeventmodel.cpp" line="136"/>
         <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::SettingsDialog</name>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="57"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="58"/>
+        <source>&amp;Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="59"/>
+        <source>&amp;Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="60"/>
+        <location filename="../ui/settingsdialog.cpp" line="64"/>
+        <source>System default</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="65"/>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="66"/>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="68"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="82"/>
+        <source>This build has no translation for that language.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1090,6 +1439,133 @@
     <message>
         <location filename="../ui/tokenview.cpp" line="299"/>
         <source>Revoke</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TrafficSplit</name>
+    <message>
+        <location filename="../ui/trafficsplit.cpp" line="93"/>
+        <source>%1 %2 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TrafficSplitEditor</name>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="105"/>
+        <source>Undo failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="114"/>
+        <source>Redo failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="140"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="142"/>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="143"/>
+        <source>Blue-green switch</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="144"/>
+        <source>Roll back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="217"/>
+        <source>Undo: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="300"/>
+        <source> %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="331"/>
+        <source>%1 (revision %2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="337"/>
+        <source>%1 of %2 routes healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="339"/>
+        <source>not ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="341"/>
+        <source>None of its routes is HEALTHY yet, so it takes no traffic whatever its weight.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="344"/>
+        <source>%1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="396"/>
+        <source>Select an endpoint to see how its traffic is split.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="398"/>
+        <source>No routes yet: the endpoint takes no traffic.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="400"/>
+        <source>All traffic goes to %1. Modify the endpoint with a new model version and scale it up to split traffic between two revisions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="411"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="423"/>
+        <source>%1 is not ready: none of its routes is HEALTHY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="412"/>
+        <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="424"/>
+        <source>All traffic back to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="460"/>
+        <source>The endpoint&apos;s revisions changed; look again and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="465"/>
+        <source>At least one revision needs a weight above 0, or nothing would serve.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="501"/>
+        <source>The endpoint is gone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="540"/>
+        <source>none of those routes is left</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -10,6 +10,117 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::AgentListModel</name>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="20"/>
+        <source>%1 CPU</source>
+        <translation>CPU %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="23"/>
+        <source>%1 GPU</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="191"/>
+        <source>Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4</source>
+        <translation>이 에이전트에 배치된 라우트의 예약: CPU %2 중 %1, 메모리 %4 중 %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="201"/>
+        <source>local</source>
+        <translation>로컬</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="201"/>
+        <source>remote</source>
+        <translation>원격</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="215"/>
+        <source>%1 % (%2 cores)</source>
+        <translation>%1 % (%2코어)</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="239"/>
+        <source>GPU %1 · %2</source>
+        <translation>GPU %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="241"/>
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="245"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="269"/>
+        <source>Agent</source>
+        <translation>에이전트</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="271"/>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="273"/>
+        <source>CPU cores</source>
+        <translation>CPU 코어</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="275"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="277"/>
+        <source>GPUs</source>
+        <translation>GPU 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="279"/>
+        <source>Reserved</source>
+        <translation>예약</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="281"/>
+        <source>Utilization</source>
+        <translation>사용률</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="283"/>
+        <source>Memory used</source>
+        <translation>사용 메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentlistmodel.cpp" line="285"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::AgentsView</name>
+    <message>
+        <location filename="../ui/agentsview.cpp" line="29"/>
+        <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
+        <translation>이 콘솔은 레플리카를 실행하지 않으므로 에이전트가 없습니다. 레플리카를 사용하도록 시작하거나 원격 에이전트를 연결하세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentsview.cpp" line="61"/>
+        <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
+        <translation>엔드포인트 예약: CPU 코어 %2개 중 %1개, 메모리 %4 중 %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/agentsview.cpp" line="65"/>
+        <source>, %1 of %2 GPUs</source>
+        <translation>, GPU %2개 중 %1개</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::AutoscaleRuleForm</name>
     <message>
         <location filename="../ui/autoscaleruleform.cpp" line="87"/>
@@ -372,73 +483,238 @@
 <context>
     <name>ServeDeck::DisplayFormat</name>
     <message>
-        <location filename="../ui/displayformat.cpp" line="44"/>
+        <location filename="../ui/displayformat.cpp" line="46"/>
         <source>exit %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="51"/>
+        <location filename="../ui/displayformat.cpp" line="53"/>
         <source>%1 d</source>
         <translation>%1일</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="53"/>
+        <location filename="../ui/displayformat.cpp" line="55"/>
         <source>%1 h</source>
         <translation>%1시간</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="55"/>
+        <location filename="../ui/displayformat.cpp" line="57"/>
         <source>%1 min</source>
         <translation>%1분</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="56"/>
+        <location filename="../ui/displayformat.cpp" line="58"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
 </context>
 <context>
-    <name>ServeDeck::EndpointListModel</name>
+    <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="113"/>
-        <source>%1 of %2 replicas healthy</source>
-        <translation>레플리카 %2개 중 %1개 정상</translation>
+        <location filename="../ui/endpointdetailview.cpp" line="148"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="142"/>
-        <source>Name</source>
-        <translation>이름</translation>
+        <location filename="../ui/endpointdetailview.cpp" line="150"/>
+        <source>Range</source>
+        <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="144"/>
-        <source>Version</source>
-        <translation>버전</translation>
+        <location filename="../ui/endpointdetailview.cpp" line="160"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="146"/>
-        <source>Status</source>
-        <translation>상태</translation>
-    </message>
-    <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="148"/>
-        <source>Desired</source>
-        <translation>목표</translation>
-    </message>
-    <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="150"/>
+        <location filename="../ui/endpointdetailview.cpp" line="162"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="152"/>
+        <location filename="../ui/endpointdetailview.cpp" line="163"/>
+        <source>Desired</source>
+        <translation>목표</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="166"/>
+        <source>Routes by status</source>
+        <translation>상태별 라우트</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="173"/>
+        <source>Traffic</source>
+        <translation>트래픽</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="174"/>
+        <source>Requests/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="177"/>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="179"/>
+        <source>p95 latency</source>
+        <translation>p95 지연</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="182"/>
+        <location filename="../ui/endpointdetailview.cpp" line="531"/>
+        <source>Replica CPU</source>
+        <translation>레플리카 CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="184"/>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="185"/>
+        <location filename="../ui/endpointdetailview.cpp" line="533"/>
+        <source>Replica memory</source>
+        <translation>레플리카 메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="187"/>
+        <source>MiB</source>
+        <translation>MiB</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="189"/>
+        <source>Traffic split</source>
+        <translation>트래픽 분할</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="518"/>
+        <source>%1 GPU</source>
+        <translation>GPU %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="531"/>
+        <source>Replica CPU (%1 of %2)</source>
+        <translation>레플리카 CPU (%2개 중 %1개)</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="532"/>
+        <source>Replica memory (%1 of %2)</source>
+        <translation>레플리카 메모리 (%2개 중 %1개)</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="541"/>
+        <source>No endpoint selected.</source>
+        <translation>선택된 엔드포인트가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="548"/>
+        <source>%1 of %2 replicas healthy</source>
+        <translation>레플리카 %2개 중 %1개 정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="550"/>
+        <source>%1 req/s</source>
+        <translation>%1 요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointdetailview.cpp" line="552"/>
+        <source>p95 %1 ms</source>
+        <translation>p95 %1 ms</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::EndpointListModel</name>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="162"/>
+        <source>%1 of %2 replicas healthy</source>
+        <translation>레플리카 %2개 중 %1개 정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="202"/>
+        <source>Requests per second, last %1 samples</source>
+        <translation>초당 요청 수, 최근 샘플 %1개</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="227"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="230"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="243"/>
+        <source>Requests per second over the last sample interval</source>
+        <translation>최근 샘플 구간의 초당 요청 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="245"/>
+        <source>95th percentile latency over the last sample interval</source>
+        <translation>최근 샘플 구간의 95번째 백분위 지연 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="247"/>
+        <source>Share of requests that failed over the last sample interval</source>
+        <translation>최근 샘플 구간에서 실패한 요청의 비율</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="256"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="258"/>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="260"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="262"/>
+        <source>Desired</source>
+        <translation>목표</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="264"/>
+        <source>Healthy</source>
+        <translation>정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="266"/>
         <source>URL</source>
         <translation>URL</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="268"/>
+        <source>Req/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="270"/>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="272"/>
+        <source>Error rate</source>
+        <translation>오류율</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpointlistmodel.cpp" line="274"/>
+        <source>Activity</source>
+        <translation>추이</translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::EndpointSelector</name>
     <message>
-        <location filename="../ui/endpointselector.cpp" line="54"/>
+        <location filename="../ui/endpointselector.cpp" line="58"/>
         <source>All endpoints</source>
         <translation>모든 엔드포인트</translation>
     </message>
@@ -623,122 +899,151 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="64"/>
+        <location filename="../ui/mainwindow.cpp" line="100"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="98"/>
+        <location filename="../ui/mainwindow.cpp" line="184"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="81"/>
+        <location filename="../ui/mainwindow.cpp" line="128"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="67"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="111"/>
+        <location filename="../ui/mainwindow.cpp" line="148"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="68"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="112"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="404"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="69"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="113"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="70"/>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="114"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="82"/>
+        <location filename="../ui/mainwindow.cpp" line="115"/>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <source>Details</source>
+        <translation>상세</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="116"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <source>Agents</source>
+        <translation>에이전트</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="83"/>
+        <location filename="../ui/mainwindow.cpp" line="130"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="145"/>
+        <location filename="../ui/mainwindow.cpp" line="236"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location filename="../ui/mainwindow.cpp" line="240"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="150"/>
+        <location filename="../ui/mainwindow.cpp" line="241"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <location filename="../ui/mainwindow.cpp" line="243"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="154"/>
+        <location filename="../ui/mainwindow.cpp" line="245"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="249"/>
+        <source>Charts and traffic split of the selected endpoint (Return)</source>
+        <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="251"/>
+        <source>Preferences…</source>
+        <translation>환경 설정…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="256"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="160"/>
+        <location filename="../ui/mainwindow.cpp" line="259"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="264"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="271"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <location filename="../ui/mainwindow.cpp" line="282"/>
+        <source>&amp;Settings</source>
+        <translation>설정(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="381"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location filename="../ui/mainwindow.cpp" line="382"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="384"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="404"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -865,6 +1170,50 @@
         <location filename="../ui/scaleeventmodel.cpp" line="136"/>
         <source>Reason</source>
         <translation>사유</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::SettingsDialog</name>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="57"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="58"/>
+        <source>&amp;Language</source>
+        <translation>언어(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="59"/>
+        <source>&amp;Theme</source>
+        <translation>테마(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="60"/>
+        <location filename="../ui/settingsdialog.cpp" line="64"/>
+        <source>System default</source>
+        <translation>시스템 기본값</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="65"/>
+        <source>Light</source>
+        <translation>밝게</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="66"/>
+        <source>Dark</source>
+        <translation>어둡게</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="68"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="82"/>
+        <source>This build has no translation for that language.</source>
+        <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
     </message>
 </context>
 <context>
@@ -1091,6 +1440,133 @@
         <location filename="../ui/tokenview.cpp" line="299"/>
         <source>Revoke</source>
         <translation>폐기</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TrafficSplit</name>
+    <message>
+        <location filename="../ui/trafficsplit.cpp" line="93"/>
+        <source>%1 %2 %</source>
+        <translation>%1 %2 %</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TrafficSplitEditor</name>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="105"/>
+        <source>Undo failed</source>
+        <translation>실행 취소 실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="114"/>
+        <source>Redo failed</source>
+        <translation>다시 실행 실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="140"/>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="142"/>
+        <source>Undo</source>
+        <translation>실행 취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="143"/>
+        <source>Blue-green switch</source>
+        <translation>블루-그린 전환</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="144"/>
+        <source>Roll back</source>
+        <translation>롤백</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="217"/>
+        <source>Undo: %1</source>
+        <translation>실행 취소: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="300"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="331"/>
+        <source>%1 (revision %2)</source>
+        <translation>%1 (리비전 %2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="337"/>
+        <source>%1 of %2 routes healthy</source>
+        <translation>라우트 %2개 중 %1개 정상</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="339"/>
+        <source>not ready</source>
+        <translation>준비 안 됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="341"/>
+        <source>None of its routes is HEALTHY yet, so it takes no traffic whatever its weight.</source>
+        <translation>아직 HEALTHY인 라우트가 없어 가중치와 관계없이 트래픽을 받지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="344"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="396"/>
+        <source>Select an endpoint to see how its traffic is split.</source>
+        <translation>엔드포인트를 선택하면 트래픽 분할을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="398"/>
+        <source>No routes yet: the endpoint takes no traffic.</source>
+        <translation>아직 라우트가 없어 엔드포인트가 트래픽을 받지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="400"/>
+        <source>All traffic goes to %1. Modify the endpoint with a new model version and scale it up to split traffic between two revisions.</source>
+        <translation>모든 트래픽이 %1(으)로 갑니다. 두 리비전 사이에 트래픽을 나누려면 새 모델 버전으로 엔드포인트를 수정하고 스케일 업하세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="411"/>
+        <location filename="../ui/trafficspliteditor.cpp" line="423"/>
+        <source>%1 is not ready: none of its routes is HEALTHY.</source>
+        <translation>%1은(는) 준비되지 않았습니다. HEALTHY인 라우트가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="412"/>
+        <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
+        <translation>모든 트래픽을 한 번에 %1(으)로 보냅니다. 롤백할 수 있도록 다른 라우트는 계속 실행됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="424"/>
+        <source>All traffic back to %1.</source>
+        <translation>모든 트래픽을 %1(으)로 되돌립니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="460"/>
+        <source>The endpoint&apos;s revisions changed; look again and retry.</source>
+        <translation>엔드포인트의 리비전이 바뀌었습니다. 다시 확인하고 재시도하세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="465"/>
+        <source>At least one revision needs a weight above 0, or nothing would serve.</source>
+        <translation>적어도 한 리비전은 가중치가 0보다 커야 합니다. 그렇지 않으면 아무것도 응답하지 않습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="501"/>
+        <source>The endpoint is gone.</source>
+        <translation>엔드포인트가 없어졌습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/trafficspliteditor.cpp" line="540"/>
+        <source>none of those routes is left</source>
+        <translation>해당 라우트가 하나도 남아 있지 않습니다</translation>
     </message>
 </context>
 </TS>

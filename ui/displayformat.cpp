@@ -1,5 +1,7 @@
 #include "displayformat.h"
 
+#include <cmath>
+
 #include <QCoreApplication>
 #include <QHash>
 
@@ -54,6 +56,28 @@ QString duration(qint64 seconds)
     if (seconds != 0 && seconds % 60 == 0)
         return QCoreApplication::translate("ServeDeck::DisplayFormat", "%1 min").arg(seconds / 60);
     return QCoreApplication::translate("ServeDeck::DisplayFormat", "%1 s").arg(seconds);
+}
+
+QString bytes(qint64 bytes)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = double(bytes);
+    int unit = 0;
+    while (std::abs(value) >= 1024.0 && unit < 4) {
+        value /= 1024.0;
+        ++unit;
+    }
+    // Whole numbers where the unit is small next to the value; one decimal below 100 otherwise.
+    const bool whole = unit == 0 || std::abs(value) >= 100.0 || value == std::floor(value);
+    return QStringLiteral("%1 %2").arg(QString::number(value, 'f', whole ? 0 : 1), QLatin1String(units[unit]));
+}
+
+QString cores(double cores)
+{
+    QString text = QString::number(cores, 'f', 2);
+    while (text.contains(u'.') && (text.endsWith(u'0') || text.endsWith(u'.')))
+        text.chop(1);
+    return text;
 }
 
 } // namespace ServeDeck::DisplayFormat

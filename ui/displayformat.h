@@ -24,6 +24,10 @@ QString signal(int number);
 QString exitStatus(const ErrorRecord &record);
 // "10 s", "5 min", "2 h", "3 d": the largest unit that divides the seconds evenly.
 QString duration(qint64 seconds);
+// "512 KiB", "312 MiB", "15.6 GiB": binary units, as the resource slots are given.
+QString bytes(qint64 bytes);
+// "8", "0.25", "1.5": CPU cores without trailing zeros.
+QString cores(double cores);
 
 } // namespace DisplayFormat
 

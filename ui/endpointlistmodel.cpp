@@ -2,6 +2,11 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QEvent>
+#include <QGuiApplication>
+#include <QPalette>
+
+#include "metricshistory.h"
 
 namespace ServeDeck {
 
@@ -13,24 +18,34 @@ int healthyCount(const EndpointInfo &info)
                              [](const Route &r) { return r.status == RouteStatus::Healthy; }));
 }
 
+// On a dark palette the same hues, lighter, so the status stays readable.
 QColor statusColor(EndpointStatus status)
 {
+    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
     switch (status) {
     case EndpointStatus::Healthy:
-        return QColor(0x2e, 0x7d, 0x32);
+        return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
     case EndpointStatus::Degraded:
-        return QColor(0xef, 0x6c, 0x00);
+        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xef, 0x6c, 0x00);
     case EndpointStatus::Unhealthy:
-        return QColor(0xc6, 0x28, 0x28);
+        return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
     case EndpointStatus::Provisioning:
-        return QColor(0x15, 0x65, 0xc0);
+        return dark ? QColor(0x90, 0xca, 0xf9) : QColor(0x15, 0x65, 0xc0);
     case EndpointStatus::ScaledToZero:
     case EndpointStatus::Destroying:
     case EndpointStatus::Terminated:
-        return QColor(0x61, 0x61, 0x61);
+        return dark ? QColor(0xbd, 0xbd, 0xbd) : QColor(0x61, 0x61, 0x61);
     }
     return {};
 }
+
+bool isLoadColumn(int column)
+{
+    return column >= EndpointListModel::RequestsPerSecond && column <= EndpointListModel::Activity;
+}
+
+// "–" where nothing was sampled yet: a dash reads as "no value", where 0 would claim no traffic.
+const QString kNoValue = QStringLiteral("–");
 
 } // namespace
 
@@ -50,6 +65,40 @@ void EndpointListModel::reload()
     auto list = m_service.listServices();
     m_rows = list ? *list : QList<EndpointInfo>();
     endResetModel();
+}
+
+void EndpointListModel::setHistory(const MetricsHistory *history)
+{
+    if (m_history)
+        disconnect(m_history, nullptr, this, nullptr);
+    m_history = history;
+    if (m_history)
+        connect(m_history, &MetricsHistory::recorded, this, &EndpointListModel::loadRecorded);
+    loadRecorded();
+}
+
+void EndpointListModel::loadRecorded()
+{
+    // One change for every row's load columns per sample: views and proxies handle one range,
+    // not a signal per cell.
+    if (m_rows.isEmpty())
+        return;
+    Q_EMIT dataChanged(index(0, RequestsPerSecond), index(int(m_rows.size()) - 1, Activity),
+                       {Qt::DisplayRole, SortRole, SparklineRole, Qt::ToolTipRole});
+}
+
+bool EndpointListModel::event(QEvent *event)
+{
+    // Headers and tooltips are translated when asked for; views ask again after this.
+    if (event->type() == QEvent::LanguageChange)
+        Q_EMIT headerDataChanged(Qt::Horizontal, 0, ColumnCount - 1);
+    return QAbstractTableModel::event(event);
+}
+
+const EndpointInfo *EndpointListModel::find(const QUuid &endpointId) const
+{
+    const int row = rowOf(endpointId);
+    return row < 0 ? nullptr : &m_rows.at(row);
 }
 
 int EndpointListModel::rowOf(const QUuid &endpointId) const
@@ -111,6 +160,8 @@ QVariant EndpointListModel::data(const QModelIndex &index, int role) const
         return QBrush(statusColor(info.status));
     if (role == Qt::ToolTipRole && index.column() == Status)
         return tr("%1 of %2 replicas healthy").arg(healthyCount(info)).arg(e.replicas);
+    if (isLoadColumn(index.column()))
+        return loadData(e.id, Column(index.column()), role);
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     switch (Column(index.column())) {
@@ -127,15 +178,78 @@ QVariant EndpointListModel::data(const QModelIndex &index, int role) const
                                 : QVariant(QStringLiteral("%1 / %2").arg(healthyCount(info)).arg(e.replicas));
     case Url:
         return e.url;
+    case RequestsPerSecond:
+    case P95Latency:
+    case ErrorRate:
+    case Activity:
     case ColumnCount:
         break;
     }
     return {};
 }
 
+QVariant EndpointListModel::loadData(const QUuid &endpointId, Column column, int role) const
+{
+    if (role == Qt::TextAlignmentRole)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    const std::optional<EndpointSample> latest = m_history ? m_history->latest(endpointId) : std::nullopt;
+    if (column == Activity) {
+        if (role == SparklineRole)
+            return QVariant::fromValue(m_history ? m_history->recentRequests(endpointId, kSparklineSamples) : QList<float>());
+        if (role == SortRole)
+            return latest ? double(latest->requestsPerSecond) : -1.0;
+        if (role == Qt::ToolTipRole)
+            return tr("Requests per second, last %1 samples").arg(kSparklineSamples);
+        return {};
+    }
+    if (role == SortRole) {
+        if (!latest)
+            return -1.0;
+        switch (column) {
+        case RequestsPerSecond:
+            return double(latest->requestsPerSecond);
+        case P95Latency:
+            return latest->hasP95() ? double(latest->p95Ms) : -1.0;
+        case ErrorRate:
+            return double(latest->errorRate);
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
+        return {};
+    if (!latest)
+        return kNoValue;
+    switch (column) {
+    case RequestsPerSecond:
+        return QString::number(latest->requestsPerSecond, 'f', 1);
+    case P95Latency:
+        return latest->hasP95() ? tr("%1 ms").arg(QString::number(latest->p95Ms, 'f', latest->p95Ms < 10 ? 1 : 0))
+                                : kNoValue;
+    case ErrorRate:
+        return tr("%1 %").arg(QString::number(double(latest->errorRate) * 100.0, 'f', 1));
+    default:
+        return {};
+    }
+}
+
 QVariant EndpointListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case RequestsPerSecond:
+            return tr("Requests per second over the last sample interval");
+        case P95Latency:
+            return tr("95th percentile latency over the last sample interval");
+        case ErrorRate:
+            return tr("Share of requests that failed over the last sample interval");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (Column(section)) {
     case Name:
@@ -150,6 +264,14 @@ QVariant EndpointListModel::headerData(int section, Qt::Orientation orientation,
         return tr("Healthy");
     case Url:
         return tr("URL");
+    case RequestsPerSecond:
+        return tr("Req/s");
+    case P95Latency:
+        return tr("p95");
+    case ErrorRate:
+        return tr("Error rate");
+    case Activity:
+        return tr("Activity");
     case ColumnCount:
         break;
     }

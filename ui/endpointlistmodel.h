@@ -2,22 +2,44 @@
 
 #include <QAbstractTableModel>
 #include <QList>
+#include <QPointer>
 
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {
 
-// Every live endpoint, one row each, kept current from the service's signals.
+class MetricsHistory;
+
+// Every live endpoint, one row each, kept current from the service's signals; with a history,
+// also its load (requests/s, p95 latency, error rate and a sparkline of requests/s), updated
+// once per sample for all rows together.
 class EndpointListModel final : public QAbstractTableModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EndpointListModel)
 
 public:
-    enum Column { Name, Version, Status, Replicas, Healthy, Url, ColumnCount };
+    enum Column {
+        Name,
+        Version,
+        Status,
+        Replicas,
+        Healthy,
+        RequestsPerSecond,
+        P95Latency,
+        ErrorRate,
+        Activity,
+        Url,
+        ColumnCount
+    };
     // The raw value behind a cell, for sorting (numbers sort as numbers).
     static constexpr int SortRole = Qt::UserRole + 1;
     static constexpr int EndpointIdRole = Qt::UserRole + 2;
+    // Activity: the last requests/s values, oldest first (QList<float>), for SparklineDelegate.
+    static constexpr int SparklineRole = Qt::UserRole + 3;
+    // What the sparkline spans: a minute at two samples a second, enough to see a load step
+    // and short enough that a 120-pixel cell shows each sample.
+    static constexpr int kSparklineSamples = 120;
 
     explicit EndpointListModel(ModelServingService &service, QObject *parent = nullptr);
 
@@ -27,14 +49,25 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void reload();
+    // Load columns from here from now on (null: none); not owned.
+    void setHistory(const MetricsHistory *history);
+    const EndpointInfo &info(int row) const { return m_rows.at(row); }
+    // Null when the endpoint has no row.
+    const EndpointInfo *find(const QUuid &endpointId) const;
+
+protected:
+    bool event(QEvent *event) override;
 
 private:
+    void loadRecorded();
+    QVariant loadData(const QUuid &endpointId, Column column, int role) const;
     void refresh(const QUuid &endpointId);
     int rowOf(const QUuid &endpointId) const;
     void removeRowOf(const QUuid &endpointId);
 
     ModelServingService &m_service;
     QList<EndpointInfo> m_rows;
+    QPointer<const MetricsHistory> m_history;
 };
 
 } // namespace ServeDeck

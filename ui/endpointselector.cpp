@@ -19,7 +19,11 @@ EndpointSelector::EndpointSelector(QAbstractItemModel &endpoints, Scope scope, Q
     connect(&m_endpoints, &QAbstractItemModel::rowsRemoved, this, &EndpointSelector::rebuild);
     connect(&m_endpoints, &QAbstractItemModel::modelReset, this, &EndpointSelector::rebuild);
     // Status changes arrive as dataChanged too; rebuild() returns early unless a name changed.
-    connect(&m_endpoints, &QAbstractItemModel::dataChanged, this, &EndpointSelector::rebuild);
+    // Changes that start right of the name (the load figures, every sample) cannot rename.
+    connect(&m_endpoints, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from) {
+        if (from.column() <= EndpointListModel::Name)
+            rebuild();
+    });
     connect(this, &QComboBox::currentIndexChanged, this, [this](int index) {
         const QUuid id = index < 0 ? QUuid() : itemData(index).toUuid();
         if (id == m_current)

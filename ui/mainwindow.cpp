@@ -7,6 +7,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPointer>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
@@ -15,17 +17,23 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "agentsview.h"
 #include "api/controlplane.h"
+#include "appearance.h"
 #include "autoscaleview.h"
 #include "createendpointdialog.h"
 #include "domain/clock.h"
+#include "endpointdetailview.h"
 #include "endpointlistmodel.h"
 #include "endpointselector.h"
 #include "errorbrowserview.h"
 #include "errorlistmodel.h"
+#include "metricshistory.h"
 #include "prompt.h"
 #include "scaledialog.h"
 #include "service/modelservingservice.h"
+#include "settingsdialog.h"
+#include "sparklinedelegate.h"
 #include "tablecolumns.h"
 #include "tokenview.h"
 
@@ -38,13 +46,33 @@ const QString kGeometryKey = QStringLiteral("mainWindow/geometry");
 const QString kViewKey = QStringLiteral("mainWindow/view");
 
 // Stored by name, not index, so a reordered or added tab does not open the wrong view.
-const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"), QStringLiteral("tokens"),
-                             QStringLiteral("autoscaling")};
+const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"),   QStringLiteral("tokens"),
+                             QStringLiteral("autoscaling"), QStringLiteral("detail"), QStringLiteral("agents")};
 
 // The organization the console runs under (guicommand.cpp), named here so a window built without
 // that QApplication set-up still finds its settings. The application name is the running
 // program's ("servedeck"), so each test program keeps settings of its own.
 const QString kOrganization = QStringLiteral("ServeDeck");
+
+// The search matches what an operator reads as the endpoint's identity, not the load figures,
+// which change every half second and would make rows flicker in and out of a search for "1".
+class EndpointFilterModel final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex &parent) const override
+    {
+        const QRegularExpression &pattern = filterRegularExpression();
+        for (const int column : {EndpointListModel::Name, EndpointListModel::Version, EndpointListModel::Status,
+                                 EndpointListModel::Url}) {
+            if (sourceModel()->index(row, column, parent).data().toString().contains(pattern))
+                return true;
+        }
+        return false;
+    }
+};
 
 } // namespace
 
@@ -52,24 +80,43 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     : QMainWindow(parent)
     , m_plane(plane)
     , m_model(new EndpointListModel(plane.service(), this))
-    , m_filter(new QSortFilterProxyModel(this))
-    , m_search(new QLineEdit(this))
-    , m_view(new QTableView(this))
-    , m_endpointError(new QLabel(this))
-    , m_tabs(new QTabWidget(this))
-    , m_errors(new ErrorBrowserView(plane.service(), *m_model, Clock::system(), this))
-    , m_tokens(new TokenView(plane.service(), *m_model, Clock::system(), this))
-    , m_autoscale(new AutoscaleView(plane.service(), *m_model, this))
+    , m_history(new MetricsHistory(plane.metrics(), *m_model, plane.deployer(), this))
 {
+    // The remembered language and theme first, so the texts below are made in that language.
+    Appearance::restore();
+    m_model->setHistory(m_history);
+    buildUi();
+    restoreSettings();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    delete m_actionOwner;
+    m_actionOwner = new QObject(this);
+    setMenuBar(new QMenuBar(this));
+    setStatusBar(new QStatusBar(this));
     setWindowTitle(tr("ServeDeck"));
     createActions();
+
+    ModelServingService &service = m_plane.service();
+    m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(createEndpointsPage(), tr("Endpoints"));
+    m_errors = new ErrorBrowserView(service, *m_model, Clock::system(), m_tabs);
+    m_tokens = new TokenView(service, *m_model, Clock::system(), m_tabs);
+    m_autoscale = new AutoscaleView(service, *m_model, m_tabs);
+    m_detail = new EndpointDetailView(service, *m_model, *m_history, m_tabs);
+    m_agents = new AgentsView(service, *m_model, *m_history, m_tabs);
+    m_tabs->addTab(createEndpointsPage(m_tabs), tr("Endpoints"));
     m_tabs->addTab(m_errors, tr("Errors"));
     m_tabs->addTab(m_tokens, tr("Tokens"));
     m_tabs->addTab(m_autoscale, tr("Autoscaling"));
+    m_tabs->addTab(m_detail, tr("Details"));
+    m_tabs->addTab(m_agents, tr("Agents"));
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabToolTip(i, QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText));
+    // The old tabs go with setCentralWidget; they are deleted once this event is handled.
     setCentralWidget(m_tabs);
     connect(m_tabs, &QTabWidget::currentChanged, this, [this] { saveSettings(); });
 
@@ -78,17 +125,56 @@ MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
     connect(m_errors->errorModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateErrorTab);
     updateErrorTab();
 
-    const QString api = plane.apiAddress().isEmpty() ? tr("off") : plane.apiAddress();
-    statusBar()->addWidget(new QLabel(tr("Data: %1").arg(plane.dataDir()), this));
-    statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, plane.proxyAddress()), this));
-    restoreSettings();
+    const QString api = m_plane.apiAddress().isEmpty() ? tr("off") : m_plane.apiAddress();
+    statusBar()->addWidget(new QLabel(tr("Data: %1").arg(m_plane.dataDir()), statusBar()));
+    statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, m_plane.proxyAddress()), statusBar()));
 }
 
-MainWindow::~MainWindow() = default;
-
-QWidget *MainWindow::createEndpointsPage()
+void MainWindow::changeEvent(QEvent *event)
 {
-    auto *page = new QWidget(this);
+    // Installing one translator and removing another sends two of these; one rebuild follows both.
+    if (event->type() == QEvent::LanguageChange && !m_retranslatePending) {
+        m_retranslatePending = true;
+        QMetaObject::invokeMethod(this, &MainWindow::retranslate, Qt::QueuedConnection);
+    }
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::retranslate()
+{
+    m_retranslatePending = false;
+    // A translator that changes nothing this window says (the one installed at start-up for
+    // the language it was built in) costs no rebuild.
+    if (m_tabs && m_tabs->tabText(int(View::Endpoints)) == tr("Endpoints"))
+        return;
+    const View view = currentView();
+    const QUuid selected = selectedEndpoint();
+    const QString search = m_search->text();
+    const QByteArray geometry = saveGeometry();
+    // Each per-endpoint view may show another endpoint than the table's selection.
+    const QUuid tokens = m_tokens->endpointSelector()->currentEndpoint();
+    const QUuid autoscale = m_autoscale->endpointSelector()->currentEndpoint();
+    const QUuid detail = m_detail->endpointSelector()->currentEndpoint();
+    buildUi();
+    {
+        const QSignalBlocker quiet(m_tabs);
+        showView(view);
+    }
+    m_search->setText(search);
+    selectEndpoint(selected);
+    m_tokens->endpointSelector()->setCurrentEndpoint(tokens);
+    m_autoscale->endpointSelector()->setCurrentEndpoint(autoscale);
+    m_detail->endpointSelector()->setCurrentEndpoint(detail);
+    restoreGeometry(geometry);
+}
+
+QWidget *MainWindow::createEndpointsPage(QWidget *parent)
+{
+    auto *page = new QWidget(parent);
+    m_filter = new EndpointFilterModel(page);
+    m_search = new QLineEdit(page);
+    m_view = new QTableView(page);
+    m_endpointError = new QLabel(page);
     m_filter->setSourceModel(m_model);
     m_filter->setSortRole(EndpointListModel::SortRole);
     m_filter->setFilterCaseSensitivity(Qt::CaseInsensitive);
@@ -105,6 +191,7 @@ QWidget *MainWindow::createEndpointsPage()
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setAlternatingRowColors(true);
+    m_view->setItemDelegateForColumn(EndpointListModel::Activity, new SparklineDelegate(m_view));
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     // Columns fit what the filter shows now: a name or status is never clipped, also after a
@@ -115,15 +202,18 @@ QWidget *MainWindow::createEndpointsPage()
     connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MainWindow::selectionChanged);
     connect(m_view, &QTableView::doubleClicked, this, &MainWindow::scaleSelected);
 
-    // Del deletes only where it cannot mean "delete a character": in the table.
+    // Del deletes and Return opens the details only where they cannot mean editing text: in the table.
     m_deleteAction->setShortcutContext(Qt::WidgetShortcut);
     m_view->addAction(m_deleteAction);
+    m_detailAction->setShortcutContext(Qt::WidgetShortcut);
+    m_view->addAction(m_detailAction);
 
     auto *toolBar = new QToolBar(page);
     toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolBar->addAction(m_newAction);
     toolBar->addAction(m_scaleAction);
     toolBar->addAction(m_deleteAction);
+    toolBar->addAction(m_detailAction);
     toolBar->addSeparator();
     toolBar->addWidget(m_search);
 
@@ -142,22 +232,31 @@ QWidget *MainWindow::createEndpointsPage()
 
 void MainWindow::createActions()
 {
-    m_newAction = new QAction(tr("New…"), this);
+    QObject *owner = m_actionOwner;
+    m_newAction = new QAction(tr("New…"), owner);
     m_newAction->setShortcut(QKeySequence::New);
     m_newAction->setToolTip(tr("Deploy a new endpoint (%1)").arg(m_newAction->shortcut().toString(QKeySequence::NativeText)));
     connect(m_newAction, &QAction::triggered, this, &MainWindow::newEndpoint);
-    m_scaleAction = new QAction(tr("Scale…"), this);
+    m_scaleAction = new QAction(tr("Scale…"), owner);
     m_scaleAction->setToolTip(tr("Set the selected endpoint's replicas"));
     connect(m_scaleAction, &QAction::triggered, this, &MainWindow::scaleSelected);
-    m_deleteAction = new QAction(tr("Delete…"), this);
+    m_deleteAction = new QAction(tr("Delete…"), owner);
     m_deleteAction->setShortcut(QKeySequence::Delete);
     m_deleteAction->setToolTip(tr("Delete the selected endpoint (Del)"));
     connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
+    m_detailAction = new QAction(tr("Details"), owner);
+    m_detailAction->setShortcut(QKeySequence(Qt::Key_Return));
+    m_detailAction->setToolTip(tr("Charts and traffic split of the selected endpoint (Return)"));
+    connect(m_detailAction, &QAction::triggered, this, &MainWindow::showDetails);
+    m_settingsAction = new QAction(tr("Preferences…"), owner);
+    m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    m_settingsAction->setMenuRole(QAction::PreferencesRole);
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::openSettings);
 
-    auto *find = new QAction(tr("Find"), this);
+    auto *find = new QAction(tr("Find"), owner);
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, this, &MainWindow::focusSearch);
-    auto *quit = new QAction(tr("Quit"), this);
+    auto *quit = new QAction(tr("Quit"), owner);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
     connect(quit, &QAction::triggered, this, &QWidget::close);
@@ -166,12 +265,13 @@ void MainWindow::createActions()
     endpointMenu->addAction(m_newAction);
     endpointMenu->addAction(m_scaleAction);
     endpointMenu->addAction(m_deleteAction);
+    endpointMenu->addAction(m_detailAction);
     endpointMenu->addSeparator();
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
-    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling")};
+    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details"), tr("Agents")};
     for (int i = 0; i < titles.size(); ++i) {
-        auto *show = new QAction(titles.at(i), this);
+        auto *show = new QAction(titles.at(i), owner);
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
         connect(show, &QAction::triggered, this, [this, i] { showView(View(i)); });
         viewMenu->addAction(show);
@@ -179,9 +279,12 @@ void MainWindow::createActions()
     }
     viewMenu->addSeparator();
     viewMenu->addAction(find);
+    QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
+    settingsMenu->addAction(m_settingsAction);
     // On the window too, so the shortcuts work in every view even where no menu bar is shown.
     addAction(m_newAction);
     addAction(find);
+    addAction(m_settingsAction);
     addAction(quit);
 }
 
@@ -216,11 +319,35 @@ void MainWindow::selectionChanged()
     const QUuid id = selectedEndpoint();
     m_scaleAction->setEnabled(!id.isNull());
     m_deleteAction->setEnabled(!id.isNull());
+    m_detailAction->setEnabled(!id.isNull());
     if (id.isNull())
         return;
     // The per-endpoint views follow the endpoint the operator works on.
     m_tokens->endpointSelector()->setCurrentEndpoint(id);
     m_autoscale->endpointSelector()->setCurrentEndpoint(id);
+    m_detail->endpointSelector()->setCurrentEndpoint(id);
+}
+
+void MainWindow::showDetails()
+{
+    const QUuid id = selectedEndpoint();
+    if (id.isNull())
+        return;
+    m_detail->endpointSelector()->setCurrentEndpoint(id);
+    showView(View::Detail);
+}
+
+void MainWindow::openSettings()
+{
+    // One at a time; it follows language changes itself and outlives the rebuilds they cause.
+    static QPointer<SettingsDialog> open;
+    if (!open) {
+        open = new SettingsDialog(this);
+        open->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    open->show();
+    open->raise();
+    open->activateWindow();
 }
 
 void MainWindow::newEndpoint()

@@ -12,10 +12,13 @@ class QTableView;
 
 namespace ServeDeck {
 
+class AgentsView;
 class AutoscaleView;
 class ControlPlane;
+class EndpointDetailView;
 class EndpointListModel;
 class ErrorBrowserView;
+class MetricsHistory;
 class TokenView;
 
 class MainWindow final : public QMainWindow
@@ -24,8 +27,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // In tab order; Ctrl+1..4 show them.
-    enum class View { Endpoints, Errors, Tokens, Autoscaling };
+    // In tab order; Ctrl+1..6 show them.
+    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents };
 
     explicit MainWindow(ControlPlane &plane, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -37,9 +40,14 @@ public:
     ErrorBrowserView *errorBrowser() const { return m_errors; }
     TokenView *tokenView() const { return m_tokens; }
     AutoscaleView *autoscaleView() const { return m_autoscale; }
+    EndpointDetailView *detailView() const { return m_detail; }
+    AgentsView *agentsView() const { return m_agents; }
+    MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
     QAction *deleteAction() const { return m_deleteAction; }
+    QAction *detailAction() const { return m_detailAction; }
+    QAction *settingsAction() const { return m_settingsAction; }
 
     View currentView() const;
     void showView(View view);
@@ -48,10 +56,17 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
-    QWidget *createEndpointsPage();
+    // Every widget, action and text of the window; the models outside it stay. Built again when
+    // the language changes, so every text is translated, also those made with arguments.
+    void buildUi();
+    void retranslate();
+    QWidget *createEndpointsPage(QWidget *parent);
     void createActions();
+    void showDetails();
+    void openSettings();
     void newEndpoint();
     void scaleSelected();
     void deleteSelected();
@@ -63,17 +78,24 @@ private:
 
     ControlPlane &m_plane;
     EndpointListModel *m_model;
-    QSortFilterProxyModel *m_filter;
-    QLineEdit *m_search;
-    QTableView *m_view;
-    QLabel *m_endpointError;
-    QTabWidget *m_tabs;
-    ErrorBrowserView *m_errors;
-    TokenView *m_tokens;
-    AutoscaleView *m_autoscale;
+    MetricsHistory *m_history;
+    QObject *m_actionOwner = nullptr;
+    QSortFilterProxyModel *m_filter = nullptr;
+    QLineEdit *m_search = nullptr;
+    QTableView *m_view = nullptr;
+    QLabel *m_endpointError = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    ErrorBrowserView *m_errors = nullptr;
+    TokenView *m_tokens = nullptr;
+    AutoscaleView *m_autoscale = nullptr;
+    EndpointDetailView *m_detail = nullptr;
+    AgentsView *m_agents = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
     QAction *m_deleteAction = nullptr;
+    QAction *m_detailAction = nullptr;
+    QAction *m_settingsAction = nullptr;
+    bool m_retranslatePending = false;
 };
 
 } // namespace ServeDeck

@@ -23,6 +23,7 @@
 #include "api/controlplane.h"
 #include "service/modelservingservice.h"
 #include "ui/autoscaleview.h"
+#include "ui/endpointdetailview.h"
 #include "ui/endpointlistmodel.h"
 #include "ui/endpointselector.h"
 #include "ui/errorbrowserview.h"
@@ -75,6 +76,7 @@ private Q_SLOTS:
     void findFocusesTheViewsSearch();
     void actionsNeedASelection();
     void selectionCarriesIntoTokensAndAutoscaling();
+    void returnOpensTheDetails();
     void scaleDialogSetsReplicasOrSaysWhyNot();
     void deleteAsksFirstThenDeletes();
     void remembersGeometryAndView();
@@ -300,6 +302,8 @@ void TestMainWindow::screenshot()
 {
     QCOMPARE(shownNames(), (QStringList{u"fraud-detector"_s, u"iris-classifier"_s, u"sentiment-analyzer"_s}));
     m_window->endpointView()->clearSelection();
+    // Once the first sample is in, the load columns read as figures, not dashes.
+    QTRY_VERIFY(m_window->endpointView()->model()->index(0, Column::RequestsPerSecond).data().toString() != u"–"_s);
     QCOMPARE(m_window->size(), kScreenshotSize);
     const QString failed = UiTest::saveScreenshot(*m_window, u"main-window"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
@@ -348,6 +352,8 @@ void TestMainWindow::shortcutsShowViews_data()
     QTest::newRow("Ctrl+2 errors") << int(Qt::Key_2) << int(MainWindow::View::Errors);
     QTest::newRow("Ctrl+3 tokens") << int(Qt::Key_3) << int(MainWindow::View::Tokens);
     QTest::newRow("Ctrl+4 autoscaling") << int(Qt::Key_4) << int(MainWindow::View::Autoscaling);
+    QTest::newRow("Ctrl+5 details") << int(Qt::Key_5) << int(MainWindow::View::Detail);
+    QTest::newRow("Ctrl+6 agents") << int(Qt::Key_6) << int(MainWindow::View::Agents);
     QTest::newRow("Ctrl+1 endpoints") << int(Qt::Key_1) << int(MainWindow::View::Endpoints);
 }
 
@@ -400,6 +406,24 @@ void TestMainWindow::selectionCarriesIntoTokensAndAutoscaling()
     QCOMPARE(m_window->tokenView()->endpointSelector()->currentEndpoint(), id);
     QCOMPARE(m_window->autoscaleView()->endpointSelector()->currentEndpoint(), id);
     QCOMPARE(m_window->autoscaleView()->endpointSelector()->currentText(), u"sentiment-analyzer"_s);
+    QCOMPARE(m_window->detailView()->endpointSelector()->currentEndpoint(), id);
+}
+
+void TestMainWindow::returnOpensTheDetails()
+{
+    const int row = int(shownNames().indexOf(u"iris-classifier"_s));
+    QTableView *view = m_window->endpointView();
+    view->selectRow(row);
+    view->setFocus();
+    QTRY_VERIFY(view->hasFocus());
+    QTest::keyClick(view, Qt::Key_Return);
+    QCOMPARE(m_window->currentView(), MainWindow::View::Detail);
+    QCOMPARE(m_window->detailView()->endpointSelector()->currentText(), u"iris-classifier"_s);
+    // Return in the search box does not leave the table's tab.
+    m_window->showView(MainWindow::View::Endpoints);
+    m_search->setFocus();
+    QTest::keyClick(m_search, Qt::Key_Return);
+    QCOMPARE(m_window->currentView(), MainWindow::View::Endpoints);
 }
 
 void TestMainWindow::scaleDialogSetsReplicasOrSaysWhyNot()

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <QAbstractButton>
+#include <QChart>
 #include <QDialog>
 #include <QGroupBox>
 #include <QHeaderView>
@@ -15,8 +16,10 @@
 #include <QTableView>
 #include <QTest>
 #include <QTranslator>
+#include <QTreeView>
 
 #include "ui/createendpointdialog.h"
+#include "ui/endpointdetailview.h"
 #include "ui/mainwindow.h"
 #include "uitestsupport.h"
 
@@ -72,9 +75,15 @@ QStringList TestTranslations::englishTexts(QWidget *root)
         check(u"box"_s, box->title());
     for (QLineEdit *edit : root->findChildren<QLineEdit *>())
         check(u"placeholder"_s, edit->placeholderText());
-    for (QTableView *table : root->findChildren<QTableView *>()) {
+    for (QAbstractItemView *table : root->findChildren<QAbstractItemView *>()) {
+        if (!qobject_cast<QTableView *>(table) && !qobject_cast<QTreeView *>(table))
+            continue;
         for (int column = 0; column < table->model()->columnCount(); ++column)
             check(u"header"_s, table->model()->headerData(column, Qt::Horizontal).toString());
+    }
+    if (auto *detail = qobject_cast<EndpointDetailView *>(root)) {
+        for (QChart *chart : detail->charts())
+            check(u"chart"_s, chart->title());
     }
     return texts;
 }
@@ -119,6 +128,8 @@ void TestTranslations::tabsAreKorean()
     QCOMPARE(tabs->tabText(1), u"오류 (1)"_s);
     QCOMPARE(tabs->tabText(2), u"토큰"_s);
     QCOMPARE(tabs->tabText(3), u"오토스케일링"_s);
+    QCOMPARE(tabs->tabText(4), u"상세"_s);
+    QCOMPARE(tabs->tabText(5), u"에이전트"_s);
 }
 
 void TestTranslations::everyViewIsKorean_data()
@@ -129,6 +140,8 @@ void TestTranslations::everyViewIsKorean_data()
     QTest::newRow("errors") << int(MainWindow::View::Errors) << u"errors-ko"_s;
     QTest::newRow("tokens") << int(MainWindow::View::Tokens) << u"tokens-ko"_s;
     QTest::newRow("autoscaling") << int(MainWindow::View::Autoscaling) << u"autoscaling-ko"_s;
+    QTest::newRow("detail") << int(MainWindow::View::Detail) << u"endpoint-detail-ko"_s;
+    QTest::newRow("agents") << int(MainWindow::View::Agents) << u"agents-ko"_s;
 }
 
 void TestTranslations::everyViewIsKorean()

@@ -2,11 +2,13 @@
 
 // What the GUI suites share: a real control plane in a temporary data dir (the console's own,
 // minus the replica processes), and screenshots written where the README's come from.
+#include <cmath>
 #include <memory>
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QImage>
+#include <QRandomGenerator>
 #include <QSet>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -15,6 +17,7 @@
 
 #include "api/controlplane.h"
 #include "service/modelservingservice.h"
+#include "ui/metricshistory.h"
 
 namespace UiTest {
 
@@ -69,6 +72,40 @@ inline ServeDeck::Endpoint create(ServeDeck::ModelServingService &service, const
     if (!created)
         qFatal("test set-up: %s", why(created.error()).constData());
     return *created;
+}
+
+// An endpoint's load replayed into `history` from `fromMs` to `toMs` at the sampler's pace (two
+// samples a second): a slow wave of requests with noise, latency following it, its replicas
+// (one per route given) with CPU and memory, and one of them restarting for half a minute seven
+// minutes in. Seeded, so every run draws the same. For histories longer than a test can wait.
+inline void replay(ServeDeck::MetricsHistory &history, const QUuid &endpointId, const QList<QUuid> &routes,
+                   qint64 fromMs, qint64 toMs)
+{
+    using ServeDeck::RouteStatus;
+    constexpr qint64 kSampleMs = 500;
+    QRandomGenerator noise(42);
+    for (qint64 t = fromMs; t <= toMs; t += kSampleMs) {
+        const double minutes = double(t - fromMs) / 60000.0;
+        const double rps = std::max(0.0, 38.0 + 22.0 * std::sin(minutes / 2.2) + noise.bounded(6.0));
+        const bool restarting = minutes >= 7.0 && minutes < 7.5;
+        ServeDeck::EndpointSample s;
+        s.timeMs = t;
+        s.requestsPerSecond = float(rps);
+        s.errorRate = restarting ? 0.02f : 0.0f;
+        s.p95Ms = float(9.0 + rps * 0.18 + (restarting ? 14.0 : 0.0) + noise.bounded(3.0));
+        s.desired = quint16(routes.size());
+        s.routes[int(RouteStatus::Healthy)] = quint16(routes.size() - (restarting ? 1 : 0));
+        s.routes[int(RouteStatus::Unhealthy)] = restarting ? 1 : 0;
+        history.append(endpointId, s);
+        for (qsizetype i = 0; i < routes.size(); ++i) {
+            ServeDeck::ReplicaSample r;
+            r.timeMs = t;
+            const bool down = restarting && i == routes.size() - 1;
+            r.cpuPercent = down ? 0.0f : float(rps / double(routes.size()) * 1.6 + noise.bounded(5.0));
+            r.memoryMiB = down ? 0.0f : float(118.0 + 6.0 * double(i) + minutes * 0.4 + noise.bounded(1.5));
+            history.appendReplica(endpointId, routes.at(i), r);
+        }
+    }
 }
 
 // Grabs `widget` into build/screenshots/<name>.png; empty on success, else why not.

@@ -1,0 +1,242 @@
+// The console's own costs, measured in one process the way `servedeck` runs (embedded control
+// plane, proxy, API, window), with the offscreen platform unless a display is given:
+//   1. cold start: from main() to the first paint event of the MainWindow, empty data dir;
+//   2. resident memory with N endpoints (replicas 0), fresh, and once each holds a full hour of
+//      history (replayed into MetricsHistory: nobody waits an hour);
+//   3. CPU while the charts update live: process CPU time over S seconds with the Details tab
+//      open on one endpoint (1 h range, full history) and the plane sampling every 500 ms; then
+//      the same with the dashboard (Endpoints tab, N rows with sparklines) in front.
+// usage: bench_console [--endpoints N] [--seconds S] [--start-only]
+#include <cmath>
+
+#include <sys/resource.h>
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QFile>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <QTimer>
+
+#include "api/controlplane.h"
+#include "service/endpointmetricssampler.h"
+#include "service/modelservingservice.h"
+#include "ui/endpointdetailview.h"
+#include "ui/endpointlistmodel.h"
+#include "ui/endpointselector.h"
+#include "ui/mainwindow.h"
+#include "ui/metricshistory.h"
+
+using namespace ServeDeck;
+
+namespace {
+
+QTextStream out(stdout);
+
+qint64 residentKiB()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+    }
+    return -1;
+}
+
+double cpuSeconds()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// Runs the event loop for `ms`, sleeping when there is nothing to do, as the console does.
+void spin(int ms)
+{
+    QEventLoop loop;
+    QTimer::singleShot(ms, &loop, &QEventLoop::quit);
+    loop.exec();
+}
+
+// Notes the first paint event any widget of `window` gets.
+class FirstPaint final : public QObject
+{
+public:
+    FirstPaint(QWidget *window, const QElapsedTimer &sinceMain, QEventLoop &loop)
+        : m_window(window)
+        , m_sinceMain(sinceMain)
+        , m_loop(loop)
+    {
+    }
+    qint64 ms = -1;
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (ms < 0 && event->type() == QEvent::Paint && watched->isWidgetType()
+            && static_cast<QWidget *>(watched)->window() == m_window) {
+            ms = m_sinceMain.elapsed();
+            m_loop.quit();
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    QWidget *m_window;
+    const QElapsedTimer &m_sinceMain;
+    QEventLoop &m_loop;
+};
+
+// A full hour at two samples a second, for every replica given.
+void replayHour(MetricsHistory &history, const QUuid &endpoint, qint64 nowMs)
+{
+    QRandomGenerator noise(7);
+    const qint64 from = nowMs - 3600 * 1000;
+    for (qint64 t = from; t <= nowMs; t += 500) {
+        EndpointSample s;
+        s.timeMs = t;
+        s.requestsPerSecond = float(30 + 20 * std::sin(double(t - from) / 120000.0) + noise.bounded(5.0));
+        s.p95Ms = float(10 + noise.bounded(4.0));
+        history.append(endpoint, s);
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QElapsedTimer sinceMain;
+    sinceMain.start();
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("ServeDeck"));
+    QApplication::setApplicationName(QStringLiteral("bench_console"));
+    int endpoints = 100;
+    int seconds = 30;
+    const QStringList args = app.arguments();
+    // Only the cold start, for repeated runs.
+    const bool startOnly = args.contains(QLatin1String("--start-only"));
+    for (qsizetype i = 1; i + 1 < args.size(); ++i) {
+        if (args.at(i) == QLatin1String("--endpoints"))
+            endpoints = args.at(i + 1).toInt();
+        else if (args.at(i) == QLatin1String("--seconds"))
+            seconds = args.at(i + 1).toInt();
+    }
+
+    QTemporaryDir dir;
+    ControlPlaneOptions options;
+    options.dataDir = dir.path();
+    options.capacity = QStringLiteral("cpu=512,memory=2048G");
+    options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
+    // As the console runs: API, proxy, reconciler, embedded agent, sampling every 500 ms.
+    ControlPlane plane;
+    if (auto started = plane.start(options); !started) {
+        out << "cannot start: " << started.error().message << Qt::endl;
+        return 1;
+    }
+    MainWindow window(plane);
+    window.resize(1100, 700);
+    window.showView(MainWindow::View::Endpoints);
+    QEventLoop painted;
+    FirstPaint firstPaint(&window, sinceMain, painted);
+    app.installEventFilter(&firstPaint);
+    window.show();
+    QTimer::singleShot(30000, &painted, &QEventLoop::quit);
+    painted.exec();
+    app.removeEventFilter(&firstPaint);
+    out << "platform=" << QGuiApplication::platformName() << Qt::endl;
+    out << "cold_start_to_first_paint_ms=" << firstPaint.ms << Qt::endl;
+    if (startOnly)
+        return 0;
+    spin(1000);
+    out << "rss_started_kib=" << residentKiB() << Qt::endl;
+
+    ModelServingService &service = plane.service();
+    QElapsedTimer creating;
+    creating.start();
+    QList<QUuid> ids;
+    for (int i = 0; i < endpoints; ++i) {
+        CreateServiceRequest r;
+        r.name = QStringLiteral("endpoint-%1").arg(i, 3, 10, QLatin1Char('0'));
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.replicas = 0;
+        r.resourceSlots = {1, qint64(1) << 30, 0};
+        auto created = service.createService(r);
+        if (!created) {
+            out << "cannot create " << r.name << ": " << created.error().message << Qt::endl;
+            return 1;
+        }
+        ids << created->id;
+    }
+    out << "create_endpoints_ms=" << creating.elapsed() << Qt::endl;
+    // A few samples and reconciler passes settle the rows.
+    spin(3000);
+    out << "endpoints=" << window.endpointModel()->rowCount() << Qt::endl;
+    out << "rss_with_endpoints_kib=" << residentKiB() << Qt::endl;
+
+    MetricsHistory &history = *window.metricsHistory();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch() - 1000;
+    // 7201 replayed samples push the few recorded so far out of each ring: an hour, in order.
+    QElapsedTimer replaying;
+    replaying.start();
+    for (const QUuid &id : std::as_const(ids))
+        replayHour(history, id, now);
+    out << "replay_ms=" << replaying.elapsed() << Qt::endl;
+    spin(2000);
+    qsizetype samples = 0;
+    for (const QUuid &id : std::as_const(ids))
+        samples += history.endpoint(id) ? history.endpoint(id)->size() : 0;
+    out << "history_samples=" << samples << " (" << (samples / std::max(1, endpoints)) << " per endpoint, cap "
+        << MetricsHistory::kCapacity << ")" << Qt::endl;
+    out << "rss_with_hour_of_history_kib=" << residentKiB() << Qt::endl;
+
+    // Live charts: the Details tab in front, an hour on the axis, the plane sampling.
+    EndpointDetailView *detail = window.detailView();
+    detail->endpointSelector()->setCurrentEndpoint(ids.value(0));
+    detail->setRange(EndpointDetailView::Range::Hour);
+    window.showView(MainWindow::View::Detail);
+    spin(1000);
+    QElapsedTimer redraw;
+    redraw.start();
+    constexpr int kRedraws = 20;
+    for (int i = 0; i < kRedraws; ++i) {
+        detail->refreshNow();
+        detail->repaint();
+    }
+    out << "detail_redraw_and_paint_1h_ms=" << double(redraw.elapsed()) / kRedraws << Qt::endl;
+    int before = detail->redrawCount();
+    double cpu = cpuSeconds();
+    QElapsedTimer wall;
+    wall.start();
+    spin(seconds * 1000);
+    out << "cpu_detail_view_percent=" << (cpuSeconds() - cpu) / (double(wall.elapsed()) / 1000.0) * 100.0
+        << " over " << wall.elapsed() / 1000 << " s, " << detail->redrawCount() - before << " redraws" << Qt::endl;
+
+    // The dashboard in front: every row's load columns and sparkline repaint each sample.
+    window.showView(MainWindow::View::Endpoints);
+    spin(1000);
+    cpu = cpuSeconds();
+    wall.restart();
+    spin(seconds * 1000);
+    out << "cpu_dashboard_percent=" << (cpuSeconds() - cpu) / (double(wall.elapsed()) / 1000.0) * 100.0 << " over "
+        << wall.elapsed() / 1000 << " s" << Qt::endl;
+
+    // Nothing in front that draws load: what the plane and the history cost on their own.
+    window.showView(MainWindow::View::Tokens);
+    spin(1000);
+    cpu = cpuSeconds();
+    wall.restart();
+    spin(seconds * 1000);
+    out << "cpu_idle_tab_percent=" << (cpuSeconds() - cpu) / (double(wall.elapsed()) / 1000.0) * 100.0 << " over "
+        << wall.elapsed() / 1000 << " s" << Qt::endl;
+    out << "rss_end_kib=" << residentKiB() << Qt::endl;
+    return 0;
+}

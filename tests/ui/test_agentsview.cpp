@@ -1,0 +1,217 @@
+// The Agents view over a real control plane: the embedded local agent with its configured
+// capacity and a real replica's use, and a second agent joined through the deployer as a remote
+// one would, with two GPUs (this machine may have none), under QAbstractItemModelTester.
+#include <memory>
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTreeView>
+
+#include "service/endpointmetricssampler.h"
+#include "service/replicadeployer.h"
+#include "ui/agentlistmodel.h"
+#include "ui/agentsview.h"
+#include "ui/endpointlistmodel.h"
+#include "ui/metricshistory.h"
+#include "uitestsupport.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kWaitMs = 30000;
+
+// A remote GPU workstation as the deployer sees it: connected, reporting two GPUs, running
+// nothing (it refuses to start replicas, so none is placed on it).
+class GpuWorkstation final : public AgentConnector
+{
+public:
+    using AgentConnector::AgentConnector;
+    QString agentId() const override { return u"gpu-box"_s; }
+    bool isConnected() const override { return true; }
+    Result<QString> start(const ReplicaSpec &) override
+    {
+        return makeError(ErrorType::InsufficientResources, u"not in this test"_s);
+    }
+    void stop(const QUuid &) override {}
+    bool isRunning(const QUuid &) const override { return false; }
+    int replicaCount() const override { return 0; }
+    QString replicaHost() const override { return u"127.0.0.1"_s; }
+    AgentStatus status() const override
+    {
+        AgentStatus s;
+        s.agentId = agentId();
+        s.kind = u"remote"_s;
+        s.capacity.total = ResourceSlots{32, qint64(128) << 30, 2};
+        s.gpus = m_gpus;
+        return s;
+    }
+    QList<GpuInfo> m_gpus{{0, u"GPU-aaaa"_s, u"NVIDIA H100 80GB HBM3"_s, qint64(80) << 30, qint64(12) << 30, 37},
+                          {1, u"GPU-bbbb"_s, u"NVIDIA H100 80GB HBM3"_s, qint64(80) << 30, 0, 0}};
+};
+
+} // namespace
+
+class TestAgentsView final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void listsTheLocalAgentWithItsCapacity();
+    void showsWhatAReplicaReservesAndUses();
+    void remoteAgentWithGpusJoinsAndLeaves();
+    void screenshot();
+    void planeWithoutAgentsSaysSo();
+
+private:
+    ModelServingService &service() { return m_plane->service(); }
+    QString cell(int row, int column, const QModelIndex &parent = {}) const
+    {
+        return m_view->agentModel()->index(row, column, parent).data().toString();
+    }
+    int rowOf(const QString &agent) const
+    {
+        for (int row = 0; row < m_view->agentModel()->rowCount(); ++row) {
+            if (cell(row, AgentListModel::Name) == agent)
+                return row;
+        }
+        return -1;
+    }
+
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<EndpointListModel> m_model;
+    std::unique_ptr<MetricsHistory> m_history;
+    std::unique_ptr<AgentsView> m_view;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    GpuWorkstation m_gpuBox;
+};
+
+void TestAgentsView::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    m_dataDir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dataDir->isValid());
+    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
+    options.runReplicas = true;
+    options.reconcileIntervalMs = 200;
+    m_plane = std::make_unique<ControlPlane>();
+    auto started = m_plane->start(options);
+    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    m_model = std::make_unique<EndpointListModel>(service());
+    m_history = std::make_unique<MetricsHistory>(m_plane->metrics(), *m_model, m_plane->deployer());
+    m_view = std::make_unique<AgentsView>(service(), *m_model, *m_history);
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_view->agentModel(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_view->resize(1100, 400);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+}
+
+void TestAgentsView::cleanupTestCase()
+{
+    m_tester.reset();
+    m_view.reset();
+    m_history.reset();
+    m_model.reset();
+    m_plane.reset();
+}
+
+void TestAgentsView::listsTheLocalAgentWithItsCapacity()
+{
+    // Agents show from the first sample (every 500 ms).
+    QTRY_COMPARE(m_view->agentModel()->rowCount(), 1);
+    QCOMPARE(cell(0, AgentListModel::Name), u"local"_s);
+    QCOMPARE(cell(0, AgentListModel::Kind), u"local"_s);
+    QCOMPARE(cell(0, AgentListModel::Cores), u"8"_s);
+    QCOMPARE(cell(0, AgentListModel::Memory), u"16 GiB"_s);
+    QCOMPARE(cell(0, AgentListModel::Replicas), u"0"_s);
+    QCOMPARE(cell(0, AgentListModel::MemoryUsed), u"0 B"_s);
+    QCOMPARE(m_view->agentModel()->index(0, AgentListModel::Cores).data(AgentListModel::SortRole).toDouble(), 8.0);
+    QCOMPARE(m_view->agentModel()->headerData(AgentListModel::Cores, Qt::Horizontal).toString(), u"CPU cores"_s);
+    QVERIFY(!m_view->findChild<QLabel *>(u"agentsEmpty"_s)->isVisible());
+    QCOMPARE(m_view->summary()->text(), u"Endpoints reserve 0 of 8 CPU cores and 0 B of 16 GiB memory."_s);
+}
+
+void TestAgentsView::showsWhatAReplicaReservesAndUses()
+{
+    CreateServiceRequest r;
+    r.name = u"iris-classifier"_s;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = u"iris-v1"_s;
+    r.replicas = 1;
+    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
+    QVERIFY(service().createService(r));
+    QCOMPARE(m_view->summary()->text(), u"Endpoints reserve 0.5 of 8 CPU cores and 256 MiB of 16 GiB memory."_s);
+    const int local = rowOf(u"local"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(local, AgentListModel::Replicas), u"1"_s, kWaitMs);
+    QTRY_COMPARE(cell(local, AgentListModel::Reserved), u"0.5 CPU · 256 MiB"_s);
+    // A real process: some resident memory, and a CPU rate once two samples saw it.
+    QTRY_VERIFY(m_view->agentModel()->index(local, AgentListModel::MemoryUsed).data(AgentListModel::SortRole).toLongLong() > 0);
+    QTRY_VERIFY(m_view->agentModel()->index(local, AgentListModel::Utilization).data(AgentListModel::SortRole).toDouble() >= 0);
+    QVERIFY(cell(local, AgentListModel::Utilization).contains(u"cores"_s));
+}
+
+void TestAgentsView::remoteAgentWithGpusJoinsAndLeaves()
+{
+    m_plane->deployer()->addAgent(&m_gpuBox);
+    QTRY_COMPARE(m_view->agentModel()->rowCount(), 2);
+    const int row = rowOf(u"gpu-box"_s);
+    QVERIFY(row >= 0);
+    QCOMPARE(cell(row, AgentListModel::Kind), u"remote"_s);
+    QCOMPARE(cell(row, AgentListModel::Cores), u"32"_s);
+    QCOMPARE(cell(row, AgentListModel::Memory), u"128 GiB"_s);
+    QCOMPARE(cell(row, AgentListModel::Gpus), u"2"_s);
+    const QModelIndex parent = m_view->agentModel()->index(row, 0);
+    QCOMPARE(m_view->agentModel()->rowCount(parent), 2);
+    QCOMPARE(cell(0, AgentListModel::Name, parent), u"GPU 0 · NVIDIA H100 80GB HBM3"_s);
+    QCOMPARE(cell(0, AgentListModel::Kind, parent), u"GPU"_s);
+    QCOMPARE(cell(0, AgentListModel::Memory, parent), u"80 GiB"_s);
+    QCOMPARE(cell(0, AgentListModel::Utilization, parent), u"37 %"_s);
+    QCOMPARE(cell(0, AgentListModel::MemoryUsed, parent), u"12 GiB"_s);
+    QCOMPARE(cell(1, AgentListModel::Utilization, parent), u"0 %"_s);
+    QVERIFY(m_view->agentTree()->isExpanded(parent));
+
+    // A GPU goes (the driver lost it): its row goes, the other stays.
+    m_gpuBox.m_gpus.removeLast();
+    QTRY_COMPARE(m_view->agentModel()->rowCount(m_view->agentModel()->index(rowOf(u"gpu-box"_s), 0)), 1);
+    m_gpuBox.m_gpus.append({1, u"GPU-bbbb"_s, u"NVIDIA H100 80GB HBM3"_s, qint64(80) << 30, qint64(40) << 30, 88});
+    QTRY_COMPARE(m_view->agentModel()->rowCount(m_view->agentModel()->index(rowOf(u"gpu-box"_s), 0)), 2);
+    QTRY_COMPARE(cell(1, AgentListModel::Utilization, m_view->agentModel()->index(rowOf(u"gpu-box"_s), 0)), u"88 %"_s);
+}
+
+void TestAgentsView::screenshot()
+{
+    QTRY_COMPARE(m_view->agentModel()->rowCount(), 2);
+    const QString failed = UiTest::saveScreenshot(*m_view, u"agents"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // The agent leaves: its row goes with its GPUs.
+    m_plane->deployer()->removeAgent(&m_gpuBox);
+    QTRY_COMPARE(m_view->agentModel()->rowCount(), 1);
+    QCOMPARE(cell(0, AgentListModel::Name), u"local"_s);
+}
+
+void TestAgentsView::planeWithoutAgentsSaysSo()
+{
+    QTemporaryDir dir;
+    ControlPlane plane;
+    QVERIFY(plane.start(UiTest::planeOptions(dir.path())));
+    EndpointListModel model(plane.service());
+    MetricsHistory history(plane.metrics(), model, plane.deployer());
+    AgentsView view(plane.service(), model, history);
+    QAbstractItemModelTester tester(view.agentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(view.findChild<QLabel *>(u"agentsEmpty"_s)->isVisible());
+    QVERIFY(plane.metrics()->sample());
+    QCOMPARE(view.agentModel()->rowCount(), 0);
+}
+
+QTEST_MAIN(TestAgentsView)
+#include "test_agentsview.moc"

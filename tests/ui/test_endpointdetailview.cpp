@@ -1,0 +1,384 @@
+// The endpoint detail view over a real control plane with real replicas (the demo model server)
+// and real traffic through the proxy; the test takes the samples itself, so it knows how many
+// points each series must have. Long histories (an hour and more) are replayed into
+// MetricsHistory, as nobody waits an hour in a test; caps and ranges are checked on those.
+#include <cmath>
+#include <memory>
+
+#include <QAbstractItemModelTester>
+#include <QChart>
+#include <QComboBox>
+#include <QDateTimeAxis>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSlider>
+#include <QStandardPaths>
+#include <QTest>
+#include <QTimer>
+#include <QValueAxis>
+#include <QXYSeries>
+
+#include "service/endpointmetricssampler.h"
+#include "ui/displayformat.h"
+#include "ui/endpointdetailview.h"
+#include "ui/endpointlistmodel.h"
+#include "ui/endpointselector.h"
+#include "ui/metricshistory.h"
+#include "ui/trafficspliteditor.h"
+#include "uitestsupport.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kWaitMs = 30000;
+constexpr qint64 kSampleMs = 500;
+
+int healthyRoutes(ModelServingService &service, const QString &name)
+{
+    const auto info = service.serviceInfo(name);
+    return info ? int(std::count_if(info->routes.begin(), info->routes.end(),
+                                    [](const Route &r) { return r.status == RouteStatus::Healthy; }))
+                : -1;
+}
+
+} // namespace
+
+class TestEndpointDetailView final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void pointCountsFollowSamples();
+    void trafficShowsInRequestsAndLatency();
+    void seriesNeverExceedTheirCaps_data();
+    void seriesNeverExceedTheirCaps();
+    void replicaLinesAreCapped();
+    void redrawsAreBatchedAndSkippedWhileHidden();
+    void screenshot();
+
+private:
+    ModelServingService &service() { return m_plane->service(); }
+    void sample(int times, int gapMs = 20);
+    void drive(const QString &url, int rate, int ms);
+    Endpoint createPublic(const QString &name, int replicas);
+    void replay(const Endpoint &endpoint, const QList<QUuid> &routes, qint64 fromMs, qint64 toMs)
+    {
+        UiTest::replay(*m_history, endpoint.id, routes, fromMs, toMs);
+    }
+    int points(const QString &series) const;
+
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<EndpointListModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<MetricsHistory> m_history;
+    std::unique_ptr<EndpointDetailView> m_view;
+    QNetworkAccessManager m_network;
+    Endpoint m_live;
+};
+
+void TestEndpointDetailView::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    UiTest::clearSettings();
+    m_dataDir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dataDir->isValid());
+    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
+    options.runReplicas = true;
+    options.reconcileIntervalMs = 200;
+    // The test samples; a timer doing it too would make the counts unknowable.
+    options.autoscaleIntervalMs = 0;
+    m_plane = std::make_unique<ControlPlane>();
+    auto started = m_plane->start(options);
+    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+
+    m_model = std::make_unique<EndpointListModel>(service());
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_history = std::make_unique<MetricsHistory>(m_plane->metrics(), *m_model, m_plane->deployer());
+    m_model->setHistory(m_history.get());
+    m_view = std::make_unique<EndpointDetailView>(service(), *m_model, *m_history);
+    m_view->resize(1100, 700);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+
+    m_live = createPublic(u"sentiment-analyzer"_s, 2);
+    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(service(), m_live.name), 2, kWaitMs);
+    m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
+    QCOMPARE(m_view->endpointSelector()->currentEndpoint(), m_live.id);
+    QCOMPARE(m_view->trafficSplit()->endpoint(), m_live.id);
+}
+
+void TestEndpointDetailView::cleanupTestCase()
+{
+    m_view.reset();
+    m_history.reset();
+    m_tester.reset();
+    m_model.reset();
+    m_plane.reset();
+}
+
+Endpoint TestEndpointDetailView::createPublic(const QString &name, int replicas)
+{
+    CreateServiceRequest r;
+    r.name = name;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = u"iris-v1"_s;
+    r.replicas = replicas;
+    r.isPublic = true;
+    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
+    auto created = service().createService(r);
+    if (!created)
+        qFatal("test set-up: %s", UiTest::why(created.error()).constData());
+    return *created;
+}
+
+void TestEndpointDetailView::sample(int times, int gapMs)
+{
+    for (int i = 0; i < times; ++i) {
+        // Apart in time, so CPU has a rate and every sample a time of its own.
+        QTest::qWait(gapMs);
+        QVERIFY(m_plane->metrics()->sample());
+    }
+}
+
+// Requests through the proxy at `rate` a second for `ms`, sampling every half second as the
+// console does; every answer is waited for.
+void TestEndpointDetailView::drive(const QString &url, int rate, int ms)
+{
+    int sent = 0;
+    int answered = 0;
+    QTimer pace;
+    pace.setInterval(1000 / rate);
+    connect(&pace, &QTimer::timeout, this, [&] {
+        QNetworkRequest request(QUrl(url + u"/predict"_s));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        QNetworkReply *reply = m_network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
+        ++sent;
+        connect(reply, &QNetworkReply::finished, this, [&answered, reply] {
+            reply->deleteLater();
+            ++answered;
+        });
+    });
+    QTimer sampler;
+    sampler.setInterval(int(kSampleMs));
+    connect(&sampler, &QTimer::timeout, this, [this] { QVERIFY(m_plane->metrics()->sample()); });
+    QElapsedTimer clock;
+    clock.start();
+    pace.start();
+    sampler.start();
+    QTRY_VERIFY_WITH_TIMEOUT(clock.elapsed() >= ms, ms + 5000);
+    pace.stop();
+    QTRY_COMPARE_WITH_TIMEOUT(answered, sent, kWaitMs);
+    sampler.stop();
+    sample(1);
+}
+
+int TestEndpointDetailView::points(const QString &series) const
+{
+    const QXYSeries *s = m_view->series(series);
+    return s ? int(s->count()) : -1;
+}
+
+void TestEndpointDetailView::pointCountsFollowSamples()
+{
+    sample(10);
+    m_view->refreshNow();
+    QCOMPARE(points(u"desired"_s), 10);
+    QCOMPARE(points(u"healthy"_s), 10);
+    QCOMPARE(points(u"requests"_s), 10);
+    QCOMPARE(points(u"routes-HEALTHY"_s), 10);
+    // No request yet: no latency to draw.
+    QCOMPARE(points(u"p95"_s), 0);
+    const QXYSeries *desired = m_view->series(u"desired"_s);
+    const QXYSeries *healthy = m_view->series(u"healthy"_s);
+    for (int i = 0; i < 10; ++i) {
+        QCOMPARE(desired->at(i).y(), 2.0);
+        QCOMPARE(healthy->at(i).y(), 2.0);
+    }
+    // Counts on whole-number ticks: 2 replicas on an axis to 3, a tick per replica.
+    QValueAxis *counts = nullptr;
+    for (QAbstractAxis *axis : m_view->series(u"desired"_s)->attachedAxes()) {
+        if (axis->orientation() == Qt::Vertical)
+            counts = qobject_cast<QValueAxis *>(axis);
+    }
+    QVERIFY(counts);
+    QCOMPARE(counts->max(), 3.0);
+    QCOMPARE(counts->tickType(), QValueAxis::TicksDynamic);
+    QCOMPARE(counts->tickInterval(), 1.0);
+    // Statuses no route had are not drawn.
+    QVERIFY(m_view->series(u"routes-HEALTHY"_s)->isVisible());
+    QVERIFY(!m_view->series(u"routes-FAILED_TO_START"_s)->isVisible());
+
+    // Each replica: memory from the first sample, CPU from the second (it is a rate).
+    const QList<QUuid> replicas = m_history->replicas(m_live.id);
+    QCOMPARE(replicas.size(), 2);
+    for (const QUuid &route : replicas) {
+        const QString id = DisplayFormat::shortId(route);
+        QCOMPARE(points(u"memory-"_s + id), 10);
+        QCOMPARE(points(u"cpu-"_s + id), 9);
+        QVERIFY(m_view->series(u"memory-"_s + id)->at(9).y() > 1.0);  // a real process, some MiB resident
+        // No GPU on these replicas, so no GPU line.
+        QVERIFY(!m_view->series(u"gpu-"_s + id));
+    }
+}
+
+void TestEndpointDetailView::trafficShowsInRequestsAndLatency()
+{
+    drive(m_live.url, 40, 2500);
+    m_view->refreshNow();
+    const QXYSeries *requests = m_view->series(u"requests"_s);
+    double peak = 0;
+    for (const QPointF &p : requests->points())
+        peak = std::max(peak, p.y());
+    QVERIFY2(peak > 5.0, qPrintable(QString::number(peak)));
+    QVERIFY(points(u"p95"_s) > 0);
+    const auto latest = m_history->latest(m_live.id);
+    QVERIFY(latest);
+    const QLabel *summary = m_view->findChild<QLabel *>(u"detailSummary"_s);
+    QVERIFY(summary->text().contains(u"req/s"_s));
+    QVERIFY2(summary->text().contains(u"2 of 2 replicas healthy"_s), qPrintable(summary->text()));
+}
+
+void TestEndpointDetailView::seriesNeverExceedTheirCaps_data()
+{
+    QTest::addColumn<int>("range");
+    QTest::newRow("5 min") << int(EndpointDetailView::Range::FiveMinutes);
+    QTest::newRow("15 min") << int(EndpointDetailView::Range::FifteenMinutes);
+    QTest::newRow("1 h") << int(EndpointDetailView::Range::Hour);
+}
+
+void TestEndpointDetailView::seriesNeverExceedTheirCaps()
+{
+    QFETCH(int, range);
+    static Endpoint replayed;
+    static QList<QUuid> routes;
+    if (replayed.id.isNull()) {
+        replayed = createPublic(u"replayed"_s, 0);
+        QTRY_VERIFY(m_model->find(replayed.id));
+        for (int i = 0; i < 3; ++i)
+            routes << QUuid::createUuid();
+        // Seventy minutes: more than the history keeps.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        replay(replayed, routes, now - 70 * 60 * 1000, now);
+    }
+    const MetricsHistory::EndpointSeries *history = m_history->endpoint(replayed.id);
+    QVERIFY(history);
+    QCOMPARE(history->size(), MetricsHistory::kCapacity);
+    QCOMPARE(m_history->replica(replayed.id, routes.at(0))->size(), MetricsHistory::kCapacity);
+
+    m_view->endpointSelector()->setCurrentEndpoint(replayed.id);
+    m_view->setRange(EndpointDetailView::Range(range));
+    m_view->refreshNow();
+    const auto *axis = qobject_cast<QDateTimeAxis *>(m_view->series(u"desired"_s)->attachedAxes().value(0));
+    QVERIFY(axis);
+    QCOMPARE(axis->min().msecsTo(axis->max()), EndpointDetailView::rangeMs(EndpointDetailView::Range(range)));
+    // The samples inside the range, and the points they make at most kMaxDrawnPoints a series.
+    const qsizetype inRange = history->size()
+        - history->lowerBound(axis->min().toMSecsSinceEpoch(), [](const EndpointSample &s) { return s.timeMs; });
+    const int expected = int(std::min<qsizetype>(inRange, EndpointDetailView::kMaxDrawnPoints));
+    QVERIFY2(inRange >= EndpointDetailView::rangeMs(EndpointDetailView::Range(range)) / kSampleMs - 2,
+             qPrintable(QString::number(inRange)));
+    for (QXYSeries *s : m_view->series()) {
+        QVERIFY2(s->count() <= EndpointDetailView::kMaxDrawnPoints, qPrintable(s->objectName()));
+        if (s->isVisible())
+            QCOMPARE(s->count(), expected);
+    }
+    QCOMPARE(expected, EndpointDetailView::kMaxDrawnPoints);
+    // A spike of one sample survives the thinning: each point is the largest of the samples it stands for.
+    double peakDrawn = 0;
+    for (const QPointF &p : m_view->series(u"p95"_s)->points())
+        peakDrawn = std::max(peakDrawn, p.y());
+    double peakKept = 0;
+    for (qsizetype i = history->size() - inRange; i < history->size(); ++i)
+        peakKept = std::max(peakKept, double(history->at(i).p95Ms));
+    QCOMPARE(peakDrawn, peakKept);
+}
+
+void TestEndpointDetailView::replicaLinesAreCapped()
+{
+    const Endpoint crowded = createPublic(u"crowded"_s, 0);
+    QTRY_VERIFY(m_model->find(crowded.id));
+    QList<QUuid> routes;
+    for (int i = 0; i < 12; ++i)
+        routes << QUuid::createUuid();
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    replay(crowded, routes, now - 60 * 1000, now);
+    m_view->endpointSelector()->setCurrentEndpoint(crowded.id);
+    m_view->setRange(EndpointDetailView::Range::FiveMinutes);
+    m_view->refreshNow();
+    int cpuLines = 0;
+    int memoryLines = 0;
+    for (QXYSeries *s : m_view->series()) {
+        cpuLines += s->objectName().startsWith(u"cpu-"_s) ? 1 : 0;
+        memoryLines += s->objectName().startsWith(u"memory-"_s) ? 1 : 0;
+    }
+    QCOMPARE(cpuLines, EndpointDetailView::kMaxReplicaSeries);
+    QCOMPARE(memoryLines, EndpointDetailView::kMaxReplicaSeries);
+    QVERIFY(m_view->charts().at(3)->title().contains(u"8 of 12"_s));
+    // Back to the live endpoint: its two replicas, no more.
+    m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
+    m_view->refreshNow();
+    cpuLines = 0;
+    for (QXYSeries *s : m_view->series())
+        cpuLines += s->objectName().startsWith(u"cpu-"_s) ? 1 : 0;
+    QCOMPARE(cpuLines, 2);
+}
+
+void TestEndpointDetailView::redrawsAreBatchedAndSkippedWhileHidden()
+{
+    m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
+    QTest::qWait(EndpointDetailView::kRepaintIntervalMs + 100);
+    int before = m_view->redrawCount();
+    // Twenty samples in a burst: at most one redraw now and one a tick later.
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(m_plane->metrics()->sample());
+    QTest::qWait(2 * EndpointDetailView::kRepaintIntervalMs + 100);
+    QVERIFY2(m_view->redrawCount() - before <= 2, qPrintable(QString::number(m_view->redrawCount() - before)));
+    QVERIFY(m_view->redrawCount() - before >= 1);
+
+    // Hidden: samples are recorded, nothing is drawn; shown again, what it missed in one go.
+    m_view->hide();
+    before = m_view->redrawCount();
+    sample(5);
+    QTest::qWait(EndpointDetailView::kRepaintIntervalMs + 100);
+    QCOMPARE(m_view->redrawCount(), before);
+    const qsizetype recorded = m_history->endpoint(m_live.id)->size();
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+    QCOMPARE(m_view->redrawCount(), before + 1);
+    m_view->setRange(EndpointDetailView::Range::Hour);
+    QCOMPARE(points(u"desired"_s), int(recorded));
+}
+
+void TestEndpointDetailView::screenshot()
+{
+    // A canary in progress on the live endpoint: a second revision with one real replica.
+    ModifyEndpointRequest change;
+    change.modelVersion = u"v2"_s;
+    change.modelFolder = u"iris-v2"_s;
+    change.replicas = 3;
+    auto modified = service().modifyEndpoint(m_live.name, change);
+    QVERIFY2(modified, modified ? "" : UiTest::why(modified.error()).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(service(), m_live.name), 3, kWaitMs);
+    m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
+    QTRY_COMPARE(m_view->trafficSplit()->revisions().size(), 2);
+    m_view->trafficSplit()->slider()->setValue(10);
+    Q_EMIT m_view->trafficSplit()->slider()->sliderReleased();
+    QCOMPARE(m_view->trafficSplit()->preview()->text(), u"v1 90 % · v2 10 %"_s);
+    drive(m_live.url, 30, 3000);
+    m_view->setRange(EndpointDetailView::Range::FiveMinutes);
+    m_view->refreshNow();
+    const QString failed = UiTest::saveScreenshot(*m_view, u"endpoint-detail"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+}
+
+QTEST_MAIN(TestEndpointDetailView)
+#include "test_endpointdetailview.moc"

@@ -1,0 +1,557 @@
+#include "endpointdetailview.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QEvent>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QSettings>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+
+#include "displayformat.h"
+#include "endpointlistmodel.h"
+#include "endpointselector.h"
+#include "metricshistory.h"
+#include "trafficspliteditor.h"
+
+namespace ServeDeck {
+
+namespace {
+
+const QString kRangeKey = QStringLiteral("endpointDetail/range");
+const QString kOrganization = QStringLiteral("ServeDeck");
+
+// Replica lines are told apart by colour; one replica's CPU, GPU and memory share one.
+const QList<QColor> kReplicaColours{QColor(0x1e, 0x88, 0xe5), QColor(0xe5, 0x39, 0x35), QColor(0x43, 0xa0, 0x47),
+                                   QColor(0xfb, 0x8c, 0x00), QColor(0x8e, 0x24, 0xaa), QColor(0x00, 0xac, 0xc1),
+                                   QColor(0x6d, 0x4c, 0x41), QColor(0xd8, 0x1b, 0x60)};
+
+QColor routeStatusColour(RouteStatus status)
+{
+    switch (status) {
+    case RouteStatus::Provisioning:
+        return QColor(0x1e, 0x88, 0xe5);
+    case RouteStatus::Healthy:
+        return QColor(0x43, 0xa0, 0x47);
+    case RouteStatus::Unhealthy:
+        return QColor(0xfb, 0x8c, 0x00);
+    case RouteStatus::Terminating:
+        return QColor(0x9e, 0x9e, 0x9e);
+    case RouteStatus::FailedToStart:
+        return QColor(0xe5, 0x39, 0x35);
+    }
+    return {};
+}
+
+// The samples [first, size) of `series` as (time, value) points, at most `cap` of them: beyond
+// that, consecutive samples are split into `cap` runs of (nearly) equal length, each drawn as one
+// point at the run's last time with its largest value, so a one-sample spike still shows at the
+// hour range. Samples whose value is NaN (no latency without requests) are left out.
+template<typename Series, typename Value>
+QList<QPointF> pointsOf(const Series &series, qsizetype first, int cap, Value value)
+{
+    QList<QPointF> points;
+    const qsizetype n = series.size() - first;
+    if (n <= 0)
+        return points;
+    const qsizetype runs = std::min<qsizetype>(n, cap);
+    points.reserve(runs);
+    for (qsizetype k = 0; k < runs; ++k) {
+        const qsizetype start = first + k * n / runs;
+        const qsizetype end = first + (k + 1) * n / runs;
+        float best = std::numeric_limits<float>::quiet_NaN();
+        for (qsizetype i = start; i < end; ++i) {
+            const float v = value(series.at(i));
+            if (!std::isnan(v) && (std::isnan(best) || v > best))
+                best = v;
+        }
+        if (!std::isnan(best))
+            points.append(QPointF(double(series.at(end - 1).timeMs), double(best)));
+    }
+    return points;
+}
+
+double peakOf(const QList<QPointF> &points, double floor)
+{
+    double peak = floor;
+    for (const QPointF &p : points)
+        peak = std::max(peak, p.y());
+    return peak;
+}
+
+// A value axis from 0 to a little above the peak, on round numbers.
+void fitAxis(QValueAxis *axis, double peak)
+{
+    axis->setRange(0, peak * 1.1);
+    axis->applyNiceNumbers();
+}
+
+// A count axis (replicas, routes): whole numbers only, one tick per 1, 2, 5, 10… so no label repeats.
+void fitCountAxis(QValueAxis *axis, double peak)
+{
+    constexpr int kMaxTicks = 6;
+    int top = int(std::ceil(peak)) + 1;
+    int step = 1;
+    for (int base = 1; top / step > kMaxTicks - 1; base *= 10) {
+        for (int factor : {1, 2, 5}) {
+            step = base * factor;
+            if (top / step <= kMaxTicks - 1)
+                break;
+        }
+    }
+    top = (top + step - 1) / step * step;
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0);
+    axis->setTickInterval(step);
+    axis->setRange(0, top);
+}
+
+bool isDarkPalette(const QPalette &palette)
+{
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+} // namespace
+
+EndpointDetailView::EndpointDetailView(ModelServingService &service, EndpointListModel &endpoints,
+                                       const MetricsHistory &history, QWidget *parent)
+    : QWidget(parent)
+    , m_endpoints(endpoints)
+    , m_history(history)
+    , m_endpoint(new EndpointSelector(endpoints, EndpointSelector::Scope::OneEndpoint, this))
+    , m_range(new QComboBox(this))
+    , m_summary(new QLabel(this))
+    , m_split(new TrafficSplitEditor(service, endpoints, this))
+    , m_repaint(new QTimer(this))
+{
+    m_range->setObjectName(QStringLiteral("detailRange"));
+    for (const Range r : {Range::FiveMinutes, Range::FifteenMinutes, Range::Hour})
+        m_range->addItem(DisplayFormat::duration(rangeMs(r) / 1000), int(r));
+    m_summary->setObjectName(QStringLiteral("detailSummary"));
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *top = new QHBoxLayout;
+    auto *endpointLabel = new QLabel(tr("Endpoint"), this);
+    endpointLabel->setBuddy(m_endpoint);
+    auto *rangeLabel = new QLabel(tr("Range"), this);
+    rangeLabel->setBuddy(m_range);
+    top->addWidget(endpointLabel);
+    top->addWidget(m_endpoint);
+    top->addSpacing(12);
+    top->addWidget(rangeLabel);
+    top->addWidget(m_range);
+    top->addSpacing(12);
+    top->addWidget(m_summary, 1);
+
+    QChartView *replicas = makeChart(tr("Replicas"), &m_replicasValue, &m_replicasTime);
+    // Healthy first, so the dashed desired line is drawn over it where they agree.
+    m_healthy = addLine(replicas->chart(), m_replicasValue, m_replicasTime, QStringLiteral("healthy"), tr("Healthy"));
+    m_desired = addLine(replicas->chart(), m_replicasValue, m_replicasTime, QStringLiteral("desired"), tr("Desired"));
+    m_replicasValue->setLabelFormat(QStringLiteral("%d"));
+
+    QChartView *routes = makeChart(tr("Routes by status"), &m_routesValue, &m_routesTime);
+    for (int s = 0; s < kRouteStatusCount; ++s) {
+        const QString name = routeStatusName(RouteStatus(s));
+        m_routeLines << addLine(routes->chart(), m_routesValue, m_routesTime, QStringLiteral("routes-") + name, name);
+    }
+    m_routesValue->setLabelFormat(QStringLiteral("%d"));
+
+    QChartView *traffic = makeChart(tr("Traffic"), &m_requestsValue, &m_trafficTime);
+    m_requests = addLine(traffic->chart(), m_requestsValue, m_trafficTime, QStringLiteral("requests"), tr("Requests/s"));
+    m_latencyValue = new QValueAxis(traffic);
+    m_latencyValue->setLabelFormat(QStringLiteral("%g"));
+    m_latencyValue->setTitleText(tr("ms"));
+    traffic->chart()->addAxis(m_latencyValue, Qt::AlignRight);
+    m_p95 = addLine(traffic->chart(), m_latencyValue, m_trafficTime, QStringLiteral("p95"), tr("p95 latency"));
+    m_requestsValue->setLabelFormat(QStringLiteral("%g"));
+
+    QChartView *cpu = makeChart(tr("Replica CPU"), &m_cpuValue, &m_cpuTime);
+    m_cpuValue->setLabelFormat(QStringLiteral("%g"));
+    m_cpuValue->setTitleText(tr("%"));
+    QChartView *memory = makeChart(tr("Replica memory"), &m_memoryValue, &m_memoryTime);
+    m_memoryValue->setLabelFormat(QStringLiteral("%g"));
+    m_memoryValue->setTitleText(tr("MiB"));
+
+    auto *splitBox = new QGroupBox(tr("Traffic split"), this);
+    auto *splitLayout = new QVBoxLayout(splitBox);
+    splitLayout->setContentsMargins(4, 4, 4, 4);
+    splitLayout->addWidget(m_split);
+
+    auto *grid = new QGridLayout;
+    grid->setSpacing(4);
+    grid->addWidget(replicas, 0, 0);
+    grid->addWidget(routes, 0, 1);
+    grid->addWidget(traffic, 0, 2);
+    grid->addWidget(cpu, 1, 0);
+    grid->addWidget(memory, 1, 1);
+    grid->addWidget(splitBox, 1, 2);
+    for (int c = 0; c < 3; ++c)
+        grid->setColumnStretch(c, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(grid, 1);
+
+    m_repaint->setSingleShot(true);
+    connect(m_repaint, &QTimer::timeout, this, &EndpointDetailView::redraw);
+    connect(&m_history, &MetricsHistory::recorded, this, &EndpointDetailView::sampleRecorded);
+    connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, [this](const QUuid &id) {
+        m_split->setEndpoint(id);
+        refreshNow();
+    });
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        QSettings(kOrganization, QCoreApplication::applicationName()).setValue(kRangeKey, m_range->currentIndex());
+        refreshNow();
+    });
+    {
+        const QSignalBlocker quiet(m_range);
+        const int remembered = QSettings(kOrganization, QCoreApplication::applicationName()).value(kRangeKey, 0).toInt();
+        m_range->setCurrentIndex(std::clamp(remembered, 0, m_range->count() - 1));
+    }
+    m_split->setEndpoint(m_endpoint->currentEndpoint());
+    applyTheme();
+    m_sinceRedraw.start();
+}
+
+EndpointDetailView::~EndpointDetailView() = default;
+
+qint64 EndpointDetailView::rangeMs(Range range)
+{
+    switch (range) {
+    case Range::FiveMinutes:
+        return 5 * 60 * 1000;
+    case Range::FifteenMinutes:
+        return 15 * 60 * 1000;
+    case Range::Hour:
+        return 60 * 60 * 1000;
+    }
+    return 0;
+}
+
+EndpointDetailView::Range EndpointDetailView::range() const
+{
+    return Range(m_range->currentData().toInt());
+}
+
+void EndpointDetailView::setRange(Range range)
+{
+    m_range->setCurrentIndex(m_range->findData(int(range)));
+}
+
+QChartView *EndpointDetailView::makeChart(const QString &title, QValueAxis **valueAxis, QDateTimeAxis **timeAxis)
+{
+    auto *chart = new QChart;
+    chart->setTitle(title);
+    chart->setMargins(QMargins(2, 2, 2, 2));
+    chart->setBackgroundRoundness(0);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    QFont small = chart->legend()->font();
+    small.setPointSizeF(small.pointSizeF() * 0.85);
+    chart->legend()->setFont(small);
+    QFont titleFont = chart->titleFont();
+    titleFont.setBold(true);
+    chart->setTitleFont(titleFont);
+
+    *timeAxis = new QDateTimeAxis(chart);
+    (*timeAxis)->setTickCount(4);
+    (*timeAxis)->setLabelsFont(small);
+    chart->addAxis(*timeAxis, Qt::AlignBottom);
+    *valueAxis = new QValueAxis(chart);
+    (*valueAxis)->setLabelsFont(small);
+    (*valueAxis)->setRange(0, 1);
+    chart->addAxis(*valueAxis, Qt::AlignLeft);
+
+    auto *view = new QChartView(chart, this);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(220, 170);
+    m_views << view;
+    return view;
+}
+
+QLineSeries *EndpointDetailView::addLine(QChart *chart, QValueAxis *valueAxis, QDateTimeAxis *timeAxis,
+                                         const QString &name, const QString &title)
+{
+    auto *line = new QLineSeries(chart);
+    line->setObjectName(name);
+    line->setName(title);
+    chart->addSeries(line);
+    line->attachAxis(timeAxis);
+    line->attachAxis(valueAxis);
+    return line;
+}
+
+QList<QChart *> EndpointDetailView::charts() const
+{
+    QList<QChart *> result;
+    for (QChartView *view : m_views)
+        result << view->chart();
+    return result;
+}
+
+QList<QXYSeries *> EndpointDetailView::series() const
+{
+    QList<QXYSeries *> result;
+    for (QChartView *view : m_views) {
+        for (QAbstractSeries *s : view->chart()->series()) {
+            if (auto *xy = qobject_cast<QXYSeries *>(s))
+                result << xy;
+        }
+    }
+    return result;
+}
+
+QXYSeries *EndpointDetailView::series(const QString &name) const
+{
+    for (QXYSeries *s : series()) {
+        if (s->objectName() == name)
+            return s;
+    }
+    return nullptr;
+}
+
+void EndpointDetailView::sampleRecorded()
+{
+    m_stale = true;
+    // Hidden, nothing is drawn; showing it draws what it missed.
+    if (!isVisible() || m_repaint->isActive())
+        return;
+    const qint64 wait = kRepaintIntervalMs - m_sinceRedraw.elapsed();
+    m_repaint->start(int(std::max<qint64>(0, wait)));
+}
+
+void EndpointDetailView::refreshNow()
+{
+    m_repaint->stop();
+    m_stale = true;
+    redraw();
+}
+
+void EndpointDetailView::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        refreshNow();
+}
+
+void EndpointDetailView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::PaletteChange)
+        applyTheme();
+    QWidget::changeEvent(event);
+}
+
+void EndpointDetailView::applyTheme()
+{
+    const bool dark = isDarkPalette(palette());
+    for (QChartView *view : std::as_const(m_views)) {
+        QChart *chart = view->chart();
+        // setTheme resets fonts, pens and brushes; the sizes and colours chosen here come back after.
+        const QFont title = chart->titleFont();
+        const QFont legend = chart->legend()->font();
+        chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+        chart->setBackgroundRoundness(0);
+        chart->setBackgroundBrush(palette().color(QPalette::Base));
+        chart->setTitleFont(title);
+        chart->setTitleBrush(palette().color(QPalette::WindowText));
+        chart->legend()->setFont(legend);
+        chart->legend()->setLabelColor(palette().color(QPalette::WindowText));
+        for (QAbstractAxis *axis : chart->axes()) {
+            axis->setLabelsFont(legend);
+            axis->setLabelsColor(palette().color(QPalette::WindowText));
+            axis->setTitleBrush(palette().color(QPalette::WindowText));
+            axis->setTitleFont(legend);
+        }
+    }
+    const auto pen = [](const QColor &colour, Qt::PenStyle style = Qt::SolidLine) {
+        QPen p(colour, 2);
+        p.setStyle(style);
+        return p;
+    };
+    m_desired->setPen(pen(QColor(0x90, 0x90, 0x90), Qt::DashLine));
+    m_healthy->setPen(pen(routeStatusColour(RouteStatus::Healthy)));
+    for (int s = 0; s < m_routeLines.size(); ++s)
+        m_routeLines.at(s)->setPen(pen(routeStatusColour(RouteStatus(s))));
+    m_requests->setPen(pen(QColor(0x1e, 0x88, 0xe5)));
+    m_p95->setPen(pen(QColor(0xfb, 0x8c, 0x00)));
+    // Replica lines get their colours when drawn.
+    m_stale = true;
+    if (isVisible())
+        refreshNow();
+}
+
+void EndpointDetailView::redraw()
+{
+    m_sinceRedraw.restart();
+    m_stale = false;
+    ++m_redraws;
+    const QUuid id = m_endpoint->currentEndpoint();
+    const qint64 toMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 fromMs = toMs - rangeMs(range());
+    const QString format = range() == Range::FiveMinutes ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
+    for (QDateTimeAxis *axis : {m_replicasTime, m_routesTime, m_trafficTime, m_cpuTime, m_memoryTime}) {
+        axis->setFormat(format);
+        axis->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
+    }
+
+    const MetricsHistory::EndpointSeries *history = id.isNull() ? nullptr : m_history.endpoint(id);
+    if (!history) {
+        for (QLineSeries *line : {m_desired, m_healthy, m_requests, m_p95})
+            line->clear();
+        for (QLineSeries *line : std::as_const(m_routeLines))
+            line->clear();
+        fitCountAxis(m_replicasValue, 1);
+        fitCountAxis(m_routesValue, 1);
+    } else {
+        const qsizetype first = history->lowerBound(fromMs, [](const EndpointSample &s) { return s.timeMs; });
+        const QList<QPointF> desired = pointsOf(*history, first, kMaxDrawnPoints,
+                                                [](const EndpointSample &s) { return float(s.desired); });
+        const QList<QPointF> healthy = pointsOf(*history, first, kMaxDrawnPoints,
+                                                [](const EndpointSample &s) { return float(s.healthy()); });
+        m_desired->replace(desired);
+        m_healthy->replace(healthy);
+        fitCountAxis(m_replicasValue, std::max(peakOf(desired, 1), peakOf(healthy, 1)));
+
+        double routesPeak = 1;
+        for (int s = 0; s < m_routeLines.size(); ++s) {
+            const QList<QPointF> points = pointsOf(*history, first, kMaxDrawnPoints,
+                                                   [s](const EndpointSample &sample) { return float(sample.routes[s]); });
+            m_routeLines.at(s)->replace(points);
+            const double peak = peakOf(points, 0);
+            routesPeak = std::max(routesPeak, peak);
+            // A status no route had in this range adds nothing but a legend entry.
+            const bool seen = peak > 0;
+            m_routeLines.at(s)->setVisible(seen);
+            for (QLegendMarker *marker : m_routeLines.at(s)->chart()->legend()->markers(m_routeLines.at(s)))
+                marker->setVisible(seen);
+        }
+        fitCountAxis(m_routesValue, routesPeak);
+
+        const QList<QPointF> requests = pointsOf(*history, first, kMaxDrawnPoints,
+                                                 [](const EndpointSample &s) { return s.requestsPerSecond; });
+        const QList<QPointF> p95 = pointsOf(*history, first, kMaxDrawnPoints,
+                                            [](const EndpointSample &s) { return s.p95Ms; });
+        m_requests->replace(requests);
+        m_p95->replace(p95);
+        fitAxis(m_requestsValue, peakOf(requests, 1));
+        fitAxis(m_latencyValue, peakOf(p95, 1));
+    }
+    redrawReplicas(fromMs, toMs);
+    updateSummary();
+}
+
+void EndpointDetailView::redrawReplicas(qint64 fromMs, qint64 toMs)
+{
+    Q_UNUSED(toMs)
+    const QUuid id = m_endpoint->currentEndpoint();
+    // The replicas with the newest samples: the ones running now before the ones that stopped.
+    QList<std::pair<qint64, QUuid>> candidates;
+    for (const QUuid &route : m_history.replicas(id)) {
+        const MetricsHistory::ReplicaSeries *s = m_history.replica(id, route);
+        if (s && !s->isEmpty() && s->last().timeMs >= fromMs)
+            candidates.append({s->last().timeMs, route});
+    }
+    std::stable_sort(candidates.begin(), candidates.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+    if (candidates.size() > kMaxReplicaSeries)
+        candidates.resize(kMaxReplicaSeries);
+    QList<QUuid> shown;
+    for (const QUuid &route : m_history.replicas(id)) {
+        if (std::any_of(candidates.begin(), candidates.end(), [&](const auto &c) { return c.second == route; }))
+            shown << route;
+    }
+
+    // Lines of replicas no longer shown go; new ones come.
+    QChart *cpuChart = m_views.at(3)->chart();
+    QChart *memoryChart = m_views.at(4)->chart();
+    for (auto it = m_replicaLines.begin(); it != m_replicaLines.end();) {
+        if (shown.contains(it.key())) {
+            ++it;
+            continue;
+        }
+        for (QLineSeries *line : {it->cpu, it->gpu, it->memory}) {
+            if (line) {
+                line->chart()->removeSeries(line);
+                delete line;
+            }
+        }
+        it = m_replicaLines.erase(it);
+    }
+    double cpuPeak = 1;
+    double memoryPeak = 1;
+    for (qsizetype i = 0; i < shown.size(); ++i) {
+        const QUuid route = shown.at(i);
+        const MetricsHistory::ReplicaSeries *s = m_history.replica(id, route);
+        const QString shortId = DisplayFormat::shortId(route);
+        ReplicaLines &lines = m_replicaLines[route];
+        if (!lines.cpu) {
+            lines.cpu = addLine(cpuChart, m_cpuValue, m_cpuTime, QStringLiteral("cpu-") + shortId, shortId);
+            lines.memory = addLine(memoryChart, m_memoryValue, m_memoryTime, QStringLiteral("memory-") + shortId, shortId);
+        }
+        const QColor colour = kReplicaColours.at(i % kReplicaColours.size());
+        lines.cpu->setPen(QPen(colour, 2));
+        lines.memory->setPen(QPen(colour, 2));
+        const qsizetype first = s->lowerBound(fromMs, [](const ReplicaSample &r) { return r.timeMs; });
+        const QList<QPointF> cpu = pointsOf(*s, first, kMaxDrawnPoints, [](const ReplicaSample &r) { return r.cpuPercent; });
+        const QList<QPointF> memory = pointsOf(*s, first, kMaxDrawnPoints, [](const ReplicaSample &r) { return r.memoryMiB; });
+        const QList<QPointF> gpu = pointsOf(*s, first, kMaxDrawnPoints, [](const ReplicaSample &r) { return r.gpuPercent; });
+        lines.cpu->replace(cpu);
+        lines.memory->replace(memory);
+        cpuPeak = std::max(cpuPeak, peakOf(cpu, 0));
+        memoryPeak = std::max(memoryPeak, peakOf(memory, 0));
+        // GPU utilization joins the CPU chart, dashed, for replicas that were given a GPU.
+        if (!gpu.isEmpty() && !lines.gpu) {
+            lines.gpu = addLine(cpuChart, m_cpuValue, m_cpuTime, QStringLiteral("gpu-") + shortId, tr("%1 GPU").arg(shortId));
+        }
+        if (lines.gpu) {
+            QPen dashed(colour, 2);
+            dashed.setStyle(Qt::DashLine);
+            lines.gpu->setPen(dashed);
+            lines.gpu->replace(gpu);
+            cpuPeak = std::max(cpuPeak, peakOf(gpu, 0));
+        }
+    }
+    fitAxis(m_cpuValue, cpuPeak);
+    fitAxis(m_memoryValue, memoryPeak);
+    const qsizetype total = m_history.replicas(id).size();
+    cpuChart->setTitle(total > shown.size() ? tr("Replica CPU (%1 of %2)").arg(shown.size()).arg(total) : tr("Replica CPU"));
+    memoryChart->setTitle(total > shown.size() ? tr("Replica memory (%1 of %2)").arg(shown.size()).arg(total)
+                                               : tr("Replica memory"));
+}
+
+void EndpointDetailView::updateSummary()
+{
+    const QUuid id = m_endpoint->currentEndpoint();
+    const EndpointInfo *info = id.isNull() ? nullptr : m_endpoints.find(id);
+    if (!info) {
+        m_summary->setText(tr("No endpoint selected."));
+        return;
+    }
+    QStringList parts{info->endpoint.modelVersion, endpointStatusName(info->status)};
+    int healthy = 0;
+    for (const Route &r : info->routes)
+        healthy += r.status == RouteStatus::Healthy ? 1 : 0;
+    parts << tr("%1 of %2 replicas healthy").arg(healthy).arg(info->endpoint.replicas);
+    if (const auto latest = m_history.latest(id)) {
+        parts << tr("%1 req/s").arg(QString::number(latest->requestsPerSecond, 'f', 1));
+        if (latest->hasP95())
+            parts << tr("p95 %1 ms").arg(QString::number(latest->p95Ms, 'f', 0));
+    }
+    m_summary->setText(parts.join(QStringLiteral(" · ")));
+}
+
+} // namespace ServeDeck

@@ -1,0 +1,559 @@
+#include "trafficspliteditor.h"
+
+#include <numeric>
+
+#include <QAction>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPainter>
+#include <QPushButton>
+#include <QSlider>
+#include <QSpinBox>
+#include <QTimer>
+#include <QUndoGroup>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include "endpointlistmodel.h"
+
+namespace ServeDeck {
+
+namespace {
+
+const QString kErrorStyle = QStringLiteral("color: #c62828;");
+const QString kNotReadyStyle = QStringLiteral("color: #ef6c00; font-weight: bold;");
+
+QString refOf(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+// Revisions are told apart by the same colours everywhere in the editor.
+const QList<QColor> kRevisionColours{QColor(0x1e, 0x88, 0xe5), QColor(0x43, 0xa0, 0x47), QColor(0x8e, 0x24, 0xaa),
+                                     QColor(0xfb, 0x8c, 0x00), QColor(0x00, 0xac, 0xc1), QColor(0x6d, 0x4c, 0x41)};
+
+} // namespace
+
+// The split being shown or previewed as one bar, a segment per revision in proportion to its
+// share; a revision that is not ready is hatched, as it would take none of it.
+class SplitBar final : public QWidget
+{
+public:
+    using QWidget::QWidget;
+
+    void setSplit(const QList<TrafficSplit::RevisionShare> &revisions, const QList<int> &percent)
+    {
+        m_revisions = revisions;
+        m_percent = percent;
+        update();
+    }
+
+    QSize sizeHint() const override { return {200, fontMetrics().height() + 8}; }
+    QSize minimumSizeHint() const override { return {60, fontMetrics().height() + 8}; }
+
+protected:
+    void paintEvent(QPaintEvent *) override
+    {
+        QPainter painter(this);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const QRectF area = QRectF(rect()).adjusted(0.5, 0.5, -0.5, -0.5);
+        painter.setPen(palette().color(QPalette::Mid));
+        painter.setBrush(palette().color(QPalette::Base));
+        painter.drawRoundedRect(area, 3, 3);
+        double x = area.left();
+        for (qsizetype i = 0; i < m_revisions.size() && i < m_percent.size(); ++i) {
+            const double width = area.width() * m_percent.at(i) / 100.0;
+            if (width <= 0)
+                continue;
+            const QRectF segment(x, area.top(), width, area.height());
+            const QColor colour = kRevisionColours.at(i % kRevisionColours.size());
+            painter.setPen(Qt::NoPen);
+            painter.setBrush(m_revisions.at(i).isReady() ? QBrush(colour) : QBrush(colour, Qt::BDiagPattern));
+            painter.drawRect(segment);
+            const QString text = TrafficSplit::describe({m_revisions.at(i)}, {m_percent.at(i)});
+            if (fontMetrics().horizontalAdvance(text) + 8 < width) {
+                painter.setPen(m_revisions.at(i).isReady() ? QColor(Qt::white) : palette().color(QPalette::Text));
+                painter.drawText(segment, Qt::AlignCenter, text);
+            }
+            x += width;
+        }
+    }
+
+private:
+    QList<TrafficSplit::RevisionShare> m_revisions;
+    QList<int> m_percent;
+};
+
+// One applied split: undo puts the routes' earlier weights back, redo the split again. The split
+// itself was applied before the command was pushed, so its first redo does nothing.
+class TrafficSplitCommand final : public QUndoCommand
+{
+public:
+    TrafficSplitCommand(TrafficSplitEditor *editor, const QUuid &endpointId, QList<RouteWeight> before,
+                        QList<RouteWeight> after, const QString &text)
+        : QUndoCommand(text)
+        , m_editor(editor)
+        , m_endpoint(endpointId)
+        , m_before(std::move(before))
+        , m_after(std::move(after))
+    {
+    }
+
+    void undo() override
+    {
+        m_editor->put(m_endpoint, m_before, TrafficSplitEditor::tr("Undo failed"));
+    }
+
+    void redo() override
+    {
+        if (m_applied) {
+            m_applied = false;
+            return;
+        }
+        m_editor->put(m_endpoint, m_after, TrafficSplitEditor::tr("Redo failed"));
+    }
+
+private:
+    TrafficSplitEditor *m_editor;
+    QUuid m_endpoint;
+    QList<RouteWeight> m_before;
+    QList<RouteWeight> m_after;
+    bool m_applied = true;
+};
+
+TrafficSplitEditor::TrafficSplitEditor(ModelServingService &service, const EndpointListModel &endpoints,
+                                       QWidget *parent)
+    : QWidget(parent)
+    , m_service(service)
+    , m_endpoints(endpoints)
+    , m_rowsHost(new QWidget(this))
+    , m_rows(new QGridLayout(m_rowsHost))
+    , m_sliderRow(new QWidget(this))
+    , m_sliderFrom(new QLabel(m_sliderRow))
+    , m_slider(new QSlider(Qt::Horizontal, m_sliderRow))
+    , m_sliderTo(new QLabel(m_sliderRow))
+    , m_preview(new QLabel(this))
+    , m_bar(new SplitBar(this))
+    , m_boxesHost(new QWidget(this))
+    , m_boxes(new QGridLayout(m_boxesHost))
+    , m_apply(new QPushButton(tr("Apply"), m_boxesHost))
+    , m_hint(new QLabel(this))
+    , m_undoButton(new QPushButton(tr("Undo"), this))
+    , m_blueGreen(new QPushButton(tr("Blue-green switch"), this))
+    , m_rollBack(new QPushButton(tr("Roll back"), this))
+    , m_error(new QLabel(this))
+    , m_keyboardApply(new QTimer(this))
+    , m_undo(new QUndoGroup(this))
+{
+    m_rows->setContentsMargins(0, 0, 0, 0);
+    m_rows->setColumnStretch(2, 1);
+
+    m_slider->setObjectName(QStringLiteral("canarySlider"));
+    m_slider->setRange(0, 100);
+    m_slider->setSingleStep(1);
+    m_slider->setPageStep(5);
+    m_slider->setTickPosition(QSlider::TicksBelow);
+    m_slider->setTickInterval(10);
+    auto *sliderLayout = new QHBoxLayout(m_sliderRow);
+    sliderLayout->setContentsMargins(0, 0, 0, 0);
+    sliderLayout->addWidget(m_sliderFrom);
+    sliderLayout->addWidget(m_slider, 1);
+    sliderLayout->addWidget(m_sliderTo);
+
+    m_preview->setObjectName(QStringLiteral("splitPreview"));
+    QFont bold = m_preview->font();
+    bold.setBold(true);
+    m_preview->setFont(bold);
+    m_preview->setAlignment(Qt::AlignCenter);
+
+    m_boxes->setContentsMargins(0, 0, 0, 0);
+    m_apply->setObjectName(QStringLiteral("applySplit"));
+    m_hint->setWordWrap(true);
+    m_hint->setObjectName(QStringLiteral("splitHint"));
+
+    m_undoButton->setObjectName(QStringLiteral("undoSplit"));
+    m_blueGreen->setObjectName(QStringLiteral("blueGreen"));
+    m_rollBack->setObjectName(QStringLiteral("rollBack"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_undoButton);
+    buttons->addStretch(1);
+    buttons->addWidget(m_blueGreen);
+    buttons->addWidget(m_rollBack);
+
+    m_error->setObjectName(QStringLiteral("splitError"));
+    m_error->setStyleSheet(kErrorStyle);
+    m_error->setWordWrap(true);
+    m_error->hide();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_rowsHost);
+    layout->addWidget(m_sliderRow);
+    layout->addWidget(m_bar);
+    layout->addWidget(m_preview);
+    layout->addWidget(m_boxesHost);
+    layout->addWidget(m_hint);
+    layout->addLayout(buttons);
+    layout->addWidget(m_error);
+    layout->addStretch(1);
+
+    m_keyboardApply->setSingleShot(true);
+    m_keyboardApply->setInterval(kKeyboardApplyDelayMs);
+    connect(m_keyboardApply, &QTimer::timeout, this, &TrafficSplitEditor::applySlider);
+    connect(m_slider, &QSlider::valueChanged, this, &TrafficSplitEditor::sliderMoved);
+    connect(m_slider, &QSlider::sliderReleased, this, [this] {
+        m_keyboardApply->stop();
+        applySlider();
+    });
+    connect(m_apply, &QPushButton::clicked, this, &TrafficSplitEditor::applyBoxes);
+    connect(m_blueGreen, &QPushButton::clicked, this, &TrafficSplitEditor::blueGreenSwitch);
+    connect(m_rollBack, &QPushButton::clicked, this, &TrafficSplitEditor::rollBack);
+    connect(m_undoButton, &QPushButton::clicked, m_undo, &QUndoGroup::undo);
+    connect(m_undo, &QUndoGroup::canUndoChanged, this, [this](bool can) {
+        m_undoButton->setEnabled(can);
+        updateControls();
+    });
+    connect(m_undo, &QUndoGroup::undoTextChanged, this, [this](const QString &text) {
+        m_undoButton->setToolTip(text.isEmpty() ? QString() : tr("Undo: %1").arg(text));
+    });
+    auto *undoShortcut = new QAction(this);
+    undoShortcut->setShortcut(QKeySequence::Undo);
+    undoShortcut->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(undoShortcut, &QAction::triggered, m_undo, &QUndoGroup::undo);
+    addAction(undoShortcut);
+    m_undoButton->setEnabled(false);
+
+    // Full-row changes are the endpoint's routes or settings; the load columns change every
+    // sample and say nothing about the split.
+    connect(&m_endpoints, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
+        if (from.column() > EndpointListModel::Healthy || m_endpoint.isNull())
+            return;
+        const int row = [this] {
+            for (int r = 0; r < m_endpoints.rowCount(); ++r) {
+                if (m_endpoints.info(r).endpoint.id == m_endpoint)
+                    return r;
+            }
+            return -1;
+        }();
+        if (row >= from.row() && row <= to.row())
+            refresh();
+    });
+    connect(&m_endpoints, &QAbstractItemModel::rowsRemoved, this, &TrafficSplitEditor::refresh);
+    connect(&m_endpoints, &QAbstractItemModel::modelReset, this, &TrafficSplitEditor::refresh);
+    refresh();
+}
+
+TrafficSplitEditor::~TrafficSplitEditor() = default;
+
+QUndoStack *TrafficSplitEditor::undoStack() const
+{
+    return m_stacks.value(m_endpoint);
+}
+
+void TrafficSplitEditor::setEndpoint(const QUuid &endpointId)
+{
+    if (endpointId == m_endpoint)
+        return;
+    m_endpoint = endpointId;
+    m_keyboardApply->stop();
+    m_error->hide();
+    m_shownRevisionIds.clear();
+    QUndoStack *stack = nullptr;
+    if (!endpointId.isNull()) {
+        stack = m_stacks.value(endpointId);
+        if (!stack) {
+            stack = new QUndoStack(m_undo);
+            stack->setUndoLimit(kUndoLimit);
+            m_stacks.insert(endpointId, stack);
+        }
+    }
+    m_undo->setActiveStack(stack);
+    refresh();
+}
+
+void TrafficSplitEditor::refresh()
+{
+    const EndpointInfo *info = m_endpoint.isNull() ? nullptr : m_endpoints.find(m_endpoint);
+    // While the handle is held the operator is choosing; the release applies and refreshes.
+    if (m_slider->isSliderDown())
+        return;
+    m_revisions = info ? TrafficSplit::revisions(*info) : QList<TrafficSplit::RevisionShare>();
+    QList<QUuid> ids;
+    for (const auto &r : std::as_const(m_revisions))
+        ids << r.revisionId;
+    if (ids != m_shownRevisionIds) {
+        m_shownRevisionIds = ids;
+        // New weight boxes, one per revision.
+        qDeleteAll(m_weightBoxes);
+        m_weightBoxes.clear();
+        while (QLayoutItem *item = m_boxes->takeAt(0)) {
+            if (item->widget() && item->widget() != m_apply)
+                delete item->widget();
+            delete item;
+        }
+        if (m_revisions.size() >= 3) {
+            for (qsizetype i = 0; i < m_revisions.size(); ++i) {
+                auto *label = new QLabel(TrafficSplit::label(m_revisions, i), m_boxesHost);
+                auto *box = new QSpinBox(m_boxesHost);
+                box->setObjectName(QStringLiteral("weight-%1").arg(m_revisions.at(i).number));
+                box->setRange(0, 100);
+                box->setSuffix(tr(" %"));
+                connect(box, &QSpinBox::valueChanged, this, [this] {
+                    m_boxesEdited = true;
+                    updateControls();
+                });
+                m_boxes->addWidget(label, int(i), 0);
+                m_boxes->addWidget(box, int(i), 1);
+                label->setBuddy(box);
+                m_weightBoxes << box;
+            }
+            m_boxes->addWidget(m_apply, int(m_revisions.size()), 1);
+        }
+        m_boxesEdited = false;
+    }
+    rebuildRevisionRows();
+    updateControls();
+}
+
+void TrafficSplitEditor::rebuildRevisionRows()
+{
+    while (QLayoutItem *item = m_rows->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const QList<int> percent = currentPercentages();
+    for (qsizetype i = 0; i < m_revisions.size(); ++i) {
+        const TrafficSplit::RevisionShare &r = m_revisions.at(i);
+        auto *swatch = new QLabel(m_rowsHost);
+        swatch->setFixedSize(10, 10);
+        swatch->setStyleSheet(QStringLiteral("background: %1; border-radius: 2px;")
+                                  .arg(kRevisionColours.at(i % kRevisionColours.size()).name()));
+        auto *name = new QLabel(tr("%1 (revision %2)").arg(TrafficSplit::label(m_revisions, i)).arg(r.number), m_rowsHost);
+        QFont bold = name->font();
+        bold.setBold(true);
+        name->setFont(bold);
+        auto *state = new QLabel(m_rowsHost);
+        if (r.isReady()) {
+            state->setText(tr("%1 of %2 routes healthy").arg(r.healthyRoutes).arg(r.routes.size()));
+        } else {
+            state->setText(tr("not ready"));
+            state->setStyleSheet(kNotReadyStyle);
+            state->setToolTip(tr("None of its routes is HEALTHY yet, so it takes no traffic whatever its weight."));
+        }
+        state->setObjectName(QStringLiteral("state-%1").arg(r.number));
+        auto *share = new QLabel(tr("%1 %").arg(percent.value(i)), m_rowsHost);
+        share->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        m_rows->addWidget(swatch, int(i), 0);
+        m_rows->addWidget(name, int(i), 1);
+        m_rows->addWidget(state, int(i), 2);
+        m_rows->addWidget(share, int(i), 3);
+    }
+}
+
+QList<int> TrafficSplitEditor::currentPercentages() const
+{
+    return TrafficSplit::percentages(m_revisions);
+}
+
+void TrafficSplitEditor::updateControls()
+{
+    const qsizetype n = m_revisions.size();
+    const QList<int> percent = currentPercentages();
+
+    m_sliderRow->setVisible(n == 2);
+    if (n == 2) {
+        m_sliderFrom->setText(TrafficSplit::label(m_revisions, 0));
+        m_sliderTo->setText(TrafficSplit::label(m_revisions, 1));
+        if (!m_keyboardApply->isActive()) {
+            const QSignalBlocker quiet(m_slider);
+            m_slider->setValue(percent.value(1));
+        }
+        const int v = m_slider->value();
+        m_preview->setText(TrafficSplit::describe(m_revisions, {100 - v, v}));
+        m_bar->setSplit(m_revisions, {100 - v, v});
+    }
+
+    m_boxesHost->setVisible(n >= 3);
+    if (n >= 3) {
+        if (!m_boxesEdited) {
+            for (qsizetype i = 0; i < m_weightBoxes.size(); ++i) {
+                const QSignalBlocker quiet(m_weightBoxes.at(i));
+                m_weightBoxes.at(i)->setValue(percent.value(i));
+            }
+        }
+        QList<TrafficSplit::RevisionShare> wanted = m_revisions;
+        for (qsizetype i = 0; i < wanted.size() && i < m_weightBoxes.size(); ++i)
+            wanted[i].weight = m_weightBoxes.at(i)->value();
+        m_preview->setText(TrafficSplit::describe(m_revisions, TrafficSplit::percentages(wanted)));
+        m_bar->setSplit(m_revisions, TrafficSplit::percentages(wanted));
+        m_apply->setEnabled(m_boxesEdited);
+    }
+    m_preview->setVisible(n >= 2);
+    m_bar->setVisible(n >= 2);
+
+    m_hint->setVisible(n < 2);
+    if (m_endpoint.isNull())
+        m_hint->setText(tr("Select an endpoint to see how its traffic is split."));
+    else if (n == 0)
+        m_hint->setText(tr("No routes yet: the endpoint takes no traffic."));
+    else if (n == 1)
+        m_hint->setText(tr("All traffic goes to %1. Modify the endpoint with a new model version and scale it up "
+                           "to split traffic between two revisions.")
+                            .arg(TrafficSplit::label(m_revisions, 0)));
+
+    // Blue-green: everything to the other revision of two, or to the newest of more.
+    const qsizetype green = n == 2 ? (percent.value(1) <= percent.value(0) ? 1 : 0) : n - 1;
+    const bool canSwitch = n >= 2 && m_revisions.at(green).isReady() && percent.value(green) != 100;
+    m_blueGreen->setEnabled(canSwitch);
+    m_blueGreen->setVisible(n >= 2);
+    m_blueGreen->setToolTip(n < 2 ? QString()
+                            : !m_revisions.at(green).isReady()
+                            ? tr("%1 is not ready: none of its routes is HEALTHY.").arg(TrafficSplit::label(m_revisions, green))
+                            : tr("All traffic to %1 at once; the other routes keep running for a roll back.")
+                                  .arg(TrafficSplit::label(m_revisions, green)));
+    // Roll back: everything to the revision before the newest.
+    const qsizetype previous = n - 2;
+    const bool canRollBack = n >= 2 && m_revisions.at(previous).isReady() && percent.value(previous) != 100;
+    m_rollBack->setEnabled(canRollBack);
+    m_rollBack->setVisible(n >= 2);
+    // With one revision there is nothing to split; undo stays while there is something to undo.
+    m_undoButton->setVisible(n >= 2 || m_undo->canUndo());
+    m_rollBack->setToolTip(n < 2 ? QString()
+                           : !m_revisions.at(previous).isReady()
+                           ? tr("%1 is not ready: none of its routes is HEALTHY.").arg(TrafficSplit::label(m_revisions, previous))
+                           : tr("All traffic back to %1.").arg(TrafficSplit::label(m_revisions, previous)));
+    m_slider->setEnabled(n == 2);
+}
+
+void TrafficSplitEditor::sliderMoved(int value)
+{
+    if (m_revisions.size() != 2)
+        return;
+    m_preview->setText(TrafficSplit::describe(m_revisions, {100 - value, value}));
+    m_bar->setSplit(m_revisions, {100 - value, value});
+    // Dragging previews only; keys and the wheel apply once they pause.
+    if (!m_slider->isSliderDown())
+        m_keyboardApply->start();
+}
+
+void TrafficSplitEditor::applySlider()
+{
+    if (m_revisions.size() != 2)
+        return;
+    const int v = m_slider->value();
+    applyWeights({100 - v, v});
+}
+
+void TrafficSplitEditor::applyBoxes()
+{
+    QList<int> weights;
+    for (QSpinBox *box : std::as_const(m_weightBoxes))
+        weights << box->value();
+    if (applyWeights(weights))
+        m_boxesEdited = false;
+    updateControls();
+}
+
+bool TrafficSplitEditor::applyWeights(const QList<int> &weights)
+{
+    if (weights.size() != m_revisions.size() || m_revisions.isEmpty()) {
+        showError(tr("The endpoint's revisions changed; look again and retry."));
+        refresh();
+        return false;
+    }
+    if (std::accumulate(weights.begin(), weights.end(), 0) <= 0) {
+        showError(tr("At least one revision needs a weight above 0, or nothing would serve."));
+        return false;
+    }
+    QList<TrafficSplit::RevisionShare> wanted = m_revisions;
+    for (qsizetype i = 0; i < wanted.size(); ++i)
+        wanted[i].weight = weights.at(i);
+    const QString what = TrafficSplit::describe(m_revisions, TrafficSplit::percentages(wanted));
+    return send(m_endpoint, TrafficSplit::routeWeights(m_revisions, weights), what);
+}
+
+void TrafficSplitEditor::blueGreenSwitch()
+{
+    const qsizetype n = m_revisions.size();
+    if (n < 2)
+        return;
+    const QList<int> percent = currentPercentages();
+    const qsizetype green = n == 2 ? (percent.value(1) <= percent.value(0) ? 1 : 0) : n - 1;
+    QList<int> weights(n, 0);
+    weights[green] = 100;
+    applyWeights(weights);
+}
+
+void TrafficSplitEditor::rollBack()
+{
+    const qsizetype n = m_revisions.size();
+    if (n < 2)
+        return;
+    QList<int> weights(n, 0);
+    weights[n - 2] = 100;
+    applyWeights(weights);
+}
+
+bool TrafficSplitEditor::send(const QUuid &endpointId, const QList<RouteWeight> &weights, const QString &what)
+{
+    const EndpointInfo *info = m_endpoints.find(endpointId);
+    if (!info) {
+        showError(tr("The endpoint is gone."));
+        return false;
+    }
+    QHash<QUuid, int> now;
+    for (const RouteWeight &w : TrafficSplit::currentWeights(*info))
+        now.insert(w.routeId, w.weight);
+    QList<RouteWeight> before;
+    bool changes = false;
+    for (const RouteWeight &w : weights) {
+        before.append({w.routeId, now.value(w.routeId)});
+        changes = changes || now.value(w.routeId, -1) != w.weight;
+    }
+    if (!changes) {
+        m_error->hide();
+        refresh();
+        return true;
+    }
+    auto updated = m_service.updateRoutes(refOf(endpointId), weights);
+    if (!updated) {
+        showError(updated.error().typeName() + QStringLiteral(": ") + updated.error().message);
+        refresh();
+        return false;
+    }
+    m_error->hide();
+    if (QUndoStack *stack = m_stacks.value(endpointId))
+        stack->push(new TrafficSplitCommand(this, endpointId, before, weights, what));
+    refresh();
+    return true;
+}
+
+bool TrafficSplitEditor::put(const QUuid &endpointId, QList<RouteWeight> weights, const QString &failurePrefix)
+{
+    // Routes that went away or stopped since cannot take a weight; the rest still can.
+    if (const EndpointInfo *info = m_endpoints.find(endpointId)) {
+        QSet<QUuid> active;
+        for (const RouteWeight &w : TrafficSplit::currentWeights(*info))
+            active.insert(w.routeId);
+        weights.removeIf([&](const RouteWeight &w) { return !active.contains(w.routeId); });
+    }
+    auto updated = weights.isEmpty() ? Result<QList<Route>>(makeError(ErrorType::NotFound, tr("none of those routes is left")))
+                                     : m_service.updateRoutes(refOf(endpointId), weights);
+    if (!updated) {
+        showError(failurePrefix + QStringLiteral(": ") + updated.error().typeName() + QStringLiteral(": ")
+                  + updated.error().message);
+        refresh();
+        return false;
+    }
+    m_error->hide();
+    refresh();
+    return true;
+}
+
+void TrafficSplitEditor::showError(const QString &text)
+{
+    m_error->setText(text);
+    m_error->show();
+}
+
+} // namespace ServeDeck
