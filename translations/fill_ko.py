@@ -9,6 +9,18 @@ import sys
 from pathlib import Path
 
 KO = {
+    # Modify dialog
+    "Modify…": "수정…",
+    "Change the selected endpoint's version, resources, replicas or visibility": "선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다",
+    "Modify %1": "%1 수정",
+    "Public (no token needed for inference)": "공개 (추론에 토큰 불필요)",
+    "Apply": "적용",
+    "Model version": "모델 버전",
+    "Model folder": "모델 폴더",
+    "Canary share of the new version": "새 버전의 카나리 비율",
+    "CPU per replica": "레플리카당 CPU",
+    "Memory per replica": "레플리카당 메모리",
+    "Replicas": "레플리카",
     "ServeDeck": "ServeDeck",
     "%1 of %2 replicas healthy": "레플리카 %2개 중 %1개 정상",
     "Name": "이름",

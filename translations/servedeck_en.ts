@@ -899,194 +899,252 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="100"/>
+        <location filename="../ui/mainwindow.cpp" line="101"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="185"/>
         <source>Search endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="128"/>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
-        <location filename="../ui/mainwindow.cpp" line="148"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="112"/>
+        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="112"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
-        <location filename="../ui/mainwindow.cpp" line="404"/>
+        <location filename="../ui/mainwindow.cpp" line="113"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="422"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="113"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="114"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="114"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="115"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Autoscaling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="115"/>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="116"/>
+        <location filename="../ui/mainwindow.cpp" line="253"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="116"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="117"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Agents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="129"/>
+        <location filename="../ui/mainwindow.cpp" line="130"/>
         <source>Data: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="130"/>
+        <location filename="../ui/mainwindow.cpp" line="131"/>
         <source>API %1 · Proxy %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236"/>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
         <source>New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <location filename="../ui/mainwindow.cpp" line="240"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="240"/>
+        <location filename="../ui/mainwindow.cpp" line="242"/>
         <source>Scale…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="241"/>
+        <location filename="../ui/mainwindow.cpp" line="243"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
-        <source>Delete…</source>
+        <location filename="../ui/mainwindow.cpp" line="245"/>
+        <source>Modify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245"/>
-        <source>Delete the selected endpoint (Del)</source>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="249"/>
-        <source>Charts and traffic split of the selected endpoint (Return)</source>
+        <source>Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="251"/>
+        <source>Delete the selected endpoint (Del)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <source>Charts and traffic split of the selected endpoint (Return)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="257"/>
         <source>Preferences…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="256"/>
+        <location filename="../ui/mainwindow.cpp" line="262"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="265"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="264"/>
+        <location filename="../ui/mainwindow.cpp" line="270"/>
         <source>&amp;Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location filename="../ui/mainwindow.cpp" line="278"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="282"/>
+        <location filename="../ui/mainwindow.cpp" line="289"/>
         <source>&amp;Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="381"/>
+        <location filename="../ui/mainwindow.cpp" line="399"/>
         <source>Delete endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
+        <location filename="../ui/mainwindow.cpp" line="400"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="384"/>
+        <location filename="../ui/mainwindow.cpp" line="402"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="404"/>
+        <location filename="../ui/mainwindow.cpp" line="422"/>
         <source>Errors (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ModifyEndpointDialog</name>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="27"/>
+        <source>Public (no token needed for inference)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="29"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="42"/>
+        <source>Modify %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="70"/>
+        <source>Model version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="71"/>
+        <source>Model folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="72"/>
+        <source>Canary share of the new version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="73"/>
+        <source>CPU per replica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="74"/>
+        <source>Memory per replica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="75"/>
+        <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::RuleListModel</name>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="87"/>
+        <location filename="../ui/rulelistmodel.cpp" line="55"/>
         <source>Rule %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="96"/>
+        <location filename="../ui/rulelistmodel.cpp" line="64"/>
         <source>%1–%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="99"/>
+        <location filename="../ui/rulelistmodel.cpp" line="67"/>
         <source>%1 / %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="115"/>
+        <location filename="../ui/rulelistmodel.cpp" line="83"/>
         <source>Rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="117"/>
+        <location filename="../ui/rulelistmodel.cpp" line="85"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="119"/>
+        <location filename="../ui/rulelistmodel.cpp" line="87"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="121"/>
+        <location filename="../ui/rulelistmodel.cpp" line="89"/>
         <source>Out / in delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="123"/>
+        <location filename="../ui/rulelistmodel.cpp" line="91"/>
         <source>Cooldown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1219,62 +1277,62 @@
 <context>
     <name>ServeDeck::TokenListModel</name>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="136"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="94"/>
         <source>Revoked %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="154"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="112"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="156"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="114"/>
         <source>any address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="162"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="120"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="164"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="122"/>
         <source>expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="166"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="124"/>
         <source>revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="181"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="139"/>
         <source>Token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="183"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="141"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="185"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="143"/>
         <source>Issued</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="187"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="145"/>
         <source>Expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="189"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="147"/>
         <source>Allowed IPs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="191"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="149"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>

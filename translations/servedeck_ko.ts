@@ -899,194 +899,252 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="100"/>
+        <location filename="../ui/mainwindow.cpp" line="101"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="184"/>
+        <location filename="../ui/mainwindow.cpp" line="185"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="128"/>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="111"/>
-        <location filename="../ui/mainwindow.cpp" line="148"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="112"/>
+        <location filename="../ui/mainwindow.cpp" line="149"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="112"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
-        <location filename="../ui/mainwindow.cpp" line="404"/>
+        <location filename="../ui/mainwindow.cpp" line="113"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="422"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="113"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="114"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="114"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="115"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="115"/>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="116"/>
+        <location filename="../ui/mainwindow.cpp" line="253"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="116"/>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="117"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="129"/>
+        <location filename="../ui/mainwindow.cpp" line="130"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="130"/>
+        <location filename="../ui/mainwindow.cpp" line="131"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236"/>
+        <location filename="../ui/mainwindow.cpp" line="238"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <location filename="../ui/mainwindow.cpp" line="240"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="240"/>
+        <location filename="../ui/mainwindow.cpp" line="242"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="241"/>
+        <location filename="../ui/mainwindow.cpp" line="243"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <location filename="../ui/mainwindow.cpp" line="245"/>
+        <source>Modify…</source>
+        <translation>수정…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
+        <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="249"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245"/>
+        <location filename="../ui/mainwindow.cpp" line="251"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="249"/>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="251"/>
+        <location filename="../ui/mainwindow.cpp" line="257"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="256"/>
+        <location filename="../ui/mainwindow.cpp" line="262"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="265"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="264"/>
+        <location filename="../ui/mainwindow.cpp" line="270"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location filename="../ui/mainwindow.cpp" line="278"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="282"/>
+        <location filename="../ui/mainwindow.cpp" line="289"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="381"/>
+        <location filename="../ui/mainwindow.cpp" line="399"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="382"/>
+        <location filename="../ui/mainwindow.cpp" line="400"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="384"/>
+        <location filename="../ui/mainwindow.cpp" line="402"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="404"/>
+        <location filename="../ui/mainwindow.cpp" line="422"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
 </context>
 <context>
+    <name>ServeDeck::ModifyEndpointDialog</name>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="27"/>
+        <source>Public (no token needed for inference)</source>
+        <translation>공개 (추론에 토큰 불필요)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="29"/>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="42"/>
+        <source>Modify %1</source>
+        <translation>%1 수정</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="70"/>
+        <source>Model version</source>
+        <translation>모델 버전</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="71"/>
+        <source>Model folder</source>
+        <translation>모델 폴더</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="72"/>
+        <source>Canary share of the new version</source>
+        <translation>새 버전의 카나리 비율</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="73"/>
+        <source>CPU per replica</source>
+        <translation>레플리카당 CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="74"/>
+        <source>Memory per replica</source>
+        <translation>레플리카당 메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/modifyendpointdialog.cpp" line="75"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::RuleListModel</name>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="87"/>
+        <location filename="../ui/rulelistmodel.cpp" line="55"/>
         <source>Rule %1 (%2)</source>
         <translation>규칙 %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="96"/>
+        <location filename="../ui/rulelistmodel.cpp" line="64"/>
         <source>%1–%2</source>
         <translation>%1–%2</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="99"/>
+        <location filename="../ui/rulelistmodel.cpp" line="67"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="115"/>
+        <location filename="../ui/rulelistmodel.cpp" line="83"/>
         <source>Rule</source>
         <translation>규칙</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="117"/>
+        <location filename="../ui/rulelistmodel.cpp" line="85"/>
         <source>Source</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="119"/>
+        <location filename="../ui/rulelistmodel.cpp" line="87"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="121"/>
+        <location filename="../ui/rulelistmodel.cpp" line="89"/>
         <source>Out / in delay</source>
         <translation>아웃 / 인 지연</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="123"/>
+        <location filename="../ui/rulelistmodel.cpp" line="91"/>
         <source>Cooldown</source>
         <translation>쿨다운</translation>
     </message>
@@ -1219,62 +1277,62 @@
 <context>
     <name>ServeDeck::TokenListModel</name>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="136"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="94"/>
         <source>Revoked %1</source>
         <translation>%1에 폐기됨</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="154"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="112"/>
         <source>never</source>
         <translation>만료 없음</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="156"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="114"/>
         <source>any address</source>
         <translation>모든 주소</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="162"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="120"/>
         <source>active</source>
         <translation>유효</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="164"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="122"/>
         <source>expired</source>
         <translation>만료됨</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="166"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="124"/>
         <source>revoked</source>
         <translation>폐기됨</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="181"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="139"/>
         <source>Token</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="183"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="141"/>
         <source>Scope</source>
         <translation>범위</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="185"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="143"/>
         <source>Issued</source>
         <translation>발급</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="187"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="145"/>
         <source>Expires</source>
         <translation>만료</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="189"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="147"/>
         <source>Allowed IPs</source>
         <translation>허용 IP</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="191"/>
+        <location filename="../ui/tokenlistmodel.cpp" line="149"/>
         <source>State</source>
         <translation>상태</translation>
     </message>

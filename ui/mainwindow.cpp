@@ -30,6 +30,7 @@
 #include "errorlistmodel.h"
 #include "metricshistory.h"
 #include "prompt.h"
+#include "modifyendpointdialog.h"
 #include "scaledialog.h"
 #include "service/modelservingservice.h"
 #include "settingsdialog.h"
@@ -212,6 +213,7 @@ QWidget *MainWindow::createEndpointsPage(QWidget *parent)
     toolBar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolBar->addAction(m_newAction);
     toolBar->addAction(m_scaleAction);
+    toolBar->addAction(m_modifyAction);
     toolBar->addAction(m_deleteAction);
     toolBar->addAction(m_detailAction);
     toolBar->addSeparator();
@@ -240,6 +242,10 @@ void MainWindow::createActions()
     m_scaleAction = new QAction(tr("Scale…"), owner);
     m_scaleAction->setToolTip(tr("Set the selected endpoint's replicas"));
     connect(m_scaleAction, &QAction::triggered, this, &MainWindow::scaleSelected);
+    m_modifyAction = new QAction(tr("Modify…"), owner);
+    m_modifyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_modifyAction->setToolTip(tr("Change the selected endpoint's version, resources, replicas or visibility"));
+    connect(m_modifyAction, &QAction::triggered, this, &MainWindow::modifySelected);
     m_deleteAction = new QAction(tr("Delete…"), owner);
     m_deleteAction->setShortcut(QKeySequence::Delete);
     m_deleteAction->setToolTip(tr("Delete the selected endpoint (Del)"));
@@ -264,6 +270,7 @@ void MainWindow::createActions()
     QMenu *endpointMenu = menuBar()->addMenu(tr("&Endpoint"));
     endpointMenu->addAction(m_newAction);
     endpointMenu->addAction(m_scaleAction);
+    endpointMenu->addAction(m_modifyAction);
     endpointMenu->addAction(m_deleteAction);
     endpointMenu->addAction(m_detailAction);
     endpointMenu->addSeparator();
@@ -318,6 +325,7 @@ void MainWindow::selectionChanged()
 {
     const QUuid id = selectedEndpoint();
     m_scaleAction->setEnabled(!id.isNull());
+    m_modifyAction->setEnabled(!id.isNull());
     m_deleteAction->setEnabled(!id.isNull());
     m_detailAction->setEnabled(!id.isNull());
     if (id.isNull())
@@ -368,6 +376,16 @@ void MainWindow::scaleSelected()
     if (id.isNull())
         return;
     auto *dialog = new ScaleDialog(m_plane.service(), id.toString(QUuid::WithoutBraces), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::modifySelected()
+{
+    const QUuid id = selectedEndpoint();
+    if (id.isNull())
+        return;
+    auto *dialog = new ModifyEndpointDialog(m_plane.service(), id.toString(QUuid::WithoutBraces), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }

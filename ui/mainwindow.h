@@ -45,6 +45,7 @@ public:
     MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
+    QAction *modifyAction() const { return m_modifyAction; }
     QAction *deleteAction() const { return m_deleteAction; }
     QAction *detailAction() const { return m_detailAction; }
     QAction *settingsAction() const { return m_settingsAction; }
@@ -69,6 +70,7 @@ private:
     void openSettings();
     void newEndpoint();
     void scaleSelected();
+    void modifySelected();
     void deleteSelected();
     void focusSearch();
     void selectionChanged();
@@ -92,6 +94,7 @@ private:
     AgentsView *m_agents = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
+    QAction *m_modifyAction = nullptr;
     QAction *m_deleteAction = nullptr;
     QAction *m_detailAction = nullptr;
     QAction *m_settingsAction = nullptr;

@@ -1,0 +1,90 @@
+// The modify dialog against a real embedded core: only what changed is sent, a new version is a
+// new revision with its canary share, and a refusal (capacity) shows in place and changes nothing.
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "api/controlplane.h"
+#include "service/modelservingservice.h"
+#include "ui/modifyendpointdialog.h"
+#include "uitestsupport.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+using namespace UiTest;
+
+class TestModifyEndpointDialog final : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ControlPlane> m_plane;
+    ModelServingService &service() { return m_plane->service(); }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        m_plane = std::make_unique<ControlPlane>();
+        auto started = m_plane->start(planeOptions(m_dir->path()));
+        QVERIFY2(started.ok(), started ? "" : why(started.error()).constData());
+        CreateServiceRequest r;
+        r.name = u"iris"_s;
+        r.modelVersion = u"v1"_s;
+        r.modelFolder = u"iris-v1"_s;
+        r.resourceSlots = {1, qint64(1) << 30, 0};
+        QVERIFY(service().createService(r).ok());
+    }
+
+    void cleanup()
+    {
+        m_plane.reset();
+        m_dir.reset();
+    }
+
+    void changesReplicasAndVisibilityOnly()
+    {
+        ModifyEndpointDialog dialog(service(), u"iris"_s);
+        QVERIFY(!dialog.publicBox()->isChecked());
+        dialog.replicasBox()->setValue(3);
+        dialog.publicBox()->setChecked(true);
+        QVERIFY(dialog.apply());
+        const auto info = service().serviceInfo(u"iris"_s);
+        QCOMPARE(info->endpoint.replicas, 3);
+        QVERIFY(info->endpoint.isPublic);
+        QCOMPARE(info->endpoint.modelVersion, u"v1"_s);
+        QCOMPARE(info->revisions.size(), 1);
+    }
+
+    void newVersionIsARevisionWithItsCanaryShare()
+    {
+        ModifyEndpointDialog dialog(service(), u"iris"_s);
+        QCOMPARE(dialog.versionEdit()->text(), u"v1"_s);
+        dialog.versionEdit()->setText(u"v2"_s);
+        QVERIFY(dialog.apply());
+        const auto info = service().serviceInfo(u"iris"_s);
+        QCOMPARE(info->endpoint.modelVersion, u"v2"_s);
+        QCOMPARE(info->revisions.size(), 2);
+    }
+
+    void refusalShowsInPlaceAndChangesNothing()
+    {
+        ModifyEndpointDialog dialog(service(), u"iris"_s);
+        dialog.cpuBox()->setValue(64);  // more than the 8 cores there are
+        QVERIFY(!dialog.apply());
+        QVERIFY(dialog.errorLabel()->isVisibleTo(&dialog));
+        QVERIFY2(dialog.errorLabel()->text().contains(u"ResourceLimitExceeded"_s) || dialog.errorLabel()->text().contains(u"Insufficient"_s),
+                 qPrintable(dialog.errorLabel()->text()));
+        QCOMPARE(service().serviceInfo(u"iris"_s)->endpoint.resourceSlots.cpu, 1.0);
+    }
+};
+
+QTEST_MAIN(TestModifyEndpointDialog)
+#include "test_modifyendpointdialog.moc"

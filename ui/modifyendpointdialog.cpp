@@ -1,0 +1,119 @@
+#include "modifyendpointdialog.h"
+
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include "service/modelservingservice.h"
+
+namespace ServeDeck {
+
+ModifyEndpointDialog::ModifyEndpointDialog(ModelServingService &service, const QString &endpointRef, QWidget *parent)
+    : QDialog(parent)
+    , m_service(service)
+    , m_ref(endpointRef)
+    , m_version(new QLineEdit(this))
+    , m_folder(new QLineEdit(this))
+    , m_canary(new QSpinBox(this))
+    , m_cpu(new QDoubleSpinBox(this))
+    , m_memoryMiB(new QSpinBox(this))
+    , m_replicas(new QSpinBox(this))
+    , m_public(new QCheckBox(tr("Public (no token needed for inference)"), this))
+    , m_error(new QLabel(this))
+    , m_apply(new QPushButton(tr("Apply"), this))
+{
+    auto info = m_service.serviceInfo(endpointRef);
+    if (info) {
+        const Endpoint &e = info->endpoint;
+        m_oldVersion = e.modelVersion;
+        m_oldFolder = e.modelFolder;
+        m_oldCpu = e.resourceSlots.cpu;
+        m_oldGpu = e.resourceSlots.gpu;
+        m_oldMemoryMiB = int(e.resourceSlots.memoryBytes >> 20);
+        m_oldReplicas = e.replicas;
+        m_oldPublic = e.isPublic;
+    }
+    setWindowTitle(tr("Modify %1").arg(info ? info->endpoint.name : endpointRef));
+    m_version->setText(m_oldVersion);
+    m_folder->setText(m_oldFolder);
+    m_canary->setRange(0, 100);
+    m_canary->setSuffix(QStringLiteral(" %"));
+    m_canary->setEnabled(false);
+    m_cpu->setRange(0.1, 256);
+    m_cpu->setDecimals(2);
+    m_cpu->setValue(m_oldCpu);
+    m_memoryMiB->setRange(16, 1 << 20);
+    m_memoryMiB->setSuffix(QStringLiteral(" MiB"));
+    m_memoryMiB->setValue(m_oldMemoryMiB);
+    m_replicas->setRange(0, 1000);
+    m_replicas->setValue(m_oldReplicas);
+    m_public->setChecked(m_oldPublic);
+    m_error->setObjectName(QStringLiteral("modifyError"));
+    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setWordWrap(true);
+    m_error->hide();
+    // A canary share only means something for a new revision.
+    const auto revisionChanged = [this] {
+        m_canary->setEnabled(m_version->text().trimmed() != m_oldVersion || m_folder->text().trimmed() != m_oldFolder);
+        m_error->hide();
+    };
+    connect(m_version, &QLineEdit::textChanged, this, revisionChanged);
+    connect(m_folder, &QLineEdit::textChanged, this, revisionChanged);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Model version"), m_version);
+    form->addRow(tr("Model folder"), m_folder);
+    form->addRow(tr("Canary share of the new version"), m_canary);
+    form->addRow(tr("CPU per replica"), m_cpu);
+    form->addRow(tr("Memory per replica"), m_memoryMiB);
+    form->addRow(tr("Replicas"), m_replicas);
+    form->addRow(QString(), m_public);
+    auto *buttons = new QDialogButtonBox(this);
+    buttons->addButton(m_apply, QDialogButtonBox::AcceptRole);
+    buttons->addButton(QDialogButtonBox::Cancel);
+    connect(m_apply, &QPushButton::clicked, this, &ModifyEndpointDialog::apply);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_error);
+    layout->addWidget(buttons);
+    resize(480, sizeHint().height());
+}
+
+ModifyEndpointDialog::~ModifyEndpointDialog() = default;
+
+bool ModifyEndpointDialog::apply()
+{
+    ModifyEndpointRequest request;
+    const QString version = m_version->text().trimmed();
+    const QString folder = m_folder->text().trimmed();
+    if (version != m_oldVersion)
+        request.modelVersion = version;
+    if (folder != m_oldFolder)
+        request.modelFolder = folder;
+    if (m_canary->isEnabled())
+        request.canaryWeight = m_canary->value();
+    if (!qFuzzyCompare(m_cpu->value(), m_oldCpu) || m_memoryMiB->value() != m_oldMemoryMiB)
+        request.resourceSlots = ResourceSlots{m_cpu->value(), qint64(m_memoryMiB->value()) << 20, m_oldGpu};
+    if (m_replicas->value() != m_oldReplicas)
+        request.replicas = m_replicas->value();
+    if (m_public->isChecked() != m_oldPublic)
+        request.isPublic = m_public->isChecked();
+    auto modified = m_service.modifyEndpoint(m_ref, request);
+    if (!modified) {
+        m_error->setText(modified.error().typeName() + QStringLiteral(": ") + modified.error().message);
+        m_error->show();
+        return false;
+    }
+    accept();
+    return true;
+}
+
+} // namespace ServeDeck

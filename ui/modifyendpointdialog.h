@@ -1,0 +1,53 @@
+#pragma once
+
+#include <QDialog>
+
+class QCheckBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+
+namespace ServeDeck {
+
+class ModelServingService;
+
+// Modifies an endpoint: a new model version or folder (a new revision, with its canary share),
+// resources, replicas, visibility. Only what was changed is sent; a refusal shows in place.
+class ModifyEndpointDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ModifyEndpointDialog)
+
+public:
+    ModifyEndpointDialog(ModelServingService &service, const QString &endpointRef, QWidget *parent = nullptr);
+    ~ModifyEndpointDialog() override;
+
+    QLineEdit *versionEdit() const { return m_version; }
+    QSpinBox *replicasBox() const { return m_replicas; }
+    QCheckBox *publicBox() const { return m_public; }
+    QDoubleSpinBox *cpuBox() const { return m_cpu; }
+    QLabel *errorLabel() const { return m_error; }
+    bool apply();
+
+private:
+    ModelServingService &m_service;
+    QString m_ref;
+    QLineEdit *m_version;
+    QLineEdit *m_folder;
+    QSpinBox *m_canary;
+    QDoubleSpinBox *m_cpu;
+    QSpinBox *m_memoryMiB;
+    QSpinBox *m_replicas;
+    QCheckBox *m_public;
+    QLabel *m_error;
+    QPushButton *m_apply;
+    // What the endpoint had when the dialog opened: unchanged fields are not sent.
+    QString m_oldVersion, m_oldFolder;
+    double m_oldCpu = 0, m_oldGpu = 0;
+    int m_oldMemoryMiB = 0, m_oldReplicas = 0;
+    bool m_oldPublic = false;
+};
+
+} // namespace ServeDeck
