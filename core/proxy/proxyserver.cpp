@@ -119,6 +119,28 @@ void appendDouble(QByteArray &out, double value)
     out.append(QByteArray::number(value, 'g', 12));
 }
 
+// One labelled series of a Prometheus histogram: cumulative buckets over kLatencyBucketBounds
+// and +Inf, then _sum and _count.
+void appendHistogram(QByteArray &out, const char *name, const QByteArray &labels, const QList<quint64> &buckets,
+                     double sumSeconds)
+{
+    for (qsizetype i = 0; i < buckets.size(); ++i) {
+        out.append(name).append("_bucket{").append(labels).append(",le=\"");
+        if (i < qsizetype(kLatencyBucketBounds.size()))
+            appendDouble(out, kLatencyBucketBounds[std::size_t(i)]);
+        else
+            out.append("+Inf");
+        out.append("\"} ");
+        ProxyHttp::appendNumber(out, qint64(buckets[i]));
+        out.append('\n');
+    }
+    out.append(name).append("_sum{").append(labels).append("} ");
+    appendDouble(out, sumSeconds);
+    out.append('\n').append(name).append("_count{").append(labels).append("} ");
+    ProxyHttp::appendNumber(out, qint64(buckets.isEmpty() ? 0 : buckets.last()));
+    out.append('\n');
+}
+
 // A worker's bit in RouteCircuit::waitingWorkers.
 constexpr int kMaxWorkers = 64;
 
@@ -474,24 +496,9 @@ QByteArray ProxyServer::metricsText() const
 
     family("servedeck_proxy_route_request_duration_seconds", "histogram",
            "Time from forwarding a request to the end of its answer.");
-    for (const Series &s : series) {
-        const RouteCounters &c = s.sample->counters;
-        for (qsizetype i = 0; i < c.latencyBuckets.size(); ++i) {
-            out.append("servedeck_proxy_route_request_duration_seconds_bucket{").append(s.labels).append(",le=\"");
-            if (i < qsizetype(kLatencyBucketBounds.size()))
-                appendDouble(out, kLatencyBucketBounds[std::size_t(i)]);
-            else
-                out.append("+Inf");
-            out.append("\"} ");
-            ProxyHttp::appendNumber(out, qint64(c.latencyBuckets[i]));
-            out.append('\n');
-        }
-        out.append("servedeck_proxy_route_request_duration_seconds_sum{").append(s.labels).append("} ");
-        appendDouble(out, c.latencySumSeconds);
-        out.append("\nservedeck_proxy_route_request_duration_seconds_count{").append(s.labels).append("} ");
-        ProxyHttp::appendNumber(out, qint64(c.latencyBuckets.isEmpty() ? 0 : c.latencyBuckets.last()));
-        out.append('\n');
-    }
+    for (const Series &s : series)
+        appendHistogram(out, "servedeck_proxy_route_request_duration_seconds", s.labels, s.sample->counters.latencyBuckets,
+                        s.sample->counters.latencySumSeconds);
 
     // The circuit breaker, per route (the same labels).
     const QHash<QUuid, RouteCircuitStatus> circuits = routeCircuits();
@@ -545,24 +552,9 @@ QByteArray ProxyServer::metricsText() const
            "Shadow answers that differed from the primary's in status or body.");
     shadowCounter("servedeck_proxy_shadow_mismatches_total", &ShadowCounters::mismatches);
     family("servedeck_proxy_shadow_request_duration_seconds", "histogram", "Time from sending a shadow copy to its answer.");
-    for (const auto &[labels, sample] : shadows) {
-        const ShadowCounters &c = sample->counters;
-        for (qsizetype i = 0; i < c.latencyBuckets.size(); ++i) {
-            out.append("servedeck_proxy_shadow_request_duration_seconds_bucket{").append(labels).append(",le=\"");
-            if (i < qsizetype(kLatencyBucketBounds.size()))
-                appendDouble(out, kLatencyBucketBounds[std::size_t(i)]);
-            else
-                out.append("+Inf");
-            out.append("\"} ");
-            ProxyHttp::appendNumber(out, qint64(c.latencyBuckets[i]));
-            out.append('\n');
-        }
-        out.append("servedeck_proxy_shadow_request_duration_seconds_sum{").append(labels).append("} ");
-        appendDouble(out, c.latencySumSeconds);
-        out.append("\nservedeck_proxy_shadow_request_duration_seconds_count{").append(labels).append("} ");
-        ProxyHttp::appendNumber(out, qint64(c.latencyBuckets.isEmpty() ? 0 : c.latencyBuckets.last()));
-        out.append('\n');
-    }
+    for (const auto &[labels, sample] : shadows)
+        appendHistogram(out, "servedeck_proxy_shadow_request_duration_seconds", labels, sample->counters.latencyBuckets,
+                        sample->counters.latencySumSeconds);
 
     quint64 held = 0;
     quint64 wakes = 0;
