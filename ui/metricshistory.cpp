@@ -136,8 +136,11 @@ void MetricsHistory::record()
 void MetricsHistory::recordReplicas(qint64 nowMs, const QHash<QUuid, QUuid> &endpointOfRoute,
                                     const QHash<QUuid, double> &coresOf)
 {
+    // The sampler has just asked every agent (a local one runs nvidia-smi for that); reuse it.
     m_agents.clear();
-    if (m_deployer) {
+    if (m_sampler) {
+        m_agents = m_sampler->agents();
+    } else if (m_deployer) {
         for (const AgentConnector *agent : m_deployer->agents())
             m_agents.append(agent->status());
     }

@@ -104,13 +104,12 @@ Result<Done> EndpointMetricsSampler::sample()
     const QHash<QUuid, ProxyServer::RouteCounters> counters = m_traffic ? m_traffic() : QHash<QUuid, ProxyServer::RouteCounters>();
     QHash<QUuid, ReplicaStatus> replicas;
     QHash<QString, QHash<int, GpuInfo>> gpusByAgent;
-    if (m_agents) {
-        for (const AgentStatus &agent : m_agents()) {
-            for (const ReplicaStatus &r : agent.replicas)
-                replicas.insert(r.routeId, r);
-            for (const GpuInfo &gpu : agent.gpus)
-                gpusByAgent[agent.agentId].insert(gpu.index, gpu);
-        }
+    m_agentStatuses = m_agents ? m_agents() : QList<AgentStatus>();
+    for (const AgentStatus &agent : std::as_const(m_agentStatuses)) {
+        for (const ReplicaStatus &r : agent.replicas)
+            replicas.insert(r.routeId, r);
+        for (const GpuInfo &gpu : agent.gpus)
+            gpusByAgent[agent.agentId].insert(gpu.index, gpu);
     }
 
     struct Acc

@@ -64,6 +64,8 @@ public:
 
     Result<Done> sample();
     std::optional<EndpointLoad> latest(const QUuid &endpointId) const;
+    // The agents' status as the last sample read it, so observers need not ask them again.
+    const QList<AgentStatus> &agents() const { return m_agentStatuses; }
 
     void pushCustom(const QUuid &endpointId, const QString &name, double value);
     // For the autoscaler. Asking for an INFERENCE_FRAMEWORK metric makes later samples scrape it.
@@ -88,6 +90,7 @@ private:
     HostResolver m_hostOf;
     QHash<QUuid, RouteBase> m_previous;  // by route
     QHash<QUuid, EndpointLoad> m_latest;
+    QList<AgentStatus> m_agentStatuses;
     QHash<QUuid, QHash<QString, QPair<double, QDateTime>>> m_custom;
     QHash<QUuid, QSet<QString>> m_wantedScrapes;
     QHash<QUuid, QHash<QString, double>> m_scraped;  // summed over the endpoint's replicas
