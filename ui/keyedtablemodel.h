@@ -28,6 +28,14 @@ public:
     }
 
 protected:
+    // Another list altogether (another endpoint's): a reset, not a merge.
+    void resetRows(const QList<Row> &rows)
+    {
+        beginResetModel();
+        m_rows = rows;
+        endResetModel();
+    }
+
     // same(a, b): whether a row shown as `a` still shows `b` correctly.
     template<typename Same>
     void merge(const QList<Row> &next, Same same)

@@ -17,14 +17,10 @@ void RuleListModel::setEndpoint(const QUuid &endpointId)
 {
     if (endpointId == m_endpoint)
         return;
-    beginResetModel();
     m_endpoint = endpointId;
-    m_rows.clear();
-    if (!m_endpoint.isNull()) {
-        if (auto rules = m_service.autoScalingRules(m_endpoint.toString(QUuid::WithoutBraces)))
-            m_rows = *rules;
-    }
-    endResetModel();
+    auto rules = m_endpoint.isNull() ? Result<QList<AutoScalingRule>>(QList<AutoScalingRule>())
+                                     : m_service.autoScalingRules(m_endpoint.toString(QUuid::WithoutBraces));
+    resetRows(rules ? *rules : QList<AutoScalingRule>());
 }
 
 // Updates in place, so a selected rule stays selected while another one changes.

@@ -42,14 +42,10 @@ void TokenListModel::setEndpoint(const QUuid &endpointId)
 {
     if (endpointId == m_endpoint)
         return;
-    beginResetModel();
     m_endpoint = endpointId;
-    m_rows.clear();
-    if (!m_endpoint.isNull()) {
-        if (auto grants = m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces)))
-            m_rows = *grants;
-    }
-    endResetModel();
+    auto grants = m_endpoint.isNull() ? Result<QList<TokenGrant>>(QList<TokenGrant>())
+                                      : m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces));
+    resetRows(grants ? *grants : QList<TokenGrant>());
 }
 
 void TokenListModel::changed(const QUuid &endpointId)
