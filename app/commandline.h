@@ -3,7 +3,7 @@
 #include <QHostAddress>
 #include <QStringList>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 
 // Shared by the GUI, `serve` and `ctl`: where data and demo models live by default.
 QString defaultDataDir();

@@ -17,7 +17,7 @@
 #include <QUrl>
 
 #include "api/apiclient.h"
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "api/jsoncodec.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"

@@ -13,7 +13,7 @@
 
 #include "agent/localagent.h"
 #include "agent/replicaprocess.h"
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "autoscale/scalingpolicy.h"
 #include "domain/clock.h"
 #include "service/modelservingservice.h"

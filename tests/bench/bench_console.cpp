@@ -20,14 +20,14 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/endpointmetricssampler.h"
 #include "service/modelservingservice.h"
-#include "ui/endpointdetailview.h"
-#include "ui/endpointlistmodel.h"
-#include "ui/endpointselector.h"
+#include "ui/detail/endpointdetailview.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
 #include "ui/mainwindow.h"
-#include "ui/metricshistory.h"
+#include "ui/metrics/metricshistory.h"
 
 using namespace ServeDeck;
 

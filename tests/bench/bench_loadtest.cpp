@@ -11,7 +11,7 @@
 #include <QTextStream>
 #include <QTimer>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "benchsupport.h"
 

@@ -10,7 +10,7 @@
 
 #include "agent/localagent.h"
 #include "agent/replicaprocess.h"
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "benchsupport.h"
 

@@ -7,7 +7,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 
 namespace BenchSupport {

@@ -10,7 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "autoscale/autoscaler.h"
 #include "service/endpointmetricssampler.h"
 #include "service/modelservingservice.h"

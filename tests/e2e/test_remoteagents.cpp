@@ -15,7 +15,7 @@
 #include <QTest>
 
 #include "agent/remoteagentconnection.h"
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "service/replicadeployer.h"
 #include "store/repository.h"

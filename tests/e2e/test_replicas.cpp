@@ -17,7 +17,7 @@
 
 #include "agent/localagent.h"
 #include "agent/replicaprocess.h"
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"

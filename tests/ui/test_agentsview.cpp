@@ -11,10 +11,10 @@
 
 #include "service/endpointmetricssampler.h"
 #include "service/replicadeployer.h"
-#include "ui/agentlistmodel.h"
-#include "ui/agentsview.h"
-#include "ui/endpointlistmodel.h"
-#include "ui/metricshistory.h"
+#include "ui/agents/agentlistmodel.h"
+#include "ui/agents/agentsview.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/metrics/metricshistory.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

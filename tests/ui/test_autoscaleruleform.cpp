@@ -17,14 +17,14 @@
 #include <QTableView>
 #include <QTest>
 
-#include "ui/autoscaleruleform.h"
-#include "ui/autoscaleview.h"
-#include "ui/displayformat.h"
-#include "ui/endpointselector.h"
+#include "ui/autoscale/autoscaleruleform.h"
+#include "ui/autoscale/autoscaleview.h"
+#include "ui/common/displayformat.h"
+#include "ui/common/endpointselector.h"
 #include "ui/mainwindow.h"
-#include "ui/prompt.h"
-#include "ui/rulelistmodel.h"
-#include "ui/scaleeventmodel.h"
+#include "ui/common/prompt.h"
+#include "ui/autoscale/rulelistmodel.h"
+#include "ui/autoscale/scaleeventmodel.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

@@ -16,10 +16,10 @@
 #include <QTableView>
 #include <QTest>
 
-#include "ui/createendpointdialog.h"
-#include "ui/endpointlistmodel.h"
+#include "ui/endpoints/createendpointdialog.h"
+#include "ui/endpoints/endpointlistmodel.h"
 #include "ui/mainwindow.h"
-#include "ui/prompt.h"
+#include "ui/common/prompt.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

@@ -16,9 +16,9 @@
 #include <QTest>
 #include <QTimer>
 
-#include "ui/endpointlistmodel.h"
+#include "ui/endpoints/endpointlistmodel.h"
 #include "ui/mainwindow.h"
-#include "ui/metricshistory.h"
+#include "ui/metrics/metricshistory.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

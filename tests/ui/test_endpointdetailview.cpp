@@ -21,12 +21,12 @@
 #include <QXYSeries>
 
 #include "service/endpointmetricssampler.h"
-#include "ui/displayformat.h"
-#include "ui/endpointdetailview.h"
-#include "ui/endpointlistmodel.h"
-#include "ui/endpointselector.h"
-#include "ui/metricshistory.h"
-#include "ui/trafficspliteditor.h"
+#include "ui/common/displayformat.h"
+#include "ui/detail/endpointdetailview.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/metrics/metricshistory.h"
+#include "ui/detail/trafficspliteditor.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

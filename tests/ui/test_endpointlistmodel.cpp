@@ -12,9 +12,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
-#include "ui/endpointlistmodel.h"
+#include "ui/endpoints/endpointlistmodel.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;

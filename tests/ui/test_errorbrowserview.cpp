@@ -16,12 +16,12 @@
 #include <QTableView>
 #include <QTest>
 
-#include "ui/endpointselector.h"
-#include "ui/errorbrowserview.h"
-#include "ui/errorfiltermodel.h"
-#include "ui/errorlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/errors/errorbrowserview.h"
+#include "ui/errors/errorfiltermodel.h"
+#include "ui/errors/errorlistmodel.h"
 #include "ui/mainwindow.h"
-#include "ui/prompt.h"
+#include "ui/common/prompt.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

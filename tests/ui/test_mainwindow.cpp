@@ -20,17 +20,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
-#include "ui/autoscaleview.h"
-#include "ui/endpointdetailview.h"
-#include "ui/endpointlistmodel.h"
-#include "ui/endpointselector.h"
-#include "ui/errorbrowserview.h"
+#include "ui/autoscale/autoscaleview.h"
+#include "ui/detail/endpointdetailview.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/errors/errorbrowserview.h"
 #include "ui/mainwindow.h"
-#include "ui/prompt.h"
-#include "ui/scaledialog.h"
-#include "ui/tokenview.h"
+#include "ui/common/prompt.h"
+#include "ui/endpoints/scaledialog.h"
+#include "ui/tokens/tokenview.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

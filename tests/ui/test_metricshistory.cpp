@@ -10,9 +10,9 @@
 #include <QTest>
 
 #include "service/endpointmetricssampler.h"
-#include "ui/boundedseries.h"
-#include "ui/endpointlistmodel.h"
-#include "ui/metricshistory.h"
+#include "ui/metrics/boundedseries.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/metrics/metricshistory.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

@@ -9,9 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
-#include "ui/modifyendpointdialog.h"
+#include "ui/endpoints/modifyendpointdialog.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

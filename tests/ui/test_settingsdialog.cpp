@@ -17,14 +17,14 @@
 #include <QTest>
 #include <QTreeView>
 
-#include "ui/agentlistmodel.h"
-#include "ui/agentsview.h"
-#include "ui/appearance.h"
-#include "ui/endpointdetailview.h"
-#include "ui/endpointlistmodel.h"
-#include "ui/endpointselector.h"
+#include "ui/agents/agentlistmodel.h"
+#include "ui/agents/agentsview.h"
+#include "ui/common/appearance.h"
+#include "ui/detail/endpointdetailview.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
 #include "ui/mainwindow.h"
-#include "ui/settingsdialog.h"
+#include "ui/common/settingsdialog.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

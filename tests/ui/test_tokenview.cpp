@@ -21,12 +21,12 @@
 
 #include "auth/signingkeystore.h"
 #include "auth/tokensigner.h"
-#include "ui/endpointselector.h"
+#include "ui/common/endpointselector.h"
 #include "ui/mainwindow.h"
-#include "ui/prompt.h"
-#include "ui/secretfile.h"
-#include "ui/tokenlistmodel.h"
-#include "ui/tokenview.h"
+#include "ui/common/prompt.h"
+#include "ui/common/secretfile.h"
+#include "ui/tokens/tokenlistmodel.h"
+#include "ui/tokens/tokenview.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

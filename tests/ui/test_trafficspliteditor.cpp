@@ -15,9 +15,9 @@
 #include <QTest>
 #include <QUndoStack>
 
-#include "ui/endpointlistmodel.h"
-#include "ui/trafficsplit.h"
-#include "ui/trafficspliteditor.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/detail/trafficsplit.h"
+#include "ui/detail/trafficspliteditor.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;

@@ -18,8 +18,8 @@
 #include <QTranslator>
 #include <QTreeView>
 
-#include "ui/createendpointdialog.h"
-#include "ui/endpointdetailview.h"
+#include "ui/endpoints/createendpointdialog.h"
+#include "ui/detail/endpointdetailview.h"
 #include "ui/mainwindow.h"
 #include "uitestsupport.h"
 

@@ -15,9 +15,9 @@
 #include <QTest>
 #include <QWidget>
 
-#include "api/controlplane.h"
+#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
-#include "ui/metricshistory.h"
+#include "ui/metrics/metricshistory.h"
 
 namespace UiTest {
 

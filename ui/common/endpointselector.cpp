@@ -4,7 +4,7 @@
 
 #include <QAbstractItemModel>
 
-#include "endpointlistmodel.h"
+#include "ui/endpoints/endpointlistmodel.h"
 
 namespace ServeDeck {
 

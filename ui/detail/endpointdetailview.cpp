@@ -22,11 +22,11 @@
 #include <QValueAxis>
 #include <QVBoxLayout>
 
-#include "displayformat.h"
-#include "endpointlistmodel.h"
-#include "endpointselector.h"
-#include "metricshistory.h"
-#include "trafficspliteditor.h"
+#include "ui/common/displayformat.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/metrics/metricshistory.h"
+#include "ui/detail/trafficspliteditor.h"
 
 namespace ServeDeck {
 

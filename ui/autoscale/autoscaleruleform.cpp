@@ -14,7 +14,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "displayformat.h"
+#include "ui/common/displayformat.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {

@@ -3,7 +3,7 @@
 #include <QDateTime>
 #include <QSet>
 
-#include "endpointlistmodel.h"
+#include "ui/endpoints/endpointlistmodel.h"
 #include "service/endpointmetricssampler.h"
 #include "service/replicadeployer.h"
 

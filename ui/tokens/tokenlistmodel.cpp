@@ -4,7 +4,7 @@
 #include <QColor>
 #include <QSet>
 
-#include "displayformat.h"
+#include "ui/common/displayformat.h"
 #include "domain/clock.h"
 
 namespace ServeDeck {

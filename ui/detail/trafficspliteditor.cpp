@@ -15,7 +15,7 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
-#include "endpointlistmodel.h"
+#include "ui/endpoints/endpointlistmodel.h"
 
 namespace ServeDeck {
 

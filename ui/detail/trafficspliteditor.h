@@ -6,7 +6,7 @@
 #include <QWidget>
 
 #include "service/modelservingservice.h"
-#include "trafficsplit.h"
+#include "ui/detail/trafficsplit.h"
 
 class QAction;
 class QGridLayout;

@@ -10,13 +10,13 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "autoscaleruleform.h"
-#include "endpointlistmodel.h"
-#include "endpointselector.h"
-#include "prompt.h"
-#include "tablecolumns.h"
-#include "rulelistmodel.h"
-#include "scaleeventmodel.h"
+#include "ui/autoscale/autoscaleruleform.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/common/prompt.h"
+#include "ui/common/tablecolumns.h"
+#include "ui/autoscale/rulelistmodel.h"
+#include "ui/autoscale/scaleeventmodel.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {

@@ -1,7 +1,7 @@
 #include "errorfiltermodel.h"
 
 #include "domain/clock.h"
-#include "errorlistmodel.h"
+#include "ui/errors/errorlistmodel.h"
 
 namespace ServeDeck {
 

@@ -3,7 +3,7 @@
 #include <QBrush>
 #include <QColor>
 
-#include "displayformat.h"
+#include "ui/common/displayformat.h"
 
 namespace ServeDeck {
 

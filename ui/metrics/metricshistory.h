@@ -12,7 +12,7 @@
 #include <QUuid>
 
 #include "agent/agentconnector.h"
-#include "boundedseries.h"
+#include "ui/metrics/boundedseries.h"
 #include "domain/route.h"
 
 namespace ServeDeck {

@@ -15,13 +15,13 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include "displayformat.h"
-#include "endpointlistmodel.h"
-#include "endpointselector.h"
-#include "errorfiltermodel.h"
-#include "errorlistmodel.h"
-#include "prompt.h"
-#include "tablecolumns.h"
+#include "ui/common/displayformat.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/errors/errorfiltermodel.h"
+#include "ui/errors/errorlistmodel.h"
+#include "ui/common/prompt.h"
+#include "ui/common/tablecolumns.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {

@@ -8,7 +8,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "appearance.h"
+#include "ui/common/appearance.h"
 
 namespace ServeDeck {
 

@@ -6,7 +6,7 @@
 #include <QGuiApplication>
 #include <QPalette>
 
-#include "metricshistory.h"
+#include "ui/metrics/metricshistory.h"
 
 namespace ServeDeck {
 

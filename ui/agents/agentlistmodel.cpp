@@ -4,9 +4,9 @@
 #include <QEvent>
 #include <QSet>
 
-#include "displayformat.h"
-#include "endpointlistmodel.h"
-#include "metricshistory.h"
+#include "ui/common/displayformat.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/metrics/metricshistory.h"
 
 namespace ServeDeck {
 

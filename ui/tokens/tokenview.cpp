@@ -18,14 +18,14 @@
 #include <QVBoxLayout>
 
 #include "auth/ipallowlist.h"
-#include "displayformat.h"
-#include "endpointlistmodel.h"
-#include "endpointselector.h"
-#include "prompt.h"
-#include "secretfile.h"
+#include "ui/common/displayformat.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/endpointselector.h"
+#include "ui/common/prompt.h"
+#include "ui/common/secretfile.h"
 #include "service/modelservingservice.h"
-#include "tablecolumns.h"
-#include "tokenlistmodel.h"
+#include "ui/common/tablecolumns.h"
+#include "ui/tokens/tokenlistmodel.h"
 
 namespace ServeDeck {
 

@@ -17,7 +17,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "prompt.h"
+#include "ui/common/prompt.h"
 
 namespace ServeDeck {
 

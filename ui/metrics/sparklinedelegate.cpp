@@ -6,7 +6,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
-#include "endpointlistmodel.h"
+#include "ui/endpoints/endpointlistmodel.h"
 
 namespace ServeDeck {
 

@@ -5,9 +5,9 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
-#include "agentlistmodel.h"
-#include "displayformat.h"
-#include "metricshistory.h"
+#include "ui/agents/agentlistmodel.h"
+#include "ui/common/displayformat.h"
+#include "ui/metrics/metricshistory.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {

@@ -2,7 +2,7 @@
 
 #include <QUuid>
 
-#include "keyedtablemodel.h"
+#include "ui/common/keyedtablemodel.h"
 
 #include "service/modelservingservice.h"
 

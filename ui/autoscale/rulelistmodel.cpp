@@ -2,7 +2,7 @@
 
 #include <QSet>
 
-#include "displayformat.h"
+#include "ui/common/displayformat.h"
 
 namespace ServeDeck {
 
