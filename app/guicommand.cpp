@@ -14,17 +14,17 @@ namespace {
 // A first start shows something that works: the bundled iris classifier, one replica.
 void deployDemoOnFirstStart(ServeDeck::ModelServingService &service)
 {
-    auto existing = service.listServices();
+    auto existing = service.listEndpoints();
     if (!existing || !existing->isEmpty())
         return;
-    ServeDeck::CreateServiceRequest demo;
+    ServeDeck::CreateEndpointRequest demo;
     demo.name = QStringLiteral("iris-classifier");
     demo.modelVersion = QStringLiteral("v1");
     demo.modelFolder = QStringLiteral("iris-v1");
     demo.resourceSlots = {1, qint64(256) << 20, 0};
     demo.replicas = 1;
     demo.isPublic = true;
-    if (auto created = service.createService(demo); !created)
+    if (auto created = service.createEndpoint(demo); !created)
         QTextStream(stderr) << "servedeck: demo model not deployed: " << created.error().message << '\n';
 }
 

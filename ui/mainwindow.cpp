@@ -401,7 +401,7 @@ void MainWindow::deleteSelected()
                              .arg(name),
                          tr("Delete")))
         return;
-    auto deleted = m_plane.service().deleteService(id.toString(QUuid::WithoutBraces));
+    auto deleted = m_plane.service().deleteEndpoint(id.toString(QUuid::WithoutBraces));
     m_endpointError->setText(deleted ? QString()
                                      : deleted.error().typeName() + QStringLiteral(": ") + deleted.error().message);
     m_endpointError->setVisible(!deleted);

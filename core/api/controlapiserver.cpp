@@ -219,7 +219,7 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
 
     if (parts.size() == 2) {
         if (method == "GET")
-            return replyWith(m_service.listServices(),
+            return replyWith(m_service.listEndpoints(),
                              [](const auto &list) { return QJsonObject{{QStringLiteral("services"), arrayOf(list)}}; });
         if (method != "POST")
             return methodNotAllowed("GET, POST");
@@ -229,10 +229,10 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
         auto create = JsonCodec::createRequest(*body);
         if (!create)
             return fail(create.error());
-        auto created = m_service.createService(*create);
+        auto created = m_service.createEndpoint(*create);
         if (!created)
             return fail(created.error());
-        return replyWith(m_service.serviceInfo(created->id.toString(QUuid::WithoutBraces)),
+        return replyWith(m_service.endpointInfo(created->id.toString(QUuid::WithoutBraces)),
                          [](const EndpointInfo &info) { return JsonCodec::toJson(info); }, 201);
     }
     if (parts.size() == 3 && parts[2] == "dry-run") {
@@ -253,10 +253,10 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
             auto metrics = flag(request.query, QStringLiteral("include_metrics"));
             if (!metrics)
                 return fail(metrics.error());
-            return replyWith(m_service.serviceInfo(svc, *metrics), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
+            return replyWith(m_service.endpointInfo(svc, *metrics), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
         }
         if (method == "DELETE")
-            return replyWith(m_service.deleteService(svc), [](const Endpoint &e) { return JsonCodec::toJson(e); });
+            return replyWith(m_service.deleteEndpoint(svc), [](const Endpoint &e) { return JsonCodec::toJson(e); });
         if (method == "PATCH") {
             auto body = jsonBody(request);
             if (!body)
@@ -291,7 +291,7 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
     if (sub == "routes") {
         if (parts.size() == 4) {
             if (method == "GET") {
-                auto info = m_service.serviceInfo(svc);
+                auto info = m_service.endpointInfo(svc);
                 return replyWith(info, [](const EndpointInfo &i) {
                     return QJsonObject{{QStringLiteral("routes"), JsonCodec::routesToJson(i.routes)}};
                 });
@@ -321,7 +321,7 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
         if (parts.size() == 4) {
             if (method != "GET")
                 return methodNotAllowed("GET");
-            return replyWith(m_service.serviceInfo(svc), [](const EndpointInfo &info) {
+            return replyWith(m_service.endpointInfo(svc), [](const EndpointInfo &info) {
                 return QJsonObject{{QStringLiteral("revisions"), JsonCodec::revisionsToJson(info.revisions, info.routes)}};
             });
         }
@@ -343,7 +343,7 @@ HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QBy
             }
             if (!found)
                 return fail(found.error());
-            return replyWith(m_service.serviceInfo(svc), [&found](const EndpointInfo &info) {
+            return replyWith(m_service.endpointInfo(svc), [&found](const EndpointInfo &info) {
                 return JsonCodec::toJson(*found, info.routes);
             });
         }
@@ -474,7 +474,7 @@ QByteArray ControlApiServer::metricsText()
     QByteArray out;
     out += "# HELP servedeck_endpoints Endpoints by status.\n# TYPE servedeck_endpoints gauge\n";
     QHash<QString, int> byStatus;
-    if (auto list = m_service.listServices()) {
+    if (auto list = m_service.listEndpoints()) {
         for (const EndpointInfo &info : *list)
             ++byStatus[endpointStatusName(info.status)];
     }

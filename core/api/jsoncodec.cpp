@@ -373,10 +373,10 @@ QJsonObject toJson(const DryRunReport &report)
     return o;
 }
 
-Result<CreateServiceRequest> createRequest(const QJsonObject &body)
+Result<CreateEndpointRequest> createRequest(const QJsonObject &body)
 {
     RequestFields f(body);
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = f.string({"name", "model_name", "service_name"}, true).value_or(QString());
     r.modelVersion = f.string({"model_version"}, true).value_or(QString());
     r.modelFolder = f.string({"model_folder", "vfolder_id", "model_id"}, true).value_or(QString());

@@ -28,7 +28,7 @@ QJsonObject toJson(const DryRunReport &report);
 QJsonArray routesToJson(const QList<Route> &routes);
 QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
 
-Result<CreateServiceRequest> createRequest(const QJsonObject &body);
+Result<CreateEndpointRequest> createRequest(const QJsonObject &body);
 Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body);
 Result<int> scaleRequest(const QJsonObject &body);
 QJsonObject toJson(const AutoscaleSettings &settings);

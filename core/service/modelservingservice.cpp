@@ -70,7 +70,7 @@ std::optional<ServiceError> checkReplicas(int replicas)
     return std::nullopt;
 }
 
-QList<ServiceError> requestProblems(const CreateServiceRequest &r)
+QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
 {
     QList<ServiceError> problems;
     if (auto e = checkName(r.name))
@@ -210,7 +210,7 @@ ResourceSlots ModelServingService::allocated(const QUuid &excluding)
     return sum;
 }
 
-Result<Endpoint> ModelServingService::createService(const CreateServiceRequest &request)
+Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest &request)
 {
     if (const auto problems = requestProblems(request); !problems.isEmpty())
         return problems.first();
@@ -274,7 +274,7 @@ Result<Endpoint> ModelServingService::createService(const CreateServiceRequest &
     return created;
 }
 
-DryRunReport ModelServingService::dryRun(const CreateServiceRequest &request)
+DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
 {
     DryRunReport report;
     report.problems = requestProblems(request);
@@ -334,7 +334,7 @@ Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool
     return info;
 }
 
-Result<QList<EndpointInfo>> ModelServingService::listServices()
+Result<QList<EndpointInfo>> ModelServingService::listEndpoints()
 {
     auto endpoints = m_repository.endpoints();
     if (!endpoints)
@@ -356,7 +356,7 @@ Result<QList<EndpointInfo>> ModelServingService::listServices()
     return out;
 }
 
-Result<EndpointInfo> ModelServingService::serviceInfo(const QString &ref, bool includeMetrics)
+Result<EndpointInfo> ModelServingService::endpointInfo(const QString &ref, bool includeMetrics)
 {
     auto endpoint = resolve(ref);
     if (!endpoint)
@@ -364,7 +364,7 @@ Result<EndpointInfo> ModelServingService::serviceInfo(const QString &ref, bool i
     return infoFor(*endpoint, includeMetrics);
 }
 
-Result<Endpoint> ModelServingService::deleteService(const QString &ref)
+Result<Endpoint> ModelServingService::deleteEndpoint(const QString &ref)
 {
     auto deleted = m_repository.transaction<Endpoint>([&]() -> Result<Endpoint> {
         auto endpoint = resolve(ref);

@@ -21,7 +21,7 @@ class Clock;
 class Repository;
 class TokenSigner;
 
-struct CreateServiceRequest
+struct CreateEndpointRequest
 {
     QString name;
     QString modelVersion;
@@ -177,11 +177,11 @@ public:
                         Clock &clock, QObject *parent = nullptr);
     ~ModelServingService() override;
 
-    Result<Endpoint> createService(const CreateServiceRequest &request);
-    Result<QList<EndpointInfo>> listServices();
-    Result<Endpoint> deleteService(const QString &ref);
-    DryRunReport dryRun(const CreateServiceRequest &request);
-    Result<EndpointInfo> serviceInfo(const QString &ref, bool includeMetrics = false);
+    Result<Endpoint> createEndpoint(const CreateEndpointRequest &request);
+    Result<QList<EndpointInfo>> listEndpoints();
+    Result<Endpoint> deleteEndpoint(const QString &ref);
+    DryRunReport dryRun(const CreateEndpointRequest &request);
+    Result<EndpointInfo> endpointInfo(const QString &ref, bool includeMetrics = false);
     Result<EndpointInfo> modifyEndpoint(const QString &ref, const ModifyEndpointRequest &request);
     Result<ScaleResult> scaleReplicas(const QString &ref, int replicas, const ScaleCause &cause = {});
     // Newest first.

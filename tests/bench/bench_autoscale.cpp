@@ -127,7 +127,7 @@ void fromZero(QTextStream &out, int runs)
     QList<qint64> firstRequest;
     for (int run = 0; run < runs; ++run) {
         waitFor([&] { return BenchSupport::healthy(service, QStringLiteral("sleepy")) == 0
-                             && service.serviceInfo(QStringLiteral("sleepy"))->endpoint.replicas == 0; });
+                             && service.endpointInfo(QStringLiteral("sleepy"))->endpoint.replicas == 0; });
         QNetworkRequest request(QUrl(created.url + QStringLiteral("/predict")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
         QElapsedTimer t;

@@ -163,13 +163,13 @@ int main(int argc, char **argv)
     creating.start();
     QList<QUuid> ids;
     for (int i = 0; i < endpoints; ++i) {
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = QStringLiteral("endpoint-%1").arg(i, 3, 10, QLatin1Char('0'));
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = QStringLiteral("iris-v1");
         r.replicas = 0;
         r.resourceSlots = {1, qint64(1) << 30, 0};
-        auto created = service.createService(r);
+        auto created = service.createEndpoint(r);
         if (!created) {
             out << "cannot create " << r.name << ": " << created.error().message << Qt::endl;
             return 1;

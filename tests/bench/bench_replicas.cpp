@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     QList<qint64> createToHealthy, crashToHealthy, coldStarts;
     for (int run = 0; run < runs; ++run) {
         const QString name = QStringLiteral("bench-%1").arg(run);
-        CreateServiceRequest request;
+        CreateEndpointRequest request;
         request.name = name;
         request.modelVersion = QStringLiteral("v1");
         request.modelFolder = QStringLiteral("iris-v1");
@@ -56,7 +56,7 @@ int main(int argc, char **argv)
         request.replicas = replicas;
         QElapsedTimer t;
         t.start();
-        if (!service.createService(request)) {
+        if (!service.createEndpoint(request)) {
             out << "create failed\n";
             return 1;
         }
@@ -66,13 +66,13 @@ int main(int argc, char **argv)
         }
         createToHealthy << t.elapsed();
 
-        const Route victim = service.serviceInfo(name)->routes.first();
+        const Route victim = service.endpointInfo(name)->routes.first();
         coldStarts << plane.agent()->replica(victim.id)->coldStartMs();
         const qint64 pid = plane.agent()->replica(victim.id)->pid();
         t.restart();
         ::kill(pid_t(pid), SIGKILL);
         const auto replaced = [&] {
-            auto info = service.serviceInfo(name);
+            auto info = service.endpointInfo(name);
             return healthy(service, name) == replicas
                 && std::none_of(info->routes.begin(), info->routes.end(), [&](const Route &r) { return r.id == victim.id; });
         };
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
             return 1;
         }
         crashToHealthy << t.elapsed();
-        static_cast<void>(service.deleteService(name));
+        static_cast<void>(service.deleteEndpoint(name));
         waitFor([&] { return plane.agent()->replicaCount() == 0; });
     }
     out << "create with " << replicas << " replicas -> all HEALTHY: " << stats(createToHealthy) << '\n';

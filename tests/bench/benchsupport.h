@@ -28,7 +28,7 @@ qint64 waitFor(F condition, int timeoutMs = 30000)
 
 inline int healthy(ServeDeck::ModelServingService &service, const QString &name)
 {
-    const auto info = service.serviceInfo(name);
+    const auto info = service.endpointInfo(name);
     if (!info)
         return 0;
     return int(std::count_if(info->routes.begin(), info->routes.end(),
@@ -50,14 +50,14 @@ inline ServeDeck::ControlPlaneOptions demoOptions(const QString &dataDir)
 inline ServeDeck::Endpoint createDemo(ServeDeck::ModelServingService &service, const QString &name, int replicas,
                                       double cpu = 0.25)
 {
-    ServeDeck::CreateServiceRequest r;
+    ServeDeck::CreateEndpointRequest r;
     r.name = name;
     r.modelVersion = QStringLiteral("v1");
     r.modelFolder = QStringLiteral("iris-v1");
     r.resourceSlots = {cpu, qint64(256) << 20, 0};
     r.replicas = replicas;
     r.isPublic = true;
-    auto created = service.createService(r);
+    auto created = service.createEndpoint(r);
     if (!created)
         qFatal("create %s: %s", qPrintable(name), qPrintable(created.error().message));
     return *created;

@@ -35,11 +35,11 @@ class TestAutoscaling final : public QObject
     QList<int> m_failures;  // statuses other than 200
 
     ModelServingService &service() { return m_plane->service(); }
-    int replicas(const QString &name) { return service().serviceInfo(name)->endpoint.replicas; }
+    int replicas(const QString &name) { return service().endpointInfo(name)->endpoint.replicas; }
     int healthy(const QString &name)
     {
         int n = 0;
-        const auto info = service().serviceInfo(name);  // a named value: the loop must not outlive it
+        const auto info = service().endpointInfo(name);  // a named value: the loop must not outlive it
         for (const Route &r : info->routes)
             n += r.status == RouteStatus::Healthy ? 1 : 0;
         return n;
@@ -48,13 +48,13 @@ class TestAutoscaling final : public QObject
     // A public iris-v1 endpoint with one small replica.
     Result<Endpoint> createDemo(const QString &name)
     {
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = QStringLiteral("iris-v1");
         r.resourceSlots = {0.25, qint64(256) << 20, 0};
         r.isPublic = true;
-        return service().createService(r);
+        return service().createEndpoint(r);
     }
 
     // Sends `rate` requests per second through the proxy for `ms`, paced by a timer; every
@@ -180,7 +180,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_plane->metrics()->latest(created->id).value_or(EndpointLoad{}).requestsTotal, qint64(m_sent), kWaitMs);
         const auto load = m_plane->metrics()->latest(created->id);
         QVERIFY(load->p95Ms.has_value() || load->requestsPerSecond == 0);
-        const auto info = service().serviceInfo(QStringLiteral("sampled"), true);
+        const auto info = service().endpointInfo(QStringLiteral("sampled"), true);
         QCOMPARE(info->metrics->requests, qint64(m_sent));
         // A pushed CUSTOM metric is what a rule on it reads, and a bad one is refused.
         QVERIFY(service().pushMetric(QStringLiteral("sampled"), QStringLiteral("queue_depth"), 7).ok());

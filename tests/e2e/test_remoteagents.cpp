@@ -75,7 +75,7 @@ private:
 
     QList<Route> routes(const QString &name)
     {
-        auto info = service().serviceInfo(name);
+        auto info = service().endpointInfo(name);
         return info ? info->routes : QList<Route>();
     }
 
@@ -89,13 +89,13 @@ private:
 
     void create(const QString &name, int replicas)
     {
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = QStringLiteral("iris-v1");
         r.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
         r.replicas = replicas;
-        auto e = service().createService(r);
+        auto e = service().createEndpoint(r);
         if (!e)
             qFatal("create %s: %s", qPrintable(name), qPrintable(e.error().message));
     }
@@ -224,13 +224,13 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-b")), kWaitMs);
         QCOMPARE(remote(QStringLiteral("remote-b"))->replicaHost(), QStringLiteral("127.0.0.2"));
 
-        CreateServiceRequest request;
+        CreateEndpointRequest request;
         request.name = QStringLiteral("far");
         request.modelVersion = QStringLiteral("v1");
         request.modelFolder = QStringLiteral("iris-v1");
         request.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
         request.isPublic = true;  // inference without a token
-        QVERIFY(service().createService(request).ok());
+        QVERIFY(service().createEndpoint(request).ok());
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("far"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
         const Route route = routes(QStringLiteral("far")).first();
         const quint16 port = portOf(route);
@@ -240,7 +240,7 @@ private Q_SLOTS:
                  QStringLiteral("setosa"));
         QVERIFY(predict(port).isEmpty());  // nothing listens on 127.0.0.1
 
-        const QString url = service().serviceInfo(QStringLiteral("far"))->endpoint.url;
+        const QString url = service().endpointInfo(QStringLiteral("far"))->endpoint.url;
         QTRY_COMPARE_WITH_TIMEOUT(ReplicaProcesses::predictAt(m_network, QUrl(url + QStringLiteral("/predict")), kWaitMs)
                                       .value(QStringLiteral("prediction"))
                                       .toString(),
@@ -254,13 +254,13 @@ private Q_SLOTS:
         startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
 
-        CreateServiceRequest hungry;
+        CreateEndpointRequest hungry;
         hungry.name = QStringLiteral("hungry");
         hungry.modelVersion = QStringLiteral("v1");
         hungry.modelFolder = writeFaultyFolder(m_dir->filePath(QStringLiteral("hungry")),
                                                {QStringLiteral("--grow-memory-mb"), QStringLiteral("64")});
         hungry.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("128M")), 0};
-        QVERIFY(service().createService(hungry).ok());
+        QVERIFY(service().createEndpoint(hungry).ok());
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("hungry"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
         const Route r = routes(QStringLiteral("hungry")).first();
         for (int i = 0; i < 4 && processAlive(pidOf(r)); ++i)
@@ -271,13 +271,13 @@ private Q_SLOTS:
         QCOMPARE(oom.signal, std::optional<int>(SIGKILL));
         QVERIFY2(!oom.logTail.isEmpty(), "the agent sends the log tail along");
 
-        CreateServiceRequest broken = hungry;
+        CreateEndpointRequest broken = hungry;
         broken.name = QStringLiteral("broken");
         broken.modelFolder = writeFaultyFolder(m_dir->filePath(QStringLiteral("broken")),
                                                {QStringLiteral("--exit-code-at-start"), QStringLiteral("3")});
-        QVERIFY(service().createService(broken).ok());
+        QVERIFY(service().createEndpoint(broken).ok());
         const int maxRetries = service().config().maxRetries;
-        QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(service().endpointInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
         const auto failed = errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed"));
         QCOMPARE(int(failed.size()), maxRetries + 1);
         QCOMPARE(failed.first().exitCode, std::optional<int>(3));

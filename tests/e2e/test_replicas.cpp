@@ -46,7 +46,7 @@ private:
 
     QList<Route> routes(const QString &name)
     {
-        auto info = service().serviceInfo(name);
+        auto info = service().endpointInfo(name);
         return info ? info->routes : QList<Route>();
     }
 
@@ -58,13 +58,13 @@ private:
 
     Endpoint create(const QString &name, const QString &folder, int replicas, const QString &memory = QStringLiteral("512M"))
     {
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = folder;
         r.resourceSlots = {0.5, *parseMemorySize(memory), 0};
         r.replicas = replicas;
-        auto e = service().createService(r);
+        auto e = service().createEndpoint(r);
         if (!e)
             qFatal("create %s: %s", qPrintable(name), qPrintable(e.error().message));
         return *e;
@@ -123,7 +123,7 @@ private Q_SLOTS:
             QVERIFY(m_plane->agent()->replica(r.id)->coldStartMs() >= 0);
         }
         QCOMPARE(pids.size(), 2);
-        QCOMPARE(service().serviceInfo(QStringLiteral("iris"))->status, EndpointStatus::Healthy);
+        QCOMPARE(service().endpointInfo(QStringLiteral("iris"))->status, EndpointStatus::Healthy);
         // What the agent reports: the configured capacity and each replica with what it uses.
         const AgentStatus status = m_plane->agent()->status();
         QCOMPARE(status.capacity.total.cpu, 16.0);
@@ -134,7 +134,7 @@ private Q_SLOTS:
             QVERIFY(r.residentBytes > 0);
             QVERIFY(r.coldStartMs >= 0);
         }
-        QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("iris"))->endpoint.lifecycle, EndpointLifecycle::Ready, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(service().endpointInfo(QStringLiteral("iris"))->endpoint.lifecycle, EndpointLifecycle::Ready, kWaitMs);
     }
 
     void scaleTwoFiveOneZero()
@@ -147,7 +147,7 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(int(routes(QStringLiteral("iris")).size()), target, kWaitMs);
         }
         // At zero the endpoint stays, serving nothing.
-        auto info = service().serviceInfo(QStringLiteral("iris"));
+        auto info = service().endpointInfo(QStringLiteral("iris"));
         QCOMPARE(info->status, EndpointStatus::ScaledToZero);
         QVERIFY(info->endpoint.isLive());
         QVERIFY(errorsOf(QStringLiteral("iris")).isEmpty());
@@ -170,7 +170,7 @@ private Q_SLOTS:
         const auto now = routes(QStringLiteral("iris"));
         QVERIFY(std::none_of(now.begin(), now.end(), [&](const Route &r) { return r.id == victim.id; }));
         // A crash after serving does not count against the retry limit.
-        QCOMPARE(service().serviceInfo(QStringLiteral("iris"))->endpoint.retries, 0);
+        QCOMPARE(service().endpointInfo(QStringLiteral("iris"))->endpoint.retries, 0);
     }
 
     void memoryLimitIsEnforced()
@@ -192,7 +192,7 @@ private Q_SLOTS:
     {
         const Endpoint e = create(QStringLiteral("broken"), faultyFolder(QStringLiteral("broken"), {QStringLiteral("--exit-code-at-start"), QStringLiteral("3")}), 1);
         const int maxRetries = service().config().maxRetries;
-        QTRY_COMPARE_WITH_TIMEOUT(service().serviceInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(service().endpointInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
         // Past the limit nothing more is tried.
         const int attempts = int(errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).size());
         QCOMPARE(attempts, maxRetries + 1);
@@ -200,7 +200,7 @@ private Q_SLOTS:
         QTest::qWait(1000);  // several reconciler ticks
         QCOMPARE(int(errorsOf(QStringLiteral("broken")).size()), attempts);
         // Failed starts and nothing healthy: it says so, not "still provisioning".
-        QCOMPARE(service().serviceInfo(QStringLiteral("broken"))->status, EndpointStatus::Unhealthy);
+        QCOMPARE(service().endpointInfo(QStringLiteral("broken"))->status, EndpointStatus::Unhealthy);
         // Clearing the error lets it try again.
         QVERIFY(service().clearErrors(e.name).ok());
         QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).isEmpty(), kWaitMs);
@@ -221,7 +221,7 @@ private Q_SLOTS:
         QList<qint64> pids;
         for (const Route &r : routes(QStringLiteral("iris")))
             pids << pidOf(r);
-        QVERIFY(service().deleteService(QStringLiteral("iris")).ok());
+        QVERIFY(service().deleteEndpoint(QStringLiteral("iris")).ok());
         QTRY_COMPARE_WITH_TIMEOUT((*m_plane->repository().endpointById(e.id))->lifecycle, EndpointLifecycle::Terminated, kWaitMs);
         QCOMPARE(m_plane->agent()->replicaCount(), 0);
         for (qint64 pid : pids)
@@ -250,13 +250,13 @@ private Q_SLOTS:
             }
             return QString();
         };
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = QStringLiteral("pinned");
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = QStringLiteral("iris-v1");
         r.resourceSlots = {1, qint64(512) << 20, 0};
         r.replicas = 2;
-        QVERIFY(service().createService(r).ok());
+        QVERIFY(service().createEndpoint(r).ok());
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("pinned"), RouteStatus::Healthy), 2, kWaitMs);
         QStringList cores;
         for (const Route &route : routes(QStringLiteral("pinned")))
@@ -292,13 +292,13 @@ private Q_SLOTS:
             return QStringLiteral("<unset>");
         };
 
-        CreateServiceRequest gpu;
+        CreateEndpointRequest gpu;
         gpu.name = QStringLiteral("gpu-model");
         gpu.modelVersion = QStringLiteral("v1");
         gpu.modelFolder = QStringLiteral("iris-v1");
         gpu.resourceSlots = {1, qint64(512) << 20, 1};
         gpu.replicas = 2;
-        QVERIFY(service().createService(gpu).ok());
+        QVERIFY(service().createEndpoint(gpu).ok());
         create(QStringLiteral("cpu-model"), QStringLiteral("iris-v1"), 1);
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("gpu-model"), RouteStatus::Healthy), 2, kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("cpu-model"), RouteStatus::Healthy), 1, kWaitMs);

@@ -36,13 +36,13 @@ private:
 
     Endpoint create(const QString &name, int replicas)
     {
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = QStringLiteral("iris-v1");
         r.resourceSlots = {1, qint64(1) << 30, 0};
         r.replicas = replicas;
-        return require(m_service->createService(r), "create");
+        return require(m_service->createEndpoint(r), "create");
     }
 
     QList<Route> routesOf(const Endpoint &e) { return *m_repository->routes(e.id); }
@@ -200,7 +200,7 @@ private Q_SLOTS:
         const Endpoint e = create(QStringLiteral("h"), 2);
         QVERIFY(m_reconciler->runOnce().ok());
         setStatuses(e, {RouteStatus::Healthy, RouteStatus::Healthy});
-        QVERIFY(m_service->deleteService(e.name).ok());
+        QVERIFY(m_service->deleteEndpoint(e.name).ok());
         // Replicas still running: the endpoint waits in DESTROYING.
         auto pass = m_reconciler->runOnce();
         QVERIFY(pass->terminated.isEmpty());
@@ -211,11 +211,11 @@ private Q_SLOTS:
         QCOMPARE((*m_repository->endpointById(e.id))->lifecycle, EndpointLifecycle::Terminated);
         QVERIFY(routesOf(e).isEmpty());
         // The name is free again.
-        CreateServiceRequest again;
+        CreateEndpointRequest again;
         again.name = QStringLiteral("h");
         again.modelVersion = QStringLiteral("v1");
         again.modelFolder = QStringLiteral("iris-v1");
-        QVERIFY(m_service->createService(again).ok());
+        QVERIFY(m_service->createEndpoint(again).ok());
     }
 
     void becomesReadyWhenARouteIsHealthy()

@@ -22,9 +22,9 @@ QString demoModels()
     return qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models");
 }
 
-CreateServiceRequest sentiment(int replicas = 2)
+CreateEndpointRequest sentiment(int replicas = 2)
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = QStringLiteral("sentiment-analyzer");
     r.modelVersion = QStringLiteral("v1.0");
     r.modelFolder = QStringLiteral("iris-v1");
@@ -58,9 +58,9 @@ private:
 
     ModelServingService &service() { return *m_service; }
 
-    Endpoint create(const CreateServiceRequest &request)
+    Endpoint create(const CreateEndpointRequest &request)
     {
-        return require(m_service->createService(request), "create");
+        return require(m_service->createEndpoint(request), "create");
     }
 
     // Routes as the agent would leave them: the reconciler is not part of this suite.
@@ -134,7 +134,7 @@ private Q_SLOTS:
         QCOMPARE(e.lifecycle, EndpointLifecycle::Created);
         QCOMPARE(e.modelFolder, demoModels() + QStringLiteral("/iris-v1"));
         QCOMPARE(changed.count(), 1);
-        auto info = service().serviceInfo(QStringLiteral("sentiment-analyzer"));
+        auto info = service().endpointInfo(QStringLiteral("sentiment-analyzer"));
         QVERIFY(info.ok());
         QCOMPARE(info->status, EndpointStatus::Provisioning);
         QCOMPARE(info->revisions.size(), 1);
@@ -145,7 +145,7 @@ private Q_SLOTS:
     // 1.2 a folder with model-definition.toml deploys like a YAML one.
     void createFromTomlDefinition()
     {
-        CreateServiceRequest r = sentiment(1);
+        CreateEndpointRequest r = sentiment(1);
         r.modelFolder = QStringLiteral("iris-v2");
         const DryRunReport report = service().dryRun(r);
         QVERIFY(report.valid);
@@ -153,7 +153,7 @@ private Q_SLOTS:
         QVERIFY(report.definition->sourceFile.endsWith(QStringLiteral("model-definition.toml")));
         QCOMPARE(report.definition->models.first().name, QStringLiteral("iris-classifier"));
         QVERIFY(report.definition->models.first().service.has_value());
-        QVERIFY(service().createService(r).ok());
+        QVERIFY(service().createEndpoint(r).ok());
     }
 
     void createRejects_data()
@@ -189,7 +189,7 @@ private Q_SLOTS:
         QFETCH(int, replicas);
         QFETCH(QString, runtime);
         QFETCH(QString, error);
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = version;
         r.modelFolder = folder;
@@ -197,18 +197,18 @@ private Q_SLOTS:
         r.resourceSlots.memoryBytes = *parseMemorySize(memory);
         r.replicas = replicas;
         r.runtimeVariant = runtime;
-        auto created = service().createService(r);
+        auto created = service().createEndpoint(r);
         QVERIFY(!created.ok());
         QCOMPARE(created.error().typeName(), error);
         QVERIFY(!created.error().message.isEmpty());
-        QVERIFY(service().listServices()->isEmpty());
+        QVERIFY(service().listEndpoints()->isEmpty());
     }
 
     void insufficientResourcesSaysWhatFits()
     {
-        CreateServiceRequest r = sentiment(10);
+        CreateEndpointRequest r = sentiment(10);
         r.resourceSlots = {100, qint64(1) << 40, 0};
-        auto created = service().createService(r);
+        auto created = service().createEndpoint(r);
         QCOMPARE(created.error().type, ErrorType::InsufficientResources);
         QCOMPARE(created.error().details.value(QStringLiteral("max_replicas_that_fit")).toInt(), 0);
         QCOMPARE(created.error().details.value(QStringLiteral("requested_replicas")).toInt(), 10);
@@ -218,22 +218,22 @@ private Q_SLOTS:
     void createDuplicate()
     {
         create(sentiment());
-        auto again = service().createService(sentiment());
+        auto again = service().createEndpoint(sentiment());
         QCOMPARE(again.error().type, ErrorType::ModelAlreadyExists);
         QCOMPARE(again.error().details.value(QStringLiteral("existing_version")).toString(), QStringLiteral("v1.0"));
 
-        CreateServiceRequest v2 = sentiment();
+        CreateEndpointRequest v2 = sentiment();
         v2.modelVersion = QStringLiteral("v2.0");
-        auto other = service().createService(v2);
+        auto other = service().createEndpoint(v2);
         QCOMPARE(other.error().type, ErrorType::ModelAlreadyExists);
         QVERIFY2(other.error().message.contains(QStringLiteral("revision")), qPrintable(other.error().message));
-        QCOMPARE(service().listServices()->size(), 1);
+        QCOMPARE(service().listEndpoints()->size(), 1);
     }
 
     // 1.5 a public endpoint with three sessions.
     void createPublic()
     {
-        CreateServiceRequest r = sentiment(3);
+        CreateEndpointRequest r = sentiment(3);
         r.resourceSlots = {1, qint64(1) << 30, 0};
         r.isPublic = true;
         const Endpoint e = create(r);
@@ -246,7 +246,7 @@ private Q_SLOTS:
     void dryRunValid()
     {
         create(sentiment(1));
-        CreateServiceRequest r = sentiment(2);
+        CreateEndpointRequest r = sentiment(2);
         r.name = QStringLiteral("candidate");
         const DryRunReport report = service().dryRun(r);
         QVERIFY(report.valid);
@@ -254,13 +254,13 @@ private Q_SLOTS:
         QCOMPARE(report.perReplica, (ResourceSlots{2, qint64(4) << 30, 0}));
         QCOMPARE(report.total, (ResourceSlots{4, qint64(8) << 30, 0}));
         QCOMPARE(report.available, (ResourceSlots{6, qint64(12) << 30, 0}));
-        QCOMPARE(service().listServices()->size(), 1);
+        QCOMPARE(service().listEndpoints()->size(), 1);
     }
 
     // 2.2 every missing model file is named, and all other problems come along.
     void dryRunMissingFiles()
     {
-        CreateServiceRequest r = sentiment(1);
+        CreateEndpointRequest r = sentiment(1);
         r.modelFolder = missingFilesFolder();
         const DryRunReport report = service().dryRun(r);
         QVERIFY(!report.valid);
@@ -272,13 +272,13 @@ private Q_SLOTS:
             missing << f.toString();
         QCOMPARE(missing, (QStringList{QStringLiteral("weights/model.safetensors"), QStringLiteral("weights/tokenizer.json")}));
 
-        auto created = service().createService(r);
+        auto created = service().createEndpoint(r);
         QCOMPARE(created.error().type, ErrorType::ModelFileNotFound);
     }
 
     void dryRunCollectsEveryProblem()
     {
-        CreateServiceRequest r = sentiment(50);
+        CreateEndpointRequest r = sentiment(50);
         r.name = QStringLiteral("Bad Name");
         r.modelFolder = missingFilesFolder();
         const DryRunReport report = service().dryRun(r);
@@ -297,7 +297,7 @@ private Q_SLOTS:
         QDir().mkpath(folder);
         writeFile(folder + QStringLiteral("/model-definition.yaml"),
                   "models:\n  - name: m\n    model_path: /models\n    service:\n      start_command: x\n      port: many\n");
-        CreateServiceRequest r = sentiment(1);
+        CreateEndpointRequest r = sentiment(1);
         r.modelFolder = folder;
         const DryRunReport report = service().dryRun(r);
         QCOMPARE(report.problems.size(), 1);
@@ -334,7 +334,7 @@ private Q_SLOTS:
         QSignalSpy scaled(&service(), &ModelServingService::scaled);
 
         auto result = service().scaleReplicas(e.id.toString(), target);
-        auto info = service().serviceInfo(e.name);
+        auto info = service().endpointInfo(e.name);
         QCOMPARE(endpointStatusName(info->status), status);
         if (!error.isEmpty()) {
             QCOMPARE(result.error().typeName(), error);
@@ -521,7 +521,7 @@ private Q_SLOTS:
         auto updated = service().updateRoutes(e.name, {{routes[0].id, first}, {routes[1].id, second}});
         QVERIFY(updated.ok());
         QCOMPARE(changed.count(), 1);
-        auto info = service().serviceInfo(e.name);
+        auto info = service().endpointInfo(e.name);
         QCOMPARE(info->routes[0].weight, first);
         QCOMPARE(info->routes[1].weight, second);
         // Blue-green: the old route keeps running (weight 0) for an instant rollback.
@@ -552,7 +552,7 @@ private Q_SLOTS:
         const QUuid id = unknownRoute ? QUuid::createUuid() : routes[0].id;
         auto updated = service().updateRoutes(e.name, {{id, weight}});
         QCOMPARE(updated.error().typeName(), error);
-        QCOMPARE(service().serviceInfo(e.name)->routes[0].weight, 100);
+        QCOMPARE(service().endpointInfo(e.name)->routes[0].weight, 100);
     }
 
     void deleteRoute()
@@ -562,7 +562,7 @@ private Q_SLOTS:
         auto removed = service().deleteRoute(e.name, routes[1].id);
         QVERIFY(removed.ok());
         QCOMPARE(removed->status, RouteStatus::Terminating);
-        auto info = service().serviceInfo(e.name);
+        auto info = service().endpointInfo(e.name);
         QCOMPARE(info->endpoint.replicas, 1);
         QCOMPARE(info->status, EndpointStatus::Healthy);
         QCOMPARE(service().deleteRoute(e.name, QUuid::createUuid()).error().type, ErrorType::NotFound);
@@ -723,22 +723,22 @@ private Q_SLOTS:
         QCOMPARE(*count, 1);
         QCOMPARE(cleared.count(), 1);
         QVERIFY(service().listErrors(e.name)->isEmpty());
-        QCOMPARE(service().serviceInfo(e.name)->endpoint.retries, 0);
+        QCOMPARE(service().endpointInfo(e.name)->endpoint.retries, 0);
     }
 
     // 8.1-8.2 the full picture of one endpoint.
-    void serviceInfo()
+    void endpointInfo()
     {
         const Endpoint e = create(sentiment(2));
         addRoutes(e, {RouteStatus::Healthy, RouteStatus::Provisioning});
-        auto info = service().serviceInfo(e.id.toString());
+        auto info = service().endpointInfo(e.id.toString());
         QVERIFY(info.ok());
         QCOMPARE(info->endpoint.url, e.url);
         QCOMPARE(info->status, EndpointStatus::Degraded);
         QCOMPARE(info->routes.size(), 2);
         QCOMPARE(info->allocated, (ResourceSlots{4, qint64(8) << 30, 0}));
         QVERIFY(!info->metrics.has_value());
-        QCOMPARE(service().serviceInfo(QStringLiteral("missing")).error().type, ErrorType::NotFound);
+        QCOMPARE(service().endpointInfo(QStringLiteral("missing")).error().type, ErrorType::NotFound);
 
         service().setMetricsSource([](const QUuid &) {
             EndpointMetrics metrics;
@@ -747,7 +747,7 @@ private Q_SLOTS:
             metrics.meanLatencyMs = 12.5;
             return metrics;
         });
-        auto withMetrics = service().serviceInfo(e.name, true);
+        auto withMetrics = service().endpointInfo(e.name, true);
         QVERIFY(withMetrics->metrics.has_value());
         QCOMPARE(withMetrics->metrics->requests, 200);
         QCOMPARE(withMetrics->metrics->errorRate(), 0.05);
@@ -781,26 +781,26 @@ private Q_SLOTS:
         QCOMPARE(service().modifyEndpoint(QStringLiteral("sentiment-v2"), missingFolder).error().type,
                  ErrorType::ModelFileNotFound);
         // Nothing of the failed modifications stuck.
-        auto info = service().serviceInfo(QStringLiteral("sentiment-v2"));
+        auto info = service().endpointInfo(QStringLiteral("sentiment-v2"));
         QCOMPARE(info->endpoint.replicas, 1);
         QCOMPARE(info->revisions.size(), 2);
     }
 
-    void deleteService()
+    void deleteEndpoint()
     {
         const Endpoint e = create(sentiment(2));
         addRoutes(e, {RouteStatus::Healthy, RouteStatus::Healthy});
-        auto deleted = service().deleteService(e.name);
+        auto deleted = service().deleteEndpoint(e.name);
         QVERIFY(deleted.ok());
         QCOMPARE(deleted->lifecycle, EndpointLifecycle::Destroying);
-        auto info = service().serviceInfo(e.id.toString());
+        auto info = service().endpointInfo(e.id.toString());
         QCOMPARE(info->status, EndpointStatus::Destroying);
         QCOMPARE(info->endpoint.replicas, 0);
         for (const Route &r : info->routes)
             QCOMPARE(r.status, RouteStatus::Terminating);
-        QVERIFY(service().deleteService(e.name).ok());
+        QVERIFY(service().deleteEndpoint(e.name).ok());
         QCOMPARE(service().scaleReplicas(e.name, 1).error().type, ErrorType::InvalidArgument);
-        QCOMPARE(service().deleteService(QStringLiteral("never-was")).error().type, ErrorType::NotFound);
+        QCOMPARE(service().deleteEndpoint(QStringLiteral("never-was")).error().type, ErrorType::NotFound);
         // Its capacity is free again.
         QCOMPARE(service().allocated(), ResourceSlots{});
     }

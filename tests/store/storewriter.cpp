@@ -72,11 +72,11 @@ int main(int argc, char *argv[])
         std::optional<ServiceError> error;
         switch (action.kind) {
         case WriterAction::Kind::Create: {
-            CreateServiceRequest request;
+            CreateEndpointRequest request;
             request.name = name;
             request.modelVersion = QStringLiteral("v1");
             request.modelFolder = modelFolder;
-            const auto created = service.createService(request);
+            const auto created = service.createEndpoint(request);
             error = errorOf(created);
             if (created)
                 ids.insert(action.endpoint, created->id);

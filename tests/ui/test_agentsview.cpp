@@ -141,13 +141,13 @@ void TestAgentsView::listsTheLocalAgentWithItsCapacity()
 
 void TestAgentsView::showsWhatAReplicaReservesAndUses()
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = u"iris-classifier"_s;
     r.modelVersion = u"v1"_s;
     r.modelFolder = u"iris-v1"_s;
     r.replicas = 1;
     r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    QVERIFY(service().createService(r));
+    QVERIFY(service().createEndpoint(r));
     QCOMPARE(m_view->summary()->text(), u"Endpoints reserve 0.5 of 8 CPU cores and 256 MiB of 16 GiB memory."_s);
     const int local = rowOf(u"local"_s);
     QTRY_COMPARE_WITH_TIMEOUT(cell(local, AgentListModel::Replicas), u"1"_s, kWaitMs);

@@ -244,7 +244,7 @@ void TestCreateEndpointDialog::goodFolderShowsTheEstimateAndDeploys()
 
     QTest::mouseClick(field<QPushButton>(u"deploy"_s), Qt::LeftButton);
     QTRY_VERIFY(!m_dialog);
-    auto info = service().serviceInfo(u"text-classifier"_s);
+    auto info = service().endpointInfo(u"text-classifier"_s);
     QVERIFY(info);
     QCOMPARE(info->endpoint.modelVersion, u"v2"_s);
     QCOMPARE(info->endpoint.replicas, 3);
@@ -273,8 +273,8 @@ void TestCreateEndpointDialog::refusedDeployIsShownInPlace()
 void TestCreateEndpointDialog::screenshot()
 {
     // Back to the one demo endpoint, so the estimate reads like a fresh console's.
-    QVERIFY(service().deleteService(u"text-classifier"_s));
-    QVERIFY(service().deleteService(u"racer"_s));
+    QVERIFY(service().deleteEndpoint(u"text-classifier"_s));
+    QVERIFY(service().deleteEndpoint(u"racer"_s));
     fill(u"sentiment-analyzer"_s, u"v1.0"_s, u"iris-v1"_s, 2);
     field<QDoubleSpinBox>(u"memory"_s)->setValue(2);
     QVERIFY(m_dialog->check());

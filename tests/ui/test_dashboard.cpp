@@ -109,14 +109,14 @@ void TestDashboard::cleanupTestCase()
 
 Endpoint TestDashboard::create(const QString &name, int replicas)
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = name;
     r.modelVersion = u"v1"_s;
     r.modelFolder = u"iris-v1"_s;
     r.replicas = replicas;
     r.isPublic = true;
     r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    auto created = service().createService(r);
+    auto created = service().createEndpoint(r);
     if (!created)
         qFatal("test set-up: %s", UiTest::why(created.error()).constData());
     return *created;

@@ -39,7 +39,7 @@ constexpr qint64 kSampleMs = 500;
 
 int healthyRoutes(ModelServingService &service, const QString &name)
 {
-    const auto info = service.serviceInfo(name);
+    const auto info = service.endpointInfo(name);
     return info ? int(std::count_if(info->routes.begin(), info->routes.end(),
                                     [](const Route &r) { return r.status == RouteStatus::Healthy; }))
                 : -1;
@@ -126,14 +126,14 @@ void TestEndpointDetailView::cleanupTestCase()
 
 Endpoint TestEndpointDetailView::createPublic(const QString &name, int replicas)
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = name;
     r.modelVersion = u"v1"_s;
     r.modelFolder = u"iris-v1"_s;
     r.replicas = replicas;
     r.isPublic = true;
     r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    auto created = service().createService(r);
+    auto created = service().createEndpoint(r);
     if (!created)
         qFatal("test set-up: %s", UiTest::why(created.error()).constData());
     return *created;

@@ -23,9 +23,9 @@ namespace {
 
 using Column = EndpointListModel::Column;
 
-CreateServiceRequest request(const QString &name, const QString &version, int replicas, double cpu = 1)
+CreateEndpointRequest request(const QString &name, const QString &version, int replicas, double cpu = 1)
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = name;
     r.modelVersion = version;
     r.modelFolder = u"iris-v1"_s;
@@ -119,7 +119,7 @@ void TestEndpointListModel::startModel()
 // no endpoint is still on its way out. Its passes run soon after each change and on a tick.
 bool TestEndpointListModel::settled()
 {
-    auto list = service().listServices();
+    auto list = service().listEndpoints();
     if (!list)
         return false;
     return std::all_of(list->begin(), list->end(), [](const EndpointInfo &info) {
@@ -141,7 +141,7 @@ void TestEndpointListModel::cleanup()
 void TestEndpointListModel::showsEndpointsThatExistedBefore()
 {
     for (const auto &[name, replicas] : {std::pair{u"alpha"_s, 1}, std::pair{u"beta"_s, 2}}) {
-        auto created = service().createService(request(name, u"v1"_s, replicas));
+        auto created = service().createEndpoint(request(name, u"v1"_s, replicas));
         QVERIFY2(created, created ? "" : why(created.error()).constData());
     }
     startModel();
@@ -168,7 +168,7 @@ void TestEndpointListModel::createInsertsRowLive()
     QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
     QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
 
-    auto created = service().createService(request(u"sentiment-analyzer"_s, u"v1.0"_s, 2, 2));
+    auto created = service().createEndpoint(request(u"sentiment-analyzer"_s, u"v1.0"_s, 2, 2));
     QVERIFY2(created, created ? "" : why(created.error()).constData());
 
     QTRY_COMPARE(inserted.count(), 1);
@@ -186,7 +186,7 @@ void TestEndpointListModel::createInsertsRowLive()
     QCOMPARE(m_model->index(0, 0).data(EndpointListModel::EndpointIdRole).toUuid(), created->id);
 
     // A second one goes below, the first row stays where it was.
-    auto second = service().createService(request(u"iris-classifier"_s, u"v1"_s, 1));
+    auto second = service().createEndpoint(request(u"iris-classifier"_s, u"v1"_s, 1));
     QVERIFY2(second, second ? "" : why(second.error()).constData());
     QTRY_COMPARE(inserted.count(), 2);
     QCOMPARE(inserted.last().at(1).toInt(), 1);
@@ -215,9 +215,9 @@ void TestEndpointListModel::actionsUpdateRowLive()
     QFETCH(QString, status);
     QFETCH(QString, healthy);
 
-    auto bystander = service().createService(request(u"bystander"_s, u"v1"_s, 1));
+    auto bystander = service().createEndpoint(request(u"bystander"_s, u"v1"_s, 1));
     QVERIFY2(bystander, bystander ? "" : why(bystander.error()).constData());
-    auto target = service().createService(request(u"target"_s, u"v1"_s, 2));
+    auto target = service().createEndpoint(request(u"target"_s, u"v1"_s, 2));
     QVERIFY2(target, target ? "" : why(target.error()).constData());
     startModel();
     QTRY_VERIFY(settled());
@@ -259,7 +259,7 @@ void TestEndpointListModel::actionsUpdateRowLive()
     QCOMPARE(cell(row, Column::Replicas), QString::number(replicas));
     QCOMPARE(cell(row, Column::Healthy), healthy);
     // The row says what the service says.
-    auto info = service().serviceInfo(target->id.toString(QUuid::WithoutBraces));
+    auto info = service().endpointInfo(target->id.toString(QUuid::WithoutBraces));
     QVERIFY(info);
     QCOMPARE(cell(row, Column::Status), endpointStatusName(info->status));
     // The other endpoint's row is untouched.
@@ -269,7 +269,7 @@ void TestEndpointListModel::actionsUpdateRowLive()
 
 void TestEndpointListModel::modifyUpdatesNameVersionAndUrl()
 {
-    auto created = service().createService(request(u"iris-classifier"_s, u"v1"_s, 1));
+    auto created = service().createEndpoint(request(u"iris-classifier"_s, u"v1"_s, 1));
     QVERIFY2(created, created ? "" : why(created.error()).constData());
     startModel();
     QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
@@ -294,7 +294,7 @@ void TestEndpointListModel::modifyUpdatesNameVersionAndUrl()
 
 void TestEndpointListModel::refusedActionsChangeNothing()
 {
-    auto created = service().createService(request(u"sentiment-analyzer"_s, u"v1.0"_s, 2, 2));
+    auto created = service().createEndpoint(request(u"sentiment-analyzer"_s, u"v1.0"_s, 2, 2));
     QVERIFY2(created, created ? "" : why(created.error()).constData());
     startModel();
     QTRY_VERIFY(settled());
@@ -306,12 +306,12 @@ void TestEndpointListModel::refusedActionsChangeNothing()
     auto scaled = service().scaleReplicas(u"sentiment-analyzer"_s, 100);
     QVERIFY(!scaled);
     QCOMPARE(scaled.error().type, ErrorType::ResourceLimitExceeded);
-    auto twice = service().createService(request(u"sentiment-analyzer"_s, u"v1.0"_s, 1));
+    auto twice = service().createEndpoint(request(u"sentiment-analyzer"_s, u"v1.0"_s, 1));
     QVERIFY(!twice);
     QCOMPARE(twice.error().type, ErrorType::ModelAlreadyExists);
-    CreateServiceRequest noFolder = request(u"ghost"_s, u"v1"_s, 1);
+    CreateEndpointRequest noFolder = request(u"ghost"_s, u"v1"_s, 1);
     noFolder.modelFolder = m_dataDir->filePath(u"no-such-model"_s);
-    auto ghost = service().createService(noFolder);
+    auto ghost = service().createEndpoint(noFolder);
     QVERIFY(!ghost);
     QCOMPARE(ghost.error().type, ErrorType::ModelFileNotFound);
 
@@ -328,9 +328,9 @@ void TestEndpointListModel::deleteShowsDestroyingThenRowGoes()
 {
     // Delete starts the way out (DESTROYING, routes draining); once the reconciler finds it
     // drained it is TERMINATED, and a terminated endpoint has no row.
-    auto bystander = service().createService(request(u"iris-classifier"_s, u"v1"_s, 1));
+    auto bystander = service().createEndpoint(request(u"iris-classifier"_s, u"v1"_s, 1));
     QVERIFY2(bystander, bystander ? "" : why(bystander.error()).constData());
-    auto created = service().createService(request(u"fraud-detector"_s, u"v3"_s, 2));
+    auto created = service().createEndpoint(request(u"fraud-detector"_s, u"v3"_s, 2));
     QVERIFY2(created, created ? "" : why(created.error()).constData());
     startModel();
     QTRY_VERIFY(settled());
@@ -345,7 +345,7 @@ void TestEndpointListModel::deleteShowsDestroyingThenRowGoes()
     QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
     QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
 
-    auto deleted = service().deleteService(u"fraud-detector"_s);
+    auto deleted = service().deleteEndpoint(u"fraud-detector"_s);
     QVERIFY2(deleted, deleted ? "" : why(deleted.error()).constData());
     QCOMPARE(deleted->lifecycle, EndpointLifecycle::Destroying);
     QVERIFY2(statusesSeen.contains(u"DESTROYING"_s), qPrintable(statusesSeen.join(u", "_s)));
@@ -356,18 +356,18 @@ void TestEndpointListModel::deleteShowsDestroyingThenRowGoes()
     QCOMPARE(m_model->rowCount(), 1);
     QCOMPARE(rowNamed(u"fraud-detector"_s), -1);
     QCOMPARE(cell(0, Column::Name), u"iris-classifier"_s);
-    auto info = service().serviceInfo(created->id.toString(QUuid::WithoutBraces));
+    auto info = service().endpointInfo(created->id.toString(QUuid::WithoutBraces));
     QVERIFY(info);
     QCOMPARE(info->endpoint.lifecycle, EndpointLifecycle::Terminated);
 
     // Deleting again is harmless and brings no row back.
-    QVERIFY(service().deleteService(created->id.toString(QUuid::WithoutBraces)));
+    QVERIFY(service().deleteEndpoint(created->id.toString(QUuid::WithoutBraces)));
     QCoreApplication::processEvents();
     QCOMPARE(m_model->rowCount(), 1);
     QCOMPARE(inserted.count(), 0);
 
     // The name is free again: a new endpoint of that name gets a new row.
-    auto again = service().createService(request(u"fraud-detector"_s, u"v4"_s, 1));
+    auto again = service().createEndpoint(request(u"fraud-detector"_s, u"v4"_s, 1));
     QVERIFY2(again, again ? "" : why(again.error()).constData());
     QTRY_COMPARE(m_model->rowCount(), 2);
     QCOMPARE(inserted.count(), 1);
@@ -395,13 +395,13 @@ void TestEndpointListModel::sortRoleGivesRawValues()
     QFETCH(bool, numeric);
 
     // 10 replicas would sort before 9 as text. Small replicas, so that 19 fit into cpu=8,memory=16G.
-    CreateServiceRequest ten = request(u"big"_s, u"v1"_s, 10, 0.25);
+    CreateEndpointRequest ten = request(u"big"_s, u"v1"_s, 10, 0.25);
     ten.resourceSlots.memoryBytes = qint64(256) << 20;
-    CreateServiceRequest nine = request(u"small"_s, u"v1"_s, 9, 0.25);
+    CreateEndpointRequest nine = request(u"small"_s, u"v1"_s, 9, 0.25);
     nine.resourceSlots.memoryBytes = qint64(256) << 20;
-    auto big = service().createService(ten);
+    auto big = service().createEndpoint(ten);
     QVERIFY2(big, big ? "" : why(big.error()).constData());
-    auto small = service().createService(nine);
+    auto small = service().createEndpoint(nine);
     QVERIFY2(small, small ? "" : why(small.error()).constData());
     startModel();
 
@@ -425,8 +425,8 @@ void TestEndpointListModel::sortRoleGivesRawValues()
 
 void TestEndpointListModel::statusToolTipAndColour()
 {
-    QVERIFY(service().createService(request(u"running"_s, u"v1"_s, 2)));
-    QVERIFY(service().createService(request(u"idle"_s, u"v1"_s, 0)));
+    QVERIFY(service().createEndpoint(request(u"running"_s, u"v1"_s, 2)));
+    QVERIFY(service().createEndpoint(request(u"idle"_s, u"v1"_s, 0)));
     startModel();
     const int running = rowNamed(u"running"_s);
     const int idle = rowNamed(u"idle"_s);
@@ -443,11 +443,11 @@ void TestEndpointListModel::liveRowsMatchAFreshModel()
 {
     // Everything built up from signals equals what a model built from scratch shows now.
     startModel();
-    QVERIFY(service().createService(request(u"a"_s, u"v1"_s, 1)));
-    QVERIFY(service().createService(request(u"b"_s, u"v1"_s, 2)));
-    QVERIFY(service().createService(request(u"c"_s, u"v1"_s, 1)));
+    QVERIFY(service().createEndpoint(request(u"a"_s, u"v1"_s, 1)));
+    QVERIFY(service().createEndpoint(request(u"b"_s, u"v1"_s, 2)));
+    QVERIFY(service().createEndpoint(request(u"c"_s, u"v1"_s, 1)));
     QVERIFY(service().scaleReplicas(u"a"_s, 3));
-    QVERIFY(service().deleteService(u"b"_s));
+    QVERIFY(service().deleteEndpoint(u"b"_s));
     ModifyEndpointRequest m;
     m.modelVersion = u"v2"_s;
     m.modelFolder = u"iris-v2"_s;

@@ -132,7 +132,7 @@ QStringList TestMainWindow::cutOffCells(int onlyColumn) const
 void TestMainWindow::create(const QString &name, const QString &version, const QString &folder, int replicas,
                             double cpu, const QString &memory, bool isPublic)
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = name;
     r.modelVersion = version;
     r.modelFolder = folder;
@@ -141,7 +141,7 @@ void TestMainWindow::create(const QString &name, const QString &version, const Q
     QVERIFY(bytes);
     r.resourceSlots = ResourceSlots{cpu, *bytes, 0};
     r.isPublic = isPublic;
-    auto created = m_plane->service().createService(r);
+    auto created = m_plane->service().createEndpoint(r);
     QVERIFY2(created, created ? "" : why(created.error()).constData());
 }
 
@@ -321,7 +321,7 @@ void TestMainWindow::newEndpointAppearsWithoutReload()
     QCOMPARE(reset.count(), 0);
 
     // Deleted, drained by the reconciler, TERMINATED: its row goes, the other stays.
-    QVERIFY(m_plane->service().deleteService(u"image-classifier"_s));
+    QVERIFY(m_plane->service().deleteEndpoint(u"image-classifier"_s));
     QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
     QCOMPARE(reset.count(), 0);
     m_search->clear();
@@ -336,7 +336,7 @@ void TestMainWindow::namesFitAfterSearchIsCleared()
     QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
     create(u"text-classifier"_s, u"v1"_s, u"iris-v1"_s, 1, 1, u"512M"_s, false);
     QTRY_COMPARE(shownNames(), (QStringList{u"iris-classifier"_s, u"text-classifier"_s}));
-    QVERIFY(m_plane->service().deleteService(u"text-classifier"_s));
+    QVERIFY(m_plane->service().deleteEndpoint(u"text-classifier"_s));
     QTRY_COMPARE(shownNames(), QStringList{u"iris-classifier"_s});
 
     m_search->clear();
@@ -446,7 +446,7 @@ void TestMainWindow::scaleDialogSetsReplicasOrSaysWhyNot()
     QVERIFY(!error->isVisible());
     QVERIFY(dialog->apply());
     QTRY_VERIFY(!dialog);
-    auto info = m_plane->service().serviceInfo(u"iris-classifier"_s);
+    auto info = m_plane->service().endpointInfo(u"iris-classifier"_s);
     QVERIFY(info);
     QCOMPARE(info->endpoint.replicas, 2);
     const QAbstractItemModel *model = m_window->endpointView()->model();
@@ -465,7 +465,7 @@ void TestMainWindow::deleteAsksFirstThenDeletes()
 
     Prompt::setNextConfirmation(false);
     QTest::keyClick(view, Qt::Key_Delete);
-    auto kept = m_plane->service().serviceInfo(u"doomed"_s);
+    auto kept = m_plane->service().endpointInfo(u"doomed"_s);
     QVERIFY(kept);
     QVERIFY(kept->endpoint.isLive());
 

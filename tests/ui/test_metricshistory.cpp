@@ -159,12 +159,12 @@ void TestMetricsHistory::recordsEveryEndpointAtEverySample()
 void TestMetricsHistory::countsRoutesByStatus()
 {
     const Endpoint e = UiTest::create(service(), u"gamma"_s, u"iris-v1"_s, 3);
-    QTRY_COMPARE(service().serviceInfo(e.name)->routes.size(), 3);
+    QTRY_COMPARE(service().endpointInfo(e.name)->routes.size(), 3);
     sample(1);
     QCOMPARE(m_history->latest(e.id)->routes[int(RouteStatus::Provisioning)], 3);
     QCOMPARE(m_history->latest(e.id)->healthy(), 0);
 
-    const auto info = service().serviceInfo(e.name);
+    const auto info = service().endpointInfo(e.name);
     QVERIFY(service().updateRouteState(info->routes.at(0).id, RouteStatus::Healthy, u"local:1:1"_s, u"local"_s));
     QVERIFY(service().updateRouteState(info->routes.at(1).id, RouteStatus::Unhealthy, u"local:2:2"_s, u"local"_s));
     sample(1);
@@ -201,7 +201,7 @@ void TestMetricsHistory::deletedEndpointsHistoryGoes()
     const Endpoint e = UiTest::create(service(), u"epsilon"_s, u"iris-v1"_s, 1);
     sample(2);
     QVERIFY(m_history->endpoint(e.id));
-    QVERIFY(service().deleteService(e.name));
+    QVERIFY(service().deleteEndpoint(e.name));
     QTRY_COMPARE(m_model->rowCount(), 0);
     sample(1);
     QVERIFY(!m_history->endpoint(e.id));

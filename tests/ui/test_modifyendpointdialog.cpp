@@ -35,12 +35,12 @@ private Q_SLOTS:
         m_plane = std::make_unique<ControlPlane>();
         auto started = m_plane->start(planeOptions(m_dir->path()));
         QVERIFY2(started.ok(), started ? "" : why(started.error()).constData());
-        CreateServiceRequest r;
+        CreateEndpointRequest r;
         r.name = u"iris"_s;
         r.modelVersion = u"v1"_s;
         r.modelFolder = u"iris-v1"_s;
         r.resourceSlots = {1, qint64(1) << 30, 0};
-        QVERIFY(service().createService(r).ok());
+        QVERIFY(service().createEndpoint(r).ok());
     }
 
     void cleanup()
@@ -56,7 +56,7 @@ private Q_SLOTS:
         dialog.replicasBox()->setValue(3);
         dialog.publicBox()->setChecked(true);
         QVERIFY(dialog.apply());
-        const auto info = service().serviceInfo(u"iris"_s);
+        const auto info = service().endpointInfo(u"iris"_s);
         QCOMPARE(info->endpoint.replicas, 3);
         QVERIFY(info->endpoint.isPublic);
         QCOMPARE(info->endpoint.modelVersion, u"v1"_s);
@@ -69,7 +69,7 @@ private Q_SLOTS:
         QCOMPARE(dialog.versionEdit()->text(), u"v1"_s);
         dialog.versionEdit()->setText(u"v2"_s);
         QVERIFY(dialog.apply());
-        const auto info = service().serviceInfo(u"iris"_s);
+        const auto info = service().endpointInfo(u"iris"_s);
         QCOMPARE(info->endpoint.modelVersion, u"v2"_s);
         QCOMPARE(info->revisions.size(), 2);
     }
@@ -82,7 +82,7 @@ private Q_SLOTS:
         QVERIFY(dialog.errorLabel()->isVisibleTo(&dialog));
         QVERIFY2(dialog.errorLabel()->text().contains(u"ResourceLimitExceeded"_s) || dialog.errorLabel()->text().contains(u"Insufficient"_s),
                  qPrintable(dialog.errorLabel()->text()));
-        QCOMPARE(service().serviceInfo(u"iris"_s)->endpoint.resourceSlots.cpu, 1.0);
+        QCOMPARE(service().endpointInfo(u"iris"_s)->endpoint.resourceSlots.cpu, 1.0);
     }
 };
 

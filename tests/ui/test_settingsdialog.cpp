@@ -72,16 +72,16 @@ void TestSettingsDialog::initTestCase()
     // A canary in progress: v1 on two routes, v2 on one taking a tenth, all reported HEALTHY as
     // an agent would (this plane runs no replicas).
     m_endpoint = UiTest::create(service, u"fraud-detector"_s, u"iris-v1"_s, 2);
-    QTRY_COMPARE(service.serviceInfo(m_endpoint.name)->routes.size(), 2);
+    QTRY_COMPARE(service.endpointInfo(m_endpoint.name)->routes.size(), 2);
     ModifyEndpointRequest canary;
     canary.modelVersion = u"v2"_s;
     canary.modelFolder = u"iris-v2"_s;
     canary.replicas = 3;
     QVERIFY(service.modifyEndpoint(m_endpoint.name, canary));
-    QTRY_COMPARE(service.serviceInfo(m_endpoint.name)->routes.size(), 3);
+    QTRY_COMPARE(service.endpointInfo(m_endpoint.name)->routes.size(), 3);
     QList<QUuid> routes;
     QList<RouteWeight> split;
-    const auto info = service.serviceInfo(m_endpoint.name);  // named: the loop must not outlive it
+    const auto info = service.endpointInfo(m_endpoint.name);  // named: the loop must not outlive it
     for (const Route &r : info->routes) {
         QVERIFY(service.updateRouteState(r.id, RouteStatus::Healthy, u"local:%1:0"_s.arg(routes.size()), u"local"_s));
         split.append({r.id, r.revisionId == info->endpoint.currentRevisionId ? 10 : 45});

@@ -91,7 +91,7 @@ void TestTrafficSplitEditor::initTestCase()
 void TestTrafficSplitEditor::init()
 {
     m_endpoint = UiTest::create(service(), u"canary-%1"_s.arg(++m_count), u"iris-v1"_s, 2);
-    QTRY_COMPARE(service().serviceInfo(m_endpoint.name)->routes.size(), 2);
+    QTRY_COMPARE(service().endpointInfo(m_endpoint.name)->routes.size(), 2);
     markHealthy();
     addRevision(u"v2"_s, u"iris-v2"_s, 3);
     QCOMPARE(weights(), (Weights{{1, 100}, {1, 100}, {2, 0}}));
@@ -106,7 +106,7 @@ void TestTrafficSplitEditor::init()
 void TestTrafficSplitEditor::cleanup()
 {
     m_editor.reset();
-    QVERIFY(service().deleteService(m_endpoint.name));
+    QVERIFY(service().deleteEndpoint(m_endpoint.name));
 }
 
 void TestTrafficSplitEditor::cleanupTestCase()
@@ -118,7 +118,7 @@ void TestTrafficSplitEditor::cleanupTestCase()
 
 Weights TestTrafficSplitEditor::weights()
 {
-    const auto info = service().serviceInfo(m_endpoint.name);
+    const auto info = service().endpointInfo(m_endpoint.name);
     if (!info)
         return {};
     QHash<QUuid, int> numbers;
@@ -138,7 +138,7 @@ Weights TestTrafficSplitEditor::weights()
 // given revision number (0: all) that is not yet in `status`.
 void TestTrafficSplitEditor::markHealthy(RouteStatus status, int revision)
 {
-    const auto info = service().serviceInfo(m_endpoint.name);
+    const auto info = service().endpointInfo(m_endpoint.name);
     QVERIFY(info);
     QHash<QUuid, int> numbers;
     for (const Revision &r : info->revisions)
@@ -335,7 +335,7 @@ void TestTrafficSplitEditor::blueGreenSwitchesAllTrafficAndKeepsOldRoutes()
     m_editor->blueGreenButton()->click();
     // 100/0 to v2; v1's routes stay, active and HEALTHY, with weight 0.
     QCOMPARE(weights(), (Weights{{1, 0}, {1, 0}, {2, 100}}));
-    const auto info = service().serviceInfo(m_endpoint.name);
+    const auto info = service().endpointInfo(m_endpoint.name);
     QCOMPARE(std::count_if(info->routes.begin(), info->routes.end(),
                            [](const Route &r) { return r.status == RouteStatus::Healthy; }),
              3);

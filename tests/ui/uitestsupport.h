@@ -62,13 +62,13 @@ inline void clearSettings()
 inline ServeDeck::Endpoint create(ServeDeck::ModelServingService &service, const QString &name,
                                   const QString &folder = u"iris-v1"_s, int replicas = 1)
 {
-    ServeDeck::CreateServiceRequest r;
+    ServeDeck::CreateEndpointRequest r;
     r.name = name;
     r.modelVersion = u"v1"_s;
     r.modelFolder = folder;
     r.replicas = replicas;
     r.resourceSlots = ServeDeck::ResourceSlots{1, qint64(1) << 30, 0};
-    auto created = service.createService(r);
+    auto created = service.createEndpoint(r);
     if (!created)
         qFatal("test set-up: %s", why(created.error()).constData());
     return *created;

@@ -168,9 +168,9 @@ CreateEndpointDialog::CreateEndpointDialog(ModelServingService &service, QWidget
 
 CreateEndpointDialog::~CreateEndpointDialog() = default;
 
-CreateServiceRequest CreateEndpointDialog::request() const
+CreateEndpointRequest CreateEndpointDialog::request() const
 {
-    CreateServiceRequest r;
+    CreateEndpointRequest r;
     r.name = m_name->text().trimmed();
     r.modelVersion = m_version->text().trimmed();
     r.modelFolder = m_folder->text().trimmed();
@@ -254,7 +254,7 @@ bool CreateEndpointDialog::deploy()
 {
     if (!m_checked)
         return false;
-    auto created = m_service.createService(request());
+    auto created = m_service.createEndpoint(request());
     if (!created) {
         // Something changed between the check and now (another endpoint took the resources or the name).
         showProblems({created.error()});

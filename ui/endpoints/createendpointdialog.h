@@ -28,7 +28,7 @@ public:
     explicit CreateEndpointDialog(ModelServingService &service, QWidget *parent = nullptr);
     ~CreateEndpointDialog() override;
 
-    CreateServiceRequest request() const;
+    CreateEndpointRequest request() const;
     // Runs the dry run and shows its report; true when it found nothing wrong.
     bool check();
     // Creates the endpoint and closes; false with the reason in place.

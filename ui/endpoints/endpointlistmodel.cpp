@@ -62,7 +62,7 @@ EndpointListModel::EndpointListModel(ModelServingService &service, QObject *pare
 void EndpointListModel::reload()
 {
     beginResetModel();
-    auto list = m_service.listServices();
+    auto list = m_service.listEndpoints();
     m_rows = list ? *list : QList<EndpointInfo>();
     endResetModel();
 }
@@ -122,7 +122,7 @@ void EndpointListModel::removeRowOf(const QUuid &endpointId)
 
 void EndpointListModel::refresh(const QUuid &endpointId)
 {
-    auto info = m_service.serviceInfo(endpointId.toString(QUuid::WithoutBraces));
+    auto info = m_service.endpointInfo(endpointId.toString(QUuid::WithoutBraces));
     const int row = rowOf(endpointId);
     if (!info || info->endpoint.lifecycle == EndpointLifecycle::Terminated) {
         removeRowOf(endpointId);

@@ -28,7 +28,7 @@ ModifyEndpointDialog::ModifyEndpointDialog(ModelServingService &service, const Q
     , m_error(new QLabel(this))
     , m_apply(new QPushButton(tr("Apply"), this))
 {
-    auto info = m_service.serviceInfo(endpointRef);
+    auto info = m_service.endpointInfo(endpointRef);
     if (info) {
         const Endpoint &e = info->endpoint;
         m_oldVersion = e.modelVersion;

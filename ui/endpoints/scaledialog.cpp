@@ -19,7 +19,7 @@ ScaleDialog::ScaleDialog(ModelServingService &service, const QString &endpointRe
     , m_error(new QLabel(this))
     , m_apply(new QPushButton(tr("Scale"), this))
 {
-    auto info = m_service.serviceInfo(endpointRef);
+    auto info = m_service.endpointInfo(endpointRef);
     const QString name = info ? info->endpoint.name : endpointRef;
     setWindowTitle(tr("Scale %1").arg(name));
     m_replicas->setObjectName(QStringLiteral("replicas"));

@@ -40,7 +40,7 @@ void ErrorListModel::reload()
     beginResetModel();
     auto errors = m_service.listErrors(QString(), MaxRows);
     m_rows = errors ? *errors : QList<ErrorRecord>();
-    if (auto endpoints = m_service.listServices()) {
+    if (auto endpoints = m_service.listEndpoints()) {
         for (const EndpointInfo &info : *endpoints)
             m_names.insert(info.endpoint.id, info.endpoint.name);
     }
@@ -53,7 +53,7 @@ void ErrorListModel::rememberName(const QUuid &endpointId)
 {
     if (endpointId.isNull() || m_names.contains(endpointId))
         return;
-    auto info = m_service.serviceInfo(endpointId.toString(QUuid::WithoutBraces));
+    auto info = m_service.endpointInfo(endpointId.toString(QUuid::WithoutBraces));
     m_names.insert(endpointId, info ? info->endpoint.name : DisplayFormat::shortId(endpointId));
 }
 
@@ -62,7 +62,7 @@ void ErrorListModel::renamed(const QUuid &endpointId)
     const auto known = m_names.constFind(endpointId);
     if (known == m_names.cend())
         return;
-    auto info = m_service.serviceInfo(endpointId.toString(QUuid::WithoutBraces));
+    auto info = m_service.endpointInfo(endpointId.toString(QUuid::WithoutBraces));
     if (!info || info->endpoint.name == *known)
         return;
     m_names.insert(endpointId, info->endpoint.name);
