@@ -256,7 +256,7 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
     return table;
 }
 
-const ControlApiServer::ApiRoute *ControlApiServer::resourceFor(const QList<QByteArray> &parts, Call *call)
+const ControlApiServer::ApiRoute *ControlApiServer::resourceFor(const QList<QByteArray> &parts, Call &call)
 {
     for (const ApiRoute &route : routeTable()) {
         if (route.pattern.size() != parts.size())
@@ -271,8 +271,7 @@ const ControlApiServer::ApiRoute *ControlApiServer::resourceFor(const QList<QByt
                 matches = want == parts[i];
         }
         if (matches) {
-            if (call)
-                call->segments = std::move(segments);
+            call.segments = std::move(segments);
             return &route;
         }
     }
@@ -281,9 +280,9 @@ const ControlApiServer::ApiRoute *ControlApiServer::resourceFor(const QList<QByt
 
 HttpResponse ControlApiServer::handle(const HttpRequest &request)
 {
-    const QList<QByteArray> parts = segmentsOf(request.path);
+    Call call{request, {}};
+    const ApiRoute *resource = resourceFor(segmentsOf(request.path), call);
     HttpResponse response;
-    const ApiRoute *resource = resourceFor(parts, nullptr);
     const bool open = resource && resource->open;
     const QByteArray auth = request.header("Authorization");
     // The scheme name is case-insensitive (RFC 9110 11.1).
@@ -294,23 +293,21 @@ HttpResponse ControlApiServer::handle(const HttpRequest &request)
                          || CRYPTO_memcmp(presented.constData(), m_adminToken.constData(), size_t(m_adminToken.size())) != 0)) {
         response = fail(ErrorType::Unauthorized, QStringLiteral("the admin token is not valid"));
     } else {
-        response = dispatch(request, parts);
+        response = dispatch(call, resource);
     }
     ++m_responsesByStatus[response.status];
     return response;
 }
 
-HttpResponse ControlApiServer::dispatch(const HttpRequest &request, const QList<QByteArray> &parts)
+HttpResponse ControlApiServer::dispatch(const Call &call, const ApiRoute *resource)
 {
-    Call call{request, {}};
-    const ApiRoute *resource = resourceFor(parts, &call);
     if (!resource)
-        return fail(ErrorType::NotFound, QStringLiteral("no such API route: ") + QString::fromUtf8(request.path));
+        return fail(ErrorType::NotFound, QStringLiteral("no such API route: ") + QString::fromUtf8(call.request.path));
     QList<QByteArray> allowed;
     for (const ApiRoute &route : routeTable()) {
         if (route.pattern != resource->pattern)
             continue;
-        if (route.method == request.method)
+        if (route.method == call.request.method)
             return (this->*route.handler)(call);
         allowed << route.method;
     }

@@ -39,8 +39,9 @@ private:
     struct Call;      // one request and its path's {named} segments
     struct ApiRoute;  // method + path pattern -> handler
     static const QList<ApiRoute> &routeTable();
-    static const ApiRoute *resourceFor(const QList<QByteArray> &parts, Call *call);
-    HttpResponse dispatch(const HttpRequest &request, const QList<QByteArray> &parts);
+    // The route whose path pattern matches, its {named} segments put into `call`; null for none.
+    static const ApiRoute *resourceFor(const QList<QByteArray> &parts, Call &call);
+    HttpResponse dispatch(const Call &call, const ApiRoute *resource);
     QByteArray metricsText();
 
     // One handler per row of routeTable().
