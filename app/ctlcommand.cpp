@@ -1,6 +1,10 @@
 // servedeck ctl: a thin client of the control API. Every verb is one API call; answers
 // print as tables, or as the API's JSON with --json. Exit codes: 0 ok, 1 the API said no,
-// 2 usage, 3 no answer from the API.
+// 2 usage, 3 no answer from the API. The verbs are one table (verbs()), and `ctl help` is
+// written from it.
+#include <functional>
+#include <optional>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -23,32 +27,6 @@ constexpr int kOk = 0;
 constexpr int kApiError = 1;
 constexpr int kUsage = 2;
 constexpr int kNoAnswer = 3;
-
-const char kHelp[] =
-    "usage: servedeck ctl [--api URL] [--token-file F] [--data-dir D] [--json] <verb> ...\n"
-    "  health | list | agents\n"
-    "  create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
-    "         [--runtime R] [--group G] [--public]\n"
-    "  dry-run NAME --version V --folder F [...same options as create]\n"
-    "  info SVC [--metrics]           delete SVC            sync SVC\n"
-    "  modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
-    "             [--runtime R] [--group G] [--public true|false]\n"
-    "  scale SVC N\n"
-    "  routes SVC | routes SVC set ROUTE=WEIGHT... | routes SVC delete ROUTE\n"
-    "  revisions SVC | revisions SVC set REVISION [--match-header 'NAME: VALUE'|none] [--mode serve|shadow]\n"
-    "  rules SVC | rules SVC create --metric M --threshold T [--source S] [--comparator OP]\n"
-    "             [--step N] [--target-per-replica X] [--min N] [--max N] [--up-delay S]\n"
-    "             [--down-delay S] [--cooldown S]\n"
-    "  rules SVC modify RULE [same options] | rules SVC delete RULE\n"
-    "  token SVC [--scope inference|read-only|admin] [--expiry SECONDS|none] [--allow-ip CIDR]... [--out FILE]\n"
-    "  tokens SVC | tokens SVC revoke TOKEN_ID\n"
-    "  errors [SVC] [--limit N] [--type T] | errors SVC clear\n"
-    "  scale-events SVC [--limit N]           what scaled, when and why, with UP/DOWN counts\n"
-    "  autoscaling SVC [--schedule TEXT] [--idle-timeout SECONDS]\n"
-    "                                         replica floors by time (\"mon-fri 09:00-18:00 min=3\"), scale to zero\n"
-    "  metric SVC NAME VALUE                  push a CUSTOM metric value for rules to act on\n"
-    "The API address and admin token come from --api/--token-file, SERVEDECK_API/SERVEDECK_TOKEN_FILE,\n"
-    "or the files `servedeck serve` leaves in its data dir.\n";
 
 // Options of the form --key value (repeatable) and bare --flags; everything else is positional.
 struct Args
@@ -245,6 +223,420 @@ QString svcPath(const QString &svc)
     return QStringLiteral("/v1/services/") + QString::fromUtf8(QUrl::toPercentEncoding(svc));
 }
 
+
+// One verb being run: its arguments, the API call it made and how to print the answer.
+struct CtlCall
+{
+    const Args &a;
+    ApiClient &client;
+    QTextStream &out;
+    QTextStream &err;
+    QString verb;
+    QString svc;  // the first argument after the verb
+    QString sub;  // the second
+    ApiResponse r;
+    std::function<void(const QJsonObject &)> show;
+    bool validOnly = false;  // a 200 whose "valid" is false is still a refusal (dry-run)
+
+    // At least `count` positional arguments, the verb included; says so with the usage if not.
+    bool need(qsizetype count);
+};
+
+// A handler makes its API call into CtlCall::r, or returns the exit code to stop with.
+using VerbHandler = std::optional<int> (*)(CtlCall &);
+
+struct Verb
+{
+    const char *name;
+    const char *usage;    // the forms after "servedeck ctl", continuation lines start with spaces
+    const char *summary;
+    VerbHandler run;      // null for help, which needs no API
+};
+
+const QList<Verb> &verbs();
+
+QString helpText()
+{
+    // Summaries start in this column; after a usage too long for that, on a line of their own.
+    constexpr qsizetype kSummaryColumn = 42;
+    QString text = QStringLiteral("usage: servedeck ctl [--api URL] [--token-file F] [--data-dir D] [--json] <verb> ...\n");
+    for (const Verb &verb : verbs()) {
+        const QStringList lines = QString::fromLatin1(verb.usage).split(u'\n');
+        const QString summary = QString::fromLatin1(verb.summary);
+        const QString first = QStringLiteral("  ") + lines.first();
+        const bool summaryFits = first.size() < kSummaryColumn - 1;
+        text += (summaryFits ? first.leftJustified(kSummaryColumn) + summary : first) + u'\n';
+        for (const QString &line : lines.mid(1))
+            text += QStringLiteral("  ") + line + u'\n';
+        if (!summaryFits)
+            text += QString(kSummaryColumn, u' ') + summary + u'\n';
+    }
+    text += QStringLiteral("The API address and admin token come from --api/--token-file, SERVEDECK_API/SERVEDECK_TOKEN_FILE,\n"
+                           "or the files `servedeck serve` leaves in its data dir.\n");
+    return text;
+}
+
+bool CtlCall::need(qsizetype count)
+{
+    if (a.positional.size() >= count)
+        return true;
+    err << "servedeck ctl " << verb << ": missing arguments\n" << helpText();
+    return false;
+}
+
+std::optional<int> runHealth(CtlCall &c)
+{
+    c.r = c.client.get(QStringLiteral("/v1/health"));
+    return std::nullopt;
+}
+
+std::optional<int> runList(CtlCall &c)
+{
+    c.r = c.client.get(QStringLiteral("/v1/services"));
+    c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("services")).toArray(), kServiceColumns); };
+    return std::nullopt;
+}
+
+std::optional<int> runAgents(CtlCall &c)
+{
+    c.r = c.client.get(QStringLiteral("/v1/agents"));
+    c.show = [&c](const QJsonObject &o) {
+        printTable(c.out, o.value(QStringLiteral("agents")).toArray(),
+                   {{QStringLiteral("agent_id"), QStringLiteral("AGENT")}, {QStringLiteral("kind"), QStringLiteral("KIND")},
+                    {QStringLiteral("capacity"), QStringLiteral("CAPACITY")},
+                    {QStringLiteral("allocated"), QStringLiteral("ALLOCATED")}});
+    };
+    return std::nullopt;
+}
+
+std::optional<int> runCreate(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.r = c.client.send("POST", QStringLiteral("/v1/services"), serviceBody(c.a, true));
+    c.show = [&c](const QJsonObject &o) { printObject(c.out, o, kServiceKeys); };
+    return std::nullopt;
+}
+
+std::optional<int> runDryRun(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.r = c.client.send("POST", QStringLiteral("/v1/services/dry-run"), serviceBody(c.a, true));
+    c.validOnly = true;
+    c.show = [&c](const QJsonObject &o) {
+        QTextStream &out = c.out;
+        out << (o.value(QStringLiteral("valid")).toBool() ? "valid" : "INVALID") << '\n';
+        printObject(out, o.value(QStringLiteral("resource_estimate")).toObject(),
+                    {QStringLiteral("per_replica"), QStringLiteral("total"), QStringLiteral("available")});
+        for (const auto &e : o.value(QStringLiteral("errors")).toArray()) {
+            const QJsonObject eo = e.toObject();
+            out << "error: " << eo.value(QStringLiteral("type")).toString() << ": "
+                << eo.value(QStringLiteral("message")).toString() << '\n';
+            for (const auto &f : eo.value(QStringLiteral("details")).toObject().value(QStringLiteral("missing_files")).toArray())
+                out << "  missing: " << f.toString() << '\n';
+        }
+    };
+    return std::nullopt;
+}
+
+std::optional<int> runInfo(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.r = c.client.get(svcPath(c.svc) + (c.a.flags.contains(QStringLiteral("metrics")) ? QStringLiteral("?include_metrics=true") : QString()));
+    c.show = [&c](const QJsonObject &o) {
+        printObject(c.out, o, kServiceKeys);
+        c.out << '\n';
+        printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns);
+    };
+    return std::nullopt;
+}
+
+std::optional<int> runModify(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.r = c.client.send("PATCH", svcPath(c.svc), serviceBody(c.a, false));
+    c.show = [&c](const QJsonObject &o) { printObject(c.out, o, kServiceKeys); };
+    return std::nullopt;
+}
+
+std::optional<int> runDelete(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.r = c.client.send("DELETE", svcPath(c.svc));
+    c.show = [&c](const QJsonObject &o) { printObject(c.out, o, kServiceKeys); };
+    return std::nullopt;
+}
+
+std::optional<int> runScale(CtlCall &c)
+{
+    if (!c.need(3))
+        return kUsage;
+    bool ok = false;
+    const int n = c.sub.toInt(&ok);
+    if (!ok) {
+        c.err << "servedeck ctl scale: '" << c.sub << "' is not a replica count\n";
+        return kUsage;
+    }
+    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/scale"), QJsonObject{{QStringLiteral("replicas"), n}});
+    c.show = [&c](const QJsonObject &o) {
+        printObject(c.out, o, {QStringLiteral("state"), QStringLiteral("previous_replicas"), QStringLiteral("target_replicas"),
+                               QStringLiteral("active_replicas"), QStringLiteral("replicas_to_create"),
+                               QStringLiteral("replicas_to_drain")});
+    };
+    return std::nullopt;
+}
+
+std::optional<int> runSync(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/sync"));
+    c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns); };
+    return std::nullopt;
+}
+
+std::optional<int> runRoutes(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns); };
+    if (c.sub.isEmpty()) {
+        c.r = c.client.get(svcPath(c.svc) + QStringLiteral("/routes"));
+    } else if (c.sub == u"set") {
+        QJsonArray routes;
+        for (const QString &pair : c.a.positional.mid(3)) {
+            const auto kv = pair.split(u'=');
+            if (kv.size() != 2) {
+                c.err << "servedeck ctl routes set: expected ROUTE=WEIGHT, got " << pair << '\n';
+                return kUsage;
+            }
+            routes.append(QJsonObject{{QStringLiteral("route_id"), kv[0]}, {QStringLiteral("weight"), kv[1].toInt()}});
+        }
+        c.r = c.client.send("PUT", svcPath(c.svc) + QStringLiteral("/routes"), QJsonObject{{QStringLiteral("routes"), routes}});
+    } else if (c.sub == u"delete" && c.need(4)) {
+        c.r = c.client.send("DELETE", svcPath(c.svc) + QStringLiteral("/routes/") + c.a.positional[3]);
+        c.show = [&c](const QJsonObject &o) { printObject(c.out, o, o.keys()); };
+    } else {
+        return kUsage;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> runRevisions(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    if (c.sub.isEmpty()) {
+        c.r = c.client.get(svcPath(c.svc) + QStringLiteral("/revisions"));
+        c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("revisions")).toArray(), kRevisionColumns); };
+    } else if (c.sub == u"set" && c.need(4)) {
+        QJsonObject body;
+        if (c.a.options.contains(QStringLiteral("match-header"))) {
+            const QString match = c.a.value(QStringLiteral("match-header"));
+            body.insert(QStringLiteral("match_header"), match == u"none" ? QJsonValue() : QJsonValue(match));
+        }
+        if (c.a.options.contains(QStringLiteral("mode")))
+            body.insert(QStringLiteral("mode"), c.a.value(QStringLiteral("mode")));
+        c.r = c.client.send("PATCH", svcPath(c.svc) + QStringLiteral("/revisions/") + QString::fromLatin1(QUrl::toPercentEncoding(c.a.positional[3])),
+                            body);
+        c.show = [&c](const QJsonObject &o) { printTable(c.out, QJsonArray{o}, kRevisionColumns); };
+    } else {
+        return kUsage;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> runRules(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    const QString base = svcPath(c.svc) + QStringLiteral("/autoscaling-rules");
+    if (c.sub.isEmpty()) {
+        c.r = c.client.get(base);
+        c.show = [&c](const QJsonObject &o) {
+            printTable(c.out, o.value(QStringLiteral("autoscaling_rules")).toArray(), kRuleColumns);
+        };
+    } else if (c.sub == u"create") {
+        c.r = c.client.send("POST", base, ruleBody(c.a));
+    } else if (c.sub == u"modify" && c.need(4)) {
+        c.r = c.client.send("PATCH", base + u'/' + c.a.positional[3], ruleBody(c.a));
+    } else if (c.sub == u"delete" && c.need(4)) {
+        c.r = c.client.send("DELETE", base + u'/' + c.a.positional[3]);
+    } else {
+        return kUsage;
+    }
+    return std::nullopt;
+}
+
+std::optional<int> runToken(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    const Args &a = c.a;
+    QJsonObject body{{QStringLiteral("scope"), a.value(QStringLiteral("scope"), QStringLiteral("inference"))}};
+    if (a.options.contains(QStringLiteral("expiry"))) {
+        const QString expiry = a.value(QStringLiteral("expiry"));
+        body.insert(QStringLiteral("expiry"), expiry == u"none" || expiry == u"null" ? QJsonValue() : QJsonValue(expiry.toLongLong()));
+    }
+    const QStringList ips = a.options.values(QStringLiteral("allow-ip"));
+    if (!ips.isEmpty())
+        body.insert(QStringLiteral("allowed_ips"), QJsonArray::fromStringList(QStringList(ips.rbegin(), ips.rend())));
+    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/tokens"), body);
+    const QString outFile = a.value(QStringLiteral("out"));
+    if (c.r.ok() && !outFile.isEmpty()) {
+        QSaveFile f(outFile);
+        if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
+            || f.write(c.r.body.object().value(QStringLiteral("token")).toString().toUtf8() + '\n') < 0 || !f.commit()) {
+            c.err << "servedeck ctl token: cannot write " << outFile << ": " << f.errorString() << '\n';
+            return kApiError;
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<int> runTokens(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    if (c.sub == u"revoke" && c.need(4)) {
+        c.r = c.client.send("DELETE", svcPath(c.svc) + QStringLiteral("/tokens/") + c.a.positional[3]);
+    } else {
+        c.r = c.client.get(svcPath(c.svc) + QStringLiteral("/tokens"));
+        c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("tokens")).toArray(), kTokenColumns); };
+    }
+    return std::nullopt;
+}
+
+std::optional<int> runErrors(CtlCall &c)
+{
+    if (c.sub == u"clear") {
+        c.r = c.client.send("DELETE", svcPath(c.svc) + QStringLiteral("/errors"));
+        return std::nullopt;
+    }
+    QUrlQuery query;
+    if (c.a.options.contains(QStringLiteral("limit")))
+        query.addQueryItem(QStringLiteral("limit"), c.a.value(QStringLiteral("limit")));
+    if (c.a.options.contains(QStringLiteral("type")))
+        query.addQueryItem(QStringLiteral("type"), c.a.value(QStringLiteral("type")));
+    const QString path = (c.svc.isEmpty() ? QStringLiteral("/v1/errors") : svcPath(c.svc) + QStringLiteral("/errors"))
+        + (query.isEmpty() ? QString() : u'?' + query.toString(QUrl::FullyEncoded));
+    c.r = c.client.get(path);
+    c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("errors")).toArray(), kErrorColumns); };
+    return std::nullopt;
+}
+
+std::optional<int> runScaleEvents(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    QString path = svcPath(c.svc) + QStringLiteral("/scale-events");
+    if (c.a.options.contains(QStringLiteral("limit")))
+        path += QStringLiteral("?limit=") + c.a.value(QStringLiteral("limit"));
+    c.r = c.client.get(path);
+    c.show = [&c](const QJsonObject &o) {
+        c.out << "UP " << o.value(QStringLiteral("up")).toInt() << "  DOWN " << o.value(QStringLiteral("down")).toInt() << '\n';
+        printTable(c.out, o.value(QStringLiteral("events")).toArray(),
+                   {{QStringLiteral("time"), QStringLiteral("TIME")}, {QStringLiteral("direction"), QStringLiteral("DIR")},
+                    {QStringLiteral("replicas_before"), QStringLiteral("FROM")}, {QStringLiteral("replicas_after"), QStringLiteral("TO")},
+                    {QStringLiteral("metric_value"), QStringLiteral("VALUE")}, {QStringLiteral("reason"), QStringLiteral("REASON")}});
+    };
+    return std::nullopt;
+}
+
+std::optional<int> runAutoscaling(CtlCall &c)
+{
+    if (!c.need(2))
+        return kUsage;
+    QJsonObject body;
+    if (c.a.options.contains(QStringLiteral("schedule")))
+        body.insert(QStringLiteral("schedule"), c.a.value(QStringLiteral("schedule")));
+    if (c.a.options.contains(QStringLiteral("idle-timeout"))) {
+        bool ok = false;
+        const int seconds = c.a.value(QStringLiteral("idle-timeout")).toInt(&ok);
+        if (!ok) {
+            c.err << "servedeck ctl autoscaling: --idle-timeout '" << c.a.value(QStringLiteral("idle-timeout")) << "' is not a number\n";
+            return kUsage;
+        }
+        body.insert(QStringLiteral("idle_timeout"), seconds);
+    }
+    c.r = body.isEmpty() ? c.client.get(svcPath(c.svc) + QStringLiteral("/autoscaling"))
+                         : c.client.send("PUT", svcPath(c.svc) + QStringLiteral("/autoscaling"), body);
+    return std::nullopt;
+}
+
+std::optional<int> runMetric(CtlCall &c)
+{
+    if (!c.need(4))
+        return kUsage;
+    bool ok = false;
+    const double value = c.a.positional[3].toDouble(&ok);
+    if (!ok) {
+        c.err << "servedeck ctl metric: '" << c.a.positional[3] << "' is not a number\n";
+        return kUsage;
+    }
+    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/metrics"),
+                        QJsonObject{{QStringLiteral("name"), c.sub}, {QStringLiteral("value"), value}});
+    return std::nullopt;
+}
+
+// The verbs in the order `ctl help` lists them.
+const QList<Verb> &verbs()
+{
+    static const QList<Verb> table{
+        {"health", "health", "is the API up, and its version", runHealth},
+        {"list", "list", "every endpoint, one a line", runList},
+        {"agents", "agents", "agents, their capacity and what is allocated", runAgents},
+        {"create",
+         "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
+         "       [--runtime R] [--group G] [--public]",
+         "deploy a model folder as an endpoint", runCreate},
+        {"dry-run", "dry-run NAME --version V --folder F [...same options as create]",
+         "check a create: every problem, and the resources it needs", runDryRun},
+        {"info", "info SVC [--metrics]", "one endpoint and its routes", runInfo},
+        {"modify",
+         "modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
+         "           [--runtime R] [--group G] [--public true|false]",
+         "change an endpoint; a new version or folder is a new revision", runModify},
+        {"delete", "delete SVC", "drain and remove an endpoint", runDelete},
+        {"sync", "sync SVC", "publish the healthy routes to the proxy again", runSync},
+        {"scale", "scale SVC N", "set the desired replica count", runScale},
+        {"routes", "routes SVC | routes SVC set ROUTE=WEIGHT... | routes SVC delete ROUTE",
+         "routes and their weights; set the weights; drain one", runRoutes},
+        {"revisions", "revisions SVC | revisions SVC set REVISION [--match-header 'NAME: VALUE'|none] [--mode serve|shadow]",
+         "revisions; which requests one serves (a header condition, shadow)", runRevisions},
+        {"rules",
+         "rules SVC | rules SVC create --metric M --threshold T [--source S] [--comparator OP]\n"
+         "           [--step N] [--target-per-replica X] [--min N] [--max N] [--up-delay S]\n"
+         "           [--down-delay S] [--cooldown S]\n"
+         "rules SVC modify RULE [same options] | rules SVC delete RULE",
+         "autoscaling rules: list, create, modify, delete", runRules},
+        {"token", "token SVC [--scope inference|read-only|admin] [--expiry SECONDS|none] [--allow-ip CIDR]... [--out FILE]",
+         "issue an inference token (--out: to a file only its owner reads)", runToken},
+        {"tokens", "tokens SVC | tokens SVC revoke TOKEN_ID", "the tokens issued; revoke one", runTokens},
+        {"errors", "errors [SVC] [--limit N] [--type T] | errors SVC clear",
+         "recent errors, of one endpoint or all; clear them", runErrors},
+        {"scale-events", "scale-events SVC [--limit N]", "what scaled, when and why, with UP/DOWN counts", runScaleEvents},
+        {"autoscaling", "autoscaling SVC [--schedule TEXT] [--idle-timeout SECONDS]",
+         "replica floors by time (\"mon-fri 09:00-18:00 min=3\"), scale to zero", runAutoscaling},
+        {"metric", "metric SVC NAME VALUE", "push a CUSTOM metric value for rules to act on", runMetric},
+        {"help", "help", "this text", nullptr},
+    };
+    return table;
+}
+
+const Verb *findVerb(const QString &name)
+{
+    for (const Verb &verb : verbs()) {
+        if (name == QLatin1String(verb.name))
+            return &verb;
+    }
+    return nullptr;
+}
+
 } // namespace
 
 int runCtl(const QStringList &arguments)
@@ -257,9 +649,18 @@ int runCtl(const QStringList &arguments)
         err << "servedeck ctl: " << parseError << '\n';
         return kUsage;
     }
-    if (a.positional.isEmpty() || a.flags.contains(QStringLiteral("help")) || a.positional[0] == u"help") {
-        (a.positional.isEmpty() ? err : out) << kHelp;
-        return a.positional.isEmpty() ? kUsage : kOk;
+    if (a.positional.isEmpty()) {
+        err << helpText();
+        return kUsage;
+    }
+    const Verb *verb = findVerb(a.positional[0]);
+    if (a.flags.contains(QStringLiteral("help")) || (verb && !verb->run)) {
+        out << helpText();
+        return kOk;
+    }
+    if (!verb) {
+        err << "servedeck ctl: unknown verb '" << a.positional[0] << "'\n" << helpText();
+        return kUsage;
     }
 
     const QString dataDir = a.value(QStringLiteral("data-dir"), defaultDataDir());
@@ -280,245 +681,13 @@ int runCtl(const QStringList &arguments)
     }
     ApiClient client(QUrl(api), token.toUtf8());
     const bool json = a.flags.contains(QStringLiteral("json"));
-    const QString verb = a.positional[0];
-    const QString svc = a.positional.value(1);
-    const QString sub = a.positional.value(2);
-    auto need = [&](qsizetype count) {
-        if (a.positional.size() >= count)
-            return true;
-        err << "servedeck ctl " << verb << ": missing arguments\n" << kHelp;
-        return false;
-    };
 
-    ApiResponse r;
-    std::function<void(const QJsonObject &)> show = [&](const QJsonObject &o) { printObject(out, o, o.keys()); };
-    if (verb == u"health") {
-        r = client.get(QStringLiteral("/v1/health"));
-    } else if (verb == u"list") {
-        r = client.get(QStringLiteral("/v1/services"));
-        show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("services")).toArray(), kServiceColumns); };
-    } else if (verb == u"agents") {
-        r = client.get(QStringLiteral("/v1/agents"));
-        show = [&](const QJsonObject &o) {
-            printTable(out, o.value(QStringLiteral("agents")).toArray(),
-                       {{QStringLiteral("agent_id"), QStringLiteral("AGENT")}, {QStringLiteral("kind"), QStringLiteral("KIND")},
-                        {QStringLiteral("capacity"), QStringLiteral("CAPACITY")},
-                        {QStringLiteral("allocated"), QStringLiteral("ALLOCATED")}});
-        };
-    } else if (verb == u"create" || verb == u"dry-run") {
-        if (!need(2))
-            return kUsage;
-        const bool dry = verb == u"dry-run";
-        r = client.send("POST", dry ? QStringLiteral("/v1/services/dry-run") : QStringLiteral("/v1/services"),
-                        serviceBody(a, true));
-        if (dry) {
-            show = [&](const QJsonObject &o) {
-                out << (o.value(QStringLiteral("valid")).toBool() ? "valid" : "INVALID") << '\n';
-                printObject(out, o.value(QStringLiteral("resource_estimate")).toObject(),
-                            {QStringLiteral("per_replica"), QStringLiteral("total"), QStringLiteral("available")});
-                for (const auto &e : o.value(QStringLiteral("errors")).toArray()) {
-                    const QJsonObject eo = e.toObject();
-                    out << "error: " << eo.value(QStringLiteral("type")).toString() << ": "
-                        << eo.value(QStringLiteral("message")).toString() << '\n';
-                    for (const auto &f : eo.value(QStringLiteral("details")).toObject().value(QStringLiteral("missing_files")).toArray())
-                        out << "  missing: " << f.toString() << '\n';
-                }
-            };
-        } else {
-            show = [&](const QJsonObject &o) { printObject(out, o, kServiceKeys); };
-        }
-    } else if (verb == u"info") {
-        if (!need(2))
-            return kUsage;
-        r = client.get(svcPath(svc) + (a.flags.contains(QStringLiteral("metrics")) ? QStringLiteral("?include_metrics=true") : QString()));
-        show = [&](const QJsonObject &o) {
-            printObject(out, o, kServiceKeys);
-            out << '\n';
-            printTable(out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns);
-        };
-    } else if (verb == u"modify") {
-        if (!need(2))
-            return kUsage;
-        r = client.send("PATCH", svcPath(svc), serviceBody(a, false));
-        show = [&](const QJsonObject &o) { printObject(out, o, kServiceKeys); };
-    } else if (verb == u"delete") {
-        if (!need(2))
-            return kUsage;
-        r = client.send("DELETE", svcPath(svc));
-        show = [&](const QJsonObject &o) { printObject(out, o, kServiceKeys); };
-    } else if (verb == u"scale") {
-        if (!need(3))
-            return kUsage;
-        bool ok = false;
-        const int n = sub.toInt(&ok);
-        if (!ok) {
-            err << "servedeck ctl scale: '" << sub << "' is not a replica count\n";
-            return kUsage;
-        }
-        r = client.send("POST", svcPath(svc) + QStringLiteral("/scale"), QJsonObject{{QStringLiteral("replicas"), n}});
-        show = [&](const QJsonObject &o) {
-            printObject(out, o, {QStringLiteral("state"), QStringLiteral("previous_replicas"), QStringLiteral("target_replicas"),
-                                 QStringLiteral("active_replicas"), QStringLiteral("replicas_to_create"),
-                                 QStringLiteral("replicas_to_drain")});
-        };
-    } else if (verb == u"sync") {
-        if (!need(2))
-            return kUsage;
-        r = client.send("POST", svcPath(svc) + QStringLiteral("/sync"));
-        show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns); };
-    } else if (verb == u"routes") {
-        if (!need(2))
-            return kUsage;
-        show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns); };
-        if (sub.isEmpty()) {
-            r = client.get(svcPath(svc) + QStringLiteral("/routes"));
-        } else if (sub == u"set") {
-            QJsonArray routes;
-            for (const QString &pair : a.positional.mid(3)) {
-                const auto kv = pair.split(u'=');
-                if (kv.size() != 2) {
-                    err << "servedeck ctl routes set: expected ROUTE=WEIGHT, got " << pair << '\n';
-                    return kUsage;
-                }
-                routes.append(QJsonObject{{QStringLiteral("route_id"), kv[0]}, {QStringLiteral("weight"), kv[1].toInt()}});
-            }
-            r = client.send("PUT", svcPath(svc) + QStringLiteral("/routes"), QJsonObject{{QStringLiteral("routes"), routes}});
-        } else if (sub == u"delete" && need(4)) {
-            r = client.send("DELETE", svcPath(svc) + QStringLiteral("/routes/") + a.positional[3]);
-            show = [&](const QJsonObject &o) { printObject(out, o, o.keys()); };
-        } else {
-            return kUsage;
-        }
-    } else if (verb == u"revisions") {
-        if (!need(2))
-            return kUsage;
-        if (sub.isEmpty()) {
-            r = client.get(svcPath(svc) + QStringLiteral("/revisions"));
-            show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("revisions")).toArray(), kRevisionColumns); };
-        } else if (sub == u"set" && need(4)) {
-            QJsonObject body;
-            if (a.options.contains(QStringLiteral("match-header"))) {
-                const QString match = a.value(QStringLiteral("match-header"));
-                body.insert(QStringLiteral("match_header"), match == u"none" ? QJsonValue() : QJsonValue(match));
-            }
-            if (a.options.contains(QStringLiteral("mode")))
-                body.insert(QStringLiteral("mode"), a.value(QStringLiteral("mode")));
-            r = client.send("PATCH", svcPath(svc) + QStringLiteral("/revisions/") + QString::fromLatin1(QUrl::toPercentEncoding(a.positional[3])),
-                            body);
-            show = [&](const QJsonObject &o) { printTable(out, QJsonArray{o}, kRevisionColumns); };
-        } else {
-            return kUsage;
-        }
-    } else if (verb == u"rules") {
-        if (!need(2))
-            return kUsage;
-        const QString base = svcPath(svc) + QStringLiteral("/autoscaling-rules");
-        show = [&](const QJsonObject &o) { printObject(out, o, o.keys()); };
-        if (sub.isEmpty()) {
-            r = client.get(base);
-            show = [&](const QJsonObject &o) {
-                printTable(out, o.value(QStringLiteral("autoscaling_rules")).toArray(), kRuleColumns);
-            };
-        } else if (sub == u"create") {
-            r = client.send("POST", base, ruleBody(a));
-        } else if (sub == u"modify" && need(4)) {
-            r = client.send("PATCH", base + u'/' + a.positional[3], ruleBody(a));
-        } else if (sub == u"delete" && need(4)) {
-            r = client.send("DELETE", base + u'/' + a.positional[3]);
-        } else {
-            return kUsage;
-        }
-    } else if (verb == u"token") {
-        if (!need(2))
-            return kUsage;
-        QJsonObject body{{QStringLiteral("scope"), a.value(QStringLiteral("scope"), QStringLiteral("inference"))}};
-        if (a.options.contains(QStringLiteral("expiry"))) {
-            const QString expiry = a.value(QStringLiteral("expiry"));
-            body.insert(QStringLiteral("expiry"), expiry == u"none" || expiry == u"null" ? QJsonValue() : QJsonValue(expiry.toLongLong()));
-        }
-        const QStringList ips = a.options.values(QStringLiteral("allow-ip"));
-        if (!ips.isEmpty())
-            body.insert(QStringLiteral("allowed_ips"), QJsonArray::fromStringList(QStringList(ips.rbegin(), ips.rend())));
-        r = client.send("POST", svcPath(svc) + QStringLiteral("/tokens"), body);
-        const QString outFile = a.value(QStringLiteral("out"));
-        if (r.ok() && !outFile.isEmpty()) {
-            QSaveFile f(outFile);
-            if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
-                || f.write(r.body.object().value(QStringLiteral("token")).toString().toUtf8() + '\n') < 0 || !f.commit()) {
-                err << "servedeck ctl token: cannot write " << outFile << ": " << f.errorString() << '\n';
-                return kApiError;
-            }
-        }
-    } else if (verb == u"tokens") {
-        if (!need(2))
-            return kUsage;
-        if (sub == u"revoke" && need(4)) {
-            r = client.send("DELETE", svcPath(svc) + QStringLiteral("/tokens/") + a.positional[3]);
-        } else {
-            r = client.get(svcPath(svc) + QStringLiteral("/tokens"));
-            show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("tokens")).toArray(), kTokenColumns); };
-        }
-    } else if (verb == u"errors") {
-        if (sub == u"clear") {
-            r = client.send("DELETE", svcPath(svc) + QStringLiteral("/errors"));
-        } else {
-            QUrlQuery query;
-            if (a.options.contains(QStringLiteral("limit")))
-                query.addQueryItem(QStringLiteral("limit"), a.value(QStringLiteral("limit")));
-            if (a.options.contains(QStringLiteral("type")))
-                query.addQueryItem(QStringLiteral("type"), a.value(QStringLiteral("type")));
-            const QString path = (svc.isEmpty() ? QStringLiteral("/v1/errors") : svcPath(svc) + QStringLiteral("/errors"))
-                + (query.isEmpty() ? QString() : u'?' + query.toString(QUrl::FullyEncoded));
-            r = client.get(path);
-            show = [&](const QJsonObject &o) { printTable(out, o.value(QStringLiteral("errors")).toArray(), kErrorColumns); };
-        }
-    } else if (verb == u"scale-events") {
-        if (!need(2))
-            return kUsage;
-        QString path = svcPath(svc) + QStringLiteral("/scale-events");
-        if (a.options.contains(QStringLiteral("limit")))
-            path += QStringLiteral("?limit=") + a.value(QStringLiteral("limit"));
-        r = client.get(path);
-        show = [&](const QJsonObject &o) {
-            out << "UP " << o.value(QStringLiteral("up")).toInt() << "  DOWN " << o.value(QStringLiteral("down")).toInt() << '\n';
-            printTable(out, o.value(QStringLiteral("events")).toArray(),
-                       {{QStringLiteral("time"), QStringLiteral("TIME")}, {QStringLiteral("direction"), QStringLiteral("DIR")},
-                        {QStringLiteral("replicas_before"), QStringLiteral("FROM")}, {QStringLiteral("replicas_after"), QStringLiteral("TO")},
-                        {QStringLiteral("metric_value"), QStringLiteral("VALUE")}, {QStringLiteral("reason"), QStringLiteral("REASON")}});
-        };
-    } else if (verb == u"autoscaling") {
-        if (!need(2))
-            return kUsage;
-        QJsonObject body;
-        if (a.options.contains(QStringLiteral("schedule")))
-            body.insert(QStringLiteral("schedule"), a.value(QStringLiteral("schedule")));
-        if (a.options.contains(QStringLiteral("idle-timeout"))) {
-            bool ok = false;
-            const int seconds = a.value(QStringLiteral("idle-timeout")).toInt(&ok);
-            if (!ok) {
-                err << "servedeck ctl autoscaling: --idle-timeout '" << a.value(QStringLiteral("idle-timeout")) << "' is not a number\n";
-                return kUsage;
-            }
-            body.insert(QStringLiteral("idle_timeout"), seconds);
-        }
-        r = body.isEmpty() ? client.get(svcPath(svc) + QStringLiteral("/autoscaling"))
-                           : client.send("PUT", svcPath(svc) + QStringLiteral("/autoscaling"), body);
-    } else if (verb == u"metric") {
-        if (!need(4))
-            return kUsage;
-        bool ok = false;
-        const double value = a.positional[3].toDouble(&ok);
-        if (!ok) {
-            err << "servedeck ctl metric: '" << a.positional[3] << "' is not a number\n";
-            return kUsage;
-        }
-        r = client.send("POST", svcPath(svc) + QStringLiteral("/metrics"),
-                        QJsonObject{{QStringLiteral("name"), sub}, {QStringLiteral("value"), value}});
-    } else {
-        err << "servedeck ctl: unknown verb '" << verb << "'\n" << kHelp;
-        return kUsage;
-    }
+    CtlCall call{a, client, out, err, a.positional[0], a.positional.value(1), a.positional.value(2), {}, {}, false};
+    call.show = [&out](const QJsonObject &o) { printObject(out, o, o.keys()); };
+    if (const auto stop = verb->run(call))
+        return *stop;
 
+    const ApiResponse &r = call.r;
     if (r.status == 0) {
         err << "servedeck ctl: no answer from " << api << ": " << r.transportError << '\n';
         return kNoAnswer;
@@ -526,7 +695,7 @@ int runCtl(const QStringList &arguments)
     if (json) {
         out << r.body.toJson(QJsonDocument::Indented);
     } else if (r.ok()) {
-        show(r.body.object());
+        call.show(r.body.object());
     }
     if (const auto e = r.error()) {
         if (!json) {
@@ -537,7 +706,7 @@ int runCtl(const QStringList &arguments)
         return kApiError;
     }
     // A dry-run that found problems answers 200 but is not a success for scripts.
-    if (verb == u"dry-run" && !r.body.object().value(QStringLiteral("valid")).toBool())
+    if (call.validOnly && !r.body.object().value(QStringLiteral("valid")).toBool())
         return kApiError;
     return kOk;
 }

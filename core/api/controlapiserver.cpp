@@ -129,6 +129,33 @@ HttpResponse methodNotAllowed(const QByteArray &allowed)
     return r;
 }
 
+QList<QByteArray> segmentsOf(const QByteArray &path)
+{
+    QList<QByteArray> parts = path.split('/');
+    parts.removeAll(QByteArray());
+    return parts;
+}
+
+bool isParameter(const QByteArray &segment)
+{
+    return segment.size() > 2 && segment.startsWith('{') && segment.endsWith('}');
+}
+
+// A revision (its id or its model version) is percent-decoded once more on top of HttpServer's
+// decoding of the path, as it always was; the other segments are not.
+QString revisionParam(const QByteArray &segment)
+{
+    return QString::fromUtf8(QByteArray::fromPercentEncoding(segment));
+}
+
+Result<QUuid> ruleIdParam(const QByteArray &text)
+{
+    const QUuid ruleId = uuidParam(text);
+    if (ruleId.isNull())
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("'%1' is not a rule id").arg(QString::fromUtf8(text)));
+    return ruleId;
+}
+
 } // namespace
 
 ControlApiServer::ControlApiServer(ModelServingService &service, QByteArray adminToken, QObject *parent)
@@ -156,12 +183,107 @@ QString ControlApiServer::errorString() const
     return m_http->errorString();
 }
 
+struct ControlApiServer::Call
+{
+    const HttpRequest &request;
+    QHash<QByteArray, QByteArray> segments;  // "svc" -> the path segment, as HttpServer decoded it
+
+    QString svc() const { return QString::fromUtf8(segments.value("svc")); }
+};
+
+struct ControlApiServer::ApiRoute
+{
+    QByteArray method;
+    QList<QByteArray> pattern;  // path segments; "{name}" takes any one segment as `name`
+    HttpResponse (ControlApiServer::*handler)(const Call &);
+    bool open = false;  // answered without the admin token
+};
+
+// Looked up top to bottom: the first row whose pattern matches the path names the resource, and
+// the rows with that same pattern say which methods it takes. A literal row therefore comes before
+// a {parameter} row that would match it too (dry-run before {svc}).
+const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
+{
+    using S = ControlApiServer;
+    static const QList<ApiRoute> table = [] {
+        const struct
+        {
+            const char *method;
+            const char *path;
+            HttpResponse (S::*handler)(const Call &);
+            bool open;
+        } rows[] = {
+            {"GET", "/metrics", &S::metrics, true},
+            {"HEAD", "/metrics", &S::metrics, true},
+            {"GET", "/v1/health", &S::health, true},
+            {"HEAD", "/v1/health", &S::health, true},
+            {"GET", "/v1/agents", &S::agents, false},
+            {"GET", "/v1/errors", &S::allErrors, false},
+            {"GET", "/v1/services", &S::listEndpoints, false},
+            {"POST", "/v1/services", &S::createEndpoint, false},
+            {"POST", "/v1/services/dry-run", &S::dryRun, false},
+            {"GET", "/v1/services/{svc}", &S::endpointInfo, false},
+            {"PATCH", "/v1/services/{svc}", &S::modifyEndpoint, false},
+            {"DELETE", "/v1/services/{svc}", &S::deleteEndpoint, false},
+            {"POST", "/v1/services/{svc}/scale", &S::scale, false},
+            {"POST", "/v1/services/{svc}/sync", &S::sync, false},
+            {"GET", "/v1/services/{svc}/routes", &S::listRoutes, false},
+            {"PUT", "/v1/services/{svc}/routes", &S::setRouteWeights, false},
+            {"DELETE", "/v1/services/{svc}/routes/{route_id}", &S::deleteRoute, false},
+            {"GET", "/v1/services/{svc}/revisions", &S::listRevisions, false},
+            {"GET", "/v1/services/{svc}/revisions/{revision}", &S::revision, false},
+            {"PATCH", "/v1/services/{svc}/revisions/{revision}", &S::modifyRevision, false},
+            {"GET", "/v1/services/{svc}/autoscaling-rules", &S::listRules, false},
+            {"POST", "/v1/services/{svc}/autoscaling-rules", &S::createRule, false},
+            {"PATCH", "/v1/services/{svc}/autoscaling-rules/{rule_id}", &S::modifyRule, false},
+            {"DELETE", "/v1/services/{svc}/autoscaling-rules/{rule_id}", &S::deleteRule, false},
+            {"GET", "/v1/services/{svc}/tokens", &S::listTokens, false},
+            {"POST", "/v1/services/{svc}/tokens", &S::generateToken, false},
+            {"DELETE", "/v1/services/{svc}/tokens/{token_id}", &S::revokeToken, false},
+            {"GET", "/v1/services/{svc}/scale-events", &S::scaleEvents, false},
+            {"GET", "/v1/services/{svc}/autoscaling", &S::autoscaleSettings, false},
+            {"PUT", "/v1/services/{svc}/autoscaling", &S::setAutoscaleSettings, false},
+            {"PATCH", "/v1/services/{svc}/autoscaling", &S::setAutoscaleSettings, false},
+            {"POST", "/v1/services/{svc}/metrics", &S::pushMetric, false},
+            {"GET", "/v1/services/{svc}/errors", &S::endpointErrors, false},
+            {"DELETE", "/v1/services/{svc}/errors", &S::clearErrors, false},
+        };
+        QList<ApiRoute> out;
+        for (const auto &row : rows)
+            out.append({QByteArray(row.method), segmentsOf(row.path), row.handler, row.open});
+        return out;
+    }();
+    return table;
+}
+
+const ControlApiServer::ApiRoute *ControlApiServer::resourceFor(const QList<QByteArray> &parts, Call &call)
+{
+    for (const ApiRoute &route : routeTable()) {
+        if (route.pattern.size() != parts.size())
+            continue;
+        QHash<QByteArray, QByteArray> segments;
+        bool matches = true;
+        for (qsizetype i = 0; matches && i < parts.size(); ++i) {
+            const QByteArray &want = route.pattern[i];
+            if (isParameter(want))
+                segments.insert(want.sliced(1, want.size() - 2), parts[i]);
+            else
+                matches = want == parts[i];
+        }
+        if (matches) {
+            call.segments = std::move(segments);
+            return &route;
+        }
+    }
+    return nullptr;
+}
+
 HttpResponse ControlApiServer::handle(const HttpRequest &request)
 {
-    QList<QByteArray> parts = request.path.split('/');
-    parts.removeAll(QByteArray());
+    Call call{request, {}};
+    const ApiRoute *resource = resourceFor(segmentsOf(request.path), call);
     HttpResponse response;
-    const bool open = (parts == QList<QByteArray>{"v1", "health"}) || (parts == QList<QByteArray>{"metrics"});
+    const bool open = resource && resource->open;
     const QByteArray auth = request.header("Authorization");
     // The scheme name is case-insensitive (RFC 9110 11.1).
     const QByteArray presented = auth.size() > 7 && auth.first(7).toLower() == "bearer " ? auth.mid(7).trimmed() : QByteArray();
@@ -171,302 +293,327 @@ HttpResponse ControlApiServer::handle(const HttpRequest &request)
                          || CRYPTO_memcmp(presented.constData(), m_adminToken.constData(), size_t(m_adminToken.size())) != 0)) {
         response = fail(ErrorType::Unauthorized, QStringLiteral("the admin token is not valid"));
     } else {
-        response = route(request, parts);
+        response = dispatch(call, resource);
     }
     ++m_responsesByStatus[response.status];
     return response;
 }
 
-HttpResponse ControlApiServer::route(const HttpRequest &request, const QList<QByteArray> &parts)
+HttpResponse ControlApiServer::dispatch(const Call &call, const ApiRoute *resource)
 {
-    const QByteArray &method = request.method;
-    const bool openRoute = parts == QList<QByteArray>{"metrics"} || parts == QList<QByteArray>{"v1", "health"};
-    if (openRoute && method != "GET" && method != "HEAD")
-        return methodNotAllowed("GET, HEAD");
-    if (parts == QList<QByteArray>{"metrics"})
-        return HttpResponse::text(200, metricsText(), "text/plain; version=0.0.4; charset=utf-8");
-    if (parts.size() < 2 || parts[0] != "v1")
-        return fail(ErrorType::NotFound, QStringLiteral("no such API route: ") + QString::fromUtf8(request.path));
+    if (!resource)
+        return fail(ErrorType::NotFound, QStringLiteral("no such API route: ") + QString::fromUtf8(call.request.path));
+    QList<QByteArray> allowed;
+    for (const ApiRoute &route : routeTable()) {
+        if (route.pattern != resource->pattern)
+            continue;
+        if (route.method == call.request.method)
+            return (this->*route.handler)(call);
+        allowed << route.method;
+    }
+    return methodNotAllowed(allowed.join(", "));
+}
 
-    if (parts.size() == 2 && parts[1] == "health") {
-        return reply({{QStringLiteral("status"), QStringLiteral("ok")},
-                      {QStringLiteral("version"), QStringLiteral(SERVEDECK_VERSION)}});
-    }
-    if (parts.size() == 2 && parts[1] == "agents") {
-        if (method != "GET")
-            return methodNotAllowed("GET");
-        if (m_agentsReport)
-            return reply({{QStringLiteral("agents"), m_agentsReport()}});
-        // Without an agent, capacity is the locally configured one.
-        const QJsonObject local{{QStringLiteral("agent_id"), QStringLiteral("local")},
-                                {QStringLiteral("kind"), QStringLiteral("configured")},
-                                {QStringLiteral("capacity"), m_service.config().capacity.total.toJson()},
-                                {QStringLiteral("allocated"), m_service.allocated().toJson()}};
-        return reply({{QStringLiteral("agents"), QJsonArray{local}}});
-    }
-    if (parts.size() == 2 && parts[1] == "errors") {
-        if (method != "GET")
-            return methodNotAllowed("GET");
-        const QUrlQuery &q = request.query;
-        auto limit = intParam(q, QStringLiteral("limit"), 50);
-        if (!limit)
-            return fail(limit.error());
-        return replyWith(m_service.listErrors({}, *limit, q.queryItemValue(QStringLiteral("type"))),
-                         [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
-    }
-    if (parts[1] != "services")
-        return fail(ErrorType::NotFound, QStringLiteral("no such API route: ") + QString::fromUtf8(request.path));
+HttpResponse ControlApiServer::metrics(const Call &)
+{
+    return HttpResponse::text(200, metricsText(), "text/plain; version=0.0.4; charset=utf-8");
+}
 
-    if (parts.size() == 2) {
-        if (method == "GET")
-            return replyWith(m_service.listEndpoints(),
-                             [](const auto &list) { return QJsonObject{{QStringLiteral("services"), arrayOf(list)}}; });
-        if (method != "POST")
-            return methodNotAllowed("GET, POST");
-        auto body = jsonBody(request);
-        if (!body)
-            return fail(body.error());
-        auto create = JsonCodec::createRequest(*body);
-        if (!create)
-            return fail(create.error());
-        auto created = m_service.createEndpoint(*create);
-        if (!created)
-            return fail(created.error());
-        return replyWith(m_service.endpointInfo(created->id.toString(QUuid::WithoutBraces)),
-                         [](const EndpointInfo &info) { return JsonCodec::toJson(info); }, 201);
-    }
-    if (parts.size() == 3 && parts[2] == "dry-run") {
-        if (method != "POST")
-            return methodNotAllowed("POST");
-        auto body = jsonBody(request);
-        if (!body)
-            return fail(body.error());
-        auto create = JsonCodec::createRequest(*body);
-        if (!create)
-            return fail(create.error());
-        return reply(JsonCodec::toJson(m_service.dryRun(*create)));
-    }
+HttpResponse ControlApiServer::health(const Call &)
+{
+    return reply({{QStringLiteral("status"), QStringLiteral("ok")},
+                  {QStringLiteral("version"), QStringLiteral(SERVEDECK_VERSION)}});
+}
 
-    const QString svc = QString::fromUtf8(parts[2]);
-    if (parts.size() == 3) {
-        if (method == "GET") {
-            auto metrics = flag(request.query, QStringLiteral("include_metrics"));
-            if (!metrics)
-                return fail(metrics.error());
-            return replyWith(m_service.endpointInfo(svc, *metrics), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
-        }
-        if (method == "DELETE")
-            return replyWith(m_service.deleteEndpoint(svc), [](const Endpoint &e) { return JsonCodec::toJson(e); });
-        if (method == "PATCH") {
-            auto body = jsonBody(request);
-            if (!body)
-                return fail(body.error());
-            auto modify = JsonCodec::modifyRequest(*body);
-            if (!modify)
-                return fail(modify.error());
-            return replyWith(m_service.modifyEndpoint(svc, *modify), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
-        }
-        return methodNotAllowed("GET, PATCH, DELETE");
-    }
+HttpResponse ControlApiServer::agents(const Call &)
+{
+    if (m_agentsReport)
+        return reply({{QStringLiteral("agents"), m_agentsReport()}});
+    // Without an agent, capacity is the locally configured one.
+    const QJsonObject local{{QStringLiteral("agent_id"), QStringLiteral("local")},
+                            {QStringLiteral("kind"), QStringLiteral("configured")},
+                            {QStringLiteral("capacity"), m_service.config().capacity.total.toJson()},
+                            {QStringLiteral("allocated"), m_service.allocated().toJson()}};
+    return reply({{QStringLiteral("agents"), QJsonArray{local}}});
+}
 
-    const QByteArray &sub = parts[3];
-    if (sub == "scale" && parts.size() == 4) {
-        if (method != "POST")
-            return methodNotAllowed("POST");
-        auto body = jsonBody(request);
-        if (!body)
-            return fail(body.error());
-        auto replicas = JsonCodec::scaleRequest(*body);
-        if (!replicas)
-            return fail(replicas.error());
-        return replyWith(m_service.scaleReplicas(svc, *replicas), [](const ScaleResult &r) { return JsonCodec::toJson(r); });
-    }
-    if (sub == "sync" && parts.size() == 4) {
-        if (method != "POST")
-            return methodNotAllowed("POST");
-        return replyWith(m_service.forceSync(svc), [](const QList<Route> &routes) {
-            return QJsonObject{{QStringLiteral("synced"), true}, {QStringLiteral("routes"), JsonCodec::routesToJson(routes)}};
-        });
-    }
-    if (sub == "routes") {
-        if (parts.size() == 4) {
-            if (method == "GET") {
-                auto info = m_service.endpointInfo(svc);
-                return replyWith(info, [](const EndpointInfo &i) {
-                    return QJsonObject{{QStringLiteral("routes"), JsonCodec::routesToJson(i.routes)}};
-                });
-            }
-            if (method != "PUT")
-                return methodNotAllowed("GET, PUT");
-            auto body = jsonBody(request);
-            if (!body)
-                return fail(body.error());
-            auto weights = JsonCodec::routeWeights(*body);
-            if (!weights)
-                return fail(weights.error());
-            return replyWith(m_service.updateRoutes(svc, *weights), [](const QList<Route> &routes) {
-                return QJsonObject{{QStringLiteral("routes"), JsonCodec::routesToJson(routes)}};
-            });
+HttpResponse ControlApiServer::allErrors(const Call &call)
+{
+    const QUrlQuery &q = call.request.query;
+    auto limit = intParam(q, QStringLiteral("limit"), 50);
+    if (!limit)
+        return fail(limit.error());
+    return replyWith(m_service.listErrors({}, *limit, q.queryItemValue(QStringLiteral("type"))),
+                     [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
+}
+
+HttpResponse ControlApiServer::listEndpoints(const Call &)
+{
+    return replyWith(m_service.listEndpoints(),
+                     [](const auto &list) { return QJsonObject{{QStringLiteral("services"), arrayOf(list)}}; });
+}
+
+HttpResponse ControlApiServer::createEndpoint(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto create = JsonCodec::createRequest(*body);
+    if (!create)
+        return fail(create.error());
+    auto created = m_service.createEndpoint(*create);
+    if (!created)
+        return fail(created.error());
+    return replyWith(m_service.endpointInfo(created->id.toString(QUuid::WithoutBraces)),
+                     [](const EndpointInfo &info) { return JsonCodec::toJson(info); }, 201);
+}
+
+HttpResponse ControlApiServer::dryRun(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto create = JsonCodec::createRequest(*body);
+    if (!create)
+        return fail(create.error());
+    return reply(JsonCodec::toJson(m_service.dryRun(*create)));
+}
+
+HttpResponse ControlApiServer::endpointInfo(const Call &call)
+{
+    auto metrics = flag(call.request.query, QStringLiteral("include_metrics"));
+    if (!metrics)
+        return fail(metrics.error());
+    return replyWith(m_service.endpointInfo(call.svc(), *metrics), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
+}
+
+HttpResponse ControlApiServer::modifyEndpoint(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto modify = JsonCodec::modifyRequest(*body);
+    if (!modify)
+        return fail(modify.error());
+    return replyWith(m_service.modifyEndpoint(call.svc(), *modify), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
+}
+
+HttpResponse ControlApiServer::deleteEndpoint(const Call &call)
+{
+    return replyWith(m_service.deleteEndpoint(call.svc()), [](const Endpoint &e) { return JsonCodec::toJson(e); });
+}
+
+HttpResponse ControlApiServer::scale(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto replicas = JsonCodec::scaleRequest(*body);
+    if (!replicas)
+        return fail(replicas.error());
+    return replyWith(m_service.scaleReplicas(call.svc(), *replicas), [](const ScaleResult &r) { return JsonCodec::toJson(r); });
+}
+
+HttpResponse ControlApiServer::sync(const Call &call)
+{
+    return replyWith(m_service.forceSync(call.svc()), [](const QList<Route> &routes) {
+        return QJsonObject{{QStringLiteral("synced"), true}, {QStringLiteral("routes"), JsonCodec::routesToJson(routes)}};
+    });
+}
+
+HttpResponse ControlApiServer::listRoutes(const Call &call)
+{
+    return replyWith(m_service.endpointInfo(call.svc()), [](const EndpointInfo &i) {
+        return QJsonObject{{QStringLiteral("routes"), JsonCodec::routesToJson(i.routes)}};
+    });
+}
+
+HttpResponse ControlApiServer::setRouteWeights(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto weights = JsonCodec::routeWeights(*body);
+    if (!weights)
+        return fail(weights.error());
+    return replyWith(m_service.updateRoutes(call.svc(), *weights), [](const QList<Route> &routes) {
+        return QJsonObject{{QStringLiteral("routes"), JsonCodec::routesToJson(routes)}};
+    });
+}
+
+HttpResponse ControlApiServer::deleteRoute(const Call &call)
+{
+    const QByteArray text = call.segments.value("route_id");
+    const QUuid routeId = uuidParam(text);
+    if (routeId.isNull())
+        return fail(ErrorType::InvalidArgument, QStringLiteral("'%1' is not a route id").arg(QString::fromUtf8(text)));
+    return replyWith(m_service.deleteRoute(call.svc(), routeId), [](const Route &r) { return JsonCodec::toJson(r); });
+}
+
+HttpResponse ControlApiServer::listRevisions(const Call &call)
+{
+    return replyWith(m_service.endpointInfo(call.svc()), [](const EndpointInfo &info) {
+        return QJsonObject{{QStringLiteral("revisions"), JsonCodec::revisionsToJson(info.revisions, info.routes)}};
+    });
+}
+
+HttpResponse ControlApiServer::revision(const Call &call)
+{
+    const Result<Revision> found = m_service.revision(call.svc(), revisionParam(call.segments.value("revision")));
+    if (!found)
+        return fail(found.error());
+    return replyWith(m_service.endpointInfo(call.svc()), [&found](const EndpointInfo &info) {
+        return JsonCodec::toJson(*found, info.routes);
+    });
+}
+
+HttpResponse ControlApiServer::modifyRevision(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto changes = JsonCodec::revisionChanges(*body);
+    if (!changes)
+        return fail(changes.error());
+    const Result<Revision> found =
+        m_service.modifyRevision(call.svc(), revisionParam(call.segments.value("revision")), *changes);
+    if (!found)
+        return fail(found.error());
+    return replyWith(m_service.endpointInfo(call.svc()), [&found](const EndpointInfo &info) {
+        return JsonCodec::toJson(*found, info.routes);
+    });
+}
+
+HttpResponse ControlApiServer::listRules(const Call &call)
+{
+    return replyWith(m_service.autoScalingRules(call.svc()), [](const auto &rules) {
+        return QJsonObject{{QStringLiteral("autoscaling_rules"), arrayOf(rules)}};
+    });
+}
+
+HttpResponse ControlApiServer::createRule(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto rule = JsonCodec::ruleRequest(*body);
+    if (!rule)
+        return fail(rule.error());
+    return replyWith(m_service.createAutoScalingRule(call.svc(), *rule),
+                     [](const AutoScalingRule &r) { return JsonCodec::toJson(r); }, 201);
+}
+
+HttpResponse ControlApiServer::modifyRule(const Call &call)
+{
+    const auto ruleId = ruleIdParam(call.segments.value("rule_id"));
+    if (!ruleId)
+        return fail(ruleId.error());
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto changes = JsonCodec::ruleChanges(*body);
+    if (!changes)
+        return fail(changes.error());
+    return replyWith(m_service.modifyAutoScalingRule(call.svc(), *ruleId, *changes),
+                     [](const AutoScalingRule &r) { return JsonCodec::toJson(r); });
+}
+
+HttpResponse ControlApiServer::deleteRule(const Call &call)
+{
+    const auto ruleId = ruleIdParam(call.segments.value("rule_id"));
+    if (!ruleId)
+        return fail(ruleId.error());
+    return replyWith(m_service.deleteAutoScalingRule(call.svc(), *ruleId),
+                     [](const AutoScalingRule &r) { return JsonCodec::toJson(r); });
+}
+
+HttpResponse ControlApiServer::listTokens(const Call &call)
+{
+    return replyWith(m_service.listTokens(call.svc()),
+                     [](const auto &list) { return QJsonObject{{QStringLiteral("tokens"), arrayOf(list)}}; });
+}
+
+HttpResponse ControlApiServer::generateToken(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto token = JsonCodec::tokenRequest(*body);
+    if (!token)
+        return fail(token.error());
+    return replyWith(m_service.generateToken(call.svc(), *token), [](const GeneratedToken &t) {
+        QJsonObject o = JsonCodec::toJson(t.grant);
+        o.insert(QStringLiteral("token"), QString::fromLatin1(t.token));
+        return o;
+    }, 201);
+}
+
+HttpResponse ControlApiServer::revokeToken(const Call &call)
+{
+    return replyWith(m_service.revokeToken(call.svc(), QString::fromUtf8(call.segments.value("token_id"))),
+                     [](const TokenGrant &g) { return JsonCodec::toJson(g); });
+}
+
+HttpResponse ControlApiServer::scaleEvents(const Call &call)
+{
+    auto limit = intParam(call.request.query, QStringLiteral("limit"), 100);
+    if (!limit)
+        return fail(limit.error());
+    return replyWith(m_service.scaleEvents(call.svc(), *limit), [](const QList<ScaleEvent> &events) {
+        QJsonArray list;
+        int up = 0, down = 0;
+        for (const ScaleEvent &e : events) {
+            list.append(JsonCodec::toJson(e));
+            (e.after > e.before ? up : down) += 1;
         }
-        if (parts.size() == 5) {
-            if (method != "DELETE")
-                return methodNotAllowed("DELETE");
-            const QUuid routeId = uuidParam(parts[4]);
-            if (routeId.isNull())
-                return fail(ErrorType::InvalidArgument, QStringLiteral("'%1' is not a route id").arg(QString::fromUtf8(parts[4])));
-            return replyWith(m_service.deleteRoute(svc, routeId), [](const Route &r) { return JsonCodec::toJson(r); });
-        }
-    }
-    if (sub == "revisions") {
-        if (parts.size() == 4) {
-            if (method != "GET")
-                return methodNotAllowed("GET");
-            return replyWith(m_service.endpointInfo(svc), [](const EndpointInfo &info) {
-                return QJsonObject{{QStringLiteral("revisions"), JsonCodec::revisionsToJson(info.revisions, info.routes)}};
-            });
-        }
-        if (parts.size() == 5) {
-            const QString revision = QString::fromUtf8(QByteArray::fromPercentEncoding(parts[4]));
-            Result<Revision> found = makeError(ErrorType::InvalidArgument, QString());
-            if (method == "GET") {
-                found = m_service.revision(svc, revision);
-            } else if (method == "PATCH") {
-                auto body = jsonBody(request);
-                if (!body)
-                    return fail(body.error());
-                auto changes = JsonCodec::revisionChanges(*body);
-                if (!changes)
-                    return fail(changes.error());
-                found = m_service.modifyRevision(svc, revision, *changes);
-            } else {
-                return methodNotAllowed("GET, PATCH");
-            }
-            if (!found)
-                return fail(found.error());
-            return replyWith(m_service.endpointInfo(svc), [&found](const EndpointInfo &info) {
-                return JsonCodec::toJson(*found, info.routes);
-            });
-        }
-    }
-    if (sub == "autoscaling-rules") {
-        if (parts.size() == 4) {
-            if (method == "GET")
-                return replyWith(m_service.autoScalingRules(svc), [](const auto &rules) {
-                    return QJsonObject{{QStringLiteral("autoscaling_rules"), arrayOf(rules)}};
-                });
-            if (method != "POST")
-                return methodNotAllowed("GET, POST");
-            auto body = jsonBody(request);
-            if (!body)
-                return fail(body.error());
-            auto rule = JsonCodec::ruleRequest(*body);
-            if (!rule)
-                return fail(rule.error());
-            return replyWith(m_service.createAutoScalingRule(svc, *rule),
-                             [](const AutoScalingRule &r) { return JsonCodec::toJson(r); }, 201);
-        }
-        if (parts.size() == 5) {
-            const QUuid ruleId = uuidParam(parts[4]);
-            if (ruleId.isNull())
-                return fail(ErrorType::InvalidArgument, QStringLiteral("'%1' is not a rule id").arg(QString::fromUtf8(parts[4])));
-            if (method == "DELETE")
-                return replyWith(m_service.deleteAutoScalingRule(svc, ruleId),
-                                 [](const AutoScalingRule &r) { return JsonCodec::toJson(r); });
-            if (method != "PATCH")
-                return methodNotAllowed("PATCH, DELETE");
-            auto body = jsonBody(request);
-            if (!body)
-                return fail(body.error());
-            auto changes = JsonCodec::ruleChanges(*body);
-            if (!changes)
-                return fail(changes.error());
-            return replyWith(m_service.modifyAutoScalingRule(svc, ruleId, *changes),
-                             [](const AutoScalingRule &r) { return JsonCodec::toJson(r); });
-        }
-    }
-    if (sub == "tokens") {
-        if (parts.size() == 4) {
-            if (method == "GET")
-                return replyWith(m_service.listTokens(svc),
-                                 [](const auto &list) { return QJsonObject{{QStringLiteral("tokens"), arrayOf(list)}}; });
-            if (method != "POST")
-                return methodNotAllowed("GET, POST");
-            auto body = jsonBody(request);
-            if (!body)
-                return fail(body.error());
-            auto token = JsonCodec::tokenRequest(*body);
-            if (!token)
-                return fail(token.error());
-            return replyWith(m_service.generateToken(svc, *token), [](const GeneratedToken &t) {
-                QJsonObject o = JsonCodec::toJson(t.grant);
-                o.insert(QStringLiteral("token"), QString::fromLatin1(t.token));
-                return o;
-            }, 201);
-        }
-        if (parts.size() == 5) {
-            if (method != "DELETE")
-                return methodNotAllowed("DELETE");
-            return replyWith(m_service.revokeToken(svc, QString::fromUtf8(parts[4])),
-                             [](const TokenGrant &g) { return JsonCodec::toJson(g); });
-        }
-    }
-    if (sub == "scale-events" && parts.size() == 4) {
-        if (method != "GET")
-            return methodNotAllowed("GET");
-        auto limit = intParam(request.query, QStringLiteral("limit"), 100);
-        if (!limit)
-            return fail(limit.error());
-        return replyWith(m_service.scaleEvents(svc, *limit), [](const QList<ScaleEvent> &events) {
-            QJsonArray list;
-            int up = 0, down = 0;
-            for (const ScaleEvent &e : events) {
-                list.append(JsonCodec::toJson(e));
-                (e.after > e.before ? up : down) += 1;
-            }
-            return QJsonObject{{QStringLiteral("events"), list}, {QStringLiteral("up"), up}, {QStringLiteral("down"), down}};
-        });
-    }
-    if (sub == "autoscaling" && parts.size() == 4) {
-        if (method == "GET")
-            return replyWith(m_service.autoscaleSettings(svc), [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
-        if (method != "PUT" && method != "PATCH")
-            return methodNotAllowed("GET, PUT, PATCH");
-        auto body = jsonBody(request);
-        if (!body)
-            return fail(body.error());
-        auto change = JsonCodec::autoscaleSettingsRequest(*body);
-        if (!change)
-            return fail(change.error());
-        return replyWith(m_service.setAutoscaleSettings(svc, change->schedule, change->idleTimeoutSeconds),
-                         [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
-    }
-    if (sub == "metrics" && parts.size() == 4) {
-        if (method != "POST")
-            return methodNotAllowed("POST");
-        auto body = jsonBody(request);
-        if (!body)
-            return fail(body.error());
-        auto pushed = JsonCodec::pushedMetric(*body);
-        if (!pushed)
-            return fail(pushed.error());
-        return replyWith(m_service.pushMetric(svc, pushed->name, pushed->value),
-                         [&](const Done &) { return QJsonObject{{QStringLiteral("accepted"), true}}; }, 202);
-    }
-    if (sub == "errors" && parts.size() == 4) {
-        if (method == "DELETE")
-            return replyWith(m_service.clearErrors(svc), [](int n) { return QJsonObject{{QStringLiteral("cleared"), n}}; });
-        if (method != "GET")
-            return methodNotAllowed("GET, DELETE");
-        const QUrlQuery &q = request.query;
-        auto limit = intParam(q, QStringLiteral("limit"), 50);
-        if (!limit)
-            return fail(limit.error());
-        const QString type = q.hasQueryItem(QStringLiteral("error_type")) ? q.queryItemValue(QStringLiteral("error_type"))
-                                                                          : q.queryItemValue(QStringLiteral("type"));
-        return replyWith(m_service.listErrors(svc, *limit, type),
-                         [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
-    }
-    return fail(ErrorType::NotFound, QStringLiteral("no such API route: ") + QString::fromUtf8(request.path));
+        return QJsonObject{{QStringLiteral("events"), list}, {QStringLiteral("up"), up}, {QStringLiteral("down"), down}};
+    });
+}
+
+HttpResponse ControlApiServer::autoscaleSettings(const Call &call)
+{
+    return replyWith(m_service.autoscaleSettings(call.svc()), [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
+}
+
+HttpResponse ControlApiServer::setAutoscaleSettings(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto change = JsonCodec::autoscaleSettingsRequest(*body);
+    if (!change)
+        return fail(change.error());
+    return replyWith(m_service.setAutoscaleSettings(call.svc(), change->schedule, change->idleTimeoutSeconds),
+                     [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
+}
+
+HttpResponse ControlApiServer::pushMetric(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    auto pushed = JsonCodec::pushedMetric(*body);
+    if (!pushed)
+        return fail(pushed.error());
+    return replyWith(m_service.pushMetric(call.svc(), pushed->name, pushed->value),
+                     [&](const Done &) { return QJsonObject{{QStringLiteral("accepted"), true}}; }, 202);
+}
+
+HttpResponse ControlApiServer::endpointErrors(const Call &call)
+{
+    const QUrlQuery &q = call.request.query;
+    auto limit = intParam(q, QStringLiteral("limit"), 50);
+    if (!limit)
+        return fail(limit.error());
+    const QString type = q.hasQueryItem(QStringLiteral("error_type")) ? q.queryItemValue(QStringLiteral("error_type"))
+                                                                      : q.queryItemValue(QStringLiteral("type"));
+    return replyWith(m_service.listErrors(call.svc(), *limit, type),
+                     [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
+}
+
+HttpResponse ControlApiServer::clearErrors(const Call &call)
+{
+    return replyWith(m_service.clearErrors(call.svc()), [](int n) { return QJsonObject{{QStringLiteral("cleared"), n}}; });
 }
 
 QByteArray ControlApiServer::metricsText()

@@ -36,8 +36,46 @@ public:
     void setAgentsReport(std::function<QJsonArray()> report) { m_agentsReport = std::move(report); }
 
 private:
-    HttpResponse route(const HttpRequest &request, const QList<QByteArray> &parts);
+    struct Call;      // one request and its path's {named} segments
+    struct ApiRoute;  // method + path pattern -> handler
+    static const QList<ApiRoute> &routeTable();
+    // The route whose path pattern matches, its {named} segments put into `call`; null for none.
+    static const ApiRoute *resourceFor(const QList<QByteArray> &parts, Call &call);
+    HttpResponse dispatch(const Call &call, const ApiRoute *resource);
     QByteArray metricsText();
+
+    // One handler per row of routeTable().
+    HttpResponse metrics(const Call &call);
+    HttpResponse health(const Call &call);
+    HttpResponse agents(const Call &call);
+    HttpResponse allErrors(const Call &call);
+    HttpResponse listEndpoints(const Call &call);
+    HttpResponse createEndpoint(const Call &call);
+    HttpResponse dryRun(const Call &call);
+    HttpResponse endpointInfo(const Call &call);
+    HttpResponse modifyEndpoint(const Call &call);
+    HttpResponse deleteEndpoint(const Call &call);
+    HttpResponse scale(const Call &call);
+    HttpResponse sync(const Call &call);
+    HttpResponse listRoutes(const Call &call);
+    HttpResponse setRouteWeights(const Call &call);
+    HttpResponse deleteRoute(const Call &call);
+    HttpResponse listRevisions(const Call &call);
+    HttpResponse revision(const Call &call);
+    HttpResponse modifyRevision(const Call &call);
+    HttpResponse listRules(const Call &call);
+    HttpResponse createRule(const Call &call);
+    HttpResponse modifyRule(const Call &call);
+    HttpResponse deleteRule(const Call &call);
+    HttpResponse listTokens(const Call &call);
+    HttpResponse generateToken(const Call &call);
+    HttpResponse revokeToken(const Call &call);
+    HttpResponse scaleEvents(const Call &call);
+    HttpResponse autoscaleSettings(const Call &call);
+    HttpResponse setAutoscaleSettings(const Call &call);
+    HttpResponse pushMetric(const Call &call);
+    HttpResponse endpointErrors(const Call &call);
+    HttpResponse clearErrors(const Call &call);
 
     ModelServingService &m_service;
     QByteArray m_adminToken;

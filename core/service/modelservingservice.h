@@ -167,6 +167,11 @@ struct ServiceConfig
 
 // One method per action of the spec. Each runs in one transaction, returns a value or a typed
 // error, and publishes what changed as a signal; UI and API observe those, never the database.
+//
+// One class, its methods in one file per feature: modelservingservice.cpp (construction, lookup,
+// model folders, capacity), _endpoints.cpp, _routes.cpp (routes and revisions), _scaling.cpp
+// (replicas, scale events, autoscaling rules and settings, pushed metrics), _tokens.cpp and
+// _errors.cpp; checks more than one of them needs are in modelservingservice_p.h.
 class ModelServingService final : public QObject
 {
     Q_OBJECT

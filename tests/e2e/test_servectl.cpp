@@ -2,6 +2,7 @@
 // child processes, the way an operator's script would. Every wait is bounded.
 #include <algorithm>
 #include <memory>
+#include <utility>
 
 #include <sys/stat.h>
 
@@ -18,6 +19,7 @@
 #include <QNetworkRequest>
 #include <QProcess>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -37,7 +39,6 @@ constexpr int kShutdownMs = 5000;
 constexpr int kHttpMs = 10000;
 
 const QStringList kServerKeys{u"api"_s, u"proxy"_s, u"data_dir"_s, u"admin_token_file"_s};
-const QString kEndpoint = u"sentiment-analyzer"_s;
 
 QString binary()
 {
@@ -149,8 +150,10 @@ class TestServeCtl final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
+    void cleanup();
 
-    // The order matters: the suite walks one server through an operator's session.
+    // One server for the suite; each function creates the endpoints it needs under names of its
+    // own (cleanup() deletes them), so any one of them runs alone: test_servectl <function>.
     void servePrintsWhereItListens();
     void adminTokenFileIsPrivate();
     void createAnswersEndpointWithProxyUrl();
@@ -165,6 +168,7 @@ private Q_SLOTS:
     void closedPortIsNoAnswer();
     void usageErrors_data();
     void usageErrors();
+    void helpNamesOnlyVerbsThatRun();
     void proxyServesInferenceWithAToken();
     void sigtermStopsCleanlyAndStatePersists();
     void urlFollowsProxyAfterRestart();
@@ -172,10 +176,15 @@ private Q_SLOTS:
 private:
     CtlResult ctl(const QStringList &arguments, const QString &api = {}, const QString &tokenFile = {});
     CtlResult rawCtl(const QStringList &arguments);
+    // `ctl create NAME --folder iris-v1 OPTIONS...`, NAME deleted again by cleanup().
+    CtlResult createEndpoint(const QString &name, const QStringList &options, bool json = false);
+    // SIGTERM, a clean exit, and a new server on the same data dir; false (with why) if not.
+    bool restartServer(QString *why);
 
     QTemporaryDir m_dataDir;
     QTemporaryDir m_scratch;  // model folders, stray token files, the children's default data dir
     std::unique_ptr<Server> m_server;
+    QStringList m_created;  // endpoints the current function made
 };
 
 CtlResult TestServeCtl::rawCtl(const QStringList &arguments)
@@ -204,6 +213,33 @@ CtlResult TestServeCtl::ctl(const QStringList &arguments, const QString &api, co
                   + arguments);
 }
 
+CtlResult TestServeCtl::createEndpoint(const QString &name, const QStringList &options, bool json)
+{
+    const CtlResult r = ctl((json ? QStringList{u"--json"_s} : QStringList{}) + QStringList{u"create"_s, name, u"--folder"_s, u"iris-v1"_s}
+                            + options);
+    if (r.exitCode == 0)
+        m_created << name;
+    return r;
+}
+
+bool TestServeCtl::restartServer(QString *why)
+{
+    QProcess &process = m_server->process();
+    process.terminate();  // SIGTERM
+    if (!process.waitForFinished(kShutdownMs)) {
+        *why = u"servedeck serve still runs %1 ms after SIGTERM"_s.arg(kShutdownMs);
+        return false;
+    }
+    if (process.exitStatus() != QProcess::NormalExit || process.exitCode() != 0) {
+        *why = u"servedeck serve ended with exit code %1 (status %2) after SIGTERM"_s.arg(process.exitCode())
+                   .arg(int(process.exitStatus()));
+        return false;
+    }
+    // Same data dir, fresh ports.
+    m_server = std::make_unique<Server>(m_dataDir.path());
+    return m_server->start(why);
+}
+
 void TestServeCtl::initTestCase()
 {
     QVERIFY(m_dataDir.isValid());
@@ -217,6 +253,18 @@ void TestServeCtl::initTestCase()
 void TestServeCtl::cleanupTestCase()
 {
     m_server.reset();  // kills a server a failed test left running
+}
+
+void TestServeCtl::cleanup()
+{
+    const QStringList created = std::exchange(m_created, {});
+    if (!m_server || m_server->process().state() != QProcess::Running)
+        return;  // the function that stopped it has failed already
+    // Deleted endpoints leave the capacity to the next function, and their replicas stop.
+    for (const QString &name : created) {
+        const CtlResult r = ctl({u"delete"_s, name});
+        QVERIFY2(r.exitCode == 0, r.describe().constData());
+    }
 }
 
 void TestServeCtl::servePrintsWhereItListens()
@@ -250,12 +298,13 @@ void TestServeCtl::adminTokenFileIsPrivate()
 
 void TestServeCtl::createAnswersEndpointWithProxyUrl()
 {
-    const CtlResult r = ctl({u"--json"_s, u"create"_s, kEndpoint, u"--version"_s, u"v1.0"_s, u"--folder"_s, u"iris-v1"_s,
-                             u"--replicas"_s, u"2"_s, u"--cpu"_s, u"2"_s, u"--memory"_s, u"4G"_s});
+    const QString name = u"sentiment-analyzer"_s;
+    const CtlResult r = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"2"_s, u"--cpu"_s, u"2"_s,
+                                              u"--memory"_s, u"4G"_s}, true);
     QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
     const QJsonObject e = r.json();
     QVERIFY2(!e.isEmpty(), r.describe().constData());
-    QCOMPARE(e.value(u"name"_s).toString(), kEndpoint);
+    QCOMPARE(e.value(u"name"_s).toString(), name);
     QCOMPARE(e.value(u"model_version"_s).toString(), u"v1.0"_s);
     QCOMPARE(e.value(u"replicas"_s).toInt(), 2);
     QCOMPARE(e.value(u"status"_s).toString(), u"PROVISIONING"_s);
@@ -263,20 +312,27 @@ void TestServeCtl::createAnswersEndpointWithProxyUrl()
     const QString url = e.value(u"url"_s).toString();
     const QString proxyBase = u"http://"_s + m_server->proxy() + u'/';
     QVERIFY2(url.startsWith(proxyBase), qPrintable(url + u" does not start with "_s + proxyBase));
-    QCOMPARE(url, proxyBase + kEndpoint);
+    QCOMPARE(url, proxyBase + name);
 }
 
 void TestServeCtl::createTwiceIsModelAlreadyExists()
 {
-    const CtlResult r = ctl({u"create"_s, kEndpoint, u"--version"_s, u"v1.0"_s, u"--folder"_s, u"iris-v1"_s,
-                             u"--replicas"_s, u"2"_s, u"--cpu"_s, u"2"_s, u"--memory"_s, u"4G"_s});
+    const QString name = u"created-twice"_s;
+    const QStringList options{u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"1"_s};
+    const CtlResult first = createEndpoint(name, options);
+    QVERIFY2(first.finished && first.exitCode == 0, first.describe().constData());
+
+    const CtlResult r = createEndpoint(name, options);
     QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
     QVERIFY2(r.err.contains(u"ModelAlreadyExists"_s), r.describe().constData());
 
     // The refusal changed nothing: still one endpoint of that name.
     const CtlResult list = ctl({u"--json"_s, u"list"_s});
     QVERIFY2(list.exitCode == 0, list.describe().constData());
-    QCOMPARE(list.json().value(u"services"_s).toArray().size(), 1);
+    const QJsonArray services = list.json().value(u"services"_s).toArray();
+    const int named = int(std::count_if(services.begin(), services.end(),
+                                        [&](const QJsonValue &s) { return s.toObject().value(u"name"_s).toString() == name; }));
+    QCOMPARE(named, 1);
 }
 
 void TestServeCtl::dryRunNamesEveryMissingFile()
@@ -332,27 +388,36 @@ void TestServeCtl::dryRunNamesEveryMissingFile()
 
 void TestServeCtl::scaleBeyondCapacityIsResourceLimitExceeded()
 {
-    const CtlResult r = ctl({u"scale"_s, kEndpoint, u"100"_s});
+    const QString name = u"scaled-too-far"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"2"_s, u"--cpu"_s, u"2"_s,
+                                                    u"--memory"_s, u"4G"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
+    const CtlResult r = ctl({u"scale"_s, name, u"100"_s});
     QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
     QVERIFY2(r.err.contains(u"ResourceLimitExceeded"_s), r.describe().constData());
 
-    const CtlResult info = ctl({u"--json"_s, u"info"_s, kEndpoint});
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, name});
     QVERIFY2(info.exitCode == 0, info.describe().constData());
     QCOMPARE(info.json().value(u"replicas"_s).toInt(), 2);
 }
 
 void TestServeCtl::secondRuleOnSameMetricConflicts()
 {
-    const CtlResult first = ctl({u"rules"_s, kEndpoint, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
+    const QString name = u"ruled-once"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"1"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
+    const CtlResult first = ctl({u"rules"_s, name, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
                                  u"--threshold"_s, u"80"_s, u"--min"_s, u"1"_s, u"--max"_s, u"4"_s});
     QVERIFY2(first.finished && first.exitCode == 0, first.describe().constData());
 
-    const CtlResult second = ctl({u"rules"_s, kEndpoint, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
+    const CtlResult second = ctl({u"rules"_s, name, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
                                   u"--threshold"_s, u"30"_s, u"--min"_s, u"1"_s, u"--max"_s, u"4"_s});
     QVERIFY2(second.finished && second.exitCode == 1, second.describe().constData());
     QVERIFY2(second.err.contains(u"ConflictingRules"_s), second.describe().constData());
 
-    const CtlResult rules = ctl({u"--json"_s, u"rules"_s, kEndpoint});
+    const CtlResult rules = ctl({u"--json"_s, u"rules"_s, name});
     QVERIFY2(rules.exitCode == 0, rules.describe().constData());
     QCOMPARE(rules.json().value(u"autoscaling_rules"_s).toArray().size(), 1);
 }
@@ -361,7 +426,7 @@ void TestServeCtl::secondRuleOnSameMetricConflicts()
 // one is stored; a pushed metric is accepted or refused by name; manual scaling is a scale event.
 void TestServeCtl::autoscalingSettingsMetricsAndScaleEvents()
 {
-    const CtlResult created = ctl({u"create"_s, u"autoscaled"_s, u"--version"_s, u"v1"_s, u"--folder"_s, u"iris-v1"_s});
+    const CtlResult created = createEndpoint(u"autoscaled"_s, {u"--version"_s, u"v1"_s});
     QVERIFY2(created.exitCode == 0, created.describe().constData());
 
     const CtlResult bad = ctl({u"autoscaling"_s, u"autoscaled"_s, u"--schedule"_s, u"mon-fri 09:00-18:00 min=lots"_s});
@@ -389,35 +454,42 @@ void TestServeCtl::autoscalingSettingsMetricsAndScaleEvents()
     const QJsonObject first = events.json().value(u"events"_s).toArray().first().toObject();
     QCOMPARE(first.value(u"reason"_s).toString(), u"manual"_s);
     QCOMPARE(first.value(u"replicas_after"_s).toInt(), 2);
-    QVERIFY(ctl({u"delete"_s, u"autoscaled"_s}).exitCode == 0);
 }
 
 void TestServeCtl::revisionsShowAndSetConditions()
 {
-    CtlResult r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"target: mountain"_s});
+    const QString name = u"conditioned"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"1"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
+    CtlResult r = ctl({u"revisions"_s, name, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"target: mountain"_s});
     QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
     QVERIFY2(r.out.contains(u"target: mountain"_s), r.describe().constData());
 
-    r = ctl({u"--json"_s, u"revisions"_s, kEndpoint});
+    r = ctl({u"--json"_s, u"revisions"_s, name});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
     const QJsonArray revisions = r.json().value(u"revisions"_s).toArray();
     QCOMPARE(revisions.size(), 1);
     QCOMPARE(revisions[0].toObject().value(u"match_header"_s).toString(), u"target: mountain"_s);
 
     // The only revision cannot become a shadow; a bad condition is refused with its field.
-    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--mode"_s, u"shadow"_s});
+    r = ctl({u"revisions"_s, name, u"set"_s, u"v1.0"_s, u"--mode"_s, u"shadow"_s});
     QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s), r.describe().constData());
-    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"no colon"_s});
+    r = ctl({u"revisions"_s, name, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"no colon"_s});
     QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"match_header"_s), r.describe().constData());
 
-    r = ctl({u"revisions"_s, kEndpoint, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"none"_s});
+    r = ctl({u"revisions"_s, name, u"set"_s, u"v1.0"_s, u"--match-header"_s, u"none"_s});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
-    r = ctl({u"--json"_s, u"revisions"_s, kEndpoint});
+    r = ctl({u"--json"_s, u"revisions"_s, name});
     QVERIFY(r.json().value(u"revisions"_s).toArray()[0].toObject().value(u"match_header"_s).isNull());
 }
 
 void TestServeCtl::listShowsTable()
 {
+    const QString name = u"listed"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"1"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
     const CtlResult r = ctl({u"list"_s});
     QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
     const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
@@ -425,7 +497,7 @@ void TestServeCtl::listShowsTable()
     const QStringList header = lines.first().split(u' ', Qt::SkipEmptyParts);
     for (const QString &column : {u"NAME"_s, u"VERSION"_s, u"STATUS"_s, u"URL"_s})
         QVERIFY2(header.contains(column), r.describe().constData());
-    const auto row = std::find_if(lines.begin() + 1, lines.end(), [](const QString &l) { return l.startsWith(kEndpoint); });
+    const auto row = std::find_if(lines.begin() + 1, lines.end(), [&](const QString &l) { return l.startsWith(name); });
     QVERIFY2(row != lines.end(), r.describe().constData());
     const QStringList cells = row->split(u' ', Qt::SkipEmptyParts);
     QVERIFY2(cells.contains(u"v1.0"_s), r.describe().constData());
@@ -433,13 +505,20 @@ void TestServeCtl::listShowsTable()
     const QStringList reachable{u"PROVISIONING"_s, u"DEGRADED"_s, u"HEALTHY"_s};
     const auto status = std::find_if(cells.begin(), cells.end(), [&](const QString &c) { return reachable.contains(c); });
     QVERIFY2(status != cells.end(), r.describe().constData());
-    QVERIFY2(cells.contains(u"http://"_s + m_server->proxy() + u'/' + kEndpoint), r.describe().constData());
+    QVERIFY2(cells.contains(u"http://"_s + m_server->proxy() + u'/' + name), r.describe().constData());
     // Columns line up: the STATUS column starts at the same offset in the header and the row.
     QCOMPARE(row->indexOf(*status), lines.first().indexOf(u"STATUS"_s));
 }
 
 void TestServeCtl::wrongTokenIsUnauthorized()
 {
+    // An endpoint the right token shows, so that not seeing it below means something.
+    const QString name = u"kept-private"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    const CtlResult allowed = ctl({u"list"_s});
+    QVERIFY2(allowed.exitCode == 0 && allowed.out.contains(name), allowed.describe().constData());
+
     const QString wrong = m_scratch.filePath(u"wrong.token"_s);
     QFile f(wrong);
     QVERIFY(f.open(QIODevice::WriteOnly));
@@ -450,7 +529,7 @@ void TestServeCtl::wrongTokenIsUnauthorized()
     const CtlResult r = ctl({u"list"_s}, {}, wrong);
     QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
     QVERIFY2(r.err.contains(u"Unauthorized"_s), r.describe().constData());
-    QVERIFY2(!r.out.contains(kEndpoint), "a refused caller must not see the endpoints");
+    QVERIFY2(!r.out.contains(name), "a refused caller must not see the endpoints");
 }
 
 void TestServeCtl::closedPortIsNoAnswer()
@@ -475,8 +554,8 @@ void TestServeCtl::usageErrors_data()
     QTest::newRow("no verb, only options") << QStringList{u"--json"_s};
     QTest::newRow("unknown verb") << QStringList{u"frobnicate"_s};
     QTest::newRow("create without a name") << QStringList{u"create"_s};
-    QTest::newRow("scale without a count") << QStringList{u"scale"_s, kEndpoint};
-    QTest::newRow("scale by a word") << QStringList{u"scale"_s, kEndpoint, u"many"_s};
+    QTest::newRow("scale without a count") << QStringList{u"scale"_s, u"any-endpoint"_s};
+    QTest::newRow("scale by a word") << QStringList{u"scale"_s, u"any-endpoint"_s, u"many"_s};
     QTest::newRow("option without its value") << QStringList{u"list"_s, u"--limit"_s};
 }
 
@@ -492,11 +571,40 @@ void TestServeCtl::usageErrors()
     QVERIFY2(withServer.finished && withServer.exitCode == 2, withServer.describe().constData());
 }
 
+// `ctl help` is written from the verb table: every verb it names is one ctl runs.
+void TestServeCtl::helpNamesOnlyVerbsThatRun()
+{
+    const CtlResult help = rawCtl({u"help"_s});
+    QVERIFY2(help.finished && help.exitCode == 0, help.describe().constData());
+    static const QRegularExpression verbLine(u"^  ([a-z][a-z-]*)"_s);
+    QStringList verbs;
+    for (const QString &line : help.out.split(u'\n')) {
+        const auto m = verbLine.match(line);
+        if (m.hasMatch() && !verbs.contains(m.captured(1)))
+            verbs << m.captured(1);
+    }
+    // The verbs this suite drives, at the least.
+    for (const QString &verb : {u"create"_s, u"dry-run"_s, u"list"_s, u"info"_s, u"delete"_s, u"scale"_s, u"rules"_s,
+                                u"revisions"_s, u"token"_s, u"autoscaling"_s, u"metric"_s, u"scale-events"_s})
+        QVERIFY2(verbs.contains(verb), qPrintable(verb + u" is not in the help:\n"_s + help.out));
+
+    // Without arguments each one is run (an answer, or a usage error of its own), never unknown.
+    for (const QString &verb : std::as_const(verbs)) {
+        const CtlResult r = ctl({verb});
+        QVERIFY2(r.finished && r.exitCode >= 0 && r.exitCode <= 2, r.describe().constData());
+        QVERIFY2(!r.err.contains(u"unknown verb"_s), r.describe().constData());
+    }
+}
+
 void TestServeCtl::proxyServesInferenceWithAToken()
 {
+    const QString name = u"inferred"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"1"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
     QNetworkAccessManager network;
     network.setProxy(QNetworkProxy::NoProxy);
-    const QUrl predict(u"http://"_s + m_server->proxy() + u"/sentiment-analyzer/predict"_s);
+    const QUrl predict(u"http://"_s + m_server->proxy() + u'/' + name + u"/predict"_s);
     const auto post = [&](const QByteArray &authorization) {
         QNetworkRequest request(predict);
         request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
@@ -517,7 +625,7 @@ void TestServeCtl::proxyServesInferenceWithAToken()
     // ctl writes a token file readable by its owner only.
     QTemporaryDir dir;
     const QString tokenPath = dir.filePath(u"sentiment.jwt"_s);
-    const CtlResult issued = ctl({u"token"_s, kEndpoint, u"--scope"_s, u"inference"_s, u"--expiry"_s, u"3600"_s, u"--out"_s, tokenPath});
+    const CtlResult issued = ctl({u"token"_s, name, u"--scope"_s, u"inference"_s, u"--expiry"_s, u"3600"_s, u"--out"_s, tokenPath});
     QVERIFY2(issued.finished && issued.exitCode == 0, issued.describe().constData());
     QCOMPARE(QFile(tokenPath).permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
              QFile::Permissions());
@@ -544,30 +652,30 @@ void TestServeCtl::proxyServesInferenceWithAToken()
 
 void TestServeCtl::sigtermStopsCleanlyAndStatePersists()
 {
+    const QString name = u"persisted"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"2"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    const CtlResult rule = ctl({u"rules"_s, name, u"create"_s, u"--metric"_s, u"cpu_utilization"_s,
+                                u"--threshold"_s, u"80"_s, u"--min"_s, u"1"_s, u"--max"_s, u"4"_s});
+    QVERIFY2(rule.exitCode == 0, rule.describe().constData());
+
     QFile tokenFile(m_server->tokenFile());
     QVERIFY(tokenFile.open(QIODevice::ReadOnly));
     const QByteArray token = tokenFile.readAll();
     tokenFile.close();
 
-    QProcess &process = m_server->process();
-    process.terminate();  // SIGTERM
-    QVERIFY2(process.waitForFinished(kShutdownMs),
-             qPrintable(u"servedeck serve still runs %1 ms after SIGTERM"_s.arg(kShutdownMs)));
-    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(process.exitCode(), 0);
-
-    // Same data dir, fresh ports: the endpoint, its rule and the admin token are all still there.
-    m_server = std::make_unique<Server>(m_dataDir.path());
+    // SIGTERM, then the same data dir with fresh ports: the endpoint, its rule and the admin
+    // token are all still there.
     QString why;
-    QVERIFY2(m_server->start(&why), qPrintable(why));
+    QVERIFY2(restartServer(&why), qPrintable(why));
     QVERIFY(tokenFile.open(QIODevice::ReadOnly));
     QCOMPARE(tokenFile.readAll(), token);
 
     const CtlResult list = ctl({u"list"_s});
     QVERIFY2(list.exitCode == 0, list.describe().constData());
-    QVERIFY2(list.out.contains(kEndpoint), list.describe().constData());
+    QVERIFY2(list.out.contains(name), list.describe().constData());
 
-    const CtlResult info = ctl({u"--json"_s, u"info"_s, kEndpoint});
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, name});
     QVERIFY2(info.exitCode == 0, info.describe().constData());
     const QJsonObject e = info.json();
     QCOMPARE(e.value(u"model_version"_s).toString(), u"v1.0"_s);
@@ -577,11 +685,17 @@ void TestServeCtl::sigtermStopsCleanlyAndStatePersists()
 
 void TestServeCtl::urlFollowsProxyAfterRestart()
 {
+    const QString name = u"followed"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    QString why;
+    QVERIFY2(restartServer(&why), qPrintable(why));
+
     // The restarted server took a new free proxy port. Inference traffic goes to the
     // endpoint's url, so the url must name the proxy that listens now, not the old one.
-    const CtlResult info = ctl({u"--json"_s, u"info"_s, kEndpoint});
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, name});
     QVERIFY2(info.exitCode == 0, info.describe().constData());
-    QCOMPARE(info.json().value(u"url"_s).toString(), u"http://"_s + m_server->proxy() + u'/' + kEndpoint);
+    QCOMPARE(info.json().value(u"url"_s).toString(), u"http://"_s + m_server->proxy() + u'/' + name);
 }
 
 QTEST_GUILESS_MAIN(TestServeCtl)

@@ -1,0 +1,361 @@
+// ModelServingService: creating, listing, modifying and deleting endpoints; dry runs.
+#include "modelservingservice.h"
+#include "modelservingservice_p.h"
+
+#include <QRegularExpression>
+
+#include "domain/clock.h"
+#include "store/repository.h"
+
+namespace ServeDeck {
+
+using namespace detail;
+
+namespace {
+
+// Endpoint names become URL path segments and replica names, so they follow DNS label rules.
+std::optional<ServiceError> checkName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"));
+    if (name.isEmpty())
+        return invalid(QStringLiteral("name"), QStringLiteral("is required"));
+    if (!re.match(name).hasMatch())
+        return invalid(QStringLiteral("name"),
+                       QStringLiteral("'%1' must be 1-63 lower-case letters, digits or '-', starting and ending "
+                                      "with a letter or digit")
+                           .arg(name));
+    return std::nullopt;
+}
+
+std::optional<ServiceError> checkRuntimeVariant(const QString &variant)
+{
+    static const QStringList known{QStringLiteral("custom"), QStringLiteral("vllm"), QStringLiteral("huggingface-tgi"),
+                                   QStringLiteral("nim"),    QStringLiteral("sglang"), QStringLiteral("cmd")};
+    if (!known.contains(variant))
+        return invalid(QStringLiteral("runtime_variant"),
+                       QStringLiteral("'%1' is not one of %2").arg(variant, known.join(QStringLiteral(", "))));
+    return std::nullopt;
+}
+
+QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
+{
+    QList<ServiceError> problems;
+    if (auto e = checkName(r.name))
+        problems << *e;
+    if (r.modelVersion.trimmed().isEmpty() || r.modelVersion.size() > 64)
+        problems << invalid(QStringLiteral("model_version"), QStringLiteral("must be 1-64 characters"));
+    if (r.modelFolder.trimmed().isEmpty())
+        problems << invalid(QStringLiteral("model_folder"), QStringLiteral("is required"));
+    if (auto e = checkRuntimeVariant(r.runtimeVariant))
+        problems << *e;
+    if (r.resourceGroup.trimmed().isEmpty())
+        problems << invalid(QStringLiteral("resource_group"), QStringLiteral("is required"));
+    if (auto e = checkReplicas(r.replicas))
+        problems << *e;
+    if (r.resourceSlots.cpu <= 0)
+        problems << invalid(QStringLiteral("resource_slots.cpu"), QStringLiteral("must be greater than 0"));
+    if (r.resourceSlots.memoryBytes <= 0)
+        problems << invalid(QStringLiteral("resource_slots.memory"), QStringLiteral("must be greater than 0"));
+    if (auto e = r.circuitBreaker.problem())
+        problems << *e;
+    return problems;
+}
+
+// A new revision serves the requests no condition matches, like the one before it.
+Revision newRevision(const Endpoint &e, int number, const QString &version, const QString &folder, const QDateTime &now)
+{
+    Revision r;
+    r.id = QUuid::createUuid();
+    r.endpointId = e.id;
+    r.number = number;
+    r.modelVersion = version;
+    r.modelFolder = folder;
+    r.runtimeVariant = e.runtimeVariant;
+    r.createdAt = now;
+    return r;
+}
+
+} // namespace
+
+Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest &request)
+{
+    if (const auto problems = requestProblems(request); !problems.isEmpty())
+        return problems.first();
+    const QString folder = resolveFolder(request.modelFolder);
+
+    auto created = m_repository.transaction<Endpoint>([&]() -> Result<Endpoint> {
+        auto existing = m_repository.liveEndpointByName(request.name);
+        if (!existing)
+            return existing.error();
+        if (existing->has_value()) {
+            const Endpoint &other = **existing;
+            const QString message = other.modelVersion == request.modelVersion
+                ? QStringLiteral("model '%1' version '%2' already exists").arg(request.name, request.modelVersion)
+                : QStringLiteral("endpoint '%1' already serves version '%2'; deploy '%3' as a new revision with "
+                                 "modify")
+                      .arg(request.name, other.modelVersion, request.modelVersion);
+            return makeError(ErrorType::ModelAlreadyExists, message,
+                             {{QStringLiteral("name"), request.name},
+                              {QStringLiteral("existing_version"), other.modelVersion},
+                              {QStringLiteral("endpoint_id"), idText(other.id)}});
+        }
+        if (auto definition = validateFolder(folder); !definition)
+            return definition.error();
+
+        const ResourceSlots total = m_config.capacity.total;
+        const ResourceSlots available = total - allocated();
+        if (!request.resourceSlots.fitsIn(total) || !(request.resourceSlots * request.replicas).fitsIn(available))
+            return makeError(ErrorType::InsufficientResources,
+                             QStringLiteral("%1 replica(s) of cpu %2, memory %3 do not fit: %4 replica(s) fit")
+                                 .arg(request.replicas)
+                                 .arg(request.resourceSlots.cpu)
+                                 .arg(formatMemorySize(request.resourceSlots.memoryBytes))
+                                 .arg(replicasThatFit(request.resourceSlots, available)),
+                             capacityDetails(request.resourceSlots, request.replicas, available, total));
+
+        const QDateTime now = m_clock.now();
+        Endpoint e;
+        e.id = QUuid::createUuid();
+        e.name = request.name;
+        e.modelVersion = request.modelVersion;
+        e.modelFolder = folder;
+        e.runtimeVariant = request.runtimeVariant;
+        e.resourceSlots = request.resourceSlots;
+        e.resourceGroup = request.resourceGroup;
+        e.replicas = request.replicas;
+        e.isPublic = request.isPublic;
+        e.circuitBreaker = request.circuitBreaker;
+        e.lifecycle = EndpointLifecycle::Created;
+        e.url = m_config.proxyBaseUrl + u'/' + request.name;
+        e.createdAt = e.updatedAt = now;
+        const Revision revision = newRevision(e, 1, e.modelVersion, folder, now);
+        e.currentRevisionId = revision.id;
+        if (auto r = m_repository.insertEndpoint(e); !r)
+            return r.error();
+        if (auto r = m_repository.insertRevision(revision); !r)
+            return r.error();
+        return e;
+    });
+    if (created)
+        Q_EMIT endpointChanged(created->id);
+    return created;
+}
+
+DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
+{
+    DryRunReport report;
+    report.problems = requestProblems(request);
+    report.resolvedFolder = resolveFolder(request.modelFolder);
+    if (!request.name.isEmpty()) {
+        if (auto existing = m_repository.liveEndpointByName(request.name); existing && existing->has_value())
+            report.problems << makeError(ErrorType::ModelAlreadyExists,
+                                         QStringLiteral("endpoint '%1' already exists (version '%2')")
+                                             .arg(request.name, (*existing)->modelVersion),
+                                         {{QStringLiteral("name"), request.name}});
+    }
+    if (!request.modelFolder.trimmed().isEmpty()) {
+        auto definition = ModelDefinitionParser::loadFolder(report.resolvedFolder);
+        if (definition) {
+            report.definition = *definition;
+            if (auto checked = validateFolder(report.resolvedFolder); !checked)
+                report.problems << checked.error();
+        } else {
+            report.problems << definition.error();
+        }
+    }
+    report.perReplica = request.resourceSlots;
+    report.total = request.resourceSlots * std::max(0, request.replicas);
+    report.available = m_config.capacity.total - allocated();
+    if (!report.total.fitsIn(report.available) || !request.resourceSlots.fitsIn(m_config.capacity.total))
+        report.problems << makeError(ErrorType::InsufficientResources,
+                                     QStringLiteral("%1 replica(s) do not fit: %2 replica(s) fit")
+                                         .arg(request.replicas)
+                                         .arg(replicasThatFit(request.resourceSlots, report.available)),
+                                     capacityDetails(request.resourceSlots, request.replicas, report.available,
+                                                     m_config.capacity.total));
+    report.valid = report.problems.isEmpty();
+    return report;
+}
+
+Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool includeMetrics)
+{
+    EndpointInfo info;
+    info.endpoint = endpoint;
+    auto routes = m_repository.routes(endpoint.id);
+    if (!routes)
+        return routes.error();
+    auto revisions = m_repository.revisions(endpoint.id);
+    if (!revisions)
+        return revisions.error();
+    auto rules = m_repository.rules(endpoint.id);
+    if (!rules)
+        return rules.error();
+    info.routes = *routes;
+    info.revisions = *revisions;
+    info.rules = *rules;
+    info.status = deriveEndpointStatus(endpoint, info.routes);
+    const auto running = std::count_if(info.routes.begin(), info.routes.end(), isLiveRoute);
+    info.allocated = endpoint.resourceSlots * int(running);
+    if (includeMetrics)
+        info.metrics = m_metricsSource ? m_metricsSource(endpoint.id) : EndpointMetrics{};
+    return info;
+}
+
+Result<QList<EndpointInfo>> ModelServingService::listEndpoints()
+{
+    auto endpoints = m_repository.endpoints();
+    if (!endpoints)
+        return endpoints.error();
+    // Two queries for the whole list instead of one per endpoint.
+    auto byEndpoint = m_repository.routesByEndpoint();
+    if (!byEndpoint)
+        return byEndpoint.error();
+    QList<EndpointInfo> out;
+    out.reserve(endpoints->size());
+    for (const Endpoint &e : *endpoints) {
+        EndpointInfo info;
+        info.endpoint = e;
+        info.routes = byEndpoint->value(e.id);
+        info.status = deriveEndpointStatus(e, info.routes);
+        info.allocated = e.resourceSlots * int(std::count_if(info.routes.begin(), info.routes.end(), isLiveRoute));
+        out.append(std::move(info));
+    }
+    return out;
+}
+
+Result<EndpointInfo> ModelServingService::endpointInfo(const QString &ref, bool includeMetrics)
+{
+    auto endpoint = resolve(ref);
+    if (!endpoint)
+        return endpoint.error();
+    return infoFor(*endpoint, includeMetrics);
+}
+
+Result<Endpoint> ModelServingService::deleteEndpoint(const QString &ref)
+{
+    auto deleted = m_repository.transaction<Endpoint>([&]() -> Result<Endpoint> {
+        auto endpoint = resolve(ref);
+        if (!endpoint)
+            return endpoint.error();
+        Endpoint e = *endpoint;
+        if (!e.isLive())
+            return e;  // deleting twice is not an error: it is already on its way out
+        const QDateTime now = m_clock.now();
+        e.lifecycle = EndpointLifecycle::Destroying;
+        e.replicas = 0;
+        e.updatedAt = now;
+        if (auto r = m_repository.updateEndpoint(e); !r)
+            return r.error();
+        auto routes = m_repository.routes(e.id);
+        if (!routes)
+            return routes.error();
+        for (Route route : *routes) {
+            if (route.status == RouteStatus::Terminating)
+                continue;
+            route.status = RouteStatus::Terminating;
+            route.updatedAt = now;
+            if (auto r = m_repository.updateRoute(route); !r)
+                return r.error();
+        }
+        return e;
+    });
+    if (deleted) {
+        Q_EMIT endpointChanged(deleted->id);
+        Q_EMIT routesChanged(deleted->id);
+    }
+    return deleted;
+}
+
+Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, const ModifyEndpointRequest &request)
+{
+    auto modified = m_repository.transaction<Endpoint>([&]() -> Result<Endpoint> {
+        auto endpoint = resolve(ref);
+        if (!endpoint)
+            return endpoint.error();
+        Endpoint e = *endpoint;
+        if (!e.isLive())
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("endpoint '%1' is %2 and can no longer be modified")
+                                 .arg(e.name, lifecycleName(e.lifecycle)));
+        if (request.name && *request.name != e.name) {
+            if (auto err = checkName(*request.name))
+                return *err;
+            auto clash = m_repository.liveEndpointByName(*request.name);
+            if (!clash)
+                return clash.error();
+            if (clash->has_value())
+                return makeError(ErrorType::ModelAlreadyExists,
+                                 QStringLiteral("endpoint '%1' already exists").arg(*request.name),
+                                 {{QStringLiteral("name"), *request.name}});
+            e.name = *request.name;
+            e.url = m_config.proxyBaseUrl + u'/' + e.name;
+        }
+        if (request.runtimeVariant) {
+            if (auto err = checkRuntimeVariant(*request.runtimeVariant))
+                return *err;
+            e.runtimeVariant = *request.runtimeVariant;
+        }
+        if (request.resourceGroup) {
+            if (request.resourceGroup->trimmed().isEmpty())
+                return invalid(QStringLiteral("resource_group"), QStringLiteral("must not be empty"));
+            e.resourceGroup = *request.resourceGroup;
+        }
+        if (request.isPublic)
+            e.isPublic = *request.isPublic;
+        if (request.circuitBreaker) {
+            const CircuitBreakerSettings breaker = request.circuitBreaker->appliedTo(e.circuitBreaker);
+            if (auto err = breaker.problem())
+                return *err;
+            e.circuitBreaker = breaker;
+        }
+        if (request.replicas) {
+            if (auto err = checkReplicas(*request.replicas))
+                return *err;
+            e.replicas = *request.replicas;
+        }
+        if (request.resourceSlots) {
+            if (request.resourceSlots->cpu <= 0 || request.resourceSlots->memoryBytes <= 0)
+                return invalid(QStringLiteral("resource_slots"), QStringLiteral("cpu and memory must be greater than 0"));
+            e.resourceSlots = *request.resourceSlots;
+        }
+        if (request.replicas || request.resourceSlots) {
+            const ResourceSlots available = m_config.capacity.total - allocated(e.id);
+            if (!(e.resourceSlots * e.replicas).fitsIn(available))
+                return makeError(ErrorType::ResourceLimitExceeded,
+                                 QStringLiteral("%1 replica(s) exceed the capacity left: %2 fit")
+                                     .arg(e.replicas)
+                                     .arg(replicasThatFit(e.resourceSlots, available)),
+                                 capacityDetails(e.resourceSlots, e.replicas, available, m_config.capacity.total));
+        }
+        const bool newModel = (request.modelVersion && *request.modelVersion != e.modelVersion)
+            || (request.modelFolder && resolveFolder(*request.modelFolder) != e.modelFolder);
+        if (newModel) {
+            const QString version = request.modelVersion.value_or(e.modelVersion);
+            if (version.trimmed().isEmpty() || version.size() > 64)
+                return invalid(QStringLiteral("model_version"), QStringLiteral("must be 1-64 characters"));
+            const QString folder = request.modelFolder ? resolveFolder(*request.modelFolder) : e.modelFolder;
+            if (auto definition = validateFolder(folder); !definition)
+                return definition.error();
+            auto revisions = m_repository.revisions(e.id);
+            if (!revisions)
+                return revisions.error();
+            const int number = revisions->isEmpty() ? 1 : revisions->last().number + 1;
+            const Revision revision = newRevision(e, number, version, folder, m_clock.now());
+            if (auto r = m_repository.insertRevision(revision); !r)
+                return r.error();
+            e.modelVersion = version;
+            e.modelFolder = folder;
+            e.currentRevisionId = revision.id;
+        }
+        e.updatedAt = m_clock.now();
+        if (auto r = m_repository.updateEndpoint(e); !r)
+            return r.error();
+        return e;
+    });
+    if (!modified)
+        return modified.error();
+    Q_EMIT endpointChanged(modified->id);
+    return infoFor(*modified, false);
+}
+
+} // namespace ServeDeck
