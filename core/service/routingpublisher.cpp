@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "proxy/proxyserver.h"
+#include "servicelog.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
@@ -39,7 +40,7 @@ RoutingPublisher::RoutingPublisher(Repository &repository, ProxyServer &proxy, Q
     m_soon.setInterval(0);
     connect(&m_soon, &QTimer::timeout, this, [this] {
         if (auto published = publishNow(); !published)
-            qWarning("servedeck: routing snapshot not published: %s", qPrintable(published.error().message));
+            qCWarning(lcService, "routing snapshot not published: %s", qPrintable(published.error().message));
     });
 }
 

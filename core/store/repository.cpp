@@ -10,6 +10,7 @@
 #include <QSqlRecord>
 
 #include "schema.h"
+#include "storelog.h"
 
 namespace ServeDeck {
 
@@ -312,7 +313,7 @@ void Repository::rollback()
     if (--m_depth > 0)
         return;
     if (auto q = run(m_connectionName, QStringLiteral("ROLLBACK")); !q)
-        qWarning("servedeck: rollback failed: %s", qPrintable(q.error().message));
+        qCWarning(lcStore, "rollback failed: %s", qPrintable(q.error().message));
 }
 
 Result<Done> Repository::insertEndpoint(const Endpoint &e)
