@@ -1,11 +1,12 @@
-#include "proxy/proxyhttp.h"
+#include "http/proxyhttp.h"
 
 #include <charconv>
 #include <iterator>
 
-#include <QJsonDocument>
 
 #include <http_parser.h>
+
+#include "http/httperror.h"
 
 namespace ServeDeck::ProxyHttp {
 
@@ -94,15 +95,10 @@ void appendStatusLine(QByteArray &out, int status)
 
 LocalResponse errorResponse(int status, const QString &type, const QString &message, const QJsonObject &details)
 {
-    const QJsonObject error{
-        {QStringLiteral("type"), type},
-        {QStringLiteral("message"), message},
-        {QStringLiteral("details"), details},
-    };
     LocalResponse response;
     response.status = status;
     response.contentType = QByteArrayLiteral("application/json");
-    response.body = QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact);
+    response.body = HttpError::body(type, message, details);
     return response;
 }
 
