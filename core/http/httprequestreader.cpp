@@ -148,7 +148,8 @@ struct HttpRequestReader::Private
             if (!lastWasValue && !isToken(message.headers.last().first))
                 return refuse(Refusal::BadHeaderName);  // the name is whole once its value starts
             scanGap(lastEnd ? lastEnd : chunkBegin, at);
-            if (gapFold)
+            // http-parser starts a folded piece at its leading space.
+            if (gapFold || (gapNewline && size > 0 && (at[0] == ' ' || at[0] == '\t')))
                 return refuse(Refusal::FoldedHeader);
             gapNewline = false;
             lastEnd = at + size;
