@@ -5,6 +5,7 @@
 #include <QJsonArray>
 
 #include "api/requestfields.h"
+#include "http/httperror.h"
 
 namespace ServeDeck::JsonCodec {
 
@@ -79,10 +80,7 @@ std::optional<CircuitBreakerChanges> circuitBreakerFrom(RequestFields &f)
 
 QJsonObject toJson(const ServiceError &error)
 {
-    QJsonObject inner{{QStringLiteral("type"), error.typeName()}, {QStringLiteral("message"), error.message}};
-    if (!error.details.isEmpty())
-        inner.insert(QStringLiteral("details"), error.details);
-    return {{QStringLiteral("error"), inner}};
+    return HttpError::toJson(error.typeName(), error.message, error.details);
 }
 
 QJsonObject toJson(const Endpoint &e)

@@ -6,11 +6,9 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QHostAddress>
-#include <QObject>
 
-#include <http_parser.h>
-
-#include "proxy/proxyhttp.h"
+#include "http/httpconnection.h"
+#include "http/proxyhttp.h"
 #include "proxy/routestats.h"
 #include "proxy/upstreamconnection.h"
 
@@ -24,11 +22,11 @@ struct EndpointCircuit;
 struct RouteBinding;
 struct ShadowComparison;
 
-// One client's connection to the proxy, in one worker. Requests are taken one at a time:
-// http-parser pauses at the end of each, the request is answered (here or by an upstream,
-// streamed back as it arrives), and only then is the next one parsed. Pipelined requests
-// are therefore answered in order without any reordering buffer.
-class ClientConnection final : public QObject, private UpstreamConnection::Listener
+// One client's connection to the proxy, in one worker. Requests are taken one at a time
+// (HttpConnection): each is answered (here or by an upstream, streamed back as it arrives),
+// and only then is the next one parsed. Pipelined requests are therefore answered in order
+// without any reordering buffer.
+class ClientConnection final : public HttpConnection, private UpstreamConnection::Listener
 {
 public:
     ClientConnection(ProxyWorker *worker, QTcpSocket *socket);
@@ -36,7 +34,7 @@ public:
 
     // Called by the worker's sweep: idle, connect, read, pending and hold timeouts.
     void checkDeadlines(qint64 now);
-    void abortNow();
+    using HttpConnection::abortNow;
 
     // From the worker: the request waiting for a connection (max_connections) gets one.
     void useConnection(UpstreamConnection *connection, bool fresh);
@@ -45,19 +43,7 @@ public:
     void retryHeld();
 
 private:
-    // Held: the request waits for its endpoint to wake from zero.
-    enum class State { Reading, Forwarding, Held, Closing, Lingering, Dead };
-    enum class Refusal { None, BodyTooLarge, HeadersTooLarge, BadTarget };
     enum class Framing { None, Length, Chunked, UntilClose };
-
-    struct Request
-    {
-        QByteArray url;
-        HeaderList headers;
-        QByteArray body;
-        int httpMinor = 1;
-        bool hasBodyFraming = false;  // Content-Length or chunked, even when empty
-    };
 
     // The request being forwarded.
     struct Exchange
@@ -86,8 +72,14 @@ private:
         BodyDigest body;
     };
 
-    void drain();
-    void handleRequest();
+    bool handleRequest() override;
+    void refuse(const HttpError &error) override;
+    void ended() override;
+    void writeDrained() override;
+    qint64 nowMs() const override;
+    int idleTimeoutMs() const override;
+    HttpRequestReader::Limits readLimits() const override;
+
     void route(bool again);
     void startShadows();
     void endComparisons(bool valid);
@@ -101,75 +93,23 @@ private:
     void abandonExchange(bool error);  // counts it, closes its upstream, forgets it
     void failExchange(int status, const QString &type, const QString &message, RejectReason reason);
     void failWhileAnswering(int status, const QString &type, const QString &message, RejectReason reason);
-    void resume(bool keepAlive);
-    void refuse(http_errno error);
-    void beginClose();
-    void startLinger();
-    void onBytesWritten();
-    void release();
-    void touch();
+    // The version the answer speaks: HTTP/1.0 clients get no chunks.
+    int httpMinor() const;
 
     void upstreamHead(const UpstreamConnection::Head &head) override;
     void upstreamBody(QByteArrayView data) override;
     void upstreamComplete(UpstreamConnection *connection, bool reusable) override;
     void upstreamFailed(UpstreamConnection::Failure failure, const QString &reason, bool responded) override;
 
-    int countHeaderBytes(qsizetype bytes);
-    int onMessageBegin();
-    int onUrl(const char *at, size_t length);
-    int onHeaderField(const char *at, size_t length);
-    int onHeaderValue(const char *at, size_t length);
-    int onHeadersComplete();
-    int onBody(const char *at, size_t length);
-    int onChunkHeader();
-    int onMessageComplete();
-
-    // The C parser must never see an exception unwinding through it.
-    template<int (ClientConnection::*Callback)()>
-    static int notifyCallback(http_parser *parser) noexcept
-    {
-        try {
-            return (static_cast<ClientConnection *>(parser->data)->*Callback)();
-        } catch (...) {
-            return -1;
-        }
-    }
-    template<int (ClientConnection::*Callback)(const char *, size_t)>
-    static int dataCallback(http_parser *parser, const char *at, size_t length) noexcept
-    {
-        try {
-            return (static_cast<ClientConnection *>(parser->data)->*Callback)(at, length);
-        } catch (...) {
-            return -1;
-        }
-    }
-    static const http_parser_settings s_settings;
-
     ProxyWorker *m_worker;
-    QTcpSocket *m_socket;
     QHostAddress m_peer;
     QByteArray m_peerText;
-    http_parser m_parser;
-    Request m_request;
     Exchange m_exchange;
     std::shared_ptr<EndpointCircuit> m_heldFor;  // while Held
     QByteArray m_heldName;
     qint64 m_holdDeadline = 0;
     QByteArray m_out;  // scratch for heads and chunk sizes
-    std::unique_ptr<char[]> m_readBuffer;
-    qint64 m_readPos = 0;
-    qint64 m_readEnd = 0;
-    qsizetype m_headerBytes = 0;
-    quint64 m_announcedBody = 0;  // Content-Length, or the running sum of chunk sizes
-    qint64 m_lastActivity = 0;
-    qint64 m_lingerDeadline = 0;
-    State m_state = State::Reading;
-    Refusal m_refusal = Refusal::None;
-    bool m_lastWasValue = false;
-    bool m_inMessage = false;
-    bool m_keepAlive = false;
-    bool m_draining = false;
-    bool m_writeBlocked = false;
+    bool m_held = false;  // Busy, waiting for its endpoint to wake from zero
 };
 
 } // namespace ServeDeck

@@ -19,7 +19,7 @@
 #include <QTimer>
 #include <QUuid>
 
-#include "proxy/proxyhttp.h"
+#include "http/proxyhttp.h"
 #include "proxy/proxyserver.h"
 #include "proxy/routebinding.h"
 #include "proxy/routepicker.h"

@@ -5,7 +5,7 @@
 #include <QByteArray>
 #include <QObject>
 
-#include "proxy/proxyhttp.h"
+#include "http/proxyhttp.h"
 #include "proxy/upstreamconnection.h"
 
 namespace ServeDeck {

@@ -11,7 +11,7 @@
 
 #include <http_parser.h>
 
-#include "proxy/proxyhttp.h"
+#include "http/proxyhttp.h"
 
 class QTcpSocket;
 

@@ -137,9 +137,13 @@ QJsonObject errorJson(const QString &type, const QString &message, const QJsonOb
     return QJsonObject{{u"error"_s, QJsonObject{{u"type"_s, type}, {u"message"_s, message}, {u"details"_s, details}}}};
 }
 
+// How often testHandler ran: a refused request must never reach it.
+int g_handlerCalls = 0;
+
 // Routes used by the tests; everything else echoes the request as JSON.
 HttpResponse testHandler(const HttpRequest &request)
 {
+    ++g_handlerCalls;
     if (request.path == "/boom")
         throw std::runtime_error("handler exploded");
     if (request.path == "/weird")
@@ -602,6 +606,69 @@ private Q_SLOTS:
                  qPrintable(error.value(u"message"_s).toString()));
         QCOMPARE(error.value(u"details"_s).toObject().value(u"parserError"_s).toString(), parserError);
         QVERIFY(client.waitClosed());
+    }
+
+    // Header names that are not RFC 9110 tokens and obs-fold lines: another parser could
+    // frame them differently (request smuggling), so they are refused before any handler.
+    void badHeaderNamesAndFoldsAre400_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        const QByteArray start = "POST /echo HTTP/1.1\r\nHost: test\r\n";
+        const QByteArray chunked = "\r\n5\r\nhello\r\n0\r\n\r\n";
+        QTest::newRow("space before the colon") << QByteArray(start + "Transfer-Encoding : chunked\r\n" + chunked);
+        QTest::newRow("space before the colon, content-length")
+            << QByteArray(start + "Content-Length : 5\r\n\r\nhello");
+        QTest::newRow("space inside the name") << QByteArray(start + "X Evil: 1\r\n\r\n");
+        QTest::newRow("tab before the colon") << QByteArray(start + "X-Evil\t: 1\r\n\r\n");
+        QTest::newRow("tab inside the name") << QByteArray(start + "X-\tEvil: 1\r\n\r\n");
+        QTest::newRow("control character") << QByteArray(start + "X-\x01" "Evil: 1\r\n\r\n");
+        QTest::newRow("empty name") << QByteArray(start + ": 1\r\n\r\n");
+        QTest::newRow("folded line") << QByteArray(start + "X-Evil: 1\r\n 2\r\n\r\n");
+        QTest::newRow("folded line, tab") << QByteArray(start + "X-Evil: 1\r\n\t2\r\n\r\n");
+        QTest::newRow("folded transfer-encoding") << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n" + chunked);
+    }
+
+    void badHeaderNamesAndFoldsAre400()
+    {
+        QFETCH(QByteArray, request);
+        const auto server = startServer();
+        QVERIFY(server);
+        const int handledBefore = g_handlerCalls;
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send(request);
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 400);
+        QCOMPARE(response->header("connection"), "close");
+        const QJsonObject error = response->json().value(u"error"_s).toObject();
+        QCOMPARE(error.value(u"type"_s).toString(), u"InvalidArgument"_s);
+        QVERIFY(error.value(u"details"_s).isObject());
+        QVERIFY(client.waitClosed());
+        QCOMPARE(g_handlerCalls, handledBefore);
+    }
+
+    // A chunked body's trailers end the request; they never join its headers.
+    void trailersAreDropped()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        RawClient client;
+        QVERIFY(client.connectTo(server->serverPort()));
+        client.send("POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    "5\r\nhello\r\n0\r\nX-Evil: 1\r\nHost: evil\r\n\r\n");
+        const auto response = client.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        const QJsonObject echo = response->json();
+        QCOMPARE(echo.value(u"body"_s).toString(), u"hello"_s);
+        const QJsonArray headers = echo.value(u"headers"_s).toArray();
+        QCOMPARE(headers, (QJsonArray{QJsonArray{u"Host"_s, u"test"_s}, QJsonArray{u"Transfer-Encoding"_s, u"chunked"_s}}));
+        // The connection goes on: the trailers were read, not left for the next request.
+        client.send(get("/after"));
+        const auto after = client.read();
+        QVERIFY(after);
+        QCOMPARE(after->json().value(u"path"_s).toString(), u"/after"_s);
     }
 
     void idleConnectionsAreClosed_data()

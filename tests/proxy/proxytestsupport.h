@@ -95,7 +95,8 @@ private:
 
 // An upstream in this process that answers every request with fixed bytes (or what respond
 // makes of the request; nothing at all when that is empty), so that the test controls framing
-// and faults exactly; it records the requests it got and counts the connections it accepted.
+// and faults exactly; it records every byte it received, the requests it made of them, and
+// counts the connections it accepted.
 // While holding, answers wait until release().
 class ScriptedUpstream
 {
@@ -107,7 +108,9 @@ public:
                 ++accepted;
                 auto buffer = std::make_shared<QByteArray>();
                 QObject::connect(socket, &QTcpSocket::readyRead, socket, [this, socket, buffer] {
-                    buffer->append(socket->readAll());
+                    const QByteArray bytes = socket->readAll();
+                    received.append(bytes);
+                    buffer->append(bytes);
                     for (;;) {
                         const qsizetype end = buffer->indexOf("\r\n\r\n");
                         if (end < 0)
@@ -163,6 +166,7 @@ public:
     bool closeAfterAnswer = false;
     bool holding = false;
     QList<QByteArray> requests;
+    QByteArray received;  // every byte, from every connection, in arrival order
     int accepted = 0;
 
 private:

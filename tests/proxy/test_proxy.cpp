@@ -65,6 +65,9 @@ private Q_SLOTS:
     void oversizedBodyIs413_data();
     void oversizedBodyIs413();
     void malformedRequestIs400();
+    void smugglingIs400AndNeverForwarded_data();
+    void smugglingIs400AndNeverForwarded();
+    void trailersAreNotForwarded();
     void pipelinedRequestsAnswerInOrder();
     void privateEndpointNeedsToken_data();
     void privateEndpointNeedsToken();
@@ -437,11 +440,42 @@ void TestProxy::brokenUpstreamIs502()
     endpoint(u"broken"_s).routes = {routeTo(upstream.port(), u"b1"_s, 1)};
     publish();
 
-    const Reply reply = m_client.send(m_port, "GET", u"/broken/anything"_s);
     if (response.contains("Content-Length: 100")) {
-        // The head was already passed on: all the proxy can do is cut the connection.
-        QVERIFY2(reply.error != QNetworkReply::NoError, qPrintable(reply.errorString));
+        // The head was already passed on: all the proxy can do is cut the connection before
+        // the 100 bytes it announced, and report the route's failure as 502 ProxyUpstreamError.
+        QList<ProxyServer::UpstreamErrorReport> reports;
+        m_proxy->setUpstreamErrorHandler([&reports](const ProxyServer::UpstreamErrorReport &report) {
+            reports.append(report);
+        });
+        const auto forgetReports = qScopeGuard([this] { m_proxy->setUpstreamErrorHandler({}); });
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_port);
+        QVERIFY(socket.waitForConnected(kHttpMs));
+        socket.write("GET /broken/anything HTTP/1.1\r\nHost: p\r\n\r\n");
+        QByteArray received;
+        QVERIFY(QTest::qWaitFor([&] {
+            received.append(socket.readAll());
+            return socket.state() == QAbstractSocket::UnconnectedState;
+        }, kHttpMs));
+        received.append(socket.readAll());
+        // The cut is an abort: what was still queued for the client may be lost with it, but
+        // whatever arrived is the start of the upstream's answer, never a whole one nor a 502.
+        const QByteArray upstreamAnswer = "HTTP/1.1 200 OK\r\n";
+        QVERIFY2(received.isEmpty() || upstreamAnswer.startsWith(received.left(upstreamAnswer.size())),
+                 received.constData());
+        const qsizetype headEnd = received.indexOf("\r\n\r\n");
+        if (headEnd > 0) {
+            QVERIFY2(received.left(headEnd).contains("\r\nContent-Length: 100"), received.constData());
+            QVERIFY2(QByteArray("only this").startsWith(received.mid(headEnd + 4)), received.constData());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(reports.size(), 1, kHttpMs);
+        QCOMPARE(reports[0].routeId, m_endpoints[u"broken"_s].routes[0].routeId);
+        QCOMPARE(reports[0].status, 502);
+        QCOMPARE(reports[0].type, u"ProxyUpstreamError"_s);
+        QVERIFY2(reports[0].message.contains(u"closed the connection in the middle of its answer"_s),
+                 qPrintable(reports[0].message));
     } else {
+        const Reply reply = m_client.send(m_port, "GET", u"/broken/anything"_s);
         QCOMPARE(reply.status, 502);
         QCOMPARE(reply.errorType(), u"ProxyUpstreamError"_s);
     }
@@ -575,6 +609,93 @@ void TestProxy::malformedRequestIs400()
     QCOMPARE(response->status, 400);
     QVERIFY(QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState || socket.atEnd(); },
                             kHttpMs));
+}
+
+void TestProxy::smugglingIs400AndNeverForwarded_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    const QByteArray start = "POST /raw/x HTTP/1.1\r\nHost: p\r\n";
+    const QByteArray chunked = "\r\n5\r\nhello\r\n0\r\n\r\n";
+    // The hole this closes: taken as chunked here, yet passed on next to our Content-Length.
+    QTest::newRow("space before the colon") << QByteArray(start + "Transfer-Encoding : chunked\r\n" + chunked);
+    QTest::newRow("space before the colon, content-length") << QByteArray(start + "Content-Length : 5\r\n\r\nhello");
+    QTest::newRow("space inside the name") << QByteArray(start + "X Evil: 1\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("tab before the colon") << QByteArray(start + "X-Evil\t: 1\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("tab inside the name") << QByteArray(start + "X-\tEvil: 1\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("control character") << QByteArray(start + "X-\x01" "Evil: 1\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("empty name") << QByteArray(start + ": 1\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("folded line") << QByteArray(start + "X-Evil: 1\r\n 2\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("folded line, tab") << QByteArray(start + "X-Evil: 1\r\n\t2\r\nContent-Length: 0\r\n\r\n");
+    QTest::newRow("folded transfer-encoding") << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n" + chunked);
+}
+
+void TestProxy::smugglingIs400AndNeverForwarded()
+{
+    QFETCH(QByteArray, request);
+    ScriptedUpstream upstream;
+    upstream.response = plainAnswer("fine");
+    endpoint(u"raw"_s).routes = {routeTo(upstream.port(), u"r1"_s, 1)};
+    publish();
+    const auto unpublish = qScopeGuard([this] {
+        m_endpoints.remove(u"raw"_s);
+        publish();
+    });
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write(request);
+    QByteArray buffer;
+    const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+    QVERIFY(response);
+    QCOMPARE(response->status, 400);
+    QCOMPARE(response->headers.value("connection"), "close");
+    const QJsonObject error = QJsonDocument::fromJson(response->body).object().value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"type"_s).toString(), u"InvalidArgument"_s);
+    QVERIFY(error.value(u"details"_s).isObject());
+    QVERIFY(QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState || socket.atEnd(); },
+                            kHttpMs));
+
+    // A good request on the same route reaches the upstream, so a forwarded bad one would have
+    // too; yet the upstream's bytes are that good request and nothing else.
+    const Reply good = m_client.send(m_port, "GET", u"/raw/good"_s);
+    QCOMPARE(good.status, 200);
+    QCOMPARE(upstream.requests.size(), 1);
+    QVERIFY2(upstream.received.startsWith("GET /good HTTP/1.1\r\n"), upstream.received.constData());
+    QCOMPARE(upstream.received, upstream.requests.first());
+}
+
+void TestProxy::trailersAreNotForwarded()
+{
+    ScriptedUpstream upstream;
+    upstream.response = plainAnswer("fine");
+    endpoint(u"raw"_s).routes = {routeTo(upstream.port(), u"r1"_s, 1)};
+    publish();
+    const auto unpublish = qScopeGuard([this] {
+        m_endpoints.remove(u"raw"_s);
+        publish();
+    });
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write("POST /raw/t HTTP/1.1\r\nHost: p\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "5\r\nhello\r\n0\r\nX-Evil: 1\r\nContent-Length: 99\r\n\r\n");
+    QByteArray buffer;
+    const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+    QVERIFY(response);
+    QCOMPARE(response->status, 200);
+    QCOMPARE(response->body, "fine");
+
+    QCOMPARE(upstream.requests.size(), 1);
+    const QByteArray forwarded = upstream.requests.first();
+    QCOMPARE(upstream.received, forwarded);
+    QVERIFY2(!forwarded.toLower().contains("x-evil"), forwarded.constData());
+    QVERIFY2(!forwarded.toLower().contains("transfer-encoding"), forwarded.constData());
+    QVERIFY2(forwarded.contains("\r\nContent-Length: 5\r\n"), forwarded.constData());
+    QVERIFY2(!forwarded.contains("99"), forwarded.constData());
+    QVERIFY2(forwarded.endsWith("\r\n\r\nhello"), forwarded.constData());
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);  // the request ended at its trailers
 }
 
 void TestProxy::pipelinedRequestsAnswerInOrder()

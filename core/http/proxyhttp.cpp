@@ -1,11 +1,12 @@
-#include "proxy/proxyhttp.h"
+#include "http/proxyhttp.h"
 
 #include <charconv>
 #include <iterator>
 
-#include <QJsonDocument>
 
 #include <http_parser.h>
+
+#include "http/httperror.h"
 
 namespace ServeDeck::ProxyHttp {
 
@@ -17,15 +18,24 @@ bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
 bool isHopByHop(QByteArrayView name)
 {
     // Dispatch on length first: this runs for every header of every message.
+    // A name of a listed length may still be a Proxy-* one ("Proxy-X"): fall through.
     switch (name.size()) {
     case 2:
-        return equalsIgnoringCase(name, "te");
+        if (equalsIgnoringCase(name, "te"))
+            return true;
+        break;
     case 7:
-        return equalsIgnoringCase(name, "trailer") || equalsIgnoringCase(name, "upgrade");
+        if (equalsIgnoringCase(name, "trailer") || equalsIgnoringCase(name, "upgrade"))
+            return true;
+        break;
     case 10:
-        return equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive");
+        if (equalsIgnoringCase(name, "connection") || equalsIgnoringCase(name, "keep-alive"))
+            return true;
+        break;
     case 17:
-        return equalsIgnoringCase(name, "transfer-encoding");
+        if (equalsIgnoringCase(name, "transfer-encoding"))
+            return true;
+        break;
     default:
         break;
     }
@@ -94,15 +104,10 @@ void appendStatusLine(QByteArray &out, int status)
 
 LocalResponse errorResponse(int status, const QString &type, const QString &message, const QJsonObject &details)
 {
-    const QJsonObject error{
-        {QStringLiteral("type"), type},
-        {QStringLiteral("message"), message},
-        {QStringLiteral("details"), details},
-    };
     LocalResponse response;
     response.status = status;
     response.contentType = QByteArrayLiteral("application/json");
-    response.body = QJsonDocument(QJsonObject{{QStringLiteral("error"), error}}).toJson(QJsonDocument::Compact);
+    response.body = HttpError::body(type, message, details);
     return response;
 }
 

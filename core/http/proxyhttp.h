@@ -38,7 +38,7 @@ struct BodyDigest
     friend bool operator==(const BodyDigest &, const BodyDigest &) = default;
 };
 
-// HTTP details shared by the client and the upstream side of the proxy.
+// HTTP details shared by the proxy's client and upstream sides and the control API server.
 namespace ProxyHttp {
 
 bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b);
@@ -55,7 +55,7 @@ void appendNumber(QByteArray &out, qint64 value);
 void appendHex(QByteArray &out, quint64 value);
 void appendStatusLine(QByteArray &out, int status);
 
-// {"error":{"type":..,"message":..,"details":{..}}}, the shape every ServeDeck error has.
+// An HttpError body (the shape every ServeDeck error has) as a LocalResponse.
 LocalResponse errorResponse(int status, const QString &type, const QString &message,
                             const QJsonObject &details = {});
 

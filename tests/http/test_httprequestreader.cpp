@@ -1,0 +1,228 @@
+// HttpRequestReader alone: bytes in, requests or refusals out, no socket. Every case is fed
+// whole, one byte at a time and split at every offset, because a header name, a value or a
+// folded line spanning two reads is exactly where a framing check can slip.
+#include <QList>
+#include <QTest>
+
+#include "http/httprequestreader.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+using Refusal = HttpRequestReader::Refusal;
+
+struct Outcome
+{
+    QList<HttpRequestReader::Message> messages;
+    Refusal refusal = Refusal::None;
+    HttpError error;
+};
+
+// Feeds the pieces in order, as a connection would, taking each complete request.
+Outcome feed(const QList<QByteArray> &pieces)
+{
+    HttpRequestReader reader;
+    Outcome outcome;
+    for (const QByteArray &piece : pieces) {
+        qsizetype offset = 0;
+        // Bounded: every pass consumes bytes or ends the piece.
+        for (int pass = 0; offset < piece.size() && pass <= piece.size(); ++pass) {
+            qsizetype consumed = 0;
+            const auto result = reader.read(piece.constData() + offset, piece.size() - offset, &consumed);
+            offset += consumed;
+            if (result == HttpRequestReader::Result::Message) {
+                outcome.messages.append(reader.message());
+            } else if (result == HttpRequestReader::Result::Refused) {
+                outcome.refusal = reader.refusal();
+                outcome.error = reader.error();
+                return outcome;
+            } else {
+                break;
+            }
+        }
+    }
+    return outcome;
+}
+
+// The whole request, then every one-byte piece, then every split in two.
+QList<QList<QByteArray>> splits(const QByteArray &bytes)
+{
+    QList<QList<QByteArray>> all{{bytes}};
+    QList<QByteArray> single;
+    for (const char c : bytes)
+        single.append(QByteArray(1, c));
+    all.append(single);
+    for (qsizetype at = 1; at < bytes.size(); ++at)
+        all.append({bytes.left(at), bytes.mid(at)});
+    return all;
+}
+
+QByteArray header(const HttpRequestReader::Message &message, QByteArrayView name)
+{
+    return ProxyHttp::headerValue(message.headers, name).toByteArray();
+}
+
+} // namespace
+
+class TestHttpRequestReader : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void refusesWhatTwoParsersCouldReadDifferently_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<int>("refusal");
+
+        const QByteArray start = "POST /x HTTP/1.1\r\nHost: h\r\n";
+        const auto bad = int(Refusal::BadHeaderName);
+        const auto folded = int(Refusal::FoldedHeader);
+        const auto malformed = int(Refusal::Malformed);  // http-parser's own refusal
+        QTest::newRow("space before the colon")
+            << QByteArray(start + "Transfer-Encoding : chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << bad;
+        QTest::newRow("space before the colon, content-length")
+            << QByteArray(start + "Content-Length : 5\r\n\r\nhello") << bad;
+        QTest::newRow("space inside the name") << QByteArray(start + "X Evil: 1\r\n\r\n") << bad;
+        QTest::newRow("space before the name, first line")
+            << QByteArray("GET /x HTTP/1.1\r\n X-Evil: 1\r\n\r\n") << bad;
+        QTest::newRow("tab before the colon") << QByteArray(start + "X-Evil\t: 1\r\n\r\n") << malformed;
+        QTest::newRow("tab inside the name") << QByteArray(start + "X-\tEvil: 1\r\n\r\n") << malformed;
+        QTest::newRow("control character") << QByteArray(start + "X-\x01""Evil: 1\r\n\r\n") << malformed;
+        QTest::newRow("DEL in the name") << QByteArray(start + "X-Evil\x7f: 1\r\n\r\n") << malformed;
+        QTest::newRow("empty name") << QByteArray(start + ": 1\r\n\r\n") << malformed;
+        QTest::newRow("folded line") << QByteArray(start + "X-Evil: 1\r\n 2\r\n\r\n") << folded;
+        QTest::newRow("folded line, tab") << QByteArray(start + "X-Evil: 1\r\n\t2\r\n\r\n") << folded;
+        QTest::newRow("folded line after an empty value") << QByteArray(start + "X-Evil:\r\n 2\r\n\r\n") << folded;
+        QTest::newRow("folded line of blanks") << QByteArray(start + "X-Evil: 1\r\n \r\n\r\n") << folded;
+        QTest::newRow("folded transfer-encoding")
+            << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << folded;
+    }
+
+    void refusesWhatTwoParsersCouldReadDifferently()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(int, refusal);
+        for (const QList<QByteArray> &pieces : splits(request)) {
+            const Outcome outcome = feed(pieces);
+            const QByteArray where = "pieces: " + QByteArray::number(pieces.size()) + ", first "
+                + QByteArray::number(pieces.first().size());
+            QVERIFY2(outcome.messages.isEmpty(), where.constData());
+            QVERIFY2(int(outcome.refusal) == refusal, where.constData());
+            QCOMPARE(outcome.error.status, 400);
+            QCOMPARE(outcome.error.type, u"InvalidArgument"_s);
+        }
+    }
+
+    // The other side of the checks above: what is legal reads the same however it is split.
+    void readsLegalHeadersAnyWaySplit_data()
+    {
+        QTest::addColumn<QByteArray>("request");
+        QTest::addColumn<QByteArray>("name");
+        QTest::addColumn<QByteArray>("value");
+        QTest::addColumn<QByteArray>("body");
+
+        QTest::newRow("plain") << QByteArray("GET /a HTTP/1.1\r\nX-A: 1\r\nX-B: two\r\n\r\n") << QByteArray("x-b")
+                               << QByteArray("two") << QByteArray();
+        QTest::newRow("every tchar") << QByteArray("GET /a HTTP/1.1\r\nA!#$%&'*+-.^_`|~9z: v\r\n\r\n")
+                                     << QByteArray("a!#$%&'*+-.^_`|~9z") << QByteArray("v") << QByteArray();
+        QTest::newRow("empty value, then more") << QByteArray("GET /a HTTP/1.1\r\nX-A:\r\nX-B: b\r\n\r\n")
+                                                << QByteArray("x-b") << QByteArray("b") << QByteArray();
+        QTest::newRow("empty value last") << QByteArray("GET /a HTTP/1.1\r\nX-B: b\r\nX-A:\r\n\r\n")
+                                          << QByteArray("x-b") << QByteArray("b") << QByteArray();
+        QTest::newRow("spaces around the value") << QByteArray("GET /a HTTP/1.1\r\nX-A:   v w \t\r\n\r\n")
+                                                 << QByteArray("x-a") << QByteArray("v w \t") << QByteArray();
+        QTest::newRow("content-length body")
+            << QByteArray("POST /a HTTP/1.1\r\nContent-Length: 11\r\n\r\nhello\r\n wor") << QByteArray("content-length")
+            << QByteArray("11") << QByteArray("hello\r\n wor");
+        QTest::newRow("chunked body with a line break")
+            << QByteArray("POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n4\r\na\r\n \r\n0\r\n\r\n")
+            << QByteArray("transfer-encoding") << QByteArray("chunked") << QByteArray("a\r\n ");
+    }
+
+    void readsLegalHeadersAnyWaySplit()
+    {
+        QFETCH(QByteArray, request);
+        QFETCH(QByteArray, name);
+        QFETCH(QByteArray, value);
+        QFETCH(QByteArray, body);
+        for (const QList<QByteArray> &pieces : splits(request)) {
+            const Outcome outcome = feed(pieces);
+            QCOMPARE(outcome.refusal, Refusal::None);
+            QCOMPARE(outcome.messages.size(), 1);
+            const HttpRequestReader::Message &message = outcome.messages.first();
+            QCOMPARE(header(message, name), value);
+            QCOMPARE(message.body, body);
+        }
+    }
+
+    // Trailers are read (the request completes) but neither kept nor able to replace a header.
+    void dropsTrailers()
+    {
+        const QByteArray request = "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Keep: k\r\n\r\n"
+                                   "5\r\nhello\r\n0\r\nX-Evil: 1\r\nX-Keep: changed\r\n\r\n"
+                                   "GET /next HTTP/1.1\r\n\r\n";
+        for (const QList<QByteArray> &pieces : splits(request)) {
+            const Outcome outcome = feed(pieces);
+            QCOMPARE(outcome.refusal, Refusal::None);
+            QCOMPARE(outcome.messages.size(), 2);
+            const HttpRequestReader::Message &message = outcome.messages.first();
+            QCOMPARE(message.body, "hello");
+            QCOMPARE(message.headers.size(), 2);
+            QCOMPARE(header(message, "x-keep"), "k");
+            QVERIFY(header(message, "x-evil").isNull());
+            QCOMPARE(outcome.messages.last().target, "/next");
+            QVERIFY(outcome.messages.last().headers.isEmpty());
+        }
+    }
+
+    void limitsAreTyped()
+    {
+        HttpRequestReader reader;
+        reader.setLimits({64, 4});
+        const QByteArray big = "POST /a HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello";
+        qsizetype consumed = 0;
+        QCOMPARE(reader.read(big.constData(), big.size(), &consumed), HttpRequestReader::Result::Refused);
+        QCOMPARE(reader.refusal(), Refusal::BodyTooLarge);
+        QCOMPARE(reader.error().status, 413);
+        QCOMPARE(reader.error().type, u"PayloadTooLarge"_s);
+        QCOMPARE(reader.error().details.value(u"limit"_s).toInt(), 4);
+        // Once refused, always refused: the stream has lost its framing.
+        const QByteArray next = "GET / HTTP/1.1\r\n\r\n";
+        QCOMPARE(reader.read(next.constData(), next.size(), &consumed), HttpRequestReader::Result::Refused);
+
+        HttpRequestReader headers;
+        headers.setLimits({64, 4});
+        const QByteArray longHead = "GET /a HTTP/1.1\r\nX-Long: " + QByteArray(100, 'a') + "\r\n\r\n";
+        QCOMPARE(headers.read(longHead.constData(), longHead.size(), &consumed), HttpRequestReader::Result::Refused);
+        QCOMPARE(headers.error().status, 431);
+    }
+
+    void checksTheTargetOnlyWhenAsked()
+    {
+        const QByteArray request = "GET http://h:99999/x HTTP/1.1\r\n\r\n";  // a port out of range
+        qsizetype consumed = 0;
+        HttpRequestReader lenient;
+        QCOMPARE(lenient.read(request.constData(), request.size(), &consumed), HttpRequestReader::Result::Message);
+        HttpRequestReader strict;
+        strict.setCheckTarget(true);
+        QCOMPARE(strict.read(request.constData(), request.size(), &consumed), HttpRequestReader::Result::Refused);
+        QCOMPARE(strict.refusal(), Refusal::BadTarget);
+    }
+
+    void asksForContinueOnce()
+    {
+        HttpRequestReader reader;
+        const QByteArray head = "POST /a HTTP/1.1\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n";
+        qsizetype consumed = 0;
+        QCOMPARE(reader.read(head.constData(), head.size(), &consumed), HttpRequestReader::Result::NeedMore);
+        QVERIFY(reader.takeContinue());
+        QVERIFY(!reader.takeContinue());
+        QCOMPARE(reader.read("ok", 2, &consumed), HttpRequestReader::Result::Message);
+        QCOMPARE(reader.message().body, "ok");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpRequestReader)
+#include "test_httprequestreader.moc"
