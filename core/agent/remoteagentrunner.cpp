@@ -92,7 +92,14 @@ RemoteAgentRunner::~RemoteAgentRunner()
 
 void RemoteAgentRunner::start()
 {
-    connectNow();
+    // The hello carries the GPUs and the capacity they make: join once the first reading is in
+    // (at most one discovery timeout after start-up), so the plane does not see a GPU machine
+    // without its GPUs for its first second.
+    if (m_agent.gpuMonitor().latest().attempts > 0) {
+        connectNow();
+        return;
+    }
+    connect(&m_agent.gpuMonitor(), &GpuMonitor::readingUpdated, this, &RemoteAgentRunner::connectNow, Qt::SingleShotConnection);
 }
 
 void RemoteAgentRunner::connectNow()
