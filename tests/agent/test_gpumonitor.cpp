@@ -7,6 +7,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -192,6 +193,10 @@ private Q_SLOTS:
     // Neither NVML nor nvidia-smi: no GPUs, a normal answer and no error.
     void noSourceMeansNoGpus()
     {
+        // PATH is the stand-in folder alone (without a stand-in), so a GPU machine's real
+        // nvidia-smi is not found either.
+        qputenv("PATH", QFile::encodeName(m_bin.path()));
+        const auto restorePath = qScopeGuard([&] { qputenv("PATH", QFile::encodeName(m_bin.path()) + ':' + m_path); });
         GpuMonitorOptions options = smiOnly(100, 2000);
         options.discovery.nvmlLibrary = m_bin.filePath(u"libnvidia-ml.so.1"_s);  // not there
         GpuMonitor monitor(options);
