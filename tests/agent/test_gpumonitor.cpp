@@ -12,8 +12,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "agent/agentgateway.h"
 #include "agent/gpumonitor.h"
 #include "agent/localagent.h"
+#include "agent/remoteagentrunner.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -270,6 +272,29 @@ private Q_SLOTS:
         }
         setInitResult(0);
         ::dlclose(fake);
+    }
+
+    // A remote agent joins once its first reading is in, so the plane sees its GPUs from the
+    // hello on, not from the first status report a second later.
+    void remoteAgentJoinsWithItsGpus()
+    {
+        writeSmi("sleep 0.3\necho '" + QByteArray(kSmiLine) + "'\n");
+        AgentGateway gateway("join-secret");
+        QVERIFY(gateway.listen(QHostAddress::LocalHost, 0));
+        RemoteAgentRunner runner(QUrl(u"ws://127.0.0.1:%1"_s.arg(gateway.port())), "join-secret", u"gpu-box"_s);
+        std::optional<AgentStatus> atJoin;
+        connect(&gateway, &AgentGateway::agentJoined, this, [&](AgentConnector *agent) {
+            if (!atJoin)
+                atJoin = agent->status();  // what the hello said, before any status report
+        });
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(atJoin.has_value(), kWaitMs);
+        // The stand-in's one, or NVML's on a GPU machine.
+        QTRY_VERIFY_WITH_TIMEOUT(!runner.agent().gpuMonitor().latest().gpus.isEmpty(), kWaitMs);
+        const QList<GpuInfo> read = runner.agent().gpuMonitor().latest().gpus;
+        QCOMPARE(atJoin->gpus.size(), read.size());
+        QCOMPARE(atJoin->gpus[0].uuid, read[0].uuid);
+        QCOMPARE(atJoin->capacity.total.gpu, double(read.size()));
     }
 
     // GPU replicas get devices of their own from what the monitor read (no --capacity given),
