@@ -6,9 +6,40 @@
 #include <QSysInfo>
 #include <QTextStream>
 
+#include "agent/gpumonitor.h"
 #include "agent/remoteagentrunner.h"
 #include "commandline.h"
 #include "signalquitter.h"
+
+namespace {
+
+// `--print-gpus`: one reading through the monitor the agent uses, for checking a GPU machine.
+int printGpus()
+{
+    // NVML's first initialization can take seconds per GPU where persistence mode is off.
+    constexpr int kFirstReadingMs = 30000;
+    QTextStream out(stdout);
+    const ServeDeck::GpuMonitor monitor;
+    if (!monitor.waitForFirstReading(kFirstReadingMs)) {
+        QTextStream(stderr) << "servedeck agent: no GPU reading within " << kFirstReadingMs << " ms\n";
+        return 1;
+    }
+    const ServeDeck::GpuReading reading = monitor.latest();
+    out << "source=" << ServeDeck::GpuReading::sourceName(reading.source) << '\n';
+    if (!reading.nvmlUnavailable.isEmpty())
+        out << "nvml_unavailable=" << reading.nvmlUnavailable << '\n';
+    if (!reading.error.isEmpty())
+        out << "error=" << reading.error << '\n';
+    for (const ServeDeck::GpuInfo &gpu : reading.gpus) {
+        out << "gpu index=" << gpu.index << " name=\"" << gpu.name << "\" uuid=" << gpu.uuid
+            << " memory_total_mib=" << (gpu.memoryTotalBytes >> 20) << " memory_used_mib=" << (gpu.memoryUsedBytes >> 20)
+            << " utilization_percent=" << gpu.utilizationPercent << '\n';
+    }
+    out << "gpus=" << reading.gpus.size() << Qt::endl;
+    return 0;
+}
+
+} // namespace
 
 int runAgent(const QStringList &arguments)
 {
@@ -33,7 +64,10 @@ int runAgent(const QStringList &arguments)
                                        QStringLiteral("Folder holding model folders on this machine; a folder is looked up "
                                                       "here by name first. May be repeated."),
                                        QStringLiteral("dir"));
-    parser.addOptions({connectTo, token, agentId, capacity, advertise, modelRoot});
+    const QCommandLineOption printGpusOption(QStringLiteral("print-gpus"),
+                                             QStringLiteral("Read this machine's GPUs once (NVML, else nvidia-smi), print "
+                                                            "them and the source used, and exit."));
+    parser.addOptions({connectTo, token, agentId, capacity, advertise, modelRoot, printGpusOption});
     if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -42,6 +76,8 @@ int runAgent(const QStringList &arguments)
         QTextStream(stdout) << parser.helpText();
         return 0;
     }
+    if (parser.isSet(printGpusOption))
+        return printGpus();
     const QUrl url(parser.value(connectTo));
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || !parser.isSet(token)) {
         err << "servedeck agent: --connect ws://host:port and --token FILE are required\n";

@@ -41,8 +41,14 @@ QString resolveProgram(const QString &program)
 } // namespace
 
 LocalAgent::LocalAgent(QString agentId, QObject *parent)
+    : LocalAgent(std::move(agentId), GpuMonitorOptions{}, parent)
+{
+}
+
+LocalAgent::LocalAgent(QString agentId, GpuMonitorOptions gpuOptions, QObject *parent)
     : AgentConnector(parent)
     , m_agentId(std::move(agentId))
+    , m_gpuMonitor(std::move(gpuOptions))
 {
     QString why;
     if (auto base = CgroupMemoryLimit::delegatedBase({}, &why)) {
@@ -89,19 +95,27 @@ LocalAgent::~LocalAgent()
 
 QList<int> LocalAgent::gpuIndices()
 {
-    if (!m_gpuIndices) {
-        // An operator's --capacity gpu=N stands for devices 0..N-1; otherwise what nvidia-smi lists.
-        QList<int> indices;
-        if (m_capacityOverride) {
-            for (int i = 0; i < int(m_capacityOverride->total.gpu); ++i)
-                indices << i;
-        } else {
-            for (const GpuInfo &gpu : GpuDiscovery::discover())
-                indices << gpu.index;
-        }
+    if (m_gpuIndices)
+        return *m_gpuIndices;
+    // An operator's --capacity gpu=N stands for devices 0..N-1; otherwise what discovery lists.
+    QList<int> indices;
+    if (m_capacityOverride) {
+        for (int i = 0; i < int(m_capacityOverride->total.gpu); ++i)
+            indices << i;
         m_gpuIndices = indices;
+        return indices;
     }
-    return *m_gpuIndices;
+    // A GPU replica asked for in the first moments after start-up (routes adopted from a
+    // previous run) may come before the monitor's first attempt: wait for that once, bounded
+    // by nvidia-smi's timeout, rather than refuse a replica the machine can run.
+    m_gpuMonitor.waitForFirstReading();
+    const GpuReading reading = m_gpuMonitor.latest();
+    for (const GpuInfo &gpu : reading.gpus)
+        indices << gpu.index;
+    // Kept from the first good answer on; while discovery has only failed, asked again next time.
+    if (reading.hasAnswer())
+        m_gpuIndices = indices;
+    return indices;
 }
 
 AgentStatus LocalAgent::status() const
@@ -109,7 +123,7 @@ AgentStatus LocalAgent::status() const
     AgentStatus status;
     status.agentId = m_agentId;
     status.kind = QStringLiteral("local");
-    status.gpus = GpuDiscovery::discover();
+    status.gpus = m_gpuMonitor.latest().gpus;
     status.capacity = m_capacityOverride.value_or(Capacity::detectLocal(status.gpus));
     for (const auto &[routeId, replica] : m_replicas) {
         static const char *const states[] = {"STARTING", "HEALTHY", "UNHEALTHY", "STOPPING", "EXITED"};

@@ -7,6 +7,7 @@
 #include <QNetworkAccessManager>
 
 #include "agent/agentconnector.h"
+#include "agent/gpumonitor.h"
 
 namespace ServeDeck {
 
@@ -14,6 +15,7 @@ class ReplicaProcess;
 
 // The agent on this machine: runs replicas as child processes and reports what happens to them.
 // Lives on the control thread; every replica is event-driven, so no thread of its own is needed.
+// Only its GPUs are read on another thread (GpuMonitor): nvidia-smi blocks for up to seconds.
 class LocalAgent final : public AgentConnector
 {
     Q_OBJECT
@@ -21,6 +23,8 @@ class LocalAgent final : public AgentConnector
 
 public:
     explicit LocalAgent(QString agentId = QStringLiteral("local"), QObject *parent = nullptr);
+    // Where and how often its GPUs are read (tests point it at stand-ins).
+    LocalAgent(QString agentId, GpuMonitorOptions gpuOptions, QObject *parent = nullptr);
     ~LocalAgent() override;
 
     QString agentId() const override { return m_agentId; }
@@ -31,8 +35,10 @@ public:
         m_capacityOverride = std::move(capacity);
         m_gpuIndices.reset();
     }
-    // Capacity, GPUs (utilization and memory now) and every replica with what it uses.
+    // Capacity, GPUs (utilization and memory as last read, at most about a second old) and
+    // every replica with what it uses. Never waits on the GPUs: the monitor reads them.
     AgentStatus status() const override;
+    const GpuMonitor &gpuMonitor() const { return m_gpuMonitor; }
     QString replicaHost() const override { return m_replicaHost; }
     // Where replicas listen (HOST in their environment): loopback for the embedded agent, the
     // address the control plane reaches a remote agent by.
@@ -56,7 +62,8 @@ private:
     QHash<QUuid, QList<int>> m_gpuAssignments;
     QHash<QUuid, QList<int>> m_cpuAssignments;
     QString m_cgroupBase;  // where the kernel enforces memory limits; empty: the RSS watchdog does
-    std::optional<QList<int>> m_gpuIndices;  // discovered once, on the first GPU replica
+    std::optional<QList<int>> m_gpuIndices;  // from the first good reading a GPU replica needed
+    GpuMonitor m_gpuMonitor;
 
     QList<int> gpuIndices();
     QList<int> chooseCpuSet(double cores) const;

@@ -1,5 +1,7 @@
 #include "remoteagentrunner.h"
 
+#include <utility>
+
 #include <QFileInfo>
 #include <QJsonArray>
 
@@ -14,6 +16,9 @@ constexpr int kFirstBackoffMs = 200;
 constexpr int kMaxBackoffMs = 5000;
 // The status report doubles as the heartbeat; well inside the plane's 3 s grace period.
 constexpr int kStatusIntervalMs = 1000;
+// The longest the first GPU reading is waited for before joining: nvidia-smi is killed at 2 s,
+// but NVML's first initialization takes seconds per GPU where persistence mode is off.
+constexpr int kFirstReadingWaitMs = 10000;
 
 QString routeText(const QUuid &id)
 {
@@ -92,7 +97,21 @@ RemoteAgentRunner::~RemoteAgentRunner()
 
 void RemoteAgentRunner::start()
 {
-    connectNow();
+    // The hello carries the GPUs and the capacity they make: join once the first reading is in
+    // (at most one discovery timeout after start-up), so the plane does not see a GPU machine
+    // without its GPUs for its first second.
+    if (m_agent.gpuMonitor().latest().attempts > 0) {
+        connectNow();
+        return;
+    }
+    const auto joinOnce = [this] {
+        if (!std::exchange(m_joinStarted, true))
+            connectNow();
+    };
+    connect(&m_agent.gpuMonitor(), &GpuMonitor::readingUpdated, this, joinOnce, Qt::SingleShotConnection);
+    // A driver call that never returns (NVML cannot be interrupted) must not keep the agent out:
+    // it joins without GPUs then, and its status reports bring them once they are read.
+    QTimer::singleShot(kFirstReadingWaitMs, this, joinOnce);
 }
 
 void RemoteAgentRunner::connectNow()

@@ -55,6 +55,7 @@ private:
     QString m_advertisedHost;
     QStringList m_modelRoots;
     bool m_stopping = false;
+    bool m_joinStarted = false;  // the first connect, once the first GPU reading is in
 };
 
 } // namespace ServeDeck
