@@ -16,6 +16,7 @@
 #include "proxy/proxyworker.h"
 #include "proxy/routecircuit.h"
 #include "proxy/routestats.h"
+#include "proxy/upstreamfailure.h"
 
 namespace ServeDeck {
 
@@ -313,7 +314,6 @@ void ProxyServer::takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circui
         const std::lock_guard lock(circuit->reportMutex);
         RouteCircuit::Unreported &u = circuit->unreported;
         report.count = std::exchange(u.count, 0);
-        report.failure = u.failure;
         report.type = upstreamFailureName(u.failure);
         report.status = upstreamFailureStatus(u.failure);
         report.message = u.message;
@@ -377,6 +377,17 @@ void ProxyServer::flushErrorReports()
         for (const UpstreamErrorReport &report : due)
             m_upstreamErrorHandler(report);
     }
+}
+
+void ProxyServer::checkDeadlinesNow()
+{
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        if (!worker->thread.isRunning())
+            continue;
+        ProxyWorker *proxyWorker = worker->worker;
+        QMetaObject::invokeMethod(proxyWorker, [proxyWorker] { proxyWorker->sweep(); }, Qt::BlockingQueuedConnection);
+    }
+    flushErrorReports();
 }
 
 QString ProxyServer::circuitStateName(CircuitState state)

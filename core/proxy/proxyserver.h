@@ -17,7 +17,6 @@
 #include "auth/tokensigner.h"
 #include "proxy/monotonicclock.h"
 #include "proxy/routingsnapshot.h"
-#include "proxy/upstreamfailure.h"
 
 namespace ServeDeck {
 
@@ -129,8 +128,7 @@ public:
         QString endpointName;
         QUuid routeId;
         QString modelVersion;
-        UpstreamFailure failure = UpstreamFailure::ConnectFailed;  // the latest failure's
-        QString type;  // upstreamFailureName(failure): ProxyUpstreamError or Timeout
+        QString type;  // upstreamFailureName() of the latest failure: ProxyUpstreamError or Timeout
         int status = 0;
         QString message;    // the latest failure's
         quint64 count = 0;  // failures this report stands for: those since the route's previous report
@@ -143,6 +141,10 @@ public:
     // count is 0: once per wake (again only if Options::wakeTimeoutMs passes without a route).
     // Without a handler such requests are refused at once with 503 NoHealthyRoute.
     void setWakeHandler(std::function<void(const QUuid &endpointId)> handler);
+
+    // Checks every worker's deadlines now rather than at their next timer tick, and returns when
+    // they are done: for one who moved Options::clock and wants what expired ended at once.
+    void checkDeadlinesNow();
 
     // Prometheus text: per endpoint/route requests_total, errors_total, in_flight, duration
     // histogram, circuit state, connections, pending, ejections; per endpoint shadow counters;

@@ -110,6 +110,8 @@ public:
     qint64 nowNs() const;
     // A connection, request or copy has a deadline: the sweep runs until none is left.
     void ensureSweeping();
+    // Ends what is past its deadline on the proxy's clock; run by a timer, and on demand.
+    void sweep();
 
     // Any thread.
     using RouteSample = RouteStatsTable::RouteSample;
@@ -126,7 +128,6 @@ private:
     LocalResponse localAnswer(QByteArrayView method, QByteArrayView path);
     qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
     void acceptConnections();
-    void sweep();
     static void bump(std::atomic<quint64> &counter, qint64 delta)
     {
         counter.store(counter.load(std::memory_order_relaxed) + quint64(delta), std::memory_order_relaxed);
