@@ -1,6 +1,7 @@
 // The proxy's connect, read and idle timeouts, reached by moving its clock (Options::clock)
 // instead of waiting for them: each is shown not to fire a millisecond early and to fire on
-// time. Real sockets on loopback; the upstreams are scripted in this process.
+// time. The timeouts are minutes long, far beyond any wait here, so only the clock can reach
+// them. Real sockets on loopback; the upstreams are scripted in this process.
 #include <memory>
 #include <optional>
 
@@ -114,14 +115,15 @@ void TestProxyTimeouts::silentUpstreamIs504AfterReadTimeout()
     ScriptedUpstream silent;
     silent.respond = [](const QByteArray &) { return QByteArray(); };
     ProxyServer::Options options;
-    options.readTimeoutMs = 300;
+    options.readTimeoutMs = 120000;
+    options.idleTimeoutMs = 1000000;
     ProxyServer &proxy = startProxy(options, silent.port(), u"slow"_s);
 
     RawClient client;
     QVERIFY(client.open(proxy.serverPort()));
     client.get("/slow/predict");
     QTRY_COMPARE_WITH_TIMEOUT(silent.requests.size(), 1, kHttpMs);
-    advance(299);
+    advance(119999);
     QVERIFY(!client.take());
     QCOMPARE(proxy.routeCounters().value(m_routeId).inFlight, quint64(1));
     QVERIFY(proxy.metricsText().contains(rejected("timeout", 0)));
@@ -131,7 +133,7 @@ void TestProxyTimeouts::silentUpstreamIs504AfterReadTimeout()
     QVERIFY(QTest::qWaitFor([&] { return bool(response = client.take()); }, kHttpMs));
     QCOMPARE(response->status, 504);
     QCOMPARE(errorOf(*response)[u"type"_s].toString(), u"Timeout"_s);
-    QVERIFY2(errorOf(*response)[u"message"_s].toString().contains(u"did not answer within 300 ms"_s),
+    QVERIFY2(errorOf(*response)[u"message"_s].toString().contains(u"did not answer within 120000 ms"_s),
              qPrintable(errorOf(*response)[u"message"_s].toString()));
     QVERIFY(proxy.metricsText().contains(rejected("timeout", 1)));
     const ProxyServer::RouteCounters counters = proxy.routeCounters().value(m_routeId);
@@ -149,7 +151,8 @@ void TestProxyTimeouts::upstreamThatStopsMidAnswerIsCut()
         return QByteArray("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nhalf");
     };
     ProxyServer::Options options;
-    options.readTimeoutMs = 500;
+    options.readTimeoutMs = 120000;
+    options.idleTimeoutMs = 1000000;
     ProxyServer &proxy = startProxy(options, stalling.port(), u"stalling"_s);
 
     RawClient client;
@@ -157,7 +160,7 @@ void TestProxyTimeouts::upstreamThatStopsMidAnswerIsCut()
     client.get("/stalling/x");
     QTRY_VERIFY_WITH_TIMEOUT(client.socket().bytesAvailable() > 0, kHttpMs);
     QVERIFY(client.socket().peek(64).startsWith("HTTP/1.1 200"));
-    advance(499);
+    advance(119999);
     QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
     QCOMPARE(proxy.routeCounters().value(m_routeId).inFlight, quint64(1));
     advance(1);
@@ -186,14 +189,15 @@ void TestProxyTimeouts::hangingConnectIs504AfterConnectTimeout()
     QVERIFY(filler.waitForConnected(kHttpMs));
 
     ProxyServer::Options options;
-    options.connectTimeoutMs = 300;
-    options.readTimeoutMs = 60000;  // never reached here: an accepted connect would show as no answer
+    options.connectTimeoutMs = 120000;
+    options.readTimeoutMs = 600000;  // never reached here: an accepted connect would show as no answer
+    options.idleTimeoutMs = 1000000;
     ProxyServer &proxy = startProxy(options, port, u"blackhole"_s);
     RawClient client;
     QVERIFY(client.open(proxy.serverPort()));
     client.get("/blackhole/health");
     QTRY_COMPARE_WITH_TIMEOUT(proxy.routeCircuits().value(m_routeId).connections, 1, kHttpMs);
-    advance(299);
+    advance(119999);
     QVERIFY(!client.take());
     QVERIFY(proxy.metricsText().contains(rejected("timeout", 0)));
 
@@ -214,7 +218,7 @@ void TestProxyTimeouts::idleClientIsClosed()
     ScriptedUpstream upstream;
     upstream.response = plainAnswer("ok");
     ProxyServer::Options options;
-    options.idleTimeoutMs = 1000;
+    options.idleTimeoutMs = 100000;
     ProxyServer &proxy = startProxy(options, upstream.port(), u"quiet"_s);
 
     RawClient client;
@@ -224,13 +228,13 @@ void TestProxyTimeouts::idleClientIsClosed()
     QVERIFY(QTest::qWaitFor([&] { return bool(response = client.take()); }, kHttpMs));
     QCOMPARE(response->status, 200);
     // Idle from its answer on: a millisecond short it stays open and still serves.
-    advance(999);
+    advance(99999);
     QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
     QVERIFY(proxy.metricsText().contains("servedeck_proxy_open_connections 1\n"));
     client.get("/quiet/y");
     QVERIFY(QTest::qWaitFor([&] { return bool(response = client.take()); }, kHttpMs));
     QCOMPARE(response->status, 200);
-    advance(999);
+    advance(99999);
     QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
     advance(1);
     QTRY_COMPARE_WITH_TIMEOUT(client.socket().state(), QAbstractSocket::UnconnectedState, kHttpMs);
