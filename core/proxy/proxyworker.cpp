@@ -3,14 +3,12 @@
 #include <algorithm>
 #include <utility>
 
-#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QVarLengthArray>
 
-#include "auth/tokensigner.h"
 #include "domain/serviceerror.h"
 #include "proxy/clientconnection.h"
 #include "proxy/outlierejector.h"
@@ -28,7 +26,6 @@ namespace {
 // upstream closes sooner, ClientConnection retries the request once on a fresh connection.
 constexpr qint64 kPoolIdleMs = 4000;
 
-using ProxyHttp::equalsIgnoringCase;
 using ProxyHttp::errorResponse;
 
 int sweepInterval(const ProxyServer::Options &options)
@@ -51,6 +48,7 @@ ProxyWorker::ProxyWorker(ProxyShared &shared, int index)
     , m_routing(shared, m_stats)
     , m_connections(*this, shared, index)
     , m_held(*this, shared)
+    , m_authorizer(shared.signer)
 {
     setObjectName(QStringLiteral("proxy-worker-%1").arg(index));
     connect(&m_sweepTimer, &QTimer::timeout, this, &ProxyWorker::sweep);
@@ -317,8 +315,11 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
     }
     result.isPublic = endpoint->isPublic;
     if (!endpoint->isPublic) {
-        if (std::optional<LocalResponse> refusal = authorize(*endpoint, headers, peer)) {
-            result.answer = std::move(refusal);
+        const QSet<QString> *revoked = m_routing.snapshot() ? &m_routing.snapshot()->revokedTokenIds : nullptr;
+        if (std::optional<RequestAuthorizer::Refusal> refusal =
+                m_authorizer.check(endpoint->endpointIdText, revoked, headers, peer)) {
+            reject(refusal->reason);
+            result.answer = std::move(refusal->response);
             return result;
         }
     }
@@ -381,52 +382,6 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
     if (!result.shadows.empty())
         result.shadowStats = endpoint->shadowStats;
     return result;
-}
-
-std::optional<LocalResponse> ProxyWorker::authorize(const RoutingView::Endpoint &endpoint, const HeaderList &headers,
-                                                    const QHostAddress &peer)
-{
-    const auto refuse = [this](RejectReason reason, const QString &message, const QString &why) {
-        const bool forbidden = reason == RejectReason::Forbidden;
-        reject(reason);
-        LocalResponse response = errorResponse(forbidden ? 403 : 401,
-                                               errorTypeName(forbidden ? ErrorType::Forbidden : ErrorType::Unauthorized),
-                                               message, {{QStringLiteral("reason"), why}});
-        if (!forbidden)
-            response.headers.emplaceBack(QByteArrayLiteral("WWW-Authenticate"), QByteArrayLiteral("Bearer realm=\"servedeck\""));
-        return response;
-    };
-
-    const QByteArrayView authorization = ProxyHttp::headerValue(headers, "authorization").trimmed();
-    const bool bearer = authorization.size() > 7 && equalsIgnoringCase(authorization.first(7), "bearer ");
-    const QByteArrayView token = bearer ? authorization.sliced(7).trimmed() : QByteArrayView();
-    if (token.isEmpty()) {
-        return refuse(RejectReason::Unauthorized,
-                      QStringLiteral("this endpoint requires a token: Authorization: Bearer <token>"),
-                      QStringLiteral("Missing"));
-    }
-    if (!m_shared.signer) {
-        return refuse(RejectReason::Unauthorized, QStringLiteral("this proxy has no key to verify tokens with"),
-                      QStringLiteral("NoSigner"));
-    }
-
-    const TokenSigner::Verdict verdict = m_shared.signer->verify(token.toByteArray(), endpoint.endpointIdText,
-                                                                 TokenScope::Inference, peer,
-                                                                 QDateTime::currentDateTimeUtc());
-    if (!verdict.accepted()) {
-        const TokenSigner::Rejection rejection = verdict.rejection.value_or(TokenSigner::Rejection::Malformed);
-        const QString name = TokenSigner::rejectionName(rejection);
-        // The token is genuine but not for this: 403. Not a genuine (or no longer valid) token: 401.
-        const bool forbidden = rejection == TokenSigner::Rejection::WrongEndpoint
-            || rejection == TokenSigner::Rejection::WrongScope || rejection == TokenSigner::Rejection::AddressNotAllowed;
-        return refuse(forbidden ? RejectReason::Forbidden : RejectReason::Unauthorized,
-                      verdict.reason.isEmpty() ? name : name + QStringLiteral(": ") + verdict.reason, name);
-    }
-    if (m_routing.snapshot() && m_routing.snapshot()->revokedTokenIds.contains(verdict.claims->tokenId)) {
-        return refuse(RejectReason::Unauthorized, QStringLiteral("Revoked: the token has been revoked"),
-                      QStringLiteral("Revoked"));
-    }
-    return std::nullopt;
 }
 
 LocalResponse ProxyWorker::localAnswer(QByteArrayView method, QByteArrayView path)

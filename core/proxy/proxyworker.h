@@ -19,6 +19,7 @@
 #include "proxy/heldrequestqueue.h"
 #include "proxy/proxyhttp.h"
 #include "proxy/proxyserver.h"
+#include "proxy/requestauthorizer.h"
 #include "proxy/routebinding.h"
 #include "proxy/routestats.h"
 #include "proxy/routestatstable.h"
@@ -37,7 +38,8 @@ struct ProxyShared;
 struct ShadowComparison;
 
 // One proxy thread: its own accepting socket and client connections, wired to its parts (the
-// routing view, the connection broker and pool, the held requests, the counters) and deciding
+// routing view, the connection broker and pool, the held requests, the token check, the
+// counters) and deciding
 // where each request goes (dispatch). Everything but the counters and the circuits is touched
 // by this thread only; the counters are written by it and read by anyone; the circuits (a
 // route's connections, waiting requests, ejection) are shared by every worker through atomics.
@@ -123,8 +125,6 @@ public:
     quint64 openConnections() const { return m_openConnections.load(std::memory_order_relaxed); }
 
 private:
-    std::optional<LocalResponse> authorize(const RoutingView::Endpoint &endpoint, const HeaderList &headers,
-                                           const QHostAddress &peer);
     LocalResponse localAnswer(QByteArrayView method, QByteArrayView path);
     qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
     void acceptConnections();
@@ -142,6 +142,7 @@ private:
     RoutingView m_routing;
     ConnectionBroker m_connections;
     HeldRequestQueue m_held;
+    RequestAuthorizer m_authorizer;
 
     std::array<std::atomic<quint64>, std::size_t(RejectReason::Count)> m_rejected{};
     std::atomic<quint64> m_requestsTotal{0};
