@@ -26,7 +26,8 @@ bool OutlierEjector::tryEject(const RouteBinding &route, const Routes &routes, E
     RouteCircuit &circuit = *route.circuit;
     if (circuit.isEjected(nowNs))
         return false;
-    if (std::none_of(routes.cbegin(), routes.cend(), [&route](const auto &bound) { return bound->circuit == route.circuit; }))
+    const auto isRoute = [&route](const auto &bound) { return bound->circuit == route.circuit; };
+    if (std::none_of(routes.cbegin(), routes.cend(), isRoute))
         return false;  // rebound since: the route left the endpoint
     endExpired(routes, endpoint, nowNs);
     const int allowed = int(qint64(route.policy.maxEjectionPercent) * qint64(routes.size()) / 100);

@@ -398,8 +398,9 @@ LocalResponse ProxyWorker::localAnswer(QByteArrayView method, QByteArrayView pat
         response.body = m_shared.server->metricsText();
         return response;
     }
+    const RoutingSnapshot *snapshot = m_routing.snapshot();
     const QJsonObject health{{QStringLiteral("status"), QStringLiteral("ok")},
-                             {QStringLiteral("snapshot_version"), qint64(m_routing.snapshot() ? m_routing.snapshot()->version : 0)}};
+                             {QStringLiteral("snapshot_version"), qint64(snapshot ? snapshot->version : 0)}};
     response.contentType = QByteArrayLiteral("application/json");
     response.body = QJsonDocument(health).toJson(QJsonDocument::Compact);
     return response;

@@ -15,7 +15,8 @@ RequestAuthorizer::RequestAuthorizer(std::shared_ptr<const TokenSigner> signer)
 
 std::optional<RequestAuthorizer::Refusal> RequestAuthorizer::check(const QString &endpointId,
                                                                    const QSet<QString> *revokedTokenIds,
-                                                                   const HeaderList &headers, const QHostAddress &peer) const
+                                                                   const HeaderList &headers,
+                                                                   const QHostAddress &peer) const
 {
     const auto refuse = [](RejectReason reason, const QString &message, const QString &why) {
         const bool forbidden = reason == RejectReason::Forbidden;
