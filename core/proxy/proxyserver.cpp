@@ -16,6 +16,7 @@
 #include "proxy/proxyworker.h"
 #include "proxy/routecircuit.h"
 #include "proxy/routestats.h"
+#include "proxy/upstreamfailure.h"
 
 namespace ServeDeck {
 
@@ -141,6 +142,10 @@ void appendHistogram(QByteArray &out, const char *name, const QByteArray &labels
     out.append('\n');
 }
 
+// The report timer looks again at least this often: the window is measured on the proxy's
+// clock, which need not move with the timer's (a test moves a manual one).
+constexpr qint64 kReportRecheckMs = 250;
+
 // A worker's bit in RouteCircuit::waitingWorkers.
 constexpr int kMaxWorkers = 64;
 
@@ -160,8 +165,8 @@ ProxyServer::ProxyServer(Options options, std::shared_ptr<const TokenSigner> sig
     m_shared->options = options;
     m_shared->signer = std::move(signer);
     m_shared->server = this;
-    m_shared->clock.start();
-    m_controlClock.start();
+    if (options.clock)
+        m_shared->clock = options.clock.get();
     m_reportTimer.setSingleShot(true);
     m_reportTimer.setTimerType(Qt::PreciseTimer);
     connect(&m_reportTimer, &QTimer::timeout, this, &ProxyServer::flushErrorReports);
@@ -309,8 +314,8 @@ void ProxyServer::takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circui
         const std::lock_guard lock(circuit->reportMutex);
         RouteCircuit::Unreported &u = circuit->unreported;
         report.count = std::exchange(u.count, 0);
-        report.type = u.type;
-        report.status = u.status;
+        report.type = upstreamFailureName(u.failure);
+        report.status = upstreamFailureStatus(u.failure);
         report.message = u.message;
         report.endpointName = u.endpointName;
         report.modelVersion = u.modelVersion;
@@ -329,7 +334,7 @@ void ProxyServer::takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circui
         report.count += throttle.waiting->count;
         throttle.waiting.reset();
     }
-    const qint64 now = m_controlClock.elapsed();
+    const qint64 now = m_shared->nowMs();
     const qint64 window = m_shared->options.errorReportWindowMs;
     if (throttle.lastReportMs < 0 || now - throttle.lastReportMs >= window) {
         throttle.lastReportMs = now;
@@ -343,7 +348,7 @@ void ProxyServer::takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circui
 
 void ProxyServer::flushErrorReports()
 {
-    const qint64 now = m_controlClock.elapsed();
+    const qint64 now = m_shared->nowMs();
     const qint64 window = m_shared->options.errorReportWindowMs;
     qint64 nextDue = -1;
     std::vector<UpstreamErrorReport> due;
@@ -364,7 +369,7 @@ void ProxyServer::flushErrorReports()
         ++it;
     }
     if (nextDue >= 0)
-        m_reportTimer.start(int(std::clamp<qint64>(nextDue - now, 0, window)));
+        m_reportTimer.start(int(std::clamp<qint64>(nextDue - now, 0, std::min<qint64>(window, kReportRecheckMs))));
     else
         m_reportTimer.stop();
     // Last: a handler may publish, or record errors, re-entering this object.
@@ -372,6 +377,17 @@ void ProxyServer::flushErrorReports()
         for (const UpstreamErrorReport &report : due)
             m_upstreamErrorHandler(report);
     }
+}
+
+void ProxyServer::checkDeadlinesNow()
+{
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        if (!worker->thread.isRunning())
+            continue;
+        ProxyWorker *proxyWorker = worker->worker;
+        QMetaObject::invokeMethod(proxyWorker, [proxyWorker] { proxyWorker->sweep(); }, Qt::BlockingQueuedConnection);
+    }
+    flushErrorReports();
 }
 
 QString ProxyServer::circuitStateName(CircuitState state)

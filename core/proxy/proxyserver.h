@@ -6,7 +6,6 @@
 #include <vector>
 
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QList>
@@ -16,6 +15,7 @@
 #include <QUuid>
 
 #include "auth/tokensigner.h"
+#include "proxy/monotonicclock.h"
 #include "proxy/routingsnapshot.h"
 
 namespace ServeDeck {
@@ -59,6 +59,9 @@ public:
         int maxHeldRequests = 256;
         // At most one upstream error report per route in this window; the rest are counted into the next.
         int errorReportWindowMs = 10000;
+        // What every timeout and window above is measured on; null: the steady clock. Tests move
+        // a manual one instead of sleeping.
+        std::shared_ptr<const MonotonicClock> clock;
     };
 
     // signer may be null: then private endpoints are refused 401.
@@ -125,7 +128,7 @@ public:
         QString endpointName;
         QUuid routeId;
         QString modelVersion;
-        QString type;  // ProxyUpstreamError or Timeout
+        QString type;  // upstreamFailureName() of the latest failure: ProxyUpstreamError or Timeout
         int status = 0;
         QString message;    // the latest failure's
         quint64 count = 0;  // failures this report stands for: those since the route's previous report
@@ -139,6 +142,10 @@ public:
     // Without a handler such requests are refused at once with 503 NoHealthyRoute.
     void setWakeHandler(std::function<void(const QUuid &endpointId)> handler);
 
+    // Checks every worker's deadlines now rather than at their next timer tick, and returns when
+    // they are done: for one who moved Options::clock and wants what expired ended at once.
+    void checkDeadlinesNow();
+
     // Prometheus text: per endpoint/route requests_total, errors_total, in_flight, duration
     // histogram, circuit state, connections, pending, ejections; per endpoint shadow counters;
     // plus proxy totals (rejected by reason: no_route, unauthorized, forbidden, upstream_error,
@@ -147,10 +154,11 @@ public:
 
 private:
     friend class ProxyWorker;
+    friend class HeldRequestQueue;
     struct Worker;
     struct ReportThrottle
     {
-        qint64 lastReportMs = -1;  // on m_controlClock
+        qint64 lastReportMs = -1;  // on the proxy's clock; -1: never
         std::optional<UpstreamErrorReport> waiting;
     };
 
@@ -167,7 +175,6 @@ private:
     std::function<void(const UpstreamErrorReport &)> m_upstreamErrorHandler;
     std::function<void(const QUuid &)> m_wakeHandler;
     QHash<QUuid, ReportThrottle> m_throttle;
-    QElapsedTimer m_controlClock;
     QTimer m_reportTimer;
 };
 

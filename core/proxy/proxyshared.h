@@ -4,10 +4,9 @@
 #include <memory>
 #include <vector>
 
-#include <QElapsedTimer>
-
 #include "auth/tokensigner.h"
 #include "proxy/circuitregistry.h"
+#include "proxy/monotonicclock.h"
 #include "proxy/proxyserver.h"
 #include "proxy/routingsnapshot.h"
 
@@ -26,8 +25,9 @@ struct ProxyShared
     // through it.
     std::vector<ProxyWorker *> workers;
     CircuitRegistry circuits;
-    // One monotonic clock for what several workers compare: ejection ends, wake requests.
-    QElapsedTimer clock;
+    // One monotonic clock for every deadline and for what several workers compare (ejection
+    // ends, wake requests): Options::clock, or the steady clock. Options keeps it alive.
+    const MonotonicClock *clock = &MonotonicClock::steady();
     std::atomic<bool> wakeEnabled{false};
 
     // publish() stores the snapshot, then bumps the generation. A worker compares the
@@ -37,7 +37,8 @@ struct ProxyShared
     std::atomic<std::shared_ptr<const RoutingSnapshot>> snapshot;
     std::atomic<quint64> generation{0};
 
-    qint64 nowNs() const { return clock.nsecsElapsed(); }
+    qint64 nowNs() const { return clock->nowNs(); }
+    qint64 nowMs() const { return clock->nowMs(); }
 };
 
 } // namespace ServeDeck

@@ -2,44 +2,45 @@
 
 #include <array>
 #include <atomic>
-#include <deque>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <unordered_set>
 #include <vector>
 
 #include <QByteArray>
 #include <QByteArrayView>
-#include <QElapsedTimer>
 #include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QTimer>
 #include <QUuid>
 
+#include "proxy/connectionbroker.h"
+#include "proxy/heldrequestqueue.h"
 #include "http/proxyhttp.h"
 #include "proxy/proxyserver.h"
+#include "proxy/requestauthorizer.h"
 #include "proxy/routebinding.h"
-#include "proxy/routepicker.h"
 #include "proxy/routestats.h"
-#include "proxy/upstreampool.h"
+#include "proxy/routestatstable.h"
+#include "proxy/routingview.h"
+#include "proxy/upstreamfailure.h"
 
 class QTcpServer;
 
 namespace ServeDeck {
 
 class ClientConnection;
-class RouteCircuit;
 class ShadowExchange;
 class UpstreamConnection;
 struct EndpointCircuit;
 struct ProxyShared;
 struct ShadowComparison;
 
-// One proxy thread: its own accepting socket, client connections, upstream pool, view of
-// the routing snapshot and counters. Everything but the counters and the circuits is touched
+// One proxy thread: its own accepting socket and client connections, wired to its parts (the
+// routing view, the connection broker and pool, the held requests, the token check, the
+// counters) and deciding
+// where each request goes (dispatch). Everything but the counters and the circuits is touched
 // by this thread only; the counters are written by it and read by anyone; the circuits (a
 // route's connections, waiting requests, ejection) are shared by every worker through atomics.
 class ProxyWorker final : public QObject
@@ -70,25 +71,21 @@ public:
     Dispatch dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
                       const QHostAddress &peer, bool again = false);
 
-    // A connection for a request on route: an idle one, a new one, or (max_connections
-    // reached) a place in the route's queue, until a connection is handed to the request
-    // (ClientConnection::useConnection) or it gives up (stopWaiting). Full: the queue is too.
-    enum class Acquired { Connection, Queued, Full };
+    // Upstream connections: see ConnectionBroker.
+    using Acquired = ConnectionBroker::Acquired;
     Acquired acquire(ClientConnection *client, const RouteBinding &route, bool allowPooled,
                      UpstreamConnection **connection, bool *fresh);
     void stopWaiting(ClientConnection *client, const RouteBinding &route);
-    // A connection whose answer is complete and that may carry another request: to a request
-    // waiting for one, else to the pool (or closed, when a request elsewhere waits for the slot).
     void recycle(UpstreamConnection *connection);
     // From UpstreamConnection::close(): the slot is free; requests waiting for it are told.
     void connectionEnded(std::shared_ptr<RouteCircuit> circuit);
+    ConnectionBroker &connections() { return m_connections; }
 
-    // Requests for an endpoint that wakes from zero: held (asking the wake handler once), or
-    // refused with the answer given when the endpoint holds Options::maxHeldRequests already.
+    // Requests for an endpoint that wakes from zero: see HeldRequestQueue.
     std::optional<LocalResponse> hold(ClientConnection *client, const std::shared_ptr<EndpointCircuit> &endpoint,
                                       const QByteArray &endpointName);
     void unhold(ClientConnection *client, EndpointCircuit &endpoint);
-    int heldCount() const { return m_heldCount.load(); }
+    int heldCount() const { return m_held.count(); }
     // A snapshot was published: held requests look for a route again.
     void retryHeld();
 
@@ -98,110 +95,55 @@ public:
                      const std::shared_ptr<ShadowComparison> &comparison, const QByteArray &request, bool headRequest);
     void forgetShadow(ShadowExchange *shadow);
 
-    // Outlier detection: a 5xx answer or a failed exchange is a failure, any other answer a success.
+    // Outlier detection (OutlierEjector): a 5xx answer or a failed exchange is a failure, any
+    // other answer a success.
     void recordOutcome(const RouteBinding &route, bool failure);
     // A 502 or 504, for the owning thread's error reports.
+    void reportUpstreamFailure(const RouteBinding &route, UpstreamFailure failure, const QString &message);
+    // The same, the failure given by its status and name (upstreamFailureName) as ClientConnection
+    // still passes it.
     void reportUpstreamFailure(const RouteBinding &route, int status, const QString &type, const QString &message);
 
     void reject(RejectReason reason);
     void forget(ClientConnection *client);
     const ProxyServer::Options &options() const;
-    qint64 nowMs() const { return m_clock.elapsed(); }
-    qint64 nowNs() const { return m_clock.nsecsElapsed(); }
+    // On the proxy's clock (Options::clock).
+    qint64 nowMs() const;
+    qint64 nowNs() const;
+    // A connection, request or copy has a deadline: the sweep runs until none is left.
+    void ensureSweeping();
+    // Ends what is past its deadline on the proxy's clock; run by a timer, and on demand.
+    void sweep();
 
     // Any thread.
-    struct RouteSample
-    {
-        ProxyServer::RouteCounters counters;
-        QString endpointName;
-        QString modelVersion;
-    };
-    void collect(QHash<QUuid, RouteSample> &into) const;
-    struct ShadowSample
-    {
-        ProxyServer::ShadowCounters counters;
-        QString endpointName;
-    };
-    void collectShadows(QHash<QUuid, ShadowSample> &into) const;
+    using RouteSample = RouteStatsTable::RouteSample;
+    void collect(QHash<QUuid, RouteSample> &into) const { m_stats.collect(into); }
+    using ShadowSample = RouteStatsTable::ShadowSample;
+    void collectShadows(QHash<QUuid, ShadowSample> &into) const { m_stats.collectShadows(into); }
     quint64 rejected(RejectReason reason) const;
     quint64 requestsTotal() const { return m_requestsTotal.load(std::memory_order_relaxed); }
     quint64 openConnections() const { return m_openConnections.load(std::memory_order_relaxed); }
 
 private:
-    // Routes of an endpoint that requests of one kind go to: the revisions without a condition,
-    // those of one condition, or one shadow revision.
-    struct RouteGroup
-    {
-        QByteArray headerName;
-        QByteArray headerValue;
-        QUuid revisionId;  // of a shadow group
-        std::vector<std::shared_ptr<const RouteBinding>> routes;
-        RoutePicker picker;
-    };
-    // This worker's view of one EndpointTable.
-    struct EndpointRoutes
-    {
-        quint64 generation = 0;  // of the snapshot it was last checked against
-        QString endpointIdText;
-        bool isPublic = false;
-        int desiredReplicas = 1;
-        QList<RevisionPolicy> revisions;
-        CircuitBreakerPolicy policy;
-        std::vector<std::shared_ptr<const RouteBinding>> routes;  // all of them, in the table's order
-        RouteGroup serving;
-        std::vector<RouteGroup> conditions;
-        std::vector<RouteGroup> shadows;
-        std::shared_ptr<EndpointCircuit> circuit;
-        std::shared_ptr<ShadowStats> shadowStats;  // when it has shadows
-    };
-
-    void refreshSnapshot();
-    EndpointRoutes *resolve(QByteArrayView name);
-    void rebind(EndpointRoutes &view, const EndpointTable &table);
-    RouteStats *statsFor(const RouteTarget &target, const QString &endpointName);
-    std::shared_ptr<ShadowStats> shadowStatsFor(const EndpointTable &table);
-    void pruneStats();
-    std::optional<LocalResponse> authorize(const EndpointRoutes &endpoint, const HeaderList &headers,
-                                           const QHostAddress &peer);
     LocalResponse localAnswer(QByteArrayView method, QByteArrayView path);
-    bool shouldHold(const EndpointRoutes &endpoint, qint64 nowNs) const;
-    qsizetype pick(EndpointRoutes &endpoint, RouteGroup &group, QByteArrayView stickyKey, qint64 nowNs);
-    void endExpiredEjections(const EndpointRoutes &endpoint, qint64 nowNs);
-    void tryEject(const RouteBinding &route);
-    UpstreamConnection *openUpstream(const RouteBinding &route);
-    ClientConnection *takeWaiter(RouteCircuit *circuit);
-    void serveWaiters(const std::shared_ptr<RouteCircuit> &circuit);
-    void releaseIdle(const std::shared_ptr<RouteCircuit> &circuit);
+    qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
     void acceptConnections();
-    void sweep();
-    void ensureSweeping();
     static void bump(std::atomic<quint64> &counter, qint64 delta)
     {
         counter.store(counter.load(std::memory_order_relaxed) + quint64(delta), std::memory_order_relaxed);
     }
 
     ProxyShared &m_shared;
-    const int m_index;
-    QElapsedTimer m_clock;
     QTcpServer *m_server = nullptr;
     QTimer m_sweepTimer;
     std::unordered_set<ClientConnection *> m_clients;
-    UpstreamPool m_pool;
-    std::shared_ptr<const RoutingSnapshot> m_snapshot;
-    quint64 m_generation = ~quint64(0);  // none seen yet
-    QHash<QByteArray, EndpointRoutes> m_endpoints;  // by endpoint name, UTF-8
-
-    // Requests waiting for a connection, per route, first come first served. The key is kept
-    // alive by the waiting requests' route bindings.
-    QHash<RouteCircuit *, std::deque<ClientConnection *>> m_waiting;
-    std::vector<ClientConnection *> m_held;  // in arrival order
-    std::atomic<int> m_heldCount{0};  // read by the owning thread on publish
     std::unordered_set<ShadowExchange *> m_shadows;
+    RouteStatsTable m_stats;
+    RoutingView m_routing;
+    ConnectionBroker m_connections;
+    HeldRequestQueue m_held;
+    RequestAuthorizer m_authorizer;
 
-    // The maps are locked (by this worker only to insert or prune); the counters are atomics.
-    mutable std::mutex m_statsMutex;
-    std::map<QUuid, std::unique_ptr<RouteStats>> m_stats;
-    std::map<QUuid, std::shared_ptr<ShadowStats>> m_shadowStats;  // by endpoint id
     std::array<std::atomic<quint64>, std::size_t(RejectReason::Count)> m_rejected{};
     std::atomic<quint64> m_requestsTotal{0};
     std::atomic<quint64> m_openConnections{0};

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QUuid>
 
+#include "proxy/upstreamfailure.h"
+
 namespace ServeDeck {
 
 // The circuit-breaker state of one route that every worker shares: its upstream connections and
@@ -67,9 +69,8 @@ public:
     struct Unreported
     {
         quint64 count = 0;
-        QString type;
+        UpstreamFailure failure = UpstreamFailure::ConnectFailed;  // the latest one's
         QString message;
-        int status = 0;
         QString endpointName;
         QString modelVersion;
         bool queued = false;  // a call to the control thread is on its way

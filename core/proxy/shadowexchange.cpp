@@ -62,7 +62,7 @@ void ShadowExchange::checkDeadline(qint64 nowMs)
     const int timeout = m_worker->options().shadowTimeoutMs;
     if (m_finished || timeout <= 0 || nowMs - m_startedMs < timeout)
         return;
-    finish(true, QStringLiteral("Timeout"), 504,
+    finish(true, UpstreamFailure::TimedOut,
            QStringLiteral("shadow %1 did not answer within %2 ms").arg(QString::fromUtf8(m_route->authority)).arg(timeout));
 }
 
@@ -92,13 +92,12 @@ void ShadowExchange::upstreamComplete(UpstreamConnection *connection, bool reusa
 
 void ShadowExchange::upstreamFailed(UpstreamConnection::Failure failure, const QString &reason, bool responded)
 {
-    Q_UNUSED(failure);
     Q_UNUSED(responded);
     m_upstream = nullptr;
-    finish(true, QStringLiteral("ProxyUpstreamError"), 502, QStringLiteral("shadow: ") + reason);
+    finish(true, failure, QStringLiteral("shadow: ") + reason);
 }
 
-void ShadowExchange::finish(bool failed, const QString &type, int status, const QString &message)
+void ShadowExchange::finish(bool failed, std::optional<UpstreamFailure> failure, const QString &message)
 {
     if (m_finished)
         return;
@@ -108,9 +107,9 @@ void ShadowExchange::finish(bool failed, const QString &type, int status, const 
     m_comparison->stats->answered(m_worker->nowNs() - m_startedNs, failed);
     m_endpoint->shadowInFlight.fetch_sub(1);
     m_comparison->shadowEnded(m_answer);
-    if (!type.isEmpty()) {
+    if (failure) {
         m_worker->recordOutcome(*m_route, true);
-        m_worker->reportUpstreamFailure(*m_route, status, type, message);
+        m_worker->reportUpstreamFailure(*m_route, *failure, message);
     } else if (m_answer.valid) {
         m_worker->recordOutcome(*m_route, failed);
     }

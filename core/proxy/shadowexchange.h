@@ -1,12 +1,14 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include <QByteArray>
 #include <QObject>
 
 #include "http/proxyhttp.h"
 #include "proxy/upstreamconnection.h"
+#include "proxy/upstreamfailure.h"
 
 namespace ServeDeck {
 
@@ -64,7 +66,8 @@ private:
     void upstreamComplete(UpstreamConnection *connection, bool reusable) override;
     void upstreamFailed(UpstreamConnection::Failure failure, const QString &reason, bool responded) override;
     // Counts it, frees its in-flight slot, hands its answer to the comparison, deletes it later.
-    void finish(bool failed, const QString &type = {}, int status = 0, const QString &message = {});
+    // failure: reported as the route's upstream failure, with message.
+    void finish(bool failed, std::optional<UpstreamFailure> failure = std::nullopt, const QString &message = {});
 
     ProxyWorker *m_worker;
     std::shared_ptr<const RouteBinding> m_route;

@@ -34,7 +34,7 @@ const http_parser_settings UpstreamConnection::s_settings = [] {
 }();
 
 UpstreamConnection::UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, const RouteBinding &route,
-                                       const QElapsedTimer &clock)
+                                       const MonotonicClock &clock)
     : QObject(worker)
     , m_worker(worker)
     , m_pool(pool)
@@ -49,7 +49,7 @@ UpstreamConnection::UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, 
     http_parser_init(&m_parser, HTTP_RESPONSE);
     m_parser.data = this;
     m_socket->setReadBufferSize(kSocketReadBufferSize);
-    m_lastActivity = m_clock.elapsed();
+    m_lastActivity = m_clock.nowMs();
 
     connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::onConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::drain);
@@ -68,7 +68,7 @@ UpstreamConnection::~UpstreamConnection()
 void UpstreamConnection::connectTo(const QString &host, const QHostAddress &address, quint16 port)
 {
     m_state = State::Connecting;
-    m_lastActivity = m_clock.elapsed();
+    m_lastActivity = m_clock.nowMs();
     if (!address.isNull())
         m_socket->connectToHost(address, port);
     else
@@ -86,7 +86,7 @@ void UpstreamConnection::send(Listener *listener, const QByteArray &request, boo
     // A fresh parser per request: the previous answer left it paused.
     http_parser_init(&m_parser, HTTP_RESPONSE);
     m_parser.data = this;
-    m_lastActivity = m_clock.elapsed();
+    m_lastActivity = m_clock.nowMs();
     if (m_state == State::Open)
         m_socket->write(request);
     else
@@ -99,7 +99,7 @@ void UpstreamConnection::setReadingPaused(bool paused)
         return;
     m_paused = paused;
     // The upstream did not stall while we were not reading: its read timeout starts over.
-    m_lastActivity = m_clock.elapsed();
+    m_lastActivity = m_clock.nowMs();
     if (!paused)
         drain();
 }
@@ -124,7 +124,7 @@ void UpstreamConnection::onConnected()
     m_state = State::Open;
     // Requests are written whole; Nagle would only hold back the body behind the head.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    m_lastActivity = m_clock.elapsed();
+    m_lastActivity = m_clock.nowMs();
     if (!m_pendingRequest.isEmpty())
         m_socket->write(std::exchange(m_pendingRequest, QByteArray()));
 }
@@ -166,7 +166,7 @@ void UpstreamConnection::drain()
         const qint64 n = m_socket->read(m_readBuffer.get(), kReadChunk);
         if (n <= 0)
             break;
-        m_lastActivity = m_clock.elapsed();
+        m_lastActivity = m_clock.nowMs();
         m_responded = true;
         const size_t parsed = http_parser_execute(&m_parser, &s_settings, m_readBuffer.get(), static_cast<size_t>(n));
         if (m_state != State::Open || !m_listener) {

@@ -4,14 +4,15 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
 
 #include <http_parser.h>
 
+#include "proxy/monotonicclock.h"
 #include "http/proxyhttp.h"
+#include "proxy/upstreamfailure.h"
 
 class QTcpSocket;
 
@@ -32,7 +33,7 @@ struct RouteBinding;
 class UpstreamConnection final : public QObject
 {
 public:
-    enum class Failure { ConnectFailed, Closed, Malformed };
+    using Failure = UpstreamFailure;
 
     struct Head
     {
@@ -58,7 +59,7 @@ public:
 
     // Holds one of route's connection slots (taken by the caller) until it ends; carries at
     // most route.policy.maxRequestsPerConnection requests (0: any number).
-    UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, const RouteBinding &route, const QElapsedTimer &clock);
+    UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, const RouteBinding &route, const MonotonicClock &clock);
     ~UpstreamConnection() override;
 
     // address is used when it is not null (no name lookup); host otherwise.
@@ -75,7 +76,7 @@ public:
     bool isConnecting() const { return m_state == State::Connecting; }
     bool isOpen() const { return m_state == State::Open; }
     bool readingPaused() const { return m_paused; }
-    qint64 lastActivity() const { return m_lastActivity; }  // ms on the worker's clock
+    qint64 lastActivity() const { return m_lastActivity; }  // ms on the proxy's clock
 
 private:
     friend class UpstreamPool;
@@ -121,7 +122,7 @@ private:
     std::shared_ptr<RouteCircuit> m_circuit;  // given back when the connection ends
     int m_maxRequests = 0;
     int m_answered = 0;
-    const QElapsedTimer &m_clock;
+    const MonotonicClock &m_clock;
     QTcpSocket *m_socket;
     Listener *m_listener = nullptr;
     http_parser m_parser;
