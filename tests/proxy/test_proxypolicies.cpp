@@ -660,8 +660,11 @@ void TestProxyPolicies::upstreamErrorsAreReportedOncePerWindow()
         QCOMPARE(reply.status, 504);
         QCOMPARE(reply.errorType(), u"Timeout"_s);
     }
-    if (burst.elapsed() >= options.errorReportWindowMs)
-        QSKIP("the failures took longer than one report window on this machine");
+    // However long the burst took (a loaded machine may need more than one window), what the
+    // window promises is checked, bounded: each route's first failure reported at once and alone,
+    // its reports at least a window apart, and their counts adding up to every failure.
+    const qint64 burstMs = burst.elapsed();
+    const qint64 burstEndedAt = clock.elapsed();
 
     const auto of = [&reports](const QUuid &route) {
         QList<ProxyServer::UpstreamErrorReport> out;
@@ -677,9 +680,18 @@ void TestProxyPolicies::upstreamErrorsAreReportedOncePerWindow()
             total += report.count;
         return total;
     };
-    // Within the window: the first failure of each route, reported at once, alone.
-    QCOMPARE(of(refusingRoute).size(), 1);
-    QCOMPARE(of(slowRoute).size(), 1);
+    const auto timesOf = [&](const QUuid &route) {
+        QList<qint64> out;
+        for (qsizetype i = 0; i < reports.size(); ++i) {
+            if (reports[i].routeId == route)
+                out.append(reportedAt[i]);
+        }
+        return out;
+    };
+    // The first failure of each route, reported at once (before the burst was over), alone.
+    QVERIFY(!of(refusingRoute).isEmpty());
+    QVERIFY(!of(slowRoute).isEmpty());
+    QVERIFY2(timesOf(refusingRoute).first() <= burstEndedAt, qPrintable(u"first report at %1 ms"_s.arg(timesOf(refusingRoute).first())));
     const ProxyServer::UpstreamErrorReport first = of(refusingRoute).first();
     QCOMPARE(first.count, quint64(1));
     QCOMPARE(first.type, u"ProxyUpstreamError"_s);
@@ -693,21 +705,21 @@ void TestProxyPolicies::upstreamErrorsAreReportedOncePerWindow()
     QCOMPARE(firstSlow.status, 504);
     QCOMPARE(firstSlow.count, quint64(1));
 
-    // When the window ends: one report with the rest.
-    QTRY_COMPARE_WITH_TIMEOUT(sum(of(refusingRoute)), quint64(kRefused), 10000);
-    QTRY_COMPARE_WITH_TIMEOUT(sum(of(slowRoute)), quint64(3), 10000);
-    QCOMPARE(of(refusingRoute).size(), 2);
-    QCOMPARE(of(slowRoute).size(), 2);
-    QCOMPARE(of(refusingRoute).last().count, quint64(kRefused - 1));
-    qint64 firstAt = -1;
-    qint64 secondAt = -1;
-    for (qsizetype i = 0; i < reports.size(); ++i) {
-        if (reports[i].routeId != refusingRoute)
-            continue;
-        (firstAt < 0 ? firstAt : secondAt) = reportedAt[i];
+    // As windows end: the rest in later reports, none lost.
+    QTRY_COMPARE_WITH_TIMEOUT(sum(of(refusingRoute)), quint64(kRefused), 10000 + int(burstMs));
+    QTRY_COMPARE_WITH_TIMEOUT(sum(of(slowRoute)), quint64(3), 10000 + int(burstMs));
+    for (const QUuid &route : {refusingRoute, slowRoute}) {
+        const QList<qint64> at = timesOf(route);
+        QVERIFY(at.size() >= 2);
+        for (qsizetype i = 1; i < at.size(); ++i)
+            QVERIFY2(at[i] - at[i - 1] >= options.errorReportWindowMs - 50, qPrintable(u"reports %1 ms apart"_s.arg(at[i] - at[i - 1])));
     }
-    QVERIFY2(secondAt - firstAt >= options.errorReportWindowMs - 50,
-             qPrintable(u"reports %1 ms apart"_s.arg(secondAt - firstAt)));
+    // A burst within one window: the whole rest in one report.
+    if (burstMs < options.errorReportWindowMs) {
+        QCOMPARE(of(refusingRoute).size(), 2);
+        QCOMPARE(of(slowRoute).size(), 2);
+        QCOMPARE(of(refusingRoute).last().count, quint64(kRefused - 1));
+    }
 }
 
 // Scaled to zero: the first request is held, the wake handler runs once, and the answer comes
