@@ -3,8 +3,6 @@
 #include <QBrush>
 #include <QColor>
 #include <QEvent>
-#include <QGuiApplication>
-#include <QPalette>
 
 #include "ui/metrics/metricshistory.h"
 #include "ui/common/theme.h"
