@@ -36,6 +36,7 @@
 #include "ui/common/settingsdialog.h"
 #include "ui/metrics/sparklinedelegate.h"
 #include "ui/common/tablecolumns.h"
+#include "ui/common/theme.h"
 #include "ui/tokens/tokenview.h"
 
 namespace ServeDeck {
@@ -220,7 +221,7 @@ QWidget *MainWindow::createEndpointsPage(QWidget *parent)
     toolBar->addWidget(m_search);
 
     m_endpointError->setObjectName(QStringLiteral("endpointError"));
-    m_endpointError->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_endpointError->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_endpointError->setWordWrap(true);
     m_endpointError->hide();
 

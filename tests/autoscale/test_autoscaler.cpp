@@ -7,7 +7,7 @@
 #include <QTest>
 
 #include "autoscale/autoscaler.h"
-#include "domain/clock.h"
+#include "support/manualclock.h"
 #include "store/repository.h"
 #include "support/require.h"
 

@@ -6,7 +6,7 @@
 
 #include "autoscale/idlepolicy.h"
 #include "autoscale/scalingpolicy.h"
-#include "domain/clock.h"
+#include "support/manualclock.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;

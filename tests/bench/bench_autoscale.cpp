@@ -15,7 +15,7 @@
 #include "agent/replicaprocess.h"
 #include "plane/controlplane.h"
 #include "autoscale/scalingpolicy.h"
-#include "domain/clock.h"
+#include "../support/manualclock.h"  // tests/ is not on the benches' include path
 #include "service/modelservingservice.h"
 #include "benchsupport.h"
 

@@ -7,7 +7,7 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 
-#include "domain/clock.h"
+#include "../support/manualclock.h"  // tests/ is not on the benches' include path
 #include "scheduler/reconciler.h"
 #include "store/repository.h"
 

@@ -1,8 +1,10 @@
 // Replicas as real processes: the embedded agent starts the demo model server for every route the
 // reconciler creates, probes it, holds it to its memory limit and reports how it ended.
 #include <csignal>
+#include <functional>
 #include <sched.h>
 
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -77,10 +79,45 @@ private:
 
     QJsonObject predict(quint16 port) { return ReplicaProcesses::predict(m_network, port, kWaitMs); }
 
-    QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
+    // A failed query is not "no errors": callers check the result and fail with its type and
+    // message (QVERIFY2(r, qPrintable(failureOf(r)))).
+    Result<QList<ErrorRecord>> errorsOf(const QString &name, const QString &type = {})
     {
-        auto errors = service().listErrors(name, 100, type);
-        return errors ? *errors : QList<ErrorRecord>();
+        return service().listErrors(name, 100, type);
+    }
+
+    template<typename T>
+    static QString failureOf(const Result<T> &result)
+    {
+        return result ? QString() : result.error().typeName() + QStringLiteral(": ") + result.error().message;
+    }
+
+    // Polls the endpoint's errors (of `type`) until `wanted` holds for them, bounded by kWaitMs,
+    // and leaves them in `seen`. Returns why it failed, empty when `wanted` held; a failed query
+    // ends the wait at once with its type and message.
+    QString waitForErrors(const QString &name, const QString &type, const std::function<bool(const QList<ErrorRecord> &)> &wanted,
+                          QList<ErrorRecord> &seen)
+    {
+        QDeadlineTimer deadline(kWaitMs);
+        for (;;) {
+            auto errors = errorsOf(name, type);
+            if (!errors)
+                return QStringLiteral("listing errors failed: ") + failureOf(errors);
+            seen = *errors;
+            if (wanted(seen))
+                return {};
+            if (deadline.hasExpired())
+                break;
+            QTest::qWait(20);
+        }
+        QStringList types;
+        for (const ErrorRecord &e : seen)
+            types << e.type;
+        return QStringLiteral("not as wanted after %1 ms: %2 has %3 error(s) of type '%4': %5")
+            .arg(kWaitMs)
+            .arg(name)
+            .arg(seen.size())
+            .arg(type, types.join(QStringLiteral(", ")));
     }
 
 private Q_SLOTS:
@@ -150,7 +187,9 @@ private Q_SLOTS:
         auto info = service().endpointInfo(QStringLiteral("iris"));
         QCOMPARE(info->status, EndpointStatus::ScaledToZero);
         QVERIFY(info->endpoint.isLive());
-        QVERIFY(errorsOf(QStringLiteral("iris")).isEmpty());
+        auto errors = errorsOf(QStringLiteral("iris"));
+        QVERIFY2(errors, qPrintable(failureOf(errors)));
+        QVERIFY(errors->isEmpty());
     }
 
     void killedReplicaIsRecordedAndReplaced()
@@ -161,8 +200,11 @@ private Q_SLOTS:
         QSignalSpy changed(&service(), &ModelServingService::routesChanged);
         QCOMPARE(::kill(pid_t(pidOf(victim)), SIGKILL), 0);
 
-        QTRY_COMPARE_WITH_TIMEOUT(errorsOf(QStringLiteral("iris"), QStringLiteral("Crashed")).size(), 1, kWaitMs);
-        const ErrorRecord error = errorsOf(QStringLiteral("iris")).first();
+        QList<ErrorRecord> crashed;
+        const QString waited = waitForErrors(QStringLiteral("iris"), QStringLiteral("Crashed"),
+                                             [](const QList<ErrorRecord> &l) { return l.size() == 1; }, crashed);
+        QVERIFY2(waited.isEmpty(), qPrintable(waited));
+        const ErrorRecord error = crashed.first();
         QCOMPARE(error.signal, std::optional<int>(SIGKILL));
         QCOMPARE(error.routeId, victim.id.toString(QUuid::WithoutBraces));
         QCOMPARE(error.agentId, QStringLiteral("local"));
@@ -181,8 +223,11 @@ private Q_SLOTS:
         const Route r = routes(QStringLiteral("hungry")).first();
         for (int i = 0; i < 4 && processAlive(pidOf(r)); ++i)
             predict(portOf(r));
-        QTRY_COMPARE_WITH_TIMEOUT(errorsOf(QStringLiteral("hungry"), QStringLiteral("OOMKilled")).size(), 1, kWaitMs);
-        const ErrorRecord error = errorsOf(QStringLiteral("hungry"), QStringLiteral("OOMKilled")).first();
+        QList<ErrorRecord> killed;
+        const QString waited = waitForErrors(QStringLiteral("hungry"), QStringLiteral("OOMKilled"),
+                                             [](const QList<ErrorRecord> &l) { return l.size() == 1; }, killed);
+        QVERIFY2(waited.isEmpty(), qPrintable(waited));
+        const ErrorRecord error = killed.first();
         QVERIFY2(error.message.contains(QStringLiteral("limit of 128 MiB")), qPrintable(error.message));
         QCOMPARE(error.signal, std::optional<int>(SIGKILL));
         QVERIFY(!processAlive(pidOf(r)));
@@ -193,24 +238,51 @@ private Q_SLOTS:
         const Endpoint e = create(QStringLiteral("broken"), faultyFolder(QStringLiteral("broken"), {QStringLiteral("--exit-code-at-start"), QStringLiteral("3")}), 1);
         const int maxRetries = service().config().maxRetries;
         QTRY_COMPARE_WITH_TIMEOUT(service().endpointInfo(QStringLiteral("broken"))->endpoint.retries, maxRetries + 1, kWaitMs);
-        // Past the limit nothing more is tried.
-        const int attempts = int(errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).size());
+        auto failed = errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed"));
+        QVERIFY2(failed, qPrintable(failureOf(failed)));
+        const int attempts = int(failed->size());
         QCOMPARE(attempts, maxRetries + 1);
-        QCOMPARE(errorsOf(QStringLiteral("broken")).first().exitCode, std::optional<int>(3));
-        QTest::qWait(1000);  // several reconciler ticks
-        QCOMPARE(int(errorsOf(QStringLiteral("broken")).size()), attempts);
+        QCOMPARE(failed->first().exitCode, std::optional<int>(3));
+        // Past the limit nothing more is tried. The passes are run here, so they surely ran (a
+        // fixed wait would also pass with a stalled reconciler): each one skips the endpoint for
+        // its retries and creates no route; events run in between, and no attempt is recorded.
+        for (int pass = 0; pass < 5; ++pass) {
+            auto p = m_plane->reconciler()->runOnce();
+            QVERIFY2(p, qPrintable(failureOf(p)));
+            QVERIFY2(p->skippedForRetries.contains(e.id), qPrintable(QString::number(pass)));
+            QVERIFY2(p->created.isEmpty(), qPrintable(QString::number(pass)));
+            QCoreApplication::processEvents();
+        }
+        QCOMPARE(m_plane->agent()->replicaCount(), 0);
+        auto after = errorsOf(QStringLiteral("broken"));
+        QVERIFY2(after, qPrintable(failureOf(after)));
+        QCOMPARE(int(after->size()), attempts);
         // Failed starts and nothing healthy: it says so, not "still provisioning".
         QCOMPARE(service().endpointInfo(QStringLiteral("broken"))->status, EndpointStatus::Unhealthy);
-        // Clearing the error lets it try again.
-        QVERIFY(service().clearErrors(e.name).ok());
-        QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).isEmpty(), kWaitMs);
+        // Clearing the error lets it try again: the old errors are gone, the retry counter is back
+        // at zero, and a new failed start is recorded (one that was not there before clearing).
+        QSet<qint64> before;
+        for (const ErrorRecord &r : *after)
+            before.insert(r.id);
+        auto cleared = service().clearErrors(e.name);
+        QVERIFY2(cleared, qPrintable(failureOf(cleared)));
+        QCOMPARE(*cleared, attempts);
+        QCOMPARE(service().endpointInfo(QStringLiteral("broken"))->endpoint.retries, 0);
+        QList<ErrorRecord> again;
+        const QString waited = waitForErrors(QStringLiteral("broken"), QStringLiteral("StartFailed"), [&](const QList<ErrorRecord> &l) {
+            return !l.isEmpty() && std::none_of(l.begin(), l.end(), [&](const ErrorRecord &r) { return before.contains(r.id); });
+        }, again);
+        QVERIFY2(waited.isEmpty(), qPrintable(waited));
     }
 
     void cudaOutOfMemoryIsRecognisedInTheLog()
     {
         create(QStringLiteral("gpu-hungry"), faultyFolder(QStringLiteral("gpu"), {QStringLiteral("--log-cuda-oom")}), 1);
-        QTRY_VERIFY_WITH_TIMEOUT(!errorsOf(QStringLiteral("gpu-hungry"), QStringLiteral("CudaOutOfMemory")).isEmpty(), kWaitMs);
-        const ErrorRecord error = errorsOf(QStringLiteral("gpu-hungry"), QStringLiteral("CudaOutOfMemory")).first();
+        QList<ErrorRecord> oom;
+        const QString waited = waitForErrors(QStringLiteral("gpu-hungry"), QStringLiteral("CudaOutOfMemory"),
+                                             [](const QList<ErrorRecord> &l) { return !l.isEmpty(); }, oom);
+        QVERIFY2(waited.isEmpty(), qPrintable(waited));
+        const ErrorRecord error = oom.first();
         QVERIFY2(error.logTail.contains(QStringLiteral("CUDA out of memory")), qPrintable(error.logTail));
     }
 
@@ -228,6 +300,7 @@ private Q_SLOTS:
             QVERIFY2(!processAlive(pid), qPrintable(QString::number(pid)));
         // A graceful stop is not an error.
         auto errors = service().listErrors({}, 100);
+        QVERIFY2(errors, qPrintable(failureOf(errors)));
         QVERIFY(errors->isEmpty());
     }
 
@@ -238,8 +311,10 @@ private Q_SLOTS:
         cpu_set_t allowed;
         CPU_ZERO(&allowed);
         QCOMPARE(::sched_getaffinity(0, sizeof(allowed), &allowed), 0);
+        // A capability of the machine, not its speed: with one core there is nothing to tell apart.
         if (CPU_COUNT(&allowed) < 2)
-            QSKIP("needs two usable cores");
+            QSKIP(qPrintable(QStringLiteral("needs two usable CPU cores to pin two replicas apart; this process may use %1")
+                                 .arg(CPU_COUNT(&allowed))));
         const auto coresOf = [](const Route &r) {
             QFile f(QStringLiteral("/proc/%1/status").arg(pidOf(r)));
             if (!f.open(QIODevice::ReadOnly))

@@ -539,7 +539,7 @@ void TestProxy::unreachableUpstreamIs504()
         fillers.push_back(std::move(socket));
     }
     if (!full)
-        QSKIP("this kernel accepts past a full backlog; cannot make a connect hang");
+        QSKIP("this kernel completes connects past a full listen backlog, so no connect can be made to hang here");
 
     ProxyServer::Options options;
     options.workerThreads = 1;

@@ -5,7 +5,7 @@
 #include <QTest>
 
 #include "auth/tokensigner.h"
-#include "domain/clock.h"
+#include "support/manualclock.h"
 #include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"

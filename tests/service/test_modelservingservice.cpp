@@ -6,7 +6,7 @@
 #include <QTest>
 
 #include "auth/tokensigner.h"
-#include "domain/clock.h"
+#include "support/manualclock.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/require.h"

@@ -1,9 +1,14 @@
 // core/ is the part that runs headless (servedeck serve, the agent): nothing in it may pull in
-// QtWidgets or the ui/ library. This reads the source tree and names every offending file.
+// QtWidgets or the ui/ library. Beyond that, every include between folders (core/<library>, ui,
+// app) must follow a table of allowed directions. This reads the source tree and names every
+// offending file and line.
+#include <memory>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QHash>
 #include <QRegularExpression>
 #include <QSet>
 #include <QTest>
@@ -103,6 +108,124 @@ QList<Include> includesOf(const QString &file)
     return found;
 }
 
+// Which folders each folder may include from, besides its own files. Dependencies point down
+// (ARCHITECTURE.md: ui → plane → api → service → scheduler/autoscale →
+// store/agent/proxy/auth/http → domain); each row is what the library's link line in
+// core/*/CMakeLists.txt gives it, no more. "core/*" is every folder in core/, present or future.
+// A new folder needs a row: the walk below fails on a folder the table does not know.
+const QHash<QString, QStringList> kAllowedIncludes{
+    {u"core/domain"_s, {}},
+    {u"core/store"_s, {u"core/domain"_s}},
+    {u"core/auth"_s, {u"core/domain"_s}},
+    {u"core/agent"_s, {u"core/domain"_s}},
+    {u"core/http"_s, {u"core/domain"_s}},
+    // Same tier, sideways: the proxy checks tokens, and reads requests with the one HTTP layer.
+    {u"core/proxy"_s, {u"core/auth"_s, u"core/http"_s, u"core/domain"_s}},
+    {u"core/autoscale"_s, {u"core/store"_s, u"core/domain"_s}},
+    {u"core/scheduler"_s, {u"core/store"_s, u"core/domain"_s}},
+    // The service drives agents and reads the proxy's counters; the reconciler is wired to it in
+    // core/plane, so the service does not include the scheduler.
+    {u"core/service"_s,
+     {u"core/store"_s, u"core/autoscale"_s, u"core/agent"_s, u"core/proxy"_s, u"core/auth"_s, u"core/domain"_s}},
+    // The REST server speaks for the service: not the data plane, the reconciler or the root that
+    // wires them, and not the database behind the service's back.
+    {u"core/api"_s, {u"core/service"_s, u"core/http"_s, u"core/agent"_s, u"core/auth"_s, u"core/domain"_s}},
+    // The composition root wires everything in core/.
+    {u"core/plane"_s, {u"core/*"_s}},
+    {u"ui"_s, {u"core/*"_s}},
+    {u"app"_s, {u"core/*"_s, u"ui"_s}},
+};
+
+bool mayInclude(const QString &from, const QString &to)
+{
+    if (from == to)
+        return true;
+    const QStringList allowed = kAllowedIncludes.value(from);
+    return allowed.contains(to) || (to.startsWith(u"core/"_s) && allowed.contains(u"core/*"_s));
+}
+
+// The folder a file belongs to, by its path from the source root: core/<library>, ui or app;
+// empty outside them.
+QString folderOf(const QString &relativePath)
+{
+    const QStringList parts = QDir::cleanPath(relativePath).split(u'/');
+    if (parts.size() >= 3 && parts[0] == u"core")
+        return u"core/"_s + parts[1];
+    if (parts.size() >= 2 && (parts[0] == u"ui" || parts[0] == u"app"))
+        return parts[0];
+    return {};
+}
+
+// The project's sources as the include check needs them: which folders core/ has, and which
+// folders hold a header of a given file name (for includes written without a folder).
+class SourceTree
+{
+public:
+    explicit SourceTree(const QString &rootDir)
+        : m_root(rootDir)
+    {
+        const QFileInfoList libraries = QDir(m_root.filePath(u"core"_s)).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot);
+        for (const QFileInfo &library : libraries)
+            m_coreFolders.insert(library.fileName());
+        for (const QString &top : {u"core"_s, u"ui"_s, u"app"_s}) {
+            QDirIterator it(m_root.filePath(top), QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QString file = it.next();
+                if (const QString folder = folderOf(m_root.relativeFilePath(file)); !folder.isEmpty())
+                    m_foldersByName[QFileInfo(file).fileName()].insert(folder);
+            }
+        }
+    }
+
+    QSet<QString> coreFolders() const { return m_coreFolders; }
+
+    // The project folders an include in `file` (relative to the root) reaches, the way the
+    // compiler looks: next to the including file first, then the include path (the source
+    // root, core/, and for a bare name any folder that has it). Empty for a header from outside.
+    QStringList targets(const QString &file, const QString &header, bool angled) const
+    {
+        const QString path = QDir::cleanPath(header);
+        const QString next = QDir::cleanPath(QFileInfo(m_root.filePath(file)).path() + u'/' + path);
+        if (!angled && QFileInfo(next).isFile() && next.startsWith(m_root.path() + u'/')) {
+            const QString folder = folderOf(m_root.relativeFilePath(next));
+            return folder.isEmpty() ? QStringList() : QStringList{folder};
+        }
+        if (path.contains(u'/')) {
+            const QString first = path.section(u'/', 0, 0);
+            if (first == u"core" || first == u"ui" || first == u"app")
+                return {folderOf(path)};
+            if (m_coreFolders.contains(first))
+                return {u"core/"_s + first};
+            return {};
+        }
+        if (angled)
+            return {};  // <memory>, <QObject>: not a project header
+        const QSet<QString> holders = m_foldersByName.value(path);
+        // Found in the includer's own folder (on its include path): that is the one meant.
+        if (holders.contains(folderOf(file)))
+            return {folderOf(file)};
+        QStringList sorted(holders.begin(), holders.end());
+        sorted.sort();
+        return sorted;
+    }
+
+private:
+    QDir m_root;
+    QSet<QString> m_coreFolders;
+    QHash<QString, QSet<QString>> m_foldersByName;
+};
+
+// Why `file` may not include `header`, or empty when the table allows it.
+QString tableForbids(const SourceTree &tree, const QString &file, const QString &header, bool angled)
+{
+    const QString from = folderOf(file);
+    for (const QString &to : tree.targets(file, header, angled)) {
+        if (!mayInclude(from, to))
+            return u"%1 may not include %2"_s.arg(from, to);
+    }
+    return {};
+}
+
 } // namespace
 
 class TestLayering final : public QObject
@@ -115,10 +238,15 @@ private Q_SLOTS:
     void classifiesIncludes();
     void coreIncludesNoWidgetsOrUi();
     void coreTargetsLinkNoWidgets();
+    void tableClassifiesIncludes_data();
+    void tableClassifiesIncludes();
+    void includesFollowTheTable();
+    void coreLinksFollowTheTable();
 
 private:
     QSet<QString> m_uiHeaders;
     QSet<QString> m_coreHeaders;
+    std::unique_ptr<SourceTree> m_tree;
 };
 
 void TestLayering::initTestCase()
@@ -130,6 +258,7 @@ void TestLayering::initTestCase()
     QDirIterator it(QDir(sourceDir()).filePath(u"core"_s), QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext())
         m_coreHeaders.insert(QFileInfo(it.next()).fileName());
+    m_tree = std::make_unique<SourceTree>(sourceDir());
 }
 
 // The checker itself: it must catch what it is there for and let the rest through.
@@ -219,6 +348,132 @@ void TestLayering::coreTargetsLinkNoWidgets()
     }
     QVERIFY2(offences.isEmpty(), qPrintable(u"core/ targets must not link QtWidgets, Charts or ui/:\n  "_s
                                             + offences.join(u"\n  "_s)));
+}
+
+// The table's checker itself: it must reject what the table forbids and let the rest through,
+// however the include is spelled.
+void TestLayering::tableClassifiesIncludes_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("header");
+    QTest::addColumn<bool>("angled");
+    QTest::addColumn<bool>("allowed");
+
+    QTest::newRow("api → proxy") << u"core/api/controlapiserver.cpp"_s << u"proxy/proxyserver.h"_s << false << false;
+    QTest::newRow("api → scheduler") << u"core/api/controlapiserver.cpp"_s << u"scheduler/reconciler.h"_s << false << false;
+    QTest::newRow("api → plane") << u"core/api/controlapiserver.cpp"_s << u"plane/controlplane.h"_s << false << false;
+    QTest::newRow("api → store") << u"core/api/controlapiserver.cpp"_s << u"store/repository.h"_s << false << false;
+    QTest::newRow("api → proxy, angled") << u"core/api/controlapiserver.cpp"_s << u"proxy/proxyserver.h"_s << true << false;
+    QTest::newRow("api → proxy, relative") << u"core/api/controlapiserver.cpp"_s << u"../proxy/proxyserver.h"_s << false << false;
+    QTest::newRow("api → proxy, core/ path") << u"core/api/controlapiserver.cpp"_s << u"core/proxy/proxyserver.h"_s << false << false;
+    QTest::newRow("api → plane, bare name") << u"core/api/controlapiserver.cpp"_s << u"controlplane.h"_s << false << false;
+    QTest::newRow("domain → store") << u"core/domain/endpoint.cpp"_s << u"store/repository.h"_s << false << false;
+    QTest::newRow("store → service") << u"core/store/repository.cpp"_s << u"service/modelservingservice.h"_s << false << false;
+    QTest::newRow("scheduler → service") << u"core/scheduler/reconciler.cpp"_s << u"service/modelservingservice.h"_s << false << false;
+    QTest::newRow("service → scheduler") << u"core/service/modelservingservice.cpp"_s << u"scheduler/reconciler.h"_s << false << false;
+    QTest::newRow("service → api") << u"core/service/modelservingservice.cpp"_s << u"api/jsoncodec.h"_s << false << false;
+    QTest::newRow("http → proxy") << u"core/http/httpserver.cpp"_s << u"proxy/proxyserver.h"_s << false << false;
+    QTest::newRow("proxy → store") << u"core/proxy/proxyserver.cpp"_s << u"store/repository.h"_s << false << false;
+    QTest::newRow("core → ui") << u"core/service/modelservingservice.cpp"_s << u"ui/mainwindow.h"_s << false << false;
+    QTest::newRow("core → ui, bare name") << u"core/service/modelservingservice.cpp"_s << u"mainwindow.h"_s << false << false;
+    QTest::newRow("plane → app") << u"core/plane/controlplane.cpp"_s << u"app/commandline.h"_s << false << false;
+    QTest::newRow("ui → app") << u"ui/mainwindow.cpp"_s << u"app/commandline.h"_s << false << false;
+    QTest::newRow("ui → app, bare name") << u"ui/mainwindow.cpp"_s << u"commandline.h"_s << false << false;
+
+    QTest::newRow("api → service") << u"core/api/controlapiserver.cpp"_s << u"service/modelservingservice.h"_s << false << true;
+    QTest::newRow("api → http") << u"core/api/controlapiserver.cpp"_s << u"http/httpserver.h"_s << false << true;
+    QTest::newRow("api, own header") << u"core/api/controlapiserver.cpp"_s << u"jsoncodec.h"_s << false << true;
+    QTest::newRow("store → domain") << u"core/store/repository.cpp"_s << u"domain/route.h"_s << false << true;
+    QTest::newRow("proxy → http") << u"core/proxy/proxyserver.cpp"_s << u"http/httprequest.h"_s << false << true;
+    QTest::newRow("service → proxy") << u"core/service/modelservingservice.cpp"_s << u"proxy/proxyserver.h"_s << false << true;
+    QTest::newRow("plane → proxy") << u"core/plane/controlplane.cpp"_s << u"proxy/proxyserver.h"_s << false << true;
+    QTest::newRow("plane → scheduler") << u"core/plane/controlplane.cpp"_s << u"scheduler/reconciler.h"_s << false << true;
+    QTest::newRow("ui → plane") << u"ui/mainwindow.cpp"_s << u"plane/controlplane.h"_s << false << true;
+    QTest::newRow("ui → ui") << u"ui/mainwindow.cpp"_s << u"ui/common/appearance.h"_s << false << true;
+    QTest::newRow("app → ui") << u"app/guicommand.cpp"_s << u"ui/mainwindow.h"_s << false << true;
+    QTest::newRow("app → plane") << u"app/guicommand.cpp"_s << u"plane/controlplane.h"_s << false << true;
+    QTest::newRow("app, own header by name") << u"app/modelserver/main.cpp"_s << u"signalquitter.h"_s << false << true;
+    QTest::newRow("Qt") << u"core/domain/endpoint.cpp"_s << u"QtCore/QString"_s << true << true;
+    QTest::newRow("std") << u"core/domain/endpoint.cpp"_s << u"memory"_s << true << true;
+    QTest::newRow("library") << u"core/auth/tokensigner.cpp"_s << u"openssl/evp.h"_s << true << true;
+}
+
+void TestLayering::tableClassifiesIncludes()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, header);
+    QFETCH(bool, angled);
+    QFETCH(bool, allowed);
+    QVERIFY2(QFileInfo::exists(QDir(sourceDir()).filePath(file)), qPrintable(file + u" is gone: pick another"_s));
+    const QString reason = tableForbids(*m_tree, file, header, angled);
+    QVERIFY2(reason.isEmpty() == allowed, qPrintable(file + u": "_s + header + u": "_s + (reason.isEmpty() ? u"allowed"_s : reason)));
+}
+
+void TestLayering::includesFollowTheTable()
+{
+    const QDir root(sourceDir());
+    QStringList offences;
+    QHash<QString, int> scanned;
+    for (const QString &top : {u"core"_s, u"ui"_s, u"app"_s}) {
+        QDirIterator it(root.filePath(top), QDir::Files, QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            const QString file = root.relativeFilePath(it.next());
+            const QString folder = folderOf(file);
+            if (folder.isEmpty() || !kSourceSuffixes.contains(QFileInfo(file).suffix()))
+                continue;
+            ++scanned[folder];
+            if (!kAllowedIncludes.contains(folder)) {
+                if (scanned[folder] == 1)
+                    offences << u"%1: %2 has no row in kAllowedIncludes"_s.arg(file, folder);
+                continue;
+            }
+            for (const Include &inc : includesOf(root.filePath(file))) {
+                const QString reason = tableForbids(*m_tree, file, inc.header, inc.angled);
+                if (reason.isEmpty())
+                    continue;
+                const QString spelled = inc.angled ? u'<' + inc.header + u'>' : u'"' + inc.header + u'"';
+                offences << u"%1:%2: includes %3 (%4)"_s.arg(file).arg(inc.line).arg(spelled, reason);
+            }
+        }
+    }
+    // Every folder the table names was read: a walk that found nothing proves nothing.
+    for (auto it = kAllowedIncludes.cbegin(); it != kAllowedIncludes.cend(); ++it)
+        QVERIFY2(scanned.value(it.key()) > 0, qPrintable(u"no sources found in "_s + it.key()));
+    QVERIFY2(offences.isEmpty(), qPrintable(u"includes against the allowed directions:\n  "_s + offences.join(u"\n  "_s)));
+}
+
+void TestLayering::coreLinksFollowTheTable()
+{
+    // A library linked against the direction would let the next include through to compile.
+    static const QRegularExpression call(u"target_link_libraries\\s*\\(\\s*(servedeck_\\w+)([^)]*)\\)"_s);
+    static const QRegularExpression target(u"\\bservedeck_(\\w+)"_s);
+    const QDir root(sourceDir());
+    QStringList offences;
+    int links = 0;
+    for (const QString &library : m_tree->coreFolders()) {
+        QFile f(root.filePath(u"core/%1/CMakeLists.txt"_s.arg(library)));
+        if (!f.open(QIODevice::ReadOnly | QIODevice::Text))
+            continue;
+        QStringList code;
+        for (const QString &line : QString::fromUtf8(f.readAll()).split(u'\n'))
+            code << line.section(u'#', 0, 0);
+        const QString text = code.join(u'\n');
+        for (auto calls = call.globalMatch(text); calls.hasNext();) {
+            const auto m = calls.next();
+            if (m.captured(1) != u"servedeck_"_s + library)
+                continue;
+            for (auto deps = target.globalMatch(m.captured(2)); deps.hasNext();) {
+                const QString dep = deps.next().captured(1);
+                if (!m_tree->coreFolders().contains(dep))
+                    continue;  // servedeck_common: settings, not code
+                ++links;
+                if (!mayInclude(u"core/"_s + library, u"core/"_s + dep))
+                    offences << u"core/%1/CMakeLists.txt: servedeck_%1 links servedeck_%2"_s.arg(library, dep);
+            }
+        }
+    }
+    QVERIFY2(links > 0, "no links between core/ libraries found");
+    QVERIFY2(offences.isEmpty(), qPrintable(u"links against the allowed directions:\n  "_s + offences.join(u"\n  "_s)));
 }
 
 QTEST_GUILESS_MAIN(TestLayering)

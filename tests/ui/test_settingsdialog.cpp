@@ -161,9 +161,15 @@ void TestSettingsDialog::backToEnglish()
     QCOMPARE(dialog->windowTitle(), u"Settings"_s);
     QCOMPARE(Appearance::language(), Appearance::Language::English);
     // The system default: no translator of the console's own; nothing installed here, so English.
+    // From Korean, so that the texts checked have to change back.
+    dialog->languageBox()->setCurrentIndex(int(Appearance::Language::Korean));
+    QTRY_COMPARE(tab(MainWindow::View::Endpoints), u"엔드포인트"_s);
+    QCOMPARE(dialog->windowTitle(), u"설정"_s);
     dialog->languageBox()->setCurrentIndex(int(Appearance::Language::System));
-    QTest::qWait(50);
-    QCOMPARE(tab(MainWindow::View::Endpoints), u"Endpoints"_s);
+    QTRY_COMPARE(tab(MainWindow::View::Endpoints), u"Endpoints"_s);
+    QCOMPARE(tab(MainWindow::View::Detail), u"Details"_s);
+    QCOMPARE(m_window->detailView()->charts().at(0)->title(), u"Replicas"_s);
+    QCOMPARE(dialog->windowTitle(), u"Settings"_s);
     QCOMPARE(Appearance::language(), Appearance::Language::System);
     dialog->close();
 }
@@ -207,10 +213,25 @@ void TestSettingsDialog::systemThemeRestoresTheStartingLook()
 {
     SettingsDialog *dialog = openSettings();
     QVERIFY(dialog);
+    // From Dark, whose look differs from the starting one (Light may not: Fusion is the default
+    // here), so that what is checked has to change.
+    dialog->themeBox()->setCurrentIndex(int(Appearance::Theme::Dark));
+    QTRY_VERIFY(Appearance::isDark(m_window->detailView()->palette()));
+    QVERIFY(QApplication::palette().color(QPalette::Window) != m_startWindow);
+    const QColor darkBase = m_window->detailView()->palette().color(QPalette::Base);
+    QTRY_COMPARE(m_window->detailView()->charts().at(0)->backgroundBrush().color(), darkBase);
+
     dialog->themeBox()->setCurrentIndex(int(Appearance::Theme::System));
     QCOMPARE(QApplication::style()->name(), m_startStyle);
     QCOMPARE(QApplication::palette().color(QPalette::Window), m_startWindow);
     QCOMPARE(Appearance::theme(), Appearance::Theme::System);
+    QCOMPARE(QSettings(u"ServeDeck"_s, UiTest::settingsApplication()).value(u"appearance/theme"_s).toString(), u"system"_s);
+    // The open window follows: its palette and its charts leave the dark look.
+    QTRY_COMPARE(m_window->detailView()->palette().color(QPalette::Window), m_startWindow);
+    QVERIFY(!Appearance::isDark(m_window->detailView()->palette()));
+    const QColor base = m_window->detailView()->palette().color(QPalette::Base);
+    QVERIFY(base != darkBase);
+    QTRY_COMPARE(m_window->detailView()->charts().at(0)->backgroundBrush().color(), base);
     dialog->close();
 }
 

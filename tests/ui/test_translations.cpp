@@ -40,7 +40,12 @@ private Q_SLOTS:
     void createDialogIsKorean();
 
 private:
-    static QStringList englishTexts(QWidget *root);
+    struct Scan
+    {
+        QStringList english;  // what a translator missed
+        int scanned = 0;      // non-empty texts looked at: a scan of nothing proves nothing
+    };
+    static Scan englishTexts(QWidget *root);
 
     QTranslator m_translator;
     std::unique_ptr<QTemporaryDir> m_dataDir;
@@ -49,19 +54,22 @@ private:
 };
 
 // Visible texts with an English word in them and no Hangul: what a translator missed.
-QStringList TestTranslations::englishTexts(QWidget *root)
+TestTranslations::Scan TestTranslations::englishTexts(QWidget *root)
 {
     static const QRegularExpression word(u"[A-Za-z]{3,}"_s);
     static const QRegularExpression hangul(u"[\\x{AC00}-\\x{D7A3}]"_s);
     // Names, units and the spec's own terms, which stay as they are in Korean too.
     static const QStringList kept{u"CPU"_s, u"GPU"_s, u"URL"_s, u"GiB"_s, u"ServeDeck"_s};
-    QStringList texts;
+    Scan scan;
     const auto check = [&](const QString &where, const QString &text) {
+        if (text.trimmed().isEmpty())
+            return;
+        ++scan.scanned;
         QString rest = text;
         for (const QString &k : kept)
             rest.remove(k);
         if (word.match(rest).hasMatch() && !hangul.match(text).hasMatch())
-            texts << where + u": "_s + text;
+            scan.english << where + u": "_s + text;
     };
     for (QLabel *label : root->findChildren<QLabel *>()) {
         if (label->isVisibleTo(root) && !label->text().contains(u'/'))  // paths and addresses are data
@@ -85,7 +93,7 @@ QStringList TestTranslations::englishTexts(QWidget *root)
         for (QChart *chart : detail->charts())
             check(u"chart"_s, chart->title());
     }
-    return texts;
+    return scan;
 }
 
 void TestTranslations::initTestCase()
@@ -136,22 +144,27 @@ void TestTranslations::everyViewIsKorean_data()
 {
     QTest::addColumn<int>("view");
     QTest::addColumn<QString>("screenshot");
-    QTest::newRow("endpoints") << int(MainWindow::View::Endpoints) << u"main-window-ko"_s;
-    QTest::newRow("errors") << int(MainWindow::View::Errors) << u"errors-ko"_s;
-    QTest::newRow("tokens") << int(MainWindow::View::Tokens) << u"tokens-ko"_s;
-    QTest::newRow("autoscaling") << int(MainWindow::View::Autoscaling) << u"autoscaling-ko"_s;
-    QTest::newRow("detail") << int(MainWindow::View::Detail) << u"endpoint-detail-ko"_s;
-    QTest::newRow("agents") << int(MainWindow::View::Agents) << u"agents-ko"_s;
+    // About two thirds of the texts each view shows today (labels, buttons, headers, chart
+    // titles): a scan that finds fewer has lost its widgets, not proved them translated.
+    QTest::addColumn<int>("minScanned");
+    QTest::newRow("endpoints") << int(MainWindow::View::Endpoints) << u"main-window-ko"_s << 10;
+    QTest::newRow("errors") << int(MainWindow::View::Errors) << u"errors-ko"_s << 11;
+    QTest::newRow("tokens") << int(MainWindow::View::Tokens) << u"tokens-ko"_s << 12;
+    QTest::newRow("autoscaling") << int(MainWindow::View::Autoscaling) << u"autoscaling-ko"_s << 20;
+    QTest::newRow("detail") << int(MainWindow::View::Detail) << u"endpoint-detail-ko"_s << 8;
+    QTest::newRow("agents") << int(MainWindow::View::Agents) << u"agents-ko"_s << 7;
 }
 
 void TestTranslations::everyViewIsKorean()
 {
     QFETCH(int, view);
     QFETCH(QString, screenshot);
+    QFETCH(int, minScanned);
     m_window->showView(MainWindow::View(view));
     QWidget *page = m_window->views()->currentWidget();
-    const QStringList english = englishTexts(page);
-    QVERIFY2(english.isEmpty(), qPrintable(english.join(u"\n"_s)));
+    const Scan scan = englishTexts(page);
+    QVERIFY2(scan.scanned >= minScanned, qPrintable(u"scanned only %1 texts"_s.arg(scan.scanned)));
+    QVERIFY2(scan.english.isEmpty(), qPrintable(scan.english.join(u"\n"_s)));
     const QString failed = UiTest::saveScreenshot(*m_window, screenshot);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
 }
@@ -162,8 +175,9 @@ void TestTranslations::createDialogIsKorean()
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
     QCOMPARE(dialog.windowTitle(), u"새 엔드포인트"_s);
-    const QStringList english = englishTexts(&dialog);
-    QVERIFY2(english.isEmpty(), qPrintable(english.join(u"\n"_s)));
+    const Scan scan = englishTexts(&dialog);
+    QVERIFY2(scan.scanned >= 22, qPrintable(u"scanned only %1 texts"_s.arg(scan.scanned)));
+    QVERIFY2(scan.english.isEmpty(), qPrintable(scan.english.join(u"\n"_s)));
     const QString failed = UiTest::saveScreenshot(dialog, u"create-endpoint-ko"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
 }

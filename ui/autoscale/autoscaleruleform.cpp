@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "ui/common/displayformat.h"
+#include "ui/common/theme.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {
@@ -25,13 +26,13 @@ namespace {
 constexpr int kMaxReplicas = 1000;
 constexpr int kMaxDelaySeconds = 86400;
 
-const QString kErrorStyle = QStringLiteral("color: #c62828;");
+QString errorStyle() { return Theme::textStyle(Theme::Role::Error); }
 
 QLabel *errorLabel(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
-    label->setStyleSheet(kErrorStyle);
+    label->setStyleSheet(errorStyle());
     label->setWordWrap(true);
     label->hide();
     return label;

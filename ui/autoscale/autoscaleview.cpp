@@ -15,6 +15,7 @@
 #include "ui/common/endpointselector.h"
 #include "ui/common/prompt.h"
 #include "ui/common/tablecolumns.h"
+#include "ui/common/theme.h"
 #include "ui/autoscale/rulelistmodel.h"
 #include "ui/autoscale/scaleeventmodel.h"
 #include "service/modelservingservice.h"
@@ -52,7 +53,7 @@ AutoscaleView::AutoscaleView(ModelServingService &service, EndpointListModel &en
     m_counts->setObjectName(QStringLiteral("scaleCounts"));
     m_newRule->setObjectName(QStringLiteral("newRule"));
     m_deleteRule->setObjectName(QStringLiteral("deleteRule"));
-    m_deleteError->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_deleteError->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_deleteError->setWordWrap(true);
     m_deleteError->hide();
 

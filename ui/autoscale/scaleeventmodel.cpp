@@ -6,6 +6,7 @@
 #include <QColor>
 
 #include "ui/common/displayformat.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -89,7 +90,7 @@ QVariant ScaleEventModel::data(const QModelIndex &index, int role) const
     const ScaleEvent &e = m_rows.at(index.row());
     const bool up = e.after > e.before;
     if (role == Qt::ForegroundRole && index.column() == Direction)
-        return QBrush(up ? QColor(0x15, 0x65, 0xc0) : QColor(0x6a, 0x1b, 0x9a));
+        return QBrush(Theme::color(up ? Theme::Role::ScaleUp : Theme::Role::ScaleDown));
     if (role == Qt::ToolTipRole && index.column() == Cause && !e.ruleId.isEmpty())
         return tr("Rule %1").arg(e.ruleId);
     if (role != Qt::DisplayRole && role != SortRole)

@@ -9,6 +9,7 @@
 #include <QVBoxLayout>
 
 #include "ui/common/appearance.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -31,7 +32,7 @@ SettingsDialog::SettingsDialog(QWidget *parent)
         m_theme->addItem(QString(), i);
     }
     m_error->setObjectName(QStringLiteral("settingsError"));
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_error->setWordWrap(true);
     m_error->hide();
 

@@ -25,6 +25,7 @@
 #include "ui/common/displayformat.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/common/endpointselector.h"
+#include "ui/common/theme.h"
 #include "ui/metrics/metricshistory.h"
 #include "ui/detail/trafficspliteditor.h"
 
@@ -35,24 +36,19 @@ namespace {
 const QString kRangeKey = QStringLiteral("endpointDetail/range");
 const QString kOrganization = QStringLiteral("ServeDeck");
 
-// Replica lines are told apart by colour; one replica's CPU, GPU and memory share one.
-const QList<QColor> kReplicaColours{QColor(0x1e, 0x88, 0xe5), QColor(0xe5, 0x39, 0x35), QColor(0x43, 0xa0, 0x47),
-                                   QColor(0xfb, 0x8c, 0x00), QColor(0x8e, 0x24, 0xaa), QColor(0x00, 0xac, 0xc1),
-                                   QColor(0x6d, 0x4c, 0x41), QColor(0xd8, 0x1b, 0x60)};
-
 QColor routeStatusColour(RouteStatus status)
 {
     switch (status) {
     case RouteStatus::Provisioning:
-        return QColor(0x1e, 0x88, 0xe5);
+        return Theme::color(Theme::Role::RouteProvisioning);
     case RouteStatus::Healthy:
-        return QColor(0x43, 0xa0, 0x47);
+        return Theme::color(Theme::Role::RouteHealthy);
     case RouteStatus::Unhealthy:
-        return QColor(0xfb, 0x8c, 0x00);
+        return Theme::color(Theme::Role::RouteUnhealthy);
     case RouteStatus::Terminating:
-        return QColor(0x9e, 0x9e, 0x9e);
+        return Theme::color(Theme::Role::RouteTerminating);
     case RouteStatus::FailedToStart:
-        return QColor(0xe5, 0x39, 0x35);
+        return Theme::color(Theme::Role::RouteFailedToStart);
     }
     return {};
 }
@@ -383,12 +379,12 @@ void EndpointDetailView::applyTheme()
         p.setStyle(style);
         return p;
     };
-    m_desired->setPen(pen(QColor(0x90, 0x90, 0x90), Qt::DashLine));
+    m_desired->setPen(pen(Theme::color(Theme::Role::ChartDesired), Qt::DashLine));
     m_healthy->setPen(pen(routeStatusColour(RouteStatus::Healthy)));
     for (int s = 0; s < m_routeLines.size(); ++s)
         m_routeLines.at(s)->setPen(pen(routeStatusColour(RouteStatus(s))));
-    m_requests->setPen(pen(QColor(0x1e, 0x88, 0xe5)));
-    m_p95->setPen(pen(QColor(0xfb, 0x8c, 0x00)));
+    m_requests->setPen(pen(Theme::color(Theme::Role::ChartRequests)));
+    m_p95->setPen(pen(Theme::color(Theme::Role::ChartLatency)));
     // Replica lines get their colours when drawn.
     m_stale = true;
     if (isVisible())
@@ -502,7 +498,8 @@ void EndpointDetailView::redrawReplicas(qint64 fromMs, qint64 toMs)
             lines.cpu = addLine(cpuChart, m_cpuValue, m_cpuTime, QStringLiteral("cpu-") + shortId, shortId);
             lines.memory = addLine(memoryChart, m_memoryValue, m_memoryTime, QStringLiteral("memory-") + shortId, shortId);
         }
-        const QColor colour = kReplicaColours.at(i % kReplicaColours.size());
+        // Replica lines are told apart by colour; one replica's CPU, GPU and memory share one.
+        const QColor colour = Theme::color(Theme::series(i));
         lines.cpu->setPen(QPen(colour, 2));
         lines.memory->setPen(QPen(colour, 2));
         const qsizetype first = s->lowerBound(fromMs, [](const ReplicaSample &r) { return r.timeMs; });

@@ -16,13 +16,14 @@
 #include <QVBoxLayout>
 
 #include "ui/endpoints/endpointlistmodel.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
 namespace {
 
-const QString kErrorStyle = QStringLiteral("color: #c62828;");
-const QString kNotReadyStyle = QStringLiteral("color: #ef6c00; font-weight: bold;");
+QString errorStyle() { return Theme::textStyle(Theme::Role::Error); }
+QString notReadyStyle() { return Theme::textStyle(Theme::Role::Warning) + QStringLiteral(" font-weight: bold;"); }
 
 QString refOf(const QUuid &id)
 {
@@ -30,8 +31,8 @@ QString refOf(const QUuid &id)
 }
 
 // Revisions are told apart by the same colours everywhere in the editor.
-const QList<QColor> kRevisionColours{QColor(0x1e, 0x88, 0xe5), QColor(0x43, 0xa0, 0x47), QColor(0x8e, 0x24, 0xaa),
-                                     QColor(0xfb, 0x8c, 0x00), QColor(0x00, 0xac, 0xc1), QColor(0x6d, 0x4c, 0x41)};
+const QList<Theme::Role> kRevisionColours{Theme::Role::Series1, Theme::Role::Series3, Theme::Role::Series5,
+                                          Theme::Role::Series4, Theme::Role::Series6, Theme::Role::Series7};
 
 } // namespace
 
@@ -67,7 +68,7 @@ protected:
             if (width <= 0)
                 continue;
             const QRectF segment(x, area.top(), width, area.height());
-            const QColor colour = kRevisionColours.at(i % kRevisionColours.size());
+            const QColor colour = Theme::color(kRevisionColours.at(i % kRevisionColours.size()));
             painter.setPen(Qt::NoPen);
             painter.setBrush(m_revisions.at(i).isReady() ? QBrush(colour) : QBrush(colour, Qt::BDiagPattern));
             painter.drawRect(segment);
@@ -182,7 +183,7 @@ TrafficSplitEditor::TrafficSplitEditor(ModelServingService &service, const Endpo
     buttons->addWidget(m_rollBack);
 
     m_error->setObjectName(QStringLiteral("splitError"));
-    m_error->setStyleSheet(kErrorStyle);
+    m_error->setStyleSheet(errorStyle());
     m_error->setWordWrap(true);
     m_error->hide();
 
@@ -327,7 +328,7 @@ void TrafficSplitEditor::rebuildRevisionRows()
         auto *swatch = new QLabel(m_rowsHost);
         swatch->setFixedSize(10, 10);
         swatch->setStyleSheet(QStringLiteral("background: %1; border-radius: 2px;")
-                                  .arg(kRevisionColours.at(i % kRevisionColours.size()).name()));
+                                  .arg(Theme::color(kRevisionColours.at(i % kRevisionColours.size())).name()));
         auto *name = new QLabel(tr("%1 (revision %2)").arg(TrafficSplit::label(m_revisions, i)).arg(r.number), m_rowsHost);
         QFont bold = name->font();
         bold.setBold(true);
@@ -337,7 +338,7 @@ void TrafficSplitEditor::rebuildRevisionRows()
             state->setText(tr("%1 of %2 routes healthy").arg(r.healthyRoutes).arg(r.routes.size()));
         } else {
             state->setText(tr("not ready"));
-            state->setStyleSheet(kNotReadyStyle);
+            state->setStyleSheet(notReadyStyle());
             state->setToolTip(tr("None of its routes is HEALTHY yet, so it takes no traffic whatever its weight."));
         }
         state->setObjectName(QStringLiteral("state-%1").arg(r.number));

@@ -18,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include "ui/common/prompt.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -212,10 +213,10 @@ bool CreateEndpointDialog::check()
             what = tr("Model %1 from %2.").arg(report.definition->models.first().name, report.resolvedFolder) + u' '
                 + what;
         m_status->setText(what);
-        m_status->setStyleSheet(QStringLiteral("color: #2e7d32;"));
+        m_status->setStyleSheet(Theme::textStyle(Theme::Role::Success));
     } else {
         m_status->setText(tr("Fix these problems before deploying:"));
-        m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_status->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     }
     return m_checked;
 }
@@ -227,7 +228,7 @@ void CreateEndpointDialog::showProblems(const QList<ServiceError> &problems)
     for (const ServiceError &e : problems) {
         auto *item = new QListWidgetItem(e.typeName() + QStringLiteral(": ") + e.message, m_problems);
         item->setData(Qt::UserRole, e.typeName());
-        item->setForeground(QColor(0xc6, 0x28, 0x28));
+        item->setForeground(Theme::color(Theme::Role::Error));
     }
 }
 
@@ -246,7 +247,7 @@ void CreateEndpointDialog::showEstimate(const DryRunReport &report)
     const bool gpuShort = report.total.gpu > report.available.gpu + 1e-9;
     const QList<bool> shortOf{cpuShort, memoryShort, gpuShort};
     for (int column = 0; column < 3; ++column)
-        m_estimateCells.at(3 + column)->setStyleSheet(shortOf.at(column) ? QStringLiteral("color: #c62828; font-weight: bold;")
+        m_estimateCells.at(3 + column)->setStyleSheet(shortOf.at(column) ? Theme::textStyle(Theme::Role::Error) + QStringLiteral(" font-weight: bold;")
                                                                           : QString());
 }
 
@@ -259,7 +260,7 @@ bool CreateEndpointDialog::deploy()
         // Something changed between the check and now (another endpoint took the resources or the name).
         showProblems({created.error()});
         m_status->setText(tr("The endpoint was not created:"));
-        m_status->setStyleSheet(QStringLiteral("color: #c62828;"));
+        m_status->setStyleSheet(Theme::textStyle(Theme::Role::Error));
         m_checked = false;
         m_deploy->setEnabled(false);
         return false;

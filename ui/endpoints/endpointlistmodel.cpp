@@ -3,10 +3,9 @@
 #include <QBrush>
 #include <QColor>
 #include <QEvent>
-#include <QGuiApplication>
-#include <QPalette>
 
 #include "ui/metrics/metricshistory.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -18,23 +17,22 @@ int healthyCount(const EndpointInfo &info)
                              [](const Route &r) { return r.status == RouteStatus::Healthy; }));
 }
 
-// On a dark palette the same hues, lighter, so the status stays readable.
+// On a dark palette the same hues, lighter (the theme's dark values), so the status stays readable.
 QColor statusColor(EndpointStatus status)
 {
-    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
     switch (status) {
     case EndpointStatus::Healthy:
-        return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+        return Theme::color(Theme::Role::StatusHealthy);
     case EndpointStatus::Degraded:
-        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xef, 0x6c, 0x00);
+        return Theme::color(Theme::Role::StatusDegraded);
     case EndpointStatus::Unhealthy:
-        return dark ? QColor(0xef, 0x9a, 0x9a) : QColor(0xc6, 0x28, 0x28);
+        return Theme::color(Theme::Role::StatusUnhealthy);
     case EndpointStatus::Provisioning:
-        return dark ? QColor(0x90, 0xca, 0xf9) : QColor(0x15, 0x65, 0xc0);
+        return Theme::color(Theme::Role::StatusProvisioning);
     case EndpointStatus::ScaledToZero:
     case EndpointStatus::Destroying:
     case EndpointStatus::Terminated:
-        return dark ? QColor(0xbd, 0xbd, 0xbd) : QColor(0x61, 0x61, 0x61);
+        return Theme::color(Theme::Role::StatusInactive);
     }
     return {};
 }

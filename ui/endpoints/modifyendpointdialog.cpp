@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 
 #include "service/modelservingservice.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -55,7 +56,7 @@ ModifyEndpointDialog::ModifyEndpointDialog(ModelServingService &service, const Q
     m_replicas->setValue(m_oldReplicas);
     m_public->setChecked(m_oldPublic);
     m_error->setObjectName(QStringLiteral("modifyError"));
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_error->setWordWrap(true);
     m_error->hide();
     // A canary share only means something for a new revision.

@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "service/modelservingservice.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -27,7 +28,7 @@ ScaleDialog::ScaleDialog(ModelServingService &service, const QString &endpointRe
     m_replicas->setRange(0, 1000);
     m_replicas->setValue(info ? info->endpoint.replicas : 1);
     m_replicas->selectAll();
-    m_error->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_error->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_error->setWordWrap(true);
     m_error->hide();
 

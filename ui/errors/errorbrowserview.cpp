@@ -22,6 +22,7 @@
 #include "ui/errors/errorlistmodel.h"
 #include "ui/common/prompt.h"
 #include "ui/common/tablecolumns.h"
+#include "ui/common/theme.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {
@@ -239,7 +240,7 @@ void ErrorBrowserView::clearErrors()
             failures << cleared.error().typeName() + QStringLiteral(": ") + cleared.error().message;
     }
     m_clearResult->setText(failures.join(u'\n'));
-    m_clearResult->setStyleSheet(QStringLiteral("color: #c62828;"));
+    m_clearResult->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_clearResult->setVisible(!failures.isEmpty());
 }
 

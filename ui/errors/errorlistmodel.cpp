@@ -4,6 +4,7 @@
 #include <QColor>
 
 #include "ui/common/displayformat.h"
+#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -130,7 +131,7 @@ QVariant ErrorListModel::data(const QModelIndex &index, int role) const
         return r.logTail;
     case Qt::ForegroundRole:
         if (index.column() == Type)
-            return QBrush(isFatal(r.type) ? QColor(0xc6, 0x28, 0x28) : QColor(0xef, 0x6c, 0x00));
+            return QBrush(Theme::color(isFatal(r.type) ? Theme::Role::Error : Theme::Role::Warning));
         return {};
     case Qt::ToolTipRole:
         if (index.column() == Replica && !r.routeId.isEmpty())

@@ -5,6 +5,7 @@
 #include <QSet>
 
 #include "ui/common/displayformat.h"
+#include "ui/common/theme.h"
 #include "domain/clock.h"
 
 namespace ServeDeck {
@@ -81,8 +82,8 @@ QVariant TokenListModel::data(const QModelIndex &index, int role) const
         return g.revokedAt.has_value();
     case Qt::ForegroundRole:
         if (state != TokenState::Active)
-            return QBrush(QColor(0x75, 0x75, 0x75));
-        return index.column() == State ? QBrush(QColor(0x2e, 0x7d, 0x32)) : QVariant();
+            return QBrush(Theme::color(Theme::Role::Muted));
+        return index.column() == State ? QBrush(Theme::color(Theme::Role::Success)) : QVariant();
     case Qt::ToolTipRole:
         if (index.column() == Id)
             return g.id;

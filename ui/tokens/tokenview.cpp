@@ -25,20 +25,21 @@
 #include "ui/common/secretfile.h"
 #include "service/modelservingservice.h"
 #include "ui/common/tablecolumns.h"
+#include "ui/common/theme.h"
 #include "ui/tokens/tokenlistmodel.h"
 
 namespace ServeDeck {
 
 namespace {
 
-const QString kErrorStyle = QStringLiteral("color: #c62828;");
-const QString kOkStyle = QStringLiteral("color: #2e7d32;");
+QString errorStyle() { return Theme::textStyle(Theme::Role::Error); }
+QString okStyle() { return Theme::textStyle(Theme::Role::Success); }
 
 QLabel *errorLabel(const QString &objectName, QWidget *parent)
 {
     auto *label = new QLabel(parent);
     label->setObjectName(objectName);
-    label->setStyleSheet(kErrorStyle);
+    label->setStyleSheet(errorStyle());
     label->setWordWrap(true);
     label->hide();
     return label;
@@ -213,7 +214,7 @@ void TokenView::validate()
     if (auto parsed = IpAllowlist::parse(allowedIps()); !parsed)
         problem = parsed.error().message;
     showError(m_allowedIpsError, problem);
-    m_allowedIps->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("border: 1px solid #c62828;"));
+    m_allowedIps->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("border: 1px solid %1;").arg(Theme::color(Theme::Role::Error).name()));
     m_generate->setEnabled(problem.isEmpty() && !m_endpoint->currentEndpoint().isNull());
 }
 
@@ -278,7 +279,7 @@ void TokenView::showResult(const QString &text, bool isError)
 {
     m_result->setText(text);
     m_result->setVisible(!text.isEmpty());
-    m_result->setStyleSheet(isError ? kErrorStyle : kOkStyle);
+    m_result->setStyleSheet(isError ? errorStyle() : okStyle());
 }
 
 void TokenView::updateRevoke()
