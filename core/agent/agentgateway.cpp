@@ -9,6 +9,7 @@
 
 #include "agent/agentprotocol.h"
 #include "agent/remoteagentconnection.h"
+#include "agent/agentlog.h"
 
 namespace ServeDeck {
 
@@ -88,7 +89,7 @@ void AgentGateway::onHello(QWebSocket *socket, const QString &frame)
     }
     const QString agentId = hello->value(QStringLiteral("agent_id")).toString();
     if (!tokensMatch(m_joinToken, hello->value(QStringLiteral("token")).toString().toUtf8())) {
-        qWarning("servedeck: agent %s rejected: wrong join token", qPrintable(agentId));
+        qCWarning(lcAgent, "agent %s rejected: wrong join token", qPrintable(agentId));
         reject(socket, QStringLiteral("wrong join token"));
         return;
     }

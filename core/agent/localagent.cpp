@@ -13,6 +13,7 @@
 
 #include "agent/cgroupmemorylimit.h"
 #include "agent/replicaprocess.h"
+#include "agent/agentlog.h"
 
 namespace ServeDeck {
 
@@ -53,10 +54,10 @@ LocalAgent::LocalAgent(QString agentId, GpuMonitorOptions gpuOptions, QObject *p
     QString why;
     if (auto base = CgroupMemoryLimit::delegatedBase({}, &why)) {
         m_cgroupBase = *base;
-        qInfo("agent %s: memory limits enforced by the kernel in cgroup %s", qUtf8Printable(m_agentId),
+        qCInfo(lcAgent, "agent %s: memory limits enforced by the kernel in cgroup %s", qUtf8Printable(m_agentId),
               qUtf8Printable(m_cgroupBase));
     } else {
-        qInfo("agent %s: memory limits enforced by the agent's resident-memory watchdog (%s)",
+        qCInfo(lcAgent, "agent %s: memory limits enforced by the agent's resident-memory watchdog (%s)",
               qUtf8Printable(m_agentId), qUtf8Printable(why));
     }
 }

@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 
 #include "agent/cgroupmemorylimit.h"
+#include "agent/agentlog.h"
 
 namespace ServeDeck {
 
@@ -90,7 +91,7 @@ void ReplicaProcess::start(quint16 port)
         m_cgroup = CgroupMemoryLimit::create(m_cgroupBase, QStringLiteral("replica-") + m_spec.routeId.toString(QUuid::WithoutBraces),
                                              m_spec.memoryLimitBytes, &why);
         if (!m_cgroup)
-            qWarning("replica %s: %s; its memory is watched instead", qUtf8Printable(m_spec.routeId.toString()), qUtf8Printable(why));
+            qCWarning(lcAgent, "replica %s: %s; its memory is watched instead", qUtf8Printable(m_spec.routeId.toString()), qUtf8Printable(why));
     }
     // Everything the child does between fork and exec is prepared here: only plain system calls
     // may run there.
