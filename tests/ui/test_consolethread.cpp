@@ -1,0 +1,116 @@
+// The console's arrangement, as app/guicommand.cpp makes it: the control plane made, started, run
+// and stopped on a control thread of its own, the window reaching it only through ControlClient.
+// A suite of its own: QtKeychain keeps its job queue on the first thread that uses it, so the
+// plane in a process must always start on the same thread (here, as in the console, the
+// control thread).
+#include <optional>
+
+#include <QPointer>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+
+#include "plane/controlclient.h"
+#include "service/modelservingservice.h"
+#include "ui/endpoints/endpointlistmodel.h"
+#include "ui/endpoints/scaledialog.h"
+#include "ui/mainwindow.h"
+#include "uitestsupport.h"
+
+using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+using UiTest::why;
+
+namespace {
+
+using Column = EndpointListModel::Column;
+constexpr QSize kScreenshotSize(1100, 700);
+
+} // namespace
+
+class TestConsoleThread final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        UiTest::clearSettings();
+    }
+    void scaleGoesToTheCoreAndBack();
+};
+
+// A Scale goes from the click to the core on the control thread, and back to the view.
+void TestConsoleThread::scaleGoesToTheCoreAndBack()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QThread *const guiThread = QThread::currentThread();
+    ControlClient client;
+    auto started = client.start(UiTest::planeOptions(dir.path()));
+    QVERIFY2(started, started ? "" : why(started.error()).constData());
+    QVERIFY(client.ownsThread());
+    QCOMPARE(client.facts().dataDir, dir.path());
+
+    // Set-up through the client too: the service is not this thread's to call.
+    QObject context;
+    std::optional<Result<Endpoint>> made;
+    QThread *workThread = nullptr;
+    client.call(
+        &context,
+        [&workThread](ModelServingService &s) {
+            workThread = QThread::currentThread();
+            CreateEndpointRequest r;
+            r.name = u"threaded"_s;
+            r.modelVersion = u"v1"_s;
+            r.modelFolder = u"iris-v1"_s;
+            r.replicas = 1;
+            r.resourceSlots = ResourceSlots{1, qint64(1) << 30, 0};
+            return s.createEndpoint(r);
+        },
+        [&made](Result<Endpoint> created) { made = std::move(created); });
+    QVERIFY(!made);  // answered later, on this thread's event loop
+    QTRY_VERIFY_WITH_TIMEOUT(made.has_value(), 10000);
+    QVERIFY2(*made, made->ok() ? "" : why(made->error()).constData());
+    QVERIFY(workThread);
+    QVERIFY(workThread != guiThread);
+
+    MainWindow window(client);
+    window.resize(kScreenshotSize);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const QAbstractItemModel *model = window.endpointView()->model();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 10000);
+    QCOMPARE(model->index(0, Column::Name).data().toString(), u"threaded"_s);
+    QCOMPARE(model->index(0, Column::Replicas).data().toString(), u"1"_s);
+
+    window.endpointView()->selectRow(0);
+    window.scaleAction()->trigger();
+    QPointer<ScaleDialog> dialog = window.findChild<ScaleDialog *>();
+    QVERIFY(dialog);
+    // Busy until the current figures arrive from the control thread.
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 10000);
+    QCOMPARE(dialog->replicasBox()->value(), 1);
+    dialog->replicasBox()->setValue(2);
+    dialog->apply();
+    QVERIFY(dialog->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog, 10000);
+
+    // The core has it...
+    std::optional<Result<EndpointInfo>> info;
+    client.call(
+        &context, [](ModelServingService &s) { return s.endpointInfo(u"threaded"_s); },
+        [&info](Result<EndpointInfo> answer) { info = std::move(answer); });
+    QTRY_VERIFY_WITH_TIMEOUT(info.has_value(), 10000);
+    QVERIFY(*info);
+    QCOMPARE((*info)->endpoint.replicas, 2);
+    // ...and the view shows it, from the plane's event.
+    QTRY_COMPARE_WITH_TIMEOUT(model->index(0, Column::Replicas).data().toString(), u"2"_s, 10000);
+}
+
+QTEST_MAIN(TestConsoleThread)
+#include "test_consolethread.moc"
