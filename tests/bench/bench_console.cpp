@@ -14,6 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <optional>
+#include <type_traits>
 
 #include <sys/resource.h>
 
@@ -30,8 +32,8 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include "plane/controlclient.h"
 #include "plane/controlplane.h"
-#include "service/endpointmetricssampler.h"
 #include "service/modelservingservice.h"
 #include "ui/detail/endpointdetailview.h"
 #include "ui/endpoints/endpointlistmodel.h"
@@ -114,6 +116,22 @@ void replayHour(MetricsHistory &history, const QUuid &endpoint, qint64 nowMs)
         s.p95Ms = float(10 + noise.bounded(4.0));
         history.append(endpoint, s);
     }
+}
+
+// The plane's answer to `work`, waited for with the event loop running (set-up, not measured).
+template<typename Work>
+auto ask(ControlClient &client, Work work)
+{
+    using Answer = std::invoke_result_t<Work &, ModelServingService &>;
+    std::optional<Answer> answer;
+    QEventLoop loop;
+    client.call(&loop, std::move(work), [&](Answer a) {
+        answer.emplace(std::move(a));
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    return std::move(*answer);
 }
 
 double percentile(QList<double> values, double q)
@@ -237,7 +255,7 @@ struct StallProbe
 };
 
 // Section 4: real replicas under load, rules evaluated, the Details tab in front.
-int stall(MainWindow &window, ModelServingService &service, int endpoints, int rate, int seconds)
+int stall(MainWindow &window, ControlClient &client, int endpoints, int rate, int seconds)
 {
     QStringList urls;
     QList<QUuid> ids;
@@ -249,7 +267,7 @@ int stall(MainWindow &window, ModelServingService &service, int endpoints, int r
         r.replicas = 1;
         r.isPublic = true;
         r.resourceSlots = {0.25, qint64(256) << 20, 0};
-        auto created = service.createEndpoint(r);
+        auto created = ask(client, [r](ModelServingService &s) { return s.createEndpoint(r); });
         if (!created) {
             out << "cannot create " << r.name << ": " << created.error().message << Qt::endl;
             return 1;
@@ -261,7 +279,10 @@ int stall(MainWindow &window, ModelServingService &service, int endpoints, int r
         rule.targetPerReplica = 50;
         rule.minReplicas = 1;
         rule.maxReplicas = 2;
-        if (auto made = service.createAutoScalingRule(created->id.toString(QUuid::WithoutBraces), rule); !made) {
+        auto made = ask(client, [ref = created->id.toString(QUuid::WithoutBraces), rule](ModelServingService &s) {
+            return s.createAutoScalingRule(ref, rule);
+        });
+        if (!made) {
             out << "cannot create a rule: " << made.error().message << Qt::endl;
             return 1;
         }
@@ -273,7 +294,7 @@ int stall(MainWindow &window, ModelServingService &service, int endpoints, int r
     int healthy = 0;
     while (waiting.elapsed() < 180000) {
         healthy = 0;
-        if (auto list = service.listEndpoints()) {
+        if (auto list = ask(client, [](ModelServingService &s) { return s.listEndpoints(); })) {
             for (const EndpointInfo &info : std::as_const(*list))
                 healthy += int(std::count_if(info.routes.begin(), info.routes.end(),
                                              [](const Route &r) { return r.status == RouteStatus::Healthy; }));
@@ -343,13 +364,14 @@ int main(int argc, char **argv)
     options.dataDir = dir.path();
     options.capacity = QStringLiteral("cpu=512,memory=2048G");
     options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
-    // As the console runs: API, proxy, reconciler, embedded agent, sampling every 500 ms.
-    ControlPlane plane;
-    if (auto started = plane.start(options); !started) {
+    // As the console runs: API, proxy, reconciler, embedded agent, sampling every 500 ms, all on
+    // the control thread.
+    ControlClient client;
+    if (auto started = client.start(options); !started) {
         out << "cannot start: " << started.error().message << Qt::endl;
         return 1;
     }
-    MainWindow window(plane);
+    MainWindow window(client);
     window.resize(1100, 700);
     window.showView(MainWindow::View::Endpoints);
     QEventLoop painted;
@@ -364,11 +386,10 @@ int main(int argc, char **argv)
     if (startOnly)
         return 0;
     if (stallSeconds > 0)
-        return stall(window, plane.service(), endpoints, rate, stallSeconds);
+        return stall(window, client, endpoints, rate, stallSeconds);
     spin(1000);
     out << "rss_started_kib=" << residentKiB() << Qt::endl;
 
-    ModelServingService &service = plane.service();
     QElapsedTimer creating;
     creating.start();
     QList<QUuid> ids;
@@ -379,7 +400,7 @@ int main(int argc, char **argv)
         r.modelFolder = QStringLiteral("iris-v1");
         r.replicas = 0;
         r.resourceSlots = {1, qint64(1) << 30, 0};
-        auto created = service.createEndpoint(r);
+        auto created = ask(client, [r](ModelServingService &s) { return s.createEndpoint(r); });
         if (!created) {
             out << "cannot create " << r.name << ": " << created.error().message << Qt::endl;
             return 1;
