@@ -3,7 +3,11 @@
 // A suite of its own: QtKeychain keeps its job queue on the first thread that uses it, so the
 // plane in a process must always start on the same thread (here, as in the console, the
 // control thread).
+#include <cerrno>
+#include <memory>
 #include <optional>
+
+#include <signal.h>
 
 #include <QPointer>
 #include <QSpinBox>
@@ -50,8 +54,23 @@ void TestConsoleThread::scaleGoesToTheCoreAndBack()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     QThread *const guiThread = QThread::currentThread();
-    ControlClient client;
-    auto started = client.start(UiTest::planeOptions(dir.path()));
+    ControlPlaneOptions options = UiTest::planeOptions(dir.path());
+    // Real replicas, so that stopping the plane on its thread can be seen to stop them.
+    options.runReplicas = true;
+    options.reconcileIntervalMs = 200;
+    auto owned = std::make_unique<ControlClient>();
+    ControlClient &client = *owned;
+    QList<qint64> pids;  // the replicas' processes, as the last sample saw them
+    connect(&client, &ControlClient::sampled, this, [&pids](const PlaneSample &sample) {
+        pids.clear();
+        for (const AgentStatus &agent : sample.agents) {
+            for (const ReplicaStatus &replica : agent.replicas) {
+                if (replica.pid > 0)
+                    pids << replica.pid;
+            }
+        }
+    });
+    auto started = client.start(options);
     QVERIFY2(started, started ? "" : why(started.error()).constData());
     QVERIFY(client.ownsThread());
     QCOMPARE(client.facts().dataDir, dir.path());
@@ -79,18 +98,18 @@ void TestConsoleThread::scaleGoesToTheCoreAndBack()
     QVERIFY(workThread);
     QVERIFY(workThread != guiThread);
 
-    MainWindow window(client);
-    window.resize(kScreenshotSize);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    const QAbstractItemModel *model = window.endpointView()->model();
+    auto window = std::make_unique<MainWindow>(client);
+    window->resize(kScreenshotSize);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window.get()));
+    const QAbstractItemModel *model = window->endpointView()->model();
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 10000);
     QCOMPARE(model->index(0, Column::Name).data().toString(), u"threaded"_s);
     QCOMPARE(model->index(0, Column::Replicas).data().toString(), u"1"_s);
 
-    window.endpointView()->selectRow(0);
-    window.scaleAction()->trigger();
-    QPointer<ScaleDialog> dialog = window.findChild<ScaleDialog *>();
+    window->endpointView()->selectRow(0);
+    window->scaleAction()->trigger();
+    QPointer<ScaleDialog> dialog = window->findChild<ScaleDialog *>();
     QVERIFY(dialog);
     // Busy until the current figures arrive from the control thread.
     QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 10000);
@@ -110,6 +129,14 @@ void TestConsoleThread::scaleGoesToTheCoreAndBack()
     QCOMPARE((*info)->endpoint.replicas, 2);
     // ...and the view shows it, from the plane's event.
     QTRY_COMPARE_WITH_TIMEOUT(model->index(0, Column::Replicas).data().toString(), u"2"_s, 10000);
+
+    // Both replicas run; closing the console stops them on the control thread before it ends.
+    QTRY_COMPARE_WITH_TIMEOUT(pids.size(), 2, 30000);
+    const QList<qint64> running = pids;
+    window.reset();
+    owned.reset();
+    for (const qint64 pid : running)
+        QVERIFY2(::kill(pid_t(pid), 0) != 0 && errno == ESRCH, qPrintable(u"replica %1 still runs"_s.arg(pid)));
 }
 
 QTEST_MAIN(TestConsoleThread)
