@@ -86,11 +86,15 @@ MainWindow::MainWindow(ControlClient &client, QWidget *parent)
     // The remembered language and theme first, so the texts below are made in that language.
     Appearance::restore();
     m_model->setHistory(m_history);
-    // A new endpoint's row comes after the answer that created it: it is selected on arrival.
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
-        if (!m_pendingSelection.isNull())
-            selectEndpoint(m_pendingSelection);
-    });
+    // A new endpoint's row comes after the answer that created it: it is selected on arrival,
+    // queued so that the search's filter model has the row by then.
+    connect(
+        m_model, &QAbstractItemModel::rowsInserted, this,
+        [this] {
+            if (!m_pendingSelection.isNull())
+                selectEndpoint(m_pendingSelection);
+        },
+        Qt::QueuedConnection);
     buildUi();
     restoreSettings();
 }
@@ -325,14 +329,15 @@ QUuid MainWindow::selectedEndpoint() const
 
 void MainWindow::selectEndpoint(const QUuid &id)
 {
+    const QUuid wanted = id;  // a copy: id may be m_pendingSelection itself
     m_pendingSelection = QUuid();
     for (int row = 0; row < m_filter->rowCount(); ++row) {
-        if (m_filter->index(row, 0).data(EndpointListModel::EndpointIdRole).toUuid() == id) {
+        if (m_filter->index(row, 0).data(EndpointListModel::EndpointIdRole).toUuid() == wanted) {
             m_view->selectRow(row);
             return;
         }
     }
-    m_pendingSelection = id;
+    m_pendingSelection = wanted;
 }
 
 void MainWindow::selectionChanged()

@@ -9,7 +9,10 @@
 
 #include <signal.h>
 
+#include <QLineEdit>
 #include <QPointer>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
@@ -19,6 +22,7 @@
 
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
+#include "ui/endpoints/createendpointdialog.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/endpoints/scaledialog.h"
 #include "ui/mainwindow.h"
@@ -45,11 +49,12 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         UiTest::clearSettings();
     }
-    void scaleGoesToTheCoreAndBack();
+    void actionsGoToTheCoreAndBack();
 };
 
-// A Scale goes from the click to the core on the control thread, and back to the view.
-void TestConsoleThread::scaleGoesToTheCoreAndBack()
+// A Scale and a New endpoint go from the click to the core on the control thread, and back to
+// the view.
+void TestConsoleThread::actionsGoToTheCoreAndBack()
 {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -129,6 +134,40 @@ void TestConsoleThread::scaleGoesToTheCoreAndBack()
     QCOMPARE((*info)->endpoint.replicas, 2);
     // ...and the view shows it, from the plane's event.
     QTRY_COMPARE_WITH_TIMEOUT(model->index(0, Column::Replicas).data().toString(), u"2"_s, 10000);
+
+    // New endpoint: Check and Deploy are busy while their requests are on their way, and never
+    // block; the created endpoint reaches the core, then its row arrives and is selected.
+    window->newEndpointAction()->trigger();
+    QPointer<CreateEndpointDialog> create = window->findChild<CreateEndpointDialog *>();
+    QVERIFY(create);
+    QTRY_VERIFY(create->isVisible());
+    create->findChild<QLineEdit *>(u"name"_s)->setText(u"made-here"_s);
+    create->findChild<QLineEdit *>(u"modelVersion"_s)->setText(u"v1"_s);
+    create->findChild<QLineEdit *>(u"modelFolder"_s)->setText(u"iris-v1"_s);
+    create->findChild<QSpinBox *>(u"replicas"_s)->setValue(0);
+    auto *check = create->findChild<QPushButton *>(u"check"_s);
+    auto *deploy = create->findChild<QPushButton *>(u"deploy"_s);
+    QSignalSpy checked(create.data(), &CreateEndpointDialog::checked);
+    QTest::mouseClick(check, Qt::LeftButton);
+    QVERIFY(create->isBusy());
+    QVERIFY(!check->isEnabled());
+    QVERIFY(!deploy->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(checked.count(), 1, 10000);
+    QCOMPARE(checked.first().first().toBool(), true);
+    QVERIFY(!create->isBusy());
+    QVERIFY(deploy->isEnabled());
+    QTest::mouseClick(deploy, Qt::LeftButton);
+    QVERIFY(create->isBusy());
+    QVERIFY(!deploy->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!create, 10000);
+    std::optional<Result<EndpointInfo>> made2;
+    client.call(
+        &context, [](ModelServingService &s) { return s.endpointInfo(u"made-here"_s); },
+        [&made2](Result<EndpointInfo> answer) { made2 = std::move(answer); });
+    QTRY_VERIFY_WITH_TIMEOUT(made2.has_value(), 10000);
+    QVERIFY2(*made2, made2->ok() ? "" : why(made2->error()).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->selectedEndpoint(), (*made2)->endpoint.id, 10000);
 
     // Both replicas run; closing the console stops them on the control thread before it ends.
     QTRY_COMPARE_WITH_TIMEOUT(pids.size(), 2, 30000);
