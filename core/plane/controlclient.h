@@ -63,7 +63,8 @@ public:
     bool ownsThread() const { return m_thread != nullptr; }
 
     // Runs work(ModelServingService &) on the plane's thread, then then(result) on this one if
-    // `context` still exists.
+    // `context` still exists. Called on the client's own (the GUI) thread; work must not touch
+    // GUI objects, and gets copies of what it needs.
     template<typename Work, typename Then>
     void call(QObject *context, Work work, Then then);
 

@@ -110,6 +110,9 @@ bool ModifyEndpointDialog::isBusy() const
 
 void ModifyEndpointDialog::setBusy(bool busy)
 {
+    // The fields too: what is typed meanwhile would be lost to the values arriving, or not sent.
+    for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public})
+        field->setEnabled(!busy);
     m_apply->setEnabled(!busy);
     m_busy->setVisible(busy);
 }
