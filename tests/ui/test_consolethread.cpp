@@ -9,6 +9,7 @@
 
 #include <signal.h>
 
+#include <QCheckBox>
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
@@ -24,6 +25,7 @@
 #include "service/modelservingservice.h"
 #include "ui/endpoints/createendpointdialog.h"
 #include "ui/endpoints/endpointlistmodel.h"
+#include "ui/endpoints/modifyendpointdialog.h"
 #include "ui/endpoints/scaledialog.h"
 #include "ui/mainwindow.h"
 #include "uitestsupport.h"
@@ -52,8 +54,8 @@ private Q_SLOTS:
     void actionsGoToTheCoreAndBack();
 };
 
-// A Scale and a New endpoint go from the click to the core on the control thread, and back to
-// the view.
+// Scale, New endpoint and Modify go from the click to the core on the control thread, and back
+// to the view.
 void TestConsoleThread::actionsGoToTheCoreAndBack()
 {
     QTemporaryDir dir;
@@ -168,6 +170,31 @@ void TestConsoleThread::actionsGoToTheCoreAndBack()
     QVERIFY2(*made2, made2->ok() ? "" : why(made2->error()).constData());
     QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(window->selectedEndpoint(), (*made2)->endpoint.id, 10000);
+
+    // Modify: its fields wait for the current values, then the change reaches the core.
+    const QModelIndexList names = model->match(model->index(0, Column::Name), Qt::DisplayRole, u"threaded"_s);
+    QCOMPARE(names.size(), 1);
+    window->endpointView()->selectRow(names.first().row());
+    window->modifyAction()->trigger();
+    QPointer<ModifyEndpointDialog> modify = window->findChild<ModifyEndpointDialog *>();
+    QVERIFY(modify);
+    QVERIFY(modify->isBusy());
+    QVERIFY(!modify->replicasBox()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!modify->isBusy(), 10000);
+    QCOMPARE(modify->replicasBox()->value(), 2);
+    QVERIFY(!modify->publicBox()->isChecked());
+    modify->publicBox()->setChecked(true);
+    modify->apply();
+    QVERIFY(modify->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!modify, 10000);
+    std::optional<Result<EndpointInfo>> modified;
+    client.call(
+        &context, [](ModelServingService &s) { return s.endpointInfo(u"threaded"_s); },
+        [&modified](Result<EndpointInfo> answer) { modified = std::move(answer); });
+    QTRY_VERIFY_WITH_TIMEOUT(modified.has_value(), 10000);
+    QVERIFY(*modified);
+    QVERIFY((*modified)->endpoint.isPublic);
+    QCOMPARE((*modified)->endpoint.replicas, 2);
 
     // Both replicas run; closing the console stops them on the control thread before it ends.
     QTRY_COMPARE_WITH_TIMEOUT(pids.size(), 2, 30000);
