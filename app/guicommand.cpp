@@ -6,12 +6,14 @@
 #include <QTranslator>
 
 #include "commandline.h"
+#include "plane/controlclient.h"
 #include "service/modelservingservice.h"
 #include "ui/mainwindow.h"
 
 namespace {
 
-// A first start shows something that works: the bundled iris classifier, one replica.
+// A first start shows something that works: the bundled iris classifier, one replica. Runs on
+// the control thread.
 void deployDemoOnFirstStart(ServeDeck::ModelServingService &service)
 {
     auto existing = service.listEndpoints();
@@ -48,18 +50,27 @@ int runGui(int &argc, char **argv)
     options.apiPort = 7470;
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
-    ServeDeck::ControlPlane plane;
-    if (auto started = plane.start(options); !started) {
+    // The control plane runs on a thread of its own: the window never waits for SQLite, the
+    // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
+    ServeDeck::ControlClient client;
+    if (auto started = client.start(options); !started) {
         QMessageBox::critical(nullptr, QObject::tr("ServeDeck"),
                               started.error().typeName() + QStringLiteral(": ") + started.error().message);
         return 1;
     }
-    QTextStream(stdout) << "api=" << plane.apiAddress() << "\nproxy=" << plane.proxyAddress()
-                        << "\ndata_dir=" << plane.dataDir() << "\nadmin_token_file=" << plane.adminTokenFile()
-                        << "\nsigning_key=" << plane.signingKeyBackend() << '\n';
-    deployDemoOnFirstStart(plane.service());
+    const ServeDeck::PlaneFacts &facts = client.facts();
+    QTextStream(stdout) << "api=" << facts.apiAddress << "\nproxy=" << facts.proxyAddress
+                        << "\ndata_dir=" << facts.dataDir << "\nadmin_token_file=" << facts.adminTokenFile
+                        << "\nsigning_key=" << facts.signingKeyBackend << '\n';
+    client.call(
+        &client,
+        [](ServeDeck::ModelServingService &service) {
+            deployDemoOnFirstStart(service);
+            return true;
+        },
+        [](bool) {});
 
-    ServeDeck::MainWindow window(plane);
+    ServeDeck::MainWindow window(client);
     window.show();
     return QApplication::exec();
 }

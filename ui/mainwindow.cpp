@@ -18,7 +18,7 @@
 #include <QVBoxLayout>
 
 #include "ui/agents/agentsview.h"
-#include "plane/controlplane.h"
+#include "plane/controlclient.h"
 #include "ui/common/appearance.h"
 #include "ui/autoscale/autoscaleview.h"
 #include "ui/endpoints/createendpointdialog.h"
@@ -78,17 +78,32 @@ protected:
 
 } // namespace
 
-MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
+MainWindow::MainWindow(ControlClient &client, QWidget *parent)
     : QMainWindow(parent)
-    , m_plane(plane)
-    , m_model(new EndpointListModel(plane.service(), this))
-    , m_history(new MetricsHistory(plane.metrics(), *m_model, plane.deployer(), this))
+    , m_client(client)
+    , m_model(new EndpointListModel(client, this))
+    , m_history(new MetricsHistory(&client, *m_model, this))
 {
     // The remembered language and theme first, so the texts below are made in that language.
     Appearance::restore();
     m_model->setHistory(m_history);
+    // A new endpoint's row comes after the answer that created it: it is selected on arrival,
+    // queued so that the search's filter model has the row by then.
+    connect(
+        m_model, &QAbstractItemModel::rowsInserted, this,
+        [this] {
+            if (!m_pendingSelection.isNull())
+                selectEndpoint(m_pendingSelection);
+        },
+        Qt::QueuedConnection);
     buildUi();
     restoreSettings();
+}
+
+MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
+    : MainWindow(*new ControlClient(plane), parent)
+{
+    m_client.setParent(this);
 }
 
 MainWindow::~MainWindow() = default;
@@ -102,14 +117,14 @@ void MainWindow::buildUi()
     setWindowTitle(tr("ServeDeck"));
     createActions();
 
-    ModelServingService &service = m_plane.service();
+    ControlClient &client = m_client;
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    m_errors = new ErrorBrowserView(service, *m_model, Clock::system(), m_tabs);
-    m_tokens = new TokenView(service, *m_model, Clock::system(), m_tabs);
-    m_autoscale = new AutoscaleView(service, *m_model, m_tabs);
-    m_detail = new EndpointDetailView(service, *m_model, *m_history, m_tabs);
-    m_agents = new AgentsView(service, *m_model, *m_history, m_tabs);
+    m_errors = new ErrorBrowserView(client, *m_model, Clock::system(), m_tabs);
+    m_tokens = new TokenView(client, *m_model, Clock::system(), m_tabs);
+    m_autoscale = new AutoscaleView(client, *m_model, m_tabs);
+    m_detail = new EndpointDetailView(client, *m_model, *m_history, m_tabs);
+    m_agents = new AgentsView(client, *m_model, *m_history, m_tabs);
     m_tabs->addTab(createEndpointsPage(m_tabs), tr("Endpoints"));
     m_tabs->addTab(m_errors, tr("Errors"));
     m_tabs->addTab(m_tokens, tr("Tokens"));
@@ -127,9 +142,10 @@ void MainWindow::buildUi()
     connect(m_errors->errorModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateErrorTab);
     updateErrorTab();
 
-    const QString api = m_plane.apiAddress().isEmpty() ? tr("off") : m_plane.apiAddress();
-    statusBar()->addWidget(new QLabel(tr("Data: %1").arg(m_plane.dataDir()), statusBar()));
-    statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, m_plane.proxyAddress()), statusBar()));
+    const PlaneFacts &facts = m_client.facts();
+    const QString api = facts.apiAddress.isEmpty() ? tr("off") : facts.apiAddress;
+    statusBar()->addWidget(new QLabel(tr("Data: %1").arg(facts.dataDir), statusBar()));
+    statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, facts.proxyAddress), statusBar()));
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -314,12 +330,15 @@ QUuid MainWindow::selectedEndpoint() const
 
 void MainWindow::selectEndpoint(const QUuid &id)
 {
+    const QUuid wanted = id;  // a copy: id may be m_pendingSelection itself
+    m_pendingSelection = QUuid();
     for (int row = 0; row < m_filter->rowCount(); ++row) {
-        if (m_filter->index(row, 0).data(EndpointListModel::EndpointIdRole).toUuid() == id) {
+        if (m_filter->index(row, 0).data(EndpointListModel::EndpointIdRole).toUuid() == wanted) {
             m_view->selectRow(row);
             return;
         }
     }
+    m_pendingSelection = wanted;
 }
 
 void MainWindow::selectionChanged()
@@ -361,7 +380,7 @@ void MainWindow::openSettings()
 
 void MainWindow::newEndpoint()
 {
-    auto *dialog = new CreateEndpointDialog(m_plane.service(), this);
+    auto *dialog = new CreateEndpointDialog(m_client, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         showView(View::Endpoints);
@@ -376,7 +395,7 @@ void MainWindow::scaleSelected()
     const QUuid id = selectedEndpoint();
     if (id.isNull())
         return;
-    auto *dialog = new ScaleDialog(m_plane.service(), id.toString(QUuid::WithoutBraces), this);
+    auto *dialog = new ScaleDialog(m_client, id.toString(QUuid::WithoutBraces), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
@@ -386,7 +405,7 @@ void MainWindow::modifySelected()
     const QUuid id = selectedEndpoint();
     if (id.isNull())
         return;
-    auto *dialog = new ModifyEndpointDialog(m_plane.service(), id.toString(QUuid::WithoutBraces), this);
+    auto *dialog = new ModifyEndpointDialog(m_client, id.toString(QUuid::WithoutBraces), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
@@ -402,10 +421,13 @@ void MainWindow::deleteSelected()
                              .arg(name),
                          tr("Delete")))
         return;
-    auto deleted = m_plane.service().deleteEndpoint(id.toString(QUuid::WithoutBraces));
-    m_endpointError->setText(deleted ? QString()
-                                     : deleted.error().typeName() + QStringLiteral(": ") + deleted.error().message);
-    m_endpointError->setVisible(!deleted);
+    m_client.call(
+        this, [ref = id.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.deleteEndpoint(ref); },
+        [this](Result<Endpoint> deleted) {
+            m_endpointError->setText(deleted ? QString()
+                                             : deleted.error().typeName() + QStringLiteral(": ") + deleted.error().message);
+            m_endpointError->setVisible(!deleted);
+        });
 }
 
 void MainWindow::focusSearch()

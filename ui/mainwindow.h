@@ -14,6 +14,7 @@ namespace ServeDeck {
 
 class AgentsView;
 class AutoscaleView;
+class ControlClient;
 class ControlPlane;
 class EndpointDetailView;
 class EndpointListModel;
@@ -30,6 +31,9 @@ public:
     // In tab order; Ctrl+1..6 show them.
     enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents };
 
+    // The console's: the plane on its control thread, reached only through the client.
+    explicit MainWindow(ControlClient &client, QWidget *parent = nullptr);
+    // For a plane living on this thread (tests): wrapped in a client of the window's own.
     explicit MainWindow(ControlPlane &plane, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -78,7 +82,7 @@ private:
     void saveSettings() const;
     void restoreSettings();
 
-    ControlPlane &m_plane;
+    ControlClient &m_client;
     EndpointListModel *m_model;
     MetricsHistory *m_history;
     QObject *m_actionOwner = nullptr;
@@ -87,6 +91,7 @@ private:
     QTableView *m_view = nullptr;
     QLabel *m_endpointError = nullptr;
     QTabWidget *m_tabs = nullptr;
+    QUuid m_pendingSelection;  // to select once its row arrives
     ErrorBrowserView *m_errors = nullptr;
     TokenView *m_tokens = nullptr;
     AutoscaleView *m_autoscale = nullptr;

@@ -6,22 +6,34 @@
 //   3. CPU while the charts update live: process CPU time over S seconds with the Details tab
 //      open on one endpoint (1 h range, full history) and the plane sampling every 500 ms; then
 //      the same with the dashboard (Endpoints tab, N rows with sparklines) in front.
-// usage: bench_console [--endpoints N] [--seconds S] [--start-only]
+//   4. with --stall S: the GUI thread's stall over S seconds, read from a 5 ms timer's lateness,
+//      with N endpoints (default 50) of one real replica each under load through the proxy (from
+//      a thread of its own), an autoscaling rule on each, the Details tab open, and a `nvidia-smi`
+//      stand-in that takes 300 ms first on PATH (what a GPU workstation's costs).
+// usage: bench_console [--endpoints N] [--seconds S] [--start-only] [--stall S] [--rate R]
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <optional>
+#include <type_traits>
 
 #include <sys/resource.h>
 
 #include <QApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QDir>
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QThread>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <QTimer>
 
+#include "plane/controlclient.h"
 #include "plane/controlplane.h"
-#include "service/endpointmetricssampler.h"
 #include "service/modelservingservice.h"
 #include "ui/detail/endpointdetailview.h"
 #include "ui/endpoints/endpointlistmodel.h"
@@ -106,6 +118,210 @@ void replayHour(MetricsHistory &history, const QUuid &endpoint, qint64 nowMs)
     }
 }
 
+// The plane's answer to `work`, waited for with the event loop running (set-up, not measured).
+template<typename Work>
+auto ask(ControlClient &client, Work work)
+{
+    using Answer = std::invoke_result_t<Work &, ModelServingService &>;
+    std::optional<Answer> answer;
+    QEventLoop loop;
+    client.call(&loop, std::move(work), [&](Answer a) {
+        answer.emplace(std::move(a));
+        loop.quit();
+    });
+    if (!answer)
+        loop.exec();
+    return std::move(*answer);
+}
+
+double percentile(QList<double> values, double q)
+{
+    if (values.isEmpty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[std::min<qsizetype>(values.size() - 1, qsizetype(q * double(values.size())))];
+}
+
+// A `nvidia-smi` that answers nothing useful after 300 ms, first on PATH for this process and
+// its children, as on a GPU workstation where the real one takes that long.
+bool slowNvidiaSmiFirstOnPath(const QString &folder)
+{
+    QFile script(QDir(folder).filePath(QStringLiteral("nvidia-smi")));
+    if (!script.open(QIODevice::WriteOnly))
+        return false;
+    script.write("#!/bin/sh\nsleep 0.3\nexit 0\n");
+    script.close();
+    script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    qputenv("PATH", (folder + QLatin1Char(':') + qEnvironmentVariable("PATH")).toLocal8Bit());
+    return true;
+}
+
+// Requests on a fixed schedule, round robin over `urls`, from a thread of its own so that the
+// load's own client work never lands on the GUI thread being measured.
+class LoadThread final
+{
+public:
+    LoadThread(QStringList urls, int rate)
+        : m_urls(std::move(urls))
+        , m_rate(rate)
+    {
+        m_thread.reset(QThread::create([this] { run(); }));
+        m_thread->start();
+    }
+    ~LoadThread()
+    {
+        m_stop = true;
+        m_thread->wait();
+    }
+    int sent() const { return m_sent; }
+    int ok() const { return m_ok; }
+
+private:
+    void run()
+    {
+        QNetworkAccessManager network;
+        QElapsedTimer clock;
+        clock.start();
+        while (!m_stop) {
+            const qint64 due = clock.elapsed() * m_rate / 1000;
+            while (m_sent < due && pending < 1000) {
+                QNetworkRequest request(QUrl(m_urls.at(m_sent % m_urls.size()) + QStringLiteral("/predict")));
+                request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+                request.setTransferTimeout(10000);
+                QNetworkReply *reply = network.post(request, QByteArrayLiteral(R"({"features":[6.7,3.0,5.2,2.3]})"));
+                ++m_sent;
+                ++pending;
+                QObject::connect(reply, &QNetworkReply::finished, reply, [this, reply] {
+                    reply->deleteLater();
+                    --pending;
+                    if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 200)
+                        ++m_ok;
+                });
+            }
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+            QThread::msleep(2);
+        }
+        // Replies still in flight go with the manager; their counts no longer matter.
+    }
+
+    QStringList m_urls;
+    int m_rate;
+    std::atomic<bool> m_stop = false;
+    std::atomic<int> m_sent = 0;
+    std::atomic<int> m_ok = 0;
+    int pending = 0;  // the load thread's own
+    std::unique_ptr<QThread> m_thread;
+};
+
+// The GUI thread's lateness: a 5 ms timer that should tick on time; each tick's delay beyond
+// 5 ms is how long the thread was busy with something else.
+struct StallProbe
+{
+    static constexpr qint64 kIntervalNs = 5'000'000;
+    QList<double> latenessMs;
+    QElapsedTimer clock;
+    qint64 last = 0;
+    QTimer timer;
+
+    StallProbe()
+    {
+        timer.setTimerType(Qt::PreciseTimer);
+        timer.setInterval(5);
+        QObject::connect(&timer, &QTimer::timeout, &timer, [this] {
+            const qint64 now = clock.nsecsElapsed();
+            latenessMs.append(double(std::max<qint64>(0, now - last - kIntervalNs)) / 1e6);
+            last = now;
+        });
+    }
+    void start()
+    {
+        latenessMs.clear();
+        clock.start();
+        last = 0;
+        timer.start();
+    }
+    void report(QTextStream &to) const
+    {
+        const auto over = [this](double ms) {
+            return std::count_if(latenessMs.begin(), latenessMs.end(), [ms](double v) { return v > ms; });
+        };
+        to << "stall_ticks=" << latenessMs.size() << Qt::endl;
+        to << "stall_p50_ms=" << QString::number(percentile(latenessMs, 0.50), 'f', 2) << Qt::endl;
+        to << "stall_p99_ms=" << QString::number(percentile(latenessMs, 0.99), 'f', 2) << Qt::endl;
+        to << "stall_max_ms=" << QString::number(percentile(latenessMs, 1.0), 'f', 2) << Qt::endl;
+        to << "stalls_over_16ms=" << over(16) << Qt::endl;
+        to << "stalls_over_50ms=" << over(50) << Qt::endl;
+    }
+};
+
+// Section 4: real replicas under load, rules evaluated, the Details tab in front.
+int stall(MainWindow &window, ControlClient &client, int endpoints, int rate, int seconds)
+{
+    QStringList urls;
+    QList<QUuid> ids;
+    for (int i = 0; i < endpoints; ++i) {
+        CreateEndpointRequest r;
+        r.name = QStringLiteral("load-%1").arg(i, 3, 10, QLatin1Char('0'));
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.replicas = 1;
+        r.isPublic = true;
+        r.resourceSlots = {0.25, qint64(256) << 20, 0};
+        auto created = ask(client, [r](ModelServingService &s) { return s.createEndpoint(r); });
+        if (!created) {
+            out << "cannot create " << r.name << ": " << created.error().message << Qt::endl;
+            return 1;
+        }
+        AutoScalingRule rule;
+        rule.source = MetricSource::Proxy;
+        rule.metric = QStringLiteral("requests_per_second");
+        rule.threshold = 100;
+        rule.targetPerReplica = 50;
+        rule.minReplicas = 1;
+        rule.maxReplicas = 2;
+        auto made = ask(client, [ref = created->id.toString(QUuid::WithoutBraces), rule](ModelServingService &s) {
+            return s.createAutoScalingRule(ref, rule);
+        });
+        if (!made) {
+            out << "cannot create a rule: " << made.error().message << Qt::endl;
+            return 1;
+        }
+        urls << created->url;
+        ids << created->id;
+    }
+    QElapsedTimer waiting;
+    waiting.start();
+    int healthy = 0;
+    while (waiting.elapsed() < 180000) {
+        healthy = 0;
+        if (auto list = ask(client, [](ModelServingService &s) { return s.listEndpoints(); })) {
+            for (const EndpointInfo &info : std::as_const(*list))
+                healthy += int(std::count_if(info.routes.begin(), info.routes.end(),
+                                             [](const Route &r) { return r.status == RouteStatus::Healthy; }));
+        }
+        if (healthy >= endpoints)
+            break;
+        spin(500);
+    }
+    out << "healthy_replicas=" << healthy << " of " << endpoints << " after " << waiting.elapsed() << " ms"
+        << Qt::endl;
+    if (healthy < endpoints)
+        return 1;
+
+    window.detailView()->endpointSelector()->setCurrentEndpoint(ids.value(0));
+    window.showView(MainWindow::View::Detail);
+    LoadThread load(urls, rate);
+    spin(3000);  // the load and the samples settle
+    StallProbe probe;
+    probe.start();
+    spin(seconds * 1000);
+    probe.timer.stop();
+    out << "stall_seconds=" << seconds << " endpoints=" << endpoints << " rate=" << rate << Qt::endl;
+    out << "load_sent=" << load.sent() << " load_ok=" << load.ok() << Qt::endl;
+    probe.report(out);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -118,8 +334,10 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("ServeDeck"));
     QApplication::setApplicationName(QStringLiteral("bench_console"));
-    int endpoints = 100;
+    int endpoints = -1;
     int seconds = 30;
+    int stallSeconds = 0;
+    int rate = 200;
     const QStringList args = app.arguments();
     // Only the cold start, for repeated runs.
     const bool startOnly = args.contains(QLatin1String("--start-only"));
@@ -128,6 +346,17 @@ int main(int argc, char **argv)
             endpoints = args.at(i + 1).toInt();
         else if (args.at(i) == QLatin1String("--seconds"))
             seconds = args.at(i + 1).toInt();
+        else if (args.at(i) == QLatin1String("--stall"))
+            stallSeconds = args.at(i + 1).toInt();
+        else if (args.at(i) == QLatin1String("--rate"))
+            rate = args.at(i + 1).toInt();
+    }
+    if (endpoints < 0)
+        endpoints = stallSeconds > 0 ? 50 : 100;
+    QTemporaryDir binDir;
+    if (stallSeconds > 0 && !slowNvidiaSmiFirstOnPath(binDir.path())) {
+        out << "cannot write the nvidia-smi stand-in" << Qt::endl;
+        return 1;
     }
 
     QTemporaryDir dir;
@@ -135,13 +364,14 @@ int main(int argc, char **argv)
     options.dataDir = dir.path();
     options.capacity = QStringLiteral("cpu=512,memory=2048G");
     options.modelRoots = {QStringLiteral(SERVEDECK_SOURCE_MODELS_DIR)};
-    // As the console runs: API, proxy, reconciler, embedded agent, sampling every 500 ms.
-    ControlPlane plane;
-    if (auto started = plane.start(options); !started) {
+    // As the console runs: API, proxy, reconciler, embedded agent, sampling every 500 ms, all on
+    // the control thread.
+    ControlClient client;
+    if (auto started = client.start(options); !started) {
         out << "cannot start: " << started.error().message << Qt::endl;
         return 1;
     }
-    MainWindow window(plane);
+    MainWindow window(client);
     window.resize(1100, 700);
     window.showView(MainWindow::View::Endpoints);
     QEventLoop painted;
@@ -155,10 +385,11 @@ int main(int argc, char **argv)
     out << "cold_start_to_first_paint_ms=" << firstPaint.ms << Qt::endl;
     if (startOnly)
         return 0;
+    if (stallSeconds > 0)
+        return stall(window, client, endpoints, rate, stallSeconds);
     spin(1000);
     out << "rss_started_kib=" << residentKiB() << Qt::endl;
 
-    ModelServingService &service = plane.service();
     QElapsedTimer creating;
     creating.start();
     QList<QUuid> ids;
@@ -169,7 +400,7 @@ int main(int argc, char **argv)
         r.modelFolder = QStringLiteral("iris-v1");
         r.replicas = 0;
         r.resourceSlots = {1, qint64(1) << 30, 0};
-        auto created = service.createEndpoint(r);
+        auto created = ask(client, [r](ModelServingService &s) { return s.createEndpoint(r); });
         if (!created) {
             out << "cannot create " << r.name << ": " << created.error().message << Qt::endl;
             return 1;

@@ -86,6 +86,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<MetricsHistory> m_history;
     std::unique_ptr<AgentsView> m_view;
@@ -104,9 +105,10 @@ void TestAgentsView::initTestCase()
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
-    m_model = std::make_unique<EndpointListModel>(service());
-    m_history = std::make_unique<MetricsHistory>(m_plane->metrics(), *m_model, m_plane->deployer());
-    m_view = std::make_unique<AgentsView>(service(), *m_model, *m_history);
+    m_client = std::make_unique<ControlClient>(*m_plane);
+    m_model = std::make_unique<EndpointListModel>(*m_client);
+    m_history = std::make_unique<MetricsHistory>(m_client.get(), *m_model);
+    m_view = std::make_unique<AgentsView>(*m_client, *m_model, *m_history);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_view->agentModel(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_view->resize(1100, 400);
@@ -120,6 +122,7 @@ void TestAgentsView::cleanupTestCase()
     m_view.reset();
     m_history.reset();
     m_model.reset();
+    m_client.reset();
     m_plane.reset();
 }
 
@@ -191,6 +194,9 @@ void TestAgentsView::screenshot()
     QTRY_COMPARE(m_view->agentModel()->rowCount(), 2);
     const QString failed = UiTest::saveScreenshot(*m_view, u"agents"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: both agents, the GPU box with its two GPUs under it.
+    QCOMPARE(cell(rowOf(u"local"_s), AgentListModel::Name), u"local"_s);
+    QCOMPARE(m_view->agentModel()->rowCount(m_view->agentModel()->index(rowOf(u"gpu-box"_s), 0)), 2);
     // The agent leaves: its row goes with its GPUs.
     m_plane->deployer()->removeAgent(&m_gpuBox);
     QTRY_COMPARE(m_view->agentModel()->rowCount(), 1);
@@ -202,9 +208,10 @@ void TestAgentsView::planeWithoutAgentsSaysSo()
     QTemporaryDir dir;
     ControlPlane plane;
     QVERIFY(plane.start(UiTest::planeOptions(dir.path())));
-    EndpointListModel model(plane.service());
-    MetricsHistory history(plane.metrics(), model, plane.deployer());
-    AgentsView view(plane.service(), model, history);
+    ControlClient client(plane);
+    EndpointListModel model(client);
+    MetricsHistory history(&client, model);
+    AgentsView view(client, model, history);
     QAbstractItemModelTester tester(view.agentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));

@@ -413,6 +413,11 @@ void TestAutoscaleRuleForm::screenshot()
     QCOMPARE(m_window->size(), kScreenshotSize);
     const QString failed = UiTest::saveScreenshot(*m_window, u"autoscaling"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: the endpoint's rules and timeline, and the rule read back with its threshold.
+    QCOMPARE(view()->endpointSelector()->currentEndpoint(), m_endpoint.id);
+    QVERIFY(view()->ruleModel()->rowCount() > 0);
+    QVERIFY(view()->eventModel()->rowCount() > 0);
+    QVERIFY2(form()->sentence().contains(u"40"_s), qPrintable(form()->sentence()));
 }
 
 void TestAutoscaleRuleForm::deleteAsksFirst()

@@ -14,6 +14,7 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QSignalSpy>
 #include <QTest>
 
 #include "ui/endpoints/createendpointdialog.h"
@@ -59,6 +60,23 @@ private:
         return field<QLabel>(u"estimate_%1_%2"_s.arg(row).arg(column))->text();
     }
     QStringList shownNames() const;
+    // Check as the button does; whether the answer found nothing wrong.
+    bool checkPasses()
+    {
+        QSignalSpy checked(m_dialog.data(), &CreateEndpointDialog::checked);
+        m_dialog->check();
+        if (checked.isEmpty() && !checked.wait(10000))
+            return false;
+        return checked.first().first().toBool();
+    }
+    // Deploy that must not leave the dialog: nothing in flight, no answer.
+    void deployIsRefusedInPlace()
+    {
+        QSignalSpy answered(m_dialog.data(), &CreateEndpointDialog::deployAnswered);
+        m_dialog->deploy();
+        QVERIFY(!m_dialog->isBusy());
+        QCOMPARE(answered.count(), 0);
+    }
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<QTemporaryDir> m_folders;
@@ -155,7 +173,7 @@ void TestCreateEndpointDialog::opensWithDeployDisabled()
     QVERIFY(field<QPushButton>(u"check"_s)->isEnabled());
     QCOMPARE(field<QListWidget>(u"problems"_s)->count(), 0);
     // Deploy cannot be forced past the check either.
-    QVERIFY(!m_dialog->deploy());
+    deployIsRefusedInPlace();
 }
 
 void TestCreateEndpointDialog::checkShowsEveryProblemInPlace_data()
@@ -206,7 +224,7 @@ void TestCreateEndpointDialog::checkShowsEveryProblemInPlace()
         QCOMPARE(estimate(1, 1), u"20"_s);
         QVERIFY(field<QLabel>(u"estimate_1_1"_s)->styleSheet().contains(u"c62828"_s));
     }
-    QVERIFY(!m_dialog->deploy());
+    deployIsRefusedInPlace();
     QCOMPARE(shownNames(), QStringList{u"iris-classifier"_s});
 }
 
@@ -237,8 +255,8 @@ void TestCreateEndpointDialog::goodFolderShowsTheEstimateAndDeploys()
     // What was checked is what deploys: any change needs a new check.
     field<QSpinBox>(u"replicas"_s)->setValue(3);
     QVERIFY(!field<QPushButton>(u"deploy"_s)->isEnabled());
-    QVERIFY(!m_dialog->deploy());
-    QVERIFY(m_dialog->check());
+    deployIsRefusedInPlace();
+    QVERIFY(checkPasses());
     QCOMPARE(estimate(1, 1), u"6"_s);
     QVERIFY(field<QPushButton>(u"deploy"_s)->isEnabled());
 
@@ -260,7 +278,7 @@ void TestCreateEndpointDialog::goodFolderShowsTheEstimateAndDeploys()
 void TestCreateEndpointDialog::refusedDeployIsShownInPlace()
 {
     fill(u"racer"_s, u"v1"_s, u"iris-v2"_s, 1);
-    QVERIFY(m_dialog->check());
+    QVERIFY(checkPasses());
     // Someone else takes the name between the check and the deploy.
     UiTest::create(service(), u"racer"_s, u"iris-v2"_s);
     QTest::mouseClick(field<QPushButton>(u"deploy"_s), Qt::LeftButton);
@@ -277,9 +295,13 @@ void TestCreateEndpointDialog::screenshot()
     QVERIFY(service().deleteEndpoint(u"racer"_s));
     fill(u"sentiment-analyzer"_s, u"v1.0"_s, u"iris-v1"_s, 2);
     field<QDoubleSpinBox>(u"memory"_s)->setValue(2);
-    QVERIFY(m_dialog->check());
+    QVERIFY(checkPasses());
     const QString failed = UiTest::saveScreenshot(*m_dialog, u"create-endpoint"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: two replicas of one core in the total, no problems, Deploy open.
+    QCOMPARE(estimate(1, 1), u"2"_s);
+    QCOMPARE(problemTypes(), QStringList());
+    QVERIFY(field<QPushButton>(u"deploy"_s)->isEnabled());
 }
 
 QTEST_MAIN(TestCreateEndpointDialog)

@@ -263,6 +263,14 @@ void TestDashboard::screenshot()
     m_window->endpointView()->clearSelection();
     const QString failed = UiTest::saveScreenshot(*m_window, u"dashboard"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: every endpoint, and the busy one's load as a figure, not a dash.
+    QCOMPARE(table()->rowCount(), 3);
+    bool busyShown = false;
+    for (int row = 0; row < table()->rowCount(); ++row) {
+        if (table()->index(row, Column::Name).data().toString() == m_busy.name)
+            busyShown = table()->index(row, Column::RequestsPerSecond).data().toString() != u"–"_s;
+    }
+    QVERIFY(busyShown);
 }
 
 QTEST_MAIN(TestDashboard)

@@ -76,6 +76,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     std::unique_ptr<MetricsHistory> m_history;
@@ -98,12 +99,13 @@ void TestEndpointDetailView::initTestCase()
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    m_client = std::make_unique<ControlClient>(*m_plane);
 
-    m_model = std::make_unique<EndpointListModel>(service());
+    m_model = std::make_unique<EndpointListModel>(*m_client);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_history = std::make_unique<MetricsHistory>(m_plane->metrics(), *m_model, m_plane->deployer());
+    m_history = std::make_unique<MetricsHistory>(m_client.get(), *m_model);
     m_model->setHistory(m_history.get());
-    m_view = std::make_unique<EndpointDetailView>(service(), *m_model, *m_history);
+    m_view = std::make_unique<EndpointDetailView>(*m_client, *m_model, *m_history);
     m_view->resize(1100, 700);
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
@@ -121,6 +123,7 @@ void TestEndpointDetailView::cleanupTestCase()
     m_history.reset();
     m_tester.reset();
     m_model.reset();
+    m_client.reset();
     m_plane.reset();
 }
 
@@ -377,6 +380,11 @@ void TestEndpointDetailView::screenshot()
     m_view->refreshNow();
     const QString failed = UiTest::saveScreenshot(*m_view, u"endpoint-detail"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: the live endpoint, its traffic drawn, the split as set.
+    QCOMPARE(m_view->endpointSelector()->currentEndpoint(), m_live.id);
+    QVERIFY(points(u"requests"_s) > 0);
+    QVERIFY(points(u"p95"_s) > 0);
+    QCOMPARE(m_view->trafficSplit()->preview()->text(), u"v1 90 % · v2 10 %"_s);
 
 }
 

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "plane/controlclient.h"
 #include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "ui/endpoints/endpointlistmodel.h"
@@ -82,6 +83,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };
@@ -106,11 +108,12 @@ void TestEndpointListModel::init()
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : why(started.error()).constData());
+    m_client = std::make_unique<ControlClient>(*m_plane);
 }
 
 void TestEndpointListModel::startModel()
 {
-    m_model = std::make_unique<EndpointListModel>(service());
+    m_model = std::make_unique<EndpointListModel>(*m_client);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
@@ -134,6 +137,7 @@ void TestEndpointListModel::cleanup()
 {
     m_tester.reset();
     m_model.reset();
+    m_client.reset();
     m_plane.reset();
     m_dataDir.reset();
 }
@@ -455,7 +459,7 @@ void TestEndpointListModel::liveRowsMatchAFreshModel()
     QTRY_VERIFY(settled());
     QTRY_COMPARE(m_model->rowCount(), 2);  // b is gone once TERMINATED
 
-    EndpointListModel fresh(service());
+    EndpointListModel fresh(*m_client);
     QAbstractItemModelTester freshTester(&fresh, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QTRY_COMPARE(m_model->rowCount(), fresh.rowCount());
     for (int row = 0; row < fresh.rowCount(); ++row) {

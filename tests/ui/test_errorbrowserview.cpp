@@ -312,6 +312,12 @@ void TestErrorBrowserView::screenshot()
     QCOMPARE(m_window->size(), kScreenshotSize);
     const QString failed = UiTest::saveScreenshot(*m_window, u"errors"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: every error unfiltered, the OOMKilled one selected.
+    QVERIFY(browser()->errorModel()->rowCount() > 0);
+    QCOMPARE(browser()->filterModel()->rowCount(), browser()->errorModel()->rowCount());
+    const QModelIndexList selected = table->selectionModel()->selectedRows();
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().data(ErrorListModel::LogTailRole).toString(), kSeeds.at(0).logTail);
 }
 
 void TestErrorBrowserView::clearAsksFirst()

@@ -307,6 +307,10 @@ void TestMainWindow::screenshot()
     QCOMPARE(m_window->size(), kScreenshotSize);
     const QString failed = UiTest::saveScreenshot(*m_window, u"main-window"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: the three endpoints by name, the public one's replicas.
+    const QAbstractItemModel *model = m_window->endpointView()->model();
+    QCOMPARE(model->index(1, Column::Name).data().toString(), u"iris-classifier"_s);
+    QCOMPARE(model->index(1, Column::Replicas).data().toString(), u"1"_s);
 }
 
 void TestMainWindow::newEndpointAppearsWithoutReload()
@@ -437,14 +441,17 @@ void TestMainWindow::scaleDialogSetsReplicasOrSaysWhyNot()
 
     // 8 CPUs, 5 taken by the others and this one: 100 replicas do not fit, and it says so.
     dialog->replicasBox()->setValue(100);
-    QVERIFY(!dialog->apply());
+    QSignalSpy answered(dialog.data(), &ScaleDialog::answered);
+    dialog->apply();
+    QTRY_COMPARE(answered.count(), 1);
+    QCOMPARE(answered.first().first().toBool(), false);
     auto *error = dialog->findChild<QLabel *>(u"scaleError"_s);
     QVERIFY(error && error->isVisible());
     QVERIFY2(error->text().startsWith(u"ResourceLimitExceeded"_s), qPrintable(error->text()));
 
     dialog->replicasBox()->setValue(2);
     QVERIFY(!error->isVisible());
-    QVERIFY(dialog->apply());
+    dialog->apply();
     QTRY_VERIFY(!dialog);
     auto info = m_plane->service().endpointInfo(u"iris-classifier"_s);
     QVERIFY(info);

@@ -43,6 +43,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     std::unique_ptr<MetricsHistory> m_history;
@@ -63,9 +64,10 @@ void TestMetricsHistory::init()
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
-    m_model = std::make_unique<EndpointListModel>(service());
+    m_client = std::make_unique<ControlClient>(*m_plane);
+    m_model = std::make_unique<EndpointListModel>(*m_client);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_history = std::make_unique<MetricsHistory>(m_plane->metrics(), *m_model, m_plane->deployer());
+    m_history = std::make_unique<MetricsHistory>(m_client.get(), *m_model);
     m_model->setHistory(m_history.get());
 }
 
@@ -74,6 +76,7 @@ void TestMetricsHistory::cleanup()
     m_history.reset();
     m_tester.reset();
     m_model.reset();
+    m_client.reset();
     m_plane.reset();
 }
 

@@ -7,8 +7,10 @@
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
+#include "plane/controlclient.h"
 #include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "ui/endpoints/modifyendpointdialog.h"
@@ -24,7 +26,17 @@ class TestModifyEndpointDialog final : public QObject
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     ModelServingService &service() { return m_plane->service(); }
+    // Applies as the button does; whether the service took the change.
+    static bool applied(ModifyEndpointDialog &dialog)
+    {
+        QSignalSpy answered(&dialog, &ModifyEndpointDialog::answered);
+        dialog.apply();
+        if (answered.isEmpty() && !answered.wait(10000))
+            return false;
+        return answered.first().first().toBool();
+    }
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -35,6 +47,7 @@ private Q_SLOTS:
         m_plane = std::make_unique<ControlPlane>();
         auto started = m_plane->start(planeOptions(m_dir->path()));
         QVERIFY2(started.ok(), started ? "" : why(started.error()).constData());
+        m_client = std::make_unique<ControlClient>(*m_plane);
         CreateEndpointRequest r;
         r.name = u"iris"_s;
         r.modelVersion = u"v1"_s;
@@ -45,17 +58,18 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        m_client.reset();
         m_plane.reset();
         m_dir.reset();
     }
 
     void changesReplicasAndVisibilityOnly()
     {
-        ModifyEndpointDialog dialog(service(), u"iris"_s);
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
         QVERIFY(!dialog.publicBox()->isChecked());
         dialog.replicasBox()->setValue(3);
         dialog.publicBox()->setChecked(true);
-        QVERIFY(dialog.apply());
+        QVERIFY(applied(dialog));
         const auto info = service().endpointInfo(u"iris"_s);
         QCOMPARE(info->endpoint.replicas, 3);
         QVERIFY(info->endpoint.isPublic);
@@ -65,10 +79,10 @@ private Q_SLOTS:
 
     void newVersionIsARevisionWithItsCanaryShare()
     {
-        ModifyEndpointDialog dialog(service(), u"iris"_s);
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
         QCOMPARE(dialog.versionEdit()->text(), u"v1"_s);
         dialog.versionEdit()->setText(u"v2"_s);
-        QVERIFY(dialog.apply());
+        QVERIFY(applied(dialog));
         const auto info = service().endpointInfo(u"iris"_s);
         QCOMPARE(info->endpoint.modelVersion, u"v2"_s);
         QCOMPARE(info->revisions.size(), 2);
@@ -76,9 +90,9 @@ private Q_SLOTS:
 
     void refusalShowsInPlaceAndChangesNothing()
     {
-        ModifyEndpointDialog dialog(service(), u"iris"_s);
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
         dialog.cpuBox()->setValue(64);  // more than the 8 cores there are
-        QVERIFY(!dialog.apply());
+        QVERIFY(!applied(dialog));
         QVERIFY(dialog.errorLabel()->isVisibleTo(&dialog));
         QVERIFY2(dialog.errorLabel()->text().contains(u"ResourceLimitExceeded"_s) || dialog.errorLabel()->text().contains(u"Insufficient"_s),
                  qPrintable(dialog.errorLabel()->text()));

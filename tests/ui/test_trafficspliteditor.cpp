@@ -12,6 +12,7 @@
 #include <QStandardPaths>
 #include <QStyle>
 #include <QStyleOptionSlider>
+#include <QSignalSpy>
 #include <QTest>
 #include <QUndoStack>
 
@@ -66,6 +67,7 @@ private:
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<ControlPlane> m_plane;
+    std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     std::unique_ptr<TrafficSplitEditor> m_editor;
@@ -82,7 +84,8 @@ void TestTrafficSplitEditor::initTestCase()
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(UiTest::planeOptions(m_dataDir->path()));
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
-    m_model = std::make_unique<EndpointListModel>(service());
+    m_client = std::make_unique<ControlClient>(*m_plane);
+    m_model = std::make_unique<EndpointListModel>(*m_client);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
 
@@ -96,7 +99,7 @@ void TestTrafficSplitEditor::init()
     addRevision(u"v2"_s, u"iris-v2"_s, 3);
     QCOMPARE(weights(), (Weights{{1, 100}, {1, 100}, {2, 0}}));
 
-    m_editor = std::make_unique<TrafficSplitEditor>(service(), *m_model);
+    m_editor = std::make_unique<TrafficSplitEditor>(*m_client, *m_model);
     m_editor->resize(420, 320);
     m_editor->setEndpoint(m_endpoint.id);
     m_editor->show();
@@ -113,6 +116,7 @@ void TestTrafficSplitEditor::cleanupTestCase()
 {
     m_tester.reset();
     m_model.reset();
+    m_client.reset();
     m_plane.reset();
 }
 
@@ -377,7 +381,10 @@ void TestTrafficSplitEditor::serviceRefusalIsShownInPlace()
     markHealthy(RouteStatus::Unhealthy, 2);
     QTRY_VERIFY(!m_editor->revisions().at(1).isReady());
     // Everything to the revision that cannot serve: the service refuses, the editor says why.
-    QVERIFY(!m_editor->applyWeights({0, 100}));
+    QSignalSpy answered(m_editor.get(), &TrafficSplitEditor::answered);
+    QVERIFY(m_editor->applyWeights({0, 100}));
+    QTRY_COMPARE(answered.count(), 1);
+    QCOMPARE(answered.first().first().toBool(), false);
     QVERIFY(m_editor->errorLabel()->isVisible());
     QVERIFY2(m_editor->errorLabel()->text().startsWith(u"InvalidArgument: "_s), qPrintable(m_editor->errorLabel()->text()));
     QVERIFY(m_editor->errorLabel()->text().contains(u"HEALTHY"_s));
@@ -435,6 +442,9 @@ void TestTrafficSplitEditor::screenshot()
     m_editor->resize(420, m_editor->sizeHint().height());
     const QString failed = UiTest::saveScreenshot(*m_editor, u"canary"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // What it shows: the split as set, in words and on the slider.
+    QCOMPARE(m_editor->preview()->text(), u"v1 95 % · v2 5 %"_s);
+    QCOMPARE(m_editor->slider()->value(), 5);
 }
 
 QTEST_MAIN(TestTrafficSplitEditor)

@@ -18,6 +18,7 @@
 #include <QTranslator>
 #include <QTreeView>
 
+#include "plane/controlclient.h"
 #include "ui/endpoints/createendpointdialog.h"
 #include "ui/detail/endpointdetailview.h"
 #include "ui/mainwindow.h"
@@ -171,7 +172,8 @@ void TestTranslations::everyViewIsKorean()
 
 void TestTranslations::createDialogIsKorean()
 {
-    CreateEndpointDialog dialog(m_plane->service(), m_window.get());
+    ControlClient client(*m_plane);
+    CreateEndpointDialog dialog(client, m_window.get());
     dialog.show();
     QVERIFY(QTest::qWaitForWindowExposed(&dialog));
     QCOMPARE(dialog.windowTitle(), u"새 엔드포인트"_s);

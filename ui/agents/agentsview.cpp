@@ -8,14 +8,14 @@
 #include "ui/agents/agentlistmodel.h"
 #include "ui/common/displayformat.h"
 #include "ui/metrics/metricshistory.h"
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
-AgentsView::AgentsView(ModelServingService &service, const EndpointListModel &endpoints, const MetricsHistory &history,
+AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints, const MetricsHistory &history,
                        QWidget *parent)
     : QWidget(parent)
-    , m_service(service)
+    , m_client(client)
     , m_history(history)
     , m_model(new AgentListModel(endpoints, history, this))
     , m_summary(new QLabel(this))
@@ -46,8 +46,8 @@ AgentsView::AgentsView(ModelServingService &service, const EndpointListModel &en
     layout->addWidget(m_empty);
     layout->addWidget(m_tree, 1);
 
-    connect(&m_service, &ModelServingService::endpointChanged, this, &AgentsView::updateSummary);
-    connect(&m_service, &ModelServingService::endpointRemoved, this, &AgentsView::updateSummary);
+    connect(&m_client, &ControlClient::endpointChanged, this, &AgentsView::updateSummary);
+    connect(&m_client, &ControlClient::endpointRemoved, this, &AgentsView::updateSummary);
     connect(&m_history, &MetricsHistory::recorded, this, [this] { m_empty->setVisible(!m_history.hasAgents()); });
     m_empty->setVisible(!m_history.hasAgents());
     updateSummary();
@@ -56,8 +56,14 @@ AgentsView::AgentsView(ModelServingService &service, const EndpointListModel &en
 void AgentsView::updateSummary()
 {
     // The service's own account (endpoints × replicas × slots), read when an endpoint changes.
-    const ResourceSlots reserved = m_service.allocated();
-    const ResourceSlots total = m_service.config().capacity.total;
+    m_client.call(
+        this,
+        [](ModelServingService &s) { return std::pair(s.allocated(), ResourceSlots(s.config().capacity.total)); },
+        [this](const std::pair<ResourceSlots, ResourceSlots> &account) { showSummary(account.first, account.second); });
+}
+
+void AgentsView::showSummary(const ResourceSlots &reserved, const ResourceSlots &total)
+{
     QString text = tr("Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory")
                        .arg(DisplayFormat::cores(reserved.cpu), DisplayFormat::cores(total.cpu),
                             DisplayFormat::bytes(reserved.memoryBytes), DisplayFormat::bytes(total.memoryBytes));

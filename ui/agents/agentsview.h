@@ -10,7 +10,8 @@ namespace ServeDeck {
 class AgentListModel;
 class EndpointListModel;
 class MetricsHistory;
-class ModelServingService;
+class ControlClient;
+struct ResourceSlots;
 
 // The Agents tab: every agent with its capacity, what is reserved on it and what its replicas
 // use, its GPUs under it; above, what all endpoints reserve of the whole capacity.
@@ -20,7 +21,7 @@ class AgentsView final : public QWidget
     Q_DISABLE_COPY_MOVE(AgentsView)
 
 public:
-    AgentsView(ModelServingService &service, const EndpointListModel &endpoints, const MetricsHistory &history,
+    AgentsView(ControlClient &client, const EndpointListModel &endpoints, const MetricsHistory &history,
                QWidget *parent = nullptr);
 
     AgentListModel *agentModel() const { return m_model; }
@@ -29,8 +30,9 @@ public:
 
 private:
     void updateSummary();
+    void showSummary(const ResourceSlots &reserved, const ResourceSlots &total);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     const MetricsHistory &m_history;
     AgentListModel *m_model;
     QLabel *m_summary;

@@ -15,8 +15,8 @@
 #include <QVBoxLayout>
 
 #include "ui/common/displayformat.h"
+#include "plane/controlclient.h"
 #include "ui/common/theme.h"
-#include "service/modelservingservice.h"
 
 namespace ServeDeck {
 
@@ -114,9 +114,9 @@ QString AutoscaleRuleForm::unitOf(const QString &metric)
     return {};
 }
 
-AutoscaleRuleForm::AutoscaleRuleForm(ModelServingService &service, QWidget *parent)
+AutoscaleRuleForm::AutoscaleRuleForm(ControlClient &client, QWidget *parent)
     : QWidget(parent)
-    , m_service(service)
+    , m_client(client)
     , m_heading(new QLabel(this))
     , m_source(new QComboBox(this))
     , m_metric(new QComboBox(this))
@@ -391,20 +391,24 @@ void AutoscaleRuleForm::refresh()
 
     m_heading->setText(m_ruleId.isNull() ? tr("New rule")
                                          : tr("Edit rule %1").arg(DisplayFormat::shortId(m_ruleId)));
-    m_submit->setText(m_ruleId.isNull() ? tr("Create rule") : tr("Save rule"));
-    m_submit->setEnabled(!m_endpoint.isNull() && problems.all().isEmpty());
+    m_submit->setText(m_saving ? tr("Saving…") : m_ruleId.isNull() ? tr("Create rule") : tr("Save rule"));
+    m_submit->setEnabled(!m_endpoint.isNull() && problems.all().isEmpty() && !m_saving);
     m_sentence->setText(sentence());
 }
 
 bool AutoscaleRuleForm::submit()
 {
-    if (m_endpoint.isNull() || !problems().isEmpty())
+    if (m_endpoint.isNull() || !problems().isEmpty() || m_saving)
         return false;
     const QString ref = m_endpoint.toString(QUuid::WithoutBraces);
     const AutoScalingRule r = rule();
-    Result<AutoScalingRule> saved = [&] {
-        if (m_ruleId.isNull())
-            return m_service.createAutoScalingRule(ref, r);
+    const QUuid ruleId = m_ruleId;
+    // Busy until the answer: the button is off and says so.
+    m_saving = true;
+    refresh();
+    m_client.call(this, [ref, r, ruleId](ModelServingService &s) {
+        if (ruleId.isNull())
+            return s.createAutoScalingRule(ref, r);
         AutoScalingRuleChanges c;
         c.source = r.source;
         c.metric = r.metric;
@@ -417,8 +421,16 @@ bool AutoscaleRuleForm::submit()
         c.scaleUpDelay = r.scaleUpDelay;
         c.scaleDownDelay = r.scaleDownDelay;
         c.cooldown = r.cooldown;
-        return m_service.modifyAutoScalingRule(ref, m_ruleId, c);
-    }();
+        return s.modifyAutoScalingRule(ref, ruleId, c);
+    }, [this](Result<AutoScalingRule> saved) { showSaved(saved); });
+    return true;
+}
+
+void AutoscaleRuleForm::showSaved(const Result<AutoScalingRule> &saved)
+{
+    m_saving = false;
+    refresh();
+    Q_EMIT answered(saved.ok());
     if (!saved) {
         const ServiceError &e = saved.error();
         QStringList text;
@@ -432,13 +444,12 @@ bool AutoscaleRuleForm::submit()
             text << e.typeName() + QStringLiteral(": ") + e.message;
         }
         showError(m_submitError, text);
-        return false;
+        return;
     }
     showError(m_submitError, {});
     m_ruleId = saved->id;
     refresh();
     Q_EMIT submitted(*saved);
-    return true;
 }
 
 } // namespace ServeDeck

@@ -4,6 +4,7 @@
 #include <QWidget>
 
 #include "domain/autoscalingrule.h"
+#include "domain/result.h"
 
 class QComboBox;
 class QDoubleSpinBox;
@@ -14,7 +15,7 @@ class QSpinBox;
 
 namespace ServeDeck {
 
-class ModelServingService;
+class ControlClient;
 
 // Creates or edits one autoscaling rule of an endpoint. Every field of the rule, with its
 // unit; the rule read back as a sentence with its inequality while it is typed; problems
@@ -26,7 +27,7 @@ class AutoscaleRuleForm final : public QWidget
     Q_DISABLE_COPY_MOVE(AutoscaleRuleForm)
 
 public:
-    explicit AutoscaleRuleForm(ModelServingService &service, QWidget *parent = nullptr);
+    explicit AutoscaleRuleForm(ControlClient &client, QWidget *parent = nullptr);
     ~AutoscaleRuleForm() override;
 
     // Starts a new rule for this endpoint.
@@ -38,21 +39,26 @@ public:
     AutoScalingRule rule() const;   // what the fields say now
     QStringList problems() const;   // why it cannot be submitted; empty when it can
     QString sentence() const;
-    // Creates or saves the rule; false with the reason shown in place.
+    // Sends the rule to be created or saved; false when the fields do not allow it (or a save is
+    // on its way). answered() follows; a refusal shows in place.
     bool submit();
+    bool isSaving() const { return m_saving; }
 
     // The unit a metric is measured in, for its threshold: "%", "req/s", "ms" or none.
     static QString unitOf(const QString &metric);
 
 Q_SIGNALS:
     void submitted(const ServeDeck::AutoScalingRule &rule);
+    void answered(bool ok);
 
 private:
     void load(const AutoScalingRule &rule);
+    void showSaved(const Result<AutoScalingRule> &saved);
     void refresh();
     void metricEdited(const QString &metric);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
+    bool m_saving = false;
     QUuid m_endpoint;
     QUuid m_ruleId;
     bool m_loading = false;

@@ -18,7 +18,7 @@
 #include "ui/common/theme.h"
 #include "ui/autoscale/rulelistmodel.h"
 #include "ui/autoscale/scaleeventmodel.h"
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -36,11 +36,11 @@ void setUpTable(QTableView *table)
 
 } // namespace
 
-AutoscaleView::AutoscaleView(ModelServingService &service, EndpointListModel &endpoints, QWidget *parent)
+AutoscaleView::AutoscaleView(ControlClient &client, EndpointListModel &endpoints, QWidget *parent)
     : QWidget(parent)
-    , m_service(service)
-    , m_rules(new RuleListModel(service, this))
-    , m_events(new ScaleEventModel(service, this))
+    , m_client(client)
+    , m_rules(new RuleListModel(client, this))
+    , m_events(new ScaleEventModel(client, this))
     , m_endpoint(new EndpointSelector(endpoints, EndpointSelector::Scope::OneEndpoint, this))
     , m_ruleTable(new QTableView(this))
     , m_newRule(new QPushButton(tr("New rule"), this))
@@ -48,7 +48,7 @@ AutoscaleView::AutoscaleView(ModelServingService &service, EndpointListModel &en
     , m_deleteError(new QLabel(this))
     , m_counts(new QLabel(this))
     , m_eventTable(new QTableView(this))
-    , m_form(new AutoscaleRuleForm(service, this))
+    , m_form(new AutoscaleRuleForm(client, this))
 {
     m_counts->setObjectName(QStringLiteral("scaleCounts"));
     m_newRule->setObjectName(QStringLiteral("newRule"));
@@ -178,9 +178,17 @@ void AutoscaleView::deleteSelectedRule()
                          tr("Delete the rule “%1”? The endpoint keeps its current replicas.").arg(rule.condition()),
                          tr("Delete")))
         return;
-    auto deleted = m_service.deleteAutoScalingRule(m_rules->endpoint().toString(QUuid::WithoutBraces), rule.id);
-    m_deleteError->setText(deleted ? QString() : deleted.error().typeName() + QStringLiteral(": ") + deleted.error().message);
-    m_deleteError->setVisible(!deleted);
+    m_client.call(
+        this,
+        [ref = m_rules->endpoint().toString(QUuid::WithoutBraces), id = rule.id](ModelServingService &s) {
+            return s.deleteAutoScalingRule(ref, id);
+        },
+        [this](Result<AutoScalingRule> deleted) {
+            m_deleteError->setText(deleted ? QString()
+                                           : deleted.error().typeName() + QStringLiteral(": ") + deleted.error().message);
+            m_deleteError->setVisible(!deleted);
+            Q_EMIT deleteAnswered(deleted.ok());
+        });
 }
 
 } // namespace ServeDeck

@@ -12,7 +12,7 @@ namespace ServeDeck {
 class AutoscaleRuleForm;
 class EndpointListModel;
 class EndpointSelector;
-class ModelServingService;
+class ControlClient;
 class RuleListModel;
 class ScaleEventModel;
 
@@ -24,7 +24,7 @@ class AutoscaleView final : public QWidget
     Q_DISABLE_COPY_MOVE(AutoscaleView)
 
 public:
-    AutoscaleView(ModelServingService &service, EndpointListModel &endpoints, QWidget *parent = nullptr);
+    AutoscaleView(ControlClient &client, EndpointListModel &endpoints, QWidget *parent = nullptr);
     ~AutoscaleView() override;
 
     EndpointSelector *endpointSelector() const { return m_endpoint; }
@@ -38,13 +38,16 @@ public:
     // Asks first.
     void deleteSelectedRule();
 
+Q_SIGNALS:
+    void deleteAnswered(bool ok);
+
 private:
     void endpointChanged(const QUuid &id);
     void ruleSelected();
     void selectRule(const QUuid &ruleId);
     void updateCounts();
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     RuleListModel *m_rules;
     ScaleEventModel *m_events;
     EndpointSelector *m_endpoint;

@@ -6,11 +6,11 @@
 
 namespace ServeDeck {
 
-RuleListModel::RuleListModel(ModelServingService &service, QObject *parent)
+RuleListModel::RuleListModel(ControlClient &client, QObject *parent)
     : KeyedTableModel(parent)
-    , m_service(service)
+    , m_client(client)
 {
-    connect(&m_service, &ModelServingService::rulesChanged, this, &RuleListModel::changed);
+    connect(&m_client, &ControlClient::rulesChanged, this, &RuleListModel::changed);
 }
 
 void RuleListModel::setEndpoint(const QUuid &endpointId)
@@ -18,9 +18,20 @@ void RuleListModel::setEndpoint(const QUuid &endpointId)
     if (endpointId == m_endpoint)
         return;
     m_endpoint = endpointId;
-    auto rules = m_endpoint.isNull() ? Result<QList<AutoScalingRule>>(QList<AutoScalingRule>())
-                                     : m_service.autoScalingRules(m_endpoint.toString(QUuid::WithoutBraces));
-    resetRows(rules ? *rules : QList<AutoScalingRule>());
+    if (m_endpoint.isNull()) {
+        resetRows({});
+        return;
+    }
+    m_client.call(
+        this,
+        [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.autoScalingRules(ref); },
+        [this, endpointId](Result<QList<AutoScalingRule>> rules) {
+            // Another endpoint was chosen while this list was on its way.
+            if (endpointId != m_endpoint)
+                return;
+            resetRows(rules ? *rules : QList<AutoScalingRule>());
+            Q_EMIT loaded();
+        });
 }
 
 // Updates in place, so a selected rule stays selected while another one changes.
@@ -28,11 +39,18 @@ void RuleListModel::changed(const QUuid &endpointId)
 {
     if (endpointId != m_endpoint)
         return;
-    auto rules = m_service.autoScalingRules(m_endpoint.toString(QUuid::WithoutBraces));
-    const QList<AutoScalingRule> now = rules ? *rules : QList<AutoScalingRule>();
-    merge(now, [](const AutoScalingRule &a, const AutoScalingRule &b) {
-        return a.updatedAt == b.updatedAt && a.condition() == b.condition();
-    });
+    m_client.call(
+        this,
+        [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.autoScalingRules(ref); },
+        [this, endpointId](Result<QList<AutoScalingRule>> rules) {
+            if (endpointId != m_endpoint)
+                return;
+            const QList<AutoScalingRule> now = rules ? *rules : QList<AutoScalingRule>();
+            merge(now, [](const AutoScalingRule &a, const AutoScalingRule &b) {
+                return a.updatedAt == b.updatedAt && a.condition() == b.condition();
+            });
+            Q_EMIT loaded();
+        });
 }
 
 int RuleListModel::columnCount(const QModelIndex &parent) const

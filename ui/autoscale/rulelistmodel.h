@@ -4,7 +4,7 @@
 
 #include "ui/common/keyedtablemodel.h"
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -19,7 +19,7 @@ public:
     static constexpr int SortRole = Qt::UserRole + 1;
     static constexpr int RuleIdRole = Qt::UserRole + 2;
 
-    explicit RuleListModel(ModelServingService &service, QObject *parent = nullptr);
+    explicit RuleListModel(ControlClient &client, QObject *parent = nullptr);
 
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -29,10 +29,14 @@ public:
     void setEndpoint(const QUuid &endpointId);
     const AutoScalingRule &rule(int row) const { return m_rows.at(row); }
 
+Q_SIGNALS:
+    // After each answer to setEndpoint() or a change is in the rows.
+    void loaded();
+
 private:
     void changed(const QUuid &endpointId);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     QUuid m_endpoint;
 };
 

@@ -10,17 +10,26 @@
 
 namespace ServeDeck {
 
-ScaleEventModel::ScaleEventModel(ModelServingService &service, QObject *parent)
+ScaleEventModel::ScaleEventModel(ControlClient &client, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_service(service)
+    , m_client(client)
 {
-    connect(&m_service, &ModelServingService::scaled, this, &ScaleEventModel::add);
-    connect(&m_service, &ModelServingService::rulesChanged, this, [this](const QUuid &endpointId) {
+    connect(&m_client, &ControlClient::scaled, this, &ScaleEventModel::add);
+    connect(&m_client, &ControlClient::rulesChanged, this, [this](const QUuid &endpointId) {
         if (endpointId != m_endpoint)
             return;
-        loadRules();
-        if (!m_rows.isEmpty())
-            Q_EMIT dataChanged(index(0, Cause), index(int(m_rows.size()) - 1, Cause));
+        m_client.call(
+            this,
+            [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) {
+                return s.autoScalingRules(ref);
+            },
+            [this, endpointId](Result<QList<AutoScalingRule>> rules) {
+                if (endpointId != m_endpoint)
+                    return;
+                setRules(rules);
+                if (!m_rows.isEmpty())
+                    Q_EMIT dataChanged(index(0, Cause), index(int(m_rows.size()) - 1, Cause));
+            });
     });
 }
 
@@ -31,21 +40,38 @@ void ScaleEventModel::setEndpoint(const QUuid &endpointId)
     beginResetModel();
     m_endpoint = endpointId;
     m_rows.clear();
-    if (!m_endpoint.isNull()) {
-        if (auto events = m_service.scaleEvents(m_endpoint.toString(QUuid::WithoutBraces), MaxRows))
-            m_rows = *events;
-    }
-    loadRules();
+    m_ruleConditions.clear();
     endResetModel();
     recount();
-}
-
-void ScaleEventModel::loadRules()
-{
-    m_ruleConditions.clear();
     if (m_endpoint.isNull())
         return;
-    if (auto rules = m_service.autoScalingRules(m_endpoint.toString(QUuid::WithoutBraces))) {
+    struct Listing
+    {
+        Result<QList<ScaleEvent>> events;
+        Result<QList<AutoScalingRule>> rules;
+    };
+    m_client.call(
+        this,
+        [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) {
+            return Listing{s.scaleEvents(ref, MaxRows), s.autoScalingRules(ref)};
+        },
+        [this, endpointId](const Listing &listing) {
+            // Another endpoint was chosen while this list was on its way.
+            if (endpointId != m_endpoint)
+                return;
+            beginResetModel();
+            m_rows = listing.events ? *listing.events : QList<ScaleEvent>();
+            setRules(listing.rules);
+            endResetModel();
+            recount();
+            Q_EMIT loaded();
+        });
+}
+
+void ScaleEventModel::setRules(const Result<QList<AutoScalingRule>> &rules)
+{
+    m_ruleConditions.clear();
+    if (rules) {
         for (const AutoScalingRule &r : std::as_const(*rules))
             m_ruleConditions.insert(r.id.toString(QUuid::WithoutBraces), r.condition());
     }

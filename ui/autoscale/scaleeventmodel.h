@@ -5,7 +5,7 @@
 #include <QList>
 #include <QUuid>
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -22,7 +22,7 @@ public:
     // A timeline an operator scrolls, not an archive: the oldest event goes past this many.
     static constexpr int MaxRows = 200;
 
-    explicit ScaleEventModel(ModelServingService &service, QObject *parent = nullptr);
+    explicit ScaleEventModel(ControlClient &client, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -35,13 +35,15 @@ public:
 
 Q_SIGNALS:
     void countsChanged();
+    // After the answer to setEndpoint() is in the rows.
+    void loaded();
 
 private:
     void add(const ScaleEvent &event);
-    void loadRules();
+    void setRules(const Result<QList<AutoScalingRule>> &rules);
     void recount();
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     QUuid m_endpoint;
     QList<ScaleEvent> m_rows;
     QHash<QString, QString> m_ruleConditions;  // rule id -> condition, to say which rule scaled

@@ -123,7 +123,7 @@ bool isDarkPalette(const QPalette &palette)
 
 } // namespace
 
-EndpointDetailView::EndpointDetailView(ModelServingService &service, EndpointListModel &endpoints,
+EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel &endpoints,
                                        const MetricsHistory &history, QWidget *parent)
     : QWidget(parent)
     , m_endpoints(endpoints)
@@ -131,7 +131,7 @@ EndpointDetailView::EndpointDetailView(ModelServingService &service, EndpointLis
     , m_endpoint(new EndpointSelector(endpoints, EndpointSelector::Scope::OneEndpoint, this))
     , m_range(new QComboBox(this))
     , m_summary(new QLabel(this))
-    , m_split(new TrafficSplitEditor(service, endpoints, this))
+    , m_split(new TrafficSplitEditor(client, endpoints, this))
     , m_repaint(new QTimer(this))
 {
     m_range->setObjectName(QStringLiteral("detailRange"));

@@ -20,7 +20,7 @@ namespace ServeDeck {
 class EndpointListModel;
 class EndpointSelector;
 class MetricsHistory;
-class ModelServingService;
+class ControlClient;
 class TrafficSplitEditor;
 
 // One endpoint, live: desired against healthy replicas, its routes by status, requests/s and
@@ -45,7 +45,7 @@ public:
     // Replicas drawn per chart; more lines than this cannot be told apart.
     static constexpr int kMaxReplicaSeries = 8;
 
-    EndpointDetailView(ModelServingService &service, EndpointListModel &endpoints, const MetricsHistory &history,
+    EndpointDetailView(ControlClient &client, EndpointListModel &endpoints, const MetricsHistory &history,
                        QWidget *parent = nullptr);
     ~EndpointDetailView() override;
 

@@ -123,10 +123,9 @@ private:
     bool m_applied = true;
 };
 
-TrafficSplitEditor::TrafficSplitEditor(ModelServingService &service, const EndpointListModel &endpoints,
-                                       QWidget *parent)
+TrafficSplitEditor::TrafficSplitEditor(ControlClient &client, const EndpointListModel &endpoints, QWidget *parent)
     : QWidget(parent)
-    , m_service(service)
+    , m_client(client)
     , m_endpoints(endpoints)
     , m_rowsHost(new QWidget(this))
     , m_rows(new QGridLayout(m_rowsHost))
@@ -516,16 +515,20 @@ bool TrafficSplitEditor::send(const QUuid &endpointId, const QList<RouteWeight> 
         refresh();
         return true;
     }
-    auto updated = m_service.updateRoutes(refOf(endpointId), weights);
-    if (!updated) {
-        showError(updated.error().typeName() + QStringLiteral(": ") + updated.error().message);
-        refresh();
-        return false;
-    }
-    m_error->hide();
-    if (QUndoStack *stack = m_stacks.value(endpointId))
-        stack->push(new TrafficSplitCommand(this, endpointId, before, weights, what));
-    refresh();
+    m_client.call(
+        this, [ref = refOf(endpointId), weights](ModelServingService &s) { return s.updateRoutes(ref, weights); },
+        [this, endpointId, before, weights, what](Result<QList<Route>> updated) {
+            Q_EMIT answered(updated.ok());
+            if (!updated) {
+                showError(updated.error().typeName() + QStringLiteral(": ") + updated.error().message);
+                refresh();
+                return;
+            }
+            m_error->hide();
+            if (QUndoStack *stack = m_stacks.value(endpointId))
+                stack->push(new TrafficSplitCommand(this, endpointId, before, weights, what));
+            refresh();
+        });
     return true;
 }
 
@@ -538,16 +541,24 @@ bool TrafficSplitEditor::put(const QUuid &endpointId, QList<RouteWeight> weights
             active.insert(w.routeId);
         weights.removeIf([&](const RouteWeight &w) { return !active.contains(w.routeId); });
     }
-    auto updated = weights.isEmpty() ? Result<QList<Route>>(makeError(ErrorType::NotFound, tr("none of those routes is left")))
-                                     : m_service.updateRoutes(refOf(endpointId), weights);
-    if (!updated) {
-        showError(failurePrefix + QStringLiteral(": ") + updated.error().typeName() + QStringLiteral(": ")
-                  + updated.error().message);
+    const auto answer = [this, failurePrefix](const Result<QList<Route>> &updated) {
+        Q_EMIT answered(updated.ok());
+        if (!updated) {
+            showError(failurePrefix + QStringLiteral(": ") + updated.error().typeName() + QStringLiteral(": ")
+                      + updated.error().message);
+            refresh();
+            return;
+        }
+        m_error->hide();
         refresh();
+    };
+    if (weights.isEmpty()) {
+        answer(makeError(ErrorType::NotFound, tr("none of those routes is left")));
         return false;
     }
-    m_error->hide();
-    refresh();
+    m_client.call(
+        this, [ref = refOf(endpointId), weights](ModelServingService &s) { return s.updateRoutes(ref, weights); },
+        answer);
     return true;
 }
 

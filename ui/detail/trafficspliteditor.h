@@ -5,7 +5,7 @@
 #include <QUuid>
 #include <QWidget>
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 #include "ui/detail/trafficsplit.h"
 
 class QAction;
@@ -40,7 +40,7 @@ public:
     // Steps of undo kept per endpoint.
     static constexpr int kUndoLimit = 50;
 
-    TrafficSplitEditor(ModelServingService &service, const EndpointListModel &endpoints, QWidget *parent = nullptr);
+    TrafficSplitEditor(ControlClient &client, const EndpointListModel &endpoints, QWidget *parent = nullptr);
     ~TrafficSplitEditor() override;
 
     QUuid endpoint() const { return m_endpoint; }
@@ -61,10 +61,14 @@ public:
     QUndoStack *undoStack() const;
 
     // Gives revision i weights[i] (as revisions()), spread over its routes; false, with the
-    // reason shown, when the weights are refused.
+    // reason shown, when they cannot be sent; the service's answer follows (answered), a refusal
+    // shown in place.
     bool applyWeights(const QList<int> &weights);
     void blueGreenSwitch();
     void rollBack();
+
+Q_SIGNALS:
+    void answered(bool ok);
 
 private:
     friend class TrafficSplitCommand;
@@ -76,12 +80,13 @@ private:
     void applySlider();
     void applyBoxes();
     bool send(const QUuid &endpointId, const QList<RouteWeight> &weights, const QString &what);
-    // Sets weights without a new undo step (undo and redo do this); false with the reason shown.
+    // Sets weights without a new undo step (undo and redo do this); false with the reason shown
+    // when nothing could be sent.
     bool put(const QUuid &endpointId, QList<RouteWeight> weights, const QString &failurePrefix);
     void showError(const QString &text);
     QList<int> currentPercentages() const;
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     const EndpointListModel &m_endpoints;
     QUuid m_endpoint;
     QList<TrafficSplit::RevisionShare> m_revisions;

@@ -17,6 +17,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include "plane/controlclient.h"
 #include "ui/common/prompt.h"
 #include "ui/common/theme.h"
 
@@ -33,9 +34,9 @@ QString cpuText(double cpu)
 
 } // namespace
 
-CreateEndpointDialog::CreateEndpointDialog(ModelServingService &service, QWidget *parent)
+CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *parent)
     : QDialog(parent)
-    , m_service(service)
+    , m_client(client)
     , m_name(new QLineEdit(this))
     , m_version(new QLineEdit(this))
     , m_folder(new QLineEdit(this))
@@ -48,6 +49,7 @@ CreateEndpointDialog::CreateEndpointDialog(ModelServingService &service, QWidget
     , m_check(new QPushButton(tr("Check"), this))
     , m_deploy(new QPushButton(tr("Deploy"), this))
     , m_status(new QLabel(this))
+    , m_busy(new QLabel(this))
     , m_problems(new QListWidget(this))
     , m_estimate(new QGridLayout)
 {
@@ -65,6 +67,8 @@ CreateEndpointDialog::CreateEndpointDialog(ModelServingService &service, QWidget
     m_deploy->setObjectName(QStringLiteral("deploy"));
     m_status->setObjectName(QStringLiteral("checkStatus"));
     m_problems->setObjectName(QStringLiteral("problems"));
+    m_busy->setObjectName(QStringLiteral("busy"));
+    m_busy->hide();
 
     m_name->setPlaceholderText(tr("lower-case letters, digits and '-', e.g. sentiment-analyzer"));
     m_version->setPlaceholderText(tr("e.g. v1"));
@@ -140,6 +144,7 @@ CreateEndpointDialog::CreateEndpointDialog(ModelServingService &service, QWidget
     auto *cancel = new QPushButton(tr("Cancel"), this);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_check);
+    buttons->addWidget(m_busy);
     buttons->addStretch(1);
     buttons->addWidget(cancel);
     buttons->addWidget(m_deploy);
@@ -183,7 +188,8 @@ CreateEndpointRequest CreateEndpointDialog::request() const
 
 void CreateEndpointDialog::edited()
 {
-    // What was checked is no longer what would be deployed.
+    // What was checked is no longer what would be deployed; a check on its way is for old inputs.
+    ++m_generation;
     m_checked = false;
     m_deploy->setEnabled(false);
     m_status->setStyleSheet(QString());
@@ -199,9 +205,39 @@ void CreateEndpointDialog::browse()
         m_folder->setText(QDir::toNativeSeparators(folder));
 }
 
-bool CreateEndpointDialog::check()
+bool CreateEndpointDialog::isBusy() const
 {
-    const DryRunReport report = m_service.dryRun(request());
+    return !m_busy->isHidden();
+}
+
+void CreateEndpointDialog::setBusy(const QString &what)
+{
+    m_busy->setText(what);
+    m_busy->setVisible(!what.isEmpty());
+    m_check->setEnabled(what.isEmpty());
+    m_deploy->setEnabled(what.isEmpty() && m_checked);
+}
+
+void CreateEndpointDialog::check()
+{
+    if (isBusy())
+        return;
+    setBusy(tr("Checking…"));
+    const quint64 generation = m_generation;
+    m_client.call(
+        this, [r = request()](ModelServingService &s) { return s.dryRun(r); },
+        [this, generation](const DryRunReport &report) {
+            setBusy(QString());
+            // Edited while the check was on its way: its report is about inputs no longer there.
+            if (generation != m_generation)
+                return;
+            showReport(report);
+            Q_EMIT checked(report.valid);
+        });
+}
+
+void CreateEndpointDialog::showReport(const DryRunReport &report)
+{
     showEstimate(report);
     showProblems(report.problems);
     m_checked = report.valid;
@@ -218,7 +254,6 @@ bool CreateEndpointDialog::check()
         m_status->setText(tr("Fix these problems before deploying:"));
         m_status->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     }
-    return m_checked;
 }
 
 void CreateEndpointDialog::showProblems(const QList<ServiceError> &problems)
@@ -251,11 +286,20 @@ void CreateEndpointDialog::showEstimate(const DryRunReport &report)
                                                                           : QString());
 }
 
-bool CreateEndpointDialog::deploy()
+void CreateEndpointDialog::deploy()
 {
-    if (!m_checked)
-        return false;
-    auto created = m_service.createEndpoint(request());
+    if (!m_checked || isBusy())
+        return;
+    setBusy(tr("Deploying…"));
+    m_client.call(
+        this, [r = request()](ModelServingService &s) { return s.createEndpoint(r); },
+        [this](Result<Endpoint> created) { showCreated(created); });
+}
+
+void CreateEndpointDialog::showCreated(const Result<Endpoint> &created)
+{
+    setBusy(QString());
+    Q_EMIT deployAnswered(created.ok());
     if (!created) {
         // Something changed between the check and now (another endpoint took the resources or the name).
         showProblems({created.error()});
@@ -263,11 +307,10 @@ bool CreateEndpointDialog::deploy()
         m_status->setStyleSheet(Theme::textStyle(Theme::Role::Error));
         m_checked = false;
         m_deploy->setEnabled(false);
-        return false;
+        return;
     }
     m_created = *created;
     accept();
-    return true;
 }
 
 } // namespace ServeDeck

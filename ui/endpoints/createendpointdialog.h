@@ -5,6 +5,10 @@
 #include "domain/endpoint.h"
 #include "service/modelservingservice.h"
 
+namespace ServeDeck {
+class ControlClient;
+}
+
 class QCheckBox;
 class QDoubleSpinBox;
 class QGridLayout;
@@ -25,23 +29,32 @@ class CreateEndpointDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(CreateEndpointDialog)
 
 public:
-    explicit CreateEndpointDialog(ModelServingService &service, QWidget *parent = nullptr);
+    explicit CreateEndpointDialog(ControlClient &client, QWidget *parent = nullptr);
     ~CreateEndpointDialog() override;
 
     CreateEndpointRequest request() const;
-    // Runs the dry run and shows its report; true when it found nothing wrong.
-    bool check();
-    // Creates the endpoint and closes; false with the reason in place.
-    bool deploy();
+    // Runs the dry run and shows its report; checked() says whether it found nothing wrong.
+    void check();
+    // Creates the endpoint and closes; on a refusal the reason shows in place.
+    void deploy();
     Endpoint created() const { return m_created; }
+    // A check or a deploy is on its way: both buttons are off and the busy text says which.
+    bool isBusy() const;
+
+Q_SIGNALS:
+    void checked(bool valid);
+    void deployAnswered(bool ok);
 
 private:
+    void setBusy(const QString &what);
+    void showReport(const DryRunReport &report);
+    void showCreated(const Result<Endpoint> &created);
     void edited();
     void browse();
     void showProblems(const QList<ServiceError> &problems);
     void showEstimate(const DryRunReport &report);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     QLineEdit *m_name;
     QLineEdit *m_version;
     QLineEdit *m_folder;
@@ -54,10 +67,12 @@ private:
     QPushButton *m_check;
     QPushButton *m_deploy;
     QLabel *m_status;
+    QLabel *m_busy;
     QListWidget *m_problems;
     QGridLayout *m_estimate;
     QList<QLabel *> m_estimateCells;
     bool m_checked = false;
+    quint64 m_generation = 0;  // bumped by each edit
     Endpoint m_created;
 };
 

@@ -47,22 +47,26 @@ const QString kNoValue = QStringLiteral("–");
 
 } // namespace
 
-EndpointListModel::EndpointListModel(ModelServingService &service, QObject *parent)
+EndpointListModel::EndpointListModel(ControlClient &client, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_service(service)
+    , m_client(client)
 {
-    connect(&m_service, &ModelServingService::endpointChanged, this, &EndpointListModel::refresh);
-    connect(&m_service, &ModelServingService::routesChanged, this, &EndpointListModel::refresh);
-    connect(&m_service, &ModelServingService::endpointRemoved, this, &EndpointListModel::removeRowOf);
+    connect(&m_client, &ControlClient::endpointChanged, this, &EndpointListModel::refresh);
+    connect(&m_client, &ControlClient::routesChanged, this, &EndpointListModel::refresh);
+    connect(&m_client, &ControlClient::endpointRemoved, this, &EndpointListModel::removeRowOf);
     reload();
 }
 
 void EndpointListModel::reload()
 {
-    beginResetModel();
-    auto list = m_service.listEndpoints();
-    m_rows = list ? *list : QList<EndpointInfo>();
-    endResetModel();
+    m_client.call(
+        this, [](ModelServingService &s) { return s.listEndpoints(); },
+        [this](Result<QList<EndpointInfo>> list) {
+            beginResetModel();
+            m_rows = list ? *list : QList<EndpointInfo>();
+            endResetModel();
+            Q_EMIT loaded();
+        });
 }
 
 void EndpointListModel::setHistory(const MetricsHistory *history)
@@ -120,7 +124,13 @@ void EndpointListModel::removeRowOf(const QUuid &endpointId)
 
 void EndpointListModel::refresh(const QUuid &endpointId)
 {
-    auto info = m_service.endpointInfo(endpointId.toString(QUuid::WithoutBraces));
+    m_client.call(
+        this, [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.endpointInfo(ref); },
+        [this, endpointId](Result<EndpointInfo> info) { show(endpointId, info); });
+}
+
+void EndpointListModel::show(const QUuid &endpointId, const Result<EndpointInfo> &info)
+{
     const int row = rowOf(endpointId);
     if (!info || info->endpoint.lifecycle == EndpointLifecycle::Terminated) {
         removeRowOf(endpointId);

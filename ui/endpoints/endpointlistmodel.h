@@ -4,7 +4,7 @@
 #include <QList>
 #include <QPointer>
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -41,7 +41,7 @@ public:
     // and short enough that a 120-pixel cell shows each sample.
     static constexpr int kSparklineSamples = 120;
 
-    explicit EndpointListModel(ModelServingService &service, QObject *parent = nullptr);
+    explicit EndpointListModel(ControlClient &client, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -55,6 +55,10 @@ public:
     // Null when the endpoint has no row.
     const EndpointInfo *find(const QUuid &endpointId) const;
 
+Q_SIGNALS:
+    // After each reload()'s answer has replaced the rows.
+    void loaded();
+
 protected:
     bool event(QEvent *event) override;
 
@@ -62,10 +66,11 @@ private:
     void loadRecorded();
     QVariant loadData(const QUuid &endpointId, Column column, int role) const;
     void refresh(const QUuid &endpointId);
+    void show(const QUuid &endpointId, const Result<EndpointInfo> &info);
     int rowOf(const QUuid &endpointId) const;
     void removeRowOf(const QUuid &endpointId);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     QList<EndpointInfo> m_rows;
     QPointer<const MetricsHistory> m_history;
 };

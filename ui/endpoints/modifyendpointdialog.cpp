@@ -10,14 +10,14 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 #include "ui/common/theme.h"
 
 namespace ServeDeck {
 
-ModifyEndpointDialog::ModifyEndpointDialog(ModelServingService &service, const QString &endpointRef, QWidget *parent)
+ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString &endpointRef, QWidget *parent)
     : QDialog(parent)
-    , m_service(service)
+    , m_client(client)
     , m_ref(endpointRef)
     , m_version(new QLineEdit(this))
     , m_folder(new QLineEdit(this))
@@ -27,34 +27,19 @@ ModifyEndpointDialog::ModifyEndpointDialog(ModelServingService &service, const Q
     , m_replicas(new QSpinBox(this))
     , m_public(new QCheckBox(tr("Public (no token needed for inference)"), this))
     , m_error(new QLabel(this))
+    , m_busy(new QLabel(tr("Working…"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
 {
-    auto info = m_service.endpointInfo(endpointRef);
-    if (info) {
-        const Endpoint &e = info->endpoint;
-        m_oldVersion = e.modelVersion;
-        m_oldFolder = e.modelFolder;
-        m_oldCpu = e.resourceSlots.cpu;
-        m_oldGpu = e.resourceSlots.gpu;
-        m_oldMemoryMiB = int(e.resourceSlots.memoryBytes >> 20);
-        m_oldReplicas = e.replicas;
-        m_oldPublic = e.isPublic;
-    }
-    setWindowTitle(tr("Modify %1").arg(info ? info->endpoint.name : endpointRef));
-    m_version->setText(m_oldVersion);
-    m_folder->setText(m_oldFolder);
+    setWindowTitle(tr("Modify %1").arg(endpointRef));
+    m_busy->setObjectName(QStringLiteral("busy"));
     m_canary->setRange(0, 100);
     m_canary->setSuffix(QStringLiteral(" %"));
     m_canary->setEnabled(false);
     m_cpu->setRange(0.1, 256);
     m_cpu->setDecimals(2);
-    m_cpu->setValue(m_oldCpu);
     m_memoryMiB->setRange(16, 1 << 20);
     m_memoryMiB->setSuffix(QStringLiteral(" MiB"));
-    m_memoryMiB->setValue(m_oldMemoryMiB);
     m_replicas->setRange(0, 1000);
-    m_replicas->setValue(m_oldReplicas);
-    m_public->setChecked(m_oldPublic);
     m_error->setObjectName(QStringLiteral("modifyError"));
     m_error->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_error->setWordWrap(true);
@@ -84,14 +69,61 @@ ModifyEndpointDialog::ModifyEndpointDialog(ModelServingService &service, const Q
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
+    layout->addWidget(m_busy);
     layout->addWidget(buttons);
     resize(480, sizeHint().height());
+
+    // The current values arrive from the control thread; the form waits for them.
+    setBusy(true);
+    m_client.call(
+        this, [ref = m_ref](ModelServingService &s) { return s.endpointInfo(ref); },
+        [this](Result<EndpointInfo> info) {
+            setBusy(false);
+            if (info)
+                fill(info->endpoint);
+            Q_EMIT loaded();
+        });
+}
+
+void ModifyEndpointDialog::fill(const Endpoint &e)
+{
+    m_oldVersion = e.modelVersion;
+    m_oldFolder = e.modelFolder;
+    m_oldCpu = e.resourceSlots.cpu;
+    m_oldGpu = e.resourceSlots.gpu;
+    m_oldMemoryMiB = int(e.resourceSlots.memoryBytes >> 20);
+    m_oldReplicas = e.replicas;
+    m_oldPublic = e.isPublic;
+    setWindowTitle(tr("Modify %1").arg(e.name));
+    m_version->setText(m_oldVersion);
+    m_folder->setText(m_oldFolder);
+    m_cpu->setValue(m_oldCpu);
+    m_memoryMiB->setValue(m_oldMemoryMiB);
+    m_replicas->setValue(m_oldReplicas);
+    m_public->setChecked(m_oldPublic);
+    m_error->hide();
+}
+
+bool ModifyEndpointDialog::isBusy() const
+{
+    return !m_busy->isHidden();
+}
+
+void ModifyEndpointDialog::setBusy(bool busy)
+{
+    // The fields too: what is typed meanwhile would be lost to the values arriving, or not sent.
+    for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public})
+        field->setEnabled(!busy);
+    m_apply->setEnabled(!busy);
+    m_busy->setVisible(busy);
 }
 
 ModifyEndpointDialog::~ModifyEndpointDialog() = default;
 
-bool ModifyEndpointDialog::apply()
+void ModifyEndpointDialog::apply()
 {
+    if (isBusy())
+        return;
     ModifyEndpointRequest request;
     const QString version = m_version->text().trimmed();
     const QString folder = m_folder->text().trimmed();
@@ -107,14 +139,19 @@ bool ModifyEndpointDialog::apply()
         request.replicas = m_replicas->value();
     if (m_public->isChecked() != m_oldPublic)
         request.isPublic = m_public->isChecked();
-    auto modified = m_service.modifyEndpoint(m_ref, request);
-    if (!modified) {
-        m_error->setText(modified.error().typeName() + QStringLiteral(": ") + modified.error().message);
-        m_error->show();
-        return false;
-    }
-    accept();
-    return true;
+    setBusy(true);
+    m_client.call(
+        this, [ref = m_ref, request](ModelServingService &s) { return s.modifyEndpoint(ref, request); },
+        [this](Result<EndpointInfo> modified) {
+            setBusy(false);
+            Q_EMIT answered(modified.ok());
+            if (!modified) {
+                m_error->setText(modified.error().typeName() + QStringLiteral(": ") + modified.error().message);
+                m_error->show();
+                return;
+            }
+            accept();
+        });
 }
 
 } // namespace ServeDeck

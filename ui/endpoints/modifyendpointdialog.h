@@ -11,17 +11,19 @@ class QSpinBox;
 
 namespace ServeDeck {
 
-class ModelServingService;
+class ControlClient;
+struct Endpoint;
 
 // Modifies an endpoint: a new model version or folder (a new revision, with its canary share),
-// resources, replicas, visibility. Only what was changed is sent; a refusal shows in place.
+// resources, replicas, visibility. Only what was changed is sent; a refusal shows in place. Busy
+// while the current values or the change are on their way.
 class ModifyEndpointDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ModifyEndpointDialog)
 
 public:
-    ModifyEndpointDialog(ModelServingService &service, const QString &endpointRef, QWidget *parent = nullptr);
+    ModifyEndpointDialog(ControlClient &client, const QString &endpointRef, QWidget *parent = nullptr);
     ~ModifyEndpointDialog() override;
 
     QLineEdit *versionEdit() const { return m_version; }
@@ -29,10 +31,19 @@ public:
     QCheckBox *publicBox() const { return m_public; }
     QDoubleSpinBox *cpuBox() const { return m_cpu; }
     QLabel *errorLabel() const { return m_error; }
-    bool apply();
+    bool isBusy() const;
+    // Sends what changed; answered() says how it went (the dialog accepts itself on success).
+    void apply();
+
+Q_SIGNALS:
+    void loaded();
+    void answered(bool ok);
 
 private:
-    ModelServingService &m_service;
+    void fill(const Endpoint &endpoint);
+    void setBusy(bool busy);
+
+    ControlClient &m_client;
     QString m_ref;
     QLineEdit *m_version;
     QLineEdit *m_folder;
@@ -42,6 +53,7 @@ private:
     QSpinBox *m_replicas;
     QCheckBox *m_public;
     QLabel *m_error;
+    QLabel *m_busy;
     QPushButton *m_apply;
     // What the endpoint had when the dialog opened: unchanged fields are not sent.
     QString m_oldVersion, m_oldFolder;

@@ -22,8 +22,8 @@
 #include "ui/errors/errorlistmodel.h"
 #include "ui/common/prompt.h"
 #include "ui/common/tablecolumns.h"
+#include "plane/controlclient.h"
 #include "ui/common/theme.h"
-#include "service/modelservingservice.h"
 
 namespace ServeDeck {
 
@@ -38,11 +38,11 @@ QLabel *selectableLabel(QWidget *parent)
 
 } // namespace
 
-ErrorBrowserView::ErrorBrowserView(ModelServingService &service, EndpointListModel &endpoints, Clock &clock,
+ErrorBrowserView::ErrorBrowserView(ControlClient &client, EndpointListModel &endpoints, Clock &clock,
                                    QWidget *parent)
     : QWidget(parent)
-    , m_service(service)
-    , m_model(new ErrorListModel(service, this))
+    , m_client(client)
+    , m_model(new ErrorListModel(client, this))
     , m_filter(new ErrorFilterModel(clock, this))
     , m_endpoint(new EndpointSelector(endpoints, EndpointSelector::Scope::AllOrOne, this))
     , m_type(new QComboBox(this))
@@ -232,13 +232,26 @@ void ErrorBrowserView::clearErrors()
                          question + u'\n' + tr("Their retry counters reset, so scaling starts replicas again."),
                          tr("Clear errors")))
         return;
-    QStringList failures;
-    for (const QUuid &id : std::as_const(targets)) {
-        auto cleared = m_service.clearErrors(id.toString(QUuid::WithoutBraces));
-        // An endpoint deleted since has nothing left to reset; its rows stay until a reload.
-        if (!cleared && cleared.error().type != ErrorType::NotFound)
-            failures << cleared.error().typeName() + QStringLiteral(": ") + cleared.error().message;
-    }
+    m_clear->setEnabled(false);
+    m_client.call(
+        this,
+        [targets](ModelServingService &s) {
+            QStringList failures;
+            for (const QUuid &id : std::as_const(targets)) {
+                auto cleared = s.clearErrors(id.toString(QUuid::WithoutBraces));
+                // An endpoint deleted since has nothing left to reset; its rows stay until a reload.
+                if (!cleared && cleared.error().type != ErrorType::NotFound)
+                    failures << cleared.error().typeName() + QStringLiteral(": ") + cleared.error().message;
+            }
+            return failures;
+        },
+        [this](const QStringList &failures) { showCleared(failures); });
+}
+
+void ErrorBrowserView::showCleared(const QStringList &failures)
+{
+    m_clear->setEnabled(m_model->rowCount() > 0);
+    Q_EMIT clearAnswered(failures.isEmpty());
     m_clearResult->setText(failures.join(u'\n'));
     m_clearResult->setStyleSheet(Theme::textStyle(Theme::Role::Error));
     m_clearResult->setVisible(!failures.isEmpty());

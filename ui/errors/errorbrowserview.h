@@ -16,7 +16,7 @@ class EndpointListModel;
 class EndpointSelector;
 class ErrorFilterModel;
 class ErrorListModel;
-class ModelServingService;
+class ControlClient;
 
 // What went wrong, live: every endpoint's errors filtered by endpoint, type, time and text,
 // with the selected error's exit status and log tail, and a confirmed "Clear errors".
@@ -26,7 +26,7 @@ class ErrorBrowserView final : public QWidget
     Q_DISABLE_COPY_MOVE(ErrorBrowserView)
 
 public:
-    ErrorBrowserView(ModelServingService &service, EndpointListModel &endpoints, Clock &clock,
+    ErrorBrowserView(ControlClient &client, EndpointListModel &endpoints, Clock &clock,
                      QWidget *parent = nullptr);
     ~ErrorBrowserView() override;
 
@@ -40,14 +40,19 @@ public:
     QPlainTextEdit *logTail() const { return m_log; }
     QAction *clearAction() const { return m_clear; }
 
-    // Asks first; clears the selected endpoint's errors, or every endpoint's.
+    // Asks first; clears the selected endpoint's errors, or every endpoint's. The action is off
+    // until the answer comes (clearAnswered).
     void clearErrors();
 
+Q_SIGNALS:
+    void clearAnswered(bool ok);
+
 private:
+    void showCleared(const QStringList &failures);
     void showDetail();
     void updateCount();
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     ErrorListModel *m_model;
     ErrorFilterModel *m_filter;
     EndpointSelector *m_endpoint;

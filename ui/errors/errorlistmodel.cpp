@@ -26,51 +26,71 @@ bool isFatal(const QString &type)
 
 } // namespace
 
-ErrorListModel::ErrorListModel(ModelServingService &service, QObject *parent)
+ErrorListModel::ErrorListModel(ControlClient &client, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_service(service)
+    , m_client(client)
 {
-    connect(&m_service, &ModelServingService::errorRecorded, this, &ErrorListModel::add);
-    connect(&m_service, &ModelServingService::errorsCleared, this, &ErrorListModel::removeErrorsOf);
-    connect(&m_service, &ModelServingService::endpointChanged, this, &ErrorListModel::renamed);
+    connect(&m_client, &ControlClient::errorRecorded, this, &ErrorListModel::add);
+    connect(&m_client, &ControlClient::errorsCleared, this, &ErrorListModel::removeErrorsOf);
+    connect(&m_client, &ControlClient::endpointChanged, this, &ErrorListModel::renamed);
     reload();
 }
 
 void ErrorListModel::reload()
 {
-    beginResetModel();
-    auto errors = m_service.listErrors(QString(), MaxRows);
-    m_rows = errors ? *errors : QList<ErrorRecord>();
-    if (auto endpoints = m_service.listEndpoints()) {
-        for (const EndpointInfo &info : *endpoints)
-            m_names.insert(info.endpoint.id, info.endpoint.name);
-    }
-    for (const ErrorRecord &r : std::as_const(m_rows))
-        rememberName(r.endpointId);
-    endResetModel();
+    struct Listing
+    {
+        Result<QList<ErrorRecord>> errors;
+        Result<QList<EndpointInfo>> endpoints;
+    };
+    m_client.call(
+        this,
+        [](ModelServingService &s) { return Listing{s.listErrors(QString(), MaxRows), s.listEndpoints()}; },
+        [this](const Listing &listing) {
+            beginResetModel();
+            m_rows = listing.errors ? *listing.errors : QList<ErrorRecord>();
+            if (listing.endpoints) {
+                for (const EndpointInfo &info : *listing.endpoints)
+                    m_names.insert(info.endpoint.id, info.endpoint.name);
+            }
+            endResetModel();
+            // Endpoints deleted since: a name from their record if the service still has one.
+            for (const ErrorRecord &r : std::as_const(m_rows))
+                rememberName(r.endpointId);
+            Q_EMIT loaded();
+        });
 }
 
 void ErrorListModel::rememberName(const QUuid &endpointId)
 {
     if (endpointId.isNull() || m_names.contains(endpointId))
         return;
-    auto info = m_service.endpointInfo(endpointId.toString(QUuid::WithoutBraces));
-    m_names.insert(endpointId, info ? info->endpoint.name : DisplayFormat::shortId(endpointId));
+    // The short id until the name arrives (and for good when the endpoint is gone).
+    m_names.insert(endpointId, DisplayFormat::shortId(endpointId));
+    showNameOf(endpointId);
 }
 
 void ErrorListModel::renamed(const QUuid &endpointId)
 {
-    const auto known = m_names.constFind(endpointId);
-    if (known == m_names.cend())
-        return;
-    auto info = m_service.endpointInfo(endpointId.toString(QUuid::WithoutBraces));
-    if (!info || info->endpoint.name == *known)
-        return;
-    m_names.insert(endpointId, info->endpoint.name);
-    for (int row = 0; row < m_rows.size(); ++row) {
-        if (m_rows.at(row).endpointId == endpointId)
-            Q_EMIT dataChanged(index(row, Endpoint), index(row, Endpoint));
-    }
+    if (m_names.contains(endpointId))
+        showNameOf(endpointId);
+}
+
+void ErrorListModel::showNameOf(const QUuid &endpointId)
+{
+    m_client.call(
+        this,
+        [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.endpointInfo(ref); },
+        [this, endpointId](Result<EndpointInfo> info) {
+            const auto known = m_names.constFind(endpointId);
+            if (!info || known == m_names.cend() || info->endpoint.name == *known)
+                return;
+            m_names.insert(endpointId, info->endpoint.name);
+            for (int row = 0; row < m_rows.size(); ++row) {
+                if (m_rows.at(row).endpointId == endpointId)
+                    Q_EMIT dataChanged(index(row, Endpoint), index(row, Endpoint));
+            }
+        });
 }
 
 void ErrorListModel::add(const ErrorRecord &record)

@@ -4,7 +4,7 @@
 #include <QHash>
 #include <QList>
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -26,7 +26,7 @@ public:
     // row goes when a new error would exceed it.
     static constexpr int MaxRows = 1000;
 
-    explicit ErrorListModel(ModelServingService &service, QObject *parent = nullptr);
+    explicit ErrorListModel(ControlClient &client, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -37,13 +37,17 @@ public:
     QString endpointName(const QUuid &endpointId) const { return m_names.value(endpointId); }
     void reload();
 
+Q_SIGNALS:
+    void loaded();
+
 private:
     void add(const ErrorRecord &record);
     void removeErrorsOf(const QUuid &endpointId);
     void rememberName(const QUuid &endpointId);
     void renamed(const QUuid &endpointId);
+    void showNameOf(const QUuid &endpointId);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     QList<ErrorRecord> m_rows;
     // Names outlive their endpoints here: an error of a deleted endpoint still says whose it was.
     QHash<QUuid, QString> m_names;

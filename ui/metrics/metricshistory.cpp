@@ -4,8 +4,7 @@
 #include <QSet>
 
 #include "ui/endpoints/endpointlistmodel.h"
-#include "service/endpointmetricssampler.h"
-#include "service/replicadeployer.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -18,15 +17,17 @@ quint16 clamped16(qsizetype n)
 
 } // namespace
 
-MetricsHistory::MetricsHistory(EndpointMetricsSampler *sampler, const EndpointListModel &endpoints,
-                               ReplicaDeployer *deployer, QObject *parent)
+MetricsHistory::MetricsHistory(ControlClient *client, const EndpointListModel &endpoints, QObject *parent)
     : QObject(parent)
-    , m_sampler(sampler)
     , m_endpointList(endpoints)
-    , m_deployer(deployer)
+    , m_hasAgents(client && client->facts().hasAgents)
 {
-    if (m_sampler)
-        connect(m_sampler, &EndpointMetricsSampler::sampled, this, &MetricsHistory::record);
+    if (client) {
+        connect(client, &ControlClient::sampled, this, [this](const PlaneSample &sample) {
+            m_sample = sample;
+            record();
+        });
+    }
 }
 
 MetricsHistory::~MetricsHistory() = default;
@@ -110,7 +111,7 @@ void MetricsHistory::record()
             ++sample.routes[int(route.status)];
             endpointOfRoute.insert(route.id, id);
         }
-        if (const auto load = m_sampler ? m_sampler->latest(id) : std::nullopt) {
+        if (const auto load = m_sample.loads.constFind(id); load != m_sample.loads.cend()) {
             if (load->time.isValid())
                 sample.timeMs = load->time.toMSecsSinceEpoch();
             sample.requestsPerSecond = float(load->requestsPerSecond);
@@ -137,13 +138,7 @@ void MetricsHistory::recordReplicas(qint64 nowMs, const QHash<QUuid, QUuid> &end
                                     const QHash<QUuid, double> &coresOf)
 {
     // The sampler has just asked every agent (a local one runs nvidia-smi for that); reuse it.
-    m_agents.clear();
-    if (m_sampler) {
-        m_agents = m_sampler->agents();
-    } else if (m_deployer) {
-        for (const AgentConnector *agent : m_deployer->agents())
-            m_agents.append(agent->status());
-    }
+    m_agents = m_sample.agents;
     QHash<QUuid, CpuBase> nextBase;
     for (const AgentStatus &agent : std::as_const(m_agents)) {
         QHash<int, const GpuInfo *> gpus;

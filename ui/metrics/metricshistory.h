@@ -12,14 +12,13 @@
 #include <QUuid>
 
 #include "agent/agentconnector.h"
+#include "plane/controlclient.h"
 #include "ui/metrics/boundedseries.h"
 #include "domain/route.h"
 
 namespace ServeDeck {
 
 class EndpointListModel;
-class EndpointMetricsSampler;
-class ReplicaDeployer;
 
 constexpr int kRouteStatusCount = int(RouteStatus::FailedToStart) + 1;
 
@@ -67,10 +66,9 @@ public:
     using EndpointSeries = BoundedSeries<EndpointSample>;
     using ReplicaSeries = BoundedSeries<ReplicaSample>;
 
-    // endpoints: which endpoints to record, with their desired replicas and routes. deployer:
-    // where the agents are (none when the plane runs no replicas). Neither is owned.
-    MetricsHistory(EndpointMetricsSampler *sampler, const EndpointListModel &endpoints, ReplicaDeployer *deployer,
-                   QObject *parent = nullptr);
+    // client: whose samples to record (none: only what is appended). endpoints: which endpoints
+    // to record, with their desired replicas and routes. Neither is owned.
+    MetricsHistory(ControlClient *client, const EndpointListModel &endpoints, QObject *parent = nullptr);
     ~MetricsHistory() override;
 
     // Null when nothing was recorded for it (yet).
@@ -83,7 +81,7 @@ public:
     const ReplicaSeries *replica(const QUuid &endpointId, const QUuid &routeId) const;
     // Every agent's status as of the last sample (the agents view shows these).
     const QList<AgentStatus> &agents() const { return m_agents; }
-    bool hasAgents() const { return !m_deployer.isNull(); }
+    bool hasAgents() const { return m_hasAgents; }
     qsizetype endpointCount() const { return m_endpoints.size(); }
 
     // One sample of every endpoint and replica; the sampler's sampled() calls it.
@@ -112,9 +110,9 @@ private:
 
     void recordReplicas(qint64 nowMs, const QHash<QUuid, QUuid> &endpointOfRoute, const QHash<QUuid, double> &coresOf);
 
-    EndpointMetricsSampler *m_sampler;
     const EndpointListModel &m_endpointList;
-    QPointer<ReplicaDeployer> m_deployer;
+    bool m_hasAgents;
+    PlaneSample m_sample;  // the last one the plane sent
     QHash<QUuid, std::shared_ptr<EndpointSeries>> m_endpoints;
     QHash<QUuid, Replicas> m_replicas;   // by endpoint
     QHash<QUuid, CpuBase> m_cpuBase;     // by route: the last CPU time, for the rate

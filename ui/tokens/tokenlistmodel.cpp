@@ -31,12 +31,12 @@ bool sameGrant(const TokenGrant &a, const TokenGrant &b)
 
 } // namespace
 
-TokenListModel::TokenListModel(ModelServingService &service, Clock &clock, QObject *parent)
+TokenListModel::TokenListModel(ControlClient &client, Clock &clock, QObject *parent)
     : KeyedTableModel(parent)
-    , m_service(service)
+    , m_client(client)
     , m_clock(clock)
 {
-    connect(&m_service, &ModelServingService::tokensChanged, this, &TokenListModel::changed);
+    connect(&m_client, &ControlClient::tokensChanged, this, &TokenListModel::changed);
 }
 
 void TokenListModel::setEndpoint(const QUuid &endpointId)
@@ -44,9 +44,19 @@ void TokenListModel::setEndpoint(const QUuid &endpointId)
     if (endpointId == m_endpoint)
         return;
     m_endpoint = endpointId;
-    auto grants = m_endpoint.isNull() ? Result<QList<TokenGrant>>(QList<TokenGrant>())
-                                      : m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces));
-    resetRows(grants ? *grants : QList<TokenGrant>());
+    if (m_endpoint.isNull()) {
+        resetRows({});
+        return;
+    }
+    m_client.call(
+        this, [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.listTokens(ref); },
+        [this, endpointId](Result<QList<TokenGrant>> grants) {
+            // Another endpoint was chosen while this list was on its way.
+            if (endpointId != m_endpoint)
+                return;
+            resetRows(grants ? *grants : QList<TokenGrant>());
+            Q_EMIT loaded();
+        });
 }
 
 void TokenListModel::changed(const QUuid &endpointId)
@@ -59,9 +69,16 @@ void TokenListModel::refresh()
 {
     if (m_endpoint.isNull())
         return;
-    auto grants = m_service.listTokens(m_endpoint.toString(QUuid::WithoutBraces));
-    // The endpoint is gone: so are its tokens.
-    merge(grants ? *grants : QList<TokenGrant>(), sameGrant);
+    const QUuid endpointId = m_endpoint;
+    m_client.call(
+        this, [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.listTokens(ref); },
+        [this, endpointId](Result<QList<TokenGrant>> grants) {
+            if (endpointId != m_endpoint)
+                return;
+            // The endpoint is gone: so are its tokens.
+            merge(grants ? *grants : QList<TokenGrant>(), sameGrant);
+            Q_EMIT loaded();
+        });
 }
 
 int TokenListModel::columnCount(const QModelIndex &parent) const

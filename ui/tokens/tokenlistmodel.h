@@ -4,7 +4,7 @@
 
 #include "ui/common/keyedtablemodel.h"
 
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 
 namespace ServeDeck {
 
@@ -23,7 +23,7 @@ public:
     static constexpr int TokenIdRole = Qt::UserRole + 2;
     static constexpr int RevokedRole = Qt::UserRole + 3;
 
-    TokenListModel(ModelServingService &service, Clock &clock, QObject *parent = nullptr);
+    TokenListModel(ControlClient &client, Clock &clock, QObject *parent = nullptr);
 
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
@@ -35,10 +35,14 @@ public:
     // Brings the rows in line with the service: updates in place, inserts and removes, no reset.
     void refresh();
 
+Q_SIGNALS:
+    // After each answer to setEndpoint() or refresh() is in the rows.
+    void loaded();
+
 private:
     void changed(const QUuid &endpointId);
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     Clock &m_clock;
     QUuid m_endpoint;
 };

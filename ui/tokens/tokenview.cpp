@@ -23,7 +23,7 @@
 #include "ui/common/endpointselector.h"
 #include "ui/common/prompt.h"
 #include "ui/common/secretfile.h"
-#include "service/modelservingservice.h"
+#include "plane/controlclient.h"
 #include "ui/common/tablecolumns.h"
 #include "ui/common/theme.h"
 #include "ui/tokens/tokenlistmodel.h"
@@ -58,10 +58,10 @@ QString describe(const ServiceError &e)
 
 } // namespace
 
-TokenView::TokenView(ModelServingService &service, EndpointListModel &endpoints, Clock &clock, QWidget *parent)
+TokenView::TokenView(ControlClient &client, EndpointListModel &endpoints, Clock &clock, QWidget *parent)
     : QWidget(parent)
-    , m_service(service)
-    , m_model(new TokenListModel(service, clock, this))
+    , m_client(client)
+    , m_model(new TokenListModel(client, clock, this))
     , m_endpoint(new EndpointSelector(endpoints, EndpointSelector::Scope::OneEndpoint, this))
     , m_scope(new QComboBox(this))
     , m_expiryAmount(new QSpinBox(this))
@@ -215,23 +215,45 @@ void TokenView::validate()
         problem = parsed.error().message;
     showError(m_allowedIpsError, problem);
     m_allowedIps->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("border: 1px solid %1;").arg(Theme::color(Theme::Role::Error).name()));
-    m_generate->setEnabled(problem.isEmpty() && !m_endpoint->currentEndpoint().isNull());
+    m_generate->setEnabled(problem.isEmpty() && !m_endpoint->currentEndpoint().isNull() && !m_generating);
 }
 
-bool TokenView::generate()
+void TokenView::generate()
 {
     const QUuid endpoint = m_endpoint->currentEndpoint();
     if (endpoint.isNull() || !m_generate->isEnabled())
-        return false;
+        return;
     TokenRequest request;
     request.scope = m_scope->currentData().toString();
     if (const qint64 unit = m_expiryUnit->currentData().toLongLong(); unit > 0)
         request.expirySeconds = m_expiryAmount->value() * unit;
     request.allowedIps = allowedIps();
-    auto generated = m_service.generateToken(endpoint.toString(QUuid::WithoutBraces), request);
+    // Busy until the answer: the button is off and says so.
+    m_generating = true;
+    m_generate->setText(tr("Generating…"));
+    validate();
+    m_client.call(
+        this,
+        [ref = endpoint.toString(QUuid::WithoutBraces), request](ModelServingService &s) {
+            return s.generateToken(ref, request);
+        },
+        [this](Result<GeneratedToken> generated) { showGenerated(generated); });
+}
+
+bool TokenView::isGenerating() const
+{
+    return m_generating;
+}
+
+void TokenView::showGenerated(const Result<GeneratedToken> &generated)
+{
+    m_generating = false;
+    m_generate->setText(tr("Generate token"));
+    validate();
+    Q_EMIT generateAnswered(generated.ok());
     if (!generated) {
         showError(m_generateError, describe(generated.error()));
-        return false;
+        return;
     }
     showError(m_generateError, {});
     m_token = generated->token;
@@ -246,7 +268,6 @@ bool TokenView::generate()
                false);
     // The service announces revocations but not new grants; the list catches up here.
     m_model->refresh();
-    return true;
 }
 
 void TokenView::copyToken()
@@ -299,8 +320,17 @@ void TokenView::revokeSelected()
                              .arg(DisplayFormat::shortId(tokenId)),
                          tr("Revoke")))
         return;
-    auto revoked = m_service.revokeToken(m_model->endpoint().toString(QUuid::WithoutBraces), tokenId);
-    showError(m_revokeError, revoked ? QString() : describe(revoked.error()));
+    m_revoke->setEnabled(false);
+    m_client.call(
+        this,
+        [ref = m_model->endpoint().toString(QUuid::WithoutBraces), tokenId](ModelServingService &s) {
+            return s.revokeToken(ref, tokenId);
+        },
+        [this](Result<TokenGrant> revoked) {
+            showError(m_revokeError, revoked ? QString() : describe(revoked.error()));
+            updateRevoke();
+            Q_EMIT revokeAnswered(revoked.ok());
+        });
 }
 
 } // namespace ServeDeck

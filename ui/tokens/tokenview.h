@@ -3,6 +3,8 @@
 #include <QUuid>
 #include <QWidget>
 
+#include "domain/result.h"
+
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -15,7 +17,8 @@ namespace ServeDeck {
 class Clock;
 class EndpointListModel;
 class EndpointSelector;
-class ModelServingService;
+class ControlClient;
+struct GeneratedToken;
 class TokenListModel;
 
 // Access tokens of one endpoint: issue one (scope, expiry, allowed IPs checked as typed), show
@@ -26,7 +29,7 @@ class TokenView final : public QWidget
     Q_DISABLE_COPY_MOVE(TokenView)
 
 public:
-    TokenView(ModelServingService &service, EndpointListModel &endpoints, Clock &clock, QWidget *parent = nullptr);
+    TokenView(ControlClient &client, EndpointListModel &endpoints, Clock &clock, QWidget *parent = nullptr);
     ~TokenView() override;
 
     EndpointSelector *endpointSelector() const { return m_endpoint; }
@@ -35,13 +38,20 @@ public:
     // The token generated last, until the endpoint changes; empty before.
     QByteArray token() const { return m_token; }
 
-    bool generate();
+    // Sends the request; generateAnswered() says how it went. The button is off meanwhile.
+    void generate();
+    bool isGenerating() const;
     // Writes token() to path, mode 0600; false (and the reason in place) when it cannot.
     bool exportToken(const QString &path);
     // Asks first.
     void revokeSelected();
 
+Q_SIGNALS:
+    void generateAnswered(bool ok);
+    void revokeAnswered(bool ok);
+
 private:
+    void showGenerated(const Result<GeneratedToken> &generated);
     void endpointChanged(const QUuid &id);
     void validate();
     void exportWithDialog();
@@ -50,7 +60,7 @@ private:
     void showResult(const QString &text, bool isError);
     QStringList allowedIps() const;
 
-    ModelServingService &m_service;
+    ControlClient &m_client;
     TokenListModel *m_model;
     EndpointSelector *m_endpoint;
     QComboBox *m_scope;
@@ -68,6 +78,7 @@ private:
     QPushButton *m_revoke;
     QLabel *m_revokeError;
     QByteArray m_token;
+    bool m_generating = false;
 };
 
 } // namespace ServeDeck

@@ -1,0 +1,91 @@
+#include "controlclient.h"
+
+#include "plane/controlthread.h"
+#include "store/repository.h"
+
+namespace ServeDeck {
+
+ControlClient::ControlClient(QObject *parent)
+    : QObject(parent)
+{
+    registerTypes();
+}
+
+ControlClient::ControlClient(ControlPlane &plane, QObject *parent)
+    : QObject(parent)
+{
+    registerTypes();
+    attach(plane);
+}
+
+ControlClient::~ControlClient()
+{
+    // The thread's destructor quits its loop and waits while the plane stops there; answers and
+    // events still queued to this object go with it.
+    m_thread.reset();
+}
+
+void ControlClient::registerTypes()
+{
+    qRegisterMetaType<ServeDeck::ErrorRecord>();
+    qRegisterMetaType<ServeDeck::ScaleEvent>();
+    qRegisterMetaType<ServeDeck::AutoscaleSettings>();
+    qRegisterMetaType<ServeDeck::PlaneSample>();
+}
+
+Result<Done> ControlClient::start(const ControlPlaneOptions &options)
+{
+    if (m_thread || m_service)
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("the control plane has started already"));
+    auto thread = std::make_unique<ControlThread>(options, [this](ControlPlane &plane) { attach(plane); });
+    Result<Done> started = thread->startPlane();
+    if (!started) {
+        thread.reset();
+        m_service = nullptr;
+        m_host = nullptr;
+        return started;
+    }
+    m_thread = std::move(thread);
+    return started;
+}
+
+void ControlClient::attach(ControlPlane &plane)
+{
+    // Signal to signal: queued when the plane has a thread of its own, direct when it shares ours.
+    ModelServingService *service = &plane.service();
+    connect(service, &ModelServingService::endpointChanged, this, &ControlClient::endpointChanged);
+    connect(service, &ModelServingService::endpointRemoved, this, &ControlClient::endpointRemoved);
+    connect(service, &ModelServingService::routesChanged, this, &ControlClient::routesChanged);
+    connect(service, &ModelServingService::rulesChanged, this, &ControlClient::rulesChanged);
+    connect(service, &ModelServingService::errorRecorded, this, &ControlClient::errorRecorded);
+    connect(service, &ModelServingService::errorsCleared, this, &ControlClient::errorsCleared);
+    connect(service, &ModelServingService::scaled, this, &ControlClient::scaled);
+    connect(service, &ModelServingService::tokensChanged, this, &ControlClient::tokensChanged);
+    connect(service, &ModelServingService::autoscaleSettingsChanged, this, &ControlClient::autoscaleSettingsChanged);
+    if (EndpointMetricsSampler *sampler = plane.metrics()) {
+        Repository *repository = &plane.repository();
+        // Copied on the plane's thread right after the sample, emitted from there: the GUI gets
+        // a value, never the sampler.
+        connect(sampler, &EndpointMetricsSampler::sampled, sampler, [this, sampler, repository] {
+            PlaneSample sample;
+            sample.agents = sampler->agents();
+            if (auto endpoints = repository->endpoints()) {
+                for (const Endpoint &e : std::as_const(*endpoints)) {
+                    if (auto load = sampler->latest(e.id))
+                        sample.loads.insert(e.id, *load);
+                }
+            }
+            Q_EMIT sampled(sample);
+        });
+    }
+    m_facts.apiAddress = plane.apiAddress();
+    m_facts.proxyAddress = plane.proxyAddress();
+    m_facts.dataDir = plane.dataDir();
+    m_facts.adminTokenFile = plane.adminTokenFile();
+    m_facts.signingKeyBackend = plane.signingKeyBackend();
+    m_facts.hasAgents = plane.deployer() != nullptr;
+    m_host = &plane;
+    m_service = service;
+}
+
+} // namespace ServeDeck
