@@ -14,12 +14,15 @@
 namespace {
 
 // `--print-gpus`: one reading through the monitor the agent uses, for checking a GPU machine.
-int printGpus()
+int printGpus(bool useNvml)
 {
     // NVML's first initialization can take seconds per GPU where persistence mode is off.
     constexpr int kFirstReadingMs = 30000;
     QTextStream out(stdout);
-    const ServeDeck::GpuMonitor monitor;
+    ServeDeck::GpuMonitorOptions options;
+    if (!useNvml)
+        options.discovery.nvmlLibrary.clear();
+    const ServeDeck::GpuMonitor monitor(options);
     if (!monitor.waitForFirstReading(kFirstReadingMs)) {
         QTextStream(stderr) << "servedeck agent: no GPU reading within " << kFirstReadingMs << " ms\n";
         return 1;
@@ -67,7 +70,9 @@ int runAgent(const QStringList &arguments)
     const QCommandLineOption printGpusOption(QStringLiteral("print-gpus"),
                                              QStringLiteral("Read this machine's GPUs once (NVML, else nvidia-smi), print "
                                                             "them and the source used, and exit."));
-    parser.addOptions({connectTo, token, agentId, capacity, advertise, modelRoot, printGpusOption});
+    const QCommandLineOption noNvml(QStringLiteral("no-nvml"),
+                                    QStringLiteral("With --print-gpus: skip NVML, so nvidia-smi is what is read."));
+    parser.addOptions({connectTo, token, agentId, capacity, advertise, modelRoot, printGpusOption, noNvml});
     if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -77,7 +82,7 @@ int runAgent(const QStringList &arguments)
         return 0;
     }
     if (parser.isSet(printGpusOption))
-        return printGpus();
+        return printGpus(!parser.isSet(noNvml));
     const QUrl url(parser.value(connectTo));
     if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || !parser.isSet(token)) {
         err << "servedeck agent: --connect ws://host:port and --token FILE are required\n";
