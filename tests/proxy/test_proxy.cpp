@@ -422,6 +422,8 @@ void TestProxy::brokenUpstreamIs502_data()
     QTest::addColumn<QByteArray>("response");
     QTest::addColumn<UpstreamFailure>("failure");
     QTest::newRow("not HTTP") << QByteArray("SSH-2.0-OpenSSH_9.2\r\n\r\n") << UpstreamFailure::Malformed;
+    QTest::newRow("header name not a token")
+        << QByteArray("HTTP/1.1 200 OK\r\nX Bad: 1\r\nContent-Length: 2\r\n\r\nok") << UpstreamFailure::Malformed;
     QTest::newRow("closes without answering") << QByteArray() << UpstreamFailure::Closed;
     QTest::newRow("cut off mid-body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this")
                                       << UpstreamFailure::Closed;
