@@ -42,7 +42,7 @@ public:
     http_errno parserError() const { return m_parserError; }
     bool inMessage() const { return m_inMessage; }
     qsizetype maxHeaderBytes() const { return m_maxHeaderBytes; }
-    // Applies from the next message on (the count starts with each message).
+    // Applies at once; the count starts over with each message.
     void setMaxHeaderBytes(qsizetype bytes) { m_maxHeaderBytes = bytes; }
     // Forgets everything read so far: a fresh stream, or the answer to a new request.
     void reset();
@@ -56,7 +56,7 @@ public:
     static QString describe(http_errno error);
 
 protected:
-    // Headers go to *headers, which the subclass owns and which must outlive the parser.
+    // Headers go to *headers, which the subclass owns.
     HttpMessageParser(http_parser_type type, HeaderList *headers);
     virtual ~HttpMessageParser();
 

@@ -57,6 +57,7 @@ private Q_SLOTS:
     void brokenUpstreamIs502_data();
     void brokenUpstreamIs502();
     void refusedUpstreamIs502ConnectFailed();
+    void notModifiedEndsAtItsHead();
     void oversizedBodyIs413_data();
     void oversizedBodyIs413();
     void malformedRequestIs400();
@@ -504,6 +505,43 @@ void TestProxy::refusedUpstreamIs502ConnectFailed()
     QCOMPARE(reports[0].status, 502);
     QCOMPARE(reports[0].type, u"ProxyUpstreamError"_s);
     m_endpoints.remove(u"refusing"_s);
+    publish();
+}
+
+// A 304's Content-Length describes the representation; no body follows it. The proxy passes
+// it on and is ready for the next request at once, instead of waiting for ten bytes that
+// never come (until the read timeout cuts the connection).
+void TestProxy::notModifiedEndsAtItsHead()
+{
+    ScriptedUpstream upstream;
+    upstream.respond = [](const QByteArray &request) {
+        return request.startsWith("GET /etag ")
+            ? QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\nETag: \"v1\"\r\n\r\n")
+            : plainAnswer("after");
+    };
+    endpoint(u"cached"_s).routes = {routeTo(upstream.port(), u"c1"_s, 1)};
+    publish();
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write("GET /cached/etag HTTP/1.1\r\nHost: p\r\nIf-None-Match: \"v1\"\r\n\r\n"
+                 "GET /cached/next HTTP/1.1\r\nHost: p\r\n\r\n");
+    QByteArray received;
+    QVERIFY2(QTest::qWaitFor([&] {
+        received.append(socket.readAll());
+        return received.endsWith("after") || socket.state() != QAbstractSocket::ConnectedState;
+    }, kHttpMs), received.constData());
+    QVERIFY2(received.startsWith("HTTP/1.1 304 "), received.constData());
+    const qsizetype second = received.indexOf("HTTP/1.1 200 ");
+    QVERIFY2(second > 0, received.constData());
+    const QByteArray first = received.left(second);
+    QVERIFY2(first.endsWith("\r\n\r\n"), first.constData());  // no body
+    QVERIFY2(first.contains("\r\nContent-Length: 10\r\n"), first.constData());
+    QVERIFY2(first.contains("\r\nETag: \"v1\"\r\n"), first.constData());
+    QVERIFY2(received.endsWith("after"), received.constData());
+    QCOMPARE(upstream.accepted, 1);  // and the upstream connection was kept for the second
+    m_endpoints.remove(u"cached"_s);
     publish();
 }
 
