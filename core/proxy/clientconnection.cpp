@@ -17,8 +17,10 @@ namespace {
 
 using ProxyHttp::equalsIgnoringCase;
 
-const QString kUpstreamErrorType = QStringLiteral("ProxyUpstreamError");
-const QString kTimeoutType = QStringLiteral("Timeout");
+RejectReason rejectReasonOf(UpstreamFailure failure)
+{
+    return failure == UpstreamFailure::TimedOut ? RejectReason::Timeout : RejectReason::UpstreamError;
+}
 
 bool hasBodySemantics(QByteArrayView method)
 {
@@ -403,10 +405,10 @@ void ClientConnection::upstreamFailed(UpstreamConnection::Failure failure, const
     }
     if (m_exchange.headSent) {
         // Part of the answer is out: the only honest signal left is to cut the connection.
-        failWhileAnswering(502, kUpstreamErrorType, reason, RejectReason::UpstreamError);
+        failWhileAnswering(failure, reason);
         return;
     }
-    failExchange(502, kUpstreamErrorType, reason, RejectReason::UpstreamError);
+    failExchange(failure, reason);
 }
 
 void ClientConnection::finishExchange(bool error)
@@ -427,26 +429,26 @@ void ClientConnection::abandonExchange(bool error)
     m_exchange = Exchange();
 }
 
-void ClientConnection::failWhileAnswering(int status, const QString &type, const QString &message, RejectReason reason)
+void ClientConnection::failWhileAnswering(UpstreamFailure failure, const QString &message)
 {
-    m_worker->reject(reason);
+    m_worker->reject(rejectReasonOf(failure));
     m_worker->recordOutcome(*m_exchange.route, true);
-    m_worker->reportUpstreamFailure(*m_exchange.route, status, type, message);
+    m_worker->reportUpstreamFailure(*m_exchange.route, failure, message);
     abandonExchange(true);
     abortNow();
 }
 
-void ClientConnection::failExchange(int status, const QString &type, const QString &message, RejectReason reason)
+void ClientConnection::failExchange(UpstreamFailure failure, const QString &message)
 {
-    m_worker->reject(reason);
+    m_worker->reject(rejectReasonOf(failure));
     const std::shared_ptr<const RouteBinding> routeBinding = m_exchange.route;
     const bool keepAliveWanted = m_exchange.keepAlive;
     m_worker->recordOutcome(*routeBinding, true);
-    m_worker->reportUpstreamFailure(*routeBinding, status, type, message);
+    m_worker->reportUpstreamFailure(*routeBinding, failure, message);
     abandonExchange(true);
     const RouteBinding &route = *routeBinding;
     LocalResponse response = ProxyHttp::errorResponse(
-        status, type, message,
+        upstreamFailureStatus(failure), upstreamFailureName(failure), message,
         {{QStringLiteral("route"), QString::fromLatin1(route.routeIdText)},
          {QStringLiteral("upstream"), QString::fromUtf8(route.authority)}});
     response.headers.emplaceBack(QByteArrayLiteral("X-ServeDeck-Route"), route.routeIdText);
@@ -543,7 +545,7 @@ void ClientConnection::checkDeadlines(qint64 now)
             const QString message = QStringLiteral("could not connect to %1 within %2 ms")
                                         .arg(QString::fromUtf8(m_exchange.route->authority))
                                         .arg(options.connectTimeoutMs);
-            failExchange(504, kTimeoutType, message, RejectReason::Timeout);
+            failExchange(UpstreamFailure::TimedOut, message);
         }
     } else if (upstream->readingPaused()) {
         // The client is not reading its answer; that is its idle time, not the upstream's.
@@ -551,16 +553,14 @@ void ClientConnection::checkDeadlines(qint64 now)
             abortNow();
     } else if (options.readTimeoutMs > 0 && now - upstream->lastActivity() >= options.readTimeoutMs) {
         if (m_exchange.headSent) {
-            failWhileAnswering(504, kTimeoutType,
-                               QStringLiteral("%1 stopped answering for %2 ms")
-                                   .arg(QString::fromUtf8(m_exchange.route->authority))
-                                   .arg(options.readTimeoutMs),
-                               RejectReason::Timeout);
+            failWhileAnswering(UpstreamFailure::TimedOut, QStringLiteral("%1 stopped answering for %2 ms")
+                                                              .arg(QString::fromUtf8(m_exchange.route->authority))
+                                                              .arg(options.readTimeoutMs));
         } else {
             const QString message = QStringLiteral("%1 did not answer within %2 ms")
                                         .arg(QString::fromUtf8(m_exchange.route->authority))
                                         .arg(options.readTimeoutMs);
-            failExchange(504, kTimeoutType, message, RejectReason::Timeout);
+            failExchange(UpstreamFailure::TimedOut, message);
         }
     }
 }

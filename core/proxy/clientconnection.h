@@ -91,8 +91,10 @@ private:
     void attempt(bool allowPooled);
     void finishExchange(bool error);  // counts it for its route
     void abandonExchange(bool error);  // counts it, closes its upstream, forgets it
-    void failExchange(int status, const QString &type, const QString &message, RejectReason reason);
-    void failWhileAnswering(int status, const QString &type, const QString &message, RejectReason reason);
+    // Answers 502 or 504 (upstreamFailureStatus), reports the failure and ends the exchange.
+    void failExchange(UpstreamFailure failure, const QString &message);
+    // The head is out: cuts the client's connection, the only signal left.
+    void failWhileAnswering(UpstreamFailure failure, const QString &message);
     // The version the answer speaks: HTTP/1.0 clients get no chunks.
     int httpMinor() const;
 

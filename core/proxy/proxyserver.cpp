@@ -314,6 +314,7 @@ void ProxyServer::takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circui
         const std::lock_guard lock(circuit->reportMutex);
         RouteCircuit::Unreported &u = circuit->unreported;
         report.count = std::exchange(u.count, 0);
+        report.failure = u.failure;
         report.type = upstreamFailureName(u.failure);
         report.status = upstreamFailureStatus(u.failure);
         report.message = u.message;

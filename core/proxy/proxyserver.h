@@ -17,6 +17,7 @@
 #include "auth/tokensigner.h"
 #include "proxy/monotonicclock.h"
 #include "proxy/routingsnapshot.h"
+#include "proxy/upstreamfailure.h"
 
 namespace ServeDeck {
 
@@ -128,6 +129,7 @@ public:
         QString endpointName;
         QUuid routeId;
         QString modelVersion;
+        UpstreamFailure failure = UpstreamFailure::ConnectFailed;  // the latest failure's kind
         QString type;  // upstreamFailureName() of the latest failure: ProxyUpstreamError or Timeout
         int status = 0;
         QString message;    // the latest failure's

@@ -220,14 +220,6 @@ void ProxyWorker::reportUpstreamFailure(const RouteBinding &route, UpstreamFailu
     }
 }
 
-void ProxyWorker::reportUpstreamFailure(const RouteBinding &route, int status, const QString &type,
-                                        const QString &message)
-{
-    const bool timedOut = status == upstreamFailureStatus(UpstreamFailure::TimedOut)
-        && type == upstreamFailureName(UpstreamFailure::TimedOut);
-    reportUpstreamFailure(route, timedOut ? UpstreamFailure::TimedOut : UpstreamFailure::Closed, message);
-}
-
 void ProxyWorker::ensureSweeping()
 {
     if (!m_sweepTimer.isActive() && !m_stopping)

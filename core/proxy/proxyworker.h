@@ -100,9 +100,6 @@ public:
     void recordOutcome(const RouteBinding &route, bool failure);
     // A 502 or 504, for the owning thread's error reports.
     void reportUpstreamFailure(const RouteBinding &route, UpstreamFailure failure, const QString &message);
-    // The same, the failure given by its status and name (upstreamFailureName) as ClientConnection
-    // still passes it.
-    void reportUpstreamFailure(const RouteBinding &route, int status, const QString &type, const QString &message);
 
     void reject(RejectReason reason);
     void forget(ClientConnection *client);

@@ -8,10 +8,8 @@
 #include <QObject>
 #include <QString>
 
-#include <http_parser.h>
-
+#include "http/httpresponsereader.h"
 #include "proxy/monotonicclock.h"
-#include "http/proxyhttp.h"
 #include "proxy/upstreamfailure.h"
 
 class QTcpSocket;
@@ -24,9 +22,9 @@ class UpstreamPool;
 struct RouteBinding;
 
 // One keep-alive connection from a worker to an upstream (host:port). It carries one request
-// at a time and hands the answer to its listener piece by piece as http-parser (response
-// mode) reads it: head, body pieces, end; so answers stream through the proxy instead of
-// being held whole. Between requests it waits in the worker's UpstreamPool.
+// at a time and hands the answer to its listener piece by piece as HttpResponseReader reads
+// it: head, body pieces, end; so answers stream through the proxy instead of being held
+// whole. Between requests it waits in the worker's UpstreamPool.
 //
 // It never deletes itself synchronously (always deleteLater), so a listener called from
 // inside it may safely call back into it.
@@ -35,14 +33,7 @@ class UpstreamConnection final : public QObject
 public:
     using Failure = UpstreamFailure;
 
-    struct Head
-    {
-        int status = 0;
-        HeaderList headers;
-        qint64 contentLength = -1;  // -1: the answer has no Content-Length
-        bool chunked = false;
-        bool bodyless = false;  // an answer to HEAD, or 204/304
-    };
+    using Head = HttpResponseReader::Head;
 
     class Listener
     {
@@ -88,32 +79,9 @@ private:
     void complete(bool mayReuse);  // mayReuse: nothing followed the answer
     void fail(Failure failure, const QString &reason);
 
-    int onMessageBegin();
-    int onHeaderField(const char *at, size_t length);
-    int onHeaderValue(const char *at, size_t length);
-    int onHeadersComplete();
-    int onBody(const char *at, size_t length);
-    int onMessageComplete();
-
-    template<int (UpstreamConnection::*Callback)()>
-    static int notifyCallback(http_parser *parser) noexcept
-    {
-        try {
-            return (static_cast<UpstreamConnection *>(parser->data)->*Callback)();
-        } catch (...) {
-            return -1;
-        }
-    }
-    template<int (UpstreamConnection::*Callback)(const char *, size_t)>
-    static int dataCallback(http_parser *parser, const char *at, size_t length) noexcept
-    {
-        try {
-            return (static_cast<UpstreamConnection *>(parser->data)->*Callback)(at, length);
-        } catch (...) {
-            return -1;
-        }
-    }
-    static const http_parser_settings s_settings;
+    // Hands the events of the last read to the listener; false once it has closed this.
+    bool deliver();
+    QString failureMessage() const;
 
     ProxyWorker *m_worker;
     UpstreamPool *m_pool;
@@ -125,22 +93,17 @@ private:
     const MonotonicClock &m_clock;
     QTcpSocket *m_socket;
     Listener *m_listener = nullptr;
-    http_parser m_parser;
-    Head m_head;
+    HttpResponseReader m_reader;
     QByteArray m_pendingRequest;  // written once connected
-    QString m_failureReason;     // set by a callback that stops the parser
     std::unique_ptr<char[]> m_readBuffer;
     qint64 m_lastActivity = 0;
-    qsizetype m_headerBytes = 0;
     State m_state = State::Connecting;
     bool m_headRequest = false;
-    bool m_informational = false;  // reading a 1xx, which a final answer follows
     bool m_responded = false;
     bool m_paused = false;
     bool m_peerClosed = false;
     bool m_draining = false;
     bool m_pooled = false;  // owned by UpstreamPool
-    bool m_lastWasValue = false;
 };
 
 } // namespace ServeDeck

@@ -112,8 +112,11 @@ void TestProxyTimeouts::advance(qint64 ms)
 
 void TestProxyTimeouts::silentUpstreamIs504AfterReadTimeout()
 {
+    // Silent on /predict only: the same upstream answers /health.
     ScriptedUpstream silent;
-    silent.respond = [](const QByteArray &) { return QByteArray(); };
+    silent.respond = [](const QByteArray &request) {
+        return request.startsWith("GET /health ") ? plainAnswer("ok") : QByteArray();
+    };
     ProxyServer::Options options;
     options.readTimeoutMs = 120000;
     options.idleTimeoutMs = 1000000;
@@ -136,10 +139,19 @@ void TestProxyTimeouts::silentUpstreamIs504AfterReadTimeout()
     QVERIFY2(errorOf(*response)[u"message"_s].toString().contains(u"did not answer within 120000 ms"_s),
              qPrintable(errorOf(*response)[u"message"_s].toString()));
     QVERIFY(proxy.metricsText().contains(rejected("timeout", 1)));
-    const ProxyServer::RouteCounters counters = proxy.routeCounters().value(m_routeId);
+    ProxyServer::RouteCounters counters = proxy.routeCounters().value(m_routeId);
     QCOMPARE(counters.requests, quint64(1));
     QCOMPARE(counters.errors, quint64(1));
     QCOMPARE(counters.inFlight, quint64(0));
+
+    // The timeout ended that exchange only: the route still serves, and counts it a success.
+    client.get("/slow/health");
+    response.reset();
+    QVERIFY(QTest::qWaitFor([&] { return bool(response = client.take()); }, kHttpMs));
+    QCOMPARE(response->status, 200);
+    counters = proxy.routeCounters().value(m_routeId);
+    QCOMPARE(counters.requests, quint64(2));
+    QCOMPARE(counters.errors, quint64(1));
 }
 
 // The read timeout counts from the upstream's last byte: an answer that stops half way is cut
