@@ -24,6 +24,7 @@
 #include "service/replicadeployer.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
+#include "plane/planelog.h"
 
 namespace ServeDeck {
 
@@ -191,7 +192,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             record.agentId = (*route)->agentId;
         }
         if (auto recorded = m_service->recordError(record); !recorded)
-            qWarning("servedeck: upstream error not recorded: %s", qPrintable(recorded.error().message));
+            qCWarning(lcPlane, "upstream error not recorded: %s", qPrintable(recorded.error().message));
     });
     if (auto published = m_routing->publishNow(); !published)
         return published.error();
@@ -204,7 +205,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         connect(m_service.get(), &ModelServingService::endpointChanged, m_reconciler, &Reconciler::scheduleSoon);
         connect(m_service.get(), &ModelServingService::routesChanged, m_reconciler, &Reconciler::scheduleSoon);
         connect(m_reconciler, &Reconciler::passFailed, this,
-                [](const QString &message) { qWarning("servedeck: reconciler pass failed: %s", qPrintable(message)); });
+                [](const QString &message) { qCWarning(lcPlane, "reconciler pass failed: %s", qPrintable(message)); });
         if (m_options.runReplicas) {
             m_deployer = new ReplicaDeployer(*m_service, *m_repository, this);
             if (m_options.runLocalAgent) {
@@ -267,7 +268,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         QSaveFile addressFile(QDir(m_options.dataDir).filePath(QStringLiteral("api.address")));
         if (!addressFile.open(QIODevice::WriteOnly) || addressFile.write("http://" + apiAddress().toUtf8() + '\n') < 0
             || !addressFile.commit())
-            qWarning("servedeck: cannot write %s", qPrintable(addressFile.fileName()));
+            qCWarning(lcPlane, "cannot write %s", qPrintable(addressFile.fileName()));
     }
     return Done{};
 }
@@ -321,7 +322,7 @@ Result<Done> ControlPlane::startAutoscaling()
     m_autoscaler->setActuator([service](const QUuid &endpointId, int target, const ScaleCause &cause) {
         auto scaled = service->scaleReplicas(endpointId.toString(QUuid::WithoutBraces), target, cause);
         if (!scaled)
-            qWarning("servedeck: autoscaling %s to %d: %s", qPrintable(endpointId.toString()), target,
+            qCWarning(lcPlane, "autoscaling %s to %d: %s", qPrintable(endpointId.toString()), target,
                      qPrintable(scaled.error().message));
         return scaled.ok();
     });
@@ -340,9 +341,9 @@ Result<Done> ControlPlane::startAutoscaling()
     m_autoscaleTick->setInterval(m_options.autoscaleIntervalMs);
     connect(m_autoscaleTick, &QTimer::timeout, this, [this] {
         if (auto sampled = m_metrics->sample(); !sampled)
-            qWarning("servedeck: metrics sample failed: %s", qPrintable(sampled.error().message));
+            qCWarning(lcPlane, "metrics sample failed: %s", qPrintable(sampled.error().message));
         if (auto pass = m_autoscaler->evaluateOnce(); !pass)
-            qWarning("servedeck: autoscaler pass failed: %s", qPrintable(pass.error().message));
+            qCWarning(lcPlane, "autoscaler pass failed: %s", qPrintable(pass.error().message));
     });
     m_autoscaleTick->start();
     return Done{};

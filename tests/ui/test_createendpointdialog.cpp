@@ -21,6 +21,7 @@
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/mainwindow.h"
 #include "ui/common/prompt.h"
+#include "ui/common/theme.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;
@@ -222,7 +223,7 @@ void TestCreateEndpointDialog::checkShowsEveryProblemInPlace()
     if (problems.contains(u"InsufficientResources"_s)) {
         // The total that does not fit is marked where it is shown.
         QCOMPARE(estimate(1, 1), u"20"_s);
-        QVERIFY(field<QLabel>(u"estimate_1_1"_s)->styleSheet().contains(u"c62828"_s));
+        QVERIFY(field<QLabel>(u"estimate_1_1"_s)->styleSheet().contains(Theme::color(Theme::Role::Error).name()));
     }
     deployIsRefusedInPlace();
     QCOMPARE(shownNames(), QStringList{u"iris-classifier"_s});

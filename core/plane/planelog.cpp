@@ -1,0 +1,3 @@
+#include "planelog.h"
+
+Q_LOGGING_CATEGORY(lcPlane, "servedeck.plane")
