@@ -9,6 +9,12 @@ import sys
 from pathlib import Path
 
 KO = {
+    # Busy states while a request is with the control plane
+    "Working…": "처리 중…",
+    "Saving…": "저장 중…",
+    "Checking…": "검사 중…",
+    "Deploying…": "배포 중…",
+    "Generating…": "생성 중…",
     # Modify dialog
     "Modify…": "수정…",
     "Change the selected endpoint's version, resources, replicas or visibility": "선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다",

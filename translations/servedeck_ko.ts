@@ -4,7 +4,7 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/guicommand.cpp" line="53"/>
+        <location filename="../app/guicommand.cpp" line="57"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
@@ -12,92 +12,92 @@
 <context>
     <name>ServeDeck::AgentListModel</name>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="20"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="20"/>
         <source>%1 CPU</source>
         <translation>CPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="23"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="23"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="191"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="191"/>
         <source>Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4</source>
         <translation>이 에이전트에 배치된 라우트의 예약: CPU %2 중 %1, 메모리 %4 중 %3</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="201"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="201"/>
         <source>local</source>
         <translation>로컬</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="201"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="201"/>
         <source>remote</source>
         <translation>원격</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="215"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="215"/>
         <source>%1 % (%2 cores)</source>
         <translation>%1 % (%2코어)</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="239"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="239"/>
         <source>GPU %1 · %2</source>
         <translation>GPU %1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="241"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="241"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="245"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="245"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="269"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="269"/>
         <source>Agent</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="271"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="271"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="273"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="273"/>
         <source>CPU cores</source>
         <translation>CPU 코어</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="275"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="275"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="277"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="277"/>
         <source>GPUs</source>
         <translation>GPU 수</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="279"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="279"/>
         <source>Reserved</source>
         <translation>예약</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="281"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="281"/>
         <source>Utilization</source>
         <translation>사용률</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="283"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="283"/>
         <source>Memory used</source>
         <translation>사용 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/agentlistmodel.cpp" line="285"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="285"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
@@ -105,17 +105,17 @@
 <context>
     <name>ServeDeck::AgentsView</name>
     <message>
-        <location filename="../ui/agentsview.cpp" line="29"/>
+        <location filename="../ui/agents/agentsview.cpp" line="29"/>
         <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
         <translation>이 콘솔은 레플리카를 실행하지 않으므로 에이전트가 없습니다. 레플리카를 사용하도록 시작하거나 원격 에이전트를 연결하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/agentsview.cpp" line="61"/>
+        <location filename="../ui/agents/agentsview.cpp" line="67"/>
         <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
         <translation>엔드포인트 예약: CPU 코어 %2개 중 %1개, 메모리 %4 중 %3</translation>
     </message>
     <message>
-        <location filename="../ui/agentsview.cpp" line="65"/>
+        <location filename="../ui/agents/agentsview.cpp" line="71"/>
         <source>, %1 of %2 GPUs</source>
         <translation>, GPU %2개 중 %1개</translation>
     </message>
@@ -123,167 +123,172 @@
 <context>
     <name>ServeDeck::AutoscaleRuleForm</name>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="87"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="88"/>
         <source>A metric name starts with a letter or _ and holds letters, digits, _, : or .</source>
         <translation>메트릭 이름은 영문자나 _로 시작하고 영문자, 숫자, _, :, . 만 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="89"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="90"/>
         <source>The step must not be 0: positive scales out, negative scales in.</source>
         <translation>단계 크기는 0일 수 없습니다. 양수는 스케일 아웃, 음수는 스케일 인입니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="91"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="92"/>
         <source>The target per replica must be greater than 0.</source>
         <translation>레플리카당 목표값은 0보다 커야 합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="93"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="94"/>
         <source>Max replicas must be at least 1.</source>
         <translation>최대 레플리카는 1 이상이어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="95"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="96"/>
         <source>Min replicas (%1) is more than max replicas (%2).</source>
         <translation>최소 레플리카(%1)가 최대 레플리카(%2)보다 큽니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="99"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="100"/>
         <source>Delays and cooldown must not be negative.</source>
         <translation>지연 시간과 쿨다운은 음수일 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="125"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="126"/>
         <source>Step by</source>
         <translation>단계 크기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="126"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="127"/>
         <source>Target per replica</source>
         <translation>레플리카당 목표</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="161"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="162"/>
         <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
         <translation>메트릭 출처: 레플리카의 커널(CPU, 메모리, GPU), 모델 서버, 앞단 프록시 또는 사용자 정의 수집기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="176"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="177"/>
         <source>Positive scales out, negative scales in</source>
         <translation>양수는 스케일 아웃, 음수는 스케일 인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="179"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="180"/>
         <source>Replicas become ceil(metric / target)</source>
         <translation>레플리카 수 = ceil(메트릭 / 목표)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="182"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="183"/>
         <source>How long the condition must hold before scaling out</source>
         <translation>스케일 아웃 전에 조건이 유지되어야 하는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="183"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="184"/>
         <source>How long the condition must hold before scaling in</source>
         <translation>스케일 인 전에 조건이 유지되어야 하는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="184"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="185"/>
         <source>How long to wait after any change before the next</source>
         <translation>변경 후 다음 변경까지 기다리는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="211"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
         <source>Source</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="213"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="214"/>
         <source>Metric</source>
         <translation>메트릭</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="216"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
         <source>When</source>
         <translation>조건</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="218"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="219"/>
         <source>Then</source>
         <translation>동작</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="223"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
         <source>Min replicas</source>
         <translation>최소 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="225"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="226"/>
         <source>Max replicas</source>
         <translation>최대 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="228"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="229"/>
         <source>Scale-out delay</source>
         <translation>스케일 아웃 지연</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="230"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="231"/>
         <source>Scale-in delay</source>
         <translation>스케일 인 지연</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="232"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="233"/>
         <source>Cooldown</source>
         <translation>쿨다운</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="359"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="360"/>
         <source>&lt;metric&gt;</source>
         <translation>&lt;메트릭&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="363"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="364"/>
         <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
         <translation>%3일 때 레플리카를 ceil(%1 / %2)개로 조정 (아웃은 %4초, 인은 %5초 후)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="368"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="369"/>
         <source>Scale out by %1 when %2 for %3 s</source>
         <translation>%2 상태가 %3초 지속되면 %1개 스케일 아웃</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="370"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="371"/>
         <source>Scale in by %1 when %2 for %3 s</source>
         <translation>%2 상태가 %3초 지속되면 %1개 스케일 인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="372"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="373"/>
         <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
         <translation>레플리카를 %1~%2개로 유지하고, 변경 후 %3초 기다립니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="391"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="392"/>
         <source>New rule</source>
         <translation>새 규칙</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="392"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="393"/>
         <source>Edit rule %1</source>
         <translation>규칙 %1 편집</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="393"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="394"/>
         <source>Create rule</source>
         <translation>규칙 만들기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="393"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="394"/>
         <source>Save rule</source>
         <translation>규칙 저장</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleruleform.cpp" line="426"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="394"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="439"/>
         <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
         <translation>ConflictingRules: 이 규칙은 기존 규칙 %1(“%2”)과 충돌합니다.</translation>
     </message>
@@ -291,47 +296,47 @@
 <context>
     <name>ServeDeck::AutoscaleView</name>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="45"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="46"/>
         <source>New rule</source>
         <translation>새 규칙</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="46"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="47"/>
         <source>Delete rule…</source>
         <translation>규칙 삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="87"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="88"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="96"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="97"/>
         <source>Rules</source>
         <translation>규칙</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="101"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="102"/>
         <source>Scale events</source>
         <translation>스케일 이벤트</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="164"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="165"/>
         <source>▲ %1 up · ▼ %2 down (last %3 events)</source>
         <translation>▲ 증가 %1 · ▼ 감소 %2 (최근 이벤트 %3개)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="176"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="177"/>
         <source>Delete rule</source>
         <translation>규칙 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="177"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="178"/>
         <source>Delete the rule “%1”? The endpoint keeps its current replicas.</source>
         <translation>규칙 “%1”을(를) 삭제할까요? 엔드포인트는 현재 레플리카 수를 유지합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscaleview.cpp" line="178"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="179"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
@@ -339,143 +344,153 @@
 <context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="41"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="43"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="46"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="48"/>
         <source>Public: anyone who reaches the proxy may call it, no token needed</source>
         <translation>공개: 프록시에 접근할 수 있으면 누구나 토큰 없이 호출할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="47"/>
-        <location filename="../ui/createendpointdialog.cpp" line="133"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="49"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
         <source>Check</source>
         <translation>검사</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="48"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="50"/>
         <source>Deploy</source>
         <translation>배포</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="53"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="56"/>
         <source>New endpoint</source>
         <translation>새 엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="68"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="73"/>
         <source>lower-case letters, digits and &apos;-&apos;, e.g. sentiment-analyzer</source>
         <translation>영문 소문자, 숫자, &apos;-&apos; (예: sentiment-analyzer)</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="69"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="74"/>
         <source>e.g. v1</source>
         <translation>예: v1</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="70"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="75"/>
         <source>a folder, or the name of one under the model roots (iris-v1)</source>
         <translation>폴더 경로, 또는 모델 루트 아래 폴더 이름 (iris-v1)</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="79"/>
         <source> cores</source>
         <translation> 코어</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="81"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="86"/>
         <source> GPUs</source>
         <translation> GPU</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="89"/>
-        <location filename="../ui/createendpointdialog.cpp" line="107"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="92"/>
-        <location filename="../ui/createendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="97"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="95"/>
-        <location filename="../ui/createendpointdialog.cpp" line="109"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="100"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="99"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="104"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="100"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="101"/>
-        <location filename="../ui/createendpointdialog.cpp" line="196"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="106"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="203"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="102"/>
-        <location filename="../ui/createendpointdialog.cpp" line="110"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="107"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
         <source>Per replica</source>
         <translation>레플리카당</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="103"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="110"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="110"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
         <source>Available</source>
         <translation>가용</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="129"/>
         <source>Resource estimate</source>
         <translation>리소스 예상치</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="139"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="144"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="189"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="196"/>
         <source>Check the endpoint before deploying it: the check finds every problem and estimates the resources it takes.</source>
         <translation>배포하기 전에 검사하세요. 검사는 모든 문제를 찾고 필요한 리소스를 추정합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="210"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="225"/>
+        <source>Checking…</source>
+        <translation>검사 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="247"/>
         <source>No problems found. Replicas to start: %1.</source>
         <translation>문제가 없습니다. 시작할 레플리카: %1개.</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="212"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="249"/>
         <source>Model %1 from %2.</source>
         <translation>%2의 모델 %1.</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="217"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="254"/>
         <source>Fix these problems before deploying:</source>
         <translation>배포하기 전에 다음 문제를 해결하세요:</translation>
     </message>
     <message>
-        <location filename="../ui/createendpointdialog.cpp" line="261"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="293"/>
+        <source>Deploying…</source>
+        <translation>배포 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="306"/>
         <source>The endpoint was not created:</source>
         <translation>엔드포인트를 만들지 못했습니다:</translation>
     </message>
@@ -483,27 +498,27 @@
 <context>
     <name>ServeDeck::DisplayFormat</name>
     <message>
-        <location filename="../ui/displayformat.cpp" line="46"/>
+        <location filename="../ui/common/displayformat.cpp" line="46"/>
         <source>exit %1</source>
         <translation>종료 코드 %1</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="53"/>
+        <location filename="../ui/common/displayformat.cpp" line="53"/>
         <source>%1 d</source>
         <translation>%1일</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="55"/>
+        <location filename="../ui/common/displayformat.cpp" line="55"/>
         <source>%1 h</source>
         <translation>%1시간</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="57"/>
+        <location filename="../ui/common/displayformat.cpp" line="57"/>
         <source>%1 min</source>
         <translation>%1분</translation>
     </message>
     <message>
-        <location filename="../ui/displayformat.cpp" line="58"/>
+        <location filename="../ui/common/displayformat.cpp" line="58"/>
         <source>%1 s</source>
         <translation>%1초</translation>
     </message>
@@ -511,114 +526,114 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="148"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="144"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="150"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="146"/>
         <source>Range</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="160"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="156"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="162"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="158"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="163"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="159"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="166"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="173"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="170"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="177"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="179"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="182"/>
-        <location filename="../ui/endpointdetailview.cpp" line="531"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="184"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="185"/>
-        <location filename="../ui/endpointdetailview.cpp" line="533"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="530"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="187"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="189"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="185"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="518"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="515"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="531"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="532"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="529"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="541"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="538"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="548"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="545"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="547"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/endpointdetailview.cpp" line="552"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="549"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
@@ -626,87 +641,87 @@
 <context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="162"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="170"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="202"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="210"/>
         <source>Requests per second, last %1 samples</source>
         <translation>초당 요청 수, 최근 샘플 %1개</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="227"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="235"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="230"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="238"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="243"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="251"/>
         <source>Requests per second over the last sample interval</source>
         <translation>최근 샘플 구간의 초당 요청 수</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="245"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="253"/>
         <source>95th percentile latency over the last sample interval</source>
         <translation>최근 샘플 구간의 95번째 백분위 지연 시간</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="247"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="255"/>
         <source>Share of requests that failed over the last sample interval</source>
         <translation>최근 샘플 구간에서 실패한 요청의 비율</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="256"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="264"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="258"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="266"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="260"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="268"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="262"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="270"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="264"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="272"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="266"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="274"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="268"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="276"/>
         <source>Req/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="270"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="278"/>
         <source>p95</source>
         <translation>p95</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="272"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="280"/>
         <source>Error rate</source>
         <translation>오류율</translation>
     </message>
     <message>
-        <location filename="../ui/endpointlistmodel.cpp" line="274"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="282"/>
         <source>Activity</source>
         <translation>추이</translation>
     </message>
@@ -714,7 +729,7 @@
 <context>
     <name>ServeDeck::EndpointSelector</name>
     <message>
-        <location filename="../ui/endpointselector.cpp" line="58"/>
+        <location filename="../ui/common/endpointselector.cpp" line="58"/>
         <source>All endpoints</source>
         <translation>모든 엔드포인트</translation>
     </message>
@@ -722,133 +737,133 @@
 <context>
     <name>ServeDeck::ErrorBrowserView</name>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="59"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="60"/>
         <source>Clear errors…</source>
         <translation>오류 지우기…</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="66"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="67"/>
         <source>All types</source>
         <translation>모든 유형</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="69"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="70"/>
         <source>Any time</source>
         <translation>전체 기간</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="70"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="71"/>
         <source>Last hour</source>
         <translation>최근 1시간</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="71"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="72"/>
         <source>Last day</source>
         <translation>최근 1일</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="72"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="73"/>
         <source>Search messages and logs</source>
         <translation>메시지와 로그 검색</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="74"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="75"/>
         <source>Clear the shown endpoint&apos;s errors; its retry counter resets so scaling resumes</source>
         <translation>표시된 엔드포인트의 오류를 지웁니다. 재시도 횟수가 초기화되어 스케일링이 재개됩니다</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="129"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="130"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="130"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="131"/>
         <source>Where</source>
         <translation>위치</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="131"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="132"/>
         <source>Agent</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="132"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="133"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="133"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="134"/>
         <source>Message</source>
         <translation>메시지</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="142"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="143"/>
         <source>No log output was captured.</source>
         <translation>수집된 로그 출력이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="144"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="145"/>
         <source>Log tail</source>
         <translation>로그 끝부분</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="174"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="175"/>
         <source>%1 of %2</source>
         <translation>%2개 중 %1개</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="183"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="184"/>
         <source>Select an error to see its exit status and log tail.</source>
         <translation>오류를 선택하면 종료 상태와 로그 끝부분을 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="190"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="191"/>
         <source>%1 on %2</source>
         <translation>%2의 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="194"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="195"/>
         <source>replica %1</source>
         <translation>레플리카 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="196"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="197"/>
         <source>route %1</source>
         <translation>라우트 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="197"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="198"/>
         <source>the endpoint</source>
         <translation>엔드포인트 전체</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="199"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="200"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="201"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="202"/>
         <source>none recorded</source>
         <translation>기록 없음</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="228"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="229"/>
         <source>Clear the errors of every endpoint?</source>
         <translation>모든 엔드포인트의 오류를 지울까요?</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="229"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="230"/>
         <source>Clear every error of %1?</source>
         <translation>%1의 오류를 모두 지울까요?</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="230"/>
-        <location filename="../ui/errorbrowserview.cpp" line="232"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="231"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="233"/>
         <source>Clear errors</source>
         <translation>오류 지우기</translation>
     </message>
     <message>
-        <location filename="../ui/errorbrowserview.cpp" line="231"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="232"/>
         <source>Their retry counters reset, so scaling starts replicas again.</source>
         <translation>재시도 횟수가 초기화되어 스케일링이 레플리카를 다시 시작합니다.</translation>
     </message>
@@ -856,42 +871,42 @@
 <context>
     <name>ServeDeck::ErrorListModel</name>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="137"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="158"/>
         <source>Route %1</source>
         <translation>라우트 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="177"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="198"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="179"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="200"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="181"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="202"/>
         <source>Replica</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="183"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="204"/>
         <source>Agent</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="185"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="206"/>
         <source>Type</source>
         <translation>유형</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="187"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="208"/>
         <source>Message</source>
         <translation>메시지</translation>
     </message>
     <message>
-        <location filename="../ui/errorlistmodel.cpp" line="189"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="210"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
@@ -899,161 +914,161 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="101"/>
+        <location filename="../ui/mainwindow.cpp" line="117"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="185"/>
+        <location filename="../ui/mainwindow.cpp" line="202"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="129"/>
+        <location filename="../ui/mainwindow.cpp" line="146"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="112"/>
-        <location filename="../ui/mainwindow.cpp" line="149"/>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="128"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
+        <location filename="../ui/mainwindow.cpp" line="296"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="113"/>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
-        <location filename="../ui/mainwindow.cpp" line="422"/>
+        <location filename="../ui/mainwindow.cpp" line="129"/>
+        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="445"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="114"/>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="130"/>
+        <location filename="../ui/mainwindow.cpp" line="296"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="115"/>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="131"/>
+        <location filename="../ui/mainwindow.cpp" line="296"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="116"/>
-        <location filename="../ui/mainwindow.cpp" line="253"/>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="132"/>
+        <location filename="../ui/mainwindow.cpp" line="270"/>
+        <location filename="../ui/mainwindow.cpp" line="296"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="117"/>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="133"/>
+        <location filename="../ui/mainwindow.cpp" line="296"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="130"/>
+        <location filename="../ui/mainwindow.cpp" line="147"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="131"/>
+        <location filename="../ui/mainwindow.cpp" line="148"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238"/>
+        <location filename="../ui/mainwindow.cpp" line="255"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="240"/>
+        <location filename="../ui/mainwindow.cpp" line="257"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="242"/>
+        <location filename="../ui/mainwindow.cpp" line="259"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="243"/>
+        <location filename="../ui/mainwindow.cpp" line="260"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245"/>
+        <location filename="../ui/mainwindow.cpp" line="262"/>
         <source>Modify…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="264"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="249"/>
+        <location filename="../ui/mainwindow.cpp" line="266"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="251"/>
+        <location filename="../ui/mainwindow.cpp" line="268"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="274"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="262"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="265"/>
+        <location filename="../ui/mainwindow.cpp" line="282"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
+        <location filename="../ui/mainwindow.cpp" line="287"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278"/>
+        <location filename="../ui/mainwindow.cpp" line="295"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="289"/>
+        <location filename="../ui/mainwindow.cpp" line="306"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="399"/>
+        <location filename="../ui/mainwindow.cpp" line="419"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="400"/>
+        <location filename="../ui/mainwindow.cpp" line="420"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="402"/>
+        <location filename="../ui/mainwindow.cpp" line="422"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="422"/>
+        <location filename="../ui/mainwindow.cpp" line="445"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -1061,47 +1076,53 @@
 <context>
     <name>ServeDeck::ModifyEndpointDialog</name>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="27"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="28"/>
         <source>Public (no token needed for inference)</source>
         <translation>공개 (추론에 토큰 불필요)</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="29"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="30"/>
+        <source>Working…</source>
+        <translation>처리 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="31"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="42"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="33"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
         <source>Modify %1</source>
         <translation>%1 수정</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="70"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="56"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="71"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="57"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="72"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="58"/>
         <source>Canary share of the new version</source>
         <translation>새 버전의 카나리 비율</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="59"/>
         <source>CPU per replica</source>
         <translation>레플리카당 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="60"/>
         <source>Memory per replica</source>
         <translation>레플리카당 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/modifyendpointdialog.cpp" line="75"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="61"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
@@ -1109,42 +1130,42 @@
 <context>
     <name>ServeDeck::RuleListModel</name>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="55"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="69"/>
         <source>Rule %1 (%2)</source>
         <translation>규칙 %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="64"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="78"/>
         <source>%1–%2</source>
         <translation>%1–%2</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="67"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="81"/>
         <source>%1 / %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="83"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="97"/>
         <source>Rule</source>
         <translation>규칙</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="85"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="99"/>
         <source>Source</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="87"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="101"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="89"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="103"/>
         <source>Out / in delay</source>
         <translation>아웃 / 인 지연</translation>
     </message>
     <message>
-        <location filename="../ui/rulelistmodel.cpp" line="91"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="105"/>
         <source>Cooldown</source>
         <translation>쿨다운</translation>
     </message>
@@ -1152,22 +1173,28 @@
 <context>
     <name>ServeDeck::ScaleDialog</name>
     <message>
-        <location filename="../ui/scaledialog.cpp" line="20"/>
+        <location filename="../ui/endpoints/scaledialog.cpp" line="22"/>
+        <source>Working…</source>
+        <translation>처리 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/scaledialog.cpp" line="23"/>
         <source>Scale</source>
         <translation>스케일</translation>
     </message>
     <message>
-        <location filename="../ui/scaledialog.cpp" line="24"/>
+        <location filename="../ui/endpoints/scaledialog.cpp" line="25"/>
+        <location filename="../ui/endpoints/scaledialog.cpp" line="60"/>
         <source>Scale %1</source>
         <translation>%1 스케일</translation>
     </message>
     <message>
-        <location filename="../ui/scaledialog.cpp" line="35"/>
+        <location filename="../ui/endpoints/scaledialog.cpp" line="37"/>
         <source>Desired replicas</source>
         <translation>목표 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/scaledialog.cpp" line="37"/>
+        <location filename="../ui/endpoints/scaledialog.cpp" line="63"/>
         <source>Now %1; 0 scales the endpoint to zero.</source>
         <translation>현재 %1개. 0이면 엔드포인트를 0으로 축소합니다.</translation>
     </message>
@@ -1175,57 +1202,57 @@
 <context>
     <name>ServeDeck::ScaleEventModel</name>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="94"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="121"/>
         <source>Rule %1</source>
         <translation>규칙 %1</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="101"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="128"/>
         <source>▲ UP</source>
         <translation>▲ 증가</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="101"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="128"/>
         <source>▼ DOWN</source>
         <translation>▼ 감소</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="106"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="133"/>
         <source>operator</source>
         <translation>운영자</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="107"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="134"/>
         <source>rule %1 (deleted)</source>
         <translation>규칙 %1 (삭제됨)</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="126"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="153"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="128"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="155"/>
         <source>Direction</source>
         <translation>방향</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="130"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="157"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="132"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="159"/>
         <source>Cause</source>
         <translation>원인</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="134"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="161"/>
         <source>Metric value</source>
         <translation>메트릭 값</translation>
     </message>
     <message>
-        <location filename="../ui/scaleeventmodel.cpp" line="136"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="163"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
@@ -1233,43 +1260,43 @@
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="57"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="58"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="58"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="59"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="59"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="60"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="60"/>
-        <location filename="../ui/settingsdialog.cpp" line="64"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="61"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="65"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="65"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="66"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="66"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="67"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="68"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="69"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="82"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="83"/>
         <source>This build has no translation for that language.</source>
         <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
     </message>
@@ -1277,62 +1304,62 @@
 <context>
     <name>ServeDeck::TokenListModel</name>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="94"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="108"/>
         <source>Revoked %1</source>
         <translation>%1에 폐기됨</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="112"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="126"/>
         <source>never</source>
         <translation>만료 없음</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="114"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="128"/>
         <source>any address</source>
         <translation>모든 주소</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="120"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="134"/>
         <source>active</source>
         <translation>유효</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="122"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="136"/>
         <source>expired</source>
         <translation>만료됨</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="124"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="138"/>
         <source>revoked</source>
         <translation>폐기됨</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="139"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="153"/>
         <source>Token</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="141"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="155"/>
         <source>Scope</source>
         <translation>범위</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="143"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="157"/>
         <source>Issued</source>
         <translation>발급</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="145"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="159"/>
         <source>Expires</source>
         <translation>만료</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="147"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="161"/>
         <source>Allowed IPs</source>
         <translation>허용 IP</translation>
     </message>
     <message>
-        <location filename="../ui/tokenlistmodel.cpp" line="149"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="163"/>
         <source>State</source>
         <translation>상태</translation>
     </message>
@@ -1340,162 +1367,168 @@
 <context>
     <name>ServeDeck::TokenView</name>
     <message>
-        <location filename="../ui/tokenview.cpp" line="70"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="71"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="251"/>
         <source>Generate token</source>
         <translation>토큰 생성</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="73"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="74"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="74"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="75"/>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="77"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="78"/>
         <source>Revoke…</source>
         <translation>폐기…</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="91"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="92"/>
         <source>Inference</source>
         <translation>추론</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="92"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="93"/>
         <source>Send inference requests to the endpoint</source>
         <translation>엔드포인트에 추론 요청 보내기</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="93"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="94"/>
         <source>Read-only</source>
         <translation>읽기 전용</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="94"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="95"/>
         <source>Read the endpoint&apos;s status and metrics</source>
         <translation>엔드포인트 상태와 메트릭 읽기</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="95"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="96"/>
         <source>Admin</source>
         <translation>관리자</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="96"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="97"/>
         <source>Everything, including changes to the endpoint</source>
         <translation>엔드포인트 변경을 포함한 모든 작업</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="100"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="101"/>
         <source>seconds</source>
         <translation>초</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="101"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="102"/>
         <source>minutes</source>
         <translation>분</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="102"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="103"/>
         <source>hours</source>
         <translation>시간</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="103"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="104"/>
         <source>days</source>
         <translation>일</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="104"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="105"/>
         <source>never expires</source>
         <translation>만료 없음</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="109"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="110"/>
         <source>any address; or e.g. 10.0.0.0/8, 192.168.1.5</source>
         <translation>모든 주소, 또는 예: 10.0.0.0/8, 192.168.1.5</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="116"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="117"/>
         <source>The new token appears here, once: it is not stored, so copy or export it.</source>
         <translation>새 토큰은 여기에 한 번만 표시됩니다. 저장되지 않으니 복사하거나 내보내세요.</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="129"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="130"/>
         <source>Scope</source>
         <translation>범위</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="131"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="132"/>
         <source>Expires after</source>
         <translation>만료 기간</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="133"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="134"/>
         <source>Allowed IPs</source>
         <translation>허용 IP</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="140"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="141"/>
         <source>Token</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="145"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="146"/>
         <source>New token</source>
         <translation>새 토큰</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="170"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="171"/>
         <source>Issued tokens</source>
         <translation>발급된 토큰</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="176"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="177"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="242"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="233"/>
+        <source>Generating…</source>
+        <translation>생성 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/tokens/tokenview.cpp" line="265"/>
         <source>Issued token %1, valid until %2.</source>
         <translation>토큰 %1을(를) 발급했습니다. %2까지 유효합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="244"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="267"/>
         <source>Issued token %1; it never expires.</source>
         <translation>토큰 %1을(를) 발급했습니다. 만료되지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="254"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="276"/>
         <source>Copied to the clipboard.</source>
         <translation>클립보드에 복사했습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="260"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="282"/>
         <source>Export token</source>
         <translation>토큰 내보내기</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="273"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="295"/>
         <source>Written to %1 (readable by you only).</source>
         <translation>%1에 저장했습니다 (본인만 읽을 수 있음).</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="296"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="318"/>
         <source>Revoke token</source>
         <translation>토큰 폐기</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="297"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="319"/>
         <source>Revoke token %1? Requests that carry it are refused from now on.</source>
         <translation>토큰 %1을(를) 폐기할까요? 이후 이 토큰을 사용하는 요청은 거부됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/tokenview.cpp" line="299"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="321"/>
         <source>Revoke</source>
         <translation>폐기</translation>
     </message>
@@ -1503,7 +1536,7 @@
 <context>
     <name>ServeDeck::TrafficSplit</name>
     <message>
-        <location filename="../ui/trafficsplit.cpp" line="93"/>
+        <location filename="../ui/detail/trafficsplit.cpp" line="93"/>
         <source>%1 %2 %</source>
         <translation>%1 %2 %</translation>
     </message>
@@ -1511,118 +1544,118 @@
 <context>
     <name>ServeDeck::TrafficSplitEditor</name>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="105"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="106"/>
         <source>Undo failed</source>
         <translation>실행 취소 실패</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="114"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="115"/>
         <source>Redo failed</source>
         <translation>다시 실행 실패</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="140"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="140"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="142"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="142"/>
         <source>Undo</source>
         <translation>실행 취소</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="143"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="143"/>
         <source>Blue-green switch</source>
         <translation>블루-그린 전환</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="144"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="144"/>
         <source>Roll back</source>
         <translation>롤백</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="217"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="217"/>
         <source>Undo: %1</source>
         <translation>실행 취소: %1</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="300"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="300"/>
         <source> %</source>
         <translation> %</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="331"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="331"/>
         <source>%1 (revision %2)</source>
         <translation>%1 (리비전 %2)</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="337"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="337"/>
         <source>%1 of %2 routes healthy</source>
         <translation>라우트 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="339"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="339"/>
         <source>not ready</source>
         <translation>준비 안 됨</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="341"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="341"/>
         <source>None of its routes is HEALTHY yet, so it takes no traffic whatever its weight.</source>
         <translation>아직 HEALTHY인 라우트가 없어 가중치와 관계없이 트래픽을 받지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="344"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="344"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="396"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="396"/>
         <source>Select an endpoint to see how its traffic is split.</source>
         <translation>엔드포인트를 선택하면 트래픽 분할을 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="398"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="398"/>
         <source>No routes yet: the endpoint takes no traffic.</source>
         <translation>아직 라우트가 없어 엔드포인트가 트래픽을 받지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="400"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="400"/>
         <source>All traffic goes to %1. Modify the endpoint with a new model version and scale it up to split traffic between two revisions.</source>
         <translation>모든 트래픽이 %1(으)로 갑니다. 두 리비전 사이에 트래픽을 나누려면 새 모델 버전으로 엔드포인트를 수정하고 스케일 업하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="411"/>
-        <location filename="../ui/trafficspliteditor.cpp" line="423"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="411"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="423"/>
         <source>%1 is not ready: none of its routes is HEALTHY.</source>
         <translation>%1은(는) 준비되지 않았습니다. HEALTHY인 라우트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="412"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="412"/>
         <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
         <translation>모든 트래픽을 한 번에 %1(으)로 보냅니다. 롤백할 수 있도록 다른 라우트는 계속 실행됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="424"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="424"/>
         <source>All traffic back to %1.</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="460"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="460"/>
         <source>The endpoint&apos;s revisions changed; look again and retry.</source>
         <translation>엔드포인트의 리비전이 바뀌었습니다. 다시 확인하고 재시도하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="465"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="465"/>
         <source>At least one revision needs a weight above 0, or nothing would serve.</source>
         <translation>적어도 한 리비전은 가중치가 0보다 커야 합니다. 그렇지 않으면 아무것도 응답하지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="501"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="501"/>
         <source>The endpoint is gone.</source>
         <translation>엔드포인트가 없어졌습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/trafficspliteditor.cpp" line="540"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="556"/>
         <source>none of those routes is left</source>
         <translation>해당 라우트가 하나도 남아 있지 않습니다</translation>
     </message>
