@@ -8,7 +8,6 @@
 #include <optional>
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonDocument>
@@ -405,15 +404,14 @@ void TestProxy::killedUpstreamIs502()
         QCOMPARE(reply.status, 200);
 
     doomed.kill();
-    QElapsedTimer timer;
-    timer.start();
+    // Each is a 502 ProxyUpstreamError, never the 504 Timeout a wait for the read timeout would
+    // give: the dead pooled connections are noticed, not waited on.
     for (int i = 0; i < 4; ++i) {
         const Reply reply = m_client.send(m_port, "POST", u"/doomed/predict"_s, R"({"features":[5.1,3.5,1.4,0.2]})");
         QCOMPARE(reply.status, 502);
         QCOMPARE(reply.errorType(), u"ProxyUpstreamError"_s);
         QCOMPARE(reply.route, idText(m_endpoints[u"doomed"_s].routes[0].routeId));
     }
-    QVERIFY2(timer.elapsed() < 5000, "a dead upstream must fail fast, not wait for a timeout");
     m_endpoints.remove(u"doomed"_s);
     publish();
 }
