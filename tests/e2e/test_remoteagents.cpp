@@ -16,6 +16,7 @@
 
 #include "agent/remoteagentconnection.h"
 #include "plane/controlplane.h"
+#include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
 #include "service/replicadeployer.h"
 #include "store/repository.h"
@@ -102,10 +103,16 @@ private:
 
     QJsonObject predict(quint16 port) { return ReplicaProcesses::predict(m_network, port, kWaitMs); }
 
+    // A listing that fails fails the test: "no errors" must never stand for "could not look".
     QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
     {
         auto errors = service().listErrors(name, 100, type);
-        return errors ? *errors : QList<ErrorRecord>();
+        if (!errors) {
+            QTest::qFail(qPrintable(QStringLiteral("listing errors of %1 failed: %2: %3").arg(name, errors.error().typeName(), errors.error().message)),
+                         __FILE__, __LINE__);
+            return {};
+        }
+        return *errors;
     }
 
 private Q_SLOTS:
@@ -282,7 +289,16 @@ private Q_SLOTS:
         QCOMPARE(int(failed.size()), maxRetries + 1);
         QCOMPARE(failed.first().exitCode, std::optional<int>(3));
         QCOMPARE(failed.first().agentId, QStringLiteral("remote-a"));
-        QTest::qWait(1000);  // several reconciler ticks: nothing more is tried
+        // Past the limit nothing more is tried. The passes are run here, so they surely ran (a
+        // fixed wait would also pass with a stalled reconciler), with the agent's events between.
+        const QUuid brokenId = service().endpointInfo(QStringLiteral("broken"))->endpoint.id;
+        for (int pass = 0; pass < 5; ++pass) {
+            auto p = m_plane->reconciler()->runOnce();
+            QVERIFY2(p, qPrintable(p ? QString() : p.error().message));
+            QVERIFY2(p->skippedForRetries.contains(brokenId), qPrintable(QString::number(pass)));
+            QVERIFY2(p->created.isEmpty(), qPrintable(QString::number(pass)));
+            QCoreApplication::processEvents();
+        }
         QCOMPARE(int(errorsOf(QStringLiteral("broken"), QStringLiteral("StartFailed")).size()), maxRetries + 1);
     }
 
