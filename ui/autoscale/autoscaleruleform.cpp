@@ -16,6 +16,7 @@
 
 #include "ui/common/displayformat.h"
 #include "plane/controlclient.h"
+#include "ui/common/errorlabel.h"
 #include "ui/common/theme.h"
 
 namespace ServeDeck {
@@ -25,24 +26,6 @@ namespace {
 // The service's own limits (checkRule): the form refuses what the service would.
 constexpr int kMaxReplicas = 1000;
 constexpr int kMaxDelaySeconds = 86400;
-
-QString errorStyle() { return Theme::textStyle(Theme::Role::Error); }
-
-QLabel *errorLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setStyleSheet(errorStyle());
-    label->setWordWrap(true);
-    label->hide();
-    return label;
-}
-
-void showError(QLabel *label, const QStringList &problems)
-{
-    label->setText(problems.join(u'\n'));
-    label->setVisible(!problems.isEmpty());
-}
 
 QSpinBox *secondsBox(const QString &objectName, QWidget *parent)
 {
@@ -120,23 +103,23 @@ AutoscaleRuleForm::AutoscaleRuleForm(ControlClient &client, QWidget *parent)
     , m_heading(new QLabel(this))
     , m_source(new QComboBox(this))
     , m_metric(new QComboBox(this))
-    , m_metricError(errorLabel(QStringLiteral("metricError"), this))
+    , m_metricError(new ErrorLabel(QStringLiteral("metricError"), this))
     , m_comparator(new QComboBox(this))
     , m_threshold(new QDoubleSpinBox(this))
     , m_stepMode(new QRadioButton(tr("Step by"), this))
     , m_targetMode(new QRadioButton(tr("Target per replica"), this))
     , m_step(new QSpinBox(this))
     , m_target(new QDoubleSpinBox(this))
-    , m_actionError(errorLabel(QStringLiteral("actionError"), this))
+    , m_actionError(new ErrorLabel(QStringLiteral("actionError"), this))
     , m_min(new QSpinBox(this))
     , m_max(new QSpinBox(this))
-    , m_replicasError(errorLabel(QStringLiteral("replicasError"), this))
+    , m_replicasError(new ErrorLabel(QStringLiteral("replicasError"), this))
     , m_upDelay(secondsBox(QStringLiteral("scaleUpDelay"), this))
     , m_downDelay(secondsBox(QStringLiteral("scaleDownDelay"), this))
     , m_cooldown(secondsBox(QStringLiteral("cooldown"), this))
-    , m_delayError(errorLabel(QStringLiteral("delayError"), this))
+    , m_delayError(new ErrorLabel(QStringLiteral("delayError"), this))
     , m_sentence(new QLabel(this))
-    , m_submitError(errorLabel(QStringLiteral("submitError"), this))
+    , m_submitError(new ErrorLabel(QStringLiteral("submitError"), this))
     , m_submit(new QPushButton(this))
 {
     m_source->setObjectName(QStringLiteral("source"));
@@ -250,7 +233,7 @@ AutoscaleRuleForm::AutoscaleRuleForm(ControlClient &client, QWidget *parent)
         if (m_loading)
             return;
         // Whatever the service refused was about the previous values.
-        showError(m_submitError, {});
+        m_submitError->showProblems({});
         refresh();
     };
     connect(m_source, &QComboBox::currentIndexChanged, this, edited);
@@ -310,7 +293,7 @@ void AutoscaleRuleForm::load(const AutoScalingRule &rule)
     m_cooldown->setValue(rule.cooldown);
     m_loading = false;
     metricEdited(rule.metric);
-    showError(m_submitError, {});
+    m_submitError->showProblems({});
     refresh();
 }
 
@@ -384,10 +367,10 @@ void AutoscaleRuleForm::refresh()
     m_target->setEnabled(target);
 
     const Problems problems = findProblems(r);
-    showError(m_metricError, problems.metric);
-    showError(m_actionError, problems.action);
-    showError(m_replicasError, problems.replicas);
-    showError(m_delayError, problems.delays);
+    m_metricError->showProblems(problems.metric);
+    m_actionError->showProblems(problems.action);
+    m_replicasError->showProblems(problems.replicas);
+    m_delayError->showProblems(problems.delays);
 
     m_heading->setText(m_ruleId.isNull() ? tr("New rule")
                                          : tr("Edit rule %1").arg(DisplayFormat::shortId(m_ruleId)));
@@ -443,10 +426,10 @@ void AutoscaleRuleForm::showSaved(const Result<AutoScalingRule> &saved)
         } else {
             text << e.typeName() + QStringLiteral(": ") + e.message;
         }
-        showError(m_submitError, text);
+        m_submitError->showProblems(text);
         return;
     }
-    showError(m_submitError, {});
+    m_submitError->showProblems({});
     m_ruleId = saved->id;
     refresh();
     Q_EMIT submitted(*saved);

@@ -15,6 +15,7 @@ class QSpinBox;
 
 namespace ServeDeck {
 
+class ErrorLabel;
 class ControlClient;
 
 // Creates or edits one autoscaling rule of an endpoint. Every field of the rule, with its
@@ -65,23 +66,23 @@ private:
     QLabel *m_heading;
     QComboBox *m_source;
     QComboBox *m_metric;
-    QLabel *m_metricError;
+    ErrorLabel *m_metricError;
     QComboBox *m_comparator;
     QDoubleSpinBox *m_threshold;
     QRadioButton *m_stepMode;
     QRadioButton *m_targetMode;
     QSpinBox *m_step;
     QDoubleSpinBox *m_target;
-    QLabel *m_actionError;
+    ErrorLabel *m_actionError;
     QSpinBox *m_min;
     QSpinBox *m_max;
-    QLabel *m_replicasError;
+    ErrorLabel *m_replicasError;
     QSpinBox *m_upDelay;
     QSpinBox *m_downDelay;
     QSpinBox *m_cooldown;
-    QLabel *m_delayError;
+    ErrorLabel *m_delayError;
     QLabel *m_sentence;
-    QLabel *m_submitError;
+    ErrorLabel *m_submitError;
     QPushButton *m_submit;
 };
 

@@ -25,6 +25,7 @@
 #include "ui/common/secretfile.h"
 #include "plane/controlclient.h"
 #include "ui/common/tablecolumns.h"
+#include "ui/common/errorlabel.h"
 #include "ui/common/theme.h"
 #include "ui/tokens/tokenlistmodel.h"
 
@@ -32,24 +33,7 @@ namespace ServeDeck {
 
 namespace {
 
-QString errorStyle() { return Theme::textStyle(Theme::Role::Error); }
 QString okStyle() { return Theme::textStyle(Theme::Role::Success); }
-
-QLabel *errorLabel(const QString &objectName, QWidget *parent)
-{
-    auto *label = new QLabel(parent);
-    label->setObjectName(objectName);
-    label->setStyleSheet(errorStyle());
-    label->setWordWrap(true);
-    label->hide();
-    return label;
-}
-
-void showError(QLabel *label, const QString &text)
-{
-    label->setText(text);
-    label->setVisible(!text.isEmpty());
-}
 
 QString describe(const ServiceError &e)
 {
@@ -67,16 +51,16 @@ TokenView::TokenView(ControlClient &client, EndpointListModel &endpoints, Clock 
     , m_expiryAmount(new QSpinBox(this))
     , m_expiryUnit(new QComboBox(this))
     , m_allowedIps(new QLineEdit(this))
-    , m_allowedIpsError(errorLabel(QStringLiteral("allowedIpsError"), this))
+    , m_allowedIpsError(new ErrorLabel(QStringLiteral("allowedIpsError"), this))
     , m_generate(new QPushButton(tr("Generate token"), this))
-    , m_generateError(errorLabel(QStringLiteral("generateError"), this))
+    , m_generateError(new ErrorLabel(QStringLiteral("generateError"), this))
     , m_tokenField(new QLineEdit(this))
     , m_copy(new QPushButton(tr("Copy"), this))
     , m_export(new QPushButton(tr("Export…"), this))
     , m_result(new QLabel(this))
     , m_table(new QTableView(this))
     , m_revoke(new QPushButton(tr("Revoke…"), this))
-    , m_revokeError(errorLabel(QStringLiteral("revokeError"), this))
+    , m_revokeError(new ErrorLabel(QStringLiteral("revokeError"), this))
 {
     m_scope->setObjectName(QStringLiteral("scope"));
     m_expiryAmount->setObjectName(QStringLiteral("expiryAmount"));
@@ -197,8 +181,8 @@ void TokenView::endpointChanged(const QUuid &id)
     m_copy->setEnabled(false);
     m_export->setEnabled(false);
     showResult({}, false);
-    showError(m_generateError, {});
-    showError(m_revokeError, {});
+    m_generateError->showProblem({});
+    m_revokeError->showProblem({});
     validate();
 }
 
@@ -213,7 +197,7 @@ void TokenView::validate()
     QString problem;
     if (auto parsed = IpAllowlist::parse(allowedIps()); !parsed)
         problem = parsed.error().message;
-    showError(m_allowedIpsError, problem);
+    m_allowedIpsError->showProblem(problem);
     m_allowedIps->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("border: 1px solid %1;").arg(Theme::color(Theme::Role::Error).name()));
     m_generate->setEnabled(problem.isEmpty() && !m_endpoint->currentEndpoint().isNull() && !m_generating);
 }
@@ -252,10 +236,10 @@ void TokenView::showGenerated(const Result<GeneratedToken> &generated)
     validate();
     Q_EMIT generateAnswered(generated.ok());
     if (!generated) {
-        showError(m_generateError, describe(generated.error()));
+        m_generateError->showProblem(describe(generated.error()));
         return;
     }
-    showError(m_generateError, {});
+    m_generateError->showProblem({});
     m_token = generated->token;
     m_tokenField->setText(QString::fromLatin1(m_token));
     m_tokenField->setCursorPosition(0);
@@ -300,7 +284,7 @@ void TokenView::showResult(const QString &text, bool isError)
 {
     m_result->setText(text);
     m_result->setVisible(!text.isEmpty());
-    m_result->setStyleSheet(isError ? errorStyle() : okStyle());
+    m_result->setStyleSheet(isError ? Theme::textStyle(Theme::Role::Error) : okStyle());
 }
 
 void TokenView::updateRevoke()
@@ -327,7 +311,7 @@ void TokenView::revokeSelected()
             return s.revokeToken(ref, tokenId);
         },
         [this](Result<TokenGrant> revoked) {
-            showError(m_revokeError, revoked ? QString() : describe(revoked.error()));
+            m_revokeError->showProblem(revoked ? QString() : describe(revoked.error()));
             updateRevoke();
             Q_EMIT revokeAnswered(revoked.ok());
         });

@@ -14,6 +14,7 @@ class QTableView;
 
 namespace ServeDeck {
 
+class ErrorLabel;
 class Clock;
 class EndpointListModel;
 class EndpointSelector;
@@ -67,16 +68,16 @@ private:
     QSpinBox *m_expiryAmount;
     QComboBox *m_expiryUnit;
     QLineEdit *m_allowedIps;
-    QLabel *m_allowedIpsError;
+    ErrorLabel *m_allowedIpsError;
     QPushButton *m_generate;
-    QLabel *m_generateError;
+    ErrorLabel *m_generateError;
     QLineEdit *m_tokenField;
     QPushButton *m_copy;
     QPushButton *m_export;
     QLabel *m_result;
     QTableView *m_table;
     QPushButton *m_revoke;
-    QLabel *m_revokeError;
+    ErrorLabel *m_revokeError;
     QByteArray m_token;
     bool m_generating = false;
 };
