@@ -145,6 +145,7 @@ void RemoteAgentConnection::onMessage(const QString &frame)
     const QUuid routeId = QUuid::fromString(message->value(QStringLiteral("route_id")).toString());
     if (type == u"status") {
         m_status = AgentProtocol::statusFromJson(*message);
+        ++m_statusReports;
         m_status.agentId = m_agentId;
     } else if (!m_routes.contains(routeId)) {
         return;  // a replica the plane stopped caring about (stale, or already replaced)

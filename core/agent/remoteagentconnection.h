@@ -38,6 +38,9 @@ public:
     // The agent's replica id (agent:pid:port) once it has reported "started"; the pending id before.
     QString replicaId(const QUuid &routeId) const { return m_routes.value(routeId); }
     QString replicaHost() const override { return m_replicaHost; }
+    // Status reports (the agent's heartbeat) received since this connection was made: lets a
+    // check that "nothing is reported" know that reports did come.
+    quint64 statusReports() const { return m_statusReports; }
 
 
 private:
@@ -56,6 +59,7 @@ private:
     QHash<QUuid, QString> m_routes;  // route -> replica id, for every replica pending or running
     QList<QJsonObject> m_outbox;     // sent once the socket is back within the grace period
     AgentStatus m_status;
+    quint64 m_statusReports = 0;
     QString m_replicaHost = QStringLiteral("127.0.0.1");
 };
 
