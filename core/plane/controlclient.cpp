@@ -20,8 +20,14 @@ ControlClient::ControlClient(ControlPlane &plane, QObject *parent)
 
 ControlClient::~ControlClient()
 {
-    // The thread's destructor quits its loop and waits while the plane stops there; answers and
-    // events still queued to this object go with it.
+    // The loop ends behind the work already queued to it, so a Scale or Create clicked just
+    // before quitting still reaches the store while the plane is whole; the plane then stops
+    // (replicas first) on its own thread. Answers and events still queued to this object go
+    // with it.
+    if (m_thread && m_host) {
+        QMetaObject::invokeMethod(m_host, [] { QThread::currentThread()->quit(); }, Qt::QueuedConnection);
+        m_thread->wait();
+    }
     m_thread.reset();
 }
 

@@ -28,6 +28,8 @@
 #include "ui/endpoints/modifyendpointdialog.h"
 #include "ui/endpoints/scaledialog.h"
 #include "ui/mainwindow.h"
+#include "ui/common/endpointselector.h"
+#include "ui/tokens/tokenview.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;
@@ -195,6 +197,29 @@ void TestConsoleThread::actionsGoToTheCoreAndBack()
     QVERIFY(*modified);
     QVERIFY((*modified)->endpoint.isPublic);
     QCOMPARE((*modified)->endpoint.replicas, 2);
+
+    // Tokens: while one is being made, the endpoint cannot be switched, so the secret that
+    // comes back is shown under the endpoint it was made for.
+    window->showView(MainWindow::View::Tokens);
+    TokenView *tokens = window->tokenView();
+    tokens->endpointSelector()->setCurrentEndpoint((*info)->endpoint.id);
+    QTRY_VERIFY_WITH_TIMEOUT(tokens->findChild<QPushButton *>(u"generate"_s)->isEnabled(), 10000);
+    QSignalSpy generated(tokens, &TokenView::generateAnswered);
+    tokens->generate();
+    QVERIFY(tokens->isGenerating());
+    QVERIFY(!tokens->endpointSelector()->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(generated.count(), 1, 10000);
+    QVERIFY(generated.first().first().toBool());
+    QVERIFY(tokens->endpointSelector()->isEnabled());
+    QCOMPARE(tokens->endpointSelector()->currentEndpoint(), (*info)->endpoint.id);
+    QVERIFY(!tokens->token().isEmpty());
+    std::optional<Result<QList<TokenGrant>>> grants;
+    client.call(
+        &context, [](ModelServingService &s) { return s.listTokens(u"threaded"_s); },
+        [&grants](Result<QList<TokenGrant>> answer) { grants = std::move(answer); });
+    QTRY_VERIFY_WITH_TIMEOUT(grants.has_value(), 10000);
+    QVERIFY(*grants);
+    QCOMPARE((*grants)->size(), 1);
 
     // Both replicas run; closing the console stops them on the control thread before it ends.
     QTRY_COMPARE_WITH_TIMEOUT(pids.size(), 2, 30000);

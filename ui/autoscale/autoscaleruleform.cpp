@@ -405,15 +405,19 @@ bool AutoscaleRuleForm::submit()
         c.scaleDownDelay = r.scaleDownDelay;
         c.cooldown = r.cooldown;
         return s.modifyAutoScalingRule(ref, ruleId, c);
-    }, [this](Result<AutoScalingRule> saved) { showSaved(saved); });
+    }, [this, endpoint = m_endpoint](Result<AutoScalingRule> saved) { showSaved(endpoint, saved); });
     return true;
 }
 
-void AutoscaleRuleForm::showSaved(const Result<AutoScalingRule> &saved)
+void AutoscaleRuleForm::showSaved(const QUuid &endpoint, const Result<AutoScalingRule> &saved)
 {
     m_saving = false;
     refresh();
     Q_EMIT answered(saved.ok());
+    // Another endpoint is in the form now: the answer (its rule id, its refusal) is not about
+    // what the form shows. The rule list of that endpoint shows the outcome.
+    if (endpoint != m_endpoint)
+        return;
     if (!saved) {
         const ServiceError &e = saved.error();
         QStringList text;

@@ -54,7 +54,7 @@ Q_SIGNALS:
 
 private:
     void load(const AutoScalingRule &rule);
-    void showSaved(const Result<AutoScalingRule> &saved);
+    void showSaved(const QUuid &endpoint, const Result<AutoScalingRule> &saved);
     void refresh();
     void metricEdited(const QString &metric);
 

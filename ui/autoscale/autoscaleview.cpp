@@ -174,13 +174,15 @@ void AutoscaleView::deleteSelectedRule()
     if (rows.size() != 1)
         return;
     const AutoScalingRule rule = m_rules->rule(rows.first().row());
+    // Read before the question: events handled while it is open may switch the endpoint.
+    const QString ref = m_rules->endpoint().toString(QUuid::WithoutBraces);
     if (!Prompt::confirm(this, tr("Delete rule"),
                          tr("Delete the rule “%1”? The endpoint keeps its current replicas.").arg(rule.condition()),
                          tr("Delete")))
         return;
     m_client.call(
         this,
-        [ref = m_rules->endpoint().toString(QUuid::WithoutBraces), id = rule.id](ModelServingService &s) {
+        [ref, id = rule.id](ModelServingService &s) {
             return s.deleteAutoScalingRule(ref, id);
         },
         [this](Result<AutoScalingRule> deleted) {

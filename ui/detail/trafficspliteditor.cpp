@@ -1,6 +1,8 @@
 #include "trafficspliteditor.h"
 
+#include <algorithm>
 #include <numeric>
+#include <optional>
 
 #include <QAction>
 #include <QGridLayout>
@@ -277,6 +279,24 @@ void TrafficSplitEditor::refresh()
     // While the handle is held the operator is choosing; the release applies and refreshes.
     if (m_slider->isSliderDown())
         return;
+    // Until the list shows the weights the core last answered with, the editor shows those, so
+    // the slider does not snap back to the old split for a round trip.
+    std::optional<EndpointInfo> patched;
+    if (info && m_answered.contains(m_endpoint)) {
+        const QHash<QUuid, int> &answered = m_answered[m_endpoint];
+        const QList<RouteWeight> shown = TrafficSplit::currentWeights(*info);
+        const bool caughtUp = std::all_of(shown.begin(), shown.end(), [&](const RouteWeight &w) {
+            return answered.value(w.routeId, w.weight) == w.weight;
+        });
+        if (caughtUp) {
+            m_answered.remove(m_endpoint);
+        } else {
+            patched = *info;
+            for (Route &route : patched->routes)
+                route.weight = answered.value(route.id, route.weight);
+            info = &*patched;
+        }
+    }
     m_revisions = info ? TrafficSplit::revisions(*info) : QList<TrafficSplit::RevisionShare>();
     QList<QUuid> ids;
     for (const auto &r : std::as_const(m_revisions))
@@ -504,6 +524,11 @@ bool TrafficSplitEditor::send(const QUuid &endpointId, const QList<RouteWeight> 
     QHash<QUuid, int> now;
     for (const RouteWeight &w : TrafficSplit::currentWeights(*info))
         now.insert(w.routeId, w.weight);
+    // What the core last answered counts over a list that has not caught up with it yet.
+    for (auto it = m_answered.value(endpointId).cbegin(); it != m_answered.value(endpointId).cend(); ++it) {
+        if (now.contains(it.key()))
+            now.insert(it.key(), it.value());
+    }
     QList<RouteWeight> before;
     bool changes = false;
     for (const RouteWeight &w : weights) {
@@ -525,6 +550,7 @@ bool TrafficSplitEditor::send(const QUuid &endpointId, const QList<RouteWeight> 
                 return;
             }
             m_error->hide();
+            remember(endpointId, *updated);
             if (QUndoStack *stack = m_stacks.value(endpointId))
                 stack->push(new TrafficSplitCommand(this, endpointId, before, weights, what));
             refresh();
@@ -541,15 +567,21 @@ bool TrafficSplitEditor::put(const QUuid &endpointId, QList<RouteWeight> weights
             active.insert(w.routeId);
         weights.removeIf([&](const RouteWeight &w) { return !active.contains(w.routeId); });
     }
-    const auto answer = [this, failurePrefix](const Result<QList<Route>> &updated) {
+    const auto answer = [this, endpointId, failurePrefix](const Result<QList<Route>> &updated) {
         Q_EMIT answered(updated.ok());
         if (!updated) {
             showError(failurePrefix + QStringLiteral(": ") + updated.error().typeName() + QStringLiteral(": ")
                       + updated.error().message);
+            // The stack moved when undo or redo was asked, the traffic did not: a history that
+            // no longer matches the routes would undo the wrong step next, so it goes.
+            // Queued: this answer may come while the stack is still inside undo() or redo().
+            if (QUndoStack *stack = m_stacks.value(endpointId))
+                QMetaObject::invokeMethod(stack, &QUndoStack::clear, Qt::QueuedConnection);
             refresh();
             return;
         }
         m_error->hide();
+        remember(endpointId, *updated);
         refresh();
     };
     if (weights.isEmpty()) {
@@ -560,6 +592,14 @@ bool TrafficSplitEditor::put(const QUuid &endpointId, QList<RouteWeight> weights
         this, [ref = refOf(endpointId), weights](ModelServingService &s) { return s.updateRoutes(ref, weights); },
         answer);
     return true;
+}
+
+void TrafficSplitEditor::remember(const QUuid &endpointId, const QList<Route> &routes)
+{
+    QHash<QUuid, int> &answered = m_answered[endpointId];
+    answered.clear();
+    for (const Route &route : routes)
+        answered.insert(route.id, route.weight);
 }
 
 void TrafficSplitEditor::showError(const QString &text)

@@ -83,6 +83,7 @@ private:
     // Sets weights without a new undo step (undo and redo do this); false with the reason shown
     // when nothing could be sent.
     bool put(const QUuid &endpointId, QList<RouteWeight> weights, const QString &failurePrefix);
+    void remember(const QUuid &endpointId, const QList<Route> &routes);
     void showError(const QString &text);
     QList<int> currentPercentages() const;
 
@@ -112,6 +113,9 @@ private:
     QTimer *m_keyboardApply;
     QUndoGroup *m_undo;
     QHash<QUuid, QUndoStack *> m_stacks;
+    // Route weights the core answered with, per endpoint, until the endpoint list shows them
+    // (one round trip later): what the next change is compared with and undoes to.
+    QHash<QUuid, QHash<QUuid, int>> m_answered;
     bool m_boxesEdited = false;
 };
 

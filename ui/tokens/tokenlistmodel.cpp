@@ -44,10 +44,11 @@ void TokenListModel::setEndpoint(const QUuid &endpointId)
     if (endpointId == m_endpoint)
         return;
     m_endpoint = endpointId;
-    if (m_endpoint.isNull()) {
-        resetRows({});
+    // The old endpoint's rows go at once: nothing can be revoked or deleted under the new
+    // endpoint's name before its own list is in.
+    resetRows({});
+    if (m_endpoint.isNull())
         return;
-    }
     m_client.call(
         this, [ref = endpointId.toString(QUuid::WithoutBraces)](ModelServingService &s) { return s.listTokens(ref); },
         [this, endpointId](Result<QList<TokenGrant>> grants) {

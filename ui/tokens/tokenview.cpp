@@ -215,13 +215,15 @@ void TokenView::generate()
     // Busy until the answer: the button is off and says so.
     m_generating = true;
     m_generate->setText(tr("Generating…"));
+    // The token is shown under the endpoint it is for: the choice waits for the answer.
+    m_endpoint->setEnabled(false);
     validate();
     m_client.call(
         this,
         [ref = endpoint.toString(QUuid::WithoutBraces), request](ModelServingService &s) {
             return s.generateToken(ref, request);
         },
-        [this](Result<GeneratedToken> generated) { showGenerated(generated); });
+        [this, endpoint](Result<GeneratedToken> generated) { showGenerated(endpoint, generated); });
 }
 
 bool TokenView::isGenerating() const
@@ -229,12 +231,17 @@ bool TokenView::isGenerating() const
     return m_generating;
 }
 
-void TokenView::showGenerated(const Result<GeneratedToken> &generated)
+void TokenView::showGenerated(const QUuid &endpoint, const Result<GeneratedToken> &generated)
 {
     m_generating = false;
     m_generate->setText(tr("Generate token"));
+    m_endpoint->setEnabled(true);
     validate();
     Q_EMIT generateAnswered(generated.ok());
+    // The endpoint went away meanwhile (the selector moved on): its secret must not appear under
+    // another endpoint's name. The grant is in that endpoint's list, where it can be revoked.
+    if (endpoint != m_endpoint->currentEndpoint())
+        return;
     if (!generated) {
         m_generateError->showProblem(describe(generated.error()));
         return;
@@ -299,6 +306,8 @@ void TokenView::revokeSelected()
     if (rows.size() != 1)
         return;
     const QString tokenId = rows.first().data(TokenListModel::TokenIdRole).toString();
+    // Read before the question: events handled while it is open may switch the endpoint.
+    const QString ref = m_model->endpoint().toString(QUuid::WithoutBraces);
     if (!Prompt::confirm(this, tr("Revoke token"),
                          tr("Revoke token %1? Requests that carry it are refused from now on.")
                              .arg(DisplayFormat::shortId(tokenId)),
@@ -307,7 +316,7 @@ void TokenView::revokeSelected()
     m_revoke->setEnabled(false);
     m_client.call(
         this,
-        [ref = m_model->endpoint().toString(QUuid::WithoutBraces), tokenId](ModelServingService &s) {
+        [ref, tokenId](ModelServingService &s) {
             return s.revokeToken(ref, tokenId);
         },
         [this](Result<TokenGrant> revoked) {

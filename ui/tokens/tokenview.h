@@ -52,7 +52,7 @@ Q_SIGNALS:
     void revokeAnswered(bool ok);
 
 private:
-    void showGenerated(const Result<GeneratedToken> &generated);
+    void showGenerated(const QUuid &endpoint, const Result<GeneratedToken> &generated);
     void endpointChanged(const QUuid &id);
     void validate();
     void exportWithDialog();
