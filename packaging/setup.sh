@@ -63,6 +63,11 @@ case "$mode" in
         start=$SECONDS
         build "$root/build-fuzz" Debug -DCMAKE_CXX_COMPILER=clang++-14 -DSERVEDECK_FUZZ=ON
         (cd "$root/build-fuzz" && ctest -j "$jobs" --output-on-failure -L fuzz) || status=$?
+        # ctest keeps a passing test's output to itself: show each target's libFuzzer totals.
+        awk '/^[0-9]+\/[0-9]+ Test: / { name = $3 }
+             /^stat::number_of_executed_units:/ { runs = $2 }
+             /^stat::average_exec_per_sec:/ { printf "  %s: %s execs, %s exec/s\n", name, runs, $2 }' \
+            "$root/build-fuzz/Testing/Temporary/LastTest.log" || true
         echo "stage fuzz: $((SECONDS - start)) s"
         exit "$status"
         ;;
