@@ -24,6 +24,9 @@ namespace {
 
 // YAML aliases share nodes; expanding them could blow up, so the tree is capped.
 constexpr int kMaxNodes = 100000;
+// An alias inside its own anchor ("a: &x [*x]") makes a cycle that kMaxNodes would only stop
+// after the stack is gone; no definition is nearly this deep.
+constexpr int kMaxDepth = 64;
 
 // Both formats become this tree first, so one validator serves both.
 struct Node
@@ -112,9 +115,11 @@ int yamlLine(const YAML::Mark &mark, int fallback)
     return mark.is_null() ? fallback : mark.line + 1;
 }
 
-Node fromYaml(const YAML::Node &y, const QString &path, int line, int &budget)
+Node fromYaml(const YAML::Node &y, const QString &path, int line, int &budget, int depth = 0)
 {
     spend(budget, line);
+    if (depth > kMaxDepth)
+        throw Invalid{line, path, QStringLiteral("nested too deeply (more than %1 levels)").arg(kMaxDepth)};
     Node n;
     if (y.IsScalar())
         n = yamlScalar(y);
@@ -123,7 +128,8 @@ Node fromYaml(const YAML::Node &y, const QString &path, int line, int &budget)
     if (y.IsSequence()) {
         n.kind = Node::Kind::List;
         for (const YAML::Node &item : y)
-            n.children.push_back(fromYaml(item, itemPath(path, qsizetype(n.children.size())), n.line, budget));
+            n.children.push_back(fromYaml(item, itemPath(path, qsizetype(n.children.size())), n.line, budget,
+                                          depth + 1));
     } else if (y.IsMap()) {
         n.kind = Node::Kind::Map;
         for (const auto &entry : y) {
@@ -133,7 +139,7 @@ Node fromYaml(const YAML::Node &y, const QString &path, int line, int &budget)
             const QString key = QString::fromStdString(entry.first.Scalar());
             if (n.keys.contains(key))
                 throw Invalid{keyLine, childPath(path, key), QStringLiteral("duplicate key")};
-            Node child = fromYaml(entry.second, childPath(path, key), keyLine, budget);
+            Node child = fromYaml(entry.second, childPath(path, key), keyLine, budget, depth + 1);
             child.line = keyLine;  // where the reader looks for the field
             n.keys << key;
             n.children.push_back(std::move(child));

@@ -94,7 +94,14 @@ Result<ResourceSlots> ResourceSlots::fromJson(const QJsonObject &json)
         } else if (key == u"memory" || key == u"mem") {
             qint64 bytes = 0;
             if (it.value().isDouble()) {
-                bytes = qint64(it.value().toDouble());
+                const double value = it.value().toDouble();
+                // Outside qint64's range the conversion is undefined behaviour: refuse first.
+                if (!(std::abs(value) <= 9.0e18))
+                    return makeError(ErrorType::InvalidArgument,
+                                     value < 0 ? QStringLiteral("resource_slots.memory: must not be negative")
+                                               : QStringLiteral("resource_slots.memory: too large"),
+                                     {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
+                bytes = qint64(value);
             } else if (it.value().isString()) {
                 auto parsed = parseMemorySize(it.value().toString());
                 if (!parsed)

@@ -77,6 +77,22 @@ private Q_SLOTS:
         }
     }
 
+    // A JSON number beyond qint64 must be refused before it is converted (undefined behaviour;
+    // found by fuzz_agentprotocol through an agent's capacity), with the right reason.
+    void resourceSlotsMemoryOutOfRange()
+    {
+        const auto tooLarge = ResourceSlots::fromJson(QJsonDocument::fromJson(R"({"memory":1e52})").object());
+        QVERIFY(!tooLarge.ok());
+        QVERIFY2(tooLarge.error().message.endsWith(u"too large"), qPrintable(tooLarge.error().message));
+        const auto negative = ResourceSlots::fromJson(
+            QJsonDocument::fromJson(R"({"cpu":8,"mem":-11111111111111111111111111111111111111111111111111111})").object());
+        QVERIFY(!negative.ok());
+        QVERIFY2(negative.error().message.endsWith(u"must not be negative"), qPrintable(negative.error().message));
+        const auto largest = ResourceSlots::fromJson(QJsonDocument::fromJson(R"({"memory":9e18})").object());
+        QVERIFY(largest.ok());
+        QCOMPARE(largest->memoryBytes, qint64(9000000000000000000));
+    }
+
     void fits()
     {
         const ResourceSlots one{0.1, 100, 0};

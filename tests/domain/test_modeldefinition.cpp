@@ -397,6 +397,19 @@ void TestModelDefinition::invalid_data()
     QTest::newRow("toml duplicate key")
         << toml << lines({"[[models]]", "name = \"a\"", "model_path = \"/models\"", "name = \"b\""}) << 4 << QString()
         << QStringLiteral("syntax error: ");
+
+    // An alias inside its own anchor is a cycle (found by fuzz_modeldefinition: it overflowed
+    // the stack); the walk stops once it is more than 64 levels below the root.
+    const QString deepest = QStringLiteral("models") + QStringLiteral("[0]").repeated(64);
+    QTest::newRow("yaml alias inside its own anchor")
+        << yaml << QByteArray("models: &m [*m]\n") << 1 << deepest
+        << QStringLiteral("nested too deeply (more than 64 levels)");
+    QTest::newRow("yaml alias inside its own anchor, fuzz input")
+        << yaml << QByteArray("e: &b [*b, *b]\n") << 1 << QStringLiteral("e") + QStringLiteral("[0]").repeated(64)
+        << QStringLiteral("nested too deeply (more than 64 levels)");
+    QTest::newRow("yaml nested too deeply")
+        << yaml << QByteArray("models: " + QByteArray(70, '[') + QByteArray(70, ']') + "\n") << 1 << deepest
+        << QStringLiteral("nested too deeply (more than 64 levels)");
 }
 
 void TestModelDefinition::invalid()
