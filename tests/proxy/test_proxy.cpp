@@ -193,7 +193,9 @@ void TestProxy::rewritesHeadersAndFraming()
     publish();
 
     const Headers headers{{"Connection", "X-Secret-Hop"}, {"X-Secret-Hop", "1"}, {"Proxy-Authorization", "Basic eA=="},
-                          {"X-Forwarded-For", "10.1.2.3"}, {"X-Other", "kept"}};
+                          {"X-Forwarded-For", "10.1.2.3"}, {"X-Forwarded-Host", "evil.example"},
+                          {"X-Forwarded-Proto", "https"}, {"X-ServeDeck-Shadow", "1"},
+                          {"x-servedeck-route", "forged"}, {"X-Other", "kept"}};
     const Reply reply = m_client.send(m_port, "GET", u"/scripted/echo/deeper?q=1&r=2"_s, {}, headers);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.body, QByteArray("hello world"));
@@ -208,7 +210,14 @@ void TestProxy::rewritesHeadersAndFraming()
     QVERIFY2(request.startsWith("GET /echo/deeper?q=1&r=2 HTTP/1.1\r\n"), request.constData());
     const QByteArray lower = request.toLower();
     QVERIFY2(lower.contains(QByteArray("\r\nhost: 127.0.0.1:" + QByteArray::number(upstream.port()) + "\r\n")), request.constData());
-    QVERIFY2(lower.contains("\r\nx-forwarded-for: 10.1.2.3, 127.0.0.1\r\n"), request.constData());
+    // The proxy's X-Forwarded-* and X-ServeDeck-* are the only ones: a client's copies are dropped.
+    QVERIFY2(lower.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), request.constData());
+    QVERIFY2(lower.contains("\r\nx-forwarded-proto: http\r\n"), request.constData());
+    QCOMPARE(lower.count("\r\nx-forwarded-for:"), 1);
+    QCOMPARE(lower.count("\r\nx-forwarded-host:"), 1);
+    QCOMPARE(lower.count("\r\nx-forwarded-proto:"), 1);
+    for (const char *forged : {"10.1.2.3", "evil.example", "https", "x-servedeck-", "forged"})
+        QVERIFY2(!lower.contains(forged), forged);
     QVERIFY2(lower.contains(QByteArray("\r\nx-forwarded-host: 127.0.0.1:" + QByteArray::number(m_port) + "\r\n")), request.constData());
     QVERIFY2(lower.contains("\r\nx-other: kept\r\n"), request.constData());
     for (const char *dropped : {"\r\nconnection:", "\r\nx-secret-hop:", "\r\nproxy-authorization:", "\r\nkeep-alive:"})
