@@ -68,6 +68,10 @@ struct HttpRequestReader::Private final : HttpMessageParser
         // The method is known from here on: a refusal of a HEAD request goes without body.
         if (message.target.isEmpty())
             setMethod();
+        // http-parser (not built strict) lets tab, form feed and DEL into a target, which a
+        // proxy would pass on raw in its own request line: never a valid target byte.
+        if (std::any_of(at, at + size, [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
+            return reject(Refusal::BadTarget);
         message.target.append(at, size);
         return countHeaderBytes(size);
     }

@@ -98,6 +98,12 @@ private Q_SLOTS:
         QTest::newRow("folded line of blanks") << QByteArray(start + "X-Evil: 1\r\n \r\n\r\n") << folded;
         QTest::newRow("folded transfer-encoding")
             << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n") << folded;
+        // Bytes a lenient parser keeps in the target, and a proxy would pass on in its request line.
+        const auto target = int(Refusal::BadTarget);
+        QTest::newRow("tab in the target") << QByteArray("GET /a\tb HTTP/1.1\r\nHost: h\r\n\r\n") << target;
+        QTest::newRow("form feed in the target") << QByteArray("GET /a\fb HTTP/1.1\r\nHost: h\r\n\r\n") << target;
+        QTest::newRow("DEL in the target") << QByteArray("GET /a\x7f HTTP/1.1\r\nHost: h\r\n\r\n") << malformed;
+        QTest::newRow("control byte in the query") << QByteArray("GET /a?q=\x01 HTTP/1.1\r\nHost: h\r\n\r\n") << malformed;
     }
 
     void refusesWhatTwoParsersCouldReadDifferently()

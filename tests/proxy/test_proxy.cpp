@@ -616,6 +616,9 @@ void TestProxy::smugglingIs400AndNeverForwarded_data()
     QTest::newRow("folded line") << QByteArray(start + "X-Evil: 1\r\n 2\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("folded line, tab") << QByteArray(start + "X-Evil: 1\r\n\t2\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("folded transfer-encoding") << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n" + chunked);
+    QTest::newRow("tab in the target") << QByteArray("GET /raw/a\tb HTTP/1.1\r\nHost: p\r\n\r\n");
+    QTest::newRow("form feed in the target") << QByteArray("GET /raw/a\fb HTTP/1.1\r\nHost: p\r\n\r\n");
+    QTest::newRow("DEL in the target") << QByteArray("GET /raw/a\x7f HTTP/1.1\r\nHost: p\r\n\r\n");
 }
 
 void TestProxy::smugglingIs400AndNeverForwarded()
