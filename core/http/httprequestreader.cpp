@@ -160,6 +160,8 @@ struct HttpRequestReader::Private final : HttpMessageParser
             return Refusal::BadHeaderName;
         case Fault::FoldedHeader:
             return Refusal::FoldedHeader;
+        case Fault::BadFraming:
+            return Refusal::BadFraming;
         case Fault::Malformed:
         case Fault::Ended:
             return Refusal::Malformed;
@@ -234,6 +236,8 @@ HttpError HttpRequestReader::error() const
         return {400, invalid, QStringLiteral("invalid header name: not an RFC 9110 token"), {}};
     case Refusal::FoldedHeader:
         return {400, invalid, QStringLiteral("folded header line (obs-fold) is not accepted"), {}};
+    case Refusal::BadFraming:
+        return {400, invalid, QStringLiteral("malformed HTTP framing: ") % d->framingError(), {}};
     case Refusal::Internal:
         // Not an ErrorType: a server fault is never a service-level outcome.
         return {500, QStringLiteral("InternalError"), QStringLiteral("internal server error"), {}};

@@ -47,7 +47,9 @@ public:
         Stopped,  // nothing more can be read on this connection (after an upgrade)
     };
 
-    enum class Refusal { None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, Malformed, Internal };
+    enum class Refusal {
+        None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, BadFraming, Malformed, Internal
+    };
 
     HttpRequestReader();
     ~HttpRequestReader();

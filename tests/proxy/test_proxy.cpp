@@ -616,6 +616,17 @@ void TestProxy::smugglingIs400AndNeverForwarded_data()
     QTest::newRow("folded line") << QByteArray(start + "X-Evil: 1\r\n 2\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("folded line, tab") << QByteArray(start + "X-Evil: 1\r\n\t2\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("folded transfer-encoding") << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n" + chunked);
+    // Framing http-parser (non-strict) reads past: a front proxy reading strictly sees other requests.
+    const QByteArray chunkedHead = start + "Transfer-Encoding: chunked\r\n\r\n";
+    const QByteArray smuggled = "GET /raw/smuggled HTTP/1.1\r\nHost: p\r\n\r\n";
+    QTest::newRow("bare LF in a chunk extension") << QByteArray(chunkedHead + "2;\nxx\r\n2c\r\n0\r\n\r\n" + smuggled);
+    QTest::newRow("CR then any byte after the chunk size") << QByteArray(chunkedHead + "5\rXhello\r\n0\r\n\r\n");
+    QTest::newRow("two bytes instead of CRLF after chunk data")
+        << QByteArray(chunkedHead + "5\r\nhelloXX0\r\n\r\n" + smuggled);
+    QTest::newRow("CR then any byte ends the head") << QByteArray("GET /raw/a HTTP/1.1\r\nHost: p\r\n\rX" + smuggled);
+    QTest::newRow("CR then any byte after the trailers")
+        << QByteArray(chunkedHead + "5\r\nhello\r\n0\r\nX: y\r\n\rZ" + smuggled);
+    QTest::newRow("bare LF line ends") << QByteArray("GET /raw/a HTTP/1.1\nHost: p\n\n");
     QTest::newRow("tab in the target") << QByteArray("GET /raw/a\tb HTTP/1.1\r\nHost: p\r\n\r\n");
     QTest::newRow("form feed in the target") << QByteArray("GET /raw/a\fb HTTP/1.1\r\nHost: p\r\n\r\n");
     QTest::newRow("DEL in the target") << QByteArray("GET /raw/a\x7f HTTP/1.1\r\nHost: p\r\n\r\n");
