@@ -27,6 +27,7 @@ struct HttpRequestReader::Private final : HttpMessageParser
     quint64 announcedBody = 0;  // Content-Length, or the running sum of chunk sizes
     bool continueOwed = false;
     bool checkTarget = false;
+    const char *headersWhy = "";  // static text for Refusal::BadHeaders
 
     Private()
         : HttpMessageParser(HTTP_REQUEST, &message.headers)
@@ -76,11 +77,44 @@ struct HttpRequestReader::Private final : HttpMessageParser
         return countHeaderBytes(size);
     }
 
+    int rejectHeaders(const char *why)
+    {
+        headersWhy = why;
+        return reject(Refusal::BadHeaders);
+    }
+
+    // Where two parsers could frame the body or pick the host differently (RFC 9112 6.1, 3.2).
+    int checkFramingHeaders()
+    {
+        int hosts = 0;
+        int codings = 0;
+        QByteArrayView coding;
+        for (const auto &[name, value] : message.headers) {
+            if (ProxyHttp::equalsIgnoringCase(name, "host")) {
+                ++hosts;
+            } else if (ProxyHttp::equalsIgnoringCase(name, "transfer-encoding")) {
+                ++codings;
+                coding = QByteArrayView(value).trimmed();
+            }
+        }
+        if (codings > 1)
+            return rejectHeaders("more than one Transfer-Encoding header");
+        if (codings == 1 && !ProxyHttp::equalsIgnoringCase(coding, "chunked"))
+            return rejectHeaders("Transfer-Encoding other than chunked");
+        if (hosts > 1)
+            return rejectHeaders("more than one Host header");
+        if (hosts == 0 && m_parser.http_major == 1 && m_parser.http_minor >= 1)
+            return rejectHeaders("Host header missing");
+        return 0;
+    }
+
     int headersDone() override
     {
         setMethod();
         message.httpMajor = m_parser.http_major;
         message.httpMinor = m_parser.http_minor;
+        if (checkFramingHeaders() != 0)
+            return -1;
         if (checkTarget) {
             QByteArrayView path;
             QByteArrayView query;
@@ -238,6 +272,8 @@ HttpError HttpRequestReader::error() const
         return {400, invalid, QStringLiteral("folded header line (obs-fold) is not accepted"), {}};
     case Refusal::BadFraming:
         return {400, invalid, QStringLiteral("malformed HTTP framing: ") % d->framingError(), {}};
+    case Refusal::BadHeaders:
+        return {400, invalid, QStringLiteral("invalid request headers: ") % QLatin1StringView(d->headersWhy), {}};
     case Refusal::Internal:
         // Not an ErrorType: a server fault is never a service-level outcome.
         return {500, QStringLiteral("InternalError"), QStringLiteral("internal server error"), {}};

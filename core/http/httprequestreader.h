@@ -15,8 +15,9 @@ namespace ServeDeck {
 // caller answers requests strictly in order and resumes reading when it is ready.
 //
 // Stricter than http-parser where leniency lets two parsers disagree (request smuggling):
-// a header name that is not an RFC 9110 token (say "Transfer-Encoding :") and an obs-fold
-// continuation line are refused. Chunked trailers are read and dropped, never merged.
+// a header name that is not an RFC 9110 token (say "Transfer-Encoding :"), an obs-fold
+// continuation line, line ends other than CRLF, broken chunk framing, a Transfer-Encoding other
+// than one "chunked", and a Host missing (HTTP/1.1) or given twice are refused. Chunked trailers are read and dropped, never merged.
 class HttpRequestReader
 {
 public:
@@ -48,7 +49,8 @@ public:
     };
 
     enum class Refusal {
-        None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, BadFraming, Malformed, Internal
+        None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, BadFraming, BadHeaders, Malformed,
+        Internal
     };
 
     HttpRequestReader();

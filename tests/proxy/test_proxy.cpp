@@ -627,6 +627,11 @@ void TestProxy::smugglingIs400AndNeverForwarded_data()
     QTest::newRow("CR then any byte after the trailers")
         << QByteArray(chunkedHead + "5\r\nhello\r\n0\r\nX: y\r\n\rZ" + smuggled);
     QTest::newRow("bare LF line ends") << QByteArray("GET /raw/a HTTP/1.1\nHost: p\n\n");
+    QTest::newRow("gzip, chunked") << QByteArray(start + "Transfer-Encoding: gzip, chunked\r\n" + chunked);
+    QTest::newRow("identity, then chunked")
+        << QByteArray(start + "Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n" + chunked);
+    QTest::newRow("two Host headers") << QByteArray("GET /raw/a HTTP/1.1\r\nHost: p\r\nHost: q\r\n\r\n");
+    QTest::newRow("no Host, HTTP/1.1") << QByteArray("GET /raw/a HTTP/1.1\r\n\r\n");
     QTest::newRow("tab in the target") << QByteArray("GET /raw/a\tb HTTP/1.1\r\nHost: p\r\n\r\n");
     QTest::newRow("form feed in the target") << QByteArray("GET /raw/a\fb HTTP/1.1\r\nHost: p\r\n\r\n");
     QTest::newRow("DEL in the target") << QByteArray("GET /raw/a\x7f HTTP/1.1\r\nHost: p\r\n\r\n");
