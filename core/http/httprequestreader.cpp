@@ -132,7 +132,9 @@ struct HttpRequestReader::Private final : HttpMessageParser
             if (m_parser.content_length > limit)
                 return reject(Refusal::BodyTooLarge);
             announcedBody = m_parser.content_length;
-            message.body.reserve(static_cast<qsizetype>(m_parser.content_length));
+            // Only what has arrived is held: a client that announces a megabyte and sends
+            // nothing must not pin one per connection. QByteArray grows as bytes come.
+            message.body.reserve(static_cast<qsizetype>(std::min<quint64>(m_parser.content_length, kRetainedBodyCapacity)));
         }
         // Clients that wait for "100 Continue" (curl does above 1 KiB) would otherwise stall
         // for a second before sending the body.

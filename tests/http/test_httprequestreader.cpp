@@ -286,6 +286,23 @@ private Q_SLOTS:
         }
     }
 
+    // A Content-Length is a promise, not bytes: memory is held as the body arrives.
+    void announcedBodyIsNotReservedUpFront()
+    {
+        HttpRequestReader reader;
+        reader.setLimits({16 * 1024, 8 * 1024 * 1024});
+        const QByteArray head = "POST /a HTTP/1.1\r\nHost: h\r\nContent-Length: 8000000\r\n\r\n";
+        qsizetype consumed = 0;
+        QCOMPARE(reader.read(head.constData(), head.size(), &consumed), HttpRequestReader::Result::NeedMore);
+        QCOMPARE(consumed, head.size());
+        QVERIFY2(reader.message().body.capacity() <= 64 * 1024,
+                 QByteArray::number(reader.message().body.capacity()).constData());
+        // And the body still reads whole.
+        const QByteArray body(8000000, 'b');
+        QCOMPARE(reader.read(body.constData(), body.size(), &consumed), HttpRequestReader::Result::Message);
+        QCOMPARE(reader.message().body.size(), body.size());
+    }
+
     void checksTheTargetOnlyWhenAsked()
     {
         const QByteArray request = "GET http://h:99999/x HTTP/1.1\r\nHost: h\r\n\r\n";  // a port out of range
