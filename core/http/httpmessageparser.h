@@ -44,6 +44,8 @@ public:
     http_errno parserError() const { return m_parserError; }
     QString framingError() const { return QString::fromLatin1(m_framing.why()); }
     bool inMessage() const { return m_inMessage; }
+    // Between a message's first byte and the end of its head.
+    bool inHead() const { return m_inMessage && !m_headersDone; }
     qsizetype maxHeaderBytes() const { return m_maxHeaderBytes; }
     // Applies at once; the count starts over with each message.
     void setMaxHeaderBytes(qsizetype bytes)

@@ -243,6 +243,11 @@ bool HttpRequestReader::inMessage() const
     return d->inMessage();
 }
 
+bool HttpRequestReader::inHead() const
+{
+    return d->inHead();
+}
+
 bool HttpRequestReader::takeContinue()
 {
     return std::exchange(d->continueOwed, false);

@@ -71,6 +71,8 @@ public:
     const Message &message() const;
     // Between a request's first byte and its end.
     bool inMessage() const;
+    // Between a request's first byte and the end of its head.
+    bool inHead() const;
     // True once per request that announced a body and asked for "100 Continue".
     bool takeContinue();
     Refusal refusal() const;
