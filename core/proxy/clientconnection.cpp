@@ -63,6 +63,11 @@ int ClientConnection::idleTimeoutMs() const
     return m_worker->options().idleTimeoutMs;
 }
 
+int ClientConnection::headTimeoutMs() const
+{
+    return m_worker->options().headTimeoutMs;
+}
+
 HttpRequestReader::Limits ClientConnection::readLimits() const
 {
     const ProxyServer::Options &options = m_worker->options();

@@ -33,7 +33,8 @@ int sweepInterval(const ProxyServer::Options &options)
     // An eighth of the shortest timeout: deadlines fire at most 12.5% late. One timer per
     // worker instead of one per request keeps timer bookkeeping off the request path.
     int shortest = 1000;
-    for (const int timeout : {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs}) {
+    for (const int timeout :
+         {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs, options.headTimeoutMs}) {
         if (timeout > 0)
             shortest = std::min(shortest, timeout);
     }

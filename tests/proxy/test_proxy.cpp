@@ -8,6 +8,7 @@
 #include <optional>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonDocument>
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void smugglingIs400AndNeverForwarded_data();
     void smugglingIs400AndNeverForwarded();
     void trailersAreNotForwarded();
+    void headDeadlineIsNotMovedByDrippedBytes();
     void pipelinedRequestsAnswerInOrder();
     void privateEndpointNeedsToken_data();
     void privateEndpointNeedsToken();
@@ -671,6 +673,33 @@ void TestProxy::smugglingIs400AndNeverForwarded()
     QCOMPARE(upstream.requests.size(), 1);
     QVERIFY2(upstream.received.startsWith("GET /good HTTP/1.1\r\n"), upstream.received.constData());
     QCOMPARE(upstream.received, upstream.requests.first());
+}
+
+// Slowloris: a head dripped a byte at a time keeps the idle deadline away, not the head's.
+void TestProxy::headDeadlineIsNotMovedByDrippedBytes()
+{
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    options.idleTimeoutMs = 30000;
+    options.headTimeoutMs = 300;
+    ProxyServer proxy(options, m_signer);
+    QVERIFY2(proxy.listen(QHostAddress::LocalHost, 0), qPrintable(proxy.errorString()));
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, proxy.serverPort());
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    QElapsedTimer clock;
+    clock.start();
+    socket.write("GET /raw/x HTTP/1.1\r\nHost: p\r\nX-Drip: ");
+    bool closed = false;
+    // Bounded: 200 bytes 20 ms apart is 4 s, far past the head deadline.
+    for (int i = 0; i < 200 && !closed; ++i) {
+        socket.write("a");
+        socket.flush();
+        closed = QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState; }, 20);
+    }
+    QVERIFY2(closed, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
 }
 
 void TestProxy::trailersAreNotForwarded()
