@@ -52,6 +52,9 @@ public:
         // From a request's first byte to the end of its head, however slowly the bytes come
         // (slowloris); 0: no such bound.
         int headTimeoutMs = 10000;
+        // Client connections open at once per worker thread (each has its own listening
+        // socket); more are closed as they arrive. 0: no cap.
+        int maxClientConnectionsPerWorker = 4096;
         // A request waiting for a connection (max_connections reached) is refused after this.
         int pendingTimeoutMs = 10000;
         // Shadow copies: at most this many awaiting their answer per endpoint (more are dropped),

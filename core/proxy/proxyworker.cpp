@@ -106,7 +106,10 @@ qint64 ProxyWorker::nowNs() const
 void ProxyWorker::acceptConnections()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_stopping) {
+        // Past the cap a connection is closed at once: a client opening many must not take the
+        // memory and descriptors the others need.
+        const int cap = m_shared.options.maxClientConnectionsPerWorker;
+        if (m_stopping || (cap > 0 && m_clients.size() >= static_cast<std::size_t>(cap))) {
             socket->abort();
             socket->deleteLater();
             continue;

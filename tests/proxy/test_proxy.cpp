@@ -2,6 +2,7 @@
 // (and, where an upstream must misbehave on cue, a scripted one in this process). Every
 // wait is bounded, and nothing sleeps. Timeouts are in test_proxytimeouts, on a manual clock.
 #include <algorithm>
+#include <array>
 #include <csignal>
 #include <functional>
 #include <memory>
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void smugglingIs400AndNeverForwarded();
     void trailersAreNotForwarded();
     void headDeadlineIsNotMovedByDrippedBytes();
+    void clientConnectionsAreCapped();
     void pipelinedRequestsAnswerInOrder();
     void privateEndpointNeedsToken_data();
     void privateEndpointNeedsToken();
@@ -700,6 +702,34 @@ void TestProxy::headDeadlineIsNotMovedByDrippedBytes()
     }
     QVERIFY2(closed, qPrintable(QString::number(clock.elapsed())));
     QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestProxy::clientConnectionsAreCapped()
+{
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    options.maxClientConnectionsPerWorker = 2;
+    ProxyServer proxy(options, m_signer);
+    QVERIFY2(proxy.listen(QHostAddress::LocalHost, 0), qPrintable(proxy.errorString()));
+
+    const QByteArray request = "GET /nowhere/x HTTP/1.1\r\nHost: p\r\n\r\n";  // answered by the proxy itself
+    const auto answered = [&](QTcpSocket &socket) {
+        socket.write(request);
+        QByteArray buffer;
+        const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+        return response && response->status == 404;
+    };
+    std::array<QTcpSocket, 2> open;
+    for (QTcpSocket &socket : open) {
+        socket.connectToHost(QHostAddress::LocalHost, proxy.serverPort());
+        QVERIFY(socket.waitForConnected(kHttpMs));
+        QVERIFY(answered(socket));
+    }
+    QTcpSocket third;
+    third.connectToHost(QHostAddress::LocalHost, proxy.serverPort());  // the kernel accepts; the proxy closes it
+    QVERIFY(QTest::qWaitFor([&third] { return third.state() == QAbstractSocket::UnconnectedState; }, kHttpMs));
+    QVERIFY(third.readAll().isEmpty());
+    QVERIFY(answered(open[0]));  // the others are untouched
 }
 
 void TestProxy::trailersAreNotForwarded()
