@@ -13,8 +13,10 @@ namespace ServeDeck {
 // The http-parser plumbing that HttpRequestReader and HttpResponseReader share, written once:
 // the callback table (no exception ever unwinds through the C parser), the header list, the
 // bound on header bytes, the stop after each complete message, and the strictness http-parser
-// lacks: a header name that is not an RFC 9110 token and an obs-fold line are refused, and
-// chunked trailers are counted but never kept.
+// lacks: a header name that is not an RFC 9110 token and an obs-fold line are refused, every
+// byte outside body data is checked against RFC 9112 framing (HttpFramingCheck: CRLF line
+// ends, chunk sizes and the CRLF after chunk data) and counted toward maxHeaderBytes while in
+// a head or trailers, and chunked trailers are counted but never kept.
 //
 // Internal to core/http: only its .cpp files include this header, so http_parser.h stays there.
 class HttpMessageParser

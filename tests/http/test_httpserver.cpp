@@ -523,6 +523,10 @@ private Q_SLOTS:
         QTest::newRow("long target") << qsizetype(1024) << get("/" + QByteArray(2000, 'p')) << 431;
         QTest::newRow("under the limit")
             << qsizetype(1024) << get("/p", "X-Long: " + QByteArray(800, 'v') + "\r\n") << 200;
+        // http-parser skips the blanks before a value uncounted; the raw head bytes bound them.
+        QTest::newRow("blanks before a value, default limit")
+            << qsizetype(16 * 1024) << get("/p", "X:" + QByteArray(70000, ' ') + "b\r\n") << 431;
+        QTest::newRow("blanks as a value") << qsizetype(1024) << get("/p", "X:" + QByteArray(2000, ' ') + "\r\n") << 431;
         // Above http-parser's own compiled-in cap (80 KiB), which answers first.
         QTest::newRow("parser cap") << qsizetype(1024 * 1024)
                                     << get("/p", "X-Long: " + QByteArray(100 * 1024, 'v') + "\r\n") << 431;
