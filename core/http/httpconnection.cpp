@@ -93,6 +93,11 @@ void HttpConnection::drain()
         const HttpRequestReader::Result result
             = m_reader.read(m_readBuffer.get() + m_readPos, m_readEnd - m_readPos, &consumed);
         m_readPos += consumed;
+        // Measured from the head's first byte: bytes dripped into it do not move the deadline.
+        if (!m_reader.inHead())
+            m_headStarted = -1;
+        else if (m_headStarted < 0)
+            m_headStarted = nowMs();
         if (m_reader.takeContinue())
             m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
         switch (result) {
@@ -181,6 +186,10 @@ void HttpConnection::checkIdle(qint64 now)
     const int idle = idleTimeoutMs();
     switch (m_state) {
     case State::Reading:
+        if (const int head = headTimeoutMs(); head > 0 && m_headStarted >= 0 && now - m_headStarted >= head) {
+            abortNow();  // a head that never ends
+            break;
+        }
         if (idle > 0 && now - m_lastActivity >= idle) {
             if (m_socket->bytesToWrite() == 0 && !m_reader.inMessage()) {
                 // A plain idle keep-alive connection: close politely.

@@ -42,6 +42,9 @@ protected:
     virtual void writeDrained() {}
     virtual qint64 nowMs() const = 0;
     virtual int idleTimeoutMs() const = 0;
+    // A request's head must be whole this long after its first byte, however it trickles in
+    // (slowloris); 0: no such bound.
+    virtual int headTimeoutMs() const { return 0; }
     virtual HttpRequestReader::Limits readLimits() const = 0;
 
     QTcpSocket *socket() const { return m_socket; }
@@ -75,6 +78,7 @@ private:
     qint64 m_readEnd = 0;
     qint64 m_lastActivity = 0;
     qint64 m_lingerDeadline = 0;
+    qint64 m_headStarted = -1;  // when the head being read began; -1: none is
     State m_state = State::Reading;
     bool m_draining = false;
     bool m_writeBlocked = false;

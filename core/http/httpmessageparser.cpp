@@ -58,12 +58,12 @@ const http_parser_settings HttpMessageParser::Callbacks::s_settings = [] {
     http_parser_settings settings;
     http_parser_settings_init(&settings);
     settings.on_message_begin = &notify<&HttpMessageParser::onMessageBegin>;
-    settings.on_url = &data<&HttpMessageParser::urlPiece>;
+    settings.on_url = &data<&HttpMessageParser::onUrl>;
     settings.on_status = &data<&HttpMessageParser::countStatus>;
     settings.on_header_field = &data<&HttpMessageParser::onHeaderField>;
     settings.on_header_value = &data<&HttpMessageParser::onHeaderValue>;
     settings.on_headers_complete = &notify<&HttpMessageParser::onHeadersComplete>;
-    settings.on_body = &data<&HttpMessageParser::bodyPiece>;
+    settings.on_body = &data<&HttpMessageParser::onBody>;
     settings.on_chunk_header = &notify<&HttpMessageParser::chunkHeader>;
     settings.on_message_complete = &notify<&HttpMessageParser::onMessageComplete>;
     return settings;
@@ -92,6 +92,8 @@ void HttpMessageParser::reset()
     m_parserError = HPE_OK;
     m_inMessage = false;
     m_headersDone = false;
+    m_framing.reset();
+    m_framing.setMaxHeadBytes(m_maxHeaderBytes);
 }
 
 int HttpMessageParser::refuse(Fault fault)
@@ -106,9 +108,46 @@ int HttpMessageParser::urlPiece(const char *, qsizetype size)
     return countHeaderBytes(size);
 }
 
-int HttpMessageParser::countStatus(const char *, qsizetype size)
+int HttpMessageParser::countStatus(const char *at, qsizetype size)
 {
+    if (checkFraming(at + size) != 0)
+        return -1;
     return countHeaderBytes(size);
+}
+
+int HttpMessageParser::onUrl(const char *at, qsizetype size)
+{
+    if (checkFraming(at + size) != 0)
+        return -1;
+    return urlPiece(at, size);
+}
+
+int HttpMessageParser::onBody(const char *at, qsizetype size)
+{
+    if (checkFraming(at) != 0)
+        return -1;
+    if (m_framing.body() != HttpFramingCheck::Verdict::Ok)
+        return refuse(Fault::BadFraming);
+    m_checkedTo = at + size;
+    return bodyPiece(at, size);
+}
+
+int HttpMessageParser::checkFraming(const char *to)
+{
+    // Checked as the parser goes, so that a refusal comes before the message is taken.
+    const char *from = m_checkedTo;
+    if (!from || to <= from)
+        return 0;
+    m_checkedTo = to;
+    switch (m_framing.framing(from, to)) {
+    case HttpFramingCheck::Verdict::Ok:
+        return 0;
+    case HttpFramingCheck::Verdict::Broken:
+        return refuse(Fault::BadFraming);
+    case HttpFramingCheck::Verdict::HeadTooLarge:
+        break;
+    }
+    return refuse(Fault::HeadersTooLarge);
 }
 
 int HttpMessageParser::countHeaderBytes(qsizetype bytes)
@@ -141,6 +180,8 @@ int HttpMessageParser::onMessageBegin()
 
 int HttpMessageParser::onHeaderField(const char *at, qsizetype size)
 {
+    if (checkFraming(at + size) != 0)
+        return -1;
     // A name or value can arrive in several pieces when it spans two reads.
     if (m_lastWasValue || (m_headers->isEmpty() && !m_headersDone))
         m_headerBytes += kHeaderLineOverhead;
@@ -160,6 +201,8 @@ int HttpMessageParser::onHeaderField(const char *at, qsizetype size)
 
 int HttpMessageParser::onHeaderValue(const char *at, qsizetype size)
 {
+    if (checkFraming(at + size) != 0)
+        return -1;
     if (!m_headersDone) {
         if (!m_lastWasValue && !isToken(m_headers->last().first))
             return refuse(Fault::BadHeaderName);  // the name is whole once its value starts
@@ -181,7 +224,10 @@ int HttpMessageParser::onHeadersComplete()
     if (!m_lastWasValue && !m_headers->isEmpty() && !isToken(m_headers->last().first))
         return refuse(Fault::BadHeaderName);
     m_headersDone = true;
-    return headersDone();
+    const int body = headersDone();
+    if (body >= 0)
+        m_framing.headEnds(body == 0 && (m_parser.flags & F_CHUNKED));
+    return body;
 }
 
 int HttpMessageParser::onMessageComplete()
@@ -205,9 +251,19 @@ HttpMessageParser::Outcome HttpMessageParser::execute(const char *data, qsizetyp
 
     m_chunkBegin = data;
     m_lastEnd = nullptr;
+    m_checkedTo = data;
     const size_t parsed = http_parser_execute(&m_parser, &Callbacks::s_settings, data, static_cast<size_t>(size));
     *consumed = static_cast<qsizetype>(parsed);
     const auto error = HTTP_PARSER_ERRNO(&m_parser);
+    // The rest of what the parser took: line ends, chunk sizes, the end of a head. A parser
+    // error is reason enough on its own.
+    if ((error == HPE_OK || error == HPE_PAUSED) && checkFraming(data + parsed) != 0) {
+        m_chunkBegin = nullptr;
+        m_lastEnd = nullptr;
+        m_checkedTo = nullptr;
+        return Outcome::Failed;
+    }
+    m_checkedTo = nullptr;
     if (error == HPE_PAUSED) {
         m_chunkBegin = nullptr;
         m_lastEnd = nullptr;

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include "http/httpframingcheck.h"
 #include "http/proxyhttp.h"
 
 namespace ServeDeck {
@@ -12,8 +13,10 @@ namespace ServeDeck {
 // The http-parser plumbing that HttpRequestReader and HttpResponseReader share, written once:
 // the callback table (no exception ever unwinds through the C parser), the header list, the
 // bound on header bytes, the stop after each complete message, and the strictness http-parser
-// lacks: a header name that is not an RFC 9110 token and an obs-fold line are refused, and
-// chunked trailers are counted but never kept.
+// lacks: a header name that is not an RFC 9110 token and an obs-fold line are refused, every
+// byte outside body data is checked against RFC 9112 framing (HttpFramingCheck: CRLF line
+// ends, chunk sizes and the CRLF after chunk data) and counted toward maxHeaderBytes while in
+// a head or trailers, and chunked trailers are counted but never kept.
 //
 // Internal to core/http: only its .cpp files include this header, so http_parser.h stays there.
 class HttpMessageParser
@@ -24,6 +27,7 @@ public:
         HeadersTooLarge,  // over maxHeaderBytes
         BadHeaderName,    // not an RFC 9110 token
         FoldedHeader,     // obs-fold
+        BadFraming,       // line ends or chunk framing off RFC 9112: framingError() says how
         Malformed,        // http-parser refused the bytes: parserError() says how
         Ended,            // the stream ended before the message did (finish())
         Rejected,         // a subclass's hook refused; the subclass knows why
@@ -40,10 +44,17 @@ public:
 
     Fault fault() const { return m_fault; }
     http_errno parserError() const { return m_parserError; }
+    QString framingError() const { return QString::fromLatin1(m_framing.why()); }
     bool inMessage() const { return m_inMessage; }
+    // Between a message's first byte and the end of its head.
+    bool inHead() const { return m_inMessage && !m_headersDone; }
     qsizetype maxHeaderBytes() const { return m_maxHeaderBytes; }
     // Applies at once; the count starts over with each message.
-    void setMaxHeaderBytes(qsizetype bytes) { m_maxHeaderBytes = bytes; }
+    void setMaxHeaderBytes(qsizetype bytes)
+    {
+        m_maxHeaderBytes = bytes;
+        m_framing.setMaxHeadBytes(bytes);
+    }
     // Forgets everything read so far: a fresh stream, or the answer to a new request.
     void reset();
     // Reads data up to the end of one message; *consumed says how much of it was used.
@@ -83,6 +94,9 @@ private:
 
     int onMessageBegin();
     int countStatus(const char *at, qsizetype size);
+    int onUrl(const char *at, qsizetype size);
+    int onBody(const char *at, qsizetype size);
+    int checkFraming(const char *to);
     int onHeaderField(const char *at, qsizetype size);
     int onHeaderValue(const char *at, qsizetype size);
     int onHeadersComplete();
@@ -104,6 +118,10 @@ private:
     bool m_lastWasValue = false;
     bool m_inMessage = false;
     bool m_headersDone = false;  // what follows the body are trailers
+    // Every byte outside body data goes through m_framing, in order: the bytes of the running
+    // execute() from m_checkedTo on are still to be checked.
+    HttpFramingCheck m_framing;
+    const char *m_checkedTo = nullptr;
 };
 
 } // namespace ServeDeck

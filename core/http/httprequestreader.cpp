@@ -27,6 +27,7 @@ struct HttpRequestReader::Private final : HttpMessageParser
     quint64 announcedBody = 0;  // Content-Length, or the running sum of chunk sizes
     bool continueOwed = false;
     bool checkTarget = false;
+    const char *headersWhy = "";  // static text for Refusal::BadHeaders
 
     Private()
         : HttpMessageParser(HTTP_REQUEST, &message.headers)
@@ -68,8 +69,43 @@ struct HttpRequestReader::Private final : HttpMessageParser
         // The method is known from here on: a refusal of a HEAD request goes without body.
         if (message.target.isEmpty())
             setMethod();
+        // http-parser (not built strict) lets tab, form feed and DEL into a target, which a
+        // proxy would pass on raw in its own request line: never a valid target byte.
+        if (std::any_of(at, at + size, [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }))
+            return reject(Refusal::BadTarget);
         message.target.append(at, size);
         return countHeaderBytes(size);
+    }
+
+    int rejectHeaders(const char *why)
+    {
+        headersWhy = why;
+        return reject(Refusal::BadHeaders);
+    }
+
+    // Where two parsers could frame the body or pick the host differently (RFC 9112 6.1, 3.2).
+    int checkFramingHeaders()
+    {
+        int hosts = 0;
+        int codings = 0;
+        QByteArrayView coding;
+        for (const auto &[name, value] : message.headers) {
+            if (ProxyHttp::equalsIgnoringCase(name, "host")) {
+                ++hosts;
+            } else if (ProxyHttp::equalsIgnoringCase(name, "transfer-encoding")) {
+                ++codings;
+                coding = QByteArrayView(value).trimmed();
+            }
+        }
+        if (codings > 1)
+            return rejectHeaders("more than one Transfer-Encoding header");
+        if (codings == 1 && !ProxyHttp::equalsIgnoringCase(coding, "chunked"))
+            return rejectHeaders("Transfer-Encoding other than chunked");
+        if (hosts > 1)
+            return rejectHeaders("more than one Host header");
+        if (hosts == 0 && m_parser.http_major == 1 && m_parser.http_minor >= 1)
+            return rejectHeaders("Host header missing");
+        return 0;
     }
 
     int headersDone() override
@@ -77,6 +113,8 @@ struct HttpRequestReader::Private final : HttpMessageParser
         setMethod();
         message.httpMajor = m_parser.http_major;
         message.httpMinor = m_parser.http_minor;
+        if (checkFramingHeaders() != 0)
+            return -1;
         if (checkTarget) {
             QByteArrayView path;
             QByteArrayView query;
@@ -94,7 +132,9 @@ struct HttpRequestReader::Private final : HttpMessageParser
             if (m_parser.content_length > limit)
                 return reject(Refusal::BodyTooLarge);
             announcedBody = m_parser.content_length;
-            message.body.reserve(static_cast<qsizetype>(m_parser.content_length));
+            // Only what has arrived is held: a client that announces a megabyte and sends
+            // nothing must not pin one per connection. QByteArray grows as bytes come.
+            message.body.reserve(static_cast<qsizetype>(std::min<quint64>(m_parser.content_length, kRetainedBodyCapacity)));
         }
         // Clients that wait for "100 Continue" (curl does above 1 KiB) would otherwise stall
         // for a second before sending the body.
@@ -156,6 +196,8 @@ struct HttpRequestReader::Private final : HttpMessageParser
             return Refusal::BadHeaderName;
         case Fault::FoldedHeader:
             return Refusal::FoldedHeader;
+        case Fault::BadFraming:
+            return Refusal::BadFraming;
         case Fault::Malformed:
         case Fault::Ended:
             return Refusal::Malformed;
@@ -201,6 +243,11 @@ bool HttpRequestReader::inMessage() const
     return d->inMessage();
 }
 
+bool HttpRequestReader::inHead() const
+{
+    return d->inHead();
+}
+
 bool HttpRequestReader::takeContinue()
 {
     return std::exchange(d->continueOwed, false);
@@ -230,6 +277,10 @@ HttpError HttpRequestReader::error() const
         return {400, invalid, QStringLiteral("invalid header name: not an RFC 9110 token"), {}};
     case Refusal::FoldedHeader:
         return {400, invalid, QStringLiteral("folded header line (obs-fold) is not accepted"), {}};
+    case Refusal::BadFraming:
+        return {400, invalid, QStringLiteral("malformed HTTP framing: ") % d->framingError(), {}};
+    case Refusal::BadHeaders:
+        return {400, invalid, QStringLiteral("invalid request headers: ") % QLatin1StringView(d->headersWhy), {}};
     case Refusal::Internal:
         // Not an ErrorType: a server fault is never a service-level outcome.
         return {500, QStringLiteral("InternalError"), QStringLiteral("internal server error"), {}};

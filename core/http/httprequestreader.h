@@ -15,8 +15,9 @@ namespace ServeDeck {
 // caller answers requests strictly in order and resumes reading when it is ready.
 //
 // Stricter than http-parser where leniency lets two parsers disagree (request smuggling):
-// a header name that is not an RFC 9110 token (say "Transfer-Encoding :") and an obs-fold
-// continuation line are refused. Chunked trailers are read and dropped, never merged.
+// a header name that is not an RFC 9110 token (say "Transfer-Encoding :"), an obs-fold
+// continuation line, line ends other than CRLF, broken chunk framing, a Transfer-Encoding other
+// than one "chunked", and a Host missing (HTTP/1.1) or given twice are refused. Chunked trailers are read and dropped, never merged.
 class HttpRequestReader
 {
 public:
@@ -47,7 +48,10 @@ public:
         Stopped,  // nothing more can be read on this connection (after an upgrade)
     };
 
-    enum class Refusal { None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, Malformed, Internal };
+    enum class Refusal {
+        None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, BadFraming, BadHeaders, Malformed,
+        Internal
+    };
 
     HttpRequestReader();
     ~HttpRequestReader();
@@ -67,6 +71,8 @@ public:
     const Message &message() const;
     // Between a request's first byte and its end.
     bool inMessage() const;
+    // Between a request's first byte and the end of its head.
+    bool inHead() const;
     // True once per request that announced a body and asked for "100 Continue".
     bool takeContinue();
     Refusal refusal() const;

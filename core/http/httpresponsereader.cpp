@@ -151,6 +151,7 @@ HttpResponseReader::Failure HttpResponseReader::failure() const
         return Failure::Closed;
     case Fault::BadHeaderName:
     case Fault::FoldedHeader:
+    case Fault::BadFraming:
     case Fault::Rejected:
     case Fault::Internal:
         break;
@@ -170,6 +171,8 @@ QString HttpResponseReader::failureText() const
         return QStringLiteral("header name is not an RFC 9110 token");
     case Fault::FoldedHeader:
         return QStringLiteral("folded header line (obs-fold)");
+    case Fault::BadFraming:
+        return QStringLiteral("broken framing: ") % d->framingError();
     case Fault::Rejected:
         return QStringLiteral("switched protocols unasked");
     case Fault::Internal:

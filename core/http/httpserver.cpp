@@ -51,7 +51,12 @@ int sweepInterval(const HttpServer::Limits &limits)
 {
     // A quarter of the timeout: connections close at most 25% late. Without
     // an idle timeout the sweep still ends lingering closes.
-    return limits.idleTimeoutMs > 0 ? std::clamp(limits.idleTimeoutMs / 4, 10, 1000) : kLingerSweepMs;
+    int shortest = 0;
+    for (const int timeout : {limits.idleTimeoutMs, limits.headTimeoutMs}) {
+        if (timeout > 0)
+            shortest = shortest > 0 ? std::min(shortest, timeout) : timeout;
+    }
+    return shortest > 0 ? std::clamp(shortest / 4, 10, 1000) : kLingerSweepMs;
 }
 
 } // namespace
@@ -70,6 +75,7 @@ public:
     void ended() override;
     qint64 nowMs() const override { return m_server->m_clock.elapsed(); }
     int idleTimeoutMs() const override { return m_server->m_limits.idleTimeoutMs; }
+    int headTimeoutMs() const override { return m_server->m_limits.headTimeoutMs; }
     HttpRequestReader::Limits readLimits() const override
     {
         return {m_server->m_limits.maxHeaderBytes, m_server->m_limits.maxBodyBytes};
@@ -269,8 +275,16 @@ void HttpServer::close()
 
 void HttpServer::acceptConnections()
 {
-    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection())
+    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
+        // Past the cap a connection is closed at once: each holds buffers, and a client
+        // opening many must not take the memory or descriptors the others need.
+        if (m_limits.maxConnections > 0 && m_connections.size() >= static_cast<std::size_t>(m_limits.maxConnections)) {
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
         m_connections.push_back(new Connection(this, socket, m_connections.size()));
+    }
     if (!m_connections.empty() && !m_sweepTimer.isActive())
         m_sweepTimer.start(sweepInterval(m_limits));
 }

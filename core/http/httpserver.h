@@ -31,6 +31,8 @@ public:
         qsizetype maxHeaderBytes = 16 * 1024;  // request line + headers
         qsizetype maxBodyBytes = 1024 * 1024;  // decoded body
         int idleTimeoutMs = 30000;
+        int headTimeoutMs = 10000;  // from a request's first byte to the end of its head; 0: none
+        int maxConnections = 1024;  // open at once; more are closed as they come
     };
 
     explicit HttpServer(Handler handler, QObject *parent = nullptr);

@@ -22,6 +22,13 @@ RejectReason rejectReasonOf(UpstreamFailure failure)
     return failure == UpstreamFailure::TimedOut ? RejectReason::Timeout : RejectReason::UpstreamError;
 }
 
+// X-ServeDeck-Shadow goes upstream, X-ServeDeck-Route and friends come back: none is a client's.
+bool isServeDeckHeader(QByteArrayView name)
+{
+    constexpr QByteArrayView prefix = "x-servedeck-";
+    return name.size() >= prefix.size() && equalsIgnoringCase(name.first(prefix.size()), prefix);
+}
+
 bool hasBodySemantics(QByteArrayView method)
 {
     return method == "POST" || method == "PUT" || method == "PATCH";
@@ -54,6 +61,11 @@ qint64 ClientConnection::nowMs() const
 int ClientConnection::idleTimeoutMs() const
 {
     return m_worker->options().idleTimeoutMs;
+}
+
+int ClientConnection::headTimeoutMs() const
+{
+    return m_worker->options().headTimeoutMs;
 }
 
 HttpRequestReader::Limits ClientConnection::readLimits() const
@@ -179,7 +191,6 @@ QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isP
     out.append(rest).append(query).append(" HTTP/1.1\r\nHost: ").append(route.authority).append("\r\n");
 
     QByteArrayView originalHost;
-    QByteArray forwardedFor;
     for (const auto &[name, value] : message.headers) {
         if (ProxyHttp::isHopByHop(name) || ProxyHttp::containsIgnoringCase(options, name))
             continue;
@@ -190,10 +201,10 @@ QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isP
         // The body is re-framed with a Content-Length, and 100-continue was answered here.
         if (equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "expect"))
             continue;
-        if (equalsIgnoringCase(name, "x-forwarded-for")) {
-            if (!forwardedFor.isEmpty())
-                forwardedFor.append(", ");
-            forwardedFor.append(value);
+        // The X-Forwarded-* values below are the proxy's alone: a client's own copies would let
+        // it pose as another address, host or scheme; X-ServeDeck-* are the proxy's to set.
+        if (equalsIgnoringCase(name, "x-forwarded-for") || equalsIgnoringCase(name, "x-forwarded-host")
+            || equalsIgnoringCase(name, "x-forwarded-proto") || isServeDeckHeader(name)) {
             continue;
         }
         // A private endpoint's token authenticates the caller to ServeDeck; replicas never
@@ -202,10 +213,7 @@ QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isP
             continue;
         out.append(name).append(": ").append(value).append("\r\n");
     }
-    out.append("X-Forwarded-For: ");
-    if (!forwardedFor.isEmpty())
-        out.append(forwardedFor).append(", ");
-    out.append(m_peerText).append("\r\n");
+    out.append("X-Forwarded-For: ").append(m_peerText).append("\r\n");
     if (!originalHost.isEmpty())
         out.append("X-Forwarded-Host: ").append(originalHost).append("\r\n");
     out.append("X-Forwarded-Proto: http\r\n");

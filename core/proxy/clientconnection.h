@@ -78,6 +78,7 @@ private:
     void writeDrained() override;
     qint64 nowMs() const override;
     int idleTimeoutMs() const override;
+    int headTimeoutMs() const override;
     HttpRequestReader::Limits readLimits() const override;
 
     void route(bool again);

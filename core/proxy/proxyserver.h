@@ -49,6 +49,12 @@ public:
         int connectTimeoutMs = 2000;
         int readTimeoutMs = 30000;
         int idleTimeoutMs = 60000;
+        // From a request's first byte to the end of its head, however slowly the bytes come
+        // (slowloris); 0: no such bound.
+        int headTimeoutMs = 10000;
+        // Client connections open at once per worker thread (each has its own listening
+        // socket); more are closed as they arrive. 0: no cap.
+        int maxClientConnectionsPerWorker = 4096;
         // A request waiting for a connection (max_connections reached) is refused after this.
         int pendingTimeoutMs = 10000;
         // Shadow copies: at most this many awaiting their answer per endpoint (more are dropped),

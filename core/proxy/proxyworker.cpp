@@ -33,7 +33,8 @@ int sweepInterval(const ProxyServer::Options &options)
     // An eighth of the shortest timeout: deadlines fire at most 12.5% late. One timer per
     // worker instead of one per request keeps timer bookkeeping off the request path.
     int shortest = 1000;
-    for (const int timeout : {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs}) {
+    for (const int timeout :
+         {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs, options.headTimeoutMs}) {
         if (timeout > 0)
             shortest = std::min(shortest, timeout);
     }
@@ -105,7 +106,10 @@ qint64 ProxyWorker::nowNs() const
 void ProxyWorker::acceptConnections()
 {
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        if (m_stopping) {
+        // Past the cap a connection is closed at once: a client opening many must not take the
+        // memory and descriptors the others need.
+        const int cap = m_shared.options.maxClientConnectionsPerWorker;
+        if (m_stopping || (cap > 0 && m_clients.size() >= static_cast<std::size_t>(cap))) {
             socket->abort();
             socket->deleteLater();
             continue;

@@ -187,6 +187,24 @@ private Q_SLOTS:
         QTest::newRow("bad chunk size, after a piece")
             << QByteArray(ok + "Transfer-Encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\n") << false << false << failed
             << malformed << 200 << QByteArray("ok") << qint64(-1) << true << false << false << QByteArray() << noName;
+        // Framing a lenient parser reads as one answer where a strict one reads another.
+        const QByteArray chunkedOk = ok + "Transfer-Encoding: chunked\r\n\r\n";
+        const auto broken = [&](const char *name, const QByteArray &answer, int status, const QByteArray &body) {
+            QTest::newRow(name) << answer << false << false << failed << malformed << status << body
+                                << qint64(-1) << (status != 0) << false << false << QByteArray() << noName;
+        };
+        broken("bare LF after the status line", QByteArray("HTTP/1.1 200 OK\nX-A: 1\r\nContent-Length: 0\r\n\r\n"), 0,
+               QByteArray());
+        broken("bare CR in a header value", QByteArray(ok + "X-A: 1\rX-B: 2\r\nContent-Length: 0\r\n\r\n"), 0,
+               QByteArray());
+        broken("CR then any byte after the chunk size", QByteArray(chunkedOk + "5\rXhello\r\n0\r\n\r\n"), 200,
+               QByteArray());
+        broken("bare LF in a chunk extension", QByteArray(chunkedOk + "2;\nxx\r\n2c\r\n0\r\n\r\n"), 200, QByteArray());
+        broken("two bytes instead of CRLF after chunk data", QByteArray(chunkedOk + "5\r\nhelloXX0\r\n\r\n"), 200,
+               QByteArray("hello"));
+        broken("bare LF after chunk data", QByteArray(chunkedOk + "5\r\nhello\n0\r\n\r\n"), 200, QByteArray("hello"));
+        broken("CR then any byte after the trailers", QByteArray(chunkedOk + "2\r\nok\r\n0\r\nX: y\r\n\rZ"), 200,
+               QByteArray("ok"));
         QTest::newRow("oversized head, one value")
             << QByteArray(ok + "X-Big: " + QByteArray(300, 'a') + "\r\n\r\n") << false << false << failed << tooLarge
             << 0 << QByteArray() << qint64(-1) << false << false << false << QByteArray() << noName;

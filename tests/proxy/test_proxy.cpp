@@ -2,12 +2,14 @@
 // (and, where an upstream must misbehave on cue, a scripted one in this process). Every
 // wait is bounded, and nothing sleeps. Timeouts are in test_proxytimeouts, on a manual clock.
 #include <algorithm>
+#include <array>
 #include <csignal>
 #include <functional>
 #include <memory>
 #include <optional>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonDocument>
@@ -63,6 +65,8 @@ private Q_SLOTS:
     void smugglingIs400AndNeverForwarded_data();
     void smugglingIs400AndNeverForwarded();
     void trailersAreNotForwarded();
+    void headDeadlineIsNotMovedByDrippedBytes();
+    void clientConnectionsAreCapped();
     void pipelinedRequestsAnswerInOrder();
     void privateEndpointNeedsToken_data();
     void privateEndpointNeedsToken();
@@ -193,7 +197,9 @@ void TestProxy::rewritesHeadersAndFraming()
     publish();
 
     const Headers headers{{"Connection", "X-Secret-Hop"}, {"X-Secret-Hop", "1"}, {"Proxy-Authorization", "Basic eA=="},
-                          {"X-Forwarded-For", "10.1.2.3"}, {"X-Other", "kept"}};
+                          {"X-Forwarded-For", "10.1.2.3"}, {"X-Forwarded-Host", "evil.example"},
+                          {"X-Forwarded-Proto", "https"}, {"X-ServeDeck-Shadow", "1"},
+                          {"x-servedeck-route", "forged"}, {"X-Other", "kept"}};
     const Reply reply = m_client.send(m_port, "GET", u"/scripted/echo/deeper?q=1&r=2"_s, {}, headers);
     QCOMPARE(reply.status, 200);
     QCOMPARE(reply.body, QByteArray("hello world"));
@@ -208,7 +214,14 @@ void TestProxy::rewritesHeadersAndFraming()
     QVERIFY2(request.startsWith("GET /echo/deeper?q=1&r=2 HTTP/1.1\r\n"), request.constData());
     const QByteArray lower = request.toLower();
     QVERIFY2(lower.contains(QByteArray("\r\nhost: 127.0.0.1:" + QByteArray::number(upstream.port()) + "\r\n")), request.constData());
-    QVERIFY2(lower.contains("\r\nx-forwarded-for: 10.1.2.3, 127.0.0.1\r\n"), request.constData());
+    // The proxy's X-Forwarded-* and X-ServeDeck-* are the only ones: a client's copies are dropped.
+    QVERIFY2(lower.contains("\r\nx-forwarded-for: 127.0.0.1\r\n"), request.constData());
+    QVERIFY2(lower.contains("\r\nx-forwarded-proto: http\r\n"), request.constData());
+    QCOMPARE(lower.count("\r\nx-forwarded-for:"), 1);
+    QCOMPARE(lower.count("\r\nx-forwarded-host:"), 1);
+    QCOMPARE(lower.count("\r\nx-forwarded-proto:"), 1);
+    for (const char *forged : {"10.1.2.3", "evil.example", "https", "x-servedeck-", "forged"})
+        QVERIFY2(!lower.contains(forged), forged);
     QVERIFY2(lower.contains(QByteArray("\r\nx-forwarded-host: 127.0.0.1:" + QByteArray::number(m_port) + "\r\n")), request.constData());
     QVERIFY2(lower.contains("\r\nx-other: kept\r\n"), request.constData());
     for (const char *dropped : {"\r\nconnection:", "\r\nx-secret-hop:", "\r\nproxy-authorization:", "\r\nkeep-alive:"})
@@ -607,6 +620,25 @@ void TestProxy::smugglingIs400AndNeverForwarded_data()
     QTest::newRow("folded line") << QByteArray(start + "X-Evil: 1\r\n 2\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("folded line, tab") << QByteArray(start + "X-Evil: 1\r\n\t2\r\nContent-Length: 0\r\n\r\n");
     QTest::newRow("folded transfer-encoding") << QByteArray(start + "Transfer-Encoding:\r\n chunked\r\n" + chunked);
+    // Framing http-parser (non-strict) reads past: a front proxy reading strictly sees other requests.
+    const QByteArray chunkedHead = start + "Transfer-Encoding: chunked\r\n\r\n";
+    const QByteArray smuggled = "GET /raw/smuggled HTTP/1.1\r\nHost: p\r\n\r\n";
+    QTest::newRow("bare LF in a chunk extension") << QByteArray(chunkedHead + "2;\nxx\r\n2c\r\n0\r\n\r\n" + smuggled);
+    QTest::newRow("CR then any byte after the chunk size") << QByteArray(chunkedHead + "5\rXhello\r\n0\r\n\r\n");
+    QTest::newRow("two bytes instead of CRLF after chunk data")
+        << QByteArray(chunkedHead + "5\r\nhelloXX0\r\n\r\n" + smuggled);
+    QTest::newRow("CR then any byte ends the head") << QByteArray("GET /raw/a HTTP/1.1\r\nHost: p\r\n\rX" + smuggled);
+    QTest::newRow("CR then any byte after the trailers")
+        << QByteArray(chunkedHead + "5\r\nhello\r\n0\r\nX: y\r\n\rZ" + smuggled);
+    QTest::newRow("bare LF line ends") << QByteArray("GET /raw/a HTTP/1.1\nHost: p\n\n");
+    QTest::newRow("gzip, chunked") << QByteArray(start + "Transfer-Encoding: gzip, chunked\r\n" + chunked);
+    QTest::newRow("identity, then chunked")
+        << QByteArray(start + "Transfer-Encoding: identity\r\nTransfer-Encoding: chunked\r\n" + chunked);
+    QTest::newRow("two Host headers") << QByteArray("GET /raw/a HTTP/1.1\r\nHost: p\r\nHost: q\r\n\r\n");
+    QTest::newRow("no Host, HTTP/1.1") << QByteArray("GET /raw/a HTTP/1.1\r\n\r\n");
+    QTest::newRow("tab in the target") << QByteArray("GET /raw/a\tb HTTP/1.1\r\nHost: p\r\n\r\n");
+    QTest::newRow("form feed in the target") << QByteArray("GET /raw/a\fb HTTP/1.1\r\nHost: p\r\n\r\n");
+    QTest::newRow("DEL in the target") << QByteArray("GET /raw/a\x7f HTTP/1.1\r\nHost: p\r\n\r\n");
 }
 
 void TestProxy::smugglingIs400AndNeverForwarded()
@@ -643,6 +675,61 @@ void TestProxy::smugglingIs400AndNeverForwarded()
     QCOMPARE(upstream.requests.size(), 1);
     QVERIFY2(upstream.received.startsWith("GET /good HTTP/1.1\r\n"), upstream.received.constData());
     QCOMPARE(upstream.received, upstream.requests.first());
+}
+
+// Slowloris: a head dripped a byte at a time keeps the idle deadline away, not the head's.
+void TestProxy::headDeadlineIsNotMovedByDrippedBytes()
+{
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    options.idleTimeoutMs = 30000;
+    options.headTimeoutMs = 300;
+    ProxyServer proxy(options, m_signer);
+    QVERIFY2(proxy.listen(QHostAddress::LocalHost, 0), qPrintable(proxy.errorString()));
+
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, proxy.serverPort());
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    QElapsedTimer clock;
+    clock.start();
+    socket.write("GET /raw/x HTTP/1.1\r\nHost: p\r\nX-Drip: ");
+    bool closed = false;
+    // Bounded: 200 bytes 20 ms apart is 4 s, far past the head deadline.
+    for (int i = 0; i < 200 && !closed; ++i) {
+        socket.write("a");
+        socket.flush();
+        closed = QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState; }, 20);
+    }
+    QVERIFY2(closed, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
+}
+
+void TestProxy::clientConnectionsAreCapped()
+{
+    ProxyServer::Options options;
+    options.workerThreads = 1;
+    options.maxClientConnectionsPerWorker = 2;
+    ProxyServer proxy(options, m_signer);
+    QVERIFY2(proxy.listen(QHostAddress::LocalHost, 0), qPrintable(proxy.errorString()));
+
+    const QByteArray request = "GET /nowhere/x HTTP/1.1\r\nHost: p\r\n\r\n";  // answered by the proxy itself
+    const auto answered = [&](QTcpSocket &socket) {
+        socket.write(request);
+        QByteArray buffer;
+        const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+        return response && response->status == 404;
+    };
+    std::array<QTcpSocket, 2> open;
+    for (QTcpSocket &socket : open) {
+        socket.connectToHost(QHostAddress::LocalHost, proxy.serverPort());
+        QVERIFY(socket.waitForConnected(kHttpMs));
+        QVERIFY(answered(socket));
+    }
+    QTcpSocket third;
+    third.connectToHost(QHostAddress::LocalHost, proxy.serverPort());  // the kernel accepts; the proxy closes it
+    QVERIFY(QTest::qWaitFor([&third] { return third.state() == QAbstractSocket::UnconnectedState; }, kHttpMs));
+    QVERIFY(third.readAll().isEmpty());
+    QVERIFY(answered(open[0]));  // the others are untouched
 }
 
 void TestProxy::trailersAreNotForwarded()
