@@ -91,6 +91,17 @@ Result<QJsonObject> jsonBody(const HttpRequest &request)
     return doc.object();
 }
 
+// The request's JSON body through one of JsonCodec's decoders: a body that is not a JSON object
+// and a field the decoder refuses come back alike, as the typed error.
+template<typename Decode>
+auto decodedBody(const HttpRequest &request, Decode decode) -> decltype(decode(QJsonObject()))
+{
+    auto body = jsonBody(request);
+    if (!body)
+        return body.error();
+    return decode(*body);
+}
+
 Result<bool> flag(const QUrlQuery &query, const QString &name)
 {
     if (!query.hasQueryItem(name))
@@ -355,10 +366,7 @@ HttpResponse ControlApiServer::listEndpoints(const Call &)
 
 HttpResponse ControlApiServer::createEndpoint(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto create = JsonCodec::createRequest(*body);
+    auto create = decodedBody(call.request, JsonCodec::createRequest);
     if (!create)
         return fail(create.error());
     auto created = m_service.createEndpoint(*create);
@@ -370,10 +378,7 @@ HttpResponse ControlApiServer::createEndpoint(const Call &call)
 
 HttpResponse ControlApiServer::dryRun(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto create = JsonCodec::createRequest(*body);
+    auto create = decodedBody(call.request, JsonCodec::createRequest);
     if (!create)
         return fail(create.error());
     return reply(JsonCodec::toJson(m_service.dryRun(*create)));
@@ -389,10 +394,7 @@ HttpResponse ControlApiServer::endpointInfo(const Call &call)
 
 HttpResponse ControlApiServer::modifyEndpoint(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto modify = JsonCodec::modifyRequest(*body);
+    auto modify = decodedBody(call.request, JsonCodec::modifyRequest);
     if (!modify)
         return fail(modify.error());
     return replyWith(m_service.modifyEndpoint(call.svc(), *modify), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
@@ -405,10 +407,7 @@ HttpResponse ControlApiServer::deleteEndpoint(const Call &call)
 
 HttpResponse ControlApiServer::scale(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto replicas = JsonCodec::scaleRequest(*body);
+    auto replicas = decodedBody(call.request, JsonCodec::scaleRequest);
     if (!replicas)
         return fail(replicas.error());
     return replyWith(m_service.scaleReplicas(call.svc(), *replicas), [](const ScaleResult &r) { return JsonCodec::toJson(r); });
@@ -430,10 +429,7 @@ HttpResponse ControlApiServer::listRoutes(const Call &call)
 
 HttpResponse ControlApiServer::setRouteWeights(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto weights = JsonCodec::routeWeights(*body);
+    auto weights = decodedBody(call.request, JsonCodec::routeWeights);
     if (!weights)
         return fail(weights.error());
     return replyWith(m_service.updateRoutes(call.svc(), *weights), [](const QList<Route> &routes) {
@@ -469,10 +465,7 @@ HttpResponse ControlApiServer::revision(const Call &call)
 
 HttpResponse ControlApiServer::modifyRevision(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto changes = JsonCodec::revisionChanges(*body);
+    auto changes = decodedBody(call.request, JsonCodec::revisionChanges);
     if (!changes)
         return fail(changes.error());
     const Result<Revision> found =
@@ -493,10 +486,7 @@ HttpResponse ControlApiServer::listRules(const Call &call)
 
 HttpResponse ControlApiServer::createRule(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto rule = JsonCodec::ruleRequest(*body);
+    auto rule = decodedBody(call.request, JsonCodec::ruleRequest);
     if (!rule)
         return fail(rule.error());
     return replyWith(m_service.createAutoScalingRule(call.svc(), *rule),
@@ -508,10 +498,7 @@ HttpResponse ControlApiServer::modifyRule(const Call &call)
     const auto ruleId = ruleIdParam(call.segments.value("rule_id"));
     if (!ruleId)
         return fail(ruleId.error());
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto changes = JsonCodec::ruleChanges(*body);
+    auto changes = decodedBody(call.request, JsonCodec::ruleChanges);
     if (!changes)
         return fail(changes.error());
     return replyWith(m_service.modifyAutoScalingRule(call.svc(), *ruleId, *changes),
@@ -535,10 +522,7 @@ HttpResponse ControlApiServer::listTokens(const Call &call)
 
 HttpResponse ControlApiServer::generateToken(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto token = JsonCodec::tokenRequest(*body);
+    auto token = decodedBody(call.request, JsonCodec::tokenRequest);
     if (!token)
         return fail(token.error());
     return replyWith(m_service.generateToken(call.svc(), *token), [](const GeneratedToken &t) {
@@ -577,10 +561,7 @@ HttpResponse ControlApiServer::autoscaleSettings(const Call &call)
 
 HttpResponse ControlApiServer::setAutoscaleSettings(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto change = JsonCodec::autoscaleSettingsRequest(*body);
+    auto change = decodedBody(call.request, JsonCodec::autoscaleSettingsRequest);
     if (!change)
         return fail(change.error());
     return replyWith(m_service.setAutoscaleSettings(call.svc(), change->schedule, change->idleTimeoutSeconds),
@@ -589,10 +570,7 @@ HttpResponse ControlApiServer::setAutoscaleSettings(const Call &call)
 
 HttpResponse ControlApiServer::pushMetric(const Call &call)
 {
-    auto body = jsonBody(call.request);
-    if (!body)
-        return fail(body.error());
-    auto pushed = JsonCodec::pushedMetric(*body);
+    auto pushed = decodedBody(call.request, JsonCodec::pushedMetric);
     if (!pushed)
         return fail(pushed.error());
     return replyWith(m_service.pushMetric(call.svc(), pushed->name, pushed->value),
