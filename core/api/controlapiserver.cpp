@@ -25,6 +25,7 @@ int httpStatusFor(ErrorType type)
         return 404;
     case ErrorType::ModelAlreadyExists:
     case ErrorType::ConflictingRules:
+    case ErrorType::RolloutInProgress:
     case ErrorType::ResourceLimitExceeded:
         return 409;
     case ErrorType::PayloadTooLarge:

@@ -57,6 +57,9 @@ struct Revision
     QDateTime createdAt;
     std::optional<HeaderMatch> matchHeader;  // none: takes the requests no condition matches
     RevisionMode mode = RevisionMode::Serve;
+    // Its own replica count, when it is not the endpoint's current revision (whose count is the
+    // endpoint's) and no rollout is shaping it: a shadow or a header-matched revision.
+    int replicas = 0;
 };
 
 } // namespace ServeDeck

@@ -5,7 +5,7 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<ErrorType, 14> kNames{{{
+constexpr EnumNames<ErrorType, 15> kNames{{{
     {ErrorType::InvalidArgument, "InvalidArgument"},
     {ErrorType::NotFound, "NotFound"},
     {ErrorType::ModelAlreadyExists, "ModelAlreadyExists"},
@@ -20,6 +20,7 @@ constexpr EnumNames<ErrorType, 14> kNames{{{
     {ErrorType::StorageError, "StorageError"},
     {ErrorType::NoHealthyRoute, "NoHealthyRoute"},
     {ErrorType::CircuitOpen, "CircuitOpen"},
+    {ErrorType::RolloutInProgress, "RolloutInProgress"},
 }}};
 } // namespace
 

@@ -23,6 +23,7 @@ enum class ErrorType {
     StorageError,
     NoHealthyRoute,
     CircuitOpen,  // the proxy's circuit breaker refused a request (Istio's overflow)
+    RolloutInProgress,  // an endpoint has one rollout at a time
 };
 
 QString errorTypeName(ErrorType type);

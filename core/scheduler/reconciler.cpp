@@ -7,6 +7,7 @@
 
 #include "domain/clock.h"
 #include "domain/endpoint.h"
+#include "domain/rollout.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
@@ -92,10 +93,16 @@ Result<Reconciler::Pass> Reconciler::runOnce()
             return counts.error();
         QList<QUuid> work;
         for (const EndpointRouteCounts &c : *counts) {
-            const bool settled = c.lifecycle != EndpointLifecycle::Destroying && c.active == c.replicas
-                && !(c.lifecycle == EndpointLifecycle::Created && c.healthy > 0);
-            if (!settled || changed.contains(c.id))
+            if (!c.settled() || changed.contains(c.id))
                 work << c.id;
+        }
+        QHash<QUuid, Rollout> rolloutOf;
+        if (!work.isEmpty()) {
+            auto shaping = m_repository.shapingRollouts();
+            if (!shaping)
+                return shaping.error();
+            for (const Rollout &o : *shaping)
+                rolloutOf.insert(o.endpointId, o);
         }
 
         auto drain = [&](Route r) -> Result<Done> {
@@ -159,37 +166,89 @@ Result<Reconciler::Pass> Reconciler::runOnce()
                 p.touchedEndpoints << e.id;
             }
 
-            if (active.size() > e.replicas) {
-                std::stable_sort(active.begin(), active.end(), [](const Route &a, const Route &b) {
+            // Each revision is kept at its own count: the current one at the endpoint's, the
+            // others at theirs, and the two a rollout shapes at what its plan says now.
+            auto revisions = m_repository.revisions(e.id);
+            if (!revisions)
+                return revisions.error();
+            QHash<QUuid, int> desired;
+            for (const Revision &r : *revisions)
+                desired.insert(r.id, r.id == e.currentRevisionId ? e.replicas : r.replicas);
+            const auto rollout = rolloutOf.constFind(e.id);
+            bool rolling = false;
+            bool targetBlocked = false;
+            if (rollout != rolloutOf.cend()) {
+                const int targetHealthy = int(std::count_if(active.begin(), active.end(), [&](const Route &r) {
+                    return r.revisionId == rollout->toRevisionId && r.status == RouteStatus::Healthy;
+                }));
+                const RolloutPlan plan = planRollout(*rollout, e.replicas, targetHealthy, now);
+                if (plan.affectsRevisions) {
+                    desired.insert(rollout->fromRevisionId, plan.stableReplicas);
+                    desired.insert(rollout->toRevisionId, plan.targetReplicas);
+                    rolling = rollout->strategy == RolloutStrategy::Rolling;
+                    // Failed replicas of the new revision count against the rollout, which rolls
+                    // back at its limit; meanwhile no more are started.
+                    targetBlocked = rollout->inProgress() && rollout->failures > rollout->maxFailures;
+                }
+            }
+
+            QHash<QUuid, QList<Route>> activeOf;
+            for (const Route &r : active)
+                activeOf[r.revisionId].append(r);
+            // Surplus first, so a replica's place is freed before another is asked for.
+            QList<QUuid> order = desired.keys();
+            for (auto it = activeOf.cbegin(); it != activeOf.cend(); ++it) {
+                if (!desired.contains(it.key()))
+                    order << it.key();
+            }
+            std::sort(order.begin(), order.end());
+            bool touched = false;
+            for (const QUuid &revisionId : std::as_const(order)) {
+                QList<Route> mineOfRevision = activeOf.value(revisionId);
+                const int want = desired.value(revisionId, 0);
+                if (mineOfRevision.size() <= want)
+                    continue;
+                std::stable_sort(mineOfRevision.begin(), mineOfRevision.end(), [](const Route &a, const Route &b) {
                     if (drainOrder(a.status) != drainOrder(b.status))
                         return drainOrder(a.status) < drainOrder(b.status);
                     return a.createdAt > b.createdAt;  // the newest of equals goes first
                 });
-                for (qsizetype i = 0; i < active.size() - e.replicas; ++i) {
-                    if (auto d = drain(active[i]); !d)
+                for (qsizetype i = 0; i < mineOfRevision.size() - want; ++i) {
+                    if (auto d = drain(mineOfRevision[i]); !d)
                         return d.error();
                 }
-                p.touchedEndpoints << e.id;
-            } else if (active.size() < e.replicas) {
-                if (e.retries > m_maxRetries) {
+                touched = true;
+            }
+            for (const QUuid &revisionId : std::as_const(order)) {
+                const QList<Route> mineOfRevision = activeOf.value(revisionId);
+                const int want = desired.value(revisionId, 0);
+                if (mineOfRevision.size() >= want)
+                    continue;
+                const bool isTarget = rollout != rolloutOf.cend() && revisionId == rollout->toRevisionId
+                    && rollout->inProgress();
+                if (isTarget ? targetBlocked : e.retries > m_maxRetries) {
                     p.skippedForRetries << e.id;
                     continue;
                 }
-                // A new route of the serving revision takes the weight its siblings have; a route
-                // of a revision nobody serves yet starts dark, so a new version never gets traffic
-                // before the operator gives it some.
-                int weight = active.isEmpty() ? 100 : 0;
+                // A new route takes the weight its revision's routes have. A rolling rollout's
+                // new routes take the stable ones' (traffic follows the HEALTHY replicas); the
+                // current revision's first route takes 100; another revision's starts dark, so
+                // it gets no traffic before the operator (or its rollout's plan) gives it some.
+                int weight = revisionId == e.currentRevisionId ? 100 : 0;
+                const QUuid like = mineOfRevision.isEmpty() && rolling ? rollout->fromRevisionId : revisionId;
                 for (const Route &r : active) {
-                    if (r.revisionId == e.currentRevisionId) {
+                    if (r.revisionId == like) {
                         weight = r.weight;
                         break;
                     }
                 }
-                for (qsizetype i = active.size(); i < e.replicas; ++i) {
+                if (mineOfRevision.isEmpty() && rolling && weight == 0)
+                    weight = 100;
+                for (qsizetype i = mineOfRevision.size(); i < want; ++i) {
                     Route r;
                     r.id = QUuid::createUuid();
                     r.endpointId = e.id;
-                    r.revisionId = e.currentRevisionId;
+                    r.revisionId = revisionId;
                     r.status = RouteStatus::Provisioning;
                     r.weight = weight;
                     r.createdAt = r.updatedAt = now;
@@ -197,8 +256,10 @@ Result<Reconciler::Pass> Reconciler::runOnce()
                         return ins.error();
                     p.created << r.id;
                 }
-                p.touchedEndpoints << e.id;
+                touched = true;
             }
+            if (touched)
+                p.touchedEndpoints << e.id;
         }
         return p;
     });

@@ -135,11 +135,16 @@ ResourceSlots ModelServingService::allocated(const QUuid &excluding)
 {
     ResourceSlots sum;
     auto live = m_repository.endpoints();
-    if (!live)
+    auto counts = m_repository.endpointRouteCounts();
+    if (!live || !counts)
         return sum;
+    // Replicas beyond the endpoint's count (a rollout's surge, other revisions) hold room too.
+    QHash<QUuid, int> active;
+    for (const EndpointRouteCounts &c : *counts)
+        active.insert(c.id, c.active);
     for (const Endpoint &e : *live) {
         if (e.id != excluding && e.isLive())
-            sum = sum + e.resourceSlots * e.replicas;
+            sum = sum + e.resourceSlots * std::max(e.replicas, active.value(e.id));
     }
     return sum;
 }

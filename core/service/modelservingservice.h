@@ -11,6 +11,7 @@
 #include "domain/errorrecord.h"
 #include "domain/modeldefinition.h"
 #include "domain/result.h"
+#include "domain/rollout.h"
 #include "domain/route.h"
 #include "domain/tokengrant.h"
 #include "agent/capacity.h"
@@ -91,6 +92,7 @@ struct EndpointInfo
     QList<AutoScalingRule> rules;
     ResourceSlots allocated;
     std::optional<EndpointMetrics> metrics;
+    std::optional<Rollout> rollout;  // the one in progress, else the newest
 };
 
 struct ModifyEndpointRequest
@@ -103,7 +105,10 @@ struct ModifyEndpointRequest
     std::optional<QString> resourceGroup;
     std::optional<int> replicas;
     std::optional<bool> isPublic;
-    std::optional<int> canaryWeight;  // weight of the new revision's routes (default 0: no traffic yet)
+    // A new model version or folder starts a rollout to it: by this strategy (default rolling),
+    // canary and progressive starting at canaryWeight (progressive: its first step).
+    std::optional<RolloutStrategy> strategy;
+    std::optional<int> canaryWeight;
     std::optional<CircuitBreakerChanges> circuitBreaker;  // the fields named change, the others stay
 };
 
@@ -113,6 +118,56 @@ struct RevisionChanges
     std::optional<std::optional<HeaderMatch>> matchHeader;  // set to nullopt to clear the condition
     std::optional<RevisionMode> mode;
 };
+
+// A rollout to start: to a new model version (and folder), or to a revision the endpoint already
+// has (its id or version: a retry after a failed rollout, or a return to an older version).
+struct RolloutRequest
+{
+    std::optional<QString> modelVersion;
+    std::optional<QString> modelFolder;
+    std::optional<QString> revision;
+    RolloutStrategy strategy = RolloutStrategy::Rolling;
+    QList<int> steps;               // progressive: increasing, each in 1..100, the last one 100
+    std::optional<int> weight;      // canary: the first share (default 10)
+    std::optional<int> intervalSeconds;
+    std::optional<AnalysisThresholds> analysis;
+    std::optional<int> maxSurgePercent;
+    std::optional<int> maxUnavailable;
+    std::optional<int> rollbackWindowSeconds;
+    std::optional<int> progressDeadlineSeconds;
+};
+
+// A rollout with what it was decided on and what happened, oldest first.
+struct RolloutInfo
+{
+    Rollout rollout;
+    QString endpointName;
+    QString fromVersion;
+    QString toVersion;
+    QList<AnalysisDecision> decisions;
+    QList<RolloutEvent> events;
+};
+
+enum class RolloutAction { Promote, Pause, Resume, Abort, Rollback };
+
+// One change to a rollout in one transaction: the operator's action or the controller's step.
+// What it records goes into the store with the rollout when the change succeeds.
+struct RolloutChange
+{
+    Rollout &rollout;
+    Endpoint &endpoint;
+    const QDateTime now;
+    QList<RolloutEvent> events;
+    QList<AnalysisDecision> decisions;
+    bool endpointChanged = false;
+
+    void moveTo(RolloutPhase phase, const QString &message);
+    void note(const QString &message);
+    // The new revision becomes the stable one: Succeeded, all traffic on it.
+    void switchToTarget(const Revision &target, const QString &message);
+};
+QString rolloutActionName(RolloutAction action);  // "promote", ...
+std::optional<RolloutAction> rolloutActionFromName(const QString &name);
 
 struct ScaleResult
 {
@@ -204,6 +259,13 @@ public:
     Result<Revision> revision(const QString &ref, const QString &revision);
     // revision: its id, or its model version when exactly one revision of the endpoint has it.
     Result<Revision> modifyRevision(const QString &ref, const QString &revision, const RevisionChanges &changes);
+    // Rollouts. rollout: its id, or "current" (the one in progress) or "latest".
+    Result<RolloutInfo> startRollout(const QString &ref, const RolloutRequest &request);
+    Result<QList<RolloutInfo>> rollouts(const QString &ref, int limit = 20);  // newest first
+    Result<RolloutInfo> rolloutInfo(const QString &ref, const QString &rollout);
+    Result<RolloutInfo> actOnRollout(const QString &ref, const QString &rollout, RolloutAction action);
+    // A manual canary's share, 0..100 (the slider).
+    Result<RolloutInfo> setRolloutWeight(const QString &ref, const QString &rollout, int weight);
     Result<QList<AutoScalingRule>> autoScalingRules(const QString &ref);
     Result<AutoScalingRule> createAutoScalingRule(const QString &ref, AutoScalingRule rule);
     Result<AutoScalingRule> modifyAutoScalingRule(const QString &ref, const QUuid &ruleId,
@@ -224,6 +286,9 @@ public:
     // in one transaction, so the retry limit and the error list always agree.
     Result<qint64> recordReplicaFailure(ErrorRecord record, RouteStatus routeStatus, bool countsAsRetry);
 
+    // The rollout controller's steps, with the same events and signals as an operator's action.
+    Result<RolloutInfo> changeRolloutById(const QUuid &rolloutId, const std::function<Result<Done>(RolloutChange &)> &change);
+
     const ServiceConfig &config() const { return m_config; }
     ResourceSlots allocated(const QUuid &excluding = {});
     void setMetricsSource(std::function<EndpointMetrics(const QUuid &)> source);
@@ -240,6 +305,7 @@ Q_SIGNALS:
     void tokensChanged(const QUuid &endpointId);
     void autoscaleSettingsChanged(const ServeDeck::AutoscaleSettings &settings);
     void metricPushed(const QUuid &endpointId, const QString &name, double value);
+    void rolloutChanged(const QUuid &endpointId, const QUuid &rolloutId);
 
 private:
     Result<Endpoint> resolve(const QString &ref);
@@ -248,6 +314,14 @@ private:
     Result<ModelDefinition> validateFolder(const QString &folder) const;
     Result<qsizetype> findRevision(const Endpoint &endpoint, const QList<Revision> &revisions,
                                    const QString &revision) const;
+    // Inside a transaction: checks the request, adds the target revision if new, stores the rollout.
+    Result<Rollout> beginRollout(const Endpoint &endpoint, const RolloutRequest &request);
+    Result<Rollout> findRollout(const Endpoint &endpoint, const QString &rollout);
+    Result<RolloutInfo> rolloutInfoFor(const Rollout &rollout, const QString &endpointName);
+    Result<RolloutInfo> applyRolloutChange(Endpoint endpoint, Rollout rollout,
+                                           const std::function<Result<Done>(RolloutChange &)> &change);
+    Result<RolloutInfo> changeRollout(const QString &ref, const QString &rollout,
+                                      const std::function<Result<Done>(RolloutChange &)> &change);
     std::optional<ServiceError> checkRule(const AutoScalingRule &rule, const QList<AutoScalingRule> &others) const;
 
     Repository &m_repository;

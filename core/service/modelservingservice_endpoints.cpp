@@ -2,6 +2,8 @@
 #include "modelservingservice.h"
 #include "modelservingservice_p.h"
 
+#include <algorithm>
+
 #include <QRegularExpression>
 
 #include "domain/clock.h"
@@ -83,21 +85,35 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         return problems.first();
     const QString folder = resolveFolder(request.modelFolder);
 
+    QUuid startedRollout;
     auto created = m_repository.transaction<Endpoint>([&]() -> Result<Endpoint> {
         auto existing = m_repository.liveEndpointByName(request.name);
         if (!existing)
             return existing.error();
         if (existing->has_value()) {
-            const Endpoint &other = **existing;
-            const QString message = other.modelVersion == request.modelVersion
-                ? QStringLiteral("model '%1' version '%2' already exists").arg(request.name, request.modelVersion)
-                : QStringLiteral("endpoint '%1' already serves version '%2'; deploy '%3' as a new revision with "
-                                 "modify")
-                      .arg(request.name, other.modelVersion, request.modelVersion);
-            return makeError(ErrorType::ModelAlreadyExists, message,
-                             {{QStringLiteral("name"), request.name},
-                              {QStringLiteral("existing_version"), other.modelVersion},
-                              {QStringLiteral("endpoint_id"), idText(other.id)}});
+            Endpoint other = **existing;
+            auto revisions = m_repository.revisions(other.id);
+            if (!revisions)
+                return revisions.error();
+            // A model and version pair is unique (spec 1.4): another version of a served model
+            // becomes its next revision, by a rolling rollout.
+            const bool known = std::any_of(revisions->cbegin(), revisions->cend(), [&](const Revision &r) {
+                return r.modelVersion == request.modelVersion;
+            });
+            if (known)
+                return makeError(ErrorType::ModelAlreadyExists,
+                                 QStringLiteral("model '%1' version '%2' already exists").arg(request.name, request.modelVersion),
+                                 {{QStringLiteral("name"), request.name},
+                                  {QStringLiteral("existing_version"), other.modelVersion},
+                                  {QStringLiteral("endpoint_id"), idText(other.id)}});
+            RolloutRequest rollout;
+            rollout.modelVersion = request.modelVersion;
+            rollout.modelFolder = folder;
+            auto begun = beginRollout(other, rollout);
+            if (!begun)
+                return begun.error();
+            startedRollout = begun->id;
+            return other;
         }
         if (auto definition = validateFolder(folder); !definition)
             return definition.error();
@@ -136,8 +152,11 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
             return r.error();
         return e;
     });
-    if (created)
+    if (created) {
+        if (!startedRollout.isNull())
+            Q_EMIT rolloutChanged(created->id, startedRollout);
         Q_EMIT endpointChanged(created->id);
+    }
     return created;
 }
 
@@ -193,6 +212,11 @@ Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool
     info.routes = *routes;
     info.revisions = *revisions;
     info.rules = *rules;
+    auto rollouts = m_repository.rollouts(endpoint.id, 1);
+    if (!rollouts)
+        return rollouts.error();
+    if (!rollouts->isEmpty())
+        info.rollout = rollouts->constFirst();
     info.status = deriveEndpointStatus(endpoint, info.routes);
     const auto running = std::count_if(info.routes.begin(), info.routes.end(), isLiveRoute);
     info.allocated = endpoint.resourceSlots * int(running);
@@ -268,6 +292,7 @@ Result<Endpoint> ModelServingService::deleteEndpoint(const QString &ref)
 
 Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, const ModifyEndpointRequest &request)
 {
+    QUuid startedRollout;
     auto modified = m_repository.transaction<Endpoint>([&]() -> Result<Endpoint> {
         auto endpoint = resolve(ref);
         if (!endpoint)
@@ -327,33 +352,41 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
                                      .arg(replicasThatFit(e.resourceSlots, available)),
                                  capacityDetails(e.resourceSlots, e.replicas, available, m_config.capacity.total));
         }
-        const bool newModel = (request.modelVersion && *request.modelVersion != e.modelVersion)
-            || (request.modelFolder && resolveFolder(*request.modelFolder) != e.modelFolder);
-        if (newModel) {
-            const QString version = request.modelVersion.value_or(e.modelVersion);
-            if (version.trimmed().isEmpty() || version.size() > 64)
-                return invalid(QStringLiteral("model_version"), QStringLiteral("must be 1-64 characters"));
-            const QString folder = request.modelFolder ? resolveFolder(*request.modelFolder) : e.modelFolder;
-            if (auto definition = validateFolder(folder); !definition)
-                return definition.error();
-            auto revisions = m_repository.revisions(e.id);
-            if (!revisions)
-                return revisions.error();
-            const int number = revisions->isEmpty() ? 1 : revisions->last().number + 1;
-            const Revision revision = newRevision(e, number, version, folder, m_clock.now());
-            if (auto r = m_repository.insertRevision(revision); !r)
-                return r.error();
-            e.modelVersion = version;
-            e.modelFolder = folder;
-            e.currentRevisionId = revision.id;
-        }
         e.updatedAt = m_clock.now();
         if (auto r = m_repository.updateEndpoint(e); !r)
             return r.error();
+        const bool newModel = (request.modelVersion && *request.modelVersion != e.modelVersion)
+            || (request.modelFolder && resolveFolder(*request.modelFolder) != e.modelFolder);
+        if (newModel) {
+            // A new version never replaces the old one in place: a rollout moves traffic to it.
+            RolloutRequest rollout;
+            rollout.modelVersion = request.modelVersion.value_or(e.modelVersion);
+            rollout.modelFolder = request.modelFolder ? resolveFolder(*request.modelFolder) : e.modelFolder;
+            rollout.strategy = request.strategy.value_or(RolloutStrategy::Rolling);
+            if (rollout.strategy == RolloutStrategy::Canary)
+                rollout.weight = request.canaryWeight;
+            if (rollout.strategy == RolloutStrategy::Progressive) {
+                const int first = std::clamp(request.canaryWeight.value_or(5), 1, 100);
+                rollout.steps = {first};
+                for (int step : {25, 50, 100}) {
+                    if (step > first)
+                        rollout.steps << step;
+                }
+            }
+            auto begun = beginRollout(e, rollout);
+            if (!begun)
+                return begun.error();
+            startedRollout = begun->id;
+        } else if (request.strategy || request.canaryWeight) {
+            return invalid(request.strategy ? QStringLiteral("strategy") : QStringLiteral("canary_weight"),
+                           QStringLiteral("only means something with a new model_version or model_folder"));
+        }
         return e;
     });
     if (!modified)
         return modified.error();
+    if (!startedRollout.isNull())
+        Q_EMIT rolloutChanged(modified->id, startedRollout);
     Q_EMIT endpointChanged(modified->id);
     return infoFor(*modified, false);
 }

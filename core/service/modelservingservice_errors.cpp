@@ -77,17 +77,35 @@ Result<qint64> ModelServingService::recordReplicaFailure(ErrorRecord record, Rou
     if (!record.time.isValid())
         record.time = m_clock.now();
     const QUuid routeId = QUuid::fromString(record.routeId);
+    QUuid rolloutId;
     auto id = m_repository.transaction<qint64>([&]() -> Result<qint64> {
         auto inserted = m_repository.insertError(record);
         if (!inserted)
             return inserted.error();
-        if (auto route = m_repository.route(routeId); route && route->has_value()
-            && (*route)->status != RouteStatus::Terminating) {
+        auto route = m_repository.route(routeId);
+        if (route && route->has_value() && (*route)->status != RouteStatus::Terminating) {
             Route r = **route;
             r.status = routeStatus;
             r.updatedAt = record.time;
             if (auto u = m_repository.updateRoute(r); !u)
                 return u.error();
+        }
+        if (countsAsRetry && route && route->has_value()) {
+            // A failure of a rollout's new revision counts against the rollout, which rolls
+            // back at its limit; the stable revision's own retries stay untouched.
+            auto latest = m_repository.rollouts(record.endpointId, 1);
+            if (!latest)
+                return latest.error();
+            if (!latest->isEmpty() && latest->constFirst().inProgress()
+                && latest->constFirst().toRevisionId == (*route)->revisionId) {
+                Rollout o = latest->constFirst();
+                o.failures += 1;
+                o.updatedAt = record.time;
+                if (auto u = m_repository.updateRollout(o); !u)
+                    return u.error();
+                rolloutId = o.id;
+                return *inserted;
+            }
         }
         if (countsAsRetry) {
             auto endpoint = m_repository.endpointById(record.endpointId);
@@ -106,6 +124,8 @@ Result<qint64> ModelServingService::recordReplicaFailure(ErrorRecord record, Rou
     if (id) {
         record.id = *id;
         Q_EMIT errorRecorded(record);
+        if (!rolloutId.isNull())
+            Q_EMIT rolloutChanged(record.endpointId, rolloutId);
         Q_EMIT routesChanged(record.endpointId);
         Q_EMIT endpointChanged(record.endpointId);
     }

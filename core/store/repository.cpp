@@ -111,7 +111,7 @@ const QString kEndpointColumns = QStringLiteral(
     "cb_max_ejection_percent");
 const QString kRevisionColumns = QStringLiteral(
     "id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at, match_header_name, "
-    "match_header_value, mode");
+    "match_header_value, mode, replicas");
 const QString kRouteColumns = QStringLiteral(
     "id, endpoint_id, revision_id, status, weight, replica_id, agent_id, created_at, updated_at");
 
@@ -171,6 +171,7 @@ Revision revisionFrom(const QSqlQuery &q)
     if (!q.value(7).isNull())
         r.matchHeader = HeaderMatch{q.value(7).toString(), q.value(8).toString()};
     r.mode = revisionModeFromName(q.value(9).toString()).value_or(RevisionMode::Serve);
+    r.replicas = q.value(10).toInt();
     return r;
 }
 
@@ -394,9 +395,9 @@ Result<Done> Repository::insertRevision(const Revision &r)
     const std::optional<QString> value = r.matchHeader ? std::optional(r.matchHeader->value) : std::nullopt;
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO revisions(") + kRevisionColumns
-                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?)"),
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(r.id), idText(r.endpointId), r.number, r.modelVersion, r.modelFolder, r.runtimeVariant,
-                       ms(r.createdAt), nullableText(name), nullableText(value), revisionModeName(r.mode)});
+                       ms(r.createdAt), nullableText(name), nullableText(value), revisionModeName(r.mode), r.replicas});
 }
 
 Result<Done> Repository::updateRevision(const Revision &r)
@@ -404,8 +405,8 @@ Result<Done> Repository::updateRevision(const Revision &r)
     const std::optional<QString> name = r.matchHeader ? std::optional(r.matchHeader->name) : std::nullopt;
     const std::optional<QString> value = r.matchHeader ? std::optional(r.matchHeader->value) : std::nullopt;
     return runChecked(m_connectionName,
-                      QStringLiteral("UPDATE revisions SET match_header_name=?, match_header_value=?, mode=? WHERE id=?"),
-                      {nullableText(name), nullableText(value), revisionModeName(r.mode), idText(r.id)},
+                      QStringLiteral("UPDATE revisions SET match_header_name=?, match_header_value=?, mode=?, replicas=? WHERE id=?"),
+                      {nullableText(name), nullableText(value), revisionModeName(r.mode), r.replicas, idText(r.id)},
                       QStringLiteral("revision"));
 }
 
@@ -523,15 +524,29 @@ Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
 {
     return collect<EndpointRouteCounts>(
         run(m_connectionName,
-            QStringLiteral("SELECT e.id, e.replicas, e.lifecycle, COALESCE(c.active, 0), COALESCE(c.healthy, 0),"
-                           " COALESCE(c.total, 0) FROM endpoints e LEFT JOIN"
-                           " (SELECT endpoint_id, SUM(status IN ('PROVISIONING','HEALTHY','UNHEALTHY')) AS active,"
-                           "  SUM(status = 'HEALTHY') AS healthy, COUNT(*) AS total FROM routes GROUP BY endpoint_id) c"
-                           " ON c.endpoint_id = e.id WHERE e.lifecycle <> 'TERMINATED'")),
+            QStringLiteral(
+                "SELECT e.id, e.replicas, e.lifecycle, COALESCE(c.active, 0), COALESCE(c.healthy, 0),"
+                " COALESCE(c.total, 0), COALESCE(cur.active, 0),"
+                " (SELECT COUNT(*) FROM revisions v WHERE v.endpoint_id = e.id AND v.id IS NOT e.current_revision_id"
+                "  AND v.replicas <> (SELECT COUNT(*) FROM routes r WHERE r.revision_id = v.id"
+                "   AND r.status IN ('PROVISIONING','HEALTHY','UNHEALTHY'))),"
+                " EXISTS (SELECT 1 FROM rollouts o WHERE o.endpoint_id = e.id"
+                "  AND (o.phase IN ('PROGRESSING','PAUSED','PROMOTING') OR o.warm_until IS NOT NULL))"
+                " FROM endpoints e LEFT JOIN"
+                " (SELECT endpoint_id, SUM(status IN ('PROVISIONING','HEALTHY','UNHEALTHY')) AS active,"
+                "  SUM(status = 'HEALTHY') AS healthy, COUNT(*) AS total FROM routes GROUP BY endpoint_id) c"
+                " ON c.endpoint_id = e.id LEFT JOIN"
+                " (SELECT revision_id, COUNT(*) AS active FROM routes"
+                "  WHERE status IN ('PROVISIONING','HEALTHY','UNHEALTHY') GROUP BY revision_id) cur"
+                " ON cur.revision_id = e.current_revision_id WHERE e.lifecycle <> 'TERMINATED'")),
         [](const QSqlQuery &q) {
-            return EndpointRouteCounts{QUuid::fromString(q.value(0).toString()), q.value(1).toInt(),
-                                       lifecycleFromName(q.value(2).toString()).value_or(EndpointLifecycle::Created),
-                                       q.value(3).toInt(), q.value(4).toInt(), q.value(5).toInt()};
+            EndpointRouteCounts c{QUuid::fromString(q.value(0).toString()), q.value(1).toInt(),
+                                  lifecycleFromName(q.value(2).toString()).value_or(EndpointLifecycle::Created),
+                                  q.value(3).toInt(), q.value(4).toInt(), q.value(5).toInt()};
+            c.currentActive = q.value(6).toInt();
+            c.revisionsOffCount = q.value(7).toInt();
+            c.shapedByRollout = q.value(8).toBool();
+            return c;
         });
 }
 
@@ -744,6 +759,197 @@ Result<QList<ScaleEvent>> Repository::scaleEvents(const QUuid &endpointId, int l
             if (!q.value(6).isNull())
                 e.metricValue = q.value(6).toDouble();
             e.reason = q.value(7).toString();
+            return e;
+        });
+}
+
+namespace {
+
+const QString kRolloutColumns = QStringLiteral(
+    "id, endpoint_id, from_revision_id, to_revision_id, strategy, phase, steps, step_index, interval_seconds, "
+    "weight, max_surge_percent, max_unavailable, rollback_window_seconds, progress_deadline_seconds, max_failures, "
+    "failures, failed_checks, min_requests, max_error_rate_increase, max_latency_ratio, min_latency_increase_ms, "
+    "failure_threshold, reason, created_at, updated_at, step_started_at, finished_at, warm_until");
+
+QString stepsText(const QList<int> &steps)
+{
+    QStringList parts;
+    for (int step : steps)
+        parts << QString::number(step);
+    return parts.join(u',');
+}
+
+QList<int> stepsFrom(const QString &text)
+{
+    QList<int> steps;
+    for (const QString &part : text.split(u',', Qt::SkipEmptyParts))
+        steps << part.toInt();
+    return steps;
+}
+
+QVariantList rolloutBinds(const Rollout &o)
+{
+    return {idText(o.id), idText(o.endpointId), idText(o.fromRevisionId), idText(o.toRevisionId),
+            rolloutStrategyName(o.strategy), rolloutPhaseName(o.phase), stepsText(o.steps), o.stepIndex,
+            o.intervalSeconds, o.weight, o.maxSurgePercent, o.maxUnavailable, o.rollbackWindowSeconds,
+            o.progressDeadlineSeconds, o.maxFailures, o.failures, o.failedChecks, o.analysis.minRequests,
+            o.analysis.maxErrorRateIncrease, o.analysis.maxLatencyRatio, o.analysis.minLatencyIncreaseMs,
+            o.analysis.failureThreshold, o.reason, ms(o.createdAt), ms(o.updatedAt), ms(o.stepStartedAt),
+            ms(o.finishedAt), ms(o.warmUntil)};
+}
+
+Rollout rolloutFrom(const QSqlQuery &q)
+{
+    Rollout o;
+    o.id = QUuid::fromString(q.value(0).toString());
+    o.endpointId = QUuid::fromString(q.value(1).toString());
+    o.fromRevisionId = QUuid::fromString(q.value(2).toString());
+    o.toRevisionId = QUuid::fromString(q.value(3).toString());
+    o.strategy = rolloutStrategyFromName(q.value(4).toString()).value_or(RolloutStrategy::Rolling);
+    o.phase = rolloutPhaseFromName(q.value(5).toString()).value_or(RolloutPhase::Aborted);
+    o.steps = stepsFrom(q.value(6).toString());
+    o.stepIndex = q.value(7).toInt();
+    o.intervalSeconds = q.value(8).toInt();
+    o.weight = q.value(9).toInt();
+    o.maxSurgePercent = q.value(10).toInt();
+    o.maxUnavailable = q.value(11).toInt();
+    o.rollbackWindowSeconds = q.value(12).toInt();
+    o.progressDeadlineSeconds = q.value(13).toInt();
+    o.maxFailures = q.value(14).toInt();
+    o.failures = q.value(15).toInt();
+    o.failedChecks = q.value(16).toInt();
+    o.analysis.minRequests = q.value(17).toInt();
+    o.analysis.maxErrorRateIncrease = q.value(18).toDouble();
+    o.analysis.maxLatencyRatio = q.value(19).toDouble();
+    o.analysis.minLatencyIncreaseMs = q.value(20).toDouble();
+    o.analysis.failureThreshold = q.value(21).toInt();
+    o.reason = q.value(22).toString();
+    o.createdAt = fromMs(q.value(23));
+    o.updatedAt = fromMs(q.value(24));
+    o.stepStartedAt = fromMs(q.value(25));
+    o.finishedAt = fromMs(q.value(26));
+    o.warmUntil = fromMs(q.value(27));
+    return o;
+}
+
+QVariant nullableDouble(const std::optional<double> &v)
+{
+    return v ? QVariant(*v) : QVariant(QMetaType::fromType<double>());
+}
+
+std::optional<double> optionalDouble(const QVariant &v)
+{
+    return v.isNull() ? std::nullopt : std::optional<double>(v.toDouble());
+}
+
+} // namespace
+
+Result<Done> Repository::insertRollout(const Rollout &rollout)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO rollouts(") + kRolloutColumns
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                      rolloutBinds(rollout));
+}
+
+Result<Done> Repository::updateRollout(const Rollout &rollout)
+{
+    QVariantList binds = rolloutBinds(rollout);
+    binds.append(binds.takeFirst());  // the id goes last, in WHERE
+    QString assignments;
+    const QStringList columns = kRolloutColumns.split(QStringLiteral(", "));
+    for (qsizetype i = 1; i < columns.size(); ++i)
+        assignments += (i > 1 ? QStringLiteral(", ") : QString()) + columns[i] + QStringLiteral("=?");
+    return runChecked(m_connectionName, QStringLiteral("UPDATE rollouts SET ") + assignments + QStringLiteral(" WHERE id=?"),
+                      binds, QStringLiteral("rollout"));
+}
+
+Result<std::optional<Rollout>> Repository::rollout(const QUuid &rolloutId)
+{
+    auto list = collect<Rollout>(run(m_connectionName,
+                                     QStringLiteral("SELECT ") + kRolloutColumns + QStringLiteral(" FROM rollouts WHERE id=?"),
+                                     {idText(rolloutId)}),
+                                 rolloutFrom);
+    if (!list)
+        return list.error();
+    if (list->isEmpty())
+        return std::optional<Rollout>();
+    return std::optional<Rollout>(list->constFirst());
+}
+
+Result<QList<Rollout>> Repository::rollouts(const QUuid &endpointId, int limit)
+{
+    return collect<Rollout>(run(m_connectionName,
+                                QStringLiteral("SELECT ") + kRolloutColumns
+                                    + QStringLiteral(" FROM rollouts WHERE endpoint_id=? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
+                                {idText(endpointId), limit}),
+                            rolloutFrom);
+}
+
+Result<QList<Rollout>> Repository::shapingRollouts()
+{
+    return collect<Rollout>(run(m_connectionName,
+                                QStringLiteral("SELECT ") + kRolloutColumns
+                                    + QStringLiteral(" FROM rollouts WHERE phase IN ('PROGRESSING','PAUSED','PROMOTING')"
+                                                     " OR warm_until IS NOT NULL")),
+                            rolloutFrom);
+}
+
+Result<Done> Repository::insertRolloutDecision(const QUuid &rolloutId, const AnalysisDecision &d)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO rollout_decisions(rollout_id, step, check_name, canary_requests, "
+                                     "stable_requests, canary_value, stable_value, effect, verdict, note, created_at) "
+                                     "VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+                      {idText(rolloutId), d.step, d.check, d.canaryRequests, d.stableRequests,
+                       nullableDouble(d.canaryValue), nullableDouble(d.stableValue), nullableDouble(d.effect),
+                       analysisVerdictName(d.verdict), d.note, ms(d.at)});
+}
+
+Result<QList<AnalysisDecision>> Repository::rolloutDecisions(const QUuid &rolloutId)
+{
+    return collect<AnalysisDecision>(
+        run(m_connectionName,
+            QStringLiteral("SELECT step, check_name, canary_requests, stable_requests, canary_value, stable_value, "
+                           "effect, verdict, note, created_at FROM rollout_decisions WHERE rollout_id=? ORDER BY id"),
+            {idText(rolloutId)}),
+        [](const QSqlQuery &q) {
+            AnalysisDecision d;
+            d.step = q.value(0).toInt();
+            d.check = q.value(1).toString();
+            d.canaryRequests = q.value(2).toLongLong();
+            d.stableRequests = q.value(3).toLongLong();
+            d.canaryValue = optionalDouble(q.value(4));
+            d.stableValue = optionalDouble(q.value(5));
+            d.effect = optionalDouble(q.value(6));
+            d.verdict = analysisVerdictFromName(q.value(7).toString()).value_or(AnalysisVerdict::Inconclusive);
+            d.note = q.value(8).toString();
+            d.at = fromMs(q.value(9));
+            return d;
+        });
+}
+
+Result<Done> Repository::insertRolloutEvent(const QUuid &rolloutId, const RolloutEvent &e)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO rollout_events(rollout_id, phase, step, weight, message, created_at) "
+                                     "VALUES(?,?,?,?,?,?)"),
+                      {idText(rolloutId), rolloutPhaseName(e.phase), e.step, e.weight, e.message, ms(e.at)});
+}
+
+Result<QList<RolloutEvent>> Repository::rolloutEvents(const QUuid &rolloutId)
+{
+    return collect<RolloutEvent>(
+        run(m_connectionName,
+            QStringLiteral("SELECT phase, step, weight, message, created_at FROM rollout_events WHERE rollout_id=? ORDER BY id"),
+            {idText(rolloutId)}),
+        [](const QSqlQuery &q) {
+            RolloutEvent e;
+            e.phase = rolloutPhaseFromName(q.value(0).toString()).value_or(RolloutPhase::Progressing);
+            e.step = q.value(1).toInt();
+            e.weight = q.value(2).toInt();
+            e.message = q.value(3).toString();
+            e.at = fromMs(q.value(4));
             return e;
         });
 }

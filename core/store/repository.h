@@ -11,6 +11,7 @@
 #include "domain/endpoint.h"
 #include "domain/errorrecord.h"
 #include "domain/result.h"
+#include "domain/rollout.h"
 #include "domain/route.h"
 #include "domain/tokengrant.h"
 
@@ -26,6 +27,16 @@ struct EndpointRouteCounts
     int active = 0;   // PROVISIONING, HEALTHY, UNHEALTHY
     int healthy = 0;
     int total = 0;
+    int currentActive = 0;      // active routes of the current revision
+    int revisionsOffCount = 0;  // other revisions whose active routes differ from their count
+    bool shapedByRollout = false;  // a rollout in progress, or an old set kept warm
+
+    // Nothing for a reconciler pass to do.
+    bool settled() const
+    {
+        return lifecycle != EndpointLifecycle::Destroying && currentActive == replicas && revisionsOffCount == 0
+            && !shapedByRollout && !(lifecycle == EndpointLifecycle::Created && healthy > 0);
+    }
 };
 
 // The only door to the database. Owned by the control thread; every service action
@@ -75,7 +86,7 @@ public:
     Result<int> rebaseEndpointUrls(const QString &proxyBaseUrl);
 
     Result<Done> insertRevision(const Revision &revision);
-    // Its header condition and mode; the rest of a revision never changes.
+    // Its header condition, mode and replica count; the rest of a revision never changes.
     Result<Done> updateRevision(const Revision &revision);
     Result<QList<Revision>> revisions(const QUuid &endpointId);
     // Every revision's model version by id: what the data plane names in X-ServeDeck-Revision.
@@ -96,6 +107,17 @@ public:
     // Routes that have (or had) a replica: TERMINATING or with a replica id. Only id, endpointId,
     // status, replicaId and agentId are filled: enough to ask their agent whether they still run.
     Result<QList<Route>> routesWithReplicas();
+
+    Result<Done> insertRollout(const Rollout &rollout);
+    Result<Done> updateRollout(const Rollout &rollout);
+    Result<std::optional<Rollout>> rollout(const QUuid &rolloutId);
+    Result<QList<Rollout>> rollouts(const QUuid &endpointId, int limit);  // newest first
+    // Every rollout that still shapes replicas or traffic: in progress, or an old set kept warm.
+    Result<QList<Rollout>> shapingRollouts();
+    Result<Done> insertRolloutDecision(const QUuid &rolloutId, const AnalysisDecision &decision);
+    Result<QList<AnalysisDecision>> rolloutDecisions(const QUuid &rolloutId);  // oldest first
+    Result<Done> insertRolloutEvent(const QUuid &rolloutId, const RolloutEvent &event);
+    Result<QList<RolloutEvent>> rolloutEvents(const QUuid &rolloutId);  // oldest first
 
     Result<Done> insertRule(const AutoScalingRule &rule);
     Result<Done> updateRule(const AutoScalingRule &rule);

@@ -123,6 +123,72 @@ const std::vector<QStringList> &schemaMigrations()
                            " idle_timeout INTEGER NOT NULL DEFAULT 0,"
                            " updated_at INTEGER NOT NULL)"),
         },
+        // 5: rollouts. A revision that is not the endpoint's current one has its own replica
+        // count; an endpoint's count is its current revision's. Routes of other revisions were
+        // counted against the endpoint's until now: they move to their revision's count.
+        {
+            QStringLiteral("ALTER TABLE revisions ADD COLUMN replicas INTEGER NOT NULL DEFAULT 0 CHECK (replicas >= 0)"),
+            QStringLiteral("UPDATE revisions SET replicas = (SELECT COUNT(*) FROM routes r WHERE r.revision_id = revisions.id"
+                           " AND r.status IN ('PROVISIONING','HEALTHY','UNHEALTHY'))"
+                           " WHERE id NOT IN (SELECT current_revision_id FROM endpoints WHERE current_revision_id IS NOT NULL)"),
+            QStringLiteral("UPDATE endpoints SET replicas = MAX(0, replicas - (SELECT COALESCE(SUM(v.replicas), 0)"
+                           " FROM revisions v WHERE v.endpoint_id = endpoints.id AND v.id IS NOT endpoints.current_revision_id))"),
+            QStringLiteral("CREATE TABLE rollouts ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " from_revision_id TEXT NOT NULL REFERENCES revisions(id),"
+                           " to_revision_id TEXT NOT NULL REFERENCES revisions(id),"
+                           " strategy TEXT NOT NULL CHECK (strategy IN ('rolling','blue-green','canary','progressive')),"
+                           " phase TEXT NOT NULL CHECK (phase IN ('PROGRESSING','PAUSED','PROMOTING','SUCCEEDED',"
+                           "'ABORTED','ROLLED_BACK')),"
+                           " steps TEXT NOT NULL,"
+                           " step_index INTEGER NOT NULL CHECK (step_index >= 0),"
+                           " interval_seconds INTEGER NOT NULL CHECK (interval_seconds >= 1),"
+                           " weight INTEGER NOT NULL CHECK (weight BETWEEN 0 AND 100),"
+                           " max_surge_percent INTEGER NOT NULL CHECK (max_surge_percent BETWEEN 0 AND 100),"
+                           " max_unavailable INTEGER NOT NULL CHECK (max_unavailable >= 0),"
+                           " rollback_window_seconds INTEGER NOT NULL CHECK (rollback_window_seconds >= 0),"
+                           " progress_deadline_seconds INTEGER NOT NULL CHECK (progress_deadline_seconds >= 1),"
+                           " max_failures INTEGER NOT NULL CHECK (max_failures >= 0),"
+                           " failures INTEGER NOT NULL DEFAULT 0,"
+                           " failed_checks INTEGER NOT NULL DEFAULT 0,"
+                           " min_requests INTEGER NOT NULL,"
+                           " max_error_rate_increase REAL NOT NULL,"
+                           " max_latency_ratio REAL NOT NULL,"
+                           " min_latency_increase_ms REAL NOT NULL,"
+                           " failure_threshold INTEGER NOT NULL CHECK (failure_threshold >= 1),"
+                           " reason TEXT NOT NULL DEFAULT '',"
+                           " created_at INTEGER NOT NULL,"
+                           " updated_at INTEGER NOT NULL,"
+                           " step_started_at INTEGER,"
+                           " finished_at INTEGER,"
+                           " warm_until INTEGER)"),
+            // One rollout in progress per endpoint, whoever starts the second.
+            QStringLiteral("CREATE UNIQUE INDEX rollouts_one_in_progress ON rollouts(endpoint_id)"
+                           " WHERE phase IN ('PROGRESSING','PAUSED','PROMOTING')"),
+            QStringLiteral("CREATE INDEX rollouts_by_endpoint ON rollouts(endpoint_id, created_at)"),
+            QStringLiteral("CREATE TABLE rollout_decisions ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " rollout_id TEXT NOT NULL REFERENCES rollouts(id) ON DELETE CASCADE,"
+                           " step INTEGER NOT NULL,"
+                           " check_name TEXT NOT NULL,"
+                           " canary_requests INTEGER NOT NULL,"
+                           " stable_requests INTEGER NOT NULL,"
+                           " canary_value REAL, stable_value REAL, effect REAL,"
+                           " verdict TEXT NOT NULL CHECK (verdict IN ('PASS','FAIL','INCONCLUSIVE')),"
+                           " note TEXT NOT NULL DEFAULT '',"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX rollout_decisions_by_rollout ON rollout_decisions(rollout_id, id)"),
+            QStringLiteral("CREATE TABLE rollout_events ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " rollout_id TEXT NOT NULL REFERENCES rollouts(id) ON DELETE CASCADE,"
+                           " phase TEXT NOT NULL,"
+                           " step INTEGER NOT NULL,"
+                           " weight INTEGER NOT NULL,"
+                           " message TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX rollout_events_by_rollout ON rollout_events(rollout_id, id)"),
+        },
     };
     return migrations;
 }
