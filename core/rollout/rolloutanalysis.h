@@ -35,8 +35,9 @@ public:
 
     // Every check of one step (success_rate, p95_ms, p99_ms), then the step's overall verdict
     // (check "step"): FAIL if any check failed, else INCONCLUSIVE if any was, else PASS.
-    // Each check carries both sides' n, values and the effect; the step carries the n and a
-    // one-line summary in its note.
+    // Each check carries both sides' n, values and the effect (none where a value is missing,
+    // or for a latency whose stable value is 0 ms); the step carries the n and a one-line
+    // summary in its note.
     QList<AnalysisDecision> analyse(int step, const QDateTime &at, const RevisionCounters &canary,
                                     const RevisionCounters &stable, const AnalysisThresholds &thresholds) const;
 
