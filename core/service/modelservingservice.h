@@ -112,11 +112,13 @@ struct ModifyEndpointRequest
     std::optional<CircuitBreakerChanges> circuitBreaker;  // the fields named change, the others stay
 };
 
-// What an operator may change of a revision: which requests it serves.
+// What an operator may change of a revision: which requests it serves, and (when it is not the
+// current revision, e.g. a shadow) how many replicas it has.
 struct RevisionChanges
 {
     std::optional<std::optional<HeaderMatch>> matchHeader;  // set to nullopt to clear the condition
     std::optional<RevisionMode> mode;
+    std::optional<int> replicas;
 };
 
 // A rollout to start: to a new model version (and folder), or to a revision the endpoint already

@@ -209,6 +209,31 @@ Result<Revision> ModelServingService::modifyRevision(const QString &ref, const Q
             revision.matchHeader = *changes.matchHeader;
         if (changes.mode)
             revision.mode = *changes.mode;
+        if (changes.replicas) {
+            if (auto err = checkReplicas(*changes.replicas))
+                return *err;
+            if (revision.id == endpoint->currentRevisionId)
+                return invalid(QStringLiteral("replicas"),
+                               QStringLiteral("'%1' is the current revision: its count is the endpoint's (scale it)")
+                                   .arg(revision.modelVersion));
+            auto latest = m_repository.rollouts(endpoint->id, 1);
+            if (!latest)
+                return latest.error();
+            if (!latest->isEmpty() && latest->constFirst().inProgress()
+                && latest->constFirst().toRevisionId == revision.id)
+                return makeError(ErrorType::RolloutInProgress,
+                                 QStringLiteral("revision '%1' is being rolled out; its rollout sets its replicas")
+                                     .arg(revision.modelVersion));
+            const int more = *changes.replicas - revision.replicas;
+            const ResourceSlots available = m_config.capacity.total - allocated();
+            if (more > 0 && !(endpoint->resourceSlots * more).fitsIn(available))
+                return makeError(ErrorType::ResourceLimitExceeded,
+                                 QStringLiteral("%1 more replica(s) exceed the capacity left: %2 fit")
+                                     .arg(more)
+                                     .arg(replicasThatFit(endpoint->resourceSlots, available)),
+                                 capacityDetails(endpoint->resourceSlots, more, available, m_config.capacity.total));
+            revision.replicas = *changes.replicas;
+        }
         // Shadows never answer: with every revision a shadow, nothing would.
         const bool anyServes = std::any_of(all->cbegin(), all->cend(),
                                            [](const Revision &r) { return r.mode == RevisionMode::Serve; });
@@ -216,7 +241,8 @@ Result<Revision> ModelServingService::modifyRevision(const QString &ref, const Q
             return invalid(QStringLiteral("mode"),
                            QStringLiteral("revision '%1' is the last one of '%2' that serves; a shadow never answers")
                                .arg(before.modelVersion, endpoint->name));
-        changed = revision.matchHeader != before.matchHeader || revision.mode != before.mode;
+        changed = revision.matchHeader != before.matchHeader || revision.mode != before.mode
+            || revision.replicas != before.replicas;
         if (changed) {
             if (auto r = m_repository.updateRevision(revision); !r)
                 return r.error();

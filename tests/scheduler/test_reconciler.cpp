@@ -350,6 +350,44 @@ private Q_SLOTS:
         QCOMPARE(m_service->rollouts(e.name)->size(), before);
         QCOMPARE(m_service->revisions(e.name)->size(), 2);
     }
+
+    // A revision outside any rollout (a shadow) is kept at its own count, beside the current one.
+    void shadowRevisionKeepsItsOwnCount()
+    {
+        const Endpoint e = create(QStringLiteral("shadowed"), 2);
+        markHealthy(m_reconciler->runOnce()->created);
+        ModifyEndpointRequest upgrade;
+        upgrade.modelVersion = QStringLiteral("v2");
+        upgrade.modelFolder = QStringLiteral("iris-v2");
+        upgrade.strategy = RolloutStrategy::Canary;
+        auto modified = m_service->modifyEndpoint(e.name, upgrade);
+        QVERIFY(modified.ok());
+        QVERIFY(m_service->actOnRollout(e.name, QStringLiteral("current"), RolloutAction::Abort).ok());
+        const QUuid v2 = modified->rollout->toRevisionId;
+        const QString v2Id = v2.toString(QUuid::WithoutBraces);
+
+        RevisionChanges current;
+        current.replicas = 3;
+        QCOMPARE(m_service->modifyRevision(e.name, e.currentRevisionId.toString(QUuid::WithoutBraces), current).error().type,
+                 ErrorType::InvalidArgument);
+        RevisionChanges tooMany;
+        tooMany.replicas = 100;
+        QCOMPARE(m_service->modifyRevision(e.name, v2Id, tooMany).error().type, ErrorType::ResourceLimitExceeded);
+
+        RevisionChanges shadow;
+        shadow.mode = RevisionMode::Shadow;
+        shadow.replicas = 1;
+        auto changed = m_service->modifyRevision(e.name, v2Id, shadow);
+        QVERIFY2(changed.ok(), changed ? "" : qPrintable(changed.error().message));
+        QVERIFY(m_reconciler->runOnce().ok());
+        QCOMPARE(activeByRevision(e).value(v2), 1);
+        QCOMPARE(activeByRevision(e).value(e.currentRevisionId), 2);
+        shadow.replicas = 0;
+        QVERIFY(m_service->modifyRevision(e.name, v2Id, shadow).ok());
+        QVERIFY(m_reconciler->runOnce().ok());
+        QCOMPARE(activeByRevision(e).value(v2), 0);
+        QCOMPARE(activeByRevision(e).value(e.currentRevisionId), 2);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestReconciler)
