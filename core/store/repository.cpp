@@ -787,14 +787,20 @@ QList<int> stepsFrom(const QString &text)
     return steps;
 }
 
+// An empty text column is '', never NULL (steps of a non-progressive rollout, no reason, no note).
+QString notNull(const QString &text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
 QVariantList rolloutBinds(const Rollout &o)
 {
     return {idText(o.id), idText(o.endpointId), idText(o.fromRevisionId), idText(o.toRevisionId),
-            rolloutStrategyName(o.strategy), rolloutPhaseName(o.phase), stepsText(o.steps), o.stepIndex,
+            rolloutStrategyName(o.strategy), rolloutPhaseName(o.phase), notNull(stepsText(o.steps)), o.stepIndex,
             o.intervalSeconds, o.weight, o.maxSurgePercent, o.maxUnavailable, o.rollbackWindowSeconds,
             o.progressDeadlineSeconds, o.maxFailures, o.failures, o.failedChecks, o.analysis.minRequests,
             o.analysis.maxErrorRateIncrease, o.analysis.maxLatencyRatio, o.analysis.minLatencyIncreaseMs,
-            o.analysis.failureThreshold, o.reason, ms(o.createdAt), ms(o.updatedAt), ms(o.stepStartedAt),
+            o.analysis.failureThreshold, notNull(o.reason), ms(o.createdAt), ms(o.updatedAt), ms(o.stepStartedAt),
             ms(o.finishedAt), ms(o.warmUntil)};
 }
 
@@ -903,7 +909,7 @@ Result<Done> Repository::insertRolloutDecision(const QUuid &rolloutId, const Ana
                                      "VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(rolloutId), d.step, d.check, d.canaryRequests, d.stableRequests,
                        nullableDouble(d.canaryValue), nullableDouble(d.stableValue), nullableDouble(d.effect),
-                       analysisVerdictName(d.verdict), d.note, ms(d.at)});
+                       analysisVerdictName(d.verdict), notNull(d.note), ms(d.at)});
 }
 
 Result<QList<AnalysisDecision>> Repository::rolloutDecisions(const QUuid &rolloutId)
