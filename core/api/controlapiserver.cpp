@@ -727,8 +727,9 @@ QByteArray ControlApiServer::metricsText()
     if (auto list = m_service.listEndpoints()) {
         for (const EndpointInfo &info : *list) {
             ++byStatus[endpointStatusName(info.status)];
-            if (info.rollout && info.rollout->inProgress())
-                rollouts.append({info.endpoint.name, *info.rollout});
+            // The list leaves rollouts out; one lookup per endpoint, none found for most.
+            if (auto current = m_service.rolloutInfo(info.endpoint.id.toString(QUuid::WithoutBraces), QStringLiteral("current")))
+                rollouts.append({info.endpoint.name, current->rollout});
         }
     }
     for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
