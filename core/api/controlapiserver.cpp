@@ -190,6 +190,7 @@ ControlApiServer::ControlApiServer(ModelServingService &service, QByteArray admi
     , m_http(new HttpServer([this](const HttpRequest &request) { return handle(request); }, this))
 {
     connect(&m_service, &ModelServingService::rolloutChanged, this, &ControlApiServer::noteRolloutPhase);
+    connect(&m_service, &ModelServingService::endpointRemoved, this, [this](const QUuid &id) { m_rolloutPhases.remove(id); });
 }
 
 ControlApiServer::~ControlApiServer() = default;
@@ -711,10 +712,10 @@ void ControlApiServer::noteRolloutPhase(const QUuid &endpointId, const QUuid &ro
         return;
     const QString phase = rolloutPhaseName(info->rollout.phase);
     // A rollout first seen counts as entering its phase: a new one starts PROGRESSING.
-    const auto seen = m_rolloutPhases.constFind(rolloutId);
-    if (seen != m_rolloutPhases.cend() && *seen == phase)
+    const std::pair<QUuid, QString> now{rolloutId, phase};
+    if (m_rolloutPhases.value(endpointId) == now)
         return;
-    m_rolloutPhases.insert(rolloutId, phase);
+    m_rolloutPhases.insert(endpointId, now);
     ++m_rolloutPhaseChanges[phase];
 }
 

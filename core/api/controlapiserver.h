@@ -98,7 +98,8 @@ private:
     HttpServer *m_http = nullptr;
     QHash<int, qint64> m_responsesByStatus;
     std::function<QJsonArray()> m_agentsReport;
-    QHash<QUuid, QString> m_rolloutPhases;             // the last phase seen of each rollout
+    // Per endpoint (so bounded by them): its last rollout seen and that rollout's phase.
+    QHash<QUuid, std::pair<QUuid, QString>> m_rolloutPhases;
     QHash<QString, qint64> m_rolloutPhaseChanges;      // by the phase entered
 };
 
