@@ -168,18 +168,23 @@ const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QSt
                                QStringLiteral("retries"), QStringLiteral("resource_usage"), QStringLiteral("metrics"),
                                QStringLiteral("created_at")};
 
+// "ID (canary, v1 -> v2, PROGRESSING, weight 10%)": an endpoint's rollout in one line.
+QString rolloutSummary(const QJsonObject &r)
+{
+    return QStringLiteral("%1 (%2, %3 -> %4, %5, weight %6%)")
+        .arg(r.value(QStringLiteral("rollout_id")).toString(), r.value(QStringLiteral("strategy")).toString(),
+             r.value(QStringLiteral("from_version")).toString(), r.value(QStringLiteral("to_version")).toString(),
+             r.value(QStringLiteral("phase")).toString(), cell(r.value(QStringLiteral("weight"))));
+}
+
 // An endpoint as create and modify answer it, and the rollout they started, if they did.
 void printEndpoint(QTextStream &out, const QJsonObject &o)
 {
     printObject(out, o, kServiceKeys);
     if (!o.value(QStringLiteral("rollout_started")).toBool())
         return;
-    const QJsonObject r = o.value(QStringLiteral("rollout")).toObject();
-    out << "rollout started: " << r.value(QStringLiteral("rollout_id")).toString() << " ("
-        << r.value(QStringLiteral("strategy")).toString() << ", " << r.value(QStringLiteral("from_version")).toString()
-        << " -> " << r.value(QStringLiteral("to_version")).toString() << ", "
-        << r.value(QStringLiteral("phase")).toString() << "); follow it with: rollout status "
-        << o.value(QStringLiteral("name")).toString() << " --watch\n";
+    out << "rollout started: " << rolloutSummary(o.value(QStringLiteral("rollout")).toObject())
+        << "; follow it with: rollout status " << o.value(QStringLiteral("name")).toString() << " --watch\n";
 }
 
 // A number given on the command line goes to the API as a number when it reads as
@@ -382,6 +387,8 @@ std::optional<int> runInfo(CtlCall &c)
     c.r = c.client.get(svcPath(c.svc) + (c.a.flags.contains(QStringLiteral("metrics")) ? QStringLiteral("?include_metrics=true") : QString()));
     c.show = [&c](const QJsonObject &o) {
         printObject(c.out, o, kServiceKeys);
+        if (o.contains(QStringLiteral("rollout")))
+            c.out << "rollout:          " << rolloutSummary(o.value(QStringLiteral("rollout")).toObject()) << '\n';
         c.out << '\n';
         printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns);
     };

@@ -735,6 +735,9 @@ void TestServeCtl::rolloutVerbsTakeACanaryToItsEnd()
     QVERIFY2(!rolloutId.isEmpty(), r.describe().constData());
     QCOMPARE(r.json().value(u"phase"_s).toString(), u"PROGRESSING"_s);
     QCOMPARE(r.json().value(u"to_version"_s).toString(), u"v2"_s);
+    r = ctl({u"info"_s, name});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"rollout:          "_s + rolloutId + u" (canary, v1 -> v2, PROGRESSING, weight 0%)"_s),
+             r.describe().constData());
 
     // One at a time.
     r = ctl({u"rollout"_s, u"start"_s, name, u"--version"_s, u"v3"_s, u"--folder"_s, u"iris-v2"_s});
