@@ -868,7 +868,7 @@ const QList<Verb> &verbs()
          "modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
          "           [--runtime R] [--group G] [--public true|false]\n"
          "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]",
-         "change an endpoint; a new version or folder is a new revision, rolled out by --strategy", runModify},
+         "change an endpoint; a new version or folder is rolled out as a new revision", runModify},
         {"delete", "delete SVC", "drain and remove an endpoint", runDelete},
         {"sync", "sync SVC", "publish the healthy routes to the proxy again", runSync},
         {"scale", "scale SVC N", "set the desired replica count", runScale},
@@ -898,10 +898,8 @@ const QList<Verb> &verbs()
          "        [--max-latency-ratio X] [--min-latency-increase-ms X] [--failure-threshold N]\n"
          "rollout status SVC [ROLLOUT] [--watch [--timeout S]] | rollout history SVC [--limit N]\n"
          "rollout promote|pause|resume|abort SVC [ROLLOUT] | rollout rollback SVC [ROLLOUT]\n"
-         "rollout weight SVC W [ROLLOUT]",
-         "move an endpoint to a new version; follow (--watch: live until it ends), act on it; "
-         "ROLLOUT: an id, current or latest",
-         runRollout},
+         "rollout weight SVC W [ROLLOUT]                    (ROLLOUT: an id, current or latest)",
+         "roll a new version out; follow it live (--watch); act on it", runRollout},
         {"help", "help", "this text", nullptr},
     };
     return table;
