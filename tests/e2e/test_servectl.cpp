@@ -174,6 +174,7 @@ private Q_SLOTS:
     void urlFollowsProxyAfterRestart();
     void rolloutVerbsTakeACanaryToItsEnd();
     void rolloutWatchFollowsUntilTheRolloutEnds();
+    void createOfAnotherVersionStartsARollout();
 
 private:
     CtlResult ctl(const QStringList &arguments, const QString &api = {}, const QString &tokenFile = {});
@@ -833,6 +834,28 @@ void TestServeCtl::rolloutWatchFollowsUntilTheRolloutEnds()
     // Each event once: the start line was printed before the watch began, and only then.
     QCOMPARE(seen.count(u"canary rollout to v2 started"_s), 1);
     QCOMPARE(seen.count(u"paused by the operator"_s), 1);
+}
+
+// Spec 1.4 from the command line: another version of a served model is a rollout on it.
+void TestServeCtl::createOfAnotherVersionStartsARollout()
+{
+    const QString name = u"versioned"_s;
+    const CtlResult first = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(first.exitCode == 0 && !first.out.contains(u"rollout started"_s), first.describe().constData());
+
+    // Not through createEndpoint(): the name is already on the list to delete.
+    CtlResult r = ctl({u"create"_s, name, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v2.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"rollout started:"_s) && r.out.contains(u"v1.0 -> v2.0"_s),
+             r.describe().constData());
+    r = ctl({u"--json"_s, u"revisions"_s, name});
+    QCOMPARE(r.json().value(u"revisions"_s).toArray().size(), 2);
+    r = ctl({u"create"_s, name, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1.0"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"ModelAlreadyExists"_s), r.describe().constData());
+    const CtlResult list = ctl({u"--json"_s, u"list"_s});
+    const QJsonArray services = list.json().value(u"services"_s).toArray();
+    QCOMPARE(std::count_if(services.begin(), services.end(),
+                           [&](const QJsonValue &s) { return s.toObject().value(u"name"_s).toString() == name; }),
+             1);
 }
 
 QTEST_GUILESS_MAIN(TestServeCtl)
