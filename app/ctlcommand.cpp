@@ -1,17 +1,19 @@
 // servedeck ctl: a thin client of the control API. Every verb is one API call; answers
-// print as tables, or as the API's JSON with --json. Exit codes: 0 ok, 1 the API said no,
-// 2 usage, 3 no answer from the API. The verbs are one table (verbs()), and `ctl help` is
-// written from it.
+// print as tables, or as the API's JSON with --json. Exit codes: 0 ok, 1 the API said no (or a
+// watched rollout ended without succeeding), 2 usage, 3 no answer from the API, 4 a watch's
+// --timeout passed first. The verbs are one table (verbs()), and `ctl help` is written from it.
 #include <functional>
 #include <optional>
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSaveFile>
+#include <QThread>
 #include <QTextStream>
 #include <QUrlQuery>
 
@@ -27,6 +29,7 @@ constexpr int kOk = 0;
 constexpr int kApiError = 1;
 constexpr int kUsage = 2;
 constexpr int kNoAnswer = 3;
+constexpr int kWatchTimedOut = 4;
 
 // Options of the form --key value (repeatable) and bare --flags; everything else is positional.
 struct Args
@@ -39,7 +42,8 @@ struct Args
     bool has(const QString &key) const { return options.contains(key) || flags.contains(key); }
 };
 
-const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help")};
+const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help"),
+                           QStringLiteral("watch")};
 
 Args parseArgs(const QStringList &arguments, QString *error)
 {
@@ -164,6 +168,37 @@ const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QSt
                                QStringLiteral("retries"), QStringLiteral("resource_usage"), QStringLiteral("metrics"),
                                QStringLiteral("created_at")};
 
+// "ID (canary, v1 -> v2, PROGRESSING, weight 10%)": an endpoint's rollout in one line.
+QString rolloutSummary(const QJsonObject &r)
+{
+    return QStringLiteral("%1 (%2, %3 -> %4, %5, weight %6%)")
+        .arg(r.value(QStringLiteral("rollout_id")).toString(), r.value(QStringLiteral("strategy")).toString(),
+             r.value(QStringLiteral("from_version")).toString(), r.value(QStringLiteral("to_version")).toString(),
+             r.value(QStringLiteral("phase")).toString(), cell(r.value(QStringLiteral("weight"))));
+}
+
+// An endpoint as create and modify answer it, and the rollout they started, if they did.
+void printEndpoint(QTextStream &out, const QJsonObject &o)
+{
+    printObject(out, o, kServiceKeys);
+    if (!o.value(QStringLiteral("rollout_started")).toBool())
+        return;
+    out << "rollout started: " << rolloutSummary(o.value(QStringLiteral("rollout")).toObject())
+        << "; follow it with: rollout status " << o.value(QStringLiteral("name")).toString() << " --watch\n";
+}
+
+// A number given on the command line goes to the API as a number when it reads as
+// one and as the text otherwise, so that the API (the one judge of a request) refuses it by name.
+QJsonValue numberOrText(const QString &text)
+{
+    bool ok = false;
+    const qlonglong n = text.toLongLong(&ok);
+    if (ok)
+        return QJsonValue(qint64(n));
+    const double d = text.toDouble(&ok);
+    return ok ? QJsonValue(d) : QJsonValue(text);
+}
+
 QJsonObject serviceBody(const Args &a, bool forCreate)
 {
     QJsonObject body;
@@ -178,6 +213,11 @@ QJsonObject serviceBody(const Args &a, bool forCreate)
     }
     if (a.options.contains(QStringLiteral("replicas")))
         body.insert(QStringLiteral("replicas"), a.value(QStringLiteral("replicas")).toInt());
+    // How a new version in modify rolls out; create refuses them by name.
+    if (a.options.contains(QStringLiteral("strategy")))
+        body.insert(QStringLiteral("strategy"), a.value(QStringLiteral("strategy")));
+    if (a.options.contains(QStringLiteral("canary-weight")))
+        body.insert(QStringLiteral("canary_weight"), numberOrText(a.value(QStringLiteral("canary-weight"))));
     QJsonObject slots;
     for (const char *slot : {"cpu", "memory", "gpu"}) {
         if (a.options.contains(QLatin1String(slot)))
@@ -314,7 +354,7 @@ std::optional<int> runCreate(CtlCall &c)
     if (!c.need(2))
         return kUsage;
     c.r = c.client.send("POST", QStringLiteral("/v1/services"), serviceBody(c.a, true));
-    c.show = [&c](const QJsonObject &o) { printObject(c.out, o, kServiceKeys); };
+    c.show = [&c](const QJsonObject &o) { printEndpoint(c.out, o); };
     return std::nullopt;
 }
 
@@ -347,6 +387,8 @@ std::optional<int> runInfo(CtlCall &c)
     c.r = c.client.get(svcPath(c.svc) + (c.a.flags.contains(QStringLiteral("metrics")) ? QStringLiteral("?include_metrics=true") : QString()));
     c.show = [&c](const QJsonObject &o) {
         printObject(c.out, o, kServiceKeys);
+        if (o.contains(QStringLiteral("rollout")))
+            c.out << "rollout:          " << rolloutSummary(o.value(QStringLiteral("rollout")).toObject()) << '\n';
         c.out << '\n';
         printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns);
     };
@@ -358,7 +400,7 @@ std::optional<int> runModify(CtlCall &c)
     if (!c.need(2))
         return kUsage;
     c.r = c.client.send("PATCH", svcPath(c.svc), serviceBody(c.a, false));
-    c.show = [&c](const QJsonObject &o) { printObject(c.out, o, kServiceKeys); };
+    c.show = [&c](const QJsonObject &o) { printEndpoint(c.out, o); };
     return std::nullopt;
 }
 
@@ -583,6 +625,231 @@ std::optional<int> runMetric(CtlCall &c)
     return std::nullopt;
 }
 
+// Rollouts.
+QJsonObject rolloutBody(const Args &a)
+{
+    QJsonObject body;
+    const std::pair<const char *, const char *> strings[] = {{"version", "model_version"}, {"folder", "model_folder"},
+                                                             {"revision", "revision"}, {"strategy", "strategy"}};
+    for (const auto &[option, field] : strings) {
+        if (a.options.contains(QLatin1String(option)))
+            body.insert(QLatin1String(field), a.value(QLatin1String(option)));
+    }
+    const std::pair<const char *, const char *> numbers[] = {
+        {"weight", "weight"}, {"interval", "interval_seconds"}, {"max-surge", "max_surge_percent"},
+        {"max-unavailable", "max_unavailable"}, {"rollback-window", "rollback_window_seconds"},
+        {"deadline", "progress_deadline_seconds"}};
+    for (const auto &[option, field] : numbers) {
+        if (a.options.contains(QLatin1String(option)))
+            body.insert(QLatin1String(field), numberOrText(a.value(QLatin1String(option))));
+    }
+    if (a.options.contains(QStringLiteral("steps"))) {
+        QJsonArray steps;
+        for (const QString &step : a.value(QStringLiteral("steps")).split(u','))
+            steps.append(numberOrText(step.trimmed()));
+        body.insert(QStringLiteral("steps"), steps);
+    }
+    const std::pair<const char *, const char *> analysis[] = {
+        {"min-requests", "min_requests"}, {"max-error-rate-increase", "max_error_rate_increase"},
+        {"max-latency-ratio", "max_latency_ratio"}, {"min-latency-increase-ms", "min_latency_increase_ms"},
+        {"failure-threshold", "failure_threshold"}};
+    QJsonObject thresholds;
+    for (const auto &[option, field] : analysis) {
+        if (a.options.contains(QLatin1String(option)))
+            thresholds.insert(QLatin1String(field), numberOrText(a.value(QLatin1String(option))));
+    }
+    if (!thresholds.isEmpty())
+        body.insert(QStringLiteral("analysis"), thresholds);
+    return body;
+}
+
+QString rolloutsPath(const QString &svc)
+{
+    return svcPath(svc) + QStringLiteral("/rollouts");
+}
+
+QString rolloutPath(const QString &svc, const QString &rollout)
+{
+    return rolloutsPath(svc) + u'/' + QString::fromUtf8(QUrl::toPercentEncoding(rollout));
+}
+
+// "step 2/4" of a progressive rollout; steps count from 1 here, from 0 in the API.
+QString stepText(const QJsonValue &step, const QJsonArray &steps)
+{
+    const QString n = QString::number(step.toInt() + 1);
+    return steps.isEmpty() ? n : n + u'/' + QString::number(steps.size());
+}
+
+// One line per event: when, the phase after it, the step (progressive only), the new version's share.
+QString eventLine(const QJsonObject &e, bool stepped)
+{
+    const QString step = stepped ? QStringLiteral("step %1  ").arg(e.value(QStringLiteral("step")).toInt() + 1) : QString();
+    return QStringLiteral("%1  event     %2  %3weight %4%  %5")
+        .arg(cell(e.value(QStringLiteral("at"))), cell(e.value(QStringLiteral("phase"))), step,
+             cell(e.value(QStringLiteral("weight"))), e.value(QStringLiteral("message")).toString());
+}
+
+QString decisionLine(const QJsonObject &d)
+{
+    QString line = QStringLiteral("%1  decision  step %2  %3  canary %4 (n=%5)  stable %6 (n=%7)  effect %8  %9")
+                       .arg(cell(d.value(QStringLiteral("at"))), QString::number(d.value(QStringLiteral("step")).toInt() + 1),
+                            cell(d.value(QStringLiteral("check"))), cell(d.value(QStringLiteral("canary_value"))),
+                            cell(d.value(QStringLiteral("canary_requests"))), cell(d.value(QStringLiteral("stable_value"))),
+                            cell(d.value(QStringLiteral("stable_requests"))), cell(d.value(QStringLiteral("effect"))),
+                            cell(d.value(QStringLiteral("verdict"))));
+    const QString note = d.value(QStringLiteral("note")).toString();
+    return note.isEmpty() ? line : line + QStringLiteral("  ") + note;
+}
+
+void printRollout(QTextStream &out, const QJsonObject &o)
+{
+    QJsonObject shown = o;
+    shown.insert(QStringLiteral("versions"), QString(o.value(QStringLiteral("from_version")).toString() + QStringLiteral(" -> ")
+                                                         + o.value(QStringLiteral("to_version")).toString()));
+    const bool stepped = !o.value(QStringLiteral("steps")).toArray().isEmpty();
+    if (stepped)
+        shown.insert(QStringLiteral("step"), stepText(o.value(QStringLiteral("step")), o.value(QStringLiteral("steps")).toArray()));
+    else
+        shown.remove(QStringLiteral("step"));
+    printObject(out, shown,
+                {QStringLiteral("rollout_id"), QStringLiteral("endpoint"), QStringLiteral("strategy"), QStringLiteral("phase"),
+                 QStringLiteral("versions"), QStringLiteral("step"), QStringLiteral("weight"),
+                 QStringLiteral("failures"), QStringLiteral("failed_checks"), QStringLiteral("reason"),
+                 QStringLiteral("created_at"), QStringLiteral("finished_at")});
+    for (const auto &e : o.value(QStringLiteral("events")).toArray())
+        out << eventLine(e.toObject(), stepped) << '\n';
+    for (const auto &d : o.value(QStringLiteral("decisions")).toArray())
+        out << decisionLine(d.toObject()) << '\n';
+}
+
+const QList<std::pair<QString, QString>> kRolloutColumns{
+    {QStringLiteral("rollout_id"), QStringLiteral("ROLLOUT")}, {QStringLiteral("strategy"), QStringLiteral("STRATEGY")},
+    {QStringLiteral("phase"), QStringLiteral("PHASE")},        {QStringLiteral("from_version"), QStringLiteral("FROM")},
+    {QStringLiteral("to_version"), QStringLiteral("TO")},      {QStringLiteral("weight"), QStringLiteral("WEIGHT")},
+    {QStringLiteral("created_at"), QStringLiteral("STARTED")}, {QStringLiteral("finished_at"), QStringLiteral("FINISHED")},
+    {QStringLiteral("reason"), QStringLiteral("REASON")}};
+
+// A watch polls the rollout once a second: what a person reading it notices, and one small
+// request a second for the API. The default bound outlasts the default progress deadline.
+constexpr int kWatchPollMs = 1000;
+constexpr int kDefaultWatchTimeoutSeconds = 1800;
+
+// Prints the rollout, then every new event and decision as it is recorded, until the rollout
+// is no longer in progress: 0 when it succeeded, 1 when it ended otherwise, 4 at --timeout.
+int watchRollout(CtlCall &c, const QString &svc, const QString &rolloutRef)
+{
+    const bool json = c.a.flags.contains(QStringLiteral("json"));
+    bool ok = true;
+    const int timeoutSeconds = c.a.options.contains(QStringLiteral("timeout"))
+        ? c.a.value(QStringLiteral("timeout")).toInt(&ok) : kDefaultWatchTimeoutSeconds;
+    if (!ok || timeoutSeconds < 1) {
+        c.err << "servedeck ctl rollout status: --timeout '" << c.a.value(QStringLiteral("timeout"))
+              << "' is not a number of seconds\n";
+        return kUsage;
+    }
+    const QDeadlineTimer deadline(qint64(timeoutSeconds) * 1000);
+    QString path = rolloutPath(svc, rolloutRef);
+    qsizetype eventsShown = 0;
+    qsizetype decisionsShown = 0;
+    for (bool first = true;; first = false) {
+        const ApiResponse r = c.client.get(path);
+        if (r.status == 0) {
+            c.err << "servedeck ctl: no answer from the API: " << r.transportError << '\n';
+            return kNoAnswer;
+        }
+        if (const auto e = r.error()) {
+            if (json)
+                c.out << r.body.toJson(QJsonDocument::Compact) << '\n';
+            else
+                c.err << "error: " << e->typeName() << ": " << e->message << '\n';
+            return kApiError;
+        }
+        const QJsonObject o = r.body.object();
+        if (first) {
+            // "current" or "latest" is pinned to the rollout it named now: a newer one is not this one.
+            path = rolloutPath(svc, o.value(QStringLiteral("rollout_id")).toString());
+            if (!json)
+                printRollout(c.out, o);  // with the events and decisions so far
+        }
+        const QJsonArray events = o.value(QStringLiteral("events")).toArray();
+        const QJsonArray decisions = o.value(QStringLiteral("decisions")).toArray();
+        for (; eventsShown < events.size(); ++eventsShown) {
+            const QJsonObject e = events.at(eventsShown).toObject();
+            if (json)
+                c.out << QJsonDocument(QJsonObject{{QStringLiteral("event"), e}}).toJson(QJsonDocument::Compact) << '\n';
+            else if (!first)
+                c.out << eventLine(e, !o.value(QStringLiteral("steps")).toArray().isEmpty()) << '\n';
+        }
+        for (; decisionsShown < decisions.size(); ++decisionsShown) {
+            const QJsonObject d = decisions.at(decisionsShown).toObject();
+            if (json)
+                c.out << QJsonDocument(QJsonObject{{QStringLiteral("decision"), d}}).toJson(QJsonDocument::Compact) << '\n';
+            else if (!first)
+                c.out << decisionLine(d) << '\n';
+        }
+        c.out.flush();
+        if (!o.value(QStringLiteral("in_progress")).toBool()) {
+            const QString phase = o.value(QStringLiteral("phase")).toString();
+            if (json) {
+                QJsonObject last = o;
+                last.remove(QStringLiteral("events"));
+                last.remove(QStringLiteral("decisions"));
+                c.out << QJsonDocument(QJsonObject{{QStringLiteral("rollout"), last}}).toJson(QJsonDocument::Compact) << '\n';
+            } else {
+                c.out << "rollout " << o.value(QStringLiteral("rollout_id")).toString() << " ended " << phase;
+                const QString reason = o.value(QStringLiteral("reason")).toString();
+                c.out << (reason.isEmpty() ? QString() : QStringLiteral(": ") + reason) << '\n';
+            }
+            return phase == u"SUCCEEDED" ? kOk : kApiError;
+        }
+        if (deadline.remainingTime() < kWatchPollMs) {
+            c.err << "servedeck ctl rollout status: still " << o.value(QStringLiteral("phase")).toString() << " after "
+                  << timeoutSeconds << " s (--timeout)\n";
+            return kWatchTimedOut;
+        }
+        QThread::msleep(kWatchPollMs);
+    }
+}
+
+std::optional<int> runRollout(CtlCall &c)
+{
+    // rollout ACTION SVC [ARG]: the action is the verb's first argument here.
+    const QString action = c.svc;
+    const QString svc = c.sub;
+    const QString arg = c.a.positional.value(3);
+    if (!c.need(3))
+        return kUsage;
+    c.show = [&c](const QJsonObject &o) { printRollout(c.out, o); };
+    if (action == u"start") {
+        c.r = c.client.send("POST", rolloutsPath(svc), rolloutBody(c.a));
+    } else if (action == u"status") {
+        const QString ref = arg.isEmpty() ? QStringLiteral("latest") : arg;
+        if (c.a.flags.contains(QStringLiteral("watch")))
+            return watchRollout(c, svc, ref);
+        c.r = c.client.get(rolloutPath(svc, ref));
+    } else if (action == u"history") {
+        QString path = rolloutsPath(svc);
+        if (c.a.options.contains(QStringLiteral("limit")))
+            path += QStringLiteral("?limit=") + QString::fromUtf8(QUrl::toPercentEncoding(c.a.value(QStringLiteral("limit"))));
+        c.r = c.client.get(path);
+        c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("rollouts")).toArray(), kRolloutColumns); };
+    } else if (action == u"weight") {
+        if (!c.need(4))
+            return kUsage;
+        const QString ref = c.a.positional.value(4, QStringLiteral("current"));
+        c.r = c.client.send("PUT", rolloutPath(svc, ref) + QStringLiteral("/weight"),
+                            QJsonObject{{QStringLiteral("weight"), numberOrText(arg)}});
+    } else if (action == u"promote" || action == u"pause" || action == u"resume" || action == u"abort"
+               || action == u"rollback") {
+        const QString ref = !arg.isEmpty() ? arg : action == u"rollback" ? QStringLiteral("latest") : QStringLiteral("current");
+        c.r = c.client.send("POST", rolloutPath(svc, ref) + u'/' + action);
+    } else {
+        c.err << "servedeck ctl rollout: unknown action '" << action << "'\n" << helpText();
+        return kUsage;
+    }
+    return std::nullopt;
+}
+
 // The verbs in the order `ctl help` lists them.
 const QList<Verb> &verbs()
 {
@@ -599,8 +866,9 @@ const QList<Verb> &verbs()
         {"info", "info SVC [--metrics]", "one endpoint and its routes", runInfo},
         {"modify",
          "modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
-         "           [--runtime R] [--group G] [--public true|false]",
-         "change an endpoint; a new version or folder is a new revision", runModify},
+         "           [--runtime R] [--group G] [--public true|false]\n"
+         "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]",
+         "change an endpoint; a new version or folder is rolled out as a new revision", runModify},
         {"delete", "delete SVC", "drain and remove an endpoint", runDelete},
         {"sync", "sync SVC", "publish the healthy routes to the proxy again", runSync},
         {"scale", "scale SVC N", "set the desired replica count", runScale},
@@ -623,6 +891,15 @@ const QList<Verb> &verbs()
         {"autoscaling", "autoscaling SVC [--schedule TEXT] [--idle-timeout SECONDS]",
          "replica floors by time (\"mon-fri 09:00-18:00 min=3\"), scale to zero", runAutoscaling},
         {"metric", "metric SVC NAME VALUE", "push a CUSTOM metric value for rules to act on", runMetric},
+        {"rollout",
+         "rollout start SVC --version V [--folder F | --revision R] [--strategy rolling|blue-green|canary|progressive]\n"
+         "        [--steps 5,25,50,100] [--interval S] [--weight W] [--max-surge P] [--max-unavailable N]\n"
+         "        [--rollback-window S] [--deadline S] [--min-requests N] [--max-error-rate-increase X]\n"
+         "        [--max-latency-ratio X] [--min-latency-increase-ms X] [--failure-threshold N]\n"
+         "rollout status SVC [ROLLOUT] [--watch [--timeout S]] | rollout history SVC [--limit N]\n"
+         "rollout promote|pause|resume|abort SVC [ROLLOUT] | rollout rollback SVC [ROLLOUT]\n"
+         "rollout weight SVC W [ROLLOUT]                    (ROLLOUT: an id, current or latest)",
+         "roll a new version out; follow it live (--watch); act on it", runRollout},
         {"help", "help", "this text", nullptr},
     };
     return table;

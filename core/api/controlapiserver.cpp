@@ -133,6 +133,19 @@ QUuid uuidParam(const QByteArray &text)
     return QUuid::fromString(QString::fromUtf8(text));
 }
 
+// A Prometheus label value: backslash, quote and newline escaped (names are DNS labels, but
+// nothing stored is trusted to stay one).
+QByteArray labelValue(const QString &text)
+{
+    QByteArray out;
+    for (const char c : text.toUtf8()) {
+        if (c == '\\' || c == '"')
+            out += '\\';
+        out += c == '\n' ? QByteArrayLiteral("\\n") : QByteArray(1, c);
+    }
+    return out;
+}
+
 HttpResponse methodNotAllowed(const QByteArray &allowed)
 {
     HttpResponse r = fail(ErrorType::InvalidArgument, QStringLiteral("method not allowed here; allowed: ") +
@@ -176,6 +189,8 @@ ControlApiServer::ControlApiServer(ModelServingService &service, QByteArray admi
     , m_adminToken(std::move(adminToken))
     , m_http(new HttpServer([this](const HttpRequest &request) { return handle(request); }, this))
 {
+    connect(&m_service, &ModelServingService::rolloutChanged, this, &ControlApiServer::noteRolloutPhase);
+    connect(&m_service, &ModelServingService::endpointRemoved, this, [this](const QUuid &id) { m_rolloutPhases.remove(id); });
 }
 
 ControlApiServer::~ControlApiServer() = default;
@@ -201,6 +216,7 @@ struct ControlApiServer::Call
     QHash<QByteArray, QByteArray> segments;  // "svc" -> the path segment, as HttpServer decoded it
 
     QString svc() const { return QString::fromUtf8(segments.value("svc")); }
+    QString rollout() const { return QString::fromUtf8(segments.value("rollout")); }
 };
 
 struct ControlApiServer::ApiRoute
@@ -259,6 +275,15 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"POST", "/v1/services/{svc}/metrics", &S::pushMetric, false},
             {"GET", "/v1/services/{svc}/errors", &S::endpointErrors, false},
             {"DELETE", "/v1/services/{svc}/errors", &S::clearErrors, false},
+            {"GET", "/v1/services/{svc}/rollouts", &S::listRollouts, false},
+            {"POST", "/v1/services/{svc}/rollouts", &S::startRollout, false},
+            {"GET", "/v1/services/{svc}/rollouts/{rollout}", &S::rollout, false},
+            {"POST", "/v1/services/{svc}/rollouts/{rollout}/promote", &S::promoteRollout, false},
+            {"POST", "/v1/services/{svc}/rollouts/{rollout}/pause", &S::pauseRollout, false},
+            {"POST", "/v1/services/{svc}/rollouts/{rollout}/resume", &S::resumeRollout, false},
+            {"POST", "/v1/services/{svc}/rollouts/{rollout}/abort", &S::abortRollout, false},
+            {"POST", "/v1/services/{svc}/rollouts/{rollout}/rollback", &S::rollbackRollout, false},
+            {"PUT", "/v1/services/{svc}/rollouts/{rollout}/weight", &S::setRolloutWeight, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
@@ -370,11 +395,18 @@ HttpResponse ControlApiServer::createEndpoint(const Call &call)
     auto create = decodedBody(call.request, JsonCodec::createRequest);
     if (!create)
         return fail(create.error());
+    // Another version of a served model is not a new endpoint but a rollout on that one (spec 1.4).
+    const QUuid before = latestRolloutId(create->name);
     auto created = m_service.createEndpoint(*create);
     if (!created)
         return fail(created.error());
-    return replyWith(m_service.endpointInfo(created->id.toString(QUuid::WithoutBraces)),
-                     [](const EndpointInfo &info) { return JsonCodec::toJson(info); }, 201);
+    const QString ref = created->id.toString(QUuid::WithoutBraces);
+    const QUuid after = latestRolloutId(ref);
+    return replyWith(m_service.endpointInfo(ref), [&](const EndpointInfo &info) {
+        QJsonObject o = JsonCodec::toJson(info);
+        o.insert(QStringLiteral("rollout_started"), after != before);
+        return o;
+    }, 201);
 }
 
 HttpResponse ControlApiServer::dryRun(const Call &call)
@@ -398,7 +430,14 @@ HttpResponse ControlApiServer::modifyEndpoint(const Call &call)
     auto modify = decodedBody(call.request, JsonCodec::modifyRequest);
     if (!modify)
         return fail(modify.error());
-    return replyWith(m_service.modifyEndpoint(call.svc(), *modify), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
+    // A new version or folder starts a rollout; the answer says whether one did.
+    const QUuid before = latestRolloutId(call.svc());
+    auto modified = m_service.modifyEndpoint(call.svc(), *modify);
+    if (!modified)
+        return fail(modified.error());
+    QJsonObject o = JsonCodec::toJson(*modified);
+    o.insert(QStringLiteral("rollout_started"), modified->rollout && modified->rollout->id != before);
+    return reply(o);
 }
 
 HttpResponse ControlApiServer::deleteEndpoint(const Call &call)
@@ -595,17 +634,125 @@ HttpResponse ControlApiServer::clearErrors(const Call &call)
     return replyWith(m_service.clearErrors(call.svc()), [](int n) { return QJsonObject{{QStringLiteral("cleared"), n}}; });
 }
 
+QUuid ControlApiServer::latestRolloutId(const QString &svc)
+{
+    // No endpoint (yet), or none of its rollouts: a null id, which any new rollout differs from.
+    const auto latest = m_service.rolloutInfo(svc, QStringLiteral("latest"));
+    return latest ? latest->rollout.id : QUuid();
+}
+
+HttpResponse ControlApiServer::listRollouts(const Call &call)
+{
+    auto limit = intParam(call.request.query, QStringLiteral("limit"), 20);
+    if (!limit)
+        return fail(limit.error());
+    return replyWith(m_service.rollouts(call.svc(), *limit),
+                     [](const auto &list) { return QJsonObject{{QStringLiteral("rollouts"), arrayOf(list)}}; });
+}
+
+HttpResponse ControlApiServer::startRollout(const Call &call)
+{
+    auto request = decodedBody(call.request, JsonCodec::rolloutRequest);
+    if (!request)
+        return fail(request.error());
+    return replyWith(m_service.startRollout(call.svc(), *request),
+                     [](const RolloutInfo &info) { return JsonCodec::toJson(info); }, 201);
+}
+
+HttpResponse ControlApiServer::rollout(const Call &call)
+{
+    return replyWith(m_service.rolloutInfo(call.svc(), call.rollout()),
+                     [](const RolloutInfo &info) { return JsonCodec::toJson(info); });
+}
+
+HttpResponse ControlApiServer::actOnRollout(const Call &call, RolloutAction action)
+{
+    return replyWith(m_service.actOnRollout(call.svc(), call.rollout(), action),
+                     [](const RolloutInfo &info) { return JsonCodec::toJson(info); });
+}
+
+HttpResponse ControlApiServer::promoteRollout(const Call &call)
+{
+    return actOnRollout(call, RolloutAction::Promote);
+}
+
+HttpResponse ControlApiServer::pauseRollout(const Call &call)
+{
+    return actOnRollout(call, RolloutAction::Pause);
+}
+
+HttpResponse ControlApiServer::resumeRollout(const Call &call)
+{
+    return actOnRollout(call, RolloutAction::Resume);
+}
+
+HttpResponse ControlApiServer::abortRollout(const Call &call)
+{
+    return actOnRollout(call, RolloutAction::Abort);
+}
+
+HttpResponse ControlApiServer::rollbackRollout(const Call &call)
+{
+    return actOnRollout(call, RolloutAction::Rollback);
+}
+
+HttpResponse ControlApiServer::setRolloutWeight(const Call &call)
+{
+    auto weight = decodedBody(call.request, JsonCodec::rolloutWeight);
+    if (!weight)
+        return fail(weight.error());
+    return replyWith(m_service.setRolloutWeight(call.svc(), call.rollout(), *weight),
+                     [](const RolloutInfo &info) { return JsonCodec::toJson(info); });
+}
+
+void ControlApiServer::noteRolloutPhase(const QUuid &endpointId, const QUuid &rolloutId)
+{
+    const auto info = m_service.rolloutInfo(endpointId.toString(QUuid::WithoutBraces), rolloutId.toString(QUuid::WithoutBraces));
+    if (!info)
+        return;
+    const QString phase = rolloutPhaseName(info->rollout.phase);
+    // A rollout first seen counts as entering its phase: a new one starts PROGRESSING.
+    const std::pair<QUuid, QString> now{rolloutId, phase};
+    if (m_rolloutPhases.value(endpointId) == now)
+        return;
+    m_rolloutPhases.insert(endpointId, now);
+    ++m_rolloutPhaseChanges[phase];
+}
+
 QByteArray ControlApiServer::metricsText()
 {
     QByteArray out;
     out += "# HELP servedeck_endpoints Endpoints by status.\n# TYPE servedeck_endpoints gauge\n";
     QHash<QString, int> byStatus;
+    QList<std::pair<QString, Rollout>> rollouts;  // endpoint name and its rollout in progress
     if (auto list = m_service.listEndpoints()) {
-        for (const EndpointInfo &info : *list)
+        for (const EndpointInfo &info : *list) {
             ++byStatus[endpointStatusName(info.status)];
+            // The list leaves rollouts out; one lookup per endpoint, none found for most.
+            if (auto current = m_service.rolloutInfo(info.endpoint.id.toString(QUuid::WithoutBraces), QStringLiteral("current")))
+                rollouts.append({info.endpoint.name, current->rollout});
+        }
     }
     for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
         out += "servedeck_endpoints{status=\"" + it.key().toLatin1() + "\"} " + QByteArray::number(it.value()) + '\n';
+    out += "# HELP servedeck_rollout_in_progress Rollouts in progress, by endpoint, strategy and phase.\n"
+           "# TYPE servedeck_rollout_in_progress gauge\n";
+    for (const auto &[name, o] : std::as_const(rollouts))
+        out += "servedeck_rollout_in_progress{endpoint=\"" + labelValue(name) + "\",strategy=\""
+            + rolloutStrategyName(o.strategy).toLatin1() + "\",phase=\"" + rolloutPhaseName(o.phase).toLatin1() + "\"} 1\n";
+    out += "# HELP servedeck_rollout_weight The new revision's share of traffic (percent) in a rollout in progress.\n"
+           "# TYPE servedeck_rollout_weight gauge\n";
+    for (const auto &[name, o] : std::as_const(rollouts))
+        out += "servedeck_rollout_weight{endpoint=\"" + labelValue(name) + "\"} " + QByteArray::number(o.weight) + '\n';
+    out += "# HELP servedeck_rollout_step The step (from 0) of a rollout in progress.\n"
+           "# TYPE servedeck_rollout_step gauge\n";
+    for (const auto &[name, o] : std::as_const(rollouts))
+        out += "servedeck_rollout_step{endpoint=\"" + labelValue(name) + "\"} " + QByteArray::number(o.stepIndex) + '\n';
+    out += "# HELP servedeck_rollout_phase_changes_total Rollout phase changes since start, by the phase entered.\n"
+           "# TYPE servedeck_rollout_phase_changes_total counter\n";
+    for (auto it = m_rolloutPhaseChanges.cbegin(); it != m_rolloutPhaseChanges.cend(); ++it)
+        out += "servedeck_rollout_phase_changes_total{phase=\"" + it.key().toLatin1() + "\"} " + QByteArray::number(it.value())
+            + '\n';
     out += "# HELP servedeck_api_responses_total Control API responses by status code.\n"
            "# TYPE servedeck_api_responses_total counter\n";
     for (auto it = m_responsesByStatus.cbegin(); it != m_responsesByStatus.cend(); ++it)

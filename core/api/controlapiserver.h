@@ -5,11 +5,13 @@
 #include <QHostAddress>
 #include <QJsonArray>
 #include <QObject>
+#include <QUuid>
 
 namespace ServeDeck {
 
 class HttpServer;
 enum class ErrorType;
+enum class RolloutAction;
 class ModelServingService;
 struct HttpRequest;
 struct HttpResponse;
@@ -76,12 +78,29 @@ private:
     HttpResponse pushMetric(const Call &call);
     HttpResponse endpointErrors(const Call &call);
     HttpResponse clearErrors(const Call &call);
+    HttpResponse listRollouts(const Call &call);
+    HttpResponse startRollout(const Call &call);
+    HttpResponse rollout(const Call &call);
+    HttpResponse promoteRollout(const Call &call);
+    HttpResponse pauseRollout(const Call &call);
+    HttpResponse resumeRollout(const Call &call);
+    HttpResponse abortRollout(const Call &call);
+    HttpResponse rollbackRollout(const Call &call);
+    HttpResponse setRolloutWeight(const Call &call);
+    HttpResponse actOnRollout(const Call &call, RolloutAction action);
+    // The id of the endpoint's newest rollout, to tell whether a call started one.
+    QUuid latestRolloutId(const QString &svc);
+    // Counts a rollout's phase change for /metrics.
+    void noteRolloutPhase(const QUuid &endpointId, const QUuid &rolloutId);
 
     ModelServingService &m_service;
     QByteArray m_adminToken;
     HttpServer *m_http = nullptr;
     QHash<int, qint64> m_responsesByStatus;
     std::function<QJsonArray()> m_agentsReport;
+    // Per endpoint (so bounded by them): its last rollout seen and that rollout's phase.
+    QHash<QUuid, std::pair<QUuid, QString>> m_rolloutPhases;
+    QHash<QString, qint64> m_rolloutPhaseChanges;      // by the phase entered
 };
 
 } // namespace ServeDeck

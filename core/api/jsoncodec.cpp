@@ -1,5 +1,6 @@
 #include "jsoncodec.h"
 
+#include <cmath>
 #include <limits>
 
 #include <QJsonArray>
@@ -34,6 +35,49 @@ QJsonValue optionalNumber(const std::optional<double> &v)
 QJsonValue optionalInt(const std::optional<int> &v)
 {
     return v ? QJsonValue(*v) : QJsonValue();
+}
+
+QJsonObject analysisToJson(const AnalysisThresholds &a)
+{
+    return {{QStringLiteral("min_requests"), a.minRequests},
+            {QStringLiteral("max_error_rate_increase"), a.maxErrorRateIncrease},
+            {QStringLiteral("max_latency_ratio"), a.maxLatencyRatio},
+            {QStringLiteral("min_latency_increase_ms"), a.minLatencyIncreaseMs},
+            {QStringLiteral("failure_threshold"), a.failureThreshold}};
+}
+
+QString versionOf(const QList<Revision> &revisions, const QUuid &revisionId)
+{
+    for (const Revision &r : revisions) {
+        if (r.id == revisionId)
+            return r.modelVersion;
+    }
+    return QString();
+}
+
+constexpr qint64 kIntMin = std::numeric_limits<int>::min();
+constexpr qint64 kIntMax = std::numeric_limits<int>::max();
+
+std::optional<int> intField(RequestFields &f, RequestFields::Names names, qint64 min = kIntMin, qint64 max = kIntMax)
+{
+    if (auto n = f.integer(names, min, max))
+        return int(*n);
+    return std::nullopt;
+}
+
+// A strategy by its wire name; anything else is refused naming the field.
+std::optional<RolloutStrategy> strategyFrom(RequestFields &f, RequestFields::Names names)
+{
+    const auto text = f.string(names);
+    if (!text)
+        return std::nullopt;
+    if (auto strategy = rolloutStrategyFromName(*text))
+        return strategy;
+    const QString field = QString::fromLatin1(*names.begin());
+    f.fail(makeError(ErrorType::InvalidArgument,
+                     QStringLiteral("%1: '%2' is not one of rolling, blue-green, canary, progressive").arg(field, *text),
+                     {{QStringLiteral("field"), field}}));
+    return std::nullopt;
 }
 
 template<typename T>
@@ -131,6 +175,12 @@ QJsonObject toJson(const EndpointInfo &info)
     for (const AutoScalingRule &r : info.rules)
         rules.append(toJson(r));
     o.insert(QStringLiteral("autoscaling_rules"), rules);
+    if (info.rollout) {
+        QJsonObject rollout = toJson(*info.rollout);
+        rollout.insert(QStringLiteral("from_version"), versionOf(info.revisions, info.rollout->fromRevisionId));
+        rollout.insert(QStringLiteral("to_version"), versionOf(info.revisions, info.rollout->toRevisionId));
+        o.insert(QStringLiteral("rollout"), rollout);
+    }
     o.insert(QStringLiteral("resource_usage"), QJsonObject{{QStringLiteral("allocated"), info.allocated.toJson()},
                                                            {QStringLiteral("per_replica"), info.endpoint.resourceSlots.toJson()}});
     if (info.metrics) {
@@ -227,6 +277,78 @@ QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated)
             {QStringLiteral("allocated"), allocated.toJson()},
             {QStringLiteral("gpus"), gpus},
             {QStringLiteral("replicas"), replicas}};
+}
+
+QJsonObject toJson(const Rollout &o)
+{
+    QJsonArray steps;
+    for (int step : o.steps)
+        steps.append(step);
+    return {{QStringLiteral("rollout_id"), id(o.id)},
+            {QStringLiteral("endpoint_id"), id(o.endpointId)},
+            {QStringLiteral("strategy"), rolloutStrategyName(o.strategy)},
+            {QStringLiteral("phase"), rolloutPhaseName(o.phase)},
+            {QStringLiteral("in_progress"), o.inProgress()},
+            {QStringLiteral("from_revision_id"), id(o.fromRevisionId)},
+            {QStringLiteral("to_revision_id"), id(o.toRevisionId)},
+            {QStringLiteral("steps"), steps},
+            {QStringLiteral("step"), o.stepIndex},
+            {QStringLiteral("weight"), o.weight},
+            {QStringLiteral("interval_seconds"), o.intervalSeconds},
+            {QStringLiteral("max_surge_percent"), o.maxSurgePercent},
+            {QStringLiteral("max_unavailable"), o.maxUnavailable},
+            {QStringLiteral("rollback_window_seconds"), o.rollbackWindowSeconds},
+            {QStringLiteral("progress_deadline_seconds"), o.progressDeadlineSeconds},
+            {QStringLiteral("max_failures"), o.maxFailures},
+            {QStringLiteral("failures"), o.failures},
+            {QStringLiteral("failed_checks"), o.failedChecks},
+            {QStringLiteral("analysis"), analysisToJson(o.analysis)},
+            {QStringLiteral("reason"), o.reason},
+            {QStringLiteral("created_at"), time(o.createdAt)},
+            {QStringLiteral("updated_at"), time(o.updatedAt)},
+            {QStringLiteral("step_started_at"), time(o.stepStartedAt)},
+            {QStringLiteral("finished_at"), time(o.finishedAt)},
+            {QStringLiteral("warm_until"), time(o.warmUntil)}};
+}
+
+QJsonObject toJson(const AnalysisDecision &d)
+{
+    return {{QStringLiteral("step"), d.step},
+            {QStringLiteral("at"), time(d.at)},
+            {QStringLiteral("check"), d.check},
+            {QStringLiteral("canary_requests"), d.canaryRequests},
+            {QStringLiteral("stable_requests"), d.stableRequests},
+            {QStringLiteral("canary_value"), optionalNumber(d.canaryValue)},
+            {QStringLiteral("stable_value"), optionalNumber(d.stableValue)},
+            {QStringLiteral("effect"), optionalNumber(d.effect)},
+            {QStringLiteral("verdict"), analysisVerdictName(d.verdict)},
+            {QStringLiteral("note"), d.note}};
+}
+
+QJsonObject toJson(const RolloutEvent &e)
+{
+    return {{QStringLiteral("at"), time(e.at)},
+            {QStringLiteral("phase"), rolloutPhaseName(e.phase)},
+            {QStringLiteral("step"), e.step},
+            {QStringLiteral("weight"), e.weight},
+            {QStringLiteral("message"), e.message}};
+}
+
+QJsonObject toJson(const RolloutInfo &info)
+{
+    QJsonObject o = toJson(info.rollout);
+    o.insert(QStringLiteral("endpoint"), info.endpointName);
+    o.insert(QStringLiteral("from_version"), info.fromVersion);
+    o.insert(QStringLiteral("to_version"), info.toVersion);
+    QJsonArray decisions;
+    for (const AnalysisDecision &d : info.decisions)
+        decisions.append(toJson(d));
+    o.insert(QStringLiteral("decisions"), decisions);
+    QJsonArray events;
+    for (const RolloutEvent &e : info.events)
+        events.append(toJson(e));
+    o.insert(QStringLiteral("events"), events);
+    return o;
 }
 
 QJsonObject toJson(const Revision &r)
@@ -416,6 +538,9 @@ Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
     if (auto n = f.integer({"replicas", "desired_session_count"}, 0, 1000))
         r.replicas = int(*n);
     r.isPublic = f.boolean({"public", "open_to_public"});
+    r.strategy = strategyFrom(f, {"strategy"});
+    // A share of traffic: refused here, as progressive would otherwise clamp it silently.
+    r.canaryWeight = intField(f, {"canary_weight"}, 0, 100);
     r.circuitBreaker = circuitBreakerFrom(f);
     if (r.circuitBreaker) {
         // Out of range whatever the endpoint holds now: refused here, with the field named.
@@ -603,6 +728,59 @@ Result<RevisionChanges> revisionChanges(const QJsonObject &body)
     if (body.isEmpty())
         f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nothing to modify: the body names no field")));
     return finished(f, c);
+}
+
+Result<RolloutRequest> rolloutRequest(const QJsonObject &body)
+{
+    // Types are checked here, each field named; the ranges (steps in 1-100 and increasing,
+    // weights, windows, thresholds) are the service's, checked before it writes anything.
+    RequestFields f(body);
+    RolloutRequest r;
+    r.strategy = strategyFrom(f, {"strategy"}).value_or(r.strategy);
+    r.modelVersion = f.string({"model_version"});
+    r.modelFolder = f.string({"model_folder", "vfolder_id"});
+    r.revision = f.string({"revision", "revision_id"});
+    if (auto steps = f.array({"steps"})) {
+        for (qsizetype i = 0; i < steps->size(); ++i) {
+            const QJsonValue v = steps->at(i);
+            const double d = v.toDouble();
+            if (!v.isDouble() || std::floor(d) != d || d < double(kIntMin) || d > double(kIntMax)) {
+                f.fail(makeError(ErrorType::InvalidArgument,
+                                 QStringLiteral("steps: item %1 is not an integer share (expected an array of integers)")
+                                     .arg(i + 1),
+                                 {{QStringLiteral("field"), QStringLiteral("steps")},
+                                  {QStringLiteral("expected"), QStringLiteral("an array of integers")}}));
+                break;
+            }
+            r.steps << int(d);
+        }
+    }
+    r.weight = intField(f, {"weight"});
+    r.intervalSeconds = intField(f, {"interval_seconds"});
+    r.maxSurgePercent = intField(f, {"max_surge_percent"});
+    r.maxUnavailable = intField(f, {"max_unavailable"});
+    r.rollbackWindowSeconds = intField(f, {"rollback_window_seconds"});
+    r.progressDeadlineSeconds = intField(f, {"progress_deadline_seconds"});
+    if (auto object = f.object({"analysis"})) {
+        RequestFields item(*object, QStringLiteral("analysis"));
+        AnalysisThresholds a;
+        a.minRequests = intField(item, {"min_requests"}).value_or(a.minRequests);
+        a.maxErrorRateIncrease = item.number({"max_error_rate_increase"}).value_or(a.maxErrorRateIncrease);
+        a.maxLatencyRatio = item.number({"max_latency_ratio"}).value_or(a.maxLatencyRatio);
+        a.minLatencyIncreaseMs = item.number({"min_latency_increase_ms"}).value_or(a.minLatencyIncreaseMs);
+        a.failureThreshold = intField(item, {"failure_threshold"}).value_or(a.failureThreshold);
+        if (auto error = item.finish())
+            f.fail(*error);
+        r.analysis = a;
+    }
+    return finished(f, r);
+}
+
+Result<int> rolloutWeight(const QJsonObject &body)
+{
+    RequestFields f(body);
+    const int weight = int(f.integer({"weight"}, 0, 100, true).value_or(0));
+    return finished(f, weight);
 }
 
 } // namespace ServeDeck::JsonCodec

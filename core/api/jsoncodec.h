@@ -27,6 +27,11 @@ QJsonObject toJson(const ScaleResult &result);
 QJsonObject toJson(const DryRunReport &report);
 QJsonArray routesToJson(const QList<Route> &routes);
 QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
+QJsonObject toJson(const Rollout &rollout);
+// The rollout with its versions, every decision and every event, oldest first.
+QJsonObject toJson(const RolloutInfo &info);
+QJsonObject toJson(const AnalysisDecision &decision);
+QJsonObject toJson(const RolloutEvent &event);
 
 Result<CreateEndpointRequest> createRequest(const QJsonObject &body);
 Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body);
@@ -49,6 +54,9 @@ Result<AutoScalingRule> ruleRequest(const QJsonObject &body);
 Result<AutoScalingRuleChanges> ruleChanges(const QJsonObject &body);
 Result<TokenRequest> tokenRequest(const QJsonObject &body);
 Result<RevisionChanges> revisionChanges(const QJsonObject &body);
+Result<RolloutRequest> rolloutRequest(const QJsonObject &body);
+// PUT .../rollouts/{id}/weight: {"weight": 0..100}.
+Result<int> rolloutWeight(const QJsonObject &body);
 
 } // namespace JsonCodec
 

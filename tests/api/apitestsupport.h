@@ -24,7 +24,8 @@
 
 // Shared by the control API suites: an in-process control plane on loopback with a
 // throw-away data dir, a raw HTTP helper for what ApiClient cannot express (no or a
-// wrong Authorization header, response headers) and a canonical dump of the store.
+// wrong Authorization header, response headers) and a canonical dump of the store (rollouts,
+// their decisions and events included).
 namespace ApiTest {
 
 // The reconciler turns desired replicas into routes on its own; these suites drive routes
@@ -210,6 +211,23 @@ public:
             for (const ScaleEvent &ev : *events)
                 a.append(JsonCodec::toJson(ev));
             entry.insert(QStringLiteral("scale_events"), a);
+            // Rollouts with their decisions and events, as the API shows them.
+            auto rollouts = repo.rollouts(e.id, 100000);
+            if (!rollouts)
+                return failed(rollouts.error());
+            a = {};
+            for (const Rollout &o : *rollouts) {
+                RolloutInfo info;
+                info.rollout = o;
+                auto decisions = repo.rolloutDecisions(o.id);
+                auto rolloutEvents = repo.rolloutEvents(o.id);
+                if (!decisions || !rolloutEvents)
+                    return QByteArrayLiteral("dump failed for rollout ") + o.id.toByteArray();
+                info.decisions = *decisions;
+                info.events = *rolloutEvents;
+                a.append(JsonCodec::toJson(info));
+            }
+            entry.insert(QStringLiteral("rollouts"), a);
             list.append(entry);
         }
         root.insert(QStringLiteral("endpoints"), list);

@@ -1272,19 +1272,31 @@ void TestControlApi::modifiesEndpoint()
     QCOMPARE(r.body.object()[u"replicas"_s].toInt(), 3);
     QCOMPARE(r.body.object()[u"public"_s].toBool(), true);
 
-    // A new model makes a new revision; the first stays on record.
+    QCOMPARE(r.body.object()[u"rollout_started"_s].toBool(true), false);
+
+    // A new model makes a new revision and a rolling rollout to it; the first revision stays the
+    // stable one, serving, until the rollout succeeds.
     const QString firstRevision = info(id)[u"current_revision_id"_s].toString();
     r = m_env->api().send(
         "PATCH", path, QJsonObject { { u"model_version"_s, u"v2"_s }, { u"model_folder"_s, u"iris-v2"_s } });
-    QCOMPARE(r.status, 200);
+    QVERIFY2(r.status == 200, r.body.toJson(QJsonDocument::Compact).constData());
+    QCOMPARE(r.body.object()[u"rollout_started"_s].toBool(), true);
+    const QJsonObject rollout = r.body.object()[u"rollout"_s].toObject();
+    QCOMPARE(rollout[u"strategy"_s].toString(), u"rolling"_s);
+    QCOMPARE(rollout[u"phase"_s].toString(), u"PROGRESSING"_s);
+    QCOMPARE(rollout[u"from_version"_s].toString(), u"v1"_s);
+    QCOMPARE(rollout[u"to_version"_s].toString(), u"v2"_s);
     QJsonObject o = info(id);
-    QCOMPARE(o[u"model_version"_s].toString(), u"v2"_s);
-    QCOMPARE(o[u"model_folder"_s].toString(), QDir::cleanPath(ApiTest::irisV2()));
+    QCOMPARE(o[u"model_version"_s].toString(), u"v1"_s);
+    QCOMPARE(o[u"model_folder"_s].toString(), QDir::cleanPath(ApiTest::irisV1()));
     const QJsonArray revisions = o[u"revisions"_s].toArray();
     QCOMPARE(revisions.size(), 2);
     QCOMPARE(revisions[0].toObject()[u"revision_id"_s].toString(), firstRevision);
     QCOMPARE(revisions[1].toObject()[u"number"_s].toInt(), 2);
-    QCOMPARE(o[u"current_revision_id"_s].toString(), revisions[1].toObject()[u"revision_id"_s].toString());
+    QCOMPARE(o[u"current_revision_id"_s].toString(), firstRevision);
+    QCOMPARE(rollout[u"from_revision_id"_s].toString(), firstRevision);
+    QCOMPARE(rollout[u"to_revision_id"_s].toString(), revisions[1].toObject()[u"revision_id"_s].toString());
+    QCOMPARE(o[u"rollout"_s].toObject()[u"rollout_id"_s].toString(), rollout[u"rollout_id"_s].toString());
 
     // A new name moves the url with it.
     r = m_env->api().send("PATCH", path, QJsonObject { { u"name"_s, u"renamed"_s } });
@@ -1315,22 +1327,31 @@ void TestControlApi::setsRevisionConditionAndMode()
 {
     const QString id = create(simpleBody(u"plants"_s, 1));
     QVERIFY(!id.isEmpty());
+    // A second revision beside the stable one: a rollout to it, aborted, leaves it there.
     ApiResponse r = m_env->api().send("PATCH", u"/v1/services/plants"_s,
         QJsonObject { { u"model_version"_s, u"mountain"_s }, { u"model_folder"_s, u"iris-v2"_s } });
     QCOMPARE(r.status, 200);
-    auto endpointNow = endpoint(id);
-    QVERIFY(endpointNow);
-    QVERIFY(m_env->repository().insertRoute(ApiTest::healthyRoute(*endpointNow, 0, u"local:1:40001"_s)).ok());
+    QCOMPARE(m_env->api().send("POST", u"/v1/services/plants/rollouts/current/abort"_s).status, 200);
 
     r = m_env->api().get(u"/v1/services/plants/revisions"_s);
     QCOMPARE(r.status, 200);
     QJsonArray revisions = r.body.object()[u"revisions"_s].toArray();
     QCOMPARE(revisions.size(), 2);
+    const QString mountainId = revisions[1].toObject()[u"revision_id"_s].toString();
+    auto endpointNow = endpoint(id);
+    QVERIFY(endpointNow);
+    Route onMountain = ApiTest::healthyRoute(*endpointNow, 0, u"local:1:40001"_s);
+    onMountain.revisionId = QUuid::fromString(mountainId);
+    QVERIFY(m_env->repository().insertRoute(onMountain).ok());
+
+    r = m_env->api().get(u"/v1/services/plants/revisions"_s);
+    QCOMPARE(r.status, 200);
+    revisions = r.body.object()[u"revisions"_s].toArray();
+    QCOMPARE(revisions.size(), 2);
     for (const QJsonValue &v : revisions) {
         QVERIFY(v.toObject()[u"match_header"_s].isNull());
         QCOMPARE(v.toObject()[u"mode"_s].toString(), u"serve"_s);
     }
-    const QString mountainId = revisions[1].toObject()[u"revision_id"_s].toString();
     QCOMPARE(revisions[1].toObject()[u"active_routes"_s].toInt(), 1);
     QCOMPARE(revisions[1].toObject()[u"healthy_routes"_s].toInt(), 1);
     QCOMPARE(revisions[0].toObject()[u"active_routes"_s].toInt(), 0);
@@ -1372,8 +1393,10 @@ void TestControlApi::setsRevisionConditionAndMode()
     QCOMPARE(m_env->storeDump(), before);
 
     // Another revision of an existing version makes the version ambiguous: the id still works.
-    r = m_env->api().send("PATCH", u"/v1/services/plants"_s, QJsonObject { { u"model_folder"_s, u"iris-v1"_s } });
+    r = m_env->api().send("PATCH", u"/v1/services/plants"_s,
+        QJsonObject { { u"model_version"_s, u"mountain"_s }, { u"model_folder"_s, u"iris-v1"_s } });
     QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"rollout_started"_s].toBool(), true);
     QCOMPARE(info(id)[u"revisions"_s].toArray().size(), 3);
     const QByteArray withThird = m_env->storeDump();
     r = m_env->api().send(
@@ -1451,6 +1474,9 @@ void TestControlApi::publishesPoliciesToTheProxy()
     QVERIFY(!id.isEmpty());
     ApiResponse r = m_env->api().send("PATCH", u"/v1/services/published"_s,
         QJsonObject { { u"model_version"_s, u"v2"_s }, { u"model_folder"_s, u"iris-v2"_s } });
+    QCOMPARE(r.status, 200);
+    // Kept beside the stable revision (its rollout aborted), it can take a header condition.
+    r = m_env->api().send("POST", u"/v1/services/published/rollouts/current/abort"_s);
     QCOMPARE(r.status, 200);
     r = m_env->api().send("PATCH", u"/v1/services/published/revisions/v2"_s,
         QJsonObject { { u"match_header"_s, u"Target: mountain"_s } });

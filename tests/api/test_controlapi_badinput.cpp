@@ -23,6 +23,9 @@ const QByteArray kRule = QByteArrayLiteral("{rule}");
 const QByteArray kRoute = QByteArrayLiteral("{route}");
 const QByteArray kToken = QByteArrayLiteral("{token}");
 const QByteArray kUnknownId = QByteArrayLiteral("{unknown-id}");
+// A second endpoint with a canary rollout in progress, and that rollout.
+const QByteArray kRolling = QByteArrayLiteral("{rolling}");
+const QByteArray kRollout = QByteArrayLiteral("{rollout}");
 // A body marker: replaced by a valid create request padded beyond the body limit.
 const QByteArray kOversizedCreate = QByteArrayLiteral("<oversized create>");
 const QByteArray kOversizedScale = QByteArrayLiteral("<oversized scale>");
@@ -63,6 +66,8 @@ private:
     QString m_route;
     QString m_token;
     QString m_unknownId;
+    QString m_rolling;
+    QString m_rollout;
 };
 
 void TestControlApiBadInput::initTestCase()
@@ -108,6 +113,16 @@ void TestControlApiBadInput::init()
     QVERIFY(m_env->service().recordError(error).ok());
 
     m_unknownId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+
+    r = m_env->api().send("POST", u"/v1/services"_s,
+        QByteArrayLiteral(R"({"name":"rolling","model_version":"v1","model_folder":"iris-v1",)"
+                          R"("resource_slots":{"cpu":"1","memory":"1G"},"replicas":1})"));
+    QCOMPARE(r.status, 201);
+    m_rolling = r.body.object()[u"id"_s].toString();
+    r = m_env->api().send("POST", u"/v1/services/%1/rollouts"_s.arg(m_rolling),
+        QByteArrayLiteral(R"({"strategy":"canary","model_version":"v2","model_folder":"iris-v2","weight":20})"));
+    QCOMPARE(r.status, 201);
+    m_rollout = r.body.object()[u"rollout_id"_s].toString();
 }
 
 void TestControlApiBadInput::cleanup()
@@ -121,7 +136,9 @@ QByteArray TestControlApiBadInput::fill(QByteArray text) const
         .replace(kRule, m_rule.toLatin1())
         .replace(kRoute, m_route.toLatin1())
         .replace(kToken, m_token.toLatin1())
-        .replace(kUnknownId, m_unknownId.toLatin1());
+        .replace(kUnknownId, m_unknownId.toLatin1())
+        .replace(kRolling, m_rolling.toLatin1())
+        .replace(kRollout, m_rollout.toLatin1());
 }
 
 // What the API itself shows of the store.
@@ -132,7 +149,9 @@ QByteArray TestControlApiBadInput::restSnapshot()
         { u"/v1/services"_s, u"/v1/services/%1"_s.arg(m_svc), u"/v1/services/%1/autoscaling-rules"_s.arg(m_svc),
             u"/v1/services/%1/routes"_s.arg(m_svc), u"/v1/services/%1/tokens"_s.arg(m_svc),
             u"/v1/services/%1/errors?limit=1000"_s.arg(m_svc), u"/v1/errors?limit=1000"_s, u"/v1/agents"_s,
-            u"/v1/services/%1/revisions"_s.arg(m_svc) }) {
+            u"/v1/services/%1/revisions"_s.arg(m_svc), u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_svc),
+            u"/v1/services/%1"_s.arg(m_rolling), u"/v1/services/%1/revisions"_s.arg(m_rolling),
+            u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_rolling) }) {
         const ApiResponse r = m_env->api().get(path);
         out += path.toUtf8() + ' ' + QByteArray::number(r.status) + ' ' + r.body.toJson(QJsonDocument::Compact) + '\n';
     }
@@ -335,6 +354,135 @@ tain"})", 400, bad, u"match_header"_s);
     row("revision: below a revision", "GET", "/v1/services/{svc}/revisions/v1/routes", "", 404, notFound);
     row("revision: no token", "PATCH", "/v1/services/{svc}/revisions/v1", R"({"mode":"serve"})", 401, unauthorized,
         {}, Auth::None);
+    // Rollouts: typed, in range, one in progress at a time; {rolling} has a canary in progress
+    const QByteArray v2 = R"("model_version":"v2","model_folder":"iris-v2")";
+    const auto start = [&v2](const QByteArray &fields) {
+        return QByteArray("{" + v2 + (fields.isEmpty() ? QByteArray() : QByteArray("," + fields)) + "}");
+    };
+    row("rollout: unknown strategy", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"linear")"), 400, bad,
+        u"strategy"_s);
+    row("rollout: strategy upper-case", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"CANARY")"), 400,
+        bad, u"strategy"_s);
+    row("rollout: strategy not a string", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":2)"), 400, bad,
+        u"strategy"_s);
+    row("rollout: steps a string", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":"5,25,50,100")"), 400, bad, u"steps"_s);
+    row("rollout: steps with a string", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[5,"25",100])"), 400, bad, u"steps"_s);
+    row("rollout: steps with a fraction", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[5,25.5,100])"), 400, bad, u"steps"_s);
+    row("rollout: steps with null", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[5,null,100])"), 400, bad, u"steps"_s);
+    row("rollout: steps huge", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[5,1e12])"), 400, bad, u"steps"_s);
+    row("rollout: steps not increasing", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[5,50,25,100])"), 400, bad, u"steps"_s);
+    row("rollout: step repeated", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[25,25,100])"), 400, bad, u"steps"_s);
+    row("rollout: step 0", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[0,50,100])"), 400, bad, u"steps"_s);
+    row("rollout: step over 100", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"progressive","steps":[5,101])"), 400, bad, u"steps"_s);
+    row("rollout: no steps", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"progressive","steps":[])"),
+        400, bad, u"steps"_s);
+    row("rollout: progressive without steps", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"progressive")"),
+        400, bad, u"steps"_s);
+    row("rollout: steps on a canary", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"canary","steps":[5,100])"), 400, bad, u"steps"_s);
+    row("rollout: weight 101", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"canary","weight":101)"), 400,
+        bad, u"weight"_s);
+    row("rollout: weight negative", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"canary","weight":-5)"),
+        400, bad, u"weight"_s);
+    row("rollout: weight a string", "POST", "/v1/services/{svc}/rollouts", start(R"("strategy":"canary","weight":"10")"),
+        400, bad, u"weight"_s);
+    row("rollout: weight a fraction", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("strategy":"canary","weight":10.5)"), 400, bad, u"weight"_s);
+    row("rollout: interval 0", "POST", "/v1/services/{svc}/rollouts", start(R"("interval_seconds":0)"), 400, bad,
+        u"interval_seconds"_s);
+    row("rollout: interval a string", "POST", "/v1/services/{svc}/rollouts", start(R"("interval_seconds":"60s")"), 400,
+        bad, u"interval_seconds"_s);
+    row("rollout: max surge 150", "POST", "/v1/services/{svc}/rollouts", start(R"("max_surge_percent":150)"), 400, bad,
+        u"max_surge_percent"_s);
+    row("rollout: no surge and none unavailable", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("max_surge_percent":0,"max_unavailable":0)"), 400, bad, u"max_surge_percent"_s);
+    row("rollout: rollback window negative", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("rollback_window_seconds":-1)"), 400, bad, u"rollback_window_seconds"_s);
+    row("rollout: deadline 0", "POST", "/v1/services/{svc}/rollouts", start(R"("progress_deadline_seconds":0)"), 400,
+        bad, u"progress_deadline_seconds"_s);
+    row("rollout: deadline huge", "POST", "/v1/services/{svc}/rollouts", start(R"("progress_deadline_seconds":1e15)"),
+        400, bad, u"progress_deadline_seconds"_s);
+    row("rollout: analysis not an object", "POST", "/v1/services/{svc}/rollouts", start(R"("analysis":[1])"), 400, bad,
+        u"analysis"_s);
+    row("rollout: analysis min_requests 0", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("analysis":{"min_requests":0})"), 400, bad, u"analysis.min_requests"_s);
+    row("rollout: analysis error rate over 1", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("analysis":{"max_error_rate_increase":2})"), 400, bad, u"analysis.max_error_rate_increase"_s);
+    row("rollout: analysis latency ratio a string", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("analysis":{"max_latency_ratio":"1.5"})"), 400, bad, u"analysis.max_latency_ratio"_s);
+    row("rollout: analysis threshold fraction", "POST", "/v1/services/{svc}/rollouts",
+        start(R"("analysis":{"failure_threshold":1.5})"), 400, bad, u"analysis.failure_threshold"_s);
+    row("rollout: analysis unknown field", "POST", "/v1/services/{svc}/rollouts", start(R"("analysis":{"p95":2})"), 400,
+        bad, u"analysis.p95"_s);
+    row("rollout: unknown field", "POST", "/v1/services/{svc}/rollouts", start(R"("stratgy":"canary")"), 400, bad,
+        u"stratgy"_s);
+    row("rollout: model_version a number", "POST", "/v1/services/{svc}/rollouts",
+        R"({"model_version":2,"model_folder":"iris-v2"})", 400, bad, u"model_version"_s);
+    row("rollout: nothing to roll out", "POST", "/v1/services/{svc}/rollouts", R"({"strategy":"canary"})", 400, bad,
+        u"model_version"_s);
+    row("rollout: to the stable version", "POST", "/v1/services/{svc}/rollouts",
+        R"({"model_version":"v1","model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    row("rollout: unknown revision", "POST", "/v1/services/{svc}/rollouts", R"({"revision":"v9"})", 404, notFound);
+    row("rollout: malformed", "POST", "/v1/services/{svc}/rollouts", R"({"strategy":)", 400, bad);
+    row("rollout: not an object", "POST", "/v1/services/{svc}/rollouts", "[]", 400, bad);
+    row("rollout: one in progress", "POST", "/v1/services/{rolling}/rollouts", R"({"model_version":"v3"})", 409,
+        u"RolloutInProgress"_s);
+    row("rollout: one in progress, by modify", "PATCH", "/v1/services/{rolling}",
+        R"({"model_version":"v3","model_folder":"iris-v2"})", 409, u"RolloutInProgress"_s);
+    row("rollout: one in progress, by create", "POST", "/v1/services",
+        R"({"name":"rolling","model_version":"v3","model_folder":"iris-v2"})", 409, u"RolloutInProgress"_s);
+    row("rollout: unknown endpoint", "POST", "/v1/services/no-such-model/rollouts", start({}), 404, notFound);
+    row("rollout: unknown endpoint, list", "GET", "/v1/services/no-such-model/rollouts", "", 404, notFound);
+    row("rollout: limit 0", "GET", "/v1/services/{rolling}/rollouts?limit=0", "", 400, bad, u"limit"_s);
+    row("rollout: limit not a number", "GET", "/v1/services/{rolling}/rollouts?limit=ten", "", 400, bad, u"limit"_s);
+    row("rollout: unknown id", "GET", "/v1/services/{rolling}/rollouts/{unknown-id}", "", 404, notFound);
+    row("rollout: not an id", "GET", "/v1/services/{rolling}/rollouts/newest", "", 404, notFound);
+    row("rollout: another endpoint's", "GET", "/v1/services/{svc}/rollouts/{rollout}", "", 404, notFound);
+    row("rollout: no current one", "POST", "/v1/services/{svc}/rollouts/current/abort", "", 404, notFound);
+    row("rollout: no latest one", "POST", "/v1/services/{svc}/rollouts/latest/rollback", "", 404, notFound);
+    row("rollout: abort unknown id", "POST", "/v1/services/{rolling}/rollouts/{unknown-id}/abort", "", 404, notFound);
+    row("rollout: resume while progressing", "POST", "/v1/services/{rolling}/rollouts/{rollout}/resume", "", 400, bad);
+    row("rollout: weight 101", "PUT", "/v1/services/{rolling}/rollouts/current/weight", R"({"weight":101})", 400, bad,
+        u"weight"_s);
+    row("rollout: weight a string", "PUT", "/v1/services/{rolling}/rollouts/current/weight", R"({"weight":"50"})", 400,
+        bad, u"weight"_s);
+    row("rollout: weight missing", "PUT", "/v1/services/{rolling}/rollouts/current/weight", "{}", 400, bad, u"weight"_s);
+    row("rollout: weight null", "PUT", "/v1/services/{rolling}/rollouts/current/weight", R"({"weight":null})", 400, bad,
+        u"weight"_s);
+    row("rollout: weight unknown field", "PUT", "/v1/services/{rolling}/rollouts/current/weight",
+        R"({"weight":50,"share":0.5})", 400, bad, u"share"_s);
+    row("rollout: weight, no current one", "PUT", "/v1/services/{svc}/rollouts/current/weight", R"({"weight":50})", 404,
+        notFound);
+    row("rollout: unknown action", "POST", "/v1/services/{rolling}/rollouts/current/restart", "", 404, notFound);
+    row("rollout: wrong method on one", "DELETE", "/v1/services/{rolling}/rollouts/current", "", 405, bad);
+    row("rollout: wrong method on an action", "GET", "/v1/services/{rolling}/rollouts/current/abort", "", 405, bad);
+    row("rollout: wrong method on the weight", "POST", "/v1/services/{rolling}/rollouts/current/weight",
+        R"({"weight":50})", 405, bad);
+    row("rollout: no token", "POST", "/v1/services/{rolling}/rollouts/current/abort", "", 401, unauthorized, {},
+        Auth::None);
+    row("modify: unknown strategy", "PATCH", "/v1/services/{svc}", start(R"("strategy":"linear")"), 400, bad,
+        u"strategy"_s);
+    row("modify: strategy without a new version", "PATCH", "/v1/services/{svc}", R"({"strategy":"canary"})", 400, bad,
+        u"strategy"_s);
+    row("modify: canary_weight without a new version", "PATCH", "/v1/services/{svc}", R"({"canary_weight":10})", 400,
+        bad, u"canary_weight"_s);
+    row("modify: canary_weight 101", "PATCH", "/v1/services/{svc}", start(R"("strategy":"canary","canary_weight":101)"),
+        400, bad, u"canary_weight"_s);
+    row("modify: canary_weight a string", "PATCH", "/v1/services/{svc}",
+        start(R"("strategy":"canary","canary_weight":"10")"), 400, bad, u"canary_weight"_s);
+    row("modify: console's canaryWeight", "PATCH", "/v1/services/{svc}", start(R"("canaryWeight":10)"), 400, bad,
+        u"canaryWeight"_s);
+    row("create: another version, bad folder", "POST", "/v1/services",
+        R"({"name":"steady","model_version":"v5","model_folder":"no-such-folder"})", 422, u"ModelFileNotFound"_s);
     // Too large
     row("oversized: create", "POST", "/v1/services", kOversizedCreate, 413, u"PayloadTooLarge"_s);
     row("oversized: scale", "POST", "/v1/services/{svc}/scale", kOversizedScale, 413, u"PayloadTooLarge"_s);

@@ -172,6 +172,9 @@ private Q_SLOTS:
     void proxyServesInferenceWithAToken();
     void sigtermStopsCleanlyAndStatePersists();
     void urlFollowsProxyAfterRestart();
+    void rolloutVerbsTakeACanaryToItsEnd();
+    void rolloutWatchFollowsUntilTheRolloutEnds();
+    void createOfAnotherVersionStartsARollout();
 
 private:
     CtlResult ctl(const QStringList &arguments, const QString &api = {}, const QString &tokenFile = {});
@@ -557,6 +560,12 @@ void TestServeCtl::usageErrors_data()
     QTest::newRow("scale without a count") << QStringList{u"scale"_s, u"any-endpoint"_s};
     QTest::newRow("scale by a word") << QStringList{u"scale"_s, u"any-endpoint"_s, u"many"_s};
     QTest::newRow("option without its value") << QStringList{u"list"_s, u"--limit"_s};
+    QTest::newRow("rollout without an action") << QStringList{u"rollout"_s};
+    QTest::newRow("rollout without an endpoint") << QStringList{u"rollout"_s, u"status"_s};
+    QTest::newRow("rollout, unknown action") << QStringList{u"rollout"_s, u"restart"_s, u"any-endpoint"_s};
+    QTest::newRow("rollout weight without a weight") << QStringList{u"rollout"_s, u"weight"_s, u"any-endpoint"_s};
+    QTest::newRow("rollout watch, timeout a word")
+        << QStringList{u"rollout"_s, u"status"_s, u"any-endpoint"_s, u"--watch"_s, u"--timeout"_s, u"soon"_s};
 }
 
 void TestServeCtl::usageErrors()
@@ -585,7 +594,7 @@ void TestServeCtl::helpNamesOnlyVerbsThatRun()
     }
     // The verbs this suite drives, at the least.
     for (const QString &verb : {u"create"_s, u"dry-run"_s, u"list"_s, u"info"_s, u"delete"_s, u"scale"_s, u"rules"_s,
-                                u"revisions"_s, u"token"_s, u"autoscaling"_s, u"metric"_s, u"scale-events"_s})
+                                u"revisions"_s, u"token"_s, u"autoscaling"_s, u"metric"_s, u"scale-events"_s, u"rollout"_s})
         QVERIFY2(verbs.contains(verb), qPrintable(verb + u" is not in the help:\n"_s + help.out));
 
     // Without arguments each one is run (an answer, or a usage error of its own), never unknown.
@@ -696,6 +705,157 @@ void TestServeCtl::urlFollowsProxyAfterRestart()
     const CtlResult info = ctl({u"--json"_s, u"info"_s, name});
     QVERIFY2(info.exitCode == 0, info.describe().constData());
     QCOMPARE(info.json().value(u"url"_s).toString(), u"http://"_s + m_server->proxy() + u'/' + name);
+}
+
+// The rollout verbs against the real server and its rollout controller. No replicas (0), so
+// nothing depends on a model server starting: a canary at 0 % holds until the operator acts,
+// and a promoted one finishes by itself.
+void TestServeCtl::rolloutVerbsTakeACanaryToItsEnd()
+{
+    const QString name = u"canaried"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
+    // Steps that are not integers: the API refuses them by name, nothing starts.
+    CtlResult r = ctl({u"rollout"_s, u"start"_s, name, u"--version"_s, u"v2"_s, u"--folder"_s, u"iris-v2"_s, u"--strategy"_s,
+                       u"progressive"_s, u"--steps"_s, u"5,x,100"_s});
+    QVERIFY2(r.finished && r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s) && r.err.contains(u"steps"_s),
+             r.describe().constData());
+    r = ctl({u"rollout"_s, u"status"_s, name});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"NotFound"_s), r.describe().constData());
+
+    r = ctl({u"rollout"_s, u"start"_s, name, u"--version"_s, u"v2"_s, u"--folder"_s, u"iris-v2"_s, u"--strategy"_s,
+             u"canary"_s, u"--weight"_s, u"0"_s});
+    QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
+    for (const QString &shown : {u"canary"_s, u"PROGRESSING"_s, u"v1 -> v2"_s, u"canary rollout to v2 started"_s})
+        QVERIFY2(r.out.contains(shown), qPrintable(shown + u" is not shown:\n"_s + QString::fromUtf8(r.describe())));
+
+    r = ctl({u"--json"_s, u"rollout"_s, u"status"_s, name});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QString rolloutId = r.json().value(u"rollout_id"_s).toString();
+    QVERIFY2(!rolloutId.isEmpty(), r.describe().constData());
+    QCOMPARE(r.json().value(u"phase"_s).toString(), u"PROGRESSING"_s);
+    QCOMPARE(r.json().value(u"to_version"_s).toString(), u"v2"_s);
+    r = ctl({u"info"_s, name});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"rollout:          "_s + rolloutId + u" (canary, v1 -> v2, PROGRESSING, weight 0%)"_s),
+             r.describe().constData());
+
+    // One at a time.
+    r = ctl({u"rollout"_s, u"start"_s, name, u"--version"_s, u"v3"_s, u"--folder"_s, u"iris-v2"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"RolloutInProgress"_s), r.describe().constData());
+
+    r = ctl({u"rollout"_s, u"pause"_s, name});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"PAUSED"_s) && r.out.contains(u"paused by the operator"_s),
+             r.describe().constData());
+    r = ctl({u"rollout"_s, u"pause"_s, name, rolloutId});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s), r.describe().constData());
+    r = ctl({u"--json"_s, u"rollout"_s, u"resume"_s, name});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QCOMPARE(r.json().value(u"phase"_s).toString(), u"PROGRESSING"_s);
+    for (const QString &weight : {u"101"_s, u"half"_s}) {
+        r = ctl({u"rollout"_s, u"weight"_s, name, weight});
+        QVERIFY2(r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s) && r.err.contains(u"weight"_s), r.describe().constData());
+    }
+
+    // Promoted, it finishes as a rolling update of 0 replicas: the watch sees it end.
+    r = ctl({u"rollout"_s, u"promote"_s, name});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"promoted by the operator"_s), r.describe().constData());
+    r = ctl({u"rollout"_s, u"status"_s, name, rolloutId, u"--watch"_s, u"--timeout"_s, u"15"_s});
+    QVERIFY2(r.finished && r.exitCode == 0, r.describe().constData());
+    QVERIFY2(r.out.contains(u"ended SUCCEEDED"_s), r.describe().constData());
+    r = ctl({u"--json"_s, u"info"_s, name});
+    QCOMPARE(r.json().value(u"model_version"_s).toString(), u"v2"_s);
+
+    // Rollback (the latest by default) after it succeeded: a rolling rollout back to v1.
+    r = ctl({u"--json"_s, u"rollout"_s, u"rollback"_s, name});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QCOMPARE(r.json().value(u"to_version"_s).toString(), u"v1"_s);
+    QCOMPARE(r.json().value(u"strategy"_s).toString(), u"rolling"_s);
+    r = ctl({u"rollout"_s, u"status"_s, name, u"--watch"_s, u"--timeout"_s, u"15"_s});
+    QVERIFY2(r.finished && r.exitCode == 0 && r.out.contains(u"ended SUCCEEDED"_s), r.describe().constData());
+    r = ctl({u"--json"_s, u"info"_s, name});
+    QCOMPARE(r.json().value(u"model_version"_s).toString(), u"v1"_s);
+
+    // Both in the history, newest first.
+    r = ctl({u"rollout"_s, u"history"_s, name});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(lines.size() == 3 && lines[0].startsWith(u"ROLLOUT"_s) && lines[2].startsWith(rolloutId), r.describe().constData());
+    QVERIFY2(lines[1].contains(u"rolling"_s) && lines[2].contains(u"canary"_s), r.describe().constData());
+    r = ctl({u"--json"_s, u"rollout"_s, u"history"_s, name, u"--limit"_s, u"1"_s});
+    QCOMPARE(r.json().value(u"rollouts"_s).toArray().size(), 1);
+}
+
+// --watch prints each event as it happens and stops when the rollout is no longer in progress;
+// --timeout bounds it. The rollout starts from modify with a strategy.
+void TestServeCtl::rolloutWatchFollowsUntilTheRolloutEnds()
+{
+    const QString name = u"watched"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    CtlResult r = ctl({u"modify"_s, name, u"--version"_s, u"v2"_s, u"--folder"_s, u"iris-v2"_s, u"--strategy"_s, u"canary"_s,
+                       u"--canary-weight"_s, u"0"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"rollout started:"_s) && r.out.contains(u"canary"_s), r.describe().constData());
+
+    // Still in progress at --timeout: exit 4; --json gives one object a line.
+    r = ctl({u"--json"_s, u"rollout"_s, u"status"_s, name, u"--watch"_s, u"--timeout"_s, u"1"_s});
+    QVERIFY2(r.finished && r.exitCode == 4 && r.err.contains(u"PROGRESSING"_s), r.describe().constData());
+    const QStringList jsonLines = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(!jsonLines.isEmpty(), r.describe().constData());
+    for (const QString &line : jsonLines)
+        QVERIFY2(QJsonDocument::fromJson(line.toUtf8()).object().contains(u"event"_s), r.describe().constData());
+
+    QProcess watch;
+    watch.setProcessEnvironment(childEnvironment(m_scratch.filePath(u"default-data"_s)));
+    watch.start(binary(), {u"ctl"_s, u"--api"_s, u"http://"_s + m_server->api(), u"--token-file"_s, m_server->tokenFile(),
+                           u"rollout"_s, u"status"_s, name, u"--watch"_s, u"--timeout"_s, u"60"_s});
+    QVERIFY2(watch.waitForStarted(kCtlMs), qPrintable(watch.errorString()));
+    QString seen;
+    const auto read = [&] {
+        seen += QString::fromUtf8(watch.readAllStandardOutput());
+        return seen;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(read().contains(u"canary rollout to v2 started"_s), qPrintable(seen), kCtlMs);
+
+    // A change made elsewhere shows up in the watch as it happens, while it still runs.
+    r = ctl({u"rollout"_s, u"pause"_s, name});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QTRY_VERIFY2_WITH_TIMEOUT(read().contains(u"paused by the operator"_s), qPrintable(seen), kCtlMs);
+    QCOMPARE(watch.state(), QProcess::Running);
+
+    r = ctl({u"rollout"_s, u"abort"_s, name});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QVERIFY2(watch.waitForFinished(kCtlMs), qPrintable(read()));
+    read();
+    QCOMPARE(watch.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(watch.exitCode() == 1, qPrintable(seen + QString::fromUtf8(watch.readAllStandardError())));  // ended, not succeeded
+    QVERIFY2(seen.contains(u"aborted by the operator"_s), qPrintable(seen));
+    QVERIFY2(seen.contains(u"ended ABORTED"_s), qPrintable(seen));
+    // Each event once: the start line was printed before the watch began, and only then.
+    QCOMPARE(seen.count(u"canary rollout to v2 started"_s), 1);
+    QCOMPARE(seen.count(u"paused by the operator"_s), 1);
+}
+
+// Spec 1.4 from the command line: another version of a served model is a rollout on it.
+void TestServeCtl::createOfAnotherVersionStartsARollout()
+{
+    const QString name = u"versioned"_s;
+    const CtlResult first = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(first.exitCode == 0 && !first.out.contains(u"rollout started"_s), first.describe().constData());
+
+    // Not through createEndpoint(): the name is already on the list to delete.
+    CtlResult r = ctl({u"create"_s, name, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v2.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"rollout started:"_s) && r.out.contains(u"v1.0 -> v2.0"_s),
+             r.describe().constData());
+    r = ctl({u"--json"_s, u"revisions"_s, name});
+    QCOMPARE(r.json().value(u"revisions"_s).toArray().size(), 2);
+    r = ctl({u"create"_s, name, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1.0"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"ModelAlreadyExists"_s), r.describe().constData());
+    const CtlResult list = ctl({u"--json"_s, u"list"_s});
+    const QJsonArray services = list.json().value(u"services"_s).toArray();
+    QCOMPARE(std::count_if(services.begin(), services.end(),
+                           [&](const QJsonValue &s) { return s.toObject().value(u"name"_s).toString() == name; }),
+             1);
 }
 
 QTEST_GUILESS_MAIN(TestServeCtl)
