@@ -5,7 +5,7 @@
 // - progressive, interval 5 s, failure threshold 2, v2 answering 500 to 30 % of /predict: from the
 //   first request v2 answers to the last one (aim: interval x threshold + 1 s), beside Flagger's
 //   interval x threshold at its 1 min default interval.
-// Usage: bench_rollout [rate]   (default 500 requests/s)
+// Usage: bench_rollout [rate] [switch-runs] [rollback-runs]   (default 500 requests/s, 3 and 5 runs)
 #include <algorithm>
 
 #include <QCoreApplication>
@@ -152,12 +152,13 @@ struct Tally
     qint64 onV2 = 0;
     qint64 firstV2SentMs = -1;
     qint64 lastV2DoneMs = -1;
-    qint64 lastNotV2SentMs = -1;  // the last request not answered 200 by v2
+    qint64 allV2FromMs = -1;  // sent after the last request not answered 200 by v2: the first one
 };
 
 Tally tally(const QList<Answer> &answers, qint64 fromMs, const QByteArray &v2)
 {
     Tally t;
+    bool allV2 = false;
     for (const Answer &a : answers) {
         if (a.sentMs < fromMs)
             continue;
@@ -173,9 +174,15 @@ Tally tally(const QList<Answer> &answers, qint64 fromMs, const QByteArray &v2)
                 t.firstV2SentMs = a.sentMs;
             t.lastV2DoneMs = std::max(t.lastV2DoneMs, a.doneMs);
         }
-        if (!(ok && onV2))
-            t.lastNotV2SentMs = a.sentMs;
+        if (!(ok && onV2)) {
+            allV2 = false;
+        } else if (!allV2) {
+            allV2 = true;
+            t.allV2FromMs = a.sentMs;
+        }
     }
+    if (!allV2)
+        t.allV2FromMs = -1;
     return t;
 }
 
@@ -187,6 +194,7 @@ struct SwitchRow
     qint64 toSucceededMs = -1;
     int minHealthy = 0;
     Tally during;
+    QList<RolloutEvent> events;
     QString note;
 };
 
@@ -215,16 +223,15 @@ SwitchRow switchover(RolloutStrategy strategy, int rate)
         return row;
     }
     row.minHealthy = kReplicas;
-    QElapsedTimer sampled;
-    sampled.start();
     const qint64 waited = BenchSupport::waitFor(
         [&] {
-            if (sampled.elapsed() >= 100) {  // HEALTHY replicas, sampled ten times a second
-                row.minHealthy = std::min(row.minHealthy, BenchSupport::healthy(service, name));
-                sampled.restart();
-            }
-            const auto o = rolloutOf(service, name);
-            return o && !o->inProgress();
+            const auto info = service.endpointInfo(name);
+            if (!info)
+                return false;
+            const auto healthy = std::count_if(info->routes.cbegin(), info->routes.cend(),
+                                               [](const Route &r) { return r.status == RouteStatus::Healthy; });
+            row.minHealthy = std::min(row.minHealthy, int(healthy));
+            return info->rollout && !info->rollout->inProgress();
         },
         kRolloutLimitMs);
     const auto ended = rolloutOf(service, name);
@@ -242,8 +249,12 @@ SwitchRow switchover(RolloutStrategy strategy, int rate)
     if (row.during.firstV2SentMs >= 0)
         row.toFirstV2Ms = row.during.firstV2SentMs - patchMs;
     // 100 % on v2 from the first request after the last one that v2 did not answer with 200.
-    if (row.note.isEmpty() && row.during.onV2 > 0)
-        row.toAllV2Ms = std::max<qint64>(0, row.during.lastNotV2SentMs + 1000 / rate - patchMs);
+    if (row.note.isEmpty() && row.during.allV2FromMs >= 0)
+        row.toAllV2Ms = row.during.allV2FromMs - patchMs;
+    if (ended) {
+        if (auto info = service.rolloutInfo(name, ended->id.toString(QUuid::WithoutBraces)))
+            row.events = info->events;
+    }
     return row;
 }
 
@@ -254,6 +265,7 @@ struct RollbackRow
     qint64 startToFirstV2Ms = -1;
     Tally during;
     QList<AnalysisDecision> decisions;
+    QList<RolloutEvent> events;
     QString note;
 };
 
@@ -330,9 +342,22 @@ RollbackRow regression(int rate)
         row.startToFirstV2Ms = row.during.firstV2SentMs - startMs;
         row.regressionToRollbackMs = row.during.lastV2DoneMs - row.during.firstV2SentMs;
     }
-    if (auto info = service.rolloutInfo(name, started->rollout.id.toString(QUuid::WithoutBraces)))
+    if (auto info = service.rolloutInfo(name, started->rollout.id.toString(QUuid::WithoutBraces))) {
         row.decisions = info->decisions;
+        row.events = info->events;
+    }
     return row;
+}
+
+// The rollout's own timeline, from its first event.
+void printEvents(QTextStream &out, const QList<RolloutEvent> &events)
+{
+    if (events.isEmpty())
+        return;
+    const QDateTime first = events.constFirst().at;
+    for (const RolloutEvent &e : events)
+        out << "  +" << seconds(first.msecsTo(e.at)) << ' ' << rolloutPhaseName(e.phase) << " step " << e.step << " weight "
+            << e.weight << ": " << e.message << '\n';
 }
 
 QString ratio(qint64 a, qint64 b)
@@ -347,16 +372,25 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QTextStream out(stdout);
     const int rate = argc > 1 ? QString::fromLocal8Bit(argv[1]).toInt() : 500;
-    if (rate < 1 || rate > 5000)
-        qFatal("rate must be 1-5000 requests/s");
+    const int switchRuns = argc > 2 ? QString::fromLocal8Bit(argv[2]).toInt() : 3;
+    const int rollbackRuns = argc > 3 ? QString::fromLocal8Bit(argv[3]).toInt() : 5;
+    if (rate < 1 || rate > 5000 || switchRuns < 1 || switchRuns > 20 || rollbackRuns < 1 || rollbackRuns > 20)
+        qFatal("usage: bench_rollout [rate 1-5000] [switch-runs 1-20] [rollback-runs 1-20]");
 
     QList<SwitchRow> rows;
-    for (RolloutStrategy strategy : {RolloutStrategy::Rolling, RolloutStrategy::BlueGreen}) {
-        rows << switchover(strategy, rate);
-        out << rows.last().strategy << " done\n";
+    for (int run = 0; run < switchRuns; ++run) {
+        for (RolloutStrategy strategy : {RolloutStrategy::Rolling, RolloutStrategy::BlueGreen}) {
+            rows << switchover(strategy, rate);
+            out << rows.last().strategy << " run " << run + 1 << " done\n";
+            out.flush();
+        }
+    }
+    QList<RollbackRow> backs;
+    for (int run = 0; run < rollbackRuns; ++run) {
+        backs << regression(rate);
+        out << "progressive rollback run " << run + 1 << " done\n";
         out.flush();
     }
-    const RollbackRow back = regression(rate);
 
     out << "\n1. modify to v2 (" << kReplicas << " replicas of the demo model, " << rate << " requests/s, open loop)\n";
     out << "strategy     ->first v2  ->100% v2  ->SUCCEEDED  sent    on v1   on v2   failed  min HEALTHY\n";
@@ -368,31 +402,71 @@ int main(int argc, char **argv)
         if (!r.note.isEmpty())
             out << "  " << r.strategy << ": " << r.note << '\n';
     }
-    out << "failed requests: aim 0; blue-green over rolling, time to 100 % on v2: "
-        << ratio(rows.at(1).toAllV2Ms, rows.at(0).toAllV2Ms) << '\n';
+    QHash<QString, QList<qint64>> toAllV2;
+    QHash<QString, qint64> failed;
+    for (const SwitchRow &r : std::as_const(rows)) {
+        toAllV2[r.strategy] << r.toAllV2Ms;
+        failed[r.strategy] += r.during.failed;
+    }
+    for (const QString &strategy : {rolloutStrategyName(RolloutStrategy::Rolling), rolloutStrategyName(RolloutStrategy::BlueGreen)}) {
+        QList<qint64> times = toAllV2.value(strategy);
+        std::sort(times.begin(), times.end());
+        out << strategy << ": PATCH -> 100 % on v2 median " << seconds(times.at(times.size() / 2)) << " (min "
+            << seconds(times.constFirst()) << ", max " << seconds(times.constLast()) << "), failed requests "
+            << failed.value(strategy) << " in " << switchRuns << " run(s) (aim 0)\n";
+    }
+    const auto medianOf = [](QList<qint64> v) {
+        std::sort(v.begin(), v.end());
+        return v.at(v.size() / 2);
+    };
+    out << "blue-green over rolling, median time to 100 % on v2: "
+        << ratio(medianOf(toAllV2.value(rolloutStrategyName(RolloutStrategy::BlueGreen))),
+                 medianOf(toAllV2.value(rolloutStrategyName(RolloutStrategy::Rolling))))
+        << '\n';
+    for (const SwitchRow &r : std::as_const(rows).first(2)) {
+        out << r.strategy << " timeline (run 1):\n";
+        printEvents(out, r.events);
+    }
 
     const qint64 aimMs = qint64(kIntervalSeconds) * kFailureThreshold * 1000 + 1000;
     const qint64 flaggerMs = qint64(kFlaggerIntervalSeconds) * kFailureThreshold * 1000;
     out << "\n2. progressive rollback (v2 with --fail-percent " << kFailPercent << ", steps 5/25/50/100, interval "
         << kIntervalSeconds << " s, failure threshold " << kFailureThreshold << ", " << rate << " requests/s)\n";
-    if (!back.note.isEmpty())
-        out << "  " << back.note << '\n';
-    out << "rollout start -> v2's first request:         " << seconds(back.startToFirstV2Ms) << '\n';
-    out << "rollout start -> ROLLED_BACK:                " << seconds(back.startToRolledBackMs) << '\n';
-    out << "regression start -> no request reaches v2:   " << seconds(back.regressionToRollbackMs) << "  (aim <= "
-        << seconds(aimMs) << ": " << (back.regressionToRollbackMs >= 0 && back.regressionToRollbackMs <= aimMs ? "met" : "MISSED")
-        << ", " << ratio(back.regressionToRollbackMs, aimMs) << " of the aim)\n";
-    out << "Flagger, documented peer figure (not run here): interval " << kFlaggerIntervalSeconds << " s x threshold "
-        << kFailureThreshold << " = " << seconds(flaggerMs) << "; it over ServeDeck: " << ratio(flaggerMs, back.regressionToRollbackMs)
-        << '\n';
-    out << "requests from rollout start: " << back.during.sent << " sent, " << back.during.onV2 << " on v2, "
-        << back.during.failed << " failed (" << back.during.failedOnV2 << " of them on v2)\n";
-    for (const AnalysisDecision &d : back.decisions) {
+    out << "run  start->v2 first  start->ROLLED_BACK  regression->no request on v2  aim      sent    on v2  failed (on v2)\n";
+    QList<qint64> times;
+    int missed = 0;
+    qsizetype slowest = 0;
+    for (qsizetype i = 0; i < backs.size(); ++i) {
+        const RollbackRow &b = backs.at(i);
+        const bool met = b.regressionToRollbackMs >= 0 && b.regressionToRollbackMs <= aimMs;
+        missed += met ? 0 : 1;
+        times << b.regressionToRollbackMs;
+        if (b.regressionToRollbackMs > backs.at(slowest).regressionToRollbackMs)
+            slowest = i;
+        out << qSetFieldWidth(5) << Qt::left << i + 1 << qSetFieldWidth(16) << seconds(b.startToFirstV2Ms) << qSetFieldWidth(20)
+            << seconds(b.startToRolledBackMs) << qSetFieldWidth(30) << seconds(b.regressionToRollbackMs) << qSetFieldWidth(9)
+            << (met ? "met" : "MISSED") << qSetFieldWidth(8) << b.during.sent << qSetFieldWidth(7) << b.during.onV2
+            << qSetFieldWidth(0) << b.during.failed << " (" << b.during.failedOnV2 << ")\n";
+        if (!b.note.isEmpty())
+            out << "  run " << i + 1 << ": " << b.note << '\n';
+    }
+    std::sort(times.begin(), times.end());
+    const qint64 median = times.at(times.size() / 2);
+    out << "regression start -> no request reaches v2: median " << seconds(median) << " (min " << seconds(times.constFirst())
+        << ", max " << seconds(times.constLast()) << "); aim <= interval x threshold + 1 s = " << seconds(aimMs) << ": missed in "
+        << missed << " of " << backs.size() << " run(s); median over the aim " << ratio(median, aimMs) << '\n';
+    out << "Flagger, documented peer figure (not run here): interval " << kFlaggerIntervalSeconds << " s (its default) x threshold "
+        << kFailureThreshold << " = " << seconds(flaggerMs) << "; Flagger over ServeDeck's median: " << ratio(flaggerMs, median) << '\n';
+    const RollbackRow &b = backs.at(slowest);
+    out << "slowest run (" << slowest + 1 << "), its analysis:\n";
+    for (const AnalysisDecision &d : b.decisions) {
         out << "  step " << d.step << ' ' << d.check << ": " << analysisVerdictName(d.verdict) << ", n " << d.canaryRequests
             << '/' << d.stableRequests;
         if (d.canaryValue && d.stableValue)
             out << ", canary " << QString::number(*d.canaryValue, 'f', 4) << " stable " << QString::number(*d.stableValue, 'f', 4);
         out << '\n';
     }
+    out << "and its timeline:\n";
+    printEvents(out, b.events);
     return 0;
 }
