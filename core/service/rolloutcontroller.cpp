@@ -1,6 +1,7 @@
 #include "rolloutcontroller.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "domain/clock.h"
 #include "modelservingservice.h"
@@ -46,6 +47,9 @@ RolloutController::RolloutController(ModelServingService &service, Repository &r
     m_soon.setSingleShot(true);
     m_soon.setInterval(0);
     connect(&m_soon, &QTimer::timeout, this, [this] { static_cast<void>(runOnce()); });
+    m_due.setSingleShot(true);
+    m_due.setTimerType(Qt::PreciseTimer);
+    connect(&m_due, &QTimer::timeout, this, [this] { static_cast<void>(runOnce()); });
 }
 
 void RolloutController::start(int intervalMs)
@@ -58,6 +62,16 @@ void RolloutController::scheduleSoon()
 {
     if (!m_soon.isActive())
         m_soon.start();
+}
+
+void RolloutController::wakeIn(qint64 ms)
+{
+    if (!m_tick.isActive())
+        return;  // driven by hand (tests): only runOnce moves it
+    // A millisecond late rather than early: the step is due when its whole interval has passed.
+    const int wait = int(std::min<qint64>(ms + 1, std::numeric_limits<int>::max()));
+    if (!m_due.isActive() || m_due.remainingTime() > wait)
+        m_due.start(wait);
 }
 
 Result<int> RolloutController::runOnce()
@@ -242,8 +256,13 @@ Result<bool> RolloutController::step(const Rollout &o)
     const Window current = sample(o);
     if (!m_windowStart.contains(o.id))
         m_windowStart.insert(o.id, current);
-    if (o.stepStartedAt.secsTo(now) < o.intervalSeconds)
+    // Analysed when its interval ends, to the millisecond: the tick alone is coarse and may come
+    // a hair early, which held the step a whole tick more (a rollback 1 s late).
+    const qint64 dueInMs = qint64(o.intervalSeconds) * 1000 - o.stepStartedAt.msecsTo(now);
+    if (dueInMs > 0) {
+        wakeIn(dueInMs);
         return false;
+    }
     const Window begun = m_windowStart.value(o.id);
     const int stepNumber = o.stepIndex + 1;
     const QList<AnalysisDecision> decisions = m_analysis.analyse(
@@ -292,6 +311,8 @@ Result<bool> RolloutController::step(const Rollout &o)
     });
     if (stepped && *stepped && verdict != AnalysisVerdict::Inconclusive)
         m_windowStart.insert(o.id, current);
+    if (stepped && *stepped)
+        wakeIn(qint64(o.intervalSeconds) * 1000);
     return stepped;
 }
 

@@ -52,6 +52,7 @@ private:
     };
 
     Result<bool> step(const Rollout &rollout);
+    void wakeIn(qint64 ms);  // a pass then, or sooner
     QString failureReport(const Rollout &rollout, const Endpoint &endpoint);
     Window sample(const Rollout &rollout) const;
 
@@ -65,6 +66,7 @@ private:
     QHash<QUuid, QDateTime> m_shortSince;   // by rollout: since when its new revision lacks HEALTHY replicas
     QTimer m_tick;
     QTimer m_soon;
+    QTimer m_due;  // the next progressive step's end, to the millisecond
 };
 
 } // namespace ServeDeck
