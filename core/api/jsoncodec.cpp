@@ -360,6 +360,7 @@ QJsonObject toJson(const Revision &r)
             {QStringLiteral("runtime_variant"), r.runtimeVariant},
             {QStringLiteral("match_header"), r.matchHeader ? QJsonValue(r.matchHeader->text()) : QJsonValue()},
             {QStringLiteral("mode"), revisionModeName(r.mode)},
+            {QStringLiteral("replicas"), r.replicas},
             {QStringLiteral("created_at"), time(r.createdAt)}};
 }
 
@@ -725,6 +726,8 @@ Result<RevisionChanges> revisionChanges(const QJsonObject &body)
             f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("mode: '%1' is not one of serve, shadow").arg(*text),
                              {{QStringLiteral("field"), QStringLiteral("mode")}}));
     }
+    if (auto n = f.integer({"replicas"}, 0, 1000))
+        c.replicas = int(*n);
     if (body.isEmpty())
         f.fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nothing to modify: the body names no field")));
     return finished(f, c);

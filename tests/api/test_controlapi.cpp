@@ -1384,6 +1384,19 @@ void TestControlApi::setsRevisionConditionAndMode()
     revisions = info(id)[u"revisions"_s].toArray();
     QCOMPARE(revisions[1].toObject()[u"mode"_s].toString(), u"shadow"_s);
 
+    // A shadow outside any rollout has its own replica count; a mistyped one changes nothing.
+    r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/mountain"_s, QJsonObject { { u"replicas"_s, 2 } });
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"replicas"_s].toInt(), 2);
+    QCOMPARE((*m_env->repository().revision(QUuid::fromString(mountainId)))->replicas, 2);
+    const QByteArray twoShadows = m_env->storeDump();
+    for (const QJsonValue &bad : { QJsonValue(u"two"_s), QJsonValue(-1), QJsonValue(1001), QJsonValue(1.5) }) {
+        r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/mountain"_s, QJsonObject { { u"replicas"_s, bad } });
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.error()->details[u"field"_s].toString(), u"replicas"_s);
+    }
+    QCOMPARE(m_env->storeDump(), twoShadows);
+
     // The other revision is now the only one serving: it cannot become a shadow too.
     const QByteArray before = m_env->storeDump();
     r = m_env->api().send("PATCH", u"/v1/services/plants/revisions/v1"_s, QJsonObject { { u"mode"_s, u"shadow"_s } });
