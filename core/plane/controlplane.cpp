@@ -240,6 +240,12 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 return QString();
             });
             m_reconciler->setReplicaProbe([deployer](const Route &route) { return deployer && deployer->isRunning(route); });
+            const ProxyServer *proxy = m_proxy;
+            m_deployer->setInFlightProbe([proxy](const QUuid &routeId) {
+                const auto counters = proxy->routeCounters();
+                const auto it = counters.constFind(routeId);
+                return it == counters.cend() ? quint64(0) : it->inFlight;
+            });
             connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
             connect(m_reconciler, &Reconciler::routeDrainRequested, m_deployer, &ReplicaDeployer::drain);
             connect(m_deployer, &ReplicaDeployer::reconcileWanted, m_reconciler, &Reconciler::scheduleSoon);

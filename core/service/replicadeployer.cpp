@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include <QDir>
+#include <QTimer>
 
 #include "agent/agentconnector.h"
 #include "service/modelservingservice.h"
@@ -180,11 +181,29 @@ void ReplicaDeployer::deploy(const QUuid &routeId)
 
 void ReplicaDeployer::drain(const QUuid &routeId)
 {
-    auto route = m_repository.route(routeId);
-    if (!route || !route->has_value())
+    if (m_draining.contains(routeId))
         return;
-    if (AgentConnector *agent = agentNamed((*route)->agentId))
-        agent->stop(routeId);
+    m_draining.insert(routeId);
+    stopWhenIdle(routeId, QDeadlineTimer(drainGraceMs));
+}
+
+void ReplicaDeployer::stopWhenIdle(const QUuid &routeId, QDeadlineTimer deadline)
+{
+    // The first look comes after the routing snapshot without this route is published (that
+    // waits for the event loop), so no new request can reach the replica once it is idle.
+    constexpr int kLookEveryMs = 50;
+    QTimer::singleShot(kLookEveryMs, this, [this, routeId, deadline] {
+        if (m_inFlight && m_inFlight(routeId) > 0 && !deadline.hasExpired()) {
+            stopWhenIdle(routeId, deadline);
+            return;
+        }
+        m_draining.remove(routeId);
+        auto route = m_repository.route(routeId);
+        if (!route || !route->has_value())
+            return;
+        if (AgentConnector *agent = agentNamed((*route)->agentId))
+            agent->stop(routeId);
+    });
 }
 
 void ReplicaDeployer::failStart(const QUuid &routeId, const QUuid &endpointId, const QString &message)

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <functional>
+
+#include <QDeadlineTimer>
 #include <QObject>
+#include <QSet>
 #include <QUuid>
 
 #include "agent/replicaspec.h"
@@ -36,8 +40,12 @@ public:
     void deploy(const QUuid &routeId);
     // Routes created while no agent could take them: deployed when one joins.
     void deployPending();
-    // The route is draining: stop its replica gracefully.
+    // The route is draining: the data plane stops sending it requests (it is TERMINATING), and
+    // its replica is stopped once those already sent are answered, or after drainGraceMs.
     void drain(const QUuid &routeId);
+    // Requests in flight to a route, as the data plane counts them; unset: none are waited for.
+    void setInFlightProbe(std::function<quint64(const QUuid &routeId)> probe) { m_inFlight = std::move(probe); }
+    static constexpr int drainGraceMs = 10000;
     // Built from the route's revision: its model folder's definition and the endpoint's limits.
     Result<ReplicaSpec> specFor(const QUuid &routeId);
 
@@ -50,12 +58,15 @@ private:
     void onExited(AgentConnector *agent, const QUuid &routeId, const ReplicaExit &exit);
     void onLost(AgentConnector *agent, const QString &reason);
     void failStart(const QUuid &routeId, const QUuid &endpointId, const QString &message);
+    void stopWhenIdle(const QUuid &routeId, QDeadlineTimer deadline);
     AgentConnector *agentNamed(const QString &agentId) const;
     ErrorRecord errorFor(const Route &route, const QString &agentId, const QString &type, const QString &message) const;
 
     ModelServingService &m_service;
     Repository &m_repository;
     QList<AgentConnector *> m_agents;
+    std::function<quint64(const QUuid &)> m_inFlight;
+    QSet<QUuid> m_draining;  // a drain asked again while one waits is the same drain
 };
 
 } // namespace ServeDeck

@@ -20,10 +20,12 @@
 #include "agent/localagent.h"
 #include "agent/replicaprocess.h"
 #include "plane/controlplane.h"
+#include "proxy/proxyserver.h"
 #include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/replicaprocesses.h"
+#include "support/require.h"
 
 using namespace ServeDeck;
 using namespace ReplicaProcesses;
@@ -401,6 +403,36 @@ private Q_SLOTS:
         for (const Route &r : routes(QStringLiteral("gpu-model")))
             after << visibleDevices(r);
         QVERIFY2(after.contains(freed), qPrintable(after.join(u',')));
+    }
+
+    // Scaling in drains: the replica stops only once the request the proxy already sent it is
+    // answered, so a slow request in flight never fails because its replica went away.
+    void drainWaitsForTheRequestInFlight()
+    {
+        CreateEndpointRequest r;
+        r.name = QStringLiteral("slow");
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = faultyFolder(QStringLiteral("slow"), {QStringLiteral("--latency-ms"), QStringLiteral("1500")});
+        r.resourceSlots = {0.5, qint64(512) << 20, 0};
+        r.replicas = 1;
+        r.isPublic = true;
+        const Endpoint e = require(service().createEndpoint(r), "create");
+        QTRY_COMPARE_WITH_TIMEOUT(count(e.name, RouteStatus::Healthy), 1, kWaitMs);
+        const Route route = routes(e.name).constFirst();
+        QNetworkRequest request(QUrl(QStringLiteral("http://%1/slow/predict").arg(m_plane->proxyAddress())));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setTransferTimeout(kWaitMs);
+        QNetworkReply *reply = m_network.post(request, QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})"));
+        QTRY_COMPARE_WITH_TIMEOUT(m_plane->proxy()->routeCounters().value(route.id).inFlight, quint64(1), kWaitMs);
+        QVERIFY(service().scaleReplicas(e.name, 0).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kWaitMs);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("model_version")).toString(),
+                 QStringLiteral("v1"));
+        reply->deleteLater();
+        // And then it goes.
+        QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pidOf(route)), kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(routes(e.name).size(), 0, kWaitMs);
     }
 
     void restartReplacesReplicasWithoutDuplicates()
