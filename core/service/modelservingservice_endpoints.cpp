@@ -234,6 +234,13 @@ Result<QList<EndpointInfo>> ModelServingService::listEndpoints()
     auto byEndpoint = m_repository.routesByEndpoint();
     if (!byEndpoint)
         return byEndpoint.error();
+    // The rollouts that still shape an endpoint, in one query too; a list shows no finished ones.
+    auto shaping = m_repository.shapingRollouts();
+    if (!shaping)
+        return shaping.error();
+    QHash<QUuid, Rollout> rolloutOf;
+    for (const Rollout &o : *shaping)
+        rolloutOf.insert(o.endpointId, o);
     QList<EndpointInfo> out;
     out.reserve(endpoints->size());
     for (const Endpoint &e : *endpoints) {
@@ -242,6 +249,8 @@ Result<QList<EndpointInfo>> ModelServingService::listEndpoints()
         info.routes = byEndpoint->value(e.id);
         info.status = deriveEndpointStatus(e, info.routes);
         info.allocated = e.resourceSlots * int(std::count_if(info.routes.begin(), info.routes.end(), isLiveRoute));
+        if (const auto o = rolloutOf.constFind(e.id); o != rolloutOf.cend())
+            info.rollout = *o;
         out.append(std::move(info));
     }
     return out;
