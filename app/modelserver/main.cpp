@@ -91,6 +91,9 @@ int main(int argc, char **argv)
         // The one line on stdout: whoever started us with port 0 learns the port from it.
         QTextStream(stdout) << "listening=" << address << Qt::endl;
     };
+    if (faults.failPercent > 0)
+        qWarning("fault: fail-percent %d: /predict answers 500 to %d of every 100 requests", faults.failPercent,
+                 faults.failPercent);
     if (faults.startupDelayMs > 0)
         qWarning("fault: startup-delay-ms %d: listening only after the delay", faults.startupDelayMs);
     // Started from the event loop even without a delay, so that a failed listen can exit(1).

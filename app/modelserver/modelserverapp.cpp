@@ -136,7 +136,10 @@ HttpResponse ModelServerApp::predict(const HttpRequest &request)
     m_metrics.requestStarted();
     // Everything needed from the request is read now: during the latency wait below
     // the connection may close, and the request with it.
-    HttpResponse response = answer(request.body);
+    HttpResponse response = failThisPredict()
+        ? errorResponse(500, u"InternalError"_s,
+                        u"fault injected: fail-percent %1 (request #%2)"_s.arg(m_faults.failPercent).arg(m_predictsReceived))
+        : answer(request.body);
     if (m_faults.latencyMs > 0)
         waitOutLatency();
     if (m_faults.growMemoryMb > 0)
@@ -201,6 +204,16 @@ HttpResponse ModelServerApp::answer(const QByteArray &body) const
     if (single)
         result.insert(u"prediction"_s, first);
     return HttpResponse::json(200, QJsonDocument(result));
+}
+
+bool ModelServerApp::failThisPredict()
+{
+    ++m_predictsReceived;
+    // Request n fails when n * P mod 100 < P: exactly P of every 100 consecutive requests, spread
+    // as evenly as whole requests allow (10: every 10th), so a run of failures is as short as
+    // the share permits and a test can count them. n mod 100 first: the product cannot overflow.
+    const int percent = m_faults.failPercent;
+    return percent > 0 && (m_predictsReceived % 100) * percent % 100 < percent;
 }
 
 void ModelServerApp::waitOutLatency()

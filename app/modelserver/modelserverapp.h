@@ -16,7 +16,7 @@
 namespace ServeDeck {
 
 // The model server's HTTP side: POST /predict, GET /health, GET /metrics, and the
-// fault knobs that act on requests (latency, crash, failing health, memory growth).
+// fault knobs that act on requests (latency, failed answers, crash, failing health, memory growth).
 //
 // Added latency: HttpServer's handler is synchronous, so a /predict that must answer
 // later waits in a nested event loop inside the handler. Other connections are served
@@ -44,6 +44,7 @@ private:
     HttpResponse predict(const HttpRequest &request);
     HttpResponse answer(const QByteArray &body) const;
     HttpResponse health() const;
+    bool failThisPredict();
     void waitOutLatency();
     void growMemory();
     void countTowardsCrash();
@@ -54,6 +55,7 @@ private:
     RequestMetrics m_metrics;
     std::vector<std::unique_ptr<char[]>> m_grownMemory;  // the grow-memory fault's blocks, kept until exit
     qint64 m_predictsAnswered = 0;
+    qint64 m_predictsReceived = 0;  // the fail-percent fault's count
     bool m_healthFailing = false;
     QTimer m_failHealthTimer;
     HttpServer m_server;  // last: destroyed first, since its handler reaches every member above

@@ -75,6 +75,9 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
     const Knob latency{{u"latency-ms"_s, u"Fault: answer each /predict this much later (the server stays "
                                          "responsive meanwhile)."_s, u"ms"_s},
                        u"SERVEDECK_FAULT_LATENCY_MS"_s};
+    const Knob failPercent{{u"fail-percent"_s, u"Fault: answer this percentage of /predict requests with 500, spread "
+                                               "evenly (10: every 10th; 0 to 100)."_s, u"percent"_s},
+                           u"SERVEDECK_FAULT_FAIL_PERCENT"_s};
     const Knob crashAfter{{u"crash-after"_s, u"Fault: abort() (SIGABRT) after answering the Nth /predict; 0: never."_s,
                            u"n"_s},
                           u"SERVEDECK_FAULT_CRASH_AFTER"_s};
@@ -91,7 +94,7 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
                        u"SERVEDECK_FAULT_CUDA_OOM"_s};
 
     parser.addOptions({help, model, version, port, host});
-    for (const Knob *knob : {&startupDelay, &latency, &crashAfter, &failHealthAfter, &growMemory, &exitAtStart, &cudaOom})
+    for (const Knob *knob : {&startupDelay, &latency, &failPercent, &crashAfter, &failHealthAfter, &growMemory, &exitAtStart, &cudaOom})
         parser.addOption(knob->option);
 
     if (!parser.parse(arguments)) {
@@ -158,6 +161,7 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
     const bool knobsOk =
         intKnob(startupDelay, 0, kMaxDelayMs, [&](int n) { faults.startupDelayMs = n; })
         && intKnob(latency, 0, kMaxDelayMs, [&](int n) { faults.latencyMs = n; })
+        && intKnob(failPercent, 0, 100, [&](int n) { faults.failPercent = n; })
         && intKnob(crashAfter, 0, std::numeric_limits<int>::max(), [&](int n) { faults.crashAfter = n; })
         && intKnob(failHealthAfter, 0, kMaxDelayMs, [&](int n) { faults.failHealthAfterMs = n; })
         && intKnob(growMemory, 0, kMaxGrowMemoryMb, [&](int n) { faults.growMemoryMb = n; })

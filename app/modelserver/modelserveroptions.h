@@ -15,6 +15,7 @@ struct FaultOptions
 {
     int startupDelayMs = 0;                // 0: listen at once
     int latencyMs = 0;                     // added to every /predict; 0: none
+    int failPercent = 0;                   // share of /predict answered 500, spread evenly; 0: none
     int crashAfter = 0;                    // abort() after the Nth /predict; 0: never
     std::optional<int> failHealthAfterMs;  // /health answers 503 from then on (0: from the start)
     int growMemoryMb = 0;                  // MiB kept per /predict; 0: none

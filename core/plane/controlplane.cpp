@@ -15,6 +15,7 @@
 #include "auth/tokensigner.h"
 #include "domain/clock.h"
 #include "proxy/proxyserver.h"
+#include "service/rolloutcontroller.h"
 #include "service/routingpublisher.h"
 #include "agent/agentgateway.h"
 #include "autoscale/autoscaler.h"
@@ -51,6 +52,8 @@ ControlPlane::~ControlPlane()
     // replace every replica the shutdown stops; nor may the autoscaler ask for new ones.
     delete m_autoscaleTick;
     m_autoscaleTick = nullptr;
+    delete m_rollouts;
+    m_rollouts = nullptr;
     delete m_reconciler;
     m_reconciler = nullptr;
     delete m_deployer;
@@ -243,6 +246,22 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             adoptOrphanedRoutes();
         }
         m_reconciler->start(m_options.reconcileIntervalMs);
+
+        m_rollouts = new RolloutController(*m_service, *m_repository, Clock::system(), ProxyServer::latencyBucketBounds(), this);
+        const ProxyServer *proxy = m_proxy;
+        m_rollouts->setCounterSource([proxy] {
+            QHash<QUuid, RevisionCounters> out;
+            const auto counters = proxy->routeCounters();
+            for (auto it = counters.cbegin(); it != counters.cend(); ++it)
+                out.insert(it.key(), {qint64(it->requests), qint64(it->errors), it->latencyBuckets});
+            return out;
+        });
+        // A rollout's change reshapes replicas and traffic; a route's change may finish a rollout.
+        connect(m_service.get(), &ModelServingService::rolloutChanged, m_reconciler, &Reconciler::scheduleSoon);
+        connect(m_service.get(), &ModelServingService::routesChanged, m_rollouts, &RolloutController::scheduleSoon);
+        connect(m_rollouts, &RolloutController::passFailed, this,
+                [](const QString &message) { qCWarning(lcPlane, "rollout step failed: %s", qPrintable(message)); });
+        m_rollouts->start(m_options.reconcileIntervalMs);
     }
 
     if (auto wired = startAutoscaling(); !wired)

@@ -23,6 +23,7 @@ class LocalAgent;
 class ReplicaDeployer;
 class ModelServingService;
 class Reconciler;
+class RolloutController;
 class Repository;
 class TokenSigner;
 
@@ -63,6 +64,7 @@ public:
     ModelServingService &service();
     Repository &repository();
     Reconciler *reconciler() const { return m_reconciler; }
+    RolloutController *rollouts() const { return m_rollouts; }
     LocalAgent *agent() const { return m_agent.get(); }
     ProxyServer *proxy() const { return m_proxy; }
     EndpointMetricsSampler *metrics() const { return m_metrics; }
@@ -96,6 +98,7 @@ private:
     std::unique_ptr<LocalAgent> m_agent;
     ReplicaDeployer *m_deployer = nullptr;
     Reconciler *m_reconciler = nullptr;
+    RolloutController *m_rollouts = nullptr;
     ControlApiServer *m_api = nullptr;
     ProxyServer *m_proxy = nullptr;
     RoutingPublisher *m_routing = nullptr;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QDateTime>
 #include <QList>
 
@@ -17,6 +19,8 @@ struct RevisionCounters
     // entry (+Inf) counts them all. Empty: no request seen.
     QList<quint64> latencyBuckets;
 
+    // The window from `earlier` to this sample. A route that vanished takes its counts with it,
+    // so any field may go backwards: each is clamped at 0 (errors also at the requests left).
     RevisionCounters since(const RevisionCounters &earlier) const;
 };
 
@@ -31,14 +35,22 @@ public:
 
     // Every check of one step (success_rate, p95_ms, p99_ms), then the step's overall verdict
     // (check "step"): FAIL if any check failed, else INCONCLUSIVE if any was, else PASS.
+    // Each check carries both sides' n, values and the effect (none where a value is missing,
+    // or for a latency whose stable value is 0 ms); the step carries the n and a one-line
+    // summary in its note.
     QList<AnalysisDecision> analyse(int step, const QDateTime &at, const RevisionCounters &canary,
                                     const RevisionCounters &stable, const AnalysisThresholds &thresholds) const;
 
     // The q-quantile (0..1) in milliseconds, interpolated within its bucket as Prometheus'
-    // histogram_quantile does; none without requests.
+    // histogram_quantile does; none without requests or with buckets that do not fit the bounds.
     std::optional<double> quantileMs(double q, const RevisionCounters &counters) const;
 
 private:
+    AnalysisDecision errorRateCheck(const RevisionCounters &canary, const RevisionCounters &stable,
+                                    const AnalysisThresholds &thresholds) const;
+    AnalysisDecision latencyCheck(const QString &check, double q, const RevisionCounters &canary,
+                                  const RevisionCounters &stable, const AnalysisThresholds &thresholds) const;
+
     QList<double> m_bounds;
 };
 

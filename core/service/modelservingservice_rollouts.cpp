@@ -277,8 +277,9 @@ Result<Rollout> ModelServingService::beginRollout(const Endpoint &e, const Rollo
                              capacityDetails(e.resourceSlots, extra, available, total));
         }
     }
+    // The one-in-progress index backs the check above against a writer elsewhere (a shared store).
     if (auto inserted = m_repository.insertRollout(o); !inserted) {
-        if (inserted.error().type == ErrorType::StorageError)
+        if (inserted.error().message.contains(QLatin1String("rollouts.endpoint_id")))
             return makeError(ErrorType::RolloutInProgress,
                              QStringLiteral("endpoint '%1' has a rollout in progress").arg(e.name));
         return inserted.error();
@@ -404,6 +405,19 @@ Result<RolloutInfo> ModelServingService::applyRolloutChange(Endpoint e, Rollout 
     if (c.endpointChanged) {
         if (auto r = m_repository.updateEndpoint(e); !r)
             return r.error();
+        // The new stable revision's routes may have started dark (a canary's); as the current
+        // revision they take full weight.
+        auto routes = m_repository.routes(e.id);
+        if (!routes)
+            return routes.error();
+        for (Route r : *routes) {
+            if (r.revisionId != e.currentRevisionId || r.weight > 0)
+                continue;
+            r.weight = 100;
+            r.updatedAt = c.now;
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+        }
     }
     for (const RolloutEvent &event : std::as_const(c.events)) {
         if (auto r = m_repository.insertRolloutEvent(o.id, event); !r)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "domain/rollout.h"
+
 #include "proxy/proxyserver.h"
 #include "servicelog.h"
 #include "store/repository.h"
@@ -27,6 +29,42 @@ CircuitBreakerPolicy policyOf(const CircuitBreakerSettings &settings)
     policy.baseEjectionMs = qint64(settings.baseEjectionSeconds) * 1000;
     policy.maxEjectionPercent = settings.maxEjectionPercent;
     return policy;
+}
+
+// While a rollout shapes an endpoint, traffic between its two revisions is the plan's share
+// for the new one (canary, progressive, blue-green), or else in proportion to each side's
+// HEALTHY replicas (rolling, promoting). Each side's share is spread over its routes in
+// proportion to their own weights, out of 10000 so a 1 % canary over many routes still counts.
+void applyRolloutShare(const Rollout &o, int desired, QList<RouteTarget> &routes)
+{
+    const auto healthyOf = [&](const QUuid &revision) {
+        return int(std::count_if(routes.cbegin(), routes.cend(), [&](const RouteTarget &t) { return t.revisionId == revision; }));
+    };
+    const int targetHealthy = healthyOf(o.toRevisionId);
+    const int stableHealthy = healthyOf(o.fromRevisionId);
+    // The controller clears warmUntil when the window ends; until then the old set is warm.
+    const QDateTime now = o.warmUntil.isValid() ? o.warmUntil.addMSecs(-1) : o.updatedAt;
+    const RolloutPlan plan = planRollout(o, desired, targetHealthy, now);
+    if (!plan.affectsRevisions || targetHealthy + stableHealthy == 0)
+        return;
+    const int share = plan.targetWeight ? *plan.targetWeight : (100 * targetHealthy + (targetHealthy + stableHealthy) / 2)
+                                                                     / (targetHealthy + stableHealthy);
+    const auto spread = [&](const QUuid &revision, int total) {
+        qint64 sum = 0;
+        int count = 0;
+        for (const RouteTarget &t : std::as_const(routes)) {
+            if (t.revisionId == revision) {
+                sum += t.weight;
+                ++count;
+            }
+        }
+        for (RouteTarget &t : routes) {
+            if (t.revisionId == revision)
+                t.weight = sum > 0 ? int(qint64(total) * t.weight / sum) : total / count;
+        }
+    };
+    spread(o.toRevisionId, share * 100);
+    spread(o.fromRevisionId, (100 - share) * 100);
 }
 
 } // namespace
@@ -67,6 +105,12 @@ Result<quint64> RoutingPublisher::publishNow()
     auto revoked = m_repository.revokedTokenIds();
     if (!revoked)
         return revoked.error();
+    auto shaping = m_repository.shapingRollouts();
+    if (!shaping)
+        return shaping.error();
+    QHash<QUuid, const Rollout *> rolloutOf;
+    for (const Rollout &o : *shaping)
+        rolloutOf.insert(o.endpointId, &o);
 
     auto snapshot = std::make_shared<RoutingSnapshot>();
     snapshot->version = ++m_version;
@@ -104,9 +148,19 @@ Result<quint64> RoutingPublisher::publishNow()
             if (r.status != RouteStatus::Healthy || port == 0)
                 continue;
             const auto revision = revisions->constFind(r.revisionId);
+            // A revision nothing asks replicas of any more (a rollout just ended) is draining:
+            // it takes no traffic even before its routes are marked so.
+            const Rollout *shapedBy = rolloutOf.value(e.id);
+            const bool wanted = r.revisionId == e.currentRevisionId
+                || (revision != revisions->cend() && revision->replicas > 0)
+                || (shapedBy && (r.revisionId == shapedBy->fromRevisionId || r.revisionId == shapedBy->toRevisionId));
+            if (!wanted)
+                continue;
             const QString version = revision != revisions->cend() ? revision->modelVersion : QString();
             table.routes.append({r.id, r.revisionId, version, hostOf(r.agentId), port, r.weight});
         }
+        if (const Rollout *o = rolloutOf.value(e.id))
+            applyRolloutShare(*o, e.replicas, table.routes);
         snapshot->endpoints.insert(e.name, std::move(table));
     }
     m_proxy.publish(std::move(snapshot));

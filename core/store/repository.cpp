@@ -776,7 +776,8 @@ QString stepsText(const QList<int> &steps)
     QStringList parts;
     for (int step : steps)
         parts << QString::number(step);
-    return parts.join(u',');
+    // Never a null string: that binds as NULL.
+    return steps.isEmpty() ? QStringLiteral("") : parts.join(u',');
 }
 
 QList<int> stepsFrom(const QString &text)
@@ -787,6 +788,12 @@ QList<int> stepsFrom(const QString &text)
     return steps;
 }
 
+// A null QString binds as NULL; the text columns are NOT NULL, empty when there is nothing.
+QString text(const QString &s)
+{
+    return s.isNull() ? QStringLiteral("") : s;
+}
+
 QVariantList rolloutBinds(const Rollout &o)
 {
     return {idText(o.id), idText(o.endpointId), idText(o.fromRevisionId), idText(o.toRevisionId),
@@ -794,7 +801,7 @@ QVariantList rolloutBinds(const Rollout &o)
             o.intervalSeconds, o.weight, o.maxSurgePercent, o.maxUnavailable, o.rollbackWindowSeconds,
             o.progressDeadlineSeconds, o.maxFailures, o.failures, o.failedChecks, o.analysis.minRequests,
             o.analysis.maxErrorRateIncrease, o.analysis.maxLatencyRatio, o.analysis.minLatencyIncreaseMs,
-            o.analysis.failureThreshold, o.reason, ms(o.createdAt), ms(o.updatedAt), ms(o.stepStartedAt),
+            o.analysis.failureThreshold, text(o.reason), ms(o.createdAt), ms(o.updatedAt), ms(o.stepStartedAt),
             ms(o.finishedAt), ms(o.warmUntil)};
 }
 
@@ -903,7 +910,7 @@ Result<Done> Repository::insertRolloutDecision(const QUuid &rolloutId, const Ana
                                      "VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(rolloutId), d.step, d.check, d.canaryRequests, d.stableRequests,
                        nullableDouble(d.canaryValue), nullableDouble(d.stableValue), nullableDouble(d.effect),
-                       analysisVerdictName(d.verdict), d.note, ms(d.at)});
+                       analysisVerdictName(d.verdict), text(d.note), ms(d.at)});
 }
 
 Result<QList<AnalysisDecision>> Repository::rolloutDecisions(const QUuid &rolloutId)
@@ -934,7 +941,7 @@ Result<Done> Repository::insertRolloutEvent(const QUuid &rolloutId, const Rollou
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO rollout_events(rollout_id, phase, step, weight, message, created_at) "
                                      "VALUES(?,?,?,?,?,?)"),
-                      {idText(rolloutId), rolloutPhaseName(e.phase), e.step, e.weight, e.message, ms(e.at)});
+                      {idText(rolloutId), rolloutPhaseName(e.phase), e.step, e.weight, text(e.message), ms(e.at)});
 }
 
 Result<QList<RolloutEvent>> Repository::rolloutEvents(const QUuid &rolloutId)

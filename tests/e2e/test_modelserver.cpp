@@ -237,6 +237,8 @@ private Q_SLOTS:
     void cudaOom();
     void growMemory();
     void latencyKeepsHealthResponsive();
+    void failPercent_data();
+    void failPercent();
     void startupDelay_data();
     void startupDelay();
 
@@ -554,6 +556,9 @@ void TestModelServer::badArgumentsExit2_data()
     QTest::newRow("negative latency") << QStringList{u"--model"_s, csv, u"--latency-ms"_s, u"-5"_s} << Environment();
     QTest::newRow("latency env not a number")
         << QStringList{u"--model"_s, csv} << Environment{{u"SERVEDECK_FAULT_LATENCY_MS"_s, u"slow"_s}};
+    QTest::newRow("fail percent 101") << QStringList{u"--model"_s, csv, u"--fail-percent"_s, u"101"_s} << Environment();
+    QTest::newRow("fail percent env not a number")
+        << QStringList{u"--model"_s, csv} << Environment{{u"SERVEDECK_FAULT_FAIL_PERCENT"_s, u"10%"_s}};
     QTest::newRow("exit code 256") << QStringList{u"--exit-code-at-start"_s, u"256"_s} << Environment();
     QTest::newRow("cuda env not a boolean")
         << QStringList{u"--model"_s, csv} << Environment{{u"SERVEDECK_FAULT_CUDA_OOM"_s, u"maybe"_s}};
@@ -854,6 +859,65 @@ void TestModelServer::latencyKeepsHealthResponsive()
     QCOMPARE(after.value(u"servedeck_model_in_flight"_s), 0.0);
     QCOMPARE(after.value(u"servedeck_model_request_duration_seconds_bucket{le=\"1\"}"_s), 0.0);
     QCOMPARE(after.value(u"servedeck_model_request_duration_seconds_bucket{le=\"2.5\"}"_s), 1.0);
+}
+
+void TestModelServer::failPercent_data()
+{
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<Environment>("environment");
+    QTest::addColumn<QList<int>>("failing");  // which of the first 20 /predict answer 500 (1-based)
+
+    QTest::newRow("flag 10: every 10th") << QStringList{u"--fail-percent"_s, u"10"_s} << Environment()
+                                         << QList<int>{10, 20};
+    QTest::newRow("environment 25: every 4th") << QStringList()
+                                               << Environment{{u"SERVEDECK_FAULT_FAIL_PERCENT"_s, u"25"_s}}
+                                               << QList<int>{4, 8, 12, 16, 20};
+    // 30 of every 100, never two in a row: n * 30 mod 100 < 30.
+    QTest::newRow("flag 30, spread") << QStringList{u"--fail-percent"_s, u"30"_s} << Environment()
+                                     << QList<int>{4, 7, 10, 14, 17, 20};
+    QTest::newRow("flag wins") << QStringList{u"--fail-percent"_s, u"50"_s}
+                               << Environment{{u"SERVEDECK_FAULT_FAIL_PERCENT"_s, u"100"_s}}
+                               << QList<int>{2, 4, 6, 8, 10, 12, 14, 16, 18, 20};
+    QList<int> all;
+    for (int i = 1; i <= 20; ++i)
+        all << i;
+    QTest::newRow("100: all") << QStringList{u"--fail-percent"_s, u"100"_s} << Environment() << all;
+    QTest::newRow("0: none") << QStringList{u"--fail-percent"_s, u"0"_s} << Environment() << QList<int>();
+}
+
+void TestModelServer::failPercent()
+{
+    QFETCH(QStringList, extra);
+    QFETCH(Environment, environment);
+    QFETCH(QList<int>, failing);
+
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(v1Arguments() + extra, environment, &why), qPrintable(why));
+    QList<int> failed;
+    for (int i = 1; i <= 20; ++i) {
+        const HttpResult r = predict(server.port(), kSetosaBody);
+        QVERIFY2(r.status == 200 || r.status == 500, qPrintable(u"predict #%1: "_s.arg(i) + QString::fromUtf8(r.describe())));
+        if (r.status == 500) {
+            failed << i;
+            const QJsonObject error = r.json().value(u"error"_s).toObject();
+            QCOMPARE(error.value(u"type"_s).toString(), u"InternalError"_s);
+            QVERIFY2(error.value(u"message"_s).toString().contains(u"fault injected: fail-percent"_s), r.body.constData());
+        } else {
+            QCOMPARE(r.json().value(u"prediction"_s).toString(), u"setosa"_s);
+        }
+    }
+    QCOMPARE(failed, failing);
+
+    // The failures are counted like any other answer.
+    const HttpResult metrics = request(server.port(), "GET", u"/metrics"_s);
+    QVERIFY2(metrics.status == 200, metrics.describe().constData());
+    const QHash<QString, double> m = parseMetrics(metrics.body);
+    QCOMPARE(m.value(u"servedeck_model_requests_total{status=\"500\"}"_s, 0), double(failing.size()));
+    QCOMPARE(m.value(u"servedeck_model_requests_total{status=\"200\"}"_s, 0), double(20 - failing.size()));
+    QCOMPARE(request(server.port(), "GET", u"/health"_s).status, 200);  // the model fails, not the server
+    if (!failing.isEmpty())
+        QVERIFY2(server.standardError().contains(u"fail-percent"_s), qPrintable(server.describe()));
 }
 
 void TestModelServer::startupDelay_data()

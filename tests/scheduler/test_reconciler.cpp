@@ -230,23 +230,125 @@ private Q_SLOTS:
         QCOMPARE(changed.count(), 1);
     }
 
-    void newRevisionStartsDark()
+    // Marks the given routes HEALTHY with a running replica, as an agent's report would.
+    void markHealthy(const QList<QUuid> &ids)
     {
-        const Endpoint e = create(QStringLiteral("j"), 1);
-        QVERIFY(m_reconciler->runOnce().ok());
-        setStatuses(e, {RouteStatus::Healthy});
+        for (const QUuid &id : ids) {
+            Route r = **m_repository->route(id);
+            r.status = RouteStatus::Healthy;
+            r.replicaId = QStringLiteral("replica-") + id.toString(QUuid::WithoutBraces).left(8);
+            r.agentId = QStringLiteral("local");
+            require(m_repository->updateRoute(r), "update route");
+            m_runningReplicas.insert(r.id);
+        }
+    }
+
+    QHash<QUuid, int> activeByRevision(const Endpoint &e)
+    {
+        QHash<QUuid, int> out;
+        for (const Route &r : routesOf(e)) {
+            if (r.isActive())
+                out[r.revisionId] += 1;
+        }
+        return out;
+    }
+
+    // A manual canary's routes start dark: the data plane gives the new revision its share.
+    void canaryRoutesStartDark()
+    {
+        const Endpoint e = create(QStringLiteral("j"), 2);
+        markHealthy(m_reconciler->runOnce()->created);
         ModifyEndpointRequest upgrade;
         upgrade.modelVersion = QStringLiteral("v2");
         upgrade.modelFolder = QStringLiteral("iris-v2");
-        upgrade.replicas = 2;
+        upgrade.strategy = RolloutStrategy::Canary;
+        upgrade.canaryWeight = 20;
         auto modified = m_service->modifyEndpoint(e.name, upgrade);
-        QVERIFY(modified.ok());
+        QVERIFY2(modified.ok(), modified ? "" : qPrintable(modified.error().message));
         auto pass = m_reconciler->runOnce();
         QCOMPARE(pass->created.size(), 1);
-        const auto routes = routesOf(e);
-        auto fresh = std::find_if(routes.begin(), routes.end(), [&](const Route &r) { return r.id == pass->created.first(); });
-        QCOMPARE(fresh->revisionId, modified->endpoint.currentRevisionId);
-        QCOMPARE(fresh->weight, 0);
+        QVERIFY(pass->draining.isEmpty());  // the stable set keeps its full size
+        const Route fresh = **m_repository->route(pass->created.first());
+        QCOMPARE(fresh.revisionId, modified->rollout->toRevisionId);
+        QCOMPARE(fresh.weight, 0);
+        QCOMPARE(activeByRevision(e).value(e.currentRevisionId), 2);
+    }
+
+    // Rolling, 3 replicas, 25 % surge: one new replica at a time, an old one drained only once
+    // a new one is HEALTHY, never fewer than 3 HEALTHY in all.
+    void rollingSurgesThenDrains()
+    {
+        const Endpoint e = create(QStringLiteral("r"), 3);
+        markHealthy(m_reconciler->runOnce()->created);
+        ModifyEndpointRequest upgrade;
+        upgrade.modelVersion = QStringLiteral("v2");
+        upgrade.modelFolder = QStringLiteral("iris-v2");
+        auto modified = m_service->modifyEndpoint(e.name, upgrade);
+        QVERIFY2(modified.ok(), modified ? "" : qPrintable(modified.error().message));
+        const QUuid v1 = e.currentRevisionId;
+        const QUuid v2 = modified->rollout->toRevisionId;
+        const QList<std::pair<int, int>> expected{{3, 1}, {2, 2}, {1, 3}, {0, 3}};
+        for (qsizetype round = 0; round < expected.size(); ++round) {
+            auto pass = m_reconciler->runOnce();
+            QVERIFY(pass.ok());
+            const auto counts = activeByRevision(e);
+            QCOMPARE(counts.value(v1), expected[round].first);
+            QCOMPARE(counts.value(v2), expected[round].second);
+            int healthy = 0;
+            for (const Route &r : routesOf(e))
+                healthy += r.status == RouteStatus::Healthy ? 1 : 0;
+            QVERIFY2(healthy >= 3, qPrintable(QStringLiteral("round %1: %2 HEALTHY").arg(round).arg(healthy)));
+            // The new replicas become HEALTHY before the next pass.
+            QList<QUuid> fresh;
+            for (const Route &r : routesOf(e)) {
+                if (r.revisionId == v2 && r.status == RouteStatus::Provisioning)
+                    fresh << r.id;
+                if (r.status == RouteStatus::Terminating)
+                    m_runningReplicas.remove(r.id);
+            }
+            markHealthy(fresh);
+        }
+    }
+
+    // A rolling rollout where no surge replica fits replaces one replica at a time.
+    void rollingWithoutRoomReplacesOneAtATime()
+    {
+        const Endpoint e = create(QStringLiteral("full"), 2);
+        markHealthy(m_reconciler->runOnce()->created);
+        // Capacity is 64 cpu; fill it so nothing more fits.
+        CreateEndpointRequest filler;
+        filler.name = QStringLiteral("filler");
+        filler.modelVersion = QStringLiteral("v1");
+        filler.modelFolder = QStringLiteral("iris-v1");
+        filler.resourceSlots = {62, qint64(1) << 30, 0};
+        filler.replicas = 1;
+        require(m_service->createEndpoint(filler), "filler");
+        ModifyEndpointRequest upgrade;
+        upgrade.modelVersion = QStringLiteral("v2");
+        upgrade.modelFolder = QStringLiteral("iris-v2");
+        auto modified = m_service->modifyEndpoint(e.name, upgrade);
+        QVERIFY2(modified.ok(), modified ? "" : qPrintable(modified.error().message));
+        QCOMPARE(modified->rollout->maxSurgePercent, 0);
+        QCOMPARE(modified->rollout->maxUnavailable, 1);
+        QVERIFY(modified->rollout->reason.contains(QStringLiteral("one replica at a time")));
+        auto pass = m_reconciler->runOnce();
+        const auto counts = activeByRevision(e);
+        QCOMPARE(counts.value(e.currentRevisionId), 1);
+        QCOMPARE(counts.value(modified->rollout->toRevisionId), 1);
+
+        // Blue-green needs a whole second set: refused, naming what is missing, nothing stored.
+        QCOMPARE(m_service->actOnRollout(e.name, QStringLiteral("current"), RolloutAction::Abort)->rollout.phase,
+                 RolloutPhase::Aborted);
+        const auto before = m_service->rollouts(e.name)->size();
+        RolloutRequest blueGreen;
+        blueGreen.modelVersion = QStringLiteral("v3");
+        blueGreen.modelFolder = QStringLiteral("iris-v2");
+        blueGreen.strategy = RolloutStrategy::BlueGreen;
+        auto refused = m_service->startRollout(e.name, blueGreen);
+        QCOMPARE(refused.error().type, ErrorType::InsufficientResources);
+        QCOMPARE(refused.error().details.value(QStringLiteral("requested_replicas")).toInt(), 2);
+        QCOMPARE(m_service->rollouts(e.name)->size(), before);
+        QCOMPARE(m_service->revisions(e.name)->size(), 2);
     }
 };
 

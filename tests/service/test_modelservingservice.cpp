@@ -222,12 +222,26 @@ private Q_SLOTS:
         QCOMPARE(again.error().type, ErrorType::ModelAlreadyExists);
         QCOMPARE(again.error().details.value(QStringLiteral("existing_version")).toString(), QStringLiteral("v1.0"));
 
+        // Another version of the same model is not a conflict: it becomes the endpoint's next
+        // revision, by a rolling rollout; the stable revision serves until that succeeds.
         CreateEndpointRequest v2 = sentiment();
         v2.modelVersion = QStringLiteral("v2.0");
+        v2.modelFolder = QStringLiteral("iris-v2");
         auto other = service().createEndpoint(v2);
-        QCOMPARE(other.error().type, ErrorType::ModelAlreadyExists);
-        QVERIFY2(other.error().message.contains(QStringLiteral("revision")), qPrintable(other.error().message));
+        QVERIFY2(other.ok(), other ? "" : qPrintable(other.error().message));
         QCOMPARE(service().listEndpoints()->size(), 1);
+        auto info = service().endpointInfo(v2.name);
+        QCOMPARE(info->revisions.size(), 2);
+        QCOMPARE(info->revisions.last().modelVersion, QStringLiteral("v2.0"));
+        QCOMPARE(info->endpoint.modelVersion, QStringLiteral("v1.0"));
+        QVERIFY(info->rollout.has_value());
+        QCOMPARE(info->rollout->strategy, RolloutStrategy::Rolling);
+        QCOMPARE(info->rollout->phase, RolloutPhase::Progressing);
+        QCOMPARE(info->rollout->toRevisionId, info->revisions.last().id);
+        // v1.0 again, and v2.0 again, are the same pair: a conflict.
+        QCOMPARE(service().createEndpoint(sentiment()).error().type, ErrorType::ModelAlreadyExists);
+        QCOMPARE(service().createEndpoint(v2).error().type, ErrorType::ModelAlreadyExists);
+        QCOMPARE(service().endpointInfo(v2.name)->revisions.size(), 2);
     }
 
     // 1.5 a public endpoint with three sessions.
@@ -761,11 +775,16 @@ private Q_SLOTS:
         newModel.modelVersion = QStringLiteral("v2.0");
         newModel.modelFolder = QStringLiteral("iris-v2");
         auto modified = service().modifyEndpoint(e.name, newModel);
-        QVERIFY(modified.ok());
+        QVERIFY2(modified.ok(), modified ? "" : qPrintable(modified.error().message));
         QCOMPARE(modified->revisions.size(), 2);
         QCOMPARE(modified->revisions.last().number, 2);
-        QCOMPARE(modified->endpoint.currentRevisionId, modified->revisions.last().id);
-        QCOMPARE(modified->endpoint.modelVersion, QStringLiteral("v2.0"));
+        // A new version is rolled out, not swapped in: v1 stays current until the rollout succeeds.
+        QCOMPARE(modified->endpoint.currentRevisionId, modified->revisions.first().id);
+        QCOMPARE(modified->endpoint.modelVersion, QStringLiteral("v1.0"));
+        QVERIFY(modified->rollout.has_value());
+        QCOMPARE(modified->rollout->toRevisionId, modified->revisions.last().id);
+        QCOMPARE(service().actOnRollout(e.name, QStringLiteral("current"), RolloutAction::Abort)->rollout.phase,
+                 RolloutPhase::Aborted);
 
         ModifyEndpointRequest rename;
         rename.name = QStringLiteral("sentiment-v2");

@@ -123,10 +123,13 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/proxy"_s, {u"core/auth"_s, u"core/http"_s, u"core/domain"_s}},
     {u"core/autoscale"_s, {u"core/store"_s, u"core/domain"_s}},
     {u"core/scheduler"_s, {u"core/store"_s, u"core/domain"_s}},
+    // The canary analysis is arithmetic over counters that its caller gathers.
+    {u"core/rollout"_s, {u"core/domain"_s}},
     // The service drives agents and reads the proxy's counters; the reconciler is wired to it in
     // core/plane, so the service does not include the scheduler.
     {u"core/service"_s,
-     {u"core/store"_s, u"core/autoscale"_s, u"core/agent"_s, u"core/proxy"_s, u"core/auth"_s, u"core/domain"_s}},
+     {u"core/store"_s, u"core/autoscale"_s, u"core/rollout"_s, u"core/agent"_s, u"core/proxy"_s, u"core/auth"_s,
+      u"core/domain"_s}},
     // The REST server speaks for the service: not the data plane, the reconciler or the root that
     // wires them, and not the database behind the service's back.
     {u"core/api"_s, {u"core/service"_s, u"core/http"_s, u"core/agent"_s, u"core/auth"_s, u"core/domain"_s}},
