@@ -205,7 +205,8 @@ QChartView *RolloutPanel::makeChart(const QString &title, QValueAxis **stepAxis,
 
     auto *view = new QChartView(chart, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(200, 160);
+    // Small enough that the Details tab still fits a 650-pixel-high window beside the metrics charts.
+    view->setMinimumSize(160, 90);
     m_charts << view;
     return view;
 }
