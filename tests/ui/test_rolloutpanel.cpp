@@ -311,7 +311,7 @@ void TestRolloutPanel::decisionsAreTabledAndCharted()
              Theme::color(Theme::Role::Error));
     QCOMPARE(cell(0, AnalysisDecisionModel::Verdict, Qt::ForegroundRole).value<QBrush>().color(),
              Theme::color(Theme::Role::Success));
-    QVERIFY(m_panel->summaryLabel()->text().contains(u"1 failed check"_s));
+    QVERIFY(m_panel->summaryLabel()->text().contains(u"failed checks: 1"_s));
 
     // A point per step and side: success rate in %, p95 in ms.
     const QXYSeries *canary = m_panel->series(u"success-canary"_s);

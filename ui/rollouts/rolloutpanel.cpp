@@ -313,9 +313,9 @@ void RolloutPanel::showRollout()
         else if (o.strategy == RolloutStrategy::Canary || o.phase == RolloutPhase::Promoting)
             parts << tr("new version at %1 %").arg(o.weight);
         if (o.failures > 0)
-            parts << tr("%n failed replica(s)", nullptr, o.failures);
+            parts << tr("failed replicas: %1").arg(o.failures);
         if (o.failedChecks > 0)
-            parts << tr("%n failed check(s)", nullptr, o.failedChecks);
+            parts << tr("failed checks: %1").arg(o.failedChecks);
         m_summary->setText(parts.join(QStringLiteral(" · ")));
         m_reason->setText(o.reason);
         m_reason->setVisible(!o.reason.isEmpty());
