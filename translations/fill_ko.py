@@ -380,6 +380,10 @@ KO = {
     "p99 latency": "p99 지연",
     "Whole step": "단계 전체",
     "%1 pp": "%1 %p",
+    "Analysis": "분석",
+    "Timeline": "타임라인",
+    "Analysis (%1)": "분석 (%1)",
+    "Timeline (%1)": "타임라인 (%1)",
 }
 
 def unescape(s):

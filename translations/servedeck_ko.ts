@@ -1223,32 +1223,32 @@
 <context>
     <name>ServeDeck::RolloutEventModel</name>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="69"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="70"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="102"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="105"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="104"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="107"/>
         <source>Phase</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="106"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="109"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="108"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="111"/>
         <source>Share</source>
         <translation>비율</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="110"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="113"/>
         <source>What happened</source>
         <translation>내용</translation>
     </message>
@@ -1256,151 +1256,171 @@
 <context>
     <name>ServeDeck::RolloutPanel</name>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="83"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="84"/>
         <source>Working…</source>
         <translation>처리 중…</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="85"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
         <source>Promote</source>
         <translation>승격</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
         <source>Resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="89"/>
         <source>Abort</source>
         <translation>중단</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="89"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="505"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
         <source>Rollback</source>
         <translation>롤백</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="113"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="115"/>
         <source>Make the new version the stable one</source>
         <translation>새 버전을 안정 버전으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="114"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
         <source>Hold the rollout at its current step</source>
         <translation>롤아웃을 현재 단계에서 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="115"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
         <source>Continue from the current step</source>
         <translation>현재 단계부터 계속합니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation>롤아웃을 중단합니다: 모든 트래픽이 안정 버전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="137"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="139"/>
         <source>Success rate by step</source>
         <translation>단계별 성공률</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="138"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
         <source>Stable</source>
         <translation>안정 버전</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="139"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
         <source>p95 latency by step</source>
         <translation>단계별 p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="195"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="157"/>
+        <source>Analysis</source>
+        <translation>분석</translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
+        <source>Timeline</source>
+        <translation>타임라인</translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="200"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="295"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="300"/>
         <source>No rollout</source>
         <translation>롤아웃 없음</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="297"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="302"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation>롤아웃을 보려면 엔드포인트를 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="298"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation>새 모델 버전으로 엔드포인트를 수정하면 롤아웃이 시작됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="307"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="313"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="309"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="315"/>
         <source>step %1 of %2 at %3 %</source>
         <translation>%2단계 중 %1단계, %3 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="314"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="320"/>
         <source>new version at %1 %</source>
         <translation>새 버전 %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="316"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="322"/>
         <source>failed replicas: %1</source>
         <translation>실패한 레플리카: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="318"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
         <source>failed checks: %1</source>
         <translation>실패한 검사: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="347"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="339"/>
+        <source>Analysis (%1)</source>
+        <translation>분석 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
+        <source>Timeline (%1)</source>
+        <translation>타임라인 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="360"/>
         <source>All traffic back on %1 (%2)</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="348"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation>최근 롤아웃을 롤백합니다 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="502"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="515"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation>%1 롤아웃을 멈추고 모든 트래픽을 %2(으)로 되돌릴까요?</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="503"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="516"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation>%1의 모든 트래픽을 %2(으)로 되돌릴까요? 이전 레플리카가 없으면 먼저 다시 띄웁니다.</translation>
     </message>

@@ -261,6 +261,7 @@ void TestRolloutPanel::decisionsAreTabledAndCharted()
     m_panel->setEndpoint(m_endpoint.id);
     QTRY_VERIFY(m_panel->rollout().has_value());
     QCOMPARE(m_panel->decisions()->rowCount(), 0);
+    QVERIFY(!m_panel->charts()->isVisible());
     // Two analysed steps, as the rollout controller records them: the first passed, the second
     // failed on errors.
     const auto decide = [](int step, const QString &check, std::optional<double> canary, std::optional<double> stable,
@@ -314,6 +315,7 @@ void TestRolloutPanel::decisionsAreTabledAndCharted()
     QVERIFY(m_panel->summaryLabel()->text().contains(u"failed checks: 1"_s));
 
     // A point per step and side: success rate in %, p95 in ms.
+    QVERIFY(m_panel->charts()->isVisible());
     const QXYSeries *canary = m_panel->series(u"success-canary"_s);
     const QXYSeries *stable = m_panel->series(u"success-stable"_s);
     QVERIFY(canary && stable);

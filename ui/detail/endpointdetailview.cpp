@@ -561,9 +561,10 @@ void EndpointDetailView::updateSummary()
         return;
     }
     QStringList parts{info->endpoint.modelVersion, endpointStatusName(info->status)};
+    // The endpoint's count is its current revision's; a rollout's new replicas are its own.
     int healthy = 0;
     for (const Route &r : info->routes)
-        healthy += r.status == RouteStatus::Healthy ? 1 : 0;
+        healthy += r.status == RouteStatus::Healthy && r.revisionId == info->endpoint.currentRevisionId ? 1 : 0;
     parts << tr("%1 of %2 replicas healthy").arg(healthy).arg(info->endpoint.replicas);
     if (const auto latest = m_history.latest(id)) {
         parts << tr("%1 req/s").arg(QString::number(latest->requestsPerSecond, 'f', 1));

@@ -60,7 +60,8 @@ QVariant RolloutEventModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Time:
-            return DisplayFormat::time(e.at);
+            // The time of day: a rollout's events lie within hours; the tooltip has the date.
+            return e.at.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
         case Phase:
             return RolloutText::phase(e.phase);
         case Step:
@@ -87,6 +88,8 @@ QVariant RolloutEventModel::data(const QModelIndex &index, int role) const
         return QBrush(Theme::color(RolloutText::phaseRole(e.phase)));
     } else if (role == Qt::ToolTipRole && index.column() == Message) {
         return e.message;
+    } else if (role == Qt::ToolTipRole && index.column() == Time) {
+        return DisplayFormat::time(e.at);
     } else if (role == Qt::TextAlignmentRole && (index.column() == Step || index.column() == Share)) {
         return int(Qt::AlignRight | Qt::AlignVCenter);
     }

@@ -15,6 +15,7 @@
 #include <QLineSeries>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -92,6 +93,8 @@ RolloutPanel::RolloutPanel(ControlClient &client, QWidget *parent)
     , m_decisions(new AnalysisDecisionModel(this))
     , m_eventsView(makeTable(m_events, QStringLiteral("rolloutTimeline"), this))
     , m_decisionsView(makeTable(m_decisions, QStringLiteral("rolloutDecisions"), this))
+    , m_tabs(new QTabWidget(this))
+    , m_chartsHost(new QWidget(this))
 {
     m_phase->setObjectName(QStringLiteral("rolloutPhase"));
     QFont bold = m_phase->font();
@@ -142,21 +145,24 @@ RolloutPanel::RolloutPanel(ControlClient &client, QWidget *parent)
     m_p95Stable = addLine(latency->chart(), m_latencyStep, m_latencyValue, QStringLiteral("p95-stable"), tr("Stable"));
     m_p95Canary = addLine(latency->chart(), m_latencyStep, m_latencyValue, QStringLiteral("p95-canary"), tr("Canary"));
     m_latencyValue->setTitleText(tr("ms"));
-    auto *charts = new QWidget(this);
+    auto *charts = m_chartsHost;
     auto *chartsLayout = new QHBoxLayout(charts);
     chartsLayout->setContentsMargins(0, 0, 0, 0);
     chartsLayout->setSpacing(4);
     chartsLayout->addWidget(success);
     chartsLayout->addWidget(latency);
 
+    // The tables in tabs, each as wide as the charts leave: side by side, neither showed its
+    // last columns (the message, the verdict) at the window's usual size.
+    m_tabs->setObjectName(QStringLiteral("rolloutTabs"));
+    m_tabs->addTab(m_decisionsView, tr("Analysis"));
+    m_tabs->addTab(m_eventsView, tr("Timeline"));
     auto *body = new QSplitter(Qt::Horizontal, this);
     body->setChildrenCollapsible(false);
-    body->addWidget(m_eventsView);
-    body->addWidget(m_decisionsView);
+    body->addWidget(m_tabs);
     body->addWidget(charts);
     body->setStretchFactor(0, 3);
-    body->setStretchFactor(1, 4);
-    body->setStretchFactor(2, 4);
+    body->setStretchFactor(1, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
@@ -299,6 +305,7 @@ void RolloutPanel::showRollout()
         m_reason->hide();
         m_events->setEvents({}, {});
         m_decisions->setDecisions({}, {});
+        m_shownRollout = QUuid();
     } else {
         const Rollout &o = m_info->rollout;
         m_phase->setText(RolloutText::phase(o.phase));
@@ -319,12 +326,19 @@ void RolloutPanel::showRollout()
         m_summary->setText(parts.join(QStringLiteral(" · ")));
         m_reason->setText(o.reason);
         m_reason->setVisible(!o.reason.isEmpty());
+        const bool another = m_shownRollout != o.id;
+        m_shownRollout = o.id;
         const int before = m_events->rowCount();
         m_events->setEvents(o.id, m_info->events);
         if (m_events->rowCount() != before)
             m_eventsView->scrollToBottom();
         m_decisions->setDecisions(o.id, m_info->decisions);
+        // A progressive rollout is read by its analysis, the others by what happened.
+        if (another)
+            m_tabs->setCurrentWidget(o.strategy == RolloutStrategy::Progressive ? m_decisionsView : m_eventsView);
     }
+    m_tabs->setTabText(0, tr("Analysis (%1)").arg(m_decisions->rowCount()));
+    m_tabs->setTabText(1, tr("Timeline (%1)").arg(m_events->rowCount()));
     redrawCharts();
     updateButtons();
 }
@@ -395,6 +409,8 @@ void RolloutPanel::redrawCharts()
     fitAxis(m_latencyValue, 0, latencyHigh);
     for (QValueAxis *axis : {m_successStep, m_latencyStep})
         axis->setRange(1, lastStep);
+    // Only a progressive rollout is analysed: without decisions the charts would be empty axes.
+    m_chartsHost->setVisible(!m_decisions->decisions().isEmpty());
 }
 
 void RolloutPanel::changeEvent(QEvent *event)

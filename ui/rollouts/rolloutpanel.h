@@ -13,6 +13,7 @@ class QChartView;
 class QLabel;
 class QLineSeries;
 class QPushButton;
+class QTabWidget;
 class QTableView;
 class QValueAxis;
 class QXYSeries;
@@ -59,8 +60,11 @@ public:
     AnalysisDecisionModel *decisions() const { return m_decisions; }
     QTableView *timelineView() const { return m_eventsView; }
     QTableView *decisionsView() const { return m_decisionsView; }
+    QTabWidget *tables() const { return m_tabs; }
     // "success-canary", "success-stable", "p95-canary", "p95-stable": a point per analysed step.
     QXYSeries *series(const QString &name) const;
+    // Shown only once the rollout has analysis decisions.
+    QWidget *charts() const { return m_chartsHost; }
     bool isBusy() const;
 
     // Acts on the rollout shown; false (nothing sent) when the phase does not allow it.
@@ -113,6 +117,9 @@ private:
     AnalysisDecisionModel *m_decisions;
     QTableView *m_eventsView;
     QTableView *m_decisionsView;
+    QTabWidget *m_tabs;
+    QUuid m_shownRollout;  // the tables' rollout: another one picks the tab again
+    QWidget *m_chartsHost;  // hidden while there is no analysis to draw
     QList<QChartView *> m_charts;
     QValueAxis *m_successStep = nullptr;
     QValueAxis *m_successValue = nullptr;
