@@ -323,7 +323,7 @@ KO = {
     "This build has no translation for that language.": "이 빌드에는 해당 언어의 번역이 없습니다.",
     # Rollouts: the Modify dialog's strategy, the rollout panel, the canary slider
     "All traffic goes to %1. Modify the endpoint with a new model version and the canary strategy to split traffic between two revisions.": "모든 트래픽이 %1(으)로 갑니다. 두 리비전 사이에 트래픽을 나누려면 새 모델 버전과 카나리 전략으로 엔드포인트를 수정하세요.",
-    "A canary rollout is in progress: the slider sets the new version's share. Promote or abort it in the rollout panel.": "카나리 롤아웃이 진행 중입니다. 슬라이더로 새 버전의 비율을 정합니다. 승격이나 중단은 롤아웃 패널에서 하세요.",
+    "Canary rollout: the slider sets the new version's share.": "카나리 롤아웃: 슬라이더로 새 버전의 비율을 정합니다.",
     "The canary rollout sets this split: promote, abort or roll it back in the rollout panel.": "카나리 롤아웃이 이 분배를 정합니다. 승격, 중단, 롤백은 롤아웃 패널에서 하세요.",
     "Rollout strategy": "롤아웃 전략",
     "Rolling": "롤링",

@@ -671,17 +671,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="567"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="568"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="569"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="570"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="571"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="572"/>
         <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1283,144 +1283,144 @@
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="521"/>
         <source>Rollback</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="115"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
         <source>Make the new version the stable one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
         <source>Hold the rollout at its current step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
         <source>Continue from the current step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="139"/>
-        <source>Success rate by step</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
-        <source>Stable</source>
+        <source>Success rate by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
-        <source>Canary</source>
+        <source>Stable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
-        <source>%</source>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <source>%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
         <source>p95 latency by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="157"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="159"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="200"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="201"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="300"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="301"/>
         <source>No rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="302"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="313"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="314"/>
         <source>%1 → %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="315"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="316"/>
         <source>step %1 of %2 at %3 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="320"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="321"/>
         <source>new version at %1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="322"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="323"/>
         <source>failed replicas: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="325"/>
         <source>failed checks: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="339"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
         <source>Analysis (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="341"/>
         <source>Timeline (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="360"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
         <source>All traffic back on %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="362"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="515"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="516"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="519"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2006,62 +2006,62 @@
     </message>
     <message>
         <location filename="../ui/detail/trafficspliteditor.cpp" line="448"/>
-        <source>A canary rollout is in progress: the slider sets the new version&apos;s share. Promote or abort it in the rollout panel.</source>
+        <source>Canary rollout: the slider sets the new version&apos;s share.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="451"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="450"/>
         <source>Select an endpoint to see how its traffic is split.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="453"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="452"/>
         <source>No routes yet: the endpoint takes no traffic.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="455"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="454"/>
         <source>All traffic goes to %1. Modify the endpoint with a new model version and the canary strategy to split traffic between two revisions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="466"/>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="478"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="465"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="477"/>
         <source>%1 is not ready: none of its routes is HEALTHY.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="467"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="466"/>
         <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="479"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="478"/>
         <source>All traffic back to %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="483"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="482"/>
         <source>The canary rollout sets this split: promote, abort or roll it back in the rollout panel.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="553"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="552"/>
         <source>The endpoint&apos;s revisions changed; look again and retry.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="558"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="557"/>
         <source>At least one revision needs a weight above 0, or nothing would serve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="594"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="593"/>
         <source>The endpoint is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="661"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="660"/>
         <source>none of those routes is left</source>
         <translation type="unfinished"></translation>
     </message>

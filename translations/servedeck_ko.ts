@@ -671,17 +671,17 @@
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="567"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="568"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="569"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="570"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="571"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="572"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
@@ -1283,144 +1283,144 @@
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="521"/>
         <source>Rollback</source>
         <translation>롤백</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="115"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
         <source>Make the new version the stable one</source>
         <translation>새 버전을 안정 버전으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
         <source>Hold the rollout at its current step</source>
         <translation>롤아웃을 현재 단계에서 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
         <source>Continue from the current step</source>
         <translation>현재 단계부터 계속합니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation>롤아웃을 중단합니다: 모든 트래픽이 안정 버전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="139"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
         <source>Success rate by step</source>
         <translation>단계별 성공률</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
         <source>Stable</source>
         <translation>안정 버전</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
         <source>p95 latency by step</source>
         <translation>단계별 p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="157"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
         <source>Analysis</source>
         <translation>분석</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="159"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="200"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="201"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="300"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="301"/>
         <source>No rollout</source>
         <translation>롤아웃 없음</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="302"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation>롤아웃을 보려면 엔드포인트를 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation>새 모델 버전으로 엔드포인트를 수정하면 롤아웃이 시작됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="313"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="314"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="315"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="316"/>
         <source>step %1 of %2 at %3 %</source>
         <translation>%2단계 중 %1단계, %3 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="320"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="321"/>
         <source>new version at %1 %</source>
         <translation>새 버전 %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="322"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="323"/>
         <source>failed replicas: %1</source>
         <translation>실패한 레플리카: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="325"/>
         <source>failed checks: %1</source>
         <translation>실패한 검사: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="339"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
         <source>Analysis (%1)</source>
         <translation>분석 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="341"/>
         <source>Timeline (%1)</source>
         <translation>타임라인 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="360"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
         <source>All traffic back on %1 (%2)</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="362"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation>최근 롤아웃을 롤백합니다 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="515"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation>%1 롤아웃을 멈추고 모든 트래픽을 %2(으)로 되돌릴까요?</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="516"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="519"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation>%1의 모든 트래픽을 %2(으)로 되돌릴까요? 이전 레플리카가 없으면 먼저 다시 띄웁니다.</translation>
     </message>
@@ -2006,62 +2006,62 @@
     </message>
     <message>
         <location filename="../ui/detail/trafficspliteditor.cpp" line="448"/>
-        <source>A canary rollout is in progress: the slider sets the new version&apos;s share. Promote or abort it in the rollout panel.</source>
-        <translation>카나리 롤아웃이 진행 중입니다. 슬라이더로 새 버전의 비율을 정합니다. 승격이나 중단은 롤아웃 패널에서 하세요.</translation>
+        <source>Canary rollout: the slider sets the new version&apos;s share.</source>
+        <translation>카나리 롤아웃: 슬라이더로 새 버전의 비율을 정합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="451"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="450"/>
         <source>Select an endpoint to see how its traffic is split.</source>
         <translation>엔드포인트를 선택하면 트래픽 분할을 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="453"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="452"/>
         <source>No routes yet: the endpoint takes no traffic.</source>
         <translation>아직 라우트가 없어 엔드포인트가 트래픽을 받지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="455"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="454"/>
         <source>All traffic goes to %1. Modify the endpoint with a new model version and the canary strategy to split traffic between two revisions.</source>
         <translation>모든 트래픽이 %1(으)로 갑니다. 두 리비전 사이에 트래픽을 나누려면 새 모델 버전과 카나리 전략으로 엔드포인트를 수정하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="466"/>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="478"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="465"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="477"/>
         <source>%1 is not ready: none of its routes is HEALTHY.</source>
         <translation>%1은(는) 준비되지 않았습니다. HEALTHY인 라우트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="467"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="466"/>
         <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
         <translation>모든 트래픽을 한 번에 %1(으)로 보냅니다. 롤백할 수 있도록 다른 라우트는 계속 실행됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="479"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="478"/>
         <source>All traffic back to %1.</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="483"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="482"/>
         <source>The canary rollout sets this split: promote, abort or roll it back in the rollout panel.</source>
         <translation>카나리 롤아웃이 이 분배를 정합니다. 승격, 중단, 롤백은 롤아웃 패널에서 하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="553"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="552"/>
         <source>The endpoint&apos;s revisions changed; look again and retry.</source>
         <translation>엔드포인트의 리비전이 바뀌었습니다. 다시 확인하고 재시도하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="558"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="557"/>
         <source>At least one revision needs a weight above 0, or nothing would serve.</source>
         <translation>적어도 한 리비전은 가중치가 0보다 커야 합니다. 그렇지 않으면 아무것도 응답하지 않습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="594"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="593"/>
         <source>The endpoint is gone.</source>
         <translation>엔드포인트가 없어졌습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="661"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="660"/>
         <source>none of those routes is left</source>
         <translation>해당 라우트가 하나도 남아 있지 않습니다</translation>
     </message>

@@ -445,8 +445,7 @@ void TrafficSplitEditor::updateControls()
     const bool canaryMode = canaryIndex() >= 0;
     m_hint->setVisible(n < 2 || canaryMode);
     if (canaryMode)
-        m_hint->setText(tr("A canary rollout is in progress: the slider sets the new version's share. Promote or "
-                           "abort it in the rollout panel."));
+        m_hint->setText(tr("Canary rollout: the slider sets the new version's share."));
     else if (m_endpoint.isNull())
         m_hint->setText(tr("Select an endpoint to see how its traffic is split."));
     else if (n == 0)
