@@ -265,8 +265,8 @@ void TestRolloutPanel::decisionsAreTabledAndCharted()
     QTRY_VERIFY(m_panel->rollout().has_value());
     QCOMPARE(m_panel->decisions()->rowCount(), 0);
     QVERIFY(!m_panel->charts()->isVisible());
-    // Two analysed steps, as the rollout controller records them: the first passed, the second
-    // failed on errors.
+    // Two analysed steps, as the rollout controller records them (steps counted from 1): the
+    // first passed, the second failed on errors.
     const auto decide = [](int step, const QString &check, std::optional<double> canary, std::optional<double> stable,
                            AnalysisVerdict verdict) {
         AnalysisDecision d;
@@ -284,12 +284,12 @@ void TestRolloutPanel::decisionsAreTabledAndCharted()
         return d;
     };
     const QList<AnalysisDecision> decisions{
-        decide(0, u"success_rate"_s, 0.0, 0.001, AnalysisVerdict::Pass),
-        decide(0, u"p95_ms"_s, 12.0, 11.0, AnalysisVerdict::Pass),
-        decide(0, u"step"_s, std::nullopt, std::nullopt, AnalysisVerdict::Pass),
-        decide(1, u"success_rate"_s, 0.05, 0.001, AnalysisVerdict::Fail),
-        decide(1, u"p95_ms"_s, 30.0, 11.5, AnalysisVerdict::Fail),
-        decide(1, u"step"_s, std::nullopt, std::nullopt, AnalysisVerdict::Fail),
+        decide(1, u"success_rate"_s, 0.0, 0.001, AnalysisVerdict::Pass),
+        decide(1, u"p95_ms"_s, 12.0, 11.0, AnalysisVerdict::Pass),
+        decide(1, u"step"_s, std::nullopt, std::nullopt, AnalysisVerdict::Pass),
+        decide(2, u"success_rate"_s, 0.05, 0.001, AnalysisVerdict::Fail),
+        decide(2, u"p95_ms"_s, 30.0, 11.5, AnalysisVerdict::Fail),
+        decide(2, u"step"_s, std::nullopt, std::nullopt, AnalysisVerdict::Fail),
     };
     auto changed = service().changeRolloutById(started.rollout.id, [&](RolloutChange &c) -> Result<Done> {
         c.decisions = decisions;
@@ -339,7 +339,7 @@ void TestRolloutPanel::screenshot()
     for (int step = 0; step < 3; ++step) {
         for (const QString &check : {u"success_rate"_s, u"p95_ms"_s, u"step"_s}) {
             AnalysisDecision d;
-            d.step = step;
+            d.step = step + 1;  // the analysis counts steps from 1
             d.at = QDateTime::currentDateTimeUtc();
             d.check = check;
             d.canaryRequests = 60 * (step + 1);
@@ -359,6 +359,7 @@ void TestRolloutPanel::screenshot()
     }
     auto changed = service().changeRolloutById(started.rollout.id, [&](RolloutChange &c) -> Result<Done> {
         c.decisions = decisions;
+        c.rollout.steps = {5, 25, 50, 100};
         c.rollout.stepIndex = 2;
         c.rollout.weight = 50;
         c.note(u"step 3: 50 % of traffic on v2"_s);

@@ -67,7 +67,7 @@ QVariant AnalysisDecisionModel::data(const QModelIndex &index, int role) const
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Step:
-            return RolloutText::stepNumber(d.step);
+            return d.step;  // counted from 1 by the analysis, as operators count
         case Check:
             return RolloutText::check(d.check);
         case CanaryRequests:

@@ -378,7 +378,7 @@ void RolloutPanel::redrawCharts()
                                   QLineSeries *stable, auto value, double &low, double &high) {
         QList<QPointF> c, s;
         for (const auto &[step, d] : byStep) {
-            const double x = RolloutText::stepNumber(step);
+            const double x = step;  // decisions count steps from 1
             lastStep = std::max(lastStep, x);
             if (d->canaryValue) {
                 c << QPointF(x, value(*d->canaryValue));

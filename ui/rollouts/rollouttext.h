@@ -22,7 +22,8 @@ QString check(const QString &check);
 QString value(const QString &check, std::optional<double> value);
 // The effect: percentage points of success rate, or a latency ratio "×1.20".
 QString effect(const QString &check, std::optional<double> effect);
-// A step as operators count it: the first is 1.
+// A rollout's step index (from 0, as the rollout and its events keep it) as operators count it,
+// from 1, as analysis decisions already do.
 int stepNumber(int stepIndex);
 
 Theme::Role phaseRole(RolloutPhase phase);
