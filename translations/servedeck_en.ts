@@ -121,174 +121,217 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::AnalysisDecisionModel</name>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="126"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="128"/>
+        <source>Check</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="130"/>
+        <source>n canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="132"/>
+        <source>n stable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="134"/>
+        <source>Canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="136"/>
+        <source>Stable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="138"/>
+        <source>Effect</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="140"/>
+        <source>Verdict</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::AutoscaleRuleForm</name>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="88"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="71"/>
         <source>A metric name starts with a letter or _ and holds letters, digits, _, : or .</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="90"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="73"/>
         <source>The step must not be 0: positive scales out, negative scales in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="92"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="75"/>
         <source>The target per replica must be greater than 0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="94"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="77"/>
         <source>Max replicas must be at least 1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="96"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="79"/>
         <source>Min replicas (%1) is more than max replicas (%2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="100"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="83"/>
         <source>Delays and cooldown must not be negative.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="126"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="109"/>
         <source>Step by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="127"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="110"/>
         <source>Target per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="162"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="145"/>
         <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="177"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="160"/>
         <source>Positive scales out, negative scales in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="180"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="163"/>
         <source>Replicas become ceil(metric / target)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="183"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="166"/>
         <source>How long the condition must hold before scaling out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="184"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
         <source>How long the condition must hold before scaling in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="185"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="168"/>
         <source>How long to wait after any change before the next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="195"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="214"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="197"/>
         <source>Metric</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="200"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="219"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="202"/>
         <source>Then</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="207"/>
         <source>Min replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="226"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="209"/>
         <source>Max replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="229"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
         <source>Scale-out delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="231"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="214"/>
         <source>Scale-in delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="233"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="216"/>
         <source>Cooldown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="360"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="343"/>
         <source>&lt;metric&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="364"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="347"/>
         <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="369"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="352"/>
         <source>Scale out by %1 when %2 for %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="371"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="354"/>
         <source>Scale in by %1 when %2 for %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="373"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="356"/>
         <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="392"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="375"/>
         <source>New rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="393"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="376"/>
         <source>Edit rule %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="394"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
         <source>Create rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="394"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
         <source>Save rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="394"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="439"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="426"/>
         <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -326,17 +369,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleview.cpp" line="177"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="179"/>
         <source>Delete rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleview.cpp" line="178"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="180"/>
         <source>Delete the rule “%1”? The endpoint keeps its current replicas.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleview.cpp" line="179"/>
+        <location filename="../ui/autoscale/autoscaleview.cpp" line="181"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
@@ -526,114 +569,119 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="144"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="147"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="146"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
         <source>Range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="156"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="159"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="158"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="159"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
         <source>Desired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="165"/>
         <source>Routes by status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
         <source>Traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="170"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
         <source>Requests/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
         <source>p95 latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
         <source>Replica CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="530"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="552"/>
         <source>Replica memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
         <source>MiB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="185"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
         <source>Traffic split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="515"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="209"/>
+        <source>Rollout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="537"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="529"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="551"/>
         <source>Replica memory (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="538"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="560"/>
         <source>No endpoint selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="545"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="568"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="547"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="570"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="549"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="572"/>
         <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1076,96 +1124,444 @@
 <context>
     <name>ServeDeck::ModifyEndpointDialog</name>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="28"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="29"/>
         <source>Public (no token needed for inference)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="30"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="31"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="31"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="32"/>
         <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="33"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="34"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="115"/>
         <source>Modify %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="56"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
+        <source>Rolling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
+        <source>Blue-green</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="39"/>
+        <source>Canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="40"/>
+        <source>Progressive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
+        <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
+        <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
+        <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="49"/>
+        <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
         <source>Model version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="57"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
         <source>Model folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="58"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="75"/>
+        <source>Rollout strategy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="76"/>
         <source>Canary share of the new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="59"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="77"/>
         <source>CPU per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="60"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="78"/>
         <source>Memory per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="61"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="79"/>
         <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::RolloutEventModel</name>
+    <message>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="70"/>
+        <source>%1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="105"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="107"/>
+        <source>Phase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="109"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="111"/>
+        <source>Share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="113"/>
+        <source>What happened</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::RolloutPanel</name>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="84"/>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
+        <source>Promote</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="89"/>
+        <source>Abort</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="521"/>
+        <source>Rollback</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
+        <source>Make the new version the stable one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
+        <source>Hold the rollout at its current step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
+        <source>Continue from the current step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
+        <source>Stop the rollout: all traffic back on the stable version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
+        <source>Success rate by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
+        <source>Stable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <source>Canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <source>%</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <source>p95 latency by step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
+        <source>ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
+        <source>Analysis</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="159"/>
+        <source>Timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="201"/>
+        <source>Step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="301"/>
+        <source>No rollout</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
+        <source>Select an endpoint to see its rollouts.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
+        <source>Modify the endpoint with a new model version to start one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="314"/>
+        <source>%1 → %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="316"/>
+        <source>step %1 of %2 at %3 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="321"/>
+        <source>new version at %1 %</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="323"/>
+        <source>failed replicas: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="325"/>
+        <source>failed checks: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
+        <source>Analysis (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="341"/>
+        <source>Timeline (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
+        <source>All traffic back on %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="362"/>
+        <source>Roll back the newest rollout (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
+        <source>Stop the rollout of %1 and send all traffic back to %2?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="519"/>
+        <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::RolloutText</name>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="17"/>
+        <source>Rolling</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="19"/>
+        <source>Blue-green</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="21"/>
+        <source>Canary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="23"/>
+        <source>Progressive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="32"/>
+        <source>Progressing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="34"/>
+        <source>Paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="36"/>
+        <source>Promoting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="38"/>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="40"/>
+        <source>Aborted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="42"/>
+        <source>Rolled back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="51"/>
+        <source>Pass</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="53"/>
+        <source>Fail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="55"/>
+        <source>Inconclusive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="63"/>
+        <source>Success rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="65"/>
+        <source>p95 latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="67"/>
+        <source>p99 latency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="69"/>
+        <source>Whole step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="81"/>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rollouttext.cpp" line="92"/>
+        <source>%1 pp</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::RuleListModel</name>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="69"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="70"/>
         <source>Rule %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="78"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="79"/>
         <source>%1–%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="81"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="82"/>
         <source>%1 / %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="97"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="98"/>
         <source>Rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="99"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="100"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="101"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="102"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="103"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="104"/>
         <source>Out / in delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/rulelistmodel.cpp" line="105"/>
+        <location filename="../ui/autoscale/rulelistmodel.cpp" line="106"/>
         <source>Cooldown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1304,62 +1700,62 @@
 <context>
     <name>ServeDeck::TokenListModel</name>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="108"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="109"/>
         <source>Revoked %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="126"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="127"/>
         <source>never</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="128"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="129"/>
         <source>any address</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="134"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="135"/>
         <source>active</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="136"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="137"/>
         <source>expired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="138"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="139"/>
         <source>revoked</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="153"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="154"/>
         <source>Token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="155"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="156"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="157"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="158"/>
         <source>Issued</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="159"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="160"/>
         <source>Expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="161"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="162"/>
         <source>Allowed IPs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenlistmodel.cpp" line="163"/>
+        <location filename="../ui/tokens/tokenlistmodel.cpp" line="164"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1367,168 +1763,168 @@
 <context>
     <name>ServeDeck::TokenView</name>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="71"/>
-        <location filename="../ui/tokens/tokenview.cpp" line="251"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="55"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="237"/>
         <source>Generate token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="74"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="58"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="75"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="59"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="78"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="62"/>
         <source>Revoke…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="92"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="76"/>
         <source>Inference</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="93"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="77"/>
         <source>Send inference requests to the endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="94"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="78"/>
         <source>Read-only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="95"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="79"/>
         <source>Read the endpoint&apos;s status and metrics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="96"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="80"/>
         <source>Admin</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="97"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="81"/>
         <source>Everything, including changes to the endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="101"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="85"/>
         <source>seconds</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="102"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="86"/>
         <source>minutes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="103"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="87"/>
         <source>hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="104"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="88"/>
         <source>days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="105"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="89"/>
         <source>never expires</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="110"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="94"/>
         <source>any address; or e.g. 10.0.0.0/8, 192.168.1.5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="117"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="101"/>
         <source>The new token appears here, once: it is not stored, so copy or export it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="130"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="114"/>
         <source>Scope</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="132"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="116"/>
         <source>Expires after</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="134"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="118"/>
         <source>Allowed IPs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="141"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="125"/>
         <source>Token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="146"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="130"/>
         <source>New token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="171"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="155"/>
         <source>Issued tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="177"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="161"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="233"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="217"/>
         <source>Generating…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="265"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="256"/>
         <source>Issued token %1, valid until %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="267"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="258"/>
         <source>Issued token %1; it never expires.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="276"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="267"/>
         <source>Copied to the clipboard.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="282"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="273"/>
         <source>Export token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="295"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="286"/>
         <source>Written to %1 (readable by you only).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="318"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="311"/>
         <source>Revoke token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="319"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="312"/>
         <source>Revoke token %1? Requests that carry it are refused from now on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tokens/tokenview.cpp" line="321"/>
+        <location filename="../ui/tokens/tokenview.cpp" line="314"/>
         <source>Revoke</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1544,118 +1940,128 @@
 <context>
     <name>ServeDeck::TrafficSplitEditor</name>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="106"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="108"/>
         <source>Undo failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="115"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="117"/>
         <source>Redo failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="140"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="142"/>
         <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="142"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="144"/>
         <source>Undo</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="143"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="145"/>
         <source>Blue-green switch</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="144"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="146"/>
         <source>Roll back</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="217"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="219"/>
         <source>Undo: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="300"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="323"/>
         <source> %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="331"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="354"/>
         <source>%1 (revision %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="337"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="360"/>
         <source>%1 of %2 routes healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="339"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="362"/>
         <source>not ready</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="341"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="364"/>
         <source>None of its routes is HEALTHY yet, so it takes no traffic whatever its weight.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="344"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="367"/>
         <source>%1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="396"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="448"/>
+        <source>Canary rollout: the slider sets the new version&apos;s share.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="450"/>
         <source>Select an endpoint to see how its traffic is split.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="398"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="452"/>
         <source>No routes yet: the endpoint takes no traffic.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="400"/>
-        <source>All traffic goes to %1. Modify the endpoint with a new model version and scale it up to split traffic between two revisions.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="411"/>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="423"/>
-        <source>%1 is not ready: none of its routes is HEALTHY.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="412"/>
-        <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="424"/>
-        <source>All traffic back to %1.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="460"/>
-        <source>The endpoint&apos;s revisions changed; look again and retry.</source>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="454"/>
+        <source>All traffic goes to %1. Modify the endpoint with a new model version and the canary strategy to split traffic between two revisions.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/detail/trafficspliteditor.cpp" line="465"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="477"/>
+        <source>%1 is not ready: none of its routes is HEALTHY.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="466"/>
+        <source>All traffic to %1 at once; the other routes keep running for a roll back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="478"/>
+        <source>All traffic back to %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="482"/>
+        <source>The canary rollout sets this split: promote, abort or roll it back in the rollout panel.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="552"/>
+        <source>The endpoint&apos;s revisions changed; look again and retry.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="557"/>
         <source>At least one revision needs a weight above 0, or nothing would serve.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="501"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="593"/>
         <source>The endpoint is gone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/trafficspliteditor.cpp" line="556"/>
+        <location filename="../ui/detail/trafficspliteditor.cpp" line="660"/>
         <source>none of those routes is left</source>
         <translation type="unfinished"></translation>
     </message>

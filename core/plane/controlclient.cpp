@@ -67,6 +67,7 @@ void ControlClient::attach(ControlPlane &plane)
     connect(service, &ModelServingService::errorsCleared, this, &ControlClient::errorsCleared);
     connect(service, &ModelServingService::scaled, this, &ControlClient::scaled);
     connect(service, &ModelServingService::tokensChanged, this, &ControlClient::tokensChanged);
+    connect(service, &ModelServingService::rolloutChanged, this, &ControlClient::rolloutChanged);
     connect(service, &ModelServingService::autoscaleSettingsChanged, this, &ControlClient::autoscaleSettingsChanged);
     if (EndpointMetricsSampler *sampler = plane.metrics()) {
         Repository *repository = &plane.repository();

@@ -79,6 +79,7 @@ Q_SIGNALS:
     void errorsCleared(const QUuid &endpointId);
     void scaled(const ServeDeck::ScaleEvent &event);
     void tokensChanged(const QUuid &endpointId);
+    void rolloutChanged(const QUuid &endpointId, const QUuid &rolloutId);
     void autoscaleSettingsChanged(const ServeDeck::AutoscaleSettings &settings);
     void sampled(const ServeDeck::PlaneSample &sample);
 

@@ -27,6 +27,7 @@
 #include "ui/common/endpointselector.h"
 #include "ui/metrics/metricshistory.h"
 #include "ui/detail/trafficspliteditor.h"
+#include "ui/rollouts/rolloutpanel.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;
@@ -362,20 +363,25 @@ void TestEndpointDetailView::redrawsAreBatchedAndSkippedWhileHidden()
 
 void TestEndpointDetailView::screenshot()
 {
-    // A canary in progress on the live endpoint: a second revision with one real replica.
+    // A canary rollout in progress on the live endpoint, started as the Modify dialog does: a
+    // second revision with one real replica of its own, at 10 %.
     ModifyEndpointRequest change;
     change.modelVersion = u"v2"_s;
     change.modelFolder = u"iris-v2"_s;
-    change.replicas = 3;
+    change.strategy = RolloutStrategy::Canary;
+    change.canaryWeight = 10;
     auto modified = service().modifyEndpoint(m_live.name, change);
     QVERIFY2(modified, modified ? "" : UiTest::why(modified.error()).constData());
     QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(service(), m_live.name), 3, kWaitMs);
     m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
     QTRY_COMPARE(m_view->trafficSplit()->revisions().size(), 2);
-    m_view->trafficSplit()->slider()->setValue(10);
-    Q_EMIT m_view->trafficSplit()->slider()->sliderReleased();
+    QTRY_VERIFY(m_view->trafficSplit()->manualCanary().has_value());
+    QTRY_COMPARE(m_view->trafficSplit()->slider()->value(), 10);
     QCOMPARE(m_view->trafficSplit()->preview()->text(), u"v1 90 % · v2 10 %"_s);
+    QTRY_VERIFY(m_view->rolloutPanel()->rollout().has_value());
     drive(m_live.url, 30, 3000);
+    // Room for the rollout below the charts.
+    m_view->resize(1200, 900);
     m_view->setRange(EndpointDetailView::Range::FiveMinutes);
     m_view->refreshNow();
     const QString failed = UiTest::saveScreenshot(*m_view, u"endpoint-detail"_s);

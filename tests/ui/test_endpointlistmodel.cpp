@@ -125,9 +125,18 @@ bool TestEndpointListModel::settled()
     auto list = service().listEndpoints();
     if (!list)
         return false;
-    return std::all_of(list->begin(), list->end(), [](const EndpointInfo &info) {
+    return std::all_of(list->begin(), list->end(), [this](const EndpointInfo &info) {
         const auto active = std::count_if(info.routes.begin(), info.routes.end(), [](const Route &r) { return r.isActive(); });
-        return info.endpoint.isLive() && active == info.endpoint.replicas
+        // A rollout in progress adds its new revision's replicas (and may hold the old ones).
+        // (The list leaves rollouts out; the endpoint's own info has it.)
+        qsizetype expected = info.endpoint.replicas;
+        const auto own = service().endpointInfo(info.endpoint.id.toString(QUuid::WithoutBraces));
+        if (own && own->rollout && own->rollout->inProgress()) {
+            const RolloutPlan plan = planRollout(*own->rollout, info.endpoint.replicas, 0, QDateTime::currentDateTimeUtc());
+            if (plan.affectsRevisions)
+                expected = plan.stableReplicas + plan.targetReplicas;
+        }
+        return info.endpoint.isLive() && active == expected
             && std::none_of(info.routes.begin(), info.routes.end(),
                             [](const Route &r) { return r.status == RouteStatus::Terminating; });
     });
@@ -283,6 +292,7 @@ void TestEndpointListModel::modifyUpdatesNameVersionAndUrl()
     m.name = u"iris"_s;
     m.modelVersion = u"v2"_s;
     m.modelFolder = u"iris-v2"_s;
+    m.strategy = RolloutStrategy::BlueGreen;
     auto modified = service().modifyEndpoint(created->id.toString(QUuid::WithoutBraces), m);
     QVERIFY2(modified, modified ? "" : why(modified.error()).constData());
 
@@ -290,9 +300,22 @@ void TestEndpointListModel::modifyUpdatesNameVersionAndUrl()
     QCOMPARE(reset.count(), 0);
     QCOMPARE(m_model->rowCount(), 1);
     QCOMPARE(cell(0, Column::Name), u"iris"_s);
-    QCOMPARE(cell(0, Column::Version), u"v2"_s);
+    // The new version serves once its rollout succeeds: until then the row says v1.
+    QCOMPARE(cell(0, Column::Version), u"v1"_s);
     QCOMPARE(cell(0, Column::Url), modified->endpoint.url);
     QVERIFY(cell(0, Column::Url).endsWith(u"/iris"_s));
+
+    // The new set up (reported HEALTHY as an agent would), then promoted: the row follows.
+    QTRY_COMPARE(service().endpointInfo(u"iris"_s)->routes.size(), 2);
+    const auto info = service().endpointInfo(u"iris"_s);  // named: the loop must not outlive it
+    for (const Route &r : info->routes)
+        QVERIFY(service().updateRouteState(r.id, RouteStatus::Healthy, u"local:%1:0"_s.arg(r.id.toString(QUuid::WithoutBraces).left(4)),
+                                           u"local"_s));
+    auto promoted = service().actOnRollout(u"iris"_s, u"current"_s, RolloutAction::Promote);
+    QVERIFY2(promoted, promoted ? "" : why(promoted.error()).constData());
+    QTRY_COMPARE(cell(0, Column::Version), u"v2"_s);
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(m_model->rowCount(), 1);
     QCOMPARE(m_model->index(0, 0).data(EndpointListModel::EndpointIdRole).toUuid(), created->id);
 }
 

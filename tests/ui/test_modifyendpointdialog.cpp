@@ -1,6 +1,8 @@
-// The modify dialog against a real embedded core: only what changed is sent, a new version is a
-// new revision with its canary share, and a refusal (capacity) shows in place and changes nothing.
+// The modify dialog against a real embedded core: only what changed is sent, a new version starts
+// a rollout to a new revision by the strategy picked (a canary at its share, with routes of its
+// own), and a refusal (capacity, a rollout already running) shows in place and changes nothing.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -77,15 +79,101 @@ private Q_SLOTS:
         QCOMPARE(info->revisions.size(), 1);
     }
 
-    void newVersionIsARevisionWithItsCanaryShare()
+    void newVersionStartsARollingRollout()
     {
         ModifyEndpointDialog dialog(*m_client, u"iris"_s);
         QCOMPARE(dialog.versionEdit()->text(), u"v1"_s);
         dialog.versionEdit()->setText(u"v2"_s);
+        QCOMPARE(dialog.strategyBox()->currentData().toInt(), int(RolloutStrategy::Rolling));
         QVERIFY(applied(dialog));
         const auto info = service().endpointInfo(u"iris"_s);
-        QCOMPARE(info->endpoint.modelVersion, u"v2"_s);
+        // v1 stays the stable revision until the rollout succeeds.
+        QCOMPARE(info->endpoint.modelVersion, u"v1"_s);
         QCOMPARE(info->revisions.size(), 2);
+        QVERIFY(info->rollout);
+        QVERIFY(info->rollout->inProgress());
+        QCOMPARE(info->rollout->strategy, RolloutStrategy::Rolling);
+    }
+
+    // A strategy means something only for a new revision, a share only for a canary's.
+    void strategyAndShareFollowTheVersion()
+    {
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_COMPARE(dialog.versionEdit()->text(), u"v1"_s);
+        QVERIFY(!dialog.strategyBox()->isEnabled());
+        QVERIFY(!dialog.canaryBox()->isEnabled());
+        dialog.versionEdit()->setText(u"v2"_s);
+        QVERIFY(dialog.strategyBox()->isEnabled());
+        QVERIFY(!dialog.canaryBox()->isEnabled());  // rolling
+        for (const RolloutStrategy strategy : {RolloutStrategy::Canary, RolloutStrategy::Progressive}) {
+            dialog.strategyBox()->setCurrentIndex(dialog.strategyBox()->findData(int(strategy)));
+            QVERIFY(dialog.canaryBox()->isEnabled());
+        }
+        dialog.strategyBox()->setCurrentIndex(dialog.strategyBox()->findData(int(RolloutStrategy::BlueGreen)));
+        QVERIFY(!dialog.canaryBox()->isEnabled());
+        dialog.versionEdit()->setText(u"v1"_s);
+        QVERIFY(!dialog.strategyBox()->isEnabled());
+        QCOMPARE(dialog.strategyBox()->count(), 4);
+    }
+
+    // End to end: Canary at 20 % picked in the dialog is a canary rollout in the core at 20, and
+    // the new revision has routes of its own, while v1 keeps its own.
+    void canaryAtTwentyPercentReachesTheRoutes()
+    {
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_COMPARE(dialog.versionEdit()->text(), u"v1"_s);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.versionEdit()->setText(u"v2"_s);
+        dialog.folderEdit()->setText(u"iris-v2"_s);
+        dialog.strategyBox()->setCurrentIndex(dialog.strategyBox()->findData(int(RolloutStrategy::Canary)));
+        dialog.canaryBox()->setValue(20);
+        QSignalSpy answered(&dialog, &ModifyEndpointDialog::answered);
+        QTest::keyClick(&dialog, Qt::Key_Return);  // OK, as the operator presses it
+        QTRY_COMPARE(answered.count(), 1);
+        QVERIFY2(answered.first().first().toBool(), qPrintable(dialog.errorLabel()->text()));
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QVERIFY(!dialog.isVisible());
+
+        const auto info = service().endpointInfo(u"iris"_s);
+        QVERIFY(info->rollout);
+        QVERIFY(info->rollout->inProgress());
+        QCOMPARE(info->rollout->strategy, RolloutStrategy::Canary);
+        QCOMPARE(info->rollout->weight, 20);
+        QCOMPARE(info->endpoint.modelVersion, u"v1"_s);
+        QCOMPARE(info->revisions.size(), 2);
+        QUuid v2;
+        for (const Revision &r : info->revisions) {
+            if (r.modelVersion == u"v2"_s) {
+                QCOMPARE(r.modelFolder.endsWith(u"iris-v2"_s), true);
+                v2 = r.id;
+            }
+        }
+        QCOMPARE(info->rollout->toRevisionId, v2);
+        const auto routesOf = [this](const QUuid &revision) {
+            int n = 0;
+            const auto now = service().endpointInfo(u"iris"_s);  // named: the loop must not outlive it
+            for (const Route &r : now->routes)
+                n += r.isActive() && r.revisionId == revision ? 1 : 0;
+            return n;
+        };
+        QTRY_COMPARE(routesOf(v2), 1);
+        QCOMPARE(routesOf(info->endpoint.currentRevisionId), 1);
+    }
+
+    void rolloutInProgressIsATypedRefusal()
+    {
+        UiTest::startRollout(service(), u"iris"_s, u"v2"_s, u"iris-v2"_s, RolloutStrategy::Canary, 10);
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_COMPARE(dialog.versionEdit()->text(), u"v1"_s);
+        dialog.versionEdit()->setText(u"v3"_s);
+        dialog.strategyBox()->setCurrentIndex(dialog.strategyBox()->findData(int(RolloutStrategy::BlueGreen)));
+        QVERIFY(!applied(dialog));
+        QVERIFY(dialog.errorLabel()->isVisibleTo(&dialog));
+        QVERIFY2(dialog.errorLabel()->text().startsWith(u"RolloutInProgress: "_s), qPrintable(dialog.errorLabel()->text()));
+        const auto info = service().endpointInfo(u"iris"_s);
+        QCOMPARE(info->revisions.size(), 2);
+        QCOMPARE(info->rollout->strategy, RolloutStrategy::Canary);
     }
 
     void refusalShowsInPlaceAndChangesNothing()
@@ -97,6 +185,21 @@ private Q_SLOTS:
         QVERIFY2(dialog.errorLabel()->text().contains(u"ResourceLimitExceeded"_s) || dialog.errorLabel()->text().contains(u"Insufficient"_s),
                  qPrintable(dialog.errorLabel()->text()));
         QCOMPARE(service().endpointInfo(u"iris"_s)->endpoint.resourceSlots.cpu, 1.0);
+    }
+
+    void screenshot()
+    {
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_COMPARE(dialog.versionEdit()->text(), u"v1"_s);
+        dialog.versionEdit()->setText(u"v2"_s);
+        dialog.folderEdit()->setText(u"iris-v2"_s);
+        dialog.strategyBox()->setCurrentIndex(dialog.strategyBox()->findData(int(RolloutStrategy::Canary)));
+        dialog.canaryBox()->setValue(20);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QString failed = UiTest::saveScreenshot(dialog, u"modify-rollout"_s);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        QVERIFY(dialog.canaryBox()->isEnabled());
     }
 };
 

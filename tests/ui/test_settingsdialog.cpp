@@ -69,14 +69,15 @@ void TestSettingsDialog::initTestCase()
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
     ModelServingService &service = m_plane->service();
     UiTest::create(service, u"iris-classifier"_s);
-    // A canary in progress: v1 on two routes, v2 on one taking a tenth, all reported HEALTHY as
-    // an agent would (this plane runs no replicas).
+    // A canary rollout in progress: v1 on two routes, v2 on one taking a tenth, all reported
+    // HEALTHY as an agent would (this plane runs no replicas).
     m_endpoint = UiTest::create(service, u"fraud-detector"_s, u"iris-v1"_s, 2);
     QTRY_COMPARE(service.endpointInfo(m_endpoint.name)->routes.size(), 2);
     ModifyEndpointRequest canary;
     canary.modelVersion = u"v2"_s;
     canary.modelFolder = u"iris-v2"_s;
-    canary.replicas = 3;
+    canary.strategy = RolloutStrategy::Canary;
+    canary.canaryWeight = 10;
     QVERIFY(service.modifyEndpoint(m_endpoint.name, canary));
     QTRY_COMPARE(service.endpointInfo(m_endpoint.name)->routes.size(), 3);
     QList<QUuid> routes;
@@ -84,7 +85,7 @@ void TestSettingsDialog::initTestCase()
     const auto info = service.endpointInfo(m_endpoint.name);  // named: the loop must not outlive it
     for (const Route &r : info->routes) {
         QVERIFY(service.updateRouteState(r.id, RouteStatus::Healthy, u"local:%1:0"_s.arg(routes.size()), u"local"_s));
-        split.append({r.id, r.revisionId == info->endpoint.currentRevisionId ? 10 : 45});
+        split.append({r.id, r.revisionId == info->endpoint.currentRevisionId ? 45 : 10});
         routes << r.id;
     }
     QVERIFY(service.updateRoutes(m_endpoint.name, split));

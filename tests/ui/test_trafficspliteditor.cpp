@@ -56,13 +56,14 @@ private Q_SLOTS:
     void revisionWithoutHealthyRouteIsNotReady();
     void serviceRefusalIsShownInPlace();
     void threeRevisionsGetAWeightBoxEach();
+    void sliderDrivesAManualCanarysShare();
     void screenshot();
 
 private:
     ModelServingService &service() { return m_plane->service(); }
     Weights weights();
     void markHealthy(RouteStatus status = RouteStatus::Healthy, int revision = 0);
-    void addRevision(const QString &version, const QString &folder, int replicas);
+    void addRevision(const QString &version, const QString &folder, int routes);
     QPoint handleCentre(int value) const;
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
@@ -90,7 +91,7 @@ void TestTrafficSplitEditor::initTestCase()
 }
 
 // A fresh endpoint each time: v1 with two routes, then v2 with one more (weight 0, as the
-// reconciler starts a new revision dark), all three HEALTHY.
+// reconciler starts a new revision dark), all three HEALTHY; no rollout in progress.
 void TestTrafficSplitEditor::init()
 {
     m_endpoint = UiTest::create(service(), u"canary-%1"_s.arg(++m_count), u"iris-v1"_s, 2);
@@ -154,15 +155,13 @@ void TestTrafficSplitEditor::markHealthy(RouteStatus status, int revision)
     }
 }
 
-void TestTrafficSplitEditor::addRevision(const QString &version, const QString &folder, int replicas)
+// A revision serving beside the current one with routes of its own, which no rollout shapes,
+// so the slider sets route weights; `routes`: the endpoint's active routes after it.
+void TestTrafficSplitEditor::addRevision(const QString &version, const QString &folder, int routes)
 {
-    ModifyEndpointRequest change;
-    change.modelVersion = version;
-    change.modelFolder = folder;
-    change.replicas = replicas;
-    auto modified = service().modifyEndpoint(m_endpoint.name, change);
-    QVERIFY2(modified, modified ? "" : UiTest::why(modified.error()).constData());
-    QTRY_COMPARE(weights().size(), replicas);
+    const int before = int(weights().size());
+    UiTest::addServingRevision(*m_plane, m_endpoint.name, version, folder, routes - before);
+    QTRY_COMPARE(weights().size(), routes);
     markHealthy();
 }
 
@@ -432,6 +431,66 @@ void TestTrafficSplitEditor::threeRevisionsGetAWeightBoxEach()
     m_editor->undoButton()->click();
     QCOMPARE(weights(), (Weights{{1, 35}, {1, 35}, {2, 20}, {3, 10}}));
     QCOMPARE(m_editor->weightBoxes().at(1)->value(), 20);
+}
+
+// A manual canary in progress: the slider is the rollout's share in the core, and the routes'
+// own weights are left alone.
+void TestTrafficSplitEditor::sliderDrivesAManualCanarysShare()
+{
+    const Endpoint canary = UiTest::create(service(), u"manual-canary-%1"_s.arg(m_count), u"iris-v1"_s, 2);
+    QTRY_COMPARE(service().endpointInfo(canary.name)->routes.size(), 2);
+    const RolloutInfo started = UiTest::startRollout(service(), canary.name, u"v2"_s, u"iris-v2"_s,
+                                                     RolloutStrategy::Canary, 10);
+    QTRY_COMPARE(service().endpointInfo(canary.name)->routes.size(), 3);
+    const auto withCanary = service().endpointInfo(canary.name);  // named: the loop must not outlive it
+    for (const Route &r : withCanary->routes)
+        QVERIFY(service().updateRouteState(r.id, RouteStatus::Healthy, u"local:%1:0"_s.arg(r.id.toString(QUuid::WithoutBraces).left(4)),
+                                           u"local"_s));
+    const auto routeWeights = [&] {
+        QList<int> result;
+        const auto now = service().endpointInfo(canary.name);
+        for (const Route &r : now->routes)
+            result << r.weight;
+        return result;
+    };
+    const QList<int> before = routeWeights();
+    const auto share = [&] { return service().rolloutInfo(canary.name, u"current"_s)->rollout.weight; };
+
+    m_editor->setEndpoint(canary.id);
+    QTRY_VERIFY(m_editor->manualCanary().has_value());
+    QTRY_COMPARE(m_editor->revisions().size(), 2);
+    QVERIFY(m_editor->slider()->isVisible());
+    QTRY_COMPARE(m_editor->slider()->value(), 10);
+    QCOMPARE(m_editor->preview()->text(), u"v1 90 % · v2 10 %"_s);
+    // Route weights by hand would fight the rollout.
+    QVERIFY(!m_editor->blueGreenButton()->isEnabled());
+    QVERIFY(!m_editor->rollBackButton()->isEnabled());
+
+    QSignalSpy answered(m_editor.get(), &TrafficSplitEditor::answered);
+    m_editor->slider()->setValue(35);
+    Q_EMIT m_editor->slider()->sliderReleased();
+    QTRY_COMPARE(answered.count(), 1);
+    QVERIFY(answered.first().first().toBool());
+    QCOMPARE(share(), 35);
+    QCOMPARE(service().rolloutInfo(canary.name, u"current"_s)->rollout.id, started.rollout.id);
+    QCOMPARE(routeWeights(), before);
+    QTRY_COMPARE(m_editor->preview()->text(), u"v1 65 % · v2 35 %"_s);
+    QCOMPARE(m_editor->slider()->value(), 35);
+
+    // Keys too, once they pause.
+    m_editor->activateWindow();
+    m_editor->slider()->setFocus();
+    QVERIFY(QTest::qWaitForWindowActive(m_editor.get()));
+    QTest::keyClick(m_editor->slider(), Qt::Key_Left);
+    QTest::keyClick(m_editor->slider(), Qt::Key_Left);
+    QTRY_COMPARE(share(), 33);
+    QCOMPARE(routeWeights(), before);
+
+    // Once the canary is aborted, the slider sets route weights again.
+    QVERIFY(service().actOnRollout(canary.name, u"current"_s, RolloutAction::Abort));
+    QTRY_VERIFY(!m_editor->manualCanary().has_value());
+    m_editor->setEndpoint(m_endpoint.id);
+    QVERIFY(service().deleteEndpoint(canary.name));
 }
 
 void TestTrafficSplitEditor::screenshot()

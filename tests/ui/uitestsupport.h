@@ -16,7 +16,9 @@
 #include <QWidget>
 
 #include "plane/controlplane.h"
+#include "scheduler/reconciler.h"
 #include "service/modelservingservice.h"
+#include "store/repository.h"
 #include "ui/metrics/metricshistory.h"
 
 namespace UiTest {
@@ -72,6 +74,50 @@ inline ServeDeck::Endpoint create(ServeDeck::ModelServingService &service, const
     if (!created)
         qFatal("test set-up: %s", why(created.error()).constData());
     return *created;
+}
+
+// A rollout of `endpoint` to a new version by `strategy` (canary and progressive at `weight`).
+inline ServeDeck::RolloutInfo startRollout(ServeDeck::ModelServingService &service, const QString &endpoint,
+                                           const QString &version, const QString &folder,
+                                           ServeDeck::RolloutStrategy strategy, int weight = 10)
+{
+    ServeDeck::RolloutRequest r;
+    r.modelVersion = version;
+    r.modelFolder = folder;
+    r.strategy = strategy;
+    if (strategy == ServeDeck::RolloutStrategy::Canary)
+        r.weight = weight;
+    if (strategy == ServeDeck::RolloutStrategy::Progressive)
+        r.steps = {weight, 50, 100};
+    auto started = service.startRollout(endpoint, r);
+    if (!started)
+        qFatal("test set-up: %s", why(started.error()).constData());
+    return *started;
+}
+
+// A second revision serving beside the current one with a replica count of its own (as a
+// header-matched or shadow revision has), which no rollout shapes: the revision a canary
+// rollout added, that rollout aborted, then given `replicas`. The reconciler makes its routes
+// (new routes start dark, at weight 0). The store is written directly: the service has no
+// call for a revision's own count.
+inline QUuid addServingRevision(ServeDeck::ControlPlane &plane, const QString &endpoint, const QString &version,
+                                const QString &folder, int replicas)
+{
+    using namespace ServeDeck;
+    const RolloutInfo started = startRollout(plane.service(), endpoint, version, folder, RolloutStrategy::Canary);
+    auto aborted = plane.service().actOnRollout(endpoint, started.rollout.id.toString(QUuid::WithoutBraces),
+                                                RolloutAction::Abort);
+    if (!aborted)
+        qFatal("test set-up: %s", why(aborted.error()).constData());
+    auto revision = plane.repository().revision(started.rollout.toRevisionId);
+    if (!revision || !revision->has_value())
+        qFatal("test set-up: the rollout's revision is not in the store");
+    Revision r = **revision;
+    r.replicas = replicas;
+    if (auto updated = plane.repository().updateRevision(r); !updated)
+        qFatal("test set-up: %s", why(updated.error()).constData());
+    plane.reconciler()->scheduleSoon();
+    return r.id;
 }
 
 // An endpoint's load replayed into `history` from `fromMs` to `toMs` at the sampler's pace (two

@@ -18,6 +18,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QSettings>
+#include <QSplitter>
 #include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -28,6 +29,7 @@
 #include "ui/common/theme.h"
 #include "ui/metrics/metricshistory.h"
 #include "ui/detail/trafficspliteditor.h"
+#include "ui/rollouts/rolloutpanel.h"
 
 namespace ServeDeck {
 
@@ -132,6 +134,7 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     , m_range(new QComboBox(this))
     , m_summary(new QLabel(this))
     , m_split(new TrafficSplitEditor(client, endpoints, this))
+    , m_rollout(new RolloutPanel(client, this))
     , m_repaint(new QTimer(this))
 {
     m_range->setObjectName(QStringLiteral("detailRange"));
@@ -200,15 +203,33 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
 
+    auto *charts = new QWidget(this);
+    charts->setLayout(grid);
+    grid->setContentsMargins(0, 0, 0, 0);
+    auto *rolloutBox = new QGroupBox(tr("Rollout"), this);
+    rolloutBox->setObjectName(QStringLiteral("rolloutBox"));
+    auto *rolloutLayout = new QVBoxLayout(rolloutBox);
+    rolloutLayout->setContentsMargins(4, 4, 4, 4);
+    rolloutLayout->addWidget(m_rollout);
+    // The operator gives the rollout more room while one runs, the charts more otherwise.
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->setObjectName(QStringLiteral("detailSplit"));
+    split->setChildrenCollapsible(false);
+    split->addWidget(charts);
+    split->addWidget(rolloutBox);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 1);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addLayout(grid, 1);
+    layout->addWidget(split, 1);
 
     m_repaint->setSingleShot(true);
     connect(m_repaint, &QTimer::timeout, this, &EndpointDetailView::redraw);
     connect(&m_history, &MetricsHistory::recorded, this, &EndpointDetailView::sampleRecorded);
     connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, [this](const QUuid &id) {
         m_split->setEndpoint(id);
+        m_rollout->setEndpoint(id);
         refreshNow();
     });
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
@@ -221,6 +242,7 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
         m_range->setCurrentIndex(std::clamp(remembered, 0, m_range->count() - 1));
     }
     m_split->setEndpoint(m_endpoint->currentEndpoint());
+    m_rollout->setEndpoint(m_endpoint->currentEndpoint());
     applyTheme();
     m_sinceRedraw.start();
 }
@@ -539,9 +561,10 @@ void EndpointDetailView::updateSummary()
         return;
     }
     QStringList parts{info->endpoint.modelVersion, endpointStatusName(info->status)};
+    // The endpoint's count is its current revision's; a rollout's new replicas are its own.
     int healthy = 0;
     for (const Route &r : info->routes)
-        healthy += r.status == RouteStatus::Healthy ? 1 : 0;
+        healthy += r.status == RouteStatus::Healthy && r.revisionId == info->endpoint.currentRevisionId ? 1 : 0;
     parts << tr("%1 of %2 replicas healthy").arg(healthy).arg(info->endpoint.replicas);
     if (const auto latest = m_history.latest(id)) {
         parts << tr("%1 req/s").arg(QString::number(latest->requestsPerSecond, 'f', 1));

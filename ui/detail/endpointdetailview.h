@@ -21,11 +21,12 @@ class EndpointListModel;
 class EndpointSelector;
 class MetricsHistory;
 class ControlClient;
+class RolloutPanel;
 class TrafficSplitEditor;
 
 // One endpoint, live: desired against healthy replicas, its routes by status, requests/s and
 // p95 latency, each replica's CPU (and GPU) and memory, over the last 5 minutes, 15 minutes or
-// hour, with its traffic split beside them. Everything drawn comes from MetricsHistory, which
+// hour, with its traffic split beside them and its rollout below. Everything drawn comes from MetricsHistory, which
 // records every endpoint all the time; only the selected endpoint's series are built, and only
 // while the view is shown.
 class EndpointDetailView final : public QWidget
@@ -52,6 +53,7 @@ public:
     EndpointSelector *endpointSelector() const { return m_endpoint; }
     QComboBox *rangeSelector() const { return m_range; }
     TrafficSplitEditor *trafficSplit() const { return m_split; }
+    RolloutPanel *rolloutPanel() const { return m_rollout; }
     Range range() const;
     void setRange(Range range);
     static qint64 rangeMs(Range range);
@@ -93,6 +95,7 @@ private:
     QComboBox *m_range;
     QLabel *m_summary;
     TrafficSplitEditor *m_split;
+    RolloutPanel *m_rollout;
 
     QList<QChartView *> m_views;
     QDateTimeAxis *m_replicasTime = nullptr;

@@ -297,6 +297,9 @@ void TrafficSplitEditor::refresh()
             info = &*patched;
         }
     }
+    if (info && m_canaryAnswered.contains(m_endpoint)
+        && (!info->rollout || !info->rollout->inProgress() || info->rollout->weight == m_canaryAnswered.value(m_endpoint)))
+        m_canaryAnswered.remove(m_endpoint);
     m_revisions = info ? TrafficSplit::revisions(*info) : QList<TrafficSplit::RevisionShare>();
     QList<QUuid> ids;
     for (const auto &r : std::as_const(m_revisions))
@@ -372,7 +375,35 @@ void TrafficSplitEditor::rebuildRevisionRows()
 
 QList<int> TrafficSplitEditor::currentPercentages() const
 {
-    return TrafficSplit::percentages(m_revisions);
+    const qsizetype canary = canaryIndex();
+    if (canary < 0)
+        return TrafficSplit::percentages(m_revisions);
+    // The rollout's share is what the data plane gives the canary, whatever its routes' weights.
+    const int share = m_canaryAnswered.value(m_endpoint, manualCanary()->weight);
+    return canary == 1 ? QList<int>{100 - share, share} : QList<int>{share, 100 - share};
+}
+
+std::optional<Rollout> TrafficSplitEditor::manualCanary() const
+{
+    const EndpointInfo *info = m_endpoint.isNull() ? nullptr : m_endpoints.find(m_endpoint);
+    if (!info || !info->rollout)
+        return std::nullopt;
+    const Rollout &o = *info->rollout;
+    if (o.strategy != RolloutStrategy::Canary || (o.phase != RolloutPhase::Progressing && o.phase != RolloutPhase::Paused))
+        return std::nullopt;
+    return o;
+}
+
+qsizetype TrafficSplitEditor::canaryIndex() const
+{
+    const std::optional<Rollout> canary = manualCanary();
+    if (!canary || m_revisions.size() != 2)
+        return -1;
+    for (qsizetype i = 0; i < m_revisions.size(); ++i) {
+        if (m_revisions.at(i).revisionId == canary->toRevisionId)
+            return i;
+    }
+    return -1;
 }
 
 void TrafficSplitEditor::updateControls()
@@ -411,14 +442,17 @@ void TrafficSplitEditor::updateControls()
     m_preview->setVisible(n >= 2);
     m_bar->setVisible(n >= 2);
 
-    m_hint->setVisible(n < 2);
-    if (m_endpoint.isNull())
+    const bool canaryMode = canaryIndex() >= 0;
+    m_hint->setVisible(n < 2 || canaryMode);
+    if (canaryMode)
+        m_hint->setText(tr("Canary rollout: the slider sets the new version's share."));
+    else if (m_endpoint.isNull())
         m_hint->setText(tr("Select an endpoint to see how its traffic is split."));
     else if (n == 0)
         m_hint->setText(tr("No routes yet: the endpoint takes no traffic."));
     else if (n == 1)
-        m_hint->setText(tr("All traffic goes to %1. Modify the endpoint with a new model version and scale it up "
-                           "to split traffic between two revisions.")
+        m_hint->setText(tr("All traffic goes to %1. Modify the endpoint with a new model version and the canary "
+                           "strategy to split traffic between two revisions.")
                             .arg(TrafficSplit::label(m_revisions, 0)));
 
     // Blue-green: everything to the other revision of two, or to the newest of more.
@@ -443,6 +477,14 @@ void TrafficSplitEditor::updateControls()
                            ? tr("%1 is not ready: none of its routes is HEALTHY.").arg(TrafficSplit::label(m_revisions, previous))
                            : tr("All traffic back to %1.").arg(TrafficSplit::label(m_revisions, previous)));
     m_slider->setEnabled(n == 2);
+    // The rollout owns the split while it runs: route weights set by hand would fight it.
+    if (canaryMode) {
+        const QString owned = tr("The canary rollout sets this split: promote, abort or roll it back in the rollout panel.");
+        for (QPushButton *button : {m_blueGreen, m_rollBack}) {
+            button->setEnabled(false);
+            button->setToolTip(owned);
+        }
+    }
 }
 
 void TrafficSplitEditor::sliderMoved(int value)
@@ -461,7 +503,37 @@ void TrafficSplitEditor::applySlider()
     if (m_revisions.size() != 2)
         return;
     const int v = m_slider->value();
+    if (const qsizetype canary = canaryIndex(); canary >= 0) {
+        sendCanaryWeight(*manualCanary(), canary == 1 ? v : 100 - v);
+        return;
+    }
     applyWeights({100 - v, v});
+}
+
+void TrafficSplitEditor::sendCanaryWeight(const Rollout &rollout, int weight)
+{
+    if (m_canaryAnswered.value(m_endpoint, rollout.weight) == weight) {
+        m_error->hide();
+        return;
+    }
+    const QUuid endpointId = m_endpoint;
+    m_client.call(
+        this,
+        [ref = refOf(endpointId), rolloutId = refOf(rollout.id), weight](ModelServingService &s) {
+            return s.setRolloutWeight(ref, rolloutId, weight);
+        },
+        [this, endpointId](const Result<RolloutInfo> &set) {
+            Q_EMIT answered(set.ok());
+            if (!set) {
+                showError(set.error().typeName() + QStringLiteral(": ") + set.error().message);
+                m_canaryAnswered.remove(endpointId);
+            } else {
+                m_error->hide();
+                m_canaryAnswered.insert(endpointId, set->rollout.weight);
+            }
+            if (endpointId == m_endpoint)
+                refresh();
+        });
 }
 
 void TrafficSplitEditor::applyBoxes()

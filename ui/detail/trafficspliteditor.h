@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <QHash>
 #include <QList>
 #include <QUuid>
@@ -27,7 +29,9 @@ class SplitBar;
 // revisions get a slider that previews the split while it is dragged and applies it on release;
 // more get a weight box each and Apply. "Blue-green switch" gives all traffic to the other
 // revision and "Roll back" to the older one, the old routes kept running either way. Every
-// change can be undone (per endpoint), and what the service refuses is shown here.
+// change can be undone (per endpoint), and what the service refuses is shown here. While the
+// endpoint's rollout is a manual canary in progress, the slider is the canary's share of that
+// rollout (the core's setRolloutWeight), not the routes' weights.
 class TrafficSplitEditor final : public QWidget
 {
     Q_OBJECT
@@ -59,6 +63,8 @@ public:
     QPushButton *rollBackButton() const { return m_rollBack; }
     QLabel *errorLabel() const { return m_error; }
     QUndoStack *undoStack() const;
+    // The manual canary in progress whose share the slider sets, if any.
+    std::optional<Rollout> manualCanary() const;
 
     // Gives revision i weights[i] (as revisions()), spread over its routes; false, with the
     // reason shown, when they cannot be sent; the service's answer follows (answered), a refusal
@@ -86,6 +92,9 @@ private:
     void remember(const QUuid &endpointId, const QList<Route> &routes);
     void showError(const QString &text);
     QList<int> currentPercentages() const;
+    // Which shown revision the manual canary brings in; -1 when the slider sets route weights.
+    qsizetype canaryIndex() const;
+    void sendCanaryWeight(const Rollout &rollout, int weight);
 
     ControlClient &m_client;
     const EndpointListModel &m_endpoints;
@@ -116,6 +125,8 @@ private:
     // Route weights the core answered with, per endpoint, until the endpoint list shows them
     // (one round trip later): what the next change is compared with and undoes to.
     QHash<QUuid, QHash<QUuid, int>> m_answered;
+    // The canary share the core last answered with, per endpoint, until the list shows it.
+    QHash<QUuid, int> m_canaryAnswered;
     bool m_boxesEdited = false;
 };
 

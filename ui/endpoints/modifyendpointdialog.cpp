@@ -1,6 +1,7 @@
 #include "modifyendpointdialog.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -11,7 +12,6 @@
 #include <QVBoxLayout>
 
 #include "plane/controlclient.h"
-#include "ui/common/theme.h"
 
 namespace ServeDeck {
 
@@ -21,18 +21,38 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     , m_ref(endpointRef)
     , m_version(new QLineEdit(this))
     , m_folder(new QLineEdit(this))
+    , m_strategy(new QComboBox(this))
     , m_canary(new QSpinBox(this))
     , m_cpu(new QDoubleSpinBox(this))
     , m_memoryMiB(new QSpinBox(this))
     , m_replicas(new QSpinBox(this))
     , m_public(new QCheckBox(tr("Public (no token needed for inference)"), this))
-    , m_error(new QLabel(this))
+    , m_error(new ErrorLabel(QStringLiteral("modifyError"), this))
     , m_busy(new QLabel(tr("Working…"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
 {
     setWindowTitle(tr("Modify %1").arg(endpointRef));
     m_busy->setObjectName(QStringLiteral("busy"));
+    m_strategy->setObjectName(QStringLiteral("rolloutStrategy"));
+    m_strategy->addItem(tr("Rolling"), int(RolloutStrategy::Rolling));
+    m_strategy->addItem(tr("Blue-green"), int(RolloutStrategy::BlueGreen));
+    m_strategy->addItem(tr("Canary"), int(RolloutStrategy::Canary));
+    m_strategy->addItem(tr("Progressive"), int(RolloutStrategy::Progressive));
+    m_strategy->setItemData(0, tr("Surge new replicas, shift traffic as they become healthy, drain the old ones."),
+                            Qt::ToolTipRole);
+    m_strategy->setItemData(1, tr("Bring up the whole new set, then switch all traffic at once; the old set "
+                                  "stays warm for a rollback."),
+                            Qt::ToolTipRole);
+    m_strategy->setItemData(2, tr("The new version takes the share set here; move it with the canary slider, "
+                                  "then promote or abort."),
+                            Qt::ToolTipRole);
+    m_strategy->setItemData(3, tr("Steps of share (the one set here, then 25, 50, 100 %), each compared with "
+                                  "the stable version; a regression rolls back by itself."),
+                            Qt::ToolTipRole);
+    m_strategy->setEnabled(false);
+    m_canary->setObjectName(QStringLiteral("canaryShare"));
     m_canary->setRange(0, 100);
+    m_canary->setValue(10);
     m_canary->setSuffix(QStringLiteral(" %"));
     m_canary->setEnabled(false);
     m_cpu->setRange(0.1, 256);
@@ -40,21 +60,19 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     m_memoryMiB->setRange(16, 1 << 20);
     m_memoryMiB->setSuffix(QStringLiteral(" MiB"));
     m_replicas->setRange(0, 1000);
-    m_error->setObjectName(QStringLiteral("modifyError"));
-    m_error->setStyleSheet(Theme::textStyle(Theme::Role::Error));
-    m_error->setWordWrap(true);
-    m_error->hide();
-    // A canary share only means something for a new revision.
+    // A strategy only means something for a new revision, a share only for a canary's.
     const auto revisionChanged = [this] {
-        m_canary->setEnabled(m_version->text().trimmed() != m_oldVersion || m_folder->text().trimmed() != m_oldFolder);
+        updateRolloutFields();
         m_error->hide();
     };
     connect(m_version, &QLineEdit::textChanged, this, revisionChanged);
     connect(m_folder, &QLineEdit::textChanged, this, revisionChanged);
+    connect(m_strategy, &QComboBox::currentIndexChanged, this, revisionChanged);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Model version"), m_version);
     form->addRow(tr("Model folder"), m_folder);
+    form->addRow(tr("Rollout strategy"), m_strategy);
     form->addRow(tr("Canary share of the new version"), m_canary);
     form->addRow(tr("CPU per replica"), m_cpu);
     form->addRow(tr("Memory per replica"), m_memoryMiB);
@@ -102,6 +120,7 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_replicas->setValue(m_oldReplicas);
     m_public->setChecked(m_oldPublic);
     m_error->hide();
+    updateRolloutFields();
 }
 
 bool ModifyEndpointDialog::isBusy() const
@@ -116,6 +135,17 @@ void ModifyEndpointDialog::setBusy(bool busy)
         field->setEnabled(!busy);
     m_apply->setEnabled(!busy);
     m_busy->setVisible(busy);
+    updateRolloutFields();
+}
+
+void ModifyEndpointDialog::updateRolloutFields()
+{
+    const bool newRevision = m_version->text().trimmed() != m_oldVersion || m_folder->text().trimmed() != m_oldFolder;
+    const auto strategy = RolloutStrategy(m_strategy->currentData().toInt());
+    const bool idle = m_busy->isHidden();
+    m_strategy->setEnabled(idle && newRevision);
+    m_canary->setEnabled(idle && newRevision
+                         && (strategy == RolloutStrategy::Canary || strategy == RolloutStrategy::Progressive));
 }
 
 ModifyEndpointDialog::~ModifyEndpointDialog() = default;
@@ -131,8 +161,12 @@ void ModifyEndpointDialog::apply()
         request.modelVersion = version;
     if (folder != m_oldFolder)
         request.modelFolder = folder;
-    if (m_canary->isEnabled())
-        request.canaryWeight = m_canary->value();
+    if (request.modelVersion || request.modelFolder) {
+        const auto strategy = RolloutStrategy(m_strategy->currentData().toInt());
+        request.strategy = strategy;
+        if (strategy == RolloutStrategy::Canary || strategy == RolloutStrategy::Progressive)
+            request.canaryWeight = m_canary->value();
+    }
     if (!qFuzzyCompare(m_cpu->value(), m_oldCpu) || m_memoryMiB->value() != m_oldMemoryMiB)
         request.resourceSlots = ResourceSlots{m_cpu->value(), qint64(m_memoryMiB->value()) << 20, m_oldGpu};
     if (m_replicas->value() != m_oldReplicas)
@@ -146,8 +180,7 @@ void ModifyEndpointDialog::apply()
             setBusy(false);
             Q_EMIT answered(modified.ok());
             if (!modified) {
-                m_error->setText(modified.error().typeName() + QStringLiteral(": ") + modified.error().message);
-                m_error->show();
+                m_error->showProblem(modified.error().typeName() + QStringLiteral(": ") + modified.error().message);
                 return;
             }
             accept();

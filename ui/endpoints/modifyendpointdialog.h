@@ -2,7 +2,10 @@
 
 #include <QDialog>
 
+#include "ui/common/errorlabel.h"
+
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
@@ -14,9 +17,10 @@ namespace ServeDeck {
 class ControlClient;
 struct Endpoint;
 
-// Modifies an endpoint: a new model version or folder (a new revision, with its canary share),
-// resources, replicas, visibility. Only what was changed is sent; a refusal shows in place. Busy
-// while the current values or the change are on their way.
+// Modifies an endpoint: a new model version or folder (a rollout to a new revision, by the
+// strategy picked, a canary or progressive one starting at its share), resources, replicas,
+// visibility. Only what was changed is sent; a refusal (RolloutInProgress, InsufficientResources…)
+// shows in place. Busy while the current values or the change are on their way.
 class ModifyEndpointDialog final : public QDialog
 {
     Q_OBJECT
@@ -27,6 +31,12 @@ public:
     ~ModifyEndpointDialog() override;
 
     QLineEdit *versionEdit() const { return m_version; }
+    QLineEdit *folderEdit() const { return m_folder; }
+    // Rolling, Blue-green, Canary, Progressive (item data: RolloutStrategy as int); enabled only
+    // while the version or folder differs from the endpoint's.
+    QComboBox *strategyBox() const { return m_strategy; }
+    // The canary's share (canary) or the first step (progressive).
+    QSpinBox *canaryBox() const { return m_canary; }
     QSpinBox *replicasBox() const { return m_replicas; }
     QCheckBox *publicBox() const { return m_public; }
     QDoubleSpinBox *cpuBox() const { return m_cpu; }
@@ -42,17 +52,19 @@ Q_SIGNALS:
 private:
     void fill(const Endpoint &endpoint);
     void setBusy(bool busy);
+    void updateRolloutFields();
 
     ControlClient &m_client;
     QString m_ref;
     QLineEdit *m_version;
     QLineEdit *m_folder;
+    QComboBox *m_strategy;
     QSpinBox *m_canary;
     QDoubleSpinBox *m_cpu;
     QSpinBox *m_memoryMiB;
     QSpinBox *m_replicas;
     QCheckBox *m_public;
-    QLabel *m_error;
+    ErrorLabel *m_error;
     QLabel *m_busy;
     QPushButton *m_apply;
     // What the endpoint had when the dialog opened: unchanged fields are not sent.
