@@ -365,6 +365,8 @@ KO = {
     "failed checks: %1": "실패한 검사: %1",
     "All traffic back on %1 (%2)": "모든 트래픽을 %1(으)로 되돌립니다 (%2)",
     "Roll back the newest rollout (%1)": "최근 롤아웃을 롤백합니다 (%1)",
+    "Retry": "다시 시도",
+    "Start the rollout to %1 again, with the same strategy and settings": "같은 전략과 설정으로 %1 롤아웃을 다시 시작합니다",
     "Stop the rollout of %1 and send all traffic back to %2?": "%1 롤아웃을 멈추고 모든 트래픽을 %2(으)로 되돌릴까요?",
     "Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.": "%1의 모든 트래픽을 %2(으)로 되돌릴까요? 이전 레플리카가 없으면 먼저 다시 띄웁니다.",
     "Progressing": "진행 중",

@@ -1282,145 +1282,155 @@
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="521"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="92"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="566"/>
         <source>Rollback</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
-        <source>Make the new version the stable one</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
-        <source>Hold the rollout at its current step</source>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
+        <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
-        <source>Continue from the current step</source>
+        <source>Make the new version the stable one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
+        <source>Hold the rollout at its current step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="120"/>
+        <source>Continue from the current step</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="121"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
         <source>Success rate by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="148"/>
         <source>Stable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="149"/>
         <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
         <source>p95 latency by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="150"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="161"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="159"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="162"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="201"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="204"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="301"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
         <source>No rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="306"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="307"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="314"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="317"/>
         <source>%1 → %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="316"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="319"/>
         <source>step %1 of %2 at %3 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="321"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
         <source>new version at %1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="323"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="326"/>
         <source>failed replicas: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="325"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="328"/>
         <source>failed checks: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="343"/>
         <source>Analysis (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="341"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="344"/>
         <source>Timeline (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="367"/>
+        <source>Start the rollout to %1 again, with the same strategy and settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="370"/>
         <source>All traffic back on %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="362"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="371"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="563"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="519"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="564"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation type="unfinished"></translation>
     </message>

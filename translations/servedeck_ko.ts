@@ -1282,145 +1282,155 @@
     </message>
     <message>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="521"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="92"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="566"/>
         <source>Rollback</source>
         <translation>롤백</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
         <source>Make the new version the stable one</source>
         <translation>새 버전을 안정 버전으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
         <source>Hold the rollout at its current step</source>
         <translation>롤아웃을 현재 단계에서 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="120"/>
         <source>Continue from the current step</source>
         <translation>현재 단계부터 계속합니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="121"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation>롤아웃을 중단합니다: 모든 트래픽이 안정 버전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
         <source>Success rate by step</source>
         <translation>단계별 성공률</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="148"/>
         <source>Stable</source>
         <translation>안정 버전</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="149"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
         <source>p95 latency by step</source>
         <translation>단계별 p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="150"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="161"/>
         <source>Analysis</source>
         <translation>분석</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="159"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="162"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="201"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="204"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="301"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
         <source>No rollout</source>
         <translation>롤아웃 없음</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="306"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation>롤아웃을 보려면 엔드포인트를 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="307"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation>새 모델 버전으로 엔드포인트를 수정하면 롤아웃이 시작됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="314"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="317"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="316"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="319"/>
         <source>step %1 of %2 at %3 %</source>
         <translation>%2단계 중 %1단계, %3 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="321"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
         <source>new version at %1 %</source>
         <translation>새 버전 %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="323"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="326"/>
         <source>failed replicas: %1</source>
         <translation>실패한 레플리카: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="325"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="328"/>
         <source>failed checks: %1</source>
         <translation>실패한 검사: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="343"/>
         <source>Analysis (%1)</source>
         <translation>분석 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="341"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="344"/>
         <source>Timeline (%1)</source>
         <translation>타임라인 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="361"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="367"/>
+        <source>Start the rollout to %1 again, with the same strategy and settings</source>
+        <translation>같은 전략과 설정으로 %1 롤아웃을 다시 시작합니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="370"/>
         <source>All traffic back on %1 (%2)</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="362"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="371"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation>최근 롤아웃을 롤백합니다 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="518"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="563"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation>%1 롤아웃을 멈추고 모든 트래픽을 %2(으)로 되돌릴까요?</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="519"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="564"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation>%1의 모든 트래픽을 %2(으)로 되돌릴까요? 이전 레플리카가 없으면 먼저 다시 띄웁니다.</translation>
     </message>

@@ -212,6 +212,19 @@ void TestRolloutPanel::pauseResumeAbortMoveThePhaseInTheCore()
     QCOMPARE(m_panel->timeline()->event(rows - 2).phase, RolloutPhase::Progressing);
     QCOMPARE(m_panel->timeline()->event(rows - 3).phase, RolloutPhase::Paused);
     QVERIFY(!m_panel->errorLabel()->isVisible());
+
+    // Retry: the same rollout again, to the same revision, canary at its first share.
+    QTRY_VERIFY(m_panel->retryButton()->isEnabled());
+    QVERIFY(clickAndWait(m_panel->retryButton()));
+    const auto again = service().rolloutInfo(m_endpoint.name, u"current"_s);
+    QVERIFY2(again, again ? "" : UiTest::why(again.error()).constData());
+    QVERIFY(again->rollout.id != id);
+    QCOMPARE(again->rollout.toRevisionId, started.rollout.toRevisionId);
+    QCOMPARE(again->rollout.strategy, RolloutStrategy::Canary);
+    QCOMPARE(again->rollout.weight, 20);
+    QCOMPARE(service().revisions(m_endpoint.name)->size(), 2);  // no new revision
+    QTRY_COMPARE(m_panel->phaseLabel()->text(), u"Progressing"_s);
+    QVERIFY(!m_panel->retryButton()->isEnabled());
 }
 
 void TestRolloutPanel::rollbackAfterABlueGreenPromoteRestoresV1()

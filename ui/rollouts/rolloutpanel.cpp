@@ -88,6 +88,7 @@ RolloutPanel::RolloutPanel(ControlClient &client, QWidget *parent)
     , m_resume(new QPushButton(tr("Resume"), this))
     , m_abort(new QPushButton(tr("Abort"), this))
     , m_rollback(new QPushButton(tr("Rollback"), this))
+    , m_retry(new QPushButton(tr("Retry"), this))
     , m_rollbackAction(new QAction(tr("Rollback"), this))
     , m_events(new RolloutEventModel(this))
     , m_decisions(new AnalysisDecisionModel(this))
@@ -113,6 +114,7 @@ RolloutPanel::RolloutPanel(ControlClient &client, QWidget *parent)
     m_resume->setObjectName(QStringLiteral("resumeRollout"));
     m_abort->setObjectName(QStringLiteral("abortRollout"));
     m_rollback->setObjectName(QStringLiteral("rollbackRollout"));
+    m_retry->setObjectName(QStringLiteral("retryRollout"));
     m_promote->setToolTip(tr("Make the new version the stable one"));
     m_pause->setToolTip(tr("Hold the rollout at its current step"));
     m_resume->setToolTip(tr("Continue from the current step"));
@@ -129,12 +131,13 @@ RolloutPanel::RolloutPanel(ControlClient &client, QWidget *parent)
     connect(m_pause, &QPushButton::clicked, this, [this] { act(RolloutAction::Pause); });
     connect(m_resume, &QPushButton::clicked, this, [this] { act(RolloutAction::Resume); });
     connect(m_abort, &QPushButton::clicked, this, [this] { act(RolloutAction::Abort); });
+    connect(m_retry, &QPushButton::clicked, this, &RolloutPanel::retry);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_phase);
     top->addWidget(m_summary, 1);
     top->addWidget(m_busyLabel);
-    for (QPushButton *button : {m_promote, m_pause, m_resume, m_abort, m_rollback})
+    for (QPushButton *button : {m_promote, m_pause, m_resume, m_abort, m_rollback, m_retry})
         top->addWidget(button);
 
     QChartView *success = makeChart(tr("Success rate by step"), &m_successStep, &m_successValue);
@@ -357,6 +360,12 @@ void RolloutPanel::updateButtons()
     const bool canRollBack = idle && (o->inProgress() || (phase == RolloutPhase::Succeeded && m_currentRevision == o->toRevisionId));
     m_rollback->setEnabled(canRollBack);
     m_rollbackAction->setEnabled(canRollBack);
+    // Once the cause is fixed (a model folder, a resource limit), the same rollout again.
+    const bool canRetry = idle && (phase == RolloutPhase::RolledBack || phase == RolloutPhase::Aborted)
+        && m_currentRevision == o->fromRevisionId;
+    m_retry->setEnabled(canRetry);
+    m_retry->setToolTip(o ? tr("Start the rollout to %1 again, with the same strategy and settings").arg(m_info->toVersion)
+                          : QString());
     const QString shortcut = m_rollbackAction->shortcut().toString(QKeySequence::NativeText);
     m_rollback->setToolTip(o ? tr("All traffic back on %1 (%2)").arg(m_info->fromVersion, shortcut)
                              : tr("Roll back the newest rollout (%1)").arg(shortcut));
@@ -506,6 +515,42 @@ bool RolloutPanel::act(RolloutAction action)
             // moved on meanwhile: ask again either way.
             refresh();
             Q_EMIT answered(acted.ok());
+        });
+    return true;
+}
+
+bool RolloutPanel::retry()
+{
+    if (!m_info || !m_retry->isEnabled())
+        return false;
+    const Rollout &o = m_info->rollout;
+    RolloutRequest request;
+    request.revision = refOf(o.toRevisionId);
+    request.strategy = o.strategy;
+    request.steps = o.steps;
+    // A canary's share at its start: its first event says it (an abort set it to 0 since).
+    if (o.strategy == RolloutStrategy::Canary && !m_info->events.isEmpty())
+        request.weight = m_info->events.constFirst().weight;
+    request.intervalSeconds = o.intervalSeconds;
+    request.analysis = o.analysis;
+    request.maxSurgePercent = o.maxSurgePercent;
+    request.maxUnavailable = o.maxUnavailable;
+    request.rollbackWindowSeconds = o.rollbackWindowSeconds;
+    request.progressDeadlineSeconds = o.progressDeadlineSeconds;
+    const QUuid endpointId = m_endpoint;
+    m_error->showProblem({});
+    setBusy(true);
+    m_client.call(
+        this,
+        [ref = refOf(endpointId), request](ModelServingService &s) { return s.startRollout(ref, request); },
+        [this, endpointId](const Result<RolloutInfo> &started) {
+            setBusy(false);
+            if (endpointId != m_endpoint)
+                return;
+            if (!started)
+                m_error->showProblem(started.error().typeName() + QStringLiteral(": ") + started.error().message);
+            refresh();
+            Q_EMIT answered(started.ok());
         });
     return true;
 }

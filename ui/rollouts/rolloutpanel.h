@@ -55,6 +55,7 @@ public:
     QPushButton *resumeButton() const { return m_resume; }
     QPushButton *abortButton() const { return m_abort; }
     QPushButton *rollbackButton() const { return m_rollback; }
+    QPushButton *retryButton() const { return m_retry; }
     QAction *rollbackAction() const { return m_rollbackAction; }
     RolloutEventModel *timeline() const { return m_events; }
     AnalysisDecisionModel *decisions() const { return m_decisions; }
@@ -71,6 +72,8 @@ public:
     bool act(RolloutAction action);
     // Rollback after the operator confirms (the button and the shortcut).
     void rollBack();
+    // Starts the same rollout again, to the same revision by the same strategy and settings.
+    bool retry();
 
 Q_SIGNALS:
     // An answer to refresh() is shown.
@@ -112,6 +115,7 @@ private:
     QPushButton *m_resume;
     QPushButton *m_abort;
     QPushButton *m_rollback;
+    QPushButton *m_retry;  // a rolled-back or aborted rollout, started again once its version is fixed
     QAction *m_rollbackAction;
     RolloutEventModel *m_events;
     AnalysisDecisionModel *m_decisions;
