@@ -26,6 +26,7 @@
 #include "ui/common/displayformat.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/common/endpointselector.h"
+#include "ui/common/chartpalette.h"
 #include "ui/common/theme.h"
 #include "ui/metrics/metricshistory.h"
 #include "ui/detail/trafficspliteditor.h"
@@ -116,11 +117,6 @@ void fitCountAxis(QValueAxis *axis, double peak)
     axis->setTickAnchor(0);
     axis->setTickInterval(step);
     axis->setRange(0, top);
-}
-
-bool isDarkPalette(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
 }
 
 } // namespace
@@ -376,26 +372,8 @@ void EndpointDetailView::changeEvent(QEvent *event)
 
 void EndpointDetailView::applyTheme()
 {
-    const bool dark = isDarkPalette(palette());
-    for (QChartView *view : std::as_const(m_views)) {
-        QChart *chart = view->chart();
-        // setTheme resets fonts, pens and brushes; the sizes and colours chosen here come back after.
-        const QFont title = chart->titleFont();
-        const QFont legend = chart->legend()->font();
-        chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-        chart->setBackgroundRoundness(0);
-        chart->setBackgroundBrush(palette().color(QPalette::Base));
-        chart->setTitleFont(title);
-        chart->setTitleBrush(palette().color(QPalette::WindowText));
-        chart->legend()->setFont(legend);
-        chart->legend()->setLabelColor(palette().color(QPalette::WindowText));
-        for (QAbstractAxis *axis : chart->axes()) {
-            axis->setLabelsFont(legend);
-            axis->setLabelsColor(palette().color(QPalette::WindowText));
-            axis->setTitleBrush(palette().color(QPalette::WindowText));
-            axis->setTitleFont(legend);
-        }
-    }
+    for (QChartView *view : std::as_const(m_views))
+        applyChartPalette(view->chart(), palette());
     const auto pen = [](const QColor &colour, Qt::PenStyle style = Qt::SolidLine) {
         QPen p(colour, 2);
         p.setStyle(style);

@@ -22,6 +22,7 @@
 
 #include "ui/common/errorlabel.h"
 #include "ui/common/prompt.h"
+#include "ui/common/chartpalette.h"
 #include "ui/common/theme.h"
 #include "ui/rollouts/analysisdecisionmodel.h"
 #include "ui/rollouts/rollouteventmodel.h"
@@ -34,11 +35,6 @@ namespace {
 QString refOf(const QUuid &id)
 {
     return id.toString(QUuid::WithoutBraces);
-}
-
-bool isDarkPalette(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
 }
 
 // A value axis from `low` to a little past the values, on round numbers.
@@ -431,26 +427,8 @@ void RolloutPanel::changeEvent(QEvent *event)
 
 void RolloutPanel::applyTheme()
 {
-    const bool dark = isDarkPalette(palette());
-    for (QChartView *view : std::as_const(m_charts)) {
-        QChart *chart = view->chart();
-        // setTheme resets fonts, pens and brushes; the sizes and colours chosen here come back after.
-        const QFont title = chart->titleFont();
-        const QFont legend = chart->legend()->font();
-        chart->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
-        chart->setBackgroundRoundness(0);
-        chart->setBackgroundBrush(palette().color(QPalette::Base));
-        chart->setTitleFont(title);
-        chart->setTitleBrush(palette().color(QPalette::WindowText));
-        chart->legend()->setFont(legend);
-        chart->legend()->setLabelColor(palette().color(QPalette::WindowText));
-        for (QAbstractAxis *axis : chart->axes()) {
-            axis->setLabelsFont(legend);
-            axis->setLabelsColor(palette().color(QPalette::WindowText));
-            axis->setTitleBrush(palette().color(QPalette::WindowText));
-            axis->setTitleFont(legend);
-        }
-    }
+    for (QChartView *view : std::as_const(m_charts))
+        applyChartPalette(view->chart(), palette());
     // Stable and canary in the traffic split's colours for the older and the newer revision.
     const QColor stable = Theme::color(Theme::Role::Series1);
     const QColor canary = Theme::color(Theme::Role::Series3);
