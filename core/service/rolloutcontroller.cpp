@@ -237,6 +237,26 @@ Result<bool> RolloutController::step(const Rollout &o)
     if (o.strategy != RolloutStrategy::Progressive || o.phase != RolloutPhase::Progressing)
         return false;
 
+    // At 100 % the stable revision takes no traffic, so there is nothing to compare the canary
+    // with (every check would be Inconclusive and hold for ever): once the step's interval is
+    // over, it is promoted as after a passed last step.
+    if (o.weight >= 100) {
+        if (o.stepStartedAt.secsTo(now) < o.intervalSeconds)
+            return false;
+        const QString message = QStringLiteral("step %1 at 100 %: the stable revision takes no traffic to compare "
+                                               "with; promoting %2")
+                                    .arg(o.stepIndex + 1)
+                                    .arg(to);
+        auto promoted = apply([&](RolloutChange &c) -> Result<Done> {
+            c.rollout.stepStartedAt = now;
+            c.moveTo(RolloutPhase::Promoting, message);
+            return Done{};
+        });
+        if (promoted && *promoted)
+            scheduleSoon();  // it finishes at once: the new revision already has all its replicas
+        return promoted;
+    }
+
     // A progressive step: its window begins when first seen (after a restart too) and after
     // each verdict that moves on; an inconclusive one keeps gathering.
     const Window current = sample(o);
