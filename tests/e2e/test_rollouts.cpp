@@ -6,9 +6,14 @@
 // cases run in real time; the pure-logic suites cover long windows with a manual clock.
 #include <algorithm>
 #include <memory>
+#include <utility>
+
+#include <csignal>
 
 #include <QDir>
 #include <QFile>
+#include <QHash>
+#include <QProcess>
 #include <QNetworkAccessManager>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -53,6 +58,33 @@ QString faultyV2(const QString &folder, const QStringList &extraArgs)
     return folder;
 }
 
+// The demo model servers `parent` started and that still run, with the port each listens on.
+QHash<qint64, quint16> modelServersOf(qint64 parent)
+{
+    QHash<qint64, quint16> out;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric || !processAlive(pid))
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+        QFile command(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        QFile environment(QStringLiteral("/proc/%1/environ").arg(pid));
+        if (!stat.open(QIODevice::ReadOnly) || !command.open(QIODevice::ReadOnly) || !environment.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray text = stat.readAll();
+        const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');  // state, ppid, ...
+        if (fields.size() < 2 || fields[1].toLongLong() != parent || !command.readAll().contains("servedeck-model-server"))
+            continue;
+        for (const QByteArray &variable : environment.readAll().split('\0')) {
+            if (variable.startsWith("PORT="))
+                out.insert(pid, quint16(variable.mid(5).toUInt()));
+        }
+    }
+    return out;
+}
+
 // One look at the routes while a rollout runs.
 struct Sample
 {
@@ -75,6 +107,7 @@ class TestRollouts final : public QObject
     std::unique_ptr<LoadSender> m_load;
     std::unique_ptr<QObject> m_sampling;  // the sampler's connections go with it
     QList<Sample> m_samples;
+    QList<qint64> m_strays;  // replicas of a killed `servedeck serve`: stopped here if they outlive it
 
     ModelServingService &service() { return m_plane->service(); }
 
@@ -201,6 +234,10 @@ private Q_SLOTS:
 
     void cleanup()
     {
+        for (const qint64 pid : std::exchange(m_strays, {})) {
+            if (processAlive(pid))
+                ::kill(pid_t(pid), SIGKILL);
+        }
         m_sampling.reset();
         m_load.reset();
         m_plane.reset();
@@ -515,7 +552,10 @@ private Q_SLOTS:
         };
         // Four intervals decided, with the canary HEALTHY and taking its share of nothing.
         const qsizetype first = stepVerdicts();
-        QTRY_VERIFY_WITH_TIMEOUT(stepVerdicts() >= first + 4, kWaitMs);
+        // (Or until it moves on, which it must not: the checks below say how.)
+        QTRY_VERIFY_WITH_TIMEOUT(stepVerdicts() >= first + 4 || latest(name).rollout.stepIndex != 0
+                                     || latest(name).rollout.phase != RolloutPhase::Progressing,
+                                 kWaitMs);
         const RolloutInfo held = latest(name);
         QCOMPARE(held.rollout.phase, RolloutPhase::Progressing);
         QCOMPARE(held.rollout.stepIndex, 0);
@@ -566,8 +606,9 @@ private Q_SLOTS:
         QCOMPARE(count(name, v1, RouteStatus::Healthy), 3);
     }
 
-    // The console goes away mid-rollout and comes back on the same data dir: the rollout is at
-    // the same step, and exactly the replicas its plan asks for run, none of the old ones.
+    // The console goes away mid-rollout, cleanly and then by kill -9 of a `servedeck serve` on
+    // the same data dir, and comes back: the rollout is at the same step, and exactly the
+    // replicas its plan asks for run, none of the old ones.
     void restartResumesAtTheSameStep()
     {
         const QString name = QStringLiteral("restarted");
@@ -602,6 +643,39 @@ private Q_SLOTS:
         m_plane.reset();
         for (qint64 pid : std::as_const(oldPids))
             QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), kWaitMs);
+
+        // The same data dir under a `servedeck serve` process: it resumes the rollout and starts
+        // the replicas its plan asks for, 2 of v1 and 1 of v2, serving. Then kill -9 of it, as a
+        // crash or the OOM killer would end it: its replicas go with it, none left orphaned.
+        {
+            QProcess serve;
+            serve.setProgram(QDir(qEnvironmentVariable("SERVEDECK_BIN_DIR")).filePath(QStringLiteral("servedeck")));
+            serve.setArguments({QStringLiteral("serve"), QStringLiteral("--data-dir"), options().dataDir, QStringLiteral("--api"),
+                                QStringLiteral("127.0.0.1:0"), QStringLiteral("--proxy"), QStringLiteral("127.0.0.1:0"),
+                                QStringLiteral("--capacity"), QStringLiteral("cpu=16,memory=32G")});
+            serve.setProcessChannelMode(QProcess::MergedChannels);
+            serve.setStandardOutputFile(m_dir->filePath(QStringLiteral("serve.log")));
+            serve.start();
+            QVERIFY2(serve.waitForStarted(kWaitMs), qPrintable(serve.errorString()));
+            const auto serving = [&] {
+                const QHash<qint64, quint16> servers = modelServersOf(serve.processId());
+                int up = 0;
+                for (const quint16 port : servers)
+                    up += predict(m_network, port, 2000).contains(QStringLiteral("prediction")) ? 1 : 0;
+                return up;
+            };
+            QTRY_COMPARE_WITH_TIMEOUT(serving(), 3, kWaitMs);
+            const QHash<qint64, quint16> servers = modelServersOf(serve.processId());
+            QCOMPARE(servers.size(), 3);
+            oldPids += servers.keys();
+            m_strays = servers.keys();
+            QCOMPARE(::kill(pid_t(serve.processId()), SIGKILL), 0);
+            QVERIFY(serve.waitForFinished(kWaitMs));
+            QCOMPARE(serve.exitStatus(), QProcess::CrashExit);
+            for (const qint64 pid : servers.keys())
+                QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), kWaitMs);
+        }
+
         m_plane = std::make_unique<ControlPlane>();
         const auto restarted = m_plane->start(options());
         QVERIFY2(restarted.ok(), restarted ? "" : qPrintable(restarted.error().message));
