@@ -214,7 +214,12 @@ Result<bool> RolloutController::step(const Rollout &o)
         m_shortSince.remove(o.id);
     }
 
-    const bool finishes = o.phase == RolloutPhase::Promoting
+    // A progressive step at 100 % leaves the stable revision no traffic to compare the canary
+    // with (every check would be Inconclusive and hold for ever): once its interval is over, it
+    // finishes as a promoted rollout does, without a step back to the HEALTHY-replica split.
+    const bool fullStepOver = o.strategy == RolloutStrategy::Progressive && o.phase == RolloutPhase::Progressing
+        && o.weight >= 100 && o.stepStartedAt.secsTo(now) >= o.intervalSeconds;
+    const bool finishes = fullStepOver || o.phase == RolloutPhase::Promoting
         || (o.phase == RolloutPhase::Progressing
             && (o.strategy == RolloutStrategy::Rolling || o.strategy == RolloutStrategy::BlueGreen));
     if (finishes) {
@@ -227,35 +232,18 @@ Result<bool> RolloutController::step(const Rollout &o)
             return rollBack(QStringLiteral("revision %1 is gone").arg(to));
         const Revision revision = **target;
         return apply([&](RolloutChange &c) -> Result<Done> {
-            c.switchToTarget(revision, QStringLiteral("%1 of %1 replica(s) of %2 HEALTHY: all traffic on %2")
-                                           .arg(e.replicas)
-                                           .arg(revision.modelVersion));
+            const QString full = fullStepOver ? QStringLiteral("step %1 at 100 % over, nothing to compare with; ")
+                                                    .arg(o.stepIndex + 1)
+                                              : QString();
+            c.switchToTarget(revision, full + QStringLiteral("%1 of %1 replica(s) of %2 HEALTHY: all traffic on %2")
+                                                  .arg(e.replicas)
+                                                  .arg(revision.modelVersion));
             return Done{};
         });
     }
 
     if (o.strategy != RolloutStrategy::Progressive || o.phase != RolloutPhase::Progressing)
         return false;
-
-    // At 100 % the stable revision takes no traffic, so there is nothing to compare the canary
-    // with (every check would be Inconclusive and hold for ever): once the step's interval is
-    // over, it is promoted as after a passed last step.
-    if (o.weight >= 100) {
-        if (o.stepStartedAt.secsTo(now) < o.intervalSeconds)
-            return false;
-        const QString message = QStringLiteral("step %1 at 100 %: the stable revision takes no traffic to compare "
-                                               "with; promoting %2")
-                                    .arg(o.stepIndex + 1)
-                                    .arg(to);
-        auto promoted = apply([&](RolloutChange &c) -> Result<Done> {
-            c.rollout.stepStartedAt = now;
-            c.moveTo(RolloutPhase::Promoting, message);
-            return Done{};
-        });
-        if (promoted && *promoted)
-            scheduleSoon();  // it finishes at once: the new revision already has all its replicas
-        return promoted;
-    }
 
     // A progressive step: its window begins when first seen (after a restart too) and after
     // each verdict that moves on; an inconclusive one keeps gathering.
