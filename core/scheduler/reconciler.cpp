@@ -14,6 +14,9 @@ namespace ServeDeck {
 
 namespace {
 
+// How long a drained route's replica keeps running after the route leaves the routing table.
+constexpr int kDrainGraceMs = 1000;
+
 // Which surplus route goes first on scale-down: the failing ones, then those not serving yet.
 int drainOrder(RouteStatus status)
 {
@@ -272,8 +275,11 @@ Result<Reconciler::Pass> Reconciler::runOnce()
         Q_EMIT routesChanged(id);
         Q_EMIT endpointChanged(id);
     }
+    // A drained route leaves the data plane first (routesChanged above republishes the routing
+    // table on the event loop's next turn); its replica is stopped a moment later, once the
+    // requests already on their way to it are answered. Stopping it at once refuses them (502).
     for (const QUuid &id : pass->draining)
-        Q_EMIT routeDrainRequested(id);
+        QTimer::singleShot(kDrainGraceMs, this, [this, id] { Q_EMIT routeDrainRequested(id); });
     for (const QUuid &id : pass->created)
         Q_EMIT routeCreated(id);
     return pass;

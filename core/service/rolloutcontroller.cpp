@@ -228,7 +228,12 @@ Result<bool> RolloutController::step(const Rollout &o)
         m_shortSince.remove(o.id);
     }
 
-    const bool finishes = o.phase == RolloutPhase::Promoting
+    // A progressive step at 100 % leaves the stable revision no traffic to compare the canary
+    // with (every check would be Inconclusive and hold for ever): once its interval is over, it
+    // finishes as a promoted rollout does, without a step back to the HEALTHY-replica split.
+    const bool fullStepOver = o.strategy == RolloutStrategy::Progressive && o.phase == RolloutPhase::Progressing
+        && o.weight >= 100 && o.stepStartedAt.secsTo(now) >= o.intervalSeconds;
+    const bool finishes = fullStepOver || o.phase == RolloutPhase::Promoting
         || (o.phase == RolloutPhase::Progressing
             && (o.strategy == RolloutStrategy::Rolling || o.strategy == RolloutStrategy::BlueGreen));
     if (finishes) {
@@ -241,9 +246,12 @@ Result<bool> RolloutController::step(const Rollout &o)
             return rollBack(QStringLiteral("revision %1 is gone").arg(to));
         const Revision revision = **target;
         return apply([&](RolloutChange &c) -> Result<Done> {
-            c.switchToTarget(revision, QStringLiteral("%1 of %1 replica(s) of %2 HEALTHY: all traffic on %2")
-                                           .arg(e.replicas)
-                                           .arg(revision.modelVersion));
+            const QString full = fullStepOver ? QStringLiteral("step %1 at 100 % over, nothing to compare with; ")
+                                                    .arg(o.stepIndex + 1)
+                                              : QString();
+            c.switchToTarget(revision, full + QStringLiteral("%1 of %1 replica(s) of %2 HEALTHY: all traffic on %2")
+                                                  .arg(e.replicas)
+                                                  .arg(revision.modelVersion));
             return Done{};
         });
     }
