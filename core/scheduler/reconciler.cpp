@@ -14,9 +14,6 @@ namespace ServeDeck {
 
 namespace {
 
-// How long a drained route's replica keeps running after the route leaves the routing table.
-constexpr int kDrainGraceMs = 1000;
-
 // Which surplus route goes first on scale-down: the failing ones, then those not serving yet.
 int drainOrder(RouteStatus status)
 {
@@ -276,10 +273,10 @@ Result<Reconciler::Pass> Reconciler::runOnce()
         Q_EMIT endpointChanged(id);
     }
     // A drained route leaves the data plane first (routesChanged above republishes the routing
-    // table on the event loop's next turn); its replica is stopped a moment later, once the
-    // requests already on their way to it are answered. Stopping it at once refuses them (502).
+    // table on the event loop's next turn); the deployer stops its replica once the requests
+    // already sent to it are answered (ReplicaDeployer::drain).
     for (const QUuid &id : pass->draining)
-        QTimer::singleShot(kDrainGraceMs, this, [this, id] { Q_EMIT routeDrainRequested(id); });
+        Q_EMIT routeDrainRequested(id);
     for (const QUuid &id : pass->created)
         Q_EMIT routeCreated(id);
     return pass;
