@@ -232,7 +232,7 @@ Result<bool> RolloutController::step(const Rollout &o)
     // with (every check would be Inconclusive and hold for ever): once its interval is over, it
     // finishes as a promoted rollout does, without a step back to the HEALTHY-replica split.
     const bool fullStepOver = o.strategy == RolloutStrategy::Progressive && o.phase == RolloutPhase::Progressing
-        && o.weight >= 100 && o.stepStartedAt.secsTo(now) >= o.intervalSeconds;
+        && o.weight >= 100 && o.stepStartedAt.msecsTo(now) >= qint64(o.intervalSeconds) * 1000;
     const bool finishes = fullStepOver || o.phase == RolloutPhase::Promoting
         || (o.phase == RolloutPhase::Progressing
             && (o.strategy == RolloutStrategy::Rolling || o.strategy == RolloutStrategy::BlueGreen));
