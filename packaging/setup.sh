@@ -116,12 +116,14 @@ case "$mode" in
         # Stage 3, TSan: the suites of the threaded parts in build-tsan, only their targets built:
         # the proxy's workers (tests/proxy), the autoscaler (tests/autoscale), the agent's units
         # and the autoscaling end-to-end suite (the control plane, an agent, the proxy and real
-        # replicas together). Not test_gpumonitor: its monitor thread is joined by QThread::wait
-        # through a futex inside Qt that TSan cannot see, and no Qt frame is on those reports to
-        # suppress them by. Qt is not instrumented: its own calls into the C library are ignored
+        # replicas together). Not test_gpumonitor: TSan reports the monitor's objects, deleted
+        # after its thread was joined, as racing with that thread's last poll (which ran
+        # nvidia-smi through QProcess), and no Qt frame is on those reports to suppress them by.
+        # Qt is not instrumented: its own calls into the C library are ignored
         # (ignore_noninstrumented_modules), the hand-overs it makes through its posted-event queue
-        # are suppressed by Qt's frames (tests/sanitizers/tsan.supp), and QT_NO_GLIB keeps glib,
-        # which Qt would otherwise dispatch events through, out of the picture.
+        # are suppressed by Qt's frames (tests/sanitizers/tsan.supp), QT_NO_GLIB keeps glib (which
+        # Qt would otherwise dispatch events through) out of the picture, and the TSan build tells
+        # TSan what QWaitCondition::wait does to its mutex (tests/sanitizers/tsanqtwait.cpp).
         start=$SECONDS
         reports="$root/build-tsan/sanitizer-reports"
         stage=0
