@@ -71,9 +71,10 @@ void ControlClient::attach(ControlPlane &plane)
     connect(service, &ModelServingService::autoscaleSettingsChanged, this, &ControlClient::autoscaleSettingsChanged);
     if (EndpointMetricsSampler *sampler = plane.metrics()) {
         Repository *repository = &plane.repository();
-        // Copied on the plane's thread right after the sample, emitted from there: the GUI gets
-        // a value, never the sampler.
-        connect(sampler, &EndpointMetricsSampler::sampled, sampler, [this, sampler, repository] {
+        // Copied on the plane's thread right after the sample (direct), emitted from there: the
+        // GUI gets a value, never the sampler. The context is this client, so a client that goes
+        // before a plane it does not own (one shared with its thread) is disconnected with it.
+        connect(sampler, &EndpointMetricsSampler::sampled, this, [this, sampler, repository] {
             PlaneSample sample;
             sample.agents = sampler->agents();
             if (auto endpoints = repository->endpoints()) {
@@ -83,7 +84,7 @@ void ControlClient::attach(ControlPlane &plane)
                 }
             }
             Q_EMIT sampled(sample);
-        });
+        }, Qt::DirectConnection);
     }
     m_facts.apiAddress = plane.apiAddress();
     m_facts.proxyAddress = plane.proxyAddress();
