@@ -249,4 +249,9 @@ QString TokenSigner::rejectionName(Rejection rejection)
     return QStringLiteral("Unknown");
 }
 
+void TokenSigner::releaseThreadState()
+{
+    OPENSSL_thread_stop();
+}
+
 } // namespace ServeDeck

@@ -44,6 +44,10 @@ public:
                    const QHostAddress &peer, const QDateTime &now) const;
 
     static QString rejectionName(Rejection rejection);
+    // OpenSSL keeps state per thread that verifies (its error queue, fetched algorithms). A
+    // thread that ends calls this first, so the state is freed in that thread before it is
+    // joined, not by a thread-exit destructor that can race the process's own exit.
+    static void releaseThreadState();
 
 private:
     QByteArray m_key;

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "auth/tokensigner.h"
 #include "proxy/proxyshared.h"
 #include "proxy/proxyworker.h"
 #include "proxy/routecircuit.h"
@@ -216,8 +217,10 @@ bool ProxyServer::listen(const QHostAddress &address, quint16 port)
         m_shared->workers.push_back(worker->worker);
         worker->thread.setObjectName(QStringLiteral("proxy-worker-%1").arg(i));
         worker->worker->moveToThread(&worker->thread);
-        // Deleted in its own thread, after its event loop has ended.
+        // Deleted in its own thread, after its event loop has ended; OpenSSL's state for the
+        // thread (it verified tokens) goes there too, before the thread is joined.
         connect(&worker->thread, &QThread::finished, worker->worker, &QObject::deleteLater);
+        connect(&worker->thread, &QThread::finished, this, &TokenSigner::releaseThreadState, Qt::DirectConnection);
         m_workers.push_back(std::move(worker));
     }
     for (const std::unique_ptr<Worker> &worker : m_workers) {

@@ -760,7 +760,10 @@ void TestProxy::trailersAreNotForwarded()
     QVERIFY2(!forwarded.toLower().contains("x-evil"), forwarded.constData());
     QVERIFY2(!forwarded.toLower().contains("transfer-encoding"), forwarded.constData());
     QVERIFY2(forwarded.contains("\r\nContent-Length: 5\r\n"), forwarded.constData());
-    QVERIFY2(!forwarded.contains("99"), forwarded.constData());
+    // No second length: the trailer's Content-Length never reaches a header (the upstream's port,
+    // in Host, may itself hold "99", so the whole header line is what is looked for).
+    QVERIFY2(!forwarded.contains("Content-Length: 99"), forwarded.constData());
+    QCOMPARE(forwarded.count("Content-Length:"), 1);
     QVERIFY2(forwarded.endsWith("\r\n\r\nhello"), forwarded.constData());
     QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);  // the request ended at its trailers
 }

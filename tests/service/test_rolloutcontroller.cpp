@@ -61,7 +61,8 @@ private:
     QHash<QUuid, int> activeByRevision()
     {
         QHash<QUuid, int> out;
-        for (const Route &r : *m_repository->routes(m_endpoint.id)) {
+        const QList<Route> routes = *m_repository->routes(m_endpoint.id);  // a named copy: the Result is a temporary
+        for (const Route &r : routes) {
             if (r.isActive())
                 out[r.revisionId] += 1;
         }
@@ -72,7 +73,8 @@ private:
     void addTraffic(const QUuid &revision, qint64 requests, qint64 errors, double ms)
     {
         const QList<double> bounds = ProxyServer::latencyBucketBounds();
-        for (const Route &r : *m_repository->routes(m_endpoint.id)) {
+        const QList<Route> routes = *m_repository->routes(m_endpoint.id);  // a named copy: the Result is a temporary
+        for (const Route &r : routes) {
             if (r.revisionId != revision || r.status != RouteStatus::Healthy)
                 continue;
             RevisionCounters &c = m_counters[r.id];
