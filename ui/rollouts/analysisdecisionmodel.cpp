@@ -24,13 +24,8 @@ QVariant orNull(std::optional<double> value)
 } // namespace
 
 AnalysisDecisionModel::AnalysisDecisionModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : RolloutTailModel(parent)
 {
-}
-
-int AnalysisDecisionModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int AnalysisDecisionModel::columnCount(const QModelIndex &parent) const
@@ -40,23 +35,7 @@ int AnalysisDecisionModel::columnCount(const QModelIndex &parent) const
 
 void AnalysisDecisionModel::setDecisions(const QUuid &rolloutId, const QList<AnalysisDecision> &decisions)
 {
-    const QList<AnalysisDecision> next =
-        decisions.size() > MaxRows ? decisions.mid(decisions.size() - MaxRows) : decisions;
-    bool extends = rolloutId == m_rollout && next.size() >= m_rows.size();
-    for (qsizetype i = 0; extends && i < m_rows.size(); ++i)
-        extends = sameDecision(m_rows.at(i), next.at(i));
-    if (!extends) {
-        beginResetModel();
-        m_rollout = rolloutId;
-        m_rows = next;
-        endResetModel();
-        return;
-    }
-    if (next.size() == m_rows.size())
-        return;
-    beginInsertRows({}, int(m_rows.size()), int(next.size()) - 1);
-    m_rows = next;
-    endInsertRows();
+    setTail(rolloutId, decisions, MaxRows, sameDecision);
 }
 
 QVariant AnalysisDecisionModel::data(const QModelIndex &index, int role) const

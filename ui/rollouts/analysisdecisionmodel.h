@@ -1,16 +1,16 @@
 #pragma once
 
-#include <QAbstractTableModel>
 #include <QList>
 #include <QUuid>
 
 #include "domain/rollout.h"
+#include "ui/rollouts/rollouttailmodel.h"
 
 namespace ServeDeck {
 
 // A progressive rollout's analysis, one row per check of each step, oldest first: both sides'
 // request counts, values and the effect, so a verdict can be checked by eye, never taken on trust.
-class AnalysisDecisionModel final : public QAbstractTableModel
+class AnalysisDecisionModel final : public RolloutTailModel<AnalysisDecision>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(AnalysisDecisionModel)
@@ -23,7 +23,6 @@ public:
 
     explicit AnalysisDecisionModel(QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -31,10 +30,6 @@ public:
     // As RolloutEventModel::setEvents: the same rollout's new decisions are appended.
     void setDecisions(const QUuid &rolloutId, const QList<AnalysisDecision> &decisions);
     const QList<AnalysisDecision> &decisions() const { return m_rows; }
-
-private:
-    QUuid m_rollout;
-    QList<AnalysisDecision> m_rows;
 };
 
 } // namespace ServeDeck

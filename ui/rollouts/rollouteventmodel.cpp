@@ -17,13 +17,8 @@ bool sameEvent(const RolloutEvent &a, const RolloutEvent &b)
 } // namespace
 
 RolloutEventModel::RolloutEventModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : RolloutTailModel(parent)
 {
-}
-
-int RolloutEventModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int RolloutEventModel::columnCount(const QModelIndex &parent) const
@@ -33,23 +28,7 @@ int RolloutEventModel::columnCount(const QModelIndex &parent) const
 
 void RolloutEventModel::setEvents(const QUuid &rolloutId, const QList<RolloutEvent> &events)
 {
-    const QList<RolloutEvent> next = events.size() > MaxRows ? events.mid(events.size() - MaxRows) : events;
-    // What is shown still begins the new list: only the rest is new.
-    bool extends = rolloutId == m_rollout && next.size() >= m_rows.size();
-    for (qsizetype i = 0; extends && i < m_rows.size(); ++i)
-        extends = sameEvent(m_rows.at(i), next.at(i));
-    if (!extends) {
-        beginResetModel();
-        m_rollout = rolloutId;
-        m_rows = next;
-        endResetModel();
-        return;
-    }
-    if (next.size() == m_rows.size())
-        return;
-    beginInsertRows({}, int(m_rows.size()), int(next.size()) - 1);
-    m_rows = next;
-    endInsertRows();
+    setTail(rolloutId, events, MaxRows, sameEvent);
 }
 
 QVariant RolloutEventModel::data(const QModelIndex &index, int role) const

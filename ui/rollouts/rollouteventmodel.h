@@ -1,16 +1,16 @@
 #pragma once
 
-#include <QAbstractTableModel>
 #include <QList>
 #include <QUuid>
 
 #include "domain/rollout.h"
+#include "ui/rollouts/rollouttailmodel.h"
 
 namespace ServeDeck {
 
 // A rollout's timeline, oldest first so the newest is at the bottom: its phase changes, steps
 // and share changes as the core recorded them.
-class RolloutEventModel final : public QAbstractTableModel
+class RolloutEventModel final : public RolloutTailModel<RolloutEvent>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(RolloutEventModel)
@@ -23,7 +23,6 @@ public:
 
     explicit RolloutEventModel(QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -32,10 +31,6 @@ public:
     // another rollout's replaces them.
     void setEvents(const QUuid &rolloutId, const QList<RolloutEvent> &events);
     const RolloutEvent &event(int row) const { return m_rows.at(row); }
-
-private:
-    QUuid m_rollout;
-    QList<RolloutEvent> m_rows;
 };
 
 } // namespace ServeDeck
