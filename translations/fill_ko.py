@@ -386,6 +386,20 @@ KO = {
     "Timeline": "타임라인",
     "Analysis (%1)": "분석 (%1)",
     "Timeline (%1)": "타임라인 (%1)",
+    # Security: the agent channel (TLS, join string)
+    "ServeDeck": "ServeDeck",
+
+    # Security: agent credentials and revocation
+    "ServeDeck": "ServeDeck",
+
+    # Security: replica relay
+    "ServeDeck": "ServeDeck",
+
+    # Security: limits and retention
+    "ServeDeck": "ServeDeck",
+
+    # Security: instance lock, keys and files
+    "ServeDeck": "ServeDeck",
 }
 
 def unescape(s):
