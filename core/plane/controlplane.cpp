@@ -92,6 +92,11 @@ QString ControlPlane::agentJoinTokenFile() const
     return QDir(m_options.dataDir).filePath(QStringLiteral("agent.token"));
 }
 
+QString ControlPlane::agentJoinString() const
+{
+    return QString();  // the TLS agent channel fills this in
+}
+
 QString ControlPlane::proxyAddress() const
 {
     return m_proxy ? hostPort(m_options.proxyAddress, m_proxy->serverPort()) : QString();

@@ -77,6 +77,8 @@ public:
     QString proxyAddress() const;  // host:port
     QString agentsAddress() const;  // host:port where remote agents join, empty when not listening
     QString agentJoinTokenFile() const;
+    // What `servedeck agent --join` takes (address, join token, certificate fingerprint); empty when not listening.
+    QString agentJoinString() const;
     // Where the token signing key is kept: "keychain" or "file".
     QString signingKeyBackend() const { return SigningKeyStore::backendName(m_keyBackend); }
 
