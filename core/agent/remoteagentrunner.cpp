@@ -1,9 +1,12 @@
 #include "remoteagentrunner.h"
 
+#include <algorithm>
 #include <utility>
 
+#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QSslConfiguration>
 
 #include "agent/agentprotocol.h"
 
@@ -25,6 +28,11 @@ QString routeText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
+QString hex(const QByteArray &digest)
+{
+    return digest.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(digest.toHex());
+}
+
 } // namespace
 
 RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId, QObject *parent)
@@ -39,7 +47,27 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     m_statusTimer.setInterval(kStatusIntervalMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &RemoteAgentRunner::sendStatus);
 
+    connect(&m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        // A self-signed certificate fails the usual checks (no CA, maybe another host name);
+        // those are forgiven only when every one of them is about the pinned certificate.
+        const bool aboutThePinned = !m_pinnedSha256.isEmpty() && std::all_of(errors.cbegin(), errors.cend(), [this](const QSslError &e) {
+            return e.certificate().digest(QCryptographicHash::Sha256) == m_pinnedSha256;
+        });
+        if (aboutThePinned) {
+            m_socket.ignoreSslErrors();
+            return;
+        }
+        const auto other = std::find_if(errors.cbegin(), errors.cend(), [this](const QSslError &e) {
+            return e.certificate().digest(QCryptographicHash::Sha256) != m_pinnedSha256;
+        });
+        refuse(QStringLiteral("certificate fingerprint mismatch: expected %1, got %2")
+                   .arg(hex(m_pinnedSha256), hex(other == errors.cend() ? QByteArray() : other->certificate().digest(QCryptographicHash::Sha256))));
+    });
     connect(&m_socket, &QWebSocket::connected, this, [this] {
+        // Checked again on the finished handshake: a peer that raised no TLS error at all (a
+        // certificate some CA vouches for) must still be the pinned one.
+        if (!acceptPeer())
+            return;
         // Replicas already running keep their address; new ones listen where the plane reaches us.
         if (m_agent.replicaCount() == 0) {
             const QHostAddress local = m_socket.localAddress();
@@ -116,8 +144,43 @@ void RemoteAgentRunner::start()
 
 void RemoteAgentRunner::connectNow()
 {
-    if (!m_stopping)
-        m_socket.open(m_url);
+    if (m_stopping)
+        return;
+    if (m_url.scheme() == u"ws" && !m_insecure) {
+        refuse(QStringLiteral("ws:// is neither encrypted nor authenticated; join with a join string (wss://)"), false);
+        return;
+    }
+    if (m_url.scheme() == u"wss" && m_pinnedSha256.size() != 32) {
+        refuse(QStringLiteral("no certificate fingerprint to pin; join with a join string"), false);
+        return;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_socket.setSslConfiguration(tls);
+    // The plane is bounded like the agents it hears: no frame or message above 1 MiB.
+    m_socket.setMaxAllowedIncomingFrameSize(AgentProtocol::kMaxFrameBytes);
+    m_socket.setMaxAllowedIncomingMessageSize(AgentProtocol::kMaxFrameBytes);
+    m_socket.open(m_url);
+}
+
+bool RemoteAgentRunner::acceptPeer()
+{
+    if (m_url.scheme() == u"ws" && m_insecure)
+        return true;
+    const QByteArray peer = m_socket.sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256);
+    if (!m_pinnedSha256.isEmpty() && peer == m_pinnedSha256)
+        return true;
+    refuse(QStringLiteral("certificate fingerprint mismatch: expected %1, got %2").arg(hex(m_pinnedSha256), hex(peer)));
+    return false;
+}
+
+void RemoteAgentRunner::refuse(const QString &reason, bool retry)
+{
+    m_socket.abort();
+    Q_EMIT refused(reason);
+    // abort() from inside a handshake may not report the socket as disconnected.
+    if (retry)
+        scheduleReconnect();
 }
 
 void RemoteAgentRunner::scheduleReconnect()
