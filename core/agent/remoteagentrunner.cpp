@@ -120,7 +120,11 @@ RemoteAgentRunner::~RemoteAgentRunner()
     m_reconnectTimer.stop();
     m_statusTimer.stop();
     m_agent.stopAll(3000);
-    m_socket.close();
+    // A close frame only where there is a connection to send it on (not after a refusal).
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        m_socket.close();
+    else
+        m_socket.abort();
 }
 
 void RemoteAgentRunner::start()
