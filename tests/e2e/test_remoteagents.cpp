@@ -12,6 +12,7 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QStandardPaths>
@@ -661,6 +662,64 @@ private Q_SLOTS:
         QSignalSpy finished(reply.get(), &QNetworkReply::finished);
         QVERIFY(finished.wait(kWaitMs));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+    // `servedeck serve --agents` prints the join string an agent takes as it is; with
+    // --agents-insecure it warns and prints none.
+    void servePrintsTheJoinString_data()
+    {
+        QTest::addColumn<bool>("insecure");
+        QTest::newRow("tls") << false;
+        QTest::newRow("insecure") << true;
+    }
+
+    void servePrintsTheJoinString()
+    {
+        QFETCH(bool, insecure);
+        m_plane.reset();  // the serve process owns its own data dir
+        QProcess serve;
+        serve.setProgram(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"));
+        QStringList arguments{QStringLiteral("serve"), QStringLiteral("--data-dir"), m_dir->filePath(QStringLiteral("served")),
+                              QStringLiteral("--api"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--proxy"),
+                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--agents"), QStringLiteral("127.0.0.1:0")};
+        if (insecure)
+            arguments << QStringLiteral("--agents-insecure");
+        serve.setArguments(arguments);
+        serve.start();
+        auto stop = qScopeGuard([&serve] {
+            serve.terminate();
+            if (!serve.waitForFinished(10000))
+                serve.kill();
+        });
+        QByteArray out;
+        QTRY_VERIFY2_WITH_TIMEOUT((out += serve.readAllStandardOutput()).contains("signing_key="), out.constData(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT((out += serve.readAllStandardOutput()).contains("agent_token_file="), kWaitMs);
+        const QByteArray errors = serve.readAllStandardError();
+        QCOMPARE(errors.contains("INSECURE: the agent channel is not encrypted or authenticated; for tests only"), insecure);
+        if (insecure) {
+            QVERIFY2(!out.contains("agent_join="), out.constData());
+            return;
+        }
+        QString join;
+        for (const QByteArray &line : out.split('\n')) {
+            if (line.startsWith("agent_join="))
+                join = QString::fromUtf8(line.mid(11));
+        }
+        const auto parsed = JoinString::parse(join);
+        QVERIFY2(parsed, qPrintable(join));
+        QCOMPARE(parsed->host(), QStringLiteral("127.0.0.1"));
+        QVERIFY2(out.contains(QByteArray("agents=127.0.0.1:" + QByteArray::number(parsed->port()) + '\n')), out.constData());
+
+        // As an agent takes it: from a file, so the token is not in the process list.
+        const QString joinFile = m_dir->filePath(QStringLiteral("join.txt"));
+        QFile file(joinFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(join.toUtf8() + '\n');
+        file.close();
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), QString(), {QStringLiteral("--join-file"), joinFile});
+        QByteArray agentOut;
+        QTRY_VERIFY2_WITH_TIMEOUT((agentOut += agent->readAllStandardOutput()).contains("connected=wss://127.0.0.1:"),
+                                  agent->readAllStandardError().constData(), kWaitMs);
+        QVERIFY(!processCommandLine(agent->processId()).contains(parsed->token()));
     }
 };
 
