@@ -28,9 +28,17 @@ QString routeText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
-QString hex(const QByteArray &digest)
+QByteArray sha256Of(const QSslCertificate &certificate)
 {
-    return digest.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(digest.toHex());
+    return certificate.isNull() ? QByteArray() : certificate.digest(QCryptographicHash::Sha256);
+}
+
+QString mismatch(const QByteArray &expected, const QByteArray &got)
+{
+    const auto hex = [](const QByteArray &digest) {
+        return digest.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(digest.toHex());
+    };
+    return QStringLiteral("certificate fingerprint mismatch: expected %1, got %2").arg(hex(expected), hex(got));
 }
 
 } // namespace
@@ -50,18 +58,13 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     connect(&m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
         // A self-signed certificate fails the usual checks (no CA, maybe another host name);
         // those are forgiven only when every one of them is about the pinned certificate.
-        const bool aboutThePinned = !m_pinnedSha256.isEmpty() && std::all_of(errors.cbegin(), errors.cend(), [this](const QSslError &e) {
-            return e.certificate().digest(QCryptographicHash::Sha256) == m_pinnedSha256;
-        });
-        if (aboutThePinned) {
-            m_socket.ignoreSslErrors();
-            return;
-        }
         const auto other = std::find_if(errors.cbegin(), errors.cend(), [this](const QSslError &e) {
-            return e.certificate().digest(QCryptographicHash::Sha256) != m_pinnedSha256;
+            return sha256Of(e.certificate()) != m_pinnedSha256;
         });
-        refuse(QStringLiteral("certificate fingerprint mismatch: expected %1, got %2")
-                   .arg(hex(m_pinnedSha256), hex(other == errors.cend() ? QByteArray() : other->certificate().digest(QCryptographicHash::Sha256))));
+        if (m_pinnedSha256.isEmpty() || other != errors.cend())
+            refuse(mismatch(m_pinnedSha256, other != errors.cend() ? sha256Of(other->certificate()) : QByteArray()));
+        else
+            m_socket.ignoreSslErrors();
     });
     connect(&m_socket, &QWebSocket::connected, this, [this] {
         // Checked again on the finished handshake: a peer that raised no TLS error at all (a
@@ -171,10 +174,10 @@ bool RemoteAgentRunner::acceptPeer()
 {
     if (m_url.scheme() == u"ws" && m_insecure)
         return true;
-    const QByteArray peer = m_socket.sslConfiguration().peerCertificate().digest(QCryptographicHash::Sha256);
+    const QByteArray peer = sha256Of(m_socket.sslConfiguration().peerCertificate());
     if (!m_pinnedSha256.isEmpty() && peer == m_pinnedSha256)
         return true;
-    refuse(QStringLiteral("certificate fingerprint mismatch: expected %1, got %2").arg(hex(m_pinnedSha256), hex(peer)));
+    refuse(mismatch(m_pinnedSha256, peer));
     return false;
 }
 

@@ -43,8 +43,8 @@ public:
 Q_SIGNALS:
     void welcomed();
     void rejected(const QString &reason);
-    // This end refused the connection: the peer's certificate is not the pinned one, or the URL
-    // is not one this runner may use. It retries with backoff.
+    // This end refused the connection: the peer's certificate is not the pinned one (it retries
+    // with backoff), or the URL is not one this runner may use (it does not).
     void refused(const QString &reason);
 
 private:
