@@ -49,7 +49,7 @@ bool isAnyAddress(const QHostAddress &address)
 }
 
 // Where agents on other machines reach a channel that listens on every address: this machine's
-// first address that is up and not loopback, else its host name.
+// first IPv4 address that is neither loopback nor link-local, else its host name.
 QString reachableHost(const QHostAddress &listening)
 {
     if (!isAnyAddress(listening))
@@ -134,7 +134,12 @@ QString ControlPlane::agentJoinString() const
         return QString();
     auto join = JoinString::make(reachableHost(m_gateway->address()), m_gateway->port(), m_agentJoinToken,
                                  m_agentCertificateSha256);
-    return join ? join->toString() : QString();
+    if (!join) {
+        // A hand-edited agent.token may hold characters a join string cannot carry.
+        qCWarning(lcPlane, "no agent join string: %s", qPrintable(join.error().message));
+        return QString();
+    }
+    return join->toString();
 }
 
 QString ControlPlane::proxyAddress() const
