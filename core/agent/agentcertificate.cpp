@@ -101,10 +101,17 @@ Result<QByteArray> readPem(const QString &path)
     return pem;
 }
 
+// No passphrase: without this callback OpenSSL would ask for one on the terminal when a key file
+// is encrypted, and a start-up would hang on it.
+int noPassphrase(char *, int, int, void *)
+{
+    return 0;
+}
+
 Result<Pkey> parseKey(const QString &path, const QByteArray &pem)
 {
     std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));
-    Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassphrase, nullptr) : nullptr);
     if (!key)
         return fileError(ErrorType::InvalidArgument, path, QStringLiteral("holds no PEM private key"));
     return key;
@@ -230,7 +237,7 @@ Result<AgentCertificate> AgentCertificate::loadOrCreate(const QString &dataDir, 
     if (!certificatePem)
         return certificatePem.error();
     std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(certificatePem->constData(), int(certificatePem->size())));
-    Certificate parsed(bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr);
+    Certificate parsed(bio ? PEM_read_bio_X509(bio.get(), nullptr, noPassphrase, nullptr) : nullptr);
     if (!parsed)
         return fileError(ErrorType::InvalidArgument, certificateFile, QStringLiteral("holds no PEM certificate"));
     if (X509_check_private_key(parsed.get(), key->get()) != 1)
