@@ -284,6 +284,36 @@ private Q_SLOTS:
         QCOMPARE(status.replicas.first().state.size(), AgentProtocol::kMaxShortText);
     }
 
+    void boundedTailKeepsTheEnd_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QStringList lines;
+        for (int i = 0; i < LogTail::kMaxLines + 1; ++i)
+            lines << QString::number(i);
+        const QString all = lines.join(u'\n');
+        const QString allButFirst = lines.mid(1).join(u'\n');
+        const QString emoji = QString::fromUtf8("\xF0\x9F\x98\x80");  // two UTF-16 units
+        QString emojis;
+        for (int i = 0; i < LogTail::kMaxBytes; ++i)
+            emojis += emoji;
+        QTest::newRow("empty") << QString() << QString();
+        QTest::newRow("one line") << u"a\n"_s << u"a\n"_s;
+        QTest::newRow("exactly the line limit") << allButFirst << allButFirst;
+        QTest::newRow("one line over") << all << allButFirst;
+        QTest::newRow("one line over, newline-ended") << QString(all + u'\n') << QString(allButFirst + u'\n');
+        QTest::newRow("only newlines") << QString(300, u'\n') << QString(LogTail::kMaxLines, u'\n');
+        QTest::newRow("cut on a character's second half") << QString(emojis + u'x')
+                                                           << QString(emojis.right(LogTail::kMaxBytes - 2) + u'x');
+    }
+
+    void boundedTailKeepsTheEnd()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        QCOMPARE(AgentProtocol::boundedTail(text), expected);
+    }
+
     void gatewayNeedsACertificate()
     {
         AgentGateway plain(kToken);
