@@ -1,4 +1,6 @@
 // `servedeck agent`: a remote agent that joins a control plane and runs its replicas here.
+#include <optional>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
@@ -7,6 +9,7 @@
 #include <QTextStream>
 
 #include "agent/gpumonitor.h"
+#include "agent/joinstring.h"
 #include "agent/remoteagentrunner.h"
 #include "commandline.h"
 #include "signalquitter.h"
@@ -50,10 +53,21 @@ int runAgent(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("ServeDeck remote agent"));
     parser.addHelpOption();
-    const QCommandLineOption connectTo(QStringLiteral("connect"), QStringLiteral("Control plane agents address, ws://host:port."),
+    const QCommandLineOption join(QStringLiteral("join"),
+                                  QStringLiteral("The join string `servedeck serve --agents` prints (agent_join=): "
+                                                 "servedeck://HOST:PORT?token=...&sha256=..."),
+                                  QStringLiteral("string"));
+    const QCommandLineOption joinFile(QStringLiteral("join-file"),
+                                      QStringLiteral("File holding the join string (keeps the token out of the process list)."),
+                                      QStringLiteral("file"));
+    const QCommandLineOption connectTo(QStringLiteral("connect"),
+                                       QStringLiteral("With --insecure: the control plane's agents address, ws://host:port."),
                                        QStringLiteral("url"));
-    const QCommandLineOption token(QStringLiteral("token"), QStringLiteral("File holding the join token (agent.token)."),
+    const QCommandLineOption token(QStringLiteral("token"), QStringLiteral("With --insecure: file holding the join token (agent.token)."),
                                    QStringLiteral("file"));
+    const QCommandLineOption insecure(QStringLiteral("insecure"),
+                                      QStringLiteral("Join over plain ws:// (--connect, --token): neither encrypted nor "
+                                                     "authenticated. For tests only."));
     const QCommandLineOption agentId(QStringLiteral("agent-id"), QStringLiteral("This agent's name (default: the host name)."),
                                      QStringLiteral("id"), QSysInfo::machineHostName());
     const QCommandLineOption capacity(QStringLiteral("capacity"),
@@ -72,7 +86,7 @@ int runAgent(const QStringList &arguments)
                                                             "them and the source used, and exit."));
     const QCommandLineOption noNvml(QStringLiteral("no-nvml"),
                                     QStringLiteral("With --print-gpus: skip NVML, so nvidia-smi is what is read."));
-    parser.addOptions({connectTo, token, agentId, capacity, advertise, modelRoot, printGpusOption, noNvml});
+    parser.addOptions({join, joinFile, connectTo, token, insecure, agentId, capacity, advertise, modelRoot, printGpusOption, noNvml});
     if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -83,19 +97,63 @@ int runAgent(const QStringList &arguments)
     }
     if (parser.isSet(printGpusOption))
         return printGpus(!parser.isSet(noNvml));
-    const QUrl url(parser.value(connectTo));
-    if (!url.isValid() || (url.scheme() != u"ws" && url.scheme() != u"wss") || !parser.isSet(token)) {
-        err << "servedeck agent: --connect ws://host:port and --token FILE are required\n";
-        return 2;
+    // Bounded: a join string is a few hundred bytes, a token file one line.
+    constexpr qint64 kMaxSecretFileBytes = 4096;
+    const auto readSecret = [&err](const QString &path) -> std::optional<QByteArray> {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly)) {
+            err << "servedeck agent: cannot read " << path << ": " << file.errorString() << '\n';
+            return std::nullopt;
+        }
+        return file.read(kMaxSecretFileBytes).trimmed();
+    };
+    QUrl url;
+    QByteArray joinToken;
+    QByteArray pinnedSha256;
+    if (parser.isSet(insecure)) {
+        if (parser.isSet(join) || parser.isSet(joinFile)) {
+            err << "servedeck agent: --insecure takes --connect and --token, not a join string\n";
+            return 2;
+        }
+        url = QUrl(parser.value(connectTo));
+        if (!url.isValid() || url.scheme() != u"ws" || !parser.isSet(token)) {
+            err << "servedeck agent: --insecure needs --connect ws://host:port and --token FILE\n";
+            return 2;
+        }
+        err << "INSECURE: the agent channel is not encrypted or authenticated; for tests only" << Qt::endl;
+        const auto secret = readSecret(parser.value(token));
+        if (!secret)
+            return 1;
+        joinToken = *secret;
+    } else {
+        if (parser.isSet(connectTo) || parser.isSet(token)) {
+            err << "servedeck agent: --connect and --token are for --insecure only; join with --join STRING\n";
+            return 2;
+        }
+        if (parser.isSet(join) == parser.isSet(joinFile)) {
+            err << "servedeck agent: one of --join STRING or --join-file FILE is required\n";
+            return 2;
+        }
+        QString text = parser.value(join);
+        if (parser.isSet(joinFile)) {
+            const auto secret = readSecret(parser.value(joinFile));
+            if (!secret)
+                return 1;
+            text = QString::fromUtf8(*secret);
+        }
+        auto parsed = ServeDeck::JoinString::parse(text);
+        if (!parsed) {
+            err << "servedeck agent: " << parsed.error().message << '\n';
+            return 2;
+        }
+        url = parsed->url();
+        joinToken = parsed->token();
+        pinnedSha256 = parsed->sha256();
     }
-    QFile tokenFile(parser.value(token));
-    if (!tokenFile.open(QIODevice::ReadOnly)) {
-        err << "servedeck agent: cannot read " << tokenFile.fileName() << ": " << tokenFile.errorString() << '\n';
-        return 1;
-    }
-    const QByteArray joinToken = tokenFile.readAll().trimmed();
 
     ServeDeck::RemoteAgentRunner runner(url, joinToken, parser.value(agentId));
+    runner.setInsecure(parser.isSet(insecure));
+    runner.setPinnedSha256(pinnedSha256);
     if (parser.isSet(advertise)) {
         const QHostAddress address(parser.value(advertise));
         if (address.isNull()) {
@@ -118,6 +176,10 @@ int runAgent(const QStringList &arguments)
     });
     QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [](const QString &reason) {
         QTextStream(stderr) << "servedeck agent: rejected: " << reason << Qt::endl;
+    });
+    // Nothing was sent to that peer; the agent retries, so a plane that comes back is joined.
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::refused, &runner, [](const QString &reason) {
+        QTextStream(stderr) << "servedeck agent: refused: " << reason << Qt::endl;
     });
     SignalQuitter quitter;
     runner.start();

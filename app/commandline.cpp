@@ -70,9 +70,13 @@ int runServe(const QStringList &arguments)
                                        QStringLiteral("Extra folder where model folders are looked up by name."),
                                        QStringLiteral("dir"));
     const QCommandLineOption agents(QStringLiteral("agents"),
-                                    QStringLiteral("Let remote agents join on this port (on the --api host; port 0: any free one)."),
+                                    QStringLiteral("Let remote agents join at this address, over TLS (apart from --api; "
+                                                   "port 0: any free one). Prints the join string agents take."),
                                     QStringLiteral("host:port"));
-    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents});
+    const QCommandLineOption agentsInsecure(QStringLiteral("agents-insecure"),
+                                            QStringLiteral("With --agents: plain ws://, neither encrypted nor authenticated. "
+                                                           "For tests only."));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, agentsInsecure});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -90,12 +94,17 @@ int runServe(const QStringList &arguments)
         return 2;
     }
     if (parser.isSet(agents)) {
-        QHostAddress agentsHost;
-        if (!parseListenAddress(parser.value(agents), &agentsHost, &options.agentsPort)) {
+        if (!parseListenAddress(parser.value(agents), &options.agentsAddress, &options.agentsPort)) {
             err << "servedeck serve: --agents takes host:port\n";
             return 2;
         }
         options.listenForAgents = true;
+        options.agentsInsecure = parser.isSet(agentsInsecure);
+        if (options.agentsInsecure)
+            err << "servedeck serve: INSECURE: the agent channel is not encrypted or authenticated; for tests only" << Qt::endl;
+    } else if (parser.isSet(agentsInsecure)) {
+        err << "servedeck serve: --agents-insecure needs --agents\n";
+        return 2;
     }
     options.capacity = parser.value(capacity);
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
@@ -113,6 +122,8 @@ int runServe(const QStringList &arguments)
         << "signing_key=" << plane.signingKeyBackend() << '\n';
     if (options.listenForAgents)
         out << "agents=" << plane.agentsAddress() << '\n' << "agent_token_file=" << plane.agentJoinTokenFile() << '\n';
+    if (const QString join = plane.agentJoinString(); !join.isEmpty())
+        out << "agent_join=" << join << '\n';
     out.flush();
 
     SignalQuitter quitter;

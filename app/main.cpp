@@ -15,7 +15,7 @@ int usage(int code)
            "  servedeck serve [--data-dir D] [--api HOST:PORT] [--proxy HOST:PORT] [--capacity cpu=N,memory=M]\n"
            "                            the same without a window\n"
            "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n"
-           "  servedeck agent --connect ws://HOST:PORT --token FILE [--agent-id ID] [--capacity ...]\n"
+           "  servedeck agent --join servedeck://HOST:PORT?token=...&sha256=... [--agent-id ID] [--capacity ...]\n"
            "                            a remote agent that runs replicas for a control plane\n";
     return code;
 }

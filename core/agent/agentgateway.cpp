@@ -15,9 +15,6 @@ namespace ServeDeck {
 
 namespace {
 
-// A socket that says nothing useful this long after connecting is dropped.
-constexpr int kHelloTimeoutMs = 5000;
-
 bool tokensMatch(const QByteArray &expected, const QByteArray &given)
 {
     // Constant time, so response timing tells nothing about how much of a guess was right.
@@ -30,9 +27,7 @@ bool tokensMatch(const QByteArray &expected, const QByteArray &given)
 AgentGateway::AgentGateway(QByteArray joinToken, QObject *parent)
     : QObject(parent)
     , m_joinToken(std::move(joinToken))
-    , m_server(new QWebSocketServer(QStringLiteral("servedeck"), QWebSocketServer::NonSecureMode, this))
 {
-    connect(m_server, &QWebSocketServer::newConnection, this, &AgentGateway::onNewConnection);
 }
 
 AgentGateway::~AgentGateway()
@@ -44,23 +39,50 @@ AgentGateway::~AgentGateway()
 
 bool AgentGateway::listen(const QHostAddress &address, quint16 port)
 {
+    if (!m_server) {
+        if (!m_tls && !m_insecure) {
+            m_setupError = QStringLiteral("no TLS certificate for the agent channel");
+            return false;
+        }
+        if (m_insecure)
+            qCWarning(lcAgent, "INSECURE: the agent channel is not encrypted or authenticated; for tests only");
+        m_server = new QWebSocketServer(QStringLiteral("servedeck"),
+                                        m_insecure ? QWebSocketServer::NonSecureMode : QWebSocketServer::SecureMode, this);
+        if (!m_insecure) {
+            QSslConfiguration tls = *m_tls;
+            tls.setProtocol(QSsl::TlsV1_2OrLater);
+            m_server->setSslConfiguration(tls);
+        }
+        // The TLS and WebSocket handshakes get no longer than the hello that follows them.
+        m_server->setHandshakeTimeout(kHelloTimeoutMs);
+        connect(m_server, &QWebSocketServer::newConnection, this, &AgentGateway::onNewConnection);
+    }
     return m_server->listen(address, port);
 }
 
 quint16 AgentGateway::port() const
 {
-    return m_server->serverPort();
+    return m_server ? m_server->serverPort() : 0;
+}
+
+QHostAddress AgentGateway::address() const
+{
+    return m_server ? m_server->serverAddress() : QHostAddress();
 }
 
 QString AgentGateway::errorString() const
 {
-    return m_server->errorString();
+    return m_server ? m_server->errorString() : m_setupError;
 }
 
 void AgentGateway::onNewConnection()
 {
     while (QWebSocket *socket = m_server->nextPendingConnection()) {
         socket->setParent(this);
+        // Before the event loop reads a byte of it: a frame or message announcing more than this
+        // closes the socket instead of being buffered (Qt's own limit is 2 GiB).
+        socket->setMaxAllowedIncomingFrameSize(AgentProtocol::kMaxFrameBytes);
+        socket->setMaxAllowedIncomingMessageSize(AgentProtocol::kMaxFrameBytes);
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, socket](const QString &frame) { onHello(socket, frame); });
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <optional>
+
 #include <QHostAddress>
 #include <QMap>
 #include <QObject>
+#include <QSslConfiguration>
 
 class QWebSocket;
 class QWebSocketServer;
@@ -12,8 +15,10 @@ namespace ServeDeck {
 class AgentConnector;
 class RemoteAgentConnection;
 
-// Where remote agents join: a WebSocket listener that checks each agent's join token and hands
-// the socket to that agent's connection, one per agent id for as long as the gateway lives.
+// Where remote agents join: a WebSocket listener over TLS (wss://) that checks each agent's join
+// token and hands the socket to that agent's connection, one per agent id for as long as the
+// gateway lives. Frames are capped (AgentProtocol::kMaxFrameBytes), and a socket that has not
+// said hello within kHelloTimeoutMs is dropped.
 class AgentGateway final : public QObject
 {
     Q_OBJECT
@@ -23,7 +28,15 @@ public:
     explicit AgentGateway(QByteArray joinToken, QObject *parent = nullptr);
     ~AgentGateway() override;
 
+    static constexpr int kHelloTimeoutMs = 5000;
+
+    // The certificate and key agents pin (AgentCertificate::serverConfiguration()).
+    void setTlsConfiguration(const QSslConfiguration &configuration) { m_tls = configuration; }
+    // Plain ws://, neither encrypted nor authenticated: for tests of that switch only.
+    void setInsecure(bool insecure) { m_insecure = insecure; }
+    // Fails without a TLS configuration unless insecure was asked for.
     bool listen(const QHostAddress &address, quint16 port);
+    QHostAddress address() const;
     quint16 port() const;
     QString errorString() const;
     // How long a silent or disconnected agent has before it counts as lost.
@@ -42,6 +55,9 @@ private:
     void reject(QWebSocket *socket, const QString &reason);
 
     QByteArray m_joinToken;
+    std::optional<QSslConfiguration> m_tls;
+    bool m_insecure = false;
+    QString m_setupError;
     int m_gracePeriodMs = 3000;
     QWebSocketServer *m_server = nullptr;
     QMap<QString, RemoteAgentConnection *> m_agents;

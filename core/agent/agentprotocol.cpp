@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include "agent/logtail.h"
+
 namespace ServeDeck::AgentProtocol {
 
 namespace {
@@ -12,7 +14,42 @@ QString uuidText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
+// Fields holding free text (a process's output, an error message): the end is what matters.
+bool isLongText(const QString &field)
+{
+    return field == u"log_tail" || field == u"reason" || field == u"message";
+}
+
+QString shortText(const QJsonValue &value)
+{
+    return value.toString().left(kMaxShortText);
+}
+
 } // namespace
+
+QString boundedTail(const QString &text)
+{
+    // A newline that ends the text ends its last line; it starts no empty one.
+    qsizetype start = 0;
+    int lines = 0;
+    for (qsizetype end = text.endsWith(u'\n') ? text.size() - 1 : text.size(); end > 0;) {
+        const qsizetype newline = text.lastIndexOf(u'\n', end - 1);
+        if (newline < 0)
+            break;
+        if (++lines == LogTail::kMaxLines) {
+            start = newline + 1;
+            break;
+        }
+        end = newline;
+    }
+    QString tail = text.mid(start);
+    if (tail.size() > LogTail::kMaxBytes) {
+        tail = tail.right(LogTail::kMaxBytes);
+        if (tail.front().isLowSurrogate())
+            tail.remove(0, 1);  // half a character
+    }
+    return tail;
+}
 
 QJsonObject message(const QString &type, QJsonObject fields)
 {
@@ -30,7 +67,16 @@ std::optional<QJsonObject> decode(const QString &frame)
     const QJsonDocument document = QJsonDocument::fromJson(frame.toUtf8());
     if (!document.isObject() || !document.object().value(QStringLiteral("type")).isString())
         return std::nullopt;
-    return document.object();
+    QJsonObject message = document.object();
+    for (auto it = message.begin(); it != message.end(); ++it) {
+        if (!it.value().isString())
+            continue;
+        const QString text = it.value().toString();
+        const QString kept = isLongText(it.key()) ? boundedTail(text) : text.left(kMaxShortText);
+        if (kept.size() != text.size())
+            it.value() = kept;
+    }
+    return message;
 }
 
 QJsonObject toJson(const ReplicaSpec &spec)
@@ -109,14 +155,14 @@ ReplicaExit exitFromJson(const QJsonObject &json)
     ReplicaExit exit;
     const QJsonValue kind = json.value(QStringLiteral("error_kind"));
     if (kind.isString())
-        exit.errorKind = kind.toString();
+        exit.errorKind = shortText(kind);
     exit.everHealthy = json.value(QStringLiteral("ever_healthy")).toBool();
     exit.exitCode = json.value(QStringLiteral("exit_code")).toInt();
     const QJsonValue signal = json.value(QStringLiteral("signal"));
     if (signal.isDouble())
         exit.signal = signal.toInt();
-    exit.message = json.value(QStringLiteral("message")).toString();
-    exit.logTail = json.value(QStringLiteral("log_tail")).toString();
+    exit.message = boundedTail(json.value(QStringLiteral("message")).toString());
+    exit.logTail = boundedTail(json.value(QStringLiteral("log_tail")).toString());
     return exit;
 }
 
@@ -139,8 +185,8 @@ QList<GpuInfo> gpusFromJson(const QJsonArray &json)
     QList<GpuInfo> gpus;
     for (const QJsonValue &value : json) {
         const QJsonObject g = value.toObject();
-        gpus.append({g.value(QStringLiteral("index")).toInt(), g.value(QStringLiteral("uuid")).toString(),
-                     g.value(QStringLiteral("name")).toString(), g.value(QStringLiteral("memory_total_bytes")).toInteger(),
+        gpus.append({g.value(QStringLiteral("index")).toInt(), shortText(g.value(QStringLiteral("uuid"))),
+                     shortText(g.value(QStringLiteral("name"))), g.value(QStringLiteral("memory_total_bytes")).toInteger(),
                      g.value(QStringLiteral("memory_used_bytes")).toInteger(),
                      g.value(QStringLiteral("utilization_percent")).toInt()});
     }
@@ -174,7 +220,7 @@ QJsonObject toJson(const AgentStatus &status)
 AgentStatus statusFromJson(const QJsonObject &json)
 {
     AgentStatus status;
-    status.agentId = json.value(QStringLiteral("agent_id")).toString();
+    status.agentId = shortText(json.value(QStringLiteral("agent_id")));
     status.kind = QStringLiteral("remote");
     if (auto slots = ResourceSlots::fromJson(json.value(QStringLiteral("capacity")).toObject()))
         status.capacity.total = *slots;
@@ -183,7 +229,7 @@ AgentStatus statusFromJson(const QJsonObject &json)
         const QJsonObject r = value.toObject();
         status.replicas.append({QUuid::fromString(r.value(QStringLiteral("route_id")).toString()),
                                 r.value(QStringLiteral("pid")).toInteger(), quint16(r.value(QStringLiteral("port")).toInt()),
-                                r.value(QStringLiteral("state")).toString(), r.value(QStringLiteral("resident_bytes")).toInteger(),
+                                shortText(r.value(QStringLiteral("state"))), r.value(QStringLiteral("resident_bytes")).toInteger(),
                                 r.value(QStringLiteral("cpu_seconds")).toDouble(),
                                 r.value(QStringLiteral("cold_start_ms")).toInteger(-1), [&] {
                                     QList<int> gpus;

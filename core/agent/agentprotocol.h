@@ -13,9 +13,19 @@ namespace ServeDeck {
 // Both ends use these, so a field is named in exactly one place.
 namespace AgentProtocol {
 
+// The most one frame or message may carry, either way: a status report of many replicas is a
+// few KiB, a log tail at most 64 KiB.
+constexpr quint64 kMaxFrameBytes = 1024 * 1024;
+// What is kept of a text an agent sends: a log tail, a reason or a message keeps its end within
+// the local tail's bounds (LogTail::kMaxLines lines, LogTail::kMaxBytes); an id or a name keeps
+// its first kMaxShortText characters.
+constexpr qsizetype kMaxShortText = 1024;
+QString boundedTail(const QString &text);
+
 QJsonObject message(const QString &type, QJsonObject fields = {});
 QString encode(const QJsonObject &message);
-// Empty when the frame is not a JSON object with a "type".
+// Empty when the frame is not a JSON object with a "type". Its top-level texts come back cut to
+// the bounds above, so nothing an agent says is kept at any length.
 std::optional<QJsonObject> decode(const QString &frame);
 
 QJsonObject toJson(const ReplicaSpec &spec);

@@ -1,9 +1,12 @@
 #include "remoteagentrunner.h"
 
+#include <algorithm>
 #include <utility>
 
+#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QSslConfiguration>
 
 #include "agent/agentprotocol.h"
 
@@ -25,6 +28,19 @@ QString routeText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
+QByteArray sha256Of(const QSslCertificate &certificate)
+{
+    return certificate.isNull() ? QByteArray() : certificate.digest(QCryptographicHash::Sha256);
+}
+
+QString mismatch(const QByteArray &expected, const QByteArray &got)
+{
+    const auto hex = [](const QByteArray &digest) {
+        return digest.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(digest.toHex());
+    };
+    return QStringLiteral("certificate fingerprint mismatch: expected %1, got %2").arg(hex(expected), hex(got));
+}
+
 } // namespace
 
 RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId, QObject *parent)
@@ -39,7 +55,22 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     m_statusTimer.setInterval(kStatusIntervalMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &RemoteAgentRunner::sendStatus);
 
+    connect(&m_socket, &QWebSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        // A self-signed certificate fails the usual checks (no CA, maybe another host name);
+        // those are forgiven only when every one of them is about the pinned certificate.
+        const auto other = std::find_if(errors.cbegin(), errors.cend(), [this](const QSslError &e) {
+            return sha256Of(e.certificate()) != m_pinnedSha256;
+        });
+        if (m_pinnedSha256.isEmpty() || other != errors.cend())
+            refuse(mismatch(m_pinnedSha256, other != errors.cend() ? sha256Of(other->certificate()) : QByteArray()));
+        else
+            m_socket.ignoreSslErrors();
+    });
     connect(&m_socket, &QWebSocket::connected, this, [this] {
+        // Checked again on the finished handshake: a peer that raised no TLS error at all (a
+        // certificate some CA vouches for) must still be the pinned one.
+        if (!acceptPeer())
+            return;
         // Replicas already running keep their address; new ones listen where the plane reaches us.
         if (m_agent.replicaCount() == 0) {
             const QHostAddress local = m_socket.localAddress();
@@ -92,7 +123,11 @@ RemoteAgentRunner::~RemoteAgentRunner()
     m_reconnectTimer.stop();
     m_statusTimer.stop();
     m_agent.stopAll(3000);
-    m_socket.close();
+    // A close frame only where there is a connection to send it on (not after a refusal).
+    if (m_socket.state() == QAbstractSocket::ConnectedState)
+        m_socket.close();
+    else
+        m_socket.abort();
 }
 
 void RemoteAgentRunner::start()
@@ -116,8 +151,43 @@ void RemoteAgentRunner::start()
 
 void RemoteAgentRunner::connectNow()
 {
-    if (!m_stopping)
-        m_socket.open(m_url);
+    if (m_stopping)
+        return;
+    if (m_url.scheme() == u"ws" && !m_insecure) {
+        refuse(QStringLiteral("ws:// is neither encrypted nor authenticated; join with a join string (wss://)"), false);
+        return;
+    }
+    if (m_url.scheme() == u"wss" && m_pinnedSha256.size() != 32) {
+        refuse(QStringLiteral("no certificate fingerprint to pin; join with a join string"), false);
+        return;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setProtocol(QSsl::TlsV1_2OrLater);
+    m_socket.setSslConfiguration(tls);
+    // The plane is bounded like the agents it hears: no frame or message above 1 MiB.
+    m_socket.setMaxAllowedIncomingFrameSize(AgentProtocol::kMaxFrameBytes);
+    m_socket.setMaxAllowedIncomingMessageSize(AgentProtocol::kMaxFrameBytes);
+    m_socket.open(m_url);
+}
+
+bool RemoteAgentRunner::acceptPeer()
+{
+    if (m_url.scheme() == u"ws" && m_insecure)
+        return true;
+    const QByteArray peer = sha256Of(m_socket.sslConfiguration().peerCertificate());
+    if (!m_pinnedSha256.isEmpty() && peer == m_pinnedSha256)
+        return true;
+    refuse(mismatch(m_pinnedSha256, peer));
+    return false;
+}
+
+void RemoteAgentRunner::refuse(const QString &reason, bool retry)
+{
+    m_socket.abort();
+    Q_EMIT refused(reason);
+    // abort() from inside a handshake may not report the socket as disconnected.
+    if (retry)
+        scheduleReconnect();
 }
 
 void RemoteAgentRunner::scheduleReconnect()

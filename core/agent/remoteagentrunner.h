@@ -15,6 +15,8 @@ namespace ServeDeck {
 // The agent side of `servedeck agent`: runs replicas with a LocalAgent and relays between it and
 // the control plane, reconnecting with backoff whenever the connection drops. Replicas keep
 // running across a drop; the plane resyncs from the hello when it is back.
+// The channel is wss:// to a plane whose certificate has the pinned SHA-256: any other peer is
+// refused before anything is sent to it. Plain ws:// only when told it is insecure (tests).
 class RemoteAgentRunner final : public QObject
 {
     Q_OBJECT
@@ -24,6 +26,10 @@ public:
     RemoteAgentRunner(QUrl url, QByteArray token, QString agentId, QObject *parent = nullptr);
     ~RemoteAgentRunner() override;
 
+    // The SHA-256 (raw 32 bytes) of the one certificate the plane may present.
+    void setPinnedSha256(const QByteArray &sha256) { m_pinnedSha256 = sha256; }
+    // Allows a ws:// URL: no encryption, no check of who answers.
+    void setInsecure(bool insecure) { m_insecure = insecure; }
     void setCapacityOverride(std::optional<Capacity> capacity) { m_agent.setCapacityOverride(std::move(capacity)); }
     void start();
     // The address replicas listen on, as the control plane reaches this machine; empty: the
@@ -37,9 +43,17 @@ public:
 Q_SIGNALS:
     void welcomed();
     void rejected(const QString &reason);
+    // This end refused the connection: the peer's certificate is not the pinned one (it retries
+    // with backoff), or the URL is not one this runner may use (it does not).
+    void refused(const QString &reason);
 
 private:
     void connectNow();
+    // True when the peer is the pinned plane (or the channel is insecure by choice); otherwise
+    // aborts the socket and says why.
+    bool acceptPeer();
+    // @p retry: false for a setup no retry can mend.
+    void refuse(const QString &reason, bool retry = true);
     void scheduleReconnect();
     void onMessage(const QString &frame);
     void send(const QJsonObject &message);
@@ -47,6 +61,8 @@ private:
 
     QUrl m_url;
     QByteArray m_token;
+    QByteArray m_pinnedSha256;
+    bool m_insecure = false;
     LocalAgent m_agent;
     QWebSocket m_socket;
     QTimer m_reconnectTimer;

@@ -3,7 +3,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QHostInfo>
 #include <QJsonDocument>
+#include <QNetworkInterface>
 #include <QPointer>
 #include <QSaveFile>
 
@@ -17,7 +19,9 @@
 #include "proxy/proxyserver.h"
 #include "service/rolloutcontroller.h"
 #include "service/routingpublisher.h"
+#include "agent/agentcertificate.h"
 #include "agent/agentgateway.h"
+#include "agent/joinstring.h"
 #include "autoscale/autoscaler.h"
 #include "service/endpointmetricssampler.h"
 #include "agent/localagent.h"
@@ -37,6 +41,38 @@ QString hostPort(const QHostAddress &address, quint16 port)
         ? u'[' + address.toString() + u']'
         : address.toString();
     return host + u':' + QString::number(port);
+}
+
+bool isAnyAddress(const QHostAddress &address)
+{
+    return address == QHostAddress::Any || address == QHostAddress::AnyIPv4 || address == QHostAddress::AnyIPv6;
+}
+
+// Where agents on other machines reach a channel that listens on every address: this machine's
+// first IPv4 address that is neither loopback nor link-local, else its host name.
+QString reachableHost(const QHostAddress &listening)
+{
+    if (!isAnyAddress(listening))
+        return listening.toString();
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (!address.isLoopback() && !address.isLinkLocal() && address.protocol() == QAbstractSocket::IPv4Protocol)
+            return address.toString();
+    }
+    return QHostInfo::localHostName();
+}
+
+// What the certificate names: the address asked for, or where the channel is reachable when it
+// is every address. Agents pin the certificate itself, so this is for other tools' sake.
+QStringList certificateHosts(const QHostAddress &listening)
+{
+    if (!isAnyAddress(listening))
+        return {listening.toString()};
+    QStringList hosts{QHostInfo::localHostName(), QStringLiteral("localhost")};
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (!address.isLinkLocal())
+            hosts.append(address.toString());
+    }
+    return hosts;
 }
 
 } // namespace
@@ -84,7 +120,7 @@ QString ControlPlane::apiAddress() const
 
 QString ControlPlane::agentsAddress() const
 {
-    return m_gateway ? hostPort(m_options.apiAddress, m_gateway->port()) : QString();
+    return m_gateway ? hostPort(m_gateway->address(), m_gateway->port()) : QString();
 }
 
 QString ControlPlane::agentJoinTokenFile() const
@@ -94,7 +130,16 @@ QString ControlPlane::agentJoinTokenFile() const
 
 QString ControlPlane::agentJoinString() const
 {
-    return QString();  // the TLS agent channel fills this in
+    if (!m_gateway || m_agentCertificateSha256.isEmpty())
+        return QString();
+    auto join = JoinString::make(reachableHost(m_gateway->address()), m_gateway->port(), m_agentJoinToken,
+                                 m_agentCertificateSha256);
+    if (!join) {
+        // A hand-edited agent.token may hold characters a join string cannot carry.
+        qCWarning(lcPlane, "no agent join string: %s", qPrintable(join.error().message));
+        return QString();
+    }
+    return join->toString();
 }
 
 QString ControlPlane::proxyAddress() const
@@ -227,10 +272,20 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 auto joinToken = loadOrCreateAdminToken(agentJoinTokenFile());
                 if (!joinToken)
                     return joinToken.error();
+                m_agentJoinToken = *joinToken;
                 m_gateway = new AgentGateway(*joinToken, this);
-                if (!m_gateway->listen(m_options.apiAddress, m_options.agentsPort))
+                if (m_options.agentsInsecure) {
+                    m_gateway->setInsecure(true);
+                } else {
+                    auto certificate = AgentCertificate::loadOrCreate(m_options.dataDir, certificateHosts(m_options.agentsAddress));
+                    if (!certificate)
+                        return certificate.error();
+                    m_agentCertificateSha256 = certificate->sha256();
+                    m_gateway->setTlsConfiguration(certificate->serverConfiguration());
+                }
+                if (!m_gateway->listen(m_options.agentsAddress, m_options.agentsPort))
                     return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for agents: %2")
-                                                                  .arg(hostPort(m_options.apiAddress, m_options.agentsPort),
+                                                                  .arg(hostPort(m_options.agentsAddress, m_options.agentsPort),
                                                                        m_gateway->errorString()));
                 connect(m_gateway, &AgentGateway::agentJoined, m_deployer, &ReplicaDeployer::addAgent);
                 connect(m_gateway, &AgentGateway::agentLeft, m_deployer, &ReplicaDeployer::removeAgent);

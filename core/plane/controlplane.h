@@ -40,8 +40,12 @@ struct ControlPlaneOptions
     int reconcileIntervalMs = 1000;  // 0: no reconciler (tests that drive passes themselves)
     bool runReplicas = true;          // the embedded agent starts replicas for the reconciler's routes
     QStringList modelRoots;
+    // Remote agents join on agentsAddress:agentsPort, over TLS with the data dir's certificate;
+    // apart from the API, so taking agents from the network does not open the API to it.
+    QHostAddress agentsAddress = QHostAddress::LocalHost;
     quint16 agentsPort = 0;
-    bool listenForAgents = false;  // remote agents join on apiAddress:agentsPort
+    bool listenForAgents = false;
+    bool agentsInsecure = false;  // plain ws:// for agents: for tests of that switch only
     bool runLocalAgent = true;     // the embedded agent runs replicas too
     // Metrics sampled and rules evaluated this often (0: no autoscaler). Half a second keeps a load
     // step to a new replica under a second plus its start; the rules' windows absorb the noise.
@@ -92,6 +96,8 @@ private:
 
     ControlPlaneOptions m_options;
     QByteArray m_adminToken;
+    QByteArray m_agentJoinToken;
+    QByteArray m_agentCertificateSha256;  // empty on an insecure channel
     SigningKeyStore::Backend m_keyBackend = SigningKeyStore::Backend::File;
     std::unique_ptr<Repository> m_repository;
     std::shared_ptr<const TokenSigner> m_signer;  // shared with the data plane's worker threads

@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "agent/agentcertificate.h"
 #include "agent/agentgateway.h"
 #include "agent/gpumonitor.h"
 #include "agent/localagent.h"
@@ -279,9 +280,15 @@ private Q_SLOTS:
     void remoteAgentJoinsWithItsGpus()
     {
         writeSmi("sleep 0.3\necho '" + QByteArray(kSmiLine) + "'\n");
-        AgentGateway gateway("join-secret");
+        QTemporaryDir tlsDir;
+        QVERIFY(tlsDir.isValid());
+        const auto tls = AgentCertificate::loadOrCreate(tlsDir.path(), {u"127.0.0.1"_s});
+        QVERIFY2(tls, tls ? "" : qPrintable(tls.error().message));
+        AgentGateway gateway("join-secret-0123456789");
+        gateway.setTlsConfiguration(tls->serverConfiguration());
         QVERIFY(gateway.listen(QHostAddress::LocalHost, 0));
-        RemoteAgentRunner runner(QUrl(u"ws://127.0.0.1:%1"_s.arg(gateway.port())), "join-secret", u"gpu-box"_s);
+        RemoteAgentRunner runner(QUrl(u"wss://127.0.0.1:%1"_s.arg(gateway.port())), "join-secret-0123456789", u"gpu-box"_s);
+        runner.setPinnedSha256(tls->sha256());
         std::optional<AgentStatus> atJoin;
         connect(&gateway, &AgentGateway::agentJoined, this, [&](AgentConnector *agent) {
             if (!atJoin)

@@ -1,8 +1,10 @@
 // Remote agents as real `servedeck agent` processes joining an in-process control plane over a
-// WebSocket: the join token, replicas placed on them, crashes, lost agents and rejoining.
+// TLS WebSocket with a join string: the join token, the pinned certificate, what a sniffer on the
+// path sees, frame bounds, replicas placed on them, crashes, lost agents and rejoining.
 #include <csignal>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -10,10 +12,16 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QSslSocket>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "agent/agentprotocol.h"
+#include "agent/joinstring.h"
 #include "agent/remoteagentconnection.h"
 #include "plane/controlplane.h"
 #include "scheduler/reconciler.h"
@@ -21,6 +29,7 @@
 #include "service/replicadeployer.h"
 #include "store/repository.h"
 #include "support/replicaprocesses.h"
+#include "support/tcprelay.h"
 
 using namespace ServeDeck;
 using namespace ReplicaProcesses;
@@ -29,6 +38,69 @@ namespace {
 
 // Bounded waits: an agent joins and a replica starts in about a second; the rest is CI headroom.
 constexpr int kWaitMs = 20000;
+
+// The process's resident memory, from the kernel's own count.
+qint64 residentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        qFatal("cannot read /proc/self/status");
+    for (const QByteArray &line : status.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
+    }
+    qFatal("no VmRSS in /proc/self/status");
+}
+
+// What a sniffer reads from a plain WebSocket client's bytes: the payloads of its frames,
+// unmasked (client frames are XOR-masked, which hides nothing). Empty when the bytes do not
+// start with the plain HTTP upgrade, as on a TLS channel.
+QByteArray unmaskedClientPayloads(const QByteArray &bytes)
+{
+    if (!bytes.startsWith("GET "))
+        return {};
+    QByteArray out;
+    qsizetype at = bytes.indexOf("\r\n\r\n");
+    if (at < 0)
+        return {};
+    at += 4;
+    const auto byte = [&](qsizetype i) { return quint8(bytes.at(i)); };
+    while (at + 2 <= bytes.size()) {
+        quint64 length = byte(at + 1) & 0x7f;
+        const bool masked = byte(at + 1) & 0x80;
+        qsizetype header = 2;
+        const int extra = length == 126 ? 2 : length == 127 ? 8 : 0;
+        if (extra > 0) {
+            if (at + 2 + extra > bytes.size())
+                break;
+            length = 0;
+            for (int i = 0; i < extra; ++i)
+                length = (length << 8) | byte(at + 2 + i);
+            header += extra;
+        }
+        const qsizetype key = at + header;
+        header += masked ? 4 : 0;
+        if (at + header + qsizetype(length) > bytes.size())
+            break;
+        for (quint64 i = 0; i < length; ++i)
+            out.append(char(byte(at + header + qsizetype(i)) ^ (masked ? byte(key + qsizetype(i % 4)) : 0)));
+        at += header + qsizetype(length);
+    }
+    return out;
+}
+
+// A WebSocket frame header as a client sends it: 64-bit length, masked with key 0 (so the
+// payload goes as it is).
+QByteArray frameHeader(quint8 finAndOpcode, quint64 length)
+{
+    QByteArray header;
+    header.append(char(finAndOpcode));
+    header.append(char(0x80 | 127));
+    for (int shift = 56; shift >= 0; shift -= 8)
+        header.append(char((length >> shift) & 0xff));
+    header.append(4, '\0');
+    return header;
+}
 
 } // namespace
 
@@ -44,13 +116,16 @@ private:
 
     ModelServingService &service() { return m_plane->service(); }
 
-    QProcess *startAgent(const QString &agentId, const QString &tokenFile, const QStringList &extra = {})
+    // `servedeck agent --join`; @p extra may replace the join with --insecure --connect --token.
+    QProcess *startAgent(const QString &agentId, const QString &joinString, const QStringList &extra = {})
     {
         auto process = std::make_unique<QProcess>();
         process->setProgram(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"));
-        process->setArguments(QStringList{QStringLiteral("agent"), QStringLiteral("--connect"), QStringLiteral("ws://") + m_plane->agentsAddress(),
-                               QStringLiteral("--token"), tokenFile, QStringLiteral("--agent-id"), agentId,
-                               QStringLiteral("--capacity"), QStringLiteral("cpu=8,memory=16G")} + extra);
+        const QStringList join = joinString.isEmpty() ? QStringList() : QStringList{QStringLiteral("--join"), joinString};
+        process->setArguments(QStringList{QStringLiteral("agent")} + join
+                              + QStringList{QStringLiteral("--agent-id"), agentId, QStringLiteral("--capacity"),
+                                            QStringLiteral("cpu=8,memory=16G")}
+                              + extra);
         process->start();
         if (!process->waitForStarted(kWaitMs))
             qFatal("cannot start servedeck agent: %s", qPrintable(process->errorString()));
@@ -103,6 +178,46 @@ private:
 
     QJsonObject predict(quint16 port) { return ReplicaProcesses::predict(m_network, port, kWaitMs); }
 
+    QString joinString() const { return m_plane->agentJoinString(); }
+
+    // The same plane's join string, pointing at another port (a relay in between).
+    QString joinStringVia(quint16 port)
+    {
+        const auto join = JoinString::parse(joinString());
+        if (!join)
+            qFatal("the plane's join string does not parse: %s", qPrintable(join.error().message));
+        return JoinString::make(QStringLiteral("127.0.0.1"), port, join->token(), join->sha256())->toString();
+    }
+
+    ControlPlaneOptions options() const
+    {
+        ControlPlaneOptions options;
+        options.dataDir = m_dir->filePath(QStringLiteral("data"));
+        options.serveApi = false;
+        options.capacity = QStringLiteral("cpu=16,memory=32G");
+        options.modelRoots = {sourceModels()};
+        options.reconcileIntervalMs = 200;
+        options.listenForAgents = true;
+        options.runLocalAgent = false;
+        return options;
+    }
+
+    void startPlane(const ControlPlaneOptions &options)
+    {
+        m_plane.reset();
+        m_plane = std::make_unique<ControlPlane>();
+        auto started = m_plane->start(options);
+        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+        QVERIFY(!m_plane->agentsAddress().isEmpty());
+        QVERIFY(QFile::exists(m_plane->agentJoinTokenFile()));
+    }
+
+    QByteArray processCommandLine(qint64 pid)
+    {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        return cmdline.open(QIODevice::ReadOnly) ? cmdline.readAll() : QByteArray();
+    }
+
     // A listing that fails fails the test: "no errors" must never stand for "could not look".
     QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
     {
@@ -122,19 +237,8 @@ private Q_SLOTS:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        ControlPlaneOptions options;
-        options.dataDir = m_dir->filePath(QStringLiteral("data"));
-        options.serveApi = false;
-        options.capacity = QStringLiteral("cpu=16,memory=32G");
-        options.modelRoots = {sourceModels()};
-        options.reconcileIntervalMs = 200;
-        options.listenForAgents = true;
-        options.runLocalAgent = false;
-        m_plane = std::make_unique<ControlPlane>();
-        auto started = m_plane->start(options);
-        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
-        QVERIFY(!m_plane->agentsAddress().isEmpty());
-        QVERIFY(QFile::exists(m_plane->agentJoinTokenFile()));
+        startPlane(options());
+        QVERIFY(JoinString::parse(joinString()));
     }
 
     void cleanup()
@@ -154,12 +258,11 @@ private Q_SLOTS:
 
     void wrongTokenIsRejected()
     {
-        const QString badToken = m_dir->filePath(QStringLiteral("bad.token"));
-        QFile file(badToken);
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(QByteArray(64, 'a') + '\n');
-        file.close();
-        QProcess *agent = startAgent(QStringLiteral("remote-a"), badToken);
+        const auto join = JoinString::parse(joinString());
+        QVERIFY(join);
+        const auto badToken = JoinString::make(join->host(), join->port(), QByteArray(64, 'a'), join->sha256());
+        QVERIFY(badToken);
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), badToken->toString());
         QByteArray errors;
         // It keeps retrying (backoff 0.2, 0.4, 0.8 s ...): several rejections and still running.
         QTRY_VERIFY_WITH_TIMEOUT((errors += agent->readAllStandardError()).count("rejected") >= 2, kWaitMs);
@@ -170,10 +273,10 @@ private Q_SLOTS:
 
     void replicasRunOnARemoteAgent()
     {
-        QProcess *agent = startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), joinString());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
         QByteArray out;
-        QTRY_VERIFY2_WITH_TIMEOUT((out += agent->readAllStandardOutput()).contains("connected=ws://"), out.constData(), kWaitMs);
+        QTRY_VERIFY2_WITH_TIMEOUT((out += agent->readAllStandardOutput()).contains("connected=wss://"), out.constData(), kWaitMs);
         RemoteAgentConnection *connection = remote(QStringLiteral("remote-a"));
         QCOMPARE(connection->status().capacity.total.cpu, 8.0);
 
@@ -226,7 +329,7 @@ private Q_SLOTS:
         QVERIFY(QDir().mkpath(copy));
         for (const QString &file : QDir(sourceModels() + QStringLiteral("/iris-v1")).entryList(QDir::Files))
             QVERIFY(QFile::copy(sourceModels() + QStringLiteral("/iris-v1/") + file, copy + u'/' + file));
-        startAgent(QStringLiteral("remote-b"), m_plane->agentJoinTokenFile(),
+        startAgent(QStringLiteral("remote-b"), joinString(),
                    {QStringLiteral("--advertise"), QStringLiteral("127.0.0.2"), QStringLiteral("--model-root"), root});
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-b")), kWaitMs);
         QCOMPARE(remote(QStringLiteral("remote-b"))->replicaHost(), QStringLiteral("127.0.0.2"));
@@ -258,7 +361,7 @@ private Q_SLOTS:
     // command that fails is StartFailed and stops at the retry limit.
     void remoteFailuresAreTypedLikeLocalOnes()
     {
-        startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        startAgent(QStringLiteral("remote-a"), joinString());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
 
         CreateEndpointRequest hungry;
@@ -304,8 +407,8 @@ private Q_SLOTS:
 
     void lostAgentIsReplacedAndRejoins()
     {
-        QProcess *agentA = startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
-        startAgent(QStringLiteral("remote-b"), m_plane->agentJoinTokenFile());
+        QProcess *agentA = startAgent(QStringLiteral("remote-a"), joinString());
+        startAgent(QStringLiteral("remote-b"), joinString());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")) && joined(QStringLiteral("remote-b")), kWaitMs);
         create(QStringLiteral("iris"), 2);
         // The fewest-replicas rule puts one on each.
@@ -330,7 +433,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(int(routes(QStringLiteral("iris")).size()), 2, kWaitMs);
 
         // The same id again: the same connection, connected, running nothing stale.
-        startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        startAgent(QStringLiteral("remote-a"), joinString());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
         QCOMPARE(remote(QStringLiteral("remote-a")), connectionA);
         QCOMPARE(connectionA->replicaCount(), 0);
@@ -347,12 +450,12 @@ private Q_SLOTS:
 
     void frozenAgentsStaleReplicasAreStopped()
     {
-        QProcess *agent = startAgent(QStringLiteral("remote-a"), m_plane->agentJoinTokenFile());
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), joinString());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
         create(QStringLiteral("iris"), 1);
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
         // A second agent takes the replacement while remote-a is away.
-        startAgent(QStringLiteral("remote-b"), m_plane->agentJoinTokenFile());
+        startAgent(QStringLiteral("remote-b"), joinString());
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-b")), kWaitMs);
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
         RemoteAgentConnection *connection = remote(QStringLiteral("remote-a"));
@@ -371,6 +474,252 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
         QCOMPARE(connection->replicaCount(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(int(routes(QStringLiteral("iris")).size()), 1, kWaitMs);
+    }
+    // A relay on the path records every byte both ways while the plane starts a replica on the
+    // agent. Over TLS it sees neither the join token nor the start command; on the insecure
+    // channel (the control row) the same relay sees both, so the scan is known to look.
+    void sniffedChannel_data()
+    {
+        QTest::addColumn<bool>("insecure");
+        QTest::newRow("tls") << false;
+        QTest::newRow("insecure control") << true;
+    }
+
+    void sniffedChannel()
+    {
+        QFETCH(bool, insecure);
+        if (insecure) {
+            ControlPlaneOptions plain = options();
+            plain.agentsInsecure = true;
+            startPlane(plain);
+            QVERIFY(joinString().isEmpty());  // nothing to pin on a plain channel
+        }
+        const quint16 gatewayPort = quint16(m_plane->agentsAddress().section(u':', -1).toUInt());
+        TcpRelay relay(gatewayPort);
+        QVERIFY(relay.listen());
+        QFile tokenFile(m_plane->agentJoinTokenFile());
+        QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+        const QByteArray token = tokenFile.readAll().trimmed();
+        QCOMPARE(token.size(), 64);
+        QProcess *agent = insecure
+            ? startAgent(QStringLiteral("remote-a"), QString(),
+                         {QStringLiteral("--insecure"), QStringLiteral("--connect"), QStringLiteral("ws://127.0.0.1:%1").arg(relay.port()),
+                          QStringLiteral("--token"), m_plane->agentJoinTokenFile()})
+            : startAgent(QStringLiteral("remote-a"), joinStringVia(relay.port()));
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+        create(QStringLiteral("iris"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("iris"), RouteStatus::Healthy, QStringLiteral("remote-a")), 1, kWaitMs);
+        const QByteArray commandLine = processCommandLine(pidOf(routes(QStringLiteral("iris")).first()));
+        QVERIFY2(commandLine.contains("servedeck-model-server"), commandLine.constData());
+        const QByteArray modelFolder = (sourceModels() + QStringLiteral("/iris-v1")).toUtf8();
+
+        // It carried the whole conversation: the hello, the start, heartbeats both ways.
+        QTRY_VERIFY_WITH_TIMEOUT(relay.upstream().size() > 512 && relay.downstream().size() > 512, kWaitMs);
+        QCOMPARE(relay.connections(), 1);
+        const QByteArray seen = relay.upstream() + relay.downstream() + unmaskedClientPayloads(relay.upstream());
+        const QList<QByteArray> secrets{token, "\"start\"", "hello", "servedeck-model-server", modelFolder, "route_id"};
+        for (const QByteArray &secret : secrets)
+            QVERIFY2(seen.contains(secret) == insecure, secret.constData());
+        QVERIFY(!seen.contains("start") || insecure);
+        const QByteArray errors = agent->readAllStandardError();
+        QVERIFY2(errors.contains("INSECURE: the agent channel is not encrypted or authenticated; for tests only") == insecure,
+                 errors.constData());
+        qInfo("relay recorded %lld bytes up, %lld down (%s)", qint64(relay.upstream().size()),
+              qint64(relay.downstream().size()), insecure ? "plain" : "TLS");
+    }
+
+    // The join string names another certificate than the plane's: the agent refuses the plane
+    // and never says hello (it holds the right token, so a hello would have joined it).
+    void wrongFingerprintRefusesToJoin()
+    {
+        const auto join = JoinString::parse(joinString());
+        QVERIFY(join);
+        TcpRelay relay(join->port());
+        QVERIFY(relay.listen());
+        const auto wrong = JoinString::make(QStringLiteral("127.0.0.1"), relay.port(), join->token(), QByteArray(32, '\0'));
+        QVERIFY(wrong);
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), wrong->toString());
+        const QByteArray expected = "servedeck agent: refused: certificate fingerprint mismatch: expected " + QByteArray(64, '0')
+            + ", got " + join->sha256().toHex();
+        QByteArray errors;
+        // It keeps trying, and is refused each time.
+        QTRY_VERIFY2_WITH_TIMEOUT((errors += agent->readAllStandardError()).count(expected) >= 2, errors.constData(), kWaitMs);
+        QVERIFY(relay.connections() >= 2);
+        QCOMPARE(agent->state(), QProcess::Running);
+        QVERIFY(m_plane->deployer()->agents().isEmpty());
+        QVERIFY(!agent->readAllStandardOutput().contains("connected="));
+    }
+
+    void insecureIsAskedForAndLoud()
+    {
+        QProcess noFlag;
+        noFlag.start(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"),
+                     {QStringLiteral("agent"), QStringLiteral("--connect"), QStringLiteral("ws://127.0.0.1:1"), QStringLiteral("--token"),
+                      m_plane->agentJoinTokenFile()});
+        QVERIFY(noFlag.waitForFinished(kWaitMs));
+        QCOMPARE(noFlag.exitCode(), 2);
+        QVERIFY2(noFlag.readAllStandardError().contains("--connect and --token are for --insecure only"), "no reason given");
+
+        QProcess badJoin;
+        badJoin.start(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"),
+                      {QStringLiteral("agent"), QStringLiteral("--join"),
+                       QStringLiteral("servedeck://127.0.0.1:1?token=x&sha256=") + QString(64, u'0')});
+        QVERIFY(badJoin.waitForFinished(kWaitMs));
+        QCOMPARE(badJoin.exitCode(), 2);
+        const QByteArray why = badJoin.readAllStandardError();
+        QVERIFY2(why.contains("join string: the token must be 16 to 512 characters"), why.constData());
+    }
+
+    // --agents keeps its host: agents join on 127.0.0.2 while the API stays on 127.0.0.1.
+    void agentsListenWhereTold()
+    {
+        ControlPlaneOptions apart = options();
+        apart.serveApi = true;
+        apart.apiAddress = QHostAddress(QStringLiteral("127.0.0.1"));
+        apart.agentsAddress = QHostAddress(QStringLiteral("127.0.0.2"));
+        startPlane(apart);
+        QVERIFY2(m_plane->agentsAddress().startsWith(QStringLiteral("127.0.0.2:")), qPrintable(m_plane->agentsAddress()));
+        QVERIFY2(m_plane->apiAddress().startsWith(QStringLiteral("127.0.0.1:")), qPrintable(m_plane->apiAddress()));
+        const auto join = JoinString::parse(joinString());
+        QVERIFY(join);
+        QCOMPARE(join->host(), QStringLiteral("127.0.0.2"));
+        QCOMPARE(m_plane->agentsAddress(), QStringLiteral("127.0.0.2:%1").arg(join->port()));
+        // Nothing of ours on the API's host at that port.
+        QTcpSocket probe;
+        QSignalSpy failed(&probe, &QTcpSocket::errorOccurred);
+        probe.connectToHost(QHostAddress(QStringLiteral("127.0.0.1")), join->port());
+        QVERIFY(failed.wait(kWaitMs));
+        QCOMPARE(probe.error(), QAbstractSocket::ConnectionRefusedError);
+
+        startAgent(QStringLiteral("remote-a"), joinString());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-a")), kWaitMs);
+    }
+
+    // A hostile client opens the channel (TLS, WebSocket upgrade) and announces a frame of 2 GiB,
+    // or a message of 512 KiB frames without end, then streams bytes. It is cut off at once, the
+    // plane's memory stays put and its API keeps answering.
+    void hugeFramesAreCutOff_data()
+    {
+        QTest::addColumn<bool>("oneFrame");
+        QTest::newRow("one frame announcing 2 GiB") << true;
+        QTest::newRow("a message of 512 KiB frames without end") << false;
+    }
+
+    void hugeFramesAreCutOff()
+    {
+        QFETCH(bool, oneFrame);
+        ControlPlaneOptions withApi = options();
+        withApi.serveApi = true;
+        startPlane(withApi);
+        const auto join = JoinString::parse(joinString());
+        QVERIFY(join);
+        const qint64 before = residentBytes();
+
+        QSslSocket socket;
+        socket.setPeerVerifyMode(QSslSocket::VerifyNone);  // the attacker does not care who answers
+        QSignalSpy encrypted(&socket, &QSslSocket::encrypted);
+        socket.connectToHostEncrypted(QStringLiteral("127.0.0.1"), join->port());
+        QVERIFY(encrypted.wait(kWaitMs));
+        socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray response;
+        QTRY_VERIFY_WITH_TIMEOUT((response += socket.readAll()).contains("\r\n\r\n"), kWaitMs);
+        QVERIFY2(response.startsWith("HTTP/1.1 101"), response.constData());
+
+        // Just under Qt's own 2 GiB limit, so only the channel's cap can stop it.
+        constexpr quint64 kAnnounced = 0x7fffff00;
+        constexpr qint64 kFrameBytes = 512 * 1024;
+        constexpr qint64 kStreamLimit = 256 * 1024 * 1024;
+        const QByteArray chunk(64 * 1024, 'a');
+        if (oneFrame)
+            socket.write(frameHeader(0x01 | 0x80, kAnnounced));  // text, final
+        qint64 sent = 0;
+        QElapsedTimer streaming;
+        streaming.start();
+        QSignalSpy written(&socket, &QSslSocket::encryptedBytesWritten);
+        while (socket.state() == QAbstractSocket::ConnectedState && sent < kStreamLimit && streaming.elapsed() < 4 * kWaitMs) {
+            if (socket.bytesToWrite() + socket.encryptedBytesToWrite() > 1024 * 1024) {
+                written.wait(50);  // the event loop runs meanwhile, the plane's included
+                continue;
+            }
+            if (!oneFrame && sent % kFrameBytes == 0)
+                socket.write(frameHeader(sent == 0 ? 0x01 : 0x00, quint64(kFrameBytes)));  // text, then continuations; none final
+            socket.write(chunk);
+            sent += chunk.size();
+            QCoreApplication::processEvents();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, kWaitMs);
+        const qint64 closedAfterMs = streaming.elapsed();
+        QCoreApplication::processEvents();
+        const qint64 after = residentBytes();
+        qInfo("%s: %lld bytes sent when the stream ended, closed after %lld ms; VmRSS %lld -> %lld KiB (growth %lld KiB)",
+              oneFrame ? "2 GiB frame" : "endless message", sent, closedAfterMs, before / 1024, after / 1024, (after - before) / 1024);
+        QVERIFY2(sent < kStreamLimit, qPrintable(QString::number(sent)));
+        QVERIFY2(after - before < 64 * 1024 * 1024, qPrintable(QString::number((after - before) / 1024)));
+
+        QNetworkRequest request(QUrl(QStringLiteral("http://%1/v1/health").arg(m_plane->apiAddress())));
+        std::unique_ptr<QNetworkReply> reply(m_network.get(request));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        QVERIFY(finished.wait(kWaitMs));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+    // `servedeck serve --agents` prints the join string an agent takes as it is; with
+    // --agents-insecure it warns and prints none.
+    void servePrintsTheJoinString_data()
+    {
+        QTest::addColumn<bool>("insecure");
+        QTest::newRow("tls") << false;
+        QTest::newRow("insecure") << true;
+    }
+
+    void servePrintsTheJoinString()
+    {
+        QFETCH(bool, insecure);
+        m_plane.reset();  // the serve process owns its own data dir
+        QProcess serve;
+        serve.setProgram(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"));
+        QStringList arguments{QStringLiteral("serve"), QStringLiteral("--data-dir"), m_dir->filePath(QStringLiteral("served")),
+                              QStringLiteral("--api"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--proxy"),
+                              QStringLiteral("127.0.0.1:0"), QStringLiteral("--agents"), QStringLiteral("127.0.0.1:0")};
+        if (insecure)
+            arguments << QStringLiteral("--agents-insecure");
+        serve.setArguments(arguments);
+        serve.start();
+        auto stop = qScopeGuard([&serve] {
+            serve.terminate();
+            if (!serve.waitForFinished(10000))
+                serve.kill();
+        });
+        QByteArray out;
+        QTRY_VERIFY2_WITH_TIMEOUT((out += serve.readAllStandardOutput()).contains("signing_key="), out.constData(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT((out += serve.readAllStandardOutput()).contains("agent_token_file="), kWaitMs);
+        const QByteArray errors = serve.readAllStandardError();
+        QCOMPARE(errors.contains("INSECURE: the agent channel is not encrypted or authenticated; for tests only"), insecure);
+        if (insecure) {
+            QVERIFY2(!out.contains("agent_join="), out.constData());
+            return;
+        }
+        QString join;
+        for (const QByteArray &line : out.split('\n')) {
+            if (line.startsWith("agent_join="))
+                join = QString::fromUtf8(line.mid(11));
+        }
+        const auto parsed = JoinString::parse(join);
+        QVERIFY2(parsed, qPrintable(join));
+        QCOMPARE(parsed->host(), QStringLiteral("127.0.0.1"));
+        QVERIFY2(out.contains(QByteArray("agents=127.0.0.1:" + QByteArray::number(parsed->port()) + '\n')), out.constData());
+
+        // As an agent takes it: from a file, so the token is not in the process list.
+        const QString joinFile = m_dir->filePath(QStringLiteral("join.txt"));
+        QFile file(joinFile);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(join.toUtf8() + '\n');
+        file.close();
+        QProcess *agent = startAgent(QStringLiteral("remote-a"), QString(), {QStringLiteral("--join-file"), joinFile});
+        QByteArray agentOut;
+        QTRY_VERIFY2_WITH_TIMEOUT((agentOut += agent->readAllStandardOutput()).contains("connected=wss://127.0.0.1:"),
+                                  agent->readAllStandardError().constData(), kWaitMs);
+        QVERIFY(!processCommandLine(agent->processId()).contains(parsed->token()));
     }
 };
 

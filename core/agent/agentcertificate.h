@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QByteArray>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QStringList>
+
+#include "domain/result.h"
+
+namespace ServeDeck {
+
+// The agent channel's TLS identity: a self-signed certificate (EC P-256, CN=servedeck) made once
+// with OpenSSL and kept in the data dir beside the signing key, as agent-tls.crt (0644) and its
+// private key agent-tls.key (created with O_EXCL at 0600). Agents pin its SHA-256, so it stays
+// the same across restarts and whatever address the channel listens on later.
+class AgentCertificate final
+{
+public:
+    // @p hosts go into the subjectAltName of a new certificate (IP addresses and DNS names;
+    // anything else is left out). A key whose mode is broader than 0600, or a certificate that
+    // is not the key's, is InvalidArgument; I/O failures are StorageError.
+    static Result<AgentCertificate> loadOrCreate(const QString &dataDir, const QStringList &hosts);
+    static QString certificatePath(const QString &dataDir);
+    static QString keyPath(const QString &dataDir);
+
+    QSslCertificate certificate() const { return m_certificate; }
+    // SHA-256 of the DER certificate, raw 32 bytes: what a join string carries.
+    QByteArray sha256() const;
+    // A server's TLS 1.2+ configuration with this certificate and key.
+    QSslConfiguration serverConfiguration() const;
+
+private:
+    AgentCertificate() = default;
+
+    QSslCertificate m_certificate;
+    QSslKey m_key;
+};
+
+} // namespace ServeDeck
