@@ -4,6 +4,8 @@
 #include <QMap>
 #include <QObject>
 
+#include "agent/agentadmission.h"
+
 class QWebSocket;
 class QWebSocketServer;
 
@@ -29,6 +31,10 @@ public:
     // How long a silent or disconnected agent has before it counts as lost.
     void setGracePeriodMs(int ms) { m_gracePeriodMs = ms; }
     QList<RemoteAgentConnection *> agents() const { return m_agents.values(); }
+    // Where agent credentials are kept; without a store, for as long as the gateway lives.
+    void setCredentialStore(AgentAdmission::Store store) { m_admission.setStore(std::move(store)); }
+    // Cuts a joined agent off now (its credential was revoked): it is told why and counts as lost.
+    void disconnectAgent(const QString &agentId, const QString &reason);
 
 Q_SIGNALS:
     // Every welcome, a rejoin included (the same connection again).
@@ -42,6 +48,7 @@ private:
     void reject(QWebSocket *socket, const QString &reason);
 
     QByteArray m_joinToken;
+    AgentAdmission m_admission;
     int m_gracePeriodMs = 3000;
     QWebSocketServer *m_server = nullptr;
     QMap<QString, RemoteAgentConnection *> m_agents;

@@ -182,6 +182,18 @@ void RemoteAgentConnection::onTick()
         m_socket->ping();
 }
 
+void RemoteAgentConnection::cutOff(const QString &reason)
+{
+    if (m_lost)
+        return;
+    if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
+        m_socket->sendTextMessage(AgentProtocol::encode(
+            AgentProtocol::message(QStringLiteral("rejected"), {{QStringLiteral("reason"), reason}})));
+        m_socket->flush();  // markLost aborts the socket, which drops what was not written yet
+    }
+    markLost(reason);
+}
+
 void RemoteAgentConnection::markLost(const QString &reason)
 {
     m_lost = true;
