@@ -3,9 +3,11 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QHostAddress>
+#include <QStandardPaths>
 #include <QSysInfo>
 #include <QTextStream>
 
+#include "agent/agentadmission.h"
 #include "agent/gpumonitor.h"
 #include "agent/remoteagentrunner.h"
 #include "commandline.h"
@@ -67,12 +69,18 @@ int runAgent(const QStringList &arguments)
                                        QStringLiteral("Folder holding model folders on this machine; a folder is looked up "
                                                       "here by name first. May be repeated."),
                                        QStringLiteral("dir"));
+    const QCommandLineOption stateDir(
+        QStringLiteral("state-dir"),
+        QStringLiteral("Where this agent keeps the credential the control plane issues it (default: %1).")
+            .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/servedeck-agent")),
+        QStringLiteral("dir"));
     const QCommandLineOption printGpusOption(QStringLiteral("print-gpus"),
                                              QStringLiteral("Read this machine's GPUs once (NVML, else nvidia-smi), print "
                                                             "them and the source used, and exit."));
     const QCommandLineOption noNvml(QStringLiteral("no-nvml"),
                                     QStringLiteral("With --print-gpus: skip NVML, so nvidia-smi is what is read."));
     parser.addOptions({connectTo, token, agentId, capacity, advertise, modelRoot, printGpusOption, noNvml});
+    parser.addOption(stateDir);
     if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -95,7 +103,14 @@ int runAgent(const QStringList &arguments)
     }
     const QByteArray joinToken = tokenFile.readAll().trimmed();
 
+    if (!ServeDeck::AgentAdmission::isValidAgentId(parser.value(agentId))) {
+        err << "servedeck agent: --agent-id: '" << parser.value(agentId) << "' is not 1-64 of A-Z a-z 0-9 . _ -\n";
+        return 2;
+    }
     ServeDeck::RemoteAgentRunner runner(url, joinToken, parser.value(agentId));
+    runner.setStateDir(parser.isSet(stateDir) ? parser.value(stateDir)
+                                              : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+                                                    + QStringLiteral("/servedeck-agent"));
     if (parser.isSet(advertise)) {
         const QHostAddress address(parser.value(advertise));
         if (address.isNull()) {

@@ -50,7 +50,9 @@ private:
         process->setProgram(qEnvironmentVariable("SERVEDECK_BIN_DIR") + QStringLiteral("/servedeck"));
         process->setArguments(QStringList{QStringLiteral("agent"), QStringLiteral("--connect"), QStringLiteral("ws://") + m_plane->agentsAddress(),
                                QStringLiteral("--token"), tokenFile, QStringLiteral("--agent-id"), agentId,
-                               QStringLiteral("--capacity"), QStringLiteral("cpu=8,memory=16G")} + extra);
+                               QStringLiteral("--capacity"), QStringLiteral("cpu=8,memory=16G"),
+                               // Its credential, kept per agent id across restarts within the test.
+                               QStringLiteral("--state-dir"), m_dir->filePath(QStringLiteral("agent-state"))} + extra);
         process->start();
         if (!process->waitForStarted(kWaitMs))
             qFatal("cannot start servedeck agent: %s", qPrintable(process->errorString()));

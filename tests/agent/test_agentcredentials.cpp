@@ -1,0 +1,382 @@
+// Per-agent credentials on the agent channel, with real sockets on loopback and real processes:
+// the agent runs nothing before an authenticated welcome (against a fake plane that sends a start
+// first), keeps the credential it is issued in a 0600 file and joins with it from then on; the
+// plane refuses another agent's credential, a join token for an id that has joined, and a
+// revoked agent, which it cuts off at once.
+#include <memory>
+
+#include <sys/stat.h>
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+#include "agent/agentprotocol.h"
+#include "agent/remoteagentconnection.h"
+#include "agent/remoteagentrunner.h"
+#include "plane/controlplane.h"
+#include "service/modelservingservice.h"
+#include "service/replicadeployer.h"
+#include "store/repository.h"
+#include "support/replicaprocesses.h"
+
+using namespace ServeDeck;
+using namespace ReplicaProcesses;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Bounded waits: a join takes well under a second; the rest is CI headroom.
+constexpr int kWaitMs = 20000;
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// A plane as an attacker on the path would be one: it answers the agent's connection and says
+// whatever it likes, in the order it likes.
+class FakePlane final : public QObject
+{
+public:
+    FakePlane()
+    {
+        connect(&m_server, &QWebSocketServer::newConnection, this, [this] {
+            while (QWebSocket *socket = m_server.nextPendingConnection()) {
+                socket->setParent(this);
+                m_socket = socket;
+                ++m_connections;
+                connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString &frame) {
+                    if (auto message = AgentProtocol::decode(frame))
+                        m_received.append(*message);
+                });
+                if (m_onConnect)
+                    m_onConnect(socket);
+            }
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1"_s.arg(m_server.serverPort())); }
+    void send(const QJsonObject &message) { m_socket->sendTextMessage(AgentProtocol::encode(message)); }
+    QList<QJsonObject> received(const QString &type) const
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &m : m_received) {
+            if (m.value(u"type"_s).toString() == type)
+                out << m;
+        }
+        return out;
+    }
+    bool hasFrameFor(const QString &type, const QUuid &routeId) const
+    {
+        const QString id = routeId.toString(QUuid::WithoutBraces);
+        const auto frames = received(type);
+        return std::any_of(frames.begin(), frames.end(),
+                           [&](const QJsonObject &m) { return m.value(u"route_id"_s).toString() == id; });
+    }
+
+    QWebSocketServer m_server{u"fake-plane"_s, QWebSocketServer::NonSecureMode};
+    QWebSocket *m_socket = nullptr;
+    int m_connections = 0;
+    QList<QJsonObject> m_received;
+    std::function<void(QWebSocket *)> m_onConnect;
+};
+
+// A replica that leaves a mark when it starts: proof that it ran, whatever the agent reports.
+QJsonObject startCommand(const QUuid &routeId, const QString &marker)
+{
+    ReplicaSpec spec;
+    spec.routeId = routeId;
+    spec.endpointId = QUuid::createUuid();
+    spec.program = u"/bin/sh"_s;
+    spec.arguments = {u"-c"_s, u"touch '%1'; exec sleep 30"_s.arg(marker)};
+    spec.gracePeriodMs = 1000;
+    return AgentProtocol::message(u"start"_s, {{u"spec"_s, AgentProtocol::toJson(spec)}});
+}
+
+} // namespace
+
+class TestAgentCredentials final : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<ControlPlane> m_plane;
+    std::vector<std::unique_ptr<RemoteAgentRunner>> m_runners;
+
+    void startPlane()
+    {
+        ControlPlaneOptions options;
+        options.dataDir = m_dir->filePath(u"data"_s);
+        options.serveApi = false;
+        options.capacity = u"cpu=16,memory=32G"_s;
+        options.modelRoots = {sourceModels()};
+        options.reconcileIntervalMs = 200;
+        options.listenForAgents = true;
+        options.runLocalAgent = false;
+        m_plane = std::make_unique<ControlPlane>();
+        auto started = m_plane->start(options);
+        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+    }
+
+    QByteArray joinToken() const { return readFile(m_plane->agentJoinTokenFile()).trimmed(); }
+    QString stateDir(const QString &name) const { return m_dir->filePath(u"state-"_s + name); }
+
+    RemoteAgentRunner *startRunner(const QString &agentId, const QString &state, const QByteArray &token)
+    {
+        auto runner = std::make_unique<RemoteAgentRunner>(QUrl(u"ws://"_s + m_plane->agentsAddress()), token, agentId);
+        runner->setStateDir(state);
+        runner->setCapacityOverride(*Capacity::parse(u"cpu=8,memory=16G"_s));
+        runner->start();
+        m_runners.push_back(std::move(runner));
+        return m_runners.back().get();
+    }
+
+    RemoteAgentConnection *remote(const QString &agentId) const
+    {
+        for (AgentConnector *agent : m_plane->deployer()->agents()) {
+            if (agent->agentId() == agentId)
+                return qobject_cast<RemoteAgentConnection *>(agent);
+        }
+        return nullptr;
+    }
+
+    bool joined(const QString &agentId) const
+    {
+        RemoteAgentConnection *connection = remote(agentId);
+        return connection && connection->isConnected();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
+
+    void cleanup()
+    {
+        m_runners.clear();
+        m_plane.reset();
+        m_dir.reset();
+    }
+
+    void commandBeforeWelcomeIsNotRun()
+    {
+        FakePlane plane;
+        QVERIFY(plane.listen());
+        const QUuid early = QUuid::createUuid();
+        const QUuid late = QUuid::createUuid();
+        const QString earlyMark = m_dir->filePath(u"early"_s);
+        const QString lateMark = m_dir->filePath(u"late"_s);
+        // The peer tells the agent to start a replica the moment it connects, before any welcome.
+        plane.m_onConnect = [&](QWebSocket *socket) {
+            socket->sendTextMessage(AgentProtocol::encode(startCommand(early, earlyMark)));
+        };
+        RemoteAgentRunner runner(plane.url(), "join-secret", u"edge-1"_s);
+        runner.setStateDir(stateDir(u"edge"_s));
+        QSignalSpy welcomed(&runner, &RemoteAgentRunner::welcomed);
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!plane.received(u"hello"_s).isEmpty(), kWaitMs);
+
+        // Welcomed, the same start is obeyed: proof that the agent does run what a plane that
+        // accepted it sends, and that it heard the early one first (frames arrive in order).
+        plane.send(AgentProtocol::message(u"welcome"_s));
+        QVERIFY(welcomed.wait(kWaitMs));
+        plane.send(startCommand(late, lateMark));
+        QTRY_VERIFY_WITH_TIMEOUT(plane.hasFrameFor(u"started"_s, late), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(lateMark), kWaitMs);
+        QVERIFY(runner.agent().isRunning(late));
+
+        QVERIFY(!runner.agent().isRunning(early));
+        QVERIFY(!plane.hasFrameFor(u"started"_s, early));
+        QVERIFY(!plane.hasFrameFor(u"start_failed"_s, early));
+        QVERIFY(!QFile::exists(earlyMark));
+        QCOMPARE(runner.agent().replicaCount(), 1);
+    }
+
+    void issuedCredentialIsKeptAndReplacesTheJoinToken()
+    {
+        FakePlane plane;
+        QVERIFY(plane.listen());
+        const QByteArray credential = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcde";
+        plane.m_onConnect = [&](QWebSocket *) {};
+        const QString state = stateDir(u"kept"_s);
+        {
+            RemoteAgentRunner runner(plane.url(), "join-secret", u"edge-1"_s);
+            runner.setStateDir(state);
+            QSignalSpy welcomed(&runner, &RemoteAgentRunner::welcomed);
+            runner.start();
+            QTRY_COMPARE_WITH_TIMEOUT(plane.received(u"hello"_s).size(), 1, kWaitMs);
+            const QJsonObject first = plane.received(u"hello"_s).first();
+            QCOMPARE(first.value(u"token"_s).toString(), u"join-secret"_s);
+            QVERIFY(!first.contains(u"credential"_s));
+
+            plane.send(AgentProtocol::message(u"welcome"_s, {{u"credential"_s, QString::fromLatin1(credential)}}));
+            QVERIFY(welcomed.wait(kWaitMs));
+            const QString file = runner.credentialFile();
+            QCOMPARE(file, state + u"/edge-1.credential"_s);
+            QTRY_COMPARE_WITH_TIMEOUT(readFile(file).trimmed(), credential, kWaitMs);
+            struct stat info{};
+            QCOMPARE(::stat(QFile::encodeName(file).constData(), &info), 0);
+            QCOMPARE(info.st_mode & 0777, mode_t(0600));
+            QCOMPARE(::stat(QFile::encodeName(state).constData(), &info), 0);
+            QCOMPARE(info.st_mode & 0777, mode_t(0700));
+
+            // The connection drops: the agent comes back with its credential, not the join token.
+            plane.m_socket->close();
+            QTRY_COMPARE_WITH_TIMEOUT(plane.received(u"hello"_s).size(), 2, kWaitMs);
+            const QJsonObject second = plane.received(u"hello"_s).last();
+            QCOMPARE(second.value(u"credential"_s).toString().toLatin1(), credential);
+            QVERIFY(!second.contains(u"token"_s));
+        }
+        // A restarted agent reads it from its state dir.
+        RemoteAgentRunner restarted(plane.url(), "join-secret", u"edge-1"_s);
+        restarted.setStateDir(state);
+        restarted.start();
+        QTRY_COMPARE_WITH_TIMEOUT(plane.received(u"hello"_s).size(), 3, kWaitMs);
+        QCOMPARE(plane.received(u"hello"_s).last().value(u"credential"_s).toString().toLatin1(), credential);
+        QVERIFY(!plane.received(u"hello"_s).last().contains(u"token"_s));
+    }
+
+    void planeKeepsOnlyAHashOfTheCredential()
+    {
+        startPlane();
+        RemoteAgentRunner *runner = startRunner(u"remote-a"_s, stateDir(u"a"_s), joinToken());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(u"remote-a"_s), kWaitMs);
+        // 32 random bytes, base64url; the agent writes it once the welcome is in.
+        QTRY_COMPARE_WITH_TIMEOUT(readFile(runner->credentialFile()).trimmed().size(), 43, kWaitMs);
+        const QByteArray credential = readFile(runner->credentialFile()).trimmed();
+        auto stored = m_plane->repository().agentCredential(u"remote-a"_s);
+        QVERIFY(stored && stored->has_value());
+        QCOMPARE((*stored)->secretSha256, QCryptographicHash::hash(credential, QCryptographicHash::Sha256));
+        QVERIFY(!(*stored)->isRevoked());
+        QVERIFY(!readFile(m_plane->repository().databasePath()).contains(credential));
+    }
+
+    void anotherAgentsCredentialOrTheJoinTokenCannotTakeAnIdentity()
+    {
+        startPlane();
+        startRunner(u"remote-a"_s, stateDir(u"a"_s), joinToken());
+        RemoteAgentRunner *b = startRunner(u"remote-b"_s, stateDir(u"b"_s), joinToken());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(u"remote-a"_s) && joined(u"remote-b"_s), kWaitMs);
+        RemoteAgentConnection *a = remote(u"remote-a"_s);
+
+        // remote-b's credential, presented as remote-a (once remote-b has written it down).
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(b->credentialFile()), kWaitMs);
+        const QString stolen = stateDir(u"stolen"_s);
+        QVERIFY(QDir().mkpath(stolen));
+        QVERIFY(QFile::copy(b->credentialFile(), stolen + u"/remote-a.credential"_s));
+        RemoteAgentRunner *impostor = startRunner(u"remote-a"_s, stolen, QByteArray());
+        QSignalSpy refused(impostor, &RemoteAgentRunner::rejected);
+        QVERIFY(refused.wait(kWaitMs));
+        QCOMPARE(refused.first().first().toString(), u"wrong credential"_s);
+
+        // The join token for an id that has joined: refused too.
+        RemoteAgentRunner *withToken = startRunner(u"remote-a"_s, stateDir(u"fresh"_s), joinToken());
+        QSignalSpy refusedToken(withToken, &RemoteAgentRunner::rejected);
+        QVERIFY(refusedToken.wait(kWaitMs));
+        QVERIFY2(refusedToken.first().first().toString().contains(u"must present its own credential"_s),
+                 qPrintable(refusedToken.first().first().toString()));
+        QVERIFY(!QFile::exists(withToken->credentialFile()));
+
+        // The real remote-a kept its connection all along and still reports.
+        QCOMPARE(remote(u"remote-a"_s), a);
+        QVERIFY(a->isConnected());
+        const quint64 reports = a->statusReports();
+        QTRY_VERIFY_WITH_TIMEOUT(a->statusReports() > reports + 1, kWaitMs);
+        QVERIFY(a->isConnected());
+    }
+
+    void revokedAgentIsCutOffAndCannotRejoin()
+    {
+        startPlane();
+        RemoteAgentRunner *runner = startRunner(u"remote-a"_s, stateDir(u"a"_s), joinToken());
+        QSignalSpy rejected(runner, &RemoteAgentRunner::rejected);
+        QTRY_VERIFY_WITH_TIMEOUT(joined(u"remote-a"_s), kWaitMs);
+        CreateEndpointRequest r;
+        r.name = u"iris"_s;
+        r.modelVersion = u"v1"_s;
+        r.modelFolder = u"iris-v1"_s;
+        r.resourceSlots = {0.5, *parseMemorySize(u"512M"_s), 0};
+        r.replicas = 1;
+        auto created = m_plane->service().createEndpoint(r);
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
+        const auto healthyRoute = [this]() -> std::optional<Route> {
+            auto info = m_plane->service().endpointInfo(u"iris"_s);
+            if (info) {
+                for (const Route &route : info->routes) {
+                    if (route.status == RouteStatus::Healthy && route.agentId == u"remote-a")
+                        return route;
+                }
+            }
+            return std::nullopt;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(healthyRoute().has_value(), kWaitMs);
+        const qint64 replica = pidOf(remote(u"remote-a"_s)->replicaId(healthyRoute()->id));
+        QVERIFY(processAlive(replica));
+
+        auto revoked = m_plane->service().revokeAgent(u"remote-a"_s);
+        QVERIFY2(revoked, revoked ? "" : qPrintable(revoked.error().message));
+        QVERIFY(!revoked->wasRevokedAlready);
+        QVERIFY(revoked->credential.isRevoked());
+        // Cut off now, though it keeps sending heartbeats: it does not wait out a grace period.
+        QTRY_VERIFY_WITH_TIMEOUT(!joined(u"remote-a"_s), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!rejected.isEmpty(), kWaitMs);
+        QCOMPARE(rejected.first().first().toString(), u"agent credential revoked"_s);
+        // Its replica counts as lost, and the agent stops it.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [this] {
+                auto errors = m_plane->service().listErrors(u"iris"_s, 10, u"AgentLost"_s);
+                return errors && !errors->isEmpty() && errors->first().agentId == u"remote-a";
+            }(),
+            kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!processAlive(replica), kWaitMs);
+
+        // It tries again with its credential (the runner reconnects) and is refused each time.
+        QTRY_VERIFY_WITH_TIMEOUT(rejected.size() >= 3, kWaitMs);
+        for (const auto &reason : std::as_const(rejected))
+            QCOMPARE(reason.first().toString(), u"agent credential revoked"_s);
+        // Nor does the join token let that id back in.
+        RemoteAgentRunner *withToken = startRunner(u"remote-a"_s, stateDir(u"fresh"_s), joinToken());
+        QSignalSpy refusedToken(withToken, &RemoteAgentRunner::rejected);
+        QVERIFY(refusedToken.wait(kWaitMs));
+        QCOMPARE(refusedToken.first().first().toString(), u"agent credential revoked"_s);
+        QVERIFY(!joined(u"remote-a"_s));
+
+        // Revoking again changes nothing and says so.
+        auto again = m_plane->service().revokeAgent(u"remote-a"_s);
+        QVERIFY(again && again->wasRevokedAlready);
+        QCOMPARE(again->credential.revokedAt, revoked->credential.revokedAt);
+        auto unknown = m_plane->service().revokeAgent(u"never-joined"_s);
+        QVERIFY(!unknown);
+        QCOMPARE(unknown.error().type, ErrorType::NotFound);
+        auto malformed = m_plane->service().revokeAgent(u"../etc"_s);
+        QVERIFY(!malformed);
+        QCOMPARE(malformed.error().type, ErrorType::InvalidArgument);
+
+        // GET /v1/agents still lists it, revoked.
+        const QJsonArray agents = m_plane->agentsReport();
+        const auto row = std::find_if(agents.begin(), agents.end(), [](const QJsonValue &v) {
+            return v.toObject().value(u"agent_id"_s).toString() == u"remote-a";
+        });
+        QVERIFY(row != agents.end());
+        QVERIFY(row->toObject().value(u"revoked"_s).toBool());
+        QVERIFY(!row->toObject().value(u"connected"_s).toBool());
+        QVERIFY(!row->toObject().value(u"credential_issued_at"_s).toString().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgentCredentials)
+#include "test_agentcredentials.moc"
