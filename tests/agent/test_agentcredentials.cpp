@@ -9,7 +9,9 @@
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -18,6 +20,7 @@
 #include <QWebSocketServer>
 
 #include "agent/agentprotocol.h"
+#include "api/apiclient.h"
 #include "agent/remoteagentconnection.h"
 #include "agent/remoteagentrunner.h"
 #include "plane/controlplane.h"
@@ -113,11 +116,11 @@ private:
     std::unique_ptr<ControlPlane> m_plane;
     std::vector<std::unique_ptr<RemoteAgentRunner>> m_runners;
 
-    void startPlane()
+    void startPlane(bool serveApi = false)
     {
         ControlPlaneOptions options;
         options.dataDir = m_dir->filePath(u"data"_s);
-        options.serveApi = false;
+        options.serveApi = serveApi;
         options.capacity = u"cpu=16,memory=32G"_s;
         options.modelRoots = {sourceModels()};
         options.reconcileIntervalMs = 200;
@@ -126,6 +129,30 @@ private:
         m_plane = std::make_unique<ControlPlane>();
         auto started = m_plane->start(options);
         QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+    }
+
+    QJsonObject agentRow(const QJsonArray &agents, const QString &agentId)
+    {
+        for (const QJsonValue &v : agents) {
+            if (v.toObject().value(u"agent_id"_s).toString() == agentId)
+                return v.toObject();
+        }
+        return {};
+    }
+
+    // `servedeck ctl` against this plane; its exit code, what it printed and what it complained.
+    std::tuple<int, QByteArray, QByteArray> ctl(const QStringList &arguments)
+    {
+        // The plane answers on this thread: wait with its event loop running, not blocked.
+        QProcess process;
+        QSignalSpy finished(&process, &QProcess::finished);
+        process.start(qEnvironmentVariable("SERVEDECK_BIN_DIR") + u"/servedeck"_s,
+                      QStringList{u"ctl"_s, u"--api"_s, u"http://"_s + m_plane->apiAddress(), u"--token-file"_s,
+                                  m_plane->adminTokenFile()}
+                          + arguments);
+        if (!finished.wait(kWaitMs) || process.exitStatus() != QProcess::NormalExit)
+            return {-1, process.readAllStandardOutput(), "ctl did not finish: " + process.errorString().toUtf8()};
+        return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
     }
 
     QByteArray joinToken() const { return readFile(m_plane->agentJoinTokenFile()).trimmed(); }
@@ -375,6 +402,78 @@ private Q_SLOTS:
         QVERIFY(row->toObject().value(u"revoked"_s).toBool());
         QVERIFY(!row->toObject().value(u"connected"_s).toBool());
         QVERIFY(!row->toObject().value(u"credential_issued_at"_s).toString().isEmpty());
+    }
+
+    void revokeOverRestAndCtl()
+    {
+        startPlane(true);
+        startRunner(u"remote-a"_s, stateDir(u"a"_s), joinToken());
+        startRunner(u"remote-b"_s, stateDir(u"b"_s), joinToken());
+        QTRY_VERIFY_WITH_TIMEOUT(joined(u"remote-a"_s) && joined(u"remote-b"_s), kWaitMs);
+        ApiClient api(QUrl(u"http://"_s + m_plane->apiAddress()), m_plane->adminToken(), kWaitMs);
+
+        ApiResponse r = api.send("POST", u"/v1/agents/remote-a/revoke"_s);
+        QCOMPARE(r.status, 200);
+        QJsonObject body = r.body.object();
+        QCOMPARE(body.value(u"agent_id"_s).toString(), u"remote-a"_s);
+        QVERIFY(body.value(u"revoked"_s).toBool());
+        QVERIFY(!body.value(u"already_revoked"_s).toBool());
+        const QString revokedAt = body.value(u"revoked_at"_s).toString();
+        QVERIFY(!revokedAt.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(!joined(u"remote-a"_s), kWaitMs);
+        QVERIFY(joined(u"remote-b"_s));
+        // Twice: 200 again, nothing changes, and it says it was revoked already.
+        r = api.send("POST", u"/v1/agents/remote-a/revoke"_s);
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.object().value(u"already_revoked"_s).toBool());
+        QCOMPARE(r.body.object().value(u"revoked_at"_s).toString(), revokedAt);
+
+        r = api.send("POST", u"/v1/agents/never-joined/revoke"_s);
+        QCOMPARE(r.status, 404);
+        QCOMPARE(r.body.object().value(u"error"_s).toObject().value(u"type"_s).toString(), u"NotFound"_s);
+        r = api.send("POST", u"/v1/agents/bad%20id/revoke"_s);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.body.object().value(u"error"_s).toObject().value(u"type"_s).toString(), u"InvalidArgument"_s);
+        r = api.send("GET", u"/v1/agents/remote-b/revoke"_s);
+        QCOMPARE(r.status, 405);
+        ApiClient stranger(QUrl(u"http://"_s + m_plane->apiAddress()), QByteArray(64, 'x'), kWaitMs);
+        QCOMPARE(stranger.send("POST", u"/v1/agents/remote-b/revoke"_s).status, 401);
+        QVERIFY(joined(u"remote-b"_s));
+
+        r = api.get(u"/v1/agents"_s);
+        QCOMPARE(r.status, 200);
+        const QJsonArray agents = r.body.object().value(u"agents"_s).toArray();
+        const QJsonObject a = agentRow(agents, u"remote-a"_s);
+        QVERIFY(a.value(u"revoked"_s).toBool());
+        QVERIFY(!a.value(u"connected"_s).toBool());
+        QCOMPARE(a.value(u"revoked_at"_s).toString(), revokedAt);
+        const QJsonObject b = agentRow(agents, u"remote-b"_s);
+        QVERIFY(!b.isEmpty());
+        QVERIFY(!b.value(u"revoked"_s).toBool());
+        QVERIFY(b.value(u"connected"_s).toBool());
+        QVERIFY(!b.value(u"credential_issued_at"_s).toString().isEmpty());
+
+        // The same through `servedeck ctl`.
+        auto [code, out, err] = ctl({u"agents"_s, u"revoke"_s, u"remote-b"_s});
+        QCOMPARE(code, 0);
+        QVERIFY2(out.startsWith("agent remote-b revoked at ") && out.contains("cut off now"), out.constData());
+        QTRY_VERIFY_WITH_TIMEOUT(!joined(u"remote-b"_s), kWaitMs);
+        std::tie(code, out, err) = ctl({u"agents"_s, u"revoke"_s, u"remote-b"_s});
+        QCOMPARE(code, 0);
+        QVERIFY2(out.startsWith("agent remote-b was revoked already, at "), out.constData());
+        std::tie(code, out, err) = ctl({u"agents"_s, u"revoke"_s, u"never-joined"_s});
+        QCOMPARE(code, 1);
+        QVERIFY2(err.contains("error: NotFound: agent never-joined has no credential"), err.constData());
+        std::tie(code, out, err) = ctl({u"agents"_s});
+        QCOMPARE(code, 0);
+        QVERIFY2(out.contains("REVOKED"), out.constData());
+        const QList<QByteArray> lines = out.split('\n');
+        const auto line = [&](const QByteArray &agent) {
+            const auto it = std::find_if(lines.begin(), lines.end(), [&](const QByteArray &l) { return l.startsWith(QByteArray(agent + ' ')); });
+            return it == lines.end() ? QByteArray() : *it;
+        };
+        QVERIFY2(line("remote-a").trimmed().endsWith("yes"), out.constData());
+        QVERIFY2(line("remote-b").trimmed().endsWith("yes"), out.constData());
     }
 };
 
