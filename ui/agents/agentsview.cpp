@@ -71,6 +71,7 @@ AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_revoke);
     actions->addWidget(m_revokeError, 1);
+    actions->addStretch();
     connect(m_revoke, &QPushButton::clicked, this, &AgentsView::revokeSelected);
     connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &AgentsView::updateRevokeButton);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &AgentsView::updateRevokeButton);
