@@ -404,6 +404,62 @@ private Q_SLOTS:
         QVERIFY(!row->toObject().value(u"credential_issued_at"_s).toString().isEmpty());
     }
 
+    // The gateway's side: nothing but a hello it accepts gets a socket to a connection.
+    void gatewayRefusesAnythingButAnAcceptedHello_data()
+    {
+        QTest::addColumn<QByteArray>("frame");  // "binary:" + payload: a binary frame
+        QTest::addColumn<QString>("reason");
+        const auto hello = [](const QJsonObject &fields) {
+            return QJsonDocument(AgentProtocol::message(u"hello"_s, fields)).toJson(QJsonDocument::Compact);
+        };
+        QTest::newRow("status first") << QByteArray(R"({"type":"status","agent_id":"x","replicas":[]})")
+                                      << u"expected a hello"_s;
+        QTest::newRow("started first") << QByteArray(R"({"type":"started","route_id":"r","replica_id":"x"})")
+                                       << u"expected a hello"_s;
+        QTest::newRow("not json") << QByteArray("hello") << u"expected a hello"_s;
+        QTest::newRow("binary frame") << QByteArray("binary:hello") << u"expected a hello"_s;
+        QTest::newRow("no token") << hello({{u"agent_id"_s, u"edge-9"_s}}) << u"wrong join token"_s;
+        QTest::newRow("id with a slash") << hello({{u"agent_id"_s, u"../etc"_s}, {u"token"_s, u"JOIN"_s}})
+                                         << u"hello names no valid agent_id"_s;
+        QTest::newRow("id too long") << hello({{u"agent_id"_s, QString(65, u'a')}, {u"token"_s, u"JOIN"_s}})
+                                     << u"hello names no valid agent_id"_s;
+        QTest::newRow("made-up credential") << hello({{u"agent_id"_s, u"edge-9"_s}, {u"credential"_s, QString(43, u'A')}})
+                                            << u"wrong credential"_s;
+        // A credential wins over the join token: the token cannot stand in for a wrong one.
+        QTest::newRow("wrong credential with the token")
+            << hello({{u"agent_id"_s, u"edge-9"_s}, {u"credential"_s, u"nope"_s}, {u"token"_s, u"JOIN"_s}})
+            << u"wrong credential"_s;
+    }
+
+    void gatewayRefusesAnythingButAnAcceptedHello()
+    {
+        QFETCH(QByteArray, frame);
+        QFETCH(QString, reason);
+        startPlane();
+        frame.replace("JOIN", joinToken());
+        QWebSocket socket;
+        QSignalSpy connected(&socket, &QWebSocket::connected);
+        QSignalSpy disconnected(&socket, &QWebSocket::disconnected);
+        QList<QJsonObject> answers;
+        connect(&socket, &QWebSocket::textMessageReceived, this, [&](const QString &text) {
+            if (auto m = AgentProtocol::decode(text))
+                answers << *m;
+        });
+        socket.open(QUrl(u"ws://"_s + m_plane->agentsAddress()));
+        QVERIFY(connected.wait(kWaitMs));
+        if (frame.startsWith("binary:"))
+            socket.sendBinaryMessage(frame.mid(7));
+        else
+            socket.sendTextMessage(QString::fromUtf8(frame));
+        QVERIFY(disconnected.wait(kWaitMs));
+        QCOMPARE(answers.size(), 1);
+        QCOMPARE(answers.first().value(u"type"_s).toString(), u"rejected"_s);
+        QCOMPARE(answers.first().value(u"reason"_s).toString(), reason);
+        QVERIFY(m_plane->deployer()->agents().isEmpty());
+        auto credentials = m_plane->repository().agentCredentials();
+        QVERIFY(credentials && credentials->isEmpty());
+    }
+
     void revokeOverRestAndCtl()
     {
         startPlane(true);
