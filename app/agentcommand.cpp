@@ -131,8 +131,12 @@ int runAgent(const QStringList &arguments)
     QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::welcomed, &runner, [url] {
         QTextStream(stdout) << "connected=" << url.toString() << Qt::endl;
     });
-    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [](const QString &reason) {
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [&runner](const QString &reason) {
         QTextStream(stderr) << "servedeck agent: rejected: " << reason << Qt::endl;
+        // A credential from another console (or one whose data dir was wiped) is no good here.
+        if (reason == u"wrong credential" && QFile::exists(runner.credentialFile()))
+            QTextStream(stderr) << "servedeck agent: " << runner.credentialFile()
+                                << " was not issued by this console; remove it to join with the join token" << Qt::endl;
     });
     SignalQuitter quitter;
     runner.start();
