@@ -1,5 +1,7 @@
 #include "agentadmission.h"
 
+#include <algorithm>
+
 #include <QCryptographicHash>
 #include <QRegularExpression>
 
@@ -15,13 +17,6 @@ namespace {
 constexpr int kSecretBytes = 32;
 // 32 bytes in base64url without padding.
 constexpr qsizetype kCredentialLength = 43;
-
-bool isWellFormedCredential(const QByteArray &credential)
-{
-    return credential.size() == kCredentialLength && std::all_of(credential.begin(), credential.end(), [](char c) {
-               return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-           });
-}
 
 QByteArray sha256(const QByteArray &credential)
 {
@@ -39,6 +34,13 @@ bool AgentAdmission::isValidAgentId(const QString &agentId)
 {
     static const QRegularExpression grammar(QStringLiteral("\\A[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}\\z"));
     return grammar.match(agentId).hasMatch();
+}
+
+bool AgentAdmission::isWellFormedCredential(const QByteArray &credential)
+{
+    return credential.size() == kCredentialLength && std::all_of(credential.begin(), credential.end(), [](char c) {
+               return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+           });
 }
 
 Result<std::optional<AgentCredential>> AgentAdmission::find(const QString &agentId)

@@ -30,6 +30,8 @@ public:
 
     // 1-64 of [A-Za-z0-9._-], not starting with a dot: it names a file on the agent and a row here.
     static bool isValidAgentId(const QString &agentId);
+    // What an issued credential looks like: 32 bytes in base64url, unpadded (43 characters).
+    static bool isWellFormedCredential(const QByteArray &credential);
 
     // The join token already checked: the new agent's credential, to be sent to it once.
     Result<QByteArray> admitNewAgent(const QString &agentId);

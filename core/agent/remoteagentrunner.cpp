@@ -203,11 +203,11 @@ void RemoteAgentRunner::loadCredential()
         return;
     if (file.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther))
         qCWarning(lcAgent, "%s is readable by others: make it mode 0600", qPrintable(path));
-    // A credential is 43 characters; anything much longer is not one.
     if (!file.open(QIODevice::ReadOnly)) {
         qCWarning(lcAgent, "cannot read %s: %s", qPrintable(path), qPrintable(file.errorString()));
         return;
     }
+    // A credential is 43 characters; the plane refuses anything else, so a little more is enough.
     m_credential = file.read(256).trimmed();
 }
 
@@ -217,6 +217,11 @@ void RemoteAgentRunner::onWelcome(const QJsonObject &welcome)
     const QByteArray issued = welcome.value(QStringLiteral("credential")).toString().toLatin1();
     if (issued.isEmpty() || !m_credential.isEmpty())
         return;
+    if (!AgentAdmission::isWellFormedCredential(issued)) {
+        qCWarning(lcAgent, "the plane's welcome carries no well-formed credential (%lld bytes); not kept",
+                  qlonglong(issued.size()));
+        return;
+    }
     // Issued once, at the first join: kept, since the join token no longer lets this id in.
     m_credential = issued;
     const QString path = credentialFile();
