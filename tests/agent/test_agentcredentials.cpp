@@ -277,6 +277,25 @@ private Q_SLOTS:
         QVERIFY(!plane.received(u"hello"_s).last().contains(u"token"_s));
     }
 
+    void malformedCredentialInAWelcomeIsNotKept()
+    {
+        FakePlane plane;
+        QVERIFY(plane.listen());
+        RemoteAgentRunner runner(plane.url(), "join-secret", u"edge-1"_s);
+        runner.setStateDir(stateDir(u"odd"_s));
+        QSignalSpy welcomed(&runner, &RemoteAgentRunner::welcomed);
+        runner.start();
+        QTRY_COMPARE_WITH_TIMEOUT(plane.received(u"hello"_s).size(), 1, kWaitMs);
+        plane.send(AgentProtocol::message(u"welcome"_s, {{u"credential"_s, QString(u"x\ny"_s + QString(5000, u'A'))}}));
+        QVERIFY(welcomed.wait(kWaitMs));
+        plane.m_socket->close();
+        QTRY_COMPARE_WITH_TIMEOUT(plane.received(u"hello"_s).size(), 2, kWaitMs);
+        // Nothing kept: it still joins with the join token.
+        QCOMPARE(plane.received(u"hello"_s).last().value(u"token"_s).toString(), u"join-secret"_s);
+        QVERIFY(!plane.received(u"hello"_s).last().contains(u"credential"_s));
+        QVERIFY(!QFile::exists(runner.credentialFile()));
+    }
+
     void planeKeepsOnlyAHashOfTheCredential()
     {
         startPlane();
