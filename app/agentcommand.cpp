@@ -5,9 +5,11 @@
 #include <QCoreApplication>
 #include <QFile>
 #include <QHostAddress>
+#include <QStandardPaths>
 #include <QSysInfo>
 #include <QTextStream>
 
+#include "agent/agentadmission.h"
 #include "agent/gpumonitor.h"
 #include "agent/joinstring.h"
 #include "agent/remoteagentrunner.h"
@@ -81,12 +83,18 @@ int runAgent(const QStringList &arguments)
                                        QStringLiteral("Folder holding model folders on this machine; a folder is looked up "
                                                       "here by name first. May be repeated."),
                                        QStringLiteral("dir"));
+    const QCommandLineOption stateDir(
+        QStringLiteral("state-dir"),
+        QStringLiteral("Where this agent keeps the credential the control plane issues it (default: %1).")
+            .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/servedeck-agent")),
+        QStringLiteral("dir"));
     const QCommandLineOption printGpusOption(QStringLiteral("print-gpus"),
                                              QStringLiteral("Read this machine's GPUs once (NVML, else nvidia-smi), print "
                                                             "them and the source used, and exit."));
     const QCommandLineOption noNvml(QStringLiteral("no-nvml"),
                                     QStringLiteral("With --print-gpus: skip NVML, so nvidia-smi is what is read."));
     parser.addOptions({join, joinFile, connectTo, token, insecure, agentId, capacity, advertise, modelRoot, printGpusOption, noNvml});
+    parser.addOption(stateDir);
     if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -151,9 +159,16 @@ int runAgent(const QStringList &arguments)
         pinnedSha256 = parsed->sha256();
     }
 
+    if (!ServeDeck::AgentAdmission::isValidAgentId(parser.value(agentId))) {
+        err << "servedeck agent: --agent-id: '" << parser.value(agentId) << "' is not 1-64 of A-Z a-z 0-9 . _ -\n";
+        return 2;
+    }
     ServeDeck::RemoteAgentRunner runner(url, joinToken, parser.value(agentId));
     runner.setInsecure(parser.isSet(insecure));
     runner.setPinnedSha256(pinnedSha256);
+    runner.setStateDir(parser.isSet(stateDir) ? parser.value(stateDir)
+                                              : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+                                                    + QStringLiteral("/servedeck-agent"));
     if (parser.isSet(advertise)) {
         const QHostAddress address(parser.value(advertise));
         if (address.isNull()) {
@@ -174,8 +189,12 @@ int runAgent(const QStringList &arguments)
     QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::welcomed, &runner, [url] {
         QTextStream(stdout) << "connected=" << url.toString() << Qt::endl;
     });
-    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [](const QString &reason) {
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [&runner](const QString &reason) {
         QTextStream(stderr) << "servedeck agent: rejected: " << reason << Qt::endl;
+        // A credential from another console (or one whose data dir was wiped) is no good here.
+        if (reason == u"wrong credential" && QFile::exists(runner.credentialFile()))
+            QTextStream(stderr) << "servedeck agent: " << runner.credentialFile()
+                                << " was not issued by this console; remove it to join with the join token" << Qt::endl;
     });
     // Nothing was sent to that peer; the agent retries, so a plane that comes back is joined.
     QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::refused, &runner, [](const QString &reason) {

@@ -339,12 +339,29 @@ std::optional<int> runList(CtlCall &c)
 
 std::optional<int> runAgents(CtlCall &c)
 {
+    if (c.svc == u"revoke") {
+        if (!c.need(3))
+            return kUsage;
+        c.r = c.client.send("POST", QStringLiteral("/v1/agents/") + QString::fromUtf8(QUrl::toPercentEncoding(c.sub))
+                                        + QStringLiteral("/revoke"));
+        c.show = [&c](const QJsonObject &o) {
+            const QString agent = o.value(QStringLiteral("agent_id")).toString();
+            const QString when = o.value(QStringLiteral("revoked_at")).toString();
+            if (o.value(QStringLiteral("already_revoked")).toBool())
+                c.out << "agent " << agent << " was revoked already, at " << when << '\n';
+            else
+                c.out << "agent " << agent << " revoked at " << when
+                      << ": cut off now; its replicas are replaced elsewhere, and it cannot join again under this id\n";
+        };
+        return std::nullopt;
+    }
     c.r = c.client.get(QStringLiteral("/v1/agents"));
     c.show = [&c](const QJsonObject &o) {
         printTable(c.out, o.value(QStringLiteral("agents")).toArray(),
                    {{QStringLiteral("agent_id"), QStringLiteral("AGENT")}, {QStringLiteral("kind"), QStringLiteral("KIND")},
                     {QStringLiteral("capacity"), QStringLiteral("CAPACITY")},
-                    {QStringLiteral("allocated"), QStringLiteral("ALLOCATED")}});
+                    {QStringLiteral("allocated"), QStringLiteral("ALLOCATED")},
+                    {QStringLiteral("revoked"), QStringLiteral("REVOKED")}});
     };
     return std::nullopt;
 }
@@ -856,7 +873,8 @@ const QList<Verb> &verbs()
     static const QList<Verb> table{
         {"health", "health", "is the API up, and its version", runHealth},
         {"list", "list", "every endpoint, one a line", runList},
-        {"agents", "agents", "agents, their capacity and what is allocated", runAgents},
+        {"agents", "agents | agents revoke AGENT_ID",
+         "agents, their capacity and what is allocated; revoke one (cut off, never to rejoin under that id)", runAgents},
         {"create",
          "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
          "       [--runtime R] [--group G] [--public]",

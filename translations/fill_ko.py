@@ -390,6 +390,15 @@ KO = {
     "ServeDeck": "ServeDeck",
 
     # Security: agent credentials and revocation
+    "Credential": "자격 증명",
+    "issued %1": "%1 발급",
+    "Revoked %1: cut off, and refused should it try to join again under this id": "%1 폐기됨: 연결이 끊겼으며, 이 ID로 다시 참여하려 하면 거부됩니다",
+    "Its own credential, issued when it first joined; the join token no longer lets this id in": "처음 참여할 때 발급된 이 에이전트만의 자격 증명입니다. 이제 참여 토큰으로는 이 ID로 들어올 수 없습니다",
+    "Join string for remote agents:": "원격 에이전트 참여 문자열:",
+    "Revoke the selected remote agent's credential: it is cut off at once, its replicas are replaced elsewhere, and it cannot join again under this id": "선택한 원격 에이전트의 자격 증명을 폐기합니다. 즉시 연결이 끊기고, 레플리카는 다른 곳에서 다시 띄우며, 이 ID로는 다시 참여할 수 없습니다",
+    "Agent credentials cannot be read: %1": "에이전트 자격 증명을 읽을 수 없습니다: %1",
+    "Revoke agent": "에이전트 폐기",
+    "Revoke agent %1? It is cut off at once, the replicas it runs count as lost and are replaced elsewhere, and it cannot join again under this id, with its credential or the join token.": "에이전트 %1을(를) 폐기할까요? 즉시 연결이 끊기고, 실행 중인 레플리카는 유실로 처리되어 다른 곳에서 다시 띄우며, 자격 증명으로도 참여 토큰으로도 이 ID로는 다시 참여할 수 없습니다.",
     "ServeDeck": "ServeDeck",
 
     # Security: replica relay

@@ -85,6 +85,12 @@ void AgentGateway::onNewConnection()
         socket->setMaxAllowedIncomingMessageSize(AgentProtocol::kMaxFrameBytes);
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, socket](const QString &frame) { onHello(socket, frame); });
+        // Nothing but a hello comes before the welcome.
+        connect(socket, &QWebSocket::binaryMessageReceived, this, [this, socket] {
+            disconnect(socket, &QWebSocket::textMessageReceived, this, nullptr);
+            disconnect(socket, &QWebSocket::binaryMessageReceived, this, nullptr);
+            reject(socket, QStringLiteral("expected a hello"));
+        });
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         QTimer::singleShot(kHelloTimeoutMs, socket, [socket] {
             if (socket->parent() != nullptr && !qobject_cast<RemoteAgentConnection *>(socket->parent()))
@@ -100,24 +106,51 @@ void AgentGateway::reject(QWebSocket *socket, const QString &reason)
     socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
 }
 
+void AgentGateway::disconnectAgent(const QString &agentId, const QString &reason)
+{
+    if (RemoteAgentConnection *connection = m_agents.value(agentId))
+        connection->cutOff(reason);
+}
+
 void AgentGateway::onHello(QWebSocket *socket, const QString &frame)
 {
     // Only the first frame is the gateway's; after a welcome the connection hears the rest.
     disconnect(socket, &QWebSocket::textMessageReceived, this, nullptr);
+    disconnect(socket, &QWebSocket::binaryMessageReceived, this, nullptr);
     const auto hello = AgentProtocol::decode(frame);
     if (!hello || hello->value(QStringLiteral("type")).toString() != u"hello") {
         reject(socket, QStringLiteral("expected a hello"));
         return;
     }
     const QString agentId = hello->value(QStringLiteral("agent_id")).toString();
-    if (!tokensMatch(m_joinToken, hello->value(QStringLiteral("token")).toString().toUtf8())) {
+    if (!AgentAdmission::isValidAgentId(agentId)) {
+        reject(socket, QStringLiteral("hello names no valid agent_id"));
+        return;
+    }
+    // An agent that has joined before proves who it is with its own credential; a new one comes
+    // with the join token and leaves with a credential of its own (AgentAdmission has the rules).
+    const QString credential = hello->value(QStringLiteral("credential")).toString();
+    QByteArray issued;
+    if (!credential.isEmpty()) {
+        if (auto admitted = m_admission.admitReturningAgent(agentId, credential.toUtf8()); !admitted) {
+            qCWarning(lcAgent, "agent %s rejected: %s", qPrintable(agentId), qPrintable(admitted.error().message));
+            reject(socket, admitted.error().type == ErrorType::Unauthorized ? admitted.error().message
+                                                                           : QStringLiteral("credentials cannot be checked now"));
+            return;
+        }
+    } else if (!tokensMatch(m_joinToken, hello->value(QStringLiteral("token")).toString().toUtf8())) {
         qCWarning(lcAgent, "agent %s rejected: wrong join token", qPrintable(agentId));
         reject(socket, QStringLiteral("wrong join token"));
         return;
-    }
-    if (agentId.isEmpty()) {
-        reject(socket, QStringLiteral("hello names no agent_id"));
-        return;
+    } else {
+        auto admitted = m_admission.admitNewAgent(agentId);
+        if (!admitted) {
+            qCWarning(lcAgent, "agent %s rejected: %s", qPrintable(agentId), qPrintable(admitted.error().message));
+            reject(socket, admitted.error().type == ErrorType::Unauthorized ? admitted.error().message
+                                                                           : QStringLiteral("credentials cannot be issued now"));
+            return;
+        }
+        issued = *admitted;
     }
     disconnect(socket, &QWebSocket::disconnected, socket, nullptr);
     RemoteAgentConnection *&connection = m_agents[agentId];
@@ -131,7 +164,10 @@ void AgentGateway::onHello(QWebSocket *socket, const QString &frame)
             }, Qt::QueuedConnection);
         });
     }
-    socket->sendTextMessage(AgentProtocol::encode(AgentProtocol::message(QStringLiteral("welcome"))));
+    QJsonObject welcome;
+    if (!issued.isEmpty())
+        welcome.insert(QStringLiteral("credential"), QString::fromLatin1(issued));
+    socket->sendTextMessage(AgentProtocol::encode(AgentProtocol::message(QStringLiteral("welcome"), welcome)));
     connection->attach(socket, *hello);
     Q_EMIT agentJoined(connection);
 }

@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QSslConfiguration>
 
+#include "agent/agentadmission.h"
+
 class QWebSocket;
 class QWebSocketServer;
 
@@ -42,6 +44,10 @@ public:
     // How long a silent or disconnected agent has before it counts as lost.
     void setGracePeriodMs(int ms) { m_gracePeriodMs = ms; }
     QList<RemoteAgentConnection *> agents() const { return m_agents.values(); }
+    // Where agent credentials are kept; without a store, for as long as the gateway lives.
+    void setCredentialStore(AgentAdmission::Store store) { m_admission.setStore(std::move(store)); }
+    // Cuts a joined agent off now (its credential was revoked): it is told why and counts as lost.
+    void disconnectAgent(const QString &agentId, const QString &reason);
 
 Q_SIGNALS:
     // Every welcome, a rejoin included (the same connection again).
@@ -58,6 +64,7 @@ private:
     std::optional<QSslConfiguration> m_tls;
     bool m_insecure = false;
     QString m_setupError;
+    AgentAdmission m_admission;
     int m_gracePeriodMs = 3000;
     QWebSocketServer *m_server = nullptr;
     QMap<QString, RemoteAgentConnection *> m_agents;

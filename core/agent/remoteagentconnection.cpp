@@ -12,6 +12,8 @@ namespace {
 
 // Pings keep a quiet agent heard; a frozen one stops answering them.
 constexpr int kPingIntervalMs = 1000;
+// How long an agent that is cut off has to finish the closing handshake.
+constexpr int kCloseTimeoutMs = 1000;
 
 QString routeText(const QUuid &id)
 {
@@ -180,6 +182,29 @@ void RemoteAgentConnection::onTick()
     }
     if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState)
         m_socket->ping();
+}
+
+void RemoteAgentConnection::cutOff(const QString &reason)
+{
+    if (m_lost)
+        return;
+    if (QWebSocket *socket = m_socket.data()) {
+        // Closed, not aborted: an abort could drop the reason before the agent reads it. The
+        // socket is this connection's no more; one that does not finish closing goes anyway.
+        disconnect(socket, nullptr, this, nullptr);
+        m_socket.clear();
+        if (socket->state() == QAbstractSocket::ConnectedState) {
+            socket->sendTextMessage(AgentProtocol::encode(
+                AgentProtocol::message(QStringLiteral("rejected"), {{QStringLiteral("reason"), reason}})));
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+        }
+        connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(kCloseTimeoutMs, socket, [socket] {
+            socket->abort();
+            socket->deleteLater();
+        });
+    }
+    markLost(reason);
 }
 
 void RemoteAgentConnection::markLost(const QString &reason)

@@ -41,6 +41,8 @@ public:
     // Status reports (the agent's heartbeat) received since this connection was made: lets a
     // check that "nothing is reported" know that reports did come.
     quint64 statusReports() const { return m_statusReports; }
+    // Tells the agent why and drops it now, no grace period: it counts as lost (its replicas too).
+    void cutOff(const QString &reason);
 
 
 private:

@@ -3,11 +3,21 @@
 #include <algorithm>
 #include <utility>
 
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QSslConfiguration>
 
+#include "agent/agentadmission.h"
+#include "agent/agentlog.h"
 #include "agent/agentprotocol.h"
 
 namespace ServeDeck {
@@ -39,6 +49,34 @@ QString mismatch(const QByteArray &expected, const QByteArray &got)
         return digest.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(digest.toHex());
     };
     return QStringLiteral("certificate fingerprint mismatch: expected %1, got %2").arg(hex(expected), hex(got));
+}
+
+// Created 0700 and 0600 from the start (O_EXCL: never through a file or link that is already
+// there), so the secret is never readable by anyone else, not even for an instant.
+bool writeSecretFile(const QString &path, const QByteArray &secret, QString *error)
+{
+    const QString dir = QFileInfo(path).absolutePath();
+    if (!QFileInfo(dir).isDir()) {
+        QDir().mkpath(QFileInfo(dir).absolutePath());
+        if (!QDir().mkdir(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner)) {
+            *error = QStringLiteral("cannot create %1").arg(dir);
+            return false;
+        }
+    }
+    const QByteArray name = QFile::encodeName(path);
+    const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        *error = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(::strerror(errno)));
+        return false;
+    }
+    const QByteArray text = secret + '\n';
+    const bool written = ::write(fd, text.constData(), size_t(text.size())) == ssize_t(text.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!written) {
+        *error = QStringLiteral("cannot write %1").arg(path);
+        ::unlink(name.constData());
+    }
+    return written;
 }
 
 } // namespace
@@ -78,19 +116,26 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
                                    : local.isNull()            ? QStringLiteral("127.0.0.1")
                                                                : local.toString());
         }
+        m_welcomed = false;
+        loadCredential();
         QJsonArray running;
         const AgentStatus status = m_agent.status();
         for (const ReplicaStatus &r : status.replicas)
             running.append(routeText(r.routeId));
-        send(AgentProtocol::message(QStringLiteral("hello"),
-                                    {{QStringLiteral("agent_id"), m_agent.agentId()},
-                                     {QStringLiteral("token"), QString::fromUtf8(m_token)},
-                                     {QStringLiteral("capacity"), status.capacity.total.toJson()},
-                                     {QStringLiteral("gpus"), AgentProtocol::toJson(status.gpus)},
-                                     {QStringLiteral("running"), running},
-                                     {QStringLiteral("replica_host"), m_agent.replicaHost()}}));
+        QJsonObject hello{{QStringLiteral("agent_id"), m_agent.agentId()},
+                          {QStringLiteral("capacity"), status.capacity.total.toJson()},
+                          {QStringLiteral("gpus"), AgentProtocol::toJson(status.gpus)},
+                          {QStringLiteral("running"), running},
+                          {QStringLiteral("replica_host"), m_agent.replicaHost()}};
+        // Its own credential once it has one: the join token is for joining the first time only.
+        if (!m_credential.isEmpty())
+            hello.insert(QStringLiteral("credential"), QString::fromLatin1(m_credential));
+        else
+            hello.insert(QStringLiteral("token"), QString::fromUtf8(m_token));
+        send(AgentProtocol::message(QStringLiteral("hello"), hello));
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
+        m_welcomed = false;
         m_statusTimer.stop();
         scheduleReconnect();
     });
@@ -210,6 +255,56 @@ void RemoteAgentRunner::sendStatus()
     send(AgentProtocol::message(QStringLiteral("status"), AgentProtocol::toJson(m_agent.status())));
 }
 
+QString RemoteAgentRunner::credentialFile() const
+{
+    // The id names the file: checked, so it cannot point outside the state dir.
+    if (m_stateDir.isEmpty() || !AgentAdmission::isValidAgentId(m_agent.agentId()))
+        return QString();
+    return QDir(m_stateDir).filePath(m_agent.agentId() + QStringLiteral(".credential"));
+}
+
+void RemoteAgentRunner::loadCredential()
+{
+    const QString path = credentialFile();
+    if (!m_credential.isEmpty() || path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.exists())
+        return;
+    if (file.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther))
+        qCWarning(lcAgent, "%s is readable by others: make it mode 0600", qPrintable(path));
+    if (!file.open(QIODevice::ReadOnly)) {
+        qCWarning(lcAgent, "cannot read %s: %s", qPrintable(path), qPrintable(file.errorString()));
+        return;
+    }
+    // A credential is 43 characters; the plane refuses anything else, so a little more is enough.
+    m_credential = file.read(256).trimmed();
+}
+
+void RemoteAgentRunner::onWelcome(const QJsonObject &welcome)
+{
+    m_welcomed = true;
+    const QByteArray issued = welcome.value(QStringLiteral("credential")).toString().toLatin1();
+    if (issued.isEmpty() || !m_credential.isEmpty())
+        return;
+    if (!AgentAdmission::isWellFormedCredential(issued)) {
+        qCWarning(lcAgent, "the plane's welcome carries no well-formed credential (%lld bytes); not kept",
+                  qlonglong(issued.size()));
+        return;
+    }
+    // Issued once, at the first join: kept, since the join token no longer lets this id in.
+    m_credential = issued;
+    const QString path = credentialFile();
+    if (path.isEmpty())
+        return;
+    QString error;
+    if (writeSecretFile(path, issued, &error))
+        qCInfo(lcAgent, "this agent's credential is kept in %s", qPrintable(path));
+    else
+        qCCritical(lcAgent, "%s; the credential is kept in memory only, so this agent cannot rejoin after a restart",
+                   qPrintable(error));
+}
+
 void RemoteAgentRunner::onMessage(const QString &frame)
 {
     const auto message = AgentProtocol::decode(frame);
@@ -217,12 +312,20 @@ void RemoteAgentRunner::onMessage(const QString &frame)
         return;
     const QString type = message->value(QStringLiteral("type")).toString();
     if (type == u"welcome") {
+        onWelcome(*message);
         m_backoffMs = kFirstBackoffMs;
         m_statusTimer.start();
         sendStatus();
         Q_EMIT welcomed();
     } else if (type == u"rejected") {
+        // A plane that refuses this agent owns nothing it runs: its replicas stop here too.
+        const AgentStatus status = m_agent.status();
+        for (const ReplicaStatus &r : status.replicas)
+            m_agent.stop(r.routeId);
         Q_EMIT rejected(message->value(QStringLiteral("reason")).toString());
+    } else if (!m_welcomed) {
+        // Only a plane that has accepted this agent may tell it what to run.
+        qCWarning(lcAgent, "ignored a '%s' frame that came before the plane's welcome", qPrintable(type.left(32)));
     } else if (type == u"start") {
         auto spec = AgentProtocol::specFromJson(message->value(QStringLiteral("spec")).toObject());
         if (!spec)

@@ -38,6 +38,10 @@ public:
     // Where model folders live on this machine: a folder named by the control plane is looked up
     // here by its name first, since its path there need not exist here.
     void setModelRoots(const QStringList &roots) { m_modelRoots = roots; }
+    // Where this agent keeps the credential the plane issues it at its first join (a file of its
+    // own, 0600); empty: kept in memory only, for as long as this runner lives.
+    void setStateDir(const QString &dir) { m_stateDir = dir; }
+    QString credentialFile() const;
     LocalAgent &agent() { return m_agent; }
 
 Q_SIGNALS:
@@ -58,11 +62,16 @@ private:
     void onMessage(const QString &frame);
     void send(const QJsonObject &message);
     void sendStatus();
+    void onWelcome(const QJsonObject &welcome);
+    void loadCredential();
 
     QUrl m_url;
     QByteArray m_token;
     QByteArray m_pinnedSha256;
     bool m_insecure = false;
+    QByteArray m_credential;  // this agent's own, once issued: sent instead of the join token
+    QString m_stateDir;
+    bool m_welcomed = false;  // on this connection: nothing but welcome/rejected counts before
     LocalAgent m_agent;
     QWebSocket m_socket;
     QTimer m_reconnectTimer;

@@ -246,6 +246,7 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"GET", "/v1/health", &S::health, true},
             {"HEAD", "/v1/health", &S::health, true},
             {"GET", "/v1/agents", &S::agents, false},
+            {"POST", "/v1/agents/{agent_id}/revoke", &S::revokeAgent, false},
             {"GET", "/v1/errors", &S::allErrors, false},
             {"GET", "/v1/services", &S::listEndpoints, false},
             {"POST", "/v1/services", &S::createEndpoint, false},
@@ -372,6 +373,13 @@ HttpResponse ControlApiServer::agents(const Call &)
                             {QStringLiteral("capacity"), m_service.config().capacity.total.toJson()},
                             {QStringLiteral("allocated"), m_service.allocated().toJson()}};
     return reply({{QStringLiteral("agents"), QJsonArray{local}}});
+}
+
+HttpResponse ControlApiServer::revokeAgent(const Call &call)
+{
+    // Idempotent: revoking a revoked agent answers 200 with already_revoked, as revoking a token does.
+    return replyWith(m_service.revokeAgent(QString::fromUtf8(call.segments.value("agent_id"))),
+                     [](const AgentRevocation &r) { return JsonCodec::toJson(r); });
 }
 
 HttpResponse ControlApiServer::allErrors(const Call &call)

@@ -50,6 +50,7 @@ private:
     HttpResponse metrics(const Call &call);
     HttpResponse health(const Call &call);
     HttpResponse agents(const Call &call);
+    HttpResponse revokeAgent(const Call &call);
     HttpResponse allErrors(const Call &call);
     HttpResponse listEndpoints(const Call &call);
     HttpResponse createEndpoint(const Call &call);

@@ -279,6 +279,21 @@ QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated)
             {QStringLiteral("replicas"), replicas}};
 }
 
+QJsonObject credentialFields(const std::optional<AgentCredential> &credential)
+{
+    return {{QStringLiteral("revoked"), credential && credential->isRevoked()},
+            {QStringLiteral("credential_issued_at"), credential ? time(credential->issuedAt) : QJsonValue()},
+            {QStringLiteral("revoked_at"), credential ? time(credential->revokedAt) : QJsonValue()}};
+}
+
+QJsonObject toJson(const AgentRevocation &revocation)
+{
+    QJsonObject o = credentialFields(revocation.credential);
+    o.insert(QStringLiteral("agent_id"), revocation.credential.agentId);
+    o.insert(QStringLiteral("already_revoked"), revocation.wasRevokedAlready);
+    return o;
+}
+
 QJsonObject toJson(const Rollout &o)
 {
     QJsonArray steps;

@@ -27,6 +27,10 @@ QJsonObject toJson(const ScaleResult &result);
 QJsonObject toJson(const DryRunReport &report);
 QJsonArray routesToJson(const QList<Route> &routes);
 QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
+// An agent row's credential fields: revoked, credential_issued_at, revoked_at (null: none issued).
+QJsonObject credentialFields(const std::optional<AgentCredential> &credential);
+// POST /v1/agents/{agent_id}/revoke: agent_id, the credential fields, already_revoked.
+QJsonObject toJson(const AgentRevocation &revocation);
 QJsonObject toJson(const Rollout &rollout);
 // The rollout with its versions, every decision and every event, oldest first.
 QJsonObject toJson(const RolloutInfo &info);

@@ -69,6 +69,7 @@ void ControlClient::attach(ControlPlane &plane)
     connect(service, &ModelServingService::tokensChanged, this, &ControlClient::tokensChanged);
     connect(service, &ModelServingService::rolloutChanged, this, &ControlClient::rolloutChanged);
     connect(service, &ModelServingService::autoscaleSettingsChanged, this, &ControlClient::autoscaleSettingsChanged);
+    connect(service, &ModelServingService::agentRevoked, this, &ControlClient::agentRevoked);
     if (EndpointMetricsSampler *sampler = plane.metrics()) {
         Repository *repository = &plane.repository();
         // Copied on the plane's thread right after the sample (direct), emitted from there: the
@@ -92,6 +93,7 @@ void ControlClient::attach(ControlPlane &plane)
     m_facts.adminTokenFile = plane.adminTokenFile();
     m_facts.signingKeyBackend = plane.signingKeyBackend();
     m_facts.hasAgents = plane.deployer() != nullptr;
+    m_facts.agentJoinString = plane.agentJoinString();
     m_host = &plane;
     m_service = service;
 }

@@ -36,6 +36,7 @@ struct PlaneFacts
     QString adminTokenFile;
     QString signingKeyBackend;
     bool hasAgents = false;  // the plane runs replicas (through a deployer)
+    QString agentJoinString;  // what `servedeck agent --join` takes; empty when agents cannot join
 };
 
 // The GUI's only way to the control plane. In the console the plane lives on a control thread of
@@ -82,6 +83,7 @@ Q_SIGNALS:
     void rolloutChanged(const QUuid &endpointId, const QUuid &rolloutId);
     void autoscaleSettingsChanged(const ServeDeck::AutoscaleSettings &settings);
     void sampled(const ServeDeck::PlaneSample &sample);
+    void agentRevoked(const QString &agentId);
 
 private:
     // On the plane's thread: its events forwarded here, its facts copied.

@@ -173,6 +173,59 @@ Result<QByteArray> ControlPlane::loadOrCreateAdminToken(const QString &path)
     return token;
 }
 
+void ControlPlane::wireAgentCredentials()
+{
+    // Credentials are kept with everything else; a revocation cuts the agent off at once, and
+    // the gateway reads the store at every hello, so it cannot come back either.
+    Repository *repository = m_repository.get();
+    m_gateway->setCredentialStore(
+        {[repository](const QString &agentId) { return repository->agentCredential(agentId); },
+         [repository](const AgentCredential &credential) {
+             return repository->transaction<Done>([&] { return repository->insertAgentCredential(credential); });
+         }});
+    AgentGateway *gateway = m_gateway;
+    connect(m_service.get(), &ModelServingService::agentRevoked, gateway, [gateway](const QString &agentId) {
+        gateway->disconnectAgent(agentId, QStringLiteral("agent credential revoked"));
+    });
+}
+
+QJsonArray ControlPlane::agentsReport() const
+{
+    QHash<QString, AgentCredential> credentials;
+    if (auto list = m_repository->agentCredentials()) {
+        for (const AgentCredential &c : std::as_const(*list))
+            credentials.insert(c.agentId, c);
+    } else {
+        qCWarning(lcPlane, "agent credentials unreadable: %s", qPrintable(list.error().message));
+    }
+    const auto withCredential = [&credentials](QJsonObject row, const QString &agentId, bool connected) {
+        const auto it = credentials.constFind(agentId);
+        const QJsonObject fields = JsonCodec::credentialFields(it == credentials.cend() ? std::nullopt
+                                                                                        : std::optional(*it));
+        for (auto f = fields.begin(); f != fields.end(); ++f)
+            row.insert(f.key(), f.value());
+        row.insert(QStringLiteral("connected"), connected);
+        return row;
+    };
+    QJsonArray agents;
+    const QList<AgentConnector *> joined = m_deployer ? m_deployer->agents() : QList<AgentConnector *>();
+    for (const AgentConnector *agent : joined) {
+        agents.append(withCredential(JsonCodec::toJson(agent->status(), m_service->allocated()), agent->agentId(),
+                                     agent->isConnected()));
+        credentials.remove(agent->agentId());
+    }
+    // Remote agents away (or revoked): known by their credential, nothing to report of them now.
+    QStringList away = credentials.keys();
+    away.sort();
+    for (const QString &agentId : std::as_const(away)) {
+        AgentStatus status;
+        status.agentId = agentId;
+        status.kind = QStringLiteral("remote");
+        agents.append(withCredential(JsonCodec::toJson(status, ResourceSlots{}), agentId, false));
+    }
+    return agents;
+}
+
 void ControlPlane::adoptOrphanedRoutes()
 {
     // Replicas die with the console that started them (PDEATHSIG). After a restart, routes that
@@ -283,6 +336,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                     m_agentCertificateSha256 = certificate->sha256();
                     m_gateway->setTlsConfiguration(certificate->serverConfiguration());
                 }
+                wireAgentCredentials();
                 if (!m_gateway->listen(m_options.agentsAddress, m_options.agentsPort))
                     return makeError(ErrorType::StorageError, QStringLiteral("cannot listen on %1 for agents: %2")
                                                                   .arg(hostPort(m_options.agentsAddress, m_options.agentsPort),
@@ -336,12 +390,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);
         if (m_deployer) {
-            m_api->setAgentsReport([this] {
-                QJsonArray agents;
-                for (const AgentConnector *agent : m_deployer->agents())
-                    agents.append(JsonCodec::toJson(agent->status(), m_service->allocated()));
-                return agents;
-            });
+            m_api->setAgentsReport([this] { return agentsReport(); });
         }
         const bool apiListening = m_api->listen(m_options.apiAddress, m_options.apiPort)
             || (m_options.fallBackToFreePorts && m_api->listen(m_options.apiAddress, 0));

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QObject>
 #include <QTimer>
 
@@ -89,8 +90,13 @@ public:
     // Reads the admin token file, creating it (random, mode 0600) on first start.
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
 
+    // GET /v1/agents: every agent replicas run on, and every remote one that holds a credential
+    // (a revoked one too), with its credential's state.
+    QJsonArray agentsReport() const;
+
 private:
     void adoptOrphanedRoutes();
+    void wireAgentCredentials();
     Result<Done> startAutoscaling();
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
 

@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+#include "domain/agentcredential.h"
 #include "domain/autoscalingrule.h"
 #include "domain/endpoint.h"
 #include "domain/endpointstatus.h"
@@ -214,6 +215,12 @@ struct GeneratedToken
     TokenGrant grant;
 };
 
+struct AgentRevocation
+{
+    AgentCredential credential;
+    bool wasRevokedAlready = false;
+};
+
 struct ServiceConfig
 {
     Capacity capacity;
@@ -280,6 +287,10 @@ public:
     Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
     Result<int> clearErrors(const QString &ref);
     Result<qint64> recordError(ErrorRecord record);
+    // Remote agents' credentials (never the secrets). Revoking is final and idempotent: a second
+    // call answers the first revocation; agentRevoked tells the gateway to cut the agent off.
+    Result<QList<AgentCredential>> agentCredentials();
+    Result<AgentRevocation> revokeAgent(const QString &agentId);
 
     // What agents report about a route's replica.
     Result<Route> updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId = {},
@@ -296,6 +307,7 @@ public:
     void setMetricsSource(std::function<EndpointMetrics(const QUuid &)> source);
 
 Q_SIGNALS:
+    void agentRevoked(const QString &agentId);
     void endpointChanged(const QUuid &endpointId);
     void endpointRemoved(const QUuid &endpointId);
     void routesChanged(const QUuid &endpointId);

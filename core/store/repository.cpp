@@ -648,6 +648,51 @@ Result<QStringList> Repository::revokedTokenIds()
     return out;
 }
 
+namespace {
+
+AgentCredential agentCredentialFrom(const QSqlQuery &q)
+{
+    return AgentCredential{q.value(0).toString(), q.value(1).toByteArray(), fromMs(q.value(2)), optionalFromMs(q.value(3))};
+}
+
+} // namespace
+
+Result<Done> Repository::insertAgentCredential(const AgentCredential &c)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("INSERT INTO agent_credentials(agent_id, secret_sha256, issued_at, revoked_at) "
+                                     "VALUES(?,?,?,?)"),
+                      {c.agentId, c.secretSha256, ms(c.issuedAt), ms(c.revokedAt)});
+}
+
+Result<std::optional<AgentCredential>> Repository::agentCredential(const QString &agentId)
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("SELECT agent_id, secret_sha256, issued_at, revoked_at FROM agent_credentials "
+                                "WHERE agent_id=?"),
+                 {agentId});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return std::optional<AgentCredential>();
+    return std::optional<AgentCredential>(agentCredentialFrom(q.value()));
+}
+
+Result<QList<AgentCredential>> Repository::agentCredentials()
+{
+    return collect<AgentCredential>(
+        run(m_connectionName, QStringLiteral("SELECT agent_id, secret_sha256, issued_at, revoked_at "
+                                             "FROM agent_credentials ORDER BY agent_id")),
+        agentCredentialFrom);
+}
+
+Result<Done> Repository::revokeAgentCredential(const QString &agentId, const QDateTime &when)
+{
+    return runChecked(m_connectionName,
+                      QStringLiteral("UPDATE agent_credentials SET revoked_at=? WHERE agent_id=? AND revoked_at IS NULL"),
+                      {ms(when), agentId}, QStringLiteral("live agent credential"));
+}
+
 Result<qint64> Repository::insertError(const ErrorRecord &r)
 {
     auto q = run(m_connectionName,

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 
+#include "domain/agentcredential.h"
 #include "domain/autoscalingrule.h"
 #include "domain/endpoint.h"
 #include "domain/errorrecord.h"
@@ -136,6 +137,13 @@ public:
 
     Result<qint64> insertScaleEvent(const ScaleEvent &event);
     Result<QList<ScaleEvent>> scaleEvents(const QUuid &endpointId, int limit);
+
+    // Fails (StorageError) when the agent already has one: a credential is never replaced.
+    Result<Done> insertAgentCredential(const AgentCredential &credential);
+    Result<std::optional<AgentCredential>> agentCredential(const QString &agentId);
+    Result<QList<AgentCredential>> agentCredentials();  // by agent id
+    // NotFound when the agent has no credential or it is revoked already.
+    Result<Done> revokeAgentCredential(const QString &agentId, const QDateTime &when);
 
     Result<Done> saveAutoscaleSettings(const AutoscaleSettings &settings);
     // Every endpoint's that has any; an endpoint without a row has none.

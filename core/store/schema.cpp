@@ -189,6 +189,15 @@ const std::vector<QStringList> &schemaMigrations()
                            " created_at INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX rollout_events_by_rollout ON rollout_events(rollout_id, id)"),
         },
+        // 6: each remote agent's own credential, issued when it joins with the join token. Only a
+        // SHA-256 of the secret is kept; a revoked row stays, so the id cannot join again.
+        {
+            QStringLiteral("CREATE TABLE agent_credentials ("
+                           " agent_id TEXT PRIMARY KEY,"
+                           " secret_sha256 BLOB NOT NULL CHECK (length(secret_sha256) = 32),"
+                           " issued_at INTEGER NOT NULL,"
+                           " revoked_at INTEGER)"),
+        },
     };
     return migrations;
 }

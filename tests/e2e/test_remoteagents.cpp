@@ -124,7 +124,9 @@ private:
         const QStringList join = joinString.isEmpty() ? QStringList() : QStringList{QStringLiteral("--join"), joinString};
         process->setArguments(QStringList{QStringLiteral("agent")} + join
                               + QStringList{QStringLiteral("--agent-id"), agentId, QStringLiteral("--capacity"),
-                                            QStringLiteral("cpu=8,memory=16G")}
+                                            QStringLiteral("cpu=8,memory=16G"),
+                                            // Its credential, kept per agent id across restarts within the test.
+                                            QStringLiteral("--state-dir"), m_dir->filePath(QStringLiteral("agent-state"))}
                               + extra);
         process->start();
         if (!process->waitForStarted(kWaitMs))

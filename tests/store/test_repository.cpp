@@ -2,6 +2,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include <QCryptographicHash>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -362,6 +363,7 @@ private Q_SLOTS:
     void ruleUpdateAndDelete();
     void tokenGrantRoundTrip_data();
     void tokenGrantRoundTrip();
+    void agentCredentialRoundTrip();
     void errorRecordRoundTrip_data();
     void errorRecordRoundTrip();
     void errorQueries();
@@ -928,6 +930,39 @@ void TestRepository::ruleUpdateAndDelete()
     const auto update = repo().updateRule(rule);
     QVERIFY(!update.ok());
     QCOMPARE(update.error().typeName(), QStringLiteral("NotFound"));
+}
+
+void TestRepository::agentCredentialRoundTrip()
+{
+    const QByteArray hash = QCryptographicHash::hash("secret", QCryptographicHash::Sha256);
+    const AgentCredential credential{QStringLiteral("gpu-box"), hash, kT0, std::nullopt};
+    VERIFY_OK(repo().insertAgentCredential(credential));
+    // One credential per agent, never replaced.
+    QVERIFY(!repo().insertAgentCredential({QStringLiteral("gpu-box"), hash, kT0.addSecs(5), std::nullopt}).ok());
+    // Only a SHA-256 fits: anything else is refused by the table, not just by the code.
+    QVERIFY(!repo().insertAgentCredential({QStringLiteral("short"), QByteArray("plain secret"), kT0, std::nullopt}).ok());
+
+    auto found = repo().agentCredential(QStringLiteral("gpu-box"));
+    VERIFY_OK(found);
+    QVERIFY(found->has_value());
+    QCOMPARE((*found)->secretSha256, hash);
+    QCOMPARE((*found)->issuedAt, kT0);
+    QVERIFY(!(*found)->isRevoked());
+    auto none = repo().agentCredential(QStringLiteral("nobody"));
+    VERIFY_OK(none);
+    QVERIFY(!none->has_value());
+
+    VERIFY_OK(repo().revokeAgentCredential(QStringLiteral("gpu-box"), kT0.addSecs(60)));
+    // Revoking twice is refused and keeps the first time; an unknown agent is NotFound.
+    const auto twice = repo().revokeAgentCredential(QStringLiteral("gpu-box"), kT0.addSecs(99));
+    QVERIFY(!twice.ok());
+    QCOMPARE(twice.error().typeName(), QStringLiteral("NotFound"));
+    QCOMPARE(repo().revokeAgentCredential(QStringLiteral("nobody"), kT0).error().typeName(), QStringLiteral("NotFound"));
+    auto all = repo().agentCredentials();
+    VERIFY_OK(all);
+    QCOMPARE(all->size(), 1);
+    QCOMPARE(all->first().agentId, QStringLiteral("gpu-box"));
+    QCOMPARE(all->first().revokedAt, std::optional<QDateTime>(kT0.addSecs(60)));
 }
 
 void TestRepository::tokenGrantRoundTrip_data()

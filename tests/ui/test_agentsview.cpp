@@ -4,15 +4,24 @@
 #include <memory>
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
 #include <QTreeView>
 
+#include "agent/joinstring.h"
+#include "agent/remoteagentrunner.h"
 #include "service/endpointmetricssampler.h"
 #include "service/replicadeployer.h"
 #include "ui/agents/agentlistmodel.h"
 #include "ui/agents/agentsview.h"
+#include "ui/common/prompt.h"
+#include "ui/common/theme.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/metrics/metricshistory.h"
 #include "uitestsupport.h"
@@ -68,6 +77,8 @@ private Q_SLOTS:
     void remoteAgentWithGpusJoinsAndLeaves();
     void screenshot();
     void planeWithoutAgentsSaysSo();
+    void revokeButtonCutsARemoteAgentOff();
+    void joinStringIsShownWithACopyButton();
 
 private:
     ModelServingService &service() { return m_plane->service(); }
@@ -218,6 +229,107 @@ void TestAgentsView::planeWithoutAgentsSaysSo()
     QVERIFY(view.findChild<QLabel *>(u"agentsEmpty"_s)->isVisible());
     QVERIFY(plane.metrics()->sample());
     QCOMPARE(view.agentModel()->rowCount(), 0);
+}
+
+// End to end: a real remote agent joined over the agent channel, revoked by a click.
+void TestAgentsView::revokeButtonCutsARemoteAgentOff()
+{
+    QTemporaryDir dir;
+    ControlPlaneOptions options = UiTest::planeOptions(dir.filePath(u"data"_s));
+    options.runReplicas = true;
+    options.reconcileIntervalMs = 200;
+    options.listenForAgents = true;
+    ControlPlane plane;
+    auto started = plane.start(options);
+    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    ControlClient client(plane);
+    EndpointListModel endpoints(client);
+    MetricsHistory history(&client, endpoints);
+    AgentsView view(client, endpoints, history);
+    QAbstractItemModelTester tester(view.agentModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    view.resize(1100, 400);
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    AgentListModel &model = *view.agentModel();
+
+    const auto join = JoinString::parse(plane.agentJoinString());
+    QVERIFY2(join, qPrintable(join ? QString() : join.error().message));
+    RemoteAgentRunner runner(join->url(), join->token(), u"gpu-ws-2"_s);
+    runner.setPinnedSha256(join->sha256());
+    runner.setStateDir(dir.filePath(u"agent-state"_s));
+    runner.setCapacityOverride(*Capacity::parse(u"cpu=4,memory=8G"_s));
+    QSignalSpy rejected(&runner, &RemoteAgentRunner::rejected);
+    runner.start();
+    const auto joined = [&plane] {
+        const QList<AgentConnector *> agents = plane.deployer()->agents();
+        return std::any_of(agents.begin(), agents.end(),
+                           [](const AgentConnector *a) { return a->agentId() == u"gpu-ws-2" && a->isConnected(); });
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(joined(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(u"gpu-ws-2"_s) >= 0, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(model.index(model.rowOf(u"gpu-ws-2"_s), AgentListModel::Credential).data().toString().startsWith(u"issued "_s),
+                             kWaitMs);
+    QCOMPARE(model.index(model.rowOf(u"gpu-ws-2"_s), AgentListModel::Cores).data().toString(), u"4"_s);
+    QCOMPARE(model.index(model.rowOf(u"local"_s), AgentListModel::Credential).data().toString(), u"–"_s);
+
+    // Only a remote agent with a live credential can be revoked.
+    QVERIFY(!view.revokeButton()->isEnabled());
+    view.agentTree()->setCurrentIndex(model.index(model.rowOf(u"local"_s), 0));
+    QVERIFY(!view.revokeButton()->isEnabled());
+    view.agentTree()->setCurrentIndex(model.index(model.rowOf(u"gpu-ws-2"_s), AgentListModel::Credential));
+    QVERIFY(view.revokeButton()->isEnabled());
+
+    // Cancelled: nothing happens.
+    Prompt::setNextConfirmation(false);
+    QTest::mouseClick(view.revokeButton(), Qt::LeftButton);
+    QVERIFY(joined());
+    auto stored = plane.repository().agentCredential(u"gpu-ws-2"_s);
+    QVERIFY(stored && stored->has_value() && !(*stored)->isRevoked());
+
+    Prompt::setNextConfirmation(true);
+    QTest::mouseClick(view.revokeButton(), Qt::LeftButton);
+    // Cut off in the core, told why on the agent's side, and shown revoked here.
+    QTRY_VERIFY_WITH_TIMEOUT(!joined(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!rejected.isEmpty(), kWaitMs);
+    QCOMPARE(rejected.first().first().toString(), u"agent credential revoked"_s);
+    stored = plane.repository().agentCredential(u"gpu-ws-2"_s);
+    QVERIFY(stored && stored->has_value() && (*stored)->isRevoked());
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(model.rowOf(u"gpu-ws-2"_s), AgentListModel::Credential).data().toString(),
+                              u"revoked"_s, kWaitMs);
+    const QModelIndex revoked = model.index(model.rowOf(u"gpu-ws-2"_s), AgentListModel::Credential);
+    QCOMPARE(revoked.data(Qt::ForegroundRole).value<QColor>(), Theme::color(Theme::Role::Error));
+    // Away now: nothing it reports, and nothing more to revoke.
+    QTRY_COMPARE_WITH_TIMEOUT(model.index(model.rowOf(u"gpu-ws-2"_s), AgentListModel::Cores).data().toString(), u"–"_s,
+                              kWaitMs);
+    view.agentTree()->setCurrentIndex(model.index(model.rowOf(u"gpu-ws-2"_s), 0));
+    QVERIFY(!view.revokeButton()->isEnabled());
+    QVERIFY(!view.findChild<QLabel *>(u"revokeAgentError"_s)->isVisible());
+    view.agentTree()->clearSelection();  // the screenshot shows the revoked colour, not the selection's
+    const QString failed = UiTest::saveScreenshot(view, u"agents-revoked"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+}
+
+void TestAgentsView::joinStringIsShownWithACopyButton()
+{
+    // Shown when the plane has one (the TLS agent channel makes it), hidden otherwise.
+    auto *text = m_view->findChild<QLineEdit *>(u"agentJoinString"_s);
+    auto *copy = m_view->findChild<QPushButton *>(u"copyJoinString"_s);
+    QVERIFY(text && copy);
+    QCOMPARE(text->text(), m_plane->agentJoinString());
+    QCOMPARE(copy->isVisible(), !m_plane->agentJoinString().isEmpty());
+
+    const QString join = u"servedeck-join://192.0.2.7:7471?token=abc&fingerprint=sha256:00ff"_s;
+    m_view->setJoinString(join);
+    QVERIFY(copy->isVisible());
+    QVERIFY(text->isReadOnly());
+    QCOMPARE(text->text(), join);
+    QGuiApplication::clipboard()->clear();
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(), join);
+    const QString failed = UiTest::saveScreenshot(*m_view, u"agents-join-string"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    m_view->setJoinString(QString());
+    QVERIFY(!copy->isVisible());
 }
 
 QTEST_MAIN(TestAgentsView)

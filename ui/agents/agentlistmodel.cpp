@@ -2,9 +2,11 @@
 
 #include <QDateTime>
 #include <QEvent>
+#include <QLocale>
 #include <QSet>
 
 #include "ui/common/displayformat.h"
+#include "ui/common/theme.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/metrics/metricshistory.h"
 
@@ -76,15 +78,55 @@ void AgentListModel::fillUse(AgentRow &row, qint64 nowMs, QHash<QUuid, CpuBase> 
         row.coresInUse = -1;
 }
 
+void AgentListModel::setCredentials(const QList<AgentCredential> &credentials)
+{
+    m_credentials.clear();
+    for (const AgentCredential &c : credentials)
+        m_credentials.insert(c.agentId, c);
+    refresh();
+}
+
+bool AgentListModel::isRevocable(int row) const
+{
+    const AgentRow &r = m_rows.at(row);
+    return r.credential && !r.credential->isRevoked();
+}
+
+int AgentListModel::rowOf(const QString &agentId) const
+{
+    for (int r = 0; r < m_rows.size(); ++r) {
+        if (m_rows.at(r).status.agentId == agentId)
+            return r;
+    }
+    return -1;
+}
+
 void AgentListModel::refresh()
 {
-    const QList<AgentStatus> &now = m_history.agents();
+    QList<AgentStatus> now = m_history.agents();
     const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
     QHash<QUuid, CpuBase> nextBase;
 
+    // Remote agents that hold a credential but report nothing (away, or revoked) keep a row.
+    QSet<QString> reporting;
+    for (const AgentStatus &a : std::as_const(now))
+        reporting.insert(a.agentId);
+    QStringList away;
+    for (auto it = m_credentials.cbegin(); it != m_credentials.cend(); ++it) {
+        if (!reporting.contains(it.key()))
+            away << it.key();
+    }
+    away.sort();
+    for (const QString &agentId : std::as_const(away)) {
+        AgentStatus status;
+        status.agentId = agentId;
+        status.kind = QStringLiteral("remote");
+        now.append(status);
+    }
+
     // Agents that left go first, from the bottom so the rows above keep their numbers.
     QSet<QString> present;
-    for (const AgentStatus &a : now)
+    for (const AgentStatus &a : std::as_const(now))
         present.insert(a.agentId);
     for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
         if (!present.contains(m_rows.at(row).status.agentId)) {
@@ -93,7 +135,11 @@ void AgentListModel::refresh()
             endRemoveRows();
         }
     }
-    for (const AgentStatus &status : now) {
+    const auto credentialOf = [this](const QString &agentId) {
+        const auto it = m_credentials.constFind(agentId);
+        return it == m_credentials.cend() ? std::optional<AgentCredential>() : std::optional<AgentCredential>(*it);
+    };
+    for (const AgentStatus &status : std::as_const(now)) {
         int row = -1;
         for (int r = 0; r < m_rows.size(); ++r) {
             if (m_rows.at(r).status.agentId == status.agentId)
@@ -102,6 +148,8 @@ void AgentListModel::refresh()
         if (row < 0) {
             AgentRow fresh;
             fresh.status = status;
+            fresh.credential = credentialOf(status.agentId);
+            fresh.reporting = reporting.contains(status.agentId);
             fillUse(fresh, nowMs, nextBase);
             const int at = int(m_rows.size());
             beginInsertRows({}, at, at);
@@ -125,6 +173,8 @@ void AgentListModel::refresh()
             endInsertRows();
         }
         existing.status = status;
+        existing.credential = credentialOf(status.agentId);
+        existing.reporting = reporting.contains(status.agentId);
         fillUse(existing, nowMs, nextBase);
         if (after > 0)
             Q_EMIT dataChanged(index(0, 0, parent), index(after - 1, ColumnCount - 1, parent));
@@ -187,6 +237,15 @@ QVariant AgentListModel::agentData(const AgentRow &row, int column, int role) co
     const ResourceSlots &total = a.capacity.total;
     if (role == Qt::TextAlignmentRole && column >= Cores)
         return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    if (column == Credential && row.credential && row.credential->isRevoked()) {
+        if (role == Qt::ForegroundRole)
+            return Theme::color(Theme::Role::Error);
+        if (role == Qt::ToolTipRole)
+            return tr("Revoked %1: cut off, and refused should it try to join again under this id")
+                .arg(QLocale().toString(row.credential->revokedAt->toLocalTime(), QLocale::ShortFormat));
+    }
+    if (role == Qt::ToolTipRole && column == Credential && row.credential)
+        return tr("Its own credential, issued when it first joined; the join token no longer lets this id in");
     if (role == Qt::ToolTipRole && column == Reserved)
         return tr("Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4")
             .arg(DisplayFormat::cores(row.reserved.cpu), DisplayFormat::cores(total.cpu),
@@ -194,6 +253,9 @@ QVariant AgentListModel::agentData(const AgentRow &row, int column, int role) co
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
+    // An agent away or revoked reports nothing: its numbers would be made up.
+    if (!row.reporting && column >= Cores && column <= Replicas)
+        return sort ? QVariant(-1) : QVariant(QStringLiteral("–"));
     switch (Column(column)) {
     case Name:
         return a.agentId;
@@ -219,6 +281,14 @@ QVariant AgentListModel::agentData(const AgentRow &row, int column, int role) co
         return sort ? QVariant(row.residentBytes) : QVariant(DisplayFormat::bytes(row.residentBytes));
     case Replicas:
         return int(a.replicas.size());
+    case Credential:
+        if (!row.credential)
+            return sort ? QVariant(0) : QVariant(QStringLiteral("–"));
+        if (row.credential->isRevoked())
+            return sort ? QVariant(2) : QVariant(tr("revoked"));
+        return sort ? QVariant(1)
+                    : QVariant(tr("issued %1").arg(QLocale().toString(row.credential->issuedAt.toLocalTime(),
+                                                                      QLocale::ShortFormat)));
     case ColumnCount:
         break;
     }
@@ -254,6 +324,7 @@ QVariant AgentListModel::gpuData(const AgentRow &row, const GpuInfo &gpu, int co
     case Cores:
     case Gpus:
     case Reserved:
+    case Credential:
     case ColumnCount:
         break;
     }
@@ -283,6 +354,8 @@ QVariant AgentListModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Memory used");
     case Replicas:
         return tr("Replicas");
+    case Credential:
+        return tr("Credential");
     case ColumnCount:
         break;
     }

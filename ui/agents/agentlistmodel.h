@@ -5,6 +5,7 @@
 #include <QList>
 
 #include "agent/agentconnector.h"
+#include "domain/agentcredential.h"
 #include "domain/resourceslots.h"
 
 namespace ServeDeck {
@@ -15,7 +16,8 @@ class MetricsHistory;
 // Every agent replicas run on (the embedded one and remote ones), one row each, with its GPUs
 // as child rows: what it offers, what endpoints reserved on it, what its replicas use now.
 // Agent status lives in memory, not the store: the rows follow MetricsHistory::recorded, which
-// reads it once per sample for the charts too.
+// reads it once per sample for the charts too. Remote agents' credentials come from the store
+// (setCredentials): an agent that is away or revoked keeps a row, so its state shows.
 class AgentListModel final : public QAbstractItemModel
 {
     Q_OBJECT
@@ -33,6 +35,7 @@ public:
         Utilization,  // CPU its replicas use now (% of its cores); GPU utilization
         MemoryUsed,   // resident memory of its replicas; GPU memory used
         Replicas,     // replicas running; replicas given this GPU
+        Credential,   // a remote agent's: issued when, or revoked
         ColumnCount
     };
     static constexpr int SortRole = Qt::UserRole + 1;
@@ -48,8 +51,13 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     const AgentStatus &agent(int row) const { return m_rows.at(row).status; }
+    // The row's live credential: a remote agent that an operator may revoke.
+    bool isRevocable(int row) const;
+    int rowOf(const QString &agentId) const;
     // Reads the agents' latest status (MetricsHistory::recorded calls it).
     void refresh();
+    void setCredentials(const QList<ServeDeck::AgentCredential> &credentials);
+    bool knowsCredentialOf(const QString &agentId) const { return m_credentials.contains(agentId); }
 
 protected:
     bool event(QEvent *event) override;
@@ -61,6 +69,8 @@ private:
         ResourceSlots reserved;
         double coresInUse = -1;  // -1 until two samples gave a rate
         qint64 residentBytes = 0;
+        std::optional<AgentCredential> credential;
+        bool reporting = true;  // false: known by its credential only (away or revoked)
     };
     struct CpuBase
     {
@@ -76,6 +86,7 @@ private:
     const MetricsHistory &m_history;
     QList<AgentRow> m_rows;
     QHash<QUuid, CpuBase> m_cpuBase;  // by route
+    QHash<QString, AgentCredential> m_credentials;  // by agent id
 };
 
 } // namespace ServeDeck

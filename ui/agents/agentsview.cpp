@@ -1,12 +1,19 @@
 #include "agentsview.h"
 
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QTreeView>
 #include <QVBoxLayout>
 
 #include "ui/agents/agentlistmodel.h"
 #include "ui/common/displayformat.h"
+#include "ui/common/errorlabel.h"
+#include "ui/common/prompt.h"
 #include "ui/metrics/metricshistory.h"
 #include "plane/controlclient.h"
 
@@ -21,6 +28,11 @@ AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints
     , m_summary(new QLabel(this))
     , m_empty(new QLabel(this))
     , m_tree(new QTreeView(this))
+    , m_joinRow(new QWidget(this))
+    , m_joinString(new QLineEdit(m_joinRow))
+    , m_copyJoinString(new QPushButton(tr("Copy"), m_joinRow))
+    , m_revoke(new QPushButton(tr("Revoke…"), this))
+    , m_revokeError(new ErrorLabel(QStringLiteral("revokeAgentError"), this))
 {
     m_summary->setObjectName(QStringLiteral("agentsSummary"));
     m_summary->setWordWrap(true);
@@ -41,16 +53,113 @@ AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints
     connect(m_model, &QAbstractItemModel::rowsInserted, m_tree, &QTreeView::expandAll);
     m_tree->expandAll();
 
+    // How a remote agent joins: `servedeck agent --join <this>` on its machine.
+    m_joinString->setObjectName(QStringLiteral("agentJoinString"));
+    m_joinString->setReadOnly(true);
+    m_copyJoinString->setObjectName(QStringLiteral("copyJoinString"));
+    auto *joinLayout = new QHBoxLayout(m_joinRow);
+    joinLayout->setContentsMargins(0, 0, 0, 0);
+    joinLayout->addWidget(new QLabel(tr("Join string for remote agents:"), m_joinRow));
+    joinLayout->addWidget(m_joinString, 1);
+    joinLayout->addWidget(m_copyJoinString);
+    connect(m_copyJoinString, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_joinString->text()); });
+
+    m_revoke->setObjectName(QStringLiteral("revokeAgent"));
+    m_revoke->setToolTip(tr("Revoke the selected remote agent's credential: it is cut off at once, its replicas "
+                            "are replaced elsewhere, and it cannot join again under this id"));
+    auto *actions = new QHBoxLayout;
+    actions->addWidget(m_revoke);
+    actions->addWidget(m_revokeError, 1);
+    actions->addStretch();
+    connect(m_revoke, &QPushButton::clicked, this, &AgentsView::revokeSelected);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this, &AgentsView::updateRevokeButton);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &AgentsView::updateRevokeButton);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &AgentsView::updateRevokeButton);
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
+    layout->addWidget(m_joinRow);
     layout->addWidget(m_empty);
     layout->addWidget(m_tree, 1);
+    layout->addLayout(actions);
 
     connect(&m_client, &ControlClient::endpointChanged, this, &AgentsView::updateSummary);
     connect(&m_client, &ControlClient::endpointRemoved, this, &AgentsView::updateSummary);
     connect(&m_history, &MetricsHistory::recorded, this, [this] { m_empty->setVisible(!m_history.hasAgents()); });
     m_empty->setVisible(!m_history.hasAgents());
+    // Credentials are read from the store when something changes them: a revocation, or a
+    // remote agent seen for the first time (it was issued one when it joined).
+    connect(&m_client, &ControlClient::agentRevoked, this, &AgentsView::fetchCredentials);
+    connect(&m_history, &MetricsHistory::recorded, this, &AgentsView::fetchCredentialsOfNewAgents);
+    setJoinString(m_client.facts().agentJoinString);
     updateSummary();
+    fetchCredentials();
+    updateRevokeButton();
+}
+
+void AgentsView::setJoinString(const QString &joinString)
+{
+    m_joinString->setText(joinString);
+    m_joinString->setCursorPosition(0);
+    m_joinRow->setVisible(!joinString.isEmpty());
+}
+
+void AgentsView::fetchCredentials()
+{
+    m_client.call(
+        this, [](ModelServingService &s) { return s.agentCredentials(); },
+        [this](const Result<QList<AgentCredential>> &credentials) {
+            if (!credentials) {
+                m_revokeError->showProblem(tr("Agent credentials cannot be read: %1").arg(credentials.error().message));
+                return;
+            }
+            m_model->setCredentials(*credentials);
+            updateRevokeButton();
+        });
+}
+
+void AgentsView::fetchCredentialsOfNewAgents()
+{
+    // Once per remote agent id: its credential was stored before it was welcomed.
+    bool fresh = false;
+    for (const AgentStatus &agent : m_history.agents()) {
+        if (agent.kind != QLatin1String("remote") || m_credentialsAskedFor.contains(agent.agentId))
+            continue;
+        m_credentialsAskedFor.insert(agent.agentId);
+        fresh = true;
+    }
+    if (fresh)
+        fetchCredentials();
+}
+
+void AgentsView::updateRevokeButton()
+{
+    const QModelIndex current = m_tree->currentIndex();
+    const int row = current.isValid() && !current.parent().isValid() ? current.row() : -1;
+    m_revoke->setEnabled(row >= 0 && row < m_model->rowCount() && m_model->isRevocable(row));
+}
+
+void AgentsView::revokeSelected()
+{
+    const QModelIndex current = m_tree->currentIndex();
+    if (!current.isValid() || current.parent().isValid() || !m_model->isRevocable(current.row()))
+        return;
+    const QString agentId = m_model->agent(current.row()).agentId;
+    if (!Prompt::confirm(this, tr("Revoke agent"),
+                         tr("Revoke agent %1? It is cut off at once, the replicas it runs count as lost and are "
+                            "replaced elsewhere, and it cannot join again under this id, with its credential or the "
+                            "join token.")
+                             .arg(agentId),
+                         tr("Revoke")))
+        return;
+    m_revoke->setEnabled(false);
+    m_client.call(
+        this, [agentId](ModelServingService &s) { return s.revokeAgent(agentId); },
+        [this](const Result<AgentRevocation> &revoked) {
+            m_revokeError->showProblem(revoked ? QString() : revoked.error().message);
+            fetchCredentials();
+        });
 }
 
 void AgentsView::updateSummary()

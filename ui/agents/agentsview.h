@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
+class QPushButton;
 class QTreeView;
 
 namespace ServeDeck {
@@ -11,10 +14,12 @@ class AgentListModel;
 class EndpointListModel;
 class MetricsHistory;
 class ControlClient;
+class ErrorLabel;
 struct ResourceSlots;
 
 // The Agents tab: every agent with its capacity, what is reserved on it and what its replicas
-// use, its GPUs under it; above, what all endpoints reserve of the whole capacity.
+// use, its GPUs under it; above, what all endpoints reserve of the whole capacity and the join
+// string remote agents join with; below, revoking a remote agent's credential.
 class AgentsView final : public QWidget
 {
     Q_OBJECT
@@ -27,9 +32,16 @@ public:
     AgentListModel *agentModel() const { return m_model; }
     QTreeView *agentTree() const { return m_tree; }
     QLabel *summary() const { return m_summary; }
+    QPushButton *revokeButton() const { return m_revoke; }
+    // What `servedeck agent --join` takes, shown with a Copy button; empty hides the row.
+    void setJoinString(const QString &joinString);
 
 private:
     void updateSummary();
+    void fetchCredentials();
+    void fetchCredentialsOfNewAgents();
+    void updateRevokeButton();
+    void revokeSelected();
     void showSummary(const ResourceSlots &reserved, const ResourceSlots &total);
 
     ControlClient &m_client;
@@ -38,6 +50,12 @@ private:
     QLabel *m_summary;
     QLabel *m_empty;
     QTreeView *m_tree;
+    QWidget *m_joinRow;
+    QLineEdit *m_joinString;
+    QPushButton *m_copyJoinString;
+    QPushButton *m_revoke;
+    ErrorLabel *m_revokeError;
+    QSet<QString> m_credentialsAskedFor;  // remote agents whose credential was looked up once
 };
 
 } // namespace ServeDeck
