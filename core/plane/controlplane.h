@@ -10,6 +10,7 @@
 #include "agent/capacity.h"
 #include "domain/autoscalingrule.h"
 #include "auth/signingkeystore.h"
+#include "plane/datadirlock.h"
 
 namespace ServeDeck {
 
@@ -82,7 +83,7 @@ public:
     // Where the token signing key is kept: "keychain" or "file".
     QString signingKeyBackend() const { return SigningKeyStore::backendName(m_keyBackend); }
 
-    // Reads the admin token file, creating it (random, mode 0600) on first start.
+    // Reads the admin token file, creating it (random, mode 0600 from creation) on first start.
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
 
 private:
@@ -90,6 +91,8 @@ private:
     Result<Done> startAutoscaling();
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
 
+    // First member, so released last: no second plane may start while this one still stops replicas.
+    DataDirLock m_lock;
     ControlPlaneOptions m_options;
     QByteArray m_adminToken;
     SigningKeyStore::Backend m_keyBackend = SigningKeyStore::Backend::File;
