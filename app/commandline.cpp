@@ -16,6 +16,11 @@ QString defaultDataDir()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)).filePath(QStringLiteral("servedeck"));
 }
 
+bool signingKeyFromFileByEnvironment()
+{
+    return qEnvironmentVariable("SERVEDECK_SIGNING_KEY") == u"file";
+}
+
 QStringList defaultModelRoots(const QString &dataDir)
 {
     // The user's own folders first, then the installed demo folders, then the source tree's (running from a build).
@@ -72,7 +77,11 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption agents(QStringLiteral("agents"),
                                     QStringLiteral("Let remote agents join on this port (on the --api host; port 0: any free one)."),
                                     QStringLiteral("host:port"));
-    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents});
+    const QCommandLineOption signingKeyFile(
+        QStringLiteral("signing-key-file"),
+        QStringLiteral("Keep the token signing key in <data dir>/signing.key, not the OS keychain "
+                       "(also SERVEDECK_SIGNING_KEY=file); a new key if that file does not exist."));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, signingKeyFile});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -98,6 +107,7 @@ int runServe(const QStringList &arguments)
         options.listenForAgents = true;
     }
     options.capacity = parser.value(capacity);
+    options.signingKeyFromFile = parser.isSet(signingKeyFile) || signingKeyFromFileByEnvironment();
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
 
     ServeDeck::ControlPlane plane;

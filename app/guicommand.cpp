@@ -50,6 +50,7 @@ int runGui(int &argc, char **argv)
     options.apiPort = 7470;
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
+    options.signingKeyFromFile = signingKeyFromFileByEnvironment();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the
     // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
     ServeDeck::ControlClient client;

@@ -158,7 +158,10 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         return token.error();
     m_adminToken = *token;
     // The OS keychain holds the key; a 0600 file in the data dir only where none is reachable.
-    auto key = SigningKeyStore::loadOrCreate(m_options.dataDir, QStringLiteral("ServeDeck"), &m_keyBackend);
+    auto key = SigningKeyStore::loadOrCreate(m_options.dataDir, QStringLiteral("ServeDeck"), &m_keyBackend,
+                                             SigningKeyStore::DefaultTimeout,
+                                             m_options.signingKeyFromFile ? SigningKeyStore::Source::FileOnly
+                                                                          : SigningKeyStore::Source::KeychainFirst);
     if (!key)
         return key.error();
     m_signer = std::make_shared<const TokenSigner>(*key);
