@@ -243,6 +243,7 @@ private Q_SLOTS:
     void ctlProvesTheRealConsole();
     void ctlTrustsAnAddressItIsGiven();
     void healthRefusesABadNonce();
+    void secondConsoleRaisesTheFirst();
 };
 
 void TestPlaneInstance::initTestCase()
@@ -399,6 +400,47 @@ void TestPlaneInstance::healthRefusesABadNonce()
     const auto plain = anonymous.get(u"/v1/health"_s);
     QCOMPARE(plain.status, 200);
     QVERIFY(!plain.body.object().contains(u"proof"_s));
+}
+
+void TestPlaneInstance::secondConsoleRaisesTheFirst()
+{
+    QTemporaryDir data;
+    QTemporaryDir home;  // settings and the per-user runtime dir, away from the operator's
+    QVERIFY(data.isValid());
+    QVERIFY(home.isValid());
+    QProcessEnvironment env = childEnvironment(data.path());
+    env.insert(u"QT_QPA_PLATFORM"_s, u"offscreen"_s);
+    env.insert(u"XDG_CONFIG_HOME"_s, home.filePath(u"config"_s));
+    env.insert(u"XDG_RUNTIME_DIR"_s, home.path());
+
+    QProcess first;
+    first.setProcessEnvironment(env);
+    first.start(binary(), {});
+    QByteArray firstOut;
+    QVERIFY2(QTest::qWaitFor([&] {
+        firstOut += first.readAllStandardOutput();
+        return firstOut.contains("signing_key=") || first.state() == QProcess::NotRunning;
+    }, kServerStartMs) && firstOut.contains("signing_key="),
+             QByteArray(firstOut + first.readAllStandardError()).constData());
+
+    QProcess second;
+    second.setProcessEnvironment(env);
+    QSignalSpy secondFinished(&second, &QProcess::finished);
+    second.start(binary(), {});
+    QVERIFY2(secondFinished.wait(kRefusalMs), "a second console on the same data dir must exit at once");
+    QCOMPARE(second.exitStatus(), QProcess::NormalExit);
+    const QByteArray secondOut = second.readAllStandardOutput();
+    QVERIFY2(second.exitCode() == 0, QByteArray(secondOut + second.readAllStandardError()).constData());
+    QVERIFY2(secondOut.contains("raised its window"), secondOut.constData());
+    QVERIFY2(!secondOut.contains("api="), "the second console must not start a control plane");
+
+    QVERIFY2(QTest::qWaitFor([&] {
+        firstOut += first.readAllStandardOutput();
+        return firstOut.contains("raise=requested");
+    }, kCtlMs), firstOut.constData());
+    QCOMPARE(first.state(), QProcess::Running);
+    first.kill();
+    QVERIFY(first.waitForFinished(kShutdownMs));
 }
 
 QTEST_GUILESS_MAIN(TestPlaneInstance)
