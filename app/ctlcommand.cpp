@@ -361,7 +361,9 @@ QString helpText()
             text += QString(kSummaryColumn, u' ') + summary + u'\n';
     }
     text += QStringLiteral("The API address and admin token come from --api/--token-file, SERVEDECK_API/SERVEDECK_TOKEN_FILE,\n"
-                           "or the files `servedeck serve` leaves in its data dir.\n");
+                           "or the files `servedeck serve` leaves in its data dir. An address read from the data dir\n"
+                           "must prove it is that console (a nonce answered with the admin token's HMAC) before the\n"
+                           "token is sent to it.\n");
     return text;
 }
 

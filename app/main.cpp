@@ -15,6 +15,7 @@ int usage(int code)
         << "usage:\n"
            "  servedeck                 the console: embedded control plane, agent and proxy\n"
            "  servedeck serve [--data-dir D] [--api HOST:PORT] [--proxy HOST:PORT] [--capacity cpu=N,memory=M]\n"
+           "                  [--signing-key-file]\n"
            "                            the same without a window\n"
            "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n"
            "  servedeck agent --connect ws://HOST:PORT --token FILE [--agent-id ID] [--capacity ...]\n"
