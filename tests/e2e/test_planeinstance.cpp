@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMessageAuthenticationCode>
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QSignalSpy>
@@ -242,7 +243,7 @@ private Q_SLOTS:
     void ctlRefusesAStaleAddressThatCannotProve();
     void ctlProvesTheRealConsole();
     void ctlTrustsAnAddressItIsGiven();
-    void healthRefusesABadNonce();
+    void healthProvesWithTheAdminToken();
     void secondConsoleRaisesTheFirst();
 };
 
@@ -383,7 +384,7 @@ void TestPlaneInstance::ctlTrustsAnAddressItIsGiven()
     QVERIFY2(fake.sawAuthorization(), fake.requests().constFirst().constData());
 }
 
-void TestPlaneInstance::healthRefusesABadNonce()
+void TestPlaneInstance::healthProvesWithTheAdminToken()
 {
     QTemporaryDir data;
     QVERIFY(data.isValid());
@@ -400,6 +401,14 @@ void TestPlaneInstance::healthRefusesABadNonce()
     const auto plain = anonymous.get(u"/v1/health"_s);
     QCOMPARE(plain.status, 200);
     QVERIFY(!plain.body.object().contains(u"proof"_s));
+
+    // The proof is HMAC-SHA256 keyed with the admin token, computed here independently.
+    const QByteArray nonce = QByteArray(32, '\x5a').toHex();
+    const auto proven = anonymous.get(u"/v1/health?nonce="_s + QString::fromLatin1(nonce));
+    QCOMPARE(proven.status, 200);
+    const QByteArray expected = QMessageAuthenticationCode::hash(nonce, server.token(), QCryptographicHash::Sha256).toHex();
+    QVERIFY(!server.token().isEmpty());
+    QCOMPARE(proven.body.object().value(u"proof"_s).toString().toLatin1(), expected);
 }
 
 void TestPlaneInstance::secondConsoleRaisesTheFirst()
