@@ -16,6 +16,11 @@ QString defaultDataDir()
     return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)).filePath(QStringLiteral("servedeck"));
 }
 
+bool signingKeyFromFileByEnvironment()
+{
+    return qEnvironmentVariable("SERVEDECK_SIGNING_KEY") == u"file";
+}
+
 QStringList defaultModelRoots(const QString &dataDir)
 {
     // The user's own folders first, then the installed demo folders, then the source tree's (running from a build).
@@ -76,7 +81,11 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption agentsInsecure(QStringLiteral("agents-insecure"),
                                             QStringLiteral("With --agents: plain ws://, neither encrypted nor authenticated. "
                                                            "For tests only."));
-    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, agentsInsecure});
+    const QCommandLineOption signingKeyFile(
+        QStringLiteral("signing-key-file"),
+        QStringLiteral("Keep the token signing key in <data dir>/signing.key, not the OS keychain "
+                       "(also SERVEDECK_SIGNING_KEY=file); a new key if that file does not exist."));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, agentsInsecure, signingKeyFile});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -107,6 +116,7 @@ int runServe(const QStringList &arguments)
         return 2;
     }
     options.capacity = parser.value(capacity);
+    options.signingKeyFromFile = parser.isSet(signingKeyFile) || signingKeyFromFileByEnvironment();
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
 
     ServeDeck::ControlPlane plane;

@@ -3,21 +3,27 @@
 // watched rollout ended without succeeding), 2 usage, 3 no answer from the API, 4 a watch's
 // --timeout passed first. The verbs are one table (verbs()), and `ctl help` is written from it.
 #include <functional>
+#include <memory>
 #include <optional>
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
 #include <QDir>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
 #include <QSaveFile>
 #include <QThread>
 #include <QTextStream>
 #include <QUrlQuery>
 
 #include "api/apiclient.h"
+#include "api/controlapiserver.h"
 #include "commandline.h"
 
 namespace {
@@ -258,6 +264,49 @@ QString readTextFile(const QString &path)
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
 }
 
+enum class Proof { Proven, NoAnswer, Refused };
+
+// Before the admin token goes to an address nobody named on the command line (a data dir's
+// api.address may be stale, and another program may listen there now), the listener proves it
+// is the console: it answers a fresh nonce with HMAC-SHA256(admin token, nonce). Nothing
+// secret is sent for that; *why says what went wrong.
+Proof proveConsole(const QUrl &api, const QByteArray &token, QString *why)
+{
+    QByteArray nonce(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(nonce.data()), nonce.size() / 4);
+    nonce = nonce.toHex();
+    QUrl url = api.resolved(QUrl(QStringLiteral("/v1/health")));
+    url.setQuery(QStringLiteral("nonce=") + QString::fromLatin1(nonce));
+
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    // Answered by the console at once; a listener that stalls is not trusted either.
+    request.setTransferTimeout(10000);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QEventLoop loop;
+    QObject::connect(reply.get(), &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status == 0) {
+        *why = reply->errorString();
+        return Proof::NoAnswer;
+    }
+    const QByteArray proof =
+        QJsonDocument::fromJson(reply->read(64 * 1024)).object().value(QStringLiteral("proof")).toString().toLatin1();
+    const QByteArray expected = ServeDeck::ControlApiServer::healthProof(token, nonce);
+    if (status != 200 || proof.isEmpty()) {
+        *why = QStringLiteral("it answered /v1/health with status %1 and no proof that it holds the admin token").arg(status);
+        return Proof::Refused;
+    }
+    if (proof != expected) {
+        *why = QStringLiteral("its proof does not match the admin token");
+        return Proof::Refused;
+    }
+    return Proof::Proven;
+}
+
 QString svcPath(const QString &svc)
 {
     return QStringLiteral("/v1/services/") + QString::fromUtf8(QUrl::toPercentEncoding(svc));
@@ -312,7 +361,9 @@ QString helpText()
             text += QString(kSummaryColumn, u' ') + summary + u'\n';
     }
     text += QStringLiteral("The API address and admin token come from --api/--token-file, SERVEDECK_API/SERVEDECK_TOKEN_FILE,\n"
-                           "or the files `servedeck serve` leaves in its data dir.\n");
+                           "or the files `servedeck serve` leaves in its data dir. An address read from the data dir\n"
+                           "must prove it is that console (a nonce answered with the admin token's HMAC) before the\n"
+                           "token is sent to it.\n");
     return text;
 }
 
@@ -960,10 +1011,17 @@ int runCtl(const QStringList &arguments)
 
     const QString dataDir = a.value(QStringLiteral("data-dir"), defaultDataDir());
     QString api = a.value(QStringLiteral("api"), qEnvironmentVariable("SERVEDECK_API"));
-    if (api.isEmpty())
+    // Named by the operator: trusted as given. Read from a file or assumed: proven first.
+    const bool apiNamed = !api.isEmpty();
+    QString apiSource = QStringLiteral("the default address");
+    if (api.isEmpty()) {
         api = readTextFile(QDir(dataDir).filePath(QStringLiteral("api.address")));
-    if (api.isEmpty())
+        apiSource = QDir(dataDir).filePath(QStringLiteral("api.address"));
+    }
+    if (api.isEmpty()) {
         api = QStringLiteral("http://127.0.0.1:7470");
+        apiSource = QStringLiteral("the default address");
+    }
     if (!api.contains(QStringLiteral("://")))
         api.prepend(QStringLiteral("http://"));
     QString tokenFile = a.value(QStringLiteral("token-file"), qEnvironmentVariable("SERVEDECK_TOKEN_FILE"));
@@ -973,6 +1031,20 @@ int runCtl(const QStringList &arguments)
     if (token.isEmpty()) {
         err << "servedeck ctl: no admin token in " << tokenFile << " (give --token-file)\n";
         return kUsage;
+    }
+    if (!apiNamed) {
+        QString why;
+        switch (proveConsole(QUrl(api), token.toUtf8(), &why)) {
+        case Proof::Proven:
+            break;
+        case Proof::NoAnswer:
+            err << "servedeck ctl: no answer from " << api << ": " << why << '\n';
+            return kNoAnswer;
+        case Proof::Refused:
+            err << "servedeck ctl: refusing to send the admin token to " << api << " (from " << apiSource
+                << "): " << why << ". It is not the console of this data dir; if you trust it, name it with --api.\n";
+            return kApiError;
+        }
     }
     ApiClient client(QUrl(api), token.toUtf8());
     const bool json = a.flags.contains(QStringLiteral("json"));

@@ -1,16 +1,24 @@
 #include <QApplication>
+#include <QDeadlineTimer>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
 #include <QTextStream>
+#include <QThread>
 #include <QTranslator>
 
+#include "auth/secretfile.h"
 #include "commandline.h"
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
+#include "singleconsole.h"
 #include "ui/mainwindow.h"
 
 namespace {
+
+// How long a second console keeps asking a first one that holds the data dir but does not
+// answer yet: a console starts its plane in well under this.
+constexpr int kRaiseRetryMs = 5000;
 
 // A first start shows something that works: the bundled iris classifier, one replica. Runs on
 // the control thread.
@@ -46,18 +54,48 @@ int runGui(int &argc, char **argv)
 
     ServeDeck::ControlPlaneOptions options;
     options.dataDir = defaultDataDir();
+    // A second window on the same data dir (a double-click on the launcher) brings the first to
+    // the front instead of starting a second control plane on the same database.
+    if (auto made = ServeDeck::SecretFile::makePrivateDir(options.dataDir); !made) {
+        QMessageBox::critical(nullptr, QObject::tr("ServeDeck"),
+                              made.error().typeName() + QStringLiteral(": ") + made.error().message);
+        return 1;
+    }
+    SingleConsole single(options.dataDir);
+    if (single.raiseRunning()) {
+        QTextStream(stdout) << "servedeck: a console already runs on " << options.dataDir << "; raised its window\n";
+        return 0;
+    }
     options.modelRoots = defaultModelRoots(options.dataDir);
     options.apiPort = 7470;
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
+    options.signingKeyFromFile = signingKeyFromFileByEnvironment();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the
     // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
     ServeDeck::ControlClient client;
     if (auto started = client.start(options); !started) {
+        // The data dir is locked: perhaps by a console that is still starting (it takes the lock
+        // before it answers on the socket). Ask it again for a little while before giving up.
+        if (started.error().details.contains(QStringLiteral("lock_file"))) {
+            const QDeadlineTimer deadline(kRaiseRetryMs);
+            while (!deadline.hasExpired()) {
+                if (single.raiseRunning()) {
+                    QTextStream(stdout) << "servedeck: a console already runs on " << options.dataDir
+                                        << "; raised its window\n";
+                    return 0;
+                }
+                QThread::msleep(100);
+            }
+        }
         QMessageBox::critical(nullptr, QObject::tr("ServeDeck"),
                               started.error().typeName() + QStringLiteral(": ") + started.error().message);
         return 1;
     }
+    // Before anything is printed: whoever sees this console's addresses can also reach it here.
+    QString why;
+    if (!single.listen(&why))
+        QTextStream(stderr) << "servedeck: a second console window cannot find this one: " << why << '\n';
     const ServeDeck::PlaneFacts &facts = client.facts();
     QTextStream(stdout) << "api=" << facts.apiAddress << "\nproxy=" << facts.proxyAddress
                         << "\ndata_dir=" << facts.dataDir << "\nadmin_token_file=" << facts.adminTokenFile
@@ -71,6 +109,14 @@ int runGui(int &argc, char **argv)
         [](bool) {});
 
     ServeDeck::MainWindow window(client);
+    // Requests that came in meanwhile wait in the socket until exec() runs, after this connect.
+    QObject::connect(&single, &SingleConsole::raiseRequested, &window, [&window] {
+        window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+        window.show();
+        window.raise();
+        window.activateWindow();
+        QTextStream(stdout) << "raise=requested" << Qt::endl;
+    });
     window.show();
     return QApplication::exec();
 }

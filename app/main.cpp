@@ -1,5 +1,7 @@
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include <QCoreApplication>
 #include <QTextStream>
 
@@ -13,6 +15,7 @@ int usage(int code)
         << "usage:\n"
            "  servedeck                 the console: embedded control plane, agent and proxy\n"
            "  servedeck serve [--data-dir D] [--api HOST:PORT] [--proxy HOST:PORT] [--capacity cpu=N,memory=M]\n"
+           "                  [--signing-key-file]\n"
            "                            the same without a window\n"
            "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n"
            "  servedeck agent --join servedeck://HOST:PORT?token=...&sha256=... [--agent-id ID] [--capacity ...]\n"
@@ -24,6 +27,9 @@ int usage(int code)
 
 int main(int argc, char **argv)
 {
+    // Before anything is created: the data dir is 0700 and every file in it (database, tokens,
+    // keys, logs) private to this user from its first byte, not narrowed afterwards.
+    ::umask(077);
     const char *verb = argc > 1 ? argv[1] : "";
     if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0 || std::strcmp(verb, "agent") == 0) {
         QCoreApplication app(argc, argv);

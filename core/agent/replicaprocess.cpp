@@ -1,5 +1,6 @@
 #include "replicaprocess.h"
 
+#include <algorithm>
 #include <csignal>
 #include <fcntl.h>
 #include <sched.h>
@@ -31,6 +32,34 @@ qint64 residentBytesOf(qint64 pid)
     static const QRegularExpression re(QStringLiteral("^VmRSS:\\s+(\\d+) kB"), QRegularExpression::MultilineOption);
     const auto m = re.match(QString::fromLatin1(status.readAll()));
     return m.hasMatch() ? m.captured(1).toLongLong() * 1024 : 0;
+}
+
+// What a replica inherits from the agent, by name: where programs and libraries are, who and
+// where it runs, locale, and the knobs GPU runtimes and model servers read. Nothing else, so
+// the console's secrets (admin token, key and token paths, the data dir, any SERVEDECK_*
+// variable) never reach a model server, which runs code that came with the model.
+bool inheritedByReplicas(const QString &name)
+{
+    static const QStringList exact{
+        QStringLiteral("PATH"), QStringLiteral("HOME"), QStringLiteral("USER"), QStringLiteral("LOGNAME"),
+        QStringLiteral("SHELL"), QStringLiteral("LANG"), QStringLiteral("LANGUAGE"), QStringLiteral("TZ"),
+        QStringLiteral("TMPDIR"), QStringLiteral("TERM"), QStringLiteral("LD_LIBRARY_PATH"),
+        QStringLiteral("PYTHONPATH"), QStringLiteral("VIRTUAL_ENV"), QStringLiteral("CONDA_PREFIX"),
+        QStringLiteral("XDG_CACHE_HOME"), QStringLiteral("SSL_CERT_FILE"), QStringLiteral("SSL_CERT_DIR"),
+        QStringLiteral("http_proxy"), QStringLiteral("https_proxy"), QStringLiteral("no_proxy"),
+        QStringLiteral("HTTP_PROXY"), QStringLiteral("HTTPS_PROXY"), QStringLiteral("NO_PROXY"),
+        // Sanitizer and coverage builds of the demo model server report like the rest.
+        QStringLiteral("ASAN_OPTIONS"), QStringLiteral("LSAN_OPTIONS"), QStringLiteral("UBSAN_OPTIONS"),
+        QStringLiteral("TSAN_OPTIONS"), QStringLiteral("LLVM_PROFILE_FILE"),
+    };
+    static const QStringList prefixes{
+        QStringLiteral("LC_"),     QStringLiteral("CUDA_"), QStringLiteral("NVIDIA_"), QStringLiteral("HF_"),
+        QStringLiteral("TRANSFORMERS_"), QStringLiteral("VLLM_"), QStringLiteral("OMP_"), QStringLiteral("MKL_"),
+        QStringLiteral("HIP_"),    QStringLiteral("ROCR_"),
+    };
+    if (exact.contains(name))
+        return true;
+    return std::any_of(prefixes.cbegin(), prefixes.cend(), [&name](const QString &p) { return name.startsWith(p); });
 }
 
 } // namespace
@@ -77,7 +106,14 @@ ReplicaProcess::~ReplicaProcess()
 void ReplicaProcess::start(quint16 port)
 {
     m_port = port;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    // Built from an allowlist, then the spec's own variables (which the model definition and the
+    // agent chose on purpose), then PORT.
+    const QProcessEnvironment agentEnvironment = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env;
+    for (const QString &name : agentEnvironment.keys()) {
+        if (inheritedByReplicas(name))
+            env.insert(name, agentEnvironment.value(name));
+    }
     for (auto it = m_spec.environment.cbegin(); it != m_spec.environment.cend(); ++it)
         env.insert(it.key(), it.value());
     env.insert(QStringLiteral("PORT"), QString::number(port));

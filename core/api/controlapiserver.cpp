@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMessageAuthenticationCode>
+#include <QRegularExpression>
 #include <QUrlQuery>
 
 #include <openssl/crypto.h>
@@ -357,10 +359,28 @@ HttpResponse ControlApiServer::metrics(const Call &)
     return HttpResponse::text(200, metricsText(), "text/plain; version=0.0.4; charset=utf-8");
 }
 
-HttpResponse ControlApiServer::health(const Call &)
+QByteArray ControlApiServer::healthProof(const QByteArray &adminToken, const QByteArray &nonce)
 {
-    return reply({{QStringLiteral("status"), QStringLiteral("ok")},
-                  {QStringLiteral("version"), QStringLiteral(SERVEDECK_VERSION)}});
+    return QMessageAuthenticationCode::hash(nonce, adminToken, QCryptographicHash::Sha256).toHex();
+}
+
+HttpResponse ControlApiServer::health(const Call &call)
+{
+    QJsonObject body{{QStringLiteral("status"), QStringLiteral("ok")},
+                     {QStringLiteral("version"), QStringLiteral(SERVEDECK_VERSION)}};
+    // ctl asks with a fresh nonce before it sends the admin token to an address it read from a
+    // file: only the holder of the token can answer HMAC-SHA256(token, nonce). Bounded hex, so
+    // the proof cannot be turned into an oracle for chosen messages of any size.
+    const QUrlQuery &q = call.request.query;
+    if (q.hasQueryItem(QStringLiteral("nonce"))) {
+        const QByteArray nonce = q.queryItemValue(QStringLiteral("nonce"), QUrl::FullyDecoded).toLatin1();
+        static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32,128}$"));
+        if (!hex.match(QString::fromLatin1(nonce)).hasMatch())
+            return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nonce: must be 32-128 lower-case hex digits"),
+                                  {{QStringLiteral("field"), QStringLiteral("nonce")}}));
+        body.insert(QStringLiteral("proof"), QString::fromLatin1(healthProof(m_adminToken, nonce)));
+    }
+    return reply(body);
 }
 
 HttpResponse ControlApiServer::agents(const Call &)

@@ -34,6 +34,9 @@ public:
     QString errorString() const;
 
     HttpResponse handle(const HttpRequest &request);
+    // What GET /v1/health?nonce=N answers as "proof": hex HMAC-SHA256 keyed with the admin
+    // token over N, so a client can tell the console from whatever else listens on an address.
+    static QByteArray healthProof(const QByteArray &adminToken, const QByteArray &nonce);
     // Who answers GET /v1/agents; without one, the configured local capacity is reported.
     void setAgentsReport(std::function<QJsonArray()> report) { m_agentsReport = std::move(report); }
 

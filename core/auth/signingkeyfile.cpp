@@ -6,9 +6,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonObject>
-#include <QSaveFile>
 
 #include <openssl/rand.h>
+
+#include "auth/secretfile.h"
 
 namespace ServeDeck {
 
@@ -83,21 +84,10 @@ Result<QByteArray> create(const QString &path)
     if (RAND_bytes(reinterpret_cast<unsigned char *>(key.data()), static_cast<int>(key.size())) != 1)
         return keyError(ErrorType::StorageError, path, QStringLiteral("no random bytes available"));
 
-    const QString dir = QFileInfo(path).absolutePath();
-    if (!QDir().mkpath(dir))
-        return keyError(ErrorType::StorageError, path, QStringLiteral("cannot create directory %1").arg(dir));
-
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
-        return keyError(ErrorType::StorageError, path, file.errorString());
-    // QSaveFile gives a new file 0666 & ~umask; narrow the temporary before a
-    // single key byte is written so the key is never readable by others.
-    if (!file.setPermissions(kOwnerReadWrite)) {
-        file.cancelWriting();
-        return keyError(ErrorType::StorageError, path, QStringLiteral("cannot set permissions to 0600"));
-    }
-    if (file.write(key) != key.size() || !file.commit())
-        return keyError(ErrorType::StorageError, path, file.errorString());
+    // Private from its first byte: no window in which the key is readable by others.
+    if (auto created = SecretFile::create(path, key); !created)
+        return makeError(created.error().type, QStringLiteral("signing key file ") + created.error().message,
+                         created.error().details);
     return key;
 }
 

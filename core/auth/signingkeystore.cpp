@@ -14,6 +14,7 @@
 #include <openssl/rand.h>
 #include <qt6keychain/keychain.h>
 
+#include "auth/secretfile.h"
 #include "auth/signingkeyfile.h"
 
 namespace ServeDeck {
@@ -23,6 +24,7 @@ namespace {
 Q_LOGGING_CATEGORY(lcKeyStore, "servedeck.auth.keystore")
 
 const QString kKeyFileName = QStringLiteral("signing.key");
+const QString kMarkerFileName = QStringLiteral("signing.key.in-keychain");
 
 struct JobOutcome
 {
@@ -148,7 +150,25 @@ bool fileHolds(const QString &path, const QByteArray &key)
     return file.open(QIODevice::ReadOnly) && file.read(key.size() + 1) == key;
 }
 
+// Records that the keychain holds the key, so that a later start whose keychain fails refuses
+// instead of making a second key. Best effort: without it, such a start falls back as before.
+void markKeyInKeychain(const QString &markerPath, const QString &service, const QString &entry)
+{
+    if (QFileInfo::exists(markerPath))
+        return;
+    const QByteArray text = "service=" + service.toUtf8() + "\nentry=" + entry.toUtf8() + '\n';
+    if (auto written = SecretFile::create(markerPath, text); !written && !QFileInfo::exists(markerPath)) {
+        qCWarning(lcKeyStore, "signing key: cannot record that the keychain holds the key: %s",
+                  qUtf8Printable(written.error().message));
+    }
+}
+
 } // namespace
+
+QString SigningKeyStore::keychainMarkerPath(const QString &dataDir)
+{
+    return QDir(dataDir).filePath(kMarkerFileName);
+}
 
 QString SigningKeyStore::keyFilePath(const QString &dataDir)
 {
@@ -174,17 +194,39 @@ QString SigningKeyStore::backendName(Backend backend)
 }
 
 Result<QByteArray> SigningKeyStore::loadOrCreate(const QString &dataDir, const QString &service, Backend *usedBackend,
-                                                 std::chrono::milliseconds timeout)
+                                                 std::chrono::milliseconds timeout, Source source)
 {
     if (dataDir.isEmpty())
         return makeError(ErrorType::InvalidArgument, QStringLiteral("signing key: the data dir is empty"));
-    if (!QDir().mkpath(dataDir)) {
+    if (auto made = SecretFile::makePrivateDir(dataDir); !made) {
         return makeError(ErrorType::StorageError, QStringLiteral("signing key: cannot create the data dir %1")
                                                       .arg(QDir::toNativeSeparators(dataDir)));
     }
     const QString filePath = keyFilePath(dataDir);
+    const QString markerPath = keychainMarkerPath(dataDir);
     const QString entry = keychainEntry(dataDir);
     const QDeadlineTimer deadline(timeout);
+
+    if (source == Source::FileOnly) {
+        qCWarning(lcKeyStore, "signing key: told to use the key file %s; the OS keychain is not asked",
+                  qUtf8Printable(QDir::toNativeSeparators(filePath)));
+        if (usedBackend)
+            *usedBackend = Backend::File;
+        return SigningKeyFile::loadOrCreate(filePath);
+    }
+    // The keychain had the key and does not give it now: a new key would make every token
+    // issued so far fail (and fail again once the keychain is back), so start no further.
+    const auto refuse = [&](const QString &why) -> Result<QByteArray> {
+        return makeError(ErrorType::StorageError,
+                         QStringLiteral("signing key: the OS keychain holds this data dir's key (service \"%1\", entry "
+                                        "\"%2\") but %3. Not starting with a second key, which would invalidate every "
+                                        "token issued so far. Unlock or start the keychain and try again, or start with "
+                                        "--signing-key-file (or SERVEDECK_SIGNING_KEY=file) to use %4 instead (a new "
+                                        "key if that file does not exist).")
+                             .arg(service, entry, why, QDir::toNativeSeparators(filePath)),
+                         QJsonObject{{QStringLiteral("service"), service}, {QStringLiteral("entry"), entry},
+                                     {QStringLiteral("marker"), markerPath}});
+    };
 
     const auto useKeychain = [usedBackend](QByteArray key) -> Result<QByteArray> {
         if (usedBackend)
@@ -221,10 +263,19 @@ Result<QByteArray> SigningKeyStore::loadOrCreate(const QString &dataDir, const Q
         }
         qCDebug(lcKeyStore, "signing key: in the OS keychain (service \"%s\", entry \"%s\")", qUtf8Printable(service),
                 qUtf8Printable(entry));
+        markKeyInKeychain(markerPath, service, entry);
         return useKeychain(found.data);
     }
-    if (!found.entryNotFound())
+    const QFileInfo keyFile(filePath);
+    const bool fileExists = keyFile.exists() || keyFile.isSymLink();
+    if (!found.entryNotFound()) {
+        // A key that exists somewhere is used; a new one only where none can exist yet.
+        if (!fileExists && QFileInfo::exists(markerPath))
+            return refuse(QStringLiteral("cannot be read now (%1)").arg(describe(found, timeout)));
         return useFile(describe(found, timeout));
+    }
+    if (!fileExists && QFileInfo::exists(markerPath))
+        return refuse(QStringLiteral("has no such entry any more (another keyring, or the entry was deleted)"));
 
     // The keychain answers and is empty: move an older install's file into it, or make a key.
     const QFileInfo older(filePath);
@@ -234,6 +285,7 @@ Result<QByteArray> SigningKeyStore::loadOrCreate(const QString &dataDir, const Q
             return key;
         if (const QString failed = storeVerified(service, entry, *key, deadline, timeout); !failed.isEmpty())
             return useFile(failed);
+        markKeyInKeychain(markerPath, service, entry);
         if (QFile::remove(filePath)) {
             qCInfo(lcKeyStore, "signing key: moved from %s into the OS keychain (service \"%s\", entry \"%s\")",
                    qUtf8Printable(QDir::toNativeSeparators(filePath)), qUtf8Printable(service), qUtf8Printable(entry));
@@ -249,6 +301,7 @@ Result<QByteArray> SigningKeyStore::loadOrCreate(const QString &dataDir, const Q
         return makeError(ErrorType::StorageError, QStringLiteral("signing key: no random bytes available"));
     if (const QString failed = storeVerified(service, entry, key, deadline, timeout); !failed.isEmpty())
         return useFile(failed);
+    markKeyInKeychain(markerPath, service, entry);
     qCInfo(lcKeyStore, "signing key: created in the OS keychain (service \"%s\", entry \"%s\")",
            qUtf8Printable(service), qUtf8Printable(entry));
     return useKeychain(key);

@@ -13,6 +13,7 @@
 
 #include "api/controlapiserver.h"
 #include "api/jsoncodec.h"
+#include "auth/secretfile.h"
 #include "auth/signingkeystore.h"
 #include "auth/tokensigner.h"
 #include "domain/clock.h"
@@ -165,11 +166,8 @@ Result<QByteArray> ControlPlane::loadOrCreateAdminToken(const QString &path)
     if (RAND_bytes(reinterpret_cast<unsigned char *>(random.data()), int(random.size())) != 1)
         return makeError(ErrorType::StorageError, QStringLiteral("no random bytes for the admin token"));
     const QByteArray token = random.toHex();
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
-        || file.write(token + '\n') < 0 || !file.commit())
-        return makeError(ErrorType::StorageError, QStringLiteral("cannot write %1: %2").arg(path, file.errorString()));
+    if (auto created = SecretFile::create(path, token + '\n'); !created)
+        return created.error();
     return token;
 }
 
@@ -236,9 +234,14 @@ void ControlPlane::adoptOrphanedRoutes()
 Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 {
     m_options = options;
-    if (!QDir().mkpath(m_options.dataDir))
-        return makeError(ErrorType::StorageError, QStringLiteral("cannot create the data dir %1").arg(m_options.dataDir));
+    // 0700 from creation: the database, tokens and keys inside are the operator's alone.
+    if (auto made = SecretFile::makePrivateDir(m_options.dataDir); !made)
+        return makeError(ErrorType::StorageError, QStringLiteral("cannot create the data dir %1: %2")
+                                                      .arg(m_options.dataDir, made.error().message));
     m_options.dataDir = QDir(m_options.dataDir).absolutePath();
+    // Before anything opens the database: two planes on one SQLite file kill each other's replicas.
+    if (auto locked = m_lock.acquire(m_options.dataDir); !locked)
+        return locked.error();
 
     Capacity capacity = Capacity::detectLocal();
     if (!m_options.capacity.isEmpty()) {
@@ -253,7 +256,10 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         return token.error();
     m_adminToken = *token;
     // The OS keychain holds the key; a 0600 file in the data dir only where none is reachable.
-    auto key = SigningKeyStore::loadOrCreate(m_options.dataDir, QStringLiteral("ServeDeck"), &m_keyBackend);
+    auto key = SigningKeyStore::loadOrCreate(m_options.dataDir, QStringLiteral("ServeDeck"), &m_keyBackend,
+                                             SigningKeyStore::DefaultTimeout,
+                                             m_options.signingKeyFromFile ? SigningKeyStore::Source::FileOnly
+                                                                          : SigningKeyStore::Source::KeychainFirst);
     if (!key)
         return key.error();
     m_signer = std::make_shared<const TokenSigner>(*key);
@@ -404,6 +410,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             || !addressFile.commit())
             qCWarning(lcPlane, "cannot write %s", qPrintable(addressFile.fileName()));
     }
+    // Listening now: a second instance on this data dir can say where this one is.
+    m_lock.describeHolder(apiAddress(), proxyAddress());
     return Done{};
 }
 

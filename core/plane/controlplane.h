@@ -11,6 +11,7 @@
 #include "agent/capacity.h"
 #include "domain/autoscalingrule.h"
 #include "auth/signingkeystore.h"
+#include "plane/datadirlock.h"
 
 namespace ServeDeck {
 
@@ -51,6 +52,9 @@ struct ControlPlaneOptions
     // Metrics sampled and rules evaluated this often (0: no autoscaler). Half a second keeps a load
     // step to a new replica under a second plus its start; the rules' windows absorb the noise.
     int autoscaleIntervalMs = 500;
+    // The operator said to keep the signing key in <dataDir>/signing.key, not the OS keychain
+    // (serve --signing-key-file, SERVEDECK_SIGNING_KEY=file).
+    bool signingKeyFromFile = false;
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
@@ -87,7 +91,7 @@ public:
     // Where the token signing key is kept: "keychain" or "file".
     QString signingKeyBackend() const { return SigningKeyStore::backendName(m_keyBackend); }
 
-    // Reads the admin token file, creating it (random, mode 0600) on first start.
+    // Reads the admin token file, creating it (random, mode 0600 from creation) on first start.
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
 
     // GET /v1/agents: every agent replicas run on, and every remote one that holds a credential
@@ -100,6 +104,8 @@ private:
     Result<Done> startAutoscaling();
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
 
+    // First member, so released last: no second plane may start while this one still stops replicas.
+    DataDirLock m_lock;
     ControlPlaneOptions m_options;
     QByteArray m_adminToken;
     QByteArray m_agentJoinToken;

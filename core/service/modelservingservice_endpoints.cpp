@@ -7,6 +7,7 @@
 #include <QRegularExpression>
 
 #include "domain/clock.h"
+#include "domain/headersafetext.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
@@ -44,8 +45,8 @@ QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
     QList<ServiceError> problems;
     if (auto e = checkName(r.name))
         problems << *e;
-    if (r.modelVersion.trimmed().isEmpty() || r.modelVersion.size() > 64)
-        problems << invalid(QStringLiteral("model_version"), QStringLiteral("must be 1-64 characters"));
+    if (auto e = HeaderSafeText::problem(QStringLiteral("model_version"), r.modelVersion, 64))
+        problems << *e;
     if (r.modelFolder.trimmed().isEmpty())
         problems << invalid(QStringLiteral("model_folder"), QStringLiteral("is required"));
     if (auto e = checkRuntimeVariant(r.runtimeVariant))
@@ -311,6 +312,11 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
             return makeError(ErrorType::InvalidArgument,
                              QStringLiteral("endpoint '%1' is %2 and can no longer be modified")
                                  .arg(e.name, lifecycleName(e.lifecycle)));
+        // Checked before anything is written: a refused version changes nothing.
+        if (request.modelVersion) {
+            if (auto err = HeaderSafeText::problem(QStringLiteral("model_version"), *request.modelVersion, 64))
+                return *err;
+        }
         if (request.name && *request.name != e.name) {
             if (auto err = checkName(*request.name))
                 return *err;

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 
 #include "domain/clock.h"
+#include "domain/headersafetext.h"
 #include "domain/enumnames.h"
 #include "store/repository.h"
 
@@ -179,8 +180,8 @@ Result<Rollout> ModelServingService::beginRollout(const Endpoint &e, const Rollo
         target = revisions->at(*index);
     } else {
         const QString version = request.modelVersion.value_or(e.modelVersion);
-        if (version.trimmed().isEmpty() || version.size() > 64)
-            return invalid(QStringLiteral("model_version"), QStringLiteral("must be 1-64 characters"));
+        if (auto err = HeaderSafeText::problem(QStringLiteral("model_version"), version, 64))
+            return *err;
         const QString folder = request.modelFolder ? resolveFolder(*request.modelFolder) : e.modelFolder;
         for (const Revision &r : *revisions) {
             if (r.modelVersion == version && r.modelFolder == folder)

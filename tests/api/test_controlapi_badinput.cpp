@@ -240,6 +240,28 @@ void TestControlApiBadInput::refusesWithoutSideEffects_data()
         u"resource_slots.memory"_s);
     row("mistyped: model_version number", "POST", "/v1/services",
         R"({"name":"typed","model_version":1.0,"model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    // model_version is every answer's X-ServeDeck-Revision: visible ASCII only, on each way in
+    row("header-safe: CR LF in model_version, create", "POST", "/v1/services",
+        R"({"name":"split","model_version":"v1\r\nSet-Cookie: a=b","model_folder":"iris-v1"})", 400, bad,
+        u"model_version"_s);
+    row("header-safe: LF in model_version, create", "POST", "/v1/services",
+        R"({"name":"split","model_version":"v1\nX: y","model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    row("header-safe: space in model_version, create", "POST", "/v1/services",
+        R"({"name":"split","model_version":"v 1","model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    row("header-safe: NUL in model_version, create", "POST", "/v1/services",
+        R"({"name":"split","model_version":"v1\u0000","model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    row("header-safe: DEL in model_version, create", "POST", "/v1/services",
+        R"({"name":"split","model_version":"v1\u007f","model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    row("header-safe: non-ASCII model_version, create", "POST", "/v1/services",
+        R"({"name":"split","model_version":"v\u00e9","model_folder":"iris-v1"})", 400, bad, u"model_version"_s);
+    row("header-safe: CR LF in model_version, modify", "PATCH", "/v1/services/{svc}",
+        R"({"model_version":"v2\r\nSet-Cookie: a=b","model_folder":"iris-v2"})", 400, bad, u"model_version"_s);
+    row("header-safe: CR LF in model_version, modify with a name", "PATCH", "/v1/services/{svc}",
+        R"({"name":"renamed","model_version":"v2\r\n"})", 400, bad, u"model_version"_s);
+    row("header-safe: CR LF in model_version, rollout", "POST", "/v1/services/{svc}/rollouts",
+        R"({"model_version":"v2\r\nSet-Cookie: a=b","model_folder":"iris-v2"})", 400, bad, u"model_version"_s);
+    row("header-safe: tab in model_version, rollout", "POST", "/v1/services/{svc}/rollouts",
+        R"({"model_version":"v2\tx","model_folder":"iris-v2"})", 400, bad, u"model_version"_s);
     row("mistyped: scale replicas string", "POST", "/v1/services/{svc}/scale", R"({"replicas":"5"})", 400, bad,
         u"replicas"_s);
     row("mistyped: scale replicas bool", "POST", "/v1/services/{svc}/scale", R"({"replicas":true})", 400, bad,

@@ -107,6 +107,15 @@ QByteArray busAddress(const QString &socketPath)
     return "unix:path=" + QFile::encodeName(socketPath);
 }
 
+const QStringList kMarkerOnly{QStringLiteral("signing.key.in-keychain")};
+
+// What a start that stored the key in the keychain leaves: the marker, naming where the key is.
+bool writeMarker(const QString &dataDir)
+{
+    QFile marker(SigningKeyStore::keychainMarkerPath(dataDir));
+    return marker.open(QIODevice::WriteOnly) && marker.write("service=ServeDeckTest\n") > 0;
+}
+
 QStringList keyFiles(const QString &dataDir)
 {
     return QDir(dataDir).entryList(QDir::Files | QDir::Hidden | QDir::System);
@@ -139,9 +148,13 @@ private Q_SLOTS:
     void fallsBackToFileWithoutSecretService_data();
     void fallsBackToFileWithoutSecretService();
     void fallsBackWhenTheBusHangs();
+    void refusesWhenTheKeychainHeldTheKey_data();
+    void refusesWhenTheKeychainHeldTheKey();
     void keepsKeyInKeychain();
     void migratesKeyFileOfOlderInstall();
     void givesEachDataDirItsOwnKey();
+    // Last: it stops the private keyring.
+    void refusesWhenTheKeychainThatHoldsTheKeyStops();
 
 private:
     QString ensurePrivateKeyring(bool *skip);
@@ -304,6 +317,84 @@ void TestSigningKeyStore::fallsBackWhenTheBusHangs()
     QVERIFY(!log.mentions(*key));
 }
 
+void TestSigningKeyStore::refusesWhenTheKeychainHeldTheKey_data()
+{
+    QTest::addColumn<bool>("hangs");
+    QTest::newRow("the keychain answers with an error") << false;
+    QTest::newRow("the keychain does not answer") << true;
+}
+
+// The marker says the keychain holds this data dir's key; the keychain fails now and there is
+// no key file: no second key is made, unless the operator says to use the file.
+void TestSigningKeyStore::refusesWhenTheKeychainHeldTheKey()
+{
+    QFETCH(bool, hangs);
+    QLocalServer hungBus;
+    if (hangs) {
+        QVERIFY(hungBus.listen(m_runtimeDir.filePath(QStringLiteral("hung-bus-2"))));
+        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(hungBus.fullServerName()));
+    } else {
+        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+    }
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    QVERIFY(writeMarker(data.path()));
+
+    LogCapture log;
+    auto backend = SigningKeyStore::Backend::Keychain;
+    const Result<QByteArray> refused = SigningKeyStore::loadOrCreate(data.path(), kService, &backend, 500ms);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().type, ErrorType::StorageError);
+    const QString message = refused.error().message;
+    QVERIFY2(message.contains(QStringLiteral("Not starting with a second key")), qPrintable(message));
+    QVERIFY2(message.contains(QStringLiteral("--signing-key-file")), qPrintable(message));
+    QVERIFY2(message.contains(hangs ? QStringLiteral("no answer within 500 ms") : QStringLiteral("QtKeychain error")),
+             qPrintable(message));
+    QCOMPARE(keyFiles(data.path()), kMarkerOnly);  // nothing minted
+
+    // Told to use the file: a key file, whatever the keychain says.
+    const Result<QByteArray> fromFile = SigningKeyStore::loadOrCreate(data.path(), kService, &backend, 500ms,
+                                                                      SigningKeyStore::Source::FileOnly);
+    QVERIFY2(fromFile, fromFile ? "" : qPrintable(fromFile.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::File);
+    QCOMPARE(QFileInfo(SigningKeyStore::keyFilePath(data.path())).permissions() & kAnyModeBit,
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+
+    // Now the key exists somewhere: the failing keychain no longer stops a start, the file is used.
+    backend = SigningKeyStore::Backend::Keychain;
+    const Result<QByteArray> again = SigningKeyStore::loadOrCreate(data.path(), kService, &backend, 500ms);
+    QVERIFY2(again, again ? "" : qPrintable(again.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::File);
+    QCOMPARE(*again, *fromFile);
+    QVERIFY(!log.mentions(*fromFile));
+
+    if (hangs) {
+        // As in fallsBackWhenTheBusHangs: once the hung bus is gone, the abandoned jobs fail.
+        hungBus.close();
+        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+    }
+}
+
+void TestSigningKeyStore::refusesWhenTheKeychainThatHoldsTheKeyStops()
+{
+    REQUIRE_PRIVATE_KEYRING();
+    QTemporaryDir data;
+    QVERIFY(data.isValid());
+    auto backend = SigningKeyStore::Backend::File;
+    const Result<QByteArray> stored = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
+    QVERIFY2(stored, stored ? "" : qPrintable(stored.error().message));
+    QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
+    QCOMPARE(keyFiles(data.path()), kMarkerOnly);
+
+    // The keyring goes away (crashed, locked session): an error or no answer, never a new key.
+    killBounded(m_keyring);
+    const Result<QByteArray> refused = SigningKeyStore::loadOrCreate(data.path(), kService, &backend, 2000ms);
+    QVERIFY2(!refused, "a start whose keychain holds the key but fails must not make another key");
+    QVERIFY2(refused.error().message.contains(QStringLiteral("Not starting with a second key")),
+             qPrintable(refused.error().message));
+    QCOMPARE(keyFiles(data.path()), kMarkerOnly);
+}
+
 void TestSigningKeyStore::keepsKeyInKeychain()
 {
     REQUIRE_PRIVATE_KEYRING();
@@ -329,7 +420,8 @@ void TestSigningKeyStore::keepsKeyInKeychain()
     QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
     QCOMPARE(*second, *first);
 
-    QCOMPARE(keyFiles(data.path()), QStringList{});
+    // No key file; only the note that the keychain holds the key.
+    QCOMPARE(keyFiles(data.path()), kMarkerOnly);
     QCOMPARE(keyringItemsFor(data.path()), 1);
     QVERIFY2(log.warnings().isEmpty(), qPrintable(log.warnings().join(u'\n')));
     QVERIFY(!log.mentions(*first));
@@ -353,7 +445,8 @@ void TestSigningKeyStore::migratesKeyFileOfOlderInstall()
     QCOMPARE(backend, SigningKeyStore::Backend::Keychain);
     QCOMPARE(*migrated, *older);
     QVERIFY(!QFileInfo::exists(keyFile));
-    QCOMPARE(keyFiles(data.path()), QStringList{});
+    // No key file; only the note that the keychain holds the key.
+    QCOMPARE(keyFiles(data.path()), kMarkerOnly);
     QCOMPARE(keyringItemsFor(data.path()), 1);
 
     backend = SigningKeyStore::Backend::File;
@@ -391,8 +484,8 @@ void TestSigningKeyStore::givesEachDataDirItsOwnKey()
     QVERIFY(bAgain);
     QCOMPARE(*aAgain, *a);
     QCOMPARE(*bAgain, *b);
-    QCOMPARE(keyFiles(first.path()), QStringList{});
-    QCOMPARE(keyFiles(second.path()), QStringList{});
+    QCOMPARE(keyFiles(first.path()), kMarkerOnly);
+    QCOMPARE(keyFiles(second.path()), kMarkerOnly);
 }
 
 // Starts a private session bus and an unlocked gnome-keyring in it, once.

@@ -14,6 +14,7 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextDocument>
 #include <QTest>
 
 #include "ui/common/endpointselector.h"
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void clearAsksFirst();
     void clearRemovesOnlyThatEndpoint();
     void oldestRowsGoPastTheCap();
+    void agentTextShowsAsPlainText();
 
 private:
     ModelServingService &service() { return m_plane->service(); }
@@ -368,6 +370,44 @@ void TestErrorBrowserView::oldestRowsGoPastTheCap()
     // The earlier errors were the oldest: they went first, then the first few of the burst.
     QCOMPARE(model->index(model->rowCount() - 1, ErrorListModel::Message).data().toString(),
              u"burst %1"_s.arg(extra - ErrorListModel::MaxRows));
+}
+
+// Messages, agent ids and log tails come from agents and replicas: markup in them is shown as
+// the characters it is, never rendered (no bold, no image fetched, no link).
+void TestErrorBrowserView::agentTextShowsAsPlainText()
+{
+    const QString hostile = u"<b>x</b><img src=\"file:///etc/passwd\"><a href=\"http://evil\">y</a>"_s;
+    ErrorRecord r = record(kSeeds.at(6));
+    r.time = {};
+    r.message = hostile;
+    r.agentId = u"agent-"_s + hostile;
+    r.replicaId = u"replica-"_s + hostile;
+    r.logTail = hostile + u"\n"_s + hostile;
+    QVERIFY(service().recordError(r));
+    filter({}, {}, 0, u"evil"_s);
+    QTRY_COMPARE(browser()->table()->model()->rowCount(), 1);
+    selectFirstRow();
+
+    int shown = 0;
+    for (const QLabel *label : browser()->findChildren<QLabel *>()) {
+        if (!label->text().contains(u"<b>x</b>"_s))
+            continue;
+        ++shown;
+        QVERIFY2(label->textFormat() == Qt::PlainText, qPrintable(label->objectName() + u": "_s + label->text()));
+    }
+    QCOMPARE(shown, 3);  // the message, the agent, where (the replica)
+    QCOMPARE(browser()->logTail()->toPlainText(), r.logTail);
+
+    // A tooltip is rendered as rich text when it looks like it: it must read back as the literal message.
+    const QModelIndex message = browser()->table()->model()->index(0, ErrorListModel::Message);
+    QCOMPARE(message.data().toString(), hostile);
+    const QString tip = message.data(Qt::ToolTipRole).toString();
+    QTextDocument rendered;
+    if (Qt::mightBeRichText(tip))
+        rendered.setHtml(tip);
+    else
+        rendered.setPlainText(tip);
+    QCOMPARE(rendered.toPlainText(), hostile);
 }
 
 QTEST_MAIN(TestErrorBrowserView)

@@ -32,6 +32,8 @@ namespace {
 QLabel *selectableLabel(QWidget *parent)
 {
     auto *label = new QLabel(parent);
+    // What these show comes from agents and replicas: markup in it is text, never rendered.
+    label->setTextFormat(Qt::PlainText);
     label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     return label;
 }
@@ -77,6 +79,7 @@ ErrorBrowserView::ErrorBrowserView(ControlClient &client, EndpointListModel &end
     clearButton->setDefaultAction(m_clear);
     clearButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_clearResult->setObjectName(QStringLiteral("clearResult"));
+    m_clearResult->setTextFormat(Qt::PlainText);
 
     connect(m_endpoint, &EndpointSelector::currentEndpointChanged, m_filter, &ErrorFilterModel::setEndpoint);
     connect(m_type, &QComboBox::currentIndexChanged, this,

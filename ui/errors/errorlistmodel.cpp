@@ -2,6 +2,7 @@
 
 #include <QBrush>
 #include <QColor>
+#include <QTextDocument>
 
 #include "ui/common/displayformat.h"
 #include "ui/common/theme.h"
@@ -154,10 +155,11 @@ QVariant ErrorListModel::data(const QModelIndex &index, int role) const
             return QBrush(Theme::color(isFatal(r.type) ? Theme::Role::Error : Theme::Role::Warning));
         return {};
     case Qt::ToolTipRole:
+        // Tooltips render rich text when it looks like it; what agents send is shown as the text it is.
         if (index.column() == Replica && !r.routeId.isEmpty())
-            return tr("Route %1").arg(r.routeId);
+            return Qt::convertFromPlainText(tr("Route %1").arg(r.routeId));
         if (index.column() == Message)
-            return r.message;
+            return Qt::convertFromPlainText(r.message);
         return {};
     case Qt::DisplayRole:
     case SortRole:
