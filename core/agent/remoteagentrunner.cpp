@@ -6,6 +6,7 @@
 #include <QJsonArray>
 
 #include "agent/agentprotocol.h"
+#include "agent/replicaprocess.h"
 
 namespace ServeDeck {
 
@@ -32,21 +33,19 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     , m_url(std::move(url))
     , m_token(std::move(token))
     , m_agent(std::move(agentId))
+    , m_relay([this](const QUuid &routeId) -> quint16 {
+        const ReplicaProcess *replica = m_agent.replica(routeId);
+        return replica ? replica->port() : 0;
+    })
     , m_backoffMs(kFirstBackoffMs)
 {
+    wireRelay();
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RemoteAgentRunner::connectNow);
     m_statusTimer.setInterval(kStatusIntervalMs);
     connect(&m_statusTimer, &QTimer::timeout, this, &RemoteAgentRunner::sendStatus);
 
     connect(&m_socket, &QWebSocket::connected, this, [this] {
-        // Replicas already running keep their address; new ones listen where the plane reaches us.
-        if (m_agent.replicaCount() == 0) {
-            const QHostAddress local = m_socket.localAddress();
-            m_agent.setReplicaHost(!m_advertisedHost.isEmpty() ? m_advertisedHost
-                                   : local.isNull()            ? QStringLiteral("127.0.0.1")
-                                                               : local.toString());
-        }
         QJsonArray running;
         const AgentStatus status = m_agent.status();
         for (const ReplicaStatus &r : status.replicas)
@@ -56,8 +55,7 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
                                      {QStringLiteral("token"), QString::fromUtf8(m_token)},
                                      {QStringLiteral("capacity"), status.capacity.total.toJson()},
                                      {QStringLiteral("gpus"), AgentProtocol::toJson(status.gpus)},
-                                     {QStringLiteral("running"), running},
-                                     {QStringLiteral("replica_host"), m_agent.replicaHost()}}));
+                                     {QStringLiteral("running"), running}}));
     });
     connect(&m_socket, &QWebSocket::disconnected, this, [this] {
         m_statusTimer.stop();
@@ -138,6 +136,16 @@ void RemoteAgentRunner::send(const QJsonObject &message)
 void RemoteAgentRunner::sendStatus()
 {
     send(AgentProtocol::message(QStringLiteral("status"), AgentProtocol::toJson(m_agent.status())));
+}
+
+void RemoteAgentRunner::wireRelay()
+{
+    // Replicas here listen on loopback only: the network never reaches them, the plane does
+    // through the relay, over the authenticated channel.
+    m_agent.setReplicaHost(QStringLiteral("127.0.0.1"));
+    // The relay serves the channel only once the plane has welcomed it, and ends with it.
+    connect(this, &RemoteAgentRunner::welcomed, this, [this] { m_relay.setChannel(&m_socket); });
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] { m_relay.setChannel(nullptr); });
 }
 
 void RemoteAgentRunner::onMessage(const QString &frame)
