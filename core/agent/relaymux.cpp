@@ -8,6 +8,29 @@
 
 namespace ServeDeck {
 
+namespace {
+
+// QWebSocket does not expose its TCP socket. A client's is its child; one a server accepted
+// stays with that server (the gateway, two levels up where the plane's connection holds it),
+// and is known by its two ends. The search goes no higher: above are other threads' sockets.
+QAbstractSocket *transportOf(const QWebSocket *channel)
+{
+    if (auto *own = channel->findChild<QAbstractSocket *>())
+        return own;
+    const QObject *root = channel->parent() && channel->parent()->parent() ? channel->parent()->parent() : channel->parent();
+    if (!root)
+        return nullptr;
+    const auto candidates = root->findChildren<QAbstractSocket *>();
+    for (QAbstractSocket *socket : candidates) {
+        if (socket->localPort() == channel->localPort() && socket->peerPort() == channel->peerPort()
+            && socket->peerAddress() == channel->peerAddress())
+            return socket;
+    }
+    return nullptr;
+}
+
+} // namespace
+
 RelayMux::RelayMux(QObject *parent)
     : QObject(parent)
 {
@@ -26,8 +49,13 @@ void RelayMux::setChannel(QWebSocket *channel)
         disconnect(m_channel, nullptr, this, nullptr);
     closeAll();
     m_channel = channel;
-    if (channel)
-        connect(channel, &QWebSocket::binaryMessageReceived, this, &RelayMux::receive);
+    if (!channel)
+        return;
+    connect(channel, &QWebSocket::binaryMessageReceived, this, &RelayMux::receive);
+    // A relayed exchange is small frames both ways (an Open then its first Data, a Credit then
+    // the next request): Nagle would hold the second behind the peer's delayed ACK, 40 ms.
+    if (QAbstractSocket *transport = transportOf(channel))
+        transport->setSocketOption(QAbstractSocket::LowDelayOption, 1);
 }
 
 QWebSocket *RelayMux::channel() const

@@ -15,6 +15,10 @@ RelayStream::RelayStream(quint32 id, QTcpSocket *socket, Sender send, QObject *p
     // Qt stops reading from the kernel once this much waits unread: a full window then pushes
     // back on the sender through TCP instead of growing a buffer here.
     socket->setReadBufferSize(kWindow);
+    // A request's head and body can arrive as two frames, written one after the other: Nagle
+    // would hold the second behind the far end's delayed ACK.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(socket, &QTcpSocket::connected, socket, [socket] { socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); });
     connect(socket, &QTcpSocket::readyRead, this, &RelayStream::pump);
     connect(socket, &QTcpSocket::bytesWritten, this, &RelayStream::onBytesWritten);
     connect(socket, &QTcpSocket::disconnected, this, &RelayStream::onSocketGone);
@@ -107,9 +111,13 @@ void RelayStream::onBytesWritten(qint64 bytes)
 {
     if (m_finished || m_peerClosed)
         return;
-    // Handed to the kernel: that much room again for the peer.
+    // Handed to the kernel: that much room again for the peer, returned in batches so a small
+    // exchange sends no credit at all. The peer can only be out of window once a whole batch
+    // waits here, so it is never stuck.
     m_receiveWindow = std::min(kWindow, m_receiveWindow + bytes);
-    m_send(RelayFrame::credit(m_id, quint32(bytes)));
+    m_unreturned += bytes;
+    if (m_unreturned >= kCreditBatch)
+        m_send(RelayFrame::credit(m_id, quint32(std::exchange(m_unreturned, 0))));
 }
 
 void RelayStream::onSocketGone()

@@ -22,6 +22,7 @@ class RelayStream final : public QObject
 
 public:
     static constexpr qint64 kWindow = 256 * 1024;
+    static constexpr qint64 kCreditBatch = kWindow / 4;
     // Once the peer closed, what is left to write has this long to drain before the socket goes.
     static constexpr int kLingerMs = 10000;
     using Sender = std::function<void(const RelayFrame &frame)>;
@@ -54,6 +55,7 @@ private:
     Sender m_send;
     qint64 m_sendWindow = kWindow;     // what the peer still accepts from us
     qint64 m_receiveWindow = kWindow;  // what the peer may still send us
+    qint64 m_unreturned = 0;           // written out, not yet returned to the peer as credit
     bool m_socketGone = false;
     bool m_peerClosed = false;
     bool m_finished = false;
