@@ -1,19 +1,19 @@
 #include "relayedhealthcheck.h"
 
-#include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QTimer>
 
 namespace ServeDeck {
 
-RelayedHealthCheck::RelayedHealthCheck(QNetworkAccessManager &network, QUrl url, int expectedStatus, int timeoutMs,
-                                       QObject *parent)
+RelayedHealthCheck::RelayedHealthCheck(QUrl url, int expectedStatus, int timeoutMs, QObject *parent)
     : QObject(parent)
-    , m_network(network)
     , m_url(std::move(url))
     , m_expectedStatus(expectedStatus)
     , m_timeoutMs(timeoutMs)
 {
+    // Straight to the relay listener on loopback, never through a proxy.
+    m_network.setProxy(QNetworkProxy::NoProxy);
 }
 
 RelayedHealthCheck::~RelayedHealthCheck()
@@ -38,8 +38,6 @@ void RelayedHealthCheck::attempt()
     QNetworkRequest request(m_url);
     // A replica's redirect must not send the plane anywhere else.
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    // No idle connection kept: it would hold a relay stream open for nothing.
-    request.setRawHeader("Connection", "close");
     request.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_network.get(request);
     m_reply = reply;

@@ -1,10 +1,10 @@
 #pragma once
 
+#include <QNetworkAccessManager>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
 
-class QNetworkAccessManager;
 class QNetworkReply;
 
 namespace ServeDeck {
@@ -12,6 +12,7 @@ namespace ServeDeck {
 // The plane's own health check of a remote replica, through its relay listener: an agent's
 // "healthy" is a claim, and this is the evidence the plane acts on. Bounded: a deadline per try,
 // the answer read up to kMaxBodyBytes, no redirect followed, a few tries a short while apart.
+// Its connection goes with it: none is left open, holding a relay stream, once it is done.
 class RelayedHealthCheck final : public QObject
 {
     Q_OBJECT
@@ -22,8 +23,7 @@ public:
     static constexpr int kTries = 3;
     static constexpr int kRetryMs = 200;
 
-    RelayedHealthCheck(QNetworkAccessManager &network, QUrl url, int expectedStatus, int timeoutMs,
-                       QObject *parent = nullptr);
+    RelayedHealthCheck(QUrl url, int expectedStatus, int timeoutMs, QObject *parent = nullptr);
     ~RelayedHealthCheck() override;
 
     void start();
@@ -36,7 +36,7 @@ private:
     void attempt();
     void onFinished(QNetworkReply *reply);
 
-    QNetworkAccessManager &m_network;
+    QNetworkAccessManager m_network;
     QUrl m_url;
     int m_expectedStatus;
     int m_timeoutMs;

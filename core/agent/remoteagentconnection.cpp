@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include <QJsonArray>
-#include <QNetworkProxy>
 #include <QSet>
 #include <QWebSocket>
 
@@ -36,8 +35,6 @@ RemoteAgentConnection::RemoteAgentConnection(QString agentId, int gracePeriodMs,
     m_pingTimer.setInterval(std::min(kPingIntervalMs, std::max(100, gracePeriodMs / 3)));
     connect(&m_pingTimer, &QTimer::timeout, this, &RemoteAgentConnection::onTick);
     m_pingTimer.start();
-    // Health checks go to our own relay listeners on loopback, never through a proxy.
-    m_network.setProxy(QNetworkProxy::NoProxy);
 }
 
 RemoteAgentConnection::~RemoteAgentConnection()
@@ -261,7 +258,7 @@ void RemoteAgentConnection::confirmHealthy(const QUuid &routeId)
     QString path = check->path.startsWith(u'/') ? check->path : u'/' + check->path;
     const QUrl url(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path));
     delete m_checking.take(routeId);
-    auto *healthCheck = new RelayedHealthCheck(m_network, url, check->expectedStatusCode, timeoutMs, this);
+    auto *healthCheck = new RelayedHealthCheck(url, check->expectedStatusCode, timeoutMs, this);
     m_checking.insert(routeId, healthCheck);
     connect(healthCheck, &RelayedHealthCheck::finished, this, [this, routeId, healthCheck](bool ok, const QString &detail) {
         if (m_checking.value(routeId) != healthCheck)

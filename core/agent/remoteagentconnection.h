@@ -3,7 +3,6 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QPointer>
 #include <QTimer>
 
@@ -73,7 +72,6 @@ private:
     QList<QJsonObject> m_outbox;     // sent once the socket is back within the grace period
     AgentStatus m_status;
     quint64 m_statusReports = 0;
-    QNetworkAccessManager m_network;  // the plane's own health checks, through the relay
     ReplicaRelayListener m_relay;
     QHash<QUuid, std::optional<HealthCheckConfig>> m_healthChecks;  // as asked for in each start
     QHash<QUuid, RelayedHealthCheck *> m_checking;                          // a health check under way

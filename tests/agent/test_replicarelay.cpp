@@ -73,9 +73,9 @@ public:
 
 private:
     QByteArray m_source;
-    QTcpServer m_server;
     QList<QTcpSocket *> m_open;
     int m_accepted = 0;
+    QTcpServer m_server;  // last: its sockets go first, while the list they leave is still here
 };
 
 // A client of the plane's relay listener that keeps everything it receives.
