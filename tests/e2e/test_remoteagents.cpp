@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkInterface>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QStandardPaths>
@@ -282,6 +283,14 @@ private Q_SLOTS:
         elsewhere.connectToHost(QHostAddress(QStringLiteral("127.0.0.2")), ownPort);
         QVERIFY(!elsewhere.waitForConnected(kWaitMs));
         QCOMPARE(elsewhere.error(), QAbstractSocket::ConnectionRefusedError);
+        // Nor does any address of this machine's network interfaces (where it has some).
+        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+            if (address.isLoopback() || address.isLinkLocal())
+                continue;
+            QTcpSocket fromTheNetwork;
+            fromTheNetwork.connectToHost(address, ownPort);
+            QVERIFY2(!fromTheNetwork.waitForConnected(kWaitMs), qPrintable(address.toString()));
+        }
 
         const QString url = service().endpointInfo(QStringLiteral("far"))->endpoint.url;
         QTRY_COMPARE_WITH_TIMEOUT(ReplicaProcesses::predictAt(m_network, QUrl(url + QStringLiteral("/predict")), kWaitMs)
