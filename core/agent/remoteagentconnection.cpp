@@ -255,7 +255,7 @@ void RemoteAgentConnection::confirmHealthy(const QUuid &routeId)
     constexpr int kMinTimeoutMs = 1000;
     constexpr int kMaxTimeoutMs = 10000;
     const int timeoutMs = std::clamp(int(check->maxWaitTime * 1000), kMinTimeoutMs, kMaxTimeoutMs);
-    QString path = check->path.startsWith(u'/') ? check->path : u'/' + check->path;
+    const QString path = check->path.startsWith(u'/') ? check->path : u'/' + check->path;
     const QUrl url(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path));
     delete m_checking.take(routeId);
     auto *healthCheck = new RelayedHealthCheck(url, check->expectedStatusCode, timeoutMs, this);

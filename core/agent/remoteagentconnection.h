@@ -38,9 +38,8 @@ public:
     bool isRunning(const QUuid &routeId) const override { return m_routes.contains(routeId); }
     int replicaCount() const override { return int(m_routes.size()); }
     AgentStatus status() const override;
-    // The replica id once the agent has reported "started", the pending id before. Its port is
-    // the plane's relay listener for the replica, never one the agent named:
-    // agent:pid:relay-port.
+    // The replica id (agent:pid:relay-port) once the agent has reported "started", the pending
+    // id before. Its port is the plane's relay listener for the replica, never one the agent named.
     QString replicaId(const QUuid &routeId) const { return m_routes.value(routeId); }
     // Remote replicas are reached through their relay listeners, on this machine's loopback,
     // whatever the agent says about where they listen.
@@ -74,7 +73,7 @@ private:
     quint64 m_statusReports = 0;
     ReplicaRelayListener m_relay;
     QHash<QUuid, std::optional<HealthCheckConfig>> m_healthChecks;  // as asked for in each start
-    QHash<QUuid, RelayedHealthCheck *> m_checking;                          // a health check under way
+    QHash<QUuid, RelayedHealthCheck *> m_checking;                  // the plane's own, under way
 };
 
 } // namespace ServeDeck
