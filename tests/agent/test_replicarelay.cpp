@@ -14,6 +14,7 @@
 #include "agent/relayframe.h"
 #include "agent/relaymux.h"
 #include "agent/relaystream.h"
+#include "agent/remoteagentrunner.h"
 #include "agent/replicarelayendpoint.h"
 #include "agent/replicarelaylistener.h"
 
@@ -375,6 +376,36 @@ private Q_SLOTS:
         QVERIFY(client.received.isEmpty());
         QCOMPARE(echo.accepted(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(m_plane->mux().streamCount(), 0, kWaitMs);
+    }
+
+    // The agent serves the relay only on a channel the plane has welcomed: an Open before the
+    // welcome goes unanswered, one after it is answered (here refused: no such replica).
+    void theAgentRelaysOnlyAfterTheWelcome()
+    {
+        QWebSocketServer plane(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+        QVERIFY(plane.listen(QHostAddress::LocalHost, 0));
+        RemoteAgentRunner runner(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(plane.serverPort())), "join-secret",
+                                 QStringLiteral("relay-agent"));
+        runner.start();
+        QTRY_VERIFY_WITH_TIMEOUT(plane.hasPendingConnections(), kWaitMs);
+        QWebSocket *agent = plane.nextPendingConnection();
+        QList<QByteArray> frames;
+        connect(agent, &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &frame) { frames.append(frame); });
+
+        agent->sendBinaryMessage(RelayFrame::open(1, QUuid::createUuid()).encode());
+        // Frames are handled in order: once the ping after it is answered, so would the Open be.
+        QSignalSpy pong(agent, &QWebSocket::pong);
+        agent->ping();
+        QVERIFY(pong.wait(kWaitMs));
+        QVERIFY(frames.isEmpty());
+
+        agent->sendTextMessage(QStringLiteral(R"({"type":"welcome"})"));
+        agent->sendBinaryMessage(RelayFrame::open(2, QUuid::createUuid()).encode());
+        QTRY_COMPARE_WITH_TIMEOUT(frames.size(), 1, kWaitMs);
+        const auto answer = RelayFrame::decode(frames.first());
+        QVERIFY(answer);
+        QCOMPARE(answer->kind, RelayFrame::Kind::Close);
+        QCOMPARE(answer->stream, 2u);
     }
 
     // A peer speaking nonsense on the binary path: malformed frames and frames for streams that
