@@ -378,6 +378,21 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(m_plane->mux().streamCount(), 0, kWaitMs);
     }
 
+    // A stream id still open is never taken twice: the second Open is dropped, not a second
+    // connection to the replica.
+    void aStreamIdInUseIsRefused()
+    {
+        TestReplica echo;
+        m_replicaPort = echo.port();
+        connectEnds();
+        m_plane->setChannel(nullptr);  // the test speaks for the plane
+        m_planeChannel->sendBinaryMessage(RelayFrame::open(5, m_route).encode());
+        m_planeChannel->sendBinaryMessage(RelayFrame::open(5, m_route).encode());
+        QTRY_COMPARE_WITH_TIMEOUT(m_agent->mux().rejectedFrames(), 1u, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(echo.accepted(), 1, kWaitMs);
+        QCOMPARE(m_agent->mux().streamCount(), 1);
+    }
+
     // The agent serves the relay only on a channel the plane has welcomed: an Open before the
     // welcome goes unanswered, one after it is answered (here refused: no such replica).
     void theAgentRelaysOnlyAfterTheWelcome()
