@@ -40,6 +40,9 @@ void RelayedHealthCheck::attempt()
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(m_timeoutMs);
     QNetworkReply *reply = m_network.get(request);
+    // Qt reads the answer on a thread of its own: without this it would take in all it can
+    // before the count below sees any of it.
+    reply->setReadBufferSize(kMaxBodyBytes);
     m_reply = reply;
     connect(reply, &QNetworkReply::readyRead, this, [this, reply] {
         m_bodyBytes += reply->readAll().size();
