@@ -75,10 +75,6 @@ int runAgent(const QStringList &arguments)
     const QCommandLineOption capacity(QStringLiteral("capacity"),
                                       QStringLiteral("Capacity to offer, e.g. cpu=16,memory=64G,gpu=1 (default: this machine)."),
                                       QStringLiteral("slots"));
-    const QCommandLineOption advertise(QStringLiteral("advertise"),
-                                       QStringLiteral("Address replicas listen on, as the control plane reaches this machine "
-                                                      "(default: this end of the connection to it)."),
-                                       QStringLiteral("address"));
     const QCommandLineOption modelRoot(QStringLiteral("model-root"),
                                        QStringLiteral("Folder holding model folders on this machine; a folder is looked up "
                                                       "here by name first. May be repeated."),
@@ -93,7 +89,7 @@ int runAgent(const QStringList &arguments)
                                                             "them and the source used, and exit."));
     const QCommandLineOption noNvml(QStringLiteral("no-nvml"),
                                     QStringLiteral("With --print-gpus: skip NVML, so nvidia-smi is what is read."));
-    parser.addOptions({join, joinFile, connectTo, token, insecure, agentId, capacity, advertise, modelRoot, printGpusOption, noNvml});
+    parser.addOptions({join, joinFile, connectTo, token, insecure, agentId, capacity, modelRoot, printGpusOption, noNvml});
     parser.addOption(stateDir);
     if (!parser.parse(QStringList{QStringLiteral("servedeck agent")} + arguments)) {
         err << parser.errorText() << '\n';
@@ -169,14 +165,6 @@ int runAgent(const QStringList &arguments)
     runner.setStateDir(parser.isSet(stateDir) ? parser.value(stateDir)
                                               : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
                                                     + QStringLiteral("/servedeck-agent"));
-    if (parser.isSet(advertise)) {
-        const QHostAddress address(parser.value(advertise));
-        if (address.isNull()) {
-            err << "servedeck agent: --advertise: '" << parser.value(advertise) << "' is not an IP address\n";
-            return 2;
-        }
-        runner.setAdvertisedHost(address.toString());
-    }
     runner.setModelRoots(parser.values(modelRoot));
     if (parser.isSet(capacity)) {
         auto parsed = ServeDeck::Capacity::parse(parser.value(capacity));

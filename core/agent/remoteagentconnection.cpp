@@ -1,10 +1,13 @@
 #include "remoteagentconnection.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QSet>
 #include <QWebSocket>
 
 #include "agent/agentprotocol.h"
+#include "agent/relayedhealthcheck.h"
 
 namespace ServeDeck {
 
@@ -66,7 +69,7 @@ void RemoteAgentConnection::attach(QWebSocket *socket, const QJsonObject &hello)
     if (auto slots = ResourceSlots::fromJson(hello.value(QStringLiteral("capacity")).toObject()))
         m_status.capacity.total = *slots;
     m_status.gpus = AgentProtocol::gpusFromJson(hello.value(QStringLiteral("gpus")).toArray());
-    m_replicaHost = hello.value(QStringLiteral("replica_host")).toString(QStringLiteral("127.0.0.1"));
+    attachRelay(socket);
 
     // Full resync: what the agent runs that the plane no longer knows is stale and is stopped;
     // what the plane knows that the agent no longer runs ended while nobody listened.
@@ -114,6 +117,7 @@ Result<QString> RemoteAgentConnection::start(const ReplicaSpec &spec)
     // The deployer needs an id now; the agent's real one (with pid and port) comes in "started".
     const QString pending = m_agentId + QStringLiteral(":pending:") + routeText(spec.routeId);
     m_routes.insert(spec.routeId, pending);
+    m_healthChecks.insert(spec.routeId, spec.healthCheck);
     send(AgentProtocol::message(QStringLiteral("start"), {{QStringLiteral("spec"), AgentProtocol::toJson(spec)}}));
     return pending;
 }
@@ -132,6 +136,7 @@ AgentStatus RemoteAgentConnection::status() const
 
 void RemoteAgentConnection::emitExited(const QUuid &routeId, const ReplicaExit &exit)
 {
+    forgetRelayed(routeId);
     // Forget it first: whoever hears this may ask isRunning() and must hear "no".
     if (m_routes.remove(routeId))
         Q_EMIT replicaExited(routeId, exit);
@@ -152,9 +157,7 @@ void RemoteAgentConnection::onMessage(const QString &frame)
     } else if (!m_routes.contains(routeId)) {
         return;  // a replica the plane stopped caring about (stale, or already replaced)
     } else if (type == u"started") {
-        const QString replicaId = message->value(QStringLiteral("replica_id")).toString();
-        m_routes.insert(routeId, replicaId);
-        Q_EMIT replicaStarted(routeId, replicaId);
+        onStarted(routeId, message->value(QStringLiteral("replica_id")).toString());
     } else if (type == u"start_failed") {
         ReplicaExit exit;
         exit.errorKind = QStringLiteral("StartFailed");
@@ -162,8 +165,9 @@ void RemoteAgentConnection::onMessage(const QString &frame)
         exit.message = message->value(QStringLiteral("message")).toString();
         emitExited(routeId, exit);
     } else if (type == u"healthy") {
-        Q_EMIT replicaHealthy(routeId);
+        confirmHealthy(routeId);
     } else if (type == u"unhealthy") {
+        delete m_checking.take(routeId);
         Q_EMIT replicaUnhealthy(routeId, message->value(QStringLiteral("reason")).toString(),
                                 message->value(QStringLiteral("log_tail")).toString());
     } else if (type == u"exited") {
@@ -218,10 +222,87 @@ void RemoteAgentConnection::markLost(const QString &reason)
     }
     // Its replicas are beyond reach: the deployer records AgentLost and they are replaced.
     // Should the agent come back, whatever it still runs is stale and stopped on rejoin.
+    const QList<QUuid> relayed = m_routes.keys();
+    for (const QUuid &routeId : relayed)
+        forgetRelayed(routeId);
+    m_relay.unlistenAll();
+    m_relay.setChannel(nullptr);
     m_routes.clear();
     m_outbox.clear();
     m_status.replicas.clear();
     Q_EMIT lost(reason);
+}
+
+void RemoteAgentConnection::attachRelay(QWebSocket *socket)
+{
+    // Streams never outlive the channel they ran on: a new socket ends the old one's.
+    m_relay.setChannel(socket);
+    connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+        if (m_relay.mux().channel() == socket)
+            m_relay.setChannel(nullptr);
+    });
+}
+
+void RemoteAgentConnection::onStarted(const QUuid &routeId, const QString &agentReplicaId)
+{
+    // The agent's id is agent:pid:port; only its pid is kept, as a number. The port the plane
+    // uses is its own relay listener's, so an agent cannot point a route anywhere.
+    const QStringList parts = agentReplicaId.split(u':');
+    bool isNumber = false;
+    const qint64 pid = parts.size() >= 3 ? parts.at(parts.size() - 2).toLongLong(&isNumber) : 0;
+    const quint16 port = m_relay.listen(routeId);
+    if (port == 0) {
+        send(AgentProtocol::message(QStringLiteral("stop"), {{QStringLiteral("route_id"), routeText(routeId)}}));
+        ReplicaExit exit;
+        exit.errorKind = QStringLiteral("StartFailed");
+        exit.exitCode = -1;
+        exit.message = QStringLiteral("no free port on 127.0.0.1 to relay the replica on agent %1").arg(m_agentId);
+        emitExited(routeId, exit);
+        return;
+    }
+    const QString replicaId = QStringLiteral("%1:%2:%3").arg(m_agentId).arg(isNumber && pid > 0 ? pid : 0).arg(port);
+    m_routes.insert(routeId, replicaId);
+    Q_EMIT replicaStarted(routeId, replicaId);
+}
+
+void RemoteAgentConnection::confirmHealthy(const QUuid &routeId)
+{
+    const quint16 port = m_relay.port(routeId);
+    const std::optional<HealthCheckConfig> check = m_healthChecks.value(routeId);
+    if (port == 0)
+        return;  // "healthy" before "started": there is nothing to reach yet
+    if (!check) {
+        // Without a health check the agent's word that it runs is all anyone has, local or not.
+        Q_EMIT replicaHealthy(routeId);
+        return;
+    }
+    // Bounded, whatever the model definition says: the agent has just found it answering.
+    constexpr int kMinTimeoutMs = 1000;
+    constexpr int kMaxTimeoutMs = 10000;
+    const int timeoutMs = std::clamp(int(check->maxWaitTime * 1000), kMinTimeoutMs, kMaxTimeoutMs);
+    const QString path = check->path.startsWith(u'/') ? check->path : u'/' + check->path;
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1%2").arg(port).arg(path));
+    delete m_checking.take(routeId);
+    auto *healthCheck = new RelayedHealthCheck(url, check->expectedStatusCode, timeoutMs, this);
+    m_checking.insert(routeId, healthCheck);
+    connect(healthCheck, &RelayedHealthCheck::finished, this, [this, routeId, healthCheck](bool ok, const QString &detail) {
+        if (m_checking.value(routeId) != healthCheck)
+            return;
+        m_checking.remove(routeId);
+        healthCheck->deleteLater();
+        if (ok)
+            Q_EMIT replicaHealthy(routeId);
+        else
+            Q_EMIT replicaUnhealthy(routeId, detail, {});
+    });
+    healthCheck->start();
+}
+
+void RemoteAgentConnection::forgetRelayed(const QUuid &routeId)
+{
+    delete m_checking.take(routeId);
+    m_healthChecks.remove(routeId);
+    m_relay.unlisten(routeId);
 }
 
 } // namespace ServeDeck

@@ -7,10 +7,13 @@
 #include <QTimer>
 
 #include "agent/agentconnector.h"
+#include "agent/replicarelaylistener.h"
 
 class QWebSocket;
 
 namespace ServeDeck {
+
+class RelayedHealthCheck;
 
 // The control plane's side of one remote agent (`servedeck agent`). It outlives the WebSocket:
 // a dropped socket has a grace period to come back before the agent counts as lost, and an
@@ -35,9 +38,13 @@ public:
     bool isRunning(const QUuid &routeId) const override { return m_routes.contains(routeId); }
     int replicaCount() const override { return int(m_routes.size()); }
     AgentStatus status() const override;
-    // The agent's replica id (agent:pid:port) once it has reported "started"; the pending id before.
+    // The replica id (agent:pid:relay-port) once the agent has reported "started", the pending
+    // id before. Its port is the plane's relay listener for the replica, never one the agent named.
     QString replicaId(const QUuid &routeId) const { return m_routes.value(routeId); }
-    QString replicaHost() const override { return m_replicaHost; }
+    // Remote replicas are reached through their relay listeners, on this machine's loopback,
+    // whatever the agent says about where they listen.
+    QString replicaHost() const override { return QStringLiteral("127.0.0.1"); }
+    const ReplicaRelayListener &relay() const { return m_relay; }
     // Status reports (the agent's heartbeat) received since this connection was made: lets a
     // check that "nothing is reported" know that reports did come.
     quint64 statusReports() const { return m_statusReports; }
@@ -51,6 +58,10 @@ private:
     void onTick();
     void markLost(const QString &reason);
     void emitExited(const QUuid &routeId, const ReplicaExit &exit);
+    void attachRelay(QWebSocket *socket);
+    void onStarted(const QUuid &routeId, const QString &agentReplicaId);
+    void confirmHealthy(const QUuid &routeId);
+    void forgetRelayed(const QUuid &routeId);
 
     QString m_agentId;
     int m_gracePeriodMs;
@@ -62,7 +73,9 @@ private:
     QList<QJsonObject> m_outbox;     // sent once the socket is back within the grace period
     AgentStatus m_status;
     quint64 m_statusReports = 0;
-    QString m_replicaHost = QStringLiteral("127.0.0.1");
+    ReplicaRelayListener m_relay;
+    QHash<QUuid, std::optional<HealthCheckConfig>> m_healthChecks;  // as asked for in each start
+    QHash<QUuid, RelayedHealthCheck *> m_checking;                  // the plane's own, under way
 };
 
 } // namespace ServeDeck

@@ -19,6 +19,7 @@
 #include "agent/agentadmission.h"
 #include "agent/agentlog.h"
 #include "agent/agentprotocol.h"
+#include "agent/replicaprocess.h"
 
 namespace ServeDeck {
 
@@ -86,8 +87,13 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     , m_url(std::move(url))
     , m_token(std::move(token))
     , m_agent(std::move(agentId))
+    , m_relay([this](const QUuid &routeId) -> quint16 {
+        const ReplicaProcess *replica = m_agent.replica(routeId);
+        return replica ? replica->port() : 0;
+    })
     , m_backoffMs(kFirstBackoffMs)
 {
+    wireRelay();
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RemoteAgentRunner::connectNow);
     m_statusTimer.setInterval(kStatusIntervalMs);
@@ -109,13 +115,6 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
         // certificate some CA vouches for) must still be the pinned one.
         if (!acceptPeer())
             return;
-        // Replicas already running keep their address; new ones listen where the plane reaches us.
-        if (m_agent.replicaCount() == 0) {
-            const QHostAddress local = m_socket.localAddress();
-            m_agent.setReplicaHost(!m_advertisedHost.isEmpty() ? m_advertisedHost
-                                   : local.isNull()            ? QStringLiteral("127.0.0.1")
-                                                               : local.toString());
-        }
         m_welcomed = false;
         loadCredential();
         QJsonArray running;
@@ -125,8 +124,7 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
         QJsonObject hello{{QStringLiteral("agent_id"), m_agent.agentId()},
                           {QStringLiteral("capacity"), status.capacity.total.toJson()},
                           {QStringLiteral("gpus"), AgentProtocol::toJson(status.gpus)},
-                          {QStringLiteral("running"), running},
-                          {QStringLiteral("replica_host"), m_agent.replicaHost()}};
+                          {QStringLiteral("running"), running}};
         // Its own credential once it has one: the join token is for joining the first time only.
         if (!m_credential.isEmpty())
             hello.insert(QStringLiteral("credential"), QString::fromLatin1(m_credential));
@@ -303,6 +301,16 @@ void RemoteAgentRunner::onWelcome(const QJsonObject &welcome)
     else
         qCCritical(lcAgent, "%s; the credential is kept in memory only, so this agent cannot rejoin after a restart",
                    qPrintable(error));
+}
+
+void RemoteAgentRunner::wireRelay()
+{
+    // Replicas here listen on loopback only: the network never reaches them, the plane does
+    // through the relay, over the authenticated channel.
+    m_agent.setReplicaHost(QStringLiteral("127.0.0.1"));
+    // The relay serves the channel only once the plane has welcomed it, and ends with it.
+    connect(this, &RemoteAgentRunner::welcomed, this, [this] { m_relay.setChannel(&m_socket); });
+    connect(&m_socket, &QWebSocket::disconnected, this, [this] { m_relay.setChannel(nullptr); });
 }
 
 void RemoteAgentRunner::onMessage(const QString &frame)

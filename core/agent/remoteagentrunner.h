@@ -9,6 +9,7 @@
 
 #include "agent/capacity.h"
 #include "agent/localagent.h"
+#include "agent/replicarelayendpoint.h"
 
 namespace ServeDeck {
 
@@ -32,9 +33,6 @@ public:
     void setInsecure(bool insecure) { m_insecure = insecure; }
     void setCapacityOverride(std::optional<Capacity> capacity) { m_agent.setCapacityOverride(std::move(capacity)); }
     void start();
-    // The address replicas listen on, as the control plane reaches this machine; empty: the
-    // local address of the connection to the control plane.
-    void setAdvertisedHost(const QString &host) { m_advertisedHost = host; }
     // Where model folders live on this machine: a folder named by the control plane is looked up
     // here by its name first, since its path there need not exist here.
     void setModelRoots(const QStringList &roots) { m_modelRoots = roots; }
@@ -64,6 +62,7 @@ private:
     void sendStatus();
     void onWelcome(const QJsonObject &welcome);
     void loadCredential();
+    void wireRelay();
 
     QUrl m_url;
     QByteArray m_token;
@@ -74,10 +73,10 @@ private:
     bool m_welcomed = false;  // on this connection: nothing but welcome/rejected counts before
     LocalAgent m_agent;
     QWebSocket m_socket;
+    ReplicaRelayEndpoint m_relay;
     QTimer m_reconnectTimer;
     QTimer m_statusTimer;
     int m_backoffMs;
-    QString m_advertisedHost;
     QStringList m_modelRoots;
     bool m_stopping = false;
     bool m_joinStarted = false;  // the first connect, once the first GPU reading is in

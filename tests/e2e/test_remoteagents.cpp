@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkInterface>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QScopeGuard>
@@ -220,6 +221,26 @@ private:
         return cmdline.open(QIODevice::ReadOnly) ? cmdline.readAll() : QByteArray();
     }
 
+    // The local addresses (hex, as the kernel writes them) of the sockets listening on a port.
+    static QList<QByteArray> listeningAddresses(const QString &table, quint16 port)
+    {
+        QFile file(table);
+        if (!file.open(QIODevice::ReadOnly))
+            qFatal("cannot read %s", qPrintable(table));
+        constexpr char kListen[] = "0A";
+        QList<QByteArray> addresses;
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        for (const QByteArray &line : lines.mid(1)) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() < 4)
+                continue;
+            const QList<QByteArray> local = fields.at(1).split(':');
+            if (local.size() == 2 && local.at(1).toUShort(nullptr, 16) == port && fields.at(3) == kListen)
+                addresses.append(local.at(0));
+        }
+        return addresses;
+    }
+
     // A listing that fails fails the test: "no errors" must never stand for "could not look".
     QList<ErrorRecord> errorsOf(const QString &name, const QString &type = {})
     {
@@ -321,20 +342,20 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pidOf(connection->replicaId(r.id))) || connection->replicaId(r.id).isEmpty(), kWaitMs);
     }
 
-    void replicasListenWhereThePlaneReachesTheAgent()
+    void replicasAreReachedOnlyThroughTheRelay()
     {
-        // The agent says it is reached at 127.0.0.2 and keeps its model folders elsewhere: its
-        // replicas listen there (not on 127.0.0.1), run from its own copy of the folder, and the
-        // proxy reaches them at that address.
+        // The agent keeps its model folders elsewhere: its replicas run from its own copy. They
+        // listen on its loopback only, and the proxy reaches them through the plane's relay
+        // listener over the agent channel, never at the port the agent runs them on.
         const QString root = m_dir->filePath(QStringLiteral("agent-models"));
         const QString copy = root + QStringLiteral("/iris-v1");
         QVERIFY(QDir().mkpath(copy));
         for (const QString &file : QDir(sourceModels() + QStringLiteral("/iris-v1")).entryList(QDir::Files))
             QVERIFY(QFile::copy(sourceModels() + QStringLiteral("/iris-v1/") + file, copy + u'/' + file));
-        startAgent(QStringLiteral("remote-b"), joinString(),
-                   {QStringLiteral("--advertise"), QStringLiteral("127.0.0.2"), QStringLiteral("--model-root"), root});
+        startAgent(QStringLiteral("remote-b"), joinString(), {QStringLiteral("--model-root"), root});
         QTRY_VERIFY_WITH_TIMEOUT(joined(QStringLiteral("remote-b")), kWaitMs);
-        QCOMPARE(remote(QStringLiteral("remote-b"))->replicaHost(), QStringLiteral("127.0.0.2"));
+        RemoteAgentConnection *connection = remote(QStringLiteral("remote-b"));
+        QCOMPARE(connection->replicaHost(), QStringLiteral("127.0.0.1"));
 
         CreateEndpointRequest request;
         request.name = QStringLiteral("far");
@@ -345,12 +366,35 @@ private Q_SLOTS:
         QVERIFY(service().createEndpoint(request).ok());
         QTRY_COMPARE_WITH_TIMEOUT(count(QStringLiteral("far"), RouteStatus::Healthy, QStringLiteral("remote-b")), 1, kWaitMs);
         const Route route = routes(QStringLiteral("far")).first();
-        const quint16 port = portOf(route);
         QCOMPARE(QFileInfo(QStringLiteral("/proc/%1/cwd").arg(pidOf(route))).canonicalFilePath(), QFileInfo(copy).canonicalFilePath());
-        const QUrl direct(QStringLiteral("http://127.0.0.2:%1/predict").arg(port));
-        QCOMPARE(ReplicaProcesses::predictAt(m_network, direct, kWaitMs).value(QStringLiteral("prediction")).toString(),
-                 QStringLiteral("setosa"));
-        QVERIFY(predict(port).isEmpty());  // nothing listens on 127.0.0.1
+
+        // Where the replica really listens, as the agent's heartbeat reports it.
+        QTRY_COMPARE_WITH_TIMEOUT(int(connection->status().replicas.size()), 1, kWaitMs);
+        const quint16 ownPort = connection->status().replicas.first().port;
+        QVERIFY(ownPort != 0);
+        // The route's address is the plane's relay listener, not the agent's port.
+        QCOMPARE(portOf(route), connection->relay().port(route.id));
+        QVERIFY(portOf(route) != ownPort);
+
+        // Bound on 127.0.0.1 alone: every listening socket on its port is, none on IPv6, and
+        // another address of this machine does not answer.
+        const QList<QByteArray> listening = listeningAddresses(QStringLiteral("/proc/net/tcp"), ownPort);
+        QVERIFY2(!listening.isEmpty(), "the replica's port is not listening at all");
+        for (const QByteArray &address : listening)
+            QCOMPARE(address, QByteArray("0100007F"));
+        QVERIFY(listeningAddresses(QStringLiteral("/proc/net/tcp6"), ownPort).isEmpty());
+        QTcpSocket elsewhere;
+        elsewhere.connectToHost(QHostAddress(QStringLiteral("127.0.0.2")), ownPort);
+        QVERIFY(!elsewhere.waitForConnected(kWaitMs));
+        QCOMPARE(elsewhere.error(), QAbstractSocket::ConnectionRefusedError);
+        // Nor does any address of this machine's network interfaces (where it has some).
+        for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+            if (address.isLoopback() || address.isLinkLocal())
+                continue;
+            QTcpSocket fromTheNetwork;
+            fromTheNetwork.connectToHost(address, ownPort);
+            QVERIFY2(!fromTheNetwork.waitForConnected(kWaitMs), qPrintable(address.toString()));
+        }
 
         const QString url = service().endpointInfo(QStringLiteral("far"))->endpoint.url;
         QTRY_COMPARE_WITH_TIMEOUT(ReplicaProcesses::predictAt(m_network, QUrl(url + QStringLiteral("/predict")), kWaitMs)
