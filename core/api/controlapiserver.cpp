@@ -9,6 +9,7 @@
 #include <openssl/crypto.h>
 
 #include "api/jsoncodec.h"
+#include "api/requestfields.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
 
@@ -261,6 +262,8 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"HEAD", "/v1/health", &S::health, true},
             {"GET", "/v1/agents", &S::agents, false},
             {"GET", "/v1/errors", &S::allErrors, false},
+            {"GET", "/v1/settings/retention", &S::retention, false},
+            {"PUT", "/v1/settings/retention", &S::setRetention, false},
             {"GET", "/v1/services", &S::listEndpoints, false},
             {"POST", "/v1/services", &S::createEndpoint, false},
             {"POST", "/v1/services/dry-run", &S::dryRun, false},
@@ -411,6 +414,43 @@ HttpResponse ControlApiServer::allErrors(const Call &call)
         return fail(limit.error());
     return replyWith(m_service.listErrors({}, *limit, q.queryItemValue(QStringLiteral("type"))),
                      [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
+}
+
+namespace {
+
+QJsonObject retentionJson(const HistoryRetention &r)
+{
+    return {{QStringLiteral("max_age_days"), r.maxAgeDays}, {QStringLiteral("max_rows_per_endpoint"), r.maxRowsPerEndpoint}};
+}
+
+// {max_age_days?, max_rows_per_endpoint?}: what is left out stays as it is.
+Result<HistoryRetention> retentionRequest(const QJsonObject &body, HistoryRetention current)
+{
+    RequestFields f(body);
+    current.maxAgeDays = int(f.integer({"max_age_days"}, HistoryRetention::kMinAgeDays, HistoryRetention::kMaxAgeDays)
+                                 .value_or(current.maxAgeDays));
+    current.maxRowsPerEndpoint = int(f.integer({"max_rows_per_endpoint"}, HistoryRetention::kMinRows, HistoryRetention::kMaxRows)
+                                         .value_or(current.maxRowsPerEndpoint));
+    if (std::optional<ServiceError> error = f.finish())
+        return *error;
+    return current;
+}
+
+} // namespace
+
+HttpResponse ControlApiServer::retention(const Call &)
+{
+    return reply(retentionJson(m_service.historyRetention()));
+}
+
+HttpResponse ControlApiServer::setRetention(const Call &call)
+{
+    auto wanted = decodedBody(call.request, [this](const QJsonObject &body) {
+        return retentionRequest(body, m_service.historyRetention());
+    });
+    if (!wanted)
+        return fail(wanted.error());
+    return replyWith(m_service.setHistoryRetention(*wanted), retentionJson);
 }
 
 HttpResponse ControlApiServer::listEndpoints(const Call &)

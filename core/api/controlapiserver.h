@@ -57,6 +57,8 @@ private:
     HttpResponse health(const Call &call);
     HttpResponse agents(const Call &call);
     HttpResponse allErrors(const Call &call);
+    HttpResponse retention(const Call &call);
+    HttpResponse setRetention(const Call &call);
     HttpResponse listEndpoints(const Call &call);
     HttpResponse createEndpoint(const Call &call);
     HttpResponse dryRun(const Call &call);

@@ -15,6 +15,7 @@
 #include "domain/route.h"
 #include "domain/tokengrant.h"
 #include "agent/capacity.h"
+#include "store/historyretention.h"
 
 namespace ServeDeck {
 
@@ -280,6 +281,10 @@ public:
     Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
     Result<int> clearErrors(const QString &ref);
     Result<qint64> recordError(ErrorRecord record);
+    // How long errors and scale events are kept. Saving a shorter one prunes at once; out of
+    // range is InvalidArgument (max_age_days / max_rows_per_endpoint) and changes nothing.
+    HistoryRetention historyRetention() const;
+    Result<HistoryRetention> setHistoryRetention(const HistoryRetention &retention);
 
     // What agents report about a route's replica.
     Result<Route> updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId = {},

@@ -189,6 +189,16 @@ const std::vector<QStringList> &schemaMigrations()
                            " created_at INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX rollout_events_by_rollout ON rollout_events(rollout_id, id)"),
         },
+        // 6: reserved for the agent credentials of issue 12 (part 2), which the merge puts here.
+        {},
+        // 7: how long errors and scale events are kept (one row; none: the defaults).
+        {
+            QStringLiteral("CREATE TABLE history_retention ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " max_age_days INTEGER NOT NULL CHECK (max_age_days BETWEEN 1 AND 3650),"
+                           " max_rows_per_endpoint INTEGER NOT NULL CHECK (max_rows_per_endpoint BETWEEN 100 AND 1000000),"
+                           " updated_at INTEGER NOT NULL)"),
+        },
     };
     return migrations;
 }

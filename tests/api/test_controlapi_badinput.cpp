@@ -154,7 +154,7 @@ QByteArray TestControlApiBadInput::restSnapshot()
             u"/v1/services/%1/errors?limit=1000"_s.arg(m_svc), u"/v1/errors?limit=1000"_s, u"/v1/agents"_s,
             u"/v1/services/%1/revisions"_s.arg(m_svc), u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_svc),
             u"/v1/services/%1"_s.arg(m_rolling), u"/v1/services/%1/revisions"_s.arg(m_rolling),
-            u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_rolling) }) {
+            u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_rolling), u"/v1/settings/retention"_s }) {
         const ApiResponse r = m_env->api().get(path);
         out += path.toUtf8() + ' ' + QByteArray::number(r.status) + ' ' + r.body.toJson(QJsonDocument::Compact) + '\n';
     }
@@ -455,6 +455,20 @@ tain"})", 400, bad, u"match_header"_s);
             row(name.constData(), "GET", QByteArray(list) + "?limit=" + limit, "", 400, bad, u"limit"_s);
         }
     }
+    row("retention: days 0", "PUT", "/v1/settings/retention", R"({"max_age_days":0})", 400, bad, u"max_age_days"_s);
+    row("retention: days too many", "PUT", "/v1/settings/retention", R"({"max_age_days":3651})", 400, bad,
+        u"max_age_days"_s);
+    row("retention: days a string", "PUT", "/v1/settings/retention", R"({"max_age_days":"30"})", 400, bad,
+        u"max_age_days"_s);
+    row("retention: rows -1", "PUT", "/v1/settings/retention", R"({"max_rows_per_endpoint":-1})", 400, bad,
+        u"max_rows_per_endpoint"_s);
+    row("retention: rows under 100", "PUT", "/v1/settings/retention", R"({"max_rows_per_endpoint":99})", 400, bad,
+        u"max_rows_per_endpoint"_s);
+    row("retention: unknown field", "PUT", "/v1/settings/retention", R"({"max_age":30})", 400, bad, u"max_age"_s);
+    row("retention: not an object", "PUT", "/v1/settings/retention", "[30]", 400, bad);
+    row("retention: no token", "PUT", "/v1/settings/retention", R"({"max_age_days":1})", 401, unauthorized, {},
+        Auth::None);
+    row("retention: wrong method", "DELETE", "/v1/settings/retention", "", 405, bad);
     row("rollout: unknown id", "GET", "/v1/services/{rolling}/rollouts/{unknown-id}", "", 404, notFound);
     row("rollout: not an id", "GET", "/v1/services/{rolling}/rollouts/newest", "", 404, notFound);
     row("rollout: another endpoint's", "GET", "/v1/services/{svc}/rollouts/{rollout}", "", 404, notFound);
