@@ -5,6 +5,7 @@
 // during and after, and whether /v1/health keeps answering (its latency). Run by hand:
 //
 //   build/bin/bench_hostile [--quick]      (needs build/bin/servedeck; SERVEDECK_BIN overrides)
+//   build/bin/bench_hostile --flood N      (the crash-report flood alone, N reports)
 //
 // The file-descriptor limit is raised to the hard limit at start (5,000 connections need
 // 5,000 descriptors here and as many in the server, which inherits the limit).
@@ -263,7 +264,15 @@ void crashFlood(int reports)
     QElapsedTimer timer;
     timer.start();
     const QString tail = QString(200, QLatin1Char('x'));  // a log tail per report, as agents send
+    QElapsedTimer block;
+    block.start();
     for (int i = 0; i < reports; ++i) {
+        if (i > 0 && i % 10000 == 0) {
+            out << "  reports " << i - 10000 << "-" << i << ": " << QString::number(10000.0 / (double(block.elapsed()) / 1000.0), 'f', 0)
+                << "/s\n";
+            out.flush();
+            block.restart();
+        }
         ErrorRecord r;
         r.endpointId = e.id;
         r.type = QStringLiteral("CrashLoop");
@@ -294,6 +303,11 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const bool quick = app.arguments().contains(QStringLiteral("--quick"));
     std::signal(SIGPIPE, SIG_IGN);
+    // --flood N: only the crash-report flood, of N reports.
+    if (const qsizetype at = app.arguments().indexOf(QStringLiteral("--flood")); at > 0) {
+        crashFlood(std::clamp(app.arguments().value(at + 1).toInt(), 1, 1000000));
+        return 0;
+    }
 
     rlimit limit{};
     ::getrlimit(RLIMIT_NOFILE, &limit);
