@@ -1,12 +1,17 @@
+#include <algorithm>
+#include <cerrno>
 #include <memory>
 #include <vector>
 
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTimer>
+
+#include <sys/socket.h>
 
 #include "agent/replicaprocess.h"
 
@@ -14,6 +19,14 @@ using namespace ServeDeck;
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// The client closed its end: a peek finds the end of the stream (or an error) at once.
+bool clientClosed(QTcpSocket &socket)
+{
+    char byte;
+    const ssize_t n = ::recv(int(socket.socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
 
 // The replica's side of its health probes, played by the test: answers each probe as told and
 // counts the probes, and how many were open at once.
@@ -42,7 +55,15 @@ private:
     void take(QTcpSocket *socket)
     {
         socket->setParent(this);
-        m_maxOpen = std::max(m_maxOpen, ++m_open);
+        // Open: connections whose client has not closed yet, asked of the kernel rather than
+        // taken from our own (later) disconnected() events, which a busy machine can deliver
+        // after the next connection's.
+        m_sockets.erase(std::remove_if(m_sockets.begin(), m_sockets.end(),
+                                       [](const QPointer<QTcpSocket> &s) { return !s || clientClosed(*s); }),
+                        m_sockets.end());
+        m_sockets.push_back(socket);
+        m_maxOpen = std::max(m_maxOpen, int(m_sockets.size()));
+        ++m_open;
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             --m_open;
             ++m_closed;
@@ -96,6 +117,7 @@ private:
     int m_open = 0;
     int m_closed = 0;
     int m_maxOpen = 0;
+    std::vector<QPointer<QTcpSocket>> m_sockets;
 };
 
 ReplicaSpec sleeperSpec(double maxWaitSeconds)

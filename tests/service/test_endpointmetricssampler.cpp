@@ -1,12 +1,17 @@
 // The sampler's arithmetic: percentiles from cumulative latency buckets, as Prometheus computes
 // them; and its scrapes of replicas' /metrics, bounded in size and time and never stacked.
 #include <algorithm>
+#include <cerrno>
 #include <memory>
+#include <vector>
 
+#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/socket.h>
 
 #include "domain/clock.h"
 #include "service/endpointmetricssampler.h"
@@ -18,6 +23,14 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QString kMetric = u"servedeck_test_queue"_s;
+
+// The client closed its end: a peek finds the end of the stream (or an error) at once.
+bool clientClosed(QTcpSocket &socket)
+{
+    char byte;
+    const ssize_t n = ::recv(int(socket.socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
 
 // A replica's /metrics, played by the test: answers each scrape as told, and counts the
 // scrapes open at once.
@@ -46,8 +59,16 @@ private:
     void take(QTcpSocket *socket)
     {
         socket->setParent(this);
+        // Open: connections whose client has not closed yet, asked of the kernel rather than
+        // taken from our own (later) disconnected() events, which a busy machine can deliver
+        // after the next connection's.
+        m_sockets.erase(std::remove_if(m_sockets.begin(), m_sockets.end(),
+                                       [](const QPointer<QTcpSocket> &s) { return !s || clientClosed(*s); }),
+                        m_sockets.end());
+        m_sockets.push_back(socket);
+        m_maxOpen = std::max(m_maxOpen, int(m_sockets.size()));
         ++m_scrapes;
-        m_maxOpen = std::max(m_maxOpen, ++m_open);
+        ++m_open;
         connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
             --m_open;
             socket->deleteLater();
@@ -74,6 +95,7 @@ private:
     int m_scrapes = 0;
     int m_open = 0;
     int m_maxOpen = 0;
+    std::vector<QPointer<QTcpSocket>> m_sockets;
 };
 
 } // namespace
