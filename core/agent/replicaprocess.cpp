@@ -144,14 +144,21 @@ void ReplicaProcess::probe()
     request.setTransferTimeout(waitMs);
     m_probing = true;
     QNetworkReply *reply = m_network.get(request);
+    // Buffered at most one byte past the cap (the transfer pauses there), so an answer over it
+    // is seen, and cut, before more of it is read.
+    reply->setReadBufferSize(kMaxProbeBytes + 1);
     // Why the probe was cut short, if it was: a replica's answer is read only so far.
     auto cut = std::make_shared<QString>();
-    connect(reply, &QNetworkReply::downloadProgress, reply, [reply, cut](qint64 received, qint64 total) {
-        if (cut->isEmpty() && (received > kMaxProbeBytes || total > kMaxProbeBytes)) {
+    const auto cutIfOver = [reply, cut](qint64 bytes) {
+        if (cut->isEmpty() && bytes > kMaxProbeBytes) {
             *cut = QStringLiteral("health check answered with more than %1 KiB").arg(kMaxProbeBytes / 1024);
             reply->abort();
         }
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, cutIfOver] {
+        cutIfOver(reply->header(QNetworkRequest::ContentLengthHeader).toLongLong());  // announced
     });
+    connect(reply, &QNetworkReply::downloadProgress, reply, [cutIfOver](qint64 received, qint64) { cutIfOver(received); });
     // The transfer timeout starts over with every byte; this bounds the whole answer, however
     // slowly it trickles in.
     QTimer::singleShot(waitMs, reply, [reply, cut, waitMs] {

@@ -244,13 +244,21 @@ void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets)
             request.setTransferTimeout(kScrapeTimeoutMs);
             m_scraping.insert(url);
             QNetworkReply *reply = m_network.get(request);
+            // Buffered at most one byte past the cap (the transfer pauses there), so an answer
+            // over it is seen, and cut, before more of it is read.
+            reply->setReadBufferSize(kMaxScrapeBytes + 1);
             auto cut = std::make_shared<bool>(false);  // aborted here: too large or too slow
-            connect(reply, &QNetworkReply::downloadProgress, reply, [reply, cut](qint64 received, qint64 total) {
-                if (!*cut && (received > kMaxScrapeBytes || total > kMaxScrapeBytes)) {
+            const auto cutIfOver = [reply, cut](qint64 bytes) {
+                if (!*cut && bytes > kMaxScrapeBytes) {
                     *cut = true;
                     reply->abort();
                 }
+            };
+            connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, cutIfOver] {
+                cutIfOver(reply->header(QNetworkRequest::ContentLengthHeader).toLongLong());  // announced
             });
+            connect(reply, &QNetworkReply::downloadProgress, reply,
+                    [cutIfOver](qint64 received, qint64) { cutIfOver(received); });
             // The transfer timeout starts over with every byte; this bounds the whole answer.
             QTimer::singleShot(kScrapeTimeoutMs, reply, [reply, cut] {
                 if (!reply->isFinished()) {
