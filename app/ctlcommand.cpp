@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
@@ -678,6 +679,27 @@ std::optional<int> runAutoscaling(CtlCall &c)
     return std::nullopt;
 }
 
+// retention [--days N] [--rows N]: shows the errors and scale-events retention, or changes it.
+std::optional<int> runRetention(CtlCall &c)
+{
+    QJsonObject body;
+    for (const auto &[option, field] : {std::pair{QStringLiteral("days"), QStringLiteral("max_age_days")},
+                                        std::pair{QStringLiteral("rows"), QStringLiteral("max_rows_per_endpoint")}}) {
+        if (!c.a.options.contains(option))
+            continue;
+        bool ok = false;
+        const int value = c.a.value(option).toInt(&ok);
+        if (!ok) {
+            c.err << "servedeck ctl retention: --" << option << " '" << c.a.value(option) << "' is not a number\n";
+            return kUsage;
+        }
+        body.insert(field, value);
+    }
+    c.r = body.isEmpty() ? c.client.get(QStringLiteral("/v1/settings/retention"))
+                         : c.client.send("PUT", QStringLiteral("/v1/settings/retention"), body);
+    return std::nullopt;
+}
+
 std::optional<int> runMetric(CtlCall &c)
 {
     if (!c.need(4))
@@ -957,6 +979,8 @@ const QList<Verb> &verbs()
         {"errors", "errors [SVC] [--limit N] [--type T] | errors SVC clear",
          "recent errors, of one endpoint or all; clear them", runErrors},
         {"scale-events", "scale-events SVC [--limit N]", "what scaled, when and why, with UP/DOWN counts", runScaleEvents},
+        {"retention", "retention [--days N] [--rows N]",
+         "how long errors and scale events are kept (days, rows per endpoint); change it", runRetention},
         {"autoscaling", "autoscaling SVC [--schedule TEXT] [--idle-timeout SECONDS]",
          "replica floors by time (\"mon-fri 09:00-18:00 min=3\"), scale to zero", runAutoscaling},
         {"metric", "metric SVC NAME VALUE", "push a CUSTOM metric value for rules to act on", runMetric},

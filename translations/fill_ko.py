@@ -405,6 +405,9 @@ KO = {
     "ServeDeck": "ServeDeck",
 
     # Security: limits and retention
+    "History kept": "기록 보관",
+    "Errors and scale events, &days": "오류와 스케일 이벤트 보관 일수(&D)",
+    "At most, &rows per endpoint": "엔드포인트당 최대 행 수(&R)",
     "ServeDeck": "ServeDeck",
 
     # Security: instance lock, keys and files

@@ -4,7 +4,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/guicommand.cpp" line="57"/>
+        <location filename="../app/guicommand.cpp" line="60"/>
+        <location filename="../app/guicommand.cpp" line="91"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
@@ -12,110 +13,175 @@
 <context>
     <name>ServeDeck::AgentListModel</name>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="20"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="22"/>
         <source>%1 CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="23"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="25"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="191"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="244"/>
+        <source>Revoked %1: cut off, and refused should it try to join again under this id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="248"/>
+        <source>Its own credential, issued when it first joined; the join token no longer lets this id in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="250"/>
         <source>Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="201"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="263"/>
         <source>local</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="201"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="263"/>
         <source>remote</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="215"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="277"/>
         <source>%1 % (%2 cores)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="239"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="288"/>
+        <source>revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="290"/>
+        <source>issued %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="309"/>
         <source>GPU %1 · %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="241"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="311"/>
         <source>GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="245"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="315"/>
         <source>%1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="269"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="340"/>
         <source>Agent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="271"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="342"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="273"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="344"/>
         <source>CPU cores</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="275"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="346"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="277"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="348"/>
         <source>GPUs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="279"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="350"/>
         <source>Reserved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="281"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="352"/>
         <source>Utilization</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="283"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="354"/>
         <source>Memory used</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="285"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="356"/>
         <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="358"/>
+        <source>Credential</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::AgentsView</name>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="29"/>
+        <location filename="../ui/agents/agentsview.cpp" line="33"/>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="34"/>
+        <source>Revoke…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="41"/>
         <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="67"/>
+        <location filename="../ui/agents/agentsview.cpp" line="62"/>
+        <source>Join string for remote agents:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="69"/>
+        <source>Revoke the selected remote agent&apos;s credential: it is cut off at once, its replicas are replaced elsewhere, and it cannot join again under this id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="114"/>
+        <source>Agent credentials cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="149"/>
+        <source>Revoke agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="150"/>
+        <source>Revoke agent %1? It is cut off at once, the replicas it runs count as lost and are replaced elsewhere, and it cannot join again under this id, with its credential or the join token.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="154"/>
+        <source>Revoke</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="176"/>
         <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="71"/>
+        <location filename="../ui/agents/agentsview.cpp" line="180"/>
         <source>, %1 of %2 GPUs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -123,42 +189,42 @@
 <context>
     <name>ServeDeck::AnalysisDecisionModel</name>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="126"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="105"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="128"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="107"/>
         <source>Check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="130"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="109"/>
         <source>n canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="132"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="111"/>
         <source>n stable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="134"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="113"/>
         <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="136"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="115"/>
         <source>Stable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="138"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="117"/>
         <source>Effect</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="140"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="119"/>
         <source>Verdict</source>
         <translation type="unfinished"></translation>
     </message>
@@ -569,119 +635,119 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="147"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="143"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="145"/>
         <source>Range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="159"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="155"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="157"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="158"/>
         <source>Desired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="165"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
         <source>Routes by status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
         <source>Traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
         <source>Requests/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
         <source>p95 latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="177"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Replica CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="552"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="530"/>
         <source>Replica memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="182"/>
         <source>MiB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
         <source>Traffic split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="209"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
         <source>Rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="537"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="515"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="551"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="529"/>
         <source>Replica memory (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="560"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="538"/>
         <source>No endpoint selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="568"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="570"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="572"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
         <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -785,133 +851,133 @@
 <context>
     <name>ServeDeck::ErrorBrowserView</name>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="60"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="62"/>
         <source>Clear errors…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="67"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="69"/>
         <source>All types</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="70"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="72"/>
         <source>Any time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="71"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="73"/>
         <source>Last hour</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="72"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="74"/>
         <source>Last day</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="73"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="75"/>
         <source>Search messages and logs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="75"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="77"/>
         <source>Clear the shown endpoint&apos;s errors; its retry counter resets so scaling resumes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="130"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="133"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="131"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="134"/>
         <source>Where</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="132"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="135"/>
         <source>Agent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="133"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="136"/>
         <source>Exit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="134"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="137"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="143"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="146"/>
         <source>No log output was captured.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="145"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="148"/>
         <source>Log tail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="175"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="178"/>
         <source>%1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="184"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="187"/>
         <source>Select an error to see its exit status and log tail.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="191"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="194"/>
         <source>%1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="195"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="198"/>
         <source>replica %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="197"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="200"/>
         <source>route %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="198"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="201"/>
         <source>the endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="200"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="203"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="202"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="205"/>
         <source>none recorded</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="229"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="232"/>
         <source>Clear the errors of every endpoint?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="230"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="233"/>
         <source>Clear every error of %1?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="231"/>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="233"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="234"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="236"/>
         <source>Clear errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="232"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="235"/>
         <source>Their retry counters reset, so scaling starts replicas again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -919,42 +985,42 @@
 <context>
     <name>ServeDeck::ErrorListModel</name>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="158"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="160"/>
         <source>Route %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="198"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="200"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="200"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="202"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="202"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="204"/>
         <source>Replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="204"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="206"/>
         <source>Agent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="206"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="208"/>
         <source>Type</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="208"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="210"/>
         <source>Message</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="210"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="212"/>
         <source>Exit</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1223,32 +1289,32 @@
 <context>
     <name>ServeDeck::RolloutEventModel</name>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="70"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="49"/>
         <source>%1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="105"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="84"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="107"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="86"/>
         <source>Phase</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="109"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="88"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="111"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="90"/>
         <source>Share</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="113"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="92"/>
         <source>What happened</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1256,181 +1322,181 @@
 <context>
     <name>ServeDeck::RolloutPanel</name>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="84"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="80"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="82"/>
         <source>Promote</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="83"/>
         <source>Pause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="84"/>
         <source>Resume</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="89"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="85"/>
         <source>Abort</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="92"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="566"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="544"/>
         <source>Rollback</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
         <source>Retry</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="114"/>
         <source>Make the new version the stable one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="115"/>
         <source>Hold the rollout at its current step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="120"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
         <source>Continue from the current step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="121"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="139"/>
         <source>Success rate by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="148"/>
         <source>Stable</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="149"/>
         <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
         <source>p95 latency by step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="150"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="161"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="157"/>
         <source>Analysis</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="162"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
         <source>Timeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="204"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="200"/>
         <source>Step</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="300"/>
         <source>No rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="306"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="302"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="307"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="317"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="313"/>
         <source>%1 → %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="319"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="315"/>
         <source>step %1 of %2 at %3 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="320"/>
         <source>new version at %1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="326"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="322"/>
         <source>failed replicas: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="328"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
         <source>failed checks: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="343"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="339"/>
         <source>Analysis (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="344"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
         <source>Timeline (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="367"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="363"/>
         <source>Start the rollout to %1 again, with the same strategy and settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="370"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="366"/>
         <source>All traffic back on %1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="371"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="367"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="563"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="541"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="564"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="542"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1666,43 +1732,63 @@
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="58"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="102"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="59"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="103"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="60"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="104"/>
         <source>&amp;Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="61"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="65"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="105"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="109"/>
         <source>System default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="66"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="110"/>
         <source>Light</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="67"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="111"/>
         <source>Dark</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="69"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="83"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
+        <source>History kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
+        <source>Errors and scale events, &amp;days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
+        <source>At most, &amp;rows per endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="117"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
         <source>This build has no translation for that language.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,7 +4,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/guicommand.cpp" line="57"/>
+        <location filename="../app/guicommand.cpp" line="60"/>
+        <location filename="../app/guicommand.cpp" line="91"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
@@ -12,110 +13,175 @@
 <context>
     <name>ServeDeck::AgentListModel</name>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="20"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="22"/>
         <source>%1 CPU</source>
         <translation>CPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="23"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="25"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="191"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="244"/>
+        <source>Revoked %1: cut off, and refused should it try to join again under this id</source>
+        <translation>%1 폐기됨: 연결이 끊겼으며, 이 ID로 다시 참여하려 하면 거부됩니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="248"/>
+        <source>Its own credential, issued when it first joined; the join token no longer lets this id in</source>
+        <translation>처음 참여할 때 발급된 이 에이전트만의 자격 증명입니다. 이제 참여 토큰으로는 이 ID로 들어올 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="250"/>
         <source>Reserved by the routes placed on this agent: %1 of %2 CPU, %3 of %4</source>
         <translation>이 에이전트에 배치된 라우트의 예약: CPU %2 중 %1, 메모리 %4 중 %3</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="201"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="263"/>
         <source>local</source>
         <translation>로컬</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="201"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="263"/>
         <source>remote</source>
         <translation>원격</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="215"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="277"/>
         <source>%1 % (%2 cores)</source>
         <translation>%1 % (%2코어)</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="239"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="288"/>
+        <source>revoked</source>
+        <translation>폐기됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="290"/>
+        <source>issued %1</source>
+        <translation>%1 발급</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="309"/>
         <source>GPU %1 · %2</source>
         <translation>GPU %1 · %2</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="241"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="311"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="245"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="315"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="269"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="340"/>
         <source>Agent</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="271"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="342"/>
         <source>Kind</source>
         <translation>종류</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="273"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="344"/>
         <source>CPU cores</source>
         <translation>CPU 코어</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="275"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="346"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="277"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="348"/>
         <source>GPUs</source>
         <translation>GPU 수</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="279"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="350"/>
         <source>Reserved</source>
         <translation>예약</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="281"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="352"/>
         <source>Utilization</source>
         <translation>사용률</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="283"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="354"/>
         <source>Memory used</source>
         <translation>사용 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentlistmodel.cpp" line="285"/>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="356"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentlistmodel.cpp" line="358"/>
+        <source>Credential</source>
+        <translation>자격 증명</translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::AgentsView</name>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="29"/>
+        <location filename="../ui/agents/agentsview.cpp" line="33"/>
+        <source>Copy</source>
+        <translation>복사</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="34"/>
+        <source>Revoke…</source>
+        <translation>폐기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="41"/>
         <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
         <translation>이 콘솔은 레플리카를 실행하지 않으므로 에이전트가 없습니다. 레플리카를 사용하도록 시작하거나 원격 에이전트를 연결하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="67"/>
+        <location filename="../ui/agents/agentsview.cpp" line="62"/>
+        <source>Join string for remote agents:</source>
+        <translation>원격 에이전트 참여 문자열:</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="69"/>
+        <source>Revoke the selected remote agent&apos;s credential: it is cut off at once, its replicas are replaced elsewhere, and it cannot join again under this id</source>
+        <translation>선택한 원격 에이전트의 자격 증명을 폐기합니다. 즉시 연결이 끊기고, 레플리카는 다른 곳에서 다시 띄우며, 이 ID로는 다시 참여할 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="114"/>
+        <source>Agent credentials cannot be read: %1</source>
+        <translation>에이전트 자격 증명을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="149"/>
+        <source>Revoke agent</source>
+        <translation>에이전트 폐기</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="150"/>
+        <source>Revoke agent %1? It is cut off at once, the replicas it runs count as lost and are replaced elsewhere, and it cannot join again under this id, with its credential or the join token.</source>
+        <translation>에이전트 %1을(를) 폐기할까요? 즉시 연결이 끊기고, 실행 중인 레플리카는 유실로 처리되어 다른 곳에서 다시 띄우며, 자격 증명으로도 참여 토큰으로도 이 ID로는 다시 참여할 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="154"/>
+        <source>Revoke</source>
+        <translation>폐기</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="176"/>
         <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
         <translation>엔드포인트 예약: CPU 코어 %2개 중 %1개, 메모리 %4 중 %3</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="71"/>
+        <location filename="../ui/agents/agentsview.cpp" line="180"/>
         <source>, %1 of %2 GPUs</source>
         <translation>, GPU %2개 중 %1개</translation>
     </message>
@@ -123,42 +189,42 @@
 <context>
     <name>ServeDeck::AnalysisDecisionModel</name>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="126"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="105"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="128"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="107"/>
         <source>Check</source>
         <translation>검사</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="130"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="109"/>
         <source>n canary</source>
         <translation>카나리 n</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="132"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="111"/>
         <source>n stable</source>
         <translation>안정 n</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="134"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="113"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="136"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="115"/>
         <source>Stable</source>
         <translation>안정 버전</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="138"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="117"/>
         <source>Effect</source>
         <translation>효과 크기</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="140"/>
+        <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="119"/>
         <source>Verdict</source>
         <translation>판정</translation>
     </message>
@@ -569,119 +635,119 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="147"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="143"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="145"/>
         <source>Range</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="159"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="155"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="157"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="158"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="165"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="177"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="552"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="530"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="182"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="209"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
         <source>Rollout</source>
         <translation>롤아웃</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="537"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="515"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="551"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="529"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="560"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="538"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="568"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="570"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="572"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
@@ -785,133 +851,133 @@
 <context>
     <name>ServeDeck::ErrorBrowserView</name>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="60"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="62"/>
         <source>Clear errors…</source>
         <translation>오류 지우기…</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="67"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="69"/>
         <source>All types</source>
         <translation>모든 유형</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="70"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="72"/>
         <source>Any time</source>
         <translation>전체 기간</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="71"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="73"/>
         <source>Last hour</source>
         <translation>최근 1시간</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="72"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="74"/>
         <source>Last day</source>
         <translation>최근 1일</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="73"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="75"/>
         <source>Search messages and logs</source>
         <translation>메시지와 로그 검색</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="75"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="77"/>
         <source>Clear the shown endpoint&apos;s errors; its retry counter resets so scaling resumes</source>
         <translation>표시된 엔드포인트의 오류를 지웁니다. 재시도 횟수가 초기화되어 스케일링이 재개됩니다</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="130"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="133"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="131"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="134"/>
         <source>Where</source>
         <translation>위치</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="132"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="135"/>
         <source>Agent</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="133"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="136"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="134"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="137"/>
         <source>Message</source>
         <translation>메시지</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="143"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="146"/>
         <source>No log output was captured.</source>
         <translation>수집된 로그 출력이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="145"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="148"/>
         <source>Log tail</source>
         <translation>로그 끝부분</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="175"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="178"/>
         <source>%1 of %2</source>
         <translation>%2개 중 %1개</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="184"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="187"/>
         <source>Select an error to see its exit status and log tail.</source>
         <translation>오류를 선택하면 종료 상태와 로그 끝부분을 볼 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="191"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="194"/>
         <source>%1 on %2</source>
         <translation>%2의 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="195"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="198"/>
         <source>replica %1</source>
         <translation>레플리카 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="197"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="200"/>
         <source>route %1</source>
         <translation>라우트 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="198"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="201"/>
         <source>the endpoint</source>
         <translation>엔드포인트 전체</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="200"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="203"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="202"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="205"/>
         <source>none recorded</source>
         <translation>기록 없음</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="229"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="232"/>
         <source>Clear the errors of every endpoint?</source>
         <translation>모든 엔드포인트의 오류를 지울까요?</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="230"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="233"/>
         <source>Clear every error of %1?</source>
         <translation>%1의 오류를 모두 지울까요?</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="231"/>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="233"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="234"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="236"/>
         <source>Clear errors</source>
         <translation>오류 지우기</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorbrowserview.cpp" line="232"/>
+        <location filename="../ui/errors/errorbrowserview.cpp" line="235"/>
         <source>Their retry counters reset, so scaling starts replicas again.</source>
         <translation>재시도 횟수가 초기화되어 스케일링이 레플리카를 다시 시작합니다.</translation>
     </message>
@@ -919,42 +985,42 @@
 <context>
     <name>ServeDeck::ErrorListModel</name>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="158"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="160"/>
         <source>Route %1</source>
         <translation>라우트 %1</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="198"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="200"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="200"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="202"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="202"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="204"/>
         <source>Replica</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="204"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="206"/>
         <source>Agent</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="206"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="208"/>
         <source>Type</source>
         <translation>유형</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="208"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="210"/>
         <source>Message</source>
         <translation>메시지</translation>
     </message>
     <message>
-        <location filename="../ui/errors/errorlistmodel.cpp" line="210"/>
+        <location filename="../ui/errors/errorlistmodel.cpp" line="212"/>
         <source>Exit</source>
         <translation>종료</translation>
     </message>
@@ -1223,32 +1289,32 @@
 <context>
     <name>ServeDeck::RolloutEventModel</name>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="70"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="49"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="105"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="84"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="107"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="86"/>
         <source>Phase</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="109"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="88"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="111"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="90"/>
         <source>Share</source>
         <translation>비율</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="113"/>
+        <location filename="../ui/rollouts/rollouteventmodel.cpp" line="92"/>
         <source>What happened</source>
         <translation>내용</translation>
     </message>
@@ -1256,181 +1322,181 @@
 <context>
     <name>ServeDeck::RolloutPanel</name>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="84"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="80"/>
         <source>Working…</source>
         <translation>처리 중…</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="82"/>
         <source>Promote</source>
         <translation>승격</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="83"/>
         <source>Pause</source>
         <translation>일시 정지</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="84"/>
         <source>Resume</source>
         <translation>재개</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="89"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="85"/>
         <source>Abort</source>
         <translation>중단</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="90"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="92"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="566"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="86"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="88"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="544"/>
         <source>Rollback</source>
         <translation>롤백</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="91"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="87"/>
         <source>Retry</source>
         <translation>다시 시도</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="118"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="114"/>
         <source>Make the new version the stable one</source>
         <translation>새 버전을 안정 버전으로 만듭니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="119"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="115"/>
         <source>Hold the rollout at its current step</source>
         <translation>롤아웃을 현재 단계에서 멈춥니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="120"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="116"/>
         <source>Continue from the current step</source>
         <translation>현재 단계부터 계속합니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="121"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="117"/>
         <source>Stop the rollout: all traffic back on the stable version</source>
         <translation>롤아웃을 중단합니다: 모든 트래픽이 안정 버전으로 돌아갑니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="139"/>
         <source>Success rate by step</source>
         <translation>단계별 성공률</translation>
     </message>
     <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="140"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="144"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="148"/>
         <source>Stable</source>
         <translation>안정 버전</translation>
     </message>
     <message>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="141"/>
         <location filename="../ui/rollouts/rolloutpanel.cpp" line="145"/>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="149"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="142"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="147"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="143"/>
         <source>p95 latency by step</source>
         <translation>단계별 p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="150"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="146"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="161"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="157"/>
         <source>Analysis</source>
         <translation>분석</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="162"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="158"/>
         <source>Timeline</source>
         <translation>타임라인</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="204"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="200"/>
         <source>Step</source>
         <translation>단계</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="304"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="300"/>
         <source>No rollout</source>
         <translation>롤아웃 없음</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="306"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="302"/>
         <source>Select an endpoint to see its rollouts.</source>
         <translation>롤아웃을 보려면 엔드포인트를 선택하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="307"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="303"/>
         <source>Modify the endpoint with a new model version to start one.</source>
         <translation>새 모델 버전으로 엔드포인트를 수정하면 롤아웃이 시작됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="317"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="313"/>
         <source>%1 → %2</source>
         <translation>%1 → %2</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="319"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="315"/>
         <source>step %1 of %2 at %3 %</source>
         <translation>%2단계 중 %1단계, %3 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="320"/>
         <source>new version at %1 %</source>
         <translation>새 버전 %1 %</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="326"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="322"/>
         <source>failed replicas: %1</source>
         <translation>실패한 레플리카: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="328"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="324"/>
         <source>failed checks: %1</source>
         <translation>실패한 검사: %1</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="343"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="339"/>
         <source>Analysis (%1)</source>
         <translation>분석 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="344"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="340"/>
         <source>Timeline (%1)</source>
         <translation>타임라인 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="367"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="363"/>
         <source>Start the rollout to %1 again, with the same strategy and settings</source>
         <translation>같은 전략과 설정으로 %1 롤아웃을 다시 시작합니다</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="370"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="366"/>
         <source>All traffic back on %1 (%2)</source>
         <translation>모든 트래픽을 %1(으)로 되돌립니다 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="371"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="367"/>
         <source>Roll back the newest rollout (%1)</source>
         <translation>최근 롤아웃을 롤백합니다 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="563"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="541"/>
         <source>Stop the rollout of %1 and send all traffic back to %2?</source>
         <translation>%1 롤아웃을 멈추고 모든 트래픽을 %2(으)로 되돌릴까요?</translation>
     </message>
     <message>
-        <location filename="../ui/rollouts/rolloutpanel.cpp" line="564"/>
+        <location filename="../ui/rollouts/rolloutpanel.cpp" line="542"/>
         <source>Send all traffic on %1 back to %2? Where the old replicas are gone, they are brought back first.</source>
         <translation>%1의 모든 트래픽을 %2(으)로 되돌릴까요? 이전 레플리카가 없으면 먼저 다시 띄웁니다.</translation>
     </message>
@@ -1666,43 +1732,63 @@
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="58"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="102"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="59"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="103"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="60"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="104"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="61"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="65"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="105"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="109"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="66"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="110"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="67"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="111"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="69"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="83"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
+        <source>History kept</source>
+        <translation>기록 보관</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
+        <source>Errors and scale events, &amp;days</source>
+        <translation>오류와 스케일 이벤트 보관 일수(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
+        <source>At most, &amp;rows per endpoint</source>
+        <translation>엔드포인트당 최대 행 수(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="117"/>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
         <source>This build has no translation for that language.</source>
         <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
     </message>

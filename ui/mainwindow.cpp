@@ -370,7 +370,7 @@ void MainWindow::openSettings()
     // One at a time; it follows language changes itself and outlives the rebuilds they cause.
     static QPointer<SettingsDialog> open;
     if (!open) {
-        open = new SettingsDialog(this);
+        open = new SettingsDialog(this, &m_client);
         open->setAttribute(Qt::WA_DeleteOnClose);
     }
     open->show();

@@ -22,6 +22,8 @@ namespace {
 // Until the first healthy answer, probe often: cold start is measured to this resolution, and
 // a replica that is up should not wait a whole interval to take traffic.
 constexpr int kStartupProbeMs = 100;
+// A health answer is a status line and a little JSON: anything past this is refused unread.
+constexpr qint64 kMaxProbeBytes = 64 * 1024;
 constexpr int kMemoryCheckMs = 200;
 
 qint64 residentBytesOf(qint64 pid)
@@ -167,21 +169,48 @@ void ReplicaProcess::start(quint16 port)
 
 void ReplicaProcess::probe()
 {
+    // One probe at a time per replica: a slow one is never stacked on by the next tick.
     if (m_probing || m_process.state() != QProcess::Running || !m_spec.healthCheck)
         return;
     const HealthCheckConfig &hc = *m_spec.healthCheck;
     // It listens where the agent told it to (HOST), loopback unless this is a remote agent.
     const QString host = m_spec.environment.value(QStringLiteral("HOST"), QStringLiteral("127.0.0.1"));
     QNetworkRequest request(QUrl(QStringLiteral("http://%1:%2%3").arg(host).arg(m_port).arg(hc.path)));
-    request.setTransferTimeout(int(hc.maxWaitTime * 1000));
+    const int waitMs = qMax(1, int(hc.maxWaitTime * 1000));
+    request.setTransferTimeout(waitMs);
     m_probing = true;
     QNetworkReply *reply = m_network.get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply, expected = hc.expectedStatusCode] {
+    // Buffered at most one byte past the cap (the transfer pauses there), so an answer over it
+    // is seen, and cut, before more of it is read.
+    reply->setReadBufferSize(kMaxProbeBytes + 1);
+    // Why the probe was cut short, if it was: a replica's answer is read only so far.
+    auto cut = std::make_shared<QString>();
+    const auto cutIfOver = [reply, cut](qint64 bytes) {
+        if (cut->isEmpty() && bytes > kMaxProbeBytes) {
+            *cut = QStringLiteral("health check answered with more than %1 KiB").arg(kMaxProbeBytes / 1024);
+            reply->abort();
+        }
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, cutIfOver] {
+        cutIfOver(reply->header(QNetworkRequest::ContentLengthHeader).toLongLong());  // announced
+    });
+    connect(reply, &QNetworkReply::downloadProgress, reply, [cutIfOver](qint64 received, qint64) { cutIfOver(received); });
+    // The transfer timeout starts over with every byte; this bounds the whole answer, however
+    // slowly it trickles in.
+    QTimer::singleShot(waitMs, reply, [reply, cut, waitMs] {
+        if (!reply->isFinished() && cut->isEmpty()) {
+            *cut = QStringLiteral("health check took longer than %1 ms").arg(waitMs);
+            reply->abort();
+        }
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, cut, expected = hc.expectedStatusCode] {
         reply->deleteLater();
         m_probing = false;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0)
-            onProbeResult(false, reply->errorString());
+        if (!cut->isEmpty())
+            onProbeResult(false, *cut);
+        else if (status == 0 || (status == expected && reply->error() != QNetworkReply::NoError))
+            onProbeResult(false, reply->errorString());  // no answer, or one cut off after its status line
         else
             onProbeResult(status == expected, QStringLiteral("health check answered %1, expected %2").arg(status).arg(expected));
     });

@@ -1,5 +1,7 @@
 #include "controlapiserver.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
@@ -9,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "api/jsoncodec.h"
+#include "api/requestfields.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
 
@@ -118,16 +121,25 @@ Result<bool> flag(const QUrlQuery &query, const QString &name)
                      {{QStringLiteral("field"), name}});
 }
 
-Result<int> intParam(const QUrlQuery &query, const QString &name, int fallback)
+// Every list that takes ?limit= bounds it the same way: 0, negatives (SQLite's LIMIT -1 is
+// "every row"), non-numbers and anything past the cap are refused, never clamped.
+constexpr int kMaxListLimit = 1000;
+
+Result<int> limitParam(const QUrlQuery &query, int fallback)
 {
+    const QString name = QStringLiteral("limit");
     if (!query.hasQueryItem(name))
         return fallback;
-    bool ok = false;
-    const int v = query.queryItemValue(name).toInt(&ok);
-    if (!ok)
-        return makeError(ErrorType::InvalidArgument, QStringLiteral("%1: expected an integer").arg(name),
+    // Digits only: no sign, spaces or hex that a lenient toInt() would take.
+    const QString text = query.queryItemValue(name);
+    const bool digits = !text.isEmpty() && text.size() <= 9
+        && std::all_of(text.begin(), text.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+    const int limit = digits ? text.toInt() : 0;
+    if (limit < 1 || limit > kMaxListLimit) {
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("limit: must be between 1 and %1").arg(kMaxListLimit),
                          {{QStringLiteral("field"), name}});
-    return v;
+    }
+    return limit;
 }
 
 QUuid uuidParam(const QByteArray &text)
@@ -191,6 +203,9 @@ ControlApiServer::ControlApiServer(ModelServingService &service, QByteArray admi
     , m_adminToken(std::move(adminToken))
     , m_http(new HttpServer([this](const HttpRequest &request) { return handle(request); }, this))
 {
+    // The token is checked again at the head, before "100 Continue" and before the body is
+    // read: whoever lacks it cannot make the API take a megabyte per request.
+    m_http->setHeadCheck([this](const HttpRequest &head) { return refuseAtHead(head); });
     connect(&m_service, &ModelServingService::rolloutChanged, this, &ControlApiServer::noteRolloutPhase);
     connect(&m_service, &ModelServingService::endpointRemoved, this, [this](const QUuid &id) { m_rolloutPhases.remove(id); });
 }
@@ -250,6 +265,8 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"GET", "/v1/agents", &S::agents, false},
             {"POST", "/v1/agents/{agent_id}/revoke", &S::revokeAgent, false},
             {"GET", "/v1/errors", &S::allErrors, false},
+            {"GET", "/v1/settings/retention", &S::retention, false},
+            {"PUT", "/v1/settings/retention", &S::setRetention, false},
             {"GET", "/v1/services", &S::listEndpoints, false},
             {"POST", "/v1/services", &S::createEndpoint, false},
             {"POST", "/v1/services/dry-run", &S::dryRun, false},
@@ -322,21 +339,36 @@ HttpResponse ControlApiServer::handle(const HttpRequest &request)
 {
     Call call{request, {}};
     const ApiRoute *resource = resourceFor(segmentsOf(request.path), call);
-    HttpResponse response;
-    const bool open = resource && resource->open;
+    std::optional<HttpResponse> refusal = refusedWithoutToken(request, resource);
+    HttpResponse response = refusal ? std::move(*refusal) : dispatch(call, resource);
+    ++m_responsesByStatus[response.status];
+    return response;
+}
+
+std::optional<HttpResponse> ControlApiServer::refuseAtHead(const HttpRequest &head)
+{
+    Call call{head, {}};
+    std::optional<HttpResponse> refusal = refusedWithoutToken(head, resourceFor(segmentsOf(head.path), call));
+    if (refusal)
+        ++m_responsesByStatus[refusal->status];
+    return refusal;
+}
+
+std::optional<HttpResponse> ControlApiServer::refusedWithoutToken(const HttpRequest &request,
+                                                                  const ApiRoute *resource) const
+{
+    if (resource && resource->open)
+        return std::nullopt;
     const QByteArray auth = request.header("Authorization");
     // The scheme name is case-insensitive (RFC 9110 11.1).
     const QByteArray presented = auth.size() > 7 && auth.first(7).toLower() == "bearer " ? auth.mid(7).trimmed() : QByteArray();
-    if (!open && auth.isEmpty()) {
-        response = fail(ErrorType::Unauthorized, QStringLiteral("this API needs the admin token: Authorization: Bearer <token>"));
-    } else if (!open && (presented.size() != m_adminToken.size()
-                         || CRYPTO_memcmp(presented.constData(), m_adminToken.constData(), size_t(m_adminToken.size())) != 0)) {
-        response = fail(ErrorType::Unauthorized, QStringLiteral("the admin token is not valid"));
-    } else {
-        response = dispatch(call, resource);
+    if (auth.isEmpty())
+        return fail(ErrorType::Unauthorized, QStringLiteral("this API needs the admin token: Authorization: Bearer <token>"));
+    if (presented.size() != m_adminToken.size()
+        || CRYPTO_memcmp(presented.constData(), m_adminToken.constData(), size_t(m_adminToken.size())) != 0) {
+        return fail(ErrorType::Unauthorized, QStringLiteral("the admin token is not valid"));
     }
-    ++m_responsesByStatus[response.status];
-    return response;
+    return std::nullopt;
 }
 
 HttpResponse ControlApiServer::dispatch(const Call &call, const ApiRoute *resource)
@@ -405,11 +437,48 @@ HttpResponse ControlApiServer::revokeAgent(const Call &call)
 HttpResponse ControlApiServer::allErrors(const Call &call)
 {
     const QUrlQuery &q = call.request.query;
-    auto limit = intParam(q, QStringLiteral("limit"), 50);
+    auto limit = limitParam(q, 50);
     if (!limit)
         return fail(limit.error());
     return replyWith(m_service.listErrors({}, *limit, q.queryItemValue(QStringLiteral("type"))),
                      [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
+}
+
+namespace {
+
+QJsonObject retentionJson(const HistoryRetention &r)
+{
+    return {{QStringLiteral("max_age_days"), r.maxAgeDays}, {QStringLiteral("max_rows_per_endpoint"), r.maxRowsPerEndpoint}};
+}
+
+// {max_age_days?, max_rows_per_endpoint?}: what is left out stays as it is.
+Result<HistoryRetention> retentionRequest(const QJsonObject &body, HistoryRetention current)
+{
+    RequestFields f(body);
+    current.maxAgeDays = int(f.integer({"max_age_days"}, HistoryRetention::kMinAgeDays, HistoryRetention::kMaxAgeDays)
+                                 .value_or(current.maxAgeDays));
+    current.maxRowsPerEndpoint = int(f.integer({"max_rows_per_endpoint"}, HistoryRetention::kMinRows, HistoryRetention::kMaxRows)
+                                         .value_or(current.maxRowsPerEndpoint));
+    if (std::optional<ServiceError> error = f.finish())
+        return *error;
+    return current;
+}
+
+} // namespace
+
+HttpResponse ControlApiServer::retention(const Call &)
+{
+    return reply(retentionJson(m_service.historyRetention()));
+}
+
+HttpResponse ControlApiServer::setRetention(const Call &call)
+{
+    auto wanted = decodedBody(call.request, [this](const QJsonObject &body) {
+        return retentionRequest(body, m_service.historyRetention());
+    });
+    if (!wanted)
+        return fail(wanted.error());
+    return replyWith(m_service.setHistoryRetention(*wanted), retentionJson);
 }
 
 HttpResponse ControlApiServer::listEndpoints(const Call &)
@@ -608,7 +677,7 @@ HttpResponse ControlApiServer::revokeToken(const Call &call)
 
 HttpResponse ControlApiServer::scaleEvents(const Call &call)
 {
-    auto limit = intParam(call.request.query, QStringLiteral("limit"), 100);
+    auto limit = limitParam(call.request.query, 100);
     if (!limit)
         return fail(limit.error());
     return replyWith(m_service.scaleEvents(call.svc(), *limit), [](const QList<ScaleEvent> &events) {
@@ -648,7 +717,7 @@ HttpResponse ControlApiServer::pushMetric(const Call &call)
 HttpResponse ControlApiServer::endpointErrors(const Call &call)
 {
     const QUrlQuery &q = call.request.query;
-    auto limit = intParam(q, QStringLiteral("limit"), 50);
+    auto limit = limitParam(q, 50);
     if (!limit)
         return fail(limit.error());
     const QString type = q.hasQueryItem(QStringLiteral("error_type")) ? q.queryItemValue(QStringLiteral("error_type"))
@@ -671,7 +740,7 @@ QUuid ControlApiServer::latestRolloutId(const QString &svc)
 
 HttpResponse ControlApiServer::listRollouts(const Call &call)
 {
-    auto limit = intParam(call.request.query, QStringLiteral("limit"), 20);
+    auto limit = limitParam(call.request.query, 20);
     if (!limit)
         return fail(limit.error());
     return replyWith(m_service.rollouts(call.svc(), *limit),

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <functional>
 
 #include <QHostAddress>
@@ -46,6 +48,10 @@ private:
     static const QList<ApiRoute> &routeTable();
     // The route whose path pattern matches, its {named} segments put into `call`; null for none.
     static const ApiRoute *resourceFor(const QList<QByteArray> &parts, Call &call);
+    // HttpServer's head check: the token, before "100 Continue" and before the body.
+    std::optional<HttpResponse> refuseAtHead(const HttpRequest &head);
+    // 401 unless the route is open or the request carries the admin token.
+    std::optional<HttpResponse> refusedWithoutToken(const HttpRequest &request, const ApiRoute *resource) const;
     HttpResponse dispatch(const Call &call, const ApiRoute *resource);
     QByteArray metricsText();
 
@@ -55,6 +61,8 @@ private:
     HttpResponse agents(const Call &call);
     HttpResponse revokeAgent(const Call &call);
     HttpResponse allErrors(const Call &call);
+    HttpResponse retention(const Call &call);
+    HttpResponse setRetention(const Call &call);
     HttpResponse listEndpoints(const Call &call);
     HttpResponse createEndpoint(const Call &call);
     HttpResponse dryRun(const Call &call);

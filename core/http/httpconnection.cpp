@@ -38,6 +38,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, QObject *parent)
     // Answers are written whole or as they arrive; Nagle would only delay their tails.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     socket->setReadBufferSize(kSocketReadBufferSize);
+    m_reader.setHeadCheck([this](const HttpRequestReader::Message &head) { return acceptHead(head); });
 
     // The subclass calls touch() once it can tell the time (nowMs() is virtual).
     connect(socket, &QTcpSocket::readyRead, this, [this] {
@@ -108,7 +109,9 @@ void HttpConnection::drain()
                 return;  // destroyed from inside the handler
             break;
         case HttpRequestReader::Result::Refused:
-            refuse(m_reader.error());
+            // Refused at its head: acceptHead() wrote the answer.
+            if (m_reader.refusal() != HttpRequestReader::Refusal::RefusedAtHead)
+                refuse(m_reader.error());
             if (m_state != State::Dead)
                 beginClose();
             break;

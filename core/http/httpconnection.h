@@ -46,6 +46,14 @@ protected:
     // (slowloris); 0: no such bound.
     virtual int headTimeoutMs() const { return 0; }
     virtual HttpRequestReader::Limits readLimits() const = 0;
+    // A request's head is read, its body not yet and no "100 Continue" sent: return false to
+    // refuse it (say, no valid token), after writing the answer. Its body is then never read
+    // and the connection closes after the answer.
+    virtual bool acceptHead(const HttpRequestReader::Message &head)
+    {
+        Q_UNUSED(head);
+        return true;
+    }
 
     QTcpSocket *socket() const { return m_socket; }
     HttpRequestReader &reader() { return m_reader; }

@@ -27,6 +27,7 @@ struct HttpRequestReader::Private final : HttpMessageParser
     quint64 announcedBody = 0;  // Content-Length, or the running sum of chunk sizes
     bool continueOwed = false;
     bool checkTarget = false;
+    HeadCheck headCheck;
     const char *headersWhy = "";  // static text for Refusal::BadHeaders
 
     Private()
@@ -136,6 +137,9 @@ struct HttpRequestReader::Private final : HttpMessageParser
             // nothing must not pin one per connection. QByteArray grows as bytes come.
             message.body.reserve(static_cast<qsizetype>(std::min<quint64>(m_parser.content_length, kRetainedBodyCapacity)));
         }
+        // Before "100 Continue" and before the body: a refused client never gets to upload.
+        if (headCheck && !headCheck(message))
+            return reject(Refusal::RefusedAtHead);
         // Clients that wait for "100 Continue" (curl does above 1 KiB) would otherwise stall
         // for a second before sending the body.
         if ((chunked || announcedBody > 0) && m_parser.http_major == 1 && m_parser.http_minor >= 1
@@ -228,6 +232,11 @@ void HttpRequestReader::setCheckTarget(bool check)
     d->checkTarget = check;
 }
 
+void HttpRequestReader::setHeadCheck(HeadCheck check)
+{
+    d->headCheck = std::move(check);
+}
+
 HttpRequestReader::Result HttpRequestReader::read(const char *data, qsizetype size, qsizetype *consumed)
 {
     return d->read(data, size, consumed);
@@ -281,6 +290,9 @@ HttpError HttpRequestReader::error() const
         return {400, invalid, QStringLiteral("malformed HTTP framing: ") % d->framingError(), {}};
     case Refusal::BadHeaders:
         return {400, invalid, QStringLiteral("invalid request headers: ") % QLatin1StringView(d->headersWhy), {}};
+    case Refusal::RefusedAtHead:
+        // The head check answered; this only stands in should a caller ask.
+        return {403, errorTypeName(ErrorType::Forbidden), QStringLiteral("request refused"), {}};
     case Refusal::Internal:
         // Not an ErrorType: a server fault is never a service-level outcome.
         return {500, QStringLiteral("InternalError"), QStringLiteral("internal server error"), {}};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include <QByteArray>
@@ -50,7 +51,8 @@ public:
 
     enum class Refusal {
         None, BodyTooLarge, HeadersTooLarge, BadTarget, BadHeaderName, FoldedHeader, BadFraming, BadHeaders, Malformed,
-        Internal
+        Internal,
+        RefusedAtHead,  // the head check said no (it answered the request itself)
     };
 
     HttpRequestReader();
@@ -63,6 +65,12 @@ public:
     // Refuse, before the body, a target that is neither origin-, absolute-, authority- nor
     // asterisk-form. Off by default: a proxy may want to answer such requests itself.
     void setCheckTarget(bool check);
+    // Called with each request whose head is read and found well-formed, before a byte of its
+    // body is read and before "100 Continue" is owed: so a request that may not pass (no
+    // valid token) is refused before its client uploads anything. false: refused as
+    // RefusedAtHead; the check has answered it itself.
+    using HeadCheck = std::function<bool(const Message &head)>;
+    void setHeadCheck(HeadCheck check);
 
     // Reads from data until a request is complete, more is needed, or a refusal; *consumed
     // says how much of data was used. After Refused every further read() is refused too.

@@ -23,6 +23,9 @@ Q_LOGGING_CATEGORY(lcHttp, "servedeck.http")
 
 // Closing connections linger this long at most; the sweep must come round to end them.
 constexpr int kLingerSweepMs = 1000;
+// After an accept error (EMFILE, ECONNABORTED), accepting resumes this much later: soon enough
+// to go on serving, late enough not to spin while descriptors are short.
+constexpr int kAcceptRetryMs = 100;
 
 using ProxyHttp::equalsIgnoringCase;
 
@@ -71,6 +74,7 @@ public:
     Connection(HttpServer *server, QTcpSocket *socket, std::size_t slot);
 
     bool handleRequest() override;
+    bool acceptHead(const HttpRequestReader::Message &head) override;
     void refuse(const HttpError &error) override;
     void ended() override;
     qint64 nowMs() const override { return m_server->m_clock.elapsed(); }
@@ -101,9 +105,11 @@ HttpServer::Connection::Connection(HttpServer *server, QTcpSocket *socket, std::
     touch();
 }
 
-bool HttpServer::Connection::handleRequest()
+namespace {
+
+// The request as handlers see it; the body is the message's (empty while only the head is read).
+HttpRequest requestOf(const HttpRequestReader::Message &message, const QHostAddress &peer)
 {
-    const HttpRequestReader::Message &message = request();
     HttpRequest httpRequest;
     httpRequest.method = message.method;
     QByteArrayView path;
@@ -117,7 +123,28 @@ bool HttpServer::Connection::handleRequest()
         httpRequest.query.setQuery(QString::fromUtf8(query));
     httpRequest.headers = message.headers;
     httpRequest.body = message.body;
-    httpRequest.peer = m_peer;
+    httpRequest.peer = peer;
+    return httpRequest;
+}
+
+} // namespace
+
+bool HttpServer::Connection::acceptHead(const HttpRequestReader::Message &head)
+{
+    if (!m_server->m_headCheck)
+        return true;
+    std::optional<HttpResponse> refusal = m_server->m_headCheck(requestOf(head, m_peer));
+    if (!refusal)
+        return true;
+    // The body is never read: the connection cannot carry another request.
+    writeResponse(*refusal, false, head.method == "HEAD");
+    return false;
+}
+
+bool HttpServer::Connection::handleRequest()
+{
+    const HttpRequestReader::Message &message = request();
+    HttpRequest httpRequest = requestOf(message, m_peer);
 
     HttpResponse response;
     const QPointer<Connection> alive(this);
@@ -221,6 +248,14 @@ HttpServer::HttpServer(Handler handler, QObject *parent)
     // is precision: a connection closes up to one sweep interval late.
     connect(&m_sweepTimer, &QTimer::timeout, this, &HttpServer::sweepIdle);
     connect(m_tcpServer, &QTcpServer::newConnection, this, &HttpServer::acceptConnections);
+    // QTcpServer stops accepting for good after an error other than EAGAIN (out of
+    // descriptors, a connection reset while queued): listen again shortly instead.
+    connect(m_tcpServer, &QTcpServer::acceptError, this, [this] {
+        QTimer::singleShot(kAcceptRetryMs, m_tcpServer, [server = m_tcpServer] {
+            if (server->isListening())
+                server->resumeAccepting();
+        });
+    });
 }
 
 HttpServer::~HttpServer()
@@ -235,6 +270,11 @@ void HttpServer::setLimits(const Limits &limits)
     m_limits = limits;
     if (m_sweepTimer.isActive())
         m_sweepTimer.start(sweepInterval(m_limits));
+}
+
+void HttpServer::setHeadCheck(HeadCheck check)
+{
+    m_headCheck = std::move(check);
 }
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port)

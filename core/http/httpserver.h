@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include <QElapsedTimer>
@@ -25,6 +26,9 @@ class HttpServer final : public QObject
 
 public:
     using Handler = std::function<HttpResponse(const HttpRequest &)>;
+    // Sees each request's head (the body empty, not read yet) before any "100 Continue": an
+    // answer refuses the request there, and the connection closes after it, its body unread.
+    using HeadCheck = std::function<std::optional<HttpResponse>(const HttpRequest &head)>;
 
     struct Limits
     {
@@ -41,6 +45,7 @@ public:
     // Applies to requests parsed from now on, open connections included.
     void setLimits(const Limits &limits);
     Limits limits() const { return m_limits; }
+    void setHeadCheck(HeadCheck check);
 
     bool listen(const QHostAddress &address, quint16 port);  // port 0 picks a free one
     bool isListening() const;
@@ -59,6 +64,7 @@ private:
     void forget(Connection *connection);
 
     Handler m_handler;
+    HeadCheck m_headCheck;
     Limits m_limits;
     QTcpServer *m_tcpServer;
     QTimer m_sweepTimer;

@@ -102,6 +102,22 @@ bool ClientConnection::handleRequest()
     return true;
 }
 
+bool ClientConnection::acceptHead(const HttpRequestReader::Message &head)
+{
+    // Only a request with a body has anything to refuse early; the rest is checked in route().
+    if (!head.hasBodyFraming)
+        return true;
+    QByteArrayView path;
+    QByteArrayView query;
+    if (head.method == "CONNECT" || !splitTarget(&path, &query))
+        return true;  // route() refuses it
+    std::optional<LocalResponse> refusal = m_worker->refuseAtHead(path, head.headers, m_peer);
+    if (!refusal)
+        return true;
+    answer(*refusal, false);  // its body unread, the connection carries nothing more
+    return false;
+}
+
 void ClientConnection::retryHeld()
 {
     if (state() == State::Busy && m_held)

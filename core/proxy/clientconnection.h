@@ -73,6 +73,7 @@ private:
     };
 
     bool handleRequest() override;
+    bool acceptHead(const HttpRequestReader::Message &head) override;
     void refuse(const HttpError &error) override;
     void ended() override;
     void writeDrained() override;

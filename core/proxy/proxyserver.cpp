@@ -8,6 +8,7 @@
 #include <QThread>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,14 +29,13 @@ QString systemError(const char *what)
     return QString::fromLatin1(what) % QStringLiteral(": ") % QString::fromLocal8Bit(std::strerror(errno));
 }
 
-// A listening socket made by hand rather than by QTcpServer::listen(), because every worker
-// gets its own socket on the same port through SO_REUSEPORT, which Qt cannot set. The kernel
-// then spreads new connections over the workers by hashing their addresses: no acceptor
-// thread, no handing descriptors between threads, and accept() scales with the workers.
-// (One acceptor handing out descriptors round-robin would balance small numbers of
-// connections more evenly, at the cost of a cross-thread hop per connection and a single
-// thread that every new connection waits for.)
-int openListeningSocket(const QHostAddress &address, quint16 port, bool reusePort, QString *error)
+// A listening socket made by hand rather than by QTcpServer::listen(), so that every worker can
+// accept on it. The port is taken exclusively: one socket, bound once, without SO_REUSEPORT
+// (which would let any other process of the same user bind the same port and be handed a share
+// of the connections, bearer tokens included, and would hide a "port busy" error). Each worker
+// watches its own duplicate of the descriptor; the kernel hands each connection to the one
+// whose accept() comes first.
+int openListeningSocket(const QHostAddress &address, quint16 port, QString *error)
 {
     sockaddr_storage storage{};
     socklen_t length = 0;
@@ -73,12 +73,6 @@ int openListeningSocket(const QHostAddress &address, quint16 port, bool reusePor
     const int off = 0;
     // SO_REUSEADDR: rebinding a port with connections in TIME_WAIT, as QTcpServer does on Unix.
     bool ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == 0;
-#ifdef SO_REUSEPORT
-    if (ok && reusePort)
-        ok = ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) == 0;
-#else
-    Q_UNUSED(reusePort);
-#endif
     if (ok && dualStack)
         ok = ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == 0;
     if (!ok) {
@@ -184,27 +178,24 @@ bool ProxyServer::listen(const QHostAddress &address, quint16 port)
         m_errorString = QStringLiteral("already listening on port %1").arg(m_port);
         return false;
     }
-#ifdef Q_OS_LINUX
     const int count = std::clamp(m_shared->options.workerThreads, 1, kMaxWorkers);
-#else
-    // Elsewhere SO_REUSEPORT does not spread connections over the sockets (the last one
-    // bound gets them all), so more workers would only sit idle.
-    const int count = 1;
-#endif
 
-    // Every socket first: the first one picks the port when port is 0, the others join it.
-    std::vector<int> sockets;
-    quint16 bound = port;
-    for (int i = 0; i < count; ++i) {
-        const int fd = openListeningSocket(address, bound, count > 1, &m_errorString);
+    // One bound socket; each worker gets its own descriptor of it (closing one leaves the
+    // others listening until the last is closed).
+    const int listening = openListeningSocket(address, port, &m_errorString);
+    if (listening < 0)
+        return false;
+    const quint16 bound = localPort(listening);
+    std::vector<int> sockets{listening};
+    for (int i = 1; i < count; ++i) {
+        const int fd = ::fcntl(listening, F_DUPFD_CLOEXEC, 0);
         if (fd < 0) {
+            m_errorString = systemError("fcntl(F_DUPFD_CLOEXEC)");
             for (const int open : sockets)
                 ::close(open);
             return false;
         }
         sockets.push_back(fd);
-        if (bound == 0)
-            bound = localPort(fd);
     }
 
     // The lists are complete before any worker runs: /metrics, answered on a worker, reads this

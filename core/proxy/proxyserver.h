@@ -27,7 +27,7 @@ class RouteCircuit;
 
 // The data plane: an HTTP/1.1 reverse proxy that sends `METHOD /<endpoint>/<rest>` to one of
 // the endpoint's published routes as `METHOD /<rest>`. It runs on its own worker threads (one
-// event loop and one accepting socket each); the owning thread only publishes routing
+// event loop each, all accepting on the one listening socket); the owning thread only publishes routing
 // snapshots, samples counters and runs the handlers below.
 //
 // Per endpoint it applies what the snapshot says: header conditions (a revision that matches
@@ -52,9 +52,9 @@ public:
         // From a request's first byte to the end of its head, however slowly the bytes come
         // (slowloris); 0: no such bound.
         int headTimeoutMs = 10000;
-        // Client connections open at once per worker thread (each has its own listening
-        // socket); more are closed as they arrive. 0: no cap.
-        int maxClientConnectionsPerWorker = 4096;
+        // Client connections open at once on this listener, every worker together; more are
+        // closed as they arrive, so idle connections cannot take every descriptor. 0: no cap.
+        int maxClientConnections = 4096;
         // A request waiting for a connection (max_connections reached) is refused after this.
         int pendingTimeoutMs = 10000;
         // Shadow copies: at most this many awaiting their answer per endpoint (more are dropped),

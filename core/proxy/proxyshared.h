@@ -29,6 +29,8 @@ struct ProxyShared
     // ends, wake requests): Options::clock, or the steady clock. Options keeps it alive.
     const MonotonicClock *clock = &MonotonicClock::steady();
     std::atomic<bool> wakeEnabled{false};
+    // Client connections open now, every worker (Options::maxClientConnections).
+    std::atomic<int> clientConnections{0};
 
     // publish() stores the snapshot, then bumps the generation. A worker compares the
     // generation with the one it holds (a read of a cache line nobody writes between

@@ -25,6 +25,9 @@ namespace {
 // common Python servers (uvicorn), so we rarely reuse one the upstream is closing. Where an
 // upstream closes sooner, ClientConnection retries the request once on a fresh connection.
 constexpr qint64 kPoolIdleMs = 4000;
+// After an accept error (EMFILE, ECONNABORTED), accepting resumes this much later: soon enough
+// to go on serving, late enough not to spin while descriptors are short.
+constexpr int kAcceptRetryMs = 100;
 
 using ProxyHttp::errorResponse;
 
@@ -69,6 +72,16 @@ bool ProxyWorker::start(qintptr listeningSocket, QString *error)
         return false;
     }
     connect(m_server, &QTcpServer::newConnection, this, &ProxyWorker::acceptConnections);
+    // QTcpServer stops accepting for good after an error other than EAGAIN (out of
+    // descriptors, a connection reset while queued): listen again shortly instead.
+    connect(m_server, &QTcpServer::acceptError, this, [this] {
+        if (!m_stopping) {
+            QTimer::singleShot(kAcceptRetryMs, m_server, [server = m_server] {
+                if (server->isListening())
+                    server->resumeAccepting();
+            });
+        }
+    });
     return true;
 }
 
@@ -80,6 +93,7 @@ void ProxyWorker::stop()
         m_server->close();
     // Copied: ending a connection removes it from m_clients.
     const std::unordered_set<ClientConnection *> clients = std::exchange(m_clients, {});
+    m_shared.clientConnections.fetch_sub(int(clients.size()), std::memory_order_relaxed);
     for (ClientConnection *client : clients)
         client->abortNow();
     const std::unordered_set<ShadowExchange *> shadows = m_shadows;
@@ -108,8 +122,10 @@ void ProxyWorker::acceptConnections()
     while (QTcpSocket *socket = m_server->nextPendingConnection()) {
         // Past the cap a connection is closed at once: a client opening many must not take the
         // memory and descriptors the others need.
-        const int cap = m_shared.options.maxClientConnectionsPerWorker;
-        if (m_stopping || (cap > 0 && m_clients.size() >= static_cast<std::size_t>(cap))) {
+        const int cap = m_shared.options.maxClientConnections;
+        const int open = m_shared.clientConnections.fetch_add(1, std::memory_order_relaxed);
+        if (m_stopping || (cap > 0 && open >= cap)) {
+            m_shared.clientConnections.fetch_sub(1, std::memory_order_relaxed);
             socket->abort();
             socket->deleteLater();
             continue;
@@ -122,8 +138,10 @@ void ProxyWorker::acceptConnections()
 
 void ProxyWorker::forget(ClientConnection *client)
 {
-    if (m_clients.erase(client) > 0)
+    if (m_clients.erase(client) > 0) {
         bump(m_openConnections, -1);
+        m_shared.clientConnections.fetch_sub(1, std::memory_order_relaxed);
+    }
 }
 
 ProxyWorker::Acquired ProxyWorker::acquire(ClientConnection *client, const RouteBinding &route, bool allowPooled,
@@ -286,22 +304,15 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
         return result;
     }
 
-    // path starts with '/': ClientConnection checked it.
-    const QByteArrayView afterSlash = path.sliced(1);
-    const auto slash = std::find(afterSlash.begin(), afterSlash.end(), '/');
-    const QByteArrayView segment = afterSlash.first(slash - afterSlash.begin());
-    result.rest = afterSlash.sliced(segment.size());
-    const bool encoded = std::find(segment.begin(), segment.end(), '%') != segment.end();
-    const QByteArray decoded = encoded ? QByteArray(segment.data(), segment.size()).percentDecoded() : QByteArray();
-    const QByteArrayView name = encoded ? QByteArrayView(decoded) : segment;
-
+    QByteArrayView name;
+    QByteArray decoded;
+    RoutingView::Endpoint *endpoint = endpointOf(path, &name, &decoded, &result.rest);
     if (name.isEmpty()) {
         reject(RejectReason::NoRoute);
         result.answer = errorResponse(404, errorTypeName(ErrorType::NotFound),
                                       QStringLiteral("name an endpoint: /<endpoint>/<path>"));
         return result;
     }
-    RoutingView::Endpoint *endpoint = m_routing.resolve(name);
     if (!endpoint) {
         reject(RejectReason::NoRoute);
         result.answer = errorResponse(404, errorTypeName(ErrorType::NotFound),
@@ -378,6 +389,42 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
     if (!result.shadows.empty())
         result.shadowStats = endpoint->shadowStats;
     return result;
+}
+
+RoutingView::Endpoint *ProxyWorker::endpointOf(QByteArrayView path, QByteArrayView *name, QByteArray *decoded,
+                                               QByteArrayView *rest)
+{
+    // path starts with '/': ClientConnection checked it.
+    const QByteArrayView afterSlash = path.sliced(1);
+    const auto slash = std::find(afterSlash.begin(), afterSlash.end(), '/');
+    const QByteArrayView segment = afterSlash.first(slash - afterSlash.begin());
+    *rest = afterSlash.sliced(segment.size());
+    const bool encoded = std::find(segment.begin(), segment.end(), '%') != segment.end();
+    if (encoded)
+        *decoded = QByteArray(segment.data(), segment.size()).percentDecoded();
+    *name = encoded ? QByteArrayView(*decoded) : segment;
+    return name->isEmpty() ? nullptr : m_routing.resolve(*name);
+}
+
+std::optional<LocalResponse> ProxyWorker::refuseAtHead(QByteArrayView path, const HeaderList &headers,
+                                                       const QHostAddress &peer)
+{
+    if (path == "/metrics" || path == "/healthz")
+        return std::nullopt;
+    m_routing.refresh();
+    QByteArrayView name;
+    QByteArray decoded;
+    QByteArrayView rest;
+    RoutingView::Endpoint *endpoint = endpointOf(path, &name, &decoded, &rest);
+    if (!endpoint || endpoint->isPublic)
+        return std::nullopt;  // dispatch() answers it as usual
+    const QSet<QString> *revoked = m_routing.snapshot() ? &m_routing.snapshot()->revokedTokenIds : nullptr;
+    std::optional<RequestAuthorizer::Refusal> refusal = m_authorizer.check(endpoint->endpointIdText, revoked, headers, peer);
+    if (!refusal)
+        return std::nullopt;
+    bump(m_requestsTotal, 1);
+    reject(refusal->reason);
+    return std::move(refusal->response);
 }
 
 LocalResponse ProxyWorker::localAnswer(QByteArrayView method, QByteArrayView path)

@@ -37,7 +37,7 @@ struct EndpointCircuit;
 struct ProxyShared;
 struct ShadowComparison;
 
-// One proxy thread: its own accepting socket and client connections, wired to its parts (the
+// One proxy thread: its own watch on the shared listening socket and its client connections, wired to its parts (the
 // routing view, the connection broker and pool, the held requests, the token check, the
 // counters) and deciding
 // where each request goes (dispatch). Everything but the counters and the circuits is touched
@@ -70,6 +70,11 @@ public:
     // again: the same request once more (a held one): not counted a second time.
     Dispatch dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
                       const QHostAddress &peer, bool again = false);
+
+    // The token check alone, for a request whose head is read and body is not: a refusal for
+    // a private endpoint's request without a valid token (counted as dispatch() would), so it
+    // is refused before "100 Continue" and before its body is read. dispatch() checks again.
+    std::optional<LocalResponse> refuseAtHead(QByteArrayView path, const HeaderList &headers, const QHostAddress &peer);
 
     // Upstream connections: see ConnectionBroker.
     using Acquired = ConnectionBroker::Acquired;
@@ -122,6 +127,9 @@ public:
     quint64 openConnections() const { return m_openConnections.load(std::memory_order_relaxed); }
 
 private:
+    // The endpoint a path names (its first segment, percent-decoded); null for none.
+    RoutingView::Endpoint *endpointOf(QByteArrayView path, QByteArrayView *name, QByteArray *decoded,
+                                      QByteArrayView *rest);
     LocalResponse localAnswer(QByteArrayView method, QByteArrayView path);
     qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
     void acceptConnections();

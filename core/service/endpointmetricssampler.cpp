@@ -1,6 +1,7 @@
 #include "endpointmetricssampler.h"
 
 #include <QNetworkReply>
+#include <QTimer>
 
 #include "domain/clock.h"
 #include "store/repository.h"
@@ -8,6 +9,11 @@
 namespace ServeDeck {
 
 namespace {
+
+// A replica's /metrics is read at most this large and this long: a runtime's own exposition is
+// tens of KiB; one that sends more, or drips it, must not take the control thread's memory.
+constexpr qint64 kMaxScrapeBytes = 4 * 1024 * 1024;
+constexpr int kScrapeTimeoutMs = 2000;
 
 // Replica ids are agent:pid:port.
 quint16 portOf(const QString &replicaId)
@@ -220,18 +226,51 @@ void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets)
 {
     for (auto it = targets.cbegin(); it != targets.cend(); ++it) {
         const QUuid endpointId = it.key();
+        // One scrape at a time per replica: a slow one is not stacked on by the next sample, and
+        // the endpoint keeps its last complete sum until a round with every replica completes.
+        QList<QUrl> urls;
+        for (const QUrl &url : *it) {
+            if (!m_scraping.contains(url))
+                urls.append(url);
+        }
+        if (urls.size() != it->size())
+            continue;
         // One round per endpoint: the sum is published when every replica answered or failed.
         auto round = std::make_shared<QHash<QString, double>>();
-        auto pending = std::make_shared<int>(int(it->size()));
+        auto pending = std::make_shared<int>(int(urls.size()));
         const QSet<QString> names = m_wantedScrapes.value(endpointId);
-        for (const QUrl &url : *it) {
+        for (const QUrl &url : std::as_const(urls)) {
             QNetworkRequest request(url);
-            request.setTransferTimeout(2000);
+            request.setTransferTimeout(kScrapeTimeoutMs);
+            m_scraping.insert(url);
             QNetworkReply *reply = m_network.get(request);
-            connect(reply, &QNetworkReply::finished, this, [this, reply, round, pending, names, endpointId] {
+            // Buffered at most one byte past the cap (the transfer pauses there), so an answer
+            // over it is seen, and cut, before more of it is read.
+            reply->setReadBufferSize(kMaxScrapeBytes + 1);
+            auto cut = std::make_shared<bool>(false);  // aborted here: too large or too slow
+            const auto cutIfOver = [reply, cut](qint64 bytes) {
+                if (!*cut && bytes > kMaxScrapeBytes) {
+                    *cut = true;
+                    reply->abort();
+                }
+            };
+            connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, cutIfOver] {
+                cutIfOver(reply->header(QNetworkRequest::ContentLengthHeader).toLongLong());  // announced
+            });
+            connect(reply, &QNetworkReply::downloadProgress, reply,
+                    [cutIfOver](qint64 received, qint64) { cutIfOver(received); });
+            // The transfer timeout starts over with every byte; this bounds the whole answer.
+            QTimer::singleShot(kScrapeTimeoutMs, reply, [reply, cut] {
+                if (!reply->isFinished()) {
+                    *cut = true;
+                    reply->abort();
+                }
+            });
+            connect(reply, &QNetworkReply::finished, this, [this, reply, url, cut, round, pending, names, endpointId] {
                 reply->deleteLater();
-                if (reply->error() == QNetworkReply::NoError) {
-                    const QByteArray text = reply->readAll();
+                m_scraping.remove(url);
+                if (!*cut && reply->error() == QNetworkReply::NoError) {
+                    const QByteArray text = reply->read(kMaxScrapeBytes);
                     for (const QString &name : names) {
                         if (auto v = sumOfMetric(text, name.toUtf8()))
                             (*round)[name] += *v;

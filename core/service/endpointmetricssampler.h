@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QObject>
 #include <QSet>
+#include <QUrl>
 #include <QUuid>
 
 #include "agent/agentconnector.h"
@@ -94,6 +95,7 @@ private:
     QHash<QUuid, QHash<QString, QPair<double, QDateTime>>> m_custom;
     QHash<QUuid, QSet<QString>> m_wantedScrapes;
     QHash<QUuid, QHash<QString, double>> m_scraped;  // summed over the endpoint's replicas
+    QSet<QUrl> m_scraping;  // replicas whose scrape is under way
     QNetworkAccessManager m_network;
 };
 

@@ -16,6 +16,7 @@
 #include "domain/route.h"
 #include "domain/tokengrant.h"
 #include "agent/capacity.h"
+#include "store/historyretention.h"
 
 namespace ServeDeck {
 
@@ -291,6 +292,10 @@ public:
     // call answers the first revocation; agentRevoked tells the gateway to cut the agent off.
     Result<QList<AgentCredential>> agentCredentials();
     Result<AgentRevocation> revokeAgent(const QString &agentId);
+    // How long errors and scale events are kept. Saving a shorter one prunes at once; out of
+    // range is InvalidArgument (max_age_days / max_rows_per_endpoint) and changes nothing.
+    HistoryRetention historyRetention() const;
+    Result<HistoryRetention> setHistoryRetention(const HistoryRetention &retention);
 
     // What agents report about a route's replica.
     Result<Route> updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId = {},

@@ -132,4 +132,26 @@ Result<qint64> ModelServingService::recordReplicaFailure(ErrorRecord record, Rou
     return id;
 }
 
+HistoryRetention ModelServingService::historyRetention() const
+{
+    return m_repository.historyRetention();
+}
+
+Result<HistoryRetention> ModelServingService::setHistoryRetention(const HistoryRetention &retention)
+{
+    if (retention.maxAgeDays < HistoryRetention::kMinAgeDays || retention.maxAgeDays > HistoryRetention::kMaxAgeDays) {
+        return invalid(QStringLiteral("max_age_days"), QStringLiteral("must be between %1 and %2")
+                                                           .arg(HistoryRetention::kMinAgeDays)
+                                                           .arg(HistoryRetention::kMaxAgeDays));
+    }
+    if (retention.maxRowsPerEndpoint < HistoryRetention::kMinRows || retention.maxRowsPerEndpoint > HistoryRetention::kMaxRows) {
+        return invalid(QStringLiteral("max_rows_per_endpoint"), QStringLiteral("must be between %1 and %2")
+                                                                    .arg(HistoryRetention::kMinRows)
+                                                                    .arg(HistoryRetention::kMaxRows));
+    }
+    if (auto saved = m_repository.saveHistoryRetention(retention, m_clock.now()); !saved)
+        return saved.error();
+    return retention;
+}
+
 } // namespace ServeDeck

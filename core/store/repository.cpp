@@ -245,7 +245,122 @@ Result<Done> Repository::open(const QString &databasePath)
         if (auto q = run(m_connectionName, QString::fromLatin1(pragma)); !q)
             return q.error();
     }
-    return migrate();
+    if (auto migrated = migrate(); !migrated)
+        return migrated;
+    if (auto loaded = loadHistoryRetention(); !loaded)
+        return loaded;
+    // What piled up while nothing pruned (a retention made shorter, a long stop) goes at start.
+    if (auto pruned = pruneHistory(QDateTime::currentDateTimeUtc()); !pruned)
+        return pruned.error();
+    return Done{};
+}
+
+Result<Done> Repository::loadHistoryRetention()
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("SELECT max_age_days, max_rows_per_endpoint FROM history_retention WHERE id = 1"));
+    if (!q)
+        return q.error();
+    HistoryRetention retention;
+    if (q.value().next()) {
+        retention.maxAgeDays = q.value().value(0).toInt();
+        retention.maxRowsPerEndpoint = q.value().value(1).toInt();
+    }
+    m_retention = retention;
+    return Done{};
+}
+
+Result<Done> Repository::saveHistoryRetention(const HistoryRetention &retention, const QDateTime &now)
+{
+    if (!retention.isValid())
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("retention out of range"));
+    const HistoryRetention before = m_retention;
+    m_retention = retention;  // what the prune below applies
+    auto saved = transaction<Done>([&]() -> Result<Done> {
+        auto stored = runChecked(
+            m_connectionName,
+            QStringLiteral("INSERT INTO history_retention(id, max_age_days, max_rows_per_endpoint, updated_at)"
+                           " VALUES(1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET max_age_days = excluded.max_age_days,"
+                           " max_rows_per_endpoint = excluded.max_rows_per_endpoint, updated_at = excluded.updated_at"),
+            {retention.maxAgeDays, retention.maxRowsPerEndpoint, QDateTime::currentMSecsSinceEpoch()});
+        if (!stored)
+            return stored;
+        if (auto pruned = pruneHistory(now); !pruned)
+            return pruned.error();
+        return Done{};
+    });
+    if (!saved)
+        m_retention = before;  // rolled back: the stored one stays in force
+    return saved;
+}
+
+Result<int> Repository::pruneHistory(const QDateTime &now)
+{
+    int removed = 0;
+    for (const QString &table : {QStringLiteral("errors"), QStringLiteral("scale_events")}) {
+        auto pruned = pruneTable(table, QString(), now);
+        if (!pruned)
+            return pruned.error();
+        removed += *pruned;
+    }
+    m_errorsSincePrune.clear();
+    m_eventsSincePrune.clear();
+    return removed;
+}
+
+Result<int> Repository::pruneTable(const QString &table, const QString &endpointId, const QDateTime &now)
+{
+    const QDateTime reference = now.isValid() ? now : QDateTime::currentDateTimeUtc();
+    const qint64 cutoff = reference.addDays(-m_retention.maxAgeDays).toMSecsSinceEpoch();
+    int removed = 0;
+    // By age: through the (endpoint_id, created_at) index when one endpoint is named.
+    const QString byAge = endpointId.isEmpty()
+        ? QStringLiteral("DELETE FROM %1 WHERE created_at < ?").arg(table)
+        : QStringLiteral("DELETE FROM %1 WHERE endpoint_id = ? AND created_at < ?").arg(table);
+    auto aged = run(m_connectionName, byAge, endpointId.isEmpty() ? QVariantList{cutoff} : QVariantList{endpointId, cutoff});
+    if (!aged)
+        return aged.error();
+    removed += aged.value().numRowsAffected();
+
+    // By count: an endpoint keeps its newest rows (by insertion order).
+    QStringList endpoints{endpointId};
+    if (endpointId.isEmpty()) {
+        endpoints.clear();
+        auto over = run(m_connectionName, QStringLiteral("SELECT endpoint_id FROM %1 GROUP BY endpoint_id HAVING COUNT(*) > ?")
+                                              .arg(table),
+                        {m_retention.maxRowsPerEndpoint});
+        if (!over)
+            return over.error();
+        while (over.value().next())
+            endpoints << over.value().value(0).toString();
+    }
+    for (const QString &id : std::as_const(endpoints)) {
+        auto counted = run(m_connectionName,
+                           QStringLiteral("DELETE FROM %1 WHERE endpoint_id = ? AND id <= (SELECT id FROM %1"
+                                          " WHERE endpoint_id = ? ORDER BY id DESC LIMIT 1 OFFSET ?)")
+                               .arg(table),
+                           {id, id, m_retention.maxRowsPerEndpoint});
+        if (!counted)
+            return counted.error();
+        removed += counted.value().numRowsAffected();
+    }
+    if (removed > 0)
+        qCInfo(lcStore, "pruned %d rows of %s past the retention (%d days, %d rows per endpoint)", removed,
+               qUtf8Printable(table), m_retention.maxAgeDays, m_retention.maxRowsPerEndpoint);
+    return removed;
+}
+
+Result<Done> Repository::notePruneDue(QHash<QString, int> &counts, const QString &table, const QString &endpointId,
+                                      const QDateTime &now)
+{
+    int &count = counts[endpointId];
+    if (++count < kPruneBatch)
+        return Done{};
+    count = 0;
+    auto pruned = pruneTable(table, endpointId, now);
+    if (!pruned)
+        return pruned.error();
+    return Done{};
 }
 
 int Repository::schemaVersion() const
@@ -702,7 +817,10 @@ Result<qint64> Repository::insertError(const ErrorRecord &r)
                   nullableInt(r.signal), r.logTail, ms(r.time)});
     if (!q)
         return q.error();
-    return q.value().lastInsertId().toLongLong();
+    const qint64 id = q.value().lastInsertId().toLongLong();
+    if (auto pruned = notePruneDue(m_errorsSincePrune, QStringLiteral("errors"), idText(r.endpointId), r.time); !pruned)
+        return pruned.error();
+    return id;
 }
 
 Result<QList<ErrorRecord>> Repository::errors(const QUuid &endpointId, int limit, const QString &type)
@@ -783,7 +901,11 @@ Result<qint64> Repository::insertScaleEvent(const ScaleEvent &e)
                   ms(e.time)});
     if (!q)
         return q.error();
-    return q.value().lastInsertId().toLongLong();
+    const qint64 id = q.value().lastInsertId().toLongLong();
+    if (auto pruned = notePruneDue(m_eventsSincePrune, QStringLiteral("scale_events"), idText(e.endpointId), e.time);
+        !pruned)
+        return pruned.error();
+    return id;
 }
 
 Result<QList<ScaleEvent>> Repository::scaleEvents(const QUuid &endpointId, int limit)

@@ -15,6 +15,7 @@
 #include "domain/rollout.h"
 #include "domain/route.h"
 #include "domain/tokengrant.h"
+#include "store/historyretention.h"
 
 namespace ServeDeck {
 
@@ -144,6 +145,14 @@ public:
     Result<QList<AgentCredential>> agentCredentials();  // by agent id
     // NotFound when the agent has no credential or it is revoked already.
     Result<Done> revokeAgentCredential(const QString &agentId, const QDateTime &when);
+    // Errors and scale events are pruned to the retention as rows are added (an endpoint's rows
+    // every kPruneBatch inserts, not at each one), when it is saved, and at open().
+    HistoryRetention historyRetention() const { return m_retention; }
+    // Stores it and prunes to it (now: the age's reference), in one transaction of its own.
+    Result<Done> saveHistoryRetention(const HistoryRetention &retention, const QDateTime &now);
+    // Deletes what the retention no longer keeps, every endpoint's; now: the age's reference.
+    Result<int> pruneHistory(const QDateTime &now);
+    static constexpr int kPruneBatch = 64;
 
     Result<Done> saveAutoscaleSettings(const AutoscaleSettings &settings);
     // Every endpoint's that has any; an endpoint without a row has none.
@@ -154,10 +163,19 @@ private:
     Result<Done> commit();
     void rollback();
     Result<Done> migrate();
+    Result<Done> loadHistoryRetention();
+    // One table's rows of one endpoint (endpointId empty: every endpoint) past the retention.
+    Result<int> pruneTable(const QString &table, const QString &endpointId, const QDateTime &now);
+    // Counts an insert; every kPruneBatch-th of an endpoint prunes that endpoint's rows.
+    Result<Done> notePruneDue(QHash<QString, int> &counts, const QString &table, const QString &endpointId,
+                              const QDateTime &now);
 
     QString m_connectionName;
     QString m_path;
     int m_depth = 0;
+    HistoryRetention m_retention;
+    QHash<QString, int> m_errorsSincePrune;  // by endpoint id
+    QHash<QString, int> m_eventsSincePrune;
 };
 
 } // namespace ServeDeck

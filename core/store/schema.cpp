@@ -198,6 +198,14 @@ const std::vector<QStringList> &schemaMigrations()
                            " issued_at INTEGER NOT NULL,"
                            " revoked_at INTEGER)"),
         },
+        // 7: how long errors and scale events are kept (one row; none: the defaults).
+        {
+            QStringLiteral("CREATE TABLE history_retention ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " max_age_days INTEGER NOT NULL CHECK (max_age_days BETWEEN 1 AND 3650),"
+                           " max_rows_per_endpoint INTEGER NOT NULL CHECK (max_rows_per_endpoint BETWEEN 100 AND 1000000),"
+                           " updated_at INTEGER NOT NULL)"),
+        },
     };
     return migrations;
 }

@@ -134,6 +134,7 @@ private Q_SLOTS:
     void deletesEndpoint();
     void listsAgents();
     void healthNeedsNoToken();
+    void retentionIsSettable();
     void servesPrometheusMetrics();
 
 private:
@@ -1651,6 +1652,34 @@ void TestControlApi::healthNeedsNoToken()
     QCOMPARE(m_env->send("GET", u"/v1/health"_s, {}, QByteArrayLiteral("Bearer nope")).status, 200);
     // Everything else does need it.
     QCOMPARE(m_env->send("GET", u"/v1/agents"_s, {}, QByteArray()).status, 401);
+}
+
+// The errors and scale-events retention: the defaults, a change, and its effect at once.
+void TestControlApi::retentionIsSettable()
+{
+    ApiResponse r = m_env->api().get(u"/v1/settings/retention"_s);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"max_age_days"_s].toInt(), 30);
+    QCOMPARE(r.body.object()[u"max_rows_per_endpoint"_s].toInt(), 10000);
+
+    const QString id = create(simpleBody(u"retained"_s, 1));
+    QVERIFY(!id.isEmpty());
+    for (int i = 0; i < 3; ++i) {
+        ErrorRecord error;
+        error.endpointId = QUuid::fromString(id);
+        error.type = u"CrashLoop"_s;
+        error.message = u"exited"_s;
+        error.time = QDateTime::currentDateTimeUtc().addDays(-10 * i);  // now, 10 and 20 days ago
+        QVERIFY(m_env->service().recordError(error).ok());
+    }
+    r = m_env->api().send("PUT", u"/v1/settings/retention"_s, QJsonObject{{u"max_age_days"_s, 15}});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.body.object()[u"max_age_days"_s].toInt(), 15);
+    QCOMPARE(r.body.object()[u"max_rows_per_endpoint"_s].toInt(), 10000);  // left as it was
+    QCOMPARE(m_env->api().get(u"/v1/settings/retention"_s).body.object()[u"max_age_days"_s].toInt(), 15);
+    const ApiResponse errors = m_env->api().get(pathOf(u"/v1/services/%1/errors"_s, id));
+    QCOMPARE(errors.status, 200);
+    QCOMPARE(errors.body.object()[u"errors"_s].toArray().size(), 2);  // the one 20 days old is gone
 }
 
 void TestControlApi::servesPrometheusMetrics()

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStandardPaths>
+#include <QTcpSocket>
 #include <QTest>
 #include <QUuid>
 
@@ -55,6 +56,8 @@ private Q_SLOTS:
     void refusesWithoutSideEffects_data();
     void refusesWithoutSideEffects();
     void refusalsAreCounted();
+    void tokenIsCheckedBeforeContinue_data();
+    void tokenIsCheckedBeforeContinue();
 
 private:
     QByteArray restSnapshot();
@@ -151,7 +154,7 @@ QByteArray TestControlApiBadInput::restSnapshot()
             u"/v1/services/%1/errors?limit=1000"_s.arg(m_svc), u"/v1/errors?limit=1000"_s, u"/v1/agents"_s,
             u"/v1/services/%1/revisions"_s.arg(m_svc), u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_svc),
             u"/v1/services/%1"_s.arg(m_rolling), u"/v1/services/%1/revisions"_s.arg(m_rolling),
-            u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_rolling) }) {
+            u"/v1/services/%1/rollouts?limit=1000"_s.arg(m_rolling), u"/v1/settings/retention"_s }) {
         const ApiResponse r = m_env->api().get(path);
         out += path.toUtf8() + ' ' + QByteArray::number(r.status) + ' ' + r.body.toJson(QJsonDocument::Compact) + '\n';
     }
@@ -466,6 +469,28 @@ tain"})", 400, bad, u"match_header"_s);
     row("rollout: unknown endpoint, list", "GET", "/v1/services/no-such-model/rollouts", "", 404, notFound);
     row("rollout: limit 0", "GET", "/v1/services/{rolling}/rollouts?limit=0", "", 400, bad, u"limit"_s);
     row("rollout: limit not a number", "GET", "/v1/services/{rolling}/rollouts?limit=ten", "", 400, bad, u"limit"_s);
+    // ?limit= on every list that takes one: never "every row" (SQLite's LIMIT -1), never clamped.
+    for (const char *list : { "/v1/services/{svc}/errors", "/v1/errors", "/v1/services/{svc}/scale-events",
+             "/v1/services/{rolling}/rollouts" }) {
+        for (const char *limit : { "-1", "0", "1001", "ten", "", "+5", "0x10", "99999999999" }) {
+            const QByteArray name = QByteArray("limit '") + limit + "': " + list;
+            row(name.constData(), "GET", QByteArray(list) + "?limit=" + limit, "", 400, bad, u"limit"_s);
+        }
+    }
+    row("retention: days 0", "PUT", "/v1/settings/retention", R"({"max_age_days":0})", 400, bad, u"max_age_days"_s);
+    row("retention: days too many", "PUT", "/v1/settings/retention", R"({"max_age_days":3651})", 400, bad,
+        u"max_age_days"_s);
+    row("retention: days a string", "PUT", "/v1/settings/retention", R"({"max_age_days":"30"})", 400, bad,
+        u"max_age_days"_s);
+    row("retention: rows -1", "PUT", "/v1/settings/retention", R"({"max_rows_per_endpoint":-1})", 400, bad,
+        u"max_rows_per_endpoint"_s);
+    row("retention: rows under 100", "PUT", "/v1/settings/retention", R"({"max_rows_per_endpoint":99})", 400, bad,
+        u"max_rows_per_endpoint"_s);
+    row("retention: unknown field", "PUT", "/v1/settings/retention", R"({"max_age":30})", 400, bad, u"max_age"_s);
+    row("retention: not an object", "PUT", "/v1/settings/retention", "[30]", 400, bad);
+    row("retention: no token", "PUT", "/v1/settings/retention", R"({"max_age_days":1})", 401, unauthorized, {},
+        Auth::None);
+    row("retention: wrong method", "DELETE", "/v1/settings/retention", "", 405, bad);
     row("rollout: unknown id", "GET", "/v1/services/{rolling}/rollouts/{unknown-id}", "", 404, notFound);
     row("rollout: not an id", "GET", "/v1/services/{rolling}/rollouts/newest", "", 404, notFound);
     row("rollout: another endpoint's", "GET", "/v1/services/{svc}/rollouts/{rollout}", "", 404, notFound);
@@ -663,3 +688,55 @@ void TestControlApiBadInput::refusalsAreCounted()
 
 QTEST_GUILESS_MAIN(TestControlApiBadInput)
 #include "test_controlapi_badinput.moc"
+
+void TestControlApiBadInput::tokenIsCheckedBeforeContinue_data()
+{
+    QTest::addColumn<Auth>("auth");
+    QTest::addColumn<int>("status");
+    QTest::newRow("admin token") << Auth::Admin << 201;
+    QTest::newRow("no token") << Auth::None << 401;
+    QTest::newRow("wrong token") << Auth::WrongToken << 401;
+}
+
+// A client that waits for "100 Continue" before its body learns that it has no valid admin
+// token instead: no 100, the body never read, nothing stored.
+void TestControlApiBadInput::tokenIsCheckedBeforeContinue()
+{
+    QFETCH(Auth, auth);
+    QFETCH(int, status);
+
+    const QByteArray body = validCreate("continued") + "}";
+    QByteArray head = "POST /v1/services HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Type: application/json\r\n"
+                      "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    if (auth == Auth::Admin)
+        head += "Authorization: " + m_env->adminAuthorization() + "\r\n";
+    else if (auth == Auth::WrongToken)
+        head += "Authorization: Bearer not-the-admin-token\r\n";
+    const QByteArray storeBefore = m_env->storeDump();
+
+    QTcpSocket socket;
+    const QUrl api = m_env->baseUrl();
+    socket.connectToHost(api.host(), quint16(api.port()));
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(head + "\r\n");
+    QByteArray received;
+    const auto statusLine = [&socket, &received]() -> QByteArray {
+        [[maybe_unused]] const bool whole = QTest::qWaitFor([&] {
+            received += socket.readAll();
+            return received.contains("\r\n\r\n") || socket.state() != QAbstractSocket::ConnectedState;
+        }, 5000);
+        received += socket.readAll();
+        return received.left(received.indexOf("\r\n"));
+    };
+    const QByteArray first = statusLine();
+    if (status != 201) {
+        QCOMPARE(first, "HTTP/1.1 " + QByteArray::number(status) + " Unauthorized");
+        QVERIFY(QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState; }, 5000));
+        QCOMPARE(m_env->storeDump(), storeBefore);
+        return;
+    }
+    QCOMPARE(first, QByteArray("HTTP/1.1 100 Continue"));
+    received.clear();
+    socket.write(body);
+    QVERIFY(statusLine().startsWith("HTTP/1.1 201"));
+}

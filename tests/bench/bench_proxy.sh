@@ -30,6 +30,8 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 work=$(mktemp -d /tmp/servedeck-bench.XXXXXX)
 pids=()
 cleanup() {
+    # Listeners start inside $(...), a subshell: their PIDs come back through files.
+    for file in "$work"/*.pid; do [ -f "$file" ] && pids+=("$(cat "$file")"); done
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
@@ -40,7 +42,7 @@ trap cleanup EXIT
 start_listener() {
     local log=$1; shift
     "$@" >"$log" 2>"$log.err" &
-    pids+=($!)
+    echo $! >"$log.pid"  # not pids+=: this runs in a subshell
     for _ in $(seq 100); do
         if grep -q '^listening=' "$log"; then
             sed -n 's/^listening=.*:\([0-9]*\)$/\1/p' "$log" | head -n1

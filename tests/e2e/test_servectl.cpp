@@ -162,6 +162,7 @@ private Q_SLOTS:
     void scaleBeyondCapacityIsResourceLimitExceeded();
     void secondRuleOnSameMetricConflicts();
     void autoscalingSettingsMetricsAndScaleEvents();
+    void retentionShowsAndChanges();
     void revisionsShowAndSetConditions();
     void listShowsTable();
     void wrongTokenIsUnauthorized();
@@ -457,6 +458,25 @@ void TestServeCtl::autoscalingSettingsMetricsAndScaleEvents()
     const QJsonObject first = events.json().value(u"events"_s).toArray().first().toObject();
     QCOMPARE(first.value(u"reason"_s).toString(), u"manual"_s);
     QCOMPARE(first.value(u"replicas_after"_s).toInt(), 2);
+}
+
+void TestServeCtl::retentionShowsAndChanges()
+{
+    const CtlResult shown = ctl({u"--json"_s, u"retention"_s});
+    QVERIFY2(shown.exitCode == 0, shown.describe().constData());
+    QCOMPARE(shown.json().value(u"max_age_days"_s).toInt(), 30);
+    QCOMPARE(shown.json().value(u"max_rows_per_endpoint"_s).toInt(), 10000);
+
+    const CtlResult set = ctl({u"--json"_s, u"retention"_s, u"--days"_s, u"7"_s, u"--rows"_s, u"500"_s});
+    QVERIFY2(set.exitCode == 0, set.describe().constData());
+    QCOMPARE(set.json().value(u"max_age_days"_s).toInt(), 7);
+    QCOMPARE(set.json().value(u"max_rows_per_endpoint"_s).toInt(), 500);
+
+    const CtlResult notANumber = ctl({u"retention"_s, u"--days"_s, u"week"_s});
+    QVERIFY2(notANumber.exitCode == 2, notANumber.describe().constData());
+    const CtlResult outOfRange = ctl({u"retention"_s, u"--rows"_s, u"5"_s});
+    QVERIFY2(outOfRange.exitCode == 1 && outOfRange.err.contains(u"InvalidArgument"_s), outOfRange.describe().constData());
+    QCOMPARE(ctl({u"--json"_s, u"retention"_s}).json().value(u"max_rows_per_endpoint"_s).toInt(), 500);  // unchanged
 }
 
 void TestServeCtl::revisionsShowAndSetConditions()

@@ -928,6 +928,46 @@ private Q_SLOTS:
         QCOMPARE(response->json().value(u"body"_s).toString(), u"hello"_s);
     }
 
+    // A head check refuses before "100 Continue" and before the body: the client that waits
+    // for the 100 gets the refusal instead, and the connection ends without reading the body.
+    void headCheckRefusesBeforeContinue()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        int checked = 0;
+        server->setHeadCheck([&checked](const HttpRequest &head) -> std::optional<HttpResponse> {
+            ++checked;
+            if (!head.body.isEmpty())
+                return HttpResponse::text(500, "the body was read before the head check");
+            if (head.header("Authorization") == "Bearer right")
+                return std::nullopt;
+            return HttpResponse::text(401, "no");
+        });
+        const QByteArray head = "POST /e HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 5\r\n";
+
+        RawClient refused;
+        QVERIFY(refused.connectTo(server->serverPort()));
+        refused.send(QByteArray(head + "\r\n"));
+        const auto refusal = refused.read();
+        QVERIFY(refusal);
+        QCOMPARE(refusal->status, 401);
+        QVERIFY(refused.waitClosed());
+        QCOMPARE(checked, 1);
+
+        RawClient allowed;
+        QVERIFY(allowed.connectTo(server->serverPort()));
+        allowed.send(QByteArray(head + "Authorization: Bearer right\r\n\r\n"));
+        const auto interim = allowed.read();
+        QVERIFY(interim);
+        QCOMPARE(interim->status, 100);
+        allowed.send("hello");
+        const auto response = allowed.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QCOMPARE(response->json().value(u"body"_s).toString(), u"hello"_s);
+        QCOMPARE(checked, 2);
+    }
+
     void handlerMayCloseTheServer()
     {
         HttpServer *self = nullptr;

@@ -3,7 +3,9 @@
 // wait is bounded, and nothing sleeps. Timeouts are in test_proxytimeouts, on a manual clock.
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -26,6 +28,11 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "auth/tokensigner.h"
 #include "proxy/proxyserver.h"
@@ -67,10 +74,13 @@ private Q_SLOTS:
     void trailersAreNotForwarded();
     void headDeadlineIsNotMovedByDrippedBytes();
     void clientConnectionsAreCapped();
+    void portIsTakenExclusively();
     void pipelinedRequestsAnswerInOrder();
     void privateEndpointNeedsToken_data();
     void privateEndpointNeedsToken();
     void privateEndpointWithoutSignerIs401();
+    void tokenIsCheckedBeforeContinue_data();
+    void tokenIsCheckedBeforeContinue();
     void metricsMatchTraffic();
 
 private:
@@ -704,11 +714,12 @@ void TestProxy::headDeadlineIsNotMovedByDrippedBytes()
     QVERIFY2(clock.elapsed() >= 250, qPrintable(QString::number(clock.elapsed())));
 }
 
+// The cap is the listener's, over every worker: two workers with a cap of 2 take 2, not 4.
 void TestProxy::clientConnectionsAreCapped()
 {
     ProxyServer::Options options;
-    options.workerThreads = 1;
-    options.maxClientConnectionsPerWorker = 2;
+    options.workerThreads = 2;
+    options.maxClientConnections = 2;
     ProxyServer proxy(options, m_signer);
     QVERIFY2(proxy.listen(QHostAddress::LocalHost, 0), qPrintable(proxy.errorString()));
 
@@ -730,6 +741,49 @@ void TestProxy::clientConnectionsAreCapped()
     QVERIFY(QTest::qWaitFor([&third] { return third.state() == QAbstractSocket::UnconnectedState; }, kHttpMs));
     QVERIFY(third.readAll().isEmpty());
     QVERIFY(answered(open[0]));  // the others are untouched
+}
+
+// No other socket can join the proxy's port through SO_REUSEPORT (and be handed a share of its
+// connections); a second listener on the port fails, so the "port busy" fallback still works.
+void TestProxy::portIsTakenExclusively()
+{
+    ProxyServer::Options options;
+    options.workerThreads = 2;
+    ProxyServer proxy(options, m_signer);
+    QVERIFY2(proxy.listen(QHostAddress::LocalHost, 0), qPrintable(proxy.errorString()));
+
+    const int intruder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(intruder >= 0);
+    const auto closeIntruder = qScopeGuard([intruder] { ::close(intruder); });
+    const int on = 1;
+    QCOMPARE(::setsockopt(intruder, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)), 0);
+    QCOMPARE(::setsockopt(intruder, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)), 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(proxy.serverPort());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    errno = 0;
+    QCOMPARE(::bind(intruder, reinterpret_cast<const sockaddr *>(&address), sizeof(address)), -1);
+    QCOMPARE(errno, EADDRINUSE);
+
+    ProxyServer second(options, m_signer);
+    QVERIFY(!second.listen(QHostAddress::LocalHost, proxy.serverPort()));
+    QVERIFY2(second.errorString().contains(QString::fromLocal8Bit(std::strerror(EADDRINUSE))),
+             qPrintable(second.errorString()));
+    QVERIFY2(second.listen(QHostAddress::LocalHost, 0), qPrintable(second.errorString()));  // the fallback
+    QVERIFY(second.serverPort() != proxy.serverPort());
+
+    // Both workers still serve on the one socket.
+    for (int i = 0; i < 8; ++i) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, proxy.serverPort());
+        QVERIFY(socket.waitForConnected(kHttpMs));
+        socket.write("GET /healthz HTTP/1.1\r\nHost: p\r\n\r\n");
+        QByteArray buffer;
+        const std::optional<RawResponse> response = readRawResponse(socket, buffer);
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+    }
 }
 
 void TestProxy::trailersAreNotForwarded()
@@ -880,6 +934,54 @@ void TestProxy::privateEndpointNeedsToken()
     QVERIFY(reply.route.isEmpty());  // refused before any route was chosen
     if (status == 401)
         QVERIFY(reply.headers.value("www-authenticate").startsWith("Bearer"));
+}
+
+void TestProxy::tokenIsCheckedBeforeContinue_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("status");
+    QTest::newRow("valid") << u"valid"_s << 200;
+    QTest::newRow("missing") << u"missing"_s << 401;
+    QTest::newRow("tampered") << u"tampered"_s << 401;
+    QTest::newRow("other endpoint") << u"otherendpoint"_s << 403;
+}
+
+// A private endpoint's request that waits for "100 Continue" and has no valid token gets its
+// refusal instead: no 100, and not a byte of its body is read or forwarded.
+void TestProxy::tokenIsCheckedBeforeContinue()
+{
+    QFETCH(QString, kind);
+    QFETCH(int, status);
+
+    ScriptedUpstream upstream;
+    upstream.response = plainAnswer("fine");
+    endpoint(u"secure"_s, false).routes = {routeTo(upstream.port(), u"r1"_s, 1)};
+    publish();
+
+    QByteArray head = "POST /secure/predict HTTP/1.1\r\nHost: p\r\nExpect: 100-continue\r\nContent-Length: 5\r\n";
+    if (kind != u"missing")
+        head += "Authorization: Bearer " + token(kind) + "\r\n";
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_port);
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write(head + "\r\n");
+    QByteArray buffer;
+    const std::optional<RawResponse> first = readRawResponse(socket, buffer);
+    QVERIFY(first);
+    if (status != 200) {
+        QCOMPARE(first->status, status);
+        // The connection ends with the refusal: the body it never asked for is not awaited.
+        QVERIFY(QTest::qWaitFor([&socket] { return socket.state() == QAbstractSocket::UnconnectedState; }, kHttpMs));
+        QVERIFY(upstream.requests.isEmpty());
+        return;
+    }
+    QCOMPARE(first->status, 100);
+    socket.write("hello");
+    const std::optional<RawResponse> answer = readRawResponse(socket, buffer);
+    QVERIFY(answer);
+    QCOMPARE(answer->status, 200);
+    QCOMPARE(upstream.requests.size(), 1);
+    QVERIFY(upstream.requests.first().endsWith("hello"));
 }
 
 void TestProxy::privateEndpointWithoutSignerIs401()

@@ -1,9 +1,117 @@
-// The sampler's arithmetic: percentiles from cumulative latency buckets, as Prometheus computes them.
+// The sampler's arithmetic: percentiles from cumulative latency buckets, as Prometheus computes
+// them; and its scrapes of replicas' /metrics, bounded in size and time and never stacked.
+#include <algorithm>
+#include <cerrno>
+#include <memory>
+#include <vector>
+
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
+#include <sys/socket.h>
+
+#include "domain/clock.h"
 #include "service/endpointmetricssampler.h"
+#include "store/repository.h"
 
 using namespace ServeDeck;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kMetric = u"servedeck_test_queue"_s;
+
+// The client closed its end: a peek finds the end of the stream (or an error) at once.
+bool clientClosed(QTcpSocket &socket)
+{
+    char byte;
+    const ssize_t n = ::recv(int(socket.socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+}
+
+// A replica's /metrics, played by the test: answers each scrape as told, and counts the
+// scrapes open at once.
+class MetricsAnswerer final : public QObject
+{
+public:
+    enum class Mode { Plain, Huge, HugeUnannounced, Silent };
+
+    explicit MetricsAnswerer(Mode mode)
+        : m_mode(mode)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection())
+                take(socket);
+        });
+        m_listening = m_server.listen(QHostAddress::LocalHost, 0);
+    }
+
+    bool isListening() const { return m_listening; }
+    quint16 port() const { return m_server.serverPort(); }
+    int scrapes() const { return m_scrapes; }
+    // Connections whose client has not closed its end (see take()).
+    int open()
+    {
+        m_sockets.erase(std::remove_if(m_sockets.begin(), m_sockets.end(),
+                                       [](const QPointer<QTcpSocket> &s) { return !s || clientClosed(*s); }),
+                        m_sockets.end());
+        return int(m_sockets.size());
+    }
+    int maxOpen() const { return m_maxOpen; }
+
+private:
+    void take(QTcpSocket *socket)
+    {
+        socket->setParent(this);
+        // Open: connections whose client has not closed yet, asked of the kernel rather than
+        // taken from our own (later) disconnected() events, which a busy machine can deliver
+        // after the next connection's.
+        m_sockets.erase(std::remove_if(m_sockets.begin(), m_sockets.end(),
+                                       [](const QPointer<QTcpSocket> &s) { return !s || clientClosed(*s); }),
+                        m_sockets.end());
+        m_sockets.push_back(socket);
+        m_maxOpen = std::max(m_maxOpen, int(m_sockets.size()));
+        ++m_scrapes;
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            socket->deleteLater();
+        });
+        auto head = std::make_shared<QByteArray>();
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, head] {
+            if (head->endsWith("\r\n\r\n"))
+                return;
+            *head += socket->readAll();
+            if (!head->endsWith("\r\n\r\n") || m_mode == Mode::Silent)
+                return;
+            QByteArray body = kMetric.toUtf8() + " 7\n";
+            if (m_mode == Mode::Huge || m_mode == Mode::HugeUnannounced)
+                body += QByteArray(5 * 1024 * 1024, '#');  // a comment line of 5 MiB
+            if (m_mode == Mode::HugeUnannounced) {
+                // No length: the body runs to the close.
+                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
+                socket->write(body);
+                socket->disconnectFromHost();
+                return;
+            }
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                          + QByteArray::number(body.size()) + "\r\n\r\n");
+            socket->write(body);
+        });
+    }
+
+    Mode m_mode;
+    QTcpServer m_server;
+    bool m_listening = false;
+    int m_scrapes = 0;
+    int m_maxOpen = 0;
+    std::vector<QPointer<QTcpSocket>> m_sockets;
+};
+
+} // namespace
+
+Q_DECLARE_METATYPE(MetricsAnswerer::Mode)
 
 class TestEndpointMetricsSampler final : public QObject
 {
@@ -36,7 +144,85 @@ private Q_SLOTS:
         QVERIFY(!histogramQuantileMs({0.01, 0.1, 1.0}, {0, 0, 0, 0}, 0.95));
         QVERIFY(!histogramQuantileMs({0.01, 0.1, 1.0}, {1, 2}, 0.95));  // shapes that do not match
     }
+
+    // A plain answer is taken; one over 4 MiB is not; one that never comes is not asked again
+    // while it is awaited, however often the sampler samples.
+    void scrapesAreBounded_data()
+    {
+        QTest::addColumn<MetricsAnswerer::Mode>("mode");
+        QTest::newRow("plain") << MetricsAnswerer::Mode::Plain;
+        QTest::newRow("5 MiB") << MetricsAnswerer::Mode::Huge;
+        QTest::newRow("5 MiB, length not announced") << MetricsAnswerer::Mode::HugeUnannounced;
+        QTest::newRow("never answers") << MetricsAnswerer::Mode::Silent;
+    }
+
+    void scrapesAreBounded()
+    {
+        QFETCH(MetricsAnswerer::Mode, mode);
+        MetricsAnswerer answerer(mode);
+        QVERIFY(answerer.isListening());
+
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        Repository repository;
+        QVERIFY(repository.open(dir.filePath(u"servedeck.db"_s)).ok());
+        Endpoint endpoint;
+        endpoint.id = QUuid::createUuid();
+        endpoint.name = u"scraped"_s;
+        endpoint.modelVersion = u"v1"_s;
+        endpoint.modelFolder = u"/srv/models/iris-v1"_s;
+        endpoint.runtimeVariant = u"custom"_s;
+        endpoint.resourceGroup = u"default"_s;
+        endpoint.replicas = 1;
+        endpoint.createdAt = endpoint.updatedAt = QDateTime::currentDateTimeUtc();
+        endpoint.url = u"http://127.0.0.1:8080/scraped"_s;
+        endpoint.resourceSlots = ResourceSlots{1, 1024 * 1024 * 1024, 0};
+        const auto inserted = repository.insertEndpoint(endpoint);
+        QVERIFY2(inserted.ok(), inserted.ok() ? "" : qPrintable(inserted.error().message));
+        Route route;
+        route.id = QUuid::createUuid();
+        route.endpointId = endpoint.id;
+        route.status = RouteStatus::Healthy;
+        route.weight = 1;
+        route.replicaId = u"local:1:%1"_s.arg(answerer.port());
+        route.agentId = u"local"_s;
+        route.createdAt = route.updatedAt = QDateTime::currentDateTimeUtc();
+        const auto routed = repository.insertRoute(route);
+        QVERIFY2(routed.ok(), routed.ok() ? "" : qPrintable(routed.error().message));
+
+        EndpointMetricsSampler sampler(repository, Clock::system());
+        QVERIFY(!sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric));  // asks for it
+        // Bounded: 6 samples 100 ms apart, well within one scrape's 2 s deadline. One only for
+        // the large answer: the round it completes is the one published, nothing after it.
+        const bool huge = mode == MetricsAnswerer::Mode::Huge || mode == MetricsAnswerer::Mode::HugeUnannounced;
+        const int samples = huge ? 1 : 6;
+        for (int i = 0; i < samples; ++i) {
+            QVERIFY(sampler.sample().ok());
+            QTest::qWait(100);
+        }
+        // (A plain answer leaves its connection open for the next scrape: counted once.)
+        QCOMPARE(answerer.maxOpen(), 1);
+        switch (mode) {
+        case MetricsAnswerer::Mode::Plain:
+            QTRY_COMPARE_WITH_TIMEOUT(sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric),
+                                      std::optional<double>(7), 5000);
+            break;
+        case MetricsAnswerer::Mode::Huge:
+        case MetricsAnswerer::Mode::HugeUnannounced:
+            // The scrape ended (cut short), and its answer was not taken.
+            QTRY_COMPARE_WITH_TIMEOUT(answerer.open(), 0, 5000);
+            QCOMPARE(answerer.scrapes(), 1);
+            QVERIFY(!sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric));
+            break;
+        case MetricsAnswerer::Mode::Silent:
+            QCOMPARE(answerer.scrapes(), 1);
+            QTRY_COMPARE_WITH_TIMEOUT(answerer.open(), 0, 5000);  // given up after its deadline
+            QVERIFY(sampler.sample().ok());  // and asked again
+            QTRY_COMPARE_WITH_TIMEOUT(answerer.scrapes(), 2, 5000);
+            break;
+        }
+    }
 };
 
-QTEST_APPLESS_MAIN(TestEndpointMetricsSampler)
+QTEST_GUILESS_MAIN(TestEndpointMetricsSampler)
 #include "test_endpointmetricssampler.moc"

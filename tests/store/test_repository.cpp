@@ -369,6 +369,9 @@ private Q_SLOTS:
     void errorQueries();
     void scaleEventRoundTrip_data();
     void scaleEventRoundTrip();
+    void historyIsPrunedByCountAsRowsAreAdded();
+    void historyIsPrunedByAge();
+    void retentionIsKeptAndAppliedAtOpen();
 
     void liveNameIsUnique_data();
     void liveNameIsUnique();
@@ -1422,6 +1425,105 @@ void TestRepository::nestedTransactionsCommitOnlyAtTheOutermostLevel()
     VERIFY_OK(found);
     QVERIFY(!found->has_value());
     QCOMPARE(side.count(QStringLiteral("endpoints")), 2);
+}
+
+namespace {
+
+ScaleEvent makeScaleEvent(const Endpoint &e, const QDateTime &time)
+{
+    ScaleEvent event;
+    event.endpointId = e.id;
+    event.before = 1;
+    event.after = 2;
+    event.reason = QStringLiteral("rule");
+    event.time = time;
+    return event;
+}
+
+} // namespace
+
+// A crash-looping replica adds an error every few seconds: its endpoint keeps its newest rows
+// (at most a prune batch more), the other endpoints keep all of theirs.
+void TestRepository::historyIsPrunedByCountAsRowsAreAdded()
+{
+    const Endpoint looping = makeEndpoint(QStringLiteral("looping"));
+    const Endpoint quiet = makeEndpoint(QStringLiteral("quiet"));
+    VERIFY_OK(repo().insertEndpoint(looping));
+    VERIFY_OK(repo().insertEndpoint(quiet));
+    HistoryRetention retention;
+    retention.maxRowsPerEndpoint = HistoryRetention::kMinRows;
+    VERIFY_OK(repo().saveHistoryRetention(retention, kT0));
+
+    for (int i = 0; i < 5; ++i) {
+        VERIFY_OK(repo().insertError(makeErrorRecord(quiet, kT0.addSecs(i))));
+        VERIFY_OK(repo().insertScaleEvent(makeScaleEvent(quiet, kT0.addSecs(i))));
+    }
+    const int added = retention.maxRowsPerEndpoint + 5 * Repository::kPruneBatch;
+    // One transaction: the same statements, without a disk sync per row.
+    VERIFY_OK(repo().transaction<Done>([&]() -> Result<Done> {
+        for (int i = 0; i < added; ++i) {
+            if (auto r = repo().insertError(makeErrorRecord(looping, kT0.addSecs(10 + i))); !r)
+                return r.error();
+            if (auto r = repo().insertScaleEvent(makeScaleEvent(looping, kT0.addSecs(10 + i))); !r)
+                return r.error();
+        }
+        return Done{};
+    }));
+    const auto errors = repo().errors(looping.id, 1000000);
+    VERIFY_OK(errors);
+    QVERIFY2(errors->size() >= retention.maxRowsPerEndpoint, qPrintable(QString::number(errors->size())));
+    QVERIFY2(errors->size() < retention.maxRowsPerEndpoint + Repository::kPruneBatch, qPrintable(QString::number(errors->size())));
+    QCOMPARE(errors->constFirst().time, kT0.addSecs(10 + added - 1));  // the newest are the ones kept
+    const auto events = repo().scaleEvents(looping.id, 1000000);
+    VERIFY_OK(events);
+    QVERIFY2(events->size() >= retention.maxRowsPerEndpoint, qPrintable(QString::number(events->size())));
+    QVERIFY2(events->size() < retention.maxRowsPerEndpoint + Repository::kPruneBatch, qPrintable(QString::number(events->size())));
+    QCOMPARE(repo().errors(quiet.id, 1000000)->size(), 5);
+    QCOMPARE(repo().scaleEvents(quiet.id, 1000000)->size(), 5);
+}
+
+void TestRepository::historyIsPrunedByAge()
+{
+    const Endpoint e = makeEndpoint(QStringLiteral("aging"));
+    VERIFY_OK(repo().insertEndpoint(e));
+    for (const int daysAgo : {60, 31, 29, 1}) {
+        VERIFY_OK(repo().insertError(makeErrorRecord(e, kT0.addDays(-daysAgo))));
+        VERIFY_OK(repo().insertScaleEvent(makeScaleEvent(e, kT0.addDays(-daysAgo))));
+    }
+    HistoryRetention retention;
+    retention.maxAgeDays = 30;
+    VERIFY_OK(repo().saveHistoryRetention(retention, kT0));
+    const auto errors = repo().errors(e.id, 100);
+    VERIFY_OK(errors);
+    QCOMPARE(errors->size(), 2);
+    QCOMPARE(errors->constLast().time, kT0.addDays(-29));
+    QCOMPARE(repo().scaleEvents(e.id, 100)->size(), 2);
+
+    // Out of range: refused, and the one in force stays.
+    retention.maxAgeDays = 0;
+    QVERIFY(!repo().saveHistoryRetention(retention, kT0).ok());
+    QCOMPARE(repo().historyRetention().maxAgeDays, 30);
+}
+
+void TestRepository::retentionIsKeptAndAppliedAtOpen()
+{
+    const Endpoint e = makeEndpoint(QStringLiteral("reopened"));
+    VERIFY_OK(repo().insertEndpoint(e));
+    HistoryRetention retention;
+    retention.maxAgeDays = 7;
+    retention.maxRowsPerEndpoint = 500;
+    VERIFY_OK(repo().saveHistoryRetention(retention, kT0));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    VERIFY_OK(repo().insertError(makeErrorRecord(e, now.addDays(-8))));  // kept until the next prune
+    VERIFY_OK(repo().insertError(makeErrorRecord(e, now.addDays(-6))));
+
+    m_repository = std::make_unique<Repository>();
+    VERIFY_OK(m_repository->open(databasePath()));
+    QCOMPARE(repo().historyRetention(), retention);
+    const auto errors = repo().errors(e.id, 100);
+    VERIFY_OK(errors);
+    QCOMPARE(errors->size(), 1);
+    QCOMPARE(errors->constFirst().time, now.addDays(-6));
 }
 
 QTEST_GUILESS_MAIN(TestRepository)

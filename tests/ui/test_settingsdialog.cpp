@@ -9,7 +9,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSettings>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QStyle>
 #include <QTabWidget>
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void themeSwitchesThePalette_data();
     void themeSwitchesThePalette();
     void systemThemeRestoresTheStartingLook();
+    void retentionIsShownAndApplied();
 
 private:
     SettingsDialog *openSettings();
@@ -233,6 +236,25 @@ void TestSettingsDialog::systemThemeRestoresTheStartingLook()
     const QColor base = m_window->detailView()->palette().color(QPalette::Base);
     QVERIFY(base != darkBase);
     QTRY_COMPARE(m_window->detailView()->charts().at(0)->backgroundBrush().color(), base);
+    dialog->close();
+}
+
+// The plane's errors and scale-events retention: shown as stored, changed by Apply, and an
+// out-of-range one refused with the service's error (the spin boxes bound it; the plane decides).
+void TestSettingsDialog::retentionIsShownAndApplied()
+{
+    SettingsDialog *dialog = openSettings();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->retentionDaysBox()->isEnabled());
+    QCOMPARE(dialog->retentionDaysBox()->value(), 30);
+    QCOMPARE(dialog->retentionRowsBox()->value(), 10000);
+
+    dialog->retentionDaysBox()->setValue(7);
+    dialog->retentionRowsBox()->setValue(2000);
+    dialog->retentionApplyButton()->click();
+    QTRY_COMPARE(m_plane->service().historyRetention().maxAgeDays, 7);
+    QCOMPARE(m_plane->service().historyRetention().maxRowsPerEndpoint, 2000);
+    QVERIFY(!dialog->retentionErrorLabel()->isVisible());
     dialog->close();
 }
 

@@ -4,22 +4,35 @@
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
+
+#include "plane/controlclient.h"
+#include "store/historyretention.h"
 
 #include "ui/common/appearance.h"
 #include "ui/common/theme.h"
 
 namespace ServeDeck {
 
-SettingsDialog::SettingsDialog(QWidget *parent)
+SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client)
     : QDialog(parent)
     , m_languageLabel(new QLabel(this))
     , m_language(new QComboBox(this))
     , m_themeLabel(new QLabel(this))
     , m_theme(new QComboBox(this))
     , m_error(new QLabel(this))
+    , m_client(client)
+    , m_retention(new QGroupBox(this))
+    , m_retentionDaysLabel(new QLabel(m_retention))
+    , m_retentionDays(new QSpinBox(m_retention))
+    , m_retentionRowsLabel(new QLabel(m_retention))
+    , m_retentionRows(new QSpinBox(m_retention))
+    , m_retentionApply(new QPushButton(m_retention))
+    , m_retentionError(new QLabel(m_retention))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Close, this))
 {
     m_language->setObjectName(QStringLiteral("language"));
@@ -42,6 +55,37 @@ SettingsDialog::SettingsDialog(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
+
+    // The errors and scale-events retention: loaded from the plane, applied with the button.
+    m_retentionDays->setObjectName(QStringLiteral("retentionDays"));
+    m_retentionDays->setRange(HistoryRetention::kMinAgeDays, HistoryRetention::kMaxAgeDays);
+    m_retentionRows->setObjectName(QStringLiteral("retentionRows"));
+    m_retentionRows->setRange(HistoryRetention::kMinRows, HistoryRetention::kMaxRows);
+    m_retentionRows->setSingleStep(1000);
+    m_retentionDaysLabel->setBuddy(m_retentionDays);
+    m_retentionRowsLabel->setBuddy(m_retentionRows);
+    m_retentionError->setObjectName(QStringLiteral("retentionError"));
+    m_retentionError->setStyleSheet(Theme::textStyle(Theme::Role::Error));
+    m_retentionError->setWordWrap(true);
+    m_retentionError->hide();
+    auto *retentionForm = new QFormLayout(m_retention);
+    retentionForm->addRow(m_retentionDaysLabel, m_retentionDays);
+    retentionForm->addRow(m_retentionRowsLabel, m_retentionRows);
+    retentionForm->addRow(m_retentionApply);
+    retentionForm->addRow(m_retentionError);
+    layout->addWidget(m_retention);
+    m_retention->setVisible(m_client != nullptr);
+    m_retention->setEnabled(false);  // until the plane's values are in
+    connect(m_retentionApply, &QPushButton::clicked, this, &SettingsDialog::applyRetention);
+    if (m_client) {
+        m_client->call(
+            this, [](ModelServingService &service) { return service.historyRetention(); },
+            [this](const HistoryRetention &retention) {
+                m_retentionDays->setValue(retention.maxAgeDays);
+                m_retentionRows->setValue(retention.maxRowsPerEndpoint);
+                m_retention->setEnabled(true);
+            });
+    }
     layout->addStretch(1);
     layout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -67,6 +111,29 @@ void SettingsDialog::retranslate()
     m_theme->setItemText(int(Appearance::Theme::Dark), tr("Dark"));
     if (QPushButton *close = m_buttons->button(QDialogButtonBox::Close))
         close->setText(tr("Close"));
+    m_retention->setTitle(tr("History kept"));
+    m_retentionDaysLabel->setText(tr("Errors and scale events, &days"));
+    m_retentionRowsLabel->setText(tr("At most, &rows per endpoint"));
+    m_retentionApply->setText(tr("Apply"));
+}
+
+void SettingsDialog::applyRetention()
+{
+    if (!m_client)
+        return;
+    HistoryRetention wanted;
+    wanted.maxAgeDays = m_retentionDays->value();
+    wanted.maxRowsPerEndpoint = m_retentionRows->value();
+    m_retention->setEnabled(false);
+    m_client->call(
+        this, [wanted](ModelServingService &service) { return service.setHistoryRetention(wanted); },
+        [this](const Result<HistoryRetention> &saved) {
+            m_retention->setEnabled(true);
+            // The service's typed error, as the API shows it.
+            m_retentionError->setText(saved ? QString()
+                                            : saved.error().typeName() + QStringLiteral(": ") + saved.error().message);
+            m_retentionError->setVisible(!saved);
+        });
 }
 
 void SettingsDialog::changeEvent(QEvent *event)

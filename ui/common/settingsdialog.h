@@ -4,20 +4,30 @@
 
 class QComboBox;
 class QDialogButtonBox;
+class QGroupBox;
 class QLabel;
+class QPushButton;
+class QSpinBox;
 
 namespace ServeDeck {
 
-// Language and theme; each choice applies at once to every window and is remembered.
+class ControlClient;
+
+// Language and theme; each choice applies at once to every window and is remembered. With a
+// control plane: how long its errors and scale events are kept, applied by a button.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SettingsDialog)
 
 public:
-    explicit SettingsDialog(QWidget *parent = nullptr);
+    explicit SettingsDialog(QWidget *parent = nullptr, ControlClient *client = nullptr);
 
     QComboBox *languageBox() const { return m_language; }
+    QSpinBox *retentionDaysBox() const { return m_retentionDays; }
+    QSpinBox *retentionRowsBox() const { return m_retentionRows; }
+    QPushButton *retentionApplyButton() const { return m_retentionApply; }
+    QLabel *retentionErrorLabel() const { return m_retentionError; }
     QComboBox *themeBox() const { return m_theme; }
     QLabel *errorLabel() const { return m_error; }
 
@@ -28,12 +38,21 @@ private:
     void retranslate();
     void languageChosen(int index);
     void themeChosen(int index);
+    void applyRetention();
 
     QLabel *m_languageLabel;
     QComboBox *m_language;
     QLabel *m_themeLabel;
     QComboBox *m_theme;
     QLabel *m_error;
+    ControlClient *m_client;
+    QGroupBox *m_retention;
+    QLabel *m_retentionDaysLabel;
+    QSpinBox *m_retentionDays;
+    QLabel *m_retentionRowsLabel;
+    QSpinBox *m_retentionRows;
+    QPushButton *m_retentionApply;
+    QLabel *m_retentionError;
     QDialogButtonBox *m_buttons;
 };
 
