@@ -5,6 +5,7 @@
 #include <QTcpSocket>
 
 #ifdef Q_OS_UNIX
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #endif
 
@@ -182,6 +183,19 @@ void HttpConnection::onBytesWritten()
     case State::Dead:
         break;
     }
+}
+
+bool HttpConnection::isIdleBetweenRequests() const
+{
+    if (m_state != State::Reading || m_reader.inMessage() || m_socket->bytesToWrite() > 0 || m_socket->bytesAvailable() > 0)
+        return false;
+#ifdef Q_OS_UNIX
+    // Bytes the kernel holds that we have not read yet are a request on its way.
+    int pending = 0;
+    if (::ioctl(int(m_socket->socketDescriptor()), FIONREAD, &pending) != 0 || pending > 0)
+        return false;
+#endif
+    return true;
 }
 
 void HttpConnection::checkIdle(qint64 now)

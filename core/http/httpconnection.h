@@ -23,6 +23,10 @@ public:
     ~HttpConnection() override;
 
     State state() const { return m_state; }
+    // Between requests: nothing read of the next one and nothing left to write, so closing it
+    // loses nothing (a keep-alive client opens a new connection).
+    bool isIdleBetweenRequests() const;
+    qint64 lastActivityMs() const { return m_lastActivity; }
     // Ends the connection now, without a word to the client.
     void abortNow();
 

@@ -317,8 +317,12 @@ void HttpServer::acceptConnections()
 {
     while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
         // Past the cap a connection is closed at once: each holds buffers, and a client
-        // opening many must not take the memory or descriptors the others need.
-        if (m_limits.maxConnections > 0 && m_connections.size() >= static_cast<std::size_t>(m_limits.maxConnections)) {
+        // opening many must not take the memory or descriptors the others need. An idle
+        // keep-alive connection gives way first (as nginx reuses them when out of
+        // connections): otherwise a flood of silent connections locks everyone out until
+        // the idle timeout.
+        if (m_limits.maxConnections > 0 && m_connections.size() >= static_cast<std::size_t>(m_limits.maxConnections)
+            && !evictLongestIdle()) {
             socket->abort();
             socket->deleteLater();
             continue;
@@ -338,6 +342,19 @@ void HttpServer::sweepIdle()
         if (connection->state() != Connection::State::Dead)
             connection->checkIdle(now);
     }
+}
+
+bool HttpServer::evictLongestIdle()
+{
+    Connection *oldest = nullptr;
+    for (Connection *connection : m_connections) {
+        if (connection->isIdleBetweenRequests() && (!oldest || connection->lastActivityMs() < oldest->lastActivityMs()))
+            oldest = connection;
+    }
+    if (!oldest)
+        return false;
+    oldest->abortNow();  // forgets it: its slot is free now
+    return true;
 }
 
 void HttpServer::forget(Connection *connection)

@@ -36,7 +36,7 @@ public:
         qsizetype maxBodyBytes = 1024 * 1024;  // decoded body
         int idleTimeoutMs = 30000;
         int headTimeoutMs = 10000;  // from a request's first byte to the end of its head; 0: none
-        int maxConnections = 1024;  // open at once; more are closed as they come
+        int maxConnections = 1024;  // open at once; past it an idle one gives way, else the newcomer is closed
     };
 
     explicit HttpServer(Handler handler, QObject *parent = nullptr);
@@ -62,6 +62,8 @@ private:
     void acceptConnections();
     void sweepIdle();
     void forget(Connection *connection);
+    // Ends the connection idle between requests for longest; false when none is.
+    bool evictLongestIdle();
 
     Handler m_handler;
     HeadCheck m_headCheck;

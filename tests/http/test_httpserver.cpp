@@ -747,21 +747,24 @@ private Q_SLOTS:
         limits.maxConnections = 2;
         const auto server = startServer(limits);
         QVERIFY(server);
+        // Both are in the middle of a request's head: neither may give way to a newcomer.
+        const QByteArray request = get("/p");
         std::array<RawClient, 2> clients;
         for (RawClient &client : clients) {
             QVERIFY(client.connectTo(server->serverPort()));
-            client.send(get("/p"));
-            const auto response = client.read();
-            QVERIFY(response);
-            QCOMPARE(response->status, 200);
+            client.send(request.first(10));
         }
         RawClient third;
         third.connectTo(server->serverPort());  // the kernel accepts; the server closes it
         QVERIFY(third.waitClosed());
         QVERIFY(third.unread().isEmpty());
         // The two still work, and a slot freed is taken again.
-        clients[0].send(get("/p"));
-        QVERIFY(clients[0].read());
+        for (RawClient &client : clients) {
+            client.send(request.sliced(10));
+            const auto response = client.read();
+            QVERIFY(response);
+            QCOMPARE(response->status, 200);
+        }
         clients[1].socket().abort();
         bool served = false;
         // Bounded: the server sees the abort a little later; until then a newcomer is closed.
@@ -775,6 +778,39 @@ private Q_SLOTS:
             served = response && response->status == 200;
         }
         QVERIFY(served);
+    }
+
+    // A flood of silent keep-alive connections must not lock everyone out until the idle
+    // timeout: at the cap, the connection idle for longest gives way to the newcomer.
+    void idleConnectionsGiveWayAtTheCap()
+    {
+        HttpServer::Limits limits;
+        limits.maxConnections = 2;
+        const auto server = startServer(limits);
+        QVERIFY(server);
+        std::array<RawClient, 2> clients;
+        for (RawClient &client : clients) {
+            QVERIFY(client.connectTo(server->serverPort()));
+            client.send(get("/p"));
+            const auto response = client.read();
+            QVERIFY(response);
+            QCOMPARE(response->status, 200);
+            // Apart in time, so which one has been idle for longest is clear.
+            QElapsedTimer apart;
+            apart.start();
+            QVERIFY(QTest::qWaitFor([&apart] { return apart.elapsed() > 20; }, 1000));
+        }
+        RawClient newcomer;
+        QVERIFY(newcomer.connectTo(server->serverPort()));
+        newcomer.send(get("/p"));
+        const auto response = newcomer.read();
+        QVERIFY(response);
+        QCOMPARE(response->status, 200);
+        QVERIFY(clients[0].waitClosed());
+        clients[1].send(get("/p"));
+        const auto second = clients[1].read();
+        QVERIFY(second);
+        QCOMPARE(second->status, 200);
     }
 
     void handlerExceptionsBecome500()
