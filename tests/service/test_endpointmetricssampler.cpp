@@ -5,7 +5,6 @@
 #include <memory>
 #include <vector>
 
-#include <QPointer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -16,6 +15,7 @@
 #include "domain/clock.h"
 #include "service/endpointmetricssampler.h"
 #include "store/repository.h"
+#include "support/scriptedupstream.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -24,94 +24,33 @@ namespace {
 
 const QString kMetric = u"servedeck_test_queue"_s;
 
-// The client closed its end: a peek finds the end of the stream (or an error) at once.
-bool clientClosed(QTcpSocket &socket)
+enum class MetricsMode { Plain, Huge, HugeUnannounced, Silent };
+
+// A replica's /metrics, played by the test: answers each scrape as the mode says.
+TestSupport::ScriptedUpstream::Answer metricsAnswer(MetricsMode mode)
 {
-    char byte;
-    const ssize_t n = ::recv(int(socket.socketDescriptor()), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-}
-
-// A replica's /metrics, played by the test: answers each scrape as told, and counts the
-// scrapes open at once.
-class MetricsAnswerer final : public QObject
-{
-public:
-    enum class Mode { Plain, Huge, HugeUnannounced, Silent };
-
-    explicit MetricsAnswerer(Mode mode)
-        : m_mode(mode)
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *socket = m_server.nextPendingConnection())
-                take(socket);
-        });
-        m_listening = m_server.listen(QHostAddress::LocalHost, 0);
-    }
-
-    bool isListening() const { return m_listening; }
-    quint16 port() const { return m_server.serverPort(); }
-    int scrapes() const { return m_scrapes; }
-    // Connections whose client has not closed its end (see take()).
-    int open()
-    {
-        m_sockets.erase(std::remove_if(m_sockets.begin(), m_sockets.end(),
-                                       [](const QPointer<QTcpSocket> &s) { return !s || clientClosed(*s); }),
-                        m_sockets.end());
-        return int(m_sockets.size());
-    }
-    int maxOpen() const { return m_maxOpen; }
-
-private:
-    void take(QTcpSocket *socket)
-    {
-        socket->setParent(this);
-        // Open: connections whose client has not closed yet, asked of the kernel rather than
-        // taken from our own (later) disconnected() events, which a busy machine can deliver
-        // after the next connection's.
-        m_sockets.erase(std::remove_if(m_sockets.begin(), m_sockets.end(),
-                                       [](const QPointer<QTcpSocket> &s) { return !s || clientClosed(*s); }),
-                        m_sockets.end());
-        m_sockets.push_back(socket);
-        m_maxOpen = std::max(m_maxOpen, int(m_sockets.size()));
-        ++m_scrapes;
-        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-            socket->deleteLater();
-        });
-        auto head = std::make_shared<QByteArray>();
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket, head] {
-            if (head->endsWith("\r\n\r\n"))
-                return;
-            *head += socket->readAll();
-            if (!head->endsWith("\r\n\r\n") || m_mode == Mode::Silent)
-                return;
-            QByteArray body = kMetric.toUtf8() + " 7\n";
-            if (m_mode == Mode::Huge || m_mode == Mode::HugeUnannounced)
-                body += QByteArray(5 * 1024 * 1024, '#');  // a comment line of 5 MiB
-            if (m_mode == Mode::HugeUnannounced) {
-                // No length: the body runs to the close.
-                socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
-                socket->write(body);
-                socket->disconnectFromHost();
-                return;
-            }
-            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-                          + QByteArray::number(body.size()) + "\r\n\r\n");
+    return [mode](QTcpSocket *socket) {
+        if (mode == MetricsMode::Silent)
+            return;
+        QByteArray body = kMetric.toUtf8() + " 7\n";
+        if (mode == MetricsMode::Huge || mode == MetricsMode::HugeUnannounced)
+            body += QByteArray(5 * 1024 * 1024, '#');  // a comment line of 5 MiB
+        if (mode == MetricsMode::HugeUnannounced) {
+            // No length: the body runs to the close.
+            socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\n");
             socket->write(body);
-        });
-    }
-
-    Mode m_mode;
-    QTcpServer m_server;
-    bool m_listening = false;
-    int m_scrapes = 0;
-    int m_maxOpen = 0;
-    std::vector<QPointer<QTcpSocket>> m_sockets;
-};
+            socket->disconnectFromHost();
+            return;
+        }
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                      + QByteArray::number(body.size()) + "\r\n\r\n");
+        socket->write(body);
+    };
+}
 
 } // namespace
 
-Q_DECLARE_METATYPE(MetricsAnswerer::Mode)
+Q_DECLARE_METATYPE(MetricsMode)
 
 class TestEndpointMetricsSampler final : public QObject
 {
@@ -149,17 +88,17 @@ private Q_SLOTS:
     // while it is awaited, however often the sampler samples.
     void scrapesAreBounded_data()
     {
-        QTest::addColumn<MetricsAnswerer::Mode>("mode");
-        QTest::newRow("plain") << MetricsAnswerer::Mode::Plain;
-        QTest::newRow("5 MiB") << MetricsAnswerer::Mode::Huge;
-        QTest::newRow("5 MiB, length not announced") << MetricsAnswerer::Mode::HugeUnannounced;
-        QTest::newRow("never answers") << MetricsAnswerer::Mode::Silent;
+        QTest::addColumn<MetricsMode>("mode");
+        QTest::newRow("plain") << MetricsMode::Plain;
+        QTest::newRow("5 MiB") << MetricsMode::Huge;
+        QTest::newRow("5 MiB, length not announced") << MetricsMode::HugeUnannounced;
+        QTest::newRow("never answers") << MetricsMode::Silent;
     }
 
     void scrapesAreBounded()
     {
-        QFETCH(MetricsAnswerer::Mode, mode);
-        MetricsAnswerer answerer(mode);
+        QFETCH(MetricsMode, mode);
+        TestSupport::ScriptedUpstream answerer(metricsAnswer(mode));
         QVERIFY(answerer.isListening());
 
         QTemporaryDir dir;
@@ -194,7 +133,7 @@ private Q_SLOTS:
         QVERIFY(!sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric));  // asks for it
         // Bounded: 6 samples 100 ms apart, well within one scrape's 2 s deadline. One only for
         // the large answer: the round it completes is the one published, nothing after it.
-        const bool huge = mode == MetricsAnswerer::Mode::Huge || mode == MetricsAnswerer::Mode::HugeUnannounced;
+        const bool huge = mode == MetricsMode::Huge || mode == MetricsMode::HugeUnannounced;
         const int samples = huge ? 1 : 6;
         for (int i = 0; i < samples; ++i) {
             QVERIFY(sampler.sample().ok());
@@ -203,22 +142,22 @@ private Q_SLOTS:
         // (A plain answer leaves its connection open for the next scrape: counted once.)
         QCOMPARE(answerer.maxOpen(), 1);
         switch (mode) {
-        case MetricsAnswerer::Mode::Plain:
+        case MetricsMode::Plain:
             QTRY_COMPARE_WITH_TIMEOUT(sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric),
                                       std::optional<double>(7), 5000);
             break;
-        case MetricsAnswerer::Mode::Huge:
-        case MetricsAnswerer::Mode::HugeUnannounced:
+        case MetricsMode::Huge:
+        case MetricsMode::HugeUnannounced:
             // The scrape ended (cut short), and its answer was not taken.
             QTRY_COMPARE_WITH_TIMEOUT(answerer.open(), 0, 5000);
-            QCOMPARE(answerer.scrapes(), 1);
+            QCOMPARE(answerer.connections(), 1);
             QVERIFY(!sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric));
             break;
-        case MetricsAnswerer::Mode::Silent:
-            QCOMPARE(answerer.scrapes(), 1);
+        case MetricsMode::Silent:
+            QCOMPARE(answerer.connections(), 1);
             QTRY_COMPARE_WITH_TIMEOUT(answerer.open(), 0, 5000);  // given up after its deadline
             QVERIFY(sampler.sample().ok());  // and asked again
-            QTRY_COMPARE_WITH_TIMEOUT(answerer.scrapes(), 2, 5000);
+            QTRY_COMPARE_WITH_TIMEOUT(answerer.connections(), 2, 5000);
             break;
         }
     }
