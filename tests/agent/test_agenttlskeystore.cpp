@@ -65,6 +65,37 @@ private Q_SLOTS:
     // Any warning a test does not expect (QTest::ignoreMessage) fails it.
     void init() { QTest::failOnWarning(QRegularExpression(u".*"_s)); }
 
+    // What the keychain gives back is input like any other: a key that is none, or too large,
+    // is refused before anything is written.
+    void refusesAKeyThatIsNone_data()
+    {
+        QTest::addColumn<QByteArray>("pem");
+        QTest::addColumn<QString>("problem");
+        QTest::newRow("empty") << QByteArray() << u"holds no PEM private key"_s;
+        QTest::newRow("not PEM") << QByteArray("not a key\n") << u"holds no PEM private key"_s;
+        QTest::newRow("a certificate") << QByteArray("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+                                       << u"holds no PEM private key"_s;
+        QTest::newRow("too large") << QByteArray(64 * 1024 + 1, 'A') << u"larger than 65536 bytes"_s;
+    }
+
+    void refusesAKeyThatIsNone()
+    {
+        QFETCH(QByteArray, pem);
+        QFETCH(QString, problem);
+        QCOMPARE(AgentCertificate::keyPemProblem(pem), problem);
+        QTemporaryDir data;
+        QVERIFY(data.isValid());
+        const auto refused = AgentCertificate::loadOrCreate(data.path(), kHosts, pem);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().type, ErrorType::InvalidArgument);
+        QCOMPARE(refused.error().message, u"agent TLS private key: "_s + problem);
+        QCOMPARE(filesIn(data.path()), QStringList());
+
+        const auto made = AgentCertificate::newKeyPem();
+        QVERIFY(made);
+        QCOMPARE(AgentCertificate::keyPemProblem(*made), QString());
+    }
+
     // Without a keychain first: QtKeychain keeps the first session bus it connects to.
     void fallsBackToTheKeyFileWithoutKeychain()
     {
