@@ -10,6 +10,8 @@
 #include <QTest>
 
 #include "agent/agentcertificate.h"
+#include "agent/joinstring.h"
+#include "plane/controlplane.h"
 #include "plane/agenttlskeystore.h"
 #include "support/privatekeyring.h"
 
@@ -218,6 +220,50 @@ private Q_SLOTS:
         QCOMPARE(backend, AgentTlsKeyStore::Backend::Keychain);
         QCOMPARE(sha256Hex(*later), sha256Hex(*older));
         QVERIFY(!QFileInfo::exists(keyFile));
+    }
+
+    // The plane that listens for agents keeps the key there too, and pins the same certificate
+    // after a restart; told to use the files, it uses agent-tls.key.
+    void thePlaneKeepsTheKeyInTheKeychain()
+    {
+        REQUIRE_PRIVATE_KEYRING(m_keyring);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString dataDir = dir.filePath(u"data"_s);
+        const auto startPlane = [&dataDir](bool keysFromFiles) -> Result<QByteArray> {
+            ControlPlaneOptions options;
+            options.dataDir = dataDir;
+            options.serveApi = false;
+            options.capacity = u"cpu=4,memory=8G"_s;
+            options.listenForAgents = true;
+            options.runLocalAgent = false;
+            options.signingKeyFromFile = keysFromFiles;
+            ControlPlane plane;
+            if (auto started = plane.start(options); !started)
+                return started.error();
+            auto join = JoinString::parse(plane.agentJoinString());
+            if (!join)
+                return join.error();
+            return join->sha256();
+        };
+
+        const auto first = startPlane(false);
+        QVERIFY2(first, first ? "" : qPrintable(first.error().message));
+        QVERIFY(!QFileInfo::exists(AgentCertificate::keyPath(dataDir)));
+        QVERIFY(QFileInfo::exists(AgentTlsKeyStore::keychainMarkerPath(dataDir)));
+        QCOMPARE(m_keyring.itemsFor(u"ServeDeck"_s, AgentTlsKeyStore::keychainEntry(dataDir)), 1);
+        const auto second = startPlane(false);
+        QVERIFY2(second, second ? "" : qPrintable(second.error().message));
+        QCOMPARE(second->toHex(), first->toHex());
+
+        // --signing-key-file: a new agent-tls.key (0600), so a new certificate is needed too.
+        QVERIFY(QFile::remove(AgentCertificate::certificatePath(dataDir)));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^signing key: told to use the key file "_s));
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(u"^agent TLS key: told to use the key file "_s));
+        const auto fromFiles = startPlane(true);
+        QVERIFY2(fromFiles, fromFiles ? "" : qPrintable(fromFiles.error().message));
+        QCOMPARE(modeOf(AgentCertificate::keyPath(dataDir)), 0600);
+        QVERIFY(fromFiles->toHex() != first->toHex());
     }
 
     // Last: it stops the private keyring.
