@@ -124,7 +124,8 @@ QString storeVerified(const QString &what, const QString &service, const QString
     const JobOutcome removed = deleteEntry(service, entry, deadline);
     if (!removed.ok() && !removed.entryNotFound()) {
         qCWarning(lcKeyStore, "%s: cannot remove the unverified keychain entry \"%s\" of service \"%s\" (%s)",
-                  qUtf8Printable(what), qUtf8Printable(entry), qUtf8Printable(service), qUtf8Printable(describe(removed, timeout)));
+                  qUtf8Printable(what), qUtf8Printable(entry), qUtf8Printable(service),
+                  qUtf8Printable(describe(removed, timeout)));
     }
     return readBack.ok() ? QStringLiteral("the key read back differs from the key written")
                          : QStringLiteral("reading back failed, ") + describe(readBack, timeout);
@@ -140,7 +141,7 @@ ServiceError keychainError(const KeychainSecret::Spec &spec, const QString &prob
                      QJsonObject{{QStringLiteral("service"), service}, {QStringLiteral("entry"), entry}});
 }
 
-// Compares without SigningKeyFile: that would create the file if it vanished meanwhile.
+// Compares without Spec::loadOrCreateFile: that would create the file if it vanished meanwhile.
 bool fileHolds(const QString &path, const QByteArray &key)
 {
     QFile file(path);
