@@ -83,8 +83,9 @@ int runServe(const QStringList &arguments)
                                                            "For tests only."));
     const QCommandLineOption signingKeyFile(
         QStringLiteral("signing-key-file"),
-        QStringLiteral("Keep the token signing key in <data dir>/signing.key, not the OS keychain "
-                       "(also SERVEDECK_SIGNING_KEY=file); a new key if that file does not exist."));
+        QStringLiteral("Keep the token signing key in <data dir>/signing.key and the agent TLS key in "
+                       "<data dir>/agent-tls.key, not the OS keychain (also SERVEDECK_SIGNING_KEY=file); "
+                       "a new key where such a file does not exist."));
     parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, agentsInsecure, signingKeyFile});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';

@@ -50,6 +50,14 @@ ServiceError fileError(ErrorType type, const QString &path, const QString &what)
                      QJsonObject{{QStringLiteral("path"), path}});
 }
 
+// About the private key: its file, or (no file) the key the caller gave.
+ServiceError keyError(ErrorType type, const QString &keyFile, const QString &what)
+{
+    if (keyFile.isEmpty())
+        return makeError(type, QStringLiteral("agent TLS private key: %1").arg(what));
+    return fileError(type, keyFile, what);
+}
+
 QByteArray pemOf(const std::function<int(BIO *)> &write)
 {
     std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
@@ -108,41 +116,10 @@ int noPassphrase(char *, int, int, void *)
     return 0;
 }
 
-Result<Pkey> parseKey(const QString &path, const QByteArray &pem)
+Pkey parsePrivateKey(const QByteArray &pem)
 {
     std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));
-    Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassphrase, nullptr) : nullptr);
-    if (!key)
-        return fileError(ErrorType::InvalidArgument, path, QStringLiteral("holds no PEM private key"));
-    return key;
-}
-
-Result<QByteArray> loadOrCreateKeyPem(const QString &path)
-{
-    if (!QFileInfo::exists(path)) {
-        Pkey key(EVP_EC_gen("P-256"));
-        const QByteArray pem = key ? pemOf([&](BIO *bio) {
-            return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
-        })
-                                   : QByteArray();
-        if (pem.isEmpty())
-            return fileError(ErrorType::StorageError, path, QStringLiteral("OpenSSL could not make a P-256 key"));
-        auto written = writeNew(path, pem, 0600);
-        if (!written)
-            return written.error();
-        if (*written)
-            return pem;
-        // Another process made it first: use that one.
-    }
-    struct stat info {};
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return fileError(ErrorType::StorageError, path, QString::fromLocal8Bit(std::strerror(errno)));
-    if (!S_ISREG(info.st_mode))
-        return fileError(ErrorType::InvalidArgument, path, QStringLiteral("not a regular file"));
-    if ((info.st_mode & 0077) != 0)
-        return fileError(ErrorType::InvalidArgument, path,
-                         QStringLiteral("permissions 0%1 are broader than 0600").arg(info.st_mode & 0777, 3, 8, QLatin1Char('0')));
-    return readPem(path);
+    return Pkey(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, noPassphrase, nullptr) : nullptr);
 }
 
 // What may go into subjectAltName: an IP address, or a DNS name of letters, digits, '-' and '.'
@@ -212,22 +189,81 @@ QString AgentCertificate::keyPath(const QString &dataDir)
     return QDir(dataDir).filePath(QStringLiteral("agent-tls.key"));
 }
 
+Result<QByteArray> AgentCertificate::loadOrCreateKeyFile(const QString &path)
+{
+    if (!QFileInfo::exists(path)) {
+        auto pem = newKeyPem();
+        if (!pem)
+            return fileError(ErrorType::StorageError, path, pem.error().message);
+        auto written = writeNew(path, *pem, 0600);
+        if (!written)
+            return written.error();
+        if (*written)
+            return *pem;
+        // Another process made it first: use that one.
+    }
+    struct stat info {};
+    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+        return fileError(ErrorType::StorageError, path, QString::fromLocal8Bit(std::strerror(errno)));
+    if (!S_ISREG(info.st_mode))
+        return fileError(ErrorType::InvalidArgument, path, QStringLiteral("not a regular file"));
+    if ((info.st_mode & 0077) != 0)
+        return fileError(ErrorType::InvalidArgument, path,
+                         QStringLiteral("permissions 0%1 are broader than 0600").arg(info.st_mode & 0777, 3, 8, QLatin1Char('0')));
+    return readPem(path);
+}
+
+Result<QByteArray> AgentCertificate::newKeyPem()
+{
+    Pkey key(EVP_EC_gen("P-256"));
+    const QByteArray pem = key ? pemOf([&](BIO *bio) {
+        return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0, nullptr, nullptr);
+    })
+                               : QByteArray();
+    if (pem.isEmpty())
+        return makeError(ErrorType::StorageError, QStringLiteral("OpenSSL could not make a P-256 key"));
+    return pem;
+}
+
+QString AgentCertificate::keyPemProblem(const QByteArray &pem)
+{
+    if (pem.size() > kMaxPemBytes)
+        return QStringLiteral("larger than %1 bytes").arg(kMaxPemBytes);
+    return parsePrivateKey(pem) ? QString() : QStringLiteral("holds no PEM private key");
+}
+
 Result<AgentCertificate> AgentCertificate::loadOrCreate(const QString &dataDir, const QStringList &hosts)
 {
     if (!QDir().mkpath(dataDir))
         return fileError(ErrorType::StorageError, dataDir, QStringLiteral("cannot create the folder"));
     const QString keyFile = keyPath(dataDir);
-    auto keyPem = loadOrCreateKeyPem(keyFile);
+    auto keyPem = loadOrCreateKeyFile(keyFile);
     if (!keyPem)
         return keyPem.error();
-    auto key = parseKey(keyFile, *keyPem);
+    return fromKey(dataDir, hosts, *keyPem, keyFile);
+}
+
+Result<AgentCertificate> AgentCertificate::loadOrCreate(const QString &dataDir, const QStringList &hosts,
+                                                        const QByteArray &keyPem)
+{
+    if (!QDir().mkpath(dataDir))
+        return fileError(ErrorType::StorageError, dataDir, QStringLiteral("cannot create the folder"));
+    return fromKey(dataDir, hosts, keyPem, QString());
+}
+
+Result<AgentCertificate> AgentCertificate::fromKey(const QString &dataDir, const QStringList &hosts,
+                                                   const QByteArray &keyPem, const QString &keyFile)
+{
+    if (keyPem.size() > kMaxPemBytes)
+        return keyError(ErrorType::InvalidArgument, keyFile, QStringLiteral("larger than %1 bytes").arg(kMaxPemBytes));
+    const Pkey key = parsePrivateKey(keyPem);
     if (!key)
-        return key.error();
+        return keyError(ErrorType::InvalidArgument, keyFile, QStringLiteral("holds no PEM private key"));
 
     // Made from the key whenever it is missing (first start, or a start cut short before it was written).
     const QString certificateFile = certificatePath(dataDir);
     if (!QFileInfo::exists(certificateFile)) {
-        const QByteArray pem = makeCertificatePem(key->get(), hosts);
+        const QByteArray pem = makeCertificatePem(key.get(), hosts);
         if (pem.isEmpty())
             return fileError(ErrorType::StorageError, certificateFile, QStringLiteral("OpenSSL could not make the certificate"));
         if (auto written = writeNew(certificateFile, pem, 0644); !written)
@@ -240,16 +276,17 @@ Result<AgentCertificate> AgentCertificate::loadOrCreate(const QString &dataDir, 
     Certificate parsed(bio ? PEM_read_bio_X509(bio.get(), nullptr, noPassphrase, nullptr) : nullptr);
     if (!parsed)
         return fileError(ErrorType::InvalidArgument, certificateFile, QStringLiteral("holds no PEM certificate"));
-    if (X509_check_private_key(parsed.get(), key->get()) != 1)
+    if (X509_check_private_key(parsed.get(), key.get()) != 1)
         return fileError(ErrorType::InvalidArgument, certificateFile,
-                         QStringLiteral("is not the certificate of %1; remove it to make a new one").arg(keyFile));
+                         QStringLiteral("is not the certificate of %1; remove it to make a new one")
+                             .arg(keyFile.isEmpty() ? QStringLiteral("the agent TLS private key") : keyFile));
 
     AgentCertificate out;
     out.m_certificate = QSslCertificate(*certificatePem, QSsl::Pem);
-    const QSsl::KeyAlgorithm algorithm = EVP_PKEY_base_id(key->get()) == EVP_PKEY_RSA ? QSsl::Rsa : QSsl::Ec;
-    out.m_key = QSslKey(*keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
+    const QSsl::KeyAlgorithm algorithm = EVP_PKEY_base_id(key.get()) == EVP_PKEY_RSA ? QSsl::Rsa : QSsl::Ec;
+    out.m_key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
     if (out.m_certificate.isNull() || out.m_key.isNull())
-        return fileError(ErrorType::InvalidArgument, keyFile, QStringLiteral("Qt's TLS backend cannot read the key or certificate"));
+        return keyError(ErrorType::InvalidArgument, keyFile, QStringLiteral("Qt's TLS backend cannot read the key or certificate"));
     return out;
 }
 

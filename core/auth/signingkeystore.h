@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include "auth/keychainsecret.h"
 #include "domain/result.h"
 
 namespace ServeDeck {
@@ -12,18 +13,18 @@ namespace ServeDeck {
 // Keeps the token signing key (SigningKeyFile::KeySize random bytes, generated
 // once) in the OS keychain through QtKeychain, one entry per data dir. Only
 // where no keychain answers does the key live in <dataDir>/signing.key (0600,
-// SigningKeyFile), and the log says so.
+// SigningKeyFile), and the log says so. KeychainSecret does the keychain part.
 class SigningKeyStore
 {
 public:
-    enum class Backend { Keychain, File };
+    using Backend = KeychainSecret::Backend;
     // KeychainFirst: as below. FileOnly: the operator said to use the key file (and accepts a
     // new key when there is none), whatever the keychain holds.
-    enum class Source { KeychainFirst, FileOnly };
+    using Source = KeychainSecret::Source;
 
     // QtKeychain jobs are asynchronous; loadOrCreate() waits for them in a local
     // event loop for at most this long in all, so a hung D-Bus cannot hang start-up.
-    static constexpr std::chrono::milliseconds DefaultTimeout{5000};
+    static constexpr std::chrono::milliseconds DefaultTimeout = KeychainSecret::DefaultTimeout;
 
     /**
      * @brief Drop-in for SigningKeyFile::loadOrCreate(keyFilePath(dataDir)).

@@ -30,6 +30,7 @@
 #include "service/replicadeployer.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
+#include "plane/agenttlskeystore.h"
 #include "plane/planelog.h"
 
 namespace ServeDeck {
@@ -336,7 +337,13 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 if (m_options.agentsInsecure) {
                     m_gateway->setInsecure(true);
                 } else {
-                    auto certificate = AgentCertificate::loadOrCreate(m_options.dataDir, certificateHosts(m_options.agentsAddress));
+                    // Its private key in the OS keychain where one answers, as the signing key; the one
+                    // switch that puts the signing key in its file does the same for this key.
+                    auto certificate = AgentTlsKeyStore::loadOrCreate(
+                        m_options.dataDir, certificateHosts(m_options.agentsAddress), QStringLiteral("ServeDeck"),
+                        nullptr, KeychainSecret::DefaultTimeout,
+                        m_options.signingKeyFromFile ? KeychainSecret::Source::FileOnly
+                                                     : KeychainSecret::Source::KeychainFirst);
                     if (!certificate)
                         return certificate.error();
                     m_agentCertificateSha256 = certificate->sha256();

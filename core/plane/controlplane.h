@@ -52,8 +52,8 @@ struct ControlPlaneOptions
     // Metrics sampled and rules evaluated this often (0: no autoscaler). Half a second keeps a load
     // step to a new replica under a second plus its start; the rules' windows absorb the noise.
     int autoscaleIntervalMs = 500;
-    // The operator said to keep the signing key in <dataDir>/signing.key, not the OS keychain
-    // (serve --signing-key-file, SERVEDECK_SIGNING_KEY=file).
+    // The operator said to keep the signing key in <dataDir>/signing.key and the agent TLS key in
+    // <dataDir>/agent-tls.key, not the OS keychain (serve --signing-key-file, SERVEDECK_SIGNING_KEY=file).
     bool signingKeyFromFile = false;
 };
 

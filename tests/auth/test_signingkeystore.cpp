@@ -1,31 +1,16 @@
 #include <chrono>
-#include <csignal>
-#include <optional>
 
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
-
-#include <QDBusConnection>
-#include <QDBusConnectionInterface>
-#include <QDBusMessage>
-#include <QDBusMetaType>
-#include <QDBusObjectPath>
-#include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QHash>
-#include <QLibrary>
 #include <QLocalServer>
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "auth/signingkeyfile.h"
 #include "auth/signingkeystore.h"
+#include "support/privatekeyring.h"
 
 using namespace ServeDeck;
 using namespace std::chrono_literals;
@@ -34,10 +19,6 @@ namespace {
 
 // Not the product's service name: nothing here may touch a real "ServeDeck" entry.
 const QString kService = QStringLiteral("ServeDeckTest");
-const QString kSecretsBusName = QStringLiteral("org.freedesktop.secrets");
-const QString kProbeConnection = QStringLiteral("servedeck-test-probe");
-// Every wait for a daemon is bounded by this.
-constexpr auto kDaemonWait = 10s;
 
 constexpr QFileDevice::Permissions kAnyModeBit = QFileDevice::ReadOwner | QFileDevice::WriteOwner
     | QFileDevice::ExeOwner | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup
@@ -91,20 +72,9 @@ private:
     static inline QtMessageHandler s_previous = nullptr;
 };
 
-void killBounded(QProcess &process)
-{
-    if (process.state() == QProcess::NotRunning)
-        return;
-    process.terminate();
-    if (!process.waitForFinished(5000)) {
-        process.kill();
-        process.waitForFinished(5000);
-    }
-}
-
 QByteArray busAddress(const QString &socketPath)
 {
-    return "unix:path=" + QFile::encodeName(socketPath);
+    return PrivateKeyring::busAddress(socketPath);
 }
 
 const QStringList kMarkerOnly{QStringLiteral("signing.key.in-keychain")};
@@ -122,16 +92,6 @@ QStringList keyFiles(const QString &dataDir)
 }
 
 } // namespace
-
-// QSKIP and QVERIFY return from the calling test function, so this is a macro.
-#define REQUIRE_PRIVATE_KEYRING()                                                                                     \
-    do {                                                                                                              \
-        bool skip = false;                                                                                            \
-        const QString why = ensurePrivateKeyring(&skip);                                                              \
-        if (skip)                                                                                                     \
-            QSKIP(qPrintable(why));                                                                                   \
-        QVERIFY2(why.isEmpty(), qPrintable(why));                                                                     \
-    } while (false)
 
 class TestSigningKeyStore : public QObject
 {
@@ -157,50 +117,23 @@ private Q_SLOTS:
     void refusesWhenTheKeychainThatHoldsTheKeyStops();
 
 private:
-    QString ensurePrivateKeyring(bool *skip);
-    QString startDaemon(QProcess &process, const QString &program, const QStringList &arguments);
-    qsizetype keyringItemsFor(const QString &dataDir);
+    qsizetype keyringItemsFor(const QString &dataDir)
+    {
+        return m_keyring.itemsFor(kService, SigningKeyStore::keychainEntry(dataDir));
+    }
 
-    QTemporaryDir m_runtimeDir; // XDG_RUNTIME_DIR: QTemporaryDir makes it 0700
-    QTemporaryDir m_dataHome;   // XDG_DATA_HOME: the private keyring's files
-    QProcess m_bus;
-    QProcess m_keyring;
-    bool m_keyringReady = false;
-    QString m_keyringFailure;
-    QHash<QByteArray, std::optional<QByteArray>> m_savedEnvironment;
+    PrivateKeyring m_keyring;
 };
 
 void TestSigningKeyStore::initTestCase()
 {
-    QVERIFY(m_runtimeDir.isValid());
-    QVERIFY(m_dataHome.isValid());
-    QStandardPaths::setTestModeEnabled(true);
-    for (const QByteArray &name : {QByteArrayLiteral("DBUS_SESSION_BUS_ADDRESS"), QByteArrayLiteral("XDG_RUNTIME_DIR"),
-                                  QByteArrayLiteral("XDG_DATA_HOME"), QByteArrayLiteral("DISPLAY")}) {
-        m_savedEnvironment.insert(name, qEnvironmentVariableIsSet(name.constData())
-                                            ? std::optional<QByteArray>(qgetenv(name.constData()))
-                                            : std::nullopt);
-    }
     // Nothing in this test may reach the user's keyring or $HOME.
-    qputenv("XDG_RUNTIME_DIR", QFile::encodeName(m_runtimeDir.path()));
-    qputenv("XDG_DATA_HOME", QFile::encodeName(m_dataHome.path()));
-    qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+    QVERIFY(m_keyring.isolate());
 }
 
 void TestSigningKeyStore::cleanupTestCase()
 {
-    QDBusConnection::disconnectFromBus(kProbeConnection);
-    // GDBus raises SIGTERM in its own process when the session bus it uses goes
-    // away (exit-on-close); the bus is ours and goes away on purpose.
-    std::signal(SIGTERM, SIG_IGN);
-    killBounded(m_keyring);
-    killBounded(m_bus);
-    for (auto it = m_savedEnvironment.cbegin(); it != m_savedEnvironment.cend(); ++it) {
-        if (it.value())
-            qputenv(it.key().constData(), *it.value());
-        else
-            qunsetenv(it.key().constData());
-    }
+    m_keyring.restore();
 }
 
 void TestSigningKeyStore::entryIsPerDataDir()
@@ -227,7 +160,7 @@ void TestSigningKeyStore::entryIsPerDataDir()
 void TestSigningKeyStore::fallsBackToFileWithoutSecretService_data()
 {
     QTest::addColumn<QByteArray>("busAddress");
-    QTest::newRow("no such socket") << busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus")));
+    QTest::newRow("no such socket") << busAddress(m_keyring.runtimePath(QStringLiteral("no-bus")));
     // Unset: GDBus looks for $XDG_RUNTIME_DIR/bus, then tries to autolaunch one (needs $DISPLAY, unset here).
     QTest::newRow("unset") << QByteArray();
 }
@@ -284,7 +217,7 @@ void TestSigningKeyStore::fallsBackWhenTheBusHangs()
 {
     // A bus that accepts connections and never answers them.
     QLocalServer hungBus;
-    QVERIFY(hungBus.listen(m_runtimeDir.filePath(QStringLiteral("hung-bus"))));
+    QVERIFY(hungBus.listen(m_keyring.runtimePath(QStringLiteral("hung-bus"))));
     qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(hungBus.fullServerName()));
     QTemporaryDir data;
     QVERIFY(data.isValid());
@@ -306,7 +239,7 @@ void TestSigningKeyStore::fallsBackWhenTheBusHangs()
 
     // Once the hung bus is gone, the abandoned job fails and the keychain is asked again.
     hungBus.close();
-    qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+    qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_keyring.runtimePath(QStringLiteral("no-bus"))));
     const Result<QByteArray> again = SigningKeyStore::loadOrCreate(data.path(), kService, &backend);
     QVERIFY(again);
     QCOMPARE(*again, *key);
@@ -331,10 +264,10 @@ void TestSigningKeyStore::refusesWhenTheKeychainHeldTheKey()
     QFETCH(bool, hangs);
     QLocalServer hungBus;
     if (hangs) {
-        QVERIFY(hungBus.listen(m_runtimeDir.filePath(QStringLiteral("hung-bus-2"))));
+        QVERIFY(hungBus.listen(m_keyring.runtimePath(QStringLiteral("hung-bus-2"))));
         qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(hungBus.fullServerName()));
     } else {
-        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_keyring.runtimePath(QStringLiteral("no-bus"))));
     }
     QTemporaryDir data;
     QVERIFY(data.isValid());
@@ -371,13 +304,13 @@ void TestSigningKeyStore::refusesWhenTheKeychainHeldTheKey()
     if (hangs) {
         // As in fallsBackWhenTheBusHangs: once the hung bus is gone, the abandoned jobs fail.
         hungBus.close();
-        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_runtimeDir.filePath(QStringLiteral("no-bus"))));
+        qputenv("DBUS_SESSION_BUS_ADDRESS", busAddress(m_keyring.runtimePath(QStringLiteral("no-bus"))));
     }
 }
 
 void TestSigningKeyStore::refusesWhenTheKeychainThatHoldsTheKeyStops()
 {
-    REQUIRE_PRIVATE_KEYRING();
+    REQUIRE_PRIVATE_KEYRING(m_keyring);
     QTemporaryDir data;
     QVERIFY(data.isValid());
     auto backend = SigningKeyStore::Backend::File;
@@ -387,7 +320,7 @@ void TestSigningKeyStore::refusesWhenTheKeychainThatHoldsTheKeyStops()
     QCOMPARE(keyFiles(data.path()), kMarkerOnly);
 
     // The keyring goes away (crashed, locked session): an error or no answer, never a new key.
-    killBounded(m_keyring);
+    m_keyring.stopKeyring();
     const Result<QByteArray> refused = SigningKeyStore::loadOrCreate(data.path(), kService, &backend, 2000ms);
     QVERIFY2(!refused, "a start whose keychain holds the key but fails must not make another key");
     QVERIFY2(refused.error().message.contains(QStringLiteral("Not starting with a second key")),
@@ -397,7 +330,7 @@ void TestSigningKeyStore::refusesWhenTheKeychainThatHoldsTheKeyStops()
 
 void TestSigningKeyStore::keepsKeyInKeychain()
 {
-    REQUIRE_PRIVATE_KEYRING();
+    REQUIRE_PRIVATE_KEYRING(m_keyring);
     QTemporaryDir data;
     QVERIFY(data.isValid());
 
@@ -430,7 +363,7 @@ void TestSigningKeyStore::keepsKeyInKeychain()
 
 void TestSigningKeyStore::migratesKeyFileOfOlderInstall()
 {
-    REQUIRE_PRIVATE_KEYRING();
+    REQUIRE_PRIVATE_KEYRING(m_keyring);
     QTemporaryDir data;
     QVERIFY(data.isValid());
     const QString keyFile = SigningKeyStore::keyFilePath(data.path());
@@ -461,7 +394,7 @@ void TestSigningKeyStore::migratesKeyFileOfOlderInstall()
 
 void TestSigningKeyStore::givesEachDataDirItsOwnKey()
 {
-    REQUIRE_PRIVATE_KEYRING();
+    REQUIRE_PRIVATE_KEYRING(m_keyring);
     QTemporaryDir first;
     QTemporaryDir second;
     QVERIFY(first.isValid());
@@ -486,101 +419,6 @@ void TestSigningKeyStore::givesEachDataDirItsOwnKey()
     QCOMPARE(*bAgain, *b);
     QCOMPARE(keyFiles(first.path()), kMarkerOnly);
     QCOMPARE(keyFiles(second.path()), kMarkerOnly);
-}
-
-// Starts a private session bus and an unlocked gnome-keyring in it, once.
-// Empty when the keyring answers on the bus, else why not; *skip is set when
-// the reason is a missing program rather than a failure.
-QString TestSigningKeyStore::ensurePrivateKeyring(bool *skip)
-{
-    if (m_keyringReady || !m_keyringFailure.isEmpty())
-        return m_keyringFailure;
-
-    const QString busDaemon = QStandardPaths::findExecutable(QStringLiteral("dbus-daemon"));
-    const QString keyringDaemon = QStandardPaths::findExecutable(QStringLiteral("gnome-keyring-daemon"));
-    QLibrary libsecret(QStringLiteral("secret-1"), 0);
-    if (busDaemon.isEmpty() || keyringDaemon.isEmpty() || !libsecret.load()) {
-        *skip = true;
-        return QStringLiteral("needs dbus-daemon, gnome-keyring-daemon and libsecret-1.so.0 "
-                              "(packaging/setup.sh installs gnome-keyring dbus-x11 libsecret-1-0)");
-    }
-
-    const auto fail = [this](const QString &why) {
-        m_keyringFailure = why;
-        return why;
-    };
-    const QStringList busArguments{QStringLiteral("--session"), QStringLiteral("--print-address=1"),
-                                   QStringLiteral("--nofork")};
-    if (const QString failed = startDaemon(m_bus, busDaemon, busArguments); !failed.isEmpty())
-        return fail(failed);
-    QDeadlineTimer deadline(kDaemonWait);
-    while (!m_bus.canReadLine() && !deadline.hasExpired() && m_bus.state() == QProcess::Running)
-        m_bus.waitForReadyRead(static_cast<int>(deadline.remainingTime()));
-    const QByteArray address = m_bus.readLine().trimmed();
-    if (address.isEmpty())
-        return fail(QStringLiteral("dbus-daemon printed no address: ")
-                    + QString::fromLocal8Bit(m_bus.readAllStandardError()));
-    qputenv("DBUS_SESSION_BUS_ADDRESS", address);
-
-    // Reads the password from stdin up to EOF; it must not be empty.
-    const QStringList keyringArguments{QStringLiteral("--unlock"), QStringLiteral("--components=secrets"),
-                                       QStringLiteral("--foreground")};
-    if (const QString failed = startDaemon(m_keyring, keyringDaemon, keyringArguments); !failed.isEmpty())
-        return fail(failed);
-    m_keyring.write("servedeck-test-password");
-    m_keyring.closeWriteChannel();
-
-    QDBusConnection probe = QDBusConnection::connectToBus(QString::fromUtf8(address), kProbeConnection);
-    if (!probe.isConnected())
-        return fail(QStringLiteral("cannot connect to the private bus: ") + probe.lastError().message());
-    deadline = QDeadlineTimer(kDaemonWait);
-    while (!probe.interface()->isServiceRegistered(kSecretsBusName)) {
-        if (deadline.hasExpired() || m_keyring.state() != QProcess::Running) {
-            return fail(QStringLiteral("gnome-keyring-daemon did not register %1: %2")
-                            .arg(kSecretsBusName, QString::fromLocal8Bit(m_keyring.readAllStandardError())));
-        }
-        QTest::qWait(20);
-    }
-    m_keyringReady = true;
-    return {};
-}
-
-QString TestSigningKeyStore::startDaemon(QProcess &process, const QString &program, const QStringList &arguments)
-{
-    process.setProgram(program);
-    process.setArguments(arguments);
-    // Inherits DBUS_SESSION_BUS_ADDRESS, XDG_RUNTIME_DIR and XDG_DATA_HOME as set above.
-    process.setProcessEnvironment(QProcessEnvironment::systemEnvironment());
-#ifdef __linux__
-    // No daemon outlives a test that crashes or is killed.
-    process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-#endif
-    process.start();
-    if (!process.waitForStarted(static_cast<int>(std::chrono::milliseconds(kDaemonWait).count())))
-        return QStringLiteral("cannot start %1: %2").arg(program, process.errorString());
-    return {};
-}
-
-// Asks gnome-keyring itself (Secret Service API), not QtKeychain, how many
-// items hold the key of `dataDir`; -1 when the question fails.
-qsizetype TestSigningKeyStore::keyringItemsFor(const QString &dataDir)
-{
-    using Attributes = QMap<QString, QString>;
-    qDBusRegisterMetaType<Attributes>();
-    QDBusMessage search = QDBusMessage::createMethodCall(kSecretsBusName, QStringLiteral("/org/freedesktop/secrets"),
-                                                         QStringLiteral("org.freedesktop.Secret.Service"),
-                                                         QStringLiteral("SearchItems"));
-    // QtKeychain's schema: "server" is the service, "user" the entry.
-    search << QVariant::fromValue(Attributes{{QStringLiteral("server"), kService},
-                                             {QStringLiteral("user"), SigningKeyStore::keychainEntry(dataDir)}});
-    const QDBusMessage reply = QDBusConnection(kProbeConnection).call(search, QDBus::Block, 5000);
-    if (reply.type() != QDBusMessage::ReplyMessage || reply.arguments().size() != 2) {
-        qWarning("SearchItems failed: %s", qUtf8Printable(reply.errorMessage()));
-        return -1;
-    }
-    const auto unlocked = qdbus_cast<QList<QDBusObjectPath>>(reply.arguments().at(0));
-    const auto locked = qdbus_cast<QList<QDBusObjectPath>>(reply.arguments().at(1));
-    return unlocked.size() + locked.size();
 }
 
 QTEST_GUILESS_MAIN(TestSigningKeyStore)
