@@ -33,6 +33,14 @@ HttpResponse openAiError(const OpenAiError &error)
     return HttpResponse::json(error.status, QJsonDocument(error.toJson()));
 }
 
+HttpResponse bodyTooLarge()
+{
+    OpenAiError error;
+    error.status = 413;
+    error.message = u"The request body is larger than %1 bytes."_s.arg(kMaxBodyBytes);
+    return openAiError(error);
+}
+
 HttpResponse methodNotAllowed(const QByteArray &path, QByteArray allowed)
 {
     OpenAiError error;
@@ -67,19 +75,18 @@ CompletionServer::CompletionServer(OpenAiOptions options, QObject *parent)
     , m_created(QDateTime::currentSecsSinceEpoch())
     , m_server([this](const HttpRequest &request) { return handle(request); })
 {
+    // The server's own cap sits above ours, so that what passes it is refused in OpenAI's shape
+    // here: an announced length before the body is read, a chunked body once it is. Only a
+    // chunked body past twice the size meets the server's generic 413.
     HttpServer::Limits limits = m_server.limits();
-    limits.maxBodyBytes = kMaxBodyBytes;
+    limits.maxBodyBytes = 2 * kMaxBodyBytes;
     m_server.setLimits(limits);
-    // A body announced too large is refused in OpenAI's shape before it is read.
     m_server.setHeadCheck([](const HttpRequest &head) -> std::optional<HttpResponse> {
         bool ok = false;
         const qint64 length = head.header("Content-Length").toLongLong(&ok);
         if (!ok || length <= kMaxBodyBytes)
             return std::nullopt;
-        OpenAiError error;
-        error.status = 413;
-        error.message = u"The request body is larger than %1 bytes."_s.arg(kMaxBodyBytes);
-        return openAiError(error);
+        return bodyTooLarge();
     });
 }
 
@@ -131,6 +138,8 @@ HttpResponse CompletionServer::models() const
 
 HttpResponse CompletionServer::complete(CompletionRequest::Kind kind, const HttpRequest &request)
 {
+    if (request.body.size() > kMaxBodyBytes)
+        return bodyTooLarge();
     OpenAiError error;
     std::optional<CompletionRequest> parsed = CompletionRequest::parse(kind, request.body, m_options.modelName, &error);
     if (!parsed)
