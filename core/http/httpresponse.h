@@ -23,7 +23,7 @@ struct HttpResponse
     QByteArray body;
     // Set: the body is written later through this stream and `body` is ignored (see
     // HttpResponseStream); the connection serves nothing else until the stream finishes.
-    std::shared_ptr<HttpResponseStream> stream;
+    std::shared_ptr<HttpResponseStream> stream = nullptr;
 
     static HttpResponse json(int status, const QJsonDocument &doc);
     static HttpResponse text(int status, QByteArray body,
