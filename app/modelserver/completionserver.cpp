@@ -180,6 +180,8 @@ HttpResponse CompletionServer::complete(CompletionRequest::Kind kind, const Http
 
 void CompletionServer::startWaiting()
 {
+    // Clients that left while waiting neither wait nor run.
+    std::erase_if(m_waiting, [](const std::unique_ptr<Generation> &g) { return !g->stream->isOpen(); });
     while (m_running.size() < std::size_t(m_options.maxNumSeqs) && !m_waiting.empty()) {
         std::unique_ptr<Generation> generation = std::move(m_waiting.front());
         m_waiting.pop_front();
