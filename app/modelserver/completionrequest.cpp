@@ -111,6 +111,15 @@ std::optional<CompletionRequest> CompletionRequest::parse(Kind kind, const QByte
             return fail(error, u"stream"_s, u"expected a boolean"_s);
         request.stream = stream.toBool();
     }
+    const QJsonValue streamOptions = object.value(u"stream_options"_s);
+    if (!streamOptions.isUndefined() && !streamOptions.isNull()) {
+        const QJsonValue includeUsage = streamOptions.toObject().value(u"include_usage"_s);
+        if (!request.stream)
+            return fail(error, u"stream_options"_s, u"stream_options is only allowed when stream is true"_s);
+        if (!streamOptions.isObject() || (!includeUsage.isUndefined() && !includeUsage.isBool()))
+            return fail(error, u"stream_options"_s, u"expected {\"include_usage\": true or false}"_s);
+        request.includeUsage = includeUsage.toBool();
+    }
     if (object.contains(u"n"_s) && object.value(u"n"_s) != QJsonValue(1) && !object.value(u"n"_s).isNull())
         return fail(error, u"n"_s, u"only n = 1 is supported"_s);
     for (const QString &name : {u"temperature"_s, u"top_p"_s, u"presence_penalty"_s, u"frequency_penalty"_s}) {

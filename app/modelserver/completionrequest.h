@@ -34,6 +34,7 @@ struct CompletionRequest
     Kind kind = Kind::Completion;
     QString model;
     bool stream = false;
+    bool includeUsage = false;  // stream_options.include_usage: a last chunk with the token counts
     int maxTokens = kDefaultMaxTokens;
     int promptTokens = 0;  // whitespace-separated words of the prompt or of every message
 

@@ -240,7 +240,15 @@ void CompletionServer::step(Generation *generation)
             }
             QJsonObject endChunk = head;
             endChunk.insert(u"choices"_s, QJsonArray{end});
-            bytes += sseEvent(endChunk) + "data: [DONE]\n\n";
+            bytes += sseEvent(endChunk);
+            if (generation->request.includeUsage) {
+                // OpenAI's stream_options.include_usage: one more chunk, without choices, with the counts.
+                QJsonObject usageChunk = head;
+                usageChunk.insert(u"choices"_s, QJsonArray{});
+                usageChunk.insert(u"usage"_s, usage(*generation));
+                bytes += sseEvent(usageChunk);
+            }
+            bytes += "data: [DONE]\n\n";
         }
         stream.write(bytes);
     } else if (last) {
@@ -253,10 +261,7 @@ void CompletionServer::step(Generation *generation)
         }
         QJsonObject answer = head;
         answer.insert(u"choices"_s, QJsonArray{choice});
-        const int prompt = generation->request.promptTokens;
-        answer.insert(u"usage"_s, QJsonObject{{u"prompt_tokens"_s, prompt},
-                                              {u"completion_tokens"_s, generation->produced},
-                                              {u"total_tokens"_s, prompt + generation->produced}});
+        answer.insert(u"usage"_s, usage(*generation));
         stream.write(QJsonDocument(answer).toJson(QJsonDocument::Compact));
     }
 
@@ -267,6 +272,14 @@ void CompletionServer::step(Generation *generation)
     ++m_finished;
     stream.finish();
     retire(generation);
+}
+
+QJsonObject CompletionServer::usage(const Generation &generation)
+{
+    const int prompt = generation.request.promptTokens;
+    return QJsonObject{{u"prompt_tokens"_s, prompt},
+                       {u"completion_tokens"_s, generation.produced},
+                       {u"total_tokens"_s, prompt + generation.produced}};
 }
 
 void CompletionServer::retire(Generation *generation)
@@ -307,8 +320,11 @@ QByteArray CompletionServer::metrics() const
     QByteArray out;
     out += gauge("vllm:num_requests_running", "Number of requests in model execution batches.",
                  QByteArray::number(qulonglong(m_running.size())));
+    // Clients that left while waiting are dropped only when the queue moves: not counted meanwhile.
+    const auto waiting = std::count_if(m_waiting.cbegin(), m_waiting.cend(),
+                                       [](const std::unique_ptr<Generation> &g) { return g->stream->isOpen(); });
     out += gauge("vllm:num_requests_waiting", "Number of requests waiting to be processed.",
-                 QByteArray::number(qulonglong(m_waiting.size())));
+                 QByteArray::number(qlonglong(waiting)));
     out += gauge("vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.",
                  QByteArray::number(kvCacheUsage(), 'g', 6));
     out += counter("vllm:request_success_total", "Count of successfully processed requests.", m_finished);

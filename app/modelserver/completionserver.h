@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <QHostAddress>
+#include <QJsonObject>
 #include <QObject>
 #include <QString>
 
@@ -45,6 +46,7 @@ private:
     void startWaiting();
     void step(Generation *generation);
     void retire(Generation *generation);
+    static QJsonObject usage(const Generation &generation);
     double kvCacheUsage() const;
 
     OpenAiOptions m_options;

@@ -252,6 +252,7 @@ private Q_SLOTS:
     void openAiBadRequests_data();
     void openAiBadRequests();
     void openAiMetricsFollowLoad();
+    void openAiClientLeavingWhileWaitingIsDropped();
 
 private:
     QNetworkReply *send(int port, const QByteArray &method, const QString &path, const QByteArray &body = {});
@@ -1081,12 +1082,17 @@ void TestModelServer::openAiCompletion()
 
 void TestModelServer::openAiStreaming_data()
 {
-    openAiCompletion_data();
+    QTest::addColumn<bool>("chat");
+    QTest::addColumn<bool>("includeUsage");
+    QTest::newRow("completion") << false << false;
+    QTest::newRow("chat") << true << false;
+    QTest::newRow("chat, include_usage") << true << true;
 }
 
 void TestModelServer::openAiStreaming()
 {
     QFETCH(bool, chat);
+    QFETCH(bool, includeUsage);
     constexpr int kTtftMs = 400;
     constexpr int kTokensPerSecond = 10;  // 100 ms a token
     constexpr int kTokens = 4;
@@ -1096,7 +1102,10 @@ void TestModelServer::openAiStreaming()
 
     QElapsedTimer timer;
     timer.start();
-    QNetworkReply *reply = send(server.port(), "POST", completionPath(chat), completionBody(chat, kTokens, true));
+    QByteArray body = completionBody(chat, kTokens, true);
+    if (includeUsage)
+        body.replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+    QNetworkReply *reply = send(server.port(), "POST", completionPath(chat), body);
     // When each server-sent event arrived, in order.
     QList<std::pair<qint64, QByteArray>> events;
     QByteArray buffer;
@@ -1111,9 +1120,18 @@ void TestModelServer::openAiStreaming()
     QVERIFY2(r.finished && r.status == 200, r.describe().constData());
     QVERIFY2(buffer.isEmpty(), buffer.constData());
 
-    // A chunk per token, one with the finish reason, then [DONE].
-    QCOMPARE(events.size(), kTokens + 2);
+    // A chunk per token, one with the finish reason, one with the counts if asked, then [DONE].
+    QCOMPARE(events.size(), kTokens + (includeUsage ? 3 : 2));
     QCOMPARE(events.constLast().second, QByteArray("data: [DONE]"));
+    if (includeUsage) {
+        const QByteArray event = events.takeAt(events.size() - 2).second;
+        const QJsonObject chunk = QJsonDocument::fromJson(event.mid(6)).object();
+        QVERIFY2(chunk.value(u"choices"_s).isArray() && chunk.value(u"choices"_s).toArray().isEmpty(), event.constData());
+        const QJsonObject usage = chunk.value(u"usage"_s).toObject();
+        QCOMPARE(usage.value(u"prompt_tokens"_s).toInt(-1), 3);
+        QCOMPARE(usage.value(u"completion_tokens"_s).toInt(-1), kTokens);
+        QCOMPARE(usage.value(u"total_tokens"_s).toInt(-1), 3 + kTokens);
+    }
     QString text;
     for (qsizetype i = 0; i + 1 < events.size(); ++i) {
         const QByteArray &event = events.at(i).second;
@@ -1176,6 +1194,9 @@ void TestModelServer::openAiBadRequests_data()
         << u"max_tokens"_s;
     QTest::newRow("stream a string") << QByteArray("POST") << completions
                                      << completion("\"prompt\":\"a\",\"stream\":\"yes\"") << 400 << u"stream"_s;
+    QTest::newRow("stream_options without stream")
+        << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"stream_options\":{\"include_usage\":true}")
+        << 400 << u"stream_options"_s;
     QTest::newRow("n 2") << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"n\":2") << 400
                          << u"n"_s;
     QTest::newRow("unknown field") << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"best_of\":3")
@@ -1275,6 +1296,28 @@ void TestModelServer::openAiMetricsFollowLoad()
     QCOMPARE(after.value(kvCache, -1), 0.0);
     QCOMPARE(after.value(success, -1), double(kRequests));
     QCOMPARE(after.value(u"vllm:generation_tokens_total"_s + label, -1), double(kRequests * 20));
+}
+
+void TestModelServer::openAiClientLeavingWhileWaitingIsDropped()
+{
+    // One runs at a time, for 200 tokens at 10 a second (longer than any wait below): the second
+    // request waits meanwhile.
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(0, 10, 1), {}, &why), qPrintable(why));
+    const QString label = u"{model_name=\"%1\"}"_s.arg(kModelName);
+    const QString running = u"vllm:num_requests_running"_s + label;
+    const QString waiting = u"vllm:num_requests_waiting"_s + label;
+
+    QNetworkReply *first = send(server.port(), "POST", completionPath(false), completionBody(false, 200, true));
+    QNetworkReply *second = send(server.port(), "POST", completionPath(false), completionBody(false, 50, true));
+    QTRY_VERIFY_WITH_TIMEOUT(metricsOf(server.port()).value(waiting, -1) == 1, kHttpMs);
+    second->abort();
+    second->deleteLater();
+    QTRY_VERIFY_WITH_TIMEOUT(metricsOf(server.port()).value(waiting, -1) == 0, kHttpMs);
+    QCOMPARE(metricsOf(server.port()).value(running, -1), 1.0);
+    first->abort();
+    first->deleteLater();
 }
 
 QTEST_GUILESS_MAIN(TestModelServer)
