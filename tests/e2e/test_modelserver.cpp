@@ -20,6 +20,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -253,6 +254,7 @@ private Q_SLOTS:
     void openAiBadRequests();
     void openAiMetricsFollowLoad();
     void openAiClientLeavingWhileWaitingIsDropped();
+    void openAiChunkedBodyPastTheCap();
 
 private:
     QNetworkReply *send(int port, const QByteArray &method, const QString &path, const QByteArray &body = {});
@@ -1318,6 +1320,31 @@ void TestModelServer::openAiClientLeavingWhileWaitingIsDropped()
     QCOMPARE(metricsOf(server.port()).value(running, -1), 1.0);
     first->abort();
     first->deleteLater();
+}
+
+void TestModelServer::openAiChunkedBodyPastTheCap()
+{
+    // A chunked body has no length up front: it is read, then refused in OpenAI's shape.
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(0, 1000), {}, &why), qPrintable(why));
+    const QByteArray body = "{\"model\":\"" + kModelName.toUtf8() + "\",\"prompt\":\"" + QByteArray(300 * 1024, 'a')
+        + "\"}";
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(server.port()));
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write("POST /v1/completions HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 + QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n");
+    QByteArray wire;
+    const bool answered = QTest::qWaitFor([&] {
+        wire += socket.readAll();
+        const qsizetype end = wire.indexOf("\r\n\r\n");
+        return end >= 0 && wire.endsWith("}");
+    }, kHttpMs);
+    QVERIFY2(answered, wire.constData());
+    QVERIFY2(wire.startsWith("HTTP/1.1 413 "), wire.constData());
+    const QJsonObject error = QJsonDocument::fromJson(wire.mid(wire.indexOf("\r\n\r\n") + 4)).object();
+    QVERIFY2(isOpenAiError(error), wire.constData());
 }
 
 QTEST_GUILESS_MAIN(TestModelServer)
