@@ -7,6 +7,7 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include "completionserver.h"
 #include "irisclassifier.h"
 #include "labeleddataset.h"
 #include "modelserverapp.h"
@@ -26,6 +27,22 @@ QString hostPort(const QHostAddress &address, quint16 port)
     const QString host = address.toString();
     return (address.protocol() == QAbstractSocket::IPv6Protocol ? u'[' + host + u']' : host) + u':'
         + QString::number(port);
+}
+
+// Either server, from the event loop: a failed listen exits 1.
+template<typename Server>
+void startListening(Server &server, const ModelServerOptions &options)
+{
+    if (!server.listen(options.host, options.port)) {
+        qCritical("cannot listen on %s: %s", qUtf8Printable(hostPort(options.host, options.port)),
+                  qUtf8Printable(server.errorString()));
+        QCoreApplication::exit(1);
+        return;
+    }
+    const QString address = hostPort(server.serverAddress(), server.serverPort());
+    qInfo("listening on %s", qUtf8Printable(address));
+    // The one line on stdout: whoever started us with port 0 learns the port from it.
+    QTextStream(stdout) << "listening=" << address << Qt::endl;
 }
 
 } // namespace
@@ -62,6 +79,15 @@ int main(int argc, char **argv)
 
     SignalQuitter quitter;  // SIGTERM during the start-up delay exits 0 as well
 
+    if (options.openAi.enabled) {
+        const OpenAiOptions &openAi = options.openAi;
+        qInfo("OpenAI-compatible mode: model %s, first token after %d ms, then %d tokens/s, %d requests at once",
+              qUtf8Printable(openAi.modelName), openAi.timeToFirstTokenMs, openAi.tokensPerSecond, openAi.maxNumSeqs);
+        CompletionServer server(openAi);
+        QTimer::singleShot(faults.startupDelayMs, Qt::PreciseTimer, &app, [&] { startListening(server, options); });
+        return QCoreApplication::exec();
+    }
+
     QString error;
     const std::optional<LabeledDataset> data = LabeledDataset::load(options.modelPath, &error);
     if (!data) {
@@ -79,24 +105,12 @@ int main(int argc, char **argv)
           qUtf8Printable(perLabel.join(u", "_s)));
 
     ModelServerApp server(IrisClassifier(*data, method), options.version, faults);
-    const auto start = [&] {
-        if (!server.listen(options.host, options.port)) {
-            qCritical("cannot listen on %s: %s", qUtf8Printable(hostPort(options.host, options.port)),
-                      qUtf8Printable(server.errorString()));
-            QCoreApplication::exit(1);
-            return;
-        }
-        const QString address = hostPort(server.serverAddress(), server.serverPort());
-        qInfo("listening on %s", qUtf8Printable(address));
-        // The one line on stdout: whoever started us with port 0 learns the port from it.
-        QTextStream(stdout) << "listening=" << address << Qt::endl;
-    };
     if (faults.failPercent > 0)
         qWarning("fault: fail-percent %d: /predict answers 500 to %d of every 100 requests", faults.failPercent,
                  faults.failPercent);
     if (faults.startupDelayMs > 0)
         qWarning("fault: startup-delay-ms %d: listening only after the delay", faults.startupDelayMs);
     // Started from the event loop even without a delay, so that a failed listen can exit(1).
-    QTimer::singleShot(faults.startupDelayMs, Qt::PreciseTimer, &app, start);
+    QTimer::singleShot(faults.startupDelayMs, Qt::PreciseTimer, &app, [&] { startListening(server, options); });
     return QCoreApplication::exec();
 }

@@ -1,5 +1,6 @@
 #include "modelserveroptions.h"
 
+#include <algorithm>
 #include <limits>
 
 #include <QCommandLineOption>
@@ -16,6 +17,10 @@ constexpr int kDefaultPort = 8000;
 // An hour: longer than any health check waits, short enough not to be a typo for "forever".
 constexpr int kMaxDelayMs = 60 * 60 * 1000;
 constexpr int kMaxGrowMemoryMb = 64 * 1024;
+// A real server generates a few thousand tokens a second at most; more would only spin the timer.
+constexpr int kMaxTokensPerSecond = 1000;
+constexpr int kMaxNumSeqs = 256;
+constexpr qsizetype kMaxModelNameLength = 128;
 
 struct Knob
 {
@@ -58,6 +63,9 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
     parser.setApplicationDescription(
         u"The ServeDeck demo model server: trains a classifier from a CSV (header row, numeric features, "
         "the label last) and answers POST /predict, GET /health and GET /metrics.\n"
+        "With --openai it is instead an OpenAI-compatible completion server (no --model needed): POST "
+        "/v1/completions and /v1/chat/completions (streaming or not), GET /v1/models, /health, and /metrics "
+        "with vLLM's names; the answers are filler tokens at the pace the --openai options set.\n"
         "Version v1 is a nearest-centroid classifier, any other version Gaussian naive Bayes.\n"
         "Exit codes: 0 after SIGTERM or SIGINT, 1 when the model cannot be loaded or the port "
         "cannot be bound, 2 on bad arguments."_s);
@@ -93,7 +101,21 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
     const Knob cudaOom{{u"log-cuda-oom"_s, u"Fault: log a CUDA out-of-memory error and exit 1."_s},
                        u"SERVEDECK_FAULT_CUDA_OOM"_s};
 
-    parser.addOptions({help, model, version, port, host});
+    const QCommandLineOption openAi(u"openai"_s, u"Serve the OpenAI-compatible completion API instead of /predict."_s);
+    const QCommandLineOption modelName(u"served-model-name"_s, u"OpenAI mode: the model name to answer to. "
+                                                                "Default: servedeck-demo."_s, u"name"_s);
+    const Knob ttft{{u"ttft-ms"_s, u"OpenAI mode: time to first token once a request runs. Default: 200."_s, u"ms"_s},
+                    u"SERVEDECK_OPENAI_TTFT_MS"_s};
+    const Knob tokensPerSecond{{u"tokens-per-second"_s, u"OpenAI mode: tokens generated per second after the first "
+                                                        "(1 to 1000). Default: 50."_s, u"n"_s},
+                               u"SERVEDECK_OPENAI_TOKENS_PER_SECOND"_s};
+    const Knob maxNumSeqs{{u"max-num-seqs"_s, u"OpenAI mode: requests generated at once (1 to 256); later ones wait "
+                                              "in a queue. Default: 4."_s, u"n"_s},
+                          u"SERVEDECK_OPENAI_MAX_NUM_SEQS"_s};
+
+    parser.addOptions({help, model, version, port, host, openAi, modelName});
+    for (const Knob *knob : {&ttft, &tokensPerSecond, &maxNumSeqs})
+        parser.addOption(knob->option);
     for (const Knob *knob : {&startupDelay, &latency, &failPercent, &crashAfter, &failHealthAfter, &growMemory, &exitAtStart, &cudaOom})
         parser.addOption(knob->option);
 
@@ -165,7 +187,10 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
         && intKnob(crashAfter, 0, std::numeric_limits<int>::max(), [&](int n) { faults.crashAfter = n; })
         && intKnob(failHealthAfter, 0, kMaxDelayMs, [&](int n) { faults.failHealthAfterMs = n; })
         && intKnob(growMemory, 0, kMaxGrowMemoryMb, [&](int n) { faults.growMemoryMb = n; })
-        && intKnob(exitAtStart, 0, 255, [&](int n) { faults.exitCodeAtStart = n; });
+        && intKnob(exitAtStart, 0, 255, [&](int n) { faults.exitCodeAtStart = n; })
+        && intKnob(ttft, 0, kMaxDelayMs, [&](int n) { result.openAi.timeToFirstTokenMs = n; })
+        && intKnob(tokensPerSecond, 1, kMaxTokensPerSecond, [&](int n) { result.openAi.tokensPerSecond = n; })
+        && intKnob(maxNumSeqs, 1, kMaxNumSeqs, [&](int n) { result.openAi.maxNumSeqs = n; });
     if (!knobsOk)
         return Outcome::BadArguments;
 
@@ -181,9 +206,24 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
         }
     }
 
+    result.openAi.enabled = parser.isSet(openAi);
+    if (parser.isSet(modelName)) {
+        const QString name = parser.value(modelName).trimmed();
+        // Printable ASCII without spaces: the name goes into JSON and a metric label.
+        const bool printable = std::all_of(name.cbegin(), name.cend(), [](QChar c) {
+            return c.unicode() > 0x20 && c.unicode() < 0x7f && c != u'"' && c != u'\\';
+        });
+        if (name.isEmpty() || name.size() > kMaxModelNameLength || !printable) {
+            *message = u"--served-model-name: 1 to %1 printable ASCII characters without spaces or quotes"_s.arg(
+                kMaxModelNameLength);
+            return Outcome::BadArguments;
+        }
+        result.openAi.modelName = name;
+    }
+
     // Checked last: a start that is meant to fail should fail the same way without a model.
     result.modelPath = parser.value(model);
-    if (!faults.exitCodeAtStart && !faults.cudaOom) {
+    if (!faults.exitCodeAtStart && !faults.cudaOom && !result.openAi.enabled) {
         if (result.modelPath.isEmpty()) {
             *message = u"--model is required: the CSV to train on"_s;
             return Outcome::BadArguments;

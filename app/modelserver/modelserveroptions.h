@@ -23,6 +23,17 @@ struct FaultOptions
     bool cudaOom = false;                  // log a CUDA out-of-memory error and exit 1
 };
 
+// The OpenAI-compatible mode (--openai): a stand-in for vLLM that answers completions with
+// filler tokens at a set pace, and reports vLLM's metric names.
+struct OpenAiOptions
+{
+    bool enabled = false;
+    QString modelName = QStringLiteral("servedeck-demo");  // what /v1/models lists and requests name
+    int timeToFirstTokenMs = 200;                          // from taking a request up to its first token
+    int tokensPerSecond = 50;                              // after the first token
+    int maxNumSeqs = 4;                                    // generated at once; later requests wait
+};
+
 // The command line of servedeck-model-server.
 struct ModelServerOptions
 {
@@ -33,6 +44,7 @@ struct ModelServerOptions
     QHostAddress host;
     quint16 port = 0;
     FaultOptions faults;
+    OpenAiOptions openAi;
 
     // Run: *options is filled. Help: *message is the help text. BadArguments: *message says why.
     static Outcome parse(const QStringList &arguments, const QProcessEnvironment &environment,

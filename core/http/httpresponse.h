@@ -1,5 +1,6 @@
 #pragma once
 
+#include <memory>
 #include <utility>
 
 #include <QByteArray>
@@ -8,6 +9,8 @@
 class QJsonDocument;
 
 namespace ServeDeck {
+
+class HttpResponseStream;
 
 // The server owns framing: Content-Length, Transfer-Encoding and Connection set
 // here are ignored (except "Connection: close", which closes after sending).
@@ -18,6 +21,9 @@ struct HttpResponse
     int status = 200;
     QList<std::pair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // Set: the body is written later through this stream and `body` is ignored (see
+    // HttpResponseStream); the connection serves nothing else until the stream finishes.
+    std::shared_ptr<HttpResponseStream> stream = nullptr;
 
     static HttpResponse json(int status, const QJsonDocument &doc);
     static HttpResponse text(int status, QByteArray body,

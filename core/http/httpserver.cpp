@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include <QLoggingCategory>
@@ -13,6 +14,7 @@
 
 #include "http/httpconnection.h"
 #include "http/httperror.h"
+#include "http/httpresponsestream.h"
 #include "http/proxyhttp.h"
 
 namespace ServeDeck {
@@ -85,13 +87,16 @@ public:
         return {m_server->m_limits.maxHeaderBytes, m_server->m_limits.maxBodyBytes};
     }
 
-    bool writeResponse(const HttpResponse &response, bool keepAlive, bool omitBody);
+    bool writeResponse(const HttpResponse &response, bool keepAlive, bool omitBody, bool chunked = false);
+    // Sends the head of a streamed answer and serves nothing else until the stream finishes.
+    void startStream(const HttpResponse &response, bool keepAlive);
     using HttpConnection::checkIdle;
 
     HttpServer *m_server;
     std::size_t m_slot;
     QHostAddress m_peer;
     QByteArray m_head;
+    std::shared_ptr<HttpResponseStream> m_stream;  // the answer being streamed, while Busy
 };
 
 HttpServer::Connection::Connection(HttpServer *server, QTcpSocket *socket, std::size_t slot)
@@ -169,11 +174,52 @@ bool HttpServer::Connection::handleRequest()
         qCWarning(lcHttp, "handler returned invalid status %d", response.status);
         response = internalError(QStringLiteral("handler returned invalid status %1").arg(response.status));
     }
+    if (response.stream && response.status != 204 && response.status != 304) {
+        startStream(response, message.keepAlive && !message.upgrade);
+        return true;
+    }
     // Bytes after an upgrade request belong to another protocol we don't speak.
     const bool keepAlive = writeResponse(response, message.keepAlive && !message.upgrade, message.method == "HEAD");
     if (!keepAlive)
         beginClose();
     return true;
+}
+
+void HttpServer::Connection::startStream(const HttpResponse &response, bool keepAlive)
+{
+    const HttpRequestReader::Message &message = request();
+    // HTTP/1.0 has no chunked coding: its body ends with the connection.
+    const bool chunked = message.httpMajor > 1 || (message.httpMajor == 1 && message.httpMinor >= 1);
+    const bool omitBody = message.method == "HEAD";
+    keepAlive = writeResponse(response, keepAlive && chunked, omitBody, chunked);
+    m_stream = response.stream;
+    if (omitBody) {
+        m_stream->detach();
+        m_stream.reset();
+        if (!keepAlive)
+            beginClose();
+        return;
+    }
+    setState(State::Busy);
+    HttpResponseStream::Sink sink;
+    sink.write = [this, chunked](const QByteArray &bytes) {
+        if (!chunked) {
+            socket()->write(bytes);
+            return;
+        }
+        QByteArray frame = QByteArray::number(bytes.size(), 16);
+        frame.append("\r\n").append(bytes).append("\r\n");
+        socket()->write(frame);
+    };
+    sink.finish = [this, chunked, keepAlive] {
+        if (chunked)
+            socket()->write("0\r\n\r\n");
+        m_stream.reset();
+        resume(keepAlive);
+    };
+    // May finish at once (a stream the handler completed), which resumes reading.
+    const std::shared_ptr<HttpResponseStream> stream = m_stream;
+    stream->attach(std::move(sink));
 }
 
 void HttpServer::Connection::refuse(const HttpError &error)
@@ -183,10 +229,13 @@ void HttpServer::Connection::refuse(const HttpError &error)
 
 void HttpServer::Connection::ended()
 {
+    // The stream's producer must stop writing into a connection that is going away.
+    if (const std::shared_ptr<HttpResponseStream> stream = std::exchange(m_stream, nullptr))
+        stream->detach();
     m_server->forget(this);
 }
 
-bool HttpServer::Connection::writeResponse(const HttpResponse &response, bool keepAlive, bool omitBody)
+bool HttpServer::Connection::writeResponse(const HttpResponse &response, bool keepAlive, bool omitBody, bool chunked)
 {
     const int status = response.status;
     // RFC 9110: 204 and 304 never have a body; 204 must not send Content-Length
@@ -215,7 +264,10 @@ bool HttpServer::Connection::writeResponse(const HttpResponse &response, bool ke
     }
     if (!hasServer)
         m_head.append("Server: servedeck\r\n");
-    if (!bodyless) {
+    if (response.stream) {
+        if (chunked)
+            m_head.append("Transfer-Encoding: chunked\r\n");
+    } else if (!bodyless) {
         m_head.append("Content-Length: ");
         ProxyHttp::appendNumber(m_head, response.body.size());
         m_head.append("\r\n");
@@ -229,7 +281,7 @@ bool HttpServer::Connection::writeResponse(const HttpResponse &response, bool ke
 
     socket()->write(m_head);
     // Written separately: QIODevice shares (does not copy) large QByteArrays.
-    if (!omitBody && !bodyless && !response.body.isEmpty())
+    if (!response.stream && !omitBody && !bodyless && !response.body.isEmpty())
         socket()->write(response.body);
     return keepAlive;
 }

@@ -1,5 +1,7 @@
 // End-to-end: the real servedeck-model-server binary on a loopback port, trained from the
-// demo model folders' iris.csv, and every fault knob that the agent's supervision relies on.
+// demo model folders' iris.csv, and every fault knob that the agent's supervision relies on;
+// then its OpenAI-compatible mode (--openai): completions and chats, streamed and not, at the
+// pace its options set, OpenAI's error shape, and vLLM's metrics under concurrent requests.
 // Every wait is bounded; the only sleeps are the ones a knob itself asks for.
 #include <csignal>
 
@@ -18,6 +20,7 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QTcpServer>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -59,7 +62,7 @@ QProcessEnvironment cleanEnvironment(const Environment &extra)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &name : env.keys()) {
-        if (name == u"PORT" || name.startsWith(u"SERVEDECK_FAULT_"))
+        if (name == u"PORT" || name.startsWith(u"SERVEDECK_FAULT_") || name.startsWith(u"SERVEDECK_OPENAI_"))
             env.remove(name);
     }
     for (auto it = extra.cbegin(); it != extra.cend(); ++it)
@@ -242,12 +245,24 @@ private Q_SLOTS:
     void startupDelay_data();
     void startupDelay();
 
+    void openAiModelsAndHealth();
+    void openAiCompletion_data();
+    void openAiCompletion();
+    void openAiStreaming_data();
+    void openAiStreaming();
+    void openAiBadRequests_data();
+    void openAiBadRequests();
+    void openAiMetricsFollowLoad();
+    void openAiClientLeavingWhileWaitingIsDropped();
+    void openAiChunkedBodyPastTheCap();
+
 private:
     QNetworkReply *send(int port, const QByteArray &method, const QString &path, const QByteArray &body = {});
     HttpResult finish(QNetworkReply *reply, const QElapsedTimer &timer);
     HttpResult request(int port, const QByteArray &method, const QString &path, const QByteArray &body = {});
     HttpResult predict(int port, const QByteArray &body) { return request(port, "POST", u"/predict"_s, body); }
     int serverPort(const QString &version) const { return version == u"v1" ? m_v1.port() : m_v2.port(); }
+    QHash<QString, double> metricsOf(int port);
 
     QNetworkAccessManager m_network;
     ModelServer m_v1;
@@ -562,6 +577,16 @@ void TestModelServer::badArgumentsExit2_data()
     QTest::newRow("exit code 256") << QStringList{u"--exit-code-at-start"_s, u"256"_s} << Environment();
     QTest::newRow("cuda env not a boolean")
         << QStringList{u"--model"_s, csv} << Environment{{u"SERVEDECK_FAULT_CUDA_OOM"_s, u"maybe"_s}};
+    QTest::newRow("openai: 0 tokens per second") << QStringList{u"--openai"_s, u"--tokens-per-second"_s, u"0"_s}
+                                                 << Environment();
+    QTest::newRow("openai: max-num-seqs 257") << QStringList{u"--openai"_s, u"--max-num-seqs"_s, u"257"_s}
+                                              << Environment();
+    QTest::newRow("openai: ttft env not a number")
+        << QStringList{u"--openai"_s} << Environment{{u"SERVEDECK_OPENAI_TTFT_MS"_s, u"soon"_s}};
+    QTest::newRow("openai: model name with a quote")
+        << QStringList{u"--openai"_s, u"--served-model-name"_s, u"a\"b"_s} << Environment();
+    QTest::newRow("openai: model name with a space")
+        << QStringList{u"--openai"_s, u"--served-model-name"_s, u"a b"_s} << Environment();
 }
 
 void TestModelServer::badArgumentsExit2()
@@ -941,6 +966,385 @@ void TestModelServer::startupDelay()
     QVERIFY2(server.start(v1Arguments() + extra, environment, &why), qPrintable(why));
     QVERIFY2(timer.elapsed() >= 800, qPrintable(u"listening after %1 ms"_s.arg(timer.elapsed())));
     QCOMPARE(request(server.port(), "GET", u"/health"_s).status, 200);
+}
+
+// ---------------------------------------------------------------------------
+// The OpenAI-compatible mode.
+
+namespace {
+
+const QString kModelName = u"demo-llm"_s;
+
+QStringList openAiArguments(int ttftMs, int tokensPerSecond, int maxNumSeqs = 4)
+{
+    return {u"--openai"_s, u"--port"_s, u"0"_s, u"--served-model-name"_s, kModelName,
+            u"--ttft-ms"_s, QString::number(ttftMs), u"--tokens-per-second"_s, QString::number(tokensPerSecond),
+            u"--max-num-seqs"_s, QString::number(maxNumSeqs)};
+}
+
+QByteArray completionBody(bool chat, int maxTokens, bool stream)
+{
+    QJsonObject body{{u"model"_s, kModelName}, {u"max_tokens"_s, maxTokens}, {u"stream"_s, stream}};
+    if (chat)
+        body.insert(u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"say four words"_s}}});
+    else
+        body.insert(u"prompt"_s, u"once upon a time"_s);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+QString completionPath(bool chat)
+{
+    return chat ? u"/v1/chat/completions"_s : u"/v1/completions"_s;
+}
+
+// The four fields of OpenAI's error object, with their JSON types.
+bool isOpenAiError(const QJsonObject &body)
+{
+    const QJsonObject error = body.value(u"error"_s).toObject();
+    return error.value(u"message"_s).isString() && !error.value(u"message"_s).toString().isEmpty()
+        && error.value(u"type"_s).isString() && error.contains(u"param"_s) && error.contains(u"code"_s);
+}
+
+} // namespace
+
+QHash<QString, double> TestModelServer::metricsOf(int port)
+{
+    const HttpResult r = request(port, "GET", u"/metrics"_s);
+    if (r.status != 200)
+        return {{u"no metrics: "_s + QString::fromUtf8(r.describe()), -1}};
+    return parseMetrics(r.body);
+}
+
+void TestModelServer::openAiModelsAndHealth()
+{
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(0, 1000), {}, &why), qPrintable(why));
+
+    const HttpResult models = request(server.port(), "GET", u"/v1/models"_s);
+    QVERIFY2(models.status == 200, models.describe().constData());
+    QCOMPARE(models.json().value(u"object"_s).toString(), u"list"_s);
+    const QJsonArray data = models.json().value(u"data"_s).toArray();
+    QCOMPARE(data.size(), 1);
+    QCOMPARE(data.at(0).toObject().value(u"id"_s).toString(), kModelName);
+    QCOMPARE(data.at(0).toObject().value(u"object"_s).toString(), u"model"_s);
+    QVERIFY(data.at(0).toObject().value(u"created"_s).toInteger() > 0);
+
+    const HttpResult health = request(server.port(), "GET", u"/health"_s);
+    QVERIFY2(health.status == 200, health.describe().constData());
+    // The iris routes are not part of this mode.
+    const HttpResult predict = request(server.port(), "POST", u"/predict"_s, kSetosaBody);
+    QVERIFY2(predict.status == 404 && isOpenAiError(predict.json()), predict.describe().constData());
+}
+
+void TestModelServer::openAiCompletion_data()
+{
+    QTest::addColumn<bool>("chat");
+    QTest::newRow("completion") << false;
+    QTest::newRow("chat") << true;
+}
+
+void TestModelServer::openAiCompletion()
+{
+    QFETCH(bool, chat);
+    constexpr int kTtftMs = 300;
+    constexpr int kTokensPerSecond = 20;  // 50 ms a token
+    constexpr int kTokens = 5;
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(kTtftMs, kTokensPerSecond), {}, &why), qPrintable(why));
+
+    const HttpResult r = request(server.port(), "POST", completionPath(chat), completionBody(chat, kTokens, false));
+    QVERIFY2(r.status == 200, r.describe().constData());
+    // The whole answer takes the first token's wait and four more tokens' (10% slack for timer rounding).
+    const qint64 least = (kTtftMs + (kTokens - 1) * 1000 / kTokensPerSecond) * 9 / 10;
+    QVERIFY2(r.elapsedMs >= least, qPrintable(u"answered after %1 ms, before %2 ms"_s.arg(r.elapsedMs).arg(least)));
+
+    const QJsonObject body = r.json();
+    QVERIFY2(body.value(u"id"_s).toString().startsWith(chat ? u"chatcmpl-"_s : u"cmpl-"_s), r.body.constData());
+    QCOMPARE(body.value(u"object"_s).toString(), chat ? u"chat.completion"_s : u"text_completion"_s);
+    QCOMPARE(body.value(u"model"_s).toString(), kModelName);
+    QVERIFY(body.value(u"created"_s).toInteger() > 0);
+    const QJsonArray choices = body.value(u"choices"_s).toArray();
+    QCOMPARE(choices.size(), 1);
+    const QJsonObject choice = choices.at(0).toObject();
+    QCOMPARE(choice.value(u"index"_s).toInt(-1), 0);
+    QCOMPARE(choice.value(u"finish_reason"_s).toString(), u"length"_s);
+    const QString text = chat ? choice.value(u"message"_s).toObject().value(u"content"_s).toString()
+                              : choice.value(u"text"_s).toString();
+    if (chat)
+        QCOMPARE(choice.value(u"message"_s).toObject().value(u"role"_s).toString(), u"assistant"_s);
+    QCOMPARE(text.split(u' ', Qt::SkipEmptyParts).size(), kTokens);
+    const QJsonObject usage = body.value(u"usage"_s).toObject();
+    const int prompt = chat ? 3 : 4;  // "say four words", "once upon a time"
+    QCOMPARE(usage.value(u"prompt_tokens"_s).toInt(-1), prompt);
+    QCOMPARE(usage.value(u"completion_tokens"_s).toInt(-1), kTokens);
+    QCOMPARE(usage.value(u"total_tokens"_s).toInt(-1), prompt + kTokens);
+}
+
+void TestModelServer::openAiStreaming_data()
+{
+    QTest::addColumn<bool>("chat");
+    QTest::addColumn<bool>("includeUsage");
+    QTest::newRow("completion") << false << false;
+    QTest::newRow("chat") << true << false;
+    QTest::newRow("chat, include_usage") << true << true;
+}
+
+void TestModelServer::openAiStreaming()
+{
+    QFETCH(bool, chat);
+    QFETCH(bool, includeUsage);
+    constexpr int kTtftMs = 400;
+    constexpr int kTokensPerSecond = 10;  // 100 ms a token
+    constexpr int kTokens = 4;
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(kTtftMs, kTokensPerSecond), {}, &why), qPrintable(why));
+
+    QElapsedTimer timer;
+    timer.start();
+    QByteArray body = completionBody(chat, kTokens, true);
+    if (includeUsage)
+        body.replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}");
+    QNetworkReply *reply = send(server.port(), "POST", completionPath(chat), body);
+    // When each server-sent event arrived, in order.
+    QList<std::pair<qint64, QByteArray>> events;
+    QByteArray buffer;
+    connect(reply, &QNetworkReply::readyRead, this, [&] {
+        buffer += reply->readAll();
+        for (qsizetype end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+            events.append({timer.elapsed(), buffer.left(end)});
+            buffer.remove(0, end + 2);
+        }
+    });
+    const HttpResult r = finish(reply, timer);
+    QVERIFY2(r.finished && r.status == 200, r.describe().constData());
+    QVERIFY2(buffer.isEmpty(), buffer.constData());
+
+    // A chunk per token, one with the finish reason, one with the counts if asked, then [DONE].
+    QCOMPARE(events.size(), kTokens + (includeUsage ? 3 : 2));
+    QCOMPARE(events.constLast().second, QByteArray("data: [DONE]"));
+    if (includeUsage) {
+        const QByteArray event = events.takeAt(events.size() - 2).second;
+        const QJsonObject chunk = QJsonDocument::fromJson(event.mid(6)).object();
+        QVERIFY2(chunk.value(u"choices"_s).isArray() && chunk.value(u"choices"_s).toArray().isEmpty(), event.constData());
+        const QJsonObject usage = chunk.value(u"usage"_s).toObject();
+        QCOMPARE(usage.value(u"prompt_tokens"_s).toInt(-1), 3);
+        QCOMPARE(usage.value(u"completion_tokens"_s).toInt(-1), kTokens);
+        QCOMPARE(usage.value(u"total_tokens"_s).toInt(-1), 3 + kTokens);
+    }
+    QString text;
+    for (qsizetype i = 0; i + 1 < events.size(); ++i) {
+        const QByteArray &event = events.at(i).second;
+        QVERIFY2(event.startsWith("data: "), event.constData());
+        const QJsonObject chunk = QJsonDocument::fromJson(event.mid(6)).object();
+        QVERIFY2(chunk.value(u"id"_s).toString().startsWith(chat ? u"chatcmpl-"_s : u"cmpl-"_s), event.constData());
+        QCOMPARE(chunk.value(u"object"_s).toString(), chat ? u"chat.completion.chunk"_s : u"text_completion"_s);
+        QCOMPARE(chunk.value(u"model"_s).toString(), kModelName);
+        const QJsonObject choice = chunk.value(u"choices"_s).toArray().at(0).toObject();
+        const bool last = i + 2 == events.size();
+        QCOMPARE(choice.value(u"finish_reason"_s).toString(), last ? u"length"_s : QString());
+        text += chat ? choice.value(u"delta"_s).toObject().value(u"content"_s).toString()
+                     : choice.value(u"text"_s).toString();
+        if (chat && i == 0)
+            QCOMPARE(choice.value(u"delta"_s).toObject().value(u"role"_s).toString(), u"assistant"_s);
+    }
+    QCOMPARE(text.split(u' ', Qt::SkipEmptyParts).size(), kTokens);
+
+    // Over time: the first token after about the time to first token, each next one a token's time later.
+    const qint64 first = events.constFirst().first;
+    QVERIFY2(first >= kTtftMs * 9 / 10, qPrintable(u"first chunk after %1 ms"_s.arg(first)));
+    const qint64 tokenMs = 1000 / kTokensPerSecond;
+    for (int i = 1; i < kTokens; ++i) {
+        const qint64 gap = events.at(i).first - events.at(i - 1).first;
+        QVERIFY2(gap >= tokenMs / 2, qPrintable(u"chunk %1 came %2 ms after the one before"_s.arg(i).arg(gap)));
+    }
+    QVERIFY2(events.at(kTokens - 1).first - first >= (kTokens - 1) * tokenMs * 9 / 10,
+             qPrintable(u"tokens spread over %1 ms"_s.arg(events.at(kTokens - 1).first - first)));
+}
+
+void TestModelServer::openAiBadRequests_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("param");  // empty: null
+
+    const QByteArray model = "\"model\":\"" + kModelName.toUtf8() + "\"";
+    const auto completion = [&](const QByteArray &fields) -> QByteArray { return "{" + model + "," + fields + "}"; };
+    const QString completions = u"/v1/completions"_s;
+    const QString chat = u"/v1/chat/completions"_s;
+    QTest::newRow("malformed JSON") << QByteArray("POST") << completions << QByteArray("{\"model\":") << 400 << QString();
+    QTest::newRow("not an object") << QByteArray("POST") << completions << QByteArray("[1]") << 400 << QString();
+    QTest::newRow("no model") << QByteArray("POST") << completions << QByteArray(R"({"prompt":"hi"})") << 400
+                              << u"model"_s;
+    QTest::newRow("unknown model") << QByteArray("POST") << completions
+                                   << QByteArray(R"({"model":"gpt-4","prompt":"hi"})") << 404 << u"model"_s;
+    QTest::newRow("no prompt") << QByteArray("POST") << completions << completion("\"max_tokens\":2") << 400
+                               << u"prompt"_s;
+    QTest::newRow("prompt a number") << QByteArray("POST") << completions << completion("\"prompt\":7") << 400
+                                     << u"prompt"_s;
+    QTest::newRow("max_tokens 0") << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"max_tokens\":0")
+                                  << 400 << u"max_tokens"_s;
+    QTest::newRow("max_tokens past the bound")
+        << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"max_tokens\":4097") << 400
+        << u"max_tokens"_s;
+    QTest::newRow("max_tokens a fraction")
+        << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"max_tokens\":1.5") << 400
+        << u"max_tokens"_s;
+    QTest::newRow("stream a string") << QByteArray("POST") << completions
+                                     << completion("\"prompt\":\"a\",\"stream\":\"yes\"") << 400 << u"stream"_s;
+    QTest::newRow("stream_options without stream")
+        << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"stream_options\":{\"include_usage\":true}")
+        << 400 << u"stream_options"_s;
+    QTest::newRow("n 2") << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"n\":2") << 400
+                         << u"n"_s;
+    QTest::newRow("unknown field") << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"best_of\":3")
+                                   << 400 << u"best_of"_s;
+    QTest::newRow("messages on completions")
+        << QByteArray("POST") << completions << completion("\"prompt\":\"a\",\"messages\":[]") << 400 << u"messages"_s;
+    QTest::newRow("chat: no messages") << QByteArray("POST") << chat << completion("\"max_tokens\":2") << 400
+                                       << u"messages"_s;
+    QTest::newRow("chat: empty messages") << QByteArray("POST") << chat << completion("\"messages\":[]") << 400
+                                          << u"messages"_s;
+    QTest::newRow("chat: bad role") << QByteArray("POST") << chat
+                                    << completion(R"("messages":[{"role":"robot","content":"hi"}])") << 400
+                                    << u"messages[0].role"_s;
+    QTest::newRow("chat: content a number") << QByteArray("POST") << chat
+                                            << completion(R"("messages":[{"role":"user","content":5}])") << 400
+                                            << u"messages[0].content"_s;
+    QTest::newRow("chat: temperature a string")
+        << QByteArray("POST") << chat << completion(R"("messages":[{"role":"user","content":"a"}],"temperature":"hot")")
+        << 400 << u"temperature"_s;
+    QTest::newRow("body past 256 KiB")
+        << QByteArray("POST") << completions
+        << completion("\"prompt\":\"" + QByteArray(300 * 1024, 'a') + "\"") << 413 << QString();
+    QTest::newRow("GET completions") << QByteArray("GET") << completions << QByteArray() << 405 << QString();
+    QTest::newRow("POST models") << QByteArray("POST") << u"/v1/models"_s << QByteArray() << 405 << QString();
+    QTest::newRow("unknown route") << QByteArray("GET") << u"/v1/embeddings"_s << QByteArray() << 404 << QString();
+}
+
+void TestModelServer::openAiBadRequests()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QString, path);
+    QFETCH(QByteArray, body);
+    QFETCH(int, status);
+    QFETCH(QString, param);
+
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(0, 1000), {}, &why), qPrintable(why));
+
+    const HttpResult r = request(server.port(), method, path, body);
+    QVERIFY2(r.status == status, r.describe().constData());
+    QVERIFY2(isOpenAiError(r.json()), r.describe().constData());
+    const QJsonValue gotParam = r.json().value(u"error"_s).toObject().value(u"param"_s);
+    if (param.isEmpty())
+        QVERIFY2(gotParam.isNull(), r.describe().constData());
+    else
+        QCOMPARE(gotParam.toString(), param);
+
+    // Refused requests take no tokens and leave no work behind.
+    const QHash<QString, double> m = metricsOf(server.port());
+    const QString label = u"{model_name=\"%1\"}"_s.arg(kModelName);
+    QCOMPARE(m.value(u"vllm:prompt_tokens_total"_s + label, -1), 0.0);
+    QCOMPARE(m.value(u"vllm:num_requests_running"_s + label, -1), 0.0);
+    QCOMPARE(m.value(u"vllm:num_requests_waiting"_s + label, -1), 0.0);
+}
+
+void TestModelServer::openAiMetricsFollowLoad()
+{
+    // Two run at once, each about 100 ms + 19 * 50 ms; the other three wait their turn.
+    constexpr int kRequests = 5;
+    constexpr int kSeqs = 2;
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(100, 20, kSeqs), {}, &why), qPrintable(why));
+    const QString label = u"{model_name=\"%1\"}"_s.arg(kModelName);
+    const QString running = u"vllm:num_requests_running"_s + label;
+    const QString waiting = u"vllm:num_requests_waiting"_s + label;
+    const QString kvCache = u"vllm:kv_cache_usage_perc"_s + label;
+    const QString success = u"vllm:request_success_total"_s + label;
+
+    QHash<QString, double> idle = metricsOf(server.port());
+    QCOMPARE(idle.value(running, -1), 0.0);
+    QCOMPARE(idle.value(waiting, -1), 0.0);
+    QCOMPARE(idle.value(kvCache, -1), 0.0);
+
+    QElapsedTimer timer;
+    timer.start();
+    QList<QNetworkReply *> replies;
+    for (int i = 0; i < kRequests; ++i)
+        replies << send(server.port(), "POST", completionPath(i % 2 == 1), completionBody(i % 2 == 1, 20, i % 2 == 0));
+
+    QHash<QString, double> busy;
+    QTRY_VERIFY_WITH_TIMEOUT((busy = metricsOf(server.port())).value(waiting, -1) == kRequests - kSeqs, kHttpMs);
+    QCOMPARE(busy.value(running, -1), double(kSeqs));
+    const double usage = busy.value(kvCache, -1);
+    QVERIFY2(usage > 0 && usage <= 1, qPrintable(QString::number(usage)));
+
+    // As the first ones finish, the waiting ones run, until every one is answered.
+    QTRY_VERIFY_WITH_TIMEOUT((busy = metricsOf(server.port())).value(waiting, -1) < kRequests - kSeqs, kHttpMs);
+    for (QNetworkReply *reply : std::as_const(replies)) {
+        const HttpResult r = finish(reply, timer);
+        QVERIFY2(r.finished && r.status == 200, r.describe().constData());
+    }
+    const QHash<QString, double> after = metricsOf(server.port());
+    QCOMPARE(after.value(running, -1), 0.0);
+    QCOMPARE(after.value(waiting, -1), 0.0);
+    QCOMPARE(after.value(kvCache, -1), 0.0);
+    QCOMPARE(after.value(success, -1), double(kRequests));
+    QCOMPARE(after.value(u"vllm:generation_tokens_total"_s + label, -1), double(kRequests * 20));
+}
+
+void TestModelServer::openAiClientLeavingWhileWaitingIsDropped()
+{
+    // One runs at a time, for 200 tokens at 10 a second (longer than any wait below): the second
+    // request waits meanwhile.
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(0, 10, 1), {}, &why), qPrintable(why));
+    const QString label = u"{model_name=\"%1\"}"_s.arg(kModelName);
+    const QString running = u"vllm:num_requests_running"_s + label;
+    const QString waiting = u"vllm:num_requests_waiting"_s + label;
+
+    QNetworkReply *first = send(server.port(), "POST", completionPath(false), completionBody(false, 200, true));
+    QNetworkReply *second = send(server.port(), "POST", completionPath(false), completionBody(false, 50, true));
+    QTRY_VERIFY_WITH_TIMEOUT(metricsOf(server.port()).value(waiting, -1) == 1, kHttpMs);
+    second->abort();
+    second->deleteLater();
+    QTRY_VERIFY_WITH_TIMEOUT(metricsOf(server.port()).value(waiting, -1) == 0, kHttpMs);
+    QCOMPARE(metricsOf(server.port()).value(running, -1), 1.0);
+    first->abort();
+    first->deleteLater();
+}
+
+void TestModelServer::openAiChunkedBodyPastTheCap()
+{
+    // A chunked body has no length up front: it is read, then refused in OpenAI's shape.
+    ModelServer server;
+    QString why;
+    QVERIFY2(server.start(openAiArguments(0, 1000), {}, &why), qPrintable(why));
+    const QByteArray body = "{\"model\":\"" + kModelName.toUtf8() + "\",\"prompt\":\"" + QByteArray(300 * 1024, 'a')
+        + "\"}";
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, quint16(server.port()));
+    QVERIFY(socket.waitForConnected(kHttpMs));
+    socket.write("POST /v1/completions HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 + QByteArray::number(body.size(), 16) + "\r\n" + body + "\r\n0\r\n\r\n");
+    QByteArray wire;
+    const bool answered = QTest::qWaitFor([&] {
+        wire += socket.readAll();
+        const qsizetype end = wire.indexOf("\r\n\r\n");
+        return end >= 0 && wire.endsWith("}");
+    }, kHttpMs);
+    QVERIFY2(answered, wire.constData());
+    QVERIFY2(wire.startsWith("HTTP/1.1 413 "), wire.constData());
+    const QJsonObject error = QJsonDocument::fromJson(wire.mid(wire.indexOf("\r\n\r\n") + 4)).object();
+    QVERIFY2(isOpenAiError(error), wire.constData());
 }
 
 QTEST_GUILESS_MAIN(TestModelServer)

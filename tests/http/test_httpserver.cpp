@@ -16,6 +16,7 @@
 
 #include <QTest>
 
+#include "http/httpresponsestream.h"
 #include "http/httpserver.h"
 
 using namespace ServeDeck;
@@ -1002,6 +1003,96 @@ private Q_SLOTS:
         QCOMPARE(response->status, 200);
         QCOMPARE(response->json().value(u"body"_s).toString(), u"hello"_s);
         QCOMPARE(checked, 2);
+    }
+
+    // A streamed answer: the head at once, each write as a chunk when it is made, and the
+    // connection's next request only after the stream finishes.
+    void streamedAnswerGoesOutAsWritten()
+    {
+        std::shared_ptr<HttpResponseStream> stream;
+        HttpServer server([&stream](const HttpRequest &request) {
+            if (request.path != "/stream")
+                return HttpResponse::text(200, "next");
+            HttpResponse response;
+            response.headers.emplaceBack("Content-Type", "text/event-stream");
+            response.stream = stream = std::make_shared<HttpResponseStream>();
+            stream->write("early");  // before the server has it: sent right after the head
+            return response;
+        });
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        RawClient client;
+        QVERIFY(client.connectTo(server.serverPort()));
+        client.send(QByteArray(get("/stream") + get("/after")));
+
+        QByteArray wire;
+        const auto waitFor = [&](const QByteArray &expected) {
+            return QTest::qWaitFor([&] {
+                wire += client.socket().readAll();
+                return wire.contains(expected);
+            }, kWaitMs);
+        };
+        QVERIFY2(waitFor("\r\n\r\n5\r\nearly\r\n"), wire.constData());
+        QVERIFY(wire.startsWith("HTTP/1.1 200 OK\r\n"));
+        QVERIFY(wire.contains("Transfer-Encoding: chunked\r\n"));
+        QVERIFY(!wire.contains("Content-Length"));
+        QVERIFY(stream && stream->isOpen());
+
+        stream->write("data: 1\n\n");
+        QVERIFY2(waitFor("9\r\ndata: 1\n\n\r\n"), wire.constData());
+        QVERIFY2(!wire.contains("next"), "the pipelined request waits for the stream to finish");
+
+        stream->write("data: 2\n\n");
+        stream->finish();
+        QVERIFY(!stream->isOpen());
+        QVERIFY2(waitFor("9\r\ndata: 2\n\n\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n"), wire.constData());
+        QVERIFY2(waitFor("next"), wire.constData());
+        QVERIFY(client.isConnected());  // kept alive
+    }
+
+    void streamedAnswerToHttp10EndsWithTheConnection()
+    {
+        std::shared_ptr<HttpResponseStream> stream;
+        HttpServer server([&stream](const HttpRequest &) {
+            HttpResponse response;
+            response.stream = stream = std::make_shared<HttpResponseStream>();
+            return response;
+        });
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        RawClient client;
+        QVERIFY(client.connectTo(server.serverPort()));
+        client.send("GET /s HTTP/1.0\r\n\r\n");
+        QTRY_VERIFY_WITH_TIMEOUT(stream != nullptr, kWaitMs);
+        stream->write("raw bytes");
+        stream->finish();
+        QVERIFY(client.waitClosed());
+        const QByteArray wire = client.unread();
+        QVERIFY2(wire.endsWith("\r\n\r\nraw bytes"), wire.constData());
+        QVERIFY(!wire.contains("Transfer-Encoding"));
+        QVERIFY(!wire.contains("Content-Length"));
+    }
+
+    void streamClosesWhenTheClientLeaves()
+    {
+        std::shared_ptr<HttpResponseStream> stream;
+        HttpServer server([&stream](const HttpRequest &) {
+            HttpResponse response;
+            response.stream = stream = std::make_shared<HttpResponseStream>();
+            return response;
+        });
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        {
+            RawClient client;
+            QVERIFY(client.connectTo(server.serverPort()));
+            client.send(get("/s"));
+            QTRY_VERIFY_WITH_TIMEOUT(stream != nullptr, kWaitMs);
+            stream->write("one");
+            QVERIFY(stream->isOpen());
+            client.socket().abort();
+        }
+        // The producer learns to stop; writes after that go nowhere.
+        QTRY_VERIFY_WITH_TIMEOUT(!stream->isOpen(), kWaitMs);
+        stream->write("two");
+        stream->finish();
     }
 
     void handlerMayCloseTheServer()
