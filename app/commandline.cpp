@@ -85,7 +85,11 @@ int runServe(const QStringList &arguments)
         QStringLiteral("signing-key-file"),
         QStringLiteral("Keep the token signing key in <data dir>/signing.key, not the OS keychain "
                        "(also SERVEDECK_SIGNING_KEY=file); a new key if that file does not exist."));
-    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, agentsInsecure, signingKeyFile});
+    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"),
+                                      QStringLiteral("Folder where runtime programs (vllm, llama-server, ...) are looked "
+                                                     "up before PATH."),
+                                      QStringLiteral("dir"));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, toolsDir, agents, agentsInsecure, signingKeyFile});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -118,6 +122,7 @@ int runServe(const QStringList &arguments)
     options.capacity = parser.value(capacity);
     options.signingKeyFromFile = parser.isSet(signingKeyFile) || signingKeyFromFileByEnvironment();
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
+    options.toolsDirs = parser.values(toolsDir);
 
     ServeDeck::ControlPlane plane;
     if (auto started = plane.start(options); !started) {

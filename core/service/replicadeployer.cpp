@@ -112,26 +112,32 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
     if (!plan)
         return plan.error();
 
-    ReplicaSpec spec;
+    ReplicaSpec spec = specFrom(*plan, gpuCount);
     spec.routeId = routeId;
     spec.endpointId = e.id;
-    // A program in a tools dir is named by its path; a bare name is found by the agent that runs it.
-    spec.program = plan->inToolsDir ? plan->programPath : plan->program;
-    spec.arguments = plan->arguments;
-    spec.workingDirectory = folder;
-    for (const auto &[name, value] : std::as_const(plan->environment))
-        spec.environment.insert(name, value);
     spec.environment.insert(QStringLiteral("SERVEDECK_ENDPOINT"), e.name);
     spec.environment.insert(QStringLiteral("SERVEDECK_ROUTE_ID"), routeId.toString(QUuid::WithoutBraces));
     spec.environment.insert(QStringLiteral("SERVEDECK_MODEL_VERSION"), (*revision)->modelVersion);
-    spec.environment.insert(QStringLiteral("MODEL_PATH"), plan->modelPath);
-    spec.gpuCount = gpuCount;
     spec.memoryLimitBytes = e.resourceSlots.memoryBytes;
     spec.cpuCores = e.resourceSlots.cpu;
-    spec.healthCheck = plan->healthCheck;
-    spec.loadingStatusCode = plan->loadingStatusCode;
-    spec.startTimeoutMs = qint64(plan->startTimeoutS) * 1000;
-    spec.readyBody = plan->readyBody;
+    return spec;
+}
+
+ReplicaSpec ReplicaDeployer::specFrom(const LaunchPlan &plan, int gpuCount)
+{
+    ReplicaSpec spec;
+    // A program in a tools dir is named by its path; a bare name is found by the agent that runs it.
+    spec.program = plan.inToolsDir ? plan.programPath : plan.program;
+    spec.arguments = plan.arguments;
+    spec.workingDirectory = plan.folder;
+    for (const auto &[name, value] : plan.environment)
+        spec.environment.insert(name, value);
+    spec.environment.insert(QStringLiteral("MODEL_PATH"), plan.modelPath);
+    spec.gpuCount = gpuCount;
+    spec.healthCheck = plan.healthCheck;
+    spec.loadingStatusCode = plan.loadingStatusCode;
+    spec.startTimeoutMs = qint64(plan.startTimeoutS) * 1000;
+    spec.readyBody = plan.readyBody;
     return spec;
 }
 
