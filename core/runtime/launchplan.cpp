@@ -153,9 +153,7 @@ Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &
                 break;
             }
         }
-        if (!model && !preset)
-            return makeError(ErrorType::InvalidModelDefinition,
-                             QStringLiteral("%1 has no model with a service.start_command").arg(definition->sourceFile));
+        // Without a service there is nothing to run, which deploying says; its files are still checked.
         if (!model)
             model = &plan.definition->models.constFirst();
         const QString hostPath = ModelDefinitionParser::hostPath(model->modelPath, folder);
@@ -206,7 +204,7 @@ Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &
             plan.healthCheck = model->service->healthCheck;
         if (!preset)
             plan.healthCheck = model->service->healthCheck;
-    } else {
+    } else if (preset) {
         QStringList command;
         for (const QString &arg : preset->command)
             command << substitute(arg, plan.modelPath, gguf, gpuCount);
@@ -220,7 +218,8 @@ Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &
         for (const auto &[name, value] : preset->environment)
             plan.environment.append({name, substitute(value, plan.modelPath, gguf, gpuCount)});
     }
-    plan.programPath = findProgram(plan.program, toolsDirs, &plan.inToolsDir);
+    if (!plan.program.isEmpty())
+        plan.programPath = findProgram(plan.program, toolsDirs, &plan.inToolsDir);
     return plan;
 }
 

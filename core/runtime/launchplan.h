@@ -20,7 +20,7 @@ struct LaunchPlan
 {
     QString variant;
     QString folder;
-    QString program;      // as the preset or the definition names it
+    QString program;      // as the preset or the definition names it; empty: the definition has no service
     QString programPath;  // where it was found; empty: on neither PATH nor a tools dir
     bool commandFromPreset = false;  // else the definition's, which the agent resolves as before
     bool inToolsDir = false;  // found in a tools dir (else PATH, where each agent looks itself)

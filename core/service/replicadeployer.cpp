@@ -111,6 +111,10 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
     auto plan = LaunchPlan::forFolder((*revision)->runtimeVariant, folder, gpuCount, m_service.config().toolsDirs);
     if (!plan)
         return plan.error();
+    if (plan->program.isEmpty())
+        return makeError(ErrorType::InvalidModelDefinition,
+                         QStringLiteral("%1 has no model with a service.start_command")
+                             .arg(plan->definition ? plan->definition->sourceFile : folder));
 
     ReplicaSpec spec = specFrom(*plan, gpuCount);
     spec.routeId = routeId;

@@ -305,6 +305,38 @@ private Q_SLOTS:
         QVERIFY2(types.contains(QStringLiteral("InsufficientResources")), qPrintable(types.join(u',')));
     }
 
+    // A bare folder for a runtime preset: the command it would run, every missing file, and a
+    // program that is nowhere to be found, each named.
+    void dryRunPresetNamesMissingFilesAndProgram()
+    {
+        const QString folder = m_dir->filePath(QStringLiteral("bare"));
+        QDir().mkpath(folder);
+        writeFile(folder + QStringLiteral("/README.md"), "weights to come\n");
+        CreateEndpointRequest r = sentiment(1);
+        r.modelFolder = folder;
+        r.runtimeVariant = QStringLiteral("vllm");
+        QTemporaryDir nothing;
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", nothing.path().toUtf8());
+        const DryRunReport report = service().dryRun(r);
+        auto created = service().createEndpoint(r);
+        qputenv("PATH", path);
+        QVERIFY(!report.valid);
+        QStringList types;
+        for (const auto &p : report.problems)
+            types << p.typeName();
+        QCOMPARE(types, (QStringList{QStringLiteral("ModelFileNotFound"), QStringLiteral("RuntimeNotFound")}));
+        QStringList missing;
+        for (const auto &f : report.problems.first().details.value(QStringLiteral("missing_files")).toArray())
+            missing << f.toString();
+        QCOMPARE(missing, (QStringList{QStringLiteral("config.json"), QStringLiteral("*.safetensors")}));
+        QVERIFY(report.problems.last().message.contains(QStringLiteral("vllm serve ") + folder + QStringLiteral(" --port $PORT")));
+        QVERIFY(report.launch);
+        QCOMPARE(report.launch->commandLine(), QStringLiteral("vllm serve %1 --port $PORT").arg(folder));
+        QCOMPARE(created.error().type, ErrorType::ModelFileNotFound);
+        QVERIFY(service().listEndpoints()->isEmpty());
+    }
+
     void dryRunBrokenDefinitionNamesTheLine()
     {
         const QString folder = m_dir->filePath(QStringLiteral("broken"));

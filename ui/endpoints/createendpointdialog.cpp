@@ -289,7 +289,9 @@ void CreateEndpointDialog::showLaunch(const DryRunReport &report)
     if (!report.launch)
         return;
     const LaunchPlan &plan = *report.launch;
-    QStringList lines{tr("Runs: %1").arg(plan.commandLine())};
+    QStringList lines;
+    if (!plan.program.isEmpty())
+        lines << tr("Runs: %1").arg(plan.commandLine());
     if (plan.commandFromPreset && plan.programPath.isEmpty())
         lines << tr("Program %1 is not on PATH or in a tools dir.").arg(plan.program);
     if (!plan.foundFiles.isEmpty())
@@ -298,6 +300,7 @@ void CreateEndpointDialog::showLaunch(const DryRunReport &report)
         lines << tr("Missing: %1").arg(plan.missingFiles.join(QStringLiteral(", ")));
     if (plan.commandFromPreset && plan.metrics.isEmpty())
         lines << tr("This runtime exports no Prometheus metrics: rules can use the proxy's own.");
+    m_launch->setVisible(!lines.isEmpty());
     m_launch->setText(lines.join(u'\n'));
 }
 
