@@ -12,7 +12,7 @@ namespace ServeDeck {
 
 namespace {
 
-// A hostile folder may hold millions of entries: a layout check looks at this many per level.
+// A hostile folder may hold millions of entries: a layout check keeps this many per level.
 constexpr int kMaxEntriesPerLevel = 10000;
 // And names this many matches per pattern in a dry run.
 constexpr int kMaxFoundPerPattern = 32;
@@ -37,7 +37,7 @@ QStringList matching(const QString &root, const QString &pattern)
             const QDir dir(base.isEmpty() ? root : QDir(root).filePath(base));
             const QStringList names =
                 dir.entryList({segment}, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDir::Name);
-            for (qsizetype i = 0; i < names.size() && i < kMaxEntriesPerLevel; ++i)
+            for (qsizetype i = 0; i < names.size() && next.size() < kMaxEntriesPerLevel; ++i)
                 next << (base.isEmpty() ? names[i] : base + u'/' + names[i]);
         }
         current = next;
