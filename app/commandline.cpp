@@ -86,7 +86,11 @@ int runServe(const QStringList &arguments)
         QStringLiteral("Keep the token signing key in <data dir>/signing.key and the agent TLS key in "
                        "<data dir>/agent-tls.key, not the OS keychain (also SERVEDECK_SIGNING_KEY=file); "
                        "a new key where such a file does not exist."));
-    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, agents, agentsInsecure, signingKeyFile});
+    const QCommandLineOption toolsDir(QStringLiteral("tools-dir"),
+                                      QStringLiteral("Folder where runtime programs (vllm, llama-server, ...) are looked "
+                                                     "up before PATH."),
+                                      QStringLiteral("dir"));
+    parser.addOptions({dataDir, api, proxy, capacity, modelRoot, toolsDir, agents, agentsInsecure, signingKeyFile});
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -119,6 +123,7 @@ int runServe(const QStringList &arguments)
     options.capacity = parser.value(capacity);
     options.signingKeyFromFile = parser.isSet(signingKeyFile) || signingKeyFromFileByEnvironment();
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
+    options.toolsDirs = parser.values(toolsDir);
 
     ServeDeck::ControlPlane plane;
     if (auto started = plane.start(options); !started) {

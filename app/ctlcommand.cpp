@@ -445,6 +445,17 @@ std::optional<int> runDryRun(CtlCall &c)
             for (const auto &f : eo.value(QStringLiteral("details")).toObject().value(QStringLiteral("missing_files")).toArray())
                 out << "  missing: " << f.toString() << '\n';
         }
+        // What a replica would run, and what of the folder it found.
+        if (const QJsonObject launch = o.value(QStringLiteral("launch")).toObject(); !launch.isEmpty()) {
+            out << "runtime:  " << launch.value(QStringLiteral("runtime_variant")).toString() << '\n';
+            out << "command:  " << launch.value(QStringLiteral("command_line")).toString() << '\n';
+            const QJsonValue path = launch.value(QStringLiteral("program_path"));
+            out << "program:  " << (path.isString() ? path.toString() : QStringLiteral("NOT FOUND on PATH or in a tools dir")) << '\n';
+            for (const auto &f : launch.value(QStringLiteral("found_files")).toArray())
+                out << "  found: " << f.toString() << '\n';
+            for (const auto &f : launch.value(QStringLiteral("missing_files")).toArray())
+                out << "  missing: " << f.toString() << '\n';
+        }
     };
     return std::nullopt;
 }

@@ -412,6 +412,13 @@ KO = {
 
     # Security: instance lock, keys and files
     "ServeDeck": "ServeDeck",
+    # Runtimes: presets
+    "Runtime": "런타임",
+    "Runs: %1": "실행 명령: %1",
+    "Program %1 is not on PATH or in a tools dir.": "프로그램 %1을(를) PATH나 도구 폴더에서 찾을 수 없습니다.",
+    "Found: %1": "찾은 파일: %1",
+    "Missing: %1": "없는 파일: %1",
+    "This runtime exports no Prometheus metrics: rules can use the proxy's own.": "이 런타임은 Prometheus 지표를 내보내지 않습니다. 규칙에는 프록시 자체 지표를 쓸 수 있습니다.",
 }
 
 def unescape(s):

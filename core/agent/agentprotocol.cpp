@@ -1,5 +1,7 @@
 #include "agentprotocol.h"
 
+#include <algorithm>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 
@@ -104,6 +106,9 @@ QJsonObject toJson(const ReplicaSpec &spec)
             {QStringLiteral("gpu_count"), spec.gpuCount},
             {QStringLiteral("cpu_cores"), spec.cpuCores},
             {QStringLiteral("health_check"), healthCheck},
+            {QStringLiteral("loading_status_code"), spec.loadingStatusCode},
+            {QStringLiteral("start_timeout_ms"), spec.startTimeoutMs},
+            {QStringLiteral("ready_body"), spec.readyBody},
             {QStringLiteral("grace_period_ms"), spec.gracePeriodMs}};
 }
 
@@ -137,6 +142,9 @@ std::optional<ReplicaSpec> specFromJson(const QJsonObject &json)
         spec.healthCheck = config;
     }
     spec.gracePeriodMs = json.value(QStringLiteral("grace_period_ms")).toInt(spec.gracePeriodMs);
+    spec.loadingStatusCode = json.value(QStringLiteral("loading_status_code")).toInt();
+    spec.startTimeoutMs = std::max<qint64>(0, json.value(QStringLiteral("start_timeout_ms")).toInteger());
+    spec.readyBody = json.value(QStringLiteral("ready_body")).toString();
     return spec;
 }
 

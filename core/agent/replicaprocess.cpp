@@ -116,12 +116,21 @@ void ReplicaProcess::start(quint16 port)
         if (inheritedByReplicas(name))
             env.insert(name, agentEnvironment.value(name));
     }
+    // No shell runs the command, so $PORT is put in here (runtimes take their port as a flag).
+    const auto withPort = [port](QString text) {
+        text.replace(QStringLiteral("${PORT}"), QString::number(port));
+        text.replace(QStringLiteral("$PORT"), QString::number(port));
+        return text;
+    };
     for (auto it = m_spec.environment.cbegin(); it != m_spec.environment.cend(); ++it)
-        env.insert(it.key(), it.value());
+        env.insert(it.key(), withPort(it.value()));
     env.insert(QStringLiteral("PORT"), QString::number(port));
     m_process.setProcessEnvironment(env);
     m_process.setProgram(m_spec.program);
-    m_process.setArguments(m_spec.arguments);
+    QStringList arguments;
+    for (const QString &arg : std::as_const(m_spec.arguments))
+        arguments << withPort(arg);
+    m_process.setArguments(arguments);
     if (!m_spec.workingDirectory.isEmpty())
         m_process.setWorkingDirectory(m_spec.workingDirectory);
     if (m_spec.memoryLimitBytes > 0 && !m_cgroupBase.isEmpty()) {
@@ -207,12 +216,20 @@ void ReplicaProcess::probe()
         reply->deleteLater();
         m_probing = false;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (!cut->isEmpty())
+        m_loading = false;
+        if (!cut->isEmpty()) {
             onProbeResult(false, *cut);
-        else if (status == 0 || (status == expected && reply->error() != QNetworkReply::NoError))
+        } else if (status == 0 || (status == expected && reply->error() != QNetworkReply::NoError)) {
             onProbeResult(false, reply->errorString());  // no answer, or one cut off after its status line
-        else
-            onProbeResult(status == expected, QStringLiteral("health check answered %1, expected %2").arg(status).arg(expected));
+        } else if (status == expected && !m_spec.readyBody.isEmpty()
+                   && !QString::fromUtf8(reply->read(kMaxProbeBytes)).contains(m_spec.readyBody)) {
+            onProbeResult(false, QStringLiteral("health check answered %1 without \"%2\"").arg(status).arg(m_spec.readyBody));
+        } else {
+            // Readiness is not liveness: the runtime's "still loading" answer keeps it starting.
+            m_loading = m_state == State::Starting && m_spec.loadingStatusCode != 0 && status == m_spec.loadingStatusCode;
+            onProbeResult(status == expected, m_loading ? QStringLiteral("still loading (health check answered %1)").arg(status)
+                                                        : QStringLiteral("health check answered %1, expected %2").arg(status).arg(expected));
+        }
     });
 }
 
@@ -229,10 +246,13 @@ void ReplicaProcess::onProbeResult(bool ok, const QString &detail)
             Q_EMIT becameHealthy();
             return;
         }
-        // Backend.AI's budget: max_retries failed probes, interval apart, each allowed max_wait_time.
-        const qint64 budgetMs = qint64(((hc.maxRetries + 1) * hc.interval + hc.maxWaitTime + hc.initialDelay) * 1000);
+        // A preset's start timeout (loading weights takes minutes), else Backend.AI's budget:
+        // max_retries failed probes, interval apart, each allowed max_wait_time.
+        const qint64 budgetMs = m_spec.startTimeoutMs > 0
+                                    ? m_spec.startTimeoutMs
+                                    : qint64(((hc.maxRetries + 1) * hc.interval + hc.maxWaitTime + hc.initialDelay) * 1000);
         if (m_sinceStart.elapsed() > budgetMs)
-            giveUp(!detail.startsWith(QStringLiteral("health check answered")),
+            giveUp(m_loading || !detail.startsWith(QStringLiteral("health check answered")),
                    QStringLiteral("not healthy %1 s after start: %2").arg(budgetMs / 1000).arg(detail));
         return;
     }

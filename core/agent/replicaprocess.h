@@ -43,6 +43,10 @@ public:
     const LogTail &log() const { return m_log; }
     // Start to first healthy answer, or -1 while it has none.
     qint64 coldStartMs() const { return m_coldStartMs; }
+    // Time spent starting so far, or -1 once it is past starting.
+    qint64 startingForMs() const { return m_state == State::Starting ? m_sinceStart.elapsed() : -1; }
+    // Its last answer was the runtime's "still loading" (a preset's loading status).
+    bool isLoading() const { return m_loading; }
     // What the process uses now, from /proc: resident memory and CPU time so far.
     qint64 residentBytes() const;
     double cpuSeconds() const;
@@ -72,6 +76,7 @@ private:
     QString m_reason;
     int m_failures = 0;
     bool m_probing = false;
+    bool m_loading = false;
     qint64 m_coldStartMs = -1;
     QElapsedTimer m_sinceStart;
     QTimer m_probeTimer;

@@ -19,11 +19,18 @@ struct ReplicaSpec
     QStringList arguments;
     QString workingDirectory;
     QHash<QString, QString> environment;  // added to the agent's own; PORT is set by the agent
+                                          // ($PORT in arguments and values becomes the port)
     qint64 memoryLimitBytes = 0;          // 0: none
     double cpuCores = 0;                  // cores it asked for; the agent pins it to that many
     QList<int> cpuSet;                    // the cores the agent chose (empty: any)
     int gpuCount = 0;                     // GPUs the agent gives it through CUDA_VISIBLE_DEVICES
     std::optional<HealthCheckConfig> healthCheck;
+    // Readiness, from a runtime preset: while it starts, this status means "still loading", and it
+    // has startTimeoutMs to become ready (0: the health check's own budget). A ready answer must
+    // contain readyBody where one is set.
+    int loadingStatusCode = 0;
+    qint64 startTimeoutMs = 0;
+    QString readyBody;
     int gracePeriodMs = 10000;            // SIGTERM, then SIGKILL after this long
 };
 

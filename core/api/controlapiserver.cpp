@@ -37,6 +37,7 @@ int httpStatusFor(ErrorType type)
         return 413;
     case ErrorType::ModelFileNotFound:
     case ErrorType::InvalidModelDefinition:
+    case ErrorType::RuntimeNotFound:
         return 422;
     case ErrorType::InsufficientResources:
         return 507;

@@ -506,6 +506,41 @@ QJsonObject toJson(const DryRunReport &report)
         o.insert(QStringLiteral("model_definition"),
                  QJsonObject{{QStringLiteral("file"), report.definition->sourceFile}, {QStringLiteral("models"), models}});
     }
+    if (report.launch)
+        o.insert(QStringLiteral("launch"), toJson(*report.launch));
+    return o;
+}
+
+QJsonObject toJson(const LaunchPlan &plan)
+{
+    QJsonObject environment;
+    for (const auto &[name, value] : plan.environment)
+        environment.insert(name, value);
+    QJsonArray metrics;
+    for (const RuntimeMetric &m : plan.metrics)
+        metrics.append(QJsonObject{{QStringLiteral("normalized"), m.normalized},
+                                   {QStringLiteral("names"), QJsonArray::fromStringList(m.names)}});
+    QJsonObject o{{QStringLiteral("runtime_variant"), plan.variant},
+                  {QStringLiteral("program"), plan.program},
+                  {QStringLiteral("program_path"), plan.programPath.isEmpty() ? QJsonValue() : QJsonValue(plan.programPath)},
+                  {QStringLiteral("arguments"), QJsonArray::fromStringList(plan.arguments)},
+                  {QStringLiteral("environment"), environment},
+                  {QStringLiteral("command_line"), plan.commandLine()},
+                  {QStringLiteral("found_files"), QJsonArray::fromStringList(plan.foundFiles)},
+                  {QStringLiteral("missing_files"), QJsonArray::fromStringList(plan.missingFiles)},
+                  {QStringLiteral("start_timeout_s"), plan.startTimeoutS},
+                  {QStringLiteral("metrics"), metrics}};
+    if (!plan.metricsNote.isEmpty())
+        o.insert(QStringLiteral("metrics_note"), plan.metricsNote);
+    if (plan.healthCheck) {
+        QJsonObject health{{QStringLiteral("path"), plan.healthCheck->path},
+                           {QStringLiteral("expected_status_code"), plan.healthCheck->expectedStatusCode}};
+        if (plan.loadingStatusCode != 0)
+            health.insert(QStringLiteral("loading_status_code"), plan.loadingStatusCode);
+        if (!plan.readyBody.isEmpty())
+            health.insert(QStringLiteral("ready_body"), plan.readyBody);
+        o.insert(QStringLiteral("health_check"), health);
+    }
     return o;
 }
 

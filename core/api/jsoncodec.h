@@ -25,6 +25,7 @@ QJsonObject toJson(const ErrorRecord &record);
 QJsonObject toJson(const ScaleEvent &event);
 QJsonObject toJson(const ScaleResult &result);
 QJsonObject toJson(const DryRunReport &report);
+QJsonObject toJson(const LaunchPlan &plan);
 QJsonArray routesToJson(const QList<Route> &routes);
 QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
 // An agent row's credential fields: revoked, credential_issued_at, revoked_at (null: none issued).

@@ -5,7 +5,7 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<ErrorType, 15> kNames{{{
+constexpr EnumNames<ErrorType, 16> kNames{{{
     {ErrorType::InvalidArgument, "InvalidArgument"},
     {ErrorType::NotFound, "NotFound"},
     {ErrorType::ModelAlreadyExists, "ModelAlreadyExists"},
@@ -21,6 +21,7 @@ constexpr EnumNames<ErrorType, 15> kNames{{{
     {ErrorType::NoHealthyRoute, "NoHealthyRoute"},
     {ErrorType::CircuitOpen, "CircuitOpen"},
     {ErrorType::RolloutInProgress, "RolloutInProgress"},
+    {ErrorType::RuntimeNotFound, "RuntimeNotFound"},
 }}};
 } // namespace
 

@@ -24,6 +24,7 @@ enum class ErrorType {
     NoHealthyRoute,
     CircuitOpen,  // the proxy's circuit breaker refused a request (Istio's overflow)
     RolloutInProgress,  // an endpoint has one rollout at a time
+    RuntimeNotFound,    // a runtime preset's program is neither on PATH nor in a tools dir
 };
 
 QString errorTypeName(ErrorType type);

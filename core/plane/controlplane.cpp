@@ -283,6 +283,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     config.capacity = capacity;
     config.proxyBaseUrl = QStringLiteral("http://") + proxyAddress();
     config.modelRoots = m_options.modelRoots;
+    config.toolsDirs = m_options.toolsDirs;
+    config.remoteAgents = m_options.listenForAgents;
     if (auto rebased = m_repository->rebaseEndpointUrls(config.proxyBaseUrl); !rebased)
         return rebased.error();
     m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, Clock::system());

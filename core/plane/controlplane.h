@@ -42,6 +42,7 @@ struct ControlPlaneOptions
     int reconcileIntervalMs = 1000;  // 0: no reconciler (tests that drive passes themselves)
     bool runReplicas = true;          // the embedded agent starts replicas for the reconciler's routes
     QStringList modelRoots;
+    QStringList toolsDirs;  // runtime programs are looked up here before PATH
     // Remote agents join on agentsAddress:agentsPort, over TLS with the data dir's certificate;
     // apart from the API, so taking agents from the network does not open the API to it.
     QHostAddress agentsAddress = QHostAddress::LocalHost;

@@ -114,21 +114,18 @@ QString ModelServingService::resolveFolder(const QString &folder) const
     return QDir::cleanPath(QFileInfo(folder).absoluteFilePath());
 }
 
-Result<ModelDefinition> ModelServingService::validateFolder(const QString &folder) const
+Result<LaunchPlan> ModelServingService::validateFolder(const QString &folder, const QString &variant, int gpuCount) const
 {
-    auto definition = ModelDefinitionParser::loadFolder(folder);
-    if (!definition)
-        return definition.error();
-    const QStringList missing = ModelDefinitionParser::missingFiles(*definition, folder);
-    if (!missing.isEmpty())
-        return makeError(ErrorType::ModelFileNotFound,
-                         QStringLiteral("model folder %1 lacks %2 required file(s): %3")
-                             .arg(folder)
-                             .arg(missing.size())
-                             .arg(missing.join(QStringLiteral(", "))),
-                         {{QStringLiteral("folder"), folder},
-                          {QStringLiteral("missing_files"), QJsonArray::fromStringList(missing)}});
-    return definition;
+    auto plan = LaunchPlan::forFolder(variant, folder, gpuCount, m_config.toolsDirs);
+    if (!plan)
+        return plan.error();
+    if (auto missing = plan->missingFilesError())
+        return *missing;
+    if (plan->commandFromPreset && !m_config.remoteAgents) {
+        if (auto missing = plan->missingProgramError())
+            return *missing;
+    }
+    return plan;
 }
 
 ResourceSlots ModelServingService::allocated(const QUuid &excluding)

@@ -16,6 +16,7 @@
 #include "domain/route.h"
 #include "domain/tokengrant.h"
 #include "agent/capacity.h"
+#include "runtime/launchplan.h"
 #include "store/historyretention.h"
 
 namespace ServeDeck {
@@ -46,6 +47,7 @@ struct DryRunReport
     ResourceSlots perReplica;
     ResourceSlots total;
     ResourceSlots available;
+    std::optional<LaunchPlan> launch;  // what a replica would run; absent when the folder cannot say
 };
 
 // What the proxy's circuit breaker says of one route.
@@ -227,6 +229,10 @@ struct ServiceConfig
     Capacity capacity;
     QString proxyBaseUrl = QStringLiteral("http://127.0.0.1:8080");
     QStringList modelRoots;  // where bare folder names are looked up
+    QStringList toolsDirs;   // where runtime programs are looked up before PATH
+    // Remote agents may join and run replicas: a runtime program missing on this machine may be
+    // on theirs, so it is reported (dry-run) but refuses nothing.
+    bool remoteAgents = false;
     int maxRetries = 5;      // SERVICE_MAX_RETRIES
 };
 
@@ -330,7 +336,8 @@ private:
     Result<Endpoint> resolve(const QString &ref);
     QString resolveFolder(const QString &folder) const;
     Result<EndpointInfo> infoFor(const Endpoint &endpoint, bool includeMetrics);
-    Result<ModelDefinition> validateFolder(const QString &folder) const;
+    // The folder as the runtime would be run from it: every file there, and a preset's program found.
+    Result<LaunchPlan> validateFolder(const QString &folder, const QString &variant, int gpuCount) const;
     Result<qsizetype> findRevision(const Endpoint &endpoint, const QList<Revision> &revisions,
                                    const QString &revision) const;
     // Inside a transaction: checks the request, adds the target revision if new, stores the rollout.

@@ -3,11 +3,13 @@
 #include "modelservingservice_p.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QRegularExpression>
 
 #include "domain/clock.h"
 #include "domain/headersafetext.h"
+#include "runtime/runtimepreset.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
@@ -32,12 +34,16 @@ std::optional<ServiceError> checkName(const QString &name)
 
 std::optional<ServiceError> checkRuntimeVariant(const QString &variant)
 {
-    static const QStringList known{QStringLiteral("custom"), QStringLiteral("vllm"), QStringLiteral("huggingface-tgi"),
-                                   QStringLiteral("nim"),    QStringLiteral("sglang"), QStringLiteral("cmd")};
+    const QStringList known = RuntimePreset::variants();
     if (!known.contains(variant))
         return invalid(QStringLiteral("runtime_variant"),
                        QStringLiteral("'%1' is not one of %2").arg(variant, known.join(QStringLiteral(", "))));
     return std::nullopt;
+}
+
+int gpuCountOf(const ResourceSlots &slots)
+{
+    return int(std::ceil(slots.gpu));
 }
 
 QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
@@ -116,8 +122,8 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
             startedRollout = begun->id;
             return other;
         }
-        if (auto definition = validateFolder(folder); !definition)
-            return definition.error();
+        if (auto plan = validateFolder(folder, request.runtimeVariant, gpuCountOf(request.resourceSlots)); !plan)
+            return plan.error();
 
         const ResourceSlots total = m_config.capacity.total;
         const ResourceSlots available = total - allocated();
@@ -174,13 +180,17 @@ DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
                                          {{QStringLiteral("name"), request.name}});
     }
     if (!request.modelFolder.trimmed().isEmpty()) {
-        auto definition = ModelDefinitionParser::loadFolder(report.resolvedFolder);
-        if (definition) {
-            report.definition = *definition;
-            if (auto checked = validateFolder(report.resolvedFolder); !checked)
-                report.problems << checked.error();
+        auto plan = LaunchPlan::forFolder(request.runtimeVariant, report.resolvedFolder, gpuCountOf(request.resourceSlots),
+                                          m_config.toolsDirs);
+        if (plan) {
+            report.definition = plan->definition;
+            if (auto missing = plan->missingFilesError())
+                report.problems << *missing;
+            if (auto missing = plan->missingProgramError(); missing && plan->commandFromPreset && !m_config.remoteAgents)
+                report.problems << *missing;
+            report.launch = *plan;
         } else {
-            report.problems << definition.error();
+            report.problems << plan.error();
         }
     }
     report.perReplica = request.resourceSlots;

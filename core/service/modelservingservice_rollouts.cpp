@@ -4,6 +4,7 @@
 #include "modelservingservice_p.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <QJsonArray>
 
@@ -188,8 +189,8 @@ Result<Rollout> ModelServingService::beginRollout(const Endpoint &e, const Rollo
                 target = r;  // a retry of a version this endpoint already has
         }
         if (!target) {
-            if (auto definition = validateFolder(folder); !definition)
-                return definition.error();
+            if (auto plan = validateFolder(folder, e.runtimeVariant, int(std::ceil(e.resourceSlots.gpu))); !plan)
+                return plan.error();
             Revision r;
             r.id = QUuid::createUuid();
             r.endpointId = e.id;

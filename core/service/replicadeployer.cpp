@@ -6,25 +6,11 @@
 #include <QTimer>
 
 #include "agent/agentconnector.h"
+#include "runtime/launchplan.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
-
-namespace {
-
-// The definition speaks of the folder as mounted at /models (Backend.AI's VFolder mount);
-// on this machine the folder itself is the mount.
-QString mapModelPath(const QString &arg, const QString &folder)
-{
-    if (arg == u"/models")
-        return folder;
-    if (arg.startsWith(QStringLiteral("/models/")))
-        return QDir(folder).filePath(arg.mid(8));
-    return arg;
-}
-
-} // namespace
 
 ReplicaDeployer::ReplicaDeployer(ModelServingService &service, Repository &repository, QObject *parent)
     : QObject(parent)
@@ -120,33 +106,42 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
         return makeError(ErrorType::NotFound, QStringLiteral("route %1 has no endpoint or revision").arg(routeId.toString()));
     const Endpoint &e = **endpoint;
     const QString folder = (*revision)->modelFolder;
+    const int gpuCount = int(std::ceil(e.resourceSlots.gpu));
 
-    auto definition = ModelDefinitionParser::loadFolder(folder);
-    if (!definition)
-        return definition.error();
-    auto model = std::find_if(definition->models.begin(), definition->models.end(),
-                              [](const ModelEntry &m) { return m.service.has_value(); });
-    if (model == definition->models.end() || model->service->startCommand.isEmpty())
+    auto plan = LaunchPlan::forFolder((*revision)->runtimeVariant, folder, gpuCount, m_service.config().toolsDirs);
+    if (!plan)
+        return plan.error();
+    if (plan->program.isEmpty())
         return makeError(ErrorType::InvalidModelDefinition,
-                         QStringLiteral("%1 has no model with a service.start_command").arg(definition->sourceFile));
+                         QStringLiteral("%1 has no model with a service.start_command")
+                             .arg(plan->definition ? plan->definition->sourceFile : folder));
 
-    ReplicaSpec spec;
+    ReplicaSpec spec = specFrom(*plan, gpuCount);
     spec.routeId = routeId;
     spec.endpointId = e.id;
-    QStringList command;
-    for (const QString &arg : model->service->startCommand)
-        command << mapModelPath(arg, folder);
-    spec.program = command.takeFirst();
-    spec.arguments = command;
-    spec.workingDirectory = folder;
-    spec.environment = {{QStringLiteral("SERVEDECK_ENDPOINT"), e.name},
-                        {QStringLiteral("SERVEDECK_ROUTE_ID"), routeId.toString(QUuid::WithoutBraces)},
-                        {QStringLiteral("SERVEDECK_MODEL_VERSION"), (*revision)->modelVersion},
-                        {QStringLiteral("MODEL_PATH"), ModelDefinitionParser::hostPath(model->modelPath, folder)}};
-    spec.gpuCount = int(std::ceil(e.resourceSlots.gpu));
+    spec.environment.insert(QStringLiteral("SERVEDECK_ENDPOINT"), e.name);
+    spec.environment.insert(QStringLiteral("SERVEDECK_ROUTE_ID"), routeId.toString(QUuid::WithoutBraces));
+    spec.environment.insert(QStringLiteral("SERVEDECK_MODEL_VERSION"), (*revision)->modelVersion);
     spec.memoryLimitBytes = e.resourceSlots.memoryBytes;
     spec.cpuCores = e.resourceSlots.cpu;
-    spec.healthCheck = model->service->healthCheck;
+    return spec;
+}
+
+ReplicaSpec ReplicaDeployer::specFrom(const LaunchPlan &plan, int gpuCount)
+{
+    ReplicaSpec spec;
+    // A program in a tools dir is named by its path; a bare name is found by the agent that runs it.
+    spec.program = plan.inToolsDir ? plan.programPath : plan.program;
+    spec.arguments = plan.arguments;
+    spec.workingDirectory = plan.folder;
+    for (const auto &[name, value] : plan.environment)
+        spec.environment.insert(name, value);
+    spec.environment.insert(QStringLiteral("MODEL_PATH"), plan.modelPath);
+    spec.gpuCount = gpuCount;
+    spec.healthCheck = plan.healthCheck;
+    spec.loadingStatusCode = plan.loadingStatusCode;
+    spec.startTimeoutMs = qint64(plan.startTimeoutS) * 1000;
+    spec.readyBody = plan.readyBody;
     return spec;
 }
 

@@ -11,6 +11,7 @@
 #include "domain/errorrecord.h"
 #include "domain/route.h"
 #include "domain/result.h"
+#include "runtime/launchplan.h"
 
 namespace ServeDeck {
 
@@ -48,6 +49,9 @@ public:
     static constexpr int drainGraceMs = 10000;
     // Built from the route's revision: its model folder's definition and the endpoint's limits.
     Result<ReplicaSpec> specFor(const QUuid &routeId);
+    // What a replica of this plan runs, with this many GPUs; the route's ids and the endpoint's
+    // resources are specFor's to add.
+    static ReplicaSpec specFrom(const LaunchPlan &plan, int gpuCount);
 
 Q_SIGNALS:
     // Something changed that the reconciler should look at soon (a replica ended).

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void dryRunReportsEveryProblem();
     void dryRunListsEveryMissingFile_data();
     void dryRunListsEveryMissingFile();
+    void dryRunShowsThePresetCommand();
     // 3. Scale
     void scalesUpDownAndToZero();
     void scaleDownCountsRoutesToDrain();
@@ -455,6 +456,29 @@ void TestControlApi::dryRunListsEveryMissingFile_data()
     QTest::newRow("no definition file") << QByteArray() << QStringList { u"weights.bin"_s }
                                         << QStringList { u"model-definition.yaml"_s, u"model-definition.yml"_s,
                                                u"model-definition.toml"_s };
+}
+
+// A bare folder for a runtime preset: the command line it would run and what the folder lacks.
+void TestControlApi::dryRunShowsThePresetCommand()
+{
+    const QString folder = QDir::cleanPath(m_env->tempPath(u"bare-gguf"_s));
+    QVERIFY(QDir().mkpath(folder));
+    QJsonObject body = simpleBody(u"tiny-llama"_s, 1, u"1"_s, u"1G"_s, folder);
+    body[u"runtime_variant"_s] = u"llama-cpp"_s;
+    const ApiResponse r = m_env->api().send("POST", u"/v1/services/dry-run"_s, body);
+    QCOMPARE(r.status, 200);
+    const QJsonObject report = r.body.object();
+    QCOMPARE(report[u"valid"_s].toBool(true), false);
+    const QJsonObject launch = report[u"launch"_s].toObject();
+    QCOMPARE(launch[u"runtime_variant"_s].toString(), u"llama-cpp"_s);
+    QCOMPARE(launch[u"program"_s].toString(), u"llama-server"_s);
+    QCOMPARE(launch[u"command_line"_s].toString(), u"llama-server -m '%1/*.gguf' --port $PORT --metrics"_s.arg(folder));
+    QCOMPARE(stringsOf(launch[u"missing_files"_s]), QStringList{u"*.gguf"_s});
+    QCOMPARE(launch[u"health_check"_s].toObject()[u"loading_status_code"_s].toInt(), 503);
+    QStringList types;
+    for (const QJsonValue &p : report[u"errors"_s].toArray())
+        types << p.toObject()[u"type"_s].toString();
+    QVERIFY2(types.contains(u"ModelFileNotFound"_s), qPrintable(types.join(u',')));
 }
 
 // 2.2: every missing file is named, not just the first.

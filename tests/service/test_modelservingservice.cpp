@@ -305,6 +305,65 @@ private Q_SLOTS:
         QVERIFY2(types.contains(QStringLiteral("InsufficientResources")), qPrintable(types.join(u',')));
     }
 
+    // A bare folder for a runtime preset: the command it would run, every missing file, and a
+    // program that is nowhere to be found, each named.
+    void dryRunPresetNamesMissingFilesAndProgram()
+    {
+        const QString folder = m_dir->filePath(QStringLiteral("bare"));
+        QDir().mkpath(folder);
+        writeFile(folder + QStringLiteral("/README.md"), "weights to come\n");
+        CreateEndpointRequest r = sentiment(1);
+        r.modelFolder = folder;
+        r.runtimeVariant = QStringLiteral("vllm");
+        QTemporaryDir nothing;
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", nothing.path().toUtf8());
+        const DryRunReport report = service().dryRun(r);
+        auto created = service().createEndpoint(r);
+        qputenv("PATH", path);
+        QVERIFY(!report.valid);
+        QStringList types;
+        for (const auto &p : report.problems)
+            types << p.typeName();
+        QCOMPARE(types, (QStringList{QStringLiteral("ModelFileNotFound"), QStringLiteral("RuntimeNotFound")}));
+        QStringList missing;
+        for (const auto &f : report.problems.first().details.value(QStringLiteral("missing_files")).toArray())
+            missing << f.toString();
+        QCOMPARE(missing, (QStringList{QStringLiteral("config.json"), QStringLiteral("*.safetensors")}));
+        QVERIFY(report.problems.last().message.contains(QStringLiteral("vllm serve ") + folder + QStringLiteral(" --port $PORT")));
+        QVERIFY(report.launch);
+        QCOMPARE(report.launch->commandLine(), QStringLiteral("vllm serve %1 --port $PORT").arg(folder));
+        QCOMPARE(created.error().type, ErrorType::ModelFileNotFound);
+        QVERIFY(service().listEndpoints()->isEmpty());
+    }
+
+    // A console that lets remote agents join may not have the runtime a GPU machine has: a
+    // program missing here is shown, and refuses nothing.
+    void missingProgramRefusesNothingWhereRemoteAgentsMayRunIt()
+    {
+        const QString folder = m_dir->filePath(QStringLiteral("gguf"));
+        QDir().mkpath(folder);
+        writeFile(folder + QStringLiteral("/tiny-q4.gguf"), "GGUF");
+        ServiceConfig config = service().config();
+        config.remoteAgents = true;
+        ModelServingService remote(*m_repository, *m_signer, config, *m_clock);
+        CreateEndpointRequest r = sentiment(1);
+        r.modelFolder = folder;
+        r.runtimeVariant = QStringLiteral("llama-cpp");
+        QTemporaryDir nothing;
+        const QByteArray path = qgetenv("PATH");
+        qputenv("PATH", nothing.path().toUtf8());
+        const DryRunReport here = service().dryRun(r);
+        const DryRunReport withAgents = remote.dryRun(r);
+        auto created = remote.createEndpoint(r);
+        qputenv("PATH", path);
+        QVERIFY(!here.valid);
+        QVERIFY2(withAgents.valid, withAgents.problems.isEmpty() ? "" : qPrintable(withAgents.problems.first().message));
+        QVERIFY(withAgents.launch);
+        QVERIFY(withAgents.launch->programPath.isEmpty());  // still shown as not found here
+        QVERIFY2(created.ok(), created ? "" : qPrintable(created.error().message));
+    }
+
     void dryRunBrokenDefinitionNamesTheLine()
     {
         const QString folder = m_dir->filePath(QStringLiteral("broken"));

@@ -4,6 +4,7 @@
 
 #include <QCheckBox>
 #include <QColor>
+#include <QComboBox>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -18,6 +19,7 @@
 #include <QVBoxLayout>
 
 #include "plane/controlclient.h"
+#include "runtime/runtimepreset.h"
 #include "ui/common/prompt.h"
 #include "ui/common/theme.h"
 
@@ -40,6 +42,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     , m_name(new QLineEdit(this))
     , m_version(new QLineEdit(this))
     , m_folder(new QLineEdit(this))
+    , m_runtime(new QComboBox(this))
     , m_browse(new QPushButton(tr("Browse…"), this))
     , m_cpu(new QDoubleSpinBox(this))
     , m_memory(new QDoubleSpinBox(this))
@@ -51,6 +54,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     , m_status(new QLabel(this))
     , m_busy(new QLabel(this))
     , m_problems(new QListWidget(this))
+    , m_launch(new QLabel(this))
     , m_estimate(new QGridLayout)
 {
     setWindowTitle(tr("New endpoint"));
@@ -67,6 +71,10 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     m_deploy->setObjectName(QStringLiteral("deploy"));
     m_status->setObjectName(QStringLiteral("checkStatus"));
     m_problems->setObjectName(QStringLiteral("problems"));
+    m_runtime->setObjectName(QStringLiteral("runtime"));
+    m_launch->setObjectName(QStringLiteral("launch"));
+    // runtime_variant names, as the API and ctl take them.
+    m_runtime->addItems(RuntimePreset::variants());
     m_busy->setObjectName(QStringLiteral("busy"));
     m_busy->hide();
 
@@ -104,6 +112,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Model version"), m_version);
     form->addRow(tr("Model folder"), folderRow);
+    form->addRow(tr("Runtime"), m_runtime);
     form->addRow(tr("Per replica"), slots);
     form->addRow(tr("Replicas"), m_replicas);
     form->addRow(QString(), m_public);
@@ -139,6 +148,10 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     auto *checkLayout = new QVBoxLayout(checkBox);
     checkLayout->addWidget(m_status);
     checkLayout->addWidget(m_problems, 1);
+    m_launch->setWordWrap(true);
+    m_launch->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_launch->hide();
+    checkLayout->addWidget(m_launch);
 
     // Check first, then Deploy: in the order they are used, whatever the platform's button order.
     auto *cancel = new QPushButton(tr("Cancel"), this);
@@ -162,6 +175,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
         connect(box, &QDoubleSpinBox::valueChanged, this, &CreateEndpointDialog::edited);
     connect(m_replicas, &QSpinBox::valueChanged, this, &CreateEndpointDialog::edited);
     connect(m_public, &QCheckBox::toggled, this, &CreateEndpointDialog::edited);
+    connect(m_runtime, &QComboBox::currentTextChanged, this, &CreateEndpointDialog::edited);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -180,6 +194,7 @@ CreateEndpointRequest CreateEndpointDialog::request() const
     r.name = m_name->text().trimmed();
     r.modelVersion = m_version->text().trimmed();
     r.modelFolder = m_folder->text().trimmed();
+    r.runtimeVariant = m_runtime->currentText();
     r.resourceSlots = ResourceSlots{m_cpu->value(), qint64(std::llround(m_memory->value() * kGiB)), m_gpu->value()};
     r.replicas = m_replicas->value();
     r.isPublic = m_public->isChecked();
@@ -239,6 +254,7 @@ void CreateEndpointDialog::check()
 void CreateEndpointDialog::showReport(const DryRunReport &report)
 {
     showEstimate(report);
+    showLaunch(report);
     showProblems(report.problems);
     m_checked = report.valid;
     m_deploy->setEnabled(m_checked);
@@ -265,6 +281,27 @@ void CreateEndpointDialog::showProblems(const QList<ServiceError> &problems)
         item->setData(Qt::UserRole, e.typeName());
         item->setForeground(Theme::color(Theme::Role::Error));
     }
+}
+
+void CreateEndpointDialog::showLaunch(const DryRunReport &report)
+{
+    m_launch->setVisible(report.launch.has_value());
+    if (!report.launch)
+        return;
+    const LaunchPlan &plan = *report.launch;
+    QStringList lines;
+    if (!plan.program.isEmpty())
+        lines << tr("Runs: %1").arg(plan.commandLine());
+    if (plan.commandFromPreset && plan.programPath.isEmpty())
+        lines << tr("Program %1 is not on PATH or in a tools dir.").arg(plan.program);
+    if (!plan.foundFiles.isEmpty())
+        lines << tr("Found: %1").arg(plan.foundFiles.join(QStringLiteral(", ")));
+    if (!plan.missingFiles.isEmpty())
+        lines << tr("Missing: %1").arg(plan.missingFiles.join(QStringLiteral(", ")));
+    if (plan.commandFromPreset && plan.metrics.isEmpty())
+        lines << tr("This runtime exports no Prometheus metrics: rules can use the proxy's own.");
+    m_launch->setVisible(!lines.isEmpty());
+    m_launch->setText(lines.join(u'\n'));
 }
 
 void CreateEndpointDialog::showEstimate(const DryRunReport &report)

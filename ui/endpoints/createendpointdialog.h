@@ -10,6 +10,7 @@ class ControlClient;
 }
 
 class QCheckBox;
+class QComboBox;
 class QDoubleSpinBox;
 class QGridLayout;
 class QLabel;
@@ -53,11 +54,13 @@ private:
     void browse();
     void showProblems(const QList<ServiceError> &problems);
     void showEstimate(const DryRunReport &report);
+    void showLaunch(const DryRunReport &report);
 
     ControlClient &m_client;
     QLineEdit *m_name;
     QLineEdit *m_version;
     QLineEdit *m_folder;
+    QComboBox *m_runtime;
     QPushButton *m_browse;
     QDoubleSpinBox *m_cpu;
     QDoubleSpinBox *m_memory;
@@ -69,6 +72,7 @@ private:
     QLabel *m_status;
     QLabel *m_busy;
     QListWidget *m_problems;
+    QLabel *m_launch;  // what a replica would run, and what the folder holds for it
     QGridLayout *m_estimate;
     QList<QLabel *> m_estimateCells;
     bool m_checked = false;
