@@ -453,153 +453,183 @@
 <context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="46"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="48"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="51"/>
         <source>Public: anyone who reaches the proxy may call it, no token needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="49"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="52"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="147"/>
         <source>Check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="50"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="53"/>
         <source>Deploy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="56"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="60"/>
         <source>New endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="81"/>
         <source>lower-case letters, digits and &apos;-&apos;, e.g. sentiment-analyzer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="82"/>
         <source>e.g. v1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="75"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="83"/>
         <source>a folder, or the name of one under the model roots (iris-v1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="79"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="87"/>
         <source> cores</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="86"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
         <source> GPUs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="102"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="121"/>
         <source>CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="97"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="122"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="100"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="123"/>
         <source>GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="104"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
         <source>Model version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="106"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="203"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="218"/>
         <source>Model folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="107"/>
         <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <source>Runtime</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="116"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="117"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Available</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="129"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
         <source>Resource estimate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="144"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="157"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="196"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="211"/>
         <source>Check the endpoint before deploying it: the check finds every problem and estimates the resources it takes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="225"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="240"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="247"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="263"/>
         <source>No problems found. Replicas to start: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="249"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="265"/>
         <source>Model %1 from %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="254"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="270"/>
         <source>Fix these problems before deploying:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="293"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="294"/>
+        <source>Runs: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="296"/>
+        <source>Program %1 is not on PATH or in a tools dir.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="298"/>
+        <source>Found: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="300"/>
+        <source>Missing: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="302"/>
+        <source>This runtime exports no Prometheus metrics: rules can use the proxy&apos;s own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="330"/>
         <source>Deploying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="306"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="343"/>
         <source>The endpoint was not created:</source>
         <translation type="unfinished"></translation>
     </message>

@@ -453,153 +453,183 @@
 <context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="46"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="48"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="51"/>
         <source>Public: anyone who reaches the proxy may call it, no token needed</source>
         <translation>공개: 프록시에 접근할 수 있으면 누구나 토큰 없이 호출할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="49"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="52"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="147"/>
         <source>Check</source>
         <translation>검사</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="50"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="53"/>
         <source>Deploy</source>
         <translation>배포</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="56"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="60"/>
         <source>New endpoint</source>
         <translation>새 엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="81"/>
         <source>lower-case letters, digits and &apos;-&apos;, e.g. sentiment-analyzer</source>
         <translation>영문 소문자, 숫자, &apos;-&apos; (예: sentiment-analyzer)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="82"/>
         <source>e.g. v1</source>
         <translation>예: v1</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="75"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="83"/>
         <source>a folder, or the name of one under the model roots (iris-v1)</source>
         <translation>폴더 경로, 또는 모델 루트 아래 폴더 이름 (iris-v1)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="79"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="87"/>
         <source> cores</source>
         <translation> 코어</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="86"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
         <source> GPUs</source>
         <translation> GPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="102"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="121"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="97"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="122"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="100"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="123"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="104"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="106"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="203"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="218"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="107"/>
         <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <source>Runtime</source>
+        <translation>런타임</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="116"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Per replica</source>
         <translation>레플리카당</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="117"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Available</source>
         <translation>가용</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="129"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
         <source>Resource estimate</source>
         <translation>리소스 예상치</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="144"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="157"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="196"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="211"/>
         <source>Check the endpoint before deploying it: the check finds every problem and estimates the resources it takes.</source>
         <translation>배포하기 전에 검사하세요. 검사는 모든 문제를 찾고 필요한 리소스를 추정합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="225"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="240"/>
         <source>Checking…</source>
         <translation>검사 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="247"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="263"/>
         <source>No problems found. Replicas to start: %1.</source>
         <translation>문제가 없습니다. 시작할 레플리카: %1개.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="249"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="265"/>
         <source>Model %1 from %2.</source>
         <translation>%2의 모델 %1.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="254"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="270"/>
         <source>Fix these problems before deploying:</source>
         <translation>배포하기 전에 다음 문제를 해결하세요:</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="293"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="294"/>
+        <source>Runs: %1</source>
+        <translation>실행 명령: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="296"/>
+        <source>Program %1 is not on PATH or in a tools dir.</source>
+        <translation>프로그램 %1을(를) PATH나 도구 폴더에서 찾을 수 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="298"/>
+        <source>Found: %1</source>
+        <translation>찾은 파일: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="300"/>
+        <source>Missing: %1</source>
+        <translation>없는 파일: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="302"/>
+        <source>This runtime exports no Prometheus metrics: rules can use the proxy&apos;s own.</source>
+        <translation>이 런타임은 Prometheus 지표를 내보내지 않습니다. 규칙에는 프록시 자체 지표를 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="330"/>
         <source>Deploying…</source>
         <translation>배포 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="306"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="343"/>
         <source>The endpoint was not created:</source>
         <translation>엔드포인트를 만들지 못했습니다:</translation>
     </message>
