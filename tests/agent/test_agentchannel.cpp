@@ -489,6 +489,7 @@ private Q_SLOTS:
         bool peerDisconnected = false;
         connect(&rogue, &QWebSocketServer::newConnection, this, [&] {
             peer = rogue.nextPendingConnection();
+            peer->setParent(&rogue);  // unparented as it comes: it goes with the server
             connect(peer, &QWebSocket::disconnected, this, [&] { peerDisconnected = true; });
             connect(peer, &QWebSocket::textMessageReceived, this, [&](const QString &frame) {
                 if (frame.contains(u"\"hello\""_s))

@@ -118,6 +118,7 @@ private:
         m_agentChannel->open(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server->serverPort())));
         QTRY_VERIFY_WITH_TIMEOUT(m_server->hasPendingConnections(), kWaitMs);
         m_planeChannel = m_server->nextPendingConnection();
+        m_planeChannel->setParent(m_server.get());  // unparented as it comes: it goes with the server
         QTRY_COMPARE_WITH_TIMEOUT(m_agentChannel->state(), QAbstractSocket::ConnectedState, kWaitMs);
         m_plane = std::make_unique<ReplicaRelayListener>();
         m_plane->setChannel(m_planeChannel);
@@ -405,6 +406,7 @@ private Q_SLOTS:
         runner.start();
         QTRY_VERIFY_WITH_TIMEOUT(plane.hasPendingConnections(), kWaitMs);
         QWebSocket *agent = plane.nextPendingConnection();
+        agent->setParent(&plane);  // unparented as it comes: it goes with the server
         QList<QByteArray> frames;
         connect(agent, &QWebSocket::binaryMessageReceived, this, [&](const QByteArray &frame) { frames.append(frame); });
 
