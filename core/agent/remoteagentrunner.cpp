@@ -3,12 +3,6 @@
 #include <algorithm>
 #include <utility>
 
-#include <cerrno>
-#include <cstring>
-
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -20,6 +14,7 @@
 #include "agent/agentlog.h"
 #include "agent/agentprotocol.h"
 #include "agent/replicaprocess.h"
+#include "auth/secretfile.h"
 
 namespace ServeDeck {
 
@@ -50,34 +45,6 @@ QString mismatch(const QByteArray &expected, const QByteArray &got)
         return digest.isEmpty() ? QStringLiteral("none") : QString::fromLatin1(digest.toHex());
     };
     return QStringLiteral("certificate fingerprint mismatch: expected %1, got %2").arg(hex(expected), hex(got));
-}
-
-// Created 0700 and 0600 from the start (O_EXCL: never through a file or link that is already
-// there), so the secret is never readable by anyone else, not even for an instant.
-bool writeSecretFile(const QString &path, const QByteArray &secret, QString *error)
-{
-    const QString dir = QFileInfo(path).absolutePath();
-    if (!QFileInfo(dir).isDir()) {
-        QDir().mkpath(QFileInfo(dir).absolutePath());
-        if (!QDir().mkdir(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner)) {
-            *error = QStringLiteral("cannot create %1").arg(dir);
-            return false;
-        }
-    }
-    const QByteArray name = QFile::encodeName(path);
-    const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        *error = QStringLiteral("cannot create %1: %2").arg(path, QString::fromLocal8Bit(::strerror(errno)));
-        return false;
-    }
-    const QByteArray text = secret + '\n';
-    const bool written = ::write(fd, text.constData(), size_t(text.size())) == ssize_t(text.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!written) {
-        *error = QStringLiteral("cannot write %1").arg(path);
-        ::unlink(name.constData());
-    }
-    return written;
 }
 
 } // namespace
@@ -295,12 +262,15 @@ void RemoteAgentRunner::onWelcome(const QJsonObject &welcome)
     const QString path = credentialFile();
     if (path.isEmpty())
         return;
-    QString error;
-    if (writeSecretFile(path, issued, &error))
+    // Private from its first byte, in a directory made 0700: never readable by anyone else.
+    Result<Done> written = SecretFile::makePrivateDir(QFileInfo(path).absolutePath());
+    if (written)
+        written = SecretFile::create(path, issued + '\n');
+    if (written)
         qCInfo(lcAgent, "this agent's credential is kept in %s", qPrintable(path));
     else
         qCCritical(lcAgent, "%s; the credential is kept in memory only, so this agent cannot rejoin after a restart",
-                   qPrintable(error));
+                   qPrintable(written.error().message));
 }
 
 void RemoteAgentRunner::wireRelay()

@@ -117,7 +117,8 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/domain"_s, {}},
     {u"core/store"_s, {u"core/domain"_s}},
     {u"core/auth"_s, {u"core/domain"_s}},
-    {u"core/agent"_s, {u"core/domain"_s}},
+    // Same tier, sideways: a remote agent keeps its credential through the one secret-file writer.
+    {u"core/agent"_s, {u"core/auth"_s, u"core/domain"_s}},
     {u"core/http"_s, {u"core/domain"_s}},
     // Presets know runtimes and model folders, nothing of how a replica is run.
     {u"core/runtime"_s, {u"core/domain"_s}},
