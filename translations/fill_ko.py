@@ -419,6 +419,14 @@ KO = {
     "Found: %1": "찾은 파일: %1",
     "Missing: %1": "없는 파일: %1",
     "This runtime exports no Prometheus metrics: rules can use the proxy's own.": "이 런타임은 Prometheus 지표를 내보내지 않습니다. 규칙에는 프록시 자체 지표를 쓸 수 있습니다.",
+    # Runtimes: GPU memory
+
+    # Runtimes: pending queue
+
+    # Runtimes: LLM metrics
+
+    # Runtimes: front door
+
 }
 
 def unescape(s):
