@@ -5,6 +5,8 @@
 #include <QTest>
 
 #include "auth/tokensigner.h"
+#include "runtime/launchplan.h"
+#include "service/replicadeployer.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/manualclock.h"
@@ -126,6 +128,31 @@ private Q_SLOTS:
         QVERIFY(!whole.ok());
         QCOMPARE(whole.error().type, ErrorType::InsufficientResources);
         QVERIFY2(whole.error().message.contains(u"0 of 1 are free"_s), qPrintable(whole.error().message));
+    }
+
+    // vLLM is told its share of the device; the agent fills the fraction in once it has chosen
+    // the device. Runtimes without such a flag, and model-definitions, get nothing added.
+    void vllmIsToldItsShare()
+    {
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        for (const char *name : {"config.json", "model.safetensors", "model.gguf"}) {
+            QFile f(folder.filePath(QString::fromLatin1(name)));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{}");
+        }
+        const QStringList told{u"--gpu-memory-utilization"_s, u"{gpu_memory_fraction}"_s};
+        const auto vllm = LaunchPlan::forFolder(u"vllm"_s, folder.path(), 1, {});
+        QVERIFY(vllm.ok());
+        QCOMPARE(vllm->gpuMemoryArguments, told);
+        QCOMPARE(ReplicaDeployer::specFrom(*vllm, 1).gpuMemoryArguments, told);
+        QVERIFY(!vllm->arguments.contains(u"--gpu-memory-utilization"_s));  // not before the device is known
+        const auto llama = LaunchPlan::forFolder(u"llama-cpp"_s, folder.path(), 1, {});
+        QVERIFY(llama.ok());
+        QVERIFY(llama->gpuMemoryArguments.isEmpty());
+        const auto custom = LaunchPlan::forFolder(u"custom"_s, qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + u"/resources/models/iris-v1"_s, 1, {});
+        QVERIFY(custom.ok());
+        QVERIFY(custom->gpuMemoryArguments.isEmpty());
     }
 
     // More than the device holds at all.
