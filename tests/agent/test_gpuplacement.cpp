@@ -5,9 +5,11 @@
 #include <dlfcn.h>
 
 #include <QFile>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "agent/agentprotocol.h"
 #include "agent/capacity.h"
 #include "agent/gpuplacement.h"
 #include "agent/localagent.h"
@@ -180,6 +182,33 @@ private Q_SLOTS:
         QFETCH(qint64, total);
         QFETCH(QString, fraction);
         QCOMPARE(GpuPlacement::memoryFraction(needed, total), fraction);
+    }
+
+    // A remote agent gets the replica's gpu_memory and the arguments to complete, and reports
+    // its GPU memory used; a hostile negative size is none.
+    void remoteAgentsHearAndTell()
+    {
+        ReplicaSpec spec = sharer(u"remote"_s, 10 * kGiB);
+        const auto heard = AgentProtocol::specFromJson(AgentProtocol::toJson(spec));
+        QVERIFY(heard);
+        QCOMPARE(heard->gpuMemoryBytes, 10 * kGiB);
+        QCOMPARE(heard->gpuMemoryArguments, spec.gpuMemoryArguments);
+        QJsonObject hostile = AgentProtocol::toJson(spec);
+        hostile.insert(u"gpu_memory_bytes"_s, -5);
+        QCOMPARE(AgentProtocol::specFromJson(hostile)->gpuMemoryBytes, qint64(0));
+
+        AgentStatus status;
+        status.agentId = u"gpu-box"_s;
+        ReplicaStatus known;
+        known.routeId = QUuid::createUuid();
+        known.gpuMemoryUsedBytes = 3 * kGiB;
+        ReplicaStatus unknown;
+        unknown.routeId = QUuid::createUuid();
+        status.replicas = {known, unknown};
+        const AgentStatus told = AgentProtocol::statusFromJson(AgentProtocol::toJson(status));
+        QCOMPARE(told.replicas.size(), 2);
+        QCOMPARE(told.replicas[0].gpuMemoryUsedBytes, 3 * kGiB);
+        QCOMPARE(told.replicas[1].gpuMemoryUsedBytes, qint64(-1));
     }
 
     // --capacity gpu=1,gpu_memory=24G: two 10G replicas share device 0, each told its share;

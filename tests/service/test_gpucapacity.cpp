@@ -1,9 +1,11 @@
 // GPU memory at create and dry-run time: the plane places replicas on the configured devices
 // (--capacity gpu=1,gpu_memory=24G) after what live endpoints promise, and a replica that does
 // not fit is InsufficientResources naming the device and the memory short, with nothing stored.
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "api/jsoncodec.h"
 #include "auth/tokensigner.h"
 #include "runtime/launchplan.h"
 #include "service/replicadeployer.h"
@@ -153,6 +155,24 @@ private Q_SLOTS:
         const auto custom = LaunchPlan::forFolder(u"custom"_s, qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + u"/resources/models/iris-v1"_s, 1, {});
         QVERIFY(custom.ok());
         QVERIFY(custom->gpuMemoryArguments.isEmpty());
+    }
+
+    // GET /v1/agents: a replica's GPU memory where NVML said it, no field where it did not.
+    void agentsJsonShowsGpuMemoryUsedWhereKnown()
+    {
+        AgentStatus status;
+        status.agentId = u"local"_s;
+        ReplicaStatus known;
+        known.routeId = QUuid::createUuid();
+        known.gpus = {0};
+        known.gpuMemoryUsedBytes = 3 * kGiB;
+        ReplicaStatus unknown;
+        unknown.routeId = QUuid::createUuid();
+        status.replicas = {known, unknown};
+        const QJsonArray replicas = JsonCodec::toJson(status, ResourceSlots{}).value(u"replicas"_s).toArray();
+        QCOMPARE(replicas.size(), 2);
+        QCOMPARE(replicas[0].toObject().value(u"gpu_memory_used_bytes"_s).toInteger(), 3 * kGiB);
+        QVERIFY(!replicas[1].toObject().contains(u"gpu_memory_used_bytes"_s));
     }
 
     // More than the device holds at all.
