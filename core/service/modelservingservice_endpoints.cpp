@@ -48,13 +48,12 @@ int gpuCountOf(const ResourceSlots &slots)
 }
 
 // Whether `replicas` more replicas asking GPUs or GPU memory fit the configured devices after
-// what live endpoints already promise (placed as the agents place them); the device and the
-// memory short when not. Nothing to say for a replica without a GPU.
-std::optional<ServiceError> gpuShortage(Repository &repository, const Capacity &capacity, const ResourceSlots &slots,
-                                        int replicas)
+// what live endpoints already promise (placed as the agents place them): the devices of the
+// first, or the device and the memory short. None for a replica without a GPU.
+Result<QList<int>> placeOnGpus(Repository &repository, const Capacity &capacity, const ResourceSlots &slots, int replicas)
 {
     if (gpuCountOf(slots) <= 0 && slots.gpuMemoryBytes <= 0)
-        return std::nullopt;
+        return QList<int>{};
     QList<GpuDevice> devices;
     for (int i = 0; i < int(capacity.total.gpu); ++i)
         devices.append({i, capacity.deviceMemoryBytes.value(i), 0});
@@ -73,9 +72,10 @@ std::optional<ServiceError> gpuShortage(Repository &repository, const Capacity &
                 static_cast<void>(placement.place(gpuCountOf(e.resourceSlots), e.resourceSlots.gpuMemoryBytes));
         }
     }
-    for (int i = 0; i < replicas; ++i) {
+    QList<int> first;
+    for (int i = 0; i < std::max(1, replicas); ++i) {
         auto placed = placement.place(gpuCountOf(slots), slots.gpuMemoryBytes);
-        if (!placed) {
+        if (!placed && i < replicas) {
             ServiceError error = placed.error();
             if (replicas > 1)
                 error.message = QStringLiteral("replica %1 of %2: ").arg(i + 1).arg(replicas) + error.message;
@@ -83,8 +83,10 @@ std::optional<ServiceError> gpuShortage(Repository &repository, const Capacity &
             error.details.insert(QStringLiteral("replicas_that_fit"), i);
             return error;
         }
+        if (i == 0 && placed)
+            first = *placed;
     }
-    return std::nullopt;
+    return first;
 }
 
 QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
@@ -166,8 +168,8 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         if (auto plan = validateFolder(folder, request.runtimeVariant, gpuCountOf(request.resourceSlots)); !plan)
             return plan.error();
 
-        if (auto shortage = gpuShortage(m_repository, m_config.capacity, request.resourceSlots, request.replicas))
-            return *shortage;
+        if (auto placed = placeOnGpus(m_repository, m_config.capacity, request.resourceSlots, request.replicas); !placed)
+            return placed.error();
         const ResourceSlots total = m_config.capacity.total;
         const ResourceSlots available = total - allocated();
         if (!(request.resourceSlots * 1).fitsIn(total) || !(request.resourceSlots * request.replicas).fitsIn(available))
@@ -239,8 +241,20 @@ DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
     report.perReplica = request.resourceSlots;
     report.total = request.resourceSlots * std::max(0, request.replicas);
     report.available = m_config.capacity.total - allocated();
-    if (auto shortage = gpuShortage(m_repository, m_config.capacity, request.resourceSlots, std::max(0, request.replicas)))
-        report.problems << *shortage;
+    const auto placed = placeOnGpus(m_repository, m_config.capacity, request.resourceSlots, std::max(0, request.replicas));
+    // The command line as the agent will complete it: the share of the device the first replica
+    // would get, by the configured memory.
+    if (placed && !placed->isEmpty() && report.launch && request.resourceSlots.gpuMemoryBytes > 0) {
+        const qint64 deviceBytes = m_config.capacity.deviceMemoryBytes.value(placed->constFirst());
+        for (const QString &argument : report.launch->gpuMemoryArguments) {
+            if (deviceBytes > 0)
+                report.launch->arguments << QString(argument).replace(
+                    QStringLiteral("{gpu_memory_fraction}"),
+                    GpuPlacement::memoryFraction(request.resourceSlots.gpuMemoryBytes, deviceBytes));
+        }
+    }
+    if (!placed)
+        report.problems << placed.error();
     else if (!report.total.fitsIn(report.available) || !(request.resourceSlots * 1).fitsIn(m_config.capacity.total))
         report.problems << makeError(ErrorType::InsufficientResources,
                                      QStringLiteral("%1 replica(s) do not fit: %2 replica(s) fit")

@@ -155,6 +155,15 @@ private Q_SLOTS:
         const auto custom = LaunchPlan::forFolder(u"custom"_s, qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + u"/resources/models/iris-v1"_s, 1, {});
         QVERIFY(custom.ok());
         QVERIFY(custom->gpuMemoryArguments.isEmpty());
+
+        // Dry-run shows the command line completed for the device it would get (10 of 24 GiB).
+        CreateEndpointRequest request = onGpu(u"llm"_s, 1, 1, 10 * kGiB);
+        request.modelFolder = folder.path();
+        request.runtimeVariant = u"vllm"_s;
+        const DryRunReport report = m_service->dryRun(request);
+        QVERIFY(report.launch);
+        QVERIFY2(report.launch->commandLine().endsWith(u" --tensor-parallel-size 1 --gpu-memory-utilization 0.41"_s),
+                 qPrintable(report.launch->commandLine()));
     }
 
     // GET /v1/agents: a replica's GPU memory where NVML said it, no field where it did not.
