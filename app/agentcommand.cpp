@@ -73,7 +73,8 @@ int runAgent(const QStringList &arguments)
     const QCommandLineOption agentId(QStringLiteral("agent-id"), QStringLiteral("This agent's name (default: the host name)."),
                                      QStringLiteral("id"), QSysInfo::machineHostName());
     const QCommandLineOption capacity(QStringLiteral("capacity"),
-                                      QStringLiteral("Capacity to offer, e.g. cpu=16,memory=64G,gpu=1 (default: this machine)."),
+                                      QStringLiteral("Capacity to offer, e.g. cpu=16,memory=64G,gpu=2,gpu_memory=24G (gpu_memory: the "
+                                                     "memory of each device; default: this machine, GPU memory from NVML)."),
                                       QStringLiteral("slots"));
     const QCommandLineOption modelRoot(QStringLiteral("model-root"),
                                        QStringLiteral("Folder holding model folders on this machine; a folder is looked up "

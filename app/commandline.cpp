@@ -69,7 +69,8 @@ int runServe(const QStringList &arguments)
     const QCommandLineOption proxy(QStringLiteral("proxy"), QStringLiteral("Inference proxy address (port 0: any free one)."),
                                    QStringLiteral("host:port"), QStringLiteral("127.0.0.1:7480"));
     const QCommandLineOption capacity(QStringLiteral("capacity"),
-                                      QStringLiteral("Local capacity, e.g. cpu=16,memory=64G,gpu=1 (default: this machine)."),
+                                      QStringLiteral("Local capacity, e.g. cpu=16,memory=64G,gpu=2,gpu_memory=24G (gpu_memory: the memory "
+                                                     "of each device; default: this machine, GPU memory from NVML)."),
                                       QStringLiteral("slots"));
     const QCommandLineOption modelRoot(QStringLiteral("model-root"),
                                        QStringLiteral("Extra folder where model folders are looked up by name."),

@@ -230,6 +230,9 @@ QJsonObject serviceBody(const Args &a, bool forCreate)
         if (a.options.contains(QLatin1String(slot)))
             slots.insert(QLatin1String(slot), a.value(QLatin1String(slot)));
     }
+    // Device memory per replica ("24G"); the API judges it, as the other slots.
+    if (forCreate && a.options.contains(QStringLiteral("gpu-memory")))
+        slots.insert(QStringLiteral("gpu_memory"), a.value(QStringLiteral("gpu-memory")));
     if (!slots.isEmpty())
         body.insert(QStringLiteral("resource_slots"), slots);
     if (a.flags.contains(QStringLiteral("public")))
@@ -961,7 +964,7 @@ const QList<Verb> &verbs()
          "agents, their capacity and what is allocated; revoke one (cut off, never to rejoin under that id)", runAgents},
         {"create",
          "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
-         "       [--runtime R] [--group G] [--public]",
+         "       [--gpu-memory M] [--runtime R] [--group G] [--public]",
          "deploy a model folder as an endpoint", runCreate},
         {"dry-run", "dry-run NAME --version V --folder F [...same options as create]",
          "check a create: every problem, and the resources it needs", runDryRun},

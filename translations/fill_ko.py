@@ -420,6 +420,8 @@ KO = {
     "Missing: %1": "없는 파일: %1",
     "This runtime exports no Prometheus metrics: rules can use the proxy's own.": "이 런타임은 Prometheus 지표를 내보내지 않습니다. 규칙에는 프록시 자체 지표를 쓸 수 있습니다.",
     # Runtimes: GPU memory
+    "GPU memory": "GPU 메모리",
+    "Device memory each replica needs. With at most one GPU, replicas share a device where this much is free; vLLM is told its share.": "레플리카 하나에 필요한 장치 메모리입니다. GPU가 1개 이하이면 이만큼 여유가 있는 장치를 여러 레플리카가 함께 쓰며, vLLM에는 자기 몫을 알려 줍니다.",
 
     # Runtimes: pending queue
 

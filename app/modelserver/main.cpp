@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "completionserver.h"
+#include "cudamemoryhold.h"
 #include "irisclassifier.h"
 #include "labeleddataset.h"
 #include "modelserverapp.h"
@@ -75,6 +76,17 @@ int main(int argc, char **argv)
         qWarning("fault: log-cuda-oom: failing as a CUDA out-of-memory error would");
         std::fputs(kCudaOomLine, stderr);
         return 1;
+    }
+
+    if (options.gpuMemoryMb > 0) {
+        QString said;
+        const auto outcome = CudaMemoryHold::allocate(options.gpuMemoryMb, options.cudaLibrary, &said);
+        if (outcome != CudaMemoryHold::Outcome::Held) {
+            // On stderr as it is, where the agent's log tail classifies an out-of-memory.
+            std::fputs(qPrintable(said + u'\n'), stderr);
+            return 1;
+        }
+        qInfo("%s", qUtf8Printable(said));
     }
 
     SignalQuitter quitter;  // SIGTERM during the start-up delay exits 0 as well

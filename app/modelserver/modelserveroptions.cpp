@@ -17,6 +17,8 @@ constexpr int kDefaultPort = 8000;
 // An hour: longer than any health check waits, short enough not to be a typo for "forever".
 constexpr int kMaxDelayMs = 60 * 60 * 1000;
 constexpr int kMaxGrowMemoryMb = 64 * 1024;
+// More than any device has (an H200 has 141 GiB): an out-of-memory on purpose stays possible.
+constexpr int kMaxGpuMemoryMb = 16 * 1024 * 1024;
 // A real server generates a few thousand tokens a second at most; more would only spin the timer.
 constexpr int kMaxTokensPerSecond = 1000;
 constexpr int kMaxNumSeqs = 256;
@@ -101,6 +103,12 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
     const Knob cudaOom{{u"log-cuda-oom"_s, u"Fault: log a CUDA out-of-memory error and exit 1."_s},
                        u"SERVEDECK_FAULT_CUDA_OOM"_s};
 
+    const Knob gpuMemory{{u"gpu-memory-mb"_s, u"Hold this many MiB of GPU memory on the first visible device from the "
+                                               "start, through the CUDA driver (libcuda.so.1); without it, exit 1. "
+                                               "A failed allocation logs \"CUDA error: out of memory\" and exits 1."_s,
+                           u"mib"_s},
+                         u"SERVEDECK_GPU_MEMORY_MB"_s};
+
     const QCommandLineOption openAi(u"openai"_s, u"Serve the OpenAI-compatible completion API instead of /predict."_s);
     const QCommandLineOption modelName(u"served-model-name"_s, u"OpenAI mode: the model name to answer to. "
                                                                 "Default: servedeck-demo."_s, u"name"_s);
@@ -114,7 +122,7 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
                           u"SERVEDECK_OPENAI_MAX_NUM_SEQS"_s};
 
     parser.addOptions({help, model, version, port, host, openAi, modelName});
-    for (const Knob *knob : {&ttft, &tokensPerSecond, &maxNumSeqs})
+    for (const Knob *knob : {&ttft, &tokensPerSecond, &maxNumSeqs, &gpuMemory})
         parser.addOption(knob->option);
     for (const Knob *knob : {&startupDelay, &latency, &failPercent, &crashAfter, &failHealthAfter, &growMemory, &exitAtStart, &cudaOom})
         parser.addOption(knob->option);
@@ -190,7 +198,8 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
         && intKnob(exitAtStart, 0, 255, [&](int n) { faults.exitCodeAtStart = n; })
         && intKnob(ttft, 0, kMaxDelayMs, [&](int n) { result.openAi.timeToFirstTokenMs = n; })
         && intKnob(tokensPerSecond, 1, kMaxTokensPerSecond, [&](int n) { result.openAi.tokensPerSecond = n; })
-        && intKnob(maxNumSeqs, 1, kMaxNumSeqs, [&](int n) { result.openAi.maxNumSeqs = n; });
+        && intKnob(maxNumSeqs, 1, kMaxNumSeqs, [&](int n) { result.openAi.maxNumSeqs = n; })
+        && intKnob(gpuMemory, 0, kMaxGpuMemoryMb, [&](int n) { result.gpuMemoryMb = n; });
     if (!knobsOk)
         return Outcome::BadArguments;
 
@@ -206,6 +215,9 @@ ModelServerOptions::Outcome ModelServerOptions::parse(const QStringList &argumen
         }
     }
 
+    // Where the driver library is looked for; tests point it elsewhere to check the refusal.
+    if (const QString library = environment.value(u"SERVEDECK_CUDA_LIBRARY"_s); !library.isEmpty())
+        result.cudaLibrary = library;
     result.openAi.enabled = parser.isSet(openAi);
     if (parser.isSet(modelName)) {
         const QString name = parser.value(modelName).trimmed();

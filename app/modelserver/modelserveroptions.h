@@ -45,6 +45,9 @@ struct ModelServerOptions
     quint16 port = 0;
     FaultOptions faults;
     OpenAiOptions openAi;
+    // MiB of GPU memory held from the start (0: none), through this CUDA driver library.
+    int gpuMemoryMb = 0;
+    QString cudaLibrary = QStringLiteral("libcuda.so.1");
 
     // Run: *options is filled. Help: *message is the help text. BadArguments: *message says why.
     static Outcome parse(const QStringList &arguments, const QProcessEnvironment &environment,

@@ -20,6 +20,7 @@ struct ReplicaStatus
     double cpuSeconds = 0;
     qint64 coldStartMs = -1;
     QList<int> gpus;  // the devices it was given
+    qint64 gpuMemoryUsedBytes = -1;  // by it and its children, per NVML; -1: not known
 };
 
 struct AgentStatus

@@ -104,6 +104,8 @@ QJsonObject toJson(const ReplicaSpec &spec)
             {QStringLiteral("environment"), environment},
             {QStringLiteral("memory_limit_bytes"), spec.memoryLimitBytes},
             {QStringLiteral("gpu_count"), spec.gpuCount},
+            {QStringLiteral("gpu_memory_bytes"), spec.gpuMemoryBytes},
+            {QStringLiteral("gpu_memory_arguments"), QJsonArray::fromStringList(spec.gpuMemoryArguments)},
             {QStringLiteral("cpu_cores"), spec.cpuCores},
             {QStringLiteral("health_check"), healthCheck},
             {QStringLiteral("loading_status_code"), spec.loadingStatusCode},
@@ -128,6 +130,9 @@ std::optional<ReplicaSpec> specFromJson(const QJsonObject &json)
         spec.environment.insert(it.key(), it.value().toString());
     spec.memoryLimitBytes = json.value(QStringLiteral("memory_limit_bytes")).toInteger();
     spec.gpuCount = json.value(QStringLiteral("gpu_count")).toInt();
+    spec.gpuMemoryBytes = std::max<qint64>(0, json.value(QStringLiteral("gpu_memory_bytes")).toInteger());
+    for (const QJsonValue &arg : json.value(QStringLiteral("gpu_memory_arguments")).toArray())
+        spec.gpuMemoryArguments << arg.toString();
     spec.cpuCores = json.value(QStringLiteral("cpu_cores")).toDouble();
     const QJsonValue health = json.value(QStringLiteral("health_check"));
     if (health.isObject()) {
@@ -196,7 +201,7 @@ QList<GpuInfo> gpusFromJson(const QJsonArray &json)
         gpus.append({g.value(QStringLiteral("index")).toInt(), shortText(g.value(QStringLiteral("uuid"))),
                      shortText(g.value(QStringLiteral("name"))), g.value(QStringLiteral("memory_total_bytes")).toInteger(),
                      g.value(QStringLiteral("memory_used_bytes")).toInteger(),
-                     g.value(QStringLiteral("utilization_percent")).toInt()});
+                     g.value(QStringLiteral("utilization_percent")).toInt(), {}});
     }
     return gpus;
 }
@@ -212,6 +217,7 @@ QJsonObject toJson(const AgentStatus &status)
                                     {QStringLiteral("resident_bytes"), r.residentBytes},
                                     {QStringLiteral("cpu_seconds"), r.cpuSeconds},
                                     {QStringLiteral("cold_start_ms"), r.coldStartMs},
+                                    {QStringLiteral("gpu_memory_used_bytes"), r.gpuMemoryUsedBytes},
                                     {QStringLiteral("gpus"), [&] {
                                          QJsonArray gpus;
                                          for (int g : r.gpus)
@@ -244,7 +250,8 @@ AgentStatus statusFromJson(const QJsonObject &json)
                                     for (const QJsonValue &g : r.value(QStringLiteral("gpus")).toArray())
                                         gpus << g.toInt();
                                     return gpus;
-                                }()});
+                                }(),
+                                std::max<qint64>(-1, r.value(QStringLiteral("gpu_memory_used_bytes")).toInteger(-1))});
     }
     return status;
 }

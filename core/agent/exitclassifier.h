@@ -24,4 +24,17 @@ struct ExitFacts
 // Maps an ending to the error kind operators filter by, or nothing for a clean, requested stop.
 std::optional<QString> classifyExit(const ExitFacts &facts, const LogTail &log);
 
+// What a CUDA out-of-memory line says, where it says it: PyTorch's "Tried to allocate 2.00 GiB
+// (GPU 0; ...)" or "... GPU 0 has a total capacity of ...". The device is as the runtime counts
+// (among the devices it was shown).
+struct CudaOomDetails
+{
+    std::optional<int> device;
+    std::optional<qint64> requestedBytes;
+};
+CudaOomDetails cudaOomDetails(const LogTail &log);
+// "CUDA out of memory on device 1: tried to allocate 2 GiB"; `visibleDevices` (the replica's
+// CUDA_VISIBLE_DEVICES) maps the runtime's device number to the machine's.
+QString describeCudaOom(const CudaOomDetails &details, const QString &visibleDevices);
+
 } // namespace ServeDeck

@@ -6,6 +6,13 @@
 
 namespace ServeDeck {
 
+// A process with a CUDA context on a device, and the device memory it uses (-1: not known).
+struct GpuProcess
+{
+    qint64 pid = 0;
+    qint64 usedBytes = -1;
+};
+
 struct GpuInfo
 {
     int index = 0;
@@ -14,6 +21,7 @@ struct GpuInfo
     qint64 memoryTotalBytes = 0;
     qint64 memoryUsedBytes = 0;
     int utilizationPercent = 0;
+    QList<GpuProcess> processes{};  // from NVML only; empty where it does not say
 };
 
 // What GPU discovery knows at one moment: the last good list of GPUs with its age, and how the

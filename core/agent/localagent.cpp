@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QSet>
 #include <QStandardPaths>
@@ -37,6 +38,42 @@ QString resolveProgram(const QString &program)
     if (QFileInfo(beside).isExecutable())
         return beside;
     return QStandardPaths::findExecutable(program);
+}
+
+// The parent of a process, from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold
+// spaces and parentheses, so the last ')' ends it). 0 when it is gone.
+qint64 parentPid(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = stat.read(4096);
+    const qsizetype close = text.lastIndexOf(')');
+    if (close < 0)
+        return 0;
+    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
+    return fields.size() > 1 ? fields[1].toLongLong() : 0;
+}
+
+// GPU memory used by `pid` and its descendants (runtimes such as vLLM keep the CUDA context
+// in a child), per the processes NVML listed; -1 when NVML listed none with a known size.
+qint64 gpuMemoryOf(qint64 pid, const QList<GpuInfo> &gpus)
+{
+    // Deeper than any runtime's process tree; bounds the walk up a chain of parents.
+    constexpr int kMaxDepth = 32;
+    qint64 sum = -1;
+    for (const GpuInfo &gpu : gpus) {
+        for (const GpuProcess &process : gpu.processes) {
+            if (process.usedBytes < 0)
+                continue;
+            qint64 ancestor = process.pid;
+            for (int depth = 0; depth < kMaxDepth && ancestor > 1 && ancestor != pid; ++depth)
+                ancestor = parentPid(ancestor);
+            if (ancestor == pid)
+                sum = std::max<qint64>(sum, 0) + process.usedBytes;
+        }
+    }
+    return sum;
 }
 
 } // namespace
@@ -119,6 +156,33 @@ QList<int> LocalAgent::gpuIndices()
     return indices;
 }
 
+GpuPlacement LocalAgent::gpuPlacement()
+{
+    const QList<int> indices = gpuIndices();
+    // Configured memory where the operator gave it, else the device's own; in use as last read.
+    const GpuReading reading = m_gpuMonitor.latest();
+    QList<GpuDevice> devices;
+    for (int index : indices) {
+        GpuDevice device{index, 0, 0};
+        if (m_capacityOverride)
+            device.totalBytes = m_capacityOverride->deviceMemoryBytes.value(index);
+        for (const GpuInfo &gpu : reading.gpus) {
+            if (gpu.index != index)
+                continue;
+            if (device.totalBytes <= 0)
+                device.totalBytes = gpu.memoryTotalBytes;
+            device.usedBytes = gpu.memoryUsedBytes;
+        }
+        devices << device;
+    }
+    GpuPlacement placement(devices);
+    for (auto it = m_gpuAssignments.cbegin(); it != m_gpuAssignments.cend(); ++it) {
+        const auto ask = m_gpuAsks.value(it.key());
+        placement.hold(it.value(), ask.first, ask.second);
+    }
+    return placement;
+}
+
 AgentStatus LocalAgent::status() const
 {
     AgentStatus status;
@@ -130,7 +194,8 @@ AgentStatus LocalAgent::status() const
         static const char *const states[] = {"STARTING", "HEALTHY", "UNHEALTHY", "STOPPING", "EXITED"};
         status.replicas.append({routeId, replica->pid(), replica->port(), QString::fromLatin1(states[int(replica->state())]),
                                 replica->residentBytes(), replica->cpuSeconds(), replica->coldStartMs(),
-                                m_gpuAssignments.value(routeId)});
+                                m_gpuAssignments.value(routeId),
+                                m_gpuAssignments.contains(routeId) ? gpuMemoryOf(replica->pid(), status.gpus) : -1});
     }
     return status;
 }
@@ -143,23 +208,24 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     resolved.program = resolveProgram(spec.program);
     if (resolved.program.isEmpty())
         return makeError(ErrorType::NotFound, QStringLiteral("start command '%1' is not an executable here").arg(spec.program));
-    // Each GPU replica gets devices of its own; a CPU replica sees none.
+    // Each GPU replica gets devices of its own, or a share of one by gpu_memory; a CPU replica
+    // sees none.
     QList<int> gpus;
-    if (spec.gpuCount > 0) {
-        QSet<int> taken;
-        for (const QList<int> &assigned : std::as_const(m_gpuAssignments))
-            taken.unite(QSet<int>(assigned.begin(), assigned.end()));
-        for (int index : gpuIndices()) {
-            if (gpus.size() < spec.gpuCount && !taken.contains(index))
-                gpus << index;
+    const bool sharing = GpuPlacement::shares(spec.gpuCount, spec.gpuMemoryBytes);
+    if (spec.gpuCount > 0 || sharing) {
+        const GpuPlacement placement = gpuPlacement();
+        auto chosen = placement.choose(spec.gpuCount, spec.gpuMemoryBytes, QStringLiteral("agent ") + m_agentId);
+        if (!chosen)
+            return chosen.error();
+        gpus = *chosen;
+        const qint64 deviceBytes = placement.totalBytes(gpus.constFirst());
+        if (spec.gpuMemoryBytes > 0 && deviceBytes > 0) {
+            for (const QString &argument : spec.gpuMemoryArguments) {
+                QString value = argument;
+                resolved.arguments << value.replace(QStringLiteral("{gpu_memory_fraction}"),
+                                                    GpuPlacement::memoryFraction(spec.gpuMemoryBytes, deviceBytes));
+            }
         }
-        if (gpus.size() < spec.gpuCount)
-            return makeError(ErrorType::InsufficientResources,
-                             QStringLiteral("the replica needs %1 GPU(s); %2 of %3 are free on agent %4")
-                                 .arg(spec.gpuCount)
-                                 .arg(gpus.size())
-                                 .arg(gpuIndices().size())
-                                 .arg(m_agentId));
     }
     QStringList visible;
     for (int index : gpus)
@@ -185,14 +251,17 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
         if (it != m_replicas.end())
             m_replicas.erase(it);
         m_gpuAssignments.remove(routeId);
+        m_gpuAsks.remove(routeId);
         m_cpuAssignments.remove(routeId);
         Q_EMIT replicaExited(routeId, exit);
         if (ended)
             ended.release()->deleteLater();
     });
     m_replicas.emplace(routeId, std::move(process));
-    if (!gpus.isEmpty())
+    if (!gpus.isEmpty()) {
         m_gpuAssignments.insert(routeId, gpus);
+        m_gpuAsks.insert(routeId, {spec.gpuCount, spec.gpuMemoryBytes});
+    }
     if (!resolved.cpuSet.isEmpty())
         m_cpuAssignments.insert(routeId, resolved.cpuSet);
     replica->start(port);

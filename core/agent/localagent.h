@@ -8,6 +8,7 @@
 
 #include "agent/agentconnector.h"
 #include "agent/gpumonitor.h"
+#include "agent/gpuplacement.h"
 
 namespace ServeDeck {
 
@@ -60,12 +61,15 @@ private:
     QNetworkAccessManager m_network;
     std::map<QUuid, std::unique_ptr<ReplicaProcess>> m_replicas;
     QHash<QUuid, QList<int>> m_gpuAssignments;
+    QHash<QUuid, std::pair<int, qint64>> m_gpuAsks;  // each GPU replica's gpu count and gpu_memory
     QHash<QUuid, QList<int>> m_cpuAssignments;
     QString m_cgroupBase;  // where the kernel enforces memory limits; empty: the RSS watchdog does
     std::optional<QList<int>> m_gpuIndices;  // from the first good reading a GPU replica needed
     GpuMonitor m_gpuMonitor;
 
     QList<int> gpuIndices();
+    // Its devices with what replicas hold on them and, for real GPUs, what NVML says is in use.
+    GpuPlacement gpuPlacement();
     QList<int> chooseCpuSet(double cores) const;
 };
 

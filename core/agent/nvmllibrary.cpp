@@ -1,5 +1,9 @@
 #include "nvmllibrary.h"
 
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
 #include <QFile>
 
 #include <dlfcn.h>
@@ -23,8 +27,25 @@ struct nvmlUtilization_t
     unsigned int gpu;
     unsigned int memory;
 };
+// nvmlProcessInfo_v1_t, and the layout that _v2 and _v3 share (nvmlProcessInfo_v2_t).
+struct nvmlProcessInfo_v1_t
+{
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+};
+struct nvmlProcessInfo_v2_t
+{
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId;
+    unsigned int computeInstanceId;
+};
+constexpr unsigned long long NVML_VALUE_NOT_AVAILABLE = ~0ull;
 constexpr nvmlReturn_t NVML_SUCCESS = 0;
 constexpr nvmlReturn_t NVML_ERROR_NOT_SUPPORTED = 3;
+constexpr nvmlReturn_t NVML_ERROR_INSUFFICIENT_SIZE = 7;
+// Compute processes listed per device; a GPU shared by more is not a workstation's.
+constexpr unsigned int kMaxProcesses = 1024;
 // NVML_DEVICE_NAME_V2_BUFFER_SIZE and NVML_DEVICE_UUID_V2_BUFFER_SIZE.
 constexpr unsigned int kNameBufferSize = 96;
 constexpr unsigned int kUuidBufferSize = 96;
@@ -44,6 +65,43 @@ struct NvmlLibrary::Api
     nvmlReturn_t (*memoryInfo)(nvmlDevice_t, nvmlMemory_t *);
     nvmlReturn_t (*utilization)(nvmlDevice_t, nvmlUtilization_t *);
     const char *(*errorString)(nvmlReturn_t);
+    // Optional (per-process memory): the newest of _v3, _v2 and the first, with its record's size.
+    nvmlReturn_t (*processes)(nvmlDevice_t, unsigned int *, void *) = nullptr;
+    size_t processInfoSize = 0;
+
+    // The compute processes on a device with their memory; empty where NVML does not say.
+    QList<GpuProcess> listProcesses(nvmlDevice_t device) const
+    {
+        QList<GpuProcess> out;
+        if (!processes)
+            return out;
+        unsigned int count = 64;
+        std::vector<unsigned char> buffer;
+        nvmlReturn_t code = NVML_ERROR_INSUFFICIENT_SIZE;
+        // Twice at most: processes may start between asking the count and reading the list.
+        for (int attempt = 0; attempt < 2 && code == NVML_ERROR_INSUFFICIENT_SIZE; ++attempt) {
+            count = std::min(count, kMaxProcesses);
+            buffer.assign(size_t(count) * processInfoSize, 0);
+            code = processes(device, &count, buffer.data());
+            if (code == NVML_ERROR_INSUFFICIENT_SIZE)
+                count += 8;
+        }
+        if (code != NVML_SUCCESS)
+            return out;
+        count = std::min<unsigned int>(count, unsigned(buffer.size() / processInfoSize));
+        for (unsigned int i = 0; i < count; ++i) {
+            // pid and usedGpuMemory lead every version's record.
+            nvmlProcessInfo_v1_t info{};
+            std::memcpy(&info.pid, buffer.data() + i * processInfoSize + offsetof(nvmlProcessInfo_v1_t, pid), sizeof info.pid);
+            std::memcpy(&info.usedGpuMemory, buffer.data() + i * processInfoSize + offsetof(nvmlProcessInfo_v1_t, usedGpuMemory),
+                        sizeof info.usedGpuMemory);
+            out.append({qint64(info.pid),
+                        info.usedGpuMemory == NVML_VALUE_NOT_AVAILABLE || info.usedGpuMemory > (1ull << 62)
+                            ? qint64(-1)
+                            : qint64(info.usedGpuMemory)});
+        }
+        return out;
+    }
 
     QString describe(const char *call, nvmlReturn_t code) const
     {
@@ -92,6 +150,17 @@ bool NvmlLibrary::load(const QString &path, QString *why)
     resolve(m_api->errorString, "nvmlErrorString");
     if (missing)
         return false;
+    // Per-process memory is a bonus: a library without any of these still reads devices.
+    static_assert(offsetof(nvmlProcessInfo_v2_t, usedGpuMemory) == offsetof(nvmlProcessInfo_v1_t, usedGpuMemory));
+    for (const auto &[symbol, size] : {std::pair{"nvmlDeviceGetComputeRunningProcesses_v3", sizeof(nvmlProcessInfo_v2_t)},
+                                       std::pair{"nvmlDeviceGetComputeRunningProcesses_v2", sizeof(nvmlProcessInfo_v2_t)},
+                                       std::pair{"nvmlDeviceGetComputeRunningProcesses", sizeof(nvmlProcessInfo_v1_t)}}) {
+        m_api->processes = reinterpret_cast<decltype(m_api->processes)>(::dlsym(m_handle, symbol));
+        if (m_api->processes) {
+            m_api->processInfoSize = size;
+            break;
+        }
+    }
     // Without a driver (a library left behind, a container without the device) this fails.
     if (const nvmlReturn_t code = m_api->init(); code != NVML_SUCCESS) {
         *why = m_api->describe("nvmlInit_v2", code);
@@ -150,6 +219,7 @@ std::optional<QList<GpuInfo>> NvmlLibrary::read(QString *why) const
             *why = m_api->describe("nvmlDeviceGetUtilizationRates", code);
             return std::nullopt;
         }
+        gpu.processes = m_api->listProcesses(device);
         gpus.append(gpu);
     }
     return gpus;

@@ -370,6 +370,10 @@ void ReplicaProcess::finish(int exitCode, std::optional<int> signal)
         exit.message = QStringLiteral("%1 ended by signal %2").arg(m_spec.program).arg(*signal);
     else
         exit.message = QStringLiteral("%1 exited with code %2").arg(m_spec.program).arg(exitCode);
+    // The device and the memory asked for, where the log says, lead the record.
+    if (exit.errorKind == u"CudaOutOfMemory")
+        exit.message = describeCudaOom(cudaOomDetails(m_log), m_spec.environment.value(QStringLiteral("CUDA_VISIBLE_DEVICES")))
+            + QStringLiteral(" (") + exit.message + u')';
     Q_EMIT exited(exit);
 }
 

@@ -24,6 +24,10 @@ struct ReplicaSpec
     double cpuCores = 0;                  // cores it asked for; the agent pins it to that many
     QList<int> cpuSet;                    // the cores the agent chose (empty: any)
     int gpuCount = 0;                     // GPUs the agent gives it through CUDA_VISIBLE_DEVICES
+    qint64 gpuMemoryBytes = 0;            // device memory it needs; with gpuCount <= 1 it shares a device
+    // Added once the device is chosen, "{gpu_memory_fraction}" becoming its share of the device
+    // (vLLM's --gpu-memory-utilization).
+    QStringList gpuMemoryArguments;
     std::optional<HealthCheckConfig> healthCheck;
     // Readiness, from a runtime preset: while it starts, this status means "still loading", and it
     // has startTimeoutMs to become ready (0: the health check's own budget). A ready answer must

@@ -257,20 +257,25 @@ QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated)
                                 {QStringLiteral("memory_used"), formatMemorySize(g.memoryUsedBytes)},
                                 {QStringLiteral("utilization_percent"), g.utilizationPercent}});
     QJsonArray replicas;
-    for (const ReplicaStatus &r : status.replicas)
-        replicas.append(QJsonObject{{QStringLiteral("route_id"), id(r.routeId)},
-                                    {QStringLiteral("pid"), r.pid},
-                                    {QStringLiteral("port"), r.port},
-                                    {QStringLiteral("state"), r.state},
-                                    {QStringLiteral("resident_memory"), formatMemorySize(r.residentBytes)},
-                                    {QStringLiteral("cpu_seconds"), r.cpuSeconds},
-                                    {QStringLiteral("cold_start_ms"), r.coldStartMs >= 0 ? QJsonValue(r.coldStartMs) : QJsonValue()},
-                                    {QStringLiteral("gpus"), [&] {
-                                         QJsonArray a;
-                                         for (int g : r.gpus)
-                                             a.append(g);
-                                         return a;
-                                     }()}});
+    for (const ReplicaStatus &r : status.replicas) {
+        QJsonObject replica{{QStringLiteral("route_id"), id(r.routeId)},
+                        {QStringLiteral("pid"), r.pid},
+                        {QStringLiteral("port"), r.port},
+                        {QStringLiteral("state"), r.state},
+                        {QStringLiteral("resident_memory"), formatMemorySize(r.residentBytes)},
+                        {QStringLiteral("cpu_seconds"), r.cpuSeconds},
+                        {QStringLiteral("cold_start_ms"), r.coldStartMs >= 0 ? QJsonValue(r.coldStartMs) : QJsonValue()},
+                        {QStringLiteral("gpus"), [&] {
+                             QJsonArray a;
+                             for (int g : r.gpus)
+                                 a.append(g);
+                             return a;
+                         }()}};
+        // Only where NVML says: a missing field is "not known", never 0.
+        if (r.gpuMemoryUsedBytes >= 0)
+            replica.insert(QStringLiteral("gpu_memory_used_bytes"), r.gpuMemoryUsedBytes);
+        replicas.append(replica);
+    }
     return {{QStringLiteral("agent_id"), status.agentId},
             {QStringLiteral("kind"), status.kind},
             {QStringLiteral("capacity"), status.capacity.total.toJson()},

@@ -1,5 +1,6 @@
 #include "resourceslots.h"
 
+#include <array>
 #include <cmath>
 
 #include <QRegularExpression>
@@ -32,6 +33,33 @@ Result<double> slotNumber(const QJsonObject &json, const QString &key)
                          QStringLiteral("resource_slots.%1: must be a non-negative number").arg(key),
                          {{QStringLiteral("field"), QString(QStringLiteral("resource_slots.") + key)}});
     return n;
+}
+
+// A memory slot: bytes as a JSON number, or a size such as "4G".
+Result<qint64> slotMemory(const QJsonValue &v, const QString &key)
+{
+    const QString field = QStringLiteral("resource_slots.") + key;
+    const QJsonObject details{{QStringLiteral("field"), field}};
+    qint64 bytes = 0;
+    if (v.isDouble()) {
+        const double value = v.toDouble();
+        // Outside qint64's range the conversion is undefined behaviour: refuse first.
+        if (!(std::abs(value) <= 9.0e18))
+            return makeError(ErrorType::InvalidArgument,
+                             value < 0 ? field + QStringLiteral(": must not be negative") : field + QStringLiteral(": too large"),
+                             details);
+        bytes = qint64(value);
+    } else if (v.isString()) {
+        auto parsed = parseMemorySize(v.toString());
+        if (!parsed)
+            return makeError(ErrorType::InvalidArgument, field + QStringLiteral(": ") + parsed.error().message, details);
+        bytes = *parsed;
+    } else {
+        return makeError(ErrorType::InvalidArgument, field + QStringLiteral(": expected a size such as \"4G\""), details);
+    }
+    if (bytes < 0)
+        return makeError(ErrorType::InvalidArgument, field + QStringLiteral(": must not be negative"), details);
+    return bytes;
 }
 
 QString formatNumber(double n)
@@ -92,33 +120,15 @@ Result<ResourceSlots> ResourceSlots::fromJson(const QJsonObject &json)
                 return n.error();
             slots.cpu = *n;
         } else if (key == u"memory" || key == u"mem") {
-            qint64 bytes = 0;
-            if (it.value().isDouble()) {
-                const double value = it.value().toDouble();
-                // Outside qint64's range the conversion is undefined behaviour: refuse first.
-                if (!(std::abs(value) <= 9.0e18))
-                    return makeError(ErrorType::InvalidArgument,
-                                     value < 0 ? QStringLiteral("resource_slots.memory: must not be negative")
-                                               : QStringLiteral("resource_slots.memory: too large"),
-                                     {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
-                bytes = qint64(value);
-            } else if (it.value().isString()) {
-                auto parsed = parseMemorySize(it.value().toString());
-                if (!parsed)
-                    return makeError(ErrorType::InvalidArgument,
-                                     QStringLiteral("resource_slots.memory: ") + parsed.error().message,
-                                     {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
-                bytes = *parsed;
-            } else {
-                return makeError(ErrorType::InvalidArgument,
-                                 QStringLiteral("resource_slots.memory: expected a size such as \"4G\""),
-                                 {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
-            }
-            if (bytes < 0)
-                return makeError(ErrorType::InvalidArgument,
-                                 QStringLiteral("resource_slots.memory: must not be negative"),
-                                 {{QStringLiteral("field"), QStringLiteral("resource_slots.memory")}});
-            slots.memoryBytes = bytes;
+            auto bytes = slotMemory(it.value(), QStringLiteral("memory"));
+            if (!bytes)
+                return bytes.error();
+            slots.memoryBytes = *bytes;
+        } else if (key == u"gpu_memory" || key == u"cuda.mem") {
+            auto bytes = slotMemory(it.value(), QStringLiteral("gpu_memory"));
+            if (!bytes)
+                return bytes.error();
+            slots.gpuMemoryBytes = *bytes;
         } else if (key == u"gpu" || key == u"cuda.device" || key == u"cuda.shares") {
             auto n = slotNumber(json, key);
             if (!n)
@@ -126,7 +136,7 @@ Result<ResourceSlots> ResourceSlots::fromJson(const QJsonObject &json)
             slots.gpu = *n;
         } else {
             return makeError(ErrorType::InvalidArgument,
-                             QStringLiteral("resource_slots.%1: unknown slot (known: cpu, memory, gpu)").arg(key),
+                             QStringLiteral("resource_slots.%1: unknown slot (known: cpu, memory, gpu, gpu_memory)").arg(key),
                              {{QStringLiteral("field"), QString(QStringLiteral("resource_slots.") + key)}});
         }
     }
@@ -139,29 +149,53 @@ QJsonObject ResourceSlots::toJson() const
                     {QStringLiteral("memory"), formatMemorySize(memoryBytes)}};
     if (gpu > 0)
         out.insert(QStringLiteral("gpu"), formatNumber(gpu));
+    if (gpuMemoryBytes > 0)
+        out.insert(QStringLiteral("gpu_memory"), formatMemorySize(gpuMemoryBytes));
     return out;
 }
 
 ResourceSlots ResourceSlots::operator*(int replicas) const
 {
-    return {cpu * replicas, memoryBytes * replicas, gpu * replicas};
+    return {cpu * replicas, memoryBytes * replicas, wholeGpus() * replicas, gpuMemoryBytes * replicas};
 }
 
 ResourceSlots ResourceSlots::operator+(const ResourceSlots &o) const
 {
-    return {cpu + o.cpu, memoryBytes + o.memoryBytes, gpu + o.gpu};
+    return {cpu + o.cpu, memoryBytes + o.memoryBytes, gpu + o.gpu, gpuMemoryBytes + o.gpuMemoryBytes};
 }
 
 ResourceSlots ResourceSlots::operator-(const ResourceSlots &o) const
 {
-    return {cpu - o.cpu, memoryBytes - o.memoryBytes, gpu - o.gpu};
+    return {cpu - o.cpu, memoryBytes - o.memoryBytes, gpu - o.gpu, gpuMemoryBytes - o.gpuMemoryBytes};
 }
 
 bool ResourceSlots::fitsIn(const ResourceSlots &available) const
 {
     // A tiny epsilon keeps fractional CPU sums (0.1 * 3) from failing on rounding.
     constexpr double eps = 1e-9;
-    return cpu <= available.cpu + eps && memoryBytes <= available.memoryBytes && gpu <= available.gpu + eps;
+    // GPU memory in sum only: which device a sharer lands on is GpuPlacement's question. A
+    // product (slots * n) already counts sharers by memory, not by device.
+    return cpu <= available.cpu + eps && memoryBytes <= available.memoryBytes && gpu <= available.gpu + eps
+        && gpuMemoryBytes <= available.gpuMemoryBytes;
+}
+
+QString readableMemorySize(qint64 bytes)
+{
+    constexpr qint64 kGiB = qint64(1) << 30;
+    constexpr qint64 kMiB = qint64(1) << 20;
+    const auto trimmed = [](double value) {
+        QString text = QString::number(value, 'f', 2);
+        while (text.endsWith(u'0'))
+            text.chop(1);
+        if (text.endsWith(u'.'))
+            text.chop(1);
+        return text;
+    };
+    if (std::abs(bytes) >= kGiB)
+        return trimmed(double(bytes) / double(kGiB)) + QStringLiteral(" GiB");
+    if (std::abs(bytes) >= kMiB)
+        return trimmed(double(bytes) / double(kMiB)) + QStringLiteral(" MiB");
+    return QString::number(bytes) + QStringLiteral(" bytes");
 }
 
 } // namespace ServeDeck

@@ -215,6 +215,7 @@ Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &
         plan.program = command.takeFirst();
         plan.arguments = command;
         plan.commandFromPreset = true;
+        plan.gpuMemoryArguments = preset->gpuMemoryArguments;
         for (const auto &[name, value] : preset->environment)
             plan.environment.append({name, substitute(value, plan.modelPath, gguf, gpuCount)});
     }

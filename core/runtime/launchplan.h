@@ -25,6 +25,7 @@ struct LaunchPlan
     bool commandFromPreset = false;  // else the definition's, which the agent resolves as before
     bool inToolsDir = false;  // found in a tools dir (else PATH, where each agent looks itself)
     QStringList arguments;
+    QStringList gpuMemoryArguments;  // the preset's, for the agent to complete (see RuntimePreset)
     QList<QPair<QString, QString>> environment;
     std::optional<HealthCheckConfig> healthCheck;
     int loadingStatusCode = 0;

@@ -48,6 +48,8 @@ QList<RuntimePreset> makePresets()
     vllm.command = {QStringLiteral("vllm"), QStringLiteral("serve"), folder, QStringLiteral("--port"), port};
     vllm.portFlag = QStringLiteral("--port");
     vllm.gpuArguments = {QStringLiteral("--tensor-parallel-size"), gpus};
+    // vLLM takes 90% of the device unless told its share: two small models could not share one.
+    vllm.gpuMemoryArguments = {QStringLiteral("--gpu-memory-utilization"), QStringLiteral("{gpu_memory_fraction}")};
     vllm.healthCheck = health(QStringLiteral("/health"));
     vllm.startTimeoutS = 1800;  // a 70B model's weights take minutes to load and compile
     vllm.requiredFiles = hfLayout;

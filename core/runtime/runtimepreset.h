@@ -27,6 +27,9 @@ struct RuntimePreset
     QStringList command;      // program first; QProcess runs it, no shell
     QString portFlag;         // empty: the port goes in through the environment
     QStringList gpuArguments; // added when the replica has GPUs
+    // Added by the agent when the replica asks for gpu_memory, once it knows the device:
+    // {gpu_memory_fraction} is gpu_memory / the device's memory (two decimals, rounded down).
+    QStringList gpuMemoryArguments;
     QList<QPair<QString, QString>> environment;  // same templates as the arguments
     HealthCheckConfig healthCheck;
     int loadingStatusCode = 0;  // an answer that means "still loading": STARTING, not failing

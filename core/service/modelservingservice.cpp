@@ -48,8 +48,10 @@ int replicasThatFit(const ResourceSlots &perReplica, const ResourceSlots &availa
         fit = std::min(fit, std::floor(std::max(0.0, available.cpu) / perReplica.cpu + 1e-9));
     if (perReplica.memoryBytes > 0)
         fit = std::min(fit, std::floor(double(std::max<qint64>(0, available.memoryBytes)) / double(perReplica.memoryBytes)));
-    if (perReplica.gpu > 0)
-        fit = std::min(fit, std::floor(std::max(0.0, available.gpu) / perReplica.gpu + 1e-9));
+    if (perReplica.wholeGpus() > 0)
+        fit = std::min(fit, std::floor(std::max(0.0, available.gpu) / perReplica.wholeGpus() + 1e-9));
+    if (perReplica.gpuMemoryBytes > 0)
+        fit = std::min(fit, std::floor(double(std::max<qint64>(0, available.gpuMemoryBytes)) / double(perReplica.gpuMemoryBytes)));
     return int(fit);
 }
 

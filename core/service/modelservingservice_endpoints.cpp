@@ -7,6 +7,7 @@
 
 #include <QRegularExpression>
 
+#include "agent/gpuplacement.h"
 #include "domain/clock.h"
 #include "domain/headersafetext.h"
 #include "runtime/runtimepreset.h"
@@ -44,6 +45,48 @@ std::optional<ServiceError> checkRuntimeVariant(const QString &variant)
 int gpuCountOf(const ResourceSlots &slots)
 {
     return int(std::ceil(slots.gpu));
+}
+
+// Whether `replicas` more replicas asking GPUs or GPU memory fit the configured devices after
+// what live endpoints already promise (placed as the agents place them): the devices of the
+// first, or the device and the memory short. None for a replica without a GPU.
+Result<QList<int>> placeOnGpus(Repository &repository, const Capacity &capacity, const ResourceSlots &slots, int replicas)
+{
+    if (gpuCountOf(slots) <= 0 && slots.gpuMemoryBytes <= 0)
+        return QList<int>{};
+    QList<GpuDevice> devices;
+    for (int i = 0; i < int(capacity.total.gpu); ++i)
+        devices.append({i, capacity.deviceMemoryBytes.value(i), 0});
+    GpuPlacement placement(devices);
+    auto live = repository.endpoints();
+    auto counts = repository.endpointRouteCounts();
+    if (live && counts) {
+        QHash<QUuid, int> active;
+        for (const EndpointRouteCounts &c : *counts)
+            active.insert(c.id, c.active);
+        for (const Endpoint &e : *live) {
+            if (!e.isLive() || (gpuCountOf(e.resourceSlots) <= 0 && e.resourceSlots.gpuMemoryBytes <= 0))
+                continue;
+            // What no longer fits (capacity lowered since) holds nothing here.
+            for (int i = 0; i < std::max(e.replicas, active.value(e.id)); ++i)
+                static_cast<void>(placement.place(gpuCountOf(e.resourceSlots), e.resourceSlots.gpuMemoryBytes));
+        }
+    }
+    QList<int> first;
+    for (int i = 0; i < std::max(1, replicas); ++i) {
+        auto placed = placement.place(gpuCountOf(slots), slots.gpuMemoryBytes);
+        if (!placed && i < replicas) {
+            ServiceError error = placed.error();
+            if (replicas > 1)
+                error.message = QStringLiteral("replica %1 of %2: ").arg(i + 1).arg(replicas) + error.message;
+            error.details.insert(QStringLiteral("requested_replicas"), replicas);
+            error.details.insert(QStringLiteral("replicas_that_fit"), i);
+            return error;
+        }
+        if (i == 0 && placed)
+            first = *placed;
+    }
+    return first;
 }
 
 QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
@@ -125,9 +168,11 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         if (auto plan = validateFolder(folder, request.runtimeVariant, gpuCountOf(request.resourceSlots)); !plan)
             return plan.error();
 
+        if (auto placed = placeOnGpus(m_repository, m_config.capacity, request.resourceSlots, request.replicas); !placed)
+            return placed.error();
         const ResourceSlots total = m_config.capacity.total;
         const ResourceSlots available = total - allocated();
-        if (!request.resourceSlots.fitsIn(total) || !(request.resourceSlots * request.replicas).fitsIn(available))
+        if (!(request.resourceSlots * 1).fitsIn(total) || !(request.resourceSlots * request.replicas).fitsIn(available))
             return makeError(ErrorType::InsufficientResources,
                              QStringLiteral("%1 replica(s) of cpu %2, memory %3 do not fit: %4 replica(s) fit")
                                  .arg(request.replicas)
@@ -196,7 +241,21 @@ DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
     report.perReplica = request.resourceSlots;
     report.total = request.resourceSlots * std::max(0, request.replicas);
     report.available = m_config.capacity.total - allocated();
-    if (!report.total.fitsIn(report.available) || !request.resourceSlots.fitsIn(m_config.capacity.total))
+    const auto placed = placeOnGpus(m_repository, m_config.capacity, request.resourceSlots, std::max(0, request.replicas));
+    // The command line as the agent will complete it: the share of the device the first replica
+    // would get, by the configured memory.
+    if (placed && !placed->isEmpty() && report.launch && request.resourceSlots.gpuMemoryBytes > 0) {
+        const qint64 deviceBytes = m_config.capacity.deviceMemoryBytes.value(placed->constFirst());
+        for (const QString &argument : report.launch->gpuMemoryArguments) {
+            if (deviceBytes > 0)
+                report.launch->arguments << QString(argument).replace(
+                    QStringLiteral("{gpu_memory_fraction}"),
+                    GpuPlacement::memoryFraction(request.resourceSlots.gpuMemoryBytes, deviceBytes));
+        }
+    }
+    if (!placed)
+        report.problems << placed.error();
+    else if (!report.total.fitsIn(report.available) || !(request.resourceSlots * 1).fitsIn(m_config.capacity.total))
         report.problems << makeError(ErrorType::InsufficientResources,
                                      QStringLiteral("%1 replica(s) do not fit: %2 replica(s) fit")
                                          .arg(request.replicas)

@@ -124,6 +124,7 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
     spec.environment.insert(QStringLiteral("SERVEDECK_MODEL_VERSION"), (*revision)->modelVersion);
     spec.memoryLimitBytes = e.resourceSlots.memoryBytes;
     spec.cpuCores = e.resourceSlots.cpu;
+    spec.gpuMemoryBytes = e.resourceSlots.gpuMemoryBytes;
     return spec;
 }
 
@@ -138,6 +139,7 @@ ReplicaSpec ReplicaDeployer::specFrom(const LaunchPlan &plan, int gpuCount)
         spec.environment.insert(name, value);
     spec.environment.insert(QStringLiteral("MODEL_PATH"), plan.modelPath);
     spec.gpuCount = gpuCount;
+    spec.gpuMemoryArguments = plan.gpuMemoryArguments;
     spec.healthCheck = plan.healthCheck;
     spec.loadingStatusCode = plan.loadingStatusCode;
     spec.startTimeoutMs = qint64(plan.startTimeoutS) * 1000;

@@ -28,6 +28,11 @@ int g_initResult = kSuccess;  // what nvmlInit_v2 answers (tests make it fail)
 int g_inits = 0;
 int g_shutdowns = 0;
 int g_open = 0;  // nvmlInit_v2 is counted, as in the real library
+// One compute process on device 0 that tests name (a real replica's pid); device 1 always has
+// one whose memory NVML cannot say (as under some drivers and in containers).
+unsigned int g_processPid = 0;  // 0: none on device 0
+unsigned long long g_processBytes = 0;
+constexpr unsigned long long kNotAvailable = ~0ull;
 
 int copyOut(const char *text, char *buffer, unsigned int length)
 {
@@ -57,6 +62,13 @@ struct FakeMemory
 struct FakeUtilization
 {
     unsigned int gpu, memory;
+};
+// nvmlProcessInfo_v2_t, the record _v3 fills.
+struct FakeProcessInfo
+{
+    unsigned int pid;
+    unsigned long long usedGpuMemory;
+    unsigned int gpuInstanceId, computeInstanceId;
 };
 
 __attribute__((visibility("default"))) int nvmlInit_v2()
@@ -124,6 +136,29 @@ __attribute__((visibility("default"))) int nvmlDeviceGetUtilizationRates(void *d
     return kSuccess;
 }
 
+__attribute__((visibility("default"))) int nvmlDeviceGetComputeRunningProcesses_v3(void *device, unsigned int *count,
+                                                                                 FakeProcessInfo *infos)
+{
+    const FakeDevice *d = deviceOf(device);
+    if (!d || !count)
+        return kInvalidArgument;
+    FakeProcessInfo listed[1] = {};
+    unsigned int n = 0;
+    if (d == &kDevices[0] && g_processPid != 0)
+        listed[n++] = {g_processPid, g_processBytes, 0, 0};
+    else if (d == &kDevices[1])
+        listed[n++] = {4242, kNotAvailable, 0, 0};
+    // As NVML: too small a buffer is answered with the count needed.
+    if (*count < n) {
+        *count = n;
+        return kInsufficientSize;
+    }
+    *count = n;
+    for (unsigned int i = 0; i < n; ++i)
+        infos[i] = listed[i];
+    return kSuccess;
+}
+
 __attribute__((visibility("default"))) const char *nvmlErrorString(int result)
 {
     switch (result) {
@@ -144,6 +179,12 @@ __attribute__((visibility("default"))) const char *nvmlErrorString(int result)
 __attribute__((visibility("default"))) void fakeNvmlSetInitResult(int result)
 {
     g_initResult = result;
+}
+
+__attribute__((visibility("default"))) void fakeNvmlSetProcess(unsigned int pid, unsigned long long bytes)
+{
+    g_processPid = pid;
+    g_processBytes = bytes;
 }
 
 __attribute__((visibility("default"))) int fakeNvmlOpenCount()

@@ -114,6 +114,61 @@ private Q_SLOTS:
         QCOMPARE(classifyExit(facts, tail).value_or(QString()), kind);
     }
 
+    // Real runtimes' out-of-memory lines: the device and the size where they say them.
+    void cudaOomDetails_data()
+    {
+        QTest::addColumn<QByteArray>("log");
+        QTest::addColumn<QString>("visible");   // CUDA_VISIBLE_DEVICES
+        QTest::addColumn<int>("device");        // -1: not said
+        QTest::addColumn<qint64>("bytes");      // -1: not said
+        QTest::addColumn<QString>("described");
+        QTest::newRow("PyTorch 1.x/2.0") << QByteArray(
+            "Traceback (most recent call last):\n"
+            "  File \"/opt/app/serve.py\", line 41, in load\n"
+            "RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 23.65 GiB total capacity; 21.03 GiB "
+            "already allocated; 1.50 GiB free; 21.50 GiB reserved in total by PyTorch) If reserved memory is >> allocated "
+            "memory try setting max_split_size_mb to avoid fragmentation.  See documentation for Memory Management and "
+            "PYTORCH_CUDA_ALLOC_CONF\n")
+            << "0" << 0 << (qint64(2) << 30) << "CUDA out of memory on device 0: tried to allocate 2 GiB";
+        QTest::newRow("PyTorch 2.1+") << QByteArray(
+            "torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 896.00 MiB. GPU 1 has a total capacity of "
+            "79.15 GiB of which 512.31 MiB is free. Including non-PyTorch memory, this process has 78.62 GiB memory in "
+            "use. Of the allocated memory 77.90 GiB is allocated by PyTorch, and 215.07 MiB is reserved by PyTorch but "
+            "unallocated.\n")
+            << "2,5" << 1 << (qint64(896) << 20)
+            << "CUDA out of memory on device 5 (GPU 1 as the runtime counts): tried to allocate 896 MiB";
+        QTest::newRow("bare CUDA error") << QByteArray(
+            "RuntimeError: CUDA error: out of memory\n"
+            "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might "
+            "be incorrect.\n"
+            "For debugging consider passing CUDA_LAUNCH_BLOCKING=1.\n")
+            << "0" << -1 << qint64(-1) << "CUDA out of memory";
+        QTest::newRow("demo model server") << QByteArray(
+            "CUDA error: out of memory. Tried to allocate 204800 MiB (GPU 0; 143771 MiB total capacity; NVIDIA H200)\n")
+            << "3" << 0 << (qint64(200) << 30) << "CUDA out of memory on device 3 (GPU 0 as the runtime counts): tried to allocate 200 GiB";
+        QTest::newRow("the last report wins") << QByteArray(
+            "RuntimeError: CUDA out of memory. Tried to allocate 20.00 MiB (GPU 0; 7.79 GiB total capacity)\n"
+            "retrying with a smaller batch\n"
+            "RuntimeError: CUDA out of memory. Tried to allocate 10.00 MiB (GPU 0; 7.79 GiB total capacity)\n")
+            << "" << 0 << (qint64(10) << 20) << "CUDA out of memory on device 0: tried to allocate 10 MiB";
+    }
+
+    void cudaOomDetails()
+    {
+        QFETCH(QByteArray, log);
+        QFETCH(QString, visible);
+        QFETCH(int, device);
+        QFETCH(qint64, bytes);
+        QFETCH(QString, described);
+        LogTail tail;
+        tail.append(log);
+        QCOMPARE(classifyExit(ExitFacts{}, tail).value_or(QString()), QStringLiteral("CudaOutOfMemory"));
+        const CudaOomDetails details = ServeDeck::cudaOomDetails(tail);
+        QCOMPARE(details.device.value_or(-1), device);
+        QCOMPARE(details.requestedBytes.value_or(-1), bytes);
+        QCOMPARE(describeCudaOom(details, visible), described);
+    }
+
     // nvidia-smi's own output for `--format=csv,noheader,nounits` (values in MiB and percent).
     void gpuQueryParses()
     {

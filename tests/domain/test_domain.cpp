@@ -59,6 +59,12 @@ private Q_SLOTS:
         QTest::newRow("bad memory") << QByteArray(R"({"memory":"4 bananas"})") << false << 0.0 << "resource_slots.memory";
         QTest::newRow("unknown slot") << QByteArray(R"({"tpu":"1"})") << false << 0.0 << "resource_slots.tpu";
         QTest::newRow("memory as bool") << QByteArray(R"({"memory":true})") << false << 0.0 << "resource_slots.memory";
+        QTest::newRow("gpu memory") << QByteArray(R"({"cpu":"1","memory":"1G","gpu":"1","gpu_memory":"24G"})") << true << 1.0 << "";
+        QTest::newRow("gpu memory in bytes") << QByteArray(R"({"cpu":"1","gpu_memory":1073741824})") << true << 1.0 << "";
+        QTest::newRow("negative gpu memory") << QByteArray(R"({"gpu_memory":"-1G"})") << false << 0.0 << "resource_slots.gpu_memory";
+        QTest::newRow("gpu memory word") << QByteArray(R"({"gpu_memory":"plenty"})") << false << 0.0 << "resource_slots.gpu_memory";
+        QTest::newRow("gpu memory as bool") << QByteArray(R"({"gpu_memory":false})") << false << 0.0 << "resource_slots.gpu_memory";
+        QTest::newRow("negative gpu memory number") << QByteArray(R"({"gpu_memory":-5})") << false << 0.0 << "resource_slots.gpu_memory";
     }
 
     void resourceSlots()
@@ -91,6 +97,28 @@ private Q_SLOTS:
         const auto largest = ResourceSlots::fromJson(QJsonDocument::fromJson(R"({"memory":9e18})").object());
         QVERIFY(largest.ok());
         QCOMPARE(largest->memoryBytes, qint64(9000000000000000000));
+    }
+
+    // A replica that shares a device by memory takes memory, not a device, when counted.
+    void gpuMemorySlots()
+    {
+        const auto slots = ResourceSlots::fromJson(QJsonDocument::fromJson(R"({"cpu":1,"memory":"1G","gpu":1,"gpu_memory":"10G"})").object());
+        QVERIFY(slots.ok());
+        QCOMPARE(slots->gpuMemoryBytes, qint64(10) << 30);
+        QVERIFY(slots->sharesGpu());
+        QCOMPARE(slots->toJson().value(QStringLiteral("gpu_memory")).toString(), QStringLiteral("10G"));
+        const ResourceSlots two = *slots * 2;
+        QCOMPARE(two.gpu, 0.0);
+        QCOMPARE(two.gpuMemoryBytes, qint64(20) << 30);
+        const ResourceSlots oneDevice{8, qint64(8) << 30, 1, qint64(24) << 30};
+        QVERIFY(two.fitsIn(oneDevice));
+        QVERIFY(!(*slots * 3).fitsIn(oneDevice));
+        const ResourceSlots whole{1, 1, 2, qint64(10) << 30};  // two devices with 10G each
+        QVERIFY(!whole.sharesGpu());
+        QCOMPARE((whole * 2).gpu, 4.0);
+        QCOMPARE(readableMemorySize(qint64(24) << 30), QStringLiteral("24 GiB"));
+        QCOMPARE(readableMemorySize(qint64(3) << 29), QStringLiteral("1.5 GiB"));
+        QCOMPARE(readableMemorySize(qint64(512) << 20), QStringLiteral("512 MiB"));
     }
 
     void fits()

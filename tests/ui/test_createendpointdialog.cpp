@@ -43,6 +43,7 @@ private Q_SLOTS:
     void goodFolderShowsTheEstimateAndDeploys();
     void refusedDeployIsShownInPlace();
     void screenshot();
+    void gpuMemoryIsAskedAndChecked();
 
 private:
     ModelServingService &service() { return m_plane->service(); }
@@ -287,6 +288,28 @@ void TestCreateEndpointDialog::refusedDeployIsShownInPlace()
     QVERIFY(m_dialog->isVisible());
     QCOMPARE(problemTypes(), QStringList{u"ModelAlreadyExists"_s});
     QVERIFY(!field<QPushButton>(u"deploy"_s)->isEnabled());
+}
+
+// GPU memory per replica goes into the request and the estimate; this console has no GPU, so
+// the check says so by name and Deploy stays closed. (After the screenshot, which frees capacity.)
+void TestCreateEndpointDialog::gpuMemoryIsAskedAndChecked()
+{
+    fill(u"llm"_s, u"v1"_s, u"iris-v1"_s, 1);
+    field<QDoubleSpinBox>(u"gpuMemory"_s)->setValue(10);
+    QCOMPARE(m_dialog->request().resourceSlots.gpuMemoryBytes, qint64(10) << 30);
+    QVERIFY(!checkPasses());
+    QCOMPARE(problemTypes(), QStringList{u"InsufficientResources"_s});
+    QVERIFY2(field<QListWidget>(u"problems"_s)->item(0)->text().contains(u"no GPU for a replica that needs 10 GiB of GPU memory"_s),
+             qPrintable(field<QListWidget>(u"problems"_s)->item(0)->text()));
+    QCOMPARE(estimate(0, 4), u"10G"_s);
+    QCOMPARE(estimate(1, 4), u"10G"_s);  // the total, for one replica
+    QVERIFY(!field<QPushButton>(u"deploy"_s)->isEnabled());
+    const QString failed = UiTest::saveScreenshot(*m_dialog, u"create-endpoint-gpu-memory"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    // None again: a CPU endpoint passes.
+    field<QDoubleSpinBox>(u"gpuMemory"_s)->setValue(0);
+    QCOMPARE(m_dialog->request().resourceSlots.gpuMemoryBytes, qint64(0));
+    QVERIFY(checkPasses());
 }
 
 void TestCreateEndpointDialog::screenshot()

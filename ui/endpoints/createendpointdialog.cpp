@@ -28,6 +28,7 @@ namespace ServeDeck {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+constexpr int kEstimateColumns = 4;  // CPU, memory, GPU, GPU memory
 
 QString cpuText(double cpu)
 {
@@ -47,6 +48,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     , m_cpu(new QDoubleSpinBox(this))
     , m_memory(new QDoubleSpinBox(this))
     , m_gpu(new QDoubleSpinBox(this))
+    , m_gpuMemory(new QDoubleSpinBox(this))
     , m_replicas(new QSpinBox(this))
     , m_public(new QCheckBox(tr("Public: anyone who reaches the proxy may call it, no token needed"), this))
     , m_check(new QPushButton(tr("Check"), this))
@@ -65,6 +67,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     m_cpu->setObjectName(QStringLiteral("cpu"));
     m_memory->setObjectName(QStringLiteral("memory"));
     m_gpu->setObjectName(QStringLiteral("gpu"));
+    m_gpuMemory->setObjectName(QStringLiteral("gpuMemory"));
     m_replicas->setObjectName(QStringLiteral("replicas"));
     m_public->setObjectName(QStringLiteral("public"));
     m_check->setObjectName(QStringLiteral("check"));
@@ -92,6 +95,12 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     m_gpu->setRange(0, 64);
     m_gpu->setDecimals(1);
     m_gpu->setSuffix(tr(" GPUs"));
+    m_gpuMemory->setRange(0, 4096);
+    m_gpuMemory->setDecimals(2);
+    m_gpuMemory->setSuffix(QStringLiteral(" GiB"));
+    m_gpuMemory->setSpecialValueText(tr("none"));
+    m_gpuMemory->setToolTip(tr("Device memory each replica needs. With at most one GPU, replicas share a device "
+                               "where this much is free; vLLM is told its share."));
     m_replicas->setRange(0, 1000);
     m_replicas->setValue(1);
 
@@ -107,6 +116,9 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     slots->addSpacing(8);
     slots->addWidget(new QLabel(tr("GPU"), this));
     slots->addWidget(m_gpu, 1);
+    slots->addSpacing(8);
+    slots->addWidget(new QLabel(tr("GPU memory"), this));
+    slots->addWidget(m_gpuMemory, 1);
 
     auto *form = new QFormLayout;
     form->addRow(tr("Name"), m_name);
@@ -117,14 +129,15 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
     form->addRow(tr("Replicas"), m_replicas);
     form->addRow(QString(), m_public);
 
-    // Rows: per replica, total, available; columns: CPU, memory, GPU.
+    // Rows: per replica, total, available; columns: CPU, memory, GPU, GPU memory.
     m_estimate->addWidget(new QLabel(tr("CPU"), this), 0, 1, Qt::AlignRight);
     m_estimate->addWidget(new QLabel(tr("Memory"), this), 0, 2, Qt::AlignRight);
     m_estimate->addWidget(new QLabel(tr("GPU"), this), 0, 3, Qt::AlignRight);
+    m_estimate->addWidget(new QLabel(tr("GPU memory"), this), 0, 4, Qt::AlignRight);
     const QStringList rowNames{tr("Per replica"), tr("Total"), tr("Available")};
     for (int row = 0; row < rowNames.size(); ++row) {
         m_estimate->addWidget(new QLabel(rowNames.at(row), this), row + 1, 0);
-        for (int column = 1; column <= 3; ++column) {
+        for (int column = 1; column <= kEstimateColumns; ++column) {
             auto *cell = new QLabel(QStringLiteral("–"), this);
             cell->setObjectName(QStringLiteral("estimate_%1_%2").arg(row).arg(column));
             cell->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -133,7 +146,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
         }
     }
     m_estimate->setColumnStretch(0, 1);
-    for (int column = 1; column <= 3; ++column)
+    for (int column = 1; column <= kEstimateColumns; ++column)
         m_estimate->setColumnStretch(column, 1);
     auto *estimateBox = new QGroupBox(tr("Resource estimate"), this);
     estimateBox->setLayout(m_estimate);
@@ -171,7 +184,7 @@ CreateEndpointDialog::CreateEndpointDialog(ControlClient &client, QWidget *paren
 
     for (QLineEdit *edit : {m_name, m_version, m_folder})
         connect(edit, &QLineEdit::textChanged, this, &CreateEndpointDialog::edited);
-    for (QDoubleSpinBox *box : {m_cpu, m_memory, m_gpu})
+    for (QDoubleSpinBox *box : {m_cpu, m_memory, m_gpu, m_gpuMemory})
         connect(box, &QDoubleSpinBox::valueChanged, this, &CreateEndpointDialog::edited);
     connect(m_replicas, &QSpinBox::valueChanged, this, &CreateEndpointDialog::edited);
     connect(m_public, &QCheckBox::toggled, this, &CreateEndpointDialog::edited);
@@ -195,7 +208,8 @@ CreateEndpointRequest CreateEndpointDialog::request() const
     r.modelVersion = m_version->text().trimmed();
     r.modelFolder = m_folder->text().trimmed();
     r.runtimeVariant = m_runtime->currentText();
-    r.resourceSlots = ResourceSlots{m_cpu->value(), qint64(std::llround(m_memory->value() * kGiB)), m_gpu->value()};
+    r.resourceSlots = ResourceSlots{m_cpu->value(), qint64(std::llround(m_memory->value() * kGiB)), m_gpu->value(),
+                                    qint64(std::llround(m_gpuMemory->value() * kGiB))};
     r.replicas = m_replicas->value();
     r.isPublic = m_public->isChecked();
     return r;
@@ -309,17 +323,19 @@ void CreateEndpointDialog::showEstimate(const DryRunReport &report)
     const QList<ResourceSlots> rows{report.perReplica, report.total, report.available};
     for (int row = 0; row < rows.size(); ++row) {
         const ResourceSlots &s = rows.at(row);
-        const QStringList cells{cpuText(s.cpu), formatMemorySize(s.memoryBytes), cpuText(s.gpu)};
+        const QStringList cells{cpuText(s.cpu), formatMemorySize(s.memoryBytes), cpuText(s.gpu),
+                                s.gpuMemoryBytes > 0 ? formatMemorySize(s.gpuMemoryBytes) : QStringLiteral("0")};
         for (int column = 0; column < cells.size(); ++column)
-            m_estimateCells.at(row * 3 + column)->setText(cells.at(column));
+            m_estimateCells.at(row * kEstimateColumns + column)->setText(cells.at(column));
     }
     // The total turns red where it does not fit in what is free.
     const bool cpuShort = report.total.cpu > report.available.cpu + 1e-9;
     const bool memoryShort = report.total.memoryBytes > report.available.memoryBytes;
     const bool gpuShort = report.total.gpu > report.available.gpu + 1e-9;
-    const QList<bool> shortOf{cpuShort, memoryShort, gpuShort};
-    for (int column = 0; column < 3; ++column)
-        m_estimateCells.at(3 + column)->setStyleSheet(shortOf.at(column) ? Theme::textStyle(Theme::Role::Error) + QStringLiteral(" font-weight: bold;")
+    const bool gpuMemoryShort = report.total.gpuMemoryBytes > report.available.gpuMemoryBytes;
+    const QList<bool> shortOf{cpuShort, memoryShort, gpuShort, gpuMemoryShort};
+    for (int column = 0; column < kEstimateColumns; ++column)
+        m_estimateCells.at(kEstimateColumns + column)->setStyleSheet(shortOf.at(column) ? Theme::textStyle(Theme::Role::Error) + QStringLiteral(" font-weight: bold;")
                                                                           : QString());
 }
 

@@ -65,6 +65,7 @@ private:
     QDoubleSpinBox *m_cpu;
     QDoubleSpinBox *m_memory;
     QDoubleSpinBox *m_gpu;
+    QDoubleSpinBox *m_gpuMemory;  // GiB per replica; 0: whole devices only
     QSpinBox *m_replicas;
     QCheckBox *m_public;
     QPushButton *m_check;

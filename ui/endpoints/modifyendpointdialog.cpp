@@ -109,6 +109,7 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_oldFolder = e.modelFolder;
     m_oldCpu = e.resourceSlots.cpu;
     m_oldGpu = e.resourceSlots.gpu;
+    m_oldGpuMemory = e.resourceSlots.gpuMemoryBytes;
     m_oldMemoryMiB = int(e.resourceSlots.memoryBytes >> 20);
     m_oldReplicas = e.replicas;
     m_oldPublic = e.isPublic;
@@ -168,7 +169,7 @@ void ModifyEndpointDialog::apply()
             request.canaryWeight = m_canary->value();
     }
     if (!qFuzzyCompare(m_cpu->value(), m_oldCpu) || m_memoryMiB->value() != m_oldMemoryMiB)
-        request.resourceSlots = ResourceSlots{m_cpu->value(), qint64(m_memoryMiB->value()) << 20, m_oldGpu};
+        request.resourceSlots = ResourceSlots{m_cpu->value(), qint64(m_memoryMiB->value()) << 20, m_oldGpu, m_oldGpuMemory};
     if (m_replicas->value() != m_oldReplicas)
         request.replicas = m_replicas->value();
     if (m_public->isChecked() != m_oldPublic)

@@ -70,6 +70,7 @@ private:
     // What the endpoint had when the dialog opened: unchanged fields are not sent.
     QString m_oldVersion, m_oldFolder;
     double m_oldCpu = 0, m_oldGpu = 0;
+    qint64 m_oldGpuMemory = 0;
     int m_oldMemoryMiB = 0, m_oldReplicas = 0;
     bool m_oldPublic = false;
 };
