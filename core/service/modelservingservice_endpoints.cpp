@@ -9,6 +9,7 @@
 
 #include "domain/clock.h"
 #include "domain/headersafetext.h"
+#include "runtime/runtimemetricmap.h"
 #include "runtime/runtimepreset.h"
 #include "store/repository.h"
 
@@ -233,6 +234,17 @@ Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool
     info.allocated = endpoint.resourceSlots * int(running);
     if (includeMetrics)
         info.metrics = m_metricsSource ? m_metricsSource(endpoint.id) : EndpointMetrics{};
+    // What rules can read from its runtime (cmd and custom: any preset's names), or why nothing.
+    info.runtimeMetrics = RuntimeMetricMap::forVariant(endpoint.runtimeVariant).metrics();
+    if (const auto preset = RuntimePreset::find(endpoint.runtimeVariant))
+        info.metricsNote = preset->metricsNote;
+    if (m_startingSource) {
+        const QHash<QUuid, ReplicaStarting> starting = m_startingSource();
+        for (const Route &r : std::as_const(info.routes)) {
+            if (const auto it = starting.constFind(r.id); it != starting.cend() && r.status == RouteStatus::Provisioning)
+                info.starting.insert(r.id, *it);
+        }
+    }
     return info;
 }
 
