@@ -424,6 +424,8 @@ KO = {
     # Runtimes: pending queue
 
     # Runtimes: LLM metrics
+    "%1 exports no Prometheus metrics: rules can use the proxy's metrics and the kernel's.": "%1은(는) Prometheus 메트릭을 내보내지 않습니다: 규칙에는 프록시와 커널의 메트릭을 쓸 수 있습니다.",
+    "%1: %2 is read from %3; its own names work too.": "%1: %2은(는) %3에서 읽습니다. 런타임 고유의 이름도 쓸 수 있습니다.",
 
     # Runtimes: front door
 
