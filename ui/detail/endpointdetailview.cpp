@@ -230,6 +230,9 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     m_replicaView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_replicaView->setEditTriggers(QAbstractItemView::NoEditTriggers);
     replicasLayout->addWidget(m_replicaView);
+    // No minimum of its own (a table's is tall): the console's window must still fit 650 pixels
+    // high. The splitter shares the height by stretch, so it shows unless the operator drags it shut.
+    replicasBox->setMinimumHeight(1);
     split->addWidget(charts);
     split->addWidget(replicasBox);
     split->addWidget(rolloutBox);
