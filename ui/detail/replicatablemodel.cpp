@@ -128,7 +128,8 @@ QVariant ReplicaTableModel::data(const QModelIndex &index, int role) const
         if (index.column() == Replica)
             return r.id.toString(QUuid::WithoutBraces);
         if (index.column() == Status && r.startingForMs >= 0)
-            return r.loading ? tr("Its runtime answers that it is still loading the model") : tr("Waiting for its first healthy answer");
+            return r.loading ? tr("Its runtime answers that it is still loading the model")
+                             : tr("Waiting for its first healthy answer");
         return {};
     }
     if (role != Qt::DisplayRole)
