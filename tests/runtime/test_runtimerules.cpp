@@ -204,6 +204,13 @@ private Q_SLOTS:
         QVERIFY(info.contains(u"runtime_metrics"_s));
         QCOMPARE(info.value(u"runtime_metrics"_s).toArray().size(), 0);
         QVERIFY(info.value(u"metrics_note"_s).toString().contains(u"no Prometheus metrics"_s));
+        // The list says the same of it.
+        ApiClient client(QUrl(u"http://"_s + m_plane->apiAddress()), m_plane->adminToken());
+        const ApiResponse list = client.get(u"/v1/services"_s);
+        QVERIFY(list.ok());
+        const QJsonArray services = list.body.object().value(u"services"_s).toArray();
+        QCOMPARE(services.size(), 1);
+        QCOMPARE(services.at(0).toObject().value(u"metrics_note"_s), info.value(u"metrics_note"_s));
     }
 
     // A replica answering the runtime's "still loading" is starting, and the API says since when
