@@ -472,8 +472,36 @@ std::optional<int> runInfo(CtlCall &c)
         printObject(c.out, o, kServiceKeys);
         if (o.contains(QStringLiteral("rollout")))
             c.out << "rollout:          " << rolloutSummary(o.value(QStringLiteral("rollout")).toObject()) << '\n';
+        // What rules can read from the runtime: normalized name (the runtime's names).
+        QStringList metrics;
+        for (const QJsonValue &m : o.value(QStringLiteral("runtime_metrics")).toArray()) {
+            QStringList names;
+            for (const QJsonValue &n : m.toObject().value(QStringLiteral("names")).toArray())
+                names << n.toString();
+            metrics << m.toObject().value(QStringLiteral("normalized")).toString() + QStringLiteral(" (")
+                           + names.join(QStringLiteral(", ")) + u')';
+        }
+        if (!metrics.isEmpty())
+            c.out << "runtime_metrics:  " << metrics.join(QStringLiteral("; ")) << '\n';
+        if (o.contains(QStringLiteral("metrics_note")))
+            c.out << "metrics_note:     " << o.value(QStringLiteral("metrics_note")).toString() << '\n';
         c.out << '\n';
-        printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns);
+        // A replica still starting says for how long, as "STARTING 1 min 20 s (loading)".
+        QJsonArray routes = o.value(QStringLiteral("routes")).toArray();
+        for (qsizetype i = 0; i < routes.size(); ++i) {
+            QJsonObject route = routes[i].toObject();
+            if (!route.contains(QStringLiteral("starting_for_s")))
+                continue;
+            const qint64 s = route.value(QStringLiteral("starting_for_s")).toInteger();
+            QString text = s >= 60 ? QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60) : QStringLiteral("%1 s").arg(s);
+            if (route.value(QStringLiteral("loading")).toBool())
+                text += QStringLiteral(" (loading)");
+            route.insert(QStringLiteral("starting"), text);
+            routes[i] = route;
+        }
+        QList<std::pair<QString, QString>> columns = kRouteColumns;
+        columns.append({QStringLiteral("starting"), QStringLiteral("STARTING")});
+        printTable(c.out, routes, columns);
     };
     return std::nullopt;
 }

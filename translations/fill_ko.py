@@ -426,6 +426,14 @@ KO = {
     # Runtimes: pending queue
 
     # Runtimes: LLM metrics
+    "%1 exports no Prometheus metrics: rules can use the proxy's metrics and the kernel's.": "%1은(는) Prometheus 메트릭을 내보내지 않습니다: 규칙에는 프록시와 커널의 메트릭을 쓸 수 있습니다.",
+    "%1: %2 is read from %3; its own names work too.": "%1: %2은(는) %3에서 읽습니다. 런타임 고유의 이름도 쓸 수 있습니다.",
+    "Process": "프로세스",
+    "%1 min %2 s": "%1분 %2초",
+    "%1 h %2 min": "%1시간 %2분",
+    "Starting · %1": "시작 중 · %1",
+    "Its runtime answers that it is still loading the model": "런타임이 아직 모델을 불러오는 중이라고 응답합니다",
+    "Waiting for its first healthy answer": "첫 정상 응답을 기다리는 중",
 
     # Runtimes: front door
 

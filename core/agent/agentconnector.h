@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHash>
 #include <QObject>
 #include <QUuid>
 
@@ -21,6 +22,9 @@ struct ReplicaStatus
     qint64 coldStartMs = -1;
     QList<int> gpus;  // the devices it was given
     qint64 gpuMemoryUsedBytes = -1;  // by it and its children, per NVML; -1: not known
+    QHash<QString, quint16> extraPorts;  // by variable name, as its spec asked
+    qint64 startingForMs = -1;           // time spent starting so far; -1 once past starting
+    bool loading = false;                // its last answer was the runtime's "still loading"
 };
 
 struct AgentStatus

@@ -111,6 +111,7 @@ QJsonObject toJson(const ReplicaSpec &spec)
             {QStringLiteral("loading_status_code"), spec.loadingStatusCode},
             {QStringLiteral("start_timeout_ms"), spec.startTimeoutMs},
             {QStringLiteral("ready_body"), spec.readyBody},
+            {QStringLiteral("extra_ports"), QJsonArray::fromStringList(spec.extraPorts)},
             {QStringLiteral("grace_period_ms"), spec.gracePeriodMs}};
 }
 
@@ -150,6 +151,9 @@ std::optional<ReplicaSpec> specFromJson(const QJsonObject &json)
     spec.loadingStatusCode = json.value(QStringLiteral("loading_status_code")).toInt();
     spec.startTimeoutMs = std::max<qint64>(0, json.value(QStringLiteral("start_timeout_ms")).toInteger());
     spec.readyBody = json.value(QStringLiteral("ready_body")).toString();
+    // The agent that starts it checks the names (LocalAgent::start).
+    for (const QJsonValue &name : json.value(QStringLiteral("extra_ports")).toArray())
+        spec.extraPorts << name.toString();
     return spec;
 }
 
@@ -218,6 +222,8 @@ QJsonObject toJson(const AgentStatus &status)
                                     {QStringLiteral("cpu_seconds"), r.cpuSeconds},
                                     {QStringLiteral("cold_start_ms"), r.coldStartMs},
                                     {QStringLiteral("gpu_memory_used_bytes"), r.gpuMemoryUsedBytes},
+                                    {QStringLiteral("starting_for_ms"), r.startingForMs},
+                                    {QStringLiteral("loading"), r.loading},
                                     {QStringLiteral("gpus"), [&] {
                                          QJsonArray gpus;
                                          for (int g : r.gpus)
@@ -251,7 +257,10 @@ AgentStatus statusFromJson(const QJsonObject &json)
                                         gpus << g.toInt();
                                     return gpus;
                                 }(),
-                                std::max<qint64>(-1, r.value(QStringLiteral("gpu_memory_used_bytes")).toInteger(-1))});
+                                std::max<qint64>(-1, r.value(QStringLiteral("gpu_memory_used_bytes")).toInteger(-1)),
+                                {},  // its extra ports are the remote machine's: not relayed
+                                std::max<qint64>(-1, r.value(QStringLiteral("starting_for_ms")).toInteger(-1)),
+                                r.value(QStringLiteral("loading")).toBool()});
     }
     return status;
 }

@@ -6,10 +6,13 @@
 #include <QFileInfo>
 #include <QSet>
 #include <QStandardPaths>
+#include <QRegularExpression>
 #include <QTcpServer>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <vector>
 #include <sched.h>
 
 #include "agent/cgroupmemorylimit.h"
@@ -22,10 +25,28 @@ namespace {
 
 // A free loopback port. Another process could take it before the replica binds; the replica
 // then fails to start and is replaced, which is rare enough not to need a port broker.
-quint16 freePort(const QString &host)
+// Several are held open until all are chosen, so no two are the same. Empty when one is not free.
+QList<quint16> freePorts(const QString &host, qsizetype count)
 {
-    QTcpServer probe;
-    return probe.listen(QHostAddress(host), 0) ? probe.serverPort() : 0;
+    std::vector<std::unique_ptr<QTcpServer>> probes;
+    QList<quint16> ports;
+    for (qsizetype i = 0; i < count; ++i) {
+        auto probe = std::make_unique<QTcpServer>();
+        if (!probe->listen(QHostAddress(host), 0))
+            return {};
+        ports << probe->serverPort();
+        probes.push_back(std::move(probe));
+    }
+    return ports;
+}
+
+// A runtime's extra port is named as an environment variable it may read: nothing that could
+// name one the process depends on (PATH, LD_PRELOAD), and few of them.
+constexpr qsizetype kMaxExtraPorts = 4;
+bool isPortName(const QString &name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Z][A-Z0-9_]{0,30}_PORT$"));
+    return pattern.match(name).hasMatch();
 }
 
 // Bare program names are looked up next to servedeck first, so the demo model server that
@@ -195,7 +216,9 @@ AgentStatus LocalAgent::status() const
         status.replicas.append({routeId, replica->pid(), replica->port(), QString::fromLatin1(states[int(replica->state())]),
                                 replica->residentBytes(), replica->cpuSeconds(), replica->coldStartMs(),
                                 m_gpuAssignments.value(routeId),
-                                m_gpuAssignments.contains(routeId) ? gpuMemoryOf(replica->pid(), status.gpus) : -1});
+                                m_gpuAssignments.contains(routeId) ? gpuMemoryOf(replica->pid(), status.gpus) : -1,
+                                replica->extraPorts(), replica->startingForMs(),
+                                replica->isLoading()});
     }
     return status;
 }
@@ -233,9 +256,22 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     resolved.environment.insert(QStringLiteral("CUDA_VISIBLE_DEVICES"), visible.join(u','));
     resolved.cpuSet = chooseCpuSet(spec.cpuCores);
 
-    const quint16 port = freePort(m_replicaHost);
-    if (port == 0)
+    // $PORT, then one for each extra port the runtime asks for (Triton's gRPC and metrics).
+    const QSet<QString> extraNames(spec.extraPorts.cbegin(), spec.extraPorts.cend());
+    if (spec.extraPorts.size() > kMaxExtraPorts || extraNames.size() != spec.extraPorts.size()
+        || extraNames.contains(QStringLiteral("PORT"))
+        || !std::all_of(spec.extraPorts.cbegin(), spec.extraPorts.cend(), isPortName))
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("extra ports must be at most %1 distinct names like GRPC_PORT: %2")
+                             .arg(kMaxExtraPorts)
+                             .arg(spec.extraPorts.join(QStringLiteral(", ")).left(200)));
+    const QList<quint16> ports = freePorts(m_replicaHost, 1 + spec.extraPorts.size());
+    if (ports.isEmpty())
         return makeError(ErrorType::InsufficientResources, QStringLiteral("no free port on %1 for a replica").arg(m_replicaHost));
+    const quint16 port = ports.constFirst();
+    QHash<QString, quint16> extraPorts;
+    for (qsizetype i = 0; i < spec.extraPorts.size(); ++i)
+        extraPorts.insert(spec.extraPorts[i], ports[i + 1]);
     resolved.environment.insert(QStringLiteral("HOST"), m_replicaHost);
 
     auto process = std::make_unique<ReplicaProcess>(resolved, m_network, m_cgroupBase, this);
@@ -264,7 +300,7 @@ Result<QString> LocalAgent::start(const ReplicaSpec &spec)
     }
     if (!resolved.cpuSet.isEmpty())
         m_cpuAssignments.insert(routeId, resolved.cpuSet);
-    replica->start(port);
+    replica->start(port, extraPorts);
     return QStringLiteral("%1:%2:%3").arg(m_agentId).arg(replica->pid()).arg(port);
 }
 

@@ -105,9 +105,10 @@ ReplicaProcess::~ReplicaProcess()
     }
 }
 
-void ReplicaProcess::start(quint16 port)
+void ReplicaProcess::start(quint16 port, const QHash<QString, quint16> &extraPorts)
 {
     m_port = port;
+    m_extraPorts = extraPorts;
     // Built from an allowlist, then the spec's own variables (which the model definition and the
     // agent chose on purpose), then PORT.
     const QProcessEnvironment agentEnvironment = QProcessEnvironment::systemEnvironment();
@@ -117,14 +118,22 @@ void ReplicaProcess::start(quint16 port)
             env.insert(name, agentEnvironment.value(name));
     }
     // No shell runs the command, so $PORT is put in here (runtimes take their port as a flag).
-    const auto withPort = [port](QString text) {
-        text.replace(QStringLiteral("${PORT}"), QString::number(port));
-        text.replace(QStringLiteral("$PORT"), QString::number(port));
+    // Longer names first, so $GRPC_PORT_2 is not read as $GRPC_PORT followed by "_2".
+    QList<QPair<QString, quint16>> ports{{QStringLiteral("PORT"), port}};
+    for (auto it = extraPorts.cbegin(); it != extraPorts.cend(); ++it)
+        ports.append({it.key(), it.value()});
+    std::sort(ports.begin(), ports.end(), [](const auto &a, const auto &b) { return a.first.size() > b.first.size(); });
+    const auto withPort = [&ports](QString text) {
+        for (const auto &[name, number] : std::as_const(ports)) {
+            text.replace(QStringLiteral("${%1}").arg(name), QString::number(number));
+            text.replace(u'$' + name, QString::number(number));
+        }
         return text;
     };
     for (auto it = m_spec.environment.cbegin(); it != m_spec.environment.cend(); ++it)
         env.insert(it.key(), withPort(it.value()));
-    env.insert(QStringLiteral("PORT"), QString::number(port));
+    for (const auto &[name, number] : std::as_const(ports))
+        env.insert(name, QString::number(number));
     m_process.setProcessEnvironment(env);
     m_process.setProgram(m_spec.program);
     QStringList arguments;

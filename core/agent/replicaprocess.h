@@ -33,12 +33,14 @@ public:
                    QObject *parent = nullptr);
     ~ReplicaProcess() override;
 
-    void start(quint16 port);
+    // extraPorts: a port for each of the spec's extra port names.
+    void start(quint16 port, const QHash<QString, quint16> &extraPorts = {});
     void stop();
 
     State state() const { return m_state; }
     const ReplicaSpec &spec() const { return m_spec; }
     quint16 port() const { return m_port; }
+    const QHash<QString, quint16> &extraPorts() const { return m_extraPorts; }
     qint64 pid() const { return m_process.processId(); }
     const LogTail &log() const { return m_log; }
     // Start to first healthy answer, or -1 while it has none.
@@ -72,6 +74,7 @@ private:
     LogTail m_log;
     State m_state = State::Starting;
     quint16 m_port = 0;
+    QHash<QString, quint16> m_extraPorts;
     ExitFacts m_facts;
     QString m_reason;
     int m_failures = 0;

@@ -20,6 +20,9 @@ struct ReplicaSpec
     QString workingDirectory;
     QHash<QString, QString> environment;  // added to the agent's own; PORT is set by the agent
                                           // ($PORT in arguments and values becomes the port)
+    // Further ports by variable name (GRPC_PORT): the agent gives each a free port of its own,
+    // set in the environment and put in for $NAME as for $PORT.
+    QStringList extraPorts;
     qint64 memoryLimitBytes = 0;          // 0: none
     double cpuCores = 0;                  // cores it asked for; the agent pins it to that many
     QList<int> cpuSet;                    // the cores the agent chose (empty: any)

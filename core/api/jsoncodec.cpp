@@ -162,9 +162,25 @@ QJsonObject toJson(const EndpointInfo &info)
     o.insert(QStringLiteral("active_replicas"), active);
     o.insert(QStringLiteral("healthy_replicas"), healthy);
     QJsonArray routes;
-    for (const Route &r : info.routes)
-        routes.append(toJson(r, totalWeight));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const Route &r : info.routes) {
+        QJsonObject route = toJson(r, totalWeight);
+        // A replica still starting (loading weights): since when, and how long so far.
+        if (const auto it = info.starting.constFind(r.id); it != info.starting.cend()) {
+            route.insert(QStringLiteral("starting_since"), time(it->since));
+            route.insert(QStringLiteral("starting_for_s"), std::max<qint64>(0, it->since.secsTo(now)));
+            route.insert(QStringLiteral("loading"), it->loading);
+        }
+        routes.append(route);
+    }
     o.insert(QStringLiteral("routes"), routes);
+    QJsonArray runtimeMetrics;
+    for (const RuntimeMetric &m : info.runtimeMetrics)
+        runtimeMetrics.append(QJsonObject{{QStringLiteral("normalized"), m.normalized},
+                                          {QStringLiteral("names"), QJsonArray::fromStringList(m.names)}});
+    o.insert(QStringLiteral("runtime_metrics"), runtimeMetrics);
+    if (!info.metricsNote.isEmpty())
+        o.insert(QStringLiteral("metrics_note"), info.metricsNote);
     if (!info.revisions.isEmpty()) {
         QJsonArray revisions;
         for (const Revision &r : info.revisions)

@@ -74,6 +74,8 @@ MetricSource defaultSourceFor(const QString &metric)
         return MetricSource::Kernel;
     if (proxy.contains(metric))
         return MetricSource::Proxy;
+    // The rest is the runtime's: queue_depth, running_requests and kv_cache_usage (read through
+    // each runtime's own names) or a runtime's own name.
     return MetricSource::InferenceFramework;
 }
 

@@ -448,6 +448,20 @@ Result<Done> ControlPlane::startAutoscaling()
         });
     }
     connect(m_service.get(), &ModelServingService::metricPushed, m_metrics, &EndpointMetricsSampler::pushCustom);
+    if (m_deployer) {
+        const QPointer<const ReplicaDeployer> deployer = m_deployer;
+        m_service->setStartingSource([deployer] {
+            QHash<QUuid, ReplicaStarting> starting;
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            for (const AgentConnector *agent : deployer ? deployer->agents() : QList<AgentConnector *>()) {
+                for (const ReplicaStatus &r : agent->status().replicas) {
+                    if (r.startingForMs >= 0)
+                        starting.insert(r.routeId, {now.addMSecs(-r.startingForMs), r.loading});
+                }
+            }
+            return starting;
+        });
+    }
     const RoutingPublisher *routing = m_routing;
     const EndpointMetricsSampler *sampler = m_metrics;
     m_service->setMetricsSource([routing, sampler](const QUuid &endpointId) {

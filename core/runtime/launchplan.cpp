@@ -167,6 +167,9 @@ Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &
         plan.startTimeoutS = preset->startTimeoutS;
         plan.metrics = preset->metrics;
         plan.metricsNote = preset->metricsNote;
+        plan.metricsPath = preset->metricsPath;
+        plan.extraPorts = preset->extraPorts;
+        plan.metricsPort = preset->metricsPort;
         plan.healthCheck = preset->healthCheck;
     }
 

@@ -35,6 +35,9 @@ struct LaunchPlan
     QStringList missingFiles;  // relative to the folder; globs name what was looked for
     QList<RuntimeMetric> metrics;
     QString metricsNote;
+    QString metricsPath;
+    QStringList extraPorts;  // the preset's: names of further ports the agent hands out
+    QString metricsPort;     // the one of them serving metrics (empty: $PORT)
     std::optional<ModelDefinition> definition;
     QString modelPath;  // the model inside the folder, as MODEL_PATH
 

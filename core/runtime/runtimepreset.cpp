@@ -89,11 +89,14 @@ QList<RuntimePreset> makePresets()
     RuntimePreset triton;
     triton.variant = QStringLiteral("triton");
     triton.title = QStringLiteral("Triton Inference Server");
-    // The agent gives a replica one port: HTTP. gRPC and the separate metrics port stay off
-    // until the agent can hand out more than one.
+    // HTTP, gRPC and metrics each on a port of its own, all handed out by the agent; the
+    // sampler reads metrics from the metrics port.
     triton.command = {QStringLiteral("tritonserver"), QStringLiteral("--model-repository={folder}"),
-                      QStringLiteral("--http-port=$PORT"), QStringLiteral("--allow-grpc=false"),
-                      QStringLiteral("--allow-metrics=false")};
+                      QStringLiteral("--http-port"),  port,
+                      QStringLiteral("--grpc-port"),  QStringLiteral("$GRPC_PORT"),
+                      QStringLiteral("--metrics-port"), QStringLiteral("$METRICS_PORT")};
+    triton.extraPorts = {QStringLiteral("GRPC_PORT"), QStringLiteral("METRICS_PORT")};
+    triton.metricsPort = QStringLiteral("METRICS_PORT");
     triton.portFlag = QStringLiteral("--http-port");
     triton.healthCheck = health(QStringLiteral("/v2/health/ready"));
     triton.loadingStatusCode = 400;  // not ready while its models load
@@ -102,7 +105,6 @@ QList<RuntimePreset> makePresets()
     triton.requiredFiles = {QStringLiteral("*/config.pbtxt"), QStringLiteral("*/[0-9]*")};
     triton.metrics = {metric("queue_depth", {"nv_inference_pending_request_count"}),
                       metric("queue_duration_us", {"nv_inference_queue_duration_us"})};
-    triton.metricsNote = QStringLiteral("metrics are served on a second port, which one replica does not get yet");
     presets << triton;
 
     RuntimePreset sglang;
@@ -134,7 +136,12 @@ QList<RuntimePreset> makePresets()
     nim.loadingStatusCode = 503;
     nim.startTimeoutS = 1800;
     nim.requiredFiles = hfLayout;
-    nim.metrics = vllmMetrics;
+    // NIM names them without vLLM's prefix and serves them under /v1 (newer ones keep vLLM's names).
+    nim.metrics = {metric("queue_depth", {"num_requests_waiting", "vllm:num_requests_waiting"}),
+                   metric("running_requests", {"num_requests_running", "vllm:num_requests_running"}),
+                   metric("kv_cache_usage",
+                          {"gpu_cache_usage_perc", "vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"})};
+    nim.metricsPath = QStringLiteral("/v1/metrics");
     presets << nim;
 
     RuntimePreset ollama;

@@ -39,6 +39,11 @@ struct RuntimePreset
     QStringList requiredFiles;
     QList<RuntimeMetric> metrics;  // empty: the runtime exports no Prometheus metrics
     QString metricsNote;           // why there are none, shown where the metrics would be
+    QString metricsPath = QStringLiteral("/metrics");
+    // Ports beyond $PORT that the agent hands out, by variable name ($GRPC_PORT in arguments and
+    // environment), and the one of them serving metricsPath (empty: $PORT serves it).
+    QStringList extraPorts;
+    QString metricsPort;
 
     // The presets shipped; cmd and custom have none (their model-definition says everything).
     static const QList<RuntimePreset> &all();

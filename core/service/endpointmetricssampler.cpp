@@ -4,6 +4,8 @@
 #include <QTimer>
 
 #include "domain/clock.h"
+#include "runtime/runtimemetricmap.h"
+#include "runtime/runtimepreset.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
@@ -20,30 +22,6 @@ quint16 portOf(const QString &replicaId)
 {
     const QStringList parts = replicaId.split(u':');
     return parts.size() == 3 ? quint16(parts[2].toUInt()) : 0;
-}
-
-// Sums the samples of one metric in Prometheus text exposition (any labels). The format is a
-// line per sample, `name{labels} value [timestamp]`; comments start with '#'.
-std::optional<double> sumOfMetric(const QByteArray &text, const QByteArray &name)
-{
-    std::optional<double> sum;
-    for (const QByteArray &raw : text.split('\n')) {
-        const QByteArray line = raw.trimmed();
-        if (line.isEmpty() || line.startsWith('#') || !line.startsWith(name))
-            continue;
-        const char next = line.size() > name.size() ? line.at(name.size()) : '\0';
-        if (next != '{' && next != ' ' && next != '\t')
-            continue;  // a longer name that merely starts the same
-        const qsizetype labelsEnd = next == '{' ? line.indexOf('}', name.size()) : name.size();
-        if (labelsEnd < 0)
-            continue;
-        const QList<QByteArray> fields = line.mid(labelsEnd + 1).simplified().split(' ');
-        bool ok = false;
-        const double value = fields.value(0).toDouble(&ok);
-        if (ok)
-            sum = sum.value_or(0) + value;
-    }
-    return sum;
 }
 
 ProxyServer::RouteCounters minus(const ProxyServer::RouteCounters &now, const ProxyServer::RouteCounters &before)
@@ -207,22 +185,38 @@ Result<Done> EndpointMetricsSampler::sample()
     m_latest = std::move(latest);
 
     // Replicas' own metrics, for the endpoints a rule asked about; answers land before a later pass.
+    QSet<QString> remoteAgents;
+    for (const AgentStatus &agent : std::as_const(m_agentStatuses)) {
+        if (agent.kind == u"remote")
+            remoteAgents.insert(agent.agentId);
+    }
     QHash<QUuid, QList<QUrl>> targets;
     for (const Route &r : std::as_const(*routes)) {
-        const quint16 port = portOf(r.replicaId);
-        if (r.status != RouteStatus::Healthy || port == 0 || !m_wantedScrapes.contains(r.endpointId))
+        if (r.status != RouteStatus::Healthy || !m_wantedScrapes.contains(r.endpointId) || !byId.contains(r.endpointId))
+            continue;
+        // The runtime's metrics path, on $PORT or on a port of their own (Triton's METRICS_PORT,
+        // which the agent reports; a remote agent relays only $PORT, so such replicas are not read).
+        const std::optional<RuntimePreset> preset = RuntimePreset::find(byId[r.endpointId].runtimeVariant);
+        quint16 port = portOf(r.replicaId);
+        if (preset && !preset->metricsPort.isEmpty())
+            port = remoteAgents.contains(r.agentId) ? 0 : replicas.value(r.id).extraPorts.value(preset->metricsPort);
+        if (port == 0)
             continue;
         QString host = m_hostOf ? m_hostOf(r.agentId) : QString();
         if (host.isEmpty())
             host = QStringLiteral("127.0.0.1");
-        targets[r.endpointId].append(QUrl(QStringLiteral("http://%1:%2/metrics").arg(host).arg(port)));
+        const QString path = preset ? preset->metricsPath : QStringLiteral("/metrics");
+        targets[r.endpointId].append(QUrl(QStringLiteral("http://%1:%2%3").arg(host).arg(port).arg(path)));
     }
-    scrape(targets);
+    QHash<QUuid, QString> variants;
+    for (auto it = targets.cbegin(); it != targets.cend(); ++it)
+        variants.insert(it.key(), byId[it.key()].runtimeVariant);
+    scrape(targets, variants);
     Q_EMIT sampled();
     return Done{};
 }
 
-void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets)
+void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets, const QHash<QUuid, QString> &variants)
 {
     for (auto it = targets.cbegin(); it != targets.cend(); ++it) {
         const QUuid endpointId = it.key();
@@ -239,6 +233,8 @@ void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets)
         auto round = std::make_shared<QHash<QString, double>>();
         auto pending = std::make_shared<int>(int(urls.size()));
         const QSet<QString> names = m_wantedScrapes.value(endpointId);
+        // Normalized names read through the runtime's map; any other name as itself.
+        const RuntimeMetricMap map = RuntimeMetricMap::forVariant(variants.value(endpointId));
         for (const QUrl &url : std::as_const(urls)) {
             QNetworkRequest request(url);
             request.setTransferTimeout(kScrapeTimeoutMs);
@@ -266,14 +262,17 @@ void EndpointMetricsSampler::scrape(const QHash<QUuid, QList<QUrl>> &targets)
                     reply->abort();
                 }
             });
-            connect(reply, &QNetworkReply::finished, this, [this, reply, url, cut, round, pending, names, endpointId] {
+            connect(reply, &QNetworkReply::finished, this, [this, reply, url, cut, round, pending, names, map, endpointId] {
                 reply->deleteLater();
                 m_scraping.remove(url);
                 if (!*cut && reply->error() == QNetworkReply::NoError) {
                     const QByteArray text = reply->read(kMaxScrapeBytes);
                     for (const QString &name : names) {
-                        if (auto v = sumOfMetric(text, name.toUtf8()))
-                            (*round)[name] += *v;
+                        const auto v = map.read(text, name);
+                        if (!v)
+                            continue;
+                        const auto known = round->constFind(name);
+                        round->insert(name, known == round->cend() ? *v : map.combine(name, *known, *v));
                     }
                 }
                 if (--*pending == 0)

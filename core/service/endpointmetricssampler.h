@@ -43,7 +43,9 @@ std::optional<double> histogramQuantileMs(const QList<double> &bounds, const QLi
 
 // Samples, on the control thread, every endpoint's load: the proxy's counters turned into rates
 // and percentiles over the interval, the agents' per-replica CPU/memory/GPU use, metrics scraped
-// from replicas' own /metrics (INFERENCE_FRAMEWORK) and values pushed through the API (CUSTOM).
+// from replicas' own /metrics (INFERENCE_FRAMEWORK: queue_depth, running_requests and
+// kv_cache_usage read through the runtime's names, or a runtime's own name) and values pushed
+// through the API (CUSTOM).
 class EndpointMetricsSampler final : public QObject
 {
     Q_OBJECT
@@ -82,7 +84,7 @@ private:
         ProxyServer::RouteCounters counters;
         double cpuSeconds = -1;
     };
-    void scrape(const QHash<QUuid, QList<QUrl>> &targets);
+    void scrape(const QHash<QUuid, QList<QUrl>> &targets, const QHash<QUuid, QString> &variants);
 
     Repository &m_repository;
     Clock &m_clock;
@@ -94,7 +96,8 @@ private:
     QList<AgentStatus> m_agentStatuses;
     QHash<QUuid, QHash<QString, QPair<double, QDateTime>>> m_custom;
     QHash<QUuid, QSet<QString>> m_wantedScrapes;
-    QHash<QUuid, QHash<QString, double>> m_scraped;  // summed over the endpoint's replicas
+    // Over the endpoint's replicas: counts summed, usage fractions the largest (RuntimeMetricMap).
+    QHash<QUuid, QHash<QString, double>> m_scraped;
     QSet<QUrl> m_scraping;  // replicas whose scrape is under way
     QNetworkAccessManager m_network;
 };

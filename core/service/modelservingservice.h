@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 
+#include <QHash>
 #include <QObject>
 
 #include "domain/agentcredential.h"
@@ -87,6 +88,13 @@ struct EndpointMetrics
     double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
 };
 
+// A replica still starting (loading its weights, say), as its agent reports it.
+struct ReplicaStarting
+{
+    QDateTime since;
+    bool loading = false;  // its last answer was the runtime's "still loading"
+};
+
 struct EndpointInfo
 {
     Endpoint endpoint;
@@ -97,6 +105,9 @@ struct EndpointInfo
     ResourceSlots allocated;
     std::optional<EndpointMetrics> metrics;
     std::optional<Rollout> rollout;  // the one in progress, else the newest
+    QList<RuntimeMetric> runtimeMetrics;  // what its runtime exports under the normalized names
+    QString metricsNote;                  // why it exports none
+    QHash<QUuid, ReplicaStarting> starting;  // by route: replicas still starting
 };
 
 struct ModifyEndpointRequest
@@ -316,6 +327,8 @@ public:
     const ServiceConfig &config() const { return m_config; }
     ResourceSlots allocated(const QUuid &excluding = {});
     void setMetricsSource(std::function<EndpointMetrics(const QUuid &)> source);
+    // Every replica still starting, by route id (the agents know; the store does not).
+    void setStartingSource(std::function<QHash<QUuid, ReplicaStarting>()> source) { m_startingSource = std::move(source); }
 
 Q_SIGNALS:
     void agentRevoked(const QString &agentId);
@@ -355,6 +368,7 @@ private:
     ServiceConfig m_config;
     Clock &m_clock;
     std::function<EndpointMetrics(const QUuid &)> m_metricsSource;
+    std::function<QHash<QUuid, ReplicaStarting>()> m_startingSource;
 };
 
 } // namespace ServeDeck

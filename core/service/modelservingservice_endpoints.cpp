@@ -10,6 +10,7 @@
 #include "agent/gpuplacement.h"
 #include "domain/clock.h"
 #include "domain/headersafetext.h"
+#include "runtime/runtimemetricmap.h"
 #include "runtime/runtimepreset.h"
 #include "store/repository.h"
 
@@ -266,6 +267,18 @@ DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
     return report;
 }
 
+namespace {
+
+// What rules can read from its runtime (cmd and custom: any preset's names), or why nothing.
+void describeRuntimeMetrics(EndpointInfo &info)
+{
+    info.runtimeMetrics = RuntimeMetricMap::forVariant(info.endpoint.runtimeVariant).metrics();
+    if (const auto preset = RuntimePreset::find(info.endpoint.runtimeVariant))
+        info.metricsNote = preset->metricsNote;
+}
+
+} // namespace
+
 Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool includeMetrics)
 {
     EndpointInfo info;
@@ -292,6 +305,14 @@ Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool
     info.allocated = endpoint.resourceSlots * int(running);
     if (includeMetrics)
         info.metrics = m_metricsSource ? m_metricsSource(endpoint.id) : EndpointMetrics{};
+    describeRuntimeMetrics(info);
+    if (m_startingSource) {
+        const QHash<QUuid, ReplicaStarting> starting = m_startingSource();
+        for (const Route &r : std::as_const(info.routes)) {
+            if (const auto it = starting.constFind(r.id); it != starting.cend() && r.status == RouteStatus::Provisioning)
+                info.starting.insert(r.id, *it);
+        }
+    }
     return info;
 }
 
@@ -321,6 +342,7 @@ Result<QList<EndpointInfo>> ModelServingService::listEndpoints()
         info.allocated = e.resourceSlots * int(std::count_if(info.routes.begin(), info.routes.end(), isLiveRoute));
         if (const auto o = rolloutOf.constFind(e.id); o != rolloutOf.cend())
             info.rollout = *o;
+        describeRuntimeMetrics(info);
         out.append(std::move(info));
     }
     return out;

@@ -144,6 +144,7 @@ ReplicaSpec ReplicaDeployer::specFrom(const LaunchPlan &plan, int gpuCount)
     spec.loadingStatusCode = plan.loadingStatusCode;
     spec.startTimeoutMs = qint64(plan.startTimeoutS) * 1000;
     spec.readyBody = plan.readyBody;
+    spec.extraPorts = plan.extraPorts;
     return spec;
 }
 

@@ -284,6 +284,42 @@ private Q_SLOTS:
         QCOMPARE(status.replicas.first().state.size(), AgentProtocol::kMaxShortText);
     }
 
+    // A remote agent is told a runtime's extra ports (Triton's gRPC and metrics) and reports how
+    // long a replica has been starting; a hostile value is not taken as it came.
+    void startingTimeAndExtraPortsCrossTheWire()
+    {
+        ReplicaSpec spec;
+        spec.routeId = QUuid::createUuid();
+        spec.program = u"tritonserver"_s;
+        spec.extraPorts = {u"GRPC_PORT"_s, u"METRICS_PORT"_s};
+        const auto decodedSpec = AgentProtocol::specFromJson(AgentProtocol::toJson(spec));
+        QVERIFY(decodedSpec);
+        QCOMPARE(decodedSpec->extraPorts, spec.extraPorts);
+
+        AgentStatus status;
+        status.agentId = u"gpu-box"_s;
+        ReplicaStatus loading;
+        loading.routeId = spec.routeId;
+        loading.startingForMs = 80000;
+        loading.loading = true;
+        ReplicaStatus ready;
+        ready.routeId = QUuid::createUuid();
+        status.replicas = {loading, ready};
+        const AgentStatus decoded = AgentProtocol::statusFromJson(AgentProtocol::toJson(status));
+        QCOMPARE(decoded.replicas.size(), 2);
+        QCOMPARE(decoded.replicas.at(0).startingForMs, qint64(80000));
+        QVERIFY(decoded.replicas.at(0).loading);
+        QCOMPARE(decoded.replicas.at(1).startingForMs, qint64(-1));
+        QVERIFY(!decoded.replicas.at(1).loading);
+        // Extra ports are the remote machine's: the plane reaches only what the relay carries.
+        QVERIFY(decoded.replicas.at(0).extraPorts.isEmpty());
+
+        const AgentStatus hostile = AgentProtocol::statusFromJson(
+            {{u"replicas"_s, QJsonArray{QJsonObject{{u"starting_for_ms"_s, -5000}}, QJsonObject{{u"starting_for_ms"_s, u"soon"_s}}}}});
+        QCOMPARE(hostile.replicas.at(0).startingForMs, qint64(-1));
+        QCOMPARE(hostile.replicas.at(1).startingForMs, qint64(-1));
+    }
+
     void boundedTailKeepsTheEnd_data()
     {
         QTest::addColumn<QString>("text");

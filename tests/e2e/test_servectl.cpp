@@ -759,6 +759,8 @@ void TestServeCtl::rolloutVerbsTakeACanaryToItsEnd()
     r = ctl({u"info"_s, name});
     QVERIFY2(r.exitCode == 0 && r.out.contains(u"rollout:          "_s + rolloutId + u" (canary, v1 -> v2, PROGRESSING, weight 0%)"_s),
              r.describe().constData());
+    // What rules can read from the runtime (its own start command: any runtime's names).
+    QVERIFY2(r.out.contains(u"runtime_metrics:  queue_depth (vllm:num_requests_waiting"_s), r.describe().constData());
 
     // One at a time.
     r = ctl({u"rollout"_s, u"start"_s, name, u"--version"_s, u"v3"_s, u"--folder"_s, u"iris-v2"_s});

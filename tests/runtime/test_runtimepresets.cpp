@@ -6,15 +6,18 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "agent/localagent.h"
 #include "agent/replicaprocess.h"
 #include "runtime/launchplan.h"
 #include "runtime/runtimepreset.h"
 #include "service/replicadeployer.h"
+#include "runtimestandin.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -37,51 +40,6 @@ quint16 freePort()
     if (!server.listen(QHostAddress::LocalHost, 0))
         return 0;
     return server.serverPort();
-}
-
-// The runtime's stand-in: records how it was called, then loads for loadSeconds (answering the
-// runtime's loading status on its health path, or not listening at all where the runtime does
-// not), then answers 200 with readyBody.
-QString standIn(const QString &record, const QString &healthPath, int loadingStatus, double loadSeconds,
-                const QString &readyBody)
-{
-    return uR"(#!/usr/bin/python3
-import http.server, json, os, sys, time
-RECORD = %1
-HEALTH = %2
-LOADING = %3
-LOAD_S = %4
-READY = %5.encode()
-start = time.time()
-with open(RECORD + ".tmp", "w") as f:
-    json.dump({"argv": sys.argv[1:], "env": dict(os.environ), "cwd": os.getcwd()}, f)
-os.rename(RECORD + ".tmp", RECORD)
-if LOADING == 0:
-    time.sleep(LOAD_S)  # this runtime listens only once its weights are loaded
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        if self.path != HEALTH:
-            code, body = 404, b"not found"
-        elif time.time() - start < LOAD_S:
-            code, body = LOADING, b'{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}'
-            with open(RECORD + ".loading", "a") as f:
-                f.write("%d\n" % code)
-        else:
-            code, body = 200, READY
-        self.send_response(code)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-    def log_message(self, *args):
-        pass
-
-http.server.HTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever()
-)"_s.arg(QString::fromUtf8(QJsonDocument(QJsonArray{record}).toJson(QJsonDocument::Compact)).mid(1).chopped(1),
-        QString::fromUtf8(QJsonDocument(QJsonArray{healthPath}).toJson(QJsonDocument::Compact)).mid(1).chopped(1))
-        .arg(loadingStatus)
-        .arg(loadSeconds)
-        .arg(QString::fromUtf8(QJsonDocument(QJsonArray{readyBody}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
 }
 
 // Files that make a complete folder for the preset.
@@ -150,9 +108,9 @@ private Q_SLOTS:
                              << QStringList{u"--model-id"_s, u"{folder}"_s, u"--port"_s, u"{port}"_s, u"--num-shard"_s, u"2"_s}
                              << QStringList{} << true;
         QTest::newRow("triton") << u"triton"_s << u"tritonserver"_s
-                                << QStringList{u"--model-repository={folder}"_s, u"--http-port={port}"_s,
-                                               u"--allow-grpc=false"_s, u"--allow-metrics=false"_s}
-                                << QStringList{} << true;
+                                << QStringList{u"--model-repository={folder}"_s, u"--http-port"_s, u"{port}"_s,
+                                               u"--grpc-port"_s, u"{grpc}"_s, u"--metrics-port"_s, u"{metrics}"_s}
+                                << QStringList{u"GRPC_PORT={grpc}"_s, u"METRICS_PORT={metrics}"_s} << true;
         QTest::newRow("sglang") << u"sglang"_s << u"python3"_s
                                 << QStringList{u"-m"_s, u"sglang.launch_server"_s, u"--model-path"_s, u"{folder}"_s,
                                                u"--port"_s, u"{port}"_s, u"--enable-metrics"_s, u"--tp"_s, u"2"_s}
@@ -181,15 +139,13 @@ private Q_SLOTS:
         const QString record = records.filePath(program + u".json"_s);
         const double loadSeconds = 1.5;
         const QString script = m_bin.filePath(program);
-        {
-            QFile file(script);
-            QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            file.write(standIn(record, preset->healthCheck.path, listensWhileLoading ? preset->loadingStatusCode : 0,
-                               loadSeconds, preset->readyBody.isEmpty() ? u"{}"_s : preset->readyBody)
-                           .toUtf8());
-            file.close();
-            QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
-        }
+        RuntimeStandIn standIn;
+        standIn.record = record;
+        standIn.healthPath = preset->healthCheck.path;
+        standIn.loadingStatus = listensWhileLoading ? preset->loadingStatusCode : 0;
+        standIn.loadSeconds = loadSeconds;
+        standIn.readyBody = preset->readyBody.isEmpty() ? u"{}"_s : preset->readyBody;
+        QVERIFY(standIn.writeTo(script));
 
         auto plan = LaunchPlan::forFolder(variant, folder.path(), 2, {m_bin.path()});
         QVERIFY2(plan.ok(), plan.ok() ? "" : qPrintable(plan.error().message));
@@ -216,7 +172,11 @@ private Q_SLOTS:
         QSignalSpy exited(&replica, &ReplicaProcess::exited);
         const quint16 port = freePort();
         QVERIFY(port != 0);
-        replica.start(port);
+        // Extra ports (Triton's gRPC and metrics) as the agent would give them.
+        QHash<QString, quint16> extraPorts;
+        for (const QString &name : std::as_const(spec.extraPorts))
+            extraPorts.insert(name, quint16(port + 1 + extraPorts.size()));
+        replica.start(port, extraPorts);
 
         QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(record), kTimeoutMs);
         if (listensWhileLoading) {
@@ -237,6 +197,8 @@ private Q_SLOTS:
             text.replace(u"{folder}"_s, folder.path());
             text.replace(u"{gguf}"_s, folder.filePath(u"model-q4_k_m.gguf"_s));
             text.replace(u"{port}"_s, QString::number(port));
+            text.replace(u"{grpc}"_s, QString::number(extraPorts.value(u"GRPC_PORT"_s)));
+            text.replace(u"{metrics}"_s, QString::number(extraPorts.value(u"METRICS_PORT"_s)));
             return text;
         };
         QStringList expected;
@@ -267,12 +229,12 @@ private Q_SLOTS:
         QTemporaryDir bin;
         QTemporaryDir records;
         touch(folder.filePath(u"model.gguf"_s));
-        const QString record = records.filePath(u"llama-server.json"_s);
-        QFile file(bin.filePath(u"llama-server"_s));
-        QVERIFY(file.open(QIODevice::WriteOnly));
-        file.write(standIn(record, preset->healthCheck.path, 503, 600, u"{}"_s).toUtf8());
-        file.close();
-        QVERIFY(file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        RuntimeStandIn standIn;
+        standIn.record = records.filePath(u"llama-server.json"_s);
+        standIn.healthPath = preset->healthCheck.path;
+        standIn.loadingStatus = 503;
+        standIn.loadSeconds = 600;
+        QVERIFY(standIn.writeTo(bin.filePath(u"llama-server"_s)));
 
         auto plan = LaunchPlan::forFolder(u"llama-cpp"_s, folder.path(), 0, {bin.path()});
         QVERIFY(plan.ok());
@@ -368,6 +330,102 @@ private Q_SLOTS:
         QVERIFY(!plan->inToolsDir);  // each agent finds a PATH program itself
         QVERIFY(!plan->missingProgramError());
         QCOMPARE(ReplicaDeployer::specFrom(*plan, 0).program, u"vllm"_s);
+    }
+
+    // Triton's gRPC and metrics ports: the agent gives each a free port of its own, in the
+    // arguments and the environment, reports them, and the metrics are served on the one named.
+    void theAgentGivesTritonItsOwnPorts()
+    {
+        QTemporaryDir folder;
+        QTemporaryDir bin;
+        QTemporaryDir records;
+        QVERIFY(folder.isValid() && bin.isValid() && records.isValid());
+        for (const QString &file : completeLayout(u"triton"_s))
+            touch(folder.filePath(file));
+        const auto preset = RuntimePreset::find(u"triton"_s);
+        QVERIFY(preset);
+        QCOMPARE(preset->metricsPort, u"METRICS_PORT"_s);
+        RuntimeStandIn standIn;
+        standIn.record = records.filePath(u"tritonserver.json"_s);
+        standIn.healthPath = preset->healthCheck.path;
+        standIn.loadingStatus = preset->loadingStatusCode;
+        standIn.metricsText = u"nv_inference_pending_request_count{model=\"classifier\",version=\"1\"} 4\n"_s;
+        standIn.metricsPortVariable = preset->metricsPort;
+        QVERIFY(standIn.writeTo(bin.filePath(u"tritonserver"_s)));
+
+        auto plan = LaunchPlan::forFolder(u"triton"_s, folder.path(), 0, {bin.path()});
+        QVERIFY(plan.ok());
+        QCOMPARE(plan->extraPorts, (QStringList{u"GRPC_PORT"_s, u"METRICS_PORT"_s}));
+        ReplicaSpec spec = ReplicaDeployer::specFrom(*plan, 0);
+        spec.routeId = QUuid::createUuid();
+        LocalAgent agent(u"ports"_s);
+        QSignalSpy healthy(&agent, &LocalAgent::replicaHealthy);
+        auto started = agent.start(spec);
+        QVERIFY2(started.ok(), started.ok() ? "" : qPrintable(started.error().message));
+        QVERIFY(healthy.wait(kTimeoutMs));
+
+        QFile recorded(standIn.record);
+        QVERIFY(recorded.open(QIODevice::ReadOnly));
+        const QJsonObject called = QJsonDocument::fromJson(recorded.readAll()).object();
+        QStringList argv;
+        for (const QJsonValue &arg : called.value(u"argv"_s).toArray())
+            argv << arg.toString();
+        QCOMPARE(argv.size(), 7);
+        const QJsonObject env = called.value(u"env"_s).toObject();
+        const QString http = argv.at(argv.indexOf(u"--http-port"_s) + 1);
+        const QString grpc = argv.at(argv.indexOf(u"--grpc-port"_s) + 1);
+        const QString metrics = argv.at(argv.indexOf(u"--metrics-port"_s) + 1);
+        QCOMPARE(QSet<QString>({http, grpc, metrics}).size(), 3);  // three ports, none shared
+        QCOMPARE(env.value(u"PORT"_s).toString(), http);
+        QCOMPARE(env.value(u"GRPC_PORT"_s).toString(), grpc);
+        QCOMPARE(env.value(u"METRICS_PORT"_s).toString(), metrics);
+        QVERIFY(started->endsWith(u':' + http));
+
+        const AgentStatus status = agent.status();
+        QCOMPARE(status.replicas.size(), 1);
+        QCOMPARE(status.replicas.constFirst().extraPorts.value(u"GRPC_PORT"_s), grpc.toUShort());
+        QCOMPARE(status.replicas.constFirst().extraPorts.value(u"METRICS_PORT"_s), metrics.toUShort());
+        QCOMPARE(status.replicas.constFirst().startingForMs, qint64(-1));  // healthy: past starting
+
+        // Its metrics answer on the metrics port (and only there, as Triton's).
+        QNetworkAccessManager network;
+        for (const QString &port : {metrics, http}) {
+            QNetworkReply *reply = network.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(port))));
+            QSignalSpy done(reply, &QNetworkReply::finished);
+            QVERIFY(done.wait(kTimeoutMs));
+            QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), port == metrics ? 200 : 404);
+            reply->deleteLater();
+        }
+
+        QSignalSpy exited(&agent, &LocalAgent::replicaExited);
+        agent.stop(spec.routeId);
+        QVERIFY(exited.wait(kTimeoutMs));
+    }
+
+    // An extra port is named like an environment variable the runtime reads, never one that
+    // could change how the process runs.
+    void extraPortNamesAreChecked_data()
+    {
+        QTest::addColumn<QStringList>("names");
+        QTest::newRow("a loader variable") << QStringList{u"LD_PRELOAD"_s};
+        QTest::newRow("PORT itself") << QStringList{u"PORT"_s};
+        QTest::newRow("twice") << QStringList{u"GRPC_PORT"_s, u"GRPC_PORT"_s};
+        QTest::newRow("lower case") << QStringList{u"grpc_port"_s};
+        QTest::newRow("too many") << QStringList{u"A_PORT"_s, u"B_PORT"_s, u"C_PORT"_s, u"D_PORT"_s, u"E_PORT"_s};
+    }
+
+    void extraPortNamesAreChecked()
+    {
+        QFETCH(QStringList, names);
+        ReplicaSpec spec;
+        spec.routeId = QUuid::createUuid();
+        spec.program = u"/bin/true"_s;
+        spec.extraPorts = names;
+        LocalAgent agent(u"names"_s);
+        const auto started = agent.start(spec);
+        QVERIFY(!started.ok());
+        QCOMPARE(started.error().type, ErrorType::InvalidArgument);
+        QVERIFY(!agent.isRunning(spec.routeId));
     }
 
     void aDefinitionOverridesThePresetFieldByField()

@@ -2,9 +2,12 @@
 // as a sentence while it is typed, refuses bad values next to the field with submit disabled,
 // creates and edits rules that the rule list shows live, shows the service's ConflictingRules
 // in place naming the rule in the way, and the scale events arrive newest first with counts.
+// For an endpoint of a runtime preset it offers that runtime's metrics by name (Ollama: none).
+#include <algorithm>
 #include <memory>
 
 #include <QAbstractItemModelTester>
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -56,6 +59,7 @@ private Q_SLOTS:
     void conflictingRuleIsShownInPlace_data();
     void conflictingRuleIsShownInPlace();
     void editingChangesTheRuleInPlace();
+    void offersTheRuntimesMetrics();
     void scaleEventsNewestFirstWithCounts();
     void screenshot();
     void deleteAsksFirst();
@@ -77,7 +81,13 @@ private:
     void setMetric(const QString &metric) const;
     void setComparator(const QString &symbol) const;
 
+    // An endpoint of a runtime preset on a bare folder holding these files (its program is a
+    // stub in the tools dir: no replica runs in these suites).
+    Endpoint createWithRuntime(const QString &name, const QString &variant, const QStringList &files);
+    void pickMetric(const QString &metric) const;
+
     std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<QTemporaryDir> m_tools;
     std::unique_ptr<ControlPlane> m_plane;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<QAbstractItemModelTester> m_ruleTester;
@@ -93,8 +103,19 @@ void TestAutoscaleRuleForm::initTestCase()
     QVERIFY2(!qEnvironmentVariableIsEmpty("SERVEDECK_SOURCE_DIR"), "SERVEDECK_SOURCE_DIR names the source tree");
     m_dataDir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dataDir->isValid());
+    m_tools = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_tools->isValid());
+    for (const QString &program : {u"vllm"_s, u"ollama"_s}) {
+        QFile stub(m_tools->filePath(program));
+        QVERIFY(stub.open(QIODevice::WriteOnly));
+        stub.write("#!/bin/sh\nexit 0\n");
+        stub.close();
+        QVERIFY(stub.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    }
     m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(UiTest::planeOptions(m_dataDir->path()));
+    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
+    options.toolsDirs = {m_tools->path()};
+    auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
     UiTest::create(service(), u"iris-classifier"_s);
     m_endpoint = UiTest::create(service(), u"sentiment-analyzer"_s);
@@ -131,6 +152,43 @@ void TestAutoscaleRuleForm::setMetric(const QString &metric) const
     box->lineEdit()->selectAll();
     box->setFocus();
     QTest::keyClicks(box->lineEdit(), metric);
+    QCOMPARE(box->currentText(), metric);
+}
+
+Endpoint TestAutoscaleRuleForm::createWithRuntime(const QString &name, const QString &variant, const QStringList &files)
+{
+    const QString folder = m_dataDir->filePath(name);
+    for (const QString &file : files) {
+        QDir().mkpath(QFileInfo(folder + u'/' + file).absolutePath());
+        QFile f(folder + u'/' + file);
+        if (!f.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(f.fileName()));
+    }
+    CreateEndpointRequest r;
+    r.name = name;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = folder;
+    r.runtimeVariant = variant;
+    r.resourceSlots = ResourceSlots{1, qint64(1) << 30, 0};
+    auto created = service().createEndpoint(r);
+    if (!created)
+        qFatal("test set-up: %s", UiTest::why(created.error()).constData());
+    return *created;
+}
+
+// Picked from the open list with the mouse, as a user does.
+void TestAutoscaleRuleForm::pickMetric(const QString &metric) const
+{
+    auto *box = field<QComboBox>(u"metric"_s);
+    const int row = box->findText(metric);
+    QVERIFY2(row >= 0, qPrintable(metric));
+    box->showPopup();
+    QAbstractItemView *list = box->view();
+    QTRY_VERIFY_WITH_TIMEOUT(list->isVisible(), 5000);
+    list->scrollTo(list->model()->index(row, 0));
+    const QRect item = list->visualRect(list->model()->index(row, 0));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, item.center());
+    QTRY_VERIFY_WITH_TIMEOUT(!list->isVisible(), 5000);
     QCOMPARE(box->currentText(), metric);
 }
 
@@ -361,6 +419,71 @@ void TestAutoscaleRuleForm::editingChangesTheRuleInPlace()
     QCOMPARE(rules->first().threshold, 85.0);
     QCOMPARE(view()->ruleModel()->index(0, RuleListModel::Condition).data().toString(),
              u"scale out by 1 when cpu_utilization > 85"_s);
+}
+
+void TestAutoscaleRuleForm::offersTheRuntimesMetrics()
+{
+    const Endpoint llm = createWithRuntime(u"chat-vllm"_s, u"vllm"_s, {u"config.json"_s, u"model.safetensors"_s});
+    const Endpoint ollama =
+        createWithRuntime(u"chat-ollama"_s, u"ollama"_s, {u"manifests/registry.ollama.ai/library/tiny/latest"_s, u"blobs/sha256-1"_s});
+    auto *metric = field<QComboBox>(u"metric"_s);
+    auto *note = field<QLabel>(u"runtimeNote"_s);
+    const QStringList always{u"cpu_utilization"_s, u"memory_utilization"_s, u"gpu_utilization"_s,
+                             u"gpu_memory_utilization"_s, u"requests_per_second"_s, u"p95_latency_ms"_s, u"in_flight"_s};
+
+    // vLLM: its metrics by name after the kernel's and the proxy's, normalized names first.
+    view()->endpointSelector()->setCurrentEndpoint(llm.id);
+    QTRY_VERIFY_WITH_TIMEOUT(metric->findText(u"vllm:num_requests_waiting"_s) >= 0, 5000);
+    const QList<int> order{metric->findText(u"in_flight"_s), metric->findText(u"queue_depth"_s),
+                           metric->findText(u"running_requests"_s), metric->findText(u"kv_cache_usage"_s),
+                           metric->findText(u"vllm:num_requests_waiting"_s), metric->findText(u"vllm:num_requests_running"_s),
+                           metric->findText(u"vllm:kv_cache_usage_perc"_s), metric->findText(u"vllm:gpu_cache_usage_perc"_s)};
+    QVERIFY(order.first() >= 0);
+    QVERIFY2(std::is_sorted(order.begin(), order.end()), qPrintable(QString::number(order.size())));
+    QCOMPARE(metric->itemData(metric->findText(u"queue_depth"_s), Qt::ToolTipRole).toString(),
+             u"vllm:num_requests_waiting"_s);
+    QVERIFY(note->isVisible());
+    QVERIFY2(note->text().contains(u"vllm:num_requests_waiting"_s), qPrintable(note->text()));
+
+    // Click through to a rule on queue_depth: the source follows, and the core stores it.
+    form()->newRule();
+    pickMetric(u"queue_depth"_s);
+    QCOMPARE(field<QComboBox>(u"source"_s)->currentText(), u"INFERENCE_FRAMEWORK"_s);
+    setComparator(u">"_s);
+    field<QDoubleSpinBox>(u"threshold"_s)->setValue(4);
+    field<QSpinBox>(u"maxReplicas"_s)->setValue(3);
+    const QString shot = UiTest::saveScreenshot(*m_window, u"autoscaling-llm"_s);
+    QVERIFY2(shot.isEmpty(), qPrintable(shot));
+    QSignalSpy submitted(form(), &AutoscaleRuleForm::submitted);
+    QTest::mouseClick(submit(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(submitted.count(), 1, 5000);
+    const auto rules = service().autoScalingRules(llm.name);
+    QVERIFY(rules);
+    QCOMPARE(rules->size(), 1);
+    QCOMPARE(rules->first().metric, u"queue_depth"_s);
+    QCOMPARE(rules->first().source, MetricSource::InferenceFramework);
+    QCOMPARE(rules->first().threshold, 4.0);
+    QCOMPARE(rules->first().maxReplicas, 3);
+    // A runtime's own name is offered as coming from the model server too.
+    form()->newRule();
+    pickMetric(u"vllm:num_requests_running"_s);
+    QCOMPARE(field<QComboBox>(u"source"_s)->currentText(), u"INFERENCE_FRAMEWORK"_s);
+
+    // Ollama exports no Prometheus metrics: it says so, and offers the kernel's and the proxy's only.
+    view()->endpointSelector()->setCurrentEndpoint(ollama.id);
+    QTRY_VERIFY_WITH_TIMEOUT(note->isVisible() && note->text().contains(u"no Prometheus metrics"_s), 5000);
+    QVERIFY2(note->text().startsWith(u"Ollama"_s), qPrintable(note->text()));
+    const QString ollamaShot = UiTest::saveScreenshot(*m_window, u"autoscaling-ollama"_s);
+    QVERIFY2(ollamaShot.isEmpty(), qPrintable(ollamaShot));
+    QStringList offered;
+    for (int i = 0; i < metric->count(); ++i)
+        offered << metric->itemText(i);
+    QCOMPARE(offered, always);
+    pickMetric(u"requests_per_second"_s);
+    QCOMPARE(field<QComboBox>(u"source"_s)->currentText(), u"PROXY"_s);
+
+    view()->endpointSelector()->setCurrentEndpoint(m_endpoint.id);
+    QTRY_VERIFY_WITH_TIMEOUT(!note->isVisible(), 5000);
 }
 
 void TestAutoscaleRuleForm::scaleEventsNewestFirstWithCounts()

@@ -13,6 +13,7 @@
 #include <QLabel>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSignalSpy>
 #include <QSlider>
 #include <QStandardPaths>
 #include <QTest>
@@ -23,11 +24,13 @@
 #include "service/endpointmetricssampler.h"
 #include "ui/common/displayformat.h"
 #include "ui/detail/endpointdetailview.h"
+#include "ui/detail/replicatablemodel.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/common/endpointselector.h"
 #include "ui/metrics/metricshistory.h"
 #include "ui/detail/trafficspliteditor.h"
 #include "ui/rollouts/rolloutpanel.h"
+#include "runtime/runtimestandin.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;
@@ -62,6 +65,9 @@ private Q_SLOTS:
     void seriesNeverExceedTheirCaps();
     void replicaLinesAreCapped();
     void redrawsAreBatchedAndSkippedWhileHidden();
+    void startingTextReadsAsATime_data();
+    void startingTextReadsAsATime();
+    void aLoadingReplicaShowsHowLongItHasBeenStarting();
     void screenshot();
 
 private:
@@ -76,10 +82,12 @@ private:
     int points(const QString &series) const;
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<QTemporaryDir> m_tools;  // runtime stand-ins
     std::unique_ptr<ControlPlane> m_plane;
     std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<QAbstractItemModelTester> m_replicaTester;
     std::unique_ptr<MetricsHistory> m_history;
     std::unique_ptr<EndpointDetailView> m_view;
     QNetworkAccessManager m_network;
@@ -97,6 +105,9 @@ void TestEndpointDetailView::initTestCase()
     options.reconcileIntervalMs = 200;
     // The test samples; a timer doing it too would make the counts unknowable.
     options.autoscaleIntervalMs = 0;
+    m_tools = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_tools->isValid());
+    options.toolsDirs = {m_tools->path()};
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
@@ -107,6 +118,8 @@ void TestEndpointDetailView::initTestCase()
     m_history = std::make_unique<MetricsHistory>(m_client.get(), *m_model);
     m_model->setHistory(m_history.get());
     m_view = std::make_unique<EndpointDetailView>(*m_client, *m_model, *m_history);
+    m_replicaTester = std::make_unique<QAbstractItemModelTester>(m_view->replicaTable(),
+                                                                 QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_view->resize(1100, 700);
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
@@ -120,6 +133,7 @@ void TestEndpointDetailView::initTestCase()
 
 void TestEndpointDetailView::cleanupTestCase()
 {
+    m_replicaTester.reset();
     m_view.reset();
     m_history.reset();
     m_tester.reset();
@@ -359,6 +373,70 @@ void TestEndpointDetailView::redrawsAreBatchedAndSkippedWhileHidden()
     QCOMPARE(m_view->redrawCount(), before + 1);
     m_view->setRange(EndpointDetailView::Range::Hour);
     QCOMPARE(points(u"desired"_s), int(recorded));
+}
+
+void TestEndpointDetailView::startingTextReadsAsATime_data()
+{
+    QTest::addColumn<qint64>("ms");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("seconds") << qint64(59999) << u"Starting · 59 s"_s;
+    QTest::newRow("minutes") << qint64(80000) << u"Starting · 1 min 20 s"_s;
+    QTest::newRow("hours") << qint64(3720000) << u"Starting · 1 h 2 min"_s;
+}
+
+void TestEndpointDetailView::startingTextReadsAsATime()
+{
+    QFETCH(qint64, ms);
+    QFETCH(QString, text);
+    QCOMPARE(ReplicaTableModel::startingText(ms), text);
+}
+
+// A runtime that answers "still loading" (a llama.cpp stand-in, 503 for ten minutes): its replica
+// shows as starting with the time spent, counted on between samples, without the GUI waiting.
+void TestEndpointDetailView::aLoadingReplicaShowsHowLongItHasBeenStarting()
+{
+    RuntimeStandIn standIn;
+    standIn.record = m_tools->filePath(u"llama-server.json"_s);
+    standIn.healthPath = u"/health"_s;
+    standIn.loadingStatus = 503;
+    standIn.loadSeconds = 600;
+    QVERIFY(standIn.writeTo(m_tools->filePath(u"llama-server"_s)));
+    const QString folder = m_dataDir->filePath(u"gguf"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile weights(folder + u"/tiny-q4_k_m.gguf"_s);
+    QVERIFY(weights.open(QIODevice::WriteOnly));
+    weights.close();
+    CreateEndpointRequest r;
+    r.name = u"llama-loading"_s;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = folder;
+    r.runtimeVariant = u"llama-cpp"_s;
+    r.resourceSlots = ResourceSlots{0.25, qint64(256) << 20, 0};
+    const auto created = service().createEndpoint(r);
+    QVERIFY2(created, created ? "" : UiTest::why(created.error()).constData());
+    m_view->endpointSelector()->setCurrentEndpoint(created->id);
+    ReplicaTableModel *table = m_view->replicaTable();
+    QCOMPARE(table->endpoint(), created->id);
+    const auto status = [table] { return table->index(0, ReplicaTableModel::Status).data().toString(); };
+    // Samples as the console takes them, until its agent says it is loading.
+    QTRY_VERIFY_WITH_TIMEOUT((sample(1), table->rowCount() == 1 && status().startsWith(u"Starting · "_s)
+                              && table->index(0, ReplicaTableModel::Status).data(Qt::ToolTipRole).toString().contains(u"loading"_s)),
+                             kWaitMs);
+    // Between samples the time still moves on, and the table is told so (the view repaints).
+    QSignalSpy changed(table, &QAbstractItemModel::dataChanged);
+    const QString first = status();
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() >= 2 && status() != first, 5000);
+    for (const QList<QVariant> &change : std::as_const(changed))
+        QCOMPARE(change.at(0).toModelIndex().column(), int(ReplicaTableModel::Status));
+    QVERIFY2(status().startsWith(u"Starting · "_s), qPrintable(status()));
+    QCOMPARE(table->index(0, ReplicaTableModel::Agent).data().toString(), u"local"_s);
+    m_view->resize(1100, 900);
+    const QString failed = UiTest::saveScreenshot(*m_view, u"endpoint-detail-starting"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+    QVERIFY(service().deleteEndpoint(r.name));
+    m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
+    m_view->resize(1100, 700);
 }
 
 void TestEndpointDetailView::screenshot()

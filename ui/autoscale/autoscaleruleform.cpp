@@ -16,6 +16,9 @@
 
 #include "ui/common/displayformat.h"
 #include "plane/controlclient.h"
+#include "runtime/runtimemetricmap.h"
+#include "runtime/runtimepreset.h"
+#include "service/modelservingservice.h"
 #include "ui/common/errorlabel.h"
 #include "ui/common/theme.h"
 
@@ -104,6 +107,7 @@ AutoscaleRuleForm::AutoscaleRuleForm(ControlClient &client, QWidget *parent)
     , m_source(new QComboBox(this))
     , m_metric(new QComboBox(this))
     , m_metricError(new ErrorLabel(QStringLiteral("metricError"), this))
+    , m_runtimeNote(new QLabel(this))
     , m_comparator(new QComboBox(this))
     , m_threshold(new QDoubleSpinBox(this))
     , m_stepMode(new QRadioButton(tr("Step by"), this))
@@ -146,11 +150,11 @@ AutoscaleRuleForm::AutoscaleRuleForm(ControlClient &client, QWidget *parent)
                             "server, the proxy in front of it, or a custom exporter"));
     m_metric->setEditable(true);
     m_metric->setInsertPolicy(QComboBox::NoInsert);
-    m_metric->addItems({QStringLiteral("cpu_utilization"), QStringLiteral("memory_utilization"),
-                        QStringLiteral("gpu_utilization"), QStringLiteral("gpu_memory_utilization"),
-                        QStringLiteral("requests_per_second"), QStringLiteral("p95_latency_ms"),
-                        QStringLiteral("in_flight")});
     m_metric->setMinimumContentsLength(14);
+    m_runtimeNote->setObjectName(QStringLiteral("runtimeNote"));
+    m_runtimeNote->setWordWrap(true);
+    m_runtimeNote->setTextFormat(Qt::PlainText);
+    offerMetrics(nullptr);
     for (const Comparator c : {Comparator::GreaterThan, Comparator::GreaterOrEqual, Comparator::LessThan,
                                Comparator::LessOrEqual})
         m_comparator->addItem(comparatorSymbol(c), int(c));
@@ -196,7 +200,11 @@ AutoscaleRuleForm::AutoscaleRuleForm(ControlClient &client, QWidget *parent)
     grid->addWidget(m_source, 0, 1);
     grid->addWidget(new QLabel(tr("Metric"), this), 1, 0);
     grid->addWidget(m_metric, 1, 1);
-    grid->addWidget(m_metricError, 2, 1);
+    auto *metricNotes = new QVBoxLayout;
+    metricNotes->setContentsMargins(0, 0, 0, 0);
+    metricNotes->addWidget(m_runtimeNote);
+    metricNotes->addWidget(m_metricError);
+    grid->addLayout(metricNotes, 2, 1);
     grid->addWidget(new QLabel(tr("When"), this), 3, 0);
     grid->addLayout(when, 3, 1);
     grid->addWidget(new QLabel(tr("Then"), this), 4, 0);
@@ -255,7 +263,76 @@ AutoscaleRuleForm::~AutoscaleRuleForm() = default;
 void AutoscaleRuleForm::setEndpoint(const QUuid &endpointId)
 {
     m_endpoint = endpointId;
+    offerMetrics(nullptr);  // until the plane says which runtime it has
     newRule();
+    if (endpointId.isNull())
+        return;
+    const QString ref = endpointId.toString(QUuid::WithoutBraces);
+    m_client.call(this, [ref](ModelServingService &s) { return s.endpointInfo(ref); },
+                  [this, endpointId](const Result<EndpointInfo> &info) {
+                      // Another endpoint may be in the form by now.
+                      if (endpointId == m_endpoint && info)
+                          offerMetrics(&*info);
+                  });
+}
+
+void AutoscaleRuleForm::offerMetrics(const EndpointInfo *info)
+{
+    // The kernel's and the proxy's, which every endpoint has; then the runtime's, normalized
+    // names first (they read the same whatever the runtime), its own names after.
+    const QStringList always{QStringLiteral("cpu_utilization"), QStringLiteral("memory_utilization"),
+                             QStringLiteral("gpu_utilization"), QStringLiteral("gpu_memory_utilization"),
+                             QStringLiteral("requests_per_second"), QStringLiteral("p95_latency_ms"),
+                             QStringLiteral("in_flight")};
+    const std::optional<RuntimePreset> preset =
+        info ? RuntimePreset::find(info->endpoint.runtimeVariant) : std::nullopt;
+    QList<RuntimeMetric> runtime;
+    if (preset)
+        runtime = info->runtimeMetrics;
+    else if (info)  // its own start command: any runtime's names are read, so offer the normalized ones
+        for (const QString &name : RuntimeMetricMap::normalizedNames())
+            runtime.append({name, {}});
+    QStringList ownNames;
+    for (const RuntimeMetric &m : std::as_const(runtime)) {
+        for (const QString &name : m.names) {
+            if (!ownNames.contains(name))
+                ownNames << name;
+        }
+    }
+
+    const bool wasLoading = m_loading;
+    m_loading = true;
+    const QString current = m_metric->currentText();
+    m_metric->clear();
+    m_metric->addItems(always);
+    if (!runtime.isEmpty()) {
+        m_metric->insertSeparator(m_metric->count());
+        for (const RuntimeMetric &m : std::as_const(runtime)) {
+            m_metric->addItem(m.normalized);
+            if (!m.names.isEmpty())
+                m_metric->setItemData(m_metric->count() - 1, m.names.join(QStringLiteral(", ")), Qt::ToolTipRole);
+        }
+    }
+    if (!ownNames.isEmpty()) {
+        m_metric->insertSeparator(m_metric->count());
+        m_metric->addItems(ownNames);
+    }
+    m_metric->setCurrentText(current);
+    m_loading = wasLoading;
+
+    if (preset && runtime.isEmpty()) {
+        m_runtimeNote->setText(tr("%1 exports no Prometheus metrics: rules can use the proxy's metrics and the kernel's.")
+                                   .arg(preset->title));
+    } else if (preset) {
+        m_runtimeNote->setText(tr("%1: %2 is read from %3; its own names work too.")
+                                   .arg(preset->title, runtime.constFirst().normalized,
+                                        runtime.constFirst().names.join(QStringLiteral(" / "))));
+    } else {
+        m_runtimeNote->clear();
+    }
+    // Muted, as a hint; the theme's colour is read when it is shown (it follows the palette).
+    m_runtimeNote->setStyleSheet(Theme::textStyle(Theme::Role::Muted));
+    m_runtimeNote->setVisible(!m_runtimeNote->text().isEmpty());
 }
 
 void AutoscaleRuleForm::newRule()

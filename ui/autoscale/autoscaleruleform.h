@@ -17,6 +17,7 @@ namespace ServeDeck {
 
 class ErrorLabel;
 class ControlClient;
+struct EndpointInfo;
 
 // Creates or edits one autoscaling rule of an endpoint. Every field of the rule, with its
 // unit; the rule read back as a sentence with its inequality while it is typed; problems
@@ -31,7 +32,8 @@ public:
     explicit AutoscaleRuleForm(ControlClient &client, QWidget *parent = nullptr);
     ~AutoscaleRuleForm() override;
 
-    // Starts a new rule for this endpoint.
+    // Starts a new rule for this endpoint, and offers its runtime's metrics once the control
+    // plane says which they are.
     void setEndpoint(const QUuid &endpointId);
     void newRule();
     void editRule(const AutoScalingRule &rule);
@@ -57,6 +59,7 @@ private:
     void showSaved(const QUuid &endpoint, const Result<AutoScalingRule> &saved);
     void refresh();
     void metricEdited(const QString &metric);
+    void offerMetrics(const EndpointInfo *info);
 
     ControlClient &m_client;
     bool m_saving = false;
@@ -67,6 +70,7 @@ private:
     QComboBox *m_source;
     QComboBox *m_metric;
     ErrorLabel *m_metricError;
+    QLabel *m_runtimeNote;
     QComboBox *m_comparator;
     QDoubleSpinBox *m_threshold;
     QRadioButton *m_stepMode;

@@ -18,7 +18,9 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QSettings>
+#include <QHeaderView>
 #include <QSplitter>
+#include <QTableView>
 #include <QTimer>
 #include <QValueAxis>
 #include <QVBoxLayout>
@@ -29,6 +31,7 @@
 #include "ui/common/chartpalette.h"
 #include "ui/common/theme.h"
 #include "ui/metrics/metricshistory.h"
+#include "ui/detail/replicatablemodel.h"
 #include "ui/detail/trafficspliteditor.h"
 #include "ui/rollouts/rolloutpanel.h"
 
@@ -131,6 +134,8 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     , m_summary(new QLabel(this))
     , m_split(new TrafficSplitEditor(client, endpoints, this))
     , m_rollout(new RolloutPanel(client, this))
+    , m_replicaTable(new ReplicaTableModel(endpoints, history, this))
+    , m_replicaView(new QTableView(this))
     , m_repaint(new QTimer(this))
 {
     m_range->setObjectName(QStringLiteral("detailRange"));
@@ -211,10 +216,29 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     auto *split = new QSplitter(Qt::Vertical, this);
     split->setObjectName(QStringLiteral("detailSplit"));
     split->setChildrenCollapsible(false);
+    // Each replica's status, a starting one with the time it has spent loading.
+    auto *replicasBox = new QGroupBox(tr("Replicas"), this);
+    replicasBox->setObjectName(QStringLiteral("replicasBox"));
+    auto *replicasLayout = new QVBoxLayout(replicasBox);
+    replicasLayout->setContentsMargins(4, 4, 4, 4);
+    m_replicaView->setObjectName(QStringLiteral("replicaTable"));
+    m_replicaView->setModel(m_replicaTable);
+    m_replicaView->verticalHeader()->hide();
+    m_replicaView->horizontalHeader()->setStretchLastSection(true);
+    for (int c = 0; c < ReplicaTableModel::Memory; ++c)
+        m_replicaView->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    m_replicaView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_replicaView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    replicasLayout->addWidget(m_replicaView);
+    // No minimum of its own (a table's is tall): the console's window must still fit 650 pixels
+    // high. The splitter shares the height by stretch, so it shows unless the operator drags it shut.
+    replicasBox->setMinimumHeight(1);
     split->addWidget(charts);
+    split->addWidget(replicasBox);
     split->addWidget(rolloutBox);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 1);
+    split->setStretchFactor(2, 1);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -226,6 +250,7 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, [this](const QUuid &id) {
         m_split->setEndpoint(id);
         m_rollout->setEndpoint(id);
+        m_replicaTable->setEndpoint(id);
         refreshNow();
     });
     connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
@@ -239,6 +264,7 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     }
     m_split->setEndpoint(m_endpoint->currentEndpoint());
     m_rollout->setEndpoint(m_endpoint->currentEndpoint());
+    m_replicaTable->setEndpoint(m_endpoint->currentEndpoint());
     applyTheme();
     m_sinceRedraw.start();
 }

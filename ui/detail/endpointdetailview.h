@@ -11,6 +11,7 @@ class QComboBox;
 class QDateTimeAxis;
 class QLabel;
 class QLineSeries;
+class QTableView;
 class QTimer;
 class QValueAxis;
 class QXYSeries;
@@ -21,6 +22,7 @@ class EndpointListModel;
 class EndpointSelector;
 class MetricsHistory;
 class ControlClient;
+class ReplicaTableModel;
 class RolloutPanel;
 class TrafficSplitEditor;
 
@@ -54,6 +56,8 @@ public:
     QComboBox *rangeSelector() const { return m_range; }
     TrafficSplitEditor *trafficSplit() const { return m_split; }
     RolloutPanel *rolloutPanel() const { return m_rollout; }
+    ReplicaTableModel *replicaTable() const { return m_replicaTable; }
+    QTableView *replicaTableView() const { return m_replicaView; }
     Range range() const;
     void setRange(Range range);
     static qint64 rangeMs(Range range);
@@ -96,6 +100,8 @@ private:
     QLabel *m_summary;
     TrafficSplitEditor *m_split;
     RolloutPanel *m_rollout;
+    ReplicaTableModel *m_replicaTable;
+    QTableView *m_replicaView;
 
     QList<QChartView *> m_views;
     QDateTimeAxis *m_replicasTime = nullptr;
