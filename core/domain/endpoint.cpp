@@ -17,6 +17,14 @@ constexpr EnumNames<RevisionMode, 2> kRevisionMode{{{
 }}};
 } // namespace
 
+const QStringList &reservedEndpointNames()
+{
+    static const QStringList names{QStringLiteral("v1"),      QStringLiteral("_jobs"),   QStringLiteral("metrics"),
+                                   QStringLiteral("health"),  QStringLiteral("healthz"), QStringLiteral("readyz"),
+                                   QStringLiteral("livez"),   QStringLiteral("api"),     QStringLiteral("openai")};
+    return names;
+}
+
 QString lifecycleName(EndpointLifecycle lifecycle)
 {
     return kLifecycle.name(lifecycle);

@@ -91,6 +91,14 @@ public:
         // latencyBucketBounds()[i] seconds; the last entry (+Inf) counts them all.
         QList<quint64> latencyBuckets;
         double latencySumSeconds = 0;
+        // OpenAI-style answers (an event stream, or JSON with usage): time to first token of the
+        // streams (cumulative, the latency bounds), tokens generated, and tokens per second as
+        // decodeTokens over decodeSeconds (a stream's after its first token; a JSON answer's whole).
+        QList<quint64> ttftBuckets;
+        double ttftSumSeconds = 0;
+        quint64 tokens = 0;
+        quint64 decodeTokens = 0;
+        double decodeSeconds = 0;
     };
     // A consistent-enough sample, for /metrics, the autoscaler and charts. errors counts
     // upstream 5xx answers and requests the proxy failed (502/504) after choosing the route.
