@@ -171,6 +171,7 @@ private Q_SLOTS:
     void usageErrors();
     void helpNamesOnlyVerbsThatRun();
     void proxyServesInferenceWithAToken();
+    void aliasesThroughCtlAndTheFrontDoor();
     void sigtermStopsCleanlyAndStatePersists();
     void urlFollowsProxyAfterRestart();
     void rolloutVerbsTakeACanaryToItsEnd();
@@ -677,6 +678,50 @@ void TestServeCtl::proxyServesInferenceWithAToken()
     QCOMPARE(answer[u"prediction"_s].toString(), u"setosa"_s);
     QCOMPARE(answer[u"model_version"_s].toString(), u"v1"_s);
     QVERIFY(!route.isEmpty());
+}
+
+// `--alias` on create and modify, through the API to the proxy's front door (GET /v1/models);
+// a taken alias and a reserved name are refused by type.
+void TestServeCtl::aliasesThroughCtlAndTheFrontDoor()
+{
+    const QString name = u"aliased"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s, u"--public"_s,
+                                                    u"--alias"_s, u"iris-alias"_s, u"--alias"_s, u"flowers"_s}, true);
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    QCOMPARE(created.json().value(u"aliases"_s).toArray(), (QJsonArray{u"iris-alias"_s, u"flowers"_s}));
+    const CtlResult info = ctl({u"info"_s, name});
+    QVERIFY2(info.exitCode == 0 && info.out.contains(u"iris-alias,flowers"_s), info.describe().constData());
+
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    const auto models = [&] {
+        QNetworkRequest request(QUrl(u"http://"_s + m_server->proxy() + u"/v1/models"_s));
+        std::unique_ptr<QNetworkReply> reply(network.get(request));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished())
+            finished.wait(kHttpMs);
+        QStringList ids;
+        for (const QJsonValue &model : QJsonDocument::fromJson(reply->readAll()).object().value(u"data"_s).toArray())
+            ids << model.toObject().value(u"id"_s).toString();
+        return ids;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(models(), (QStringList{name, u"flowers"_s, u"iris-alias"_s}), 10000);
+
+    const CtlResult taken = createEndpoint(u"other"_s, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s, u"--alias"_s,
+                                                        u"flowers"_s});
+    QVERIFY2(taken.exitCode == 1 && taken.err.contains(u"ModelAlreadyExists"_s), taken.describe().constData());
+    const CtlResult reserved = createEndpoint(u"metrics"_s, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(reserved.exitCode == 1 && reserved.err.contains(u"InvalidArgument"_s)
+                 && reserved.err.contains(u"'metrics' is reserved"_s),
+             reserved.describe().constData());
+
+    const CtlResult modified = ctl({u"--json"_s, u"modify"_s, name, u"--alias"_s, u"flowers"_s});
+    QVERIFY2(modified.exitCode == 0, modified.describe().constData());
+    QCOMPARE(modified.json().value(u"aliases"_s).toArray(), QJsonArray{u"flowers"_s});
+    QTRY_COMPARE_WITH_TIMEOUT(models(), (QStringList{name, u"flowers"_s}), 10000);
+    const CtlResult cleared = ctl({u"--json"_s, u"modify"_s, name, u"--alias"_s, QString()});
+    QVERIFY2(cleared.exitCode == 0, cleared.describe().constData());
+    QCOMPARE(cleared.json().value(u"aliases"_s).toArray(), QJsonArray());
 }
 
 void TestServeCtl::sigtermStopsCleanlyAndStatePersists()
