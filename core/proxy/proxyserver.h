@@ -36,6 +36,12 @@ class RouteCircuit;
 // answering), a circuit breaker (connection and pending limits per route, requests per
 // connection, outlier ejection) and wake from zero (requests to a scaled-to-zero endpoint are
 // held while the wake handler brings a replica up).
+//
+// At its root it is also an OpenAI-compatible front door (FrontDoor): POST /v1/chat/completions,
+// /v1/completions and /v1/embeddings go to the endpoint the body's `model` names (or an alias of
+// it) through all of the above, and GET /v1/models lists what the caller's token may call. Of
+// OpenAI-style answers (an event stream, or a completion's JSON) it counts time to first token
+// and tokens (CompletionMeter); other answers are passed on unread.
 class ProxyServer final : public QObject
 {
     Q_OBJECT
