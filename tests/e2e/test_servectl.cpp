@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -172,6 +173,7 @@ private Q_SLOTS:
     void helpNamesOnlyVerbsThatRun();
     void proxyServesInferenceWithAToken();
     void aliasesThroughCtlAndTheFrontDoor();
+    void frontDoorStreamsFromARealReplica();
     void sigtermStopsCleanlyAndStatePersists();
     void urlFollowsProxyAfterRestart();
     void rolloutVerbsTakeACanaryToItsEnd();
@@ -722,6 +724,98 @@ void TestServeCtl::aliasesThroughCtlAndTheFrontDoor()
     const CtlResult cleared = ctl({u"--json"_s, u"modify"_s, name, u"--alias"_s, QString()});
     QVERIFY2(cleared.exitCode == 0, cleared.describe().constData());
     QCOMPARE(cleared.json().value(u"aliases"_s).toArray(), QJsonArray());
+}
+
+// A replica that is the demo server in its OpenAI mode, started by the agent from a model folder:
+// a streamed completion through the front door by alias and at the endpoint's URL, and the tokens
+// the proxy counted in `info --metrics`.
+void TestServeCtl::frontDoorStreamsFromARealReplica()
+{
+    const QString folder = m_scratch.filePath(u"openai-model"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
+    QVERIFY(definition.open(QIODevice::WriteOnly));
+    definition.write(R"(models:
+  - name: "chat"
+    model_path: "/models"
+    files: ["README.txt"]
+    service:
+      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "30",
+                      "--tokens-per-second", "200"]
+      port: 8000
+      health_check:
+        path: /health
+        interval: 1
+        max_retries: 3
+        max_wait_time: 5
+        initial_delay: 0
+)");
+    definition.close();
+    QFile readme(QDir(folder).filePath(u"README.txt"_s));
+    QVERIFY(readme.open(QIODevice::WriteOnly));
+    readme.write("filler tokens\n");
+    readme.close();
+
+    const QString name = u"chat"_s;
+    const CtlResult created = ctl({u"create"_s, name, u"--folder"_s, folder, u"--version"_s, u"v1"_s, u"--replicas"_s,
+                                   u"1"_s, u"--public"_s, u"--alias"_s, u"assistant"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    m_created << name;
+
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    struct Answer
+    {
+        int status = 0;
+        QByteArray contentType;
+        QByteArray body;
+    };
+    const auto post = [&](const QString &path, const QString &model, bool stream, int maxTokens) {
+        QNetworkRequest request(QUrl(u"http://"_s + m_server->proxy() + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        const QJsonObject body{{u"model"_s, model},
+                               {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"hi"_s}}}},
+                               {u"stream"_s, stream},
+                               {u"max_tokens"_s, maxTokens}};
+        std::unique_ptr<QNetworkReply> reply(network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished())
+            finished.wait(kHttpMs);
+        return Answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->rawHeader("Content-Type"),
+                      reply->readAll()};
+    };
+    // Until the replica is HEALTHY the front door answers 503; then the completion. A loop of its
+    // own, not QTRY: each try is a request whose tokens count.
+    Answer first;
+    QElapsedTimer waited;
+    waited.start();
+    while ((first = post(u"/v1/chat/completions"_s, u"assistant"_s, false, 2)).status == 503 && waited.elapsed() < 30000)
+        QTest::qWait(100);
+    QVERIFY2(first.status == 200, first.body.constData());
+    qInfo("the replica answered after %lld ms", waited.elapsed());
+    QCOMPARE(QJsonDocument::fromJson(first.body).object().value(u"model"_s).toString(), name);
+
+    for (const auto &[path, model] : {std::pair{u"/v1/chat/completions"_s, u"assistant"_s},
+                                      std::pair{u"/chat/v1/chat/completions"_s, u"chat"_s}}) {
+        const Answer streamed = post(path, model, true, 6);
+        QCOMPARE(streamed.status, 200);
+        QVERIFY(streamed.contentType.startsWith("text/event-stream"));
+        QList<QByteArray> events;
+        for (const QByteArray &line : streamed.body.split('\n')) {
+            if (line.startsWith("data: "))
+                events << line.mid(6).trimmed();
+        }
+        QVERIFY2(events.size() >= 7, streamed.body.constData());
+        QCOMPARE(events.last(), QByteArray("[DONE]"));
+    }
+
+    // 2 + 6 + 6 tokens, as the proxy counted them.
+    qint64 generated = -1;
+    QTRY_COMPARE_WITH_TIMEOUT(([&] {
+        const CtlResult info = ctl({u"--json"_s, u"info"_s, name, u"--metrics"_s});
+        generated = info.json().value(u"metrics"_s).toObject().value(u"generated_tokens"_s).toInteger(-1);
+        return generated;
+    }()), qint64(14), 10000);
 }
 
 void TestServeCtl::sigtermStopsCleanlyAndStatePersists()
