@@ -19,9 +19,8 @@ constexpr EnumNames<RevisionMode, 2> kRevisionMode{{{
 
 const QStringList &reservedEndpointNames()
 {
-    static const QStringList names{QStringLiteral("v1"),      QStringLiteral("_jobs"),   QStringLiteral("metrics"),
-                                   QStringLiteral("health"),  QStringLiteral("healthz"), QStringLiteral("readyz"),
-                                   QStringLiteral("livez"),   QStringLiteral("api"),     QStringLiteral("openai")};
+    static const QStringList names{QStringLiteral("v1"), QStringLiteral("_jobs"), QStringLiteral("metrics"),
+                                   QStringLiteral("health"), QStringLiteral("healthz")};
     return names;
 }
 
