@@ -229,21 +229,22 @@ void TestFrontDoor::streamsThroughTheProxy()
     QFETCH(QString, path);
     QFETCH(QString, model);
 
-    const Streamed answer = post(path, chatBody(model, true));
+    constexpr int kTokens = 16;
+    const Streamed answer = post(path, chatBody(model, true, kTokens));
     QCOMPARE(answer.status, 200);
     QVERIFY(answer.contentType.startsWith("text/event-stream"));
     QCOMPARE(answer.route, idText(m_endpoints[u"chat"_s].routes[0].routeId));
-    QCOMPARE(answer.contentChunks(), kMaxTokens);
+    QCOMPARE(answer.contentChunks(), kTokens);
     QVERIFY(!answer.events.isEmpty());
     QCOMPARE(answer.events.last(), QByteArray("[DONE]"));
     QCOMPARE(answer.events.count("[DONE]"), 1);
     // The replica answers to its own name: an alias was rewritten to it on the way.
     QCOMPARE(QJsonDocument::fromJson(answer.events.first()).object().value(u"model"_s).toString(), u"chat"_s);
-    // Streamed: the tokens after the first take (kMaxTokens - 1) / kTokensPerSecond = 70 ms to
-    // come; a proxy that held the answer until its end would hand it over at once.
+    // Streamed: the tokens after the first take (kTokens - 1) / kTokensPerSecond = 150 ms to come;
+    // a proxy that held the answer until its end would hand it over at once.
     QVERIFY2(answer.reads >= 2, qPrintable(QString::number(answer.reads)));
     const qint64 spread = answer.finishedMs - answer.firstBodyMs;
-    QVERIFY2(spread >= 35, qPrintable(u"body spread over %1 ms"_s.arg(spread)));
+    QVERIFY2(spread >= 75, qPrintable(u"body spread over %1 ms"_s.arg(spread)));
 }
 
 void TestFrontDoor::unknownModelIs404InOpenAiShape()
