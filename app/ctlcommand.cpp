@@ -2,6 +2,7 @@
 // print as tables, or as the API's JSON with --json. Exit codes: 0 ok, 1 the API said no (or a
 // watched rollout ended without succeeding), 2 usage, 3 no answer from the API, 4 a watch's
 // --timeout passed first. The verbs are one table (verbs()), and `ctl help` is written from it.
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -167,7 +168,8 @@ const QList<std::pair<QString, QString>> kTokenColumns{
     {QStringLiteral("token_id"), QStringLiteral("TOKEN")}, {QStringLiteral("scope"), QStringLiteral("SCOPE")},
     {QStringLiteral("expires_at"), QStringLiteral("EXPIRES")}, {QStringLiteral("allowed_ips"), QStringLiteral("ALLOWED_IPS")},
     {QStringLiteral("revoked_at"), QStringLiteral("REVOKED")}};
-const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("model_version"),
+const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("aliases"),
+                               QStringLiteral("model_version"),
                                QStringLiteral("model_folder"), QStringLiteral("runtime_variant"), QStringLiteral("status"),
                                QStringLiteral("lifecycle"), QStringLiteral("replicas"), QStringLiteral("active_replicas"),
                                QStringLiteral("healthy_replicas"), QStringLiteral("resource_slots"),
@@ -239,6 +241,13 @@ QJsonObject serviceBody(const Args &a, bool forCreate)
         body.insert(QStringLiteral("public"), true);
     else if (a.options.contains(QStringLiteral("public")))
         body.insert(QStringLiteral("public"), a.value(QStringLiteral("public")) == u"true");
+    // --alias, repeatable: every one given (in order) replaces the endpoint's; --alias '' clears them.
+    if (a.options.contains(QStringLiteral("alias"))) {
+        QStringList given = a.options.values(QStringLiteral("alias"));
+        std::reverse(given.begin(), given.end());  // QMultiHash keeps the last given first
+        given.removeAll(QString());
+        body.insert(QStringLiteral("aliases"), QJsonArray::fromStringList(given));
+    }
     return body;
 }
 
@@ -992,14 +1001,14 @@ const QList<Verb> &verbs()
          "agents, their capacity and what is allocated; revoke one (cut off, never to rejoin under that id)", runAgents},
         {"create",
          "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
-         "       [--gpu-memory M] [--runtime R] [--group G] [--public]",
+         "       [--gpu-memory M] [--runtime R] [--group G] [--public] [--alias A]...",
          "deploy a model folder as an endpoint", runCreate},
         {"dry-run", "dry-run NAME --version V --folder F [...same options as create]",
          "check a create: every problem, and the resources it needs", runDryRun},
         {"info", "info SVC [--metrics]", "one endpoint and its routes", runInfo},
         {"modify",
          "modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
-         "           [--runtime R] [--group G] [--public true|false]\n"
+         "           [--runtime R] [--group G] [--public true|false] [--alias A]... (all of them; --alias '': none)\n"
          "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]",
          "change an endpoint; a new version or folder is rolled out as a new revision", runModify},
         {"delete", "delete SVC", "drain and remove an endpoint", runDelete},

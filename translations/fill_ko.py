@@ -436,6 +436,16 @@ KO = {
     "Waiting for its first healthy answer": "첫 정상 응답을 기다리는 중",
 
     # Runtimes: front door
+    "Generation": "생성",
+    "Generation: no OpenAI-style answers": "생성: OpenAI 형식 응답 없음",
+    "tokens/s": "토큰/초",
+    "Tokens/s": "토큰/초",
+    "TTFT p50": "첫 토큰 p50",
+    "TTFT p95": "첫 토큰 p95",
+    "%1 tokens/s": "%1 토큰/초",
+    "Aliases": "별칭",
+    "other names, comma-separated": "다른 이름들, 쉼표로 구분",
+    "Requests at the proxy's OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.": "프록시의 OpenAI 호환 입구(/v1/chat/completions, /v1/completions, /v1/embeddings)로 온 요청 중 model이 이 이름들 중 하나인 요청은 이 엔드포인트로 갑니다.",
 
 }
 

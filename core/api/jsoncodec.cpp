@@ -131,6 +131,7 @@ QJsonObject toJson(const Endpoint &e)
 {
     return {{QStringLiteral("id"), id(e.id)},
             {QStringLiteral("name"), e.name},
+            {QStringLiteral("aliases"), QJsonArray::fromStringList(e.aliases)},
             {QStringLiteral("model_version"), e.modelVersion},
             {QStringLiteral("model_folder"), e.modelFolder},
             {QStringLiteral("runtime_variant"), e.runtimeVariant},
@@ -208,7 +209,11 @@ QJsonObject toJson(const EndpointInfo &info)
                             {QStringLiteral("in_flight"), info.metrics->inFlight},
                             {QStringLiteral("p50_latency_ms"), optionalNumber(info.metrics->p50Ms)},
                             {QStringLiteral("p95_latency_ms"), optionalNumber(info.metrics->p95Ms)},
-                            {QStringLiteral("p99_latency_ms"), optionalNumber(info.metrics->p99Ms)}};
+                            {QStringLiteral("p99_latency_ms"), optionalNumber(info.metrics->p99Ms)},
+                            {QStringLiteral("ttft_p50_ms"), optionalNumber(info.metrics->ttftP50Ms)},
+                            {QStringLiteral("ttft_p95_ms"), optionalNumber(info.metrics->ttftP95Ms)},
+                            {QStringLiteral("tokens_per_second"), optionalNumber(info.metrics->tokensPerSecond)},
+                            {QStringLiteral("generated_tokens"), info.metrics->generatedTokens}};
         QJsonArray circuits;
         for (const RouteCircuitMetrics &c : info.metrics->circuits)
             circuits.append(QJsonObject{{QStringLiteral("route_id"), id(c.routeId)},
@@ -570,6 +575,7 @@ Result<CreateEndpointRequest> createRequest(const QJsonObject &body)
     RequestFields f(body);
     CreateEndpointRequest r;
     r.name = f.string({"name", "model_name", "service_name"}, true).value_or(QString());
+    r.aliases = f.stringList({"aliases"}).value_or(QStringList());
     r.modelVersion = f.string({"model_version"}, true).value_or(QString());
     r.modelFolder = f.string({"model_folder", "vfolder_id", "model_id"}, true).value_or(QString());
     r.runtimeVariant = f.string({"runtime_variant"}).value_or(r.runtimeVariant);
@@ -596,6 +602,7 @@ Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
     RequestFields f(body);
     ModifyEndpointRequest r;
     r.name = f.string({"name"});
+    r.aliases = f.stringList({"aliases"});
     r.modelVersion = f.string({"model_version"});
     r.modelFolder = f.string({"model_folder", "vfolder_id"});
     r.runtimeVariant = f.string({"runtime_variant"});

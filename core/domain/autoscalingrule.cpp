@@ -69,7 +69,10 @@ MetricSource defaultSourceFor(const QString &metric)
     static const QStringList kernel{QStringLiteral("cpu_utilization"), QStringLiteral("memory_utilization"),
                                     QStringLiteral("gpu_utilization"), QStringLiteral("gpu_memory_utilization")};
     static const QStringList proxy{QStringLiteral("requests_per_second"), QStringLiteral("p95_latency_ms"),
-                                   QStringLiteral("in_flight")};
+                                   QStringLiteral("in_flight"),
+                                   // OpenAI-style answers, measured by the proxy as they stream past
+                                   QStringLiteral("ttft_ms"), QStringLiteral("ttft_p50_ms"),
+                                   QStringLiteral("ttft_p95_ms"), QStringLiteral("tokens_per_second")};
     if (kernel.contains(metric))
         return MetricSource::Kernel;
     if (proxy.contains(metric))

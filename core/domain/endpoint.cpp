@@ -17,6 +17,13 @@ constexpr EnumNames<RevisionMode, 2> kRevisionMode{{{
 }}};
 } // namespace
 
+const QStringList &reservedEndpointNames()
+{
+    static const QStringList names{QStringLiteral("v1"), QStringLiteral("_jobs"), QStringLiteral("metrics"),
+                                   QStringLiteral("health"), QStringLiteral("healthz")};
+    return names;
+}
+
 QString lifecycleName(EndpointLifecycle lifecycle)
 {
     return kLifecycle.name(lifecycle);

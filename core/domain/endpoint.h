@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <QDateTime>
+#include <QStringList>
 #include <QUuid>
 
 #include "circuitbreakersettings.h"
@@ -13,6 +14,10 @@ namespace ServeDeck {
 
 enum class EndpointLifecycle { Created, Ready, Destroying, Terminated };
 QString lifecycleName(EndpointLifecycle lifecycle);
+
+// Names the proxy serves at its root for itself (/v1 is its OpenAI front door, /metrics,
+// /healthz, ...): no endpoint may have one as its name or alias.
+const QStringList &reservedEndpointNames();
 std::optional<EndpointLifecycle> lifecycleFromName(const QString &name);
 
 // The desired state of one served model; routes (below) are its replicas.
@@ -20,6 +25,9 @@ struct Endpoint
 {
     QUuid id;
     QString name;
+    // Other names the proxy's OpenAI front door routes to it by a request's `model`: unique
+    // across every live endpoint's names and aliases. Stored by Repository::setEndpointAliases.
+    QStringList aliases;
     QString modelVersion;
     QString modelFolder;
     QString runtimeVariant;

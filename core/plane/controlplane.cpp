@@ -472,6 +472,9 @@ Result<Done> ControlPlane::startAutoscaling()
             m.p50Ms = load->p50Ms;
             m.p95Ms = load->p95Ms;
             m.p99Ms = load->p99Ms;
+            m.ttftP50Ms = load->ttftP50Ms;
+            m.ttftP95Ms = load->ttftP95Ms;
+            m.tokensPerSecond = load->tokensPerSecond;
         }
         return m;
     });

@@ -6,6 +6,7 @@
 #include <QTcpSocket>
 
 #include "domain/serviceerror.h"
+#include "proxy/frontdoor.h"
 #include "proxy/proxyworker.h"
 #include "proxy/routebinding.h"
 #include "proxy/routecircuit.h"
@@ -143,7 +144,11 @@ void ClientConnection::route(bool again)
         return;
     }
 
-    ProxyWorker::Dispatch dispatch = m_worker->dispatch(method, path, message.headers, m_peer, again);
+    QByteArray rewrittenBody;
+    const FrontDoor::Call call = FrontDoor::callOf(path);
+    ProxyWorker::Dispatch dispatch = call == FrontDoor::Call::None
+        ? m_worker->dispatch(method, path, message.headers, m_peer, again)
+        : m_worker->frontDoor(call, method, path, message.body, message.headers, m_peer, again, &rewrittenBody);
     if (dispatch.hold) {
         if (again)
             return;  // still no route: it waits on, until its deadline
@@ -176,16 +181,18 @@ void ClientConnection::route(bool again)
 
     m_exchange = Exchange();
     m_exchange.route = std::move(dispatch.route);
-    m_exchange.request = upstreamRequest(*m_exchange.route, dispatch.isPublic, dispatch.rest, query);
+    const QByteArray &body = rewrittenBody.isNull() ? message.body : rewrittenBody;
+    m_exchange.request = upstreamRequest(*m_exchange.route, dispatch.isPublic, dispatch.rest, query, body);
     if (!dispatch.shadows.empty()) {
         for (const std::shared_ptr<const RouteBinding> &shadow : dispatch.shadows)
-            m_exchange.shadowRequests.push_back(upstreamRequest(*shadow, dispatch.isPublic, dispatch.rest, query, true));
+            m_exchange.shadowRequests.push_back(upstreamRequest(*shadow, dispatch.isPublic, dispatch.rest, query, body, true));
         m_exchange.shadows = std::move(dispatch.shadows);
         m_exchange.shadowStats = std::move(dispatch.shadowStats);
         m_exchange.endpoint = std::move(dispatch.endpoint);
     }
     m_exchange.headRequest = method == "HEAD";
     m_exchange.keepAlive = keepAlive;
+    m_exchange.completionCall = method == "POST" && CompletionMeter::isCompletionPath(dispatch.rest);
     setState(State::Busy);
     // The body now lives in the upstream request; drop it unless it is small enough to keep.
     reader().dropLargeBody();
@@ -193,14 +200,14 @@ void ClientConnection::route(bool again)
 }
 
 QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest,
-                                             QByteArrayView query, bool shadow) const
+                                             QByteArrayView query, const QByteArray &body, bool shadow) const
 {
     const HttpRequestReader::Message &message = request();
     const QByteArray &method = message.method;
     const QList<QByteArray> options = ProxyHttp::connectionOptions(message.headers);
 
     QByteArray out;
-    out.reserve(256 + message.target.size() + message.headers.size() * 48 + message.body.size());
+    out.reserve(256 + message.target.size() + message.headers.size() * 48 + body.size());
     out.append(method).append(' ');
     if (rest.isEmpty())
         out.append('/');
@@ -235,13 +242,13 @@ QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isP
     out.append("X-Forwarded-Proto: http\r\n");
     if (shadow)
         out.append("X-ServeDeck-Shadow: 1\r\n");  // its answer goes nowhere; a replica may want to know
-    if (!message.body.isEmpty() || message.hasBodyFraming || hasBodySemantics(method)) {
+    if (!body.isEmpty() || message.hasBodyFraming || hasBodySemantics(method)) {
         out.append("Content-Length: ");
-        ProxyHttp::appendNumber(out, message.body.size());
+        ProxyHttp::appendNumber(out, body.size());
         out.append("\r\n");
     }
     out.append("\r\n");
-    out.append(message.body);
+    out.append(body);
     return out;
 }
 
@@ -336,7 +343,10 @@ void ClientConnection::upstreamHead(const UpstreamConnection::Head &head)
 
     m_out.resize(0);
     ProxyHttp::appendStatusLine(m_out, head.status);
+    QByteArrayView contentType;
     for (const auto &[name, value] : head.headers) {
+        if (contentType.isNull() && equalsIgnoringCase(name, "content-type"))
+            contentType = value;
         if (ProxyHttp::isHopByHop(name) || ProxyHttp::containsIgnoringCase(options, name)
             || equalsIgnoringCase(name, "content-length") || equalsIgnoringCase(name, "x-servedeck-route")
             || equalsIgnoringCase(name, "x-servedeck-revision")) {
@@ -376,12 +386,16 @@ void ClientConnection::upstreamHead(const UpstreamConnection::Head &head)
         m_out.append("Connection: keep-alive\r\n");
     m_out.append("\r\n");
     socket()->write(m_out);
+    if (!head.bodyless)
+        m_exchange.meter = CompletionMeter::forAnswer(head.status, contentType, m_exchange.completionCall);
 }
 
 void ClientConnection::upstreamBody(QByteArrayView data)
 {
     if (!m_exchange.comparisons.empty())
         m_exchange.body.add(data);
+    if (m_exchange.meter)
+        m_exchange.meter->add(data, m_worker->nowNs());
     if (m_exchange.framing == Framing::None)
         return;
     if (m_exchange.framing == Framing::Chunked) {
@@ -409,6 +423,12 @@ void ClientConnection::upstreamComplete(UpstreamConnection *connection, bool reu
         socket()->write("0\r\n\r\n", 5);
     endComparisons(true);
     m_worker->recordOutcome(*m_exchange.route, m_exchange.status >= 500);
+    if (m_exchange.meter && m_exchange.started) {
+        if (const auto count = m_exchange.meter->finish(m_exchange.startedNs, m_worker->nowNs())) {
+            m_exchange.route->stats->generated(count->firstTokenNs.value_or(-1), count->tokens, count->decodeTokens,
+                                               count->decodeNanos);
+        }
+    }
     finishExchange(m_exchange.status >= 500);
     const bool keepAlive = m_exchange.keepAlive && m_exchange.framing != Framing::UntilClose;
     m_exchange = Exchange();

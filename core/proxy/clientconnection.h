@@ -9,6 +9,7 @@
 
 #include "http/httpconnection.h"
 #include "http/proxyhttp.h"
+#include "proxy/completionmeter.h"
 #include "proxy/routestats.h"
 #include "proxy/upstreamconnection.h"
 
@@ -63,6 +64,8 @@ private:
         bool headSent = false;
         bool headRequest = false;
         bool keepAlive = false;
+        bool completionCall = false;  // POST .../completions: a JSON answer is metered too
+        std::unique_ptr<CompletionMeter> meter;  // an OpenAI-style answer's tokens; null for the rest
         // Shadow copies: sent with the request, compared with its answer.
         std::vector<std::shared_ptr<const RouteBinding>> shadows;
         std::vector<QByteArray> shadowRequests;
@@ -89,7 +92,7 @@ private:
     bool answer(const LocalResponse &response, bool keepAlive);
     bool splitTarget(QByteArrayView *path, QByteArrayView *query) const;
     QByteArray upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest, QByteArrayView query,
-                               bool shadow = false) const;
+                               const QByteArray &body, bool shadow = false) const;
     void attempt(bool allowPooled);
     void finishExchange(bool error);  // counts it for its route
     void abandonExchange(bool error);  // counts it, closes its upstream, forgets it

@@ -464,6 +464,8 @@ QByteArray ProxyServer::metricsText() const
                 }
                 if (sample.counters.latencyBuckets.isEmpty())
                     sample.counters.latencyBuckets.resize(qsizetype(kLatencyBucketBounds.size()) + 1, 0);
+                if (sample.counters.ttftBuckets.isEmpty())
+                    sample.counters.ttftBuckets.resize(qsizetype(kLatencyBucketBounds.size()) + 1, 0);
             }
         }
     }
@@ -510,6 +512,26 @@ QByteArray ProxyServer::metricsText() const
     for (const Series &s : series)
         appendHistogram(out, "servedeck_proxy_route_request_duration_seconds", s.labels, s.sample->counters.latencyBuckets,
                         s.sample->counters.latencySumSeconds);
+
+    // OpenAI-style answers (CompletionMeter): time to first token, tokens generated.
+    family("servedeck_proxy_route_time_to_first_token_seconds", "histogram",
+           "Time from forwarding a request to the first token of its event-stream answer.");
+    for (const Series &s : series)
+        appendHistogram(out, "servedeck_proxy_route_time_to_first_token_seconds", s.labels, s.sample->counters.ttftBuckets,
+                        s.sample->counters.ttftSumSeconds);
+    family("servedeck_proxy_route_generated_tokens_total", "counter",
+           "Tokens in OpenAI-style answers: content deltas of a stream (or its usage), usage of a JSON answer.");
+    counter("servedeck_proxy_route_generated_tokens_total", &RouteCounters::tokens);
+    family("servedeck_proxy_route_decode_seconds_total", "counter",
+           "Time tokens per second are measured over: a stream's from its first token to its end, a JSON answer's whole.");
+    for (const Series &s : series) {
+        out.append("servedeck_proxy_route_decode_seconds_total{").append(s.labels).append("} ");
+        appendDouble(out, s.sample->counters.decodeSeconds);
+        out.append('\n');
+    }
+    family("servedeck_proxy_route_decode_tokens_total", "counter",
+           "Tokens generated over servedeck_proxy_route_decode_seconds_total (a stream's first token is not counted).");
+    counter("servedeck_proxy_route_decode_tokens_total", &RouteCounters::decodeTokens);
 
     // The circuit breaker, per route (the same labels).
     const QHash<QUuid, RouteCircuitStatus> circuits = routeCircuits();

@@ -36,6 +36,12 @@ class RouteCircuit;
 // answering), a circuit breaker (connection and pending limits per route, requests per
 // connection, outlier ejection) and wake from zero (requests to a scaled-to-zero endpoint are
 // held while the wake handler brings a replica up).
+//
+// At its root it is also an OpenAI-compatible front door (FrontDoor): POST /v1/chat/completions,
+// /v1/completions and /v1/embeddings go to the endpoint the body's `model` names (or an alias of
+// it) through all of the above, and GET /v1/models lists what the caller's token may call. Of
+// OpenAI-style answers (an event stream, or a completion's JSON) it counts time to first token
+// and tokens (CompletionMeter); other answers are passed on unread.
 class ProxyServer final : public QObject
 {
     Q_OBJECT
@@ -91,6 +97,14 @@ public:
         // latencyBucketBounds()[i] seconds; the last entry (+Inf) counts them all.
         QList<quint64> latencyBuckets;
         double latencySumSeconds = 0;
+        // OpenAI-style answers (an event stream, or JSON with usage): time to first token of the
+        // streams (cumulative, the latency bounds), tokens generated, and tokens per second as
+        // decodeTokens over decodeSeconds (a stream's after its first token; a JSON answer's whole).
+        QList<quint64> ttftBuckets;
+        double ttftSumSeconds = 0;
+        quint64 tokens = 0;
+        quint64 decodeTokens = 0;
+        double decodeSeconds = 0;
     };
     // A consistent-enough sample, for /metrics, the autoscaler and charts. errors counts
     // upstream 5xx answers and requests the proxy failed (502/504) after choosing the route.

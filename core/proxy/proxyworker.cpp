@@ -320,6 +320,13 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
                                       {{QStringLiteral("endpoint"), QString::fromUtf8(name)}});
         return result;
     }
+    return dispatchTo(*endpoint, name, headers, peer, std::move(result));
+}
+
+ProxyWorker::Dispatch ProxyWorker::dispatchTo(RoutingView::Endpoint &target, QByteArrayView name, const HeaderList &headers,
+                                              const QHostAddress &peer, Dispatch result)
+{
+    RoutingView::Endpoint *endpoint = &target;
     result.isPublic = endpoint->isPublic;
     if (!endpoint->isPublic) {
         const QSet<QString> *revoked = m_routing.snapshot() ? &m_routing.snapshot()->revokedTokenIds : nullptr;
@@ -391,6 +398,80 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
     return result;
 }
 
+ProxyWorker::Dispatch ProxyWorker::frontDoor(FrontDoor::Call call, QByteArrayView method, QByteArrayView path,
+                                             QByteArrayView body, const HeaderList &headers, const QHostAddress &peer,
+                                             bool again, QByteArray *rewrittenBody)
+{
+    if (!again)
+        bump(m_requestsTotal, 1);
+    m_routing.refresh();
+    Dispatch result;
+    const auto refuse = [this, &result](RejectReason reason, LocalResponse response) {
+        reject(reason);
+        result.answer = std::move(response);
+        return std::move(result);
+    };
+    if (call == FrontDoor::Call::Unknown) {
+        return refuse(RejectReason::NoRoute,
+                      FrontDoor::error(404, QStringLiteral("no such route: the front door serves POST /v1/chat/completions, "
+                                                           "/v1/completions, /v1/embeddings and GET /v1/models"),
+                                       QStringLiteral("invalid_request_error"), {}, QStringLiteral("unknown_url")));
+    }
+    if (call == FrontDoor::Call::Models) {
+        if (method != "GET" && method != "HEAD") {
+            LocalResponse response = FrontDoor::error(405, QStringLiteral("/v1/models accepts GET and HEAD only"),
+                                                      QStringLiteral("invalid_request_error"));
+            response.headers.emplaceBack(QByteArrayLiteral("Allow"), QByteArrayLiteral("GET, HEAD"));
+            return refuse(RejectReason::BadRequest, std::move(response));
+        }
+        result.answer = models(headers, peer);
+        return result;
+    }
+    if (method != "POST") {
+        LocalResponse response = FrontDoor::error(405, QStringLiteral("%1 accepts POST only").arg(QString::fromLatin1(path)),
+                                                  QStringLiteral("invalid_request_error"));
+        response.headers.emplaceBack(QByteArrayLiteral("Allow"), QByteArrayLiteral("POST"));
+        return refuse(RejectReason::BadRequest, std::move(response));
+    }
+    LocalResponse refusal;
+    std::optional<FrontDoor::Body> parsed = FrontDoor::readBody(body, &refusal);
+    if (!parsed)
+        return refuse(RejectReason::BadRequest, std::move(refusal));
+    QByteArray name;
+    RoutingView::Endpoint *endpoint = m_routing.resolveModel(parsed->model, &name);
+    if (!endpoint)
+        return refuse(RejectReason::NoRoute, FrontDoor::unknownModel(parsed->model));
+    // The replica answers to the endpoint's name: an alias is the caller's, not the replica's.
+    if (parsed->model.toUtf8() != name)
+        *rewrittenBody = FrontDoor::withModel(std::move(parsed->object), QString::fromUtf8(name));
+    result.rest = path;  // the replica sees the same path
+    return dispatchTo(*endpoint, name, headers, peer, std::move(result));
+}
+
+LocalResponse ProxyWorker::models(const HeaderList &headers, const QHostAddress &peer)
+{
+    QList<FrontDoor::Model> models;
+    const RoutingSnapshot *snapshot = m_routing.snapshot();
+    if (snapshot) {
+        // Private endpoints only for a caller that brings a token at all: one check per private
+        // endpoint is a signature check each, so an anonymous listing costs none.
+        const bool hasToken = !ProxyHttp::headerValue(headers, "authorization").isEmpty();
+        for (const EndpointTable &table : snapshot->endpoints) {
+            if (!table.isPublic) {
+                if (!hasToken
+                    || m_authorizer.check(table.endpointId.toString(QUuid::WithoutBraces), &snapshot->revokedTokenIds,
+                                          headers, peer)) {
+                    continue;
+                }
+            }
+            models.append({table.name, table.name});
+            for (const QString &alias : table.aliases)
+                models.append({alias, table.name});
+        }
+    }
+    return FrontDoor::modelList(std::move(models));
+}
+
 RoutingView::Endpoint *ProxyWorker::endpointOf(QByteArrayView path, QByteArrayView *name, QByteArray *decoded,
                                                QByteArrayView *rest)
 {
@@ -409,7 +490,8 @@ RoutingView::Endpoint *ProxyWorker::endpointOf(QByteArrayView path, QByteArrayVi
 std::optional<LocalResponse> ProxyWorker::refuseAtHead(QByteArrayView path, const HeaderList &headers,
                                                        const QHostAddress &peer)
 {
-    if (path == "/metrics" || path == "/healthz")
+    // The front door's endpoint is named in the body, not read yet.
+    if (path == "/metrics" || path == "/healthz" || FrontDoor::callOf(path) != FrontDoor::Call::None)
         return std::nullopt;
     m_routing.refresh();
     QByteArrayView name;

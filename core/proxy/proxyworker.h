@@ -16,6 +16,7 @@
 #include <QUuid>
 
 #include "proxy/connectionbroker.h"
+#include "proxy/frontdoor.h"
 #include "proxy/heldrequestqueue.h"
 #include "http/proxyhttp.h"
 #include "proxy/proxyserver.h"
@@ -70,6 +71,11 @@ public:
     // again: the same request once more (a held one): not counted a second time.
     Dispatch dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
                       const QHostAddress &peer, bool again = false);
+    // A request at the front door (call is not None): to the endpoint its body's model names,
+    // through the same checks as dispatch(). When the model was an alias, rewrittenBody is the
+    // body to send instead (the model set to the endpoint's name).
+    Dispatch frontDoor(FrontDoor::Call call, QByteArrayView method, QByteArrayView path, QByteArrayView body,
+                       const HeaderList &headers, const QHostAddress &peer, bool again, QByteArray *rewrittenBody);
 
     // The token check alone, for a request whose head is read and body is not: a refusal for
     // a private endpoint's request without a valid token (counted as dispatch() would), so it
@@ -131,6 +137,10 @@ private:
     RoutingView::Endpoint *endpointOf(QByteArrayView path, QByteArrayView *name, QByteArray *decoded,
                                       QByteArrayView *rest);
     LocalResponse localAnswer(QByteArrayView method, QByteArrayView path);
+    Dispatch dispatchTo(RoutingView::Endpoint &endpoint, QByteArrayView name, const HeaderList &headers,
+                        const QHostAddress &peer, Dispatch result);
+    // GET /v1/models: the endpoints (and aliases) the caller's token may call.
+    LocalResponse models(const HeaderList &headers, const QHostAddress &peer);
     qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
     void acceptConnections();
     static void bump(std::atomic<quint64> &counter, qint64 delta)

@@ -56,6 +56,19 @@ void RouteStats::finished(qint64 nanos, bool error)
     add(buckets[bucketOf(elapsed)], 1);
 }
 
+void RouteStats::generated(qint64 firstTokenNanos, quint64 generatedTokens, quint64 rateTokens, qint64 rateNanos)
+{
+    if (firstTokenNanos >= 0) {
+        add(ttftNanos, quint64(firstTokenNanos));
+        add(ttftBuckets[bucketOf(quint64(firstTokenNanos))], 1);
+    }
+    add(tokens, generatedTokens);
+    if (rateTokens > 0 && rateNanos > 0) {
+        add(decodeTokens, rateTokens);
+        add(decodeNanos, quint64(rateNanos));
+    }
+}
+
 ShadowStats::ShadowStats(QUuid id, QString name)
     : endpointId(id)
     , endpointName(std::move(name))

@@ -38,6 +38,9 @@ public:
 
     void started();                       // requests + 1, in flight + 1
     void finished(qint64 nanos, bool error);  // in flight - 1, latency observed, errors + 1 if error
+    // An OpenAI-style answer's tokens (CompletionMeter): its time to first token (streams only,
+    // negative: none), its tokens, and the pair its tokens per second are made of.
+    void generated(qint64 firstTokenNanos, quint64 tokens, quint64 decodeTokens, qint64 decodeNanos);
 
     const QUuid routeId;
     // Labels for /metrics, fixed when the route is first seen by this worker.
@@ -49,6 +52,12 @@ public:
     std::atomic<quint64> inFlight{0};
     std::atomic<quint64> latencyNanos{0};
     std::array<std::atomic<quint64>, kLatencyBucketBounds.size() + 1> buckets{};  // not cumulative
+    // OpenAI-style answers: time to first token (the latency buckets' bounds), generated tokens.
+    std::atomic<quint64> ttftNanos{0};
+    std::array<std::atomic<quint64>, kLatencyBucketBounds.size() + 1> ttftBuckets{};  // not cumulative
+    std::atomic<quint64> tokens{0};
+    std::atomic<quint64> decodeTokens{0};
+    std::atomic<quint64> decodeNanos{0};
 
 private:
     static void add(std::atomic<quint64> &counter, quint64 amount)

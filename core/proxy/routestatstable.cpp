@@ -76,6 +76,11 @@ void RouteStatsTable::collect(QHash<QUuid, RouteSample> &into) const
         counters.inFlight += stats->inFlight.load(std::memory_order_relaxed);
         counters.latencySumSeconds += double(stats->latencyNanos.load(std::memory_order_relaxed)) / 1e9;
         addCumulative(counters.latencyBuckets, stats->buckets);
+        counters.ttftSumSeconds += double(stats->ttftNanos.load(std::memory_order_relaxed)) / 1e9;
+        addCumulative(counters.ttftBuckets, stats->ttftBuckets);
+        counters.tokens += stats->tokens.load(std::memory_order_relaxed);
+        counters.decodeTokens += stats->decodeTokens.load(std::memory_order_relaxed);
+        counters.decodeSeconds += double(stats->decodeNanos.load(std::memory_order_relaxed)) / 1e9;
     }
 }
 

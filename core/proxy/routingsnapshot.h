@@ -7,6 +7,7 @@
 #include <QList>
 #include <QSet>
 #include <QString>
+#include <QStringList>
 #include <QUuid>
 
 namespace ServeDeck {
@@ -54,6 +55,7 @@ struct EndpointTable
 {
     QUuid endpointId;
     QString name;
+    QStringList aliases;  // other names the front door's `model` may give it
     bool isPublic = false;
     QList<RouteTarget> routes;  // only HEALTHY routes are published; traffic splits by weight among them
     QList<RevisionPolicy> revisions;
@@ -69,6 +71,7 @@ struct RoutingSnapshot
 {
     quint64 version = 0;
     QHash<QString, EndpointTable> endpoints;  // by endpoint name (the first path segment of a request)
+    QHash<QString, QString> aliases;          // endpoint name by alias, for the front door
     QSet<QString> revokedTokenIds;
 };
 

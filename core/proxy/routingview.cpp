@@ -91,6 +91,22 @@ RoutingView::Endpoint *RoutingView::resolve(QByteArrayView name)
     return &it.value();
 }
 
+RoutingView::Endpoint *RoutingView::resolveModel(const QString &model, QByteArray *canonical)
+{
+    const RoutingSnapshot *snapshot = m_snapshot.get();
+    if (!snapshot)
+        return nullptr;
+    QString name = model;
+    if (!snapshot->endpoints.contains(model)) {
+        const auto alias = snapshot->aliases.constFind(model);
+        if (alias == snapshot->aliases.cend())
+            return nullptr;
+        name = alias.value();
+    }
+    *canonical = name.toUtf8();
+    return resolve(*canonical);
+}
+
 void RoutingView::rebind(Endpoint &view, const EndpointTable &table)
 {
     view.generation = m_generation;

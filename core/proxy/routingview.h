@@ -63,6 +63,9 @@ public:
     // The endpoint named name (UTF-8, as in the request path), bound to the current snapshot;
     // null when it has none.
     Endpoint *resolve(QByteArrayView name);
+    // The endpoint a front-door request's model names: an endpoint's name or one of its aliases.
+    // canonical is set to the endpoint's name.
+    Endpoint *resolveModel(const QString &model, QByteArray *canonical);
     // The group a request with headers goes to: the first condition it matches (the header's
     // value, trimmed, equal to the condition's), else the revisions without a condition. A
     // matched condition is taken even when it has no route: such a request never falls through.

@@ -36,7 +36,24 @@ ProxyServer::RouteCounters minus(const ProxyServer::RouteCounters &now, const Pr
     d.latencySumSeconds -= before.latencySumSeconds;
     for (qsizetype i = 0; i < d.latencyBuckets.size(); ++i)
         d.latencyBuckets[i] = now.latencyBuckets[i] >= before.latencyBuckets[i] ? now.latencyBuckets[i] - before.latencyBuckets[i] : 0;
+    // OpenAI-style answers' counters; a source that has none gives empty buckets.
+    if (d.ttftBuckets.size() == before.ttftBuckets.size()) {
+        for (qsizetype i = 0; i < d.ttftBuckets.size(); ++i)
+            d.ttftBuckets[i] = now.ttftBuckets[i] >= before.ttftBuckets[i] ? now.ttftBuckets[i] - before.ttftBuckets[i] : 0;
+    }
+    d.tokens = now.tokens >= before.tokens ? now.tokens - before.tokens : now.tokens;
+    const bool decodeReset = now.decodeTokens < before.decodeTokens;
+    d.decodeTokens = decodeReset ? now.decodeTokens : now.decodeTokens - before.decodeTokens;
+    d.decodeSeconds = decodeReset ? now.decodeSeconds : std::max(0.0, now.decodeSeconds - before.decodeSeconds);
     return d;
+}
+
+void addBuckets(QList<quint64> &into, const QList<quint64> &buckets)
+{
+    if (into.size() != buckets.size())
+        into = QList<quint64>(buckets.size(), 0);
+    for (qsizetype i = 0; i < buckets.size(); ++i)
+        into[i] += buckets[i];
 }
 
 } // namespace
@@ -122,10 +139,11 @@ Result<Done> EndpointMetricsSampler::sample()
             a.seconds = std::max(a.seconds, double(prev->time.msecsTo(now)) / 1000.0);
             a.delta.requests += d.requests;
             a.delta.errors += d.errors;
-            if (a.delta.latencyBuckets.size() != d.latencyBuckets.size())
-                a.delta.latencyBuckets = QList<quint64>(d.latencyBuckets.size(), 0);
-            for (qsizetype i = 0; i < d.latencyBuckets.size(); ++i)
-                a.delta.latencyBuckets[i] += d.latencyBuckets[i];
+            addBuckets(a.delta.latencyBuckets, d.latencyBuckets);
+            addBuckets(a.delta.ttftBuckets, d.ttftBuckets);
+            a.delta.tokens += d.tokens;
+            a.delta.decodeTokens += d.decodeTokens;
+            a.delta.decodeSeconds += d.decodeSeconds;
         }
         next.insert(it.key(), base);
     }
@@ -173,6 +191,10 @@ Result<Done> EndpointMetricsSampler::sample()
             load.p50Ms = histogramQuantileMs(bounds, a.delta.latencyBuckets, 0.50);
             load.p95Ms = histogramQuantileMs(bounds, a.delta.latencyBuckets, 0.95);
             load.p99Ms = histogramQuantileMs(bounds, a.delta.latencyBuckets, 0.99);
+            load.ttftP50Ms = histogramQuantileMs(bounds, a.delta.ttftBuckets, 0.50);
+            load.ttftP95Ms = histogramQuantileMs(bounds, a.delta.ttftBuckets, 0.95);
+            if (a.delta.decodeSeconds > 0)
+                load.tokensPerSecond = double(a.delta.decodeTokens) / a.delta.decodeSeconds;
         }
         if (a.cpuN > 0)
             load.cpuPercent = a.cpuSum / a.cpuN;
@@ -327,6 +349,12 @@ std::optional<double> EndpointMetricsSampler::value(const QUuid &endpointId, Met
         return load->p95Ms;
     if (metric == u"p99_latency_ms")
         return load->p99Ms;
+    if (metric == u"ttft_ms" || metric == u"ttft_p50_ms")
+        return load->ttftP50Ms;
+    if (metric == u"ttft_p95_ms")
+        return load->ttftP95Ms;
+    if (metric == u"tokens_per_second")
+        return load->tokensPerSecond;
     if (metric == u"cpu_utilization" || metric == u"cpu_util")
         return load->cpuPercent;
     if (metric == u"memory_utilization" || metric == u"memory_util" || metric == u"mem_util")

@@ -30,6 +30,10 @@ struct EndpointLoad
     double errorRate = 0;  // errors / requests within the interval; 0 without requests
     qint64 inFlight = 0;
     std::optional<double> p50Ms, p95Ms, p99Ms;  // within the interval; none without requests
+    // OpenAI-style answers within the interval (none without): time to first token of the
+    // streams, and each answer's tokens per second (tokens over their generation time, summed).
+    std::optional<double> ttftP50Ms, ttftP95Ms;
+    std::optional<double> tokensPerSecond;
     std::optional<double> cpuPercent;     // of the cores its replicas asked for, averaged over them
     std::optional<double> memoryPercent;  // of their memory limit, averaged
     std::optional<double> gpuPercent;     // utilization of the GPUs they were given, averaged

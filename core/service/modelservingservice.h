@@ -29,6 +29,7 @@ class TokenSigner;
 struct CreateEndpointRequest
 {
     QString name;
+    QStringList aliases;  // other names for the proxy's front door (`model`); as strict as name
     QString modelVersion;
     QString modelFolder;  // a path, or the name of a folder under one of the model roots
     QString runtimeVariant = QStringLiteral("custom");
@@ -83,6 +84,9 @@ struct EndpointMetrics
     double requestsPerSecond = 0;
     qint64 inFlight = 0;
     std::optional<double> p50Ms, p95Ms, p99Ms;
+    // OpenAI-style answers: over the last interval, and tokens since the routes were first seen.
+    std::optional<double> ttftP50Ms, ttftP95Ms, tokensPerSecond;
+    qint64 generatedTokens = 0;
     QList<RouteCircuitMetrics> circuits;  // routes the proxy knows
     std::optional<ShadowMetrics> shadow;  // once it has mirrored a request
     double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
@@ -113,6 +117,7 @@ struct EndpointInfo
 struct ModifyEndpointRequest
 {
     std::optional<QString> name;
+    std::optional<QStringList> aliases;  // replaces them all; empty: none
     std::optional<QString> modelVersion;
     std::optional<QString> modelFolder;
     std::optional<QString> runtimeVariant;
@@ -349,6 +354,10 @@ private:
     Result<Endpoint> resolve(const QString &ref);
     QString resolveFolder(const QString &folder) const;
     Result<EndpointInfo> infoFor(const Endpoint &endpoint, bool includeMetrics);
+    // Whether another live endpoint than self has name as its name or one of its aliases.
+    std::optional<ServiceError> nameTaken(const QString &name, const QUuid &self, const QString &field);
+    // Grammar, reserved words, duplicates and clashes of an endpoint's new aliases.
+    std::optional<ServiceError> aliasesProblem(const QStringList &aliases, const QUuid &self, const QString &selfName);
     // The folder as the runtime would be run from it: every file there, and a preset's program found.
     Result<LaunchPlan> validateFolder(const QString &folder, const QString &variant, int gpuCount) const;
     Result<qsizetype> findRevision(const Endpoint &endpoint, const QList<Revision> &revisions,

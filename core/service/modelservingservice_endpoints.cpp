@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include "agent/gpuplacement.h"
 #include "domain/clock.h"
@@ -20,17 +21,26 @@ using namespace detail;
 
 namespace {
 
-// Endpoint names become URL path segments and replica names, so they follow DNS label rules.
-std::optional<ServiceError> checkName(const QString &name)
+// An endpoint may have at most this many aliases: each is a front-door name, not a list to grow.
+constexpr qsizetype kMaxAliases = 16;
+
+// Endpoint names become URL path segments and replica names, so they follow DNS label rules;
+// aliases follow the same. Names the proxy serves for itself are reserved.
+std::optional<ServiceError> checkName(const QString &name, const QString &field = QStringLiteral("name"))
 {
     static const QRegularExpression re(QStringLiteral("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"));
     if (name.isEmpty())
-        return invalid(QStringLiteral("name"), QStringLiteral("is required"));
+        return invalid(field, QStringLiteral("is required"));
     if (!re.match(name).hasMatch())
-        return invalid(QStringLiteral("name"),
+        return invalid(field,
                        QStringLiteral("'%1' must be 1-63 lower-case letters, digits or '-', starting and ending "
                                       "with a letter or digit")
-                           .arg(name));
+                           .arg(name.left(80)));
+    if (reservedEndpointNames().contains(name)) {
+        ServiceError error = invalid(field, QStringLiteral("'%1' is reserved: the proxy serves /%1 itself").arg(name));
+        error.details.insert(QStringLiteral("reserved"), name);
+        return error;
+    }
     return std::nullopt;
 }
 
@@ -95,6 +105,10 @@ QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
     QList<ServiceError> problems;
     if (auto e = checkName(r.name))
         problems << *e;
+    for (const QString &alias : r.aliases) {
+        if (auto e = checkName(alias, QStringLiteral("aliases")))
+            problems << *e;
+    }
     if (auto e = HeaderSafeText::problem(QStringLiteral("model_version"), r.modelVersion, 64))
         problems << *e;
     if (r.modelFolder.trimmed().isEmpty())
@@ -166,6 +180,11 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
             startedRollout = begun->id;
             return other;
         }
+        // The name must not be another endpoint's alias, nor its aliases anyone's name or alias.
+        if (auto err = nameTaken(request.name, {}, QStringLiteral("name")))
+            return *err;
+        if (auto err = aliasesProblem(request.aliases, {}, request.name))
+            return *err;
         if (auto plan = validateFolder(folder, request.runtimeVariant, gpuCountOf(request.resourceSlots)); !plan)
             return plan.error();
 
@@ -203,6 +222,11 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
             return r.error();
         if (auto r = m_repository.insertRevision(revision); !r)
             return r.error();
+        if (!request.aliases.isEmpty()) {
+            if (auto r = m_repository.setEndpointAliases(e.id, request.aliases); !r)
+                return r.error();
+            e.aliases = request.aliases;
+        }
         return e;
     });
     if (created) {
@@ -278,6 +302,51 @@ void describeRuntimeMetrics(EndpointInfo &info)
 }
 
 } // namespace
+
+std::optional<ServiceError> ModelServingService::nameTaken(const QString &name, const QUuid &self, const QString &field)
+{
+    const auto taken = [&](const QString &holder) {
+        return makeError(ErrorType::ModelAlreadyExists,
+                         QStringLiteral("'%1' is already the name or an alias of endpoint '%2'").arg(name, holder),
+                         {{field, name}, {QStringLiteral("endpoint"), holder}});
+    };
+    auto named = m_repository.liveEndpointByName(name);
+    if (!named)
+        return named.error();
+    if (named->has_value() && (*named)->id != self)
+        return taken((*named)->name);
+    auto owner = m_repository.endpointOfAlias(name);
+    if (!owner)
+        return owner.error();
+    if (owner->has_value() && **owner != self) {
+        auto holder = m_repository.endpointById(**owner);
+        if (!holder)
+            return holder.error();
+        return taken(holder->has_value() ? (*holder)->name : idText(**owner));
+    }
+    return std::nullopt;
+}
+
+std::optional<ServiceError> ModelServingService::aliasesProblem(const QStringList &aliases, const QUuid &self,
+                                                                 const QString &selfName)
+{
+    const QString field = QStringLiteral("aliases");
+    if (aliases.size() > kMaxAliases)
+        return invalid(field, QStringLiteral("at most %1 aliases, not %2").arg(kMaxAliases).arg(aliases.size()));
+    QSet<QString> seen;
+    for (const QString &alias : aliases) {
+        if (auto err = checkName(alias, field))
+            return err;
+        if (alias == selfName || seen.contains(alias))
+            return makeError(ErrorType::ModelAlreadyExists,
+                             QStringLiteral("'%1' is named twice: as the endpoint's name or another of its aliases").arg(alias),
+                             {{field, alias}});
+        seen.insert(alias);
+        if (auto err = nameTaken(alias, self, field))
+            return err;
+    }
+    return std::nullopt;
+}
 
 Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool includeMetrics)
 {
@@ -371,6 +440,12 @@ Result<Endpoint> ModelServingService::deleteEndpoint(const QString &ref)
         e.updatedAt = now;
         if (auto r = m_repository.updateEndpoint(e); !r)
             return r.error();
+        // Its aliases are free for others at once: the front door no longer routes to it.
+        if (!e.aliases.isEmpty()) {
+            if (auto r = m_repository.setEndpointAliases(e.id, {}); !r)
+                return r.error();
+            e.aliases.clear();
+        }
         auto routes = m_repository.routes(e.id);
         if (!routes)
             return routes.error();
@@ -418,8 +493,18 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
                 return makeError(ErrorType::ModelAlreadyExists,
                                  QStringLiteral("endpoint '%1' already exists").arg(*request.name),
                                  {{QStringLiteral("name"), *request.name}});
+            if (auto err = nameTaken(*request.name, e.id, QStringLiteral("name")))
+                return *err;
             e.name = *request.name;
             e.url = m_config.proxyBaseUrl + u'/' + e.name;
+        }
+        if (request.aliases) {
+            if (auto err = aliasesProblem(*request.aliases, e.id, e.name))
+                return *err;
+        } else if (request.name && e.aliases.contains(e.name)) {
+            return makeError(ErrorType::ModelAlreadyExists,
+                             QStringLiteral("'%1' is already an alias of this endpoint; drop it from aliases first").arg(e.name),
+                             {{QStringLiteral("name"), e.name}});
         }
         if (request.runtimeVariant) {
             if (auto err = checkRuntimeVariant(*request.runtimeVariant))
@@ -461,6 +546,11 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
         e.updatedAt = m_clock.now();
         if (auto r = m_repository.updateEndpoint(e); !r)
             return r.error();
+        if (request.aliases && *request.aliases != e.aliases) {
+            if (auto r = m_repository.setEndpointAliases(e.id, *request.aliases); !r)
+                return r.error();
+            e.aliases = *request.aliases;
+        }
         const bool newModel = (request.modelVersion && *request.modelVersion != e.modelVersion)
             || (request.modelFolder && resolveFolder(*request.modelFolder) != e.modelFolder);
         if (newModel) {

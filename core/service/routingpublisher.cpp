@@ -130,6 +130,9 @@ Result<quint64> RoutingPublisher::publishNow()
         EndpointTable table;
         table.endpointId = e.id;
         table.name = e.name;
+        table.aliases = e.aliases;
+        for (const QString &alias : e.aliases)
+            snapshot->aliases.insert(alias, e.name);
         table.isPublic = e.isPublic;
         table.desiredReplicas = e.replicas;
         table.circuitBreaker = policyOf(e.circuitBreaker);
@@ -182,6 +185,7 @@ EndpointMetrics RoutingPublisher::metricsFor(const QUuid &endpointId) const
             continue;
         metrics.requests += qint64(it->requests);
         metrics.errors += qint64(it->errors);
+        metrics.generatedTokens += qint64(it->tokens);
         seconds += it->latencySumSeconds;
     }
     if (metrics.requests > 0)

@@ -143,6 +143,18 @@ Endpoint endpointFrom(const QSqlQuery &q)
     return e;
 }
 
+Result<QStringList> aliasesOf(const QString &connectionName, const QUuid &endpointId)
+{
+    auto q = run(connectionName, QStringLiteral("SELECT alias FROM endpoint_aliases WHERE endpoint_id=? ORDER BY position"),
+                 {idText(endpointId)});
+    if (!q)
+        return q.error();
+    QStringList out;
+    while (q.value().next())
+        out << q.value().value(0).toString();
+    return out;
+}
+
 Route routeFrom(const QSqlQuery &q)
 {
     Route r;
@@ -471,7 +483,13 @@ Result<std::optional<Endpoint>> Repository::endpointById(const QUuid &id)
         endpointFrom);
     if (!list)
         return list.error();
-    return list->isEmpty() ? std::nullopt : std::optional<Endpoint>(list->first());
+    if (list->isEmpty())
+        return std::optional<Endpoint>();
+    if (auto aliases = aliasesOf(m_connectionName, list->first().id); !aliases)
+        return aliases.error();
+    else
+        list.value().first().aliases = *aliases;
+    return std::optional<Endpoint>(list->first());
 }
 
 Result<std::optional<Endpoint>> Repository::liveEndpointByName(const QString &name)
@@ -483,16 +501,70 @@ Result<std::optional<Endpoint>> Repository::liveEndpointByName(const QString &na
                                   endpointFrom);
     if (!list)
         return list.error();
-    return list->isEmpty() ? std::nullopt : std::optional<Endpoint>(list->first());
+    if (list->isEmpty())
+        return std::optional<Endpoint>();
+    if (auto aliases = aliasesOf(m_connectionName, list->first().id); !aliases)
+        return aliases.error();
+    else
+        list.value().first().aliases = *aliases;
+    return std::optional<Endpoint>(list->first());
 }
 
 Result<QList<Endpoint>> Repository::endpoints(bool includeTerminated)
 {
     const QString where = includeTerminated ? QString() : QStringLiteral(" WHERE lifecycle<>'TERMINATED'");
-    return collect<Endpoint>(
+    auto list = collect<Endpoint>(
         run(m_connectionName, QStringLiteral("SELECT ") + kEndpointColumns + QStringLiteral(" FROM endpoints") + where
                                   + QStringLiteral(" ORDER BY created_at, name")),
         endpointFrom);
+    if (!list)
+        return list.error();
+    auto aliases = endpointAliases();
+    if (!aliases)
+        return aliases.error();
+    if (!aliases->isEmpty()) {
+        for (Endpoint &e : list.value())
+            e.aliases = aliases->value(e.id);
+    }
+    return list;
+}
+
+Result<Done> Repository::setEndpointAliases(const QUuid &endpointId, const QStringList &aliases)
+{
+    if (auto q = run(m_connectionName, QStringLiteral("DELETE FROM endpoint_aliases WHERE endpoint_id=?"), {idText(endpointId)});
+        !q) {
+        return q.error();
+    }
+    for (qsizetype i = 0; i < aliases.size(); ++i) {
+        if (auto q = run(m_connectionName,
+                         QStringLiteral("INSERT INTO endpoint_aliases(alias, endpoint_id, position) VALUES(?,?,?)"),
+                         {aliases[i], idText(endpointId), int(i)});
+            !q) {
+            return q.error();
+        }
+    }
+    return Done{};
+}
+
+Result<QHash<QUuid, QStringList>> Repository::endpointAliases()
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT endpoint_id, alias FROM endpoint_aliases ORDER BY endpoint_id, position"));
+    if (!q)
+        return q.error();
+    QHash<QUuid, QStringList> out;
+    while (q.value().next())
+        out[QUuid::fromString(q.value().value(0).toString())].append(q.value().value(1).toString());
+    return out;
+}
+
+Result<std::optional<QUuid>> Repository::endpointOfAlias(const QString &alias)
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT endpoint_id FROM endpoint_aliases WHERE alias=?"), {alias});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return std::optional<QUuid>();
+    return std::optional<QUuid>(QUuid::fromString(q.value().value(0).toString()));
 }
 
 Result<int> Repository::rebaseEndpointUrls(const QString &proxyBaseUrl)

@@ -86,6 +86,12 @@ public:
     Result<QList<Endpoint>> endpoints(bool includeTerminated = false);
     // Points every stored endpoint URL at the data plane listening now: its port may change between runs.
     Result<int> rebaseEndpointUrls(const QString &proxyBaseUrl);
+    // An endpoint's aliases (Endpoint::aliases) are written here only, never by insert/updateEndpoint.
+    Result<Done> setEndpointAliases(const QUuid &endpointId, const QStringList &aliases);
+    // Every alias, by endpoint, in order.
+    Result<QHash<QUuid, QStringList>> endpointAliases();
+    // The endpoint that has alias, if any.
+    Result<std::optional<QUuid>> endpointOfAlias(const QString &alias);
 
     Result<Done> insertRevision(const Revision &revision);
     // Its header condition, mode and replica count; the rest of a revision never changes.

@@ -206,6 +206,15 @@ const std::vector<QStringList> &schemaMigrations()
                            " max_rows_per_endpoint INTEGER NOT NULL CHECK (max_rows_per_endpoint BETWEEN 100 AND 1000000),"
                            " updated_at INTEGER NOT NULL)"),
         },
+        // The other names an endpoint answers to at the proxy's OpenAI front door. An alias is
+        // one endpoint's at a time (a deleted endpoint's are dropped), in the order given.
+        {
+            QStringLiteral("CREATE TABLE endpoint_aliases ("
+                           " alias TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " position INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX endpoint_aliases_by_endpoint ON endpoint_aliases(endpoint_id, position)"),
+        },
     };
     return migrations;
 }

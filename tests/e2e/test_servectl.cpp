@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -171,6 +172,8 @@ private Q_SLOTS:
     void usageErrors();
     void helpNamesOnlyVerbsThatRun();
     void proxyServesInferenceWithAToken();
+    void aliasesThroughCtlAndTheFrontDoor();
+    void frontDoorStreamsFromARealReplica();
     void sigtermStopsCleanlyAndStatePersists();
     void urlFollowsProxyAfterRestart();
     void rolloutVerbsTakeACanaryToItsEnd();
@@ -677,6 +680,142 @@ void TestServeCtl::proxyServesInferenceWithAToken()
     QCOMPARE(answer[u"prediction"_s].toString(), u"setosa"_s);
     QCOMPARE(answer[u"model_version"_s].toString(), u"v1"_s);
     QVERIFY(!route.isEmpty());
+}
+
+// `--alias` on create and modify, through the API to the proxy's front door (GET /v1/models);
+// a taken alias and a reserved name are refused by type.
+void TestServeCtl::aliasesThroughCtlAndTheFrontDoor()
+{
+    const QString name = u"aliased"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s, u"--public"_s,
+                                                    u"--alias"_s, u"iris-alias"_s, u"--alias"_s, u"flowers"_s}, true);
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    QCOMPARE(created.json().value(u"aliases"_s).toArray(), (QJsonArray{u"iris-alias"_s, u"flowers"_s}));
+    const CtlResult info = ctl({u"info"_s, name});
+    QVERIFY2(info.exitCode == 0 && info.out.contains(u"iris-alias,flowers"_s), info.describe().constData());
+
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    const auto models = [&] {
+        QNetworkRequest request(QUrl(u"http://"_s + m_server->proxy() + u"/v1/models"_s));
+        std::unique_ptr<QNetworkReply> reply(network.get(request));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished())
+            finished.wait(kHttpMs);
+        QStringList ids;
+        for (const QJsonValue &model : QJsonDocument::fromJson(reply->readAll()).object().value(u"data"_s).toArray())
+            ids << model.toObject().value(u"id"_s).toString();
+        return ids;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(models(), (QStringList{name, u"flowers"_s, u"iris-alias"_s}), 10000);
+
+    const CtlResult taken = createEndpoint(u"other"_s, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s, u"--alias"_s,
+                                                        u"flowers"_s});
+    QVERIFY2(taken.exitCode == 1 && taken.err.contains(u"ModelAlreadyExists"_s), taken.describe().constData());
+    const CtlResult reserved = createEndpoint(u"metrics"_s, {u"--version"_s, u"v1.0"_s, u"--replicas"_s, u"0"_s});
+    QVERIFY2(reserved.exitCode == 1 && reserved.err.contains(u"InvalidArgument"_s)
+                 && reserved.err.contains(u"'metrics' is reserved"_s),
+             reserved.describe().constData());
+
+    const CtlResult modified = ctl({u"--json"_s, u"modify"_s, name, u"--alias"_s, u"flowers"_s});
+    QVERIFY2(modified.exitCode == 0, modified.describe().constData());
+    QCOMPARE(modified.json().value(u"aliases"_s).toArray(), QJsonArray{u"flowers"_s});
+    QTRY_COMPARE_WITH_TIMEOUT(models(), (QStringList{name, u"flowers"_s}), 10000);
+    const CtlResult cleared = ctl({u"--json"_s, u"modify"_s, name, u"--alias"_s, QString()});
+    QVERIFY2(cleared.exitCode == 0, cleared.describe().constData());
+    QCOMPARE(cleared.json().value(u"aliases"_s).toArray(), QJsonArray());
+}
+
+// A replica that is the demo server in its OpenAI mode, started by the agent from a model folder:
+// a streamed completion through the front door by alias and at the endpoint's URL, and the tokens
+// the proxy counted in `info --metrics`.
+void TestServeCtl::frontDoorStreamsFromARealReplica()
+{
+    const QString folder = m_scratch.filePath(u"openai-model"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
+    QVERIFY(definition.open(QIODevice::WriteOnly));
+    definition.write(R"(models:
+  - name: "chat"
+    model_path: "/models"
+    files: ["README.txt"]
+    service:
+      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "30",
+                      "--tokens-per-second", "200"]
+      port: 8000
+      health_check:
+        path: /health
+        interval: 1
+        max_retries: 3
+        max_wait_time: 5
+        initial_delay: 0
+)");
+    definition.close();
+    QFile readme(QDir(folder).filePath(u"README.txt"_s));
+    QVERIFY(readme.open(QIODevice::WriteOnly));
+    readme.write("filler tokens\n");
+    readme.close();
+
+    const QString name = u"chat"_s;
+    const CtlResult created = ctl({u"create"_s, name, u"--folder"_s, folder, u"--version"_s, u"v1"_s, u"--replicas"_s,
+                                   u"1"_s, u"--public"_s, u"--alias"_s, u"assistant"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    m_created << name;
+
+    QNetworkAccessManager network;
+    network.setProxy(QNetworkProxy::NoProxy);
+    struct Answer
+    {
+        int status = 0;
+        QByteArray contentType;
+        QByteArray body;
+    };
+    const auto post = [&](const QString &path, const QString &model, bool stream, int maxTokens) {
+        QNetworkRequest request(QUrl(u"http://"_s + m_server->proxy() + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        const QJsonObject body{{u"model"_s, model},
+                               {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, u"hi"_s}}}},
+                               {u"stream"_s, stream},
+                               {u"max_tokens"_s, maxTokens}};
+        std::unique_ptr<QNetworkReply> reply(network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)));
+        QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+        if (!reply->isFinished())
+            finished.wait(kHttpMs);
+        return Answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->rawHeader("Content-Type"),
+                      reply->readAll()};
+    };
+    // Until the replica is HEALTHY the front door answers 503; then the completion. A loop of its
+    // own, not QTRY: each try is a request whose tokens count.
+    Answer first;
+    QElapsedTimer waited;
+    waited.start();
+    while ((first = post(u"/v1/chat/completions"_s, u"assistant"_s, false, 2)).status == 503 && waited.elapsed() < 30000)
+        QTest::qWait(100);
+    QVERIFY2(first.status == 200, first.body.constData());
+    qInfo("the replica answered after %lld ms", waited.elapsed());
+    QCOMPARE(QJsonDocument::fromJson(first.body).object().value(u"model"_s).toString(), name);
+
+    for (const auto &[path, model] : {std::pair{u"/v1/chat/completions"_s, u"assistant"_s},
+                                      std::pair{u"/chat/v1/chat/completions"_s, u"chat"_s}}) {
+        const Answer streamed = post(path, model, true, 6);
+        QCOMPARE(streamed.status, 200);
+        QVERIFY(streamed.contentType.startsWith("text/event-stream"));
+        QList<QByteArray> events;
+        for (const QByteArray &line : streamed.body.split('\n')) {
+            if (line.startsWith("data: "))
+                events << line.mid(6).trimmed();
+        }
+        QVERIFY2(events.size() >= 7, streamed.body.constData());
+        QCOMPARE(events.last(), QByteArray("[DONE]"));
+    }
+
+    // 2 + 6 + 6 tokens, as the proxy counted them.
+    qint64 generated = -1;
+    QTRY_COMPARE_WITH_TIMEOUT(([&] {
+        const CtlResult info = ctl({u"--json"_s, u"info"_s, name, u"--metrics"_s});
+        generated = info.json().value(u"metrics"_s).toObject().value(u"generated_tokens"_s).toInteger(-1);
+        return generated;
+    }()), qint64(14), 10000);
 }
 
 void TestServeCtl::sigtermStopsCleanlyAndStatePersists()

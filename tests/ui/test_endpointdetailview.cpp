@@ -69,6 +69,7 @@ private Q_SLOTS:
     void startingTextReadsAsATime();
     void aLoadingReplicaShowsHowLongItHasBeenStarting();
     void screenshot();
+    void generationChartShowsOpenAiAnswers();
 
 private:
     ModelServingService &service() { return m_plane->service(); }
@@ -470,6 +471,60 @@ void TestEndpointDetailView::screenshot()
     QVERIFY(points(u"p95"_s) > 0);
     QCOMPARE(m_view->trafficSplit()->preview()->text(), u"v1 90 % · v2 10 %"_s);
 
+}
+
+// Tokens per second and time to first token (the proxy's counters of OpenAI-style answers) in
+// the Generation chart; an endpoint without such answers shows none, and says so.
+void TestEndpointDetailView::generationChartShowsOpenAiAnswers()
+{
+    const auto generation = [this] {
+        for (QChart *chart : m_view->charts()) {
+            if (chart->series().contains(m_view->series(u"tokens-per-second"_s)))
+                return chart;
+        }
+        return static_cast<QChart *>(nullptr);
+    };
+    m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
+    m_view->refreshNow();
+    QVERIFY(generation());
+    QCOMPARE(generation()->title(), u"Generation: no OpenAI-style answers"_s);
+    QVERIFY(!m_view->series(u"tokens-per-second"_s)->isVisible());
+
+    const Endpoint llm = createPublic(u"chat"_s, 0);
+    QTRY_VERIFY(m_model->find(llm.id));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    constexpr int kSamples = 240;  // two minutes at the sampler's pace
+    for (int i = 0; i < kSamples; ++i) {
+        EndpointSample s;
+        s.timeMs = now - (kSamples - i) * kSampleMs;
+        const double wave = std::sin(double(i) / 30.0);
+        s.requestsPerSecond = float(6.0 + 3.0 * wave);
+        s.errorRate = 0;
+        s.p95Ms = float(2400.0 + 600.0 * wave);
+        s.ttftP50Ms = float(180.0 + 60.0 * wave);
+        s.ttftP95Ms = float(320.0 + 110.0 * wave);
+        s.tokensPerSecond = float(48.0 - 9.0 * wave);
+        s.desired = 2;
+        s.routes[int(RouteStatus::Healthy)] = 2;
+        m_history->append(llm.id, s);
+    }
+    m_view->endpointSelector()->setCurrentEndpoint(llm.id);
+    m_view->setRange(EndpointDetailView::Range::FiveMinutes);
+    m_view->refreshNow();
+    QCOMPARE(generation()->title(), u"Generation"_s);
+    for (const QString &name : {u"tokens-per-second"_s, u"ttft-p50"_s, u"ttft-p95"_s}) {
+        QVERIFY(m_view->series(name)->isVisible());
+        QCOMPARE(points(name), kSamples);
+    }
+    double peak = 0;
+    for (const QPointF &p : m_view->series(u"ttft-p95"_s)->points())
+        peak = std::max(peak, p.y());
+    QVERIFY2(peak > 400 && peak <= 430, qPrintable(QString::number(peak)));
+    const QLabel *summary = m_view->findChild<QLabel *>(u"detailSummary"_s);
+    QVERIFY2(summary->text().contains(u"tokens/s"_s), qPrintable(summary->text()));
+    m_view->resize(1200, 900);
+    const QString failed = UiTest::saveScreenshot(*m_view, u"endpoint-detail-generation"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
 }
 
 QTEST_MAIN(TestEndpointDetailView)

@@ -187,6 +187,29 @@ private Q_SLOTS:
         QCOMPARE(service().endpointInfo(u"iris"_s)->endpoint.resourceSlots.cpu, 1.0);
     }
 
+    // The aliases row: the names the proxy's front door also routes here, all replaced at once;
+    // a reserved one is refused in place and nothing changes.
+    void aliasesRowSetsAndRefuses()
+    {
+        {
+            ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+            QTRY_VERIFY(!dialog.isBusy());
+            QCOMPARE(dialog.aliasesEdit()->text(), QString());
+            dialog.aliasesEdit()->setText(u" assistant, ,gpt-4o "_s);
+            QVERIFY(applied(dialog));
+        }
+        QCOMPARE(service().endpointInfo(u"iris"_s)->endpoint.aliases, (QStringList{u"assistant"_s, u"gpt-4o"_s}));
+
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_COMPARE(dialog.aliasesEdit()->text(), u"assistant, gpt-4o"_s);
+        dialog.aliasesEdit()->setText(u"assistant, v1"_s);
+        QVERIFY(!applied(dialog));
+        QVERIFY(dialog.errorLabel()->isVisibleTo(&dialog));
+        QVERIFY2(dialog.errorLabel()->text().contains(u"InvalidArgument"_s) && dialog.errorLabel()->text().contains(u"'v1' is reserved"_s),
+                 qPrintable(dialog.errorLabel()->text()));
+        QCOMPARE(service().endpointInfo(u"iris"_s)->endpoint.aliases, (QStringList{u"assistant"_s, u"gpt-4o"_s}));
+    }
+
     void screenshot()
     {
         ModifyEndpointDialog dialog(*m_client, u"iris"_s);

@@ -186,6 +186,20 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     m_memoryValue->setLabelFormat(QStringLiteral("%g"));
     m_memoryValue->setTitleText(tr("MiB"));
 
+    // LLM traffic: what the proxy measures of OpenAI-style answers as they stream past.
+    QChartView *tokens = makeChart(tr("Generation"), &m_tokensValue, &m_tokensTime);
+    tokens->setObjectName(QStringLiteral("generationChart"));
+    m_tokensValue->setLabelFormat(QStringLiteral("%g"));
+    m_tokensValue->setTitleText(tr("tokens/s"));
+    m_tokensPerSecond = addLine(tokens->chart(), m_tokensValue, m_tokensTime, QStringLiteral("tokens-per-second"),
+                                tr("Tokens/s"));
+    m_ttftValue = new QValueAxis(tokens);
+    m_ttftValue->setLabelFormat(QStringLiteral("%g"));
+    m_ttftValue->setTitleText(tr("ms"));
+    tokens->chart()->addAxis(m_ttftValue, Qt::AlignRight);
+    m_ttftP50 = addLine(tokens->chart(), m_ttftValue, m_tokensTime, QStringLiteral("ttft-p50"), tr("TTFT p50"));
+    m_ttftP95 = addLine(tokens->chart(), m_ttftValue, m_tokensTime, QStringLiteral("ttft-p95"), tr("TTFT p95"));
+
     auto *splitBox = new QGroupBox(tr("Traffic split"), this);
     auto *splitLayout = new QVBoxLayout(splitBox);
     splitLayout->setContentsMargins(4, 4, 4, 4);
@@ -198,8 +212,9 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     grid->addWidget(traffic, 0, 2);
     grid->addWidget(cpu, 1, 0);
     grid->addWidget(memory, 1, 1);
-    grid->addWidget(splitBox, 1, 2);
-    for (int c = 0; c < 3; ++c)
+    grid->addWidget(tokens, 1, 2);
+    grid->addWidget(splitBox, 0, 3, 2, 1);
+    for (int c = 0; c < 4; ++c)
         grid->setColumnStretch(c, 1);
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
@@ -411,6 +426,9 @@ void EndpointDetailView::applyTheme()
         m_routeLines.at(s)->setPen(pen(routeStatusColour(RouteStatus(s))));
     m_requests->setPen(pen(Theme::color(Theme::Role::ChartRequests)));
     m_p95->setPen(pen(Theme::color(Theme::Role::ChartLatency)));
+    m_tokensPerSecond->setPen(pen(Theme::color(Theme::Role::ChartRequests)));
+    m_ttftP50->setPen(pen(Theme::color(Theme::Role::ChartLatency), Qt::DashLine));
+    m_ttftP95->setPen(pen(Theme::color(Theme::Role::ChartLatency)));
     // Replica lines get their colours when drawn.
     m_stale = true;
     if (isVisible())
@@ -426,14 +444,14 @@ void EndpointDetailView::redraw()
     const qint64 toMs = QDateTime::currentMSecsSinceEpoch();
     const qint64 fromMs = toMs - rangeMs(range());
     const QString format = range() == Range::FiveMinutes ? QStringLiteral("HH:mm:ss") : QStringLiteral("HH:mm");
-    for (QDateTimeAxis *axis : {m_replicasTime, m_routesTime, m_trafficTime, m_cpuTime, m_memoryTime}) {
+    for (QDateTimeAxis *axis : {m_replicasTime, m_routesTime, m_trafficTime, m_cpuTime, m_memoryTime, m_tokensTime}) {
         axis->setFormat(format);
         axis->setRange(QDateTime::fromMSecsSinceEpoch(fromMs), QDateTime::fromMSecsSinceEpoch(toMs));
     }
 
     const MetricsHistory::EndpointSeries *history = id.isNull() ? nullptr : m_history.endpoint(id);
     if (!history) {
-        for (QLineSeries *line : {m_desired, m_healthy, m_requests, m_p95})
+        for (QLineSeries *line : {m_desired, m_healthy, m_requests, m_p95, m_tokensPerSecond, m_ttftP50, m_ttftP95})
             line->clear();
         for (QLineSeries *line : std::as_const(m_routeLines))
             line->clear();
@@ -472,7 +490,29 @@ void EndpointDetailView::redraw()
         m_p95->replace(p95);
         fitAxis(m_requestsValue, peakOf(requests, 1));
         fitAxis(m_latencyValue, peakOf(p95, 1));
+
+        const QList<QPointF> tokensPerSecond = pointsOf(*history, first, kMaxDrawnPoints,
+                                                        [](const EndpointSample &s) { return s.tokensPerSecond; });
+        const QList<QPointF> ttftP50 = pointsOf(*history, first, kMaxDrawnPoints,
+                                                [](const EndpointSample &s) { return s.ttftP50Ms; });
+        const QList<QPointF> ttftP95 = pointsOf(*history, first, kMaxDrawnPoints,
+                                                [](const EndpointSample &s) { return s.ttftP95Ms; });
+        m_tokensPerSecond->replace(tokensPerSecond);
+        m_ttftP50->replace(ttftP50);
+        m_ttftP95->replace(ttftP95);
+        fitAxis(m_tokensValue, peakOf(tokensPerSecond, 1));
+        fitAxis(m_ttftValue, std::max(peakOf(ttftP50, 1), peakOf(ttftP95, 1)));
     }
+    // An endpoint that answered no OpenAI-style request in this range has nothing to draw here: say so.
+    bool generated = false;
+    for (QLineSeries *line : {m_tokensPerSecond, m_ttftP50, m_ttftP95}) {
+        const bool drawn = line->count() > 0;
+        generated = generated || drawn;
+        line->setVisible(drawn);
+        for (QLegendMarker *marker : line->chart()->legend()->markers(line))
+            marker->setVisible(drawn);
+    }
+    m_tokensPerSecond->chart()->setTitle(generated ? tr("Generation") : tr("Generation: no OpenAI-style answers"));
     redrawReplicas(fromMs, toMs);
     updateSummary();
 }
@@ -574,6 +614,8 @@ void EndpointDetailView::updateSummary()
         parts << tr("%1 req/s").arg(QString::number(latest->requestsPerSecond, 'f', 1));
         if (latest->hasP95())
             parts << tr("p95 %1 ms").arg(QString::number(latest->p95Ms, 'f', 0));
+        if (latest->hasTokens())
+            parts << tr("%1 tokens/s").arg(QString::number(latest->tokensPerSecond, 'f', 1));
     }
     m_summary->setText(parts.join(QStringLiteral(" · ")));
 }

@@ -115,11 +115,18 @@ private:
     QValueAxis *m_cpuValue = nullptr;
     QDateTimeAxis *m_memoryTime = nullptr;
     QValueAxis *m_memoryValue = nullptr;
+    // OpenAI-style answers: tokens per second (left), time to first token (right).
+    QDateTimeAxis *m_tokensTime = nullptr;
+    QValueAxis *m_tokensValue = nullptr;
+    QValueAxis *m_ttftValue = nullptr;
     QLineSeries *m_desired = nullptr;
     QLineSeries *m_healthy = nullptr;
     QList<QLineSeries *> m_routeLines;  // by RouteStatus
     QLineSeries *m_requests = nullptr;
     QLineSeries *m_p95 = nullptr;
+    QLineSeries *m_tokensPerSecond = nullptr;
+    QLineSeries *m_ttftP50 = nullptr;
+    QLineSeries *m_ttftP95 = nullptr;
     QHash<QUuid, ReplicaLines> m_replicaLines;  // by route
 
     QTimer *m_repaint;

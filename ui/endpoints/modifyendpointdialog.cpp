@@ -78,6 +78,13 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     form->addRow(tr("Memory per replica"), m_memoryMiB);
     form->addRow(tr("Replicas"), m_replicas);
     form->addRow(QString(), m_public);
+    m_aliases = new QLineEdit(this);
+    m_aliases->setObjectName(QStringLiteral("aliases"));
+    m_aliases->setPlaceholderText(tr("other names, comma-separated"));
+    m_aliases->setToolTip(tr("Requests at the proxy's OpenAI front door (/v1/chat/completions, /v1/completions, "
+                             "/v1/embeddings) whose model is one of these names go to this endpoint."));
+    connect(m_aliases, &QLineEdit::textChanged, m_error, &QWidget::hide);
+    form->addRow(tr("Aliases"), m_aliases);
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_apply, QDialogButtonBox::AcceptRole);
     buttons->addButton(QDialogButtonBox::Cancel);
@@ -120,6 +127,8 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_memoryMiB->setValue(m_oldMemoryMiB);
     m_replicas->setValue(m_oldReplicas);
     m_public->setChecked(m_oldPublic);
+    m_oldAliases = e.aliases;
+    m_aliases->setText(m_oldAliases.join(QStringLiteral(", ")));
     m_error->hide();
     updateRolloutFields();
 }
@@ -134,6 +143,8 @@ void ModifyEndpointDialog::setBusy(bool busy)
     // The fields too: what is typed meanwhile would be lost to the values arriving, or not sent.
     for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public})
         field->setEnabled(!busy);
+    if (m_aliases)
+        m_aliases->setEnabled(!busy);
     m_apply->setEnabled(!busy);
     m_busy->setVisible(busy);
     updateRolloutFields();
@@ -174,6 +185,14 @@ void ModifyEndpointDialog::apply()
         request.replicas = m_replicas->value();
     if (m_public->isChecked() != m_oldPublic)
         request.isPublic = m_public->isChecked();
+    // The service judges each name; here the list is only split.
+    QStringList aliases;
+    for (const QString &part : m_aliases->text().split(u',')) {
+        if (!part.trimmed().isEmpty())
+            aliases << part.trimmed();
+    }
+    if (aliases != m_oldAliases)
+        request.aliases = aliases;
     setBusy(true);
     m_client.call(
         this, [ref = m_ref, request](ModelServingService &s) { return s.modifyEndpoint(ref, request); },

@@ -41,6 +41,7 @@ public:
     QCheckBox *publicBox() const { return m_public; }
     QDoubleSpinBox *cpuBox() const { return m_cpu; }
     QLabel *errorLabel() const { return m_error; }
+    QLineEdit *aliasesEdit() const { return m_aliases; }
     bool isBusy() const;
     // Sends what changed; answered() says how it went (the dialog accepts itself on success).
     void apply();
@@ -73,6 +74,9 @@ private:
     qint64 m_oldGpuMemory = 0;
     int m_oldMemoryMiB = 0, m_oldReplicas = 0;
     bool m_oldPublic = false;
+    // Other names for the proxy's OpenAI front door, comma-separated.
+    QLineEdit *m_aliases = nullptr;
+    QStringList m_oldAliases;
 };
 
 } // namespace ServeDeck

@@ -118,6 +118,12 @@ void MetricsHistory::record()
             sample.errorRate = float(load->errorRate);
             if (load->p95Ms)
                 sample.p95Ms = float(*load->p95Ms);
+            if (load->ttftP50Ms)
+                sample.ttftP50Ms = float(*load->ttftP50Ms);
+            if (load->ttftP95Ms)
+                sample.ttftP95Ms = float(*load->ttftP95Ms);
+            if (load->tokensPerSecond)
+                sample.tokensPerSecond = float(*load->tokensPerSecond);
         }
         append(id, sample);
     }

@@ -22,18 +22,23 @@ class EndpointListModel;
 
 constexpr int kRouteStatusCount = int(RouteStatus::FailedToStart) + 1;
 
-// One endpoint at one sample, packed small (32 bytes): a hundred endpoints keep an hour each.
+// One endpoint at one sample, packed small (48 bytes): a hundred endpoints keep an hour each.
 struct EndpointSample
 {
     qint64 timeMs = 0;  // since the epoch, UTC
     float requestsPerSecond = 0;
     float errorRate = 0;  // 0..1
     float p95Ms = std::numeric_limits<float>::quiet_NaN();  // NaN: no request in the interval
+    // OpenAI-style answers through the proxy; NaN: none in the interval.
+    float ttftP50Ms = std::numeric_limits<float>::quiet_NaN();
+    float ttftP95Ms = std::numeric_limits<float>::quiet_NaN();
+    float tokensPerSecond = std::numeric_limits<float>::quiet_NaN();
     quint16 desired = 0;
     std::array<quint16, kRouteStatusCount> routes{};  // how many routes are in each RouteStatus
 
     int healthy() const { return routes[int(RouteStatus::Healthy)]; }
     bool hasP95() const { return !std::isnan(p95Ms); }
+    bool hasTokens() const { return !std::isnan(tokensPerSecond); }
 };
 
 // One replica (route) at one sample, from its agent's status.
