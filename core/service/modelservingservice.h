@@ -36,6 +36,10 @@ struct CreateEndpointRequest
     int replicas = 1;
     bool isPublic = false;
     CircuitBreakerSettings circuitBreaker;
+    // Contention for capacity (see Endpoint): queue order, whether replicas wait, preemptible.
+    int priority = 0;
+    std::optional<bool> queueWhenFull;
+    bool allowPreemption = false;
 };
 
 struct DryRunReport
@@ -114,6 +118,9 @@ struct ModifyEndpointRequest
     std::optional<RolloutStrategy> strategy;
     std::optional<int> canaryWeight;
     std::optional<CircuitBreakerChanges> circuitBreaker;  // the fields named change, the others stay
+    std::optional<int> priority;
+    std::optional<std::optional<bool>> queueWhenFull;  // set to nullopt: back to the default
+    std::optional<bool> allowPreemption;
 };
 
 // What an operator may change of a revision: which requests it serves, and (when it is not the
@@ -306,6 +313,9 @@ public:
     // What agents report about a route's replica.
     Result<Route> updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId = {},
                                    const QString &agentId = {});
+    // An agent refused to start the route's replica for want of resources: it waits PENDING with
+    // the agent's reason, and the queue offers it again after retryAfterMs.
+    Result<Route> requeueRoute(const QUuid &routeId, const QString &reason, int retryAfterMs);
     // A replica failed: its error, its route's new status and (for a failed start) one more retry,
     // in one transaction, so the retry limit and the error list always agree.
     Result<qint64> recordReplicaFailure(ErrorRecord record, RouteStatus routeStatus, bool countsAsRetry);

@@ -28,7 +28,13 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
             return makeError(ErrorType::InvalidArgument,
                              QStringLiteral("endpoint '%1' is %2 and cannot be scaled").arg(e.name, lifecycleName(e.lifecycle)));
         const ResourceSlots available = m_config.capacity.total - allocated(e.id);
-        if (!(e.resourceSlots * replicas).fitsIn(available))
+        // What does not fit may wait PENDING instead: by default a rule's scale-out does, a
+        // manual one does not (the spec's ResourceLimitExceeded); the endpoint may say otherwise.
+        // A replica larger than the whole capacity would wait forever: that one is refused.
+        const bool queues = e.queueWhenFull.value_or(!cause.ruleId.isEmpty())
+            && e.resourceSlots.fitsIn(m_config.capacity.total);
+        // Fewer replicas never need room (others' queued replicas may have taken it all).
+        if (!queues && replicas > e.replicas && !(e.resourceSlots * replicas).fitsIn(available))
             return makeError(ErrorType::ResourceLimitExceeded,
                              QStringLiteral("%1 replica(s) of '%2' exceed the capacity: at most %3 fit")
                                  .arg(replicas)
@@ -70,6 +76,37 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
         Q_EMIT endpointChanged(outcome->endpoint.id);
     }
     return outcome;
+}
+
+Result<Route> ModelServingService::requeueRoute(const QUuid &routeId, const QString &reason, int retryAfterMs)
+{
+    auto requeued = m_repository.transaction<Route>([&]() -> Result<Route> {
+        auto route = m_repository.route(routeId);
+        if (!route)
+            return route.error();
+        if (!route->has_value())
+            return makeError(ErrorType::NotFound, QStringLiteral("route %1 not found").arg(idText(routeId)));
+        Route r = **route;
+        if (r.status != RouteStatus::Provisioning)  // drained meanwhile: nothing to wait for
+            return r;
+        const QDateTime now = m_clock.now();
+        r.status = RouteStatus::Pending;
+        r.replicaId.clear();
+        r.agentId.clear();
+        r.pendingReason = reason.left(500);
+        if (!r.pendingSince.isValid())
+            r.pendingSince = now;
+        r.retryAt = now.addMSecs(retryAfterMs);
+        r.updatedAt = now;
+        if (auto u = m_repository.updateRoute(r); !u)
+            return u.error();
+        return r;
+    });
+    if (requeued) {
+        Q_EMIT routesChanged(requeued->endpointId);
+        Q_EMIT endpointChanged(requeued->endpointId);
+    }
+    return requeued;
 }
 
 Result<QList<ScaleEvent>> ModelServingService::scaleEvents(const QString &ref, int limit)

@@ -167,6 +167,13 @@ void ReplicaDeployer::deploy(const QUuid &routeId)
         return;
     }
     auto replicaId = target->start(*spec);
+    if (!replicaId && replicaId.error().type == ErrorType::InsufficientResources) {
+        // Not a failed start either: it waits in the queue, saying why, and is offered again
+        // after a while (the plane's accounting cannot see what the agent lacks).
+        static_cast<void>(m_service.requeueRoute(
+            routeId, QStringLiteral("agent %1: %2").arg(target->agentId(), replicaId.error().message), kRequeueAfterMs));
+        return;
+    }
     if (!replicaId) {
         failStart(routeId, endpointId, replicaId.error().message);
         return;

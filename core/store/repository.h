@@ -26,7 +26,7 @@ struct EndpointRouteCounts
     QUuid id;
     int replicas = 0;
     EndpointLifecycle lifecycle = EndpointLifecycle::Created;
-    int active = 0;   // PROVISIONING, HEALTHY, UNHEALTHY
+    int active = 0;   // PROVISIONING, HEALTHY, UNHEALTHY, PENDING
     int healthy = 0;
     int total = 0;
     int currentActive = 0;      // active routes of the current revision
