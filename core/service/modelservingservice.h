@@ -91,6 +91,15 @@ struct EndpointMetrics
     double errorRate() const { return requests > 0 ? double(errors) / double(requests) : 0.0; }
 };
 
+// One replica waiting in the pending queue, in the order the queue admits them.
+struct QueueEntry
+{
+    Route route;
+    QString endpointName;
+    int priority = 0;
+    ResourceSlots resourceSlots;  // what it waits for
+};
+
 struct EndpointInfo
 {
     Endpoint endpoint;
@@ -298,6 +307,8 @@ public:
     Result<QList<TokenGrant>> listTokens(const QString &ref);
     Result<TokenGrant> revokeToken(const QString &ref, const QString &tokenId);
     // ref empty: every endpoint.
+    // Every PENDING replica: by endpoint priority (higher first), then by how long it has waited.
+    Result<QList<QueueEntry>> pendingQueue();
     Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
     Result<int> clearErrors(const QString &ref);
     Result<qint64> recordError(ErrorRecord record);

@@ -109,6 +109,38 @@ Result<Route> ModelServingService::requeueRoute(const QUuid &routeId, const QStr
     return requeued;
 }
 
+Result<QList<QueueEntry>> ModelServingService::pendingQueue()
+{
+    auto routes = m_repository.allRoutes();
+    if (!routes)
+        return routes.error();
+    QList<QueueEntry> queue;
+    QHash<QUuid, std::optional<Endpoint>> endpoints;
+    for (const Route &r : *routes) {
+        if (r.status != RouteStatus::Pending)
+            continue;
+        if (!endpoints.contains(r.endpointId)) {
+            auto e = m_repository.endpointById(r.endpointId);
+            if (!e)
+                return e.error();
+            endpoints.insert(r.endpointId, *e);
+        }
+        const std::optional<Endpoint> &e = endpoints[r.endpointId];
+        if (!e || !e->isLive())
+            continue;
+        queue.append({r, e->name, e->priority, e->resourceSlots});
+    }
+    // The reconciler's order (Reconciler::admitPending).
+    std::stable_sort(queue.begin(), queue.end(), [](const QueueEntry &a, const QueueEntry &b) {
+        if (a.priority != b.priority)
+            return a.priority > b.priority;
+        if (a.route.pendingSince != b.route.pendingSince)
+            return a.route.pendingSince < b.route.pendingSince;
+        return a.route.createdAt < b.route.createdAt;
+    });
+    return queue;
+}
+
 Result<QList<ScaleEvent>> ModelServingService::scaleEvents(const QString &ref, int limit)
 {
     auto endpoint = resolve(ref);
