@@ -86,16 +86,14 @@ class TestAutoscaling final : public QObject
         QTRY_COMPARE_WITH_TIMEOUT(m_ok + int(m_failures.size()), m_sent, kWaitMs);
     }
 
-private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
-    void init()
+    void startPlane(const QString &capacity)
     {
+        m_plane.reset();
         m_dir = std::make_unique<QTemporaryDir>();
         ControlPlaneOptions options;
         options.dataDir = m_dir->filePath(QStringLiteral("data"));
         options.serveApi = false;
-        options.capacity = QStringLiteral("cpu=16,memory=32G");
+        options.capacity = capacity;
         options.modelRoots = {sourceModels()};
         options.reconcileIntervalMs = 200;
         options.autoscaleIntervalMs = 250;
@@ -105,6 +103,11 @@ private Q_SLOTS:
         m_sent = m_ok = 0;
         m_failures.clear();
     }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init() { startPlane(QStringLiteral("cpu=16,memory=32G")); }
 
     void cleanup()
     {
@@ -227,6 +230,55 @@ private Q_SLOTS:
         const auto stored = service().autoscaleSettings(QStringLiteral("scheduled"));
         QCOMPARE(stored->idleTimeoutSeconds, 600);
         QCOMPARE(service().scaleEvents(QStringLiteral("scheduled"))->first().after, 2);
+    }
+    // With room for two replicas, a third asked for by a rule waits PENDING (the spec's manual
+    // scale-out is still refused) and starts, on a real replica, once another endpoint frees room.
+    void ruleScaleOutWaitsPendingUntilRoomFrees()
+    {
+        startPlane(QStringLiteral("cpu=1,memory=4G"));  // two replicas of cpu 0.5
+        CreateEndpointRequest keep;
+        keep.name = QStringLiteral("keep");
+        keep.modelVersion = QStringLiteral("v1");
+        keep.modelFolder = QStringLiteral("iris-v1");
+        keep.resourceSlots = {0.5, qint64(256) << 20, 0};
+        QVERIFY(service().createEndpoint(keep).ok());
+        CreateEndpointRequest grow = keep;
+        grow.name = QStringLiteral("grow");
+        QVERIFY(service().createEndpoint(grow).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("keep")), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("grow")), 1, kWaitMs);
+        QCOMPARE(service().scaleReplicas(QStringLiteral("grow"), 2).error().type, ErrorType::ResourceLimitExceeded);
+
+        AutoScalingRule rule;
+        rule.source = MetricSource::Custom;
+        rule.metric = QStringLiteral("queue_depth");
+        rule.comparator = Comparator::GreaterThan;
+        rule.threshold = 5;
+        rule.stepSize = 1;
+        rule.minReplicas = 1;
+        rule.maxReplicas = 2;
+        rule.scaleUpDelay = 0;
+        rule.scaleDownDelay = 600;
+        rule.cooldown = 0;
+        QVERIFY(service().createAutoScalingRule(QStringLiteral("grow"), rule).ok());
+        QVERIFY(service().pushMetric(QStringLiteral("grow"), QStringLiteral("queue_depth"), 10).ok());
+
+        QTRY_COMPARE_WITH_TIMEOUT(replicas(QStringLiteral("grow")), 2, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(service().pendingQueue()->size(), 1, kWaitMs);
+        const QueueEntry waiting = service().pendingQueue()->first();
+        QCOMPARE(waiting.endpointName, QStringLiteral("grow"));
+        QCOMPARE(waiting.route.status, RouteStatus::Pending);
+        QCOMPARE(waiting.route.pendingReason, QStringLiteral("needs cpu 0.5, 0 free"));
+        QVERIFY(waiting.route.pendingSince.isValid());
+        QCOMPARE(healthy(QStringLiteral("grow")), 1);
+        QVERIFY(service().listErrors(QStringLiteral("grow"))->isEmpty());  // waiting is not failing
+
+        // Room frees: the waiting replica starts, and serves.
+        QVERIFY(service().scaleReplicas(QStringLiteral("keep"), 0).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("grow")), 2, kWaitMs);
+        QVERIFY(service().pendingQueue()->isEmpty());
+        const auto info = service().endpointInfo(QStringLiteral("grow"));
+        QVERIFY(std::any_of(info->routes.begin(), info->routes.end(), [&](const Route &r) { return r.id == waiting.route.id; }));
     }
 };
 
