@@ -422,6 +422,22 @@ KO = {
     # Runtimes: GPU memory
 
     # Runtimes: pending queue
+    "#": "#",
+    "Priority": "우선순위",
+    "Waiting since": "대기 시작",
+    "Why it waits": "대기 사유",
+    "waiting for its turn": "차례를 기다리는 중",
+    "The pending queue cannot be read: %1": "대기열을 읽을 수 없습니다: %1",
+    "Pending queue: no replica waits for room.": "대기열: 자원을 기다리는 레플리카가 없습니다.",
+    "Pending queue: %1 replica(s) wait for room, by priority, then by age.": "대기열: 레플리카 %1개가 자원을 기다립니다(우선순위, 그다음 대기 시간 순).",
+    "A higher-priority endpoint may stop its replicas": "우선순위가 더 높은 엔드포인트가 이 레플리카를 중지할 수 있음",
+    "Replicas waiting for room start by priority (higher first), then by age": "자원을 기다리는 레플리카는 우선순위(높은 것 먼저), 그다음 대기 시간 순으로 시작합니다",
+    "Only scale-outs by rules wait": "규칙에 의한 스케일 아웃만 대기",
+    "Every scale-out waits": "모든 스케일 아웃이 대기",
+    "Nothing waits (refused when full)": "대기하지 않음(가득 차면 거부)",
+    "Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused": "자원이 부족한 레플리카를 자리가 날 때까지 대기열에서 기다리게 할지, 변경을 거부할지",
+    "When capacity is full": "용량이 가득 찼을 때",
+    "Preemption": "선점",
 
     # Runtimes: LLM metrics
 

@@ -138,8 +138,8 @@ void AgentsView::fetchQueue()
             m_queueModel->setQueue(*queue);
             m_queueSummary->setText(queue->isEmpty()
                                         ? tr("Pending queue: no replica waits for room.")
-                                        : tr("Pending queue: %n replica(s) wait for room, by priority, then by age.",
-                                             nullptr, int(queue->size())));
+                                        : tr("Pending queue: %1 replica(s) wait for room, by priority, then by age.")
+                                              .arg(queue->size()));
             m_queueView->setVisible(!queue->isEmpty());
         });
 }

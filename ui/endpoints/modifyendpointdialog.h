@@ -19,7 +19,8 @@ struct Endpoint;
 
 // Modifies an endpoint: a new model version or folder (a rollout to a new revision, by the
 // strategy picked, a canary or progressive one starting at its share), resources, replicas,
-// visibility. Only what was changed is sent; a refusal (RolloutInProgress, InsufficientResources…)
+// visibility, and its place in contention for capacity (priority, whether replicas that do not fit
+// wait in the pending queue, whether a higher priority may preempt them). Only what was changed is sent; a refusal (RolloutInProgress, InsufficientResources…)
 // shows in place. Busy while the current values or the change are on their way.
 class ModifyEndpointDialog final : public QDialog
 {
@@ -40,6 +41,11 @@ public:
     QSpinBox *replicasBox() const { return m_replicas; }
     QCheckBox *publicBox() const { return m_public; }
     QDoubleSpinBox *cpuBox() const { return m_cpu; }
+    QSpinBox *priorityBox() const { return m_priority; }
+    // Default, Always, Never (item data: QueueChoice as int).
+    QComboBox *queueBox() const { return m_queueWhenFull; }
+    QCheckBox *preemptionBox() const { return m_allowPreemption; }
+    enum class QueueChoice { Default, Always, Never };
     QLabel *errorLabel() const { return m_error; }
     bool isBusy() const;
     // Sends what changed; answered() says how it went (the dialog accepts itself on success).
@@ -64,6 +70,9 @@ private:
     QSpinBox *m_memoryMiB;
     QSpinBox *m_replicas;
     QCheckBox *m_public;
+    QSpinBox *m_priority;
+    QComboBox *m_queueWhenFull;
+    QCheckBox *m_allowPreemption;
     ErrorLabel *m_error;
     QLabel *m_busy;
     QPushButton *m_apply;
@@ -72,6 +81,9 @@ private:
     double m_oldCpu = 0, m_oldGpu = 0;
     int m_oldMemoryMiB = 0, m_oldReplicas = 0;
     bool m_oldPublic = false;
+    int m_oldPriority = 0;
+    QueueChoice m_oldQueue = QueueChoice::Default;
+    bool m_oldPreemption = false;
 };
 
 } // namespace ServeDeck
