@@ -45,6 +45,29 @@ class TestAutoscaling final : public QObject
         return n;
     }
 
+    // An iris-v1 endpoint of half-core replicas, with its place in contention for capacity.
+    Result<Endpoint> createHalfCore(const QString &name, int replicas, int priority, bool allowPreemption)
+    {
+        CreateEndpointRequest r;
+        r.name = name;
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {0.5, qint64(256) << 20, 0};
+        r.replicas = replicas;
+        r.priority = priority;
+        r.queueWhenFull = true;
+        r.allowPreemption = allowPreemption;
+        return service().createEndpoint(r);
+    }
+    int pendingOf(const QString &name)
+    {
+        int n = 0;
+        const auto queue = service().pendingQueue();
+        for (const QueueEntry &q : *queue)
+            n += q.endpointName == name ? 1 : 0;
+        return n;
+    }
+
     // A public iris-v1 endpoint with one small replica.
     Result<Endpoint> createDemo(const QString &name)
     {
@@ -279,6 +302,53 @@ private Q_SLOTS:
         QVERIFY(service().pendingQueue()->isEmpty());
         const auto info = service().endpointInfo(QStringLiteral("grow"));
         QVERIFY(std::any_of(info->routes.begin(), info->routes.end(), [&](const Route &r) { return r.id == waiting.route.id; }));
+    }
+    // Two replicas wait; when room for one frees, the higher priority starts though it waited less.
+    void pendingReplicasStartInPriorityOrder()
+    {
+        startPlane(QStringLiteral("cpu=1,memory=4G"));
+        QVERIFY(createHalfCore(QStringLiteral("blocker"), 2, 0, false).ok());
+        QVERIFY(createHalfCore(QStringLiteral("mid"), 0, 1, false).ok());
+        QVERIFY(createHalfCore(QStringLiteral("top"), 0, 3, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("blocker")), 2, kWaitMs);
+        QVERIFY(service().scaleReplicas(QStringLiteral("mid"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("mid")), 1, kWaitMs);
+        QVERIFY(service().scaleReplicas(QStringLiteral("top"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("top")), 1, kWaitMs);
+        QCOMPARE(service().pendingQueue()->first().endpointName, QStringLiteral("top"));
+
+        QVERIFY(service().scaleReplicas(QStringLiteral("blocker"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("top")), 1, kWaitMs);
+        QCOMPARE(pendingOf(QStringLiteral("mid")), 1);
+        QCOMPARE(healthy(QStringLiteral("mid")), 0);
+        QVERIFY(service().scaleReplicas(QStringLiteral("blocker"), 0).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("mid")), 1, kWaitMs);
+        QVERIFY(service().pendingQueue()->isEmpty());
+    }
+
+    // A higher priority stops just one replica of an endpoint that allows it (never of one at
+    // equal priority), which waits in the queue again with a Preempted record naming who took it.
+    void preemptionStopsOnlyWhatIsAllowed()
+    {
+        startPlane(QStringLiteral("cpu=1,memory=4G"));
+        QVERIFY(createHalfCore(QStringLiteral("spare"), 2, 0, true).ok());
+        QVERIFY(createHalfCore(QStringLiteral("peer"), 0, 0, false).ok());
+        QVERIFY(createHalfCore(QStringLiteral("urgent"), 0, 5, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("spare")), 2, kWaitMs);
+
+        QVERIFY(service().scaleReplicas(QStringLiteral("peer"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("peer")), 1, kWaitMs);
+        QVERIFY(service().listErrors(QStringLiteral("spare"), 10, QStringLiteral("Preempted"))->isEmpty());
+
+        QVERIFY(service().scaleReplicas(QStringLiteral("urgent"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("urgent")), 1, kWaitMs);
+        const auto preempted = service().listErrors(QStringLiteral("spare"), 10, QStringLiteral("Preempted"));
+        QCOMPARE(preempted->size(), 1);
+        QVERIFY2(preempted->first().message.contains(QStringLiteral("'urgent'")), qPrintable(preempted->first().message));
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("spare")), 1, kWaitMs);
+        QCOMPARE(healthy(QStringLiteral("spare")), 1);
+        QCOMPARE(replicas(QStringLiteral("spare")), 2);  // it still wants both
+        QCOMPARE(pendingOf(QStringLiteral("peer")), 1);
     }
 };
 
