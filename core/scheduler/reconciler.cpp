@@ -340,11 +340,14 @@ Result<Reconciler::Pass> Reconciler::runOnce()
 // priority. Their endpoints still want them, so the next pass queues replacements.
 Result<Done> Reconciler::admitPending(Pass &p, QList<ErrorRecord> &records, const QDateTime &now)
 {
+    auto any = m_repository.hasPendingRoutes();
+    if (!any)
+        return any.error();
+    if (!*any)
+        return Done{};
     auto routes = m_repository.allRoutes();
     if (!routes)
         return routes.error();
-    if (std::none_of(routes->begin(), routes->end(), [](const Route &r) { return r.status == RouteStatus::Pending; }))
-        return Done{};
     auto endpoints = m_repository.endpoints();
     if (!endpoints)
         return endpoints.error();

@@ -692,6 +692,14 @@ Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
         });
 }
 
+Result<bool> Repository::hasPendingRoutes()
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT EXISTS (SELECT 1 FROM routes WHERE status = 'PENDING')"));
+    if (!q)
+        return q.error();
+    return q.value().next() && q.value().value(0).toBool();
+}
+
 Result<QList<Route>> Repository::routesWithReplicas()
 {
     return collect<Route>(run(m_connectionName, QStringLiteral("SELECT id, endpoint_id, status, replica_id, agent_id FROM routes"

@@ -106,6 +106,8 @@ public:
     // Every route, grouped by endpoint: one query for a whole list.
     Result<QHash<QUuid, QList<Route>>> routesByEndpoint();
     Result<QList<EndpointRouteCounts>> endpointRouteCounts();
+    // Whether any route waits PENDING: one indexed look, so a pass without a queue loads nothing.
+    Result<bool> hasPendingRoutes();
     // Routes that have (or had) a replica: TERMINATING or with a replica id. Only id, endpointId,
     // status, replicaId and agentId are filled: enough to ask their agent whether they still run.
     Result<QList<Route>> routesWithReplicas();
