@@ -386,7 +386,9 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
             const ResourceSlots available = m_config.capacity.total - allocated(e.id);
             // An endpoint that queues manual changes too waits for the room (one replica must fit at all).
             const bool queues = e.queueWhenFull.value_or(false) && e.resourceSlots.fitsIn(m_config.capacity.total);
-            if (!queues && !(e.resourceSlots * e.replicas).fitsIn(available))
+            // Asking for less never needs room (others' queued replicas may have taken it all).
+            const bool less = (e.resourceSlots * e.replicas).fitsIn(endpoint->resourceSlots * endpoint->replicas);
+            if (!queues && !less && !(e.resourceSlots * e.replicas).fitsIn(available))
                 return makeError(ErrorType::ResourceLimitExceeded,
                                  QStringLiteral("%1 replica(s) exceed the capacity left: %2 fit")
                                      .arg(e.replicas)

@@ -617,6 +617,22 @@ private Q_SLOTS:
         QCOMPARE((*m_repository->endpointById(e.id))->priority, 0);
     }
 
+    void askingForLessNeverNeedsRoom()
+    {
+        useCapacity(1);
+        const Endpoint a = createQueued(QStringLiteral("fewer"), 1, 0);
+        const Endpoint b = createQueued(QStringLiteral("waiter"), 0, 0);
+        scaleOutByRule(b, 2);  // queued: the capacity is now spoken for twice over
+        ModifyEndpointRequest down;
+        down.replicas = 0;
+        auto modified = m_service->modifyEndpoint(a.name, down);
+        QVERIFY2(modified.ok(), modified ? "" : qPrintable(modified.error().message));
+        ModifyEndpointRequest up;
+        up.replicas = 1;
+        QCOMPARE(m_service->modifyEndpoint(a.name, up).error().type, ErrorType::ResourceLimitExceeded);
+        QVERIFY(m_service->scaleReplicas(b.name, 1).ok());
+    }
+
     void agentRefusalWaitsItsTurn()
     {
         useCapacity(2);
