@@ -327,6 +327,8 @@ public:
     // An agent refused to start the route's replica for want of resources: it waits PENDING with
     // the agent's reason, and the queue offers it again after retryAfterMs.
     Result<Route> requeueRoute(const QUuid &routeId, const QString &reason, int retryAfterMs);
+    // Something changed what agents can offer (one joined): routes they refused are offered at once.
+    Result<int> retryRefusedRoutes();
     // A replica failed: its error, its route's new status and (for a failed start) one more retry,
     // in one transaction, so the retry limit and the error list always agree.
     Result<qint64> recordReplicaFailure(ErrorRecord record, RouteStatus routeStatus, bool countsAsRetry);

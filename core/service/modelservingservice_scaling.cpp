@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include "autoscale/replicaschedule.h"
 #include "domain/clock.h"
@@ -107,6 +108,34 @@ Result<Route> ModelServingService::requeueRoute(const QUuid &routeId, const QStr
         Q_EMIT endpointChanged(requeued->endpointId);
     }
     return requeued;
+}
+
+Result<int> ModelServingService::retryRefusedRoutes()
+{
+    QSet<QUuid> touched;
+    auto retried = m_repository.transaction<int>([&]() -> Result<int> {
+        touched.clear();
+        auto routes = m_repository.allRoutes();
+        if (!routes)
+            return routes.error();
+        int n = 0;
+        for (Route r : *routes) {
+            if (r.status != RouteStatus::Pending || !r.retryAt.isValid())
+                continue;
+            r.retryAt = {};
+            r.updatedAt = m_clock.now();
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+            touched.insert(r.endpointId);
+            ++n;
+        }
+        return n;
+    });
+    if (retried) {
+        for (const QUuid &id : std::as_const(touched))
+            Q_EMIT routesChanged(id);
+    }
+    return retried;
 }
 
 Result<QList<QueueEntry>> ModelServingService::pendingQueue()

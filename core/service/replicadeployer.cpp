@@ -38,6 +38,8 @@ void ReplicaDeployer::addAgent(AgentConnector *agent)
             [this, agent](const QUuid &routeId, const ReplicaExit &exit) { onExited(agent, routeId, exit); });
     connect(agent, &AgentConnector::lost, this, [this, agent](const QString &reason) { onLost(agent, reason); });
     connect(agent, &QObject::destroyed, this, [this, agent] { m_agents.removeAll(agent); });
+    // What the other agents refused, this one may have.
+    static_cast<void>(m_service.retryRefusedRoutes());
     deployPending();
     Q_EMIT reconcileWanted();
 }

@@ -648,6 +648,13 @@ private Q_SLOTS:
         QCOMPARE(routesOf(e).first().pendingReason, QStringLiteral("agent local: 0 of 0 GPUs free"));
         m_clock->advance(5);
         QCOMPARE(m_reconciler->runOnce()->created, QList<QUuid>{requeued->id});
+
+        // An agent joins: what the others refused is offered again at once.
+        requeued = m_service->requeueRoute(requeued->id, QStringLiteral("agent local: 0 of 0 GPUs free"), 5000);
+        QVERIFY(requeued.ok());
+        QVERIFY(m_reconciler->runOnce()->created.isEmpty());
+        QCOMPARE(*m_service->retryRefusedRoutes(), 1);
+        QCOMPARE(m_reconciler->runOnce()->created, QList<QUuid>{requeued->id});
     }
 };
 
