@@ -355,6 +355,9 @@ Result<Done> Reconciler::admitPending(Pass &p, QList<ErrorRecord> &records, cons
     for (const Endpoint &e : *endpoints)
         endpointOf.insert(e.id, e);
 
+    // One replica's share, always as a product (slots * 1): that is the form the capacity
+    // arithmetic counts in (a replica that shares a device by memory takes no device of its own).
+    const auto share = [](const Endpoint &e) { return e.resourceSlots * 1; };
     ResourceSlots held;
     ResourceSlots releasing;  // held by replicas that are stopping
     QList<Route> queue;
@@ -364,9 +367,9 @@ Result<Done> Reconciler::admitPending(Pass &p, QList<ErrorRecord> &records, cons
         if (e == endpointOf.cend())
             continue;
         if (r.holdsCapacity())
-            held = held + e->resourceSlots;
+            held = held + share(*e);
         if (r.status == RouteStatus::Terminating)
-            releasing = releasing + e->resourceSlots;
+            releasing = releasing + share(*e);
         else if (r.status == RouteStatus::Pending && e->isLive())
             queue << r;
         else if (r.holdsCapacity() && e->isLive())
@@ -394,7 +397,7 @@ Result<Done> Reconciler::admitPending(Pass &p, QList<ErrorRecord> &records, cons
     QSet<QUuid> stopped;
     for (Route r : std::as_const(queue)) {
         const Endpoint &e = endpointOf[r.endpointId];
-        const ResourceSlots &need = e.resourceSlots;
+        const ResourceSlots need = share(e);
         QString reason;
         // An agent refused it a moment ago: its own reason stands until it may be offered again.
         const bool agentRefused = r.retryAt.isValid() && now < r.retryAt;
@@ -426,10 +429,10 @@ Result<Done> Reconciler::admitPending(Pass &p, QList<ErrorRecord> &records, cons
                 const Endpoint &ve = endpointOf[v.endpointId];
                 if (ve.priority >= e.priority)
                     break;  // sorted by priority: none after this one is lower
-                if (!ve.allowPreemption || !helps(ve.resourceSlots, need, free + releasing + freed))
+                if (!ve.allowPreemption || !helps(share(ve), need, free + releasing + freed))
                     continue;
                 victims << v;
-                freed = freed + ve.resourceSlots;
+                freed = freed + share(ve);
                 if (need.fitsIn(free + releasing + freed))
                     break;
             }

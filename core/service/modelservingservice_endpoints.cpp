@@ -385,7 +385,7 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
         if (request.replicas || request.resourceSlots) {
             const ResourceSlots available = m_config.capacity.total - allocated(e.id);
             // An endpoint that queues manual changes too waits for the room (one replica must fit at all).
-            const bool queues = e.queueWhenFull.value_or(false) && e.resourceSlots.fitsIn(m_config.capacity.total);
+            const bool queues = e.queueWhenFull.value_or(false) && (e.resourceSlots * 1).fitsIn(m_config.capacity.total);
             // Asking for less never needs room (others' queued replicas may have taken it all).
             const bool less = (e.resourceSlots * e.replicas).fitsIn(endpoint->resourceSlots * endpoint->replicas);
             if (!queues && !less && !(e.resourceSlots * e.replicas).fitsIn(available))

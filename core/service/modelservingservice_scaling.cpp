@@ -33,7 +33,7 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
         // manual one does not (the spec's ResourceLimitExceeded); the endpoint may say otherwise.
         // A replica larger than the whole capacity would wait forever: that one is refused.
         const bool queues = e.queueWhenFull.value_or(!cause.ruleId.isEmpty())
-            && e.resourceSlots.fitsIn(m_config.capacity.total);
+            && (e.resourceSlots * 1).fitsIn(m_config.capacity.total);
         // Fewer replicas never need room (others' queued replicas may have taken it all).
         if (!queues && replicas > e.replicas && !(e.resourceSlots * replicas).fitsIn(available))
             return makeError(ErrorType::ResourceLimitExceeded,
