@@ -174,7 +174,8 @@ const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QSt
                                QStringLiteral("lifecycle"), QStringLiteral("replicas"), QStringLiteral("active_replicas"),
                                QStringLiteral("healthy_replicas"), QStringLiteral("resource_slots"),
                                QStringLiteral("resource_group"), QStringLiteral("public"), QStringLiteral("url"),
-                               QStringLiteral("retries"), QStringLiteral("resource_usage"), QStringLiteral("metrics"),
+                               QStringLiteral("retries"), QStringLiteral("priority"), QStringLiteral("queue_when_full"),
+                               QStringLiteral("allow_preemption"), QStringLiteral("resource_usage"), QStringLiteral("metrics"),
                                QStringLiteral("created_at")};
 
 // "ID (canary, v1 -> v2, PROGRESSING, weight 10%)": an endpoint's rollout in one line.
@@ -247,6 +248,21 @@ QJsonObject serviceBody(const Args &a, bool forCreate)
         std::reverse(given.begin(), given.end());  // QMultiHash keeps the last given first
         given.removeAll(QString());
         body.insert(QStringLiteral("aliases"), QJsonArray::fromStringList(given));
+    }
+    // Contention for capacity. Anything but true/false/default goes as text, for the API to refuse by name.
+    if (a.options.contains(QStringLiteral("priority")))
+        body.insert(QStringLiteral("priority"), numberOrText(a.value(QStringLiteral("priority"))));
+    for (const auto &[option, field] : {std::pair{"queue-when-full", "queue_when_full"},
+                                        std::pair{"allow-preemption", "allow_preemption"}}) {
+        if (!a.options.contains(QLatin1String(option)))
+            continue;
+        const QString v = a.value(QLatin1String(option));
+        if (v == u"true" || v == u"false")
+            body.insert(QLatin1String(field), v == u"true");
+        else if (v == u"default" && QLatin1String(option) == QLatin1String("queue-when-full"))
+            body.insert(QLatin1String(field), QJsonValue::Null);
+        else
+            body.insert(QLatin1String(field), v);
     }
     return body;
 }
@@ -426,6 +442,15 @@ std::optional<int> runAgents(CtlCall &c)
                     {QStringLiteral("capacity"), QStringLiteral("CAPACITY")},
                     {QStringLiteral("allocated"), QStringLiteral("ALLOCATED")},
                     {QStringLiteral("revoked"), QStringLiteral("REVOKED")}});
+        // Replicas waiting for room, in the order they will start.
+        const QJsonArray queue = o.value(QStringLiteral("queue")).toArray();
+        c.out << "\npending queue: " << queue.size() << (queue.size() == 1 ? " replica waits\n" : " replicas wait\n");
+        if (!queue.isEmpty())
+            printTable(c.out, queue,
+                       {{QStringLiteral("position"), QStringLiteral("#")}, {QStringLiteral("endpoint"), QStringLiteral("ENDPOINT")},
+                        {QStringLiteral("priority"), QStringLiteral("PRIORITY")},
+                        {QStringLiteral("waiting_since"), QStringLiteral("WAITING_SINCE")},
+                        {QStringLiteral("reason"), QStringLiteral("WHY")}});
     };
     return std::nullopt;
 }
@@ -998,10 +1023,12 @@ const QList<Verb> &verbs()
         {"health", "health", "is the API up, and its version", runHealth},
         {"list", "list", "every endpoint, one a line", runList},
         {"agents", "agents | agents revoke AGENT_ID",
-         "agents, their capacity and what is allocated; revoke one (cut off, never to rejoin under that id)", runAgents},
+         "agents, their capacity and what is allocated, the replicas waiting for room (the pending queue);\n"
+         "revoke one (cut off, never to rejoin under that id)", runAgents},
         {"create",
          "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
-         "       [--gpu-memory M] [--runtime R] [--group G] [--public] [--alias A]...",
+         "       [--gpu-memory M] [--runtime R] [--group G] [--public] [--alias A]...\n"
+         "       [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]",
          "deploy a model folder as an endpoint", runCreate},
         {"dry-run", "dry-run NAME --version V --folder F [...same options as create]",
          "check a create: every problem, and the resources it needs", runDryRun},
@@ -1009,7 +1036,8 @@ const QList<Verb> &verbs()
         {"modify",
          "modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
          "           [--runtime R] [--group G] [--public true|false] [--alias A]... (all of them; --alias '': none)\n"
-         "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]",
+         "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]\n"
+         "           [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]",
          "change an endpoint; a new version or folder is rolled out as a new revision", runModify},
         {"delete", "delete SVC", "drain and remove an endpoint", runDelete},
         {"sync", "sync SVC", "publish the healthy routes to the proxy again", runSync},

@@ -424,6 +424,22 @@ KO = {
     "Device memory each replica needs. With at most one GPU, replicas share a device where this much is free; vLLM is told its share.": "레플리카 하나에 필요한 장치 메모리입니다. GPU가 1개 이하이면 이만큼 여유가 있는 장치를 여러 레플리카가 함께 쓰며, vLLM에는 자기 몫을 알려 줍니다.",
 
     # Runtimes: pending queue
+    "#": "#",
+    "Priority": "우선순위",
+    "Waiting since": "대기 시작",
+    "Why it waits": "대기 사유",
+    "waiting for its turn": "차례를 기다리는 중",
+    "The pending queue cannot be read: %1": "대기열을 읽을 수 없습니다: %1",
+    "Pending queue: no replica waits for room.": "대기열: 자원을 기다리는 레플리카가 없습니다.",
+    "Pending queue: %1 replica(s) wait for room, by priority, then by age.": "대기열: 레플리카 %1개가 자원을 기다립니다(우선순위, 그다음 대기 시간 순).",
+    "A higher-priority endpoint may stop its replicas": "우선순위가 더 높은 엔드포인트가 이 레플리카를 중지할 수 있음",
+    "Replicas waiting for room start by priority (higher first), then by age": "자원을 기다리는 레플리카는 우선순위(높은 것 먼저), 그다음 대기 시간 순으로 시작합니다",
+    "Only scale-outs by rules wait": "규칙에 의한 스케일 아웃만 대기",
+    "Every scale-out waits": "모든 스케일 아웃이 대기",
+    "Nothing waits (refused when full)": "대기하지 않음(가득 차면 거부)",
+    "Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused": "자원이 부족한 레플리카를 자리가 날 때까지 대기열에서 기다리게 할지, 변경을 거부할지",
+    "When capacity is full": "용량이 가득 찼을 때",
+    "Preemption": "선점",
 
     # Runtimes: LLM metrics
     "%1 exports no Prometheus metrics: rules can use the proxy's metrics and the kernel's.": "%1은(는) Prometheus 메트릭을 내보내지 않습니다: 규칙에는 프록시와 커널의 메트릭을 쓸 수 있습니다.",

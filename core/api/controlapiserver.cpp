@@ -418,14 +418,18 @@ HttpResponse ControlApiServer::health(const Call &call)
 
 HttpResponse ControlApiServer::agents(const Call &)
 {
+    // The replicas waiting for room on them, in the order they will start.
+    auto queue = m_service.pendingQueue();
+    if (!queue)
+        return fail(queue.error());
     if (m_agentsReport)
-        return reply({{QStringLiteral("agents"), m_agentsReport()}});
+        return reply({{QStringLiteral("agents"), m_agentsReport()}, {QStringLiteral("queue"), JsonCodec::queueToJson(*queue)}});
     // Without an agent, capacity is the locally configured one.
     const QJsonObject local{{QStringLiteral("agent_id"), QStringLiteral("local")},
                             {QStringLiteral("kind"), QStringLiteral("configured")},
                             {QStringLiteral("capacity"), m_service.config().capacity.total.toJson()},
                             {QStringLiteral("allocated"), m_service.allocated().toJson()}};
-    return reply({{QStringLiteral("agents"), QJsonArray{local}}});
+    return reply({{QStringLiteral("agents"), QJsonArray{local}}, {QStringLiteral("queue"), JsonCodec::queueToJson(*queue)}});
 }
 
 HttpResponse ControlApiServer::revokeAgent(const Call &call)

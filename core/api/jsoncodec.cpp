@@ -144,6 +144,10 @@ QJsonObject toJson(const Endpoint &e)
             {QStringLiteral("url"), e.url},
             {QStringLiteral("current_revision_id"), id(e.currentRevisionId)},
             {QStringLiteral("circuit_breaker"), e.circuitBreaker.toJson()},
+            {QStringLiteral("priority"), e.priority},
+            // null: the default (rules' scale-outs queue, manual changes do not)
+            {QStringLiteral("queue_when_full"), e.queueWhenFull ? QJsonValue(*e.queueWhenFull) : QJsonValue()},
+            {QStringLiteral("allow_preemption"), e.allowPreemption},
             {QStringLiteral("created_at"), time(e.createdAt)},
             {QStringLiteral("updated_at"), time(e.updatedAt)}};
 }
@@ -249,11 +253,32 @@ QJsonObject toJson(const Route &r, int totalWeight)
                   {QStringLiteral("agent_id"), r.agentId},
                   {QStringLiteral("created_at"), time(r.createdAt)},
                   {QStringLiteral("updated_at"), time(r.updatedAt)}};
+    if (r.status == RouteStatus::Pending) {
+        o.insert(QStringLiteral("pending_reason"), r.pendingReason);
+        o.insert(QStringLiteral("pending_since"), time(r.pendingSince));
+    }
     // Only HEALTHY routes take traffic, so the share is over them alone.
     if (totalWeight > 0)
         o.insert(QStringLiteral("traffic_share"),
                  r.status == RouteStatus::Healthy ? double(r.weight) / double(totalWeight) : 0.0);
     return o;
+}
+
+QJsonArray queueToJson(const QList<QueueEntry> &queue)
+{
+    QJsonArray out;
+    int position = 0;
+    for (const QueueEntry &q : queue) {
+        out.append(QJsonObject{{QStringLiteral("position"), ++position},
+                               {QStringLiteral("route_id"), id(q.route.id)},
+                               {QStringLiteral("endpoint_id"), id(q.route.endpointId)},
+                               {QStringLiteral("endpoint"), q.endpointName},
+                               {QStringLiteral("priority"), q.priority},
+                               {QStringLiteral("waiting_since"), time(q.route.pendingSince)},
+                               {QStringLiteral("reason"), q.route.pendingReason},
+                               {QStringLiteral("resource_slots"), q.resourceSlots.toJson()}});
+    }
+    return out;
 }
 
 QJsonArray routesToJson(const QList<Route> &routes)
@@ -589,6 +614,10 @@ Result<CreateEndpointRequest> createRequest(const QJsonObject &body)
     r.resourceGroup = f.string({"resource_group"}).value_or(r.resourceGroup);
     r.replicas = int(f.integer({"replicas", "desired_session_count"}, 0, 1000).value_or(r.replicas));
     r.isPublic = f.boolean({"public", "open_to_public"}).value_or(false);
+    r.priority = intField(f, {"priority"}, Endpoint::kMinPriority, Endpoint::kMaxPriority).value_or(0);
+    if (!f.isNull({"queue_when_full"}))
+        r.queueWhenFull = f.boolean({"queue_when_full"});
+    r.allowPreemption = f.boolean({"allow_preemption"}).value_or(false);
     if (auto breaker = circuitBreakerFrom(f)) {
         r.circuitBreaker = breaker->appliedTo(r.circuitBreaker);
         if (auto problem = r.circuitBreaker.problem())
@@ -620,6 +649,13 @@ Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
     r.strategy = strategyFrom(f, {"strategy"});
     // A share of traffic: refused here, as progressive would otherwise clamp it silently.
     r.canaryWeight = intField(f, {"canary_weight"}, 0, 100);
+    r.priority = intField(f, {"priority"}, Endpoint::kMinPriority, Endpoint::kMaxPriority);
+    // null: back to the default
+    if (f.isNull({"queue_when_full"}))
+        r.queueWhenFull = std::optional<bool>();
+    else if (auto queue = f.boolean({"queue_when_full"}))
+        r.queueWhenFull = std::optional<bool>(*queue);
+    r.allowPreemption = f.boolean({"allow_preemption"});
     r.circuitBreaker = circuitBreakerFrom(f);
     if (r.circuitBreaker) {
         // Out of range whatever the endpoint holds now: refused here, with the field named.

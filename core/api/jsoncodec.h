@@ -27,6 +27,7 @@ QJsonObject toJson(const ScaleResult &result);
 QJsonObject toJson(const DryRunReport &report);
 QJsonObject toJson(const LaunchPlan &plan);
 QJsonArray routesToJson(const QList<Route> &routes);
+QJsonArray queueToJson(const QList<QueueEntry> &queue);
 QJsonObject toJson(const AgentStatus &status, const ResourceSlots &allocated);
 // An agent row's credential fields: revoked, credential_issued_at, revoked_at (null: none issued).
 QJsonObject credentialFields(const std::optional<AgentCredential> &credential);

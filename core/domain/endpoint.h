@@ -40,10 +40,20 @@ struct Endpoint
     QString url;
     QUuid currentRevisionId;
     CircuitBreakerSettings circuitBreaker;
+    // Contention for capacity: the pending queue is ordered by priority (higher first), then age.
+    int priority = 0;
+    // Whether a replica that does not fit waits PENDING. Unset: only scale-outs by rules queue;
+    // manual creates and scales get InsufficientResources / ResourceLimitExceeded.
+    std::optional<bool> queueWhenFull;
+    // May this endpoint's replicas be stopped for a higher-priority endpoint's?
+    bool allowPreemption = false;
     QDateTime createdAt;
     QDateTime updatedAt;
 
     bool isLive() const { return lifecycle == EndpointLifecycle::Created || lifecycle == EndpointLifecycle::Ready; }
+
+    static constexpr int kMinPriority = -1000;
+    static constexpr int kMaxPriority = 1000;
 };
 
 // How a revision takes part in its endpoint's traffic. Serve: its routes answer requests (those

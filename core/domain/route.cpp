@@ -5,12 +5,13 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<RouteStatus, 5> kStatus{{{
+constexpr EnumNames<RouteStatus, 6> kStatus{{{
     {RouteStatus::Provisioning, "PROVISIONING"},
     {RouteStatus::Healthy, "HEALTHY"},
     {RouteStatus::Unhealthy, "UNHEALTHY"},
     {RouteStatus::Terminating, "TERMINATING"},
     {RouteStatus::FailedToStart, "FAILED_TO_START"},
+    {RouteStatus::Pending, "PENDING"},
 }}};
 } // namespace
 

@@ -7,7 +7,8 @@
 
 namespace ServeDeck {
 
-enum class RouteStatus { Provisioning, Healthy, Unhealthy, Terminating, FailedToStart };
+// PENDING (last, so stored counts by index keep their meaning): wanted, but no capacity for it yet.
+enum class RouteStatus { Provisioning, Healthy, Unhealthy, Terminating, FailedToStart, Pending };
 QString routeStatusName(RouteStatus status);
 std::optional<RouteStatus> routeStatusFromName(const QString &name);
 
@@ -23,9 +24,17 @@ struct Route
     QString agentId;
     QDateTime createdAt;
     QDateTime updatedAt;
+    // While PENDING: why it waits ("needs cpu 2, 1 free", an agent's refusal) and since when.
+    QString pendingReason;
+    QDateTime pendingSince;
+    // Set when an agent refused to start it: the queue does not offer it again before then.
+    QDateTime retryAt;
 
     // Counted against the desired replica count (scale_services' "active routings").
     bool isActive() const { return status != RouteStatus::Terminating && status != RouteStatus::FailedToStart; }
+    // Takes its endpoint's resource slots from the capacity: everything that has (or may soon
+    // have) a replica. A draining one holds its place until its replica has stopped.
+    bool holdsCapacity() const { return status != RouteStatus::Pending && status != RouteStatus::FailedToStart; }
 };
 
 } // namespace ServeDeck

@@ -314,6 +314,9 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 
     if (m_options.reconcileIntervalMs > 0) {
         m_reconciler = new Reconciler(*m_repository, Clock::system(), config.maxRetries, this);
+        // Replicas beyond the capacity wait in its pending queue; Preempted records are the service's errors.
+        m_reconciler->setCapacity(config.capacity.total);
+        connect(m_reconciler, &Reconciler::errorRecorded, m_service.get(), &ModelServingService::errorRecorded);
         // What the reconciler changes reaches observers as the service's own events.
         connect(m_reconciler, &Reconciler::endpointChanged, m_service.get(), &ModelServingService::endpointChanged);
         connect(m_reconciler, &Reconciler::routesChanged, m_service.get(), &ModelServingService::routesChanged);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <QHash>
+#include <QJsonDocument>
 #include <QSet>
 
 #include "domain/clock.h"
@@ -18,6 +19,8 @@ namespace {
 int drainOrder(RouteStatus status)
 {
     switch (status) {
+    case RouteStatus::Pending:
+        return -1;
     case RouteStatus::Unhealthy:
         return 0;
     case RouteStatus::Provisioning:
@@ -25,6 +28,35 @@ int drainOrder(RouteStatus status)
     default:
         return 2;
     }
+}
+
+// "needs cpu 2, 1 free": each kind of slot that is short.
+QString shortfall(const ResourceSlots &need, const ResourceSlots &free)
+{
+    const auto amount = [](double n) { return QString::number(std::max(0.0, n), 'g', 6); };
+    QStringList parts;
+    if (need.cpu > free.cpu)
+        parts << QStringLiteral("cpu %1, %2 free").arg(amount(need.cpu), amount(free.cpu));
+    if (need.memoryBytes > free.memoryBytes)
+        parts << QStringLiteral("memory %1, %2 free")
+                     .arg(formatMemorySize(need.memoryBytes), formatMemorySize(std::max<qint64>(0, free.memoryBytes)));
+    if (need.gpu > free.gpu)
+        parts << QStringLiteral("gpu %1, %2 free").arg(amount(need.gpu), amount(free.gpu));
+    if (parts.isEmpty())  // a kind of slot not named above
+        parts << QStringLiteral("%1, %2 free")
+                     .arg(QString::fromUtf8(QJsonDocument(need.toJson()).toJson(QJsonDocument::Compact)),
+                          QString::fromUtf8(QJsonDocument(free.toJson()).toJson(QJsonDocument::Compact)));
+    return QStringLiteral("needs ") + parts.join(QStringLiteral("; "));
+}
+
+// Does stopping a replica of `victim` slots bring `need` closer to fitting in `free`?
+bool helps(const ResourceSlots &victim, const ResourceSlots &need, const ResourceSlots &free)
+{
+    const bool named = need.cpu > free.cpu || need.memoryBytes > free.memoryBytes || need.gpu > free.gpu;
+    if (!named)
+        return true;
+    return (need.cpu > free.cpu && victim.cpu > 0) || (need.memoryBytes > free.memoryBytes && victim.memoryBytes > 0)
+        || (need.gpu > free.gpu && victim.gpu > 0);
 }
 
 } // namespace
@@ -62,7 +94,9 @@ void Reconciler::scheduleSoon()
 
 Result<Reconciler::Pass> Reconciler::runOnce()
 {
+    QList<ErrorRecord> records;
     auto pass = m_repository.transaction<Pass>([&]() -> Result<Pass> {
+        records.clear();
         Pass p;
         const QDateTime now = m_clock.now();
 
@@ -106,6 +140,9 @@ Result<Reconciler::Pass> Reconciler::runOnce()
         }
 
         auto drain = [&](Route r) -> Result<Done> {
+            // A queued route has no replica to stop: it just leaves the queue.
+            if (r.status == RouteStatus::Pending)
+                return m_repository.deleteRoute(r.id);
             r.status = RouteStatus::Terminating;
             r.updatedAt = now;
             if (auto u = m_repository.updateRoute(r); !u)
@@ -249,17 +286,26 @@ Result<Reconciler::Pass> Reconciler::runOnce()
                     r.id = QUuid::createUuid();
                     r.endpointId = e.id;
                     r.revisionId = revisionId;
-                    r.status = RouteStatus::Provisioning;
+                    // With a capacity to share, every new route joins the queue, which admits it
+                    // below (this pass) if it fits and nothing ahead of it waits for the room.
+                    r.status = m_capacity ? RouteStatus::Pending : RouteStatus::Provisioning;
                     r.weight = weight;
                     r.createdAt = r.updatedAt = now;
+                    if (m_capacity)
+                        r.pendingSince = now;
                     if (auto ins = m_repository.insertRoute(r); !ins)
                         return ins.error();
-                    p.created << r.id;
+                    if (!m_capacity)
+                        p.created << r.id;
                 }
                 touched = true;
             }
             if (touched)
                 p.touchedEndpoints << e.id;
+        }
+        if (m_capacity) {
+            if (auto admitted = admitPending(p, records, now); !admitted)
+                return admitted.error();
         }
         return p;
     });
@@ -275,11 +321,174 @@ Result<Reconciler::Pass> Reconciler::runOnce()
     // A drained route leaves the data plane first (routesChanged above republishes the routing
     // table on the event loop's next turn); the deployer stops its replica once the requests
     // already sent to it are answered (ReplicaDeployer::drain).
+    for (const ErrorRecord &record : std::as_const(records))
+        Q_EMIT errorRecorded(record);
     for (const QUuid &id : pass->draining)
         Q_EMIT routeDrainRequested(id);
     for (const QUuid &id : pass->created)
         Q_EMIT routeCreated(id);
     return pass;
+}
+
+// The queue: every PENDING route, by its endpoint's priority (higher first), then by how long it
+// has waited. Each starts if its slots fit what the routes holding capacity leave free. One that
+// does not fit does not block those behind it (a smaller replica may start in the room left), with
+// one exception: once replicas are stopping for it (preempted, or draining anyway), that room is
+// reserved for it, so what is freed for a higher-priority replica is not taken by a lower one.
+// Preemption: a pending replica whose endpoint outranks others may stop just enough of their
+// replicas, newest and lowest priority first, and only of endpoints that allow it; never equal
+// priority. Their endpoints still want them, so the next pass queues replacements.
+Result<Done> Reconciler::admitPending(Pass &p, QList<ErrorRecord> &records, const QDateTime &now)
+{
+    auto any = m_repository.hasPendingRoutes();
+    if (!any)
+        return any.error();
+    if (!*any)
+        return Done{};
+    auto routes = m_repository.allRoutes();
+    if (!routes)
+        return routes.error();
+    auto endpoints = m_repository.endpoints();
+    if (!endpoints)
+        return endpoints.error();
+    QHash<QUuid, Endpoint> endpointOf;
+    for (const Endpoint &e : *endpoints)
+        endpointOf.insert(e.id, e);
+
+    // One replica's share, always as a product (slots * 1): that is the form the capacity
+    // arithmetic counts in (a replica that shares a device by memory takes no device of its own).
+    const auto share = [](const Endpoint &e) { return e.resourceSlots * 1; };
+    ResourceSlots held;
+    ResourceSlots releasing;  // held by replicas that are stopping
+    QList<Route> queue;
+    QList<Route> running;     // preemption candidates
+    for (const Route &r : *routes) {
+        const auto e = endpointOf.constFind(r.endpointId);
+        if (e == endpointOf.cend())
+            continue;
+        if (r.holdsCapacity())
+            held = held + share(*e);
+        if (r.status == RouteStatus::Terminating)
+            releasing = releasing + share(*e);
+        else if (r.status == RouteStatus::Pending && e->isLive())
+            queue << r;
+        else if (r.holdsCapacity() && e->isLive())
+            running << r;
+    }
+    std::stable_sort(queue.begin(), queue.end(), [&](const Route &a, const Route &b) {
+        const int pa = endpointOf.value(a.endpointId).priority;
+        const int pb = endpointOf.value(b.endpointId).priority;
+        if (pa != pb)
+            return pa > pb;
+        if (a.pendingSince != b.pendingSince)
+            return a.pendingSince < b.pendingSince;
+        return a.createdAt < b.createdAt;
+    });
+    // Newest of the lowest priority goes first.
+    std::stable_sort(running.begin(), running.end(), [&](const Route &a, const Route &b) {
+        const int pa = endpointOf.value(a.endpointId).priority;
+        const int pb = endpointOf.value(b.endpointId).priority;
+        if (pa != pb)
+            return pa < pb;
+        return a.createdAt > b.createdAt;
+    });
+
+    ResourceSlots free = *m_capacity - held;
+    QSet<QUuid> stopped;
+    for (Route r : std::as_const(queue)) {
+        const Endpoint &e = endpointOf[r.endpointId];
+        const ResourceSlots need = share(e);
+        QString reason;
+        // An agent refused it a moment ago: its own reason stands until it may be offered again.
+        const bool agentRefused = r.retryAt.isValid() && now < r.retryAt;
+        if (need.fitsIn(free) && agentRefused) {
+            p.pending << r.id;
+            continue;
+        }
+        if (need.fitsIn(free)) {
+            r.status = RouteStatus::Provisioning;
+            r.pendingReason.clear();
+            r.pendingSince = {};
+            r.retryAt = {};
+            r.updatedAt = now;
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+            free = free - need;
+            p.created << r.id;
+            p.touchedEndpoints << e.id;
+            continue;
+        }
+        if (need.fitsIn(free + releasing)) {
+            reason = shortfall(need, free) + QStringLiteral(" (replicas are stopping for it)");
+        } else {
+            QList<Route> victims;
+            ResourceSlots freed;
+            for (const Route &v : std::as_const(running)) {
+                if (stopped.contains(v.id))
+                    continue;
+                const Endpoint &ve = endpointOf[v.endpointId];
+                if (ve.priority >= e.priority)
+                    break;  // sorted by priority: none after this one is lower
+                if (!ve.allowPreemption || !helps(share(ve), need, free + releasing + freed))
+                    continue;
+                victims << v;
+                freed = freed + share(ve);
+                if (need.fitsIn(free + releasing + freed))
+                    break;
+            }
+            if (!need.fitsIn(free + releasing + freed)) {
+                reason = shortfall(need, free);
+            } else {
+                QStringList names;
+                for (Route v : std::as_const(victims)) {
+                    const Endpoint &ve = endpointOf[v.endpointId];
+                    stopped.insert(v.id);
+                    ErrorRecord record;
+                    record.time = now;
+                    record.endpointId = v.endpointId;
+                    record.routeId = v.id.toString(QUuid::WithoutBraces);
+                    record.replicaId = v.replicaId;
+                    record.agentId = v.agentId;
+                    record.type = QStringLiteral("Preempted");
+                    record.message = QStringLiteral("stopped for endpoint '%1' (priority %2 over %3); it waits in the queue again")
+                                         .arg(e.name)
+                                         .arg(e.priority)
+                                         .arg(ve.priority);
+                    auto id = m_repository.insertError(record);
+                    if (!id)
+                        return id.error();
+                    record.id = *id;
+                    records << record;
+                    v.status = RouteStatus::Terminating;
+                    v.updatedAt = now;
+                    if (auto u = m_repository.updateRoute(v); !u)
+                        return u.error();
+                    p.draining << v.id;
+                    p.preempted << v.id;
+                    p.touchedEndpoints << v.endpointId;
+                    names << ve.name;
+                }
+                releasing = releasing + freed;
+                names.removeDuplicates();
+                reason = shortfall(need, free)
+                    + QStringLiteral(" (preempting %1 replica(s) of %2)").arg(victims.size()).arg(names.join(QStringLiteral(", ")));
+            }
+        }
+        // Room that is being freed is this replica's: nothing behind it takes it meanwhile.
+        if (need.fitsIn(free + releasing))
+            free = free - need;  // short in some kind for now: what is stopping makes it up
+        p.pending << r.id;
+        if (r.pendingReason != reason) {
+            r.pendingReason = reason;
+            r.updatedAt = now;
+            if (!r.pendingSince.isValid())
+                r.pendingSince = now;
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+            p.touchedEndpoints << e.id;
+        }
+    }
+    return Done{};
 }
 
 } // namespace ServeDeck

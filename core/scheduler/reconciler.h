@@ -1,10 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <QObject>
 #include <QTimer>
 
+#include "domain/errorrecord.h"
+#include "domain/resourceslots.h"
 #include "domain/result.h"
 #include "domain/route.h"
 
@@ -17,6 +20,9 @@ class Repository;
 // One pass: clean zombie routes, terminate drained DESTROYING endpoints, drain surplus routes
 // (UNHEALTHY first), create missing ones (unless the retry limit is hit). Store changes of a
 // pass are one transaction; the events go out after it commits.
+// With a capacity set, a new route waits PENDING until its slots fit what the routes holding
+// capacity leave; the queue (every endpoint's) starts in endpoint priority, then age, order, and
+// a pending replica may preempt lower-priority endpoints that allow it (see admitPending).
 class Reconciler final : public QObject
 {
     Q_OBJECT
@@ -25,7 +31,9 @@ class Reconciler final : public QObject
 public:
     struct Pass
     {
-        QList<QUuid> created;      // RouteCreated: a replica must start for each
+        QList<QUuid> created;      // RouteCreated (or admitted from the queue): a replica must start for each
+        QList<QUuid> pending;      // routes left PENDING in the queue
+        QList<QUuid> preempted;    // routes drained so a higher-priority endpoint's replica fits
         QList<QUuid> draining;     // routes marked TERMINATING: their replicas must stop
         QList<QUuid> zombies;      // TERMINATING routes whose replica is gone, now deleted
         QList<QUuid> terminated;   // endpoints that reached TERMINATED
@@ -39,6 +47,8 @@ public:
     Reconciler(Repository &repository, Clock &clock, int maxRetries, QObject *parent = nullptr);
 
     void setReplicaProbe(ReplicaProbe probe);
+    // What all replicas share (the plane's accounting); unset: every wanted replica starts at once.
+    void setCapacity(const ResourceSlots &total) { m_capacity = total; }
     Result<Pass> runOnce();
 
     // Runs on a tick and, coalesced, soon after any change is signalled.
@@ -51,12 +61,17 @@ Q_SIGNALS:
     void endpointChanged(const QUuid &endpointId);
     void routesChanged(const QUuid &endpointId);
     void passFailed(const QString &message);
+    // A Preempted record, stored in the pass's transaction.
+    void errorRecorded(const ServeDeck::ErrorRecord &record);
 
 private:
+    Result<Done> admitPending(Pass &p, QList<ErrorRecord> &records, const QDateTime &now);
+
     Repository &m_repository;
     Clock &m_clock;
     int m_maxRetries;
     ReplicaProbe m_probe;
+    std::optional<ResourceSlots> m_capacity;
     QTimer m_tick;
     QTimer m_soon;
 };

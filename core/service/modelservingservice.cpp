@@ -71,6 +71,15 @@ bool isLiveRoute(const Route &r)
     return r.isActive();
 }
 
+std::optional<ServiceError> checkPriority(int priority)
+{
+    if (priority < Endpoint::kMinPriority || priority > Endpoint::kMaxPriority)
+        return invalid(QStringLiteral("priority"), QStringLiteral("must be between %1 and %2")
+                                                       .arg(Endpoint::kMinPriority)
+                                                       .arg(Endpoint::kMaxPriority));
+    return std::nullopt;
+}
+
 } // namespace detail
 
 using namespace detail;

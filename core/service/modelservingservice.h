@@ -38,6 +38,10 @@ struct CreateEndpointRequest
     int replicas = 1;
     bool isPublic = false;
     CircuitBreakerSettings circuitBreaker;
+    // Contention for capacity (see Endpoint): queue order, whether replicas wait, preemptible.
+    int priority = 0;
+    std::optional<bool> queueWhenFull;
+    bool allowPreemption = false;
 };
 
 struct DryRunReport
@@ -99,6 +103,15 @@ struct ReplicaStarting
     bool loading = false;  // its last answer was the runtime's "still loading"
 };
 
+// One replica waiting in the pending queue, in the order the queue admits them.
+struct QueueEntry
+{
+    Route route;
+    QString endpointName;
+    int priority = 0;
+    ResourceSlots resourceSlots;  // what it waits for
+};
+
 struct EndpointInfo
 {
     Endpoint endpoint;
@@ -130,6 +143,9 @@ struct ModifyEndpointRequest
     std::optional<RolloutStrategy> strategy;
     std::optional<int> canaryWeight;
     std::optional<CircuitBreakerChanges> circuitBreaker;  // the fields named change, the others stay
+    std::optional<int> priority;
+    std::optional<std::optional<bool>> queueWhenFull;  // set to nullopt: back to the default
+    std::optional<bool> allowPreemption;
 };
 
 // What an operator may change of a revision: which requests it serves, and (when it is not the
@@ -307,6 +323,8 @@ public:
     Result<QList<TokenGrant>> listTokens(const QString &ref);
     Result<TokenGrant> revokeToken(const QString &ref, const QString &tokenId);
     // ref empty: every endpoint.
+    // Every PENDING replica: by endpoint priority (higher first), then by how long it has waited.
+    Result<QList<QueueEntry>> pendingQueue();
     Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
     Result<int> clearErrors(const QString &ref);
     Result<qint64> recordError(ErrorRecord record);
@@ -322,6 +340,11 @@ public:
     // What agents report about a route's replica.
     Result<Route> updateRouteState(const QUuid &routeId, RouteStatus status, const QString &replicaId = {},
                                    const QString &agentId = {});
+    // An agent refused to start the route's replica for want of resources: it waits PENDING with
+    // the agent's reason, and the queue offers it again after retryAfterMs.
+    Result<Route> requeueRoute(const QUuid &routeId, const QString &reason, int retryAfterMs);
+    // Something changed what agents can offer (one joined): routes they refused are offered at once.
+    Result<int> retryRefusedRoutes();
     // A replica failed: its error, its route's new status and (for a failed start) one more retry,
     // in one transaction, so the retry limit and the error list always agree.
     Result<qint64> recordReplicaFailure(ErrorRecord record, RouteStatus routeStatus, bool countsAsRetry);

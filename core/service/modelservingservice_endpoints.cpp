@@ -125,6 +125,8 @@ QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
         problems << invalid(QStringLiteral("resource_slots.memory"), QStringLiteral("must be greater than 0"));
     if (auto e = r.circuitBreaker.problem())
         problems << *e;
+    if (auto e = checkPriority(r.priority))
+        problems << *e;
     return problems;
 }
 
@@ -213,6 +215,9 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         e.replicas = request.replicas;
         e.isPublic = request.isPublic;
         e.circuitBreaker = request.circuitBreaker;
+        e.priority = request.priority;
+        e.queueWhenFull = request.queueWhenFull;
+        e.allowPreemption = request.allowPreemption;
         e.lifecycle = EndpointLifecycle::Created;
         e.url = m_config.proxyBaseUrl + u'/' + request.name;
         e.createdAt = e.updatedAt = now;
@@ -534,9 +539,22 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
                 return invalid(QStringLiteral("resource_slots"), QStringLiteral("cpu and memory must be greater than 0"));
             e.resourceSlots = *request.resourceSlots;
         }
+        if (request.priority) {
+            if (auto err = checkPriority(*request.priority))
+                return *err;
+            e.priority = *request.priority;
+        }
+        if (request.queueWhenFull)
+            e.queueWhenFull = *request.queueWhenFull;
+        if (request.allowPreemption)
+            e.allowPreemption = *request.allowPreemption;
         if (request.replicas || request.resourceSlots) {
             const ResourceSlots available = m_config.capacity.total - allocated(e.id);
-            if (!(e.resourceSlots * e.replicas).fitsIn(available))
+            // An endpoint that queues manual changes too waits for the room (one replica must fit at all).
+            const bool queues = e.queueWhenFull.value_or(false) && (e.resourceSlots * 1).fitsIn(m_config.capacity.total);
+            // Asking for less never needs room (others' queued replicas may have taken it all).
+            const bool less = (e.resourceSlots * e.replicas).fitsIn(endpoint->resourceSlots * endpoint->replicas);
+            if (!queues && !less && !(e.resourceSlots * e.replicas).fitsIn(available))
                 return makeError(ErrorType::ResourceLimitExceeded,
                                  QStringLiteral("%1 replica(s) exceed the capacity left: %2 fit")
                                      .arg(e.replicas)

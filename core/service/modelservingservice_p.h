@@ -25,5 +25,6 @@ int replicasThatFit(const ResourceSlots &perReplica, const ResourceSlots &availa
 QJsonObject capacityDetails(const ResourceSlots &perReplica, int replicas, const ResourceSlots &available,
                             const ResourceSlots &total);
 bool isLiveRoute(const Route &r);
+std::optional<ServiceError> checkPriority(int priority);
 
 } // namespace ServeDeck::detail

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include <QRegularExpression>
+#include <QSet>
 
 #include "autoscale/replicaschedule.h"
 #include "domain/clock.h"
@@ -28,7 +29,13 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
             return makeError(ErrorType::InvalidArgument,
                              QStringLiteral("endpoint '%1' is %2 and cannot be scaled").arg(e.name, lifecycleName(e.lifecycle)));
         const ResourceSlots available = m_config.capacity.total - allocated(e.id);
-        if (!(e.resourceSlots * replicas).fitsIn(available))
+        // What does not fit may wait PENDING instead: by default a rule's scale-out does, a
+        // manual one does not (the spec's ResourceLimitExceeded); the endpoint may say otherwise.
+        // A replica larger than the whole capacity would wait forever: that one is refused.
+        const bool queues = e.queueWhenFull.value_or(!cause.ruleId.isEmpty())
+            && (e.resourceSlots * 1).fitsIn(m_config.capacity.total);
+        // Fewer replicas never need room (others' queued replicas may have taken it all).
+        if (!queues && replicas > e.replicas && !(e.resourceSlots * replicas).fitsIn(available))
             return makeError(ErrorType::ResourceLimitExceeded,
                              QStringLiteral("%1 replica(s) of '%2' exceed the capacity: at most %3 fit")
                                  .arg(replicas)
@@ -70,6 +77,97 @@ Result<ScaleResult> ModelServingService::scaleReplicas(const QString &ref, int r
         Q_EMIT endpointChanged(outcome->endpoint.id);
     }
     return outcome;
+}
+
+Result<Route> ModelServingService::requeueRoute(const QUuid &routeId, const QString &reason, int retryAfterMs)
+{
+    auto requeued = m_repository.transaction<Route>([&]() -> Result<Route> {
+        auto route = m_repository.route(routeId);
+        if (!route)
+            return route.error();
+        if (!route->has_value())
+            return makeError(ErrorType::NotFound, QStringLiteral("route %1 not found").arg(idText(routeId)));
+        Route r = **route;
+        if (r.status != RouteStatus::Provisioning)  // drained meanwhile: nothing to wait for
+            return r;
+        const QDateTime now = m_clock.now();
+        r.status = RouteStatus::Pending;
+        r.replicaId.clear();
+        r.agentId.clear();
+        r.pendingReason = reason.left(500);
+        if (!r.pendingSince.isValid())
+            r.pendingSince = now;
+        r.retryAt = now.addMSecs(retryAfterMs);
+        r.updatedAt = now;
+        if (auto u = m_repository.updateRoute(r); !u)
+            return u.error();
+        return r;
+    });
+    if (requeued) {
+        Q_EMIT routesChanged(requeued->endpointId);
+        Q_EMIT endpointChanged(requeued->endpointId);
+    }
+    return requeued;
+}
+
+Result<int> ModelServingService::retryRefusedRoutes()
+{
+    QSet<QUuid> touched;
+    auto retried = m_repository.transaction<int>([&]() -> Result<int> {
+        touched.clear();
+        auto routes = m_repository.allRoutes();
+        if (!routes)
+            return routes.error();
+        int n = 0;
+        for (Route r : *routes) {
+            if (r.status != RouteStatus::Pending || !r.retryAt.isValid())
+                continue;
+            r.retryAt = {};
+            r.updatedAt = m_clock.now();
+            if (auto u = m_repository.updateRoute(r); !u)
+                return u.error();
+            touched.insert(r.endpointId);
+            ++n;
+        }
+        return n;
+    });
+    if (retried) {
+        for (const QUuid &id : std::as_const(touched))
+            Q_EMIT routesChanged(id);
+    }
+    return retried;
+}
+
+Result<QList<QueueEntry>> ModelServingService::pendingQueue()
+{
+    auto routes = m_repository.allRoutes();
+    if (!routes)
+        return routes.error();
+    QList<QueueEntry> queue;
+    QHash<QUuid, std::optional<Endpoint>> endpoints;
+    for (const Route &r : *routes) {
+        if (r.status != RouteStatus::Pending)
+            continue;
+        if (!endpoints.contains(r.endpointId)) {
+            auto e = m_repository.endpointById(r.endpointId);
+            if (!e)
+                return e.error();
+            endpoints.insert(r.endpointId, *e);
+        }
+        const std::optional<Endpoint> &e = endpoints[r.endpointId];
+        if (!e || !e->isLive())
+            continue;
+        queue.append({r, e->name, e->priority, e->resourceSlots});
+    }
+    // The reconciler's order (Reconciler::admitPending).
+    std::stable_sort(queue.begin(), queue.end(), [](const QueueEntry &a, const QueueEntry &b) {
+        if (a.priority != b.priority)
+            return a.priority > b.priority;
+        if (a.route.pendingSince != b.route.pendingSince)
+            return a.route.pendingSince < b.route.pendingSince;
+        return a.route.createdAt < b.route.createdAt;
+    });
+    return queue;
 }
 
 Result<QList<ScaleEvent>> ModelServingService::scaleEvents(const QString &ref, int limit)

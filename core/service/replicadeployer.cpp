@@ -38,6 +38,8 @@ void ReplicaDeployer::addAgent(AgentConnector *agent)
             [this, agent](const QUuid &routeId, const ReplicaExit &exit) { onExited(agent, routeId, exit); });
     connect(agent, &AgentConnector::lost, this, [this, agent](const QString &reason) { onLost(agent, reason); });
     connect(agent, &QObject::destroyed, this, [this, agent] { m_agents.removeAll(agent); });
+    // What the other agents refused, this one may have.
+    static_cast<void>(m_service.retryRefusedRoutes());
     deployPending();
     Q_EMIT reconcileWanted();
 }
@@ -154,13 +156,16 @@ void ReplicaDeployer::deploy(const QUuid &routeId)
     if (!route || !route->has_value() || (*route)->status != RouteStatus::Provisioning || isRunning(**route))
         return;
     const QUuid endpointId = (*route)->endpointId;
-    // The connected agent running the fewest replicas takes the new one.
-    AgentConnector *target = nullptr;
+    // The connected agent running the fewest replicas takes the new one; one that lacks the
+    // resources passes it to the next.
+    QList<AgentConnector *> candidates;
     for (AgentConnector *agent : m_agents) {
-        if (agent->isConnected() && (!target || agent->replicaCount() < target->replicaCount()))
-            target = agent;
+        if (agent->isConnected())
+            candidates << agent;
     }
-    if (!target) {
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](AgentConnector *a, AgentConnector *b) { return a->replicaCount() < b->replicaCount(); });
+    if (candidates.isEmpty()) {
         // Not a failed start: the route waits, PROVISIONING, for an agent to join (deployPending).
         return;
     }
@@ -169,12 +174,22 @@ void ReplicaDeployer::deploy(const QUuid &routeId)
         failStart(routeId, endpointId, spec.error().message);
         return;
     }
-    auto replicaId = target->start(*spec);
-    if (!replicaId) {
-        failStart(routeId, endpointId, replicaId.error().message);
-        return;
+    QStringList refusals;
+    for (AgentConnector *target : std::as_const(candidates)) {
+        auto replicaId = target->start(*spec);
+        if (replicaId) {
+            static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Provisioning, *replicaId, target->agentId()));
+            return;
+        }
+        if (replicaId.error().type != ErrorType::InsufficientResources) {
+            failStart(routeId, endpointId, replicaId.error().message);
+            return;
+        }
+        refusals << QStringLiteral("agent %1: %2").arg(target->agentId(), replicaId.error().message);
     }
-    static_cast<void>(m_service.updateRouteState(routeId, RouteStatus::Provisioning, *replicaId, target->agentId()));
+    // Not a failed start either: it waits in the queue, saying why, and is offered again after
+    // a while (the plane's accounting cannot see what the agents lack).
+    static_cast<void>(m_service.requeueRoute(routeId, refusals.join(QStringLiteral("; ")), kRequeueAfterMs));
 }
 
 void ReplicaDeployer::drain(const QUuid &routeId)

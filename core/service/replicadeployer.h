@@ -47,6 +47,8 @@ public:
     // Requests in flight to a route, as the data plane counts them; unset: none are waited for.
     void setInFlightProbe(std::function<quint64(const QUuid &routeId)> probe) { m_inFlight = std::move(probe); }
     static constexpr int drainGraceMs = 10000;
+    // An agent that refused a replica for want of resources is asked again after this long.
+    static constexpr int kRequeueAfterMs = 5000;
     // Built from the route's revision: its model folder's definition and the endpoint's limits.
     Result<ReplicaSpec> specFor(const QUuid &routeId);
     // What a replica of this plan runs, with this many GPUs; the route's ids and the endpoint's

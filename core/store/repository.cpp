@@ -53,6 +53,18 @@ QVariant nullableInt(const std::optional<int> &v)
     return v ? QVariant(*v) : QVariant(QMetaType::fromType<int>());
 }
 
+// A null QString binds as SQL NULL; a NOT NULL text column wants ''.
+QVariant nonNullText(const QString &text)
+{
+    return text.isNull() ? QVariant(QStringLiteral("")) : QVariant(text);
+}
+
+// NULL: the endpoint takes the default (rules queue, manual actions do not).
+QVariant queueWhenFullValue(const Endpoint &e)
+{
+    return e.queueWhenFull ? QVariant(*e.queueWhenFull ? 1 : 0) : QVariant(QMetaType::fromType<int>());
+}
+
 QString jsonText(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
@@ -108,12 +120,13 @@ const QString kEndpointColumns = QStringLiteral(
     "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
     "public, lifecycle, retries, url, current_revision_id, created_at, updated_at, cb_max_connections, "
     "cb_max_pending_requests, cb_max_requests_per_connection, cb_consecutive_errors, cb_base_ejection_seconds, "
-    "cb_max_ejection_percent");
+    "cb_max_ejection_percent, priority, queue_when_full, allow_preemption");
 const QString kRevisionColumns = QStringLiteral(
     "id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at, match_header_name, "
     "match_header_value, mode, replicas");
 const QString kRouteColumns = QStringLiteral(
-    "id, endpoint_id, revision_id, status, weight, replica_id, agent_id, created_at, updated_at");
+    "id, endpoint_id, revision_id, status, weight, replica_id, agent_id, created_at, updated_at, pending_reason, "
+    "pending_since, pending_retry_at");
 
 Endpoint endpointFrom(const QSqlQuery &q)
 {
@@ -140,6 +153,10 @@ Endpoint endpointFrom(const QSqlQuery &q)
     e.circuitBreaker.consecutiveErrors = q.value(18).toInt();
     e.circuitBreaker.baseEjectionSeconds = q.value(19).toInt();
     e.circuitBreaker.maxEjectionPercent = q.value(20).toInt();
+    e.priority = q.value(21).toInt();
+    if (!q.value(22).isNull())
+        e.queueWhenFull = q.value(22).toBool();
+    e.allowPreemption = q.value(23).toBool();
     return e;
 }
 
@@ -167,6 +184,11 @@ Route routeFrom(const QSqlQuery &q)
     r.agentId = q.value(6).toString();
     r.createdAt = fromMs(q.value(7));
     r.updatedAt = fromMs(q.value(8));
+    r.pendingReason = q.value(9).toString();
+    if (!q.value(10).isNull())
+        r.pendingSince = fromMs(q.value(10));
+    if (!q.value(11).isNull())
+        r.retryAt = fromMs(q.value(11));
     return r;
 }
 
@@ -448,13 +470,14 @@ Result<Done> Repository::insertEndpoint(const Endpoint &e)
 {
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO endpoints(") + kEndpointColumns
-                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(e.id), e.name, e.modelVersion, e.modelFolder, e.runtimeVariant,
                        jsonText(e.resourceSlots.toJson()), e.resourceGroup, e.replicas, e.isPublic ? 1 : 0,
                        lifecycleName(e.lifecycle), e.retries, e.url, nullableId(e.currentRevisionId), ms(e.createdAt),
                        ms(e.updatedAt), e.circuitBreaker.maxConnections, e.circuitBreaker.maxPendingRequests,
                        e.circuitBreaker.maxRequestsPerConnection, e.circuitBreaker.consecutiveErrors,
-                       e.circuitBreaker.baseEjectionSeconds, e.circuitBreaker.maxEjectionPercent});
+                       e.circuitBreaker.baseEjectionSeconds, e.circuitBreaker.maxEjectionPercent, e.priority,
+                       queueWhenFullValue(e), e.allowPreemption ? 1 : 0});
 }
 
 Result<Done> Repository::updateEndpoint(const Endpoint &e)
@@ -464,14 +487,15 @@ Result<Done> Repository::updateEndpoint(const Endpoint &e)
                                      "resource_slots=?, resource_group=?, replicas=?, public=?, lifecycle=?, retries=?, "
                                      "url=?, current_revision_id=?, updated_at=?, cb_max_connections=?, "
                                      "cb_max_pending_requests=?, cb_max_requests_per_connection=?, "
-                                     "cb_consecutive_errors=?, cb_base_ejection_seconds=?, cb_max_ejection_percent=? "
-                                     "WHERE id=?"),
+                                     "cb_consecutive_errors=?, cb_base_ejection_seconds=?, cb_max_ejection_percent=?, priority=?, "
+                                     "queue_when_full=?, allow_preemption=? WHERE id=?"),
                       {e.name, e.modelVersion, e.modelFolder, e.runtimeVariant, jsonText(e.resourceSlots.toJson()),
                        e.resourceGroup, e.replicas, e.isPublic ? 1 : 0, lifecycleName(e.lifecycle), e.retries, e.url,
                        nullableId(e.currentRevisionId), ms(e.updatedAt), e.circuitBreaker.maxConnections,
                        e.circuitBreaker.maxPendingRequests, e.circuitBreaker.maxRequestsPerConnection,
                        e.circuitBreaker.consecutiveErrors, e.circuitBreaker.baseEjectionSeconds,
-                       e.circuitBreaker.maxEjectionPercent, idText(e.id)},
+                       e.circuitBreaker.maxEjectionPercent, e.priority, queueWhenFullValue(e),
+                       e.allowPreemption ? 1 : 0, idText(e.id)},
                       QStringLiteral("endpoint"));
 }
 
@@ -635,17 +659,20 @@ Result<Done> Repository::insertRoute(const Route &r)
 {
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO routes(id, endpoint_id, revision_id, status, weight, replica_id, "
-                                     "agent_id, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)"),
+                                     "agent_id, created_at, updated_at, pending_reason, pending_since, pending_retry_at) "
+                                     "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(r.id), idText(r.endpointId), nullableId(r.revisionId), routeStatusName(r.status), r.weight,
-                       r.replicaId, r.agentId, ms(r.createdAt), ms(r.updatedAt)});
+                       r.replicaId, r.agentId, ms(r.createdAt), ms(r.updatedAt), nonNullText(r.pendingReason),
+                       ms(r.pendingSince), ms(r.retryAt)});
 }
 
 Result<Done> Repository::updateRoute(const Route &r)
 {
     return runChecked(m_connectionName,
-                      QStringLiteral("UPDATE routes SET status=?, weight=?, replica_id=?, agent_id=?, updated_at=? "
-                                     "WHERE id=?"),
-                      {routeStatusName(r.status), r.weight, r.replicaId, r.agentId, ms(r.updatedAt), idText(r.id)},
+                      QStringLiteral("UPDATE routes SET status=?, weight=?, replica_id=?, agent_id=?, updated_at=?, "
+                                     "pending_reason=?, pending_since=?, pending_retry_at=? WHERE id=?"),
+                      {routeStatusName(r.status), r.weight, r.replicaId, r.agentId, ms(r.updatedAt), nonNullText(r.pendingReason),
+                       ms(r.pendingSince), ms(r.retryAt), idText(r.id)},
                       QStringLiteral("route"));
 }
 
@@ -716,15 +743,15 @@ Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
                 " COALESCE(c.total, 0), COALESCE(cur.active, 0),"
                 " (SELECT COUNT(*) FROM revisions v WHERE v.endpoint_id = e.id AND v.id IS NOT e.current_revision_id"
                 "  AND v.replicas <> (SELECT COUNT(*) FROM routes r WHERE r.revision_id = v.id"
-                "   AND r.status IN ('PROVISIONING','HEALTHY','UNHEALTHY'))),"
+                "   AND r.status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING'))),"
                 " EXISTS (SELECT 1 FROM rollouts o WHERE o.endpoint_id = e.id"
                 "  AND (o.phase IN ('PROGRESSING','PAUSED','PROMOTING') OR o.warm_until IS NOT NULL))"
                 " FROM endpoints e LEFT JOIN"
-                " (SELECT endpoint_id, SUM(status IN ('PROVISIONING','HEALTHY','UNHEALTHY')) AS active,"
+                " (SELECT endpoint_id, SUM(status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING')) AS active,"
                 "  SUM(status = 'HEALTHY') AS healthy, COUNT(*) AS total FROM routes GROUP BY endpoint_id) c"
                 " ON c.endpoint_id = e.id LEFT JOIN"
                 " (SELECT revision_id, COUNT(*) AS active FROM routes"
-                "  WHERE status IN ('PROVISIONING','HEALTHY','UNHEALTHY') GROUP BY revision_id) cur"
+                "  WHERE status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING') GROUP BY revision_id) cur"
                 " ON cur.revision_id = e.current_revision_id WHERE e.lifecycle <> 'TERMINATED'")),
         [](const QSqlQuery &q) {
             EndpointRouteCounts c{QUuid::fromString(q.value(0).toString()), q.value(1).toInt(),
@@ -735,6 +762,14 @@ Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
             c.shapedByRollout = q.value(8).toBool();
             return c;
         });
+}
+
+Result<bool> Repository::hasPendingRoutes()
+{
+    auto q = run(m_connectionName, QStringLiteral("SELECT EXISTS (SELECT 1 FROM routes WHERE status = 'PENDING')"));
+    if (!q)
+        return q.error();
+    return q.value().next() && q.value().value(0).toBool();
 }
 
 Result<QList<Route>> Repository::routesWithReplicas()

@@ -26,7 +26,7 @@ struct EndpointRouteCounts
     QUuid id;
     int replicas = 0;
     EndpointLifecycle lifecycle = EndpointLifecycle::Created;
-    int active = 0;   // PROVISIONING, HEALTHY, UNHEALTHY
+    int active = 0;   // PROVISIONING, HEALTHY, UNHEALTHY, PENDING
     int healthy = 0;
     int total = 0;
     int currentActive = 0;      // active routes of the current revision
@@ -112,6 +112,8 @@ public:
     // Every route, grouped by endpoint: one query for a whole list.
     Result<QHash<QUuid, QList<Route>>> routesByEndpoint();
     Result<QList<EndpointRouteCounts>> endpointRouteCounts();
+    // Whether any route waits PENDING: one indexed look, so a pass without a queue loads nothing.
+    Result<bool> hasPendingRoutes();
     // Routes that have (or had) a replica: TERMINATING or with a replica id. Only id, endpointId,
     // status, replicaId and agentId are filled: enough to ask their agent whether they still run.
     Result<QList<Route>> routesWithReplicas();

@@ -215,6 +215,18 @@ const std::vector<QStringList> &schemaMigrations()
                            " position INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX endpoint_aliases_by_endpoint ON endpoint_aliases(endpoint_id, position)"),
         },
+        // Contention for capacity: an endpoint's priority and queue/preemption settings
+        // (queue_when_full NULL: the default), and why and since when a PENDING route waits
+        // (and, refused by an agent, when it is offered again).
+        {
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN priority INTEGER NOT NULL DEFAULT 0"
+                           " CHECK (priority BETWEEN -1000 AND 1000)"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN queue_when_full INTEGER"),
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN allow_preemption INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("ALTER TABLE routes ADD COLUMN pending_reason TEXT NOT NULL DEFAULT ''"),
+            QStringLiteral("ALTER TABLE routes ADD COLUMN pending_since INTEGER"),
+            QStringLiteral("ALTER TABLE routes ADD COLUMN pending_retry_at INTEGER"),
+        },
     };
     return migrations;
 }

@@ -134,6 +134,7 @@ private Q_SLOTS:
     void recordsUpstreamErrorsFromTheProxy();
     void deletesEndpoint();
     void listsAgents();
+    void queueSettingsRoundTrip();
     void healthNeedsNoToken();
     void retentionIsSettable();
     void servesPrometheusMetrics();
@@ -1658,11 +1659,36 @@ void TestControlApi::listsAgents()
     QCOMPARE(agent[u"agent_id"_s].toString(), u"local"_s);
     QCOMPARE(agent[u"capacity"_s].toObject(), slotsJson(u"8"_s, u"16G"_s));
     QCOMPARE(agent[u"allocated"_s].toObject(), slotsJson(u"0"_s, u"0"_s));
+    QVERIFY(r.body.object()[u"queue"_s].isArray());
+    QCOMPARE(r.body.object()[u"queue"_s].toArray().size(), 0);
 
     QVERIFY(!create(ApiTest::specCreateBody()).isEmpty()); // 2 x (2 cpu, 4G)
     agent = m_env->api().get(u"/v1/agents"_s).body.object()[u"agents"_s].toArray().first().toObject();
     QCOMPARE(agent[u"allocated"_s].toObject(), slotsJson(u"4"_s, u"8G"_s));
     QCOMPARE(agent[u"capacity"_s].toObject(), slotsJson(u"8"_s, u"16G"_s));
+}
+
+void TestControlApi::queueSettingsRoundTrip()
+{
+    QJsonObject body = ApiTest::specCreateBody();
+    body[u"priority"_s] = 9;
+    body[u"queue_when_full"_s] = false;
+    body[u"allow_preemption"_s] = true;
+    const QString id = create(body);
+    QVERIFY(!id.isEmpty());
+    QJsonObject info = m_env->api().get(pathOf(u"/v1/services/%1"_s, id)).body.object();
+    QCOMPARE(info[u"priority"_s].toInt(), 9);
+    QCOMPARE(info[u"queue_when_full"_s], QJsonValue(false));
+    QCOMPARE(info[u"allow_preemption"_s], QJsonValue(true));
+
+    // null: back to the default, which reads null.
+    const ApiResponse patched = m_env->api().send("PATCH", pathOf(u"/v1/services/%1"_s, id),
+                                                  QJsonObject{{u"queue_when_full"_s, QJsonValue::Null}, {u"priority"_s, -3}});
+    QCOMPARE(patched.status, 200);
+    info = m_env->api().get(pathOf(u"/v1/services/%1"_s, id)).body.object();
+    QVERIFY(info[u"queue_when_full"_s].isNull());
+    QCOMPARE(info[u"priority"_s].toInt(), -3);
+    QCOMPARE(info[u"allow_preemption"_s], QJsonValue(true));
 }
 
 void TestControlApi::healthNeedsNoToken()

@@ -208,6 +208,17 @@ void TestControlApiBadInput::refusesWithoutSideEffects_data()
     row("unknown field: scale", "POST", "/v1/services/{svc}/scale", R"({"replicas":3,"force":true})", 400, bad,
         u"force"_s);
     row("unknown field: modify", "PATCH", "/v1/services/{svc}", R"({"replicaz":3})", 400, bad, u"replicaz"_s);
+    // Contention for capacity: bounded, typed
+    row("queue: priority above the bound, create", "POST", "/v1/services", validCreate("prio") + R"(,"priority":1001})",
+        400, bad, u"priority"_s);
+    row("queue: priority below the bound, modify", "PATCH", "/v1/services/{svc}", R"({"priority":-1001})", 400, bad,
+        u"priority"_s);
+    row("queue: priority not an integer, modify", "PATCH", "/v1/services/{svc}", R"({"priority":"high"})", 400, bad,
+        u"priority"_s);
+    row("queue: queue_when_full not a boolean, modify", "PATCH", "/v1/services/{svc}", R"({"queue_when_full":"yes"})",
+        400, bad, u"queue_when_full"_s);
+    row("queue: allow_preemption not a boolean, create", "POST", "/v1/services",
+        validCreate("preempt") + R"(,"allow_preemption":1})", 400, bad, u"allow_preemption"_s);
     row("unknown field: rule", "POST", "/v1/services/{svc}/autoscaling-rules",
         R"({"metric":"memory_utilization","threshold":80,"min_replicas":2,"max_replicas":10,"treshold":81})", 400, bad,
         u"treshold"_s);

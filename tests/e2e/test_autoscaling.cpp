@@ -45,6 +45,29 @@ class TestAutoscaling final : public QObject
         return n;
     }
 
+    // An iris-v1 endpoint of half-core replicas, with its place in contention for capacity.
+    Result<Endpoint> createHalfCore(const QString &name, int replicas, int priority, bool allowPreemption)
+    {
+        CreateEndpointRequest r;
+        r.name = name;
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {0.5, qint64(256) << 20, 0};
+        r.replicas = replicas;
+        r.priority = priority;
+        r.queueWhenFull = true;
+        r.allowPreemption = allowPreemption;
+        return service().createEndpoint(r);
+    }
+    int pendingOf(const QString &name)
+    {
+        int n = 0;
+        const auto queue = service().pendingQueue();
+        for (const QueueEntry &q : *queue)
+            n += q.endpointName == name ? 1 : 0;
+        return n;
+    }
+
     // A public iris-v1 endpoint with one small replica.
     Result<Endpoint> createDemo(const QString &name)
     {
@@ -86,16 +109,14 @@ class TestAutoscaling final : public QObject
         QTRY_COMPARE_WITH_TIMEOUT(m_ok + int(m_failures.size()), m_sent, kWaitMs);
     }
 
-private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
-
-    void init()
+    void startPlane(const QString &capacity)
     {
+        m_plane.reset();
         m_dir = std::make_unique<QTemporaryDir>();
         ControlPlaneOptions options;
         options.dataDir = m_dir->filePath(QStringLiteral("data"));
         options.serveApi = false;
-        options.capacity = QStringLiteral("cpu=16,memory=32G");
+        options.capacity = capacity;
         options.modelRoots = {sourceModels()};
         options.reconcileIntervalMs = 200;
         options.autoscaleIntervalMs = 250;
@@ -105,6 +126,11 @@ private Q_SLOTS:
         m_sent = m_ok = 0;
         m_failures.clear();
     }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init() { startPlane(QStringLiteral("cpu=16,memory=32G")); }
 
     void cleanup()
     {
@@ -227,6 +253,102 @@ private Q_SLOTS:
         const auto stored = service().autoscaleSettings(QStringLiteral("scheduled"));
         QCOMPARE(stored->idleTimeoutSeconds, 600);
         QCOMPARE(service().scaleEvents(QStringLiteral("scheduled"))->first().after, 2);
+    }
+    // With room for two replicas, a third asked for by a rule waits PENDING (the spec's manual
+    // scale-out is still refused) and starts, on a real replica, once another endpoint frees room.
+    void ruleScaleOutWaitsPendingUntilRoomFrees()
+    {
+        startPlane(QStringLiteral("cpu=1,memory=4G"));  // two replicas of cpu 0.5
+        CreateEndpointRequest keep;
+        keep.name = QStringLiteral("keep");
+        keep.modelVersion = QStringLiteral("v1");
+        keep.modelFolder = QStringLiteral("iris-v1");
+        keep.resourceSlots = {0.5, qint64(256) << 20, 0};
+        QVERIFY(service().createEndpoint(keep).ok());
+        CreateEndpointRequest grow = keep;
+        grow.name = QStringLiteral("grow");
+        QVERIFY(service().createEndpoint(grow).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("keep")), 1, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("grow")), 1, kWaitMs);
+        QCOMPARE(service().scaleReplicas(QStringLiteral("grow"), 2).error().type, ErrorType::ResourceLimitExceeded);
+
+        AutoScalingRule rule;
+        rule.source = MetricSource::Custom;
+        rule.metric = QStringLiteral("queue_depth");
+        rule.comparator = Comparator::GreaterThan;
+        rule.threshold = 5;
+        rule.stepSize = 1;
+        rule.minReplicas = 1;
+        rule.maxReplicas = 2;
+        rule.scaleUpDelay = 0;
+        rule.scaleDownDelay = 600;
+        rule.cooldown = 0;
+        QVERIFY(service().createAutoScalingRule(QStringLiteral("grow"), rule).ok());
+        QVERIFY(service().pushMetric(QStringLiteral("grow"), QStringLiteral("queue_depth"), 10).ok());
+
+        QTRY_COMPARE_WITH_TIMEOUT(replicas(QStringLiteral("grow")), 2, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(service().pendingQueue()->size(), 1, kWaitMs);
+        const QueueEntry waiting = service().pendingQueue()->first();
+        QCOMPARE(waiting.endpointName, QStringLiteral("grow"));
+        QCOMPARE(waiting.route.status, RouteStatus::Pending);
+        QCOMPARE(waiting.route.pendingReason, QStringLiteral("needs cpu 0.5, 0 free"));
+        QVERIFY(waiting.route.pendingSince.isValid());
+        QCOMPARE(healthy(QStringLiteral("grow")), 1);
+        QVERIFY(service().listErrors(QStringLiteral("grow"))->isEmpty());  // waiting is not failing
+
+        // Room frees: the waiting replica starts, and serves.
+        QVERIFY(service().scaleReplicas(QStringLiteral("keep"), 0).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("grow")), 2, kWaitMs);
+        QVERIFY(service().pendingQueue()->isEmpty());
+        const auto info = service().endpointInfo(QStringLiteral("grow"));
+        QVERIFY(std::any_of(info->routes.begin(), info->routes.end(), [&](const Route &r) { return r.id == waiting.route.id; }));
+    }
+    // Two replicas wait; when room for one frees, the higher priority starts though it waited less.
+    void pendingReplicasStartInPriorityOrder()
+    {
+        startPlane(QStringLiteral("cpu=1,memory=4G"));
+        QVERIFY(createHalfCore(QStringLiteral("blocker"), 2, 0, false).ok());
+        QVERIFY(createHalfCore(QStringLiteral("mid"), 0, 1, false).ok());
+        QVERIFY(createHalfCore(QStringLiteral("top"), 0, 3, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("blocker")), 2, kWaitMs);
+        QVERIFY(service().scaleReplicas(QStringLiteral("mid"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("mid")), 1, kWaitMs);
+        QVERIFY(service().scaleReplicas(QStringLiteral("top"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("top")), 1, kWaitMs);
+        QCOMPARE(service().pendingQueue()->first().endpointName, QStringLiteral("top"));
+
+        QVERIFY(service().scaleReplicas(QStringLiteral("blocker"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("top")), 1, kWaitMs);
+        QCOMPARE(pendingOf(QStringLiteral("mid")), 1);
+        QCOMPARE(healthy(QStringLiteral("mid")), 0);
+        QVERIFY(service().scaleReplicas(QStringLiteral("blocker"), 0).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("mid")), 1, kWaitMs);
+        QVERIFY(service().pendingQueue()->isEmpty());
+    }
+
+    // A higher priority stops just one replica of an endpoint that allows it (never of one at
+    // equal priority), which waits in the queue again with a Preempted record naming who took it.
+    void preemptionStopsOnlyWhatIsAllowed()
+    {
+        startPlane(QStringLiteral("cpu=1,memory=4G"));
+        QVERIFY(createHalfCore(QStringLiteral("spare"), 2, 0, true).ok());
+        QVERIFY(createHalfCore(QStringLiteral("peer"), 0, 0, false).ok());
+        QVERIFY(createHalfCore(QStringLiteral("urgent"), 0, 5, false).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("spare")), 2, kWaitMs);
+
+        QVERIFY(service().scaleReplicas(QStringLiteral("peer"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("peer")), 1, kWaitMs);
+        QVERIFY(service().listErrors(QStringLiteral("spare"), 10, QStringLiteral("Preempted"))->isEmpty());
+
+        QVERIFY(service().scaleReplicas(QStringLiteral("urgent"), 1).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(healthy(QStringLiteral("urgent")), 1, kWaitMs);
+        const auto preempted = service().listErrors(QStringLiteral("spare"), 10, QStringLiteral("Preempted"));
+        QCOMPARE(preempted->size(), 1);
+        QVERIFY2(preempted->first().message.contains(QStringLiteral("'urgent'")), qPrintable(preempted->first().message));
+        QTRY_COMPARE_WITH_TIMEOUT(pendingOf(QStringLiteral("spare")), 1, kWaitMs);
+        QCOMPARE(healthy(QStringLiteral("spare")), 1);
+        QCOMPARE(replicas(QStringLiteral("spare")), 2);  // it still wants both
+        QCOMPARE(pendingOf(QStringLiteral("peer")), 1);
     }
 };
 

@@ -161,6 +161,7 @@ private Q_SLOTS:
     void createTwiceIsModelAlreadyExists();
     void dryRunNamesEveryMissingFile();
     void scaleBeyondCapacityIsResourceLimitExceeded();
+    void agentsPrintsThePendingQueue();
     void secondRuleOnSameMetricConflicts();
     void autoscalingSettingsMetricsAndScaleEvents();
     void retentionShowsAndChanges();
@@ -407,6 +408,45 @@ void TestServeCtl::scaleBeyondCapacityIsResourceLimitExceeded()
     const CtlResult info = ctl({u"--json"_s, u"info"_s, name});
     QVERIFY2(info.exitCode == 0, info.describe().constData());
     QCOMPARE(info.json().value(u"replicas"_s).toInt(), 2);
+}
+
+void TestServeCtl::agentsPrintsThePendingQueue()
+{
+    const QString name = u"queued"_s;
+    const CtlResult created = createEndpoint(name, {u"--version"_s, u"v1"_s, u"--replicas"_s, u"1"_s, u"--cpu"_s, u"4"_s,
+                                                    u"--memory"_s, u"1G"_s, u"--priority"_s, u"3"_s,
+                                                    u"--queue-when-full"_s, u"true"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    const CtlResult info = ctl({u"--json"_s, u"info"_s, name});
+    QCOMPARE(info.json().value(u"priority"_s).toInt(), 3);
+    QCOMPARE(info.json().value(u"queue_when_full"_s).toBool(), true);
+    QCOMPARE(info.json().value(u"allow_preemption"_s).toBool(), false);
+
+    // Bad values are refused by name, and change nothing.
+    const CtlResult tooHigh = ctl({u"modify"_s, name, u"--priority"_s, u"5000"_s});
+    QVERIFY2(tooHigh.exitCode == 1 && tooHigh.err.contains(u"InvalidArgument"_s) && tooHigh.err.contains(u"priority"_s),
+             tooHigh.describe().constData());
+    const CtlResult notBool = ctl({u"modify"_s, name, u"--queue-when-full"_s, u"maybe"_s});
+    QVERIFY2(notBool.exitCode == 1 && notBool.err.contains(u"queue_when_full"_s), notBool.describe().constData());
+
+    // Capacity for two of its replicas (cpu 8): this endpoint queues manual scale-outs too.
+    const CtlResult scaled = ctl({u"scale"_s, name, u"3"_s});
+    QVERIFY2(scaled.exitCode == 0, scaled.describe().constData());
+    CtlResult agents;
+    QTRY_VERIFY2_WITH_TIMEOUT(([&] {
+        agents = ctl({u"agents"_s});
+        return agents.out.contains(u"pending queue: 1 replica waits"_s);
+    }()), agents.describe().constData(), kCtlMs);
+    QVERIFY2(agents.out.contains(u"ENDPOINT"_s) && agents.out.contains(u"WHY"_s), agents.describe().constData());
+    const QStringList lines = agents.out.split(u'\n');
+    const auto row = std::find_if(lines.begin(), lines.end(), [&](const QString &l) { return l.contains(u"needs cpu 4, 0 free"_s); });
+    QVERIFY2(row != lines.end(), agents.describe().constData());
+    QVERIFY2(row->contains(name) && row->contains(u" 3 "_s), agents.describe().constData());
+
+    // Scaled back in, the waiting replica leaves the queue.
+    QVERIFY(ctl({u"scale"_s, name, u"2"_s}).exitCode == 0);
+    QTRY_VERIFY2_WITH_TIMEOUT((agents = ctl({u"agents"_s})).out.contains(u"pending queue: 0 replicas wait"_s),
+                              agents.describe().constData(), kCtlMs);
 }
 
 void TestServeCtl::secondRuleOnSameMetricConflicts()

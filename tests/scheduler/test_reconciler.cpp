@@ -47,6 +47,61 @@ private:
 
     QList<Route> routesOf(const Endpoint &e) { return *m_repository->routes(e.id); }
 
+    // The service and the reconciler share a capacity of this many one-cpu replicas.
+    void useCapacity(int cpus)
+    {
+        ServiceConfig config;
+        config.capacity.total = {double(cpus), qint64(64) << 30, 0};
+        config.modelRoots = {qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models")};
+        config.maxRetries = kMaxRetries;
+        m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, *m_clock);
+        m_reconciler->setCapacity(config.capacity.total);
+    }
+
+    Endpoint createQueued(const QString &name, int replicas, int priority, bool allowPreemption = false)
+    {
+        CreateEndpointRequest r;
+        r.name = name;
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {1, qint64(1) << 30, 0};
+        r.replicas = replicas;
+        r.priority = priority;
+        r.allowPreemption = allowPreemption;
+        return require(m_service->createEndpoint(r), "create");
+    }
+
+    QList<Route> withStatus(const Endpoint &e, RouteStatus status)
+    {
+        QList<Route> out;
+        for (const Route &r : routesOf(e)) {
+            if (r.status == status)
+                out << r;
+        }
+        return out;
+    }
+
+    // What an agent does with admitted routes: starts their replicas.
+    void startAdmitted(const Endpoint &e)
+    {
+        for (Route r : withStatus(e, RouteStatus::Provisioning)) {
+            r.status = RouteStatus::Healthy;
+            r.replicaId = QStringLiteral("replica-") + r.id.toString(QUuid::WithoutBraces);
+            r.agentId = QStringLiteral("local");
+            require(m_repository->updateRoute(r), "start route");
+            m_runningReplicas.insert(r.id);
+        }
+    }
+
+    // Grows a by-rule scale-out by one: the default lets it wait for room.
+    void scaleOutByRule(const Endpoint &e, int replicas)
+    {
+        ScaleCause cause;
+        cause.ruleId = QStringLiteral("rule-1");
+        cause.reason = QStringLiteral("rule");
+        require(m_service->scaleReplicas(e.name, replicas, cause), "scale by rule");
+    }
+
     void setStatuses(const Endpoint &e, const QList<RouteStatus> &statuses)
     {
         auto routes = routesOf(e);
@@ -387,6 +442,219 @@ private Q_SLOTS:
         QVERIFY(m_reconciler->runOnce().ok());
         QCOMPARE(activeByRevision(e).value(v2), 0);
         QCOMPARE(activeByRevision(e).value(e.currentRevisionId), 2);
+    }
+
+    void routeThatDoesNotFitWaitsAndStartsWhenRoomFrees()
+    {
+        useCapacity(2);
+        const Endpoint a = createQueued(QStringLiteral("qa"), 2, 0);
+        QSignalSpy created(m_reconciler.get(), &Reconciler::routeCreated);
+        QCOMPARE(m_reconciler->runOnce()->created.size(), 2);
+        startAdmitted(a);
+
+        // A manual scale-out past the capacity is still the spec's error; a rule's waits.
+        QCOMPARE(m_service->scaleReplicas(a.name, 3).error().type, ErrorType::ResourceLimitExceeded);
+        scaleOutByRule(a, 3);
+        auto pass = m_reconciler->runOnce();
+        QVERIFY(pass->created.isEmpty());
+        QCOMPARE(pass->pending.size(), 1);
+        auto waiting = withStatus(a, RouteStatus::Pending);
+        QCOMPARE(waiting.size(), 1);
+        QCOMPARE(waiting.first().pendingReason, QStringLiteral("needs cpu 1, 0 free"));
+        QCOMPARE(waiting.first().pendingSince, m_clock->now());
+        // Still no room: it keeps waiting, and nothing more is created for it.
+        QVERIFY(m_reconciler->runOnce()->created.isEmpty());
+        QCOMPARE(routesOf(a).size(), 3);
+
+        // One replica ends (a crash): once its route is gone, the waiting one starts, before the
+        // crashed one's replacement (which joins the queue later).
+        m_clock->advance(1);
+        const Route healthy = withStatus(a, RouteStatus::Healthy).first();
+        m_runningReplicas.remove(healthy.id);
+        created.clear();
+        pass = m_reconciler->runOnce();
+        QCOMPARE(pass->zombies, QList<QUuid>{healthy.id});
+        QCOMPARE(pass->created, QList<QUuid>{waiting.first().id});
+        QCOMPARE(created.count(), 1);
+        const Route admitted = **m_repository->route(waiting.first().id);
+        QCOMPARE(admitted.status, RouteStatus::Provisioning);
+        QVERIFY(admitted.pendingReason.isEmpty());
+        QVERIFY(!admitted.pendingSince.isValid());
+        // The crashed one's replacement now waits in its place.
+        const auto replacement = withStatus(a, RouteStatus::Pending);
+        QCOMPARE(replacement.size(), 1);
+        QVERIFY(replacement.first().id != waiting.first().id);
+        QCOMPARE(m_reconciler->runOnce()->pending, QList<QUuid>{replacement.first().id});
+    }
+
+    void queueStartsByPriorityThenAge()
+    {
+        useCapacity(2);
+        const Endpoint base = createQueued(QStringLiteral("base"), 2, 0);
+        QVERIFY(m_reconciler->runOnce().ok());
+        startAdmitted(base);
+        const Endpoint low = createQueued(QStringLiteral("low"), 0, 1);
+        const Endpoint high = createQueued(QStringLiteral("high"), 0, 7);
+        const Endpoint lowLater = createQueued(QStringLiteral("lowlater"), 0, 1);
+        scaleOutByRule(low, 1);
+        QVERIFY(m_reconciler->runOnce().ok());
+        m_clock->advance(1);
+        scaleOutByRule(high, 1);
+        scaleOutByRule(lowLater, 1);
+        QCOMPARE(m_reconciler->runOnce()->pending.size(), 3);
+
+        // Room for one: the highest priority goes first, though it waited less.
+        QVERIFY(m_service->scaleReplicas(base.name, 1).ok());
+        auto pass = m_reconciler->runOnce();
+        QCOMPARE(pass->draining.size(), 1);
+        QVERIFY(pass->created.isEmpty());  // the room is not free until the replica has stopped
+        m_runningReplicas.remove(pass->draining.first());
+        pass = m_reconciler->runOnce();
+        QCOMPARE(pass->created.size(), 1);
+        QCOMPARE(withStatus(high, RouteStatus::Provisioning).size(), 1);
+        QCOMPARE(withStatus(low, RouteStatus::Pending).size(), 1);
+        QCOMPARE(withStatus(lowLater, RouteStatus::Pending).size(), 1);
+
+        // Then, of equal priority, the one that waited longest.
+        QVERIFY(m_service->scaleReplicas(base.name, 0).ok());
+        pass = m_reconciler->runOnce();
+        QCOMPARE(pass->draining.size(), 1);
+        m_runningReplicas.remove(pass->draining.first());
+        pass = m_reconciler->runOnce();
+        QCOMPARE(pass->created.size(), 1);
+        QCOMPARE(withStatus(low, RouteStatus::Provisioning).size(), 1);
+        QCOMPARE(withStatus(lowLater, RouteStatus::Pending).size(), 1);
+    }
+
+    void preemptsOnlyWhereAllowedAndNeverEqualPriority()
+    {
+        useCapacity(2);
+        const Endpoint kept = createQueued(QStringLiteral("kept"), 1, 0, false);
+        const Endpoint spare = createQueued(QStringLiteral("spare"), 1, 0, true);
+        QVERIFY(m_reconciler->runOnce().ok());
+        startAdmitted(kept);
+        startAdmitted(spare);
+        QSignalSpy recorded(m_reconciler.get(), &Reconciler::errorRecorded);
+
+        const Endpoint peer = createQueued(QStringLiteral("peer"), 0, 0);
+        const Endpoint urgent = createQueued(QStringLiteral("urgent"), 0, 5);
+        // Equal priority never preempts, even where allowed.
+        scaleOutByRule(peer, 1);
+        auto pass = m_reconciler->runOnce();
+        QVERIFY(pass->preempted.isEmpty());
+        QCOMPARE(withStatus(spare, RouteStatus::Healthy).size(), 1);
+
+        // A higher priority takes the room of the one that allows it, not of the other.
+        scaleOutByRule(urgent, 1);
+        pass = m_reconciler->runOnce();
+        const Route victim = routesOf(spare).first();
+        QCOMPARE(pass->preempted, QList<QUuid>{victim.id});
+        QVERIFY(pass->draining.contains(victim.id));
+        QCOMPARE(withStatus(kept, RouteStatus::Healthy).size(), 1);
+        QCOMPARE(withStatus(spare, RouteStatus::Terminating).size(), 1);
+        QCOMPARE(recorded.count(), 1);
+        const auto errors = *m_repository->errors(spare.id, 10, QStringLiteral("Preempted"));
+        QCOMPARE(errors.size(), 1);
+        QVERIFY2(errors.first().message.contains(QStringLiteral("'urgent'")), qPrintable(errors.first().message));
+        QCOMPARE(errors.first().routeId, victim.id.toString(QUuid::WithoutBraces));
+        const Route waiting = withStatus(urgent, RouteStatus::Pending).first();
+        QVERIFY2(waiting.pendingReason.contains(QStringLiteral("preempting 1 replica(s) of spare")),
+                 qPrintable(waiting.pendingReason));
+
+        // While the victim stops, nothing more is preempted and the room is kept for it.
+        pass = m_reconciler->runOnce();
+        QVERIFY(pass->preempted.isEmpty());
+        QVERIFY(pass->created.isEmpty());
+        m_runningReplicas.remove(victim.id);
+        pass = m_reconciler->runOnce();
+        QCOMPARE(pass->created, QList<QUuid>{waiting.id});
+        // The preempted endpoint still wants its replica: it waits in the queue again, behind.
+        QCOMPARE(m_reconciler->runOnce()->pending.size(), 2);
+        QCOMPARE(withStatus(spare, RouteStatus::Pending).size(), 1);
+        QCOMPARE(withStatus(peer, RouteStatus::Pending).size(), 1);
+        QCOMPARE(recorded.count(), 1);
+    }
+
+    void scaleInDropsWaitingRoutesFirst()
+    {
+        useCapacity(1);
+        const Endpoint e = createQueued(QStringLiteral("si"), 1, 0);
+        QVERIFY(m_reconciler->runOnce().ok());
+        startAdmitted(e);
+        scaleOutByRule(e, 3);
+        QCOMPARE(m_reconciler->runOnce()->pending.size(), 2);
+        QVERIFY(m_service->scaleReplicas(e.name, 1).ok());
+        auto pass = m_reconciler->runOnce();
+        QVERIFY(pass->draining.isEmpty());  // the waiting ones had nothing to stop
+        QCOMPARE(routesOf(e).size(), 1);
+        QCOMPARE(routesOf(e).first().status, RouteStatus::Healthy);
+    }
+
+    void queueSettingsDecideWhoWaits()
+    {
+        useCapacity(1);
+        const Endpoint e = createQueued(QStringLiteral("qs"), 1, 0);
+        ModifyEndpointRequest never;
+        never.queueWhenFull = std::optional<bool>(false);
+        QVERIFY(m_service->modifyEndpoint(e.name, never).ok());
+        ScaleCause rule;
+        rule.ruleId = QStringLiteral("rule-1");
+        QCOMPARE(m_service->scaleReplicas(e.name, 2, rule).error().type, ErrorType::ResourceLimitExceeded);
+
+        ModifyEndpointRequest always;
+        always.queueWhenFull = std::optional<bool>(true);
+        QVERIFY(m_service->modifyEndpoint(e.name, always).ok());
+        QVERIFY(m_service->scaleReplicas(e.name, 2).ok());
+        ModifyEndpointRequest byDefault;
+        byDefault.queueWhenFull = std::optional<bool>();
+        QVERIFY(m_service->modifyEndpoint(e.name, byDefault).ok());
+        QVERIFY(!(*m_repository->endpointById(e.id))->queueWhenFull.has_value());
+        QCOMPARE(m_service->scaleReplicas(e.name, 3).error().type, ErrorType::ResourceLimitExceeded);
+
+        ModifyEndpointRequest badPriority;
+        badPriority.priority = Endpoint::kMaxPriority + 1;
+        QCOMPARE(m_service->modifyEndpoint(e.name, badPriority).error().type, ErrorType::InvalidArgument);
+        QCOMPARE((*m_repository->endpointById(e.id))->priority, 0);
+    }
+
+    void askingForLessNeverNeedsRoom()
+    {
+        useCapacity(1);
+        const Endpoint a = createQueued(QStringLiteral("fewer"), 1, 0);
+        const Endpoint b = createQueued(QStringLiteral("waiter"), 0, 0);
+        scaleOutByRule(b, 2);  // queued: the capacity is now spoken for twice over
+        ModifyEndpointRequest down;
+        down.replicas = 0;
+        auto modified = m_service->modifyEndpoint(a.name, down);
+        QVERIFY2(modified.ok(), modified ? "" : qPrintable(modified.error().message));
+        ModifyEndpointRequest up;
+        up.replicas = 1;
+        QCOMPARE(m_service->modifyEndpoint(a.name, up).error().type, ErrorType::ResourceLimitExceeded);
+        QVERIFY(m_service->scaleReplicas(b.name, 1).ok());
+    }
+
+    void agentRefusalWaitsItsTurn()
+    {
+        useCapacity(2);
+        const Endpoint e = createQueued(QStringLiteral("ar"), 1, 0);
+        auto pass = m_reconciler->runOnce();
+        QCOMPARE(pass->created.size(), 1);
+        auto requeued = m_service->requeueRoute(pass->created.first(), QStringLiteral("agent local: 0 of 0 GPUs free"), 5000);
+        QVERIFY(requeued.ok());
+        QCOMPARE(requeued->status, RouteStatus::Pending);
+        // The plane sees room, but the agent said no: not offered again before its time.
+        pass = m_reconciler->runOnce();
+        QVERIFY(pass->created.isEmpty());
+        QCOMPARE(routesOf(e).first().pendingReason, QStringLiteral("agent local: 0 of 0 GPUs free"));
+        m_clock->advance(5);
+        QCOMPARE(m_reconciler->runOnce()->created, QList<QUuid>{requeued->id});
+
+        // An agent joins: what the others refused is offered again at once.
+        requeued = m_service->requeueRoute(requeued->id, QStringLiteral("agent local: 0 of 0 GPUs free"), 5000);
+        QVERIFY(requeued.ok());
+        QVERIFY(m_reconciler->runOnce()->created.isEmpty());
+        QCOMPARE(*m_service->retryRefusedRoutes(), 1);
+        QCOMPARE(m_reconciler->runOnce()->created, QList<QUuid>{requeued->id});
     }
 };
 

@@ -245,6 +245,9 @@ void compareEndpoint(const Endpoint &actual, const Endpoint &expected)
     QCOMPARE(actual.createdAt, expected.createdAt);
     QCOMPARE(actual.updatedAt, expected.updatedAt);
     QCOMPARE(actual.circuitBreaker.toJson(), expected.circuitBreaker.toJson());
+    QCOMPARE(actual.priority, expected.priority);
+    QCOMPARE(actual.queueWhenFull, expected.queueWhenFull);
+    QCOMPARE(actual.allowPreemption, expected.allowPreemption);
 }
 
 void compareRevision(const Revision &actual, const Revision &expected)
@@ -273,6 +276,9 @@ void compareRoute(const Route &actual, const Route &expected)
     QCOMPARE(actual.agentId, expected.agentId);
     QCOMPARE(actual.createdAt, expected.createdAt);
     QCOMPARE(actual.updatedAt, expected.updatedAt);
+    QCOMPARE(actual.pendingReason, expected.pendingReason);
+    QCOMPARE(actual.pendingSince, expected.pendingSince);
+    QCOMPARE(actual.retryAt, expected.retryAt);
 }
 
 void compareRule(const AutoScalingRule &actual, const AutoScalingRule &expected)
@@ -609,6 +615,9 @@ void TestRepository::endpointUpdateRoundTrip()
     e.currentRevisionId = QUuid::createUuid();
     e.circuitBreaker.maxPendingRequests = 0;
     e.circuitBreaker.maxEjectionPercent = 10;
+    e.priority = -42;
+    e.queueWhenFull = false;
+    e.allowPreemption = true;
     e.updatedAt = kT0.addSecs(3600);
     VERIFY_OK(repo().updateEndpoint(e));
 
@@ -780,6 +789,11 @@ void TestRepository::routeRoundTrip_data()
         << route(RouteStatus::Terminating, 100, QStringLiteral("replica-3"), QStringLiteral("agent-a")) << true;
     QTest::newRow("failed to start, no revision")
         << route(RouteStatus::FailedToStart, 100, QStringLiteral("replica-4"), {}) << false;
+    Route pending = route(RouteStatus::Pending, 100, {}, {});
+    pending.pendingReason = QStringLiteral("needs cpu 2, 1 free");
+    pending.pendingSince = kT0.addSecs(5);
+    pending.retryAt = kT0.addSecs(10);
+    QTest::newRow("pending, refused by an agent") << pending << true;
 }
 
 void TestRepository::routeRoundTrip()
@@ -804,6 +818,9 @@ void TestRepository::routeRoundTrip()
     VERIFY_OK(all);
     QCOMPARE(all->size(), 1);
     CHECK(compareRoute(all->first(), route));
+    const auto pending = repo().hasPendingRoutes();
+    VERIFY_OK(pending);
+    QCOMPARE(*pending, route.status == RouteStatus::Pending);
 
     route.status = RouteStatus::Healthy;
     route.weight = 55;

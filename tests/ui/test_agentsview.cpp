@@ -20,6 +20,7 @@
 #include "service/replicadeployer.h"
 #include "ui/agents/agentlistmodel.h"
 #include "ui/agents/agentsview.h"
+#include "ui/agents/pendingqueuemodel.h"
 #include "ui/common/prompt.h"
 #include "ui/common/theme.h"
 #include "ui/endpoints/endpointlistmodel.h"
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void showsWhatAReplicaReservesAndUses();
     void remoteAgentWithGpusJoinsAndLeaves();
     void screenshot();
+    void showsThePendingQueue();
     void planeWithoutAgentsSaysSo();
     void revokeButtonCutsARemoteAgentOff();
     void joinStringIsShownWithACopyButton();
@@ -212,6 +214,43 @@ void TestAgentsView::screenshot()
     m_plane->deployer()->removeAgent(&m_gpuBox);
     QTRY_COMPARE(m_view->agentModel()->rowCount(), 1);
     QCOMPARE(cell(0, AgentListModel::Name), u"local"_s);
+}
+
+// Replicas that do not fit wait in the queue, shown under the agents with why each waits.
+void TestAgentsView::showsThePendingQueue()
+{
+    QAbstractItemModelTester tester(m_view->queueModel(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE(m_view->queueSummary()->text(), u"Pending queue: no replica waits for room."_s);
+    QVERIFY(!m_view->queueView()->isVisible());
+
+    // 8 cores, 0.5 reserved: one replica of 4 cores fits, the next two wait.
+    CreateEndpointRequest r;
+    r.name = u"llama-70b"_s;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = u"iris-v1"_s;
+    r.replicas = 1;
+    r.resourceSlots = ResourceSlots{4, qint64(1) << 30, 0};
+    r.priority = 2;
+    r.queueWhenFull = true;
+    QVERIFY(service().createEndpoint(r));
+    QVERIFY(service().scaleReplicas(r.name, 3));
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->queueModel()->rowCount(), 2, kWaitMs);
+    auto queueCell = [&](int row, int column) { return m_view->queueModel()->index(row, column).data().toString(); };
+    QCOMPARE(queueCell(0, PendingQueueModel::Position), u"1"_s);
+    QCOMPARE(queueCell(0, PendingQueueModel::Endpoint), u"llama-70b"_s);
+    QCOMPARE(queueCell(0, PendingQueueModel::Priority), u"2"_s);
+    QTRY_COMPARE(queueCell(0, PendingQueueModel::Reason), u"needs cpu 4, 3.5 free"_s);
+    QVERIFY(!queueCell(0, PendingQueueModel::WaitingSince).isEmpty());
+    QCOMPARE(m_view->queueModel()->headerData(PendingQueueModel::Reason, Qt::Horizontal).toString(), u"Why it waits"_s);
+    QCOMPARE(m_view->queueSummary()->text(), u"Pending queue: 2 replica(s) wait for room, by priority, then by age."_s);
+    QVERIFY(m_view->queueView()->isVisible());
+    const QString failed = UiTest::saveScreenshot(*m_view, u"agents-queue"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+
+    // Scaled back, nothing waits.
+    QVERIFY(service().scaleReplicas(r.name, 1));
+    QTRY_COMPARE(m_view->queueModel()->rowCount(), 0);
+    QVERIFY(service().deleteEndpoint(r.name));
 }
 
 void TestAgentsView::planeWithoutAgentsSaysSo()

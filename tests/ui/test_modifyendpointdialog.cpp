@@ -79,6 +79,44 @@ private Q_SLOTS:
         QCOMPARE(info->revisions.size(), 1);
     }
 
+    void changesQueueSettingsOnly()
+    {
+        {
+            ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+            QSignalSpy loaded(&dialog, &ModifyEndpointDialog::loaded);
+            if (dialog.isBusy())
+                QVERIFY(loaded.wait(10000));
+            QCOMPARE(dialog.priorityBox()->value(), 0);
+            QCOMPARE(dialog.queueBox()->currentData().toInt(), int(ModifyEndpointDialog::QueueChoice::Default));
+            QVERIFY(!dialog.preemptionBox()->isChecked());
+            QCOMPARE(dialog.priorityBox()->maximum(), Endpoint::kMaxPriority);
+            dialog.priorityBox()->setValue(7);
+            dialog.queueBox()->setCurrentIndex(dialog.queueBox()->findData(int(ModifyEndpointDialog::QueueChoice::Never)));
+            dialog.preemptionBox()->setChecked(true);
+            QVERIFY(applied(dialog));
+        }
+        auto e = service().endpointInfo(u"iris"_s)->endpoint;
+        QCOMPARE(e.priority, 7);
+        QCOMPARE(e.queueWhenFull, std::optional<bool>(false));
+        QVERIFY(e.allowPreemption);
+        QCOMPARE(e.replicas, 1);
+
+        // Opened again it shows what is stored; back to the default clears the setting.
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QSignalSpy loaded(&dialog, &ModifyEndpointDialog::loaded);
+        if (dialog.isBusy())
+            QVERIFY(loaded.wait(10000));
+        QCOMPARE(dialog.priorityBox()->value(), 7);
+        QCOMPARE(dialog.queueBox()->currentData().toInt(), int(ModifyEndpointDialog::QueueChoice::Never));
+        QVERIFY(dialog.preemptionBox()->isChecked());
+        dialog.queueBox()->setCurrentIndex(dialog.queueBox()->findData(int(ModifyEndpointDialog::QueueChoice::Default)));
+        QVERIFY(applied(dialog));
+        e = service().endpointInfo(u"iris"_s)->endpoint;
+        QVERIFY(!e.queueWhenFull.has_value());
+        QCOMPARE(e.priority, 7);
+        QVERIFY(e.allowPreemption);
+    }
+
     void newVersionStartsARollingRollout()
     {
         ModifyEndpointDialog dialog(*m_client, u"iris"_s);

@@ -7,10 +7,12 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
 #include "ui/agents/agentlistmodel.h"
+#include "ui/agents/pendingqueuemodel.h"
 #include "ui/common/displayformat.h"
 #include "ui/common/errorlabel.h"
 #include "ui/common/prompt.h"
@@ -33,6 +35,10 @@ AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints
     , m_copyJoinString(new QPushButton(tr("Copy"), m_joinRow))
     , m_revoke(new QPushButton(tr("Revoke…"), this))
     , m_revokeError(new ErrorLabel(QStringLiteral("revokeAgentError"), this))
+    , m_queueModel(new PendingQueueModel(this))
+    , m_queueSummary(new QLabel(this))
+    , m_queueView(new QTreeView(this))
+    , m_queueRefresh(new QTimer(this))
 {
     m_summary->setObjectName(QStringLiteral("agentsSummary"));
     m_summary->setWordWrap(true);
@@ -77,15 +83,36 @@ AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints
     connect(m_model, &QAbstractItemModel::dataChanged, this, &AgentsView::updateRevokeButton);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &AgentsView::updateRevokeButton);
 
+    m_queueSummary->setObjectName(QStringLiteral("queueSummary"));
+    m_queueSummary->setWordWrap(true);
+    m_queueView->setModel(m_queueModel);
+    m_queueView->setObjectName(QStringLiteral("pendingQueue"));
+    m_queueView->setRootIsDecorated(false);
+    m_queueView->setAlternatingRowColors(true);
+    m_queueView->setUniformRowHeights(true);
+    m_queueView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_queueView->header()->setStretchLastSection(true);
+    m_queueView->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_queueView->header()->setSectionResizeMode(PendingQueueModel::Reason, QHeaderView::Stretch);
+    // A burst of route changes (a scale-out, a pass that admits several) is read once: the
+    // queue is a whole-table read, and a quarter second is below what an operator notices.
+    m_queueRefresh->setSingleShot(true);
+    m_queueRefresh->setInterval(250);
+    connect(m_queueRefresh, &QTimer::timeout, this, &AgentsView::fetchQueue);
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_summary);
     layout->addWidget(m_joinRow);
     layout->addWidget(m_empty);
-    layout->addWidget(m_tree, 1);
+    layout->addWidget(m_tree, 3);
     layout->addLayout(actions);
+    layout->addWidget(m_queueSummary);
+    layout->addWidget(m_queueView, 1);
 
     connect(&m_client, &ControlClient::endpointChanged, this, &AgentsView::updateSummary);
     connect(&m_client, &ControlClient::endpointRemoved, this, &AgentsView::updateSummary);
+    for (auto changed : {&ControlClient::routesChanged, &ControlClient::endpointChanged, &ControlClient::endpointRemoved})
+        connect(&m_client, changed, m_queueRefresh, qOverload<>(&QTimer::start));
     connect(&m_history, &MetricsHistory::recorded, this, [this] { m_empty->setVisible(!m_history.hasAgents()); });
     m_empty->setVisible(!m_history.hasAgents());
     // Credentials are read from the store when something changes them: a revocation, or a
@@ -96,6 +123,25 @@ AgentsView::AgentsView(ControlClient &client, const EndpointListModel &endpoints
     updateSummary();
     fetchCredentials();
     updateRevokeButton();
+    fetchQueue();
+}
+
+void AgentsView::fetchQueue()
+{
+    m_client.call(
+        this, [](ModelServingService &s) { return s.pendingQueue(); },
+        [this](const Result<QList<QueueEntry>> &queue) {
+            if (!queue) {
+                m_queueSummary->setText(tr("The pending queue cannot be read: %1").arg(queue.error().message));
+                return;
+            }
+            m_queueModel->setQueue(*queue);
+            m_queueSummary->setText(queue->isEmpty()
+                                        ? tr("Pending queue: no replica waits for room.")
+                                        : tr("Pending queue: %1 replica(s) wait for room, by priority, then by age.")
+                                              .arg(queue->size()));
+            m_queueView->setVisible(!queue->isEmpty());
+        });
 }
 
 void AgentsView::setJoinString(const QString &joinString)

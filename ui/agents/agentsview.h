@@ -6,12 +6,14 @@
 class QLabel;
 class QLineEdit;
 class QPushButton;
+class QTimer;
 class QTreeView;
 
 namespace ServeDeck {
 
 class AgentListModel;
 class EndpointListModel;
+class PendingQueueModel;
 class MetricsHistory;
 class ControlClient;
 class ErrorLabel;
@@ -19,7 +21,8 @@ struct ResourceSlots;
 
 // The Agents tab: every agent with its capacity, what is reserved on it and what its replicas
 // use, its GPUs under it; above, what all endpoints reserve of the whole capacity and the join
-// string remote agents join with; below, revoking a remote agent's credential.
+// string remote agents join with; below, revoking a remote agent's credential, and the pending
+// queue: the replicas waiting for room, in the order they will start, with why each waits.
 class AgentsView final : public QWidget
 {
     Q_OBJECT
@@ -33,6 +36,9 @@ public:
     QTreeView *agentTree() const { return m_tree; }
     QLabel *summary() const { return m_summary; }
     QPushButton *revokeButton() const { return m_revoke; }
+    PendingQueueModel *queueModel() const { return m_queueModel; }
+    QTreeView *queueView() const { return m_queueView; }
+    QLabel *queueSummary() const { return m_queueSummary; }
     // What `servedeck agent --join` takes, shown with a Copy button; empty hides the row.
     void setJoinString(const QString &joinString);
 
@@ -43,6 +49,7 @@ private:
     void updateRevokeButton();
     void revokeSelected();
     void showSummary(const ResourceSlots &reserved, const ResourceSlots &total);
+    void fetchQueue();
 
     ControlClient &m_client;
     const MetricsHistory &m_history;
@@ -55,6 +62,10 @@ private:
     QPushButton *m_copyJoinString;
     QPushButton *m_revoke;
     ErrorLabel *m_revokeError;
+    PendingQueueModel *m_queueModel;
+    QLabel *m_queueSummary;
+    QTreeView *m_queueView;
+    QTimer *m_queueRefresh;
     QSet<QString> m_credentialsAskedFor;  // remote agents whose credential was looked up once
 };
 

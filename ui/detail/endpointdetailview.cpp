@@ -46,6 +46,7 @@ QColor routeStatusColour(RouteStatus status)
 {
     switch (status) {
     case RouteStatus::Provisioning:
+    case RouteStatus::Pending:  // waiting for room: not started yet, like a provisioning one
         return Theme::color(Theme::Role::RouteProvisioning);
     case RouteStatus::Healthy:
         return Theme::color(Theme::Role::RouteHealthy);

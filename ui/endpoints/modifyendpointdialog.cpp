@@ -27,6 +27,9 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     , m_memoryMiB(new QSpinBox(this))
     , m_replicas(new QSpinBox(this))
     , m_public(new QCheckBox(tr("Public (no token needed for inference)"), this))
+    , m_priority(new QSpinBox(this))
+    , m_queueWhenFull(new QComboBox(this))
+    , m_allowPreemption(new QCheckBox(tr("A higher-priority endpoint may stop its replicas"), this))
     , m_error(new ErrorLabel(QStringLiteral("modifyError"), this))
     , m_busy(new QLabel(tr("Working…"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
@@ -60,6 +63,16 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     m_memoryMiB->setRange(16, 1 << 20);
     m_memoryMiB->setSuffix(QStringLiteral(" MiB"));
     m_replicas->setRange(0, 1000);
+    m_priority->setObjectName(QStringLiteral("priority"));
+    m_priority->setRange(Endpoint::kMinPriority, Endpoint::kMaxPriority);
+    m_priority->setToolTip(tr("Replicas waiting for room start by priority (higher first), then by age"));
+    m_queueWhenFull->setObjectName(QStringLiteral("queueWhenFull"));
+    m_queueWhenFull->addItem(tr("Only scale-outs by rules wait"), int(QueueChoice::Default));
+    m_queueWhenFull->addItem(tr("Every scale-out waits"), int(QueueChoice::Always));
+    m_queueWhenFull->addItem(tr("Nothing waits (refused when full)"), int(QueueChoice::Never));
+    m_queueWhenFull->setToolTip(tr("Whether a replica that does not fit waits in the pending queue until room "
+                                   "frees, or the change is refused"));
+    m_allowPreemption->setObjectName(QStringLiteral("allowPreemption"));
     // A strategy only means something for a new revision, a share only for a canary's.
     const auto revisionChanged = [this] {
         updateRolloutFields();
@@ -85,6 +98,9 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
                              "/v1/embeddings) whose model is one of these names go to this endpoint."));
     connect(m_aliases, &QLineEdit::textChanged, m_error, &QWidget::hide);
     form->addRow(tr("Aliases"), m_aliases);
+    form->addRow(tr("Priority"), m_priority);
+    form->addRow(tr("When capacity is full"), m_queueWhenFull);
+    form->addRow(tr("Preemption"), m_allowPreemption);
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_apply, QDialogButtonBox::AcceptRole);
     buttons->addButton(QDialogButtonBox::Cancel);
@@ -120,6 +136,9 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_oldMemoryMiB = int(e.resourceSlots.memoryBytes >> 20);
     m_oldReplicas = e.replicas;
     m_oldPublic = e.isPublic;
+    m_oldPriority = e.priority;
+    m_oldQueue = !e.queueWhenFull ? QueueChoice::Default : (*e.queueWhenFull ? QueueChoice::Always : QueueChoice::Never);
+    m_oldPreemption = e.allowPreemption;
     setWindowTitle(tr("Modify %1").arg(e.name));
     m_version->setText(m_oldVersion);
     m_folder->setText(m_oldFolder);
@@ -129,6 +148,9 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_public->setChecked(m_oldPublic);
     m_oldAliases = e.aliases;
     m_aliases->setText(m_oldAliases.join(QStringLiteral(", ")));
+    m_priority->setValue(m_oldPriority);
+    m_queueWhenFull->setCurrentIndex(m_queueWhenFull->findData(int(m_oldQueue)));
+    m_allowPreemption->setChecked(m_oldPreemption);
     m_error->hide();
     updateRolloutFields();
 }
@@ -141,7 +163,8 @@ bool ModifyEndpointDialog::isBusy() const
 void ModifyEndpointDialog::setBusy(bool busy)
 {
     // The fields too: what is typed meanwhile would be lost to the values arriving, or not sent.
-    for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public})
+    for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public,
+                                                                    m_priority, m_queueWhenFull, m_allowPreemption})
         field->setEnabled(!busy);
     if (m_aliases)
         m_aliases->setEnabled(!busy);
@@ -193,6 +216,12 @@ void ModifyEndpointDialog::apply()
     }
     if (aliases != m_oldAliases)
         request.aliases = aliases;
+    if (m_priority->value() != m_oldPriority)
+        request.priority = m_priority->value();
+    if (const auto queue = QueueChoice(m_queueWhenFull->currentData().toInt()); queue != m_oldQueue)
+        request.queueWhenFull = queue == QueueChoice::Default ? std::optional<bool>() : std::optional<bool>(queue == QueueChoice::Always);
+    if (m_allowPreemption->isChecked() != m_oldPreemption)
+        request.allowPreemption = m_allowPreemption->isChecked();
     setBusy(true);
     m_client.call(
         this, [ref = m_ref, request](ModelServingService &s) { return s.modifyEndpoint(ref, request); },

@@ -19,7 +19,8 @@ struct Endpoint;
 
 // Modifies an endpoint: a new model version or folder (a rollout to a new revision, by the
 // strategy picked, a canary or progressive one starting at its share), resources, replicas,
-// visibility. Only what was changed is sent; a refusal (RolloutInProgress, InsufficientResources…)
+// visibility, and its place in contention for capacity (priority, whether replicas that do not fit
+// wait in the pending queue, whether a higher priority may preempt them). Only what was changed is sent; a refusal (RolloutInProgress, InsufficientResources…)
 // shows in place. Busy while the current values or the change are on their way.
 class ModifyEndpointDialog final : public QDialog
 {
@@ -40,6 +41,11 @@ public:
     QSpinBox *replicasBox() const { return m_replicas; }
     QCheckBox *publicBox() const { return m_public; }
     QDoubleSpinBox *cpuBox() const { return m_cpu; }
+    QSpinBox *priorityBox() const { return m_priority; }
+    // Default, Always, Never (item data: QueueChoice as int).
+    QComboBox *queueBox() const { return m_queueWhenFull; }
+    QCheckBox *preemptionBox() const { return m_allowPreemption; }
+    enum class QueueChoice { Default, Always, Never };
     QLabel *errorLabel() const { return m_error; }
     QLineEdit *aliasesEdit() const { return m_aliases; }
     bool isBusy() const;
@@ -65,6 +71,9 @@ private:
     QSpinBox *m_memoryMiB;
     QSpinBox *m_replicas;
     QCheckBox *m_public;
+    QSpinBox *m_priority;
+    QComboBox *m_queueWhenFull;
+    QCheckBox *m_allowPreemption;
     ErrorLabel *m_error;
     QLabel *m_busy;
     QPushButton *m_apply;
@@ -77,6 +86,9 @@ private:
     // Other names for the proxy's OpenAI front door, comma-separated.
     QLineEdit *m_aliases = nullptr;
     QStringList m_oldAliases;
+    int m_oldPriority = 0;
+    QueueChoice m_oldQueue = QueueChoice::Default;
+    bool m_oldPreemption = false;
 };
 
 } // namespace ServeDeck

@@ -20,7 +20,7 @@ namespace ServeDeck {
 
 class EndpointListModel;
 
-constexpr int kRouteStatusCount = int(RouteStatus::FailedToStart) + 1;
+constexpr int kRouteStatusCount = int(RouteStatus::Pending) + 1;
 
 // One endpoint at one sample, packed small (48 bytes): a hundred endpoints keep an hour each.
 struct EndpointSample
