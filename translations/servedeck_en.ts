@@ -131,57 +131,72 @@
 <context>
     <name>ServeDeck::AgentsView</name>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="33"/>
+        <location filename="../ui/agents/agentsview.cpp" line="35"/>
         <source>Copy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="34"/>
+        <location filename="../ui/agents/agentsview.cpp" line="36"/>
         <source>Revoke…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="41"/>
+        <location filename="../ui/agents/agentsview.cpp" line="47"/>
         <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="62"/>
+        <location filename="../ui/agents/agentsview.cpp" line="68"/>
         <source>Join string for remote agents:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="69"/>
+        <location filename="../ui/agents/agentsview.cpp" line="75"/>
         <source>Revoke the selected remote agent&apos;s credential: it is cut off at once, its replicas are replaced elsewhere, and it cannot join again under this id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="114"/>
+        <location filename="../ui/agents/agentsview.cpp" line="135"/>
+        <source>The pending queue cannot be read: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="140"/>
+        <source>Pending queue: no replica waits for room.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="141"/>
+        <source>Pending queue: %1 replica(s) wait for room, by priority, then by age.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="160"/>
         <source>Agent credentials cannot be read: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="149"/>
+        <location filename="../ui/agents/agentsview.cpp" line="195"/>
         <source>Revoke agent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="150"/>
+        <location filename="../ui/agents/agentsview.cpp" line="196"/>
         <source>Revoke agent %1? It is cut off at once, the replicas it runs count as lost and are replaced elsewhere, and it cannot join again under this id, with its credential or the join token.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="154"/>
+        <location filename="../ui/agents/agentsview.cpp" line="200"/>
         <source>Revoke</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="176"/>
+        <location filename="../ui/agents/agentsview.cpp" line="222"/>
         <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="180"/>
+        <location filename="../ui/agents/agentsview.cpp" line="226"/>
         <source>, %1 of %2 GPUs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -232,172 +247,182 @@
 <context>
     <name>ServeDeck::AutoscaleRuleForm</name>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="71"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="74"/>
         <source>A metric name starts with a letter or _ and holds letters, digits, _, : or .</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="73"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="76"/>
         <source>The step must not be 0: positive scales out, negative scales in.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="75"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="78"/>
         <source>The target per replica must be greater than 0.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="77"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="80"/>
         <source>Max replicas must be at least 1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="79"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="82"/>
         <source>Min replicas (%1) is more than max replicas (%2).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="83"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="86"/>
         <source>Delays and cooldown must not be negative.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="109"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="113"/>
         <source>Step by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="110"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="114"/>
         <source>Target per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="145"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="149"/>
         <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="160"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="164"/>
         <source>Positive scales out, negative scales in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="163"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
         <source>Replicas become ceil(metric / target)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="166"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="170"/>
         <source>How long the condition must hold before scaling out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="171"/>
         <source>How long the condition must hold before scaling in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="168"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="172"/>
         <source>How long to wait after any change before the next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="195"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="199"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="197"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="201"/>
         <source>Metric</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="200"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="208"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="202"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="210"/>
         <source>Then</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="207"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="215"/>
         <source>Min replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="209"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
         <source>Max replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="220"/>
         <source>Scale-out delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="214"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="222"/>
         <source>Scale-in delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="216"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
         <source>Cooldown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="343"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="324"/>
+        <source>%1 exports no Prometheus metrics: rules can use the proxy&apos;s metrics and the kernel&apos;s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="327"/>
+        <source>%1: %2 is read from %3; its own names work too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="420"/>
         <source>&lt;metric&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="347"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="424"/>
         <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="352"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="429"/>
         <source>Scale out by %1 when %2 for %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="354"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="431"/>
         <source>Scale in by %1 when %2 for %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="356"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="433"/>
         <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="375"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="452"/>
         <source>New rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="376"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="453"/>
         <source>Edit rule %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
         <source>Create rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
         <source>Save rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="426"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="503"/>
         <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -453,183 +478,199 @@
 <context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="46"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="47"/>
         <source>Browse…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="51"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="53"/>
         <source>Public: anyone who reaches the proxy may call it, no token needed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="52"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="147"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="54"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="160"/>
         <source>Check</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="53"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="55"/>
         <source>Deploy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="60"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="62"/>
         <source>New endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="81"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="84"/>
         <source>lower-case letters, digits and &apos;-&apos;, e.g. sentiment-analyzer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="82"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="85"/>
         <source>e.g. v1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="83"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="86"/>
         <source>a folder, or the name of one under the model roots (iris-v1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="87"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="90"/>
         <source> cores</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="97"/>
         <source> GPUs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="101"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../ui/endpoints/createendpointdialog.cpp" line="102"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="121"/>
+        <source>Device memory each replica needs. With at most one GPU, replicas share a device where this much is free; vLLM is told its share.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="111"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="133"/>
         <source>CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="122"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="134"/>
         <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="123"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="117"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="135"/>
         <source>GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="120"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="136"/>
+        <source>GPU memory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="125"/>
         <source>Model version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="218"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="126"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="232"/>
         <source>Model folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="127"/>
         <source>Runtime</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="116"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="128"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="137"/>
         <source>Per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="117"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="129"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="137"/>
         <source>Total</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="137"/>
         <source>Available</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="151"/>
         <source>Resource estimate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="157"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="170"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="211"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="225"/>
         <source>Check the endpoint before deploying it: the check finds every problem and estimates the resources it takes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="240"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="254"/>
         <source>Checking…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="263"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="277"/>
         <source>No problems found. Replicas to start: %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="265"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="279"/>
         <source>Model %1 from %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="270"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="284"/>
         <source>Fix these problems before deploying:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="294"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="308"/>
         <source>Runs: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="296"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="310"/>
         <source>Program %1 is not on PATH or in a tools dir.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="298"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="312"/>
         <source>Found: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="300"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="314"/>
         <source>Missing: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="302"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="316"/>
         <source>This runtime exports no Prometheus metrics: rules can use the proxy&apos;s own.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="330"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="346"/>
         <source>Deploying…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="343"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="359"/>
         <source>The endpoint was not created:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -665,120 +706,158 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="143"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="145"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="151"/>
         <source>Range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="155"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="236"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="157"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="158"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="164"/>
         <source>Desired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
         <source>Routes by status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
         <source>Traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
         <source>Requests/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>p95 latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="177"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
         <source>Replica CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="185"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="530"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="597"/>
         <source>Replica memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="182"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
         <source>MiB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <source>Generation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
+        <source>tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
+        <source>Tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="201"/>
+        <source>TTFT p50</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
+        <source>TTFT p95</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
         <source>Traffic split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="226"/>
         <source>Rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="515"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <source>Generation: no OpenAI-style answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="582"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="529"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="596"/>
         <source>Replica memory (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="538"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="605"/>
         <source>No endpoint selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="613"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="615"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
         <source>p95 %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
+        <source>%1 tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1225,94 +1304,245 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="31"/>
-        <source>Working…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="32"/>
-        <source>Apply</source>
+        <source>A higher-priority endpoint may stop its replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="34"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="115"/>
-        <source>Modify %1</source>
+        <source>Working…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
+        <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
-        <source>Rolling</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
-        <source>Blue-green</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="39"/>
-        <source>Canary</source>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="142"/>
+        <source>Modify %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="40"/>
-        <source>Progressive</source>
+        <source>Rolling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
-        <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
+        <source>Blue-green</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
+        <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
-        <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
+        <source>Progressive</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
+        <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
-        <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
+        <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="49"/>
+        <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="52"/>
         <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="68"/>
+        <source>Replicas waiting for room start by priority (higher first), then by age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="70"/>
+        <source>Only scale-outs by rules wait</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
+        <source>Every scale-out waits</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
+        <source>Nothing waits (refused when full)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
+        <source>Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="86"/>
         <source>Model version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="87"/>
         <source>Model folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="75"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="88"/>
         <source>Rollout strategy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="76"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="89"/>
         <source>Canary share of the new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="77"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="90"/>
         <source>CPU per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="78"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="91"/>
         <source>Memory per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="79"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="92"/>
         <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
+        <source>other names, comma-separated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <source>Requests at the proxy&apos;s OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
+        <source>Aliases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="101"/>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="102"/>
+        <source>When capacity is full</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="103"/>
+        <source>Preemption</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::PendingQueueModel</name>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="59"/>
+        <source>waiting for its turn</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="71"/>
+        <source>#</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="73"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="75"/>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="77"/>
+        <source>Waiting since</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="79"/>
+        <source>Why it waits</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ReplicaTableModel</name>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="114"/>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="116"/>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="118"/>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="119"/>
+        <source>Starting · %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="131"/>
+        <source>Its runtime answers that it is still loading the model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="132"/>
+        <source>Waiting for its first healthy answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="162"/>
+        <source>Replica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="164"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="166"/>
+        <source>Agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="168"/>
+        <source>Process</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="170"/>
+        <source>Memory</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

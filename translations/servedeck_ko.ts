@@ -131,57 +131,72 @@
 <context>
     <name>ServeDeck::AgentsView</name>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="33"/>
+        <location filename="../ui/agents/agentsview.cpp" line="35"/>
         <source>Copy</source>
         <translation>복사</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="34"/>
+        <location filename="../ui/agents/agentsview.cpp" line="36"/>
         <source>Revoke…</source>
         <translation>폐기…</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="41"/>
+        <location filename="../ui/agents/agentsview.cpp" line="47"/>
         <source>This console runs no replicas, so it has no agents. Start it with replicas enabled, or let remote agents join.</source>
         <translation>이 콘솔은 레플리카를 실행하지 않으므로 에이전트가 없습니다. 레플리카를 사용하도록 시작하거나 원격 에이전트를 연결하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="62"/>
+        <location filename="../ui/agents/agentsview.cpp" line="68"/>
         <source>Join string for remote agents:</source>
         <translation>원격 에이전트 참여 문자열:</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="69"/>
+        <location filename="../ui/agents/agentsview.cpp" line="75"/>
         <source>Revoke the selected remote agent&apos;s credential: it is cut off at once, its replicas are replaced elsewhere, and it cannot join again under this id</source>
         <translation>선택한 원격 에이전트의 자격 증명을 폐기합니다. 즉시 연결이 끊기고, 레플리카는 다른 곳에서 다시 띄우며, 이 ID로는 다시 참여할 수 없습니다</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="114"/>
+        <location filename="../ui/agents/agentsview.cpp" line="135"/>
+        <source>The pending queue cannot be read: %1</source>
+        <translation>대기열을 읽을 수 없습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="140"/>
+        <source>Pending queue: no replica waits for room.</source>
+        <translation>대기열: 자원을 기다리는 레플리카가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="141"/>
+        <source>Pending queue: %1 replica(s) wait for room, by priority, then by age.</source>
+        <translation>대기열: 레플리카 %1개가 자원을 기다립니다(우선순위, 그다음 대기 시간 순).</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="160"/>
         <source>Agent credentials cannot be read: %1</source>
         <translation>에이전트 자격 증명을 읽을 수 없습니다: %1</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="149"/>
+        <location filename="../ui/agents/agentsview.cpp" line="195"/>
         <source>Revoke agent</source>
         <translation>에이전트 폐기</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="150"/>
+        <location filename="../ui/agents/agentsview.cpp" line="196"/>
         <source>Revoke agent %1? It is cut off at once, the replicas it runs count as lost and are replaced elsewhere, and it cannot join again under this id, with its credential or the join token.</source>
         <translation>에이전트 %1을(를) 폐기할까요? 즉시 연결이 끊기고, 실행 중인 레플리카는 유실로 처리되어 다른 곳에서 다시 띄우며, 자격 증명으로도 참여 토큰으로도 이 ID로는 다시 참여할 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="154"/>
+        <location filename="../ui/agents/agentsview.cpp" line="200"/>
         <source>Revoke</source>
         <translation>폐기</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="176"/>
+        <location filename="../ui/agents/agentsview.cpp" line="222"/>
         <source>Endpoints reserve %1 of %2 CPU cores and %3 of %4 memory</source>
         <translation>엔드포인트 예약: CPU 코어 %2개 중 %1개, 메모리 %4 중 %3</translation>
     </message>
     <message>
-        <location filename="../ui/agents/agentsview.cpp" line="180"/>
+        <location filename="../ui/agents/agentsview.cpp" line="226"/>
         <source>, %1 of %2 GPUs</source>
         <translation>, GPU %2개 중 %1개</translation>
     </message>
@@ -232,172 +247,182 @@
 <context>
     <name>ServeDeck::AutoscaleRuleForm</name>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="71"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="74"/>
         <source>A metric name starts with a letter or _ and holds letters, digits, _, : or .</source>
         <translation>메트릭 이름은 영문자나 _로 시작하고 영문자, 숫자, _, :, . 만 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="73"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="76"/>
         <source>The step must not be 0: positive scales out, negative scales in.</source>
         <translation>단계 크기는 0일 수 없습니다. 양수는 스케일 아웃, 음수는 스케일 인입니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="75"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="78"/>
         <source>The target per replica must be greater than 0.</source>
         <translation>레플리카당 목표값은 0보다 커야 합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="77"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="80"/>
         <source>Max replicas must be at least 1.</source>
         <translation>최대 레플리카는 1 이상이어야 합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="79"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="82"/>
         <source>Min replicas (%1) is more than max replicas (%2).</source>
         <translation>최소 레플리카(%1)가 최대 레플리카(%2)보다 큽니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="83"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="86"/>
         <source>Delays and cooldown must not be negative.</source>
         <translation>지연 시간과 쿨다운은 음수일 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="109"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="113"/>
         <source>Step by</source>
         <translation>단계 크기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="110"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="114"/>
         <source>Target per replica</source>
         <translation>레플리카당 목표</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="145"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="149"/>
         <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
         <translation>메트릭 출처: 레플리카의 커널(CPU, 메모리, GPU), 모델 서버, 앞단 프록시 또는 사용자 정의 수집기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="160"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="164"/>
         <source>Positive scales out, negative scales in</source>
         <translation>양수는 스케일 아웃, 음수는 스케일 인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="163"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
         <source>Replicas become ceil(metric / target)</source>
         <translation>레플리카 수 = ceil(메트릭 / 목표)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="166"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="170"/>
         <source>How long the condition must hold before scaling out</source>
         <translation>스케일 아웃 전에 조건이 유지되어야 하는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="171"/>
         <source>How long the condition must hold before scaling in</source>
         <translation>스케일 인 전에 조건이 유지되어야 하는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="168"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="172"/>
         <source>How long to wait after any change before the next</source>
         <translation>변경 후 다음 변경까지 기다리는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="195"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="199"/>
         <source>Source</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="197"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="201"/>
         <source>Metric</source>
         <translation>메트릭</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="200"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="208"/>
         <source>When</source>
         <translation>조건</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="202"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="210"/>
         <source>Then</source>
         <translation>동작</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="207"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="215"/>
         <source>Min replicas</source>
         <translation>최소 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="209"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
         <source>Max replicas</source>
         <translation>최대 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="220"/>
         <source>Scale-out delay</source>
         <translation>스케일 아웃 지연</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="214"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="222"/>
         <source>Scale-in delay</source>
         <translation>스케일 인 지연</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="216"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
         <source>Cooldown</source>
         <translation>쿨다운</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="343"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="324"/>
+        <source>%1 exports no Prometheus metrics: rules can use the proxy&apos;s metrics and the kernel&apos;s.</source>
+        <translation>%1은(는) Prometheus 메트릭을 내보내지 않습니다: 규칙에는 프록시와 커널의 메트릭을 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="327"/>
+        <source>%1: %2 is read from %3; its own names work too.</source>
+        <translation>%1: %2은(는) %3에서 읽습니다. 런타임 고유의 이름도 쓸 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="420"/>
         <source>&lt;metric&gt;</source>
         <translation>&lt;메트릭&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="347"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="424"/>
         <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
         <translation>%3일 때 레플리카를 ceil(%1 / %2)개로 조정 (아웃은 %4초, 인은 %5초 후)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="352"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="429"/>
         <source>Scale out by %1 when %2 for %3 s</source>
         <translation>%2 상태가 %3초 지속되면 %1개 스케일 아웃</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="354"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="431"/>
         <source>Scale in by %1 when %2 for %3 s</source>
         <translation>%2 상태가 %3초 지속되면 %1개 스케일 인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="356"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="433"/>
         <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
         <translation>레플리카를 %1~%2개로 유지하고, 변경 후 %3초 기다립니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="375"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="452"/>
         <source>New rule</source>
         <translation>새 규칙</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="376"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="453"/>
         <source>Edit rule %1</source>
         <translation>규칙 %1 편집</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
         <source>Create rule</source>
         <translation>규칙 만들기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
         <source>Save rule</source>
         <translation>규칙 저장</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="377"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="426"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="503"/>
         <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
         <translation>ConflictingRules: 이 규칙은 기존 규칙 %1(“%2”)과 충돌합니다.</translation>
     </message>
@@ -453,183 +478,199 @@
 <context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="46"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="47"/>
         <source>Browse…</source>
         <translation>찾아보기…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="51"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="53"/>
         <source>Public: anyone who reaches the proxy may call it, no token needed</source>
         <translation>공개: 프록시에 접근할 수 있으면 누구나 토큰 없이 호출할 수 있습니다</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="52"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="147"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="54"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="160"/>
         <source>Check</source>
         <translation>검사</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="53"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="55"/>
         <source>Deploy</source>
         <translation>배포</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="60"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="62"/>
         <source>New endpoint</source>
         <translation>새 엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="81"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="84"/>
         <source>lower-case letters, digits and &apos;-&apos;, e.g. sentiment-analyzer</source>
         <translation>영문 소문자, 숫자, &apos;-&apos; (예: sentiment-analyzer)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="82"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="85"/>
         <source>e.g. v1</source>
         <translation>예: v1</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="83"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="86"/>
         <source>a folder, or the name of one under the model roots (iris-v1)</source>
         <translation>폴더 경로, 또는 모델 루트 아래 폴더 이름 (iris-v1)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="87"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="90"/>
         <source> cores</source>
         <translation> 코어</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="94"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="97"/>
         <source> GPUs</source>
         <translation> GPU</translation>
     </message>
     <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="101"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
         <location filename="../ui/endpoints/createendpointdialog.cpp" line="102"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="121"/>
+        <source>Device memory each replica needs. With at most one GPU, replicas share a device where this much is free; vLLM is told its share.</source>
+        <translation>레플리카 하나에 필요한 장치 메모리입니다. GPU가 1개 이하이면 이만큼 여유가 있는 장치를 여러 레플리카가 함께 쓰며, vLLM에는 자기 몫을 알려 줍니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="111"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="133"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="105"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="122"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="134"/>
         <source>Memory</source>
         <translation>메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="108"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="123"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="117"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="135"/>
         <source>GPU</source>
         <translation>GPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="112"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="120"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="136"/>
+        <source>GPU memory</source>
+        <translation>GPU 메모리</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="113"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="125"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="114"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="218"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="126"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="232"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="127"/>
         <source>Runtime</source>
         <translation>런타임</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="116"/>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="128"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="137"/>
         <source>Per replica</source>
         <translation>레플리카당</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="117"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="129"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="137"/>
         <source>Total</source>
         <translation>합계</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="124"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="137"/>
         <source>Available</source>
         <translation>가용</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="138"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="151"/>
         <source>Resource estimate</source>
         <translation>리소스 예상치</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="157"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="170"/>
         <source>Cancel</source>
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="211"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="225"/>
         <source>Check the endpoint before deploying it: the check finds every problem and estimates the resources it takes.</source>
         <translation>배포하기 전에 검사하세요. 검사는 모든 문제를 찾고 필요한 리소스를 추정합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="240"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="254"/>
         <source>Checking…</source>
         <translation>검사 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="263"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="277"/>
         <source>No problems found. Replicas to start: %1.</source>
         <translation>문제가 없습니다. 시작할 레플리카: %1개.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="265"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="279"/>
         <source>Model %1 from %2.</source>
         <translation>%2의 모델 %1.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="270"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="284"/>
         <source>Fix these problems before deploying:</source>
         <translation>배포하기 전에 다음 문제를 해결하세요:</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="294"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="308"/>
         <source>Runs: %1</source>
         <translation>실행 명령: %1</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="296"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="310"/>
         <source>Program %1 is not on PATH or in a tools dir.</source>
         <translation>프로그램 %1을(를) PATH나 도구 폴더에서 찾을 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="298"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="312"/>
         <source>Found: %1</source>
         <translation>찾은 파일: %1</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="300"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="314"/>
         <source>Missing: %1</source>
         <translation>없는 파일: %1</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="302"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="316"/>
         <source>This runtime exports no Prometheus metrics: rules can use the proxy&apos;s own.</source>
         <translation>이 런타임은 Prometheus 지표를 내보내지 않습니다. 규칙에는 프록시 자체 지표를 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="330"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="346"/>
         <source>Deploying…</source>
         <translation>배포 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/createendpointdialog.cpp" line="343"/>
+        <location filename="../ui/endpoints/createendpointdialog.cpp" line="359"/>
         <source>The endpoint was not created:</source>
         <translation>엔드포인트를 만들지 못했습니다:</translation>
     </message>
@@ -665,121 +706,159 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="143"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="145"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="151"/>
         <source>Range</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="155"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="236"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="157"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="158"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="164"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="172"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="177"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="185"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="530"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="597"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="182"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <source>Generation</source>
+        <translation>생성</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
+        <source>tokens/s</source>
+        <translation>토큰/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
+        <source>Tokens/s</source>
+        <translation>토큰/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="201"/>
+        <source>TTFT p50</source>
+        <translation>첫 토큰 p50</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
+        <source>TTFT p95</source>
+        <translation>첫 토큰 p95</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="226"/>
         <source>Rollout</source>
         <translation>롤아웃</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="515"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <source>Generation: no OpenAI-style answers</source>
+        <translation>생성: OpenAI 형식 응답 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="582"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="529"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="596"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="538"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="605"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="613"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="615"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="550"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
+        <source>%1 tokens/s</source>
+        <translation>%1 토큰/초</translation>
     </message>
 </context>
 <context>
@@ -1225,95 +1304,246 @@
         <translation>공개 (추론에 토큰 불필요)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="31"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="32"/>
+        <source>A higher-priority endpoint may stop its replicas</source>
+        <translation>우선순위가 더 높은 엔드포인트가 이 레플리카를 중지할 수 있음</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="34"/>
         <source>Working…</source>
         <translation>처리 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="32"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="34"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="115"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="142"/>
         <source>Modify %1</source>
         <translation>%1 수정</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="40"/>
         <source>Rolling</source>
         <translation>롤링</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
         <source>Blue-green</source>
         <translation>블루-그린</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="39"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="40"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
         <source>Progressive</source>
         <translation>점진적</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
         <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
         <translation>새 레플리카를 추가로 띄우고, 정상이 되는 대로 트래픽을 옮긴 뒤 이전 레플리카를 정리합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
         <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
         <translation>새 세트를 모두 띄운 뒤 모든 트래픽을 한 번에 전환합니다. 이전 세트는 롤백에 대비해 대기 상태로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="49"/>
         <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
         <translation>새 버전이 여기서 정한 비율을 받습니다. 카나리 슬라이더로 조정한 뒤 승격하거나 중단하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="49"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="52"/>
         <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
         <translation>비율 단계(여기서 정한 값, 이어서 25, 50, 100 %)마다 안정 버전과 비교합니다. 성능이 나빠지면 자동으로 롤백됩니다.</translation>
     </message>
     <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="68"/>
+        <source>Replicas waiting for room start by priority (higher first), then by age</source>
+        <translation>자원을 기다리는 레플리카는 우선순위(높은 것 먼저), 그다음 대기 시간 순으로 시작합니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="70"/>
+        <source>Only scale-outs by rules wait</source>
+        <translation>규칙에 의한 스케일 아웃만 대기</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
+        <source>Every scale-out waits</source>
+        <translation>모든 스케일 아웃이 대기</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
+        <source>Nothing waits (refused when full)</source>
+        <translation>대기하지 않음(가득 차면 거부)</translation>
+    </message>
+    <message>
         <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
+        <source>Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused</source>
+        <translation>자원이 부족한 레플리카를 자리가 날 때까지 대기열에서 기다리게 할지, 변경을 거부할지</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="86"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="87"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="75"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="88"/>
         <source>Rollout strategy</source>
         <translation>롤아웃 전략</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="76"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="89"/>
         <source>Canary share of the new version</source>
         <translation>새 버전의 카나리 비율</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="77"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="90"/>
         <source>CPU per replica</source>
         <translation>레플리카당 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="78"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="91"/>
         <source>Memory per replica</source>
         <translation>레플리카당 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="79"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="92"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
+        <source>other names, comma-separated</source>
+        <translation>다른 이름들, 쉼표로 구분</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <source>Requests at the proxy&apos;s OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.</source>
+        <translation>프록시의 OpenAI 호환 입구(/v1/chat/completions, /v1/completions, /v1/embeddings)로 온 요청 중 model이 이 이름들 중 하나인 요청은 이 엔드포인트로 갑니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
+        <source>Aliases</source>
+        <translation>별칭</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="101"/>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="102"/>
+        <source>When capacity is full</source>
+        <translation>용량이 가득 찼을 때</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="103"/>
+        <source>Preemption</source>
+        <translation>선점</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::PendingQueueModel</name>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="59"/>
+        <source>waiting for its turn</source>
+        <translation>차례를 기다리는 중</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="71"/>
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="73"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="75"/>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="77"/>
+        <source>Waiting since</source>
+        <translation>대기 시작</translation>
+    </message>
+    <message>
+        <location filename="../ui/agents/pendingqueuemodel.cpp" line="79"/>
+        <source>Why it waits</source>
+        <translation>대기 사유</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ReplicaTableModel</name>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="114"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="116"/>
+        <source>%1 min %2 s</source>
+        <translation>%1분 %2초</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="118"/>
+        <source>%1 h %2 min</source>
+        <translation>%1시간 %2분</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="119"/>
+        <source>Starting · %1</source>
+        <translation>시작 중 · %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="131"/>
+        <source>Its runtime answers that it is still loading the model</source>
+        <translation>런타임이 아직 모델을 불러오는 중이라고 응답합니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="132"/>
+        <source>Waiting for its first healthy answer</source>
+        <translation>첫 정상 응답을 기다리는 중</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="162"/>
+        <source>Replica</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="164"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="166"/>
+        <source>Agent</source>
+        <translation>에이전트</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="168"/>
+        <source>Process</source>
+        <translation>프로세스</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/replicatablemodel.cpp" line="170"/>
+        <source>Memory</source>
+        <translation>메모리</translation>
     </message>
 </context>
 <context>
