@@ -123,7 +123,7 @@ std::optional<ServiceError> LaunchPlan::missingProgramError() const
 }
 
 Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &folder, int gpuCount,
-                                         const QStringList &toolsDirs)
+                                         const QStringList &toolsDirs, const QString &servedName)
 {
     const std::optional<RuntimePreset> preset = RuntimePreset::find(variant);
     if (!QFileInfo(folder).isDir())
@@ -215,12 +215,20 @@ Result<LaunchPlan> LaunchPlan::forFolder(const QString &variant, const QString &
             for (const QString &arg : preset->gpuArguments)
                 command << substitute(arg, plan.modelPath, gguf, gpuCount);
         }
+        if (!servedName.isEmpty()) {
+            for (QString arg : preset->servedNameArguments)
+                command << arg.replace(QStringLiteral("{name}"), servedName);
+        }
         plan.program = command.takeFirst();
         plan.arguments = command;
         plan.commandFromPreset = true;
         plan.gpuMemoryArguments = preset->gpuMemoryArguments;
-        for (const auto &[name, value] : preset->environment)
-            plan.environment.append({name, substitute(value, plan.modelPath, gguf, gpuCount)});
+        for (const auto &[name, value] : preset->environment) {
+            QString text = substitute(value, plan.modelPath, gguf, gpuCount);
+            if (text.contains(QStringLiteral("{name}")) && servedName.isEmpty())
+                continue;  // no endpoint yet: the runtime's own default name
+            plan.environment.append({name, text.replace(QStringLiteral("{name}"), servedName)});
+        }
     }
     if (!plan.program.isEmpty())
         plan.programPath = findProgram(plan.program, toolsDirs, &plan.inToolsDir);

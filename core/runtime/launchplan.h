@@ -49,9 +49,10 @@ struct LaunchPlan
     std::optional<ServiceError> missingProgramError() const;
 
     // A folder that is not there, or a definition that does not parse, is an error; missing
-    // files and a missing program are not (the plan says what they are).
+    // files and a missing program are not (the plan says what they are). servedName, where
+    // given, is the model name a preset's runtime is told to answer to (the endpoint's name).
     static Result<LaunchPlan> forFolder(const QString &variant, const QString &folder, int gpuCount,
-                                        const QStringList &toolsDirs);
+                                        const QStringList &toolsDirs, const QString &servedName = QString());
 };
 
 } // namespace ServeDeck

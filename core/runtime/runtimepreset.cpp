@@ -50,6 +50,7 @@ QList<RuntimePreset> makePresets()
     vllm.gpuArguments = {QStringLiteral("--tensor-parallel-size"), gpus};
     // vLLM takes 90% of the device unless told its share: two small models could not share one.
     vllm.gpuMemoryArguments = {QStringLiteral("--gpu-memory-utilization"), QStringLiteral("{gpu_memory_fraction}")};
+    vllm.servedNameArguments = {QStringLiteral("--served-model-name"), QStringLiteral("{name}")};
     vllm.healthCheck = health(QStringLiteral("/health"));
     vllm.startTimeoutS = 1800;  // a 70B model's weights take minutes to load and compile
     vllm.requiredFiles = hfLayout;
@@ -63,6 +64,7 @@ QList<RuntimePreset> makePresets()
                      QStringLiteral("--port"), port, QStringLiteral("--metrics")};
     llama.portFlag = QStringLiteral("--port");
     llama.gpuArguments = {QStringLiteral("--n-gpu-layers"), QStringLiteral("999")};  // all layers on the GPU
+    llama.servedNameArguments = {QStringLiteral("--alias"), QStringLiteral("{name}")};
     llama.healthCheck = health(QStringLiteral("/health"));
     llama.loadingStatusCode = 503;  // "Loading model"
     llama.startTimeoutS = 900;
@@ -115,6 +117,7 @@ QList<RuntimePreset> makePresets()
                       port,                            QStringLiteral("--enable-metrics")};
     sglang.portFlag = QStringLiteral("--port");
     sglang.gpuArguments = {QStringLiteral("--tp"), gpus};
+    sglang.servedNameArguments = {QStringLiteral("--served-model-name"), QStringLiteral("{name}")};
     sglang.healthCheck = health(QStringLiteral("/health"));
     sglang.loadingStatusCode = 503;
     sglang.startTimeoutS = 1800;
@@ -130,7 +133,8 @@ QList<RuntimePreset> makePresets()
     // NIM's entrypoint action; what follows goes to its vLLM backend. It takes the model and the
     // port from the environment.
     nim.command = {QStringLiteral("nim-serve")};
-    nim.environment = {{QStringLiteral("NIM_MODEL_PATH"), folder}, {QStringLiteral("NIM_SERVER_PORT"), port}};
+    nim.environment = {{QStringLiteral("NIM_MODEL_PATH"), folder}, {QStringLiteral("NIM_SERVER_PORT"), port},
+                       {QStringLiteral("NIM_SERVED_MODEL_NAME"), QStringLiteral("{name}")}};
     nim.gpuArguments = {QStringLiteral("--tensor-parallel-size"), gpus};
     nim.healthCheck = health(QStringLiteral("/v1/health/ready"));
     nim.loadingStatusCode = 503;

@@ -30,7 +30,10 @@ struct RuntimePreset
     // Added by the agent when the replica asks for gpu_memory, once it knows the device:
     // {gpu_memory_fraction} is gpu_memory / the device's memory (two decimals, rounded down).
     QStringList gpuMemoryArguments;
-    QList<QPair<QString, QString>> environment;  // same templates as the arguments
+    // Added when the endpoint's name is known ({name}): the model name the runtime answers to, so
+    // the proxy's OpenAI front door, which sends the endpoint's name as `model`, is understood.
+    QStringList servedNameArguments;
+    QList<QPair<QString, QString>> environment;  // same templates as the arguments, and {name}
     HealthCheckConfig healthCheck;
     int loadingStatusCode = 0;  // an answer that means "still loading": STARTING, not failing
     QString readyBody;          // a ready answer contains this (empty: any)

@@ -256,7 +256,7 @@ DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
     }
     if (!request.modelFolder.trimmed().isEmpty()) {
         auto plan = LaunchPlan::forFolder(request.runtimeVariant, report.resolvedFolder, gpuCountOf(request.resourceSlots),
-                                          m_config.toolsDirs);
+                                          m_config.toolsDirs, request.name);
         if (plan) {
             report.definition = plan->definition;
             if (auto missing = plan->missingFilesError())

@@ -110,7 +110,7 @@ Result<ReplicaSpec> ReplicaDeployer::specFor(const QUuid &routeId)
     const QString folder = (*revision)->modelFolder;
     const int gpuCount = int(std::ceil(e.resourceSlots.gpu));
 
-    auto plan = LaunchPlan::forFolder((*revision)->runtimeVariant, folder, gpuCount, m_service.config().toolsDirs);
+    auto plan = LaunchPlan::forFolder((*revision)->runtimeVariant, folder, gpuCount, m_service.config().toolsDirs, e.name);
     if (!plan)
         return plan.error();
     if (plan->program.isEmpty())

@@ -473,7 +473,7 @@ void TestControlApi::dryRunShowsThePresetCommand()
     const QJsonObject launch = report[u"launch"_s].toObject();
     QCOMPARE(launch[u"runtime_variant"_s].toString(), u"llama-cpp"_s);
     QCOMPARE(launch[u"program"_s].toString(), u"llama-server"_s);
-    QCOMPARE(launch[u"command_line"_s].toString(), u"llama-server -m '%1/*.gguf' --port $PORT --metrics"_s.arg(folder));
+    QCOMPARE(launch[u"command_line"_s].toString(), u"llama-server -m '%1/*.gguf' --port $PORT --metrics --alias tiny-llama"_s.arg(folder));
     QCOMPARE(stringsOf(launch[u"missing_files"_s]), QStringList{u"*.gguf"_s});
     QCOMPARE(launch[u"health_check"_s].toObject()[u"loading_status_code"_s].toInt(), 503);
     QStringList types;

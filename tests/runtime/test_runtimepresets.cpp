@@ -428,6 +428,50 @@ private Q_SLOTS:
         QVERIFY(!agent.isRunning(spec.routeId));
     }
 
+    // The proxy's OpenAI front door sends the endpoint's name as `model`: each runtime that
+    // checks the name is told to answer to it (an argument or, for NIM, its environment).
+    void theRuntimeAnswersToTheEndpointsName_data()
+    {
+        QTest::addColumn<QString>("variant");
+        QTest::addColumn<QStringList>("arguments");  // that follow the command
+        QTest::addColumn<QString>("environment");    // NAME=value, or empty
+        QTest::newRow("vllm") << u"vllm"_s << QStringList{u"--served-model-name"_s, u"chat-x"_s} << QString();
+        QTest::newRow("llama.cpp") << u"llama-cpp"_s << QStringList{u"--alias"_s, u"chat-x"_s} << QString();
+        QTest::newRow("sglang") << u"sglang"_s << QStringList{u"--served-model-name"_s, u"chat-x"_s} << QString();
+        QTest::newRow("nim") << u"nim"_s << QStringList{} << u"NIM_SERVED_MODEL_NAME=chat-x"_s;
+    }
+
+    void theRuntimeAnswersToTheEndpointsName()
+    {
+        QFETCH(QString, variant);
+        QFETCH(QStringList, arguments);
+        QFETCH(QString, environment);
+        QTemporaryDir folder;
+        QVERIFY(folder.isValid());
+        for (const QString &file : completeLayout(variant))
+            touch(folder.filePath(file));
+        const auto preset = RuntimePreset::find(variant);
+        QVERIFY(preset);
+
+        auto named = LaunchPlan::forFolder(variant, folder.path(), 0, {}, u"chat-x"_s);
+        QVERIFY(named.ok());
+        if (!arguments.isEmpty())
+            QCOMPARE(named->arguments.mid(named->arguments.size() - arguments.size()), arguments);
+        QStringList env;
+        for (const auto &[name, value] : named->environment)
+            env << name + u'=' + value;
+        if (!environment.isEmpty())
+            QVERIFY2(env.contains(environment), qPrintable(env.join(u' ')));
+
+        // Without a name (a plan made before there is an endpoint) nothing names the model.
+        auto unnamed = LaunchPlan::forFolder(variant, folder.path(), 0, {});
+        QVERIFY(unnamed.ok());
+        QCOMPARE(unnamed->arguments.size(), named->arguments.size() - arguments.size());
+        for (const auto &[name, value] : unnamed->environment)
+            QVERIFY2(!value.contains(u'{'), qPrintable(name + u'=' + value));
+        QCOMPARE(unnamed->environment.size() + (environment.isEmpty() ? 0 : 1), named->environment.size());
+    }
+
     void aDefinitionOverridesThePresetFieldByField()
     {
         QTemporaryDir folder;

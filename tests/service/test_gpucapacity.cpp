@@ -162,7 +162,7 @@ private Q_SLOTS:
         request.runtimeVariant = u"vllm"_s;
         const DryRunReport report = m_service->dryRun(request);
         QVERIFY(report.launch);
-        QVERIFY2(report.launch->commandLine().endsWith(u" --tensor-parallel-size 1 --gpu-memory-utilization 0.41"_s),
+        QVERIFY2(report.launch->commandLine().endsWith(u" --tensor-parallel-size 1 --served-model-name llm --gpu-memory-utilization 0.41"_s),
                  qPrintable(report.launch->commandLine()));
     }
 

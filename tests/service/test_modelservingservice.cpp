@@ -332,7 +332,7 @@ private Q_SLOTS:
         QCOMPARE(missing, (QStringList{QStringLiteral("config.json"), QStringLiteral("*.safetensors")}));
         QVERIFY(report.problems.last().message.contains(QStringLiteral("vllm serve ") + folder + QStringLiteral(" --port $PORT")));
         QVERIFY(report.launch);
-        QCOMPARE(report.launch->commandLine(), QStringLiteral("vllm serve %1 --port $PORT").arg(folder));
+        QCOMPARE(report.launch->commandLine(), QStringLiteral("vllm serve %1 --port $PORT --served-model-name %2").arg(folder, r.name));
         QCOMPARE(created.error().type, ErrorType::ModelFileNotFound);
         QVERIFY(service().listEndpoints()->isEmpty());
     }
