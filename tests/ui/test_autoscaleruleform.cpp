@@ -208,6 +208,7 @@ void TestAutoscaleRuleForm::unitOf_data()
     QTest::newRow("rate") << u"requests_per_second"_s << u"req/s"_s;
     QTest::newRow("latency") << u"p95_latency_ms"_s << u"ms"_s;
     QTest::newRow("count") << u"in_flight"_s << QString();
+    QTest::newRow("tokens") << u"tokens_per_second"_s << u"tok/s"_s;
     QTest::newRow("custom") << u"queue_depth"_s << QString();
 }
 
@@ -429,12 +430,13 @@ void TestAutoscaleRuleForm::offersTheRuntimesMetrics()
     auto *metric = field<QComboBox>(u"metric"_s);
     auto *note = field<QLabel>(u"runtimeNote"_s);
     const QStringList always{u"cpu_utilization"_s, u"memory_utilization"_s, u"gpu_utilization"_s,
-                             u"gpu_memory_utilization"_s, u"requests_per_second"_s, u"p95_latency_ms"_s, u"in_flight"_s};
+                             u"gpu_memory_utilization"_s, u"requests_per_second"_s, u"p95_latency_ms"_s, u"in_flight"_s,
+                             u"ttft_ms"_s, u"ttft_p95_ms"_s, u"tokens_per_second"_s};
 
     // vLLM: its metrics by name after the kernel's and the proxy's, normalized names first.
     view()->endpointSelector()->setCurrentEndpoint(llm.id);
     QTRY_VERIFY_WITH_TIMEOUT(metric->findText(u"vllm:num_requests_waiting"_s) >= 0, 5000);
-    const QList<int> order{metric->findText(u"in_flight"_s), metric->findText(u"queue_depth"_s),
+    const QList<int> order{metric->findText(u"tokens_per_second"_s), metric->findText(u"queue_depth"_s),
                            metric->findText(u"running_requests"_s), metric->findText(u"kv_cache_usage"_s),
                            metric->findText(u"vllm:num_requests_waiting"_s), metric->findText(u"vllm:num_requests_running"_s),
                            metric->findText(u"vllm:kv_cache_usage_perc"_s), metric->findText(u"vllm:gpu_cache_usage_perc"_s)};
@@ -480,6 +482,9 @@ void TestAutoscaleRuleForm::offersTheRuntimesMetrics()
         offered << metric->itemText(i);
     QCOMPARE(offered, always);
     pickMetric(u"requests_per_second"_s);
+    QCOMPARE(field<QComboBox>(u"source"_s)->currentText(), u"PROXY"_s);
+    // Its generation speed is still measured, by the proxy, from the answers that stream past.
+    pickMetric(u"tokens_per_second"_s);
     QCOMPARE(field<QComboBox>(u"source"_s)->currentText(), u"PROXY"_s);
 
     view()->endpointSelector()->setCurrentEndpoint(m_endpoint.id);

@@ -95,6 +95,8 @@ QString AutoscaleRuleForm::unitOf(const QString &metric)
         return QStringLiteral("%");
     if (metric == QLatin1String("requests_per_second"))
         return QStringLiteral("req/s");
+    if (metric == QLatin1String("tokens_per_second"))
+        return QStringLiteral("tok/s");
     if (metric.endsWith(QLatin1String("_ms")))
         return QStringLiteral("ms");
     return {};
@@ -283,7 +285,8 @@ void AutoscaleRuleForm::offerMetrics(const EndpointInfo *info)
     const QStringList always{QStringLiteral("cpu_utilization"), QStringLiteral("memory_utilization"),
                              QStringLiteral("gpu_utilization"), QStringLiteral("gpu_memory_utilization"),
                              QStringLiteral("requests_per_second"), QStringLiteral("p95_latency_ms"),
-                             QStringLiteral("in_flight")};
+                             QStringLiteral("in_flight"), QStringLiteral("ttft_ms"), QStringLiteral("ttft_p95_ms"),
+                             QStringLiteral("tokens_per_second")};
     const std::optional<RuntimePreset> preset =
         info ? RuntimePreset::find(info->endpoint.runtimeVariant) : std::nullopt;
     QList<RuntimeMetric> runtime;
