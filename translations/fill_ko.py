@@ -424,6 +424,7 @@ KO = {
     "Device memory each replica needs. With at most one GPU, replicas share a device where this much is free; vLLM is told its share.": "레플리카 하나에 필요한 장치 메모리입니다. GPU가 1개 이하이면 이만큼 여유가 있는 장치를 여러 레플리카가 함께 쓰며, vLLM에는 자기 몫을 알려 줍니다.",
 
     # Runtimes: pending queue
+    "That is more than there is: the rest waits in the pending queue below.": "가진 자원보다 많습니다. 나머지는 아래 대기열에서 기다립니다.",
     "#": "#",
     "Priority": "우선순위",
     "Waiting since": "대기 시작",

@@ -200,6 +200,11 @@
         <source>, %1 of %2 GPUs</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="230"/>
+        <source>That is more than there is: the rest waits in the pending queue below.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ServeDeck::AnalysisDecisionModel</name>
@@ -277,152 +282,152 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="113"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="115"/>
         <source>Step by</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="114"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="116"/>
         <source>Target per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="149"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="151"/>
         <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="164"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="166"/>
         <source>Positive scales out, negative scales in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="169"/>
         <source>Replicas become ceil(metric / target)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="170"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="172"/>
         <source>How long the condition must hold before scaling out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="171"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="173"/>
         <source>How long the condition must hold before scaling in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="172"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="174"/>
         <source>How long to wait after any change before the next</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="199"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="201"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="201"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="203"/>
         <source>Metric</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="208"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="210"/>
         <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="210"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
         <source>Then</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="215"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
         <source>Min replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="219"/>
         <source>Max replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="220"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="222"/>
         <source>Scale-out delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="222"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
         <source>Scale-in delay</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="226"/>
         <source>Cooldown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="324"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="327"/>
         <source>%1 exports no Prometheus metrics: rules can use the proxy&apos;s metrics and the kernel&apos;s.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="327"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="330"/>
         <source>%1: %2 is read from %3; its own names work too.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="420"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="423"/>
         <source>&lt;metric&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="424"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="427"/>
         <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="429"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="432"/>
         <source>Scale out by %1 when %2 for %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="431"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="434"/>
         <source>Scale in by %1 when %2 for %3 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="433"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="436"/>
         <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="452"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="455"/>
         <source>New rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="453"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="456"/>
         <source>Edit rule %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="457"/>
         <source>Create rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="457"/>
         <source>Save rule</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="457"/>
         <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="503"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="506"/>
         <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
         <translation type="unfinished"></translation>
     </message>

@@ -200,6 +200,11 @@
         <source>, %1 of %2 GPUs</source>
         <translation>, GPU %2개 중 %1개</translation>
     </message>
+    <message>
+        <location filename="../ui/agents/agentsview.cpp" line="230"/>
+        <source>That is more than there is: the rest waits in the pending queue below.</source>
+        <translation>가진 자원보다 많습니다. 나머지는 아래 대기열에서 기다립니다.</translation>
+    </message>
 </context>
 <context>
     <name>ServeDeck::AnalysisDecisionModel</name>
@@ -277,152 +282,152 @@
         <translation>지연 시간과 쿨다운은 음수일 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="113"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="115"/>
         <source>Step by</source>
         <translation>단계 크기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="114"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="116"/>
         <source>Target per replica</source>
         <translation>레플리카당 목표</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="149"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="151"/>
         <source>Where the metric comes from: the replica&apos;s kernel (CPU, memory, GPU), the model server, the proxy in front of it, or a custom exporter</source>
         <translation>메트릭 출처: 레플리카의 커널(CPU, 메모리, GPU), 모델 서버, 앞단 프록시 또는 사용자 정의 수집기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="164"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="166"/>
         <source>Positive scales out, negative scales in</source>
         <translation>양수는 스케일 아웃, 음수는 스케일 인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="167"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="169"/>
         <source>Replicas become ceil(metric / target)</source>
         <translation>레플리카 수 = ceil(메트릭 / 목표)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="170"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="172"/>
         <source>How long the condition must hold before scaling out</source>
         <translation>스케일 아웃 전에 조건이 유지되어야 하는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="171"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="173"/>
         <source>How long the condition must hold before scaling in</source>
         <translation>스케일 인 전에 조건이 유지되어야 하는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="172"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="174"/>
         <source>How long to wait after any change before the next</source>
         <translation>변경 후 다음 변경까지 기다리는 시간</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="199"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="201"/>
         <source>Source</source>
         <translation>출처</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="201"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="203"/>
         <source>Metric</source>
         <translation>메트릭</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="208"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="210"/>
         <source>When</source>
         <translation>조건</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="210"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="212"/>
         <source>Then</source>
         <translation>동작</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="215"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
         <source>Min replicas</source>
         <translation>최소 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="217"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="219"/>
         <source>Max replicas</source>
         <translation>최대 레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="220"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="222"/>
         <source>Scale-out delay</source>
         <translation>스케일 아웃 지연</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="222"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
         <source>Scale-in delay</source>
         <translation>스케일 인 지연</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="224"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="226"/>
         <source>Cooldown</source>
         <translation>쿨다운</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="324"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="327"/>
         <source>%1 exports no Prometheus metrics: rules can use the proxy&apos;s metrics and the kernel&apos;s.</source>
         <translation>%1은(는) Prometheus 메트릭을 내보내지 않습니다: 규칙에는 프록시와 커널의 메트릭을 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="327"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="330"/>
         <source>%1: %2 is read from %3; its own names work too.</source>
         <translation>%1: %2은(는) %3에서 읽습니다. 런타임 고유의 이름도 쓸 수 있습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="420"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="423"/>
         <source>&lt;metric&gt;</source>
         <translation>&lt;메트릭&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="424"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="427"/>
         <source>Scale to ceil(%1 / %2) replicas when %3 (out after %4 s, in after %5 s)</source>
         <translation>%3일 때 레플리카를 ceil(%1 / %2)개로 조정 (아웃은 %4초, 인은 %5초 후)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="429"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="432"/>
         <source>Scale out by %1 when %2 for %3 s</source>
         <translation>%2 상태가 %3초 지속되면 %1개 스케일 아웃</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="431"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="434"/>
         <source>Scale in by %1 when %2 for %3 s</source>
         <translation>%2 상태가 %3초 지속되면 %1개 스케일 인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="433"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="436"/>
         <source>Keeps %1 to %2 replicas and waits %3 s after any change.</source>
         <translation>레플리카를 %1~%2개로 유지하고, 변경 후 %3초 기다립니다.</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="452"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="455"/>
         <source>New rule</source>
         <translation>새 규칙</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="453"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="456"/>
         <source>Edit rule %1</source>
         <translation>규칙 %1 편집</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="457"/>
         <source>Create rule</source>
         <translation>규칙 만들기</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="457"/>
         <source>Save rule</source>
         <translation>규칙 저장</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="454"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="457"/>
         <source>Saving…</source>
         <translation>저장 중…</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="503"/>
+        <location filename="../ui/autoscale/autoscaleruleform.cpp" line="506"/>
         <source>ConflictingRules: this rule conflicts with rule %1, “%2”.</source>
         <translation>ConflictingRules: 이 규칙은 기존 규칙 %1(“%2”)과 충돌합니다.</translation>
     </message>

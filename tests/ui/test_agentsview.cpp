@@ -244,12 +244,16 @@ void TestAgentsView::showsThePendingQueue()
     QCOMPARE(m_view->queueModel()->headerData(PendingQueueModel::Reason, Qt::Horizontal).toString(), u"Why it waits"_s);
     QCOMPARE(m_view->queueSummary()->text(), u"Pending queue: 2 replica(s) wait for room, by priority, then by age."_s);
     QVERIFY(m_view->queueView()->isVisible());
+    // What endpoints want passes what there is, and the summary says where the rest is.
+    QTRY_VERIFY2(m_view->summary()->text().endsWith(u"the rest waits in the pending queue below."_s),
+                 qPrintable(m_view->summary()->text()));
     const QString failed = UiTest::saveScreenshot(*m_view, u"agents-queue"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
 
     // Scaled back, nothing waits.
     QVERIFY(service().scaleReplicas(r.name, 1));
     QTRY_COMPARE(m_view->queueModel()->rowCount(), 0);
+    QTRY_VERIFY2(!m_view->summary()->text().contains(u"pending queue"_s), qPrintable(m_view->summary()->text()));
     QVERIFY(service().deleteEndpoint(r.name));
 }
 

@@ -224,7 +224,11 @@ void AgentsView::showSummary(const ResourceSlots &reserved, const ResourceSlots 
                             DisplayFormat::bytes(reserved.memoryBytes), DisplayFormat::bytes(total.memoryBytes));
     if (total.gpu > 0 || reserved.gpu > 0)
         text += tr(", %1 of %2 GPUs").arg(DisplayFormat::cores(reserved.gpu), DisplayFormat::cores(total.gpu));
-    m_summary->setText(text + u'.');
+    text += u'.';
+    // What endpoints want counts the replicas still waiting, so it can pass what there is.
+    if (!reserved.fitsIn(total))
+        text += u' ' + tr("That is more than there is: the rest waits in the pending queue below.");
+    m_summary->setText(text);
 }
 
 } // namespace ServeDeck
