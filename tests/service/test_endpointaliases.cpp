@@ -10,6 +10,7 @@
 #include "service/routingpublisher.h"
 #include "store/repository.h"
 #include "support/manualclock.h"
+#include "support/servicefixture.h"
 #include "support/require.h"
 
 using namespace ServeDeck;
@@ -37,15 +38,11 @@ class TestEndpointAliases final : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<TokenSigner> m_signer;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<ModelServingService> m_service;
+    ServiceFixture m_fx;
 
     QStringList aliasesOf(const QString &name)
     {
-        return require(m_service->endpointInfo(name), "info").endpoint.aliases;
+        return require(m_fx.service->endpointInfo(name), "info").endpoint.aliases;
     }
 
 private Q_SLOTS:
@@ -53,25 +50,11 @@ private Q_SLOTS:
 
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_repository = std::make_unique<Repository>();
-        QVERIFY(m_repository->open(m_dir->filePath(u"servedeck.db"_s)).ok());
-        m_signer = std::make_unique<TokenSigner>(QByteArray(32, 'k'));
-        m_clock = std::make_unique<ManualClock>();
-        ServiceConfig config;
-        config.capacity.total = {8, qint64(16) << 30, 0};
-        config.proxyBaseUrl = u"http://127.0.0.1:7480"_s;
-        config.modelRoots = {qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + u"/resources/models"_s};
-        m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, *m_clock);
+        const QString failed = m_fx.open(ServiceFixture::defaultConfig());
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
-    void cleanup()
-    {
-        m_service.reset();
-        m_repository.reset();
-        m_dir.reset();
-    }
+    void cleanup() { m_fx.close(); }
 
     void reservedNamesAreRefused_data()
     {
@@ -91,44 +74,44 @@ private Q_SLOTS:
             QVERIFY2(result.error().message.contains(u"'%1' is reserved"_s.arg(word)), qPrintable(result.error().message));
             QCOMPARE(result.error().details.value(u"reserved"_s).toString(), word);
         };
-        refused(m_service->createEndpoint(request(word)), "create named");
-        refused(m_service->createEndpoint(request(u"chat"_s, {u"ok-alias"_s, word})), "create aliased");
-        QCOMPARE(require(m_repository->endpoints(), "endpoints").size(), 0);
-        QVERIFY(m_service->dryRun(request(word)).problems.size() >= 1);
+        refused(m_fx.service->createEndpoint(request(word)), "create named");
+        refused(m_fx.service->createEndpoint(request(u"chat"_s, {u"ok-alias"_s, word})), "create aliased");
+        QCOMPARE(require(m_fx.repository->endpoints(), "endpoints").size(), 0);
+        QVERIFY(m_fx.service->dryRun(request(word)).problems.size() >= 1);
 
-        require(m_service->createEndpoint(request(u"chat"_s, {u"assistant"_s})), "create");
+        require(m_fx.service->createEndpoint(request(u"chat"_s, {u"assistant"_s})), "create");
         ModifyEndpointRequest rename;
         rename.name = word;
-        refused(m_service->modifyEndpoint(u"chat"_s, rename), "rename");
+        refused(m_fx.service->modifyEndpoint(u"chat"_s, rename), "rename");
         ModifyEndpointRequest alias;
         alias.aliases = QStringList{u"helper"_s, word};
-        refused(m_service->modifyEndpoint(u"chat"_s, alias), "alias");
+        refused(m_fx.service->modifyEndpoint(u"chat"_s, alias), "alias");
         QCOMPARE(aliasesOf(u"chat"_s), QStringList{u"assistant"_s});
-        QVERIFY(require(m_repository->liveEndpointByName(u"chat"_s), "by name").has_value());
+        QVERIFY(require(m_fx.repository->liveEndpointByName(u"chat"_s), "by name").has_value());
     }
 
     void aliasesAreStoredInOrderAndReplaced()
     {
-        const Endpoint created = require(m_service->createEndpoint(request(u"chat"_s, {u"gpt-4o"_s, u"assistant"_s})), "create");
+        const Endpoint created = require(m_fx.service->createEndpoint(request(u"chat"_s, {u"gpt-4o"_s, u"assistant"_s})), "create");
         QCOMPARE(created.aliases, (QStringList{u"gpt-4o"_s, u"assistant"_s}));
         QCOMPARE(aliasesOf(u"chat"_s), (QStringList{u"gpt-4o"_s, u"assistant"_s}));
-        const QList<EndpointInfo> listed = require(m_service->listEndpoints(), "list");
+        const QList<EndpointInfo> listed = require(m_fx.service->listEndpoints(), "list");
         QCOMPARE(listed.size(), 1);
         QCOMPARE(listed[0].endpoint.aliases, (QStringList{u"gpt-4o"_s, u"assistant"_s}));
 
         ModifyEndpointRequest change;
         change.aliases = QStringList{u"helper"_s};
-        QCOMPARE(require(m_service->modifyEndpoint(u"chat"_s, change), "modify").endpoint.aliases, QStringList{u"helper"_s});
+        QCOMPARE(require(m_fx.service->modifyEndpoint(u"chat"_s, change), "modify").endpoint.aliases, QStringList{u"helper"_s});
         QCOMPARE(aliasesOf(u"chat"_s), QStringList{u"helper"_s});
         change.aliases = QStringList{};
-        require(m_service->modifyEndpoint(u"chat"_s, change), "clear");
+        require(m_fx.service->modifyEndpoint(u"chat"_s, change), "clear");
         QVERIFY(aliasesOf(u"chat"_s).isEmpty());
         // A modify that names no aliases keeps them.
         change.aliases = QStringList{u"kept"_s};
-        require(m_service->modifyEndpoint(u"chat"_s, change), "set");
+        require(m_fx.service->modifyEndpoint(u"chat"_s, change), "set");
         ModifyEndpointRequest other;
         other.replicas = 2;
-        require(m_service->modifyEndpoint(u"chat"_s, other), "replicas");
+        require(m_fx.service->modifyEndpoint(u"chat"_s, other), "replicas");
         QCOMPARE(aliasesOf(u"chat"_s), QStringList{u"kept"_s});
     }
 
@@ -158,19 +141,19 @@ private Q_SLOTS:
         QFETCH(QStringList, aliases);
         QFETCH(QString, type);
 
-        require(m_service->createEndpoint(request(u"chat"_s, {u"assistant"_s})), "create");
-        const auto created = m_service->createEndpoint(request(name, aliases));
+        require(m_fx.service->createEndpoint(request(u"chat"_s, {u"assistant"_s})), "create");
+        const auto created = m_fx.service->createEndpoint(request(name, aliases));
         QVERIFY(!created.ok());
         QCOMPARE(created.error().typeName(), type);
-        QCOMPARE(require(m_repository->endpoints(), "endpoints").size(), 1);
+        QCOMPARE(require(m_fx.repository->endpoints(), "endpoints").size(), 1);
 
-        require(m_service->createEndpoint(request(u"other"_s, {u"before"_s})), "create other");
+        require(m_fx.service->createEndpoint(request(u"other"_s, {u"before"_s})), "create other");
         ModifyEndpointRequest change;
         if (name != u"other")
             change.name = name;
         else
             change.aliases = aliases;
-        const auto modified = m_service->modifyEndpoint(u"other"_s, change);
+        const auto modified = m_fx.service->modifyEndpoint(u"other"_s, change);
         QVERIFY(!modified.ok());
         QCOMPARE(modified.error().typeName(), type);
         QCOMPARE(aliasesOf(u"other"_s), QStringList{u"before"_s});
@@ -179,21 +162,21 @@ private Q_SLOTS:
 
     void deletingFreesTheAliases()
     {
-        require(m_service->createEndpoint(request(u"chat"_s, {u"assistant"_s})), "create");
-        const auto taken = m_service->createEndpoint(request(u"other"_s, {u"assistant"_s}));
+        require(m_fx.service->createEndpoint(request(u"chat"_s, {u"assistant"_s})), "create");
+        const auto taken = m_fx.service->createEndpoint(request(u"other"_s, {u"assistant"_s}));
         QVERIFY(!taken.ok());
-        require(m_service->deleteEndpoint(u"chat"_s), "delete");
-        const Endpoint other = require(m_service->createEndpoint(request(u"other"_s, {u"assistant"_s})), "create again");
+        require(m_fx.service->deleteEndpoint(u"chat"_s), "delete");
+        const Endpoint other = require(m_fx.service->createEndpoint(request(u"other"_s, {u"assistant"_s})), "create again");
         QCOMPARE(other.aliases, QStringList{u"assistant"_s});
     }
 
     // The routing snapshot carries them: the front door resolves an alias without the store.
     void theSnapshotCarriesThem()
     {
-        const Endpoint chat = require(m_service->createEndpoint(request(u"chat"_s, {u"gpt-4o"_s, u"assistant"_s})), "create");
-        require(m_service->createEndpoint(request(u"plain"_s)), "create plain");
+        const Endpoint chat = require(m_fx.service->createEndpoint(request(u"chat"_s, {u"gpt-4o"_s, u"assistant"_s})), "create");
+        require(m_fx.service->createEndpoint(request(u"plain"_s)), "create plain");
         ProxyServer proxy(ProxyServer::Options(), nullptr);
-        RoutingPublisher publisher(*m_repository, proxy);
+        RoutingPublisher publisher(*m_fx.repository, proxy);
         require(publisher.publishNow(), "publish");
         const std::shared_ptr<const RoutingSnapshot> snapshot = proxy.snapshot();
         QVERIFY(snapshot);

@@ -12,6 +12,7 @@
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/manualclock.h"
+#include "support/servicefixture.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -40,15 +41,11 @@ class TestGpuCapacity final : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<TokenSigner> m_signer;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<ModelServingService> m_service;
+    ServiceFixture m_fx;
 
     int endpointCount()
     {
-        auto all = m_repository->endpoints();
+        auto all = m_fx.repository->endpoints();
         return all ? int(all->size()) : -1;
     }
 
@@ -65,56 +62,44 @@ private:
 private Q_SLOTS:
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_repository = std::make_unique<Repository>();
-        QVERIFY(m_repository->open(m_dir->filePath(u"servedeck.db"_s)).ok());
-        m_signer = std::make_unique<TokenSigner>(QByteArray(32, 'k'));
-        m_clock = std::make_unique<ManualClock>();
         Capacity base;
         base.total = {8, 16 * kGiB, 0};
         const auto capacity = Capacity::parse(u"gpu=1,gpu_memory=24G"_s, base);
         QVERIFY(capacity.ok());
-        ServiceConfig config;
+        ServiceConfig config = ServiceFixture::defaultConfig();
         config.capacity = *capacity;
-        config.proxyBaseUrl = u"http://127.0.0.1:7480"_s;
-        config.modelRoots = {qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + u"/resources/models"_s};
-        m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, *m_clock);
+        const QString failed = m_fx.open(config);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
-    void cleanup()
-    {
-        m_service.reset();
-        m_repository.reset();
-        m_dir.reset();
-    }
+    void cleanup() { m_fx.close(); }
 
     // Two 10G replicas share device 0; a third, in another endpoint, is 6 GiB short.
     void twoShareTheDeviceAndAThirdIsShort()
     {
-        const auto first = m_service->createEndpoint(onGpu(u"small-a"_s, 2, 1, 10 * kGiB));
+        const auto first = m_fx.service->createEndpoint(onGpu(u"small-a"_s, 2, 1, 10 * kGiB));
         QVERIFY2(first.ok(), first.ok() ? "" : qPrintable(first.error().message));
         QCOMPARE(first->resourceSlots.gpuMemoryBytes, 10 * kGiB);
 
-        const DryRunReport report = m_service->dryRun(onGpu(u"small-b"_s, 1, 0, 10 * kGiB));
+        const DryRunReport report = m_fx.service->dryRun(onGpu(u"small-b"_s, 1, 0, 10 * kGiB));
         QVERIFY(!report.valid);
         QCOMPARE(report.problems.size(), 1);
         checkShort(report.problems.constFirst());
 
-        const auto third = m_service->createEndpoint(onGpu(u"small-b"_s, 1, 0, 10 * kGiB));
+        const auto third = m_fx.service->createEndpoint(onGpu(u"small-b"_s, 1, 0, 10 * kGiB));
         QVERIFY(!third.ok());
         checkShort(third.error());
         QCOMPARE(endpointCount(), 1);  // nothing stored
 
         // What still fits is accepted: 4 GiB are free.
-        QVERIFY(m_service->dryRun(onGpu(u"tiny"_s, 1, 0, 4 * kGiB)).valid);
-        QVERIFY(m_service->createEndpoint(onGpu(u"tiny"_s, 1, 0, 4 * kGiB)).ok());
+        QVERIFY(m_fx.service->dryRun(onGpu(u"tiny"_s, 1, 0, 4 * kGiB)).valid);
+        QVERIFY(m_fx.service->createEndpoint(onGpu(u"tiny"_s, 1, 0, 4 * kGiB)).ok());
     }
 
     // Three at once in one create: the third is named.
     void oneCreateTooManyForTheDevice()
     {
-        const auto created = m_service->createEndpoint(onGpu(u"wide"_s, 3, 1, 10 * kGiB));
+        const auto created = m_fx.service->createEndpoint(onGpu(u"wide"_s, 3, 1, 10 * kGiB));
         QVERIFY(!created.ok());
         checkShort(created.error());
         QVERIFY2(created.error().message.startsWith(u"replica 3 of 3: "_s), qPrintable(created.error().message));
@@ -125,8 +110,8 @@ private Q_SLOTS:
     // A device shared by memory is not taken whole, nor a whole one shared.
     void wholeAndSharedDoNotMix()
     {
-        QVERIFY(m_service->createEndpoint(onGpu(u"sharer"_s, 1, 0, 10 * kGiB)).ok());
-        const auto whole = m_service->createEndpoint(onGpu(u"whole"_s, 1, 1, 0));
+        QVERIFY(m_fx.service->createEndpoint(onGpu(u"sharer"_s, 1, 0, 10 * kGiB)).ok());
+        const auto whole = m_fx.service->createEndpoint(onGpu(u"whole"_s, 1, 1, 0));
         QVERIFY(!whole.ok());
         QCOMPARE(whole.error().type, ErrorType::InsufficientResources);
         QVERIFY2(whole.error().message.contains(u"0 of 1 are free"_s), qPrintable(whole.error().message));
@@ -160,7 +145,7 @@ private Q_SLOTS:
         CreateEndpointRequest request = onGpu(u"llm"_s, 1, 1, 10 * kGiB);
         request.modelFolder = folder.path();
         request.runtimeVariant = u"vllm"_s;
-        const DryRunReport report = m_service->dryRun(request);
+        const DryRunReport report = m_fx.service->dryRun(request);
         QVERIFY(report.launch);
         QVERIFY2(report.launch->commandLine().endsWith(u" --tensor-parallel-size 1 --served-model-name llm --gpu-memory-utilization 0.41"_s),
                  qPrintable(report.launch->commandLine()));
@@ -187,7 +172,7 @@ private Q_SLOTS:
     // More than the device holds at all.
     void beyondTheDevice()
     {
-        const auto big = m_service->createEndpoint(onGpu(u"big"_s, 1, 1, 30 * kGiB));
+        const auto big = m_fx.service->createEndpoint(onGpu(u"big"_s, 1, 1, 30 * kGiB));
         QVERIFY(!big.ok());
         QCOMPARE(big.error().type, ErrorType::InsufficientResources);
         QVERIFY2(big.error().message.contains(u"device 0 (24 GiB): 24 GiB free, the replica needs 30 GiB, 6 GiB short"_s),

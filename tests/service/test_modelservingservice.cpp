@@ -7,6 +7,7 @@
 
 #include "auth/tokensigner.h"
 #include "support/manualclock.h"
+#include "support/servicefixture.h"
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/require.h"
@@ -50,17 +51,13 @@ class TestModelServingService final : public QObject
     Q_OBJECT
 
 private:
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<TokenSigner> m_signer;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<ModelServingService> m_service;
+    ServiceFixture m_fx;
 
-    ModelServingService &service() { return *m_service; }
+    ModelServingService &service() { return *m_fx.service; }
 
     Endpoint create(const CreateEndpointRequest &request)
     {
-        return require(m_service->createEndpoint(request), "create");
+        return require(m_fx.service->createEndpoint(request), "create");
     }
 
     // Routes as the agent would leave them: the reconciler is not part of this suite.
@@ -74,9 +71,9 @@ private:
             r.revisionId = e.currentRevisionId;
             r.status = status;
             r.weight = weight;
-            r.createdAt = r.updatedAt = m_clock->now();
-            m_clock->advance(1);
-            require(m_repository->insertRoute(r), "insert route");
+            r.createdAt = r.updatedAt = m_fx.clock->now();
+            m_fx.clock->advance(1);
+            require(m_fx.repository->insertRoute(r), "insert route");
             out << r;
         }
         return out;
@@ -84,7 +81,7 @@ private:
 
     QString missingFilesFolder()
     {
-        const QString folder = m_dir->filePath(QStringLiteral("incomplete-model"));
+        const QString folder = m_fx.dir->filePath(QStringLiteral("incomplete-model"));
         QDir().mkpath(folder + QStringLiteral("/weights"));
         writeFile(folder + QStringLiteral("/model-definition.yaml"),
                   "models:\n"
@@ -103,25 +100,11 @@ private Q_SLOTS:
 
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dir->isValid());
-        m_repository = std::make_unique<Repository>();
-        QVERIFY(m_repository->open(m_dir->filePath(QStringLiteral("servedeck.db"))).ok());
-        m_signer = std::make_unique<TokenSigner>(kKey);
-        m_clock = std::make_unique<ManualClock>();
-        ServiceConfig config;
-        config.capacity.total = {8, qint64(16) << 30, 0};
-        config.proxyBaseUrl = QStringLiteral("http://127.0.0.1:7480");
-        config.modelRoots = {demoModels()};
-        m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, *m_clock);
+        const QString failed = m_fx.open(ServiceFixture::defaultConfig(), kKey);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
-    void cleanup()
-    {
-        m_service.reset();
-        m_repository.reset();
-        m_dir.reset();
-    }
+    void cleanup() { m_fx.close(); }
 
     // 1.1 a normal deployment answers with the endpoint, its URL and PROVISIONING.
     void createNormal()
@@ -309,7 +292,7 @@ private Q_SLOTS:
     // program that is nowhere to be found, each named.
     void dryRunPresetNamesMissingFilesAndProgram()
     {
-        const QString folder = m_dir->filePath(QStringLiteral("bare"));
+        const QString folder = m_fx.dir->filePath(QStringLiteral("bare"));
         QDir().mkpath(folder);
         writeFile(folder + QStringLiteral("/README.md"), "weights to come\n");
         CreateEndpointRequest r = sentiment(1);
@@ -341,12 +324,12 @@ private Q_SLOTS:
     // program missing here is shown, and refuses nothing.
     void missingProgramRefusesNothingWhereRemoteAgentsMayRunIt()
     {
-        const QString folder = m_dir->filePath(QStringLiteral("gguf"));
+        const QString folder = m_fx.dir->filePath(QStringLiteral("gguf"));
         QDir().mkpath(folder);
         writeFile(folder + QStringLiteral("/tiny-q4.gguf"), "GGUF");
         ServiceConfig config = service().config();
         config.remoteAgents = true;
-        ModelServingService remote(*m_repository, *m_signer, config, *m_clock);
+        ModelServingService remote(*m_fx.repository, *m_fx.signer, config, *m_fx.clock);
         CreateEndpointRequest r = sentiment(1);
         r.modelFolder = folder;
         r.runtimeVariant = QStringLiteral("llama-cpp");
@@ -366,7 +349,7 @@ private Q_SLOTS:
 
     void dryRunBrokenDefinitionNamesTheLine()
     {
-        const QString folder = m_dir->filePath(QStringLiteral("broken"));
+        const QString folder = m_fx.dir->filePath(QStringLiteral("broken"));
         QDir().mkpath(folder);
         writeFile(folder + QStringLiteral("/model-definition.yaml"),
                   "models:\n  - name: m\n    model_path: /models\n    service:\n      start_command: x\n      port: many\n");
@@ -696,18 +679,18 @@ private Q_SLOTS:
 
         // The token itself verifies with the signing key and carries the same claims.
         const auto peer = allowedIps.isEmpty() ? QHostAddress(QStringLiteral("10.0.0.1")) : QHostAddress(QStringLiteral("192.168.1.7"));
-        const auto verdict = m_signer->verify(token->token, e.id.toString(QUuid::WithoutBraces), *tokenScopeFromName(scope),
-                                              peer, m_clock->now());
+        const auto verdict = m_fx.signer->verify(token->token, e.id.toString(QUuid::WithoutBraces), *tokenScopeFromName(scope),
+                                              peer, m_fx.clock->now());
         QVERIFY2(verdict.claims.has_value(), qPrintable(verdict.reason));
         QCOMPARE(verdict.claims->tokenId, token->grant.id);
         if (!allowedIps.isEmpty()) {
-            const auto outside = m_signer->verify(token->token, e.id.toString(QUuid::WithoutBraces), *tokenScopeFromName(scope),
-                                                  QHostAddress(QStringLiteral("10.0.0.1")), m_clock->now());
+            const auto outside = m_fx.signer->verify(token->token, e.id.toString(QUuid::WithoutBraces), *tokenScopeFromName(scope),
+                                                  QHostAddress(QStringLiteral("10.0.0.1")), m_fx.clock->now());
             QCOMPARE(outside.rejection, TokenSigner::Rejection::AddressNotAllowed);
         }
         if (expiry >= 0) {
-            const auto later = m_signer->verify(token->token, e.id.toString(QUuid::WithoutBraces), *tokenScopeFromName(scope),
-                                                peer, m_clock->now().addSecs(expiry + 1));
+            const auto later = m_fx.signer->verify(token->token, e.id.toString(QUuid::WithoutBraces), *tokenScopeFromName(scope),
+                                                peer, m_fx.clock->now().addSecs(expiry + 1));
             QCOMPARE(later.rejection, TokenSigner::Rejection::Expired);
         }
         // What is stored is the grant, never the token.
@@ -758,8 +741,8 @@ private Q_SLOTS:
             r.message = QStringLiteral("failure %1").arg(i);
             r.exitCode = 137;
             r.signal = 9;
-            r.time = m_clock->now();
-            m_clock->advance(10);
+            r.time = m_fx.clock->now();
+            m_fx.clock->advance(10);
             QVERIFY(service().recordError(r).ok());
         }
         auto errors = service().listErrors(e.name, limit, type);
@@ -785,7 +768,7 @@ private Q_SLOTS:
     {
         Endpoint e = create(sentiment(1));
         e.retries = 6;
-        QVERIFY(m_repository->updateEndpoint(e).ok());
+        QVERIFY(m_fx.repository->updateEndpoint(e).ok());
         ErrorRecord r;
         r.endpointId = e.id;
         r.type = QStringLiteral("StartFailed");

@@ -12,6 +12,7 @@
 #include "service/rolloutcontroller.h"
 #include "store/repository.h"
 #include "support/manualclock.h"
+#include "support/servicefixture.h"
 #include "support/require.h"
 
 using namespace ServeDeck;
@@ -22,11 +23,7 @@ class TestRolloutController final : public QObject
 
 private:
     static constexpr int kMaxRetries = 2;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<TokenSigner> m_signer;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<ModelServingService> m_service;
+    ServiceFixture m_fx;
     std::unique_ptr<Reconciler> m_reconciler;
     std::unique_ptr<RolloutController> m_controller;
     QSet<QUuid> m_running;
@@ -35,7 +32,7 @@ private:
 
     void makeController()
     {
-        m_controller = std::make_unique<RolloutController>(*m_service, *m_repository, *m_clock,
+        m_controller = std::make_unique<RolloutController>(*m_fx.service, *m_fx.repository, *m_fx.clock,
                                                            ProxyServer::latencyBucketBounds());
         m_controller->setCounterSource([this] { return m_counters; });
     }
@@ -49,7 +46,7 @@ private:
             for (const QUuid &id : pass->draining)
                 m_running.remove(id);
             for (const QUuid &id : pass->created) {
-                QVERIFY(m_service->updateRouteState(id, RouteStatus::Healthy, QStringLiteral("local:1:%1").arg(1000 + m_running.size()),
+                QVERIFY(m_fx.service->updateRouteState(id, RouteStatus::Healthy, QStringLiteral("local:1:%1").arg(1000 + m_running.size()),
                                                     QStringLiteral("local")));
                 m_running.insert(id);
             }
@@ -61,7 +58,7 @@ private:
     QHash<QUuid, int> activeByRevision()
     {
         QHash<QUuid, int> out;
-        const QList<Route> routes = *m_repository->routes(m_endpoint.id);  // a named copy: the Result is a temporary
+        const QList<Route> routes = *m_fx.repository->routes(m_endpoint.id);  // a named copy: the Result is a temporary
         for (const Route &r : routes) {
             if (r.isActive())
                 out[r.revisionId] += 1;
@@ -73,7 +70,7 @@ private:
     void addTraffic(const QUuid &revision, qint64 requests, qint64 errors, double ms)
     {
         const QList<double> bounds = ProxyServer::latencyBucketBounds();
-        const QList<Route> routes = *m_repository->routes(m_endpoint.id);  // a named copy: the Result is a temporary
+        const QList<Route> routes = *m_fx.repository->routes(m_endpoint.id);  // a named copy: the Result is a temporary
         for (const Route &r : routes) {
             if (r.revisionId != revision || r.status != RouteStatus::Healthy)
                 continue;
@@ -91,7 +88,7 @@ private:
         QFAIL("no HEALTHY route of that revision");
     }
 
-    Rollout current() { return m_service->rolloutInfo(m_endpoint.name, QStringLiteral("latest"))->rollout; }
+    Rollout current() { return m_fx.service->rolloutInfo(m_endpoint.name, QStringLiteral("latest"))->rollout; }
 
     RolloutInfo startProgressive(const QList<int> &steps)
     {
@@ -105,7 +102,7 @@ private:
         analysis.minRequests = 50;
         analysis.failureThreshold = 2;
         request.analysis = analysis;
-        return require(m_service->startRollout(m_endpoint.name, request), "start");
+        return require(m_fx.service->startRollout(m_endpoint.name, request), "start");
     }
 
 private Q_SLOTS:
@@ -113,17 +110,12 @@ private Q_SLOTS:
 
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        m_repository = std::make_unique<Repository>();
-        QVERIFY(m_repository->open(m_dir->filePath(QStringLiteral("db.sqlite"))).ok());
-        m_signer = std::make_unique<TokenSigner>(QByteArray(32, 'k'));
-        m_clock = std::make_unique<ManualClock>();
-        ServiceConfig config;
+        ServiceConfig config = ServiceFixture::defaultConfig();
         config.capacity.total = {64, qint64(64) << 30, 0};
-        config.modelRoots = {qEnvironmentVariable("SERVEDECK_SOURCE_DIR") + QStringLiteral("/resources/models")};
         config.maxRetries = kMaxRetries;
-        m_service = std::make_unique<ModelServingService>(*m_repository, *m_signer, config, *m_clock);
-        m_reconciler = std::make_unique<Reconciler>(*m_repository, *m_clock, kMaxRetries);
+        const QString failed = m_fx.open(config);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        m_reconciler = std::make_unique<Reconciler>(*m_fx.repository, *m_fx.clock, kMaxRetries);
         m_running.clear();
         m_counters.clear();
         m_reconciler->setReplicaProbe([this](const Route &r) { return m_running.contains(r.id); });
@@ -133,7 +125,7 @@ private Q_SLOTS:
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = QStringLiteral("iris-v1");
         r.replicas = 3;
-        m_endpoint = require(m_service->createEndpoint(r), "create");
+        m_endpoint = require(m_fx.service->createEndpoint(r), "create");
         settle();
     }
 
@@ -141,9 +133,7 @@ private Q_SLOTS:
     {
         m_controller.reset();
         m_reconciler.reset();
-        m_service.reset();
-        m_repository.reset();
-        m_dir.reset();
+        m_fx.close();
     }
 
     // Steps 10 -> 50 -> 100, one a minute, the first two passing: the timeline to the second.
@@ -160,21 +150,21 @@ private Q_SLOTS:
         for (int step = 1; step <= 3; ++step) {
             addTraffic(v2, 100, 0, 20);
             addTraffic(v1, 400, 0, 20);
-            m_clock->advance(59);
+            m_fx.clock->advance(59);
             QCOMPARE(*m_controller->runOnce(), 0);  // not yet
-            m_clock->advance(1);
+            m_fx.clock->advance(1);
             QCOMPARE(*m_controller->runOnce(), 1);
             settle();
         }
         // The 100 % step leaves stable nothing to compare with: after its interval it switches.
         Rollout o = current();
         QCOMPARE(o.phase, RolloutPhase::Succeeded);
-        QCOMPARE(m_service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v2);
-        QCOMPARE(m_service->endpointInfo(m_endpoint.name)->endpoint.modelVersion, QStringLiteral("v2"));
+        QCOMPARE(m_fx.service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v2);
+        QCOMPARE(m_fx.service->endpointInfo(m_endpoint.name)->endpoint.modelVersion, QStringLiteral("v2"));
         QCOMPARE(activeByRevision().value(v2), 3);
         QCOMPARE(activeByRevision().value(v1), 0);
 
-        const RolloutInfo info = *m_service->rolloutInfo(m_endpoint.name, QStringLiteral("latest"));
+        const RolloutInfo info = *m_fx.service->rolloutInfo(m_endpoint.name, QStringLiteral("latest"));
         QList<int> weights;
         QList<qint64> seconds;
         for (const RolloutEvent &e : info.events) {
@@ -205,10 +195,10 @@ private Q_SLOTS:
         settle();
         QVERIFY(m_controller->runOnce().ok());
         for (int i = 0; i < 5; ++i) {
-            m_clock->advance(60);
+            m_fx.clock->advance(60);
             QVERIFY(m_controller->runOnce().ok());
         }
-        const RolloutInfo info = *m_service->rolloutInfo(m_endpoint.name, QStringLiteral("latest"));
+        const RolloutInfo info = *m_fx.service->rolloutInfo(m_endpoint.name, QStringLiteral("latest"));
         QCOMPARE(info.rollout.phase, RolloutPhase::Progressing);
         QCOMPARE(info.rollout.stepIndex, 0);
         QCOMPARE(info.rollout.weight, 10);
@@ -230,7 +220,7 @@ private Q_SLOTS:
         for (int failed = 1; failed <= 2; ++failed) {
             addTraffic(v2, 100, 30, 20);
             addTraffic(v1, 400, 0, 20);
-            m_clock->advance(60);
+            m_fx.clock->advance(60);
             QCOMPARE(*m_controller->runOnce(), 1);
             QCOMPARE(current().failedChecks, failed);
         }
@@ -241,7 +231,7 @@ private Q_SLOTS:
         settle();
         QCOMPARE(activeByRevision().value(v2), 0);
         QCOMPARE(activeByRevision().value(v1), 3);
-        QCOMPARE(m_service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v1);
+        QCOMPARE(m_fx.service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v1);
     }
 
     // The new revision's replicas fail to start past the limit: back to stable, saying why.
@@ -250,7 +240,7 @@ private Q_SLOTS:
         ModifyEndpointRequest upgrade;
         upgrade.modelVersion = QStringLiteral("v2");
         upgrade.modelFolder = QStringLiteral("iris-v2");
-        const EndpointInfo modified = require(m_service->modifyEndpoint(m_endpoint.name, upgrade), "modify");
+        const EndpointInfo modified = require(m_fx.service->modifyEndpoint(m_endpoint.name, upgrade), "modify");
         const QUuid v2 = modified.rollout->toRevisionId;
         for (int attempt = 0; attempt <= kMaxRetries; ++attempt) {
             auto pass = m_reconciler->runOnce();
@@ -263,7 +253,7 @@ private Q_SLOTS:
                 record.message = QStringLiteral("the model server exited at start");
                 record.exitCode = 3;
                 record.logTail = QStringLiteral("loading model...\nfatal: bad weights");
-                QVERIFY(m_service->recordReplicaFailure(record, RouteStatus::FailedToStart, true));
+                QVERIFY(m_fx.service->recordReplicaFailure(record, RouteStatus::FailedToStart, true));
             }
             QVERIFY(m_controller->runOnce().ok());
         }
@@ -274,7 +264,7 @@ private Q_SLOTS:
                      && o.reason.contains(QStringLiteral("bad weights")),
                  qPrintable(o.reason));
         // The stable revision's own retry count is untouched, and it kept its three replicas.
-        QCOMPARE(m_service->endpointInfo(m_endpoint.name)->endpoint.retries, 0);
+        QCOMPARE(m_fx.service->endpointInfo(m_endpoint.name)->endpoint.retries, 0);
         settle();
         QCOMPARE(activeByRevision().value(m_endpoint.currentRevisionId), 3);
         QCOMPARE(activeByRevision().value(v2), 0);
@@ -287,13 +277,13 @@ private Q_SLOTS:
         request.modelVersion = QStringLiteral("v2");
         request.modelFolder = QStringLiteral("iris-v2");
         request.progressDeadlineSeconds = 120;
-        require(m_service->startRollout(m_endpoint.name, request), "start");
+        require(m_fx.service->startRollout(m_endpoint.name, request), "start");
         QVERIFY(m_reconciler->runOnce().ok());  // a surge replica, never HEALTHY
         QVERIFY(m_controller->runOnce().ok());
-        m_clock->advance(119);
+        m_fx.clock->advance(119);
         QVERIFY(m_controller->runOnce().ok());
         QCOMPARE(current().phase, RolloutPhase::Progressing);
-        m_clock->advance(1);
+        m_fx.clock->advance(1);
         QVERIFY(m_controller->runOnce().ok());
         QCOMPARE(current().phase, RolloutPhase::RolledBack);
         QVERIFY2(current().reason.contains(QStringLiteral("progress deadline")), qPrintable(current().reason));
@@ -309,14 +299,14 @@ private Q_SLOTS:
         request.modelFolder = QStringLiteral("iris-v2");
         request.strategy = RolloutStrategy::BlueGreen;
         request.rollbackWindowSeconds = 600;
-        const QUuid v2 = require(m_service->startRollout(m_endpoint.name, request), "start").rollout.toRevisionId;
+        const QUuid v2 = require(m_fx.service->startRollout(m_endpoint.name, request), "start").rollout.toRevisionId;
         auto pass = m_reconciler->runOnce();
         QCOMPARE(activeByRevision().value(v2), 3);
         QCOMPARE(activeByRevision().value(v1), 3);
         QCOMPARE(*m_controller->runOnce(), 0);  // none HEALTHY yet
         for (qsizetype i = 0; i < pass->created.size(); ++i) {
             const QUuid id = pass->created.at(i);
-            QVERIFY(m_service->updateRouteState(id, RouteStatus::Healthy, QStringLiteral("local:2:%1").arg(2000 + i),
+            QVERIFY(m_fx.service->updateRouteState(id, RouteStatus::Healthy, QStringLiteral("local:2:%1").arg(2000 + i),
                                                 QStringLiteral("local")));
             m_running.insert(id);
             if (i + 1 < pass->created.size())
@@ -325,16 +315,16 @@ private Q_SLOTS:
         QCOMPARE(*m_controller->runOnce(), 1);
         Rollout o = current();
         QCOMPARE(o.phase, RolloutPhase::Succeeded);
-        QCOMPARE(o.warmUntil, m_clock->now().addSecs(600));
+        QCOMPARE(o.warmUntil, m_fx.clock->now().addSecs(600));
         settle();
         QCOMPARE(activeByRevision().value(v1), 3);  // warm
-        QCOMPARE(m_service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v2);
+        QCOMPARE(m_fx.service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v2);
 
         // Rollback inside the window: v1 is current again at once, v2 goes.
-        auto back = m_service->actOnRollout(m_endpoint.name, QStringLiteral("latest"), RolloutAction::Rollback);
+        auto back = m_fx.service->actOnRollout(m_endpoint.name, QStringLiteral("latest"), RolloutAction::Rollback);
         QVERIFY2(back.ok(), back ? "" : qPrintable(back.error().message));
         QCOMPARE(back->rollout.phase, RolloutPhase::RolledBack);
-        QCOMPARE(m_service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v1);
+        QCOMPARE(m_fx.service->endpointInfo(m_endpoint.name)->endpoint.currentRevisionId, v1);
         settle();
         QCOMPARE(activeByRevision().value(v2), 0);
         QCOMPARE(activeByRevision().value(v1), 3);
@@ -343,13 +333,13 @@ private Q_SLOTS:
         request.revision = v2.toString(QUuid::WithoutBraces);
         request.modelVersion.reset();
         request.modelFolder.reset();
-        require(m_service->startRollout(m_endpoint.name, request), "again");
+        require(m_fx.service->startRollout(m_endpoint.name, request), "again");
         settle();
         QCOMPARE(*m_controller->runOnce(), 1);
         settle();
-        m_clock->advance(599);
+        m_fx.clock->advance(599);
         QCOMPARE(*m_controller->runOnce(), 0);
-        m_clock->advance(1);
+        m_fx.clock->advance(1);
         QCOMPARE(*m_controller->runOnce(), 1);
         settle();
         QCOMPARE(activeByRevision().value(v1), 0);
@@ -367,7 +357,7 @@ private Q_SLOTS:
         QVERIFY(m_controller->runOnce().ok());
         addTraffic(v2, 100, 0, 20);
         addTraffic(v1, 400, 0, 20);
-        m_clock->advance(60);
+        m_fx.clock->advance(60);
         QCOMPARE(*m_controller->runOnce(), 1);
         QCOMPARE(current().stepIndex, 1);
         settle();
@@ -379,12 +369,12 @@ private Q_SLOTS:
         QCOMPARE(current().weight, 50);
         QCOMPARE(current().phase, RolloutPhase::Progressing);
         // Its window starts over after the restart: a full interval of traffic from now.
-        m_clock->advance(60);
+        m_fx.clock->advance(60);
         QVERIFY(m_controller->runOnce().ok());
         QCOMPARE(current().stepIndex, 1);  // no traffic since the restart: inconclusive
         addTraffic(v2, 200, 0, 20);
         addTraffic(v1, 300, 0, 20);
-        m_clock->advance(60);
+        m_fx.clock->advance(60);
         QCOMPARE(*m_controller->runOnce(), 1);
         QCOMPARE(current().stepIndex, 2);
     }
@@ -422,11 +412,11 @@ private Q_SLOTS:
             request.weight = weight;
         request.modelVersion = version;
         request.modelFolder = version == QStringLiteral("v1") ? QStringLiteral("iris-v1") : QStringLiteral("iris-v2");
-        auto refused = m_service->startRollout(m_endpoint.name, request);
+        auto refused = m_fx.service->startRollout(m_endpoint.name, request);
         QCOMPARE(refused.error().type, ErrorType::InvalidArgument);
         QCOMPARE(refused.error().details.value(QStringLiteral("field")).toString(), field);
-        QCOMPARE(m_service->rollouts(m_endpoint.name)->size(), 0);
-        QCOMPARE(m_service->revisions(m_endpoint.name)->size(), 1);
+        QCOMPARE(m_fx.service->rollouts(m_endpoint.name)->size(), 0);
+        QCOMPARE(m_fx.service->revisions(m_endpoint.name)->size(), 1);
     }
 
     // One rollout at a time; an unknown rollout is NotFound; actions only in their phase.
@@ -436,24 +426,24 @@ private Q_SLOTS:
         RolloutRequest second;
         second.modelVersion = QStringLiteral("v3");
         second.modelFolder = QStringLiteral("iris-v2");
-        auto busy = m_service->startRollout(m_endpoint.name, second);
+        auto busy = m_fx.service->startRollout(m_endpoint.name, second);
         QCOMPARE(busy.error().type, ErrorType::RolloutInProgress);
-        QCOMPARE(m_service->revisions(m_endpoint.name)->size(), 2);  // v3 was not added
-        QCOMPARE(m_service->rolloutInfo(m_endpoint.name, QUuid::createUuid().toString()).error().type, ErrorType::NotFound);
-        QCOMPARE(m_service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Resume).error().type,
+        QCOMPARE(m_fx.service->revisions(m_endpoint.name)->size(), 2);  // v3 was not added
+        QCOMPARE(m_fx.service->rolloutInfo(m_endpoint.name, QUuid::createUuid().toString()).error().type, ErrorType::NotFound);
+        QCOMPARE(m_fx.service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Resume).error().type,
                  ErrorType::InvalidArgument);
-        QCOMPARE(m_service->setRolloutWeight(m_endpoint.name, QStringLiteral("current"), 40).error().type,
+        QCOMPARE(m_fx.service->setRolloutWeight(m_endpoint.name, QStringLiteral("current"), 40).error().type,
                  ErrorType::InvalidArgument);  // a progressive rollout sets its own share
-        QCOMPARE(m_service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Pause)->rollout.phase,
+        QCOMPARE(m_fx.service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Pause)->rollout.phase,
                  RolloutPhase::Paused);
         // Paused: time passes, nothing is analysed.
-        m_clock->advance(600);
+        m_fx.clock->advance(600);
         QCOMPARE(*m_controller->runOnce(), 0);
-        QCOMPARE(m_service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Resume)->rollout.phase,
+        QCOMPARE(m_fx.service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Resume)->rollout.phase,
                  RolloutPhase::Progressing);
-        QCOMPARE(m_service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Abort)->rollout.phase,
+        QCOMPARE(m_fx.service->actOnRollout(m_endpoint.name, QStringLiteral("current"), RolloutAction::Abort)->rollout.phase,
                  RolloutPhase::Aborted);
-        QCOMPARE(m_service->actOnRollout(m_endpoint.name, QStringLiteral("latest"), RolloutAction::Promote).error().type,
+        QCOMPARE(m_fx.service->actOnRollout(m_endpoint.name, QStringLiteral("latest"), RolloutAction::Promote).error().type,
                  ErrorType::InvalidArgument);
     }
 };
