@@ -190,11 +190,16 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         if (auto plan = validateFolder(folder, request.runtimeVariant, gpuCountOf(request.resourceSlots)); !plan)
             return plan.error();
 
-        if (auto placed = placeOnGpus(m_repository, m_config.capacity, request.resourceSlots, request.replicas); !placed)
-            return placed.error();
+        // An endpoint that asks to queue when full takes what room there is and waits PENDING for
+        // the rest; one replica that could never fit is refused all the same.
+        const bool queues = request.queueWhenFull.value_or(false);
+        if (!queues) {
+            if (auto placed = placeOnGpus(m_repository, m_config.capacity, request.resourceSlots, request.replicas); !placed)
+                return placed.error();
+        }
         const ResourceSlots total = m_config.capacity.total;
         const ResourceSlots available = total - allocated();
-        if (!(request.resourceSlots * 1).fitsIn(total) || !(request.resourceSlots * request.replicas).fitsIn(available))
+        if (!(request.resourceSlots * 1).fitsIn(total) || (!queues && !(request.resourceSlots * request.replicas).fitsIn(available)))
             return makeError(ErrorType::InsufficientResources,
                              QStringLiteral("%1 replica(s) of cpu %2, memory %3 do not fit: %4 replica(s) fit")
                                  .arg(request.replicas)
@@ -283,9 +288,11 @@ DryRunReport ModelServingService::dryRun(const CreateEndpointRequest &request)
                     GpuPlacement::memoryFraction(request.resourceSlots.gpuMemoryBytes, deviceBytes));
         }
     }
-    if (!placed)
+    // As create: one that queues when full is refused only for a replica that could never fit.
+    const bool queues = request.queueWhenFull.value_or(false);
+    if (!placed && !queues)
         report.problems << placed.error();
-    else if (!report.total.fitsIn(report.available) || !(request.resourceSlots * 1).fitsIn(m_config.capacity.total))
+    else if ((!queues && !report.total.fitsIn(report.available)) || !(request.resourceSlots * 1).fitsIn(m_config.capacity.total))
         report.problems << makeError(ErrorType::InsufficientResources,
                                      QStringLiteral("%1 replica(s) do not fit: %2 replica(s) fit")
                                          .arg(request.replicas)

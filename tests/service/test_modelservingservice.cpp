@@ -197,6 +197,30 @@ private Q_SLOTS:
         QCOMPARE(created.error().details.value(QStringLiteral("requested_replicas")).toInt(), 10);
     }
 
+    // Asked to queue when full, a create past the free room is taken (the rest waits PENDING);
+    // a replica bigger than the whole capacity is refused all the same, and nothing is stored.
+    void aCreateThatQueuesWhenFullIsTaken()
+    {
+        CreateEndpointRequest r = sentiment(5);
+        r.resourceSlots = {2, qint64(4) << 30, 0};
+        QCOMPARE(service().createEndpoint(r).error().type, ErrorType::InsufficientResources);
+        r.queueWhenFull = false;
+        QCOMPARE(service().createEndpoint(r).error().type, ErrorType::InsufficientResources);
+        QVERIFY(!service().dryRun(r).valid);
+        QVERIFY(service().listEndpoints()->isEmpty());
+
+        r.queueWhenFull = true;
+        r.resourceSlots = {100, qint64(4) << 30, 0};
+        QCOMPARE(service().createEndpoint(r).error().type, ErrorType::InsufficientResources);
+        QVERIFY(service().listEndpoints()->isEmpty());
+
+        r.resourceSlots = {2, qint64(4) << 30, 0};
+        QVERIFY(service().dryRun(r).valid);  // dry-run judges it as create does
+        const Endpoint queued = require(service().createEndpoint(r), "create");
+        QCOMPARE(queued.replicas, 5);
+        QCOMPARE(queued.queueWhenFull, std::optional<bool>(true));
+    }
+
     // 1.4 the same model name and version twice.
     void createDuplicate()
     {
