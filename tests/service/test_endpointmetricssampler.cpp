@@ -148,8 +148,10 @@ private Q_SLOTS:
             break;
         case MetricsMode::Huge:
         case MetricsMode::HugeUnannounced:
-            // The scrape ended (cut short), and its answer was not taken.
-            QTRY_COMPARE_WITH_TIMEOUT(answerer.open(), 0, 5000);
+            // The scrape ended (cut short), and its answer was not taken. The answerer writes its
+            // megabytes on this same thread, which a loaded machine (a CI build beside it) slows
+            // well past the scrape's own deadline: the bound is generous, not a timing check.
+            QTRY_COMPARE_WITH_TIMEOUT(answerer.open(), 0, 20000);
             QCOMPARE(answerer.connections(), 1);
             QVERIFY(!sampler.value(endpoint.id, MetricSource::InferenceFramework, kMetric));
             break;
