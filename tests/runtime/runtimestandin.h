@@ -1,9 +1,12 @@
 #pragma once
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QString>
+#include <QStringList>
 
 // A runtime's stand-in: a script named as the runtime's program that records how it was called
 // (argv, environment, working directory) in `record`, then loads for loadSeconds (answering the
@@ -83,3 +86,23 @@ http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler)
         return file.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     }
 };
+
+// The files of a complete model folder for a preset (as a bare folder holds them).
+inline QStringList completeLayout(const QString &variant)
+{
+    if (variant == QLatin1String("llama-cpp"))
+        return {QStringLiteral("model-q4_k_m.gguf")};
+    if (variant == QLatin1String("triton"))
+        return {QStringLiteral("classifier/config.pbtxt"), QStringLiteral("classifier/1/model.onnx")};
+    if (variant == QLatin1String("ollama"))
+        return {QStringLiteral("manifests/registry.ollama.ai/library/tiny/latest"), QStringLiteral("blobs/sha256-0001")};
+    return {QStringLiteral("config.json"), QStringLiteral("model.safetensors")};
+}
+
+// One small file at path, its directories made; false when it cannot be written.
+[[nodiscard]] inline bool touch(const QString &path)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write("x") == 1;
+}

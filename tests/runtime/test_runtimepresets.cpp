@@ -26,14 +26,6 @@ namespace {
 
 constexpr int kTimeoutMs = 20000;
 
-void touch(const QString &path)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
-    file.write("x");
-}
-
 quint16 freePort()
 {
     QTcpServer server;
@@ -42,17 +34,6 @@ quint16 freePort()
     return server.serverPort();
 }
 
-// Files that make a complete folder for the preset.
-QStringList completeLayout(const QString &variant)
-{
-    if (variant == u"llama-cpp")
-        return {u"model-q4_k_m.gguf"_s};
-    if (variant == u"triton")
-        return {u"classifier/config.pbtxt"_s, u"classifier/1/model.onnx"_s};
-    if (variant == u"ollama")
-        return {u"manifests/registry.ollama.ai/library/tiny/latest"_s, u"blobs/sha256-0001"_s};
-    return {u"config.json"_s, u"model.safetensors"_s};
-}
 
 } // namespace
 
@@ -135,7 +116,7 @@ private Q_SLOTS:
         QTemporaryDir records;
         QVERIFY(folder.isValid() && records.isValid());
         for (const QString &file : completeLayout(variant))
-            touch(folder.filePath(file));
+            QVERIFY(touch(folder.filePath(file)));
         const QString record = records.filePath(program + u".json"_s);
         const double loadSeconds = 1.5;
         const QString script = m_bin.filePath(program);
@@ -228,7 +209,7 @@ private Q_SLOTS:
         QTemporaryDir folder;
         QTemporaryDir bin;
         QTemporaryDir records;
-        touch(folder.filePath(u"model.gguf"_s));
+        QVERIFY(touch(folder.filePath(u"model.gguf"_s)));
         RuntimeStandIn standIn;
         standIn.record = records.filePath(u"llama-server.json"_s);
         standIn.healthPath = preset->healthCheck.path;
@@ -273,7 +254,7 @@ private Q_SLOTS:
         QFETCH(QStringList, missing);
         QTemporaryDir folder;
         // Something that is not the weights, so the folder is not simply empty.
-        touch(folder.filePath(u"README.md"_s));
+        QVERIFY(touch(folder.filePath(u"README.md"_s)));
         auto plan = LaunchPlan::forFolder(variant, folder.path(), 1, {});
         QVERIFY(plan.ok());
         QCOMPARE(plan->missingFiles, missing);
@@ -295,7 +276,7 @@ private Q_SLOTS:
     {
         QTemporaryDir folder;
         QTemporaryDir emptyTools;
-        touch(folder.filePath(u"model.gguf"_s));
+        QVERIFY(touch(folder.filePath(u"model.gguf"_s)));
         const QByteArray path = qgetenv("PATH");
         qputenv("PATH", emptyTools.path().toUtf8());
         auto plan = LaunchPlan::forFolder(u"llama-cpp"_s, folder.path(), 0, {emptyTools.path()});
@@ -314,8 +295,8 @@ private Q_SLOTS:
     {
         QTemporaryDir folder;
         QTemporaryDir onPath;
-        touch(folder.filePath(u"config.json"_s));
-        touch(folder.filePath(u"model.safetensors"_s));
+        QVERIFY(touch(folder.filePath(u"config.json"_s)));
+        QVERIFY(touch(folder.filePath(u"model.safetensors"_s)));
         QFile vllm(onPath.filePath(u"vllm"_s));
         QVERIFY(vllm.open(QIODevice::WriteOnly));
         vllm.write("#!/bin/sh\n");
@@ -341,7 +322,7 @@ private Q_SLOTS:
         QTemporaryDir records;
         QVERIFY(folder.isValid() && bin.isValid() && records.isValid());
         for (const QString &file : completeLayout(u"triton"_s))
-            touch(folder.filePath(file));
+            QVERIFY(touch(folder.filePath(file)));
         const auto preset = RuntimePreset::find(u"triton"_s);
         QVERIFY(preset);
         QCOMPARE(preset->metricsPort, u"METRICS_PORT"_s);
@@ -449,7 +430,7 @@ private Q_SLOTS:
         QTemporaryDir folder;
         QVERIFY(folder.isValid());
         for (const QString &file : completeLayout(variant))
-            touch(folder.filePath(file));
+            QVERIFY(touch(folder.filePath(file)));
         const auto preset = RuntimePreset::find(variant);
         QVERIFY(preset);
 
@@ -475,7 +456,7 @@ private Q_SLOTS:
     void aDefinitionOverridesThePresetFieldByField()
     {
         QTemporaryDir folder;
-        touch(folder.filePath(u"weights/model.gguf"_s));
+        QVERIFY(touch(folder.filePath(u"weights/model.gguf"_s)));
         QFile definition(folder.filePath(u"model-definition.yaml"_s));
         QVERIFY(definition.open(QIODevice::WriteOnly));
         // A model_path but no service: the preset's command, on the definition's model folder.

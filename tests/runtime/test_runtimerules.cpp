@@ -24,29 +24,10 @@ namespace {
 
 constexpr int kWaitMs = 30000;
 
-void touch(const QString &path)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    QVERIFY2(file.open(QIODevice::WriteOnly), qPrintable(path));
-    file.write("x");
-}
-
-// The program each preset runs, and the files of a complete folder for it.
+// The program each preset runs.
 QString programOf(const QString &variant)
 {
     return RuntimePreset::find(variant)->command.constFirst();
-}
-
-QStringList layoutOf(const QString &variant)
-{
-    if (variant == u"llama-cpp")
-        return {u"model.gguf"_s};
-    if (variant == u"triton")
-        return {u"classifier/config.pbtxt"_s, u"classifier/1/model.onnx"_s};
-    if (variant == u"ollama")
-        return {u"manifests/registry.ollama.ai/library/tiny/latest"_s, u"blobs/sha256-0001"_s};
-    return {u"config.json"_s, u"model.safetensors"_s};
 }
 
 } // namespace
@@ -82,8 +63,10 @@ class TestRuntimeRules final : public QObject
     Result<Endpoint> createWith(const QString &name, const QString &variant, const RuntimeStandIn &standIn)
     {
         const QString folder = m_dir->filePath(name);
-        for (const QString &file : layoutOf(variant))
-            touch(folder + u'/' + file);
+        for (const QString &file : completeLayout(variant)) {
+            if (!touch(folder + u'/' + file))
+                return makeError(ErrorType::InvalidArgument, u"cannot write %1 in the model folder"_s.arg(file));
+        }
         if (!standIn.writeTo(m_bin->filePath(programOf(variant))))
             return makeError(ErrorType::InvalidArgument, u"cannot write the stand-in"_s);
         CreateEndpointRequest r;
