@@ -464,6 +464,15 @@ KO = {
     "other names, comma-separated": "다른 이름들, 쉼표로 구분",
     "Requests at the proxy's OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.": "프록시의 OpenAI 호환 입구(/v1/chat/completions, /v1/completions, /v1/embeddings)로 온 요청 중 model이 이 이름들 중 하나인 요청은 이 엔드포인트로 갑니다.",
 
+    # Traffic lab: load test
+
+    # Traffic lab: simulator
+
+    # Traffic lab: try
+
+    # Traffic lab: demo
+
+
 }
 
 def unescape(s):
