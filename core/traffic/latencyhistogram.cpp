@@ -89,8 +89,9 @@ qint64 LatencyHistogram::percentileNs(double p) const
         seen += m_counts[i];
         if (seen >= rank) {
             const auto [low, high] = boundsOf(qsizetype(i));
-            // The bucket's middle, kept inside what was seen.
-            const qint64 middle = qint64((low + high) * kNsPerUs / 2);
+            // A microsecond bucket is its value; a wider one reads as its middle. Either stays
+            // inside what was seen.
+            const qint64 middle = i < kLinear ? qint64(low * kNsPerUs) : qint64((low + high) * kNsPerUs / 2);
             return std::clamp(middle, m_minNs, m_maxNs);
         }
     }
