@@ -185,6 +185,10 @@ struct LoadTest::Private
         closeInterval();
         if (result.elapsedNs <= 0)
             result.elapsedNs = sender->nowNs() - startNs;
+        // An open loop's requests are spread over the whole duration: its throughput is over
+        // that, not over the time to the last answer (n requests at r/s end at (n-1)/r).
+        if (openLoop() && !result.cancelled)
+            result.elapsedNs = std::max(result.elapsedNs, settings.durationMs * kNsPerMs);
         result.evaluateTargets();
         reportProgress();
         Q_EMIT q->finished(result);
@@ -195,7 +199,8 @@ struct LoadTest::Private
         const qint64 now = sender->nowNs();
         LoadTestProgress progress;
         progress.elapsedMs = (now - startNs) / kNsPerMs;
-        progress.durationMs = settings.durationMs;
+        // A closed loop by count has no duration to show (only its cap).
+        progress.durationMs = !openLoop() && settings.totalRequests > 0 ? 0 : settings.durationMs;
         progress.sent = result.sent;
         progress.answered = result.total.answered;
         progress.failed = result.total.answered - result.total.succeeded;
