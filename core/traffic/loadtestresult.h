@@ -71,6 +71,9 @@ struct LoadTestResult
     static constexpr qsizetype kMaxErrorKinds = 16;
     static constexpr qsizetype kMaxIntervals = 3700;  // a second each: the longest run and its tail
 
+    // As the run had them. Read back by fromJson(), the URL is taken as its own origin (the run
+    // happened): to run them again, check them anew with LoadTestSettings::fromJson(
+    // settings.toJson(), the endpoint's URL).
     LoadTestSettings settings;
     QDateTime startedAt;
     qint64 elapsedNs = 0;  // from the first scheduled start to the last answer
