@@ -256,6 +256,52 @@ private Q_SLOTS:
         QCOMPARE(sender.connectionCount(), 0);
     }
 
+    void resendsOnceWhenAKeptConnectionWasClosedUnanswered()
+    {
+        // Each connection's first request is answered (kept alive); a second one on it is met
+        // by a close: the server had given up on the connection as the request went out.
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        int connections = 0;
+        int requests = 0;
+        connect(&server, &QTcpServer::newConnection, this, [&] {
+            while (QTcpSocket *socket = server.nextPendingConnection()) {
+                ++connections;
+                connect(socket, &QTcpSocket::readyRead, socket, [&requests, socket] {
+                    QByteArray seen = socket->property("seen").toByteArray() + socket->readAll();
+                    socket->setProperty("seen", seen);
+                    const auto heads = seen.count("\r\n\r\n");
+                    if (heads == socket->property("answered").toInt())
+                        return;
+                    ++requests;
+                    socket->setProperty("answered", int(heads));
+                    if (heads == 1)
+                        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                    else
+                        socket->close();
+                });
+            }
+        });
+        RequestSender sender(u"127.0.0.1"_s, server.serverPort(), {});
+        QSignalSpy spy(&sender, &RequestSender::finished);
+        sender.send(get("/a"), sender.nowNs());
+        QVERIFY(spy.wait(5000));
+        QCOMPARE(answerOf(spy, 0).status, 200);
+        sender.send(get("/b"), sender.nowNs());
+        QVERIFY(spy.wait(5000));
+        // Sent on the kept connection, closed unanswered, sent again on a new one.
+        QCOMPARE(answerOf(spy, 1).status, 200);
+        QVERIFY(answerOf(spy, 1).connectNs >= 0);
+        QCOMPARE(requests, 3);
+        QCOMPARE(connections, 2);
+        // And again on the second connection: each kept connection found closed costs one resend.
+        sender.send(get("/c"), sender.nowNs());
+        QVERIFY(spy.wait(5000));
+        QCOMPARE(answerOf(spy, 2).status, 200);
+        QCOMPARE(requests, 5);
+        QCOMPARE(connections, 3);
+    }
+
     void timesEachTokenOfAStream()
     {
         // Five content deltas 40 ms apart, after a first one at once.
