@@ -226,6 +226,14 @@ void TestCtlLoadTest::demoEndpointPassesItsTargets()
     QCOMPARE(r.json().value(u"sent"_s).toInt(), 50);
     QCOMPARE(r.json().value(u"settings"_s).toObject().value(u"concurrency"_s).toInt(), 10);
     QVERIFY(r.json().value(u"passed"_s).toBool());
+    // A ramp from 10/s to 50/s over 1 s: 10 + 40/2 = 30 requests; Poisson at its mean rate.
+    r = ctl({u"--json"_s, u"loadtest"_s, u"iris"_s, u"--ramp"_s, u"10:50"_s, u"--duration"_s, u"1s"_s, u"--no-store"_s,
+             u"--target"_s, u"success>95%"_s});
+    QVERIFY2(r.exitCode == 0 && r.json().value(u"sent"_s).toInt() == 30, r.describe().constData());
+    r = ctl({u"--json"_s, u"loadtest"_s, u"iris"_s, u"--rate"_s, u"100"_s, u"--poisson"_s, u"--duration"_s, u"1s"_s,
+             u"--no-store"_s});
+    QVERIFY2(r.json().value(u"settings"_s).toObject().value(u"mode"_s).toString() == u"poisson"_s, r.describe().constData());
+    QVERIFY2(r.json().value(u"sent"_s).toInt() > 50 && r.json().value(u"sent"_s).toInt() < 150, r.describe().constData());
     QCOMPARE(storedRuns(), before + 1);
 }
 
@@ -248,6 +256,14 @@ void TestCtlLoadTest::slowEndpointFailsP95WithExit1()
     QVERIFY2(p95 >= 300, qPrintable(QString::number(p95)));
     r = ctl({u"loadtest"_s, u"show"_s, id, u"--csv"_s});
     QVERIFY2(r.exitCode == 0 && r.out.startsWith(u"scope,name,"_s), r.describe().constData());
+    // Side by side with the demo endpoint's run, the newest but one.
+    r = ctl({u"--json"_s, u"loadtest"_s, u"list"_s});
+    const QJsonArray runs = r.json().value(u"load_tests"_s).toArray();
+    QVERIFY2(runs.size() >= 2 && runs.at(0).toObject().value(u"id"_s).toString() == id, r.describe().constData());
+    r = ctl({u"loadtest"_s, u"compare"_s, runs.at(1).toObject().value(u"id"_s).toString(), id});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"p95 (ms)"_s) && r.out.contains(u"passed"_s), r.describe().constData());
+    r = ctl({u"loadtest"_s, u"list"_s, u"slow"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.count(u"FAIL"_s) == 1 && !r.out.contains(u"PASS"_s), r.describe().constData());
 }
 
 void TestCtlLoadTest::canarySplitGivesBothRevisions()
