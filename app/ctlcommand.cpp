@@ -28,6 +28,10 @@
 #include "api/controlapiserver.h"
 #include "commandline.h"
 
+// app/ctlloadtest.cpp
+int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QString> &options,
+                   const QSet<QString> &flags, ServeDeck::ApiClient &client, QTextStream &out, QTextStream &err);
+
 namespace {
 
 using ServeDeck::ApiClient;
@@ -51,7 +55,8 @@ struct Args
 };
 
 const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help"),
-                           QStringLiteral("watch")};
+                           QStringLiteral("watch"), QStringLiteral("poisson"), QStringLiteral("no-store"),
+                           QStringLiteral("csv"), QStringLiteral("stream")};
 
 Args parseArgs(const QStringList &arguments, QString *error)
 {
@@ -1072,6 +1077,15 @@ const QList<Verb> &verbs()
          "rollout promote|pause|resume|abort SVC [ROLLOUT] | rollout rollback SVC [ROLLOUT]\n"
          "rollout weight SVC W [ROLLOUT]                    (ROLLOUT: an id, current or latest)",
          "roll a new version out; follow it live (--watch); act on it", runRollout},
+        {"loadtest",
+         "loadtest SVC [--rate R [--poisson] | --ramp FROM:TO | --concurrency N [--requests N]] [--duration 30s]\n"
+         "        [--path P] [--data JSON|@file] [--header 'N: V']... [--target p95<200ms]... [--timeout 30s]\n"
+         "        [--connections N] [--stream] [--no-store]\n"
+         "loadtest list [SVC] [--limit N] | loadtest show ID [--csv] | loadtest compare ID ID",
+         "load-test an endpoint from here (latency from each scheduled start); exit 1 when a target fails",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlLoadTest(c.a.positional, c.a.options, c.a.flags, c.client, c.out, c.err);
+         }},
         {"help", "help", "this text", nullptr},
     };
     return table;

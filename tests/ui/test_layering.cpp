@@ -124,18 +124,25 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/runtime"_s, {u"core/domain"_s}},
     // Same tier, sideways: the proxy checks tokens, and reads requests with the one HTTP layer.
     {u"core/proxy"_s, {u"core/auth"_s, u"core/http"_s, u"core/domain"_s}},
+    // The load generator is a client: it frames answers with the one HTTP layer and counts tokens
+    // with the proxy's CompletionMeter (only that), so its figures and the proxy's agree.
+    {u"core/traffic"_s, {u"core/http"_s, u"core/proxy"_s, u"core/domain"_s}},
     {u"core/autoscale"_s, {u"core/store"_s, u"core/domain"_s}},
     {u"core/scheduler"_s, {u"core/store"_s, u"core/domain"_s}},
     // The canary analysis is arithmetic over counters that its caller gathers.
     {u"core/rollout"_s, {u"core/domain"_s}},
     // The service drives agents and reads the proxy's counters; the reconciler is wired to it in
     // core/plane, so the service does not include the scheduler.
+    // It keeps load-test runs, read back with core/traffic's own strict reader.
     {u"core/service"_s,
-     {u"core/store"_s, u"core/runtime"_s, u"core/autoscale"_s, u"core/rollout"_s, u"core/agent"_s, u"core/proxy"_s, u"core/auth"_s,
-      u"core/domain"_s}},
+     {u"core/store"_s, u"core/runtime"_s, u"core/autoscale"_s, u"core/rollout"_s, u"core/agent"_s, u"core/proxy"_s,
+      u"core/traffic"_s, u"core/auth"_s, u"core/domain"_s}},
     // The REST server speaks for the service: not the data plane, the reconciler or the root that
     // wires them, and not the database behind the service's back.
-    {u"core/api"_s, {u"core/service"_s, u"core/runtime"_s, u"core/http"_s, u"core/agent"_s, u"core/auth"_s, u"core/domain"_s}},
+    // It writes stored load tests as CSV with core/traffic's own writer.
+    {u"core/api"_s,
+     {u"core/service"_s, u"core/runtime"_s, u"core/traffic"_s, u"core/http"_s, u"core/agent"_s, u"core/auth"_s,
+      u"core/domain"_s}},
     // The composition root wires everything in core/.
     {u"core/plane"_s, {u"core/*"_s}},
     {u"ui"_s, {u"core/*"_s}},
