@@ -91,6 +91,8 @@ Result<Done> SimulationSettings::validate() const
         return invalid(QStringLiteral("max_in_flight"), QStringLiteral("expected 1 to %1").arg(kMaxInFlight));
     if (timeoutMs < 1 || timeoutMs > 600000)
         return invalid(QStringLiteral("timeout_ms"), QStringLiteral("expected 1 to 600000 milliseconds"));
+    if (request.example.size() > 64 * 1024)
+        return invalid(QStringLiteral("request"), QStringLiteral("an example of at most 65536 bytes"));
     // Generated inputs when the model says their shape; else its example as it is, every time.
     if (!request.inputShape.isEmpty()) {
         const Result<InputGenerator> generator = InputGenerator::create(request, batchMax, seed);

@@ -1,6 +1,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
@@ -55,6 +56,7 @@ public:
     qint64 answered(int status)
     {
         QNetworkAccessManager network;
+        network.setProxy(QNetworkProxy::NoProxy);  // never an operator's HTTP proxy
         QNetworkRequest request(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_port)));
         request.setTransferTimeout(10000);
         QNetworkReply *reply = network.get(request);
@@ -246,6 +248,10 @@ void TestTrafficSimulator::badSettings_data()
     });
     QTest::newRow("Host header") << QStringLiteral("headers") << Change([](SimulationSettings &s) {
         s.headers.append({QByteArrayLiteral("Host"), QByteArrayLiteral("elsewhere")});
+    });
+    QTest::newRow("example over 64 KiB") << QStringLiteral("request") << Change([](SimulationSettings &s) {
+        s.request = RequestHints{};
+        s.request.example = "[\"" + QByteArray(64 * 1024, 'x') + "\"]";
     });
     QTest::newRow("in-flight cap 0") << QStringLiteral("max_in_flight") << Change([](SimulationSettings &s) { s.maxInFlight = 0; });
 }
