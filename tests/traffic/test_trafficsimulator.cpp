@@ -5,6 +5,7 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSet>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -104,6 +105,8 @@ class TestTrafficSimulator : public QObject
 
 private Q_SLOTS:
     void constantRateForTwoSeconds();
+    void patternDrivesTheRate();
+    void randomInterval();
     void failuresAreCounted();
     void stopStops();
     void inFlightCapSkips();
@@ -145,6 +148,57 @@ void TestTrafficSimulator::constantRateForTwoSeconds()
     QCOMPARE(first.rate, 20.0);
     QCOMPARE(first.sent, 10u);
     QCOMPARE(first.intervalMs, 500);
+}
+
+// A linear pattern from 10 to 50 requests/s over 2 s, ticks of 500 ms: each tick sends at the
+// rate of its start, 10, 20, 30, 40/s, so 5, 10, 15 and 20 requests.
+void TestTrafficSimulator::patternDrivesTheRate()
+{
+    DemoServer server;
+    QString why;
+    QVERIFY2(server.start({}, &why), qPrintable(why));
+    SimulationSettings settings = settingsFor(server.port(), 1, 2000);
+    settings.pattern = *TrafficPattern::make(TrafficPattern::Kind::Linear, 10, 50, 2000, 0);
+    TrafficSimulator simulator(settings);
+    QSignalSpy ticks(&simulator, &TrafficSimulator::tick);
+    QSignalSpy stopped(&simulator, &TrafficSimulator::stopped);
+    QVERIFY(simulator.start().ok());
+    QVERIFY(stopped.wait(15000));
+    QVERIFY2(ticks.size() >= 4, qPrintable(QString::number(ticks.size())));
+    const QList<double> rates{10, 20, 30, 40};
+    const QList<quint64> sent{5, 15, 30, 50};
+    for (int i = 0; i < 4; ++i) {
+        const SimulationTick tick = ticks.at(i).first().value<SimulationTick>();
+        QCOMPARE(tick.rate, rates.at(i));
+        QCOMPARE(tick.sent, sent.at(i));
+    }
+    QCOMPARE(simulator.totals().ok, 50u);
+}
+
+// With --random-interval each tick lasts 50 % to 150 % of the interval, and they differ; the
+// requests still follow the rate over the run.
+void TestTrafficSimulator::randomInterval()
+{
+    DemoServer server;
+    QString why;
+    QVERIFY2(server.start({}, &why), qPrintable(why));
+    SimulationSettings settings = settingsFor(server.port(), 20, 3000);
+    settings.randomizeInterval = true;
+    TrafficSimulator simulator(settings);
+    QSignalSpy ticks(&simulator, &TrafficSimulator::tick);
+    QSignalSpy stopped(&simulator, &TrafficSimulator::stopped);
+    QVERIFY(simulator.start().ok());
+    QVERIFY(stopped.wait(15000));
+    QVERIFY2(ticks.size() >= 4, qPrintable(QString::number(ticks.size())));
+    QSet<qint64> lengths;
+    for (int i = 0; i + 1 < ticks.size(); ++i) {  // the last one is cut short by the duration
+        const qint64 length = ticks.at(i).first().value<SimulationTick>().intervalMs;
+        QVERIFY2(length >= 250 && length <= 750, qPrintable(QString::number(length)));
+        lengths.insert(length);
+    }
+    QVERIFY2(lengths.size() >= 2, "every tick as long as the others");
+    const quint64 total = simulator.totals().sent;
+    QVERIFY2(total >= 57 && total <= 60, qPrintable(QString::number(total)));
 }
 
 // The demo server fails 25 of every 100 predictions (every 4th): a quarter of them are failures.
