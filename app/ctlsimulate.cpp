@@ -104,25 +104,31 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
         return usage(err, QStringLiteral("missing SVC (servedeck ctl help)"));
     const QString svc = positional.at(1);
     const auto option = [&options](const char *key) { return options.value(QLatin1String(key)); };
+    const auto optionOr = [&options](const char *key, const char *fallback) {
+        return options.value(QLatin1String(key), QLatin1String(fallback));
+    };
 
     // The pattern: --pattern with --min-rate/--max-rate/--period, or --rate R for a constant R.
-    const QString patternName = options.contains(QStringLiteral("pattern")) ? option("pattern") : QStringLiteral("constant");
+    const QString patternName = optionOr("pattern", "constant");
     const std::optional<TrafficPattern::Kind> kind = TrafficPattern::kindFromName(patternName);
     if (!kind)
-        return usage(err, QStringLiteral("--pattern: expected constant, linear, seasonal, random_walk, exponential or cyclical"));
+        return usage(err, QStringLiteral("--pattern: expected constant, linear, seasonal, random_walk, "
+                                         "exponential or cyclical"));
     bool okMin = true;
     bool okMax = true;
     const QString rate = option("rate");
     double maxRate = (rate.isEmpty() ? option("max-rate") : rate).toDouble(&okMax);
-    double minRate = options.contains(QStringLiteral("min-rate")) ? option("min-rate").toDouble(&okMin)
-                                                                  : (*kind == TrafficPattern::Kind::Constant ? maxRate : 0);
+    const double defaultMin = *kind == TrafficPattern::Kind::Constant ? maxRate : 0;
+    double minRate = options.contains(QStringLiteral("min-rate")) ? option("min-rate").toDouble(&okMin) : defaultMin;
     if (!okMax || !okMin)
-        return usage(err, QStringLiteral("--min-rate/--max-rate: expected requests per second (--max-rate is required)"));
-    const std::optional<qint64> period = durationMs(options.contains(QStringLiteral("period")) ? option("period") : QStringLiteral("60s"));
-    const std::optional<qint64> interval = durationMs(options.contains(QStringLiteral("interval")) ? option("interval") : QStringLiteral("1s"));
-    const std::optional<qint64> duration = durationMs(options.contains(QStringLiteral("duration")) ? option("duration") : QStringLiteral("0"));
+        return usage(err, QStringLiteral("--min-rate/--max-rate: expected requests per second "
+                                         "(--max-rate is required)"));
+    const std::optional<qint64> period = durationMs(optionOr("period", "60s"));
+    const std::optional<qint64> interval = durationMs(optionOr("interval", "1s"));
+    const std::optional<qint64> duration = durationMs(optionOr("duration", "0"));
     if (!period || !interval || !duration)
-        return usage(err, QStringLiteral("--period/--interval/--duration: expected a time such as 500ms, 2s, 10m or 1h"));
+        return usage(err, QStringLiteral("--period/--interval/--duration: expected a time such as 500ms, 2s, "
+                                         "10m or 1h"));
     quint64 seed = QRandomGenerator::global()->bounded(quint64(1) << 31);
     if (options.contains(QStringLiteral("seed"))) {
         bool ok = false;
@@ -170,8 +176,10 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     settings.durationMs = *duration;
     settings.seed = seed;
     const Result<SimulationSettings> hints = SimulationSettings::fromJson(
-        QJsonObject{{QStringLiteral("url"), url.toString()}, {QStringLiteral("endpoint_url"), settings.endpointUrl.toString()},
-                    {QStringLiteral("pattern"), pattern->toJson()}, {QStringLiteral("request"), request}});
+        QJsonObject{{QStringLiteral("url"), url.toString()},
+                    {QStringLiteral("endpoint_url"), settings.endpointUrl.toString()},
+                    {QStringLiteral("pattern"), pattern->toJson()},
+                    {QStringLiteral("request"), request}});
     if (options.contains(QStringLiteral("data"))) {
         settings.request = {};
         settings.request.example = option("data").toUtf8();
@@ -234,11 +242,12 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
         err << "error: " << started.error().typeName() << ": " << started.error().message << '\n';
         return kApiError;
     }
-    out << "simulating " << settings.endpoint << ": " << patternName << ' ' << pattern->minRate << "-" << pattern->maxRate
-        << " requests/s, period " << double(pattern->periodMs) / 1000.0 << "s, ticks of " << double(*interval) / 1000.0
-        << "s" << (settings.randomizeInterval ? " (50-150 %)" : "") << ", batch " << batchMin << ':' << batchMax
+    out << "simulating " << settings.endpoint << ": " << patternName << ' ' << pattern->minRate << "-"
+        << pattern->maxRate << " requests/s, period " << double(pattern->periodMs) / 1000.0 << "s, ticks of "
+        << double(*interval) / 1000.0 << "s" << (settings.randomizeInterval ? " (50-150 %)" : "") << ", batch " << batchMin << ':' << batchMax
         << ", seed " << seed << ", to " << settings.url.toString()
-        << (*duration > 0 ? QStringLiteral(" for %1s").arg(double(*duration) / 1000.0) : QStringLiteral(" until Ctrl-C"))
+        << (*duration > 0 ? QStringLiteral(" for %1s").arg(double(*duration) / 1000.0)
+                          : QStringLiteral(" until Ctrl-C"))
         << '\n';
     out.flush();
 

@@ -58,7 +58,8 @@ Result<Done> SimulationSettings::validate() const
         return invalid(QStringLiteral("url"), QStringLiteral("expected a loopback address or the endpoint's own URL"));
     const QByteArray path = url.path(QUrl::FullyEncoded).toLatin1();
     if (!path.startsWith('/') || path.size() > 2048)
-        return invalid(QStringLiteral("url"), QStringLiteral("expected a path starting with '/' of at most 2048 bytes"));
+        return invalid(QStringLiteral("url"),
+                       QStringLiteral("expected a path starting with '/' of at most 2048 bytes"));
     if (headers.size() > kMaxHeaders)
         return invalid(QStringLiteral("headers"), QStringLiteral("at most %1 headers").arg(kMaxHeaders));
     static const QRegularExpression token(QStringLiteral("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"));
@@ -70,7 +71,8 @@ Result<Done> SimulationSettings::validate() const
             return invalid(QStringLiteral("headers"), QStringLiteral("expected NAME: VALUE without line breaks"));
         const QByteArray lower = name.toLower();
         if (lower == "host" || lower == "content-length" || lower == "transfer-encoding" || lower == "connection")
-            return invalid(QStringLiteral("headers"), QString::fromLatin1(name) + QStringLiteral(" is the simulator's"));
+            return invalid(QStringLiteral("headers"),
+                           QString::fromLatin1(name) + QStringLiteral(" is the simulator's"));
     }
     if (headerBytes > kMaxHeaderBytes)
         return invalid(QStringLiteral("headers"), QStringLiteral("at most %1 bytes in all").arg(kMaxHeaderBytes));
@@ -83,7 +85,8 @@ Result<Done> SimulationSettings::validate() const
                        QStringLiteral("expected %1 to %2 milliseconds").arg(kMinIntervalMs).arg(kMaxIntervalMs));
     if (batchMin < 1 || batchMax < batchMin || batchMax > InputGenerator::kMaxBatch)
         return invalid(QStringLiteral("batch"),
-                       QStringLiteral("expected 1 <= min <= max <= %1 inputs per request").arg(InputGenerator::kMaxBatch));
+                       QStringLiteral("expected 1 <= min <= max <= %1 inputs per request")
+                           .arg(InputGenerator::kMaxBatch));
     if (durationMs < 0 || durationMs > kMaxDurationMs)
         return invalid(QStringLiteral("duration_ms"),
                        QStringLiteral("expected 0 (until stopped) to %1 milliseconds").arg(kMaxDurationMs));
@@ -102,7 +105,8 @@ Result<Done> SimulationSettings::validate() const
         return invalid(QStringLiteral("request"),
                        QStringLiteral("no input shape and no example to send (the model definition's request block)"));
     } else if (batchMax > 1) {
-        return invalid(QStringLiteral("batch"), QStringLiteral("a batch needs the model's input shape and batch field"));
+        return invalid(QStringLiteral("batch"),
+                       QStringLiteral("a batch needs the model's input shape and batch field"));
     }
     return Done{};
 }
