@@ -4,6 +4,7 @@
 
 #include <QMutexLocker>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
@@ -25,6 +26,8 @@ public:
     void begin()
     {
         m_network = new QNetworkAccessManager(this);
+        // Straight to the plane's own proxy: an HTTP proxy from the environment must not see it.
+        m_network->setProxy(QNetworkProxy::NoProxy);
         m_pace = new QTimer(this);
         m_pace->setTimerType(Qt::PreciseTimer);
         m_pace->setInterval(std::max(1, 1000 / m_rate));
