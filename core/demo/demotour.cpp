@@ -12,6 +12,7 @@
 #include <QUrl>
 
 #include "demotraffic.h"
+#include "traffic/simulationsettings.h"
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
 
@@ -19,16 +20,25 @@ namespace ServeDeck {
 
 namespace {
 
-// What the demo sends: a clear setosa sample, as the iris folders' own example.
-const QByteArray kRequestBody = QByteArrayLiteral(R"({"features":[5.1,3.5,1.4,0.2]})");
 constexpr int kStableReplicas = 2;
 constexpr int kScaledReplicas = 3;
 constexpr int kCanaryFirstWeight = 10;
 constexpr int kCanaryMovedWeight = 50;
+constexpr qint64 kTickMs = 500;              // the simulator reads its pattern and reports this often
+constexpr qint64 kTrafficCapMs = 30 * 60 * 1000;  // the traffic stops by itself after half an hour
+constexpr int kMaxInFlight = 64;
+constexpr int kRequestTimeoutMs = 5000;
 constexpr int kPollMs = 250;  // how often a wait looks again: a step's change shows within a quarter second
 constexpr int kAnswersPerRevision = 5;  // each revision answers this many before the canary step passes
 
 using Probe = DemoTour::Probe;
+
+// One replica per a third of the pattern's lowest rate: the traffic asks for more than the maximum
+// all the time, so the scale-up comes within a sampling window whatever the pattern's phase.
+double perReplica(const DemoTourOptions &options)
+{
+    return std::max(1.0, options.minRate / 3.0);
+}
 
 Probe passed(const QString &detail)
 {
@@ -96,14 +106,17 @@ DemoTour::DemoTour(ControlClient &client, DemoTourOptions options, QObject *pare
              .arg(kStableReplicas),
          DemoStep::State::Pending, {}},
         {tr("Send traffic"),
-         tr("The demo sends %1 requests per second to the endpoint's URL through the proxy; every answer names "
-            "the revision that served it.")
-             .arg(m_options.rate),
+         tr("The traffic simulator sends a seasonal pattern, between %1 and %2 requests per second over %3 s, of "
+            "generated iris measurements to the endpoint's URL through the proxy; every answer names the revision "
+            "that served it.")
+             .arg(m_options.minRate)
+             .arg(m_options.maxRate)
+             .arg(m_options.periodMs / 1000),
          DemoStep::State::Pending, {}},
         {tr("Autoscale"),
          tr("A rule on requests per second asks for one replica per %1 requests per second (at most %2): the "
             "autoscaler sees the demo's traffic and adds a replica.")
-             .arg(double(m_options.rate) / 4.0)
+             .arg(perReplica(m_options), 0, 'f', 1)
              .arg(kScaledReplicas),
          DemoStep::State::Pending, {}},
         {tr("Canary of v2"),
@@ -257,11 +270,13 @@ void DemoTour::beginDeploy()
             }
             m_url = made->url;
             const QUuid id = made->id;
+            auto hints = m_hints;
             waitFor(
-                [id](ModelServingService &service) {
+                [id, hints](ModelServingService &service) {
                     const auto info = service.endpointInfo(id.toString(QUuid::WithoutBraces));
                     if (!info)
                         return failed(errorText(info.error()));
+                    *hints = info->request;
                     const int healthy = countRoutes(*info, info->endpoint.currentRevisionId, RouteStatus::Healthy);
                     const QString seen = tr("%1 of %2 replicas healthy").arg(healthy).arg(kStableReplicas);
                     return healthy >= kStableReplicas ? passed(seen) : waiting(seen);
@@ -272,19 +287,46 @@ void DemoTour::beginDeploy()
 
 void DemoTour::beginTraffic()
 {
-    m_traffic->start(QUrl(m_url + QStringLiteral("/predict")), kRequestBody, m_options.rate);
-    const qint64 wanted = m_options.rate;  // a second's worth of answers
+    const std::optional<RequestHints> hints = *m_hints;
+    if (!hints || hints->path.isEmpty()) {
+        fail(tr("the model definition of %1 has no request block: the simulator does not know how to call it")
+                 .arg(m_options.stableFolder));
+        return;
+    }
+    auto pattern = TrafficPattern::make(TrafficPattern::Kind::Seasonal, m_options.minRate, m_options.maxRate,
+                                        m_options.periodMs, 1);
+    if (!pattern) {
+        fail(errorText(pattern.error()));
+        return;
+    }
+    SimulationSettings settings;
+    settings.endpoint = m_options.endpointName;
+    settings.url = QUrl(m_url + hints->path);
+    settings.endpointUrl = QUrl(m_url);
+    settings.pattern = *pattern;
+    settings.intervalMs = kTickMs;
+    settings.request = *hints;
+    // Stopped by the clean-up; the duration is a bound in case nothing is left to stop it.
+    settings.durationMs = kTrafficCapMs;
+    settings.maxInFlight = kMaxInFlight;
+    settings.timeoutMs = kRequestTimeoutMs;
+    if (auto started = m_traffic->start(settings); !started) {
+        fail(errorText(started.error()));
+        return;
+    }
+    const quint64 wanted = quint64(m_options.minRate);  // a second's worth of answers at least
     // A local wait: the counts are the traffic's, not the service's.
     waitLocally(
         [this, wanted] {
             const DemoTraffic::Counts c = m_traffic->counts();
-            const QString seen = tr("%1 sent, %2 answered 200 (v1: %3), %4 failed")
+            const QString seen = tr("%1 requests/s now; %2 sent, %3 answered 2xx (v1: %4), %5 failed")
+                                     .arg(c.rate, 0, 'f', 1)
                                      .arg(c.sent)
                                      .arg(c.ok)
                                      .arg(c.byRevision.value(QByteArrayLiteral("v1")))
                                      .arg(c.failed);
             if (c.failed > 0)
-                return failed(tr("%1; last: %2").arg(seen, c.lastFailure));
+                return failed(seen);
             return c.ok >= wanted ? passed(seen) : waiting(seen);
         },
         [this](const QString &detail) { pass(detail); });
@@ -293,16 +335,16 @@ void DemoTour::beginTraffic()
 void DemoTour::beginAutoscale()
 {
     const QString name = m_options.endpointName;
-    const double perReplica = double(m_options.rate) / 4.0;
+    const double target = perReplica(m_options);
     m_client.call(
         this,
-        [name, perReplica](ModelServingService &service) {
+        [name, target](ModelServingService &service) {
             AutoScalingRule rule;
             rule.source = MetricSource::Proxy;
             rule.metric = QStringLiteral("requests_per_second");
             rule.comparator = Comparator::GreaterThan;
-            rule.threshold = perReplica / 2.0;
-            rule.targetPerReplica = perReplica;
+            rule.threshold = target;
+            rule.targetPerReplica = target;
             rule.minReplicas = kStableReplicas;
             rule.maxReplicas = kScaledReplicas;
             rule.scaleUpDelay = 0;
@@ -381,8 +423,8 @@ void DemoTour::beginCanary()
                     waitLocally(
                         [this] {
                             const DemoTraffic::Counts c = m_traffic->counts();
-                            const qint64 v1 = c.byRevision.value(QByteArrayLiteral("v1"));
-                            const qint64 v2 = c.byRevision.value(QByteArrayLiteral("v2"));
+                            const quint64 v1 = c.byRevision.value(QByteArrayLiteral("v1"));
+                            const quint64 v2 = c.byRevision.value(QByteArrayLiteral("v2"));
                             const QString seen = tr("since the weight moved to %1 %: v1 answered %2, v2 answered %3, %4 failed")
                                                      .arg(kCanaryMovedWeight)
                                                      .arg(v1)

@@ -9,6 +9,8 @@
 #include <QPointer>
 #include <QUuid>
 
+#include "domain/modeldefinition.h"
+
 namespace ServeDeck {
 
 class ControlClient;
@@ -31,7 +33,10 @@ struct DemoTourOptions
     QString endpointName = QStringLiteral("demo-iris");
     QString stableFolder = QStringLiteral("iris-v1");
     QString canaryFolder = QStringLiteral("iris-v2");
-    int rate = 30;                // requests per second the tour sends
+    // The traffic: a seasonal pattern between these rates (requests per second) over this period.
+    double minRate = 20;
+    double maxRate = 40;
+    qint64 periodMs = 20000;
     int stepTimeoutMs = 45000;    // every wait is bounded by this
     bool pauseBetweenSteps = false;  // wait for next() after each step
 };
@@ -108,6 +113,8 @@ private:
     std::shared_ptr<QUuid> m_created = std::make_shared<QUuid>();
     bool m_cleanUpQueued = false;
     QString m_url;  // the endpoint's, once deployed
+    // How to call the model, from its definition (read on the plane's thread while deploying).
+    std::shared_ptr<std::optional<RequestHints>> m_hints = std::make_shared<std::optional<RequestHints>>();
     QString m_rolloutId;
     std::unique_ptr<DemoTraffic> m_traffic;
 };

@@ -1,152 +1,99 @@
 #include "demotraffic.h"
 
-#include <algorithm>
-
 #include <QMutexLocker>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
-#include <QNetworkRequest>
-#include <QTimer>
 
 namespace ServeDeck {
-
-// Lives on the traffic thread: the timer, the network access and the replies are all made there.
-class DemoTrafficWorker final : public QObject
-{
-public:
-    DemoTrafficWorker(DemoTraffic &owner, QUrl url, QByteArray body, int rate)
-        : m_owner(owner)
-        , m_url(std::move(url))
-        , m_body(std::move(body))
-        , m_rate(rate)
-    {
-    }
-
-    void begin()
-    {
-        m_network = new QNetworkAccessManager(this);
-        // Straight to the plane's own proxy: an HTTP proxy from the environment must not see it.
-        m_network->setProxy(QNetworkProxy::NoProxy);
-        m_pace = new QTimer(this);
-        m_pace->setTimerType(Qt::PreciseTimer);
-        m_pace->setInterval(std::max(1, 1000 / m_rate));
-        connect(m_pace, &QTimer::timeout, this, &DemoTrafficWorker::sendOne);
-        m_pace->start();
-    }
-
-    void halt()
-    {
-        if (m_pace)
-            m_pace->stop();
-        // Replies still open end now, as failures nobody counts: the traffic is over.
-        m_halted = true;
-        const auto replies = findChildren<QNetworkReply *>();
-        for (QNetworkReply *reply : replies)
-            reply->abort();
-    }
-
-private:
-    void sendOne()
-    {
-        if (m_inFlight >= DemoTraffic::kMaxInFlight) {
-            QMutexLocker lock(&m_owner.m_mutex);
-            ++m_owner.m_counts.skipped;
-            return;
-        }
-        QNetworkRequest request(m_url);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        request.setTransferTimeout(DemoTraffic::kTimeoutMs);
-        QNetworkReply *reply = m_network->post(request, m_body);
-        reply->setParent(this);
-        ++m_inFlight;
-        {
-            QMutexLocker lock(&m_owner.m_mutex);
-            ++m_owner.m_counts.sent;
-        }
-        connect(reply, &QNetworkReply::finished, this, [this, reply] {
-            reply->deleteLater();
-            --m_inFlight;
-            if (m_halted)
-                return;
-            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            QMutexLocker lock(&m_owner.m_mutex);
-            DemoTraffic::Counts &c = m_owner.m_counts;
-            if (status >= 200 && status < 300) {
-                ++c.ok;
-                ++c.byRevision[reply->rawHeader(QByteArrayLiteral("X-ServeDeck-Revision"))];
-            } else {
-                ++c.failed;
-                c.lastFailure = status > 0 ? QStringLiteral("HTTP %1").arg(status) : reply->errorString();
-            }
-        });
-    }
-
-    DemoTraffic &m_owner;
-    const QUrl m_url;
-    const QByteArray m_body;
-    const int m_rate;
-    QNetworkAccessManager *m_network = nullptr;
-    QTimer *m_pace = nullptr;
-    int m_inFlight = 0;
-    bool m_halted = false;
-};
 
 DemoTraffic::DemoTraffic(QObject *parent)
     : QObject(parent)
 {
     m_thread.setObjectName(QStringLiteral("demo traffic"));
     m_anchor->moveToThread(&m_thread);
+    m_thread.start();
 }
 
 DemoTraffic::~DemoTraffic()
 {
-    stop();
-    // The halts queued before this no-op have run once it returns: after it, nothing on the
-    // traffic thread touches the counts (the workers' deleteLater runs as the thread ends).
-    if (m_thread.isRunning())
-        QMetaObject::invokeMethod(m_anchor, [] {}, Qt::BlockingQueuedConnection);
+    // Blocking, once: after it nothing on the traffic thread touches this object.
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [anchor = m_anchor] {
+            const auto simulators = anchor->findChildren<TrafficSimulator *>();
+            qDeleteAll(simulators);
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
     delete m_anchor;
 }
 
-void DemoTraffic::start(const QUrl &url, const QByteArray &body, int ratePerSecond)
+Result<Done> DemoTraffic::start(const SimulationSettings &settings)
 {
+    if (auto valid = settings.validate(); !valid)
+        return valid.error();
     stop();
-    resetCounts();
-    if (!m_thread.isRunning())
-        m_thread.start();
-    m_worker = new DemoTrafficWorker(*this, url, body, std::clamp(ratePerSecond, 1, kMaxRate));
-    m_worker->moveToThread(&m_thread);
-    QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->begin(); }, Qt::QueuedConnection);
+    {
+        QMutexLocker lock(&m_mutex);
+        m_latest = {};
+        m_baseline = {};
+    }
+    m_running = true;
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [this, settings] {
+            auto *simulator = new TrafficSimulator(settings, m_anchor);
+            connect(simulator, &TrafficSimulator::tick, m_anchor, [this](const SimulationTick &tick) { record(tick); });
+            connect(simulator, &TrafficSimulator::stopped, simulator, [this, simulator](const SimulationTick &totals) {
+                record(totals);
+                simulator->deleteLater();
+            });
+            if (!simulator->start())
+                delete simulator;  // validated above: not expected
+        },
+        Qt::QueuedConnection);
+    return Done{};
 }
 
 void DemoTraffic::stop()
 {
-    if (!m_worker)
+    if (!m_running)
         return;
-    // Queued: the worker stops and goes on its own thread; the caller does not wait for it.
+    m_running = false;
+    // Queued: the simulator lets its answers in flight come back (briefly), then goes.
     QMetaObject::invokeMethod(
-        m_worker,
-        [w = m_worker] {
-            w->halt();
-            w->deleteLater();
+        m_anchor,
+        [anchor = m_anchor] {
+            const auto simulators = anchor->findChildren<TrafficSimulator *>();
+            for (TrafficSimulator *s : simulators)
+                s->stop();
         },
         Qt::QueuedConnection);
-    m_worker = nullptr;
+}
+
+void DemoTraffic::record(const SimulationTick &tick)
+{
+    QMutexLocker lock(&m_mutex);
+    m_latest = tick;
 }
 
 DemoTraffic::Counts DemoTraffic::counts() const
 {
     QMutexLocker lock(&m_mutex);
-    return m_counts;
+    Counts c;
+    c.rate = m_latest.rate;
+    c.sent = m_latest.sent - m_baseline.sent;
+    c.ok = m_latest.ok - m_baseline.ok;
+    c.failed = m_latest.failed - m_baseline.failed;
+    c.skipped = m_latest.skipped - m_baseline.skipped;
+    for (auto it = m_latest.byRevision.cbegin(); it != m_latest.byRevision.cend(); ++it)
+        c.byRevision.insert(it.key(), it.value().ok - m_baseline.byRevision.value(it.key()).ok);
+    return c;
 }
 
 void DemoTraffic::resetCounts()
 {
     QMutexLocker lock(&m_mutex);
-    m_counts = {};
+    m_baseline = m_latest;
 }
 
 } // namespace ServeDeck

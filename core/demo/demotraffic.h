@@ -1,58 +1,55 @@
 #pragma once
 
-#include <memory>
-
 #include <QHash>
 #include <QMutex>
 #include <QObject>
 #include <QThread>
-#include <QUrl>
+
+#include "domain/result.h"
+#include "traffic/trafficsimulator.h"
 
 namespace ServeDeck {
 
-class DemoTrafficWorker;
-
-// The demo's traffic: POSTs at a steady rate to one URL, on a thread of its own (never the GUI
-// thread), counting every answer by status and by the revision the proxy names. Bounded: at most
-// kMaxInFlight requests wait at once (the rest are counted as skipped), each ends within its
-// timeout, and the rate is capped.
+// The demo's traffic: the traffic simulator on a thread of its own (never the caller's, which is
+// the GUI thread in the console), its running totals readable from any thread. The simulator
+// bounds itself (in-flight cap, per-request timeout, a duration); stop() ends it early.
 class DemoTraffic final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DemoTraffic)
 
 public:
-    static constexpr int kMaxRate = 200;
-    static constexpr int kMaxInFlight = 64;
-    static constexpr int kTimeoutMs = 5000;
-
     struct Counts
     {
-        qint64 sent = 0;
-        qint64 ok = 0;       // 2xx
-        qint64 failed = 0;   // anything else, or no answer
-        qint64 skipped = 0;  // not sent: too many still waiting
-        QHash<QByteArray, qint64> byRevision;  // 2xx answers by X-ServeDeck-Revision
-        QString lastFailure;
+        double rate = 0;  // the pattern's rate in the last tick, requests/s
+        quint64 sent = 0;
+        quint64 ok = 0;
+        quint64 failed = 0;
+        quint64 skipped = 0;
+        QHash<QByteArray, quint64> byRevision;  // answered 2xx, by X-ServeDeck-Revision
     };
 
     explicit DemoTraffic(QObject *parent = nullptr);
-    ~DemoTraffic() override;  // stops and waits for its thread
+    ~DemoTraffic() override;  // stops the simulator and waits for its thread
 
-    void start(const QUrl &url, const QByteArray &body, int ratePerSecond);
+    // Validates the settings here (InvalidArgument naming the field), then starts the simulator on
+    // the traffic thread.
+    Result<Done> start(const SimulationSettings &settings);
     void stop();
-    bool isRunning() const { return m_worker != nullptr; }
-    // Safe from any thread.
+    bool isRunning() const { return m_running; }
+    // Since start() or the last resetCounts(). Safe from any thread.
     Counts counts() const;
     void resetCounts();
 
 private:
-    friend class DemoTrafficWorker;
+    void record(const SimulationTick &tick);  // on the traffic thread
+
     mutable QMutex m_mutex;
-    Counts m_counts;
+    SimulationTick m_latest;
+    SimulationTick m_baseline;
+    bool m_running = false;
     QThread m_thread;
-    QObject *m_anchor = new QObject;  // lives on m_thread: what the destructor waits on
-    DemoTrafficWorker *m_worker = nullptr;  // lives on m_thread
+    QObject *m_anchor = new QObject;  // lives on m_thread; the simulators are its children
 };
 
 } // namespace ServeDeck
