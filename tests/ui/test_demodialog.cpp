@@ -1,6 +1,10 @@
-// Help > Demo against an in-process plane with real replicas: the first steps run one Next at a
-// time and the endpoint exists in the service; Cancel and closing the window delete it; an
-// endpoint of the operator's under the demo's name is refused and left as it was.
+// Help > Demo against an in-process plane with real replicas, on a control thread of its own as the
+// console runs it (every look at the service goes through the client too): the first steps run one
+// Next at a time and the endpoint exists in the service; Cancel and closing the window delete it;
+// an endpoint of the operator's under the demo's name is refused and left as it was.
+#include <optional>
+
+#include <QDeadlineTimer>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -10,7 +14,6 @@
 
 #include "demo/demotour.h"
 #include "plane/controlclient.h"
-#include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "ui/demo/demodialog.h"
 #include "uitestsupport.h"
@@ -28,17 +31,31 @@ class TestDemoDialog final : public QObject
     Q_OBJECT
 
     std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<ControlPlane> m_plane;
     std::unique_ptr<ControlClient> m_client;
 
-    ModelServingService &service() { return m_plane->service(); }
+    // Runs work on the plane's thread and waits (bounded) for its answer here.
+    template<typename Work>
+    auto ask(Work work)
+    {
+        using Answer = std::invoke_result_t<Work &, ModelServingService &>;
+        std::optional<Answer> answer;
+        m_client->call(this, std::move(work), [&answer](Answer a) { answer = std::move(a); });
+        QDeadlineTimer deadline(kWaitMs);
+        while (!answer && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        if (!answer)
+            qFatal("the control thread did not answer within %d ms", kWaitMs);
+        return std::move(*answer);
+    }
     // The demo endpoint as the service sees it: found and live, or why not.
     QString demoEndpoint()
     {
-        const auto info = service().endpointInfo(kName);
-        if (!info)
-            return info.error().typeName();
-        return info->endpoint.isLive() ? u"live"_s : u"not live"_s;
+        return ask([](ModelServingService &service) {
+            const auto info = service.endpointInfo(kName);
+            if (!info)
+                return info.error().typeName();
+            return info->endpoint.isLive() ? u"live"_s : u"not live"_s;
+        });
     }
     static DemoTourOptions options()
     {
@@ -64,16 +81,15 @@ private Q_SLOTS:
         o.runReplicas = true;
         o.reconcileIntervalMs = 200;
         o.autoscaleIntervalMs = 250;
-        m_plane = std::make_unique<ControlPlane>();
-        auto started = m_plane->start(o);
+        m_client = std::make_unique<ControlClient>();
+        auto started = m_client->start(o);
         QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
-        m_client = std::make_unique<ControlClient>(*m_plane);
+        QVERIFY(m_client->ownsThread());
     }
 
     void cleanup()
     {
         m_client.reset();
-        m_plane.reset();
         m_dataDir.reset();
     }
 
@@ -128,7 +144,7 @@ private Q_SLOTS:
     // The operator's own demo-iris: the tour refuses at once and leaves it alone.
     void existingEndpointIsNotTouched()
     {
-        const Endpoint mine = UiTest::create(service(), kName);
+        const Endpoint mine = ask([](ModelServingService &service) { return UiTest::create(service, kName); });
         DemoDialog dialog(*m_client, options());
         dialog.show();
         QTest::mouseClick(dialog.nextButton(), Qt::LeftButton);
@@ -137,7 +153,7 @@ private Q_SLOTS:
         const QString why = dialog.tour()->steps().at(DemoTour::Deploy).detail;
         QVERIFY2(why.contains(u"exists already"_s), qPrintable(why));
         QCOMPARE(state(dialog, DemoTour::CleanUp), DemoStep::State::Ok);
-        const auto still = service().endpointInfo(kName);
+        const auto still = ask([](ModelServingService &service) { return service.endpointInfo(kName); });
         QVERIFY(still.ok());
         QCOMPARE(still->endpoint.id, mine.id);
         QVERIFY(still->endpoint.isLive());
