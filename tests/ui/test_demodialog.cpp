@@ -7,6 +7,8 @@
 #include <QDeadlineTimer>
 #include <QLabel>
 #include <QListWidget>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -16,6 +18,7 @@
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
 #include "ui/demo/demodialog.h"
+#include "ui/mainwindow.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;
@@ -139,6 +142,32 @@ private Q_SLOTS:
             QVERIFY(dialog->close());
         }
         QTRY_COMPARE_WITH_TIMEOUT(demoEndpoint(), u"NotFound"_s, kWaitMs);
+    }
+
+    // Help > Demo in the console's window opens the dialog on the window's own client; Help >
+    // About ServeDeck is there beside it.
+    void helpMenuOpensTheDemo()
+    {
+        MainWindow window(*m_client);
+        QMenu *help = nullptr;
+        for (QAction *menu : window.menuBar()->actions()) {
+            if (menu->text() == u"&Help"_s)
+                help = menu->menu();
+        }
+        QVERIFY(help);
+        QStringList texts;
+        for (QAction *a : help->actions())
+            texts << a->text();
+        QCOMPARE(texts, (QStringList{u"Demo…"_s, u"About ServeDeck"_s}));
+        help->actions().constFirst()->trigger();
+        auto *dialog = window.findChild<DemoDialog *>();
+        QVERIFY(dialog);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->testAttribute(Qt::WA_DeleteOnClose));
+        QCOMPARE(dialog->tour()->current(), -1);  // nothing runs before Start
+        QVERIFY(dialog->close());
+        QTRY_VERIFY_WITH_TIMEOUT(!window.findChild<DemoDialog *>(), kWaitMs);
+        QCOMPARE(demoEndpoint(), u"NotFound"_s);
     }
 
     // The operator's own demo-iris: the tour refuses at once and leaves it alone.
