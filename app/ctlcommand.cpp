@@ -28,6 +28,10 @@
 #include "api/controlapiserver.h"
 #include "commandline.h"
 
+// app/ctlsimulate.cpp
+int runCtlSimulate(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                   const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+
 namespace {
 
 using ServeDeck::ApiClient;
@@ -51,7 +55,7 @@ struct Args
 };
 
 const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help"),
-                           QStringLiteral("watch")};
+                           QStringLiteral("watch"), QStringLiteral("random-interval")};
 
 Args parseArgs(const QStringList &arguments, QString *error)
 {
@@ -1072,6 +1076,14 @@ const QList<Verb> &verbs()
          "rollout promote|pause|resume|abort SVC [ROLLOUT] | rollout rollback SVC [ROLLOUT]\n"
          "rollout weight SVC W [ROLLOUT]                    (ROLLOUT: an id, current or latest)",
          "roll a new version out; follow it live (--watch); act on it", runRollout},
+        {"simulate",
+         "simulate SVC --pattern constant|linear|seasonal|random_walk|exponential|cyclical --max-rate R\n"
+         "        [--min-rate R] [--period 120s] [--interval 1s] [--random-interval] [--batch 1:4]\n"
+         "        [--duration 10m] [--seed N] [--path /predict] [--data JSON]",
+         "send it traffic in a pattern until Ctrl-C or --duration, a line per tick",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlSimulate(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
         {"help", "help", "this text", nullptr},
     };
     return table;

@@ -65,10 +65,10 @@ std::optional<TrafficPattern::Kind> TrafficPattern::kindFromName(const QString &
 Result<TrafficPattern> TrafficPattern::make(Kind kind, double minRate, double maxRate, qint64 periodMs, quint64 seed)
 {
     const QString rateRange = QStringLiteral("a number of requests per second from 0 to %1").arg(kMaxRate);
-    if (!std::isfinite(minRate) || minRate < 0 || minRate > kMaxRate)
-        return invalid(QStringLiteral("min_rate"), QStringLiteral("expected ") + rateRange);
     if (!std::isfinite(maxRate) || maxRate <= 0 || maxRate > kMaxRate)
         return invalid(QStringLiteral("max_rate"), QStringLiteral("expected more than 0 and at most %1 requests per second").arg(kMaxRate));
+    if (!std::isfinite(minRate) || minRate < 0 || minRate > kMaxRate)
+        return invalid(QStringLiteral("min_rate"), QStringLiteral("expected ") + rateRange);
     if (kind != Kind::Constant && !(minRate < maxRate))
         return invalid(QStringLiteral("min_rate"), QStringLiteral("expected less than max_rate"));
     if (kind == Kind::Exponential && !(minRate > 0))
