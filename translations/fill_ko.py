@@ -521,6 +521,8 @@ KO = {
     "no healthy replica runs on this machine's agent": "이 머신의 에이전트에서 실행 중인 정상 레플리카가 없습니다",
     "recorded: %1: %2": "기록됨: %1: %2",
     "no error recorded yet": "아직 기록된 오류가 없습니다",
+    "%1; waiting for a replacement (%2 of %3 healthy)": "%1; 대체 레플리카를 기다리는 중 (%3개 중 %2개 정상)",
+    "%1; a replacement serves (%2 of %3 healthy)": "%1; 대체 레플리카가 서빙 중 (%3개 중 %2개 정상)",
     "nothing was created": "만든 것이 없습니다",
     "the endpoint is gone": "엔드포인트가 사라졌습니다",
     "the endpoint is still live": "엔드포인트가 아직 살아 있습니다",

@@ -440,7 +440,16 @@ void DemoTour::beginCanary()
 void DemoTour::beginKill()
 {
     const QString name = m_options.endpointName;
-    auto victim = std::make_shared<QString>();
+    // Only touched on the plane's thread: the killed replica, its revision's healthy count before,
+    // and the error once found.
+    struct Victim
+    {
+        QUuid route;
+        QUuid revision;
+        int healthyBefore = 0;
+        QString recorded;
+    };
+    auto victim = std::make_shared<Victim>();
     m_client.call(
         this,
         [name, victim](ModelServingService &service) {
@@ -453,9 +462,11 @@ void DemoTour::beginKill()
                     continue;
                 if (parentOf(pid) != qint64(::getpid()))
                     return failed(tr("replica %1 is not a process of this control plane").arg(r.replicaId));
+                victim->route = r.id;
+                victim->revision = r.revisionId;
+                victim->healthyBefore = countRoutes(*info, r.revisionId, RouteStatus::Healthy);
                 if (::kill(pid_t(pid), SIGKILL) != 0)
                     return failed(tr("cannot kill replica %1: %2").arg(r.replicaId, QString::fromLocal8Bit(std::strerror(errno))));
-                *victim = r.id.toString(QUuid::WithoutBraces);
                 return passed(tr("killed replica %1 (process %2) with SIGKILL").arg(r.replicaId).arg(pid));
             }
             return failed(tr("no healthy replica runs on this machine's agent"));
@@ -468,16 +479,37 @@ void DemoTour::beginKill()
                 return;
             }
             const QString what = killed.detail;
+            // First the crash in the error list, then a replacement serving in its place.
             waitFor(
                 [name, victim](ModelServingService &service) {
-                    const auto errors = service.listErrors(name, 20, QStringLiteral("Crashed"));
-                    if (!errors)
-                        return failed(errorText(errors.error()));
-                    for (const ErrorRecord &e : *errors) {
-                        if (e.routeId == *victim)
-                            return passed(tr("recorded: %1: %2").arg(e.type, e.message));
+                    const QString routeId = victim->route.toString(QUuid::WithoutBraces);
+                    if (victim->recorded.isEmpty()) {
+                        const auto errors = service.listErrors(name, 20, QStringLiteral("Crashed"));
+                        if (!errors)
+                            return failed(errorText(errors.error()));
+                        for (const ErrorRecord &e : *errors) {
+                            if (e.routeId == routeId)
+                                victim->recorded = tr("recorded: %1: %2").arg(e.type, e.message);
+                        }
+                        if (victim->recorded.isEmpty())
+                            return waiting(tr("no error recorded yet"));
                     }
-                    return waiting(tr("no error recorded yet"));
+                    const auto info = service.endpointInfo(name);
+                    if (!info)
+                        return failed(errorText(info.error()));
+                    const bool victimServes = std::any_of(info->routes.cbegin(), info->routes.cend(), [&](const Route &r) {
+                        return r.id == victim->route && r.status == RouteStatus::Healthy;
+                    });
+                    const int healthy = countRoutes(*info, victim->revision, RouteStatus::Healthy);
+                    if (victimServes || healthy < victim->healthyBefore)
+                        return waiting(tr("%1; waiting for a replacement (%2 of %3 healthy)")
+                                           .arg(victim->recorded)
+                                           .arg(healthy)
+                                           .arg(victim->healthyBefore));
+                    return passed(tr("%1; a replacement serves (%2 of %3 healthy)")
+                                      .arg(victim->recorded)
+                                      .arg(healthy)
+                                      .arg(victim->healthyBefore));
                 },
                 [this, what](const QString &detail) { pass(what + QStringLiteral("; ") + detail); });
         });

@@ -95,6 +95,7 @@ private Q_SLOTS:
         // Both revisions answered once the canary's weight moved, and the crash was recorded.
         QVERIFY2(QRegularExpression(u"v1 answered [1-9]\\d*, v2 answered [1-9]\\d*"_s).match(run.out).hasMatch(), qPrintable(run.out));
         QVERIFY2(run.out.contains(u"recorded: Crashed:"_s), qPrintable(run.out));
+        QVERIFY2(run.out.contains(u"a replacement serves"_s), qPrintable(run.out));
     }
 
     // No model folders where the demo looks: a real failure of the first step, named on stderr,
