@@ -17,4 +17,5 @@ bool parseListenAddress(const QString &text, QHostAddress *address, quint16 *por
 int runServe(const QStringList &arguments);
 int runCtl(const QStringList &arguments);
 int runAgent(const QStringList &arguments);
+int runDemo(const QStringList &arguments);
 int runGui(int &argc, char **argv);

@@ -6,6 +6,7 @@
 #include <QTextStream>
 
 #include "commandline.h"
+#include "demo/productversion.h"
 
 namespace {
 
@@ -18,6 +19,10 @@ int usage(int code)
            "                  [--signing-key-file]\n"
            "                            the same without a window\n"
            "  servedeck ctl <verb> ...  talk to the control API (servedeck ctl help)\n"
+           "  servedeck demo [--check] [--data-dir D] [--models DIR]\n"
+           "                            a guided demo on a control plane of its own (--check: no prompts, exit 0\n"
+           "                            only when every step worked)\n"
+           "  servedeck --version       the version\n"
            "  servedeck agent --join servedeck://HOST:PORT?token=...&sha256=... [--agent-id ID] [--capacity ...]\n"
            "                            a remote agent that runs replicas for a control plane\n";
     return code;
@@ -31,13 +36,20 @@ int main(int argc, char **argv)
     // keys, logs) private to this user from its first byte, not narrowed afterwards.
     ::umask(077);
     const char *verb = argc > 1 ? argv[1] : "";
-    if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0 || std::strcmp(verb, "agent") == 0) {
+    if (std::strcmp(verb, "--version") == 0 || std::strcmp(verb, "-V") == 0) {
+        QTextStream(stdout) << ServeDeck::productVersionLine() << '\n';
+        return 0;
+    }
+    if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0 || std::strcmp(verb, "agent") == 0
+        || std::strcmp(verb, "demo") == 0) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("servedeck"));
         QCoreApplication::setOrganizationName(QStringLiteral("ServeDeck"));
         const QStringList rest = app.arguments().mid(2);
         if (std::strcmp(verb, "agent") == 0)
             return runAgent(rest);
+        if (std::strcmp(verb, "demo") == 0)
+            return runDemo(rest);
         return std::strcmp(verb, "serve") == 0 ? runServe(rest) : runCtl(rest);
     }
     if (std::strcmp(verb, "-h") == 0 || std::strcmp(verb, "--help") == 0 || std::strcmp(verb, "help") == 0)

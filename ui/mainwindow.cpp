@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QSettings>
@@ -37,6 +38,8 @@
 #include "ui/metrics/sparklinedelegate.h"
 #include "ui/common/tablecolumns.h"
 #include "ui/common/theme.h"
+#include "ui/demo/demodialog.h"
+#include "demo/productversion.h"
 #include "ui/tokens/tokenview.h"
 
 namespace ServeDeck {
@@ -305,6 +308,18 @@ void MainWindow::createActions()
     viewMenu->addAction(find);
     QMenu *settingsMenu = menuBar()->addMenu(tr("&Settings"));
     settingsMenu->addAction(m_settingsAction);
+    QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(tr("Demo…"), this, [this] {
+        auto *demo = new DemoDialog(m_client, this);
+        demo->setAttribute(Qt::WA_DeleteOnClose);
+        demo->show();
+    });
+    QAction *about = helpMenu->addAction(tr("About ServeDeck"), this, [this] {
+        QMessageBox::about(this, tr("About ServeDeck"),
+                           tr("ServeDeck %1\nA console and server for model serving.\nQt %2")
+                               .arg(productVersion(), QString::fromLatin1(qVersion())));
+    });
+    about->setMenuRole(QAction::AboutRole);
     // On the window too, so the shortcuts work in every view even where no menu bar is shown.
     addAction(m_newAction);
     addAction(find);
