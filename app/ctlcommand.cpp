@@ -28,6 +28,10 @@
 #include "api/controlapiserver.h"
 #include "commandline.h"
 
+// app/ctltry.cpp
+int runCtlTry(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+              const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+
 namespace {
 
 using ServeDeck::ApiClient;
@@ -1072,6 +1076,9 @@ const QList<Verb> &verbs()
          "rollout promote|pause|resume|abort SVC [ROLLOUT] | rollout rollback SVC [ROLLOUT]\n"
          "rollout weight SVC W [ROLLOUT]                    (ROLLOUT: an id, current or latest)",
          "roll a new version out; follow it live (--watch); act on it", runRollout},
+        {"try", "try SVC [--data JSON|@file] [--path P] [--header 'N: V']... [--method M]",
+         "send one request (a private endpoint's with a short-lived token); status, route, revision, timings, answer",
+         [](CtlCall &c) -> std::optional<int> { return runCtlTry(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err); }},
         {"help", "help", "this text", nullptr},
     };
     return table;
