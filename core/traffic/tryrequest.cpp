@@ -198,15 +198,16 @@ Result<Done> TryRequest::start()
         r.revision = a.revision;
         r.contentType = a.contentType;
         r.connectMs = a.connectNs >= 0 ? double(a.connectNs) / 1e6 : -1;
-        r.firstByteMs = a.firstByteNs >= 0 ? msBetween(a.sentNs, a.firstByteNs) : -1;
-        r.totalMs = msBetween(a.sentNs, a.doneNs);
+        // From the start, as the operator waited: a new connection's set-up counts too.
+        r.firstByteMs = a.firstByteNs >= 0 ? msBetween(a.scheduledNs, a.firstByteNs) : -1;
+        r.totalMs = msBetween(a.scheduledNs, a.doneNs);
         r.body = a.body;
         r.stream = a.contentType.startsWith("text/event-stream") || (d->eventStream.value_or(false) && d->eventCount > 0);
         r.events = d->events;
         r.eventCount = d->eventCount;
         r.tokens = a.tokens;
         if (a.firstTokenNs)
-            r.ttftMs = msBetween(a.sentNs, *a.firstTokenNs);
+            r.ttftMs = msBetween(a.scheduledNs, *a.firstTokenNs);
         if (a.decodeNanos > 0 && a.decodeTokens > 0)
             r.tokensPerSecond = double(a.decodeTokens) * 1e9 / double(a.decodeNanos);
         // A stream that is not OpenAI-style: its events stand for tokens.

@@ -28,7 +28,7 @@ struct TrySettings
 // One server-sent event (or, for a stream that is not SSE, one piece) as it came.
 struct TryEvent
 {
-    double atMs = 0;  // since the request was sent
+    double atMs = 0;  // since the request started
     QByteArray data;
 };
 
@@ -40,7 +40,7 @@ struct TryResult
     QByteArray revision;
     QByteArray contentType;
     double connectMs = -1;  // -1: no new connection was made
-    double firstByteMs = -1;
+    double firstByteMs = -1;  // since the start, connecting included
     double totalMs = 0;
     QByteArray body;       // the first kKeepBodyBytes of it
     bool stream = false;   // text/event-stream

@@ -75,6 +75,8 @@ TryPanel::TryPanel(ControlClient &client, EndpointListModel &endpoints, QWidget 
     , m_answer(new QPlainTextEdit(this))
 {
     setObjectName(QStringLiteral("tryPanel"));
+    qRegisterMetaType<ServeDeck::TryResult>();
+    qRegisterMetaType<ServeDeck::TryEvent>();
     m_method->setObjectName(QStringLiteral("tryMethod"));
     m_method->addItems({QStringLiteral("POST"), QStringLiteral("GET"), QStringLiteral("PUT")});
     m_path->setObjectName(QStringLiteral("tryPath"));
@@ -135,6 +137,7 @@ TryPanel::TryPanel(ControlClient &client, EndpointListModel &endpoints, QWidget 
     requestLayout->addLayout(headerButtons);
     auto *sendRow = new QHBoxLayout;
     sendRow->addWidget(m_problem, 1);
+    sendRow->addStretch();
     sendRow->addWidget(m_cancel);
     sendRow->addWidget(m_send);
     requestLayout->addLayout(sendRow);
