@@ -37,6 +37,8 @@ public:
     };
     // At the end of the answer; none when nothing countable came (or the bounds were passed).
     std::optional<Count> finish(qint64 startedNs, qint64 nowNs);
+    // Content deltas counted so far (streams): a load generator times each one as it comes.
+    quint64 deltasSoFar() const { return m_deltas; }
 
 private:
     enum class Kind { EventStream, Json };

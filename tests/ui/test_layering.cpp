@@ -124,6 +124,9 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/runtime"_s, {u"core/domain"_s}},
     // Same tier, sideways: the proxy checks tokens, and reads requests with the one HTTP layer.
     {u"core/proxy"_s, {u"core/auth"_s, u"core/http"_s, u"core/domain"_s}},
+    // The load generator is a client: it frames answers with the one HTTP layer and counts tokens
+    // with the proxy's CompletionMeter (only that), so its figures and the proxy's agree.
+    {u"core/traffic"_s, {u"core/http"_s, u"core/proxy"_s, u"core/domain"_s}},
     {u"core/autoscale"_s, {u"core/store"_s, u"core/domain"_s}},
     {u"core/scheduler"_s, {u"core/store"_s, u"core/domain"_s}},
     // The canary analysis is arithmetic over counters that its caller gathers.
