@@ -196,6 +196,25 @@ QJsonObject toJson(const EndpointInfo &info)
     for (const AutoScalingRule &r : info.rules)
         rules.append(toJson(r));
     o.insert(QStringLiteral("autoscaling_rules"), rules);
+    if (const std::optional<RequestHints> &r = info.request) {
+        // The example stays JSON text: clients send it as it is.
+        QJsonObject request;
+        if (!r->path.isEmpty())
+            request.insert(QStringLiteral("path"), r->path);
+        if (!r->example.isEmpty())
+            request.insert(QStringLiteral("example"), QString::fromUtf8(r->example));
+        if (!r->inputShape.isEmpty()) {
+            QJsonArray shape;
+            for (int dim : r->inputShape)
+                shape.append(dim);
+            request.insert(QStringLiteral("input_field"), r->inputField);
+            request.insert(QStringLiteral("input_shape"), shape);
+            request.insert(QStringLiteral("input_range"), QJsonArray{r->min, r->max});
+            if (!r->batchField.isEmpty())
+                request.insert(QStringLiteral("batch_field"), r->batchField);
+        }
+        o.insert(QStringLiteral("request"), request);
+    }
     if (info.rollout) {
         QJsonObject rollout = toJson(*info.rollout);
         rollout.insert(QStringLiteral("from_version"), versionOf(info.revisions, info.rollout->fromRevisionId));

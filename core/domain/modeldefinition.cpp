@@ -12,6 +12,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QRegularExpression>
 
@@ -27,6 +28,12 @@ constexpr int kMaxNodes = 100000;
 // An alias inside its own anchor ("a: &x [*x]") makes a cycle that kMaxNodes would only stop
 // after the stack is gone; no definition is nearly this deep.
 constexpr int kMaxDepth = 64;
+// The request block's bounds: a body Try sends as it is, and inputs the simulator generates.
+constexpr qsizetype kMaxExampleBytes = 64 * 1024;
+constexpr qlonglong kMaxInputNumbers = 65536;
+constexpr int kMaxInputDims = 8;
+constexpr qsizetype kMaxRequestPath = 2048;
+constexpr qsizetype kMaxFieldName = 256;
 
 // Both formats become this tree first, so one validator serves both.
 struct Node
@@ -418,11 +425,90 @@ QVariantMap buildResources(const Node &r)
     return toVariant(r).toMap();
 }
 
+QString fieldName(const Node &n)
+{
+    const QString name = nonEmptyString(n);
+    if (name.size() > kMaxFieldName)
+        expected(n, QStringLiteral("a field name of at most %1 characters").arg(kMaxFieldName));
+    return name;
+}
+
+RequestHints buildRequest(const Node &r)
+{
+    requireMap(r);
+    checkKeys(r, {QLatin1String("path"), QLatin1String("example"), QLatin1String("input_field"),
+                  QLatin1String("batch_field"), QLatin1String("input_shape"), QLatin1String("input_range")});
+    RequestHints hints;
+    if (const Node *path = optional(r, QLatin1String("path"))) {
+        // It goes into a request line as it is: visible ASCII only, no spaces.
+        static const QRegularExpression originForm(QStringLiteral("^/[!-~]*$"));
+        hints.path = nonEmptyString(*path);
+        if (hints.path.size() > kMaxRequestPath || !originForm.match(hints.path).hasMatch())
+            expected(*path, QStringLiteral("a path starting with '/' of at most %1 visible ASCII characters")
+                                .arg(kMaxRequestPath));
+    }
+    if (const Node *example = optional(r, QLatin1String("example"))) {
+        hints.example = nonEmptyString(*example).toUtf8();
+        if (hints.example.size() > kMaxExampleBytes)
+            expected(*example, QStringLiteral("a request body of at most %1 bytes").arg(kMaxExampleBytes));
+        QJsonParseError error;
+        const QJsonDocument document = QJsonDocument::fromJson(hints.example, &error);
+        if (error.error != QJsonParseError::NoError || document.isNull())
+            expected(*example, QStringLiteral("a JSON text (%1 at offset %2)").arg(error.errorString()).arg(error.offset));
+    }
+    if (const Node *field = optional(r, QLatin1String("input_field")))
+        hints.inputField = fieldName(*field);
+    if (const Node *field = optional(r, QLatin1String("batch_field")))
+        hints.batchField = fieldName(*field);
+    if (const Node *shape = optional(r, QLatin1String("input_shape"))) {
+        const QString what = QStringLiteral("a list of 1 to %1 positive integers whose product is at most %2")
+                                 .arg(kMaxInputDims)
+                                 .arg(kMaxInputNumbers);
+        if (shape->kind != Node::Kind::List || shape->children.empty() || shape->children.size() > size_t(kMaxInputDims))
+            expected(*shape, what);
+        qlonglong product = 1;
+        for (const Node &dim : shape->children) {
+            hints.inputShape << integer(dim, 1, kMaxInputNumbers, QStringLiteral("an integer between 1 and %1").arg(kMaxInputNumbers));
+            product *= hints.inputShape.constLast();  // each factor <= 65536 and the running product too: no overflow
+            if (product > kMaxInputNumbers)
+                expected(*shape, what);
+        }
+    }
+    if (const Node *range = optional(r, QLatin1String("input_range"))) {
+        const QString what = QStringLiteral("[min, max] with finite numbers and min < max");
+        if (range->kind != Node::Kind::List || range->children.size() != 2)
+            expected(*range, what);
+        for (const Node &bound : range->children) {
+            if ((bound.kind != Node::Kind::Int && bound.kind != Node::Kind::Float) || !std::isfinite(bound.scalar.toDouble()))
+                expected(bound, QStringLiteral("a finite number"));
+        }
+        hints.min = range->children[0].scalar.toDouble();
+        hints.max = range->children[1].scalar.toDouble();
+        if (!(hints.min < hints.max))
+            expected(*range, what);
+    }
+    // Generated inputs need both where they go and how many numbers they are.
+    if (hints.inputField.isEmpty() != hints.inputShape.isEmpty()) {
+        const QLatin1String missing = hints.inputField.isEmpty() ? QLatin1String("input_field") : QLatin1String("input_shape");
+        throw Invalid{r.line, childPath(r.path, missing), QStringLiteral("required with ")
+                                                              + (hints.inputField.isEmpty() ? QStringLiteral("input_shape")
+                                                                                            : QStringLiteral("input_field"))};
+    }
+    if (hints.inputShape.isEmpty() && (optional(r, QLatin1String("input_range")) || !hints.batchField.isEmpty())) {
+        const QLatin1String key = optional(r, QLatin1String("input_range")) ? QLatin1String("input_range")
+                                                                             : QLatin1String("batch_field");
+        throw Invalid{r.line, childPath(r.path, QLatin1String("input_shape")),
+                      QStringLiteral("required with ") + key};
+    }
+    return hints;
+}
+
 ModelEntry buildModel(const Node &m, QHash<QString, int> &nameLines)
 {
     requireMap(m);
     checkKeys(m, {QLatin1String("name"), QLatin1String("model_path"), QLatin1String("files"),
-                  QLatin1String("service"), QLatin1String("resources"), QLatin1String("metadata")});
+                  QLatin1String("service"), QLatin1String("resources"), QLatin1String("metadata"),
+                  QLatin1String("request")});
     ModelEntry entry;
     const Node &name = required(m, QLatin1String("name"));
     entry.name = nonEmptyString(name);
@@ -457,6 +543,8 @@ ModelEntry buildModel(const Node &m, QHash<QString, int> &nameLines)
         requireMap(*metadata);
         entry.metadata = toVariant(*metadata).toMap();
     }
+    if (const Node *request = optional(m, QLatin1String("request")))
+        entry.request = buildRequest(*request);
     return entry;
 }
 

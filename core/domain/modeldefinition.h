@@ -43,6 +43,21 @@ struct ModelServiceConfig
     bool operator==(const ModelServiceConfig &) const = default;
 };
 
+// How to call the model (models[].request, all optional): what Try pre-fills and what the
+// traffic simulator generates. Bounded when parsed: example <= 64 KiB, shape product <= 65536.
+struct RequestHints
+{
+    QString path;        // where inference requests go, relative to the endpoint URL ("/predict")
+    QByteArray example;  // a request body, JSON text
+    QString inputField;  // the JSON field one generated input fills ("features")
+    QString batchField;  // the field a batch of inputs fills as a list ("instances"); empty: one input per request
+    QList<int> inputShape;  // numbers per input, by dimension; empty: no generated inputs
+    double min = 0.0;       // generated numbers fall in [min, max)
+    double max = 1.0;
+
+    bool operator==(const RequestHints &) const = default;
+};
+
 struct ModelEntry
 {
     QString name;
@@ -51,6 +66,7 @@ struct ModelEntry
     std::optional<ModelServiceConfig> service;
     QVariantMap resources;
     QVariantMap metadata;
+    std::optional<RequestHints> request;
 
     bool operator==(const ModelEntry &) const = default;
 };

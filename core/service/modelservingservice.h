@@ -125,6 +125,7 @@ struct EndpointInfo
     QList<RuntimeMetric> runtimeMetrics;  // what its runtime exports under the normalized names
     QString metricsNote;                  // why it exports none
     QHash<QUuid, ReplicaStarting> starting;  // by route: replicas still starting
+    std::optional<RequestHints> request;     // how to call it: its current model definition's request block
 };
 
 struct ModifyEndpointRequest

@@ -360,6 +360,26 @@ std::optional<ServiceError> ModelServingService::aliasesProblem(const QStringLis
     return std::nullopt;
 }
 
+namespace {
+
+// The first request block in the folder's definition. A folder this process cannot read (or
+// without a definition) has none: deploying is where a definition's problems are reported.
+std::optional<RequestHints> requestHintsIn(const QString &folder)
+{
+    if (folder.isEmpty())
+        return std::nullopt;
+    const Result<ModelDefinition> definition = ModelDefinitionParser::loadFolder(folder);
+    if (!definition)
+        return std::nullopt;
+    for (const ModelEntry &model : definition->models) {
+        if (model.request)
+            return model.request;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool includeMetrics)
 {
     EndpointInfo info;
@@ -387,6 +407,7 @@ Result<EndpointInfo> ModelServingService::infoFor(const Endpoint &endpoint, bool
     if (includeMetrics)
         info.metrics = m_metricsSource ? m_metricsSource(endpoint.id) : EndpointMetrics{};
     describeRuntimeMetrics(info);
+    info.request = requestHintsIn(endpoint.modelFolder);
     if (m_startingSource) {
         const QHash<QUuid, ReplicaStarting> starting = m_startingSource();
         for (const Route &r : std::as_const(info.routes)) {

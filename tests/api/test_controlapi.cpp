@@ -1226,6 +1226,13 @@ void TestControlApi::returnsServiceInfo()
     QVERIFY(o[u"autoscaling_rules"_s].isArray());
     QCOMPARE(o[u"revisions"_s].toArray().size(), 1);
     QVERIFY(!o.contains(u"metrics"_s));
+    // How to call it, from iris-v1's model definition.
+    const QJsonObject request = o[u"request"_s].toObject();
+    QCOMPARE(request[u"path"_s].toString(), u"/predict"_s);
+    QCOMPARE(QJsonDocument::fromJson(request[u"example"_s].toString().toUtf8())[u"features"_s].toArray().size(), 4);
+    QCOMPARE(request[u"input_field"_s].toString(), u"features"_s);
+    QCOMPARE(request[u"input_shape"_s].toArray(), QJsonArray{4});
+    QCOMPARE(request[u"input_range"_s].toArray().size(), 2);
 
     // With replicas running the same call shows them and what they use.
     const auto e = endpoint(id);

@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -53,6 +55,8 @@ private Q_SLOTS:
     void yamlAndTomlAgree();
     void healthCheckDefaults_data();
     void healthCheckDefaults();
+    void requestBlock();
+    void requestBlockBounds();
     void invalid_data();
     void invalid();
     void startCommand_data();
@@ -219,6 +223,66 @@ void TestModelDefinition::healthCheckDefaults()
     QCOMPARE(hc.initialDelay, 60.0);
 }
 
+void TestModelDefinition::requestBlock()
+{
+    const QByteArray yaml = kService + lines({
+        "    request:",
+        "      path: /v1/predict?fast=1",
+        "      example: '{\"features\": [5.1, 3.5]}'",
+        "      input_field: features",
+        "      batch_field: instances",
+        "      input_shape: [2, 3]",
+        "      input_range: [-1, 2.5]",
+    });
+    const QByteArray toml = lines({
+        "[[models]]", "name = \"a\"", "model_path = \"/models\"", "[models.service]", "start_command = [\"srv\"]",
+        "port = 8000", "[models.request]", "path = \"/v1/predict?fast=1\"",
+        "example = '{\"features\": [5.1, 3.5]}'", "input_field = \"features\"", "batch_field = \"instances\"",
+        "input_shape = [2, 3]", "input_range = [-1, 2.5]",
+    });
+    const RequestHints expected{QStringLiteral("/v1/predict?fast=1"), QByteArray(R"({"features": [5.1, 3.5]})"),
+                                QStringLiteral("features"), QStringLiteral("instances"), QList<int>{2, 3}, -1.0, 2.5};
+    for (const auto &[format, text] : {std::pair{QStringLiteral("yaml"), yaml}, std::pair{QStringLiteral("toml"), toml}}) {
+        const Result<ModelDefinition> result = parse(format, text);
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().message));
+        QVERIFY2(result->models.first().request == expected, qPrintable(format));
+    }
+
+    // Every field is optional; no block at all is no hints.
+    const Result<ModelDefinition> pathOnly = parse(QStringLiteral("yaml"), kService + "    request: {path: /p}\n");
+    QVERIFY(pathOnly.ok());
+    QCOMPARE(pathOnly->models.first().request->path, QStringLiteral("/p"));
+    QVERIFY(pathOnly->models.first().request->inputShape.isEmpty());
+    QCOMPARE(pathOnly->models.first().request->min, 0.0);
+    QCOMPARE(pathOnly->models.first().request->max, 1.0);
+    const Result<ModelDefinition> none = parse(QStringLiteral("yaml"), kService);
+    QVERIFY(none.ok());
+    QVERIFY(!none->models.first().request.has_value());
+}
+
+// At the bounds the block is accepted; one past them it is refused.
+void TestModelDefinition::requestBlockBounds()
+{
+    const auto withRequest = [](const QByteArray &block) -> QByteArray { return kService + "    request:\n" + block; };
+    // 64 KiB of JSON text exactly: {"a":"x...x"}.
+    const QByteArray atLimit = R"({"a":")" + QByteArray(64 * 1024 - 8, 'x') + R"("})";
+    const Result<ModelDefinition> limit = parse(QStringLiteral("yaml"), withRequest("      example: '" + atLimit + "'\n"));
+    QVERIFY2(limit.ok(), qPrintable(limit.ok() ? QString() : limit.error().message));
+    QCOMPARE(limit->models.first().request->example.size(), 64 * 1024);
+    const Result<ModelDefinition> over =
+        parse(QStringLiteral("yaml"), withRequest("      example: '{\"a\":\"" + QByteArray(64 * 1024 - 7, 'x') + "\"}'\n"));
+    QVERIFY(!over.ok());
+    QCOMPARE(over.error().type, ErrorType::InvalidModelDefinition);
+    QCOMPARE(over.error().details.value(QStringLiteral("field")).toString(), QStringLiteral("models[0].request.example"));
+
+    QVERIFY(parse(QStringLiteral("yaml"), withRequest("      input_field: f\n      input_shape: [256, 256]\n")).ok());
+    const Result<ModelDefinition> tooMany =
+        parse(QStringLiteral("yaml"), withRequest("      input_field: f\n      input_shape: [256, 257]\n"));
+    QVERIFY(!tooMany.ok());
+    QCOMPARE(tooMany.error().details.value(QStringLiteral("field")).toString(),
+             QStringLiteral("models[0].request.input_shape"));
+}
+
 void TestModelDefinition::invalid_data()
 {
     QTest::addColumn<QString>("format");
@@ -352,13 +416,105 @@ void TestModelDefinition::invalid_data()
                             << 6 << QStringLiteral("models[0].resources.memory")
                             << QStringLiteral("expected a size such as \"512M\" or \"4G\", got a string");
 
+    // The request block (line 7).
+    const QByteArray request = kService + "    request:\n";
+    const QString expectedShape = QStringLiteral("expected a list of 1 to 8 positive integers whose product is at most 65536");
+    QTest::newRow("request not a map") << yaml << QByteArray(kService + "    request: /predict\n") << 7
+                                       << QStringLiteral("models[0].request") << QStringLiteral("expected a map, got a string");
+    QTest::newRow("request path relative")
+        << yaml << QByteArray(request + "      path: predict\n") << 8 << QStringLiteral("models[0].request.path")
+        << QStringLiteral("expected a path starting with '/' of at most 2048 visible ASCII characters, got a string");
+    QTest::newRow("request path with a space")
+        << yaml << QByteArray(request + "      path: \"/a b\"\n") << 8 << QStringLiteral("models[0].request.path")
+        << QStringLiteral("expected a path starting with '/' of at most 2048 visible ASCII characters, got a string");
+    QTest::newRow("request path with a line break")
+        << toml << lines({"[[models]]", "name = \"a\"", "model_path = \"/models\"", "[models.request]",
+                          "path = \"/a\\r\\nX-Evil: 1\""})
+        << 5 << QStringLiteral("models[0].request.path")
+        << QStringLiteral("expected a path starting with '/' of at most 2048 visible ASCII characters, got a string");
+    QTest::newRow("request path too long")
+        << yaml << QByteArray(request + "      path: /" + QByteArray(2048, 'a') + "\n") << 8
+        << QStringLiteral("models[0].request.path")
+        << QStringLiteral("expected a path starting with '/' of at most 2048 visible ASCII characters, got a string");
+    QTest::newRow("request example not JSON")
+        << yaml << QByteArray(request + "      example: '{\"features\": [1,'\n") << 8
+        << QStringLiteral("models[0].request.example") << QStringLiteral("expected a JSON text (");
+    QTest::newRow("request example a map")
+        << yaml << QByteArray(request + "      example: {features: [1]}\n") << 8
+        << QStringLiteral("models[0].request.example") << QStringLiteral("expected a non-empty string, got a map");
+    QTest::newRow("request example too large")
+        << yaml << QByteArray(request + "      example: '[\"" + QByteArray(64 * 1024, 'x') + "\"]'\n") << 8
+        << QStringLiteral("models[0].request.example")
+        << QStringLiteral("expected a request body of at most 65536 bytes, got a string");
+    QTest::newRow("request input_field number")
+        << yaml << QByteArray(request + "      input_field: 4\n      input_shape: [4]\n") << 8
+        << QStringLiteral("models[0].request.input_field") << QStringLiteral("expected a non-empty string, got 4");
+    QTest::newRow("request shape empty")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: []\n") << 9
+        << QStringLiteral("models[0].request.input_shape") << expectedShape + QStringLiteral(", got an empty list");
+    QTest::newRow("request shape scalar")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: 4\n") << 9
+        << QStringLiteral("models[0].request.input_shape") << expectedShape + QStringLiteral(", got 4");
+    QTest::newRow("request shape zero")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [4, 0]\n") << 9
+        << QStringLiteral("models[0].request.input_shape[1]")
+        << QStringLiteral("expected an integer between 1 and 65536, got 0");
+    QTest::newRow("request shape float")
+        << toml << lines({"[[models]]", "name = \"a\"", "model_path = \"/models\"", "[models.request]",
+                          "input_field = \"f\"", "input_shape = [4.5]"})
+        << 6 << QStringLiteral("models[0].request.input_shape[0]")
+        << QStringLiteral("expected an integer between 1 and 65536, got 4.5");
+    QTest::newRow("request shape product too large")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [1024, 1024]\n") << 9
+        << QStringLiteral("models[0].request.input_shape") << expectedShape + QStringLiteral(", got a list");
+    QTest::newRow("request shape too many dimensions")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [1, 1, 1, 1, 1, 1, 1, 1, 1]\n") << 9
+        << QStringLiteral("models[0].request.input_shape") << expectedShape + QStringLiteral(", got a list");
+    QTest::newRow("request range reversed")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [4]\n      input_range: [8, 0]\n") << 10
+        << QStringLiteral("models[0].request.input_range")
+        << QStringLiteral("expected [min, max] with finite numbers and min < max, got a list");
+    QTest::newRow("request range empty")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [4]\n      input_range: [1, 1]\n") << 10
+        << QStringLiteral("models[0].request.input_range")
+        << QStringLiteral("expected [min, max] with finite numbers and min < max, got a list");
+    QTest::newRow("request range infinite")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [4]\n      input_range: [0, .inf]\n") << 10
+        << QStringLiteral("models[0].request.input_range[1]") << QStringLiteral("expected a finite number, got inf");
+    QTest::newRow("request range nan")
+        << toml << lines({"[[models]]", "name = \"a\"", "model_path = \"/models\"", "[models.request]",
+                          "input_field = \"f\"", "input_shape = [4]", "input_range = [nan, 1]"})
+        << 7 << QStringLiteral("models[0].request.input_range[0]") << QStringLiteral("expected a finite number, got nan");
+    QTest::newRow("request range three numbers")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [4]\n      input_range: [0, 1, 2]\n") << 10
+        << QStringLiteral("models[0].request.input_range")
+        << QStringLiteral("expected [min, max] with finite numbers and min < max, got a list");
+    QTest::newRow("request range string")
+        << yaml << QByteArray(request + "      input_field: f\n      input_shape: [4]\n      input_range: [\"0\", 1]\n") << 10
+        << QStringLiteral("models[0].request.input_range[0]") << QStringLiteral("expected a finite number, got a string");
+    QTest::newRow("request field without shape")
+        << yaml << QByteArray(request + "      input_field: f\n") << 7 << QStringLiteral("models[0].request.input_shape")
+        << QStringLiteral("required with input_field");
+    QTest::newRow("request shape without field")
+        << yaml << QByteArray(request + "      input_shape: [4]\n") << 7 << QStringLiteral("models[0].request.input_field")
+        << QStringLiteral("required with input_shape");
+    QTest::newRow("request range without shape")
+        << yaml << QByteArray(request + "      input_range: [0, 1]\n") << 7 << QStringLiteral("models[0].request.input_shape")
+        << QStringLiteral("required with input_range");
+    QTest::newRow("request batch_field without shape")
+        << yaml << QByteArray(request + "      batch_field: instances\n") << 7 << QStringLiteral("models[0].request.input_shape")
+        << QStringLiteral("required with batch_field");
+    QTest::newRow("request typo")
+        << yaml << QByteArray(request + "      input_fields: f\n") << 8 << QStringLiteral("models[0].request.input_fields")
+        << QStringLiteral("unknown field (expected one of: path, example, input_field, batch_field, input_shape, input_range)");
+
     // Unknown keys.
     QTest::newRow("typo health_check")
         << yaml << QByteArray(kService + "      helth_check:\n        path: /h\n") << 7 << QStringLiteral("models[0].service.helth_check")
         << QStringLiteral("unknown field (expected one of: pre_start_actions, start_command, port, health_check)");
     QTest::newRow("typo model_path")
         << yaml << lines({"models:", "  - name: a", "    modle_path: /models"}) << 3 << QStringLiteral("models[0].modle_path")
-        << QStringLiteral("unknown field (expected one of: name, model_path, files, service, resources, metadata)");
+        << QStringLiteral("unknown field (expected one of: name, model_path, files, service, resources, metadata, request)");
     QTest::newRow("typo top level") << yaml << lines({"model:", "  - name: a"}) << 1 << QStringLiteral("model")
                                     << QStringLiteral("unknown field (expected one of: models)");
     QTest::newRow("toml typo table")
@@ -632,6 +788,14 @@ void TestModelDefinition::demoFolders()
     for (const char *key : {"title", "description", "license"})
         QVERIFY2(!model.metadata.value(QLatin1String(key)).toString().isEmpty(), key);
     QCOMPARE(ModelDefinitionParser::missingFiles(*result, path), QStringList());
+    QVERIFY(model.request.has_value());
+    QCOMPARE(model.request->path, QStringLiteral("/predict"));
+    QCOMPARE(model.request->inputField, QStringLiteral("features"));
+    QCOMPARE(model.request->batchField, QStringLiteral("instances"));
+    QCOMPARE(model.request->inputShape, QList<int>{4});
+    QVERIFY(model.request->min < model.request->max);
+    const QJsonDocument example = QJsonDocument::fromJson(model.request->example);
+    QCOMPARE(example.object().value(QStringLiteral("features")).toArray().size(), 4);
 
     QFile csv(ModelDefinitionParser::hostPath(QStringLiteral("/models/iris.csv"), path));
     QVERIFY(csv.open(QIODevice::ReadOnly));
