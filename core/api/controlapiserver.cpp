@@ -14,6 +14,7 @@
 #include "api/requestfields.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
+#include "traffic/loadtestresult.h"
 
 namespace ServeDeck {
 
@@ -266,6 +267,10 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"GET", "/v1/agents", &S::agents, false},
             {"POST", "/v1/agents/{agent_id}/revoke", &S::revokeAgent, false},
             {"GET", "/v1/errors", &S::allErrors, false},
+            {"GET", "/v1/loadtests", &S::listLoadTests, false},
+            {"POST", "/v1/loadtests", &S::recordLoadTest, false},
+            {"GET", "/v1/loadtests/{run}", &S::loadTest, false},
+            {"DELETE", "/v1/loadtests/{run}", &S::deleteLoadTest, false},
             {"GET", "/v1/settings/retention", &S::retention, false},
             {"PUT", "/v1/settings/retention", &S::setRetention, false},
             {"GET", "/v1/services", &S::listEndpoints, false},
@@ -447,6 +452,93 @@ HttpResponse ControlApiServer::allErrors(const Call &call)
         return fail(limit.error());
     return replyWith(m_service.listErrors({}, *limit, q.queryItemValue(QStringLiteral("type"))),
                      [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
+}
+
+namespace {
+
+// A stored load-test run; the figures only when asked for one run (lists stay small).
+QJsonObject loadTestJson(const LoadTestRecord &record)
+{
+    QJsonObject o{{QStringLiteral("id"), record.id.toString(QUuid::WithoutBraces)},
+                  {QStringLiteral("endpoint_id"), record.endpointId.toString(QUuid::WithoutBraces)},
+                  {QStringLiteral("endpoint"), record.endpointName},
+                  {QStringLiteral("created_at"), record.createdAt.toUTC().toString(Qt::ISODateWithMs)},
+                  {QStringLiteral("passed"), record.passed},
+                  {QStringLiteral("summary"), record.summary}};
+    if (!record.result.isEmpty())
+        o.insert(QStringLiteral("result"), QJsonDocument::fromJson(record.result).object());
+    return o;
+}
+
+} // namespace
+
+// GET /v1/loadtests[?endpoint=SVC&limit=N]: newest first, summaries only.
+HttpResponse ControlApiServer::listLoadTests(const Call &call)
+{
+    const QUrlQuery &q = call.request.query;
+    auto limit = limitParam(q, 50);
+    if (!limit)
+        return fail(limit.error());
+    return replyWith(m_service.listLoadTests(q.queryItemValue(QStringLiteral("endpoint")), *limit), [](const auto &list) {
+        QJsonArray runs;
+        for (const LoadTestRecord &record : list)
+            runs.append(loadTestJson(record));
+        return QJsonObject{{QStringLiteral("load_tests"), runs}};
+    });
+}
+
+// POST /v1/loadtests {endpoint, result}: the run as the load generator reported it.
+HttpResponse ControlApiServer::recordLoadTest(const Call &call)
+{
+    auto body = jsonBody(call.request);
+    if (!body)
+        return fail(body.error());
+    static const QStringList known{QStringLiteral("endpoint"), QStringLiteral("result")};
+    for (auto it = body->begin(); it != body->end(); ++it) {
+        if (!known.contains(it.key()))
+            return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("%1: unknown field").arg(it.key().left(64)),
+                                  {{QStringLiteral("field"), it.key().left(64)}}));
+    }
+    const QJsonValue endpoint = body->value(QStringLiteral("endpoint"));
+    const QJsonValue result = body->value(QStringLiteral("result"));
+    if (!endpoint.isString() || endpoint.toString().isEmpty())
+        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("endpoint: required"),
+                              {{QStringLiteral("field"), QStringLiteral("endpoint")}}));
+    if (!result.isObject())
+        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("result: an object is required"),
+                              {{QStringLiteral("field"), QStringLiteral("result")}}));
+    return replyWith(m_service.recordLoadTest(endpoint.toString(), result.toObject()),
+                     [](const LoadTestRecord &record) {
+                         LoadTestRecord listed = record;
+                         listed.result.clear();
+                         return loadTestJson(listed);
+                     },
+                     201);
+}
+
+// GET /v1/loadtests/{run}[?format=json|csv]
+HttpResponse ControlApiServer::loadTest(const Call &call)
+{
+    const QString format = call.request.query.queryItemValue(QStringLiteral("format"));
+    if (!format.isEmpty() && format != u"json" && format != u"csv")
+        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("format: json or csv"),
+                              {{QStringLiteral("field"), QStringLiteral("format")}}));
+    const Result<LoadTestRecord> record = m_service.loadTest(QString::fromUtf8(call.segments.value("run")));
+    if (!record)
+        return fail(record.error());
+    if (format != u"csv")
+        return reply(loadTestJson(*record));
+    const Result<LoadTestResult> result = LoadTestResult::fromJson(QJsonDocument::fromJson(record->result).object());
+    if (!result)
+        return fail(result.error());
+    return HttpResponse::text(200, result->toCsv(), "text/csv; charset=utf-8");
+}
+
+HttpResponse ControlApiServer::deleteLoadTest(const Call &call)
+{
+    const QString id = QString::fromUtf8(call.segments.value("run"));
+    return replyWith(m_service.deleteLoadTest(id),
+                     [&](const Done &) { return QJsonObject{{QStringLiteral("deleted"), id.left(64)}}; });
 }
 
 namespace {

@@ -61,6 +61,10 @@ private:
     HttpResponse agents(const Call &call);
     HttpResponse revokeAgent(const Call &call);
     HttpResponse allErrors(const Call &call);
+    HttpResponse listLoadTests(const Call &call);
+    HttpResponse recordLoadTest(const Call &call);
+    HttpResponse loadTest(const Call &call);
+    HttpResponse deleteLoadTest(const Call &call);
     HttpResponse retention(const Call &call);
     HttpResponse setRetention(const Call &call);
     HttpResponse listEndpoints(const Call &call);

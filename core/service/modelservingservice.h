@@ -19,6 +19,7 @@
 #include "agent/capacity.h"
 #include "runtime/launchplan.h"
 #include "store/historyretention.h"
+#include "store/loadtestrecord.h"
 
 namespace ServeDeck {
 
@@ -329,6 +330,15 @@ public:
     Result<QList<ErrorRecord>> listErrors(const QString &ref, int limit = 50, const QString &type = {});
     Result<int> clearErrors(const QString &ref);
     Result<qint64> recordError(ErrorRecord record);
+    // Load-test runs (core/traffic's LoadTestResult as JSON), stored for an endpoint. The result
+    // is read back strictly before anything is written: a malformed one is InvalidArgument, one
+    // over kMaxLoadTestBytes PayloadTooLarge, an unknown endpoint NotFound; nothing is stored then.
+    static constexpr qsizetype kMaxLoadTestBytes = 1024 * 1024;
+    Result<LoadTestRecord> recordLoadTest(const QString &ref, const QJsonObject &result);
+    // ref empty: every endpoint's; newest first, summaries only.
+    Result<QList<LoadTestRecord>> listLoadTests(const QString &ref, int limit = 50);
+    Result<LoadTestRecord> loadTest(const QString &id);
+    Result<Done> deleteLoadTest(const QString &id);
     // Remote agents' credentials (never the secrets). Revoking is final and idempotent: a second
     // call answers the first revocation; agentRevoked tells the gateway to cut the agent off.
     Result<QList<AgentCredential>> agentCredentials();

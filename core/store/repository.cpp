@@ -998,6 +998,75 @@ Result<QList<AutoscaleSettings>> Repository::autoscaleSettings()
         });
 }
 
+Result<Done> Repository::insertLoadTest(const LoadTestRecord &r)
+{
+    if (auto q = run(m_connectionName,
+                     QStringLiteral("INSERT INTO load_tests(id, endpoint_id, endpoint_name, created_at, passed, summary, "
+                                    "result) VALUES(?,?,?,?,?,?,?)"),
+                     {idText(r.id), idText(r.endpointId), r.endpointName, ms(r.createdAt), r.passed ? 1 : 0,
+                      jsonText(r.summary), QString::fromUtf8(r.result)});
+        !q)
+        return q.error();
+    // Bounded history: the endpoint's oldest runs past the cap go.
+    return runChecked(m_connectionName,
+                      QStringLiteral("DELETE FROM load_tests WHERE endpoint_id=? AND id NOT IN (SELECT id FROM load_tests"
+                                     " WHERE endpoint_id=? ORDER BY created_at DESC, id DESC LIMIT ?)"),
+                      {idText(r.endpointId), idText(r.endpointId), kMaxLoadTestsPerEndpoint});
+}
+
+namespace {
+
+LoadTestRecord loadTestRow(const QSqlQuery &q, bool withResult)
+{
+    LoadTestRecord r;
+    r.id = QUuid::fromString(q.value(0).toString());
+    r.endpointId = QUuid::fromString(q.value(1).toString());
+    r.endpointName = q.value(2).toString();
+    r.createdAt = fromMs(q.value(3));
+    r.passed = q.value(4).toInt() != 0;
+    r.summary = QJsonDocument::fromJson(q.value(5).toString().toUtf8()).object();
+    if (withResult)
+        r.result = q.value(6).toString().toUtf8();
+    return r;
+}
+
+} // namespace
+
+Result<QList<LoadTestRecord>> Repository::loadTests(const QUuid &endpointId, int limit)
+{
+    QString sql = QStringLiteral("SELECT id, endpoint_id, endpoint_name, created_at, passed, summary FROM load_tests");
+    QVariantList binds;
+    if (!endpointId.isNull()) {
+        sql += QStringLiteral(" WHERE endpoint_id=?");
+        binds << idText(endpointId);
+    }
+    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    binds << limit;
+    return collect<LoadTestRecord>(run(m_connectionName, sql, binds),
+                                   [](const QSqlQuery &q) { return loadTestRow(q, false); });
+}
+
+Result<std::optional<LoadTestRecord>> Repository::loadTest(const QUuid &id)
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("SELECT id, endpoint_id, endpoint_name, created_at, passed, summary, result FROM load_tests"
+                                " WHERE id=?"),
+                 {idText(id)});
+    if (!q)
+        return q.error();
+    if (!q.value().next())
+        return std::optional<LoadTestRecord>();
+    return std::optional<LoadTestRecord>(loadTestRow(q.value(), true));
+}
+
+Result<bool> Repository::deleteLoadTest(const QUuid &id)
+{
+    auto q = run(m_connectionName, QStringLiteral("DELETE FROM load_tests WHERE id=?"), {idText(id)});
+    if (!q)
+        return q.error();
+    return q.value().numRowsAffected() > 0;
+}
+
 Result<qint64> Repository::insertScaleEvent(const ScaleEvent &e)
 {
     auto q = run(m_connectionName,

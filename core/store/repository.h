@@ -16,6 +16,7 @@
 #include "domain/route.h"
 #include "domain/tokengrant.h"
 #include "store/historyretention.h"
+#include "store/loadtestrecord.h"
 
 namespace ServeDeck {
 
@@ -161,6 +162,14 @@ public:
     // Deletes what the retention no longer keeps, every endpoint's; now: the age's reference.
     Result<int> pruneHistory(const QDateTime &now);
     static constexpr int kPruneBatch = 64;
+
+    // Load-test runs. Each endpoint keeps its newest kMaxLoadTestsPerEndpoint; an insert drops older ones.
+    static constexpr int kMaxLoadTestsPerEndpoint = 200;
+    Result<Done> insertLoadTest(const LoadTestRecord &record);
+    // Newest first, without the result; endpointId null: every endpoint's.
+    Result<QList<LoadTestRecord>> loadTests(const QUuid &endpointId, int limit);
+    Result<std::optional<LoadTestRecord>> loadTest(const QUuid &id);
+    Result<bool> deleteLoadTest(const QUuid &id);
 
     Result<Done> saveAutoscaleSettings(const AutoscaleSettings &settings);
     // Every endpoint's that has any; an endpoint without a row has none.

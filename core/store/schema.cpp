@@ -227,6 +227,20 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("ALTER TABLE routes ADD COLUMN pending_since INTEGER"),
             QStringLiteral("ALTER TABLE routes ADD COLUMN pending_retry_at INTEGER"),
         },
+        // Load-test runs (core/traffic's results): the figures as JSON, at most 1 MiB each, and
+        // what a list shows. A run outlives its endpoint: endpoint_id is kept, not a reference.
+        {
+            QStringLiteral("CREATE TABLE load_tests ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL,"
+                           " endpoint_name TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL,"
+                           " passed INTEGER NOT NULL CHECK (passed IN (0, 1)),"
+                           " summary TEXT NOT NULL,"
+                           " result TEXT NOT NULL CHECK (length(result) <= 1048576))"),
+            QStringLiteral("CREATE INDEX load_tests_by_endpoint ON load_tests(endpoint_id, created_at)"),
+            QStringLiteral("CREATE INDEX load_tests_by_time ON load_tests(created_at)"),
+        },
     };
     return migrations;
 }
