@@ -8,6 +8,8 @@
 #include <QBarSet>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFile>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
@@ -69,6 +71,7 @@ private Q_SLOTS:
     void aClosedLoopRunsToItsEnd();
     void aCancelledRunStops();
     void theLiveChartFollowsAnOpenLoopRun();
+    void runsAreStoredComparedAndExported();
     void badSettingsAreRefusedInPlace();
     void screenshot();
 
@@ -160,6 +163,7 @@ void TestLoadTestView::aClosedLoopRunsToItsEnd()
     QVERIFY(m_view->controller()->thread() != QThread::currentThread());
     QVERIFY(m_view->controller()->thread()->isRunning());
 
+    QSignalSpy stored(m_view.get(), &LoadTestView::runStored);
     const auto result = runToTheEnd();
     QVERIFY(result);
     QCOMPARE(result->sent, quint64(20));
@@ -177,6 +181,18 @@ void TestLoadTestView::aClosedLoopRunsToItsEnd()
     QCOMPARE(m_view->progressBar()->value(), m_view->progressBar()->maximum());
     QVERIFY(m_view->startButton()->isEnabled());
     QVERIFY(!m_view->cancelButton()->isEnabled());
+
+    // Stored through the plane: the service lists it, with its figures.
+    QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, kWaitMs);
+    const QUuid runId = stored.first().first().toUuid();
+    const auto runs = m_plane->service().listLoadTests(m_endpoint.name, 10);
+    QVERIFY2(runs, runs ? "" : UiTest::why(runs.error()).constData());
+    QCOMPARE(runs->size(), 1);
+    QCOMPARE(runs->first().id, runId);
+    QCOMPARE(runs->first().summary.value(u"sent"_s).toInteger(), 20);
+    QCOMPARE(runs->first().summary.value(u"mode"_s).toString(), u"closed"_s);
+    // And the history shows it.
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->historyModel()->rowOf(runId), 0, kWaitMs);
 }
 
 void TestLoadTestView::aCancelledRunStops()
@@ -219,6 +235,50 @@ void TestLoadTestView::theLiveChartFollowsAnOpenLoopRun()
     QVERIFY2(peak >= 20 && peak <= 80, qPrintable(QString::number(peak)));
     QCOMPARE(m_view->targetBadges().size(), 1);
     QVERIFY(!m_view->targetBadges().first()->property("passed").toBool());
+}
+
+void TestLoadTestView::runsAreStoredComparedAndExported()
+{
+    // Each earlier function's run (the cancelled one too) is stored, newest first.
+    const auto runs = m_plane->service().listLoadTests(m_endpoint.name, 10);
+    QVERIFY(runs);
+    QCOMPARE(runs->size(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->historyModel()->rowCount(), 3, kWaitMs);
+    const int closed = m_view->historyModel()->rowOf(runs->last().id);  // the first run: 20 requests
+    const int open = m_view->historyModel()->rowOf(runs->first().id);
+    QVERIFY(closed >= 0 && open >= 0);
+
+    QSignalSpy compared(m_view.get(), &LoadTestView::compared);
+    QVERIFY(m_view->compareRows(closed, open));
+    QTRY_COMPARE_WITH_TIMEOUT(compared.count(), 1, kWaitMs);
+    QTableWidget *table = m_view->compareTable();
+    QVERIFY(table->isVisible());
+    QCOMPARE(table->columnCount(), 2);
+    int requestsRow = -1;
+    for (int r = 0; r < table->rowCount(); ++r) {
+        if (table->verticalHeaderItem(r)->text() == u"Requests"_s)
+            requestsRow = r;
+    }
+    QVERIFY(requestsRow >= 0);
+    QCOMPARE(table->item(requestsRow, 0)->text(), u"20"_s);
+    QCOMPARE(table->item(requestsRow, 1)->text(), QString::number(runs->first().summary.value(u"sent"_s).toInteger()));
+
+    QTemporaryDir out;
+    QSignalSpy exported(m_view.get(), &LoadTestView::exported);
+    QVERIFY(m_view->exportRow(closed, out.filePath(u"run.json"_s)));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, kWaitMs);
+    QCOMPARE(exported.first().first().toString(), QString());
+    QFile json(out.filePath(u"run.json"_s));
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const auto back = LoadTestResult::fromJson(QJsonDocument::fromJson(json.readAll()).object());
+    QVERIFY2(back, back ? "" : UiTest::why(back.error()).constData());
+    QCOMPARE(back->sent, quint64(20));
+    QVERIFY(m_view->exportRow(closed, out.filePath(u"run.csv"_s)));
+    QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 2, kWaitMs);
+    QFile csv(out.filePath(u"run.csv"_s));
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    QVERIFY2(lines.size() >= 2 && lines.first().startsWith("scope,"), lines.value(0).constData());
 }
 
 void TestLoadTestView::badSettingsAreRefusedInPlace()

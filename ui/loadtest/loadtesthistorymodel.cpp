@@ -1,14 +1,15 @@
 #include "loadtesthistorymodel.h"
 
+#include <QJsonValue>
 #include <QLocale>
 
 namespace ServeDeck {
 
 namespace {
 
-double ms(qint64 ns)
+double number(const LoadTestRecord &run, const char *key)
 {
-    return double(ns) / 1e6;
+    return run.summary.value(QLatin1String(key)).toDouble();
 }
 
 } // namespace
@@ -18,7 +19,7 @@ LoadTestHistoryModel::LoadTestHistoryModel(QObject *parent)
 {
 }
 
-void LoadTestHistoryModel::setRuns(QList<Run> runs)
+void LoadTestHistoryModel::setRuns(QList<LoadTestRecord> runs)
 {
     if (runs.size() > kMaxRuns)
         runs.resize(kMaxRuns);
@@ -27,12 +28,12 @@ void LoadTestHistoryModel::setRuns(QList<Run> runs)
     endResetModel();
 }
 
-const LoadTestHistoryModel::Run *LoadTestHistoryModel::run(int row) const
+const LoadTestRecord *LoadTestHistoryModel::run(int row) const
 {
     return row >= 0 && row < m_runs.size() ? &m_runs.at(row) : nullptr;
 }
 
-int LoadTestHistoryModel::rowOf(const QString &id) const
+int LoadTestHistoryModel::rowOf(const QUuid &id) const
 {
     for (int row = 0; row < m_runs.size(); ++row) {
         if (m_runs.at(row).id == id)
@@ -55,28 +56,28 @@ QVariant LoadTestHistoryModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Run &run = m_runs.at(index.row());
-    const LoadTestResult &r = run.result;
+    const LoadTestRecord &run = m_runs.at(index.row());
     if (role == RunIdRole)
         return run.id;
+    const bool cancelled = run.summary.value(QStringLiteral("cancelled")).toBool();
     if (role == SortRole) {
         switch (Column(index.column())) {
         case Started:
-            return r.startedAt;
+            return run.createdAt;
         case Endpoint:
-            return r.settings.endpoint;
+            return run.endpointName;
         case Mode:
-            return LoadTestSettings::modeName(r.settings.mode);
+            return run.summary.value(QStringLiteral("mode")).toString();
         case Requests:
-            return qulonglong(r.sent);
+            return number(run, "sent");
         case Throughput:
-            return r.throughput();
+            return number(run, "throughput");
         case P95:
-            return ms(r.total.latency.percentileNs(95));
+            return number(run, "p95_ms");
         case Success:
-            return r.total.successRatio();
+            return number(run, "success_ratio");
         case Passed:
-            return r.passed();
+            return cancelled ? 0 : run.passed ? 2 : 1;
         case ColumnCount:
             break;
         }
@@ -87,21 +88,21 @@ QVariant LoadTestHistoryModel::data(const QModelIndex &index, int role) const
     const QLocale locale;
     switch (Column(index.column())) {
     case Started:
-        return locale.toString(r.startedAt.toLocalTime(), QLocale::ShortFormat);
+        return locale.toString(run.createdAt.toLocalTime(), QLocale::ShortFormat);
     case Endpoint:
-        return r.settings.endpoint;
+        return run.endpointName;
     case Mode:
-        return LoadTestSettings::modeName(r.settings.mode);
+        return run.summary.value(QStringLiteral("mode")).toString();
     case Requests:
-        return locale.toString(qulonglong(r.sent));
+        return locale.toString(qint64(number(run, "sent")));
     case Throughput:
-        return locale.toString(r.throughput(), 'f', 1);
+        return locale.toString(number(run, "throughput"), 'f', 1);
     case P95:
-        return locale.toString(ms(r.total.latency.percentileNs(95)), 'f', 1);
+        return locale.toString(number(run, "p95_ms"), 'f', 1);
     case Success:
-        return locale.toString(r.total.successRatio() * 100.0, 'f', 1);
+        return locale.toString(number(run, "success_ratio") * 100.0, 'f', 1);
     case Passed:
-        return r.cancelled ? tr("cancelled") : r.passed() ? tr("passed") : tr("failed");
+        return cancelled ? tr("cancelled") : run.passed ? tr("passed") : tr("failed");
     case ColumnCount:
         break;
     }

@@ -3,7 +3,7 @@
 #include <QAbstractTableModel>
 #include <QList>
 
-#include "traffic/loadtestresult.h"
+#include "store/loadtestrecord.h"
 
 namespace ServeDeck {
 
@@ -21,17 +21,12 @@ public:
     // Runs listed at most; older ones stay stored and are listed by `ctl loadtest`.
     static constexpr int kMaxRuns = 100;
 
-    struct Run
-    {
-        QString id;
-        LoadTestResult result;
-    };
-
     explicit LoadTestHistoryModel(QObject *parent = nullptr);
 
-    void setRuns(QList<Run> runs);
-    const Run *run(int row) const;
-    int rowOf(const QString &id) const;
+    // Summaries, as the service lists them (no figures beyond the summary's).
+    void setRuns(QList<LoadTestRecord> runs);
+    const LoadTestRecord *run(int row) const;
+    int rowOf(const QUuid &id) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -39,7 +34,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
-    QList<Run> m_runs;
+    QList<LoadTestRecord> m_runs;
 };
 
 } // namespace ServeDeck

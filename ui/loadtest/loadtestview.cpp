@@ -60,14 +60,10 @@ QString msText(qint64 ns)
     return QLocale().toString(ms(ns), 'f', 1);
 }
 
-// What an operator reads in a bar's label: "850 µs", "12 ms", "1.2 s".
+// A bar's label in milliseconds (the axis says so), two significant digits: "0.85", "12", "1200".
 QString durationLabel(double ns)
 {
-    if (ns < 1e6)
-        return QStringLiteral("%1 µs").arg(QLocale().toString(ns / 1e3, 'f', 0));
-    if (ns < 1e9)
-        return QStringLiteral("%1 ms").arg(QLocale().toString(ns / 1e6, 'g', 3));
-    return QStringLiteral("%1 s").arg(QLocale().toString(ns / 1e9, 'g', 3));
+    return QLocale().toString(ns / 1e6, 'g', ns >= 1e8 ? 4 : 2);
 }
 
 } // namespace
@@ -192,8 +188,9 @@ LoadTestView::LoadTestView(ControlClient &client, EndpointListModel &endpoints, 
     live->addAxis(m_timeAxis, Qt::AlignBottom);
     live->addAxis(m_rateAxis, Qt::AlignLeft);
     live->addAxis(m_latencyAxis, Qt::AlignRight);
-    m_sent = addLine(live, m_rateAxis, QStringLiteral("sent"), tr("Sent/s"));
+    // Answered first, so the dashed sent line shows over it where they agree.
     m_answered = addLine(live, m_rateAxis, QStringLiteral("answered"), tr("Answered/s"));
+    m_sent = addLine(live, m_rateAxis, QStringLiteral("sent"), tr("Sent/s"));
     m_p50 = addLine(live, m_latencyAxis, QStringLiteral("p50"), tr("p50"));
     m_p95 = addLine(live, m_latencyAxis, QStringLiteral("p95"), tr("p95"));
     m_p99 = addLine(live, m_latencyAxis, QStringLiteral("p99"), tr("p99"));
@@ -228,6 +225,7 @@ LoadTestView::LoadTestView(ControlClient &client, EndpointListModel &endpoints, 
     m_badges->addStretch(1);
     resultLayout->addLayout(m_badges);
     resultLayout->addWidget(m_summary);
+    resultLayout->addStretch(1);
 
     auto *sorted = new QSortFilterProxyModel(this);
     sorted->setSourceModel(m_history);
@@ -341,7 +339,7 @@ void LoadTestView::applyTheme()
 {
     for (QChart *chart : charts())
         applyChartPalette(chart, palette());
-    const QList<std::pair<QLineSeries *, Theme::Role>> lines{{m_sent, Theme::Role::ChartDesired},
+    const QList<std::pair<QLineSeries *, Theme::Role>> lines{{m_sent, Theme::Role::Series1},
                                                             {m_answered, Theme::Role::ChartRequests},
                                                             {m_p50, Theme::Role::Series3},
                                                             {m_p95, Theme::Role::ChartLatency},
@@ -491,7 +489,9 @@ void LoadTestView::progressed(const LoadTestProgress &p)
     m_rateAxis->applyNiceNumbers();
     m_latencyAxis->setRange(0, latencyTop * 1.1);
     m_latencyAxis->applyNiceNumbers();
-    m_timeAxis->setRange(m_sent->count() ? m_sent->at(0).x() : 0, std::max(t, double(p.durationMs) / 1000.0));
+    m_timeAxis->setRange(m_sent->count() > kMaxLivePoints - 1 ? m_sent->at(0).x() : 0.0,
+                         std::max(t, double(p.durationMs) / 1000.0));
+    m_timeAxis->applyNiceNumbers();
     if (p.durationMs > 0)
         m_progress->setValue(int(std::clamp<qint64>(p.elapsedMs * 1000 / p.durationMs, 0, 1000)));
     m_summary->setText(tr("%1 s of %2 s · sent %3 · answered %4 · failed %5 · in flight %6 · late %7")
@@ -523,6 +523,7 @@ void LoadTestView::showResult(const LoadTestResult &r)
         auto *badge = new QLabel(tr("%1 %2 (%3)").arg(outcome.passed ? tr("✔") : tr("✘"), outcome.target.text(), actual), this);
         badge->setObjectName(QStringLiteral("targetBadge"));
         badge->setProperty("passed", outcome.passed);
+        badge->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Fixed);
         const QColor colour = Theme::color(outcome.passed ? Theme::Role::Success : Theme::Role::Error);
         badge->setStyleSheet(QStringLiteral("QLabel { color: white; background: %1; border-radius: 4px; padding: 2px 6px; }")
                                  .arg(colour.name()));
@@ -587,12 +588,15 @@ void LoadTestView::showHistogram(const LatencyHistogram &h)
     for (int i = 0; i < kHistogramBars; ++i) {
         *set << counts.at(i);
         top = std::max(top, counts.at(i));
-        labels << (i % 4 == 0 ? durationLabel(low * std::exp(step * (i + 1))) : QString(i, u' '));
+        // Every third bar's upper edge, short enough to fit under a bar; the others blank
+        // (and unique, as categories must be).
+        labels << (i % 3 == 2 ? durationLabel(low * std::exp(step * (i + 1))) : QString(i + 1, u' '));
     }
     set->setColor(Theme::color(Theme::Role::ChartRequests));
     m_bars->append(set);
     auto *x = new QBarCategoryAxis(chart);
     x->append(labels);
+    x->setTitleText(tr("ms"));
     auto *y = new QValueAxis(chart);
     y->setLabelFormat(QStringLiteral("%d"));
     y->setRange(0, top * 1.1);
@@ -606,19 +610,83 @@ void LoadTestView::showHistogram(const LatencyHistogram &h)
 
 void LoadTestView::storeRun(const LoadTestResult &result)
 {
-    Q_UNUSED(result);
+    m_client.call(
+        this,
+        [ref = m_runEndpoint.toString(QUuid::WithoutBraces), json = result.toJson()](ModelServingService &service) {
+            return service.recordLoadTest(ref, json);
+        },
+        [this](Result<LoadTestRecord> stored) {
+            if (!stored) {
+                m_problem->showProblem(tr("The run was not stored: %1").arg(stored.error().message));
+                return;
+            }
+            Q_EMIT runStored(stored->id);
+            refreshHistory();
+        });
 }
 
 void LoadTestView::refreshHistory()
 {
+    const QUuid endpoint = m_endpoint->currentEndpoint();
+    m_client.call(
+        this,
+        [ref = endpoint.isNull() ? QString() : endpoint.toString(QUuid::WithoutBraces)](ModelServingService &service) {
+            return service.listLoadTests(ref, LoadTestHistoryModel::kMaxRuns);
+        },
+        [this, endpoint](Result<QList<LoadTestRecord>> runs) {
+            if (endpoint != m_endpoint->currentEndpoint())
+                return;  // an answer for the endpoint shown before
+            if (!runs) {
+                m_problem->showProblem(runs.error().message);
+                return;
+            }
+            m_history->setRuns(*runs);
+            Q_EMIT historyLoaded();
+        });
 }
+
+namespace {
+
+// A stored run's figures, read back as strictly as any input.
+Result<LoadTestResult> figuresOf(const Result<LoadTestRecord> &record)
+{
+    if (!record)
+        return record.error();
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(record->result, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("the stored run is not JSON"));
+    return LoadTestResult::fromJson(doc.object());
+}
+
+} // namespace
 
 bool LoadTestView::compareRows(int first, int second)
 {
-    const LoadTestHistoryModel::Run *a = m_history->run(first);
-    const LoadTestHistoryModel::Run *b = m_history->run(second);
+    const LoadTestRecord *a = m_history->run(first);
+    const LoadTestRecord *b = m_history->run(second);
     if (!a || !b || first == second)
         return false;
+    m_client.call(
+        this,
+        [left = a->id.toString(QUuid::WithoutBraces), right = b->id.toString(QUuid::WithoutBraces)](ModelServingService &service) {
+            return std::pair(service.loadTest(left), service.loadTest(right));
+        },
+        [this](std::pair<Result<LoadTestRecord>, Result<LoadTestRecord>> runs) {
+            const Result<LoadTestResult> left = figuresOf(runs.first);
+            const Result<LoadTestResult> right = figuresOf(runs.second);
+            if (!left || !right) {
+                m_problem->showProblem((!left ? left.error() : right.error()).message);
+                return;
+            }
+            showComparison(*left, *right);
+            Q_EMIT compared();
+        });
+    return true;
+}
+
+void LoadTestView::showComparison(const LoadTestResult &a, const LoadTestResult &b)
+{
     const auto row = [](const LoadTestResult &r) {
         const LatencyHistogram &h = r.total.latency;
         return QStringList{LoadTestSettings::modeName(r.settings.mode),
@@ -637,20 +705,19 @@ bool LoadTestView::compareRows(int first, int second)
     const QStringList names{tr("Mode"), tr("Requests"), tr("Success (%)"), tr("Requests/s"), tr("p50 (ms)"),
                             tr("p90 (ms)"), tr("p95 (ms)"), tr("p99 (ms)"), tr("p99.9 (ms)"), tr("max (ms)"),
                             tr("Started late"), tr("Targets")};
-    const QStringList left = row(a->result);
-    const QStringList right = row(b->result);
+    const QStringList left = row(a);
+    const QStringList right = row(b);
     m_compare->clear();
     m_compare->setRowCount(int(names.size()));
     m_compare->setColumnCount(2);
-    m_compare->setHorizontalHeaderLabels({QLocale().toString(a->result.startedAt.toLocalTime(), QLocale::ShortFormat),
-                                          QLocale().toString(b->result.startedAt.toLocalTime(), QLocale::ShortFormat)});
+    m_compare->setHorizontalHeaderLabels({QLocale().toString(a.startedAt.toLocalTime(), QLocale::ShortFormat),
+                                          QLocale().toString(b.startedAt.toLocalTime(), QLocale::ShortFormat)});
     m_compare->setVerticalHeaderLabels(names);
     for (int i = 0; i < names.size(); ++i) {
         m_compare->setItem(i, 0, new QTableWidgetItem(left.at(i)));
         m_compare->setItem(i, 1, new QTableWidgetItem(right.at(i)));
     }
     m_compare->show();
-    return true;
 }
 
 void LoadTestView::compareSelected()
@@ -662,18 +729,31 @@ void LoadTestView::compareSelected()
     compareRows(sorted->mapToSource(rows.at(0)).row(), sorted->mapToSource(rows.at(1)).row());
 }
 
-QString LoadTestView::exportRow(int row, const QString &path) const
+bool LoadTestView::exportRow(int row, const QString &path)
 {
-    const LoadTestHistoryModel::Run *run = m_history->run(row);
-    if (!run)
-        return tr("No run is selected.");
-    const bool csv = QFileInfo(path).suffix().compare(QStringLiteral("csv"), Qt::CaseInsensitive) == 0;
-    QSaveFile f(path);
-    if (!f.open(QIODevice::WriteOnly)
-        || f.write(csv ? run->result.toCsv() : QJsonDocument(run->result.toJson()).toJson(QJsonDocument::Indented)) < 0
-        || !f.commit())
-        return tr("Cannot write %1: %2").arg(path, f.errorString());
-    return {};
+    const LoadTestRecord *run = m_history->run(row);
+    if (!run || path.isEmpty())
+        return false;
+    m_client.call(
+        this, [id = run->id.toString(QUuid::WithoutBraces)](ModelServingService &service) { return service.loadTest(id); },
+        [this, path](Result<LoadTestRecord> record) {
+            const Result<LoadTestResult> figures = figuresOf(record);
+            QString problem;
+            if (!figures) {
+                problem = figures.error().message;
+            } else {
+                // The file is the operator's choice and small (a stored run is at most 1 MiB).
+                const bool csv = QFileInfo(path).suffix().compare(QStringLiteral("csv"), Qt::CaseInsensitive) == 0;
+                QSaveFile f(path);
+                if (!f.open(QIODevice::WriteOnly)
+                    || f.write(csv ? figures->toCsv() : QJsonDocument(figures->toJson()).toJson(QJsonDocument::Indented)) < 0
+                    || !f.commit())
+                    problem = tr("Cannot write %1: %2").arg(path, f.errorString());
+            }
+            m_problem->showProblem(problem);
+            Q_EMIT exported(problem);
+        });
+    return true;
 }
 
 void LoadTestView::exportSelected()
@@ -686,9 +766,7 @@ void LoadTestView::exportSelected()
     QString filter;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export run"), QStringLiteral("loadtest.json"),
                                                       tr("JSON (*.json);;CSV (*.csv)"), &filter);
-    if (path.isEmpty())
-        return;
-    m_problem->showProblem(exportRow(row, path));
+    exportRow(row, path);
 }
 
 void LoadTestView::updateButtons()

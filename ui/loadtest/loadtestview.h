@@ -86,16 +86,19 @@ public:
     void cancel();
     // Lists the stored runs again (after a run is stored, on an endpoint change).
     void refreshHistory();
-    // Side by side: the two runs at these history rows.
+    // Side by side: the two stored runs at these history rows, read from the store (compared()).
     bool compareRows(int first, int second);
-    // Writes the run at a history row as JSON or CSV (by the file's suffix); empty on success.
-    QString exportRow(int row, const QString &path) const;
+    // Writes the stored run at a history row as JSON or CSV, by the file's suffix (exported()).
+    bool exportRow(int row, const QString &path);
 
 Q_SIGNALS:
     void runFinished(const ServeDeck::LoadTestResult &result);
     // The finished run is in the store, under this id.
-    void runStored(const QString &runId);
+    void runStored(const QUuid &runId);
     void historyLoaded();
+    void compared();
+    // problem: empty when the file was written.
+    void exported(const QString &problem);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -111,6 +114,7 @@ private:
     void storeRun(const LoadTestResult &result);
     void exportSelected();
     void compareSelected();
+    void showComparison(const LoadTestResult &a, const LoadTestResult &b);
     void updateButtons();
     void applyTheme();
     QLineSeries *addLine(QChart *chart, QValueAxis *axis, const QString &name, const QString &title);
