@@ -9,7 +9,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QAction>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
 
@@ -18,6 +20,9 @@
 #include "traffic/tryrequest.h"
 #include "ui/common/endpointselector.h"
 #include "ui/endpoints/endpointlistmodel.h"
+#include "ui/detail/endpointdetailview.h"
+#include "ui/loadtest/loadtestview.h"
+#include "ui/mainwindow.h"
 #include "ui/trylab/trypanel.h"
 #include "uitestsupport.h"
 
@@ -50,6 +55,7 @@ private Q_SLOTS:
     void sendShowsTheReplicasAnswer();
     void aPrivateEndpointTakesAMintedToken();
     void aBadHeaderIsRefusedInPlace();
+    void reachableFromDetailsAndTheEndpointMenu();
     void screenshot();
 
 private:
@@ -215,6 +221,37 @@ void TestTryPanel::aBadHeaderIsRefusedInPlace()
         if (headers->item(i, 0)->text() == u"X Bad Name"_s)
             headers->removeRow(i);
     }
+}
+
+void TestTryPanel::reachableFromDetailsAndTheEndpointMenu()
+{
+    MainWindow window(*m_plane);
+    window.resize(1100, 700);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QTRY_VERIFY_WITH_TIMEOUT(window.endpointModel()->find(m_private.id), kWaitMs);
+    // The Load test view is the tab after Agents.
+    QCOMPARE(window.views()->widget(int(MainWindow::View::LoadTest)), window.loadTestView());
+    QCOMPARE(window.views()->tabText(int(MainWindow::View::LoadTest)), u"Load test"_s);
+
+    // Details > Try… opens the panel on the endpoint shown there.
+    window.detailView()->endpointSelector()->setCurrentEndpoint(m_private.id);
+    window.showView(MainWindow::View::Detail);
+    auto *tryButton = window.detailView()->findChild<QPushButton *>(u"detailTry"_s);
+    QVERIFY(tryButton);
+    QVERIFY(!window.tryPanel());
+    QTest::mouseClick(tryButton, Qt::LeftButton);
+    QVERIFY(window.tryPanel());
+    QTRY_VERIFY_WITH_TIMEOUT(window.tryPanel()->isVisible(), kWaitMs);
+    QCOMPARE(window.tryPanel()->endpointSelector()->currentEndpoint(), m_private.id);
+
+    // Endpoint > Try… on the table's selection: the same window, now on that endpoint.
+    window.selectEndpoint(m_public.id);
+    QTRY_COMPARE_WITH_TIMEOUT(window.selectedEndpoint(), m_public.id, kWaitMs);
+    QVERIFY(window.tryAction()->isEnabled());
+    window.tryAction()->trigger();
+    QCOMPARE(window.tryPanel()->endpointSelector()->currentEndpoint(), m_public.id);
+    QVERIFY(window.findChildren<TryPanel *>().size() == 1);
 }
 
 void TestTryPanel::screenshot()

@@ -29,6 +29,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
 #include <QSplitter>
@@ -213,8 +214,15 @@ LoadTestView::LoadTestView(ControlClient &client, EndpointListModel &endpoints, 
     charts->addWidget(m_histogramView);
     charts->setChildrenCollapsible(false);
 
+    // Scrolled where the window is short: the form must not set the window's least height.
+    auto *settingsScroll = new QScrollArea(this);
+    settingsScroll->setWidget(settings);
+    settingsScroll->setWidgetResizable(true);
+    settingsScroll->setFrameShape(QFrame::NoFrame);
+    settingsScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    settingsScroll->setMinimumWidth(settings->sizeHint().width() + 16);
     auto *top = new QSplitter(Qt::Horizontal, this);
-    top->addWidget(settings);
+    top->addWidget(settingsScroll);
     top->addWidget(charts);
     top->setStretchFactor(0, 0);
     top->setStretchFactor(1, 1);
