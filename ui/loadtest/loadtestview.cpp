@@ -21,6 +21,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLegend>
+#include <QLogValueAxis>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QLocale>
@@ -59,12 +60,6 @@ double ms(qint64 ns)
 QString msText(qint64 ns)
 {
     return QLocale().toString(ms(ns), 'f', 1);
-}
-
-// A bar's label in milliseconds (the axis says so), two significant digits: "0.85", "12", "1200".
-QString durationLabel(double ns)
-{
-    return QLocale().toString(ns / 1e6, 'g', ns >= 1e8 ? 4 : 2);
 }
 
 } // namespace
@@ -347,7 +342,7 @@ void LoadTestView::applyTheme()
 {
     for (QChart *chart : charts())
         applyChartPalette(chart, palette());
-    const QList<std::pair<QLineSeries *, Theme::Role>> lines{{m_sent, Theme::Role::Series1},
+    const QList<std::pair<QLineSeries *, Theme::Role>> lines{{m_sent, Theme::Role::ChartDesired},
                                                             {m_answered, Theme::Role::ChartRequests},
                                                             {m_p50, Theme::Role::Series3},
                                                             {m_p95, Theme::Role::ChartLatency},
@@ -591,27 +586,36 @@ void LoadTestView::showHistogram(const LatencyHistogram &h)
         counts[bar] += double(b.count);
     }
     auto *set = new QBarSet(tr("Requests"));
-    QStringList labels;
     double top = 1;
+    QStringList categories;
     for (int i = 0; i < kHistogramBars; ++i) {
         *set << counts.at(i);
         top = std::max(top, counts.at(i));
-        // Every third bar's upper edge, short enough to fit under a bar; the others blank
-        // (and unique, as categories must be).
-        labels << (i % 3 == 2 ? durationLabel(low * std::exp(step * (i + 1))) : QString(i + 1, u' '));
+        categories << QString::number(i);
     }
     set->setColor(Theme::color(Theme::Role::ChartRequests));
     m_bars->append(set);
-    auto *x = new QBarCategoryAxis(chart);
-    x->append(labels);
+    // The bars stand on a hidden category axis; a log axis in ms spans the same width, so each
+    // bar sits over its own range of latencies (the bars are log-spaced).
+    auto *bars = new QBarCategoryAxis(chart);
+    bars->append(categories);
+    bars->setVisible(false);
+    auto *x = new QLogValueAxis(chart);
+    x->setBase(10);
+    x->setLabelFormat(QStringLiteral("%g"));
     x->setTitleText(tr("ms"));
+    x->setRange(low / 1e6, high / 1e6);
+    chart->setTitle(tr("Latency histogram: %1 ms to %2 ms").arg(QLocale().toString(low / 1e6, 'g', 3),
+                                                                  QLocale().toString(high / 1e6, 'g', 3)));
+    x->setMinorTickCount(8);
     auto *y = new QValueAxis(chart);
     y->setLabelFormat(QStringLiteral("%d"));
     y->setRange(0, top * 1.1);
     y->applyNiceNumbers();
+    chart->addAxis(bars, Qt::AlignBottom);
     chart->addAxis(x, Qt::AlignBottom);
     chart->addAxis(y, Qt::AlignLeft);
-    m_bars->attachAxis(x);
+    m_bars->attachAxis(bars);
     m_bars->attachAxis(y);
     applyChartPalette(chart, palette());
 }
@@ -718,8 +722,9 @@ void LoadTestView::showComparison(const LoadTestResult &a, const LoadTestResult 
     m_compare->clear();
     m_compare->setRowCount(int(names.size()));
     m_compare->setColumnCount(2);
-    m_compare->setHorizontalHeaderLabels({QLocale().toString(a.startedAt.toLocalTime(), QLocale::ShortFormat),
-                                          QLocale().toString(b.startedAt.toLocalTime(), QLocale::ShortFormat)});
+    // Times only: the two columns must stay narrow enough to sit beside the list.
+    m_compare->setHorizontalHeaderLabels({QLocale().toString(a.startedAt.toLocalTime().time(), QLocale::ShortFormat),
+                                          QLocale().toString(b.startedAt.toLocalTime().time(), QLocale::ShortFormat)});
     m_compare->setVerticalHeaderLabels(names);
     for (int i = 0; i < names.size(); ++i) {
         m_compare->setItem(i, 0, new QTableWidgetItem(left.at(i)));

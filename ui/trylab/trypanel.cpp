@@ -92,8 +92,7 @@ TryPanel::TryPanel(ControlClient &client, EndpointListModel &endpoints, QWidget 
     m_headers->horizontalHeader()->setStretchLastSection(true);
     m_headers->verticalHeader()->hide();
     m_mint->setObjectName(QStringLiteral("tryMintToken"));
-    m_mint->setToolTip(tr("An inference token for this endpoint that expires in %n minute(s)", nullptr,
-                          int(kTokenExpirySeconds / 60)));
+    m_mint->setToolTip(tr("An inference token for this endpoint that expires in %1 minutes").arg(kTokenExpirySeconds / 60));
     m_send->setObjectName(QStringLiteral("trySend"));
     m_send->setDefault(true);
     m_cancel->setObjectName(QStringLiteral("tryCancel"));
@@ -242,7 +241,7 @@ void TryPanel::setHeader(const QString &name, const QString &value, bool secret)
     auto *item = new QTableWidgetItem(secret ? kMasked : value);
     if (secret) {
         item->setData(kSecretRole, value);
-        item->setToolTip(tr("Minted for this endpoint; expires in %n minute(s)", nullptr, int(kTokenExpirySeconds / 60)));
+        item->setToolTip(tr("Minted for this endpoint; expires in %1 minutes").arg(kTokenExpirySeconds / 60));
     }
     m_headers->setItem(row, 1, item);
 }
@@ -351,7 +350,7 @@ void TryPanel::addEvent(const TryEvent &event)
     m_events->setItem(row, 0, new QTableWidgetItem(milliseconds(event.atMs)));
     m_events->setItem(row, 1, new QTableWidgetItem(QString::fromUtf8(event.data)));
     m_events->scrollToBottom();
-    m_stream->setText(tr("%n event(s) so far", nullptr, row + 1));
+    m_stream->setText(tr("Events so far: %1").arg(row + 1));
 }
 
 void TryPanel::showResult(const TryResult &r)
@@ -367,7 +366,8 @@ void TryPanel::showResult(const TryResult &r)
                            .arg(r.connectMs < 0 ? tr("reused") : milliseconds(r.connectMs), milliseconds(r.firstByteMs),
                                 milliseconds(r.totalMs)));
     if (r.stream) {
-        m_stream->setText(tr("%n event(s) · time to first token %1 ms · %2 tokens/s", nullptr, int(r.eventCount))
+        m_stream->setText(tr("events: %1 · time to first token %2 ms · %3 tokens/s")
+                              .arg(r.eventCount)
                               .arg(r.ttftMs ? milliseconds(*r.ttftMs) : tr("–"),
                                    r.tokensPerSecond ? QString::number(*r.tokensPerSecond, 'f', 1) : tr("–")));
     } else {
@@ -376,7 +376,7 @@ void TryPanel::showResult(const TryResult &r)
     m_events->setVisible(r.stream || m_events->rowCount() > 0);
     m_answer->setPlainText(r.stream ? QString() : readable(r.body));
     if (r.stream)
-        m_answer->setPlainText(tr("%n event(s) above", nullptr, int(r.eventCount)));
+        m_answer->setPlainText(tr("The stream's events are listed above."));
     updateButtons();
     Q_EMIT answered(r);
 }
