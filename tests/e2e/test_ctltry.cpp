@@ -84,6 +84,7 @@ private Q_SLOTS:
     void printsStatusRouteRevisionAndAnswer();
     void jsonIsOneObjectAndTheMintedTokenIsNotPrinted();
     void aWrongTokenIsRefusedWithExitOne();
+    void theDefinitionsExampleIsTheDefault();
     void theLastBodyIsRememberedPrivately();
     void streamShowsEventsTtftAndTokensPerSecond();
     void badInput_data();
@@ -206,6 +207,15 @@ void TestCtlTry::aWrongTokenIsRefusedWithExitOne()
     QVERIFY2(r.exitCode == 1, r.describe().constData());
     QCOMPARE(field(r.out, u"status"_s), u"401"_s);
     QVERIFY2(r.out.contains(u"Unauthorized"_s), r.describe().constData());
+}
+
+// iris-v1's definition names its path and an example body (models[].request): a bare try works.
+void TestCtlTry::theDefinitionsExampleIsTheDefault()
+{
+    const CtlResult r = ctl({u"--json"_s, u"try"_s, u"iris"_s});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QCOMPARE(r.json().value(u"status"_s).toInt(), 200);
+    QCOMPARE(r.json().value(u"body"_s).toObject().value(u"prediction"_s).toString(), u"setosa"_s);
 }
 
 void TestCtlTry::theLastBodyIsRememberedPrivately()
