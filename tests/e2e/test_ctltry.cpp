@@ -212,7 +212,9 @@ void TestCtlTry::aWrongTokenIsRefusedWithExitOne()
 // iris-v1's definition names its path and an example body (models[].request): a bare try works.
 void TestCtlTry::theDefinitionsExampleIsTheDefault()
 {
-    const CtlResult r = ctl({u"--json"_s, u"try"_s, u"iris"_s});
+    // A data dir of its own, so no body tried before stands in for the example.
+    QTemporaryDir fresh;
+    const CtlResult r = ctl({u"--json"_s, u"try"_s, u"iris"_s, u"--data-dir"_s, fresh.path()});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
     QCOMPARE(r.json().value(u"status"_s).toInt(), 200);
     QCOMPARE(r.json().value(u"body"_s).toObject().value(u"prediction"_s).toString(), u"setosa"_s);
