@@ -4,6 +4,8 @@
 #include <memory>
 
 #include <QJsonObject>
+#include <QDir>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -54,6 +56,7 @@ private Q_SLOTS:
 
     void sendShowsTheReplicasAnswer();
     void aPrivateEndpointTakesAMintedToken();
+    void aStreamShowsItsEventsAsTheyCome();
     void aBadHeaderIsRefusedInPlace();
     void reachableFromDetailsAndTheEndpointMenu();
     void screenshot();
@@ -203,6 +206,77 @@ void TestTryPanel::aPrivateEndpointTakesAMintedToken()
     m_panel->setEndpoint(m_public.id);
     for (int i = 0; i < headers->rowCount(); ++i)
         QVERIFY(!headers->item(i, 0) || headers->item(i, 0)->text() != u"Authorization"_s);
+}
+
+// A replica that is the demo server in its OpenAI mode: the streamed completion's events are
+// listed while it streams, then time to first token and tokens per second.
+void TestTryPanel::aStreamShowsItsEventsAsTheyCome()
+{
+    const QString folder = QDir(m_dataDir->path()).filePath(u"openai-model"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
+    QVERIFY(definition.open(QIODevice::WriteOnly));
+    definition.write(R"(models:
+  - name: "chat"
+    model_path: "/models"
+    files: ["README.txt"]
+    service:
+      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "150",
+                      "--tokens-per-second", "40"]
+      port: 8000
+      health_check:
+        path: /health
+        interval: 1
+        max_retries: 3
+        max_wait_time: 5
+        initial_delay: 0
+)");
+    definition.close();
+    QFile readme(QDir(folder).filePath(u"README.txt"_s));
+    QVERIFY(readme.open(QIODevice::WriteOnly));
+    readme.write("filler tokens\n");
+    readme.close();
+    CreateEndpointRequest r;
+    r.name = u"chat"_s;
+    r.modelVersion = u"v1"_s;
+    r.modelFolder = folder;
+    r.replicas = 1;
+    r.isPublic = true;
+    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
+    auto created = m_plane->service().createEndpoint(r);
+    QVERIFY2(created, created ? "" : UiTest::why(created.error()).constData());
+    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(m_plane->service(), r.name), 1, kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->find(created->id), kWaitMs);
+
+    m_panel->setEndpoint(created->id);
+    m_panel->pathEdit()->setText(u"/v1/chat/completions"_s);
+    m_panel->bodyEditor()->setPlainText(
+        uR"({"model":"chat","messages":[{"role":"user","content":"hi"}],"stream":true,"max_tokens":8})"_s);
+    bool ended = false;
+    int beforeTheEnd = 0;
+    QTableWidget *events = m_panel->eventsTable();
+    const auto live = connect(events->model(), &QAbstractItemModel::rowsInserted, this, [&] {
+        if (!ended)
+            ++beforeTheEnd;
+    });
+    const auto end = connect(m_panel.get(), &TryPanel::answered, this, [&] { ended = true; });
+    QCOMPARE(sendAndWait(), u"200"_s);
+    disconnect(live);
+    disconnect(end);
+    QVERIFY2(events->rowCount() >= 9, qPrintable(QString::number(events->rowCount())));  // 8 tokens and [DONE]
+    QCOMPARE(beforeTheEnd, events->rowCount());  // every one listed as it came, none at the end
+    QCOMPARE(events->item(events->rowCount() - 1, 1)->text(), u"[DONE]"_s);
+    // Listed with the time each came: the last well after the first (40 tokens a second).
+    QVERIFY(events->item(events->rowCount() - 1, 0)->text().toDouble() - events->item(0, 0)->text().toDouble() >= 100);
+    const QString stream = m_panel->streamLabel()->text();
+    QVERIFY2(stream.contains(u"time to first token"_s) && stream.contains(u"tokens/s"_s) && !stream.contains(u"–"_s),
+             qPrintable(stream));
+    // The answer is the streamed text: the demo server's filler words, one a token.
+    const QString text = m_panel->answerView()->toPlainText();
+    QVERIFY2(text.split(u' ', Qt::SkipEmptyParts).size() >= 6, qPrintable(text));
+    QVERIFY2(!text.contains(u"choices"_s), qPrintable(text));
+    const QString why = UiTest::saveScreenshot(*m_panel, u"try-panel-stream"_s);
+    QVERIFY2(why.isEmpty(), qPrintable(why));
 }
 
 void TestTryPanel::aBadHeaderIsRefusedInPlace()

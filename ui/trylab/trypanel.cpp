@@ -6,6 +6,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -46,6 +47,20 @@ QString readable(const QByteArray &body)
     if (error.error == QJsonParseError::NoError && !doc.isNull())
         return QString::fromUtf8(doc.toJson(QJsonDocument::Indented));
     return QString::fromUtf8(body);
+}
+
+// A stream's text, as an OpenAI-style client shows it: each event's content delta (chat) or
+// text (completions) in order. Empty when the events carry neither.
+QString streamedText(const QList<TryEvent> &events)
+{
+    QString text;
+    for (const TryEvent &event : events) {
+        const QJsonObject choice =
+            QJsonDocument::fromJson(event.data).object().value(QStringLiteral("choices")).toArray().at(0).toObject();
+        const QJsonValue delta = choice.value(QStringLiteral("delta")).toObject().value(QStringLiteral("content"));
+        text += delta.isString() ? delta.toString() : choice.value(QStringLiteral("text")).toString();
+    }
+    return text;
 }
 
 } // namespace
@@ -150,8 +165,8 @@ TryPanel::TryPanel(ControlClient &client, EndpointListModel &endpoints, QWidget 
     facts->addRow(tr("Timings"), m_timings);
     facts->addRow(tr("Stream"), m_stream);
     answerLayout->addLayout(facts);
-    answerLayout->addWidget(m_events, 1);
-    answerLayout->addWidget(m_answer, 2);
+    answerLayout->addWidget(m_events, 2);
+    answerLayout->addWidget(m_answer, 1);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(request);
@@ -374,9 +389,12 @@ void TryPanel::showResult(const TryResult &r)
         m_stream->setText(tr("not a stream"));
     }
     m_events->setVisible(r.stream || m_events->rowCount() > 0);
-    m_answer->setPlainText(r.stream ? QString() : readable(r.body));
-    if (r.stream)
-        m_answer->setPlainText(tr("The stream's events are listed above."));
+    if (r.stream) {
+        const QString text = streamedText(r.events);
+        m_answer->setPlainText(text.isEmpty() ? tr("The stream's events are listed above.") : text);
+    } else {
+        m_answer->setPlainText(readable(r.body));
+    }
     updateButtons();
     Q_EMIT answered(r);
 }
