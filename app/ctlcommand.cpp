@@ -31,6 +31,9 @@
 // app/ctltry.cpp
 int runCtlTry(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
               const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlloadtest.cpp
+int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QString> &options,
+                   const QSet<QString> &flags, ServeDeck::ApiClient &client, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -55,7 +58,8 @@ struct Args
 };
 
 const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help"),
-                           QStringLiteral("watch")};
+                           QStringLiteral("watch"), QStringLiteral("poisson"), QStringLiteral("no-store"),
+                           QStringLiteral("csv"), QStringLiteral("stream")};
 
 Args parseArgs(const QStringList &arguments, QString *error)
 {
@@ -1079,6 +1083,15 @@ const QList<Verb> &verbs()
         {"try", "try SVC [--data JSON|@file] [--path P] [--header 'N: V']... [--method M]",
          "send one request (a private endpoint's with a short-lived token); status, route, revision, timings, answer",
          [](CtlCall &c) -> std::optional<int> { return runCtlTry(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err); }},
+        {"loadtest",
+         "loadtest SVC [--rate R [--poisson] | --ramp FROM:TO | --concurrency N [--requests N]] [--duration 30s]\n"
+         "        [--path P] [--data JSON|@file] [--header 'N: V']... [--target p95<200ms]... [--timeout 30s]\n"
+         "        [--connections N] [--stream] [--no-store]\n"
+         "loadtest list [SVC] [--limit N] | loadtest show ID [--csv] | loadtest compare ID ID",
+         "load-test an endpoint from here (latency from each scheduled start); exit 1 when a target fails",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlLoadTest(c.a.positional, c.a.options, c.a.flags, c.client, c.out, c.err);
+         }},
         {"help", "help", "this text", nullptr},
     };
     return table;

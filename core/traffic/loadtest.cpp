@@ -47,9 +47,10 @@ struct LoadTest::Private
     ArrivalSchedule schedule;
     RequestSender *sender = nullptr;
     TrafficRequest request;
-    QTimer pacer;
-    QTimer progressTimer;
-    QTimer hardStop;
+    // Children of the test (not members), so that moveToThread() takes them along.
+    QTimer *pacer = new QTimer(q);
+    QTimer *progressTimer = new QTimer(q);
+    QTimer *hardStop = new QTimer(q);
     LoadTestResult result;
     qint64 startNs = 0;
     std::optional<qint64> nextDueNs;  // open loop: the next arrival, from startNs
@@ -121,7 +122,7 @@ struct LoadTest::Private
         if (!sending)
             return;
         sending = false;
-        pacer.stop();
+        pacer->stop();
         maybeFinish();
     }
 
@@ -179,12 +180,16 @@ struct LoadTest::Private
         done = true;
         running = false;
         sending = false;
-        pacer.stop();
-        progressTimer.stop();
-        hardStop.stop();
+        pacer->stop();
+        progressTimer->stop();
+        hardStop->stop();
         closeInterval();
         if (result.elapsedNs <= 0)
             result.elapsedNs = sender->nowNs() - startNs;
+        // An open loop's requests are spread over the whole duration: its throughput is over
+        // that, not over the time to the last answer (n requests at r/s end at (n-1)/r).
+        if (openLoop() && !result.cancelled)
+            result.elapsedNs = std::max(result.elapsedNs, settings.durationMs * kNsPerMs);
         result.evaluateTargets();
         reportProgress();
         Q_EMIT q->finished(result);
@@ -195,7 +200,8 @@ struct LoadTest::Private
         const qint64 now = sender->nowNs();
         LoadTestProgress progress;
         progress.elapsedMs = (now - startNs) / kNsPerMs;
-        progress.durationMs = settings.durationMs;
+        // A closed loop by count has no duration to show (only its cap).
+        progress.durationMs = !openLoop() && settings.totalRequests > 0 ? 0 : settings.durationMs;
         progress.sent = result.sent;
         progress.answered = result.total.answered;
         progress.failed = result.total.answered - result.total.succeeded;
@@ -238,15 +244,15 @@ LoadTest::LoadTest(LoadTestSettings settings, QObject *parent)
     d->sender = new RequestSender(s.url.host(), quint16(s.url.port(80)), options, this);
     connect(d->sender, &RequestSender::finished, this, [this](const TrafficAnswer &answer) { d->answered(answer); });
 
-    d->pacer.setTimerType(Qt::PreciseTimer);
-    d->pacer.setInterval(kPaceMs);
-    connect(&d->pacer, &QTimer::timeout, this, [this] { d->pace(); });
-    d->progressTimer.setInterval(kProgressMs);
-    connect(&d->progressTimer, &QTimer::timeout, this, [this] { d->reportProgress(); });
-    d->hardStop.setSingleShot(true);
-    connect(&d->hardStop, &QTimer::timeout, this, [this] {
+    d->pacer->setTimerType(Qt::PreciseTimer);
+    d->pacer->setInterval(kPaceMs);
+    connect(d->pacer, &QTimer::timeout, this, [this] { d->pace(); });
+    d->progressTimer->setInterval(kProgressMs);
+    connect(d->progressTimer, &QTimer::timeout, this, [this] { d->reportProgress(); });
+    d->hardStop->setSingleShot(true);
+    connect(d->hardStop, &QTimer::timeout, this, [this] {
         d->sending = false;
-        d->pacer.stop();
+        d->pacer->stop();
         d->sender->abortAll();
         d->finish();
     });
@@ -264,12 +270,12 @@ void LoadTest::start()
     d->result.startedAt = QDateTime::currentDateTimeUtc();
     d->startNs = d->sender->nowNs();
     d->samples.push_back({d->startNs, 0, 0});
-    d->progressTimer.start();
-    d->hardStop.start(int((d->settings.durationMs * kNsPerMs + qint64(d->settings.timeoutMs) * kNsPerMs + kGraceNs)
+    d->progressTimer->start();
+    d->hardStop->start(int((d->settings.durationMs * kNsPerMs + qint64(d->settings.timeoutMs) * kNsPerMs + kGraceNs)
                           / kNsPerMs));
     if (d->openLoop()) {
         d->nextDueNs = d->schedule.next();
-        d->pacer.start();
+        d->pacer->start();
         d->pace();
         return;
     }
@@ -286,7 +292,7 @@ void LoadTest::cancel()
         return;
     d->result.cancelled = true;
     d->sending = false;
-    d->pacer.stop();
+    d->pacer->stop();
     d->sender->abortAll();
     d->finish();
 }

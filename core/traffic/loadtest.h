@@ -13,7 +13,7 @@ namespace ServeDeck {
 struct LoadTestProgress
 {
     qint64 elapsedMs = 0;
-    qint64 durationMs = 0;
+    qint64 durationMs = 0;  // 0: a closed loop by count
     quint64 sent = 0;
     quint64 answered = 0;
     quint64 failed = 0;

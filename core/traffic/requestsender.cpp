@@ -112,8 +112,9 @@ struct RequestSender::Private
         options.keepBodyBytes = std::max<qsizetype>(0, options.keepBodyBytes);
         options.maxAnswerBytes = std::max<qsizetype>(1, options.maxAnswerBytes);
         hostHeader = (host.contains(u':') ? u'[' + host + u']' : host).toUtf8() + ':' + QByteArray::number(port);
-        sweep.setInterval(kSweepMs);
-        QObject::connect(&sweep, &QTimer::timeout, q, [this] { sweepDeadlines(); });
+        sweep = new QTimer(q);
+        sweep->setInterval(kSweepMs);
+        QObject::connect(sweep, &QTimer::timeout, q, [this] { sweepDeadlines(); });
     }
 
     qint64 nowNs() const
@@ -398,7 +399,7 @@ struct RequestSender::Private
         Q_EMIT q->finished(answer);
         dispatch();
         if (inFlight == 0)
-            sweep.stop();
+            sweep->stop();
     }
 
     void close(Connection *connection)
@@ -438,7 +439,7 @@ struct RequestSender::Private
     QList<Connection *> connections;
     QList<Connection *> idle;
     std::deque<std::unique_ptr<Pending>> queue;
-    QTimer sweep;
+    QTimer *sweep;  // a child of the sender, so that moveToThread() takes it along
     quint64 nextId = 1;
     int inFlight = 0;
 };
@@ -493,8 +494,8 @@ quint64 RequestSender::send(TrafficRequest request, qint64 scheduledNs)
     const qsizetype query = request.path.indexOf('?');
     pending->completionCall = CompletionMeter::isCompletionPath(query < 0 ? request.path : request.path.left(query));
     d->queue.push_back(std::move(pending));
-    if (!d->sweep.isActive())
-        d->sweep.start();
+    if (!d->sweep->isActive())
+        d->sweep->start();
     d->dispatch();
     return id;
 }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <functional>
 
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -26,13 +27,18 @@ class ThreadedServer
 public:
     explicit ThreadedServer(HttpServer::Handler handler)
     {
-        m_server = new HttpServer(std::move(handler));
-        m_server->moveToThread(&m_thread);
+        // Made on its thread: its timers are members, which moveToThread() would leave behind.
         m_thread.start();
+        QObject context;
+        context.moveToThread(&m_thread);
         QMetaObject::invokeMethod(
-            m_server, [this] { m_listening = m_server->listen(QHostAddress::LocalHost, 0); },
+            &context,
+            [this, &handler] {
+                m_server = new HttpServer(std::move(handler));
+                m_listening = m_server->listen(QHostAddress::LocalHost, 0);
+                m_port = m_server->serverPort();
+            },
             Qt::BlockingQueuedConnection);
-        m_port = m_server->serverPort();
     }
     ~ThreadedServer()
     {
@@ -171,6 +177,33 @@ private Q_SLOTS:
         QCOMPARE(result.targets.size(), 3);
         QVERIFY(result.targets.at(1).passed);  // p95 < 200 ms on loopback
         QVERIFY(result.targets.at(2).passed);  // success > 95 %
+    }
+
+    void runsOnAThreadOfItsOwn()
+    {
+        // As the console runs it: made on one thread, moved to another, started there.
+        QTest::failOnWarning(QRegularExpression(u"another thread"_s));
+        std::atomic<int> seen = 0;
+        ThreadedServer server(stallingOnce(&seen, -1));
+        QVERIFY(server.listening());
+        LoadTestSettings settings = settingsFor(server.url());
+        settings.rate = 100;
+        settings.durationMs = 500;
+        QThread thread;
+        thread.start();
+        auto *test = new LoadTest(settings);
+        test->moveToThread(&thread);
+        QSignalSpy finished(test, &LoadTest::finished);
+        QSignalSpy progress(test, &LoadTest::progress);
+        QMetaObject::invokeMethod(test, [test] { test->start(); });
+        QVERIFY(finished.wait(10000));
+        const LoadTestResult result = finished.at(0).at(0).value<LoadTestResult>();
+        QCOMPARE(result.sent, quint64(50));
+        QCOMPARE(result.total.succeeded, quint64(50));
+        QVERIFY(progress.size() >= 1);
+        QMetaObject::invokeMethod(test, [test] { delete test; }, Qt::BlockingQueuedConnection);
+        thread.quit();
+        thread.wait();
     }
 
     void splitsByRevisionAndRoute()
