@@ -34,6 +34,9 @@ int runCtlTry(ServeDeck::ApiClient &client, const QStringList &positional, const
 // app/ctlloadtest.cpp
 int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QString> &options,
                    const QSet<QString> &flags, ServeDeck::ApiClient &client, QTextStream &out, QTextStream &err);
+// app/ctlsimulate.cpp
+int runCtlSimulate(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                   const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -59,7 +62,8 @@ struct Args
 
 const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help"),
                            QStringLiteral("watch"), QStringLiteral("poisson"), QStringLiteral("no-store"),
-                           QStringLiteral("csv"), QStringLiteral("stream")};
+                           QStringLiteral("csv"), QStringLiteral("stream"),
+                           QStringLiteral("random-interval")};
 
 Args parseArgs(const QStringList &arguments, QString *error)
 {
@@ -1091,6 +1095,14 @@ const QList<Verb> &verbs()
          "load-test an endpoint from here (latency from each scheduled start); exit 1 when a target fails",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlLoadTest(c.a.positional, c.a.options, c.a.flags, c.client, c.out, c.err);
+         }},
+        {"simulate",
+         "simulate SVC --pattern constant|linear|seasonal|random_walk|exponential|cyclical --max-rate R\n"
+         "        [--min-rate R] [--period 120s] [--interval 1s] [--random-interval] [--batch 1:4]\n"
+         "        [--duration 10m] [--seed N] [--path /predict] [--data JSON]",
+         "send it traffic in a pattern until Ctrl-C or --duration, a line per tick",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlSimulate(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

@@ -37,7 +37,8 @@ Result<InputGenerator> InputGenerator::create(const RequestHints &hints, int max
         return invalid(QStringLiteral("batch"), QStringLiteral("expected 1 to %1 inputs per request").arg(kMaxBatch));
     if (maxBatch > 1 && hints.batchField.isEmpty())
         return invalid(QStringLiteral("batch"),
-                       QStringLiteral("the model takes one input per request (its request block names no batch_field)"));
+                       QStringLiteral("the model takes one input per request "
+                                      "(its request block names no batch_field)"));
     qlonglong numbers = maxBatch;
     for (int dim : hints.inputShape) {
         if (dim < 1 || dim > kMaxNumbers)

@@ -65,10 +65,11 @@ std::optional<TrafficPattern::Kind> TrafficPattern::kindFromName(const QString &
 Result<TrafficPattern> TrafficPattern::make(Kind kind, double minRate, double maxRate, qint64 periodMs, quint64 seed)
 {
     const QString rateRange = QStringLiteral("a number of requests per second from 0 to %1").arg(kMaxRate);
+    if (!std::isfinite(maxRate) || maxRate <= 0 || maxRate > kMaxRate)
+        return invalid(QStringLiteral("max_rate"),
+                       QStringLiteral("expected more than 0 and at most %1 requests per second").arg(kMaxRate));
     if (!std::isfinite(minRate) || minRate < 0 || minRate > kMaxRate)
         return invalid(QStringLiteral("min_rate"), QStringLiteral("expected ") + rateRange);
-    if (!std::isfinite(maxRate) || maxRate <= 0 || maxRate > kMaxRate)
-        return invalid(QStringLiteral("max_rate"), QStringLiteral("expected more than 0 and at most %1 requests per second").arg(kMaxRate));
     if (kind != Kind::Constant && !(minRate < maxRate))
         return invalid(QStringLiteral("min_rate"), QStringLiteral("expected less than max_rate"));
     if (kind == Kind::Exponential && !(minRate > 0))
@@ -91,7 +92,8 @@ Result<TrafficPattern> TrafficPattern::fromJson(const QJsonObject &json)
                                    QStringLiteral("period_ms"), QStringLiteral("seed")};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
-            return invalid(it.key(), QStringLiteral("unknown field (expected one of: ") + known.join(QStringLiteral(", ")) + u')');
+            return invalid(it.key(), QStringLiteral("unknown field (expected one of: ")
+                                         + known.join(QStringLiteral(", ")) + u')');
     }
     const QJsonValue name = json.value(QStringLiteral("pattern"));
     const std::optional<Kind> kind = name.isString() ? kindFromName(name.toString()) : std::nullopt;
