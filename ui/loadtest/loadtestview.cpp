@@ -469,6 +469,8 @@ void LoadTestView::cancel()
 
 void LoadTestView::progressed(const LoadTestProgress &p)
 {
+    // LoadTest reports about four times a second: one redraw per report is the batching, fast
+    // enough to watch a ramp, slow enough to cost nothing beside the run's own thread.
     const double t = double(p.elapsedMs) / 1000.0;
     const auto append = [t](QLineSeries *line, double value) {
         if (line->count() >= kMaxLivePoints)
