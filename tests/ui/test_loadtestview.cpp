@@ -8,6 +8,7 @@
 #include <QBarSet>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QLabel>
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void aClosedLoopRunsToItsEnd();
     void aCancelledRunStops();
     void theLiveChartFollowsAnOpenLoopRun();
+    void closingTheViewCancelsItsRun();
     void runsAreStoredComparedAndExported();
     void badSettingsAreRefusedInPlace();
     void screenshot();
@@ -235,6 +237,29 @@ void TestLoadTestView::theLiveChartFollowsAnOpenLoopRun()
     QVERIFY2(peak >= 20 && peak <= 80, qPrintable(QString::number(peak)));
     QCOMPARE(m_view->targetBadges().size(), 1);
     QVERIFY(!m_view->targetBadges().first()->property("passed").toBool());
+}
+
+// A view closed mid-run (the window closing, a language change rebuilding it) ends its run and
+// its thread at once, not when the run's duration is over.
+void TestLoadTestView::closingTheViewCancelsItsRun()
+{
+    auto view = std::make_unique<LoadTestView>(*m_client, *m_model);
+    view->endpointSelector()->setCurrentEndpoint(m_endpoint.id);
+    view->modeSelector()->setCurrentIndex(view->modeSelector()->findData(int(LoadTestSettings::Mode::Rate)));
+    view->rateEdit()->setValue(20);
+    view->durationEdit()->setValue(300);
+    view->pathEdit()->setText(u"/predict"_s);
+    view->bodyEdit()->setPlainText(kIris);
+    view->targetsEdit()->setText(u"success>95%"_s);
+    view->start();
+    QTRY_VERIFY_WITH_TIMEOUT(view->series(u"sent"_s)->count() >= 1, kWaitMs);
+    QThread *thread = view->controller()->thread();
+    QSignalSpy ended(thread, &QThread::finished);
+    QElapsedTimer closing;
+    closing.start();
+    view.reset();
+    QVERIFY2(closing.elapsed() < 5000, qPrintable(QString::number(closing.elapsed())));
+    QCOMPARE(ended.count(), 1);
 }
 
 void TestLoadTestView::runsAreStoredComparedAndExported()
