@@ -50,7 +50,8 @@ struct TryResult
     std::optional<double> tokensPerSecond;
     quint64 tokens = 0;
 
-    bool ok() const { return status >= 200 && status < 300; }
+    // A 2xx answered whole: a status with an error is an answer cut short (timed out, reset).
+    bool ok() const { return status >= 200 && status < 300 && error.isEmpty(); }
 };
 
 // Sends one request with RequestSender (asynchronous: it never waits on the thread it runs on),
