@@ -557,6 +557,7 @@ KO = {
     "The answer appears here": "응답이 여기에 표시됩니다",
     "Sending…": "보내는 중…",
     "No answer: %1": "응답 없음: %1",
+    "%1, then: %2": "%1, 이후: %2",
     "connect %1 ms · first byte %2 ms · total %3 ms": "연결 %1 ms · 첫 바이트 %2 ms · 전체 %3 ms",
     "reused": "재사용",
     "Events so far: %1": "지금까지 이벤트: %1",

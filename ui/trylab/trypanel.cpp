@@ -372,6 +372,8 @@ void TryPanel::showResult(const TryResult &r)
 {
     if (r.status == 0)
         m_status->setText(tr("No answer: %1").arg(r.error));
+    else if (!r.error.isEmpty())
+        m_status->setText(tr("%1, then: %2").arg(r.status).arg(r.error));  // an answer cut short
     else
         m_status->setText(QString::number(r.status));
     m_status->setStyleSheet(Theme::textStyle(r.ok() ? Theme::Role::Success : Theme::Role::Error));
