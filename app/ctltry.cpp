@@ -252,8 +252,11 @@ int runCtlTry(ApiClient &client, const QStringList &positional, const QMultiHash
         out << "tokens/s:    "
             << (result.tokensPerSecond ? QString::number(*result.tokensPerSecond, 'f', 1) : QStringLiteral("-")) << '\n';
     } else if (!result.body.isEmpty()) {
-        out << '\n' << QString::fromUtf8(result.body);
-        if (!result.body.endsWith('\n'))
+        // JSON indented for reading; anything else as it came.
+        const QJsonDocument doc = QJsonDocument::fromJson(result.body);
+        const QByteArray shown = doc.isNull() ? result.body : doc.toJson(QJsonDocument::Indented);
+        out << '\n' << QString::fromUtf8(shown);
+        if (!shown.endsWith('\n'))
             out << '\n';
     }
     return result.ok() ? kOk : kFailed;
