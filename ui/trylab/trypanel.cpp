@@ -235,12 +235,24 @@ void TryPanel::endpointChanged(const QUuid &id)
         body = example.toString().toUtf8();
     else if (example.isObject())
         body = QJsonDocument(example.toObject()).toJson(QJsonDocument::Compact);
-    if (body.isEmpty() && !m_client.facts().dataDir.isEmpty())
-        body = TryBodyStore(m_client.facts().dataDir).lastBody(id.toString(QUuid::WithoutBraces));
+    const bool fromExample = !body.isEmpty();
     if (body.isEmpty())
         body = QByteArrayLiteral("{}");
     m_body->setPlainText(QString::fromUtf8(body));
     updateButtons();
+    if (fromExample || m_client.facts().dataDir.isEmpty())
+        return;
+    // The last body tried here, read off this thread (a file in the data dir); it replaces the
+    // {} shown meanwhile unless the operator has typed since.
+    m_client.call(
+        this,
+        [dir = m_client.facts().dataDir, ref = id.toString(QUuid::WithoutBraces)](ModelServingService &) {
+            return TryBodyStore(dir).lastBody(ref);
+        },
+        [this, id, shown = m_body->toPlainText()](const QByteArray &last) {
+            if (id == m_current && !last.isEmpty() && m_body->toPlainText() == shown)
+                m_body->setPlainText(QString::fromUtf8(last));
+        });
 }
 
 void TryPanel::setHeader(const QString &name, const QString &value, bool secret)
@@ -325,10 +337,15 @@ void TryPanel::send()
     }
     m_problem->showProblem({});
     if (!m_client.facts().dataDir.isEmpty()) {
-        if (const auto kept = TryBodyStore(m_client.facts().dataDir).remember(m_current.toString(QUuid::WithoutBraces),
-                                                                              settings.body);
-            !kept)
-            m_problem->showProblem(kept.error().message);
+        // Kept for the next try, written off this thread.
+        m_client.call(
+            this,
+            [dir = m_client.facts().dataDir, ref = m_current.toString(QUuid::WithoutBraces),
+             body = settings.body](ModelServingService &) { return TryBodyStore(dir).remember(ref, body); },
+            [this](const Result<Done> &kept) {
+                if (!kept)
+                    m_problem->showProblem(kept.error().message);
+            });
     }
 
     delete m_request;
