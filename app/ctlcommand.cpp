@@ -28,6 +28,9 @@
 #include "api/controlapiserver.h"
 #include "commandline.h"
 
+// app/ctltry.cpp
+int runCtlTry(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+              const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 // app/ctlloadtest.cpp
 int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QString> &options,
                    const QSet<QString> &flags, ServeDeck::ApiClient &client, QTextStream &out, QTextStream &err);
@@ -1080,6 +1083,9 @@ const QList<Verb> &verbs()
          "rollout promote|pause|resume|abort SVC [ROLLOUT] | rollout rollback SVC [ROLLOUT]\n"
          "rollout weight SVC W [ROLLOUT]                    (ROLLOUT: an id, current or latest)",
          "roll a new version out; follow it live (--watch); act on it", runRollout},
+        {"try", "try SVC [--data JSON|@file] [--path P] [--header 'N: V']... [--method M]",
+         "send one request (a private endpoint's with a short-lived token); status, route, revision, timings, answer",
+         [](CtlCall &c) -> std::optional<int> { return runCtlTry(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err); }},
         {"loadtest",
          "loadtest SVC [--rate R [--poisson] | --ramp FROM:TO | --concurrency N [--requests N]] [--duration 30s]\n"
          "        [--path P] [--data JSON|@file] [--header 'N: V']... [--target p95<200ms]... [--timeout 30s]\n"

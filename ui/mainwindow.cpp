@@ -40,7 +40,9 @@
 #include "ui/common/theme.h"
 #include "ui/demo/demodialog.h"
 #include "demo/productversion.h"
+#include "ui/loadtest/loadtestview.h"
 #include "ui/tokens/tokenview.h"
+#include "ui/trylab/trypanel.h"
 
 namespace ServeDeck {
 
@@ -52,7 +54,8 @@ const QString kViewKey = QStringLiteral("mainWindow/view");
 
 // Stored by name, not index, so a reordered or added tab does not open the wrong view.
 const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"),   QStringLiteral("tokens"),
-                             QStringLiteral("autoscaling"), QStringLiteral("detail"), QStringLiteral("agents")};
+                             QStringLiteral("autoscaling"), QStringLiteral("detail"), QStringLiteral("agents"),
+                             QStringLiteral("loadtest")};
 
 // The organization the console runs under (guicommand.cpp), named here so a window built without
 // that QApplication set-up still finds its settings. The application name is the running
@@ -128,12 +131,15 @@ void MainWindow::buildUi()
     m_autoscale = new AutoscaleView(client, *m_model, m_tabs);
     m_detail = new EndpointDetailView(client, *m_model, *m_history, m_tabs);
     m_agents = new AgentsView(client, *m_model, *m_history, m_tabs);
+    m_loadTest = new LoadTestView(client, *m_model, m_tabs);
     m_tabs->addTab(createEndpointsPage(m_tabs), tr("Endpoints"));
     m_tabs->addTab(m_errors, tr("Errors"));
     m_tabs->addTab(m_tokens, tr("Tokens"));
     m_tabs->addTab(m_autoscale, tr("Autoscaling"));
     m_tabs->addTab(m_detail, tr("Details"));
     m_tabs->addTab(m_agents, tr("Agents"));
+    m_tabs->addTab(m_loadTest, tr("Load test"));
+    connect(m_detail, &EndpointDetailView::tryRequested, this, &MainWindow::tryEndpoint);
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabToolTip(i, QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText));
     // The old tabs go with setCentralWidget; they are deleted once this event is handled.
@@ -176,6 +182,7 @@ void MainWindow::retranslate()
     const QUuid tokens = m_tokens->endpointSelector()->currentEndpoint();
     const QUuid autoscale = m_autoscale->endpointSelector()->currentEndpoint();
     const QUuid detail = m_detail->endpointSelector()->currentEndpoint();
+    const QUuid loadTest = m_loadTest->endpointSelector()->currentEndpoint();
     buildUi();
     {
         const QSignalBlocker quiet(m_tabs);
@@ -186,6 +193,7 @@ void MainWindow::retranslate()
     m_tokens->endpointSelector()->setCurrentEndpoint(tokens);
     m_autoscale->endpointSelector()->setCurrentEndpoint(autoscale);
     m_detail->endpointSelector()->setCurrentEndpoint(detail);
+    m_loadTest->endpointSelector()->setCurrentEndpoint(loadTest);
     restoreGeometry(geometry);
 }
 
@@ -274,6 +282,10 @@ void MainWindow::createActions()
     m_detailAction->setShortcut(QKeySequence(Qt::Key_Return));
     m_detailAction->setToolTip(tr("Charts and traffic split of the selected endpoint (Return)"));
     connect(m_detailAction, &QAction::triggered, this, &MainWindow::showDetails);
+    m_tryAction = new QAction(tr("Try…"), owner);
+    m_tryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    m_tryAction->setToolTip(tr("Send the selected endpoint a request and see its answer"));
+    connect(m_tryAction, &QAction::triggered, this, [this] { tryEndpoint(selectedEndpoint()); });
     m_settingsAction = new QAction(tr("Preferences…"), owner);
     m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
@@ -293,10 +305,12 @@ void MainWindow::createActions()
     endpointMenu->addAction(m_modifyAction);
     endpointMenu->addAction(m_deleteAction);
     endpointMenu->addAction(m_detailAction);
+    endpointMenu->addAction(m_tryAction);
     endpointMenu->addSeparator();
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
-    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details"), tr("Agents")};
+    const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details"), tr("Agents"),
+                             tr("Load test")};
     for (int i = 0; i < titles.size(); ++i) {
         auto *show = new QAction(titles.at(i), owner);
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
@@ -363,12 +377,14 @@ void MainWindow::selectionChanged()
     m_modifyAction->setEnabled(!id.isNull());
     m_deleteAction->setEnabled(!id.isNull());
     m_detailAction->setEnabled(!id.isNull());
+    m_tryAction->setEnabled(!id.isNull());
     if (id.isNull())
         return;
     // The per-endpoint views follow the endpoint the operator works on.
     m_tokens->endpointSelector()->setCurrentEndpoint(id);
     m_autoscale->endpointSelector()->setCurrentEndpoint(id);
     m_detail->endpointSelector()->setCurrentEndpoint(id);
+    m_loadTest->endpointSelector()->setCurrentEndpoint(id);
 }
 
 void MainWindow::showDetails()
@@ -378,6 +394,27 @@ void MainWindow::showDetails()
         return;
     m_detail->endpointSelector()->setCurrentEndpoint(id);
     showView(View::Detail);
+}
+
+TryPanel *MainWindow::tryPanel() const
+{
+    return m_try;
+}
+
+void MainWindow::tryEndpoint(const QUuid &id)
+{
+    if (!m_try) {
+        m_try = new TryPanel(m_client, *m_model, this);
+        m_try->setWindowFlag(Qt::Window);
+        m_try->setAttribute(Qt::WA_DeleteOnClose);
+        m_try->setWindowTitle(tr("Try an endpoint"));
+        m_try->resize(1000, 640);
+    }
+    if (!id.isNull())
+        m_try->setEndpoint(id);
+    m_try->show();
+    m_try->raise();
+    m_try->activateWindow();
 }
 
 void MainWindow::openSettings()

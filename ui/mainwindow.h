@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QUuid>
 
 class QAction;
@@ -19,8 +20,10 @@ class ControlPlane;
 class EndpointDetailView;
 class EndpointListModel;
 class ErrorBrowserView;
+class LoadTestView;
 class MetricsHistory;
 class TokenView;
+class TryPanel;
 
 class MainWindow final : public QMainWindow
 {
@@ -28,8 +31,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // In tab order; Ctrl+1..6 show them.
-    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents };
+    // In tab order; Ctrl+1..7 show them.
+    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents, LoadTest };
 
     // The console's: the plane on its control thread, reached only through the client.
     explicit MainWindow(ControlClient &client, QWidget *parent = nullptr);
@@ -46,6 +49,10 @@ public:
     AutoscaleView *autoscaleView() const { return m_autoscale; }
     EndpointDetailView *detailView() const { return m_detail; }
     AgentsView *agentsView() const { return m_agents; }
+    LoadTestView *loadTestView() const { return m_loadTest; }
+    // The Try window, once opened (Endpoint > Try…, or Try… in the Details view).
+    TryPanel *tryPanel() const;
+    QAction *tryAction() const { return m_tryAction; }
     MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
@@ -71,6 +78,7 @@ private:
     QWidget *createEndpointsPage(QWidget *parent);
     void createActions();
     void showDetails();
+    void tryEndpoint(const QUuid &id);
     void openSettings();
     void newEndpoint();
     void scaleSelected();
@@ -97,6 +105,9 @@ private:
     AutoscaleView *m_autoscale = nullptr;
     EndpointDetailView *m_detail = nullptr;
     AgentsView *m_agents = nullptr;
+    LoadTestView *m_loadTest = nullptr;
+    QPointer<TryPanel> m_try;  // a window of its own; outlives rebuilds of the tabs
+    QAction *m_tryAction = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
     QAction *m_modifyAction = nullptr;

@@ -17,6 +17,7 @@
 #include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
+#include <QPushButton>
 #include <QSettings>
 #include <QHeaderView>
 #include <QSplitter>
@@ -157,6 +158,11 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     top->addWidget(m_range);
     top->addSpacing(12);
     top->addWidget(m_summary, 1);
+    auto *tryButton = new QPushButton(tr("Try…"), this);
+    tryButton->setObjectName(QStringLiteral("detailTry"));
+    tryButton->setToolTip(tr("Send this endpoint a request and see its answer"));
+    connect(tryButton, &QPushButton::clicked, this, [this] { Q_EMIT tryRequested(m_endpoint->currentEndpoint()); });
+    top->addWidget(tryButton);
 
     QChartView *replicas = makeChart(tr("Replicas"), &m_replicasValue, &m_replicasTime);
     // Healthy first, so the dashed desired line is drawn over it where they agree.

@@ -72,6 +72,10 @@ public:
     // How often the charts were rebuilt: redraws are batched, never one per sample.
     int redrawCount() const { return m_redraws; }
 
+Q_SIGNALS:
+    // The operator asked to send the shown endpoint a request (its Try panel).
+    void tryRequested(const QUuid &endpointId);
+
 protected:
     void showEvent(QShowEvent *event) override;
     void changeEvent(QEvent *event) override;

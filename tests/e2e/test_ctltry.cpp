@@ -1,0 +1,330 @@
+// End-to-end: `servedeck ctl try` against a real `servedeck serve` and its real demo replicas,
+// the way an operator tries an endpoint from a shell. Every wait is bounded.
+#include <memory>
+
+#include <sys/stat.h>
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kServerStartMs = 15000;
+constexpr int kCtlMs = 30000;
+constexpr int kShutdownMs = 5000;
+// A replica starts (a process, its model loaded, its health check passed) in a few seconds.
+constexpr int kHealthyMs = 40000;
+
+const QStringList kServerKeys{u"api"_s, u"proxy"_s, u"data_dir"_s, u"admin_token_file"_s};
+const QString kIris = uR"({"features":[5.1,3.5,1.4,0.2]})"_s;
+
+QString binary()
+{
+    const QString dir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
+    return dir.isEmpty() ? QString() : QDir(dir).filePath(u"servedeck"_s);
+}
+
+QProcessEnvironment childEnvironment(const QString &dataDir)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
+                                u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
+        env.remove(name);
+    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
+    return env;
+}
+
+struct CtlResult
+{
+    bool finished = false;
+    int exitCode = -1;
+    QString out;
+    QString err;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+    QByteArray describe() const
+    {
+        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
+            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
+    }
+};
+
+// The line "key: value" of ctl try's text output.
+QString field(const QString &out, const QString &key)
+{
+    for (const QString &line : out.split(u'\n')) {
+        if (line.startsWith(key + u':'))
+            return line.mid(key.size() + 1).trimmed();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestCtlTry final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void printsStatusRouteRevisionAndAnswer();
+    void jsonIsOneObjectAndTheMintedTokenIsNotPrinted();
+    void aWrongTokenIsRefusedWithExitOne();
+    void theDefinitionsExampleIsTheDefault();
+    void theLastBodyIsRememberedPrivately();
+    void streamShowsEventsTtftAndTokensPerSecond();
+    void badInput_data();
+    void badInput();
+
+private:
+    CtlResult ctl(const QStringList &arguments);
+    CtlResult tryIris(const QStringList &extra = {});
+
+    QTemporaryDir m_dataDir;
+    QTemporaryDir m_scratch;
+    QProcess m_server;
+    QHash<QString, QString> m_values;
+};
+
+CtlResult TestCtlTry::ctl(const QStringList &arguments)
+{
+    CtlResult result;
+    QProcess process;
+    process.setProcessEnvironment(childEnvironment(m_scratch.filePath(u"ctl-data"_s)));
+    process.start(binary(), QStringList{u"ctl"_s, u"--api"_s, u"http://"_s + m_values.value(u"api"_s), u"--token-file"_s,
+                                        m_values.value(u"admin_token_file"_s), u"--data-dir"_s,
+                                        m_scratch.filePath(u"ctl-data"_s)}
+                                + arguments);
+    if (!process.waitForStarted(kCtlMs))
+        return result;
+    result.finished = process.waitForFinished(kCtlMs);
+    if (!result.finished) {
+        process.kill();
+        process.waitForFinished(kShutdownMs);
+    }
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = QString::fromUtf8(process.readAllStandardOutput());
+    result.err = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+CtlResult TestCtlTry::tryIris(const QStringList &extra)
+{
+    return ctl(QStringList{u"try"_s, u"iris"_s, u"--path"_s, u"/predict"_s, u"--data"_s, kIris} + extra);
+}
+
+void TestCtlTry::initTestCase()
+{
+    QVERIFY(m_dataDir.isValid());
+    QVERIFY(m_scratch.isValid());
+    QVERIFY(QDir().mkpath(m_scratch.filePath(u"ctl-data"_s)));
+    QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1'"_s.arg(binary())));
+    m_server.setProgram(binary());
+    m_server.setArguments({u"serve"_s, u"--data-dir"_s, m_dataDir.path(), u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
+                           u"127.0.0.1:0"_s, u"--capacity"_s, u"cpu=8,memory=16G"_s});
+    m_server.setProcessEnvironment(childEnvironment(m_dataDir.path()));
+    m_server.start();
+    QVERIFY2(m_server.waitForStarted(kServerStartMs), qPrintable(m_server.errorString()));
+    QStringList lines;
+    QTRY_VERIFY_WITH_TIMEOUT(([&] {
+        while (m_server.canReadLine())
+            lines << QString::fromUtf8(m_server.readLine()).trimmed();
+        return lines.size() >= kServerKeys.size() || m_server.state() == QProcess::NotRunning;
+    }()), kServerStartMs);
+    QVERIFY2(lines.size() >= kServerKeys.size(), qPrintable(lines.join(u" | "_s)));
+    for (const QString &line : std::as_const(lines))
+        m_values.insert(line.section(u'=', 0, 0), line.section(u'=', 1));
+
+    // A private endpoint: every try needs a token, which ctl mints when none is given.
+    const CtlResult created = ctl({u"create"_s, u"iris"_s, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s,
+                                   u"--replicas"_s, u"1"_s, u"--cpu"_s, u"0.5"_s, u"--memory"_s, u"256M"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+    // Until the replica is HEALTHY the proxy answers 503 (exit 1); a loop, each try bounded.
+    CtlResult first;
+    QElapsedTimer waited;
+    waited.start();
+    while ((first = tryIris()).exitCode == 1 && waited.elapsed() < kHealthyMs)
+        QTest::qWait(200);
+    QVERIFY2(first.exitCode == 0, first.describe().constData());
+}
+
+void TestCtlTry::cleanupTestCase()
+{
+    if (m_server.state() != QProcess::NotRunning) {
+        m_server.terminate();
+        if (!m_server.waitForFinished(kShutdownMs)) {
+            m_server.kill();
+            m_server.waitForFinished(kShutdownMs);
+        }
+    }
+}
+
+void TestCtlTry::printsStatusRouteRevisionAndAnswer()
+{
+    const CtlResult r = tryIris();
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QCOMPARE(field(r.out, u"status"_s), u"200"_s);
+    QCOMPARE(field(r.out, u"revision"_s), u"v1"_s);
+    QVERIFY2(field(r.out, u"route"_s).size() >= 8, r.describe().constData());
+    QVERIFY2(field(r.out, u"total"_s).endsWith(u" ms"_s), r.describe().constData());
+    QVERIFY2(field(r.out, u"first byte"_s).endsWith(u" ms"_s), r.describe().constData());
+    QVERIFY2(!field(r.out, u"connect"_s).isEmpty(), r.describe().constData());
+    // The answer is the replica's: the demo model's prediction for these features.
+    QVERIFY2(r.out.contains(u"\"prediction\""_s) && r.out.contains(u"setosa"_s), r.describe().constData());
+}
+
+void TestCtlTry::jsonIsOneObjectAndTheMintedTokenIsNotPrinted()
+{
+    const CtlResult r = ctl({u"--json"_s, u"try"_s, u"iris"_s, u"--path"_s, u"/predict"_s, u"--data"_s, kIris});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QJsonObject o = r.json();
+    QCOMPARE(o.value(u"status"_s).toInt(), 200);
+    QCOMPARE(o.value(u"revision"_s).toString(), u"v1"_s);
+    QVERIFY(!o.value(u"route"_s).toString().isEmpty());
+    QVERIFY(o.value(u"total_ms"_s).toDouble() > 0);
+    QVERIFY(o.value(u"first_byte_ms"_s).toDouble() > 0);
+    QCOMPARE(o.value(u"body"_s).toObject().value(u"prediction"_s).toString(), u"setosa"_s);
+    QVERIFY2(!r.out.contains(u"Bearer"_s) && !r.out.contains(u"eyJ"_s) && !r.err.contains(u"eyJ"_s), r.describe().constData());
+}
+
+void TestCtlTry::aWrongTokenIsRefusedWithExitOne()
+{
+    const CtlResult r = tryIris({u"--header"_s, u"Authorization: Bearer not-a-token"_s});
+    QVERIFY2(r.exitCode == 1, r.describe().constData());
+    QCOMPARE(field(r.out, u"status"_s), u"401"_s);
+    QVERIFY2(r.out.contains(u"Unauthorized"_s), r.describe().constData());
+}
+
+// iris-v1's definition names its path and an example body (models[].request): a bare try works.
+void TestCtlTry::theDefinitionsExampleIsTheDefault()
+{
+    // A data dir of its own, so no body tried before stands in for the example.
+    QTemporaryDir fresh;
+    const CtlResult r = ctl({u"--json"_s, u"try"_s, u"iris"_s, u"--data-dir"_s, fresh.path()});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QCOMPARE(r.json().value(u"status"_s).toInt(), 200);
+    QCOMPARE(r.json().value(u"body"_s).toObject().value(u"prediction"_s).toString(), u"setosa"_s);
+}
+
+void TestCtlTry::theLastBodyIsRememberedPrivately()
+{
+    const QString body = uR"({"features":[6.7,3.0,5.2,2.3]})"_s;
+    const CtlResult r = ctl({u"try"_s, u"iris"_s, u"--path"_s, u"/predict"_s, u"--data"_s, body});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QString file = QDir(m_scratch.filePath(u"ctl-data"_s)).filePath(u"try-bodies.json"_s);
+    struct stat info = {};
+    QCOMPARE(::stat(QFile::encodeName(file).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 07777, mode_t(0600));
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    const QJsonObject all = QJsonDocument::fromJson(f.readAll()).object();
+    QCOMPARE(all.size(), 1);
+    QCOMPARE(all.begin().value().toObject().value(u"body"_s).toString(), body);
+}
+
+void TestCtlTry::streamShowsEventsTtftAndTokensPerSecond()
+{
+    const QString folder = m_scratch.filePath(u"openai-model"_s);
+    QVERIFY(QDir().mkpath(folder));
+    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
+    QVERIFY(definition.open(QIODevice::WriteOnly));
+    definition.write(R"(models:
+  - name: "chat"
+    model_path: "/models"
+    files: ["README.txt"]
+    service:
+      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "150",
+                      "--tokens-per-second", "40"]
+      port: 8000
+      health_check:
+        path: /health
+        interval: 1
+        max_retries: 3
+        max_wait_time: 5
+        initial_delay: 0
+)");
+    definition.close();
+    QFile readme(QDir(folder).filePath(u"README.txt"_s));
+    QVERIFY(readme.open(QIODevice::WriteOnly));
+    readme.write("filler tokens\n");
+    readme.close();
+    const CtlResult created = ctl({u"create"_s, u"chat"_s, u"--folder"_s, folder, u"--version"_s, u"v1"_s,
+                                   u"--replicas"_s, u"1"_s, u"--public"_s});
+    QVERIFY2(created.exitCode == 0, created.describe().constData());
+
+    const QString body = uR"({"model":"chat","messages":[{"role":"user","content":"hi"}],"stream":true,"max_tokens":8})"_s;
+    const QStringList args{u"try"_s, u"chat"_s, u"--path"_s, u"/v1/chat/completions"_s, u"--data"_s, body};
+    CtlResult r;
+    QElapsedTimer waited;
+    waited.start();
+    while ((r = ctl(args)).exitCode == 1 && waited.elapsed() < kHealthyMs)
+        QTest::qWait(200);
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    QVERIFY2(r.out.startsWith(u"events:\n"_s), r.describe().constData());
+    QVERIFY2(r.out.contains(u"[DONE]"_s), r.describe().constData());
+    QCOMPARE(field(r.out, u"status"_s), u"200"_s);
+
+    const CtlResult j = ctl(QStringList{u"--json"_s} + args);
+    QVERIFY2(j.exitCode == 0, j.describe().constData());
+    const QJsonObject o = j.json();
+    QVERIFY(o.value(u"stream"_s).toBool());
+    QVERIFY2(o.value(u"events"_s).toArray().size() >= 9, j.describe().constData());  // 8 tokens and [DONE]
+    // What the replica was told: 150 ms to the first token, 40 tokens a second. Wide bounds: the
+    // precision is the benchmark's business.
+    const double ttft = o.value(u"ttft_ms"_s).toDouble(-1);
+    QVERIFY2(ttft >= 100 && ttft < 2000, j.describe().constData());
+    const double rate = o.value(u"tokens_per_second"_s).toDouble(-1);
+    QVERIFY2(rate >= 10 && rate <= 80, j.describe().constData());
+    // The events came as they were made, not all at the end.
+    const QJsonArray events = o.value(u"events"_s).toArray();
+    QVERIFY2(events.last().toObject().value(u"at_ms"_s).toDouble() - events.first().toObject().value(u"at_ms"_s).toDouble()
+                 >= 100,
+             j.describe().constData());
+}
+
+void TestCtlTry::badInput_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("says");
+
+    QTest::newRow("no endpoint") << QStringList{u"try"_s} << 2 << u"which endpoint"_s;
+    QTest::newRow("unknown endpoint") << QStringList{u"try"_s, u"nobody"_s} << 1 << u"NotFound"_s;
+    QTest::newRow("header without a colon") << QStringList{u"try"_s, u"iris"_s, u"--header"_s, u"X-Broken"_s} << 2
+                                            << u"Name: value"_s;
+    QTest::newRow("header with a newline") << QStringList{u"try"_s, u"iris"_s, u"--header"_s, u"X-A: b\r\nX-C: d"_s}
+                                           << 2 << u"cannot carry"_s;
+    QTest::newRow("missing data file") << QStringList{u"try"_s, u"iris"_s, u"--data"_s, u"@/nonexistent/body.json"_s}
+                                       << 2 << u"cannot read"_s;
+    QTest::newRow("method not a method") << QStringList{u"try"_s, u"iris"_s, u"--method"_s, u"PO ST"_s} << 2
+                                         << u"not an HTTP method"_s;
+    QTest::newRow("path without a slash") << QStringList{u"try"_s, u"iris"_s, u"--path"_s, u"/a b"_s} << 2
+                                          << u"path"_s;
+}
+
+void TestCtlTry::badInput()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, says);
+    const CtlResult r = ctl(arguments);
+    QVERIFY2(r.finished && r.exitCode == exitCode, r.describe().constData());
+    QVERIFY2(r.err.contains(says), r.describe().constData());
+}
+
+QTEST_GUILESS_MAIN(TestCtlTry)
+#include "test_ctltry.moc"
