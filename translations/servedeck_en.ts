@@ -681,6 +681,278 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::DemoDialog</name>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="22"/>
+        <source>to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="24"/>
+        <source>running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="26"/>
+        <source>ok</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="28"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="30"/>
+        <source>skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="90"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="91"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="92"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="94"/>
+        <source>ServeDeck demo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="95"/>
+        <source>A walk through ServeDeck on the bundled iris models, on this console&apos;s own control plane: it creates the endpoint %1 and deletes it again at the end, on Cancel or when this window closes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="138"/>
+        <source>Every step worked; the demo endpoint is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="139"/>
+        <source>Cancelled; what the demo created is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="140"/>
+        <source>Failed: %1. What the demo created is deleted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="159"/>
+        <source>Next</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="171"/>
+        <source>%1. %2 — %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="179"/>
+        <source>%1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::DemoTour</name>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="102"/>
+        <source>Deploy iris v1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="103"/>
+        <source>An endpoint named %1 serves the bundled iris classifier v1 with %2 replicas; the reconciler starts them on the local agent and the proxy routes to those that pass their health check.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="108"/>
+        <source>Send traffic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="109"/>
+        <source>The traffic simulator sends a seasonal pattern, between %1 and %2 requests per second over %3 s, of generated iris measurements to the endpoint&apos;s URL through the proxy; every answer names the revision that served it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="116"/>
+        <source>Autoscale</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="117"/>
+        <source>A rule on requests per second asks for one replica per %1 requests per second (at most %2): the autoscaler sees the demo&apos;s traffic and adds a replica.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="122"/>
+        <source>Canary of v2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="123"/>
+        <source>A manual canary starts iris v2 beside v1 with %1 % of the requests, then the weight moves to %2 % (as the slider does): both revisions answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="128"/>
+        <source>Kill a replica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="129"/>
+        <source>One replica&apos;s process is killed: the agent records the crash in the error list and the reconciler starts a replacement.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="132"/>
+        <source>Clean up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="133"/>
+        <source>The demo stops its traffic and deletes %1 with its replicas, rule and rollout.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="193"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="250"/>
+        <source>endpoint &apos;%1&apos; exists already; the demo does not touch it (delete it first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="281"/>
+        <source>%1 of %2 replicas healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="284"/>
+        <source>%1 after %2 s at %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="292"/>
+        <source>the model definition of %1 has no request block: the simulator does not know how to call it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="322"/>
+        <source>%1 requests/s now; %2 sent, %3 answered 2xx (v1: %4), %5 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="369"/>
+        <source>%1 replicas wanted, %2 healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="376"/>
+        <source>scaled %1 → %2: %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="378"/>
+        <source>%1 (after %2 s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="413"/>
+        <source>the canary&apos;s replica is not healthy yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="428"/>
+        <source>since the weight moved to %1 %: v1 answered %2, v2 answered %3, %4 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="464"/>
+        <source>replica %1 is not a process of this control plane</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="469"/>
+        <source>cannot kill replica %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="470"/>
+        <source>killed replica %1 (process %2) with SIGKILL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="472"/>
+        <source>no healthy replica runs on this machine&apos;s agent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="492"/>
+        <source>recorded: %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="495"/>
+        <source>no error recorded yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="505"/>
+        <source>%1; waiting for a replacement (%2 of %3 healthy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="509"/>
+        <source>%1; a replacement serves (%2 of %3 healthy)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="527"/>
+        <source>nothing was created</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="544"/>
+        <source>the endpoint is gone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="547"/>
+        <source>the endpoint is still live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="549"/>
+        <source>the endpoint is deleted and its replicas stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="550"/>
+        <source>%1 replicas still stopping</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="571"/>
+        <location filename="../core/demo/demotour.cpp" line="593"/>
+        <source>not within %1 s: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::DisplayFormat</name>
     <message>
         <location filename="../ui/common/displayformat.cpp" line="46"/>
@@ -711,157 +983,167 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="150"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="151"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="152"/>
         <source>Range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="236"/>
-        <source>Replicas</source>
+        <source>Try…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
-        <source>Healthy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="164"/>
-        <source>Desired</source>
+        <source>Send this endpoint a request and see its answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="242"/>
+        <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
+        <source>Healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="170"/>
+        <source>Desired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
         <source>Routes by status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>Traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
         <source>Requests/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
         <source>p95 latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="189"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="601"/>
         <source>Replica CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="185"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="597"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="192"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="603"/>
         <source>Replica memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
         <source>MiB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="197"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="522"/>
         <source>Generation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="200"/>
         <source>tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
         <source>Tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="201"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="207"/>
         <source>TTFT p50</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="208"/>
         <source>TTFT p95</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="210"/>
         <source>Traffic split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="226"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="232"/>
         <source>Rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="522"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="582"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="588"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="601"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="596"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="602"/>
         <source>Replica memory (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="605"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="611"/>
         <source>No endpoint selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="613"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="615"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="621"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="623"/>
         <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>%1 tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1140,163 +1422,639 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::LoadTestHistoryModel</name>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="105"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="105"/>
+        <source>passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="105"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="118"/>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="120"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="122"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="124"/>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="126"/>
+        <source>Requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="128"/>
+        <source>p95 (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="130"/>
+        <source>Success (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="132"/>
+        <source>Targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::LoadTestView</name>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="83"/>
+        <source>Start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="84"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="93"/>
+        <source>Compare</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="94"/>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="99"/>
+        <source>Fixed rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="100"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="154"/>
+        <source>Ramp</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="101"/>
+        <source>Poisson</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="102"/>
+        <source>Closed loop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="106"/>
+        <source> /s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="120"/>
+        <source>by duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="125"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="127"/>
+        <source>/predict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="129"/>
+        <source>Request body (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="133"/>
+        <source>Pass/fail targets, separated by spaces: rps&gt;30 p95&lt;200ms success&gt;95% ttft_p95&lt;500ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="143"/>
+        <source>No run yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="145"/>
+        <source>Settings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="147"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="148"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Mode</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="149"/>
+        <source>Rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="152"/>
+        <source>to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="155"/>
+        <source>Concurrency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="156"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="590"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="157"/>
+        <source>Duration</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="158"/>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="159"/>
+        <source>Body</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="160"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="721"/>
+        <source>Targets</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="170"/>
+        <source>Live</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="176"/>
+        <source>s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="179"/>
+        <source>requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="182"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="608"/>
+        <source>ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="188"/>
+        <source>Answered/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="189"/>
+        <source>Sent/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="190"/>
+        <source>p50</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="191"/>
+        <source>p95</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="192"/>
+        <source>p99</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="198"/>
+        <source>Latency histogram</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="226"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="246"/>
+        <source>Select two runs to see them side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="248"/>
+        <source>Save the selected run as JSON or CSV</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="254"/>
+        <source>Runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="459"/>
+        <source>Running…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="461"/>
+        <source>A load test runs already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="502"/>
+        <source>%1 s of %2 s · sent %3 · answered %4 · failed %5 · in flight %6 · late %7</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="527"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="528"/>
+        <source>%1 %2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="528"/>
+        <source>✔</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="528"/>
+        <source>✘</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="541"/>
+        <source>no answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="542"/>
+        <source>%1 · %2 requests · %3 % success · %4 requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="543"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="543"/>
+        <source>Passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="543"/>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="547"/>
+        <source>latency ms: p50 %1 · p90 %2 · p95 %3 · p99 %4 · p99.9 %5 · max %6</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="550"/>
+        <source>statuses: %1 · started late: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="553"/>
+        <source>time to first token p50 %1 ms · p95 %2 ms · %3 tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="559"/>
+        <source>revision %1: %2 requests · p95 %3 ms · %4 % success</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="610"/>
+        <source>Latency histogram: %1 ms to %2 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="634"/>
+        <source>The run was not stored: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="717"/>
+        <source>cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="717"/>
+        <source>passed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="717"/>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Success (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>p50 (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p90 (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p95 (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p99 (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p99.9 (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>max (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="721"/>
+        <source>Started late</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="766"/>
+        <source>Cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="782"/>
+        <source>Export run</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="783"/>
+        <source>JSON (*.json);;CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="117"/>
+        <location filename="../ui/mainwindow.cpp" line="123"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="202"/>
+        <location filename="../ui/mainwindow.cpp" line="213"/>
         <source>Search endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="146"/>
+        <location filename="../ui/mainwindow.cpp" line="155"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="128"/>
-        <location filename="../ui/mainwindow.cpp" line="166"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="129"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
-        <location filename="../ui/mainwindow.cpp" line="445"/>
+        <location filename="../ui/mainwindow.cpp" line="136"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="497"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="130"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="131"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="138"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Autoscaling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="132"/>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
+        <location filename="../ui/mainwindow.cpp" line="281"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="133"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="140"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Agents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <location filename="../ui/mainwindow.cpp" line="141"/>
+        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <source>Load test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="156"/>
         <source>Data: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148"/>
+        <location filename="../ui/mainwindow.cpp" line="157"/>
         <source>API %1 · Proxy %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location filename="../ui/mainwindow.cpp" line="266"/>
         <source>New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="268"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="270"/>
         <source>Scale…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="260"/>
+        <location filename="../ui/mainwindow.cpp" line="271"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="262"/>
+        <location filename="../ui/mainwindow.cpp" line="273"/>
         <source>Modify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="264"/>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="266"/>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
         <source>Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="268"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="274"/>
-        <source>Preferences…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
-        <source>Find</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow.cpp" line="282"/>
-        <source>Quit</source>
+        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <source>Try…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="287"/>
+        <source>Send the selected endpoint a request and see its answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="289"/>
+        <source>Preferences…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="294"/>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="297"/>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="302"/>
         <source>&amp;Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="295"/>
+        <location filename="../ui/mainwindow.cpp" line="311"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="306"/>
+        <location filename="../ui/mainwindow.cpp" line="323"/>
         <source>&amp;Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="419"/>
+        <location filename="../ui/mainwindow.cpp" line="325"/>
+        <source>&amp;Help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <source>Demo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="332"/>
+        <source>About ServeDeck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="333"/>
+        <source>ServeDeck %1
+A console and server for model serving.
+Qt %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="410"/>
+        <source>Try an endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="471"/>
         <source>Delete endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="420"/>
+        <location filename="../ui/mainwindow.cpp" line="472"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="422"/>
+        <location filename="../ui/mainwindow.cpp" line="474"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="445"/>
+        <location filename="../ui/mainwindow.cpp" line="497"/>
         <source>Errors (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2424,6 +3182,177 @@
     <message>
         <location filename="../ui/detail/trafficspliteditor.cpp" line="660"/>
         <source>none of those routes is left</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TryPanel</name>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="78"/>
+        <source>Add header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="79"/>
+        <source>Remove header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="80"/>
+        <source>Mint a short-lived token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="81"/>
+        <source>Send</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="82"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="98"/>
+        <source>/predict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="104"/>
+        <source>Request body (JSON)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="106"/>
+        <source>Header</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="106"/>
+        <source>Value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="110"/>
+        <source>An inference token for this endpoint that expires in %1 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="122"/>
+        <source>Time (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="122"/>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="128"/>
+        <source>The answer appears here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="131"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="136"/>
+        <source>Path</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="141"/>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="159"/>
+        <source>Answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="162"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="163"/>
+        <source>Route</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="164"/>
+        <source>Revision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="165"/>
+        <source>Timings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="166"/>
+        <source>Stream</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="271"/>
+        <source>Minted for this endpoint; expires in %1 minutes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="357"/>
+        <source>Sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="385"/>
+        <source>Events so far: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="391"/>
+        <source>No answer: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="393"/>
+        <source>%1, then: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="397"/>
+        <location filename="../ui/trylab/trypanel.cpp" line="398"/>
+        <location filename="../ui/trylab/trypanel.cpp" line="405"/>
+        <location filename="../ui/trylab/trypanel.cpp" line="406"/>
+        <source>–</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="399"/>
+        <source>connect %1 ms · first byte %2 ms · total %3 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="400"/>
+        <source>reused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="403"/>
+        <source>events: %1 · time to first token %2 ms · %3 tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="408"/>
+        <source>not a stream</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="413"/>
+        <source>The stream&apos;s events are listed above.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

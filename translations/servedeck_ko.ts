@@ -681,6 +681,278 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::DemoDialog</name>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="22"/>
+        <source>to do</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="24"/>
+        <source>running…</source>
+        <translation>실행 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="26"/>
+        <source>ok</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="28"/>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="30"/>
+        <source>skipped</source>
+        <translation>건너뜀</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="90"/>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="91"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="92"/>
+        <source>Close</source>
+        <translation>닫기</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="94"/>
+        <source>ServeDeck demo</source>
+        <translation>ServeDeck 데모</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="95"/>
+        <source>A walk through ServeDeck on the bundled iris models, on this console&apos;s own control plane: it creates the endpoint %1 and deletes it again at the end, on Cancel or when this window closes.</source>
+        <translation>번들된 iris 모델로 ServeDeck을 둘러봅니다. 이 콘솔의 컨트롤 플레인에서 엔드포인트 %1을(를) 만들고, 끝나거나 취소하거나 이 창을 닫으면 다시 삭제합니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="138"/>
+        <source>Every step worked; the demo endpoint is deleted.</source>
+        <translation>모든 단계가 성공했습니다. 데모 엔드포인트는 삭제되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="139"/>
+        <source>Cancelled; what the demo created is deleted.</source>
+        <translation>취소되었습니다. 데모가 만든 것은 삭제되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="140"/>
+        <source>Failed: %1. What the demo created is deleted.</source>
+        <translation>실패: %1. 데모가 만든 것은 삭제되었습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="159"/>
+        <source>Next</source>
+        <translation>다음</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="171"/>
+        <source>%1. %2 — %3</source>
+        <translation>%1. %2 — %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/demo/demodialog.cpp" line="179"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::DemoTour</name>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="102"/>
+        <source>Deploy iris v1</source>
+        <translation>iris v1 배포</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="103"/>
+        <source>An endpoint named %1 serves the bundled iris classifier v1 with %2 replicas; the reconciler starts them on the local agent and the proxy routes to those that pass their health check.</source>
+        <translation>엔드포인트 %1이(가) 번들된 iris 분류기 v1을 레플리카 %2개로 서빙합니다. 리컨사일러가 로컬 에이전트에서 레플리카를 시작하고, 프록시는 헬스 체크를 통과한 레플리카로 라우팅합니다.</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="108"/>
+        <source>Send traffic</source>
+        <translation>트래픽 보내기</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="109"/>
+        <source>The traffic simulator sends a seasonal pattern, between %1 and %2 requests per second over %3 s, of generated iris measurements to the endpoint&apos;s URL through the proxy; every answer names the revision that served it.</source>
+        <translation>트래픽 시뮬레이터가 생성한 iris 측정값을 %3초 주기로 초당 %1~%2 요청의 계절(seasonal) 패턴으로 프록시를 거쳐 엔드포인트 URL에 보냅니다. 모든 응답에는 응답한 리비전이 표시됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="116"/>
+        <source>Autoscale</source>
+        <translation>오토스케일</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="117"/>
+        <source>A rule on requests per second asks for one replica per %1 requests per second (at most %2): the autoscaler sees the demo&apos;s traffic and adds a replica.</source>
+        <translation>초당 요청 수 규칙이 초당 %1 요청마다 레플리카 하나를 요구합니다(최대 %2개). 오토스케일러가 데모 트래픽을 보고 레플리카를 추가합니다.</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="122"/>
+        <source>Canary of v2</source>
+        <translation>v2 카나리</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="123"/>
+        <source>A manual canary starts iris v2 beside v1 with %1 % of the requests, then the weight moves to %2 % (as the slider does): both revisions answer.</source>
+        <translation>수동 카나리가 요청의 %1 %로 v1 옆에 iris v2를 시작하고, (슬라이더처럼) 가중치를 %2 %로 옮깁니다. 두 리비전이 모두 응답합니다.</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="128"/>
+        <source>Kill a replica</source>
+        <translation>레플리카 종료</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="129"/>
+        <source>One replica&apos;s process is killed: the agent records the crash in the error list and the reconciler starts a replacement.</source>
+        <translation>레플리카 하나의 프로세스를 강제 종료합니다. 에이전트가 크래시를 오류 목록에 기록하고 리컨사일러가 대체 레플리카를 시작합니다.</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="132"/>
+        <source>Clean up</source>
+        <translation>정리</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="133"/>
+        <source>The demo stops its traffic and deletes %1 with its replicas, rule and rollout.</source>
+        <translation>데모가 트래픽을 멈추고 %1을(를) 레플리카, 규칙, 롤아웃과 함께 삭제합니다.</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="193"/>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="250"/>
+        <source>endpoint &apos;%1&apos; exists already; the demo does not touch it (delete it first)</source>
+        <translation>엔드포인트 '%1'이(가) 이미 있습니다. 데모는 이를 건드리지 않습니다(먼저 삭제하세요)</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="281"/>
+        <source>%1 of %2 replicas healthy</source>
+        <translation>레플리카 %2개 중 %1개 정상</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="284"/>
+        <source>%1 after %2 s at %3</source>
+        <translation>%2초 후 %1, 주소 %3</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="292"/>
+        <source>the model definition of %1 has no request block: the simulator does not know how to call it</source>
+        <translation>%1의 모델 정의에 request 블록이 없어 시뮬레이터가 호출 방법을 모릅니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="322"/>
+        <source>%1 requests/s now; %2 sent, %3 answered 2xx (v1: %4), %5 failed</source>
+        <translation>현재 초당 %1 요청, %2개 전송, %3개 2xx 응답(v1: %4), %5개 실패</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="369"/>
+        <source>%1 replicas wanted, %2 healthy</source>
+        <translation>원하는 레플리카 %1개, 정상 %2개</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="376"/>
+        <source>scaled %1 → %2: %3</source>
+        <translation>%1 → %2로 스케일: %3</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="378"/>
+        <source>%1 (after %2 s)</source>
+        <translation>%1 (%2초 후)</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="413"/>
+        <source>the canary&apos;s replica is not healthy yet</source>
+        <translation>카나리 레플리카가 아직 정상이 아닙니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="428"/>
+        <source>since the weight moved to %1 %: v1 answered %2, v2 answered %3, %4 failed</source>
+        <translation>가중치를 %1 %로 옮긴 뒤: v1 응답 %2개, v2 응답 %3개, 실패 %4개</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="464"/>
+        <source>replica %1 is not a process of this control plane</source>
+        <translation>레플리카 %1은(는) 이 컨트롤 플레인의 프로세스가 아닙니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="469"/>
+        <source>cannot kill replica %1: %2</source>
+        <translation>레플리카 %1을(를) 종료할 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="470"/>
+        <source>killed replica %1 (process %2) with SIGKILL</source>
+        <translation>레플리카 %1(프로세스 %2)을(를) SIGKILL로 종료했습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="472"/>
+        <source>no healthy replica runs on this machine&apos;s agent</source>
+        <translation>이 머신의 에이전트에서 실행 중인 정상 레플리카가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="492"/>
+        <source>recorded: %1: %2</source>
+        <translation>기록됨: %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="495"/>
+        <source>no error recorded yet</source>
+        <translation>아직 기록된 오류가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="505"/>
+        <source>%1; waiting for a replacement (%2 of %3 healthy)</source>
+        <translation>%1; 대체 레플리카를 기다리는 중 (%3개 중 %2개 정상)</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="509"/>
+        <source>%1; a replacement serves (%2 of %3 healthy)</source>
+        <translation>%1; 대체 레플리카가 서빙 중 (%3개 중 %2개 정상)</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="527"/>
+        <source>nothing was created</source>
+        <translation>만든 것이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="544"/>
+        <source>the endpoint is gone</source>
+        <translation>엔드포인트가 사라졌습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="547"/>
+        <source>the endpoint is still live</source>
+        <translation>엔드포인트가 아직 살아 있습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="549"/>
+        <source>the endpoint is deleted and its replicas stopped</source>
+        <translation>엔드포인트가 삭제되고 레플리카가 멈췄습니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="550"/>
+        <source>%1 replicas still stopping</source>
+        <translation>레플리카 %1개가 아직 멈추는 중입니다</translation>
+    </message>
+    <message>
+        <location filename="../core/demo/demotour.cpp" line="571"/>
+        <location filename="../core/demo/demotour.cpp" line="593"/>
+        <source>not within %1 s: %2</source>
+        <translation>%1초 안에 되지 않음: %2</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::DisplayFormat</name>
     <message>
         <location filename="../ui/common/displayformat.cpp" line="46"/>
@@ -711,157 +983,167 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="149"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="150"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="151"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="152"/>
         <source>Range</source>
         <translation>기간</translation>
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="236"/>
+        <source>Try…</source>
+        <translation>시험 요청…</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
+        <source>Send this endpoint a request and see its answer</source>
+        <translation>이 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="242"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="164"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="170"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="178"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="183"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="189"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="601"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="185"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="597"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="192"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="603"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="197"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="522"/>
         <source>Generation</source>
         <translation>생성</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="200"/>
         <source>tokens/s</source>
         <translation>토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
         <source>Tokens/s</source>
         <translation>토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="201"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="207"/>
         <source>TTFT p50</source>
         <translation>첫 토큰 p50</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="208"/>
         <source>TTFT p95</source>
         <translation>첫 토큰 p95</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="210"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="226"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="232"/>
         <source>Rollout</source>
         <translation>롤아웃</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="516"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="522"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation>생성: OpenAI 형식 응답 없음</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="582"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="588"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="595"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="601"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="596"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="602"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="605"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="611"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="613"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="615"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="621"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="623"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>%1 tokens/s</source>
         <translation>%1 토큰/초</translation>
     </message>
@@ -1140,163 +1422,641 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::LoadTestHistoryModel</name>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="105"/>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="105"/>
+        <source>passed</source>
+        <translation>통과</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="105"/>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="118"/>
+        <source>Started</source>
+        <translation>시작 시각</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="120"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="122"/>
+        <source>Mode</source>
+        <translation>모드</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="124"/>
+        <source>Requests</source>
+        <translation>요청 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="126"/>
+        <source>Requests/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="128"/>
+        <source>p95 (ms)</source>
+        <translation>p95 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="130"/>
+        <source>Success (%)</source>
+        <translation>성공률 (%)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtesthistorymodel.cpp" line="132"/>
+        <source>Targets</source>
+        <translation>목표</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::LoadTestView</name>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="83"/>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="84"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="93"/>
+        <source>Compare</source>
+        <translation>비교</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="94"/>
+        <source>Export…</source>
+        <translation>내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="99"/>
+        <source>Fixed rate</source>
+        <translation>고정 속도</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="100"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="154"/>
+        <source>Ramp</source>
+        <translation>램프</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="101"/>
+        <source>Poisson</source>
+        <translation>포아송</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="102"/>
+        <source>Closed loop</source>
+        <translation>폐쇄 루프</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="106"/>
+        <source> /s</source>
+        <translation> /초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="120"/>
+        <source>by duration</source>
+        <translation>시간 기준</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="125"/>
+        <source> s</source>
+        <translation> 초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="127"/>
+        <source>/predict</source>
+        <translation>/predict</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="129"/>
+        <source>Request body (JSON)</source>
+        <translation>요청 본문 (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="133"/>
+        <source>Pass/fail targets, separated by spaces: rps&gt;30 p95&lt;200ms success&gt;95% ttft_p95&lt;500ms</source>
+        <translation>합격/불합격 목표, 공백으로 구분: rps&gt;30 p95&lt;200ms success&gt;95% ttft_p95&lt;500ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="143"/>
+        <source>No run yet.</source>
+        <translation>아직 실행한 테스트가 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="145"/>
+        <source>Settings</source>
+        <translation>설정</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="147"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="148"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Mode</source>
+        <translation>모드</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="149"/>
+        <source>Rate</source>
+        <translation>속도</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="152"/>
+        <source>to</source>
+        <translation>~</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="155"/>
+        <source>Concurrency</source>
+        <translation>동시성</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="156"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="590"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Requests</source>
+        <translation>요청 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="157"/>
+        <source>Duration</source>
+        <translation>기간</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="158"/>
+        <source>Path</source>
+        <translation>경로</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="159"/>
+        <source>Body</source>
+        <translation>본문</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="160"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="721"/>
+        <source>Targets</source>
+        <translation>목표</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="170"/>
+        <source>Live</source>
+        <translation>실시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="176"/>
+        <source>s</source>
+        <translation>초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="179"/>
+        <source>requests/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="182"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="608"/>
+        <source>ms</source>
+        <translation>ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="188"/>
+        <source>Answered/s</source>
+        <translation>받은 응답/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="189"/>
+        <source>Sent/s</source>
+        <translation>보낸 요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="190"/>
+        <source>p50</source>
+        <translation>p50</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="191"/>
+        <source>p95</source>
+        <translation>p95</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="192"/>
+        <source>p99</source>
+        <translation>p99</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="198"/>
+        <source>Latency histogram</source>
+        <translation>지연 시간 히스토그램</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="226"/>
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="246"/>
+        <source>Select two runs to see them side by side</source>
+        <translation>두 실행을 선택하면 나란히 비교합니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="248"/>
+        <source>Save the selected run as JSON or CSV</source>
+        <translation>선택한 실행을 JSON 또는 CSV로 저장합니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="254"/>
+        <source>Runs</source>
+        <translation>실행 기록</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="459"/>
+        <source>Running…</source>
+        <translation>실행 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="461"/>
+        <source>A load test runs already.</source>
+        <translation>부하 테스트가 이미 실행 중입니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="502"/>
+        <source>%1 s of %2 s · sent %3 · answered %4 · failed %5 · in flight %6 · late %7</source>
+        <translation>%2초 중 %1초 · 보냄 %3 · 응답 %4 · 실패 %5 · 진행 중 %6 · 지연 시작 %7</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="527"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="528"/>
+        <source>%1 %2 (%3)</source>
+        <translation>%1 %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="528"/>
+        <source>✔</source>
+        <translation>✔</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="528"/>
+        <source>✘</source>
+        <translation>✘</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="541"/>
+        <source>no answer</source>
+        <translation>응답 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="542"/>
+        <source>%1 · %2 requests · %3 % success · %4 requests/s</source>
+        <translation>%1 · 요청 %2건 · 성공률 %3 % · 초당 %4 요청</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="543"/>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="543"/>
+        <source>Passed</source>
+        <translation>통과</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="543"/>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="547"/>
+        <source>latency ms: p50 %1 · p90 %2 · p95 %3 · p99 %4 · p99.9 %5 · max %6</source>
+        <translation>지연 시간 ms: p50 %1 · p90 %2 · p95 %3 · p99 %4 · p99.9 %5 · 최대 %6</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="550"/>
+        <source>statuses: %1 · started late: %2</source>
+        <translation>상태 코드: %1 · 지연 시작: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="553"/>
+        <source>time to first token p50 %1 ms · p95 %2 ms · %3 tokens/s</source>
+        <translation>첫 토큰까지 p50 %1 ms · p95 %2 ms · 초당 %3 토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="559"/>
+        <source>revision %1: %2 requests · p95 %3 ms · %4 % success</source>
+        <translation>리비전 %1: 요청 %2건 · p95 %3 ms · 성공률 %4 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="610"/>
+        <source>Latency histogram: %1 ms to %2 ms</source>
+        <translation>지연 시간 히스토그램: %1 ms ~ %2 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="634"/>
+        <source>The run was not stored: %1</source>
+        <translation>실행 결과를 저장하지 못했습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="717"/>
+        <source>cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="717"/>
+        <source>passed</source>
+        <translation>통과</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="717"/>
+        <source>failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Success (%)</source>
+        <translation>성공률 (%)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>Requests/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
+        <source>p50 (ms)</source>
+        <translation>p50 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p90 (ms)</source>
+        <translation>p90 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p95 (ms)</source>
+        <translation>p95 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p99 (ms)</source>
+        <translation>p99 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>p99.9 (ms)</source>
+        <translation>p99.9 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="720"/>
+        <source>max (ms)</source>
+        <translation>최대 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="721"/>
+        <source>Started late</source>
+        <translation>지연 시작</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="766"/>
+        <source>Cannot write %1: %2</source>
+        <translation>%1에 쓸 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="782"/>
+        <source>Export run</source>
+        <translation>실행 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="783"/>
+        <source>JSON (*.json);;CSV (*.csv)</source>
+        <translation>JSON (*.json);;CSV (*.csv)</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="117"/>
+        <location filename="../ui/mainwindow.cpp" line="123"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="202"/>
+        <location filename="../ui/mainwindow.cpp" line="213"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="146"/>
+        <location filename="../ui/mainwindow.cpp" line="155"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="128"/>
-        <location filename="../ui/mainwindow.cpp" line="166"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="135"/>
+        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="129"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
-        <location filename="../ui/mainwindow.cpp" line="445"/>
+        <location filename="../ui/mainwindow.cpp" line="136"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="497"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="130"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="131"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="138"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="132"/>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
+        <location filename="../ui/mainwindow.cpp" line="281"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="133"/>
-        <location filename="../ui/mainwindow.cpp" line="296"/>
+        <location filename="../ui/mainwindow.cpp" line="140"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="147"/>
+        <location filename="../ui/mainwindow.cpp" line="141"/>
+        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <source>Load test</source>
+        <translation>부하 테스트</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="156"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148"/>
+        <location filename="../ui/mainwindow.cpp" line="157"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="255"/>
+        <location filename="../ui/mainwindow.cpp" line="266"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="257"/>
+        <location filename="../ui/mainwindow.cpp" line="268"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259"/>
+        <location filename="../ui/mainwindow.cpp" line="270"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="260"/>
+        <location filename="../ui/mainwindow.cpp" line="271"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="262"/>
+        <location filename="../ui/mainwindow.cpp" line="273"/>
         <source>Modify…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="264"/>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="266"/>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="268"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="274"/>
+        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <source>Try…</source>
+        <translation>시험 요청…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="287"/>
+        <source>Send the selected endpoint a request and see its answer</source>
+        <translation>선택한 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="289"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="294"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="282"/>
+        <location filename="../ui/mainwindow.cpp" line="297"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287"/>
+        <location filename="../ui/mainwindow.cpp" line="302"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="295"/>
+        <location filename="../ui/mainwindow.cpp" line="311"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="306"/>
+        <location filename="../ui/mainwindow.cpp" line="323"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="419"/>
+        <location filename="../ui/mainwindow.cpp" line="325"/>
+        <source>&amp;Help</source>
+        <translation>도움말(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <source>Demo…</source>
+        <translation>데모…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="332"/>
+        <source>About ServeDeck</source>
+        <translation>ServeDeck 정보</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="333"/>
+        <source>ServeDeck %1
+A console and server for model serving.
+Qt %2</source>
+        <translation>ServeDeck %1
+모델 서빙을 위한 콘솔과 서버.
+Qt %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="410"/>
+        <source>Try an endpoint</source>
+        <translation>엔드포인트 시험</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="471"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="420"/>
+        <location filename="../ui/mainwindow.cpp" line="472"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="422"/>
+        <location filename="../ui/mainwindow.cpp" line="474"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="445"/>
+        <location filename="../ui/mainwindow.cpp" line="497"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -2425,6 +3185,177 @@
         <location filename="../ui/detail/trafficspliteditor.cpp" line="660"/>
         <source>none of those routes is left</source>
         <translation>해당 라우트가 하나도 남아 있지 않습니다</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::TryPanel</name>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="78"/>
+        <source>Add header</source>
+        <translation>헤더 추가</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="79"/>
+        <source>Remove header</source>
+        <translation>헤더 삭제</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="80"/>
+        <source>Mint a short-lived token</source>
+        <translation>단기 토큰 발급</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="81"/>
+        <source>Send</source>
+        <translation>보내기</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="82"/>
+        <source>Cancel</source>
+        <translation>취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="98"/>
+        <source>/predict</source>
+        <translation>/predict</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="104"/>
+        <source>Request body (JSON)</source>
+        <translation>요청 본문 (JSON)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="106"/>
+        <source>Header</source>
+        <translation>헤더</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="106"/>
+        <source>Value</source>
+        <translation>값</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="110"/>
+        <source>An inference token for this endpoint that expires in %1 minutes</source>
+        <translation>이 엔드포인트용 추론 토큰으로, %1분 후 만료됩니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="122"/>
+        <source>Time (ms)</source>
+        <translation>시각 (ms)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="122"/>
+        <source>Event</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="128"/>
+        <source>The answer appears here</source>
+        <translation>응답이 여기에 표시됩니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="131"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="136"/>
+        <source>Path</source>
+        <translation>경로</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="141"/>
+        <source>Request</source>
+        <translation>요청</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="159"/>
+        <source>Answer</source>
+        <translation>응답</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="162"/>
+        <source>Status</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="163"/>
+        <source>Route</source>
+        <translation>라우트</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="164"/>
+        <source>Revision</source>
+        <translation>리비전</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="165"/>
+        <source>Timings</source>
+        <translation>소요 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="166"/>
+        <source>Stream</source>
+        <translation>스트림</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="271"/>
+        <source>Minted for this endpoint; expires in %1 minutes</source>
+        <translation>이 엔드포인트용으로 발급됨, %1분 후 만료</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="357"/>
+        <source>Sending…</source>
+        <translation>보내는 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="385"/>
+        <source>Events so far: %1</source>
+        <translation>지금까지 이벤트: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="391"/>
+        <source>No answer: %1</source>
+        <translation>응답 없음: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="393"/>
+        <source>%1, then: %2</source>
+        <translation>%1, 이후: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="397"/>
+        <location filename="../ui/trylab/trypanel.cpp" line="398"/>
+        <location filename="../ui/trylab/trypanel.cpp" line="405"/>
+        <location filename="../ui/trylab/trypanel.cpp" line="406"/>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="399"/>
+        <source>connect %1 ms · first byte %2 ms · total %3 ms</source>
+        <translation>연결 %1 ms · 첫 바이트 %2 ms · 전체 %3 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="400"/>
+        <source>reused</source>
+        <translation>재사용</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="403"/>
+        <source>events: %1 · time to first token %2 ms · %3 tokens/s</source>
+        <translation>이벤트: %1 · 첫 토큰까지 %2 ms · 초당 %3 토큰</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="408"/>
+        <source>not a stream</source>
+        <translation>스트림 아님</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/trypanel.cpp" line="413"/>
+        <source>The stream&apos;s events are listed above.</source>
+        <translation>스트림의 이벤트는 위에 나열되어 있습니다.</translation>
     </message>
 </context>
 </TS>
