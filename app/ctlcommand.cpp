@@ -27,6 +27,7 @@
 #include "api/apiclient.h"
 #include "api/controlapiserver.h"
 #include "commandline.h"
+#include "ctlverb.h"
 
 // app/ctltry.cpp
 int runCtlTry(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
@@ -42,12 +43,12 @@ namespace {
 
 using ServeDeck::ApiClient;
 using ServeDeck::ApiResponse;
-
-constexpr int kOk = 0;
-constexpr int kApiError = 1;
-constexpr int kUsage = 2;
-constexpr int kNoAnswer = 3;
-constexpr int kWatchTimedOut = 4;
+using CtlVerb::kFailed;
+using CtlVerb::kNoAnswer;
+using CtlVerb::kOk;
+using CtlVerb::kUsage;
+using CtlVerb::kWatchTimedOut;
+using CtlVerb::servicePath;
 
 // Options of the form --key value (repeatable) and bare --flags; everything else is positional.
 struct Args
@@ -347,11 +348,6 @@ Proof proveConsole(const QUrl &api, const QByteArray &token, QString *why)
     return Proof::Proven;
 }
 
-QString svcPath(const QString &svc)
-{
-    return QStringLiteral("/v1/services/") + QString::fromUtf8(QUrl::toPercentEncoding(svc));
-}
-
 
 // One verb being run: its arguments, the API call it made and how to print the answer.
 struct CtlCall
@@ -512,7 +508,7 @@ std::optional<int> runInfo(CtlCall &c)
 {
     if (!c.need(2))
         return kUsage;
-    c.r = c.client.get(svcPath(c.svc) + (c.a.flags.contains(QStringLiteral("metrics")) ? QStringLiteral("?include_metrics=true") : QString()));
+    c.r = c.client.get(servicePath(c.svc) + (c.a.flags.contains(QStringLiteral("metrics")) ? QStringLiteral("?include_metrics=true") : QString()));
     c.show = [&c](const QJsonObject &o) {
         printObject(c.out, o, kServiceKeys);
         if (o.contains(QStringLiteral("rollout")))
@@ -555,7 +551,7 @@ std::optional<int> runModify(CtlCall &c)
 {
     if (!c.need(2))
         return kUsage;
-    c.r = c.client.send("PATCH", svcPath(c.svc), serviceBody(c.a, false));
+    c.r = c.client.send("PATCH", servicePath(c.svc), serviceBody(c.a, false));
     c.show = [&c](const QJsonObject &o) { printEndpoint(c.out, o); };
     return std::nullopt;
 }
@@ -564,7 +560,7 @@ std::optional<int> runDelete(CtlCall &c)
 {
     if (!c.need(2))
         return kUsage;
-    c.r = c.client.send("DELETE", svcPath(c.svc));
+    c.r = c.client.send("DELETE", servicePath(c.svc));
     c.show = [&c](const QJsonObject &o) { printObject(c.out, o, kServiceKeys); };
     return std::nullopt;
 }
@@ -579,7 +575,7 @@ std::optional<int> runScale(CtlCall &c)
         c.err << "servedeck ctl scale: '" << c.sub << "' is not a replica count\n";
         return kUsage;
     }
-    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/scale"), QJsonObject{{QStringLiteral("replicas"), n}});
+    c.r = c.client.send("POST", servicePath(c.svc) + QStringLiteral("/scale"), QJsonObject{{QStringLiteral("replicas"), n}});
     c.show = [&c](const QJsonObject &o) {
         printObject(c.out, o, {QStringLiteral("state"), QStringLiteral("previous_replicas"), QStringLiteral("target_replicas"),
                                QStringLiteral("active_replicas"), QStringLiteral("replicas_to_create"),
@@ -592,7 +588,7 @@ std::optional<int> runSync(CtlCall &c)
 {
     if (!c.need(2))
         return kUsage;
-    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/sync"));
+    c.r = c.client.send("POST", servicePath(c.svc) + QStringLiteral("/sync"));
     c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns); };
     return std::nullopt;
 }
@@ -603,7 +599,7 @@ std::optional<int> runRoutes(CtlCall &c)
         return kUsage;
     c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("routes")).toArray(), kRouteColumns); };
     if (c.sub.isEmpty()) {
-        c.r = c.client.get(svcPath(c.svc) + QStringLiteral("/routes"));
+        c.r = c.client.get(servicePath(c.svc) + QStringLiteral("/routes"));
     } else if (c.sub == u"set") {
         QJsonArray routes;
         for (const QString &pair : c.a.positional.mid(3)) {
@@ -614,9 +610,9 @@ std::optional<int> runRoutes(CtlCall &c)
             }
             routes.append(QJsonObject{{QStringLiteral("route_id"), kv[0]}, {QStringLiteral("weight"), kv[1].toInt()}});
         }
-        c.r = c.client.send("PUT", svcPath(c.svc) + QStringLiteral("/routes"), QJsonObject{{QStringLiteral("routes"), routes}});
+        c.r = c.client.send("PUT", servicePath(c.svc) + QStringLiteral("/routes"), QJsonObject{{QStringLiteral("routes"), routes}});
     } else if (c.sub == u"delete" && c.need(4)) {
-        c.r = c.client.send("DELETE", svcPath(c.svc) + QStringLiteral("/routes/") + c.a.positional[3]);
+        c.r = c.client.send("DELETE", servicePath(c.svc) + QStringLiteral("/routes/") + c.a.positional[3]);
         c.show = [&c](const QJsonObject &o) { printObject(c.out, o, o.keys()); };
     } else {
         return kUsage;
@@ -629,7 +625,7 @@ std::optional<int> runRevisions(CtlCall &c)
     if (!c.need(2))
         return kUsage;
     if (c.sub.isEmpty()) {
-        c.r = c.client.get(svcPath(c.svc) + QStringLiteral("/revisions"));
+        c.r = c.client.get(servicePath(c.svc) + QStringLiteral("/revisions"));
         c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("revisions")).toArray(), kRevisionColumns); };
     } else if (c.sub == u"set" && c.need(4)) {
         QJsonObject body;
@@ -639,7 +635,7 @@ std::optional<int> runRevisions(CtlCall &c)
         }
         if (c.a.options.contains(QStringLiteral("mode")))
             body.insert(QStringLiteral("mode"), c.a.value(QStringLiteral("mode")));
-        c.r = c.client.send("PATCH", svcPath(c.svc) + QStringLiteral("/revisions/") + QString::fromLatin1(QUrl::toPercentEncoding(c.a.positional[3])),
+        c.r = c.client.send("PATCH", servicePath(c.svc) + QStringLiteral("/revisions/") + QString::fromLatin1(QUrl::toPercentEncoding(c.a.positional[3])),
                             body);
         c.show = [&c](const QJsonObject &o) { printTable(c.out, QJsonArray{o}, kRevisionColumns); };
     } else {
@@ -652,7 +648,7 @@ std::optional<int> runRules(CtlCall &c)
 {
     if (!c.need(2))
         return kUsage;
-    const QString base = svcPath(c.svc) + QStringLiteral("/autoscaling-rules");
+    const QString base = servicePath(c.svc) + QStringLiteral("/autoscaling-rules");
     if (c.sub.isEmpty()) {
         c.r = c.client.get(base);
         c.show = [&c](const QJsonObject &o) {
@@ -683,14 +679,14 @@ std::optional<int> runToken(CtlCall &c)
     const QStringList ips = a.options.values(QStringLiteral("allow-ip"));
     if (!ips.isEmpty())
         body.insert(QStringLiteral("allowed_ips"), QJsonArray::fromStringList(QStringList(ips.rbegin(), ips.rend())));
-    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/tokens"), body);
+    c.r = c.client.send("POST", servicePath(c.svc) + QStringLiteral("/tokens"), body);
     const QString outFile = a.value(QStringLiteral("out"));
     if (c.r.ok() && !outFile.isEmpty()) {
         QSaveFile f(outFile);
         if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFile::ReadOwner | QFile::WriteOwner)
             || f.write(c.r.body.object().value(QStringLiteral("token")).toString().toUtf8() + '\n') < 0 || !f.commit()) {
             c.err << "servedeck ctl token: cannot write " << outFile << ": " << f.errorString() << '\n';
-            return kApiError;
+            return kFailed;
         }
     }
     return std::nullopt;
@@ -701,9 +697,9 @@ std::optional<int> runTokens(CtlCall &c)
     if (!c.need(2))
         return kUsage;
     if (c.sub == u"revoke" && c.need(4)) {
-        c.r = c.client.send("DELETE", svcPath(c.svc) + QStringLiteral("/tokens/") + c.a.positional[3]);
+        c.r = c.client.send("DELETE", servicePath(c.svc) + QStringLiteral("/tokens/") + c.a.positional[3]);
     } else {
-        c.r = c.client.get(svcPath(c.svc) + QStringLiteral("/tokens"));
+        c.r = c.client.get(servicePath(c.svc) + QStringLiteral("/tokens"));
         c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("tokens")).toArray(), kTokenColumns); };
     }
     return std::nullopt;
@@ -712,7 +708,7 @@ std::optional<int> runTokens(CtlCall &c)
 std::optional<int> runErrors(CtlCall &c)
 {
     if (c.sub == u"clear") {
-        c.r = c.client.send("DELETE", svcPath(c.svc) + QStringLiteral("/errors"));
+        c.r = c.client.send("DELETE", servicePath(c.svc) + QStringLiteral("/errors"));
         return std::nullopt;
     }
     QUrlQuery query;
@@ -720,7 +716,7 @@ std::optional<int> runErrors(CtlCall &c)
         query.addQueryItem(QStringLiteral("limit"), c.a.value(QStringLiteral("limit")));
     if (c.a.options.contains(QStringLiteral("type")))
         query.addQueryItem(QStringLiteral("type"), c.a.value(QStringLiteral("type")));
-    const QString path = (c.svc.isEmpty() ? QStringLiteral("/v1/errors") : svcPath(c.svc) + QStringLiteral("/errors"))
+    const QString path = (c.svc.isEmpty() ? QStringLiteral("/v1/errors") : servicePath(c.svc) + QStringLiteral("/errors"))
         + (query.isEmpty() ? QString() : u'?' + query.toString(QUrl::FullyEncoded));
     c.r = c.client.get(path);
     c.show = [&c](const QJsonObject &o) { printTable(c.out, o.value(QStringLiteral("errors")).toArray(), kErrorColumns); };
@@ -731,7 +727,7 @@ std::optional<int> runScaleEvents(CtlCall &c)
 {
     if (!c.need(2))
         return kUsage;
-    QString path = svcPath(c.svc) + QStringLiteral("/scale-events");
+    QString path = servicePath(c.svc) + QStringLiteral("/scale-events");
     if (c.a.options.contains(QStringLiteral("limit")))
         path += QStringLiteral("?limit=") + c.a.value(QStringLiteral("limit"));
     c.r = c.client.get(path);
@@ -761,8 +757,8 @@ std::optional<int> runAutoscaling(CtlCall &c)
         }
         body.insert(QStringLiteral("idle_timeout"), seconds);
     }
-    c.r = body.isEmpty() ? c.client.get(svcPath(c.svc) + QStringLiteral("/autoscaling"))
-                         : c.client.send("PUT", svcPath(c.svc) + QStringLiteral("/autoscaling"), body);
+    c.r = body.isEmpty() ? c.client.get(servicePath(c.svc) + QStringLiteral("/autoscaling"))
+                         : c.client.send("PUT", servicePath(c.svc) + QStringLiteral("/autoscaling"), body);
     return std::nullopt;
 }
 
@@ -797,7 +793,7 @@ std::optional<int> runMetric(CtlCall &c)
         c.err << "servedeck ctl metric: '" << c.a.positional[3] << "' is not a number\n";
         return kUsage;
     }
-    c.r = c.client.send("POST", svcPath(c.svc) + QStringLiteral("/metrics"),
+    c.r = c.client.send("POST", servicePath(c.svc) + QStringLiteral("/metrics"),
                         QJsonObject{{QStringLiteral("name"), c.sub}, {QStringLiteral("value"), value}});
     return std::nullopt;
 }
@@ -842,7 +838,7 @@ QJsonObject rolloutBody(const Args &a)
 
 QString rolloutsPath(const QString &svc)
 {
-    return svcPath(svc) + QStringLiteral("/rollouts");
+    return servicePath(svc) + QStringLiteral("/rollouts");
 }
 
 QString rolloutPath(const QString &svc, const QString &rollout)
@@ -939,7 +935,7 @@ int watchRollout(CtlCall &c, const QString &svc, const QString &rolloutRef)
                 c.out << r.body.toJson(QJsonDocument::Compact) << '\n';
             else
                 c.err << "error: " << e->typeName() << ": " << e->message << '\n';
-            return kApiError;
+            return kFailed;
         }
         const QJsonObject o = r.body.object();
         if (first) {
@@ -977,7 +973,7 @@ int watchRollout(CtlCall &c, const QString &svc, const QString &rolloutRef)
                 const QString reason = o.value(QStringLiteral("reason")).toString();
                 c.out << (reason.isEmpty() ? QString() : QStringLiteral(": ") + reason) << '\n';
             }
-            return phase == u"SUCCEEDED" ? kOk : kApiError;
+            return phase == u"SUCCEEDED" ? kOk : kFailed;
         }
         if (deadline.remainingTime() < kWatchPollMs) {
             c.err << "servedeck ctl rollout status: still " << o.value(QStringLiteral("phase")).toString() << " after "
@@ -1177,7 +1173,7 @@ int runCtl(const QStringList &arguments)
         case Proof::Refused:
             err << "servedeck ctl: refusing to send the admin token to " << api << " (from " << apiSource
                 << "): " << why << ". It is not the console of this data dir; if you trust it, name it with --api.\n";
-            return kApiError;
+            return kFailed;
         }
     }
     ApiClient client(QUrl(api), token.toUtf8());
@@ -1204,10 +1200,10 @@ int runCtl(const QStringList &arguments)
             for (const auto &f : e->details.value(QStringLiteral("missing_files")).toArray())
                 err << "  missing: " << f.toString() << '\n';
         }
-        return kApiError;
+        return kFailed;
     }
     // A dry-run that found problems answers 200 but is not a success for scripts.
     if (call.validOnly && !r.body.object().value(QStringLiteral("valid")).toBool())
-        return kApiError;
+        return kFailed;
     return kOk;
 }

@@ -19,16 +19,15 @@
 #include <unistd.h>
 
 #include "api/apiclient.h"
+#include "ctltarget.h"
+#include "ctlverb.h"
 #include "traffic/loadtest.h"
 
 namespace {
 
 using namespace ServeDeck;
+using namespace CtlVerb;
 
-constexpr int kOk = 0;
-constexpr int kFailed = 1;  // the API said no, or a target failed
-constexpr int kUsage = 2;
-constexpr int kNoAnswer = 3;
 // A token minted for a run lives this much past its end (duration + timeout).
 constexpr qint64 kTokenSlackSeconds = 60;
 constexpr qsizetype kMaxDataFileBytes = LoadTestSettings::kMaxBodyBytes;
@@ -59,17 +58,12 @@ QString pathPart(const QString &text)
     return QString::fromUtf8(QUrl::toPercentEncoding(text));
 }
 
+// As every verb prints a refusal; with --json the API's own answer goes to stdout as well.
 int apiFailure(Context &c, const ApiResponse &r)
 {
-    if (r.status == 0) {
-        c.err << "servedeck ctl loadtest: no answer from the API: " << r.transportError << '\n';
-        return kNoAnswer;
-    }
-    if (c.json())
+    if (r.status != 0 && c.json())
         c.out << r.body.toJson(QJsonDocument::Indented);
-    if (const auto e = r.error())
-        c.err << "error: " << e->typeName() << ": " << e->message << '\n';
-    return kFailed;
+    return CtlVerb::apiFailure(r, QStringLiteral("loadtest"), c.err);
 }
 
 int badSetting(Context &c, const ServiceError &error)
@@ -78,24 +72,12 @@ int badSetting(Context &c, const ServiceError &error)
     return kUsage;
 }
 
-// "30s", "500ms", "2m", "1h"; a bare number is seconds. Nonsense gives the text back, so that
-// the settings' own check names the field.
-QJsonValue durationMs(const QString &text)
+// A time option in milliseconds. Nonsense gives the text back, so that the settings' own
+// check names the field.
+QJsonValue msOrText(const QString &text)
 {
-    static const QList<std::pair<QString, double>> units{{QStringLiteral("ms"), 1},
-                                                        {QStringLiteral("s"), 1000},
-                                                        {QStringLiteral("m"), 60000},
-                                                        {QStringLiteral("h"), 3600000}};
-    for (const auto &[unit, factor] : units) {
-        if (text.endsWith(unit)) {
-            bool ok = false;
-            const double n = text.chopped(unit.size()).toDouble(&ok);
-            return ok ? QJsonValue(n * factor) : QJsonValue(text);
-        }
-    }
-    bool ok = false;
-    const double seconds = text.toDouble(&ok);
-    return ok ? QJsonValue(seconds * 1000) : QJsonValue(text);
+    const std::optional<double> ms = durationMs(text);
+    return ms ? QJsonValue(*ms) : QJsonValue(text);
 }
 
 QJsonValue number(const QString &text)
@@ -313,11 +295,11 @@ std::optional<QJsonObject> settingsJson(Context &c, const QString &endpoint, con
         return std::nullopt;
     }
     if (c.has(QStringLiteral("duration")))
-        s.insert(QStringLiteral("duration_ms"), durationMs(c.value(QStringLiteral("duration"))));
+        s.insert(QStringLiteral("duration_ms"), msOrText(c.value(QStringLiteral("duration"))));
     else if (s.value(QStringLiteral("mode")).toString() != u"closed")
         s.insert(QStringLiteral("duration_ms"), 10000);
     if (c.has(QStringLiteral("timeout")))
-        s.insert(QStringLiteral("timeout_ms"), durationMs(c.value(QStringLiteral("timeout"))));
+        s.insert(QStringLiteral("timeout_ms"), msOrText(c.value(QStringLiteral("timeout"))));
     if (c.has(QStringLiteral("connections")))
         s.insert(QStringLiteral("max_connections"), number(c.value(QStringLiteral("connections"))));
     const QStringList targets = c.values(QStringLiteral("target"));
@@ -330,35 +312,28 @@ std::optional<QJsonObject> settingsJson(Context &c, const QString &endpoint, con
 
 int runLoadTest(Context &c, const QString &svc)
 {
-    const ApiResponse info = c.client.get(QStringLiteral("/v1/services/") + pathPart(svc));
-    if (!info.ok())
+    CtlTarget target(c.client, svc);
+    if (const ApiResponse info = target.resolve(); !info.ok())
         return apiFailure(c, info);
-    const QJsonObject endpoint = info.body.object();
-    const QString name = endpoint.value(QStringLiteral("name")).toString(svc);
-    const QString url = endpoint.value(QStringLiteral("url")).toString();
-    if (url.isEmpty()) {
+    const QString name = target.name();
+    if (target.url().isEmpty()) {
         c.err << "servedeck ctl loadtest: " << svc << " has no URL yet\n";
         return kFailed;
     }
     int exitCode = kOk;
-    std::optional<QJsonObject> json
-        = settingsJson(c, name, url, endpoint.value(QStringLiteral("request")).toObject(), &exitCode);
+    std::optional<QJsonObject> json = settingsJson(c, name, target.url(), target.requestHints(), &exitCode);
     if (!json)
         return exitCode;
     // Checked before anything is minted or sent: the endpoint's own URL is the one non-loopback origin.
-    Result<LoadTestSettings> settings = LoadTestSettings::fromJson(*json, QUrl(url));
+    Result<LoadTestSettings> settings = LoadTestSettings::fromJson(*json, target.origin());
     if (!settings)
         return badSetting(c, settings.error());
 
-    if (!endpoint.value(QStringLiteral("public")).toBool()) {
+    if (!target.isPublic()) {
         const qint64 expiry = (settings->durationMs + settings->timeoutMs) / 1000 + kTokenSlackSeconds;
-        const ApiResponse token = c.client.send(
-            "POST", QStringLiteral("/v1/services/") + pathPart(svc) + QStringLiteral("/tokens"),
-            QJsonObject{{QStringLiteral("scope"), QStringLiteral("inference")}, {QStringLiteral("expiry"), expiry}});
-        if (!token.ok())
+        if (const ApiResponse token = target.mintToken(expiry); !token.ok())
             return apiFailure(c, token);
-        settings->headers.append({QByteArrayLiteral("Authorization"),
-                                  QByteArrayLiteral("Bearer ") + token.body.object().value(QStringLiteral("token")).toString().toUtf8()});
+        settings->headers.append(target.authorization());
     }
 
     // The live line goes where a person watches: stdout, or stderr when stdout carries JSON.

@@ -9,12 +9,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QTextStream>
 #include <QTimer>
 #include <QUrl>
 
 #include "api/apiclient.h"
+#include "ctltarget.h"
+#include "ctlverb.h"
 #include "signalquitter.h"
 #include "traffic/trafficsimulator.h"
 
@@ -29,32 +30,19 @@ using ServeDeck::TrafficSimulator;
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kApiError = 1;
-constexpr int kUsage = 2;
-constexpr int kNoAnswer = 3;
+using namespace CtlVerb;
+
 // An unbounded run's token lives an hour and is renewed every 45 minutes.
 constexpr qint64 kTokenLifeS = 3600;
 constexpr int kTokenRenewMs = 45 * 60 * 1000;
 
-// "250ms", "2s", "10m", "1h" or a plain number of seconds; nullopt for anything else.
-std::optional<qint64> durationMs(const QString &text)
+// A time option in whole milliseconds; nullopt for anything but CtlVerb's time grammar.
+std::optional<qint64> wholeMs(const QString &text)
 {
-    static const QRegularExpression form(QStringLiteral("^([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)?$"));
-    const QRegularExpressionMatch m = form.match(text.trimmed());
-    if (!m.hasMatch())
+    const std::optional<double> ms = durationMs(text);
+    if (!ms)
         return std::nullopt;
-    const QString unit = m.captured(2);
-    const double scale = unit == u"ms" ? 1 : unit == u"m" ? 60000 : unit == u"h" ? 3600000 : 1000;
-    const double ms = m.captured(1).toDouble() * scale;
-    if (!std::isfinite(ms) || ms > 1e13)
-        return std::nullopt;
-    return qint64(std::llround(ms));
-}
-
-QString svcPath(const QString &svc)
-{
-    return QStringLiteral("/v1/services/") + QString::fromUtf8(QUrl::toPercentEncoding(svc));
+    return qint64(std::llround(*ms));
 }
 
 QString line(const SimulationTick &t)
@@ -68,25 +56,6 @@ QString line(const SimulationTick &t)
     if (t.skipped > 0)
         text += QStringLiteral("  skipped %1").arg(t.skipped);
     return text;
-}
-
-// A short-lived inference token for the endpoint: {token, token_id}, or the API's answer.
-ApiResponse mintToken(ApiClient &client, const QString &svc, qint64 lifeS)
-{
-    return client.send("POST", svcPath(svc) + QStringLiteral("/tokens"),
-                       QJsonObject{{QStringLiteral("scope"), QStringLiteral("inference")},
-                                   {QStringLiteral("expiry"), lifeS}});
-}
-
-int apiFailure(QTextStream &err, const ApiResponse &r)
-{
-    if (r.status == 0) {
-        err << "servedeck ctl simulate: no answer from the API: " << r.transportError << '\n';
-        return kNoAnswer;
-    }
-    const auto e = r.error();
-    err << "error: " << (e ? e->typeName() + QStringLiteral(": ") + e->message : QString::number(r.status)) << '\n';
-    return kApiError;
 }
 
 int usage(QTextStream &err, const QString &why)
@@ -123,9 +92,9 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     if (!okMax || !okMin)
         return usage(err, QStringLiteral("--min-rate/--max-rate: expected requests per second "
                                          "(--max-rate is required)"));
-    const std::optional<qint64> period = durationMs(optionOr("period", "60s"));
-    const std::optional<qint64> interval = durationMs(optionOr("interval", "1s"));
-    const std::optional<qint64> duration = durationMs(optionOr("duration", "0"));
+    const std::optional<qint64> period = wholeMs(optionOr("period", "60s"));
+    const std::optional<qint64> interval = wholeMs(optionOr("interval", "1s"));
+    const std::optional<qint64> duration = wholeMs(optionOr("duration", "0"));
     if (!period || !interval || !duration)
         return usage(err, QStringLiteral("--period/--interval/--duration: expected a time such as 500ms, 2s, "
                                          "10m or 1h"));
@@ -139,7 +108,7 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     const Result<TrafficPattern> pattern = TrafficPattern::make(*kind, minRate, maxRate, *period, seed);
     if (!pattern) {
         err << "error: " << pattern.error().typeName() << ": " << pattern.error().message << '\n';
-        return kApiError;
+        return kFailed;
     }
     int batchMin = 1;
     int batchMax = 1;
@@ -154,14 +123,13 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     }
 
     // The endpoint: where it listens, whether it is public, and how its model is called.
-    const ApiResponse info = client.get(svcPath(svc));
-    if (!info.ok())
-        return apiFailure(err, info);
-    const QJsonObject endpoint = info.body.object();
-    const QJsonObject request = endpoint.value(QStringLiteral("request")).toObject();
+    CtlTarget target(client, svc);
+    if (const ApiResponse info = target.resolve(); !info.ok())
+        return apiFailure(info, QStringLiteral("simulate"), err);
+    const QJsonObject request = target.requestHints();
     SimulationSettings settings;
-    settings.endpoint = endpoint.value(QStringLiteral("name")).toString();
-    settings.endpointUrl = QUrl(endpoint.value(QStringLiteral("url")).toString());
+    settings.endpoint = target.name();
+    settings.endpointUrl = target.origin();
     const QString path = options.contains(QStringLiteral("path")) ? option("path")
                          : request.contains(QStringLiteral("path")) ? request.value(QStringLiteral("path")).toString()
                                                                     : QStringLiteral("/predict");
@@ -190,28 +158,15 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     }
     if (const Result<Done> valid = settings.validate(); !valid) {
         err << "error: " << valid.error().typeName() << ": " << valid.error().message << '\n';
-        return kApiError;
+        return kFailed;
     }
 
-    QString tokenId;
-    const auto revoke = [&] {
-        if (!tokenId.isEmpty())
-            client.send("DELETE", svcPath(svc) + QStringLiteral("/tokens/") + tokenId);
-        tokenId.clear();
-    };
-    const auto useToken = [&](const ApiResponse &minted) {
-        const QJsonObject o = minted.body.object();
-        settings.headers = {{QByteArrayLiteral("Authorization"),
-                             QByteArrayLiteral("Bearer ") + o.value(QStringLiteral("token")).toString().toUtf8()}};
-        tokenId = o.value(QStringLiteral("token_id")).toString();
-    };
-    const bool isPublic = endpoint.value(QStringLiteral("public")).toBool();
+    const bool isPublic = target.isPublic();
     if (!isPublic) {
         const qint64 life = *duration > 0 ? *duration / 1000 + 60 : kTokenLifeS;
-        const ApiResponse minted = mintToken(client, svc, life);
-        if (!minted.ok())
-            return apiFailure(err, minted);
-        useToken(minted);
+        if (const ApiResponse minted = target.mintToken(life); !minted.ok())
+            return apiFailure(minted, QStringLiteral("simulate"), err);
+        settings.headers = {target.authorization()};
     }
 
     TrafficSimulator simulator(settings);
@@ -223,13 +178,11 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     QTimer renew;
     if (!isPublic && *duration == 0) {
         QObject::connect(&renew, &QTimer::timeout, &simulator, [&] {
-            const ApiResponse minted = mintToken(client, svc, kTokenLifeS);
-            if (!minted.ok()) {
+            if (!target.mintToken(kTokenLifeS).ok()) {
                 err << "servedeck ctl simulate: could not renew the token; the old one lasts until it expires\n";
                 return;
             }
-            revoke();
-            useToken(minted);
+            settings.headers = {target.authorization()};
             simulator.setHeaders(settings.headers);
         });
         renew.start(kTokenRenewMs);
@@ -238,9 +191,9 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
     SignalQuitter quitter;  // before the first request: Ctrl-C from here on stops cleanly
     const Result<Done> started = simulator.start();
     if (!started) {
-        revoke();
+        target.revokeToken();
         err << "error: " << started.error().typeName() << ": " << started.error().message << '\n';
-        return kApiError;
+        return kFailed;
     }
     out << "simulating " << settings.endpoint << ": " << patternName << ' ' << pattern->minRate << "-"
         << pattern->maxRate << " requests/s, period " << double(pattern->periodMs) / 1000.0 << "s, ticks of "
@@ -260,7 +213,7 @@ int runCtlSimulate(ApiClient &client, const QStringList &positional, const QMult
         while (simulator.isRunning() && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
     }
-    revoke();
+    target.revokeToken();
     const SimulationTick totals = simulator.totals();
     out << "done: " << line(totals).trimmed();
     if (totals.cancelled > 0)

@@ -12,10 +12,11 @@
 #include <QSet>
 #include <QTextStream>
 #include <QTimer>
-#include <QUrl>
 
 #include "api/apiclient.h"
 #include "commandline.h"
+#include "ctltarget.h"
+#include "ctlverb.h"
 #include "traffic/trybodystore.h"
 #include "traffic/tryrequest.h"
 
@@ -29,33 +30,14 @@ using ServeDeck::TrySettings;
 
 namespace {
 
-constexpr int kOk = 0;
-constexpr int kFailed = 1;
-constexpr int kUsage = 2;
-constexpr int kNoAnswer = 3;
+using namespace CtlVerb;
+
 // A minted token outlives the try only by this much.
 constexpr qint64 kTokenExpirySeconds = 300;
-
-QString svcPath(const QString &svc)
-{
-    return QStringLiteral("/v1/services/") + QString::fromUtf8(QUrl::toPercentEncoding(svc));
-}
 
 QString ms(double value)
 {
     return value < 0 ? QStringLiteral("-") : QString::number(value, 'f', 1) + QStringLiteral(" ms");
-}
-
-// An API refusal as ctl prints them; the exit code to stop with.
-int apiFailure(const ApiResponse &r, QTextStream &err)
-{
-    if (r.status == 0) {
-        err << "servedeck ctl try: no answer from the API: " << r.transportError << '\n';
-        return kNoAnswer;
-    }
-    if (const auto e = r.error())
-        err << "error: " << e->typeName() << ": " << e->message << '\n';
-    return kFailed;
 }
 
 // --data JSON or --data @file, read bounded.
@@ -161,13 +143,12 @@ int runCtlTry(ApiClient &client, const QStringList &positional, const QMultiHash
     if (dataGiven && !readData(options.value(QStringLiteral("data")), &data, err))
         return kUsage;
 
-    const ApiResponse info = client.get(svcPath(svc));
-    if (!info.ok())
-        return apiFailure(info, err);
-    const QJsonObject endpoint = info.body.object();
-    const QString endpointId = endpoint.value(QStringLiteral("id")).toString();
-    const QJsonObject hints = endpoint.value(QStringLiteral("request")).toObject();
-    settings.url = endpoint.value(QStringLiteral("url")).toString();
+    CtlTarget target(client, svc);
+    if (const ApiResponse info = target.resolve(); !info.ok())
+        return apiFailure(info, QStringLiteral("try"), err);
+    const QString endpointId = target.id();
+    const QJsonObject hints = target.requestHints();
+    settings.url = target.url();
     settings.path = options.value(QStringLiteral("path"), hints.value(QStringLiteral("path")).toString());
     if (!settings.path.isEmpty() && !settings.path.startsWith(u'/'))
         settings.path.prepend(u'/');
@@ -187,14 +168,10 @@ int runCtlTry(ApiClient &client, const QStringList &positional, const QMultiHash
         settings.body.clear();
 
     // A private endpoint takes a token: one minted for this try, short-lived, never printed.
-    if (!authorized && !endpoint.value(QStringLiteral("public")).toBool()) {
-        const ApiResponse minted = client.send("POST", svcPath(svc) + QStringLiteral("/tokens"),
-                                               QJsonObject{{QStringLiteral("scope"), QStringLiteral("inference")},
-                                                           {QStringLiteral("expiry"), kTokenExpirySeconds}});
-        if (!minted.ok())
-            return apiFailure(minted, err);
-        const QByteArray token = minted.body.object().value(QStringLiteral("token")).toString().toLatin1();
-        settings.headers.append({QByteArrayLiteral("Authorization"), QByteArrayLiteral("Bearer ") + token});
+    if (!authorized && !target.isPublic()) {
+        if (const ApiResponse minted = target.mintToken(kTokenExpirySeconds); !minted.ok())
+            return apiFailure(minted, QStringLiteral("try"), err);
+        settings.headers.append(target.authorization());
     }
     if (const auto valid = TryRequest::validate(settings); !valid) {
         err << "error: " << valid.error().typeName() << ": " << valid.error().message << '\n';
