@@ -200,7 +200,8 @@ void TestCtlSimulate::simulateForADuration()
 }
 
 // While a run lasts, the rate the sampler measures (the Details "Traffic" chart's series) is near
-// the simulated 20/s; SIGTERM then stops ctl simulate cleanly, with its summary, exit 0.
+// the simulated 20/s (a wide band: the sampler's window and a loaded machine blur it); SIGTERM
+// then stops ctl simulate cleanly, with its summary, exit 0.
 void TestCtlSimulate::rateShowsInTheSampledMetricsAndSigtermStops()
 {
     QProcess run;
@@ -209,7 +210,7 @@ void TestCtlSimulate::rateShowsInTheSampledMetricsAndSigtermStops()
                             + QStringList{u"simulate"_s, m_name, u"--max-rate"_s, u"20"_s, u"--interval"_s, u"500ms"_s});
     QVERIFY(run.waitForStarted(kCtlMs));
     double rate = 0;
-    QTRY_VERIFY2_WITH_TIMEOUT((rate = metrics().value(u"requests_per_second"_s).toDouble()) >= 14 && rate <= 26,
+    QTRY_VERIFY2_WITH_TIMEOUT((rate = metrics().value(u"requests_per_second"_s).toDouble()) >= 10 && rate <= 30,
                               qPrintable(QString::number(rate)), 20000);
 
     run.terminate();  // SIGTERM, as Ctrl-C's SIGINT
