@@ -42,6 +42,7 @@
 #include "demo/productversion.h"
 #include "ui/loadtest/loadtestview.h"
 #include "ui/tokens/tokenview.h"
+#include "ui/trylab/simulatorpanel.h"
 #include "ui/trylab/trypanel.h"
 
 namespace ServeDeck {
@@ -140,6 +141,7 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_agents, tr("Agents"));
     m_tabs->addTab(m_loadTest, tr("Load test"));
     connect(m_detail, &EndpointDetailView::tryRequested, this, &MainWindow::tryEndpoint);
+    connect(m_detail, &EndpointDetailView::simulateRequested, this, &MainWindow::simulateEndpoint);
     for (int i = 0; i < m_tabs->count(); ++i)
         m_tabs->setTabToolTip(i, QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)).toString(QKeySequence::NativeText));
     // The old tabs go with setCentralWidget; they are deleted once this event is handled.
@@ -286,6 +288,9 @@ void MainWindow::createActions()
     m_tryAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
     m_tryAction->setToolTip(tr("Send the selected endpoint a request and see its answer"));
     connect(m_tryAction, &QAction::triggered, this, [this] { tryEndpoint(selectedEndpoint()); });
+    m_simulateAction = new QAction(tr("Simulate traffic…"), owner);
+    m_simulateAction->setToolTip(tr("Drive the selected endpoint with a traffic pattern until stopped"));
+    connect(m_simulateAction, &QAction::triggered, this, [this] { simulateEndpoint(selectedEndpoint()); });
     m_settingsAction = new QAction(tr("Preferences…"), owner);
     m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
@@ -306,6 +311,7 @@ void MainWindow::createActions()
     endpointMenu->addAction(m_deleteAction);
     endpointMenu->addAction(m_detailAction);
     endpointMenu->addAction(m_tryAction);
+    endpointMenu->addAction(m_simulateAction);
     endpointMenu->addSeparator();
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
@@ -378,6 +384,7 @@ void MainWindow::selectionChanged()
     m_deleteAction->setEnabled(!id.isNull());
     m_detailAction->setEnabled(!id.isNull());
     m_tryAction->setEnabled(!id.isNull());
+    m_simulateAction->setEnabled(!id.isNull());
     if (id.isNull())
         return;
     // The per-endpoint views follow the endpoint the operator works on.
@@ -415,6 +422,28 @@ void MainWindow::tryEndpoint(const QUuid &id)
     m_try->show();
     m_try->raise();
     m_try->activateWindow();
+}
+
+SimulatorPanel *MainWindow::simulatorPanel() const
+{
+    return m_simulator;
+}
+
+void MainWindow::simulateEndpoint(const QUuid &id)
+{
+    if (!m_simulator) {
+        // Closing it stops its traffic (and deletes it).
+        m_simulator = new SimulatorPanel(m_client, *m_model, this);
+        m_simulator->setWindowFlag(Qt::Window);
+        m_simulator->setAttribute(Qt::WA_DeleteOnClose);
+        m_simulator->setWindowTitle(tr("Simulate traffic"));
+        m_simulator->resize(640, 480);
+    }
+    if (!id.isNull() && !m_simulator->running())
+        m_simulator->setEndpoint(id);
+    m_simulator->show();
+    m_simulator->raise();
+    m_simulator->activateWindow();
 }
 
 void MainWindow::openSettings()

@@ -23,6 +23,7 @@ class ErrorBrowserView;
 class LoadTestView;
 class MetricsHistory;
 class TokenView;
+class SimulatorPanel;
 class TryPanel;
 
 class MainWindow final : public QMainWindow
@@ -53,6 +54,9 @@ public:
     // The Try window, once opened (Endpoint > Try…, or Try… in the Details view).
     TryPanel *tryPanel() const;
     QAction *tryAction() const { return m_tryAction; }
+    // The Simulator window, once opened (Endpoint > Simulate traffic…, or Simulate… in Details).
+    SimulatorPanel *simulatorPanel() const;
+    QAction *simulateAction() const { return m_simulateAction; }
     MetricsHistory *metricsHistory() const { return m_history; }
     QAction *newEndpointAction() const { return m_newAction; }
     QAction *scaleAction() const { return m_scaleAction; }
@@ -79,6 +83,7 @@ private:
     void createActions();
     void showDetails();
     void tryEndpoint(const QUuid &id);
+    void simulateEndpoint(const QUuid &id);
     void openSettings();
     void newEndpoint();
     void scaleSelected();
@@ -108,6 +113,8 @@ private:
     LoadTestView *m_loadTest = nullptr;
     QPointer<TryPanel> m_try;  // a window of its own; outlives rebuilds of the tabs
     QAction *m_tryAction = nullptr;
+    QPointer<SimulatorPanel> m_simulator;  // a window of its own, like m_try
+    QAction *m_simulateAction = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_scaleAction = nullptr;
     QAction *m_modifyAction = nullptr;

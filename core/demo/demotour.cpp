@@ -11,7 +11,7 @@
 #include <QTimer>
 #include <QUrl>
 
-#include "demotraffic.h"
+#include "trafficrunner.h"
 #include "traffic/simulationsettings.h"
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
@@ -95,7 +95,7 @@ DemoTour::DemoTour(ControlClient &client, DemoTourOptions options, QObject *pare
     : QObject(parent)
     , m_client(client)
     , m_options(std::move(options))
-    , m_traffic(std::make_unique<DemoTraffic>())
+    , m_traffic(std::make_unique<TrafficRunner>())
 {
     const QString name = m_options.endpointName;
     m_steps = {
@@ -318,7 +318,7 @@ void DemoTour::beginTraffic()
     // A local wait: the counts are the traffic's, not the service's.
     waitLocally(
         [this, wanted] {
-            const DemoTraffic::Counts c = m_traffic->counts();
+            const TrafficRunner::Counts c = m_traffic->counts();
             const QString seen = tr("%1 requests/s now; %2 sent, %3 answered 2xx (v1: %4), %5 failed")
                                      .arg(c.rate, 0, 'f', 1)
                                      .arg(c.sent)
@@ -422,7 +422,7 @@ void DemoTour::beginCanary()
                     m_traffic->resetCounts();
                     waitLocally(
                         [this] {
-                            const DemoTraffic::Counts c = m_traffic->counts();
+                            const TrafficRunner::Counts c = m_traffic->counts();
                             const quint64 v1 = c.byRevision.value(QByteArrayLiteral("v1"));
                             const quint64 v2 = c.byRevision.value(QByteArrayLiteral("v2"));
                             const QString seen = tr("since the weight moved to %1 %: v1 answered %2, v2 answered %3, %4 failed")

@@ -14,7 +14,7 @@
 namespace ServeDeck {
 
 class ControlClient;
-class DemoTraffic;
+class TrafficRunner;
 class ModelServingService;
 
 struct DemoStep
@@ -116,7 +116,7 @@ private:
     // How to call the model, from its definition (read on the plane's thread while deploying).
     std::shared_ptr<std::optional<RequestHints>> m_hints = std::make_shared<std::optional<RequestHints>>();
     QString m_rolloutId;
-    std::unique_ptr<DemoTraffic> m_traffic;
+    std::unique_ptr<TrafficRunner> m_traffic;
 };
 
 } // namespace ServeDeck

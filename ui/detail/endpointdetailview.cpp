@@ -163,6 +163,12 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     tryButton->setToolTip(tr("Send this endpoint a request and see its answer"));
     connect(tryButton, &QPushButton::clicked, this, [this] { Q_EMIT tryRequested(m_endpoint->currentEndpoint()); });
     top->addWidget(tryButton);
+    auto *simulateButton = new QPushButton(tr("Simulate…"), this);
+    simulateButton->setObjectName(QStringLiteral("detailSimulate"));
+    simulateButton->setToolTip(tr("Drive this endpoint with a traffic pattern until stopped"));
+    connect(simulateButton, &QPushButton::clicked, this,
+            [this] { Q_EMIT simulateRequested(m_endpoint->currentEndpoint()); });
+    top->addWidget(simulateButton);
 
     QChartView *replicas = makeChart(tr("Replicas"), &m_replicasValue, &m_replicasTime);
     // Healthy first, so the dashed desired line is drawn over it where they agree.

@@ -75,6 +75,8 @@ public:
 Q_SIGNALS:
     // The operator asked to send the shown endpoint a request (its Try panel).
     void tryRequested(const QUuid &endpointId);
+    // The operator asked to drive the shown endpoint with a traffic pattern (its Simulator panel).
+    void simulateRequested(const QUuid &endpointId);
 
 protected:
     void showEvent(QShowEvent *event) override;

@@ -1,18 +1,18 @@
-#include "demotraffic.h"
+#include "trafficrunner.h"
 
 #include <QMutexLocker>
 
 namespace ServeDeck {
 
-DemoTraffic::DemoTraffic(QObject *parent)
+TrafficRunner::TrafficRunner(QObject *parent)
     : QObject(parent)
 {
-    m_thread.setObjectName(QStringLiteral("demo traffic"));
+    m_thread.setObjectName(QStringLiteral("traffic runner"));
     m_anchor->moveToThread(&m_thread);
     m_thread.start();
 }
 
-DemoTraffic::~DemoTraffic()
+TrafficRunner::~TrafficRunner()
 {
     // Blocking, once: after it nothing on the traffic thread touches this object.
     QMetaObject::invokeMethod(
@@ -27,7 +27,7 @@ DemoTraffic::~DemoTraffic()
     delete m_anchor;
 }
 
-Result<Done> DemoTraffic::start(const SimulationSettings &settings)
+Result<Done> TrafficRunner::start(const SimulationSettings &settings)
 {
     if (auto valid = settings.validate(); !valid)
         return valid.error();
@@ -46,6 +46,7 @@ Result<Done> DemoTraffic::start(const SimulationSettings &settings)
             connect(simulator, &TrafficSimulator::stopped, simulator, [this, simulator](const SimulationTick &totals) {
                 record(totals);
                 simulator->deleteLater();
+                Q_EMIT stopped();
             });
             if (!simulator->start())
                 delete simulator;  // validated above: not expected
@@ -54,7 +55,7 @@ Result<Done> DemoTraffic::start(const SimulationSettings &settings)
     return Done{};
 }
 
-void DemoTraffic::stop()
+void TrafficRunner::stop()
 {
     if (!m_running)
         return;
@@ -70,13 +71,28 @@ void DemoTraffic::stop()
         Qt::QueuedConnection);
 }
 
-void DemoTraffic::record(const SimulationTick &tick)
+void TrafficRunner::setHeaders(const HeaderList &headers)
 {
-    QMutexLocker lock(&m_mutex);
-    m_latest = tick;
+    QMetaObject::invokeMethod(
+        m_anchor,
+        [anchor = m_anchor, headers] {
+            const auto simulators = anchor->findChildren<TrafficSimulator *>();
+            for (TrafficSimulator *s : simulators)
+                s->setHeaders(headers);
+        },
+        Qt::QueuedConnection);
 }
 
-DemoTraffic::Counts DemoTraffic::counts() const
+void TrafficRunner::record(const SimulationTick &tick)
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_latest = tick;
+    }
+    Q_EMIT ticked();
+}
+
+TrafficRunner::Counts TrafficRunner::counts() const
 {
     QMutexLocker lock(&m_mutex);
     Counts c;
@@ -90,7 +106,7 @@ DemoTraffic::Counts DemoTraffic::counts() const
     return c;
 }
 
-void DemoTraffic::resetCounts()
+void TrafficRunner::resetCounts()
 {
     QMutexLocker lock(&m_mutex);
     m_baseline = m_latest;
