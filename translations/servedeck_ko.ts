@@ -833,7 +833,7 @@
     <message>
         <location filename="../core/demo/demotour.cpp" line="250"/>
         <source>endpoint &apos;%1&apos; exists already; the demo does not touch it (delete it first)</source>
-        <translation>엔드포인트 '%1'이(가) 이미 있습니다. 데모는 이를 건드리지 않습니다(먼저 삭제하세요)</translation>
+        <translation>엔드포인트 &apos;%1&apos;이(가) 이미 있습니다. 데모는 이를 건드리지 않습니다(먼저 삭제하세요)</translation>
     </message>
     <message>
         <location filename="../core/demo/demotour.cpp" line="281"/>
@@ -1003,147 +1003,157 @@
         <translation>이 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="242"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="166"/>
+        <source>Simulate…</source>
+        <translation>시뮬레이션…</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
+        <source>Drive this endpoint with a traffic pattern until stopped</source>
+        <translation>이 엔드포인트에 멈출 때까지 트래픽 패턴으로 요청을 보냅니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="248"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="170"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="181"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="187"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="184"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="205"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="190"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="211"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="192"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="189"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="601"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="195"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="607"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="197"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="192"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="603"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="198"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="609"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="194"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="200"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="197"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="522"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="203"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Generation</source>
         <translation>생성</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="200"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="206"/>
         <source>tokens/s</source>
         <translation>토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="202"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="208"/>
         <source>Tokens/s</source>
         <translation>토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="207"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="213"/>
         <source>TTFT p50</source>
         <translation>첫 토큰 p50</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="208"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="214"/>
         <source>TTFT p95</source>
         <translation>첫 토큰 p95</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="210"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="216"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="232"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="238"/>
         <source>Rollout</source>
         <translation>롤아웃</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="522"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation>생성: OpenAI 형식 응답 없음</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="588"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="594"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="601"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="607"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="602"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="608"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="611"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="619"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="621"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="623"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="629"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="631"/>
         <source>%1 tokens/s</source>
         <translation>%1 토큰/초</translation>
     </message>
@@ -1856,178 +1866,188 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="123"/>
+        <location filename="../ui/mainwindow.cpp" line="124"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="213"/>
+        <location filename="../ui/mainwindow.cpp" line="215"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="155"/>
+        <location filename="../ui/mainwindow.cpp" line="157"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="135"/>
-        <location filename="../ui/mainwindow.cpp" line="175"/>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="136"/>
+        <location filename="../ui/mainwindow.cpp" line="177"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="136"/>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
-        <location filename="../ui/mainwindow.cpp" line="497"/>
+        <location filename="../ui/mainwindow.cpp" line="137"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="526"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="138"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="138"/>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="139"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="139"/>
-        <location filename="../ui/mainwindow.cpp" line="281"/>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="140"/>
+        <location filename="../ui/mainwindow.cpp" line="283"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="140"/>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="141"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="141"/>
-        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <location filename="../ui/mainwindow.cpp" line="142"/>
+        <location filename="../ui/mainwindow.cpp" line="319"/>
         <source>Load test</source>
         <translation>부하 테스트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="156"/>
+        <location filename="../ui/mainwindow.cpp" line="158"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="159"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="266"/>
+        <location filename="../ui/mainwindow.cpp" line="268"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="268"/>
+        <location filename="../ui/mainwindow.cpp" line="270"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
+        <location filename="../ui/mainwindow.cpp" line="272"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="271"/>
+        <location filename="../ui/mainwindow.cpp" line="273"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="273"/>
+        <location filename="../ui/mainwindow.cpp" line="275"/>
         <source>Modify…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <location filename="../ui/mainwindow.cpp" line="277"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="279"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="281"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
+        <location filename="../ui/mainwindow.cpp" line="285"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="287"/>
         <source>Try…</source>
         <translation>시험 요청…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287"/>
+        <location filename="../ui/mainwindow.cpp" line="289"/>
         <source>Send the selected endpoint a request and see its answer</source>
         <translation>선택한 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="289"/>
+        <location filename="../ui/mainwindow.cpp" line="291"/>
+        <source>Simulate traffic…</source>
+        <translation>트래픽 시뮬레이션…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="292"/>
+        <source>Drive the selected endpoint with a traffic pattern until stopped</source>
+        <translation>선택한 엔드포인트에 멈출 때까지 트래픽 패턴으로 요청을 보냅니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="294"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="294"/>
+        <location filename="../ui/mainwindow.cpp" line="299"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="297"/>
+        <location filename="../ui/mainwindow.cpp" line="302"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="302"/>
+        <location filename="../ui/mainwindow.cpp" line="307"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="311"/>
+        <location filename="../ui/mainwindow.cpp" line="317"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="323"/>
+        <location filename="../ui/mainwindow.cpp" line="329"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="325"/>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <location filename="../ui/mainwindow.cpp" line="332"/>
         <source>Demo…</source>
         <translation>데모…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="331"/>
-        <location filename="../ui/mainwindow.cpp" line="332"/>
+        <location filename="../ui/mainwindow.cpp" line="337"/>
+        <location filename="../ui/mainwindow.cpp" line="338"/>
         <source>About ServeDeck</source>
         <translation>ServeDeck 정보</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="333"/>
+        <location filename="../ui/mainwindow.cpp" line="339"/>
         <source>ServeDeck %1
 A console and server for model serving.
 Qt %2</source>
@@ -2036,27 +2056,32 @@ Qt %2</source>
 Qt %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="410"/>
+        <location filename="../ui/mainwindow.cpp" line="417"/>
         <source>Try an endpoint</source>
         <translation>엔드포인트 시험</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="471"/>
+        <location filename="../ui/mainwindow.cpp" line="439"/>
+        <source>Simulate traffic</source>
+        <translation>트래픽 시뮬레이션</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="500"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="472"/>
+        <location filename="../ui/mainwindow.cpp" line="501"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="474"/>
+        <location filename="../ui/mainwindow.cpp" line="503"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="497"/>
+        <location filename="../ui/mainwindow.cpp" line="526"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -2816,6 +2841,175 @@ Qt %2</translation>
         <location filename="../ui/common/settingsdialog.cpp" line="150"/>
         <source>This build has no translation for that language.</source>
         <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::SimulatorPanel</name>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="46"/>
+        <source>Random interval (50–150 %)</source>
+        <translation>무작위 간격 (50–150 %)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="49"/>
+        <source>Start</source>
+        <translation>시작</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="50"/>
+        <source>Stop</source>
+        <translation>중지</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="58"/>
+        <source>Constant</source>
+        <translation>일정</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="59"/>
+        <source>Linear (min to max over the period)</source>
+        <translation>선형 (주기 동안 최소에서 최대로)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="60"/>
+        <source>Seasonal (a sinusoid)</source>
+        <translation>계절성 (사인파)</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="61"/>
+        <source>Random walk</source>
+        <translation>랜덤 워크</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="62"/>
+        <source>Exponential</source>
+        <translation>지수</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="63"/>
+        <source>Cyclical</source>
+        <translation>주기적</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="72"/>
+        <source> requests/s</source>
+        <translation> 요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="80"/>
+        <source> s</source>
+        <translation> 초</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="85"/>
+        <source> ms</source>
+        <translation> 밀리초</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="101"/>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="290"/>
+        <source>Not running</source>
+        <translation>실행 중 아님</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="104"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="109"/>
+        <source>Traffic</source>
+        <translation>트래픽</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="111"/>
+        <source>Pattern</source>
+        <translation>패턴</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="112"/>
+        <source>Minimum rate</source>
+        <translation>최소 속도</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="113"/>
+        <source>Maximum rate</source>
+        <translation>최대 속도</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="114"/>
+        <source>Period</source>
+        <translation>주기</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="115"/>
+        <source>Interval</source>
+        <translation>간격</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="119"/>
+        <source>to</source>
+        <translation>~</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="122"/>
+        <source>Inputs per request</source>
+        <translation>요청당 입력 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="130"/>
+        <source>Now</source>
+        <translation>현재</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="172"/>
+        <source>Could not renew the token (the old one lasts until it expires): %1</source>
+        <translation>토큰을 갱신하지 못했습니다 (기존 토큰은 만료될 때까지 유효합니다): %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="215"/>
+        <source>request: its model definition has no request block, so the simulator does not know how to call it</source>
+        <translation>request: 모델 정의에 request 블록이 없어 시뮬레이터가 호출 방법을 알 수 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="277"/>
+        <source>Minting a token…</source>
+        <translation>토큰 발급 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="310"/>
+        <source>Starting…</source>
+        <translation>시작 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="346"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="346"/>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="348"/>
+        <source>%1 requests/s now · sent %2 · ok %3 · failed %4</source>
+        <translation>현재 %1 요청/초 · 보냄 %2 · 성공 %3 · 실패 %4</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="354"/>
+        <source> · skipped %1</source>
+        <translation> · 건너뜀 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="356"/>
+        <source> · by revision: %1</source>
+        <translation> · 리비전별: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/trylab/simulatorpanel.cpp" line="358"/>
+        <source> · stopped</source>
+        <translation> · 중지됨</translation>
     </message>
 </context>
 <context>
