@@ -10,7 +10,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTreeView>
 
@@ -108,7 +107,6 @@ private:
 
 void TestAgentsView::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
     const QByteArray notStarted = m_plane.start();
     QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);

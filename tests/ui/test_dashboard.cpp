@@ -11,7 +11,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -75,8 +74,6 @@ private:
 
 void TestDashboard::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
     const QByteArray notStarted = m_plane.start();
     QVERIFY2(notStarted.isEmpty(), notStarted.constData());
 

@@ -15,7 +15,6 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 #include <QValueAxis>
@@ -88,8 +87,6 @@ private:
 
 void TestEndpointDetailView::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
     m_tools = std::make_unique<QTemporaryDir>();
     QVERIFY(m_tools->isValid());
     const QByteArray notStarted = m_plane.start([this](ControlPlaneOptions &options) {

@@ -19,7 +19,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -84,8 +83,6 @@ private:
 
 void TestLoadTestView::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
     const QByteArray notStarted = m_plane.start();
     QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);

@@ -13,6 +13,7 @@
 #include <QRandomGenerator>
 #include <QSet>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWidget>
@@ -58,6 +59,20 @@ inline int healthyRoutes(ServeDeck::ModelServingService &service, const QString 
                 : -1;
 }
 
+// Where the window keeps its settings in this test program: QStandardPaths test mode keeps
+// them away from the user's own, and the program's name away from other suites running at once.
+inline QString settingsApplication()
+{
+    return QCoreApplication::applicationName();
+}
+
+// The window's settings start empty in every suite, so a view remembered by an earlier run
+// does not leak in.
+inline void clearSettings()
+{
+    QSettings(u"ServeDeck"_s, settingsApplication()).clear();
+}
+
 // The plane of the suites that watch real demo replicas serve: a temporary data dir, replicas
 // run as processes, and a reconcile every 200 ms so that a new endpoint serves within seconds.
 // Used where a std::unique_ptr<ControlPlane> would be (->, *, reset()); reset() stops the plane
@@ -69,9 +84,12 @@ public:
     ~ServingPlane() { reset(); }
     Q_DISABLE_COPY_MOVE(ServingPlane)
 
-    // Empty on success, else why it did not start. `adjust` changes the options first.
+    // Empty on success, else why it did not start. `adjust` changes the options first. Paths
+    // are QStandardPaths' test ones and the window's settings start empty, as in every GUI suite.
     QByteArray start(const std::function<void(ServeDeck::ControlPlaneOptions &)> &adjust = {})
     {
+        QStandardPaths::setTestModeEnabled(true);
+        clearSettings();
         m_dataDir = std::make_unique<QTemporaryDir>();
         if (!m_dataDir->isValid())
             return "no temporary data dir: " + m_dataDir->errorString().toUtf8();
@@ -115,20 +133,6 @@ private:
     std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<ServeDeck::ControlPlane> m_plane;
 };
-
-// Where the window keeps its settings in this test program: QStandardPaths test mode keeps
-// them away from the user's own, and the program's name away from other suites running at once.
-inline QString settingsApplication()
-{
-    return QCoreApplication::applicationName();
-}
-
-// The window's settings start empty in every suite, so a view remembered by an earlier run
-// does not leak in.
-inline void clearSettings()
-{
-    QSettings(u"ServeDeck"_s, settingsApplication()).clear();
-}
 
 inline ServeDeck::Endpoint create(ServeDeck::ModelServingService &service, const QString &name,
                                   const QString &folder = u"iris-v1"_s, int replicas = 1)
