@@ -5,62 +5,30 @@
 // OpenAI mode streams, and time to first token and tokens per second agree with what it was told
 // (wide bounds: precision is the benchmark's); bad settings are typed errors and store nothing.
 // A few seconds of load in all.
+#include <memory>
+
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/servechild.h"
+
 using namespace Qt::StringLiterals;
+using namespace ServeChildSupport;
 
 namespace {
 
-constexpr int kServerStartMs = 15000;
 constexpr int kCtlMs = 30000;
 constexpr int kHealthyMs = 90000;
-constexpr int kShutdownMs = 5000;
-
-QString binDir()
-{
-    return qEnvironmentVariable("SERVEDECK_BIN_DIR");
-}
 
 QString sourceModels()
 {
     return QDir(qEnvironmentVariable("SERVEDECK_SOURCE_DIR")).filePath(u"resources/models"_s);
 }
-
-// The children must not pick up an operator's own server, token or HTTP proxy; replicas find
-// the built model server on PATH.
-QProcessEnvironment childEnvironment(const QString &dataDir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
-                                u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
-        env.remove(name);
-    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
-    env.insert(u"PATH"_s, binDir() + u':' + env.value(u"PATH"_s));
-    return env;
-}
-
-struct CtlResult
-{
-    bool finished = false;
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    QByteArray describe() const
-    {
-        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
-            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
-    }
-};
 
 // A model folder whose replica runs the demo model server with these extra arguments.
 bool writeModelFolder(const QString &folder, const QString &version, const QStringList &serverArguments)
@@ -116,87 +84,32 @@ private:
     int storedRuns();
 
     QTemporaryDir m_dir;
-    QProcess m_server;
-    QString m_api;
-    QString m_tokenFile;
+    std::unique_ptr<ServeChild> m_server;
 };
 
 void TestCtlLoadTest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(QFileInfo(QDir(binDir()).filePath(u"servedeck"_s)).isExecutable(), "servedeck is not built");
-    const QString data = m_dir.filePath(u"data"_s);
-    m_server.setProgram(QDir(binDir()).filePath(u"servedeck"_s));
-    m_server.setArguments({u"serve"_s, u"--data-dir"_s, data, u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
-                           u"127.0.0.1:0"_s, u"--capacity"_s, u"cpu=8,memory=16G"_s, u"--model-root"_s, sourceModels()});
-    m_server.setProcessEnvironment(childEnvironment(data));
-    m_server.start();
-    QVERIFY(m_server.waitForStarted(kServerStartMs));
-    QStringList lines;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        [&] {
-            while (m_server.canReadLine())
-                lines << QString::fromUtf8(m_server.readLine()).trimmed();
-            return lines.size() >= 4;
-        }(),
-        kServerStartMs);
-    for (const QString &line : lines) {
-        if (line.startsWith(u"api="_s))
-            m_api = line.mid(4);
-        if (line.startsWith(u"admin_token_file="_s))
-            m_tokenFile = line.mid(17);
-    }
-    QVERIFY2(!m_api.isEmpty() && !m_tokenFile.isEmpty(), qPrintable(lines.join(u'\n')));
+    QVERIFY2(QFileInfo(binary()).isExecutable(), "servedeck is not built");
+    m_server = std::make_unique<ServeChild>(m_dir.filePath(u"data"_s), u"cpu=8,memory=16G"_s,
+                                            QStringList{u"--model-root"_s, sourceModels()});
+    QString why;
+    QVERIFY2(m_server->start(&why), qPrintable(why));
 }
 
 void TestCtlLoadTest::cleanupTestCase()
 {
-    if (m_server.state() != QProcess::NotRunning) {
-        m_server.terminate();
-        if (!m_server.waitForFinished(kShutdownMs)) {
-            m_server.kill();
-            m_server.waitForFinished(kShutdownMs);
-        }
-    }
+    m_server.reset();
 }
 
 CtlResult TestCtlLoadTest::ctl(const QStringList &arguments)
 {
-    CtlResult result;
-    QProcess process;
-    process.setProcessEnvironment(childEnvironment(m_dir.filePath(u"data"_s)));
-    process.start(QDir(binDir()).filePath(u"servedeck"_s),
-                  QStringList{u"ctl"_s, u"--api"_s, u"http://"_s + m_api, u"--token-file"_s, m_tokenFile} + arguments);
-    if (!process.waitForStarted(kCtlMs))
-        return result;
-    result.finished = process.waitForFinished(kCtlMs);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(kShutdownMs);
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return m_server->ctl(arguments, m_dir.filePath(u"data"_s), kCtlMs);
 }
 
 bool TestCtlLoadTest::waitHealthy(const QString &name, int routes)
 {
-    const bool healthy = QTest::qWaitFor(
-        [&] {
-            const CtlResult r = ctl({u"--json"_s, u"routes"_s, name});
-            int count = 0;
-            for (const QJsonValue &route : r.json().value(u"routes"_s).toArray())
-                count += route.toObject().value(u"status"_s).toString() == u"HEALTHY"_s ? 1 : 0;
-            return count >= routes;
-        },
-        kHealthyMs);
-    if (!healthy) {
-        // What the operator would look at, for the failure message.
-        qWarning().noquote() << ctl({u"routes"_s, name}).describe() << ctl({u"errors"_s, name}).describe()
-                             << ctl({u"info"_s, name}).describe();
-    }
-    return healthy;
+    return m_server->waitHealthy(name, routes, m_dir.filePath(u"data"_s), kCtlMs, kHealthyMs);
 }
 
 int TestCtlLoadTest::storedRuns()

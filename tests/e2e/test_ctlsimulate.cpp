@@ -2,54 +2,25 @@
 // through the proxy. Every wait is bounded.
 #include <memory>
 
-#include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
-#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/servechild.h"
+
 using namespace Qt::StringLiterals;
+using namespace ServeChildSupport;
 
 namespace {
 
-constexpr int kServerStartMs = 15000;
 constexpr int kCtlMs = 20000;
-constexpr int kShutdownMs = 5000;
 // A replica starts as a process and trains on 150 rows; the margin is for a loaded machine.
 constexpr int kHealthyMs = 60000;
-
-QString binary()
-{
-    return QDir(qEnvironmentVariable("SERVEDECK_BIN_DIR")).filePath(u"servedeck"_s);
-}
-
-QProcessEnvironment childEnvironment(const QString &dataDir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
-                                u"all_proxy"_s, u"ALL_PROXY"_s})
-        env.remove(name);
-    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
-    return env;
-}
-
-struct CtlResult
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    QByteArray describe() const
-    {
-        return "exit " + QByteArray::number(exitCode) + "\n--- stdout:\n" + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
-    }
-};
 
 // The numbers on ctl simulate's "done:" line; -1 where one is missing.
 struct Done
@@ -84,33 +55,17 @@ private Q_SLOTS:
     void badArguments();
 
 private:
-    QStringList apiArguments() const { return {u"--api"_s, u"http://"_s + m_api, u"--token-file"_s, m_tokenFile}; }
     CtlResult ctl(const QStringList &arguments);
     QJsonObject metrics();
 
     QTemporaryDir m_dataDir;
-    QProcess m_server;
-    QString m_api;
-    QString m_tokenFile;
+    std::unique_ptr<ServeChild> m_server;
     const QString m_name = u"simulated"_s;
 };
 
 CtlResult TestCtlSimulate::ctl(const QStringList &arguments)
 {
-    CtlResult result;
-    QProcess process;
-    process.setProcessEnvironment(childEnvironment(m_dataDir.filePath(u"ctl-data"_s)));
-    process.start(binary(), QStringList{u"ctl"_s} + apiArguments() + arguments);
-    if (!process.waitForStarted(kCtlMs) || !process.waitForFinished(kCtlMs)) {
-        process.kill();
-        process.waitForFinished(kShutdownMs);
-        result.err = u"did not finish in time"_s;
-    } else {
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    }
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err += QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return m_server->ctl(arguments, m_dataDir.filePath(u"ctl-data"_s), kCtlMs);
 }
 
 // The endpoint's metrics as the API shows them: the proxy's request count, and the rate the
@@ -124,24 +79,9 @@ void TestCtlSimulate::initTestCase()
 {
     QVERIFY(m_dataDir.isValid());
     QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(binary()));
-    m_server.setProgram(binary());
-    m_server.setArguments({u"serve"_s, u"--data-dir"_s, m_dataDir.path(), u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
-                           u"127.0.0.1:0"_s, u"--capacity"_s, u"cpu=4,memory=8G"_s});
-    m_server.setProcessEnvironment(childEnvironment(m_dataDir.path()));
-    m_server.setReadChannel(QProcess::StandardOutput);
-    m_server.start();
-    QVERIFY2(m_server.waitForStarted(kServerStartMs), qPrintable(m_server.errorString()));
-    QHash<QString, QString> values;
-    [[maybe_unused]] const bool printed = QTest::qWaitFor([&] {
-        while (m_server.canReadLine()) {
-            const QString line = QString::fromUtf8(m_server.readLine()).trimmed();
-            values.insert(line.section(u'=', 0, 0), line.section(u'=', 1));
-        }
-        return values.contains(u"admin_token_file"_s) || m_server.state() == QProcess::NotRunning;
-    }, kServerStartMs);
-    m_api = values.value(u"api"_s);
-    m_tokenFile = values.value(u"admin_token_file"_s);
-    QVERIFY2(!m_api.isEmpty() && !m_tokenFile.isEmpty(), qPrintable(QString::fromUtf8(m_server.readAllStandardError())));
+    m_server = std::make_unique<ServeChild>(m_dataDir.path(), u"cpu=4,memory=8G"_s);
+    QString why;
+    QVERIFY2(m_server->start(&why), qPrintable(why));
 
     // A private endpoint (ctl simulate mints its token) with one demo replica.
     const CtlResult created = ctl({u"create"_s, m_name, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s,
@@ -153,13 +93,7 @@ void TestCtlSimulate::initTestCase()
 
 void TestCtlSimulate::cleanupTestCase()
 {
-    if (m_server.state() != QProcess::NotRunning) {
-        m_server.terminate();
-        if (!m_server.waitForFinished(kShutdownMs)) {
-            m_server.kill();
-            m_server.waitForFinished(kShutdownMs);
-        }
-    }
+    m_server.reset();
 }
 
 // 20 requests/s for 3 s in ticks of 500 ms, batches of 1 to 3 generated inputs: about 60
@@ -206,7 +140,7 @@ void TestCtlSimulate::rateShowsInTheSampledMetricsAndSigtermStops()
 {
     QProcess run;
     run.setProcessEnvironment(childEnvironment(m_dataDir.filePath(u"ctl-data"_s)));
-    run.start(binary(), QStringList{u"ctl"_s} + apiArguments()
+    run.start(binary(), QStringList{u"ctl"_s} + m_server->ctlArguments()
                             + QStringList{u"simulate"_s, m_name, u"--max-rate"_s, u"20"_s, u"--interval"_s, u"500ms"_s});
     QVERIFY(run.waitForStarted(kCtlMs));
     double rate = 0;

@@ -8,58 +8,24 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
-#include <QProcessEnvironment>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/servechild.h"
+
 using namespace Qt::StringLiterals;
+using namespace ServeChildSupport;
 
 namespace {
 
-constexpr int kServerStartMs = 15000;
 constexpr int kCtlMs = 30000;
-constexpr int kShutdownMs = 5000;
 // A replica starts (a process, its model loaded, its health check passed) in a few seconds.
 constexpr int kHealthyMs = 40000;
 
-const QStringList kServerKeys{u"api"_s, u"proxy"_s, u"data_dir"_s, u"admin_token_file"_s};
 const QString kIris = uR"({"features":[5.1,3.5,1.4,0.2]})"_s;
-
-QString binary()
-{
-    const QString dir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
-    return dir.isEmpty() ? QString() : QDir(dir).filePath(u"servedeck"_s);
-}
-
-QProcessEnvironment childEnvironment(const QString &dataDir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
-                                u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
-        env.remove(name);
-    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
-    return env;
-}
-
-struct CtlResult
-{
-    bool finished = false;
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    QByteArray describe() const
-    {
-        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
-            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
-    }
-};
 
 // The line "key: value" of ctl try's text output.
 QString field(const QString &out, const QString &key)
@@ -96,30 +62,13 @@ private:
 
     QTemporaryDir m_dataDir;
     QTemporaryDir m_scratch;
-    QProcess m_server;
-    QHash<QString, QString> m_values;
+    std::unique_ptr<ServeChild> m_server;
 };
 
 CtlResult TestCtlTry::ctl(const QStringList &arguments)
 {
-    CtlResult result;
-    QProcess process;
-    process.setProcessEnvironment(childEnvironment(m_scratch.filePath(u"ctl-data"_s)));
-    process.start(binary(), QStringList{u"ctl"_s, u"--api"_s, u"http://"_s + m_values.value(u"api"_s), u"--token-file"_s,
-                                        m_values.value(u"admin_token_file"_s), u"--data-dir"_s,
-                                        m_scratch.filePath(u"ctl-data"_s)}
-                                + arguments);
-    if (!process.waitForStarted(kCtlMs))
-        return result;
-    result.finished = process.waitForFinished(kCtlMs);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(kShutdownMs);
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    const QString ctlData = m_scratch.filePath(u"ctl-data"_s);
+    return m_server->ctl(QStringList{u"--data-dir"_s, ctlData} + arguments, ctlData, kCtlMs);
 }
 
 CtlResult TestCtlTry::tryIris(const QStringList &extra)
@@ -133,21 +82,9 @@ void TestCtlTry::initTestCase()
     QVERIFY(m_scratch.isValid());
     QVERIFY(QDir().mkpath(m_scratch.filePath(u"ctl-data"_s)));
     QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1'"_s.arg(binary())));
-    m_server.setProgram(binary());
-    m_server.setArguments({u"serve"_s, u"--data-dir"_s, m_dataDir.path(), u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
-                           u"127.0.0.1:0"_s, u"--capacity"_s, u"cpu=8,memory=16G"_s});
-    m_server.setProcessEnvironment(childEnvironment(m_dataDir.path()));
-    m_server.start();
-    QVERIFY2(m_server.waitForStarted(kServerStartMs), qPrintable(m_server.errorString()));
-    QStringList lines;
-    QTRY_VERIFY_WITH_TIMEOUT(([&] {
-        while (m_server.canReadLine())
-            lines << QString::fromUtf8(m_server.readLine()).trimmed();
-        return lines.size() >= kServerKeys.size() || m_server.state() == QProcess::NotRunning;
-    }()), kServerStartMs);
-    QVERIFY2(lines.size() >= kServerKeys.size(), qPrintable(lines.join(u" | "_s)));
-    for (const QString &line : std::as_const(lines))
-        m_values.insert(line.section(u'=', 0, 0), line.section(u'=', 1));
+    m_server = std::make_unique<ServeChild>(m_dataDir.path());
+    QString why;
+    QVERIFY2(m_server->start(&why), qPrintable(why));
 
     // A private endpoint: every try needs a token, which ctl mints when none is given.
     const CtlResult created = ctl({u"create"_s, u"iris"_s, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s,
@@ -164,13 +101,7 @@ void TestCtlTry::initTestCase()
 
 void TestCtlTry::cleanupTestCase()
 {
-    if (m_server.state() != QProcess::NotRunning) {
-        m_server.terminate();
-        if (!m_server.waitForFinished(kShutdownMs)) {
-            m_server.kill();
-            m_server.waitForFinished(kShutdownMs);
-        }
-    }
+    m_server.reset();
 }
 
 void TestCtlTry::printsStatusRouteRevisionAndAnswer()

@@ -1,14 +1,15 @@
 // `servedeck --version` and `servedeck demo --check` as real child processes: the demo starts a
 // control plane of its own with real replicas and real traffic through its proxy, the way the
 // packaged-install smoke test runs it. Every wait is bounded.
-#include <QDir>
-#include <QProcess>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/servechild.h"
+
 using namespace Qt::StringLiterals;
+using namespace ServeChildSupport;
 
 namespace {
 
@@ -19,39 +20,13 @@ constexpr int kDemoMs = 120000;
 const QStringList kSteps{u"Deploy iris v1"_s, u"Send traffic"_s, u"Autoscale"_s, u"Canary of v2"_s, u"Kill a replica"_s,
                          u"Clean up"_s};
 
-struct Run
+// Neither an operator's data dir nor an HTTP proxy reaches the child; nothing waits on stdin.
+CtlResult runDemoCommand(const QStringList &arguments, int timeoutMs)
 {
-    bool finished = false;
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QByteArray describe() const
-    {
-        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
-            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
-    }
-};
-
-Run runServedeck(const QStringList &arguments, int timeoutMs)
-{
-    QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     for (const QString &name : {u"SERVEDECK_DATA_DIR"_s, u"http_proxy"_s, u"HTTP_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
         env.remove(name);
-    process.setProcessEnvironment(env);
-    process.setStandardInputFile(QProcess::nullDevice());
-    process.start(QDir(qEnvironmentVariable("SERVEDECK_BIN_DIR")).filePath(u"servedeck"_s), arguments);
-    Run run;
-    run.finished = process.waitForFinished(timeoutMs);
-    if (!run.finished) {
-        process.kill();
-        process.waitForFinished(kVersionMs);
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return runServedeck(arguments, env, timeoutMs, true);
 }
 
 } // namespace
@@ -71,7 +46,7 @@ private Q_SLOTS:
     void versionIsTheProjects()
     {
         QFETCH(QString, flag);
-        const Run run = runServedeck({flag}, kVersionMs);
+        const CtlResult run = runDemoCommand({flag}, kVersionMs);
         QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
         const QString expected = u"servedeck %1 (Qt %2)\n"_s.arg(QStringLiteral(SERVEDECK_VERSION), QString::fromLatin1(qVersion()));
         QCOMPARE(run.out, expected);
@@ -80,7 +55,7 @@ private Q_SLOTS:
     // Every step worked, each said so with what it checked, in order, and the exit code is 0.
     void checkRunsEveryStep()
     {
-        const Run run = runServedeck({u"demo"_s, u"--check"_s}, kDemoMs);
+        const CtlResult run = runDemoCommand({u"demo"_s, u"--check"_s}, kDemoMs);
         QVERIFY2(run.finished && run.exitCode == 0, run.describe().constData());
         qsizetype from = 0;
         for (const QString &step : kSteps) {
@@ -104,7 +79,7 @@ private Q_SLOTS:
     {
         QTemporaryDir empty;
         QVERIFY(empty.isValid());
-        const Run run = runServedeck({u"demo"_s, u"--check"_s, u"--models"_s, empty.path()}, kDemoMs);
+        const CtlResult run = runDemoCommand({u"demo"_s, u"--check"_s, u"--models"_s, empty.path()}, kDemoMs);
         QVERIFY2(run.finished && run.exitCode == 1, run.describe().constData());
         QVERIFY2(run.err.contains(u"servedeck demo: failed: Deploy iris v1"_s), run.describe().constData());
         QVERIFY2(run.out.contains(u"FAILED: Deploy iris v1: "_s), run.describe().constData());

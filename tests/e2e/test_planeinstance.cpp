@@ -23,35 +23,19 @@
 #include <QTest>
 
 #include "api/apiclient.h"
+#include "support/servechild.h"
 
 using namespace Qt::StringLiterals;
+using namespace ServeChildSupport;
 using ServeDeck::ApiClient;
 
 namespace {
 
-constexpr int kServerStartMs = 15000;
 constexpr int kCtlMs = 20000;
-constexpr int kShutdownMs = 5000;
 // Two demo replicas load the iris model and answer their health checks.
 constexpr int kReplicasHealthyMs = 30000;
 // A second serve that refuses does so before it opens anything but the lock file.
 constexpr int kRefusalMs = 10000;
-
-QString binary()
-{
-    const QString dir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
-    return dir.isEmpty() ? QString() : QDir(dir).filePath(u"servedeck"_s);
-}
-
-QProcessEnvironment childEnvironment(const QString &dataDir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
-                                u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
-        env.remove(name);
-    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
-    return env;
-}
 
 mode_t modeOf(const QString &path)
 {
@@ -189,36 +173,14 @@ private:
     QList<QByteArray> m_requests;
 };
 
-struct CtlResult
-{
-    bool finished = false;
-    int exitCode = -1;
-    QString out;
-    QString err;
-    QByteArray describe() const
-    {
-        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
-            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
-    }
-};
-
 // Runs ctl while this process's event loop keeps turning (a fake listener lives here).
 CtlResult runCtl(const QStringList &arguments, const QString &dataDir)
 {
-    CtlResult result;
     QProcess process;
     process.setProcessEnvironment(childEnvironment(dataDir));
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(binary(), QStringList{u"ctl"_s} + arguments);
-    result.finished = finished.wait(kCtlMs);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(kShutdownMs);
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return outcome(process, finished.wait(kCtlMs));
 }
 
 bool writePrivateFile(const QString &path, const QByteArray &content)

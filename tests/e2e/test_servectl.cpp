@@ -10,7 +10,6 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,123 +18,22 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QProcess>
-#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/servechild.h"
+
 using namespace Qt::StringLiterals;
+using namespace ServeChildSupport;
 
 namespace {
 
-// Starting the server opens SQLite, creates keys and binds two sockets: well under a second
-// on an idle machine; the margin is for a loaded CI runner.
-constexpr int kServerStartMs = 15000;
 // One ctl call is one loopback HTTP request plus process start-up.
 constexpr int kCtlMs = 20000;
-// SIGTERM must be answered promptly: systemd and scripts wait this long at most.
-constexpr int kShutdownMs = 5000;
 constexpr int kHttpMs = 10000;
-
-const QStringList kServerKeys{u"api"_s, u"proxy"_s, u"data_dir"_s, u"admin_token_file"_s};
-
-QString binary()
-{
-    const QString dir = qEnvironmentVariable("SERVEDECK_BIN_DIR");
-    return dir.isEmpty() ? QString() : QDir(dir).filePath(u"servedeck"_s);
-}
-
-// The children must not pick up an operator's own server, token or HTTP proxy.
-QProcessEnvironment childEnvironment(const QString &dataDir)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &name : {u"SERVEDECK_API"_s, u"SERVEDECK_TOKEN_FILE"_s, u"http_proxy"_s, u"HTTP_PROXY"_s,
-                                u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s, u"ALL_PROXY"_s})
-        env.remove(name);
-    env.insert(u"SERVEDECK_DATA_DIR"_s, dataDir);
-    return env;
-}
-
-struct CtlResult
-{
-    bool finished = false;
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-    // What QCOMPARE/QVERIFY print when a call did not go as expected.
-    QByteArray describe() const
-    {
-        return "exit " + QByteArray::number(exitCode) + (finished ? "" : " (did not finish)") + "\n--- stdout:\n"
-            + out.toUtf8() + "\n--- stderr:\n" + err.toUtf8();
-    }
-};
-
-// One `servedeck serve` child and the addresses it printed.
-class Server
-{
-public:
-    explicit Server(const QString &dataDir)
-        : m_dataDir(dataDir)
-    {
-    }
-    ~Server()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(kShutdownMs);
-        }
-    }
-
-    // Starts it and reads the key=value lines it prints first; false (with why) if it does not.
-    bool start(QString *why)
-    {
-        m_process.setProgram(binary());
-        m_process.setArguments({u"serve"_s, u"--data-dir"_s, m_dataDir, u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
-                                u"127.0.0.1:0"_s, u"--capacity"_s, u"cpu=8,memory=16G"_s});
-        m_process.setProcessEnvironment(childEnvironment(m_dataDir));
-        m_process.setReadChannel(QProcess::StandardOutput);
-        m_process.start();
-        if (!m_process.waitForStarted(kServerStartMs)) {
-            *why = u"servedeck serve did not start: "_s + m_process.errorString();
-            return false;
-        }
-        // The line count below says whether it worked.
-        [[maybe_unused]] const bool printed = QTest::qWaitFor([this] {
-            while (m_process.canReadLine())
-                m_lines << QString::fromUtf8(m_process.readLine()).trimmed();
-            return m_lines.size() >= kServerKeys.size() || m_process.state() == QProcess::NotRunning;
-        }, kServerStartMs);
-        if (m_lines.size() < kServerKeys.size()) {
-            *why = u"servedeck serve printed only %1 line(s) in %2 ms: [%3]; stderr: %4"_s.arg(m_lines.size())
-                       .arg(kServerStartMs)
-                       .arg(m_lines.join(u" | "_s), QString::fromUtf8(m_process.readAllStandardError()));
-            return false;
-        }
-        for (const QString &line : std::as_const(m_lines)) {
-            const auto eq = line.indexOf(u'=');
-            if (eq > 0)
-                m_values.insert(line.left(eq), line.mid(eq + 1));
-        }
-        return true;
-    }
-
-    QStringList firstLines() const { return m_lines.mid(0, kServerKeys.size()); }
-    QString value(const QString &key) const { return m_values.value(key); }
-    QString api() const { return value(u"api"_s); }
-    QString proxy() const { return value(u"proxy"_s); }
-    QString tokenFile() const { return value(u"admin_token_file"_s); }
-    QProcess &process() { return m_process; }
-
-private:
-    QString m_dataDir;
-    QProcess m_process;
-    QStringList m_lines;
-    QHash<QString, QString> m_values;
-};
 
 int portOf(const QString &hostPort)
 {
@@ -191,27 +89,13 @@ private:
 
     QTemporaryDir m_dataDir;
     QTemporaryDir m_scratch;  // model folders, stray token files, the children's default data dir
-    std::unique_ptr<Server> m_server;
+    std::unique_ptr<ServeChild> m_server;
     QStringList m_created;  // endpoints the current function made
 };
 
 CtlResult TestServeCtl::rawCtl(const QStringList &arguments)
 {
-    CtlResult result;
-    QProcess process;
-    process.setProcessEnvironment(childEnvironment(m_scratch.filePath(u"default-data"_s)));
-    process.start(binary(), QStringList{u"ctl"_s} + arguments);
-    if (!process.waitForStarted(kCtlMs))
-        return result;
-    result.finished = process.waitForFinished(kCtlMs);
-    if (!result.finished) {
-        process.kill();
-        process.waitForFinished(kShutdownMs);
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = QString::fromUtf8(process.readAllStandardOutput());
-    result.err = QString::fromUtf8(process.readAllStandardError());
-    return result;
+    return runCtl(arguments, m_scratch.filePath(u"default-data"_s), kCtlMs);
 }
 
 CtlResult TestServeCtl::ctl(const QStringList &arguments, const QString &api, const QString &tokenFile)
@@ -244,7 +128,7 @@ bool TestServeCtl::restartServer(QString *why)
         return false;
     }
     // Same data dir, fresh ports.
-    m_server = std::make_unique<Server>(m_dataDir.path());
+    m_server = std::make_unique<ServeChild>(m_dataDir.path());
     return m_server->start(why);
 }
 
@@ -253,7 +137,7 @@ void TestServeCtl::initTestCase()
     QVERIFY(m_dataDir.isValid());
     QVERIFY(m_scratch.isValid());
     QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1' (SERVEDECK_BIN_DIR)"_s.arg(binary())));
-    m_server = std::make_unique<Server>(m_dataDir.path());
+    m_server = std::make_unique<ServeChild>(m_dataDir.path());
     QString why;
     QVERIFY2(m_server->start(&why), qPrintable(why));
 }
@@ -280,7 +164,7 @@ void TestServeCtl::servePrintsWhereItListens()
     QStringList keys;
     for (const QString &line : m_server->firstLines())
         keys << line.section(u'=', 0, 0);
-    QCOMPARE(keys, kServerKeys);
+    QCOMPARE(keys, serverKeys());
 
     for (const QString &key : {u"api"_s, u"proxy"_s}) {
         const QString address = m_server->value(key);

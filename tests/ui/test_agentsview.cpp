@@ -10,7 +10,6 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTreeView>
 
@@ -97,8 +96,7 @@ private:
         return -1;
     }
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<ControlPlane> m_plane;
+    UiTest::ServingPlane m_plane;
     std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<MetricsHistory> m_history;
@@ -109,15 +107,8 @@ private:
 
 void TestAgentsView::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
-    options.runReplicas = true;
-    options.reconcileIntervalMs = 200;
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(options);
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray notStarted = m_plane.start();
+    QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);
     m_model = std::make_unique<EndpointListModel>(*m_client);
     m_history = std::make_unique<MetricsHistory>(m_client.get(), *m_model);

@@ -11,7 +11,6 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -64,8 +63,7 @@ private:
     // `rate` requests a second through the proxy for `ms`; waits for every answer.
     void drive(const QString &url, int rate, int ms);
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<ControlPlane> m_plane;
+    UiTest::ServingPlane m_plane;
     std::unique_ptr<MainWindow> m_window;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     QNetworkAccessManager m_network;
@@ -76,16 +74,8 @@ private:
 
 void TestDashboard::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
-    options.runReplicas = true;
-    options.reconcileIntervalMs = 200;
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(options);
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray notStarted = m_plane.start();
+    QVERIFY2(notStarted.isEmpty(), notStarted.constData());
 
     m_busy = create(u"sentiment-analyzer"_s, 1);
     create(u"fraud-detector"_s, 0);
@@ -109,17 +99,7 @@ void TestDashboard::cleanupTestCase()
 
 Endpoint TestDashboard::create(const QString &name, int replicas)
 {
-    CreateEndpointRequest r;
-    r.name = name;
-    r.modelVersion = u"v1"_s;
-    r.modelFolder = u"iris-v1"_s;
-    r.replicas = replicas;
-    r.isPublic = true;
-    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    auto created = service().createEndpoint(r);
-    if (!created)
-        qFatal("test set-up: %s", UiTest::why(created.error()).constData());
-    return *created;
+    return m_plane.createDemo(name, true, replicas);
 }
 
 void TestDashboard::drive(const QString &url, int rate, int ms)

@@ -15,7 +15,6 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QStandardPaths>
 #include <QTest>
 #include <QTimer>
 #include <QValueAxis>
@@ -40,14 +39,6 @@ namespace {
 
 constexpr int kWaitMs = 30000;
 constexpr qint64 kSampleMs = 500;
-
-int healthyRoutes(ModelServingService &service, const QString &name)
-{
-    const auto info = service.endpointInfo(name);
-    return info ? int(std::count_if(info->routes.begin(), info->routes.end(),
-                                    [](const Route &r) { return r.status == RouteStatus::Healthy; }))
-                : -1;
-}
 
 } // namespace
 
@@ -82,9 +73,8 @@ private:
     }
     int points(const QString &series) const;
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
     std::unique_ptr<QTemporaryDir> m_tools;  // runtime stand-ins
-    std::unique_ptr<ControlPlane> m_plane;
+    UiTest::ServingPlane m_plane;
     std::unique_ptr<ControlClient> m_client;  // the views' way to the plane, which lives on this thread
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
@@ -97,21 +87,14 @@ private:
 
 void TestEndpointDetailView::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
-    options.runReplicas = true;
-    options.reconcileIntervalMs = 200;
-    // The test samples; a timer doing it too would make the counts unknowable.
-    options.autoscaleIntervalMs = 0;
     m_tools = std::make_unique<QTemporaryDir>();
     QVERIFY(m_tools->isValid());
-    options.toolsDirs = {m_tools->path()};
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(options);
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray notStarted = m_plane.start([this](ControlPlaneOptions &options) {
+        // The test samples; a timer doing it too would make the counts unknowable.
+        options.autoscaleIntervalMs = 0;
+        options.toolsDirs = {m_tools->path()};
+    });
+    QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);
 
     m_model = std::make_unique<EndpointListModel>(*m_client);
@@ -126,7 +109,7 @@ void TestEndpointDetailView::initTestCase()
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
 
     m_live = createPublic(u"sentiment-analyzer"_s, 2);
-    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(service(), m_live.name), 2, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(UiTest::healthyRoutes(service(), m_live.name), 2, kWaitMs);
     m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
     QCOMPARE(m_view->endpointSelector()->currentEndpoint(), m_live.id);
     QCOMPARE(m_view->trafficSplit()->endpoint(), m_live.id);
@@ -145,17 +128,7 @@ void TestEndpointDetailView::cleanupTestCase()
 
 Endpoint TestEndpointDetailView::createPublic(const QString &name, int replicas)
 {
-    CreateEndpointRequest r;
-    r.name = name;
-    r.modelVersion = u"v1"_s;
-    r.modelFolder = u"iris-v1"_s;
-    r.replicas = replicas;
-    r.isPublic = true;
-    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    auto created = service().createEndpoint(r);
-    if (!created)
-        qFatal("test set-up: %s", UiTest::why(created.error()).constData());
-    return *created;
+    return m_plane.createDemo(name, true, replicas);
 }
 
 void TestEndpointDetailView::sample(int times, int gapMs)
@@ -402,7 +375,7 @@ void TestEndpointDetailView::aLoadingReplicaShowsHowLongItHasBeenStarting()
     standIn.loadingStatus = 503;
     standIn.loadSeconds = 600;
     QVERIFY(standIn.writeTo(m_tools->filePath(u"llama-server"_s)));
-    const QString folder = m_dataDir->filePath(u"gguf"_s);
+    const QString folder = QDir(m_plane.dataDir()).filePath(u"gguf"_s);
     QVERIFY(QDir().mkpath(folder));
     QFile weights(folder + u"/tiny-q4_k_m.gguf"_s);
     QVERIFY(weights.open(QIODevice::WriteOnly));
@@ -451,7 +424,7 @@ void TestEndpointDetailView::screenshot()
     change.canaryWeight = 10;
     auto modified = service().modifyEndpoint(m_live.name, change);
     QVERIFY2(modified, modified ? "" : UiTest::why(modified.error()).constData());
-    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(service(), m_live.name), 3, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(UiTest::healthyRoutes(service(), m_live.name), 3, kWaitMs);
     m_view->endpointSelector()->setCurrentEndpoint(m_live.id);
     QTRY_COMPARE(m_view->trafficSplit()->revisions().size(), 2);
     QTRY_VERIFY(m_view->trafficSplit()->manualCanary().has_value());

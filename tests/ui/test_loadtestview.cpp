@@ -19,7 +19,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -40,14 +39,6 @@ namespace {
 
 constexpr int kWaitMs = 30000;
 const QString kIris = uR"({"features":[5.1,3.5,1.4,0.2]})"_s;
-
-int healthyRoutes(ModelServingService &service, const QString &name)
-{
-    const auto info = service.endpointInfo(name);
-    return info ? int(std::count_if(info->routes.begin(), info->routes.end(),
-                                    [](const Route &r) { return r.status == RouteStatus::Healthy; }))
-                : -1;
-}
 
 double barTotal(const QBarSeries *bars)
 {
@@ -82,8 +73,7 @@ private:
     std::optional<LoadTestResult> runToTheEnd(int waitMs = 60000);
     void setMode(LoadTestSettings::Mode mode);
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<ControlPlane> m_plane;
+    UiTest::ServingPlane m_plane;
     std::unique_ptr<ControlClient> m_client;
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<LoadTestView> m_view;
@@ -93,16 +83,8 @@ private:
 
 void TestLoadTestView::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
-    options.runReplicas = true;
-    options.reconcileIntervalMs = 200;
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(options);
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray notStarted = m_plane.start();
+    QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);
     m_model = std::make_unique<EndpointListModel>(*m_client);
     m_view = std::make_unique<LoadTestView>(*m_client, *m_model);
@@ -112,17 +94,8 @@ void TestLoadTestView::initTestCase()
     m_view->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
 
-    CreateEndpointRequest r;
-    r.name = u"loaded"_s;
-    r.modelVersion = u"v1"_s;
-    r.modelFolder = u"iris-v1"_s;
-    r.replicas = 1;
-    r.isPublic = false;  // the run takes a token minted for it
-    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    auto created = m_plane->service().createEndpoint(r);
-    QVERIFY2(created, created ? "" : UiTest::why(created.error()).constData());
-    m_endpoint = *created;
-    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(m_plane->service(), m_endpoint.name), 1, kWaitMs);
+    m_endpoint = m_plane.createDemo(u"loaded"_s, false);  // private: the run takes a token minted for it
+    QTRY_COMPARE_WITH_TIMEOUT(UiTest::healthyRoutes(m_plane->service(), m_endpoint.name), 1, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_model->find(m_endpoint.id), kWaitMs);
     m_view->endpointSelector()->setCurrentEndpoint(m_endpoint.id);
     m_view->pathEdit()->setText(u"/predict"_s);

@@ -12,7 +12,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QAction>
-#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTest>
@@ -36,14 +35,6 @@ namespace {
 constexpr int kWaitMs = 30000;
 const QString kIris = uR"({"features":[5.1,3.5,1.4,0.2]})"_s;
 
-int healthyRoutes(ModelServingService &service, const QString &name)
-{
-    const auto info = service.endpointInfo(name);
-    return info ? int(std::count_if(info->routes.begin(), info->routes.end(),
-                                    [](const Route &r) { return r.status == RouteStatus::Healthy; }))
-                : -1;
-}
-
 } // namespace
 
 class TestTryPanel final : public QObject
@@ -66,8 +57,7 @@ private:
     // Clicks Send and waits for the answer; the status label's text.
     QString sendAndWait();
 
-    std::unique_ptr<QTemporaryDir> m_dataDir;
-    std::unique_ptr<ControlPlane> m_plane;
+    UiTest::ServingPlane m_plane;
     std::unique_ptr<ControlClient> m_client;
     std::unique_ptr<EndpointListModel> m_model;
     std::unique_ptr<TryPanel> m_panel;
@@ -77,16 +67,8 @@ private:
 
 void TestTryPanel::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    ControlPlaneOptions options = UiTest::planeOptions(m_dataDir->path());
-    options.runReplicas = true;
-    options.reconcileIntervalMs = 200;
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(options);
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray notStarted = m_plane.start();
+    QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);
     m_model = std::make_unique<EndpointListModel>(*m_client);
     m_panel = std::make_unique<TryPanel>(*m_client, *m_model);
@@ -96,8 +78,8 @@ void TestTryPanel::initTestCase()
 
     m_public = create(u"iris-public"_s, true);
     m_private = create(u"iris-private"_s, false);
-    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(m_plane->service(), m_public.name), 1, kWaitMs);
-    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(m_plane->service(), m_private.name), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(UiTest::healthyRoutes(m_plane->service(), m_public.name), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(UiTest::healthyRoutes(m_plane->service(), m_private.name), 1, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_model->find(m_private.id), kWaitMs);
 }
 
@@ -111,17 +93,7 @@ void TestTryPanel::cleanupTestCase()
 
 Endpoint TestTryPanel::create(const QString &name, bool isPublic)
 {
-    CreateEndpointRequest r;
-    r.name = name;
-    r.modelVersion = u"v1"_s;
-    r.modelFolder = u"iris-v1"_s;
-    r.replicas = 1;
-    r.isPublic = isPublic;
-    r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
-    auto created = m_plane->service().createEndpoint(r);
-    if (!created)
-        qFatal("test set-up: %s", UiTest::why(created.error()).constData());
-    return *created;
+    return m_plane.createDemo(name, isPublic);
 }
 
 QString TestTryPanel::sendAndWait()
@@ -212,7 +184,7 @@ void TestTryPanel::aPrivateEndpointTakesAMintedToken()
 // listed while it streams, then time to first token and tokens per second.
 void TestTryPanel::aStreamShowsItsEventsAsTheyCome()
 {
-    const QString folder = QDir(m_dataDir->path()).filePath(u"openai-model"_s);
+    const QString folder = QDir(m_plane.dataDir()).filePath(u"openai-model"_s);
     QVERIFY(QDir().mkpath(folder));
     QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
     QVERIFY(definition.open(QIODevice::WriteOnly));
@@ -245,7 +217,7 @@ void TestTryPanel::aStreamShowsItsEventsAsTheyCome()
     r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
     auto created = m_plane->service().createEndpoint(r);
     QVERIFY2(created, created ? "" : UiTest::why(created.error()).constData());
-    QTRY_COMPARE_WITH_TIMEOUT(healthyRoutes(m_plane->service(), r.name), 1, kWaitMs);
+    QTRY_COMPARE_WITH_TIMEOUT(UiTest::healthyRoutes(m_plane->service(), r.name), 1, kWaitMs);
     QTRY_VERIFY_WITH_TIMEOUT(m_model->find(created->id), kWaitMs);
 
     m_panel->setEndpoint(created->id);

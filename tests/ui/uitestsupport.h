@@ -2,7 +2,9 @@
 
 // What the GUI suites share: a real control plane in a temporary data dir (the console's own,
 // minus the replica processes), and screenshots written where the README's come from.
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 
 #include <QCoreApplication>
@@ -11,6 +13,7 @@
 #include <QRandomGenerator>
 #include <QSet>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWidget>
@@ -47,6 +50,15 @@ inline ServeDeck::ControlPlaneOptions planeOptions(const QString &dataDir)
     return options;
 }
 
+// How many of the endpoint's routes are HEALTHY; -1 if it cannot be read.
+inline int healthyRoutes(ServeDeck::ModelServingService &service, const QString &name)
+{
+    const auto info = service.endpointInfo(name);
+    return info ? int(std::count_if(info->routes.begin(), info->routes.end(),
+                                    [](const ServeDeck::Route &r) { return r.status == ServeDeck::RouteStatus::Healthy; }))
+                : -1;
+}
+
 // Where the window keeps its settings in this test program: QStandardPaths test mode keeps
 // them away from the user's own, and the program's name away from other suites running at once.
 inline QString settingsApplication()
@@ -60,6 +72,67 @@ inline void clearSettings()
 {
     QSettings(u"ServeDeck"_s, settingsApplication()).clear();
 }
+
+// The plane of the suites that watch real demo replicas serve: a temporary data dir, replicas
+// run as processes, and a reconcile every 200 ms so that a new endpoint serves within seconds.
+// Used where a std::unique_ptr<ControlPlane> would be (->, *, reset()); reset() stops the plane
+// before the data dir goes.
+class ServingPlane
+{
+public:
+    ServingPlane() = default;
+    ~ServingPlane() { reset(); }
+    Q_DISABLE_COPY_MOVE(ServingPlane)
+
+    // Empty on success, else why it did not start. `adjust` changes the options first. Paths
+    // are QStandardPaths' test ones and the window's settings start empty, as in every GUI suite.
+    QByteArray start(const std::function<void(ServeDeck::ControlPlaneOptions &)> &adjust = {})
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        clearSettings();
+        m_dataDir = std::make_unique<QTemporaryDir>();
+        if (!m_dataDir->isValid())
+            return "no temporary data dir: " + m_dataDir->errorString().toUtf8();
+        ServeDeck::ControlPlaneOptions options = planeOptions(m_dataDir->path());
+        options.runReplicas = true;
+        options.reconcileIntervalMs = 200;
+        if (adjust)
+            adjust(options);
+        m_plane = std::make_unique<ServeDeck::ControlPlane>();
+        auto started = m_plane->start(options);
+        return started ? QByteArray() : why(started.error());
+    }
+
+    void reset()
+    {
+        m_plane.reset();
+        m_dataDir.reset();
+    }
+
+    ServeDeck::ControlPlane *operator->() const { return m_plane.get(); }
+    ServeDeck::ControlPlane &operator*() const { return *m_plane; }
+    QString dataDir() const { return m_dataDir->path(); }
+
+    // The demo model (iris-v1 as v1) with `replicas` replicas of half a core and 256 MiB each.
+    ServeDeck::Endpoint createDemo(const QString &name, bool isPublic, int replicas = 1)
+    {
+        ServeDeck::CreateEndpointRequest r;
+        r.name = name;
+        r.modelVersion = u"v1"_s;
+        r.modelFolder = u"iris-v1"_s;
+        r.replicas = replicas;
+        r.isPublic = isPublic;
+        r.resourceSlots = ServeDeck::ResourceSlots{0.5, qint64(256) << 20, 0};
+        auto created = m_plane->service().createEndpoint(r);
+        if (!created)
+            qFatal("test set-up: %s", why(created.error()).constData());
+        return *created;
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dataDir;
+    std::unique_ptr<ServeDeck::ControlPlane> m_plane;
+};
 
 inline ServeDeck::Endpoint create(ServeDeck::ModelServingService &service, const QString &name,
                                   const QString &folder = u"iris-v1"_s, int replicas = 1)
