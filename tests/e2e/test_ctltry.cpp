@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/openaimodelfolder.h"
 #include "support/servechild.h"
 
 using namespace Qt::StringLiterals;
@@ -170,29 +171,8 @@ void TestCtlTry::theLastBodyIsRememberedPrivately()
 void TestCtlTry::streamShowsEventsTtftAndTokensPerSecond()
 {
     const QString folder = m_scratch.filePath(u"openai-model"_s);
-    QVERIFY(QDir().mkpath(folder));
-    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
-    QVERIFY(definition.open(QIODevice::WriteOnly));
-    definition.write(R"(models:
-  - name: "chat"
-    model_path: "/models"
-    files: ["README.txt"]
-    service:
-      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "150",
-                      "--tokens-per-second", "40"]
-      port: 8000
-      health_check:
-        path: /health
-        interval: 1
-        max_retries: 3
-        max_wait_time: 5
-        initial_delay: 0
-)");
-    definition.close();
-    QFile readme(QDir(folder).filePath(u"README.txt"_s));
-    QVERIFY(readme.open(QIODevice::WriteOnly));
-    readme.write("filler tokens\n");
-    readme.close();
+    QString why;
+    QVERIFY2(writeOpenAiModelFolder(folder, u"chat"_s, 150, 40, &why), qPrintable(why));
     const CtlResult created = ctl({u"create"_s, u"chat"_s, u"--folder"_s, folder, u"--version"_s, u"v1"_s,
                                    u"--replicas"_s, u"1"_s, u"--public"_s});
     QVERIFY2(created.exitCode == 0, created.describe().constData());

@@ -25,6 +25,7 @@
 #include "ui/loadtest/loadtestview.h"
 #include "ui/mainwindow.h"
 #include "ui/trylab/trypanel.h"
+#include "support/openaimodelfolder.h"
 #include "uitestsupport.h"
 
 using namespace ServeDeck;
@@ -185,29 +186,8 @@ void TestTryPanel::aPrivateEndpointTakesAMintedToken()
 void TestTryPanel::aStreamShowsItsEventsAsTheyCome()
 {
     const QString folder = QDir(m_plane.dataDir()).filePath(u"openai-model"_s);
-    QVERIFY(QDir().mkpath(folder));
-    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
-    QVERIFY(definition.open(QIODevice::WriteOnly));
-    definition.write(R"(models:
-  - name: "chat"
-    model_path: "/models"
-    files: ["README.txt"]
-    service:
-      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "150",
-                      "--tokens-per-second", "40"]
-      port: 8000
-      health_check:
-        path: /health
-        interval: 1
-        max_retries: 3
-        max_wait_time: 5
-        initial_delay: 0
-)");
-    definition.close();
-    QFile readme(QDir(folder).filePath(u"README.txt"_s));
-    QVERIFY(readme.open(QIODevice::WriteOnly));
-    readme.write("filler tokens\n");
-    readme.close();
+    QString why;
+    QVERIFY2(writeOpenAiModelFolder(folder, u"chat"_s, 150, 40, &why), qPrintable(why));
     CreateEndpointRequest r;
     r.name = u"chat"_s;
     r.modelVersion = u"v1"_s;
@@ -247,7 +227,7 @@ void TestTryPanel::aStreamShowsItsEventsAsTheyCome()
     const QString text = m_panel->answerView()->toPlainText();
     QVERIFY2(text.split(u' ', Qt::SkipEmptyParts).size() >= 6, qPrintable(text));
     QVERIFY2(!text.contains(u"choices"_s), qPrintable(text));
-    const QString why = UiTest::saveScreenshot(*m_panel, u"try-panel-stream"_s);
+    why = UiTest::saveScreenshot(*m_panel, u"try-panel-stream"_s);
     QVERIFY2(why.isEmpty(), qPrintable(why));
 
     // This definition has no example: the body tried last is offered next time (from the data dir).
