@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/openaimodelfolder.h"
 #include "support/servechild.h"
 
 using namespace Qt::StringLiterals;
@@ -656,29 +657,8 @@ void TestServeCtl::aliasesThroughCtlAndTheFrontDoor()
 void TestServeCtl::frontDoorStreamsFromARealReplica()
 {
     const QString folder = m_scratch.filePath(u"openai-model"_s);
-    QVERIFY(QDir().mkpath(folder));
-    QFile definition(QDir(folder).filePath(u"model-definition.yaml"_s));
-    QVERIFY(definition.open(QIODevice::WriteOnly));
-    definition.write(R"(models:
-  - name: "chat"
-    model_path: "/models"
-    files: ["README.txt"]
-    service:
-      start_command: ["servedeck-model-server", "--openai", "--served-model-name", "chat", "--ttft-ms", "30",
-                      "--tokens-per-second", "200"]
-      port: 8000
-      health_check:
-        path: /health
-        interval: 1
-        max_retries: 3
-        max_wait_time: 5
-        initial_delay: 0
-)");
-    definition.close();
-    QFile readme(QDir(folder).filePath(u"README.txt"_s));
-    QVERIFY(readme.open(QIODevice::WriteOnly));
-    readme.write("filler tokens\n");
-    readme.close();
+    QString why;
+    QVERIFY2(writeOpenAiModelFolder(folder, u"chat"_s, 30, 200, &why), qPrintable(why));
 
     const QString name = u"chat"_s;
     const CtlResult created = ctl({u"create"_s, name, u"--folder"_s, folder, u"--version"_s, u"v1"_s, u"--replicas"_s,
@@ -708,12 +688,15 @@ void TestServeCtl::frontDoorStreamsFromARealReplica()
         return Answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->rawHeader("Content-Type"),
                       reply->readAll()};
     };
-    // Until the replica is HEALTHY the front door answers 503; then the completion. A loop of its
-    // own, not QTRY: each try is a request whose tokens count.
+    // Until the replica is HEALTHY the front door answers 503; then the completion. The proxy's
+    // routing snapshot is published just after the create is answered (changes are batched on the
+    // control thread), so for a moment the alias may still be unknown (404). A loop of its own, not
+    // QTRY: each try is a request whose tokens count.
     Answer first;
     QElapsedTimer waited;
     waited.start();
-    while ((first = post(u"/v1/chat/completions"_s, u"assistant"_s, false, 2)).status == 503 && waited.elapsed() < 30000)
+    while (((first = post(u"/v1/chat/completions"_s, u"assistant"_s, false, 2)).status == 503 || first.status == 404)
+           && waited.elapsed() < 30000)
         QTest::qWait(100);
     QVERIFY2(first.status == 200, first.body.constData());
     qInfo("the replica answered after %lld ms", waited.elapsed());
