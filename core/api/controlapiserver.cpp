@@ -347,6 +347,8 @@ HttpResponse ControlApiServer::handle(const HttpRequest &request)
     const ApiRoute *resource = resourceFor(segmentsOf(request.path), call);
     std::optional<HttpResponse> refusal = refusedWithoutToken(request, resource);
     HttpResponse response = refusal ? std::move(*refusal) : dispatch(call, resource);
+    if (!refusal && m_beforeAnswer && request.method != "GET" && request.method != "HEAD")
+        m_beforeAnswer();
     ++m_responsesByStatus[response.status];
     return response;
 }

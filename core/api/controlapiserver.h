@@ -41,6 +41,9 @@ public:
     static QByteArray healthProof(const QByteArray &adminToken, const QByteArray &nonce);
     // Who answers GET /v1/agents; without one, the configured local capacity is reported.
     void setAgentsReport(std::function<QJsonArray()> report) { m_agentsReport = std::move(report); }
+    // Runs after a request that may change state (any method but GET and HEAD) is handled and
+    // before its answer leaves, so that a client reading the answer sees the change in effect.
+    void setBeforeAnswer(std::function<void()> hook) { m_beforeAnswer = std::move(hook); }
 
 private:
     struct Call;      // one request and its path's {named} segments
@@ -114,6 +117,7 @@ private:
     HttpServer *m_http = nullptr;
     QHash<int, qint64> m_responsesByStatus;
     std::function<QJsonArray()> m_agentsReport;
+    std::function<void()> m_beforeAnswer;
     // Per endpoint (so bounded by them): its last rollout seen and that rollout's phase.
     QHash<QUuid, std::pair<QUuid, QString>> m_rolloutPhases;
     QHash<QString, qint64> m_rolloutPhaseChanges;      // by the phase entered

@@ -407,6 +407,9 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);
+        // A change the API answers for is already in the proxy's routing when the answer leaves:
+        // a revoked token is refused and a new endpoint known from the client's next request on.
+        m_api->setBeforeAnswer([routing = m_routing] { routing->flush(); });
         if (m_deployer) {
             m_api->setAgentsReport([this] { return agentsReport(); });
         }

@@ -80,6 +80,7 @@ public:
     EndpointMetricsSampler *metrics() const { return m_metrics; }
     Autoscaler *autoscaler() const { return m_autoscaler; }
     ReplicaDeployer *deployer() const { return m_deployer; }
+    ControlApiServer *api() const { return m_api; }  // null when the API is off
     QString dataDir() const { return m_options.dataDir; }
     QString adminTokenFile() const;
     QByteArray adminToken() const { return m_adminToken; }

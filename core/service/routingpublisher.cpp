@@ -88,6 +88,15 @@ void RoutingPublisher::schedule()
         m_soon.start();
 }
 
+void RoutingPublisher::flush()
+{
+    if (!m_soon.isActive())
+        return;
+    m_soon.stop();
+    if (auto published = publishNow(); !published)
+        qCWarning(lcService, "routing snapshot not published: %s", qPrintable(published.error().message));
+}
+
 Result<quint64> RoutingPublisher::publishNow()
 {
     auto endpoints = m_repository.endpoints();

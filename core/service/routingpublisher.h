@@ -25,6 +25,9 @@ public:
 
     // Coalesced: a burst of changes in one event-loop turn publishes once.
     void schedule();
+    // Publishes at once if a publish is scheduled: what an answer about a change says is then
+    // already what the data plane does.
+    void flush();
     Result<quint64> publishNow();
     // Where an agent's replicas listen (a remote agent's machine); unset or empty: loopback.
     void setHostResolver(std::function<QString(const QString &agentId)> resolver) { m_hostOf = std::move(resolver); }
