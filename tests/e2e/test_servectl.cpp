@@ -688,15 +688,13 @@ void TestServeCtl::frontDoorStreamsFromARealReplica()
         return Answer{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->rawHeader("Content-Type"),
                       reply->readAll()};
     };
-    // Until the replica is HEALTHY the front door answers 503; then the completion. The proxy's
-    // routing snapshot is published just after the create is answered (changes are batched on the
-    // control thread), so for a moment the alias may still be unknown (404). A loop of its own, not
-    // QTRY: each try is a request whose tokens count.
+    // Until the replica is HEALTHY the front door answers 503 (the alias is known from the create's
+    // answer on); then the completion. A loop of its own, not QTRY: each try is a request whose
+    // tokens count.
     Answer first;
     QElapsedTimer waited;
     waited.start();
-    while (((first = post(u"/v1/chat/completions"_s, u"assistant"_s, false, 2)).status == 503 || first.status == 404)
-           && waited.elapsed() < 30000)
+    while ((first = post(u"/v1/chat/completions"_s, u"assistant"_s, false, 2)).status == 503 && waited.elapsed() < 30000)
         QTest::qWait(100);
     QVERIFY2(first.status == 200, first.body.constData());
     qInfo("the replica answered after %lld ms", waited.elapsed());
