@@ -86,8 +86,10 @@ LoadTestView::LoadTestView(ControlClient &client, EndpointListModel &endpoints, 
     , m_problem(new ErrorLabel(QStringLiteral("loadTestProblem"), this))
     , m_summary(new QLabel(this))
     , m_badges(new QHBoxLayout)
-    , m_liveView(new QChartView(this))
-    , m_histogramView(new QChartView(this))
+    // Each view made with its chart: a view made without one makes a default chart, which
+    // setChart() would release to nobody.
+    , m_liveView(new QChartView(new QChart, this))
+    , m_histogramView(new QChartView(new QChart, this))
     , m_history(new LoadTestHistoryModel(this))
     , m_historyView(new QTableView(this))
     , m_compareButton(new QPushButton(tr("Compare"), this))
@@ -166,10 +168,9 @@ LoadTestView::LoadTestView(ControlClient &client, EndpointListModel &endpoints, 
     form->addRow(m_problem);
 
     // The live chart: rates on the left axis, latency percentiles on the right, seconds along.
-    auto *live = new QChart;
+    QChart *live = m_liveView->chart();
     live->setTitle(tr("Live"));
     live->legend()->setAlignment(Qt::AlignBottom);
-    m_liveView->setChart(live);
     m_liveView->setRenderHint(QPainter::Antialiasing);
     m_liveView->setObjectName(QStringLiteral("loadTestLiveChart"));
     m_timeAxis = new QValueAxis(live);
@@ -194,10 +195,9 @@ LoadTestView::LoadTestView(ControlClient &client, EndpointListModel &endpoints, 
     m_rateAxis->setRange(0, 10);
     m_latencyAxis->setRange(0, 10);
 
-    auto *histogram = new QChart;
+    QChart *histogram = m_histogramView->chart();
     histogram->setTitle(tr("Latency histogram"));
     histogram->legend()->hide();
-    m_histogramView->setChart(histogram);
     m_histogramView->setObjectName(QStringLiteral("loadTestHistogram"));
     m_bars = new QBarSeries(histogram);
     m_bars->setObjectName(QStringLiteral("histogram"));
