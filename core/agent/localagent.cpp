@@ -18,6 +18,7 @@
 #include "agent/cgroupmemorylimit.h"
 #include "agent/replicaprocess.h"
 #include "agent/agentlog.h"
+#include "agent/parentprocess.h"
 
 namespace ServeDeck {
 
@@ -61,21 +62,6 @@ QString resolveProgram(const QString &program)
     return QStandardPaths::findExecutable(program);
 }
 
-// The parent of a process, from /proc/PID/stat ("pid (comm) state ppid ..."; comm may hold
-// spaces and parentheses, so the last ')' ends it). 0 when it is gone.
-qint64 parentPid(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray text = stat.read(4096);
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0)
-        return 0;
-    const QList<QByteArray> fields = text.mid(close + 2).split(' ');
-    return fields.size() > 1 ? fields[1].toLongLong() : 0;
-}
-
 // GPU memory used by `pid` and its descendants (runtimes such as vLLM keep the CUDA context
 // in a child), per the processes NVML listed; -1 when NVML listed none with a known size.
 qint64 gpuMemoryOf(qint64 pid, const QList<GpuInfo> &gpus)
@@ -89,7 +75,7 @@ qint64 gpuMemoryOf(qint64 pid, const QList<GpuInfo> &gpus)
                 continue;
             qint64 ancestor = process.pid;
             for (int depth = 0; depth < kMaxDepth && ancestor > 1 && ancestor != pid; ++depth)
-                ancestor = parentPid(ancestor);
+                ancestor = parentProcessId(ancestor);
             if (ancestor == pid)
                 sum = std::max<qint64>(sum, 0) + process.usedBytes;
         }

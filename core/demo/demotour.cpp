@@ -15,6 +15,7 @@
 #include "traffic/simulationsettings.h"
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
+#include "agent/parentprocess.h"
 
 namespace ServeDeck {
 
@@ -62,22 +63,6 @@ int countRoutes(const EndpointInfo &info, const QUuid &revision, RouteStatus sta
     return int(std::count_if(info.routes.cbegin(), info.routes.cend(), [&](const Route &r) {
         return r.status == status && (revision.isNull() || r.revisionId == revision);
     }));
-}
-
-// The parent of a process, from /proc; 0 when it cannot be read. The tour only kills a replica
-// this process started (the local agent's), never a pid it merely read from a replica id.
-qint64 parentOf(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray text = stat.read(4096);
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-    const qsizetype close = text.lastIndexOf(')');
-    if (close < 0)
-        return 0;
-    const QList<QByteArray> fields = text.mid(close + 1).trimmed().split(' ');
-    return fields.size() >= 2 ? fields[1].toLongLong() : 0;
 }
 
 // The local agent names its replicas "local:pid:port".
@@ -460,7 +445,9 @@ void DemoTour::beginKill()
                 const qint64 pid = localPid(r);
                 if (r.status != RouteStatus::Healthy || pid <= 0)
                     continue;
-                if (parentOf(pid) != qint64(::getpid()))
+                // Only a replica this process started (the local agent's), never a pid merely read from a
+                // replica id.
+                if (parentProcessId(pid) != qint64(::getpid()))
                     return failed(tr("replica %1 is not a process of this control plane").arg(r.replicaId));
                 victim->route = r.id;
                 victim->revision = r.revisionId;

@@ -146,7 +146,7 @@ const QHash<QString, QStringList> kAllowedIncludes{
     // The composition root wires everything in core/.
     {u"core/plane"_s, {u"core/*"_s}},
     // The guided demo drives a plane through its client, as the console does, and sends traffic.
-    {u"core/demo"_s, {u"core/plane"_s, u"core/traffic"_s, u"core/service"_s, u"core/domain"_s}},
+    {u"core/demo"_s, {u"core/plane"_s, u"core/traffic"_s, u"core/service"_s, u"core/agent"_s, u"core/domain"_s}},
     {u"ui"_s, {u"core/*"_s}},
     {u"app"_s, {u"core/*"_s, u"ui"_s}},
 };
