@@ -659,6 +659,15 @@ KO = {
     "%1 replicas still stopping": "레플리카 %1개가 아직 멈추는 중입니다",
     "not within %1 s: %2": "%1초 안에 되지 않음: %2",
 
+    # Notifications: core, REST and ctl (task N)
+
+    # Notifications: desktop, tray and Settings page (task D)
+
+    # Usage: accounting, report and Usage view (task U)
+
+    # Recommendations and latency target (task R)
+
+
 
 }
 
