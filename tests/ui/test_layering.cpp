@@ -149,6 +149,8 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/demo"_s, {u"core/plane"_s, u"core/traffic"_s, u"core/service"_s, u"core/agent"_s, u"core/domain"_s}},
     {u"ui"_s, {u"core/*"_s}},
     {u"app"_s, {u"core/*"_s, u"ui"_s}},
+    // Notifications take domain values; the plane wires the service's signals to them.
+    {u"core/notify"_s, {u"core/store"_s, u"core/domain"_s}},
 };
 
 bool mayInclude(const QString &from, const QString &to)
