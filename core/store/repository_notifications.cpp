@@ -63,7 +63,7 @@ Result<Done> Repository::insertNotificationChannel(const NotificationChannelReco
 Result<QList<NotificationChannelRecord>> Repository::notificationChannels()
 {
     auto q = exec(m_connectionName, QStringLiteral("SELECT id, name, kind, config, secret, created_at"
-                                                   " FROM notification_channels ORDER BY created_at, id"));
+                                                   " FROM notification_channels ORDER BY created_at, rowid"));
     if (!q)
         return q.error();
     QList<NotificationChannelRecord> out;
@@ -111,7 +111,7 @@ Result<QList<AlertRuleRecord>> Repository::alertRules(const QUuid &endpointId)
         sql += QStringLiteral(" WHERE endpoint_id=?");
         binds << idOrNull(endpointId);
     }
-    sql += QStringLiteral(" ORDER BY created_at, id");
+    sql += QStringLiteral(" ORDER BY created_at, rowid");
     auto q = exec(m_connectionName, sql, binds);
     if (!q)
         return q.error();
