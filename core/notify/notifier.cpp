@@ -542,18 +542,19 @@ void Notifier::postWebhook(const QString &channelId, const NotificationEvent &ev
         reply->abort();
     });
     timer->start(m_webhookTimeoutMs);
-    // The answer is not needed: at most kMaxAnswerBytes of it are read, the rest dropped as it comes.
+    // Only the status matters: the body is dropped as it comes, and past kMaxAnswerBytes the
+    // transfer ends (the status, already read, still decides).
     auto read = std::make_shared<qint64>(0);
     connect(reply, &QNetworkReply::readyRead, reply, [reply, read] {
         while (reply->bytesAvailable() > 0) {
-            char scratch[4096];
+            char scratch[1024];
             const qint64 n = reply->read(scratch, sizeof scratch);
             if (n <= 0)
                 break;
             *read += n;
         }
-        if (*read > 16 * kMaxAnswerBytes)
-            reply->abort();  // an answer that goes on is not a webhook's
+        if (*read > kMaxAnswerBytes)
+            reply->abort();
     });
     connect(reply, &QNetworkReply::finished, this, [this, reply, s, event, attempt, timedOut] {
         reply->deleteLater();

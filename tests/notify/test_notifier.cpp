@@ -70,6 +70,7 @@ private Q_SLOTS:
     void failingReceiverIsRetried();
     void silentReceiverTimesOut();
     void refusalIsNotRetried();
+    void longAnswerIsCutShort();
     void channelFiltersEvents();
     void desktopChannelEmits();
     void inactiveNotifierSendsNothing();
@@ -311,6 +312,20 @@ void TestNotifier::refusalIsNotRetried()
         outcomes << args.at(0).value<NotificationDelivery>().outcome;
     outcomes.sort();
     QCOMPARE(outcomes, (QStringList{QStringLiteral("302"), QStringLiteral("403")}));
+}
+
+void TestNotifier::longAnswerIsCutShort()
+{
+    WebhookReceiver receiver;
+    QVERIFY(receiver.listen());
+    receiver.setAnswer(QByteArray(4 * 1024 * 1024, 'x'));
+    VERIFY_OK(notifier().addChannel(webhook(QStringLiteral("ops"), receiver.url())));
+    QSignalSpy delivered(&notifier(), &Notifier::delivered);
+    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id));
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
+    const auto d = delivered.first().first().value<NotificationDelivery>();
+    QCOMPARE(d.outcome, QStringLiteral("200"));
+    QVERIFY(d.ok);
 }
 
 void TestNotifier::channelFiltersEvents()

@@ -18,7 +18,7 @@ public:
         : m_server([this](const HttpRequest &request) {
               m_requests.append(request);
               const int status = m_script.isEmpty() ? 200 : m_script.takeFirst();
-              return HttpResponse::text(status, "ok\n");
+              return HttpResponse::text(status, m_answer);
           })
     {
     }
@@ -29,6 +29,7 @@ public:
         return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(m_server.serverPort()).arg(path));
     }
     void script(QList<int> statuses) { m_script = std::move(statuses); }
+    void setAnswer(QByteArray body) { m_answer = std::move(body); }
     const QList<HttpRequest> &requests() const { return m_requests; }
 
     // The test's own check of X-ServeDeck-Signature: HMAC-SHA256 of "<timestamp>.<body>".
@@ -45,6 +46,7 @@ private:
     HttpServer m_server;
     QList<HttpRequest> m_requests;
     QList<int> m_script;
+    QByteArray m_answer = "ok\n";
 };
 
 } // namespace ServeDeck
