@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include "domain/clock.h"
+#include "notify/alertcondition.h"
 #include "notify/notificationpayload.h"
 #include "notify/notifylog.h"
 #include "store/repository.h"
@@ -130,7 +131,7 @@ bool matches(const NotificationChannel &c, const NotificationEvent &e)
 
 QString ruleText(const AlertRule &r)
 {
-    return QStringLiteral("%1 %2 %3 for %4s").arg(r.metric, r.comparator).arg(r.threshold).arg(r.forSeconds);
+    return AlertCondition::text(r);
 }
 
 std::optional<ServiceError> channelProblem(const NotificationChannel &c, const QByteArray &secret)
