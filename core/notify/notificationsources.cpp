@@ -78,9 +78,9 @@ void NotificationSources::agentJoined(const QString &agentId)
 void NotificationSources::rolloutChanged(const QUuid &endpointId, const QString &endpointName, const QUuid &rolloutId,
                                          RolloutPhase phase)
 {
-    const auto previous = m_rolloutPhases.constFind(rolloutId);
-    const bool changed = previous == m_rolloutPhases.cend() || *previous != phase;
-    m_rolloutPhases.insert(rolloutId, phase);
+    const auto previous = m_rolloutPhases.constFind(endpointId);
+    const bool changed = previous == m_rolloutPhases.cend() || *previous != std::pair(rolloutId, phase);
+    m_rolloutPhases.insert(endpointId, {rolloutId, phase});
     if (!changed || (phase != RolloutPhase::Aborted && phase != RolloutPhase::RolledBack))
         return;
     const bool aborted = phase == RolloutPhase::Aborted;
@@ -201,6 +201,7 @@ void NotificationSources::endpointRemoved(const QUuid &endpointId)
     m_noHealthyRaised.remove(endpointId);
     m_retryLimitRaised.remove(endpointId);
     m_openCircuits.remove(endpointId);
+    m_rolloutPhases.remove(endpointId);
 }
 
 } // namespace ServeDeck

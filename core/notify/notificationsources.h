@@ -66,7 +66,8 @@ private:
     QSet<QUuid> m_noHealthyRaised;
     QSet<QUuid> m_retryLimitRaised;
     QHash<QUuid, QSet<QString>> m_openCircuits;
-    QHash<QUuid, RolloutPhase> m_rolloutPhases;  // by rollout id: each phase is raised once
+    // By endpoint (one rollout at a time each): its latest rollout and phase, so each ending is raised once.
+    QHash<QUuid, std::pair<QUuid, RolloutPhase>> m_rolloutPhases;
 };
 
 } // namespace ServeDeck
