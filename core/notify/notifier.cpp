@@ -268,6 +268,9 @@ Result<NotificationChannel> Notifier::addChannel(const NotificationChannel &requ
         auto existing = storedChannels();
         if (!existing)
             return existing.error();
+        if (existing->size() >= kMaxChannels)
+            return makeError(ErrorType::ResourceLimitExceeded,
+                             QStringLiteral("at most %1 notification channels; remove one first").arg(kMaxChannels));
         for (const Stored &s : std::as_const(*existing)) {
             if (s.channel.name == c.name)
                 return makeError(ErrorType::ModelAlreadyExists,
@@ -390,7 +393,8 @@ Result<AlertRule> Notifier::addAlertRule(const AlertRule &requested)
                 continue;
             const QJsonObject details{{QStringLiteral("existing_rule_id"), other.id},
                                       {QStringLiteral("existing_condition"), ruleText(other)}};
-            // One direction per metric: a second threshold the same way is a duplicate alert.
+            // One direction per metric: a second threshold the same way is a duplicate alert (so an
+            // endpoint has at most two rules per metric, ten in all).
             if (other.comparator == rule.comparator)
                 return makeError(ErrorType::ConflictingRules,
                                  QStringLiteral("rule %1 (\"%2\") already alerts on %3 %4")

@@ -50,6 +50,7 @@ public:
     void setFlushIntervalMs(int ms);
 
     static constexpr int kMaxAttempts = 4;
+    static constexpr int kMaxChannels = 100;
     static constexpr int kMaxQuietPeriodSeconds = 7 * 24 * 3600;
     static constexpr int kMaxAnswerBytes = 4096;  // of a webhook's answer or a command's output
 

@@ -84,6 +84,7 @@ private Q_SLOTS:
     void badAlertRuleIsRefused_data();
     void badAlertRuleIsRefused();
     void deliveryLogIsBounded();
+    void channelsAreBounded();
 
 private:
     Notifier &notifier() { return *m_notifier; }
@@ -688,6 +689,25 @@ void TestNotifier::deliveryLogIsBounded()
     const auto tooMany = notifier().deliveries(1001);
     QVERIFY(!tooMany);
     QCOMPARE(tooMany.error().type, ErrorType::InvalidArgument);
+}
+
+void TestNotifier::channelsAreBounded()
+{
+    for (int i = 0; i < Notifier::kMaxChannels; ++i) {
+        NotificationChannel c;
+        c.name = QStringLiteral("desk-%1").arg(i);
+        c.kind = ChannelKind::Desktop;
+        VERIFY_OK(notifier().addChannel(c));
+    }
+    NotificationChannel one = webhook(QStringLiteral("one-more"), QUrl(QStringLiteral("http://127.0.0.1:9/")));
+    auto refused = notifier().addChannel(one);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().type, ErrorType::ResourceLimitExceeded);
+
+    // Nothing was stored by the refusal.
+    const auto all = notifier().channels();
+    VERIFY_OK(all);
+    QCOMPARE(all->size(), Notifier::kMaxChannels);
 }
 
 QTEST_GUILESS_MAIN(TestNotifier)
