@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "api/apiclient.h"
 #include "support/replicaprocesses.h"
 #include "support/servechild.h"
 #include "webhookreceiver.h"
@@ -57,6 +58,7 @@ private Q_SLOTS:
     void testSendsASignedSample();
     void aCrashedReplicaIsNotified();
     void alertRules();
+    void restIsStrict();
     void removeChannel();
 
 private:
@@ -214,6 +216,47 @@ void TestNotificationsCtl::alertRules()
     const CtlResult removed = ctl({u"alerts"_s, u"crashy"_s, u"remove"_s, ruleId});
     QVERIFY2(removed.exitCode == 0, removed.describe().constData());
     QCOMPARE(ctl({u"--json"_s, u"alerts"_s, u"crashy"_s}).json().value(u"alert_rules"_s).toArray().size(), 0);
+}
+
+void TestNotificationsCtl::restIsStrict()
+{
+    QFile tokenFile(m_server->tokenFile());
+    QVERIFY(tokenFile.open(QIODevice::ReadOnly));
+    ServeDeck::ApiClient api(QUrl(u"http://"_s + m_server->api()), tokenFile.readAll().trimmed(), kCtlMs);
+    const auto before = api.get(u"/v1/notifications"_s);
+    QCOMPARE(before.status, 200);
+    const QJsonObject typo{{u"name"_s, u"typo"_s}, {u"url"_s, u"http://127.0.0.1:9/"_s}, {u"secrett"_s, u"x"_s}};
+    const auto refused = api.send("POST", u"/v1/notifications"_s, typo);
+    QCOMPARE(refused.status, 400);
+    QCOMPARE(refused.error()->typeName(), u"InvalidArgument"_s);
+    const auto wrongType = api.send("POST", u"/v1/notifications"_s,
+                                    QJsonObject{{u"name"_s, u"t"_s}, {u"url"_s, u"http://127.0.0.1:9/"_s},
+                                                {u"quiet_period_seconds"_s, u"300"_s}});
+    QCOMPARE(wrongType.status, 400);
+    QCOMPARE(api.get(u"/v1/notifications"_s).body, before.body);
+
+    // The secret goes in and never comes out.
+    const auto added = api.send("POST", u"/v1/notifications"_s,
+                                QJsonObject{{u"name"_s, u"signed"_s}, {u"url"_s, u"http://127.0.0.1:9/"_s},
+                                            {u"secret"_s, u"never-answered"_s}});
+    QCOMPARE(added.status, 201);
+    QVERIFY(!added.body.toJson().contains("never-answered"));
+    QVERIFY(!api.get(u"/v1/notifications"_s).body.toJson().contains("never-answered"));
+    QCOMPARE(api.send("DELETE", u"/v1/notifications/signed"_s).status, 200);
+
+    // A rule as its parts; the condition and its parts together are refused.
+    const auto parts = api.send("POST", u"/v1/services/crashy/alert-rules"_s,
+                                QJsonObject{{u"metric"_s, u"error_rate"_s}, {u"comparator"_s, u">"_s},
+                                            {u"threshold"_s, 0.05}, {u"for_seconds"_s, 30}});
+    QCOMPARE(parts.status, 201);
+    QCOMPARE(parts.body.object().value(u"condition"_s).toString(), u"error_rate > 0.05 for 30s"_s);
+    const auto both = api.send("POST", u"/v1/services/crashy/alert-rules"_s,
+                               QJsonObject{{u"condition"_s, u"p99_ms > 1"_s}, {u"metric"_s, u"p99_ms"_s}});
+    QCOMPARE(both.status, 400);
+    const auto badMethod = api.send("PUT", u"/v1/notifications/deliveries"_s);
+    QCOMPARE(badMethod.status, 405);
+    QCOMPARE(api.send("DELETE", u"/v1/services/crashy/alert-rules/"_s + parts.body.object().value(u"id"_s).toString()).status,
+             200);
 }
 
 void TestNotificationsCtl::removeChannel()
