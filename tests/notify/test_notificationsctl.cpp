@@ -67,7 +67,7 @@ private:
     QTemporaryDir m_dataDir;
     QTemporaryDir m_scratch;
     std::unique_ptr<ServeChild> m_server;
-    WebhookReceiver m_receiver;
+    WebhookReceiver m_receiver{WebhookReceiver::Thread::Own};
 };
 
 CtlResult TestNotificationsCtl::ctl(const QStringList &arguments)

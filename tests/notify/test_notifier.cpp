@@ -77,6 +77,7 @@ private Q_SLOTS:
     void testSendsSampleToOneChannel();
     void commandRunsWithEventOnStdinAndCleanEnvironment();
     void commandKilledAfterTimeout();
+    void commandGoneIsRecorded();
     void secretIsNeverReadBack();
     void badChannelIsRefused_data();
     void badChannelIsRefused();
@@ -144,7 +145,7 @@ void TestNotifier::webhookGetsSignedPayload()
     notifier().raise(sample(QStringLiteral("OOMKilled"), m_endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     QCOMPARE(receiver.requests().size(), 1);
-    const HttpRequest &r = receiver.requests().first();
+    const HttpRequest r = receiver.requests().first();
     QCOMPARE(r.method, QByteArray("POST"));
     QCOMPARE(r.path, QByteArray("/hook"));
     QCOMPARE(r.header("Content-Type"), QByteArray("application/json"));
@@ -487,6 +488,25 @@ void TestNotifier::commandKilledAfterTimeout()
     const auto d = delivered.first().first().value<NotificationDelivery>();
     QVERIFY(!d.ok);
     QVERIFY2(d.outcome.startsWith(u"killed after"), qPrintable(d.outcome));
+}
+
+void TestNotifier::commandGoneIsRecorded()
+{
+    const QString script = writeScript(QStringLiteral("gone.sh"), "exit 0\n");
+    NotificationChannel c;
+    c.name = QStringLiteral("gone");
+    c.kind = ChannelKind::Command;
+    c.argv = {script};
+    VERIFY_OK(notifier().addChannel(c));
+    QVERIFY(QFile::remove(script));
+    QSignalSpy delivered(&notifier(), &Notifier::delivered);
+    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id));
+    QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
+    const auto d = delivered.first().first().value<NotificationDelivery>();
+    QVERIFY(!d.ok);
+    QVERIFY2(d.outcome.startsWith(u"failed to start"), qPrintable(d.outcome));
+    QTest::qWait(100);
+    QCOMPARE(delivered.size(), 1);  // recorded once, not again as a crash
 }
 
 void TestNotifier::secretIsNeverReadBack()
