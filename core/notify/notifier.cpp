@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMetaMethod>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -507,10 +508,13 @@ void Notifier::flushGroups()
 void Notifier::deliver(const Stored &s, const NotificationEvent &event)
 {
     switch (s.channel.kind) {
-    case ChannelKind::Desktop:
+    case ChannelKind::Desktop: {
+        // A headless plane (serve) has no console listening: recorded as not shown, not as a success.
+        const bool heard = isSignalConnected(QMetaMethod::fromSignal(&Notifier::desktopNotification));
         Q_EMIT desktopNotification(event);
-        record(s.channel, event, 1, true, QStringLiteral("shown"));
+        record(s.channel, event, 1, heard, heard ? QStringLiteral("shown") : QStringLiteral("no console to show it"));
         return;
+    }
     case ChannelKind::Webhook:
         postWebhook(s.channel.id, event, 1);
         return;

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void longAnswerIsCutShort();
     void channelFiltersEvents();
     void desktopChannelEmits();
+    void desktopWithoutConsoleIsNotShown();
     void inactiveNotifierSendsNothing();
     void testSendsSampleToOneChannel();
     void commandRunsWithEventOnStdinAndCleanEnvironment();
@@ -397,6 +398,20 @@ void TestNotifier::desktopChannelEmits()
     VERIFY_OK(deliveries);
     QCOMPARE(deliveries->size(), 1);
     QCOMPARE(deliveries->first().outcome, QStringLiteral("shown"));
+}
+
+void TestNotifier::desktopWithoutConsoleIsNotShown()
+{
+    NotificationChannel c;
+    c.name = QStringLiteral("desk");
+    c.kind = ChannelKind::Desktop;
+    VERIFY_OK(notifier().addChannel(c));
+    QSignalSpy delivered(&notifier(), &Notifier::delivered);  // nobody listens for desktopNotification
+    notifier().raise(sample(QStringLiteral("AgentLost"), {}, QStringLiteral("agent-2")));
+    QCOMPARE(delivered.size(), 1);
+    const auto d = delivered.first().first().value<NotificationDelivery>();
+    QVERIFY(!d.ok);
+    QCOMPARE(d.outcome, QStringLiteral("no console to show it"));
 }
 
 void TestNotifier::inactiveNotifierSendsNothing()
