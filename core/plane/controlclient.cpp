@@ -1,5 +1,6 @@
 #include "controlclient.h"
 
+#include "notify/notifier.h"
 #include "plane/controlthread.h"
 #include "store/repository.h"
 
@@ -37,6 +38,8 @@ void ControlClient::registerTypes()
     qRegisterMetaType<ServeDeck::ScaleEvent>();
     qRegisterMetaType<ServeDeck::AutoscaleSettings>();
     qRegisterMetaType<ServeDeck::PlaneSample>();
+    qRegisterMetaType<ServeDeck::NotificationEvent>();
+    qRegisterMetaType<ServeDeck::NotificationDelivery>();
 }
 
 Result<Done> ControlClient::start(const ControlPlaneOptions &options)
@@ -49,6 +52,7 @@ Result<Done> ControlClient::start(const ControlPlaneOptions &options)
         thread.reset();
         m_service = nullptr;
         m_host = nullptr;
+        m_plane = nullptr;
         return started;
     }
     m_thread = std::move(thread);
@@ -87,6 +91,10 @@ void ControlClient::attach(ControlPlane &plane)
             Q_EMIT sampled(sample);
         }, Qt::DirectConnection);
     }
+    if (Notifier *notifier = plane.notifier()) {
+        connect(notifier, &Notifier::desktopNotification, this, &ControlClient::notificationRaised);
+        connect(notifier, &Notifier::delivered, this, &ControlClient::notificationDelivered);
+    }
     m_facts.apiAddress = plane.apiAddress();
     m_facts.proxyAddress = plane.proxyAddress();
     m_facts.dataDir = plane.dataDir();
@@ -95,6 +103,7 @@ void ControlClient::attach(ControlPlane &plane)
     m_facts.hasAgents = plane.deployer() != nullptr;
     m_facts.agentJoinString = plane.agentJoinString();
     m_host = &plane;
+    m_plane = &plane;
     m_service = service;
 }
 

@@ -11,6 +11,7 @@
 #include <QUuid>
 
 #include "agent/agentconnector.h"
+#include "notify/notificationtypes.h"
 #include "plane/controlplane.h"
 #include "service/endpointmetricssampler.h"
 #include "service/modelservingservice.h"
@@ -65,7 +66,8 @@ public:
 
     // Runs work(ModelServingService &) on the plane's thread, then then(result) on this one if
     // `context` still exists. Called on the client's own (the GUI) thread; work must not touch
-    // GUI objects, and gets copies of what it needs.
+    // GUI objects, and gets copies of what it needs. A work taking ControlPlane & gets the plane
+    // (what is not the service's: its Notifier).
     template<typename Work, typename Then>
     void call(QObject *context, Work work, Then then);
 
@@ -84,6 +86,9 @@ Q_SIGNALS:
     void autoscaleSettingsChanged(const ServeDeck::AutoscaleSettings &settings);
     void sampled(const ServeDeck::PlaneSample &sample);
     void agentRevoked(const QString &agentId);
+    // The Notifier's, re-emitted queued: an event for Desktop channels, and every delivery.
+    void notificationRaised(const ServeDeck::NotificationEvent &event);
+    void notificationDelivered(const ServeDeck::NotificationDelivery &delivery);
 
 private:
     // On the plane's thread: its events forwarded here, its facts copied.
@@ -92,25 +97,33 @@ private:
     PlaneFacts m_facts;
     QObject *m_host = nullptr;  // lives on the plane's thread: work is queued to it
     ModelServingService *m_service = nullptr;
+    ControlPlane *m_plane = nullptr;
     std::unique_ptr<ControlThread> m_thread;
 };
 
 template<typename Work, typename Then>
 void ControlClient::call(QObject *context, Work work, Then then)
 {
-    using Answer = std::invoke_result_t<Work &, ModelServingService &>;
+    // The service unless the work takes the plane.
+    using Target = std::conditional_t<std::is_invocable_v<Work &, ModelServingService &>, ModelServingService,
+                                      ControlPlane>;
+    using Answer = std::invoke_result_t<Work &, Target &>;
     if (!m_service)
         return;
+    Target *target = nullptr;
+    if constexpr (std::is_same_v<Target, ModelServingService>)
+        target = m_service;
+    else
+        target = m_plane;
     if (!m_thread) {
-        then(work(*m_service));
+        then(work(*target));
         return;
     }
     QPointer<QObject> guard(context);
-    ModelServingService *service = m_service;
     QMetaObject::invokeMethod(
         m_host,
-        [this, service, guard, work = std::move(work), then = std::move(then)]() mutable {
-            auto answer = std::make_shared<Answer>(work(*service));
+        [this, target, guard, work = std::move(work), then = std::move(then)]() mutable {
+            auto answer = std::make_shared<Answer>(work(*target));
             QMetaObject::invokeMethod(
                 this,
                 [guard, then = std::move(then), answer]() mutable {

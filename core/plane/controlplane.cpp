@@ -32,6 +32,8 @@
 #include "store/repository.h"
 #include "plane/agenttlskeystore.h"
 #include "plane/planelog.h"
+#include "notify/notificationsources.h"
+#include "notify/notifier.h"
 
 namespace ServeDeck {
 
@@ -88,6 +90,11 @@ ControlPlane::~ControlPlane()
 {
     // Stop deciding before stopping replicas: a reconciler still running during shutdown would
     // replace every replica the shutdown stops; nor may the autoscaler ask for new ones.
+    // Notifications go first: their pending deliveries must not outlive the store they record into.
+    delete m_notificationSources;
+    m_notificationSources = nullptr;
+    delete m_notifier;
+    m_notifier = nullptr;
     delete m_autoscaleTick;
     m_autoscaleTick = nullptr;
     delete m_rollouts;
@@ -404,12 +411,14 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 
     if (auto wired = startAutoscaling(); !wired)
         return wired.error();
+    startNotifications();
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);
         // A change the API answers for is already in the proxy's routing when the answer leaves:
         // a revoked token is refused and a new endpoint known from the client's next request on.
         m_api->setBeforeAnswer([routing = m_routing] { routing->flush(); });
+        m_api->setNotifier(m_notifier);
         if (m_deployer) {
             m_api->setAgentsReport([this] { return agentsReport(); });
         }

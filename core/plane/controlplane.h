@@ -28,6 +28,8 @@ class Reconciler;
 class RolloutController;
 class Repository;
 class TokenSigner;
+class Notifier;
+class NotificationSources;
 
 struct ControlPlaneOptions
 {
@@ -100,11 +102,16 @@ public:
     // (a revoked one too), with its credential's state.
     QJsonArray agentsReport() const;
 
+    // Notifications: channels, alert rules and deliveries (core/notify), fed by the service's,
+    // gateway's, rollouts' and sampler's events.
+    Notifier *notifier() const { return m_notifier; }
+
 private:
     void adoptOrphanedRoutes();
     void wireAgentCredentials();
     Result<Done> startAutoscaling();
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
+    void startNotifications();  // controlplane_notifications.cpp
 
     // First member, so released last: no second plane may start while this one still stops replicas.
     DataDirLock m_lock;
@@ -128,6 +135,8 @@ private:
     EndpointMetricsSampler *m_metrics = nullptr;
     Autoscaler *m_autoscaler = nullptr;
     QTimer *m_autoscaleTick = nullptr;
+    Notifier *m_notifier = nullptr;
+    NotificationSources *m_notificationSources = nullptr;
 };
 
 } // namespace ServeDeck
