@@ -1,5 +1,7 @@
 #include "channeldialog.h"
 
+#include <algorithm>
+
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -16,6 +18,7 @@
 #include "plane/controlclient.h"
 #include "ui/common/endpointselector.h"
 #include "ui/common/errorlabel.h"
+#include "ui/common/theme.h"
 #include "ui/notify/channellistmodel.h"
 
 namespace ServeDeck {
@@ -80,17 +83,37 @@ ChannelDialog::ChannelDialog(ControlClient &client, QAbstractItemModel &endpoint
     commandForm->addRow(tr("&Program"), m_program);
     commandForm->addRow(tr("&Arguments"), m_arguments);
     m_target->addWidget(command);
-    m_target->setCurrentIndex(m_kind->currentIndex());
-    connect(m_kind, &QComboBox::currentIndexChanged, m_target, &QStackedWidget::setCurrentIndex);
+    // Each page as tall as its own fields: the hidden ones must not reserve room.
+    const auto showTarget = [this](int index) {
+        for (int i = 0; i < m_target->count(); ++i)
+            m_target->widget(i)->setSizePolicy(QSizePolicy::Preferred, i == index ? QSizePolicy::Preferred : QSizePolicy::Ignored);
+        m_target->setCurrentIndex(index);
+        m_target->adjustSize();
+    };
+    showTarget(m_kind->currentIndex());
+    connect(m_kind, &QComboBox::currentIndexChanged, this, showTarget);
 
     m_events->setObjectName(QStringLiteral("channelEvents"));
-    for (const QString &kind : notificationEventKinds()) {
+    // Test is the Test button's sample: every channel takes it, so it is not a choice here.
+    QStringList kinds = notificationEventKinds();
+    kinds.removeAll(QStringLiteral("Test"));
+    for (const QString &kind : std::as_const(kinds)) {
         auto *item = new QListWidgetItem(kind, m_events);
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
         item->setCheckState(Qt::Unchecked);
     }
-    m_events->setToolTip(tr("None checked: every event"));
-    m_events->setMaximumHeight(m_events->fontMetrics().lineSpacing() * 8);
+    // In columns, so every kind shows without scrolling.
+    m_events->setFlow(QListView::TopToBottom);
+    m_events->setWrapping(true);
+    m_events->setResizeMode(QListView::Adjust);
+    int widest = 0;
+    for (const QString &kind : std::as_const(kinds))
+        widest = std::max(widest, m_events->fontMetrics().horizontalAdvance(kind));
+    // The check box's indicator and spacing beside the text.
+    const QSize cell(widest + 36, m_events->fontMetrics().height() + 6);
+    m_events->setGridSize(cell);
+    m_events->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_events->setFixedHeight(cell.height() * int((kinds.size() + 2) / 3) + 2 * m_events->frameWidth() + 4);
     m_severity->setObjectName(QStringLiteral("channelSeverity"));
     for (const auto severity : {NotificationSeverity::Info, NotificationSeverity::Warning, NotificationSeverity::Critical})
         m_severity->addItem(ChannelListModel::severityText(severity), int(severity));
@@ -107,6 +130,9 @@ ChannelDialog::ChannelDialog(ControlClient &client, QAbstractItemModel &endpoint
     form->addRow(tr("&Kind"), m_kind);
     form->addRow(m_target);
     form->addRow(tr("&Events"), m_events);
+    auto *allEvents = new QLabel(tr("None checked: every event."), this);
+    allEvents->setStyleSheet(Theme::textStyle(Theme::Role::Muted));
+    form->addRow(QString(), allEvents);
     form->addRow(tr("Least &severity"), m_severity);
     form->addRow(tr("E&ndpoint"), m_endpoint);
     form->addRow(tr("&Quiet period"), m_quiet);
@@ -118,6 +144,7 @@ ChannelDialog::ChannelDialog(ControlClient &client, QAbstractItemModel &endpoint
     connect(m_add, &QPushButton::clicked, this, &ChannelDialog::add);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
+    setMinimumWidth(560);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);
