@@ -38,6 +38,12 @@ int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QStr
 // app/ctlsimulate.cpp
 int runCtlSimulate(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                    const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlnotifications.cpp, app/ctlalerts.cpp
+int runCtlNotifications(ServeDeck::ApiClient &client, const QStringList &positional,
+                        const QMultiHash<QString, QString> &options, const QSet<QString> &flags, QTextStream &out,
+                        QTextStream &err);
+int runCtlAlerts(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                 const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -1098,6 +1104,19 @@ const QList<Verb> &verbs()
          "send it traffic in a pattern until Ctrl-C or --duration, a line per tick",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlSimulate(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"notifications",
+         "notifications [list] | notifications add --name N (--webhook URL [--secret-file F|-] | --kind desktop\n"
+         "        | --command /abs/program [--arg A]... [-- ARGS...]) [--events K1,K2] [--min-severity S] [--endpoint SVC]\n"
+         "        [--quiet SECONDS] | notifications test|remove CHANNEL | notifications deliveries [--channel C] [--limit N]",
+         "where events are sent (webhooks signed with the secret, commands, the desktop); what was delivered",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlNotifications(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"alerts", "alerts SVC [list] | alerts SVC add \"p95_ms > 200 for 60s\" [--severity S] | alerts SVC remove RULE",
+         "alert rules: notify when a metric holds past a threshold",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlAlerts(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

@@ -10,6 +10,7 @@
 
 #include <openssl/crypto.h>
 
+#include "api/controlapicall.h"
 #include "api/jsoncodec.h"
 #include "api/requestfields.h"
 #include "http/httpserver.h"
@@ -229,15 +230,6 @@ QString ControlApiServer::errorString() const
     return m_http->errorString();
 }
 
-struct ControlApiServer::Call
-{
-    const HttpRequest &request;
-    QHash<QByteArray, QByteArray> segments;  // "svc" -> the path segment, as HttpServer decoded it
-
-    QString svc() const { return QString::fromUtf8(segments.value("svc")); }
-    QString rollout() const { return QString::fromUtf8(segments.value("rollout")); }
-};
-
 struct ControlApiServer::ApiRoute
 {
     QByteArray method;
@@ -310,6 +302,15 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"POST", "/v1/services/{svc}/rollouts/{rollout}/abort", &S::abortRollout, false},
             {"POST", "/v1/services/{svc}/rollouts/{rollout}/rollback", &S::rollbackRollout, false},
             {"PUT", "/v1/services/{svc}/rollouts/{rollout}/weight", &S::setRolloutWeight, false},
+            // Notifications: the literal deliveries row before {channel}.
+            {"GET", "/v1/notifications", &S::listChannels, false},
+            {"POST", "/v1/notifications", &S::addChannel, false},
+            {"GET", "/v1/notifications/deliveries", &S::listDeliveries, false},
+            {"DELETE", "/v1/notifications/{channel}", &S::removeChannel, false},
+            {"POST", "/v1/notifications/{channel}/test", &S::testChannel, false},
+            {"GET", "/v1/services/{svc}/alert-rules", &S::listAlertRules, false},
+            {"POST", "/v1/services/{svc}/alert-rules", &S::addAlertRule, false},
+            {"DELETE", "/v1/services/{svc}/alert-rules/{rule}", &S::removeAlertRule, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)

@@ -9,12 +9,15 @@
 #include <QObject>
 #include <QUuid>
 
+#include "domain/result.h"
+
 namespace ServeDeck {
 
 class HttpServer;
 enum class ErrorType;
 enum class RolloutAction;
 class ModelServingService;
+class Notifier;
 struct HttpRequest;
 struct HttpResponse;
 
@@ -44,6 +47,8 @@ public:
     // Runs after a request that may change state (any method but GET and HEAD) is handled and
     // before its answer leaves, so that a client reading the answer sees the change in effect.
     void setBeforeAnswer(std::function<void()> hook) { m_beforeAnswer = std::move(hook); }
+    // Who answers /v1/notifications and the alert rules; without one they answer NotFound.
+    void setNotifier(Notifier *notifier) { m_notifier = notifier; }
 
 private:
     struct Call;      // one request and its path's {named} segments
@@ -112,6 +117,18 @@ private:
     // Counts a rollout's phase change for /metrics.
     void noteRolloutPhase(const QUuid &endpointId, const QUuid &rolloutId);
 
+    // Notifications (controlapiserver_notifications.cpp).
+    HttpResponse listChannels(const Call &call);
+    HttpResponse addChannel(const Call &call);
+    HttpResponse removeChannel(const Call &call);
+    HttpResponse testChannel(const Call &call);
+    HttpResponse listDeliveries(const Call &call);
+    HttpResponse listAlertRules(const Call &call);
+    HttpResponse addAlertRule(const Call &call);
+    HttpResponse removeAlertRule(const Call &call);
+    Result<QUuid> endpointIdOf(const QString &svc);
+    std::optional<HttpResponse> withoutNotifier() const;
+
     ModelServingService &m_service;
     QByteArray m_adminToken;
     HttpServer *m_http = nullptr;
@@ -121,6 +138,7 @@ private:
     // Per endpoint (so bounded by them): its last rollout seen and that rollout's phase.
     QHash<QUuid, std::pair<QUuid, QString>> m_rolloutPhases;
     QHash<QString, qint64> m_rolloutPhaseChanges;      // by the phase entered
+    Notifier *m_notifier = nullptr;
 };
 
 } // namespace ServeDeck

@@ -52,18 +52,21 @@ public:
     void setNoHealthyRouteGraceSeconds(int seconds) { m_noHealthyGraceSeconds = seconds; }
 
 private:
-    struct Tracked;
+    void evaluateAlerts(const EndpointState &state, const QDateTime &now);
+    NotificationEvent eventFor(const QString &kind, NotificationSeverity severity, const QUuid &endpointId,
+                               const QString &endpointName, const QString &subject) const;
+
     Notifier &m_notifier;
     Clock &m_clock;
     int m_noHealthyGraceSeconds = 30;
     QSet<QString> m_lostAgents;
     QHash<QUuid, QHash<QString, QDateTime>> m_alertSince;  // endpoint → rule id → condition held since
-    QHash<QUuid, QSet<QString>> m_alertFiring;
+    QHash<QUuid, QSet<QString>> m_alertFiring;             // raised, not cleared yet
     QHash<QUuid, QDateTime> m_noHealthySince;
     QSet<QUuid> m_noHealthyRaised;
     QSet<QUuid> m_retryLimitRaised;
     QHash<QUuid, QSet<QString>> m_openCircuits;
-    QHash<QUuid, RolloutPhase> m_rolloutPhases;
+    QHash<QUuid, RolloutPhase> m_rolloutPhases;  // by rollout id: each phase is raised once
 };
 
 } // namespace ServeDeck

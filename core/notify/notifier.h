@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QUuid>
 
 #include "domain/result.h"
 #include "notify/notificationtypes.h"
@@ -41,9 +42,16 @@ public:
     void setActive(bool active);
     bool isActive() const { return m_active; }
 
-    // Webhook retry backoff base (1 s in production: 1 s, 2 s, 4 s); tests shorten it.
-    void setRetryBaseMs(int ms);
-    void setWebhookTimeoutMs(int ms);
+    // Webhook retry backoff base (1 s in production: 1 s, 2 s, 4 s), per-attempt timeouts and how
+    // often held-back groups are checked: tests shorten them.
+    void setRetryBaseMs(int ms) { m_retryBaseMs = ms; }
+    void setWebhookTimeoutMs(int ms) { m_webhookTimeoutMs = ms; }
+    void setCommandTimeoutMs(int ms) { m_commandTimeoutMs = ms; }
+    void setFlushIntervalMs(int ms);
+
+    static constexpr int kMaxAttempts = 4;
+    static constexpr int kMaxQuietPeriodSeconds = 7 * 24 * 3600;
+    static constexpr int kMaxAnswerBytes = 4096;  // of a webhook's answer or a command's output
 
 Q_SIGNALS:
     void desktopNotification(const ServeDeck::NotificationEvent &event);  // for Desktop channels
@@ -51,22 +59,26 @@ Q_SIGNALS:
 
 private:
     struct Group;
-    void deliver(const NotificationChannel &channel, const NotificationEvent &event);
-    void postWebhook(const NotificationChannel &channel, const NotificationEvent &event, int attempt);
-    void runCommand(const NotificationChannel &channel, const NotificationEvent &event);
+    struct Stored;
+    Result<QList<Stored>> storedChannels();
+    Result<Stored> findChannel(const QString &idOrName);
+    void deliver(const Stored &channel, const NotificationEvent &event);
+    void postWebhook(const QString &channelId, const NotificationEvent &event, int attempt);
+    void runCommand(const Stored &channel, const NotificationEvent &event);
     void record(const NotificationChannel &channel, const NotificationEvent &event, int attempt, bool ok,
                 const QString &outcome);
     void flushGroups();
-    void scheduleFlush();
 
     Repository &m_repository;
     Clock &m_clock;
     QNetworkAccessManager *m_network = nullptr;
     QTimer *m_flushTimer = nullptr;
-    QHash<QString, Group *> m_groups;  // channel id + event key → what the quiet period holds back
+    QHash<QString, Group> m_groups;  // channel id + event key → what the quiet period holds back
+    QHash<QUuid, QList<AlertRule>> m_rules;  // alertRules() by endpoint, dropped on each change
     bool m_active = true;
     int m_retryBaseMs = 1000;
     int m_webhookTimeoutMs = 5000;
+    int m_commandTimeoutMs = 10000;
 };
 
 } // namespace ServeDeck

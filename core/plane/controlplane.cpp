@@ -418,6 +418,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         // A change the API answers for is already in the proxy's routing when the answer leaves:
         // a revoked token is refused and a new endpoint known from the client's next request on.
         m_api->setBeforeAnswer([routing = m_routing] { routing->flush(); });
+        m_api->setNotifier(m_notifier);
         if (m_deployer) {
             m_api->setAgentsReport([this] { return agentsReport(); });
         }

@@ -17,6 +17,7 @@
 #include "domain/tokengrant.h"
 #include "store/historyretention.h"
 #include "store/loadtestrecord.h"
+#include "store/notificationrecords.h"
 
 namespace ServeDeck {
 
@@ -174,6 +175,19 @@ public:
     Result<Done> saveAutoscaleSettings(const AutoscaleSettings &settings);
     // Every endpoint's that has any; an endpoint without a row has none.
     Result<QList<AutoscaleSettings>> autoscaleSettings();
+
+    // Notifications (repository_notifications.cpp). A channel's name is unique (the UNIQUE index
+    // backs the Notifier's own check); deliveries keep the newest kMaxNotificationDeliveries.
+    static constexpr int kMaxNotificationDeliveries = 10000;
+    Result<Done> insertNotificationChannel(const NotificationChannelRecord &channel);
+    Result<QList<NotificationChannelRecord>> notificationChannels();  // by creation, with secrets
+    Result<Done> deleteNotificationChannel(const QString &channelId);  // NotFound
+    Result<Done> insertAlertRule(const AlertRuleRecord &rule);
+    Result<QList<AlertRuleRecord>> alertRules(const QUuid &endpointId);  // null: every endpoint's; by creation
+    Result<Done> deleteAlertRule(const QUuid &endpointId, const QString &ruleId);  // NotFound
+    Result<qint64> insertNotificationDelivery(const NotificationDeliveryRecord &delivery);
+    // Newest first; channelId empty: every channel's.
+    Result<QList<NotificationDeliveryRecord>> notificationDeliveries(int limit, const QString &channelId);
 
 private:
     Result<Done> begin();

@@ -241,6 +241,40 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("CREATE INDEX load_tests_by_endpoint ON load_tests(endpoint_id, created_at)"),
             QStringLiteral("CREATE INDEX load_tests_by_time ON load_tests(created_at)"),
         },
+        // Notifications: channels (a webhook's signing secret kept here, never answered back),
+        // alert rules per endpoint, and every delivery attempt (the newest 10,000 kept).
+        {
+            QStringLiteral("CREATE TABLE notification_channels ("
+                           " id TEXT PRIMARY KEY,"
+                           " name TEXT NOT NULL UNIQUE,"
+                           " kind TEXT NOT NULL CHECK (kind IN ('desktop','webhook','command')),"
+                           " config TEXT NOT NULL,"
+                           " secret BLOB,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE alert_rules ("
+                           " id TEXT PRIMARY KEY,"
+                           " endpoint_id TEXT NOT NULL REFERENCES endpoints(id) ON DELETE CASCADE,"
+                           " metric TEXT NOT NULL,"
+                           " comparator TEXT NOT NULL CHECK (comparator IN ('>','<')),"
+                           " threshold REAL NOT NULL,"
+                           " for_seconds INTEGER NOT NULL CHECK (for_seconds >= 0),"
+                           " severity TEXT NOT NULL,"
+                           " created_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX alert_rules_by_endpoint ON alert_rules(endpoint_id, created_at)"),
+            QStringLiteral("CREATE TABLE notification_deliveries ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " channel_id TEXT NOT NULL,"
+                           " channel_name TEXT NOT NULL,"
+                           " event_kind TEXT NOT NULL,"
+                           " endpoint_id TEXT,"
+                           " created_at INTEGER NOT NULL,"
+                           " attempt INTEGER NOT NULL,"
+                           " ok INTEGER NOT NULL CHECK (ok IN (0, 1)),"
+                           " outcome TEXT NOT NULL,"
+                           " title TEXT NOT NULL,"
+                           " count INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX notification_deliveries_by_channel ON notification_deliveries(channel_id, id)"),
+        },
     };
     return migrations;
 }
