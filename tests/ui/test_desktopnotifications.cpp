@@ -289,8 +289,9 @@ void TestDesktopNotifications::openEventShowsTheRightView()
     QFETCH(QString, kind);
     QFETCH(bool, withEndpoint);
     QFETCH(int, view);
-    const Endpoint other = UiTest::create(m_plane->service(), u"other-"_s + kind.toLower());
-    const Endpoint endpoint = UiTest::create(m_plane->service(), u"open-"_s + kind.toLower());
+    // Scaled to zero: this plane runs replicas, and these need none.
+    const Endpoint other = UiTest::create(m_plane->service(), u"other-"_s + kind.toLower(), u"iris-v1"_s, 0);
+    const Endpoint endpoint = UiTest::create(m_plane->service(), u"open-"_s + kind.toLower(), u"iris-v1"_s, 0);
     MainWindow window(*m_plane);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -319,7 +320,7 @@ void TestDesktopNotifications::crashedReplicaNotifiesAndOpensItsError()
     window.showView(MainWindow::View::Tokens);
 
     NotificationChannel desktop;
-    desktop.name = u"this desktop"_s;
+    desktop.name = u"this-desktop"_s;
     desktop.kind = ChannelKind::Desktop;
     desktop.eventKinds = {u"Crashed"_s};
     auto added = m_plane->notifier()->addChannel(desktop);
