@@ -101,7 +101,7 @@ void DesktopNotifier::setTray(QSystemTrayIcon *tray)
 void DesktopNotifier::show(const NotificationEvent &event)
 {
     if (!m_bus.isConnected()) {
-        fallBack(event, tr("no session bus"));
+        fallBack(event, QStringLiteral("no session bus"));
         return;
     }
     QDBusMessage notify = QDBusMessage::createMethodCall(kService, kPath, kInterface, QStringLiteral("Notify"));

@@ -159,7 +159,7 @@ QWidget *NotificationSettingsPage::createRules(QAbstractItemModel &endpoints)
     m_threshold->setObjectName(QStringLiteral("ruleThreshold"));
     // Negative thresholds reach the plane, which refuses them with its own error.
     m_threshold->setRange(-1e9, 1e9);
-    m_threshold->setDecimals(3);
+    m_threshold->setDecimals(2);
     m_threshold->setValue(200);
     m_forLabel = new QLabel(m_ruleBox);
     m_forSeconds = new QSpinBox(m_ruleBox);
@@ -191,8 +191,14 @@ QWidget *NotificationSettingsPage::createRules(QAbstractItemModel &endpoints)
     form->addWidget(m_addRule);
     form->addStretch(1);
     form->addWidget(m_removeRule);
+    m_ruleEndpointLabel = new QLabel(m_ruleBox);
+    m_ruleEndpointLabel->setBuddy(m_ruleEndpoint);
+    auto *endpointRow = new QHBoxLayout;
+    endpointRow->addWidget(m_ruleEndpointLabel);
+    endpointRow->addWidget(m_ruleEndpoint, 1);
+    endpointRow->addStretch(2);
     auto *layout = new QVBoxLayout(m_ruleBox);
-    layout->addWidget(m_ruleEndpoint);
+    layout->addLayout(endpointRow);
     layout->addWidget(m_ruleTable, 1);
     layout->addLayout(form);
     layout->addWidget(m_ruleError);
@@ -216,6 +222,7 @@ void NotificationSettingsPage::retranslate()
     m_removeChannel->setText(tr("Remove…"));
     m_deliveryBox->setTitle(tr("Deliveries"));
     m_ruleBox->setTitle(tr("Alert rules"));
+    m_ruleEndpointLabel->setText(tr("&Endpoint"));
     m_ruleFormLabel->setText(tr("Alert when"));
     m_forLabel->setText(tr("for"));
     m_forSeconds->setSuffix(tr(" s"));

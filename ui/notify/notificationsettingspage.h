@@ -99,6 +99,7 @@ private:
     QGroupBox *m_deliveryBox = nullptr;
     QTableView *m_deliveryTable = nullptr;
     QGroupBox *m_ruleBox = nullptr;
+    QLabel *m_ruleEndpointLabel = nullptr;
     EndpointSelector *m_ruleEndpoint = nullptr;
     QUuid m_rulesOf;
     QTableView *m_ruleTable = nullptr;
