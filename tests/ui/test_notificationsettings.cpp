@@ -57,6 +57,7 @@ private Q_SLOTS:
 
     void webhookAddedByClicksAndTested();
     void badUrlIsRefusedAndNothingIsStored();
+    void channelsChangedElsewhereShowWhenThePageComesUp();
     void removeAsksThenTheChannelIsGone();
     void alertRulesAreAddedAndRemoved();
 
@@ -228,6 +229,29 @@ void TestNotificationSettings::badUrlIsRefusedAndNothingIsStored()
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
     dialog->reject();
     QTRY_VERIFY(!page()->channelDialog());
+}
+
+// As `ctl notifications add` would: the page asks again each time it is shown.
+void TestNotificationSettings::channelsChangedElsewhereShowWhenThePageComesUp()
+{
+    QCOMPARE(page()->channelModel()->rowCount(), 1);
+    NotificationChannel command;
+    command.name = u"pager"_s;
+    command.kind = ChannelKind::Command;
+    command.argv = {u"/bin/true"_s};
+    const auto added = m_plane->notifier()->addChannel(command);
+    QVERIFY2(added, added ? "" : UiTest::why(added.error()).constData());
+    m_dialog->showPage(SettingsDialog::Page::General);
+    m_dialog->showPage(SettingsDialog::Page::Notifications);
+    QTRY_COMPARE(page()->channelModel()->rowCount(), 2);
+    QCOMPARE(page()->channelModel()->index(page()->channelModel()->rowOf(added->id), ChannelListModel::Target).data().toString(),
+             u"/bin/true"_s);
+
+    const auto removed = m_plane->notifier()->removeChannel(added->id);
+    QVERIFY2(removed, removed ? "" : UiTest::why(removed.error()).constData());
+    m_dialog->showPage(SettingsDialog::Page::General);
+    m_dialog->showPage(SettingsDialog::Page::Notifications);
+    QTRY_COMPARE(page()->channelModel()->rowCount(), 1);
 }
 
 void TestNotificationSettings::removeAsksThenTheChannelIsGone()

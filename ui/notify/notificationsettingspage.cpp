@@ -8,6 +8,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QShowEvent>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -211,6 +212,17 @@ void NotificationSettingsPage::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange)
         retranslate();
     QWidget::changeEvent(event);
+}
+
+void NotificationSettingsPage::showEvent(QShowEvent *event)
+{
+    // Channels and rules change through the API and ctl too, and the Notifier announces only
+    // deliveries: each time the page comes up it asks again.
+    if (!event->spontaneous()) {
+        reloadChannels();
+        showRules(m_ruleEndpoint->currentEndpoint());
+    }
+    QWidget::showEvent(event);
 }
 
 void NotificationSettingsPage::retranslate()
