@@ -14,6 +14,7 @@
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -157,6 +158,14 @@ void TestNotificationSettings::webhookAddedByClicksAndTested()
     ChannelDialog *dialog = openAddDialog();
     QVERIFY(dialog);
     QTest::keyClicks(dialog->nameField(), u"on-call"_s);
+    // A command's fields: a program and its arguments, one a line.
+    dialog->kindBox()->setCurrentIndex(dialog->kindBox()->findData(int(ChannelKind::Command)));
+    QVERIFY(dialog->programField()->isVisible());
+    QVERIFY(!dialog->urlField()->isVisible());
+    QTest::keyClicks(dialog->programField(), u"/usr/local/bin/page-oncall"_s);
+    dialog->argumentsField()->setPlainText(u"--team\nserving"_s);
+    const QString command = UiTest::saveScreenshot(*dialog, u"notification-channel-dialog-command"_s);
+    QVERIFY2(command.isEmpty(), qPrintable(command));
     dialog->kindBox()->setCurrentIndex(dialog->kindBox()->findData(int(ChannelKind::Webhook)));
     QVERIFY(dialog->urlField()->isVisible());
     QVERIFY(!dialog->programField()->isVisible());
