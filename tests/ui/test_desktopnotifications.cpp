@@ -110,6 +110,7 @@ private Q_SLOTS:
 
     void notifyCarriesTheEvent();
     void clickOpensTheEventOnlyFromTheService();
+    void rememberedNotificationsAreBounded();
     void withoutAServiceNothingIsShownAndTheLogSaysSo();
     void openEventShowsTheRightView_data();
     void openEventShowsTheRightView();
@@ -243,6 +244,30 @@ void TestDesktopNotifications::clickOpensTheEventOnlyFromTheService()
     // Closed, it is forgotten: a late click on it opens nothing.
     m_service->emitSignal(u"NotificationClosed"_s, id, 2u);
     QTRY_COMPARE_WITH_TIMEOUT(notifier.remembered(), 0, kWaitMs);
+}
+
+// A service that never closes its notifications must not grow what the console keeps: the
+// oldest is forgotten, and a click on it opens nothing.
+void TestDesktopNotifications::rememberedNotificationsAreBounded()
+{
+    const QDBusConnection bus = QDBusConnection::connectToBus(m_address, u"console"_s);
+    DesktopNotifier notifier(bus);
+    QSignalSpy shown(&notifier, &DesktopNotifier::shown);
+    QSignalSpy opened(&notifier, &DesktopNotifier::openRequested);
+    const int count = DesktopNotifier::MaxRemembered + 5;
+    for (int i = 0; i < count; ++i) {
+        NotificationEvent event = sample(NotificationSeverity::Info, 1);
+        event.title = u"event %1"_s.arg(i);
+        notifier.show(event);
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(int(shown.size()), count, kWaitMs);
+    QCOMPARE(notifier.remembered(), DesktopNotifier::MaxRemembered);
+
+    // The first one is forgotten; the newest still opens (in that order on the bus).
+    m_service->emitSignal(u"ActionInvoked"_s, m_service->calls.first().id, u"default"_s);
+    m_service->emitSignal(u"ActionInvoked"_s, m_service->calls.last().id, u"default"_s);
+    QVERIFY(opened.wait(kWaitMs));
+    QCOMPARE(opened.first().first().value<NotificationEvent>().title, u"event %1"_s.arg(count - 1));
 }
 
 void TestDesktopNotifications::withoutAServiceNothingIsShownAndTheLogSaysSo()
