@@ -20,6 +20,8 @@ packages=(
     clang-14 libclang-rt-14-dev
     # GCC 12's sanitizer runtimes (g++ pulls them in already; named for the asan and tsan stages).
     libasan8 libubsan1 libtsan2
+    # The desktop-notification suite starts a private session bus of its own.
+    dbus-daemon
 )
 
 install_packages() {

@@ -2,6 +2,7 @@
 
 #include <QAction>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QHeaderView>
 #include <QLabel>
@@ -13,6 +14,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
@@ -44,6 +46,10 @@
 #include "ui/tokens/tokenview.h"
 #include "ui/trylab/simulatorpanel.h"
 #include "ui/trylab/trypanel.h"
+#include "notify/notificationtypes.h"
+#include "ui/errors/errorfiltermodel.h"
+#include "ui/notify/desktopnotifier.h"
+#include "ui/notify/trayicon.h"
 
 namespace ServeDeck {
 
@@ -105,6 +111,26 @@ MainWindow::MainWindow(ControlClient &client, QWidget *parent)
         Qt::QueuedConnection);
     buildUi();
     restoreSettings();
+
+    // Notifications: the tray where the desktop has one, the desktop notifier on the session bus.
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_trayIcon = new TrayIcon(*m_model, this);
+        connect(m_trayIcon, &TrayIcon::showWindowRequested, this, [this] {
+            setWindowState(windowState() & ~Qt::WindowMinimized);
+            show();
+            raise();
+            activateWindow();
+        });
+        connect(m_trayIcon, &TrayIcon::openRequested, this, &MainWindow::openEvent);
+        connect(m_trayIcon, &TrayIcon::settingsRequested, this, &MainWindow::openNotificationSettings);
+        connect(m_trayIcon, &TrayIcon::quitRequested, this, &QWidget::close);
+    }
+    createDesktopNotifier(new DesktopNotifier(this));
+    connect(&m_client, &ControlClient::notificationRaised, this, [this](const NotificationEvent &event) {
+        m_desktopNotifier->show(event);
+        if (m_trayIcon)
+            m_trayIcon->remember(event);
+    });
 }
 
 MainWindow::MainWindow(ControlPlane &plane, QWidget *parent)
@@ -152,6 +178,9 @@ void MainWindow::buildUi()
     connect(m_errors->errorModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateErrorTab);
     connect(m_errors->errorModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateErrorTab);
     updateErrorTab();
+    // An error opened from a notification before its record was in the view is selected on arrival.
+    connect(m_errors->errorModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::selectPendingError);
+    connect(m_errors->errorModel(), &QAbstractItemModel::modelReset, this, &MainWindow::selectPendingError);
 
     const PlaneFacts &facts = m_client.facts();
     const QString api = facts.apiAddress.isEmpty() ? tr("off") : facts.apiAddress;
@@ -451,12 +480,82 @@ void MainWindow::openSettings()
     // One at a time; it follows language changes itself and outlives the rebuilds they cause.
     static QPointer<SettingsDialog> open;
     if (!open) {
-        open = new SettingsDialog(this, &m_client);
+        open = new SettingsDialog(this, &m_client, m_model);
         open->setAttribute(Qt::WA_DeleteOnClose);
     }
     open->show();
     open->raise();
     open->activateWindow();
+}
+
+void MainWindow::openNotificationSettings()
+{
+    openSettings();
+    if (auto *dialog = findChild<SettingsDialog *>())
+        dialog->showPage(SettingsDialog::Page::Notifications);
+}
+
+void MainWindow::createDesktopNotifier(DesktopNotifier *notifier)
+{
+    delete m_desktopNotifier;
+    m_desktopNotifier = notifier;
+    if (m_trayIcon)
+        m_desktopNotifier->setTray(m_trayIcon->icon());
+    connect(m_desktopNotifier, &DesktopNotifier::openRequested, this, &MainWindow::openEvent);
+}
+
+void MainWindow::setNotificationBus(const QDBusConnection &bus)
+{
+    createDesktopNotifier(new DesktopNotifier(bus, this));
+}
+
+void MainWindow::openEvent(const NotificationEvent &event)
+{
+    setWindowState(windowState() & ~Qt::WindowMinimized);
+    show();
+    raise();
+    activateWindow();
+    if (event.errorId != 0) {
+        // Only the endpoint and the type narrow the list: a search or a time range left from
+        // earlier must not hide the record.
+        m_errors->searchField()->clear();
+        m_errors->rangeFilter()->setCurrentIndex(0);
+        m_errors->typeFilter()->setCurrentIndex(0);
+        m_errors->endpointSelector()->setCurrentEndpoint(event.endpointId);
+        showView(View::Errors);
+        m_pendingErrorId = event.errorId;
+        selectPendingError();
+        return;
+    }
+    if (event.kind == QLatin1String("AgentLost") || event.kind == QLatin1String("AgentRejoined")) {
+        showView(View::Agents);
+        return;
+    }
+    if (!event.endpointId.isNull())
+        m_detail->endpointSelector()->setCurrentEndpoint(event.endpointId);
+    showView(View::Detail);
+}
+
+void MainWindow::selectPendingError()
+{
+    if (m_pendingErrorId == 0)
+        return;
+    ErrorListModel *model = m_errors->errorModel();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const ErrorRecord &record = model->record(row);
+        if (record.id != m_pendingErrorId)
+            continue;
+        m_pendingErrorId = 0;
+        const int type = m_errors->typeFilter()->findData(record.type);
+        if (type >= 0)
+            m_errors->typeFilter()->setCurrentIndex(type);
+        const QModelIndex shown = m_errors->filterModel()->mapFromSource(model->index(row, 0));
+        if (shown.isValid()) {
+            m_errors->table()->selectRow(shown.row());
+            m_errors->table()->scrollTo(shown);
+        }
+        return;
+    }
 }
 
 void MainWindow::newEndpoint()

@@ -5,6 +5,7 @@
 #include <QUuid>
 
 class QAction;
+class QDBusConnection;
 class QLabel;
 class QLineEdit;
 class QSortFilterProxyModel;
@@ -25,6 +26,9 @@ class MetricsHistory;
 class TokenView;
 class SimulatorPanel;
 class TryPanel;
+class DesktopNotifier;
+class TrayIcon;
+struct NotificationEvent;
 
 class MainWindow final : public QMainWindow
 {
@@ -70,6 +74,18 @@ public:
     QUuid selectedEndpoint() const;
     void selectEndpoint(const QUuid &id);
 
+    // Desktop notifications and the tray: the notifier shows what the plane raises for Desktop
+    // channels; its click (or the tray menu's) opens the event here.
+    DesktopNotifier *desktopNotifier() const { return m_desktopNotifier; }
+    // Null where the desktop has no tray (the offscreen platform has none).
+    TrayIcon *trayIcon() const { return m_trayIcon; }
+    // Desktop notifications through another bus than the session's (tests: a private one).
+    void setNotificationBus(const QDBusConnection &bus);
+    // Brings the window up on what the event is about: its error record (Errors, filtered to its
+    // endpoint and type, the record selected), the Agents view for an agent, else the endpoint's Details.
+    void openEvent(const ServeDeck::NotificationEvent &event);
+    void openNotificationSettings();
+
 protected:
     void closeEvent(QCloseEvent *event) override;
     void changeEvent(QEvent *event) override;
@@ -94,6 +110,8 @@ private:
     void updateErrorTab();
     void saveSettings() const;
     void restoreSettings();
+    void createDesktopNotifier(DesktopNotifier *notifier);
+    void selectPendingError();
 
     ControlClient &m_client;
     EndpointListModel *m_model;
@@ -122,6 +140,9 @@ private:
     QAction *m_detailAction = nullptr;
     QAction *m_settingsAction = nullptr;
     bool m_retranslatePending = false;
+    DesktopNotifier *m_desktopNotifier = nullptr;
+    TrayIcon *m_trayIcon = nullptr;
+    qint64 m_pendingErrorId = 0;  // opened before its record reached the Errors view
 };
 
 } // namespace ServeDeck

@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "plane/controlclient.h"
@@ -15,10 +16,11 @@
 
 #include "ui/common/appearance.h"
 #include "ui/common/theme.h"
+#include "ui/notify/notificationsettingspage.h"
 
 namespace ServeDeck {
 
-SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client)
+SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client, QAbstractItemModel *endpoints)
     : QDialog(parent)
     , m_languageLabel(new QLabel(this))
     , m_language(new QComboBox(this))
@@ -34,6 +36,8 @@ SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client)
     , m_retentionApply(new QPushButton(m_retention))
     , m_retentionError(new QLabel(m_retention))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Close, this))
+    , m_pages(new QTabWidget(this))
+    , m_general(new QWidget(m_pages))
 {
     m_language->setObjectName(QStringLiteral("language"));
     m_theme->setObjectName(QStringLiteral("theme"));
@@ -52,7 +56,7 @@ SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client)
     auto *form = new QFormLayout;
     form->addRow(m_languageLabel, m_language);
     form->addRow(m_themeLabel, m_theme);
-    auto *layout = new QVBoxLayout(this);
+    auto *layout = new QVBoxLayout(m_general);
     layout->addLayout(form);
     layout->addWidget(m_error);
 
@@ -87,7 +91,14 @@ SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client)
             });
     }
     layout->addStretch(1);
-    layout->addWidget(m_buttons);
+    m_pages->addTab(m_general, QString());
+    if (m_client && endpoints) {
+        m_notifications = new NotificationSettingsPage(*m_client, *endpoints, m_pages);
+        m_pages->addTab(m_notifications, QString());
+    }
+    auto *dialogLayout = new QVBoxLayout(this);
+    dialogLayout->addWidget(m_pages, 1);
+    dialogLayout->addWidget(m_buttons);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
 
     m_language->setCurrentIndex(int(Appearance::language()));
@@ -115,6 +126,16 @@ void SettingsDialog::retranslate()
     m_retentionDaysLabel->setText(tr("Errors and scale events, &days"));
     m_retentionRowsLabel->setText(tr("At most, &rows per endpoint"));
     m_retentionApply->setText(tr("Apply"));
+    m_pages->setTabText(int(Page::General), tr("General"));
+    if (m_notifications)
+        m_pages->setTabText(int(Page::Notifications), tr("Notifications"));
+}
+
+void SettingsDialog::showPage(Page page)
+{
+    if (page == Page::Notifications && !m_notifications)
+        return;
+    m_pages->setCurrentIndex(int(page));
 }
 
 void SettingsDialog::applyRetention()

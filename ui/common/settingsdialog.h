@@ -2,26 +2,39 @@
 
 #include <QDialog>
 
+class QAbstractItemModel;
 class QComboBox;
 class QDialogButtonBox;
 class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace ServeDeck {
 
 class ControlClient;
+class NotificationSettingsPage;
 
-// Language and theme; each choice applies at once to every window and is remembered. With a
-// control plane: how long its errors and scale events are kept, applied by a button.
+// General: language and theme; each choice applies at once to every window and is remembered.
+// With a control plane: how long its errors and scale events are kept, applied by a button, and
+// (given the endpoint list too) a Notifications page: channels, deliveries and alert rules.
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SettingsDialog)
 
 public:
-    explicit SettingsDialog(QWidget *parent = nullptr, ControlClient *client = nullptr);
+    enum class Page { General, Notifications };
+
+    // endpoints: an EndpointListModel, for the Notifications page.
+    explicit SettingsDialog(QWidget *parent = nullptr, ControlClient *client = nullptr,
+                            QAbstractItemModel *endpoints = nullptr);
+
+    QTabWidget *pages() const { return m_pages; }
+    // Null without a plane and its endpoint list.
+    NotificationSettingsPage *notificationsPage() const { return m_notifications; }
+    void showPage(Page page);
 
     QComboBox *languageBox() const { return m_language; }
     QSpinBox *retentionDaysBox() const { return m_retentionDays; }
@@ -54,6 +67,9 @@ private:
     QPushButton *m_retentionApply;
     QLabel *m_retentionError;
     QDialogButtonBox *m_buttons;
+    QTabWidget *m_pages;
+    QWidget *m_general;
+    NotificationSettingsPage *m_notifications = nullptr;
 };
 
 } // namespace ServeDeck
