@@ -242,13 +242,14 @@ Result<int> Repository::compactUsageSamples(const QDateTime &now, const UsageRet
             QStringLiteral(
                 "INSERT OR REPLACE INTO usage_samples(endpoint_id, start, seconds, requests, errors,"
                 " requests_per_second, p95_ms, replicas, desired_replicas, cpu_percent, gpu_percent)"
-                " SELECT m.endpoint_id, (m.start / ?1) * ?1 AS hour, 3600, SUM(m.requests), SUM(m.errors),"
+                " SELECT m.endpoint_id, (m.start / ?) * ? AS hour, 3600, SUM(m.requests), SUM(m.errors),"
                 " AVG(m.requests_per_second), MAX(m.p95_ms), AVG(m.replicas),"
                 " (SELECT l.desired_replicas FROM usage_samples l WHERE l.endpoint_id = m.endpoint_id AND l.seconds = 60"
-                "  AND l.start >= (m.start / ?1) * ?1 AND l.start < (m.start / ?1) * ?1 + ?1 ORDER BY l.start DESC LIMIT 1),"
+                "  AND l.start >= (m.start / ?) * ? AND l.start < (m.start / ?) * ? + ? ORDER BY l.start DESC LIMIT 1),"
                 " AVG(m.cpu_percent), AVG(m.gpu_percent)"
-                " FROM usage_samples m WHERE m.seconds = 60 AND m.start < ?2 GROUP BY m.endpoint_id, hour"),
-            {hourMs, minuteCut});
+                " FROM usage_samples m WHERE m.seconds = 60 AND m.start < ? GROUP BY m.endpoint_id, hour"),
+            // Positional: Qt's SQLite driver does not take SQLite's numbered parameters.
+            {hourMs, hourMs, hourMs, hourMs, hourMs, hourMs, hourMs, minuteCut});
         if (!rolled)
             return rolled.error();
         auto minutes = exec(m_connectionName, QStringLiteral("DELETE FROM usage_samples WHERE seconds = 60 AND start < ?"),
