@@ -38,6 +38,9 @@ int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QStr
 // app/ctlsimulate.cpp
 int runCtlSimulate(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                    const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlusage.cpp
+int runCtlUsage(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -1098,6 +1101,13 @@ const QList<Verb> &verbs()
          "send it traffic in a pattern until Ctrl-C or --duration, a line per tick",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlSimulate(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"usage",
+         "usage SVC [--since 7d|24h|ISO] [--json|--csv]\n"
+         "usage prices [--cpu-hour X|none] [--gpu-hour Y|none] [--currency EUR]",
+         "replica-, CPU- and GPU-hours, requests and cost per revision; the prices",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlUsage(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

@@ -310,6 +310,9 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"POST", "/v1/services/{svc}/rollouts/{rollout}/abort", &S::abortRollout, false},
             {"POST", "/v1/services/{svc}/rollouts/{rollout}/rollback", &S::rollbackRollout, false},
             {"PUT", "/v1/services/{svc}/rollouts/{rollout}/weight", &S::setRolloutWeight, false},
+            {"GET", "/v1/services/{svc}/usage", &S::usage, false},
+            {"GET", "/v1/usage/prices", &S::usagePrices, false},
+            {"PUT", "/v1/usage/prices", &S::setUsagePrices, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
@@ -954,6 +957,22 @@ QByteArray ControlApiServer::metricsText()
     for (auto it = m_responsesByStatus.cbegin(); it != m_responsesByStatus.cend(); ++it)
         out += "servedeck_api_responses_total{code=\"" + QByteArray::number(it.key()) + "\"} " + QByteArray::number(it.value()) + '\n';
     return out;
+}
+
+// Usage and cost: Call is this file's, so the rows forward what controlapiserver_usage.cpp needs.
+HttpResponse ControlApiServer::usage(const Call &call)
+{
+    return usageReport(call.request, call.svc());
+}
+
+HttpResponse ControlApiServer::usagePrices(const Call &)
+{
+    return currentUsagePrices();
+}
+
+HttpResponse ControlApiServer::setUsagePrices(const Call &call)
+{
+    return replaceUsagePrices(call.request);
 }
 
 } // namespace ServeDeck

@@ -32,6 +32,8 @@
 #include "store/repository.h"
 #include "plane/agenttlskeystore.h"
 #include "plane/planelog.h"
+#include "usage/usageledger.h"
+#include "usage/usagerecorder.h"
 
 namespace ServeDeck {
 
@@ -88,6 +90,9 @@ ControlPlane::~ControlPlane()
 {
     // Stop deciding before stopping replicas: a reconciler still running during shutdown would
     // replace every replica the shutdown stops; nor may the autoscaler ask for new ones.
+    // Usage accounting stops first: what stopping replicas changes from here on is not counted.
+    m_usageRecorder.reset();
+    m_usageLedger.reset();
     delete m_autoscaleTick;
     m_autoscaleTick = nullptr;
     delete m_rollouts;
@@ -404,6 +409,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
 
     if (auto wired = startAutoscaling(); !wired)
         return wired.error();
+    if (auto usage = startUsage(); !usage)
+        return usage.error();
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);

@@ -28,6 +28,8 @@ class Reconciler;
 class RolloutController;
 class Repository;
 class TokenSigner;
+class UsageLedger;
+class UsageRecorder;
 
 struct ControlPlaneOptions
 {
@@ -105,6 +107,7 @@ private:
     void wireAgentCredentials();
     Result<Done> startAutoscaling();
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
+    Result<Done> startUsage();  // controlplane_usage.cpp
 
     // First member, so released last: no second plane may start while this one still stops replicas.
     DataDirLock m_lock;
@@ -128,6 +131,9 @@ private:
     EndpointMetricsSampler *m_metrics = nullptr;
     Autoscaler *m_autoscaler = nullptr;
     QTimer *m_autoscaleTick = nullptr;
+    // Usage accounting (core/usage): released first in the destructor, before what feeds them.
+    std::unique_ptr<UsageLedger> m_usageLedger;
+    std::unique_ptr<UsageRecorder> m_usageRecorder;
 };
 
 } // namespace ServeDeck

@@ -13,6 +13,10 @@ namespace ServeDeck {
 struct UsageReading
 {
     QDateTime time;
+    // Cumulative, as the proxy counts them over the endpoint's routes since the plane started:
+    // what the samples count. They shrink when a route's counters go; then the rates count.
+    qint64 requestsTotal = 0;
+    qint64 errorsTotal = 0;
     double requestsPerSecond = 0;
     double errorRate = 0;  // errors / requests within the interval
     std::optional<double> p95Ms;

@@ -38,6 +38,14 @@ UsageRecorder::UsageRecorder(Repository &repository, Clock &clock)
 
 Result<Done> UsageRecorder::record(const QHash<QUuid, UsageReading> &readings)
 {
+    return record([&readings](const QUuid &id) {
+        const auto it = readings.constFind(id);
+        return it == readings.cend() ? std::optional<UsageReading>() : std::optional<UsageReading>(*it);
+    });
+}
+
+Result<Done> UsageRecorder::record(const ReadingSource &readings)
+{
     const QDateTime now = m_clock.now();
     auto counts = m_repository.endpointRouteCounts();
     if (!counts)
@@ -54,15 +62,27 @@ Result<Done> UsageRecorder::record(const QHash<QUuid, UsageReading> &readings)
             open = m_open.insert(c.id, b);
         }
         Bucket &b = *open;
-        const UsageReading r = readings.value(c.id);
+        const std::optional<UsageReading> reading = readings ? readings(c.id) : std::nullopt;
+        const UsageReading r = reading.value_or(UsageReading());
         const double rps = finiteOrZero(r.requestsPerSecond);
-        // The requests of the interval since this endpoint's previous reading, in this minute.
-        const QDateTime previous = m_previous.value(c.id);
-        const double seconds = previous.isValid() && previous < now ? double(previous.msecsTo(now)) / 1000.0 : 0.0;
-        const qint64 requests = std::llround(rps * seconds);
-        b.sample.requests += requests;
-        b.sample.errors += std::llround(double(requests) * std::clamp(finiteOrZero(r.errorRate), 0.0, 1.0));
-        m_previous.insert(c.id, now);
+        // The requests since this endpoint's previous reading, in this minute: the growth of the
+        // proxy's counters (which started with this plane, at 0), so a route's first requests
+        // count too; where they shrank (a route's counters went), the rate over the interval.
+        // No reading: nothing known of this pass, the counters' last values stand.
+        if (reading) {
+            Totals &previous = m_previous[c.id];
+            qint64 requests = r.requestsTotal - previous.requests;
+            qint64 errors = r.errorsTotal - previous.errors;
+            if (requests < 0 || errors < 0) {
+                const double seconds =
+                    previous.time.isValid() && previous.time < now ? double(previous.time.msecsTo(now)) / 1000.0 : 0.0;
+                requests = std::llround(rps * seconds);
+                errors = std::llround(double(requests) * std::clamp(finiteOrZero(r.errorRate), 0.0, 1.0));
+            }
+            b.sample.requests += requests;
+            b.sample.errors += std::min(errors, requests);
+            previous = {now, std::max<qint64>(0, r.requestsTotal), std::max<qint64>(0, r.errorsTotal)};
+        }
         ++b.readings;
         b.rpsSum += rps;
         b.replicasSum += c.healthy;

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <functional>
+#include <optional>
+
 #include <QDateTime>
 #include <QHash>
 #include <QUuid>
@@ -24,8 +27,12 @@ class UsageRecorder final
 public:
     UsageRecorder(Repository &repository, Clock &clock);
 
-    // One sampler pass: the readings by endpoint (an endpoint without one served nothing). Reads
-    // each live endpoint's healthy and desired replica counts from the store.
+    // An endpoint's reading from the sampler's last pass; none: it served nothing.
+    using ReadingSource = std::function<std::optional<UsageReading>(const QUuid &endpointId)>;
+
+    // One sampler pass. Reads each live endpoint's healthy and desired replica counts from the
+    // store and asks `readings` for its load.
+    Result<Done> record(const ReadingSource &readings);
     Result<Done> record(const QHash<QUuid, UsageReading> &readings);
     // Writes the minutes that have closed by now (record() does it too).
     Result<Done> flush();
@@ -47,7 +54,13 @@ private:
     Repository &m_repository;
     Clock &m_clock;
     QHash<QUuid, Bucket> m_open;        // by endpoint: the minute being filled
-    QHash<QUuid, QDateTime> m_previous;  // by endpoint: its previous reading's time
+    struct Totals
+    {
+        QDateTime time;
+        qint64 requests = 0;
+        qint64 errors = 0;
+    };
+    QHash<QUuid, Totals> m_previous;  // by endpoint: its previous reading
     QDateTime m_compactedHour;
 };
 

@@ -72,7 +72,80 @@ QString csvRow(const QString &revision, const QString &numberText, const QString
     return fields.join(u',') + u'\n';
 }
 
+// Strict reading of what figuresJson() wrote.
+std::optional<double> optionalDouble(const QJsonValue &v)
+{
+    return v.isDouble() ? std::optional<double>(v.toDouble()) : std::nullopt;
+}
+
+std::optional<qint64> optionalInteger(const QJsonValue &v)
+{
+    return v.isDouble() ? std::optional<qint64>(v.toInteger()) : std::nullopt;
+}
+
+bool figuresFrom(const QJsonObject &o, UsageFigures &f)
+{
+    for (const char *key : {"replica_hours", "cpu_hours", "memory_gib_hours"}) {
+        if (!o.value(QLatin1String(key)).isDouble())
+            return false;
+    }
+    f.replicaHours = o.value(QStringLiteral("replica_hours")).toDouble();
+    f.cpuHours = o.value(QStringLiteral("cpu_hours")).toDouble();
+    f.memoryGiBHours = o.value(QStringLiteral("memory_gib_hours")).toDouble();
+    const QJsonObject gpus = o.value(QStringLiteral("gpu_hours_by_device")).toObject();
+    for (auto it = gpus.begin(); it != gpus.end(); ++it) {
+        if (!it.value().isDouble())
+            return false;
+        f.gpuHoursByDevice.insert(it.key(), it.value().toDouble());
+    }
+    f.requests = optionalInteger(o.value(QStringLiteral("requests")));
+    f.errors = optionalInteger(o.value(QStringLiteral("errors")));
+    f.cost = optionalDouble(o.value(QStringLiteral("cost")));
+    return true;
+}
+
 } // namespace
+
+Result<UsageReport> UsageReport::fromJson(const QJsonObject &json)
+{
+    const auto bad = [] { return makeError(ErrorType::InvalidArgument, QStringLiteral("not a usage report")); };
+    UsageReport r;
+    r.endpointId = QUuid::fromString(json.value(QStringLiteral("endpoint_id")).toString());
+    r.endpointName = json.value(QStringLiteral("endpoint")).toString();
+    r.since = QDateTime::fromString(json.value(QStringLiteral("since")).toString(), Qt::ISODate);
+    r.until = QDateTime::fromString(json.value(QStringLiteral("until")).toString(), Qt::ISODate);
+    const QJsonObject prices = json.value(QStringLiteral("prices")).toObject();
+    r.prices.cpuHour = optionalDouble(prices.value(QStringLiteral("cpu_hour")));
+    r.prices.gpuHour = optionalDouble(prices.value(QStringLiteral("gpu_hour")));
+    r.prices.currency = prices.value(QStringLiteral("currency")).toString();
+    if (!json.value(QStringLiteral("revisions")).isArray() || !figuresFrom(json.value(QStringLiteral("total")).toObject(), r.total))
+        return bad();
+    const QJsonArray rows = json.value(QStringLiteral("revisions")).toArray();
+    for (const QJsonValue &v : rows) {
+        const QJsonObject o = v.toObject();
+        UsageRevisionRow row;
+        row.revisionId = QUuid::fromString(o.value(QStringLiteral("revision_id")).toString());
+        row.number = o.value(QStringLiteral("revision")).toInt();
+        row.modelVersion = o.value(QStringLiteral("model_version")).toString();
+        if (!figuresFrom(o, row.figures))
+            return bad();
+        r.revisions.append(row);
+    }
+    const QJsonObject how = json.value(QStringLiteral("hour_of_week")).toObject();
+    r.timeZone = how.value(QStringLiteral("time_zone")).toString();
+    r.weeks = how.value(QStringLiteral("weeks")).toInt(1);
+    const QJsonArray rps = how.value(QStringLiteral("requests_per_second")).toArray();
+    const QJsonArray replicas = how.value(QStringLiteral("replicas")).toArray();
+    const QJsonArray samples = how.value(QStringLiteral("samples")).toArray();
+    if (rps.size() != kHoursOfWeek || replicas.size() != kHoursOfWeek || samples.size() != kHoursOfWeek)
+        return bad();
+    for (int i = 0; i < kHoursOfWeek; ++i) {
+        r.requestsPerSecondByHour.append(optionalDouble(rps[i]));
+        r.replicasByHour.append(optionalDouble(replicas[i]));
+        r.samplesByHour.append(samples[i].toInt());
+    }
+    return r;
+}
 
 double UsageFigures::gpuHours() const
 {

@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QUuid>
 
+#include "domain/result.h"
 #include "domain/usageprices.h"
 
 namespace ServeDeck {
@@ -57,6 +58,9 @@ struct UsageReport
     QList<int> samplesByHour;
 
     QJsonObject toJson() const;
+    // What toJson() wrote, read back (a client's CSV from the API's JSON); InvalidArgument for
+    // anything else.
+    static Result<UsageReport> fromJson(const QJsonObject &json);
     // One row per revision and one "total" row; what the REST route and the console export.
     QByteArray toCsv() const;
 };

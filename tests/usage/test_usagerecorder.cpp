@@ -63,30 +63,33 @@ QList<UsageSample> TestUsageRecorder::stored(const QUuid &endpointId)
 void TestUsageRecorder::minuteSamplesFromReadings()
 {
     UsageRecorder recorder(*m_repository, *m_clock);
-    // A reading every 10 s: 5 requests/s, a tenth of them errors, p95 climbing.
+    // A reading every 10 s: 50 more requests each time (the proxy's counters, from 0 when the
+    // plane started), a tenth of them errors, p95 climbing.
     for (int i = 0; i < 6; ++i) {
         UsageReading r;
         r.time = m_clock->now();
+        r.requestsTotal = 50 * (i + 1);
+        r.errorsTotal = 5 * (i + 1);
         r.requestsPerSecond = 5;
         r.errorRate = 0.1;
         r.p95Ms = 100 + 10 * i;
         r.cpuPercent = i % 2 == 0 ? 20 : 40;
-        require(recorder.record({{m_endpoint.id, r}}), "record");
+        require(recorder.record(QHash<QUuid, UsageReading>{{m_endpoint.id, r}}), "record");
         m_clock->advance(10);
     }
     // The minute is still open: nothing written.
     QVERIFY(stored(m_endpoint.id).isEmpty());
 
     // The first reading of the next minute closes it.
-    require(recorder.record({}), "next minute");
+    require(recorder.record(QHash<QUuid, UsageReading>()), "next minute");
     const auto samples = stored(m_endpoint.id);
     QCOMPARE(samples.size(), 1);
     const UsageSample &s = samples[0];
     QCOMPARE(s.start, kT0);
     QCOMPARE(s.seconds, 60);
-    // The first reading has no interval before it: 5 intervals of 10 s at 5/s.
-    QCOMPARE(s.requests, 250);
-    QCOMPARE(s.errors, 25);
+    // Every request the counters grew by, the first reading's too.
+    QCOMPARE(s.requests, 300);
+    QCOMPARE(s.errors, 30);
     QCOMPARE(s.requestsPerSecond, 5.0);
     QVERIFY(s.p95Ms.has_value());
     QCOMPARE(*s.p95Ms, 150.0);
@@ -98,12 +101,27 @@ void TestUsageRecorder::minuteSamplesFromReadings()
 
     // A minute without a reading for the endpoint still gets its row: it served nothing.
     m_clock->advance(60);
-    require(recorder.record({}), "minute after");
+    require(recorder.record(QHash<QUuid, UsageReading>()), "minute after");
     const auto later = stored(m_endpoint.id);
     QCOMPARE(later.size(), 2);
     QCOMPARE(later[1].start, kT0.addSecs(60));
     QCOMPARE(later[1].requests, 0);
     QVERIFY(!later[1].p95Ms.has_value());
+
+    // Counters that shrank (a route went with its counts): the rate over the interval since the
+    // endpoint's last reading counts, 2/s for 80 s, not the negative difference nor the total.
+    m_clock->advance(10);
+    UsageReading shrunk;
+    shrunk.time = m_clock->now();
+    shrunk.requestsTotal = 100;
+    shrunk.requestsPerSecond = 2;
+    require(recorder.record(QHash<QUuid, UsageReading>{{m_endpoint.id, shrunk}}), "shrunk");
+    m_clock->advance(60);
+    require(recorder.record(QHash<QUuid, UsageReading>()), "closes it");
+    const auto last = stored(m_endpoint.id);
+    QCOMPARE(last.size(), 3);
+    QCOMPARE(last[2].requests, 160);
+    QCOMPARE(last[2].errors, 0);
 }
 
 void TestUsageRecorder::oldMinutesRollIntoHoursAndOldHoursGo()
@@ -142,7 +160,7 @@ void TestUsageRecorder::oldMinutesRollIntoHoursAndOldHoursGo()
     m_clock->set(now);
     UsageRecorder recorder(*m_repository, *m_clock);
     // The first pass of an hour compacts.
-    require(recorder.record({}), "record");
+    require(recorder.record(QHash<QUuid, UsageReading>()), "record");
     const auto after = stored(m_endpoint.id);
     QCOMPARE(after.size(), 3);
     QCOMPARE(after[0].start, kept.start);

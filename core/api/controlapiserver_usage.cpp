@@ -1,0 +1,107 @@
+// ControlApiServer: usage and cost. GET /v1/services/{svc}/usage[?since=7d|24h|ISO&format=json|csv],
+// GET and PUT /v1/usage/prices.
+#include "controlapiserver.h"
+
+#include <QJsonDocument>
+#include <QUrlQuery>
+
+#include "api/jsoncodec.h"
+#include "http/httpserver.h"
+#include "service/modelservingservice.h"
+#include "usage/usagereporter.h"
+
+namespace ServeDeck {
+
+namespace {
+
+HttpResponse usageFail(const ServiceError &error)
+{
+    return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
+}
+
+ServiceError badField(const QString &field, const QString &why)
+{
+    return makeError(ErrorType::InvalidArgument, QStringLiteral("%1: %2").arg(field, why),
+                     {{QStringLiteral("field"), field}});
+}
+
+QJsonObject pricesJson(const UsagePrices &prices)
+{
+    const auto price = [](const std::optional<double> &v) { return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null); };
+    return {{QStringLiteral("cpu_hour"), price(prices.cpuHour)},
+            {QStringLiteral("gpu_hour"), price(prices.gpuHour)},
+            {QStringLiteral("currency"), prices.currency}};
+}
+
+// A price: a number or null (none); anything else names its field.
+Result<std::optional<double>> priceField(const QJsonObject &body, const QString &field)
+{
+    const QJsonValue v = body.value(field);
+    if (v.isUndefined() || v.isNull())
+        return std::optional<double>();
+    if (!v.isDouble())
+        return badField(field, QStringLiteral("a number or null"));
+    return std::optional<double>(v.toDouble());
+}
+
+} // namespace
+
+HttpResponse ControlApiServer::usageReport(const HttpRequest &request, const QString &svc)
+{
+    const QUrlQuery &q = request.query;
+    const QString format = q.queryItemValue(QStringLiteral("format"));
+    if (!format.isEmpty() && format != u"json" && format != u"csv")
+        return usageFail(badField(QStringLiteral("format"), QStringLiteral("json or csv")));
+    const auto since = UsageReporter::parseSince(q.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded),
+                                                 QDateTime::currentDateTimeUtc());
+    if (!since)
+        return usageFail(since.error());
+    const Result<UsageReport> report = m_service.usage(svc, *since);
+    if (!report)
+        return usageFail(report.error());
+    if (format == u"csv")
+        return HttpResponse::text(200, report->toCsv(), "text/csv; charset=utf-8");
+    return HttpResponse::json(200, QJsonDocument(report->toJson()));
+}
+
+HttpResponse ControlApiServer::currentUsagePrices()
+{
+    const Result<UsagePrices> prices = m_service.usagePrices();
+    if (!prices)
+        return usageFail(prices.error());
+    return HttpResponse::json(200, QJsonDocument(pricesJson(*prices)));
+}
+
+// PUT replaces them all: a field left out is none.
+HttpResponse ControlApiServer::replaceUsagePrices(const HttpRequest &request)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return usageFail(makeError(ErrorType::InvalidArgument, QStringLiteral("the body must be a JSON object")));
+    const QJsonObject body = doc.object();
+    static const QStringList known{QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")};
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        if (!known.contains(it.key()))
+            return usageFail(badField(it.key().left(64), QStringLiteral("unknown field")));
+    }
+    UsagePrices prices;
+    auto cpu = priceField(body, QStringLiteral("cpu_hour"));
+    if (!cpu)
+        return usageFail(cpu.error());
+    auto gpu = priceField(body, QStringLiteral("gpu_hour"));
+    if (!gpu)
+        return usageFail(gpu.error());
+    prices.cpuHour = *cpu;
+    prices.gpuHour = *gpu;
+    const QJsonValue currency = body.value(QStringLiteral("currency"));
+    if (!currency.isUndefined() && !currency.isNull() && !currency.isString())
+        return usageFail(badField(QStringLiteral("currency"), QStringLiteral("a three-letter code")));
+    prices.currency = currency.toString();
+    const Result<UsagePrices> saved = m_service.setUsagePrices(prices);
+    if (!saved)
+        return usageFail(saved.error());
+    return HttpResponse::json(200, QJsonDocument(pricesJson(*saved)));
+}
+
+} // namespace ServeDeck
