@@ -192,12 +192,12 @@ void UsageView::showReport()
         return;
     }
     const UsageReport &r = *m_report;
-    m_summary->setText(tr("%1 replica-hours, %2 requests since %3. The heat map is the mean of the last %n week(s) "
-                          "by hour, in %4.",
-                          nullptr, r.weeks)
+    m_summary->setText(tr("%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the "
+                          "last %4 weeks, in %5.")
                            .arg(QLocale().toString(r.total.replicaHours, 'f', 2),
                                 QLocale().toString(r.total.requests.value_or(0)),
-                                QLocale().toString(r.since.toLocalTime(), QLocale::ShortFormat), r.timeZone));
+                                QLocale().toString(r.since.toLocalTime(), QLocale::ShortFormat), QString::number(r.weeks),
+                                r.timeZone));
     m_costModel->setReport(r);
     m_costTable->resizeColumnsToContents();
     showHeatMap();
