@@ -187,8 +187,8 @@ public:
     Result<Done> addUsageSamples(const QList<UsageSample> &samples);
     // Rolls minute samples older than the retention's minute period into hour samples (requests
     // and errors summed, means averaged, p95 the highest, desired the last), and deletes hour
-    // samples past its hour period; now: the age's reference. Whole hours only, so an hour is
-    // rolled up once. Answers how many rows went.
+    // samples and closed ledger intervals past its hour period; now: the age's reference. Whole
+    // hours only, so an hour is rolled up once. Answers how many rows went.
     Result<int> compactUsageSamples(const QDateTime &now, const UsageRetention &retention);
     // The end of the newest sample of any endpoint, if there is one.
     Result<std::optional<QDateTime>> lastUsageSampleEnd();

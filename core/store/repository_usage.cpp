@@ -262,7 +262,13 @@ Result<int> Repository::compactUsageSamples(const QDateTime &now, const UsageRet
                           {hourCut});
         if (!hours)
             return hours.error();
-        return gone + hours.value().numRowsAffected();
+        // The ledger is kept as long as the hours: a report cannot reach further back anyway.
+        auto ledger = exec(m_connectionName,
+                           QStringLiteral("DELETE FROM usage_intervals WHERE ended_at IS NOT NULL AND ended_at <= ?"),
+                           {hourCut});
+        if (!ledger)
+            return ledger.error();
+        return gone + hours.value().numRowsAffected() + ledger.value().numRowsAffected();
     });
 }
 

@@ -156,6 +156,21 @@ void TestUsageRecorder::oldMinutesRollIntoHoursAndOldHoursGo()
     kept.start = now.addDays(-89);
     samples << ancient << kept;
     require(m_repository->addUsageSamples(samples), "samples");
+    // Ledger intervals: one closed 91 days ago goes, one closed 89 days ago and an open one stay.
+    UsageInterval oldInterval;
+    oldInterval.routeId = QUuid::createUuid();
+    oldInterval.endpointId = m_endpoint.id;
+    oldInterval.cpuCores = 1;
+    oldInterval.start = now.addDays(-92);
+    oldInterval.end = now.addDays(-91);
+    UsageInterval keptInterval = oldInterval;
+    keptInterval.routeId = QUuid::createUuid();
+    keptInterval.end = now.addDays(-89);
+    UsageInterval openInterval = oldInterval;
+    openInterval.routeId = QUuid::createUuid();
+    openInterval.end = {};
+    for (const UsageInterval &i : {oldInterval, keptInterval, openInterval})
+        require(m_repository->openUsageInterval(i), "interval");
 
     m_clock->set(now);
     UsageRecorder recorder(*m_repository, *m_clock);
@@ -175,6 +190,10 @@ void TestUsageRecorder::oldMinutesRollIntoHoursAndOldHoursGo()
     QCOMPARE(hour.replicas, 2.0);
     QCOMPARE(hour.desiredReplicas, 3);
     QCOMPARE(after[2], recent);
+    const auto intervals = require(m_repository->usageIntervals(m_endpoint.id, now.addDays(-400), now), "intervals");
+    QCOMPARE(intervals.size(), 2);
+    QCOMPARE(intervals[0].routeId, keptInterval.routeId);
+    QCOMPARE(intervals[1].routeId, openInterval.routeId);
 
     // Compacting again changes nothing.
     QCOMPARE(require(recorder.compact(), "again"), 0);
