@@ -1104,8 +1104,9 @@ const QList<Verb> &verbs()
          }},
         {"usage",
          "usage SVC [--since 7d|24h|ISO] [--json|--csv]\n"
-         "usage prices [--cpu-hour X|none] [--gpu-hour Y|none] [--currency EUR]",
-         "replica-, CPU- and GPU-hours, requests and cost per revision; the prices",
+         "usage prices [--cpu-hour X|none] [--gpu-hour Y|none] [--currency EUR]\n"
+         "usage retention [--minute-days N] [--hour-days N]",
+         "replica-, CPU- and GPU-hours, requests and cost per revision; prices; sample retention",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlUsage(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},

@@ -1,5 +1,5 @@
 // servedeck ctl usage: an endpoint's usage report (a text table, --json or --csv, the CSV the
-// API writes), and the prices its cost is computed with.
+// API writes), the prices its cost is computed with, and how long samples are kept.
 #include <cmath>
 #include <optional>
 
@@ -25,7 +25,8 @@ int usageError(QTextStream &err, const QString &why)
 {
     err << "servedeck ctl usage: " << why << '\n'
         << "usage: servedeck ctl usage SVC [--since 7d|24h|ISO] [--json|--csv]\n"
-           "       servedeck ctl usage prices [--cpu-hour X|none] [--gpu-hour Y|none] [--currency EUR]\n";
+           "       servedeck ctl usage prices [--cpu-hour X|none] [--gpu-hour Y|none] [--currency EUR]\n"
+           "       servedeck ctl usage retention [--minute-days N] [--hour-days N]\n";
     return kUsage;
 }
 
@@ -128,6 +129,39 @@ int runPrices(ApiClient &client, const QMultiHash<QString, QString> &options, bo
     return kOk;
 }
 
+int runRetention(ApiClient &client, const QMultiHash<QString, QString> &options, bool json, QTextStream &out,
+                 QTextStream &err)
+{
+    const ApiResponse current = client.get(QStringLiteral("/v1/usage/retention"));
+    if (!current.ok())
+        return refused(current, json, out, err);
+    QJsonObject retention = current.body.object();
+    bool changed = false;
+    for (const auto &[option, field] : {std::pair{QStringLiteral("minute-days"), QStringLiteral("minute_days")},
+                                        std::pair{QStringLiteral("hour-days"), QStringLiteral("hour_days")}}) {
+        if (!options.contains(option))
+            continue;
+        bool ok = false;
+        const int days = options.value(option).toInt(&ok);
+        if (!ok)
+            return usageError(err, QStringLiteral("--%1 takes a whole number of days").arg(option));
+        retention.insert(field, days);
+        changed = true;
+    }
+    if (changed) {
+        const ApiResponse saved = client.send("PUT", QStringLiteral("/v1/usage/retention"), retention);
+        if (!saved.ok())
+            return refused(saved, json, out, err);
+        retention = saved.body.object();
+    }
+    if (json)
+        out << QJsonDocument(retention).toJson(QJsonDocument::Indented);
+    else
+        out << "minutes kept: " << retention.value(QStringLiteral("minute_days")).toInt() << " days\n"
+            << "hours kept: " << retention.value(QStringLiteral("hour_days")).toInt() << " days\n";
+    return kOk;
+}
+
 } // namespace
 
 int runCtlUsage(ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
@@ -141,6 +175,8 @@ int runCtlUsage(ApiClient &client, const QStringList &positional, const QMultiHa
         return usageError(err, QStringLiteral("--json or --csv, not both"));
     if (positional.at(1) == u"prices")
         return runPrices(client, options, json, out, err);
+    if (positional.at(1) == u"retention")
+        return runRetention(client, options, json, out, err);
     QUrlQuery query;
     if (options.contains(QStringLiteral("since")))
         query.addQueryItem(QStringLiteral("since"),

@@ -313,6 +313,8 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"GET", "/v1/services/{svc}/usage", &S::usage, false},
             {"GET", "/v1/usage/prices", &S::usagePrices, false},
             {"PUT", "/v1/usage/prices", &S::setUsagePrices, false},
+            {"GET", "/v1/usage/retention", &S::usageRetention, false},
+            {"PUT", "/v1/usage/retention", &S::setUsageRetention, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
@@ -973,6 +975,16 @@ HttpResponse ControlApiServer::usagePrices(const Call &)
 HttpResponse ControlApiServer::setUsagePrices(const Call &call)
 {
     return replaceUsagePrices(call.request);
+}
+
+HttpResponse ControlApiServer::usageRetention(const Call &)
+{
+    return currentUsageRetention();
+}
+
+HttpResponse ControlApiServer::setUsageRetention(const Call &call)
+{
+    return replaceUsageRetention(call.request);
 }
 
 } // namespace ServeDeck

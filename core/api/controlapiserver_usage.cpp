@@ -1,5 +1,5 @@
 // ControlApiServer: usage and cost. GET /v1/services/{svc}/usage[?since=7d|24h|ISO&format=json|csv],
-// GET and PUT /v1/usage/prices.
+// GET and PUT /v1/usage/prices and /v1/usage/retention.
 #include "controlapiserver.h"
 
 #include <QJsonDocument>
@@ -31,6 +31,26 @@ QJsonObject pricesJson(const UsagePrices &prices)
     return {{QStringLiteral("cpu_hour"), price(prices.cpuHour)},
             {QStringLiteral("gpu_hour"), price(prices.gpuHour)},
             {QStringLiteral("currency"), prices.currency}};
+}
+
+QJsonObject retentionJson(const UsageRetention &retention)
+{
+    return {{QStringLiteral("minute_days"), retention.minuteDays}, {QStringLiteral("hour_days"), retention.hourDays}};
+}
+
+// The body as a JSON object whose fields are all among `known`.
+Result<QJsonObject> objectBody(const HttpRequest &request, const QStringList &known)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("the body must be a JSON object"));
+    const QJsonObject body = doc.object();
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        if (!known.contains(it.key()))
+            return badField(it.key().left(64), QStringLiteral("unknown field"));
+    }
+    return body;
 }
 
 // A price: a number or null (none); anything else names its field.
@@ -75,16 +95,10 @@ HttpResponse ControlApiServer::currentUsagePrices()
 // PUT replaces them all: a field left out is none.
 HttpResponse ControlApiServer::replaceUsagePrices(const HttpRequest &request)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return usageFail(makeError(ErrorType::InvalidArgument, QStringLiteral("the body must be a JSON object")));
-    const QJsonObject body = doc.object();
-    static const QStringList known{QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")};
-    for (auto it = body.begin(); it != body.end(); ++it) {
-        if (!known.contains(it.key()))
-            return usageFail(badField(it.key().left(64), QStringLiteral("unknown field")));
-    }
+    const auto parsed = objectBody(request, {QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")});
+    if (!parsed)
+        return usageFail(parsed.error());
+    const QJsonObject &body = *parsed;
     UsagePrices prices;
     auto cpu = priceField(body, QStringLiteral("cpu_hour"));
     if (!cpu)
@@ -102,6 +116,34 @@ HttpResponse ControlApiServer::replaceUsagePrices(const HttpRequest &request)
     if (!saved)
         return usageFail(saved.error());
     return HttpResponse::json(200, QJsonDocument(pricesJson(*saved)));
+}
+
+HttpResponse ControlApiServer::currentUsageRetention()
+{
+    const Result<UsageRetention> retention = m_service.usageRetention();
+    if (!retention)
+        return usageFail(retention.error());
+    return HttpResponse::json(200, QJsonDocument(retentionJson(*retention)));
+}
+
+// PUT: both periods, whole days.
+HttpResponse ControlApiServer::replaceUsageRetention(const HttpRequest &request)
+{
+    const auto parsed = objectBody(request, {QStringLiteral("minute_days"), QStringLiteral("hour_days")});
+    if (!parsed)
+        return usageFail(parsed.error());
+    UsageRetention retention;
+    for (const auto &[field, target] : {std::pair{QStringLiteral("minute_days"), &retention.minuteDays},
+                                        std::pair{QStringLiteral("hour_days"), &retention.hourDays}}) {
+        const QJsonValue v = parsed->value(field);
+        if (!v.isDouble() || v.toDouble() != double(v.toInt()))
+            return usageFail(badField(field, QStringLiteral("a whole number of days")));
+        *target = v.toInt();
+    }
+    const Result<UsageRetention> saved = m_service.setUsageRetention(retention);
+    if (!saved)
+        return usageFail(saved.error());
+    return HttpResponse::json(200, QJsonDocument(retentionJson(*saved)));
 }
 
 } // namespace ServeDeck

@@ -377,6 +377,10 @@ public:
     // A price below 0, above UsagePrices::kMaxPrice or not a number, or a currency that is not
     // three capital letters: InvalidArgument naming the field, nothing stored.
     Result<UsagePrices> setUsagePrices(const UsagePrices &prices);
+    // How long usage samples are kept; saving one rolls up and prunes to it at once. Out of
+    // bounds (UsageRetention::isValid) is InvalidArgument, nothing stored.
+    Result<UsageRetention> usageRetention();
+    Result<UsageRetention> setUsageRetention(const UsageRetention &retention);
 
 Q_SIGNALS:
     void agentRevoked(const QString &agentId);

@@ -30,4 +30,24 @@ Result<UsagePrices> ModelServingService::setUsagePrices(const UsagePrices &price
     return m_repository.usagePrices();
 }
 
+Result<UsageRetention> ModelServingService::usageRetention()
+{
+    return m_repository.usageRetention();
+}
+
+Result<UsageRetention> ModelServingService::setUsageRetention(const UsageRetention &retention)
+{
+    const QDateTime now = m_clock.now();
+    auto saved = m_repository.transaction<Done>([&]() -> Result<Done> {
+        if (auto stored = m_repository.saveUsageRetention(retention, now); !stored)
+            return stored.error();
+        if (auto compacted = m_repository.compactUsageSamples(now, retention); !compacted)
+            return compacted.error();
+        return Done{};
+    });
+    if (!saved)
+        return saved.error();
+    return m_repository.usageRetention();
+}
+
 } // namespace ServeDeck

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void reportCountsReplicaHoursAndRequests();
     void csvIsTheReportsCsv();
     void pricesSetAndShown();
+    void retentionSetAndShown();
     void badInput_data();
     void badInput();
 
@@ -150,6 +151,21 @@ void TestCtlUsage::pricesSetAndShown()
     QCOMPARE(total.value(u"cost"_s).toDouble(), total.value(u"cpu_hours"_s).toDouble() * 2);
 }
 
+void TestCtlUsage::retentionSetAndShown()
+{
+    const CtlResult shown = ctl({u"--json"_s, u"usage"_s, u"retention"_s});
+    QVERIFY2(shown.exitCode == 0, shown.describe().constData());
+    QCOMPARE(shown.json().value(u"minute_days"_s).toInt(), 7);
+    QCOMPARE(shown.json().value(u"hour_days"_s).toInt(), 90);
+    const CtlResult set = ctl({u"usage"_s, u"retention"_s, u"--minute-days"_s, u"3"_s, u"--hour-days"_s, u"30"_s});
+    QVERIFY2(set.exitCode == 0, set.describe().constData());
+    QVERIFY2(set.out.contains(u"minutes kept: 3 days"_s) && set.out.contains(u"hours kept: 30 days"_s),
+             set.describe().constData());
+    // The minutes just written are younger than 3 days: still there.
+    const CtlResult report = ctl({u"--json"_s, u"usage"_s, u"iris"_s});
+    QVERIFY(report.json().value(u"total"_s).toObject().value(u"requests"_s).toInteger() >= m_sent);
+}
+
 void TestCtlUsage::badInput_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -167,6 +183,10 @@ void TestCtlUsage::badInput_data()
                               << u"InvalidArgument"_s;
     QTest::newRow("price not a number") << QStringList{u"usage"_s, u"prices"_s, u"--cpu-hour"_s, u"cheap"_s} << 2
                                         << QString();
+    QTest::newRow("retention hours < minutes") << QStringList{u"usage"_s, u"retention"_s, u"--hour-days"_s, u"1"_s} << 1
+                                               << u"InvalidArgument"_s;
+    QTest::newRow("retention 0 days") << QStringList{u"usage"_s, u"retention"_s, u"--minute-days"_s, u"0"_s} << 1
+                                      << u"InvalidArgument"_s;
     QTest::newRow("json and csv") << QStringList{u"usage"_s, u"iris"_s, u"--json"_s, u"--csv"_s} << 2 << QString();
 }
 
@@ -177,6 +197,8 @@ void TestCtlUsage::badInput()
     QFETCH(QString, errorType);
     const CtlResult before = ctl({u"--json"_s, u"usage"_s, u"prices"_s});
     QVERIFY2(before.exitCode == 0, before.describe().constData());
+    const CtlResult retentionBefore = ctl({u"--json"_s, u"usage"_s, u"retention"_s});
+    QVERIFY2(retentionBefore.exitCode == 0, retentionBefore.describe().constData());
     const CtlResult r = ctl(arguments);
     QVERIFY2(r.exitCode == exitCode, r.describe().constData());
     if (!errorType.isEmpty())
@@ -184,6 +206,7 @@ void TestCtlUsage::badInput()
     // Nothing stored changed.
     const CtlResult after = ctl({u"--json"_s, u"usage"_s, u"prices"_s});
     QCOMPARE(after.json(), before.json());
+    QCOMPARE(ctl({u"--json"_s, u"usage"_s, u"retention"_s}).json(), retentionBefore.json());
 }
 
 QTEST_MAIN(TestCtlUsage)
