@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include <QSet>
+
 #include "domain/clock.h"
 #include "store/repository.h"
 
@@ -102,6 +104,11 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
         b.sample.cpuPercent = b.cpuN > 0 ? std::optional<double>(b.cpuSum / b.cpuN) : std::nullopt;
         b.sample.gpuPercent = b.gpuN > 0 ? std::optional<double>(b.gpuSum / b.gpuN) : std::nullopt;
     }
+    // An endpoint gone keeps no counters here: bounded by the live ones.
+    QSet<QUuid> live;
+    for (const EndpointRouteCounts &c : std::as_const(*counts))
+        live.insert(c.id);
+    m_previous.removeIf([&live](const auto &it) { return !live.contains(it.key()); });
     // One transaction for every endpoint's closed minute.
     if (!closed.isEmpty()) {
         if (auto added = m_repository.addUsageSamples(closed); !added)
