@@ -7,6 +7,9 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,6 +39,7 @@ private Q_SLOTS:
 
     void reportCountsReplicaHoursAndRequests();
     void csvIsTheReportsCsv();
+    void restCsvIsCtlsCsv();
     void pricesSetAndShown();
     void retentionSetAndShown();
     void badInput_data();
@@ -43,6 +47,8 @@ private Q_SLOTS:
 
 private:
     CtlResult ctl(const QStringList &arguments);
+    // GET on the API as its admin: the status and the raw body.
+    std::pair<int, QByteArray> get(const QString &pathAndQuery);
 
     QTemporaryDir m_dataDir;
     QTemporaryDir m_scratch;
@@ -54,6 +60,21 @@ CtlResult TestCtlUsage::ctl(const QStringList &arguments)
 {
     const QString ctlData = m_scratch.filePath(u"ctl-data"_s);
     return m_server->ctl(QStringList{u"--data-dir"_s, ctlData} + arguments, ctlData, kCtlMs);
+}
+
+std::pair<int, QByteArray> TestCtlUsage::get(const QString &pathAndQuery)
+{
+    QFile tokenFile(m_server->tokenFile());
+    if (!tokenFile.open(QIODevice::ReadOnly))
+        return {0, "no admin token file"};
+    QNetworkRequest request(QUrl(u"http://"_s + m_server->api() + pathAndQuery));
+    request.setRawHeader("Authorization", "Bearer " + tokenFile.readAll().trimmed());
+    QNetworkAccessManager network;
+    std::unique_ptr<QNetworkReply> reply(network.get(request));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished() && !finished.wait(kCtlMs))
+        return {0, "no answer"};
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), reply->readAll()};
 }
 
 void TestCtlUsage::initTestCase()
@@ -136,6 +157,31 @@ void TestCtlUsage::csvIsTheReportsCsv()
     QVERIFY(lines[0].startsWith(u"revision,revision_number,model_version,replica_hours"_s));
     QVERIFY2(lines[1].contains(u",1,v1,"_s), r.describe().constData());
     QVERIFY(lines[2].startsWith(u"total,"_s));
+}
+
+void TestCtlUsage::restCsvIsCtlsCsv()
+{
+    // Both read the same store within a second: the figures may move on between them (replica
+    // time runs), so the header and the rows' leading fields are compared, and the row counts.
+    const auto [status, body] = get(u"/v1/services/iris/usage?since=24h&format=csv"_s);
+    QVERIFY2(status == 200, body.constData());
+    const CtlResult ctlCsv = ctl({u"usage"_s, u"iris"_s, u"--since"_s, u"24h"_s, u"--csv"_s});
+    QVERIFY2(ctlCsv.exitCode == 0, ctlCsv.describe().constData());
+    const QStringList rest = QString::fromUtf8(body).split(u'\n', Qt::SkipEmptyParts);
+    const QStringList viaCtl = ctlCsv.out.split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(rest.size(), viaCtl.size());
+    QCOMPARE(rest[0], viaCtl[0]);
+    for (qsizetype i = 1; i < rest.size(); ++i)
+        QCOMPARE(rest[i].section(u',', 0, 2), viaCtl[i].section(u',', 0, 2));
+
+    // A format it does not write, a since it cannot read: 400 with the field.
+    const auto [badFormat, formatBody] = get(u"/v1/services/iris/usage?format=xml"_s);
+    QCOMPARE(badFormat, 400);
+    const QJsonObject error = QJsonDocument::fromJson(formatBody).object().value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"details"_s).toObject().value(u"field"_s).toString(), u"format"_s);
+    const auto [badSince, sinceBody] = get(u"/v1/services/iris/usage?since=%3Cscript%3E"_s);
+    QCOMPARE(badSince, 400);
+    QVERIFY2(!sinceBody.contains("<script>"), sinceBody.constData());
 }
 
 void TestCtlUsage::pricesSetAndShown()
