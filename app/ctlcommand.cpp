@@ -44,6 +44,9 @@ int runCtlNotifications(ServeDeck::ApiClient &client, const QStringList &positio
                         QTextStream &err);
 int runCtlAlerts(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                  const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlusage.cpp
+int runCtlUsage(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -1117,6 +1120,14 @@ const QList<Verb> &verbs()
          "alert rules: notify when a metric holds past a threshold",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlAlerts(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"usage",
+         "usage SVC [--since 7d|24h|ISO] [--json|--csv]\n"
+         "usage prices [--cpu-hour X|none] [--gpu-hour Y|none] [--currency EUR]\n"
+         "usage retention [--minute-days N] [--hour-days N]",
+         "replica-, CPU- and GPU-hours, requests and cost per revision; prices; sample retention",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlUsage(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

@@ -50,6 +50,7 @@
 #include "ui/errors/errorfiltermodel.h"
 #include "ui/notify/desktopnotifier.h"
 #include "ui/notify/trayicon.h"
+#include "ui/usage/usageview.h"
 
 namespace ServeDeck {
 
@@ -62,7 +63,7 @@ const QString kViewKey = QStringLiteral("mainWindow/view");
 // Stored by name, not index, so a reordered or added tab does not open the wrong view.
 const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"),   QStringLiteral("tokens"),
                              QStringLiteral("autoscaling"), QStringLiteral("detail"), QStringLiteral("agents"),
-                             QStringLiteral("loadtest")};
+                             QStringLiteral("loadtest"), QStringLiteral("usage")};
 
 // The organization the console runs under (guicommand.cpp), named here so a window built without
 // that QApplication set-up still finds its settings. The application name is the running
@@ -159,6 +160,7 @@ void MainWindow::buildUi()
     m_detail = new EndpointDetailView(client, *m_model, *m_history, m_tabs);
     m_agents = new AgentsView(client, *m_model, *m_history, m_tabs);
     m_loadTest = new LoadTestView(client, *m_model, m_tabs);
+    m_usage = new UsageView(client, *m_model, m_tabs);
     m_tabs->addTab(createEndpointsPage(m_tabs), tr("Endpoints"));
     m_tabs->addTab(m_errors, tr("Errors"));
     m_tabs->addTab(m_tokens, tr("Tokens"));
@@ -166,6 +168,7 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_detail, tr("Details"));
     m_tabs->addTab(m_agents, tr("Agents"));
     m_tabs->addTab(m_loadTest, tr("Load test"));
+    m_tabs->addTab(m_usage, tr("Usage"));
     connect(m_detail, &EndpointDetailView::tryRequested, this, &MainWindow::tryEndpoint);
     connect(m_detail, &EndpointDetailView::simulateRequested, this, &MainWindow::simulateEndpoint);
     for (int i = 0; i < m_tabs->count(); ++i)
@@ -345,7 +348,7 @@ void MainWindow::createActions()
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details"), tr("Agents"),
-                             tr("Load test")};
+                             tr("Load test"), tr("Usage")};
     for (int i = 0; i < titles.size(); ++i) {
         auto *show = new QAction(titles.at(i), owner);
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));

@@ -29,6 +29,7 @@ class TryPanel;
 class DesktopNotifier;
 class TrayIcon;
 struct NotificationEvent;
+class UsageView;
 
 class MainWindow final : public QMainWindow
 {
@@ -37,7 +38,7 @@ class MainWindow final : public QMainWindow
 
 public:
     // In tab order; Ctrl+1..7 show them.
-    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents, LoadTest };
+    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents, LoadTest, Usage };
 
     // The console's: the plane on its control thread, reached only through the client.
     explicit MainWindow(ControlClient &client, QWidget *parent = nullptr);
@@ -55,6 +56,7 @@ public:
     EndpointDetailView *detailView() const { return m_detail; }
     AgentsView *agentsView() const { return m_agents; }
     LoadTestView *loadTestView() const { return m_loadTest; }
+    UsageView *usageView() const { return m_usage; }
     // The Try window, once opened (Endpoint > Try…, or Try… in the Details view).
     TryPanel *tryPanel() const;
     QAction *tryAction() const { return m_tryAction; }
@@ -129,6 +131,7 @@ private:
     EndpointDetailView *m_detail = nullptr;
     AgentsView *m_agents = nullptr;
     LoadTestView *m_loadTest = nullptr;
+    UsageView *m_usage = nullptr;
     QPointer<TryPanel> m_try;  // a window of its own; outlives rebuilds of the tabs
     QAction *m_tryAction = nullptr;
     QPointer<SimulatorPanel> m_simulator;  // a window of its own, like m_try

@@ -311,6 +311,11 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"GET", "/v1/services/{svc}/alert-rules", &S::listAlertRules, false},
             {"POST", "/v1/services/{svc}/alert-rules", &S::addAlertRule, false},
             {"DELETE", "/v1/services/{svc}/alert-rules/{rule}", &S::removeAlertRule, false},
+            {"GET", "/v1/services/{svc}/usage", &S::usage, false},
+            {"GET", "/v1/usage/prices", &S::usagePrices, false},
+            {"PUT", "/v1/usage/prices", &S::setUsagePrices, false},
+            {"GET", "/v1/usage/retention", &S::usageRetention, false},
+            {"PUT", "/v1/usage/retention", &S::setUsageRetention, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
@@ -955,6 +960,32 @@ QByteArray ControlApiServer::metricsText()
     for (auto it = m_responsesByStatus.cbegin(); it != m_responsesByStatus.cend(); ++it)
         out += "servedeck_api_responses_total{code=\"" + QByteArray::number(it.key()) + "\"} " + QByteArray::number(it.value()) + '\n';
     return out;
+}
+
+// Usage and cost: Call is this file's, so the rows forward what controlapiserver_usage.cpp needs.
+HttpResponse ControlApiServer::usage(const Call &call)
+{
+    return usageReport(call.request, call.svc());
+}
+
+HttpResponse ControlApiServer::usagePrices(const Call &)
+{
+    return currentUsagePrices();
+}
+
+HttpResponse ControlApiServer::setUsagePrices(const Call &call)
+{
+    return replaceUsagePrices(call.request);
+}
+
+HttpResponse ControlApiServer::usageRetention(const Call &)
+{
+    return currentUsageRetention();
+}
+
+HttpResponse ControlApiServer::setUsageRetention(const Call &call)
+{
+    return replaceUsageRetention(call.request);
 }
 
 } // namespace ServeDeck

@@ -112,6 +112,17 @@ private:
     HttpResponse rollbackRollout(const Call &call);
     HttpResponse setRolloutWeight(const Call &call);
     HttpResponse actOnRollout(const Call &call, RolloutAction action);
+    // Usage and cost (controlapiserver_usage.cpp): the rows' handlers forward to the three below.
+    HttpResponse usage(const Call &call);
+    HttpResponse usagePrices(const Call &call);
+    HttpResponse setUsagePrices(const Call &call);
+    HttpResponse usageRetention(const Call &call);
+    HttpResponse setUsageRetention(const Call &call);
+    HttpResponse usageReport(const HttpRequest &request, const QString &svc);
+    HttpResponse currentUsagePrices();
+    HttpResponse replaceUsagePrices(const HttpRequest &request);
+    HttpResponse currentUsageRetention();
+    HttpResponse replaceUsageRetention(const HttpRequest &request);
     // The id of the endpoint's newest rollout, to tell whether a call started one.
     QUuid latestRolloutId(const QString &svc);
     // Counts a rollout's phase change for /metrics.

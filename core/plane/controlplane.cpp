@@ -34,6 +34,8 @@
 #include "plane/planelog.h"
 #include "notify/notificationsources.h"
 #include "notify/notifier.h"
+#include "usage/usageledger.h"
+#include "usage/usagerecorder.h"
 
 namespace ServeDeck {
 
@@ -95,6 +97,9 @@ ControlPlane::~ControlPlane()
     m_notificationSources = nullptr;
     delete m_notifier;
     m_notifier = nullptr;
+    // Usage accounting stops first: what stopping replicas changes from here on is not counted.
+    m_usageRecorder.reset();
+    m_usageLedger.reset();
     delete m_autoscaleTick;
     m_autoscaleTick = nullptr;
     delete m_rollouts;
@@ -412,6 +417,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     if (auto wired = startAutoscaling(); !wired)
         return wired.error();
     startNotifications();
+    if (auto usage = startUsage(); !usage)
+        return usage.error();
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);

@@ -30,6 +30,8 @@ class Repository;
 class TokenSigner;
 class Notifier;
 class NotificationSources;
+class UsageLedger;
+class UsageRecorder;
 
 struct ControlPlaneOptions
 {
@@ -112,6 +114,7 @@ private:
     Result<Done> startAutoscaling();
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
     void startNotifications();  // controlplane_notifications.cpp
+    Result<Done> startUsage();  // controlplane_usage.cpp
 
     // First member, so released last: no second plane may start while this one still stops replicas.
     DataDirLock m_lock;
@@ -137,6 +140,9 @@ private:
     QTimer *m_autoscaleTick = nullptr;
     Notifier *m_notifier = nullptr;
     NotificationSources *m_notificationSources = nullptr;
+    // Usage accounting (core/usage): released first in the destructor, before what feeds them.
+    std::unique_ptr<UsageLedger> m_usageLedger;
+    std::unique_ptr<UsageRecorder> m_usageRecorder;
 };
 
 } // namespace ServeDeck

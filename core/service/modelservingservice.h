@@ -20,6 +20,7 @@
 #include "runtime/launchplan.h"
 #include "store/historyretention.h"
 #include "store/loadtestrecord.h"
+#include "usage/usagereport.h"
 
 namespace ServeDeck {
 
@@ -368,6 +369,18 @@ public:
     void setMetricsSource(std::function<EndpointMetrics(const QUuid &)> source);
     // Every replica still starting, by route id (the agents know; the store does not).
     void setStartingSource(std::function<QHash<QUuid, ReplicaStarting>()> source) { m_startingSource = std::move(source); }
+
+    // Usage and cost (modelservingservice_usage.cpp): what an endpoint reserved and served over
+    // [since, now] (UsageReporter::parseSince reads the API's text); NotFound for an unknown one.
+    Result<UsageReport> usage(const QString &endpointIdOrName, const QDateTime &since);
+    Result<UsagePrices> usagePrices();
+    // A price below 0, above UsagePrices::kMaxPrice or not a number, or a currency that is not
+    // three capital letters: InvalidArgument naming the field, nothing stored.
+    Result<UsagePrices> setUsagePrices(const UsagePrices &prices);
+    // How long usage samples are kept; saving one rolls up and prunes to it at once. Out of
+    // bounds (UsageRetention::isValid) is InvalidArgument, nothing stored.
+    Result<UsageRetention> usageRetention();
+    Result<UsageRetention> setUsageRetention(const UsageRetention &retention);
 
 Q_SIGNALS:
     void agentRevoked(const QString &agentId);

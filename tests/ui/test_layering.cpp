@@ -136,13 +136,13 @@ const QHash<QString, QStringList> kAllowedIncludes{
     // It keeps load-test runs, read back with core/traffic's own strict reader.
     {u"core/service"_s,
      {u"core/store"_s, u"core/runtime"_s, u"core/autoscale"_s, u"core/rollout"_s, u"core/agent"_s, u"core/proxy"_s,
-      u"core/traffic"_s, u"core/auth"_s, u"core/domain"_s}},
+      u"core/traffic"_s, u"core/auth"_s, u"core/usage"_s, u"core/domain"_s}},
     // The REST server speaks for the service: not the data plane, the reconciler or the root that
     // wires them, and not the database behind the service's back.
     // It writes stored load tests as CSV with core/traffic's own writer.
     {u"core/api"_s,
      {u"core/service"_s, u"core/runtime"_s, u"core/traffic"_s, u"core/http"_s, u"core/agent"_s, u"core/auth"_s,
-      u"core/domain"_s,
+      u"core/usage"_s, u"core/domain"_s,
       // It answers /v1/notifications for the plane's Notifier.
       u"core/notify"_s}},
     // The composition root wires everything in core/.
@@ -153,6 +153,8 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"app"_s, {u"core/*"_s, u"ui"_s}},
     // Notifications take domain values; the plane wires the service's signals to them.
     {u"core/notify"_s, {u"core/store"_s, u"core/domain"_s}},
+    // Usage accounting reads and writes the store; the recommender's flap replay runs the autoscaler.
+    {u"core/usage"_s, {u"core/store"_s, u"core/autoscale"_s, u"core/domain"_s}},
 };
 
 bool mayInclude(const QString &from, const QString &to)
