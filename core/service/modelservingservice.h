@@ -43,6 +43,7 @@ struct CreateEndpointRequest
     int priority = 0;
     std::optional<bool> queueWhenFull;
     bool allowPreemption = false;
+    std::optional<int> latencyTargetMs;  // p95 goal in ms (Endpoint::kMin/kMaxLatencyTargetMs); none: unset
 };
 
 struct DryRunReport
@@ -148,6 +149,7 @@ struct ModifyEndpointRequest
     std::optional<int> priority;
     std::optional<std::optional<bool>> queueWhenFull;  // set to nullopt: back to the default
     std::optional<bool> allowPreemption;
+    std::optional<std::optional<int>> latencyTargetMs;  // set to nullopt: no target
 };
 
 // What an operator may change of a revision: which requests it serves, and (when it is not the

@@ -241,6 +241,11 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("CREATE INDEX load_tests_by_endpoint ON load_tests(endpoint_id, created_at)"),
             QStringLiteral("CREATE INDEX load_tests_by_time ON load_tests(created_at)"),
         },
+        // An endpoint's latency target (p95, ms; NULL: none), what recommendations judge by.
+        {
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN latency_target_ms INTEGER"
+                           " CHECK (latency_target_ms BETWEEN 1 AND 600000)"),
+        },
     };
     return migrations;
 }
