@@ -15,6 +15,7 @@
 #include "domain/rollout.h"
 #include "domain/route.h"
 #include "domain/tokengrant.h"
+#include "domain/usagesample.h"
 #include "store/historyretention.h"
 #include "store/loadtestrecord.h"
 
@@ -174,6 +175,14 @@ public:
     Result<Done> saveAutoscaleSettings(const AutoscaleSettings &settings);
     // Every endpoint's that has any; an endpoint without a row has none.
     Result<QList<AutoscaleSettings>> autoscaleSettings();
+
+    // Usage (core/store/repository_usage.cpp). Samples of one endpoint whose bucket starts in
+    // [from, to), oldest first; minute and hour buckets alike.
+    Result<QList<UsageSample>> usageSamples(const QUuid &endpointId, const QDateTime &from, const QDateTime &to);
+    // All or nothing: a sample that is not well formed (bucket not 60 or 3600 s or not aligned to
+    // it, a count below zero, a value not finite) is InvalidArgument and none is stored. A bucket
+    // already stored is replaced.
+    Result<Done> addUsageSamples(const QList<UsageSample> &samples);
 
 private:
     Result<Done> begin();

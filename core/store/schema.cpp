@@ -241,6 +241,51 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("CREATE INDEX load_tests_by_endpoint ON load_tests(endpoint_id, created_at)"),
             QStringLiteral("CREATE INDEX load_tests_by_time ON load_tests(created_at)"),
         },
+        // Usage accounting (issue 16): per-endpoint samples by minute, then by hour (endpoint_id kept,
+        // not a reference: usage outlives its endpoint); the ledger of what each replica reserved,
+        // an interval per route (ended_at NULL while open, one open per route); prices and how long
+        // samples are kept (one row each; none: no prices, the default periods).
+        {
+            QStringLiteral("CREATE TABLE usage_samples ("
+                           " endpoint_id TEXT NOT NULL,"
+                           " start INTEGER NOT NULL,"
+                           " seconds INTEGER NOT NULL CHECK (seconds IN (60, 3600)),"
+                           " requests INTEGER NOT NULL CHECK (requests >= 0),"
+                           " errors INTEGER NOT NULL CHECK (errors >= 0),"
+                           " requests_per_second REAL NOT NULL CHECK (requests_per_second >= 0),"
+                           " p95_ms REAL,"
+                           " replicas REAL NOT NULL CHECK (replicas >= 0),"
+                           " desired_replicas INTEGER NOT NULL CHECK (desired_replicas >= 0),"
+                           " cpu_percent REAL,"
+                           " gpu_percent REAL,"
+                           " PRIMARY KEY (endpoint_id, start, seconds))"),
+            QStringLiteral("CREATE INDEX usage_samples_by_age ON usage_samples(seconds, start)"),
+            QStringLiteral("CREATE TABLE usage_intervals ("
+                           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                           " route_id TEXT NOT NULL,"
+                           " endpoint_id TEXT NOT NULL,"
+                           " revision_id TEXT,"
+                           " agent_id TEXT,"
+                           " cpu_cores REAL NOT NULL CHECK (cpu_cores >= 0),"
+                           " memory_bytes INTEGER NOT NULL CHECK (memory_bytes >= 0),"
+                           " gpu_devices TEXT NOT NULL,"
+                           " gpu_share REAL NOT NULL CHECK (gpu_share >= 0),"
+                           " started_at INTEGER NOT NULL,"
+                           " ended_at INTEGER CHECK (ended_at IS NULL OR ended_at >= started_at))"),
+            QStringLiteral("CREATE UNIQUE INDEX usage_intervals_open ON usage_intervals(route_id) WHERE ended_at IS NULL"),
+            QStringLiteral("CREATE INDEX usage_intervals_by_endpoint ON usage_intervals(endpoint_id, started_at)"),
+            QStringLiteral("CREATE TABLE usage_prices ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " cpu_hour REAL CHECK (cpu_hour IS NULL OR (cpu_hour >= 0 AND cpu_hour <= 10000)),"
+                           " gpu_hour REAL CHECK (gpu_hour IS NULL OR (gpu_hour >= 0 AND gpu_hour <= 10000)),"
+                           " currency TEXT NOT NULL CHECK (currency = '' OR length(currency) = 3),"
+                           " updated_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE TABLE usage_retention ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " minute_days INTEGER NOT NULL CHECK (minute_days BETWEEN 1 AND 90),"
+                           " hour_days INTEGER NOT NULL CHECK (hour_days BETWEEN 1 AND 3650),"
+                           " updated_at INTEGER NOT NULL)"),
+        },
         // An endpoint's latency target (p95, ms; NULL: none), what recommendations judge by.
         {
             QStringLiteral("ALTER TABLE endpoints ADD COLUMN latency_target_ms INTEGER"

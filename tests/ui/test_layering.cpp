@@ -149,6 +149,8 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/demo"_s, {u"core/plane"_s, u"core/traffic"_s, u"core/service"_s, u"core/agent"_s, u"core/domain"_s}},
     {u"ui"_s, {u"core/*"_s}},
     {u"app"_s, {u"core/*"_s, u"ui"_s}},
+    // Usage accounting reads and writes the store; the recommender's flap replay runs the autoscaler.
+    {u"core/usage"_s, {u"core/store"_s, u"core/autoscale"_s, u"core/domain"_s}},
 };
 
 bool mayInclude(const QString &from, const QString &to)
