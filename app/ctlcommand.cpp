@@ -38,6 +38,9 @@ int runCtlLoadTest(const QStringList &positional, const QMultiHash<QString, QStr
 // app/ctlsimulate.cpp
 int runCtlSimulate(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                    const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlrecommend.cpp
+int runCtlRecommend(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                    const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -1106,6 +1109,11 @@ const QList<Verb> &verbs()
          "send it traffic in a pattern until Ctrl-C or --duration, a line per tick",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlSimulate(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"recommend", "recommend SVC [--since 14d] [--json] [--apply N]",
+         "scaling recommendations from the recorded usage, each with its data; apply one",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlRecommend(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

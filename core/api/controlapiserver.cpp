@@ -310,6 +310,9 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"POST", "/v1/services/{svc}/rollouts/{rollout}/abort", &S::abortRollout, false},
             {"POST", "/v1/services/{svc}/rollouts/{rollout}/rollback", &S::rollbackRollout, false},
             {"PUT", "/v1/services/{svc}/rollouts/{rollout}/weight", &S::setRolloutWeight, false},
+            // Scaling recommendations.
+            {"GET", "/v1/services/{svc}/recommendations", &S::recommendations, false},
+            {"POST", "/v1/services/{svc}/recommendations/{number}/apply", &S::applyRecommendation, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
@@ -954,6 +957,17 @@ QByteArray ControlApiServer::metricsText()
     for (auto it = m_responsesByStatus.cbegin(); it != m_responsesByStatus.cend(); ++it)
         out += "servedeck_api_responses_total{code=\"" + QByteArray::number(it.key()) + "\"} " + QByteArray::number(it.value()) + '\n';
     return out;
+}
+
+// Scaling recommendations: the handlers are in controlapiserver_recommendations.cpp.
+HttpResponse ControlApiServer::recommendations(const Call &call)
+{
+    return recommendationsOf(call.svc(), call.request);
+}
+
+HttpResponse ControlApiServer::applyRecommendation(const Call &call)
+{
+    return applyRecommendationOf(call.svc(), QString::fromUtf8(call.segments.value("number")), call.request);
 }
 
 } // namespace ServeDeck

@@ -20,6 +20,8 @@
 #include "runtime/launchplan.h"
 #include "store/historyretention.h"
 #include "store/loadtestrecord.h"
+#include "usage/recommendation.h"
+#include "usage/scalingadvisor.h"
 
 namespace ServeDeck {
 
@@ -370,6 +372,18 @@ public:
     void setMetricsSource(std::function<EndpointMetrics(const QUuid &)> source);
     // Every replica still starting, by route id (the agents know; the store does not).
     void setStartingSource(std::function<QHash<QUuid, ReplicaStarting>()> source) { m_startingSource = std::move(source); }
+
+    // Scaling recommendations (modelservingservice_recommendations.cpp): core/usage's ScalingAdvisor
+    // over the usage recorded since `since` (invalid: the last kDefaultRecommendationDays; at most
+    // kMaxRecommendationDays back), numbered from 1, with notes on what could not be judged.
+    static constexpr int kDefaultRecommendationDays = 14;
+    static constexpr int kMaxRecommendationDays = 90;
+    Result<ScalingAdvisor::Report> recommendationReport(const QString &ref, const QDateTime &since = {});
+    Result<QList<Recommendation>> recommendations(const QString &ref, const QDateTime &since = {});
+    // Recomputes them and applies number `number` through the autoscale settings (a schedule floor,
+    // an idle timeout) or a rule's modify (a target per replica); returns what it applied. A
+    // warning is InvalidArgument "nothing to apply"; a number out of range NotFound.
+    Result<Recommendation> applyRecommendation(const QString &ref, int number, const QDateTime &since = {});
 
 Q_SIGNALS:
     void agentRevoked(const QString &agentId);

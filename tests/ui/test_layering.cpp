@@ -136,7 +136,7 @@ const QHash<QString, QStringList> kAllowedIncludes{
     // It keeps load-test runs, read back with core/traffic's own strict reader.
     {u"core/service"_s,
      {u"core/store"_s, u"core/runtime"_s, u"core/autoscale"_s, u"core/rollout"_s, u"core/agent"_s, u"core/proxy"_s,
-      u"core/traffic"_s, u"core/auth"_s, u"core/domain"_s}},
+      u"core/traffic"_s, u"core/auth"_s, u"core/domain"_s, u"core/usage"_s}},
     // The REST server speaks for the service: not the data plane, the reconciler or the root that
     // wires them, and not the database behind the service's back.
     // It writes stored load tests as CSV with core/traffic's own writer.
