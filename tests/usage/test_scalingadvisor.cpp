@@ -131,6 +131,8 @@ private Q_SLOTS:
         QCOMPARE(r.evidence[u"days_regular"_s].toInt(), 5);
         QCOMPARE(r.evidence[u"p95_over_target_days"_s].toInt(), 4);
         QCOMPARE(r.evidence[u"samples"_s].toInt(), 5 * 1440);
+        QCOMPARE(r.evidence[u"busy_requests_per_second"_s].toDouble(), 40.0);
+        QCOMPARE(r.evidence[u"rest_requests_per_second"_s].toDouble(), 2.0);
         QVERIFY2(r.explanation.contains(u"p95 rose above 200 ms at 09:05 on 4 of the last 5 weekdays"_s),
                  qPrintable(r.explanation));
     }
@@ -228,6 +230,8 @@ private Q_SLOTS:
         QTest::newRow("always busy") << u"busy"_s;
         QTest::newRow("idle at zero replicas") << u"zero"_s;
         QTest::newRow("already on") << u"on"_s;
+        // Idle nights, but every other hour unrecorded: a gap tells nothing, so no stretch is long.
+        QTest::newRow("gaps") << u"gaps"_s;
     }
     void noIdleTimeoutWithoutIdleHeldReplicas()
     {
@@ -239,6 +243,8 @@ private Q_SLOTS:
             else
                 load(s, night ? 0 : 10, night && pattern == u"zero" ? 0 : 2);
         });
+        if (pattern == u"gaps")
+            samples.removeIf([](const UsageSample &s) { return s.start.time().hour() % 2 == 1; });
         ScalingAdvisor::Input in = input(samples);
         if (pattern == u"on")
             in.settings.idleTimeoutSeconds = 600;
