@@ -153,8 +153,7 @@ void RecommendationPanel::showRecommendations(const QList<Recommendation> &recom
         m_listLayout->insertWidget(m_listLayout->count() - 1, card);
     }
     m_status->setText(recommendations.isEmpty() ? tr("No recommendations: the recorded usage suggests no change.")
-                                                : tr("%n recommendation(s) from the recorded usage.", nullptr,
-                                                     int(recommendations.size())));
+                                                : tr("Recommendations from the recorded usage: %1").arg(recommendations.size()));
     m_notes->setText(notes.join(u'\n'));
     m_notes->setVisible(!notes.isEmpty());
 }
