@@ -15,6 +15,8 @@
 #include "domain/rollout.h"
 #include "domain/route.h"
 #include "domain/tokengrant.h"
+#include "domain/usageinterval.h"
+#include "domain/usageprices.h"
 #include "domain/usagesample.h"
 #include "store/historyretention.h"
 #include "store/loadtestrecord.h"
@@ -183,6 +185,30 @@ public:
     // it, a count below zero, a value not finite) is InvalidArgument and none is stored. A bucket
     // already stored is replaced.
     Result<Done> addUsageSamples(const QList<UsageSample> &samples);
+    // Rolls minute samples older than the retention's minute period into hour samples (requests
+    // and errors summed, means averaged, p95 the highest, desired the last), and deletes hour
+    // samples past its hour period; now: the age's reference. Whole hours only, so an hour is
+    // rolled up once. Answers how many rows went.
+    Result<int> compactUsageSamples(const QDateTime &now, const UsageRetention &retention);
+    // The end of the newest sample of any endpoint, if there is one.
+    Result<std::optional<QDateTime>> lastUsageSampleEnd();
+
+    // The ledger: intervals during which a route held its endpoint's resources.
+    Result<qint64> openUsageInterval(const UsageInterval &interval);
+    Result<Done> closeUsageInterval(qint64 id, const QDateTime &end);
+    Result<Done> setUsageIntervalDevices(qint64 id, const QStringList &devices);
+    // Every interval still open; endpointId null: every endpoint's.
+    Result<QList<UsageInterval>> openUsageIntervals(const QUuid &endpointId = {});
+    // Closes every open interval at `at` (never before its start): what a crash left open.
+    Result<int> closeOpenUsageIntervals(const QDateTime &at);
+    // One endpoint's intervals that overlap [from, to), oldest first.
+    Result<QList<UsageInterval>> usageIntervals(const QUuid &endpointId, const QDateTime &from, const QDateTime &to);
+
+    // None stored: no prices. Saving checks them (InvalidArgument naming the field; nothing stored).
+    Result<UsagePrices> usagePrices();
+    Result<Done> saveUsagePrices(const UsagePrices &prices, const QDateTime &now);
+    Result<UsageRetention> usageRetention();
+    Result<Done> saveUsageRetention(const UsageRetention &retention, const QDateTime &now);
 
 private:
     Result<Done> begin();

@@ -3,6 +3,7 @@
 
 #include "repository.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QSqlDatabase>
@@ -153,6 +154,255 @@ Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples)
         }
         return Done{};
     });
+}
+
+} // namespace ServeDeck
+
+namespace ServeDeck {
+
+namespace {
+
+QVariant msOrNull(const QDateTime &t)
+{
+    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
+}
+
+QDateTime timeFrom(const QVariant &v)
+{
+    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
+
+QVariant idOrNull(const QUuid &id)
+{
+    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(uuidText(id));
+}
+
+const QString kIntervalColumns = QStringLiteral(
+    "id, route_id, endpoint_id, revision_id, agent_id, cpu_cores, memory_bytes, gpu_devices, gpu_share, started_at, "
+    "ended_at");
+
+UsageInterval intervalFrom(const QSqlQuery &q)
+{
+    UsageInterval i;
+    i.id = q.value(0).toLongLong();
+    i.routeId = QUuid::fromString(q.value(1).toString());
+    i.endpointId = QUuid::fromString(q.value(2).toString());
+    i.revisionId = QUuid::fromString(q.value(3).toString());
+    i.agentId = q.value(4).toString();
+    i.cpuCores = q.value(5).toDouble();
+    i.memoryBytes = q.value(6).toLongLong();
+    const QString devices = q.value(7).toString();
+    i.gpuDevices = devices.isEmpty() ? QStringList() : devices.split(u',');
+    i.gpuShare = q.value(8).toDouble();
+    i.start = timeFrom(q.value(9));
+    i.end = timeFrom(q.value(10));
+    return i;
+}
+
+Result<QList<UsageInterval>> intervals(const QString &connection, const QString &where, const QVariantList &binds)
+{
+    auto q = exec(connection,
+                  QStringLiteral("SELECT ") + kIntervalColumns + QStringLiteral(" FROM usage_intervals ") + where
+                      + QStringLiteral(" ORDER BY started_at, id"),
+                  binds);
+    if (!q)
+        return q.error();
+    QList<UsageInterval> out;
+    while (q.value().next())
+        out.append(intervalFrom(q.value()));
+    return out;
+}
+
+// Device names are "agent:index": no comma in them, so a comma list is unambiguous.
+// An empty list joins to a null QString, which binds as NULL: the column wants ''.
+QString deviceText(const QStringList &devices)
+{
+    return devices.isEmpty() ? QStringLiteral("") : devices.join(u',');
+}
+
+bool validDevices(const QStringList &devices)
+{
+    return std::none_of(devices.cbegin(), devices.cend(),
+                        [](const QString &d) { return d.isEmpty() || d.contains(u',') || d.size() > 200; });
+}
+
+} // namespace
+
+Result<int> Repository::compactUsageSamples(const QDateTime &now, const UsageRetention &retention)
+{
+    if (!retention.isValid())
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("usage retention is out of bounds"));
+    constexpr qint64 hourMs = 3600 * 1000;
+    // Whole hours: every minute of an hour older than the cut goes at once.
+    const qint64 minuteCut = now.addDays(-retention.minuteDays).toMSecsSinceEpoch() / hourMs * hourMs;
+    const qint64 hourCut = now.addDays(-retention.hourDays).toMSecsSinceEpoch();
+    return transaction<int>([&]() -> Result<int> {
+        auto rolled = exec(
+            m_connectionName,
+            QStringLiteral(
+                "INSERT OR REPLACE INTO usage_samples(endpoint_id, start, seconds, requests, errors,"
+                " requests_per_second, p95_ms, replicas, desired_replicas, cpu_percent, gpu_percent)"
+                " SELECT m.endpoint_id, (m.start / ?) * ? AS hour, 3600, SUM(m.requests), SUM(m.errors),"
+                " AVG(m.requests_per_second), MAX(m.p95_ms), AVG(m.replicas),"
+                " (SELECT l.desired_replicas FROM usage_samples l WHERE l.endpoint_id = m.endpoint_id AND l.seconds = 60"
+                "  AND l.start >= (m.start / ?) * ? AND l.start < (m.start / ?) * ? + ? ORDER BY l.start DESC LIMIT 1),"
+                " AVG(m.cpu_percent), AVG(m.gpu_percent)"
+                " FROM usage_samples m WHERE m.seconds = 60 AND m.start < ? GROUP BY m.endpoint_id, hour"),
+            // Positional: Qt's SQLite driver does not take SQLite's numbered parameters.
+            {hourMs, hourMs, hourMs, hourMs, hourMs, hourMs, hourMs, minuteCut});
+        if (!rolled)
+            return rolled.error();
+        auto minutes = exec(m_connectionName, QStringLiteral("DELETE FROM usage_samples WHERE seconds = 60 AND start < ?"),
+                            {minuteCut});
+        if (!minutes)
+            return minutes.error();
+        const int gone = minutes.value().numRowsAffected();
+        auto hours = exec(m_connectionName,
+                          QStringLiteral("DELETE FROM usage_samples WHERE seconds = 3600 AND start + 3600000 <= ?"),
+                          {hourCut});
+        if (!hours)
+            return hours.error();
+        return gone + hours.value().numRowsAffected();
+    });
+}
+
+Result<std::optional<QDateTime>> Repository::lastUsageSampleEnd()
+{
+    auto q = exec(m_connectionName, QStringLiteral("SELECT MAX(start + seconds * 1000) FROM usage_samples"));
+    if (!q)
+        return q.error();
+    if (!q.value().next() || q.value().value(0).isNull())
+        return std::optional<QDateTime>();
+    return std::optional<QDateTime>(timeFrom(q.value().value(0)));
+}
+
+Result<qint64> Repository::openUsageInterval(const UsageInterval &i)
+{
+    if (i.routeId.isNull() || i.endpointId.isNull() || !i.start.isValid() || !std::isfinite(i.cpuCores)
+        || i.cpuCores < 0 || i.memoryBytes < 0 || !std::isfinite(i.gpuShare) || i.gpuShare < 0
+        || !validDevices(i.gpuDevices))
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("usage interval is not well formed"));
+    auto q = exec(m_connectionName,
+                  QStringLiteral("INSERT INTO usage_intervals(route_id, endpoint_id, revision_id, agent_id, cpu_cores,"
+                                 " memory_bytes, gpu_devices, gpu_share, started_at, ended_at) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+                  {uuidText(i.routeId), uuidText(i.endpointId), idOrNull(i.revisionId),
+                   i.agentId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(i.agentId), i.cpuCores,
+                   i.memoryBytes, deviceText(i.gpuDevices), i.gpuShare, i.start.toMSecsSinceEpoch(), msOrNull(i.end)});
+    if (!q)
+        return q.error();
+    return q.value().lastInsertId().toLongLong();
+}
+
+Result<Done> Repository::closeUsageInterval(qint64 id, const QDateTime &end)
+{
+    auto q = exec(m_connectionName,
+                  QStringLiteral("UPDATE usage_intervals SET ended_at = MAX(started_at, ?) WHERE id = ? AND ended_at IS NULL"),
+                  {end.toMSecsSinceEpoch(), id});
+    if (!q)
+        return q.error();
+    if (q.value().numRowsAffected() == 0)
+        return makeError(ErrorType::NotFound, QStringLiteral("open usage interval %1 not found").arg(id));
+    return Done{};
+}
+
+Result<Done> Repository::setUsageIntervalDevices(qint64 id, const QStringList &devices)
+{
+    if (!validDevices(devices))
+        return makeError(ErrorType::InvalidArgument, QStringLiteral("usage interval devices are not well formed"));
+    auto q = exec(m_connectionName, QStringLiteral("UPDATE usage_intervals SET gpu_devices = ? WHERE id = ?"),
+                  {deviceText(devices), id});
+    if (!q)
+        return q.error();
+    return Done{};
+}
+
+Result<QList<UsageInterval>> Repository::openUsageIntervals(const QUuid &endpointId)
+{
+    if (endpointId.isNull())
+        return intervals(m_connectionName, QStringLiteral("WHERE ended_at IS NULL"), {});
+    return intervals(m_connectionName, QStringLiteral("WHERE ended_at IS NULL AND endpoint_id = ?"),
+                     {uuidText(endpointId)});
+}
+
+Result<int> Repository::closeOpenUsageIntervals(const QDateTime &at)
+{
+    auto q = exec(m_connectionName,
+                  QStringLiteral("UPDATE usage_intervals SET ended_at = MAX(started_at, ?) WHERE ended_at IS NULL"),
+                  {at.toMSecsSinceEpoch()});
+    if (!q)
+        return q.error();
+    return q.value().numRowsAffected();
+}
+
+Result<QList<UsageInterval>> Repository::usageIntervals(const QUuid &endpointId, const QDateTime &from,
+                                                        const QDateTime &to)
+{
+    return intervals(m_connectionName,
+                     QStringLiteral("WHERE endpoint_id = ? AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)"),
+                     {uuidText(endpointId), to.toMSecsSinceEpoch(), from.toMSecsSinceEpoch()});
+}
+
+Result<UsagePrices> Repository::usagePrices()
+{
+    auto q = exec(m_connectionName, QStringLiteral("SELECT cpu_hour, gpu_hour, currency FROM usage_prices WHERE id = 1"));
+    if (!q)
+        return q.error();
+    UsagePrices prices;
+    if (q.value().next()) {
+        prices.cpuHour = realFrom(q.value().value(0));
+        prices.gpuHour = realFrom(q.value().value(1));
+        prices.currency = q.value().value(2).toString();
+    }
+    return prices;
+}
+
+Result<Done> Repository::saveUsagePrices(const UsagePrices &prices, const QDateTime &now)
+{
+    if (const QString field = prices.invalidField(); !field.isEmpty())
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("%1 is not valid: a price is 0 to %2, a currency three capital letters")
+                             .arg(field)
+                             .arg(UsagePrices::kMaxPrice),
+                         {{QStringLiteral("field"), field}});
+    auto q = exec(m_connectionName,
+                  QStringLiteral("INSERT OR REPLACE INTO usage_prices(id, cpu_hour, gpu_hour, currency, updated_at)"
+                                 " VALUES(1,?,?,?,?)"),
+                  {optionalReal(prices.cpuHour), optionalReal(prices.gpuHour),
+                   prices.currency.isNull() ? QStringLiteral("") : prices.currency, now.toMSecsSinceEpoch()});
+    if (!q)
+        return q.error();
+    return Done{};
+}
+
+Result<UsageRetention> Repository::usageRetention()
+{
+    auto q = exec(m_connectionName, QStringLiteral("SELECT minute_days, hour_days FROM usage_retention WHERE id = 1"));
+    if (!q)
+        return q.error();
+    UsageRetention retention;
+    if (q.value().next()) {
+        retention.minuteDays = q.value().value(0).toInt();
+        retention.hourDays = q.value().value(1).toInt();
+    }
+    return retention;
+}
+
+Result<Done> Repository::saveUsageRetention(const UsageRetention &retention, const QDateTime &now)
+{
+    if (!retention.isValid())
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("usage retention: minutes are kept 1 to %1 days, hours at least as long and at"
+                                        " most %2 days")
+                             .arg(UsageRetention::kMaxMinuteDays)
+                             .arg(UsageRetention::kMaxHourDays),
+                         {{QStringLiteral("field"), QStringLiteral("retention")}});
+    auto q = exec(m_connectionName,
+                  QStringLiteral("INSERT OR REPLACE INTO usage_retention(id, minute_days, hour_days, updated_at)"
+                                 " VALUES(1,?,?,?)"),
+                  {retention.minuteDays, retention.hourDays, now.toMSecsSinceEpoch()});
+    if (!q)
+        return q.error();
+    return Done{};
 }
 
 } // namespace ServeDeck

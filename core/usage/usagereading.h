@@ -8,17 +8,14 @@
 namespace ServeDeck {
 
 // One endpoint's load at one sample, as the plane hands it to the usage recorder: plain values,
-// so core/usage needs nothing of the sampler that took them.
+// so core/usage needs nothing of the sampler that took them. Rates are over the interval since
+// the endpoint's previous sample.
 struct UsageReading
 {
-    QUuid endpointId;
     QDateTime time;
-    qint64 requestsTotal = 0;  // cumulative, as the proxy counts them (a restart resets them)
-    qint64 errorsTotal = 0;
     double requestsPerSecond = 0;
+    double errorRate = 0;  // errors / requests within the interval
     std::optional<double> p95Ms;
-    int healthyReplicas = 0;
-    int desiredReplicas = 0;
     std::optional<double> cpuPercent;
     std::optional<double> gpuPercent;
 };
