@@ -116,6 +116,72 @@ private Q_SLOTS:
             QVERIFY(r.toObject().value(u"kind"_s).toString() != u"schedule_floor"_s);
     }
 
+    void applyATargetPerReplicaModifiesTheRule()
+    {
+        const Endpoint e = m_plane->service().endpointInfo(u"chat"_s)->endpoint;
+        AutoScalingRule rule;
+        rule.source = MetricSource::Proxy;
+        rule.metric = u"requests_per_second"_s;
+        rule.threshold = 0;
+        rule.targetPerReplica = 10;
+        rule.minReplicas = 1;
+        rule.maxReplicas = 6;
+        auto created = m_plane->service().createAutoScalingRule(u"chat"_s, rule);
+        QVERIFY2(created, created ? "" : qPrintable(created.error().message));
+        // An hour within the 200 ms target at 1..60 requests/s per replica on 2 replicas.
+        QList<UsageSample> samples;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        const QDateTime start(now.date().addDays(-1), QTime(10, 0), Qt::UTC);
+        for (int i = 0; i < 60; ++i) {
+            UsageSample s;
+            s.endpointId = e.id;
+            s.start = start.addSecs(qint64(i) * 60);
+            s.requestsPerSecond = 2.0 * (i + 1);
+            s.requests = qint64(s.requestsPerSecond * 60);
+            s.replicas = s.desiredReplicas = 2;
+            s.p95Ms = 150;
+            samples << s;
+        }
+        QVERIFY(m_plane->repository().addUsageSamples(samples));
+        const auto listed = m_plane->send("GET", u"/v1/services/chat/recommendations"_s);
+        const QJsonArray list = listed.json().value(u"recommendations"_s).toArray();
+        QCOMPARE(list.size(), 1);
+        const QJsonObject change = list.first().toObject().value(u"change"_s).toObject();
+        QCOMPARE(change.value(u"rule_id"_s).toString(), created->id.toString(QUuid::WithoutBraces));
+        QCOMPARE(change.value(u"target_per_replica"_s).toDouble(), 43.2);
+
+        QCOMPARE(m_plane->send("POST", u"/v1/services/chat/recommendations/1/apply"_s).status, 200);
+        const auto rules = m_plane->service().autoScalingRules(u"chat"_s);
+        QVERIFY(rules);
+        QCOMPARE(rules->size(), 1);
+        QCOMPARE(rules->first().targetPerReplica, std::optional<double>(43.2));
+    }
+
+    void applyAnIdleTimeoutSetsIt()
+    {
+        // Three days of nights with no request while the replica stayed up.
+        const Endpoint e = m_plane->service().endpointInfo(u"chat"_s)->endpoint;
+        QList<UsageSample> samples;
+        const QDateTime end(QDateTime::currentDateTimeUtc().date(), QTime(8, 0), Qt::UTC);
+        for (QDateTime t = end.addDays(-3); t < end; t = t.addSecs(60)) {
+            UsageSample s;
+            s.endpointId = e.id;
+            s.start = t;
+            const bool night = t.time().hour() >= 20 || t.time().hour() < 8;
+            s.requestsPerSecond = night ? 0 : 5;
+            s.requests = qint64(s.requestsPerSecond * 60);
+            s.replicas = s.desiredReplicas = 1;
+            samples << s;
+        }
+        QVERIFY(m_plane->repository().addUsageSamples(samples));
+        const auto listed = m_plane->send("GET", u"/v1/services/chat/recommendations?since=4d"_s);
+        const QJsonArray list = listed.json().value(u"recommendations"_s).toArray();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.first().toObject().value(u"kind"_s).toString(), u"idle_timeout"_s);
+        QCOMPARE(m_plane->send("POST", u"/v1/services/chat/recommendations/1/apply?since=4d"_s).status, 200);
+        QCOMPARE(m_plane->service().autoscaleSettings(u"chat"_s)->idleTimeoutSeconds, 900);
+    }
+
     void refusedApplies_data()
     {
         QTest::addColumn<QString>("path");
