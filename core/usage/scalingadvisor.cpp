@@ -451,8 +451,11 @@ Result<Done> flappingRules(Context &c)
 
 } // namespace
 
-Result<ScalingAdvisor::Report> ScalingAdvisor::advise(const Input &input)
+Result<ScalingAdvisor::Report> ScalingAdvisor::advise(const Input &given)
 {
+    Input input = given;
+    if (input.now.isValid())
+        input.samples.removeIf([&](const UsageSample &s) { return s.start >= input.now; });
     Report report;
     Context c{input, report};
     scheduleFloor(c);

@@ -30,7 +30,7 @@ public:
         AutoscaleSettings settings;
         QList<UsageSample> samples;     // oldest first
         QList<ScaleEvent> scaleEvents;  // any order
-        QDateTime now;
+        QDateTime now;  // samples from it on are not judged (invalid: all are)
         // Schedules are wall-clock times of the zone the autoscaler runs in.
         QTimeZone zone = QTimeZone::systemTimeZone();
         std::optional<int> coldStartSeconds;  // how long a replica takes to serve, when measured
