@@ -47,6 +47,9 @@ int runCtlAlerts(ServeDeck::ApiClient &client, const QStringList &positional, co
 // app/ctlusage.cpp
 int runCtlUsage(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                 const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlrecommend.cpp
+int runCtlRecommend(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                    const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -196,7 +199,8 @@ const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QSt
                                QStringLiteral("healthy_replicas"), QStringLiteral("resource_slots"),
                                QStringLiteral("resource_group"), QStringLiteral("public"), QStringLiteral("url"),
                                QStringLiteral("retries"), QStringLiteral("priority"), QStringLiteral("queue_when_full"),
-                               QStringLiteral("allow_preemption"), QStringLiteral("resource_usage"), QStringLiteral("metrics"),
+                               QStringLiteral("allow_preemption"), QStringLiteral("latency_target_ms"),
+                               QStringLiteral("resource_usage"), QStringLiteral("metrics"),
                                QStringLiteral("created_at")};
 
 // "ID (canary, v1 -> v2, PROGRESSING, weight 10%)": an endpoint's rollout in one line.
@@ -273,6 +277,11 @@ QJsonObject serviceBody(const Args &a, bool forCreate)
     // Contention for capacity. Anything but true/false/default goes as text, for the API to refuse by name.
     if (a.options.contains(QStringLiteral("priority")))
         body.insert(QStringLiteral("priority"), numberOrText(a.value(QStringLiteral("priority"))));
+    // The p95 goal in ms; "none" clears it. Anything else goes as text, for the API to refuse by name.
+    if (a.options.contains(QStringLiteral("latency-target-ms"))) {
+        const QString v = a.value(QStringLiteral("latency-target-ms"));
+        body.insert(QStringLiteral("latency_target_ms"), v == u"none" ? QJsonValue(QJsonValue::Null) : numberOrText(v));
+    }
     for (const auto &[option, field] : {std::pair{"queue-when-full", "queue_when_full"},
                                         std::pair{"allow-preemption", "allow_preemption"}}) {
         if (!a.options.contains(QLatin1String(option)))
@@ -1044,7 +1053,8 @@ const QList<Verb> &verbs()
         {"create",
          "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
          "       [--gpu-memory M] [--runtime R] [--group G] [--public] [--alias A]...\n"
-         "       [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]",
+         "       [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]\n"
+         "       [--latency-target-ms MS]",
          "deploy a model folder as an endpoint", runCreate},
         {"dry-run", "dry-run NAME --version V --folder F [...same options as create]",
          "check a create: every problem, and the resources it needs", runDryRun},
@@ -1053,7 +1063,8 @@ const QList<Verb> &verbs()
          "modify SVC [--name N] [--version V] [--folder F] [--replicas N] [--cpu C] [--memory M]\n"
          "           [--runtime R] [--group G] [--public true|false] [--alias A]... (all of them; --alias '': none)\n"
          "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]\n"
-         "           [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]",
+         "           [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]\n"
+         "           [--latency-target-ms MS|none]",
          "change an endpoint; a new version or folder is rolled out as a new revision", runModify},
         {"delete", "delete SVC", "drain and remove an endpoint", runDelete},
         {"sync", "sync SVC", "publish the healthy routes to the proxy again", runSync},
@@ -1128,6 +1139,11 @@ const QList<Verb> &verbs()
          "replica-, CPU- and GPU-hours, requests and cost per revision; prices; sample retention",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlUsage(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"recommend", "recommend SVC [--since 14d] [--json] [--apply N]",
+         "scaling recommendations from the recorded usage, each with its data; apply one",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlRecommend(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

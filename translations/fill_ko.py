@@ -773,6 +773,19 @@ KO = {
     "Usage": "사용량",
 
     # Recommendations and latency target (task R)
+    "Latency target (p95)": "지연 시간 목표 (p95)",
+    "The p95 latency this endpoint should stay under; recommendations judge a replica's throughput by it": "이 엔드포인트가 넘지 않아야 할 p95 지연 시간입니다. 권장 사항은 이를 기준으로 레플리카의 처리량을 판단합니다",
+    "Pick an endpoint to see its recommendations.": "권장 사항을 보려면 엔드포인트를 고르세요.",
+    "Refresh": "새로 고침",
+    "Reading the recorded usage…": "기록된 사용량을 읽는 중…",
+    "No recommendations.": "권장 사항이 없습니다.",
+    "Evidence: %1": "근거: %1",
+    "Nothing to apply": "적용할 것 없음",
+    "A warning: change the rule yourself": "경고입니다. 규칙을 직접 바꾸세요",
+    "No recommendations: the recorded usage suggests no change.": "권장 사항 없음: 기록된 사용량으로 보아 바꿀 것이 없습니다.",
+    "Recommendations from the recorded usage: %1": "기록된 사용량에서 나온 권장 사항: %1개",
+    "Applying recommendation %1…": "권장 사항 %1을(를) 적용하는 중…",
+    "Not applied.": "적용되지 않았습니다.",
 
 
 

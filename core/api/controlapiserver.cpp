@@ -316,6 +316,9 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"PUT", "/v1/usage/prices", &S::setUsagePrices, false},
             {"GET", "/v1/usage/retention", &S::usageRetention, false},
             {"PUT", "/v1/usage/retention", &S::setUsageRetention, false},
+            // Scaling recommendations.
+            {"GET", "/v1/services/{svc}/recommendations", &S::recommendations, false},
+            {"POST", "/v1/services/{svc}/recommendations/{number}/apply", &S::applyRecommendation, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
@@ -986,6 +989,17 @@ HttpResponse ControlApiServer::usageRetention(const Call &)
 HttpResponse ControlApiServer::setUsageRetention(const Call &call)
 {
     return replaceUsageRetention(call.request);
+}
+
+// Scaling recommendations: the handlers are in controlapiserver_recommendations.cpp.
+HttpResponse ControlApiServer::recommendations(const Call &call)
+{
+    return recommendationsOf(call.svc(), call.request);
+}
+
+HttpResponse ControlApiServer::applyRecommendation(const Call &call)
+{
+    return applyRecommendationOf(call.svc(), QString::fromUtf8(call.segments.value("number")), call.request);
 }
 
 } // namespace ServeDeck

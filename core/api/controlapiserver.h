@@ -123,6 +123,12 @@ private:
     HttpResponse replaceUsagePrices(const HttpRequest &request);
     HttpResponse currentUsageRetention();
     HttpResponse replaceUsageRetention(const HttpRequest &request);
+    // Scaling recommendations (controlapiserver_recommendations.cpp; the Call forwarders are in
+    // controlapiserver.cpp, where Call is known).
+    HttpResponse recommendations(const Call &call);
+    HttpResponse applyRecommendation(const Call &call);
+    HttpResponse recommendationsOf(const QString &svc, const HttpRequest &request);
+    HttpResponse applyRecommendationOf(const QString &svc, const QString &number, const HttpRequest &request);
     // The id of the endpoint's newest rollout, to tell whether a call started one.
     QUuid latestRolloutId(const QString &svc);
     // Counts a rollout's phase change for /metrics.

@@ -148,6 +148,8 @@ QJsonObject toJson(const Endpoint &e)
             // null: the default (rules' scale-outs queue, manual changes do not)
             {QStringLiteral("queue_when_full"), e.queueWhenFull ? QJsonValue(*e.queueWhenFull) : QJsonValue()},
             {QStringLiteral("allow_preemption"), e.allowPreemption},
+            // null: no latency target
+            {QStringLiteral("latency_target_ms"), e.latencyTargetMs ? QJsonValue(*e.latencyTargetMs) : QJsonValue()},
             {QStringLiteral("created_at"), time(e.createdAt)},
             {QStringLiteral("updated_at"), time(e.updatedAt)}};
 }
@@ -637,6 +639,8 @@ Result<CreateEndpointRequest> createRequest(const QJsonObject &body)
     if (!f.isNull({"queue_when_full"}))
         r.queueWhenFull = f.boolean({"queue_when_full"});
     r.allowPreemption = f.boolean({"allow_preemption"}).value_or(false);
+    if (!f.isNull({"latency_target_ms"}))
+        r.latencyTargetMs = intField(f, {"latency_target_ms"}, Endpoint::kMinLatencyTargetMs, Endpoint::kMaxLatencyTargetMs);
     if (auto breaker = circuitBreakerFrom(f)) {
         r.circuitBreaker = breaker->appliedTo(r.circuitBreaker);
         if (auto problem = r.circuitBreaker.problem())
@@ -675,6 +679,11 @@ Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
     else if (auto queue = f.boolean({"queue_when_full"}))
         r.queueWhenFull = std::optional<bool>(*queue);
     r.allowPreemption = f.boolean({"allow_preemption"});
+    // null: no target
+    if (f.isNull({"latency_target_ms"}))
+        r.latencyTargetMs = std::optional<int>();
+    else if (auto target = intField(f, {"latency_target_ms"}, Endpoint::kMinLatencyTargetMs, Endpoint::kMaxLatencyTargetMs))
+        r.latencyTargetMs = std::optional<int>(*target);
     r.circuitBreaker = circuitBreakerFrom(f);
     if (r.circuitBreaker) {
         // Out of range whatever the endpoint holds now: refused here, with the field named.

@@ -47,6 +47,8 @@ struct Endpoint
     std::optional<bool> queueWhenFull;
     // May this endpoint's replicas be stopped for a higher-priority endpoint's?
     bool allowPreemption = false;
+    // The p95 the operator wants (ms): what recommendations judge a replica's throughput by. None: unset.
+    std::optional<int> latencyTargetMs;
     QDateTime createdAt;
     QDateTime updatedAt;
 
@@ -54,6 +56,8 @@ struct Endpoint
 
     static constexpr int kMinPriority = -1000;
     static constexpr int kMaxPriority = 1000;
+    static constexpr int kMinLatencyTargetMs = 1;
+    static constexpr int kMaxLatencyTargetMs = 600000;  // ten minutes: longer is no target
 };
 
 // How a revision takes part in its endpoint's traffic. Serve: its routes answer requests (those

@@ -21,6 +21,8 @@
 #include "store/historyretention.h"
 #include "store/loadtestrecord.h"
 #include "usage/usagereport.h"
+#include "usage/recommendation.h"
+#include "usage/scalingadvisor.h"
 
 namespace ServeDeck {
 
@@ -44,6 +46,7 @@ struct CreateEndpointRequest
     int priority = 0;
     std::optional<bool> queueWhenFull;
     bool allowPreemption = false;
+    std::optional<int> latencyTargetMs;  // p95 goal in ms (Endpoint::kMin/kMaxLatencyTargetMs); none: unset
 };
 
 struct DryRunReport
@@ -149,6 +152,7 @@ struct ModifyEndpointRequest
     std::optional<int> priority;
     std::optional<std::optional<bool>> queueWhenFull;  // set to nullopt: back to the default
     std::optional<bool> allowPreemption;
+    std::optional<std::optional<int>> latencyTargetMs;  // set to nullopt: no target
 };
 
 // What an operator may change of a revision: which requests it serves, and (when it is not the
@@ -381,6 +385,17 @@ public:
     // bounds (UsageRetention::isValid) is InvalidArgument, nothing stored.
     Result<UsageRetention> usageRetention();
     Result<UsageRetention> setUsageRetention(const UsageRetention &retention);
+    // Scaling recommendations (modelservingservice_recommendations.cpp): core/usage's ScalingAdvisor
+    // over the usage recorded since `since` (invalid: the last kDefaultRecommendationDays; at most
+    // kMaxRecommendationDays back), numbered from 1, with notes on what could not be judged.
+    static constexpr int kDefaultRecommendationDays = 14;
+    static constexpr int kMaxRecommendationDays = 90;
+    Result<ScalingAdvisor::Report> recommendationReport(const QString &ref, const QDateTime &since = {});
+    Result<QList<Recommendation>> recommendations(const QString &ref, const QDateTime &since = {});
+    // Recomputes them and applies number `number` through the autoscale settings (a schedule floor,
+    // an idle timeout) or a rule's modify (a target per replica); returns what it applied. A
+    // warning is InvalidArgument "nothing to apply"; a number out of range NotFound.
+    Result<Recommendation> applyRecommendation(const QString &ref, int number, const QDateTime &since = {});
 
 Q_SIGNALS:
     void agentRevoked(const QString &agentId);

@@ -44,6 +44,15 @@ std::optional<ServiceError> checkName(const QString &name, const QString &field 
     return std::nullopt;
 }
 
+std::optional<ServiceError> checkLatencyTarget(std::optional<int> ms)
+{
+    if (ms && (*ms < Endpoint::kMinLatencyTargetMs || *ms > Endpoint::kMaxLatencyTargetMs))
+        return invalid(QStringLiteral("latency_target_ms"), QStringLiteral("must be between %1 and %2")
+                                                                .arg(Endpoint::kMinLatencyTargetMs)
+                                                                .arg(Endpoint::kMaxLatencyTargetMs));
+    return std::nullopt;
+}
+
 std::optional<ServiceError> checkRuntimeVariant(const QString &variant)
 {
     const QStringList known = RuntimePreset::variants();
@@ -126,6 +135,8 @@ QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
     if (auto e = r.circuitBreaker.problem())
         problems << *e;
     if (auto e = checkPriority(r.priority))
+        problems << *e;
+    if (auto e = checkLatencyTarget(r.latencyTargetMs))
         problems << *e;
     return problems;
 }
@@ -223,6 +234,7 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         e.priority = request.priority;
         e.queueWhenFull = request.queueWhenFull;
         e.allowPreemption = request.allowPreemption;
+        e.latencyTargetMs = request.latencyTargetMs;
         e.lifecycle = EndpointLifecycle::Created;
         e.url = m_config.proxyBaseUrl + u'/' + request.name;
         e.createdAt = e.updatedAt = now;
@@ -576,6 +588,11 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
             e.queueWhenFull = *request.queueWhenFull;
         if (request.allowPreemption)
             e.allowPreemption = *request.allowPreemption;
+        if (request.latencyTargetMs) {
+            if (auto err = checkLatencyTarget(*request.latencyTargetMs))
+                return *err;
+            e.latencyTargetMs = *request.latencyTargetMs;
+        }
         if (request.replicas || request.resourceSlots) {
             const ResourceSlots available = m_config.capacity.total - allocated(e.id);
             // An endpoint that queues manual changes too waits for the room (one replica must fit at all).

@@ -59,6 +59,12 @@ QVariant nonNullText(const QString &text)
     return text.isNull() ? QVariant(QStringLiteral("")) : QVariant(text);
 }
 
+// NULL: no latency target.
+QVariant latencyTargetValue(const Endpoint &e)
+{
+    return e.latencyTargetMs ? QVariant(*e.latencyTargetMs) : QVariant(QMetaType::fromType<int>());
+}
+
 // NULL: the endpoint takes the default (rules queue, manual actions do not).
 QVariant queueWhenFullValue(const Endpoint &e)
 {
@@ -120,7 +126,7 @@ const QString kEndpointColumns = QStringLiteral(
     "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
     "public, lifecycle, retries, url, current_revision_id, created_at, updated_at, cb_max_connections, "
     "cb_max_pending_requests, cb_max_requests_per_connection, cb_consecutive_errors, cb_base_ejection_seconds, "
-    "cb_max_ejection_percent, priority, queue_when_full, allow_preemption");
+    "cb_max_ejection_percent, priority, queue_when_full, allow_preemption, latency_target_ms");
 const QString kRevisionColumns = QStringLiteral(
     "id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at, match_header_name, "
     "match_header_value, mode, replicas");
@@ -157,6 +163,8 @@ Endpoint endpointFrom(const QSqlQuery &q)
     if (!q.value(22).isNull())
         e.queueWhenFull = q.value(22).toBool();
     e.allowPreemption = q.value(23).toBool();
+    if (!q.value(24).isNull())
+        e.latencyTargetMs = q.value(24).toInt();
     return e;
 }
 
@@ -470,14 +478,14 @@ Result<Done> Repository::insertEndpoint(const Endpoint &e)
 {
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO endpoints(") + kEndpointColumns
-                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(e.id), e.name, e.modelVersion, e.modelFolder, e.runtimeVariant,
                        jsonText(e.resourceSlots.toJson()), e.resourceGroup, e.replicas, e.isPublic ? 1 : 0,
                        lifecycleName(e.lifecycle), e.retries, e.url, nullableId(e.currentRevisionId), ms(e.createdAt),
                        ms(e.updatedAt), e.circuitBreaker.maxConnections, e.circuitBreaker.maxPendingRequests,
                        e.circuitBreaker.maxRequestsPerConnection, e.circuitBreaker.consecutiveErrors,
                        e.circuitBreaker.baseEjectionSeconds, e.circuitBreaker.maxEjectionPercent, e.priority,
-                       queueWhenFullValue(e), e.allowPreemption ? 1 : 0});
+                       queueWhenFullValue(e), e.allowPreemption ? 1 : 0, latencyTargetValue(e)});
 }
 
 Result<Done> Repository::updateEndpoint(const Endpoint &e)
@@ -488,14 +496,14 @@ Result<Done> Repository::updateEndpoint(const Endpoint &e)
                                      "url=?, current_revision_id=?, updated_at=?, cb_max_connections=?, "
                                      "cb_max_pending_requests=?, cb_max_requests_per_connection=?, "
                                      "cb_consecutive_errors=?, cb_base_ejection_seconds=?, cb_max_ejection_percent=?, priority=?, "
-                                     "queue_when_full=?, allow_preemption=? WHERE id=?"),
+                                     "queue_when_full=?, allow_preemption=?, latency_target_ms=? WHERE id=?"),
                       {e.name, e.modelVersion, e.modelFolder, e.runtimeVariant, jsonText(e.resourceSlots.toJson()),
                        e.resourceGroup, e.replicas, e.isPublic ? 1 : 0, lifecycleName(e.lifecycle), e.retries, e.url,
                        nullableId(e.currentRevisionId), ms(e.updatedAt), e.circuitBreaker.maxConnections,
                        e.circuitBreaker.maxPendingRequests, e.circuitBreaker.maxRequestsPerConnection,
                        e.circuitBreaker.consecutiveErrors, e.circuitBreaker.baseEjectionSeconds,
                        e.circuitBreaker.maxEjectionPercent, e.priority, queueWhenFullValue(e),
-                       e.allowPreemption ? 1 : 0, idText(e.id)},
+                       e.allowPreemption ? 1 : 0, latencyTargetValue(e), idText(e.id)},
                       QStringLiteral("endpoint"));
 }
 

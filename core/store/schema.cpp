@@ -319,6 +319,11 @@ const std::vector<QStringList> &schemaMigrations()
                            " hour_days INTEGER NOT NULL CHECK (hour_days BETWEEN 1 AND 3650),"
                            " updated_at INTEGER NOT NULL)"),
         },
+        // An endpoint's latency target (p95, ms; NULL: none), what recommendations judge by.
+        {
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN latency_target_ms INTEGER"
+                           " CHECK (latency_target_ms BETWEEN 1 AND 600000)"),
+        },
     };
     return migrations;
 }

@@ -117,6 +117,33 @@ private Q_SLOTS:
         QVERIFY(e.allowPreemption);
     }
 
+    void latencyTargetIsSetAndClearedWithNone()
+    {
+        {
+            ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+            QSignalSpy loaded(&dialog, &ModifyEndpointDialog::loaded);
+            if (dialog.isBusy())
+                QVERIFY(loaded.wait(10000));
+            // No target reads "none", its minimum.
+            QCOMPARE(dialog.latencyTargetBox()->value(), 0);
+            QCOMPARE(dialog.latencyTargetBox()->text(), dialog.latencyTargetBox()->specialValueText());
+            dialog.latencyTargetBox()->setValue(250);
+            QVERIFY(applied(dialog));
+        }
+        auto e = service().endpointInfo(u"iris"_s)->endpoint;
+        QCOMPARE(e.latencyTargetMs, std::optional<int>(250));
+        QCOMPARE(e.priority, 0);
+
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QSignalSpy loaded(&dialog, &ModifyEndpointDialog::loaded);
+        if (dialog.isBusy())
+            QVERIFY(loaded.wait(10000));
+        QCOMPARE(dialog.latencyTargetBox()->value(), 250);
+        dialog.latencyTargetBox()->setValue(0);
+        QVERIFY(applied(dialog));
+        QVERIFY(!service().endpointInfo(u"iris"_s)->endpoint.latencyTargetMs);
+    }
+
     void newVersionStartsARollingRollout()
     {
         ModifyEndpointDialog dialog(*m_client, u"iris"_s);

@@ -30,6 +30,7 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     , m_priority(new QSpinBox(this))
     , m_queueWhenFull(new QComboBox(this))
     , m_allowPreemption(new QCheckBox(tr("A higher-priority endpoint may stop its replicas"), this))
+    , m_latencyTarget(new QSpinBox(this))
     , m_error(new ErrorLabel(QStringLiteral("modifyError"), this))
     , m_busy(new QLabel(tr("Working…"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
@@ -73,6 +74,13 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     m_queueWhenFull->setToolTip(tr("Whether a replica that does not fit waits in the pending queue until room "
                                    "frees, or the change is refused"));
     m_allowPreemption->setObjectName(QStringLiteral("allowPreemption"));
+    m_latencyTarget->setObjectName(QStringLiteral("latencyTarget"));
+    // 0 stands for "no target": the service's range starts at 1.
+    m_latencyTarget->setRange(0, Endpoint::kMaxLatencyTargetMs);
+    m_latencyTarget->setSpecialValueText(tr("none"));
+    m_latencyTarget->setSuffix(QStringLiteral(" ms"));
+    m_latencyTarget->setToolTip(tr("The p95 latency this endpoint should stay under; recommendations judge a "
+                                   "replica's throughput by it"));
     // A strategy only means something for a new revision, a share only for a canary's.
     const auto revisionChanged = [this] {
         updateRolloutFields();
@@ -101,6 +109,7 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     form->addRow(tr("Priority"), m_priority);
     form->addRow(tr("When capacity is full"), m_queueWhenFull);
     form->addRow(tr("Preemption"), m_allowPreemption);
+    form->addRow(tr("Latency target (p95)"), m_latencyTarget);
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_apply, QDialogButtonBox::AcceptRole);
     buttons->addButton(QDialogButtonBox::Cancel);
@@ -139,6 +148,7 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_oldPriority = e.priority;
     m_oldQueue = !e.queueWhenFull ? QueueChoice::Default : (*e.queueWhenFull ? QueueChoice::Always : QueueChoice::Never);
     m_oldPreemption = e.allowPreemption;
+    m_oldLatencyTarget = e.latencyTargetMs.value_or(0);
     setWindowTitle(tr("Modify %1").arg(e.name));
     m_version->setText(m_oldVersion);
     m_folder->setText(m_oldFolder);
@@ -151,6 +161,7 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_priority->setValue(m_oldPriority);
     m_queueWhenFull->setCurrentIndex(m_queueWhenFull->findData(int(m_oldQueue)));
     m_allowPreemption->setChecked(m_oldPreemption);
+    m_latencyTarget->setValue(m_oldLatencyTarget);
     m_error->hide();
     updateRolloutFields();
 }
@@ -164,7 +175,8 @@ void ModifyEndpointDialog::setBusy(bool busy)
 {
     // The fields too: what is typed meanwhile would be lost to the values arriving, or not sent.
     for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public,
-                                                                    m_priority, m_queueWhenFull, m_allowPreemption})
+                                                                    m_priority, m_queueWhenFull, m_allowPreemption,
+                                                                    m_latencyTarget})
         field->setEnabled(!busy);
     if (m_aliases)
         m_aliases->setEnabled(!busy);
@@ -222,6 +234,8 @@ void ModifyEndpointDialog::apply()
         request.queueWhenFull = queue == QueueChoice::Default ? std::optional<bool>() : std::optional<bool>(queue == QueueChoice::Always);
     if (m_allowPreemption->isChecked() != m_oldPreemption)
         request.allowPreemption = m_allowPreemption->isChecked();
+    if (const int target = m_latencyTarget->value(); target != m_oldLatencyTarget)
+        request.latencyTargetMs = target == 0 ? std::optional<int>() : std::optional<int>(target);
     setBusy(true);
     m_client.call(
         this, [ref = m_ref, request](ModelServingService &s) { return s.modifyEndpoint(ref, request); },

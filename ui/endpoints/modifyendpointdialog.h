@@ -45,6 +45,8 @@ public:
     // Default, Always, Never (item data: QueueChoice as int).
     QComboBox *queueBox() const { return m_queueWhenFull; }
     QCheckBox *preemptionBox() const { return m_allowPreemption; }
+    // The p95 goal in ms; its minimum (0) reads "none": no target.
+    QSpinBox *latencyTargetBox() const { return m_latencyTarget; }
     enum class QueueChoice { Default, Always, Never };
     QLabel *errorLabel() const { return m_error; }
     QLineEdit *aliasesEdit() const { return m_aliases; }
@@ -74,6 +76,7 @@ private:
     QSpinBox *m_priority;
     QComboBox *m_queueWhenFull;
     QCheckBox *m_allowPreemption;
+    QSpinBox *m_latencyTarget;
     ErrorLabel *m_error;
     QLabel *m_busy;
     QPushButton *m_apply;
@@ -89,6 +92,7 @@ private:
     int m_oldPriority = 0;
     QueueChoice m_oldQueue = QueueChoice::Default;
     bool m_oldPreemption = false;
+    int m_oldLatencyTarget = 0;  // 0: none
 };
 
 } // namespace ServeDeck

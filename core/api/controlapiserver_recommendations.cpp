@@ -1,0 +1,104 @@
+// The control API's scaling recommendations: GET /v1/services/{svc}/recommendations[?since=] and
+// POST /v1/services/{svc}/recommendations/{n}/apply[?since=].
+#include "controlapiserver.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QUrlQuery>
+
+#include "api/jsoncodec.h"
+#include "http/httpserver.h"
+#include "service/modelservingservice.h"
+
+namespace ServeDeck {
+
+namespace {
+
+HttpResponse fail(const ServiceError &error)
+{
+    return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
+}
+
+QString timeText(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
+
+QJsonObject toJson(const Recommendation &r)
+{
+    QJsonObject change;
+    if (r.change.schedule)
+        change.insert(QStringLiteral("schedule"), *r.change.schedule);
+    if (r.change.idleTimeoutSeconds)
+        change.insert(QStringLiteral("idle_timeout"), *r.change.idleTimeoutSeconds);
+    if (r.change.targetPerReplica) {
+        change.insert(QStringLiteral("rule_id"), r.change.ruleId.toString(QUuid::WithoutBraces));
+        change.insert(QStringLiteral("target_per_replica"), *r.change.targetPerReplica);
+    }
+    QJsonArray times;
+    for (const QDateTime &t : r.times)
+        times.append(timeText(t));
+    return {{QStringLiteral("number"), r.number},
+            {QStringLiteral("kind"), r.kind},
+            {QStringLiteral("title"), r.title},
+            {QStringLiteral("explanation"), r.explanation},
+            {QStringLiteral("evidence"), r.evidence},
+            // null: a warning, nothing to apply
+            {QStringLiteral("change"), r.isWarning() ? QJsonValue() : QJsonValue(change)},
+            {QStringLiteral("times"), times}};
+}
+
+// ?since= an ISO 8601 time with its zone, or an age: 1..99999 followed by m, h or d ("14d").
+// Absent: invalid (the service's default). Anything else is InvalidArgument naming "since".
+Result<QDateTime> sinceParam(const QUrlQuery &query)
+{
+    if (!query.hasQueryItem(QStringLiteral("since")))
+        return QDateTime();
+    const QString text = query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded);
+    static const QRegularExpression age(QStringLiteral("^([1-9][0-9]{0,4})([mhd])$"));
+    if (const auto m = age.match(text); m.hasMatch()) {
+        const qint64 unit = m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
+        return QDateTime::currentDateTimeUtc().addSecs(-m.captured(1).toLongLong() * unit);
+    }
+    const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (text.size() <= 40 && time.isValid() && time.timeSpec() != Qt::LocalTime)
+        return time;
+    return makeError(ErrorType::InvalidArgument,
+                     QStringLiteral("since: expected an age (14d, 36h, 90m) or an ISO 8601 time with its zone"),
+                     {{QStringLiteral("field"), QStringLiteral("since")}});
+}
+
+} // namespace
+
+HttpResponse ControlApiServer::recommendationsOf(const QString &svc, const HttpRequest &request)
+{
+    auto since = sinceParam(request.query);
+    if (!since)
+        return fail(since.error());
+    auto report = m_service.recommendationReport(svc, *since);
+    if (!report)
+        return fail(report.error());
+    QJsonArray list;
+    for (const Recommendation &r : std::as_const(report->recommendations))
+        list.append(toJson(r));
+    return HttpResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("recommendations"), list},
+                                                             {QStringLiteral("notes"), QJsonArray::fromStringList(report->notes)}}));
+}
+
+HttpResponse ControlApiServer::applyRecommendationOf(const QString &svc, const QString &number, const HttpRequest &request)
+{
+    static const QRegularExpression digits(QStringLiteral("^[1-9][0-9]{0,5}$"));
+    if (!digits.match(number).hasMatch())
+        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("number: expected a recommendation's number (1, 2, ...)"),
+                              {{QStringLiteral("field"), QStringLiteral("number")}}));
+    auto since = sinceParam(request.query);
+    if (!since)
+        return fail(since.error());
+    auto applied = m_service.applyRecommendation(svc, number.toInt(), *since);
+    if (!applied)
+        return fail(applied.error());
+    return HttpResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("applied"), toJson(*applied)}}));
+}
+
+} // namespace ServeDeck
