@@ -274,6 +274,7 @@ const std::vector<QStringList> &schemaMigrations()
                            " title TEXT NOT NULL,"
                            " count INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX notification_deliveries_by_channel ON notification_deliveries(channel_id, id)"),
+        },
         // Usage accounting (issue 16): per-endpoint samples by minute, then by hour (endpoint_id kept,
         // not a reference: usage outlives its endpoint); the ledger of what each replica reserved,
         // an interval per route (ended_at NULL while open, one open per route); prices and how long
