@@ -207,6 +207,24 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::AlertRuleListModel</name>
+    <message>
+        <location filename="../ui/notify/alertrulelistmodel.cpp" line="59"/>
+        <source>Condition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/alertrulelistmodel.cpp" line="61"/>
+        <source>For</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/alertrulelistmodel.cpp" line="63"/>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::AnalysisDecisionModel</name>
     <message>
         <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="105"/>
@@ -481,6 +499,212 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::ChannelDialog</name>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="48"/>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="49"/>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="51"/>
+        <source>Add notification channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="53"/>
+        <source>e.g. on-call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="60"/>
+        <source>Shown by this console&apos;s desktop, with a click that opens the event.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="70"/>
+        <source>optional; signs each payload (HMAC-SHA256)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="71"/>
+        <source>&amp;URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="72"/>
+        <source>&amp;Secret</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="80"/>
+        <source>one argument a line; run without a shell</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="83"/>
+        <source>&amp;Program</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="84"/>
+        <source>&amp;Arguments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="123"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="124"/>
+        <source>After a notification, the same event is only counted for this long, then sent once with its count</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="129"/>
+        <source>&amp;Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="130"/>
+        <source>&amp;Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="132"/>
+        <source>&amp;Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="133"/>
+        <source>None checked: every event.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="136"/>
+        <source>Least &amp;severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="137"/>
+        <source>E&amp;ndpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="138"/>
+        <source>&amp;Quiet period</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ChannelListModel</name>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="13"/>
+        <source>this console</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="48"/>
+        <source>Desktop</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="50"/>
+        <source>Webhook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="52"/>
+        <source>Command</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="61"/>
+        <source>Info</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="63"/>
+        <source>Warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="65"/>
+        <source>Critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="93"/>
+        <source>Signed with its secret (HMAC-SHA256)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="93"/>
+        <source>Not signed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="97"/>
+        <source>All events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="98"/>
+        <source>%1, %2 and above</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="105"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="111"/>
+        <source>Yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="111"/>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="125"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="127"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="129"/>
+        <source>Target</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="131"/>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="133"/>
+        <source>Quiet period</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="135"/>
+        <source>Enabled</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
         <location filename="../ui/endpoints/createendpointdialog.cpp" line="47"/>
@@ -681,6 +905,49 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::DeliveryListModel</name>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
+        <source>%1 ×%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <source>Delivered (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <source>Failed (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="120"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="122"/>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="124"/>
+        <source>Event</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="126"/>
+        <source>Attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="128"/>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::DemoDialog</name>
     <message>
         <location filename="../ui/demo/demodialog.cpp" line="22"/>
@@ -766,189 +1033,202 @@
 <context>
     <name>ServeDeck::DemoTour</name>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="102"/>
+        <location filename="../core/demo/demotour.cpp" line="87"/>
         <source>Deploy iris v1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="103"/>
+        <location filename="../core/demo/demotour.cpp" line="88"/>
         <source>An endpoint named %1 serves the bundled iris classifier v1 with %2 replicas; the reconciler starts them on the local agent and the proxy routes to those that pass their health check.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="108"/>
+        <location filename="../core/demo/demotour.cpp" line="93"/>
         <source>Send traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="109"/>
+        <location filename="../core/demo/demotour.cpp" line="94"/>
         <source>The traffic simulator sends a seasonal pattern, between %1 and %2 requests per second over %3 s, of generated iris measurements to the endpoint&apos;s URL through the proxy; every answer names the revision that served it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="116"/>
+        <location filename="../core/demo/demotour.cpp" line="101"/>
         <source>Autoscale</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="117"/>
+        <location filename="../core/demo/demotour.cpp" line="102"/>
         <source>A rule on requests per second asks for one replica per %1 requests per second (at most %2): the autoscaler sees the demo&apos;s traffic and adds a replica.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="122"/>
+        <location filename="../core/demo/demotour.cpp" line="107"/>
         <source>Canary of v2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="123"/>
+        <location filename="../core/demo/demotour.cpp" line="108"/>
         <source>A manual canary starts iris v2 beside v1 with %1 % of the requests, then the weight moves to %2 % (as the slider does): both revisions answer.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="128"/>
+        <location filename="../core/demo/demotour.cpp" line="113"/>
         <source>Kill a replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="129"/>
+        <location filename="../core/demo/demotour.cpp" line="114"/>
         <source>One replica&apos;s process is killed: the agent records the crash in the error list and the reconciler starts a replacement.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="132"/>
+        <location filename="../core/demo/demotour.cpp" line="117"/>
         <source>Clean up</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="133"/>
+        <location filename="../core/demo/demotour.cpp" line="118"/>
         <source>The demo stops its traffic and deletes %1 with its replicas, rule and rollout.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="193"/>
+        <location filename="../core/demo/demotour.cpp" line="178"/>
         <source>cancelled</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="250"/>
+        <location filename="../core/demo/demotour.cpp" line="235"/>
         <source>endpoint &apos;%1&apos; exists already; the demo does not touch it (delete it first)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="281"/>
+        <location filename="../core/demo/demotour.cpp" line="266"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="284"/>
+        <location filename="../core/demo/demotour.cpp" line="269"/>
         <source>%1 after %2 s at %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="292"/>
+        <location filename="../core/demo/demotour.cpp" line="277"/>
         <source>the model definition of %1 has no request block: the simulator does not know how to call it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="322"/>
+        <location filename="../core/demo/demotour.cpp" line="307"/>
         <source>%1 requests/s now; %2 sent, %3 answered 2xx (v1: %4), %5 failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="369"/>
+        <location filename="../core/demo/demotour.cpp" line="354"/>
         <source>%1 replicas wanted, %2 healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="376"/>
+        <location filename="../core/demo/demotour.cpp" line="361"/>
         <source>scaled %1 → %2: %3</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="378"/>
+        <location filename="../core/demo/demotour.cpp" line="363"/>
         <source>%1 (after %2 s)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="413"/>
+        <location filename="../core/demo/demotour.cpp" line="398"/>
         <source>the canary&apos;s replica is not healthy yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="428"/>
+        <location filename="../core/demo/demotour.cpp" line="413"/>
         <source>since the weight moved to %1 %: v1 answered %2, v2 answered %3, %4 failed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="464"/>
+        <location filename="../core/demo/demotour.cpp" line="451"/>
         <source>replica %1 is not a process of this control plane</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="469"/>
+        <location filename="../core/demo/demotour.cpp" line="456"/>
         <source>cannot kill replica %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="470"/>
+        <location filename="../core/demo/demotour.cpp" line="457"/>
         <source>killed replica %1 (process %2) with SIGKILL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="472"/>
+        <location filename="../core/demo/demotour.cpp" line="459"/>
         <source>no healthy replica runs on this machine&apos;s agent</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="492"/>
+        <location filename="../core/demo/demotour.cpp" line="479"/>
         <source>recorded: %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="495"/>
+        <location filename="../core/demo/demotour.cpp" line="482"/>
         <source>no error recorded yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="505"/>
+        <location filename="../core/demo/demotour.cpp" line="492"/>
         <source>%1; waiting for a replacement (%2 of %3 healthy)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="509"/>
+        <location filename="../core/demo/demotour.cpp" line="496"/>
         <source>%1; a replacement serves (%2 of %3 healthy)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="527"/>
+        <location filename="../core/demo/demotour.cpp" line="514"/>
         <source>nothing was created</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="544"/>
+        <location filename="../core/demo/demotour.cpp" line="531"/>
         <source>the endpoint is gone</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="547"/>
+        <location filename="../core/demo/demotour.cpp" line="534"/>
         <source>the endpoint is still live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="549"/>
+        <location filename="../core/demo/demotour.cpp" line="536"/>
         <source>the endpoint is deleted and its replicas stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="550"/>
+        <location filename="../core/demo/demotour.cpp" line="537"/>
         <source>%1 replicas still stopping</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="571"/>
-        <location filename="../core/demo/demotour.cpp" line="593"/>
+        <location filename="../core/demo/demotour.cpp" line="558"/>
+        <location filename="../core/demo/demotour.cpp" line="580"/>
         <source>not within %1 s: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::DesktopNotifier</name>
+    <message>
+        <location filename="../ui/notify/desktopnotifier.cpp" line="112"/>
+        <source>ServeDeck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/desktopnotifier.cpp" line="113"/>
+        <source>Open</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1502,178 +1782,178 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="93"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="95"/>
         <source>Compare</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="94"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="96"/>
         <source>Export…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="99"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="101"/>
         <source>Fixed rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="100"/>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="154"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="102"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="156"/>
         <source>Ramp</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="101"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="103"/>
         <source>Poisson</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="102"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="104"/>
         <source>Closed loop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="106"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="108"/>
         <source> /s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="120"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="122"/>
         <source>by duration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="125"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="127"/>
         <source> s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="127"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="129"/>
         <source>/predict</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="129"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="131"/>
         <source>Request body (JSON)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="133"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="135"/>
         <source>Pass/fail targets, separated by spaces: rps&gt;30 p95&lt;200ms success&gt;95% ttft_p95&lt;500ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="143"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="145"/>
         <source>No run yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="145"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="147"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="147"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="149"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="148"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="150"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
         <source>Mode</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="149"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="151"/>
         <source>Rate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="152"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="154"/>
         <source>to</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="155"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="157"/>
         <source>Concurrency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="156"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="158"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="590"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
         <source>Requests</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="157"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="159"/>
         <source>Duration</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="158"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="160"/>
         <source>Path</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="159"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="161"/>
         <source>Body</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="160"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="162"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="721"/>
         <source>Targets</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="170"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="172"/>
         <source>Live</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="176"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="177"/>
         <source>s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="179"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="180"/>
         <source>requests/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="182"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="183"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="608"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="188"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="189"/>
         <source>Answered/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="189"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="190"/>
         <source>Sent/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="190"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="191"/>
         <source>p50</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="191"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="192"/>
         <source>p95</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="192"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="193"/>
         <source>p99</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="198"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="199"/>
         <source>Latency histogram</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1866,220 +2146,226 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="124"/>
+        <location filename="../ui/mainwindow.cpp" line="151"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="215"/>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
         <source>Search endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="189"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="136"/>
-        <location filename="../ui/mainwindow.cpp" line="177"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="164"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
-        <location filename="../ui/mainwindow.cpp" line="526"/>
+        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="628"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="138"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="139"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="167"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Autoscaling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="140"/>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <location filename="../ui/mainwindow.cpp" line="315"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="141"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="169"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Agents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="142"/>
-        <location filename="../ui/mainwindow.cpp" line="319"/>
+        <location filename="../ui/mainwindow.cpp" line="170"/>
+        <location filename="../ui/mainwindow.cpp" line="351"/>
         <source>Load test</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="158"/>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="351"/>
+        <source>Usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="190"/>
         <source>Data: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <location filename="../ui/mainwindow.cpp" line="191"/>
         <source>API %1 · Proxy %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="268"/>
+        <location filename="../ui/mainwindow.cpp" line="300"/>
         <source>New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
+        <location filename="../ui/mainwindow.cpp" line="302"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="304"/>
         <source>Scale…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="273"/>
+        <location filename="../ui/mainwindow.cpp" line="305"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <location filename="../ui/mainwindow.cpp" line="307"/>
         <source>Modify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="309"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="311"/>
         <source>Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="281"/>
+        <location filename="../ui/mainwindow.cpp" line="313"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="317"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287"/>
+        <location filename="../ui/mainwindow.cpp" line="319"/>
         <source>Try…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="289"/>
+        <location filename="../ui/mainwindow.cpp" line="321"/>
         <source>Send the selected endpoint a request and see its answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="291"/>
+        <location filename="../ui/mainwindow.cpp" line="323"/>
         <source>Simulate traffic…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="292"/>
+        <location filename="../ui/mainwindow.cpp" line="324"/>
         <source>Drive the selected endpoint with a traffic pattern until stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="294"/>
+        <location filename="../ui/mainwindow.cpp" line="326"/>
         <source>Preferences…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="299"/>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="302"/>
+        <location filename="../ui/mainwindow.cpp" line="334"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="307"/>
+        <location filename="../ui/mainwindow.cpp" line="339"/>
         <source>&amp;Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="317"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="329"/>
+        <location filename="../ui/mainwindow.cpp" line="361"/>
         <source>&amp;Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="363"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="332"/>
+        <location filename="../ui/mainwindow.cpp" line="364"/>
         <source>Demo…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
-        <location filename="../ui/mainwindow.cpp" line="338"/>
+        <location filename="../ui/mainwindow.cpp" line="369"/>
+        <location filename="../ui/mainwindow.cpp" line="370"/>
         <source>About ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="339"/>
+        <location filename="../ui/mainwindow.cpp" line="371"/>
         <source>ServeDeck %1
 A console and server for model serving.
 Qt %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="417"/>
+        <location filename="../ui/mainwindow.cpp" line="449"/>
         <source>Try an endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="439"/>
+        <location filename="../ui/mainwindow.cpp" line="471"/>
         <source>Simulate traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="500"/>
+        <location filename="../ui/mainwindow.cpp" line="602"/>
         <source>Delete endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="501"/>
+        <location filename="../ui/mainwindow.cpp" line="603"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="503"/>
+        <location filename="../ui/mainwindow.cpp" line="605"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="526"/>
+        <location filename="../ui/mainwindow.cpp" line="628"/>
         <source>Errors (%1)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2097,149 +2383,252 @@ Qt %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="34"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="36"/>
         <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="142"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="152"/>
         <source>Modify %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="40"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
         <source>Rolling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
         <source>Blue-green</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
         <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
         <source>Progressive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="45"/>
         <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="47"/>
         <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="49"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="50"/>
         <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="52"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="53"/>
         <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="68"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="69"/>
         <source>Replicas waiting for room start by priority (higher first), then by age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="70"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
         <source>Only scale-outs by rules wait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
         <source>Every scale-out waits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
         <source>Nothing waits (refused when full)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
         <source>Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="86"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="80"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="82"/>
+        <source>The p95 latency this endpoint should stay under; recommendations judge a replica&apos;s throughput by it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="94"/>
         <source>Model version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="87"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="95"/>
         <source>Model folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="88"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
         <source>Rollout strategy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="89"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
         <source>Canary share of the new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="90"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="98"/>
         <source>CPU per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="91"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="99"/>
         <source>Memory per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="92"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="104"/>
         <source>other names, comma-separated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="105"/>
         <source>Requests at the proxy&apos;s OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="108"/>
         <source>Aliases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="101"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="109"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="102"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="110"/>
         <source>When capacity is full</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="103"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="111"/>
         <source>Preemption</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="112"/>
+        <source>Latency target (p95)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::NotificationSettingsPage</name>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="230"/>
+        <source>Channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="231"/>
+        <source>Add…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="232"/>
+        <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="233"/>
+        <source>Send the selected channel a sample notification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="234"/>
+        <source>Remove…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="235"/>
+        <source>Deliveries</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="236"/>
+        <source>Alert rules</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="237"/>
+        <source>&amp;Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="238"/>
+        <source>Alert when</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="239"/>
+        <source>for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="240"/>
+        <source> s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="242"/>
+        <source>Add rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="243"/>
+        <source>Remove rule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="334"/>
+        <source>Sample sent: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="345"/>
+        <source>Remove channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="346"/>
+        <source>Remove the notification channel %1? It stops receiving notifications; its deliveries stay listed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="348"/>
+        <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2273,6 +2662,69 @@ Qt %2</source>
     <message>
         <location filename="../ui/agents/pendingqueuemodel.cpp" line="79"/>
         <source>Why it waits</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::RecommendationPanel</name>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="37"/>
+        <source>Pick an endpoint to see its recommendations.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="39"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="97"/>
+        <source>Reading the recorded usage…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="105"/>
+        <source>No recommendations.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="136"/>
+        <source>Evidence: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="139"/>
+        <source>Nothing to apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="139"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="143"/>
+        <source>A warning: change the rule yourself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="155"/>
+        <source>No recommendations: the recorded usage suggests no change.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="156"/>
+        <source>Recommendations from the recorded usage: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="166"/>
+        <source>Applying recommendation %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="176"/>
+        <source>Not applied.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2780,63 +3232,73 @@ Qt %2</source>
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="102"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="103"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="104"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
         <source>&amp;Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="105"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="109"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="120"/>
         <source>System default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="110"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="121"/>
         <source>Light</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="111"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="122"/>
         <source>Dark</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="124"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="125"/>
         <source>History kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="126"/>
         <source>Errors and scale events, &amp;days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="127"/>
         <source>At most, &amp;rows per endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="117"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="128"/>
         <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="129"/>
+        <source>General</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="131"/>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="171"/>
         <source>This build has no translation for that language.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3380,6 +3842,44 @@ Qt %2</source>
     </message>
 </context>
 <context>
+    <name>ServeDeck::TrayIcon</name>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="60"/>
+        <source>ServeDeck: %1 endpoints, %2 healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="71"/>
+        <source>Show ServeDeck</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="74"/>
+        <source>No notifications yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="77"/>
+        <source>%1 ×%2 (%3)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="79"/>
+        <source>%1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="83"/>
+        <source>Notification settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="84"/>
+        <source>Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::TryPanel</name>
     <message>
         <location filename="../ui/trylab/trypanel.cpp" line="78"/>
@@ -3547,6 +4047,250 @@ Qt %2</source>
     <message>
         <location filename="../ui/trylab/trypanel.cpp" line="413"/>
         <source>The stream&apos;s events are listed above.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::UsageCostModel</name>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="18"/>
+        <source>unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="19"/>
+        <source>Total</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="91"/>
+        <source>%1: %2 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="96"/>
+        <source>counted per endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="101"/>
+        <source>no prices set</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="103"/>
+        <source>%1 %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="114"/>
+        <source>Revision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="116"/>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="118"/>
+        <source>Replica-h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="120"/>
+        <source>CPU-h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="122"/>
+        <source>Memory GiB-h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="124"/>
+        <source>GPU-h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="126"/>
+        <source>GPU-h by device</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="128"/>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="130"/>
+        <source>Errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="132"/>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::UsageHeatMap</name>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="85"/>
+        <source>%1 %2:00–%3:00</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="91"/>
+        <source>%1: no samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="92"/>
+        <source>%1: %2 requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="93"/>
+        <source>%1: %2 replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="140"/>
+        <source>requests/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="140"/>
+        <source>replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="148"/>
+        <source>%1; blank: no samples</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::UsageView</name>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="42"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="62"/>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="63"/>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="64"/>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="65"/>
+        <source>Last 90 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="67"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="68"/>
+        <source>Export CSV…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="72"/>
+        <source>Endpoint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="86"/>
+        <source>Requests per second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="87"/>
+        <source>Replicas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="90"/>
+        <source>Show:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="104"/>
+        <source>EUR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="105"/>
+        <source>Apply prices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="109"/>
+        <source>Per CPU-hour:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="111"/>
+        <source>Per GPU-hour:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="113"/>
+        <source>Currency:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="131"/>
+        <source>Heat map</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="132"/>
+        <source>Cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="195"/>
+        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="256"/>
+        <source>no report to export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="259"/>
+        <source>cannot write %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="267"/>
+        <source>usage-%1.csv</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <source>Export usage</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -207,6 +207,24 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::AlertRuleListModel</name>
+    <message>
+        <location filename="../ui/notify/alertrulelistmodel.cpp" line="59"/>
+        <source>Condition</source>
+        <translation>조건</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/alertrulelistmodel.cpp" line="61"/>
+        <source>For</source>
+        <translation>지속</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/alertrulelistmodel.cpp" line="63"/>
+        <source>Severity</source>
+        <translation>심각도</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::AnalysisDecisionModel</name>
     <message>
         <location filename="../ui/rollouts/analysisdecisionmodel.cpp" line="105"/>
@@ -481,6 +499,212 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::ChannelDialog</name>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="48"/>
+        <source>Saving…</source>
+        <translation>저장 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="49"/>
+        <source>Add</source>
+        <translation>추가</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="51"/>
+        <source>Add notification channel</source>
+        <translation>알림 채널 추가</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="53"/>
+        <source>e.g. on-call</source>
+        <translation>예: on-call</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="60"/>
+        <source>Shown by this console&apos;s desktop, with a click that opens the event.</source>
+        <translation>이 콘솔의 데스크톱에 표시되며, 누르면 해당 이벤트를 엽니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="70"/>
+        <source>optional; signs each payload (HMAC-SHA256)</source>
+        <translation>선택; 각 페이로드에 서명 (HMAC-SHA256)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="71"/>
+        <source>&amp;URL</source>
+        <translation>URL(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="72"/>
+        <source>&amp;Secret</source>
+        <translation>비밀 키(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="80"/>
+        <source>one argument a line; run without a shell</source>
+        <translation>한 줄에 인자 하나; 셸 없이 실행</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="83"/>
+        <source>&amp;Program</source>
+        <translation>프로그램(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="84"/>
+        <source>&amp;Arguments</source>
+        <translation>인자(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="123"/>
+        <source> s</source>
+        <translation> 초</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="124"/>
+        <source>After a notification, the same event is only counted for this long, then sent once with its count</source>
+        <translation>알림 뒤 이 기간 동안은 같은 이벤트를 세기만 하고, 끝나면 횟수와 함께 한 번 보냅니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="129"/>
+        <source>&amp;Name</source>
+        <translation>이름(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="130"/>
+        <source>&amp;Kind</source>
+        <translation>종류(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="132"/>
+        <source>&amp;Events</source>
+        <translation>이벤트(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="133"/>
+        <source>None checked: every event.</source>
+        <translation>아무것도 고르지 않으면 모든 이벤트입니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="136"/>
+        <source>Least &amp;severity</source>
+        <translation>최소 심각도(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="137"/>
+        <source>E&amp;ndpoint</source>
+        <translation>엔드포인트(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channeldialog.cpp" line="138"/>
+        <source>&amp;Quiet period</source>
+        <translation>조용한 기간(&amp;Q)</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::ChannelListModel</name>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="13"/>
+        <source>this console</source>
+        <translation>이 콘솔</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="48"/>
+        <source>Desktop</source>
+        <translation>데스크톱</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="50"/>
+        <source>Webhook</source>
+        <translation>웹훅</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="52"/>
+        <source>Command</source>
+        <translation>명령</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="61"/>
+        <source>Info</source>
+        <translation>정보</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="63"/>
+        <source>Warning</source>
+        <translation>경고</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="65"/>
+        <source>Critical</source>
+        <translation>심각</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="93"/>
+        <source>Signed with its secret (HMAC-SHA256)</source>
+        <translation>비밀 키로 서명함 (HMAC-SHA256)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="93"/>
+        <source>Not signed</source>
+        <translation>서명하지 않음</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="97"/>
+        <source>All events</source>
+        <translation>모든 이벤트</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="98"/>
+        <source>%1, %2 and above</source>
+        <translation>%1, %2 이상</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="105"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="111"/>
+        <source>Yes</source>
+        <translation>예</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="111"/>
+        <source>No</source>
+        <translation>아니요</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="125"/>
+        <source>Name</source>
+        <translation>이름</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="127"/>
+        <source>Kind</source>
+        <translation>종류</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="129"/>
+        <source>Target</source>
+        <translation>대상</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="131"/>
+        <source>Events</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="133"/>
+        <source>Quiet period</source>
+        <translation>조용한 기간</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/channellistmodel.cpp" line="135"/>
+        <source>Enabled</source>
+        <translation>사용</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::CreateEndpointDialog</name>
     <message>
         <location filename="../ui/endpoints/createendpointdialog.cpp" line="47"/>
@@ -681,6 +905,49 @@
     </message>
 </context>
 <context>
+    <name>ServeDeck::DeliveryListModel</name>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
+        <source>%1 ×%2</source>
+        <translation>%1 ×%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <source>Delivered (%1)</source>
+        <translation>전달됨 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <source>Failed (%1)</source>
+        <translation>실패 (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="120"/>
+        <source>Time</source>
+        <translation>시각</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="122"/>
+        <source>Channel</source>
+        <translation>채널</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="124"/>
+        <source>Event</source>
+        <translation>이벤트</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="126"/>
+        <source>Attempt</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="128"/>
+        <source>Outcome</source>
+        <translation>결과</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::DemoDialog</name>
     <message>
         <location filename="../ui/demo/demodialog.cpp" line="22"/>
@@ -766,190 +1033,203 @@
 <context>
     <name>ServeDeck::DemoTour</name>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="102"/>
+        <location filename="../core/demo/demotour.cpp" line="87"/>
         <source>Deploy iris v1</source>
         <translation>iris v1 배포</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="103"/>
+        <location filename="../core/demo/demotour.cpp" line="88"/>
         <source>An endpoint named %1 serves the bundled iris classifier v1 with %2 replicas; the reconciler starts them on the local agent and the proxy routes to those that pass their health check.</source>
         <translation>엔드포인트 %1이(가) 번들된 iris 분류기 v1을 레플리카 %2개로 서빙합니다. 리컨사일러가 로컬 에이전트에서 레플리카를 시작하고, 프록시는 헬스 체크를 통과한 레플리카로 라우팅합니다.</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="108"/>
+        <location filename="../core/demo/demotour.cpp" line="93"/>
         <source>Send traffic</source>
         <translation>트래픽 보내기</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="109"/>
+        <location filename="../core/demo/demotour.cpp" line="94"/>
         <source>The traffic simulator sends a seasonal pattern, between %1 and %2 requests per second over %3 s, of generated iris measurements to the endpoint&apos;s URL through the proxy; every answer names the revision that served it.</source>
         <translation>트래픽 시뮬레이터가 생성한 iris 측정값을 %3초 주기로 초당 %1~%2 요청의 계절(seasonal) 패턴으로 프록시를 거쳐 엔드포인트 URL에 보냅니다. 모든 응답에는 응답한 리비전이 표시됩니다.</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="116"/>
+        <location filename="../core/demo/demotour.cpp" line="101"/>
         <source>Autoscale</source>
         <translation>오토스케일</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="117"/>
+        <location filename="../core/demo/demotour.cpp" line="102"/>
         <source>A rule on requests per second asks for one replica per %1 requests per second (at most %2): the autoscaler sees the demo&apos;s traffic and adds a replica.</source>
         <translation>초당 요청 수 규칙이 초당 %1 요청마다 레플리카 하나를 요구합니다(최대 %2개). 오토스케일러가 데모 트래픽을 보고 레플리카를 추가합니다.</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="122"/>
+        <location filename="../core/demo/demotour.cpp" line="107"/>
         <source>Canary of v2</source>
         <translation>v2 카나리</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="123"/>
+        <location filename="../core/demo/demotour.cpp" line="108"/>
         <source>A manual canary starts iris v2 beside v1 with %1 % of the requests, then the weight moves to %2 % (as the slider does): both revisions answer.</source>
         <translation>수동 카나리가 요청의 %1 %로 v1 옆에 iris v2를 시작하고, (슬라이더처럼) 가중치를 %2 %로 옮깁니다. 두 리비전이 모두 응답합니다.</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="128"/>
+        <location filename="../core/demo/demotour.cpp" line="113"/>
         <source>Kill a replica</source>
         <translation>레플리카 종료</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="129"/>
+        <location filename="../core/demo/demotour.cpp" line="114"/>
         <source>One replica&apos;s process is killed: the agent records the crash in the error list and the reconciler starts a replacement.</source>
         <translation>레플리카 하나의 프로세스를 강제 종료합니다. 에이전트가 크래시를 오류 목록에 기록하고 리컨사일러가 대체 레플리카를 시작합니다.</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="132"/>
+        <location filename="../core/demo/demotour.cpp" line="117"/>
         <source>Clean up</source>
         <translation>정리</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="133"/>
+        <location filename="../core/demo/demotour.cpp" line="118"/>
         <source>The demo stops its traffic and deletes %1 with its replicas, rule and rollout.</source>
         <translation>데모가 트래픽을 멈추고 %1을(를) 레플리카, 규칙, 롤아웃과 함께 삭제합니다.</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="193"/>
+        <location filename="../core/demo/demotour.cpp" line="178"/>
         <source>cancelled</source>
         <translation>취소됨</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="250"/>
+        <location filename="../core/demo/demotour.cpp" line="235"/>
         <source>endpoint &apos;%1&apos; exists already; the demo does not touch it (delete it first)</source>
         <translation>엔드포인트 &apos;%1&apos;이(가) 이미 있습니다. 데모는 이를 건드리지 않습니다(먼저 삭제하세요)</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="281"/>
+        <location filename="../core/demo/demotour.cpp" line="266"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="284"/>
+        <location filename="../core/demo/demotour.cpp" line="269"/>
         <source>%1 after %2 s at %3</source>
         <translation>%2초 후 %1, 주소 %3</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="292"/>
+        <location filename="../core/demo/demotour.cpp" line="277"/>
         <source>the model definition of %1 has no request block: the simulator does not know how to call it</source>
         <translation>%1의 모델 정의에 request 블록이 없어 시뮬레이터가 호출 방법을 모릅니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="322"/>
+        <location filename="../core/demo/demotour.cpp" line="307"/>
         <source>%1 requests/s now; %2 sent, %3 answered 2xx (v1: %4), %5 failed</source>
         <translation>현재 초당 %1 요청, %2개 전송, %3개 2xx 응답(v1: %4), %5개 실패</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="369"/>
+        <location filename="../core/demo/demotour.cpp" line="354"/>
         <source>%1 replicas wanted, %2 healthy</source>
         <translation>원하는 레플리카 %1개, 정상 %2개</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="376"/>
+        <location filename="../core/demo/demotour.cpp" line="361"/>
         <source>scaled %1 → %2: %3</source>
         <translation>%1 → %2로 스케일: %3</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="378"/>
+        <location filename="../core/demo/demotour.cpp" line="363"/>
         <source>%1 (after %2 s)</source>
         <translation>%1 (%2초 후)</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="413"/>
+        <location filename="../core/demo/demotour.cpp" line="398"/>
         <source>the canary&apos;s replica is not healthy yet</source>
         <translation>카나리 레플리카가 아직 정상이 아닙니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="428"/>
+        <location filename="../core/demo/demotour.cpp" line="413"/>
         <source>since the weight moved to %1 %: v1 answered %2, v2 answered %3, %4 failed</source>
         <translation>가중치를 %1 %로 옮긴 뒤: v1 응답 %2개, v2 응답 %3개, 실패 %4개</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="464"/>
+        <location filename="../core/demo/demotour.cpp" line="451"/>
         <source>replica %1 is not a process of this control plane</source>
         <translation>레플리카 %1은(는) 이 컨트롤 플레인의 프로세스가 아닙니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="469"/>
+        <location filename="../core/demo/demotour.cpp" line="456"/>
         <source>cannot kill replica %1: %2</source>
         <translation>레플리카 %1을(를) 종료할 수 없습니다: %2</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="470"/>
+        <location filename="../core/demo/demotour.cpp" line="457"/>
         <source>killed replica %1 (process %2) with SIGKILL</source>
         <translation>레플리카 %1(프로세스 %2)을(를) SIGKILL로 종료했습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="472"/>
+        <location filename="../core/demo/demotour.cpp" line="459"/>
         <source>no healthy replica runs on this machine&apos;s agent</source>
         <translation>이 머신의 에이전트에서 실행 중인 정상 레플리카가 없습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="492"/>
+        <location filename="../core/demo/demotour.cpp" line="479"/>
         <source>recorded: %1: %2</source>
         <translation>기록됨: %1: %2</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="495"/>
+        <location filename="../core/demo/demotour.cpp" line="482"/>
         <source>no error recorded yet</source>
         <translation>아직 기록된 오류가 없습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="505"/>
+        <location filename="../core/demo/demotour.cpp" line="492"/>
         <source>%1; waiting for a replacement (%2 of %3 healthy)</source>
         <translation>%1; 대체 레플리카를 기다리는 중 (%3개 중 %2개 정상)</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="509"/>
+        <location filename="../core/demo/demotour.cpp" line="496"/>
         <source>%1; a replacement serves (%2 of %3 healthy)</source>
         <translation>%1; 대체 레플리카가 서빙 중 (%3개 중 %2개 정상)</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="527"/>
+        <location filename="../core/demo/demotour.cpp" line="514"/>
         <source>nothing was created</source>
         <translation>만든 것이 없습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="544"/>
+        <location filename="../core/demo/demotour.cpp" line="531"/>
         <source>the endpoint is gone</source>
         <translation>엔드포인트가 사라졌습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="547"/>
+        <location filename="../core/demo/demotour.cpp" line="534"/>
         <source>the endpoint is still live</source>
         <translation>엔드포인트가 아직 살아 있습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="549"/>
+        <location filename="../core/demo/demotour.cpp" line="536"/>
         <source>the endpoint is deleted and its replicas stopped</source>
         <translation>엔드포인트가 삭제되고 레플리카가 멈췄습니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="550"/>
+        <location filename="../core/demo/demotour.cpp" line="537"/>
         <source>%1 replicas still stopping</source>
         <translation>레플리카 %1개가 아직 멈추는 중입니다</translation>
     </message>
     <message>
-        <location filename="../core/demo/demotour.cpp" line="571"/>
-        <location filename="../core/demo/demotour.cpp" line="593"/>
+        <location filename="../core/demo/demotour.cpp" line="558"/>
+        <location filename="../core/demo/demotour.cpp" line="580"/>
         <source>not within %1 s: %2</source>
         <translation>%1초 안에 되지 않음: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::DesktopNotifier</name>
+    <message>
+        <location filename="../ui/notify/desktopnotifier.cpp" line="112"/>
+        <source>ServeDeck</source>
+        <translation>ServeDeck</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/desktopnotifier.cpp" line="113"/>
+        <source>Open</source>
+        <translation>열기</translation>
     </message>
 </context>
 <context>
@@ -1502,178 +1782,178 @@
         <translation>취소</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="93"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="95"/>
         <source>Compare</source>
         <translation>비교</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="94"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="96"/>
         <source>Export…</source>
         <translation>내보내기…</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="99"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="101"/>
         <source>Fixed rate</source>
         <translation>고정 속도</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="100"/>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="154"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="102"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="156"/>
         <source>Ramp</source>
         <translation>램프</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="101"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="103"/>
         <source>Poisson</source>
         <translation>포아송</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="102"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="104"/>
         <source>Closed loop</source>
         <translation>폐쇄 루프</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="106"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="108"/>
         <source> /s</source>
         <translation> /초</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="120"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="122"/>
         <source>by duration</source>
         <translation>시간 기준</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="125"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="127"/>
         <source> s</source>
         <translation> 초</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="127"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="129"/>
         <source>/predict</source>
         <translation>/predict</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="129"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="131"/>
         <source>Request body (JSON)</source>
         <translation>요청 본문 (JSON)</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="133"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="135"/>
         <source>Pass/fail targets, separated by spaces: rps&gt;30 p95&lt;200ms success&gt;95% ttft_p95&lt;500ms</source>
         <translation>합격/불합격 목표, 공백으로 구분: rps&gt;30 p95&lt;200ms success&gt;95% ttft_p95&lt;500ms</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="143"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="145"/>
         <source>No run yet.</source>
         <translation>아직 실행한 테스트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="145"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="147"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="147"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="149"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="148"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="150"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
         <source>Mode</source>
         <translation>모드</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="149"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="151"/>
         <source>Rate</source>
         <translation>속도</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="152"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="154"/>
         <source>to</source>
         <translation>~</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="155"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="157"/>
         <source>Concurrency</source>
         <translation>동시성</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="156"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="158"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="590"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="719"/>
         <source>Requests</source>
         <translation>요청 수</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="157"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="159"/>
         <source>Duration</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="158"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="160"/>
         <source>Path</source>
         <translation>경로</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="159"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="161"/>
         <source>Body</source>
         <translation>본문</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="160"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="162"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="721"/>
         <source>Targets</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="170"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="172"/>
         <source>Live</source>
         <translation>실시간</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="176"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="177"/>
         <source>s</source>
         <translation>초</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="179"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="180"/>
         <source>requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="182"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="183"/>
         <location filename="../ui/loadtest/loadtestview.cpp" line="608"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="188"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="189"/>
         <source>Answered/s</source>
         <translation>받은 응답/초</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="189"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="190"/>
         <source>Sent/s</source>
         <translation>보낸 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="190"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="191"/>
         <source>p50</source>
         <translation>p50</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="191"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="192"/>
         <source>p95</source>
         <translation>p95</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="192"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="193"/>
         <source>p99</source>
         <translation>p99</translation>
     </message>
     <message>
-        <location filename="../ui/loadtest/loadtestview.cpp" line="198"/>
+        <location filename="../ui/loadtest/loadtestview.cpp" line="199"/>
         <source>Latency histogram</source>
         <translation>지연 시간 히스토그램</translation>
     </message>
@@ -1866,188 +2146,194 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="124"/>
+        <location filename="../ui/mainwindow.cpp" line="151"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="215"/>
+        <location filename="../ui/mainwindow.cpp" line="247"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="157"/>
+        <location filename="../ui/mainwindow.cpp" line="189"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="136"/>
-        <location filename="../ui/mainwindow.cpp" line="177"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="164"/>
+        <location filename="../ui/mainwindow.cpp" line="209"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="137"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
-        <location filename="../ui/mainwindow.cpp" line="526"/>
+        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="628"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="138"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="139"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="167"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="140"/>
-        <location filename="../ui/mainwindow.cpp" line="283"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <location filename="../ui/mainwindow.cpp" line="315"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="141"/>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="169"/>
+        <location filename="../ui/mainwindow.cpp" line="350"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="142"/>
-        <location filename="../ui/mainwindow.cpp" line="319"/>
+        <location filename="../ui/mainwindow.cpp" line="170"/>
+        <location filename="../ui/mainwindow.cpp" line="351"/>
         <source>Load test</source>
         <translation>부하 테스트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="158"/>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="351"/>
+        <source>Usage</source>
+        <translation>사용량</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="190"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="159"/>
+        <location filename="../ui/mainwindow.cpp" line="191"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="268"/>
+        <location filename="../ui/mainwindow.cpp" line="300"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="270"/>
+        <location filename="../ui/mainwindow.cpp" line="302"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="272"/>
+        <location filename="../ui/mainwindow.cpp" line="304"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="273"/>
+        <location filename="../ui/mainwindow.cpp" line="305"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="275"/>
+        <location filename="../ui/mainwindow.cpp" line="307"/>
         <source>Modify…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="277"/>
+        <location filename="../ui/mainwindow.cpp" line="309"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="279"/>
+        <location filename="../ui/mainwindow.cpp" line="311"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="281"/>
+        <location filename="../ui/mainwindow.cpp" line="313"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285"/>
+        <location filename="../ui/mainwindow.cpp" line="317"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287"/>
+        <location filename="../ui/mainwindow.cpp" line="319"/>
         <source>Try…</source>
         <translation>시험 요청…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="289"/>
+        <location filename="../ui/mainwindow.cpp" line="321"/>
         <source>Send the selected endpoint a request and see its answer</source>
         <translation>선택한 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="291"/>
+        <location filename="../ui/mainwindow.cpp" line="323"/>
         <source>Simulate traffic…</source>
         <translation>트래픽 시뮬레이션…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="292"/>
+        <location filename="../ui/mainwindow.cpp" line="324"/>
         <source>Drive the selected endpoint with a traffic pattern until stopped</source>
         <translation>선택한 엔드포인트에 멈출 때까지 트래픽 패턴으로 요청을 보냅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="294"/>
+        <location filename="../ui/mainwindow.cpp" line="326"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="299"/>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="302"/>
+        <location filename="../ui/mainwindow.cpp" line="334"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="307"/>
+        <location filename="../ui/mainwindow.cpp" line="339"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="317"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="329"/>
+        <location filename="../ui/mainwindow.cpp" line="361"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="363"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="332"/>
+        <location filename="../ui/mainwindow.cpp" line="364"/>
         <source>Demo…</source>
         <translation>데모…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337"/>
-        <location filename="../ui/mainwindow.cpp" line="338"/>
+        <location filename="../ui/mainwindow.cpp" line="369"/>
+        <location filename="../ui/mainwindow.cpp" line="370"/>
         <source>About ServeDeck</source>
         <translation>ServeDeck 정보</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="339"/>
+        <location filename="../ui/mainwindow.cpp" line="371"/>
         <source>ServeDeck %1
 A console and server for model serving.
 Qt %2</source>
@@ -2056,32 +2342,32 @@ Qt %2</source>
 Qt %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="417"/>
+        <location filename="../ui/mainwindow.cpp" line="449"/>
         <source>Try an endpoint</source>
         <translation>엔드포인트 시험</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="439"/>
+        <location filename="../ui/mainwindow.cpp" line="471"/>
         <source>Simulate traffic</source>
         <translation>트래픽 시뮬레이션</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="500"/>
+        <location filename="../ui/mainwindow.cpp" line="602"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="501"/>
+        <location filename="../ui/mainwindow.cpp" line="603"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="503"/>
+        <location filename="../ui/mainwindow.cpp" line="605"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="526"/>
+        <location filename="../ui/mainwindow.cpp" line="628"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -2099,150 +2385,253 @@ Qt %2</translation>
         <translation>우선순위가 더 높은 엔드포인트가 이 레플리카를 중지할 수 있음</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="34"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
         <source>Working…</source>
         <translation>처리 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="36"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="142"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="152"/>
         <source>Modify %1</source>
         <translation>%1 수정</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="40"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
         <source>Rolling</source>
         <translation>롤링</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
         <source>Blue-green</source>
         <translation>블루-그린</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
         <source>Progressive</source>
         <translation>점진적</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="45"/>
         <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
         <translation>새 레플리카를 추가로 띄우고, 정상이 되는 대로 트래픽을 옮긴 뒤 이전 레플리카를 정리합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="47"/>
         <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
         <translation>새 세트를 모두 띄운 뒤 모든 트래픽을 한 번에 전환합니다. 이전 세트는 롤백에 대비해 대기 상태로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="49"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="50"/>
         <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
         <translation>새 버전이 여기서 정한 비율을 받습니다. 카나리 슬라이더로 조정한 뒤 승격하거나 중단하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="52"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="53"/>
         <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
         <translation>비율 단계(여기서 정한 값, 이어서 25, 50, 100 %)마다 안정 버전과 비교합니다. 성능이 나빠지면 자동으로 롤백됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="68"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="69"/>
         <source>Replicas waiting for room start by priority (higher first), then by age</source>
         <translation>자원을 기다리는 레플리카는 우선순위(높은 것 먼저), 그다음 대기 시간 순으로 시작합니다</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="70"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
         <source>Only scale-outs by rules wait</source>
         <translation>규칙에 의한 스케일 아웃만 대기</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
         <source>Every scale-out waits</source>
         <translation>모든 스케일 아웃이 대기</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
         <source>Nothing waits (refused when full)</source>
         <translation>대기하지 않음(가득 차면 거부)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
         <source>Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused</source>
         <translation>자원이 부족한 레플리카를 자리가 날 때까지 대기열에서 기다리게 할지, 변경을 거부할지</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="86"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="80"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="82"/>
+        <source>The p95 latency this endpoint should stay under; recommendations judge a replica&apos;s throughput by it</source>
+        <translation>이 엔드포인트가 넘지 않아야 할 p95 지연 시간입니다. 권장 사항은 이를 기준으로 레플리카의 처리량을 판단합니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="94"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="87"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="95"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="88"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
         <source>Rollout strategy</source>
         <translation>롤아웃 전략</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="89"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
         <source>Canary share of the new version</source>
         <translation>새 버전의 카나리 비율</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="90"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="98"/>
         <source>CPU per replica</source>
         <translation>레플리카당 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="91"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="99"/>
         <source>Memory per replica</source>
         <translation>레플리카당 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="92"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="104"/>
         <source>other names, comma-separated</source>
         <translation>다른 이름들, 쉼표로 구분</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="105"/>
         <source>Requests at the proxy&apos;s OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.</source>
         <translation>프록시의 OpenAI 호환 입구(/v1/chat/completions, /v1/completions, /v1/embeddings)로 온 요청 중 model이 이 이름들 중 하나인 요청은 이 엔드포인트로 갑니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="108"/>
         <source>Aliases</source>
         <translation>별칭</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="101"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="109"/>
         <source>Priority</source>
         <translation>우선순위</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="102"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="110"/>
         <source>When capacity is full</source>
         <translation>용량이 가득 찼을 때</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="103"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="111"/>
         <source>Preemption</source>
         <translation>선점</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="112"/>
+        <source>Latency target (p95)</source>
+        <translation>지연 시간 목표 (p95)</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::NotificationSettingsPage</name>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="230"/>
+        <source>Channels</source>
+        <translation>채널</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="231"/>
+        <source>Add…</source>
+        <translation>추가…</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="232"/>
+        <source>Test</source>
+        <translation>테스트</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="233"/>
+        <source>Send the selected channel a sample notification</source>
+        <translation>선택한 채널에 예시 알림을 보냅니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="234"/>
+        <source>Remove…</source>
+        <translation>제거…</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="235"/>
+        <source>Deliveries</source>
+        <translation>전달 기록</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="236"/>
+        <source>Alert rules</source>
+        <translation>경보 규칙</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="237"/>
+        <source>&amp;Endpoint</source>
+        <translation>엔드포인트(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="238"/>
+        <source>Alert when</source>
+        <translation>경보 조건</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="239"/>
+        <source>for</source>
+        <translation>동안</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="240"/>
+        <source> s</source>
+        <translation> 초</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="242"/>
+        <source>Add rule</source>
+        <translation>규칙 추가</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="243"/>
+        <source>Remove rule</source>
+        <translation>규칙 제거</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="334"/>
+        <source>Sample sent: %1</source>
+        <translation>예시를 보냈습니다: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="345"/>
+        <source>Remove channel</source>
+        <translation>채널 제거</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="346"/>
+        <source>Remove the notification channel %1? It stops receiving notifications; its deliveries stay listed.</source>
+        <translation>알림 채널 %1을(를) 제거할까요? 더 이상 알림을 받지 않으며, 전달 기록은 남습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/notificationsettingspage.cpp" line="348"/>
+        <source>Remove</source>
+        <translation>제거</translation>
     </message>
 </context>
 <context>
@@ -2276,6 +2665,69 @@ Qt %2</translation>
         <location filename="../ui/agents/pendingqueuemodel.cpp" line="79"/>
         <source>Why it waits</source>
         <translation>대기 사유</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::RecommendationPanel</name>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="37"/>
+        <source>Pick an endpoint to see its recommendations.</source>
+        <translation>권장 사항을 보려면 엔드포인트를 고르세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="39"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="97"/>
+        <source>Reading the recorded usage…</source>
+        <translation>기록된 사용량을 읽는 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="105"/>
+        <source>No recommendations.</source>
+        <translation>권장 사항이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="136"/>
+        <source>Evidence: %1</source>
+        <translation>근거: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="139"/>
+        <source>Nothing to apply</source>
+        <translation>적용할 것 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="139"/>
+        <source>Apply</source>
+        <translation>적용</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="143"/>
+        <source>A warning: change the rule yourself</source>
+        <translation>경고입니다. 규칙을 직접 바꾸세요</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="155"/>
+        <source>No recommendations: the recorded usage suggests no change.</source>
+        <translation>권장 사항 없음: 기록된 사용량으로 보아 바꿀 것이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="156"/>
+        <source>Recommendations from the recorded usage: %1</source>
+        <translation>기록된 사용량에서 나온 권장 사항: %1개</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="166"/>
+        <source>Applying recommendation %1…</source>
+        <translation>권장 사항 %1을(를) 적용하는 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/recommendationpanel.cpp" line="176"/>
+        <source>Not applied.</source>
+        <translation>적용되지 않았습니다.</translation>
     </message>
 </context>
 <context>
@@ -2782,63 +3234,73 @@ Qt %2</translation>
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="102"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="103"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="104"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="105"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="109"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="120"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="110"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="121"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="111"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="122"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="124"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="125"/>
         <source>History kept</source>
         <translation>기록 보관</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="126"/>
         <source>Errors and scale events, &amp;days</source>
         <translation>오류와 스케일 이벤트 보관 일수(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="127"/>
         <source>At most, &amp;rows per endpoint</source>
         <translation>엔드포인트당 최대 행 수(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="117"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="128"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="129"/>
+        <source>General</source>
+        <translation>일반</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="131"/>
+        <source>Notifications</source>
+        <translation>알림</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="171"/>
         <source>This build has no translation for that language.</source>
         <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
     </message>
@@ -3382,6 +3844,44 @@ Qt %2</translation>
     </message>
 </context>
 <context>
+    <name>ServeDeck::TrayIcon</name>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="60"/>
+        <source>ServeDeck: %1 endpoints, %2 healthy</source>
+        <translation>ServeDeck: 엔드포인트 %1개, 정상 %2개</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="71"/>
+        <source>Show ServeDeck</source>
+        <translation>ServeDeck 보이기</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="74"/>
+        <source>No notifications yet</source>
+        <translation>아직 알림이 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="77"/>
+        <source>%1 ×%2 (%3)</source>
+        <translation>%1 ×%2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="79"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="83"/>
+        <source>Notification settings…</source>
+        <translation>알림 설정…</translation>
+    </message>
+    <message>
+        <location filename="../ui/notify/trayicon.cpp" line="84"/>
+        <source>Quit</source>
+        <translation>종료</translation>
+    </message>
+</context>
+<context>
     <name>ServeDeck::TryPanel</name>
     <message>
         <location filename="../ui/trylab/trypanel.cpp" line="78"/>
@@ -3550,6 +4050,250 @@ Qt %2</translation>
         <location filename="../ui/trylab/trypanel.cpp" line="413"/>
         <source>The stream&apos;s events are listed above.</source>
         <translation>스트림의 이벤트는 위에 나열되어 있습니다.</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::UsageCostModel</name>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="18"/>
+        <source>unknown</source>
+        <translation>알 수 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="19"/>
+        <source>Total</source>
+        <translation>합계</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="91"/>
+        <source>%1: %2 h</source>
+        <translation>%1: %2시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="96"/>
+        <source>counted per endpoint</source>
+        <translation>엔드포인트 단위로 집계</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="101"/>
+        <source>no prices set</source>
+        <translation>설정된 가격 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="103"/>
+        <source>%1 %2</source>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="114"/>
+        <source>Revision</source>
+        <translation>리비전</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="116"/>
+        <source>Version</source>
+        <translation>버전</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="118"/>
+        <source>Replica-h</source>
+        <translation>레플리카·시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="120"/>
+        <source>CPU-h</source>
+        <translation>CPU·시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="122"/>
+        <source>Memory GiB-h</source>
+        <translation>메모리 GiB·시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="124"/>
+        <source>GPU-h</source>
+        <translation>GPU·시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="126"/>
+        <source>GPU-h by device</source>
+        <translation>장치별 GPU·시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="128"/>
+        <source>Requests</source>
+        <translation>요청 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="130"/>
+        <source>Errors</source>
+        <translation>오류</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usagecostmodel.cpp" line="132"/>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::UsageHeatMap</name>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="85"/>
+        <source>%1 %2:00–%3:00</source>
+        <translation>%1 %2:00–%3:00</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="91"/>
+        <source>%1: no samples</source>
+        <translation>%1: 샘플 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="92"/>
+        <source>%1: %2 requests/s</source>
+        <translation>%1: 초당 요청 %2개</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="93"/>
+        <source>%1: %2 replicas</source>
+        <translation>%1: 레플리카 %2개</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="140"/>
+        <source>requests/s</source>
+        <translation>요청/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="140"/>
+        <source>replicas</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageheatmap.cpp" line="148"/>
+        <source>%1; blank: no samples</source>
+        <translation>%1; 빈 칸: 샘플 없음</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::UsageView</name>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="42"/>
+        <source>none</source>
+        <translation>없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="62"/>
+        <source>Last 24 hours</source>
+        <translation>최근 24시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="63"/>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="64"/>
+        <source>Last 30 days</source>
+        <translation>최근 30일</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="65"/>
+        <source>Last 90 days</source>
+        <translation>최근 90일</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="67"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="68"/>
+        <source>Export CSV…</source>
+        <translation>CSV 내보내기…</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="72"/>
+        <source>Endpoint:</source>
+        <translation>엔드포인트:</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="86"/>
+        <source>Requests per second</source>
+        <translation>초당 요청</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="87"/>
+        <source>Replicas</source>
+        <translation>레플리카</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="90"/>
+        <source>Show:</source>
+        <translation>표시:</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="104"/>
+        <source>EUR</source>
+        <translation>EUR</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="105"/>
+        <source>Apply prices</source>
+        <translation>가격 적용</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="109"/>
+        <source>Per CPU-hour:</source>
+        <translation>CPU·시간당:</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="111"/>
+        <source>Per GPU-hour:</source>
+        <translation>GPU·시간당:</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="113"/>
+        <source>Currency:</source>
+        <translation>통화:</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="131"/>
+        <source>Heat map</source>
+        <translation>히트맵</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="132"/>
+        <source>Cost</source>
+        <translation>비용</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="195"/>
+        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
+        <translation>%3 이후 레플리카·시간 %1, 요청 %2개. 히트맵: 최근 %4주 동안 요일·시간대별 평균 (%5 기준).</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="256"/>
+        <source>no report to export</source>
+        <translation>내보낼 보고서가 없습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="259"/>
+        <source>cannot write %1: %2</source>
+        <translation>%1에 쓸 수 없습니다: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="267"/>
+        <source>usage-%1.csv</source>
+        <translation>usage-%1.csv</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <source>Export usage</source>
+        <translation>사용량 내보내기</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 파일 (*.csv)</translation>
     </message>
 </context>
 </TS>
