@@ -773,6 +773,7 @@ KO = {
     "Usage": "사용량",
 
     # Recommendations and latency target (task R)
+    "Recommendations": "권장 사항",
     "Latency target (p95)": "지연 시간 목표 (p95)",
     "The p95 latency this endpoint should stay under; recommendations judge a replica's throughput by it": "이 엔드포인트가 넘지 않아야 할 p95 지연 시간입니다. 권장 사항은 이를 기준으로 레플리카의 처리량을 판단합니다",
     "Pick an endpoint to see its recommendations.": "권장 사항을 보려면 엔드포인트를 고르세요.",

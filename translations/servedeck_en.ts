@@ -4174,122 +4174,127 @@ Qt %2</source>
 <context>
     <name>ServeDeck::UsageView</name>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="42"/>
+        <location filename="../ui/usage/usageview.cpp" line="43"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="62"/>
+        <location filename="../ui/usage/usageview.cpp" line="63"/>
         <source>Last 24 hours</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="63"/>
+        <location filename="../ui/usage/usageview.cpp" line="64"/>
         <source>Last 7 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="64"/>
+        <location filename="../ui/usage/usageview.cpp" line="65"/>
         <source>Last 30 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="65"/>
+        <location filename="../ui/usage/usageview.cpp" line="66"/>
         <source>Last 90 days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="67"/>
+        <location filename="../ui/usage/usageview.cpp" line="68"/>
         <source>Refresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="68"/>
+        <location filename="../ui/usage/usageview.cpp" line="69"/>
         <source>Export CSV…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="72"/>
+        <location filename="../ui/usage/usageview.cpp" line="73"/>
         <source>Endpoint:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="86"/>
+        <location filename="../ui/usage/usageview.cpp" line="87"/>
         <source>Requests per second</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="87"/>
+        <location filename="../ui/usage/usageview.cpp" line="88"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="90"/>
+        <location filename="../ui/usage/usageview.cpp" line="91"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="104"/>
+        <location filename="../ui/usage/usageview.cpp" line="105"/>
         <source>EUR</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="105"/>
+        <location filename="../ui/usage/usageview.cpp" line="106"/>
         <source>Apply prices</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="109"/>
+        <location filename="../ui/usage/usageview.cpp" line="110"/>
         <source>Per CPU-hour:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="111"/>
+        <location filename="../ui/usage/usageview.cpp" line="112"/>
         <source>Per GPU-hour:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="113"/>
+        <location filename="../ui/usage/usageview.cpp" line="114"/>
         <source>Currency:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="131"/>
+        <location filename="../ui/usage/usageview.cpp" line="132"/>
         <source>Heat map</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="132"/>
+        <location filename="../ui/usage/usageview.cpp" line="133"/>
         <source>Cost</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="195"/>
+        <location filename="../ui/usage/usageview.cpp" line="136"/>
+        <source>Recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="210"/>
         <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="256"/>
+        <location filename="../ui/usage/usageview.cpp" line="271"/>
         <source>no report to export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="259"/>
+        <location filename="../ui/usage/usageview.cpp" line="274"/>
         <source>cannot write %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="267"/>
+        <location filename="../ui/usage/usageview.cpp" line="282"/>
         <source>usage-%1.csv</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <location filename="../ui/usage/usageview.cpp" line="283"/>
         <source>Export usage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <location filename="../ui/usage/usageview.cpp" line="283"/>
         <source>CSV files (*.csv)</source>
         <translation type="unfinished"></translation>
     </message>

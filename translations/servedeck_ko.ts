@@ -4176,122 +4176,127 @@ Qt %2</translation>
 <context>
     <name>ServeDeck::UsageView</name>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="42"/>
+        <location filename="../ui/usage/usageview.cpp" line="43"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="62"/>
+        <location filename="../ui/usage/usageview.cpp" line="63"/>
         <source>Last 24 hours</source>
         <translation>최근 24시간</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="63"/>
+        <location filename="../ui/usage/usageview.cpp" line="64"/>
         <source>Last 7 days</source>
         <translation>최근 7일</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="64"/>
+        <location filename="../ui/usage/usageview.cpp" line="65"/>
         <source>Last 30 days</source>
         <translation>최근 30일</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="65"/>
+        <location filename="../ui/usage/usageview.cpp" line="66"/>
         <source>Last 90 days</source>
         <translation>최근 90일</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="67"/>
+        <location filename="../ui/usage/usageview.cpp" line="68"/>
         <source>Refresh</source>
         <translation>새로 고침</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="68"/>
+        <location filename="../ui/usage/usageview.cpp" line="69"/>
         <source>Export CSV…</source>
         <translation>CSV 내보내기…</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="72"/>
+        <location filename="../ui/usage/usageview.cpp" line="73"/>
         <source>Endpoint:</source>
         <translation>엔드포인트:</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="86"/>
+        <location filename="../ui/usage/usageview.cpp" line="87"/>
         <source>Requests per second</source>
         <translation>초당 요청</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="87"/>
+        <location filename="../ui/usage/usageview.cpp" line="88"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="90"/>
+        <location filename="../ui/usage/usageview.cpp" line="91"/>
         <source>Show:</source>
         <translation>표시:</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="104"/>
+        <location filename="../ui/usage/usageview.cpp" line="105"/>
         <source>EUR</source>
         <translation>EUR</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="105"/>
+        <location filename="../ui/usage/usageview.cpp" line="106"/>
         <source>Apply prices</source>
         <translation>가격 적용</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="109"/>
+        <location filename="../ui/usage/usageview.cpp" line="110"/>
         <source>Per CPU-hour:</source>
         <translation>CPU·시간당:</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="111"/>
+        <location filename="../ui/usage/usageview.cpp" line="112"/>
         <source>Per GPU-hour:</source>
         <translation>GPU·시간당:</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="113"/>
+        <location filename="../ui/usage/usageview.cpp" line="114"/>
         <source>Currency:</source>
         <translation>통화:</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="131"/>
+        <location filename="../ui/usage/usageview.cpp" line="132"/>
         <source>Heat map</source>
         <translation>히트맵</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="132"/>
+        <location filename="../ui/usage/usageview.cpp" line="133"/>
         <source>Cost</source>
         <translation>비용</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="195"/>
+        <location filename="../ui/usage/usageview.cpp" line="136"/>
+        <source>Recommendations</source>
+        <translation>권장 사항</translation>
+    </message>
+    <message>
+        <location filename="../ui/usage/usageview.cpp" line="210"/>
         <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
         <translation>%3 이후 레플리카·시간 %1, 요청 %2개. 히트맵: 최근 %4주 동안 요일·시간대별 평균 (%5 기준).</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="256"/>
+        <location filename="../ui/usage/usageview.cpp" line="271"/>
         <source>no report to export</source>
         <translation>내보낼 보고서가 없습니다</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="259"/>
+        <location filename="../ui/usage/usageview.cpp" line="274"/>
         <source>cannot write %1: %2</source>
         <translation>%1에 쓸 수 없습니다: %2</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="267"/>
+        <location filename="../ui/usage/usageview.cpp" line="282"/>
         <source>usage-%1.csv</source>
         <translation>usage-%1.csv</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <location filename="../ui/usage/usageview.cpp" line="283"/>
         <source>Export usage</source>
         <translation>사용량 내보내기</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usageview.cpp" line="268"/>
+        <location filename="../ui/usage/usageview.cpp" line="283"/>
         <source>CSV files (*.csv)</source>
         <translation>CSV 파일 (*.csv)</translation>
     </message>

@@ -22,6 +22,7 @@
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/usage/usagecostmodel.h"
 #include "ui/usage/usageheatmap.h"
+#include "ui/usage/recommendationpanel.h"
 #include "ui/usage/usageview.h"
 #include "uitestsupport.h"
 
@@ -59,6 +60,7 @@ private Q_SLOTS:
     void costTableHasTheLedgersReplicaHours();
     void pricesAppliedOrRefusedInPlace();
     void exportWritesTheReportsCsv();
+    void recommendationsAskedForWhenTheirTabShows();
     void screenshot();
 
 private:
@@ -222,6 +224,30 @@ void TestUsageView::exportWritesTheReportsCsv()
     QVERIFY(lines[2].startsWith("total,"));
     // A path that cannot be written is an error, not a silent nothing.
     QVERIFY(!m_view->exportCsv(dir.filePath(u"no/such/dir/usage.csv"_s)).ok());
+}
+
+void TestUsageView::recommendationsAskedForWhenTheirTabShows()
+{
+    RecommendationPanel *panel = m_view->recommendationPanel();
+    QVERIFY(panel);
+    const int tab = m_view->sections()->indexOf(panel);
+    QVERIFY(tab >= 0);
+    QSignalSpy loaded(panel, &RecommendationPanel::loaded);
+    // Hidden, it asks nothing (each answer replays the autoscaler on the control thread).
+    m_view->sections()->setCurrentIndex(0);
+    m_view->reload();
+    QVERIFY(!loaded.wait(500));
+    // Shown, it asks about the selected endpoint: too little history for any, and it says why.
+    m_view->sections()->setCurrentIndex(tab);
+    QVERIFY(loaded.count() > 0 || loaded.wait(kWaitMs));
+    QVERIFY(panel->recommendations().isEmpty());
+    QVERIFY2(!panel->statusLabel()->text().isEmpty(), "the panel says what it found");
+    QVERIFY(panel->errorLabel()->text().isEmpty());
+    // Shown again for the same endpoint: no second question.
+    m_view->sections()->setCurrentIndex(0);
+    m_view->sections()->setCurrentIndex(tab);
+    QVERIFY(!loaded.wait(500));
+    QCOMPARE(loaded.count(), 1);
 }
 
 void TestUsageView::screenshot()

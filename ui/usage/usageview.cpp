@@ -23,6 +23,7 @@
 #include "ui/common/errorlabel.h"
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/usage/usagecostmodel.h"
+#include "ui/usage/recommendationpanel.h"
 #include "ui/usage/usageheatmap.h"
 
 namespace ServeDeck {
@@ -130,6 +131,9 @@ UsageView::UsageView(ControlClient &client, EndpointListModel &endpoints, QWidge
     m_sections->setObjectName(QStringLiteral("usageSections"));
     m_sections->addTab(heatPage, tr("Heat map"));
     m_sections->addTab(costPage, tr("Cost"));
+    // Recommendations replay the autoscaler over the history: asked for only while their tab shows.
+    m_recommendations = new RecommendationPanel(&m_client, m_sections);
+    m_sections->addTab(m_recommendations, tr("Recommendations"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -145,6 +149,8 @@ UsageView::UsageView(ControlClient &client, EndpointListModel &endpoints, QWidge
     });
     m_reload->start();
     connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, &UsageView::reload);
+    connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, &UsageView::showRecommendations);
+    connect(m_sections, &QTabWidget::currentChanged, this, &UsageView::showRecommendations);
     connect(m_since, &QComboBox::currentIndexChanged, this, &UsageView::reload);
     connect(m_refresh, &QPushButton::clicked, this, &UsageView::reload);
     connect(m_measure, &QComboBox::currentIndexChanged, this, &UsageView::showHeatMap);
@@ -152,6 +158,15 @@ UsageView::UsageView(ControlClient &client, EndpointListModel &endpoints, QWidge
     connect(m_export, &QPushButton::clicked, this, &UsageView::chooseExportFile);
     loadPrices();
     reload();
+}
+
+void UsageView::showRecommendations()
+{
+    const QUuid id = m_endpoint->currentEndpoint();
+    if (m_sections->currentWidget() != m_recommendations || id == m_recommendationsFor)
+        return;
+    m_recommendationsFor = id;
+    m_recommendations->setEndpoint(id);
 }
 
 void UsageView::reload()

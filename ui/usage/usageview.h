@@ -24,6 +24,7 @@ class EndpointListModel;
 class EndpointSelector;
 class ErrorLabel;
 class UsageCostModel;
+class RecommendationPanel;
 class UsageHeatMap;
 
 // The Usage view: an endpoint's usage report over 24 h to 90 d, loaded through the control
@@ -53,6 +54,7 @@ public:
     QPushButton *exportButton() const { return m_export; }
     ErrorLabel *errorLabel() const { return m_error; }
     ErrorLabel *priceErrorLabel() const { return m_priceError; }
+    RecommendationPanel *recommendationPanel() const { return m_recommendations; }
     const std::optional<UsageReport> &report() const { return m_report; }
 
     // Asks for the selected endpoint's report again.
@@ -67,6 +69,7 @@ Q_SIGNALS:
 private:
     void showReport();
     void showHeatMap();
+    void showRecommendations();
     void loadPrices();
     void applyPrices();
     void chooseExportFile();
@@ -79,6 +82,8 @@ private:
     ErrorLabel *m_error = nullptr;
     QLabel *m_summary = nullptr;
     QTabWidget *m_sections = nullptr;
+    RecommendationPanel *m_recommendations = nullptr;
+    QUuid m_recommendationsFor;  // the endpoint the panel last asked about
     QComboBox *m_measure = nullptr;
     UsageHeatMap *m_heatMap = nullptr;
     QDoubleSpinBox *m_cpuPrice = nullptr;
