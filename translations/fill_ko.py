@@ -764,7 +764,7 @@ KO = {
     "Per GPU-hour:": "GPU·시간당:",
     "Currency:": "통화:",
     "Heat map": "히트맵",
-    "%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.": "%3 이후 레플리카·시간 %1, 요청 %2개. 히트맵: 최근 %4주 동안 요일·시간대별 평균 (%5 기준).",
+    "%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 × 7 days, in %5.": "%3 이후 레플리카·시간 %1, 요청 %2개. 히트맵: 최근 %4주 동안 요일·시간대별 평균 (%5 기준).",
     "no report to export": "내보낼 보고서가 없습니다",
     "cannot write %1: %2": "%1에 쓸 수 없습니다: %2",
     "usage-%1.csv": "usage-%1.csv",

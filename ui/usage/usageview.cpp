@@ -208,7 +208,7 @@ void UsageView::showReport()
     }
     const UsageReport &r = *m_report;
     m_summary->setText(tr("%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the "
-                          "last %4 weeks, in %5.")
+                          "last %4 × 7 days, in %5.")
                            .arg(QLocale().toString(r.total.replicaHours, 'f', 2),
                                 QLocale().toString(r.total.requests.value_or(0)),
                                 QLocale().toString(r.since.toLocalTime(), QLocale::ShortFormat), QString::number(r.weeks),
