@@ -22,6 +22,7 @@
 #include "ui/endpoints/endpointlistmodel.h"
 #include "ui/usage/usagecostmodel.h"
 #include "ui/usage/usageheatmap.h"
+#include "support/usagehistory.h"
 #include "ui/usage/recommendationpanel.h"
 #include "ui/usage/usageview.h"
 #include "uitestsupport.h"
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void exportWritesTheReportsCsv();
     void recommendationsAskedForWhenTheirTabShows();
     void screenshot();
+    void officeHoursShownAndRecommended();
 
 private:
     bool reload();
@@ -258,6 +260,38 @@ void TestUsageView::screenshot()
     m_view->sections()->setCurrentIndex(1);
     const QString cost = UiTest::saveScreenshot(*m_view, u"usage-cost"_s);
     QVERIFY2(cost.isEmpty(), qPrintable(cost));
+}
+
+// Two weeks of office-hours load (generated, as the recommendation suites do): the heat map lights
+// the weekday working hours and the Recommendations tab offers their schedule floor.
+void TestUsageView::officeHoursShownAndRecommended()
+{
+    const Endpoint office = m_plane.createDemo(u"office-hours"_s, true, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_model->find(office.id), kWaitMs);
+    QVERIFY(m_plane->repository().addUsageSamples(UsageHistory::officeHours(office.id, 3)).ok());
+    m_view->sinceSelector()->setCurrentIndex(m_view->sinceSelector()->count() - 2);  // 30 days
+    m_view->sections()->setCurrentIndex(0);
+    m_view->endpointSelector()->setCurrentEndpoint(office.id);
+    QVERIFY(reload());
+    UsageHeatMap *map = m_view->heatMap();
+    // Tuesday 10:00 busy, Sunday 10:00 quiet (cells from Monday 00:00, in the plane's zone: UTC here).
+    QVERIFY(map->value(24 + 10).has_value());
+    QCOMPARE(*map->value(24 + 10), 40.0);
+    QCOMPARE(*map->value(6 * 24 + 10), 2.0);
+    const QString heat = UiTest::saveScreenshot(*m_view, u"usage-office-hours"_s);
+    QVERIFY2(heat.isEmpty(), qPrintable(heat));
+
+    RecommendationPanel *panel = m_view->recommendationPanel();
+    QSignalSpy loaded(panel, &RecommendationPanel::loaded);
+    m_view->sections()->setCurrentWidget(panel);
+    QVERIFY(loaded.count() > 0 || loaded.wait(kWaitMs));
+    QVERIFY(!panel->recommendations().isEmpty());
+    const Recommendation &first = panel->recommendations().first();
+    QCOMPARE(first.kind, u"schedule_floor"_s);
+    QCOMPARE(first.change.schedule, std::optional<QString>(u"mon-fri 09:00-18:00 min=3"_s));
+    QVERIFY(panel->applyButton(1) && panel->applyButton(1)->isEnabled());
+    const QString recommended = UiTest::saveScreenshot(*m_view, u"usage-recommendations"_s);
+    QVERIFY2(recommended.isEmpty(), qPrintable(recommended));
 }
 
 QTEST_MAIN(TestUsageView)
