@@ -1,5 +1,6 @@
 #include "alertcondition.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 
 namespace ServeDeck {
@@ -26,7 +27,10 @@ Result<AlertRule> AlertCondition::parse(const QString &text)
 
 QString AlertCondition::text(const AlertRule &rule)
 {
-    return QStringLiteral("%1 %2 %3 for %4s").arg(rule.metric, rule.comparator).arg(rule.threshold).arg(rule.forSeconds);
+    // Shortest fixed-point digits that read back as the same number (arg(double) keeps only six).
+    return QStringLiteral("%1 %2 %3 for %4s")
+        .arg(rule.metric, rule.comparator, QString::number(rule.threshold, 'f', QLocale::FloatingPointShortest))
+        .arg(rule.forSeconds);
 }
 
 } // namespace ServeDeck
