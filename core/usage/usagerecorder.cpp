@@ -12,6 +12,8 @@ namespace ServeDeck {
 
 namespace {
 
+constexpr qint64 kForgetRouteSeconds = 3600;
+
 QDateTime minuteOf(const QDateTime &t)
 {
     const qint64 ms = t.toMSecsSinceEpoch();
@@ -84,7 +86,7 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
             b.sample.requests += requests;
             b.sample.errors += std::min(errors, requests);
             previous = {now, std::max<qint64>(0, r.requestsTotal), std::max<qint64>(0, r.errorsTotal)};
-            countRoutes(b, c.id, r);
+            countRoutes(b, c.id, r, now);
         }
         ++b.readings;
         b.rpsSum += rps;
@@ -110,7 +112,11 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
     for (const EndpointRouteCounts &c : std::as_const(*counts))
         live.insert(c.id);
     m_previous.removeIf([&live](const auto &it) { return !live.contains(it.key()); });
-    m_previousRoutes.removeIf([&live](const auto &it) { return !live.contains(it->endpointId); });
+    // A route missing from a pass keeps its last counters a while: if it comes back with them
+    // (a pass that could not read it), only its growth counts. Forgotten after an hour: bounded.
+    const QDateTime forget = now.addSecs(-kForgetRouteSeconds);
+    m_previousRoutes.removeIf(
+        [&](const auto &it) { return !live.contains(it->endpointId) || it->seen < forget; });
     // One transaction for every endpoint's closed minute.
     if (!closed.isEmpty()) {
         if (auto added = m_repository.addUsageSamples(closed.samples, closed.revisionCounts); !added)
@@ -123,7 +129,8 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
     return Done{};
 }
 
-void UsageRecorder::countRoutes(Bucket &bucket, const QUuid &endpointId, const UsageReading &reading)
+void UsageRecorder::countRoutes(Bucket &bucket, const QUuid &endpointId, const UsageReading &reading,
+                                const QDateTime &now)
 {
     QSet<QUuid> seen;
     for (const UsageRouteReading &route : reading.routes) {
@@ -142,7 +149,7 @@ void UsageRecorder::countRoutes(Bucket &bucket, const QUuid &endpointId, const U
             if (errorsTotal >= previous->errors)
                 errors -= previous->errors;
         }
-        m_previousRoutes.insert(route.routeId, {endpointId, requestsTotal, errorsTotal});
+        m_previousRoutes.insert(route.routeId, {endpointId, requestsTotal, errorsTotal, now});
         if (requests == 0 && errors == 0)
             continue;
         auto count = bucket.revisions.find(route.revisionId);
@@ -157,10 +164,6 @@ void UsageRecorder::countRoutes(Bucket &bucket, const QUuid &endpointId, const U
         count->requests += requests;
         count->errors += std::min(errors, requests);
     }
-    // A route gone takes its counters with it: what it served since its last reading is lost,
-    // never counted twice, and a route of that id coming back counts from 0.
-    m_previousRoutes.removeIf(
-        [&](const auto &it) { return it->endpointId == endpointId && !seen.contains(it.key()); });
 }
 
 UsageRecorder::Closed UsageRecorder::takeClosed(const QDateTime &minute)

@@ -58,7 +58,7 @@ private:
     // Takes out the buckets of minutes before `minute`.
     Closed takeClosed(const QDateTime &minute);
     // Adds the growth of the reading's route counters to the bucket's revisions.
-    void countRoutes(Bucket &bucket, const QUuid &endpointId, const UsageReading &reading);
+    void countRoutes(Bucket &bucket, const QUuid &endpointId, const UsageReading &reading, const QDateTime &now);
 
     Repository &m_repository;
     Clock &m_clock;
@@ -75,6 +75,7 @@ private:
         QUuid endpointId;
         qint64 requests = 0;
         qint64 errors = 0;
+        QDateTime seen;
     };
     QHash<QUuid, RouteTotals> m_previousRoutes;  // by route: its previous reading
     QDateTime m_compactedHour;

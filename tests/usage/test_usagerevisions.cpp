@@ -107,10 +107,10 @@ void TestUsageRevisions::recordTwoMinutes()
     m_clock->advance(10);
     pass(recorder, {c(8, 1), b(5, 1)});  // nothing new
     m_clock->advance(10);
-    // Minute 1: only c serves.
-    pass(recorder, {c(20, 1), b(5, 1)});  // r1 +12/0
+    // Minute 1: a is read again, its counters kept meanwhile: only their growth counts.
+    pass(recorder, {c(20, 1), b(5, 1), a(27, 2)});  // r1 +12/0 +2/0
     m_clock->advance(60);
-    pass(recorder, {c(20, 1), b(5, 1)});
+    pass(recorder, {c(20, 1), b(5, 1), a(27, 2)});
 }
 
 void TestUsageRevisions::routeCountersGrowPerRevision()
@@ -129,7 +129,7 @@ void TestUsageRevisions::routeCountersGrowPerRevision()
     QCOMPARE(at(kT0, m_r1).errors, 3);
     QCOMPARE(at(kT0, m_r2).requests, 17);
     QCOMPARE(at(kT0, m_r2).errors, 2);
-    QCOMPARE(at(kT0.addSecs(60), m_r1).requests, 12);
+    QCOMPARE(at(kT0.addSecs(60), m_r1).requests, 14);
     QCOMPARE(at(kT0.addSecs(60), m_r1).errors, 0);
     // A minute in which a revision served nothing has no row for it.
     QVERIFY(!byKey.contains({kT0.addSecs(60), m_r2.id}));
@@ -197,7 +197,7 @@ void TestUsageRevisions::reportAndCsvCarryThem()
         QVERIFY(row.figures.requests.has_value());
         QVERIFY(row.figures.errors.has_value());
         if (row.revisionId == m_r1.id) {
-            QCOMPARE(*row.figures.requests, 45);
+            QCOMPARE(*row.figures.requests, 47);
             QCOMPARE(*row.figures.errors, 3);
         } else {
             QCOMPARE(row.revisionId, m_r2.id);
@@ -205,9 +205,10 @@ void TestUsageRevisions::reportAndCsvCarryThem()
             QCOMPARE(*row.figures.errors, 2);
         }
     }
-    // The total is the endpoint's samples: its summed counters shrank when a went and when b
-    // restarted, and the rate (0 here) stood in for those passes, so it counts fewer (50).
-    QCOMPARE(r.total.requests, 50);
+    // The total is the endpoint's samples, from the routes' summed counters: they shrank when a
+    // went and when b restarted, and the rate (0 here) stood in for those passes, then grew by
+    // all a held when it was read again, so it counts otherwise (77).
+    QCOMPARE(r.total.requests, 77);
 
     const UsageReport back = require(UsageReport::fromJson(r.toJson()), "json");
     QCOMPARE(back.revisions.size(), 2);
@@ -227,7 +228,7 @@ void TestUsageRevisions::reportAndCsvCarryThem()
         QCOMPARE(fields.size(), header.size());
         if (fields[0] == m_r1.id.toString(QUuid::WithoutBraces)) {
             sawR1 = true;
-            QCOMPARE(fields[requests], QStringLiteral("45"));
+            QCOMPARE(fields[requests], QStringLiteral("47"));
             QCOMPARE(fields[errors], QStringLiteral("3"));
         } else if (fields[0] == m_r2.id.toString(QUuid::WithoutBraces)) {
             sawR2 = true;
