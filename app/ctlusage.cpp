@@ -73,8 +73,8 @@ void printReport(QTextStream &out, const UsageReport &r)
         out << "GPU " << it.key() << ": " << hours(it.value()) << " GPU-hours\n";
     if (!r.total.cost)
         out << "no prices set: servedeck ctl usage prices --cpu-hour X --gpu-hour Y --currency EUR\n";
-    out << "requests are counted per endpoint, not per revision; the hour-of-week matrix (--json) is in "
-        << r.timeZone << '\n';
+    // A total can exceed its revisions' sum: a request the proxy could not route has no revision.
+    out << "the hour-of-week matrix (--json) is in " << r.timeZone << '\n';
 }
 
 QJsonValue priceValue(const QString &text, bool *ok)

@@ -27,4 +27,18 @@ struct UsageSample
     bool operator==(const UsageSample &) const = default;
 };
 
+// One revision's requests and errors over one bucket of an endpoint's samples (same buckets,
+// same retention): the proxy counts per route, and each route serves one revision.
+struct UsageRevisionCount
+{
+    QUuid endpointId;
+    QUuid revisionId;  // null: routes that had none
+    QDateTime start;
+    int seconds = 60;
+    qint64 requests = 0;
+    qint64 errors = 0;
+
+    bool operator==(const UsageRevisionCount &) const = default;
+};
+
 } // namespace ServeDeck

@@ -7,6 +7,7 @@
 #include "agent/agentconnector.h"
 #include "domain/clock.h"
 #include "plane/planelog.h"
+#include "proxy/proxyserver.h"
 #include "scheduler/reconciler.h"
 #include "service/endpointmetricssampler.h"
 #include "service/modelservingservice.h"
@@ -56,10 +57,28 @@ Result<Done> ControlPlane::startUsage()
     }
 
     const EndpointMetricsSampler *sampler = m_metrics;
-    connect(m_metrics, &EndpointMetricsSampler::sampled, this, [this, sampler] {
+    const ProxyServer *proxy = m_proxy;
+    connect(m_metrics, &EndpointMetricsSampler::sampled, this, [this, sampler, proxy] {
         if (!m_usageRecorder)
             return;
-        auto recorded = m_usageRecorder->record([sampler](const QUuid &endpointId) -> std::optional<UsageReading> {
+        // Each route's cumulative counters with its revision, by endpoint, from the proxy the
+        // sampler reads (a moment after it did: the counters only grow, so what it missed counts
+        // in the next pass). A route the store no longer holds is left out.
+        QHash<QUuid, QList<UsageRouteReading>> routeReadings;
+        if (proxy) {
+            const QHash<QUuid, ProxyServer::RouteCounters> counters = proxy->routeCounters();
+            auto routes = m_repository->allRoutes();
+            if (!routes)
+                qCWarning(lcPlane, "usage routes: %s", qPrintable(routes.error().message));
+            for (const Route &route : routes ? *routes : QList<Route>()) {
+                const auto c = counters.constFind(route.id);
+                if (c == counters.cend())
+                    continue;
+                routeReadings[route.endpointId].append(
+                    {route.id, route.revisionId, qint64(c->requests), qint64(c->errors)});
+            }
+        }
+        auto recorded = m_usageRecorder->record([sampler, &routeReadings](const QUuid &endpointId) -> std::optional<UsageReading> {
             const auto load = sampler->latest(endpointId);
             if (!load)
                 return std::nullopt;
@@ -72,6 +91,7 @@ Result<Done> ControlPlane::startUsage()
             r.p95Ms = load->p95Ms;
             r.cpuPercent = load->cpuPercent;
             r.gpuPercent = load->gpuPercent;
+            r.routes = routeReadings.value(endpointId);
             return r;
         });
         if (!recorded)

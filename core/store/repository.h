@@ -222,6 +222,12 @@ public:
     Result<Done> saveUsagePrices(const UsagePrices &prices, const QDateTime &now);
     Result<UsageRetention> usageRetention();
     Result<Done> saveUsageRetention(const UsageRetention &retention, const QDateTime &now);
+    // Per-revision requests and errors (repository_usage.cpp), beside the samples: stored in the
+    // samples' transaction (all or nothing, checked as the samples are), rolled up and pruned with them.
+    Result<Done> addUsageSamples(const QList<UsageSample> &samples, const QList<UsageRevisionCount> &revisionCounts);
+    // One endpoint's counts whose bucket starts in [from, to), oldest first.
+    Result<QList<UsageRevisionCount>> usageRevisionCounts(const QUuid &endpointId, const QDateTime &from,
+                                                          const QDateTime &to);
 
 private:
     Result<Done> begin();

@@ -114,7 +114,53 @@ UsageSample sampleFrom(const QSqlQuery &q)
     return s;
 }
 
+// Why a revision's count cannot be stored; empty when it can.
+QString revisionCountFault(const UsageRevisionCount &c)
+{
+    if (c.endpointId.isNull())
+        return QStringLiteral("endpoint_id");
+    if (c.seconds != 60 && c.seconds != 3600)
+        return QStringLiteral("seconds");
+    if (!c.start.isValid() || c.start.toMSecsSinceEpoch() % (qint64(c.seconds) * 1000) != 0)
+        return QStringLiteral("start");
+    if (c.requests < 0)
+        return QStringLiteral("requests");
+    if (c.errors < 0)
+        return QStringLiteral("errors");
+    return {};
+}
+
+// '' stands for no revision: a NULL in the key would let INSERT OR REPLACE add duplicates.
+QString revisionText(const QUuid &id)
+{
+    return id.isNull() ? QStringLiteral("") : uuidText(id);
+}
+
 } // namespace
+
+Result<QList<UsageRevisionCount>> Repository::usageRevisionCounts(const QUuid &endpointId, const QDateTime &from,
+                                                                  const QDateTime &to)
+{
+    auto q = exec(m_connectionName,
+                  QStringLiteral("SELECT revision_id, start, seconds, requests, errors FROM usage_revision_counts"
+                                 " WHERE endpoint_id=? AND start>=? AND start<? ORDER BY start, seconds, revision_id"),
+                  {uuidText(endpointId), from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch()});
+    if (!q)
+        return q.error();
+    QList<UsageRevisionCount> out;
+    while (q.value().next()) {
+        UsageRevisionCount c;
+        c.endpointId = endpointId;
+        const QString revision = q.value().value(0).toString();
+        c.revisionId = revision.isEmpty() ? QUuid() : QUuid::fromString(revision);
+        c.start = QDateTime::fromMSecsSinceEpoch(q.value().value(1).toLongLong(), Qt::UTC);
+        c.seconds = q.value().value(2).toInt();
+        c.requests = q.value().value(3).toLongLong();
+        c.errors = q.value().value(4).toLongLong();
+        out.append(c);
+    }
+    return out;
+}
 
 Result<QList<UsageSample>> Repository::usageSamples(const QUuid &endpointId, const QDateTime &from,
                                                     const QDateTime &to)
@@ -134,6 +180,12 @@ Result<QList<UsageSample>> Repository::usageSamples(const QUuid &endpointId, con
 
 Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples)
 {
+    return addUsageSamples(samples, {});
+}
+
+Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples,
+                                         const QList<UsageRevisionCount> &revisionCounts)
+{
     // Checked before the transaction: a bad one stores none.
     for (qsizetype i = 0; i < samples.size(); ++i) {
         if (const QString field = sampleFault(samples[i]); !field.isEmpty())
@@ -141,7 +193,22 @@ Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples)
                              QStringLiteral("usage sample %1: %2 is not valid").arg(i).arg(field),
                              {{QStringLiteral("field"), field}, {QStringLiteral("index"), qint64(i)}});
     }
+    for (qsizetype i = 0; i < revisionCounts.size(); ++i) {
+        if (const QString field = revisionCountFault(revisionCounts[i]); !field.isEmpty())
+            return makeError(ErrorType::InvalidArgument,
+                             QStringLiteral("usage revision count %1: %2 is not valid").arg(i).arg(field),
+                             {{QStringLiteral("field"), field}, {QStringLiteral("index"), qint64(i)}});
+    }
     return transaction<Done>([&]() -> Result<Done> {
+        for (const UsageRevisionCount &c : revisionCounts) {
+            auto q = exec(m_connectionName,
+                          QStringLiteral("INSERT OR REPLACE INTO usage_revision_counts(endpoint_id, revision_id, start,"
+                                         " seconds, requests, errors) VALUES(?,?,?,?,?,?)"),
+                          {uuidText(c.endpointId), revisionText(c.revisionId), c.start.toMSecsSinceEpoch(), c.seconds,
+                           c.requests, c.errors});
+            if (!q)
+                return q.error();
+        }
         for (const UsageSample &s : samples) {
             auto q = exec(m_connectionName,
                           QStringLiteral("INSERT OR REPLACE INTO usage_samples(") + kSampleColumns
@@ -262,6 +329,25 @@ Result<int> Repository::compactUsageSamples(const QDateTime &now, const UsageRet
                           {hourCut});
         if (!hours)
             return hours.error();
+        // The per-revision counts follow the samples' buckets exactly; not in the answer's count,
+        // which stays the samples' and the ledger's rows.
+        auto rolledCounts = exec(
+            m_connectionName,
+            QStringLiteral("INSERT OR REPLACE INTO usage_revision_counts(endpoint_id, revision_id, start, seconds,"
+                           " requests, errors)"
+                           " SELECT endpoint_id, revision_id, (start / ?) * ? AS hour, 3600, SUM(requests), SUM(errors)"
+                           " FROM usage_revision_counts WHERE seconds = 60 AND start < ?"
+                           " GROUP BY endpoint_id, revision_id, hour"),
+            {hourMs, hourMs, minuteCut});
+        if (!rolledCounts)
+            return rolledCounts.error();
+        for (const auto &[sql, cut] :
+             {std::pair{QStringLiteral("DELETE FROM usage_revision_counts WHERE seconds = 60 AND start < ?"), minuteCut},
+              std::pair{QStringLiteral("DELETE FROM usage_revision_counts WHERE seconds = 3600 AND start + 3600000 <= ?"),
+                        hourCut}}) {
+            if (auto pruned = exec(m_connectionName, sql, {cut}); !pruned)
+                return pruned.error();
+        }
         // The ledger is kept as long as the hours: a report cannot reach further back anyway.
         auto ledger = exec(m_connectionName,
                            QStringLiteral("DELETE FROM usage_intervals WHERE ended_at IS NOT NULL AND ended_at <= ?"),

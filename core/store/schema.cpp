@@ -325,6 +325,19 @@ const std::vector<QStringList> &schemaMigrations()
             QStringLiteral("ALTER TABLE endpoints ADD COLUMN latency_target_ms INTEGER"
                            " CHECK (latency_target_ms BETWEEN 1 AND 600000)"),
         },
+        // Requests and errors per revision and usage bucket, beside usage_samples (same buckets, same
+        // retention); revision_id '' for routes that had none, so the key stays unique.
+        {
+            QStringLiteral("CREATE TABLE usage_revision_counts ("
+                           " endpoint_id TEXT NOT NULL,"
+                           " revision_id TEXT NOT NULL,"
+                           " start INTEGER NOT NULL,"
+                           " seconds INTEGER NOT NULL CHECK (seconds IN (60, 3600)),"
+                           " requests INTEGER NOT NULL CHECK (requests >= 0),"
+                           " errors INTEGER NOT NULL CHECK (errors >= 0),"
+                           " PRIMARY KEY (endpoint_id, revision_id, start, seconds))"),
+            QStringLiteral("CREATE INDEX usage_revision_counts_by_age ON usage_revision_counts(seconds, start)"),
+        },
     };
     return migrations;
 }

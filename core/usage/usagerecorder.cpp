@@ -12,6 +12,8 @@ namespace ServeDeck {
 
 namespace {
 
+constexpr qint64 kForgetRouteSeconds = 3600;
+
 QDateTime minuteOf(const QDateTime &t)
 {
     const qint64 ms = t.toMSecsSinceEpoch();
@@ -53,7 +55,7 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
     if (!counts)
         return counts.error();
     const QDateTime minute = minuteOf(now);
-    const QList<UsageSample> closed = takeClosed(minute);
+    const Closed closed = takeClosed(minute);
     for (const EndpointRouteCounts &c : std::as_const(*counts)) {
         auto open = m_open.find(c.id);
         if (open == m_open.end()) {
@@ -84,6 +86,7 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
             b.sample.requests += requests;
             b.sample.errors += std::min(errors, requests);
             previous = {now, std::max<qint64>(0, r.requestsTotal), std::max<qint64>(0, r.errorsTotal)};
+            countRoutes(b, c.id, r, now);
         }
         ++b.readings;
         b.rpsSum += rps;
@@ -109,9 +112,14 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
     for (const EndpointRouteCounts &c : std::as_const(*counts))
         live.insert(c.id);
     m_previous.removeIf([&live](const auto &it) { return !live.contains(it.key()); });
+    // A route missing from a pass keeps its last counters a while: if it comes back with them
+    // (a pass that could not read it), only its growth counts. Forgotten after an hour: bounded.
+    const QDateTime forget = now.addSecs(-kForgetRouteSeconds);
+    m_previousRoutes.removeIf(
+        [&](const auto &it) { return !live.contains(it->endpointId) || it->seen < forget; });
     // One transaction for every endpoint's closed minute.
     if (!closed.isEmpty()) {
-        if (auto added = m_repository.addUsageSamples(closed); !added)
+        if (auto added = m_repository.addUsageSamples(closed.samples, closed.revisionCounts); !added)
             return added.error();
     }
     if (hourOf(now) != m_compactedHour) {
@@ -121,12 +129,51 @@ Result<Done> UsageRecorder::record(const ReadingSource &readings)
     return Done{};
 }
 
-QList<UsageSample> UsageRecorder::takeClosed(const QDateTime &minute)
+void UsageRecorder::countRoutes(Bucket &bucket, const QUuid &endpointId, const UsageReading &reading,
+                                const QDateTime &now)
 {
-    QList<UsageSample> closed;
+    QSet<QUuid> seen;
+    for (const UsageRouteReading &route : reading.routes) {
+        if (route.routeId.isNull() || seen.contains(route.routeId))
+            continue;
+        seen.insert(route.routeId);
+        const qint64 requestsTotal = std::max<qint64>(0, route.requestsTotal);
+        const qint64 errorsTotal = std::max<qint64>(0, route.errorsTotal);
+        // The growth since the route's previous reading. A route not seen before counts from 0,
+        // as the proxy's counters start (so its first requests count, as the endpoint's do); a
+        // counter that shrank was restarted at 0 since, so all it holds is new.
+        qint64 requests = requestsTotal, errors = errorsTotal;
+        if (const auto previous = m_previousRoutes.constFind(route.routeId); previous != m_previousRoutes.cend()) {
+            if (requestsTotal >= previous->requests)
+                requests -= previous->requests;
+            if (errorsTotal >= previous->errors)
+                errors -= previous->errors;
+        }
+        m_previousRoutes.insert(route.routeId, {endpointId, requestsTotal, errorsTotal, now});
+        if (requests == 0 && errors == 0)
+            continue;
+        auto count = bucket.revisions.find(route.revisionId);
+        if (count == bucket.revisions.end()) {
+            UsageRevisionCount fresh;
+            fresh.endpointId = endpointId;
+            fresh.revisionId = route.revisionId;
+            fresh.start = bucket.sample.start;
+            fresh.seconds = bucket.sample.seconds;
+            count = bucket.revisions.insert(route.revisionId, fresh);
+        }
+        count->requests += requests;
+        count->errors += std::min(errors, requests);
+    }
+}
+
+UsageRecorder::Closed UsageRecorder::takeClosed(const QDateTime &minute)
+{
+    Closed closed;
     for (auto it = m_open.begin(); it != m_open.end();) {
         if (it->sample.start < minute) {
-            closed.append(it->sample);
+            closed.samples.append(it->sample);
+            for (const UsageRevisionCount &count : std::as_const(it->revisions))
+                closed.revisionCounts.append(count);
             it = m_open.erase(it);
         } else {
             ++it;
@@ -137,10 +184,10 @@ QList<UsageSample> UsageRecorder::takeClosed(const QDateTime &minute)
 
 Result<Done> UsageRecorder::flush()
 {
-    const QList<UsageSample> closed = takeClosed(minuteOf(m_clock.now()));
+    const Closed closed = takeClosed(minuteOf(m_clock.now()));
     if (closed.isEmpty())
         return Done{};
-    return m_repository.addUsageSamples(closed);
+    return m_repository.addUsageSamples(closed.samples, closed.revisionCounts);
 }
 
 Result<int> UsageRecorder::compact()

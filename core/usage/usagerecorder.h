@@ -46,10 +46,19 @@ private:
         int readings = 0;
         double rpsSum = 0, replicasSum = 0, cpuSum = 0, gpuSum = 0;
         int cpuN = 0, gpuN = 0;
+        QHash<QUuid, UsageRevisionCount> revisions;  // by revision
+    };
+    struct Closed
+    {
+        QList<UsageSample> samples;
+        QList<UsageRevisionCount> revisionCounts;
+        bool isEmpty() const { return samples.isEmpty(); }
     };
 
     // Takes out the buckets of minutes before `minute`.
-    QList<UsageSample> takeClosed(const QDateTime &minute);
+    Closed takeClosed(const QDateTime &minute);
+    // Adds the growth of the reading's route counters to the bucket's revisions.
+    void countRoutes(Bucket &bucket, const QUuid &endpointId, const UsageReading &reading, const QDateTime &now);
 
     Repository &m_repository;
     Clock &m_clock;
@@ -61,6 +70,14 @@ private:
         qint64 errors = 0;
     };
     QHash<QUuid, Totals> m_previous;  // by endpoint: its previous reading
+    struct RouteTotals
+    {
+        QUuid endpointId;
+        qint64 requests = 0;
+        qint64 errors = 0;
+        QDateTime seen;
+    };
+    QHash<QUuid, RouteTotals> m_previousRoutes;  // by route: its previous reading
     QDateTime m_compactedHour;
 };
 

@@ -21,7 +21,7 @@ struct UsageFigures
     double cpuHours = 0;        // cores x hours
     double memoryGiBHours = 0;  // GiB x hours
     QMap<QString, double> gpuHoursByDevice;  // "agent:index" (or "unassigned") -> share x hours
-    // Samples are per endpoint: a revision's requests are not known (none), the total's are.
+    // Counted per route, summed per revision; none only in a report from before they were.
     std::optional<qint64> requests;
     std::optional<qint64> errors;
     std::optional<double> cost;  // none without any price

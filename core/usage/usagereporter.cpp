@@ -118,6 +118,23 @@ Result<UsageReport> UsageReporter::report(const Endpoint &endpoint, const QDateT
             }
         }
     }
+    // Requests and errors per revision over the window, from the per-revision counts (buckets
+    // that start in it, as the total's samples). The total stays the endpoint's samples: it
+    // equals the revisions' sum only where every request had a route (the proxy counts a
+    // request it could not route for the endpoint alone), and where the counts' table was
+    // there for the whole window.
+    auto counts = m_repository.usageRevisionCounts(endpoint.id, report.since, now);
+    if (!counts)
+        return counts.error();
+    for (UsageFigures &f : byRevision) {
+        f.requests = 0;
+        f.errors = 0;
+    }
+    for (const UsageRevisionCount &c : std::as_const(*counts)) {
+        UsageFigures &f = byRevision[c.revisionId];
+        f.requests = f.requests.value_or(0) + c.requests;
+        f.errors = f.errors.value_or(0) + c.errors;
+    }
     for (const Revision &r : std::as_const(*revisions)) {
         if (!byRevision.contains(r.id))
             continue;

@@ -92,8 +92,8 @@ QVariant UsageCostModel::data(const QModelIndex &index, int role) const
         return devices.join(QStringLiteral(", "));
     }
     case Requests:
-        // Samples are per endpoint: a revision's own count is not known.
-        return f.requests ? QLocale().toString(*f.requests) : (role == Qt::ToolTipRole ? tr("counted per endpoint") : QStringLiteral("–"));
+        // Counted per revision; none only from a server that did not count them.
+        return f.requests ? QLocale().toString(*f.requests) : QStringLiteral("–");
     case Errors:
         return f.errors ? QLocale().toString(*f.errors) : QStringLiteral("–");
     case Cost:
