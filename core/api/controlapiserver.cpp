@@ -965,41 +965,4 @@ QByteArray ControlApiServer::metricsText()
     return out;
 }
 
-// Usage and cost: Call is this file's, so the rows forward what controlapiserver_usage.cpp needs.
-HttpResponse ControlApiServer::usage(const Call &call)
-{
-    return usageReport(call.request, call.svc());
-}
-
-HttpResponse ControlApiServer::usagePrices(const Call &)
-{
-    return currentUsagePrices();
-}
-
-HttpResponse ControlApiServer::setUsagePrices(const Call &call)
-{
-    return replaceUsagePrices(call.request);
-}
-
-HttpResponse ControlApiServer::usageRetention(const Call &)
-{
-    return currentUsageRetention();
-}
-
-HttpResponse ControlApiServer::setUsageRetention(const Call &call)
-{
-    return replaceUsageRetention(call.request);
-}
-
-// Scaling recommendations: the handlers are in controlapiserver_recommendations.cpp.
-HttpResponse ControlApiServer::recommendations(const Call &call)
-{
-    return recommendationsOf(call.svc(), call.request);
-}
-
-HttpResponse ControlApiServer::applyRecommendation(const Call &call)
-{
-    return applyRecommendationOf(call.svc(), QString::fromUtf8(call.segments.value("number")), call.request);
-}
-
 } // namespace ServeDeck

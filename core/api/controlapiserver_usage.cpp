@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QUrlQuery>
 
+#include "api/controlapicall.h"
 #include "api/jsoncodec.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
@@ -66,9 +67,9 @@ Result<std::optional<double>> priceField(const QJsonObject &body, const QString 
 
 } // namespace
 
-HttpResponse ControlApiServer::usageReport(const HttpRequest &request, const QString &svc)
+HttpResponse ControlApiServer::usage(const Call &call)
 {
-    const QUrlQuery &q = request.query;
+    const QUrlQuery &q = call.request.query;
     const QString format = q.queryItemValue(QStringLiteral("format"));
     if (!format.isEmpty() && format != u"json" && format != u"csv")
         return usageFail(badField(QStringLiteral("format"), QStringLiteral("json or csv")));
@@ -76,7 +77,7 @@ HttpResponse ControlApiServer::usageReport(const HttpRequest &request, const QSt
                                                  QDateTime::currentDateTimeUtc());
     if (!since)
         return usageFail(since.error());
-    const Result<UsageReport> report = m_service.usage(svc, *since);
+    const Result<UsageReport> report = m_service.usage(call.svc(), *since);
     if (!report)
         return usageFail(report.error());
     if (format == u"csv")
@@ -84,7 +85,7 @@ HttpResponse ControlApiServer::usageReport(const HttpRequest &request, const QSt
     return HttpResponse::json(200, QJsonDocument(report->toJson()));
 }
 
-HttpResponse ControlApiServer::currentUsagePrices()
+HttpResponse ControlApiServer::usagePrices(const Call &)
 {
     const Result<UsagePrices> prices = m_service.usagePrices();
     if (!prices)
@@ -93,9 +94,9 @@ HttpResponse ControlApiServer::currentUsagePrices()
 }
 
 // PUT replaces them all: a field left out is none.
-HttpResponse ControlApiServer::replaceUsagePrices(const HttpRequest &request)
+HttpResponse ControlApiServer::setUsagePrices(const Call &call)
 {
-    const auto parsed = objectBody(request, {QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")});
+    const auto parsed = objectBody(call.request, {QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")});
     if (!parsed)
         return usageFail(parsed.error());
     const QJsonObject &body = *parsed;
@@ -118,7 +119,7 @@ HttpResponse ControlApiServer::replaceUsagePrices(const HttpRequest &request)
     return HttpResponse::json(200, QJsonDocument(pricesJson(*saved)));
 }
 
-HttpResponse ControlApiServer::currentUsageRetention()
+HttpResponse ControlApiServer::usageRetention(const Call &)
 {
     const Result<UsageRetention> retention = m_service.usageRetention();
     if (!retention)
@@ -127,9 +128,9 @@ HttpResponse ControlApiServer::currentUsageRetention()
 }
 
 // PUT: both periods, whole days.
-HttpResponse ControlApiServer::replaceUsageRetention(const HttpRequest &request)
+HttpResponse ControlApiServer::setUsageRetention(const Call &call)
 {
-    const auto parsed = objectBody(request, {QStringLiteral("minute_days"), QStringLiteral("hour_days")});
+    const auto parsed = objectBody(call.request, {QStringLiteral("minute_days"), QStringLiteral("hour_days")});
     if (!parsed)
         return usageFail(parsed.error());
     UsageRetention retention;
