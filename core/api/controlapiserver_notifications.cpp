@@ -35,6 +35,18 @@ HttpResponse answer(const QJsonObject &body, int status = 200)
     return HttpResponse::json(status, QJsonDocument(body));
 }
 
+// {"<key>": [each item as JSON]}, or the error that kept the list.
+template<typename T, typename ToJson>
+HttpResponse answerList(const Result<QList<T>> &list, const QString &key, ToJson toJson)
+{
+    if (!list)
+        return answerError(list.error());
+    QJsonArray out;
+    for (const T &item : *list)
+        out.append(toJson(item));
+    return answer({{key, out}});
+}
+
 QString timeText(const QDateTime &t)
 {
     return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
@@ -142,13 +154,7 @@ HttpResponse ControlApiServer::listChannels(const Call &)
 {
     if (auto refused = withoutNotifier())
         return *refused;
-    auto channels = m_notifier->channels();
-    if (!channels)
-        return answerError(channels.error());
-    QJsonArray out;
-    for (const NotificationChannel &c : std::as_const(*channels))
-        out.append(channelJson(c));
-    return answer({{QStringLiteral("channels"), out}});
+    return answerList(m_notifier->channels(), QStringLiteral("channels"), channelJson);
 }
 
 HttpResponse ControlApiServer::addChannel(const Call &call)
@@ -227,13 +233,8 @@ HttpResponse ControlApiServer::listDeliveries(const Call &call)
     auto limit = limitOf(call.request.query, 200);
     if (!limit)
         return answerError(limit.error());
-    auto deliveries = m_notifier->deliveries(*limit, call.request.query.queryItemValue(QStringLiteral("channel")));
-    if (!deliveries)
-        return answerError(deliveries.error());
-    QJsonArray out;
-    for (const NotificationDelivery &d : std::as_const(*deliveries))
-        out.append(deliveryJson(d));
-    return answer({{QStringLiteral("deliveries"), out}});
+    return answerList(m_notifier->deliveries(*limit, call.request.query.queryItemValue(QStringLiteral("channel"))),
+                      QStringLiteral("deliveries"), deliveryJson);
 }
 
 HttpResponse ControlApiServer::listAlertRules(const Call &call)
@@ -243,13 +244,7 @@ HttpResponse ControlApiServer::listAlertRules(const Call &call)
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
         return answerError(endpointId.error());
-    auto rules = m_notifier->alertRules(*endpointId);
-    if (!rules)
-        return answerError(rules.error());
-    QJsonArray out;
-    for (const AlertRule &r : std::as_const(*rules))
-        out.append(ruleJson(r));
-    return answer({{QStringLiteral("alert_rules"), out}});
+    return answerList(m_notifier->alertRules(*endpointId), QStringLiteral("alert_rules"), ruleJson);
 }
 
 HttpResponse ControlApiServer::addAlertRule(const Call &call)
