@@ -35,6 +35,15 @@ HttpResponse answer(const QJsonObject &body, int status = 200)
     return HttpResponse::json(status, QJsonDocument(body));
 }
 
+// The value as JSON with `status`, or the error that kept it.
+template<typename T, typename ToJson>
+HttpResponse answerWith(const Result<T> &result, ToJson toJson, int status = 200)
+{
+    if (!result)
+        return answerError(result.error());
+    return answer(toJson(*result), status);
+}
+
 // {"<key>": [each item as JSON]}, or the error that kept the list.
 template<typename T, typename ToJson>
 HttpResponse answerList(const Result<QList<T>> &list, const QString &key, ToJson toJson)
@@ -198,10 +207,7 @@ HttpResponse ControlApiServer::addChannel(const Call &call)
             return answerError(id.error());
         c.endpointId = *id;
     }
-    auto added = m_notifier->addChannel(c, secret);
-    if (!added)
-        return answerError(added.error());
-    return answer(channelJson(*added), 201);
+    return answerWith(m_notifier->addChannel(c, secret), channelJson, 201);
 }
 
 HttpResponse ControlApiServer::removeChannel(const Call &call)
@@ -219,11 +225,9 @@ HttpResponse ControlApiServer::testChannel(const Call &call)
 {
     if (auto refused = withoutNotifier())
         return *refused;
-    auto sent = m_notifier->sendTest(QString::fromUtf8(call.segments.value("channel")));
-    if (!sent)
-        return answerError(sent.error());
     // Accepted: the delivery itself (and its retries) shows in the deliveries.
-    return answer(NotificationPayload::toJson(*sent), 202);
+    return answerWith(m_notifier->sendTest(QString::fromUtf8(call.segments.value("channel"))), NotificationPayload::toJson,
+                      202);
 }
 
 HttpResponse ControlApiServer::listDeliveries(const Call &call)
@@ -290,10 +294,7 @@ HttpResponse ControlApiServer::addAlertRule(const Call &call)
     if (!endpointId)
         return answerError(endpointId.error());
     rule.endpointId = *endpointId;
-    auto added = m_notifier->addAlertRule(rule);
-    if (!added)
-        return answerError(added.error());
-    return answer(ruleJson(*added), 201);
+    return answerWith(m_notifier->addAlertRule(rule), ruleJson, 201);
 }
 
 HttpResponse ControlApiServer::removeAlertRule(const Call &call)
