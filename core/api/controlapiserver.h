@@ -22,6 +22,8 @@ struct HttpRequest;
 struct HttpResponse;
 
 int httpStatusFor(ErrorType type);
+// The error as the API answers it: httpStatusFor(its type), and the error as JSON.
+HttpResponse apiErrorResponse(const ServiceError &error);
 
 // The versioned control REST API (/v1) over the service; every route needs the admin token
 // except /v1/health and /metrics.

@@ -10,7 +10,6 @@
 #include <QJsonObject>
 
 #include "api/controlapicall.h"
-#include "api/jsoncodec.h"
 #include "api/requestfields.h"
 #include "http/httprequest.h"
 #include "http/httpresponse.h"
@@ -25,11 +24,6 @@ namespace {
 
 constexpr int kMaxDeliveries = 1000;
 
-HttpResponse answerError(const ServiceError &error)
-{
-    return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
-}
-
 HttpResponse answer(const QJsonObject &body, int status = 200)
 {
     return HttpResponse::json(status, QJsonDocument(body));
@@ -40,7 +34,7 @@ template<typename T, typename ToJson>
 HttpResponse answerWith(const Result<T> &result, ToJson toJson, int status = 200)
 {
     if (!result)
-        return answerError(result.error());
+        return apiErrorResponse(result.error());
     return answer(toJson(*result), status);
 }
 
@@ -49,7 +43,7 @@ template<typename T, typename ToJson>
 HttpResponse answerList(const Result<QList<T>> &list, const QString &key, ToJson toJson)
 {
     if (!list)
-        return answerError(list.error());
+        return apiErrorResponse(list.error());
     QJsonArray out;
     for (const T &item : *list)
         out.append(toJson(item));
@@ -156,7 +150,7 @@ std::optional<HttpResponse> ControlApiServer::withoutNotifier() const
 {
     if (m_notifier)
         return std::nullopt;
-    return answerError(makeError(ErrorType::NotFound, QStringLiteral("this server keeps no notifications")));
+    return apiErrorResponse(makeError(ErrorType::NotFound, QStringLiteral("this server keeps no notifications")));
 }
 
 HttpResponse ControlApiServer::listChannels(const Call &)
@@ -172,7 +166,7 @@ HttpResponse ControlApiServer::addChannel(const Call &call)
         return *refused;
     auto body = bodyObject(call.request);
     if (!body)
-        return answerError(body.error());
+        return apiErrorResponse(body.error());
     RequestFields fields(*body);
     NotificationChannel c;
     c.name = fields.string({"name"}, true).value_or(QString());
@@ -187,24 +181,26 @@ HttpResponse ControlApiServer::addChannel(const Call &call)
                                    .value_or(300));
     c.enabled = fields.boolean({"enabled"}).value_or(true);
     if (auto problem = fields.finish())
-        return answerError(*problem);
+        return apiErrorResponse(*problem);
     const auto parsedKind = channelKindFromName(kind);
     if (!parsedKind)
-        return answerError(invalidField(QStringLiteral("kind"), QStringLiteral("kind: desktop, webhook or command")));
+        return apiErrorResponse(
+            invalidField(QStringLiteral("kind"), QStringLiteral("kind: desktop, webhook or command")));
     c.kind = *parsedKind;
     const auto parsedSeverity = severityFromName(severity);
     if (!parsedSeverity)
-        return answerError(invalidField(QStringLiteral("min_severity"), QStringLiteral("min_severity: info, warning or critical")));
+        return apiErrorResponse(
+            invalidField(QStringLiteral("min_severity"), QStringLiteral("min_severity: info, warning or critical")));
     c.minSeverity = *parsedSeverity;
     if (!url.isEmpty()) {
         c.url = QUrl(url, QUrl::StrictMode);
         if (!c.url.isValid())
-            return answerError(invalidField(QStringLiteral("url"), QStringLiteral("url: not a valid URL")));
+            return apiErrorResponse(invalidField(QStringLiteral("url"), QStringLiteral("url: not a valid URL")));
     }
     if (!endpoint.isEmpty()) {
         auto id = endpointIdOf(endpoint);
         if (!id)
-            return answerError(id.error());
+            return apiErrorResponse(id.error());
         c.endpointId = *id;
     }
     return answerWith(m_notifier->addChannel(c, secret), channelJson, 201);
@@ -217,7 +213,7 @@ HttpResponse ControlApiServer::removeChannel(const Call &call)
     const QString channel = QString::fromUtf8(call.segments.value("channel"));
     auto removed = m_notifier->removeChannel(channel);
     if (!removed)
-        return answerError(removed.error());
+        return apiErrorResponse(removed.error());
     return answer({{QStringLiteral("removed"), channel}});
 }
 
@@ -226,8 +222,8 @@ HttpResponse ControlApiServer::testChannel(const Call &call)
     if (auto refused = withoutNotifier())
         return *refused;
     // Accepted: the delivery itself (and its retries) shows in the deliveries.
-    return answerWith(m_notifier->sendTest(QString::fromUtf8(call.segments.value("channel"))), NotificationPayload::toJson,
-                      202);
+    return answerWith(m_notifier->sendTest(QString::fromUtf8(call.segments.value("channel"))),
+                      NotificationPayload::toJson, 202);
 }
 
 HttpResponse ControlApiServer::listDeliveries(const Call &call)
@@ -236,7 +232,7 @@ HttpResponse ControlApiServer::listDeliveries(const Call &call)
         return *refused;
     auto limit = limitOf(call.request.query, 200);
     if (!limit)
-        return answerError(limit.error());
+        return apiErrorResponse(limit.error());
     return answerList(m_notifier->deliveries(*limit, call.request.query.queryItemValue(QStringLiteral("channel"))),
                       QStringLiteral("deliveries"), deliveryJson);
 }
@@ -247,7 +243,7 @@ HttpResponse ControlApiServer::listAlertRules(const Call &call)
         return *refused;
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
-        return answerError(endpointId.error());
+        return apiErrorResponse(endpointId.error());
     return answerList(m_notifier->alertRules(*endpointId), QStringLiteral("alert_rules"), ruleJson);
 }
 
@@ -257,7 +253,7 @@ HttpResponse ControlApiServer::addAlertRule(const Call &call)
         return *refused;
     auto body = bodyObject(call.request);
     if (!body)
-        return answerError(body.error());
+        return apiErrorResponse(body.error());
     // Either the condition as written ("p95_ms > 200 for 60s") or its parts.
     RequestFields fields(*body);
     const auto condition = fields.string({"condition"});
@@ -267,20 +263,20 @@ HttpResponse ControlApiServer::addAlertRule(const Call &call)
     const auto forSeconds = fields.integer({"for_seconds"}, -1, 86401);
     const QString severity = fields.string({"severity"}).value_or(QStringLiteral("warning"));
     if (auto problem = fields.finish())
-        return answerError(*problem);
+        return apiErrorResponse(*problem);
     AlertRule rule;
     if (condition) {
         if (metric || comparator || threshold || forSeconds)
-            return answerError(invalidField(QStringLiteral("condition"),
-                                            QStringLiteral("give the condition or its parts, not both")));
+            return apiErrorResponse(invalidField(QStringLiteral("condition"),
+                                                 QStringLiteral("give the condition or its parts, not both")));
         auto parsed = AlertCondition::parse(*condition);
         if (!parsed)
-            return answerError(parsed.error());
+            return apiErrorResponse(parsed.error());
         rule = *parsed;
     } else {
         if (!metric || !comparator || !threshold)
-            return answerError(invalidField(QStringLiteral("condition"),
-                                            QStringLiteral("an alert rule needs a condition, or metric, comparator and threshold")));
+            return apiErrorResponse(invalidField(QStringLiteral("condition"),
+                                                 QStringLiteral("an alert rule needs a condition, or metric, comparator and threshold")));
         rule.metric = *metric;
         rule.comparator = *comparator;
         rule.threshold = *threshold;
@@ -288,11 +284,12 @@ HttpResponse ControlApiServer::addAlertRule(const Call &call)
     }
     const auto parsedSeverity = severityFromName(severity);
     if (!parsedSeverity)
-        return answerError(invalidField(QStringLiteral("severity"), QStringLiteral("severity: info, warning or critical")));
+        return apiErrorResponse(
+            invalidField(QStringLiteral("severity"), QStringLiteral("severity: info, warning or critical")));
     rule.severity = *parsedSeverity;
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
-        return answerError(endpointId.error());
+        return apiErrorResponse(endpointId.error());
     rule.endpointId = *endpointId;
     return answerWith(m_notifier->addAlertRule(rule), ruleJson, 201);
 }
@@ -303,11 +300,11 @@ HttpResponse ControlApiServer::removeAlertRule(const Call &call)
         return *refused;
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
-        return answerError(endpointId.error());
+        return apiErrorResponse(endpointId.error());
     const QString ruleId = QString::fromUtf8(call.segments.value("rule"));
     auto removed = m_notifier->removeAlertRule(*endpointId, ruleId);
     if (!removed)
-        return answerError(removed.error());
+        return apiErrorResponse(removed.error());
     return answer({{QStringLiteral("removed"), ruleId}});
 }
 
