@@ -6,6 +6,7 @@
 
 #include <QHostAddress>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QUuid>
 
@@ -139,6 +140,8 @@ private:
     HttpResponse removeAlertRule(const Call &call);
     Result<QUuid> endpointIdOf(const QString &svc);
     std::optional<HttpResponse> withoutNotifier() const;
+    // A POST's JSON object, once there is a notifier to take it (NotFound first otherwise).
+    Result<QJsonObject> notifierRequestBody(const HttpRequest &request) const;
 
     ModelServingService &m_service;
     QByteArray m_adminToken;

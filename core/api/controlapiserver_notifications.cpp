@@ -117,6 +117,11 @@ Result<QJsonObject> bodyObject(const HttpRequest &request)
     return doc.object();
 }
 
+ServiceError noNotifier()
+{
+    return makeError(ErrorType::NotFound, QStringLiteral("this server keeps no notifications"));
+}
+
 ServiceError invalidField(const QString &field, const QString &message)
 {
     return makeError(ErrorType::InvalidArgument, message, {{QStringLiteral("field"), field}});
@@ -150,7 +155,14 @@ std::optional<HttpResponse> ControlApiServer::withoutNotifier() const
 {
     if (m_notifier)
         return std::nullopt;
-    return apiErrorResponse(makeError(ErrorType::NotFound, QStringLiteral("this server keeps no notifications")));
+    return apiErrorResponse(noNotifier());
+}
+
+Result<QJsonObject> ControlApiServer::notifierRequestBody(const HttpRequest &request) const
+{
+    if (!m_notifier)
+        return noNotifier();
+    return bodyObject(request);
 }
 
 HttpResponse ControlApiServer::listChannels(const Call &)
@@ -162,9 +174,7 @@ HttpResponse ControlApiServer::listChannels(const Call &)
 
 HttpResponse ControlApiServer::addChannel(const Call &call)
 {
-    if (auto refused = withoutNotifier())
-        return *refused;
-    auto body = bodyObject(call.request);
+    auto body = notifierRequestBody(call.request);
     if (!body)
         return apiErrorResponse(body.error());
     RequestFields fields(*body);
@@ -249,9 +259,7 @@ HttpResponse ControlApiServer::listAlertRules(const Call &call)
 
 HttpResponse ControlApiServer::addAlertRule(const Call &call)
 {
-    if (auto refused = withoutNotifier())
-        return *refused;
-    auto body = bodyObject(call.request);
+    auto body = notifierRequestBody(call.request);
     if (!body)
         return apiErrorResponse(body.error());
     // Either the condition as written ("p95_ms > 200 for 60s") or its parts.
