@@ -52,12 +52,12 @@ int httpStatusFor(ErrorType type)
     return 500;
 }
 
-namespace {
-
-HttpResponse fail(const ServiceError &error)
+HttpResponse apiErrorResponse(const ServiceError &error)
 {
     return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
 }
+
+namespace {
 
 HttpResponse fail(ErrorType type, const QString &message, int status = 0)
 {
@@ -74,7 +74,7 @@ template<typename T, typename F>
 HttpResponse replyWith(const Result<T> &result, F toBody, int status = 200)
 {
     if (!result)
-        return fail(result.error());
+        return apiErrorResponse(result.error());
     return reply(toBody(result.value()), status);
 }
 
@@ -425,8 +425,9 @@ HttpResponse ControlApiServer::health(const Call &call)
         const QByteArray nonce = q.queryItemValue(QStringLiteral("nonce"), QUrl::FullyDecoded).toLatin1();
         static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{32,128}$"));
         if (!hex.match(QString::fromLatin1(nonce)).hasMatch())
-            return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("nonce: must be 32-128 lower-case hex digits"),
-                                  {{QStringLiteral("field"), QStringLiteral("nonce")}}));
+            return apiErrorResponse(makeError(ErrorType::InvalidArgument,
+                                              QStringLiteral("nonce: must be 32-128 lower-case hex digits"),
+                                              {{QStringLiteral("field"), QStringLiteral("nonce")}}));
         body.insert(QStringLiteral("proof"), QString::fromLatin1(healthProof(m_adminToken, nonce)));
     }
     return reply(body);
@@ -437,7 +438,7 @@ HttpResponse ControlApiServer::agents(const Call &)
     // The replicas waiting for room on them, in the order they will start.
     auto queue = m_service.pendingQueue();
     if (!queue)
-        return fail(queue.error());
+        return apiErrorResponse(queue.error());
     if (m_agentsReport)
         return reply({{QStringLiteral("agents"), m_agentsReport()}, {QStringLiteral("queue"), JsonCodec::queueToJson(*queue)}});
     // Without an agent, capacity is the locally configured one.
@@ -460,7 +461,7 @@ HttpResponse ControlApiServer::allErrors(const Call &call)
     const QUrlQuery &q = call.request.query;
     auto limit = limitParam(q, 50);
     if (!limit)
-        return fail(limit.error());
+        return apiErrorResponse(limit.error());
     return replyWith(m_service.listErrors({}, *limit, q.queryItemValue(QStringLiteral("type"))),
                      [](const auto &list) { return QJsonObject{{QStringLiteral("errors"), arrayOf(list)}}; });
 }
@@ -489,7 +490,7 @@ HttpResponse ControlApiServer::listLoadTests(const Call &call)
     const QUrlQuery &q = call.request.query;
     auto limit = limitParam(q, 50);
     if (!limit)
-        return fail(limit.error());
+        return apiErrorResponse(limit.error());
     return replyWith(m_service.listLoadTests(q.queryItemValue(QStringLiteral("endpoint")), *limit), [](const auto &list) {
         QJsonArray runs;
         for (const LoadTestRecord &record : list)
@@ -503,21 +504,22 @@ HttpResponse ControlApiServer::recordLoadTest(const Call &call)
 {
     auto body = jsonBody(call.request);
     if (!body)
-        return fail(body.error());
+        return apiErrorResponse(body.error());
     static const QStringList known{QStringLiteral("endpoint"), QStringLiteral("result")};
     for (auto it = body->begin(); it != body->end(); ++it) {
         if (!known.contains(it.key()))
-            return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("%1: unknown field").arg(it.key().left(64)),
-                                  {{QStringLiteral("field"), it.key().left(64)}}));
+            return apiErrorResponse(makeError(ErrorType::InvalidArgument,
+                                              QStringLiteral("%1: unknown field").arg(it.key().left(64)),
+                                              {{QStringLiteral("field"), it.key().left(64)}}));
     }
     const QJsonValue endpoint = body->value(QStringLiteral("endpoint"));
     const QJsonValue result = body->value(QStringLiteral("result"));
     if (!endpoint.isString() || endpoint.toString().isEmpty())
-        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("endpoint: required"),
-                              {{QStringLiteral("field"), QStringLiteral("endpoint")}}));
+        return apiErrorResponse(makeError(ErrorType::InvalidArgument, QStringLiteral("endpoint: required"),
+                                          {{QStringLiteral("field"), QStringLiteral("endpoint")}}));
     if (!result.isObject())
-        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("result: an object is required"),
-                              {{QStringLiteral("field"), QStringLiteral("result")}}));
+        return apiErrorResponse(makeError(ErrorType::InvalidArgument, QStringLiteral("result: an object is required"),
+                                          {{QStringLiteral("field"), QStringLiteral("result")}}));
     return replyWith(m_service.recordLoadTest(endpoint.toString(), result.toObject()),
                      [](const LoadTestRecord &record) {
                          LoadTestRecord listed = record;
@@ -532,16 +534,16 @@ HttpResponse ControlApiServer::loadTest(const Call &call)
 {
     const QString format = call.request.query.queryItemValue(QStringLiteral("format"));
     if (!format.isEmpty() && format != u"json" && format != u"csv")
-        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("format: json or csv"),
-                              {{QStringLiteral("field"), QStringLiteral("format")}}));
+        return apiErrorResponse(makeError(ErrorType::InvalidArgument, QStringLiteral("format: json or csv"),
+                                          {{QStringLiteral("field"), QStringLiteral("format")}}));
     const Result<LoadTestRecord> record = m_service.loadTest(QString::fromUtf8(call.segments.value("run")));
     if (!record)
-        return fail(record.error());
+        return apiErrorResponse(record.error());
     if (format != u"csv")
         return reply(loadTestJson(*record));
     const Result<LoadTestResult> result = LoadTestResult::fromJson(QJsonDocument::fromJson(record->result).object());
     if (!result)
-        return fail(result.error());
+        return apiErrorResponse(result.error());
     return HttpResponse::text(200, result->toCsv(), "text/csv; charset=utf-8");
 }
 
@@ -585,7 +587,7 @@ HttpResponse ControlApiServer::setRetention(const Call &call)
         return retentionRequest(body, m_service.historyRetention());
     });
     if (!wanted)
-        return fail(wanted.error());
+        return apiErrorResponse(wanted.error());
     return replyWith(m_service.setHistoryRetention(*wanted), retentionJson);
 }
 
@@ -599,12 +601,12 @@ HttpResponse ControlApiServer::createEndpoint(const Call &call)
 {
     auto create = decodedBody(call.request, JsonCodec::createRequest);
     if (!create)
-        return fail(create.error());
+        return apiErrorResponse(create.error());
     // Another version of a served model is not a new endpoint but a rollout on that one (spec 1.4).
     const QUuid before = latestRolloutId(create->name);
     auto created = m_service.createEndpoint(*create);
     if (!created)
-        return fail(created.error());
+        return apiErrorResponse(created.error());
     const QString ref = created->id.toString(QUuid::WithoutBraces);
     const QUuid after = latestRolloutId(ref);
     return replyWith(m_service.endpointInfo(ref), [&](const EndpointInfo &info) {
@@ -618,7 +620,7 @@ HttpResponse ControlApiServer::dryRun(const Call &call)
 {
     auto create = decodedBody(call.request, JsonCodec::createRequest);
     if (!create)
-        return fail(create.error());
+        return apiErrorResponse(create.error());
     return reply(JsonCodec::toJson(m_service.dryRun(*create)));
 }
 
@@ -626,7 +628,7 @@ HttpResponse ControlApiServer::endpointInfo(const Call &call)
 {
     auto metrics = flag(call.request.query, QStringLiteral("include_metrics"));
     if (!metrics)
-        return fail(metrics.error());
+        return apiErrorResponse(metrics.error());
     return replyWith(m_service.endpointInfo(call.svc(), *metrics), [](const EndpointInfo &i) { return JsonCodec::toJson(i); });
 }
 
@@ -634,12 +636,12 @@ HttpResponse ControlApiServer::modifyEndpoint(const Call &call)
 {
     auto modify = decodedBody(call.request, JsonCodec::modifyRequest);
     if (!modify)
-        return fail(modify.error());
+        return apiErrorResponse(modify.error());
     // A new version or folder starts a rollout; the answer says whether one did.
     const QUuid before = latestRolloutId(call.svc());
     auto modified = m_service.modifyEndpoint(call.svc(), *modify);
     if (!modified)
-        return fail(modified.error());
+        return apiErrorResponse(modified.error());
     QJsonObject o = JsonCodec::toJson(*modified);
     o.insert(QStringLiteral("rollout_started"), modified->rollout && modified->rollout->id != before);
     return reply(o);
@@ -654,7 +656,7 @@ HttpResponse ControlApiServer::scale(const Call &call)
 {
     auto replicas = decodedBody(call.request, JsonCodec::scaleRequest);
     if (!replicas)
-        return fail(replicas.error());
+        return apiErrorResponse(replicas.error());
     return replyWith(m_service.scaleReplicas(call.svc(), *replicas), [](const ScaleResult &r) { return JsonCodec::toJson(r); });
 }
 
@@ -676,7 +678,7 @@ HttpResponse ControlApiServer::setRouteWeights(const Call &call)
 {
     auto weights = decodedBody(call.request, JsonCodec::routeWeights);
     if (!weights)
-        return fail(weights.error());
+        return apiErrorResponse(weights.error());
     return replyWith(m_service.updateRoutes(call.svc(), *weights), [](const QList<Route> &routes) {
         return QJsonObject{{QStringLiteral("routes"), JsonCodec::routesToJson(routes)}};
     });
@@ -702,7 +704,7 @@ HttpResponse ControlApiServer::revision(const Call &call)
 {
     const Result<Revision> found = m_service.revision(call.svc(), revisionParam(call.segments.value("revision")));
     if (!found)
-        return fail(found.error());
+        return apiErrorResponse(found.error());
     return replyWith(m_service.endpointInfo(call.svc()), [&found](const EndpointInfo &info) {
         return JsonCodec::toJson(*found, info.routes);
     });
@@ -712,11 +714,11 @@ HttpResponse ControlApiServer::modifyRevision(const Call &call)
 {
     auto changes = decodedBody(call.request, JsonCodec::revisionChanges);
     if (!changes)
-        return fail(changes.error());
+        return apiErrorResponse(changes.error());
     const Result<Revision> found =
         m_service.modifyRevision(call.svc(), revisionParam(call.segments.value("revision")), *changes);
     if (!found)
-        return fail(found.error());
+        return apiErrorResponse(found.error());
     return replyWith(m_service.endpointInfo(call.svc()), [&found](const EndpointInfo &info) {
         return JsonCodec::toJson(*found, info.routes);
     });
@@ -733,7 +735,7 @@ HttpResponse ControlApiServer::createRule(const Call &call)
 {
     auto rule = decodedBody(call.request, JsonCodec::ruleRequest);
     if (!rule)
-        return fail(rule.error());
+        return apiErrorResponse(rule.error());
     return replyWith(m_service.createAutoScalingRule(call.svc(), *rule),
                      [](const AutoScalingRule &r) { return JsonCodec::toJson(r); }, 201);
 }
@@ -742,10 +744,10 @@ HttpResponse ControlApiServer::modifyRule(const Call &call)
 {
     const auto ruleId = ruleIdParam(call.segments.value("rule_id"));
     if (!ruleId)
-        return fail(ruleId.error());
+        return apiErrorResponse(ruleId.error());
     auto changes = decodedBody(call.request, JsonCodec::ruleChanges);
     if (!changes)
-        return fail(changes.error());
+        return apiErrorResponse(changes.error());
     return replyWith(m_service.modifyAutoScalingRule(call.svc(), *ruleId, *changes),
                      [](const AutoScalingRule &r) { return JsonCodec::toJson(r); });
 }
@@ -754,7 +756,7 @@ HttpResponse ControlApiServer::deleteRule(const Call &call)
 {
     const auto ruleId = ruleIdParam(call.segments.value("rule_id"));
     if (!ruleId)
-        return fail(ruleId.error());
+        return apiErrorResponse(ruleId.error());
     return replyWith(m_service.deleteAutoScalingRule(call.svc(), *ruleId),
                      [](const AutoScalingRule &r) { return JsonCodec::toJson(r); });
 }
@@ -769,7 +771,7 @@ HttpResponse ControlApiServer::generateToken(const Call &call)
 {
     auto token = decodedBody(call.request, JsonCodec::tokenRequest);
     if (!token)
-        return fail(token.error());
+        return apiErrorResponse(token.error());
     return replyWith(m_service.generateToken(call.svc(), *token), [](const GeneratedToken &t) {
         QJsonObject o = JsonCodec::toJson(t.grant);
         o.insert(QStringLiteral("token"), QString::fromLatin1(t.token));
@@ -787,7 +789,7 @@ HttpResponse ControlApiServer::scaleEvents(const Call &call)
 {
     auto limit = limitParam(call.request.query, 100);
     if (!limit)
-        return fail(limit.error());
+        return apiErrorResponse(limit.error());
     return replyWith(m_service.scaleEvents(call.svc(), *limit), [](const QList<ScaleEvent> &events) {
         QJsonArray list;
         int up = 0, down = 0;
@@ -808,7 +810,7 @@ HttpResponse ControlApiServer::setAutoscaleSettings(const Call &call)
 {
     auto change = decodedBody(call.request, JsonCodec::autoscaleSettingsRequest);
     if (!change)
-        return fail(change.error());
+        return apiErrorResponse(change.error());
     return replyWith(m_service.setAutoscaleSettings(call.svc(), change->schedule, change->idleTimeoutSeconds),
                      [](const AutoscaleSettings &s) { return JsonCodec::toJson(s); });
 }
@@ -817,7 +819,7 @@ HttpResponse ControlApiServer::pushMetric(const Call &call)
 {
     auto pushed = decodedBody(call.request, JsonCodec::pushedMetric);
     if (!pushed)
-        return fail(pushed.error());
+        return apiErrorResponse(pushed.error());
     return replyWith(m_service.pushMetric(call.svc(), pushed->name, pushed->value),
                      [&](const Done &) { return QJsonObject{{QStringLiteral("accepted"), true}}; }, 202);
 }
@@ -827,7 +829,7 @@ HttpResponse ControlApiServer::endpointErrors(const Call &call)
     const QUrlQuery &q = call.request.query;
     auto limit = limitParam(q, 50);
     if (!limit)
-        return fail(limit.error());
+        return apiErrorResponse(limit.error());
     const QString type = q.hasQueryItem(QStringLiteral("error_type")) ? q.queryItemValue(QStringLiteral("error_type"))
                                                                       : q.queryItemValue(QStringLiteral("type"));
     return replyWith(m_service.listErrors(call.svc(), *limit, type),
@@ -850,7 +852,7 @@ HttpResponse ControlApiServer::listRollouts(const Call &call)
 {
     auto limit = limitParam(call.request.query, 20);
     if (!limit)
-        return fail(limit.error());
+        return apiErrorResponse(limit.error());
     return replyWith(m_service.rollouts(call.svc(), *limit),
                      [](const auto &list) { return QJsonObject{{QStringLiteral("rollouts"), arrayOf(list)}}; });
 }
@@ -859,7 +861,7 @@ HttpResponse ControlApiServer::startRollout(const Call &call)
 {
     auto request = decodedBody(call.request, JsonCodec::rolloutRequest);
     if (!request)
-        return fail(request.error());
+        return apiErrorResponse(request.error());
     return replyWith(m_service.startRollout(call.svc(), *request),
                      [](const RolloutInfo &info) { return JsonCodec::toJson(info); }, 201);
 }
@@ -905,7 +907,7 @@ HttpResponse ControlApiServer::setRolloutWeight(const Call &call)
 {
     auto weight = decodedBody(call.request, JsonCodec::rolloutWeight);
     if (!weight)
-        return fail(weight.error());
+        return apiErrorResponse(weight.error());
     return replyWith(m_service.setRolloutWeight(call.svc(), call.rollout(), *weight),
                      [](const RolloutInfo &info) { return JsonCodec::toJson(info); });
 }
@@ -963,43 +965,6 @@ QByteArray ControlApiServer::metricsText()
     for (auto it = m_responsesByStatus.cbegin(); it != m_responsesByStatus.cend(); ++it)
         out += "servedeck_api_responses_total{code=\"" + QByteArray::number(it.key()) + "\"} " + QByteArray::number(it.value()) + '\n';
     return out;
-}
-
-// Usage and cost: Call is this file's, so the rows forward what controlapiserver_usage.cpp needs.
-HttpResponse ControlApiServer::usage(const Call &call)
-{
-    return usageReport(call.request, call.svc());
-}
-
-HttpResponse ControlApiServer::usagePrices(const Call &)
-{
-    return currentUsagePrices();
-}
-
-HttpResponse ControlApiServer::setUsagePrices(const Call &call)
-{
-    return replaceUsagePrices(call.request);
-}
-
-HttpResponse ControlApiServer::usageRetention(const Call &)
-{
-    return currentUsageRetention();
-}
-
-HttpResponse ControlApiServer::setUsageRetention(const Call &call)
-{
-    return replaceUsageRetention(call.request);
-}
-
-// Scaling recommendations: the handlers are in controlapiserver_recommendations.cpp.
-HttpResponse ControlApiServer::recommendations(const Call &call)
-{
-    return recommendationsOf(call.svc(), call.request);
-}
-
-HttpResponse ControlApiServer::applyRecommendation(const Call &call)
-{
-    return applyRecommendationOf(call.svc(), QString::fromUtf8(call.segments.value("number")), call.request);
 }
 
 } // namespace ServeDeck

@@ -6,6 +6,7 @@
 
 #include <QHostAddress>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QUuid>
 
@@ -22,6 +23,8 @@ struct HttpRequest;
 struct HttpResponse;
 
 int httpStatusFor(ErrorType type);
+// The error as the API answers it: httpStatusFor(its type), and the error as JSON.
+HttpResponse apiErrorResponse(const ServiceError &error);
 
 // The versioned control REST API (/v1) over the service; every route needs the admin token
 // except /v1/health and /metrics.
@@ -112,23 +115,15 @@ private:
     HttpResponse rollbackRollout(const Call &call);
     HttpResponse setRolloutWeight(const Call &call);
     HttpResponse actOnRollout(const Call &call, RolloutAction action);
-    // Usage and cost (controlapiserver_usage.cpp): the rows' handlers forward to the three below.
+    // Usage and cost (controlapiserver_usage.cpp).
     HttpResponse usage(const Call &call);
     HttpResponse usagePrices(const Call &call);
     HttpResponse setUsagePrices(const Call &call);
     HttpResponse usageRetention(const Call &call);
     HttpResponse setUsageRetention(const Call &call);
-    HttpResponse usageReport(const HttpRequest &request, const QString &svc);
-    HttpResponse currentUsagePrices();
-    HttpResponse replaceUsagePrices(const HttpRequest &request);
-    HttpResponse currentUsageRetention();
-    HttpResponse replaceUsageRetention(const HttpRequest &request);
-    // Scaling recommendations (controlapiserver_recommendations.cpp; the Call forwarders are in
-    // controlapiserver.cpp, where Call is known).
+    // Scaling recommendations (controlapiserver_recommendations.cpp).
     HttpResponse recommendations(const Call &call);
     HttpResponse applyRecommendation(const Call &call);
-    HttpResponse recommendationsOf(const QString &svc, const HttpRequest &request);
-    HttpResponse applyRecommendationOf(const QString &svc, const QString &number, const HttpRequest &request);
     // The id of the endpoint's newest rollout, to tell whether a call started one.
     QUuid latestRolloutId(const QString &svc);
     // Counts a rollout's phase change for /metrics.
@@ -145,6 +140,8 @@ private:
     HttpResponse removeAlertRule(const Call &call);
     Result<QUuid> endpointIdOf(const QString &svc);
     std::optional<HttpResponse> withoutNotifier() const;
+    // A POST's JSON object, once there is a notifier to take it (NotFound first otherwise).
+    Result<QJsonObject> notifierRequestBody(const HttpRequest &request) const;
 
     ModelServingService &m_service;
     QByteArray m_adminToken;

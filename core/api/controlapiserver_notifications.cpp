@@ -10,7 +10,6 @@
 #include <QJsonObject>
 
 #include "api/controlapicall.h"
-#include "api/jsoncodec.h"
 #include "api/requestfields.h"
 #include "http/httprequest.h"
 #include "http/httpresponse.h"
@@ -25,14 +24,30 @@ namespace {
 
 constexpr int kMaxDeliveries = 1000;
 
-HttpResponse answerError(const ServiceError &error)
-{
-    return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
-}
-
 HttpResponse answer(const QJsonObject &body, int status = 200)
 {
     return HttpResponse::json(status, QJsonDocument(body));
+}
+
+// The value as JSON with `status`, or the error that kept it.
+template<typename T, typename ToJson>
+HttpResponse answerWith(const Result<T> &result, ToJson toJson, int status = 200)
+{
+    if (!result)
+        return apiErrorResponse(result.error());
+    return answer(toJson(*result), status);
+}
+
+// {"<key>": [each item as JSON]}, or the error that kept the list.
+template<typename T, typename ToJson>
+HttpResponse answerList(const Result<QList<T>> &list, const QString &key, ToJson toJson)
+{
+    if (!list)
+        return apiErrorResponse(list.error());
+    QJsonArray out;
+    for (const T &item : *list)
+        out.append(toJson(item));
+    return answer({{key, out}});
 }
 
 QString timeText(const QDateTime &t)
@@ -102,6 +117,11 @@ Result<QJsonObject> bodyObject(const HttpRequest &request)
     return doc.object();
 }
 
+ServiceError noNotifier()
+{
+    return makeError(ErrorType::NotFound, QStringLiteral("this server keeps no notifications"));
+}
+
 ServiceError invalidField(const QString &field, const QString &message)
 {
     return makeError(ErrorType::InvalidArgument, message, {{QStringLiteral("field"), field}});
@@ -135,29 +155,28 @@ std::optional<HttpResponse> ControlApiServer::withoutNotifier() const
 {
     if (m_notifier)
         return std::nullopt;
-    return answerError(makeError(ErrorType::NotFound, QStringLiteral("this server keeps no notifications")));
+    return apiErrorResponse(noNotifier());
+}
+
+Result<QJsonObject> ControlApiServer::notifierRequestBody(const HttpRequest &request) const
+{
+    if (!m_notifier)
+        return noNotifier();
+    return bodyObject(request);
 }
 
 HttpResponse ControlApiServer::listChannels(const Call &)
 {
     if (auto refused = withoutNotifier())
         return *refused;
-    auto channels = m_notifier->channels();
-    if (!channels)
-        return answerError(channels.error());
-    QJsonArray out;
-    for (const NotificationChannel &c : std::as_const(*channels))
-        out.append(channelJson(c));
-    return answer({{QStringLiteral("channels"), out}});
+    return answerList(m_notifier->channels(), QStringLiteral("channels"), channelJson);
 }
 
 HttpResponse ControlApiServer::addChannel(const Call &call)
 {
-    if (auto refused = withoutNotifier())
-        return *refused;
-    auto body = bodyObject(call.request);
+    auto body = notifierRequestBody(call.request);
     if (!body)
-        return answerError(body.error());
+        return apiErrorResponse(body.error());
     RequestFields fields(*body);
     NotificationChannel c;
     c.name = fields.string({"name"}, true).value_or(QString());
@@ -172,30 +191,29 @@ HttpResponse ControlApiServer::addChannel(const Call &call)
                                    .value_or(300));
     c.enabled = fields.boolean({"enabled"}).value_or(true);
     if (auto problem = fields.finish())
-        return answerError(*problem);
+        return apiErrorResponse(*problem);
     const auto parsedKind = channelKindFromName(kind);
     if (!parsedKind)
-        return answerError(invalidField(QStringLiteral("kind"), QStringLiteral("kind: desktop, webhook or command")));
+        return apiErrorResponse(
+            invalidField(QStringLiteral("kind"), QStringLiteral("kind: desktop, webhook or command")));
     c.kind = *parsedKind;
     const auto parsedSeverity = severityFromName(severity);
     if (!parsedSeverity)
-        return answerError(invalidField(QStringLiteral("min_severity"), QStringLiteral("min_severity: info, warning or critical")));
+        return apiErrorResponse(
+            invalidField(QStringLiteral("min_severity"), QStringLiteral("min_severity: info, warning or critical")));
     c.minSeverity = *parsedSeverity;
     if (!url.isEmpty()) {
         c.url = QUrl(url, QUrl::StrictMode);
         if (!c.url.isValid())
-            return answerError(invalidField(QStringLiteral("url"), QStringLiteral("url: not a valid URL")));
+            return apiErrorResponse(invalidField(QStringLiteral("url"), QStringLiteral("url: not a valid URL")));
     }
     if (!endpoint.isEmpty()) {
         auto id = endpointIdOf(endpoint);
         if (!id)
-            return answerError(id.error());
+            return apiErrorResponse(id.error());
         c.endpointId = *id;
     }
-    auto added = m_notifier->addChannel(c, secret);
-    if (!added)
-        return answerError(added.error());
-    return answer(channelJson(*added), 201);
+    return answerWith(m_notifier->addChannel(c, secret), channelJson, 201);
 }
 
 HttpResponse ControlApiServer::removeChannel(const Call &call)
@@ -205,7 +223,7 @@ HttpResponse ControlApiServer::removeChannel(const Call &call)
     const QString channel = QString::fromUtf8(call.segments.value("channel"));
     auto removed = m_notifier->removeChannel(channel);
     if (!removed)
-        return answerError(removed.error());
+        return apiErrorResponse(removed.error());
     return answer({{QStringLiteral("removed"), channel}});
 }
 
@@ -213,11 +231,9 @@ HttpResponse ControlApiServer::testChannel(const Call &call)
 {
     if (auto refused = withoutNotifier())
         return *refused;
-    auto sent = m_notifier->sendTest(QString::fromUtf8(call.segments.value("channel")));
-    if (!sent)
-        return answerError(sent.error());
     // Accepted: the delivery itself (and its retries) shows in the deliveries.
-    return answer(NotificationPayload::toJson(*sent), 202);
+    return answerWith(m_notifier->sendTest(QString::fromUtf8(call.segments.value("channel"))),
+                      NotificationPayload::toJson, 202);
 }
 
 HttpResponse ControlApiServer::listDeliveries(const Call &call)
@@ -226,14 +242,9 @@ HttpResponse ControlApiServer::listDeliveries(const Call &call)
         return *refused;
     auto limit = limitOf(call.request.query, 200);
     if (!limit)
-        return answerError(limit.error());
-    auto deliveries = m_notifier->deliveries(*limit, call.request.query.queryItemValue(QStringLiteral("channel")));
-    if (!deliveries)
-        return answerError(deliveries.error());
-    QJsonArray out;
-    for (const NotificationDelivery &d : std::as_const(*deliveries))
-        out.append(deliveryJson(d));
-    return answer({{QStringLiteral("deliveries"), out}});
+        return apiErrorResponse(limit.error());
+    return answerList(m_notifier->deliveries(*limit, call.request.query.queryItemValue(QStringLiteral("channel"))),
+                      QStringLiteral("deliveries"), deliveryJson);
 }
 
 HttpResponse ControlApiServer::listAlertRules(const Call &call)
@@ -242,23 +253,15 @@ HttpResponse ControlApiServer::listAlertRules(const Call &call)
         return *refused;
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
-        return answerError(endpointId.error());
-    auto rules = m_notifier->alertRules(*endpointId);
-    if (!rules)
-        return answerError(rules.error());
-    QJsonArray out;
-    for (const AlertRule &r : std::as_const(*rules))
-        out.append(ruleJson(r));
-    return answer({{QStringLiteral("alert_rules"), out}});
+        return apiErrorResponse(endpointId.error());
+    return answerList(m_notifier->alertRules(*endpointId), QStringLiteral("alert_rules"), ruleJson);
 }
 
 HttpResponse ControlApiServer::addAlertRule(const Call &call)
 {
-    if (auto refused = withoutNotifier())
-        return *refused;
-    auto body = bodyObject(call.request);
+    auto body = notifierRequestBody(call.request);
     if (!body)
-        return answerError(body.error());
+        return apiErrorResponse(body.error());
     // Either the condition as written ("p95_ms > 200 for 60s") or its parts.
     RequestFields fields(*body);
     const auto condition = fields.string({"condition"});
@@ -268,20 +271,20 @@ HttpResponse ControlApiServer::addAlertRule(const Call &call)
     const auto forSeconds = fields.integer({"for_seconds"}, -1, 86401);
     const QString severity = fields.string({"severity"}).value_or(QStringLiteral("warning"));
     if (auto problem = fields.finish())
-        return answerError(*problem);
+        return apiErrorResponse(*problem);
     AlertRule rule;
     if (condition) {
         if (metric || comparator || threshold || forSeconds)
-            return answerError(invalidField(QStringLiteral("condition"),
-                                            QStringLiteral("give the condition or its parts, not both")));
+            return apiErrorResponse(invalidField(QStringLiteral("condition"),
+                                                 QStringLiteral("give the condition or its parts, not both")));
         auto parsed = AlertCondition::parse(*condition);
         if (!parsed)
-            return answerError(parsed.error());
+            return apiErrorResponse(parsed.error());
         rule = *parsed;
     } else {
         if (!metric || !comparator || !threshold)
-            return answerError(invalidField(QStringLiteral("condition"),
-                                            QStringLiteral("an alert rule needs a condition, or metric, comparator and threshold")));
+            return apiErrorResponse(invalidField(QStringLiteral("condition"),
+                                                 QStringLiteral("an alert rule needs a condition, or metric, comparator and threshold")));
         rule.metric = *metric;
         rule.comparator = *comparator;
         rule.threshold = *threshold;
@@ -289,16 +292,14 @@ HttpResponse ControlApiServer::addAlertRule(const Call &call)
     }
     const auto parsedSeverity = severityFromName(severity);
     if (!parsedSeverity)
-        return answerError(invalidField(QStringLiteral("severity"), QStringLiteral("severity: info, warning or critical")));
+        return apiErrorResponse(
+            invalidField(QStringLiteral("severity"), QStringLiteral("severity: info, warning or critical")));
     rule.severity = *parsedSeverity;
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
-        return answerError(endpointId.error());
+        return apiErrorResponse(endpointId.error());
     rule.endpointId = *endpointId;
-    auto added = m_notifier->addAlertRule(rule);
-    if (!added)
-        return answerError(added.error());
-    return answer(ruleJson(*added), 201);
+    return answerWith(m_notifier->addAlertRule(rule), ruleJson, 201);
 }
 
 HttpResponse ControlApiServer::removeAlertRule(const Call &call)
@@ -307,11 +308,11 @@ HttpResponse ControlApiServer::removeAlertRule(const Call &call)
         return *refused;
     auto endpointId = endpointIdOf(call.svc());
     if (!endpointId)
-        return answerError(endpointId.error());
+        return apiErrorResponse(endpointId.error());
     const QString ruleId = QString::fromUtf8(call.segments.value("rule"));
     auto removed = m_notifier->removeAlertRule(*endpointId, ruleId);
     if (!removed)
-        return answerError(removed.error());
+        return apiErrorResponse(removed.error());
     return answer({{QStringLiteral("removed"), ruleId}});
 }
 

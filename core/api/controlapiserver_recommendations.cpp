@@ -7,18 +7,13 @@
 #include <QRegularExpression>
 #include <QUrlQuery>
 
-#include "api/jsoncodec.h"
+#include "api/controlapicall.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
 
 namespace ServeDeck {
 
 namespace {
-
-HttpResponse fail(const ServiceError &error)
-{
-    return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
-}
 
 QString timeText(const QDateTime &t)
 {
@@ -71,14 +66,14 @@ Result<QDateTime> sinceParam(const QUrlQuery &query)
 
 } // namespace
 
-HttpResponse ControlApiServer::recommendationsOf(const QString &svc, const HttpRequest &request)
+HttpResponse ControlApiServer::recommendations(const Call &call)
 {
-    auto since = sinceParam(request.query);
+    auto since = sinceParam(call.request.query);
     if (!since)
-        return fail(since.error());
-    auto report = m_service.recommendationReport(svc, *since);
+        return apiErrorResponse(since.error());
+    auto report = m_service.recommendationReport(call.svc(), *since);
     if (!report)
-        return fail(report.error());
+        return apiErrorResponse(report.error());
     QJsonArray list;
     for (const Recommendation &r : std::as_const(report->recommendations))
         list.append(toJson(r));
@@ -86,18 +81,20 @@ HttpResponse ControlApiServer::recommendationsOf(const QString &svc, const HttpR
                                                              {QStringLiteral("notes"), QJsonArray::fromStringList(report->notes)}}));
 }
 
-HttpResponse ControlApiServer::applyRecommendationOf(const QString &svc, const QString &number, const HttpRequest &request)
+HttpResponse ControlApiServer::applyRecommendation(const Call &call)
 {
+    const QString number = QString::fromUtf8(call.segments.value("number"));
     static const QRegularExpression digits(QStringLiteral("^[1-9][0-9]{0,5}$"));
     if (!digits.match(number).hasMatch())
-        return fail(makeError(ErrorType::InvalidArgument, QStringLiteral("number: expected a recommendation's number (1, 2, ...)"),
-                              {{QStringLiteral("field"), QStringLiteral("number")}}));
-    auto since = sinceParam(request.query);
+        return apiErrorResponse(makeError(ErrorType::InvalidArgument,
+                                          QStringLiteral("number: expected a recommendation's number (1, 2, ...)"),
+                                          {{QStringLiteral("field"), QStringLiteral("number")}}));
+    auto since = sinceParam(call.request.query);
     if (!since)
-        return fail(since.error());
-    auto applied = m_service.applyRecommendation(svc, number.toInt(), *since);
+        return apiErrorResponse(since.error());
+    auto applied = m_service.applyRecommendation(call.svc(), number.toInt(), *since);
     if (!applied)
-        return fail(applied.error());
+        return apiErrorResponse(applied.error());
     return HttpResponse::json(200, QJsonDocument(QJsonObject{{QStringLiteral("applied"), toJson(*applied)}}));
 }
 

@@ -5,7 +5,7 @@
 #include <QJsonDocument>
 #include <QUrlQuery>
 
-#include "api/jsoncodec.h"
+#include "api/controlapicall.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
 #include "usage/usagereporter.h"
@@ -13,11 +13,6 @@
 namespace ServeDeck {
 
 namespace {
-
-HttpResponse usageFail(const ServiceError &error)
-{
-    return HttpResponse::json(httpStatusFor(error.type), QJsonDocument(JsonCodec::toJson(error)));
-}
 
 ServiceError badField(const QString &field, const QString &why)
 {
@@ -66,83 +61,84 @@ Result<std::optional<double>> priceField(const QJsonObject &body, const QString 
 
 } // namespace
 
-HttpResponse ControlApiServer::usageReport(const HttpRequest &request, const QString &svc)
+HttpResponse ControlApiServer::usage(const Call &call)
 {
-    const QUrlQuery &q = request.query;
+    const QUrlQuery &q = call.request.query;
     const QString format = q.queryItemValue(QStringLiteral("format"));
     if (!format.isEmpty() && format != u"json" && format != u"csv")
-        return usageFail(badField(QStringLiteral("format"), QStringLiteral("json or csv")));
+        return apiErrorResponse(badField(QStringLiteral("format"), QStringLiteral("json or csv")));
     const auto since = UsageReporter::parseSince(q.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded),
                                                  QDateTime::currentDateTimeUtc());
     if (!since)
-        return usageFail(since.error());
-    const Result<UsageReport> report = m_service.usage(svc, *since);
+        return apiErrorResponse(since.error());
+    const Result<UsageReport> report = m_service.usage(call.svc(), *since);
     if (!report)
-        return usageFail(report.error());
+        return apiErrorResponse(report.error());
     if (format == u"csv")
         return HttpResponse::text(200, report->toCsv(), "text/csv; charset=utf-8");
     return HttpResponse::json(200, QJsonDocument(report->toJson()));
 }
 
-HttpResponse ControlApiServer::currentUsagePrices()
+HttpResponse ControlApiServer::usagePrices(const Call &)
 {
     const Result<UsagePrices> prices = m_service.usagePrices();
     if (!prices)
-        return usageFail(prices.error());
+        return apiErrorResponse(prices.error());
     return HttpResponse::json(200, QJsonDocument(pricesJson(*prices)));
 }
 
 // PUT replaces them all: a field left out is none.
-HttpResponse ControlApiServer::replaceUsagePrices(const HttpRequest &request)
+HttpResponse ControlApiServer::setUsagePrices(const Call &call)
 {
-    const auto parsed = objectBody(request, {QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")});
+    const QStringList fields{QStringLiteral("cpu_hour"), QStringLiteral("gpu_hour"), QStringLiteral("currency")};
+    const auto parsed = objectBody(call.request, fields);
     if (!parsed)
-        return usageFail(parsed.error());
+        return apiErrorResponse(parsed.error());
     const QJsonObject &body = *parsed;
     UsagePrices prices;
     auto cpu = priceField(body, QStringLiteral("cpu_hour"));
     if (!cpu)
-        return usageFail(cpu.error());
+        return apiErrorResponse(cpu.error());
     auto gpu = priceField(body, QStringLiteral("gpu_hour"));
     if (!gpu)
-        return usageFail(gpu.error());
+        return apiErrorResponse(gpu.error());
     prices.cpuHour = *cpu;
     prices.gpuHour = *gpu;
     const QJsonValue currency = body.value(QStringLiteral("currency"));
     if (!currency.isUndefined() && !currency.isNull() && !currency.isString())
-        return usageFail(badField(QStringLiteral("currency"), QStringLiteral("a three-letter code")));
+        return apiErrorResponse(badField(QStringLiteral("currency"), QStringLiteral("a three-letter code")));
     prices.currency = currency.toString();
     const Result<UsagePrices> saved = m_service.setUsagePrices(prices);
     if (!saved)
-        return usageFail(saved.error());
+        return apiErrorResponse(saved.error());
     return HttpResponse::json(200, QJsonDocument(pricesJson(*saved)));
 }
 
-HttpResponse ControlApiServer::currentUsageRetention()
+HttpResponse ControlApiServer::usageRetention(const Call &)
 {
     const Result<UsageRetention> retention = m_service.usageRetention();
     if (!retention)
-        return usageFail(retention.error());
+        return apiErrorResponse(retention.error());
     return HttpResponse::json(200, QJsonDocument(retentionJson(*retention)));
 }
 
 // PUT: both periods, whole days.
-HttpResponse ControlApiServer::replaceUsageRetention(const HttpRequest &request)
+HttpResponse ControlApiServer::setUsageRetention(const Call &call)
 {
-    const auto parsed = objectBody(request, {QStringLiteral("minute_days"), QStringLiteral("hour_days")});
+    const auto parsed = objectBody(call.request, {QStringLiteral("minute_days"), QStringLiteral("hour_days")});
     if (!parsed)
-        return usageFail(parsed.error());
+        return apiErrorResponse(parsed.error());
     UsageRetention retention;
     for (const auto &[field, target] : {std::pair{QStringLiteral("minute_days"), &retention.minuteDays},
                                         std::pair{QStringLiteral("hour_days"), &retention.hourDays}}) {
         const QJsonValue v = parsed->value(field);
         if (!v.isDouble() || v.toDouble() != double(v.toInt()))
-            return usageFail(badField(field, QStringLiteral("a whole number of days")));
+            return apiErrorResponse(badField(field, QStringLiteral("a whole number of days")));
         *target = v.toInt();
     }
     const Result<UsageRetention> saved = m_service.setUsageRetention(retention);
     if (!saved)
-        return usageFail(saved.error());
+        return apiErrorResponse(saved.error());
     return HttpResponse::json(200, QJsonDocument(retentionJson(*saved)));
 }
 

@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -79,17 +78,12 @@ CtlResult TestCtlTry::tryIris(const QStringList &extra)
 
 void TestCtlTry::initTestCase()
 {
-    QVERIFY(m_dataDir.isValid());
-    QVERIFY(m_scratch.isValid());
-    QVERIFY(QDir().mkpath(m_scratch.filePath(u"ctl-data"_s)));
-    QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1'"_s.arg(binary())));
-    m_server = std::make_unique<ServeChild>(m_dataDir.path());
     QString why;
-    QVERIFY2(m_server->start(&why), qPrintable(why));
+    m_server = startedServeChild(m_dataDir, m_scratch, &why);
+    QVERIFY2(m_server, qPrintable(why));
 
     // A private endpoint: every try needs a token, which ctl mints when none is given.
-    const CtlResult created = ctl({u"create"_s, u"iris"_s, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s,
-                                   u"--replicas"_s, u"1"_s, u"--cpu"_s, u"0.5"_s, u"--memory"_s, u"256M"_s});
+    const CtlResult created = ctl(createIrisArguments());
     QVERIFY2(created.exitCode == 0, created.describe().constData());
     // Until the replica is HEALTHY the proxy answers 503 (exit 1); a loop, each try bounded.
     CtlResult first;

@@ -1,9 +1,16 @@
 #pragma once
 
+#include <memory>
+
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "domain/endpoint.h"
 #include "domain/result.h"
+#include "notify/notifier.h"
+#include "store/repository.h"
+#include "support/manualclock.h"
+#include "support/testendpoint.h"
 
 namespace ServeDeck {
 
@@ -16,22 +23,6 @@ QByteArray describeResult(const Result<T> &result)
     return (result.error().typeName() + QStringLiteral(": ") + result.error().message).toUtf8();
 }
 
-inline Endpoint notifyTestEndpoint(const QString &name, const QDateTime &at)
-{
-    Endpoint e;
-    e.id = QUuid::createUuid();
-    e.name = name;
-    e.modelVersion = QStringLiteral("v1");
-    e.modelFolder = QStringLiteral("/srv/models/iris-v1");
-    e.runtimeVariant = QStringLiteral("custom");
-    e.resourceSlots = ResourceSlots{1, qint64(1) << 30, 0};
-    e.resourceGroup = QStringLiteral("default");
-    e.replicas = 1;
-    e.url = QStringLiteral("http://127.0.0.1:8080/") + name;
-    e.createdAt = e.updatedAt = at;
-    return e;
-}
-
 } // namespace ServeDeck
 
 // The expression runs once: it usually writes.
@@ -40,3 +31,40 @@ inline Endpoint notifyTestEndpoint(const QString &name, const QDateTime &at)
         const auto &verifiedResult = (expression);                                            \
         QVERIFY2(verifiedResult.ok(), ServeDeck::describeResult(verifiedResult).constData()); \
     } while (false)
+
+namespace ServeDeck {
+
+// A real store in a temporary folder, a manual clock at t0, a Notifier over both, and one
+// endpoint "iris" in the store: what each notifications suite starts from.
+struct NotifyTestStore
+{
+    std::unique_ptr<QTemporaryDir> dir;
+    std::unique_ptr<Repository> repository;
+    std::unique_ptr<ManualClock> clock;
+    std::unique_ptr<Notifier> notifier;
+    Endpoint endpoint;
+
+    // Call from init(), then return if QTest::currentTestFailed(): a step that fails fails the test.
+    void open(const QDateTime &t0)
+    {
+        dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(dir->isValid());
+        repository = std::make_unique<Repository>();
+        VERIFY_OK(repository->open(dir->filePath(QStringLiteral("servedeck.db"))));
+        clock = std::make_unique<ManualClock>(t0);
+        notifier = std::make_unique<Notifier>(*repository, *clock);
+        endpoint = testEndpoint(QStringLiteral("iris"), t0);
+        VERIFY_OK(repository->insertEndpoint(endpoint));
+    }
+
+    // The notifier before the store it writes to.
+    void close()
+    {
+        notifier.reset();
+        repository.reset();
+        clock.reset();
+        dir.reset();
+    }
+};
+
+} // namespace ServeDeck

@@ -4,10 +4,8 @@
 // is bounded.
 #include <memory>
 
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -78,14 +76,10 @@ CtlResult TestNotificationsCtl::ctl(const QStringList &arguments)
 
 void TestNotificationsCtl::initTestCase()
 {
-    QVERIFY(m_dataDir.isValid());
-    QVERIFY(m_scratch.isValid());
-    QVERIFY(QDir().mkpath(m_scratch.filePath(u"ctl-data"_s)));
-    QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1'"_s.arg(binary())));
     QVERIFY(m_receiver.listen());
-    m_server = std::make_unique<ServeChild>(m_dataDir.path());
     QString why;
-    QVERIFY2(m_server->start(&why), qPrintable(why));
+    m_server = startedServeChild(m_dataDir, m_scratch, &why);
+    QVERIFY2(m_server, qPrintable(why));
 }
 
 void TestNotificationsCtl::cleanupTestCase()

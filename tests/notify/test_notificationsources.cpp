@@ -42,42 +42,30 @@ private:
     QList<NotificationEvent> shown() const;
     NotificationSources::EndpointState state(int healthy = 1) const;
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<Notifier> m_notifier;
+    NotifyTestStore m_store;
     std::unique_ptr<NotificationSources> m_sources;
     std::unique_ptr<QSignalSpy> m_spy;
-    Endpoint m_endpoint;
 };
 
 void TestNotificationSources::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_repository = std::make_unique<Repository>();
-    VERIFY_OK(m_repository->open(m_dir->filePath(QStringLiteral("servedeck.db"))));
-    m_clock = std::make_unique<ManualClock>(kT0);
-    m_notifier = std::make_unique<Notifier>(*m_repository, *m_clock);
-    m_sources = std::make_unique<NotificationSources>(*m_notifier, *m_clock);
-    m_endpoint = notifyTestEndpoint(QStringLiteral("iris"), kT0);
-    VERIFY_OK(m_repository->insertEndpoint(m_endpoint));
+    m_store.open(kT0);
+    if (QTest::currentTestFailed())
+        return;
+    m_sources = std::make_unique<NotificationSources>(*m_store.notifier, *m_store.clock);
     NotificationChannel desk;
     desk.name = QStringLiteral("desk");
     desk.kind = ChannelKind::Desktop;
     desk.quietPeriodSeconds = 0;
-    VERIFY_OK(m_notifier->addChannel(desk));
-    m_spy = std::make_unique<QSignalSpy>(m_notifier.get(), &Notifier::desktopNotification);
+    VERIFY_OK(m_store.notifier->addChannel(desk));
+    m_spy = std::make_unique<QSignalSpy>(m_store.notifier.get(), &Notifier::desktopNotification);
 }
 
 void TestNotificationSources::cleanup()
 {
     m_spy.reset();
     m_sources.reset();
-    m_notifier.reset();
-    m_repository.reset();
-    m_clock.reset();
-    m_dir.reset();
+    m_store.close();
 }
 
 QList<NotificationEvent> TestNotificationSources::shown() const
@@ -91,8 +79,8 @@ QList<NotificationEvent> TestNotificationSources::shown() const
 NotificationSources::EndpointState TestNotificationSources::state(int healthy) const
 {
     NotificationSources::EndpointState s;
-    s.endpointId = m_endpoint.id;
-    s.endpointName = m_endpoint.name;
+    s.endpointId = m_store.endpoint.id;
+    s.endpointName = m_store.endpoint.name;
     s.desiredReplicas = 1;
     s.healthyRoutes = healthy;
     s.maxRetries = 3;
@@ -119,13 +107,13 @@ void TestNotificationSources::replicaFailures()
     QFETCH(QString, severity);
     ErrorRecord r;
     r.id = 77;
-    r.endpointId = m_endpoint.id;
+    r.endpointId = m_store.endpoint.id;
     r.replicaId = QStringLiteral("replica-3");
     r.agentId = QStringLiteral("local");
     r.type = type;
     r.message = QStringLiteral("it went");
     r.exitCode = 137;
-    m_sources->errorRecorded(r, m_endpoint.name);
+    m_sources->errorRecorded(r, m_store.endpoint.name);
     const auto events = shown();
     QCOMPARE(events.size(), notifies ? 1 : 0);
     if (!notifies)
@@ -134,7 +122,7 @@ void TestNotificationSources::replicaFailures()
     QCOMPARE(e.kind, type);
     QCOMPARE(severityName(e.severity), severity);
     QCOMPARE(e.errorId, 77);
-    QCOMPARE(e.endpointId, m_endpoint.id);
+    QCOMPARE(e.endpointId, m_store.endpoint.id);
     QCOMPARE(e.endpointName, QStringLiteral("iris"));
     QCOMPARE(e.title, QStringLiteral("iris: replica %1").arg(type));
     QVERIFY(e.text.contains(u"replica-3"));
@@ -149,11 +137,11 @@ void TestNotificationSources::agentLostOnceThenRejoined()
     for (int route = 0; route < 3; ++route) {
         ErrorRecord r;
         r.id = 10 + route;
-        r.endpointId = m_endpoint.id;
+        r.endpointId = m_store.endpoint.id;
         r.agentId = QStringLiteral("gpu-1");
         r.type = QStringLiteral("AgentLost");
         r.message = QStringLiteral("agent gpu-1 lost: heartbeat");
-        m_sources->errorRecorded(r, m_endpoint.name);
+        m_sources->errorRecorded(r, m_store.endpoint.name);
     }
     QCOMPARE(m_spy->size(), 1);
     QCOMPARE(shown().at(0).kind, QStringLiteral("AgentLost"));
@@ -170,15 +158,15 @@ void TestNotificationSources::agentLostOnceThenRejoined()
 void TestNotificationSources::rolloutEndings()
 {
     const QUuid first = QUuid::createUuid();
-    m_sources->rolloutChanged(m_endpoint.id, m_endpoint.name, first, RolloutPhase::Progressing);
-    m_sources->rolloutChanged(m_endpoint.id, m_endpoint.name, first, RolloutPhase::Aborted);
-    m_sources->rolloutChanged(m_endpoint.id, m_endpoint.name, first, RolloutPhase::Aborted);
+    m_sources->rolloutChanged(m_store.endpoint.id, m_store.endpoint.name, first, RolloutPhase::Progressing);
+    m_sources->rolloutChanged(m_store.endpoint.id, m_store.endpoint.name, first, RolloutPhase::Aborted);
+    m_sources->rolloutChanged(m_store.endpoint.id, m_store.endpoint.name, first, RolloutPhase::Aborted);
     QCOMPARE(m_spy->size(), 1);
     QCOMPARE(shown().at(0).kind, QStringLiteral("RolloutAborted"));
     QCOMPARE(shown().at(0).subject, first.toString(QUuid::WithoutBraces));
     const QUuid second = QUuid::createUuid();
-    m_sources->rolloutChanged(m_endpoint.id, m_endpoint.name, second, RolloutPhase::Succeeded);
-    m_sources->rolloutChanged(m_endpoint.id, m_endpoint.name, second, RolloutPhase::RolledBack);
+    m_sources->rolloutChanged(m_store.endpoint.id, m_store.endpoint.name, second, RolloutPhase::Succeeded);
+    m_sources->rolloutChanged(m_store.endpoint.id, m_store.endpoint.name, second, RolloutPhase::RolledBack);
     QCOMPARE(m_spy->size(), 2);
     QCOMPARE(shown().at(1).kind, QStringLiteral("RolloutRolledBack"));
 }
@@ -206,21 +194,21 @@ void TestNotificationSources::noHealthyRouteAfterGrace()
 {
     m_sources->setNoHealthyRouteGraceSeconds(30);
     m_sources->endpointSampled(state(0));
-    m_clock->advance(29);
+    m_store.clock->advance(29);
     m_sources->endpointSampled(state(0));
     QCOMPARE(m_spy->size(), 0);
-    m_clock->advance(1);
+    m_store.clock->advance(1);
     m_sources->endpointSampled(state(0));
     QCOMPARE(m_spy->size(), 1);
     QCOMPARE(shown().at(0).kind, QStringLiteral("NoHealthyRoute"));
     QCOMPARE(shown().at(0).time, kT0);
-    m_clock->advance(60);
+    m_store.clock->advance(60);
     m_sources->endpointSampled(state(0));
     QCOMPARE(m_spy->size(), 1);
     // Healthy again, then none again: a new grace, a new event.
     m_sources->endpointSampled(state(1));
     m_sources->endpointSampled(state(0));
-    m_clock->advance(30);
+    m_store.clock->advance(30);
     m_sources->endpointSampled(state(0));
     QCOMPARE(m_spy->size(), 2);
     // An endpoint scaled to zero is meant to have none.
@@ -228,7 +216,7 @@ void TestNotificationSources::noHealthyRouteAfterGrace()
     zero.desiredReplicas = 0;
     zero.endpointId = QUuid::createUuid();
     m_sources->endpointSampled(zero);
-    m_clock->advance(120);
+    m_store.clock->advance(120);
     m_sources->endpointSampled(zero);
     QCOMPARE(m_spy->size(), 2);
 }
@@ -257,13 +245,13 @@ void TestNotificationSources::circuitOpened()
 void TestNotificationSources::alertFiresAfterForSecondsOnce()
 {
     AlertRule rule;
-    rule.endpointId = m_endpoint.id;
+    rule.endpointId = m_store.endpoint.id;
     rule.metric = QStringLiteral("p95_ms");
     rule.comparator = QStringLiteral(">");
     rule.threshold = 200;
     rule.forSeconds = 60;
     rule.severity = NotificationSeverity::Critical;
-    auto added = m_notifier->addAlertRule(rule);
+    auto added = m_store.notifier->addAlertRule(rule);
     VERIFY_OK(added);
     auto s = state();
     s.metrics.insert(QStringLiteral("p95_ms"), 250);
@@ -271,7 +259,7 @@ void TestNotificationSources::alertFiresAfterForSecondsOnce()
     for (int t = 0; t <= 50; t += 10) {
         m_sources->endpointSampled(s);
         QCOMPARE(m_spy->size(), 0);
-        m_clock->advance(10);
+        m_store.clock->advance(10);
     }
     m_sources->endpointSampled(s);  // 60 s after the first breach
     QCOMPARE(m_spy->size(), 1);
@@ -281,7 +269,7 @@ void TestNotificationSources::alertFiresAfterForSecondsOnce()
     QCOMPARE(e.severity, NotificationSeverity::Critical);
     QCOMPARE(e.time, kT0);
     QCOMPARE(e.title, QStringLiteral("iris: p95_ms > 200"));
-    m_clock->advance(600);
+    m_store.clock->advance(600);
     m_sources->endpointSampled(s);
     QCOMPARE(m_spy->size(), 1);  // once until it clears
 
@@ -289,10 +277,10 @@ void TestNotificationSources::alertFiresAfterForSecondsOnce()
     m_sources->endpointSampled(s);
     s.metrics.insert(QStringLiteral("p95_ms"), 250);
     m_sources->endpointSampled(s);
-    m_clock->advance(59);
+    m_store.clock->advance(59);
     m_sources->endpointSampled(s);
     QCOMPARE(m_spy->size(), 1);
-    m_clock->advance(1);
+    m_store.clock->advance(1);
     m_sources->endpointSampled(s);
     QCOMPARE(m_spy->size(), 2);
 }
@@ -300,12 +288,12 @@ void TestNotificationSources::alertFiresAfterForSecondsOnce()
 void TestNotificationSources::alertWithoutDataDoesNotFire()
 {
     AlertRule rule;
-    rule.endpointId = m_endpoint.id;
+    rule.endpointId = m_store.endpoint.id;
     rule.metric = QStringLiteral("requests_per_second");
     rule.comparator = QStringLiteral("<");
     rule.threshold = 1;
     rule.forSeconds = 0;
-    VERIFY_OK(m_notifier->addAlertRule(rule));
+    VERIFY_OK(m_store.notifier->addAlertRule(rule));
     auto s = state();
     m_sources->endpointSampled(s);
     QCOMPARE(m_spy->size(), 0);

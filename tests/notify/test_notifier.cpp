@@ -89,42 +89,30 @@ private Q_SLOTS:
     void channelsAreBounded();
 
 private:
-    Notifier &notifier() { return *m_notifier; }
+    Notifier &notifier() { return *m_store.notifier; }
     QString writeScript(const QString &name, const QByteArray &body);
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<Notifier> m_notifier;
-    Endpoint m_endpoint;
+    NotifyTestStore m_store;
 };
 
 void TestNotifier::init()
 {
-    m_dir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dir->isValid());
-    m_repository = std::make_unique<Repository>();
-    VERIFY_OK(m_repository->open(m_dir->filePath(QStringLiteral("servedeck.db"))));
-    m_clock = std::make_unique<ManualClock>(kT0);
-    m_notifier = std::make_unique<Notifier>(*m_repository, *m_clock);
-    m_notifier->setRetryBaseMs(20);
-    m_notifier->setWebhookTimeoutMs(2000);
-    m_notifier->setFlushIntervalMs(20);
-    m_endpoint = notifyTestEndpoint(QStringLiteral("iris"), kT0);
-    VERIFY_OK(m_repository->insertEndpoint(m_endpoint));
+    m_store.open(kT0);
+    if (QTest::currentTestFailed())
+        return;
+    m_store.notifier->setRetryBaseMs(20);
+    m_store.notifier->setWebhookTimeoutMs(2000);
+    m_store.notifier->setFlushIntervalMs(20);
 }
 
 void TestNotifier::cleanup()
 {
-    m_notifier.reset();
-    m_repository.reset();
-    m_clock.reset();
-    m_dir.reset();
+    m_store.close();
 }
 
 QString TestNotifier::writeScript(const QString &name, const QByteArray &body)
 {
-    const QString path = m_dir->filePath(name);
+    const QString path = m_store.dir->filePath(name);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write("#!/bin/sh\n" + body) < 0)
         qFatal("cannot write %s", qPrintable(path));
@@ -143,7 +131,7 @@ void TestNotifier::webhookGetsSignedPayload()
     QVERIFY(added->hasSecret);
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
 
-    notifier().raise(sample(QStringLiteral("OOMKilled"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("OOMKilled"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     QCOMPARE(receiver.requests().size(), 1);
     const HttpRequest r = receiver.requests().first();
@@ -161,7 +149,7 @@ void TestNotifier::webhookGetsSignedPayload()
     QCOMPARE(e.value(u"kind").toString(), QStringLiteral("OOMKilled"));
     QCOMPARE(e.value(u"severity").toString(), QStringLiteral("critical"));
     QCOMPARE(e.value(u"endpoint").toString(), QStringLiteral("iris"));
-    QCOMPARE(e.value(u"endpoint_id").toString(), m_endpoint.id.toString(QUuid::WithoutBraces));
+    QCOMPARE(e.value(u"endpoint_id").toString(), m_store.endpoint.id.toString(QUuid::WithoutBraces));
     QCOMPARE(e.value(u"subject").toString(), QStringLiteral("r1"));
     QCOMPARE(e.value(u"count").toInt(), 1);
     QCOMPARE(e.value(u"error_id").toInteger(), 42);
@@ -175,7 +163,7 @@ void TestNotifier::webhookGetsSignedPayload()
     QVERIFY(deliveries->first().ok);
     QCOMPARE(deliveries->first().channelName, QStringLiteral("ops"));
     QCOMPARE(deliveries->first().eventKind, QStringLiteral("OOMKilled"));
-    QCOMPARE(deliveries->first().endpointId, m_endpoint.id);
+    QCOMPARE(deliveries->first().endpointId, m_store.endpoint.id);
 }
 
 void TestNotifier::eachKindOncePerQuietPeriod_data()
@@ -196,8 +184,8 @@ void TestNotifier::eachKindOncePerQuietPeriod()
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
 
     for (int i = 0; i < 3; ++i) {
-        notifier().raise(sample(kind, m_endpoint.id));
-        m_clock->advance(10);
+        notifier().raise(sample(kind, m_store.endpoint.id));
+        m_store.clock->advance(10);
     }
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     // The quiet period is not over: nothing more comes, however long the flush timer runs.
@@ -206,7 +194,7 @@ void TestNotifier::eachKindOncePerQuietPeriod()
     QCOMPARE(bodyOf(receiver.requests().first()).value(u"event").toObject().value(u"kind").toString(), kind);
     QVERIFY(WebhookReceiver::signatureValid(receiver.requests().first(), "k"));
 
-    m_clock->advance(60);
+    m_store.clock->advance(60);
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 2, kWaitMs);
     const QJsonObject summary = bodyOf(receiver.requests().at(1)).value(u"event").toObject();
     QCOMPARE(summary.value(u"kind").toString(), kind);
@@ -222,17 +210,17 @@ void TestNotifier::crashLoopIsOneGroupedNotification()
     QVERIFY(receiver.listen());
     VERIFY_OK(notifier().addChannel(webhook(QStringLiteral("ops"), receiver.url(), 300)));
     for (int i = 0; i < 20; ++i) {
-        notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id, QStringLiteral("replica-7")));
-        m_clock->advance(5);
+        notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-7")));
+        m_store.clock->advance(5);
     }
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 1, kWaitMs);
     // Another replica's crash is another key: delivered at once.
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id, QStringLiteral("replica-8")));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-8")));
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 2, kWaitMs);
     QTest::qWait(100);
     QCOMPARE(receiver.requests().size(), 2);
 
-    m_clock->advance(300);
+    m_store.clock->advance(300);
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 3, kWaitMs);
     const QJsonObject summary = bodyOf(receiver.requests().at(2));
     QCOMPARE(summary.value(u"event").toObject().value(u"count").toInt(), 19);
@@ -240,17 +228,17 @@ void TestNotifier::crashLoopIsOneGroupedNotification()
     QCOMPARE(summary.value(u"text").toString(),
              QStringLiteral("[critical] iris: replica replica-7 Crashed (x19 since 10:05 UTC)"));
     // The loop goes on: a crash after the summary waits for the next one.
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id, QStringLiteral("replica-7")));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-7")));
     QTest::qWait(100);
     QCOMPARE(receiver.requests().size(), 3);
-    m_clock->advance(300);
+    m_store.clock->advance(300);
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 4, kWaitMs);
     QCOMPARE(bodyOf(receiver.requests().at(3)).value(u"event").toObject().value(u"count").toInt(), 1);
     // The loop is over: the next quiet period ends with nothing held, so nothing more comes.
-    m_clock->advance(301);
+    m_store.clock->advance(301);
     QTest::qWait(200);
     QCOMPARE(receiver.requests().size(), 4);
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id, QStringLiteral("replica-7")));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-7")));
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 5, kWaitMs);
 }
 
@@ -261,7 +249,7 @@ void TestNotifier::failingReceiverIsRetried()
     receiver.script({500, 500, 200});
     VERIFY_OK(notifier().addChannel(webhook(QStringLiteral("ops"), receiver.url())));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("StartFailed"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("StartFailed"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 3, kWaitMs);
     QCOMPARE(receiver.requests().size(), 3);
     const auto deliveries = notifier().deliveries(10, QStringLiteral("ops"));
@@ -293,7 +281,7 @@ void TestNotifier::silentReceiverTimesOut()
     VERIFY_OK(notifier().addChannel(
         webhook(QStringLiteral("ops"), QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(silent.serverPort())))));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("NoHealthyRoute"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("NoHealthyRoute"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), Notifier::kMaxAttempts, kWaitMs);
     QTest::qWait(200);
     QCOMPARE(delivered.size(), Notifier::kMaxAttempts);  // and no fifth
@@ -314,8 +302,8 @@ void TestNotifier::refusalIsNotRetried()
     receiver.script({403, 302});
     VERIFY_OK(notifier().addChannel(webhook(QStringLiteral("ops"), receiver.url())));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id, QStringLiteral("a")));
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id, QStringLiteral("b")));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("a")));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("b")));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 2, kWaitMs);
     QTest::qWait(200);
     QCOMPARE(receiver.requests().size(), 2);
@@ -350,7 +338,7 @@ void TestNotifier::longAnswerIsCutShort()
     VERIFY_OK(notifier().addChannel(
         webhook(QStringLiteral("ops"), QUrl(QStringLiteral("http://127.0.0.1:%1/hook").arg(endless.serverPort())))));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     const auto d = delivered.first().first().value<NotificationDelivery>();
     QCOMPARE(d.outcome, QStringLiteral("200"));
@@ -364,22 +352,22 @@ void TestNotifier::channelFiltersEvents()
     NotificationChannel c = webhook(QStringLiteral("oom-only"), receiver.url());
     c.eventKinds = {QStringLiteral("OOMKilled")};
     c.minSeverity = NotificationSeverity::Critical;
-    c.endpointId = m_endpoint.id;
+    c.endpointId = m_store.endpoint.id;
     VERIFY_OK(notifier().addChannel(c));
-    NotificationEvent crashed = sample(QStringLiteral("Crashed"), m_endpoint.id);
-    NotificationEvent mild = sample(QStringLiteral("OOMKilled"), m_endpoint.id);
+    NotificationEvent crashed = sample(QStringLiteral("Crashed"), m_store.endpoint.id);
+    NotificationEvent mild = sample(QStringLiteral("OOMKilled"), m_store.endpoint.id);
     mild.severity = NotificationSeverity::Warning;
     NotificationEvent elsewhere = sample(QStringLiteral("OOMKilled"), QUuid::createUuid());
     notifier().raise(crashed);
     notifier().raise(mild);
     notifier().raise(elsewhere);
-    notifier().raise(sample(QStringLiteral("OOMKilled"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("OOMKilled"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 1, kWaitMs);
     QTest::qWait(100);
     QCOMPARE(receiver.requests().size(), 1);
     QCOMPARE(receiver.requests().first().header("X-ServeDeck-Event"), QByteArray("OOMKilled"));
     QCOMPARE(bodyOf(receiver.requests().first()).value(u"event").toObject().value(u"endpoint_id").toString(),
-             m_endpoint.id.toString(QUuid::WithoutBraces));
+             m_store.endpoint.id.toString(QUuid::WithoutBraces));
 }
 
 void TestNotifier::desktopChannelEmits()
@@ -454,8 +442,8 @@ void TestNotifier::testSendsSampleToOneChannel()
 
 void TestNotifier::commandRunsWithEventOnStdinAndCleanEnvironment()
 {
-    const QString out = m_dir->filePath(QStringLiteral("event.json"));
-    const QString envOut = m_dir->filePath(QStringLiteral("event.env"));
+    const QString out = m_store.dir->filePath(QStringLiteral("event.json"));
+    const QString envOut = m_store.dir->filePath(QStringLiteral("event.env"));
     const QString script = writeScript(QStringLiteral("page.sh"),
                                        "cat > \"$1\"\nenv > \"$2\"\nexit 3\n");
     qputenv("SERVEDECK_ADMIN_TOKEN", "must-not-leak");
@@ -466,7 +454,7 @@ void TestNotifier::commandRunsWithEventOnStdinAndCleanEnvironment()
     c.argv = {script, out, envOut};
     VERIFY_OK(notifier().addChannel(c));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("CudaOutOfMemory"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("CudaOutOfMemory"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     qunsetenv("SERVEDECK_ADMIN_TOKEN");
     qunsetenv("SERVEDECK_SIGNING_KEY");
@@ -498,7 +486,7 @@ void TestNotifier::commandKilledAfterTimeout()
     c.argv = {script};
     VERIFY_OK(notifier().addChannel(c));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     const auto d = delivered.first().first().value<NotificationDelivery>();
     QVERIFY(!d.ok);
@@ -515,7 +503,7 @@ void TestNotifier::commandGoneIsRecorded()
     VERIFY_OK(notifier().addChannel(c));
     QVERIFY(QFile::remove(script));
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
-    notifier().raise(sample(QStringLiteral("Crashed"), m_endpoint.id));
+    notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     const auto d = delivered.first().first().value<NotificationDelivery>();
     QVERIFY(!d.ok);
@@ -598,7 +586,7 @@ void TestNotifier::badChannelIsRefused()
     c.argv = argv;
     if (!c.argv.isEmpty() && c.argv.first() == u"@plain-file") {
         // A file of the test's own, with no execute bit (a system file's mode varies).
-        QFile plain(m_dir->filePath(QStringLiteral("plain")));
+        QFile plain(m_store.dir->filePath(QStringLiteral("plain")));
         QVERIFY(plain.open(QIODevice::WriteOnly));
         plain.close();
         QVERIFY(plain.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
@@ -621,7 +609,7 @@ void TestNotifier::badChannelIsRefused()
 void TestNotifier::alertRules()
 {
     AlertRule slow;
-    slow.endpointId = m_endpoint.id;
+    slow.endpointId = m_store.endpoint.id;
     slow.metric = QStringLiteral("p95_ms");
     slow.comparator = QStringLiteral(">");
     slow.threshold = 300;
@@ -633,16 +621,16 @@ void TestNotifier::alertRules()
     quiet.comparator = QStringLiteral("<");
     quiet.threshold = 5;  // a band: below 5 ms or above 300 ms
     VERIFY_OK(notifier().addAlertRule(quiet));
-    auto rules = notifier().alertRules(m_endpoint.id);
+    auto rules = notifier().alertRules(m_store.endpoint.id);
     VERIFY_OK(rules);
     QCOMPARE(rules->size(), 2);
     QCOMPARE(rules->first().threshold, 300.0);
-    VERIFY_OK(notifier().removeAlertRule(m_endpoint.id, added->id));
-    rules = notifier().alertRules(m_endpoint.id);
+    VERIFY_OK(notifier().removeAlertRule(m_store.endpoint.id, added->id));
+    rules = notifier().alertRules(m_store.endpoint.id);
     VERIFY_OK(rules);
     QCOMPARE(rules->size(), 1);
     QCOMPARE(rules->first().comparator, QStringLiteral("<"));
-    const auto gone = notifier().removeAlertRule(m_endpoint.id, added->id);
+    const auto gone = notifier().removeAlertRule(m_store.endpoint.id, added->id);
     QVERIFY(!gone);
     QCOMPARE(gone.error().type, ErrorType::NotFound);
 }
@@ -676,16 +664,16 @@ void TestNotifier::badAlertRuleIsRefused()
     QFETCH(bool, otherEndpoint);
     QFETCH(QString, error);
     AlertRule existing;
-    existing.endpointId = m_endpoint.id;
+    existing.endpointId = m_store.endpoint.id;
     existing.metric = QStringLiteral("error_rate");
     existing.comparator = QStringLiteral(">");
     existing.threshold = 0.1;
     VERIFY_OK(notifier().addAlertRule(existing));
-    const auto before = notifier().alertRules(m_endpoint.id);
+    const auto before = notifier().alertRules(m_store.endpoint.id);
     VERIFY_OK(before);
 
     AlertRule rule;
-    rule.endpointId = otherEndpoint ? QUuid::createUuid() : m_endpoint.id;
+    rule.endpointId = otherEndpoint ? QUuid::createUuid() : m_store.endpoint.id;
     rule.metric = metric;
     rule.comparator = comparator;
     rule.threshold = threshold;
@@ -693,7 +681,7 @@ void TestNotifier::badAlertRuleIsRefused()
     const auto added = notifier().addAlertRule(rule);
     QVERIFY(!added);
     QCOMPARE(added.error().typeName(), error);
-    const auto after = m_repository->alertRules({});
+    const auto after = m_store.repository->alertRules({});
     VERIFY_OK(after);
     QCOMPARE(after->size(), before->size());
 }
@@ -701,7 +689,7 @@ void TestNotifier::badAlertRuleIsRefused()
 void TestNotifier::deliveryLogIsBounded()
 {
     constexpr int extra = 7;
-    const auto written = m_repository->transaction<Done>([&]() -> Result<Done> {
+    const auto written = m_store.repository->transaction<Done>([&]() -> Result<Done> {
         for (int i = 0; i < Repository::kMaxNotificationDeliveries + extra; ++i) {
             NotificationDeliveryRecord r;
             r.channelId = QStringLiteral("c");
@@ -710,13 +698,13 @@ void TestNotifier::deliveryLogIsBounded()
             r.time = kT0;
             r.outcome = QString::number(i);
             r.title = QStringLiteral("t");
-            if (auto id = m_repository->insertNotificationDelivery(r); !id)
+            if (auto id = m_store.repository->insertNotificationDelivery(r); !id)
                 return id.error();
         }
         return Done{};
     });
     VERIFY_OK(written);
-    const auto all = m_repository->notificationDeliveries(Repository::kMaxNotificationDeliveries + 100, {});
+    const auto all = m_store.repository->notificationDeliveries(Repository::kMaxNotificationDeliveries + 100, {});
     VERIFY_OK(all);
     QCOMPARE(all->size(), Repository::kMaxNotificationDeliveries);
     QCOMPARE(all->first().outcome, QString::number(Repository::kMaxNotificationDeliveries + extra - 1));

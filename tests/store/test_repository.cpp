@@ -13,6 +13,7 @@
 
 #include "store/repository.h"
 #include "store/schema.h"
+#include "support/testendpoint.h"
 
 using namespace ServeDeck;
 
@@ -174,32 +175,14 @@ SqlRunner repositoryConnection(const Repository &repository)
 
 Endpoint makeEndpoint(const QString &name, EndpointLifecycle lifecycle = EndpointLifecycle::Created)
 {
-    Endpoint e;
-    e.id = QUuid::createUuid();
-    e.name = name;
-    e.modelVersion = QStringLiteral("v1");
-    e.modelFolder = QStringLiteral("/srv/models/iris-v1");
-    e.runtimeVariant = QStringLiteral("custom");
-    e.resourceSlots = ResourceSlots{1, GiB, 0};
-    e.resourceGroup = QStringLiteral("default");
-    e.replicas = 1;
+    Endpoint e = testEndpoint(name, kT0, ResourceSlots{1, GiB, 0});
     e.lifecycle = lifecycle;
-    e.url = QStringLiteral("http://127.0.0.1:8080/") + name;
-    e.createdAt = e.updatedAt = kT0;
     return e;
 }
 
 Revision makeRevision(const Endpoint &e, int number)
 {
-    Revision r;
-    r.id = QUuid::createUuid();
-    r.endpointId = e.id;
-    r.number = number;
-    r.modelVersion = QStringLiteral("v%1").arg(number);
-    r.modelFolder = e.modelFolder;
-    r.runtimeVariant = e.runtimeVariant;
-    r.createdAt = kT0.addSecs(number);
-    return r;
+    return testRevision(e, number, kT0.addSecs(number));
 }
 
 AutoScalingRule makeRule(const Endpoint &e)

@@ -1,8 +1,10 @@
 #pragma once
 
+#include <memory>
 #include <utility>
 
 #include <QDir>
+#include <QFileInfo>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +13,7 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 #include <QTest>
 
 // What the end-to-end suites share to drive the built binary: one `servedeck serve` child on
@@ -226,5 +229,33 @@ private:
     QStringList m_lines;
     QHash<QString, QString> m_values;
 };
+
+// What a ctl suite's initTestCase does first: checks its two temporary folders and the built
+// binary, makes scratch's "ctl-data" (ctl's own data folder) and starts a server over dataDir.
+// Null, with why, where a step fails.
+inline std::unique_ptr<ServeChild> startedServeChild(const QTemporaryDir &dataDir, const QTemporaryDir &scratch,
+                                                     QString *why)
+{
+    if (!dataDir.isValid() || !scratch.isValid() || !QDir().mkpath(scratch.filePath(QStringLiteral("ctl-data")))) {
+        *why = QStringLiteral("no temporary folder");
+        return nullptr;
+    }
+    if (!QFileInfo(binary()).isExecutable()) {
+        *why = QStringLiteral("no servedeck binary at '%1'").arg(binary());
+        return nullptr;
+    }
+    auto server = std::make_unique<ServeChild>(dataDir.path());
+    if (!server->start(why))
+        return nullptr;
+    return server;
+}
+
+// `ctl create` of the demo's iris-v1 folder as "iris": one replica of half a CPU and 256M.
+inline QStringList createIrisArguments()
+{
+    return {QStringLiteral("create"), QStringLiteral("iris"), QStringLiteral("--folder"), QStringLiteral("iris-v1"),
+            QStringLiteral("--version"), QStringLiteral("v1"), QStringLiteral("--replicas"), QStringLiteral("1"),
+            QStringLiteral("--cpu"), QStringLiteral("0.5"), QStringLiteral("--memory"), QStringLiteral("256M")};
+}
 
 } // namespace ServeChildSupport

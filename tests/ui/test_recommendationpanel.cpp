@@ -6,7 +6,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTest>
 
 #include "plane/controlclient.h"
@@ -25,13 +24,8 @@ class TestRecommendationPanel final : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        UiTest::clearSettings();
-        m_dataDir = std::make_unique<QTemporaryDir>();
-        QVERIFY(m_dataDir->isValid());
-        m_plane = std::make_unique<ControlPlane>();
-        auto started = m_plane->start(UiTest::planeOptions(m_dataDir->path()));
-        QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+        const QByteArray failed = UiTest::startPlane(m_dataDir, m_plane);
+        QVERIFY2(failed.isEmpty(), failed.constData());
         m_client = std::make_unique<ControlClient>(*m_plane);
     }
     void cleanupTestCase()

@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
-#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QXYSeries>
@@ -64,13 +63,8 @@ private:
 
 void TestRolloutPanel::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(UiTest::planeOptions(m_dataDir->path()));
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray failed = UiTest::startPlane(m_dataDir, m_plane);
+    QVERIFY2(failed.isEmpty(), failed.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);
 }
 

@@ -9,7 +9,6 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QStyle>
 #include <QStyleOptionSlider>
 #include <QSignalSpy>
@@ -78,13 +77,8 @@ private:
 
 void TestTrafficSplitEditor::initTestCase()
 {
-    QStandardPaths::setTestModeEnabled(true);
-    UiTest::clearSettings();
-    m_dataDir = std::make_unique<QTemporaryDir>();
-    QVERIFY(m_dataDir->isValid());
-    m_plane = std::make_unique<ControlPlane>();
-    auto started = m_plane->start(UiTest::planeOptions(m_dataDir->path()));
-    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    const QByteArray failed = UiTest::startPlane(m_dataDir, m_plane);
+    QVERIFY2(failed.isEmpty(), failed.constData());
     m_client = std::make_unique<ControlClient>(*m_plane);
     m_model = std::make_unique<EndpointListModel>(*m_client);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -73,6 +73,25 @@ inline void clearSettings()
     QSettings(u"ServeDeck"_s, settingsApplication()).clear();
 }
 
+// Starts `plane` over a fresh temporary `dataDir` with planeOptions (`adjust` changes them
+// first), QStandardPaths' test paths and the window's settings empty, as in every GUI suite.
+// Empty on success, else why it did not start.
+inline QByteArray startPlane(std::unique_ptr<QTemporaryDir> &dataDir, std::unique_ptr<ServeDeck::ControlPlane> &plane,
+                             const std::function<void(ServeDeck::ControlPlaneOptions &)> &adjust = {})
+{
+    QStandardPaths::setTestModeEnabled(true);
+    clearSettings();
+    dataDir = std::make_unique<QTemporaryDir>();
+    if (!dataDir->isValid())
+        return "no temporary data dir: " + dataDir->errorString().toUtf8();
+    ServeDeck::ControlPlaneOptions options = planeOptions(dataDir->path());
+    if (adjust)
+        adjust(options);
+    plane = std::make_unique<ServeDeck::ControlPlane>();
+    auto started = plane->start(options);
+    return started ? QByteArray() : why(started.error());
+}
+
 // The plane of the suites that watch real demo replicas serve: a temporary data dir, replicas
 // run as processes, and a reconcile every 200 ms so that a new endpoint serves within seconds.
 // Used where a std::unique_ptr<ControlPlane> would be (->, *, reset()); reset() stops the plane
@@ -88,19 +107,12 @@ public:
     // are QStandardPaths' test ones and the window's settings start empty, as in every GUI suite.
     QByteArray start(const std::function<void(ServeDeck::ControlPlaneOptions &)> &adjust = {})
     {
-        QStandardPaths::setTestModeEnabled(true);
-        clearSettings();
-        m_dataDir = std::make_unique<QTemporaryDir>();
-        if (!m_dataDir->isValid())
-            return "no temporary data dir: " + m_dataDir->errorString().toUtf8();
-        ServeDeck::ControlPlaneOptions options = planeOptions(m_dataDir->path());
-        options.runReplicas = true;
-        options.reconcileIntervalMs = 200;
-        if (adjust)
-            adjust(options);
-        m_plane = std::make_unique<ServeDeck::ControlPlane>();
-        auto started = m_plane->start(options);
-        return started ? QByteArray() : why(started.error());
+        return startPlane(m_dataDir, m_plane, [&adjust](ServeDeck::ControlPlaneOptions &options) {
+            options.runReplicas = true;
+            options.reconcileIntervalMs = 200;
+            if (adjust)
+                adjust(options);
+        });
     }
 
     void reset()

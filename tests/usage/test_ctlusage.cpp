@@ -2,9 +2,7 @@
 // with a real demo replica and real traffic through its proxy. Every wait is bounded.
 #include <memory>
 
-#include <QDir>
 #include <QElapsedTimer>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -79,16 +77,11 @@ std::pair<int, QByteArray> TestCtlUsage::get(const QString &pathAndQuery)
 
 void TestCtlUsage::initTestCase()
 {
-    QVERIFY(m_dataDir.isValid());
-    QVERIFY(m_scratch.isValid());
-    QVERIFY(QDir().mkpath(m_scratch.filePath(u"ctl-data"_s)));
-    QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck binary at '%1'"_s.arg(binary())));
-    m_server = std::make_unique<ServeChild>(m_dataDir.path());
     QString why;
-    QVERIFY2(m_server->start(&why), qPrintable(why));
+    m_server = startedServeChild(m_dataDir, m_scratch, &why);
+    QVERIFY2(m_server, qPrintable(why));
 
-    const CtlResult created = ctl({u"create"_s, u"iris"_s, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s,
-                                   u"--replicas"_s, u"1"_s, u"--cpu"_s, u"0.5"_s, u"--memory"_s, u"256M"_s});
+    const CtlResult created = ctl(createIrisArguments());
     QVERIFY2(created.exitCode == 0, created.describe().constData());
     QVERIFY(m_server->waitHealthy(u"iris"_s, 1, m_scratch.filePath(u"ctl-data"_s), kCtlMs, kHealthyMs));
     // Real requests through the proxy, each answered by the replica.

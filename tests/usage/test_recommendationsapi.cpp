@@ -17,6 +17,19 @@ QByteArray body(const QJsonObject &o)
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
+// On the proxy's requests/s: ceil(requests/s / 10) replicas, 1 to 6.
+AutoScalingRule tenPerReplicaRule()
+{
+    AutoScalingRule rule;
+    rule.source = MetricSource::Proxy;
+    rule.metric = u"requests_per_second"_s;
+    rule.threshold = 0;
+    rule.targetPerReplica = 10;
+    rule.minReplicas = 1;
+    rule.maxReplicas = 6;
+    return rule;
+}
+
 } // namespace
 
 class TestRecommendationsApi : public QObject
@@ -119,13 +132,7 @@ private Q_SLOTS:
     void applyATargetPerReplicaModifiesTheRule()
     {
         const Endpoint e = m_plane->service().endpointInfo(u"chat"_s)->endpoint;
-        AutoScalingRule rule;
-        rule.source = MetricSource::Proxy;
-        rule.metric = u"requests_per_second"_s;
-        rule.threshold = 0;
-        rule.targetPerReplica = 10;
-        rule.minReplicas = 1;
-        rule.maxReplicas = 6;
+        AutoScalingRule rule = tenPerReplicaRule();
         auto created = m_plane->service().createAutoScalingRule(u"chat"_s, rule);
         QVERIFY2(created, created ? "" : qPrintable(created.error().message));
         // An hour within the 200 ms target at 1..60 requests/s per replica on 2 replicas.
@@ -213,13 +220,7 @@ private Q_SLOTS:
     {
         // A rule that follows 3-minute swings: the replay reports its flaps, a warning only.
         const Endpoint e = m_plane->service().endpointInfo(u"chat"_s)->endpoint;
-        AutoScalingRule rule;
-        rule.source = MetricSource::Proxy;
-        rule.metric = u"requests_per_second"_s;
-        rule.threshold = 0;
-        rule.targetPerReplica = 10;
-        rule.minReplicas = 1;
-        rule.maxReplicas = 6;
+        AutoScalingRule rule = tenPerReplicaRule();
         rule.scaleUpDelay = 30;
         rule.scaleDownDelay = 60;
         rule.cooldown = 60;

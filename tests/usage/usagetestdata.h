@@ -5,6 +5,7 @@
 
 #include "domain/endpoint.h"
 #include "domain/route.h"
+#include "support/testendpoint.h"
 
 namespace ServeDeck::UsageTestData {
 
@@ -15,31 +16,12 @@ inline const QDateTime kT0(QDate(2026, 3, 2), QTime(8, 0), Qt::UTC);
 
 inline Endpoint endpoint(const QString &name, const ResourceSlots &slots, int replicas = 1)
 {
-    Endpoint e;
-    e.id = QUuid::createUuid();
-    e.name = name;
-    e.modelVersion = QStringLiteral("v1");
-    e.modelFolder = QStringLiteral("/srv/models/iris-v1");
-    e.runtimeVariant = QStringLiteral("custom");
-    e.resourceSlots = slots;
-    e.resourceGroup = QStringLiteral("default");
-    e.replicas = replicas;
-    e.url = QStringLiteral("http://127.0.0.1:8080/") + name;
-    e.createdAt = e.updatedAt = kT0.addDays(-1);
-    return e;
+    return testEndpoint(name, kT0.addDays(-1), slots, replicas);
 }
 
 inline Revision revision(const Endpoint &e, int number)
 {
-    Revision r;
-    r.id = QUuid::createUuid();
-    r.endpointId = e.id;
-    r.number = number;
-    r.modelVersion = QStringLiteral("v%1").arg(number);
-    r.modelFolder = e.modelFolder;
-    r.runtimeVariant = e.runtimeVariant;
-    r.createdAt = e.createdAt;
-    return r;
+    return testRevision(e, number, e.createdAt);
 }
 
 inline Route route(const Endpoint &e, const Revision &r, RouteStatus status, const QDateTime &at)

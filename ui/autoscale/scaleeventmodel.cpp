@@ -11,7 +11,7 @@
 namespace ServeDeck {
 
 ScaleEventModel::ScaleEventModel(ControlClient &client, QObject *parent)
-    : QAbstractTableModel(parent)
+    : NewestFirstTableModel<ScaleEvent>(parent)
     , m_client(client)
 {
     connect(&m_client, &ControlClient::scaled, this, &ScaleEventModel::add);
@@ -81,14 +81,7 @@ void ScaleEventModel::add(const ScaleEvent &event)
 {
     if (event.endpointId != m_endpoint)
         return;
-    if (m_rows.size() >= MaxRows) {
-        beginRemoveRows({}, int(m_rows.size()) - 1, int(m_rows.size()) - 1);
-        m_rows.removeLast();
-        endRemoveRows();
-    }
-    beginInsertRows({}, 0, 0);
-    m_rows.prepend(event);
-    endInsertRows();
+    prependRow(event, MaxRows);
     recount();
 }
 
@@ -97,11 +90,6 @@ void ScaleEventModel::recount()
     m_up = int(std::count_if(m_rows.begin(), m_rows.end(), [](const ScaleEvent &e) { return e.after > e.before; }));
     m_down = int(m_rows.size()) - m_up;
     Q_EMIT countsChanged();
-}
-
-int ScaleEventModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int ScaleEventModel::columnCount(const QModelIndex &parent) const

@@ -1,17 +1,16 @@
 #pragma once
 
-#include <QAbstractTableModel>
 #include <QHash>
-#include <QList>
 #include <QUuid>
 
 #include "plane/controlclient.h"
+#include "ui/common/newestfirsttablemodel.h"
 
 namespace ServeDeck {
 
 // One endpoint's scale events, newest first: the autoscaler's and the operator's decisions,
 // live from the service's scaled signal.
-class ScaleEventModel final : public QAbstractTableModel
+class ScaleEventModel final : public NewestFirstTableModel<ScaleEvent>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ScaleEventModel)
@@ -24,7 +23,6 @@ public:
 
     explicit ScaleEventModel(ControlClient &client, QObject *parent = nullptr);
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
@@ -45,7 +43,6 @@ private:
 
     ControlClient &m_client;
     QUuid m_endpoint;
-    QList<ScaleEvent> m_rows;
     QHash<QString, QString> m_ruleConditions;  // rule id -> condition, to say which rule scaled
     int m_up = 0;
     int m_down = 0;

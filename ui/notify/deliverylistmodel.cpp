@@ -19,7 +19,7 @@ bool newerFirst(const NotificationDelivery &a, const NotificationDelivery &b)
 } // namespace
 
 DeliveryListModel::DeliveryListModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : NewestFirstTableModel<NotificationDelivery>(parent)
 {
 }
 
@@ -49,19 +49,7 @@ void DeliveryListModel::add(const NotificationDelivery &delivery)
                 return;
         }
     }
-    if (m_rows.size() >= MaxRows) {
-        beginRemoveRows({}, int(m_rows.size()) - 1, int(m_rows.size()) - 1);
-        m_rows.removeLast();
-        endRemoveRows();
-    }
-    beginInsertRows({}, 0, 0);
-    m_rows.prepend(delivery);
-    endInsertRows();
-}
-
-int DeliveryListModel::rowCount(const QModelIndex &parent) const
-{
-    return parent.isValid() ? 0 : int(m_rows.size());
+    prependRow(delivery, MaxRows);
 }
 
 int DeliveryListModel::columnCount(const QModelIndex &parent) const

@@ -1,15 +1,13 @@
 #pragma once
 
-#include <QAbstractTableModel>
-#include <QList>
-
 #include "notify/notificationtypes.h"
+#include "ui/common/newestfirsttablemodel.h"
 
 namespace ServeDeck {
 
 // Every delivery and failure of the plane's notifications, newest first: the stored ones, then
 // each new one as the Notifier reports it.
-class DeliveryListModel final : public QAbstractTableModel
+class DeliveryListModel final : public NewestFirstTableModel<NotificationDelivery>
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DeliveryListModel)
@@ -28,13 +26,9 @@ public:
     void add(const NotificationDelivery &delivery);
     const NotificationDelivery &delivery(int row) const { return m_rows.at(row); }
 
-    int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
-
-private:
-    QList<NotificationDelivery> m_rows;  // newest first
 };
 
 } // namespace ServeDeck
