@@ -99,7 +99,7 @@ int runCtlRecommend(ApiClient &client, const QStringList &positional, const QMul
     if (options.contains(QStringLiteral("since"))) {
         const QString since = options.value(QStringLiteral("since"));
         if (since.isEmpty())
-            return usage(err, QStringLiteral("--since wants an age (14d, 36h, 90m) or an ISO 8601 time"));
+            return usage(err, QStringLiteral("--since wants an age (90m, 36h, 14d, 2w) or an ISO 8601 time"));
         // The API judges it: its grammar is one place.
         query = QStringLiteral("?since=") + QString::fromUtf8(QUrl::toPercentEncoding(since));
     }

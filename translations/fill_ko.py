@@ -740,7 +740,6 @@ KO = {
     "%1; blank: no samples": "%1; 빈 칸: 샘플 없음",
     "unknown": "알 수 없음",
     "%1: %2 h": "%1: %2시간",
-    "counted per endpoint": "엔드포인트 단위로 집계",
     "no prices set": "설정된 가격 없음",
     "%1 %2": "%1 %2",
     "Replica-h": "레플리카·시간",

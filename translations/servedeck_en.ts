@@ -907,42 +907,42 @@
 <context>
     <name>ServeDeck::DeliveryListModel</name>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="80"/>
         <source>%1 ×%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
         <source>Delivered (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
         <source>Failed (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="120"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="108"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="122"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="110"/>
         <source>Channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="124"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="112"/>
         <source>Event</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="126"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="114"/>
         <source>Attempt</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="128"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="116"/>
         <source>Outcome</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3174,57 +3174,57 @@ Qt %2</source>
 <context>
     <name>ServeDeck::ScaleEventModel</name>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="121"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="109"/>
         <source>Rule %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="128"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="116"/>
         <source>▲ UP</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="128"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="116"/>
         <source>▼ DOWN</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="133"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="121"/>
         <source>operator</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="134"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="122"/>
         <source>rule %1 (deleted)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="153"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="141"/>
         <source>Time</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="155"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="143"/>
         <source>Direction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="157"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="145"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="159"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="147"/>
         <source>Cause</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="161"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="149"/>
         <source>Metric value</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="163"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="151"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4068,11 +4068,6 @@ Qt %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/usage/usagecostmodel.cpp" line="96"/>
-        <source>counted per endpoint</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <location filename="../ui/usage/usagecostmodel.cpp" line="101"/>
         <source>no prices set</source>
         <translation type="unfinished"></translation>
@@ -4270,7 +4265,7 @@ Qt %2</source>
     </message>
     <message>
         <location filename="../ui/usage/usageview.cpp" line="210"/>
-        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
+        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 × 7 days, in %5.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -907,42 +907,42 @@
 <context>
     <name>ServeDeck::DeliveryListModel</name>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="80"/>
         <source>%1 ×%2</source>
         <translation>%1 ×%2</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
         <source>Delivered (%1)</source>
         <translation>전달됨 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="104"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="92"/>
         <source>Failed (%1)</source>
         <translation>실패 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="120"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="108"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="122"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="110"/>
         <source>Channel</source>
         <translation>채널</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="124"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="112"/>
         <source>Event</source>
         <translation>이벤트</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="126"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="114"/>
         <source>Attempt</source>
         <translation>시도</translation>
     </message>
     <message>
-        <location filename="../ui/notify/deliverylistmodel.cpp" line="128"/>
+        <location filename="../ui/notify/deliverylistmodel.cpp" line="116"/>
         <source>Outcome</source>
         <translation>결과</translation>
     </message>
@@ -3176,57 +3176,57 @@ Qt %2</translation>
 <context>
     <name>ServeDeck::ScaleEventModel</name>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="121"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="109"/>
         <source>Rule %1</source>
         <translation>규칙 %1</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="128"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="116"/>
         <source>▲ UP</source>
         <translation>▲ 증가</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="128"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="116"/>
         <source>▼ DOWN</source>
         <translation>▼ 감소</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="133"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="121"/>
         <source>operator</source>
         <translation>운영자</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="134"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="122"/>
         <source>rule %1 (deleted)</source>
         <translation>규칙 %1 (삭제됨)</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="153"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="141"/>
         <source>Time</source>
         <translation>시각</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="155"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="143"/>
         <source>Direction</source>
         <translation>방향</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="157"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="145"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="159"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="147"/>
         <source>Cause</source>
         <translation>원인</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="161"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="149"/>
         <source>Metric value</source>
         <translation>메트릭 값</translation>
     </message>
     <message>
-        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="163"/>
+        <location filename="../ui/autoscale/scaleeventmodel.cpp" line="151"/>
         <source>Reason</source>
         <translation>사유</translation>
     </message>
@@ -4070,9 +4070,8 @@ Qt %2</translation>
         <translation>%1: %2시간</translation>
     </message>
     <message>
-        <location filename="../ui/usage/usagecostmodel.cpp" line="96"/>
         <source>counted per endpoint</source>
-        <translation>엔드포인트 단위로 집계</translation>
+        <translation type="vanished">엔드포인트 단위로 집계</translation>
     </message>
     <message>
         <location filename="../ui/usage/usagecostmodel.cpp" line="101"/>
@@ -4272,8 +4271,12 @@ Qt %2</translation>
     </message>
     <message>
         <location filename="../ui/usage/usageview.cpp" line="210"/>
-        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
+        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 × 7 days, in %5.</source>
         <translation>%3 이후 레플리카·시간 %1, 요청 %2개. 히트맵: 최근 %4주 동안 요일·시간대별 평균 (%5 기준).</translation>
+    </message>
+    <message>
+        <source>%1 replica-hours, %2 requests since %3. Heat map: the mean by hour of the week over the last %4 weeks, in %5.</source>
+        <translation type="vanished">%3 이후 레플리카·시간 %1, 요청 %2개. 히트맵: 최근 %4주 동안 요일·시간대별 평균 (%5 기준).</translation>
     </message>
     <message>
         <location filename="../ui/usage/usageview.cpp" line="271"/>

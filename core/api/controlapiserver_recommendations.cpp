@@ -10,6 +10,7 @@
 #include "api/controlapicall.h"
 #include "http/httpserver.h"
 #include "service/modelservingservice.h"
+#include "usage/usagereporter.h"
 
 namespace ServeDeck {
 
@@ -44,24 +45,14 @@ QJsonObject toJson(const Recommendation &r)
             {QStringLiteral("times"), times}};
 }
 
-// ?since= an ISO 8601 time with its zone, or an age: 1..99999 followed by m, h or d ("14d").
-// Absent: invalid (the service's default). Anything else is InvalidArgument naming "since".
+// ?since= as the usage report reads it (UsageReporter::parseSince). Absent: invalid, the
+// service's default window.
 Result<QDateTime> sinceParam(const QUrlQuery &query)
 {
     if (!query.hasQueryItem(QStringLiteral("since")))
         return QDateTime();
-    const QString text = query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded);
-    static const QRegularExpression age(QStringLiteral("^([1-9][0-9]{0,4})([mhd])$"));
-    if (const auto m = age.match(text); m.hasMatch()) {
-        const qint64 unit = m.captured(2) == u"m" ? 60 : m.captured(2) == u"h" ? 3600 : 86400;
-        return QDateTime::currentDateTimeUtc().addSecs(-m.captured(1).toLongLong() * unit);
-    }
-    const QDateTime time = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (text.size() <= 40 && time.isValid() && time.timeSpec() != Qt::LocalTime)
-        return time;
-    return makeError(ErrorType::InvalidArgument,
-                     QStringLiteral("since: expected an age (14d, 36h, 90m) or an ISO 8601 time with its zone"),
-                     {{QStringLiteral("field"), QStringLiteral("since")}});
+    return UsageReporter::parseSince(query.queryItemValue(QStringLiteral("since"), QUrl::FullyDecoded),
+                                     QDateTime::currentDateTimeUtc());
 }
 
 } // namespace

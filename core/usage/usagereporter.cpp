@@ -48,15 +48,15 @@ Result<QDateTime> UsageReporter::parseSince(const QString &text, const QDateTime
         return now.addDays(-7);
     if (text.size() > 64)
         return badSince(text);
-    static const QRegularExpression duration(QStringLiteral("^([1-9][0-9]{0,5})([hdw])$"));
+    static const QRegularExpression duration(QStringLiteral("^([1-9][0-9]{0,5})([mhdw])$"));
     QDateTime since;
     if (const auto m = duration.match(text); m.hasMatch()) {
         const qint64 n = m.captured(1).toLongLong();
         const QChar unit = m.captured(2).front();
-        const qint64 hours = unit == u'h' ? n : unit == u'd' ? n * 24 : n * 24 * 7;
-        if (hours > qint64(kMaxSinceDays) * 24)
+        const qint64 minutes = unit == u'm' ? n : unit == u'h' ? n * 60 : unit == u'd' ? n * 1440 : n * 1440 * 7;
+        if (minutes > qint64(kMaxSinceDays) * 1440)
             return badSince(text);
-        since = now.addSecs(-hours * 3600);
+        since = now.addSecs(-minutes * 60);
     } else {
         since = QDateTime::fromString(text, Qt::ISODateWithMs);
         if (!since.isValid())

@@ -27,7 +27,7 @@ public:
     // Over [since, now]; since must be before now.
     Result<UsageReport> report(const Endpoint &endpoint, const QDateTime &since);
 
-    // "24h", "7d", "2w" back from now, or an ISO 8601 time (with its offset; UTC without): before
+    // The one grammar of a "since" (usage, recommendations): "90m", "24h", "7d", "2w" back from now, or an ISO 8601 time (with its offset; UTC without): before
     // now and at most kMaxSinceDays back. Empty: 7 days. Anything else: InvalidArgument (field since).
     static Result<QDateTime> parseSince(const QString &text, const QDateTime &now);
 

@@ -139,6 +139,7 @@ void TestUsageReporter::sinceGrammar_data()
     QTest::newRow("24h") << QStringLiteral("24h") << qint64(86400);
     QTest::newRow("7d") << QStringLiteral("7d") << qint64(7 * 86400);
     QTest::newRow("2w") << QStringLiteral("2w") << qint64(14 * 86400);
+    QTest::newRow("90m") << QStringLiteral("90m") << qint64(90 * 60);
     QTest::newRow("ISO UTC") << kT0.addDays(2).toString(Qt::ISODate) << qint64(86400);
     QTest::newRow("ISO offset") << QStringLiteral("2026-03-04T09:00:00+01:00") << qint64(86400);
     QTest::newRow("0h") << QStringLiteral("0h") << qint64(-1);
