@@ -542,6 +542,7 @@ void Notifier::postWebhook(const QString &channelId, const NotificationEvent &ev
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
     QNetworkReply *reply = m_network->post(request, body);
+    ++m_pending;
 
     auto timedOut = std::make_shared<bool>(false);
     auto *timer = new QTimer(reply);
@@ -567,6 +568,7 @@ void Notifier::postWebhook(const QString &channelId, const NotificationEvent &ev
     });
     connect(reply, &QNetworkReply::finished, this, [this, reply, s, event, attempt, timedOut] {
         reply->deleteLater();
+        --m_pending;
         const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
         const int code = status.isValid() ? status.toInt() : 0;
         const bool ok = !*timedOut && code >= 200 && code < 300;
@@ -583,7 +585,9 @@ void Notifier::postWebhook(const QString &channelId, const NotificationEvent &ev
         const bool retry = !ok && attempt < kMaxAttempts && (code == 0 || code >= 500 || code == 429);
         if (retry) {
             const int delay = m_retryBaseMs * (1 << (attempt - 1));
+            ++m_pending;  // the retry waiting for its turn
             QTimer::singleShot(delay, this, [this, id = s.channel.id, event, attempt] {
+                --m_pending;
                 postWebhook(id, event, attempt + 1);
             });
         }
@@ -632,6 +636,7 @@ void Notifier::runCommand(const Stored &s, const NotificationEvent &event)
         if (std::exchange(*done, true))
             return;
         process->deleteLater();
+        --m_pending;
         QString outcome;
         if (*killed)
             outcome = QStringLiteral("killed after %1 s").arg(m_commandTimeoutMs / 1000.0);
@@ -645,8 +650,10 @@ void Notifier::runCommand(const Stored &s, const NotificationEvent &event)
         if (error != QProcess::FailedToStart || std::exchange(*done, true))
             return;
         process->deleteLater();
+        --m_pending;
         record(channel, event, 1, false, QStringLiteral("failed to start: %1").arg(process->errorString().left(200)));
     });
+    ++m_pending;
     process->start(QIODevice::ReadWrite);
     timer->start(m_commandTimeoutMs);
     process->write(NotificationPayload::body(event));

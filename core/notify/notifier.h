@@ -49,6 +49,12 @@ public:
     void setCommandTimeoutMs(int ms) { m_commandTimeoutMs = ms; }
     void setFlushIntervalMs(int ms);
 
+    // Deliveries under way: webhook requests in flight or waiting to be retried, commands running.
+    // Zero means nothing more will be sent until an event is raised or a quiet period ends.
+    int pendingDeliveries() const { return m_pending; }
+    // Sends what the quiet periods that have ended hold back (the flush timer calls it).
+    void flushGroups();
+
     static constexpr int kMaxAttempts = 4;
     static constexpr int kMaxChannels = 100;
     static constexpr int kMaxQuietPeriodSeconds = 7 * 24 * 3600;
@@ -68,7 +74,6 @@ private:
     void runCommand(const Stored &channel, const NotificationEvent &event);
     void record(const NotificationChannel &channel, const NotificationEvent &event, int attempt, bool ok,
                 const QString &outcome);
-    void flushGroups();
 
     Repository &m_repository;
     Clock &m_clock;
@@ -80,6 +85,7 @@ private:
     int m_retryBaseMs = 1000;
     int m_webhookTimeoutMs = 5000;
     int m_commandTimeoutMs = 10000;
+    int m_pending = 0;
 };
 
 } // namespace ServeDeck

@@ -189,7 +189,8 @@ void TestNotifier::eachKindOncePerQuietPeriod()
     }
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 1, kWaitMs);
     // The quiet period is not over: nothing more comes, however long the flush timer runs.
-    QTest::qWait(100);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(receiver.requests().size(), 1);
     QCOMPARE(bodyOf(receiver.requests().first()).value(u"event").toObject().value(u"kind").toString(), kind);
     QVERIFY(WebhookReceiver::signatureValid(receiver.requests().first(), "k"));
@@ -217,7 +218,8 @@ void TestNotifier::crashLoopIsOneGroupedNotification()
     // Another replica's crash is another key: delivered at once.
     notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-8")));
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 2, kWaitMs);
-    QTest::qWait(100);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(receiver.requests().size(), 2);
 
     m_store.clock->advance(300);
@@ -229,14 +231,16 @@ void TestNotifier::crashLoopIsOneGroupedNotification()
              QStringLiteral("[critical] iris: replica replica-7 Crashed (x19 since 10:05 UTC)"));
     // The loop goes on: a crash after the summary waits for the next one.
     notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-7")));
-    QTest::qWait(100);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(receiver.requests().size(), 3);
     m_store.clock->advance(300);
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 4, kWaitMs);
     QCOMPARE(bodyOf(receiver.requests().at(3)).value(u"event").toObject().value(u"count").toInt(), 1);
     // The loop is over: the next quiet period ends with nothing held, so nothing more comes.
     m_store.clock->advance(301);
-    QTest::qWait(200);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(receiver.requests().size(), 4);
     notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("replica-7")));
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 5, kWaitMs);
@@ -283,7 +287,8 @@ void TestNotifier::silentReceiverTimesOut()
     QSignalSpy delivered(&notifier(), &Notifier::delivered);
     notifier().raise(sample(QStringLiteral("NoHealthyRoute"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), Notifier::kMaxAttempts, kWaitMs);
-    QTest::qWait(200);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(delivered.size(), Notifier::kMaxAttempts);  // and no fifth
     const auto deliveries = notifier().deliveries();
     VERIFY_OK(deliveries);
@@ -305,7 +310,8 @@ void TestNotifier::refusalIsNotRetried()
     notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("a")));
     notifier().raise(sample(QStringLiteral("Crashed"), m_store.endpoint.id, QStringLiteral("b")));
     QTRY_COMPARE_WITH_TIMEOUT(delivered.size(), 2, kWaitMs);
-    QTest::qWait(200);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(receiver.requests().size(), 2);
     QStringList outcomes;
     for (const auto &args : delivered)
@@ -363,7 +369,8 @@ void TestNotifier::channelFiltersEvents()
     notifier().raise(elsewhere);
     notifier().raise(sample(QStringLiteral("OOMKilled"), m_store.endpoint.id));
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 1, kWaitMs);
-    QTest::qWait(100);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(receiver.requests().size(), 1);
     QCOMPARE(receiver.requests().first().header("X-ServeDeck-Event"), QByteArray("OOMKilled"));
     QCOMPARE(bodyOf(receiver.requests().first()).value(u"event").toObject().value(u"endpoint_id").toString(),
@@ -433,7 +440,8 @@ void TestNotifier::testSendsSampleToOneChannel()
     QTRY_COMPARE_WITH_TIMEOUT(receiver.requests().size(), 1, kWaitMs);
     QCOMPARE(receiver.requests().first().header("X-ServeDeck-Event"), QByteArray("Test"));
     QVERIFY(WebhookReceiver::signatureValid(receiver.requests().first(), "k"));
-    QTest::qWait(100);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(other.requests().size(), 0);
     const auto missing = notifier().sendTest(QStringLiteral("nobody"));
     QVERIFY(!missing);
@@ -508,7 +516,8 @@ void TestNotifier::commandGoneIsRecorded()
     const auto d = delivered.first().first().value<NotificationDelivery>();
     QVERIFY(!d.ok);
     QVERIFY2(d.outcome.startsWith(u"failed to start"), qPrintable(d.outcome));
-    QTest::qWait(100);
+    notifier().flushGroups();
+    QTRY_COMPARE_WITH_TIMEOUT(notifier().pendingDeliveries(), 0, kWaitMs);
     QCOMPARE(delivered.size(), 1);  // recorded once, not again as a crash
 }
 
