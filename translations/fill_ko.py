@@ -789,6 +789,8 @@ KO = {
 
 
 
+    # Jobs: Jobs view, dashboard and Details queue (task U)
+    # Jobs: ctl and other surfaces (task A)
 }
 
 def unescape(s):

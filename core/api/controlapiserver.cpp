@@ -34,6 +34,7 @@ int httpStatusFor(ErrorType type)
     case ErrorType::ConflictingRules:
     case ErrorType::RolloutInProgress:
     case ErrorType::ResourceLimitExceeded:
+    case ErrorType::InvalidJobState:
         return 409;
     case ErrorType::PayloadTooLarge:
         return 413;
@@ -47,6 +48,7 @@ int httpStatusFor(ErrorType type)
         return 500;
     case ErrorType::NoHealthyRoute:
     case ErrorType::CircuitOpen:
+    case ErrorType::QueueFull:
         return 503;
     }
     return 500;

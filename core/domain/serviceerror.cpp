@@ -5,7 +5,7 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<ErrorType, 16> kNames{{{
+constexpr EnumNames<ErrorType, 18> kNames{{{
     {ErrorType::InvalidArgument, "InvalidArgument"},
     {ErrorType::NotFound, "NotFound"},
     {ErrorType::ModelAlreadyExists, "ModelAlreadyExists"},
@@ -22,6 +22,8 @@ constexpr EnumNames<ErrorType, 16> kNames{{{
     {ErrorType::CircuitOpen, "CircuitOpen"},
     {ErrorType::RolloutInProgress, "RolloutInProgress"},
     {ErrorType::RuntimeNotFound, "RuntimeNotFound"},
+    {ErrorType::QueueFull, "QueueFull"},
+    {ErrorType::InvalidJobState, "InvalidJobState"},
 }}};
 } // namespace
 

@@ -25,6 +25,8 @@ enum class ErrorType {
     CircuitOpen,  // the proxy's circuit breaker refused a request (Istio's overflow)
     RolloutInProgress,  // an endpoint has one rollout at a time
     RuntimeNotFound,    // a runtime preset's program is neither on PATH nor in a tools dir
+    QueueFull,          // a job queue (or the proxy's hand-off to it) is full: try again later
+    InvalidJobState,    // a job cannot do that in its state (cancel a finished one, read a queued one's result)
 };
 
 QString errorTypeName(ErrorType type);
