@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
+#include <QMetaType>
 #include <QPair>
 #include <QString>
 #include <QUuid>
@@ -105,3 +106,5 @@ struct JobRetention
 };
 
 } // namespace ServeDeck
+
+Q_DECLARE_METATYPE(ServeDeck::Job)
