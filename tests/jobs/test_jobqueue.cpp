@@ -374,6 +374,19 @@ void TestJobQueue::fullQueueIsQueueFull()
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().typeName(), errorTypeName(ErrorType::QueueFull));
     QCOMPARE(f.snapshot(), before);
+    // A repeated submit with a key names the job it made: that is no new work, full queue or not.
+    JobRequest keyed = f.request();
+    keyed.idempotencyKey = QStringLiteral("first");
+    auto firstKeyed = f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1"));
+    VERIFY_OK(firstKeyed);
+    auto made = f.queue->submit(keyed);
+    VERIFY_OK(made);
+    const QStringList full = f.snapshot();
+    auto repeated = f.queue->submit(keyed);
+    VERIFY_OK(repeated);
+    QVERIFY(!repeated->created);
+    QCOMPARE(repeated->job.id, made->job.id);
+    QCOMPARE(f.snapshot(), full);
     // Another endpoint's queue is its own; a claimed job makes room.
     VERIFY_OK(f.queue->submit(f.request("{}", 1)));
     VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
