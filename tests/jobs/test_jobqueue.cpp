@@ -1,3 +1,5 @@
+#include <latch>
+
 #include <sys/stat.h>
 
 #include <QDir>
@@ -5,6 +7,7 @@
 #include <QJsonArray>
 #include <QSet>
 #include <QSignalSpy>
+#include <QThread>
 #include <QTest>
 
 #include "jobtestsupport.h"
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void headersAJobDoesNotKeepAreDropped();
     void claimTakesHighestPriorityThenOldest();
     void claimTakesAtMostMaxAndNeverTheSameJobTwice();
+    void twoDispatchersOnOneFileNeverClaimTheSameJob();
     void idempotencyKeyReturnsTheFirstJob();
     void idempotencyKeyHoldsAcrossARestart();
     void uniqueIndexDecidesADuplicateKey();
@@ -178,6 +182,70 @@ void TestJobQueue::claimTakesAtMostMaxAndNeverTheSameJobTwice()
     QCOMPARE(f.queue->queuedCount(f.endpointIds[1]), 1);
     QCOMPARE(f.queue->claim(f.endpointIds[0], 0, QStringLiteral("d1")).error().type, ErrorType::InvalidArgument);
     QCOMPARE(f.queue->claim(f.endpointIds[0], 1, QString()).error().type, ErrorType::InvalidArgument);
+}
+
+void TestJobQueue::twoDispatchersOnOneFileNeverClaimTheSameJob()
+{
+    // Two threads, each with its own connection to the same file (as two processes would
+    // have), claim at once until the queue is empty: each job goes to exactly one of them.
+    JobFixture f;
+    constexpr int kJobs = 120;
+    QSet<QString> submitted;
+    for (int i = 0; i < kJobs; ++i) {
+        auto s = f.queue->submit(f.request());
+        VERIFY_OK(s);
+        submitted.insert(s->job.id);
+    }
+    struct Claimer
+    {
+        QStringList claimed;
+        QString error;
+    };
+    Claimer claimers[2];
+    std::latch start(2);  // both ready before either claims, so their claims overlap
+    QList<QThread *> threads;
+    for (int t = 0; t < 2; ++t) {
+        threads << QThread::create([&f, &claimer = claimers[t], &start, t] {
+            Repository repository;
+            if (auto opened = repository.open(f.databasePath()); !opened) {
+                claimer.error = opened.error().message;
+                return;
+            }
+            ManualClock clock(f.clock.now());
+            JobQueue queue(repository, clock, f.resultsDir());
+            start.arrive_and_wait();
+            // Bounded: more rounds than jobs.
+            for (int round = 0; round < kJobs; ++round) {
+                auto claimed = queue.claim(f.endpointIds[0], 2, QStringLiteral("d%1").arg(t));
+                if (!claimed) {
+                    claimer.error = claimed.error().message;
+                    return;
+                }
+                if (claimed->isEmpty())
+                    return;
+                for (const Job &job : claimed.value())
+                    claimer.claimed << job.id;
+            }
+        });
+    }
+    for (QThread *thread : threads)
+        thread->start();
+    for (QThread *thread : threads) {
+        QVERIFY(thread->wait(60000));
+        delete thread;
+    }
+    QVERIFY2(claimers[0].error.isEmpty(), qPrintable(claimers[0].error));
+    QVERIFY2(claimers[1].error.isEmpty(), qPrintable(claimers[1].error));
+    QSet<QString> all;
+    for (const Claimer &claimer : claimers) {
+        for (const QString &id : claimer.claimed) {
+            QVERIFY2(!all.contains(id), qPrintable(id + QStringLiteral(" claimed twice")));
+            all.insert(id);
+        }
+    }
+    QCOMPARE(all, submitted);
+    JobQueue fresh(*f.repository, f.clock, f.resultsDir());
+    QCOMPARE(fresh.runningCount(f.endpointIds[0]), kJobs);
 }
 
 void TestJobQueue::idempotencyKeyReturnsTheFirstJob()
