@@ -190,6 +190,8 @@ JobQueue::JobQueue(Repository &repository, Clock &clock, QString resultsDir, QOb
         d->counts = counts.value();
     else
         qCWarning(lcJobs, "cannot count the stored jobs: %s", qPrintable(counts.error().message));
+    if (const int removed = JobResultFile::removeTemporaries(d->resultsDir); removed > 0)
+        qCInfo(lcJobs, "deleted %d half-written job answers", removed);
 }
 
 JobQueue::~JobQueue() = default;

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void deadlineExpiresQueuedAndRunningJobs();
     void largeResultGoesToAPrivateFile();
     void answerOverTheLimitFailsTheAttempt();
+    void halfWrittenAnswersAreDeletedAtStart();
     void liveCountsMatchTheStore();
 };
 
@@ -816,6 +817,22 @@ void TestJobQueue::answerOverTheLimitFailsTheAttempt()
     QCOMPARE(done->error, QStringLiteral("answer too large"));
     QCOMPARE(done->resultStatus, 0);
     QVERIFY(QDir(f.resultsDir()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void TestJobQueue::halfWrittenAnswersAreDeletedAtStart()
+{
+    JobFixture f;
+    QVERIFY(QDir().mkpath(f.resultsDir()));
+    const QDir results(f.resultsDir());
+    const QString temporary = QStringLiteral("0123456789abcdef0123456789abcdef.body.new-1f2e3d");
+    const QString other = QStringLiteral("notes.txt");
+    for (const QString &name : {temporary, other}) {
+        QFile file(results.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("half");
+    }
+    f.reopen();
+    QCOMPARE(results.entryList(QDir::Files | QDir::Hidden), QStringList{other});
 }
 
 void TestJobQueue::liveCountsMatchTheStore()
