@@ -60,6 +60,10 @@ public:
     // QUEUED -> CANCELLED at once; RUNNING -> CANCELLED, and abortRequested() tells the
     // dispatcher to drop its request. A final job is InvalidJobState.
     Result<Job> cancel(const QString &id);
+    // Every QUEUED and RUNNING job of an endpoint -> CANCELLED with reason (a running one:
+    // abortRequested), at most 10,000 per call; returns how many. For an endpoint that goes
+    // away: its jobs would otherwise wait for a replica that never comes.
+    Result<int> cancelEndpointJobs(const QUuid &endpointId, const QString &reason);
     // FAILED / EXPIRED / CANCELLED -> QUEUED as a new attempt (one more allowed); else InvalidJobState.
     // Its answer is dropped (file too); a deadline gets the submission's budget again, from now.
     Result<Job> retry(const QString &id);

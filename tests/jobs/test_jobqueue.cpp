@@ -40,6 +40,7 @@ private Q_SLOTS:
     void staleOwnerCannotFinishOrRenew();
     void nonSuccessAnswerIsFailedAndKept();
     void cancelQueuedAndRunningRefuseFinal();
+    void cancelEndpointJobsEndsOnlyItsLiveJobs();
     void retryFailedJobRunsAgain();
     void retryOfSucceededOrLiveJobIsRefused();
     void deadlineExpiresQueuedAndRunningJobs();
@@ -655,6 +656,45 @@ void TestJobQueue::cancelQueuedAndRunningRefuseFinal()
         QCOMPARE(f.queue->cancel(id).error().type, ErrorType::InvalidJobState);
     QCOMPARE(f.snapshot(), before);
     QCOMPARE(f.queue->stateCounts().value(JobState::Cancelled), 2);
+}
+
+void TestJobQueue::cancelEndpointJobsEndsOnlyItsLiveJobs()
+{
+    JobFixture f(2);
+    const Job done = f.finishedJob(200);
+    auto running = f.queue->submit(f.request());
+    VERIFY_OK(running);
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
+    auto waiting = f.queue->submit(f.request());
+    VERIFY_OK(waiting);
+    auto elsewhere = f.queue->submit(f.request("{}", 1));
+    VERIFY_OK(elsewhere);
+    QSignalSpy aborts(f.queue.get(), &JobQueue::abortRequested);
+    QSignalSpy changed(f.queue.get(), &JobQueue::jobChanged);
+
+    auto cancelled = f.queue->cancelEndpointJobs(f.endpointIds[0], QStringLiteral("the endpoint was deleted"));
+    VERIFY_OK(cancelled);
+    QCOMPARE(cancelled.value(), 2);
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(aborts.size(), 1);
+    QCOMPARE(aborts.first().first().toString(), running->job.id);
+    for (const QString &id : {running->job.id, waiting->job.id}) {
+        auto job = f.queue->job(id);
+        VERIFY_OK(job);
+        QCOMPARE(job->state, JobState::Cancelled);
+        QCOMPARE(job->error, QStringLiteral("the endpoint was deleted"));
+    }
+    auto kept = f.queue->job(done.id);
+    VERIFY_OK(kept);
+    QCOMPARE(kept->state, JobState::Succeeded);
+    auto other = f.queue->job(elsewhere->job.id);
+    VERIFY_OK(other);
+    QCOMPARE(other->state, JobState::Queued);
+    QCOMPARE(f.queue->queuedCount(f.endpointIds[0]), 0);
+    QCOMPARE(f.queue->runningCount(f.endpointIds[0]), 0);
+    auto again = f.queue->cancelEndpointJobs(f.endpointIds[0], QStringLiteral("again"));
+    VERIFY_OK(again);
+    QCOMPARE(again.value(), 0);
 }
 
 void TestJobQueue::retryFailedJobRunsAgain()
