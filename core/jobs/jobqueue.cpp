@@ -5,7 +5,6 @@
 
 #include <QJsonArray>
 #include <QRandomGenerator>
-#include <QSet>
 
 #include "domain/clock.h"
 #include "jobrequestcheck.h"

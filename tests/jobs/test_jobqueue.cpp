@@ -36,6 +36,7 @@ private Q_SLOTS:
     void fullQueueIsQueueFull();
     void unknownAndMalformedIdsAreNotFound();
     void leaseExpiryRequeuesWithBackoffThenFails();
+    void backoffDoublesUpToAMinute();
     void renewedLeaseIsNotTakenBack();
     void staleOwnerCannotFinishOrRenew();
     void nonSuccessAnswerIsFailedAndKept();
@@ -545,6 +546,32 @@ void TestJobQueue::leaseExpiryRequeuesWithBackoffThenFails()
             QCOMPARE(f.queue->runningCount(f.endpointIds[0]), 0);
         }
     }
+}
+
+void TestJobQueue::backoffDoublesUpToAMinute()
+{
+    JobFixture f;
+    JobRequest r = f.request();
+    r.maxAttempts = 10;
+    auto submitted = f.queue->submit(r);
+    VERIFY_OK(submitted);
+    QList<qint64> waits;
+    for (int attempt = 1; attempt <= 10; ++attempt) {
+        auto claimed = f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1"));
+        VERIFY_OK(claimed);
+        QCOMPARE(claimed->size(), 1);
+        auto failed = f.queue->attemptFailed(submitted->job.id, QStringLiteral("d1"), QStringLiteral("HTTP 503"));
+        VERIFY_OK(failed);
+        if (attempt == 10) {
+            QCOMPARE(failed->state, JobState::Failed);
+            QVERIFY2(failed->error.startsWith(QStringLiteral("HTTP 503")), qPrintable(failed->error));
+            break;
+        }
+        QCOMPARE(failed->state, JobState::Queued);
+        waits << f.clock.now().secsTo(failed->nextAttemptAt);
+        f.clock.set(failed->nextAttemptAt);
+    }
+    QCOMPARE(waits, (QList<qint64>{1, 2, 4, 8, 16, 32, 60, 60, 60}));
 }
 
 void TestJobQueue::renewedLeaseIsNotTakenBack()
