@@ -23,6 +23,7 @@ class TestJobQueue : public QObject
 private Q_SLOTS:
     void submitClaimCompleteRoundTrip();
     void headersAJobDoesNotKeepAreDropped();
+    void requestBodyIsKeptByteForByte();
     void claimTakesHighestPriorityThenOldest();
     void claimTakesAtMostMaxAndNeverTheSameJobTwice();
     void twoDispatchersOnOneFileNeverClaimTheSameJob();
@@ -129,6 +130,34 @@ void TestJobQueue::headersAJobDoesNotKeepAreDropped()
     auto read = f.queue->job(submitted->job.id);
     VERIFY_OK(read);
     QCOMPARE(read->headers, (JobHeaders{{"X-Trace", "a\xe9z"}, {"Accept", "*/*"}}));
+}
+
+void TestJobQueue::requestBodyIsKeptByteForByte()
+{
+    JobFixture f;
+    QByteArray body(3 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < body.size(); ++i)
+        body[i] = char((i * 7 + 3) % 256);
+    auto big = f.queue->submit(f.request(body));
+    auto empty = f.queue->submit(f.request(QByteArray()));
+    VERIFY_OK(big);
+    VERIFY_OK(empty);
+    QCOMPARE(big->job.bodyBytes, body.size());
+    // The body is not touched by what changes the job.
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 2, QStringLiteral("d1")));
+    VERIFY_OK(f.queue->renewLeases({big->job.id}, QStringLiteral("d1")));
+    f.reopen();
+    auto read = f.queue->body(big->job.id);
+    VERIFY_OK(read);
+    QCOMPARE(read->size(), body.size());
+    QVERIFY(read.value() == body);
+    auto job = f.queue->job(big->job.id);
+    VERIFY_OK(job);
+    QCOMPARE(job->bodyBytes, body.size());
+    auto none = f.queue->body(empty->job.id);
+    VERIFY_OK(none);
+    QVERIFY(none->isEmpty());
+    QCOMPARE(f.rowsIn(QStringLiteral("job_bodies")), 1);  // an empty body takes no row
 }
 
 void TestJobQueue::claimTakesHighestPriorityThenOldest()
