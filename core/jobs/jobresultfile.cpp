@@ -84,7 +84,8 @@ Result<QByteArray> JobResultFile::read(const QString &dir, const QString &name, 
     if (!file.open(QIODevice::ReadOnly))
         return fileError(file.fileName(), file.errorString());
     if (file.size() != expectedBytes)
-        return fileError(file.fileName(), QStringLiteral("holds %1 bytes, the job says %2").arg(file.size()).arg(expectedBytes));
+        return fileError(file.fileName(),
+                         QStringLiteral("holds %1 bytes, the job says %2").arg(file.size()).arg(expectedBytes));
     QByteArray body = file.read(expectedBytes);
     if (body.size() != expectedBytes)
         return fileError(file.fileName(), file.errorString());

@@ -157,8 +157,8 @@ Result<bool> Repository::insertJob(const Job &j, const QByteArray &body)
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO jobs(id, seq, endpoint_id, state, method, path, headers, body_bytes,"
                                  " priority, idempotency_key, deadline, attempts, max_attempts, queued_at,"
-                                 " next_attempt_at, submitted_by) VALUES(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs),"
-                                 " ?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                                 " next_attempt_at, submitted_by)"
+                                 " VALUES(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                                  " ON CONFLICT (endpoint_id, idempotency_key) DO NOTHING"),
                   {j.id, idOrNull(j.endpointId), jobStateName(j.state), QString::fromLatin1(j.method),
                    QString::fromLatin1(j.path), headersText(j.headers), qint64(body.size()), j.priority,
@@ -396,8 +396,8 @@ Result<Done> Repository::saveJobRetention(const JobRetention &r, const QDateTime
 Result<QList<JobFileRef>> Repository::finalJobsBefore(const QDateTime &cutoff, int limit)
 {
     return fileRefs(m_connectionName,
-                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?"
-                                   " AND state IN ")
+                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs"
+                                   " WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ")
                         + kFinal + QStringLiteral(" ORDER BY finished_at LIMIT ?"),
                     {ms(cutoff), limit});
 }
@@ -405,7 +405,8 @@ Result<QList<JobFileRef>> Repository::finalJobsBefore(const QDateTime &cutoff, i
 Result<QList<JobFileRef>> Repository::finalJobsBeyond(int keep, int limit)
 {
     return fileRefs(m_connectionName,
-                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs WHERE finished_at IS NOT NULL AND state IN ")
+                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs"
+                                   " WHERE finished_at IS NOT NULL AND state IN ")
                         + kFinal + QStringLiteral(" ORDER BY finished_at DESC, seq DESC LIMIT ? OFFSET ?"),
                     {limit, keep});
 }

@@ -872,7 +872,8 @@ void TestJobQueue::largeResultGoesToAPrivateFile()
     VERIFY_OK(submitted);
     const QString id = submitted->job.id;
     VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
-    VERIFY_OK(f.queue->complete(id, QStringLiteral("d1"), JobResult{200, {{"Content-Type", "image/png"}}, big}, {}, {}));
+    VERIFY_OK(
+        f.queue->complete(id, QStringLiteral("d1"), JobResult{200, {{"Content-Type", "image/png"}}, big}, {}, {}));
 
     const QString path = QDir(f.resultsDir()).filePath(id + QStringLiteral(".body"));
     QVERIFY(QFile::exists(path));

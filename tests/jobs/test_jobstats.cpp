@@ -69,7 +69,8 @@ void TestJobStats::statsOnAKnownSet()
     VERIFY_OK(second);
     QCOMPARE(second->size(), 1);
     f.clock.set(t1.addSecs(3).addMSecs(500));
-    VERIFY_OK(f.queue->complete(retried->job.id, QStringLiteral("d1"), JobResult{200, {}, "r"}, {}, QStringLiteral("v2")));
+    VERIFY_OK(f.queue->complete(retried->job.id, QStringLiteral("d1"), JobResult{200, {}, "r"}, {},
+                                QStringLiteral("v2")));
 
     // model-0, no revision: cancelled before it ran.
     f.clock.set(t0.addSecs(200));
