@@ -50,6 +50,8 @@ private Q_SLOTS:
     void answerOverTheLimitFailsTheAttempt();
     void halfWrittenAnswersAreDeletedAtStart();
     void liveCountsMatchTheStore();
+    void listFiltersByEndpointStateAndTime();
+    void answerWithABadStatusIsRefused();
 };
 
 void TestJobQueue::submitClaimCompleteRoundTrip()
@@ -969,6 +971,73 @@ void TestJobQueue::liveCountsMatchTheStore()
     QCOMPARE(total, 13);
     QVERIFY(f.queue->stateCounts().value(JobState::Running) > 0);
     QVERIFY(f.queue->stateCounts().value(JobState::Queued) > 0);
+}
+
+void TestJobQueue::listFiltersByEndpointStateAndTime()
+{
+    JobFixture f(2);
+    const QDateTime t0 = f.clock.now();
+    QStringList ids;  // submission order, one second apart but the last two in the same millisecond
+    for (int i = 0; i < 6; ++i) {
+        auto s = f.queue->submit(f.request("{}", i % 2));
+        VERIFY_OK(s);
+        ids << s->job.id;
+        if (i < 4)
+            f.clock.advance(1);
+    }
+    VERIFY_OK(f.queue->cancel(ids[2]));
+    const auto listed = [&](const JobFilter &filter) {
+        QStringList out;
+        auto list = f.queue->jobs(filter);
+        if (!list) {
+            QTest::qFail(describeResult(list).constData(), __FILE__, __LINE__);
+            return out;
+        }
+        for (const Job &job : list.value())
+            out << job.id;
+        return out;
+    };
+    JobFilter all;
+    QCOMPARE(listed(all), (QStringList{ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]}));  // newest first
+    JobFilter endpoint;
+    endpoint.endpointId = f.endpointIds[0];
+    QCOMPARE(listed(endpoint), (QStringList{ids[4], ids[2], ids[0]}));
+    JobFilter cancelled;
+    cancelled.state = JobState::Cancelled;
+    QCOMPARE(listed(cancelled), QStringList{ids[2]});
+    JobFilter window;
+    window.since = t0.addSecs(1);
+    window.until = t0.addSecs(4);
+    QCOMPARE(listed(window), (QStringList{ids[3], ids[2], ids[1]}));
+    JobFilter limited;
+    limited.limit = 2;
+    QCOMPARE(listed(limited), (QStringList{ids[5], ids[4]}));
+
+    for (const int limit : {0, -1, 10001}) {
+        JobFilter bad;
+        bad.limit = limit;
+        QCOMPARE(f.queue->jobs(bad).error().type, ErrorType::InvalidArgument);
+    }
+    JobFilter backwards;
+    backwards.since = t0.addSecs(4);
+    backwards.until = t0.addSecs(1);
+    QCOMPARE(f.queue->jobs(backwards).error().type, ErrorType::InvalidArgument);
+}
+
+void TestJobQueue::answerWithABadStatusIsRefused()
+{
+    JobFixture f;
+    auto submitted = f.queue->submit(f.request());
+    VERIFY_OK(submitted);
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
+    const QStringList before = f.snapshot();
+    for (const int status : {0, 99, 600, -200}) {
+        auto refused = f.queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{status, {}, "x"}, {}, {});
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().type, ErrorType::InvalidArgument);
+    }
+    QCOMPARE(f.snapshot(), before);
+    VERIFY_OK(f.queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{599, {}, "x"}, {}, {}));
 }
 
 QTEST_GUILESS_MAIN(TestJobQueue)
