@@ -194,8 +194,13 @@ JobQueue::JobQueue(Repository &repository, Clock &clock, QString resultsDir, QOb
         d->counts = counts.value();
     else
         qCWarning(lcJobs, "cannot count the stored jobs: %s", qPrintable(counts.error().message));
-    if (const int removed = JobResultFile::removeTemporaries(d->resultsDir); removed > 0)
-        qCInfo(lcJobs, "deleted %d half-written job answers", removed);
+    // Before any answer of this queue is written: a file no job names is a crash's leftover.
+    if (auto named = d->repository.jobResultFiles()) {
+        if (const int removed = JobResultFile::removeLeftovers(d->resultsDir, named.value()); removed > 0)
+            qCInfo(lcJobs, "deleted %d job answer files no job names (left by a crash)", removed);
+    } else {
+        qCWarning(lcJobs, "cannot list the job answer files: %s", qPrintable(named.error().message));
+    }
 }
 
 JobQueue::~JobQueue() = default;

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include "auth/secretfile.h"
 #include "jobslog.h"
@@ -92,11 +93,16 @@ Result<QByteArray> JobResultFile::read(const QString &dir, const QString &name, 
     return body;
 }
 
-int JobResultFile::removeTemporaries(const QString &dir)
+int JobResultFile::removeLeftovers(const QString &dir, const QStringList &named)
 {
+    const QSet<QString> kept(named.cbegin(), named.cend());
     int removed = 0;
-    const QStringList names = QDir(dir).entryList({QStringLiteral("*.body.new-*")}, QDir::Files | QDir::Hidden);
+    const QStringList names =
+        QDir(dir).entryList({QStringLiteral("*.body.new-*"), QStringLiteral("*.body")}, QDir::Files | QDir::Hidden);
     for (const QString &name : names) {
+        const bool temporary = name.contains(QStringLiteral(".body.new-"));
+        if (!temporary && (!isOwnName(name) || kept.contains(name)))
+            continue;
         if (QFile::remove(QDir(dir).filePath(name)))
             ++removed;
     }

@@ -313,6 +313,17 @@ Result<QList<Job>> Repository::liveJobs(const QUuid &endpointId, int limit)
                    {idOrNull(endpointId), limit});
 }
 
+Result<QStringList> Repository::jobResultFiles()
+{
+    auto q = exec(m_connectionName, QStringLiteral("SELECT result_file FROM jobs WHERE result_file IS NOT NULL"));
+    if (!q)
+        return q.error();
+    QStringList out;
+    while (q->next())
+        out << q->value(0).toString();
+    return out;
+}
+
 Result<QHash<QUuid, QHash<JobState, int>>> Repository::jobCounts()
 {
     auto q = exec(m_connectionName,

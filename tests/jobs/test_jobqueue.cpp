@@ -48,7 +48,7 @@ private Q_SLOTS:
     void deadlineExpiresQueuedAndRunningJobs();
     void largeResultGoesToAPrivateFile();
     void answerOverTheLimitFailsTheAttempt();
-    void halfWrittenAnswersAreDeletedAtStart();
+    void answerFilesNoJobNamesAreDeletedAtStart();
     void liveCountsMatchTheStore();
     void listFiltersByEndpointStateAndTime();
     void answerWithABadStatusIsRefused();
@@ -918,20 +918,37 @@ void TestJobQueue::answerOverTheLimitFailsTheAttempt()
     QVERIFY(QDir(f.resultsDir()).entryList(QDir::Files | QDir::Hidden).isEmpty());
 }
 
-void TestJobQueue::halfWrittenAnswersAreDeletedAtStart()
+void TestJobQueue::answerFilesNoJobNamesAreDeletedAtStart()
 {
     JobFixture f;
-    QVERIFY(QDir().mkpath(f.resultsDir()));
+    JobQueue::Limits limits;
+    limits.inlineResultBytes = 8;
+    f.queue->setLimits(limits);
+    auto submitted = f.queue->submit(f.request());
+    VERIFY_OK(submitted);
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
+    VERIFY_OK(f.queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{200, {}, QByteArray(64, 'k')}, {},
+                                {}));
+    const QString kept = submitted->job.id + QStringLiteral(".body");
+    // What a crash leaves: a write's temporary, and an answer written whose job never committed.
     const QDir results(f.resultsDir());
     const QString temporary = QStringLiteral("0123456789abcdef0123456789abcdef.body.new-1f2e3d");
+    const QString orphan = QStringLiteral("fedcba9876543210fedcba9876543210.body");
     const QString other = QStringLiteral("notes.txt");
-    for (const QString &name : {temporary, other}) {
+    for (const QString &name : {temporary, orphan, other}) {
         QFile file(results.filePath(name));
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("half");
     }
     f.reopen();
-    QCOMPARE(results.entryList(QDir::Files | QDir::Hidden), QStringList{other});
+    QStringList expected{kept, other};
+    expected.sort();
+    QStringList left = results.entryList(QDir::Files | QDir::Hidden);
+    left.sort();
+    QCOMPARE(left, expected);
+    auto result = f.queue->result(submitted->job.id);
+    VERIFY_OK(result);
+    QCOMPARE(result->body, QByteArray(64, 'k'));
 }
 
 void TestJobQueue::liveCountsMatchTheStore()
