@@ -24,6 +24,7 @@ namespace ServeDeck {
 
 struct ProxyShared;
 class ProxyWorker;
+class JobHandoffSlot;
 class RouteCircuit;
 
 // The data plane: an HTTP/1.1 reverse proxy that sends `METHOD /<endpoint>/<rest>` to one of
@@ -182,12 +183,14 @@ public:
     // Prometheus text: per endpoint/route requests_total, errors_total, in_flight, duration
     // histogram, circuit state, connections, pending, ejections; per endpoint shadow counters;
     // plus proxy totals (rejected by reason: no_route, unauthorized, forbidden, upstream_error,
-    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout; held requests).
+    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout, job_queue_full; held
+    // requests; job calls in flight).
     QByteArray metricsText() const;
 
 private:
     friend class ProxyWorker;
     friend class HeldRequestQueue;
+    friend class JobHandoff;
     struct Worker;
     struct ReportThrottle
     {
@@ -200,6 +203,9 @@ private:
     void takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circuit);
     void wakeRequested(const QUuid &endpointId);
     void flushErrorReports();
+    // A worker's job call, on the owning thread; the reply goes back to that worker by ticket.
+    void runJobCall(int workerIndex, quint64 ticket, ProxyJobCall call, std::shared_ptr<JobHandoffSlot> slot);
+    void deliverJobReply(int workerIndex, quint64 ticket, ProxyJobReply reply);
 
     std::unique_ptr<ProxyShared> m_shared;
     std::vector<std::unique_ptr<Worker>> m_workers;
