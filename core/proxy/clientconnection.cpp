@@ -639,7 +639,7 @@ void ClientConnection::checkDeadlines(qint64 now)
         return;
     }
     if (m_jobTicket != 0) {
-        if (now >= m_jobDeadline) {
+        if (options.jobHandoffTimeoutMs > 0 && now >= m_jobDeadline) {
             // No reply in time: the queue is as good as full. A late reply finds no ticket.
             m_worker->jobs().forget(std::exchange(m_jobTicket, 0));
             m_worker->reject(RejectReason::JobQueueFull);

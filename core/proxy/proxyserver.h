@@ -79,6 +79,7 @@ public:
         // side cannot make the proxy buffer without bound.
         int maxJobHandoffs = 1024;
         // A job call with no reply by then is answered 503 QueueFull; its late reply is dropped.
+        // 0: no such bound (the slot still bounds how many wait).
         int jobHandoffTimeoutMs = 10000;
         // What every timeout and window above is measured on; null: the steady clock. Tests move
         // a manual one instead of sleeping.

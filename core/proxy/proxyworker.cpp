@@ -37,7 +37,8 @@ int sweepInterval(const ProxyServer::Options &options)
     // worker instead of one per request keeps timer bookkeeping off the request path.
     int shortest = 1000;
     for (const int timeout :
-         {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs, options.headTimeoutMs}) {
+         {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs, options.headTimeoutMs,
+          options.jobHandoffTimeoutMs}) {
         if (timeout > 0)
             shortest = std::min(shortest, timeout);
     }
