@@ -44,6 +44,11 @@ class RouteCircuit;
 // it) through all of the above, and GET /v1/models lists what the caller's token may call. Of
 // OpenAI-style answers (an event stream, or a completion's JSON) it counts time to first token
 // and tokens (CompletionMeter); other answers are passed on unread.
+//
+// With a job handler (setJobHandler), a request with `Prefer: respond-async` becomes a job: it is
+// checked as any request is, then handed whole to the owning thread, and its connection waits for
+// the reply without blocking its worker; GET/DELETE /_jobs/{id} are handed off the same way
+// (JobHandoff, JobRequest).
 class ProxyServer final : public QObject
 {
     Q_OBJECT
