@@ -16,6 +16,7 @@
 
 #include "auth/tokensigner.h"
 #include "proxy/monotonicclock.h"
+#include "proxy/proxyjobcall.h"
 #include "proxy/routingsnapshot.h"
 #include "proxy/upstreamfailure.h"
 
@@ -23,6 +24,7 @@ namespace ServeDeck {
 
 struct ProxyShared;
 class ProxyWorker;
+class JobHandoffSlot;
 class RouteCircuit;
 
 // The data plane: an HTTP/1.1 reverse proxy that sends `METHOD /<endpoint>/<rest>` to one of
@@ -42,6 +44,11 @@ class RouteCircuit;
 // it) through all of the above, and GET /v1/models lists what the caller's token may call. Of
 // OpenAI-style answers (an event stream, or a completion's JSON) it counts time to first token
 // and tokens (CompletionMeter); other answers are passed on unread.
+//
+// With a job handler (setJobHandler), a request with `Prefer: respond-async` becomes a job: it is
+// checked as any request is, then handed whole to the owning thread, and its connection waits for
+// the reply without blocking its worker; GET/DELETE /_jobs/{id} are handed off the same way
+// (JobHandoff, JobRequest).
 class ProxyServer final : public QObject
 {
     Q_OBJECT
@@ -72,6 +79,13 @@ public:
         int maxHeldRequests = 256;
         // At most one upstream error report per route in this window; the rest are counted into the next.
         int errorReportWindowMs = 10000;
+        // Job calls (setJobHandler) awaiting the owning thread's reply, every worker together;
+        // beyond it a call is refused at once (503 QueueFull, Retry-After: 1), so a slow control
+        // side cannot make the proxy buffer without bound.
+        int maxJobHandoffs = 1024;
+        // A job call with no reply by then is answered 503 QueueFull; its late reply is dropped.
+        // 0: no such bound (the slot still bounds how many wait).
+        int jobHandoffTimeoutMs = 10000;
         // What every timeout and window above is measured on; null: the steady clock. Tests move
         // a manual one instead of sleeping.
         std::shared_ptr<const MonotonicClock> clock;
@@ -163,6 +177,10 @@ public:
     // count is 0: once per wake (again only if Options::wakeTimeoutMs passes without a route).
     // Without a handler such requests are refused at once with 503 NoHealthyRoute.
     void setWakeHandler(std::function<void(const QUuid &endpointId)> handler);
+    // Called on the owning thread for a request with `Prefer: respond-async` to an endpoint (its
+    // token, address and size checked as for forwarding) and for GET/DELETE /_jobs/{id}. Without
+    // a handler the preference is ignored (the request is forwarded) and /_jobs/... is 404.
+    void setJobHandler(ProxyJobHandler handler);
 
     // Checks every worker's deadlines now rather than at their next timer tick, and returns when
     // they are done: for one who moved Options::clock and wants what expired ended at once.
@@ -171,12 +189,14 @@ public:
     // Prometheus text: per endpoint/route requests_total, errors_total, in_flight, duration
     // histogram, circuit state, connections, pending, ejections; per endpoint shadow counters;
     // plus proxy totals (rejected by reason: no_route, unauthorized, forbidden, upstream_error,
-    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout; held requests).
+    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout, job_queue_full; held
+    // requests; job calls in flight).
     QByteArray metricsText() const;
 
 private:
     friend class ProxyWorker;
     friend class HeldRequestQueue;
+    friend class JobHandoff;
     struct Worker;
     struct ReportThrottle
     {
@@ -189,6 +209,9 @@ private:
     void takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circuit);
     void wakeRequested(const QUuid &endpointId);
     void flushErrorReports();
+    // A worker's job call, on the owning thread; the reply goes back to that worker by ticket.
+    void runJobCall(int workerIndex, quint64 ticket, ProxyJobCall call, std::shared_ptr<JobHandoffSlot> slot);
+    void deliverJobReply(int workerIndex, quint64 ticket, ProxyJobReply reply);
 
     std::unique_ptr<ProxyShared> m_shared;
     std::vector<std::unique_ptr<Worker>> m_workers;
@@ -196,6 +219,7 @@ private:
     QString m_errorString;
     std::function<void(const UpstreamErrorReport &)> m_upstreamErrorHandler;
     std::function<void(const QUuid &)> m_wakeHandler;
+    ProxyJobHandler m_jobHandler;
     QHash<QUuid, ReportThrottle> m_throttle;
     QTimer m_reportTimer;
 };
