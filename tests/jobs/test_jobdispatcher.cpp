@@ -52,13 +52,14 @@ class TestJobDispatcher final : public QObject
 
     // An endpoint of iris-v1 replicas answering each /predict `latencyMs` later, HEALTHY and in
     // the proxy's routing before it returns.
-    Endpoint createSlow(const QString &name, int replicas, int latencyMs, bool isPublic = true)
+    Endpoint createSlow(const QString &name, int replicas, int latencyMs, bool isPublic = true,
+                        const QStringList &moreFaults = {})
     {
         CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = QStringLiteral("v1");
         r.modelFolder = writeFaultyFolder(m_dir->filePath(name),
-                                          {QStringLiteral("--latency-ms"), QString::number(latencyMs)});
+                                          QStringList{QStringLiteral("--latency-ms"), QString::number(latencyMs)} + moreFaults);
         r.resourceSlots = {0.25, qint64(256) << 20, 0};
         r.replicas = replicas;
         r.isPublic = isPublic;
@@ -243,6 +244,32 @@ private Q_SLOTS:
         const auto result = queue().result(job.id);
         QVERIFY(!result.ok());
         QCOMPARE(result.error().type, ErrorType::InvalidJobState);
+    }
+
+    // A job that runs longer than its lease (2 s here) keeps it: the dispatcher renews it every
+    // lease/3, so it is neither taken back nor run twice.
+    void aLongJobKeepsItsLease()
+    {
+        const Endpoint e = createSlow(QStringLiteral("long"), 1, 5000);
+        const Job job = submit(predictJob(e));
+        QTRY_COMPARE_WITH_TIMEOUT(jobNow(job.id).state, JobState::Succeeded, kWaitMs);
+        QCOMPARE(jobNow(job.id).attempts, 1);
+        QCOMPARE(proxyRequests(routes(e.name)), quint64(1));
+    }
+
+    // The model's own error is an answer: the job FAILED at once with it kept, not retried.
+    void aModelErrorFailsTheJobWithItsAnswer()
+    {
+        const Endpoint e = createSlow(QStringLiteral("broken"), 1, 0, true,
+                                      {QStringLiteral("--fail-percent"), QStringLiteral("100")});
+        const Job job = submit(predictJob(e));
+        QTRY_COMPARE_WITH_TIMEOUT(jobNow(job.id).state, JobState::Failed, kWaitMs);
+        const Job failed = jobNow(job.id);
+        QCOMPARE(failed.attempts, 1);
+        QCOMPARE(failed.resultStatus, 500);
+        const JobResult result = require(queue().result(job.id), "result");
+        QCOMPARE(result.status, 500);
+        QVERIFY2(result.body.contains("fail-percent"), result.body.constData());
     }
 
     // A private endpoint refuses a request without a token; its jobs succeed on the token the
