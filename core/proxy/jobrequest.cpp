@@ -3,6 +3,7 @@
 #include <QJsonObject>
 
 #include "domain/serviceerror.h"
+#include "proxy/upstreamfailure.h"
 
 namespace ServeDeck {
 
@@ -253,6 +254,12 @@ bool idempotencyKey(const HeaderList &headers, QByteArray *key, LocalResponse *r
 
 LocalResponse forClient(LocalResponse response)
 {
+    // An interim or invalid status would leave the client reading the wrong answer as the final one.
+    if (response.status < 200 || response.status > 599) {
+        return ProxyHttp::errorResponse(upstreamFailureStatus(UpstreamFailure::Malformed),
+                                        upstreamFailureName(UpstreamFailure::Malformed),
+                                        QStringLiteral("the job queue gave no valid answer (status %1)").arg(response.status));
+    }
     const QList<QByteArray> options = ProxyHttp::connectionOptions(response.headers);
     const auto writable = [](QByteArrayView text) {
         for (const char c : text) {

@@ -43,7 +43,7 @@ bool idempotencyKey(const HeaderList &headers, QByteArray *key, LocalResponse *r
 
 // A reply of the owning thread as it may go to the client: without the framing headers the
 // proxy writes itself (Content-Length, hop-by-hop) and without any header that could not be
-// written as one line.
+// written as one line; a status that is no final one (not 200-599) becomes a 502.
 LocalResponse forClient(LocalResponse response);
 // 503 QueueFull with Retry-After: 1.
 LocalResponse queueFull(const QString &message);

@@ -582,6 +582,15 @@ void TestProxyJobs::lookupsAnswerOnlyWhoMayCallTheEndpoint()
     QVERIFY(response);
     QCOMPARE(response->status, 404);
     QCOMPARE(m_calls.size(), 6);
+
+    // A status that is no final answer is not passed on as one.
+    ProxyJobReply interim;
+    interim.response.status = 100;
+    m_autoReply = interim;
+    client.write(request(method, target, {}));
+    response = client.read();
+    QVERIFY(response);
+    QCOMPARE(response->status, 502);
 }
 
 void TestProxyJobs::badLookupsAreRefusedWithoutHandoff_data()
