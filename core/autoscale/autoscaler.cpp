@@ -373,10 +373,8 @@ std::optional<AutoscaleDecision> Autoscaler::decideAtZero(EndpointState &state, 
             continue;
         const QString condition = rule.metric + u' ' + QString::number(*value) + u' '
             + comparatorSymbol(rule.comparator) + u' ' + QString::number(rule.threshold);
-        best = AutoscaleDecision{endpointId, 0, wanted,
-                                 ScaleCause{idText(rule.id), value,
-                                            QStringLiteral("%1 at zero replicas: wake to %2").arg(condition, replicasText(wanted))},
-                                 false};
+        const QString reason = QStringLiteral("%1 at zero replicas: wake to %2").arg(condition, replicasText(wanted));
+        best = AutoscaleDecision{endpointId, 0, wanted, ScaleCause{idText(rule.id), value, reason}, false};
     }
     return best;
 }

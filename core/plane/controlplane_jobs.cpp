@@ -189,7 +189,9 @@ void ControlPlane::startJobs()
                 return;
             }
             auto cancelled = queue->cancel(call.jobId);
-            reply({cancelled ? jsonResponse(200, jobBody(*cancelled)) : errorReply(cancelled.error()), job->endpointId});
+            const LocalResponse response =
+                cancelled ? jsonResponse(200, jobBody(*cancelled)) : errorReply(cancelled.error());
+            reply({response, job->endpointId});
             return;
         }
         }

@@ -196,7 +196,8 @@ int main(int argc, char **argv)
     const qint64 idleChanges = totalChanges() - idleBefore;
 
     out << "demo model (iris-v1), 2 replicas, job concurrency " << plane.jobDispatcher()->concurrency(endpoint.id)
-        << " (2 x " << options.jobConcurrencyPerReplica << "), jobs submitted through the proxy with Prefer: respond-async\n";
+        << " (2 x " << options.jobConcurrencyPerReplica
+        << "), jobs submitted through the proxy with Prefer: respond-async\n";
     out << "throughput: " << jobs << " jobs in " << QString::number(seconds, 'f', 2) << " s = "
         << QString::number(double(jobs) / seconds, 'f', 1) << " jobs/s; submit -> SUCCEEDED under load "
         << summary(throughputLatency) << "; max in flight " << plane.jobDispatcher()->maxInFlight(endpoint.id) << '\n';

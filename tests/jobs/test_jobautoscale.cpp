@@ -36,7 +36,8 @@ class TestJobAutoscale final : public QObject
     int healthy(const QString &name)
     {
         const QList<Route> list = service().endpointInfo(name)->routes;
-        return int(std::count_if(list.begin(), list.end(), [](const Route &r) { return r.status == RouteStatus::Healthy; }));
+        const auto isHealthy = [](const Route &r) { return r.status == RouteStatus::Healthy; };
+        return int(std::count_if(list.begin(), list.end(), isHealthy));
     }
 
 private Q_SLOTS:
@@ -91,7 +92,8 @@ private Q_SLOTS:
         QVERIFY(service().createAutoScalingRule(e.name, rule).ok());
 
         QList<int> timeline{0};
-        connect(&service(), &ModelServingService::scaled, this, [&](const ScaleEvent &event) { timeline << event.after; });
+        connect(&service(), &ModelServingService::scaled, this,
+                [&](const ScaleEvent &event) { timeline << event.after; });
         int woken = 0;
         m_plane->proxy()->setWakeHandler([&woken](const QUuid &) { ++woken; });
 

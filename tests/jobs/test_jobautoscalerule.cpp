@@ -187,8 +187,8 @@ private Q_SLOTS:
     void delaysHoldAtZeroAndAtOne()
     {
         const Endpoint e = addEndpoint(u"patient"_s, 0);
-        addRule(e, MetricSource::Proxy, Autoscaler::kJobsMetric, Comparator::GreaterThan, 0, 1, std::nullopt, 0, 1, 3, 10,
-                0);
+        addRule(e, MetricSource::Proxy, Autoscaler::kJobsMetric, Comparator::GreaterThan, 0, 1, std::nullopt, 0, 1,
+                3, 10, 0);
         QCOMPARE(runUntil(10, [&](qint64 t) { setBacklog(e, t == 5 || t == 6 ? 1 : 0); }), QStringList{});
         QCOMPARE(runUntil(30, [&](qint64 t) { setBacklog(e, t >= 20 ? 1 : 0); }), QStringList{u"23:0->1"_s});
         // Empty for 9 s, busy again, then empty for good from t=41: down at 51.
@@ -212,7 +212,8 @@ private Q_SLOTS:
         QCOMPARE(runUntil(6), QStringList{u"5:0->3"_s});
 
         const Endpoint capped = addEndpoint(u"capped"_s, 0);
-        addRule(capped, MetricSource::Proxy, Autoscaler::kJobsMetric, Comparator::GreaterThan, 0, 0, 1.0, 0, 2, 0, 60, 0);
+        addRule(capped, MetricSource::Proxy, Autoscaler::kJobsMetric, Comparator::GreaterThan, 0, 0, 1.0, 0, 2, 0, 60,
+                0);
         setBacklog(capped, 50);
         QCOMPARE(runUntil(7), QStringList{u"6:0->2"_s});
     }
@@ -221,7 +222,8 @@ private Q_SLOTS:
     void customMetricWakesFromZero()
     {
         const Endpoint e = addEndpoint(u"pushed"_s, 0);
-        addRule(e, MetricSource::Custom, u"backlog"_s, Comparator::GreaterOrEqual, 10, 2, std::nullopt, 0, 4, 0, 60, 60);
+        addRule(e, MetricSource::Custom, u"backlog"_s, Comparator::GreaterOrEqual, 10, 2, std::nullopt, 0, 4, 0, 60,
+                60);
         setMetric(e, MetricSource::Custom, u"backlog"_s, 3);
         QCOMPARE(runUntil(3), QStringList{});
         setMetric(e, MetricSource::Custom, u"backlog"_s, 12);

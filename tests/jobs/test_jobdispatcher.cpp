@@ -47,7 +47,8 @@ class TestJobDispatcher final : public QObject
     int healthy(const QString &name)
     {
         const QList<Route> list = routes(name);
-        return int(std::count_if(list.begin(), list.end(), [](const Route &r) { return r.status == RouteStatus::Healthy; }));
+        const auto isHealthy = [](const Route &r) { return r.status == RouteStatus::Healthy; };
+        return int(std::count_if(list.begin(), list.end(), isHealthy));
     }
 
     // An endpoint of iris-v1 replicas answering each /predict `latencyMs` later, HEALTHY and in
@@ -58,8 +59,8 @@ class TestJobDispatcher final : public QObject
         CreateEndpointRequest r;
         r.name = name;
         r.modelVersion = QStringLiteral("v1");
-        r.modelFolder = writeFaultyFolder(m_dir->filePath(name),
-                                          QStringList{QStringLiteral("--latency-ms"), QString::number(latencyMs)} + moreFaults);
+        const QStringList faults = QStringList{QStringLiteral("--latency-ms"), QString::number(latencyMs)} + moreFaults;
+        r.modelFolder = writeFaultyFolder(m_dir->filePath(name), faults);
         r.resourceSlots = {0.25, qint64(256) << 20, 0};
         r.replicas = replicas;
         r.isPublic = isPublic;

@@ -67,7 +67,8 @@ class TestJobDispatcherProxy final : public QObject
     int healthy(const QString &name)
     {
         const QList<Route> list = service().endpointInfo(name)->routes;
-        return int(std::count_if(list.begin(), list.end(), [](const Route &r) { return r.status == RouteStatus::Healthy; }));
+        const auto isHealthy = [](const Route &r) { return r.status == RouteStatus::Healthy; };
+        return int(std::count_if(list.begin(), list.end(), isHealthy));
     }
 
     // One request, its answer whole; bounded by a transfer timeout.
@@ -100,7 +101,10 @@ class TestJobDispatcherProxy final : public QObject
         return call("POST", u'/' + endpoint + QStringLiteral("/predict"), headers, kSample);
     }
 
-    QString stateOf(const QString &id) { return call("GET", QStringLiteral("/_jobs/") + id).job().value(QStringLiteral("state")).toString(); }
+    QString stateOf(const QString &id)
+    {
+        return call("GET", QStringLiteral("/_jobs/") + id).job().value(QStringLiteral("state")).toString();
+    }
 
 private Q_SLOTS:
     void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
@@ -151,7 +155,8 @@ private Q_SLOTS:
         // The answer as the model gave it, not wrapped.
         const Answer result = call("GET", QStringLiteral("/_jobs/%1/result").arg(id));
         QCOMPARE(result.status, 200);
-        QVERIFY2(result.headers.value("content-type").startsWith("application/json"), result.headers.value("content-type"));
+        const QByteArray contentType = result.headers.value("content-type");
+        QVERIFY2(contentType.startsWith("application/json"), contentType.constData());
         QCOMPARE(result.json().value(QStringLiteral("model_version")).toString(), QStringLiteral("v1"));
         QVERIFY2(!result.json().contains(QStringLiteral("job")), result.body.constData());
 
