@@ -36,8 +36,8 @@ struct AutoscaleDecision
 // result. It only reads the store; every change goes through the actuator (the service).
 //
 // Per endpoint, in order: a count changed by someone else restarts the cooldown; an idle endpoint
-// goes to zero (unless a schedule floor applies); an endpoint at zero waits for wake() or a floor;
-// otherwise the rules vote.
+// goes to zero (unless a schedule floor applies); an endpoint at zero waits for wake(), a floor, or
+// a rule on a metric that exists without replicas (jobs_queued, CUSTOM); otherwise the rules vote.
 class Autoscaler final : public QObject
 {
     Q_OBJECT
