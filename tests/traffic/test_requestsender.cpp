@@ -256,6 +256,55 @@ private Q_SLOTS:
         QCOMPARE(sender.connectionCount(), 0);
     }
 
+    // One request ends alone (its connection closed, the others untouched), a request's own
+    // timeout is kept over the sender's, and the answer's head is kept only when asked for.
+    void abortsOneRequestTimesOneAndKeepsHeads()
+    {
+        TestSupport::ScriptedUpstream silent([](QTcpSocket *) {});
+        QVERIFY(silent.isListening());
+        RequestSender::Options options;
+        options.timeoutMs = 60000;
+        RequestSender sender(u"127.0.0.1"_s, silent.port(), options);
+        QSignalSpy spy(&sender, &RequestSender::finished);
+        const quint64 first = sender.send(get("/a"), sender.nowNs());
+        const quint64 second = sender.send(get("/b"), sender.nowNs());
+        QTRY_COMPARE_WITH_TIMEOUT(silent.requests(), 2, 5000);
+        QVERIFY(sender.abort(first));
+        QCOMPARE(spy.size(), 1);
+        QCOMPARE(answerOf(spy, 0).id, first);
+        QCOMPARE(answerOf(spy, 0).error, u"cancelled"_s);
+        QCOMPARE(sender.inFlight(), 1);
+        QCOMPARE(sender.connectionCount(), 1);
+        QVERIFY(!sender.abort(first));
+
+        TrafficRequest quick = get("/c");
+        quick.timeoutMs = 200;
+        const quint64 third = sender.send(quick, sender.nowNs());
+        QVERIFY(spy.wait(5000));
+        QCOMPARE(answerOf(spy, 1).id, third);
+        QCOMPARE(answerOf(spy, 1).error, u"timed out"_s);
+        QCOMPARE(sender.inFlight(), 1);  // the second keeps the sender's minute
+        QVERIFY(sender.abort(second));
+
+        HttpServer server([](const HttpRequest &) {
+            HttpResponse response = HttpResponse::text(200, "ok");
+            response.headers.append({QByteArrayLiteral("X-Model"), QByteArrayLiteral("m1")});
+            return response;
+        });
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        for (const bool keep : {false, true}) {
+            RequestSender::Options headOptions;
+            headOptions.keepHeaders = keep;
+            RequestSender asker(u"127.0.0.1"_s, server.serverPort(), headOptions);
+            QSignalSpy answered(&asker, &RequestSender::finished);
+            asker.send(get("/h"), asker.nowNs());
+            QVERIFY(answered.wait(5000));
+            QCOMPARE(answerOf(answered, 0).status, 200);
+            QCOMPARE(ProxyHttp::headerValue(answerOf(answered, 0).headers, "x-model").toByteArray(),
+                     keep ? QByteArrayLiteral("m1") : QByteArray());
+        }
+    }
+
     void resendsOnceWhenAKeptConnectionWasClosedUnanswered()
     {
         // Each connection's first request is answered (kept alive); a second one on it is met
