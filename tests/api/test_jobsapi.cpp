@@ -83,7 +83,6 @@ void TestJobsApi::initTestCase()
     options.capacity = u"cpu=16,memory=32G"_s;
     options.modelRoots = {ReplicaProcesses::sourceModels()};
     options.reconcileIntervalMs = 200;
-    options.jobLeaseSeconds = 2;
     m_plane = std::make_unique<ControlPlane>();
     auto started = m_plane->start(options);
     QVERIFY2(started, started ? "" : qPrintable(started.error().message));
@@ -303,9 +302,10 @@ void TestJobsApi::aJobUnderAnotherServiceIsNotFound()
     QCOMPARE(r.status, 202);
     const QString id = r.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
     const QByteArray before = snapshot();
-    for (const QString &path : {u"/v1/services/slow/jobs/"_s + id, u"/v1/services/slow/jobs/"_s + id + u"/result"_s,
-                                u"/v1/services/iris/jobs/0123456789abcdef0123456789abcdef"_s,
-                                u"/v1/services/iris/jobs/not-an-id"_s, u"/v1/jobs/0123456789abcdef0123456789abcdef"_s}) {
+    const QStringList paths{u"/v1/services/slow/jobs/"_s + id, u"/v1/services/slow/jobs/"_s + id + u"/result"_s,
+                            u"/v1/services/iris/jobs/0123456789abcdef0123456789abcdef"_s,
+                            u"/v1/services/iris/jobs/not-an-id"_s, u"/v1/jobs/0123456789abcdef0123456789abcdef"_s};
+    for (const QString &path : paths) {
         const ApiResponse got = m_api->get(path);
         QVERIFY2(got.status == 404 && got.error()->type == ErrorType::NotFound, qPrintable(path));
     }
