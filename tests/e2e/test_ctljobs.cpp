@@ -133,9 +133,10 @@ void TestCtlJobs::listGetAndResultShowTheJob()
 
     r = ctl({u"jobs"_s, u"get"_s, m_id});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
-    for (const QString &shown : {u"id:"_s.leftJustified(17) + m_id, u"state:"_s.leftJustified(17) + u"SUCCEEDED"_s,
+    const QStringList shownLines{u"id:"_s.leftJustified(17) + m_id, u"state:"_s.leftJustified(17) + u"SUCCEEDED"_s,
                                  u"endpoint:"_s.leftJustified(17) + u"iris"_s, u"attempts:"_s.leftJustified(17) + u"1"_s,
-                                 u"priority:"_s.leftJustified(17) + u"3"_s, u"result_status:"_s.leftJustified(17) + u"200"_s})
+                                 u"priority:"_s.leftJustified(17) + u"3"_s, u"result_status:"_s.leftJustified(17) + u"200"_s};
+    for (const QString &shown : shownLines)
         QVERIFY2(r.out.contains(shown), qPrintable(shown + u"\n"_s + QString::fromUtf8(r.describe())));
     r = ctl({u"--json"_s, u"jobs"_s, u"get"_s, m_id});
     QCOMPARE(r.json().value(u"job"_s).toObject().value(u"model_version"_s).toString(), u"v1"_s);
