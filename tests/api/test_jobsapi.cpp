@@ -301,6 +301,8 @@ void TestJobsApi::aJobUnderAnotherServiceIsNotFound()
     const ApiResponse r = submit(u"iris"_s, {{u"path"_s, u"/predict"_s}, {u"body"_s, predictBody()}});
     QCOMPARE(r.status, 202);
     const QString id = r.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
+    // Finished first, so that nothing changes under the look.
+    QTRY_COMPARE_WITH_TIMEOUT(state(u"iris"_s, id), u"SUCCEEDED"_s, kJobMs);
     const QByteArray before = snapshot();
     const QStringList paths{u"/v1/services/slow/jobs/"_s + id, u"/v1/services/slow/jobs/"_s + id + u"/result"_s,
                             u"/v1/services/iris/jobs/0123456789abcdef0123456789abcdef"_s,

@@ -102,6 +102,7 @@ void TestJobsDurability::killedServeLosesNoJob()
 
     QSet<QString> ids;
     QSet<QString> runningAtCrash;
+    QHash<QString, QString> stateAtCrash;
     {
         ServeChild first(dataDir, u"cpu=8,memory=16G"_s, arguments);
         QString why;
@@ -153,6 +154,7 @@ void TestJobsDurability::killedServeLosesNoJob()
         int queued = 0;
         for (const Job &job : *stored) {
             QVERIFY(ids.contains(job.id));
+            stateAtCrash.insert(job.id, jobStateName(job.state));
             if (job.state == JobState::Running)
                 runningAtCrash.insert(job.id);
             queued += job.state == JobState::Queued ? 1 : 0;
@@ -183,8 +185,15 @@ void TestJobsDurability::killedServeLosesNoJob()
         QVERIFY2(state(job) == u"SUCCEEDED"_s, qPrintable(id + u" ended "_s + state(job) + u": "_s
                                                           + job.value(u"error"_s).toString()));
         QCOMPARE(job.value(u"result_status"_s).toInt(), 200);
-        // A job interrupted by the crash ran again once its lease ran out; the others ran once.
-        QCOMPARE(job.value(u"attempts"_s).toInt(), runningAtCrash.contains(id) ? 2 : 1);
+        // A job interrupted by the crash ran again once its lease ran out. A job that waited may
+        // have spent an attempt too: just after the restart the proxy still routes to the route
+        // whose replica died with the console (502, retried after a backoff) until the reconciler
+        // replaces it; at least once, never lost.
+        const int attempts = job.value(u"attempts"_s).toInt();
+        QVERIFY2(runningAtCrash.contains(id) ? attempts == 2 : attempts >= 1,
+                 qPrintable(u"%1 (%2 at the crash): %3 attempts, last error: %4"_s.arg(id, stateAtCrash.value(id))
+                                .arg(job.value(u"attempts"_s).toInt())
+                                .arg(job.value(u"error"_s).toString())));
     }
     QCOMPARE(seen, ids);
 }
