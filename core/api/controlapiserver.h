@@ -56,9 +56,9 @@ public:
     void setBeforeAnswer(std::function<void()> hook) { m_beforeAnswer = std::move(hook); }
     // Who answers /v1/notifications and the alert rules; without one they answer NotFound.
     void setNotifier(Notifier *notifier) { m_notifier = notifier; }
-    // Who answers the /v1/.../jobs routes; without one they answer NotFound. Widens the body
-    // limit to the queue's largest job body (base64 in JSON).
-    void setJobs(JobQueue *jobs);
+    // Who answers the /v1/.../jobs routes; without one they answer NotFound. A job submitted
+    // here is bounded by the API's body limit (1 MiB) too; the proxy takes up to the queue's.
+    void setJobs(JobQueue *jobs) { m_jobs = jobs; }
 
 private:
     struct Call;      // one request and its path's {named} segments

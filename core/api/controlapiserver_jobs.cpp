@@ -13,7 +13,7 @@
 #include <QUrlQuery>
 
 #include "api/controlapicall.h"
-#include "http/httpserver.h"
+#include "http/httpresponse.h"
 #include "jobs/jobjson.h"
 #include "jobs/jobqueue.h"
 #include "service/modelservingservice.h"
@@ -189,19 +189,6 @@ std::optional<HttpResponse> ControlApiServer::withoutJobs() const
     if (m_jobs)
         return std::nullopt;
     return apiErrorResponse(makeError(ErrorType::NotFound, QStringLiteral("jobs are not run by this server")));
-}
-
-void ControlApiServer::setJobs(JobQueue *jobs)
-{
-    m_jobs = jobs;
-    if (!jobs)
-        return;
-    // A job's body may be as large as the queue takes, base64 in JSON (4/3) with room for the
-    // other fields; the head check refuses a request without the token before any body is read.
-    HttpServer::Limits limits = m_http->limits();
-    const qsizetype wanted = jobs->limits().maxBodyBytes / 3 * 4 + 64 * 1024;
-    limits.maxBodyBytes = std::max(limits.maxBodyBytes, wanted);
-    m_http->setLimits(limits);
 }
 
 Result<Job> ControlApiServer::serviceJob(const Call &call)

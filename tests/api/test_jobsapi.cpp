@@ -18,6 +18,7 @@
 #include <QUrlQuery>
 
 #include "api/apiclient.h"
+#include "jobs/jobqueue.h"
 #include "plane/controlplane.h"
 #include "service/modelservingservice.h"
 #include "support/replicaprocesses.h"
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void idempotencyKeyReturnsTheFirstJob();
     void badInputIsTypedAndStoresNothing_data();
     void badInputIsTypedAndStoresNothing();
+    void bodyOverTheQueuesLimitIsRefused();
     void aJobUnderAnotherServiceIsNotFound();
     void queuedJobIsCancelled();
     void runningJobIsCancelled();
@@ -270,8 +272,8 @@ void TestJobsApi::badInputIsTypedAndStoresNothing_data()
                                        << u"InvalidArgument"_s << QString();
     QTest::newRow("not JSON") << u"iris"_s << QByteArray("{\"path\":") << 400 << u"InvalidArgument"_s << QString();
     QTest::newRow("an array") << u"iris"_s << QByteArray("[]") << 400 << u"InvalidArgument"_s << QString();
-    // One byte over the queue's default 8 MiB, as base64 in JSON (within what the API reads).
-    const QByteArray large(8 * 1024 * 1024 + 1, 'x');
+    // Over what the API reads of a request (1 MiB), the queue's limit being higher.
+    const QByteArray large(1024 * 1024 + 1, 'x');
     QTest::newRow("body over the limit") << u"iris"_s
                                          << json({{u"path"_s, u"/predict"_s},
                                                   {u"body_base64"_s, QString::fromLatin1(large.toBase64())}})
@@ -294,6 +296,34 @@ void TestJobsApi::badInputIsTypedAndStoresNothing()
     if (!field.isEmpty())
         QCOMPARE(error.value(u"details"_s).toObject().value(u"field"_s).toString(), field);
     QCOMPARE(snapshot(), before);
+}
+
+// Below what the API reads, above what the queue takes: the queue's PayloadTooLarge, typed.
+void TestJobsApi::bodyOverTheQueuesLimitIsRefused()
+{
+    JobQueue *queue = m_plane->jobs();
+    QVERIFY(queue);
+    const JobQueue::Limits saved = queue->limits();
+    JobQueue::Limits small = saved;
+    small.maxBodyBytes = 1000;
+    queue->setLimits(small);
+    const QByteArray before = snapshot();
+    const auto body = [](qsizetype size) {
+        return QJsonObject{{u"path"_s, u"/predict"_s}, {u"body_base64"_s, QString::fromLatin1(QByteArray(size, 'x').toBase64())}};
+    };
+    const ApiResponse refused = submit(u"idle"_s, body(1001));
+    queue->setLimits(saved);
+    QCOMPARE(refused.status, 413);
+    QCOMPARE(refused.error()->type, ErrorType::PayloadTooLarge);
+    QCOMPARE(snapshot(), before);
+    // At the limit it is taken.
+    queue->setLimits(small);
+    const ApiResponse taken = submit(u"idle"_s, body(1000));
+    queue->setLimits(saved);
+    QCOMPARE(taken.status, 202);
+    const QString id = taken.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
+    QCOMPARE(job(u"idle"_s, id).value(u"state"_s).toString(), u"QUEUED"_s);
+    QCOMPARE(m_api->send("POST", u"/v1/services/idle/jobs/"_s + id + u"/cancel"_s).status, 200);
 }
 
 void TestJobsApi::aJobUnderAnotherServiceIsNotFound()
@@ -320,6 +350,8 @@ void TestJobsApi::aJobUnderAnotherServiceIsNotFound()
 
 void TestJobsApi::queuedJobIsCancelled()
 {
+    const int cancelledBefore = m_api->get(u"/v1/jobs/counts?service=idle"_s).body.object().value(u"counts"_s).toObject()
+                                    .value(u"CANCELLED"_s).toInt();
     const ApiResponse r = submit(u"idle"_s, {{u"path"_s, u"/predict"_s}, {u"body"_s, predictBody()}});
     QCOMPARE(r.status, 202);
     const QString id = r.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
@@ -335,7 +367,7 @@ void TestJobsApi::queuedJobIsCancelled()
     QCOMPARE(job(u"idle"_s, id).value(u"attempts"_s).toInt(), 0);
     const QJsonObject counts = m_api->get(u"/v1/jobs/counts?service=idle"_s).body.object().value(u"counts"_s).toObject();
     QCOMPARE(counts.value(u"QUEUED"_s).toInt(), 0);
-    QCOMPARE(counts.value(u"CANCELLED"_s).toInt(), 1);
+    QCOMPARE(counts.value(u"CANCELLED"_s).toInt(), cancelledBefore + 1);
     // Final: a second cancel is refused.
     const ApiResponse again = m_api->send("POST", u"/v1/services/idle/jobs/"_s + id + u"/cancel"_s);
     QCOMPARE(again.status, 409);
