@@ -68,6 +68,8 @@ class TestJobsDurability final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void leaseSecondsAreChecked_data();
+    void leaseSecondsAreChecked();
     void killedServeLosesNoJob();
 
 private:
@@ -86,6 +88,27 @@ std::unique_ptr<ApiClient> TestJobsDurability::clientOf(const ServeChild &server
 QJsonArray TestJobsDurability::jobsOf(ApiClient &api)
 {
     return api.get(u"/v1/services/slow/jobs?limit=1000"_s).body.object().value(u"jobs"_s).toArray();
+}
+
+void TestJobsDurability::leaseSecondsAreChecked_data()
+{
+    QTest::addColumn<QString>("value");
+    for (const char *value : {"0", "3601", "-5", "+5", "2s", "", "99999"})
+        QTest::newRow(value) << QString::fromLatin1(value);
+}
+
+// `serve --job-lease-seconds N` takes 1..3600 and nothing else: a usage error before anything starts.
+void TestJobsDurability::leaseSecondsAreChecked()
+{
+    QFETCH(QString, value);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const CtlResult r = runServedeck({u"serve"_s, u"--data-dir"_s, dir.filePath(u"data"_s), u"--api"_s, u"127.0.0.1:0"_s,
+                                      u"--proxy"_s, u"127.0.0.1:0"_s, u"--job-lease-seconds"_s, value},
+                                     childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
+    QVERIFY2(r.finished && r.exitCode == 2, r.describe().constData());
+    QVERIFY2(r.err.contains(u"--job-lease-seconds takes a whole number from 1 to 3600"_s), r.describe().constData());
+    QVERIFY(!QFileInfo::exists(dir.filePath(u"data/servedeck.db"_s)));
 }
 
 void TestJobsDurability::killedServeLosesNoJob()
