@@ -5,7 +5,6 @@
 
 #include <QJsonArray>
 #include <QRandomGenerator>
-#include <QSet>
 
 #include "domain/clock.h"
 #include "jobrequestcheck.h"
@@ -21,6 +20,7 @@ constexpr int kMaxClaim = 1000;
 constexpr int kMaxRenew = 10000;
 constexpr int kRecoverBatch = 1000;
 constexpr int kPruneBatch = 10000;
+constexpr int kCancelBatch = 10000;
 constexpr int kMaxStatsRows = 100000;
 constexpr qsizetype kMaxReason = 1024;
 constexpr qsizetype kMaxOwner = 128;
@@ -138,7 +138,10 @@ struct JobQueue::Private
         } else {
             job.state = JobState::Failed;
             job.finishedAt = now;
-            job.error = QStringLiteral("%1 (no attempts left: %2 of %3 made)").arg(reason).arg(job.attempts).arg(job.maxAttempts);
+            job.error = QStringLiteral("%1 (no attempts left: %2 of %3 made)")
+                            .arg(reason)
+                            .arg(job.attempts)
+                            .arg(job.maxAttempts);
         }
     }
 
@@ -176,7 +179,8 @@ struct JobQueue::Private
             return wrongState(job, QStringLiteral("only a RUNNING job is renewed or finished"));
         if (owner.isEmpty() || job.leaseOwner != owner)
             return makeError(ErrorType::InvalidJobState,
-                             QStringLiteral("job %1 is leased to another dispatcher (its lease was taken back)").arg(id),
+                             QStringLiteral("job %1 is leased to another dispatcher (its lease was taken back)")
+                                 .arg(id),
                              {{QStringLiteral("state"), jobStateName(job.state)}});
         return job;
     }
@@ -190,6 +194,13 @@ JobQueue::JobQueue(Repository &repository, Clock &clock, QString resultsDir, QOb
         d->counts = counts.value();
     else
         qCWarning(lcJobs, "cannot count the stored jobs: %s", qPrintable(counts.error().message));
+    // Before any answer of this queue is written: a file no job names is a crash's leftover.
+    if (auto named = d->repository.jobResultFiles()) {
+        if (const int removed = JobResultFile::removeLeftovers(d->resultsDir, named.value()); removed > 0)
+            qCInfo(lcJobs, "deleted %d job answer files no job names (left by a crash)", removed);
+    } else {
+        qCWarning(lcJobs, "cannot list the job answer files: %s", qPrintable(named.error().message));
+    }
 }
 
 JobQueue::~JobQueue() = default;
@@ -247,7 +258,9 @@ Result<JobQueue::Submitted> JobQueue::submit(const JobRequest &request)
         }
         if (queuedCount(job.endpointId) >= d->limits.maxQueuedPerEndpoint)
             return makeError(ErrorType::QueueFull,
-                             QStringLiteral("endpoint %1 has %2 jobs queued already").arg(job.endpointName).arg(d->limits.maxQueuedPerEndpoint),
+                             QStringLiteral("endpoint %1 has %2 jobs queued already")
+                                 .arg(job.endpointName)
+                                 .arg(d->limits.maxQueuedPerEndpoint),
                              {{QStringLiteral("limit"), d->limits.maxQueuedPerEndpoint}});
         auto inserted = d->repository.insertJob(job, r.body);
         if (!inserted)
@@ -350,6 +363,33 @@ Result<Job> JobQueue::cancel(const QString &id)
             return updated.error();
         effects.changes.append({job, from, from == JobState::Running});
         return job;
+    });
+    if (done)
+        d->publish(*this, effects);
+    return done;
+}
+
+Result<int> JobQueue::cancelEndpointJobs(const QUuid &endpointId, const QString &reason)
+{
+    Private::Effects effects;
+    auto done = d->repository.transaction<int>([&]() -> Result<int> {
+        auto live = d->repository.liveJobs(endpointId, kCancelBatch);
+        if (!live)
+            return live.error();
+        const QDateTime now = d->clock.now();
+        for (Job job : live.value()) {
+            const JobState from = job.state;
+            job.state = JobState::Cancelled;
+            job.finishedAt = now;
+            job.leaseOwner.clear();
+            job.leaseExpiresAt = {};
+            job.nextAttemptAt = {};
+            job.error = boundedReason(reason);
+            if (auto updated = d->repository.updateJob(job); !updated)
+                return updated.error();
+            effects.changes.append({job, from, from == JobState::Running});
+        }
+        return int(live->size());
     });
     if (done)
         d->publish(*this, effects);

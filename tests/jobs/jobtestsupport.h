@@ -3,6 +3,9 @@
 #include <memory>
 
 #include <QByteArray>
+#include <QDir>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -60,6 +63,75 @@ public:
         r.body = body;
         r.submittedBy = QStringLiteral("admin");
         return r;
+    }
+
+    // Submits, claims (as owner "d1") and answers one job; clock moves runMs in between. At the
+    // highest priority, so it is the one claimed whatever waits beside it.
+    Job finishedJob(int status = 200, qint64 runMs = 0, const QString &version = QStringLiteral("v1"),
+                    int endpoint = 0)
+    {
+        JobRequest r = request("{}", endpoint);
+        r.priority = 100;
+        auto submitted = queue->submit(r);
+        if (!submitted) {
+            QTest::qFail(describeResult(submitted).constData(), __FILE__, __LINE__);
+            return {};
+        }
+        auto claimed = queue->claim(endpointIds.value(endpoint), 1, QStringLiteral("d1"));
+        if (!claimed || claimed->size() != 1 || claimed->first().id != submitted->job.id) {
+            QTest::qFail("the job just submitted was not the one claimed", __FILE__, __LINE__);
+            return {};
+        }
+        clock.set(clock.now().addMSecs(runMs));
+        auto done = queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{status, {}, "ok"}, {}, version);
+        if (!done) {
+            QTest::qFail(describeResult(done).constData(), __FILE__, __LINE__);
+            return {};
+        }
+        return done.value();
+    }
+
+    // Every stored job (newest first, id and state), the live counts, the counts a fresh
+    // queue loads from the file, and the result files: what "nothing stored changed" compares.
+    QStringList snapshot()
+    {
+        QStringList out;
+        JobFilter all;
+        all.limit = 10000;
+        auto list = queue->jobs(all);
+        if (!list) {
+            QTest::qFail(describeResult(list).constData(), __FILE__, __LINE__);
+            return {};
+        }
+        for (const Job &job : list.value())
+            out << job.id + u' ' + jobStateName(job.state) + u' ' + QString::number(job.attempts) + u' '
+                    + QString::number(job.resultStatus) + u' ' + job.error;
+        JobQueue fresh(*repository, clock, resultsDir());
+        for (const JobState state : allJobStates())
+            out << QStringLiteral("%1 live %2 stored %3")
+                       .arg(jobStateName(state))
+                       .arg(queue->stateCounts().value(state))
+                       .arg(fresh.stateCounts().value(state));
+        out << QDir(resultsDir()).entryList(QDir::Files | QDir::Hidden);
+        return out;
+    }
+
+    // Rows of a table, read through a connection of the test's own: what the queue cannot show.
+    int rowsIn(const QString &table) const
+    {
+        const QString name = QStringLiteral("job-test-count");
+        int rows = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(databasePath());
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && q.next())
+                    rows = q.value(0).toInt();
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+        return rows;
     }
 
     ManualClock clock;
