@@ -91,19 +91,18 @@ std::optional<int> findJob(ApiClient &client, const QString &id, QJsonObject *jo
 
 void printJob(QTextStream &out, const QJsonObject &job)
 {
-    const QStringList order{QStringLiteral("id"), QStringLiteral("endpoint"), QStringLiteral("state"),
-                            QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("priority"),
-                            QStringLiteral("attempts"), QStringLiteral("max_attempts"), QStringLiteral("idempotency_key"),
-                            QStringLiteral("deadline"), QStringLiteral("queued_at"), QStringLiteral("started_at"),
-                            QStringLiteral("finished_at"), QStringLiteral("next_attempt_at"), QStringLiteral("queue_ms"),
-                            QStringLiteral("run_ms"), QStringLiteral("model_version"), QStringLiteral("route_id"),
-                            QStringLiteral("result_status"), QStringLiteral("result_bytes"), QStringLiteral("error"),
-                            QStringLiteral("submitted_by")};
+    const QStringList order { QStringLiteral("id"), QStringLiteral("endpoint"), QStringLiteral("state"),
+        QStringLiteral("method"), QStringLiteral("path"), QStringLiteral("priority"), QStringLiteral("attempts"),
+        QStringLiteral("max_attempts"), QStringLiteral("idempotency_key"), QStringLiteral("deadline"),
+        QStringLiteral("queued_at"), QStringLiteral("started_at"), QStringLiteral("finished_at"),
+        QStringLiteral("next_attempt_at"), QStringLiteral("queue_ms"), QStringLiteral("run_ms"),
+        QStringLiteral("model_version"), QStringLiteral("route_id"), QStringLiteral("result_status"),
+        QStringLiteral("result_bytes"), QStringLiteral("error"), QStringLiteral("submitted_by") };
     for (const QString &key : order) {
         const QJsonValue v = job.value(key);
         if (v.isUndefined())
             continue;
-        QString text = v.isDouble() ? QString::number(v.toDouble(), 'g', 15) : v.isNull() ? QStringLiteral("-") : v.toString();
+        QString text = v.isDouble() ? QString::number(v.toDouble(), 'g', 15) : v.toString();
         if (text.isEmpty())
             text = QStringLiteral("-");
         out << QString(key + u':').leftJustified(17) << text << '\n';
@@ -172,7 +171,8 @@ int waitFor(ApiClient &client, const QString &path, double timeoutMs, QTextStrea
     const QJsonValue status = job.value(QStringLiteral("result_status"));
     out << "Job " << job.value(QStringLiteral("id")).toString() << ' ' << state;
     if (status.isDouble() && status.toInt() > 0)
-        out << ": status " << status.toInt() << ", " << job.value(QStringLiteral("result_bytes")).toInteger() << " bytes";
+        out << ": status " << status.toInt() << ", " << job.value(QStringLiteral("result_bytes")).toInteger()
+            << " bytes";
     if (const QString why = job.value(QStringLiteral("error")).toString(); !why.isEmpty() && state != u"SUCCEEDED")
         out << " (" << why << ')';
     out << '\n';
@@ -295,8 +295,8 @@ int runList(ApiClient &client, const QStringList &positional, const QMultiHash<Q
         return kOk;
     }
     out << cell(QStringLiteral("ID"), 32) << cell(QStringLiteral("ENDPOINT"), 16) << cell(QStringLiteral("STATE"), 9)
-        << cell(QStringLiteral("ATTEMPTS"), 8) << cell(QStringLiteral("QUEUED"), 24) << cell(QStringLiteral("QUEUE-MS"), 8)
-        << cell(QStringLiteral("RUN-MS"), 8) << "STATUS\n";
+        << cell(QStringLiteral("ATTEMPTS"), 8) << cell(QStringLiteral("QUEUED"), 24)
+        << cell(QStringLiteral("QUEUE-MS"), 8) << cell(QStringLiteral("RUN-MS"), 8) << "STATUS\n";
     for (const QJsonValue &item : jobs) {
         const QJsonObject job = item.toObject();
         const QJsonValue status = job.value(QStringLiteral("result_status"));
@@ -306,8 +306,9 @@ int runList(ApiClient &client, const QStringList &positional, const QMultiHash<Q
             << cell(QStringLiteral("%1/%2")
                         .arg(job.value(QStringLiteral("attempts")).toInt())
                         .arg(job.value(QStringLiteral("max_attempts")).toInt()),
-                    8)
-            << cell(job.value(QStringLiteral("queued_at")).toString(), 24) << cell(msText(job.value(QStringLiteral("queue_ms"))), 8)
+                   8)
+            << cell(job.value(QStringLiteral("queued_at")).toString(), 24)
+            << cell(msText(job.value(QStringLiteral("queue_ms"))), 8)
             << cell(msText(job.value(QStringLiteral("run_ms"))), 8)
             << (status.toInt() > 0 ? QString::number(status.toInt()) : QStringLiteral("-")) << '\n';
     }
@@ -373,7 +374,8 @@ int runAction(ApiClient &client, const QString &action, const QStringList &posit
         return kOk;
     }
     const QJsonObject after = r.body.object().value(QStringLiteral("job")).toObject();
-    out << "Job " << after.value(QStringLiteral("id")).toString() << ' ' << after.value(QStringLiteral("state")).toString();
+    out << "Job " << after.value(QStringLiteral("id")).toString() << ' '
+        << after.value(QStringLiteral("state")).toString();
     if (action == u"retry")
         out << " again (attempt " << after.value(QStringLiteral("attempts")).toInt() + 1 << " of "
             << after.value(QStringLiteral("max_attempts")).toInt() << ')';
@@ -402,8 +404,9 @@ int runStats(ApiClient &client, const QStringList &positional, const QMultiHash<
     const QJsonObject o = r.body.object();
     out << "jobs finished from " << o.value(QStringLiteral("since")).toString() << " to "
         << o.value(QStringLiteral("until")).toString() << '\n';
-    out << cell(QStringLiteral("ENDPOINT"), 16) << cell(QStringLiteral("REVISION"), 16) << cell(QStringLiteral("COUNT"), 7)
-        << cell(QStringLiteral("SUCCESS%"), 8) << cell(QStringLiteral("QUEUE-MEAN"), 10) << cell(QStringLiteral("QUEUE-P95"), 9)
+    out << cell(QStringLiteral("ENDPOINT"), 16) << cell(QStringLiteral("REVISION"), 16)
+        << cell(QStringLiteral("COUNT"), 7) << cell(QStringLiteral("SUCCESS%"), 8)
+        << cell(QStringLiteral("QUEUE-MEAN"), 10) << cell(QStringLiteral("QUEUE-P95"), 9)
         << cell(QStringLiteral("RUN-MEAN"), 8) << "RUN-P95\n";
     const QJsonArray rows = o.value(QStringLiteral("rows")).toArray();
     for (const QJsonValue &item : rows) {
@@ -415,8 +418,8 @@ int runStats(ApiClient &client, const QStringList &positional, const QMultiHash<
             << cell(QString::number(row.value(QStringLiteral("success_ratio")).toDouble() * 100.0, 'f', 1), 8)
             << cell(msText(row.value(QStringLiteral("queue_mean_ms"))), 10)
             << cell(msText(row.value(QStringLiteral("queue_p95_ms"))), 9)
-            << cell(msText(row.value(QStringLiteral("run_mean_ms"))), 8) << msText(row.value(QStringLiteral("run_p95_ms")))
-            << '\n';
+            << cell(msText(row.value(QStringLiteral("run_mean_ms"))), 8)
+            << msText(row.value(QStringLiteral("run_p95_ms"))) << '\n';
     }
     if (rows.isEmpty())
         out << "no finished jobs in that time\n";
@@ -470,5 +473,6 @@ int runCtlJobs(ApiClient &client, const QStringList &positional, const QMultiHas
         return runStats(client, positional, options, flags, out, err);
     if (sub == u"retention")
         return runRetention(client, options, flags, out, err);
-    return usage(err, sub.isEmpty() ? QStringLiteral("which command?") : QStringLiteral("unknown command '%1'").arg(sub.left(32)));
+    return usage(err,
+        sub.isEmpty() ? QStringLiteral("which command?") : QStringLiteral("unknown command '%1'").arg(sub.left(32)));
 }

@@ -1,7 +1,7 @@
-// ControlApiServer: asynchronous jobs (issue 17). POST/GET /v1/services/{svc}/jobs, GET
-// .../jobs/{job}, GET .../jobs/{job}/result, POST .../jobs/{job}/cancel|retry, GET /v1/jobs/{job}
-// (any endpoint, for clients that hold only the id), GET /v1/jobs[?service=] (a list across endpoints), GET /v1/jobs/stats, GET/PUT
-// /v1/jobs/retention and GET /v1/jobs/counts. Jobs are the JobQueue's; their JSON is jobjson's.
+// ControlApiServer: asynchronous jobs (issue 17). POST/GET /v1/services/{svc}/jobs, GET .../jobs/{job},
+// GET .../jobs/{job}/result, POST .../jobs/{job}/cancel|retry, GET /v1/jobs/{job} (any endpoint's, for
+// clients that hold only the id), GET /v1/jobs[?service=] (a list across endpoints), GET /v1/jobs/stats,
+// GET/PUT /v1/jobs/retention and GET /v1/jobs/counts. Jobs are the JobQueue's; their JSON is jobjson's.
 #include "controlapiserver.h"
 
 #include <algorithm>
@@ -114,7 +114,8 @@ Result<JobRequest> jobRequestFrom(const QByteArray &text)
             request.headers.append({QByteArrayLiteral("content-type"), QByteArrayLiteral("application/json")});
     } else if (rawBody) {
         const QJsonValue v = o.value(QStringLiteral("body_base64"));
-        const auto decoded = QByteArray::fromBase64Encoding(v.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        const auto decoded
+            = QByteArray::fromBase64Encoding(v.toString().toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
         if (!v.isString() || !decoded)
             return badField(QStringLiteral("body_base64"), QStringLiteral("standard base64 text"));
         request.body = *decoded;
@@ -202,7 +203,8 @@ Result<Job> ControlApiServer::serviceJob(const Call &call)
         return job.error();
     // Another endpoint's job is not this one's: as unknown as an id that never was.
     if (job->endpointId != *endpointId)
-        return makeError(ErrorType::NotFound, QStringLiteral("no job %1 on %2").arg(id.left(kEchoedKeyChars), call.svc()));
+        return makeError(
+            ErrorType::NotFound, QStringLiteral("no job %1 on %2").arg(id.left(kEchoedKeyChars), call.svc()));
     return job;
 }
 
@@ -262,8 +264,9 @@ HttpResponse ControlApiServer::jobList(const QUrlQuery &q, const QUuid &endpoint
     if (const QString state = q.queryItemValue(QStringLiteral("state")); !state.isEmpty()) {
         filter.state = jobStateFromName(state.toUpper());
         if (!filter.state)
-            return apiErrorResponse(badField(QStringLiteral("state"), QStringLiteral("one of QUEUED, RUNNING, SUCCEEDED, "
-                                                                                     "FAILED, CANCELLED, EXPIRED")));
+            return apiErrorResponse(badField(QStringLiteral("state"),
+                QStringLiteral("one of QUEUED, RUNNING, SUCCEEDED, "
+                               "FAILED, CANCELLED, EXPIRED")));
     }
     auto since = timeParam(q, QStringLiteral("since"), QDateTime());
     if (!since)
@@ -398,7 +401,8 @@ HttpResponse ControlApiServer::setJobRetention(const Call &call)
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(call.request.body, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return apiErrorResponse(makeError(ErrorType::InvalidArgument, QStringLiteral("the body must be a JSON object")));
+        return apiErrorResponse(
+            makeError(ErrorType::InvalidArgument, QStringLiteral("the body must be a JSON object")));
     const QJsonObject body = doc.object();
     const QString ageField = QStringLiteral("max_age_days");
     const QString countField = QStringLiteral("max_count");
@@ -413,7 +417,8 @@ HttpResponse ControlApiServer::setJobRetention(const Call &call)
                                         std::pair{countField, &retention->maxCount}}) {
         if (!body.contains(field))
             continue;
-        auto value = wholeField(body.value(field), field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
+        auto value
+            = wholeField(body.value(field), field, std::numeric_limits<int>::min(), std::numeric_limits<int>::max());
         if (!value)
             return apiErrorResponse(value.error());
         *target = *value;
@@ -437,9 +442,9 @@ HttpResponse ControlApiServer::jobCounts(const Call &call)
             return apiErrorResponse(id.error());
         endpointId = *id;
     }
-    return HttpResponse::json(200, QJsonDocument(QJsonObject{
-                                       {QStringLiteral("service"), svc.isEmpty() ? QJsonValue() : QJsonValue(svc)},
-                                       {QStringLiteral("counts"), jobStateCountsToJson(m_jobs->stateCounts(endpointId))}}));
+    return HttpResponse::json(200,
+        QJsonDocument(QJsonObject { { QStringLiteral("service"), svc.isEmpty() ? QJsonValue() : QJsonValue(svc) },
+            { QStringLiteral("counts"), jobStateCountsToJson(m_jobs->stateCounts(endpointId)) } }));
 }
 
 } // namespace ServeDeck

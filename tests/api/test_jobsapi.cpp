@@ -164,8 +164,9 @@ QByteArray TestJobsApi::snapshot()
 
 void TestJobsApi::submittedJobSucceedsWithTheModelsAnswer()
 {
-    const ApiResponse r = submit(u"iris"_s, {{u"method"_s, u"POST"_s}, {u"path"_s, u"/predict"_s}, {u"body"_s, predictBody()},
-                                             {u"priority"_s, 5}, {u"deadline_seconds"_s, 600}, {u"max_attempts"_s, 3}});
+    const ApiResponse r = submit(u"iris"_s,
+        { { u"method"_s, u"POST"_s }, { u"path"_s, u"/predict"_s }, { u"body"_s, predictBody() }, { u"priority"_s, 5 },
+            { u"deadline_seconds"_s, 600 }, { u"max_attempts"_s, 3 } });
     QCOMPARE(r.status, 202);
     const QJsonObject submitted = r.body.object().value(u"job"_s).toObject();
     const QString id = submitted.value(u"id"_s).toString();
@@ -189,7 +190,8 @@ void TestJobsApi::submittedJobSucceedsWithTheModelsAnswer()
     QNetworkRequest direct(QUrl(u"http://"_s + m_plane->proxyAddress() + u"/iris/predict"_s));
     direct.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
     direct.setTransferTimeout(kReplyMs);
-    std::unique_ptr<QNetworkReply> reply(network.post(direct, QJsonDocument(predictBody()).toJson(QJsonDocument::Compact)));
+    std::unique_ptr<QNetworkReply> reply(
+        network.post(direct, QJsonDocument(predictBody()).toJson(QJsonDocument::Compact)));
     QTRY_VERIFY_WITH_TIMEOUT(reply->isFinished(), kReplyMs);
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     const QByteArray directBody = reply->readAll();
@@ -211,7 +213,8 @@ void TestJobsApi::submittedJobSucceedsWithTheModelsAnswer()
 
 void TestJobsApi::idempotencyKeyReturnsTheFirstJob()
 {
-    const QJsonObject body{{u"path"_s, u"/predict"_s}, {u"body"_s, predictBody()}, {u"idempotency_key"_s, u"order-4711"_s}};
+    const QJsonObject body { { u"path"_s, u"/predict"_s }, { u"body"_s, predictBody() },
+        { u"idempotency_key"_s, u"order-4711"_s } };
     const ApiResponse first = submit(u"iris"_s, body);
     QCOMPARE(first.status, 202);
     const QString id = first.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
@@ -309,7 +312,8 @@ void TestJobsApi::bodyOverTheQueuesLimitIsRefused()
     queue->setLimits(small);
     const QByteArray before = snapshot();
     const auto body = [](qsizetype size) {
-        return QJsonObject{{u"path"_s, u"/predict"_s}, {u"body_base64"_s, QString::fromLatin1(QByteArray(size, 'x').toBase64())}};
+        return QJsonObject { { u"path"_s, u"/predict"_s },
+            { u"body_base64"_s, QString::fromLatin1(QByteArray(size, 'x').toBase64()) } };
     };
     const ApiResponse refused = submit(u"idle"_s, body(1001));
     queue->setLimits(saved);
@@ -350,8 +354,12 @@ void TestJobsApi::aJobUnderAnotherServiceIsNotFound()
 
 void TestJobsApi::queuedJobIsCancelled()
 {
-    const int cancelledBefore = m_api->get(u"/v1/jobs/counts?service=idle"_s).body.object().value(u"counts"_s).toObject()
-                                    .value(u"CANCELLED"_s).toInt();
+    const int cancelledBefore = m_api->get(u"/v1/jobs/counts?service=idle"_s)
+                                    .body.object()
+                                    .value(u"counts"_s)
+                                    .toObject()
+                                    .value(u"CANCELLED"_s)
+                                    .toInt();
     const ApiResponse r = submit(u"idle"_s, {{u"path"_s, u"/predict"_s}, {u"body"_s, predictBody()}});
     QCOMPARE(r.status, 202);
     const QString id = r.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
@@ -365,7 +373,8 @@ void TestJobsApi::queuedJobIsCancelled()
     QCOMPARE(cancelled.body.object().value(u"job"_s).toObject().value(u"state"_s).toString(), u"CANCELLED"_s);
     QCOMPARE(state(u"idle"_s, id), u"CANCELLED"_s);
     QCOMPARE(job(u"idle"_s, id).value(u"attempts"_s).toInt(), 0);
-    const QJsonObject counts = m_api->get(u"/v1/jobs/counts?service=idle"_s).body.object().value(u"counts"_s).toObject();
+    const QJsonObject counts
+        = m_api->get(u"/v1/jobs/counts?service=idle"_s).body.object().value(u"counts"_s).toObject();
     QCOMPARE(counts.value(u"QUEUED"_s).toInt(), 0);
     QCOMPARE(counts.value(u"CANCELLED"_s).toInt(), cancelledBefore + 1);
     // Final: a second cancel is refused.

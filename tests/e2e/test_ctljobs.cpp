@@ -107,8 +107,9 @@ void TestCtlJobs::submitWaitShowsProgressAndSucceeds()
     const QStringList lines = r.out.split(u'\n', Qt::SkipEmptyParts);
     QVERIFY2(lines.size() >= 3, r.describe().constData());
     QVERIFY2(!r.out.contains(u'\r'), r.describe().constData());
-    QVERIFY2(QRegularExpression(u"^SUCCEEDED +attempt 1/3  [0-9]+\\.[0-9]s$"_s).match(lines.at(lines.size() - 2)).hasMatch(),
-             r.describe().constData());
+    QVERIFY2(
+        QRegularExpression(u"^SUCCEEDED +attempt 1/3  [0-9]+\\.[0-9]s$"_s).match(lines.at(lines.size() - 2)).hasMatch(),
+        r.describe().constData());
     QCOMPARE(lines.last(), u"Job %1 SUCCEEDED: status 200, %2 bytes"_s.arg(m_id).arg(directAnswer().size()));
 }
 
@@ -133,9 +134,9 @@ void TestCtlJobs::listGetAndResultShowTheJob()
 
     r = ctl({u"jobs"_s, u"get"_s, m_id});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
-    const QStringList shownLines{u"id:"_s.leftJustified(17) + m_id, u"state:"_s.leftJustified(17) + u"SUCCEEDED"_s,
-                                 u"endpoint:"_s.leftJustified(17) + u"iris"_s, u"attempts:"_s.leftJustified(17) + u"1"_s,
-                                 u"priority:"_s.leftJustified(17) + u"3"_s, u"result_status:"_s.leftJustified(17) + u"200"_s};
+    const QStringList shownLines { u"id:"_s.leftJustified(17) + m_id, u"state:"_s.leftJustified(17) + u"SUCCEEDED"_s,
+        u"endpoint:"_s.leftJustified(17) + u"iris"_s, u"attempts:"_s.leftJustified(17) + u"1"_s,
+        u"priority:"_s.leftJustified(17) + u"3"_s, u"result_status:"_s.leftJustified(17) + u"200"_s };
     for (const QString &shown : shownLines)
         QVERIFY2(r.out.contains(shown), qPrintable(shown + u"\n"_s + QString::fromUtf8(r.describe())));
     r = ctl({u"--json"_s, u"jobs"_s, u"get"_s, m_id});
@@ -157,7 +158,8 @@ void TestCtlJobs::listGetAndResultShowTheJob()
 
 void TestCtlJobs::aFailedJobExitsOne()
 {
-    CtlResult r = ctl({u"jobs"_s, u"submit"_s, u"failing"_s, u"--data"_s, kIris, u"--max-attempts"_s, u"1"_s, u"--wait"_s});
+    CtlResult r
+        = ctl({ u"jobs"_s, u"submit"_s, u"failing"_s, u"--data"_s, kIris, u"--max-attempts"_s, u"1"_s, u"--wait"_s });
     QVERIFY2(r.finished && r.exitCode == 1, r.describe().constData());
     const QString id = r.out.section(u' ', 1, 1);
     QCOMPARE(id.size(), 32);
@@ -177,8 +179,9 @@ void TestCtlJobs::statsAndRetention()
 {
     CtlResult r = ctl({u"jobs"_s, u"stats"_s, u"iris"_s, u"--since"_s, u"1h"_s});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
-    QVERIFY2(r.out.contains(u"ENDPOINT         REVISION         COUNT   SUCCESS% QUEUE-MEAN QUEUE-P95 RUN-MEAN RUN-P95"_s),
-             r.describe().constData());
+    QVERIFY2(
+        r.out.contains(u"ENDPOINT         REVISION         COUNT   SUCCESS% QUEUE-MEAN QUEUE-P95 RUN-MEAN RUN-P95"_s),
+        r.describe().constData());
     const QString row = r.out.split(u'\n').filter(QRegularExpression(u"^iris "_s)).value(0);
     QVERIFY2(QRegularExpression(u"^iris +v1 +1 +100\\.0 +[0-9]+ +[0-9]+ +[0-9]+ +[0-9]+$"_s).match(row).hasMatch(),
              r.describe().constData());

@@ -55,7 +55,8 @@ QList<qint64> modelServersOf(qint64 parent)
             continue;
         const QByteArray text = stat.readAll();
         const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');  // state, ppid, ...
-        if (fields.size() >= 2 && fields[1].toLongLong() == parent && command.readAll().contains("servedeck-model-server"))
+        if (fields.size() >= 2 && fields[1].toLongLong() == parent
+            && command.readAll().contains("servedeck-model-server"))
             out << pid;
     }
     return out;
@@ -103,9 +104,10 @@ void TestJobsDurability::leaseSecondsAreChecked()
     QFETCH(QString, value);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
-    const CtlResult r = runServedeck({u"serve"_s, u"--data-dir"_s, dir.filePath(u"data"_s), u"--api"_s, u"127.0.0.1:0"_s,
-                                      u"--proxy"_s, u"127.0.0.1:0"_s, u"--job-lease-seconds"_s, value},
-                                     childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
+    const CtlResult r
+        = runServedeck({ u"serve"_s, u"--data-dir"_s, dir.filePath(u"data"_s), u"--api"_s, u"127.0.0.1:0"_s,
+                           u"--proxy"_s, u"127.0.0.1:0"_s, u"--job-lease-seconds"_s, value },
+            childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
     QVERIFY2(r.finished && r.exitCode == 2, r.describe().constData());
     QVERIFY2(r.err.contains(u"--job-lease-seconds takes a whole number from 1 to 3600"_s), r.describe().constData());
     QVERIFY(!QFileInfo::exists(dir.filePath(u"data/servedeck.db"_s)));
@@ -140,9 +142,9 @@ void TestJobsDurability::killedServeLosesNoJob()
         QVERIFY(api);
         for (int i = 0; i < kJobs; ++i) {
             const ApiResponse r = api->send("POST", u"/v1/services/slow/jobs"_s,
-                                            QJsonObject{{u"path"_s, u"/predict"_s},
-                                                        {u"body"_s, QJsonObject{{u"features"_s, QJsonArray{5.1, 3.5, 1.4, 0.2}}}},
-                                                        {u"max_attempts"_s, 3}});
+                QJsonObject { { u"path"_s, u"/predict"_s },
+                    { u"body"_s, QJsonObject { { u"features"_s, QJsonArray { 5.1, 3.5, 1.4, 0.2 } } } },
+                    { u"max_attempts"_s, 3 } });
             QCOMPARE(r.status, 202);
             ids.insert(r.body.object().value(u"job"_s).toObject().value(u"id"_s).toString());
         }
@@ -150,7 +152,8 @@ void TestJobsDurability::killedServeLosesNoJob()
         // Some run (a replica takes 4 at a time), the rest wait.
         const auto anyRunning = [&] {
             const QJsonArray jobs = jobsOf(*api);
-            return std::any_of(jobs.begin(), jobs.end(), [](const QJsonValue &j) { return state(j.toObject()) == u"RUNNING"_s; });
+            return std::any_of(
+                jobs.begin(), jobs.end(), [](const QJsonValue &j) { return state(j.toObject()) == u"RUNNING"_s; });
         };
         QTRY_VERIFY_WITH_TIMEOUT(anyRunning(), kCtlMs);
         const QList<qint64> replicas = modelServersOf(first.process().processId());
