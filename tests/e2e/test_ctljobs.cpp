@@ -42,6 +42,7 @@ private Q_SLOTS:
     void aFailedJobExitsOne();
     void statsAndRetention();
     void badIdsAreRefused();
+    void waitTimesOutAndCancelEndsIt();
 
 private:
     CtlResult ctl(const QStringList &arguments);
@@ -212,6 +213,27 @@ void TestCtlJobs::badIdsAreRefused()
     QVERIFY2(r.exitCode == 2, r.describe().constData());
     r = ctl({u"jobs"_s, u"frobnicate"_s});
     QVERIFY2(r.exitCode == 2 && r.err.contains(u"usage: servedeck ctl jobs submit"_s), r.describe().constData());
+}
+
+// An endpoint at zero replicas keeps its job QUEUED: --wait gives up at --timeout with exit 4,
+// and the job goes on until it is cancelled.
+void TestCtlJobs::waitTimesOutAndCancelEndsIt()
+{
+    CtlResult r = ctl({u"create"_s, u"idle"_s, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s, u"--replicas"_s, u"0"_s,
+                       u"--public"_s, u"true"_s});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    r = ctl({u"jobs"_s, u"submit"_s, u"idle"_s, u"--data"_s, kIris, u"--wait"_s, u"--timeout"_s, u"1s"_s});
+    QVERIFY2(r.finished && r.exitCode == 4, r.describe().constData());
+    const QString id = r.out.section(u' ', 1, 1);
+    QCOMPARE(id.size(), 32);
+    QVERIFY2(r.out.contains(u"QUEUED     attempt 0/3"_s), r.describe().constData());
+    QVERIFY2(r.err.contains(u"still QUEUED after"_s) && r.err.contains(u"servedeck ctl jobs get "_s + id),
+             r.describe().constData());
+    r = ctl({u"jobs"_s, u"cancel"_s, id});
+    QVERIFY2(r.exitCode == 0 && r.out == u"Job %1 CANCELLED\n"_s.arg(id), r.describe().constData());
+    r = ctl({u"--json"_s, u"jobs"_s, u"list"_s, u"--state"_s, u"cancelled"_s});
+    const QJsonArray jobs = r.json().value(u"jobs"_s).toArray();
+    QVERIFY2(jobs.size() == 1 && jobs.first().toObject().value(u"id"_s).toString() == id, r.describe().constData());
 }
 
 QTEST_GUILESS_MAIN(TestCtlJobs)
