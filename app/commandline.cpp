@@ -1,5 +1,7 @@
 #include "commandline.h"
 
+#include <algorithm>
+
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
@@ -92,6 +94,12 @@ int runServe(const QStringList &arguments)
                                                      "up before PATH."),
                                       QStringLiteral("dir"));
     parser.addOptions({dataDir, api, proxy, capacity, modelRoot, toolsDir, agents, agentsInsecure, signingKeyFile});
+    // Jobs: how long a RUNNING job's lease lasts without renewal before it is run again
+    // elsewhere (a console that died); short in tests, the default otherwise.
+    const QCommandLineOption jobLeaseSeconds(QStringLiteral("job-lease-seconds"),
+                                             QStringLiteral("Seconds a running job's lease lasts (1..3600; default 30)."),
+                                             QStringLiteral("n"));
+    parser.addOption(jobLeaseSeconds);
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -125,6 +133,18 @@ int runServe(const QStringList &arguments)
     options.signingKeyFromFile = parser.isSet(signingKeyFile) || signingKeyFromFileByEnvironment();
     options.modelRoots = parser.values(modelRoot) + defaultModelRoots(options.dataDir);
     options.toolsDirs = parser.values(toolsDir);
+    if (parser.isSet(jobLeaseSeconds)) {
+        // Digits only: no sign or spaces that a lenient toInt() would take.
+        const QString text = parser.value(jobLeaseSeconds);
+        const bool digits = !text.isEmpty() && text.size() <= 4
+            && std::all_of(text.begin(), text.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+        const int seconds = digits ? text.toInt() : 0;
+        if (seconds < 1 || seconds > 3600) {
+            err << "servedeck serve: --job-lease-seconds takes a whole number from 1 to 3600\n";
+            return 2;
+        }
+        options.jobLeaseSeconds = seconds;
+    }
 
     ServeDeck::ControlPlane plane;
     if (auto started = plane.start(options); !started) {

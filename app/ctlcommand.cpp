@@ -50,6 +50,9 @@ int runCtlUsage(ServeDeck::ApiClient &client, const QStringList &positional, con
 // app/ctlrecommend.cpp
 int runCtlRecommend(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                     const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctljobs.cpp
+int runCtlJobs(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+               const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -75,7 +78,8 @@ struct Args
 
 const QSet<QString> kFlags{QStringLiteral("json"), QStringLiteral("metrics"), QStringLiteral("help"),
                            QStringLiteral("watch"), QStringLiteral("poisson"), QStringLiteral("no-store"),
-                           QStringLiteral("csv"), QStringLiteral("stream"), QStringLiteral("random-interval")};
+                           QStringLiteral("csv"), QStringLiteral("stream"), QStringLiteral("random-interval"),
+                           QStringLiteral("wait")};
 
 Args parseArgs(const QStringList &arguments, QString *error)
 {
@@ -1144,6 +1148,15 @@ const QList<Verb> &verbs()
          "scaling recommendations from the recorded usage, each with its data; apply one",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlRecommend(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"jobs",
+         "jobs submit SVC [--path /predict] [--method POST] [--data JSON | --data-file F] [--header 'K: V']...\n"
+         "        [--priority N] [--idempotency-key K] [--deadline 10m] [--max-attempts N] [--wait [--timeout 10m]]\n"
+         "jobs list [SVC] [--state S] [--since 1h] | jobs get|cancel|retry ID | jobs result ID [--output F]\n"
+         "jobs stats [SVC] [--since 24h] | jobs retention [--max-age-days N] [--max-count N]",
+         "asynchronous jobs: submit (--wait: until done), follow, fetch the answer, cancel, retry; stats",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlJobs(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

@@ -51,6 +51,9 @@ ApiResponse ApiClient::send(const QByteArray &method, const QString &pathAndQuer
     if (response.status == 0)
         response.transportError = reply->errorString();
     response.body = QJsonDocument::fromJson(data);
+    response.raw = data;
+    for (const auto &[name, value] : reply->rawHeaderPairs())
+        response.headers.append({name, value});
     reply->deleteLater();
     return response;
 }

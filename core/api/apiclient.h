@@ -15,6 +15,8 @@ struct ApiResponse
     int status = 0;  // 0: no HTTP answer at all (see transportError)
     QJsonDocument body;
     QString transportError;
+    QByteArray raw;  // the body as it came, for answers that are not the API's JSON (a job's result)
+    QList<std::pair<QByteArray, QByteArray>> headers;  // as they came
 
     bool ok() const { return status >= 200 && status < 300; }
     // The typed error of a non-2xx answer, or a synthetic one for a transport failure.

@@ -321,6 +321,19 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             // Scaling recommendations.
             {"GET", "/v1/services/{svc}/recommendations", &S::recommendations, false},
             {"POST", "/v1/services/{svc}/recommendations/{number}/apply", &S::applyRecommendation, false},
+            // Jobs: the literal /v1/jobs rows before /v1/jobs/{job}.
+            {"POST", "/v1/services/{svc}/jobs", &S::submitJob, false},
+            {"GET", "/v1/services/{svc}/jobs", &S::listJobs, false},
+            {"GET", "/v1/services/{svc}/jobs/{job}", &S::jobInfo, false},
+            {"GET", "/v1/services/{svc}/jobs/{job}/result", &S::jobResult, false},
+            {"POST", "/v1/services/{svc}/jobs/{job}/cancel", &S::cancelJob, false},
+            {"POST", "/v1/services/{svc}/jobs/{job}/retry", &S::retryJob, false},
+            {"GET", "/v1/jobs", &S::listAllJobs, false},
+            {"GET", "/v1/jobs/stats", &S::jobStats, false},
+            {"GET", "/v1/jobs/retention", &S::jobRetention, false},
+            {"PUT", "/v1/jobs/retention", &S::setJobRetention, false},
+            {"GET", "/v1/jobs/counts", &S::jobCounts, false},
+            {"GET", "/v1/jobs/{job}", &S::anyJob, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)

@@ -12,6 +12,8 @@
 
 #include "domain/result.h"
 
+class QUrlQuery;
+
 namespace ServeDeck {
 
 class HttpServer;
@@ -19,6 +21,8 @@ enum class ErrorType;
 enum class RolloutAction;
 class ModelServingService;
 class Notifier;
+class JobQueue;
+struct Job;
 struct HttpRequest;
 struct HttpResponse;
 
@@ -52,6 +56,9 @@ public:
     void setBeforeAnswer(std::function<void()> hook) { m_beforeAnswer = std::move(hook); }
     // Who answers /v1/notifications and the alert rules; without one they answer NotFound.
     void setNotifier(Notifier *notifier) { m_notifier = notifier; }
+    // Who answers the /v1/.../jobs routes; without one they answer NotFound. A job submitted
+    // here is bounded by the API's body limit (1 MiB) too; the proxy takes up to the queue's.
+    void setJobs(JobQueue *jobs) { m_jobs = jobs; }
 
 private:
     struct Call;      // one request and its path's {named} segments
@@ -143,6 +150,24 @@ private:
     // A POST's JSON object, once there is a notifier to take it (NotFound first otherwise).
     Result<QJsonObject> notifierRequestBody(const HttpRequest &request) const;
 
+    // Asynchronous jobs (controlapiserver_jobs.cpp).
+    HttpResponse submitJob(const Call &call);
+    HttpResponse listJobs(const Call &call);
+    HttpResponse listAllJobs(const Call &call);
+    HttpResponse jobList(const QUrlQuery &query, const QUuid &endpointId);
+    HttpResponse jobInfo(const Call &call);
+    HttpResponse anyJob(const Call &call);
+    HttpResponse jobResult(const Call &call);
+    HttpResponse cancelJob(const Call &call);
+    HttpResponse retryJob(const Call &call);
+    HttpResponse jobStats(const Call &call);
+    HttpResponse jobRetention(const Call &call);
+    HttpResponse setJobRetention(const Call &call);
+    HttpResponse jobCounts(const Call &call);
+    // The {job} of {svc}: NotFound for an unknown id and for another endpoint's job.
+    Result<Job> serviceJob(const Call &call);
+    std::optional<HttpResponse> withoutJobs() const;
+
     ModelServingService &m_service;
     QByteArray m_adminToken;
     HttpServer *m_http = nullptr;
@@ -153,6 +178,7 @@ private:
     QHash<QUuid, std::pair<QUuid, QString>> m_rolloutPhases;
     QHash<QString, qint64> m_rolloutPhaseChanges;      // by the phase entered
     Notifier *m_notifier = nullptr;
+    JobQueue *m_jobs = nullptr;
 };
 
 } // namespace ServeDeck

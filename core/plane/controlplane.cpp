@@ -432,6 +432,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         // a revoked token is refused and a new endpoint known from the client's next request on.
         m_api->setBeforeAnswer([routing = m_routing] { routing->flush(); });
         m_api->setNotifier(m_notifier);
+        m_api->setJobs(m_jobs.get());  // the /v1/.../jobs routes
         if (m_deployer) {
             m_api->setAgentsReport([this] { return agentsReport(); });
         }

@@ -144,7 +144,9 @@ const QHash<QString, QStringList> kAllowedIncludes{
      {u"core/service"_s, u"core/runtime"_s, u"core/traffic"_s, u"core/http"_s, u"core/agent"_s, u"core/auth"_s,
       u"core/usage"_s, u"core/domain"_s,
       // It answers /v1/notifications for the plane's Notifier.
-      u"core/notify"_s}},
+      u"core/notify"_s,
+      // It answers the /v1/.../jobs routes for the plane's JobQueue.
+      u"core/jobs"_s}},
     // The composition root wires everything in core/.
     {u"core/plane"_s, {u"core/*"_s}},
     // The guided demo drives a plane through its client, as the console does, and sends traffic.
