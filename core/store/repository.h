@@ -19,6 +19,7 @@
 #include "domain/usageprices.h"
 #include "domain/usagesample.h"
 #include "store/historyretention.h"
+#include "store/jobrecords.h"
 #include "store/loadtestrecord.h"
 #include "store/notificationrecords.h"
 
@@ -228,6 +229,34 @@ public:
     // One endpoint's counts whose bucket starts in [from, to), oldest first.
     Result<QList<UsageRevisionCount>> usageRevisionCounts(const QUuid &endpointId, const QDateTime &from,
                                                           const QDateTime &to);
+
+    // Jobs (repository_jobs.cpp): the JobQueue's rows, which checks what goes in. Ids are text (no
+    // AUTOINCREMENT, no row ids): the same SQL is meant to run on PostgreSQL.
+    // Inserts the job unless its endpoint has one with the same idempotency key (the UNIQUE index
+    // decides): false then, and nothing is stored.
+    Result<bool> insertJob(const Job &job, const QByteArray &body);
+    Result<std::optional<Job>> jobById(const QString &id);
+    Result<std::optional<Job>> jobByIdempotencyKey(const QUuid &endpointId, const QString &key);
+    Result<QList<Job>> jobs(const JobFilter &filter);  // newest first
+    Result<std::optional<QByteArray>> jobBody(const QString &id);
+    Result<std::optional<JobStoredResult>> jobResult(const QString &id);
+    // Writes every field that changes after submission (state, attempts, times, lease, route,
+    // error); with result, the answer's columns too, in the same statement.
+    Result<Done> updateJob(const Job &job, const std::optional<JobStoredResult> &result = std::nullopt);
+    // QUEUED jobs of an endpoint due at now (and not past their deadline): highest priority first, then oldest.
+    Result<QList<Job>> dueJobs(const QUuid &endpointId, const QDateTime &now, int limit);
+    Result<QList<Job>> jobsWithLeaseExpired(const QDateTime &now, int limit);  // RUNNING ones
+    Result<QList<Job>> jobsPastDeadline(const QDateTime &now, int limit);      // QUEUED and RUNNING
+    Result<QHash<QUuid, QHash<JobState, int>>> jobCounts();  // by endpoint and state: one GROUP BY
+    // Final jobs whose finish is in [since, until) (null: no bound), newest first, at most limit.
+    Result<QList<JobStatsSample>> jobStatsSamples(const QDateTime &since, const QDateTime &until,
+                                                  const QUuid &endpointId, int limit);
+    Result<std::optional<JobRetention>> jobRetention();  // none stored: nullopt
+    Result<Done> saveJobRetention(const JobRetention &retention, const QDateTime &now);
+    // Final jobs that finished before cutoff, oldest first; final jobs beyond the newest `keep`.
+    Result<QList<JobFileRef>> finalJobsBefore(const QDateTime &cutoff, int limit);
+    Result<QList<JobFileRef>> finalJobsBeyond(int keep, int limit);
+    Result<Done> deleteJob(const QString &id);
 
 private:
     Result<Done> begin();

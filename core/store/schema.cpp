@@ -338,6 +338,59 @@ const std::vector<QStringList> &schemaMigrations()
                            " PRIMARY KEY (endpoint_id, revision_id, start, seconds))"),
             QStringLiteral("CREATE INDEX usage_revision_counts_by_age ON usage_revision_counts(seconds, start)"),
         },
+        // Asynchronous inference jobs (issue 17): one row per job, its request and its answer (a large
+        // answer's body in a file of the results folder, named in result_file). endpoint_id is kept,
+        // not a reference: a job outlives its endpoint until retention deletes it. seq orders jobs
+        // submitted within one millisecond (FIFO), without row ids. job_settings holds retention
+        // (one row; none: the defaults).
+        {
+            QStringLiteral("CREATE TABLE jobs ("
+                           " id TEXT PRIMARY KEY CHECK (length(id) = 32),"
+                           " seq INTEGER NOT NULL,"
+                           " endpoint_id TEXT NOT NULL,"
+                           " state TEXT NOT NULL CHECK (state IN ('QUEUED','RUNNING','SUCCEEDED','FAILED','CANCELLED',"
+                           "'EXPIRED')),"
+                           " method TEXT NOT NULL,"
+                           " path TEXT NOT NULL,"
+                           " headers TEXT NOT NULL,"
+                           " body BLOB,"
+                           " priority INTEGER NOT NULL CHECK (priority BETWEEN -100 AND 100),"
+                           " idempotency_key TEXT,"
+                           " deadline INTEGER,"
+                           " attempts INTEGER NOT NULL CHECK (attempts >= 0),"
+                           " max_attempts INTEGER NOT NULL CHECK (max_attempts >= 1),"
+                           " queued_at INTEGER NOT NULL,"
+                           " started_at INTEGER,"
+                           " finished_at INTEGER,"
+                           " next_attempt_at INTEGER,"
+                           " lease_owner TEXT,"
+                           " lease_expires_at INTEGER,"
+                           " route_id TEXT,"
+                           " model_version TEXT NOT NULL DEFAULT '',"
+                           " result_status INTEGER NOT NULL DEFAULT 0,"
+                           " result_headers TEXT,"
+                           " result_body BLOB,"
+                           " result_file TEXT,"
+                           " result_bytes INTEGER NOT NULL DEFAULT 0,"
+                           " error TEXT NOT NULL DEFAULT '',"
+                           " submitted_by TEXT NOT NULL DEFAULT '',"
+                           " UNIQUE (endpoint_id, idempotency_key))"),
+            QStringLiteral("CREATE UNIQUE INDEX jobs_by_seq ON jobs(seq)"),
+            // What claim() reads: an endpoint's QUEUED jobs, highest priority first, then oldest.
+            QStringLiteral("CREATE INDEX jobs_dispatch ON jobs(endpoint_id, state, priority DESC, queued_at, seq)"),
+            QStringLiteral("CREATE INDEX jobs_by_queued ON jobs(queued_at, seq)"),
+            // Retention and statistics read final jobs by their finish.
+            QStringLiteral("CREATE INDEX jobs_by_finish ON jobs(finished_at) WHERE finished_at IS NOT NULL"),
+            // recover(): leases run out, deadlines pass (only live jobs are in these).
+            QStringLiteral("CREATE INDEX jobs_by_lease ON jobs(lease_expires_at) WHERE state = 'RUNNING'"),
+            QStringLiteral("CREATE INDEX jobs_by_deadline ON jobs(deadline)"
+                           " WHERE deadline IS NOT NULL AND state IN ('QUEUED','RUNNING')"),
+            QStringLiteral("CREATE TABLE job_settings ("
+                           " id INTEGER PRIMARY KEY CHECK (id = 1),"
+                           " max_age_days INTEGER NOT NULL CHECK (max_age_days BETWEEN 1 AND 365),"
+                           " max_count INTEGER NOT NULL CHECK (max_count BETWEEN 100 AND 10000000),"
+                           " updated_at INTEGER NOT NULL)"),
+        },
     };
     return migrations;
 }

@@ -155,6 +155,9 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/notify"_s, {u"core/store"_s, u"core/domain"_s}},
     // Usage accounting reads and writes the store; the recommender's flap replay runs the autoscaler.
     {u"core/usage"_s, {u"core/store"_s, u"core/autoscale"_s, u"core/domain"_s}},
+    // Jobs keep their queue in the store; the dispatcher sends through core/traffic's sender with
+    // the one HTTP layer and signs short-lived tokens with core/auth.
+    {u"core/jobs"_s, {u"core/store"_s, u"core/domain"_s, u"core/http"_s, u"core/traffic"_s, u"core/auth"_s}},
 };
 
 bool mayInclude(const QString &from, const QString &to)
