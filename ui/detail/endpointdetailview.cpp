@@ -269,7 +269,8 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     split->setStretchFactor(1, 1);
     split->setStretchFactor(2, 1);
 
-    // Jobs (issue 17): the endpoint's queue, and the way to its jobs.
+    // Jobs (issue 17): the endpoint's queue, and the way to its jobs; over the replicas that run
+    // them, in their box, whose own minimum keeps the window within 650 pixels high.
     auto *jobsLine = new QHBoxLayout;
     m_jobs = new QLabel(this);
     m_jobs->setObjectName(QStringLiteral("detailJobs"));
@@ -283,10 +284,10 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     jobsLine->addWidget(openJobs);
     jobsLine->addStretch(1);
     updateJobs();
+    replicasLayout->insertLayout(0, jobsLine);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addLayout(jobsLine);
     layout->addWidget(split, 1);
 
     m_repaint->setSingleShot(true);
