@@ -23,6 +23,37 @@ QString replicasText(int count)
     return count == 1 ? QStringLiteral("1 replica") : QStringLiteral("%1 replicas").arg(count);
 }
 
+bool holds(Comparator comparator, double value, double threshold)
+{
+    switch (comparator) {
+    case Comparator::GreaterThan:
+        return value > threshold;
+    case Comparator::GreaterOrEqual:
+        return value >= threshold;
+    case Comparator::LessThan:
+        return value < threshold;
+    case Comparator::LessOrEqual:
+        return value <= threshold;
+    }
+    return false;
+}
+
+// A metric that exists without a replica to measure it: the job backlog, values pushed through
+// the API. A rule on one can tell that an endpoint at zero has work.
+bool measurableAtZero(const AutoScalingRule &rule)
+{
+    return rule.source == MetricSource::Custom
+        || (rule.source == MetricSource::Proxy && rule.metric == Autoscaler::kJobsMetric);
+}
+
+// A threshold rule that scales out on the job backlog: once no job is queued or running, its
+// replicas have nothing left to do, so it takes the count back to its minimum.
+bool scalesInOnEmptyBacklog(const AutoScalingRule &rule)
+{
+    return rule.source == MetricSource::Proxy && rule.metric == Autoscaler::kJobsMetric
+        && !(rule.targetPerReplica && *rule.targetPerReplica > 0) && rule.stepSize > 0;
+}
+
 bool sameRule(const AutoScalingRule &a, const AutoScalingRule &b)
 {
     return a.source == b.source && a.metric == b.metric && a.comparator == b.comparator && a.threshold == b.threshold
@@ -238,8 +269,11 @@ std::optional<AutoscaleDecision> Autoscaler::decide(EndpointState &state, const 
     if (floor && *floor > current && (current == 0 || rules.isEmpty()))
         return decision(*floor, QString(), std::nullopt,
                         QStringLiteral("%1 is below the schedule floor %2").arg(replicasText(current)).arg(*floor));
-    if (current == 0 || rules.isEmpty())
+    if (rules.isEmpty())
         return std::nullopt;
+    if (current == 0)
+        return decideAtZero(state, endpointId, rules, floor, taken);
+    state.wakeSince.clear();
 
     // Several rules: the largest scale-out wins, as one overloaded signal is reason enough to grow.
     // Scaling in needs every rule with an opinion to agree, and goes only as far as the most
@@ -257,7 +291,26 @@ std::optional<AutoscaleDecision> Autoscaler::decide(EndpointState &state, const 
     bool objection = false;
     for (const AutoScalingRule &rule : rules) {
         const auto value = sample(state, endpointId, rule.source, rule.metric, taken);
-        const ScalingDecision d = state.policies.at(rule.id).evaluate(now, current, value, floor);
+        ScalingDecision d = state.policies.at(rule.id).evaluate(now, current, value, floor);
+        if (scalesInOnEmptyBacklog(rule)) {
+            if (value && *value <= 0) {
+                const QDateTime since = state.emptySince.value(rule.id, now);
+                state.emptySince.insert(rule.id, since);
+                const int low = std::clamp(std::max(rule.minReplicas, floor.value_or(0)), 0,
+                                           std::max({rule.maxReplicas, rule.minReplicas, 0}));
+                const bool windowOver = since.msecsTo(now) >= qint64(std::max(rule.scaleDownDelay, 0)) * 1000;
+                const bool cooled = !state.lastChange
+                    || state.lastChange->msecsTo(now) >= qint64(std::max(rule.cooldown, 0)) * 1000;
+                if (d.vote == ScalingDecision::Vote::Abstain && current > low && windowOver && cooled)
+                    d = {ScalingDecision::Vote::In, low,
+                         QStringLiteral("%1 0: no job queued or running for %2 s, back to %3")
+                             .arg(rule.metric)
+                             .arg(std::max(rule.scaleDownDelay, 0))
+                             .arg(replicasText(low))};
+            } else {
+                state.emptySince.remove(rule.id);
+            }
+        }
         switch (d.vote) {
         case ScalingDecision::Vote::Out:
             if (!out || *d.target > out->target)
@@ -279,6 +332,53 @@ std::optional<AutoscaleDecision> Autoscaler::decide(EndpointState &state, const 
     if (in && !objection)
         return decision(in->target, in->ruleId, in->value, in->reason);
     return std::nullopt;
+}
+
+std::optional<AutoscaleDecision> Autoscaler::decideAtZero(EndpointState &state, const QUuid &endpointId,
+                                                          const QList<AutoScalingRule> &rules, std::optional<int> floor,
+                                                          QHash<QString, std::optional<double>> &taken)
+{
+    // Nothing runs to measure, so only a rule on a metric that exists without replicas can see
+    // work waiting. Its scale-up delay holds (the condition must last); its cooldown does not:
+    // work waits and nothing can serve it, as with a request the proxy holds (wake()).
+    const QDateTime now = m_clock.now();
+    state.emptySince.clear();  // a backlog's empty window starts over once it is woken
+    std::optional<AutoscaleDecision> best;
+    for (const AutoScalingRule &rule : rules) {
+        if (!measurableAtZero(rule))
+            continue;
+        const auto value = sample(state, endpointId, rule.source, rule.metric, taken);
+        if (!value || !holds(rule.comparator, *value, rule.threshold)) {
+            state.wakeSince.remove(rule.id);
+            continue;
+        }
+        const bool targetMode = rule.targetPerReplica && *rule.targetPerReplica > 0;
+        if (!targetMode && rule.stepSize <= 0)
+            continue;  // a scale-in rule has nothing to do at zero
+        const int high = std::max({rule.maxReplicas, rule.minReplicas, 1});
+        int wanted = rule.stepSize;
+        if (targetMode) {
+            // The epsilon as ScalingPolicy's: 0.6 / 0.2 must not ask for a fourth replica.
+            const double quotient = *value / *rule.targetPerReplica;
+            wanted = int(std::min(1e9, std::ceil(quotient - 1e-9 * std::max(1.0, std::abs(quotient)))));
+        }
+        wanted = std::clamp(wanted, std::max(rule.minReplicas, 1), high);
+        if (floor)
+            wanted = std::max(wanted, std::min(*floor, high));
+        const QDateTime since = state.wakeSince.value(rule.id, now);
+        state.wakeSince.insert(rule.id, since);
+        if (since.msecsTo(now) < qint64(std::max(rule.scaleUpDelay, 0)) * 1000)
+            continue;
+        if (best && best->after >= wanted)
+            continue;
+        const QString condition = rule.metric + u' ' + QString::number(*value) + u' '
+            + comparatorSymbol(rule.comparator) + u' ' + QString::number(rule.threshold);
+        best = AutoscaleDecision{endpointId, 0, wanted,
+                                 ScaleCause{idText(rule.id), value,
+                                            QStringLiteral("%1 at zero replicas: wake to %2").arg(condition, replicasText(wanted))},
+                                 false};
+    }
+    return best;
 }
 
 bool Autoscaler::apply(EndpointState &state, AutoscaleDecision &decision)

@@ -50,6 +50,9 @@ public:
     // The data plane's request rate: what idleness is judged by.
     static constexpr MetricSource kRequestSource = MetricSource::Proxy;
     static inline const QString kRequestMetric = QStringLiteral("requests_per_second");
+    // The job backlog (PROXY jobs_queued): like pushed CUSTOM values, it exists without replicas,
+    // so a rule on it wakes an endpoint at zero, and with no backlog left takes it back in.
+    static inline const QString kJobsMetric = QStringLiteral("jobs_queued");
 
     using MetricsReader =
         std::function<std::optional<double>(const QUuid &endpointId, MetricSource source, const QString &metric)>;
@@ -90,12 +93,17 @@ private:
         QHash<QString, MetricWindow> windows;  // by "SOURCE:metric"
         std::optional<int> lastSeen;           // the count after the previous pass or change
         std::optional<QDateTime> lastChange;   // for policies made after it (a rule added or edited)
+        QHash<QUuid, QDateTime> wakeSince;     // by rule: at zero, since when its condition holds
+        QHash<QUuid, QDateTime> emptySince;    // by rule: a backlog rule's backlog is empty since
         int up = 0;
         int down = 0;
     };
 
     std::optional<AutoscaleDecision> decide(EndpointState &state, const QUuid &endpointId, int current,
                                             const QList<AutoScalingRule> &rules);
+    std::optional<AutoscaleDecision> decideAtZero(EndpointState &state, const QUuid &endpointId,
+                                                  const QList<AutoScalingRule> &rules, std::optional<int> floor,
+                                                  QHash<QString, std::optional<double>> &taken);
     std::optional<double> sample(EndpointState &state, const QUuid &endpointId, MetricSource source,
                                  const QString &metric, QHash<QString, std::optional<double>> &taken);
     bool apply(EndpointState &state, AutoscaleDecision &decision);

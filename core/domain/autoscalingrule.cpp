@@ -72,7 +72,9 @@ MetricSource defaultSourceFor(const QString &metric)
                                    QStringLiteral("in_flight"),
                                    // OpenAI-style answers, measured by the proxy as they stream past
                                    QStringLiteral("ttft_ms"), QStringLiteral("ttft_p50_ms"),
-                                   QStringLiteral("ttft_p95_ms"), QStringLiteral("tokens_per_second")};
+                                   QStringLiteral("ttft_p95_ms"), QStringLiteral("tokens_per_second"),
+                                   // the job backlog (QUEUED + RUNNING), counted by the job queue
+                                   QStringLiteral("jobs_queued")};
     if (kernel.contains(metric))
         return MetricSource::Kernel;
     if (proxy.contains(metric))

@@ -36,6 +36,8 @@
 #include "notify/notifier.h"
 #include "usage/usageledger.h"
 #include "usage/usagerecorder.h"
+#include "jobs/jobdispatcher.h"
+#include "jobs/jobqueue.h"
 
 namespace ServeDeck {
 
@@ -97,6 +99,9 @@ ControlPlane::~ControlPlane()
     m_notificationSources = nullptr;
     delete m_notifier;
     m_notifier = nullptr;
+    // No job is sent once stopping begins; one cut short by the replicas stopping is run again
+    // after its lease, here or at the next start.
+    m_jobDispatcher.reset();
     // Usage accounting stops first: what stopping replicas changes from here on is not counted.
     m_usageRecorder.reset();
     m_usageLedger.reset();
@@ -419,6 +424,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     startNotifications();
     if (auto usage = startUsage(); !usage)
         return usage.error();
+    startJobs();
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);

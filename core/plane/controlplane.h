@@ -32,6 +32,8 @@ class Notifier;
 class NotificationSources;
 class UsageLedger;
 class UsageRecorder;
+class JobQueue;
+class JobDispatcher;
 
 struct ControlPlaneOptions
 {
@@ -60,6 +62,10 @@ struct ControlPlaneOptions
     // The operator said to keep the signing key in <dataDir>/signing.key and the agent TLS key in
     // <dataDir>/agent-tls.key, not the OS keychain (serve --signing-key-file, SERVEDECK_SIGNING_KEY=file).
     bool signingKeyFromFile = false;
+    // Jobs (core/jobs): a RUNNING job whose dispatcher stopped renewing it this long is run again;
+    // an endpoint runs at most its HEALTHY replicas x this many jobs at once.
+    int jobLeaseSeconds = 30;
+    int jobConcurrencyPerReplica = 4;
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
@@ -108,6 +114,10 @@ public:
     // gateway's, rollouts' and sampler's events.
     Notifier *notifier() const { return m_notifier; }
 
+    // Asynchronous jobs: the queue (null before start) and what runs it through the proxy.
+    JobQueue *jobs() const { return m_jobs.get(); }
+    JobDispatcher *jobDispatcher() const { return m_jobDispatcher.get(); }
+
 private:
     void adoptOrphanedRoutes();
     void wireAgentCredentials();
@@ -115,6 +125,7 @@ private:
     void applyAutoscaleSettings(const ServeDeck::AutoscaleSettings &settings);
     void startNotifications();  // controlplane_notifications.cpp
     Result<Done> startUsage();  // controlplane_usage.cpp
+    void startJobs();           // controlplane_jobs.cpp
 
     // First member, so released last: no second plane may start while this one still stops replicas.
     DataDirLock m_lock;
@@ -143,6 +154,9 @@ private:
     // Usage accounting (core/usage): released first in the destructor, before what feeds them.
     std::unique_ptr<UsageLedger> m_usageLedger;
     std::unique_ptr<UsageRecorder> m_usageRecorder;
+    // Jobs: last, so released before the store and the proxy they use.
+    std::unique_ptr<JobQueue> m_jobs;
+    std::unique_ptr<JobDispatcher> m_jobDispatcher;
 };
 
 } // namespace ServeDeck

@@ -295,6 +295,12 @@ void ProxyServer::setWakeHandler(std::function<void(const QUuid &)> handler)
     m_shared->wakeEnabled.store(bool(m_wakeHandler));
 }
 
+void ProxyServer::setJobHandler(ProxyJobHandler handler)
+{
+    m_jobHandler = std::move(handler);
+    m_shared->jobsEnabled.store(bool(m_jobHandler));
+}
+
 void ProxyServer::wakeRequested(const QUuid &endpointId)
 {
     if (m_wakeHandler)

@@ -16,6 +16,7 @@
 
 #include "auth/tokensigner.h"
 #include "proxy/monotonicclock.h"
+#include "proxy/proxyjobcall.h"
 #include "proxy/routingsnapshot.h"
 #include "proxy/upstreamfailure.h"
 
@@ -72,6 +73,12 @@ public:
         int maxHeldRequests = 256;
         // At most one upstream error report per route in this window; the rest are counted into the next.
         int errorReportWindowMs = 10000;
+        // Job calls (setJobHandler) awaiting the owning thread's reply, every worker together;
+        // beyond it a call is refused at once (503 QueueFull, Retry-After: 1), so a slow control
+        // side cannot make the proxy buffer without bound.
+        int maxJobHandoffs = 1024;
+        // A job call with no reply by then is answered 503 QueueFull; its late reply is dropped.
+        int jobHandoffTimeoutMs = 10000;
         // What every timeout and window above is measured on; null: the steady clock. Tests move
         // a manual one instead of sleeping.
         std::shared_ptr<const MonotonicClock> clock;
@@ -163,6 +170,10 @@ public:
     // count is 0: once per wake (again only if Options::wakeTimeoutMs passes without a route).
     // Without a handler such requests are refused at once with 503 NoHealthyRoute.
     void setWakeHandler(std::function<void(const QUuid &endpointId)> handler);
+    // Called on the owning thread for a request with `Prefer: respond-async` to an endpoint (its
+    // token, address and size checked as for forwarding) and for GET/DELETE /_jobs/{id}. Without
+    // a handler the preference is ignored (the request is forwarded) and /_jobs/... is 404.
+    void setJobHandler(ProxyJobHandler handler);
 
     // Checks every worker's deadlines now rather than at their next timer tick, and returns when
     // they are done: for one who moved Options::clock and wants what expired ended at once.
@@ -196,6 +207,7 @@ private:
     QString m_errorString;
     std::function<void(const UpstreamErrorReport &)> m_upstreamErrorHandler;
     std::function<void(const QUuid &)> m_wakeHandler;
+    ProxyJobHandler m_jobHandler;
     QHash<QUuid, ReportThrottle> m_throttle;
     QTimer m_reportTimer;
 };

@@ -29,6 +29,10 @@ struct ProxyShared
     // ends, wake requests): Options::clock, or the steady clock. Options keeps it alive.
     const MonotonicClock *clock = &MonotonicClock::steady();
     std::atomic<bool> wakeEnabled{false};
+    // A job handler is set: `Prefer: respond-async` and /_jobs/... are taken (ProxyServer::setJobHandler).
+    std::atomic<bool> jobsEnabled{false};
+    // Job calls awaiting the owning thread's reply, every worker (Options::maxJobHandoffs).
+    std::atomic<int> jobHandoffs{0};
     // Client connections open now, every worker (Options::maxClientConnections).
     std::atomic<int> clientConnections{0};
 

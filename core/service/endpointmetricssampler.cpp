@@ -331,6 +331,12 @@ std::optional<double> EndpointMetricsSampler::value(const QUuid &endpointId, Met
         return it == values.cend() ? std::nullopt : std::optional<double>(*it);
     }
     case MetricSource::Proxy:
+        if (metric == u"jobs_queued") {
+            if (!m_jobs)
+                return std::nullopt;
+            return double(m_jobs().value(endpointId, 0));
+        }
+        break;
     case MetricSource::Kernel:
         break;
     }

@@ -59,6 +59,8 @@ public:
     using TrafficSource = std::function<QHash<QUuid, ProxyServer::RouteCounters>()>;
     using AgentsSource = std::function<QList<AgentStatus>()>;
     using HostResolver = std::function<QString(const QString &agentId)>;
+    // Per endpoint, its jobs' backlog: QUEUED + RUNNING (see value()'s jobs_queued).
+    using JobsSource = std::function<QHash<QUuid, int>()>;
 
     // A pushed value older than this is stale: a rule must not act on a feed that stopped.
     static constexpr int kCustomMetricTtlSeconds = 120;
@@ -68,6 +70,7 @@ public:
     void setTrafficSource(TrafficSource source) { m_traffic = std::move(source); }
     void setAgentsSource(AgentsSource source) { m_agents = std::move(source); }
     void setHostResolver(HostResolver resolver) { m_hostOf = std::move(resolver); }
+    void setJobsSource(JobsSource source) { m_jobs = std::move(source); }
 
     Result<Done> sample();
     std::optional<EndpointLoad> latest(const QUuid &endpointId) const;
@@ -76,6 +79,9 @@ public:
 
     void pushCustom(const QUuid &endpointId, const QString &name, double value);
     // For the autoscaler. Asking for an INFERENCE_FRAMEWORK metric makes later samples scrape it.
+    // PROXY jobs_queued is the endpoint's job backlog, QUEUED + RUNNING, read live: it exists at
+    // zero replicas (so a rule on it can wake an endpoint), and it counts running jobs so that
+    // scaling in waits for them (a replica removed under a running job would abort it).
     std::optional<double> value(const QUuid &endpointId, MetricSource source, const QString &metric);
 
 Q_SIGNALS:
@@ -95,6 +101,7 @@ private:
     TrafficSource m_traffic;
     AgentsSource m_agents;
     HostResolver m_hostOf;
+    JobsSource m_jobs;
     QHash<QUuid, RouteBase> m_previous;  // by route
     QHash<QUuid, EndpointLoad> m_latest;
     QList<AgentStatus> m_agentStatuses;

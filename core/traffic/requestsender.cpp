@@ -328,6 +328,8 @@ struct RequestSender::Private
         answer.routeId = ProxyHttp::headerValue(head.headers, "x-servedeck-route").toByteArray().left(256);
         answer.revision = ProxyHttp::headerValue(head.headers, "x-servedeck-revision").toByteArray().left(256);
         answer.contentType = ProxyHttp::headerValue(head.headers, "content-type").toByteArray().left(256);
+        if (options.keepHeaders)
+            answer.headers = head.headers;  // bounded by the reader's head limit
         connection->meter = CompletionMeter::forAnswer(head.status, answer.contentType, connection->current->completionCall);
     }
 
@@ -473,7 +475,7 @@ quint64 RequestSender::send(TrafficRequest request, qint64 scheduledNs)
     pending->answer.id = id;
     pending->answer.scheduledNs = scheduledNs;
     const qint64 now = d->nowNs();
-    pending->deadlineNs = now + qint64(d->options.timeoutMs) * kNsPerMs;
+    pending->deadlineNs = now + qint64(request.timeoutMs > 0 ? request.timeoutMs : d->options.timeoutMs) * kNsPerMs;
     ++d->inFlight;
     const QString error = d->build(request, &pending->wire);
     if (!error.isEmpty()) {
@@ -528,6 +530,30 @@ void RequestSender::abortAll()
         pending->answer.doneNs = now;
         d->end(std::move(pending));
     }
+}
+
+bool RequestSender::abort(quint64 id)
+{
+    std::unique_ptr<Private::Pending> pending;
+    for (Private::Connection *connection : std::as_const(d->connections)) {
+        if (connection->current && connection->current->answer.id == id) {
+            pending = std::move(connection->current);
+            d->close(connection);
+            break;
+        }
+    }
+    if (!pending) {
+        const auto it = std::find_if(d->queue.begin(), d->queue.end(),
+                                     [id](const std::unique_ptr<Private::Pending> &p) { return p->answer.id == id; });
+        if (it == d->queue.end())
+            return false;
+        pending = std::move(*it);
+        d->queue.erase(it);
+    }
+    pending->answer.error = QStringLiteral("cancelled");
+    pending->answer.doneNs = d->nowNs();
+    d->end(std::move(pending));
+    return true;
 }
 
 } // namespace ServeDeck

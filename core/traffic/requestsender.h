@@ -20,6 +20,7 @@ struct TrafficRequest
     QByteArray path;
     HeaderList headers;  // Host and Content-Length are the sender's
     QByteArray body;
+    int timeoutMs = 0;   // connect to end; 0: the sender's Options::timeoutMs
 };
 
 // What came of one request. Times are on the sender's clock (RequestSender::nowNs()).
@@ -37,6 +38,7 @@ struct TrafficAnswer
     QByteArray revision;      // X-ServeDeck-Revision
     QByteArray contentType;
     QByteArray body;          // the first Options::keepBodyBytes bytes
+    HeaderList headers;       // the answer's head as received, when Options::keepHeaders
     // OpenAI-style answers (core/proxy/completionmeter's counting): tokens, when the first came,
     // and the decode rate's parts; zero/none for other answers.
     quint64 tokens = 0;
@@ -60,6 +62,7 @@ public:
         qsizetype keepBodyBytes = 64 * 1024;
         qsizetype maxAnswerBytes = 16 * 1024 * 1024;  // longer answers fail ("answer too large")
         bool emitBodyPieces = false;                  // bodyPiece() per piece as it arrives (Try's live stream)
+        bool keepHeaders = false;                     // TrafficAnswer::headers (a job's stored answer)
     };
 
     RequestSender(QString host, quint16 port, Options options, QObject *parent = nullptr);
@@ -72,6 +75,9 @@ public:
     int inFlight() const;
     // Every request in flight ends with error "cancelled".
     void abortAll();
+    // That one request ends with error "cancelled" (its connection closed, so the server sees it
+    // go); false when it already ended.
+    bool abort(quint64 id);
 
     // Connections open now (busy or idle), for tests and progress displays.
     int connectionCount() const;

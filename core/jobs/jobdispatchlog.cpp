@@ -1,0 +1,3 @@
+#include "jobdispatchlog.h"
+
+Q_LOGGING_CATEGORY(lcJobDispatch, "servedeck.jobs.dispatch")
