@@ -255,8 +255,8 @@ void TestJobsView::longAnswerShowsItsFirstBytes()
     body += "가";
     body += QByteArray(100 * 1024 - body.size(), 'y');
     const QString shown = JobText::body(body.left(JobText::kShownBodyBytes), body.size(), "text/plain");
-    QVERIFY(shown.startsWith(QString(JobText::kShownBodyBytes - 1, u'x') + u'\n'));
-    QVERIFY(!shown.contains(u'y'));
+    // The whole characters before the cut, then the note.
+    QCOMPARE(shown.section(u'\n', 0, 0), QString(JobText::kShownBodyBytes - 1, u'x'));
     QVERIFY2(shown.contains(u"of %1 bytes"_s.arg(body.size())), qPrintable(shown.right(80)));
 }
 
@@ -432,7 +432,8 @@ void TestJobsView::dashboardAndDetailsShowTheBacklog()
 
 void TestJobsView::hiddenItWaitsAndCatchesUpWhenShown()
 {
-    QVERIFY(reloaded([this] { view()->endpointSelector()->setCurrentEndpoint(QUuid()); }));
+    if (!view()->endpointSelector()->currentEndpoint().isNull())
+        QVERIFY(reloaded([this] { view()->endpointSelector()->setCurrentEndpoint(QUuid()); }));
     m_window->showView(MainWindow::View::Endpoints);
     QVERIFY(!view()->isVisible());
     // The plane shares this thread: a shown view would have the row by now.
@@ -448,8 +449,9 @@ void TestJobsView::hiddenItWaitsAndCatchesUpWhenShown()
 
 void TestJobsView::screenshot()
 {
-    // The whole queue, a finished job selected with its answer.
-    QVERIFY(reloaded([this] { view()->endpointSelector()->setCurrentEndpoint(QUuid()); }));
+    // The whole queue (as the test before left it), a finished job selected with its answer.
+    QCOMPARE(view()->endpointSelector()->currentEndpoint(), QUuid());
+    view()->table()->clearSelection();
     QSignalSpy answered(view()->detailPane(), &JobDetailPane::answerLoaded);
     QVERIFY(view()->selectJob(m_succeeded.first()));
     QTRY_VERIFY_WITH_TIMEOUT(!answered.isEmpty(), kWaitMs);
