@@ -380,7 +380,8 @@ void TestJobsView::detailShowsTheAnswerBody()
                              kWaitMs);
     const auto stored = queue().result(id);
     QVERIFY2(stored, stored ? "" : UiTest::why(stored.error()).constData());
-    const QString pretty = QString::fromUtf8(QJsonDocument::fromJson(stored->body).toJson(QJsonDocument::Indented)).trimmed();
+    const QString pretty =
+        QString::fromUtf8(QJsonDocument::fromJson(stored->body).toJson(QJsonDocument::Indented)).trimmed();
     QVERIFY(!pretty.isEmpty());
     QCOMPARE(pane->answerBody()->toPlainText(), pretty);
     QVERIFY(pane->answerStatus()->text().startsWith(u"HTTP 200"_s));

@@ -199,7 +199,8 @@ QVariant EndpointListModel::data(const QModelIndex &index, int role) const
         const JobQueueCounts::Counts jobs = m_queueCounts->counts(e.id);
         if (role == SortRole)
             return jobs.queued + jobs.running;
-        return jobs.queued + jobs.running == 0 ? QString() : QStringLiteral("%1 + %2").arg(jobs.queued).arg(jobs.running);
+        return jobs.queued + jobs.running == 0 ? QString()
+                                                : QStringLiteral("%1 + %2").arg(jobs.queued).arg(jobs.running);
     }
     case RequestsPerSecond:
     case P95Latency:

@@ -219,7 +219,8 @@ void JobDetailPane::updateButtons()
 {
     const bool cancellable = m_job && (m_job->state == JobState::Queued || m_job->state == JobState::Running);
     const bool retriable = m_job
-        && (m_job->state == JobState::Failed || m_job->state == JobState::Expired || m_job->state == JobState::Cancelled);
+        && (m_job->state == JobState::Failed || m_job->state == JobState::Expired
+            || m_job->state == JobState::Cancelled);
     m_cancel->setEnabled(!m_busy && cancellable);
     m_retry->setEnabled(!m_busy && retriable);
 }
@@ -261,7 +262,8 @@ void JobDetailPane::readAnswer()
                 m_answerHeaders->clear();
                 m_body->clear();
             } else {
-                m_answerStatus->setText(tr("HTTP %1 · %2").arg(answer->status).arg(DisplayFormat::bytes(answer->totalBytes)));
+                m_answerStatus->setText(
+                    tr("HTTP %1 · %2").arg(answer->status).arg(DisplayFormat::bytes(answer->totalBytes)));
                 m_answerHeaders->setPlainText(JobText::headers(answer->headers));
                 m_body->setPlainText(
                     JobText::body(answer->head, answer->totalBytes, headerValue(answer->headers, "content-type")));

@@ -159,7 +159,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
         case State:
             return job.error.isEmpty() ? QVariant() : QVariant(job.error);
         case Revision:
-            return job.routeId.isNull() ? QVariant() : QVariant(tr("Route %1").arg(job.routeId.toString(QUuid::WithoutBraces)));
+            return job.routeId.isNull() ? QVariant()
+                                        : QVariant(tr("Route %1").arg(job.routeId.toString(QUuid::WithoutBraces)));
         default:
             return {};
         }
@@ -189,7 +190,8 @@ QVariant JobTableModel::data(const QModelIndex &index, int role) const
     case Priority:
         return job.priority;
     case Attempts:
-        return sort ? QVariant(job.attempts) : QVariant(QStringLiteral("%1 / %2").arg(job.attempts).arg(job.maxAttempts));
+        return sort ? QVariant(job.attempts)
+                    : QVariant(QStringLiteral("%1 / %2").arg(job.attempts).arg(job.maxAttempts));
     case Queued:
         return sort ? QVariant(job.queuedAt.toMSecsSinceEpoch()) : QVariant(DisplayFormat::time(job.queuedAt));
     case QueueTime: {

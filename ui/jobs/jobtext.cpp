@@ -91,7 +91,10 @@ QString body(const QByteArray &head, qint64 totalBytes, const QByteArray &conten
             text = QString::fromUtf8(json.toJson(QJsonDocument::Indented)).trimmed();
         return text;
     }
-    return text + u'\n' + QCoreApplication::translate("ServeDeck::JobText", "… the first %1 of %2 bytes shown").arg(shown.size()).arg(totalBytes);
+    return text + u'\n'
+        + QCoreApplication::translate("ServeDeck::JobText", "… the first %1 of %2 bytes shown")
+              .arg(shown.size())
+              .arg(totalBytes);
 }
 
 QString headers(const JobHeaders &headers)
