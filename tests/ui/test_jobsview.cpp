@@ -16,6 +16,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QTest>
+#include <QThread>
 
 #include "jobs/jobqueue.h"
 #include "plane/controlclient.h"
@@ -76,6 +77,7 @@ private Q_SLOTS:
     void dashboardAndDetailsShowTheBacklog();
     void hiddenItWaitsAndCatchesUpWhenShown();
     void screenshot();
+    void aConsoleThreadGetsJobChangesQueued();
 
 private:
     JobsView *view() const { return m_window->jobsView(); }
@@ -109,7 +111,9 @@ private:
 
 void TestJobsView::initTestCase()
 {
-    const QByteArray notStarted = m_plane.start();
+    // The signing key in a file: QtKeychain would tie every plane of this process to the thread
+    // of the first, and aConsoleThreadGetsJobChangesQueued starts one on a thread of its own.
+    const QByteArray notStarted = m_plane.start([](ControlPlaneOptions &o) { o.signingKeyFromFile = true; });
     QVERIFY2(notStarted.isEmpty(), notStarted.constData());
     QVERIFY2(m_plane->jobs(), "the plane runs no job queue");
     m_serving = m_plane.createDemo(u"iris-jobs"_s, true, 1);
@@ -459,6 +463,54 @@ void TestJobsView::screenshot()
     QTRY_COMPARE_WITH_TIMEOUT(view()->stateCounts(), queue().stateCounts(), kWaitMs);
     const QString failed = UiTest::saveScreenshot(*m_window, u"jobs"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+}
+
+void TestJobsView::aConsoleThreadGetsJobChangesQueued()
+{
+    // As the console runs it: the plane on a control thread of its own, its job changes
+    // re-emitted on this one.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ControlPlaneOptions options = UiTest::planeOptions(dir.path());
+    options.signingKeyFromFile = true;
+    ControlClient client;
+    auto started = client.start(options);
+    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    QVERIFY(client.ownsThread());
+    std::optional<Result<Job>> submitted;
+    client.call(
+        this,
+        [](ControlPlane &plane) -> Result<Job> {
+            CreateEndpointRequest r;
+            r.name = u"threaded"_s;
+            r.modelVersion = u"v1"_s;
+            r.modelFolder = u"iris-v1"_s;
+            r.replicas = 0;
+            r.resourceSlots = ResourceSlots{0.5, qint64(256) << 20, 0};
+            auto created = plane.service().createEndpoint(r);
+            if (!created)
+                return created.error();
+            JobRequest request;
+            request.endpointId = created->id;
+            request.path = "/predict";
+            request.body = kIrisBody;
+            auto job = plane.jobs()->submit(request);
+            if (!job)
+                return job.error();
+            return job->job;
+        },
+        [&submitted](Result<Job> job) { submitted = std::move(job); });
+    QSignalSpy changed(&client, &ControlClient::jobChanged);
+    QThread *receivedOn = nullptr;
+    connect(&client, &ControlClient::jobChanged, this, [&receivedOn] { receivedOn = QThread::currentThread(); });
+    QTRY_VERIFY_WITH_TIMEOUT(submitted.has_value(), kWaitMs);
+    QVERIFY2(*submitted, submitted->ok() ? "" : UiTest::why(submitted->error()).constData());
+    QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), kWaitMs);
+    const auto job = changed.first().first().value<Job>();
+    QCOMPARE(job.id, (*submitted)->id);
+    QCOMPARE(job.state, JobState::Queued);
+    QCOMPARE(job.endpointName, u"threaded"_s);
+    QCOMPARE(receivedOn, QThread::currentThread());
 }
 
 QTEST_MAIN(TestJobsView)
