@@ -33,8 +33,6 @@ QJsonValue optionalNumber(const std::optional<double> &v)
 
 QJsonObject jobToJson(const Job &job)
 {
-    // A RUNNING job's run time is not known yet: its startedAt is the latest attempt's.
-    const bool finished = isFinalJobState(job.state);
     return QJsonObject{
         {QStringLiteral("id"), job.id},
         {QStringLiteral("endpoint_id"), idValue(job.endpointId)},
@@ -58,7 +56,8 @@ QJsonObject jobToJson(const Job &job)
         {QStringLiteral("error"), textOrNull(job.error)},
         {QStringLiteral("submitted_by"), textOrNull(job.submittedBy)},
         {QStringLiteral("queue_ms"), msBetween(job.queuedAt, job.startedAt)},
-        {QStringLiteral("run_ms"), finished ? msBetween(job.startedAt, job.finishedAt) : QJsonValue()},
+        // Null until it finished (a live job has no finishedAt); startedAt is the latest attempt's.
+        {QStringLiteral("run_ms"), msBetween(job.startedAt, job.finishedAt)},
     };
 }
 

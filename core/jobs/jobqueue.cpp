@@ -5,7 +5,6 @@
 
 #include <QJsonArray>
 #include <QRandomGenerator>
-#include <QSet>
 
 #include "domain/clock.h"
 #include "jobrequestcheck.h"
@@ -21,6 +20,7 @@ constexpr int kMaxClaim = 1000;
 constexpr int kMaxRenew = 10000;
 constexpr int kRecoverBatch = 1000;
 constexpr int kPruneBatch = 10000;
+constexpr int kCancelBatch = 10000;
 constexpr int kMaxStatsRows = 100000;
 constexpr qsizetype kMaxReason = 1024;
 constexpr qsizetype kMaxOwner = 128;
@@ -190,6 +190,8 @@ JobQueue::JobQueue(Repository &repository, Clock &clock, QString resultsDir, QOb
         d->counts = counts.value();
     else
         qCWarning(lcJobs, "cannot count the stored jobs: %s", qPrintable(counts.error().message));
+    if (const int removed = JobResultFile::removeTemporaries(d->resultsDir); removed > 0)
+        qCInfo(lcJobs, "deleted %d half-written job answers", removed);
 }
 
 JobQueue::~JobQueue() = default;
@@ -350,6 +352,33 @@ Result<Job> JobQueue::cancel(const QString &id)
             return updated.error();
         effects.changes.append({job, from, from == JobState::Running});
         return job;
+    });
+    if (done)
+        d->publish(*this, effects);
+    return done;
+}
+
+Result<int> JobQueue::cancelEndpointJobs(const QUuid &endpointId, const QString &reason)
+{
+    Private::Effects effects;
+    auto done = d->repository.transaction<int>([&]() -> Result<int> {
+        auto live = d->repository.liveJobs(endpointId, kCancelBatch);
+        if (!live)
+            return live.error();
+        const QDateTime now = d->clock.now();
+        for (Job job : live.value()) {
+            const JobState from = job.state;
+            job.state = JobState::Cancelled;
+            job.finishedAt = now;
+            job.leaseOwner.clear();
+            job.leaseExpiresAt = {};
+            job.nextAttemptAt = {};
+            job.error = boundedReason(reason);
+            if (auto updated = d->repository.updateJob(job); !updated)
+                return updated.error();
+            effects.changes.append({job, from, from == JobState::Running});
+        }
+        return int(live->size());
     });
     if (done)
         d->publish(*this, effects);

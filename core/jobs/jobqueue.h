@@ -46,18 +46,26 @@ public:
     void setLimits(const Limits &limits);
     const Limits &limits() const;
 
-    // Validates everything first (InvalidArgument naming the field, PayloadTooLarge, NotFound
-    // for an unknown endpoint, QueueFull): on any error nothing is stored.
+    // Validates everything first (InvalidArgument naming the field in details "field",
+    // PayloadTooLarge, NotFound for an unknown, terminated or destroying endpoint, QueueFull):
+    // on any error nothing is stored. Hop-by-hop headers, Authorization, Prefer, Host and
+    // Content-Length are dropped. A key already used on the endpoint answers its job (created
+    // false), before any QueueFull.
     Result<Submitted> submit(const JobRequest &request);
     Result<Job> job(const QString &id);  // NotFound for an unknown (or malformed) id
-    Result<QList<Job>> jobs(const JobFilter &filter);
+    Result<QList<Job>> jobs(const JobFilter &filter);  // InvalidArgument: limit, or since not before until
     Result<QByteArray> body(const QString &id);
     // InvalidJobState while the job has no answer (QUEUED, RUNNING, or final without one).
     Result<JobResult> result(const QString &id);
     // QUEUED -> CANCELLED at once; RUNNING -> CANCELLED, and abortRequested() tells the
     // dispatcher to drop its request. A final job is InvalidJobState.
     Result<Job> cancel(const QString &id);
+    // Every QUEUED and RUNNING job of an endpoint -> CANCELLED with reason (a running one:
+    // abortRequested), at most 10,000 per call; returns how many. For an endpoint that goes
+    // away: its jobs would otherwise wait for a replica that never comes.
+    Result<int> cancelEndpointJobs(const QUuid &endpointId, const QString &reason);
     // FAILED / EXPIRED / CANCELLED -> QUEUED as a new attempt (one more allowed); else InvalidJobState.
+    // Its answer is dropped (file too); a deadline gets the submission's budget again, from now.
     Result<Job> retry(const QString &id);
 
     // Live counts, from memory (kept current by every change here): per endpoint QUEUED jobs
@@ -67,19 +75,29 @@ public:
     QHash<JobState, int> stateCounts(const QUuid &endpointId = {}) const;
     int runningCount(const QUuid &endpointId) const;
 
+    // Final jobs whose finishedAt is in [since, until) (null: no bound), by endpoint then
+    // revision; the newest 100,000 of them at most. InvalidArgument when since is not before until.
     Result<QList<JobStatsRow>> stats(const QDateTime &since, const QDateTime &until, const QUuid &endpointId = {});
     Result<JobRetention> retention();
-    Result<JobRetention> setRetention(const JobRetention &retention);
-    Result<int> prune();  // deletes what retention says (rows and result files); returns how many
+    Result<JobRetention> setRetention(const JobRetention &retention);  // bounds: InvalidArgument, nothing stored
+    // Deletes what retention says (rows and result files), at most 10,000 per call (call again
+    // while it returns that many); returns how many.
+    Result<int> prune();
 
     // The dispatcher's side. owner names the dispatcher (one per process); a job is only
     // renewed or finished by the owner that claimed it, so a dispatcher whose lease was taken
     // back cannot overwrite the new attempt.
     // Up to max QUEUED jobs of the endpoint whose nextAttemptAt is due, highest priority then
-    // oldest first: RUNNING, attempts + 1, startedAt now, leased to owner.
+    // oldest first: RUNNING, attempts + 1, startedAt now, leased to owner. Jobs past their
+    // deadline are not claimed. max 1..1000, owner 1..128 characters.
     Result<QList<Job>> claim(const QUuid &endpointId, int max, const QString &owner);
+    // Each id held by owner gets a full lease from now. Ids it no longer holds (cancelled,
+    // expired, taken back) are left as they are and named in the InvalidJobState's details
+    // "ids"; the others are renewed all the same.
     Result<Done> renewLeases(const QStringList &ids, const QString &owner);
-    // An answer arrived: SUCCEEDED for 2xx, else FAILED; the answer is kept either way.
+    // An answer arrived: SUCCEEDED for 2xx, else FAILED; the answer is kept either way. A body
+    // over Limits::maxResultBytes is attemptFailed("answer too large") instead. A status
+    // outside 100..599 is InvalidArgument.
     Result<Job> complete(const QString &id, const QString &owner, const JobResult &result, const QUuid &routeId,
                          const QString &modelVersion);
     // No answer (or a 502/503/504 from the proxy): QUEUED again after a backoff (1 s, 2 s, 4 s,
@@ -87,7 +105,8 @@ public:
     Result<Job> attemptFailed(const QString &id, const QString &owner, const QString &reason);
     // RUNNING jobs whose lease expired (their dispatcher died) go back as attemptFailed does;
     // QUEUED and RUNNING jobs past their deadline become EXPIRED (a running one: abortRequested).
-    // Returns how many changed. Called by the dispatcher on its tick and once at start.
+    // Returns how many changed (at most 1,000 of each kind per call). Called by the dispatcher
+    // on its tick and once at start.
     Result<int> recover();
 
 Q_SIGNALS:

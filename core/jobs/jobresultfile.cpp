@@ -91,6 +91,17 @@ Result<QByteArray> JobResultFile::read(const QString &dir, const QString &name, 
     return body;
 }
 
+int JobResultFile::removeTemporaries(const QString &dir)
+{
+    int removed = 0;
+    const QStringList names = QDir(dir).entryList({QStringLiteral("*.body.new-*")}, QDir::Files | QDir::Hidden);
+    for (const QString &name : names) {
+        if (QFile::remove(QDir(dir).filePath(name)))
+            ++removed;
+    }
+    return removed;
+}
+
 void JobResultFile::remove(const QString &dir, const QString &name)
 {
     if (!isOwnName(name))

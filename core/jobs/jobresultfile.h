@@ -18,6 +18,8 @@ public:
     // StorageError when the file is missing or its size is not expectedBytes.
     static Result<QByteArray> read(const QString &dir, const QString &name, qint64 expectedBytes);
     static void remove(const QString &dir, const QString &name);
+    // Deletes temporaries a crash left behind mid-write (never named by a job); returns how many.
+    static int removeTemporaries(const QString &dir);
 };
 
 } // namespace ServeDeck

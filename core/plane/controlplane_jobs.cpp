@@ -18,6 +18,7 @@
 #include "plane/planelog.h"
 #include "proxy/proxyserver.h"
 #include "service/endpointmetricssampler.h"
+#include "service/modelservingservice.h"
 #include "store/repository.h"
 
 namespace ServeDeck {
@@ -194,6 +195,22 @@ void ControlPlane::startJobs()
         }
         reply({errorReply(makeError(ErrorType::InvalidArgument, QStringLiteral("unknown job call"))), QUuid()});
     });
+
+    // An endpoint being deleted ends its queued and running jobs: no replica will come for them.
+    Repository *repository = m_repository.get();
+    const auto endJobsOfDeleted = [queue, repository](const QUuid &endpointId) {
+        if (!queue || queue->queuedCount(endpointId) + queue->runningCount(endpointId) == 0)
+            return;  // the common case, from memory: no store read
+        auto endpoint = repository->endpointById(endpointId);
+        if (!endpoint || (*endpoint && (*endpoint)->isLive()))
+            return;
+        if (auto ended = queue->cancelEndpointJobs(endpointId, QStringLiteral("the endpoint was deleted")); !ended)
+            qCWarning(lcPlane, "ending the jobs of a deleted endpoint: %s", qPrintable(ended.error().message));
+    };
+    connect(m_service.get(), &ModelServingService::endpointChanged, m_jobs.get(), endJobsOfDeleted);
+    const QHash<QUuid, int> known = m_jobs->queuedCounts();
+    for (auto it = known.cbegin(); it != known.cend(); ++it)
+        endJobsOfDeleted(it.key());
 
     if (auto pruned = m_jobs->prune(); !pruned)
         qCWarning(lcPlane, "pruning jobs: %s", qPrintable(pruned.error().message));

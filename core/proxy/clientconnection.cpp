@@ -7,6 +7,7 @@
 
 #include "domain/serviceerror.h"
 #include "proxy/frontdoor.h"
+#include "proxy/jobrequest.h"
 #include "proxy/proxyworker.h"
 #include "proxy/routebinding.h"
 #include "proxy/routecircuit.h"
@@ -144,6 +145,14 @@ void ClientConnection::route(bool again)
         return;
     }
 
+    // Jobs only with a handler: without one, the preference is ignored (RFC 7240 lets a server)
+    // and /_jobs is no endpoint's. A held request was no job the first time either.
+    if (!again && m_worker->jobsEnabled()
+        && (JobRequest::isJobsPath(path) || JobRequest::prefersRespondAsync(message.headers))) {
+        takeJob(path, query, keepAlive);
+        return;
+    }
+
     QByteArray rewrittenBody;
     const FrontDoor::Call call = FrontDoor::callOf(path);
     ProxyWorker::Dispatch dispatch = call == FrontDoor::Call::None
@@ -197,6 +206,86 @@ void ClientConnection::route(bool again)
     // The body now lives in the upstream request; drop it unless it is small enough to keep.
     reader().dropLargeBody();
     attempt(true);
+}
+
+void ClientConnection::takeJob(QByteArrayView path, QByteArrayView query, bool keepAlive)
+{
+    const HttpRequestReader::Message &message = request();
+    const auto refuse = [this, keepAlive](const LocalResponse &response) {
+        if (!answer(response, keepAlive))
+            beginClose();
+    };
+    ProxyJobCall call;
+    if (JobRequest::isJobsPath(path)) {
+        m_worker->countRequest();
+        LocalResponse refusal;
+        std::optional<JobRequest::Lookup> lookup = JobRequest::parseLookup(message.method, path, &refusal);
+        if (!lookup) {
+            m_worker->reject(refusal.status == 405 ? RejectReason::BadRequest : RejectReason::NoRoute);
+            refuse(refusal);
+            return;
+        }
+        call.kind = lookup->kind;
+        call.jobId = std::move(lookup->jobId);
+    } else {
+        // Checked as a forwarded request would be (the endpoint, its token and address; the body's
+        // size was bounded as it was read), then taken whole.
+        ProxyWorker::JobIntake intake;
+        QByteArray rewrittenBody;
+        const FrontDoor::Call door = FrontDoor::callOf(path);
+        const ProxyWorker::Dispatch dispatch = door == FrontDoor::Call::None
+            ? m_worker->dispatch(message.method, path, message.headers, m_peer, false, &intake)
+            : m_worker->frontDoor(door, message.method, path, message.body, message.headers, m_peer, false,
+                                  &rewrittenBody, &intake);
+        if (dispatch.answer) {
+            refuse(*dispatch.answer);
+            return;
+        }
+        LocalResponse refusal;
+        if (!JobRequest::idempotencyKey(message.headers, &call.idempotencyKey, &refusal)) {
+            m_worker->reject(RejectReason::BadRequest);
+            refuse(refusal);
+            return;
+        }
+        call.kind = ProxyJobCall::Kind::Submit;
+        call.endpointId = intake.endpointId;
+        call.submittedBy = std::move(intake.submittedBy);
+        call.method = message.method;
+        call.path.reserve(dispatch.rest.size() + query.size() + 1);
+        if (dispatch.rest.isEmpty())
+            call.path.append('/');
+        call.path.append(dispatch.rest).append(query);
+        call.headers = JobRequest::submittedHeaders(message.headers);
+        call.body = rewrittenBody.isNull() ? message.body : rewrittenBody;
+    }
+    call.peer = m_peer;
+    const ProxyJobCall::Kind kind = call.kind;
+    QString jobId = call.jobId;
+    quint64 ticket = 0;
+    if (std::optional<LocalResponse> refusal = m_worker->jobs().start(this, std::move(call), &ticket)) {
+        refuse(*refusal);
+        return;
+    }
+    setState(State::Busy);
+    m_jobTicket = ticket;
+    m_jobKind = kind;
+    m_jobId = std::move(jobId);
+    m_jobKeepAlive = keepAlive;
+    m_jobDeadline = m_worker->nowMs() + m_worker->options().jobHandoffTimeoutMs;
+    m_worker->ensureSweeping();
+}
+
+void ClientConnection::jobReplied(ProxyJobReply reply)
+{
+    m_jobTicket = 0;
+    // A lookup answers only a caller who could call the job's endpoint; to anyone else the job
+    // does not exist (404, not 401), so ids of other endpoints' jobs are not disclosed.
+    const bool lookup = m_jobKind != ProxyJobCall::Kind::Submit;
+    const LocalResponse response = lookup && !reply.endpointId.isNull()
+            && !m_worker->mayReadJob(reply.endpointId, request().headers, m_peer)
+        ? JobRequest::notFound(m_jobId)
+        : JobRequest::forClient(std::move(reply.response));
+    resume(answer(response, m_jobKeepAlive));
 }
 
 QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest,
@@ -549,6 +638,17 @@ void ClientConnection::checkDeadlines(qint64 now)
         checkIdle(now);  // reading, closing, lingering
         return;
     }
+    if (m_jobTicket != 0) {
+        if (options.jobHandoffTimeoutMs > 0 && now >= m_jobDeadline) {
+            // No reply in time: the queue is as good as full. A late reply finds no ticket.
+            m_worker->jobs().forget(std::exchange(m_jobTicket, 0));
+            m_worker->reject(RejectReason::JobQueueFull);
+            resume(answer(JobRequest::queueFull(QStringLiteral("the job queue did not answer within %1 ms; try again")
+                                                    .arg(options.jobHandoffTimeoutMs)),
+                          m_jobKeepAlive));
+        }
+        return;
+    }
     if (m_held) {
         if (now >= m_holdDeadline) {
             m_worker->unhold(this, *m_heldFor);
@@ -611,6 +711,8 @@ void ClientConnection::checkDeadlines(qint64 now)
 
 void ClientConnection::ended()
 {
+    if (m_jobTicket != 0)
+        m_worker->jobs().forget(std::exchange(m_jobTicket, 0));  // a reply that comes is dropped
     if (m_held && m_heldFor) {
         m_worker->unhold(this, *m_heldFor);
         m_heldFor.reset();

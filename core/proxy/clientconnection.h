@@ -10,6 +10,7 @@
 #include "http/httpconnection.h"
 #include "http/proxyhttp.h"
 #include "proxy/completionmeter.h"
+#include "proxy/proxyjobcall.h"
 #include "proxy/routestats.h"
 #include "proxy/upstreamconnection.h"
 
@@ -42,6 +43,8 @@ public:
     std::shared_ptr<const RouteBinding> waitingRoute() const { return m_exchange.route; }
     // From the worker: a snapshot came; the held request looks for a route again.
     void retryHeld();
+    // From the worker (JobHandoff): the owning thread's reply to this connection's job call.
+    void jobReplied(ProxyJobReply reply);
 
 private:
     enum class Framing { None, Length, Chunked, UntilClose };
@@ -86,6 +89,9 @@ private:
     HttpRequestReader::Limits readLimits() const override;
 
     void route(bool again);
+    // A job submission (Prefer: respond-async) or lookup (/_jobs/...): handed to the owning
+    // thread, the connection Busy until the reply or Options::jobHandoffTimeoutMs.
+    void takeJob(QByteArrayView path, QByteArrayView query, bool keepAlive);
     void startShadows();
     void endComparisons(bool valid);
     void refuseByCircuit(const char *reason, const QString &message, int limit);
@@ -117,6 +123,12 @@ private:
     qint64 m_holdDeadline = 0;
     QByteArray m_out;  // scratch for heads and chunk sizes
     bool m_held = false;  // Busy, waiting for its endpoint to wake from zero
+    // Busy, waiting for the reply to a job call: its ticket (0: none), deadline and kind.
+    quint64 m_jobTicket = 0;
+    qint64 m_jobDeadline = 0;
+    ProxyJobCall::Kind m_jobKind = ProxyJobCall::Kind::Submit;
+    QString m_jobId;  // of a lookup
+    bool m_jobKeepAlive = false;
 };
 
 } // namespace ServeDeck

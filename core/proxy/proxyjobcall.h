@@ -28,7 +28,9 @@ struct ProxyJobCall
     QUuid endpointId;
     QByteArray method;
     QByteArray path;      // under the endpoint, with its query, as the model would see it
-    HeaderList headers;   // hop-by-hop, Authorization, Prefer and Idempotency-Key removed
+    // hop-by-hop, Authorization, Prefer and Idempotency-Key removed; so are Host, Content-Length,
+    // Expect (answered by the proxy) and X-Forwarded-* (set by the proxy when the job runs through it)
+    HeaderList headers;
     QByteArray body;
     QByteArray idempotencyKey;  // the Idempotency-Key header, raw (the queue validates it)
     QString submittedBy;        // the token's id, or "public"

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <utility>
 
+#include <QPointer>
 #include <QThread>
 
 #include <arpa/inet.h>
@@ -14,6 +15,9 @@
 #include <unistd.h>
 
 #include "auth/tokensigner.h"
+#include "domain/serviceerror.h"
+#include "proxy/jobhandoff.h"
+#include "proxy/jobrequest.h"
 #include "proxy/proxyshared.h"
 #include "proxy/proxyworker.h"
 #include "proxy/routecircuit.h"
@@ -299,6 +303,39 @@ void ProxyServer::setJobHandler(ProxyJobHandler handler)
 {
     m_jobHandler = std::move(handler);
     m_shared->jobsEnabled.store(bool(m_jobHandler));
+}
+
+void ProxyServer::runJobCall(int workerIndex, quint64 ticket, ProxyJobCall call, std::shared_ptr<JobHandoffSlot> slot)
+{
+    if (!m_jobHandler) {  // taken away since the worker looked
+        slot->release();
+        ProxyJobReply reply;
+        reply.response = JobRequest::queueFull(QStringLiteral("this proxy takes no jobs now"));
+        deliverJobReply(workerIndex, ticket, std::move(reply));
+        return;
+    }
+    const QPointer<ProxyServer> self(this);
+    m_jobHandler(std::move(call), [self, workerIndex, ticket, slot](ProxyJobReply reply) {
+        if (!slot->release())
+            return;  // a second reply to one call
+        if (self)
+            self->deliverJobReply(workerIndex, ticket, std::move(reply));
+    });
+}
+
+void ProxyServer::deliverJobReply(int workerIndex, quint64 ticket, ProxyJobReply reply)
+{
+    // Workers are stopped and deleted on this thread only (stopWorkers), so one listed here and
+    // running is there to take the event; it drops the reply when the client is gone.
+    if (workerIndex < 0 || std::size_t(workerIndex) >= m_workers.size())
+        return;
+    const std::unique_ptr<Worker> &worker = m_workers[std::size_t(workerIndex)];
+    if (!worker->thread.isRunning())
+        return;
+    ProxyWorker *proxyWorker = worker->worker;
+    QMetaObject::invokeMethod(
+        proxyWorker, [proxyWorker, ticket, reply = std::move(reply)] { proxyWorker->jobs().replied(ticket, reply); },
+        Qt::QueuedConnection);
 }
 
 void ProxyServer::wakeRequested(const QUuid &endpointId)
@@ -629,6 +666,11 @@ QByteArray ProxyServer::metricsText() const
         ProxyHttp::appendNumber(out, qint64(rejected[r]));
         out.append('\n');
     }
+    family("servedeck_proxy_job_handoffs", "gauge",
+           "Job submissions and lookups handed to the job queue and awaiting its reply.");
+    out.append("servedeck_proxy_job_handoffs ");
+    ProxyHttp::appendNumber(out, qint64(std::max(0, m_shared->jobHandoffs->load(std::memory_order_relaxed))));
+    out.append('\n');
     family("servedeck_proxy_open_connections", "gauge", "Client connections open now.");
     out.append("servedeck_proxy_open_connections ");
     ProxyHttp::appendNumber(out, qint64(connections));

@@ -24,6 +24,7 @@ namespace ServeDeck {
 
 struct ProxyShared;
 class ProxyWorker;
+class JobHandoffSlot;
 class RouteCircuit;
 
 // The data plane: an HTTP/1.1 reverse proxy that sends `METHOD /<endpoint>/<rest>` to one of
@@ -43,6 +44,11 @@ class RouteCircuit;
 // it) through all of the above, and GET /v1/models lists what the caller's token may call. Of
 // OpenAI-style answers (an event stream, or a completion's JSON) it counts time to first token
 // and tokens (CompletionMeter); other answers are passed on unread.
+//
+// With a job handler (setJobHandler), a request with `Prefer: respond-async` becomes a job: it is
+// checked as any request is, then handed whole to the owning thread, and its connection waits for
+// the reply without blocking its worker; GET/DELETE /_jobs/{id} are handed off the same way
+// (JobHandoff, JobRequest).
 class ProxyServer final : public QObject
 {
     Q_OBJECT
@@ -78,6 +84,7 @@ public:
         // side cannot make the proxy buffer without bound.
         int maxJobHandoffs = 1024;
         // A job call with no reply by then is answered 503 QueueFull; its late reply is dropped.
+        // 0: no such bound (the slot still bounds how many wait).
         int jobHandoffTimeoutMs = 10000;
         // What every timeout and window above is measured on; null: the steady clock. Tests move
         // a manual one instead of sleeping.
@@ -182,12 +189,14 @@ public:
     // Prometheus text: per endpoint/route requests_total, errors_total, in_flight, duration
     // histogram, circuit state, connections, pending, ejections; per endpoint shadow counters;
     // plus proxy totals (rejected by reason: no_route, unauthorized, forbidden, upstream_error,
-    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout; held requests).
+    // timeout, bad_request, payload_too_large, circuit_open, wake_timeout, job_queue_full; held
+    // requests; job calls in flight).
     QByteArray metricsText() const;
 
 private:
     friend class ProxyWorker;
     friend class HeldRequestQueue;
+    friend class JobHandoff;
     struct Worker;
     struct ReportThrottle
     {
@@ -200,6 +209,9 @@ private:
     void takeUpstreamErrors(const std::shared_ptr<RouteCircuit> &circuit);
     void wakeRequested(const QUuid &endpointId);
     void flushErrorReports();
+    // A worker's job call, on the owning thread; the reply goes back to that worker by ticket.
+    void runJobCall(int workerIndex, quint64 ticket, ProxyJobCall call, std::shared_ptr<JobHandoffSlot> slot);
+    void deliverJobReply(int workerIndex, quint64 ticket, ProxyJobReply reply);
 
     std::unique_ptr<ProxyShared> m_shared;
     std::vector<std::unique_ptr<Worker>> m_workers;

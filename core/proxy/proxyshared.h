@@ -31,8 +31,10 @@ struct ProxyShared
     std::atomic<bool> wakeEnabled{false};
     // A job handler is set: `Prefer: respond-async` and /_jobs/... are taken (ProxyServer::setJobHandler).
     std::atomic<bool> jobsEnabled{false};
-    // Job calls awaiting the owning thread's reply, every worker (Options::maxJobHandoffs).
-    std::atomic<int> jobHandoffs{0};
+    // Job calls awaiting the owning thread's reply, every worker (Options::maxJobHandoffs). Shared
+    // with the reply functions a handler holds (JobHandoffSlot), which may outlive the proxy.
+    std::shared_ptr<std::atomic<int>> jobHandoffs = std::make_shared<std::atomic<int>>(0);
+    std::atomic<quint64> nextJobTicket{1};
     // Client connections open now, every worker (Options::maxClientConnections).
     std::atomic<int> clientConnections{0};
 

@@ -37,7 +37,8 @@ int sweepInterval(const ProxyServer::Options &options)
     // worker instead of one per request keeps timer bookkeeping off the request path.
     int shortest = 1000;
     for (const int timeout :
-         {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs, options.headTimeoutMs}) {
+         {options.connectTimeoutMs, options.readTimeoutMs, options.idleTimeoutMs, options.headTimeoutMs,
+          options.jobHandoffTimeoutMs}) {
         if (timeout > 0)
             shortest = std::min(shortest, timeout);
     }
@@ -52,6 +53,7 @@ ProxyWorker::ProxyWorker(ProxyShared &shared, int index)
     , m_routing(shared, m_stats)
     , m_connections(*this, shared, index)
     , m_held(*this, shared)
+    , m_jobs(*this, shared, index)
     , m_authorizer(shared.signer)
 {
     setObjectName(QStringLiteral("proxy-worker-%1").arg(index));
@@ -182,6 +184,39 @@ void ProxyWorker::retryHeld()
     m_held.retry();
 }
 
+bool ProxyWorker::jobsEnabled() const
+{
+    return m_shared.jobsEnabled.load(std::memory_order_relaxed);
+}
+
+bool ProxyWorker::mayReadJob(const QUuid &endpointId, const HeaderList &headers, const QHostAddress &peer)
+{
+    m_routing.refresh();
+    const RoutingSnapshot *snapshot = m_routing.snapshot();
+    const EndpointTable *table = nullptr;
+    if (snapshot) {
+        // By id, for the one job looked up: a scan of the endpoints, off the forwarding path.
+        for (const EndpointTable &candidate : snapshot->endpoints) {
+            if (candidate.endpointId == endpointId) {
+                table = &candidate;
+                break;
+            }
+        }
+    }
+    if (!table) {
+        reject(RejectReason::NoRoute);  // its endpoint is gone: nobody can be checked against it
+        return false;
+    }
+    if (table->isPublic)
+        return true;
+    if (std::optional<RequestAuthorizer::Refusal> refusal = m_authorizer.check(
+            endpointId.toString(QUuid::WithoutBraces), &snapshot->revokedTokenIds, headers, peer)) {
+        reject(refusal->reason);
+        return false;
+    }
+    return true;
+}
+
 void ProxyWorker::startShadow(const std::shared_ptr<const RouteBinding> &route,
                               const std::shared_ptr<EndpointCircuit> &endpoint,
                               const std::shared_ptr<ShadowComparison> &comparison, const QByteArray &request,
@@ -293,7 +328,7 @@ qsizetype ProxyWorker::pick(RoutingView::Endpoint &endpoint, RoutingView::Group 
 }
 
 ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
-                                            const QHostAddress &peer, bool again)
+                                            const QHostAddress &peer, bool again, JobIntake *job)
 {
     if (!again)
         bump(m_requestsTotal, 1);
@@ -320,24 +355,32 @@ ProxyWorker::Dispatch ProxyWorker::dispatch(QByteArrayView method, QByteArrayVie
                                       {{QStringLiteral("endpoint"), QString::fromUtf8(name)}});
         return result;
     }
-    return dispatchTo(*endpoint, name, headers, peer, std::move(result));
+    return dispatchTo(*endpoint, name, headers, peer, std::move(result), job);
 }
 
 ProxyWorker::Dispatch ProxyWorker::dispatchTo(RoutingView::Endpoint &target, QByteArrayView name, const HeaderList &headers,
-                                              const QHostAddress &peer, Dispatch result)
+                                              const QHostAddress &peer, Dispatch result, JobIntake *job)
 {
     RoutingView::Endpoint *endpoint = &target;
     result.isPublic = endpoint->isPublic;
     if (!endpoint->isPublic) {
         const QSet<QString> *revoked = m_routing.snapshot() ? &m_routing.snapshot()->revokedTokenIds : nullptr;
         if (std::optional<RequestAuthorizer::Refusal> refusal =
-                m_authorizer.check(endpoint->endpointIdText, revoked, headers, peer)) {
+                m_authorizer.check(endpoint->endpointIdText, revoked, headers, peer, job ? &job->submittedBy : nullptr)) {
             reject(refusal->reason);
             result.answer = std::move(refusal->response);
             return result;
         }
     }
     result.endpoint = endpoint->circuit;
+    if (job) {
+        // A job waits in the queue, not here: no route is needed now, and a scaled-to-zero
+        // endpoint wakes on its queue length rather than by holding this request.
+        job->endpointId = endpoint->circuit->endpointId;
+        if (endpoint->isPublic)
+            job->submittedBy = QStringLiteral("public");
+        return result;
+    }
 
     // Condition-based serving: the first condition the request matches takes it; otherwise the
     // revisions without a condition do.
@@ -400,7 +443,7 @@ ProxyWorker::Dispatch ProxyWorker::dispatchTo(RoutingView::Endpoint &target, QBy
 
 ProxyWorker::Dispatch ProxyWorker::frontDoor(FrontDoor::Call call, QByteArrayView method, QByteArrayView path,
                                              QByteArrayView body, const HeaderList &headers, const QHostAddress &peer,
-                                             bool again, QByteArray *rewrittenBody)
+                                             bool again, QByteArray *rewrittenBody, JobIntake *job)
 {
     if (!again)
         bump(m_requestsTotal, 1);
@@ -445,7 +488,7 @@ ProxyWorker::Dispatch ProxyWorker::frontDoor(FrontDoor::Call call, QByteArrayVie
     if (parsed->model.toUtf8() != name)
         *rewrittenBody = FrontDoor::withModel(std::move(parsed->object), QString::fromUtf8(name));
     result.rest = path;  // the replica sees the same path
-    return dispatchTo(*endpoint, name, headers, peer, std::move(result));
+    return dispatchTo(*endpoint, name, headers, peer, std::move(result), job);
 }
 
 LocalResponse ProxyWorker::models(const HeaderList &headers, const QHostAddress &peer)

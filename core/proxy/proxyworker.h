@@ -18,6 +18,7 @@
 #include "proxy/connectionbroker.h"
 #include "proxy/frontdoor.h"
 #include "proxy/heldrequestqueue.h"
+#include "proxy/jobhandoff.h"
 #include "http/proxyhttp.h"
 #include "proxy/proxyserver.h"
 #include "proxy/requestauthorizer.h"
@@ -68,14 +69,26 @@ public:
         bool hold = false;
         QByteArray endpointName;  // when held
     };
+    // A request taken as a job (Prefer: respond-async): what its submission needs.
+    struct JobIntake
+    {
+        QUuid endpointId;
+        QString submittedBy;  // the token's id, or "public"
+    };
     // again: the same request once more (a held one): not counted a second time.
+    // job: the request is to become a job: checked as any request up to its token (the endpoint
+    // exists, the token and address may call it), then neither routed nor held; with no answer
+    // set, job says where it goes.
     Dispatch dispatch(QByteArrayView method, QByteArrayView path, const HeaderList &headers,
-                      const QHostAddress &peer, bool again = false);
+                      const QHostAddress &peer, bool again = false, JobIntake *job = nullptr);
     // A request at the front door (call is not None): to the endpoint its body's model names,
     // through the same checks as dispatch(). When the model was an alias, rewrittenBody is the
     // body to send instead (the model set to the endpoint's name).
     Dispatch frontDoor(FrontDoor::Call call, QByteArrayView method, QByteArrayView path, QByteArrayView body,
-                       const HeaderList &headers, const QHostAddress &peer, bool again, QByteArray *rewrittenBody);
+                       const HeaderList &headers, const QHostAddress &peer, bool again, QByteArray *rewrittenBody,
+                       JobIntake *job = nullptr);
+    // A request the proxy answers itself without dispatch() (the job lookups), for the totals.
+    void countRequest() { bump(m_requestsTotal, 1); }
 
     // The token check alone, for a request whose head is read and body is not: a refusal for
     // a private endpoint's request without a valid token (counted as dispatch() would), so it
@@ -99,6 +112,13 @@ public:
     int heldCount() const { return m_held.count(); }
     // A snapshot was published: held requests look for a route again.
     void retryHeld();
+
+    // Job calls to the owning thread (ProxyServer::setJobHandler): see JobHandoff.
+    bool jobsEnabled() const;
+    JobHandoff &jobs() { return m_jobs; }
+    // May a request with headers, from peer, see a job of endpointId? As a request to that
+    // endpoint would be let in: a public one, or a valid token for it. A refusal is counted.
+    bool mayReadJob(const QUuid &endpointId, const HeaderList &headers, const QHostAddress &peer);
 
     // One copy of a request to a shadow route; dropped (and counted) when the endpoint has too
     // many in flight or the route allows no more connections.
@@ -138,7 +158,7 @@ private:
                                       QByteArrayView *rest);
     LocalResponse localAnswer(QByteArrayView method, QByteArrayView path);
     Dispatch dispatchTo(RoutingView::Endpoint &endpoint, QByteArrayView name, const HeaderList &headers,
-                        const QHostAddress &peer, Dispatch result);
+                        const QHostAddress &peer, Dispatch result, JobIntake *job);
     // GET /v1/models: the endpoints (and aliases) the caller's token may call.
     LocalResponse models(const HeaderList &headers, const QHostAddress &peer);
     qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
@@ -157,6 +177,7 @@ private:
     RoutingView m_routing;
     ConnectionBroker m_connections;
     HeldRequestQueue m_held;
+    JobHandoff m_jobs;
     RequestAuthorizer m_authorizer;
 
     std::array<std::atomic<quint64>, std::size_t(RejectReason::Count)> m_rejected{};

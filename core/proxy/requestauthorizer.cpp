@@ -16,7 +16,8 @@ RequestAuthorizer::RequestAuthorizer(std::shared_ptr<const TokenSigner> signer)
 std::optional<RequestAuthorizer::Refusal> RequestAuthorizer::check(const QString &endpointId,
                                                                    const QSet<QString> *revokedTokenIds,
                                                                    const HeaderList &headers,
-                                                                   const QHostAddress &peer) const
+                                                                   const QHostAddress &peer,
+                                                                   QString *tokenId) const
 {
     const auto refuse = [](RejectReason reason, const QString &message, const QString &why) {
         const bool forbidden = reason == RejectReason::Forbidden;
@@ -57,6 +58,8 @@ std::optional<RequestAuthorizer::Refusal> RequestAuthorizer::check(const QString
         return refuse(RejectReason::Unauthorized, QStringLiteral("Revoked: the token has been revoked"),
                       QStringLiteral("Revoked"));
     }
+    if (tokenId)
+        *tokenId = verdict.claims->tokenId;
     return std::nullopt;
 }
 

@@ -27,9 +27,11 @@ public:
         RejectReason reason;  // Unauthorized or Forbidden
         LocalResponse response;
     };
-    // revokedTokenIds: of the current snapshot, or null. No refusal: the request may pass.
+    // revokedTokenIds: of the current snapshot, or null. No refusal: the request may pass, and
+    // tokenId (when given) is set to the token's id.
     std::optional<Refusal> check(const QString &endpointId, const QSet<QString> *revokedTokenIds,
-                                 const HeaderList &headers, const QHostAddress &peer) const;
+                                 const HeaderList &headers, const QHostAddress &peer,
+                                 QString *tokenId = nullptr) const;
 
 private:
     std::shared_ptr<const TokenSigner> m_signer;

@@ -17,6 +17,7 @@ const char *rejectReasonName(RejectReason reason)
     case RejectReason::PayloadTooLarge: return "payload_too_large";
     case RejectReason::CircuitOpen: return "circuit_open";
     case RejectReason::WakeTimeout: return "wake_timeout";
+    case RejectReason::JobQueueFull: return "job_queue_full";
     case RejectReason::Count: break;
     }
     return "unknown";

@@ -24,6 +24,7 @@ enum class RejectReason {
     PayloadTooLarge,
     CircuitOpen,  // the circuit breaker: pending requests full, or waited too long for a connection
     WakeTimeout,  // held for a scaled-to-zero endpoint, and no replica came in time
+    JobQueueFull,  // a job call found the hand-off full, or had no reply in time
     Count
 };
 const char *rejectReasonName(RejectReason reason);

@@ -247,6 +247,7 @@ public:
     Result<QList<Job>> dueJobs(const QUuid &endpointId, const QDateTime &now, int limit);
     Result<QList<Job>> jobsWithLeaseExpired(const QDateTime &now, int limit);  // RUNNING ones
     Result<QList<Job>> jobsPastDeadline(const QDateTime &now, int limit);      // QUEUED and RUNNING
+    Result<QList<Job>> liveJobs(const QUuid &endpointId, int limit);  // its QUEUED and RUNNING, oldest first
     Result<QHash<QUuid, QHash<JobState, int>>> jobCounts();  // by endpoint and state: one GROUP BY
     // Final jobs whose finish is in [since, until) (null: no bound), newest first, at most limit.
     Result<QList<JobStatsSample>> jobStatsSamples(const QDateTime &since, const QDateTime &until,

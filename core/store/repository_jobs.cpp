@@ -298,6 +298,15 @@ Result<QList<Job>> Repository::jobsPastDeadline(const QDateTime &now, int limit)
                    {ms(now), limit});
 }
 
+Result<QList<Job>> Repository::liveJobs(const QUuid &endpointId, int limit)
+{
+    return jobList(m_connectionName,
+                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
+                       + QStringLiteral(" WHERE j.endpoint_id = ? AND j.state IN ('QUEUED','RUNNING')"
+                                        " ORDER BY j.queued_at, j.seq LIMIT ?"),
+                   {idOrNull(endpointId), limit});
+}
+
 Result<QHash<QUuid, QHash<JobState, int>>> Repository::jobCounts()
 {
     auto q = exec(m_connectionName,

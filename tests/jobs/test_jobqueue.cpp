@@ -1,3 +1,5 @@
+#include <latch>
+
 #include <sys/stat.h>
 
 #include <QDir>
@@ -5,6 +7,7 @@
 #include <QJsonArray>
 #include <QSet>
 #include <QSignalSpy>
+#include <QThread>
 #include <QTest>
 
 #include "jobtestsupport.h"
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void headersAJobDoesNotKeepAreDropped();
     void claimTakesHighestPriorityThenOldest();
     void claimTakesAtMostMaxAndNeverTheSameJobTwice();
+    void twoDispatchersOnOneFileNeverClaimTheSameJob();
     void idempotencyKeyReturnsTheFirstJob();
     void idempotencyKeyHoldsAcrossARestart();
     void uniqueIndexDecidesADuplicateKey();
@@ -32,15 +36,18 @@ private Q_SLOTS:
     void fullQueueIsQueueFull();
     void unknownAndMalformedIdsAreNotFound();
     void leaseExpiryRequeuesWithBackoffThenFails();
+    void backoffDoublesUpToAMinute();
     void renewedLeaseIsNotTakenBack();
     void staleOwnerCannotFinishOrRenew();
     void nonSuccessAnswerIsFailedAndKept();
     void cancelQueuedAndRunningRefuseFinal();
+    void cancelEndpointJobsEndsOnlyItsLiveJobs();
     void retryFailedJobRunsAgain();
     void retryOfSucceededOrLiveJobIsRefused();
     void deadlineExpiresQueuedAndRunningJobs();
     void largeResultGoesToAPrivateFile();
     void answerOverTheLimitFailsTheAttempt();
+    void halfWrittenAnswersAreDeletedAtStart();
     void liveCountsMatchTheStore();
 };
 
@@ -178,6 +185,70 @@ void TestJobQueue::claimTakesAtMostMaxAndNeverTheSameJobTwice()
     QCOMPARE(f.queue->queuedCount(f.endpointIds[1]), 1);
     QCOMPARE(f.queue->claim(f.endpointIds[0], 0, QStringLiteral("d1")).error().type, ErrorType::InvalidArgument);
     QCOMPARE(f.queue->claim(f.endpointIds[0], 1, QString()).error().type, ErrorType::InvalidArgument);
+}
+
+void TestJobQueue::twoDispatchersOnOneFileNeverClaimTheSameJob()
+{
+    // Two threads, each with its own connection to the same file (as two processes would
+    // have), claim at once until the queue is empty: each job goes to exactly one of them.
+    JobFixture f;
+    constexpr int kJobs = 120;
+    QSet<QString> submitted;
+    for (int i = 0; i < kJobs; ++i) {
+        auto s = f.queue->submit(f.request());
+        VERIFY_OK(s);
+        submitted.insert(s->job.id);
+    }
+    struct Claimer
+    {
+        QStringList claimed;
+        QString error;
+    };
+    Claimer claimers[2];
+    std::latch start(2);  // both ready before either claims, so their claims overlap
+    QList<QThread *> threads;
+    for (int t = 0; t < 2; ++t) {
+        threads << QThread::create([&f, &claimer = claimers[t], &start, t] {
+            Repository repository;
+            if (auto opened = repository.open(f.databasePath()); !opened) {
+                claimer.error = opened.error().message;
+                return;
+            }
+            ManualClock clock(f.clock.now());
+            JobQueue queue(repository, clock, f.resultsDir());
+            start.arrive_and_wait();
+            // Bounded: more rounds than jobs.
+            for (int round = 0; round < kJobs; ++round) {
+                auto claimed = queue.claim(f.endpointIds[0], 2, QStringLiteral("d%1").arg(t));
+                if (!claimed) {
+                    claimer.error = claimed.error().message;
+                    return;
+                }
+                if (claimed->isEmpty())
+                    return;
+                for (const Job &job : claimed.value())
+                    claimer.claimed << job.id;
+            }
+        });
+    }
+    for (QThread *thread : threads)
+        thread->start();
+    for (QThread *thread : threads) {
+        QVERIFY(thread->wait(60000));
+        delete thread;
+    }
+    QVERIFY2(claimers[0].error.isEmpty(), qPrintable(claimers[0].error));
+    QVERIFY2(claimers[1].error.isEmpty(), qPrintable(claimers[1].error));
+    QSet<QString> all;
+    for (const Claimer &claimer : claimers) {
+        for (const QString &id : claimer.claimed) {
+            QVERIFY2(!all.contains(id), qPrintable(id + QStringLiteral(" claimed twice")));
+            all.insert(id);
+        }
+    }
+    QCOMPARE(all, submitted);
+    JobQueue fresh(*f.repository, f.clock, f.resultsDir());
+    QCOMPARE(fresh.runningCount(f.endpointIds[0]), kJobs);
 }
 
 void TestJobQueue::idempotencyKeyReturnsTheFirstJob()
@@ -374,6 +445,19 @@ void TestJobQueue::fullQueueIsQueueFull()
     QVERIFY(!refused.ok());
     QCOMPARE(refused.error().typeName(), errorTypeName(ErrorType::QueueFull));
     QCOMPARE(f.snapshot(), before);
+    // A repeated submit with a key names the job it made: that is no new work, full queue or not.
+    JobRequest keyed = f.request();
+    keyed.idempotencyKey = QStringLiteral("first");
+    auto firstKeyed = f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1"));
+    VERIFY_OK(firstKeyed);
+    auto made = f.queue->submit(keyed);
+    VERIFY_OK(made);
+    const QStringList full = f.snapshot();
+    auto repeated = f.queue->submit(keyed);
+    VERIFY_OK(repeated);
+    QVERIFY(!repeated->created);
+    QCOMPARE(repeated->job.id, made->job.id);
+    QCOMPARE(f.snapshot(), full);
     // Another endpoint's queue is its own; a claimed job makes room.
     VERIFY_OK(f.queue->submit(f.request("{}", 1)));
     VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
@@ -462,6 +546,32 @@ void TestJobQueue::leaseExpiryRequeuesWithBackoffThenFails()
             QCOMPARE(f.queue->runningCount(f.endpointIds[0]), 0);
         }
     }
+}
+
+void TestJobQueue::backoffDoublesUpToAMinute()
+{
+    JobFixture f;
+    JobRequest r = f.request();
+    r.maxAttempts = 10;
+    auto submitted = f.queue->submit(r);
+    VERIFY_OK(submitted);
+    QList<qint64> waits;
+    for (int attempt = 1; attempt <= 10; ++attempt) {
+        auto claimed = f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1"));
+        VERIFY_OK(claimed);
+        QCOMPARE(claimed->size(), 1);
+        auto failed = f.queue->attemptFailed(submitted->job.id, QStringLiteral("d1"), QStringLiteral("HTTP 503"));
+        VERIFY_OK(failed);
+        if (attempt == 10) {
+            QCOMPARE(failed->state, JobState::Failed);
+            QVERIFY2(failed->error.startsWith(QStringLiteral("HTTP 503")), qPrintable(failed->error));
+            break;
+        }
+        QCOMPARE(failed->state, JobState::Queued);
+        waits << f.clock.now().secsTo(failed->nextAttemptAt);
+        f.clock.set(failed->nextAttemptAt);
+    }
+    QCOMPARE(waits, (QList<qint64>{1, 2, 4, 8, 16, 32, 60, 60, 60}));
 }
 
 void TestJobQueue::renewedLeaseIsNotTakenBack()
@@ -573,6 +683,45 @@ void TestJobQueue::cancelQueuedAndRunningRefuseFinal()
         QCOMPARE(f.queue->cancel(id).error().type, ErrorType::InvalidJobState);
     QCOMPARE(f.snapshot(), before);
     QCOMPARE(f.queue->stateCounts().value(JobState::Cancelled), 2);
+}
+
+void TestJobQueue::cancelEndpointJobsEndsOnlyItsLiveJobs()
+{
+    JobFixture f(2);
+    const Job done = f.finishedJob(200);
+    auto running = f.queue->submit(f.request());
+    VERIFY_OK(running);
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
+    auto waiting = f.queue->submit(f.request());
+    VERIFY_OK(waiting);
+    auto elsewhere = f.queue->submit(f.request("{}", 1));
+    VERIFY_OK(elsewhere);
+    QSignalSpy aborts(f.queue.get(), &JobQueue::abortRequested);
+    QSignalSpy changed(f.queue.get(), &JobQueue::jobChanged);
+
+    auto cancelled = f.queue->cancelEndpointJobs(f.endpointIds[0], QStringLiteral("the endpoint was deleted"));
+    VERIFY_OK(cancelled);
+    QCOMPARE(cancelled.value(), 2);
+    QCOMPARE(changed.size(), 2);
+    QCOMPARE(aborts.size(), 1);
+    QCOMPARE(aborts.first().first().toString(), running->job.id);
+    for (const QString &id : {running->job.id, waiting->job.id}) {
+        auto job = f.queue->job(id);
+        VERIFY_OK(job);
+        QCOMPARE(job->state, JobState::Cancelled);
+        QCOMPARE(job->error, QStringLiteral("the endpoint was deleted"));
+    }
+    auto kept = f.queue->job(done.id);
+    VERIFY_OK(kept);
+    QCOMPARE(kept->state, JobState::Succeeded);
+    auto other = f.queue->job(elsewhere->job.id);
+    VERIFY_OK(other);
+    QCOMPARE(other->state, JobState::Queued);
+    QCOMPARE(f.queue->queuedCount(f.endpointIds[0]), 0);
+    QCOMPARE(f.queue->runningCount(f.endpointIds[0]), 0);
+    auto again = f.queue->cancelEndpointJobs(f.endpointIds[0], QStringLiteral("again"));
+    VERIFY_OK(again);
+    QCOMPARE(again.value(), 0);
 }
 
 void TestJobQueue::retryFailedJobRunsAgain()
@@ -735,6 +884,22 @@ void TestJobQueue::answerOverTheLimitFailsTheAttempt()
     QCOMPARE(done->error, QStringLiteral("answer too large"));
     QCOMPARE(done->resultStatus, 0);
     QVERIFY(QDir(f.resultsDir()).entryList(QDir::Files | QDir::Hidden).isEmpty());
+}
+
+void TestJobQueue::halfWrittenAnswersAreDeletedAtStart()
+{
+    JobFixture f;
+    QVERIFY(QDir().mkpath(f.resultsDir()));
+    const QDir results(f.resultsDir());
+    const QString temporary = QStringLiteral("0123456789abcdef0123456789abcdef.body.new-1f2e3d");
+    const QString other = QStringLiteral("notes.txt");
+    for (const QString &name : {temporary, other}) {
+        QFile file(results.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("half");
+    }
+    f.reopen();
+    QCOMPARE(results.entryList(QDir::Files | QDir::Hidden), QStringList{other});
 }
 
 void TestJobQueue::liveCountsMatchTheStore()

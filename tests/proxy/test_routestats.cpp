@@ -205,7 +205,8 @@ void TestRouteStats::rejectReasonsHaveTheirNames()
 {
     // The label values of servedeck_proxy_rejected_total: dashboards depend on them.
     const QList<QByteArray> names{"no_route",    "unauthorized",      "forbidden",    "upstream_error", "timeout",
-                                  "bad_request", "payload_too_large", "circuit_open", "wake_timeout"};
+                                  "bad_request", "payload_too_large", "circuit_open", "wake_timeout",
+                                  "job_queue_full"};
     QCOMPARE(names.size(), qsizetype(RejectReason::Count));
     for (int i = 0; i < int(RejectReason::Count); ++i)
         QCOMPARE(QByteArray(rejectReasonName(RejectReason(i))), names[i]);
