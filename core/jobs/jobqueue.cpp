@@ -138,7 +138,10 @@ struct JobQueue::Private
         } else {
             job.state = JobState::Failed;
             job.finishedAt = now;
-            job.error = QStringLiteral("%1 (no attempts left: %2 of %3 made)").arg(reason).arg(job.attempts).arg(job.maxAttempts);
+            job.error = QStringLiteral("%1 (no attempts left: %2 of %3 made)")
+                            .arg(reason)
+                            .arg(job.attempts)
+                            .arg(job.maxAttempts);
         }
     }
 
@@ -176,7 +179,8 @@ struct JobQueue::Private
             return wrongState(job, QStringLiteral("only a RUNNING job is renewed or finished"));
         if (owner.isEmpty() || job.leaseOwner != owner)
             return makeError(ErrorType::InvalidJobState,
-                             QStringLiteral("job %1 is leased to another dispatcher (its lease was taken back)").arg(id),
+                             QStringLiteral("job %1 is leased to another dispatcher (its lease was taken back)")
+                                 .arg(id),
                              {{QStringLiteral("state"), jobStateName(job.state)}});
         return job;
     }
@@ -190,8 +194,13 @@ JobQueue::JobQueue(Repository &repository, Clock &clock, QString resultsDir, QOb
         d->counts = counts.value();
     else
         qCWarning(lcJobs, "cannot count the stored jobs: %s", qPrintable(counts.error().message));
-    if (const int removed = JobResultFile::removeTemporaries(d->resultsDir); removed > 0)
-        qCInfo(lcJobs, "deleted %d half-written job answers", removed);
+    // Before any answer of this queue is written: a file no job names is a crash's leftover.
+    if (auto named = d->repository.jobResultFiles()) {
+        if (const int removed = JobResultFile::removeLeftovers(d->resultsDir, named.value()); removed > 0)
+            qCInfo(lcJobs, "deleted %d job answer files no job names (left by a crash)", removed);
+    } else {
+        qCWarning(lcJobs, "cannot list the job answer files: %s", qPrintable(named.error().message));
+    }
 }
 
 JobQueue::~JobQueue() = default;
@@ -249,7 +258,9 @@ Result<JobQueue::Submitted> JobQueue::submit(const JobRequest &request)
         }
         if (queuedCount(job.endpointId) >= d->limits.maxQueuedPerEndpoint)
             return makeError(ErrorType::QueueFull,
-                             QStringLiteral("endpoint %1 has %2 jobs queued already").arg(job.endpointName).arg(d->limits.maxQueuedPerEndpoint),
+                             QStringLiteral("endpoint %1 has %2 jobs queued already")
+                                 .arg(job.endpointName)
+                                 .arg(d->limits.maxQueuedPerEndpoint),
                              {{QStringLiteral("limit"), d->limits.maxQueuedPerEndpoint}});
         auto inserted = d->repository.insertJob(job, r.body);
         if (!inserted)

@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QFile>
 #include <QRandomGenerator>
+#include <QSet>
 
 #include "auth/secretfile.h"
 #include "jobslog.h"
@@ -84,18 +85,24 @@ Result<QByteArray> JobResultFile::read(const QString &dir, const QString &name, 
     if (!file.open(QIODevice::ReadOnly))
         return fileError(file.fileName(), file.errorString());
     if (file.size() != expectedBytes)
-        return fileError(file.fileName(), QStringLiteral("holds %1 bytes, the job says %2").arg(file.size()).arg(expectedBytes));
+        return fileError(file.fileName(),
+                         QStringLiteral("holds %1 bytes, the job says %2").arg(file.size()).arg(expectedBytes));
     QByteArray body = file.read(expectedBytes);
     if (body.size() != expectedBytes)
         return fileError(file.fileName(), file.errorString());
     return body;
 }
 
-int JobResultFile::removeTemporaries(const QString &dir)
+int JobResultFile::removeLeftovers(const QString &dir, const QStringList &named)
 {
+    const QSet<QString> kept(named.cbegin(), named.cend());
     int removed = 0;
-    const QStringList names = QDir(dir).entryList({QStringLiteral("*.body.new-*")}, QDir::Files | QDir::Hidden);
+    const QStringList names =
+        QDir(dir).entryList({QStringLiteral("*.body.new-*"), QStringLiteral("*.body")}, QDir::Files | QDir::Hidden);
     for (const QString &name : names) {
+        const bool temporary = name.contains(QStringLiteral(".body.new-"));
+        if (!temporary && (!isOwnName(name) || kept.contains(name)))
+            continue;
         if (QFile::remove(QDir(dir).filePath(name)))
             ++removed;
     }

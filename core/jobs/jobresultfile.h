@@ -18,8 +18,9 @@ public:
     // StorageError when the file is missing or its size is not expectedBytes.
     static Result<QByteArray> read(const QString &dir, const QString &name, qint64 expectedBytes);
     static void remove(const QString &dir, const QString &name);
-    // Deletes temporaries a crash left behind mid-write (never named by a job); returns how many.
-    static int removeTemporaries(const QString &dir);
+    // Deletes what a crash left behind: temporaries of a write, and answers written whose job
+    // never committed (not in named); returns how many.
+    static int removeLeftovers(const QString &dir, const QStringList &named);
 };
 
 } // namespace ServeDeck

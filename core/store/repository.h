@@ -249,6 +249,7 @@ public:
     Result<QList<Job>> jobsPastDeadline(const QDateTime &now, int limit);      // QUEUED and RUNNING
     Result<QList<Job>> liveJobs(const QUuid &endpointId, int limit);  // its QUEUED and RUNNING, oldest first
     Result<QHash<QUuid, QHash<JobState, int>>> jobCounts();  // by endpoint and state: one GROUP BY
+    Result<QStringList> jobResultFiles();  // every answer file a job names
     // Final jobs whose finish is in [since, until) (null: no bound), newest first, at most limit.
     Result<QList<JobStatsSample>> jobStatsSamples(const QDateTime &since, const QDateTime &until,
                                                   const QUuid &endpointId, int limit);

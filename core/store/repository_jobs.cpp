@@ -1,4 +1,5 @@
-// The job queue's tables: jobs and job_settings (retention).
+// The job queue's tables: jobs, job_bodies (request bodies, kept apart so that updating a job
+// never rewrites its body) and job_settings (retention).
 #include "repository.h"
 
 #include <QJsonArray>
@@ -36,11 +37,6 @@ QVariant text(const QString &s)
     return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
 }
 
-QVariant blobOrNull(const QByteArray &b)
-{
-    return b.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(b);
-}
-
 // Headers as a JSON array of [name, value] pairs. Values are bytes (obs-text allowed), kept
 // byte for byte as Latin-1 code points.
 QString headersText(const JobHeaders &headers)
@@ -67,7 +63,7 @@ const QString kFinal = QStringLiteral("('SUCCEEDED','FAILED','CANCELLED','EXPIRE
 
 // Row mapper by position, in the order of kJobColumns.
 const QString kJobColumns = QStringLiteral(
-    "j.id, j.endpoint_id, e.name, j.state, j.method, j.path, j.headers, length(j.body), j.priority, "
+    "j.id, j.endpoint_id, e.name, j.state, j.method, j.path, j.headers, j.body_bytes, j.priority, "
     "j.idempotency_key, j.deadline, j.attempts, j.max_attempts, j.queued_at, j.started_at, j.finished_at, "
     "j.next_attempt_at, j.lease_owner, j.lease_expires_at, j.route_id, j.model_version, j.result_status, "
     "j.result_bytes, j.error, j.submitted_by");
@@ -159,18 +155,26 @@ Result<bool> Repository::insertJob(const Job &j, const QByteArray &body)
 {
     // seq: one more than the highest, read in this transaction (the write lock is held).
     auto q = exec(m_connectionName,
-                  QStringLiteral("INSERT INTO jobs(id, seq, endpoint_id, state, method, path, headers, body, priority,"
-                                 " idempotency_key, deadline, attempts, max_attempts, queued_at, next_attempt_at,"
-                                 " submitted_by) VALUES(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs),"
-                                 " ?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                  QStringLiteral("INSERT INTO jobs(id, seq, endpoint_id, state, method, path, headers, body_bytes,"
+                                 " priority, idempotency_key, deadline, attempts, max_attempts, queued_at,"
+                                 " next_attempt_at, submitted_by)"
+                                 " VALUES(?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM jobs), ?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                                  " ON CONFLICT (endpoint_id, idempotency_key) DO NOTHING"),
                   {j.id, idOrNull(j.endpointId), jobStateName(j.state), QString::fromLatin1(j.method),
-                   QString::fromLatin1(j.path), headersText(j.headers), blobOrNull(body), j.priority,
+                   QString::fromLatin1(j.path), headersText(j.headers), qint64(body.size()), j.priority,
                    textOrNull(j.idempotencyKey), ms(j.deadline), j.attempts, j.maxAttempts, ms(j.queuedAt),
                    ms(j.nextAttemptAt), text(j.submittedBy)});
     if (!q)
         return q.error();
-    return q->numRowsAffected() == 1;
+    if (q->numRowsAffected() != 1)
+        return false;
+    if (!body.isEmpty()) {
+        auto b = exec(m_connectionName, QStringLiteral("INSERT INTO job_bodies(job_id, body) VALUES(?, ?)"),
+                      {j.id, body});
+        if (!b)
+            return b.error();
+    }
+    return true;
 }
 
 Result<std::optional<Job>> Repository::jobById(const QString &id)
@@ -214,7 +218,9 @@ Result<QList<Job>> Repository::jobs(const JobFilter &filter)
 
 Result<std::optional<QByteArray>> Repository::jobBody(const QString &id)
 {
-    auto q = exec(m_connectionName, QStringLiteral("SELECT body FROM jobs WHERE id = ?"), {id});
+    auto q = exec(m_connectionName,
+                  QStringLiteral("SELECT b.body FROM jobs j LEFT JOIN job_bodies b ON b.job_id = j.id WHERE j.id = ?"),
+                  {id});
     if (!q)
         return q.error();
     if (!q->next())
@@ -307,6 +313,17 @@ Result<QList<Job>> Repository::liveJobs(const QUuid &endpointId, int limit)
                    {idOrNull(endpointId), limit});
 }
 
+Result<QStringList> Repository::jobResultFiles()
+{
+    auto q = exec(m_connectionName, QStringLiteral("SELECT result_file FROM jobs WHERE result_file IS NOT NULL"));
+    if (!q)
+        return q.error();
+    QStringList out;
+    while (q->next())
+        out << q->value(0).toString();
+    return out;
+}
+
 Result<QHash<QUuid, QHash<JobState, int>>> Repository::jobCounts()
 {
     auto q = exec(m_connectionName,
@@ -390,8 +407,8 @@ Result<Done> Repository::saveJobRetention(const JobRetention &r, const QDateTime
 Result<QList<JobFileRef>> Repository::finalJobsBefore(const QDateTime &cutoff, int limit)
 {
     return fileRefs(m_connectionName,
-                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs WHERE finished_at IS NOT NULL AND finished_at < ?"
-                                   " AND state IN ")
+                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs"
+                                   " WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ")
                         + kFinal + QStringLiteral(" ORDER BY finished_at LIMIT ?"),
                     {ms(cutoff), limit});
 }
@@ -399,13 +416,17 @@ Result<QList<JobFileRef>> Repository::finalJobsBefore(const QDateTime &cutoff, i
 Result<QList<JobFileRef>> Repository::finalJobsBeyond(int keep, int limit)
 {
     return fileRefs(m_connectionName,
-                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs WHERE finished_at IS NOT NULL AND state IN ")
+                    QStringLiteral("SELECT id, endpoint_id, state, result_file FROM jobs"
+                                   " WHERE finished_at IS NOT NULL AND state IN ")
                         + kFinal + QStringLiteral(" ORDER BY finished_at DESC, seq DESC LIMIT ? OFFSET ?"),
                     {limit, keep});
 }
 
 Result<Done> Repository::deleteJob(const QString &id)
 {
+    // The body goes first, by name: the reference's ON DELETE CASCADE needs foreign keys on.
+    if (auto b = exec(m_connectionName, QStringLiteral("DELETE FROM job_bodies WHERE job_id = ?"), {id}); !b)
+        return b.error();
     auto q = exec(m_connectionName, QStringLiteral("DELETE FROM jobs WHERE id = ?"), {id});
     if (!q)
         return q.error();

@@ -341,8 +341,11 @@ const std::vector<QStringList> &schemaMigrations()
         // Asynchronous inference jobs (issue 17): one row per job, its request and its answer (a large
         // answer's body in a file of the results folder, named in result_file). endpoint_id is kept,
         // not a reference: a job outlives its endpoint until retention deletes it. seq orders jobs
-        // submitted within one millisecond (FIFO), without row ids. job_settings holds retention
-        // (one row; none: the defaults).
+        // submitted within one millisecond (FIFO), without row ids. The request body has a table of
+        // its own: SQLite rewrites a whole row on every UPDATE, and a job's row changes at each
+        // claim, lease renewal and finish (an 8 MiB body would be written again each time). The
+        // inline answer comes last: SQLite walks a large value's overflow pages to reach any column
+        // after it. job_settings holds retention (one row; none: the defaults).
         {
             QStringLiteral("CREATE TABLE jobs ("
                            " id TEXT PRIMARY KEY CHECK (length(id) = 32),"
@@ -353,7 +356,6 @@ const std::vector<QStringList> &schemaMigrations()
                            " method TEXT NOT NULL,"
                            " path TEXT NOT NULL,"
                            " headers TEXT NOT NULL,"
-                           " body BLOB,"
                            " priority INTEGER NOT NULL CHECK (priority BETWEEN -100 AND 100),"
                            " idempotency_key TEXT,"
                            " deadline INTEGER,"
@@ -369,12 +371,16 @@ const std::vector<QStringList> &schemaMigrations()
                            " model_version TEXT NOT NULL DEFAULT '',"
                            " result_status INTEGER NOT NULL DEFAULT 0,"
                            " result_headers TEXT,"
-                           " result_body BLOB,"
                            " result_file TEXT,"
                            " result_bytes INTEGER NOT NULL DEFAULT 0,"
                            " error TEXT NOT NULL DEFAULT '',"
                            " submitted_by TEXT NOT NULL DEFAULT '',"
+                           " body_bytes INTEGER NOT NULL DEFAULT 0 CHECK (body_bytes >= 0),"
+                           " result_body BLOB,"
                            " UNIQUE (endpoint_id, idempotency_key))"),
+            QStringLiteral("CREATE TABLE job_bodies ("
+                           " job_id TEXT PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,"
+                           " body BLOB NOT NULL)"),
             QStringLiteral("CREATE UNIQUE INDEX jobs_by_seq ON jobs(seq)"),
             // What claim() reads: an endpoint's QUEUED jobs, highest priority first, then oldest.
             QStringLiteral("CREATE INDEX jobs_dispatch ON jobs(endpoint_id, state, priority DESC, queued_at, seq)"),

@@ -4,6 +4,8 @@
 
 #include <QByteArray>
 #include <QDir>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -112,6 +114,24 @@ public:
                        .arg(fresh.stateCounts().value(state));
         out << QDir(resultsDir()).entryList(QDir::Files | QDir::Hidden);
         return out;
+    }
+
+    // Rows of a table, read through a connection of the test's own: what the queue cannot show.
+    int rowsIn(const QString &table) const
+    {
+        const QString name = QStringLiteral("job-test-count");
+        int rows = -1;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(databasePath());
+            if (db.open()) {
+                QSqlQuery q(db);
+                if (q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && q.next())
+                    rows = q.value(0).toInt();
+            }
+        }
+        QSqlDatabase::removeDatabase(name);
+        return rows;
     }
 
     ManualClock clock;

@@ -23,6 +23,7 @@ class TestJobQueue : public QObject
 private Q_SLOTS:
     void submitClaimCompleteRoundTrip();
     void headersAJobDoesNotKeepAreDropped();
+    void requestBodyIsKeptByteForByte();
     void claimTakesHighestPriorityThenOldest();
     void claimTakesAtMostMaxAndNeverTheSameJobTwice();
     void twoDispatchersOnOneFileNeverClaimTheSameJob();
@@ -47,8 +48,10 @@ private Q_SLOTS:
     void deadlineExpiresQueuedAndRunningJobs();
     void largeResultGoesToAPrivateFile();
     void answerOverTheLimitFailsTheAttempt();
-    void halfWrittenAnswersAreDeletedAtStart();
+    void answerFilesNoJobNamesAreDeletedAtStart();
     void liveCountsMatchTheStore();
+    void listFiltersByEndpointStateAndTime();
+    void answerWithABadStatusIsRefused();
 };
 
 void TestJobQueue::submitClaimCompleteRoundTrip()
@@ -129,6 +132,34 @@ void TestJobQueue::headersAJobDoesNotKeepAreDropped()
     auto read = f.queue->job(submitted->job.id);
     VERIFY_OK(read);
     QCOMPARE(read->headers, (JobHeaders{{"X-Trace", "a\xe9z"}, {"Accept", "*/*"}}));
+}
+
+void TestJobQueue::requestBodyIsKeptByteForByte()
+{
+    JobFixture f;
+    QByteArray body(3 * 1024 * 1024, Qt::Uninitialized);
+    for (qsizetype i = 0; i < body.size(); ++i)
+        body[i] = char((i * 7 + 3) % 256);
+    auto big = f.queue->submit(f.request(body));
+    auto empty = f.queue->submit(f.request(QByteArray()));
+    VERIFY_OK(big);
+    VERIFY_OK(empty);
+    QCOMPARE(big->job.bodyBytes, body.size());
+    // The body is not touched by what changes the job.
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 2, QStringLiteral("d1")));
+    VERIFY_OK(f.queue->renewLeases({big->job.id}, QStringLiteral("d1")));
+    f.reopen();
+    auto read = f.queue->body(big->job.id);
+    VERIFY_OK(read);
+    QCOMPARE(read->size(), body.size());
+    QVERIFY(read.value() == body);
+    auto job = f.queue->job(big->job.id);
+    VERIFY_OK(job);
+    QCOMPARE(job->bodyBytes, body.size());
+    auto none = f.queue->body(empty->job.id);
+    VERIFY_OK(none);
+    QVERIFY(none->isEmpty());
+    QCOMPARE(f.rowsIn(QStringLiteral("job_bodies")), 1);  // an empty body takes no row
 }
 
 void TestJobQueue::claimTakesHighestPriorityThenOldest()
@@ -843,7 +874,8 @@ void TestJobQueue::largeResultGoesToAPrivateFile()
     VERIFY_OK(submitted);
     const QString id = submitted->job.id;
     VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
-    VERIFY_OK(f.queue->complete(id, QStringLiteral("d1"), JobResult{200, {{"Content-Type", "image/png"}}, big}, {}, {}));
+    VERIFY_OK(
+        f.queue->complete(id, QStringLiteral("d1"), JobResult{200, {{"Content-Type", "image/png"}}, big}, {}, {}));
 
     const QString path = QDir(f.resultsDir()).filePath(id + QStringLiteral(".body"));
     QVERIFY(QFile::exists(path));
@@ -886,20 +918,37 @@ void TestJobQueue::answerOverTheLimitFailsTheAttempt()
     QVERIFY(QDir(f.resultsDir()).entryList(QDir::Files | QDir::Hidden).isEmpty());
 }
 
-void TestJobQueue::halfWrittenAnswersAreDeletedAtStart()
+void TestJobQueue::answerFilesNoJobNamesAreDeletedAtStart()
 {
     JobFixture f;
-    QVERIFY(QDir().mkpath(f.resultsDir()));
+    JobQueue::Limits limits;
+    limits.inlineResultBytes = 8;
+    f.queue->setLimits(limits);
+    auto submitted = f.queue->submit(f.request());
+    VERIFY_OK(submitted);
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
+    VERIFY_OK(f.queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{200, {}, QByteArray(64, 'k')}, {},
+                                {}));
+    const QString kept = submitted->job.id + QStringLiteral(".body");
+    // What a crash leaves: a write's temporary, and an answer written whose job never committed.
     const QDir results(f.resultsDir());
     const QString temporary = QStringLiteral("0123456789abcdef0123456789abcdef.body.new-1f2e3d");
+    const QString orphan = QStringLiteral("fedcba9876543210fedcba9876543210.body");
     const QString other = QStringLiteral("notes.txt");
-    for (const QString &name : {temporary, other}) {
+    for (const QString &name : {temporary, orphan, other}) {
         QFile file(results.filePath(name));
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("half");
     }
     f.reopen();
-    QCOMPARE(results.entryList(QDir::Files | QDir::Hidden), QStringList{other});
+    QStringList expected{kept, other};
+    expected.sort();
+    QStringList left = results.entryList(QDir::Files | QDir::Hidden);
+    left.sort();
+    QCOMPARE(left, expected);
+    auto result = f.queue->result(submitted->job.id);
+    VERIFY_OK(result);
+    QCOMPARE(result->body, QByteArray(64, 'k'));
 }
 
 void TestJobQueue::liveCountsMatchTheStore()
@@ -939,6 +988,73 @@ void TestJobQueue::liveCountsMatchTheStore()
     QCOMPARE(total, 13);
     QVERIFY(f.queue->stateCounts().value(JobState::Running) > 0);
     QVERIFY(f.queue->stateCounts().value(JobState::Queued) > 0);
+}
+
+void TestJobQueue::listFiltersByEndpointStateAndTime()
+{
+    JobFixture f(2);
+    const QDateTime t0 = f.clock.now();
+    QStringList ids;  // submission order, one second apart but the last two in the same millisecond
+    for (int i = 0; i < 6; ++i) {
+        auto s = f.queue->submit(f.request("{}", i % 2));
+        VERIFY_OK(s);
+        ids << s->job.id;
+        if (i < 4)
+            f.clock.advance(1);
+    }
+    VERIFY_OK(f.queue->cancel(ids[2]));
+    const auto listed = [&](const JobFilter &filter) {
+        QStringList out;
+        auto list = f.queue->jobs(filter);
+        if (!list) {
+            QTest::qFail(describeResult(list).constData(), __FILE__, __LINE__);
+            return out;
+        }
+        for (const Job &job : list.value())
+            out << job.id;
+        return out;
+    };
+    JobFilter all;
+    QCOMPARE(listed(all), (QStringList{ids[5], ids[4], ids[3], ids[2], ids[1], ids[0]}));  // newest first
+    JobFilter endpoint;
+    endpoint.endpointId = f.endpointIds[0];
+    QCOMPARE(listed(endpoint), (QStringList{ids[4], ids[2], ids[0]}));
+    JobFilter cancelled;
+    cancelled.state = JobState::Cancelled;
+    QCOMPARE(listed(cancelled), QStringList{ids[2]});
+    JobFilter window;
+    window.since = t0.addSecs(1);
+    window.until = t0.addSecs(4);
+    QCOMPARE(listed(window), (QStringList{ids[3], ids[2], ids[1]}));
+    JobFilter limited;
+    limited.limit = 2;
+    QCOMPARE(listed(limited), (QStringList{ids[5], ids[4]}));
+
+    for (const int limit : {0, -1, 10001}) {
+        JobFilter bad;
+        bad.limit = limit;
+        QCOMPARE(f.queue->jobs(bad).error().type, ErrorType::InvalidArgument);
+    }
+    JobFilter backwards;
+    backwards.since = t0.addSecs(4);
+    backwards.until = t0.addSecs(1);
+    QCOMPARE(f.queue->jobs(backwards).error().type, ErrorType::InvalidArgument);
+}
+
+void TestJobQueue::answerWithABadStatusIsRefused()
+{
+    JobFixture f;
+    auto submitted = f.queue->submit(f.request());
+    VERIFY_OK(submitted);
+    VERIFY_OK(f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1")));
+    const QStringList before = f.snapshot();
+    for (const int status : {0, 99, 600, -200}) {
+        auto refused = f.queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{status, {}, "x"}, {}, {});
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().type, ErrorType::InvalidArgument);
+    }
+    QCOMPARE(f.snapshot(), before);
+    VERIFY_OK(f.queue->complete(submitted->job.id, QStringLiteral("d1"), JobResult{599, {}, "x"}, {}, {}));
 }
 
 QTEST_GUILESS_MAIN(TestJobQueue)

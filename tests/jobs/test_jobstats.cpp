@@ -69,7 +69,8 @@ void TestJobStats::statsOnAKnownSet()
     VERIFY_OK(second);
     QCOMPARE(second->size(), 1);
     f.clock.set(t1.addSecs(3).addMSecs(500));
-    VERIFY_OK(f.queue->complete(retried->job.id, QStringLiteral("d1"), JobResult{200, {}, "r"}, {}, QStringLiteral("v2")));
+    VERIFY_OK(f.queue->complete(retried->job.id, QStringLiteral("d1"), JobResult{200, {}, "r"}, {},
+                                QStringLiteral("v2")));
 
     // model-0, no revision: cancelled before it ran.
     f.clock.set(t0.addSecs(200));
@@ -213,9 +214,11 @@ void TestJobStats::pruneByAgeRemovesRowsAndFiles()
     QCOMPARE(none.value(), 0);
 
     f.clock.set(t0.addDays(7).addSecs(1));
+    QCOMPARE(f.rowsIn(QStringLiteral("job_bodies")), 3);
     auto pruned = f.queue->prune();
     VERIFY_OK(pruned);
     QCOMPARE(pruned.value(), 1);
+    QCOMPARE(f.rowsIn(QStringLiteral("job_bodies")), 2);  // the request's body went with it
     QCOMPARE(f.queue->job(stale->job.id).error().type, ErrorType::NotFound);
     QVERIFY(!QFile::exists(staleFile));
     VERIFY_OK(f.queue->job(waiting->job.id));
@@ -254,9 +257,11 @@ void TestJobStats::pruneByCountKeepsTheNewest()
     auto live = f.queue->submit(f.request());
     VERIFY_OK(live);
 
+    QCOMPARE(f.rowsIn(QStringLiteral("job_bodies")), 104);
     auto pruned = f.queue->prune();
     VERIFY_OK(pruned);
     QCOMPARE(pruned.value(), 3);
+    QCOMPARE(f.rowsIn(QStringLiteral("job_bodies")), 101);
     for (int i = 0; i < finished.size(); ++i)
         QCOMPARE(f.queue->job(finished[i]).ok(), i >= 3);
     VERIFY_OK(f.queue->job(live->job.id));
