@@ -51,6 +51,7 @@
 #include "ui/notify/desktopnotifier.h"
 #include "ui/notify/trayicon.h"
 #include "ui/usage/usageview.h"
+#include "ui/jobs/jobsview.h"
 
 namespace ServeDeck {
 
@@ -63,7 +64,7 @@ const QString kViewKey = QStringLiteral("mainWindow/view");
 // Stored by name, not index, so a reordered or added tab does not open the wrong view.
 const QStringList kViewNames{QStringLiteral("endpoints"), QStringLiteral("errors"),   QStringLiteral("tokens"),
                              QStringLiteral("autoscaling"), QStringLiteral("detail"), QStringLiteral("agents"),
-                             QStringLiteral("loadtest"), QStringLiteral("usage")};
+                             QStringLiteral("loadtest"), QStringLiteral("usage"), QStringLiteral("jobs")};
 
 // The organization the console runs under (guicommand.cpp), named here so a window built without
 // that QApplication set-up still finds its settings. The application name is the running
@@ -169,6 +170,10 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_agents, tr("Agents"));
     m_tabs->addTab(m_loadTest, tr("Load test"));
     m_tabs->addTab(m_usage, tr("Usage"));
+    // Jobs (issue 17): the queue, and Details' "Open in Jobs" leading there.
+    m_jobs = new JobsView(client, *m_model, m_tabs);
+    m_tabs->addTab(m_jobs, tr("Jobs"));
+    connect(m_detail, &EndpointDetailView::jobsRequested, this, &MainWindow::openJobs);
     connect(m_detail, &EndpointDetailView::tryRequested, this, &MainWindow::tryEndpoint);
     connect(m_detail, &EndpointDetailView::simulateRequested, this, &MainWindow::simulateEndpoint);
     for (int i = 0; i < m_tabs->count(); ++i)
@@ -217,6 +222,7 @@ void MainWindow::retranslate()
     const QUuid autoscale = m_autoscale->endpointSelector()->currentEndpoint();
     const QUuid detail = m_detail->endpointSelector()->currentEndpoint();
     const QUuid loadTest = m_loadTest->endpointSelector()->currentEndpoint();
+    const QUuid jobs = m_jobs->endpointSelector()->currentEndpoint();
     buildUi();
     {
         const QSignalBlocker quiet(m_tabs);
@@ -228,6 +234,7 @@ void MainWindow::retranslate()
     m_autoscale->endpointSelector()->setCurrentEndpoint(autoscale);
     m_detail->endpointSelector()->setCurrentEndpoint(detail);
     m_loadTest->endpointSelector()->setCurrentEndpoint(loadTest);
+    m_jobs->endpointSelector()->setCurrentEndpoint(jobs);
     restoreGeometry(geometry);
 }
 
@@ -348,7 +355,7 @@ void MainWindow::createActions()
     endpointMenu->addAction(quit);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     const QStringList titles{tr("Endpoints"), tr("Errors"), tr("Tokens"), tr("Autoscaling"), tr("Details"), tr("Agents"),
-                             tr("Load test"), tr("Usage")};
+                             tr("Load test"), tr("Usage"), tr("Jobs")};
     for (int i = 0; i < titles.size(); ++i) {
         auto *show = new QAction(titles.at(i), owner);
         show->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
@@ -433,6 +440,12 @@ void MainWindow::showDetails()
         return;
     m_detail->endpointSelector()->setCurrentEndpoint(id);
     showView(View::Detail);
+}
+
+void MainWindow::openJobs(const QUuid &endpointId)
+{
+    m_jobs->showEndpoint(endpointId);
+    showView(View::Jobs);
 }
 
 TryPanel *MainWindow::tryPanel() const

@@ -30,6 +30,7 @@ class DesktopNotifier;
 class TrayIcon;
 struct NotificationEvent;
 class UsageView;
+class JobsView;
 
 class MainWindow final : public QMainWindow
 {
@@ -37,8 +38,8 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    // In tab order; Ctrl+1..7 show them.
-    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents, LoadTest, Usage };
+    // In tab order; Ctrl+1..9 show them.
+    enum class View { Endpoints, Errors, Tokens, Autoscaling, Detail, Agents, LoadTest, Usage, Jobs };
 
     // The console's: the plane on its control thread, reached only through the client.
     explicit MainWindow(ControlClient &client, QWidget *parent = nullptr);
@@ -57,6 +58,9 @@ public:
     AgentsView *agentsView() const { return m_agents; }
     LoadTestView *loadTestView() const { return m_loadTest; }
     UsageView *usageView() const { return m_usage; }
+    JobsView *jobsView() const { return m_jobs; }
+    // The Jobs view, filtered to one endpoint (Details' "Open in Jobs").
+    void openJobs(const QUuid &endpointId);
     // The Try window, once opened (Endpoint > Try…, or Try… in the Details view).
     TryPanel *tryPanel() const;
     QAction *tryAction() const { return m_tryAction; }
@@ -132,6 +136,7 @@ private:
     AgentsView *m_agents = nullptr;
     LoadTestView *m_loadTest = nullptr;
     UsageView *m_usage = nullptr;
+    JobsView *m_jobs = nullptr;
     QPointer<TryPanel> m_try;  // a window of its own; outlives rebuilds of the tabs
     QAction *m_tryAction = nullptr;
     QPointer<SimulatorPanel> m_simulator;  // a window of its own, like m_try

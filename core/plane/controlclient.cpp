@@ -1,5 +1,6 @@
 #include "controlclient.h"
 
+#include "jobs/jobqueue.h"
 #include "notify/notifier.h"
 #include "plane/controlthread.h"
 #include "store/repository.h"
@@ -40,6 +41,7 @@ void ControlClient::registerTypes()
     qRegisterMetaType<ServeDeck::PlaneSample>();
     qRegisterMetaType<ServeDeck::NotificationEvent>();
     qRegisterMetaType<ServeDeck::NotificationDelivery>();
+    qRegisterMetaType<ServeDeck::Job>();
 }
 
 Result<Done> ControlClient::start(const ControlPlaneOptions &options)
@@ -95,6 +97,9 @@ void ControlClient::attach(ControlPlane &plane)
         connect(notifier, &Notifier::desktopNotification, this, &ControlClient::notificationRaised);
         connect(notifier, &Notifier::delivered, this, &ControlClient::notificationDelivered);
     }
+    // Jobs (issue 17): the queue exists once the plane has started, as it has here.
+    if (JobQueue *jobs = plane.jobs())
+        connect(jobs, &JobQueue::jobChanged, this, &ControlClient::jobChanged);
     m_facts.apiAddress = plane.apiAddress();
     m_facts.proxyAddress = plane.proxyAddress();
     m_facts.dataDir = plane.dataDir();

@@ -11,6 +11,7 @@
 #include <QUuid>
 
 #include "agent/agentconnector.h"
+#include "domain/job.h"
 #include "notify/notificationtypes.h"
 #include "plane/controlplane.h"
 #include "service/endpointmetricssampler.h"
@@ -89,6 +90,8 @@ Q_SIGNALS:
     // The Notifier's, re-emitted queued: an event for Desktop channels, and every delivery.
     void notificationRaised(const ServeDeck::NotificationEvent &event);
     void notificationDelivered(const ServeDeck::NotificationDelivery &delivery);
+    // Jobs (issue 17): the JobQueue's every change and submission, re-emitted queued.
+    void jobChanged(const ServeDeck::Job &job);
 
 private:
     // On the plane's thread: its events forwarded here, its facts copied.

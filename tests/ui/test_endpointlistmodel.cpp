@@ -170,8 +170,8 @@ void TestEndpointListModel::headers()
     QStringList titles;
     for (int c = 0; c < m_model->columnCount(); ++c)
         titles << m_model->headerData(c, Qt::Horizontal).toString();
-    QCOMPARE(titles, (QStringList{u"Name"_s, u"Version"_s, u"Status"_s, u"Desired"_s, u"Healthy"_s, u"Req/s"_s,
-                                  u"p95"_s, u"Error rate"_s, u"Activity"_s, u"URL"_s}));
+    QCOMPARE(titles, (QStringList{u"Name"_s, u"Version"_s, u"Status"_s, u"Desired"_s, u"Healthy"_s, u"Queue"_s,
+                                  u"Req/s"_s, u"p95"_s, u"Error rate"_s, u"Activity"_s, u"URL"_s}));
 }
 
 void TestEndpointListModel::createInsertsRowLive()

@@ -28,6 +28,7 @@
 
 #include "ui/common/displayformat.h"
 #include "ui/endpoints/endpointlistmodel.h"
+#include "ui/jobs/jobqueuecounts.h"
 #include "ui/common/endpointselector.h"
 #include "ui/common/chartpalette.h"
 #include "ui/common/theme.h"
@@ -267,6 +268,23 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 1);
     split->setStretchFactor(2, 1);
+
+    // Jobs (issue 17): the endpoint's queue, and the way to its jobs; over the replicas that run
+    // them, in their box, whose own minimum keeps the window within 650 pixels high.
+    auto *jobsLine = new QHBoxLayout;
+    m_jobs = new QLabel(this);
+    m_jobs->setObjectName(QStringLiteral("detailJobs"));
+    auto *openJobs = new QPushButton(tr("Open in Jobs"), this);
+    openJobs->setObjectName(QStringLiteral("detailOpenJobs"));
+    openJobs->setToolTip(tr("The Jobs view, showing this endpoint's jobs"));
+    connect(openJobs, &QPushButton::clicked, this, [this] { Q_EMIT jobsRequested(m_endpoint->currentEndpoint()); });
+    connect(&m_endpoints.queueCounts(), &JobQueueCounts::changed, this, &EndpointDetailView::updateJobs);
+    connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, &EndpointDetailView::updateJobs);
+    jobsLine->addWidget(m_jobs);
+    jobsLine->addWidget(openJobs);
+    jobsLine->addStretch(1);
+    updateJobs();
+    replicasLayout->insertLayout(0, jobsLine);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -631,6 +649,12 @@ void EndpointDetailView::updateSummary()
             parts << tr("%1 tokens/s").arg(QString::number(latest->tokensPerSecond, 'f', 1));
     }
     m_summary->setText(parts.join(QStringLiteral(" · ")));
+}
+
+void EndpointDetailView::updateJobs()
+{
+    const JobQueueCounts::Counts jobs = m_endpoints.queueCounts().counts(m_endpoint->currentEndpoint());
+    m_jobs->setText(tr("Jobs: %1 queued, %2 running").arg(jobs.queued).arg(jobs.running));
 }
 
 } // namespace ServeDeck

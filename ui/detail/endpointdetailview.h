@@ -77,6 +77,8 @@ Q_SIGNALS:
     void tryRequested(const QUuid &endpointId);
     // The operator asked to drive the shown endpoint with a traffic pattern (its Simulator panel).
     void simulateRequested(const QUuid &endpointId);
+    // The operator asked for the shown endpoint's jobs (the Jobs view, filtered to it).
+    void jobsRequested(const QUuid &endpointId);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -98,12 +100,14 @@ private:
     void redrawReplicas(qint64 fromMs, qint64 toMs);
     void applyTheme();
     void updateSummary();
+    void updateJobs();  // the Jobs line: queued and running (issue 17)
 
     EndpointListModel &m_endpoints;
     const MetricsHistory &m_history;
     EndpointSelector *m_endpoint;
     QComboBox *m_range;
     QLabel *m_summary;
+    QLabel *m_jobs = nullptr;
     TrafficSplitEditor *m_split;
     RolloutPanel *m_rollout;
     ReplicaTableModel *m_replicaTable;

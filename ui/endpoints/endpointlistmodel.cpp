@@ -4,6 +4,7 @@
 #include <QColor>
 #include <QEvent>
 
+#include "ui/jobs/jobqueuecounts.h"
 #include "ui/metrics/metricshistory.h"
 #include "ui/common/theme.h"
 
@@ -50,7 +51,14 @@ const QString kNoValue = QStringLiteral("–");
 EndpointListModel::EndpointListModel(ControlClient &client, QObject *parent)
     : QAbstractTableModel(parent)
     , m_client(client)
+    , m_queueCounts(new JobQueueCounts(client, this))
 {
+    connect(m_queueCounts, &JobQueueCounts::changed, this, [this](const QList<QUuid> &endpointIds) {
+        for (const QUuid &id : endpointIds) {
+            if (const int row = rowOf(id); row >= 0)
+                Q_EMIT dataChanged(index(row, Queue), index(row, Queue), {Qt::DisplayRole, SortRole});
+        }
+    });
     connect(&m_client, &ControlClient::endpointChanged, this, &EndpointListModel::refresh);
     connect(&m_client, &ControlClient::routesChanged, this, &EndpointListModel::refresh);
     connect(&m_client, &ControlClient::endpointRemoved, this, &EndpointListModel::removeRowOf);
@@ -186,6 +194,14 @@ QVariant EndpointListModel::data(const QModelIndex &index, int role) const
                                 : QVariant(QStringLiteral("%1 / %2").arg(healthyCount(info)).arg(e.replicas));
     case Url:
         return e.url;
+    case Queue: {
+        // "3 + 2": queued + running; empty when neither, so a busy queue stands out.
+        const JobQueueCounts::Counts jobs = m_queueCounts->counts(e.id);
+        if (role == SortRole)
+            return jobs.queued + jobs.running;
+        return jobs.queued + jobs.running == 0 ? QString()
+                                                : QStringLiteral("%1 + %2").arg(jobs.queued).arg(jobs.running);
+    }
     case RequestsPerSecond:
     case P95Latency:
     case ErrorRate:
@@ -253,6 +269,8 @@ QVariant EndpointListModel::headerData(int section, Qt::Orientation orientation,
             return tr("95th percentile latency over the last sample interval");
         case ErrorRate:
             return tr("Share of requests that failed over the last sample interval");
+        case Queue:
+            return tr("Jobs queued + running");
         default:
             return {};
         }
@@ -270,6 +288,8 @@ QVariant EndpointListModel::headerData(int section, Qt::Orientation orientation,
         return tr("Desired");
     case Healthy:
         return tr("Healthy");
+    case Queue:
+        return tr("Queue");
     case Url:
         return tr("URL");
     case RequestsPerSecond:

@@ -8,6 +8,7 @@
 
 namespace ServeDeck {
 
+class JobQueueCounts;
 class MetricsHistory;
 
 // Every live endpoint, one row each, kept current from the service's signals; with a history,
@@ -25,6 +26,7 @@ public:
         Status,
         Replicas,
         Healthy,
+        Queue,  // jobs queued + running (issue 17)
         RequestsPerSecond,
         P95Latency,
         ErrorRate,
@@ -54,6 +56,8 @@ public:
     const EndpointInfo &info(int row) const { return m_rows.at(row); }
     // Null when the endpoint has no row.
     const EndpointInfo *find(const QUuid &endpointId) const;
+    // Each endpoint's jobs queued and running (the Queue column; Details' Jobs line).
+    const JobQueueCounts &queueCounts() const { return *m_queueCounts; }
 
 Q_SIGNALS:
     // After each reload()'s answer has replaced the rows.
@@ -73,6 +77,7 @@ private:
     ControlClient &m_client;
     QList<EndpointInfo> m_rows;
     QPointer<const MetricsHistory> m_history;
+    JobQueueCounts *m_queueCounts;
 };
 
 } // namespace ServeDeck
