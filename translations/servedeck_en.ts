@@ -1263,265 +1263,290 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="150"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="151"/>
         <source>Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="152"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="153"/>
         <source>Range</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
         <source>Try…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="164"/>
         <source>Send this endpoint a request and see its answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="166"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
         <source>Simulate…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
         <source>Drive this endpoint with a traffic pattern until stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="248"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="249"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
         <source>Healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="177"/>
         <source>Desired</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>Routes by status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="187"/>
         <source>Traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="187"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
         <source>Requests/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="190"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="211"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="212"/>
         <source>ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="192"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="193"/>
         <source>p95 latency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="195"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="607"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>Replica CPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="197"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="198"/>
         <source>%</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="198"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="609"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>Replica memory</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="200"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="201"/>
         <source>MiB</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="203"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
         <source>Generation</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="206"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="207"/>
         <source>tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="208"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="209"/>
         <source>Tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="213"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="214"/>
         <source>TTFT p50</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="214"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="215"/>
         <source>TTFT p95</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="216"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="217"/>
         <source>Traffic split</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="238"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="239"/>
         <source>Rollout</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="277"/>
+        <source>Open in Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="279"/>
+        <source>The Jobs view, showing this endpoint&apos;s jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="594"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="612"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="607"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="608"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="626"/>
         <source>Replica memory (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="635"/>
         <source>No endpoint selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="643"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="645"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="629"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="647"/>
         <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="631"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="649"/>
         <source>%1 tokens/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="657"/>
+        <source>Jobs: %1 queued, %2 running</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="170"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="178"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="210"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="226"/>
         <source>Requests per second, last %1 samples</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="235"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="251"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="238"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="254"/>
         <source>%1 %</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="251"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="267"/>
         <source>Requests per second over the last sample interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="253"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="269"/>
         <source>95th percentile latency over the last sample interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="255"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="271"/>
         <source>Share of requests that failed over the last sample interval</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="264"/>
-        <source>Name</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="266"/>
-        <source>Version</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="268"/>
-        <source>Status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="270"/>
-        <source>Desired</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="272"/>
-        <source>Healthy</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="274"/>
-        <source>URL</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="276"/>
-        <source>Req/s</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="278"/>
-        <source>p95</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="280"/>
-        <source>Error rate</source>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="273"/>
+        <source>Jobs queued + running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/endpoints/endpointlistmodel.cpp" line="282"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="284"/>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="286"/>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="288"/>
+        <source>Desired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="290"/>
+        <source>Healthy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="292"/>
+        <source>Queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="294"/>
+        <source>URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="296"/>
+        <source>Req/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="298"/>
+        <source>p95</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="300"/>
+        <source>Error rate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="302"/>
         <source>Activity</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1708,6 +1733,348 @@
     <message>
         <location filename="../ui/errors/errorlistmodel.cpp" line="212"/>
         <source>Exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobDetailPane</name>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="58"/>
+        <source>Cancel job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="59"/>
+        <source>Retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="68"/>
+        <source>A queued job never runs; a running one&apos;s request is aborted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="70"/>
+        <source>Queue the job again as a new attempt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="76"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="77"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="78"/>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="79"/>
+        <source>Last error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="80"/>
+        <source>Queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="81"/>
+        <source>Started</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="82"/>
+        <source>Finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="83"/>
+        <source>Queue time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="84"/>
+        <source>Run time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="87"/>
+        <source>Route</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="88"/>
+        <source>Revision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="89"/>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="90"/>
+        <source>Deadline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="91"/>
+        <source>Idempotency key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="92"/>
+        <source>Submitted by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="106"/>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="110"/>
+        <source>Answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="182"/>
+        <source>Select a job to see its timings, request and answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="192"/>
+        <source>Job %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="197"/>
+        <source>%1 of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="214"/>
+        <source>Body: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="234"/>
+        <source>No answer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="234"/>
+        <source>No answer yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="240"/>
+        <source>Reading the answer…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="266"/>
+        <source>HTTP %1 · %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobTableModel</name>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="123"/>
+        <source>%1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="125"/>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="128"/>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="129"/>
+        <source>%1 h %2 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="163"/>
+        <source>Route %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="223"/>
+        <source>Attempts started of the most allowed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="225"/>
+        <source>From submission to the latest attempt&apos;s start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="227"/>
+        <source>From the latest attempt&apos;s start to the job&apos;s end</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="229"/>
+        <source>The model&apos;s HTTP status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="238"/>
+        <source>Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="240"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="242"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="244"/>
+        <source>Priority</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="246"/>
+        <source>Attempts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="248"/>
+        <source>Queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="250"/>
+        <source>Queue time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="252"/>
+        <source>Run time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="254"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="256"/>
+        <source>Revision</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobText</name>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="57"/>
+        <source>Queued</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="59"/>
+        <source>Running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="61"/>
+        <source>Succeeded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="63"/>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="65"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="67"/>
+        <source>Expired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="75"/>
+        <source>(empty)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="78"/>
+        <source>%1 bytes (binary)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="95"/>
+        <source>… the first %1 of %2 bytes shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobsView</name>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="50"/>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="59"/>
+        <source>All states</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="63"/>
+        <source>Last hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="64"/>
+        <source>Last 24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="65"/>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="66"/>
+        <source>All time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="71"/>
+        <source>Endpoint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="72"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="73"/>
+        <source>Queued in</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2146,226 +2513,232 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="151"/>
+        <location filename="../ui/mainwindow.cpp" line="152"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="254"/>
         <source>Search endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="189"/>
+        <location filename="../ui/mainwindow.cpp" line="194"/>
         <source>off</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="164"/>
-        <location filename="../ui/mainwindow.cpp" line="209"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="214"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Endpoints</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
-        <location filename="../ui/mainwindow.cpp" line="628"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="641"/>
         <source>Errors</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="166"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="167"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Tokens</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="167"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Autoscaling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="168"/>
-        <location filename="../ui/mainwindow.cpp" line="315"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="169"/>
+        <location filename="../ui/mainwindow.cpp" line="322"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Details</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="169"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="170"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Agents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="170"/>
-        <location filename="../ui/mainwindow.cpp" line="351"/>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
         <source>Load test</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
-        <location filename="../ui/mainwindow.cpp" line="351"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
         <source>Usage</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="190"/>
+        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
+        <source>Jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="195"/>
         <source>Data: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="191"/>
+        <location filename="../ui/mainwindow.cpp" line="196"/>
         <source>API %1 · Proxy %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="300"/>
+        <location filename="../ui/mainwindow.cpp" line="307"/>
         <source>New…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="302"/>
+        <location filename="../ui/mainwindow.cpp" line="309"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="304"/>
+        <location filename="../ui/mainwindow.cpp" line="311"/>
         <source>Scale…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="305"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="307"/>
+        <location filename="../ui/mainwindow.cpp" line="314"/>
         <source>Modify…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location filename="../ui/mainwindow.cpp" line="316"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="311"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Delete…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <location filename="../ui/mainwindow.cpp" line="320"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="317"/>
+        <location filename="../ui/mainwindow.cpp" line="324"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="319"/>
+        <location filename="../ui/mainwindow.cpp" line="326"/>
         <source>Try…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="321"/>
+        <location filename="../ui/mainwindow.cpp" line="328"/>
         <source>Send the selected endpoint a request and see its answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="323"/>
+        <location filename="../ui/mainwindow.cpp" line="330"/>
         <source>Simulate traffic…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="324"/>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
         <source>Drive the selected endpoint with a traffic pattern until stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <location filename="../ui/mainwindow.cpp" line="333"/>
         <source>Preferences…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="338"/>
         <source>Find</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="334"/>
+        <location filename="../ui/mainwindow.cpp" line="341"/>
         <source>Quit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="339"/>
+        <location filename="../ui/mainwindow.cpp" line="346"/>
         <source>&amp;Endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="349"/>
+        <location filename="../ui/mainwindow.cpp" line="356"/>
         <source>&amp;View</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="361"/>
+        <location filename="../ui/mainwindow.cpp" line="368"/>
         <source>&amp;Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="363"/>
+        <location filename="../ui/mainwindow.cpp" line="370"/>
         <source>&amp;Help</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="364"/>
+        <location filename="../ui/mainwindow.cpp" line="371"/>
         <source>Demo…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="369"/>
-        <location filename="../ui/mainwindow.cpp" line="370"/>
+        <location filename="../ui/mainwindow.cpp" line="376"/>
+        <location filename="../ui/mainwindow.cpp" line="377"/>
         <source>About ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="371"/>
+        <location filename="../ui/mainwindow.cpp" line="378"/>
         <source>ServeDeck %1
 A console and server for model serving.
 Qt %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="449"/>
+        <location filename="../ui/mainwindow.cpp" line="462"/>
         <source>Try an endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="471"/>
+        <location filename="../ui/mainwindow.cpp" line="484"/>
         <source>Simulate traffic</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="602"/>
+        <location filename="../ui/mainwindow.cpp" line="615"/>
         <source>Delete endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="603"/>
+        <location filename="../ui/mainwindow.cpp" line="616"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="605"/>
+        <location filename="../ui/mainwindow.cpp" line="618"/>
         <source>Delete</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="628"/>
+        <location filename="../ui/mainwindow.cpp" line="641"/>
         <source>Errors (%1)</source>
         <translation type="unfinished"></translation>
     </message>

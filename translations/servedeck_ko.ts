@@ -1263,265 +1263,290 @@
 <context>
     <name>ServeDeck::EndpointDetailView</name>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="150"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="151"/>
         <source>Endpoint</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="152"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="153"/>
         <source>Range</source>
         <translation>기간</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="161"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="162"/>
         <source>Try…</source>
         <translation>시험 요청…</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="163"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="164"/>
         <source>Send this endpoint a request and see its answer</source>
         <translation>이 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="166"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="167"/>
         <source>Simulate…</source>
         <translation>시뮬레이션…</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="168"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="169"/>
         <source>Drive this endpoint with a traffic pattern until stopped</source>
         <translation>이 엔드포인트에 멈출 때까지 트래픽 패턴으로 요청을 보냅니다</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="173"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="248"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="174"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="249"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="175"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="176"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="177"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="179"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="180"/>
         <source>Routes by status</source>
         <translation>상태별 라우트</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="186"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="187"/>
         <source>Traffic</source>
         <translation>트래픽</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="187"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="188"/>
         <source>Requests/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="190"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="211"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="191"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="212"/>
         <source>ms</source>
         <translation>ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="192"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="193"/>
         <source>p95 latency</source>
         <translation>p95 지연</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="195"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="607"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="197"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="198"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="198"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="609"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="200"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="201"/>
         <source>MiB</source>
         <translation>MiB</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="203"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
         <source>Generation</source>
         <translation>생성</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="206"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="207"/>
         <source>tokens/s</source>
         <translation>토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="208"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="209"/>
         <source>Tokens/s</source>
         <translation>토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="213"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="214"/>
         <source>TTFT p50</source>
         <translation>첫 토큰 p50</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="214"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="215"/>
         <source>TTFT p95</source>
         <translation>첫 토큰 p95</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="216"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="217"/>
         <source>Traffic split</source>
         <translation>트래픽 분할</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="238"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="239"/>
         <source>Rollout</source>
         <translation>롤아웃</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="528"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="277"/>
+        <source>Open in Jobs</source>
+        <translation>작업에서 열기</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="279"/>
+        <source>The Jobs view, showing this endpoint&apos;s jobs</source>
+        <translation>이 엔드포인트의 작업을 보여 주는 작업 보기</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation>생성: OpenAI 형식 응답 없음</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="594"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="612"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="607"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="608"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="626"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="617"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="635"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="643"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="645"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="629"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="647"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="631"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="649"/>
         <source>%1 tokens/s</source>
         <translation>%1 토큰/초</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="657"/>
+        <source>Jobs: %1 queued, %2 running</source>
+        <translation>작업: 대기 %1개, 실행 중 %2개</translation>
     </message>
 </context>
 <context>
     <name>ServeDeck::EndpointListModel</name>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="170"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="178"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="210"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="226"/>
         <source>Requests per second, last %1 samples</source>
         <translation>초당 요청 수, 최근 샘플 %1개</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="235"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="251"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="238"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="254"/>
         <source>%1 %</source>
         <translation>%1 %</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="251"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="267"/>
         <source>Requests per second over the last sample interval</source>
         <translation>최근 샘플 구간의 초당 요청 수</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="253"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="269"/>
         <source>95th percentile latency over the last sample interval</source>
         <translation>최근 샘플 구간의 95번째 백분위 지연 시간</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="255"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="271"/>
         <source>Share of requests that failed over the last sample interval</source>
         <translation>최근 샘플 구간에서 실패한 요청의 비율</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="264"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="273"/>
+        <source>Jobs queued + running</source>
+        <translation>대기 중 + 실행 중인 작업</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="282"/>
         <source>Name</source>
         <translation>이름</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="266"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="284"/>
         <source>Version</source>
         <translation>버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="268"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="286"/>
         <source>Status</source>
         <translation>상태</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="270"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="288"/>
         <source>Desired</source>
         <translation>목표</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="272"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="290"/>
         <source>Healthy</source>
         <translation>정상</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="274"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="292"/>
+        <source>Queue</source>
+        <translation>대기열</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="294"/>
         <source>URL</source>
         <translation>URL</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="276"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="296"/>
         <source>Req/s</source>
         <translation>요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="278"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="298"/>
         <source>p95</source>
         <translation>p95</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="280"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="300"/>
         <source>Error rate</source>
         <translation>오류율</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="282"/>
+        <location filename="../ui/endpoints/endpointlistmodel.cpp" line="302"/>
         <source>Activity</source>
         <translation>추이</translation>
     </message>
@@ -1709,6 +1734,348 @@
         <location filename="../ui/errors/errorlistmodel.cpp" line="212"/>
         <source>Exit</source>
         <translation>종료</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobDetailPane</name>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="58"/>
+        <source>Cancel job</source>
+        <translation>작업 취소</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="59"/>
+        <source>Retry</source>
+        <translation>다시 시도</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="68"/>
+        <source>A queued job never runs; a running one&apos;s request is aborted</source>
+        <translation>대기 중인 작업은 실행되지 않고, 실행 중인 작업은 요청이 중단됩니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="70"/>
+        <source>Queue the job again as a new attempt</source>
+        <translation>작업을 새 시도로 다시 대기열에 넣습니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="76"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="77"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="78"/>
+        <source>Attempts</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="79"/>
+        <source>Last error</source>
+        <translation>마지막 오류</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="80"/>
+        <source>Queued</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="81"/>
+        <source>Started</source>
+        <translation>시작 시각</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="82"/>
+        <source>Finished</source>
+        <translation>종료</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="83"/>
+        <source>Queue time</source>
+        <translation>대기 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="84"/>
+        <source>Run time</source>
+        <translation>실행 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="87"/>
+        <source>Route</source>
+        <translation>라우트</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="88"/>
+        <source>Revision</source>
+        <translation>리비전</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="89"/>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="90"/>
+        <source>Deadline</source>
+        <translation>기한</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="91"/>
+        <source>Idempotency key</source>
+        <translation>멱등성 키</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="92"/>
+        <source>Submitted by</source>
+        <translation>제출자</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="106"/>
+        <source>Request</source>
+        <translation>요청</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="110"/>
+        <source>Answer</source>
+        <translation>응답</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="182"/>
+        <source>Select a job to see its timings, request and answer.</source>
+        <translation>작업을 선택하면 시간, 요청과 응답을 볼 수 있습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="192"/>
+        <source>Job %1</source>
+        <translation>작업 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="197"/>
+        <source>%1 of %2</source>
+        <translation>%2개 중 %1개</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="214"/>
+        <source>Body: %1</source>
+        <translation>본문: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="234"/>
+        <source>No answer.</source>
+        <translation>응답 없음.</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="234"/>
+        <source>No answer yet.</source>
+        <translation>아직 응답 없음.</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="240"/>
+        <source>Reading the answer…</source>
+        <translation>응답을 읽는 중…</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobdetailpane.cpp" line="266"/>
+        <source>HTTP %1 · %2</source>
+        <translation>HTTP %1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobTableModel</name>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="123"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="125"/>
+        <source>%1 s</source>
+        <translation>%1초</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="128"/>
+        <source>%1 min %2 s</source>
+        <translation>%1분 %2초</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="129"/>
+        <source>%1 h %2 min</source>
+        <translation>%1시간 %2분</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="163"/>
+        <source>Route %1</source>
+        <translation>라우트 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="223"/>
+        <source>Attempts started of the most allowed</source>
+        <translation>시작한 시도 수 / 허용된 최대 시도 수</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="225"/>
+        <source>From submission to the latest attempt&apos;s start</source>
+        <translation>제출부터 마지막 시도 시작까지</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="227"/>
+        <source>From the latest attempt&apos;s start to the job&apos;s end</source>
+        <translation>마지막 시도 시작부터 작업 종료까지</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="229"/>
+        <source>The model&apos;s HTTP status</source>
+        <translation>모델의 HTTP 상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="238"/>
+        <source>Job</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="240"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="242"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="244"/>
+        <source>Priority</source>
+        <translation>우선순위</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="246"/>
+        <source>Attempts</source>
+        <translation>시도</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="248"/>
+        <source>Queued</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="250"/>
+        <source>Queue time</source>
+        <translation>대기 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="252"/>
+        <source>Run time</source>
+        <translation>실행 시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="254"/>
+        <source>Result</source>
+        <translation>결과</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtablemodel.cpp" line="256"/>
+        <source>Revision</source>
+        <translation>리비전</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobText</name>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="57"/>
+        <source>Queued</source>
+        <translation>대기</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="59"/>
+        <source>Running</source>
+        <translation>실행 중</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="61"/>
+        <source>Succeeded</source>
+        <translation>성공</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="63"/>
+        <source>Failed</source>
+        <translation>실패</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="65"/>
+        <source>Cancelled</source>
+        <translation>취소됨</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="67"/>
+        <source>Expired</source>
+        <translation>만료</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="75"/>
+        <source>(empty)</source>
+        <translation>(비어 있음)</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="78"/>
+        <source>%1 bytes (binary)</source>
+        <translation>%1바이트 (바이너리)</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobtext.cpp" line="95"/>
+        <source>… the first %1 of %2 bytes shown</source>
+        <translation>… %2바이트 중 처음 %1바이트만 표시</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::JobsView</name>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="50"/>
+        <source>Refresh</source>
+        <translation>새로 고침</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="59"/>
+        <source>All states</source>
+        <translation>모든 상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="63"/>
+        <source>Last hour</source>
+        <translation>최근 1시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="64"/>
+        <source>Last 24 hours</source>
+        <translation>최근 24시간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="65"/>
+        <source>Last 7 days</source>
+        <translation>최근 7일</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="66"/>
+        <source>All time</source>
+        <translation>전체 기간</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="71"/>
+        <source>Endpoint</source>
+        <translation>엔드포인트</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="72"/>
+        <source>State</source>
+        <translation>상태</translation>
+    </message>
+    <message>
+        <location filename="../ui/jobs/jobsview.cpp" line="73"/>
+        <source>Queued in</source>
+        <translation>대기 시작</translation>
     </message>
 </context>
 <context>
@@ -2146,194 +2513,200 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="151"/>
+        <location filename="../ui/mainwindow.cpp" line="152"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247"/>
+        <location filename="../ui/mainwindow.cpp" line="254"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="189"/>
+        <location filename="../ui/mainwindow.cpp" line="194"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="164"/>
-        <location filename="../ui/mainwindow.cpp" line="209"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="165"/>
+        <location filename="../ui/mainwindow.cpp" line="214"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
-        <location filename="../ui/mainwindow.cpp" line="628"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="641"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="166"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="167"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="167"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="168"/>
-        <location filename="../ui/mainwindow.cpp" line="315"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="169"/>
+        <location filename="../ui/mainwindow.cpp" line="322"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="169"/>
-        <location filename="../ui/mainwindow.cpp" line="350"/>
+        <location filename="../ui/mainwindow.cpp" line="170"/>
+        <location filename="../ui/mainwindow.cpp" line="357"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="170"/>
-        <location filename="../ui/mainwindow.cpp" line="351"/>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
         <source>Load test</source>
         <translation>부하 테스트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
-        <location filename="../ui/mainwindow.cpp" line="351"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
         <source>Usage</source>
         <translation>사용량</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="190"/>
+        <location filename="../ui/mainwindow.cpp" line="175"/>
+        <location filename="../ui/mainwindow.cpp" line="358"/>
+        <source>Jobs</source>
+        <translation>작업</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="195"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="191"/>
+        <location filename="../ui/mainwindow.cpp" line="196"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="300"/>
+        <location filename="../ui/mainwindow.cpp" line="307"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="302"/>
+        <location filename="../ui/mainwindow.cpp" line="309"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="304"/>
+        <location filename="../ui/mainwindow.cpp" line="311"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="305"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="307"/>
+        <location filename="../ui/mainwindow.cpp" line="314"/>
         <source>Modify…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location filename="../ui/mainwindow.cpp" line="316"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="311"/>
+        <location filename="../ui/mainwindow.cpp" line="318"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="313"/>
+        <location filename="../ui/mainwindow.cpp" line="320"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="317"/>
+        <location filename="../ui/mainwindow.cpp" line="324"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="319"/>
+        <location filename="../ui/mainwindow.cpp" line="326"/>
         <source>Try…</source>
         <translation>시험 요청…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="321"/>
+        <location filename="../ui/mainwindow.cpp" line="328"/>
         <source>Send the selected endpoint a request and see its answer</source>
         <translation>선택한 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="323"/>
+        <location filename="../ui/mainwindow.cpp" line="330"/>
         <source>Simulate traffic…</source>
         <translation>트래픽 시뮬레이션…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="324"/>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
         <source>Drive the selected endpoint with a traffic pattern until stopped</source>
         <translation>선택한 엔드포인트에 멈출 때까지 트래픽 패턴으로 요청을 보냅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <location filename="../ui/mainwindow.cpp" line="333"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="338"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="334"/>
+        <location filename="../ui/mainwindow.cpp" line="341"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="339"/>
+        <location filename="../ui/mainwindow.cpp" line="346"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="349"/>
+        <location filename="../ui/mainwindow.cpp" line="356"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="361"/>
+        <location filename="../ui/mainwindow.cpp" line="368"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="363"/>
+        <location filename="../ui/mainwindow.cpp" line="370"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="364"/>
+        <location filename="../ui/mainwindow.cpp" line="371"/>
         <source>Demo…</source>
         <translation>데모…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="369"/>
-        <location filename="../ui/mainwindow.cpp" line="370"/>
+        <location filename="../ui/mainwindow.cpp" line="376"/>
+        <location filename="../ui/mainwindow.cpp" line="377"/>
         <source>About ServeDeck</source>
         <translation>ServeDeck 정보</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="371"/>
+        <location filename="../ui/mainwindow.cpp" line="378"/>
         <source>ServeDeck %1
 A console and server for model serving.
 Qt %2</source>
@@ -2342,32 +2715,32 @@ Qt %2</source>
 Qt %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="449"/>
+        <location filename="../ui/mainwindow.cpp" line="462"/>
         <source>Try an endpoint</source>
         <translation>엔드포인트 시험</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="471"/>
+        <location filename="../ui/mainwindow.cpp" line="484"/>
         <source>Simulate traffic</source>
         <translation>트래픽 시뮬레이션</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="602"/>
+        <location filename="../ui/mainwindow.cpp" line="615"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="603"/>
+        <location filename="../ui/mainwindow.cpp" line="616"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="605"/>
+        <location filename="../ui/mainwindow.cpp" line="618"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="628"/>
+        <location filename="../ui/mainwindow.cpp" line="641"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
