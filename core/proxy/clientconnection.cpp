@@ -216,6 +216,7 @@ void ClientConnection::takeJob(QByteArrayView path, QByteArrayView query, bool k
             beginClose();
     };
     ProxyJobCall call;
+    m_jobCancelAfterCheck = false;  // whatever an earlier call on this connection left
     if (JobRequest::isJobsPath(path)) {
         m_worker->countRequest();
         LocalResponse refusal;
@@ -225,7 +226,10 @@ void ClientConnection::takeJob(QByteArrayView path, QByteArrayView query, bool k
             refuse(refusal);
             return;
         }
-        call.kind = lookup->kind;
+        // A cancel acts, so the caller is checked before it: first the job is read (a Status
+        // call) and its endpoint's token check applied; only then is the Cancel handed off.
+        m_jobCancelAfterCheck = lookup->kind == ProxyJobCall::Kind::Cancel;
+        call.kind = m_jobCancelAfterCheck ? ProxyJobCall::Kind::Status : lookup->kind;
         call.jobId = std::move(lookup->jobId);
     } else {
         // Checked as a forwarded request would be (the endpoint, its token and address; the body's
@@ -281,11 +285,34 @@ void ClientConnection::jobReplied(ProxyJobReply reply)
     // A lookup answers only a caller who could call the job's endpoint; to anyone else the job
     // does not exist (404, not 401), so ids of other endpoints' jobs are not disclosed.
     const bool lookup = m_jobKind != ProxyJobCall::Kind::Submit;
-    const LocalResponse response = lookup && !reply.endpointId.isNull()
-            && !m_worker->mayReadJob(reply.endpointId, request().headers, m_peer)
-        ? JobRequest::notFound(m_jobId)
-        : JobRequest::forClient(std::move(reply.response));
+    const bool allowed = !lookup || reply.endpointId.isNull()
+        || m_worker->mayReadJob(reply.endpointId, request().headers, m_peer);
+    if (m_jobCancelAfterCheck) {
+        m_jobCancelAfterCheck = false;
+        if (allowed && !reply.endpointId.isNull() && reply.response.status == 200) {
+            startCancel();
+            return;
+        }
+    }
+    const LocalResponse response = allowed ? JobRequest::forClient(std::move(reply.response)) : JobRequest::notFound(m_jobId);
     resume(answer(response, m_jobKeepAlive));
+}
+
+void ClientConnection::startCancel()
+{
+    ProxyJobCall call;
+    call.kind = ProxyJobCall::Kind::Cancel;
+    call.jobId = m_jobId;
+    call.peer = m_peer;
+    quint64 ticket = 0;
+    if (std::optional<LocalResponse> refusal = m_worker->jobs().start(this, std::move(call), &ticket)) {
+        resume(answer(*refusal, m_jobKeepAlive));
+        return;
+    }
+    m_jobTicket = ticket;
+    m_jobKind = ProxyJobCall::Kind::Cancel;
+    m_jobDeadline = m_worker->nowMs() + m_worker->options().jobHandoffTimeoutMs;
+    m_worker->ensureSweeping();
 }
 
 QByteArray ClientConnection::upstreamRequest(const RouteBinding &route, bool isPublic, QByteArrayView rest,

@@ -92,6 +92,8 @@ private:
     // A job submission (Prefer: respond-async) or lookup (/_jobs/...): handed to the owning
     // thread, the connection Busy until the reply or Options::jobHandoffTimeoutMs.
     void takeJob(QByteArrayView path, QByteArrayView query, bool keepAlive);
+    // The Cancel of a DELETE /_jobs/{id} whose caller passed the job's endpoint's checks.
+    void startCancel();
     void startShadows();
     void endComparisons(bool valid);
     void refuseByCircuit(const char *reason, const QString &message, int limit);
@@ -128,6 +130,7 @@ private:
     qint64 m_jobDeadline = 0;
     ProxyJobCall::Kind m_jobKind = ProxyJobCall::Kind::Submit;
     QString m_jobId;  // of a lookup
+    bool m_jobCancelAfterCheck = false;  // a DELETE's first call (Status) is under way
     bool m_jobKeepAlive = false;
 };
 

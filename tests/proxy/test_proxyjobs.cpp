@@ -548,7 +548,11 @@ void TestProxyJobs::lookupsAnswerOnlyWhoMayCallTheEndpoint()
         QCOMPARE(errorOf(*response)[u"type"_s].toString(), u"NotFound"_s);
         QVERIFY2(!response->body.contains("42"), qPrintable(why));
     }
+    // A cancel acts: the refused callers' DELETEs only read the job (Status), nothing was cancelled.
+    const bool cancel = kind == int(ProxyJobCall::Kind::Cancel);
     QCOMPARE(m_calls.size(), 3);
+    for (const Call &call : std::as_const(m_calls))
+        QCOMPARE(int(call.call.kind), cancel ? int(ProxyJobCall::Kind::Status) : kind);
 
     client.write(request(method, target, {token(u"b"_s)}));
     std::optional<RawResponse> response = client.read();
@@ -559,11 +563,11 @@ void TestProxyJobs::lookupsAnswerOnlyWhoMayCallTheEndpoint()
     QCOMPARE(client.head().count("Content-Length:"), qsizetype(1));
     QVERIFY(!response->headers.contains("connection"));
     QCOMPARE(response->headers.value("x-model"), QByteArray("iris"));
-    QCOMPARE(m_calls.size(), 4);
-    for (const Call &call : std::as_const(m_calls)) {
-        QCOMPARE(int(call.call.kind), kind);
+    // An allowed cancel: the check's Status, then the Cancel itself.
+    QCOMPARE(m_calls.size(), cancel ? 5 : 4);
+    QCOMPARE(int(m_calls.last().call.kind), kind);
+    for (const Call &call : std::as_const(m_calls))
         QCOMPARE(call.call.jobId, QString::fromLatin1(kJobId));
-    }
     // The connection stayed open (the stored Connection: close is not the proxy's).
     QCOMPARE(client.socket().state(), QAbstractSocket::ConnectedState);
 
@@ -581,7 +585,9 @@ void TestProxyJobs::lookupsAnswerOnlyWhoMayCallTheEndpoint()
     response = client.read();
     QVERIFY(response);
     QCOMPARE(response->status, 404);
-    QCOMPARE(m_calls.size(), 6);
+    // A cancel of a job the queue does not know goes no further than its check.
+    QCOMPARE(m_calls.size(), cancel ? 8 : 6);
+    QCOMPARE(int(m_calls.last().call.kind), cancel ? int(ProxyJobCall::Kind::Status) : kind);
 
     // A status that is no final answer is not passed on as one.
     ProxyJobReply interim;
