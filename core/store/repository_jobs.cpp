@@ -8,34 +8,17 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include "sqlvalue.h"
+
 namespace ServeDeck {
 
 namespace {
 
-QVariant ms(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-QVariant idOrNull(const QUuid &id)
-{
-    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(id.toString(QUuid::WithoutBraces));
-}
-
-QVariant textOrNull(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
-}
-
-QVariant text(const QString &s)
-{
-    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
-}
+using SqlValue::fromMs;
+using SqlValue::idOrNull;
+using SqlValue::ms;
+using SqlValue::nonNullText;
+using SqlValue::textOrNull;
 
 // Headers as a JSON array of [name, value] pairs. Values are bytes (obs-text allowed), kept
 // byte for byte as Latin-1 code points.
@@ -163,7 +146,7 @@ Result<bool> Repository::insertJob(const Job &j, const QByteArray &body)
                   {j.id, idOrNull(j.endpointId), jobStateName(j.state), QString::fromLatin1(j.method),
                    QString::fromLatin1(j.path), headersText(j.headers), qint64(body.size()), j.priority,
                    textOrNull(j.idempotencyKey), ms(j.deadline), j.attempts, j.maxAttempts, ms(j.queuedAt),
-                   ms(j.nextAttemptAt), text(j.submittedBy)});
+                   ms(j.nextAttemptAt), nonNullText(j.submittedBy)});
     if (!q)
         return q.error();
     if (q->numRowsAffected() != 1)
@@ -255,7 +238,7 @@ Result<Done> Repository::updateJob(const Job &j, const std::optional<JobStoredRe
         " next_attempt_at=?, lease_owner=?, lease_expires_at=?, route_id=?, model_version=?, error=?");
     QVariantList binds{jobStateName(j.state), j.attempts, j.maxAttempts, ms(j.deadline), ms(j.startedAt),
                        ms(j.finishedAt), ms(j.nextAttemptAt), textOrNull(j.leaseOwner), ms(j.leaseExpiresAt),
-                       idOrNull(j.routeId), text(j.modelVersion), text(j.error)};
+                       idOrNull(j.routeId), nonNullText(j.modelVersion), nonNullText(j.error)};
     if (result) {
         const bool any = result->status != 0;
         sql += QStringLiteral(", result_status=?, result_headers=?, result_body=?, result_file=?, result_bytes=?");
