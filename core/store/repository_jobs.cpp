@@ -99,9 +99,10 @@ Result<QSqlQuery> exec(const QString &connection, const QString &sql, const QVar
     return q;
 }
 
-Result<QList<Job>> jobList(const QString &connection, const QString &sql, const QVariantList &binds)
+// The jobs that `tail` (a WHERE clause and what follows it, or only the ORDER BY) selects.
+Result<QList<Job>> jobsWhere(const QString &connection, const QString &tail, const QVariantList &binds)
 {
-    auto q = exec(connection, sql, binds);
+    auto q = exec(connection, QStringLiteral("SELECT ") + kJobColumns + kJobFrom + tail, binds);
     if (!q)
         return q.error();
     QList<Job> out;
@@ -112,7 +113,7 @@ Result<QList<Job>> jobList(const QString &connection, const QString &sql, const 
 
 Result<std::optional<Job>> oneJob(const QString &connection, const QString &where, const QVariantList &binds)
 {
-    auto list = jobList(connection, QStringLiteral("SELECT ") + kJobColumns + kJobFrom + where, binds);
+    auto list = jobsWhere(connection, where, binds);
     if (!list)
         return list.error();
     if (list->isEmpty())
@@ -191,12 +192,12 @@ Result<QList<Job>> Repository::jobs(const JobFilter &filter)
         where << QStringLiteral("j.queued_at < ?");
         binds << ms(filter.until);
     }
-    QString sql = QStringLiteral("SELECT ") + kJobColumns + kJobFrom;
+    QString tail;
     if (!where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" ORDER BY j.queued_at DESC, j.seq DESC LIMIT ?");
+        tail = QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    tail += QStringLiteral(" ORDER BY j.queued_at DESC, j.seq DESC LIMIT ?");
     binds << filter.limit;
-    return jobList(m_connectionName, sql, binds);
+    return jobsWhere(m_connectionName, tail, binds);
 }
 
 Result<std::optional<QByteArray>> Repository::jobBody(const QString &id)
@@ -260,40 +261,36 @@ Result<Done> Repository::updateJob(const Job &j, const std::optional<JobStoredRe
 
 Result<QList<Job>> Repository::dueJobs(const QUuid &endpointId, const QDateTime &now, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.endpoint_id = ? AND j.state = 'QUEUED'"
-                                        " AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)"
-                                        " AND (j.deadline IS NULL OR j.deadline > ?)"
-                                        " ORDER BY j.priority DESC, j.queued_at, j.seq LIMIT ?"),
-                   {idOrNull(endpointId), ms(now), ms(now), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.endpoint_id = ? AND j.state = 'QUEUED'"
+                                    " AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)"
+                                    " AND (j.deadline IS NULL OR j.deadline > ?)"
+                                    " ORDER BY j.priority DESC, j.queued_at, j.seq LIMIT ?"),
+                     {idOrNull(endpointId), ms(now), ms(now), limit});
 }
 
 Result<QList<Job>> Repository::jobsWithLeaseExpired(const QDateTime &now, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.state = 'RUNNING' AND j.lease_expires_at < ?"
-                                        " ORDER BY j.lease_expires_at LIMIT ?"),
-                   {ms(now), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.state = 'RUNNING' AND j.lease_expires_at < ?"
+                                    " ORDER BY j.lease_expires_at LIMIT ?"),
+                     {ms(now), limit});
 }
 
 Result<QList<Job>> Repository::jobsPastDeadline(const QDateTime &now, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.deadline IS NOT NULL AND j.state IN ('QUEUED','RUNNING')"
-                                        " AND j.deadline <= ? ORDER BY j.deadline LIMIT ?"),
-                   {ms(now), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.deadline IS NOT NULL AND j.state IN ('QUEUED','RUNNING')"
+                                    " AND j.deadline <= ? ORDER BY j.deadline LIMIT ?"),
+                     {ms(now), limit});
 }
 
 Result<QList<Job>> Repository::liveJobs(const QUuid &endpointId, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.endpoint_id = ? AND j.state IN ('QUEUED','RUNNING')"
-                                        " ORDER BY j.queued_at, j.seq LIMIT ?"),
-                   {idOrNull(endpointId), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.endpoint_id = ? AND j.state IN ('QUEUED','RUNNING')"
+                                    " ORDER BY j.queued_at, j.seq LIMIT ?"),
+                     {idOrNull(endpointId), limit});
 }
 
 Result<QStringList> Repository::jobResultFiles()
