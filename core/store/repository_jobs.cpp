@@ -85,18 +85,7 @@ Job jobFrom(const QSqlQuery &q)
 
 Result<QSqlQuery> exec(const QString &connection, const QString &sql, const QVariantList &binds = {})
 {
-    QSqlQuery q(QSqlDatabase::database(connection, false));
-    q.setForwardOnly(true);
-    bool ok = q.prepare(sql);
-    if (ok) {
-        for (const QVariant &b : binds)
-            q.addBindValue(b);
-        ok = q.exec();
-    }
-    if (!ok)
-        return makeError(ErrorType::StorageError, QStringLiteral("jobs: %1").arg(q.lastError().text()),
-                         {{QStringLiteral("native_code"), q.lastError().nativeErrorCode()}});
-    return q;
+    return SqlValue::exec(connection, QStringLiteral("jobs"), sql, binds);
 }
 
 // The jobs that `tail` (a WHERE clause and what follows it, or only the ORDER BY) selects.

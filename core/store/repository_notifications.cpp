@@ -18,18 +18,7 @@ using SqlValue::nonNullText;
 
 Result<QSqlQuery> exec(const QString &connection, const QString &sql, const QVariantList &binds = {})
 {
-    QSqlQuery q(QSqlDatabase::database(connection, false));
-    q.setForwardOnly(true);
-    bool ok = q.prepare(sql);
-    if (ok) {
-        for (const QVariant &b : binds)
-            q.addBindValue(b);
-        ok = q.exec();
-    }
-    if (!ok)
-        return makeError(ErrorType::StorageError, QStringLiteral("notifications: %1").arg(q.lastError().text()),
-                         {{QStringLiteral("native_code"), q.lastError().nativeErrorCode()}});
-    return q;
+    return SqlValue::exec(connection, QStringLiteral("notifications"), sql, binds);
 }
 
 } // namespace
