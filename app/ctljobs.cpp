@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
+#include <utility>
 
 #include <unistd.h>
 
@@ -51,6 +53,23 @@ int usage(QTextStream &err, const QString &why)
            "       servedeck ctl jobs stats [SVC] [--since 24h] [--json]\n"
            "       servedeck ctl jobs retention [--max-age-days N] [--max-count N] [--json]\n";
     return kUsage;
+}
+
+// Each whole-number option given goes into `body` under its JSON field; the usage error of the
+// first that is not a whole number, empty when all are.
+QString insertWholeNumbers(const QMultiHash<QString, QString> &options,
+                           std::initializer_list<std::pair<QString, QString>> optionFields, QJsonObject &body)
+{
+    for (const auto &[option, field] : optionFields) {
+        if (!options.contains(option))
+            continue;
+        bool ok = false;
+        const int n = options.value(option).toInt(&ok);
+        if (!ok)
+            return QStringLiteral("--%1 takes a whole number").arg(option);
+        body.insert(field, n);
+    }
+    return {};
 }
 
 QString encoded(const QString &text)
@@ -218,16 +237,12 @@ int runSubmit(ApiClient &client, const QStringList &positional, const QMultiHash
     if (hasData && !headers.contains(QStringLiteral("content-type")))
         headers.insert(QStringLiteral("content-type"), QStringLiteral("application/json"));
     body.insert(QStringLiteral("headers"), headers);
-    for (const auto &[option, field] : {std::pair{QStringLiteral("priority"), QStringLiteral("priority")},
-                                        std::pair{QStringLiteral("max-attempts"), QStringLiteral("max_attempts")}}) {
-        if (!options.contains(option))
-            continue;
-        bool ok = false;
-        const int n = options.value(option).toInt(&ok);
-        if (!ok)
-            return usage(err, QStringLiteral("--%1 takes a whole number").arg(option));
-        body.insert(field, n);
-    }
+    const QString badNumber = insertWholeNumbers(options,
+                                                 {{QStringLiteral("priority"), QStringLiteral("priority")},
+                                                  {QStringLiteral("max-attempts"), QStringLiteral("max_attempts")}},
+                                                 body);
+    if (!badNumber.isEmpty())
+        return usage(err, badNumber);
     if (options.contains(QStringLiteral("idempotency-key")))
         body.insert(QStringLiteral("idempotency_key"), options.value(QStringLiteral("idempotency-key")));
     if (options.contains(QStringLiteral("deadline"))) {
@@ -431,16 +446,12 @@ int runRetention(ApiClient &client, const QMultiHash<QString, QString> &options,
                  QTextStream &out, QTextStream &err)
 {
     QJsonObject change;
-    for (const auto &[option, field] : {std::pair{QStringLiteral("max-age-days"), QStringLiteral("max_age_days")},
-                                        std::pair{QStringLiteral("max-count"), QStringLiteral("max_count")}}) {
-        if (!options.contains(option))
-            continue;
-        bool ok = false;
-        const int n = options.value(option).toInt(&ok);
-        if (!ok)
-            return usage(err, QStringLiteral("--%1 takes a whole number").arg(option));
-        change.insert(field, n);
-    }
+    const QString badNumber = insertWholeNumbers(options,
+                                                 {{QStringLiteral("max-age-days"), QStringLiteral("max_age_days")},
+                                                  {QStringLiteral("max-count"), QStringLiteral("max_count")}},
+                                                 change);
+    if (!badNumber.isEmpty())
+        return usage(err, badNumber);
     const ApiResponse r = change.isEmpty() ? client.get(QStringLiteral("/v1/jobs/retention"))
                                            : client.send("PUT", QStringLiteral("/v1/jobs/retention"), change);
     if (!r.ok())

@@ -145,6 +145,24 @@ struct JobQueue::Private
         }
     }
 
+    // A live job ended by the queue (CANCELLED or EXPIRED): stored, and its change noted; a
+    // RUNNING one's attempt is aborted.
+    Result<Done> endLiveJob(Job &job, JobState state, const QString &reason, const QDateTime &now,
+                            Effects &effects) const
+    {
+        const JobState from = job.state;
+        job.state = state;
+        job.finishedAt = now;
+        job.leaseOwner.clear();
+        job.leaseExpiresAt = {};
+        job.nextAttemptAt = {};
+        job.error = reason;
+        if (auto updated = repository.updateJob(job); !updated)
+            return updated.error();
+        effects.changes.append({job, from, from == JobState::Running});
+        return Done{};
+    }
+
     // After the commit: counts follow the store, then files go and signals are sent.
     void publish(JobQueue &queue, const Effects &effects)
     {
@@ -352,16 +370,10 @@ Result<Job> JobQueue::cancel(const QString &id)
         Job job = found.value();
         if (isFinalJobState(job.state))
             return wrongState(job, QStringLiteral("a finished job is not cancelled"));
-        const JobState from = job.state;
-        job.state = JobState::Cancelled;
-        job.finishedAt = d->clock.now();
-        job.leaseOwner.clear();
-        job.leaseExpiresAt = {};
-        job.nextAttemptAt = {};
-        job.error = QStringLiteral("cancelled");
-        if (auto updated = d->repository.updateJob(job); !updated)
-            return updated.error();
-        effects.changes.append({job, from, from == JobState::Running});
+        const auto ended =
+            d->endLiveJob(job, JobState::Cancelled, QStringLiteral("cancelled"), d->clock.now(), effects);
+        if (!ended)
+            return ended.error();
         return job;
     });
     if (done)
@@ -378,16 +390,9 @@ Result<int> JobQueue::cancelEndpointJobs(const QUuid &endpointId, const QString 
             return live.error();
         const QDateTime now = d->clock.now();
         for (Job job : live.value()) {
-            const JobState from = job.state;
-            job.state = JobState::Cancelled;
-            job.finishedAt = now;
-            job.leaseOwner.clear();
-            job.leaseExpiresAt = {};
-            job.nextAttemptAt = {};
-            job.error = boundedReason(reason);
-            if (auto updated = d->repository.updateJob(job); !updated)
-                return updated.error();
-            effects.changes.append({job, from, from == JobState::Running});
+            const auto ended = d->endLiveJob(job, JobState::Cancelled, boundedReason(reason), now, effects);
+            if (!ended)
+                return ended.error();
         }
         return int(live->size());
     });
@@ -729,16 +734,10 @@ Result<int> JobQueue::recover()
         if (!late)
             return late.error();
         for (Job job : late.value()) {
-            const JobState from = job.state;
-            job.state = JobState::Expired;
-            job.finishedAt = now;
-            job.leaseOwner.clear();
-            job.leaseExpiresAt = {};
-            job.nextAttemptAt = {};
-            job.error = QStringLiteral("the deadline passed");
-            if (auto updated = d->repository.updateJob(job); !updated)
-                return updated.error();
-            effects.changes.append({job, from, from == JobState::Running});
+            const auto ended =
+                d->endLiveJob(job, JobState::Expired, QStringLiteral("the deadline passed"), now, effects);
+            if (!ended)
+                return ended.error();
         }
         auto lapsed = d->repository.jobsWithLeaseExpired(now, kRecoverBatch);
         if (!lapsed)

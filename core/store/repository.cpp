@@ -10,25 +10,22 @@
 #include <QSqlRecord>
 
 #include "schema.h"
+#include "sqlvalue.h"
 #include "storelog.h"
 
 namespace ServeDeck {
 
 namespace {
 
-QVariant ms(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
+using SqlValue::fromMs;
+using SqlValue::idOrNull;
+using SqlValue::idText;
+using SqlValue::ms;
+using SqlValue::nonNullText;
 
 QVariant ms(const std::optional<QDateTime> &t)
 {
     return t ? ms(*t) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
 }
 
 std::optional<QDateTime> optionalFromMs(const QVariant &v)
@@ -38,25 +35,9 @@ std::optional<QDateTime> optionalFromMs(const QVariant &v)
     return fromMs(v);
 }
 
-QString idText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
-
-QVariant nullableId(const QUuid &id)
-{
-    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(idText(id));
-}
-
 QVariant nullableInt(const std::optional<int> &v)
 {
     return v ? QVariant(*v) : QVariant(QMetaType::fromType<int>());
-}
-
-// A null QString binds as SQL NULL; a NOT NULL text column wants ''.
-QVariant nonNullText(const QString &text)
-{
-    return text.isNull() ? QVariant(QStringLiteral("")) : QVariant(text);
 }
 
 // NULL: no latency target.
@@ -481,7 +462,7 @@ Result<Done> Repository::insertEndpoint(const Endpoint &e)
                           + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(e.id), e.name, e.modelVersion, e.modelFolder, e.runtimeVariant,
                        jsonText(e.resourceSlots.toJson()), e.resourceGroup, e.replicas, e.isPublic ? 1 : 0,
-                       lifecycleName(e.lifecycle), e.retries, e.url, nullableId(e.currentRevisionId), ms(e.createdAt),
+                       lifecycleName(e.lifecycle), e.retries, e.url, idOrNull(e.currentRevisionId), ms(e.createdAt),
                        ms(e.updatedAt), e.circuitBreaker.maxConnections, e.circuitBreaker.maxPendingRequests,
                        e.circuitBreaker.maxRequestsPerConnection, e.circuitBreaker.consecutiveErrors,
                        e.circuitBreaker.baseEjectionSeconds, e.circuitBreaker.maxEjectionPercent, e.priority,
@@ -499,7 +480,7 @@ Result<Done> Repository::updateEndpoint(const Endpoint &e)
                                      "queue_when_full=?, allow_preemption=?, latency_target_ms=? WHERE id=?"),
                       {e.name, e.modelVersion, e.modelFolder, e.runtimeVariant, jsonText(e.resourceSlots.toJson()),
                        e.resourceGroup, e.replicas, e.isPublic ? 1 : 0, lifecycleName(e.lifecycle), e.retries, e.url,
-                       nullableId(e.currentRevisionId), ms(e.updatedAt), e.circuitBreaker.maxConnections,
+                       idOrNull(e.currentRevisionId), ms(e.updatedAt), e.circuitBreaker.maxConnections,
                        e.circuitBreaker.maxPendingRequests, e.circuitBreaker.maxRequestsPerConnection,
                        e.circuitBreaker.consecutiveErrors, e.circuitBreaker.baseEjectionSeconds,
                        e.circuitBreaker.maxEjectionPercent, e.priority, queueWhenFullValue(e),
@@ -669,7 +650,7 @@ Result<Done> Repository::insertRoute(const Route &r)
                       QStringLiteral("INSERT INTO routes(id, endpoint_id, revision_id, status, weight, replica_id, "
                                      "agent_id, created_at, updated_at, pending_reason, pending_since, pending_retry_at) "
                                      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"),
-                      {idText(r.id), idText(r.endpointId), nullableId(r.revisionId), routeStatusName(r.status), r.weight,
+                      {idText(r.id), idText(r.endpointId), idOrNull(r.revisionId), routeStatusName(r.status), r.weight,
                        r.replicaId, r.agentId, ms(r.createdAt), ms(r.updatedAt), nonNullText(r.pendingReason),
                        ms(r.pendingSince), ms(r.retryAt)});
 }

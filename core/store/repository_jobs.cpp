@@ -8,34 +8,17 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include "sqlvalue.h"
+
 namespace ServeDeck {
 
 namespace {
 
-QVariant ms(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-QVariant idOrNull(const QUuid &id)
-{
-    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(id.toString(QUuid::WithoutBraces));
-}
-
-QVariant textOrNull(const QString &s)
-{
-    return s.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(s);
-}
-
-QVariant text(const QString &s)
-{
-    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
-}
+using SqlValue::fromMs;
+using SqlValue::idOrNull;
+using SqlValue::ms;
+using SqlValue::nonNullText;
+using SqlValue::textOrNull;
 
 // Headers as a JSON array of [name, value] pairs. Values are bytes (obs-text allowed), kept
 // byte for byte as Latin-1 code points.
@@ -102,23 +85,13 @@ Job jobFrom(const QSqlQuery &q)
 
 Result<QSqlQuery> exec(const QString &connection, const QString &sql, const QVariantList &binds = {})
 {
-    QSqlQuery q(QSqlDatabase::database(connection, false));
-    q.setForwardOnly(true);
-    bool ok = q.prepare(sql);
-    if (ok) {
-        for (const QVariant &b : binds)
-            q.addBindValue(b);
-        ok = q.exec();
-    }
-    if (!ok)
-        return makeError(ErrorType::StorageError, QStringLiteral("jobs: %1").arg(q.lastError().text()),
-                         {{QStringLiteral("native_code"), q.lastError().nativeErrorCode()}});
-    return q;
+    return SqlValue::exec(connection, QStringLiteral("jobs"), sql, binds);
 }
 
-Result<QList<Job>> jobList(const QString &connection, const QString &sql, const QVariantList &binds)
+// The jobs that `tail` (a WHERE clause and what follows it, or only the ORDER BY) selects.
+Result<QList<Job>> jobsWhere(const QString &connection, const QString &tail, const QVariantList &binds)
 {
-    auto q = exec(connection, sql, binds);
+    auto q = exec(connection, QStringLiteral("SELECT ") + kJobColumns + kJobFrom + tail, binds);
     if (!q)
         return q.error();
     QList<Job> out;
@@ -129,7 +102,7 @@ Result<QList<Job>> jobList(const QString &connection, const QString &sql, const 
 
 Result<std::optional<Job>> oneJob(const QString &connection, const QString &where, const QVariantList &binds)
 {
-    auto list = jobList(connection, QStringLiteral("SELECT ") + kJobColumns + kJobFrom + where, binds);
+    auto list = jobsWhere(connection, where, binds);
     if (!list)
         return list.error();
     if (list->isEmpty())
@@ -163,7 +136,7 @@ Result<bool> Repository::insertJob(const Job &j, const QByteArray &body)
                   {j.id, idOrNull(j.endpointId), jobStateName(j.state), QString::fromLatin1(j.method),
                    QString::fromLatin1(j.path), headersText(j.headers), qint64(body.size()), j.priority,
                    textOrNull(j.idempotencyKey), ms(j.deadline), j.attempts, j.maxAttempts, ms(j.queuedAt),
-                   ms(j.nextAttemptAt), text(j.submittedBy)});
+                   ms(j.nextAttemptAt), nonNullText(j.submittedBy)});
     if (!q)
         return q.error();
     if (q->numRowsAffected() != 1)
@@ -208,12 +181,12 @@ Result<QList<Job>> Repository::jobs(const JobFilter &filter)
         where << QStringLiteral("j.queued_at < ?");
         binds << ms(filter.until);
     }
-    QString sql = QStringLiteral("SELECT ") + kJobColumns + kJobFrom;
+    QString tail;
     if (!where.isEmpty())
-        sql += QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
-    sql += QStringLiteral(" ORDER BY j.queued_at DESC, j.seq DESC LIMIT ?");
+        tail = QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    tail += QStringLiteral(" ORDER BY j.queued_at DESC, j.seq DESC LIMIT ?");
     binds << filter.limit;
-    return jobList(m_connectionName, sql, binds);
+    return jobsWhere(m_connectionName, tail, binds);
 }
 
 Result<std::optional<QByteArray>> Repository::jobBody(const QString &id)
@@ -255,7 +228,7 @@ Result<Done> Repository::updateJob(const Job &j, const std::optional<JobStoredRe
         " next_attempt_at=?, lease_owner=?, lease_expires_at=?, route_id=?, model_version=?, error=?");
     QVariantList binds{jobStateName(j.state), j.attempts, j.maxAttempts, ms(j.deadline), ms(j.startedAt),
                        ms(j.finishedAt), ms(j.nextAttemptAt), textOrNull(j.leaseOwner), ms(j.leaseExpiresAt),
-                       idOrNull(j.routeId), text(j.modelVersion), text(j.error)};
+                       idOrNull(j.routeId), nonNullText(j.modelVersion), nonNullText(j.error)};
     if (result) {
         const bool any = result->status != 0;
         sql += QStringLiteral(", result_status=?, result_headers=?, result_body=?, result_file=?, result_bytes=?");
@@ -277,40 +250,36 @@ Result<Done> Repository::updateJob(const Job &j, const std::optional<JobStoredRe
 
 Result<QList<Job>> Repository::dueJobs(const QUuid &endpointId, const QDateTime &now, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.endpoint_id = ? AND j.state = 'QUEUED'"
-                                        " AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)"
-                                        " AND (j.deadline IS NULL OR j.deadline > ?)"
-                                        " ORDER BY j.priority DESC, j.queued_at, j.seq LIMIT ?"),
-                   {idOrNull(endpointId), ms(now), ms(now), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.endpoint_id = ? AND j.state = 'QUEUED'"
+                                    " AND (j.next_attempt_at IS NULL OR j.next_attempt_at <= ?)"
+                                    " AND (j.deadline IS NULL OR j.deadline > ?)"
+                                    " ORDER BY j.priority DESC, j.queued_at, j.seq LIMIT ?"),
+                     {idOrNull(endpointId), ms(now), ms(now), limit});
 }
 
 Result<QList<Job>> Repository::jobsWithLeaseExpired(const QDateTime &now, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.state = 'RUNNING' AND j.lease_expires_at < ?"
-                                        " ORDER BY j.lease_expires_at LIMIT ?"),
-                   {ms(now), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.state = 'RUNNING' AND j.lease_expires_at < ?"
+                                    " ORDER BY j.lease_expires_at LIMIT ?"),
+                     {ms(now), limit});
 }
 
 Result<QList<Job>> Repository::jobsPastDeadline(const QDateTime &now, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.deadline IS NOT NULL AND j.state IN ('QUEUED','RUNNING')"
-                                        " AND j.deadline <= ? ORDER BY j.deadline LIMIT ?"),
-                   {ms(now), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.deadline IS NOT NULL AND j.state IN ('QUEUED','RUNNING')"
+                                    " AND j.deadline <= ? ORDER BY j.deadline LIMIT ?"),
+                     {ms(now), limit});
 }
 
 Result<QList<Job>> Repository::liveJobs(const QUuid &endpointId, int limit)
 {
-    return jobList(m_connectionName,
-                   QStringLiteral("SELECT ") + kJobColumns + kJobFrom
-                       + QStringLiteral(" WHERE j.endpoint_id = ? AND j.state IN ('QUEUED','RUNNING')"
-                                        " ORDER BY j.queued_at, j.seq LIMIT ?"),
-                   {idOrNull(endpointId), limit});
+    return jobsWhere(m_connectionName,
+                     QStringLiteral(" WHERE j.endpoint_id = ? AND j.state IN ('QUEUED','RUNNING')"
+                                    " ORDER BY j.queued_at, j.seq LIMIT ?"),
+                     {idOrNull(endpointId), limit});
 }
 
 Result<QStringList> Repository::jobResultFiles()

@@ -5,44 +5,20 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include "sqlvalue.h"
+
 namespace ServeDeck {
 
 namespace {
 
-QVariant msOrNull(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime fromMs(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-QVariant idOrNull(const QUuid &id)
-{
-    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(id.toString(QUuid::WithoutBraces));
-}
-
-QVariant text(const QString &s)
-{
-    return s.isNull() ? QVariant(QStringLiteral("")) : QVariant(s);
-}
+using SqlValue::fromMs;
+using SqlValue::idOrNull;
+using SqlValue::ms;
+using SqlValue::nonNullText;
 
 Result<QSqlQuery> exec(const QString &connection, const QString &sql, const QVariantList &binds = {})
 {
-    QSqlQuery q(QSqlDatabase::database(connection, false));
-    q.setForwardOnly(true);
-    bool ok = q.prepare(sql);
-    if (ok) {
-        for (const QVariant &b : binds)
-            q.addBindValue(b);
-        ok = q.exec();
-    }
-    if (!ok)
-        return makeError(ErrorType::StorageError, QStringLiteral("notifications: %1").arg(q.lastError().text()),
-                         {{QStringLiteral("native_code"), q.lastError().nativeErrorCode()}});
-    return q;
+    return SqlValue::exec(connection, QStringLiteral("notifications"), sql, binds);
 }
 
 } // namespace
@@ -52,9 +28,9 @@ Result<Done> Repository::insertNotificationChannel(const NotificationChannelReco
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO notification_channels(id, name, kind, config, secret, created_at)"
                                  " VALUES(?,?,?,?,?,?)"),
-                  {c.id, c.name, c.kind, text(c.config),
+                  {c.id, c.name, c.kind, nonNullText(c.config),
                    c.secret.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(c.secret),
-                   msOrNull(c.createdAt)});
+                   ms(c.createdAt)});
     if (!q)
         return q.error();
     return Done{};
@@ -96,7 +72,7 @@ Result<Done> Repository::insertAlertRule(const AlertRuleRecord &r)
                   QStringLiteral("INSERT INTO alert_rules(id, endpoint_id, metric, comparator, threshold, for_seconds,"
                                  " severity, created_at) VALUES(?,?,?,?,?,?,?,?)"),
                   {r.id, idOrNull(r.endpointId), r.metric, r.comparator, r.threshold, r.forSeconds, r.severity,
-                   msOrNull(r.createdAt)});
+                   ms(r.createdAt)});
     if (!q)
         return q.error();
     return Done{};
@@ -147,8 +123,8 @@ Result<qint64> Repository::insertNotificationDelivery(const NotificationDelivery
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO notification_deliveries(channel_id, channel_name, event_kind, endpoint_id,"
                                  " created_at, attempt, ok, outcome, title, count) VALUES(?,?,?,?,?,?,?,?,?,?)"),
-                  {d.channelId, d.channelName, d.eventKind, idOrNull(d.endpointId), msOrNull(d.time), d.attempt,
-                   d.ok ? 1 : 0, text(d.outcome), text(d.title), d.count});
+                  {d.channelId, d.channelName, d.eventKind, idOrNull(d.endpointId), ms(d.time), d.attempt,
+                   d.ok ? 1 : 0, nonNullText(d.outcome), nonNullText(d.title), d.count});
     if (!q)
         return q.error();
     const qint64 id = q->lastInsertId().toLongLong();

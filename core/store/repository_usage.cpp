@@ -10,9 +10,13 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
+#include "sqlvalue.h"
+
 namespace ServeDeck {
 
 namespace {
+
+using SqlValue::idText;
 
 QVariant nullReal()
 {
@@ -29,11 +33,6 @@ std::optional<double> realFrom(const QVariant &v)
     if (v.isNull())
         return std::nullopt;
     return v.toDouble();
-}
-
-QString uuidText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
 }
 
 ServiceError usageSqlError(const QSqlError &error, const QString &what)
@@ -133,7 +132,7 @@ QString revisionCountFault(const UsageRevisionCount &c)
 // '' stands for no revision: a NULL in the key would let INSERT OR REPLACE add duplicates.
 QString revisionText(const QUuid &id)
 {
-    return id.isNull() ? QStringLiteral("") : uuidText(id);
+    return id.isNull() ? QStringLiteral("") : idText(id);
 }
 
 } // namespace
@@ -144,7 +143,7 @@ Result<QList<UsageRevisionCount>> Repository::usageRevisionCounts(const QUuid &e
     auto q = exec(m_connectionName,
                   QStringLiteral("SELECT revision_id, start, seconds, requests, errors FROM usage_revision_counts"
                                  " WHERE endpoint_id=? AND start>=? AND start<? ORDER BY start, seconds, revision_id"),
-                  {uuidText(endpointId), from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch()});
+                  {idText(endpointId), from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch()});
     if (!q)
         return q.error();
     QList<UsageRevisionCount> out;
@@ -169,7 +168,7 @@ Result<QList<UsageSample>> Repository::usageSamples(const QUuid &endpointId, con
                   QStringLiteral("SELECT ") + kSampleColumns
                       + QStringLiteral(" FROM usage_samples WHERE endpoint_id=? AND start>=? AND start<?"
                                        " ORDER BY start, seconds"),
-                  {uuidText(endpointId), from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch()});
+                  {idText(endpointId), from.toMSecsSinceEpoch(), to.toMSecsSinceEpoch()});
     if (!q)
         return q.error();
     QList<UsageSample> out;
@@ -204,7 +203,7 @@ Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples,
             auto q = exec(m_connectionName,
                           QStringLiteral("INSERT OR REPLACE INTO usage_revision_counts(endpoint_id, revision_id, start,"
                                          " seconds, requests, errors) VALUES(?,?,?,?,?,?)"),
-                          {uuidText(c.endpointId), revisionText(c.revisionId), c.start.toMSecsSinceEpoch(), c.seconds,
+                          {idText(c.endpointId), revisionText(c.revisionId), c.start.toMSecsSinceEpoch(), c.seconds,
                            c.requests, c.errors});
             if (!q)
                 return q.error();
@@ -213,7 +212,7 @@ Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples,
             auto q = exec(m_connectionName,
                           QStringLiteral("INSERT OR REPLACE INTO usage_samples(") + kSampleColumns
                               + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
-                          {uuidText(s.endpointId), s.start.toMSecsSinceEpoch(), s.seconds, s.requests, s.errors,
+                          {idText(s.endpointId), s.start.toMSecsSinceEpoch(), s.seconds, s.requests, s.errors,
                            s.requestsPerSecond, optionalReal(s.p95Ms), s.replicas, s.desiredReplicas,
                            optionalReal(s.cpuPercent), optionalReal(s.gpuPercent)});
             if (!q)
@@ -229,20 +228,9 @@ namespace ServeDeck {
 
 namespace {
 
-QVariant msOrNull(const QDateTime &t)
-{
-    return t.isValid() ? QVariant(t.toMSecsSinceEpoch()) : QVariant(QMetaType::fromType<qint64>());
-}
-
-QDateTime timeFrom(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-QVariant idOrNull(const QUuid &id)
-{
-    return id.isNull() ? QVariant(QMetaType::fromType<QString>()) : QVariant(uuidText(id));
-}
+using SqlValue::fromMs;
+using SqlValue::idOrNull;
+using SqlValue::ms;
 
 const QString kIntervalColumns = QStringLiteral(
     "id, route_id, endpoint_id, revision_id, agent_id, cpu_cores, memory_bytes, gpu_devices, gpu_share, started_at, "
@@ -261,8 +249,8 @@ UsageInterval intervalFrom(const QSqlQuery &q)
     const QString devices = q.value(7).toString();
     i.gpuDevices = devices.isEmpty() ? QStringList() : devices.split(u',');
     i.gpuShare = q.value(8).toDouble();
-    i.start = timeFrom(q.value(9));
-    i.end = timeFrom(q.value(10));
+    i.start = fromMs(q.value(9));
+    i.end = fromMs(q.value(10));
     return i;
 }
 
@@ -365,7 +353,7 @@ Result<std::optional<QDateTime>> Repository::lastUsageSampleEnd()
         return q.error();
     if (!q.value().next() || q.value().value(0).isNull())
         return std::optional<QDateTime>();
-    return std::optional<QDateTime>(timeFrom(q.value().value(0)));
+    return std::optional<QDateTime>(fromMs(q.value().value(0)));
 }
 
 Result<qint64> Repository::openUsageInterval(const UsageInterval &i)
@@ -377,9 +365,9 @@ Result<qint64> Repository::openUsageInterval(const UsageInterval &i)
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO usage_intervals(route_id, endpoint_id, revision_id, agent_id, cpu_cores,"
                                  " memory_bytes, gpu_devices, gpu_share, started_at, ended_at) VALUES(?,?,?,?,?,?,?,?,?,?)"),
-                  {uuidText(i.routeId), uuidText(i.endpointId), idOrNull(i.revisionId),
+                  {idText(i.routeId), idText(i.endpointId), idOrNull(i.revisionId),
                    i.agentId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(i.agentId), i.cpuCores,
-                   i.memoryBytes, deviceText(i.gpuDevices), i.gpuShare, i.start.toMSecsSinceEpoch(), msOrNull(i.end)});
+                   i.memoryBytes, deviceText(i.gpuDevices), i.gpuShare, i.start.toMSecsSinceEpoch(), ms(i.end)});
     if (!q)
         return q.error();
     return q.value().lastInsertId().toLongLong();
@@ -413,7 +401,7 @@ Result<QList<UsageInterval>> Repository::openUsageIntervals(const QUuid &endpoin
     if (endpointId.isNull())
         return intervals(m_connectionName, QStringLiteral("WHERE ended_at IS NULL"), {});
     return intervals(m_connectionName, QStringLiteral("WHERE ended_at IS NULL AND endpoint_id = ?"),
-                     {uuidText(endpointId)});
+                     {idText(endpointId)});
 }
 
 Result<int> Repository::closeOpenUsageIntervals(const QDateTime &at)
@@ -431,7 +419,7 @@ Result<QList<UsageInterval>> Repository::usageIntervals(const QUuid &endpointId,
 {
     return intervals(m_connectionName,
                      QStringLiteral("WHERE endpoint_id = ? AND started_at < ? AND (ended_at IS NULL OR ended_at > ?)"),
-                     {uuidText(endpointId), to.toMSecsSinceEpoch(), from.toMSecsSinceEpoch()});
+                     {idText(endpointId), to.toMSecsSinceEpoch(), from.toMSecsSinceEpoch()});
 }
 
 Result<UsagePrices> Repository::usagePrices()

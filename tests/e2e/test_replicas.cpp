@@ -26,6 +26,7 @@
 #include "store/repository.h"
 #include "support/replicaprocesses.h"
 #include "support/require.h"
+#include "support/testplane.h"
 
 using namespace ServeDeck;
 using namespace ReplicaProcesses;
@@ -129,15 +130,8 @@ private Q_SLOTS:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        ControlPlaneOptions options;
-        options.dataDir = m_dir->filePath(QStringLiteral("data"));
-        options.serveApi = false;
-        options.capacity = QStringLiteral("cpu=16,memory=32G");
-        options.modelRoots = {sourceModels()};
-        options.reconcileIntervalMs = 200;
-        m_plane = std::make_unique<ControlPlane>();
-        auto started = m_plane->start(options);
-        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+        const QString error = TestPlane::start(m_plane, TestPlane::options(m_dir->filePath(QStringLiteral("data"))));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void cleanup()
@@ -349,14 +343,10 @@ private Q_SLOTS:
         // Two devices by configuration (this machine may have none): each GPU replica gets one of
         // its own through CUDA_VISIBLE_DEVICES, a CPU replica gets none, and a third does not fit.
         m_plane.reset();
-        ControlPlaneOptions options;
-        options.dataDir = m_dir->filePath(QStringLiteral("gpu-data"));
-        options.serveApi = false;
+        ControlPlaneOptions options = TestPlane::options(m_dir->filePath(QStringLiteral("gpu-data")));
         options.capacity = QStringLiteral("cpu=16,memory=32G,gpu=2");
-        options.modelRoots = {sourceModels()};
-        options.reconcileIntervalMs = 200;
-        m_plane = std::make_unique<ControlPlane>();
-        QVERIFY(m_plane->start(options).ok());
+        const QString error = TestPlane::start(m_plane, options);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         const auto environ = [](qint64 pid) {
             QFile f(QStringLiteral("/proc/%1/environ").arg(pid));
             return f.open(QIODevice::ReadOnly) ? f.readAll().split('\0') : QList<QByteArray>();
@@ -446,14 +436,8 @@ private Q_SLOTS:
         m_plane.reset();
         for (qint64 pid : before)
             QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), kWaitMs);
-        ControlPlaneOptions options;
-        options.dataDir = m_dir->filePath(QStringLiteral("data"));
-        options.serveApi = false;
-        options.capacity = QStringLiteral("cpu=16,memory=32G");
-        options.modelRoots = {sourceModels()};
-        options.reconcileIntervalMs = 200;
-        m_plane = std::make_unique<ControlPlane>();
-        QVERIFY(m_plane->start(options).ok());
+        const QString error = TestPlane::start(m_plane, TestPlane::options(m_dir->filePath(QStringLiteral("data"))));
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         // The stored HEALTHY routes name replicas that died with the old console: they are replaced.
         const auto fresh = [&] {
             const auto list = routes(QStringLiteral("iris"));

@@ -8,7 +8,7 @@
 
 #include "autoscale/autoscaler.h"
 #include "store/repository.h"
-#include "support/manualclock.h"
+#include "support/autoscalerfixture.h"
 #include "support/require.h"
 
 using namespace ServeDeck;
@@ -18,99 +18,21 @@ namespace {
 
 constexpr int kInterval = 1;  // seconds between passes
 
-QString key(const QUuid &endpointId, MetricSource source, const QString &metric)
-{
-    return endpointId.toString() + u'/' + metricSourceName(source) + u'/' + metric;
-}
-
 } // namespace
 
-class TestJobAutoscaleRule final : public QObject
+class TestJobAutoscaleRule final : public QObject, public AutoscalerFixture
 {
     Q_OBJECT
 
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<Repository> m_repository;
-    std::unique_ptr<ManualClock> m_clock;
-    std::unique_ptr<Autoscaler> m_autoscaler;
-    QDateTime m_t0;
-    QHash<QString, double> m_metrics;
+public:
+    TestJobAutoscaleRule() : AutoscalerFixture(kInterval) {}
+
+private:
     QList<ScaleCause> m_causes;
 
-    qint64 elapsed() const { return m_t0.secsTo(m_clock->now()); }
-
-    Endpoint addEndpoint(const QString &name, int replicas)
-    {
-        Endpoint e;
-        e.id = QUuid::createUuid();
-        e.name = name;
-        e.modelVersion = u"v1"_s;
-        e.modelFolder = u"iris-v1"_s;
-        e.runtimeVariant = u"custom"_s;
-        e.resourceGroup = u"default"_s;
-        e.replicas = replicas;
-        e.lifecycle = EndpointLifecycle::Ready;
-        e.url = u"http://127.0.0.1:8080/"_s + name;
-        e.createdAt = e.updatedAt = m_clock->now();
-        require(m_repository->insertEndpoint(e), "insert endpoint");
-        return e;
-    }
-
-    AutoScalingRule addRule(const Endpoint &e, MetricSource source, const QString &metric, Comparator comparator,
-                            double threshold, int step, std::optional<double> perReplica, int min, int max,
-                            int upDelay, int downDelay, int cooldown)
-    {
-        AutoScalingRule r;
-        r.id = QUuid::createUuid();
-        r.endpointId = e.id;
-        r.source = source;
-        r.metric = metric;
-        r.comparator = comparator;
-        r.threshold = threshold;
-        r.stepSize = step;
-        r.targetPerReplica = perReplica;
-        r.minReplicas = min;
-        r.maxReplicas = max;
-        r.scaleUpDelay = upDelay;
-        r.scaleDownDelay = downDelay;
-        r.cooldown = cooldown;
-        r.createdAt = r.updatedAt = m_clock->now();
-        require(m_repository->insertRule(r), "insert rule");
-        return r;
-    }
-
-    void setMetric(const Endpoint &e, MetricSource source, const QString &metric, std::optional<double> value)
-    {
-        if (value)
-            m_metrics.insert(key(e.id, source, metric), *value);
-        else
-            m_metrics.remove(key(e.id, source, metric));
-    }
     void setBacklog(const Endpoint &e, std::optional<double> value)
     {
         setMetric(e, MetricSource::Proxy, Autoscaler::kJobsMetric, value);
-    }
-
-    int replicas(const Endpoint &e) { return require(m_repository->endpointById(e.id), "read endpoint")->replicas; }
-
-    // One pass a second until `seconds` from the start, `load(t)` before each; the changes as
-    // "t:before->after".
-    QStringList runUntil(qint64 seconds, const std::function<void(qint64)> &load = {})
-    {
-        QStringList timeline;
-        for (; elapsed() <= seconds; m_clock->advance(kInterval)) {
-            if (load)
-                load(elapsed());
-            const auto pass = m_autoscaler->evaluateOnce();
-            if (!pass.ok())
-                qFatal("pass failed: %s", qPrintable(pass.error().message));
-            for (const AutoscaleDecision &d : *pass) {
-                if (d.applied)
-                    timeline << u"%1:%2->%3"_s.arg(elapsed()).arg(d.before).arg(d.after);
-            }
-        }
-        m_clock->advance(-kInterval);  // stay at the last pass's time
-        return timeline;
     }
 
 private Q_SLOTS:
@@ -118,33 +40,17 @@ private Q_SLOTS:
 
     void init()
     {
-        m_dir = std::make_unique<QTemporaryDir>();
-        m_repository = std::make_unique<Repository>();
-        QVERIFY(m_repository->open(m_dir->filePath(u"db.sqlite"_s)).ok());
-        m_clock = std::make_unique<ManualClock>();
-        m_t0 = m_clock->now();
-        m_metrics.clear();
+        const QString error = open();
+        QVERIFY2(error.isEmpty(), qPrintable(error));
         m_causes.clear();
-        m_autoscaler = std::make_unique<Autoscaler>(*m_repository, *m_clock);
-        m_autoscaler->setMetricsReader([this](const QUuid &id, MetricSource source, const QString &metric) {
-            const auto it = m_metrics.constFind(key(id, source, metric));
-            return it == m_metrics.cend() ? std::nullopt : std::optional<double>(*it);
-        });
         m_autoscaler->setActuator([this](const QUuid &id, int target, const ScaleCause &cause) {
             m_causes << cause;
-            Endpoint stored = *require(m_repository->endpointById(id), "read endpoint");
-            stored.replicas = target;
-            require(m_repository->updateEndpoint(stored), "update endpoint");
+            setReplicas(id, target);
             return true;
         });
     }
 
-    void cleanup()
-    {
-        m_autoscaler.reset();
-        m_repository.reset();
-        m_dir.reset();
-    }
+    void cleanup() { close(); }
 
     // `jobs_queued > 0` min 0 max 1: a job at zero wakes it after the up delay (its cooldown
     // does not hold a wake back), the backlog (running jobs too) keeps it up, and an empty

@@ -21,6 +21,7 @@
 #include "service/modelservingservice.h"
 #include "support/replicaprocesses.h"
 #include "support/require.h"
+#include "support/testplane.h"
 
 using namespace ServeDeck;
 using namespace ReplicaProcesses;
@@ -113,17 +114,11 @@ private Q_SLOTS:
     {
         m_dir = std::make_unique<QTemporaryDir>();
         QVERIFY(m_dir->isValid());
-        ControlPlaneOptions options;
-        options.dataDir = m_dir->filePath(QStringLiteral("data"));
-        options.serveApi = false;
-        options.capacity = QStringLiteral("cpu=16,memory=32G");
-        options.modelRoots = {sourceModels()};
-        options.reconcileIntervalMs = 200;
+        ControlPlaneOptions options = TestPlane::options(m_dir->filePath(QStringLiteral("data")));
         options.autoscaleIntervalMs = 0;
         options.jobLeaseSeconds = 2;
-        m_plane = std::make_unique<ControlPlane>();
-        auto started = m_plane->start(options);
-        QVERIFY2(started.ok(), started ? "" : qPrintable(started.error().message));
+        const QString error = TestPlane::start(m_plane, options);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
     }
 
     void cleanup()
