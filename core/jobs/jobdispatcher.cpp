@@ -110,6 +110,11 @@ JobDispatcher::JobDispatcher(JobQueue &queue, Clock &clock, QString proxyHost, q
     d->tick = new QTimer(this);
     d->tick->setInterval(std::max(10, options.tickMs));
     connect(d->tick, &QTimer::timeout, this, [this] {
+        // With no job QUEUED or RUNNING (the queue's counts, in memory, loaded from the store at
+        // its start) there is no lease or deadline to look at: an idle plane reads nothing.
+        const QHash<JobState, int> counts = d->queue.stateCounts();
+        if (counts.value(JobState::Queued) + counts.value(JobState::Running) == 0)
+            return;
         // Leases that ran out and deadlines that passed, then whatever became due.
         if (auto recovered = d->queue.recover(); !recovered)
             qCWarning(lcJobDispatch, "recovering jobs: %s", qPrintable(recovered.error().message));
