@@ -1,7 +1,6 @@
 #include "http/httpmessageparser.h"
 
-#include <algorithm>
-#include <cstring>
+#include "http/proxyhttp.h"
 
 namespace ServeDeck {
 
@@ -12,18 +11,8 @@ namespace {
 constexpr qsizetype kStartLineOverhead = 16;
 constexpr qsizetype kHeaderLineOverhead = 4;
 
-// RFC 9110 5.6.2: tchar. http-parser (not built strict) also lets a space through.
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-}
-
-bool isToken(QByteArrayView name)
-{
-    return !name.isEmpty() && std::all_of(name.begin(), name.end(), isTokenChar);
-}
+// http-parser (not built strict) also lets a space through a token: names are checked again.
+using ProxyHttp::isToken;
 
 } // namespace
 

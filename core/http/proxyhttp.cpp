@@ -1,8 +1,8 @@
 #include "http/proxyhttp.h"
 
+#include <algorithm>
 #include <charconv>
 #include <iterator>
-
 
 #include <http_parser.h>
 
@@ -13,6 +13,18 @@ namespace ServeDeck::ProxyHttp {
 bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b)
 {
     return a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
+bool isTokenChar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return true;
+    return c != '\0' && QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
+}
+
+bool isToken(QByteArrayView text)
+{
+    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenChar);
 }
 
 bool isHopByHop(QByteArrayView name)

@@ -42,6 +42,9 @@ struct BodyDigest
 namespace ProxyHttp {
 
 bool equalsIgnoringCase(QByteArrayView a, QByteArrayView b);
+// RFC 9110 5.6.2: tchar, and a token (one or more of them): methods, header names, preferences.
+bool isTokenChar(char c);
+bool isToken(QByteArrayView text);
 // Connection, Keep-Alive, Proxy-*, TE, Trailer, Transfer-Encoding, Upgrade: they describe
 // one hop, so a proxy must not pass them on (RFC 9110 7.6.1).
 bool isHopByHop(QByteArrayView name);

@@ -1,6 +1,6 @@
 #include "jobrequestcheck.h"
 
-#include <QSet>
+#include "http/proxyhttp.h"
 
 namespace ServeDeck {
 
@@ -20,32 +20,16 @@ ServiceError invalid(const QString &field, const QString &why)
                      {{QStringLiteral("field"), field}});
 }
 
-// RFC 9110 tchar.
-bool isTchar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-}
+using ProxyHttp::equalsIgnoringCase;
+using ProxyHttp::isToken;
 
-bool isToken(const QByteArray &text)
+// Not passed on: they describe the client's connection (hop-by-hop, RFC 9110 7.6.1) or its
+// credentials, not the request.
+bool dropped(const QByteArray &name, const QList<QByteArray> &connectionNamed)
 {
-    if (text.isEmpty())
-        return false;
-    for (const char c : text) {
-        if (!isTchar(c))
-            return false;
-    }
-    return true;
-}
-
-// Not passed on: they describe the client's connection or its credentials, not the request.
-bool dropped(const QByteArray &lowerName, const QSet<QByteArray> &connectionNamed)
-{
-    static const QSet<QByteArray> kDropped{"connection", "keep-alive", "proxy-connection", "proxy-authorization",
-                                           "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade",
-                                           "authorization", "prefer", "host", "content-length"};
-    return kDropped.contains(lowerName) || connectionNamed.contains(lowerName);
+    return ProxyHttp::isHopByHop(name) || ProxyHttp::containsIgnoringCase(connectionNamed, name)
+        || equalsIgnoringCase(name, "authorization") || equalsIgnoringCase(name, "prefer")
+        || equalsIgnoringCase(name, "host") || equalsIgnoringCase(name, "content-length");
 }
 
 } // namespace
@@ -65,7 +49,6 @@ Result<JobRequest> checkedJobRequest(const JobRequest &request, qsizetype maxBod
     if (request.headers.size() > kMaxHeaders)
         return invalid(QStringLiteral("headers"), QStringLiteral("at most 64 headers"));
     qsizetype headerBytes = 0;
-    QSet<QByteArray> connectionNamed;
     for (const auto &[name, value] : request.headers) {
         if (!isToken(name))
             return invalid(QStringLiteral("headers"), QStringLiteral("a header name is not an HTTP token"));
@@ -74,16 +57,13 @@ Result<JobRequest> checkedJobRequest(const JobRequest &request, qsizetype maxBod
                 return invalid(QStringLiteral("headers"), QStringLiteral("a header value has CR, LF or NUL"));
         }
         headerBytes += name.size() + value.size();
-        if (name.compare("connection", Qt::CaseInsensitive) == 0) {
-            for (const QByteArray &option : value.split(','))
-                connectionNamed.insert(option.trimmed().toLower());
-        }
     }
     if (headerBytes > kMaxHeaderBytes)
         return invalid(QStringLiteral("headers"), QStringLiteral("at most 16 KiB of headers"));
+    const QList<QByteArray> connectionNamed = ProxyHttp::connectionOptions(request.headers);
     out.headers.clear();
     for (const auto &header : request.headers) {
-        if (!dropped(header.first.toLower(), connectionNamed))
+        if (!dropped(header.first, connectionNamed))
             out.headers.append(header);
     }
     if (request.priority < -100 || request.priority > 100)

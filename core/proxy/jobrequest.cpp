@@ -16,19 +16,7 @@ using ProxyHttp::equalsIgnoringCase;
 constexpr QByteArrayView kJobsPrefix = "/_jobs/";
 constexpr qsizetype kJobIdLength = 32;
 
-// RFC 9110 5.6.2.
-bool isTchar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-    case '^': case '_': case '`': case '|': case '~':
-        return true;
-    default:
-        return false;
-    }
-}
+using ProxyHttp::isTokenChar;
 
 // One Prefer field value, RFC 7240 section 2:
 //   Prefer     = 1#preference
@@ -66,7 +54,7 @@ public:
                     break;
                 ++m_i;
                 skipWhitespace();
-                if (!atEnd() && isTchar(m_v[m_i])) {
+                if (!atEnd() && isTokenChar(m_v[m_i])) {
                     token();
                     bool ignored = false;
                     if (!optionalValue(&ignored))
@@ -92,7 +80,7 @@ private:
     QByteArrayView token()
     {
         const qsizetype start = m_i;
-        while (!atEnd() && isTchar(m_v[m_i]))
+        while (!atEnd() && isTokenChar(m_v[m_i]))
             ++m_i;
         return m_v.sliced(start, m_i - start);
     }

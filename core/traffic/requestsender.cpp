@@ -25,17 +25,7 @@ constexpr qsizetype kMaxTokenTimes = 4096;
 constexpr int kSweepMs = 50;
 constexpr qint64 kNsPerMs = 1000 * 1000;
 
-bool isTokenChar(char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return true;
-    return QByteArrayView("!#$%&'*+-.^_`|~").contains(c);
-}
-
-bool isToken(QByteArrayView text)
-{
-    return !text.isEmpty() && std::all_of(text.begin(), text.end(), isTokenChar);
-}
+using ProxyHttp::isToken;
 
 // A header value goes on the wire as given: no line breaks or NULs can be smuggled through it.
 bool isSafeValue(QByteArrayView text)
