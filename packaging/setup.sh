@@ -39,14 +39,30 @@ install_packages() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The test builds carry line tables only (-g1): every sanitizer's stack trace still has its
+# file:line, and objects are ~40 % smaller and compile ~20 % faster than with full -g (a
+# Debug build-test with -g is 8.4 GB, 7 GB of it the test executables).
+debug_flags=()
+[ "$mode" = test ] && debug_flags=(-DCMAKE_CXX_FLAGS_DEBUG=-g1)
+
 configure() {
     local dir="$1" type="$2"
     shift 2
-    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
+    cmake -S "$root" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "${debug_flags[@]}" "$@" >/dev/null
 }
 
 build() {
     configure "$@" && cmake --build "$1" -j "$jobs"
+}
+
+# On CI each stage's build folder goes once the stage is done: four Debug builds side by side
+# outgrew the runner's disk (the asan link and the fuzz compiles failed with ENOSPC). Locally
+# they stay, for incremental rebuilds.
+#   drop_build <build dir>
+drop_build() {
+    [ "${CI:-}" = "true" ] || return 0
+    echo "stage build folder $(basename "$1"): $(du -sh "$1" | cut -f1), removed"
+    rm -rf "$1"
 }
 
 # ASan, LSan and TSan write every report, from a suite or from a process it started
@@ -94,6 +110,7 @@ case "$mode" in
         (cd "$root/build-test" && ctest -j "$jobs" --output-on-failure --timeout 300) || status=$?
         echo "stage plain: $((SECONDS - start)) s"
         [ "$status" -eq 0 ] || exit "$status"
+        drop_build "$root/build-test"
         supp="$root/tests/sanitizers"
         # Stage 2, ASan + UBSan: the whole suite again with every object of ServeDeck
         # instrumented (GCC, build-asan). Any report fails the stage: a leak, a bad access,
@@ -117,6 +134,7 @@ case "$mode" in
         fi
         echo "stage asan: $((SECONDS - start)) s (build $built s, suites $((SECONDS - start - built)) s)"
         [ "$stage" -eq 0 ] || status=$stage
+        drop_build "$root/build-asan"
         # Stage 3, TSan: the suites of the threaded parts in build-tsan, only their targets built:
         # the proxy's workers (tests/proxy), the autoscaler (tests/autoscale), the agent's units
         # and the autoscaling end-to-end suite (the control plane, an agent, the proxy and real
@@ -151,6 +169,7 @@ case "$mode" in
         fi
         echo "stage tsan: $((SECONDS - start)) s (build $built s, suites $((SECONDS - start - built)) s)"
         [ "$stage" -eq 0 ] || status=$stage
+        drop_build "$root/build-tsan"
         # Stage 4, fuzzing: the parsers of untrusted bytes under libFuzzer + ASan/UBSan (clang,
         # its own build dir), each target for a bounded time on a copy of its seed corpus.
         start=$SECONDS
@@ -162,6 +181,7 @@ case "$mode" in
              /^stat::average_exec_per_sec:/ { printf "  %s: %s execs, %s exec/s\n", name, runs, $2 }' \
             "$root/build-fuzz/Testing/Temporary/LastTest.log" || true
         echo "stage fuzz: $((SECONDS - start)) s"
+        drop_build "$root/build-fuzz"
         exit "$status"
         ;;
     *)
