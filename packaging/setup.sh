@@ -24,6 +24,11 @@ packages=(
     libasan8 libubsan1 libtsan2
     # The desktop-notification suite starts a private session bus of its own.
     dbus-daemon
+    # The PostgreSQL suites start a real server of their own (tests/support/postgresserver.h);
+    # setpriv (util-linux) runs it as nobody when the tests run as root, as on CI.
+    postgresql util-linux
+    # The package checks: the .deb, its desktop file and AppStream metadata.
+    dpkg-dev lintian desktop-file-utils appstream
 )
 
 install_packages() {
