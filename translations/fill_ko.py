@@ -829,6 +829,11 @@ KO = {
     "The Jobs view, showing this endpoint's jobs": "이 엔드포인트의 작업을 보여 주는 작업 보기",
     "Jobs: %1 queued, %2 running": "작업: 대기 %1개, 실행 중 %2개",
     # Jobs: ctl and other surfaces (task A)
+    # Shared plane: store, --database and Settings' Database field (task S)
+    # Shared plane: leadership, status bar and plane status (task L)
+    # Shared plane: change feed (task N)
+    # Shared plane: secrets and the plane key (task K)
+    # Packages (task P)
 }
 
 def unescape(s):
