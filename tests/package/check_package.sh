@@ -100,6 +100,14 @@ rc=0
 timeout 30 "$servedeck" agent --join-file "$root/etc/servedeck/agent.conf" >"$work/agent.out" 2>&1 || rc=$?
 [ "$rc" -eq 2 ] && grep -q 'must hold one join string' "$work/agent.out" ||
     { cat "$work/agent.out"; fail "agent: exit $rc with the shipped agent.conf, not 2"; }
+# With a line added below its comments, that line is what the agent parses as its join string
+# (this one has no token, so the join string's own grammar refuses it).
+cp "$root/etc/servedeck/agent.conf" "$work/agent.conf"
+echo 'servedeck://127.0.0.1:1' >>"$work/agent.conf"
+rc=0
+timeout 30 "$servedeck" agent --join-file "$work/agent.conf" >"$work/agent.out" 2>&1 || rc=$?
+[ "$rc" -eq 2 ] && grep -q -i 'token' "$work/agent.out" && ! grep -q 'must hold one join string' "$work/agent.out" ||
+    { cat "$work/agent.out"; fail "agent: exit $rc with a join string in agent.conf, not the join string's own error"; }
 # The demo on the unpacked models and model server: the folders it deployed are the unpacked
 # ones, not the source tree's (the build's last resort), and the server it ran is the unpacked one.
 step demo 240 env SERVEDECK_SIGNING_KEY=file "$servedeck" demo --check --data-dir "$work/demo"
