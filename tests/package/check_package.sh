@@ -73,6 +73,11 @@ done
 [ "$(stat -c %a "$root/etc/servedeck/agent.conf")" = 600 ] || fail "unpack: agent.conf is not mode 0600"
 dpkg-deb -e "$deb" "$work/control"
 grep -qx /etc/servedeck/agent.conf "$work/control/conffiles" || fail "unpack: agent.conf is not a conffile"
+# Dependencies: computed from the binaries (shlibdeps) and the SQL driver plugins named by hand.
+dpkg-deb -f "$deb" Depends >"$work/depends.out"
+for dependency in libqt6core6 libqt6widgets6 libqt6sql6-sqlite libqt6sql6-psql; do
+    grep -q -E "(^|, )$dependency( |,|$)" "$work/depends.out" || fail "unpack: Depends lacks $dependency: $(cat "$work/depends.out")"
+done
 # The Korean translation is compiled into the binary (:/i18n/servedeck_ko.qm, where the console
 # loads it from): its name in the resource tree (UTF-16) is there.
 strings -e b "$root/usr/bin/servedeck" >"$work/strings.out"
