@@ -123,4 +123,61 @@ grep -a -q -F "$root/usr/share/servedeck/models/iris-v1" "$work/demo/servedeck.d
 if grep -a -q -F "$source/resources/models" "$work/demo/servedeck.db"; then
     fail "demo: a model came from the source tree, not the package"
 fi
+
+# 7. The units' own command lines, run as systemd would run them but without it (no init here):
+#    ExecStart with /usr/bin in the unpacked root and the directories systemd would set. serve
+#    gets what a drop-in adds for remote agents (--agents) and free ports; the agent joins it
+#    with the join string serve printed, put under the shipped agent.conf's comments.
+# unit_command UNIT: ExecStart's words, /usr/bin/ and ${NAME} resolved, in the array `command`.
+unit_command() {
+    local line
+    line="$(sed -n 's/^ExecStart=//p' "$root/usr/lib/systemd/system/$1")"
+    [ -n "$line" ] || fail "$1: no ExecStart"
+    line="${line//\$\{STATE_DIRECTORY\}/$STATE_DIRECTORY}"
+    line="${line//\$\{CREDENTIALS_DIRECTORY\}/$CREDENTIALS_DIRECTORY}"
+    line="${line/#\/usr\/bin\//$root/usr/bin/}"
+    read -r -a command <<<"$line"
+}
+# wait_for FILE PATTERN SECONDS PID: until FILE has a line matching PATTERN, while PID lives.
+wait_for() {
+    local deadline=$((SECONDS + $3))
+    until grep -q -E "$2" "$1"; do
+        kill -0 "$4" 2>/dev/null || { cat "$1"; fail "$(basename "$1" .out): exited before '$2'"; }
+        [ "$SECONDS" -lt "$deadline" ] || { cat "$1"; fail "$(basename "$1" .out): no '$2' within $3 s"; }
+        sleep 0.2
+    done
+}
+# stop PID NAME: SIGTERM, then exit status 0 within 30 s.
+stop() {
+    local rc=0 deadline=$((SECONDS + 30))
+    kill -TERM "$1"
+    while kill -0 "$1" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 0.2; done
+    kill -0 "$1" 2>/dev/null && { kill -KILL "$1"; fail "$2: still running 30 s after SIGTERM"; }
+    wait "$1" || rc=$?
+    [ "$rc" -eq 0 ] || { cat "$work/$2.out"; fail "$2: exit status $rc after SIGTERM"; }
+}
+start=$SECONDS
+STATE_DIRECTORY="$work/state/servedeck"
+CREDENTIALS_DIRECTORY="$work/credentials"
+mkdir -p -m 0700 "$STATE_DIRECTORY" "$CREDENTIALS_DIRECTORY"
+unit_command servedeck.service
+"${command[@]}" --api 127.0.0.1:0 --proxy 127.0.0.1:0 --agents 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+serve_pid=$!
+trap 'kill -KILL $serve_pid ${agent_pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
+wait_for "$work/serve.out" '^agent_join=servedeck://' 30 "$serve_pid"
+# A service has no keychain: the unit asks for the key file, so the keychain is not even tried.
+grep -q -x 'signing_key=file' "$work/serve.out" && ! grep -q -i 'keychain' "$work/serve.out" ||
+    { cat "$work/serve.out"; fail "serve: the signing key is not a file by the unit's own choice"; }
+[ -f "$STATE_DIRECTORY/servedeck.db" ] || fail "serve: no database in its state directory"
+cp "$root/etc/servedeck/agent.conf" "$CREDENTIALS_DIRECTORY/agent.conf"
+sed -n 's/^agent_join=//p' "$work/serve.out" >>"$CREDENTIALS_DIRECTORY/agent.conf"
+STATE_DIRECTORY="$work/state/servedeck-agent"
+mkdir -p -m 0700 "$STATE_DIRECTORY"
+unit_command servedeck-agent.service
+"${command[@]}" --agent-id package-check >"$work/agent-unit.out" 2>&1 &
+agent_pid=$!
+wait_for "$work/agent-unit.out" '^connected=' 30 "$agent_pid"
+stop "$agent_pid" agent-unit
+stop "$serve_pid" serve
+echo "step units: $((SECONDS - start)) s"
 echo "package check: $deb passed in $SECONDS s"
