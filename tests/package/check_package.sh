@@ -166,7 +166,7 @@ serve_pid=$!
 trap 'kill -KILL $serve_pid ${agent_pid:-} 2>/dev/null || true; rm -rf "$work"' EXIT
 wait_for "$work/serve.out" '^agent_join=servedeck://' 30 "$serve_pid"
 # A service has no keychain: the unit asks for the key file, so the keychain is not even tried.
-grep -q -x 'signing_key=file' "$work/serve.out" && ! grep -q -i 'keychain' "$work/serve.out" ||
+grep -q -x 'signing_key=file' "$work/serve.out" && grep -q 'signing key: told to use the key file' "$work/serve.out" ||
     { cat "$work/serve.out"; fail "serve: the signing key is not a file by the unit's own choice"; }
 [ -f "$STATE_DIRECTORY/servedeck.db" ] || fail "serve: no database in its state directory"
 cp "$root/etc/servedeck/agent.conf" "$CREDENTIALS_DIRECTORY/agent.conf"
