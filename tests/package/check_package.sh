@@ -92,6 +92,8 @@ quiet desktop '^$'
 
 # 5. The units, against the unpacked root (its ExecStart binaries) and a copy of this machine's
 #    own units (the targets they hang off). Without `man`: not every machine has man-db.
+command -v systemd-analyze >/dev/null && [ -d /lib/systemd/system ] ||
+    fail "systemd: no systemd-analyze or /lib/systemd/system here (packaging/setup.sh installs systemd)"
 mkdir -p "$root/etc/systemd/system"
 cp -a /lib/systemd/system/. "$root/etc/systemd/system/"
 step systemd 60 systemd-analyze verify --man=no --root="$root" servedeck.service servedeck-agent.service
