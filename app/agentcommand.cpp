@@ -144,7 +144,20 @@ int runAgent(const QStringList &arguments)
             const auto secret = readSecret(parser.value(joinFile));
             if (!secret)
                 return 1;
-            text = QString::fromUtf8(*secret);
+            // The packaged /etc/servedeck/agent.conf explains itself in # lines: the join string is
+            // the one other non-blank line.
+            QStringList lines;
+            for (const QString &line : QString::fromUtf8(*secret).split(u'\n')) {
+                const QString trimmed = line.trimmed();
+                if (!trimmed.isEmpty() && !trimmed.startsWith(u'#'))
+                    lines.append(trimmed);
+            }
+            if (lines.size() != 1) {
+                err << "servedeck agent: " << parser.value(joinFile) << " must hold one join string (besides # lines), not "
+                    << lines.size() << '\n';
+                return 2;
+            }
+            text = lines.constFirst();
         }
         auto parsed = ServeDeck::JoinString::parse(text);
         if (!parsed) {

@@ -27,8 +27,9 @@ packages=(
     # The PostgreSQL suites start a real server of their own (tests/support/postgresserver.h);
     # setpriv (util-linux) runs it as nobody when the tests run as root, as on CI.
     postgresql util-linux
-    # The package checks: the .deb, its desktop file and AppStream metadata.
-    dpkg-dev lintian desktop-file-utils appstream
+    # The package checks: the .deb, its desktop file and AppStream metadata; systemd for
+    # systemd-analyze verify on the units (nothing is started: it is not made the init).
+    dpkg-dev lintian desktop-file-utils appstream systemd
 )
 
 install_packages() {
@@ -121,7 +122,8 @@ case "$mode" in
         # instrumented (GCC, build-asan). Any report fails the stage: a leak, a bad access,
         # any undefined behaviour (it aborts). Qt is not instrumented; leaks inside Qt,
         # fontconfig, D-Bus or libc go in tests/sanitizers/lsan.supp (none needed today).
-        # A failing stage fails the command, but the later stages still run.
+        # A failing stage fails the command, but the later stages still run. The package check
+        # (label package) is the plain stage's only: the .deb ships that build, not this one.
         start=$SECONDS
         reports="$root/build-asan/sanitizer-reports"
         stage=0
@@ -134,7 +136,7 @@ case "$mode" in
                 ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:halt_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1" \
                 LSAN_OPTIONS="suppressions=$supp/lsan.supp:print_suppressions=0" \
                 UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1" \
-                ctest -j "$jobs" --output-on-failure --timeout 300 -LE '^(fuzz|bench)$') || stage=$?
+                ctest -j "$jobs" --output-on-failure --timeout 300 -LE '^(fuzz|bench|package)$') || stage=$?
             show_reports "$reports" "$root/build-asan" || stage=1
         fi
         echo "stage asan: $((SECONDS - start)) s (build $built s, suites $((SECONDS - start - built)) s)"
