@@ -22,8 +22,11 @@
 #include "store/jobrecords.h"
 #include "store/loadtestrecord.h"
 #include "store/notificationrecords.h"
+#include "store/storelocation.h"
 
 namespace ServeDeck {
+
+class SqlDialect;
 
 // Per-endpoint route counts, aggregated by SQLite: what a reconciler pass needs to know which
 // endpoints have work, without building every route.
@@ -57,8 +60,12 @@ public:
     Repository();
     ~Repository();
 
-    Result<Done> open(const QString &databasePath);
-    QString databasePath() const { return m_path; }
+    // A SQLite file (the embedded default) or a PostgreSQL database several processes share.
+    Result<Done> open(const StoreLocation &location);
+    Result<Done> open(const QString &databasePath) { return open(StoreLocation::sqlite(databasePath)); }
+    const StoreLocation &location() const { return m_location; }
+    bool isPostgres() const { return m_location.isPostgres(); }
+    QString databasePath() const { return m_location.path; }
     int schemaVersion() const;
 
     template<typename T>
@@ -265,6 +272,7 @@ private:
     Result<Done> commit();
     void rollback();
     Result<Done> migrate();
+    Result<Done> migrateSteps(const SqlDialect &dialect);
     Result<Done> loadHistoryRetention();
     // One table's rows of one endpoint (endpointId empty: every endpoint) past the retention.
     Result<int> pruneTable(const QString &table, const QString &endpointId, const QDateTime &now);
@@ -273,7 +281,7 @@ private:
                               const QDateTime &now);
 
     QString m_connectionName;
-    QString m_path;
+    StoreLocation m_location;
     int m_depth = 0;
     HistoryRetention m_retention;
     QHash<QString, int> m_errorsSincePrune;  // by endpoint id

@@ -126,7 +126,8 @@ Result<QList<JobFileRef>> fileRefs(const QString &connection, const QString &sql
 
 Result<bool> Repository::insertJob(const Job &j, const QByteArray &body)
 {
-    // seq: one more than the highest, read in this transaction (the write lock is held).
+    // seq: one more than the highest, read in this transaction (the write lock is held: SQLite's,
+    // or on PostgreSQL the writer lock Repository::begin() takes).
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO jobs(id, seq, endpoint_id, state, method, path, headers, body_bytes,"
                                  " priority, idempotency_key, deadline, attempts, max_attempts, queued_at,"
