@@ -100,6 +100,14 @@ int runServe(const QStringList &arguments)
                                              QStringLiteral("Seconds a running job's lease lasts (1..3600; default 30)."),
                                              QStringLiteral("n"));
     parser.addOption(jobLeaseSeconds);
+    // A shared plane (PostgreSQL) seals its signing key and agent certificate in the database under
+    // this key; the same file on every console of the plane.
+    const QCommandLineOption planeKeyFile(QStringLiteral("plane-key-file"),
+                                          QStringLiteral("The plane key (0600; `servedeck plane-key new FILE` makes one) "
+                                                         "under which a shared plane on PostgreSQL keeps its secrets. "
+                                                         "Required with a PostgreSQL database."),
+                                          QStringLiteral("file"));
+    parser.addOption(planeKeyFile);
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -145,6 +153,8 @@ int runServe(const QStringList &arguments)
         }
         options.jobLeaseSeconds = seconds;
     }
+
+    options.planeKeyFile = parser.value(planeKeyFile);
 
     ServeDeck::ControlPlane plane;
     if (auto started = plane.start(options); !started) {

@@ -12,6 +12,7 @@
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
 #include "singleconsole.h"
+#include "ui/common/settingsdialog.h"
 #include "ui/mainwindow.h"
 
 namespace {
@@ -71,6 +72,8 @@ int runGui(int &argc, char **argv)
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
     options.signingKeyFromFile = signingKeyFromFileByEnvironment();
+    // A shared plane's key file, as Settings remembers it (serve --plane-key-file for the console).
+    options.planeKeyFile = ServeDeck::SettingsDialog::planeKeyFileSetting();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the
     // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
     ServeDeck::ControlClient client;

@@ -7,6 +7,8 @@ class QComboBox;
 class QDialogButtonBox;
 class QGroupBox;
 class QLabel;
+class QLineEdit;
+class QFormLayout;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
@@ -44,6 +46,12 @@ public:
     QComboBox *themeBox() const { return m_theme; }
     QLabel *errorLabel() const { return m_error; }
 
+    // The plane key file a shared plane's secrets are sealed under (serve --plane-key-file):
+    // remembered for the console's next start, which reads it with planeKeyFileSetting().
+    QLineEdit *planeKeyFileEdit() const { return m_planeKeyFile; }
+    static QString planeKeyFileSetting();
+    static void setPlaneKeyFileSetting(const QString &path);
+
 protected:
     void changeEvent(QEvent *event) override;
 
@@ -52,6 +60,8 @@ private:
     void languageChosen(int index);
     void themeChosen(int index);
     void applyRetention();
+    void addPlaneKeyFileField(QFormLayout *form);
+    void retranslatePlaneKeyFile();
 
     QLabel *m_languageLabel;
     QComboBox *m_language;
@@ -70,6 +80,9 @@ private:
     QTabWidget *m_pages;
     QWidget *m_general;
     NotificationSettingsPage *m_notifications = nullptr;
+    QLabel *m_planeKeyFileLabel = nullptr;
+    QLineEdit *m_planeKeyFile = nullptr;
+    QLabel *m_planeKeyFileNote = nullptr;
 };
 
 } // namespace ServeDeck
