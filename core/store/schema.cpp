@@ -403,9 +403,9 @@ const std::vector<QStringList> &schemaMigrations()
         {
             QStringLiteral("CREATE TABLE plane_secrets ("
                            " name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 128),"
-                           " nonce BLOB NOT NULL,"
-                           " ciphertext BLOB NOT NULL,"
-                           " created_at INTEGER NOT NULL,"
+                           " nonce {blob} NOT NULL,"
+                           " ciphertext {blob} NOT NULL,"
+                           " created_at {int} NOT NULL,"
                            " created_by TEXT NOT NULL DEFAULT '')"),
         },
     };

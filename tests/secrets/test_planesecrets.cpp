@@ -11,6 +11,7 @@
 #include "plane/planesecrets.h"
 #include "store/repository.h"
 #include "store/storelocation.h"
+#include "support/teststore.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
@@ -81,22 +82,29 @@ private Q_SLOTS:
     void wrongSizeOfPlaneKeyIsRefused();
 
 private:
-    StoreLocation location() const { return StoreLocation::sqlite(m_dir->filePath(u"servedeck.db"_s)); }
+    StoreLocation location() const { return m_location; }
     std::unique_ptr<Repository> openRepository()
     {
         auto repository = std::make_unique<Repository>();
-        if (auto opened = repository->open(location().path); !opened)
+        if (auto opened = repository->open(m_location); !opened)
             qFatal("cannot open the store: %s", qPrintable(opened.error().message));
         return repository;
     }
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    StoreLocation m_location;
 };
 
 void TestPlaneSecrets::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    // A SQLite file, or (test_planesecrets_pg) a fresh PostgreSQL database.
+    const QString text = TestStore::location(*m_dir);
+    QVERIFY2(!text.isEmpty(), qPrintable(TestStore::lastError()));
+    auto parsed = TestStore::usePostgres() ? StoreLocation::parse(text) : Result<StoreLocation>(StoreLocation::sqlite(text));
+    QVERIFY2(parsed, qPrintable(parsed ? QString() : parsed.error().message));
+    m_location = *parsed;
 }
 
 void TestPlaneSecrets::cleanup()
