@@ -72,6 +72,9 @@ int runGui(int &argc, char **argv)
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
     options.signingKeyFromFile = signingKeyFromFileByEnvironment();
+    // The store Settings chose (at this start); SERVEDECK_DATABASE wins, as for `serve`.
+    options.database = qEnvironmentVariableIsSet("SERVEDECK_DATABASE") ? qEnvironmentVariable("SERVEDECK_DATABASE")
+                                                                        : ServeDeck::SettingsDialog::storedDatabase();
     // A shared plane's key file, as Settings remembers it (serve --plane-key-file for the console).
     options.planeKeyFile = ServeDeck::SettingsDialog::planeKeyFileSetting();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the

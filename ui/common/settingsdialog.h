@@ -46,6 +46,11 @@ public:
     QComboBox *themeBox() const { return m_theme; }
     QLabel *errorLabel() const { return m_error; }
 
+    // The store the console's plane opens at its next start: empty, SQLite in the data dir; else a
+    // StoreLocation's text (postgresql://...). Kept in QSettings; SERVEDECK_DATABASE wins over it.
+    static QString storedDatabase();
+    QLineEdit *databaseEdit() const { return m_database; }
+    QLabel *databaseErrorLabel() const { return m_databaseError; }
     // The plane key file a shared plane's secrets are sealed under (serve --plane-key-file):
     // remembered for the console's next start, which reads it with planeKeyFileSetting().
     QLineEdit *planeKeyFileEdit() const { return m_planeKeyFile; }
@@ -80,6 +85,11 @@ private:
     QTabWidget *m_pages;
     QWidget *m_general;
     NotificationSettingsPage *m_notifications = nullptr;
+    void databaseEdited();
+    QLabel *m_databaseLabel = nullptr;
+    QLineEdit *m_database = nullptr;
+    QLabel *m_databaseHint = nullptr;
+    QLabel *m_databaseError = nullptr;
     QLabel *m_planeKeyFileLabel = nullptr;
     QLineEdit *m_planeKeyFile = nullptr;
     QLabel *m_planeKeyFileNote = nullptr;
