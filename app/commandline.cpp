@@ -113,8 +113,9 @@ int runServe(const QStringList &arguments)
     // this key; the same file on every console of the plane.
     const QCommandLineOption planeKeyFile(QStringLiteral("plane-key-file"),
                                           QStringLiteral("The plane key (0600; `servedeck plane-key new FILE` makes one) "
-                                                         "under which a shared plane on PostgreSQL keeps its secrets. "
-                                                         "Required with a PostgreSQL database."),
+                                                         "under which a shared plane on PostgreSQL keeps its secrets "
+                                                         "(also SERVEDECK_PLANE_KEY_FILE). Required with a PostgreSQL "
+                                                         "database."),
                                           QStringLiteral("file"));
     parser.addOption(planeKeyFile);
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
@@ -171,7 +172,8 @@ int runServe(const QStringList &arguments)
         }
     }
 
-    options.planeKeyFile = parser.value(planeKeyFile);
+    options.planeKeyFile =
+        parser.isSet(planeKeyFile) ? parser.value(planeKeyFile) : qEnvironmentVariable("SERVEDECK_PLANE_KEY_FILE");
 
     ServeDeck::ControlPlane plane;
     if (auto started = plane.start(options); !started) {

@@ -142,11 +142,39 @@ void TestPlaneSecretsServe::serveOnPostgresWantsAPlaneKeyFile()
     const QString url = m_pg.url(m_pg.createUniqueDatabase(&error));
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QTemporaryDir data;
+    // Neither the option nor the environment names a key file.
+    QProcessEnvironment env = childEnvironment(data.path());
+    env.remove(u"SERVEDECK_PLANE_KEY_FILE"_s);
     const CtlResult refused = runServedeck({u"serve"_s, u"--data-dir"_s, data.path(), u"--api"_s, u"127.0.0.1:0"_s,
                                             u"--proxy"_s, u"127.0.0.1:0"_s, u"--database"_s, url},
-                                           childEnvironment(data.path()), kServerStartMs, true);
+                                           env, kServerStartMs, true);
     QVERIFY2(refused.finished && refused.exitCode == 1, refused.describe());
     QVERIFY2(refused.err.contains(u"--plane-key-file"_s), refused.describe());
+
+    // SERVEDECK_PLANE_KEY_FILE names one: the same as --plane-key-file.
+    const QString keyFile = m_dir.filePath(u"by-env.key"_s);
+    QVERIFY(PlaneKey::create(keyFile));
+    env.insert(u"SERVEDECK_PLANE_KEY_FILE"_s, keyFile);
+    ServeChild byEnv(data.path(), u"cpu=8,memory=16G"_s, {u"--database"_s, url});
+    // ServeChild's own environment names the suite's key: start this one by hand with env above.
+    QProcess serve;
+    serve.setProcessEnvironment(env);
+    serve.start(binary(), {u"serve"_s, u"--data-dir"_s, data.path(), u"--api"_s, u"127.0.0.1:0"_s, u"--proxy"_s,
+                           u"127.0.0.1:0"_s, u"--database"_s, url});
+    QVERIFY(serve.waitForStarted(kServerStartMs));
+    QStringList lines;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            while (serve.canReadLine())
+                lines << QString::fromUtf8(serve.readLine()).trimmed();
+            return lines.contains(u"signing_key=database"_s) || serve.state() == QProcess::NotRunning;
+        }(),
+        kServerStartMs);
+    QVERIFY2(lines.contains(u"signing_key=database"_s), qPrintable(lines.join(u" | "_s) + QString::fromUtf8(serve.readAllStandardError())));
+    serve.terminate();
+    QVERIFY(serve.waitForFinished(kShutdownMs));
+    // Its key sealed the secrets: the suite's own key (ServeChild's) does not open them.
+    QVERIFY2(!byEnv.start(&error), "a serve child with another plane key started");
 }
 
 void TestPlaneSecretsServe::twoServeProcessesShareTokensAndCertificate()
