@@ -76,6 +76,7 @@ private Q_SLOTS:
     void serverRestartedUnderAWriterLosesNothingCommitted();
     void twoProcessesMigrateANewDatabaseAtOnce();
     void writersOnTwoConnectionsTakeTurns();
+    void workThatIgnoresAFailedStatementDoesNotCommit();
 
 private:
     QTemporaryDir m_dir;
@@ -248,6 +249,30 @@ void TestPgStore::writersOnTwoConnectionsTakeTurns()
     const auto stored = setup.endpointById(e.id);
     VERIFY_OK(stored);
     QCOMPARE(stored->value().replicas, kWriters * kSteps);
+}
+
+// PostgreSQL aborts a transaction at its first failed statement and answers a later COMMIT with
+// ROLLBACK. Work that carries on past a failure it ignored must not look committed: the
+// transaction reports StorageError, and nothing of it is stored.
+void TestPgStore::workThatIgnoresAFailedStatementDoesNotCommit()
+{
+    Repository repository;
+    VERIFY_OK(openAt(repository, m_location));
+    const Endpoint first = testEndpoint(QStringLiteral("first"), kT0, ResourceSlots{1, 1 << 30, 0});
+    const Endpoint twin = testEndpoint(QStringLiteral("first"), kT0, ResourceSlots{1, 1 << 30, 0});  // a live name again
+    const auto result = repository.transaction<Done>([&]() -> Result<Done> {
+        if (auto r = repository.insertEndpoint(first); !r)
+            return r.error();
+        static_cast<void>(repository.insertEndpoint(twin));  // fails on the unique name: ignored
+        return Done{};
+    });
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().typeName(), QStringLiteral("StorageError"));
+    const auto stored = repository.endpoints(true);
+    VERIFY_OK(stored);
+    QVERIFY(stored->isEmpty());
+    // The connection is usable at once: the next transaction commits.
+    VERIFY_OK(insertIn(repository, first));
 }
 
 QTEST_GUILESS_MAIN(TestPgStore)

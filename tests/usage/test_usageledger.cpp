@@ -6,6 +6,7 @@
 #include "store/repository.h"
 #include "support/manualclock.h"
 #include "support/require.h"
+#include "support/teststore.h"
 #include "usage/usageledger.h"
 #include "usage/usagereporter.h"
 #include "usagetestdata.h"
@@ -29,6 +30,7 @@ private:
     UsageReport report(const Endpoint &e, const QDateTime &since);
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_location;  // a SQLite file in m_dir, or a PostgreSQL database (TestStore)
     std::unique_ptr<Repository> m_repository;
     std::unique_ptr<ManualClock> m_clock;
     std::unique_ptr<UsageLedger> m_ledger;
@@ -39,6 +41,8 @@ void TestUsageLedger::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_clock = std::make_unique<ManualClock>(kT0);
+    m_location = TestStore::location(*m_dir, QStringLiteral("store.db"));
+    QVERIFY2(!m_location.isEmpty(), qPrintable(TestStore::lastError()));
     reopen();
 }
 
@@ -46,7 +50,7 @@ void TestUsageLedger::reopen()
 {
     m_ledger.reset();
     m_repository = std::make_unique<Repository>();
-    require(m_repository->open(m_dir->filePath(QStringLiteral("store.db"))), "open");
+    require(m_repository->open(*StoreLocation::parse(m_location)), "open");
     m_ledger = std::make_unique<UsageLedger>(*m_repository, *m_clock);
 }
 

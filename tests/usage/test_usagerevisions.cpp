@@ -11,6 +11,7 @@
 #include "store/repository.h"
 #include "support/manualclock.h"
 #include "support/require.h"
+#include "support/teststore.h"
 #include "usage/usagerecorder.h"
 #include "usage/usagereporter.h"
 #include "usagetestdata.h"
@@ -51,7 +52,9 @@ void TestUsageRevisions::init()
     QVERIFY(m_dir->isValid());
     m_clock = std::make_unique<ManualClock>(kT0);
     m_repository = std::make_unique<Repository>();
-    require(m_repository->open(m_dir->filePath(QStringLiteral("store.db"))), "open");
+    const QString location = TestStore::location(*m_dir, QStringLiteral("store.db"));
+    QVERIFY2(!location.isEmpty(), qPrintable(TestStore::lastError()));
+    require(m_repository->open(*StoreLocation::parse(location)), "open");
     m_endpoint = endpoint(QStringLiteral("revisions"), ResourceSlots{1, kGiB, 0}, 2);
     require(m_repository->insertEndpoint(m_endpoint), "endpoint");
     m_r1 = revision(m_endpoint, 1);

@@ -8,6 +8,7 @@
 
 #include "store/repository.h"
 #include "support/require.h"
+#include "support/teststore.h"
 
 using namespace ServeDeck;
 
@@ -54,7 +55,9 @@ void TestUsageStore::init()
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
     m_repository = std::make_unique<Repository>();
-    QVERIFY(m_repository->open(m_dir->filePath(QStringLiteral("store.db"))).ok());
+    const QString location = TestStore::location(*m_dir, QStringLiteral("store.db"));
+    QVERIFY2(!location.isEmpty(), qPrintable(TestStore::lastError()));
+    QVERIFY(m_repository->open(*StoreLocation::parse(location)).ok());
 }
 
 void TestUsageStore::cleanup()
