@@ -109,6 +109,15 @@ int runServe(const QStringList &arguments)
                        "PGPASSWORD or ~/.pgpass, not here."),
         QStringLiteral("location"));
     parser.addOption(database);
+    // A shared plane (PostgreSQL) seals its signing key and agent certificate in the database under
+    // this key; the same file on every console of the plane.
+    const QCommandLineOption planeKeyFile(QStringLiteral("plane-key-file"),
+                                          QStringLiteral("The plane key (0600; `servedeck plane-key new FILE` makes one) "
+                                                         "under which a shared plane on PostgreSQL keeps its secrets "
+                                                         "(also SERVEDECK_PLANE_KEY_FILE). Required with a PostgreSQL "
+                                                         "database."),
+                                          QStringLiteral("file"));
+    parser.addOption(planeKeyFile);
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -162,6 +171,9 @@ int runServe(const QStringList &arguments)
             return 2;
         }
     }
+
+    options.planeKeyFile =
+        parser.isSet(planeKeyFile) ? parser.value(planeKeyFile) : qEnvironmentVariable("SERVEDECK_PLANE_KEY_FILE");
 
     ServeDeck::ControlPlane plane;
     if (auto started = plane.start(options); !started) {

@@ -19,3 +19,5 @@ int runCtl(const QStringList &arguments);
 int runAgent(const QStringList &arguments);
 int runDemo(const QStringList &arguments);
 int runGui(int &argc, char **argv);
+// servedeck plane-key new FILE (planekeycommand.cpp).
+int runPlaneKey(const QStringList &arguments);

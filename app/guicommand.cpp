@@ -75,6 +75,11 @@ int runGui(int &argc, char **argv)
     // The store Settings chose (at this start); SERVEDECK_DATABASE wins, as for `serve`.
     options.database = qEnvironmentVariableIsSet("SERVEDECK_DATABASE") ? qEnvironmentVariable("SERVEDECK_DATABASE")
                                                                         : ServeDeck::SettingsDialog::storedDatabase();
+    // A shared plane's key file, as Settings remembers it (serve --plane-key-file for the console);
+    // SERVEDECK_PLANE_KEY_FILE wins, as for `serve`.
+    options.planeKeyFile = qEnvironmentVariableIsSet("SERVEDECK_PLANE_KEY_FILE")
+        ? qEnvironmentVariable("SERVEDECK_PLANE_KEY_FILE")
+        : ServeDeck::SettingsDialog::planeKeyFileSetting();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the
     // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
     ServeDeck::ControlClient client;

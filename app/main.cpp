@@ -24,7 +24,9 @@ int usage(int code)
            "                            only when every step worked)\n"
            "  servedeck --version       the version\n"
            "  servedeck agent --join servedeck://HOST:PORT?token=...&sha256=... [--agent-id ID] [--capacity ...]\n"
-           "                            a remote agent that runs replicas for a control plane\n";
+           "                            a remote agent that runs replicas for a control plane\n"
+           "  servedeck plane-key new FILE\n"
+           "                            a new plane key (0600) for a shared plane's consoles (serve --plane-key-file)\n";
     return code;
 }
 
@@ -41,7 +43,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (std::strcmp(verb, "serve") == 0 || std::strcmp(verb, "ctl") == 0 || std::strcmp(verb, "agent") == 0
-        || std::strcmp(verb, "demo") == 0) {
+        || std::strcmp(verb, "demo") == 0 || std::strcmp(verb, "plane-key") == 0) {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("servedeck"));
         QCoreApplication::setOrganizationName(QStringLiteral("ServeDeck"));
@@ -50,6 +52,8 @@ int main(int argc, char **argv)
             return runAgent(rest);
         if (std::strcmp(verb, "demo") == 0)
             return runDemo(rest);
+        if (std::strcmp(verb, "plane-key") == 0)
+            return runPlaneKey(rest);
         return std::strcmp(verb, "serve") == 0 ? runServe(rest) : runCtl(rest);
     }
     if (std::strcmp(verb, "-h") == 0 || std::strcmp(verb, "--help") == 0 || std::strcmp(verb, "help") == 0)

@@ -837,6 +837,9 @@ KO = {
     # Shared plane: leadership, status bar and plane status (task L)
     # Shared plane: change feed (task N)
     # Shared plane: secrets and the plane key (task K)
+    "Plane &key file": "플레인 키 파일(&K)",
+    "Only for a shared plane on PostgreSQL": "PostgreSQL의 공유 플레인에서만 사용",
+    "The same file on every console of the plane (make one with servedeck plane-key new FILE). Takes effect at the next start.": "플레인의 모든 콘솔에 같은 파일을 지정합니다 (servedeck plane-key new FILE로 만듭니다). 다음 시작부터 적용됩니다.",
     # Packages (task P)
 }
 

@@ -272,17 +272,54 @@ Result<AgentCertificate> AgentCertificate::fromKey(const QString &dataDir, const
     auto certificatePem = readPem(certificateFile);
     if (!certificatePem)
         return certificatePem.error();
-    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(certificatePem->constData(), int(certificatePem->size())));
+    return fromParsed(*certificatePem, keyPem, certificateFile, keyFile);
+}
+
+Result<QByteArray> AgentCertificate::newCertificatePem(const QByteArray &keyPem, const QStringList &hosts)
+{
+    if (keyPem.size() > kMaxPemBytes)
+        return keyError(ErrorType::InvalidArgument, QString(), QStringLiteral("larger than %1 bytes").arg(kMaxPemBytes));
+    const Pkey key = parsePrivateKey(keyPem);
+    if (!key)
+        return keyError(ErrorType::InvalidArgument, QString(), QStringLiteral("holds no PEM private key"));
+    const QByteArray pem = makeCertificatePem(key.get(), hosts);
+    if (pem.isEmpty())
+        return makeError(ErrorType::StorageError, QStringLiteral("OpenSSL could not make the agent TLS certificate"));
+    return pem;
+}
+
+Result<AgentCertificate> AgentCertificate::fromPem(const QByteArray &certificatePem, const QByteArray &keyPem)
+{
+    if (keyPem.size() > kMaxPemBytes)
+        return keyError(ErrorType::InvalidArgument, QString(), QStringLiteral("larger than %1 bytes").arg(kMaxPemBytes));
+    if (certificatePem.size() > kMaxPemBytes)
+        return makeError(ErrorType::InvalidArgument,
+                         QStringLiteral("agent TLS certificate: larger than %1 bytes").arg(kMaxPemBytes));
+    return fromParsed(certificatePem, keyPem, QString(), QString());
+}
+
+Result<AgentCertificate> AgentCertificate::fromParsed(const QByteArray &certificatePem, const QByteArray &keyPem,
+                                                      const QString &certificateFile, const QString &keyFile)
+{
+    const Pkey key = parsePrivateKey(keyPem);
+    if (!key)
+        return keyError(ErrorType::InvalidArgument, keyFile, QStringLiteral("holds no PEM private key"));
+    // Without a file, the errors name the certificate itself.
+    const auto certificateError = [&](const QString &what) {
+        return certificateFile.isEmpty()
+            ? makeError(ErrorType::InvalidArgument, QStringLiteral("agent TLS certificate: %1").arg(what))
+            : fileError(ErrorType::InvalidArgument, certificateFile, what);
+    };
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(certificatePem.constData(), int(certificatePem.size())));
     Certificate parsed(bio ? PEM_read_bio_X509(bio.get(), nullptr, noPassphrase, nullptr) : nullptr);
     if (!parsed)
-        return fileError(ErrorType::InvalidArgument, certificateFile, QStringLiteral("holds no PEM certificate"));
+        return certificateError(QStringLiteral("holds no PEM certificate"));
     if (X509_check_private_key(parsed.get(), key.get()) != 1)
-        return fileError(ErrorType::InvalidArgument, certificateFile,
-                         QStringLiteral("is not the certificate of %1; remove it to make a new one")
-                             .arg(keyFile.isEmpty() ? QStringLiteral("the agent TLS private key") : keyFile));
+        return certificateError(QStringLiteral("is not the certificate of %1; remove it to make a new one")
+                                    .arg(keyFile.isEmpty() ? QStringLiteral("the agent TLS private key") : keyFile));
 
     AgentCertificate out;
-    out.m_certificate = QSslCertificate(*certificatePem, QSsl::Pem);
+    out.m_certificate = QSslCertificate(certificatePem, QSsl::Pem);
     const QSsl::KeyAlgorithm algorithm = EVP_PKEY_base_id(key.get()) == EVP_PKEY_RSA ? QSsl::Rsa : QSsl::Ec;
     out.m_key = QSslKey(keyPem, algorithm, QSsl::Pem, QSsl::PrivateKey);
     if (out.m_certificate.isNull() || out.m_key.isNull())

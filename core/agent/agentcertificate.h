@@ -34,6 +34,11 @@ public:
     static Result<QByteArray> newKeyPem();
     // Why @p pem is not a usable private key (too large, not PEM, encrypted); empty when it is.
     static QString keyPemProblem(const QByteArray &pem);
+    // A new self-signed certificate (PEM) for @p keyPem, @p hosts as for loadOrCreate(), written
+    // nowhere: what a shared plane keeps in its store, so that all of its consoles present it.
+    static Result<QByteArray> newCertificatePem(const QByteArray &keyPem, const QStringList &hosts);
+    // The identity from PEM bytes alone (no files); a certificate that is not the key's is InvalidArgument.
+    static Result<AgentCertificate> fromPem(const QByteArray &certificatePem, const QByteArray &keyPem);
 
     QSslCertificate certificate() const { return m_certificate; }
     // SHA-256 of the DER certificate, raw 32 bytes: what a join string carries.
@@ -45,6 +50,8 @@ private:
     AgentCertificate() = default;
     static Result<AgentCertificate> fromKey(const QString &dataDir, const QStringList &hosts, const QByteArray &keyPem,
                                             const QString &keyFile);
+    static Result<AgentCertificate> fromParsed(const QByteArray &certificatePem, const QByteArray &keyPem,
+                                               const QString &certificateFile, const QString &keyFile);
 
     QSslCertificate m_certificate;
     QSslKey m_key;

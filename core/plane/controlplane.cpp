@@ -38,6 +38,7 @@
 #include "usage/usagerecorder.h"
 #include "jobs/jobdispatcher.h"
 #include "jobs/jobqueue.h"
+#include "plane/planesecrets.h"
 
 namespace ServeDeck {
 
@@ -273,15 +274,6 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     if (!token)
         return token.error();
     m_adminToken = *token;
-    // The OS keychain holds the key; a 0600 file in the data dir only where none is reachable.
-    auto key = SigningKeyStore::loadOrCreate(m_options.dataDir, QStringLiteral("ServeDeck"), &m_keyBackend,
-                                             SigningKeyStore::DefaultTimeout,
-                                             m_options.signingKeyFromFile ? SigningKeyStore::Source::FileOnly
-                                                                          : SigningKeyStore::Source::KeychainFirst);
-    if (!key)
-        return key.error();
-    m_signer = std::make_shared<const TokenSigner>(*key);
-
     m_repository = std::make_unique<Repository>();
     auto storeLocation = m_options.database.isEmpty()
         ? Result<StoreLocation>(StoreLocation::sqlite(QDir(m_options.dataDir).filePath(QStringLiteral("servedeck.db"))))
@@ -290,6 +282,10 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         return storeLocation.error();
     if (auto opened = m_repository->open(*storeLocation); !opened)
         return opened.error();
+    // The token-signing key (controlplane_secrets.cpp): the keychain's or the data dir's, or on a
+    // shared plane the one sealed in the store under the plane key. Before anything signs or checks.
+    if (auto keys = loadKeys(); !keys)
+        return keys.error();
 
     // The data-plane listener comes first: endpoint URLs name its address.
     m_proxy = new ProxyServer(ProxyServer::Options{}, m_signer, this);
@@ -366,11 +362,15 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
                 } else {
                     // Its private key in the OS keychain where one answers, as the signing key; the one
                     // switch that puts the signing key in its file does the same for this key.
-                    auto certificate = AgentTlsKeyStore::loadOrCreate(
-                        m_options.dataDir, certificateHosts(m_options.agentsAddress), QStringLiteral("ServeDeck"),
-                        nullptr, KeychainSecret::DefaultTimeout,
-                        m_options.signingKeyFromFile ? KeychainSecret::Source::FileOnly
-                                                     : KeychainSecret::Source::KeychainFirst);
+                    // On a shared plane, the identity sealed in the store: every console presents the
+                    // certificate agents pinned from any one's join string.
+                    auto certificate = m_planeSecrets
+                        ? m_planeSecrets->agentCertificate(certificateHosts(m_options.agentsAddress))
+                        : AgentTlsKeyStore::loadOrCreate(
+                              m_options.dataDir, certificateHosts(m_options.agentsAddress), QStringLiteral("ServeDeck"),
+                              nullptr, KeychainSecret::DefaultTimeout,
+                              m_options.signingKeyFromFile ? KeychainSecret::Source::FileOnly
+                                                           : KeychainSecret::Source::KeychainFirst);
                     if (!certificate)
                         return certificate.error();
                     m_agentCertificateSha256 = certificate->sha256();

@@ -27,6 +27,7 @@ class ModelServingService;
 class Reconciler;
 class RolloutController;
 class Repository;
+class PlaneSecrets;
 class TokenSigner;
 class Notifier;
 class NotificationSources;
@@ -69,6 +70,9 @@ struct ControlPlaneOptions
     // The store: empty, SQLite in <dataDir>/servedeck.db; else a StoreLocation's text (a SQLite
     // path or postgresql://...), which several consoles and `serve` processes may share.
     QString database;
+    // On PostgreSQL: the operator's plane key file (`servedeck plane-key new FILE`, 0600), under
+    // which the plane's shared secrets are sealed in the store. Required there; unused on SQLite.
+    QString planeKeyFile;
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,
@@ -103,8 +107,11 @@ public:
     QString agentJoinTokenFile() const;
     // What `servedeck agent --join` takes (address, join token, certificate fingerprint); empty when not listening.
     QString agentJoinString() const;
-    // Where the token signing key is kept: "keychain" or "file".
-    QString signingKeyBackend() const { return SigningKeyStore::backendName(m_keyBackend); }
+    // Where the token signing key is kept: "keychain", "file", or "database" (a shared plane's, sealed).
+    QString signingKeyBackend() const
+    {
+        return m_planeSecrets ? QStringLiteral("database") : SigningKeyStore::backendName(m_keyBackend);
+    }
 
     // Reads the admin token file, creating it (random, mode 0600 from creation) on first start.
     static Result<QByteArray> loadOrCreateAdminToken(const QString &path);
@@ -129,6 +136,7 @@ private:
     void startNotifications();  // controlplane_notifications.cpp
     Result<Done> startUsage();  // controlplane_usage.cpp
     void startJobs();           // controlplane_jobs.cpp
+    Result<Done> loadKeys();    // controlplane_secrets.cpp
 
     // First member, so released last: no second plane may start while this one still stops replicas.
     DataDirLock m_lock;
@@ -138,6 +146,7 @@ private:
     QByteArray m_agentCertificateSha256;  // empty on an insecure channel
     SigningKeyStore::Backend m_keyBackend = SigningKeyStore::Backend::File;
     std::unique_ptr<Repository> m_repository;
+    std::unique_ptr<PlaneSecrets> m_planeSecrets;  // a shared plane's (PostgreSQL) only
     std::shared_ptr<const TokenSigner> m_signer;  // shared with the data plane's worker threads
     std::unique_ptr<ModelServingService> m_service;
     // Declared after the service: replicas stop (and report) before the service goes away.

@@ -23,6 +23,7 @@
 #include "store/loadtestrecord.h"
 #include "store/notificationrecords.h"
 #include "store/storelocation.h"
+#include "store/planesecretrecord.h"
 
 namespace ServeDeck {
 
@@ -266,6 +267,12 @@ public:
     Result<QList<JobFileRef>> finalJobsBefore(const QDateTime &cutoff, int limit);
     Result<QList<JobFileRef>> finalJobsBeyond(int keep, int limit);
     Result<Done> deleteJob(const QString &id);
+
+    // The shared plane's secrets (repository_secrets.cpp): rows sealed by core/auth's SecretBox;
+    // the store never sees a plaintext. A row is never replaced: true when this call stored it,
+    // false when a row of that name was there already (whoever wrote first wins, race-free).
+    Result<bool> insertPlaneSecret(const PlaneSecretRecord &secret);
+    Result<std::optional<PlaneSecretRecord>> planeSecret(const QString &name);
 
 private:
     Result<Done> begin();

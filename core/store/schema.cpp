@@ -397,6 +397,17 @@ const std::vector<QStringList> &schemaMigrations()
                            " max_count {int} NOT NULL CHECK (max_count BETWEEN 100 AND 10000000),"
                            " updated_at {int} NOT NULL)"),
         },
+        // The shared plane's secrets (the token-signing key, the agent channel's TLS identity),
+        // sealed with AES-256-GCM under the operator's plane key: the nonce and the ciphertext
+        // (its tag at the end) only. A row is written once and never updated.
+        {
+            QStringLiteral("CREATE TABLE plane_secrets ("
+                           " name TEXT PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 128),"
+                           " nonce {blob} NOT NULL,"
+                           " ciphertext {blob} NOT NULL,"
+                           " created_at {int} NOT NULL,"
+                           " created_by TEXT NOT NULL DEFAULT '')"),
+        },
     };
     return migrations;
 }

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "support/testplanekey.h"
+
 // What the end-to-end suites share to drive the built binary: one `servedeck serve` child on
 // loopback port 0 and the key=value lines it prints first, and `servedeck ctl` children with
 // their exit code and output. Every wait is bounded by the caller's limits.
@@ -55,6 +57,8 @@ inline QProcessEnvironment childEnvironment(const QString &dataDir)
         env.remove(QString::fromLatin1(name));
     env.insert(QStringLiteral("SERVEDECK_DATA_DIR"), dataDir);
     env.insert(QStringLiteral("PATH"), binDir() + u':' + env.value(QStringLiteral("PATH")));
+    // A child on a PostgreSQL store (--database) needs the plane's key; on SQLite it is not read.
+    env.insert(QStringLiteral("SERVEDECK_PLANE_KEY_FILE"), TestPlaneKey::file());
     return env;
 }
 

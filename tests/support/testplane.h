@@ -6,6 +6,7 @@
 
 #include "plane/controlplane.h"
 #include "support/replicaprocesses.h"
+#include "support/testplanekey.h"
 
 // A real ControlPlane for the plane-level suites: the options they share and a start that says why
 // it failed, so each suite only names what it changes.
@@ -20,6 +21,8 @@ inline ServeDeck::ControlPlaneOptions options(const QString &dataDir)
     options.capacity = QStringLiteral("cpu=16,memory=32G");
     options.modelRoots = {ReplicaProcesses::sourceModels()};
     options.reconcileIntervalMs = 200;
+    // Read only where a suite sets options.database to PostgreSQL.
+    options.planeKeyFile = TestPlaneKey::file();
     return options;
 }
 

@@ -113,6 +113,7 @@ SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client, QAbstract
     form->addRow(m_databaseHint);
     form->addRow(m_databaseError);
     connect(m_database, &QLineEdit::editingFinished, this, &SettingsDialog::databaseEdited);
+    addPlaneKeyFileField(form);
 
     layout->addStretch(1);
     m_pages->addTab(m_general, QString());
@@ -158,6 +159,7 @@ void SettingsDialog::retranslate()
     m_databaseHint->setText(tr("Empty: this console's own SQLite file. postgresql://user@host:port/database: a "
                                "store several consoles share (a password goes in ~/.pgpass). Takes effect at the "
                                "next start."));
+    retranslatePlaneKeyFile();
 }
 
 void SettingsDialog::showPage(Page page)
@@ -240,6 +242,56 @@ void SettingsDialog::languageChosen(int index)
 void SettingsDialog::themeChosen(int index)
 {
     Appearance::setTheme(Appearance::Theme(m_theme->itemData(index).toInt()));
+}
+
+// The plane key file: a path only, kept in the console's settings; the key itself is read by the
+// control plane at start, never by this dialog (no file I/O on the GUI thread).
+namespace {
+const QString kPlaneKeyFileKey = QStringLiteral("store/planeKeyFile");
+QSettings consoleSettings()
+{
+    return QSettings(QStringLiteral("ServeDeck"), QCoreApplication::applicationName());
+}
+} // namespace
+
+QString SettingsDialog::planeKeyFileSetting()
+{
+    return consoleSettings().value(kPlaneKeyFileKey).toString();
+}
+
+void SettingsDialog::setPlaneKeyFileSetting(const QString &path)
+{
+    QSettings settings = consoleSettings();
+    if (path.isEmpty())
+        settings.remove(kPlaneKeyFileKey);
+    else
+        settings.setValue(kPlaneKeyFileKey, path);
+}
+
+void SettingsDialog::addPlaneKeyFileField(QFormLayout *form)
+{
+    m_planeKeyFileLabel = new QLabel(this);
+    m_planeKeyFile = new QLineEdit(this);
+    m_planeKeyFile->setObjectName(QStringLiteral("planeKeyFile"));
+    m_planeKeyFile->setClearButtonEnabled(true);
+    m_planeKeyFile->setText(planeKeyFileSetting());
+    m_planeKeyFileLabel->setBuddy(m_planeKeyFile);
+    m_planeKeyFileNote = new QLabel(this);
+    m_planeKeyFileNote->setObjectName(QStringLiteral("planeKeyFileNote"));
+    m_planeKeyFileNote->setWordWrap(true);
+    m_planeKeyFileNote->setStyleSheet(Theme::textStyle(Theme::Role::Muted));
+    form->addRow(m_planeKeyFileLabel, m_planeKeyFile);
+    form->addRow(QString(), m_planeKeyFileNote);
+    connect(m_planeKeyFile, &QLineEdit::editingFinished, this,
+            [this] { setPlaneKeyFileSetting(m_planeKeyFile->text().trimmed()); });
+}
+
+void SettingsDialog::retranslatePlaneKeyFile()
+{
+    m_planeKeyFileLabel->setText(tr("Plane &key file"));
+    m_planeKeyFile->setPlaceholderText(tr("Only for a shared plane on PostgreSQL"));
+    m_planeKeyFileNote->setText(tr("The same file on every console of the plane (make one with "
+                                   "servedeck plane-key new FILE). Takes effect at the next start."));
 }
 
 } // namespace ServeDeck

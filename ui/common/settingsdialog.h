@@ -8,6 +8,7 @@ class QDialogButtonBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QFormLayout;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
@@ -50,6 +51,11 @@ public:
     static QString storedDatabase();
     QLineEdit *databaseEdit() const { return m_database; }
     QLabel *databaseErrorLabel() const { return m_databaseError; }
+    // The plane key file a shared plane's secrets are sealed under (serve --plane-key-file):
+    // remembered for the console's next start, which reads it with planeKeyFileSetting().
+    QLineEdit *planeKeyFileEdit() const { return m_planeKeyFile; }
+    static QString planeKeyFileSetting();
+    static void setPlaneKeyFileSetting(const QString &path);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -59,6 +65,8 @@ private:
     void languageChosen(int index);
     void themeChosen(int index);
     void applyRetention();
+    void addPlaneKeyFileField(QFormLayout *form);
+    void retranslatePlaneKeyFile();
 
     QLabel *m_languageLabel;
     QComboBox *m_language;
@@ -82,6 +90,9 @@ private:
     QLineEdit *m_database = nullptr;
     QLabel *m_databaseHint = nullptr;
     QLabel *m_databaseError = nullptr;
+    QLabel *m_planeKeyFileLabel = nullptr;
+    QLineEdit *m_planeKeyFile = nullptr;
+    QLabel *m_planeKeyFileNote = nullptr;
 };
 
 } // namespace ServeDeck
