@@ -55,22 +55,26 @@ Result<Done> ChangeFeed::connectListener(bool install)
 {
     if (auto opened = m_location.openConnection(m_connectionName); !opened)
         return opened.error();
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (install) {
-        if (auto installed = ChangeTriggers::install(db, m_options.tables); !installed) {
-            disconnectListener();
-            return installed.error();
+    // Scoped: the connection is removed on an error, with no handle on it left.
+    auto listen = [&]() -> Result<Done> {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (install) {
+            if (auto installed = ChangeTriggers::install(db, m_options.tables); !installed)
+                return installed.error();
         }
-    }
-    if (!db.driver()->subscribeToNotification(ChangeTriggers::channel())) {
-        const QString error = db.driver()->lastError().text();
+        if (!db.driver()->subscribeToNotification(ChangeTriggers::channel()))
+            return makeError(ErrorType::StorageError,
+                             QStringLiteral("cannot LISTEN for changes: %1").arg(db.driver()->lastError().text()));
+        connect(db.driver(), &QSqlDriver::notification, this,
+                [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+                    noted(name, payload);
+                });
+        return Done{};
+    };
+    if (auto listening = listen(); !listening) {
         disconnectListener();
-        return makeError(ErrorType::StorageError, QStringLiteral("cannot LISTEN for changes: %1").arg(error));
+        return listening.error();
     }
-    connect(db.driver(), &QSqlDriver::notification, this,
-            [this](const QString &name, QSqlDriver::NotificationSource source, const QVariant &payload) {
-                noted(name, int(source), payload);
-            });
     m_listening = true;
     m_backoffMs = 0;
     m_ping.start();
@@ -92,9 +96,8 @@ void ChangeFeed::disconnectListener()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-void ChangeFeed::noted(const QString &name, int source, const QVariant &payload)
+void ChangeFeed::noted(const QString &name, const QVariant &payload)
 {
-    Q_UNUSED(source)
     if (name != ChangeTriggers::channel())
         return;
     // The payload is the table's name, from our own trigger; anything else names no table we know.
@@ -118,15 +121,19 @@ void ChangeFeed::ping()
 {
     // The driver says nothing when its LISTEN connection dies: a query does. A dead server
     // answers at once (connection refused or reset); the backoff bounds the retries.
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    QSqlQuery query(db);
-    if (!db.isOpen() || !query.exec(QStringLiteral("SELECT 1"))) {
-        const QString error = db.isOpen() ? query.lastError().text() : QStringLiteral("closed");
-        query.finish();
-        lost(error);
-        return;
+    QString error;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (!db.isOpen()) {
+            error = QStringLiteral("the connection was closed");
+        } else {
+            QSqlQuery query(db);
+            if (!query.exec(QStringLiteral("SELECT 1")))
+                error = query.lastError().text();
+        }
     }
-    query.finish();
+    if (!error.isEmpty())
+        lost(error);
 }
 
 void ChangeFeed::lost(const QString &error)

@@ -49,7 +49,7 @@ Q_SIGNALS:
 private:
     Result<Done> connectListener(bool install);
     void disconnectListener();
-    void noted(const QString &name, int source, const QVariant &payload);
+    void noted(const QString &name, const QVariant &payload);
     void ping();
     void lost(const QString &error);
     void retry();

@@ -55,6 +55,8 @@ Result<Done> ChangeTriggers::install(QSqlDatabase &db, const QStringList &tables
     QStringList statements{
         // Its own key pair (the two-integer form): no clash with the leader election's lock.
         QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('servedeck'), hashtext('change_triggers'))"),
+        // DROP TRIGGER IF EXISTS says NOTICE on a first install: not worth a line in every log.
+        QStringLiteral("SET LOCAL client_min_messages = warning"),
         QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $body$"
                        " BEGIN PERFORM pg_notify('%2', TG_TABLE_NAME); RETURN NULL; END $body$")
             .arg(kFunction, channel()),
