@@ -57,15 +57,32 @@ Result<Done> ChangeTriggers::install(QSqlDatabase &db, const QStringList &tables
         QStringLiteral("SELECT pg_advisory_xact_lock(hashtext('servedeck'), hashtext('change_triggers'))"),
         // DROP TRIGGER IF EXISTS says NOTICE on a first install: not worth a line in every log.
         QStringLiteral("SET LOCAL client_min_messages = warning"),
-        QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $body$"
-                       " BEGIN PERFORM pg_notify('%2', TG_TABLE_NAME); RETURN NULL; END $body$")
+        // A statement that changed no row says nothing: a reconciler's idle UPDATE would otherwise
+        // reload every console at each pass (statement-level triggers fire on zero rows too).
+        QStringLiteral("CREATE OR REPLACE FUNCTION %1() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN"
+                       " IF TG_OP = 'TRUNCATE' THEN PERFORM pg_notify('%2', TG_TABLE_NAME);"
+                       " ELSIF EXISTS (SELECT 1 FROM changed_rows) THEN PERFORM pg_notify('%2', TG_TABLE_NAME);"
+                       " END IF; RETURN NULL; END $body$")
             .arg(kFunction, channel()),
     };
+    // A transition table belongs to one event: a trigger for each.
+    struct Event
+    {
+        const char *suffix;
+        const char *when;
+        const char *referencing;
+    };
+    static constexpr Event events[]{{"ins", "INSERT", "REFERENCING NEW TABLE AS changed_rows"},
+                                    {"upd", "UPDATE", "REFERENCING NEW TABLE AS changed_rows"},
+                                    {"del", "DELETE", "REFERENCING OLD TABLE AS changed_rows"},
+                                    {"trunc", "TRUNCATE", ""}};
     for (const QString &table : tables) {
-        statements << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(kTrigger, table)
-                   << QStringLiteral("CREATE TRIGGER %1 AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %2"
-                                     " FOR EACH STATEMENT EXECUTE FUNCTION %3()")
-                          .arg(kTrigger, table, kFunction);
+        for (const Event &event : events) {
+            const QString name = kTrigger + u'_' + QLatin1String(event.suffix);
+            statements << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(name, table)
+                       << QStringLiteral("CREATE TRIGGER %1 AFTER %2 ON %3 %4 FOR EACH STATEMENT EXECUTE FUNCTION %5()")
+                              .arg(name, QLatin1String(event.when), table, QLatin1String(event.referencing), kFunction);
+        }
     }
     if (!db.transaction())
         return makeError(ErrorType::StorageError,
