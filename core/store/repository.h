@@ -260,6 +260,9 @@ public:
     Result<QList<JobFileRef>> finalJobsBeyond(int keep, int limit);
     Result<Done> deleteJob(const QString &id);
 
+    // Issue 18: another console of a shared store saved a new retention; this one reads it again.
+    Result<Done> reloadHistoryRetention() { return loadHistoryRetention(); }
+
 private:
     Result<Done> begin();
     Result<Done> commit();
