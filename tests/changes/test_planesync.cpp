@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "jobs/jobqueue.h"
 #include "plane/controlclient.h"
 #include "plane/controlplane.h"
 #include "store/changefeed.h"
@@ -185,6 +186,31 @@ private Q_SLOTS:
         QVERIFY2(issued, issued ? "" : qPrintable(issued.error().message));
         QTRY_VERIFY_WITH_TIMEOUT(tokens.contains(QVariantList{endpoint->id}), kWaitMs);
         QCOMPARE(errors.count(), 1);
+    }
+
+    void aJobQueuedAtOneIsCountedAtTheOther()
+    {
+        // No replica: the job waits, so only the feed can tell the first plane's queue of it.
+        ControlClient first(*m_first);
+        QSignalSpy jobs(&first, &ControlClient::jobChanged);
+        CreateEndpointRequest r;
+        r.name = QStringLiteral("later");
+        r.modelVersion = QStringLiteral("v1");
+        r.modelFolder = QStringLiteral("iris-v1");
+        r.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
+        r.replicas = 0;
+        auto endpoint = m_second->service().createEndpoint(r);
+        QVERIFY2(endpoint, endpoint ? "" : qPrintable(endpoint.error().message));
+        JobRequest job;
+        job.endpointId = endpoint->id;
+        job.path = "/predict";
+        job.body = "{}";
+        job.submittedBy = QStringLiteral("admin");
+        auto submitted = m_second->jobs()->submit(job);
+        QVERIFY2(submitted, submitted ? "" : qPrintable(submitted.error().message));
+        QTRY_COMPARE_WITH_TIMEOUT(m_first->jobs()->queuedCount(endpoint->id), 1, kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(!jobs.isEmpty(), kWaitMs);
+        QCOMPARE(jobs.at(0).at(0).value<Job>().id, submitted->job.id);
     }
 
     void sqliteHasNoFeed()
