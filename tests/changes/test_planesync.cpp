@@ -179,13 +179,20 @@ private Q_SLOTS:
         QVERIFY(m_first->service().recordError(record));
         QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 1, kWaitMs);
         QCOMPARE(errors.at(0).at(0).value<ErrorRecord>().message, QStringLiteral("from the first console"));
+        record.message = QStringLiteral("again");
+        QVERIFY(m_first->service().recordError(record));
+        QTRY_COMPARE_WITH_TIMEOUT(errors.count(), 2, kWaitMs);
+        QCOMPARE(errors.at(1).at(0).value<ErrorRecord>().message, QStringLiteral("again"));
 
-        // A later change of another table does not tell it again.
+        // Later changes (of errors too) do not tell them again.
         TokenRequest token;
         auto issued = m_first->service().generateToken(endpoint->id.toString(QUuid::WithoutBraces), token);
         QVERIFY2(issued, issued ? "" : qPrintable(issued.error().message));
+        QSignalSpy cleared(&second, &ControlClient::errorsCleared);
+        QVERIFY(m_first->service().clearErrors(endpoint->id.toString(QUuid::WithoutBraces)));
         QTRY_VERIFY_WITH_TIMEOUT(tokens.contains(QVariantList{endpoint->id}), kWaitMs);
-        QCOMPARE(errors.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(cleared.contains(QVariantList{endpoint->id}), kWaitMs);
+        QCOMPARE(errors.count(), 2);
     }
 
     void aJobQueuedAtOneIsCountedAtTheOther()
