@@ -157,6 +157,7 @@ private Q_SLOTS:
         QSignalSpy removed(&second, &ControlClient::endpointRemoved);
         QCOMPARE(send(*m_first, "DELETE", QStringLiteral("/v1/services/") + id).status, 200);
         QTRY_VERIFY_WITH_TIMEOUT(predictThrough(*m_second, QStringLiteral("shared")).isEmpty(), kWaitMs);
+        QTRY_VERIFY_WITH_TIMEOUT(removed.contains(QVariantList{QUuid::fromString(id)}), kWaitMs);
     }
 
     void anErrorRecordedAtOneIsToldOnceAtTheOther()
