@@ -204,6 +204,15 @@ struct JobQueue::Private
     }
 };
 
+Result<Done> JobQueue::recount()
+{
+    auto counts = d->repository.jobCounts();
+    if (!counts)
+        return counts.error();
+    d->counts = counts.value();
+    return Done{};
+}
+
 JobQueue::JobQueue(Repository &repository, Clock &clock, QString resultsDir, QObject *parent)
     : QObject(parent)
     , d(new Private{repository, clock, std::move(resultsDir), {}, {}})

@@ -74,6 +74,8 @@ public:
     QHash<QUuid, int> queuedCounts() const;
     QHash<JobState, int> stateCounts(const QUuid &endpointId = {}) const;
     int runningCount(const QUuid &endpointId) const;
+    // The counts read from the store again: another console of a shared store changed jobs (issue 18).
+    Result<Done> recount();
 
     // Final jobs whose finishedAt is in [since, until) (null: no bound), by endpoint then
     // revision; the newest 100,000 of them at most. InvalidArgument when since is not before until.

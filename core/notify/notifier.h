@@ -54,6 +54,8 @@ public:
     int pendingDeliveries() const { return m_pending; }
     // Sends what the quiet periods that have ended hold back (the flush timer calls it).
     void flushGroups();
+    // Alert rules changed at another console of a shared store (issue 18): read them again.
+    void forgetCachedRules() { m_rules.clear(); }
 
     static constexpr int kMaxAttempts = 4;
     static constexpr int kMaxChannels = 100;

@@ -100,6 +100,32 @@ void ControlClient::attach(ControlPlane &plane)
     // Jobs (issue 17): the queue exists once the plane has started, as it has here.
     if (JobQueue *jobs = plane.jobs())
         connect(jobs, &JobQueue::jobChanged, this, &ControlClient::jobChanged);
+    // Issue 18: what other consoles committed, as the signals the views already follow.
+    qRegisterMetaType<ServeDeck::SharedChanges>();
+    connect(&plane, &ControlPlane::sharedChanges, this, [this](const SharedChanges &changes) {
+        for (const QUuid &id : changes.endpointsChanged)
+            Q_EMIT endpointChanged(id);
+        for (const QUuid &id : changes.endpointsRemoved)
+            Q_EMIT endpointRemoved(id);
+        for (const QUuid &id : changes.routesChanged)
+            Q_EMIT routesChanged(id);
+        for (const QUuid &id : changes.rulesChanged)
+            Q_EMIT rulesChanged(id);
+        for (const QUuid &id : changes.tokensChanged)
+            Q_EMIT tokensChanged(id);
+        for (const auto &[endpointId, rolloutId] : changes.rolloutsChanged)
+            Q_EMIT rolloutChanged(endpointId, rolloutId);
+        for (const QUuid &id : changes.errorsCleared)
+            Q_EMIT errorsCleared(id);
+        for (const ErrorRecord &record : changes.errorsRecorded)
+            Q_EMIT errorRecorded(record);
+        for (const ScaleEvent &event : changes.scaleEvents)
+            Q_EMIT scaled(event);
+        for (const QString &agentId : changes.agentsRevoked)
+            Q_EMIT agentRevoked(agentId);
+        for (const Job &job : changes.jobsChanged)
+            Q_EMIT jobChanged(job);
+    });
     m_facts.apiAddress = plane.apiAddress();
     m_facts.proxyAddress = plane.proxyAddress();
     m_facts.dataDir = plane.dataDir();

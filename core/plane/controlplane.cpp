@@ -430,6 +430,9 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     if (auto usage = startUsage(); !usage)
         return usage.error();
     startJobs();
+    // Issue 18: on a shared store, what other consoles commit is followed from here on.
+    if (auto following = startChangeFeed(); !following)
+        return following.error();
 
     if (m_options.serveApi) {
         m_api = new ControlApiServer(*m_service, m_adminToken, this);

@@ -12,6 +12,7 @@
 #include "domain/autoscalingrule.h"
 #include "auth/signingkeystore.h"
 #include "plane/datadirlock.h"
+#include "plane/sharedchanges.h"
 
 namespace ServeDeck {
 
@@ -35,6 +36,7 @@ class UsageLedger;
 class UsageRecorder;
 class JobQueue;
 class JobDispatcher;
+class ChangeFeed;
 
 struct ControlPlaneOptions
 {
@@ -169,6 +171,18 @@ private:
     // Jobs: last, so released before the store and the proxy they use.
     std::unique_ptr<JobQueue> m_jobs;
     std::unique_ptr<JobDispatcher> m_jobDispatcher;
+
+    // Issue 18: what other consoles commit to a shared store, followed (controlplane_changes.cpp).
+public:
+    ChangeFeed *changeFeed() const { return m_changeFeed; }  // null on SQLite
+Q_SIGNALS:
+    void sharedChanges(const ServeDeck::SharedChanges &changes);
+private:
+    struct ChangeState;
+    Result<Done> startChangeFeed();
+    void followSharedChanges(const QSet<QString> &tables, bool tell = true);
+    ChangeFeed *m_changeFeed = nullptr;
+    std::shared_ptr<ChangeState> m_changeState;
 };
 
 } // namespace ServeDeck

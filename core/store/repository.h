@@ -273,6 +273,8 @@ public:
     // false when a row of that name was there already (whoever wrote first wins, race-free).
     Result<bool> insertPlaneSecret(const PlaneSecretRecord &secret);
     Result<std::optional<PlaneSecretRecord>> planeSecret(const QString &name);
+    // Issue 18: another console of a shared store saved a new retention; this one reads it again.
+    Result<Done> reloadHistoryRetention() { return loadHistoryRetention(); }
 
 private:
     Result<Done> begin();
