@@ -22,6 +22,7 @@
 #include "api/apiclient.h"
 #include "scheduler/reconciler.h"
 #include "store/repository.h"
+#include "store/storelocation.h"
 #include "support/manualclock.h"
 #include "support/postgresserver.h"
 #include "support/servechild.h"
@@ -102,8 +103,19 @@ private:
     {
         if (store == u"sqlite")
             return dir.filePath(QStringLiteral("servedeck.db"));
-        *why = QStringLiteral("PostgreSQL store not available in this build");
-        return {};
+        if (!m_postgres.isRunning()) {
+            *why = QStringLiteral("no PostgreSQL server: ") + m_postgresError;
+            return {};
+        }
+        const QString database = m_postgres.createUniqueDatabase(why);
+        return database.isEmpty() ? QString() : m_postgres.url(database);
+    }
+
+    static void addStoreRows()
+    {
+        QTest::addColumn<QString>("store");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgresql") << QStringLiteral("postgresql");
     }
 
 private Q_SLOTS:
@@ -112,13 +124,14 @@ private Q_SLOTS:
         if (qEnvironmentVariableIsEmpty("SERVEDECK_BIN_DIR"))
             qputenv("SERVEDECK_BIN_DIR", SERVEDECK_BIN_DIR);
         QVERIFY2(QFileInfo(binary()).isExecutable(), qPrintable(u"no servedeck at "_s + binary()));
+        // Commits reach the disk on both sides, as SQLite's synchronous=FULL does; the test
+        // suites' server skips fsync. A PostgreSQL that does not start fails only its rows.
+        m_postgres.setFsync(true);
+        if (!m_postgres.start(&m_postgresError))
+            qWarning("PostgreSQL did not start: %s", qPrintable(m_postgresError));
     }
 
-    void controlApi_data()
-    {
-        QTest::addColumn<QString>("store");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    }
+    void controlApi_data() { addStoreRows(); }
 
     // N creates, then N scales from 0 to 1, each timed from request to answer. A blocker
     // endpoint holds the whole CPU capacity so every scaled replica waits PENDING: the figures
@@ -179,11 +192,7 @@ private Q_SLOTS:
                             << " ms, p95 " << percentile(scales, 0.95) << " ms" << Qt::endl;
     }
 
-    void reconcilerPass_data()
-    {
-        QTest::addColumn<QString>("store");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-    }
+    void reconcilerPass_data() { addStoreRows(); }
 
     // As bench_reconciler: 10,000 endpoints of 5 HEALTHY routes each, steady passes (nothing to
     // do), then one pass that creates 100 routes (1 % of the endpoints scaled by one).
@@ -199,7 +208,9 @@ private Q_SLOTS:
         const QString location = freshLocation(store, dir, &why);
         QVERIFY2(!location.isEmpty(), qPrintable(why));
         Repository repository;
-        const auto opened = repository.open(location);
+        const auto parsed = StoreLocation::parse(location);
+        QVERIFY2(parsed.ok(), parsed.ok() ? "" : qPrintable(parsed.error().message));
+        const auto opened = repository.open(*parsed);
         QVERIFY2(opened.ok(), opened.ok() ? "" : qPrintable(opened.error().message));
 
         ManualClock clock;
