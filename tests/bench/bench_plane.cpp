@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -76,6 +77,25 @@ std::pair<double, ApiResponse> timed(ApiClient &client, const QByteArray &method
     t.start();
     ApiResponse r = client.send(method, path, body);
     return {double(t.nsecsElapsed()) / 1e6, std::move(r)};
+}
+
+// What a node says of itself in GET /v1/plane: "leader", "follower", or empty without an answer.
+QString roleOf(ApiClient &client)
+{
+    const ApiResponse r = client.get(QStringLiteral("/v1/plane"));
+    return r.ok() ? r.body.object().value(QStringLiteral("role")).toString() : QString();
+}
+
+qint64 epochOf(ApiClient &client)
+{
+    const ApiResponse r = client.get(QStringLiteral("/v1/plane"));
+    return r.ok() ? qint64(r.body.object().value(QStringLiteral("epoch")).toDouble(-1)) : -1;
+}
+
+int routeCount(ApiClient &client, const QString &endpoint)
+{
+    const ApiResponse r = client.get(QStringLiteral("/v1/services/%1/routes").arg(endpoint));
+    return r.ok() ? int(r.body.object().value(QStringLiteral("routes")).toArray().size()) : -1;
 }
 
 } // namespace
@@ -294,6 +314,98 @@ private Q_SLOTS:
                             << " routes filled in " << fillMs << " ms; steady pass median " << percentile(steady, 0.5)
                             << " ms (max " << percentile(steady, 1.0) << " ms, " << passes << " passes); pass creating "
                             << scaled << " routes " << creatingMs << " ms" << Qt::endl;
+    }
+
+    // kill -9 of the leading `serve` -> the first reconciler pass of the other. Right after the
+    // kill a scale goes through the survivor: only a reconciler pass creates its route, and only
+    // a leader runs one, so the route's arrival is that first pass. The killed one is started
+    // again each time and must follow. Median of BENCH_PLANE_FAILOVERS runs.
+    void failover()
+    {
+        const int runs = sizeFromEnvironment("BENCH_PLANE_FAILOVERS", 10, 100);
+        QTemporaryDir scratch;
+        QVERIFY(scratch.isValid());
+        QString why;
+        const QString location = freshLocation(QStringLiteral("postgresql"), scratch, &why);
+        QVERIFY2(!location.isEmpty(), qPrintable(why));
+        const QStringList arguments{QStringLiteral("--signing-key-file"), QStringLiteral("--database"), location};
+
+        QTemporaryDir dirs[2];
+        std::unique_ptr<ServeChild> nodes[2];
+        std::unique_ptr<ApiClient> clients[2];
+        const auto startNode = [&](int i) {
+            clients[i].reset();
+            nodes[i] = std::make_unique<ServeChild>(dirs[i].path(), QStringLiteral("cpu=1,memory=2G"), arguments);
+            if (!nodes[i]->start(&why))
+                return false;
+            QFile tokenFile(nodes[i]->tokenFile());
+            if (!tokenFile.open(QIODevice::ReadOnly)) {
+                why = QStringLiteral("no admin token at ") + nodes[i]->tokenFile();
+                return false;
+            }
+            clients[i] = std::make_unique<ApiClient>(QUrl(QStringLiteral("http://") + nodes[i]->api()),
+                                                     tokenFile.readAll().trimmed(), 5000);
+            return true;
+        };
+        for (int i = 0; i < 2; ++i) {
+            QVERIFY(dirs[i].isValid());
+            QVERIFY2(startNode(i), qPrintable(why));
+        }
+        int leader = -1;
+        const bool elected = QTest::qWaitFor([&] {
+            const QString a = roleOf(*clients[0]);
+            const QString b = roleOf(*clients[1]);
+            leader = a == u"leader" && b == u"follower" ? 0 : b == u"leader" && a == u"follower" ? 1 : -1;
+            return leader >= 0;
+        }, 30000);
+        QVERIFY2(elected, qPrintable(u"roles: "_s + roleOf(*clients[0]) + u", "_s + roleOf(*clients[1])));
+        const auto blocker = clients[leader]->send("POST", QStringLiteral("/v1/services"),
+                                                   createBody(QStringLiteral("blocker"), 1, 1, false));
+        QVERIFY2(blocker.ok(), describe(blocker).constData());
+        const auto watched = clients[leader]->send("POST", QStringLiteral("/v1/services"),
+                                                   createBody(QStringLiteral("watched"), 0.5, 0, true));
+        QVERIFY2(watched.ok(), describe(watched).constData());
+
+        QList<double> toLeader;
+        QList<double> toPass;
+        for (int run = 1; run <= runs; ++run) {
+            const int survivor = 1 - leader;
+            const qint64 epochBefore = epochOf(*clients[survivor]);
+            QVERIFY(epochBefore > 0);
+            QElapsedTimer sinceKill;
+            nodes[leader]->process().kill();
+            sinceKill.start();
+            QVERIFY(nodes[leader]->process().waitForFinished(5000));
+            const auto scaled = clients[survivor]->send("POST", QStringLiteral("/v1/services/watched/scale"),
+                                                        QJsonObject{{QStringLiteral("replicas"), run}});
+            QVERIFY2(scaled.ok(), describe(scaled).constData());
+            double leadMs = -1;
+            double passMs = -1;
+            const bool took = QTest::qWaitFor([&] {
+                if (leadMs < 0 && roleOf(*clients[survivor]) == u"leader")
+                    leadMs = double(sinceKill.nsecsElapsed()) / 1e6;
+                if (passMs < 0 && routeCount(*clients[survivor], QStringLiteral("watched")) == run)
+                    passMs = double(sinceKill.nsecsElapsed()) / 1e6;
+                return leadMs >= 0 && passMs >= 0;
+            }, 60000);
+            QVERIFY2(took, qPrintable(QStringLiteral("run %1: leader after %2 ms, pass after %3 ms (-1: not seen in 60 s)")
+                                          .arg(run).arg(leadMs).arg(passMs)));
+            QVERIFY2(epochOf(*clients[survivor]) > epochBefore, "the new leader did not take a new epoch");
+            toLeader << leadMs;
+            toPass << passMs;
+            QTextStream(stdout) << "failover " << run << ": leader after " << leadMs << " ms, first pass after "
+                                << passMs << " ms" << Qt::endl;
+            // The old leader comes back, on its own data dir, and follows.
+            const int returning = leader;
+            QVERIFY2(startNode(returning), qPrintable(why));
+            QVERIFY(QTest::qWaitFor([&] { return roleOf(*clients[returning]) == u"follower"; }, 30000));
+            leader = survivor;
+        }
+        record(QStringLiteral("postgresql"), QStringLiteral("failover: new leader (median)"), percentile(toLeader, 0.5));
+        record(QStringLiteral("postgresql"), QStringLiteral("failover: first pass (median)"), percentile(toPass, 0.5));
+        QTextStream(stdout) << "failover over " << runs << " runs: new leader median " << percentile(toLeader, 0.5)
+                            << " ms (max " << percentile(toLeader, 1.0) << "), first reconciler pass median "
+                            << percentile(toPass, 0.5) << " ms (max " << percentile(toPass, 1.0) << ")" << Qt::endl;
     }
 
     void cleanupTestCase()
