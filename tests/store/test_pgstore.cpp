@@ -1,0 +1,254 @@
+// The store on a real PostgreSQL server (always: this suite has no SQLite variant): what only a
+// shared server brings. The server goes away under a writer and comes back (a fast restart, a
+// crash); two processes (here: threads, each with its own connection) migrate a new database at
+// once and write the same row at once.
+#include <latch>
+#include <memory>
+
+#include <QDeadlineTimer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QThread>
+#include <QUuid>
+
+#include "store/repository.h"
+#include "store/schema.h"
+#include "support/testendpoint.h"
+#include "support/teststore.h"
+
+using namespace ServeDeck;
+
+namespace {
+
+const QDateTime kT0(QDate(2026, 3, 1), QTime(9, 30), Qt::UTC);
+
+template<typename T>
+QByteArray describe(const Result<T> &result)
+{
+    if (result)
+        return QByteArrayLiteral("ok");
+    return (result.error().typeName() + QStringLiteral(": ") + result.error().message).toUtf8();
+}
+
+#define VERIFY_OK(expression)                                                \
+    do {                                                                     \
+        const auto &verifiedResult = (expression);                           \
+        QVERIFY2(verifiedResult.ok(), describe(verifiedResult).constData()); \
+    } while (false)
+
+Result<Done> openAt(Repository &repository, const QString &location)
+{
+    const auto parsed = StoreLocation::parse(location);
+    if (!parsed)
+        return parsed.error();
+    return repository.open(*parsed);
+}
+
+// After a SIGKILL the old backends hold the shared memory for a moment, and a new postmaster
+// refuses to start beside them: tried again, bounded by time.
+bool restartServer(PostgresServer &server, QString *error)
+{
+    const QDeadlineTimer deadline(60000);
+    while (!server.restart(error)) {
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(200);
+    }
+    return true;
+}
+
+Result<Done> insertIn(Repository &repository, const Endpoint &e)
+{
+    return repository.transaction<Done>([&] { return repository.insertEndpoint(e); });
+}
+
+} // namespace
+
+class TestPgStore final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+
+    void serverRestartedUnderAWriterLosesNothingCommitted_data();
+    void serverRestartedUnderAWriterLosesNothingCommitted();
+    void twoProcessesMigrateANewDatabaseAtOnce();
+    void writersOnTwoConnectionsTakeTurns();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_location;
+};
+
+void TestPgStore::initTestCase()
+{
+    QVERIFY(TestStore::usePostgres());
+    QVERIFY2(TestStore::server(), qPrintable(TestStore::lastError()));
+}
+
+void TestPgStore::init()
+{
+    PostgresServer *server = TestStore::server();
+    QVERIFY(server);
+    if (!server->isRunning()) {  // a case that failed half-way left it stopped
+        QString error;
+        QVERIFY2(restartServer(*server, &error), qPrintable(error));
+    }
+    m_location = TestStore::location(m_dir);
+    QVERIFY2(!m_location.isEmpty(), qPrintable(TestStore::lastError()));
+}
+
+void TestPgStore::serverRestartedUnderAWriterLosesNothingCommitted_data()
+{
+    QTest::addColumn<bool>("crash");
+    QTest::newRow("fast shutdown") << false;
+    QTest::newRow("postmaster killed") << true;
+}
+
+// While the server is down a transaction and a read fail as StorageError (no crash, no hang);
+// the first transaction after it is back opens a new connection and commits; every endpoint
+// committed before, during and after is there, read by a fresh connection. (A killed
+// postmaster's backends may still serve for a moment: a write then may commit, and counts.)
+void TestPgStore::serverRestartedUnderAWriterLosesNothingCommitted()
+{
+    QFETCH(bool, crash);
+    PostgresServer *server = TestStore::server();
+    Repository repository;
+    VERIFY_OK(openAt(repository, m_location));
+    QSet<QUuid> committed;
+    int failed = 0;
+    constexpr int kWrites = 30;
+    for (int i = 0; i < kWrites; ++i) {
+        if (i == 10 || i == 20) {
+            if (crash)
+                server->kill();
+            else
+                server->stop();
+            QVERIFY(!server->isRunning());
+            const Endpoint lost = testEndpoint(QStringLiteral("down-%1").arg(i), kT0, ResourceSlots{1, 1 << 30, 0});
+            const auto refused = insertIn(repository, lost);
+            if (!crash || !refused.ok()) {
+                QVERIFY(!refused.ok());
+                QCOMPARE(refused.error().typeName(), QStringLiteral("StorageError"));
+                ++failed;
+            } else {
+                committed.insert(lost.id);
+            }
+            if (!crash) {
+                const auto unread = repository.endpoints(true);
+                QVERIFY(!unread.ok());
+                QCOMPARE(unread.error().typeName(), QStringLiteral("StorageError"));
+            }
+            QString error;
+            QVERIFY2(restartServer(*server, &error), qPrintable(error));
+        }
+        const Endpoint e = testEndpoint(QStringLiteral("e-%1").arg(i), kT0, ResourceSlots{1, 1 << 30, 0});
+        // The first transaction after the restart reconnects: one try, then it must commit.
+        VERIFY_OK(insertIn(repository, e));
+        committed.insert(e.id);
+    }
+    if (!crash)
+        QCOMPARE(failed, 2);
+
+    Repository fresh;
+    VERIFY_OK(openAt(fresh, m_location));
+    const auto all = fresh.endpoints(true);
+    VERIFY_OK(all);
+    QSet<QUuid> stored;
+    for (const Endpoint &e : all.value())
+        stored.insert(e.id);
+    QVERIFY(committed.size() >= kWrites);
+    QCOMPARE(stored, committed);
+    // And the reconnected repository reads again outside a transaction too.
+    const auto again = repository.endpoints(true);
+    VERIFY_OK(again);
+    QCOMPARE(again->size(), committed.size());
+}
+
+// Two `serve` processes started on one new database: one migrates, the other waits for it and
+// finds the schema done (without the migration lock one fails on a table the other created).
+void TestPgStore::twoProcessesMigrateANewDatabaseAtOnce()
+{
+    constexpr int kOpeners = 4;
+    QString errors[kOpeners];
+    int versions[kOpeners] = {};
+    std::latch start(kOpeners);
+    QList<QThread *> threads;
+    for (int t = 0; t < kOpeners; ++t) {
+        threads << QThread::create([&, t] {
+            Repository repository;
+            start.arrive_and_wait();
+            if (auto opened = openAt(repository, m_location); !opened)
+                errors[t] = opened.error().message;
+            else
+                versions[t] = repository.schemaVersion();
+        });
+        threads.last()->start();
+    }
+    for (QThread *thread : std::as_const(threads)) {
+        QVERIFY(thread->wait(60000));
+        delete thread;
+    }
+    for (int t = 0; t < kOpeners; ++t) {
+        QVERIFY2(errors[t].isEmpty(), qPrintable(errors[t]));
+        QCOMPARE(versions[t], int(schemaMigrations().size()));
+    }
+}
+
+// Two consoles scaling one endpoint at once, each reading it and writing it back in a
+// transaction (as the service does): every change counts, none overwrites another.
+void TestPgStore::writersOnTwoConnectionsTakeTurns()
+{
+    Repository setup;
+    VERIFY_OK(openAt(setup, m_location));
+    Endpoint e = testEndpoint(QStringLiteral("contended"), kT0, ResourceSlots{1, 1 << 30, 0});
+    e.replicas = 0;
+    VERIFY_OK(insertIn(setup, e));
+
+    constexpr int kWriters = 2;
+    constexpr int kSteps = 40;
+    QString errors[kWriters];
+    std::latch start(kWriters);
+    QList<QThread *> threads;
+    for (int t = 0; t < kWriters; ++t) {
+        threads << QThread::create([&, t] {
+            Repository repository;
+            if (auto opened = openAt(repository, m_location); !opened) {
+                errors[t] = opened.error().message;
+                start.count_down();
+                return;
+            }
+            start.arrive_and_wait();
+            for (int step = 0; step < kSteps; ++step) {
+                auto done = repository.transaction<Done>([&]() -> Result<Done> {
+                    auto found = repository.endpointById(e.id);
+                    if (!found)
+                        return found.error();
+                    Endpoint current = found->value();
+                    QThread::usleep(200);  // widen the window between the read and the write
+                    current.replicas += 1;
+                    return repository.updateEndpoint(current);
+                });
+                if (!done) {
+                    errors[t] = done.error().message;
+                    return;
+                }
+            }
+        });
+        threads.last()->start();
+    }
+    for (QThread *thread : std::as_const(threads)) {
+        QVERIFY(thread->wait(120000));
+        delete thread;
+    }
+    for (const QString &error : errors)
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+    const auto stored = setup.endpointById(e.id);
+    VERIFY_OK(stored);
+    QCOMPARE(stored->value().replicas, kWriters * kSteps);
+}
+
+QTEST_GUILESS_MAIN(TestPgStore)
+#include "test_pgstore.moc"
