@@ -35,6 +35,7 @@ int httpStatusFor(ErrorType type)
     case ErrorType::RolloutInProgress:
     case ErrorType::ResourceLimitExceeded:
     case ErrorType::InvalidJobState:
+    case ErrorType::StaleLeader:
         return 409;
     case ErrorType::PayloadTooLarge:
         return 413;

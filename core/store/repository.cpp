@@ -431,6 +431,11 @@ Result<Done> Repository::begin()
         m_depth = 0;
         return q.error();
     }
+    if (auto fenced = checkFencing(); !fenced) {
+        static_cast<void>(run(m_connectionName, QStringLiteral("ROLLBACK")));
+        m_depth = 0;
+        return fenced.error();
+    }
     return Done{};
 }
 
