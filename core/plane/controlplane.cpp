@@ -283,7 +283,12 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     m_signer = std::make_shared<const TokenSigner>(*key);
 
     m_repository = std::make_unique<Repository>();
-    if (auto opened = m_repository->open(QDir(m_options.dataDir).filePath(QStringLiteral("servedeck.db"))); !opened)
+    auto storeLocation = m_options.database.isEmpty()
+        ? Result<StoreLocation>(StoreLocation::sqlite(QDir(m_options.dataDir).filePath(QStringLiteral("servedeck.db"))))
+        : StoreLocation::parse(m_options.database);
+    if (!storeLocation)
+        return storeLocation.error();
+    if (auto opened = m_repository->open(*storeLocation); !opened)
         return opened.error();
 
     // The data-plane listener comes first: endpoint URLs name its address.

@@ -66,6 +66,9 @@ struct ControlPlaneOptions
     // an endpoint runs at most its HEALTHY replicas x this many jobs at once.
     int jobLeaseSeconds = 30;
     int jobConcurrencyPerReplica = 4;
+    // The store: empty, SQLite in <dataDir>/servedeck.db; else a StoreLocation's text (a SQLite
+    // path or postgresql://...), which several consoles and `serve` processes may share.
+    QString database;
 };
 
 // Everything one console or `servedeck serve` runs: the store in the data dir, the keys,

@@ -254,19 +254,25 @@ Repository::~Repository()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-Result<Done> Repository::open(const QString &databasePath)
+Result<Done> Repository::open(const StoreLocation &location)
 {
-    m_path = databasePath;
-    QDir().mkpath(QFileInfo(databasePath).absolutePath());
-    auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
-    db.setDatabaseName(databasePath);
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-    if (!db.open())
-        return sqlError(db.lastError(), QStringLiteral("cannot open %1").arg(databasePath));
-    // WAL keeps readers off the writer's back; FULL sync makes each commit durable, not just atomic.
-    for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
-        if (auto q = run(m_connectionName, QString::fromLatin1(pragma)); !q)
-            return q.error();
+    m_location = location;
+    if (location.isPostgres()) {
+        if (auto opened = location.openConnection(m_connectionName); !opened)
+            return opened;
+    } else {
+        const QString &databasePath = location.path;
+        QDir().mkpath(QFileInfo(databasePath).absolutePath());
+        auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        db.setDatabaseName(databasePath);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+        if (!db.open())
+            return sqlError(db.lastError(), QStringLiteral("cannot open %1").arg(databasePath));
+        // WAL keeps readers off the writer's back; FULL sync makes each commit durable, not just atomic.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=FULL"}) {
+            if (auto q = run(m_connectionName, QString::fromLatin1(pragma)); !q)
+                return q.error();
+        }
     }
     if (auto migrated = migrate(); !migrated)
         return migrated;

@@ -22,6 +22,7 @@
 #include "store/jobrecords.h"
 #include "store/loadtestrecord.h"
 #include "store/notificationrecords.h"
+#include "store/storelocation.h"
 
 namespace ServeDeck {
 
@@ -57,8 +58,12 @@ public:
     Repository();
     ~Repository();
 
-    Result<Done> open(const QString &databasePath);
-    QString databasePath() const { return m_path; }
+    // A SQLite file (the embedded default) or a PostgreSQL database several processes share.
+    Result<Done> open(const StoreLocation &location);
+    Result<Done> open(const QString &databasePath) { return open(StoreLocation::sqlite(databasePath)); }
+    const StoreLocation &location() const { return m_location; }
+    bool isPostgres() const { return m_location.isPostgres(); }
+    QString databasePath() const { return m_location.path; }
     int schemaVersion() const;
 
     template<typename T>
@@ -273,7 +278,7 @@ private:
                               const QDateTime &now);
 
     QString m_connectionName;
-    QString m_path;
+    StoreLocation m_location;
     int m_depth = 0;
     HistoryRetention m_retention;
     QHash<QString, int> m_errorsSincePrune;  // by endpoint id
