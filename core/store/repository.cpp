@@ -10,6 +10,7 @@
 #include <QSqlRecord>
 
 #include "schema.h"
+#include "sqldialect.h"
 #include "sqlvalue.h"
 #include "storelog.h"
 
@@ -81,6 +82,13 @@ Result<QSqlQuery> run(const QString &connection, const QString &sql, const QVari
 {
     QSqlQuery q(QSqlDatabase::database(connection, false));
     q.setForwardOnly(true);
+    // Without binds, run as it is: PostgreSQL prepares no DDL, and QPSQL's prepared statement
+    // costs two more round trips (PREPARE, DEALLOCATE).
+    if (binds.isEmpty()) {
+        if (!q.exec(sql))
+            return sqlError(q.lastError(), QStringLiteral("query"));
+        return q;
+    }
     if (!q.prepare(sql))
         return sqlError(q.lastError(), QStringLiteral("prepare"));
     for (const auto &b : binds)
@@ -98,6 +106,68 @@ Result<Done> runChecked(const QString &connection, const QString &sql, const QVa
         return q.error();
     if (!notFoundWhat.isEmpty() && q.value().numRowsAffected() == 0)
         return makeError(ErrorType::NotFound, notFoundWhat + QStringLiteral(" not found"));
+    return Done{};
+}
+
+ServiceError transactionError(const QSqlDatabase &db, const QString &what)
+{
+    return sqlError(db.lastError(), what);
+}
+
+// SQLite: BEGIN IMMEDIATE takes the write lock up front, so two processes never deadlock
+// upgrading a read lock. PostgreSQL: READ COMMITTED (its default), through the driver, so that
+// commit() learns of a transaction an earlier statement aborted (PostgreSQL answers COMMIT
+// there with ROLLBACK, and QPSQL reports that as a failure). A connection the server dropped
+// (a restart, a cut) is opened again once per transaction: the next transaction after a loss
+// recovers, a server still down fails it as StorageError.
+Result<Done> startTransaction(const QString &connection, bool postgres)
+{
+    if (!postgres) {
+        if (auto q = run(connection, QStringLiteral("BEGIN IMMEDIATE")); !q)
+            return q.error();
+        return Done{};
+    }
+    QSqlDatabase db = QSqlDatabase::database(connection, false);
+    if (db.transaction())
+        return Done{};
+    qCWarning(lcStore, "cannot begin a transaction (%s): connecting to the database again",
+              qUtf8Printable(db.lastError().text()));
+    db.close();
+    if (!db.open())
+        return transactionError(db, QStringLiteral("reconnect"));
+    if (!db.transaction())
+        return transactionError(db, QStringLiteral("begin"));
+    return Done{};
+}
+
+Result<Done> commitTransaction(const QString &connection, bool postgres)
+{
+    if (!postgres) {
+        if (auto q = run(connection, QStringLiteral("COMMIT")); !q) {
+            // A failed COMMIT leaves the transaction open; nothing more can be reported than the first error.
+            static_cast<void>(run(connection, QStringLiteral("ROLLBACK")));
+            return q.error();
+        }
+        return Done{};
+    }
+    QSqlDatabase db = QSqlDatabase::database(connection, false);
+    if (db.commit())
+        return Done{};
+    const ServiceError error = transactionError(db, QStringLiteral("commit"));
+    db.rollback();
+    return error;
+}
+
+Result<Done> rollbackTransaction(const QString &connection, bool postgres)
+{
+    if (!postgres) {
+        if (auto q = run(connection, QStringLiteral("ROLLBACK")); !q)
+            return q.error();
+        return Done{};
+    }
+    QSqlDatabase db = QSqlDatabase::database(connection, false);
+    if (!db.rollback())
+        return transactionError(db, QStringLiteral("rollback"));
     return Done{};
 }
 
@@ -400,10 +470,40 @@ int Repository::schemaVersion() const
 
 Result<Done> Repository::migrate()
 {
-    if (auto q = run(m_connectionName, QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations ("
-                                                      "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)"));
-        !q)
-        return q.error();
+    const SqlDialect dialect(isPostgres() ? SqlDialect::Engine::Postgres : SqlDialect::Engine::Sqlite);
+    // Two processes that start on a new PostgreSQL database at once: one migrates, the other then
+    // finds it done. (SQLite's BEGIN IMMEDIATE serialises the steps; a second process's failing
+    // CREATE TABLE there would show in its migration's error.)
+    if (isPostgres()) {
+        if (auto locked = run(m_connectionName, QStringLiteral("SELECT pg_advisory_lock(?, ?)"),
+                              {SqlDialect::kLockSpace, SqlDialect::kMigrationLock});
+            !locked)
+            return locked.error();
+    }
+    const auto migrated = migrateSteps(dialect);
+    if (isPostgres()) {
+        if (auto unlocked = run(m_connectionName, QStringLiteral("SELECT pg_advisory_unlock(?, ?)"),
+                                {SqlDialect::kLockSpace, SqlDialect::kMigrationLock});
+            !unlocked && migrated)
+            return unlocked.error();
+    }
+    return migrated;
+}
+
+Result<Done> Repository::migrateSteps(const SqlDialect &dialect)
+{
+    // PostgreSQL notices (to stderr) every IF NOT EXISTS that finds the table: asked first.
+    bool versionTableExists = false;
+    if (isPostgres()) {
+        auto exists = run(m_connectionName, QStringLiteral("SELECT to_regclass('schema_migrations') IS NOT NULL"));
+        if (!exists)
+            return exists.error();
+        versionTableExists = exists.value().next() && exists.value().value(0).toBool();
+    }
+    if (!versionTableExists) {
+        if (auto q = run(m_connectionName, dialect.schemaVersionTable()); !q)
+            return q.error();
+    }
     const int current = schemaVersion();
     const auto &steps = schemaMigrations();
     if (current > int(steps.size()))
@@ -414,7 +514,7 @@ Result<Done> Repository::migrate()
     for (int version = current + 1; version <= int(steps.size()); ++version) {
         auto applied = transaction<Done>([&]() -> Result<Done> {
             for (const QString &sql : steps[version - 1]) {
-                if (auto q = run(m_connectionName, sql); !q)
+                if (auto q = run(m_connectionName, dialect.expand(sql)); !q)
                     return makeError(ErrorType::StorageError,
                                      QStringLiteral("migration %1 failed: %2").arg(version).arg(q.error().message));
             }
@@ -432,8 +532,8 @@ Result<Done> Repository::begin()
 {
     if (m_depth++ > 0)
         return Done{};
-    // IMMEDIATE takes the write lock up front, so two processes never deadlock upgrading a read lock.
-    if (auto q = run(m_connectionName, QStringLiteral("BEGIN IMMEDIATE")); !q) {
+    // IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL (startTransaction says why).
+    if (auto q = startTransaction(m_connectionName, isPostgres()); !q) {
         m_depth = 0;
         return q.error();
     }
@@ -449,11 +549,8 @@ Result<Done> Repository::commit()
 {
     if (--m_depth > 0)
         return Done{};
-    if (auto q = run(m_connectionName, QStringLiteral("COMMIT")); !q) {
-        // A failed COMMIT leaves the transaction open; nothing more can be reported than the first error.
-        static_cast<void>(run(m_connectionName, QStringLiteral("ROLLBACK")));
+    if (auto q = commitTransaction(m_connectionName, isPostgres()); !q)
         return q.error();
-    }
     return Done{};
 }
 
@@ -462,7 +559,7 @@ void Repository::rollback()
     // An inner failure propagates its error outward, so only the outermost level rolls back.
     if (--m_depth > 0)
         return;
-    if (auto q = run(m_connectionName, QStringLiteral("ROLLBACK")); !q)
+    if (auto q = rollbackTransaction(m_connectionName, isPostgres()); !q)
         qCWarning(lcStore, "rollback failed: %s", qPrintable(q.error().message));
 }
 
@@ -741,14 +838,16 @@ Result<QList<EndpointRouteCounts>> Repository::endpointRouteCounts()
             QStringLiteral(
                 "SELECT e.id, e.replicas, e.lifecycle, COALESCE(c.active, 0), COALESCE(c.healthy, 0),"
                 " COALESCE(c.total, 0), COALESCE(cur.active, 0),"
-                " (SELECT COUNT(*) FROM revisions v WHERE v.endpoint_id = e.id AND v.id IS NOT e.current_revision_id"
+                " (SELECT COUNT(*) FROM revisions v WHERE v.endpoint_id = e.id"
+                "  AND (e.current_revision_id IS NULL OR v.id <> e.current_revision_id)"
                 "  AND v.replicas <> (SELECT COUNT(*) FROM routes r WHERE r.revision_id = v.id"
                 "   AND r.status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING'))),"
                 " EXISTS (SELECT 1 FROM rollouts o WHERE o.endpoint_id = e.id"
                 "  AND (o.phase IN ('PROGRESSING','PAUSED','PROMOTING') OR o.warm_until IS NOT NULL))"
                 " FROM endpoints e LEFT JOIN"
-                " (SELECT endpoint_id, SUM(status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING')) AS active,"
-                "  SUM(status = 'HEALTHY') AS healthy, COUNT(*) AS total FROM routes GROUP BY endpoint_id) c"
+                " (SELECT endpoint_id, COUNT(CASE WHEN status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING')"
+                "  THEN 1 END) AS active, COUNT(CASE WHEN status = 'HEALTHY' THEN 1 END) AS healthy, COUNT(*) AS total"
+                "  FROM routes GROUP BY endpoint_id) c"
                 " ON c.endpoint_id = e.id LEFT JOIN"
                 " (SELECT revision_id, COUNT(*) AS active FROM routes"
                 "  WHERE status IN ('PROVISIONING','HEALTHY','UNHEALTHY','PENDING') GROUP BY revision_id) cur"
@@ -919,12 +1018,14 @@ Result<qint64> Repository::insertError(const ErrorRecord &r)
 {
     auto q = run(m_connectionName,
                  QStringLiteral("INSERT INTO errors(endpoint_id, route_id, replica_id, agent_id, type, message, "
-                                "exit_code, signal, log_tail, created_at) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+                                "exit_code, signal, log_tail, created_at) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id"),
                  {idText(r.endpointId), r.routeId, r.replicaId, r.agentId, r.type, r.message, nullableInt(r.exitCode),
                   nullableInt(r.signal), r.logTail, ms(r.time)});
     if (!q)
         return q.error();
-    const qint64 id = q.value().lastInsertId().toLongLong();
+    if (!q.value().next())
+        return makeError(ErrorType::StorageError, QStringLiteral("the error's insert returned no id"));
+    const qint64 id = q.value().value(0).toLongLong();
     if (auto pruned = notePruneDue(m_errorsSincePrune, QStringLiteral("errors"), idText(r.endpointId), r.time); !pruned)
         return pruned.error();
     return id;
@@ -1071,13 +1172,15 @@ Result<qint64> Repository::insertScaleEvent(const ScaleEvent &e)
 {
     auto q = run(m_connectionName,
                  QStringLiteral("INSERT INTO scale_events(endpoint_id, rule_id, replicas_before, replicas_after, "
-                                "metric_value, reason, created_at) VALUES(?,?,?,?,?,?,?)"),
+                                "metric_value, reason, created_at) VALUES(?,?,?,?,?,?,?) RETURNING id"),
                  {idText(e.endpointId), e.ruleId, e.before, e.after,
                   e.metricValue ? QVariant(*e.metricValue) : QVariant(QMetaType::fromType<double>()), e.reason,
                   ms(e.time)});
     if (!q)
         return q.error();
-    const qint64 id = q.value().lastInsertId().toLongLong();
+    if (!q.value().next())
+        return makeError(ErrorType::StorageError, QStringLiteral("the scale event's insert returned no id"));
+    const qint64 id = q.value().value(0).toLongLong();
     if (auto pruned = notePruneDue(m_eventsSincePrune, QStringLiteral("scale_events"), idText(e.endpointId), e.time);
         !pruned)
         return pruned.error();

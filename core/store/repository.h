@@ -26,6 +26,8 @@
 
 namespace ServeDeck {
 
+class SqlDialect;
+
 // Per-endpoint route counts, aggregated by SQLite: what a reconciler pass needs to know which
 // endpoints have work, without building every route.
 struct EndpointRouteCounts
@@ -270,6 +272,7 @@ private:
     Result<Done> commit();
     void rollback();
     Result<Done> migrate();
+    Result<Done> migrateSteps(const SqlDialect &dialect);
     Result<Done> loadHistoryRetention();
     // One table's rows of one endpoint (endpointId empty: every endpoint) past the retention.
     Result<int> pruneTable(const QString &table, const QString &endpointId, const QDateTime &now);

@@ -122,12 +122,14 @@ Result<qint64> Repository::insertNotificationDelivery(const NotificationDelivery
 {
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO notification_deliveries(channel_id, channel_name, event_kind, endpoint_id,"
-                                 " created_at, attempt, ok, outcome, title, count) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+                                 " created_at, attempt, ok, outcome, title, count) VALUES(?,?,?,?,?,?,?,?,?,?) RETURNING id"),
                   {d.channelId, d.channelName, d.eventKind, idOrNull(d.endpointId), ms(d.time), d.attempt,
                    d.ok ? 1 : 0, nonNullText(d.outcome), nonNullText(d.title), d.count});
     if (!q)
         return q.error();
-    const qint64 id = q->lastInsertId().toLongLong();
+    if (!q->next())
+        return makeError(ErrorType::StorageError, QStringLiteral("notifications: the delivery's insert returned no id"));
+    const qint64 id = q->value(0).toLongLong();
     // Bounded log: ids only grow, so everything kMax below the newest goes (one indexed delete).
     if (auto pruned = exec(m_connectionName, QStringLiteral("DELETE FROM notification_deliveries WHERE id <= ?"),
                            {id - kMaxNotificationDeliveries});

@@ -45,6 +45,12 @@ Result<QSqlQuery> exec(const QString &connection, const QString &sql, const QVar
 {
     QSqlQuery q(QSqlDatabase::database(connection, false));
     q.setForwardOnly(true);
+    // Without binds, run as it is: QPSQL's prepared statement costs two more round trips.
+    if (binds.isEmpty()) {
+        if (!q.exec(sql))
+            return usageSqlError(q.lastError(), QStringLiteral("query"));
+        return q;
+    }
     if (!q.prepare(sql))
         return usageSqlError(q.lastError(), QStringLiteral("prepare"));
     for (const auto &b : binds)
@@ -96,6 +102,17 @@ const QString kSampleColumns = QStringLiteral(
     "endpoint_id, start, seconds, requests, errors, requests_per_second, p95_ms, replicas, desired_replicas, "
     "cpu_percent, gpu_percent");
 
+// A bucket already stored is replaced: an upsert on the key (INSERT OR REPLACE before, which
+// PostgreSQL lacks; nothing refers to these rows, so replacing and updating are the same).
+const QString kSampleUpsert = QStringLiteral(
+    " ON CONFLICT (endpoint_id, start, seconds) DO UPDATE SET requests = excluded.requests,"
+    " errors = excluded.errors, requests_per_second = excluded.requests_per_second, p95_ms = excluded.p95_ms,"
+    " replicas = excluded.replicas, desired_replicas = excluded.desired_replicas,"
+    " cpu_percent = excluded.cpu_percent, gpu_percent = excluded.gpu_percent");
+const QString kRevisionCountUpsert = QStringLiteral(
+    " ON CONFLICT (endpoint_id, revision_id, start, seconds) DO UPDATE SET requests = excluded.requests,"
+    " errors = excluded.errors");
+
 UsageSample sampleFrom(const QSqlQuery &q)
 {
     UsageSample s;
@@ -129,7 +146,7 @@ QString revisionCountFault(const UsageRevisionCount &c)
     return {};
 }
 
-// '' stands for no revision: a NULL in the key would let INSERT OR REPLACE add duplicates.
+// '' stands for no revision: a NULL in the key would let the upsert add duplicates.
 QString revisionText(const QUuid &id)
 {
     return id.isNull() ? QStringLiteral("") : idText(id);
@@ -201,8 +218,9 @@ Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples,
     return transaction<Done>([&]() -> Result<Done> {
         for (const UsageRevisionCount &c : revisionCounts) {
             auto q = exec(m_connectionName,
-                          QStringLiteral("INSERT OR REPLACE INTO usage_revision_counts(endpoint_id, revision_id, start,"
-                                         " seconds, requests, errors) VALUES(?,?,?,?,?,?)"),
+                          QStringLiteral("INSERT INTO usage_revision_counts(endpoint_id, revision_id, start,"
+                                         " seconds, requests, errors) VALUES(?,?,?,?,?,?)")
+                              + kRevisionCountUpsert,
                           {idText(c.endpointId), revisionText(c.revisionId), c.start.toMSecsSinceEpoch(), c.seconds,
                            c.requests, c.errors});
             if (!q)
@@ -210,8 +228,8 @@ Result<Done> Repository::addUsageSamples(const QList<UsageSample> &samples,
         }
         for (const UsageSample &s : samples) {
             auto q = exec(m_connectionName,
-                          QStringLiteral("INSERT OR REPLACE INTO usage_samples(") + kSampleColumns
-                              + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?)"),
+                          QStringLiteral("INSERT INTO usage_samples(") + kSampleColumns
+                              + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?)") + kSampleUpsert,
                           {idText(s.endpointId), s.start.toMSecsSinceEpoch(), s.seconds, s.requests, s.errors,
                            s.requestsPerSecond, optionalReal(s.p95Ms), s.replicas, s.desiredReplicas,
                            optionalReal(s.cpuPercent), optionalReal(s.gpuPercent)});
@@ -294,17 +312,25 @@ Result<int> Repository::compactUsageSamples(const QDateTime &now, const UsageRet
     return transaction<int>([&]() -> Result<int> {
         auto rolled = exec(
             m_connectionName,
+            // The hours are grouped in a derived table: PostgreSQL refuses a correlated subquery on
+            // m.start (not grouped) beside GROUP BY hour. The hour's length is written out: PostgreSQL
+            // cannot tell that two parameters in SELECT and GROUP BY are one expression. WHERE true:
+            // SQLite's parser needs it between an INSERT's SELECT and ON CONFLICT.
             QStringLiteral(
-                "INSERT OR REPLACE INTO usage_samples(endpoint_id, start, seconds, requests, errors,"
+                "INSERT INTO usage_samples(endpoint_id, start, seconds, requests, errors,"
                 " requests_per_second, p95_ms, replicas, desired_replicas, cpu_percent, gpu_percent)"
-                " SELECT m.endpoint_id, (m.start / ?) * ? AS hour, 3600, SUM(m.requests), SUM(m.errors),"
-                " AVG(m.requests_per_second), MAX(m.p95_ms), AVG(m.replicas),"
-                " (SELECT l.desired_replicas FROM usage_samples l WHERE l.endpoint_id = m.endpoint_id AND l.seconds = 60"
-                "  AND l.start >= (m.start / ?) * ? AND l.start < (m.start / ?) * ? + ? ORDER BY l.start DESC LIMIT 1),"
-                " AVG(m.cpu_percent), AVG(m.gpu_percent)"
-                " FROM usage_samples m WHERE m.seconds = 60 AND m.start < ? GROUP BY m.endpoint_id, hour"),
-            // Positional: Qt's SQLite driver does not take SQLite's numbered parameters.
-            {hourMs, hourMs, hourMs, hourMs, hourMs, hourMs, hourMs, minuteCut});
+                " SELECT h.endpoint_id, h.hour, 3600, h.requests, h.errors, h.rps, h.p95, h.replicas,"
+                " (SELECT l.desired_replicas FROM usage_samples l WHERE l.endpoint_id = h.endpoint_id AND l.seconds = 60"
+                "  AND l.start >= h.hour AND l.start < h.hour + 3600000 ORDER BY l.start DESC LIMIT 1),"
+                " h.cpu, h.gpu"
+                " FROM (SELECT m.endpoint_id AS endpoint_id, (m.start / 3600000) * 3600000 AS hour,"
+                "  SUM(m.requests) AS requests,"
+                "  SUM(m.errors) AS errors, AVG(m.requests_per_second) AS rps, MAX(m.p95_ms) AS p95,"
+                "  AVG(m.replicas) AS replicas, AVG(m.cpu_percent) AS cpu, AVG(m.gpu_percent) AS gpu"
+                "  FROM usage_samples m WHERE m.seconds = 60 AND m.start < ? GROUP BY m.endpoint_id, hour) h"
+                " WHERE true")
+                + kSampleUpsert,
+            {minuteCut});
         if (!rolled)
             return rolled.error();
         auto minutes = exec(m_connectionName, QStringLiteral("DELETE FROM usage_samples WHERE seconds = 60 AND start < ?"),
@@ -321,12 +347,13 @@ Result<int> Repository::compactUsageSamples(const QDateTime &now, const UsageRet
         // which stays the samples' and the ledger's rows.
         auto rolledCounts = exec(
             m_connectionName,
-            QStringLiteral("INSERT OR REPLACE INTO usage_revision_counts(endpoint_id, revision_id, start, seconds,"
+            QStringLiteral("INSERT INTO usage_revision_counts(endpoint_id, revision_id, start, seconds,"
                            " requests, errors)"
-                           " SELECT endpoint_id, revision_id, (start / ?) * ? AS hour, 3600, SUM(requests), SUM(errors)"
-                           " FROM usage_revision_counts WHERE seconds = 60 AND start < ?"
-                           " GROUP BY endpoint_id, revision_id, hour"),
-            {hourMs, hourMs, minuteCut});
+                           " SELECT endpoint_id, revision_id, (start / 3600000) * 3600000 AS hour, 3600, SUM(requests),"
+                           " SUM(errors) FROM usage_revision_counts WHERE seconds = 60 AND start < ?"
+                           " GROUP BY endpoint_id, revision_id, hour")
+                + kRevisionCountUpsert,
+            {minuteCut});
         if (!rolledCounts)
             return rolledCounts.error();
         for (const auto &[sql, cut] :
@@ -364,20 +391,24 @@ Result<qint64> Repository::openUsageInterval(const UsageInterval &i)
         return makeError(ErrorType::InvalidArgument, QStringLiteral("usage interval is not well formed"));
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO usage_intervals(route_id, endpoint_id, revision_id, agent_id, cpu_cores,"
-                                 " memory_bytes, gpu_devices, gpu_share, started_at, ended_at) VALUES(?,?,?,?,?,?,?,?,?,?)"),
+                                 " memory_bytes, gpu_devices, gpu_share, started_at, ended_at) VALUES(?,?,?,?,?,?,?,?,?,?)"
+                                 " RETURNING id"),
                   {idText(i.routeId), idText(i.endpointId), idOrNull(i.revisionId),
                    i.agentId.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : QVariant(i.agentId), i.cpuCores,
                    i.memoryBytes, deviceText(i.gpuDevices), i.gpuShare, i.start.toMSecsSinceEpoch(), ms(i.end)});
     if (!q)
         return q.error();
-    return q.value().lastInsertId().toLongLong();
+    if (!q.value().next())
+        return makeError(ErrorType::StorageError, QStringLiteral("usage: the interval's insert returned no id"));
+    return q.value().value(0).toLongLong();
 }
 
 Result<Done> Repository::closeUsageInterval(qint64 id, const QDateTime &end)
 {
     auto q = exec(m_connectionName,
-                  QStringLiteral("UPDATE usage_intervals SET ended_at = MAX(started_at, ?) WHERE id = ? AND ended_at IS NULL"),
-                  {end.toMSecsSinceEpoch(), id});
+                  QStringLiteral("UPDATE usage_intervals SET ended_at = CASE WHEN started_at > ? THEN started_at ELSE ? END"
+                                 " WHERE id = ? AND ended_at IS NULL"),
+                  {end.toMSecsSinceEpoch(), end.toMSecsSinceEpoch(), id});
     if (!q)
         return q.error();
     if (q.value().numRowsAffected() == 0)
@@ -407,8 +438,9 @@ Result<QList<UsageInterval>> Repository::openUsageIntervals(const QUuid &endpoin
 Result<int> Repository::closeOpenUsageIntervals(const QDateTime &at)
 {
     auto q = exec(m_connectionName,
-                  QStringLiteral("UPDATE usage_intervals SET ended_at = MAX(started_at, ?) WHERE ended_at IS NULL"),
-                  {at.toMSecsSinceEpoch()});
+                  QStringLiteral("UPDATE usage_intervals SET ended_at = CASE WHEN started_at > ? THEN started_at ELSE ? END"
+                                 " WHERE ended_at IS NULL"),
+                  {at.toMSecsSinceEpoch(), at.toMSecsSinceEpoch()});
     if (!q)
         return q.error();
     return q.value().numRowsAffected();
@@ -445,8 +477,10 @@ Result<Done> Repository::saveUsagePrices(const UsagePrices &prices, const QDateT
                              .arg(UsagePrices::kMaxPrice),
                          {{QStringLiteral("field"), field}});
     auto q = exec(m_connectionName,
-                  QStringLiteral("INSERT OR REPLACE INTO usage_prices(id, cpu_hour, gpu_hour, currency, updated_at)"
-                                 " VALUES(1,?,?,?,?)"),
+                  QStringLiteral("INSERT INTO usage_prices(id, cpu_hour, gpu_hour, currency, updated_at)"
+                                 " VALUES(1,?,?,?,?) ON CONFLICT (id) DO UPDATE SET cpu_hour = excluded.cpu_hour,"
+                                 " gpu_hour = excluded.gpu_hour, currency = excluded.currency,"
+                                 " updated_at = excluded.updated_at"),
                   {optionalReal(prices.cpuHour), optionalReal(prices.gpuHour),
                    prices.currency.isNull() ? QStringLiteral("") : prices.currency, now.toMSecsSinceEpoch()});
     if (!q)
@@ -477,8 +511,9 @@ Result<Done> Repository::saveUsageRetention(const UsageRetention &retention, con
                              .arg(UsageRetention::kMaxHourDays),
                          {{QStringLiteral("field"), QStringLiteral("retention")}});
     auto q = exec(m_connectionName,
-                  QStringLiteral("INSERT OR REPLACE INTO usage_retention(id, minute_days, hour_days, updated_at)"
-                                 " VALUES(1,?,?,?)"),
+                  QStringLiteral("INSERT INTO usage_retention(id, minute_days, hour_days, updated_at)"
+                                 " VALUES(1,?,?,?) ON CONFLICT (id) DO UPDATE SET minute_days = excluded.minute_days,"
+                                 " hour_days = excluded.hour_days, updated_at = excluded.updated_at"),
                   {retention.minuteDays, retention.hourDays, now.toMSecsSinceEpoch()});
     if (!q)
         return q.error();

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include <QCryptographicHash>
+#include <QRegularExpression>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -13,7 +14,9 @@
 
 #include "store/repository.h"
 #include "store/schema.h"
+#include "store/sqldialect.h"
 #include "support/testendpoint.h"
+#include "support/teststore.h"
 
 using namespace ServeDeck;
 
@@ -113,6 +116,13 @@ public:
 private:
     static bool prepareAndExec(QSqlQuery &q, const QString &sql, const QVariantList &binds)
     {
+        if (binds.isEmpty()) {  // PostgreSQL prepares no DDL
+            if (!q.exec(sql)) {
+                qWarning("exec %s: %s", qUtf8Printable(sql), qUtf8Printable(q.lastError().text()));
+                return false;
+            }
+            return true;
+        }
         if (!q.prepare(sql)) {
             qWarning("prepare %s: %s", qUtf8Printable(sql), qUtf8Printable(q.lastError().text()));
             return false;
@@ -129,18 +139,17 @@ private:
     QString m_connection;
 };
 
-// A connection of its own to the same file: it sees only what was committed.
+// A connection of its own to the same store: it sees only what was committed.
 class SideConnection final : public SqlRunner
 {
     Q_DISABLE_COPY_MOVE(SideConnection)
 
 public:
-    explicit SideConnection(const QString &path)
+    explicit SideConnection(const QString &location)
         : SqlRunner(QStringLiteral("side-") + QUuid::createUuid().toString(QUuid::WithoutBraces))
     {
-        auto db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName());
-        db.setDatabaseName(path);
-        m_open = db.open();
+        const auto parsed = StoreLocation::parse(location);
+        m_open = parsed && parsed->openConnection(connectionName()).ok();
     }
 
     ~SideConnection()
@@ -166,10 +175,11 @@ SqlRunner repositoryConnection(const Repository &repository)
     for (const QString &name : names) {
         if (name.startsWith(QStringLiteral("side-")))
             continue;
-        if (QSqlDatabase::database(name, false).databaseName() == repository.databasePath())
+        const QString database = repository.isPostgres() ? repository.location().database : repository.databasePath();
+        if (QSqlDatabase::database(name, false).databaseName() == database)
             return SqlRunner(name);
     }
-    qWarning("no connection is open on %s", qUtf8Printable(repository.databasePath()));
+    qWarning("no connection is open on %s", qUtf8Printable(repository.location().displayName()));
     return SqlRunner(QString());
 }
 
@@ -338,6 +348,8 @@ private Q_SLOTS:
     void walAndForeignKeysAreOn();
     void newerSchemaIsRefused_data();
     void newerSchemaIsRefused();
+    void sqliteRunsTheMigrationsAsWrittenBefore();
+    void postgresMigrationsUseItsOwnTypes();
 
     void endpointRoundTrip_data();
     void endpointRoundTrip();
@@ -374,10 +386,19 @@ private Q_SLOTS:
     void nestedTransactionsCommitOnlyAtTheOutermostLevel();
 
 private:
-    QString databasePath() const { return m_dir->filePath(QStringLiteral("servedeck.db")); }
+    // The store's location text: a SQLite file, or (the _pg variant) a PostgreSQL database URL.
+    QString databasePath() const { return m_location; }
+    static Result<Done> openStore(Repository &repository, const QString &location)
+    {
+        const auto parsed = StoreLocation::parse(location);
+        if (!parsed)
+            return parsed.error();
+        return repository.open(*parsed);
+    }
     Repository &repo() { return *m_repository; }
 
     std::unique_ptr<QTemporaryDir> m_dir;
+    QString m_location;
     std::unique_ptr<Repository> m_repository;
 };
 
@@ -385,8 +406,10 @@ void TestRepository::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
+    m_location = TestStore::location(*m_dir);
+    QVERIFY2(!m_location.isEmpty(), qPrintable(TestStore::lastError()));
     m_repository = std::make_unique<Repository>();
-    auto opened = m_repository->open(databasePath());
+    auto opened = openStore(*m_repository, databasePath());
     VERIFY_OK(opened);
 }
 
@@ -401,7 +424,8 @@ void TestRepository::freshDatabaseGetsEveryMigration()
     const int migrations = int(schemaMigrations().size());
     QVERIFY(migrations >= 1);
     QCOMPARE(repo().schemaVersion(), migrations);
-    QCOMPARE(repo().databasePath(), databasePath());
+    QCOMPARE(repo().isPostgres(), TestStore::usePostgres());
+    QCOMPARE(repo().location().displayName(), StoreLocation::parse(databasePath())->displayName());
 
     SideConnection side(databasePath());
     QVERIFY(side.isOpen());
@@ -413,11 +437,16 @@ void TestRepository::freshDatabaseGetsEveryMigration()
     for (int i = 0; i < versions.size(); ++i)
         QCOMPARE(versions.at(i).toInt(), expectedVersions.at(i).toInt());
 
-    const QVariantList tables = side.column(QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"));
+    const bool pg = TestStore::usePostgres();
+    const QVariantList tables = side.column(
+        pg ? QStringLiteral("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")
+           : QStringLiteral("SELECT name FROM sqlite_master WHERE type='table'"));
     for (const char *table :
          {"endpoints", "revisions", "routes", "autoscaling_rules", "token_grants", "errors", "scale_events"})
         QVERIFY2(tables.contains(QString::fromLatin1(table)), table);
-    const QVariantList indexes = side.column(QStringLiteral("SELECT name FROM sqlite_master WHERE type='index'"));
+    const QVariantList indexes =
+        side.column(pg ? QStringLiteral("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+                       : QStringLiteral("SELECT name FROM sqlite_master WHERE type='index'"));
     QVERIFY(indexes.contains(QStringLiteral("endpoints_live_name")));
 }
 
@@ -437,7 +466,7 @@ void TestRepository::reopeningDoesNotRerunMigrations()
 
     for (int round = 0; round < 2; ++round) {
         m_repository = std::make_unique<Repository>();
-        VERIFY_OK(m_repository->open(databasePath()));
+        VERIFY_OK(openStore(*m_repository, databasePath()));
         QCOMPARE(repo().schemaVersion(), int(schemaMigrations().size()));
         SideConnection side(databasePath());
         QCOMPARE(side.column(migrationsSql), before);
@@ -450,16 +479,19 @@ void TestRepository::reopeningDoesNotRerunMigrations()
 
 void TestRepository::walAndForeignKeysAreOn()
 {
-    // journal_mode=WAL is stored in the file, so an independent connection reports it.
     SideConnection side(databasePath());
     QVERIFY(side.isOpen());
-    QCOMPARE(side.scalar(QStringLiteral("PRAGMA journal_mode")).toString().toLower(), QStringLiteral("wal"));
-    QVERIFY(QFileInfo::exists(databasePath() + QStringLiteral("-wal")));
+    if (!TestStore::usePostgres()) {
+        // journal_mode=WAL is stored in the file, so an independent connection reports it.
+        QCOMPARE(side.scalar(QStringLiteral("PRAGMA journal_mode")).toString().toLower(), QStringLiteral("wal"));
+        QVERIFY(QFileInfo::exists(databasePath() + QStringLiteral("-wal")));
 
-    // foreign_keys and synchronous are per connection: ask the repository's own.
-    const SqlRunner own = repositoryConnection(repo());
-    QCOMPARE(own.scalar(QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
-    QCOMPARE(own.scalar(QStringLiteral("PRAGMA synchronous")).toInt(), 2);  // FULL
+        // foreign_keys and synchronous are per connection: ask the repository's own.
+        const SqlRunner own = repositoryConnection(repo());
+        QCOMPARE(own.scalar(QStringLiteral("PRAGMA foreign_keys")).toInt(), 1);
+        QCOMPARE(own.scalar(QStringLiteral("PRAGMA synchronous")).toInt(), 2);  // FULL
+    }
+    // PostgreSQL has no PRAGMAs: its foreign keys always hold, as the rest shows.
 
     // ... and they act: children of a missing endpoint are refused.
     const Endpoint ghost = makeEndpoint(QStringLiteral("ghost"));
@@ -497,7 +529,7 @@ void TestRepository::newerSchemaIsRefused()
     }
 
     Repository older;
-    const auto opened = older.open(databasePath());
+    const auto opened = openStore(older, databasePath());
     QVERIFY(!opened.ok());
     QCOMPARE(opened.error().typeName(), QStringLiteral("StorageError"));
     QVERIFY2(opened.error().message.contains(QString::number(newer)), qPrintable(opened.error().message));
@@ -507,6 +539,48 @@ void TestRepository::newerSchemaIsRefused()
     QCOMPARE(side.scalar(QStringLiteral("SELECT MAX(version) FROM schema_migrations")).toInt(), newer);
     QCOMPARE(side.count(QStringLiteral("schema_migrations")), qint64(known + 1));
     QCOMPARE(side.count(QStringLiteral("endpoints")), 1);
+}
+
+// Databases in the field ran migrations 1 to 15 as they were written before the dialect's tokens:
+// their SQLite expansion must be that text, byte for byte (its SHA-256, taken from the old code).
+void TestRepository::sqliteRunsTheMigrationsAsWrittenBefore()
+{
+    constexpr std::size_t kWrittenBefore = 15;
+    QVERIFY(schemaMigrations().size() >= kWrittenBefore);
+    const SqlDialect sqlite(SqlDialect::Engine::Sqlite);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    for (std::size_t i = 0; i < kWrittenBefore; ++i) {
+        for (const QString &sql : schemaMigrations()[i]) {
+            hash.addData(sqlite.expand(sql).toUtf8());
+            hash.addData("\n");
+        }
+        hash.addData("--\n");
+    }
+    QCOMPARE(hash.result().toHex(), QByteArrayLiteral("6e2fbae423d6bf68ae529d71725d569253efaf0ad2198b74f88ee6d7e747d8ff"));
+    QCOMPARE(sqlite.schemaVersionTable(),
+             QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at "
+                            "INTEGER NOT NULL)"));
+}
+
+// Every token expands on PostgreSQL, and none of SQLite's own type words is left: INTEGER would be
+// a 4-byte integer there (millisecond times overflow it), AUTOINCREMENT and BLOB do not exist.
+void TestRepository::postgresMigrationsUseItsOwnTypes()
+{
+    const SqlDialect postgres(SqlDialect::Engine::Postgres);
+    const QRegularExpression sqliteOnly(QStringLiteral("\\b(INTEGER|REAL|BLOB|AUTOINCREMENT)\\b|[{}]"));
+    int statements = 0;
+    for (const QStringList &migration : schemaMigrations()) {
+        for (const QString &sql : migration) {
+            const QString expanded = postgres.expand(sql);
+            const auto match = sqliteOnly.match(expanded);
+            QVERIFY2(!match.hasMatch(), qPrintable(match.captured(0) + QStringLiteral(" in ") + expanded));
+            ++statements;
+        }
+    }
+    QVERIFY(statements > 50);
+    QCOMPARE(postgres.expand(QStringLiteral("x {id}, y {int}, z {real}, w {blob}{rowid} {unknown}")),
+             QStringLiteral("x BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, y BIGINT, z DOUBLE PRECISION, "
+                            "w BYTEA, rowid BIGINT GENERATED ALWAYS AS IDENTITY {unknown}"));
 }
 
 void TestRepository::endpointRoundTrip_data()
@@ -708,17 +782,18 @@ void TestRepository::migrationThreeKeepsOlderRows()
 {
     // A database as ServeDeck left it before migration 3: rows without the new columns.
     m_repository.reset();
-    const QString path = m_dir->filePath(QStringLiteral("v2.db"));
+    const QString path = TestStore::location(*m_dir, QStringLiteral("v2.db"));
+    QVERIFY2(!path.isEmpty(), qPrintable(TestStore::lastError()));
+    const SqlDialect dialect(TestStore::usePostgres() ? SqlDialect::Engine::Postgres : SqlDialect::Engine::Sqlite);
     const QString endpointId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const QString revisionId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     {
         SideConnection old(path);
         QVERIFY(old.isOpen());
-        QVERIFY(old.exec(QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
-                                        "applied_at INTEGER NOT NULL)")));
+        QVERIFY(old.exec(dialect.schemaVersionTable()));
         for (int version = 1; version <= 2; ++version) {
             for (const QString &sql : schemaMigrations()[std::size_t(version - 1)])
-                QVERIFY2(old.exec(sql), qPrintable(sql));
+                QVERIFY2(old.exec(dialect.expand(sql)), qPrintable(sql));
             QVERIFY(old.exec(QStringLiteral("INSERT INTO schema_migrations VALUES(?, 0)"), {version}));
         }
         QVERIFY(old.exec(QStringLiteral("INSERT INTO endpoints(id, name, model_version, model_folder, runtime_variant, "
@@ -733,7 +808,7 @@ void TestRepository::migrationThreeKeepsOlderRows()
     }
 
     m_repository = std::make_unique<Repository>();
-    VERIFY_OK(m_repository->open(path));
+    VERIFY_OK(openStore(*m_repository, path));
     QCOMPARE(repo().schemaVersion(), int(schemaMigrations().size()));
     const auto endpoint = repo().endpointById(QUuid::fromString(endpointId));
     VERIFY_OK(endpoint);
@@ -1280,7 +1355,8 @@ void TestRepository::deletingAnEndpointCascades()
          {"endpoints", "revisions", "routes", "autoscaling_rules", "token_grants", "scale_events"})
         QCOMPARE(side.count(QString::fromLatin1(table)), 1);
     QCOMPARE(side.count(QStringLiteral("errors")), 2);
-    QVERIFY(side.column(QStringLiteral("PRAGMA foreign_key_check")).isEmpty());
+    if (!TestStore::usePostgres())  // PostgreSQL checks every reference as it is written
+        QVERIFY(side.column(QStringLiteral("PRAGMA foreign_key_check")).isEmpty());
 }
 
 void TestRepository::transactionCommits()
@@ -1518,7 +1594,7 @@ void TestRepository::retentionIsKeptAndAppliedAtOpen()
     VERIFY_OK(repo().insertError(makeErrorRecord(e, now.addDays(-6))));
 
     m_repository = std::make_unique<Repository>();
-    VERIFY_OK(m_repository->open(databasePath()));
+    VERIFY_OK(openStore(*m_repository, databasePath()));
     QCOMPARE(repo().historyRetention(), retention);
     const auto errors = repo().errors(e.id, 100);
     VERIFY_OK(errors);
