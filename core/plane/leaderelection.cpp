@@ -69,13 +69,15 @@ public:
     {
         if (m_heldEpoch == 0 || (epoch != 0 && epoch != m_heldEpoch))
             return;
-        QSqlQuery q(db());
-        q.prepare(QStringLiteral("UPDATE plane_leader SET expires_at = now() WHERE id = 1 AND leader_id = ? AND epoch = ?"));
-        q.addBindValue(m_options.nodeId);
-        q.addBindValue(m_heldEpoch);
-        if (!q.exec())
-            qCWarning(lcPlane, "leader election: resigning: %s", qPrintable(q.lastError().text()));
-        unlock();
+        if (QSqlDatabase::contains(m_connection) && db().isOpen()) {
+            QSqlQuery q(db());
+            q.prepare(QStringLiteral("UPDATE plane_leader SET expires_at = now() WHERE id = 1 AND leader_id = ? AND epoch = ?"));
+            q.addBindValue(m_options.nodeId);
+            q.addBindValue(m_heldEpoch);
+            if (!q.exec())
+                qCWarning(lcPlane, "leader election: resigning: %s", qPrintable(q.lastError().text()));
+            unlock();
+        }
         m_heldEpoch = 0;
         m_holdOffUntilMs = steadyMs() + m_options.leaseMs;
     }
@@ -110,14 +112,18 @@ private:
         if (m_heldEpoch != 0)
             m_holdOffUntilMs = steadyMs() + m_options.leaseMs;
         m_heldEpoch = 0;
-        close();
+        // Closed here, removed at the next tick's reconnect, when no query holds it any more.
+        QSqlDatabase d = db();
+        d.close();
     }
 
     bool exec(QSqlQuery &q, const QString &sql, const QVariantList &binds, LeaderState &seen)
     {
         q.setForwardOnly(true);
-        bool ok = q.prepare(sql);
-        if (ok) {
+        bool ok = false;
+        if (binds.isEmpty()) {
+            ok = q.exec(sql);  // unprepared: PostgreSQL prepares no SET, BEGIN or DDL
+        } else if (q.prepare(sql)) {
             for (const QVariant &b : binds)
                 q.addBindValue(b);
             ok = q.exec();
@@ -131,6 +137,7 @@ private:
     {
         if (QSqlDatabase::contains(m_connection) && db().isOpen())
             return true;
+        close();
         StoreLocation location = m_location;
         // Later keywords win in libpq's conninfo: ours over the URL's.
         QStringList options;

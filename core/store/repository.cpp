@@ -538,7 +538,7 @@ Result<Done> Repository::begin()
         return q.error();
     }
     if (auto fenced = checkFencing(); !fenced) {
-        static_cast<void>(run(m_connectionName, QStringLiteral("ROLLBACK")));
+        static_cast<void>(rollbackTransaction(m_connectionName, isPostgres()));
         m_depth = 0;
         return fenced.error();
     }

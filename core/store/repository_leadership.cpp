@@ -1,7 +1,5 @@
 #include "repository.h"
 
-#include <QSqlDatabase>
-
 #include "store/sqlvalue.h"
 
 namespace ServeDeck {
@@ -11,7 +9,7 @@ Result<Done> Repository::checkFencing()
     if (!m_fencingEpoch)
         return Done{};
     // The lease lives only on a shared plane; a SQLite store has one node, always the leader.
-    if (QSqlDatabase::database(m_connectionName, false).driverName() != u"QPSQL")
+    if (!isPostgres())
         return Done{};
     auto q = SqlValue::exec(m_connectionName, QStringLiteral("fencing"),
                             QStringLiteral("SELECT epoch FROM plane_leader WHERE id = 1 FOR SHARE"), {});
