@@ -335,6 +335,8 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"PUT", "/v1/jobs/retention", &S::setJobRetention, false},
             {"GET", "/v1/jobs/counts", &S::jobCounts, false},
             {"GET", "/v1/jobs/{job}", &S::anyJob, false},
+            // The shared plane (issue 18): who leads.
+            {"GET", "/v1/plane", &S::plane, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)
