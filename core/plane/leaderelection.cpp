@@ -157,6 +157,9 @@ private:
         const QString timeout = QStringLiteral("SET statement_timeout = %1").arg(std::max(100, m_options.leaseMs / 2));
         if (!exec(q, timeout, {}, seen))
             return false;
+        // CREATE TABLE IF NOT EXISTS says NOTICE at every start otherwise.
+        if (!exec(q, QStringLiteral("SET client_min_messages = warning"), {}, seen))
+            return false;
         if (!exec(q, QStringLiteral("BEGIN"), {}, seen))
             return false;
         const bool created =

@@ -29,6 +29,8 @@ struct Timeline
 
     void watch(LeaderElection &election, const QString &name)
     {
+        leaders += election.isLeader() ? 1 : 0;
+        maxLeaders = std::max(maxLeaders, leaders);
         QObject::connect(&election, &LeaderElection::leadershipChanged, &election, [this, name](bool leader, qint64) {
             events << name + (leader ? u'+' : u'-');
             leaders += leader ? 1 : -1;
@@ -68,7 +70,7 @@ private:
                 return pids;
             QSqlQuery q(QSqlDatabase::database(connection, false));
             q.prepare(QStringLiteral("SELECT pid FROM pg_stat_activity WHERE application_name = ?"));
-            q.addBindValue(QStringLiteral("servedeck:") + nodeId);
+            q.addBindValue(QString(QStringLiteral("servedeck:") + nodeId));
             if (q.exec()) {
                 while (q.next())
                     pids << q.value(0).toLongLong();
