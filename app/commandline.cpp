@@ -9,6 +9,7 @@
 #include <QTextStream>
 
 #include "signalquitter.h"
+#include "store/storelocation.h"
 
 QString defaultDataDir()
 {
@@ -100,6 +101,14 @@ int runServe(const QStringList &arguments)
                                              QStringLiteral("Seconds a running job's lease lasts (1..3600; default 30)."),
                                              QStringLiteral("n"));
     parser.addOption(jobLeaseSeconds);
+    // The store: SQLite in the data dir by default, or a PostgreSQL database several consoles share.
+    const QCommandLineOption database(
+        QStringLiteral("database"),
+        QStringLiteral("The store: a SQLite file, or postgresql://user@host:port/db?sslmode=... shared by several "
+                       "consoles (also SERVEDECK_DATABASE; default <data dir>/servedeck.db). Keep a password in "
+                       "PGPASSWORD or ~/.pgpass, not here."),
+        QStringLiteral("location"));
+    parser.addOption(database);
     if (!parser.parse(QStringList{QStringLiteral("servedeck serve")} + arguments)) {
         err << parser.errorText() << '\n';
         return 2;
@@ -144,6 +153,14 @@ int runServe(const QStringList &arguments)
             return 2;
         }
         options.jobLeaseSeconds = seconds;
+    }
+    options.database = parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("SERVEDECK_DATABASE");
+    if (!options.database.isEmpty()) {
+        // Checked before anything starts: a malformed location exits at once, as other bad options do.
+        if (auto location = ServeDeck::StoreLocation::parse(options.database); !location) {
+            err << "servedeck serve: --database: " << location.error().message << '\n';
+            return 2;
+        }
     }
 
     ServeDeck::ControlPlane plane;

@@ -12,6 +12,7 @@
 #include "plane/controlclient.h"
 #include "service/modelservingservice.h"
 #include "singleconsole.h"
+#include "ui/common/settingsdialog.h"
 #include "ui/mainwindow.h"
 
 namespace {
@@ -71,6 +72,9 @@ int runGui(int &argc, char **argv)
     options.proxyPort = 7480;
     options.fallBackToFreePorts = true;
     options.signingKeyFromFile = signingKeyFromFileByEnvironment();
+    // The store Settings chose (at this start); SERVEDECK_DATABASE wins, as for `serve`.
+    options.database = qEnvironmentVariableIsSet("SERVEDECK_DATABASE") ? qEnvironmentVariable("SERVEDECK_DATABASE")
+                                                                        : ServeDeck::SettingsDialog::storedDatabase();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the
     // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
     ServeDeck::ControlClient client;

@@ -128,15 +128,28 @@ Result<Done> startTransaction(const QString &connection, bool postgres)
         return Done{};
     }
     QSqlDatabase db = QSqlDatabase::database(connection, false);
-    if (db.transaction())
-        return Done{};
-    qCWarning(lcStore, "cannot begin a transaction (%s): connecting to the database again",
-              qUtf8Printable(db.lastError().text()));
-    db.close();
-    if (!db.open())
-        return transactionError(db, QStringLiteral("reconnect"));
-    if (!db.transaction())
-        return transactionError(db, QStringLiteral("begin"));
+    if (!db.transaction()) {
+        qCWarning(lcStore, "cannot begin a transaction (%s): connecting to the database again",
+                  qUtf8Printable(db.lastError().text()));
+        db.close();
+        if (!db.open())
+            return transactionError(db, QStringLiteral("reconnect"));
+        if (!db.transaction())
+            return transactionError(db, QStringLiteral("begin"));
+    }
+    // What BEGIN IMMEDIATE is on SQLite: one writing transaction at a time, whichever process.
+    // The services read, decide and write back whole rows (an endpoint, a route, a job) inside
+    // transaction(); under READ COMMITTED alone two consoles would overwrite each other's change
+    // or both take the same job or name. Held until COMMIT or ROLLBACK; a wait is bounded as
+    // SQLite's busy timeout is (then StorageError).
+    const QString writerLock = QStringLiteral("SET LOCAL lock_timeout = '%1ms'; SELECT pg_advisory_xact_lock(%2, %3)")
+                                   .arg(SqlDialect::kWriterLockTimeoutMs)
+                                   .arg(SqlDialect::kLockSpace)
+                                   .arg(SqlDialect::kWriterLock);
+    if (auto locked = run(connection, writerLock); !locked) {
+        db.rollback();
+        return locked.error();
+    }
     return Done{};
 }
 
@@ -532,7 +545,7 @@ Result<Done> Repository::begin()
 {
     if (m_depth++ > 0)
         return Done{};
-    // IMMEDIATE on SQLite, READ COMMITTED on PostgreSQL (startTransaction says why).
+    // IMMEDIATE on SQLite; on PostgreSQL, READ COMMITTED and the writer lock (startTransaction says why).
     if (auto q = startTransaction(m_connectionName, isPostgres()); !q) {
         m_depth = 0;
         return q.error();

@@ -8,7 +8,6 @@
 #include <QSqlError>
 #include <QSqlQuery>
 
-#include "sqldialect.h"
 #include "sqlvalue.h"
 
 namespace ServeDeck {
@@ -127,15 +126,8 @@ Result<QList<JobFileRef>> fileRefs(const QString &connection, const QString &sql
 
 Result<bool> Repository::insertJob(const Job &j, const QByteArray &body)
 {
-    // seq: one more than the highest, read in this transaction. SQLite's write lock is held; on
-    // PostgreSQL (READ COMMITTED) two submitters would read the same highest, so they take turns,
-    // until the transaction ends.
-    if (isPostgres()) {
-        if (auto locked = exec(m_connectionName, QStringLiteral("SELECT pg_advisory_xact_lock(?, ?)"),
-                               {SqlDialect::kLockSpace, SqlDialect::kJobSeqLock});
-            !locked)
-            return locked.error();
-    }
+    // seq: one more than the highest, read in this transaction (the write lock is held: SQLite's,
+    // or on PostgreSQL the writer lock Repository::begin() takes).
     auto q = exec(m_connectionName,
                   QStringLiteral("INSERT INTO jobs(id, seq, endpoint_id, state, method, path, headers, body_bytes,"
                                  " priority, idempotency_key, deadline, attempts, max_attempts, queued_at,"

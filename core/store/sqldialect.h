@@ -26,7 +26,8 @@ public:
     // PostgreSQL advisory locks the store takes, in their two-int form: ServeDeck's space, then which.
     static constexpr int kLockSpace = 0x53440001;
     static constexpr int kMigrationLock = 1;  // session lock while one process migrates
-    static constexpr int kJobSeqLock = 2;     // transaction lock: jobs.seq is read and written by one at a time
+    static constexpr int kWriterLock = 2;     // transaction lock: one transaction() at a time (Repository::begin)
+    static constexpr int kWriterLockTimeoutMs = 10000;
 
     explicit SqlDialect(Engine engine = Engine::Sqlite)
         : m_engine(engine)

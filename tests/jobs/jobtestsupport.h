@@ -14,6 +14,7 @@
 #include "store/repository.h"
 #include "support/manualclock.h"
 #include "support/testendpoint.h"
+#include "support/teststore.h"
 
 namespace ServeDeck {
 
@@ -51,7 +52,16 @@ public:
     }
 
     QString resultsDir() const { return m_dir.filePath(QStringLiteral("results")); }
-    QString databasePath() const { return m_dir.filePath(QStringLiteral("servedeck.db")); }
+    // The store's location: a SQLite file in the folder, or a PostgreSQL database (TestStore).
+    QString databasePath() const { return m_location; }
+    // Opens another Repository on the same store (a second process's, a thread's).
+    Result<Done> openOther(Repository &other) const
+    {
+        const auto location = StoreLocation::parse(m_location);
+        if (!location)
+            return location.error();
+        return other.open(*location);
+    }
 
     JobRequest request(const QByteArray &body = "{\"x\":1}", int endpoint = 0) const
     {
@@ -122,10 +132,9 @@ public:
         const QString name = QStringLiteral("job-test-count");
         int rows = -1;
         {
-            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-            db.setDatabaseName(databasePath());
-            if (db.open()) {
-                QSqlQuery q(db);
+            const auto location = StoreLocation::parse(m_location);
+            if (location && location->openConnection(name)) {
+                QSqlQuery q(QSqlDatabase::database(name, false));
                 if (q.exec(QStringLiteral("SELECT COUNT(*) FROM ") + table) && q.next())
                     rows = q.value(0).toInt();
             }
@@ -142,13 +151,18 @@ public:
 private:
     void openStore()
     {
+        if (m_location.isEmpty()) {
+            m_location = TestStore::location(m_dir);
+            QVERIFY2(!m_location.isEmpty(), qPrintable(TestStore::lastError()));
+        }
         repository = std::make_unique<Repository>();
-        const auto opened = repository->open(databasePath());
+        const auto opened = openOther(*repository);
         QVERIFY2(opened.ok(), describeResult(opened).constData());
         queue = std::make_unique<JobQueue>(*repository, clock, resultsDir());
     }
 
     QTemporaryDir m_dir;
+    QString m_location;
 };
 
 } // namespace ServeDeck

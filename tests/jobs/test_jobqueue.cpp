@@ -241,7 +241,7 @@ void TestJobQueue::twoDispatchersOnOneFileNeverClaimTheSameJob()
     for (int t = 0; t < 2; ++t) {
         threads << QThread::create([&f, &claimer = claimers[t], &start, t] {
             Repository repository;
-            if (auto opened = repository.open(f.databasePath()); !opened) {
+            if (auto opened = f.openOther(repository); !opened) {
                 claimer.error = opened.error().message;
                 return;
             }

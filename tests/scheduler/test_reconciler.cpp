@@ -10,6 +10,7 @@
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/require.h"
+#include "support/teststore.h"
 
 using namespace ServeDeck;
 
@@ -122,8 +123,10 @@ private Q_SLOTS:
     void init()
     {
         m_dir = std::make_unique<QTemporaryDir>();
+        const QString location = TestStore::location(*m_dir, QStringLiteral("db.sqlite"));
+        QVERIFY2(!location.isEmpty(), qPrintable(TestStore::lastError()));
         m_repository = std::make_unique<Repository>();
-        QVERIFY(m_repository->open(m_dir->filePath(QStringLiteral("db.sqlite"))).ok());
+        QVERIFY(m_repository->open(*StoreLocation::parse(location)).ok());
         m_signer = std::make_unique<TokenSigner>(QByteArray(32, 'k'));
         m_clock = std::make_unique<ManualClock>();
         ServiceConfig config;

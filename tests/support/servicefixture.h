@@ -8,10 +8,11 @@
 #include "service/modelservingservice.h"
 #include "store/repository.h"
 #include "support/manualclock.h"
+#include "support/teststore.h"
 
 namespace ServeDeck {
 
-// A service over a fresh SQLite store in a temporary dir, on a clock only the test moves: what
+// A service over a fresh store (SQLite in a temporary dir, or TestStore's PostgreSQL), on a clock only the test moves: what
 // each service suite sets up before every test function.
 struct ServiceFixture
 {
@@ -37,8 +38,15 @@ struct ServiceFixture
         dir = std::make_unique<QTemporaryDir>();
         if (!dir->isValid())
             return QStringLiteral("no temporary dir: %1").arg(dir->errorString());
+        // A SQLite file in dir, or a PostgreSQL database in the suites' _pg variants.
+        const QString location = TestStore::location(*dir);
+        if (location.isEmpty())
+            return TestStore::lastError();
+        const auto parsed = StoreLocation::parse(location);
+        if (!parsed)
+            return parsed.error().message;
         repository = std::make_unique<Repository>();
-        if (auto opened = repository->open(dir->filePath(QStringLiteral("servedeck.db"))); !opened)
+        if (auto opened = repository->open(*parsed); !opened)
             return opened.error().message;
         signer = std::make_unique<TokenSigner>(signingKey);
         clock = std::make_unique<ManualClock>();

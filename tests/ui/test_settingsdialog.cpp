@@ -46,6 +46,7 @@ private Q_SLOTS:
     void themeSwitchesThePalette();
     void systemThemeRestoresTheStartingLook();
     void retentionIsShownAndApplied();
+    void databaseIsCheckedAndKeptForTheNextStart();
 
 private:
     SettingsDialog *openSettings();
@@ -255,6 +256,38 @@ void TestSettingsDialog::retentionIsShownAndApplied()
     QTRY_COMPARE(m_plane->service().historyRetention().maxAgeDays, 7);
     QCOMPARE(m_plane->service().historyRetention().maxRowsPerEndpoint, 2000);
     QVERIFY(!dialog->retentionErrorLabel()->isVisible());
+    dialog->close();
+}
+
+// The Database field: a location the next start would refuse, or one with a password (the settings
+// file is plain text), is shown as an error and not kept; a good one is kept, empty goes back to SQLite.
+void TestSettingsDialog::databaseIsCheckedAndKeptForTheNextStart()
+{
+    SettingsDialog *dialog = openSettings();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->databaseEdit()->text(), QString());
+    const auto enter = [dialog](const QString &text) {
+        dialog->databaseEdit()->setText(text);
+        Q_EMIT dialog->databaseEdit()->editingFinished();
+    };
+
+    const QString good = u"postgresql://servedeck@db.example:5433/plane?sslmode=require"_s;
+    enter(good);
+    QVERIFY(dialog->databaseErrorLabel()->isHidden());
+    QCOMPARE(SettingsDialog::storedDatabase(), good);
+
+    for (const QString &bad : {u"mysql://db.example/plane"_s, u"postgresql://db.example/"_s,
+                               u"postgresql://db.example/plane?options=-c%20x"_s,
+                               u"postgresql://servedeck:secret@db.example/plane"_s}) {
+        enter(bad);
+        QVERIFY2(!dialog->databaseErrorLabel()->isHidden(), qPrintable(bad));
+        QVERIFY(!dialog->databaseErrorLabel()->text().isEmpty());
+        QCOMPARE(SettingsDialog::storedDatabase(), good);  // the last good one stays
+    }
+
+    enter(QString());
+    QVERIFY(dialog->databaseErrorLabel()->isHidden());
+    QCOMPARE(SettingsDialog::storedDatabase(), QString());
     dialog->close();
 }
 

@@ -1,18 +1,22 @@
 #include "settingsdialog.h"
 
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QEvent>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "plane/controlclient.h"
 #include "store/historyretention.h"
+#include "store/storelocation.h"
 
 #include "ui/common/appearance.h"
 #include "ui/common/theme.h"
@@ -90,6 +94,26 @@ SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client, QAbstract
                 m_retention->setEnabled(true);
             });
     }
+    // The store: checked as typed, kept for the next start (a running plane keeps its store).
+    m_databaseLabel = new QLabel(m_general);
+    m_database = new QLineEdit(m_general);
+    m_database->setObjectName(QStringLiteral("database"));
+    m_database->setMaxLength(4096);
+    m_database->setText(storedDatabase());
+    m_databaseLabel->setBuddy(m_database);
+    m_databaseHint = new QLabel(m_general);
+    m_databaseHint->setWordWrap(true);
+    m_databaseHint->setStyleSheet(Theme::textStyle(Theme::Role::Muted));
+    m_databaseError = new QLabel(m_general);
+    m_databaseError->setObjectName(QStringLiteral("databaseError"));
+    m_databaseError->setStyleSheet(Theme::textStyle(Theme::Role::Error));
+    m_databaseError->setWordWrap(true);
+    m_databaseError->hide();
+    form->addRow(m_databaseLabel, m_database);
+    form->addRow(m_databaseHint);
+    form->addRow(m_databaseError);
+    connect(m_database, &QLineEdit::editingFinished, this, &SettingsDialog::databaseEdited);
+
     layout->addStretch(1);
     m_pages->addTab(m_general, QString());
     if (m_client && endpoints) {
@@ -129,6 +153,11 @@ void SettingsDialog::retranslate()
     m_pages->setTabText(int(Page::General), tr("General"));
     if (m_notifications)
         m_pages->setTabText(int(Page::Notifications), tr("Notifications"));
+    m_databaseLabel->setText(tr("&Database"));
+    m_database->setPlaceholderText(tr("SQLite in the data folder"));
+    m_databaseHint->setText(tr("Empty: this console's own SQLite file. postgresql://user@host:port/database: a "
+                               "store several consoles share (a password goes in ~/.pgpass). Takes effect at the "
+                               "next start."));
 }
 
 void SettingsDialog::showPage(Page page)
@@ -155,6 +184,42 @@ void SettingsDialog::applyRetention()
                                             : saved.error().typeName() + QStringLiteral(": ") + saved.error().message);
             m_retentionError->setVisible(!saved);
         });
+}
+
+namespace {
+
+const QString kDatabaseKey = QStringLiteral("store/database");
+
+QSettings storeSettings()
+{
+    return QSettings(QStringLiteral("ServeDeck"), QCoreApplication::applicationName());
+}
+
+} // namespace
+
+QString SettingsDialog::storedDatabase()
+{
+    return storeSettings().value(kDatabaseKey).toString();
+}
+
+void SettingsDialog::databaseEdited()
+{
+    const QString text = m_database->text().trimmed();
+    // Only a location StoreLocation takes is kept: the next start would refuse anything else.
+    const auto location = text.isEmpty() ? Result<StoreLocation>(StoreLocation{}) : StoreLocation::parse(text);
+    // The settings file is plain text: a password stays in ~/.pgpass (or PGPASSWORD).
+    const bool withPassword = location && !location->password.isEmpty();
+    m_databaseError->setText(!location   ? location.error().message
+                             : withPassword ? tr("Keep the password out of the location: put it in ~/.pgpass.")
+                                            : QString());
+    m_databaseError->setVisible(!location || withPassword);
+    if (!location || withPassword)
+        return;
+    QSettings settings = storeSettings();
+    if (text.isEmpty())
+        settings.remove(kDatabaseKey);
+    else
+        settings.setValue(kDatabaseKey, text);
 }
 
 void SettingsDialog::changeEvent(QEvent *event)

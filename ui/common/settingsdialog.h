@@ -7,6 +7,7 @@ class QComboBox;
 class QDialogButtonBox;
 class QGroupBox;
 class QLabel;
+class QLineEdit;
 class QPushButton;
 class QSpinBox;
 class QTabWidget;
@@ -44,6 +45,12 @@ public:
     QComboBox *themeBox() const { return m_theme; }
     QLabel *errorLabel() const { return m_error; }
 
+    // The store the console's plane opens at its next start: empty, SQLite in the data dir; else a
+    // StoreLocation's text (postgresql://...). Kept in QSettings; SERVEDECK_DATABASE wins over it.
+    static QString storedDatabase();
+    QLineEdit *databaseEdit() const { return m_database; }
+    QLabel *databaseErrorLabel() const { return m_databaseError; }
+
 protected:
     void changeEvent(QEvent *event) override;
 
@@ -70,6 +77,11 @@ private:
     QTabWidget *m_pages;
     QWidget *m_general;
     NotificationSettingsPage *m_notifications = nullptr;
+    void databaseEdited();
+    QLabel *m_databaseLabel = nullptr;
+    QLineEdit *m_database = nullptr;
+    QLabel *m_databaseHint = nullptr;
+    QLabel *m_databaseError = nullptr;
 };
 
 } // namespace ServeDeck
