@@ -190,6 +190,8 @@ private Q_SLOTS:
         QFile tokenFile(server.tokenFile());
         QVERIFY(tokenFile.open(QIODevice::ReadOnly));
         ApiClient client(QUrl(QStringLiteral("http://") + server.api()), tokenFile.readAll().trimmed(), 15000);
+        // Timed as the leader: on PostgreSQL the node wins its election first.
+        QVERIFY2(QTest::qWaitFor([&] { return roleOf(client) == u"leader"; }, 30000), qPrintable(roleOf(client)));
 
         const auto blocker = client.send("POST", QStringLiteral("/v1/services"),
                                          createBody(QStringLiteral("blocker"), 1, 1, false));
