@@ -81,6 +81,13 @@ Result<Done> ControlPlane::prepareLeadership()
 
 void ControlPlane::startLeadership()
 {
+    // A follower's reconciler and rollouts run no pass, not even one that a change asks for.
+    if (!m_leading) {
+        if (m_reconciler)
+            m_reconciler->stop();
+        if (m_rollouts)
+            m_rollouts->stop();
+    }
     connect(m_election, &LeaderElection::leadershipChanged, this, &ControlPlane::setLeading);
     if (m_notifier)
         m_notifier->setActive(m_leading);
