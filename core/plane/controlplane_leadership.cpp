@@ -54,7 +54,7 @@ bool ControlPlane::isLeader() const
 {
     // The election's own check reads the clock too: a process resumed after a freeze has not
     // run its watchdog yet.
-    return m_leading && (!m_election || m_election->isLeader());
+    return m_leading && (!m_repository || !m_repository->isPostgres() || !m_election || m_election->isLeader());
 }
 
 QString ControlPlane::localAgentId() const
