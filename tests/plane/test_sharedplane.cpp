@@ -1,6 +1,8 @@
 #include <csignal>
 #include <memory>
 
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -61,6 +63,24 @@ RouteCount routesOf(const ServeChild &serve, const QString &name, const QString 
         }
         if (status != u"TERMINATING" && status != u"FAILED")
             ++count.active;
+    }
+    return count;
+}
+
+// The processes whose parent is `pid` (a serve's replicas are its children), from /proc.
+int childrenOf(qint64 pid)
+{
+    int count = 0;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        // "pid (comm) state ppid ...": the name may hold spaces and parentheses, the last ')' ends it.
+        const QByteArray line = stat.readAll();
+        const QList<QByteArray> rest = line.mid(line.lastIndexOf(')') + 2).split(' ');
+        if (rest.size() > 1 && rest[1].toLongLong() == pid)
+            ++count;
     }
     return count;
 }
@@ -161,6 +181,7 @@ private Q_SLOTS:
         QVERIFY(a.serve->waitHealthy(QStringLiteral("iris"), 1, m_ctlData, kCtlMs, kHealthyMs));
 
         const auto pid = pid_t(a.serve->process().processId());
+        QVERIFY(childrenOf(pid) >= 1);  // its replica
         QCOMPARE(::kill(pid, SIGSTOP), 0);
         const QString bId = b.plane(m_ctlData).value(QStringLiteral("node_id")).toString();
         const bool tookOver = QTest::qWaitFor([&] { return b.role(m_ctlData) == u"leader"; }, kElectedMs);
@@ -176,6 +197,8 @@ private Q_SLOTS:
             return p.value(QStringLiteral("role")).toString() == u"follower"
                 && p.value(QStringLiteral("leader_id")).toString() == bId;
         }, kElectedMs));
+        // Following, it stops what its agent ran: no replica is left behind on the old leader.
+        QVERIFY(QTest::qWaitFor([&] { return childrenOf(pid) == 0; }, kElectedMs));
         // One replica, on the leader's agent: the resumed node neither kept nor restarted one.
         QVERIFY(QTest::qWaitFor([&] {
             const RouteCount seen = routesOf(*b.serve, QStringLiteral("iris"), m_ctlData);
