@@ -54,7 +54,7 @@ bool ControlPlane::isLeader() const
 {
     // The election's own check reads the clock too: a process resumed after a freeze has not
     // run its watchdog yet.
-    return m_leading && (!m_election || m_election->isLeader());
+    return m_leading && (!m_repository || !m_repository->isPostgres() || !m_election || m_election->isLeader());
 }
 
 QString ControlPlane::localAgentId() const
@@ -81,6 +81,13 @@ Result<Done> ControlPlane::prepareLeadership()
 
 void ControlPlane::startLeadership()
 {
+    // A follower's reconciler and rollouts run no pass, not even one that a change asks for.
+    if (!m_leading) {
+        if (m_reconciler)
+            m_reconciler->stop();
+        if (m_rollouts)
+            m_rollouts->stop();
+    }
     connect(m_election, &LeaderElection::leadershipChanged, this, &ControlPlane::setLeading);
     if (m_notifier)
         m_notifier->setActive(m_leading);

@@ -79,7 +79,7 @@ public:
             unlock();
         }
         m_heldEpoch = 0;
-        m_holdOffUntilMs = steadyMs() + m_options.leaseMs;
+        m_holdOffUntilMs = steadyMs() + holdOffMs();
     }
 
     void finish()
@@ -92,6 +92,9 @@ public:
 
 private:
     QSqlDatabase db() const { return QSqlDatabase::database(m_connection, false); }
+    // A node that lost the lease lets the others take it first: it expires within a lease of the
+    // loss, and each follower looks twice in the time after that.
+    qint64 holdOffMs() const { return m_options.leaseMs + 2 * qint64(m_options.renewMs); }
 
     void close()
     {
@@ -110,7 +113,7 @@ private:
         seen.error = error;
         seen.connected = false;
         if (m_heldEpoch != 0)
-            m_holdOffUntilMs = steadyMs() + m_options.leaseMs;
+            m_holdOffUntilMs = steadyMs() + holdOffMs();
         m_heldEpoch = 0;
         // Closed here, removed at the next tick's reconnect, when no query holds it any more.
         QSqlDatabase d = db();
