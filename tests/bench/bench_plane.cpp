@@ -6,6 +6,9 @@
 // Usage: bench_plane [Qt Test options] [case...]   (cases: controlApi, reconcilerPass, failover)
 // Sizes from the environment: BENCH_PLANE_CALLS (200), BENCH_PLANE_ENDPOINTS (10000),
 // BENCH_PLANE_ROUTES (5 per endpoint), BENCH_PLANE_PASSES (10), BENCH_PLANE_FAILOVERS (10).
+//   cmake --build build-bench --target bench_plane && build-bench/bin/bench_plane
+// PostgreSQL runs from tests/support/postgresserver.h with fsync on; the reconciler's store here
+// is not fenced (a leader's transactions add one epoch read each).
 #include <algorithm>
 #include <cmath>
 #include <map>
