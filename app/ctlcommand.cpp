@@ -53,6 +53,9 @@ int runCtlRecommend(ServeDeck::ApiClient &client, const QStringList &positional,
 // app/ctljobs.cpp
 int runCtlJobs(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
                const QSet<QString> &flags, QTextStream &out, QTextStream &err);
+// app/ctlplane.cpp
+int runCtlPlane(ServeDeck::ApiClient &client, const QStringList &positional, const QMultiHash<QString, QString> &options,
+                const QSet<QString> &flags, QTextStream &out, QTextStream &err);
 
 namespace {
 
@@ -1157,6 +1160,10 @@ const QList<Verb> &verbs()
          "asynchronous jobs: submit (--wait: until done), follow, fetch the answer, cancel, retry; stats",
          [](CtlCall &c) -> std::optional<int> {
              return runCtlJobs(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
+         }},
+        {"plane", "plane status [--json]", "this node of a shared plane, who leads it, the epoch and the lease's age",
+         [](CtlCall &c) -> std::optional<int> {
+             return runCtlPlane(c.client, c.a.positional, c.a.options, c.a.flags, c.out, c.err);
          }},
         {"help", "help", "this text", nullptr},
     };

@@ -835,6 +835,11 @@ KO = {
     "Empty: this console's own SQLite file. postgresql://user@host:port/database: a store several consoles share (a password goes in ~/.pgpass). Takes effect at the next start.": "비워 두면 이 콘솔 자체의 SQLite 파일을 씁니다. postgresql://user@host:port/database: 여러 콘솔이 함께 쓰는 저장소입니다(비밀번호는 ~/.pgpass에 둡니다). 다음 시작부터 적용됩니다.",
     "Keep the password out of the location: put it in ~/.pgpass.": "위치에 비밀번호를 넣지 마세요. ~/.pgpass에 두세요.",
     # Shared plane: leadership, status bar and plane status (task L)
+    "Leader: %1 · epoch %2": "리더: %1 · 에포크 %2",
+    "Following: no leader yet": "팔로워: 아직 리더 없음",
+    "Following %1 · epoch %2": "%1 팔로우 중 · 에포크 %2",
+    "Database: %1\nLease renewed %2 ms ago": "데이터베이스: %1\n임대 갱신 %2ms 전",
+    "Database: %1": "데이터베이스: %1",
     # Shared plane: change feed (task N)
     # Shared plane: secrets and the plane key (task K)
     "Plane &key file": "플레인 키 파일(&K)",

@@ -37,6 +37,7 @@
 #include "ui/endpoints/scaledialog.h"
 #include "service/modelservingservice.h"
 #include "ui/common/settingsdialog.h"
+#include "ui/plane/planestatuslabel.h"
 #include "ui/metrics/sparklinedelegate.h"
 #include "ui/common/tablecolumns.h"
 #include "ui/common/theme.h"
@@ -194,6 +195,8 @@ void MainWindow::buildUi()
     const QString api = facts.apiAddress.isEmpty() ? tr("off") : facts.apiAddress;
     statusBar()->addWidget(new QLabel(tr("Data: %1").arg(facts.dataDir), statusBar()));
     statusBar()->addPermanentWidget(new QLabel(tr("API %1 · Proxy %2").arg(api, facts.proxyAddress), statusBar()));
+    // Who leads a shared plane (issue 18); hidden on a console of its own.
+    statusBar()->addPermanentWidget(new PlaneStatusLabel(m_client, statusBar()));
 }
 
 void MainWindow::changeEvent(QEvent *event)

@@ -35,6 +35,7 @@ int httpStatusFor(ErrorType type)
     case ErrorType::RolloutInProgress:
     case ErrorType::ResourceLimitExceeded:
     case ErrorType::InvalidJobState:
+    case ErrorType::StaleLeader:
         return 409;
     case ErrorType::PayloadTooLarge:
         return 413;
@@ -334,6 +335,8 @@ const QList<ControlApiServer::ApiRoute> &ControlApiServer::routeTable()
             {"PUT", "/v1/jobs/retention", &S::setJobRetention, false},
             {"GET", "/v1/jobs/counts", &S::jobCounts, false},
             {"GET", "/v1/jobs/{job}", &S::anyJob, false},
+            // The shared plane (issue 18): who leads.
+            {"GET", "/v1/plane", &S::plane, false},
         };
         QList<ApiRoute> out;
         for (const auto &row : rows)

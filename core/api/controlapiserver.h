@@ -179,6 +179,15 @@ private:
     QHash<QString, qint64> m_rolloutPhaseChanges;      // by the phase entered
     Notifier *m_notifier = nullptr;
     JobQueue *m_jobs = nullptr;
+
+    // The shared plane (controlapiserver_plane.cpp): GET /v1/plane answers who leads, from the
+    // plane's report; without one it answers NotFound.
+public:
+    void setPlaneReport(std::function<QJsonObject()> report) { m_planeReport = std::move(report); }
+
+private:
+    HttpResponse plane(const Call &call);
+    std::function<QJsonObject()> m_planeReport;
 };
 
 } // namespace ServeDeck

@@ -5,7 +5,7 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<ErrorType, 18> kNames{{{
+constexpr EnumNames<ErrorType, 19> kNames{{{
     {ErrorType::InvalidArgument, "InvalidArgument"},
     {ErrorType::NotFound, "NotFound"},
     {ErrorType::ModelAlreadyExists, "ModelAlreadyExists"},
@@ -24,6 +24,7 @@ constexpr EnumNames<ErrorType, 18> kNames{{{
     {ErrorType::RuntimeNotFound, "RuntimeNotFound"},
     {ErrorType::QueueFull, "QueueFull"},
     {ErrorType::InvalidJobState, "InvalidJobState"},
+    {ErrorType::StaleLeader, "StaleLeader"},
 }}};
 } // namespace
 

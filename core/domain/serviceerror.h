@@ -27,6 +27,7 @@ enum class ErrorType {
     RuntimeNotFound,    // a runtime preset's program is neither on PATH nor in a tools dir
     QueueFull,          // a job queue (or the proxy's hand-off to it) is full: try again later
     InvalidJobState,    // a job cannot do that in its state (cancel a finished one, read a queued one's result)
+    StaleLeader,        // a former leader's write, refused: another node leads the shared plane now
 };
 
 QString errorTypeName(ErrorType type);

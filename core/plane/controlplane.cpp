@@ -286,6 +286,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     // shared plane the one sealed in the store under the plane key. Before anything signs or checks.
     if (auto keys = loadKeys(); !keys)
         return keys.error();
+    if (auto prepared = prepareLeadership(); !prepared)
+        return prepared.error();
 
     // The data-plane listener comes first: endpoint URLs name its address.
     m_proxy = new ProxyServer(ProxyServer::Options{}, m_signer, this);
@@ -345,10 +347,11 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         if (m_options.runReplicas) {
             m_deployer = new ReplicaDeployer(*m_service, *m_repository, this);
             if (m_options.runLocalAgent) {
-                m_agent = std::make_unique<LocalAgent>();
+                m_agent = std::make_unique<LocalAgent>(localAgentId());
                 if (!m_options.capacity.isEmpty())
                     m_agent->setCapacityOverride(capacity);
-                m_deployer->addAgent(m_agent.get());
+                if (isLeader())  // a follower's embedded agent runs no replicas
+                    m_deployer->addAgent(m_agent.get());
             }
             if (m_options.listenForAgents) {
                 // A separate token from the admin one: an agent may run replicas, not administer.
@@ -403,9 +406,11 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             connect(m_reconciler, &Reconciler::routeCreated, m_deployer, &ReplicaDeployer::deploy);
             connect(m_reconciler, &Reconciler::routeDrainRequested, m_deployer, &ReplicaDeployer::drain);
             connect(m_deployer, &ReplicaDeployer::reconcileWanted, m_reconciler, &Reconciler::scheduleSoon);
-            adoptOrphanedRoutes();
+            if (isLeader())
+                adoptOrphanedRoutes();
         }
-        m_reconciler->start(m_options.reconcileIntervalMs);
+        if (isLeader())
+            m_reconciler->start(m_options.reconcileIntervalMs);
 
         m_rollouts = new RolloutController(*m_service, *m_repository, Clock::system(), ProxyServer::latencyBucketBounds(), this);
         const ProxyServer *proxy = m_proxy;
@@ -421,7 +426,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
         connect(m_service.get(), &ModelServingService::routesChanged, m_rollouts, &RolloutController::scheduleSoon);
         connect(m_rollouts, &RolloutController::passFailed, this,
                 [](const QString &message) { qCWarning(lcPlane, "rollout step failed: %s", qPrintable(message)); });
-        m_rollouts->start(m_options.reconcileIntervalMs);
+        if (isLeader())
+            m_rollouts->start(m_options.reconcileIntervalMs);
     }
 
     if (auto wired = startAutoscaling(); !wired)
@@ -458,6 +464,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     }
     // Listening now: a second instance on this data dir can say where this one is.
     m_lock.describeHolder(apiAddress(), proxyAddress());
+    startLeadership();
     return Done{};
 }
 
@@ -547,6 +554,8 @@ Result<Done> ControlPlane::startAutoscaling()
     connect(m_autoscaleTick, &QTimer::timeout, this, [this] {
         if (auto sampled = m_metrics->sample(); !sampled)
             qCWarning(lcPlane, "metrics sample failed: %s", qPrintable(sampled.error().message));
+        if (!isLeader())
+            return;  // every node samples its own proxy; the leader decides
         if (auto pass = m_autoscaler->evaluateOnce(); !pass)
             qCWarning(lcPlane, "autoscaler pass failed: %s", qPrintable(pass.error().message));
     });

@@ -4,6 +4,7 @@
 
 #include <QHostAddress>
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QObject>
 #include <QTimer>
 
@@ -37,6 +38,7 @@ class UsageRecorder;
 class JobQueue;
 class JobDispatcher;
 class ChangeFeed;
+class LeaderElection;
 
 struct ControlPlaneOptions
 {
@@ -183,6 +185,29 @@ private:
     void followSharedChanges(const QSet<QString> &tables, bool tell = true);
     ChangeFeed *m_changeFeed = nullptr;
     std::shared_ptr<ChangeState> m_changeState;
+    // Leadership on a shared plane (controlplane_leadership.cpp): one node runs the reconciler,
+    // the deployer, the autoscaler's decisions, rollouts, job dispatch, notifications and usage
+    // roll-ups; on SQLite this one, always, as before.
+public:
+    LeaderElection *election() const { return m_election; }
+    bool isLeader() const;
+    QString nodeId() const { return m_nodeId; }
+    QJsonObject planeReport() const;  // GET /v1/plane
+
+Q_SIGNALS:
+    void leadershipChanged(bool leader, qint64 epoch);
+
+private:
+    Result<Done> prepareLeadership();  // once the store is open: this node's id, the election
+    void startLeadership();            // once everything runs: the election starts
+    void setLeading(bool leader, qint64 epoch);
+    QString localAgentId() const;  // "local", or on a shared plane "local-<node id>"
+
+    QString m_nodeId;
+    LeaderElection *m_election = nullptr;
+    bool m_leading = true;
+    qint64 m_leadingEpoch = 0;
+    bool m_jobsDispatching = false;
 };
 
 } // namespace ServeDeck

@@ -214,16 +214,19 @@ void ControlPlane::startJobs()
     for (auto it = known.cbegin(); it != known.cend(); ++it)
         endJobsOfDeleted(it.key());
 
-    if (auto pruned = m_jobs->prune(); !pruned)
+    if (auto pruned = isLeader() ? m_jobs->prune() : Result<int>(0); !pruned)
         qCWarning(lcPlane, "pruning jobs: %s", qPrintable(pruned.error().message));
     auto *prune = new QTimer(m_jobDispatcher.get());
     prune->setInterval(kPruneIntervalMs);
-    connect(prune, &QTimer::timeout, m_jobs.get(), [queue] {
-        if (auto pruned = queue ? queue->prune() : Result<int>(0); !pruned)
+    connect(prune, &QTimer::timeout, m_jobs.get(), [this, queue] {
+        if (auto pruned = queue && isLeader() ? queue->prune() : Result<int>(0); !pruned)
             qCWarning(lcPlane, "pruning jobs: %s", qPrintable(pruned.error().message));
     });
     prune->start();
-    m_jobDispatcher->start();
+    if (isLeader()) {  // else when this node is elected (controlplane_leadership.cpp)
+        m_jobDispatcher->start();
+        m_jobsDispatching = true;
+    }
 }
 
 } // namespace ServeDeck

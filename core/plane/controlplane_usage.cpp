@@ -38,12 +38,15 @@ Result<Done> ControlPlane::startUsage()
             return devices;
         });
     }
-    // What a crash left open is closed before anything new is counted.
-    if (auto recovered = m_usageLedger->recover(); !recovered)
-        return recovered.error();
+    // What a crash left open is closed before anything new is counted; on a shared plane by
+    // the leader only (a follower's start must not close the leader's open intervals).
+    if (isLeader()) {
+        if (auto recovered = m_usageLedger->recover(); !recovered)
+            return recovered.error();
+    }
 
     const auto follow = [this](const QUuid &endpointId) {
-        if (!m_usageLedger)
+        if (!m_usageLedger || !isLeader())
             return;
         if (auto done = m_usageLedger->routesChanged(endpointId); !done)
             qCWarning(lcPlane, "usage ledger: %s", qPrintable(done.error().message));
@@ -59,7 +62,7 @@ Result<Done> ControlPlane::startUsage()
     const EndpointMetricsSampler *sampler = m_metrics;
     const ProxyServer *proxy = m_proxy;
     connect(m_metrics, &EndpointMetricsSampler::sampled, this, [this, sampler, proxy] {
-        if (!m_usageRecorder)
+        if (!m_usageRecorder || !isLeader())
             return;
         // Each route's cumulative counters with its revision, by endpoint, from the proxy the
         // sampler reads (a moment after it did: the counters only grow, so what it missed counts

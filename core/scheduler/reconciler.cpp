@@ -82,13 +82,21 @@ void Reconciler::setReplicaProbe(ReplicaProbe probe)
 
 void Reconciler::start(int intervalMs)
 {
+    m_stopped = false;
     m_tick.start(intervalMs);
     scheduleSoon();
 }
 
+void Reconciler::stop()
+{
+    m_stopped = true;
+    m_tick.stop();
+    m_soon.stop();
+}
+
 void Reconciler::scheduleSoon()
 {
-    if (!m_soon.isActive())
+    if (!m_stopped && !m_soon.isActive())
         m_soon.start();
 }
 

@@ -54,6 +54,8 @@ public:
     // Runs on a tick and, coalesced, soon after any change is signalled.
     void start(int intervalMs = 1000);
     void scheduleSoon();
+    // No pass until start() again (a plane's node that stopped leading, issue 18).
+    void stop();
 
 Q_SIGNALS:
     void routeCreated(const QUuid &routeId);
@@ -74,6 +76,7 @@ private:
     std::optional<ResourceSlots> m_capacity;
     QTimer m_tick;
     QTimer m_soon;
+    bool m_stopped = false;
 };
 
 } // namespace ServeDeck

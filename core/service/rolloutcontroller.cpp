@@ -54,13 +54,22 @@ RolloutController::RolloutController(ModelServingService &service, Repository &r
 
 void RolloutController::start(int intervalMs)
 {
+    m_stopped = false;
     m_tick.start(intervalMs);
     scheduleSoon();
 }
 
+void RolloutController::stop()
+{
+    m_stopped = true;
+    m_tick.stop();
+    m_soon.stop();
+    m_due.stop();
+}
+
 void RolloutController::scheduleSoon()
 {
-    if (!m_soon.isActive())
+    if (!m_stopped && !m_soon.isActive())
         m_soon.start();
 }
 

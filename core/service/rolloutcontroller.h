@@ -38,6 +38,8 @@ public:
     // Runs on a tick and, coalesced, soon after any change is signalled.
     void start(int intervalMs = 1000);
     void scheduleSoon();
+    // No pass until start() again (a plane's node that stopped leading, issue 18).
+    void stop();
     // One look at every rollout that shapes anything; the count of rollouts it changed.
     Result<int> runOnce();
 
@@ -67,6 +69,7 @@ private:
     QTimer m_tick;
     QTimer m_soon;
     QTimer m_due;  // the next progressive step's end, to the millisecond
+    bool m_stopped = false;
 };
 
 } // namespace ServeDeck

@@ -550,6 +550,11 @@ Result<Done> Repository::begin()
         m_depth = 0;
         return q.error();
     }
+    if (auto fenced = checkFencing(); !fenced) {
+        static_cast<void>(rollbackTransaction(m_connectionName, isPostgres()));
+        m_depth = 0;
+        return fenced.error();
+    }
     return Done{};
 }
 

@@ -295,6 +295,17 @@ private:
     HistoryRetention m_retention;
     QHash<QString, int> m_errorsSincePrune;  // by endpoint id
     QHash<QString, int> m_eventsSincePrune;
+
+    // Leadership on a shared plane (repository_leadership.cpp). While an epoch is set, every
+    // transaction on PostgreSQL first reads plane_leader's epoch (FOR SHARE, so no takeover commits
+    // under it) and is refused, nothing written, with StaleLeader when the plane has moved on.
+public:
+    void setFencingEpoch(std::optional<qint64> epoch) { m_fencingEpoch = epoch; }
+    std::optional<qint64> fencingEpoch() const { return m_fencingEpoch; }
+
+private:
+    Result<Done> checkFencing();
+    std::optional<qint64> m_fencingEpoch;
 };
 
 } // namespace ServeDeck

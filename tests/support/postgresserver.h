@@ -110,6 +110,8 @@ public:
         // Its backends outlive a killed postmaster for a moment; a restart waits for the shared memory.
     }
 
+    // Before start(): a benchmark set against SQLite's synchronous=FULL wants commits on disk too.
+    void setFsync(bool on) { m_fsync = on; }
     bool isRunning() const { return m_server && m_server->state() == QProcess::Running; }
     int port() const { return m_port; }
     static QString user() { return QStringLiteral("servedeck"); }
@@ -210,7 +212,7 @@ private:
                          QStringLiteral("listen_addresses=127.0.0.1"), QStringLiteral("-c"),
                          QStringLiteral("max_connections=200"), QStringLiteral("-c"),
                          // Only a machine crash loses unsynced pages; the suites kill processes, not machines.
-                         QStringLiteral("fsync=off")});
+                         m_fsync ? QStringLiteral("fsync=on") : QStringLiteral("fsync=off")});
         if (!m_server->waitForStarted(kStartMs))
             return fail(error, QStringLiteral("postgres did not start: ") + m_server->errorString());
         // Ready when it takes a connection: bounded by kStartMs (a crash recovery replays WAL first).
@@ -228,6 +230,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_bin;
+    bool m_fsync = false;
     std::unique_ptr<QProcess> m_server;
     int m_port = -1;
     bool m_asNobody = false;

@@ -1,0 +1,55 @@
+#include "planestatuslabel.h"
+
+#include <QTimer>
+
+#include "plane/controlclient.h"
+
+namespace ServeDeck {
+
+namespace {
+constexpr int kRefreshMs = 2000;
+}
+
+PlaneStatusLabel::PlaneStatusLabel(ControlClient &client, QWidget *parent)
+    : QLabel(parent)
+    , m_client(client)
+    , m_timer(new QTimer(this))
+{
+    hide();
+    m_timer->setInterval(kRefreshMs);
+    connect(m_timer, &QTimer::timeout, this, &PlaneStatusLabel::refresh);
+    m_timer->start();
+    refresh();
+}
+
+QString PlaneStatusLabel::textFor(const QJsonObject &report)
+{
+    const qint64 epoch = report.value(QStringLiteral("epoch")).toInteger();
+    const QString leader = report.value(QStringLiteral("leader_name")).toString();
+    if (report.value(QStringLiteral("role")).toString() == u"leader")
+        return tr("Leader: %1 · epoch %2").arg(report.value(QStringLiteral("node_name")).toString()).arg(epoch);
+    if (leader.isEmpty())
+        return tr("Following: no leader yet");
+    return tr("Following %1 · epoch %2").arg(leader).arg(epoch);
+}
+
+void PlaneStatusLabel::refresh()
+{
+    m_client.call(
+        this, [](ControlPlane &plane) { return plane.planeReport(); },
+        [this](const QJsonObject &report) {
+            // A console of its own leads itself: nothing to say.
+            const bool shared = report.value(QStringLiteral("shared")).toBool();
+            setVisible(shared);
+            if (!shared)
+                return;
+            setText(textFor(report));
+            const qint64 age = report.value(QStringLiteral("lease_age_ms")).toInteger(-1);
+            setToolTip(age >= 0 ? tr("Database: %1\nLease renewed %2 ms ago")
+                                      .arg(report.value(QStringLiteral("database")).toString())
+                                      .arg(age)
+                                : tr("Database: %1").arg(report.value(QStringLiteral("database")).toString()));
+        });
+}
+
+} // namespace ServeDeck
