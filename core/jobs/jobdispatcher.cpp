@@ -83,6 +83,7 @@ struct JobDispatcher::Private
     QTimer *tick = nullptr;
     QTimer *renew = nullptr;
     bool passQueued = false;
+    bool started = false;  // between start() and stop(): queued jobs are sent
     QHash<quint64, Running> running;  // by request id
     QHash<QString, quint64> requestOf;  // by job id
     QHash<QUuid, int> inFlight;
@@ -145,9 +146,18 @@ void JobDispatcher::start()
 {
     if (auto recovered = d->queue.recover(); !recovered)
         qCWarning(lcJobDispatch, "recovering jobs: %s", qPrintable(recovered.error().message));
+    d->started = true;
     d->tick->start();
     d->renew->start();
     dispatchSoon();
+}
+
+void JobDispatcher::stop()
+{
+    d->started = false;
+    d->tick->stop();
+    // d->renew goes on: the leases of requests still out are kept until they end, so that nobody
+    // runs those jobs a second time meanwhile.
 }
 
 QString JobDispatcher::ownerId() const
@@ -181,6 +191,8 @@ void JobDispatcher::dispatchSoon()
 void JobDispatcher::pass()
 {
     d->passQueued = false;
+    if (!d->started)
+        return;
     const QHash<QUuid, int> queued = d->queue.queuedCounts();
     if (queued.isEmpty() || !d->endpoints)
         return;

@@ -57,6 +57,9 @@ public:
     void setEndpointSource(EndpointSource source);
     // Recovers what a previous run left RUNNING, then follows the queue.
     void start();
+    // Sends nothing more until start() again (a plane's node that stopped leading, issue 18);
+    // requests already out end as they would, their leases renewed until then.
+    void stop();
 
     QString ownerId() const;
     int inFlight(const QUuid &endpointId) const;

@@ -134,6 +134,10 @@ void ControlPlane::setLeading(bool leader, qint64 epoch)
             m_reconciler->stop();
         if (m_rollouts)
             m_rollouts->stop();
+        if (m_jobDispatcher && m_jobsDispatching) {
+            m_jobDispatcher->stop();
+            m_jobsDispatching = false;
+        }
         // The new leader replaces what ran here: the embedded agent stops its replicas, out of
         // the deployer's sight so that their ends are not reported as failures of its routes.
         if (m_deployer && m_agent) {

@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "api/controlapiserver.h"
 #include "plane/leaderelection.h"
 #include "store/repository.h"
 #include "support/postgresserver.h"
@@ -50,6 +51,14 @@ private Q_SLOTS:
         auto location = StoreLocation::parse(m_server.url(database));
         QVERIFY(location);
         m_location = *location;
+    }
+
+    // The refusal travels as every typed error: its name end to end, 409 from the API.
+    void staleLeaderIsATypedConflict()
+    {
+        QCOMPARE(errorTypeName(ErrorType::StaleLeader), QStringLiteral("StaleLeader"));
+        QCOMPARE(errorTypeFromName(QStringLiteral("StaleLeader")), std::optional(ErrorType::StaleLeader));
+        QCOMPARE(httpStatusFor(ErrorType::StaleLeader), 409);
     }
 
     // One console on SQLite: there is no lease, and a fence changes nothing.
