@@ -10,6 +10,7 @@
 
 #include "plane/leaderelection.h"
 #include "support/postgresserver.h"
+#include "support/testelection.h"
 
 using namespace ServeDeck;
 
@@ -51,12 +52,7 @@ private:
 
     std::unique_ptr<LeaderElection> election(const QString &nodeId)
     {
-        LeaderElectionOptions options;
-        options.nodeId = nodeId;
-        options.nodeName = QStringLiteral("node ") + nodeId;
-        options.leaseMs = kLeaseMs;
-        options.renewMs = kRenewMs;
-        return std::make_unique<LeaderElection>(m_location, options);
+        return testElection(m_location, nodeId, QStringLiteral("node ") + nodeId, kLeaseMs, kRenewMs);
     }
 
     // The pids of a node's election sessions, read on the maintenance side of the server.
