@@ -8,7 +8,6 @@
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSslSocket>
@@ -26,6 +25,7 @@
 #include "store/repository.h"
 #include "store/storelocation.h"
 #include "support/postgresserver.h"
+#include "support/predictstatus.h"
 #include "support/testplane.h"
 
 using namespace ServeDeck;
@@ -140,18 +140,7 @@ ControlPlaneOptions TestPlaneSecretsPlanes::options(const QString &dataDir, cons
 // The status of a request to plane's proxy with token (none: no Authorization header).
 int TestPlaneSecretsPlanes::proxyStatus(const ControlPlane &plane, const QByteArray &token)
 {
-    QNetworkRequest request(QUrl(u"http://%1/iris/predict"_s.arg(plane.proxyAddress())));
-    request.setTransferTimeout(kWaitMs);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = m_network.post(request, QByteArray(R"({"inputs":[[1,2,3,4]]})"));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status;
+    return predictStatus(m_network, plane.proxyAddress(), token, kWaitMs);
 }
 
 void TestPlaneSecretsPlanes::aPlaneKeyFileIsRequired()

@@ -4,16 +4,15 @@
 // in their output or environment.
 #include <sys/stat.h>
 
-#include <QEventLoop>
 #include <QFile>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "agent/joinstring.h"
 #include "auth/planekey.h"
 #include "support/postgresserver.h"
+#include "support/predictstatus.h"
 #include "support/servechild.h"
 
 using namespace ServeDeck;
@@ -97,18 +96,7 @@ void TestPlaneSecretsServe::cleanupTestCase()
 
 int TestPlaneSecretsServe::proxyStatus(const QString &proxy, const QByteArray &token)
 {
-    QNetworkRequest request(QUrl(u"http://%1/iris/predict"_s.arg(proxy)));
-    request.setTransferTimeout(kCtlMs);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = m_network.post(request, QByteArray(R"({"inputs":[[1,2,3,4]]})"));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status;
+    return predictStatus(m_network, proxy, token, kCtlMs);
 }
 
 void TestPlaneSecretsServe::planeKeyNewWritesAPrivateFileOnce()
