@@ -2,8 +2,6 @@
 // `servedeck serve --database postgresql://... --plane-key-file FILE` children on one PostgreSQL
 // server that accept each other's tokens and present one agent certificate. The key never shows
 // in their output or environment.
-#include <sys/stat.h>
-
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QTemporaryDir>
@@ -14,28 +12,16 @@
 #include "support/postgresserver.h"
 #include "support/predictstatus.h"
 #include "support/servechild.h"
+#include "support/testfiles.h"
 
 using namespace ServeDeck;
 using namespace ServeChildSupport;
 using namespace Qt::StringLiterals;
+using namespace TestFiles;
 
 namespace {
 
 constexpr int kCtlMs = 20000;
-
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return mode_t(-1);
-    return info.st_mode & 07777;
-}
-
-QByteArray contentOf(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 // A key=value line serve printed after the first ones ServeChild waits for: what it read
 // already, or the lines that follow (bounded).
