@@ -103,28 +103,23 @@ void ControlClient::attach(ControlPlane &plane)
     // Issue 18: what other consoles committed, as the signals the views already follow.
     qRegisterMetaType<ServeDeck::SharedChanges>();
     connect(&plane, &ControlPlane::sharedChanges, this, [this](const SharedChanges &changes) {
-        for (const QUuid &id : changes.endpointsChanged)
-            Q_EMIT endpointChanged(id);
-        for (const QUuid &id : changes.endpointsRemoved)
-            Q_EMIT endpointRemoved(id);
-        for (const QUuid &id : changes.routesChanged)
-            Q_EMIT routesChanged(id);
-        for (const QUuid &id : changes.rulesChanged)
-            Q_EMIT rulesChanged(id);
-        for (const QUuid &id : changes.tokensChanged)
-            Q_EMIT tokensChanged(id);
+        // One signal per item, kind by kind, in the order the views have always seen them.
+        const auto emitEach = [this](const auto &items, auto signal) {
+            for (const auto &item : items)
+                Q_EMIT (this->*signal)(item);
+        };
+        emitEach(changes.endpointsChanged, &ControlClient::endpointChanged);
+        emitEach(changes.endpointsRemoved, &ControlClient::endpointRemoved);
+        emitEach(changes.routesChanged, &ControlClient::routesChanged);
+        emitEach(changes.rulesChanged, &ControlClient::rulesChanged);
+        emitEach(changes.tokensChanged, &ControlClient::tokensChanged);
         for (const auto &[endpointId, rolloutId] : changes.rolloutsChanged)
             Q_EMIT rolloutChanged(endpointId, rolloutId);
-        for (const QUuid &id : changes.errorsCleared)
-            Q_EMIT errorsCleared(id);
-        for (const ErrorRecord &record : changes.errorsRecorded)
-            Q_EMIT errorRecorded(record);
-        for (const ScaleEvent &event : changes.scaleEvents)
-            Q_EMIT scaled(event);
-        for (const QString &agentId : changes.agentsRevoked)
-            Q_EMIT agentRevoked(agentId);
-        for (const Job &job : changes.jobsChanged)
-            Q_EMIT jobChanged(job);
+        emitEach(changes.errorsCleared, &ControlClient::errorsCleared);
+        emitEach(changes.errorsRecorded, &ControlClient::errorRecorded);
+        emitEach(changes.scaleEvents, &ControlClient::scaled);
+        emitEach(changes.agentsRevoked, &ControlClient::agentRevoked);
+        emitEach(changes.jobsChanged, &ControlClient::jobChanged);
     });
     m_facts.apiAddress = plane.apiAddress();
     m_facts.proxyAddress = plane.proxyAddress();

@@ -1,6 +1,5 @@
 // The plane key file the secret box's key comes from: made private from its first byte, read only
 // when it is exactly one line of 64 lowercase hex digits that nobody but its owner can read.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <QDir>
@@ -10,21 +9,15 @@
 #include <QTest>
 
 #include "auth/planekey.h"
+#include "support/testfiles.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
+using namespace TestFiles;
 
 namespace {
 
 const QByteArray kHex = "00112233445566778899aabbccddeeff0123456789abcdeffedcba9876543210";
-
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::lstat(QFile::encodeName(path).constData(), &info) != 0)
-        return mode_t(-1);
-    return info.st_mode & 07777;
-}
 
 bool writeFile(const QString &path, const QByteArray &content, mode_t mode)
 {

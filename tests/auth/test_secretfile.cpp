@@ -1,34 +1,16 @@
 // Secrets are private from their first byte, whatever the umask, and never replace or write
 // through what is already there.
-#include <sys/stat.h>
-
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "auth/secretfile.h"
+#include "support/testfiles.h"
 
 using namespace ServeDeck;
 using namespace Qt::StringLiterals;
-
-namespace {
-
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::lstat(QFile::encodeName(path).constData(), &info) != 0)
-        return mode_t(-1);
-    return info.st_mode & 07777;
-}
-
-QByteArray contentOf(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-} // namespace
+using namespace TestFiles;
 
 class TestSecretFile final : public QObject
 {

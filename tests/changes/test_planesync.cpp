@@ -31,6 +31,18 @@ struct Reply
     QJsonObject body;
 };
 
+// An iris endpoint with no replica, created through plane's service.
+Result<Endpoint> createIdleIris(ControlPlane &plane, const QString &name)
+{
+    CreateEndpointRequest r;
+    r.name = name;
+    r.modelVersion = QStringLiteral("v1");
+    r.modelFolder = QStringLiteral("iris-v1");
+    r.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
+    r.replicas = 0;
+    return plane.service().createEndpoint(r);
+}
+
 } // namespace
 
 // Two control planes on one PostgreSQL database, as two consoles: what one's API does, the other
@@ -165,13 +177,7 @@ private Q_SLOTS:
         ControlClient second(*m_second);
         QSignalSpy errors(&second, &ControlClient::errorRecorded);
         QSignalSpy tokens(&second, &ControlClient::tokensChanged);
-        CreateEndpointRequest r;
-        r.name = QStringLiteral("noisy");
-        r.modelVersion = QStringLiteral("v1");
-        r.modelFolder = QStringLiteral("iris-v1");
-        r.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
-        r.replicas = 0;
-        auto endpoint = m_first->service().createEndpoint(r);
+        auto endpoint = createIdleIris(*m_first, QStringLiteral("noisy"));
         QVERIFY2(endpoint, endpoint ? "" : qPrintable(endpoint.error().message));
         ErrorRecord record;
         record.endpointId = endpoint->id;
@@ -201,13 +207,7 @@ private Q_SLOTS:
         // No replica: the job waits, so only the feed can tell the first plane's queue of it.
         ControlClient first(*m_first);
         QSignalSpy jobs(&first, &ControlClient::jobChanged);
-        CreateEndpointRequest r;
-        r.name = QStringLiteral("later");
-        r.modelVersion = QStringLiteral("v1");
-        r.modelFolder = QStringLiteral("iris-v1");
-        r.resourceSlots = {0.5, *parseMemorySize(QStringLiteral("512M")), 0};
-        r.replicas = 0;
-        auto endpoint = m_second->service().createEndpoint(r);
+        auto endpoint = createIdleIris(*m_second, QStringLiteral("later"));
         QVERIFY2(endpoint, endpoint ? "" : qPrintable(endpoint.error().message));
         JobRequest job;
         job.endpointId = endpoint->id;

@@ -4,8 +4,6 @@
 #include <csignal>
 #include <memory>
 
-#include <sys/stat.h>
-
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -24,10 +22,12 @@
 
 #include "api/apiclient.h"
 #include "support/servechild.h"
+#include "support/testfiles.h"
 
 using namespace Qt::StringLiterals;
 using namespace ServeChildSupport;
 using ServeDeck::ApiClient;
+using namespace TestFiles;
 
 namespace {
 
@@ -36,14 +36,6 @@ constexpr int kCtlMs = 20000;
 constexpr int kReplicasHealthyMs = 30000;
 // A second serve that refuses does so before it opens anything but the lock file.
 constexpr int kRefusalMs = 10000;
-
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::lstat(QFile::encodeName(path).constData(), &info) != 0)
-        return mode_t(-1);
-    return info.st_mode & 07777;
-}
 
 // One `servedeck serve` child and the key=value lines it printed.
 class Server

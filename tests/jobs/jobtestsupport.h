@@ -15,17 +15,9 @@
 #include "support/manualclock.h"
 #include "support/testendpoint.h"
 #include "support/teststore.h"
+#include "support/verifyok.h"
 
 namespace ServeDeck {
-
-// QVERIFY2 evaluates its message even on success, and error() of a good Result throws.
-template<typename T>
-QByteArray describeResult(const Result<T> &result)
-{
-    if (result)
-        return QByteArrayLiteral("ok");
-    return (result.error().typeName() + QStringLiteral(": ") + result.error().message).toUtf8();
-}
 
 // A store file in a temporary folder with one endpoint, and a JobQueue on it. reopen() drops
 // the queue and the repository and opens both again on the same file, as a restart does.
@@ -166,10 +158,3 @@ private:
 };
 
 } // namespace ServeDeck
-
-// The expression runs once: it usually writes.
-#define VERIFY_OK(expression)                                                             \
-    do {                                                                                  \
-        const auto &verifiedResult = (expression);                                        \
-        QVERIFY2(verifiedResult.ok(), ServeDeck::describeResult(verifiedResult).constData()); \
-    } while (false)

@@ -11,26 +11,7 @@
 #include "store/repository.h"
 #include "support/manualclock.h"
 #include "support/testendpoint.h"
-
-namespace ServeDeck {
-
-// QVERIFY2 evaluates its message even on success, and error() of a good Result throws.
-template<typename T>
-QByteArray describeResult(const Result<T> &result)
-{
-    if (result)
-        return QByteArrayLiteral("ok");
-    return (result.error().typeName() + QStringLiteral(": ") + result.error().message).toUtf8();
-}
-
-} // namespace ServeDeck
-
-// The expression runs once: it usually writes.
-#define VERIFY_OK(expression)                                                                 \
-    do {                                                                                      \
-        const auto &verifiedResult = (expression);                                            \
-        QVERIFY2(verifiedResult.ok(), ServeDeck::describeResult(verifiedResult).constData()); \
-    } while (false)
+#include "support/verifyok.h"
 
 namespace ServeDeck {
 

@@ -9,6 +9,7 @@
 #include "plane/leaderelection.h"
 #include "store/repository.h"
 #include "support/postgresserver.h"
+#include "support/testelection.h"
 #include "support/testendpoint.h"
 
 using namespace ServeDeck;
@@ -29,11 +30,7 @@ private:
 
     std::unique_ptr<LeaderElection> election(const QString &nodeId)
     {
-        LeaderElectionOptions options;
-        options.nodeId = nodeId;
-        options.nodeName = nodeId;
-        options.leaseMs = kLeaseMs;
-        return std::make_unique<LeaderElection>(m_location, options);
+        return testElection(m_location, nodeId, nodeId, kLeaseMs);
     }
 
     static Result<Done> insert(Repository &repository, const Endpoint &endpoint)

@@ -10,6 +10,7 @@
 
 #include "plane/leaderelection.h"
 #include "support/postgresserver.h"
+#include "support/testelection.h"
 
 using namespace ServeDeck;
 
@@ -51,12 +52,24 @@ private:
 
     std::unique_ptr<LeaderElection> election(const QString &nodeId)
     {
-        LeaderElectionOptions options;
-        options.nodeId = nodeId;
-        options.nodeName = QStringLiteral("node ") + nodeId;
-        options.leaseMs = kLeaseMs;
-        options.renewMs = kRenewMs;
-        return std::make_unique<LeaderElection>(m_location, options);
+        return testElection(m_location, nodeId, QStringLiteral("node ") + nodeId, kLeaseMs, kRenewMs);
+    }
+
+    // "a" elected first, then "b" started and following it; the timeline (if any) watches both
+    // from before b starts. A failed wait fails the calling test.
+    void startLeaderThenFollower(std::unique_ptr<LeaderElection> &a, std::unique_ptr<LeaderElection> &b,
+                                 Timeline *timeline)
+    {
+        a = election(QStringLiteral("a"));
+        a->start();
+        QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kFirstLeaderMs);
+        b = election(QStringLiteral("b"));
+        if (timeline) {
+            timeline->watch(*a, QStringLiteral("A"));
+            timeline->watch(*b, QStringLiteral("B"));
+        }
+        b->start();
+        QTRY_COMPARE_WITH_TIMEOUT(b->state().leaderId, QStringLiteral("a"), 3 * kRenewMs);
     }
 
     // The pids of a node's election sessions, read on the maintenance side of the server.
@@ -139,15 +152,12 @@ private Q_SLOTS:
 
     void killedSessionFailsOverWithinTheLease()
     {
-        auto a = election(QStringLiteral("a"));
-        a->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kFirstLeaderMs);
-        auto b = election(QStringLiteral("b"));
+        std::unique_ptr<LeaderElection> a;
+        std::unique_ptr<LeaderElection> b;
         Timeline timeline;
-        timeline.watch(*a, QStringLiteral("A"));
-        timeline.watch(*b, QStringLiteral("B"));
-        b->start();
-        QTRY_COMPARE_WITH_TIMEOUT(b->state().leaderId, QStringLiteral("a"), 3 * kRenewMs);
+        startLeaderThenFollower(a, b, &timeline);
+        if (QTest::currentTestFailed())
+            return;
 
         // The advisory lock goes with the session, silently: the leader must notice it by itself.
         const QList<qint64> sessions = backendsOf(QStringLiteral("a"));
@@ -170,15 +180,12 @@ private Q_SLOTS:
 
     void leaderThatCannotRenewStepsDownBeforeTheLeaseEnds()
     {
-        auto a = election(QStringLiteral("a"));
-        a->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kFirstLeaderMs);
-        auto b = election(QStringLiteral("b"));
+        std::unique_ptr<LeaderElection> a;
+        std::unique_ptr<LeaderElection> b;
         Timeline timeline;
-        timeline.watch(*a, QStringLiteral("A"));
-        timeline.watch(*b, QStringLiteral("B"));
-        b->start();
-        QTRY_COMPARE_WITH_TIMEOUT(b->state().leaderId, QStringLiteral("a"), 3 * kRenewMs);
+        startLeaderThenFollower(a, b, &timeline);
+        if (QTest::currentTestFailed())
+            return;
 
         // The leader's own backend frozen: its renewal hangs in libpq, past any statement_timeout
         // (the frozen server side enforces none). Only its own clock can make it step down.
@@ -203,12 +210,11 @@ private Q_SLOTS:
 
     void leaderThatStopsHandsOverAtOnce()
     {
-        auto a = election(QStringLiteral("a"));
-        a->start();
-        QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kFirstLeaderMs);
-        auto b = election(QStringLiteral("b"));
-        b->start();
-        QTRY_COMPARE_WITH_TIMEOUT(b->state().leaderId, QStringLiteral("a"), 3 * kRenewMs);
+        std::unique_ptr<LeaderElection> a;
+        std::unique_ptr<LeaderElection> b;
+        startLeaderThenFollower(a, b, nullptr);
+        if (QTest::currentTestFailed())
+            return;
         QElapsedTimer sinceStop;
         sinceStop.start();
         a.reset();  // resigns: the lease ends now, not when it runs out

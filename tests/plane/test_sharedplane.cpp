@@ -106,6 +106,18 @@ class TestSharedPlane : public QObject
         return name.isEmpty() ? QString() : m_server.url(name);
     }
 
+    // Two nodes on a fresh database: a started and leading, then b started (its role is the caller's
+    // to wait for). A failed step fails the calling test.
+    void startLeaderThenSecond(Node &a, Node &b, QString *database)
+    {
+        *database = freshDatabase();
+        QVERIFY2(!database->isEmpty(), qPrintable(m_server.log()));
+        QString why;
+        QVERIFY2(a.start(*database, &why), qPrintable(why));
+        QVERIFY(QTest::qWaitFor([&] { return a.role(m_ctlData) == u"leader"; }, kElectedMs));
+        QVERIFY2(b.start(*database, &why), qPrintable(why));
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -118,14 +130,12 @@ private Q_SLOTS:
     // brings the endpoint back to exactly its replicas on its own agent; the old one, restarted, follows.
     void killedLeaderIsReplacedWithoutDoubles()
     {
-        const QString database = freshDatabase();
-        QVERIFY2(!database.isEmpty(), qPrintable(m_server.log()));
         Node a;
         Node b;
-        QString why;
-        QVERIFY2(a.start(database, &why), qPrintable(why));
-        QVERIFY(QTest::qWaitFor([&] { return a.role(m_ctlData) == u"leader"; }, kElectedMs));
-        QVERIFY2(b.start(database, &why), qPrintable(why));
+        QString database;
+        startLeaderThenSecond(a, b, &database);
+        if (QTest::currentTestFailed())
+            return;
         const QString aId = a.plane(m_ctlData).value(QStringLiteral("node_id")).toString();
         QVERIFY(QTest::qWaitFor([&] { return b.plane(m_ctlData).value(QStringLiteral("leader_id")).toString() == aId; },
                                 kElectedMs));
@@ -156,6 +166,7 @@ private Q_SLOTS:
         QCOMPARE(seen.healthyAgents, (QStringList{QStringLiteral("local-") + bId, QStringLiteral("local-") + bId}));
 
         // The old leader, restarted, follows.
+        QString why;
         QVERIFY2(a.start(database, &why), qPrintable(why));
         QVERIFY(QTest::qWaitFor([&] { return a.plane(m_ctlData).value(QStringLiteral("leader_id")).toString() == bId; },
                                 kElectedMs));
@@ -167,14 +178,12 @@ private Q_SLOTS:
     // resumed one follows and changes nothing (test_fencing shows the store refusing its writes).
     void frozenLeaderResumesAsFollower()
     {
-        const QString database = freshDatabase();
-        QVERIFY2(!database.isEmpty(), qPrintable(m_server.log()));
         Node a;
         Node b;
-        QString why;
-        QVERIFY2(a.start(database, &why), qPrintable(why));
-        QVERIFY(QTest::qWaitFor([&] { return a.role(m_ctlData) == u"leader"; }, kElectedMs));
-        QVERIFY2(b.start(database, &why), qPrintable(why));
+        QString database;
+        startLeaderThenSecond(a, b, &database);
+        if (QTest::currentTestFailed())
+            return;
         QVERIFY(QTest::qWaitFor([&] { return b.role(m_ctlData) == u"follower"; }, kElectedMs));
         const CtlResult created = a.serve->ctl(createIrisArguments(), m_ctlData, kCtlMs);
         QVERIFY2(created.exitCode == 0, created.describe());

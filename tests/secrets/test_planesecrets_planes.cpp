@@ -8,7 +8,6 @@
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QSslSocket>
@@ -26,6 +25,7 @@
 #include "store/repository.h"
 #include "store/storelocation.h"
 #include "support/postgresserver.h"
+#include "support/predictstatus.h"
 #include "support/testplane.h"
 
 using namespace ServeDeck;
@@ -90,6 +90,7 @@ private Q_SLOTS:
 private:
     QString freshDatabase();
     ControlPlaneOptions options(const QString &dataDir, const QString &url, const QString &keyFile) const;
+    QString startConsole(std::unique_ptr<ControlPlane> &plane, const QTemporaryDir &data, const QString &url);
     int proxyStatus(const ControlPlane &plane, const QByteArray &token);
 
     PostgresServer m_pg;
@@ -137,21 +138,17 @@ ControlPlaneOptions TestPlaneSecretsPlanes::options(const QString &dataDir, cons
     return o;
 }
 
+// A console on url under the suite's plane key; empty, or why it did not start.
+QString TestPlaneSecretsPlanes::startConsole(std::unique_ptr<ControlPlane> &plane, const QTemporaryDir &data,
+                                             const QString &url)
+{
+    return TestPlane::start(plane, options(data.path(), url, m_keyFile));
+}
+
 // The status of a request to plane's proxy with token (none: no Authorization header).
 int TestPlaneSecretsPlanes::proxyStatus(const ControlPlane &plane, const QByteArray &token)
 {
-    QNetworkRequest request(QUrl(u"http://%1/iris/predict"_s.arg(plane.proxyAddress())));
-    request.setTransferTimeout(kWaitMs);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = m_network.post(request, QByteArray(R"({"inputs":[[1,2,3,4]]})"));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status;
+    return predictStatus(m_network, plane.proxyAddress(), token, kWaitMs);
 }
 
 void TestPlaneSecretsPlanes::aPlaneKeyFileIsRequired()
@@ -179,7 +176,7 @@ void TestPlaneSecretsPlanes::twoConsolesShareTheSigningKeyAndCertificate()
     QTemporaryDir dataB;
     const QString url = freshDatabase();
     std::unique_ptr<ControlPlane> a;
-    QString error = TestPlane::start(a, options(dataA.path(), url, m_keyFile));
+    QString error = startConsole(a, dataA, url);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(a->signingKeyBackend(), u"database"_s);
     // A private endpoint and a token for it, both through console A.
@@ -195,7 +192,7 @@ void TestPlaneSecretsPlanes::twoConsolesShareTheSigningKeyAndCertificate()
     QVERIFY2(token, qPrintable(token ? QString() : token.error().message));
 
     std::unique_ptr<ControlPlane> b;
-    error = TestPlane::start(b, options(dataB.path(), url, m_keyFile));
+    error = startConsole(b, dataB, url);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
     // B's proxy checks tokens: none is 401, one with a changed signature is 401, A's passes the
@@ -231,7 +228,7 @@ void TestPlaneSecretsPlanes::wrongKeyIsRefusedAndNothingIsOverwritten()
     QTemporaryDir dataB;
     const QString url = freshDatabase();
     std::unique_ptr<ControlPlane> a;
-    QString error = TestPlane::start(a, options(dataA.path(), url, m_keyFile));
+    QString error = startConsole(a, dataA, url);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const auto before = storedSecrets(url);
     QCOMPARE(before.size(), 2);

@@ -2,41 +2,26 @@
 // `servedeck serve --database postgresql://... --plane-key-file FILE` children on one PostgreSQL
 // server that accept each other's tokens and present one agent certificate. The key never shows
 // in their output or environment.
-#include <sys/stat.h>
-
-#include <QEventLoop>
 #include <QFile>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include "agent/joinstring.h"
 #include "auth/planekey.h"
 #include "support/postgresserver.h"
+#include "support/predictstatus.h"
 #include "support/servechild.h"
+#include "support/testfiles.h"
 
 using namespace ServeDeck;
 using namespace ServeChildSupport;
 using namespace Qt::StringLiterals;
+using namespace TestFiles;
 
 namespace {
 
 constexpr int kCtlMs = 20000;
-
-mode_t modeOf(const QString &path)
-{
-    struct stat info = {};
-    if (::stat(QFile::encodeName(path).constData(), &info) != 0)
-        return mode_t(-1);
-    return info.st_mode & 07777;
-}
-
-QByteArray contentOf(const QString &path)
-{
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
 
 // A key=value line serve printed after the first ones ServeChild waits for: what it read
 // already, or the lines that follow (bounded).
@@ -97,18 +82,7 @@ void TestPlaneSecretsServe::cleanupTestCase()
 
 int TestPlaneSecretsServe::proxyStatus(const QString &proxy, const QByteArray &token)
 {
-    QNetworkRequest request(QUrl(u"http://%1/iris/predict"_s.arg(proxy)));
-    request.setTransferTimeout(kCtlMs);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
-    if (!token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + token);
-    QNetworkReply *reply = m_network.post(request, QByteArray(R"({"inputs":[[1,2,3,4]]})"));
-    QEventLoop loop;
-    connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    loop.exec();
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    reply->deleteLater();
-    return status;
+    return predictStatus(m_network, proxy, token, kCtlMs);
 }
 
 void TestPlaneSecretsServe::planeKeyNewWritesAPrivateFileOnce()

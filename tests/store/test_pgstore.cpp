@@ -15,26 +15,13 @@
 #include "store/schema.h"
 #include "support/testendpoint.h"
 #include "support/teststore.h"
+#include "support/verifyok.h"
 
 using namespace ServeDeck;
 
 namespace {
 
 const QDateTime kT0(QDate(2026, 3, 1), QTime(9, 30), Qt::UTC);
-
-template<typename T>
-QByteArray describe(const Result<T> &result)
-{
-    if (result)
-        return QByteArrayLiteral("ok");
-    return (result.error().typeName() + QStringLiteral(": ") + result.error().message).toUtf8();
-}
-
-#define VERIFY_OK(expression)                                                \
-    do {                                                                     \
-        const auto &verifiedResult = (expression);                           \
-        QVERIFY2(verifiedResult.ok(), describe(verifiedResult).constData()); \
-    } while (false)
 
 Result<Done> openAt(Repository &repository, const QString &location)
 {

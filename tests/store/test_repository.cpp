@@ -17,6 +17,7 @@
 #include "store/sqldialect.h"
 #include "support/testendpoint.h"
 #include "support/teststore.h"
+#include "support/verifyok.h"
 
 using namespace ServeDeck;
 
@@ -35,21 +36,6 @@ constexpr qint64 MiB = qint64(1) << 20;
 constexpr qint64 GiB = qint64(1) << 30;
 constexpr qint64 TiB = qint64(1) << 40;
 
-// QVERIFY2 evaluates its message even on success, and error() of a good Result throws.
-template<typename T>
-QByteArray describe(const Result<T> &result)
-{
-    if (result)
-        return QByteArrayLiteral("ok");
-    return (result.error().typeName() + QStringLiteral(": ") + result.error().message).toUtf8();
-}
-
-// The expression runs once: it usually writes.
-#define VERIFY_OK(expression)                                                     \
-    do {                                                                          \
-        const auto &verifiedResult = (expression);                                \
-        QVERIFY2(verifiedResult.ok(), describe(verifiedResult).constData());      \
-    } while (false)
 // A comparison helper reports through QTest; the caller stops at the first failure.
 #define CHECK(call)                          \
     do {                                     \

@@ -248,20 +248,16 @@ void SettingsDialog::themeChosen(int index)
 // control plane at start, never by this dialog (no file I/O on the GUI thread).
 namespace {
 const QString kPlaneKeyFileKey = QStringLiteral("store/planeKeyFile");
-QSettings consoleSettings()
-{
-    return QSettings(QStringLiteral("ServeDeck"), QCoreApplication::applicationName());
-}
 } // namespace
 
 QString SettingsDialog::planeKeyFileSetting()
 {
-    return consoleSettings().value(kPlaneKeyFileKey).toString();
+    return storeSettings().value(kPlaneKeyFileKey).toString();
 }
 
 void SettingsDialog::setPlaneKeyFileSetting(const QString &path)
 {
-    QSettings settings = consoleSettings();
+    QSettings settings = storeSettings();
     if (path.isEmpty())
         settings.remove(kPlaneKeyFileKey);
     else
