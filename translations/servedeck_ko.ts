@@ -4,8 +4,8 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/guicommand.cpp" line="60"/>
-        <location filename="../app/guicommand.cpp" line="91"/>
+        <location filename="../app/guicommand.cpp" line="61"/>
+        <location filename="../app/guicommand.cpp" line="100"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
@@ -2513,200 +2513,200 @@
 <context>
     <name>ServeDeck::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="152"/>
+        <location filename="../ui/mainwindow.cpp" line="153"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="254"/>
+        <location filename="../ui/mainwindow.cpp" line="257"/>
         <source>Search endpoints</source>
         <translation>엔드포인트 검색</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="194"/>
+        <location filename="../ui/mainwindow.cpp" line="195"/>
         <source>off</source>
         <translation>꺼짐</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="165"/>
-        <location filename="../ui/mainwindow.cpp" line="214"/>
-        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="166"/>
+        <location filename="../ui/mainwindow.cpp" line="217"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>Endpoints</source>
         <translation>엔드포인트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="166"/>
-        <location filename="../ui/mainwindow.cpp" line="357"/>
-        <location filename="../ui/mainwindow.cpp" line="641"/>
+        <location filename="../ui/mainwindow.cpp" line="167"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
+        <location filename="../ui/mainwindow.cpp" line="644"/>
         <source>Errors</source>
         <translation>오류</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="167"/>
-        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="168"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>Tokens</source>
         <translation>토큰</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="168"/>
-        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="169"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>Autoscaling</source>
         <translation>오토스케일링</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="169"/>
-        <location filename="../ui/mainwindow.cpp" line="322"/>
-        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="170"/>
+        <location filename="../ui/mainwindow.cpp" line="325"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>Details</source>
         <translation>상세</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="170"/>
-        <location filename="../ui/mainwindow.cpp" line="357"/>
+        <location filename="../ui/mainwindow.cpp" line="171"/>
+        <location filename="../ui/mainwindow.cpp" line="360"/>
         <source>Agents</source>
         <translation>에이전트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="171"/>
-        <location filename="../ui/mainwindow.cpp" line="358"/>
+        <location filename="../ui/mainwindow.cpp" line="172"/>
+        <location filename="../ui/mainwindow.cpp" line="361"/>
         <source>Load test</source>
         <translation>부하 테스트</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="172"/>
-        <location filename="../ui/mainwindow.cpp" line="358"/>
+        <location filename="../ui/mainwindow.cpp" line="173"/>
+        <location filename="../ui/mainwindow.cpp" line="361"/>
         <source>Usage</source>
         <translation>사용량</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="175"/>
-        <location filename="../ui/mainwindow.cpp" line="358"/>
+        <location filename="../ui/mainwindow.cpp" line="176"/>
+        <location filename="../ui/mainwindow.cpp" line="361"/>
         <source>Jobs</source>
         <translation>작업</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="195"/>
+        <location filename="../ui/mainwindow.cpp" line="196"/>
         <source>Data: %1</source>
         <translation>데이터: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="196"/>
+        <location filename="../ui/mainwindow.cpp" line="197"/>
         <source>API %1 · Proxy %2</source>
         <translation>API %1 · 프록시 %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="307"/>
+        <location filename="../ui/mainwindow.cpp" line="310"/>
         <source>New…</source>
         <translation>새로 만들기…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="309"/>
+        <location filename="../ui/mainwindow.cpp" line="312"/>
         <source>Deploy a new endpoint (%1)</source>
         <translation>새 엔드포인트 배포 (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="311"/>
+        <location filename="../ui/mainwindow.cpp" line="314"/>
         <source>Scale…</source>
         <translation>스케일…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="312"/>
+        <location filename="../ui/mainwindow.cpp" line="315"/>
         <source>Set the selected endpoint&apos;s replicas</source>
         <translation>선택한 엔드포인트의 레플리카 수 설정</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="314"/>
+        <location filename="../ui/mainwindow.cpp" line="317"/>
         <source>Modify…</source>
         <translation>수정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="316"/>
+        <location filename="../ui/mainwindow.cpp" line="319"/>
         <source>Change the selected endpoint&apos;s version, resources, replicas or visibility</source>
         <translation>선택한 엔드포인트의 버전, 자원, 레플리카 수 또는 공개 여부를 바꿉니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="318"/>
+        <location filename="../ui/mainwindow.cpp" line="321"/>
         <source>Delete…</source>
         <translation>삭제…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="320"/>
+        <location filename="../ui/mainwindow.cpp" line="323"/>
         <source>Delete the selected endpoint (Del)</source>
         <translation>선택한 엔드포인트 삭제 (Del)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="324"/>
+        <location filename="../ui/mainwindow.cpp" line="327"/>
         <source>Charts and traffic split of the selected endpoint (Return)</source>
         <translation>선택한 엔드포인트의 차트와 트래픽 분할 (Return)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326"/>
+        <location filename="../ui/mainwindow.cpp" line="329"/>
         <source>Try…</source>
         <translation>시험 요청…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="328"/>
+        <location filename="../ui/mainwindow.cpp" line="331"/>
         <source>Send the selected endpoint a request and see its answer</source>
         <translation>선택한 엔드포인트에 요청을 보내고 응답을 봅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="330"/>
+        <location filename="../ui/mainwindow.cpp" line="333"/>
         <source>Simulate traffic…</source>
         <translation>트래픽 시뮬레이션…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="331"/>
+        <location filename="../ui/mainwindow.cpp" line="334"/>
         <source>Drive the selected endpoint with a traffic pattern until stopped</source>
         <translation>선택한 엔드포인트에 멈출 때까지 트래픽 패턴으로 요청을 보냅니다</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="333"/>
+        <location filename="../ui/mainwindow.cpp" line="336"/>
         <source>Preferences…</source>
         <translation>환경 설정…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="338"/>
+        <location filename="../ui/mainwindow.cpp" line="341"/>
         <source>Find</source>
         <translation>찾기</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="341"/>
+        <location filename="../ui/mainwindow.cpp" line="344"/>
         <source>Quit</source>
         <translation>종료</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="346"/>
+        <location filename="../ui/mainwindow.cpp" line="349"/>
         <source>&amp;Endpoint</source>
         <translation>엔드포인트(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="356"/>
+        <location filename="../ui/mainwindow.cpp" line="359"/>
         <source>&amp;View</source>
         <translation>보기(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="368"/>
+        <location filename="../ui/mainwindow.cpp" line="371"/>
         <source>&amp;Settings</source>
         <translation>설정(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="370"/>
+        <location filename="../ui/mainwindow.cpp" line="373"/>
         <source>&amp;Help</source>
         <translation>도움말(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="371"/>
+        <location filename="../ui/mainwindow.cpp" line="374"/>
         <source>Demo…</source>
         <translation>데모…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="376"/>
-        <location filename="../ui/mainwindow.cpp" line="377"/>
+        <location filename="../ui/mainwindow.cpp" line="379"/>
+        <location filename="../ui/mainwindow.cpp" line="380"/>
         <source>About ServeDeck</source>
         <translation>ServeDeck 정보</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="378"/>
+        <location filename="../ui/mainwindow.cpp" line="381"/>
         <source>ServeDeck %1
 A console and server for model serving.
 Qt %2</source>
@@ -2715,32 +2715,32 @@ Qt %2</source>
 Qt %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="462"/>
+        <location filename="../ui/mainwindow.cpp" line="465"/>
         <source>Try an endpoint</source>
         <translation>엔드포인트 시험</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="484"/>
+        <location filename="../ui/mainwindow.cpp" line="487"/>
         <source>Simulate traffic</source>
         <translation>트래픽 시뮬레이션</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="615"/>
+        <location filename="../ui/mainwindow.cpp" line="618"/>
         <source>Delete endpoint</source>
         <translation>엔드포인트 삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="616"/>
+        <location filename="../ui/mainwindow.cpp" line="619"/>
         <source>Delete %1? Its replicas stop and its URL stops answering. This cannot be undone.</source>
         <translation>%1을(를) 삭제할까요? 레플리카가 중지되고 URL이 더 이상 응답하지 않습니다. 되돌릴 수 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="618"/>
+        <location filename="../ui/mainwindow.cpp" line="621"/>
         <source>Delete</source>
         <translation>삭제</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="641"/>
+        <location filename="../ui/mainwindow.cpp" line="644"/>
         <source>Errors (%1)</source>
         <translation>오류 (%1)</translation>
     </message>
@@ -3038,6 +3038,36 @@ Qt %2</translation>
         <location filename="../ui/agents/pendingqueuemodel.cpp" line="79"/>
         <source>Why it waits</source>
         <translation>대기 사유</translation>
+    </message>
+</context>
+<context>
+    <name>ServeDeck::PlaneStatusLabel</name>
+    <message>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="30"/>
+        <source>Leader: %1 · epoch %2</source>
+        <translation>리더: %1 · 에포크 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="32"/>
+        <source>Following: no leader yet</source>
+        <translation>팔로워: 아직 리더 없음</translation>
+    </message>
+    <message>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="33"/>
+        <source>Following %1 · epoch %2</source>
+        <translation>%1 팔로우 중 · 에포크 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="48"/>
+        <source>Database: %1
+Lease renewed %2 ms ago</source>
+        <translation>데이터베이스: %1
+임대 갱신 %2ms 전</translation>
+    </message>
+    <message>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="51"/>
+        <source>Database: %1</source>
+        <translation>데이터베이스: %1</translation>
     </message>
 </context>
 <context>
@@ -3607,75 +3637,110 @@ Qt %2</translation>
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="113"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="138"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="114"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="139"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="115"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="140"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="116"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="120"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="141"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="145"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="121"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="146"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="122"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="147"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="124"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="149"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="125"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
         <source>History kept</source>
         <translation>기록 보관</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="126"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="151"/>
         <source>Errors and scale events, &amp;days</source>
         <translation>오류와 스케일 이벤트 보관 일수(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="127"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="152"/>
         <source>At most, &amp;rows per endpoint</source>
         <translation>엔드포인트당 최대 행 수(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="128"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="153"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="129"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="154"/>
         <source>General</source>
         <translation>일반</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="131"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="156"/>
         <source>Notifications</source>
         <translation>알림</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="171"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="157"/>
+        <source>&amp;Database</source>
+        <translation>데이터베이스(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="158"/>
+        <source>SQLite in the data folder</source>
+        <translation>데이터 폴더의 SQLite</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="159"/>
+        <source>Empty: this console&apos;s own SQLite file. postgresql://user@host:port/database: a store several consoles share (a password goes in ~/.pgpass). Takes effect at the next start.</source>
+        <translation>비워 두면 이 콘솔 자체의 SQLite 파일을 씁니다. postgresql://user@host:port/database: 여러 콘솔이 함께 쓰는 저장소입니다(비밀번호는 ~/.pgpass에 둡니다). 다음 시작부터 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="215"/>
+        <source>Keep the password out of the location: put it in ~/.pgpass.</source>
+        <translation>위치에 비밀번호를 넣지 마세요. ~/.pgpass에 두세요.</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="238"/>
         <source>This build has no translation for that language.</source>
         <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="287"/>
+        <source>Plane &amp;key file</source>
+        <translation>플레인 키 파일(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="288"/>
+        <source>Only for a shared plane on PostgreSQL</source>
+        <translation>PostgreSQL의 공유 플레인에서만 사용</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="289"/>
+        <source>The same file on every console of the plane (make one with servedeck plane-key new FILE). Takes effect at the next start.</source>
+        <translation>플레인의 모든 콘솔에 같은 파일을 지정합니다 (servedeck plane-key new FILE로 만듭니다). 다음 시작부터 적용됩니다.</translation>
     </message>
 </context>
 <context>
