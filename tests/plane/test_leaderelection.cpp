@@ -193,8 +193,6 @@ private Q_SLOTS:
         QCOMPARE(sessions.size(), 1);
         const pid_t backend = pid_t(sessions.first());
         QCOMPARE(::kill(backend, SIGSTOP), 0);
-        QElapsedTimer sinceFreeze;
-        sinceFreeze.start();
         // isLeader() reads the clock itself and may turn false a moment before the watchdog's tick
         // says so: wait for what A told, within the lease.
         QTRY_COMPARE_WITH_TIMEOUT(timeline.events, QStringList{QStringLiteral("A-")}, kLeaseMs);
