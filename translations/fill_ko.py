@@ -838,7 +838,7 @@ KO = {
     "Leader: %1 · epoch %2": "리더: %1 · 에포크 %2",
     "Following: no leader yet": "팔로워: 아직 리더 없음",
     "Following %1 · epoch %2": "%1 팔로우 중 · 에포크 %2",
-    "Database: %1\nLease renewed %2 ms ago": "데이터베이스: %1\n임대 갱신 %2ms 전",
+    " · lease renewed %1 s ago": " · 임대 %1초 전 갱신",
     "Database: %1": "데이터베이스: %1",
     # Shared plane: change feed (task N)
     # Shared plane: secrets and the plane key (task K)

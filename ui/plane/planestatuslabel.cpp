@@ -26,11 +26,18 @@ QString PlaneStatusLabel::textFor(const QJsonObject &report)
 {
     const qint64 epoch = report.value(QStringLiteral("epoch")).toInteger();
     const QString leader = report.value(QStringLiteral("leader_name")).toString();
+    QString text;
     if (report.value(QStringLiteral("role")).toString() == u"leader")
-        return tr("Leader: %1 · epoch %2").arg(report.value(QStringLiteral("node_name")).toString()).arg(epoch);
-    if (leader.isEmpty())
+        text = tr("Leader: %1 · epoch %2").arg(report.value(QStringLiteral("node_name")).toString()).arg(epoch);
+    else if (leader.isEmpty())
         return tr("Following: no leader yet");
-    return tr("Following %1 · epoch %2").arg(leader).arg(epoch);
+    else
+        text = tr("Following %1 · epoch %2").arg(leader).arg(epoch);
+    // The lease's age: a leader whose renewals stall shows it here before anyone takes over.
+    const qint64 age = report.value(QStringLiteral("lease_age_ms")).toInteger(-1);
+    if (age >= 0)
+        text += tr(" · lease renewed %1 s ago").arg(double(age) / 1000.0, 0, 'f', 1);
+    return text;
 }
 
 void PlaneStatusLabel::refresh()
@@ -44,11 +51,7 @@ void PlaneStatusLabel::refresh()
             if (!shared)
                 return;
             setText(textFor(report));
-            const qint64 age = report.value(QStringLiteral("lease_age_ms")).toInteger(-1);
-            setToolTip(age >= 0 ? tr("Database: %1\nLease renewed %2 ms ago")
-                                      .arg(report.value(QStringLiteral("database")).toString())
-                                      .arg(age)
-                                : tr("Database: %1").arg(report.value(QStringLiteral("database")).toString()));
+            setToolTip(tr("Database: %1").arg(report.value(QStringLiteral("database")).toString()));
         });
 }
 
