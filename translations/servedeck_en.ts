@@ -3041,28 +3041,27 @@ Qt %2</source>
 <context>
     <name>ServeDeck::PlaneStatusLabel</name>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="30"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="31"/>
         <source>Leader: %1 · epoch %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="32"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="33"/>
         <source>Following: no leader yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="33"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="35"/>
         <source>Following %1 · epoch %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="48"/>
-        <source>Database: %1
-Lease renewed %2 ms ago</source>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="39"/>
+        <source> · lease renewed %1 s ago</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="51"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="54"/>
         <source>Database: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -3043,29 +3043,33 @@ Qt %2</translation>
 <context>
     <name>ServeDeck::PlaneStatusLabel</name>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="30"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="31"/>
         <source>Leader: %1 · epoch %2</source>
         <translation>리더: %1 · 에포크 %2</translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="32"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="33"/>
         <source>Following: no leader yet</source>
         <translation>팔로워: 아직 리더 없음</translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="33"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="35"/>
         <source>Following %1 · epoch %2</source>
         <translation>%1 팔로우 중 · 에포크 %2</translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="48"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="39"/>
+        <source> · lease renewed %1 s ago</source>
+        <translation> · 임대 %1초 전 갱신</translation>
+    </message>
+    <message>
         <source>Database: %1
 Lease renewed %2 ms ago</source>
-        <translation>데이터베이스: %1
+        <translation type="vanished">데이터베이스: %1
 임대 갱신 %2ms 전</translation>
     </message>
     <message>
-        <location filename="../ui/plane/planestatuslabel.cpp" line="51"/>
+        <location filename="../ui/plane/planestatuslabel.cpp" line="54"/>
         <source>Database: %1</source>
         <translation>데이터베이스: %1</translation>
     </message>
