@@ -208,6 +208,11 @@ private:
     bool m_leading = true;
     qint64 m_leadingEpoch = 0;
     bool m_jobsDispatching = false;
+
+    // Remote agents on a shared plane (controlplane_agentsplane.cpp): one join token for the
+    // whole plane.
+private:
+    Result<QByteArray> loadAgentJoinToken();
 };
 
 } // namespace ServeDeck
