@@ -466,6 +466,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     // Listening now: a second instance on this data dir can say where this one is.
     m_lock.describeHolder(apiAddress(), proxyAddress());
     startLeadership();
+    startAgentsPlane();  // controlplane_agentsplane.cpp
     return Done{};
 }
 
