@@ -188,8 +188,12 @@ int runAgent(const QStringList &arguments)
         }
         runner.setCapacityOverride(*parsed);
     }
-    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::welcomed, &runner, [url] {
-        QTextStream(stdout) << "connected=" << url.toString() << Qt::endl;
+    // On a shared plane the console that admits it may not be the join string's (a redirect).
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::welcomed, &runner, [&runner] {
+        QTextStream(stdout) << "connected=" << runner.currentUrl().toString() << Qt::endl;
+    });
+    QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::redirected, &runner, [](const QUrl &to) {
+        QTextStream(stdout) << "redirected=" << to.toString() << Qt::endl;
     });
     QObject::connect(&runner, &ServeDeck::RemoteAgentRunner::rejected, &runner, [&runner](const QString &reason) {
         QTextStream(stderr) << "servedeck agent: rejected: " << reason << Qt::endl;

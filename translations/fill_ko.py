@@ -846,6 +846,7 @@ KO = {
     "Only for a shared plane on PostgreSQL": "PostgreSQL의 공유 플레인에서만 사용",
     "The same file on every console of the plane (make one with servedeck plane-key new FILE). Takes effect at the next start.": "플레인의 모든 콘솔에 같은 파일을 지정합니다 (servedeck plane-key new FILE로 만듭니다). 다음 시작부터 적용됩니다.",
     # Packages (task P)
+    # Remote agents on a shared plane (task A, issue 18): no new user-visible strings
 }
 
 def unescape(s):

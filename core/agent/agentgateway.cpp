@@ -142,7 +142,18 @@ void AgentGateway::onHello(QWebSocket *socket, const QString &frame)
         qCWarning(lcAgent, "agent %s rejected: wrong join token", qPrintable(agentId));
         reject(socket, QStringLiteral("wrong join token"));
         return;
-    } else {
+    }
+    // Checked first, so a redirect tells nobody without the plane's token where the leader is.
+    if (m_redirectSource) {
+        if (const auto redirect = m_redirectSource()) {
+            qCInfo(lcAgent, "agent %s sent to the plane's leader at %s", qPrintable(agentId),
+                   qPrintable(redirect->leader.isEmpty() ? QStringLiteral("(none now)") : redirect->leader));
+            socket->sendTextMessage(AgentProtocol::encode(AgentProtocol::toJson(*redirect)));
+            socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("redirect"));
+            return;
+        }
+    }
+    if (credential.isEmpty()) {
         auto admitted = m_admission.admitNewAgent(agentId);
         if (!admitted) {
             qCWarning(lcAgent, "agent %s rejected: %s", qPrintable(agentId), qPrintable(admitted.error().message));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <QHostAddress>
@@ -8,6 +9,7 @@
 #include <QSslConfiguration>
 
 #include "agent/agentadmission.h"
+#include "agent/agentprotocol.h"
 
 class QWebSocket;
 class QWebSocketServer;
@@ -48,6 +50,12 @@ public:
     void setCredentialStore(AgentAdmission::Store store) { m_admission.setStore(std::move(store)); }
     // Cuts a joined agent off now (its credential was revoked): it is told why and counts as lost.
     void disconnectAgent(const QString &agentId, const QString &reason);
+    // A shared plane's follower: asked at each hello that passed its checks; where it answers,
+    // the agent is sent there ("redirect") instead of admitted, and no credential is issued here.
+    void setRedirectSource(std::function<std::optional<AgentProtocol::Redirect>()> source)
+    {
+        m_redirectSource = std::move(source);
+    }
 
 Q_SIGNALS:
     // Every welcome, a rejoin included (the same connection again).
@@ -68,6 +76,7 @@ private:
     int m_gracePeriodMs = 3000;
     QWebSocketServer *m_server = nullptr;
     QMap<QString, RemoteAgentConnection *> m_agents;
+    std::function<std::optional<AgentProtocol::Redirect>()> m_redirectSource;
 };
 
 } // namespace ServeDeck

@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QRegularExpression>
 
 #include "agent/logtail.h"
 
@@ -263,6 +264,45 @@ AgentStatus statusFromJson(const QJsonObject &json)
                                 r.value(QStringLiteral("loading")).toBool()});
     }
     return status;
+}
+
+bool isAgentsAddress(const QString &hostPort)
+{
+    // A DNS name or IPv4 address, or a bracketed IPv6 one; then a port. Nothing else: the agent
+    // opens a URL made of it.
+    static const QRegularExpression grammar(
+        QStringLiteral("\\A(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]):([0-9]{1,5})\\z"));
+    const QRegularExpressionMatch match = grammar.match(hostPort);
+    if (!match.hasMatch())
+        return false;
+    const uint port = match.captured(1).toUInt();
+    return port >= 1 && port <= 65535;
+}
+
+QJsonObject toJson(const Redirect &redirect)
+{
+    return message(QStringLiteral("redirect"), {{QStringLiteral("leader"), redirect.leader},
+                                                {QStringLiteral("nodes"), QJsonArray::fromStringList(redirect.nodes)}});
+}
+
+std::optional<Redirect> redirectFromJson(const QJsonObject &json)
+{
+    Redirect out;
+    out.leader = json.value(QStringLiteral("leader")).toString();
+    if (!out.leader.isEmpty() && !isAgentsAddress(out.leader))
+        return std::nullopt;
+    const QJsonArray nodes = json.value(QStringLiteral("nodes")).toArray();
+    if (nodes.size() > kMaxPlaneNodes)
+        return std::nullopt;
+    for (const QJsonValue &node : nodes) {
+        if (!isAgentsAddress(node.toString()))
+            return std::nullopt;
+        if (!out.nodes.contains(node.toString()))
+            out.nodes.append(node.toString());
+    }
+    if (out.leader.isEmpty() && out.nodes.isEmpty())
+        return std::nullopt;
+    return out;
 }
 
 } // namespace ServeDeck::AgentProtocol

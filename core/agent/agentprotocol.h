@@ -38,6 +38,21 @@ QList<GpuInfo> gpusFromJson(const QJsonArray &json);
 QJsonObject toJson(const AgentStatus &status);
 AgentStatus statusFromJson(const QJsonObject &json);
 
+// "redirect": a console of a shared plane that does not lead sends a joining agent to the one
+// that does (its agents address, host:port) and names the plane's other consoles, which the agent
+// tries when the leader is gone. At most kMaxPlaneNodes addresses; each a host (a name, IPv4, or
+// [IPv6]) and a port 1-65535.
+constexpr int kMaxPlaneNodes = 16;
+struct Redirect
+{
+    QString leader;     // empty when no console leads now
+    QStringList nodes;  // the plane's consoles' agents addresses, the leader's included
+};
+QJsonObject toJson(const Redirect &redirect);
+// Empty when any address is malformed or there are more than kMaxPlaneNodes.
+std::optional<Redirect> redirectFromJson(const QJsonObject &json);
+bool isAgentsAddress(const QString &hostPort);
+
 } // namespace AgentProtocol
 
 } // namespace ServeDeck

@@ -60,6 +60,7 @@ RemoteAgentRunner::RemoteAgentRunner(QUrl url, QByteArray token, QString agentId
     })
     , m_backoffMs(kFirstBackoffMs)
 {
+    m_planeUrls.append(m_url);
     wireRelay();
     m_reconnectTimer.setSingleShot(true);
     connect(&m_reconnectTimer, &QTimer::timeout, this, &RemoteAgentRunner::connectNow);
@@ -204,8 +205,72 @@ void RemoteAgentRunner::scheduleReconnect()
 {
     if (m_stopping || m_reconnectTimer.isActive())
         return;
+    if (std::exchange(m_followRedirect, false)) {
+        // Where the plane said, at once; a plane whose consoles send the agent round in circles
+        // gets the usual backoff after a few.
+        if (m_redirectsInRow <= kMaxRedirectsInRow) {
+            m_reconnectTimer.start(0);
+            return;
+        }
+        qCWarning(lcAgent, "%d redirects in a row; backing off", m_redirectsInRow);
+        m_redirectsInRow = 0;
+    } else if (m_planeUrls.size() > 1) {
+        // This console is gone or unreachable: the next of the plane's (a follower sends the
+        // agent on to whoever leads now).
+        const qsizetype at = m_planeUrls.indexOf(m_url);
+        m_url = m_planeUrls.at((at + 1) % m_planeUrls.size());
+    }
     m_reconnectTimer.start(m_backoffMs);
     m_backoffMs = std::min(m_backoffMs * 2, kMaxBackoffMs);
+}
+
+QUrl RemoteAgentRunner::urlOf(const QString &hostPort) const
+{
+    // The scheme of the join string's: a redirect never turns a wss:// agent into a ws:// one.
+    // Built as the join string's is, so the same console's address compares equal.
+    const qsizetype colon = hostPort.lastIndexOf(u':');
+    QString host = hostPort.left(colon);
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    QUrl url;
+    url.setScheme(m_planeUrls.constFirst().scheme());
+    url.setHost(host);
+    url.setPort(hostPort.mid(colon + 1).toInt());
+    return url;
+}
+
+void RemoteAgentRunner::onRedirect(const QJsonObject &message)
+{
+    const auto redirect = AgentProtocol::redirectFromJson(message);
+    if (!redirect) {
+        qCWarning(lcAgent, "ignored a malformed redirect");
+        return;
+    }
+    // Kept bounded: the join string's address and what the latest redirect names.
+    QList<QUrl> urls{m_planeUrls.constFirst()};
+    for (const QString &node : redirect->nodes) {
+        const QUrl url = urlOf(node);
+        if (url.isValid() && !urls.contains(url))
+            urls.append(url);
+    }
+    m_planeUrls = urls;
+    QUrl next;
+    if (!redirect->leader.isEmpty()) {
+        next = urlOf(redirect->leader);
+        if (!m_planeUrls.contains(next) && m_planeUrls.size() <= AgentProtocol::kMaxPlaneNodes)
+            m_planeUrls.append(next);
+    } else {
+        // Nobody leads now: the next console, which may by then.
+        next = m_planeUrls.at((m_planeUrls.indexOf(m_url) + 1) % m_planeUrls.size());
+    }
+    if (!next.isValid())
+        return;
+    m_url = next;
+    m_followRedirect = true;
+    ++m_redirectsInRow;
+    qCInfo(lcAgent, "redirected to %s", qPrintable(m_url.toString()));
+    Q_EMIT redirected(m_url);
+    // The console closes the connection; the reconnect goes to m_url.
 }
 
 void RemoteAgentRunner::send(const QJsonObject &message)
@@ -292,9 +357,12 @@ void RemoteAgentRunner::onMessage(const QString &frame)
     if (type == u"welcome") {
         onWelcome(*message);
         m_backoffMs = kFirstBackoffMs;
+        m_redirectsInRow = 0;
         m_statusTimer.start();
         sendStatus();
         Q_EMIT welcomed();
+    } else if (type == u"redirect" && !m_welcomed) {
+        onRedirect(*message);
     } else if (type == u"rejected") {
         // A plane that refuses this agent owns nothing it runs: its replicas stop here too.
         const AgentStatus status = m_agent.status();

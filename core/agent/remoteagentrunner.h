@@ -41,6 +41,12 @@ public:
     void setStateDir(const QString &dir) { m_stateDir = dir; }
     QString credentialFile() const;
     LocalAgent &agent() { return m_agent; }
+    // Where it connects now: the join string's address, or where a redirect sent it.
+    QUrl currentUrl() const { return m_url; }
+    // Every agents address of the plane this runner has heard of, the join string's first.
+    QList<QUrl> planeUrls() const { return m_planeUrls; }
+    // Redirects followed at once, one after another; past them the usual backoff.
+    static constexpr int kMaxRedirectsInRow = 3;
 
 Q_SIGNALS:
     void welcomed();
@@ -48,6 +54,8 @@ Q_SIGNALS:
     // This end refused the connection: the peer's certificate is not the pinned one (it retries
     // with backoff), or the URL is not one this runner may use (it does not).
     void refused(const QString &reason);
+    // A console of a shared plane that does not lead sent this agent to @p url.
+    void redirected(const QUrl &url);
 
 private:
     void connectNow();
@@ -63,6 +71,8 @@ private:
     void onWelcome(const QJsonObject &welcome);
     void loadCredential();
     void wireRelay();
+    void onRedirect(const QJsonObject &message);
+    QUrl urlOf(const QString &hostPort) const;
 
     QUrl m_url;
     QByteArray m_token;
@@ -80,6 +90,10 @@ private:
     QStringList m_modelRoots;
     bool m_stopping = false;
     bool m_joinStarted = false;  // the first connect, once the first GPU reading is in
+    // A shared plane: its consoles' addresses, tried in turn when one cannot be reached.
+    QList<QUrl> m_planeUrls;
+    bool m_followRedirect = false;  // the connection that ends now said where to go instead
+    int m_redirectsInRow = 0;
 };
 
 } // namespace ServeDeck

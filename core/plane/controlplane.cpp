@@ -355,7 +355,8 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
             }
             if (m_options.listenForAgents) {
                 // A separate token from the admin one: an agent may run replicas, not administer.
-                auto joinToken = loadOrCreateAdminToken(agentJoinTokenFile());
+                // The data dir's agent.token; on a shared plane the plane's (controlplane_agentsplane.cpp).
+                auto joinToken = loadAgentJoinToken();
                 if (!joinToken)
                     return joinToken.error();
                 m_agentJoinToken = *joinToken;
@@ -465,6 +466,7 @@ Result<Done> ControlPlane::start(const ControlPlaneOptions &options)
     // Listening now: a second instance on this data dir can say where this one is.
     m_lock.describeHolder(apiAddress(), proxyAddress());
     startLeadership();
+    startAgentsPlane();  // controlplane_agentsplane.cpp
     return Done{};
 }
 

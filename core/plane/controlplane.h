@@ -208,6 +208,15 @@ private:
     bool m_leading = true;
     qint64 m_leadingEpoch = 0;
     bool m_jobsDispatching = false;
+
+    // Remote agents on a shared plane (controlplane_agentsplane.cpp): one join token for the
+    // whole plane, followers send agents to the leader, and every node finds every agent's host.
+private:
+    Result<QByteArray> loadAgentJoinToken();
+    void startAgentsPlane();  // after startLeadership(): this node's row, the gateway's redirects
+    void recordPlaneNode();
+    QString ownAgentsAddress() const;  // host:port as agents elsewhere reach it
+    QTimer *m_planeNodeTick = nullptr;
 };
 
 } // namespace ServeDeck

@@ -1,5 +1,6 @@
 #include "planesecrets.h"
 
+#include <algorithm>
 #include <functional>
 
 #include <QDateTime>
@@ -51,6 +52,11 @@ QString PlaneSecrets::signingKeyName()
 QString PlaneSecrets::agentTlsName()
 {
     return QStringLiteral("agent-tls");
+}
+
+QString PlaneSecrets::agentJoinTokenName()
+{
+    return QStringLiteral("agent-join-token");
 }
 
 PlaneSecrets::PlaneSecrets(Repository &repository, SecretBox box, QString createdBy)
@@ -112,6 +118,30 @@ Result<AgentCertificate> PlaneSecrets::agentCertificate(const QStringList &hosts
     if (!certificate)
         return malformed(agentTlsName(), certificate.error().message);
     return certificate;
+}
+
+Result<QByteArray> PlaneSecrets::agentJoinToken()
+{
+    constexpr int kTokenBytes = 32;
+    auto token = loadOrCreate(agentJoinTokenName(), []() -> Result<QByteArray> {
+        QByteArray random(kTokenBytes, Qt::Uninitialized);
+        if (RAND_bytes(reinterpret_cast<unsigned char *>(random.data()), kTokenBytes) != 1)
+            return makeError(ErrorType::StorageError, QStringLiteral("agent join token: no random bytes available"));
+        QByteArray hex = random.toHex();
+        wipe(random);
+        return hex;
+    });
+    if (!token)
+        return token.error();
+    // Hex only: it travels in a join string's query, which takes nothing else.
+    const bool hex = token->size() == 2 * kTokenBytes && std::all_of(token->cbegin(), token->cend(), [](char c) {
+                         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                     });
+    if (!hex) {
+        wipe(token.value());
+        return malformed(agentJoinTokenName(), QStringLiteral("expected %1 hex digits").arg(2 * kTokenBytes));
+    }
+    return token;
 }
 
 Result<QByteArray> PlaneSecrets::loadOrCreate(const QString &name, const std::function<Result<QByteArray>()> &make)

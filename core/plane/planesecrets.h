@@ -24,6 +24,7 @@ class PlaneSecrets final
 public:
     static QString signingKeyName();  // "token-signing-key"
     static QString agentTlsName();    // "agent-tls": the key and certificate together, so they always match
+    static QString agentJoinTokenName();  // "agent-join-token"
 
     // Opens the plane's secrets with @p planeKey (PlaneKey::KeySize bytes), loading the signing
     // key, made and stored first when the store has none: the first secret doubles as the proof
@@ -37,6 +38,9 @@ public:
     // The plane's agent TLS identity, made and stored first when the store has none; @p hosts go
     // into a new certificate only (agents check the pinned digest, not the name).
     Result<AgentCertificate> agentCertificate(const QStringList &hosts);
+    // The plane's one agent join token (64 hex digits), made and stored first when the store has
+    // none: a join string from any console admits a new agent at every console.
+    Result<QByteArray> agentJoinToken();
 
 private:
     PlaneSecrets(Repository &repository, SecretBox box, QString createdBy);

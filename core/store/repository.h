@@ -306,6 +306,18 @@ public:
 private:
     Result<Done> checkFencing();
     std::optional<qint64> m_fencingEpoch;
+    // The consoles of a shared plane (repository_planenodes.cpp): each one's agents and proxy
+    // addresses, renewed by that console; not fenced, since followers write their own rows too.
+public:
+    struct PlaneNode
+    {
+        QString nodeId;
+        QString agentsAddress;  // host:port where agents join; empty when it takes none
+        QString proxyAddress;
+        QDateTime updatedAt;
+    };
+    Result<Done> savePlaneNode(const PlaneNode &node);
+    Result<QList<PlaneNode>> planeNodes();  // by node id
 };
 
 } // namespace ServeDeck

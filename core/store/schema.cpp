@@ -408,6 +408,16 @@ const std::vector<QStringList> &schemaMigrations()
                            " created_at {int} NOT NULL,"
                            " created_by TEXT NOT NULL DEFAULT '')"),
         },
+        // The consoles of a shared plane and where each listens for agents and serves traffic:
+        // a follower sends a joining agent to the leader's agents address. Each node renews its
+        // own row; updated_at says how fresh it is.
+        {
+            QStringLiteral("CREATE TABLE plane_nodes ("
+                           " node_id TEXT PRIMARY KEY CHECK (length(node_id) BETWEEN 1 AND 64),"
+                           " agents_address TEXT NOT NULL DEFAULT '',"
+                           " proxy_address TEXT NOT NULL DEFAULT '',"
+                           " updated_at {int} NOT NULL)"),
+        },
     };
     return migrations;
 }

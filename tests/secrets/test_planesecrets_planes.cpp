@@ -216,10 +216,10 @@ void TestPlaneSecretsPlanes::twoConsolesShareTheSigningKeyAndCertificate()
 
     // No secret went to the data dirs: neither console wrote key files there.
     for (const QTemporaryDir *dir : {&dataA, &dataB}) {
-        for (const QString &name : {u"signing.key"_s, u"agent-tls.key"_s, u"agent-tls.crt"_s})
+        for (const QString &name : {u"signing.key"_s, u"agent-tls.key"_s, u"agent-tls.crt"_s, u"agent.token"_s})
             QVERIFY2(!QFile::exists(dir->filePath(name)), qPrintable(name));
     }
-    QCOMPARE(storedSecrets(url).size(), 2);
+    QCOMPARE(storedSecrets(url).size(), 3);  // the signing key, the agent TLS identity, the agent join token
 }
 
 void TestPlaneSecretsPlanes::wrongKeyIsRefusedAndNothingIsOverwritten()
@@ -231,7 +231,7 @@ void TestPlaneSecretsPlanes::wrongKeyIsRefusedAndNothingIsOverwritten()
     QString error = startConsole(a, dataA, url);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     const auto before = storedSecrets(url);
-    QCOMPARE(before.size(), 2);
+    QCOMPARE(before.size(), 3);
 
     ControlPlane b;
     auto started = b.start(options(dataB.path(), url, m_otherKeyFile));
