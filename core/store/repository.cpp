@@ -341,7 +341,15 @@ Result<Done> Repository::open(const StoreLocation &location)
 {
     m_location = location;
     if (location.isPostgres()) {
-        if (auto opened = location.openConnection(m_connectionName); !opened)
+        // A console stopped inside a transaction (SIGSTOP, a suspended laptop) holds the writers'
+        // lock and, as the leader, the lease row's share lock for as long as it stays stopped:
+        // every console's writes and any takeover would wait on it, and it would commit when it
+        // resumed. The server ends such a session after 5 s (above the 3 s lease; no transaction
+        // here idles between its statements for nearly that long), so nothing it wrote commits.
+        StoreLocation session = location;
+        session.connectOptions += QLatin1String(session.connectOptions.isEmpty() ? "" : ";")
+            + QStringLiteral("options='-c idle_in_transaction_session_timeout=5000'");
+        if (auto opened = session.openConnection(m_connectionName); !opened)
             return opened;
     } else {
         const QString &databasePath = location.path;
