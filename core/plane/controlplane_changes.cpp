@@ -99,9 +99,20 @@ Result<Done> ControlPlane::startChangeFeed()
     });
     m_changeFeed = new ChangeFeed(m_repository->location(), this);
     connect(m_changeFeed, &ChangeFeed::changed, this, [this](const QSet<QString> &tables) { followSharedChanges(tables); });
-    // Before listening: what is there now is the base the first change is compared with.
+    // The server came back (a restart, a cut): the store's own connection died with the feed's,
+    // and only a transaction opens it again; a console that only reads (an idle follower) would
+    // keep failing its reads. An empty transaction opens it now, before the reload that follows.
+    connect(m_changeFeed, &ChangeFeed::reconnected, this, [this] {
+        if (auto reopened = m_repository->transaction<Done>([] { return Result<Done>(Done{}); }); !reopened)
+            qCWarning(lcPlane, "the store did not reconnect with the change feed: %s",
+                      qUtf8Printable(reopened.error().message));
+    });
+    if (auto started = m_changeFeed->start(); !started)
+        return started;
+    // Listening first, then the base the first change is compared with: a change committed in
+    // between is in the base and heard again, never lost.
     followSharedChanges(QSet<QString>(m_changeFeed->tables().cbegin(), m_changeFeed->tables().cend()), false);
-    return m_changeFeed->start();
+    return Done{};
 }
 
 void ControlPlane::followSharedChanges(const QSet<QString> &tables, bool tell)

@@ -156,12 +156,13 @@ void ChangeFeed::retry()
         return;
     }
     qCInfo(lcStore, "change feed: listening again");
+    // Said first, so a listener can open its own store connection again before the reload below.
+    Q_EMIT reconnected();
     // Whatever committed while away was not heard: every table may have changed.
     const QStringList all = m_options.tables;
     m_pending.unite(QSet<QString>(all.cbegin(), all.cend()));
     m_debounce.stop();
     emitPending();
-    Q_EMIT reconnected();
 }
 
 } // namespace ServeDeck

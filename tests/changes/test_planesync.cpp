@@ -172,6 +172,36 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(removed.contains(QVariantList{QUuid::fromString(id)}), kWaitMs);
     }
 
+    // PostgreSQL restarted: each console's feed listens again, and an idle follower, which only
+    // reads, reads again too (its store connection is opened anew when the feed comes back).
+    void aRestartedServerIsFollowedAgain()
+    {
+        QString error;
+        QVERIFY2(m_server.restart(&error), qPrintable(error));
+        QTRY_VERIFY_WITH_TIMEOUT(m_first->changeFeed()->isListening() && m_second->changeFeed()->isListening(),
+                                 kWaitMs);
+        const QJsonObject create{{QStringLiteral("model_name"), QStringLiteral("after-restart")},
+                                 {QStringLiteral("model_version"), QStringLiteral("v1")},
+                                 {QStringLiteral("vfolder_id"), QStringLiteral("iris-v1")},
+                                 {QStringLiteral("runtime_variant"), QStringLiteral("custom")},
+                                 {QStringLiteral("resource_slots"),
+                                  QJsonObject{{QStringLiteral("cpu"), QStringLiteral("0.5")},
+                                              {QStringLiteral("memory"), QStringLiteral("512M")}}},
+                                 {QStringLiteral("replicas"), 0},
+                                 {QStringLiteral("public"), true}};
+        // Both read again (a list is a read outside any transaction), then a write through one is read
+        // through the other.
+        QTRY_COMPARE_WITH_TIMEOUT(send(*m_first, "GET", QStringLiteral("/v1/services")).status, 200, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(send(*m_second, "GET", QStringLiteral("/v1/services")).status, 200, kWaitMs);
+        const Reply created = send(*m_first, "POST", QStringLiteral("/v1/services"), create);
+        QVERIFY2(created.status == 201, QJsonDocument(created.body).toJson().constData());
+        const QString id = created.body.value(QStringLiteral("id")).toString();
+        QTRY_COMPARE_WITH_TIMEOUT(send(*m_second, "GET", QStringLiteral("/v1/services/") + id).status, 200, kWaitMs);
+        QCOMPARE(send(*m_second, "GET", QStringLiteral("/v1/services/") + id)
+                     .body.value(QStringLiteral("name")).toString(),
+                 QStringLiteral("after-restart"));
+    }
+
     void anErrorRecordedAtOneIsToldOnceAtTheOther()
     {
         ControlClient second(*m_second);
