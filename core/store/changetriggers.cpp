@@ -76,24 +76,48 @@ Result<Done> ChangeTriggers::install(QSqlDatabase &db, const QStringList &tables
                                     {"upd", "UPDATE", "REFERENCING NEW TABLE AS changed_rows"},
                                     {"del", "DELETE", "REFERENCING OLD TABLE AS changed_rows"},
                                     {"trunc", "TRUNCATE", ""}};
+    QStringList triggers;
+    QStringList quotedTables;
     for (const QString &table : tables) {
+        quotedTables << u'\'' + table + u'\'';  // plain identifiers, checked above
         for (const Event &event : events) {
             const QString name = kTrigger + u'_' + QLatin1String(event.suffix);
-            statements << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(name, table)
-                       << QStringLiteral("CREATE TRIGGER %1 AFTER %2 ON %3 %4 FOR EACH STATEMENT EXECUTE FUNCTION %5()")
-                              .arg(name, QLatin1String(event.when), table, QLatin1String(event.referencing), kFunction);
+            triggers << QStringLiteral("DROP TRIGGER IF EXISTS %1 ON %2").arg(name, table)
+                     << QStringLiteral("CREATE TRIGGER %1 AFTER %2 ON %3 %4 FOR EACH STATEMENT EXECUTE FUNCTION %5()")
+                            .arg(name, QLatin1String(event.when), table, QLatin1String(event.referencing), kFunction);
         }
     }
     if (!db.transaction())
         return makeError(ErrorType::StorageError,
                          QStringLiteral("change triggers: no transaction: %1").arg(db.lastError().text()));
     QSqlQuery query(db);
+    const auto failed = [&query, &db]() -> ServiceError {
+        const QString error = query.lastError().text();
+        query.finish();
+        db.rollback();
+        return makeError(ErrorType::StorageError, QStringLiteral("change triggers: %1").arg(error));
+    };
+    // DROP TRIGGER locks its table against every reader and writer: a console starting beside a
+    // busy plane waits at most this long (then fails its start) rather than stall everyone.
+    if (!query.exec(QStringLiteral("SET LOCAL lock_timeout = '5s'")))
+        return failed();
     for (const QString &sql : std::as_const(statements)) {
-        if (!query.exec(sql)) {
-            const QString error = query.lastError().text();
-            query.finish();
-            db.rollback();
-            return makeError(ErrorType::StorageError, QStringLiteral("change triggers: %1").arg(error));
+        if (!query.exec(sql))
+            return failed();
+    }
+    // Every console starts here: where the whole set is in place already, leave the live tables alone.
+    const QString present =
+        QStringLiteral("SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal"
+                       " AND t.tgfoid = '%1'::regproc AND c.relname IN (%2)")
+            .arg(kFunction, quotedTables.join(u','));
+    if (!query.exec(present) || !query.next())
+        return failed();
+    const bool installed = query.value(0).toLongLong() == qint64(tables.size()) * qint64(std::size(events));
+    query.finish();
+    if (!installed) {
+        for (const QString &sql : std::as_const(triggers)) {
+            if (!query.exec(sql))
+                return failed();
         }
     }
     query.finish();
