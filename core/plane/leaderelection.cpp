@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -52,6 +53,14 @@ public:
         , m_options(std::move(options))
         , m_connection(QStringLiteral("servedeck-election-") + QUuid::createUuid().toString(QUuid::Id128))
     {
+    }
+
+    // From the LeaderElection's thread, when it leaves this session behind: no report after this
+    // returns (one posted before it is dropped with the LeaderElection's pending events).
+    void detach()
+    {
+        const QMutexLocker lock(&m_detachLock);
+        m_detached = true;
     }
 
     void start()
@@ -204,6 +213,11 @@ private:
         seen.leader = m_heldEpoch != 0;
         if (seen.leader)
             seen.epoch = m_heldEpoch;
+        // Under the lock: a LeaderElection that stopped waiting for this thread (detach()) is gone
+        // or going, and is never posted to again.
+        const QMutexLocker lock(&m_detachLock);
+        if (m_detached)
+            return;
         LeaderElection *election = m_election;
         QMetaObject::invokeMethod(
             election, [election, seen, started] { election->onReport(seen, started); }, Qt::QueuedConnection);
@@ -333,6 +347,8 @@ private:
     qint64 m_heldEpoch = 0;  // 0: not held
     qint64 m_renewedMs = 0;  // steady clock: when the last successful renewal was sent
     qint64 m_holdOffUntilMs = 0;
+    QMutex m_detachLock;
+    bool m_detached = false;
 };
 
 LeaderElection::LeaderElection(StoreLocation location, LeaderElectionOptions options, QObject *parent)
@@ -360,6 +376,7 @@ LeaderElection::~LeaderElection()
         delete session;
         delete thread;
     } else {
+        session->detach();
         qCWarning(lcPlane, "leader election: the database did not answer in time; leaving its thread behind");
     }
 }
