@@ -43,6 +43,19 @@ Result<Endpoint> createIdleIris(ControlPlane &plane, const QString &name)
     return plane.service().createEndpoint(r);
 }
 
+// What the control API's POST /v1/services takes for a public demo iris endpoint.
+QJsonObject irisCreateBody(const QString &name, int replicas)
+{
+    return {{QStringLiteral("model_name"), name},
+            {QStringLiteral("model_version"), QStringLiteral("v1")},
+            {QStringLiteral("vfolder_id"), QStringLiteral("iris-v1")},
+            {QStringLiteral("runtime_variant"), QStringLiteral("custom")},
+            {QStringLiteral("resource_slots"),
+             QJsonObject{{QStringLiteral("cpu"), QStringLiteral("0.5")}, {QStringLiteral("memory"), QStringLiteral("512M")}}},
+            {QStringLiteral("replicas"), replicas},
+            {QStringLiteral("public"), true}};
+}
+
 } // namespace
 
 // Two control planes on one PostgreSQL database, as two consoles: what one's API does, the other
@@ -137,15 +150,7 @@ private Q_SLOTS:
         QSignalSpy endpointChanged(&second, &ControlClient::endpointChanged);
         QSignalSpy routesChanged(&second, &ControlClient::routesChanged);
 
-        const QJsonObject create{{QStringLiteral("model_name"), QStringLiteral("shared")},
-                                 {QStringLiteral("model_version"), QStringLiteral("v1")},
-                                 {QStringLiteral("vfolder_id"), QStringLiteral("iris-v1")},
-                                 {QStringLiteral("runtime_variant"), QStringLiteral("custom")},
-                                 {QStringLiteral("resource_slots"),
-                                  QJsonObject{{QStringLiteral("cpu"), QStringLiteral("0.5")},
-                                              {QStringLiteral("memory"), QStringLiteral("512M")}}},
-                                 {QStringLiteral("replicas"), 1},
-                                 {QStringLiteral("public"), true}};
+        const QJsonObject create = irisCreateBody(QStringLiteral("shared"), 1);
         const Reply created = send(*m_first, "POST", QStringLiteral("/v1/services"), create);
         QCOMPARE(created.status, 201);
         const QString id = created.body.value(QStringLiteral("id")).toString();
@@ -180,15 +185,7 @@ private Q_SLOTS:
         QVERIFY2(m_server.restart(&error), qPrintable(error));
         QTRY_VERIFY_WITH_TIMEOUT(m_first->changeFeed()->isListening() && m_second->changeFeed()->isListening(),
                                  kWaitMs);
-        const QJsonObject create{{QStringLiteral("model_name"), QStringLiteral("after-restart")},
-                                 {QStringLiteral("model_version"), QStringLiteral("v1")},
-                                 {QStringLiteral("vfolder_id"), QStringLiteral("iris-v1")},
-                                 {QStringLiteral("runtime_variant"), QStringLiteral("custom")},
-                                 {QStringLiteral("resource_slots"),
-                                  QJsonObject{{QStringLiteral("cpu"), QStringLiteral("0.5")},
-                                              {QStringLiteral("memory"), QStringLiteral("512M")}}},
-                                 {QStringLiteral("replicas"), 0},
-                                 {QStringLiteral("public"), true}};
+        const QJsonObject create = irisCreateBody(QStringLiteral("after-restart"), 0);
         // Both read again (a list is a read outside any transaction), then a write through one is read
         // through the other.
         QTRY_COMPARE_WITH_TIMEOUT(send(*m_first, "GET", QStringLiteral("/v1/services")).status, 200, kWaitMs);
