@@ -76,7 +76,6 @@ private Q_SLOTS:
     void aFollowersAgentEndsUpAtTheLeader();
 
 private:
-    QString freshDatabase();
     static ControlPlaneOptions options(const QString &dataDir, const QString &url);
     // A runner that joins the gateway listening at @p port with @p join's token and pin.
     static std::unique_ptr<RemoteAgentRunner> runner(const JoinString &join, quint16 port, const QString &agentId);
@@ -94,15 +93,6 @@ void TestSharedAgents::initTestCase()
 void TestSharedAgents::cleanupTestCase()
 {
     m_pg.stop();
-}
-
-QString TestSharedAgents::freshDatabase()
-{
-    QString error;
-    const QString database = m_pg.createUniqueDatabase(&error);
-    if (database.isEmpty())
-        qFatal("cannot create a database: %s", qPrintable(error));
-    return m_pg.url(database);
 }
 
 ControlPlaneOptions TestSharedAgents::options(const QString &dataDir, const QString &url)
@@ -130,7 +120,7 @@ void TestSharedAgents::oneJoinStringForThePlane()
 {
     QTemporaryDir dataA;
     QTemporaryDir dataB;
-    const QString url = freshDatabase();
+    const QString url = m_pg.uniqueDatabaseUrl();
     std::unique_ptr<ControlPlane> a;
     QString error = TestPlane::start(a, options(dataA.path(), url));
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -183,7 +173,7 @@ void TestSharedAgents::aFollowersAgentEndsUpAtTheLeader()
     QTemporaryDir dataA;
     QTemporaryDir dataB;
     QTemporaryDir agentState;
-    const QString url = freshDatabase();
+    const QString url = m_pg.uniqueDatabaseUrl();
     ServeChildSupport::ServeChild a(dataA.path(), u"cpu=8,memory=16G"_s,
                                     {u"--database"_s, url, u"--agents"_s, u"127.0.0.1:0"_s});
     QString error;

@@ -88,7 +88,6 @@ private Q_SLOTS:
     void consolesStartingAtOnceEndWithTheSameSecrets();
 
 private:
-    QString freshDatabase();
     ControlPlaneOptions options(const QString &dataDir, const QString &url, const QString &keyFile) const;
     QString startConsole(std::unique_ptr<ControlPlane> &plane, const QTemporaryDir &data, const QString &url);
     int proxyStatus(const ControlPlane &plane, const QByteArray &token);
@@ -115,15 +114,6 @@ void TestPlaneSecretsPlanes::initTestCase()
 void TestPlaneSecretsPlanes::cleanupTestCase()
 {
     m_pg.stop();
-}
-
-QString TestPlaneSecretsPlanes::freshDatabase()
-{
-    QString error;
-    const QString database = m_pg.createUniqueDatabase(&error);
-    if (database.isEmpty())
-        qFatal("cannot create a database: %s", qPrintable(error));
-    return m_pg.url(database);
 }
 
 ControlPlaneOptions TestPlaneSecretsPlanes::options(const QString &dataDir, const QString &url, const QString &keyFile) const
@@ -154,7 +144,7 @@ int TestPlaneSecretsPlanes::proxyStatus(const ControlPlane &plane, const QByteAr
 void TestPlaneSecretsPlanes::aPlaneKeyFileIsRequired()
 {
     QTemporaryDir data;
-    const QString url = freshDatabase();
+    const QString url = m_pg.uniqueDatabaseUrl();
     ControlPlane plane;
     auto started = plane.start(options(data.path(), url, QString()));
     QVERIFY(!started);
@@ -174,7 +164,7 @@ void TestPlaneSecretsPlanes::twoConsolesShareTheSigningKeyAndCertificate()
 {
     QTemporaryDir dataA;
     QTemporaryDir dataB;
-    const QString url = freshDatabase();
+    const QString url = m_pg.uniqueDatabaseUrl();
     std::unique_ptr<ControlPlane> a;
     QString error = startConsole(a, dataA, url);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -226,7 +216,7 @@ void TestPlaneSecretsPlanes::wrongKeyIsRefusedAndNothingIsOverwritten()
 {
     QTemporaryDir dataA;
     QTemporaryDir dataB;
-    const QString url = freshDatabase();
+    const QString url = m_pg.uniqueDatabaseUrl();
     std::unique_ptr<ControlPlane> a;
     QString error = startConsole(a, dataA, url);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -249,7 +239,7 @@ void TestPlaneSecretsPlanes::consolesStartingAtOnceEndWithTheSameSecrets()
     auto key = PlaneKey::load(m_keyFile);
     QVERIFY(key);
     for (int round = 0; round < kRounds; ++round) {
-        const QString url = freshDatabase();
+        const QString url = m_pg.uniqueDatabaseUrl();
         auto location = StoreLocation::parse(url);
         QVERIFY(location);
         // Each thread a console of its own (its own connection), released together.

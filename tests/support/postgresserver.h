@@ -130,6 +130,15 @@ public:
         const QString name = QStringLiteral("t_") + QUuid::createUuid().toString(QUuid::Id128);
         return createDatabase(name, error) ? name : QString();
     }
+    // A fresh database's URL, for a suite's set-up: one that cannot be had ends the run, saying why.
+    QString uniqueDatabaseUrl()
+    {
+        QString error;
+        const QString database = createUniqueDatabase(&error);
+        if (database.isEmpty())
+            qFatal("cannot create a database: %s", qPrintable(error));
+        return url(database);
+    }
     // One statement on the maintenance database "postgres", on a connection of its own.
     bool execute(const QString &sql, QString *error)
     {
