@@ -847,6 +847,7 @@ KO = {
     "The same file on every console of the plane (make one with servedeck plane-key new FILE). Takes effect at the next start.": "플레인의 모든 콘솔에 같은 파일을 지정합니다 (servedeck plane-key new FILE로 만듭니다). 다음 시작부터 적용됩니다.",
     # Packages (task P)
     # Remote agents on a shared plane (task A, issue 18): no new user-visible strings
+    # Jobs: retry of a deleted endpoint's job, job concurrency, time filter (issue 17 gaps, task J)
 }
 
 def unescape(s):
