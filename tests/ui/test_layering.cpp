@@ -119,11 +119,13 @@ const QHash<QString, QStringList> kAllowedIncludes{
     {u"core/auth"_s, {u"core/domain"_s}},
     // Same tier, sideways: a remote agent keeps its credential through the one secret-file writer.
     {u"core/agent"_s, {u"core/auth"_s, u"core/domain"_s}},
-    {u"core/http"_s, {u"core/domain"_s}},
+    // The event loop and raw TCP streams under both HTTP sides: nothing of HTTP or the product.
+    {u"core/net"_s, {}},
+    {u"core/http"_s, {u"core/net"_s, u"core/domain"_s}},
     // Presets know runtimes and model folders, nothing of how a replica is run.
     {u"core/runtime"_s, {u"core/domain"_s}},
     // Same tier, sideways: the proxy checks tokens, and reads requests with the one HTTP layer.
-    {u"core/proxy"_s, {u"core/auth"_s, u"core/http"_s, u"core/domain"_s}},
+    {u"core/proxy"_s, {u"core/auth"_s, u"core/http"_s, u"core/net"_s, u"core/domain"_s}},
     // The load generator is a client: it frames answers with the one HTTP layer and counts tokens
     // with the proxy's CompletionMeter (only that), so its figures and the proxy's agree.
     {u"core/traffic"_s, {u"core/http"_s, u"core/proxy"_s, u"core/domain"_s}},
