@@ -2,23 +2,16 @@
 
 #include <algorithm>
 
-#include <QTcpSocket>
-
-#ifdef Q_OS_UNIX
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#endif
 
 namespace ServeDeck {
 
 namespace {
 
-// One fixed read buffer per connection: reading through it avoids a QByteArray allocation
-// per readyRead, and 16 KiB takes typical headers in one go.
+// One fixed read buffer per connection: reads go straight from the kernel into it, and 16 KiB
+// takes typical headers in one go. What is not read stays in the kernel, so a client we stop
+// reading from (while its request is answered, or while it does not read its answers) is
+// pushed back through TCP.
 constexpr qint64 kReadChunk = 16 * 1024;
-// Qt's own buffer is capped so that a client we stop reading from (while its request is
-// answered, or while it does not read its answers) is pushed back through TCP.
-constexpr qint64 kSocketReadBufferSize = 256 * 1024;
 // Pipelined requests are not parsed while this much is unsent (and the proxy stops reading
 // its upstream): a client that writes but never reads must not grow our memory without bound.
 constexpr qint64 kWriteHighWater = 1024 * 1024;
@@ -30,32 +23,23 @@ constexpr int kLingerMs = 2000;
 
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, QObject *parent)
+HttpConnection::HttpConnection(int descriptor, QObject *parent)
     : QObject(parent)
-    , m_socket(socket)
+    , m_stream(new TcpStream(descriptor, this, this))
     , m_readBuffer(std::make_unique_for_overwrite<char[]>(kReadChunk))
 {
-    socket->setParent(this);
-    // Answers are written whole or as they arrive; Nagle would only delay their tails.
-    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    socket->setReadBufferSize(kSocketReadBufferSize);
     m_reader.setHeadCheck([this](const HttpRequestReader::Message &head) { return acceptHead(head); });
-
     // The subclass calls touch() once it can tell the time (nowMs() is virtual).
-    connect(socket, &QTcpSocket::readyRead, this, [this] {
-        touch();
-        if (m_state == State::Reading)
-            drain();
-        else if (m_state == State::Lingering || m_state == State::Closing)
-            m_socket->skip(m_socket->bytesAvailable());
-        // Busy: the next pipelined request waits in the socket until this one is answered.
-    });
-    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
-        touch();
-        onBytesWritten();
-    });
-    // Emitted for every way a connected socket ends (peer close, reset, abort).
-    connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::release);
+}
+
+void HttpConnection::streamReadable()
+{
+    touch();
+    if (m_state == State::Reading)
+        drain();
+    else if (m_state == State::Lingering || m_state == State::Closing)
+        m_stream->skip();
+    // Busy: the next pipelined request waits in the kernel until this one is answered.
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -79,12 +63,12 @@ void HttpConnection::drain()
     m_draining = true;
 
     while (m_state == State::Reading) {
-        if (m_socket->bytesToWrite() > kWriteHighWater) {
+        if (m_stream->bytesToWrite() > kWriteHighWater) {
             m_writeBlocked = true;  // resumed from onBytesWritten()
             break;
         }
         if (m_readPos == m_readEnd) {
-            const qint64 n = m_socket->read(m_readBuffer.get(), kReadChunk);
+            const qint64 n = m_stream->read(m_readBuffer.get(), kReadChunk);
             if (n <= 0)
                 break;
             m_readPos = 0;
@@ -101,7 +85,7 @@ void HttpConnection::drain()
         else if (m_headStarted < 0)
             m_headStarted = nowMs();
         if (m_reader.takeContinue())
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            m_stream->write("HTTP/1.1 100 Continue\r\n\r\n");
         switch (result) {
         case HttpRequestReader::Result::NeedMore:
             break;
@@ -122,7 +106,7 @@ void HttpConnection::drain()
         }
     }
     if (m_state == State::Closing || m_state == State::Lingering)
-        m_socket->skip(m_socket->bytesAvailable());
+        m_stream->skip();
     m_draining = false;
 }
 
@@ -143,7 +127,7 @@ void HttpConnection::beginClose()
 {
     m_state = State::Closing;
     m_writeBlocked = false;
-    if (m_socket->bytesToWrite() == 0)
+    if (m_stream->bytesToWrite() == 0)
         startLinger();
 }
 
@@ -152,18 +136,16 @@ void HttpConnection::startLinger()
     m_state = State::Lingering;
     const int idle = idleTimeoutMs();
     m_lingerDeadline = nowMs() + (idle > 0 ? std::min(kLingerMs, idle) : kLingerMs);
-#ifdef Q_OS_UNIX
     // Half-close: the client sees EOF after our last byte and closes its end, which ends
-    // this connection through disconnected().
-    if (::shutdown(static_cast<int>(m_socket->socketDescriptor()), SHUT_WR) == 0)
-        return;
-#endif
-    m_socket->disconnectFromHost();
+    // this connection through streamClosed().
+    if (!m_stream->shutdownWrite())
+        m_stream->disconnectFromHost();
 }
 
-void HttpConnection::onBytesWritten()
+void HttpConnection::streamWritten()
 {
-    const qint64 unsent = m_socket->bytesToWrite();
+    touch();
+    const qint64 unsent = m_stream->bytesToWrite();
     switch (m_state) {
     case State::Closing:
         if (unsent == 0)
@@ -187,15 +169,10 @@ void HttpConnection::onBytesWritten()
 
 bool HttpConnection::isIdleBetweenRequests() const
 {
-    if (m_state != State::Reading || m_reader.inMessage() || m_socket->bytesToWrite() > 0 || m_socket->bytesAvailable() > 0)
+    if (m_state != State::Reading || m_reader.inMessage() || m_stream->bytesToWrite() > 0 || m_readPos < m_readEnd)
         return false;
-#ifdef Q_OS_UNIX
     // Bytes the kernel holds that we have not read yet are a request on its way.
-    int pending = 0;
-    if (::ioctl(int(m_socket->socketDescriptor()), FIONREAD, &pending) != 0 || pending > 0)
-        return false;
-#endif
-    return true;
+    return m_stream->bytesAvailable() == 0;
 }
 
 void HttpConnection::checkIdle(qint64 now)
@@ -208,10 +185,10 @@ void HttpConnection::checkIdle(qint64 now)
             break;
         }
         if (idle > 0 && now - m_lastActivity >= idle) {
-            if (m_socket->bytesToWrite() == 0 && !m_reader.inMessage()) {
+            if (m_stream->bytesToWrite() == 0 && !m_reader.inMessage()) {
                 // A plain idle keep-alive connection: close politely.
                 m_state = State::Closing;
-                m_socket->disconnectFromHost();
+                m_stream->disconnectFromHost();
             } else {
                 abortNow();  // a request that stopped arriving, or answers not being read
             }
@@ -238,14 +215,15 @@ void HttpConnection::release()
     // Dead first: whatever ended() sets off must find this connection gone.
     m_state = State::Dead;
     ended();
+    m_stream->abort();  // the descriptor goes now, not when this object does
     // Deferred: this may run inside one of our own socket's signals.
     deleteLater();
 }
 
 void HttpConnection::abortNow()
 {
-    release();  // first, so that the disconnected() from abort() finds us dead
-    m_socket->abort();
+    release();
+    m_stream->abort();
 }
 
 } // namespace ServeDeck

@@ -5,8 +5,7 @@
 #include <QObject>
 
 #include "http/httprequestreader.h"
-
-class QTcpSocket;
+#include "net/tcpstream.h"
 
 namespace ServeDeck {
 
@@ -14,7 +13,7 @@ namespace ServeDeck {
 // the proxy's client side: reading requests one at a time through HttpRequestReader, back-
 // pressure on clients that do not read their answers, idle deadlines and the lingering close
 // that keeps a last answer from being wiped by a reset. A subclass answers the requests.
-class HttpConnection : public QObject
+class HttpConnection : public QObject, private TcpStream::Handler
 {
 public:
     // Busy: the subclass answers the current request later (the proxy, while it forwards).
@@ -31,8 +30,8 @@ public:
     void abortNow();
 
 protected:
-    // Takes the socket (reparented to this).
-    HttpConnection(QTcpSocket *socket, QObject *parent);
+    // Takes the accepted, connected descriptor.
+    HttpConnection(int descriptor, QObject *parent);
 
     // A complete request is in reader().message(). Answer it (the state stays Reading, or
     // beginClose()), or set Busy and resume() once answered. Returns false when this
@@ -59,7 +58,7 @@ protected:
         return true;
     }
 
-    QTcpSocket *socket() const { return m_socket; }
+    TcpStream *stream() const { return m_stream; }
     HttpRequestReader &reader() { return m_reader; }
     const HttpRequestReader &reader() const { return m_reader; }
     const HttpRequestReader::Message &request() const { return m_reader.message(); }
@@ -80,10 +79,13 @@ protected:
 
 private:
     void startLinger();
-    void onBytesWritten();
     void release();
 
-    QTcpSocket *m_socket;
+    void streamReadable() override;
+    void streamWritten() override;
+    void streamClosed() override { release(); }
+
+    TcpStream *m_stream;  // a child
     HttpRequestReader m_reader;
     std::unique_ptr<char[]> m_readBuffer;
     qint64 m_readPos = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <utility>
@@ -9,8 +10,9 @@
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QVarLengthArray>
+
+#include <unistd.h>
 
 #include "http/httpconnection.h"
 #include "http/httperror.h"
@@ -64,6 +66,24 @@ int sweepInterval(const HttpServer::Limits &limits)
     return shortest > 0 ? std::clamp(shortest / 4, 10, 1000) : kLingerSweepMs;
 }
 
+// QTcpServer for listening, accept errors and pausing; each accepted descriptor goes straight
+// to a TcpStream (HttpConnection) instead of through a QTcpSocket.
+class DescriptorServer final : public QTcpServer
+{
+public:
+    explicit DescriptorServer(std::function<void(qintptr)> take, QObject *parent)
+        : QTcpServer(parent)
+        , m_take(std::move(take))
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override { m_take(descriptor); }
+
+private:
+    std::function<void(qintptr)> m_take;
+};
+
 } // namespace
 
 // One client of the server. The handler runs outside the parser, one request at a time,
@@ -73,7 +93,7 @@ class HttpServer::Connection final : public HttpConnection
 public:
     static constexpr std::size_t kNoSlot = std::numeric_limits<std::size_t>::max();
 
-    Connection(HttpServer *server, QTcpSocket *socket, std::size_t slot);
+    Connection(HttpServer *server, int descriptor, std::size_t slot);
 
     bool handleRequest() override;
     bool acceptHead(const HttpRequestReader::Message &head) override;
@@ -99,11 +119,11 @@ public:
     std::shared_ptr<HttpResponseStream> m_stream;  // the answer being streamed, while Busy
 };
 
-HttpServer::Connection::Connection(HttpServer *server, QTcpSocket *socket, std::size_t slot)
-    : HttpConnection(socket, server)
+HttpServer::Connection::Connection(HttpServer *server, int descriptor, std::size_t slot)
+    : HttpConnection(descriptor, server)
     , m_server(server)
     , m_slot(slot)
-    , m_peer(socket->peerAddress())
+    , m_peer(stream()->peerAddress())
 {
     reader().setCheckTarget(true);
     m_head.reserve(512);
@@ -204,16 +224,16 @@ void HttpServer::Connection::startStream(const HttpResponse &response, bool keep
     HttpResponseStream::Sink sink;
     sink.write = [this, chunked](const QByteArray &bytes) {
         if (!chunked) {
-            socket()->write(bytes);
+            stream()->write(bytes);
             return;
         }
         QByteArray frame = QByteArray::number(bytes.size(), 16);
         frame.append("\r\n").append(bytes).append("\r\n");
-        socket()->write(frame);
+        stream()->write(frame);
     };
     sink.finish = [this, chunked, keepAlive] {
         if (chunked)
-            socket()->write("0\r\n\r\n");
+            stream()->write("0\r\n\r\n");
         m_stream.reset();
         resume(keepAlive);
     };
@@ -279,10 +299,10 @@ bool HttpServer::Connection::writeResponse(const HttpResponse &response, bool ke
         m_head.append("Connection: keep-alive\r\n");
     m_head.append("\r\n");
 
-    socket()->write(m_head);
+    stream()->write(m_head);
     // Written separately: QIODevice shares (does not copy) large QByteArrays.
     if (!response.stream && !omitBody && !bodyless && !response.body.isEmpty())
-        socket()->write(response.body);
+        stream()->write(response.body);
     return keepAlive;
 }
 
@@ -291,7 +311,7 @@ bool HttpServer::Connection::writeResponse(const HttpResponse &response, bool ke
 HttpServer::HttpServer(Handler handler, QObject *parent)
     : QObject(parent)
     , m_handler(std::move(handler))
-    , m_tcpServer(new QTcpServer(this))
+    , m_tcpServer(new DescriptorServer([this](qintptr descriptor) { acceptConnection(descriptor); }, this))
 {
     m_clock.start();
     // One sweep timer for all connections rather than a QTimer each: the hot
@@ -299,7 +319,6 @@ HttpServer::HttpServer(Handler handler, QObject *parent)
     // a timer, and the proxy will hold many mostly-idle connections. The cost
     // is precision: a connection closes up to one sweep interval late.
     connect(&m_sweepTimer, &QTimer::timeout, this, &HttpServer::sweepIdle);
-    connect(m_tcpServer, &QTcpServer::newConnection, this, &HttpServer::acceptConnections);
     // QTcpServer stops accepting for good after an error other than EAGAIN (out of
     // descriptors, a connection reset while queued): listen again shortly instead.
     connect(m_tcpServer, &QTcpServer::acceptError, this, [this] {
@@ -365,23 +384,20 @@ void HttpServer::close()
     }
 }
 
-void HttpServer::acceptConnections()
+void HttpServer::acceptConnection(qintptr descriptor)
 {
-    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
-        // Past the cap a connection is closed at once: each holds buffers, and a client
-        // opening many must not take the memory or descriptors the others need. An idle
-        // keep-alive connection gives way first (as nginx reuses them when out of
-        // connections): otherwise a flood of silent connections locks everyone out until
-        // the idle timeout.
-        if (m_limits.maxConnections > 0 && m_connections.size() >= static_cast<std::size_t>(m_limits.maxConnections)
-            && !evictLongestIdle()) {
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        m_connections.push_back(new Connection(this, socket, m_connections.size()));
+    // Past the cap a connection is closed at once: each holds buffers, and a client
+    // opening many must not take the memory or descriptors the others need. An idle
+    // keep-alive connection gives way first (as nginx reuses them when out of
+    // connections): otherwise a flood of silent connections locks everyone out until
+    // the idle timeout.
+    if (m_limits.maxConnections > 0 && m_connections.size() >= static_cast<std::size_t>(m_limits.maxConnections)
+        && !evictLongestIdle()) {
+        ::close(int(descriptor));
+        return;
     }
-    if (!m_connections.empty() && !m_sweepTimer.isActive())
+    m_connections.push_back(new Connection(this, int(descriptor), m_connections.size()));
+    if (!m_sweepTimer.isActive())
         m_sweepTimer.start(sweepInterval(m_limits));
 }
 

@@ -59,7 +59,7 @@ public:
 private:
     class Connection;
 
-    void acceptConnections();
+    void acceptConnection(qintptr descriptor);
     void sweepIdle();
     void forget(Connection *connection);
     // Ends the connection idle between requests for longest; false when none is.

@@ -14,8 +14,6 @@
 #include "proxy/routestats.h"
 #include "proxy/upstreamconnection.h"
 
-class QTcpSocket;
-
 namespace ServeDeck {
 
 class ProxyWorker;
@@ -31,7 +29,8 @@ struct ShadowComparison;
 class ClientConnection final : public HttpConnection, private UpstreamConnection::Listener
 {
 public:
-    ClientConnection(ProxyWorker *worker, QTcpSocket *socket);
+    // Takes the accepted descriptor of a client at peer.
+    ClientConnection(ProxyWorker *worker, int descriptor, const QHostAddress &peer);
     ~ClientConnection() override;
 
     // Called by the worker's sweep: idle, connect, read, pending and hold timeouts.
@@ -115,6 +114,8 @@ private:
     void upstreamBody(QByteArrayView data) override;
     void upstreamComplete(UpstreamConnection *connection, bool reusable) override;
     void upstreamFailed(UpstreamConnection::Failure failure, const QString &reason, bool responded) override;
+    void upstreamReadBegin() override { stream()->cork(); }
+    void upstreamReadEnd() override { stream()->uncork(); }
 
     ProxyWorker *m_worker;
     QHostAddress m_peer;

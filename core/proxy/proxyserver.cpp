@@ -16,6 +16,7 @@
 
 #include "auth/tokensigner.h"
 #include "domain/serviceerror.h"
+#include "net/epolldispatcher.h"
 #include "proxy/jobhandoff.h"
 #include "proxy/jobrequest.h"
 #include "proxy/proxyshared.h"
@@ -211,6 +212,8 @@ bool ProxyServer::listen(const QHostAddress &address, quint16 port)
         worker->worker = new ProxyWorker(*m_shared, i);
         m_shared->workers.push_back(worker->worker);
         worker->thread.setObjectName(QStringLiteral("proxy-worker-%1").arg(i));
+        // epoll, not Qt's poll()-based dispatchers: see EpollDispatcher.
+        worker->thread.setEventDispatcher(new EpollDispatcher);
         worker->worker->moveToThread(&worker->thread);
         // Deleted in its own thread, after its event loop has ended; OpenSSL's state for the
         // thread (it verified tokens) goes there too, before the thread is joined.

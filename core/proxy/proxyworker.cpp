@@ -1,12 +1,14 @@
 #include "proxy/proxyworker.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <utility>
+
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QVarLengthArray>
 
 #include "domain/serviceerror.h"
@@ -28,6 +30,8 @@ constexpr qint64 kPoolIdleMs = 4000;
 // After an accept error (EMFILE, ECONNABORTED), accepting resumes this much later: soon enough
 // to go on serving, late enough not to spin while descriptors are short.
 constexpr int kAcceptRetryMs = 100;
+// Connections one worker takes per turn of its loop.
+constexpr int kAcceptBatch = 64;
 
 using ProxyHttp::errorResponse;
 
@@ -68,22 +72,17 @@ ProxyWorker::~ProxyWorker()
 bool ProxyWorker::start(qintptr listeningSocket, QString *error)
 {
     m_sweepTimer.setInterval(sweepInterval(m_shared.options));
-    m_server = new QTcpServer(this);
-    if (!m_server->setSocketDescriptor(listeningSocket)) {
-        *error = m_server->errorString();
+    m_dispatcher = EpollDispatcher::current();
+    if (!m_dispatcher) {
+        *error = QStringLiteral("a proxy worker runs on an EpollDispatcher thread");
         return false;
     }
-    connect(m_server, &QTcpServer::newConnection, this, &ProxyWorker::acceptConnections);
-    // QTcpServer stops accepting for good after an error other than EAGAIN (out of
-    // descriptors, a connection reset while queued): listen again shortly instead.
-    connect(m_server, &QTcpServer::acceptError, this, [this] {
-        if (!m_stopping) {
-            QTimer::singleShot(kAcceptRetryMs, m_server, [server = m_server] {
-                if (server->isListening())
-                    server->resumeAccepting();
-            });
-        }
-    });
+    // Level-triggered: every worker watches the one listening socket, and each takes a share.
+    if (!m_dispatcher->watch(int(listeningSocket), this, false)) {
+        *error = QStringLiteral("epoll_ctl on the listening socket: %1").arg(qt_error_string(errno));
+        return false;
+    }
+    m_listening = int(listeningSocket);
     return true;
 }
 
@@ -91,8 +90,10 @@ void ProxyWorker::stop()
 {
     m_stopping = true;
     m_sweepTimer.stop();
-    if (m_server)
-        m_server->close();
+    if (m_listening >= 0) {
+        m_dispatcher->unwatch(m_listening);
+        ::close(std::exchange(m_listening, -1));
+    }
     // Copied: ending a connection removes it from m_clients.
     const std::unordered_set<ClientConnection *> clients = std::exchange(m_clients, {});
     m_shared.clientConnections.fetch_sub(int(clients.size()), std::memory_order_relaxed);
@@ -119,20 +120,44 @@ qint64 ProxyWorker::nowNs() const
     return m_shared.nowNs();
 }
 
+void ProxyWorker::descriptorReady(std::uint32_t events)
+{
+    Q_UNUSED(events);
+    acceptConnections();
+}
+
 void ProxyWorker::acceptConnections()
 {
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+    // A bounded share per turn: the rest wake this or another worker on the next one.
+    for (int i = 0; i < kAcceptBatch && m_listening >= 0; ++i) {
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        const int fd = ::accept4(m_listening, reinterpret_cast<sockaddr *>(&peer), &length,
+                                 SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK && !m_stopping) {
+                // Out of descriptors or memory: the socket stays readable, so stop watching it
+                // for a while instead of spinning, and listen again shortly.
+                m_dispatcher->unwatch(m_listening);
+                QTimer::singleShot(kAcceptRetryMs, this, [this] {
+                    if (m_listening >= 0 && !m_stopping)
+                        m_dispatcher->watch(m_listening, this, false);
+                });
+            }
+            break;
+        }
         // Past the cap a connection is closed at once: a client opening many must not take the
         // memory and descriptors the others need.
         const int cap = m_shared.options.maxClientConnections;
         const int open = m_shared.clientConnections.fetch_add(1, std::memory_order_relaxed);
         if (m_stopping || (cap > 0 && open >= cap)) {
             m_shared.clientConnections.fetch_sub(1, std::memory_order_relaxed);
-            socket->abort();
-            socket->deleteLater();
+            ::close(fd);
             continue;
         }
-        m_clients.insert(new ClientConnection(this, socket));
+        m_clients.insert(new ClientConnection(this, fd, QHostAddress(reinterpret_cast<const sockaddr *>(&peer))));
         bump(m_openConnections, 1);
     }
     ensureSweeping();

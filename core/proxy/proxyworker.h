@@ -20,6 +20,7 @@
 #include "proxy/heldrequestqueue.h"
 #include "proxy/jobhandoff.h"
 #include "http/proxyhttp.h"
+#include "net/epolldispatcher.h"
 #include "proxy/proxyserver.h"
 #include "proxy/requestauthorizer.h"
 #include "proxy/routebinding.h"
@@ -27,8 +28,6 @@
 #include "proxy/routestatstable.h"
 #include "proxy/routingview.h"
 #include "proxy/upstreamfailure.h"
-
-class QTcpServer;
 
 namespace ServeDeck {
 
@@ -45,13 +44,14 @@ struct ShadowComparison;
 // where each request goes (dispatch). Everything but the counters and the circuits is touched
 // by this thread only; the counters are written by it and read by anyone; the circuits (a
 // route's connections, waiting requests, ejection) are shared by every worker through atomics.
-class ProxyWorker final : public QObject
+class ProxyWorker final : public QObject, private EpollDispatcher::Watcher
 {
 public:
     ProxyWorker(ProxyShared &shared, int index);
     ~ProxyWorker() override;
 
-    // In the worker's thread: serve the listening socket / stop serving and drop every connection.
+    // In the worker's thread (run by an EpollDispatcher): serve the listening socket, taking it /
+    // stop serving and drop every connection.
     bool start(qintptr listeningSocket, QString *error);
     void stop();
 
@@ -162,6 +162,7 @@ private:
     // GET /v1/models: the endpoints (and aliases) the caller's token may call.
     LocalResponse models(const HeaderList &headers, const QHostAddress &peer);
     qsizetype pick(RoutingView::Endpoint &endpoint, RoutingView::Group &group, QByteArrayView stickyKey, qint64 nowNs);
+    void descriptorReady(std::uint32_t events) override;  // the listening socket
     void acceptConnections();
     static void bump(std::atomic<quint64> &counter, qint64 delta)
     {
@@ -169,7 +170,8 @@ private:
     }
 
     ProxyShared &m_shared;
-    QTcpServer *m_server = nullptr;
+    EpollDispatcher *m_dispatcher = nullptr;  // this thread's
+    int m_listening = -1;  // this worker's descriptor of the listening socket
     QTimer m_sweepTimer;
     std::unordered_set<ClientConnection *> m_clients;
     std::unordered_set<ShadowExchange *> m_shadows;

@@ -2,7 +2,8 @@
 
 #include <utility>
 
-#include <QTcpSocket>
+#include <QHostInfo>
+#include <QScopeGuard>
 
 #include "proxy/proxyworker.h"
 #include "proxy/routebinding.h"
@@ -13,9 +14,9 @@ namespace ServeDeck {
 
 namespace {
 
+// Reads go from the kernel straight into this buffer; what is not read (the client is slow and
+// reading is paused) stays in the kernel, so TCP pushes back on the upstream.
 constexpr qint64 kReadChunk = 16 * 1024;
-// Capped so that when the proxy stops reading (the client is slow), TCP pushes back on the upstream.
-constexpr qint64 kSocketReadBufferSize = 256 * 1024;
 
 UpstreamFailure failureOf(HttpResponseReader::Failure failure)
 {
@@ -34,19 +35,12 @@ UpstreamConnection::UpstreamConnection(ProxyWorker *worker, UpstreamPool *pool, 
     , m_circuit(route.circuit)
     , m_maxRequests(route.policy.maxRequestsPerConnection)
     , m_clock(clock)
-    , m_socket(new QTcpSocket(this))
+    , m_stream(new TcpStream(this, this))
     , m_readBuffer(std::make_unique_for_overwrite<char[]>(kReadChunk))
 {
     // HttpResponseReader's default bounds the head: a broken upstream must not grow our
     // memory through it.
-    m_socket->setReadBufferSize(kSocketReadBufferSize);
     m_lastActivity = m_clock.nowMs();
-
-    connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::onConnected);
-    connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::drain);
-    connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamConnection::onClosed);
-    // Refused, unreachable, reset: errorOccurred without disconnected() in some of these cases.
-    connect(m_socket, &QAbstractSocket::errorOccurred, this, &UpstreamConnection::onClosed);
 }
 
 UpstreamConnection::~UpstreamConnection()
@@ -60,10 +54,25 @@ void UpstreamConnection::connectTo(const QString &host, const QHostAddress &addr
 {
     m_state = State::Connecting;
     m_lastActivity = m_clock.nowMs();
-    if (!address.isNull())
-        m_socket->connectToHost(address, port);
-    else
-        m_socket->connectToHost(host, port);
+    if (!address.isNull()) {
+        startConnecting(address, port);
+        return;
+    }
+    // A name: looked up off this thread (QHostInfo's pool), then connected to its first address.
+    QHostInfo::lookupHost(host, this, [this, port](const QHostInfo &info) {
+        if (m_state != State::Connecting)
+            return;
+        if (info.error() != QHostInfo::NoError || info.addresses().isEmpty()) {
+            fail(Failure::ConnectFailed, info.errorString());
+            return;
+        }
+        startConnecting(info.addresses().constFirst(), port);
+    });
+}
+
+void UpstreamConnection::startConnecting(const QHostAddress &address, quint16 port)
+{
+    m_stream->connectTo(address, port);
 }
 
 void UpstreamConnection::send(Listener *listener, const QByteArray &request, bool headRequest)
@@ -75,7 +84,7 @@ void UpstreamConnection::send(Listener *listener, const QByteArray &request, boo
     m_reader.expect(headRequest);
     m_lastActivity = m_clock.nowMs();
     if (m_state == State::Open)
-        m_socket->write(request);
+        m_stream->write(request);
     else
         m_pendingRequest = request;
 }
@@ -98,31 +107,29 @@ void UpstreamConnection::close()
     m_state = State::Dead;
     m_listener = nullptr;
     m_pool->forget(this);
-    m_socket->abort();
+    m_stream->abort();
     if (m_circuit)
         m_worker->connectionEnded(std::exchange(m_circuit, nullptr));
     deleteLater();
 }
 
-void UpstreamConnection::onConnected()
+void UpstreamConnection::streamConnected()
 {
     if (m_state != State::Connecting)
         return;
     m_state = State::Open;
-    // Requests are written whole; Nagle would only hold back the body behind the head.
-    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_lastActivity = m_clock.nowMs();
     if (!m_pendingRequest.isEmpty())
-        m_socket->write(std::exchange(m_pendingRequest, QByteArray()));
+        m_stream->write(std::exchange(m_pendingRequest, QByteArray()));
 }
 
-void UpstreamConnection::onClosed()
+void UpstreamConnection::streamClosed()
 {
     switch (m_state) {
     case State::Dead:
         return;
     case State::Connecting:
-        fail(Failure::ConnectFailed, m_socket->errorString());
+        fail(Failure::ConnectFailed, m_stream->errorString());
         return;
     case State::Open:
         break;
@@ -141,7 +148,7 @@ void UpstreamConnection::drain()
         return;
     if (!m_listener) {
         // Idle: an upstream says nothing unasked, except that it is closing.
-        if (m_socket->bytesAvailable() > 0 || m_peerClosed)
+        if (m_peerClosed || m_stream->bytesAvailable() > 0)
             close();
         return;
     }
@@ -150,11 +157,15 @@ void UpstreamConnection::drain()
     m_draining = true;
 
     while (m_state == State::Open && m_listener && !m_paused) {
-        const qint64 n = m_socket->read(m_readBuffer.get(), kReadChunk);
+        const qint64 n = m_stream->read(m_readBuffer.get(), kReadChunk);
         if (n <= 0)
             break;
         m_lastActivity = m_clock.nowMs();
         m_responded = true;
+        // Whatever this read ends in, the listener hears the end of it (it may have gathered writes).
+        Listener *listener = m_listener;
+        listener->upstreamReadBegin();
+        const auto readEnd = qScopeGuard([listener] { listener->upstreamReadEnd(); });
         qsizetype consumed = 0;
         const HttpResponseReader::Result result = m_reader.read(m_readBuffer.get(), n, &consumed);
         if (!deliver()) {
@@ -163,7 +174,7 @@ void UpstreamConnection::drain()
         }
         if (result == HttpResponseReader::Result::Complete) {
             // Bytes after the answer are not ours to interpret; such a connection is not reused.
-            complete(consumed == n && m_socket->bytesAvailable() == 0);
+            complete(consumed == n && m_stream->bytesAvailable() == 0);
             return;
         }
         if (result == HttpResponseReader::Result::Failed) {
@@ -172,7 +183,7 @@ void UpstreamConnection::drain()
         }
     }
 
-    if (m_state == State::Open && m_listener && !m_paused && m_peerClosed && m_socket->bytesAvailable() == 0) {
+    if (m_state == State::Open && m_listener && !m_paused && m_peerClosed) {
         // The end of the stream ends an answer without Content-Length; anywhere else it is a failure.
         if (m_reader.finish() == HttpResponseReader::Result::Complete) {
             complete(false);

@@ -9,10 +9,9 @@
 #include <QString>
 
 #include "http/httpresponsereader.h"
+#include "net/tcpstream.h"
 #include "proxy/monotonicclock.h"
 #include "proxy/upstreamfailure.h"
-
-class QTcpSocket;
 
 namespace ServeDeck {
 
@@ -28,7 +27,7 @@ struct RouteBinding;
 //
 // It never deletes itself synchronously (always deleteLater), so a listener called from
 // inside it may safely call back into it.
-class UpstreamConnection final : public QObject
+class UpstreamConnection final : public QObject, private TcpStream::Handler
 {
 public:
     using Failure = UpstreamFailure;
@@ -46,6 +45,10 @@ public:
         virtual void upstreamComplete(UpstreamConnection *connection, bool reusable) = 0;
         // The connection has ended (and deletes itself); responded: some of the answer had arrived.
         virtual void upstreamFailed(Failure failure, const QString &reason, bool responded) = 0;
+        // Around what one read of the upstream brings (head, body pieces, the end): a listener
+        // may gather its own writes and send them in one go at the end.
+        virtual void upstreamReadBegin() {}
+        virtual void upstreamReadEnd() {}
     };
 
     // Holds one of route's connection slots (taken by the caller) until it ends; carries at
@@ -73,9 +76,12 @@ private:
     friend class UpstreamPool;
     enum class State { Connecting, Open, Dead };
 
-    void onConnected();
-    void onClosed();
+    void streamConnected() override;
+    void streamReadable() override { drain(); }
+    void streamClosed() override;
+    void startConnecting(const QHostAddress &address, quint16 port);
     void drain();
+    void drainRead();
     void complete(bool mayReuse);  // mayReuse: nothing followed the answer
     void fail(Failure failure, const QString &reason);
 
@@ -91,7 +97,7 @@ private:
     int m_maxRequests = 0;
     int m_answered = 0;
     const MonotonicClock &m_clock;
-    QTcpSocket *m_socket;
+    TcpStream *m_stream;  // a child
     Listener *m_listener = nullptr;
     HttpResponseReader m_reader;
     QByteArray m_pendingRequest;  // written once connected
