@@ -546,6 +546,7 @@ void EndpointDetailView::redraw()
     m_tokensPerSecond->chart()->setTitle(generated ? tr("Generation") : tr("Generation: no OpenAI-style answers"));
     redrawReplicas(fromMs, toMs);
     updateSummary();
+    updateJobs();  // the endpoint's own job concurrency may have changed
 }
 
 void EndpointDetailView::redrawReplicas(qint64 fromMs, qint64 toMs)
@@ -653,8 +654,12 @@ void EndpointDetailView::updateSummary()
 
 void EndpointDetailView::updateJobs()
 {
-    const JobQueueCounts::Counts jobs = m_endpoints.queueCounts().counts(m_endpoint->currentEndpoint());
-    m_jobs->setText(tr("Jobs: %1 queued, %2 running").arg(jobs.queued).arg(jobs.running));
+    const QUuid id = m_endpoint->currentEndpoint();
+    const JobQueueCounts::Counts jobs = m_endpoints.queueCounts().counts(id);
+    QString text = tr("Jobs: %1 queued, %2 running").arg(jobs.queued).arg(jobs.running);
+    if (const EndpointInfo *info = id.isNull() ? nullptr : m_endpoints.find(id); info && info->endpoint.jobConcurrency > 0)
+        text += tr(", at most %1 at once").arg(info->endpoint.jobConcurrency);
+    m_jobs->setText(text);
 }
 
 } // namespace ServeDeck
