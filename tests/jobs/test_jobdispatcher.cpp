@@ -207,12 +207,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("byModify");
         QTest::addColumn<int>("expected");
         QTest::newRow("1 at create") << 1 << -1 << 1;
-        QTest::newRow("2 by modify") << 0 << 2 << 2;
+        QTest::newRow("2 by modify") << 1 << 2 << 2;
         QTest::newRow("back to the default by modify") << 3 << 0 << 2 * kPerReplica;
     }
 
     // An endpoint's own job concurrency replaces HEALTHY replicas x per replica: on 2 replicas
     // (room for 8) never more than it are in flight, by the dispatcher's count and the proxy's.
+    // A modify takes effect on a plane that has already run the endpoint's jobs by the old value.
     void anEndpointsOwnConcurrencyCapsItsJobs()
     {
         QFETCH(int, atCreate);
@@ -220,6 +221,10 @@ private Q_SLOTS:
         QFETCH(int, expected);
         const Endpoint e = createSlow(QStringLiteral("capped"), 2, 20, true, {}, atCreate);
         if (byModify >= 0) {
+            for (int i = 0; i < 3; ++i)
+                submit(predictJob(e));
+            QTRY_COMPARE_WITH_TIMEOUT(queue().stateCounts(e.id).value(JobState::Succeeded), 3, kWaitMs);
+            QCOMPARE(m_plane->jobDispatcher()->concurrency(e.id), atCreate);
             ModifyEndpointRequest change;
             change.jobConcurrency = byModify;
             require(service().modifyEndpoint(e.name, change), "modify endpoint");
@@ -233,15 +238,16 @@ private Q_SLOTS:
         connect(&sampler, &QTimer::timeout, this, [&] { proxyMax = std::max(proxyMax, proxyInFlight(serving)); });
         sampler.start();
         constexpr int kJobs = 120;
+        const int before = queue().stateCounts(e.id).value(JobState::Succeeded);
         for (int i = 0; i < kJobs; ++i)
             submit(predictJob(e));
-        QTRY_COMPARE_WITH_TIMEOUT(queue().stateCounts(e.id).value(JobState::Succeeded), kJobs, kWaitMs);
+        QTRY_COMPARE_WITH_TIMEOUT(queue().stateCounts(e.id).value(JobState::Succeeded), before + kJobs, kWaitMs);
         sampler.stop();
 
         QCOMPARE(m_plane->jobDispatcher()->concurrency(e.id), expected);
         QCOMPARE(m_plane->jobDispatcher()->maxInFlight(e.id), expected);
         QVERIFY2(proxyMax > 0 && proxyMax <= quint64(expected), qPrintable(QString::number(proxyMax)));
-        QCOMPARE(proxyRequests(serving), quint64(kJobs));
+        QCOMPARE(proxyRequests(serving), quint64(before + kJobs));
     }
 
     // The replica running a job is killed mid-request: the proxy's 502 is a failed attempt, the
