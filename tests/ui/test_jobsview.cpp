@@ -427,6 +427,14 @@ void TestJobsView::dashboardAndDetailsShowTheBacklog()
     auto *line = detail->findChild<QLabel *>(u"detailJobs"_s);
     QVERIFY(line);
     QTRY_COMPARE(line->text(), u"Jobs: %1 queued, 0 running"_s.arg(queued + 1));
+    // An endpoint's own job concurrency is named there; the default is not.
+    ModifyEndpointRequest cap;
+    cap.jobConcurrency = 2;
+    QVERIFY(m_plane->service().modifyEndpoint(m_idle.name, cap));
+    QTRY_COMPARE(line->text(), u"Jobs: %1 queued, 0 running, at most 2 at once"_s.arg(queued + 1));
+    cap.jobConcurrency = 0;
+    QVERIFY(m_plane->service().modifyEndpoint(m_idle.name, cap));
+    QTRY_COMPARE(line->text(), u"Jobs: %1 queued, 0 running"_s.arg(queued + 1));
     auto *open = detail->findChild<QPushButton *>(u"detailOpenJobs"_s);
     QVERIFY(open);
     QSignalSpy loaded(view(), &JobsView::loaded);

@@ -280,6 +280,8 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     connect(openJobs, &QPushButton::clicked, this, [this] { Q_EMIT jobsRequested(m_endpoint->currentEndpoint()); });
     connect(&m_endpoints.queueCounts(), &JobQueueCounts::changed, this, &EndpointDetailView::updateJobs);
     connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, &EndpointDetailView::updateJobs);
+    // The endpoint's own job concurrency, changed by a modify.
+    connect(&m_endpoints, &QAbstractItemModel::dataChanged, this, &EndpointDetailView::updateJobs);
     jobsLine->addWidget(m_jobs);
     jobsLine->addWidget(openJobs);
     jobsLine->addStretch(1);
@@ -546,7 +548,6 @@ void EndpointDetailView::redraw()
     m_tokensPerSecond->chart()->setTitle(generated ? tr("Generation") : tr("Generation: no OpenAI-style answers"));
     redrawReplicas(fromMs, toMs);
     updateSummary();
-    updateJobs();  // the endpoint's own job concurrency may have changed
 }
 
 void EndpointDetailView::redrawReplicas(qint64 fromMs, qint64 toMs)
