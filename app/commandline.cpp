@@ -101,6 +101,15 @@ int runServe(const QStringList &arguments)
                                              QStringLiteral("Seconds a running job's lease lasts (1..3600; default 30)."),
                                              QStringLiteral("n"));
     parser.addOption(jobLeaseSeconds);
+    // Jobs: how many of an endpoint's jobs run at once per HEALTHY replica, where the endpoint
+    // sets no job concurrency of its own. A model server that batches takes more; one that
+    // serves a request at a time is only queued behind itself by more.
+    const QCommandLineOption jobConcurrencyPerReplica(
+        QStringLiteral("job-concurrency-per-replica"),
+        QStringLiteral("Jobs an endpoint runs at once per HEALTHY replica, unless it sets job_concurrency "
+                       "(1..256; default 4)."),
+        QStringLiteral("n"));
+    parser.addOption(jobConcurrencyPerReplica);
     // The store: SQLite in the data dir by default, or a PostgreSQL database several consoles share.
     const QCommandLineOption database(
         QStringLiteral("database"),
@@ -162,6 +171,17 @@ int runServe(const QStringList &arguments)
             return 2;
         }
         options.jobLeaseSeconds = seconds;
+    }
+    if (parser.isSet(jobConcurrencyPerReplica)) {
+        const QString text = parser.value(jobConcurrencyPerReplica);
+        const bool digits = !text.isEmpty() && text.size() <= 3
+            && std::all_of(text.begin(), text.end(), [](QChar c) { return c >= u'0' && c <= u'9'; });
+        const int jobs = digits ? text.toInt() : 0;
+        if (jobs < 1 || jobs > ServeDeck::ControlPlaneOptions::kMaxJobConcurrencyPerReplica) {
+            err << "servedeck serve: --job-concurrency-per-replica takes a whole number from 1 to 256\n";
+            return 2;
+        }
+        options.jobConcurrencyPerReplica = jobs;
     }
     options.database = parser.isSet(database) ? parser.value(database) : qEnvironmentVariable("SERVEDECK_DATABASE");
     if (!options.database.isEmpty()) {

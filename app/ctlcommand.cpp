@@ -207,7 +207,7 @@ const QStringList kServiceKeys{QStringLiteral("id"), QStringLiteral("name"), QSt
                                QStringLiteral("resource_group"), QStringLiteral("public"), QStringLiteral("url"),
                                QStringLiteral("retries"), QStringLiteral("priority"), QStringLiteral("queue_when_full"),
                                QStringLiteral("allow_preemption"), QStringLiteral("latency_target_ms"),
-                               QStringLiteral("resource_usage"), QStringLiteral("metrics"),
+                               QStringLiteral("job_concurrency"), QStringLiteral("resource_usage"), QStringLiteral("metrics"),
                                QStringLiteral("created_at")};
 
 // "ID (canary, v1 -> v2, PROGRESSING, weight 10%)": an endpoint's rollout in one line.
@@ -288,6 +288,12 @@ QJsonObject serviceBody(const Args &a, bool forCreate)
     if (a.options.contains(QStringLiteral("latency-target-ms"))) {
         const QString v = a.value(QStringLiteral("latency-target-ms"));
         body.insert(QStringLiteral("latency_target_ms"), v == u"none" ? QJsonValue(QJsonValue::Null) : numberOrText(v));
+    }
+    // Jobs run at once; 0 or "default": the plane's per-replica formula. Anything else goes as
+    // text, for the API to refuse by name.
+    if (a.options.contains(QStringLiteral("job-concurrency"))) {
+        const QString v = a.value(QStringLiteral("job-concurrency"));
+        body.insert(QStringLiteral("job_concurrency"), v == u"default" ? QJsonValue(0) : numberOrText(v));
     }
     for (const auto &[option, field] : {std::pair{"queue-when-full", "queue_when_full"},
                                         std::pair{"allow-preemption", "allow_preemption"}}) {
@@ -1061,7 +1067,7 @@ const QList<Verb> &verbs()
          "create NAME --version V --folder F [--replicas N] [--cpu C] [--memory M] [--gpu G]\n"
          "       [--gpu-memory M] [--runtime R] [--group G] [--public] [--alias A]...\n"
          "       [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]\n"
-         "       [--latency-target-ms MS]",
+         "       [--latency-target-ms MS] [--job-concurrency N]",
          "deploy a model folder as an endpoint", runCreate},
         {"dry-run", "dry-run NAME --version V --folder F [...same options as create]",
          "check a create: every problem, and the resources it needs", runDryRun},
@@ -1071,7 +1077,7 @@ const QList<Verb> &verbs()
          "           [--runtime R] [--group G] [--public true|false] [--alias A]... (all of them; --alias '': none)\n"
          "           [--strategy rolling|blue-green|canary|progressive] [--canary-weight W]\n"
          "           [--priority P] [--queue-when-full true|false|default] [--allow-preemption true|false]\n"
-         "           [--latency-target-ms MS|none]",
+         "           [--latency-target-ms MS|none] [--job-concurrency N|default]",
          "change an endpoint; a new version or folder is rolled out as a new revision", runModify},
         {"delete", "delete SVC", "drain and remove an endpoint", runDelete},
         {"sync", "sync SVC", "publish the healthy routes to the proxy again", runSync},

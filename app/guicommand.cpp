@@ -80,6 +80,8 @@ int runGui(int &argc, char **argv)
     options.planeKeyFile = qEnvironmentVariableIsSet("SERVEDECK_PLANE_KEY_FILE")
         ? qEnvironmentVariable("SERVEDECK_PLANE_KEY_FILE")
         : ServeDeck::SettingsDialog::planeKeyFileSetting();
+    // Jobs per HEALTHY replica, as Settings remembers it (serve --job-concurrency-per-replica).
+    options.jobConcurrencyPerReplica = ServeDeck::SettingsDialog::jobConcurrencySetting();
     // The control plane runs on a thread of its own: the window never waits for SQLite, the
     // reconciler, the sampler or the listeners. Declared before the window, so it goes after it.
     ServeDeck::ControlClient client;

@@ -848,6 +848,14 @@ KO = {
     # Packages (task P)
     # Remote agents on a shared plane (task A, issue 18): no new user-visible strings
     # Jobs: retry of a deleted endpoint's job, job concurrency, time filter (issue 17 gaps, task J)
+    "Jobs at once": "동시 실행 작업",
+    "default (per replica)": "기본값 (레플리카당)",
+    "At most this many of its asynchronous jobs run at once; the default is the HEALTHY replicas times the console's per-replica limit":
+        "이 엔드포인트의 비동기 작업을 동시에 최대 이만큼 실행합니다. 기본값은 HEALTHY 레플리카 수 × 콘솔의 레플리카당 한도입니다",
+    ", at most %1 at once": ", 동시에 최대 %1개",
+    "&Jobs per replica": "레플리카당 작업(&J)",
+    "Asynchronous jobs an endpoint runs at once per healthy replica, unless its Modify dialog sets its own limit. Takes effect at the next start.":
+        "엔드포인트가 정상 레플리카 하나당 동시에 실행하는 비동기 작업 수입니다. 수정 대화상자에서 엔드포인트별 한도를 정하면 그 값을 따릅니다. 다음 시작부터 적용됩니다.",
 }
 
 def unescape(s):

@@ -150,6 +150,8 @@ QJsonObject toJson(const Endpoint &e)
             {QStringLiteral("allow_preemption"), e.allowPreemption},
             // null: no latency target
             {QStringLiteral("latency_target_ms"), e.latencyTargetMs ? QJsonValue(*e.latencyTargetMs) : QJsonValue()},
+            // 0: the plane's default (HEALTHY replicas x its per-replica limit)
+            {QStringLiteral("job_concurrency"), e.jobConcurrency},
             {QStringLiteral("created_at"), time(e.createdAt)},
             {QStringLiteral("updated_at"), time(e.updatedAt)}};
 }
@@ -641,6 +643,7 @@ Result<CreateEndpointRequest> createRequest(const QJsonObject &body)
     r.allowPreemption = f.boolean({"allow_preemption"}).value_or(false);
     if (!f.isNull({"latency_target_ms"}))
         r.latencyTargetMs = intField(f, {"latency_target_ms"}, Endpoint::kMinLatencyTargetMs, Endpoint::kMaxLatencyTargetMs);
+    r.jobConcurrency = intField(f, {"job_concurrency"}, 0, Endpoint::kMaxJobConcurrency).value_or(0);
     if (auto breaker = circuitBreakerFrom(f)) {
         r.circuitBreaker = breaker->appliedTo(r.circuitBreaker);
         if (auto problem = r.circuitBreaker.problem())
@@ -684,6 +687,7 @@ Result<ModifyEndpointRequest> modifyRequest(const QJsonObject &body)
         r.latencyTargetMs = std::optional<int>();
     else if (auto target = intField(f, {"latency_target_ms"}, Endpoint::kMinLatencyTargetMs, Endpoint::kMaxLatencyTargetMs))
         r.latencyTargetMs = std::optional<int>(*target);
+    r.jobConcurrency = intField(f, {"job_concurrency"}, 0, Endpoint::kMaxJobConcurrency);
     r.circuitBreaker = circuitBreakerFrom(f);
     if (r.circuitBreaker) {
         // Out of range whatever the endpoint holds now: refused here, with the field named.

@@ -49,6 +49,10 @@ struct Endpoint
     bool allowPreemption = false;
     // The p95 the operator wants (ms): what recommendations judge a replica's throughput by. None: unset.
     std::optional<int> latencyTargetMs;
+    // At most this many of its jobs run at once; 0: the plane's default, HEALTHY replicas x the
+    // per-replica limit (`serve --job-concurrency-per-replica`). A model that serves one request
+    // at a time well (or a backend behind it that should not be flooded) wants fewer.
+    int jobConcurrency = 0;
     QDateTime createdAt;
     QDateTime updatedAt;
 
@@ -58,6 +62,7 @@ struct Endpoint
     static constexpr int kMaxPriority = 1000;
     static constexpr int kMinLatencyTargetMs = 1;
     static constexpr int kMaxLatencyTargetMs = 600000;  // ten minutes: longer is no target
+    static constexpr int kMaxJobConcurrency = 10000;    // above the dispatcher's 1,024 connections anyway
 };
 
 // How a revision takes part in its endpoint's traffic. Serve: its routes answer requests (those

@@ -203,7 +203,9 @@ void JobDispatcher::pass()
             continue;
         const QUuid endpointId = it.key();
         const auto view = views.constFind(endpointId);
-        const int limit = view == views.cend() ? 0 : view->healthyRoutes * perReplica;
+        int limit = 0;
+        if (view != views.cend() && view->healthyRoutes > 0)
+            limit = view->jobConcurrency > 0 ? view->jobConcurrency : view->healthyRoutes * perReplica;
         d->concurrency.insert(endpointId, limit);
         const int room = std::min({limit - d->inFlight.value(endpointId), it.value(), kMaxClaim});
         if (room <= 0)

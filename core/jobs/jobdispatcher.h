@@ -18,9 +18,9 @@ struct TrafficAnswer;
 // Runs the queue's jobs (control thread): claims what each endpoint may take now and sends each
 // job through the proxy on loopback as `METHOD /<endpoint><path>`, like any client's request, so
 // weights, tokens, circuit breakers and revisions apply; the answer (or its absence) goes back
-// to the queue. Per endpoint at most HEALTHY routes x JobQueue::Limits::perReplicaConcurrency
-// requests are in flight; with no HEALTHY route nothing is sent (an autoscaling rule on
-// jobs_queued wakes an endpoint at zero).
+// to the queue. Per endpoint at most its own job concurrency, else HEALTHY routes x
+// JobQueue::Limits::perReplicaConcurrency, requests are in flight; with no HEALTHY route nothing
+// is sent (an autoscaling rule on jobs_queued wakes an endpoint at zero).
 class JobDispatcher final : public QObject
 {
     Q_OBJECT
@@ -33,6 +33,9 @@ public:
         QString name;           // the proxy's first path segment
         bool isPublic = false;  // else each request carries a token the dispatcher signs
         int healthyRoutes = 0;  // routes that answer its traffic (shadow copies not counted)
+        // The endpoint's own limit (Endpoint::jobConcurrency): at most this many at once while
+        // it has a HEALTHY route; 0: healthyRoutes x the queue's perReplicaConcurrency.
+        int jobConcurrency = 0;
     };
     using EndpointSource = std::function<QHash<QUuid, EndpointView>()>;
 

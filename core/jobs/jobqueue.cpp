@@ -420,6 +420,20 @@ Result<Job> JobQueue::retry(const QString &id)
         Job job = found.value();
         if (job.state != JobState::Failed && job.state != JobState::Expired && job.state != JobState::Cancelled)
             return wrongState(job, QStringLiteral("only a FAILED, EXPIRED or CANCELLED job is retried"));
+        // A job of a deleted (or deleting) endpoint would sit QUEUED with nothing to run it
+        // until the next start cancels it again: refuse it, as a conflict with the endpoint's
+        // state rather than "not found", since the job itself is there to read.
+        auto endpoint = d->repository.endpointById(job.endpointId);
+        if (!endpoint)
+            return endpoint.error();
+        if (!*endpoint || (*endpoint)->lifecycle == EndpointLifecycle::Terminated
+            || (*endpoint)->lifecycle == EndpointLifecycle::Destroying) {
+            ServiceError error = wrongState(
+                job, QStringLiteral("its endpoint %1 was deleted, so the job cannot be retried").arg(job.endpointName));
+            error.details.insert(QStringLiteral("reason"), QStringLiteral("endpoint_deleted"));
+            error.details.insert(QStringLiteral("endpoint_id"), job.endpointId.toString(QUuid::WithoutBraces));
+            return error;
+        }
         if (queuedCount(job.endpointId) >= d->limits.maxQueuedPerEndpoint)
             return makeError(ErrorType::QueueFull, QStringLiteral("endpoint %1 has %2 jobs queued already")
                                                        .arg(job.endpointName)

@@ -64,7 +64,8 @@ public:
     // abortRequested), at most 10,000 per call; returns how many. For an endpoint that goes
     // away: its jobs would otherwise wait for a replica that never comes.
     Result<int> cancelEndpointJobs(const QUuid &endpointId, const QString &reason);
-    // FAILED / EXPIRED / CANCELLED -> QUEUED as a new attempt (one more allowed); else InvalidJobState.
+    // FAILED / EXPIRED / CANCELLED -> QUEUED as a new attempt (one more allowed); else InvalidJobState,
+    // as for a job whose endpoint was deleted (details "reason": "endpoint_deleted").
     // Its answer is dropped (file too); a deadline gets the submission's budget again, from now.
     Result<Job> retry(const QString &id);
 

@@ -68,9 +68,11 @@ struct ControlPlaneOptions
     // <dataDir>/agent-tls.key, not the OS keychain (serve --signing-key-file, SERVEDECK_SIGNING_KEY=file).
     bool signingKeyFromFile = false;
     // Jobs (core/jobs): a RUNNING job whose dispatcher stopped renewing it this long is run again;
-    // an endpoint runs at most its HEALTHY replicas x this many jobs at once.
+    // an endpoint runs at most its HEALTHY replicas x this many jobs at once (1..256, `serve
+    // --job-concurrency-per-replica`), unless it has a job concurrency of its own.
     int jobLeaseSeconds = 30;
     int jobConcurrencyPerReplica = 4;
+    static constexpr int kMaxJobConcurrencyPerReplica = 256;
     // The store: empty, SQLite in <dataDir>/servedeck.db; else a StoreLocation's text (a SQLite
     // path or postgresql://...), which several consoles and `serve` processes may share.
     QString database;

@@ -3,6 +3,9 @@
 // backlog the autoscaler reads as jobs_queued. Runs once per plane, on the control thread.
 #include "controlplane.h"
 
+#include <algorithm>
+#include <memory>
+
 #include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -91,13 +94,26 @@ void ControlPlane::startJobs()
                                         QDir(m_options.dataDir).filePath(QStringLiteral("job-results")));
     JobQueue::Limits limits = m_jobs->limits();
     limits.leaseSeconds = std::max(1, m_options.jobLeaseSeconds);
-    limits.perReplicaConcurrency = std::max(1, m_options.jobConcurrencyPerReplica);
+    limits.perReplicaConcurrency =
+        std::clamp(m_options.jobConcurrencyPerReplica, 1, ControlPlaneOptions::kMaxJobConcurrencyPerReplica);
     m_jobs->setLimits(limits);
 
     const ProxyServer *proxy = m_proxy;
+    Repository *repository = m_repository.get();
+    // Each endpoint's own job concurrency, read from the store once after it changes (the
+    // routing snapshot does not carry it) and only when a dispatch pass asks, so an idle plane
+    // still reads nothing.
+    auto concurrencies = std::make_shared<QHash<QUuid, int>>();
+    connect(m_service.get(), &ModelServingService::endpointChanged, m_jobs.get(),
+            [concurrencies](const QUuid &endpointId) { concurrencies->remove(endpointId); });
+    // Another console of a shared plane changed it (issue 18): this one's service says nothing.
+    connect(this, &ControlPlane::sharedChanges, m_jobs.get(), [concurrencies](const SharedChanges &changes) {
+        for (const QUuid &id : changes.endpointsChanged + changes.endpointsRemoved)
+            concurrencies->remove(id);
+    });
     // What the dispatcher needs of each endpoint, from the routing the proxy serves now: a job
     // is sent only where a request would find a route.
-    const auto endpointViews = [proxy] {
+    const auto endpointViews = [proxy, repository, concurrencies] {
         QHash<QUuid, JobDispatcher::EndpointView> views;
         const std::shared_ptr<const RoutingSnapshot> snapshot = proxy->snapshot();
         if (!snapshot)
@@ -111,7 +127,18 @@ void ControlPlane::startJobs()
             int healthy = 0;
             for (const RouteTarget &route : table.routes)
                 healthy += shadows.contains(route.revisionId) ? 0 : 1;
-            views.insert(table.endpointId, {table.name, table.isPublic, healthy});
+            auto known = concurrencies->constFind(table.endpointId);
+            if (known == concurrencies->cend()) {
+                auto endpoint = repository->endpointById(table.endpointId);
+                if (!endpoint) {
+                    qCWarning(lcPlane, "reading the job concurrency of %s: %s",
+                              qPrintable(table.endpointId.toString()), qPrintable(endpoint.error().message));
+                    views.insert(table.endpointId, {table.name, table.isPublic, healthy, 0});
+                    continue;  // read again next pass
+                }
+                known = concurrencies->insert(table.endpointId, *endpoint ? (*endpoint)->jobConcurrency : 0);
+            }
+            views.insert(table.endpointId, {table.name, table.isPublic, healthy, known.value()});
         }
         return views;
     };
@@ -199,7 +226,6 @@ void ControlPlane::startJobs()
     });
 
     // An endpoint being deleted ends its queued and running jobs: no replica will come for them.
-    Repository *repository = m_repository.get();
     const auto endJobsOfDeleted = [queue, repository](const QUuid &endpointId) {
         if (!queue || queue->queuedCount(endpointId) + queue->runningCount(endpointId) == 0)
             return;  // the common case, from memory: no store read

@@ -47,6 +47,7 @@ struct CreateEndpointRequest
     std::optional<bool> queueWhenFull;
     bool allowPreemption = false;
     std::optional<int> latencyTargetMs;  // p95 goal in ms (Endpoint::kMin/kMaxLatencyTargetMs); none: unset
+    int jobConcurrency = 0;              // 0..Endpoint::kMaxJobConcurrency; 0: the plane's default
 };
 
 struct DryRunReport
@@ -153,6 +154,7 @@ struct ModifyEndpointRequest
     std::optional<std::optional<bool>> queueWhenFull;  // set to nullopt: back to the default
     std::optional<bool> allowPreemption;
     std::optional<std::optional<int>> latencyTargetMs;  // set to nullopt: no target
+    std::optional<int> jobConcurrency;                  // 0: back to the plane's default
 };
 
 // What an operator may change of a revision: which requests it serves, and (when it is not the

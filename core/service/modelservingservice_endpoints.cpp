@@ -53,6 +53,14 @@ std::optional<ServiceError> checkLatencyTarget(std::optional<int> ms)
     return std::nullopt;
 }
 
+std::optional<ServiceError> checkJobConcurrency(int jobs)
+{
+    if (jobs < 0 || jobs > Endpoint::kMaxJobConcurrency)
+        return invalid(QStringLiteral("job_concurrency"),
+                       QStringLiteral("must be between 0 (the default) and %1").arg(Endpoint::kMaxJobConcurrency));
+    return std::nullopt;
+}
+
 std::optional<ServiceError> checkRuntimeVariant(const QString &variant)
 {
     const QStringList known = RuntimePreset::variants();
@@ -137,6 +145,8 @@ QList<ServiceError> requestProblems(const CreateEndpointRequest &r)
     if (auto e = checkPriority(r.priority))
         problems << *e;
     if (auto e = checkLatencyTarget(r.latencyTargetMs))
+        problems << *e;
+    if (auto e = checkJobConcurrency(r.jobConcurrency))
         problems << *e;
     return problems;
 }
@@ -235,6 +245,7 @@ Result<Endpoint> ModelServingService::createEndpoint(const CreateEndpointRequest
         e.queueWhenFull = request.queueWhenFull;
         e.allowPreemption = request.allowPreemption;
         e.latencyTargetMs = request.latencyTargetMs;
+        e.jobConcurrency = request.jobConcurrency;
         e.lifecycle = EndpointLifecycle::Created;
         e.url = m_config.proxyBaseUrl + u'/' + request.name;
         e.createdAt = e.updatedAt = now;
@@ -592,6 +603,11 @@ Result<EndpointInfo> ModelServingService::modifyEndpoint(const QString &ref, con
             if (auto err = checkLatencyTarget(*request.latencyTargetMs))
                 return *err;
             e.latencyTargetMs = *request.latencyTargetMs;
+        }
+        if (request.jobConcurrency) {
+            if (auto err = checkJobConcurrency(*request.jobConcurrency))
+                return *err;
+            e.jobConcurrency = *request.jobConcurrency;
         }
         if (request.replicas || request.resourceSlots) {
             const ResourceSlots available = m_config.capacity.total - allocated(e.id);

@@ -190,7 +190,7 @@ const QString kEndpointColumns = QStringLiteral(
     "id, name, model_version, model_folder, runtime_variant, resource_slots, resource_group, replicas, "
     "public, lifecycle, retries, url, current_revision_id, created_at, updated_at, cb_max_connections, "
     "cb_max_pending_requests, cb_max_requests_per_connection, cb_consecutive_errors, cb_base_ejection_seconds, "
-    "cb_max_ejection_percent, priority, queue_when_full, allow_preemption, latency_target_ms");
+    "cb_max_ejection_percent, priority, queue_when_full, allow_preemption, latency_target_ms, job_concurrency");
 const QString kRevisionColumns = QStringLiteral(
     "id, endpoint_id, number, model_version, model_folder, runtime_variant, created_at, match_header_name, "
     "match_header_value, mode, replicas");
@@ -229,6 +229,7 @@ Endpoint endpointFrom(const QSqlQuery &q)
     e.allowPreemption = q.value(23).toBool();
     if (!q.value(24).isNull())
         e.latencyTargetMs = q.value(24).toInt();
+    e.jobConcurrency = q.value(25).toInt();
     return e;
 }
 
@@ -588,14 +589,14 @@ Result<Done> Repository::insertEndpoint(const Endpoint &e)
 {
     return runChecked(m_connectionName,
                       QStringLiteral("INSERT INTO endpoints(") + kEndpointColumns
-                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+                          + QStringLiteral(") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
                       {idText(e.id), e.name, e.modelVersion, e.modelFolder, e.runtimeVariant,
                        jsonText(e.resourceSlots.toJson()), e.resourceGroup, e.replicas, e.isPublic ? 1 : 0,
                        lifecycleName(e.lifecycle), e.retries, e.url, idOrNull(e.currentRevisionId), ms(e.createdAt),
                        ms(e.updatedAt), e.circuitBreaker.maxConnections, e.circuitBreaker.maxPendingRequests,
                        e.circuitBreaker.maxRequestsPerConnection, e.circuitBreaker.consecutiveErrors,
                        e.circuitBreaker.baseEjectionSeconds, e.circuitBreaker.maxEjectionPercent, e.priority,
-                       queueWhenFullValue(e), e.allowPreemption ? 1 : 0, latencyTargetValue(e)});
+                       queueWhenFullValue(e), e.allowPreemption ? 1 : 0, latencyTargetValue(e), e.jobConcurrency});
 }
 
 Result<Done> Repository::updateEndpoint(const Endpoint &e)
@@ -606,14 +607,14 @@ Result<Done> Repository::updateEndpoint(const Endpoint &e)
                                      "url=?, current_revision_id=?, updated_at=?, cb_max_connections=?, "
                                      "cb_max_pending_requests=?, cb_max_requests_per_connection=?, "
                                      "cb_consecutive_errors=?, cb_base_ejection_seconds=?, cb_max_ejection_percent=?, priority=?, "
-                                     "queue_when_full=?, allow_preemption=?, latency_target_ms=? WHERE id=?"),
+                                     "queue_when_full=?, allow_preemption=?, latency_target_ms=?, job_concurrency=? WHERE id=?"),
                       {e.name, e.modelVersion, e.modelFolder, e.runtimeVariant, jsonText(e.resourceSlots.toJson()),
                        e.resourceGroup, e.replicas, e.isPublic ? 1 : 0, lifecycleName(e.lifecycle), e.retries, e.url,
                        idOrNull(e.currentRevisionId), ms(e.updatedAt), e.circuitBreaker.maxConnections,
                        e.circuitBreaker.maxPendingRequests, e.circuitBreaker.maxRequestsPerConnection,
                        e.circuitBreaker.consecutiveErrors, e.circuitBreaker.baseEjectionSeconds,
                        e.circuitBreaker.maxEjectionPercent, e.priority, queueWhenFullValue(e),
-                       e.allowPreemption ? 1 : 0, latencyTargetValue(e), idText(e.id)},
+                       e.allowPreemption ? 1 : 0, latencyTargetValue(e), e.jobConcurrency, idText(e.id)},
                       QStringLiteral("endpoint"));
 }
 

@@ -418,6 +418,12 @@ const std::vector<QStringList> &schemaMigrations()
                            " proxy_address TEXT NOT NULL DEFAULT '',"
                            " updated_at {int} NOT NULL)"),
         },
+        // An endpoint's job concurrency (issue 17): at most this many of its jobs run at once;
+        // 0, what every endpoint had before, is the plane's default (HEALTHY replicas x per replica).
+        {
+            QStringLiteral("ALTER TABLE endpoints ADD COLUMN job_concurrency {int} NOT NULL DEFAULT 0"
+                           " CHECK (job_concurrency BETWEEN 0 AND 10000)"),
+        },
     };
     return migrations;
 }

@@ -58,6 +58,10 @@ private Q_SLOTS:
     void queuedJobIsCancelled();
     void runningJobIsCancelled();
     void failedJobIsRetriedAndSucceeds();
+    void retryOfADeletedEndpointsJobIsRefused();
+    void jobConcurrencyIsSetOnCreateAndModify();
+    void badJobConcurrencyIsTypedAndStoresNothing_data();
+    void badJobConcurrencyIsTypedAndStoresNothing();
     void statsCountFinishedJobs();
     void retentionReadsAndChanges();
 
@@ -426,6 +430,88 @@ void TestJobsApi::failedJobIsRetriedAndSucceeds()
     QCOMPARE(done.value(u"attempts"_s).toInt(), 2);
     QCOMPARE(done.value(u"result_status"_s).toInt(), 200);
     QCOMPARE(m_api->get(u"/v1/services/flaky/jobs/"_s + id + u"/result"_s).status, 200);
+}
+
+// Deleting an endpoint cancels its jobs; a retry would queue one again where nothing runs it or
+// ends it before the next start: refused, naming why, and nothing changes.
+void TestJobsApi::retryOfADeletedEndpointsJobIsRefused()
+{
+    create(u"gone"_s, u"iris-v1"_s, 0);
+    const QString endpointId = m_api->get(u"/v1/services/gone"_s).body.object().value(u"id"_s).toString();
+    QVERIFY(!endpointId.isEmpty());
+    const ApiResponse r = submit(u"gone"_s, {{u"path"_s, u"/predict"_s}, {u"body"_s, predictBody()}});
+    QCOMPARE(r.status, 202);
+    const QString id = r.body.object().value(u"job"_s).toObject().value(u"id"_s).toString();
+    QCOMPARE(m_api->send("DELETE", u"/v1/services/gone"_s).status, 200);
+    const auto stateById = [&] {
+        return m_api->get(u"/v1/jobs/"_s + id).body.object().value(u"job"_s).toObject().value(u"state"_s).toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stateById(), u"CANCELLED"_s, kJobMs);
+    const QByteArray before = snapshot();
+
+    const ApiResponse retried = m_api->send("POST", u"/v1/services/"_s + endpointId + u"/jobs/"_s + id + u"/retry"_s);
+    QCOMPARE(retried.status, 409);
+    QVERIFY(retried.error());
+    QCOMPARE(retried.error()->type, ErrorType::InvalidJobState);
+    QVERIFY2(retried.error()->message.contains(u"was deleted"_s), qPrintable(retried.error()->message));
+    QCOMPARE(retried.error()->details.value(u"reason"_s).toString(), u"endpoint_deleted"_s);
+    QCOMPARE(stateById(), u"CANCELLED"_s);
+    QCOMPARE(snapshot(), before);
+}
+
+// job_concurrency: given at create, changed by modify, shown by info; 0 is the default formula.
+void TestJobsApi::jobConcurrencyIsSetOnCreateAndModify()
+{
+    QJsonObject body{{u"name"_s, u"capped"_s},       {u"model_version"_s, u"v1"_s}, {u"model_folder"_s, u"iris-v1"_s},
+                     {u"replicas"_s, 0},            {u"public"_s, true},
+                     {u"resource_slots"_s, QJsonObject{{u"cpu"_s, 0.5}, {u"memory"_s, u"256M"_s}}},
+                     {u"job_concurrency"_s, 3}};
+    const ApiResponse created = m_api->send("POST", u"/v1/services"_s, body);
+    QVERIFY2(created.status == 200 || created.status == 201, created.raw.constData());
+    QCOMPARE(created.body.object().value(u"job_concurrency"_s).toInt(-1), 3);
+    QCOMPARE(m_api->get(u"/v1/services/capped"_s).body.object().value(u"job_concurrency"_s).toInt(-1), 3);
+    // The core holds it, not only the answer.
+    QCOMPARE(m_plane->service().endpointInfo(u"capped"_s)->endpoint.jobConcurrency, 3);
+
+    const ApiResponse modified = m_api->send("PATCH", u"/v1/services/capped"_s, QJsonObject{{u"job_concurrency"_s, 1}});
+    QCOMPARE(modified.status, 200);
+    QCOMPARE(m_api->get(u"/v1/services/capped"_s).body.object().value(u"job_concurrency"_s).toInt(-1), 1);
+    QCOMPARE(m_plane->service().endpointInfo(u"capped"_s)->endpoint.jobConcurrency, 1);
+    QCOMPARE(m_api->send("PATCH", u"/v1/services/capped"_s, QJsonObject{{u"job_concurrency"_s, 0}}).status, 200);
+    QCOMPARE(m_api->get(u"/v1/services/capped"_s).body.object().value(u"job_concurrency"_s).toInt(-1), 0);
+    // An endpoint created without it has the default.
+    QCOMPARE(m_api->get(u"/v1/services/iris"_s).body.object().value(u"job_concurrency"_s).toInt(-1), 0);
+}
+
+void TestJobsApi::badJobConcurrencyIsTypedAndStoresNothing_data()
+{
+    QTest::addColumn<QJsonValue>("value");
+    QTest::newRow("negative") << QJsonValue(-1);
+    QTest::newRow("over 10000") << QJsonValue(10001);
+    QTest::newRow("text") << QJsonValue(u"two"_s);
+    QTest::newRow("fraction") << QJsonValue(1.5);
+    QTest::newRow("boolean") << QJsonValue(true);
+}
+
+void TestJobsApi::badJobConcurrencyIsTypedAndStoresNothing()
+{
+    QFETCH(QJsonValue, value);
+    const QString updatedBefore = m_api->get(u"/v1/services/iris"_s).body.object().value(u"updated_at"_s).toString();
+    QVERIFY(!updatedBefore.isEmpty());
+    const ApiResponse modified = m_api->send("PATCH", u"/v1/services/iris"_s, QJsonObject{{u"job_concurrency"_s, value}});
+    QCOMPARE(modified.status, 400);
+    QVERIFY(modified.error());
+    QCOMPARE(modified.error()->type, ErrorType::InvalidArgument);
+    QVERIFY2(modified.error()->message.contains(u"job_concurrency"_s), qPrintable(modified.error()->message));
+    QCOMPARE(m_plane->service().endpointInfo(u"iris"_s)->endpoint.jobConcurrency, 0);
+    QCOMPARE(m_api->get(u"/v1/services/iris"_s).body.object().value(u"updated_at"_s).toString(), updatedBefore);
+
+    const QJsonObject body{{u"name"_s, u"refused"_s}, {u"model_version"_s, u"v1"_s}, {u"model_folder"_s, u"iris-v1"_s},
+                           {u"replicas"_s, 0},        {u"job_concurrency"_s, value}};
+    const ApiResponse created = m_api->send("POST", u"/v1/services"_s, body);
+    QCOMPARE(created.status, 400);
+    QCOMPARE(created.error()->type, ErrorType::InvalidArgument);
+    QCOMPARE(m_api->get(u"/v1/services/refused"_s).status, 404);
 }
 
 void TestJobsApi::statsCountFinishedJobs()

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void statsAndRetention();
     void badIdsAreRefused();
     void waitTimesOutAndCancelEndsIt();
+    void endpointJobConcurrencyIsSetAndRefused();
 
 private:
     CtlResult ctl(const QStringList &arguments);
@@ -237,4 +238,29 @@ void TestCtlJobs::waitTimesOutAndCancelEndsIt()
 }
 
 QTEST_GUILESS_MAIN(TestCtlJobs)
-#include "test_ctljobs.moc"
+#include "test_ctljobs.moc"// `ctl modify --job-concurrency N|default` and `create --job-concurrency N`: stored, shown by
+// info; a bad value is the API's InvalidArgument naming the field, and nothing changes.
+void TestCtlJobs::endpointJobConcurrencyIsSetAndRefused()
+{
+    CtlResult r = ctl({u"modify"_s, u"iris"_s, u"--job-concurrency"_s, u"2"_s});
+    QVERIFY2(r.exitCode == 0 && r.out.contains(u"job_concurrency"_s), r.describe().constData());
+    r = ctl({u"--json"_s, u"info"_s, u"iris"_s});
+    QVERIFY2(r.exitCode == 0 && r.json().value(u"job_concurrency"_s).toInt(-1) == 2, r.describe().constData());
+    for (const QString &bad : {u"-1"_s, u"10001"_s, u"two"_s, u"1.5"_s}) {
+        r = ctl({u"modify"_s, u"iris"_s, u"--job-concurrency"_s, bad});
+        QVERIFY2(r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s) && r.err.contains(u"job_concurrency"_s),
+                 r.describe().constData());
+    }
+    r = ctl({u"--json"_s, u"info"_s, u"iris"_s});
+    QVERIFY2(r.json().value(u"job_concurrency"_s).toInt(-1) == 2, r.describe().constData());
+    r = ctl({u"modify"_s, u"iris"_s, u"--job-concurrency"_s, u"default"_s});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    r = ctl({u"--json"_s, u"info"_s, u"iris"_s});
+    QVERIFY2(r.json().value(u"job_concurrency"_s).toInt(-1) == 0, r.describe().constData());
+
+    r = ctl({u"--json"_s, u"create"_s, u"capped"_s, u"--folder"_s, u"iris-v1"_s, u"--version"_s, u"v1"_s,
+             u"--replicas"_s, u"0"_s, u"--cpu"_s, u"0.5"_s, u"--memory"_s, u"256M"_s, u"--job-concurrency"_s, u"3"_s});
+    QVERIFY2(r.exitCode == 0 && r.json().value(u"job_concurrency"_s).toInt(-1) == 3, r.describe().constData());
+}
+
+

@@ -71,6 +71,8 @@ class TestJobsDurability final : public QObject
 private Q_SLOTS:
     void leaseSecondsAreChecked_data();
     void leaseSecondsAreChecked();
+    void jobConcurrencyPerReplicaIsChecked_data();
+    void jobConcurrencyPerReplicaIsChecked();
     void killedServeLosesNoJob();
 
 private:
@@ -110,6 +112,29 @@ void TestJobsDurability::leaseSecondsAreChecked()
             childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
     QVERIFY2(r.finished && r.exitCode == 2, r.describe().constData());
     QVERIFY2(r.err.contains(u"--job-lease-seconds takes a whole number from 1 to 3600"_s), r.describe().constData());
+    QVERIFY(!QFileInfo::exists(dir.filePath(u"data/servedeck.db"_s)));
+}
+
+void TestJobsDurability::jobConcurrencyPerReplicaIsChecked_data()
+{
+    QTest::addColumn<QString>("value");
+    for (const char *value : {"0", "257", "-1", "+4", "4x", "", "1000"})
+        QTest::newRow(value) << QString::fromLatin1(value);
+}
+
+// `serve --job-concurrency-per-replica N` takes 1..256 and nothing else, as --job-lease-seconds.
+void TestJobsDurability::jobConcurrencyPerReplicaIsChecked()
+{
+    QFETCH(QString, value);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const CtlResult r
+        = runServedeck({ u"serve"_s, u"--data-dir"_s, dir.filePath(u"data"_s), u"--api"_s, u"127.0.0.1:0"_s,
+                           u"--proxy"_s, u"127.0.0.1:0"_s, u"--job-concurrency-per-replica"_s, value },
+            childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
+    QVERIFY2(r.finished && r.exitCode == 2, r.describe().constData());
+    QVERIFY2(r.err.contains(u"--job-concurrency-per-replica takes a whole number from 1 to 256"_s),
+             r.describe().constData());
     QVERIFY(!QFileInfo::exists(dir.filePath(u"data/servedeck.db"_s)));
 }
 

@@ -55,7 +55,7 @@ class TestJobDispatcher final : public QObject
     // An endpoint of iris-v1 replicas answering each /predict `latencyMs` later, HEALTHY and in
     // the proxy's routing before it returns.
     Endpoint createSlow(const QString &name, int replicas, int latencyMs, bool isPublic = true,
-                        const QStringList &moreFaults = {})
+                        const QStringList &moreFaults = {}, int jobConcurrency = 0)
     {
         CreateEndpointRequest r;
         r.name = name;
@@ -65,6 +65,7 @@ class TestJobDispatcher final : public QObject
         r.resourceSlots = {0.25, qint64(256) << 20, 0};
         r.replicas = replicas;
         r.isPublic = isPublic;
+        r.jobConcurrency = jobConcurrency;
         const Endpoint e = require(service().createEndpoint(r), "create endpoint");
         waitRouted(e, replicas);
         return e;
@@ -198,6 +199,55 @@ private Q_SLOTS:
         const QJsonObject answer = QJsonDocument::fromJson(result.body).object();
         QCOMPARE(answer.value(QStringLiteral("model_version")).toString(), QStringLiteral("v1"));
         QVERIFY(!ProxyHttp::headerValue(result.headers, "content-type").isEmpty());
+    }
+
+    void anEndpointsOwnConcurrencyCapsItsJobs_data()
+    {
+        QTest::addColumn<int>("atCreate");
+        QTest::addColumn<int>("byModify");
+        QTest::addColumn<int>("expected");
+        QTest::newRow("1 at create") << 1 << -1 << 1;
+        QTest::newRow("2 by modify") << 1 << 2 << 2;
+        QTest::newRow("back to the default by modify") << 3 << 0 << 2 * kPerReplica;
+    }
+
+    // An endpoint's own job concurrency replaces HEALTHY replicas x per replica: on 2 replicas
+    // (room for 8) never more than it are in flight, by the dispatcher's count and the proxy's.
+    // A modify takes effect on a plane that has already run the endpoint's jobs by the old value.
+    void anEndpointsOwnConcurrencyCapsItsJobs()
+    {
+        QFETCH(int, atCreate);
+        QFETCH(int, byModify);
+        QFETCH(int, expected);
+        const Endpoint e = createSlow(QStringLiteral("capped"), 2, 20, true, {}, atCreate);
+        if (byModify >= 0) {
+            for (int i = 0; i < 3; ++i)
+                submit(predictJob(e));
+            QTRY_COMPARE_WITH_TIMEOUT(queue().stateCounts(e.id).value(JobState::Succeeded), 3, kWaitMs);
+            QCOMPARE(m_plane->jobDispatcher()->concurrency(e.id), atCreate);
+            ModifyEndpointRequest change;
+            change.jobConcurrency = byModify;
+            require(service().modifyEndpoint(e.name, change), "modify endpoint");
+        }
+        const QList<Route> serving = routes(e.name);
+        QCOMPARE(serving.size(), 2);
+
+        quint64 proxyMax = 0;
+        QTimer sampler;
+        sampler.setInterval(2);
+        connect(&sampler, &QTimer::timeout, this, [&] { proxyMax = std::max(proxyMax, proxyInFlight(serving)); });
+        sampler.start();
+        constexpr int kJobs = 120;
+        const int before = queue().stateCounts(e.id).value(JobState::Succeeded);
+        for (int i = 0; i < kJobs; ++i)
+            submit(predictJob(e));
+        QTRY_COMPARE_WITH_TIMEOUT(queue().stateCounts(e.id).value(JobState::Succeeded), before + kJobs, kWaitMs);
+        sampler.stop();
+
+        QCOMPARE(m_plane->jobDispatcher()->concurrency(e.id), expected);
+        QCOMPARE(m_plane->jobDispatcher()->maxInFlight(e.id), expected);
+        QVERIFY2(proxyMax > 0 && proxyMax <= quint64(expected), qPrintable(QString::number(proxyMax)));
+        QCOMPARE(proxyRequests(serving), quint64(before + kJobs));
     }
 
     // The replica running a job is killed mid-request: the proxy's 502 is a failed attempt, the

@@ -15,6 +15,7 @@
 using namespace ServeDeck;
 
 Q_DECLARE_METATYPE(ServeDeck::JobRequest)
+Q_DECLARE_METATYPE(ServeDeck::EndpointLifecycle)
 
 class TestJobQueue : public QObject
 {
@@ -45,6 +46,8 @@ private Q_SLOTS:
     void cancelEndpointJobsEndsOnlyItsLiveJobs();
     void retryFailedJobRunsAgain();
     void retryOfSucceededOrLiveJobIsRefused();
+    void retryOfADeletedEndpointsJobIsRefused_data();
+    void retryOfADeletedEndpointsJobIsRefused();
     void deadlineExpiresQueuedAndRunningJobs();
     void largeResultGoesToAPrivateFile();
     void answerOverTheLimitFailsTheAttempt();
@@ -810,6 +813,50 @@ void TestJobQueue::retryOfSucceededOrLiveJobIsRefused()
     auto job = f.queue->job(failed.id);
     VERIFY_OK(job);
     QCOMPARE(job->resultStatus, 0);
+}
+
+void TestJobQueue::retryOfADeletedEndpointsJobIsRefused_data()
+{
+    QTest::addColumn<EndpointLifecycle>("lifecycle");
+    QTest::newRow("destroying") << EndpointLifecycle::Destroying;
+    QTest::newRow("terminated") << EndpointLifecycle::Terminated;
+}
+
+// Deleting an endpoint cancels its jobs; a retry of one must not queue it again, where nothing
+// would run it or end it before the next start.
+void TestJobQueue::retryOfADeletedEndpointsJobIsRefused()
+{
+    QFETCH(EndpointLifecycle, lifecycle);
+    JobFixture f(2);
+    auto submitted = f.queue->submit(f.request());
+    VERIFY_OK(submitted);
+    auto elsewhere = f.queue->submit(f.request("{}", 1));
+    VERIFY_OK(elsewhere);
+    VERIFY_OK(f.queue->cancel(elsewhere->job.id));
+    auto endpoint = f.repository->endpointById(f.endpointIds[0]);
+    VERIFY_OK(endpoint);
+    Endpoint deleted = **endpoint;
+    deleted.lifecycle = lifecycle;
+    VERIFY_OK(f.repository->updateEndpoint(deleted));
+    VERIFY_OK(f.queue->cancelEndpointJobs(f.endpointIds[0], QStringLiteral("the endpoint was deleted")));
+    const QStringList before = f.snapshot();
+    QSignalSpy changed(f.queue.get(), &JobQueue::jobChanged);
+    QSignalSpy queued(f.queue.get(), &JobQueue::jobsQueued);
+
+    auto retried = f.queue->retry(submitted->job.id);
+    QVERIFY(!retried);
+    QCOMPARE(retried.error().type, ErrorType::InvalidJobState);
+    QVERIFY2(retried.error().message.contains(QStringLiteral("was deleted")), qPrintable(retried.error().message));
+    QCOMPARE(retried.error().details.value(QStringLiteral("reason")).toString(), QStringLiteral("endpoint_deleted"));
+    QCOMPARE(f.snapshot(), before);
+    QCOMPARE(changed.size(), 0);
+    QCOMPARE(queued.size(), 0);
+    QCOMPARE(f.queue->queuedCount(f.endpointIds[0]), 0);
+
+    // Another endpoint's cancelled job is still retried.
+    auto again = f.queue->retry(elsewhere->job.id);
+    VERIFY_OK(again);
+    QCOMPARE(again->state, JobState::Queued);
 }
 
 void TestJobQueue::deadlineExpiresQueuedAndRunningJobs()

@@ -20,6 +20,8 @@
 
 #include "jobs/jobqueue.h"
 #include "plane/controlclient.h"
+#include "store/repository.h"
+#include "support/manualclock.h"
 #include "ui/common/endpointselector.h"
 #include "ui/common/errorlabel.h"
 #include "ui/detail/endpointdetailview.h"
@@ -76,7 +78,9 @@ private Q_SLOTS:
     void detailShowsTheAnswerBody();
     void dashboardAndDetailsShowTheBacklog();
     void hiddenItWaitsAndCatchesUpWhenShown();
+    void queuedInFilterShowsOnlyThatRange();
     void screenshot();
+    void retryOfADeletedEndpointsJobShowsWhy();
     void aConsoleThreadGetsJobChangesQueued();
 
 private:
@@ -423,6 +427,14 @@ void TestJobsView::dashboardAndDetailsShowTheBacklog()
     auto *line = detail->findChild<QLabel *>(u"detailJobs"_s);
     QVERIFY(line);
     QTRY_COMPARE(line->text(), u"Jobs: %1 queued, 0 running"_s.arg(queued + 1));
+    // An endpoint's own job concurrency is named there; the default is not.
+    ModifyEndpointRequest cap;
+    cap.jobConcurrency = 2;
+    QVERIFY(m_plane->service().modifyEndpoint(m_idle.name, cap));
+    QTRY_COMPARE(line->text(), u"Jobs: %1 queued, 0 running, at most 2 at once"_s.arg(queued + 1));
+    cap.jobConcurrency = 0;
+    QVERIFY(m_plane->service().modifyEndpoint(m_idle.name, cap));
+    QTRY_COMPARE(line->text(), u"Jobs: %1 queued, 0 running"_s.arg(queued + 1));
     auto *open = detail->findChild<QPushButton *>(u"detailOpenJobs"_s);
     QVERIFY(open);
     QSignalSpy loaded(view(), &JobsView::loaded);
@@ -452,6 +464,63 @@ void TestJobsView::hiddenItWaitsAndCatchesUpWhenShown()
     QCOMPARE(stateShown(job.id), u"QUEUED"_s);
 }
 
+// "Queued in": jobs queued 10 minutes, 2 hours, 2 days and 10 days ago, each shown from the range
+// that takes it in and not by the narrower ones. The view counts back from the wall clock, so
+// the older jobs are submitted through a second queue on the plane's store whose clock stands in
+// the past (the plane's own queue then reads its counts again).
+void TestJobsView::queuedInFilterShowsOnlyThatRange()
+{
+    if (!view()->endpointSelector()->currentEndpoint().isNull())
+        QVERIFY(reloaded([this] { view()->endpointSelector()->setCurrentEndpoint(QUuid()); }));
+    selectState({});
+    QTemporaryDir results;
+    QVERIFY(results.isValid());
+    ManualClock past;
+    JobQueue backdated(m_plane->repository(), past, results.path());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QHash<QString, qint64> ageSeconds;  // job id -> how long ago it was queued
+    for (const qint64 age : {qint64(10 * 60), qint64(2 * 3600), qint64(2 * 24 * 3600), qint64(10 * 24 * 3600)}) {
+        past.set(now.addSecs(-age));
+        JobRequest request;
+        request.endpointId = m_idle.id;
+        request.method = "POST";
+        request.path = "/predict";
+        request.body = kIrisBody;
+        auto submitted = backdated.submit(request);
+        QVERIFY2(submitted, submitted ? "" : UiTest::why(submitted.error()).constData());
+        QCOMPARE(submitted->job.queuedAt, now.addSecs(-age));
+        ageSeconds.insert(submitted->job.id, age);
+    }
+    QVERIFY(queue().recount());
+
+    QComboBox *range = view()->rangeFilter();
+    QCOMPARE(range->count(), 4);
+    for (int index = 0; index < range->count(); ++index) {
+        const qint64 seconds = range->itemData(index).toLongLong();  // 0: all time
+        if (range->currentIndex() == index)
+            QVERIFY(reloaded([this] { view()->reload(); }));
+        else
+            QVERIFY(reloaded([&] { range->setCurrentIndex(index); }));
+        JobTableModel *model = view()->jobModel();
+        for (auto it = ageSeconds.cbegin(); it != ageSeconds.cend(); ++it) {
+            const bool inside = seconds == 0 || it.value() < seconds;
+            QVERIFY2((rowOf(it.key()) >= 0) == inside,
+                     qPrintable(u"%1: the job queued %2 s ago is %3"_s.arg(range->currentText())
+                                    .arg(it.value())
+                                    .arg(inside ? u"missing"_s : u"shown"_s)));
+        }
+        // No row of any other job is outside the range either.
+        const QDateTime since = QDateTime::currentDateTimeUtc().addSecs(-seconds);
+        for (int row = 0; seconds > 0 && row < model->rowCount(); ++row)
+            QVERIFY2(model->job(row).queuedAt >= since.addSecs(-60), qPrintable(model->job(row).id));
+    }
+
+    // Back to the view's default range, and the old jobs out of the other tests' way.
+    QVERIFY(reloaded([range] { range->setCurrentIndex(1); }));
+    for (auto it = ageSeconds.cbegin(); it != ageSeconds.cend(); ++it)
+        QVERIFY(queue().cancel(it.key()));
+}
+
 void TestJobsView::screenshot()
 {
     // The whole queue (as the test before left it), a finished job selected with its answer.
@@ -463,6 +532,28 @@ void TestJobsView::screenshot()
     QTRY_COMPARE_WITH_TIMEOUT(view()->stateCounts(), queue().stateCounts(), kWaitMs);
     const QString failed = UiTest::saveScreenshot(*m_window, u"jobs"_s);
     QVERIFY2(failed.isEmpty(), qPrintable(failed));
+}
+
+// Deleting an endpoint cancels its jobs; Retry on one is refused by the core, and the pane says
+// why in place (the job stays CANCELLED).
+void TestJobsView::retryOfADeletedEndpointsJobShowsWhy()
+{
+    const Endpoint gone = m_plane.createDemo(u"iris-gone"_s, true, 0);
+    const Job job = submit(gone);
+    QVERIFY2(m_plane->service().deleteEndpoint(gone.name), "delete endpoint");
+    QTRY_COMPARE_WITH_TIMEOUT(coreState(job.id), JobState::Cancelled, kWaitMs);
+    JobDetailPane pane(*m_client);
+    pane.showJob(*queue().job(job.id));
+    QVERIFY(pane.retryButton()->isEnabled());
+    QSignalSpy finished(&pane, &JobDetailPane::actionFinished);
+    QTest::mouseClick(pane.retryButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWaitMs);
+    QCOMPARE(finished.first().first().toBool(), false);
+    QVERIFY(!pane.errorLabel()->isHidden());
+    QVERIFY2(pane.errorLabel()->text().startsWith(u"InvalidJobState"_s), qPrintable(pane.errorLabel()->text()));
+    QVERIFY2(pane.errorLabel()->text().contains(u"was deleted"_s), qPrintable(pane.errorLabel()->text()));
+    QCOMPARE(coreState(job.id), JobState::Cancelled);
+    QCOMPARE(queue().queuedCount(gone.id), 0);
 }
 
 void TestJobsView::aConsoleThreadGetsJobChangesQueued()

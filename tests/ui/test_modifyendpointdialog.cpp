@@ -6,6 +6,7 @@
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -142,6 +143,59 @@ private Q_SLOTS:
         dialog.latencyTargetBox()->setValue(0);
         QVERIFY(applied(dialog));
         QVERIFY(!service().endpointInfo(u"iris"_s)->endpoint.latencyTargetMs);
+    }
+
+    // Jobs at once: typed into the field and applied with the button, the endpoint in the core
+    // holds it (the dispatcher's limit); its minimum reads as the default and sets 0 again.
+    void jobConcurrencyIsSetAndBackToTheDefault()
+    {
+        {
+            ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QTRY_VERIFY(!dialog.isBusy());
+            QSpinBox *jobs = dialog.jobConcurrencyBox();
+            QCOMPARE(jobs->value(), 0);
+            QCOMPARE(jobs->text(), jobs->specialValueText());
+            QCOMPARE(jobs->maximum(), Endpoint::kMaxJobConcurrency);
+            jobs->setFocus();
+            jobs->selectAll();
+            QTest::keyClicks(jobs, u"2"_s);
+            QCOMPARE(jobs->value(), 2);
+            QSignalSpy answered(&dialog, &ModifyEndpointDialog::answered);
+            QPushButton *apply = nullptr;
+            const auto buttons = dialog.findChildren<QPushButton *>();
+            for (QPushButton *button : buttons) {
+                if (button->text() == u"Apply"_s)
+                    apply = button;
+            }
+            QVERIFY(apply && apply->text() == u"Apply"_s);
+            QTest::mouseClick(apply, Qt::LeftButton);
+            QTRY_COMPARE(answered.count(), 1);
+            QVERIFY(answered.first().first().toBool());
+        }
+        auto e = service().endpointInfo(u"iris"_s)->endpoint;
+        QCOMPARE(e.jobConcurrency, 2);
+        QCOMPARE(e.replicas, 1);
+        QVERIFY(!e.latencyTargetMs);
+
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_VERIFY(!dialog.isBusy());
+        QCOMPARE(dialog.jobConcurrencyBox()->value(), 2);
+        dialog.jobConcurrencyBox()->setValue(0);
+        QVERIFY(applied(dialog));
+        QCOMPARE(service().endpointInfo(u"iris"_s)->endpoint.jobConcurrency, 0);
+    }
+
+    void screenshotOfTheJobsField()
+    {
+        ModifyEndpointDialog dialog(*m_client, u"iris"_s);
+        QTRY_VERIFY(!dialog.isBusy());
+        dialog.jobConcurrencyBox()->setValue(2);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        const QString failed = UiTest::saveScreenshot(dialog, u"modify-job-concurrency"_s);
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
     }
 
     void newVersionStartsARollingRollout()

@@ -19,6 +19,7 @@
 #include <QTest>
 #include <QTreeView>
 
+#include "jobs/jobqueue.h"
 #include "ui/agents/agentlistmodel.h"
 #include "ui/agents/agentsview.h"
 #include "ui/common/appearance.h"
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void systemThemeRestoresTheStartingLook();
     void retentionIsShownAndApplied();
     void databaseIsCheckedAndKeptForTheNextStart();
+    void jobsPerReplicaIsKeptForTheNextStart();
 
 private:
     SettingsDialog *openSettings();
@@ -289,6 +291,40 @@ void TestSettingsDialog::databaseIsCheckedAndKeptForTheNextStart()
     QVERIFY(dialog->databaseErrorLabel()->isHidden());
     QCOMPARE(SettingsDialog::storedDatabase(), QString());
     dialog->close();
+}
+
+// Jobs per replica: typed in, kept for the next start (a running plane keeps its limit), and a
+// plane started as the console starts one runs its queue with it; a hand-edited value out of
+// range reads as the default.
+void TestSettingsDialog::jobsPerReplicaIsKeptForTheNextStart()
+{
+    SettingsDialog *dialog = openSettings();
+    QVERIFY(dialog);
+    QSpinBox *jobs = dialog->jobConcurrencyBox();
+    QCOMPARE(jobs->value(), 4);
+    QCOMPARE(SettingsDialog::jobConcurrencySetting(), 4);
+    QCOMPARE(jobs->maximum(), 256);
+    jobs->setFocus();
+    jobs->selectAll();
+    QTest::keyClicks(jobs, u"2"_s);
+    QCOMPARE(jobs->value(), 2);
+    QCOMPARE(SettingsDialog::jobConcurrencySetting(), 2);
+    const QString failed = UiTest::saveScreenshot(*dialog, u"settings-jobs-per-replica"_s);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed));
+    dialog->close();
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    ControlPlaneOptions options = UiTest::planeOptions(dir.path());
+    options.jobConcurrencyPerReplica = SettingsDialog::jobConcurrencySetting();  // as the console's start
+    ControlPlane next;
+    auto started = next.start(options);
+    QVERIFY2(started, started ? "" : UiTest::why(started.error()).constData());
+    QVERIFY(next.jobs());
+    QCOMPARE(next.jobs()->limits().perReplicaConcurrency, 2);
+
+    QSettings(u"ServeDeck"_s, QCoreApplication::applicationName()).setValue(u"jobs/concurrencyPerReplica"_s, 900);
+    QCOMPARE(SettingsDialog::jobConcurrencySetting(), 4);
 }
 
 QTEST_MAIN(TestSettingsDialog)

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "plane/controlclient.h"
+#include "plane/controlplane.h"
 #include "store/historyretention.h"
 #include "store/storelocation.h"
 
@@ -114,6 +115,7 @@ SettingsDialog::SettingsDialog(QWidget *parent, ControlClient *client, QAbstract
     form->addRow(m_databaseError);
     connect(m_database, &QLineEdit::editingFinished, this, &SettingsDialog::databaseEdited);
     addPlaneKeyFileField(form);
+    addJobConcurrencyField(form);
 
     layout->addStretch(1);
     m_pages->addTab(m_general, QString());
@@ -160,6 +162,7 @@ void SettingsDialog::retranslate()
                                "store several consoles share (a password goes in ~/.pgpass). Takes effect at the "
                                "next start."));
     retranslatePlaneKeyFile();
+    retranslateJobConcurrency();
 }
 
 void SettingsDialog::showPage(Page page)
@@ -288,6 +291,48 @@ void SettingsDialog::retranslatePlaneKeyFile()
     m_planeKeyFile->setPlaceholderText(tr("Only for a shared plane on PostgreSQL"));
     m_planeKeyFileNote->setText(tr("The same file on every console of the plane (make one with "
                                    "servedeck plane-key new FILE). Takes effect at the next start."));
+}
+
+// The plane-wide job concurrency per replica: a start option as the store is (a running plane
+// keeps the limit it started with), kept in the console's settings.
+namespace {
+const QString kJobConcurrencyKey = QStringLiteral("jobs/concurrencyPerReplica");
+} // namespace
+
+int SettingsDialog::jobConcurrencySetting()
+{
+    bool ok = false;
+    const int stored = storeSettings().value(kJobConcurrencyKey).toInt(&ok);
+    // Hand-edited out of range: the default, as serve refuses such a value.
+    if (!ok || stored < 1 || stored > ControlPlaneOptions::kMaxJobConcurrencyPerReplica)
+        return ControlPlaneOptions{}.jobConcurrencyPerReplica;
+    return stored;
+}
+
+void SettingsDialog::addJobConcurrencyField(QFormLayout *form)
+{
+    m_jobConcurrencyLabel = new QLabel(this);
+    m_jobConcurrency = new QSpinBox(this);
+    m_jobConcurrency->setObjectName(QStringLiteral("jobConcurrencyPerReplica"));
+    m_jobConcurrency->setRange(1, ControlPlaneOptions::kMaxJobConcurrencyPerReplica);
+    m_jobConcurrency->setValue(jobConcurrencySetting());
+    m_jobConcurrencyLabel->setBuddy(m_jobConcurrency);
+    m_jobConcurrencyNote = new QLabel(this);
+    m_jobConcurrencyNote->setWordWrap(true);
+    m_jobConcurrencyNote->setStyleSheet(Theme::textStyle(Theme::Role::Muted));
+    form->addRow(m_jobConcurrencyLabel, m_jobConcurrency);
+    form->addRow(QString(), m_jobConcurrencyNote);
+    connect(m_jobConcurrency, &QSpinBox::valueChanged, this, [](int jobs) {
+        QSettings settings = storeSettings();
+        settings.setValue(kJobConcurrencyKey, jobs);
+    });
+}
+
+void SettingsDialog::retranslateJobConcurrency()
+{
+    m_jobConcurrencyLabel->setText(tr("&Jobs per replica"));
+    m_jobConcurrencyNote->setText(tr("Asynchronous jobs an endpoint runs at once per healthy replica, unless its "
+                                     "Modify dialog sets its own limit. Takes effect at the next start."));
 }
 
 } // namespace ServeDeck

@@ -56,6 +56,11 @@ public:
     QLineEdit *planeKeyFileEdit() const { return m_planeKeyFile; }
     static QString planeKeyFileSetting();
     static void setPlaneKeyFileSetting(const QString &path);
+    // Jobs an endpoint runs at once per HEALTHY replica, unless it sets its own (serve
+    // --job-concurrency-per-replica): remembered for the console's next start, which reads it
+    // with jobConcurrencySetting(); 4 where none is kept.
+    QSpinBox *jobConcurrencyBox() const { return m_jobConcurrency; }
+    static int jobConcurrencySetting();
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -67,6 +72,8 @@ private:
     void applyRetention();
     void addPlaneKeyFileField(QFormLayout *form);
     void retranslatePlaneKeyFile();
+    void addJobConcurrencyField(QFormLayout *form);
+    void retranslateJobConcurrency();
 
     QLabel *m_languageLabel;
     QComboBox *m_language;
@@ -93,6 +100,9 @@ private:
     QLabel *m_planeKeyFileLabel = nullptr;
     QLineEdit *m_planeKeyFile = nullptr;
     QLabel *m_planeKeyFileNote = nullptr;
+    QLabel *m_jobConcurrencyLabel = nullptr;
+    QSpinBox *m_jobConcurrency = nullptr;
+    QLabel *m_jobConcurrencyNote = nullptr;
 };
 
 } // namespace ServeDeck

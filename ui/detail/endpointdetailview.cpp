@@ -280,6 +280,8 @@ EndpointDetailView::EndpointDetailView(ControlClient &client, EndpointListModel 
     connect(openJobs, &QPushButton::clicked, this, [this] { Q_EMIT jobsRequested(m_endpoint->currentEndpoint()); });
     connect(&m_endpoints.queueCounts(), &JobQueueCounts::changed, this, &EndpointDetailView::updateJobs);
     connect(m_endpoint, &EndpointSelector::currentEndpointChanged, this, &EndpointDetailView::updateJobs);
+    // The endpoint's own job concurrency, changed by a modify.
+    connect(&m_endpoints, &QAbstractItemModel::dataChanged, this, &EndpointDetailView::updateJobs);
     jobsLine->addWidget(m_jobs);
     jobsLine->addWidget(openJobs);
     jobsLine->addStretch(1);
@@ -653,8 +655,12 @@ void EndpointDetailView::updateSummary()
 
 void EndpointDetailView::updateJobs()
 {
-    const JobQueueCounts::Counts jobs = m_endpoints.queueCounts().counts(m_endpoint->currentEndpoint());
-    m_jobs->setText(tr("Jobs: %1 queued, %2 running").arg(jobs.queued).arg(jobs.running));
+    const QUuid id = m_endpoint->currentEndpoint();
+    const JobQueueCounts::Counts jobs = m_endpoints.queueCounts().counts(id);
+    QString text = tr("Jobs: %1 queued, %2 running").arg(jobs.queued).arg(jobs.running);
+    if (const EndpointInfo *info = id.isNull() ? nullptr : m_endpoints.find(id); info && info->endpoint.jobConcurrency > 0)
+        text += tr(", at most %1 at once").arg(info->endpoint.jobConcurrency);
+    m_jobs->setText(text);
 }
 
 } // namespace ServeDeck

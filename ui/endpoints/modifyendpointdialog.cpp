@@ -31,6 +31,7 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     , m_queueWhenFull(new QComboBox(this))
     , m_allowPreemption(new QCheckBox(tr("A higher-priority endpoint may stop its replicas"), this))
     , m_latencyTarget(new QSpinBox(this))
+    , m_jobConcurrency(new QSpinBox(this))
     , m_error(new ErrorLabel(QStringLiteral("modifyError"), this))
     , m_busy(new QLabel(tr("Working…"), this))
     , m_apply(new QPushButton(tr("Apply"), this))
@@ -81,6 +82,12 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     m_latencyTarget->setSuffix(QStringLiteral(" ms"));
     m_latencyTarget->setToolTip(tr("The p95 latency this endpoint should stay under; recommendations judge a "
                                    "replica's throughput by it"));
+    m_jobConcurrency->setObjectName(QStringLiteral("jobConcurrency"));
+    // 0 stands for the plane's default, which depends on the HEALTHY replicas of the moment.
+    m_jobConcurrency->setRange(0, Endpoint::kMaxJobConcurrency);
+    m_jobConcurrency->setSpecialValueText(tr("default (per replica)"));
+    m_jobConcurrency->setToolTip(tr("At most this many of its asynchronous jobs run at once; the default is the "
+                                    "HEALTHY replicas times the console's per-replica limit"));
     // A strategy only means something for a new revision, a share only for a canary's.
     const auto revisionChanged = [this] {
         updateRolloutFields();
@@ -110,6 +117,7 @@ ModifyEndpointDialog::ModifyEndpointDialog(ControlClient &client, const QString 
     form->addRow(tr("When capacity is full"), m_queueWhenFull);
     form->addRow(tr("Preemption"), m_allowPreemption);
     form->addRow(tr("Latency target (p95)"), m_latencyTarget);
+    form->addRow(tr("Jobs at once"), m_jobConcurrency);
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_apply, QDialogButtonBox::AcceptRole);
     buttons->addButton(QDialogButtonBox::Cancel);
@@ -149,6 +157,7 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_oldQueue = !e.queueWhenFull ? QueueChoice::Default : (*e.queueWhenFull ? QueueChoice::Always : QueueChoice::Never);
     m_oldPreemption = e.allowPreemption;
     m_oldLatencyTarget = e.latencyTargetMs.value_or(0);
+    m_oldJobConcurrency = e.jobConcurrency;
     setWindowTitle(tr("Modify %1").arg(e.name));
     m_version->setText(m_oldVersion);
     m_folder->setText(m_oldFolder);
@@ -162,6 +171,7 @@ void ModifyEndpointDialog::fill(const Endpoint &e)
     m_queueWhenFull->setCurrentIndex(m_queueWhenFull->findData(int(m_oldQueue)));
     m_allowPreemption->setChecked(m_oldPreemption);
     m_latencyTarget->setValue(m_oldLatencyTarget);
+    m_jobConcurrency->setValue(m_oldJobConcurrency);
     m_error->hide();
     updateRolloutFields();
 }
@@ -176,7 +186,7 @@ void ModifyEndpointDialog::setBusy(bool busy)
     // The fields too: what is typed meanwhile would be lost to the values arriving, or not sent.
     for (QWidget *field : std::initializer_list<QWidget *>{m_version, m_folder, m_cpu, m_memoryMiB, m_replicas, m_public,
                                                                     m_priority, m_queueWhenFull, m_allowPreemption,
-                                                                    m_latencyTarget})
+                                                                    m_latencyTarget, m_jobConcurrency})
         field->setEnabled(!busy);
     if (m_aliases)
         m_aliases->setEnabled(!busy);
@@ -236,6 +246,8 @@ void ModifyEndpointDialog::apply()
         request.allowPreemption = m_allowPreemption->isChecked();
     if (const int target = m_latencyTarget->value(); target != m_oldLatencyTarget)
         request.latencyTargetMs = target == 0 ? std::optional<int>() : std::optional<int>(target);
+    if (m_jobConcurrency->value() != m_oldJobConcurrency)
+        request.jobConcurrency = m_jobConcurrency->value();
     setBusy(true);
     m_client.call(
         this, [ref = m_ref, request](ModelServingService &s) { return s.modifyEndpoint(ref, request); },

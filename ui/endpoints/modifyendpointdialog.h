@@ -47,6 +47,8 @@ public:
     QCheckBox *preemptionBox() const { return m_allowPreemption; }
     // The p95 goal in ms; its minimum (0) reads "none": no target.
     QSpinBox *latencyTargetBox() const { return m_latencyTarget; }
+    // Jobs run at once; its minimum (0) reads as the default: HEALTHY replicas x per replica.
+    QSpinBox *jobConcurrencyBox() const { return m_jobConcurrency; }
     enum class QueueChoice { Default, Always, Never };
     QLabel *errorLabel() const { return m_error; }
     QLineEdit *aliasesEdit() const { return m_aliases; }
@@ -77,6 +79,7 @@ private:
     QComboBox *m_queueWhenFull;
     QCheckBox *m_allowPreemption;
     QSpinBox *m_latencyTarget;
+    QSpinBox *m_jobConcurrency;
     ErrorLabel *m_error;
     QLabel *m_busy;
     QPushButton *m_apply;
@@ -93,6 +96,7 @@ private:
     QueueChoice m_oldQueue = QueueChoice::Default;
     bool m_oldPreemption = false;
     int m_oldLatencyTarget = 0;  // 0: none
+    int m_oldJobConcurrency = 0;  // 0: the default
 };
 
 } // namespace ServeDeck
