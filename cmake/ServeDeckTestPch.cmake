@@ -12,6 +12,8 @@
 #     (suites find their files through SERVEDECK_SOURCE_DIR);
 #   - each set's header is built once, by an executable of its own that links the same set with
 #     the same flags as the suites, and every suite of that set reuses it (REUSE_FROM).
+# A suite that needs a Qt module outside its set gets it by adding the module to the set: linked
+# on its own, its QT_<MODULE>_LIB may make GCC drop the shared header (-Winvalid-pch says which).
 # Two sets, not one: where QT_WIDGETS_LIB is defined, QTEST_MAIN makes a QApplication instead of a
 # QCoreApplication, and a suite that does not link the ui library does not see Widgets headers.
 #
