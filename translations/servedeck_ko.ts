@@ -5,7 +5,7 @@
     <name>QObject</name>
     <message>
         <location filename="../app/guicommand.cpp" line="61"/>
-        <location filename="../app/guicommand.cpp" line="100"/>
+        <location filename="../app/guicommand.cpp" line="102"/>
         <source>ServeDeck</source>
         <translation>ServeDeck</translation>
     </message>
@@ -1336,7 +1336,7 @@
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>Replica CPU</source>
         <translation>레플리카 CPU</translation>
     </message>
@@ -1347,7 +1347,7 @@
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="629"/>
         <source>Replica memory</source>
         <translation>레플리카 메모리</translation>
     </message>
@@ -1358,7 +1358,7 @@
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
         <source>Generation</source>
         <translation>생성</translation>
     </message>
@@ -1403,54 +1403,59 @@
         <translation>이 엔드포인트의 작업을 보여 주는 작업 보기</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation>생성: OpenAI 형식 응답 없음</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="612"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="614"/>
         <source>%1 GPU</source>
         <translation>GPU %1</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation>레플리카 CPU (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="626"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="628"/>
         <source>Replica memory (%1 of %2)</source>
         <translation>레플리카 메모리 (%2개 중 %1개)</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="635"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="637"/>
         <source>No endpoint selected.</source>
         <translation>선택된 엔드포인트가 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="643"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="645"/>
         <source>%1 of %2 replicas healthy</source>
         <translation>레플리카 %2개 중 %1개 정상</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="645"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="647"/>
         <source>%1 req/s</source>
         <translation>%1 요청/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="647"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="649"/>
         <source>p95 %1 ms</source>
         <translation>p95 %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="649"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="651"/>
         <source>%1 tokens/s</source>
         <translation>%1 토큰/초</translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="657"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="660"/>
         <source>Jobs: %1 queued, %2 running</source>
         <translation>작업: 대기 %1개, 실행 중 %2개</translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="662"/>
+        <source>, at most %1 at once</source>
+        <translation>, 동시에 최대 %1개</translation>
     </message>
 </context>
 <context>
@@ -2758,165 +2763,180 @@ Qt %2</translation>
         <translation>우선순위가 더 높은 엔드포인트가 이 레플리카를 중지할 수 있음</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="36"/>
         <source>Working…</source>
         <translation>처리 중…</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="36"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="152"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="39"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="161"/>
         <source>Modify %1</source>
         <translation>%1 수정</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
         <source>Rolling</source>
         <translation>롤링</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
         <source>Blue-green</source>
         <translation>블루-그린</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
         <source>Canary</source>
         <translation>카나리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="45"/>
         <source>Progressive</source>
         <translation>점진적</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="45"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
         <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
         <translation>새 레플리카를 추가로 띄우고, 정상이 되는 대로 트래픽을 옮긴 뒤 이전 레플리카를 정리합니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="47"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="48"/>
         <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
         <translation>새 세트를 모두 띄운 뒤 모든 트래픽을 한 번에 전환합니다. 이전 세트는 롤백에 대비해 대기 상태로 남습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="50"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="51"/>
         <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
         <translation>새 버전이 여기서 정한 비율을 받습니다. 카나리 슬라이더로 조정한 뒤 승격하거나 중단하세요.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="53"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="54"/>
         <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
         <translation>비율 단계(여기서 정한 값, 이어서 25, 50, 100 %)마다 안정 버전과 비교합니다. 성능이 나빠지면 자동으로 롤백됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="69"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="70"/>
         <source>Replicas waiting for room start by priority (higher first), then by age</source>
         <translation>자원을 기다리는 레플리카는 우선순위(높은 것 먼저), 그다음 대기 시간 순으로 시작합니다</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
         <source>Only scale-outs by rules wait</source>
         <translation>규칙에 의한 스케일 아웃만 대기</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
         <source>Every scale-out waits</source>
         <translation>모든 스케일 아웃이 대기</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
         <source>Nothing waits (refused when full)</source>
         <translation>대기하지 않음(가득 차면 거부)</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="75"/>
         <source>Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused</source>
         <translation>자원이 부족한 레플리카를 자리가 날 때까지 대기열에서 기다리게 할지, 변경을 거부할지</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="80"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="81"/>
         <source>none</source>
         <translation>없음</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="82"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="83"/>
         <source>The p95 latency this endpoint should stay under; recommendations judge a replica&apos;s throughput by it</source>
         <translation>이 엔드포인트가 넘지 않아야 할 p95 지연 시간입니다. 권장 사항은 이를 기준으로 레플리카의 처리량을 판단합니다</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="94"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="88"/>
+        <source>default (per replica)</source>
+        <translation>기본값 (레플리카당)</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="89"/>
+        <source>At most this many of its asynchronous jobs run at once; the default is the HEALTHY replicas times the console&apos;s per-replica limit</source>
+        <translation>이 엔드포인트의 비동기 작업을 동시에 최대 이만큼 실행합니다. 기본값은 HEALTHY 레플리카 수 × 콘솔의 레플리카당 한도입니다</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="101"/>
         <source>Model version</source>
         <translation>모델 버전</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="95"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="102"/>
         <source>Model folder</source>
         <translation>모델 폴더</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="103"/>
         <source>Rollout strategy</source>
         <translation>롤아웃 전략</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="104"/>
         <source>Canary share of the new version</source>
         <translation>새 버전의 카나리 비율</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="98"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="105"/>
         <source>CPU per replica</source>
         <translation>레플리카당 CPU</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="99"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="106"/>
         <source>Memory per replica</source>
         <translation>레플리카당 메모리</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="107"/>
         <source>Replicas</source>
         <translation>레플리카</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="104"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="111"/>
         <source>other names, comma-separated</source>
         <translation>다른 이름들, 쉼표로 구분</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="105"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="112"/>
         <source>Requests at the proxy&apos;s OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.</source>
         <translation>프록시의 OpenAI 호환 입구(/v1/chat/completions, /v1/completions, /v1/embeddings)로 온 요청 중 model이 이 이름들 중 하나인 요청은 이 엔드포인트로 갑니다.</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="115"/>
         <source>Aliases</source>
         <translation>별칭</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="109"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="116"/>
         <source>Priority</source>
         <translation>우선순위</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="110"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="117"/>
         <source>When capacity is full</source>
         <translation>용량이 가득 찼을 때</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="111"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="118"/>
         <source>Preemption</source>
         <translation>선점</translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="112"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="119"/>
         <source>Latency target (p95)</source>
         <translation>지연 시간 목표 (p95)</translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="120"/>
+        <source>Jobs at once</source>
+        <translation>동시 실행 작업</translation>
     </message>
 </context>
 <context>
@@ -3641,110 +3661,120 @@ Lease renewed %2 ms ago</source>
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="138"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="140"/>
         <source>Settings</source>
         <translation>설정</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="139"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="141"/>
         <source>&amp;Language</source>
         <translation>언어(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="140"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="142"/>
         <source>&amp;Theme</source>
         <translation>테마(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="141"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="145"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="143"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="147"/>
         <source>System default</source>
         <translation>시스템 기본값</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="146"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="148"/>
         <source>Light</source>
         <translation>밝게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="147"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="149"/>
         <source>Dark</source>
         <translation>어둡게</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="149"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="151"/>
         <source>Close</source>
         <translation>닫기</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="152"/>
         <source>History kept</source>
         <translation>기록 보관</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="151"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="153"/>
         <source>Errors and scale events, &amp;days</source>
         <translation>오류와 스케일 이벤트 보관 일수(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="152"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="154"/>
         <source>At most, &amp;rows per endpoint</source>
         <translation>엔드포인트당 최대 행 수(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="153"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="155"/>
         <source>Apply</source>
         <translation>적용</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="154"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="156"/>
         <source>General</source>
         <translation>일반</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="156"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="158"/>
         <source>Notifications</source>
         <translation>알림</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="157"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="159"/>
         <source>&amp;Database</source>
         <translation>데이터베이스(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="158"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="160"/>
         <source>SQLite in the data folder</source>
         <translation>데이터 폴더의 SQLite</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="159"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="161"/>
         <source>Empty: this console&apos;s own SQLite file. postgresql://user@host:port/database: a store several consoles share (a password goes in ~/.pgpass). Takes effect at the next start.</source>
         <translation>비워 두면 이 콘솔 자체의 SQLite 파일을 씁니다. postgresql://user@host:port/database: 여러 콘솔이 함께 쓰는 저장소입니다(비밀번호는 ~/.pgpass에 둡니다). 다음 시작부터 적용됩니다.</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="215"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="218"/>
         <source>Keep the password out of the location: put it in ~/.pgpass.</source>
         <translation>위치에 비밀번호를 넣지 마세요. ~/.pgpass에 두세요.</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="238"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="241"/>
         <source>This build has no translation for that language.</source>
         <translation>이 빌드에는 해당 언어의 번역이 없습니다.</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="287"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="290"/>
         <source>Plane &amp;key file</source>
         <translation>플레인 키 파일(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="288"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="291"/>
         <source>Only for a shared plane on PostgreSQL</source>
         <translation>PostgreSQL의 공유 플레인에서만 사용</translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="289"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="292"/>
         <source>The same file on every console of the plane (make one with servedeck plane-key new FILE). Takes effect at the next start.</source>
         <translation>플레인의 모든 콘솔에 같은 파일을 지정합니다 (servedeck plane-key new FILE로 만듭니다). 다음 시작부터 적용됩니다.</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="333"/>
+        <source>&amp;Jobs per replica</source>
+        <translation>레플리카당 작업(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="334"/>
+        <source>Asynchronous jobs an endpoint runs at once per healthy replica, unless its Modify dialog sets its own limit. Takes effect at the next start.</source>
+        <translation>엔드포인트가 정상 레플리카 하나당 동시에 실행하는 비동기 작업 수입니다. 수정 대화상자에서 엔드포인트별 한도를 정하면 그 값을 따릅니다. 다음 시작부터 적용됩니다.</translation>
     </message>
 </context>
 <context>
