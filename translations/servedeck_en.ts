@@ -5,7 +5,7 @@
     <name>QObject</name>
     <message>
         <location filename="../app/guicommand.cpp" line="61"/>
-        <location filename="../app/guicommand.cpp" line="100"/>
+        <location filename="../app/guicommand.cpp" line="102"/>
         <source>ServeDeck</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1336,7 +1336,7 @@
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="196"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>Replica CPU</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1347,7 +1347,7 @@
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="199"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="629"/>
         <source>Replica memory</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1358,7 +1358,7 @@
     </message>
     <message>
         <location filename="../ui/detail/endpointdetailview.cpp" line="204"/>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
         <source>Generation</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1403,53 +1403,58 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="546"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="548"/>
         <source>Generation: no OpenAI-style answers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="612"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="614"/>
         <source>%1 GPU</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="625"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="627"/>
         <source>Replica CPU (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="626"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="628"/>
         <source>Replica memory (%1 of %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="635"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="637"/>
         <source>No endpoint selected.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="643"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="645"/>
         <source>%1 of %2 replicas healthy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="645"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="647"/>
         <source>%1 req/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="647"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="649"/>
         <source>p95 %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="649"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="651"/>
         <source>%1 tokens/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/detail/endpointdetailview.cpp" line="657"/>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="660"/>
         <source>Jobs: %1 queued, %2 running</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/detail/endpointdetailview.cpp" line="662"/>
+        <source>, at most %1 at once</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2756,164 +2761,179 @@ Qt %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="35"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="36"/>
         <source>Working…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="36"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="37"/>
         <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="38"/>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="152"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="39"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="161"/>
         <source>Modify %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="41"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
         <source>Rolling</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="42"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
         <source>Blue-green</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="43"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
         <source>Canary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="44"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="45"/>
         <source>Progressive</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="45"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="46"/>
         <source>Surge new replicas, shift traffic as they become healthy, drain the old ones.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="47"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="48"/>
         <source>Bring up the whole new set, then switch all traffic at once; the old set stays warm for a rollback.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="50"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="51"/>
         <source>The new version takes the share set here; move it with the canary slider, then promote or abort.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="53"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="54"/>
         <source>Steps of share (the one set here, then 25, 50, 100 %), each compared with the stable version; a regression rolls back by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="69"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="70"/>
         <source>Replicas waiting for room start by priority (higher first), then by age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="71"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
         <source>Only scale-outs by rules wait</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="72"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
         <source>Every scale-out waits</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="73"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
         <source>Nothing waits (refused when full)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="74"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="75"/>
         <source>Whether a replica that does not fit waits in the pending queue until room frees, or the change is refused</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="80"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="81"/>
         <source>none</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="82"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="83"/>
         <source>The p95 latency this endpoint should stay under; recommendations judge a replica&apos;s throughput by it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="94"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="88"/>
+        <source>default (per replica)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="89"/>
+        <source>At most this many of its asynchronous jobs run at once; the default is the HEALTHY replicas times the console&apos;s per-replica limit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="101"/>
         <source>Model version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="95"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="102"/>
         <source>Model folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="96"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="103"/>
         <source>Rollout strategy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="97"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="104"/>
         <source>Canary share of the new version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="98"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="105"/>
         <source>CPU per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="99"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="106"/>
         <source>Memory per replica</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="100"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="107"/>
         <source>Replicas</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="104"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="111"/>
         <source>other names, comma-separated</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="105"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="112"/>
         <source>Requests at the proxy&apos;s OpenAI front door (/v1/chat/completions, /v1/completions, /v1/embeddings) whose model is one of these names go to this endpoint.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="108"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="115"/>
         <source>Aliases</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="109"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="116"/>
         <source>Priority</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="110"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="117"/>
         <source>When capacity is full</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="111"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="118"/>
         <source>Preemption</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="112"/>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="119"/>
         <source>Latency target (p95)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/endpoints/modifyendpointdialog.cpp" line="120"/>
+        <source>Jobs at once</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3633,109 +3653,119 @@ Qt %2</source>
 <context>
     <name>ServeDeck::SettingsDialog</name>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="138"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="140"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="139"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="141"/>
         <source>&amp;Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="140"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="142"/>
         <source>&amp;Theme</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="141"/>
-        <location filename="../ui/common/settingsdialog.cpp" line="145"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="143"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="147"/>
         <source>System default</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="146"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="148"/>
         <source>Light</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="147"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="149"/>
         <source>Dark</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="149"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="151"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="150"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="152"/>
         <source>History kept</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="151"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="153"/>
         <source>Errors and scale events, &amp;days</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="152"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="154"/>
         <source>At most, &amp;rows per endpoint</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="153"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="155"/>
         <source>Apply</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="154"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="156"/>
         <source>General</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="156"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="158"/>
         <source>Notifications</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="157"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="159"/>
         <source>&amp;Database</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="158"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="160"/>
         <source>SQLite in the data folder</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="159"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="161"/>
         <source>Empty: this console&apos;s own SQLite file. postgresql://user@host:port/database: a store several consoles share (a password goes in ~/.pgpass). Takes effect at the next start.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="215"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="218"/>
         <source>Keep the password out of the location: put it in ~/.pgpass.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="238"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="241"/>
         <source>This build has no translation for that language.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="287"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="290"/>
         <source>Plane &amp;key file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="288"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="291"/>
         <source>Only for a shared plane on PostgreSQL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/common/settingsdialog.cpp" line="289"/>
+        <location filename="../ui/common/settingsdialog.cpp" line="292"/>
         <source>The same file on every console of the plane (make one with servedeck plane-key new FILE). Takes effect at the next start.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="333"/>
+        <source>&amp;Jobs per replica</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/common/settingsdialog.cpp" line="334"/>
+        <source>Asynchronous jobs an endpoint runs at once per healthy replica, unless its Modify dialog sets its own limit. Takes effect at the next start.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
