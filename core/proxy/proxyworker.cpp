@@ -30,8 +30,10 @@ constexpr qint64 kPoolIdleMs = 4000;
 // After an accept error (EMFILE, ECONNABORTED), accepting resumes this much later: soon enough
 // to go on serving, late enough not to spin while descriptors are short.
 constexpr int kAcceptRetryMs = 100;
-// Connections one worker takes per turn of its loop.
-constexpr int kAcceptBatch = 64;
+// Connections one worker takes per turn of its loop. One: every worker wakes for a new
+// connection, so a burst (500 clients connecting at once) is shared out instead of landing on
+// whichever worker woke first, which then serves most of them while the other idles.
+constexpr int kAcceptBatch = 1;
 
 using ProxyHttp::errorResponse;
 
@@ -128,7 +130,7 @@ void ProxyWorker::descriptorReady(std::uint32_t events)
 
 void ProxyWorker::acceptConnections()
 {
-    // A bounded share per turn: the rest wake this or another worker on the next one.
+    // One per turn (kAcceptBatch): the rest wake this or another worker on the next one.
     for (int i = 0; i < kAcceptBatch && m_listening >= 0; ++i) {
         sockaddr_storage peer{};
         socklen_t length = sizeof peer;
