@@ -185,20 +185,11 @@ void TcpStream::write(const char *data, qint64 size)
     if (m_fd < 0 || size <= 0 || m_closeAfterWrite || (m_eof && m_error != 0))
         return;
     if (bytesToWrite() == 0 && !m_connecting && m_corked == 0) {
-        while (size > 0) {
-            const ssize_t n = ::send(m_fd, data, std::size_t(size), MSG_NOSIGNAL);
-            if (n > 0) {
-                data += n;
-                size -= n;
-                continue;
-            }
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-                break;
-            failWith(errno);
+        const qint64 sent = sendSome(data, size);
+        if (sent < 0)
             return;
-        }
+        data += sent;
+        size -= sent;
         if (size == 0)
             return;
     }
@@ -370,12 +361,13 @@ void TcpStream::finishConnecting()
         flush();
 }
 
-bool TcpStream::sendQueued()
+qint64 TcpStream::sendSome(const char *data, qint64 size)
 {
-    while (m_outPos < m_out.size()) {
-        const ssize_t n = ::send(m_fd, m_out.constData() + m_outPos, std::size_t(m_out.size() - m_outPos), MSG_NOSIGNAL);
+    qint64 sent = 0;
+    while (sent < size) {
+        const ssize_t n = ::send(m_fd, data + sent, std::size_t(size - sent), MSG_NOSIGNAL);
         if (n > 0) {
-            m_outPos += n;
+            sent += n;
             continue;
         }
         if (n < 0 && errno == EINTR)
@@ -383,8 +375,17 @@ bool TcpStream::sendQueued()
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
             break;
         failWith(errno);
-        return false;
+        return -1;
     }
+    return sent;
+}
+
+bool TcpStream::sendQueued()
+{
+    const qint64 sent = sendSome(m_out.constData() + m_outPos, m_out.size() - m_outPos);
+    if (sent < 0)
+        return false;
+    m_outPos += sent;
     if (m_outPos == m_out.size()) {
         m_out.resize(0);  // keeps the allocation for the next answer
         m_outPos = 0;

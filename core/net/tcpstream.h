@@ -96,6 +96,8 @@ private:
     void finishConnecting();
     void flush();
     bool sendQueued();  // false: failed
+    // What the kernel takes of data now; -1 after a failure (failWith).
+    qint64 sendSome(const char *data, qint64 size);
     void closeDescriptor();
     void failWith(int error);
     void notifyClosed();

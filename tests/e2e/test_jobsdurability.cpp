@@ -69,10 +69,8 @@ class TestJobsDurability final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void leaseSecondsAreChecked_data();
-    void leaseSecondsAreChecked();
-    void jobConcurrencyPerReplicaIsChecked_data();
-    void jobConcurrencyPerReplicaIsChecked();
+    void jobFlagsAreChecked_data();
+    void jobFlagsAreChecked();
     void killedServeLosesNoJob();
 
 private:
@@ -93,48 +91,36 @@ QJsonArray TestJobsDurability::jobsOf(ApiClient &api)
     return api.get(u"/v1/services/slow/jobs?limit=1000"_s).body.object().value(u"jobs"_s).toArray();
 }
 
-void TestJobsDurability::leaseSecondsAreChecked_data()
+void TestJobsDurability::jobFlagsAreChecked_data()
 {
+    QTest::addColumn<QString>("flag");
     QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("message");
+    const QString lease = u"--job-lease-seconds takes a whole number from 1 to 3600"_s;
     for (const char *value : {"0", "3601", "-5", "+5", "2s", "", "99999"})
-        QTest::newRow(value) << QString::fromLatin1(value);
+        QTest::addRow("lease %s", value) << u"--job-lease-seconds"_s << QString::fromLatin1(value) << lease;
+    const QString concurrency = u"--job-concurrency-per-replica takes a whole number from 1 to 256"_s;
+    for (const char *value : {"0", "257", "-1", "+4", "4x", "", "1000"}) {
+        QTest::addRow("concurrency %s", value)
+            << u"--job-concurrency-per-replica"_s << QString::fromLatin1(value) << concurrency;
+    }
 }
 
-// `serve --job-lease-seconds N` takes 1..3600 and nothing else: a usage error before anything starts.
-void TestJobsDurability::leaseSecondsAreChecked()
+// `serve --job-lease-seconds N` takes 1..3600 and `--job-concurrency-per-replica N` 1..256, and
+// nothing else: a usage error before anything starts.
+void TestJobsDurability::jobFlagsAreChecked()
 {
+    QFETCH(QString, flag);
     QFETCH(QString, value);
+    QFETCH(QString, message);
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const CtlResult r
         = runServedeck({ u"serve"_s, u"--data-dir"_s, dir.filePath(u"data"_s), u"--api"_s, u"127.0.0.1:0"_s,
-                           u"--proxy"_s, u"127.0.0.1:0"_s, u"--job-lease-seconds"_s, value },
+                           u"--proxy"_s, u"127.0.0.1:0"_s, flag, value },
             childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
     QVERIFY2(r.finished && r.exitCode == 2, r.describe().constData());
-    QVERIFY2(r.err.contains(u"--job-lease-seconds takes a whole number from 1 to 3600"_s), r.describe().constData());
-    QVERIFY(!QFileInfo::exists(dir.filePath(u"data/servedeck.db"_s)));
-}
-
-void TestJobsDurability::jobConcurrencyPerReplicaIsChecked_data()
-{
-    QTest::addColumn<QString>("value");
-    for (const char *value : {"0", "257", "-1", "+4", "4x", "", "1000"})
-        QTest::newRow(value) << QString::fromLatin1(value);
-}
-
-// `serve --job-concurrency-per-replica N` takes 1..256 and nothing else, as --job-lease-seconds.
-void TestJobsDurability::jobConcurrencyPerReplicaIsChecked()
-{
-    QFETCH(QString, value);
-    QTemporaryDir dir;
-    QVERIFY(dir.isValid());
-    const CtlResult r
-        = runServedeck({ u"serve"_s, u"--data-dir"_s, dir.filePath(u"data"_s), u"--api"_s, u"127.0.0.1:0"_s,
-                           u"--proxy"_s, u"127.0.0.1:0"_s, u"--job-concurrency-per-replica"_s, value },
-            childEnvironment(dir.filePath(u"data"_s)), kCtlMs, true);
-    QVERIFY2(r.finished && r.exitCode == 2, r.describe().constData());
-    QVERIFY2(r.err.contains(u"--job-concurrency-per-replica takes a whole number from 1 to 256"_s),
-             r.describe().constData());
+    QVERIFY2(r.err.contains(message), r.describe().constData());
     QVERIFY(!QFileInfo::exists(dir.filePath(u"data/servedeck.db"_s)));
 }
 
