@@ -19,26 +19,6 @@ namespace ServeDeck {
 
 namespace {
 
-// Marks the stream as inside one of its own event callbacks: what the handler sets off there
-// (an end seen by read(), a failed write) is reported when the callback returns, not posted.
-class CallbackScope
-{
-public:
-    explicit CallbackScope(bool &flag)
-        : m_flag(flag)
-        , m_outer(flag)
-    {
-        flag = true;
-    }
-    ~CallbackScope() { m_flag = m_outer; }
-    CallbackScope(const CallbackScope &) = delete;
-    CallbackScope &operator=(const CallbackScope &) = delete;
-
-private:
-    bool &m_flag;
-    bool m_outer;
-};
-
 // On Qt's notifiers (level-triggered), input is read as it arrives into a buffer of at most
 // this much, as QTcpSocket does: so the peer's close is seen while the handler is not reading,
 // and a handler that stops reading is not called again and again. Past it the peer is pushed
@@ -53,6 +33,43 @@ void setNoDelay(int fd)
 }
 
 } // namespace
+
+// Marks the stream as inside one of its own event callbacks: what the handler sets off there (an
+// end seen by read(), a failed write) is reported when the callback returns, not posted. And it
+// notes whether the handler destroyed the stream (directly, or through its owner in a nested
+// event loop), so the callback touches nothing of it afterwards.
+class TcpStream::CallbackScope
+{
+public:
+    explicit CallbackScope(TcpStream &stream)
+        : m_stream(stream)
+        , m_outerInCallback(stream.m_inCallback)
+        , m_outerDestroyed(stream.m_destroyed)
+    {
+        stream.m_inCallback = true;
+        stream.m_destroyed = &m_gone;
+    }
+    ~CallbackScope()
+    {
+        if (m_gone) {
+            if (m_outerDestroyed)
+                *m_outerDestroyed = true;
+            return;
+        }
+        m_stream.m_inCallback = m_outerInCallback;
+        m_stream.m_destroyed = m_outerDestroyed;
+    }
+    CallbackScope(const CallbackScope &) = delete;
+    CallbackScope &operator=(const CallbackScope &) = delete;
+
+    bool gone() const { return m_gone; }
+
+private:
+    TcpStream &m_stream;
+    bool m_outerInCallback;
+    bool *m_outerDestroyed;
+    bool m_gone = false;
+};
 
 TcpStream::TcpStream(int descriptor, Handler *handler, QObject *parent)
     : QObject(parent)
@@ -75,6 +92,8 @@ TcpStream::TcpStream(Handler *handler, QObject *parent)
 
 TcpStream::~TcpStream()
 {
+    if (m_destroyed)
+        *m_destroyed = true;
     closeDescriptor();
 }
 
@@ -255,22 +274,22 @@ QString TcpStream::errorString() const
 
 void TcpStream::descriptorReady(std::uint32_t events)
 {
-    const CallbackScope scope(m_inCallback);
+    const CallbackScope scope(*this);
     if (m_connecting) {
         if (!(events & (EPOLLOUT | EPOLLERR | EPOLLHUP)))
             return;
         finishConnecting();
-        if (m_fd < 0 || m_eof)
+        if (scope.gone() || m_fd < 0 || m_eof)
             return;
     }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
         m_handler->streamReadable();
-        if (m_fd < 0)
+        if (scope.gone() || m_fd < 0)
             return;
     }
     if ((events & EPOLLOUT) && bytesToWrite() > 0) {
         flush();
-        if (m_fd < 0 && m_closedNotified)
+        if (scope.gone() || (m_fd < 0 && m_closedNotified))
             return;
     }
     if (events & EPOLLERR) {
@@ -287,14 +306,14 @@ void TcpStream::descriptorReady(std::uint32_t events)
 
 void TcpStream::onReadNotifier()
 {
-    const CallbackScope scope(m_inCallback);
+    const CallbackScope scope(*this);
     if (m_connecting)
         return;
     const qsizetype before = m_in.size() - m_inPos;
     fillInput();
     if (m_in.size() - m_inPos > before || m_eof) {
         m_handler->streamReadable();
-        if (m_fd < 0)
+        if (scope.gone() || m_fd < 0)
             return;
     }
     if (m_eof)
@@ -328,15 +347,15 @@ void TcpStream::fillInput()
 
 void TcpStream::onWriteNotifier()
 {
-    const CallbackScope scope(m_inCallback);
+    const CallbackScope scope(*this);
     if (m_connecting) {
         finishConnecting();
-        if (m_eof)
+        if (!scope.gone() && m_eof)
             notifyClosed();
         return;
     }
     flush();
-    if (m_eof && !m_closedNotified)
+    if (!scope.gone() && m_eof && !m_closedNotified)
         notifyClosed();
 }
 
@@ -356,8 +375,9 @@ void TcpStream::finishConnecting()
     }
     updateWriteNotifier();
     setReadNotifierEnabled(true);
+    bool *const gone = m_destroyed;  // always inside a callback's scope
     m_handler->streamConnected();
-    if (m_fd >= 0 && bytesToWrite() > 0)
+    if (!*gone && m_fd >= 0 && bytesToWrite() > 0)
         flush();
 }
 

@@ -27,8 +27,8 @@ namespace ServeDeck {
 //   once. What the peer sent before closing can still be read; the descriptor stays open
 //   until abort() or the destructor.
 //
-// The handler is never called from inside a call to this object, and must not delete it
-// synchronously from a callback (deleteLater).
+// The handler is never called from inside a call to this object. It may destroy the stream
+// from a callback, directly or through its owner in a nested event loop.
 class TcpStream final : public QObject, private EpollDispatcher::Watcher
 {
 public:
@@ -88,6 +88,8 @@ public:
     int error() const { return m_error; }
 
 private:
+    class CallbackScope;
+
     void open(int descriptor);
     void descriptorReady(std::uint32_t events) override;
     void onReadNotifier();
@@ -122,6 +124,7 @@ private:
     bool m_closedNotified = false;
     bool m_closePosted = false;
     bool m_inCallback = false;
+    bool *m_destroyed = nullptr;  // inside a callback: set when this is destroyed
 };
 
 } // namespace ServeDeck

@@ -25,6 +25,10 @@ public:
     void streamReadable() override
     {
         ++readable;
+        if (onReadable) {
+            onReadable();  // may destroy the stream
+            return;
+        }
         if (autoRead)
             readAll();
     }
@@ -45,6 +49,7 @@ public:
     int written = 0;
     int closed = 0;
     QByteArray received;
+    std::function<void()> onReadable;
 };
 
 // A QTcpServer whose accepted descriptors are kept raw (for TcpStream) or wrapped as usual.
@@ -238,6 +243,26 @@ private Q_SLOTS:
         QCOMPARE(stream->bytesToWrite(), 0);
         QByteArray got;
         QTRY_COMPARE((got.append(server->readAll()), got), QByteArray("head|body"));
+    }
+
+    // A handler may destroy the stream from its callback (an owner deleted in a nested event
+    // loop, as the model server's latency wait runs one): the stream then touches nothing of
+    // itself (ASan in CI reads freed memory otherwise).
+    void handlerMayDestroyTheStream()
+    {
+        Probe probe;
+        std::unique_ptr<TcpStream> stream;
+        QTcpSocket *server = nullptr;
+        QVERIFY(connectPair(probe, stream, &server));
+        probe.onReadable = [&] {
+            probe.readAll();
+            stream.reset();
+        };
+        server->write("bye");
+        server->close();  // data and the end in one event: readable, then the end, on a destroyed stream
+        QTRY_VERIFY(!stream);
+        QCOMPARE(probe.received, QByteArray("bye"));
+        QCOMPARE(probe.closed, 0);  // destroyed first: no call after that
     }
 
     void acceptedDescriptor()
