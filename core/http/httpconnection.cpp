@@ -64,7 +64,7 @@ void HttpConnection::drain()
 
     while (m_state == State::Reading) {
         if (m_stream->bytesToWrite() > kWriteHighWater) {
-            m_writeBlocked = true;  // resumed from onBytesWritten()
+            m_writeBlocked = true;  // resumed from streamWritten()
             break;
         }
         if (m_readPos == m_readEnd) {
