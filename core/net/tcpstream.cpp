@@ -173,10 +173,16 @@ qint64 TcpStream::read(char *data, qint64 max)
     }
     if (m_fd < 0 || m_eof || max <= 0 || m_connecting)
         return 0;
+    if (m_drained)
+        return 0;
     for (;;) {
         const ssize_t n = ::recv(m_fd, data, std::size_t(max), 0);
-        if (n > 0)
+        if (n > 0) {
+            // A short read took all the kernel held: what comes later raises a new edge, so the
+            // read that would only answer EAGAIN is not made (one system call per message).
+            m_drained = n < max;
             return n;
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -283,6 +289,7 @@ void TcpStream::descriptorReady(std::uint32_t events)
             return;
     }
     if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+        m_drained = false;
         m_handler->streamReadable();
         if (scope.gone() || m_fd < 0)
             return;

@@ -120,6 +120,7 @@ private:
     int m_corked = 0;
     bool m_connecting = false;
     bool m_eof = false;  // read() saw the end, or an error
+    bool m_drained = false;  // epoll: a short read emptied the kernel's buffer since the last edge
     bool m_closeAfterWrite = false;
     bool m_closedNotified = false;
     bool m_closePosted = false;

@@ -151,6 +151,31 @@ private Q_SLOTS:
         QVERIFY(!stream.errorString().isEmpty());
     }
 
+    // A read shorter than the buffer emptied the kernel's; what arrives after it must still be
+    // read (epoll: the next edge clears what that short read noted).
+    void messagesAfterAShortReadAreRead()
+    {
+        Probe probe;
+        std::unique_ptr<TcpStream> stream;
+        QTcpSocket *server = nullptr;
+        QVERIFY(connectPair(probe, stream, &server));
+        QByteArray expected;
+        for (int i = 0; i < 5; ++i) {
+            const QByteArray message = "message " + QByteArray::number(i) + ";";
+            server->write(message);
+            expected += message;
+            QTRY_COMPARE(probe.received, expected);
+        }
+        server->write(pattern(4096 + 10));  // one full read, then a short one
+        expected += pattern(4096 + 10);
+        QTRY_COMPARE(probe.received.size(), expected.size());
+        QCOMPARE(probe.received, expected);
+        server->write("after");
+        expected += "after";
+        QTRY_COMPARE(probe.received, expected);
+        QCOMPARE(probe.closed, 0);
+    }
+
     void noRepeatForBytesNotRead()
     {
         Probe probe;
