@@ -12,6 +12,7 @@
 #include <QTcpServer>
 #include <QVarLengthArray>
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http/httpconnection.h"
@@ -350,6 +351,9 @@ void HttpServer::setHeadCheck(HeadCheck check)
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port)
 {
+    // Qt's default backlog of 50 drops the SYNs of a burst of new connections (a proxy opening its
+    // pool, a load test), which the clients resend only a second later: the system's limit instead.
+    m_tcpServer->setListenBacklogSize(SOMAXCONN);
     return m_tcpServer->listen(address, port);
 }
 

@@ -2,6 +2,7 @@
 #include <memory>
 #include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -10,11 +11,18 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <array>
 
 #include <QTest>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "http/httpresponsestream.h"
 #include "http/httpserver.h"
@@ -256,6 +264,70 @@ private Q_SLOTS:
         const QJsonObject error = QJsonDocument::fromJson(reply->readAll()).object().value(u"error"_s).toObject();
         QCOMPARE(error.value(u"type"_s).toString(), u"PayloadTooLarge"_s);
         QCOMPARE(error.value(u"details"_s).toObject().value(u"limit"_s).toInt(), 64 * 1024);
+    }
+
+    // The kernel completes a burst of handshakes while the server is busy (its loop not running):
+    // with Qt's default backlog of 50 the rest would be dropped and resent a second later.
+    void aBurstOfConnectionsWaitsInTheBacklog()
+    {
+        const auto server = startServer();
+        QVERIFY(server);
+        const sockaddr_in address = [&] {
+            sockaddr_in a{};
+            a.sin_family = AF_INET;
+            a.sin_port = htons(server->serverPort());
+            a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+            return a;
+        }();
+        constexpr int kBurst = 300;
+        std::vector<pollfd> sockets;
+        const auto closeAll = qScopeGuard([&] {
+            for (const pollfd &socket : sockets)
+                ::close(socket.fd);
+        });
+        for (int i = 0; i < kBurst; ++i) {
+            const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            QVERIFY(fd >= 0);
+            sockets.push_back({fd, POLLOUT, 0});
+            QVERIFY(::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0
+                    || errno == EINPROGRESS);
+        }
+        // Without running the event loop: only the kernel's queue can hold them.
+        QElapsedTimer waited;
+        waited.start();
+        int connected = 0;
+        while (connected < kBurst && waited.elapsed() < 3000) {
+            connected = 0;
+            for (pollfd &socket : sockets)
+                socket.revents = 0;
+            ::poll(sockets.data(), nfds_t(sockets.size()), 100);
+            for (const pollfd &socket : sockets) {
+                int error = 0;
+                socklen_t length = sizeof error;
+                if ((socket.revents & POLLOUT) && ::getsockopt(socket.fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0
+                    && error == 0)
+                    ++connected;
+            }
+        }
+        QCOMPARE(connected, kBurst);
+        // And each is then served.
+        const QByteArray request = "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        for (const pollfd &socket : sockets)
+            QCOMPARE(::send(socket.fd, request.constData(), size_t(request.size()), MSG_NOSIGNAL), request.size());
+        int answered = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            for (pollfd &socket : sockets) {
+                char buffer[512];
+                if (socket.events == 0)
+                    continue;
+                const ssize_t n = ::recv(socket.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+                if (n > 0 && QByteArrayView(buffer, n).startsWith("HTTP/1.1 200")) {
+                    socket.events = 0;
+                    ++answered;
+                }
+            }
+            return answered == kBurst;
+        }()), kWaitMs);
     }
 
     void keepAliveServesSeveralRequests()
