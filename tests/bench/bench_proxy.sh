@@ -7,6 +7,8 @@
 #     routes weighted 90/10, circuit breaker, counters sampled) against nginx with two weighted
 #     upstream servers (9:1) that requires and passes on the Authorization header;
 #   POST /predict with a 1 KiB JSON body (one iris input padded with whitespace).
+# The public variant also measures bench_tcp_floor, a bare byte relay with no HTTP (the floor any
+# user-space proxy pays here: two reads and two writes per request), and prints floor/nginx.
 # With SCALING=1, then the proxy alone at 1, 2 and 4 worker threads (SCALING=only: just that).
 # Run by hand (never by ctest):
 #
@@ -34,7 +36,7 @@ if [ ! -f "$build_dir/build.ninja" ]; then
 fi
 grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$build_dir/CMakeCache.txt" \
     || echo "bench_proxy: warning: $build_dir is not a Release build" >&2
-cmake --build "$build_dir" --target servedeck-model-server bench_proxy_server -j2 >/dev/null
+cmake --build "$build_dir" --target servedeck-model-server bench_proxy_server bench_tcp_floor -j2 >/dev/null
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 work=$(mktemp -d /tmp/servedeck-bench.XXXXXX)
@@ -237,6 +239,9 @@ if [ "$scaling" != only ]; then
     start_listener "$work/proxy-policies.log" "$build_dir/bin/bench_proxy_server" \
         --upstream "127.0.0.1:$upstream" --workers "$workers" --policies
     proxy_policies=$started_port proxy_policies_pid=$started_pid
+    start_listener "$work/floor.log" "$build_dir/bin/bench_tcp_floor" \
+        --upstream "127.0.0.1:$upstream" --workers "$workers"
+    floor=$started_port floor_pid=$started_pid
     token=$(sed -n 's/^token=//p' "$work/proxy-policies.log")
     nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/start.err" &
     pids+=($!)
@@ -259,19 +264,24 @@ if [ "$scaling" != only ]; then
     # Warm-up: connection pools, caches, CPU frequency.
     warm "http://127.0.0.1:$proxy/bench$path"
     warm "http://127.0.0.1:$nginx_port/bench$path"
+    warm "http://127.0.0.1:$floor$path"
     warm -H "$auth" "http://127.0.0.1:$proxy_policies/bench$path"
     warm -H "$auth" "http://127.0.0.1:$nginx_policies_port/bench$path"
 
     header "GET /bench$path: public endpoint, one route"
     for connections in 50 500; do
         measure "$(direct_url "$path")" "$connections"; read -r d_rps d_avg d_p50 d_p99 d_err <<<"$result"
+        measure "http://127.0.0.1:$floor$path" "$connections"; read -r f_rps f_avg f_p50 f_p99 f_err <<<"$result"
         measure "http://127.0.0.1:$proxy/bench$path" "$connections"; read -r p_rps p_avg p_p50 p_p99 p_err <<<"$result"
         measure "http://127.0.0.1:$nginx_port/bench$path" "$connections"; read -r n_rps n_avg n_p50 n_p99 n_err <<<"$result"
         row "$connections" direct "$d_rps" "$d_avg" "$d_p50" "$d_p99" "$d_err"
+        row "$connections" floor "$f_rps" "$f_avg" "$f_p50" "$f_p99" "$f_err"
         row "$connections" proxy "$p_rps" "$p_avg" "$p_p50" "$p_p99" "$p_err"
         row "$connections" nginx "$n_rps" "$n_avg" "$n_p50" "$n_p99" "$n_err"
         ratio "$connections" "$p_rps" "$p_p99" "$n_rps" "$n_p99" "$d_rps"
+        python3 -c "print(f'{\"$connections\":<7} floor  floor/nginx throughput {$f_rps / $n_rps:.2f}, proxy/floor {$p_rps / $f_rps:.2f}')"
     done
+    stop "$floor_pid"
 
     header "GET /bench$path, every policy: private (bearer token), routes 90/10, circuit breaker, counters"
     for connections in 50 500; do
