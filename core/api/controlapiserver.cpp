@@ -42,6 +42,7 @@ int httpStatusFor(ErrorType type)
     case ErrorType::ModelFileNotFound:
     case ErrorType::InvalidModelDefinition:
     case ErrorType::RuntimeNotFound:
+    case ErrorType::IdempotencyKeyReused:
         return 422;
     case ErrorType::InsufficientResources:
         return 507;

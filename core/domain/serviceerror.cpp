@@ -5,7 +5,7 @@
 namespace ServeDeck {
 
 namespace {
-constexpr EnumNames<ErrorType, 19> kNames{{{
+constexpr EnumNames<ErrorType, 20> kNames{{{
     {ErrorType::InvalidArgument, "InvalidArgument"},
     {ErrorType::NotFound, "NotFound"},
     {ErrorType::ModelAlreadyExists, "ModelAlreadyExists"},
@@ -25,6 +25,7 @@ constexpr EnumNames<ErrorType, 19> kNames{{{
     {ErrorType::QueueFull, "QueueFull"},
     {ErrorType::InvalidJobState, "InvalidJobState"},
     {ErrorType::StaleLeader, "StaleLeader"},
+    {ErrorType::IdempotencyKeyReused, "IdempotencyKeyReused"},
 }}};
 } // namespace
 

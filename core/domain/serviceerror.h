@@ -28,6 +28,7 @@ enum class ErrorType {
     QueueFull,          // a job queue (or the proxy's hand-off to it) is full: try again later
     InvalidJobState,    // a job cannot do that in its state (cancel a finished one, read a queued one's result)
     StaleLeader,        // a former leader's write, refused: another node leads the shared plane now
+    IdempotencyKeyReused,  // an idempotency key names a job that was submitted with another request
 };
 
 QString errorTypeName(ErrorType type);

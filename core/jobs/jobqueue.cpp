@@ -275,13 +275,26 @@ Result<JobQueue::Submitted> JobQueue::submit(const JobRequest &request)
     job.queuedAt = now;
     job.submittedBy = r.submittedBy;
 
+    // A repeated key answers with its first job only for the same request (method, path, body):
+    // another request under a key already used is a client's mistake, never silently the old job.
+    const auto sameRequestOrRefused = [&](const Job &first, const JobRequest &again) -> Result<Submitted> {
+        auto firstBody = d->repository.jobBody(first.id);
+        if (!firstBody)
+            return firstBody.error();
+        if (first.method == again.method && first.path == again.path && *firstBody && **firstBody == again.body)
+            return Submitted{first, false};
+        return makeError(ErrorType::IdempotencyKeyReused,
+                         QStringLiteral("idempotency key %1 was used for another request (job %2)")
+                             .arg(again.idempotencyKey, first.id),
+                         {{QStringLiteral("job_id"), first.id}});
+    };
     auto submitted = d->repository.transaction<Submitted>([&]() -> Result<Submitted> {
         if (!job.idempotencyKey.isEmpty()) {
             auto existing = d->repository.jobByIdempotencyKey(job.endpointId, job.idempotencyKey);
             if (!existing)
                 return existing.error();
             if (*existing)
-                return Submitted{**existing, false};
+                return sameRequestOrRefused(**existing, r);
         }
         if (queuedCount(job.endpointId) >= d->limits.maxQueuedPerEndpoint)
             return makeError(ErrorType::QueueFull,
@@ -299,7 +312,7 @@ Result<JobQueue::Submitted> JobQueue::submit(const JobRequest &request)
                 return existing.error();
             if (!*existing)
                 return makeError(ErrorType::StorageError, QStringLiteral("job insert ignored without a conflict"));
-            return Submitted{**existing, false};
+            return sameRequestOrRefused(**existing, r);
         }
         return Submitted{job, true};
     });

@@ -230,6 +230,14 @@ void TestJobsApi::idempotencyKeyReturnsTheFirstJob()
     const ApiResponse third = submit(u"iris"_s, body);
     QCOMPARE(third.status, 200);
     QCOMPARE(third.body.object().value(u"job"_s).toObject().value(u"id"_s).toString(), id);
+    // Another body under the same key: 422, naming the first job.
+    QJsonObject other = body;
+    other.insert(u"body"_s, QJsonObject{{u"features"_s, QJsonArray{1, 2, 3, 4}}});
+    const ApiResponse reused = submit(u"iris"_s, other);
+    QCOMPARE(reused.status, 422);
+    const QJsonObject error = reused.body.object().value(u"error"_s).toObject();
+    QCOMPARE(error.value(u"type"_s).toString(), u"IdempotencyKeyReused"_s);
+    QCOMPARE(error.value(u"details"_s).toObject().value(u"job_id"_s).toString(), id);
     int withKey = 0;
     for (const QJsonValue &j : m_api->get(u"/v1/services/iris/jobs"_s).body.object().value(u"jobs"_s).toArray())
         withKey += j.toObject().value(u"idempotency_key"_s).toString() == u"order-4711"_s ? 1 : 0;

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void aFailedJobExitsOne();
     void statsAndRetention();
     void badIdsAreRefused();
+    void reusedIdempotencyKeyIsRefused();
     void waitTimesOutAndCancelEndsIt();
     void endpointJobConcurrencyIsSetAndRefused();
 
@@ -200,6 +201,20 @@ void TestCtlJobs::statsAndRetention()
     QVERIFY2(r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s), r.describe().constData());
     r = ctl({u"--json"_s, u"jobs"_s, u"retention"_s});
     QCOMPARE(r.json().value(u"max_age_days"_s).toInt(), 5);
+}
+
+void TestCtlJobs::reusedIdempotencyKeyIsRefused()
+{
+    CtlResult r = ctl({u"jobs"_s, u"submit"_s, u"iris"_s, u"--data"_s, kIris, u"--idempotency-key"_s, u"ctl-key-1"_s});
+    QVERIFY2(r.exitCode == 0, r.describe().constData());
+    const QString first = QRegularExpression(u"^Job ([0-9a-f]{32}) submitted$"_s, QRegularExpression::MultilineOption)
+                              .match(r.out)
+                              .captured(1);
+    QVERIFY2(!first.isEmpty(), r.describe().constData());
+    r = ctl({u"jobs"_s, u"submit"_s, u"iris"_s, u"--data"_s, u"{\"features\": [1, 2, 3, 4]}"_s,
+             u"--idempotency-key"_s, u"ctl-key-1"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"IdempotencyKeyReused"_s) && r.err.contains(first),
+             r.describe().constData());
 }
 
 void TestCtlJobs::badIdsAreRefused()

@@ -93,13 +93,13 @@ class TestJobDispatcherProxy final : public QObject
         return answer;
     }
 
-    Answer submit(const QString &endpoint, const QByteArray &idempotencyKey = {})
+    Answer submit(const QString &endpoint, const QByteArray &idempotencyKey = {}, const QByteArray &body = kSample)
     {
         QList<QPair<QByteArray, QByteArray>> headers{{"Content-Type", "application/json"},
                                                      {"Prefer", "respond-async"}};
         if (!idempotencyKey.isEmpty())
             headers.append({"Idempotency-Key", idempotencyKey});
-        return call("POST", u'/' + endpoint + QStringLiteral("/predict"), headers, kSample);
+        return call("POST", u'/' + endpoint + QStringLiteral("/predict"), headers, body);
     }
 
     QString stateOf(const QString &id)
@@ -159,6 +159,11 @@ private Q_SLOTS:
         const Answer again = submit(e.name, "order-17");
         QCOMPARE(again.status, 200);
         QCOMPARE(again.job().value(QStringLiteral("id")).toString(), id);
+        // The same key with another body: 422 IdempotencyKeyReused, and no second job.
+        const Answer reused = submit(e.name, "order-17", R"({"features":[1,2,3,4]})");
+        QCOMPARE(reused.status, 422);
+        QCOMPARE(reused.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("type")).toString(),
+                 QStringLiteral("IdempotencyKeyReused"));
         QCOMPARE(require(m_plane->jobs()->jobs(JobFilter{}), "jobs").size(), 1);
 
         // An unknown id is 404, never a pending job; a final job cannot be cancelled (409).

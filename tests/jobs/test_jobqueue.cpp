@@ -294,13 +294,36 @@ void TestJobQueue::idempotencyKeyReturnsTheFirstJob()
     VERIFY_OK(first);
     QVERIFY(first->created);
     QSignalSpy changed(f.queue.get(), &JobQueue::jobChanged);
-    r.body = "{\"different\":true}";
+    r.headers.append(qMakePair(QByteArray("X-Trace"), QByteArray("2")));  // headers may differ (a retrying client's own trace id)
     auto second = f.queue->submit(r);
     VERIFY_OK(second);
     QVERIFY(!second->created);
     QCOMPARE(second->job.id, first->job.id);
     QCOMPARE(changed.size(), 0);
     QCOMPARE(f.queue->queuedCount(f.endpointIds[0]), 1);
+
+    // Another request under the same key is refused, naming the first job; nothing is stored.
+    const auto reused = [&](auto change) {
+        JobRequest other = r;
+        change(other);
+        auto refused = f.queue->submit(other);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().type, ErrorType::IdempotencyKeyReused);
+        QCOMPARE(refused.error().details.value(QStringLiteral("job_id")).toString(), first->job.id);
+    };
+    reused([](JobRequest &o) { o.body = "{\"different\":true}"; });
+    if (QTest::currentTestFailed())
+        return;
+    reused([](JobRequest &o) { o.body.clear(); });
+    reused([](JobRequest &o) { o.path = "/other"; });
+    reused([](JobRequest &o) { o.method = "PUT"; });
+    if (QTest::currentTestFailed())
+        return;
+    QCOMPARE(changed.size(), 0);
+    QCOMPARE(f.queue->queuedCount(f.endpointIds[0]), 1);
+    auto all = f.queue->jobs(JobFilter{});
+    VERIFY_OK(all);
+    QCOMPARE(all->size(), 1);
 
     // Whatever its state: a finished job is returned as it is, not run again.
     auto claimed = f.queue->claim(f.endpointIds[0], 1, QStringLiteral("d1"));
