@@ -47,11 +47,12 @@ int usage(QTextStream &err, const QString &why)
         << "usage: servedeck ctl jobs submit SVC [--path /predict] [--method POST] [--data JSON | --data-file F]\n"
            "           [--header 'K: V']... [--priority N] [--idempotency-key K] [--deadline 10m] [--max-attempts N]\n"
            "           [--wait [--timeout 10m]]\n"
-           "       servedeck ctl jobs list [SVC] [--state S] [--since 1h] [--limit N] [--json]\n"
+           "       servedeck ctl jobs list [SVC] [--state S] [--since 1h] [--until 10m] [--limit N] [--json]\n"
            "       servedeck ctl jobs get|cancel|retry ID [--json]\n"
            "       servedeck ctl jobs result ID [--output F]\n"
-           "       servedeck ctl jobs stats [SVC] [--since 24h] [--json]\n"
-           "       servedeck ctl jobs retention [--max-age-days N] [--max-count N] [--json]\n";
+           "       servedeck ctl jobs stats [SVC] [--since 24h] [--until 1h] [--json]\n"
+           "       servedeck ctl jobs retention [--max-age-days N] [--max-count N] [--json]\n"
+           "--since and --until: back from now (90m, 24h, 7d, 2w) or an ISO 8601 time\n";
     return kUsage;
 }
 

@@ -79,9 +79,21 @@ TrafficRequest submission(const QString &endpoint)
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
-    const int jobs = argc > 1 ? std::max(1, QByteArray(argv[1]).toInt()) : 2000;
-    const int sequential = argc > 2 ? std::max(1, QByteArray(argv[2]).toInt()) : 200;
     QTextStream out(stdout);
+    // Whole numbers only: "--help" or "2k" is a usage error, never a run of some other size.
+    const auto count = [&](int index, int fallback, int most) -> int {
+        if (argc <= index)
+            return fallback;
+        bool ok = false;
+        const int value = QByteArray(argv[index]).toInt(&ok);
+        return ok && value >= 1 && value <= most ? value : -1;
+    };
+    const int jobs = count(1, 2000, 100000);
+    const int sequential = count(2, 200, 100000);
+    if (argc > 3 || jobs < 0 || sequential < 0) {
+        QTextStream(stderr) << "usage: bench_jobs [jobs 1..100000, default 2000] [sequential 1..100000, default 200]\n";
+        return 2;
+    }
 
     QTemporaryDir dir;
     ControlPlaneOptions options = BenchSupport::demoOptions(dir.path());

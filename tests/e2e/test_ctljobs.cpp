@@ -128,6 +128,13 @@ void TestCtlJobs::listGetAndResultShowTheJob()
              r.describe().constData());
     r = ctl({u"jobs"_s, u"list"_s, u"--state"_s, u"CANCELLED"_s});
     QVERIFY2(r.exitCode == 0 && r.out == u"no jobs\n"_s, r.describe().constData());
+    // --until bounds the other end: an hour ago, the job (seconds old) is not there yet.
+    r = ctl({u"jobs"_s, u"list"_s, u"iris"_s, u"--until"_s, u"1h"_s});
+    QVERIFY2(r.exitCode == 0 && r.out == u"no jobs\n"_s, r.describe().constData());
+    r = ctl({u"jobs"_s, u"list"_s, u"--until"_s, u"soon"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"InvalidArgument"_s), r.describe().constData());
+    r = ctl({u"jobs"_s, u"list"_s, u"--since"_s, u"1h"_s, u"--until"_s, u"2h"_s});
+    QVERIFY2(r.exitCode == 1 && r.err.contains(u"since: must be before until"_s), r.describe().constData());
     r = ctl({u"--json"_s, u"jobs"_s, u"list"_s, u"iris"_s});
     QVERIFY2(r.exitCode == 0, r.describe().constData());
     const QJsonArray jobs = r.json().value(u"jobs"_s).toArray();
