@@ -20,8 +20,23 @@ bool isAllowedOption(const QString &key)
 {
     static const QStringList allowed{QStringLiteral("sslmode"), QStringLiteral("sslrootcert"),
                                      QStringLiteral("sslcert"), QStringLiteral("sslkey"),
-                                     QStringLiteral("connect_timeout"), QStringLiteral("application_name")};
+                                     QStringLiteral("connect_timeout"), QStringLiteral("application_name"),
+                                     QStringLiteral("keepalives"), QStringLiteral("keepalives_idle"),
+                                     QStringLiteral("keepalives_interval"), QStringLiteral("keepalives_count"),
+                                     QStringLiteral("tcp_user_timeout")};
     return allowed.contains(key);
+}
+
+// A server that vanishes without a word (a partition, a powered-off host) would otherwise hold a
+// statement in libpq for the system's TCP timeouts, about 15 minutes, and the control thread with
+// it: unanswered data fails the connection after 20 s, an idle one is probed after 15 s and given
+// up 15 s later. The URL's own values win (libpq takes the last keyword: these go first).
+const QStringList &networkDefaults()
+{
+    static const QStringList defaults{QStringLiteral("connect_timeout=10"), QStringLiteral("keepalives=1"),
+                                      QStringLiteral("keepalives_idle=15"), QStringLiteral("keepalives_interval=5"),
+                                      QStringLiteral("keepalives_count=3"), QStringLiteral("tcp_user_timeout=20000")};
+    return defaults;
 }
 
 // Values go into a "key=value;..." list: nothing that would split or quote it.
@@ -120,7 +135,10 @@ Result<Done> StoreLocation::openConnection(const QString &connectionName) const
             db.setUserName(user);
             db.setPassword(password);
             db.setDatabaseName(database);
-            db.setConnectOptions(connectOptions);
+            QStringList options = networkDefaults();
+            if (!connectOptions.isEmpty())
+                options << connectOptions;
+            db.setConnectOptions(options.join(u';'));
         } else {
             db.setDatabaseName(path);
             db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));

@@ -5,7 +5,16 @@
 #include <latch>
 #include <memory>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <QDeadlineTimer>
+#include <QDir>
+#include <QScopeGuard>
+#include <QSet>
+#include <QSqlDatabase>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
@@ -49,6 +58,33 @@ Result<Done> insertIn(Repository &repository, const Endpoint &e)
     return repository.transaction<Done>([&] { return repository.insertEndpoint(e); });
 }
 
+// This process's TCP sockets whose peer is port on loopback, by descriptor.
+QSet<int> socketsTo(int port)
+{
+    QSet<int> found;
+    const QStringList entries = QDir(QStringLiteral("/proc/self/fd")).entryList(QDir::Files | QDir::System);
+    for (const QString &entry : entries) {
+        const int fd = entry.toInt();
+        struct stat info {};
+        if (::fstat(fd, &info) != 0 || !S_ISSOCK(info.st_mode))
+            continue;
+        sockaddr_storage peer{};
+        socklen_t length = sizeof peer;
+        if (::getpeername(fd, reinterpret_cast<sockaddr *>(&peer), &length) != 0 || peer.ss_family != AF_INET)
+            continue;
+        if (ntohs(reinterpret_cast<const sockaddr_in *>(&peer)->sin_port) == port)
+            found.insert(fd);
+    }
+    return found;
+}
+
+int socketOption(int fd, int level, int name)
+{
+    int value = -1;
+    socklen_t length = sizeof value;
+    return ::getsockopt(fd, level, name, &value, &length) == 0 ? value : -1;
+}
+
 } // namespace
 
 class TestPgStore final : public QObject
@@ -64,6 +100,8 @@ private Q_SLOTS:
     void twoProcessesMigrateANewDatabaseAtOnce();
     void writersOnTwoConnectionsTakeTurns();
     void workThatIgnoresAFailedStatementDoesNotCommit();
+    void connectionsCarryNetworkTimeouts_data();
+    void connectionsCarryNetworkTimeouts();
 
 private:
     QTemporaryDir m_dir;
@@ -260,6 +298,45 @@ void TestPgStore::workThatIgnoresAFailedStatementDoesNotCommit()
     QVERIFY(stored->isEmpty());
     // The connection is usable at once: the next transaction commits.
     VERIFY_OK(insertIn(repository, first));
+}
+
+
+// A silent partition must not hold a statement for the kernel's 15 minutes: every store
+// connection has keepalives and a TCP user timeout, read back from its socket; the URL's own
+// values win.
+void TestPgStore::connectionsCarryNetworkTimeouts_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<int>("idle");
+    QTest::addColumn<int>("interval");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<int>("userTimeout");
+    QTest::newRow("defaults") << QString() << 15 << 5 << 3 << 20000;
+    QTest::newRow("the URL's") << QStringLiteral("keepalives_idle=42&keepalives_interval=7&tcp_user_timeout=5000")
+                               << 42 << 7 << 3 << 5000;
+}
+
+void TestPgStore::connectionsCarryNetworkTimeouts()
+{
+    QFETCH(QString, query);
+    QFETCH(int, idle);
+    QFETCH(int, interval);
+    QFETCH(int, count);
+    QFETCH(int, userTimeout);
+    auto location = StoreLocation::parse(m_location + (query.isEmpty() ? QString() : u'?' + query));
+    VERIFY_OK(location);
+    const QSet<int> before = socketsTo(location->port);
+    const QString name = QStringLiteral("timeouts-probe");
+    VERIFY_OK(location->openConnection(name));
+    const auto closeIt = qScopeGuard([&] { QSqlDatabase::removeDatabase(name); });
+    const QSet<int> opened = socketsTo(location->port) - before;
+    QCOMPARE(opened.size(), 1);
+    const int fd = *opened.begin();
+    QCOMPARE(socketOption(fd, SOL_SOCKET, SO_KEEPALIVE), 1);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_KEEPIDLE), idle);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_KEEPINTVL), interval);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_KEEPCNT), count);
+    QCOMPARE(socketOption(fd, IPPROTO_TCP, TCP_USER_TIMEOUT), userTimeout);
 }
 
 QTEST_GUILESS_MAIN(TestPgStore)
