@@ -1211,11 +1211,17 @@ Result<qint64> Repository::insertScaleEvent(const ScaleEvent &e)
 
 Result<QList<ScaleEvent>> Repository::scaleEvents(const QUuid &endpointId, int limit)
 {
+    QString sql = QStringLiteral("SELECT id, created_at, endpoint_id, rule_id, replicas_before, replicas_after, "
+                                 "metric_value, reason FROM scale_events");
+    QVariantList binds;
+    if (!endpointId.isNull()) {
+        sql += QStringLiteral(" WHERE endpoint_id=?");
+        binds << idText(endpointId);
+    }
+    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    binds << limit;
     return collect<ScaleEvent>(
-        run(m_connectionName,
-            QStringLiteral("SELECT id, created_at, endpoint_id, rule_id, replicas_before, replicas_after, metric_value, "
-                           "reason FROM scale_events WHERE endpoint_id=? ORDER BY created_at DESC, id DESC LIMIT ?"),
-            {idText(endpointId), limit}),
+        run(m_connectionName, sql, binds),
         [](const QSqlQuery &q) {
             ScaleEvent e;
             e.id = q.value(0).toLongLong();
@@ -1359,6 +1365,20 @@ Result<QList<Rollout>> Repository::rollouts(const QUuid &endpointId, int limit)
                                     + QStringLiteral(" FROM rollouts WHERE endpoint_id=? ORDER BY created_at DESC, rowid DESC LIMIT ?"),
                                 {idText(endpointId), limit}),
                             rolloutFrom);
+}
+
+Result<QHash<QUuid, QUuid>> Repository::latestRolloutIds()
+{
+    auto q = run(m_connectionName,
+                 QStringLiteral("SELECT endpoint_id, id FROM (SELECT endpoint_id, id, ROW_NUMBER() OVER"
+                                " (PARTITION BY endpoint_id ORDER BY created_at DESC, rowid DESC) AS n FROM rollouts)"
+                                " AS ranked WHERE n = 1"));
+    if (!q)
+        return q.error();
+    QHash<QUuid, QUuid> latest;
+    while (q->next())
+        latest.insert(QUuid::fromString(q->value(0).toString()), QUuid::fromString(q->value(1).toString()));
+    return latest;
 }
 
 Result<QList<Rollout>> Repository::shapingRollouts()

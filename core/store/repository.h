@@ -136,6 +136,8 @@ public:
     Result<Done> updateRollout(const Rollout &rollout);
     Result<std::optional<Rollout>> rollout(const QUuid &rolloutId);
     Result<QList<Rollout>> rollouts(const QUuid &endpointId, int limit);  // newest first
+    // Each endpoint's newest rollout (as rollouts(id, 1) names it), in one query: endpoint -> rollout.
+    Result<QHash<QUuid, QUuid>> latestRolloutIds();
     // Every rollout that still shapes replicas or traffic: in progress, or an old set kept warm.
     Result<QList<Rollout>> shapingRollouts();
     Result<Done> insertRolloutDecision(const QUuid &rolloutId, const AnalysisDecision &decision);
@@ -159,6 +161,7 @@ public:
     Result<int> clearErrors(const QUuid &endpointId);
 
     Result<qint64> insertScaleEvent(const ScaleEvent &event);
+    // Newest first; a null id: every endpoint's.
     Result<QList<ScaleEvent>> scaleEvents(const QUuid &endpointId, int limit);
 
     // Fails (StorageError) when the agent already has one: a credential is never replaced.

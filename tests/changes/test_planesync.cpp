@@ -229,6 +229,40 @@ private Q_SLOTS:
         QCOMPARE(errors.count(), 2);
     }
 
+    // Scale events are read for every endpoint at once; each is told once, and not again at a
+    // later change of the table (its older rows included).
+    void aScaleAtOneIsToldOnceAtTheOther()
+    {
+        ControlClient second(*m_second);
+        QSignalSpy scaled(&second, &ControlClient::scaled);
+        auto quiet = createIdleIris(*m_first, QStringLiteral("quiet"));
+        QVERIFY2(quiet, quiet ? "" : qPrintable(quiet.error().message));
+        auto busy = createIdleIris(*m_first, QStringLiteral("busy"));
+        QVERIFY2(busy, busy ? "" : qPrintable(busy.error().message));
+        const QString busyId = busy->id.toString(QUuid::WithoutBraces);
+        ScaleCause cause;
+        cause.reason = QStringLiteral("from the first console");
+        QVERIFY(m_first->service().scaleReplicas(busyId, 1, cause));
+        QTRY_COMPARE_WITH_TIMEOUT(scaled.count(), 1, kWaitMs);
+        const ScaleEvent told = scaled.at(0).at(0).value<ScaleEvent>();
+        QCOMPARE(told.endpointId, busy->id);
+        QCOMPARE(told.before, 0);
+        QCOMPARE(told.after, 1);
+        QCOMPARE(told.reason, QStringLiteral("from the first console"));
+        QVERIFY(m_first->service().scaleReplicas(quiet->id.toString(QUuid::WithoutBraces), 1, cause));
+        QVERIFY(m_first->service().scaleReplicas(busyId, 0, cause));
+        QTRY_COMPARE_WITH_TIMEOUT(scaled.count(), 3, kWaitMs);
+        QCOMPARE(scaled.at(1).at(0).value<ScaleEvent>().endpointId, quiet->id);
+        QCOMPARE(scaled.at(2).at(0).value<ScaleEvent>().after, 0);
+        // Told at the first too? It made them: never again through the feed.
+        ControlClient first(*m_first);
+        QSignalSpy firstScaled(&first, &ControlClient::scaled);
+        QVERIFY(m_first->service().scaleReplicas(quiet->id.toString(QUuid::WithoutBraces), 0, cause));
+        QTRY_COMPARE_WITH_TIMEOUT(scaled.count(), 4, kWaitMs);
+        QCOMPARE(firstScaled.count(), 1);  // the service's own signal, once
+        QCOMPARE(scaled.at(3).at(0).value<ScaleEvent>().endpointId, quiet->id);
+    }
+
     void aJobQueuedAtOneIsCountedAtTheOther()
     {
         // No replica: the job waits, so only the feed can tell the first plane's queue of it.

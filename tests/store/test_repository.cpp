@@ -356,6 +356,8 @@ private Q_SLOTS:
     void errorQueries();
     void scaleEventRoundTrip_data();
     void scaleEventRoundTrip();
+    void scaleEventsOfEveryEndpointNewestFirst();
+    void latestRolloutOfEachEndpoint();
     void historyIsPrunedByCountAsRowsAreAdded();
     void historyIsPrunedByAge();
     void retentionIsKeptAndAppliedAtOpen();
@@ -1586,6 +1588,79 @@ void TestRepository::retentionIsKeptAndAppliedAtOpen()
     VERIFY_OK(errors);
     QCOMPARE(errors->size(), 1);
     QCOMPARE(errors->constFirst().time, now.addDays(-6));
+}
+
+// What the shared plane's follower reads on a change: every endpoint's scale events and each
+// endpoint's newest rollout, one query each (not one per endpoint).
+void TestRepository::scaleEventsOfEveryEndpointNewestFirst()
+{
+    const Endpoint a = makeEndpoint(QStringLiteral("scaled-a"));
+    const Endpoint b = makeEndpoint(QStringLiteral("scaled-b"));
+    VERIFY_OK(repo().insertEndpoint(a));
+    VERIFY_OK(repo().insertEndpoint(b));
+    VERIFY_OK(repo().insertScaleEvent(makeScaleEvent(a, kT0.addSecs(1))));
+    VERIFY_OK(repo().insertScaleEvent(makeScaleEvent(b, kT0.addSecs(2))));
+    VERIFY_OK(repo().insertScaleEvent(makeScaleEvent(a, kT0.addSecs(3))));
+    const auto all = repo().scaleEvents(QUuid(), 10);
+    VERIFY_OK(all);
+    QCOMPARE(all->size(), 3);
+    QCOMPARE(all->at(0).endpointId, a.id);
+    QCOMPARE(all->at(0).time, kT0.addSecs(3));
+    QCOMPARE(all->at(1).endpointId, b.id);
+    QCOMPARE(all->at(2).time, kT0.addSecs(1));
+    const auto newest = repo().scaleEvents(QUuid(), 2);
+    VERIFY_OK(newest);
+    QCOMPARE(newest->size(), 2);
+    QCOMPARE(newest->at(1).endpointId, b.id);
+    const auto onlyB = repo().scaleEvents(b.id, 10);
+    VERIFY_OK(onlyB);
+    QCOMPARE(onlyB->size(), 1);
+}
+
+void TestRepository::latestRolloutOfEachEndpoint()
+{
+    QList<Endpoint> endpoints;
+    for (const QString &name : {QStringLiteral("rolled-a"), QStringLiteral("rolled-b"), QStringLiteral("never")}) {
+        endpoints.append(makeEndpoint(name));
+        VERIFY_OK(repo().insertEndpoint(endpoints.last()));
+    }
+    QList<Revision> revisions;
+    for (const Endpoint &e : std::as_const(endpoints)) {
+        for (int number : {1, 2}) {
+            revisions.append(makeRevision(e, number));
+            VERIFY_OK(repo().insertRevision(revisions.last()));
+        }
+    }
+    const auto rollout = [&](int endpoint, int createdSecs) {
+        Rollout r;
+        r.id = QUuid::createUuid();
+        r.endpointId = endpoints.at(endpoint).id;
+        r.fromRevisionId = revisions.at(2 * endpoint).id;
+        r.toRevisionId = revisions.at(2 * endpoint + 1).id;
+        r.phase = RolloutPhase::Succeeded;
+        r.steps = {100};
+        r.createdAt = r.updatedAt = r.stepStartedAt = kT0.addSecs(createdSecs);
+        return r;
+    };
+    const Rollout a1 = rollout(0, 10);
+    const Rollout a2 = rollout(0, 20);
+    const Rollout a3 = rollout(0, 20);  // the same time: the later row is the newer, as rollouts() says
+    const Rollout b1 = rollout(1, 5);
+    for (const Rollout &r : {a1, a3, b1})
+        VERIFY_OK(repo().insertRollout(r));
+    VERIFY_OK(repo().insertRollout(a2));  // inserted last: newest of the two at 20 s
+
+    const auto latest = repo().latestRolloutIds();
+    VERIFY_OK(latest);
+    QCOMPARE(latest->size(), 2);
+    QCOMPARE(latest->value(endpoints.at(0).id), a2.id);
+    QCOMPARE(latest->value(endpoints.at(1).id), b1.id);
+    QVERIFY(!latest->contains(endpoints.at(2).id));
+    for (int i : {0, 1}) {
+        const auto one = repo().rollouts(endpoints.at(i).id, 1);
+        VERIFY_OK(one);
+        QCOMPARE(latest->value(endpoints.at(i).id), one->first().id);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestRepository)
