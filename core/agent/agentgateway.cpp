@@ -112,6 +112,12 @@ void AgentGateway::disconnectAgent(const QString &agentId, const QString &reason
         connection->cutOff(reason);
 }
 
+void AgentGateway::releaseAgents(const QString &reason)
+{
+    for (RemoteAgentConnection *connection : std::as_const(m_agents))
+        connection->release(reason);
+}
+
 void AgentGateway::onHello(QWebSocket *socket, const QString &frame)
 {
     // Only the first frame is the gateway's; after a welcome the connection hears the rest.

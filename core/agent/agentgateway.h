@@ -50,6 +50,8 @@ public:
     void setCredentialStore(AgentAdmission::Store store) { m_admission.setStore(std::move(store)); }
     // Cuts a joined agent off now (its credential was revoked): it is told why and counts as lost.
     void disconnectAgent(const QString &agentId, const QString &reason);
+    // Lets every joined agent go without refusing it (RemoteAgentConnection::release).
+    void releaseAgents(const QString &reason);
     // A shared plane's follower: asked at each hello that passed its checks; where it answers,
     // the agent is sent there ("redirect") instead of admitted, and no credential is issued here.
     void setRedirectSource(std::function<std::optional<AgentProtocol::Redirect>()> source)

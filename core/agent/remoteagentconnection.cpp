@@ -190,6 +190,16 @@ void RemoteAgentConnection::onTick()
 
 void RemoteAgentConnection::cutOff(const QString &reason)
 {
+    closeAndLose(reason, true);
+}
+
+void RemoteAgentConnection::release(const QString &reason)
+{
+    closeAndLose(reason, false);
+}
+
+void RemoteAgentConnection::closeAndLose(const QString &reason, bool refuse)
+{
     if (m_lost)
         return;
     if (QWebSocket *socket = m_socket.data()) {
@@ -198,9 +208,12 @@ void RemoteAgentConnection::cutOff(const QString &reason)
         disconnect(socket, nullptr, this, nullptr);
         m_socket.clear();
         if (socket->state() == QAbstractSocket::ConnectedState) {
-            socket->sendTextMessage(AgentProtocol::encode(
-                AgentProtocol::message(QStringLiteral("rejected"), {{QStringLiteral("reason"), reason}})));
-            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason);
+            if (refuse) {
+                socket->sendTextMessage(AgentProtocol::encode(
+                    AgentProtocol::message(QStringLiteral("rejected"), {{QStringLiteral("reason"), reason}})));
+            }
+            socket->close(refuse ? QWebSocketProtocol::CloseCodePolicyViolated : QWebSocketProtocol::CloseCodeGoingAway,
+                          reason);
         }
         connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
         QTimer::singleShot(kCloseTimeoutMs, socket, [socket] {

@@ -50,6 +50,10 @@ public:
     quint64 statusReports() const { return m_statusReports; }
     // Tells the agent why and drops it now, no grace period: it counts as lost (its replicas too).
     void cutOff(const QString &reason);
+    // Lets the agent go without refusing it (this console no longer leads the plane): the
+    // connection closes as "going away", the agent keeps its replicas and connects again, to be
+    // sent to the leader. It counts as lost here at once.
+    void release(const QString &reason);
 
 
 private:
@@ -57,6 +61,7 @@ private:
     void onMessage(const QString &frame);
     void onTick();
     void markLost(const QString &reason);
+    void closeAndLose(const QString &reason, bool refuse);
     void emitExited(const QUuid &routeId, const ReplicaExit &exit);
     void attachRelay(QWebSocket *socket);
     void onStarted(const QUuid &routeId, const QString &agentReplicaId);

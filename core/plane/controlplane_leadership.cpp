@@ -8,7 +8,9 @@
 #include <QRegularExpression>
 #include <QUuid>
 
+#include "agent/agentgateway.h"
 #include "agent/localagent.h"
+#include "agent/remoteagentconnection.h"
 #include "api/controlapiserver.h"
 #include "auth/secretfile.h"
 #include "jobs/jobdispatcher.h"
@@ -101,6 +103,7 @@ void ControlPlane::setLeading(bool leader, qint64 epoch)
     if (leader == m_leading && (!leader || epoch == m_leadingEpoch))
         return;
     const bool was = m_leading;
+    const qint64 wasEpoch = m_leadingEpoch;
     m_leading = leader;
     m_leadingEpoch = leader ? epoch : 0;
     // Every write this node makes as the leader carries the epoch it was elected with.
@@ -129,7 +132,7 @@ void ControlPlane::setLeading(bool leader, qint64 epoch)
             m_jobsDispatching = true;
         }
     } else if (!leader && was) {
-        qCWarning(lcPlane, "following the plane: the lease of epoch %lld is lost", static_cast<long long>(epoch));
+        qCWarning(lcPlane, "following the plane: the lease of epoch %lld is lost", static_cast<long long>(wasEpoch));
         if (m_reconciler)
             m_reconciler->stop();
         if (m_rollouts)
@@ -143,6 +146,16 @@ void ControlPlane::setLeading(bool leader, qint64 epoch)
         if (m_deployer && m_agent) {
             m_deployer->removeAgent(m_agent.get());
             m_agent->stopAll(3000);
+        }
+        // Remote agents go to the new leader (a follower redirects them when they connect again),
+        // keeping their replicas for it; out of the deployer's sight first, so that their going
+        // writes nothing (no AgentLost, no route state) from a node whose writes are not fenced.
+        if (m_gateway) {
+            if (m_deployer) {
+                for (RemoteAgentConnection *connection : m_gateway->agents())
+                    m_deployer->removeAgent(connection);
+            }
+            m_gateway->releaseAgents(QStringLiteral("this console no longer leads the plane"));
         }
     }
     Q_EMIT leadershipChanged(leader, epoch);

@@ -74,6 +74,7 @@ private Q_SLOTS:
 
     void oneJoinStringForThePlane();
     void aFollowersAgentEndsUpAtTheLeader();
+    void aLeaderThatStepsDownSendsItsAgentsOn();
 
 private:
     static ControlPlaneOptions options(const QString &dataDir, const QString &url);
@@ -238,6 +239,57 @@ void TestSharedAgents::aFollowersAgentEndsUpAtTheLeader()
 
     agent.terminate();
     QVERIFY(agent.waitForFinished(kWaitMs));
+}
+
+// The leader's election session is ended under it (as a cut would): it steps down, and its
+// remote agent, at once let go without being refused, is sent on to the new leader with its
+// replica still running; the former leader writes nothing about it (no AgentLost).
+void TestSharedAgents::aLeaderThatStepsDownSendsItsAgentsOn()
+{
+    QTemporaryDir dataA;
+    QTemporaryDir dataB;
+    const QString url = m_pg.uniqueDatabaseUrl();
+    std::unique_ptr<ControlPlane> a;
+    QString error = TestPlane::start(a, options(dataA.path(), url));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kWaitMs);
+    std::unique_ptr<ControlPlane> b;
+    error = TestPlane::start(b, options(dataB.path(), url));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+
+    const auto join = JoinString::parse(a->agentJoinString());
+    QVERIFY(join);
+    auto agent = runner(*join, join->port(), u"gpu-s"_s);
+    QSignalSpy rejected(agent.get(), &RemoteAgentRunner::rejected);
+    agent->start();
+    QTRY_VERIFY_WITH_TIMEOUT(hasConnectedAgent(*a, u"gpu-s"_s), kWaitMs);
+    CreateEndpointRequest create;
+    create.name = u"iris"_s;
+    create.modelVersion = u"v1"_s;
+    create.modelFolder = u"iris-v1"_s;
+    create.resourceSlots = {0.25, qint64(256) << 20, 0};
+    create.replicas = 1;
+    auto endpoint = a->service().createEndpoint(create);
+    QVERIFY2(endpoint, qPrintable(endpoint ? QString() : endpoint.error().message));
+    QTRY_VERIFY2_WITH_TIMEOUT(healthyOn(*a, endpoint->id, u"gpu-s"_s) == 1, describeRoutes(*a, endpoint->id).constData(),
+                              kHealthyMs);
+
+    const QString application = u"servedeck:"_s + a->nodeId();
+    QVERIFY2(m_pg.execute(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '%1'"_s
+                              .arg(application),
+                          &error),
+             qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(b->isLeader(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!a->isLeader(), kWaitMs);
+    QTRY_VERIFY_WITH_TIMEOUT(hasConnectedAgent(*b, u"gpu-s"_s), kWaitMs);
+    QVERIFY(!hasConnectedAgent(*a, u"gpu-s"_s));
+    QCOMPARE(rejected.count(), 0);
+    // Still served on the agent, now the new leader's.
+    QTRY_VERIFY2_WITH_TIMEOUT(healthyOn(*b, endpoint->id, u"gpu-s"_s) >= 1, describeRoutes(*b, endpoint->id).constData(),
+                              kHealthyMs);
+    auto errors = b->repository().errors(endpoint->id, 100, u"AgentLost"_s);
+    QVERIFY(errors);
+    QVERIFY2(errors->isEmpty(), qPrintable(errors->isEmpty() ? QString() : errors->first().message));
 }
 
 QTEST_GUILESS_MAIN(TestSharedAgents)
