@@ -1139,6 +1139,17 @@ Result<Done> Repository::insertLoadTest(const LoadTestRecord &r)
 
 namespace {
 
+// The newest `limit` rows of one endpoint, or of every endpoint for a null id (sql ends in its FROM).
+void newestOf(QString &sql, QVariantList &binds, const QUuid &endpointId, int limit)
+{
+    if (!endpointId.isNull()) {
+        sql += QStringLiteral(" WHERE endpoint_id=?");
+        binds << idText(endpointId);
+    }
+    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    binds << limit;
+}
+
 LoadTestRecord loadTestRow(const QSqlQuery &q, bool withResult)
 {
     LoadTestRecord r;
@@ -1159,12 +1170,7 @@ Result<QList<LoadTestRecord>> Repository::loadTests(const QUuid &endpointId, int
 {
     QString sql = QStringLiteral("SELECT id, endpoint_id, endpoint_name, created_at, passed, summary FROM load_tests");
     QVariantList binds;
-    if (!endpointId.isNull()) {
-        sql += QStringLiteral(" WHERE endpoint_id=?");
-        binds << idText(endpointId);
-    }
-    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT ?");
-    binds << limit;
+    newestOf(sql, binds, endpointId, limit);
     return collect<LoadTestRecord>(run(m_connectionName, sql, binds),
                                    [](const QSqlQuery &q) { return loadTestRow(q, false); });
 }
@@ -1214,12 +1220,7 @@ Result<QList<ScaleEvent>> Repository::scaleEvents(const QUuid &endpointId, int l
     QString sql = QStringLiteral("SELECT id, created_at, endpoint_id, rule_id, replicas_before, replicas_after, "
                                  "metric_value, reason FROM scale_events");
     QVariantList binds;
-    if (!endpointId.isNull()) {
-        sql += QStringLiteral(" WHERE endpoint_id=?");
-        binds << idText(endpointId);
-    }
-    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT ?");
-    binds << limit;
+    newestOf(sql, binds, endpointId, limit);
     return collect<ScaleEvent>(
         run(m_connectionName, sql, binds),
         [](const QSqlQuery &q) {

@@ -80,6 +80,9 @@ private:
     static ControlPlaneOptions options(const QString &dataDir, const QString &url);
     // A runner that joins the gateway listening at @p port with @p join's token and pin.
     static std::unique_ptr<RemoteAgentRunner> runner(const JoinString &join, quint16 port, const QString &agentId);
+    // Two in-process consoles on a new database: a, leading, then b. A failed step fails the caller.
+    void startLeaderAndFollower(std::unique_ptr<ControlPlane> &a, const QTemporaryDir &dataA,
+                                std::unique_ptr<ControlPlane> &b, const QTemporaryDir &dataB);
 
     PostgresServer m_pg;
 };
@@ -115,20 +118,28 @@ std::unique_ptr<RemoteAgentRunner> TestSharedAgents::runner(const JoinString &jo
     return runner;
 }
 
+void TestSharedAgents::startLeaderAndFollower(std::unique_ptr<ControlPlane> &a, const QTemporaryDir &dataA,
+                                              std::unique_ptr<ControlPlane> &b, const QTemporaryDir &dataB)
+{
+    const QString url = m_pg.uniqueDatabaseUrl();
+    QString error = TestPlane::start(a, options(dataA.path(), url));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kWaitMs);
+    error = TestPlane::start(b, options(dataB.path(), url));
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+}
+
 // The join string of either console admits a new agent at the other: the join token, like the
 // certificate, is the plane's.
 void TestSharedAgents::oneJoinStringForThePlane()
 {
     QTemporaryDir dataA;
     QTemporaryDir dataB;
-    const QString url = m_pg.uniqueDatabaseUrl();
     std::unique_ptr<ControlPlane> a;
-    QString error = TestPlane::start(a, options(dataA.path(), url));
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kWaitMs);
     std::unique_ptr<ControlPlane> b;
-    error = TestPlane::start(b, options(dataB.path(), url));
-    QVERIFY2(error.isEmpty(), qPrintable(error));
+    startLeaderAndFollower(a, dataA, b, dataB);
+    if (QTest::currentTestFailed())
+        return;
 
     const auto joinA = JoinString::parse(a->agentJoinString());
     const auto joinB = JoinString::parse(b->agentJoinString());
@@ -214,13 +225,7 @@ void TestSharedAgents::aFollowersAgentEndsUpAtTheLeader()
     QVERIFY(!hasConnectedAgent(*b, u"gpu-r"_s));
     // Created through the follower once the agent is the leader's: the leader's deployer runs
     // one replica on it.
-    CreateEndpointRequest create;
-    create.name = u"iris"_s;
-    create.modelVersion = u"v1"_s;
-    create.modelFolder = u"iris-v1"_s;
-    create.resourceSlots = {0.25, qint64(256) << 20, 0};
-    create.replicas = 2;
-    auto endpoint = b->service().createEndpoint(create);
+    auto endpoint = b->service().createEndpoint(TestPlane::irisRequest(u"iris"_s, 2));
     QVERIFY2(endpoint, qPrintable(endpoint ? QString() : endpoint.error().message));
     const QUuid endpointId = endpoint->id;
 
@@ -248,14 +253,11 @@ void TestSharedAgents::aLeaderThatStepsDownSendsItsAgentsOn()
 {
     QTemporaryDir dataA;
     QTemporaryDir dataB;
-    const QString url = m_pg.uniqueDatabaseUrl();
     std::unique_ptr<ControlPlane> a;
-    QString error = TestPlane::start(a, options(dataA.path(), url));
-    QVERIFY2(error.isEmpty(), qPrintable(error));
-    QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kWaitMs);
     std::unique_ptr<ControlPlane> b;
-    error = TestPlane::start(b, options(dataB.path(), url));
-    QVERIFY2(error.isEmpty(), qPrintable(error));
+    startLeaderAndFollower(a, dataA, b, dataB);
+    if (QTest::currentTestFailed())
+        return;
 
     const auto join = JoinString::parse(a->agentJoinString());
     QVERIFY(join);
@@ -263,18 +265,13 @@ void TestSharedAgents::aLeaderThatStepsDownSendsItsAgentsOn()
     QSignalSpy rejected(agent.get(), &RemoteAgentRunner::rejected);
     agent->start();
     QTRY_VERIFY_WITH_TIMEOUT(hasConnectedAgent(*a, u"gpu-s"_s), kWaitMs);
-    CreateEndpointRequest create;
-    create.name = u"iris"_s;
-    create.modelVersion = u"v1"_s;
-    create.modelFolder = u"iris-v1"_s;
-    create.resourceSlots = {0.25, qint64(256) << 20, 0};
-    create.replicas = 1;
-    auto endpoint = a->service().createEndpoint(create);
+    auto endpoint = a->service().createEndpoint(TestPlane::irisRequest(u"iris"_s, 1));
     QVERIFY2(endpoint, qPrintable(endpoint ? QString() : endpoint.error().message));
     QTRY_VERIFY2_WITH_TIMEOUT(healthyOn(*a, endpoint->id, u"gpu-s"_s) == 1, describeRoutes(*a, endpoint->id).constData(),
                               kHealthyMs);
 
     const QString application = u"servedeck:"_s + a->nodeId();
+    QString error;
     QVERIFY2(m_pg.execute(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '%1'"_s
                               .arg(application),
                           &error),

@@ -170,13 +170,7 @@ void TestPlaneSecretsPlanes::twoConsolesShareTheSigningKeyAndCertificate()
     QVERIFY2(error.isEmpty(), qPrintable(error));
     QCOMPARE(a->signingKeyBackend(), u"database"_s);
     // A private endpoint and a token for it, both through console A.
-    CreateEndpointRequest create;
-    create.name = u"iris"_s;
-    create.modelVersion = u"v1"_s;
-    create.modelFolder = u"iris-v1"_s;
-    create.resourceSlots = {0.25, qint64(256) << 20, 0};
-    create.replicas = 1;
-    auto endpoint = a->service().createEndpoint(create);
+    auto endpoint = a->service().createEndpoint(TestPlane::irisRequest(u"iris"_s, 1));
     QVERIFY2(endpoint, qPrintable(endpoint ? QString() : endpoint.error().message));
     auto token = a->service().generateToken(u"iris"_s, TokenRequest{});
     QVERIFY2(token, qPrintable(token ? QString() : token.error().message));

@@ -26,6 +26,18 @@ inline ServeDeck::ControlPlaneOptions options(const QString &dataDir)
     return options;
 }
 
+// The demo iris model (models/iris-v1) as an endpoint of `replicas` small replicas.
+inline ServeDeck::CreateEndpointRequest irisRequest(const QString &name, int replicas)
+{
+    ServeDeck::CreateEndpointRequest create;
+    create.name = name;
+    create.modelVersion = QStringLiteral("v1");
+    create.modelFolder = QStringLiteral("iris-v1");
+    create.resourceSlots = {0.25, qint64(256) << 20, 0};
+    create.replicas = replicas;
+    return create;
+}
+
 // Replaces `plane` with a new one started on `options`; why it did not start, empty when it did.
 [[nodiscard]] inline QString start(std::unique_ptr<ServeDeck::ControlPlane> &plane,
                                    const ServeDeck::ControlPlaneOptions &options)
