@@ -80,9 +80,16 @@ private:
     static ControlPlaneOptions options(const QString &dataDir, const QString &url);
     // A runner that joins the gateway listening at @p port with @p join's token and pin.
     static std::unique_ptr<RemoteAgentRunner> runner(const JoinString &join, quint16 port, const QString &agentId);
-    // Two in-process consoles on a new database: a, leading, then b. A failed step fails the caller.
-    void startLeaderAndFollower(std::unique_ptr<ControlPlane> &a, const QTemporaryDir &dataA,
-                                std::unique_ptr<ControlPlane> &b, const QTemporaryDir &dataB);
+    // Two in-process consoles on one new database (the planes go before their folders).
+    struct Consoles
+    {
+        QTemporaryDir dataA;
+        QTemporaryDir dataB;
+        std::unique_ptr<ControlPlane> a;
+        std::unique_ptr<ControlPlane> b;
+    };
+    // a, leading, then b. A failed step fails the caller.
+    void startLeaderAndFollower(Consoles &consoles);
 
     PostgresServer m_pg;
 };
@@ -118,14 +125,13 @@ std::unique_ptr<RemoteAgentRunner> TestSharedAgents::runner(const JoinString &jo
     return runner;
 }
 
-void TestSharedAgents::startLeaderAndFollower(std::unique_ptr<ControlPlane> &a, const QTemporaryDir &dataA,
-                                              std::unique_ptr<ControlPlane> &b, const QTemporaryDir &dataB)
+void TestSharedAgents::startLeaderAndFollower(Consoles &consoles)
 {
     const QString url = m_pg.uniqueDatabaseUrl();
-    QString error = TestPlane::start(a, options(dataA.path(), url));
+    QString error = TestPlane::start(consoles.a, options(consoles.dataA.path(), url));
     QVERIFY2(error.isEmpty(), qPrintable(error));
-    QTRY_VERIFY_WITH_TIMEOUT(a->isLeader(), kWaitMs);
-    error = TestPlane::start(b, options(dataB.path(), url));
+    QTRY_VERIFY_WITH_TIMEOUT(consoles.a->isLeader(), kWaitMs);
+    error = TestPlane::start(consoles.b, options(consoles.dataB.path(), url));
     QVERIFY2(error.isEmpty(), qPrintable(error));
 }
 
@@ -133,13 +139,12 @@ void TestSharedAgents::startLeaderAndFollower(std::unique_ptr<ControlPlane> &a, 
 // certificate, is the plane's.
 void TestSharedAgents::oneJoinStringForThePlane()
 {
-    QTemporaryDir dataA;
-    QTemporaryDir dataB;
-    std::unique_ptr<ControlPlane> a;
-    std::unique_ptr<ControlPlane> b;
-    startLeaderAndFollower(a, dataA, b, dataB);
+    Consoles consoles;
+    startLeaderAndFollower(consoles);
     if (QTest::currentTestFailed())
         return;
+    std::unique_ptr<ControlPlane> &a = consoles.a;
+    std::unique_ptr<ControlPlane> &b = consoles.b;
 
     const auto joinA = JoinString::parse(a->agentJoinString());
     const auto joinB = JoinString::parse(b->agentJoinString());
@@ -251,13 +256,12 @@ void TestSharedAgents::aFollowersAgentEndsUpAtTheLeader()
 // replica still running; the former leader writes nothing about it (no AgentLost).
 void TestSharedAgents::aLeaderThatStepsDownSendsItsAgentsOn()
 {
-    QTemporaryDir dataA;
-    QTemporaryDir dataB;
-    std::unique_ptr<ControlPlane> a;
-    std::unique_ptr<ControlPlane> b;
-    startLeaderAndFollower(a, dataA, b, dataB);
+    Consoles consoles;
+    startLeaderAndFollower(consoles);
     if (QTest::currentTestFailed())
         return;
+    std::unique_ptr<ControlPlane> &a = consoles.a;
+    std::unique_ptr<ControlPlane> &b = consoles.b;
 
     const auto join = JoinString::parse(a->agentJoinString());
     QVERIFY(join);
