@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
@@ -5,6 +6,7 @@
 #include <vector>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -279,13 +281,17 @@ private Q_SLOTS:
             a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
             return a;
         }();
-        constexpr int kBurst = 300;
+        // More than Qt's 50, within the system's limit (4,096 by default since Linux 5.4).
+        QFile limitFile(QStringLiteral("/proc/sys/net/core/somaxconn"));
+        QVERIFY(limitFile.open(QIODevice::ReadOnly));
+        const int burst = std::min(300, limitFile.readAll().trimmed().toInt());
+        QVERIFY2(burst > 100, "net.core.somaxconn is too small to tell a backlog of 50 from the system's");
         std::vector<pollfd> sockets;
         const auto closeAll = qScopeGuard([&] {
             for (const pollfd &socket : sockets)
                 ::close(socket.fd);
         });
-        for (int i = 0; i < kBurst; ++i) {
+        for (int i = 0; i < burst; ++i) {
             const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             QVERIFY(fd >= 0);
             sockets.push_back({fd, POLLOUT, 0});
@@ -296,7 +302,7 @@ private Q_SLOTS:
         QElapsedTimer waited;
         waited.start();
         int connected = 0;
-        while (connected < kBurst && waited.elapsed() < 3000) {
+        while (connected < burst && waited.elapsed() < 3000) {
             connected = 0;
             for (pollfd &socket : sockets)
                 socket.revents = 0;
@@ -309,7 +315,7 @@ private Q_SLOTS:
                     ++connected;
             }
         }
-        QCOMPARE(connected, kBurst);
+        QCOMPARE(connected, burst);
         // And each is then served.
         const QByteArray request = "GET /ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         for (const pollfd &socket : sockets)
@@ -326,7 +332,7 @@ private Q_SLOTS:
                     ++answered;
                 }
             }
-            return answered == kBurst;
+            return answered == burst;
         }()), kWaitMs);
     }
 
