@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdio>
 #include <memory>
 
 #include <sys/types.h>
@@ -169,6 +170,19 @@ public:
         QFile f(m_dir.filePath(QStringLiteral("server.log")));
         return f.open(QIODevice::ReadOnly) ? QString::fromLocal8Bit(f.readAll()) : QString();
     }
+    // The server's last words for a failure message, which QTest cuts at about 1,000 characters
+    // (the log of a suite that restarts the server is longer). With `toStderr`, the last 16,000
+    // characters go to stderr too, where ctest --output-on-failure shows them.
+    QString logTail(bool toStderr = false) const
+    {
+        const QString whole = log();
+        if (toStderr) {
+            std::fputs(qPrintable(QStringLiteral("--- postgres server.log, last 16000 characters ---\n")
+                                  + whole.right(16000) + QStringLiteral("\n--- end of server.log ---\n")),
+                       stderr);
+        }
+        return whole.right(400);
+    }
 
 private:
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
@@ -229,12 +243,12 @@ private:
         QString last;
         while (!deadline.hasExpired()) {
             if (m_server->state() == QProcess::NotRunning)
-                return fail(error, QStringLiteral("postgres exited: ") + log());
+                return fail(error, QStringLiteral("postgres exited: ") + logTail());
             if (execute(QStringLiteral("SELECT 1"), &last))
                 return true;
             QThread::msleep(50);
         }
-        return fail(error, QStringLiteral("postgres did not take connections in time: ") + last + u'\n' + log());
+        return fail(error, QStringLiteral("postgres did not take connections in time: ") + last + u'\n' + logTail(true));
     }
 
     QTemporaryDir m_dir;
