@@ -171,9 +171,7 @@ qint64 TcpStream::read(char *data, qint64 max)
         setReadNotifierEnabled(m_fd >= 0 && !m_eof && !m_connecting);
         return n;
     }
-    if (m_fd < 0 || m_eof || max <= 0 || m_connecting)
-        return 0;
-    if (m_drained)
+    if (m_fd < 0 || m_eof || max <= 0 || m_connecting || m_drained)
         return 0;
     for (;;) {
         const ssize_t n = ::recv(m_fd, data, std::size_t(max), 0);

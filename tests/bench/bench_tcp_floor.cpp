@@ -8,7 +8,6 @@
 //
 // Each worker thread has its own epoll loop and its own SO_REUSEPORT listening socket on one port.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
